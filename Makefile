@@ -1,0 +1,45 @@
+# Kopir's two commands: `make demo` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DATA := var
+export KOPIR_DATA_DIR ?= $(CURDIR)/$(DATA)
+
+.PHONY: demo test lint check-migrations messages clean
+
+# The environment is rebuilt only when the lock file or the project metadata change.
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Kopir needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Run the West Kazakhstan demo on an embedded SQLite database.
+demo: $(BIN)/.installed
+	mkdir -p $(DATA)
+	KOPIR_DEMO=on $(BIN)/python manage.py migrate --no-input
+	KOPIR_DEMO=on $(BIN)/python manage.py load_demo
+	KOPIR_DEMO=on $(BIN)/python manage.py serve --port $(PORT)
+
+## Run the whole test suite (browser tests included where Chromium is installed).
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy kopir tests
+
+check-migrations: $(BIN)/.installed
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Refresh the kk, ru and en catalogues from the code (then translate what is new).
+messages: $(BIN)/.installed
+	cd kopir && ../$(BIN)/python ../manage.py makemessages -l kk -l ru -l en --no-location --no-obsolete -i 'tests/*'
+
+clean:
+	rm -rf $(VENV) $(DATA)

@@ -1,0 +1,48 @@
+"""Staff who signed in with a password but not yet with their second factor may go nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django_otp import user_has_device
+
+from kopir.accounts.access import requires_two_factor
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
+
+
+def two_factor_exempt(view: ViewFunc) -> ViewFunc:
+    """Mark a view reachable before the second factor (sign-in steps, sign-out, public pages)."""
+    view.two_factor_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+class TwoFactorRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not settings.KOPIR_REQUIRE_2FA:
+            return None
+        if (
+            getattr(view_func, "two_factor_exempt", False)
+            or getattr(view_func, "login_required", True) is False
+        ):
+            return None
+        user = request.user
+        if not user.is_authenticated or not requires_two_factor(user):
+            return None
+        if user.is_verified():  # type: ignore[union-attr]
+            return None
+        if user_has_device(user):
+            return redirect("accounts:verify")
+        return redirect("accounts:two_factor_setup")

@@ -1,0 +1,68 @@
+"""Staff accounts: each belongs to one organisation and holds roles within it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    MSE_SPECIALIST = "mse_specialist", _("MSE specialist")
+    CLINICIAN = "clinician", _("Clinician")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    COUNCIL_SECRETARY = "council_secretary", _("Council secretary")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="kk"
+    )
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        """The roles this account holds, read once per request."""
+        if not self.pk or not self.is_active:
+            return frozenset()
+        return frozenset(self.role_assignments.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    def role_labels(self) -> list[str]:
+        return [str(label) for value, label in Role.choices if value in self.role_set]
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_assignment_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role}"

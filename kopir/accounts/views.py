@@ -1,0 +1,1 @@
+"""Views: thin; they call selectors and services."""

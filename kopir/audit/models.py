@@ -1,0 +1,103 @@
+"""The audit log: who read or changed which record, when, and from where. Append-only.
+
+Records are written by services inside the same transaction as the change they describe, so a
+change without its record (or a record of a change that rolled back) cannot exist. Nothing in
+Kopir updates or deletes a record: the model refuses it, and database triggers (see the
+migration) refuse it for raw SQL too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit record."""
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    SEARCH = "search", _("Searched")
+    EXPORT = "export", _("Exported")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    TWO_FACTOR = "two_factor", _("Two-factor change")
+
+
+class AuditChannel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    COMMAND = "command", _("Command")
+    TASK = "task", _("Background task")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditLogIsAppendOnly("audit records cannot be changed")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AuditLogIsAppendOnly("audit records cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A snapshot, so the record still says who it was if the account is later renamed.
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField(_("record type"), max_length=60, blank=True)
+    target_id = models.CharField(_("record"), max_length=64, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=AuditChannel.choices, default=AuditChannel.WEB
+    )
+    source = models.CharField(_("from where"), max_length=100, blank=True)
+    # Names of the fields a change touched. Values are not copied here: the audit log must not
+    # become a second store of personal data.
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("audit records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogIsAppendOnly("audit records cannot be deleted")

@@ -1,0 +1,59 @@
+"""Writing audit records. Every service that reads personal data or changes a record calls
+`audit_record` inside its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from kopir.audit.models import AuditAction, AuditChannel, AuditEvent
+
+
+def request_source(request: HttpRequest | None) -> str:
+    """Where a request came from: the client address the server saw (never the query string)."""
+    if request is None:
+        return ""
+    return str(request.META.get("REMOTE_ADDR", ""))[:100]
+
+
+def target_type_of(target: models.Model) -> str:
+    return f"{target._meta.app_label}.{target._meta.model_name}"
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    source: str = "",
+    fields: Iterable[str] = (),
+    detail: str = "",
+) -> AuditEvent:
+    """Append one audit record. Call it inside the transaction of the change it describes.
+
+    `detail` and `fields` must not carry personal data (no names, IINs, addresses): they say what
+    kind of thing happened, the record's id says to what.
+    """
+    if target is not None:
+        target_type = target_type_of(target)
+        target_id = target.pk
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_user else None,
+        actor_username=actor.get_username() if is_user else "",
+        organisation_id=getattr(actor, "organisation_id", None) if is_user else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        channel=channel,
+        source=source or request_source(request),
+        fields=sorted(fields),
+        detail=detail[:200],
+    )

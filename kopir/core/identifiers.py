@@ -1,0 +1,120 @@
+"""Kazakhstan's 12-digit identifiers: IIN (persons) and BIN (organisations).
+
+Both end in a mod-11 check digit computed with two weight vectors (domain.md §F1). Since
+Government decree No. 853 of 26.08.2013 an IIN need not encode the date of birth or sex, so those
+digits are decoded only as a hint and never a reason to refuse a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+FIRST_WEIGHTS = tuple(range(1, 12))
+SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+def check_digit(first_eleven: str) -> int | None:
+    """The check digit for 11 digits, or None when both weightings give 10 (never issued)."""
+    digits = [int(c) for c in first_eleven]
+    remainder = sum(d * w for d, w in zip(digits, FIRST_WEIGHTS, strict=True)) % 11
+    if remainder == 10:
+        remainder = sum(d * w for d, w in zip(digits, SECOND_WEIGHTS, strict=True)) % 11
+        if remainder == 10:
+            return None
+    return remainder
+
+
+def checksum_ok(number: str) -> bool:
+    if len(number) != 12 or not number.isdigit():
+        return False
+    expected = check_digit(number[:11])
+    return expected is not None and expected == int(number[11])
+
+
+def _require_twelve_digits(value: str) -> str:
+    number = (value or "").strip()
+    if not number.isdigit():
+        raise ValidationError(_("It must contain digits only."), code="not_digits")
+    if len(number) != 12:
+        raise ValidationError(
+            _("It must be exactly 12 digits; %(count)s given."),
+            code="length",
+            params={"count": len(number)},
+        )
+    return number
+
+
+def validate_iin(value: str) -> None:
+    """Refuse a value that cannot be an IIN, saying why in the reader's language."""
+    number = _require_twelve_digits(value)
+    # Digit 7 (century and sex) is 1..6 in every IIN issued under the original rules; 0 also
+    # excludes all-zero numbers, which pass the checksum.
+    if number[6] == "0" or number[6] in "789":
+        raise ValidationError(_("The 7th digit must be from 1 to 6."), code="century_digit")
+    if check_digit(number[:11]) is None:
+        raise ValidationError(
+            _("This number is never issued (no check digit exists for it)."), code="unissuable"
+        )
+    if not checksum_ok(number):
+        raise ValidationError(
+            _("The check digit (the last one) does not match: there is a typo in the number."),
+            code="checksum",
+        )
+
+
+def validate_bin(value: str) -> None:
+    """Refuse a value that cannot be a BIN (same check digit as the IIN; digit 5 is the type)."""
+    number = _require_twelve_digits(value)
+    if number[4] not in "456":
+        raise ValidationError(
+            _("The 5th digit (the kind of entity) must be 4, 5 or 6."), code="entity_type"
+        )
+    if check_digit(number[:11]) is None:
+        raise ValidationError(
+            _("This number is never issued (no check digit exists for it)."), code="unissuable"
+        )
+    if not checksum_ok(number):
+        raise ValidationError(
+            _("The check digit (the last one) does not match: there is a typo in the number."),
+            code="checksum",
+        )
+
+
+@dataclass(frozen=True)
+class IinHint:
+    """What an IIN suggests about its holder. A hint only: never compare it to decide validity."""
+
+    birth_date: dt.date | None
+    sex: str | None  # "male" / "female"
+
+
+def iin_hint(iin: str) -> IinHint:
+    if len(iin) != 12 or not iin.isdigit() or iin[6] not in "123456":
+        return IinHint(None, None)
+    century = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}[iin[6]]
+    try:
+        birth = dt.date(century + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
+    except ValueError:
+        birth = None
+    return IinHint(birth, "male" if int(iin[6]) % 2 else "female")
+
+
+def make_iin(birth_date: dt.date, sex: str, serial: int) -> str | None:
+    """Compose a valid IIN for synthetic data (the demo and tests); None if the serial is unissuable."""
+    century_digit = {1800: 1, 1900: 3, 2000: 5}[birth_date.year // 100 * 100]
+    if sex == "female":
+        century_digit += 1
+    first = f"{birth_date:%y%m%d}{century_digit}{serial:04d}"
+    digit = check_digit(first)
+    return None if digit is None else f"{first}{digit}"
+
+
+def make_bin(registered: dt.date, entity_type: int, attribute: int, serial: int) -> str | None:
+    """Compose a valid BIN for synthetic data; None if the serial is unissuable."""
+    first = f"{registered:%y%m}{entity_type}{attribute}{serial:05d}"
+    digit = check_digit(first)
+    return None if digit is None else f"{first}{digit}"

@@ -1,0 +1,62 @@
+"""Serve Kopir: the web server and the background worker in one process tree.
+
+Used by `make demo`. The worker is a child process; stopping the server (Ctrl+C) stops it too.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Kopir over HTTP with the background worker running beside it."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
+        from waitress import serve
+
+        from kopir.wsgi import application
+
+        worker = subprocess.Popen([sys.executable, "manage.py", "kopir_worker"])
+
+        def stop_worker(*_: Any) -> None:
+            if worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+        signal.signal(signal.SIGTERM, lambda *a: (stop_worker(), sys.exit(0)))
+        self._print_banner(host, port)
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="Kopir")
+        finally:
+            stop_worker()
+
+    def _print_banner(self, host: str, port: int) -> None:
+        shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
+        self.stdout.write(
+            self.style.SUCCESS(f"\nKopir is running at http://{shown_host}:{port}/\n")
+        )
+        if settings.KOPIR_DEMO:
+            from kopir.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+            self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+            for account in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {account.username:<14} {account.description}")
+            if not settings.KOPIR_REQUIRE_2FA:
+                self.stdout.write("Two-factor login is switched off in the demo.")
+        self.stdout.write("Press Ctrl+C to stop.\n")

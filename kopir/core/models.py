@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodicJob(models.Model):
+    """When each periodic job was last put on the task queue.
+
+    django-tasks has no scheduler; Kopir's worker loop enqueues due jobs. Keeping the time in the
+    database (and claiming a row under a lock) means two workers never enqueue the same run twice.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("last enqueued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,67 @@
+"""Template helpers every page uses: one accessible way to render a form field and its errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/partials/field.html")
+def field(bound_field: forms.BoundField, hint: str = "", autocomplete: str = "") -> dict[str, Any]:
+    """Render a field with its label, hint and error text tied together by aria-describedby.
+
+    The widget gets `aria-describedby` (hint and error ids) and `aria-invalid` when the field has
+    errors, so a screen reader announces the reason together with the field.
+    """
+    widget = bound_field.field.widget
+    hint_text = hint or bound_field.help_text
+    field_id = bound_field.auto_id or bound_field.html_name
+    described_by = []
+    if hint_text:
+        described_by.append(f"{field_id}-hint")
+    if bound_field.errors:
+        described_by.append(f"{field_id}-error")
+    attrs: dict[str, Any] = {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    is_choice_group = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+    is_checkbox = isinstance(widget, forms.CheckboxInput)
+    # A group is labelled by its legend; aria-describedby goes on the fieldset instead.
+    rendered = bound_field.as_widget() if is_choice_group else bound_field.as_widget(attrs=attrs)
+    return {
+        "field": bound_field,
+        "field_id": field_id,
+        "hint": hint_text,
+        "rendered": rendered,
+        "is_choice_group": is_choice_group,
+        "is_checkbox": is_checkbox,
+        "described_by": " ".join(described_by),
+        "required": bound_field.field.required,
+    }
+
+
+@register.inclusion_tag("core/partials/error_summary.html")
+def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
+    """List every error of one or more failed forms at the top of the page, each a link to its field."""
+    items: list[dict[str, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound or not form.errors:
+            continue
+        for message in form.non_field_errors():
+            items.append({"message": str(message), "href": ""})
+        for bound in form:
+            for message in bound.errors:
+                items.append(
+                    {
+                        "message": f"{bound.label}: {message}",
+                        "href": f"#{bound.auto_id or bound.html_name}",
+                    }
+                )
+    return {"items": items}

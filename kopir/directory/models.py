@@ -1,0 +1,151 @@
+"""Territories (KATO) and organisations: who is where, and which body does what."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from kopir.core.identifiers import validate_bin
+
+
+class TranslatedNameMixin(models.Model):
+    """Names in Kazakh, Russian and English; `name` gives the one for the current language."""
+
+    name_kk = models.CharField(_("name in Kazakh"), max_length=255)
+    name_ru = models.CharField(_("name in Russian"), max_length=255)
+    name_en = models.CharField(_("name in English"), max_length=255)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "kk")[:2]
+        return str(getattr(self, f"name_{language}", "") or self.name_kk)
+
+
+class TerritoryLevel(models.TextChoices):
+    REGION = "region", _("Region")
+    CITY = "city", _("City of regional significance")
+    DISTRICT = "district", _("District")
+    RURAL_DISTRICT = "rural_district", _("Rural district")
+    SETTLEMENT = "settlement", _("Settlement")
+
+
+class Territory(TranslatedNameMixin):
+    """An administrative-territorial unit from the KATO classifier (ҚАТО / КАТО)."""
+
+    kato = models.CharField(_("KATO code"), max_length=9, unique=True)
+    level = models.CharField(_("level"), max_length=20, choices=TerritoryLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Where the code and names come from, and which edition: KATO changes when districts are
+    # renamed or regions created, so every row says which source it was loaded from.
+    source = models.ForeignKey(
+        "ReferenceDataSource",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="territories",
+    )
+
+    class Meta:
+        verbose_name = _("territory")
+        verbose_name_plural = _("territories")
+        ordering = ["kato"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kato})"
+
+
+class ReferenceDataSource(models.Model):
+    """A versioned source of reference data (a classifier edition, a registry extract)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    version = models.CharField(_("version"), max_length=60)
+    published = models.DateField(_("published"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("reference data source")
+        verbose_name_plural = _("reference data sources")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class OrganisationKind(models.TextChoices):
+    MSE_DEPARTMENT = (
+        "mse_department",
+        _("MSE department (Committee of Labour, Social Protection and Migration)"),
+    )
+    MSE_DIVISION = "mse_division", _("MSE division")
+    EMPLOYMENT_SOCIAL = "employment_social", _("Office for employment and social programmes")
+    HEALTH_OFFICE = "health_office", _("Health office")
+    EDUCATION_OFFICE = "education_office", _("Education office")
+    AKIMAT = "akimat", _("Akimat")
+    MEDICAL = "medical", _("Medical organisation")
+    CAREER_CENTRE = "career_centre", _("Career centre")
+    SCHOOL = "school", _("School")
+    NGO = "ngo", _("Non-governmental organisation")
+    PUBLIC_COUNCIL = "public_council", _("Public council")
+    PARLIAMENT = "parliament", _("Parliament")
+
+
+class Organisation(TranslatedNameMixin):
+    """A body that takes part in a case: a polyclinic, an MSE division, an agency, an NGO, a council."""
+
+    short_name_kk = models.CharField(_("short name in Kazakh"), max_length=100, blank=True)
+    short_name_ru = models.CharField(_("short name in Russian"), max_length=100, blank=True)
+    short_name_en = models.CharField(_("short name in English"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    bin = models.CharField(
+        _("BIN"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_bin],
+        help_text=_("Business identification number: 12 digits."),
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Optimistic concurrency: an edit is saved only if nobody saved in between.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_kk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        language = (get_language() or "kk")[:2]
+        return str(getattr(self, f"short_name_{language}", "") or self.short_name_kk or self.name)

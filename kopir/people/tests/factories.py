@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import factory
+
+from kopir.core.identifiers import make_iin
+from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.people.models import LinkBasis, Person, PersonLink, Sex
+
+_serials = itertools.count(1)
+
+
+def next_iin(birth_date: dt.date = dt.date(1985, 4, 12), sex: str = Sex.FEMALE) -> str:
+    while True:
+        number = make_iin(birth_date, sex, next(_serials))
+        if number:
+            return number
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    iin = factory.LazyAttribute(lambda p: next_iin(p.birth_date, p.sex))
+    last_name = "Сәрсенбаева"
+    first_name = "Әлия"
+    patronymic = "Қуанышқызы"
+    birth_date = dt.date(1985, 4, 12)
+    sex = Sex.FEMALE
+    territory = factory.SubFactory(TerritoryFactory)
+    registered_by = factory.SubFactory(OrganisationFactory)
+
+
+class PersonLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonLink
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    basis = LinkBasis.REGISTERED

@@ -1,0 +1,19 @@
+"""Kopir's URLs. Every human-facing page lives under a language prefix (/kk/, /ru/, /en/)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from kopir.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("kopir.core.urls")),
+    path("accounts/", include("kopir.accounts.urls")),
+    path("directory/", include("kopir.directory.urls")),
+    path("people/", include("kopir.people.urls")),
+    path("audit/", include("kopir.audit.urls")),
+    prefix_default_language=True,
+)
