@@ -103,6 +103,8 @@ class OrganisationKind(models.TextChoices):
 class Organisation(TranslatedNameMixin):
     """A body that takes part in a case: a polyclinic, an MSE division, an agency, an NGO, a council."""
 
+    # A stable, human-readable key ("wko-health-office") for reference data and the demo.
+    code = models.SlugField(_("code"), max_length=60, unique=True)
     short_name_kk = models.CharField(_("short name in Kazakh"), max_length=100, blank=True)
     short_name_ru = models.CharField(_("short name in Russian"), max_length=100, blank=True)
     short_name_en = models.CharField(_("short name in English"), max_length=100, blank=True)

@@ -51,6 +51,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
 
+    code = factory.Sequence(lambda n: f"organisation-{n}")
     name_kk = factory.Sequence(lambda n: f"Емхана № {n}")
     name_ru = factory.Sequence(lambda n: f"Поликлиника № {n}")
     name_en = factory.Sequence(lambda n: f"Polyclinic No. {n}")
