@@ -6,7 +6,7 @@ PORT ?= 8000
 DATA := var
 export KOPIR_DATA_DIR ?= $(CURDIR)/$(DATA)
 
-.PHONY: demo test lint check-migrations messages clean
+.PHONY: demo test venv lint check-migrations messages compile-messages clean
 
 # The environment is rebuilt only when the lock file or the project metadata change.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -40,6 +40,11 @@ check-migrations: $(BIN)/.installed
 ## Refresh the kk, ru and en catalogues from the code (then translate what is new).
 messages: $(BIN)/.installed
 	cd kopir && ../$(BIN)/python ../manage.py makemessages -l kk -l ru -l en --no-location --no-obsolete -i 'tests/*'
+	$(MAKE) compile-messages
+
+## Compile the catalogues (.po → .mo) without GNU gettext, so any machine can do it.
+compile-messages: $(BIN)/.installed
+	$(BIN)/python -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-2] + 'mo') for p in glob.glob('kopir/locale/*/LC_MESSAGES/*.po')]"
 
 clean:
 	rm -rf $(VENV) $(DATA)

@@ -217,7 +217,8 @@ TIME_ZONE = "Asia/Oral"
 
 # --- Static files (Kopir serves every asset itself: no CDN) ------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Production collects assets here; elsewhere whitenoise serves them from the apps' folders.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static"))) if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

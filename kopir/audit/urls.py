@@ -1,9 +1,9 @@
 from django.urls import path
 
-from kopir.core.views import home
+from kopir.audit import views
 
 app_name = "audit"
 
 urlpatterns = [
-    path("", home, name="search"),
+    path("", views.search, name="search"),
 ]

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.audit.models import AuditAction
+from kopir.audit.selectors import AuditFilter
+
+
+class AuditSearchForm(forms.Form):
+    username = forms.CharField(label=_("Username"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices]
+    )
+    target_type = forms.ChoiceField(label=_("Record type"), required=False)
+    target_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, target_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_type"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any record type")),
+            *((value, value) for value in target_types),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return cleaned
+
+    def criteria(self) -> AuditFilter:
+        data = self.cleaned_data
+        return AuditFilter(
+            username=data.get("username", ""),
+            action=data.get("action", ""),
+            target_type=data.get("target_type", ""),
+            target_id=data.get("target_id", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from kopir.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str = ""
+    action: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def audit_event_search(criteria: AuditFilter) -> QuerySet[AuditEvent]:
+    """Audit records matching the criteria, newest first. Dates are whole days, inclusive."""
+    events = AuditEvent.objects.select_related("organisation")
+    if criteria.username:
+        events = events.filter(actor_username__iexact=criteria.username.strip())
+    if criteria.action:
+        events = events.filter(action=criteria.action)
+    if criteria.target_type:
+        events = events.filter(target_type=criteria.target_type)
+    if criteria.target_id:
+        events = events.filter(target_id=criteria.target_id.strip())
+    if criteria.date_from:
+        events = events.filter(at__date__gte=criteria.date_from)
+    if criteria.date_to:
+        events = events.filter(at__date__lte=criteria.date_to)
+    return events.order_by("-at", "-id")
+
+
+def audit_target_types() -> list[str]:
+    return list(
+        AuditEvent.objects.exclude(target_type="")
+        .order_by("target_type")
+        .values_list("target_type", flat=True)
+        .distinct()
+    )

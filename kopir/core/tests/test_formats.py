@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.utils import formats, translation
+
+
+def render(template: str, **context: object) -> str:
+    return Template("{% load l10n %}" + template).render(Context(context))
+
+
+def test_kazakh_dates_read_day_first_with_dots():
+    with translation.override("kk"):
+        assert formats.date_format(dt.date(2026, 3, 22)) == "22.03.2026"
+        assert formats.date_format(dt.date(2026, 3, 22), "SHORT_DATE_FORMAT") == "22.03.2026"
+
+
+def test_kazakh_numbers_group_thousands_with_a_space_and_use_a_decimal_comma():
+    with translation.override("kk"):
+        assert formats.number_format(Decimal("1234567.89"), 2, force_grouping=True) == (
+            "1\xa0234\xa0567,89"
+        )
+
+
+def test_kazakh_forms_accept_the_dotted_date_and_the_iso_date():
+    with translation.override("kk"):
+        accepted = formats.get_format("DATE_INPUT_FORMATS")
+        assert "%d.%m.%Y" in accepted
+        assert "%Y-%m-%d" in accepted
+
+
+def test_russian_and_english_keep_django_formats():
+    with translation.override("ru"):
+        assert formats.date_format(dt.date(2026, 3, 22), "SHORT_DATE_FORMAT") == "22.03.2026"
+    with translation.override("en"):
+        assert formats.date_format(dt.date(2026, 3, 22), "SHORT_DATE_FORMAT") == "03/22/2026"
+
+
+def test_templates_render_dates_in_the_active_language():
+    with translation.override("kk"):
+        assert render("{{ d|date:'SHORT_DATE_FORMAT' }}", d=dt.date(2026, 1, 5)) == "05.01.2026"
