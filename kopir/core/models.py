@@ -20,3 +20,19 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkingDayOverride(models.Model):
+    """A day the government moved (by decree) that the holidays library does not know yet."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=255)
+
+    class Meta:
+        verbose_name = _("working-day exception")
+        verbose_name_plural = _("working-day exceptions")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'working' if self.is_working else 'day off'}"
