@@ -1,11 +1,11 @@
 """Kopir's URLs. Every human-facing page lives under a language prefix (/kk/, /ru/, /en/)."""
 
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from kopir.core.views import healthz
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
 ]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django_otp import user_has_device
 
 from kopir.accounts.access import requires_two_factor
@@ -41,8 +42,12 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or not requires_two_factor(user):
             return None
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[attr-defined]
             return None
-        if user_has_device(user):
-            return redirect("accounts:verify")
-        return redirect("accounts:two_factor_setup")
+        step = "accounts:verify" if user_has_device(user) else "accounts:two_factor_setup"
+        url = reverse(step)
+        # After the second factor the user lands where they were going (the sign-in step checks
+        # that the address is local before following it). Only GET can be replayed by a redirect.
+        if request.method == "GET":
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return HttpResponseRedirect(url)

@@ -10,6 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def fold_for_search(text: str) -> str:
+    """Fold case (Cyrillic included), treat ё as е and collapse spaces: how names are compared."""
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     MSE_SPECIALIST = "mse_specialist", _("MSE specialist")
@@ -31,16 +36,30 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="kk"
     )
+    # Username and names, case-folded, kept by the services. SQLite's LIKE folds only ASCII
+    # letters, so a search for "айгүл" would miss "Айгүл" without it.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+
+    SEARCH_FIELDS = ("username", "first_name", "last_name")
+
+    def compute_search_text(self) -> str:
+        return "\n".join(
+            fold_for_search(str(getattr(self, name) or "")) for name in self.SEARCH_FIELDS
+        )
 
     @cached_property
     def role_set(self) -> frozenset[str]:
         """The roles this account holds, read once per request."""
         if not self.pk or not self.is_active:
             return frozenset()
+        # List pages prefetch the assignments; use them rather than one query per row.
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "role_assignments" in prefetched:
+            return frozenset(assignment.role for assignment in prefetched["role_assignments"])
         return frozenset(self.role_assignments.values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:

@@ -1,14 +1,27 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from kopir.accounts import views
 
 app_name = "accounts"
 
-# Skeleton: replaced by the accounts work (password + TOTP sign-in, lockout, account pages).
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("verify/", auth_views.LoginView.as_view(), name="verify"),
-    path("two-factor/", auth_views.LoginView.as_view(), name="two_factor_setup"),
-    path("profile/", auth_views.LoginView.as_view(), name="profile"),
-    path("users/", auth_views.LoginView.as_view(), name="user_list"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("verify/", views.verify, name="verify"),
+    path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "two-factor/backup-codes/",
+        views.backup_codes_regenerate,
+        name="backup_codes_regenerate",
+    ),
+    path("profile/", views.profile, name="profile"),
+    path("profile/password/", views.password_change, name="password_change"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path(
+        "users/<int:pk>/reset-two-factor/",
+        views.user_reset_two_factor,
+        name="user_reset_two_factor",
+    ),
 ]

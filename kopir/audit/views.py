@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,7 +19,7 @@ def search(request: HttpRequest) -> HttpResponse:
     require_audit_reader(request.user)
     form = AuditSearchForm(request.GET or None, target_types=audit_target_types())
     criteria = form.criteria() if form.is_bound and form.is_valid() else AuditFilter()
-    events = AuditEvent.objects.none()
+    events: QuerySet[AuditEvent] = AuditEvent.objects.none()
     if not form.is_bound or form.is_valid():
         events = audit_event_search(criteria)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))

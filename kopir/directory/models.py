@@ -7,6 +7,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_bin
+from kopir.directory.validators import validate_kato
+
+
+def normalise_for_search(text: str) -> str:
+    """Fold case (Cyrillic included), treat ё as е and collapse spaces: how names are compared."""
+    return " ".join(text.casefold().replace("ё", "е").split())
 
 
 class TranslatedNameMixin(models.Model):
@@ -26,6 +32,7 @@ class TranslatedNameMixin(models.Model):
 
 
 class TerritoryLevel(models.TextChoices):
+    COUNTRY = "country", _("Country")
     REGION = "region", _("Region")
     CITY = "city", _("City of regional significance")
     DISTRICT = "district", _("District")
@@ -33,10 +40,18 @@ class TerritoryLevel(models.TextChoices):
     SETTLEMENT = "settlement", _("Settlement")
 
 
+class CodeStatus(models.TextChoices):
+    """How far a territory's code can be trusted (domain.md §F2 gives some codes only as prefixes)."""
+
+    VERIFIED = "verified", _("Verified in a published source")
+    INFERRED = "inferred", _("Inferred: check against the official KATO file")
+    LOCAL = "local", _("Kopir's own code: not part of KATO")
+
+
 class Territory(TranslatedNameMixin):
     """An administrative-territorial unit from the KATO classifier (ҚАТО / КАТО)."""
 
-    kato = models.CharField(_("KATO code"), max_length=9, unique=True)
+    kato = models.CharField(_("KATO code"), max_length=9, unique=True, validators=[validate_kato])
     level = models.CharField(_("level"), max_length=20, choices=TerritoryLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -53,6 +68,12 @@ class Territory(TranslatedNameMixin):
         verbose_name=_("source"),
         on_delete=models.PROTECT,
         related_name="territories",
+    )
+    code_status = models.CharField(
+        _("code status"),
+        max_length=10,
+        choices=CodeStatus.choices,
+        default=CodeStatus.VERIFIED,
     )
 
     class Meta:
@@ -138,6 +159,9 @@ class Organisation(TranslatedNameMixin):
     is_active = models.BooleanField(_("active"), default=True)
     # Optimistic concurrency: an edit is saved only if nobody saved in between.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Every name and short name, case-folded, kept by the services. SQLite's LIKE folds only
+    # ASCII letters, so a search for "емхана" would miss "Емхана" without it.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -146,6 +170,22 @@ class Organisation(TranslatedNameMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    # The fields a name search looks in; `search_text` holds them folded, one per line.
+    SEARCH_FIELDS = (
+        "name_kk",
+        "name_ru",
+        "name_en",
+        "short_name_kk",
+        "short_name_ru",
+        "short_name_en",
+        "code",
+    )
+
+    def compute_search_text(self) -> str:
+        return "\n".join(
+            normalise_for_search(str(getattr(self, field) or "")) for field in self.SEARCH_FIELDS
+        )
 
     @property
     def short_name(self) -> str:

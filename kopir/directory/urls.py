@@ -1,11 +1,13 @@
 from django.urls import path
 
-from kopir.core.views import home
+from kopir.directory import views
 
 app_name = "directory"
 
 urlpatterns = [
-    path("organisations/", home, name="organisation_list"),
-    path("organisations/<int:pk>/", home, name="organisation_detail"),
-    path("territories/", home, name="territory_list"),
+    path("territories/", views.territory_list, name="territory_list"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create_view, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit_view, name="organisation_edit"),
 ]

@@ -33,6 +33,11 @@ class RepresentativeRelation(models.TextChoices):
     OTHER = "other", _("Other representative by power of attorney")
 
 
+def name_search_key(*parts: str) -> str:
+    """Fold names (or a query) for matching: case-insensitive, and ё matches е as readers expect."""
+    return " ".join(" ".join(parts).casefold().replace("ё", "е").split())
+
+
 class Person(models.Model):
     iin = models.CharField(
         _("IIN"),
@@ -86,6 +91,10 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="registered_persons",
     )
+    # The names folded for case-insensitive search (see `name_search_key`). SQLite's LIKE and
+    # LOWER() fold ASCII letters only, so a query for "сәрсен" would miss "Сәрсенбаева"; a key
+    # folded in Python behaves the same on SQLite and PostgreSQL. Services keep it current.
+    search_name = models.CharField(max_length=310, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic concurrency: an edit is saved only if nobody saved in between.

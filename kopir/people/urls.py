@@ -1,9 +1,13 @@
 from django.urls import path
 
-from kopir.core.views import home
+from kopir.people import views
 
 app_name = "people"
 
+# Person pages are addressed by id, never by IIN or name.
 urlpatterns = [
-    path("", home, name="search"),
+    path("", views.search, name="search"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
 ]

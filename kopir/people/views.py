@@ -1,1 +1,139 @@
 """Views: thin; they call selectors and services."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kopir.core.errors import ConflictError
+from kopir.core.identifiers import iin_hint
+from kopir.people.access import (
+    can_edit_person,
+    can_register_people,
+    can_search_people,
+    is_accessible,
+    person_for_editor,
+)
+from kopir.people.forms import PersonEditForm, PersonForm, PersonSearchForm
+from kopir.people.selectors import person_read, person_search
+from kopir.people.services import person_register, person_update
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a person by IIN or name. With htmx, only the results region is sent back."""
+    if not can_search_people(request.user):
+        raise PermissionDenied(_("Your role does not give access to persons' records."))
+    # A blank query is no search at all (the page invites one), not an error.
+    has_query = bool(request.GET.get("q", "").strip())
+    form = PersonSearchForm(request.GET if has_query else None)
+    page_obj = None
+    if has_query and form.is_valid():
+        page_obj = person_search(
+            request.user, form.cleaned_data["q"], request.GET.get("page"), request=request
+        )
+    # A history restore (back button with htmx's cache bypassed) needs the whole page.
+    is_htmx = bool(
+        request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    )
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "is_htmx": is_htmx,
+        "can_register": can_register_people(request.user),
+    }
+    if not is_htmx:
+        response = render(request, "people/search.html", context)
+    else:
+        response = render(request, "people/_search_results.html", context)
+        if form.errors:
+            # Keep a half-typed or mistyped query out of the address bar and history.
+            response["HX-Push-Url"] = "false"
+    # The same address answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_read(request.user, pk, request)
+    hint = iin_hint(person.iin)
+    representative = person.legal_representative
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            # The IIN is only a hint about the date of birth (decree No. 853 of 2013): shown
+            # when it differs, never used to refuse or correct the record.
+            "iin_birth_date_hint": (
+                hint.birth_date
+                if hint.birth_date is not None and hint.birth_date != person.birth_date
+                else None
+            ),
+            "representative_accessible": is_accessible(request.user, representative),
+            "can_edit": can_edit_person(request.user, person),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not can_register_people(request.user):
+        raise PermissionDenied(_("Your role may not register persons."))
+    # Not `request.POST or None`: an empty submission must be validated, not shown as a new form.
+    form = PersonForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_register(actor=request.user, request=request, **form.service_data())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The person is registered."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": None})
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    # The role is checked before the record is looked up, so a refusal says nothing about
+    # whether the person exists.
+    if not can_register_people(request.user):
+        raise PermissionDenied(_("Your role may read persons' records but not change them."))
+    conflict = False
+    if request.method == "POST":
+        person = person_for_editor(request.user, pk)
+        # A bound ModelForm writes the submitted values onto its instance; give it a copy so
+        # the page around the form still shows the record as stored.
+        form = PersonEditForm(request.POST, instance=copy.copy(person), user=request.user)
+        if form.is_valid():
+            try:
+                person = person_update(
+                    actor=request.user,
+                    person=person,
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                    **form.service_data(),
+                )
+            except ConflictError as error:
+                conflict = True
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("The changes are saved."))
+                return redirect("people:detail", pk=person.pk)
+    else:
+        # Opening the form shows the whole record: that is a read, and it is audited.
+        person = person_read(request.user, pk, request)
+        form = PersonEditForm(instance=person, user=request.user)
+    return render(
+        request, "people/form.html", {"form": form, "person": person, "conflict": conflict}
+    )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_record_says_who_from_which_organisation_did_what_to_which_record_and_from_where():
     user = UserFactory(roles=[Role.CLINICIAN])
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     request = RequestFactory().get("/kk/people/1/", REMOTE_ADDR="10.1.2.3")
 
     event = audit_record(actor=user, action=AuditAction.VIEW, target=organisation, request=request)

@@ -12,6 +12,7 @@ from kopir.directory.models import (
     ReferenceDataSource,
     Territory,
     TerritoryLevel,
+    normalise_for_search,
 )
 
 _bin_serials = itertools.count(1)
@@ -24,7 +25,7 @@ def next_bin() -> str:
             return number
 
 
-class ReferenceDataSourceFactory(factory.django.DjangoModelFactory):
+class ReferenceDataSourceFactory(factory.django.DjangoModelFactory[ReferenceDataSource]):
     class Meta:
         model = ReferenceDataSource
         django_get_or_create = ("code",)
@@ -34,7 +35,7 @@ class ReferenceDataSourceFactory(factory.django.DjangoModelFactory):
     version = "test"
 
 
-class TerritoryFactory(factory.django.DjangoModelFactory):
+class TerritoryFactory(factory.django.DjangoModelFactory[Territory]):
     class Meta:
         model = Territory
         django_get_or_create = ("kato",)
@@ -47,7 +48,7 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(ReferenceDataSourceFactory)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -58,3 +59,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.MEDICAL
     bin = factory.LazyFunction(next_bin)
     territory = factory.SubFactory(TerritoryFactory)
+    # What the services keep up to date, so that factory-made organisations can be searched.
+    search_text = factory.LazyAttribute(
+        lambda o: "\n".join(
+            normalise_for_search(str(getattr(o, name, "") or ""))
+            for name in Organisation.SEARCH_FIELDS
+        )
+    )

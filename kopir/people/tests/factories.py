@@ -7,7 +7,7 @@ import factory
 
 from kopir.core.identifiers import make_iin
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
-from kopir.people.models import LinkBasis, Person, PersonLink, Sex
+from kopir.people.models import LinkBasis, Person, PersonLink, Sex, name_search_key
 
 _serials = itertools.count(1)
 
@@ -19,7 +19,7 @@ def next_iin(birth_date: dt.date = dt.date(1985, 4, 12), sex: str = Sex.FEMALE) 
             return number
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -30,10 +30,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     birth_date = dt.date(1985, 4, 12)
     sex = Sex.FEMALE
     territory = factory.SubFactory(TerritoryFactory)
+    # Services keep the search key current; the factory writes rows directly, so it sets it too.
+    search_name = factory.LazyAttribute(
+        lambda p: name_search_key(p.last_name, p.first_name, p.patronymic)
+    )
     registered_by = factory.SubFactory(OrganisationFactory)
 
 
-class PersonLinkFactory(factory.django.DjangoModelFactory):
+class PersonLinkFactory(factory.django.DjangoModelFactory[PersonLink]):
     class Meta:
         model = PersonLink
 

@@ -39,7 +39,11 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     worker.kill()
 
-        signal.signal(signal.SIGTERM, lambda *a: (stop_worker(), sys.exit(0)))
+        def stop_all(*_: Any) -> None:
+            stop_worker()
+            sys.exit(0)
+
+        signal.signal(signal.SIGTERM, stop_all)
         self._print_banner(host, port)
         try:
             serve(application, host=host, port=port, threads=threads, ident="Kopir")

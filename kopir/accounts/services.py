@@ -1,0 +1,415 @@
+"""Writes to accounts: sign-in records, second factor, account administration.
+
+Every function here is the only way Kopir makes its change, runs in one transaction and writes
+its audit record inside that transaction. Audit records name fields, never their values: no
+names, e-mail addresses or passwords reach the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kopir.accounts import two_factor
+from kopir.accounts.models import Role, RoleAssignment, User
+from kopir.accounts.selectors import user_id_for_username
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.directory.models import Organisation
+
+USER_TARGET_TYPE = "accounts.user"
+# The account fields an administrator edits; the audit record lists those that changed.
+ACCOUNT_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "preferred_language",
+    "is_active",
+)
+
+
+# --- Signing in and out ------------------------------------------------------------------------
+
+
+def login_record_success(*, user: User, request: HttpRequest, second_factor_pending: bool) -> None:
+    """Record a correct password. When a second factor is still owed, the record says so."""
+    detail = "password accepted; second factor pending" if second_factor_pending else "password"
+    with transaction.atomic():
+        audit_record(
+            actor=user, action=AuditAction.LOGIN, target=user, request=request, detail=detail
+        )
+
+
+def login_record_failure(*, username: str, request: HttpRequest, locked_out: bool) -> None:
+    """Record a refused sign-in.
+
+    Nobody is signed in, so there is no actor. The record points at the account when the
+    username exists, so an administrator can see guessing against one account; the username
+    itself (and certainly the password) stays out of the record.
+    """
+    user_id = user_id_for_username(username)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            target_type=USER_TARGET_TYPE,
+            target_id=user_id or "",
+            request=request,
+            detail="locked out" if locked_out else "wrong username or password",
+        )
+
+
+def logout_record(*, user: User, request: HttpRequest) -> None:
+    with transaction.atomic():
+        audit_record(actor=user, action=AuditAction.LOGOUT, target=user, request=request)
+
+
+# --- Second factor -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    """The result of checking a second-factor code.
+
+    `device` is the device that accepted the code. When none did and `retry_at` is set, the
+    devices refused to check at all because of earlier wrong codes (django-otp's exponential
+    back-off); the user must wait until then.
+    """
+
+    device: Device | None
+    retry_at: dt.datetime | None = None
+
+
+def two_factor_verify(*, user: User, code: str, request: HttpRequest) -> VerifyOutcome:
+    """Check a code from the authenticator app or a backup code, and record the result.
+
+    A 6-digit code is checked against the authenticator only, and a backup code against the
+    backup codes only, so a mistyped code of one kind never counts against the other's back-off.
+    The devices are locked for the check so that one code cannot be used twice at once.
+    """
+    code = two_factor.normalise_code(code)
+    model: type[TOTPDevice] | type[StaticDevice] = (
+        TOTPDevice if two_factor.looks_like_totp(code) else StaticDevice
+    )
+    with transaction.atomic():
+        devices = model.objects.devices_for_user(user, confirmed=True).select_for_update()
+        retry_at: dt.datetime | None = None
+        for device in devices:
+            allowed, data = device.verify_is_allowed()
+            if not allowed:
+                locked_until = (data or {}).get("locked_until")
+                if locked_until is not None:
+                    retry_at = max(retry_at or locked_until, locked_until)
+                continue
+            # A failed check is saved by the device itself (its back-off counter), inside this
+            # transaction; nothing below raises, so the counter is kept.
+            if device.verify_token(code):
+                kind = "backup code" if isinstance(device, StaticDevice) else "authenticator"
+                audit_record(
+                    actor=user,
+                    action=AuditAction.LOGIN,
+                    target=user,
+                    request=request,
+                    detail=f"second factor: {kind}",
+                )
+                return VerifyOutcome(device=device)
+        audit_record(
+            actor=user,
+            action=AuditAction.LOGIN_FAILED,
+            target=user,
+            request=request,
+            detail="second factor refused",
+        )
+    return VerifyOutcome(device=None, retry_at=retry_at)
+
+
+def _replace_backup_codes(user: User) -> list[str]:
+    """Throw away the user's backup codes and issue a new set. Call inside a transaction."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=two_factor.BACKUP_CODES_NAME, defaults={"confirmed": True}
+    )
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
+    codes = [two_factor.new_backup_code() for _ in range(two_factor.BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_setup_confirm(
+    *, user: User, key: str, code: str, request: HttpRequest
+) -> tuple[TOTPDevice, list[str]]:
+    """Turn the secret shown during set-up into the user's authenticator, once they prove it works.
+
+    Returns the device and a fresh set of backup codes (to be shown once, never again).
+    Raises ValidationError on `code` when the code does not match the secret.
+    """
+    check = two_factor.check_totp(key, two_factor.normalise_code(code))
+    if not check.accepted:
+        raise ValidationError(
+            {
+                "code": _(
+                    "This code does not match. Check that the app shows Kopir and enter the "
+                    "6-digit code it shows now."
+                )
+            }
+        )
+    with transaction.atomic():
+        if TOTPDevice.objects.filter(user=user, confirmed=True).select_for_update().exists():
+            raise ValidationError(_("Two-factor sign-in is already set up for this account."))
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice(
+            user=user,
+            name=two_factor.AUTHENTICATOR_NAME,
+            key=key,
+            confirmed=True,
+            # The code just used cannot be used again to sign in.
+            last_t=check.time_step,
+            drift=check.drift,
+        )
+        device.full_clean()
+        device.save()
+        codes = _replace_backup_codes(user)
+        audit_record(
+            actor=user,
+            action=AuditAction.TWO_FACTOR,
+            target=user,
+            request=request,
+            fields=["authenticator", "backup_codes"],
+            detail="authenticator set up",
+        )
+    return device, codes
+
+
+def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> list[str]:
+    """Replace the user's backup codes; the old ones stop working at once."""
+    with transaction.atomic():
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise ValidationError(_("Set up an authenticator app before creating backup codes."))
+        codes = _replace_backup_codes(user)
+        audit_record(
+            actor=user,
+            action=AuditAction.TWO_FACTOR,
+            target=user,
+            request=request,
+            fields=["backup_codes"],
+            detail="backup codes replaced",
+        )
+    return codes
+
+
+def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+    """Remove an account's authenticator and backup codes (a lost phone).
+
+    The account must set up two-factor sign-in again at its next sign-in; a session it has open
+    loses its verified state too, because the device it was verified with no longer exists.
+    Returns how many devices were removed.
+    """
+    with transaction.atomic():
+        removed = 0
+        for model in (TOTPDevice, StaticDevice):
+            count, _per_model = model.objects.filter(user=user).delete()
+            removed += count
+        audit_record(
+            actor=actor,
+            action=AuditAction.TWO_FACTOR,
+            target=user,
+            request=request,
+            fields=["authenticator", "backup_codes"],
+            detail="reset by administrator",
+        )
+    return removed
+
+
+# --- Accounts ----------------------------------------------------------------------------------
+
+
+def _check_username_free(username: str, *, exclude_pk: int | None = None) -> None:
+    # Django's unique constraint is case-sensitive; "Aigul" and "aigul" would be two accounts
+    # that people cannot tell apart when they say them aloud.
+    taken = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"username": _("An account with this username already exists.")})
+
+
+def _set_roles(user: User, roles: Iterable[str]) -> bool:
+    """Make the account hold exactly these roles. Returns whether anything changed."""
+    wanted = {Role(role).value for role in roles}
+    current = set(user.role_assignments.values_list("role", flat=True))
+    if wanted == current:
+        return False
+    user.role_assignments.filter(role__in=current - wanted).delete()
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=user, role=role) for role in sorted(wanted - current)
+    )
+    # The roles were read once per request; read them again next time they are asked for.
+    user.__dict__.pop("role_set", None)
+    return True
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    organisation: Organisation | None,
+    roles: Iterable[str],
+    password: str,
+    is_active: bool = True,
+    preferred_language: str = settings.LANGUAGE_CODE,
+    request: HttpRequest | None = None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> User:
+    """Create a staff account with an initial password the administrator hands over.
+
+    The password is checked against Django's validators by the form that collects it; the
+    account sets up its authenticator at its first sign-in.
+    """
+    with transaction.atomic():
+        _check_username_free(username)
+        user = User(
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            organisation=organisation,
+            is_active=is_active,
+            preferred_language=preferred_language,
+        )
+        user.set_password(password)
+        user.search_text = user.compute_search_text()
+        user.full_clean()
+        user.save()
+        _set_roles(user, roles)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=user,
+            request=request,
+            channel=channel,
+            fields=[*ACCOUNT_FIELDS, "password", "roles"],
+        )
+    return user
+
+
+def user_update(
+    *,
+    actor: User | None,
+    user: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    organisation: Organisation | None,
+    roles: Iterable[str],
+    is_active: bool,
+    preferred_language: str,
+    password: str = "",
+    request: HttpRequest | None = None,
+    channel: AuditChannel = AuditChannel.WEB,
+) -> list[str]:
+    """Change an account. Returns the names of the fields that changed (empty: nothing to do).
+
+    An administrator cannot take away their own administrator role or deactivate themselves:
+    the last administrator locking everyone out is a mistake nobody could undo from the web.
+    A non-empty `password` replaces the account's password, which also ends its open sessions.
+    """
+    roles = list(roles)
+    if actor is not None and actor.pk == user.pk:
+        errors = {}
+        if Role.ADMINISTRATOR in user.role_set and Role.ADMINISTRATOR not in roles:
+            errors["roles"] = _("You cannot remove your own administrator role.")
+        if not is_active:
+            errors["is_active"] = _("You cannot deactivate your own account.")
+        if errors:
+            raise ValidationError(errors)
+    new_values = {
+        "username": username,
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "organisation": organisation,
+        "preferred_language": preferred_language,
+        "is_active": is_active,
+    }
+    with transaction.atomic():
+        if username != user.username:
+            _check_username_free(username, exclude_pk=user.pk)
+        changed = [name for name, value in new_values.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, new_values[name])
+        if password:
+            user.set_password(password)
+            changed.append("password")
+        save_fields = ["organisation_id" if name == "organisation" else name for name in changed]
+        if set(changed) & set(User.SEARCH_FIELDS):
+            user.search_text = user.compute_search_text()
+            save_fields.append("search_text")
+        user.full_clean()
+        if save_fields:
+            user.save(update_fields=save_fields)
+        if _set_roles(user, roles):
+            changed.append("roles")
+        if changed:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=user,
+                request=request,
+                channel=channel,
+                fields=changed,
+            )
+    return changed
+
+
+def user_update_preferences(
+    *, user: User, preferred_language: str, request: HttpRequest | None = None
+) -> list[str]:
+    """The account holder's own settings. Returns the names of the fields that changed."""
+    if preferred_language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
+    if user.preferred_language == preferred_language:
+        return []
+    with transaction.atomic():
+        user.preferred_language = preferred_language
+        user.save(update_fields=["preferred_language"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            target=user,
+            request=request,
+            fields=["preferred_language"],
+        )
+    return ["preferred_language"]
+
+
+def user_change_password(*, user: User, password: str, request: HttpRequest | None = None) -> None:
+    """The account holder replaces their own password (checked by the form that collected it)."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            target=user,
+            request=request,
+            fields=["password"],
+        )

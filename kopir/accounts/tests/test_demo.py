@@ -1,0 +1,81 @@
+"""The demo accounts: one per role, idempotent, signing in with the shared password."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kopir.accounts import demo
+from kopir.accounts.models import Role, RoleAssignment, User
+from kopir.audit.models import AuditEvent
+from kopir.directory.models import Organisation
+from kopir.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_organisations() -> None:
+    # kopir.directory.demo creates these; the test makes only the ones the accounts need.
+    for code in sorted({account.organisation_code for account in demo.DEMO_ACCOUNTS}):
+        if not Organisation.objects.filter(code=code).exists():
+            OrganisationFactory(code=code)
+
+
+def snapshot() -> tuple[list[tuple], list[tuple], int]:
+    users = list(User.objects.order_by("pk").values_list())
+    roles = list(RoleAssignment.objects.order_by("pk").values_list("user_id", "role"))
+    return users, roles, AuditEvent.objects.count()
+
+
+def test_there_is_one_demo_account_for_every_role() -> None:
+    assert sorted(account.role for account in demo.DEMO_ACCOUNTS) == sorted(Role)
+    assert len({account.username for account in demo.DEMO_ACCOUNTS}) == len(demo.DEMO_ACCOUNTS)
+
+
+def test_loading_creates_the_demo_accounts(demo_organisations: None) -> None:
+    summary = demo.load()
+    assert "6 created" in summary
+    for account in demo.DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert user.role_set == {account.role}
+        organisation = User.objects.values_list("organisation__code", flat=True).get(pk=user.pk)
+        assert organisation == account.organisation_code
+        assert user.check_password(demo.DEMO_PASSWORD)
+
+
+def test_loading_twice_changes_nothing(demo_organisations: None) -> None:
+    demo.load()
+    before = snapshot()
+    summary = demo.load()
+    assert snapshot() == before
+    assert "0 created, 0 updated" in summary
+
+
+def test_loading_again_puts_a_changed_demo_account_back(demo_organisations: None) -> None:
+    demo.load()
+    user = User.objects.get(username="clinician")
+    user.set_password("something-else-entirely")
+    user.save()
+    RoleAssignment.objects.filter(user=user).delete()
+    assert "1 updated" in demo.load()
+    user = User.objects.get(username="clinician")
+    assert user.check_password(demo.DEMO_PASSWORD)
+    assert user.role_set == {Role.CLINICIAN}
+
+
+def test_loading_without_the_directory_demo_says_what_is_missing() -> None:
+    with pytest.raises(LookupError, match="wko-public-council"):
+        demo.load()
+
+
+def test_a_demo_account_signs_in_with_the_demo_password(
+    client: Client, demo_organisations: None, demo_mode: None
+) -> None:
+    demo.load()
+    response = client.post(
+        reverse("accounts:login"), {"username": "admin", "password": demo.DEMO_PASSWORD}
+    )
+    assert response["Location"] == "/kk/"
+    assert client.get(reverse("accounts:user_list")).status_code == 200

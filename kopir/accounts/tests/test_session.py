@@ -1,0 +1,63 @@
+"""Sessions end after 30 idle minutes; every request starts the 30 minutes again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from kopir.accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def move_clock(monkeypatch: pytest.MonkeyPatch, start: dt.datetime, minutes: int) -> None:
+    later = start + dt.timedelta(minutes=minutes)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+
+def test_the_configured_idle_limit_is_thirty_minutes() -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_a_session_idle_for_more_than_thirty_minutes_has_ended(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = UserFactory()
+    start = timezone.now()
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    assert client.session.get_expiry_age() == 30 * 60
+    move_clock(monkeypatch, start, 29)
+    assert client.get(reverse("core:home")).status_code == 200
+    move_clock(monkeypatch, start, 29 + 31)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_activity_keeps_the_session_alive_beyond_thirty_minutes(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = UserFactory()
+    start = timezone.now()
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    for minutes in (20, 40, 60):
+        move_clock(monkeypatch, start, minutes)
+        assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_the_session_cookie_is_not_kept_after_the_browser_closes(client: Client) -> None:
+    user = UserFactory()
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+    assert cookie["httponly"] is True

@@ -1,0 +1,91 @@
+"""Reads from the directory. Views and other apps ask here instead of building queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from kopir.directory.models import (
+    Organisation,
+    ReferenceDataSource,
+    Territory,
+    normalise_for_search,
+)
+
+# KATO has four levels below the country (region, district, rural district, settlement); the walk
+# down a territory's subtree never needs more steps than this.
+MAX_TERRITORY_DEPTH = 6
+
+
+def territory_list() -> QuerySet[Territory]:
+    return Territory.objects.select_related("parent", "source").order_by("kato")
+
+
+def reference_sources() -> QuerySet[ReferenceDataSource]:
+    return ReferenceDataSource.objects.order_by("code")
+
+
+def territory_choices() -> QuerySet[Territory]:
+    return Territory.objects.order_by("kato")
+
+
+def territory_subtree_ids(territory: Territory) -> list[int]:
+    """The territory and every unit inside it (a region's districts, their villages...).
+
+    One query per level, so the cost depends on KATO's depth, not on how many units there are.
+    """
+    ids = [territory.pk]
+    frontier = [territory.pk]
+    for _level in range(MAX_TERRITORY_DEPTH):
+        frontier = list(
+            Territory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        if not frontier:
+            break
+        ids.extend(frontier)
+    return ids
+
+
+def organisation_queryset() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("territory", "parent")
+
+
+def organisation_choices() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name_kk")
+
+
+def organisation_search(
+    *,
+    query: str = "",
+    kind: str = "",
+    territory: Territory | None = None,
+) -> QuerySet[Organisation]:
+    """Organisations matching a name (any language, any case) or the digits of a BIN.
+
+    A query of digits only is read as the start of a BIN; anything else is looked for in the names,
+    short names and code. A territory includes every unit inside it.
+    """
+    organisations = Organisation.objects.select_related("territory").order_by("name_kk", "pk")
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if territory is not None:
+        organisations = organisations.filter(territory_id__in=territory_subtree_ids(territory))
+    compact = "".join(query.split())
+    if compact.isdigit():
+        organisations = organisations.filter(bin__startswith=compact)
+    elif query.strip():
+        organisations = organisations.filter(search_text__contains=normalise_for_search(query))
+    return organisations
+
+
+def organisation_units(organisation: Organisation) -> QuerySet[Organisation]:
+    return organisation.units.select_related("territory").order_by("name_kk")
+
+
+def organisation_staff_count(organisation: Organisation) -> int:
+    return int(organisation.staff.filter(is_active=True).count())
+
+
+def organisation_staff(organisation: Organisation) -> QuerySet[Any]:
+    return organisation.staff.filter(is_active=True).order_by("last_name", "first_name", "username")

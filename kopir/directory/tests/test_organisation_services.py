@@ -1,0 +1,138 @@
+"""The organisation services, called directly as commands, imports and other apps do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.core.errors import ConflictError
+from kopir.directory.models import Organisation, OrganisationKind, Territory
+from kopir.directory.services import (
+    organisation_create,
+    organisation_sync,
+    organisation_update,
+)
+from kopir.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def new_data(territory: Territory, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "code": "test-career-centre",
+        "name_kk": "Сынақ карьера орталығы",
+        "name_ru": "Тестовый карьерный центр",
+        "name_en": "Test Career Centre",
+        "kind": OrganisationKind.CAREER_CENTRE,
+        "territory": territory,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_creating_checks_every_field_before_saving(region: Territory) -> None:
+    with pytest.raises(ValidationError) as raised:
+        organisation_create(actor=None, data=new_data(region, bin="123", code="Not A Slug"))
+
+    assert {"bin", "code"} <= set(raised.value.message_dict)
+    assert not Organisation.objects.exists()
+
+
+def test_creating_keeps_a_case_folded_search_text(region: Territory) -> None:
+    organisation = organisation_create(actor=None, data=new_data(region))
+
+    assert "тестовый карьерный центр" in organisation.search_text
+    assert "test-career-centre" in organisation.search_text
+
+
+def test_an_unknown_field_is_a_programming_error(region: Territory) -> None:
+    with pytest.raises(TypeError, match="colour"):
+        organisation_create(actor=None, data=new_data(region, colour="green"))
+
+
+def test_an_update_on_an_old_version_raises_a_conflict_and_writes_nothing(
+    organisation: Organisation,
+) -> None:
+    organisation_update(
+        actor=None, organisation_id=organisation.pk, expected_version=1, data={"phone": "1"}
+    )
+    audit_count = AuditEvent.objects.count()
+
+    with pytest.raises(ConflictError):
+        organisation_update(
+            actor=None, organisation_id=organisation.pk, expected_version=1, data={"phone": "2"}
+        )
+
+    organisation.refresh_from_db()
+    assert (organisation.phone, organisation.version) == ("1", 2)
+    assert AuditEvent.objects.count() == audit_count
+
+
+def test_an_update_refreshes_the_search_text(organisation: Organisation) -> None:
+    saved, changed = organisation_update(
+        actor=None,
+        organisation_id=organisation.pk,
+        expected_version=1,
+        data={"name_ru": "Новое Название"},
+    )
+
+    assert changed == ["name_ru"]
+    organisation.refresh_from_db()
+    assert "новое название" in organisation.search_text
+    assert saved.version == organisation.version == 2
+
+
+def test_an_organisation_cannot_be_its_own_parent(organisation: Organisation) -> None:
+    with pytest.raises(ValidationError) as raised:
+        organisation_update(
+            actor=None,
+            organisation_id=organisation.pk,
+            expected_version=1,
+            data={"parent": organisation},
+        )
+
+    assert "own parent" in raised.value.message_dict["parent"][0]
+
+
+def test_a_loop_through_several_levels_is_refused(organisation: Organisation) -> None:
+    unit = OrganisationFactory.create(parent=organisation, territory=organisation.territory)
+    sub_unit = OrganisationFactory.create(parent=unit, territory=organisation.territory)
+
+    with pytest.raises(ValidationError) as raised:
+        organisation_update(
+            actor=None,
+            organisation_id=organisation.pk,
+            expected_version=1,
+            data={"parent": sub_unit},
+        )
+
+    assert "loop" in raised.value.message_dict["parent"][0]
+
+
+def test_moving_a_unit_under_a_sibling_is_allowed(organisation: Organisation) -> None:
+    first = OrganisationFactory.create(parent=organisation, territory=organisation.territory)
+    second = OrganisationFactory.create(parent=organisation, territory=organisation.territory)
+
+    saved, changed = organisation_update(
+        actor=None, organisation_id=second.pk, expected_version=1, data={"parent": first}
+    )
+
+    assert changed == ["parent"]
+    assert saved.parent == first
+
+
+def test_syncing_creates_then_leaves_alone_then_updates(region: Territory) -> None:
+    data = new_data(region)
+    code = data.pop("code")
+
+    _first, created = organisation_sync(code=code, data=data)
+    _second, unchanged = organisation_sync(code=code, data=data)
+    third, updated = organisation_sync(code=code, data={**data, "name_en": "Renamed"})
+
+    assert (created, unchanged, updated) == ("created", "unchanged", "updated")
+    assert third.name_en == "Renamed"
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == [AuditAction.CREATE, AuditAction.UPDATE]

@@ -1,0 +1,91 @@
+"""The territory list: every signed-in account may read it; anonymous visitors sign in first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from kopir.accounts.tests.factories import UserFactory
+from kopir.directory.models import Territory
+from kopir.directory.services import territories_load_file
+from kopir.directory.tests.factories import TerritoryFactory
+from kopir.directory.tests.helpers import queries_for, signed_in
+
+KATO_FILE = Path(__file__).resolve().parents[1] / "data" / "kato-wko.json"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded() -> None:
+    territories_load_file(path=KATO_FILE)
+
+
+def test_staff_see_every_territory_with_its_code_level_and_parent(
+    loaded: None, insider_client: Client
+) -> None:
+    with translation.override("ru"):
+        response = insider_client.get(reverse("directory:territory_list"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<caption>" in content
+    assert "271010000" in content
+    assert "город Уральск" in content
+    assert "Теректинский район" in content
+    assert "Западно-Казахстанская область" in content
+
+
+def test_the_page_says_which_codes_are_inferred_in_words_not_only_colour(
+    loaded: None, outsider_client: Client
+) -> None:
+    with translation.override("en"):
+        response = outsider_client.get(reverse("directory:territory_list"))
+
+    content = response.content.decode()
+    assert "Inferred: check against the official KATO file" in content
+    assert "Verified in a published source" in content
+
+
+def test_the_source_and_its_notes_are_shown(loaded: None, insider_client: Client) -> None:
+    with translation.override("en"):
+        response = insider_client.get(reverse("directory:territory_list"))
+
+    assert "KATO extract: West Kazakhstan region" in response.content.decode()
+    assert "domain.md §F2" in response.content.decode()
+
+
+def test_an_empty_directory_says_how_to_load_territories() -> None:
+    client = signed_in(UserFactory(organisation=None))
+    with translation.override("en"):
+        response = client.get(reverse("directory:territory_list"))
+
+    assert "No territories yet" in response.content.decode()
+    assert "load_kato" in response.content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:
+    url = reverse("directory:territory_list")
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_territory_list_costs_the_same_queries_for_few_or_many_units(
+    loaded: None, insider_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    url = reverse("directory:territory_list")
+    few = queries_for(insider_client, url)
+    TerritoryFactory.create_batch(60, parent=Territory.objects.get(kato="270000000"))
+
+    with django_assert_max_num_queries(10):
+        many = queries_for(insider_client, url)
+
+    assert many == few

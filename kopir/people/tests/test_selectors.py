@@ -1,0 +1,142 @@
+"""Searching and reading persons: what is found, in what order, and what the audit log keeps."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from kopir.accounts.models import User
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.directory.models import Organisation, Territory
+from kopir.people.models import LinkBasis, Person
+from kopir.people.selectors import PAGE_SIZE, parse_person_query, person_read, person_search
+from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def linked(organisation: Organisation, territory: Territory, **fields: object) -> Person:
+    person = PersonFactory.create(territory=territory, registered_by=organisation, **fields)
+    PersonLinkFactory.create(person=person, organisation=organisation, basis=LinkBasis.ATTACHED)
+    return person
+
+
+def test_an_iin_finds_exactly_that_person(
+    clinician: User, clinic: Organisation, territory: Territory, person: Person
+) -> None:
+    linked(clinic, territory)
+    page = person_search(clinician, person.iin)
+    assert list(page) == [person]
+
+
+def test_an_iin_typed_with_spaces_still_matches(clinician: User, person: Person) -> None:
+    spaced = f"{person.iin[:6]} {person.iin[6:]}"
+    assert list(person_search(clinician, spaced)) == [person]
+
+
+def test_a_name_fragment_matches_any_name_part_ignoring_case(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    aliya = linked(clinic, territory, last_name="Сәрсенбаева", first_name="Әлия")
+    kuanysh = linked(clinic, territory, last_name="Омаров", first_name="Қуаныш", patronymic="")
+    linked(clinic, territory, last_name="Иванова", first_name="Анна", patronymic="Петровна")
+    assert list(person_search(clinician, "СӘРСЕН")) == [aliya]
+    assert list(person_search(clinician, "әли")) == [aliya]
+    # "Қуанышқызы" (a patronymic) and "Қуаныш" (a given name) both match; surnames order them.
+    assert list(person_search(clinician, "қуаныш")) == [kuanysh, aliya]
+
+
+def test_several_words_must_all_match(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    aliya = linked(clinic, territory, last_name="Сәрсенбаева", first_name="Әлия")
+    linked(clinic, territory, last_name="Сәрсенбаева", first_name="Динара")
+    assert list(person_search(clinician, "сәрсенбаева әлия")) == [aliya]
+
+
+def test_yo_and_ye_match_each_other(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    fyodorov = linked(clinic, territory, last_name="Фёдоров", first_name="Пётр", sex="male")
+    assert list(person_search(clinician, "федоров петр")) == [fyodorov]
+
+
+def test_results_are_ordered_by_name(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    b = linked(clinic, territory, last_name="Бекова", first_name="Әсел", patronymic="Ерланқызы")
+    a2 = linked(clinic, territory, last_name="Ахметова", first_name="Дана", patronymic="Ерланқызы")
+    a1 = linked(clinic, territory, last_name="Ахметова", first_name="Айжан", patronymic="Ерланқызы")
+    assert list(person_search(clinician, "ова")) == [a1, a2, b]
+
+
+def test_search_finds_only_linked_persons(
+    clinician: User, person: Person, stranger: Person
+) -> None:
+    assert list(person_search(clinician, stranger.iin)) == []
+    assert list(person_search(clinician, stranger.last_name)) == []
+
+
+def test_results_come_in_pages_of_25(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    for _ in range(PAGE_SIZE + 3):
+        linked(clinic, territory)
+    first = person_search(clinician, "сәрсен", 1)
+    second = person_search(clinician, "сәрсен", 2)
+    assert len(first) == PAGE_SIZE
+    assert len(second) == 3
+    assert first.paginator.count == PAGE_SIZE + 3
+    assert person_search(clinician, "сәрсен", "not a number").number == 1
+
+
+def test_a_search_is_audited_by_kind_without_the_query(clinician: User, person: Person) -> None:
+    person_search(clinician, person.iin)
+    person_search(clinician, person.last_name)
+    events = list(AuditEvent.objects.filter(action=AuditAction.SEARCH).order_by("id"))
+    assert [e.detail for e in events] == ["by_iin", "by_name"]
+    for event in events:
+        assert event.actor == clinician
+        assert person.iin not in event.detail
+        assert person.last_name not in event.detail
+        assert event.fields == []
+
+
+def test_an_empty_query_finds_nobody_and_is_not_audited(clinician: User, person: Person) -> None:
+    assert list(person_search(clinician, "  ")) == []
+    assert not AuditEvent.objects.filter(action=AuditAction.SEARCH).exists()
+
+
+def test_a_council_member_searching_finds_nobody(council_member: User, person: Person) -> None:
+    assert list(person_search(council_member, person.iin)) == []
+
+
+def test_reading_a_person_writes_a_view_record(clinician: User, person: Person) -> None:
+    assert person_read(clinician, person.pk) == person
+    event = AuditEvent.objects.get(action=AuditAction.VIEW)
+    assert (event.actor, event.target_type, event.target_id) == (
+        clinician,
+        "people.person",
+        str(person.pk),
+    )
+
+
+def test_a_refused_read_leaves_no_view_record(
+    clinician: User, council_member: User, stranger: Person
+) -> None:
+    with pytest.raises(Http404):
+        person_read(clinician, stranger.pk)
+    with pytest.raises(PermissionDenied):
+        person_read(council_member, stranger.pk)
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [("791028302728", "by_iin"), ("791028 302728", "by_iin"), ("Әлия", "by_name")],
+)
+def test_queries_are_told_apart(query: str, kind: str) -> None:
+    parsed = parse_person_query(query)
+    assert parsed is not None
+    assert parsed.kind == kind

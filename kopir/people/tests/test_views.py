@@ -1,0 +1,446 @@
+"""The person pages, as an insider, an outsider organisation, a council member and a visitor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from kopir.accounts.models import User
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.core.identifiers import make_iin
+from kopir.directory.models import Organisation, Territory
+from kopir.people.models import LinkBasis, Person, PersonLink
+from kopir.people.services import person_update
+from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def post_data(person: Person | None = None, **overrides: Any) -> dict[str, Any]:
+    if person is None:
+        values: dict[str, Any] = {
+            "iin": "791028302728",
+            "last_name": "Сәрсенбаев",
+            "first_name": "Қуаныш",
+            "patronymic": "Ерланұлы",
+            "birth_date": "1979-10-28",
+            "sex": "male",
+            "preferred_language": "kk",
+        }
+    else:
+        values = {
+            "iin": person.iin,
+            "last_name": person.last_name,
+            "first_name": person.first_name,
+            "patronymic": person.patronymic,
+            "birth_date": person.birth_date.isoformat(),
+            "sex": person.sex,
+            "territory": person.territory_id,
+            "preferred_language": person.preferred_language,
+            "version": person.version,
+        }
+    values.update(overrides)
+    return values
+
+
+# --- Visitors and roles without access -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["people:search", "people:create"])
+def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client, name: str) -> None:
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", ["people:detail", "people:edit"])
+def test_an_anonymous_visitor_is_sent_to_sign_in_from_a_person_page(
+    client: Client, person: Person, name: str
+) -> None:
+    response = client.get(reverse(name, args=[person.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+@pytest.mark.parametrize("name", ["people:detail", "people:edit"])
+def test_a_council_member_is_refused_person_pages(
+    client: Client, council_member: User, person: Person, name: str
+) -> None:
+    response = signed_in(client, council_member).get(reverse(name, args=[person.pk]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ["people:search", "people:create"])
+def test_a_council_member_and_an_administrator_are_refused_the_registry(
+    client: Client, council_member: User, administrator: User, name: str
+) -> None:
+    for user in (council_member, administrator):
+        assert signed_in(client, user).get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["people:detail", "people:edit"])
+def test_an_outsider_clinician_gets_not_found_for_a_person_without_a_link(
+    client: Client, outsider: User, person: Person, name: str
+) -> None:
+    response = signed_in(client, outsider).get(reverse(name, args=[person.pk]))
+    assert response.status_code == 404
+    assert person.last_name not in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+def test_an_agency_officer_reads_a_person_but_may_not_open_the_edit_form(
+    client: Client, agency_officer: User, person: Person
+) -> None:
+    client = signed_in(client, agency_officer)
+    page = client.get(reverse("people:detail", args=[person.pk]))
+    assert page.status_code == 200
+    assert reverse("people:edit", args=[person.pk]) not in page.content.decode()
+    assert client.get(reverse("people:edit", args=[person.pk])).status_code == 403
+    assert client.get(reverse("people:create")).status_code == 403
+
+
+# --- Search ----------------------------------------------------------------------------------------
+
+
+def test_the_search_page_invites_a_query_before_one_is_made(
+    client: Client, clinician: User
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).get(reverse("people:search"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Search for a person" in html
+    assert 'aria-live="polite"' in html
+    assert 'hx-push-url="true"' in html
+    assert not AuditEvent.objects.exists()
+
+
+def test_searching_by_iin_lists_the_person_with_a_link_to_their_page(
+    client: Client, clinician: User, person: Person
+) -> None:
+    with translation.override("kk"):
+        response = signed_in(client, clinician).get(reverse("people:search"), {"q": person.iin})
+    html = response.content.decode()
+    assert person.full_name in html
+    assert reverse("people:detail", args=[person.pk]) in html
+    assert "12.04.1985" in html  # Kazakh date format (kopir/formats/kk)
+    assert AuditEvent.objects.get(action=AuditAction.SEARCH).detail == "by_iin"
+
+
+def test_searching_by_name_shows_only_linked_persons(
+    client: Client, clinician: User, person: Person, stranger: Person
+) -> None:
+    client = signed_in(client, clinician)
+    html = client.get(reverse("people:search"), {"q": "а"}).content.decode()  # too short
+    assert person.full_name not in html
+    html = client.get(reverse("people:search"), {"q": "сәрсен"}).content.decode()
+    assert person.full_name in html
+    html = client.get(reverse("people:search"), {"q": stranger.last_name}).content.decode()
+    assert stranger.full_name not in html
+
+
+def test_a_search_that_finds_nobody_says_so(client: Client, clinician: User) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).get(reverse("people:search"), {"q": "Жоқ"})
+    assert "Nobody found" in response.content.decode()
+
+
+def test_a_mistyped_iin_is_explained_and_not_searched(client: Client, clinician: User) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).get(reverse("people:search"), {"q": "791028302729"})
+    html = response.content.decode()
+    assert "IIN or name: The check digit (the last one) does not match" in html
+    assert not AuditEvent.objects.exists()
+
+
+def test_htmx_gets_only_the_results_region(client: Client, clinician: User, person: Person) -> None:
+    response = signed_in(client, clinician).get(
+        reverse("people:search"), {"q": person.iin}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "<table" in html
+    assert person.full_name in html
+    assert "HX-Request" in response["Vary"]
+    assert "HX-Push-Url" not in response
+
+
+def test_htmx_does_not_push_a_mistyped_query_into_the_address_bar(
+    client: Client, clinician: User
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).get(
+            reverse("people:search"), {"q": "79102"}, headers={"HX-Request": "true"}
+        )
+    assert response["HX-Push-Url"] == "false"
+    assert "It must be exactly 12 digits; 5 given." in response.content.decode()
+
+
+def test_a_history_restore_gets_the_whole_page(
+    client: Client, clinician: User, person: Person
+) -> None:
+    response = signed_in(client, clinician).get(
+        reverse("people:search"),
+        {"q": person.iin},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def _linked_persons(count: int, organisation: Organisation, territory: Territory) -> None:
+    for _ in range(count):
+        person = PersonFactory.create(territory=territory, registered_by=organisation)
+        PersonLinkFactory.create(person=person, organisation=organisation, basis=LinkBasis.ATTACHED)
+
+
+def _search_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("people:search"), {"q": "сәрсен"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_results(
+    client: Client, clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    client = signed_in(client, clinician)
+    # A second territory, so that the rows do not all share one cached related object.
+    other_territory = Territory.objects.create(
+        kato="276200000", level=territory.level, name_kk="Т", name_ru="Т", name_en="T",
+        source=territory.source,
+    )  # fmt: skip
+    _linked_persons(5, clinic, territory)
+    few = _search_queries(client)
+    _linked_persons(25, clinic, other_territory)
+    many = _search_queries(client)
+    assert few == many
+    assert many <= 12
+
+
+# --- Person page ------------------------------------------------------------------------------------
+
+
+def test_the_person_page_shows_the_record_and_writes_a_view_record(
+    client: Client, clinician: User, person: Person
+) -> None:
+    with translation.override("kk"):
+        response = signed_in(client, clinician).get(reverse("people:detail", args=[person.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert person.full_name in html
+    assert person.iin in html
+    assert "12.04.1985" in html
+    event = AuditEvent.objects.get(action=AuditAction.VIEW)
+    assert (event.actor, event.target_id) == (clinician, str(person.pk))
+
+
+def test_the_person_page_notes_a_birth_date_the_iin_does_not_suggest(
+    client: Client, clinician: User, person: Person
+) -> None:
+    client = signed_in(client, clinician)
+    with translation.override("en"):
+        html = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+        assert "The IIN suggests" not in html  # the factory's IIN agrees with the birth date
+        Person.objects.filter(pk=person.pk).update(birth_date=dt.date(1986, 1, 2))
+        html = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "The IIN suggests the date of birth" in html
+    assert 'class="muted"' in html
+
+
+def test_the_representative_is_a_link_only_when_accessible(
+    client: Client, clinician: User, person: Person, stranger: Person, clinic: Organisation
+) -> None:
+    child = PersonFactory.create(
+        territory=person.territory,
+        legal_representative=stranger,
+        representative_relation="parent",
+        birth_date=dt.date(2015, 3, 3),
+    )
+    PersonLinkFactory.create(person=child, organisation=clinic)
+    client = signed_in(client, clinician)
+    html = client.get(reverse("people:detail", args=[child.pk])).content.decode()
+    assert stranger.full_name in html
+    assert reverse("people:detail", args=[stranger.pk]) not in html
+    Person.objects.filter(pk=child.pk).update(legal_representative=person)
+    html = client.get(reverse("people:detail", args=[child.pk])).content.decode()
+    assert reverse("people:detail", args=[person.pk]) in html
+
+
+# --- Register and edit ------------------------------------------------------------------------------
+
+
+def test_a_clinician_registers_a_person(
+    client: Client, clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    client = signed_in(client, clinician)
+    assert client.get(reverse("people:create")).status_code == 200
+    response = client.post(
+        reverse("people:create"),
+        post_data(territory=territory.pk, accessibility_needs=["sign_language"]),
+    )
+    person = Person.objects.get(iin="791028302728")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:detail", args=[person.pk])
+    assert person.accessibility_needs == ["sign_language"]
+    assert PersonLink.objects.filter(person=person, organisation=clinic).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, target_id=str(person.pk)).exists()
+
+
+def test_an_invalid_iin_on_the_form_is_listed_in_the_error_summary(
+    client: Client, clinician: User, territory: Territory
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).post(
+            reverse("people:create"), post_data(iin="821214240092", territory=territory.pk)
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "IIN: This number is never issued (no check digit exists for it)." in html
+    assert 'aria-invalid="true"' in html
+    assert not Person.objects.exists()
+
+
+def test_a_duplicate_iin_is_refused_on_the_form(
+    client: Client, clinician: User, territory: Territory, stranger: Person
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).post(
+            reverse("people:create"), post_data(iin=stranger.iin, territory=territory.pk)
+        )
+    assert "IIN: A person with this IIN is already in the registry." in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_a_representative_is_chosen_by_iin(
+    client: Client, clinician: User, territory: Territory, person: Person
+) -> None:
+    child_iin = make_iin(dt.date(2014, 5, 6), "female", 1)
+    assert child_iin is not None
+    response = signed_in(client, clinician).post(
+        reverse("people:create"),
+        post_data(
+            iin=child_iin,
+            birth_date="2014-05-06",
+            sex="female",
+            territory=territory.pk,
+            representative_iin=person.iin,
+            representative_relation="parent",
+        ),
+    )
+    assert response.status_code == 302
+    assert Person.objects.get(iin=child_iin).legal_representative == person
+
+
+def test_a_representative_the_clinic_cannot_see_is_refused_on_the_form(
+    client: Client, clinician: User, territory: Territory, stranger: Person
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).post(
+            reverse("people:create"),
+            post_data(
+                territory=territory.pk,
+                representative_iin=stranger.iin,
+                representative_relation="parent",
+            ),
+        )
+    assert "Representative&#x27;s IIN: No person with this IIN" in response.content.decode()
+    assert not Person.objects.filter(iin="791028302728").exists()
+
+
+def test_opening_the_edit_form_is_an_audited_read(
+    client: Client, clinician: User, person: Person
+) -> None:
+    response = signed_in(client, clinician).get(reverse("people:edit", args=[person.pk]))
+    assert response.status_code == 200
+    assert 'name="version" value="1"' in response.content.decode()
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == 1
+
+
+def test_a_clinician_changes_a_record(client: Client, clinician: User, person: Person) -> None:
+    response = signed_in(client, clinician).post(
+        reverse("people:edit", args=[person.pk]),
+        post_data(person, first_name="Динара", consent_to_processing="on"),
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.first_name, person.version, person.consent_to_processing) == ("Динара", 2, True)
+    assert person.consent_recorded_at is not None
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE)
+    assert event.fields == ["consent_to_processing", "first_name"]
+
+
+def test_a_concurrent_edit_is_detected_and_the_users_input_is_kept(
+    client: Client, clinician: User, colleague: User, person: Person
+) -> None:
+    form = post_data(person, first_name="Камила")  # opened at version 1
+    person_update(actor=colleague, person=person, expected_version=1, first_name="Динара")
+    with translation.override("en"):
+        response = signed_in(client, clinician).post(reverse("people:edit", args=[person.pk]), form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This record was changed by someone else after you opened it." in html
+    assert 'value="Камила"' in html
+    person.refresh_from_db()
+    assert (person.first_name, person.version) == ("Динара", 2)
+
+
+def test_an_outsider_cannot_change_a_record_by_posting(
+    client: Client, outsider: User, person: Person
+) -> None:
+    response = signed_in(client, outsider).post(
+        reverse("people:edit", args=[person.pk]), post_data(person, first_name="Камила")
+    )
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.first_name != "Камила"
+
+
+def test_a_blank_query_invites_a_search_rather_than_complaining(
+    client: Client, clinician: User
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).get(reverse("people:search"), {"q": "  "})
+    html = response.content.decode()
+    assert "Search for a person" in html
+    assert "There is a problem" not in html
+
+
+def test_missing_fields_say_what_to_enter(
+    client: Client, clinician: User, territory: Territory
+) -> None:
+    with translation.override("en"):
+        response = signed_in(client, clinician).post(reverse("people:create"), {})
+    html = response.content.decode()
+    for message in (
+        "IIN: Enter the IIN.",
+        "Surname: Enter the surname.",
+        "Given name: Enter the given name.",
+        "Date of birth: Enter the date of birth.",
+        "Sex: Choose the sex.",
+        "Place of residence: Choose the place of residence.",
+    ):
+        assert message in html
+
+
+def test_after_a_conflict_the_page_heading_shows_the_stored_name_not_the_typed_one(
+    client: Client, clinician: User, colleague: User, person: Person
+) -> None:
+    form = post_data(person, last_name="Жаңа")
+    person_update(actor=colleague, person=person, expected_version=1, phone="+7 701 000 00 02")
+    html = signed_in(client, clinician).post(reverse("people:edit", args=[person.pk]), form)
+    content = html.content.decode()
+    assert f'<p class="lead">{person.full_name}</p>' in content
+    assert 'value="Жаңа"' in content
