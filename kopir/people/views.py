@@ -26,36 +26,36 @@ from kopir.people.selectors import person_read, person_search
 from kopir.people.services import person_register, person_update
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """Find a person by IIN or name. With htmx, only the results region is sent back."""
+    """Find a person by IIN or name. With htmx, only the results region is sent back.
+
+    The query travels in a POST body, never in the address: an IIN or a name in a URL would end
+    up in browser history and in every proxy's access log.
+    """
     if not can_search_people(request.user):
         raise PermissionDenied(_("Your role does not give access to persons' records."))
+    data = request.POST if request.method == "POST" else None
     # A blank query is no search at all (the page invites one), not an error.
-    has_query = bool(request.GET.get("q", "").strip())
-    form = PersonSearchForm(request.GET if has_query else None)
+    has_query = bool(data and data.get("q", "").strip())
+    form = PersonSearchForm(data if has_query else None)
     page_obj = None
     if has_query and form.is_valid():
         page_obj = person_search(
-            request.user, form.cleaned_data["q"], request.GET.get("page"), request=request
+            request.user,
+            form.cleaned_data["q"],
+            data.get("page") if data else None,
+            request=request,
         )
-    # A history restore (back button with htmx's cache bypassed) needs the whole page.
-    is_htmx = bool(
-        request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    )
+    is_htmx = bool(request.headers.get("HX-Request"))
     context = {
         "form": form,
         "page_obj": page_obj,
         "is_htmx": is_htmx,
         "can_register": can_register_people(request.user),
     }
-    if not is_htmx:
-        response = render(request, "people/search.html", context)
-    else:
-        response = render(request, "people/_search_results.html", context)
-        if form.errors:
-            # Keep a half-typed or mistyped query out of the address bar and history.
-            response["HX-Push-Url"] = "false"
+    template = "people/_search_results.html" if is_htmx else "people/search.html"
+    response = render(request, template, context)
     # The same address answers with a page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
