@@ -9,10 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-def fold_for_search(text: str) -> str:
-    """Fold case (Cyrillic included), treat ё as е and collapse spaces: how names are compared."""
-    return " ".join(text.casefold().replace("ё", "е").split())
+from kopir.core.text import fold_for_search
 
 
 class Role(models.TextChoices):

@@ -7,12 +7,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_bin
+from kopir.core.text import fold_for_search
 from kopir.directory.validators import validate_kato
 
-
-def normalise_for_search(text: str) -> str:
-    """Fold case (Cyrillic included), treat ё as е and collapse spaces: how names are compared."""
-    return " ".join(text.casefold().replace("ё", "е").split())
+normalise_for_search = fold_for_search
 
 
 class TranslatedNameMixin(models.Model):

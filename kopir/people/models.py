@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_iin
+from kopir.core.text import fold_for_search
 
 
 class Sex(models.TextChoices):
@@ -33,9 +34,7 @@ class RepresentativeRelation(models.TextChoices):
     OTHER = "other", _("Other representative by power of attorney")
 
 
-def name_search_key(*parts: str) -> str:
-    """Fold names (or a query) for matching: case-insensitive, and ё matches е as readers expect."""
-    return " ".join(" ".join(parts).casefold().replace("ё", "е").split())
+name_search_key = fold_for_search
 
 
 class Person(models.Model):
