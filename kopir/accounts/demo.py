@@ -80,6 +80,15 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         last_name="Оспанов",
         description="council member — Society of the Blind, West Kazakhstan branch",
     ),
+    # The chair signs the minutes together with the secretary.
+    DemoAccount(
+        username="chair",
+        role=Role.COUNCIL_MEMBER,
+        organisation_code="wko-public-council",
+        first_name="Серік",
+        last_name="Мұхамбетов",
+        description="council chair — Public Council on Social Issues",
+    ),
 ]
 
 
