@@ -57,6 +57,14 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
         description="MSE specialist — MSE division, Oral",
     ),
     DemoAccount(
+        username="mse-head",
+        role=Role.MSE_HEAD,
+        organisation_code="wko-mse-division-oral",
+        first_name="Ерлан",
+        last_name="Қайыржанов",
+        description="head of the MSE division, Oral (sees who the person is in in-absentia cases)",
+    ),
+    DemoAccount(
         username="agency",
         role=Role.AGENCY_OFFICER,
         organisation_code="wko-employment-office",

@@ -15,6 +15,9 @@ from kopir.core.text import fold_for_search
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     MSE_SPECIALIST = "mse_specialist", _("MSE specialist")
+    # Heads the MSE division: assigns experts, records decisions, and alone sees who the person
+    # in a depersonalised in-absentia case is.
+    MSE_HEAD = "mse_head", _("Head of MSE division")
     CLINICIAN = "clinician", _("Clinician")
     AGENCY_OFFICER = "agency_officer", _("Agency officer")
     COUNCIL_SECRETARY = "council_secretary", _("Council secretary")

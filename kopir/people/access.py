@@ -19,10 +19,10 @@ from kopir.accounts.models import Role
 from kopir.people.models import Person, PersonLink
 
 # Roles whose work is with individual persons. Council members and secretaries see aggregates only.
-PERSON_ROLES = (Role.CLINICIAN, Role.MSE_SPECIALIST, Role.AGENCY_OFFICER)
+PERSON_ROLES = (Role.CLINICIAN, Role.MSE_SPECIALIST, Role.MSE_HEAD, Role.AGENCY_OFFICER)
 # Roles that register persons and correct their records: the polyclinic (which refers a person
 # to MSE) and the MSE division. Agencies executing a measure read the record but do not edit it.
-PERSON_EDITOR_ROLES = (Role.CLINICIAN, Role.MSE_SPECIALIST)
+PERSON_EDITOR_ROLES = (Role.CLINICIAN, Role.MSE_SPECIALIST, Role.MSE_HEAD)
 
 
 def can_search_people(user: Any) -> bool:

@@ -28,6 +28,12 @@ def _default_language_afterwards() -> Iterator[None]:
 
 
 @pytest.fixture
+def english() -> None:
+    """For tests that read English page text: reverse() then gives /en/ addresses."""
+    translation.activate("en")
+
+
+@pytest.fixture
 def demo_mode(settings: pytest.FixtureRequest) -> None:
     settings.KOPIR_DEMO = True  # type: ignore[attr-defined]
     settings.KOPIR_REQUIRE_2FA = False  # type: ignore[attr-defined]

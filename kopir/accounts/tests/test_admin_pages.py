@@ -113,6 +113,7 @@ def test_the_list_filters_by_organisation_and_role(admin_client: Client) -> None
     assert [user.username for user in response.context["page_obj"]] == ["in-both"]
 
 
+@pytest.mark.usefixtures("english")
 def test_the_list_shows_twenty_five_accounts_a_page(admin_client: Client) -> None:
     UserFactory.create_batch(30)
     response = admin_client.get(reverse("accounts:user_list"))
@@ -134,6 +135,7 @@ def test_the_list_costs_the_same_few_queries_however_many_rows(
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("english")
 def test_an_htmx_search_gets_only_the_results(admin_client: Client) -> None:
     response = admin_client.get(reverse("accounts:user_list"), HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -160,6 +162,7 @@ def test_an_administrator_creates_an_account(admin_client: Client, administrator
     assert "Әйгерім" not in f"{event.detail} {event.fields}"
 
 
+@pytest.mark.usefixtures("english")
 def test_a_weak_initial_password_is_refused(admin_client: Client) -> None:
     organisation = make_organisation()
     response = admin_client.post(
@@ -171,6 +174,7 @@ def test_a_weak_initial_password_is_refused(admin_client: Client) -> None:
     assert not User.objects.filter(username="aigerim.k").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_mismatched_passwords_are_refused(admin_client: Client) -> None:
     organisation = make_organisation()
     response = admin_client.post(
@@ -181,6 +185,7 @@ def test_mismatched_passwords_are_refused(admin_client: Client) -> None:
     assert not User.objects.filter(username="aigerim.k").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_a_username_taken_in_another_case_is_refused(admin_client: Client) -> None:
     UserFactory(username="aigerim.k")
     organisation = make_organisation()
@@ -214,6 +219,7 @@ def test_an_administrator_edits_an_account_and_the_changed_fields_are_recorded(
     assert event.fields == ["last_name", "roles"]
 
 
+@pytest.mark.usefixtures("english")
 def test_an_administrator_cannot_take_away_their_own_administrator_role(
     admin_client: Client, administrator: User
 ) -> None:

@@ -64,6 +64,7 @@ def test_sign_in_ignores_a_next_address_elsewhere(client: Client, next_url: str)
     assert response["Location"] == "/en/"
 
 
+@pytest.mark.usefixtures("english")
 def test_a_wrong_password_shows_an_error_and_signs_nobody_in(client: Client) -> None:
     user = UserFactory()
     response = sign_in(client, user.username, "not the password")
@@ -116,6 +117,7 @@ def test_five_wrong_passwords_lock_the_account_and_show_the_locked_page(client: 
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, detail="locked out").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_the_locked_page_says_the_account_is_locked_and_when_to_try_again(
     client: Client, settings: pytest.FixtureRequest
 ) -> None:
@@ -162,6 +164,7 @@ def test_signing_out_needs_a_post(client: Client) -> None:
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+@pytest.mark.usefixtures("english")
 def test_signing_out_ends_the_session_and_returns_to_the_sign_in_page(client: Client) -> None:
     user = UserFactory()
     client.force_login(user)

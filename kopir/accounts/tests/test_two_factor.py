@@ -81,6 +81,7 @@ def test_the_right_code_completes_the_sign_in(client: Client, staff: User) -> No
     assert event.detail == "second factor: authenticator"
 
 
+@pytest.mark.usefixtures("english")
 def test_a_wrong_code_is_refused_with_an_error_on_the_code_field(
     client: Client, staff: User
 ) -> None:
@@ -118,6 +119,7 @@ def test_a_code_already_used_cannot_sign_in_again(client: Client, staff: User) -
     assert DEVICE_ID_SESSION_KEY not in client.session
 
 
+@pytest.mark.usefixtures("english")
 def test_after_a_wrong_code_the_page_says_when_to_try_again(client: Client, staff: User) -> None:
     device = confirmed_authenticator(staff)
     password_step(client, staff)
@@ -194,6 +196,7 @@ def test_confirming_the_app_turns_on_two_factor_and_shows_backup_codes_once(
     assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR, actor=staff).exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_a_wrong_set_up_code_creates_no_device(client: Client, staff: User) -> None:
     password_step(client, staff)
     client.get(reverse("accounts:two_factor_setup"))
