@@ -1,0 +1,132 @@
+"""The browser harness: Debian's Chromium through Playwright against pytest-django's live server.
+
+Every test here is marked `browser`. They run last (see pytest_collection_modifyitems), each on a
+fresh database (transactional), signed in through the real login form.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from playwright.sync_api import Page
+
+from kopir.audit import triggers
+from tests.browser.demo import Demo, demo_data
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def _is_browser_test(item: pytest.Item) -> bool:
+    return item.get_closest_marker("browser") is not None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Playwright's sync API leaves its event loop marked as running in the main thread from the
+    # first browser test to the end of the session, and Django refuses ORM calls while a loop
+    # runs. Running browser tests after every other test keeps that from touching the rest.
+    # (pytest-django's own reordering runs first: it is tryfirst. Sorting is stable.)
+    items.sort(key=_is_browser_test)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Checked before any fixture runs, so a missing browser costs no database set-up.
+    if not _is_browser_test(item) or CHROMIUM.exists():
+        return
+    reason = f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)"
+    if running_in_ci():
+        pytest.fail(f"{reason}; CI is set, so browser tests must run, not skip.", pytrace=False)
+    pytest.skip(reason)
+
+
+_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
+    # Playwright's sync API marks an asyncio loop as running in this thread, and Django then
+    # refuses ORM calls (SynchronousOnlyOperation) — in the test body and also in pytest-django's
+    # set-up and teardown (the flush after a transactional test). So the switch is set around the
+    # whole protocol of a browser test, fixtures included, and restored after it: never globally.
+    if not _is_browser_test(item):
+        return (yield)
+    previous = os.environ.get(_ASYNC_UNSAFE)
+    os.environ[_ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            os.environ.pop(_ASYNC_UNSAFE, None)
+        else:
+            os.environ[_ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    # Debian's Chromium, never a downloaded one: `playwright install` needs the network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_lifted_for_the_flush(
+    transactional_db: None, live_server: Any
+) -> Iterator[None]:
+    # The audit table refuses DELETE (append-only triggers), and pytest-django empties every
+    # table after a transactional test. This fixture depends on transactional_db, so its teardown
+    # runs before that flush: the triggers stand during the test and are lifted just before.
+    triggers.install(connection)
+    yield
+    triggers.remove(connection)
+
+
+@pytest.fixture(autouse=True)
+def _password_login_only(settings: Any) -> None:
+    # Two-factor login has its own keyboard test, which switches it back on.
+    settings.KOPIR_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    # Fail in seconds, not Playwright's default 30, when an element never appears.
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(20_000)
+    return page
+
+
+@pytest.fixture
+def demo() -> Demo:
+    """The West Kazakhstan demo, loaded by the same command `make demo` uses."""
+    call_command("load_demo", stdout=io.StringIO())
+    return demo_data()
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    # The tests build absolute addresses from live_server.url. (Overriding this also spares a
+    # deprecation warning from pytest-playwright's own base_url fixture.)
+    return None

@@ -1,0 +1,183 @@
+"""What the browser tests share: addresses, signing in, keyboard moves and the list of pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+def path_for(name: str, language: str, kwargs: dict[str, Any] | None = None) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def url_for(
+    live_server: Any, name: str, language: str, kwargs: dict[str, Any] | None = None
+) -> str:
+    return f"{live_server.url}{path_for(name, language, kwargs)}"
+
+
+def current_path(page: Page) -> str:
+    return urlsplit(page.url).path
+
+
+def sign_in(
+    page: Page, live_server: Any, username: str, password: str, language: str = "kk"
+) -> None:
+    """Sign in through the real login form, as a person would (with a mouse: this is not the
+    keyboard test)."""
+    login_path = path_for("accounts:login", language)
+    page.goto(f"{live_server.url}{login_path}")
+    form = page.locator("main form").filter(has=page.locator("input[name='password']"))
+    form.locator("input[name='username']").fill(username)
+    form.locator("input[name='password']").fill(password)
+    with page.expect_navigation():
+        form.locator("button[type='submit']").first.click()
+    if current_path(page) == login_path:
+        problems = page.locator(".error-summary").all_inner_texts()
+        raise AssertionError(f"signing in as {username!r} failed: {problems or page.title()}")
+
+
+# --- Keyboard ------------------------------------------------------------------------------------
+
+FOCUS_DESCRIPTION_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return "body";
+  const name = el.getAttribute("name");
+  const text = (el.innerText || el.value || "").trim().slice(0, 40);
+  return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${name ? "[name=" + name + "]" : ""} "${text}"`;
+}"""
+
+
+def focused(page: Page) -> str:
+    """A short description of the focused element, for assertion messages."""
+    return str(page.evaluate(FOCUS_DESCRIPTION_JS))
+
+
+def focus_matches(page: Page, selector: str) -> bool:
+    return bool(
+        page.evaluate(
+            "(selector) => !!document.activeElement && document.activeElement !== document.body"
+            " && document.activeElement.matches(selector)",
+            selector,
+        )
+    )
+
+
+def tab_to(page: Page, selector: str, max_presses: int = 40) -> int:
+    """Press Tab until the focused element matches `selector`; return how many presses it took."""
+    visited = []
+    for presses in range(1, max_presses + 1):
+        page.keyboard.press("Tab")
+        if focus_matches(page, selector):
+            return presses
+        visited.append(focused(page))
+    raise AssertionError(
+        f"{selector!r} never received focus after {max_presses} Tab presses; focus went to:\n  "
+        + "\n  ".join(visited)
+    )
+
+
+FOCUS_INDICATOR_JS = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return {
+    outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+      && style.outlineColor !== "rgba(0, 0, 0, 0)" && style.outlineColor !== "transparent",
+    boxShadow: style.boxShadow !== "none",
+    detail: `outline: ${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}; box-shadow: ${style.boxShadow}`,
+  };
+}"""
+
+
+def assert_focus_is_visible(page: Page) -> None:
+    """The focused element shows a focus indicator: an outline or a box shadow (WCAG 2.4.7)."""
+    indicator = page.evaluate(FOCUS_INDICATOR_JS)
+    assert indicator["outline"] or indicator["boxShadow"], (
+        f"no visible focus indicator on {focused(page)}: {indicator['detail']}"
+    )
+
+
+# --- The pages of the project ----------------------------------------------------------------------
+
+
+def _walk(patterns: Iterable[Any], namespaces: list[str]) -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = [*namespaces, pattern.namespace] if pattern.namespace else namespaces
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield ":".join([*namespaces, pattern.name])
+
+
+def named_pages() -> list[str]:
+    """Every named URL under the language prefix, as "namespace:name", read from the URLconf.
+
+    Read from the URLconf rather than listed by hand, so a page added later is visited (and must
+    pass axe) without anyone editing the browser tests.
+    """
+    names: list[str] = []
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            names.extend(_walk(pattern.url_patterns, []))
+    return sorted(set(names))
+
+
+def needs_arguments(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return True
+    return False
+
+
+SIGN_OUT_BUTTON = "header form[action$='/logout/'] button"
+
+
+def sign_in_by_keyboard(page: Page, live_server: Any, username: str, password: str) -> None:
+    """Sign in with Tab, typing and Enter only, starting from the top of the sign-in page."""
+    page.goto(url_for(live_server, "accounts:login", "kk"))
+    page.focus("body")
+    tab_to(page, "input[name='username']")
+    assert_focus_is_visible(page)
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    assert focus_matches(page, "input[name='password']"), (
+        f"Tab after the username should reach the password, not {focused(page)}"
+    )
+    assert_focus_is_visible(page)
+    page.keyboard.type(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@dataclass(frozen=True)
+class Visit:
+    status: int
+    path: str  # where the browser ended up, after any redirect
+    is_html: bool
+
+
+def visit(page: Page, url: str) -> Visit:
+    """Open an address like a person would; a file download (PDF, DOCX) is fetched instead."""
+    try:
+        response = page.goto(url)
+    except PlaywrightError as error:
+        if "Download is starting" not in str(error):
+            raise
+        # The browser saves a download rather than showing it; ask with the page's own cookies.
+        fetched = page.request.get(url, max_redirects=0)
+        return Visit(fetched.status, urlsplit(url).path, is_html=False)
+    assert response is not None, f"no response for {url}"
+    content_type = response.headers.get("content-type", "")
+    return Visit(response.status, current_path(page), content_type.startswith("text/html"))

@@ -1,0 +1,173 @@
+"""Every page of Kopir, in every language, as every demo role: it answers, and axe finds nothing.
+
+The pages are read from the URLconf, so a page added by a later issue is covered as soon as its
+URL is named. A page whose address needs arguments gets them from PAGE_ARGUMENTS; one missing
+there fails the test rather than being skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from kopir.accounts.models import User
+from tests.browser.axe import axe_problems
+from tests.browser.demo import DEMO_PASSWORD, DEMO_ROLES, Demo
+from tests.browser.helpers import (
+    LANGUAGES,
+    named_pages,
+    needs_arguments,
+    path_for,
+    sign_in,
+    visit,
+)
+
+pytestmark = pytest.mark.browser
+
+# Named URLs a browser cannot visit with GET, each with the reason.
+NOT_VISITED: dict[str, str] = {
+    "accounts:logout": "POST only: the sign-out button submits a form; GET is refused (405).",
+    "accounts:backup_codes_regenerate": "POST only: a button on the two-factor page.",
+    "accounts:user_reset_two_factor": "POST only: a button on the account page.",
+}
+
+# URL arguments for the pages that need them, taken from the demo records the signed-in user
+# should reach (another role then gets the same record and must be refused with 403 or 404).
+PageArguments = Callable[[Demo, User], dict[str, Any]]
+PAGE_ARGUMENTS: dict[str, PageArguments] = {
+    "directory:organisation_detail": lambda demo, user: {"pk": demo.organisation_for(user).pk},
+    "directory:organisation_edit": lambda demo, user: {"pk": demo.organisation_for(user).pk},
+    "people:detail": lambda demo, user: {"pk": demo.person_for(user).pk},
+    "people:edit": lambda demo, user: {"pk": demo.person_for(user).pk},
+    "accounts:user_edit": lambda demo, user: {"pk": demo.user("clinician").pk},
+}
+
+# Statuses a signed-in user may get from a page: 200, or a refusal for a page that is not theirs.
+REFUSED = {403, 404}
+
+
+def pages_to_visit() -> list[str]:
+    """The named pages to visit; fails when one needs URL arguments nobody has provided."""
+    pages = named_pages()
+    unmapped = [
+        name
+        for name in pages
+        if name not in NOT_VISITED and name not in PAGE_ARGUMENTS and needs_arguments(name)
+    ]
+    assert not unmapped, (
+        f"These pages need URL arguments the browser tests do not know: {unmapped}. Add each to "
+        "PAGE_ARGUMENTS in tests/browser/test_every_page.py (a record the demo creates), or, if it "
+        "cannot be visited with GET, to NOT_VISITED with the reason."
+    )
+    return [name for name in pages if name not in NOT_VISITED]
+
+
+def describe_outcomes(username: str, outcomes: dict[str, dict[str, str]]) -> str:
+    lines = [
+        f"Pages as {username} (→ redirected, * not HTML):",
+        f"  {'':40} " + " ".join(f"{lang:>5}" for lang in LANGUAGES),
+    ]
+    for name, by_language in sorted(outcomes.items()):
+        cells = " ".join(f"{by_language.get(lang, '-'):>5}" for lang in LANGUAGES)
+        lines.append(f"  {name:40} {cells}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("username", list(DEMO_ROLES))
+def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
+    page: Page, live_server: Any, demo: Demo, username: str
+) -> None:
+    pages = pages_to_visit()
+    user = demo.user(username)
+    sign_in(page, live_server, username, DEMO_PASSWORD)
+    offered = page.locator("nav.main-nav a").evaluate_all("els => els.map(e => e.pathname)")
+
+    problems: list[str] = []
+    outcomes: dict[str, dict[str, str]] = {}
+    status_by_path: dict[str, int] = {}
+    checked_paths: set[str] = set()
+    checked_refusals: set[tuple[str, int]] = set()
+    # A page the role may use is checked in every language; a page it is refused is checked in
+    # the first language only (its refusal page is axe-checked once per language and status),
+    # which keeps the run short as apps add pages most roles may not open.
+    for name in pages:
+        kwargs = PAGE_ARGUMENTS[name](demo, user) if name in PAGE_ARGUMENTS else None
+        for language in LANGUAGES:
+            login_path = path_for("accounts:login", language)
+            path = path_for(name, language, kwargs)
+            where = f"{name} [{language}] as {username} ({path})"
+            seen = visit(page, f"{live_server.url}{path}")
+            status_by_path[path] = seen.status
+            outcomes.setdefault(name, {})[language] = (
+                ("" if seen.path == path else "→")
+                + str(seen.status)
+                + ("" if seen.is_html else "*")
+            )
+
+            if seen.status == 200 and seen.path == login_path and name != "accounts:login":
+                problems.append(f"{where}: sent to the sign-in page (session lost?)")
+                sign_in(page, live_server, username, DEMO_PASSWORD, language)
+            elif seen.status == 200:
+                # Files (PDF, DOCX) are not web pages: axe has nothing to check there.
+                if seen.is_html and seen.path not in checked_paths:
+                    checked_paths.add(seen.path)
+                    problems.extend(axe_problems(page, where))
+            elif seen.status in REFUSED:
+                if seen.is_html and (language, seen.status) not in checked_refusals:
+                    checked_refusals.add((language, seen.status))
+                    problems.extend(axe_problems(page, where))
+                    continue
+                break
+            elif seen.status == 405:
+                problems.append(
+                    f"{where}: answers 405 to GET. If it is POST-only, add it to NOT_VISITED in "
+                    "tests/browser/test_every_page.py with the reason."
+                )
+            else:
+                problems.append(f"{where}: answered HTTP {seen.status}")
+
+    for name, by_language in outcomes.items():
+        if len(by_language) > 1 and len(set(by_language.values())) > 1:
+            problems.append(f"{name} as {username} answers differently by language: {by_language}")
+    for path in offered:
+        if status_by_path.get(path, 200) != 200:
+            problems.append(
+                f"{path} is offered to {username} in the navigation but answered "
+                f"{status_by_path[path]}"
+            )
+
+    print(describe_outcomes(username, outcomes))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_language(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    pages = pages_to_visit()
+    # Addresses as the administrator would follow them; an anonymous visitor is refused anyway.
+    user = demo.user("admin")
+    problems: list[str] = []
+    outcomes: dict[str, dict[str, str]] = {}
+    for language in LANGUAGES:
+        login_path = path_for("accounts:login", language)
+        for name in pages:
+            kwargs = PAGE_ARGUMENTS[name](demo, user) if name in PAGE_ARGUMENTS else None
+            path = path_for(name, language, kwargs)
+            where = f"{name} [{language}] as an anonymous visitor ({path})"
+            seen = visit(page, f"{live_server.url}{path}")
+            asked_to_sign_in = seen.path == login_path and name != "accounts:login"
+            outcomes.setdefault(name, {})[language] = (
+                "login" if asked_to_sign_in else f"{seen.status}{'' if seen.is_html else '*'}"
+            )
+            if seen.status == 200 and not asked_to_sign_in and seen.is_html:
+                # A public page (the sign-in page itself is checked with its errors elsewhere).
+                if name != "accounts:login":
+                    problems.extend(axe_problems(page, where))
+            elif seen.status not in {200, *REFUSED}:
+                problems.append(f"{where}: answered HTTP {seen.status}")
+
+    print(describe_outcomes("an anonymous visitor", outcomes))
+    assert not problems, "\n".join(problems)

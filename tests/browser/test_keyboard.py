@@ -1,0 +1,124 @@
+"""Signing in, skipping to the content and finding a person, with the keyboard alone.
+
+No mouse clicks: Tab, typing and Enter. The only programmatic focus is on the document body at
+the start, which is where a browser starts after loading a page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import PASSWORD
+from tests.browser.demo import person_seen_by, staff
+from tests.browser.helpers import (
+    SIGN_OUT_BUTTON,
+    assert_focus_is_visible,
+    current_path,
+    focus_matches,
+    focused,
+    path_for,
+    sign_in_by_keyboard,
+    tab_to,
+    url_for,
+)
+
+pytestmark = pytest.mark.browser
+
+# The second-factor field, whatever the form calls it: autocomplete="one-time-code" is the
+# standard hint, the names are django-otp's and the common alternatives.
+OTP_FIELD = (
+    "input[autocomplete='one-time-code'], input[name='otp_token'], input[name='token'],"
+    " input[name='code']"
+)
+
+
+def test_a_clinician_signs_in_with_the_keyboard_alone(page: Page, live_server: Any) -> None:
+    clinician = staff(Role.CLINICIAN)
+
+    sign_in_by_keyboard(page, live_server, clinician.username, PASSWORD)
+
+    assert current_path(page) == path_for("core:home", "kk")
+    expect(page.locator(SIGN_OUT_BUTTON)).to_be_visible()
+
+
+def test_a_clinician_signs_in_with_a_password_and_an_authenticator_code_by_keyboard(
+    page: Page, live_server: Any, settings: Any
+) -> None:
+    settings.KOPIR_REQUIRE_2FA = True
+    clinician = staff(Role.CLINICIAN)
+    device = TOTPDevice.objects.create(user=clinician, name="Authenticator", confirmed=True)
+
+    sign_in_by_keyboard(page, live_server, clinician.username, PASSWORD)
+    assert current_path(page) != path_for("core:home", "kk"), "the second factor was not asked for"
+    page.focus("body")
+    tab_to(page, OTP_FIELD)
+    assert_focus_is_visible(page)
+    token = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits).token()
+    page.keyboard.type(f"{token:0{device.digits}d}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert current_path(page) == path_for("core:home", "kk"), page.locator("main").inner_text()
+    expect(page.locator(SIGN_OUT_BUTTON)).to_be_visible()
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content(
+    page: Page, live_server: Any, signed_in: bool
+) -> None:
+    if signed_in:
+        clinician = staff(Role.CLINICIAN)
+        sign_in_by_keyboard(page, live_server, clinician.username, PASSWORD)
+    else:
+        page.goto(url_for(live_server, "accounts:login", "kk"))
+    page.focus("body")
+
+    page.keyboard.press("Tab")
+    assert focus_matches(page, "a.skip-link[href='#main']"), f"first Tab stop: {focused(page)}"
+    assert_focus_is_visible(page)
+    box = page.locator("a.skip-link").bounding_box()
+    assert box is not None
+    assert box["y"] >= 0, "the focused skip link is off screen"
+    page.keyboard.press("Enter")
+
+    assert focus_matches(page, "main#main"), f"after the skip link, focus is on {focused(page)}"
+    page.keyboard.press("Tab")
+    assert focus_matches(page, "main *"), f"the next Tab left the main content: {focused(page)}"
+
+
+def test_a_clinician_finds_a_person_by_name_and_opens_their_page_with_the_keyboard(
+    page: Page, live_server: Any
+) -> None:
+    clinician = staff(Role.CLINICIAN)
+    # Two namesakes, so the search gives a list to move through rather than a single match.
+    sought = person_seen_by(clinician, last_name="Жұмабекова", first_name="Дина")
+    person_seen_by(clinician, last_name="Жұмабекова", first_name="Гүлназ")
+    person_path = path_for("people:detail", "kk", {"pk": sought.pk})
+    sign_in_by_keyboard(page, live_server, clinician.username, PASSWORD)
+
+    page.goto(url_for(live_server, "people:search", "kk"))
+    page.focus("body")
+    tab_to(page, "main input[type='search'], main input[name='q']")
+    assert_focus_is_visible(page)
+    page.keyboard.type("Жұмабекова")
+    page.keyboard.press("Enter")
+    # The results arrive by a new page, or in place through htmx: either way the link appears.
+    page.locator(f"main a[href='{person_path}']").wait_for()
+    # A person pauses to hear the result count. The pause also lets the search-as-you-type
+    # request (sent 500 ms after the last keystroke) land before Tab, since its swap replaces
+    # the results, and the focus with them.
+    page.wait_for_timeout(700)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    tab_to(page, f"main a[href='{person_path}']")
+    assert_focus_is_visible(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert current_path(page) == person_path
+    expect(page.locator("h1")).to_contain_text("Жұмабекова Дина")
