@@ -1,0 +1,329 @@
+"""The texts of the council demo (meetings side), in Kazakh, the demo's data language.
+
+Every person is synthetic. The council, its merger, the agenda of the meeting "at the regional
+branch", the bodies present and the unanimous votes follow the seed (../shared/seed/
+translation-en.md); names, positions and the words of each speech are invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+ORAL = zoneinfo.ZoneInfo("Asia/Oral")
+COUNCIL_SLUG = "wko-social"
+SEED_MEETING_NUMBER = 3
+ESTABLISHED = dt.date(2026, 1, 15)
+NEW_TERM_START = dt.date(2026, 11, 24)
+
+
+def at(year: int, month: int, day: int, hour: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, 0, tzinfo=ORAL)
+
+
+RULE_SETS: dict[str, dict[str, Any]] = {
+    "statutory-public-control": {
+        "name_kk": "«Қоғамдық бақылау туралы» Заң бойынша мерзімдер",
+        "name_ru": "Сроки по Закону «Об общественном контроле»",
+        "name_en": "Deadlines under the Law on public control",
+        "legal_source": "Law No. 30-VIII of 02.10.2023 «On public control», Art. 13",
+        "send_within_working_days": 7,
+        "answer_within_working_days": 10,
+        "answer_within_calendar_days": None,
+        "is_statutory": True,
+    },
+    "party-council": {
+        "name_kk": "Партия жанындағы қоғамдық кеңестің ұсынымдары",
+        "name_ru": "Рекомендации общественного совета при партии",
+        "name_en": "Recommendations of a party's public council",
+        "legal_source": (
+            "A council under a party branch is not a public council under Law No. 383-V of "
+            "02.11.2015 «On public councils» (Art. 1(2)): its recommendations carry no statutory "
+            "deadline. The council asks for an answer within 30 calendar days (domain.md §E1)."
+        ),
+        "send_within_working_days": None,
+        "answer_within_working_days": None,
+        "answer_within_calendar_days": 30,
+        "is_statutory": False,
+    },
+}
+
+# The two councils merged into the Public Council on Social Issues at the start of 2026.
+PREDECESSORS: tuple[dict[str, Any], ...] = (
+    {
+        "code": "wko-council-families",
+        "slug": "wko-families",
+        "names": (
+            "Отбасы, әйелдер және балалар құқықтарын қорғау жөніндегі қоғамдық кеңес",
+            "Общественный совет по защите прав семьи, женщин и детей",
+            "Public Council on the Rights of Families, Women and Children",
+        ),
+        "short_names": ("Отбасы құқықтары кеңесі", "Совет по правам семьи", "Families council"),
+    },
+    {
+        "code": "wko-council-vulnerable",
+        "slug": "wko-vulnerable",
+        "names": (
+            "Әлеуметтік осал топтар жөніндегі қоғамдық кеңес",
+            "Общественный совет по социально уязвимым группам",
+            "Public Council on Socially Vulnerable Groups",
+        ),
+        "short_names": (
+            "Осал топтар кеңесі",
+            "Совет по уязвимым группам",
+            "Vulnerable groups council",
+        ),
+    },
+)
+LEGAL_BASIS_NOTE = (
+    "«AMANAT» партиясы Батыс Қазақстан облыстық филиалы жанындағы консультативтік орган; "
+    "2026 жылы екі қоғамдық кеңестің бірігуімен құрылды"
+)
+
+
+@dataclass(frozen=True)
+class Seat:
+    key: str
+    full_name: str
+    position: str = "member"
+    affiliation: str | None = None  # an organisation code
+    affiliation_text: str = ""
+    account: str | None = None  # a demo username
+
+
+FORMER_SEATS = (
+    Seat("chair", "Жұмабаев Ерлан Серікұлы", "chair", None, "Облыстық мәслихат депутаты", "chair"),
+    Seat(
+        "deputy",
+        "Ғабдуллина Айгүл Маратқызы",
+        "deputy",
+        None,
+        "«Бақытты отбасы» қоғамдық бірлестігі",
+    ),
+    Seat(
+        "secretary",
+        "Бекова Айжан Нұрланқызы",
+        "secretary",
+        "wko-public-council",
+        "Кеңестің хатшысы",
+    ),
+    Seat(
+        "kuanysheva", "Қуанышева Динара Ерболқызы", affiliation_text="«Ана мен бала» қоғамдық қоры"
+    ),
+    Seat(
+        "seitkaliev",
+        "Сейтқалиев Нұрбол Амангелдіұлы",
+        affiliation_text="Мүгедектер қоғамының облыстық бөлімшесі",
+    ),
+    Seat(
+        "abilova",
+        "Әбілова Гүлмира Төлегенқызы",
+        affiliation_text="Педагог, инклюзивті білім беру маманы",
+    ),
+    Seat(
+        "temirgaliev",
+        "Темірғалиев Асқар Бақытжанұлы",
+        affiliation_text="Заңгер, «Құқықтық көмек» қоғамдық бірлестігі",
+    ),
+    Seat(
+        "nurmukhambetova",
+        "Нұрмұхамбетова Жанар Сағынқызы",
+        affiliation_text="Көпбалалы аналар кеңесі",
+    ),
+    Seat("otepov", "Өтепов Ғалым Жақсылықұлы", affiliation_text="Облыстық ардагерлер кеңесі"),
+)
+LEAVING = ("nurmukhambetova", "otepov")
+JOINING = (
+    Seat(
+        "ospanov",
+        "Оспанов Бауыржан Серікұлы",
+        affiliation="kos-wko",
+        affiliation_text="Облыстық филиалдың төрағасы",
+        account="member",
+    ),
+    Seat(
+        "khamitova",
+        "Хамитова Әлия Рүстемқызы",
+        affiliation_text="Есту қабілеті бұзылған балалардың ата-аналары бірлестігі",
+    ),
+    Seat(
+        "doskaliev",
+        "Досқалиев Мейрам Қайратұлы",
+        affiliation_text="Кәсіпкер, әлеуметтік кәсіпкерлер қауымдастығы",
+    ),
+    Seat(
+        "ermekova",
+        "Ермекова Сәуле Бауыржанқызы",
+        affiliation="wko-school-hearing-impaired",
+        affiliation_text="Сурдопедагог",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    key: str
+    quarter: int
+    month: int
+    topic: str
+    form: str
+    responsible: tuple[str, ...]
+    bodies: tuple[str, ...]
+    # After approval: "done" by hand (work recorded outside these meetings) or "moved" with a note.
+    follow: str = ""
+    note: str = ""
+
+
+PLAN_TITLE = "Әлеуметтік мәселелер жөніндегі қоғамдық кеңестің 2026 жылғы жұмыс жоспары"
+PLAN = (
+    PlanEntry(
+        "terekti",
+        2,
+        5,
+        "Тереқті ауданында көшпелі отырыс: ауылдық жерлерде әлеуметтік қызметтердің қолжетімділігі",
+        "offsite",
+        ("chair", "deputy"),
+        ("terekti-akimat", "wko-employment-office"),
+    ),
+    PlanEntry(
+        "employment-hearing",
+        3,
+        7,
+        "Мүгедектігі бар адамдарды жұмысқа орналастыру бойынша қоғамдық тыңдау",
+        "hearing",
+        ("seitkaliev",),
+        ("wko-employment-office", "oral-career-centre"),
+        "moved",
+        "2027 жылдың 1-тоқсанына ауыстырылды: жұмыспен қамту басқармасының жылдық есебінен кейін өтеді",
+    ),
+    PlanEntry(
+        "karatobe",
+        3,
+        8,
+        "Қаратөбе ауданының басшылығымен онлайн кездесу: отбасы, әйелдер және балалар мәселелері",
+        "online",
+        ("deputy", "nurmukhambetova"),
+        ("karatobe-akimat",),
+    ),
+    PlanEntry(
+        "schools",
+        3,
+        9,
+        "Орал қаласы мектептерінің инклюзивті білім беруге дайындығын мониторингтеу",
+        "visit",
+        ("abilova",),
+        ("wko-education-office",),
+        "done",
+    ),
+    PlanEntry(
+        "hearing-school",
+        4,
+        10,
+        "Есту қабілеті бұзылған балаларға арналған арнаулы мектепке бару",
+        "visit",
+        ("abilova", "kuanysheva"),
+        ("wko-education-office",),
+        "done",
+    ),
+    PlanEntry(
+        "seed",
+        4,
+        11,
+        "Жеке оңалту бағдарламасы, сырттай МӘС ресімдеу және ведомствоаралық байланыс мәселелері бойынша отырыс",
+        "meeting",
+        ("chair",),
+        ("wko-mse-department", "wko-employment-office", "wko-health-office"),
+    ),
+    PlanEntry(
+        "year-results",
+        4,
+        12,
+        "Жыл қорытындысы: ұсынымдардың орындалуы туралы атқарушы органдардың ақпаратын тыңдау",
+        "meeting",
+        ("chair", "secretary"),
+        ("wko-mse-department", "wko-employment-office", "wko-health-office", "oral-akimat"),
+    ),
+    PlanEntry(
+        "yard-clubs",
+        4,
+        12,
+        "Аула клубтарының тиімділігі және мектеп басшыларын міндетті ротациялау жөніндегі ұсыныстар",
+        "meeting",
+        ("temirgaliev",),
+        ("wko-education-office", "oral-akimat"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Official:
+    key: str
+    full_name: str
+    position: str
+    organisation: str
+
+
+OFFICIALS = {
+    official.key: official
+    for official in (
+        Official(
+            "labour",
+            "Қайыржанов Асхат Бекұлы",
+            "Еңбек, әлеуметтік қорғау және көші-қон комитетінің облыс бойынша департаменті басшысының орынбасары",
+            "wko-mse-department",
+        ),
+        Official(
+            "employment",
+            "Мұқанов Ерболат Жанұлы",
+            "Жұмыспен қамтуды үйлестіру және әлеуметтік бағдарламалар басқармасы басшысының орынбасары",
+            "wko-employment-office",
+        ),
+        Official(
+            "health",
+            "Нұрғалиева Сәуле Қайратқызы",
+            "Денсаулық сақтау басқармасының медициналық көмекті ұйымдастыру бөлімінің басшысы",
+            "wko-health-office",
+        ),
+        Official(
+            "terekti",
+            "Бисенғалиев Талғат Мұратұлы",
+            "Тереқті ауданы әкімінің орынбасары",
+            "terekti-akimat",
+        ),
+        Official(
+            "karatobe",
+            "Жақсыбаева Ләззат Ерланқызы",
+            "Қаратөбе ауданы әкімінің орынбасары",
+            "karatobe-akimat",
+        ),
+    )
+}
+# Present at the seed meeting besides the members (the bodies the press release names).
+SEED_GUESTS = (
+    ("Қайыржанов Асхат Бекұлы", "wko-mse-department"),
+    ("Мұқанов Ерболат Жанұлы", "wko-employment-office"),
+    ("Нұрғалиева Сәуле Қайратқызы", "wko-health-office"),
+    ("Сағынтаев Арман Болатұлы", "wko-education-office"),
+    ("Ізтұрғанова Меруерт Асқарқызы", "oral-akimat"),
+    ("Оспанов Бауыржан Серікұлы", "kos-wko"),
+)
+
+
+PETITION = {
+    "petitioner_kind": "ngo",
+    "petitioner_name": "Оспанов Бауыржан Серікұлы",
+    "contact_email": "kos-wko@demo.kopir.invalid",
+    "publish_petitioner": True,
+    "subject": "Медициналық-әлеуметтік диагностика және мүгедектігі бар адамдардың қызмет алуы",
+    "text": (
+        "Қазақ зағиптар қоғамының облыстық филиалы атынан кеңестің назарын мына мәселелерге "
+        "аударамыз: көзі көрмейтін адамдар медициналық-әлеуметтік сараптаманың сырттай ресімдеу "
+        "жүйесін өз бетінше пайдалана алмайды; сараптама шешімдері Брайль қарпімен және дыбыстық "
+        "нұсқада берілмейді; мүгедектігі бар адамдарды жұмысқа орналастыру квоталары толық "
+        "орындалмайды. Осы мәселелерді кеңес отырысында қарап, жергілікті атқарушы органдарға "
+        "ұсыныс жолдауды сұраймыз."
+    ),
+}
+PETITION_RECEIVED = dt.date(2026, 11, 10)

@@ -1,0 +1,240 @@
+"""Forms for the minutes and recommendations. They check input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kopir.council.models import (
+    Council,
+    Decision,
+    MonitoringVisit,
+    RecommendationRuleSet,
+    RecommendationStatus,
+    ResponseVerdict,
+)
+from kopir.council.selectors.recommendations import addressee_choices, addressees_of
+from kopir.council.services.followup_files import EVIDENCE_EXTENSIONS, check_upload
+from kopir.council.services.recommendations import REPORTABLE
+from kopir.directory.models import Organisation
+
+DATE_WIDGET = {"type": "date"}
+
+
+def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+    )
+
+
+class VersionForm(forms.Form):
+    """Carries the version the page was read at, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MinutesEditForm(VersionForm):
+    note = forms.CharField(
+        label=_("What did you change?"),
+        max_length=255,
+        help_text=_("A short note for the version history, e.g. “corrected the speakers' names”."),
+    )
+
+    def __init__(self, *args: Any, sections: list[dict[str, Any]], lang: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.section_keys = []
+        for section in sections:
+            name = f"section_{section['key']}"
+            self.section_keys.append((name, section["key"]))
+            self.fields[name] = forms.CharField(
+                label=section["heading"],
+                required=False,
+                initial=section["text"],
+                help_text=_("One paragraph per line. Start a line with “- ” for a list entry."),
+                widget=forms.Textarea(attrs={"rows": 8, "lang": lang, "spellcheck": "true"}),
+            )
+        # The note last, after the sections it describes.
+        self.order_fields([name for name, _key in self.section_keys] + ["note", "version"])
+
+    def section_texts(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(name) or "" for name, key in self.section_keys}
+
+
+class RecommendationForm(forms.Form):
+    decision = forms.ModelChoiceField(
+        label=_("From the decision"),
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label=_("Not from a decision"),
+    )
+    visit = forms.ModelChoiceField(
+        label=_("From the monitoring visit"),
+        queryset=MonitoringVisit.objects.none(),
+        required=False,
+        empty_label=_("Not from a visit"),
+    )
+    addressee = forms.ModelChoiceField(
+        label=_("Addressed to"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The executive body (or Parliament) that must answer."),
+    )
+    text = forms.CharField(
+        label=_("Recommendation"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the body should do, as it will be sent."),
+    )
+    rule_set = forms.ModelChoiceField(
+        label=_("Deadline rules"),
+        queryset=RecommendationRuleSet.objects.order_by("code"),
+        help_text=_("The council's own rules unless another applies to this recommendation."),
+    )
+    motivating_figure = forms.CharField(
+        label=_("Motivating figure"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional: the figure that shows the problem, with its source."),
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = (  # type: ignore[attr-defined]
+            Decision.objects.filter(agenda_item__meeting__council=council)
+            .select_related("agenda_item__meeting")
+            .order_by("-agenda_item__meeting__starts_at", "agenda_item__order", "order")
+        )
+        self.fields["decision"].label_from_instance = _decision_label  # type: ignore[attr-defined]
+        self.fields["visit"].queryset = (  # type: ignore[attr-defined]
+            MonitoringVisit.objects.filter(council=council)
+            .select_related("site")
+            .order_by("-visited_on")
+        )
+        self.fields["visit"].label_from_instance = _visit_label  # type: ignore[attr-defined]
+        self.fields["addressee"].queryset = addressee_choices(council)  # type: ignore[attr-defined]
+        self.fields["rule_set"].initial = council.recommendation_rule_set_id
+        self.fields["rule_set"].label_from_instance = rule_set_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") and data.get("visit"):
+            raise forms.ValidationError(_("Choose a decision or a visit, not both."))
+        return data
+
+
+class RecommendationEditForm(VersionForm):
+    addressee = RecommendationForm.base_fields["addressee"]
+    text = RecommendationForm.base_fields["text"]
+    rule_set = RecommendationForm.base_fields["rule_set"]
+    motivating_figure = RecommendationForm.base_fields["motivating_figure"]
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].queryset = addressee_choices(council)  # type: ignore[attr-defined]
+        self.fields["rule_set"].label_from_instance = rule_set_label  # type: ignore[attr-defined]
+        self.order_fields(["addressee", "text", "rule_set", "motivating_figure", "version"])
+
+
+class RecommendationSendForm(VersionForm):
+    sent_on = date_field(_("Sent on"), help_text=_("The day the addressee received it."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sent_on"].initial = timezone.localdate()
+
+
+class RecommendationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *RecommendationStatus.choices],
+    )
+    addressee = forms.ModelChoiceField(
+        label=_("Addressed to"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Any addressee"),
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].queryset = addressees_of(council)  # type: ignore[attr-defined]
+
+
+class ResponseForm(forms.Form):
+    reported_status = forms.ChoiceField(
+        label=_("What does your answer report?"),
+        choices=[(value, RecommendationStatus(value).label) for value in REPORTABLE],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "“In progress” is a progress report. A result (executed, partly executed, rejected) "
+            "becomes the recommendation's status only once the council accepts it."
+        ),
+    )
+    text = forms.CharField(
+        label=_("Answer, with reasons"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What was done, by when, and why; for a rejection, the reasons."),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        required=False,
+        help_text=_(
+            "Optional: a PDF, DOCX, JPG or PNG file of up to 10 MB (an order, a report, a photo)."
+        ),
+    )
+
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            check_upload(upload, EVIDENCE_EXTENSIONS)
+        return upload
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("The council's verdict"),
+        choices=[
+            (ResponseVerdict.ACCEPTED, ResponseVerdict.ACCEPTED.label),
+            (ResponseVerdict.NOT_ACCEPTED, ResponseVerdict.NOT_ACCEPTED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the addressee"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the answer is not accepted: say what is missing."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("verdict") == ResponseVerdict.NOT_ACCEPTED
+            and not (data.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Say why the answer is not accepted: the addressee reads it."))
+        return data
+
+
+def rule_set_label(rule_set: RecommendationRuleSet) -> str:
+    from django.utils.translation import get_language
+
+    language = (get_language() or "kk")[:2]
+    return str(getattr(rule_set, f"name_{language}", "") or rule_set.name_kk)
+
+
+def _decision_label(decision: Decision) -> str:
+    meeting = decision.agenda_item.meeting
+    return (
+        f"№ {meeting.number}, {decision.agenda_item.order}.{decision.order}: {decision.text[:90]}"
+    )
+
+
+def _visit_label(visit: MonitoringVisit) -> str:
+    return f"{visit.visited_on:%d.%m.%Y} — {visit.site.name}"

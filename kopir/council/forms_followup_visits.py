@@ -1,0 +1,197 @@
+"""Forms for monitoring visits and the letters register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.council.forms_followup import VersionForm, date_field
+from kopir.council.models import (
+    ChecklistAnswer,
+    Council,
+    Member,
+    Recommendation,
+    VisitChecklistItem,
+    WorkPlanItem,
+)
+from kopir.council.selectors.visits import members_in_force
+from kopir.council.services.followup_files import (
+    EVIDENCE_EXTENSIONS,
+    LETTER_EXTENSIONS,
+    check_upload,
+)
+from kopir.directory.models import Organisation
+
+
+def _checked_upload(form: forms.Form, name: str, allowed: tuple[str, ...]) -> Any:
+    upload = form.cleaned_data.get(name)
+    if upload:
+        check_upload(upload, allowed)
+    return upload
+
+
+class VisitForm(forms.Form):
+    site = forms.ModelChoiceField(
+        label=_("Place visited"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The school, polyclinic or other organisation the council visited."),
+    )
+    visited_on = date_field(_("Date of the visit"))
+    purpose = forms.CharField(label=_("Purpose"), max_length=500)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Council members who took part"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    plan_item = forms.ModelChoiceField(
+        label=_("Work plan item"),
+        queryset=WorkPlanItem.objects.none(),
+        required=False,
+        empty_label=_("Not in the work plan"),
+    )
+    findings = forms.CharField(
+        label=_("Summary of findings"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Each finding that needs action is added separately on the visit's page."),
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        ).order_by("name_kk")
+        self.fields["participants"].queryset = members_in_force(council)  # type: ignore[attr-defined]
+        self.fields["plan_item"].queryset = WorkPlanItem.objects.filter(  # type: ignore[attr-defined]
+            plan__council=council
+        ).order_by("-plan__year", "quarter", "order")
+
+
+class VisitEditForm(VisitForm, VersionForm):
+    pass
+
+
+class ChecklistForm(VersionForm):
+    """One answer (yes / partly / no / not checked) and a note per checklist question."""
+
+    def __init__(self, *args: Any, items: list[VisitChecklistItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for item in items:
+            answer_name, note_name = f"answer_{item.pk}", f"note_{item.pk}"
+            self.fields[answer_name] = forms.ChoiceField(
+                label=item.question,
+                choices=ChecklistAnswer.choices,
+                initial=item.answer,
+                widget=forms.RadioSelect,
+            )
+            self.fields[note_name] = forms.CharField(
+                label=_("Note on: %(question)s") % {"question": item.question},
+                required=False,
+                max_length=500,
+                initial=item.note,
+            )
+            self.rows.append((item, answer_name, note_name))
+
+    def bound_rows(self) -> list[tuple[VisitChecklistItem, forms.BoundField, forms.BoundField]]:
+        return [(item, self[answer], self[note]) for item, answer, note in self.rows]
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            item.pk: (self.cleaned_data[answer], self.cleaned_data.get(note) or "")
+            for item, answer, note in self.rows
+        }
+
+
+class ChecklistItemForm(forms.Form):
+    question = forms.CharField(label=_("Question to check"), max_length=500)
+    is_accessibility = forms.BooleanField(label=_("An accessibility check"), required=False)
+
+
+class FindingForm(forms.Form):
+    text = forms.CharField(
+        label=_("Finding"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What the council found, in a sentence or two. It can become a recommendation."
+        ),
+    )
+
+
+class VisitDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Say what the photo or document shows, so that members who cannot see it know: "
+            "e.g. “The entrance has three steps and no ramp”."
+        ),
+    )
+    file = forms.FileField(
+        label=_("File"), help_text=_("A JPG, PNG, PDF or DOCX file of up to 10 MB.")
+    )
+
+    def clean_file(self) -> Any:
+        return _checked_upload(self, "file", EVIDENCE_EXTENSIONS)
+
+
+class LetterForm(forms.Form):
+    number = forms.CharField(
+        label=_("Outgoing number"), max_length=30, help_text=_("Unique in the council's register.")
+    )
+    sent_on = date_field(_("Date"))
+    addressee = forms.ModelChoiceField(
+        label=_("Addressed to"), queryset=Organisation.objects.none()
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=500)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    recommendations = forms.ModelMultipleChoiceField(
+        label=_("Recommendations in this letter"),
+        queryset=Recommendation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    file = forms.FileField(
+        label=_("The letter"), required=False, help_text=_("A PDF or DOCX file of up to 10 MB.")
+    )
+    reply_due_on = date_field(_("Reply expected by"), required=False)
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressee"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(is_active=True)
+            .exclude(pk=council.organisation_id)
+            .order_by("name_kk")
+        )
+        self.fields["recommendations"].queryset = (  # type: ignore[attr-defined]
+            Recommendation.objects.filter(council=council)
+            .select_related("addressee")
+            .order_by("-pk")
+        )
+        self.fields["recommendations"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"№ {r.number} — {r.addressee.name}: {r.text[:80]}"
+        )
+
+    def clean_file(self) -> Any:
+        return _checked_upload(self, "file", LETTER_EXTENSIONS)
+
+
+class LetterReplyForm(forms.Form):
+    received_on = date_field(_("Received on"))
+    from_whom = forms.CharField(
+        label=_("From"), max_length=255, help_text=_("The body (and its office) that replied.")
+    )
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    file = forms.FileField(
+        label=_("The reply"), required=False, help_text=_("A PDF or DOCX file of up to 10 MB.")
+    )
+
+    def clean_file(self) -> Any:
+        return _checked_upload(self, "file", LETTER_EXTENSIONS)

@@ -1,0 +1,369 @@
+"""Forms for meetings: the meeting itself, its agenda, officials, materials, speeches, attendance,
+votes and decisions. Forms validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kopir.council.models import (
+    AttendanceStatus,
+    BallotChoice,
+    Composition,
+    Meeting,
+    MeetingFormat,
+    Member,
+    Vote,
+    VoteKind,
+    WorkPlan,
+    WorkPlanItem,
+)
+from kopir.council.services.agenda import validate_material_file
+from kopir.council.services.meetings import meeting_format_errors
+from kopir.directory.models import Organisation
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def plan_item_label(item: WorkPlanItem) -> str:
+    """How a plan item is named in a list: plans of several years can be open at once."""
+    return _("%(year)s, quarter %(quarter)s: %(topic)s") % {
+        "year": item.plan.year,
+        "quarter": item.quarter,
+        "topic": item.topic,
+    }
+
+
+class ServiceErrorsMixin:
+    """Show a service's ValidationError on the fields it names, or above the form."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        form: Any = self
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error)
+            return
+        for name, messages in error.error_dict.items():
+            if name == NON_FIELD_ERRORS or name not in form.fields:
+                form.add_error(None, messages)
+            else:
+                form.add_error(name, messages)
+
+
+class MeetingForm(ServiceErrorsMixin, forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=MeetingFormat.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the format of the meeting.")},
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+        error_messages={
+            "required": _("Enter the date and time of the meeting."),
+            "invalid": _("Enter a real date and time, for example 24.11.2026 15:00."),
+        },
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=255,
+        help_text=_("Needed for an offsite or hybrid meeting: the address and the room."),
+    )
+    online_link = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Needed for an online or hybrid meeting."),
+        error_messages={"invalid": _("Enter a web address like https://meet.example.kz/room.")},
+    )
+    plan_item = forms.ModelChoiceField(
+        label=_("Work plan item"),
+        queryset=WorkPlanItem.objects.none(),
+        required=False,
+        empty_label=_("Not in the plan"),
+        help_text=_("Holding the meeting marks this item of the plan done."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, plan_items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = plan_items  # type: ignore[attr-defined]
+        self.fields["plan_item"].label_from_instance = plan_item_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "format" in data:
+            errors = meeting_format_errors(
+                data["format"], data.get("place") or "", data.get("online_link") or ""
+            )
+            for name, messages in errors.items():
+                if name not in self.errors:
+                    self.add_error(name, messages)
+        return data
+
+    @classmethod
+    def initial_from(cls, meeting: Meeting) -> dict[str, Any]:
+        return {
+            "format": meeting.format,
+            "starts_at": meeting.starts_at,
+            "place": meeting.place,
+            "online_link": meeting.online_link,
+            "plan_item": meeting.plan_item_id,
+            "version": meeting.version,
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "format": data["format"],
+            "starts_at": data["starts_at"],
+            "place": data["place"],
+            "online_link": data["online_link"],
+            "plan_item": data["plan_item"],
+        }
+
+
+class AgendaItemForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=500,
+        error_messages={"required": _("Enter the title of the agenda item.")},
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    rapporteur = forms.CharField(
+        label=_("Rapporteur"), required=False, max_length=200, help_text=_("Who presents the item.")
+    )
+    petition = forms.ModelChoiceField(
+        label=_("Petition"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("No petition"),
+        help_text=_(
+            "The petition is then on the agenda; it is considered when the meeting is held."
+        ),
+    )
+    plan_item = forms.ModelChoiceField(
+        label=_("Work plan item"),
+        queryset=WorkPlanItem.objects.none(),
+        required=False,
+        empty_label=_("Not in the plan"),
+    )
+
+    def __init__(self, *args: Any, petitions: Any = None, plan_items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if petitions is None:
+            del self.fields["petition"]
+        else:
+            self.fields["petition"].queryset = petitions  # type: ignore[attr-defined]
+            self.fields["petition"].label_from_instance = (  # type: ignore[attr-defined]
+                lambda petition: f"{petition.number} — {petition.subject}"
+            )
+        self.fields["plan_item"].queryset = plan_items  # type: ignore[attr-defined]
+        self.fields["plan_item"].label_from_instance = plan_item_label  # type: ignore[attr-defined]
+
+
+class OfficialForm(ServiceErrorsMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, error_messages={"required": _("Enter the name.")}
+    )
+    position = forms.CharField(
+        label=_("Position"),
+        max_length=255,
+        error_messages={"required": _("Enter the position, e.g. deputy head of the department.")},
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose the official's organisation.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Where the invitation goes. Without it, the organisation's address is used."),
+        error_messages={"invalid": _("Enter an e-mail address like name@example.kz.")},
+    )
+
+
+class MaterialForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=255, error_messages={"required": _("Enter a title.")}
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, ODT, JPG or PNG, up to 10 MB."),
+        error_messages={"required": _("Choose a file.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        try:
+            validate_material_file(file)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["file"]) from error
+        return file
+
+
+class SpeechForm(ServiceErrorsMixin, forms.Form):
+    speaker = forms.CharField(
+        label=_("Speaker"), max_length=200, error_messages={"required": _("Enter who spoke.")}
+    )
+    speaker_position = forms.CharField(label=_("Position"), required=False, max_length=255)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        required=False,
+        empty_label=_("None"),
+    )
+    is_official_answer = forms.BooleanField(
+        label=_("This is an official's answer"),
+        required=False,
+        help_text=_("An answer given by an invited official; the minutes list these separately."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter a short summary of what was said.")},
+    )
+
+
+class VoteForm(ServiceErrorsMixin, forms.Form):
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=500,
+        error_messages={"required": _("Enter the question put to the vote.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("How the votes are recorded"),
+        choices=VoteKind.choices,
+        initial=VoteKind.ROLL_CALL,
+        widget=forms.RadioSelect,
+    )
+    decides = forms.ChoiceField(
+        label=_("The vote decides"),
+        required=False,
+        help_text=_("When the vote closes, its result applies to the composition or plan."),
+    )
+
+    def __init__(self, *args: Any, compositions: Any, plans: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, Any]] = [("", _("Nothing else: a question on this item"))]
+        choices += [
+            (
+                f"composition:{composition.pk}",
+                _("Proposed composition, version %(number)s") % {"number": composition.number},
+            )
+            for composition in compositions
+        ]
+        choices += [(f"plan:{plan.pk}", plan.title) for plan in plans]
+        self.fields["decides"].choices = choices  # type: ignore[attr-defined]
+        self._compositions = {f"composition:{c.pk}": c for c in compositions}
+        self._plans = {f"plan:{p.pk}": p for p in plans}
+
+    def decided(self) -> tuple[Composition | None, WorkPlan | None]:
+        key = self.cleaned_data.get("decides") or ""
+        return self._compositions.get(key), self._plans.get(key)
+
+
+class BallotsForm(ServiceErrorsMixin, forms.Form):
+    """One group of radio buttons per member present: for, against, abstain, or not voting."""
+
+    def __init__(self, *args: Any, members: list[Member], vote: Vote, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        recorded = {ballot.member_id: ballot.choice for ballot in vote.ballots.all()}
+        choices = [*BallotChoice.choices, ("", _("Did not vote"))]
+        self.members = members
+        for member in members:
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=recorded.get(member.pk, ""),
+            )
+
+    def choices(self) -> dict[int, str | None]:
+        return {
+            member.pk: self.cleaned_data.get(f"member_{member.pk}") or None
+            for member in self.members
+        }
+
+
+class TotalsForm(ServiceErrorsMixin, forms.Form):
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
+    votes_abstain = forms.IntegerField(label=_("Abstained"), min_value=0, initial=0)
+
+
+class DecisionForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Decision"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter the text of the decision.")},
+    )
+    vote = forms.ModelChoiceField(
+        label=_("Taken by the vote"),
+        queryset=Vote.objects.none(),
+        required=False,
+        empty_label=_("No vote"),
+    )
+
+    def __init__(self, *args: Any, votes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vote"].queryset = votes  # type: ignore[attr-defined]
+        self.fields["vote"].label_from_instance = lambda vote: vote.question  # type: ignore[attr-defined]
+
+
+MEMBER_ATTENDANCE_CHOICES = [
+    (AttendanceStatus.IN_PERSON, AttendanceStatus.IN_PERSON.label),
+    (AttendanceStatus.ONLINE, AttendanceStatus.ONLINE.label),
+    (AttendanceStatus.ABSENT, AttendanceStatus.ABSENT.label),
+]
+
+
+class AttendanceForm(ServiceErrorsMixin, forms.Form):
+    """One group of radio buttons per member of the sitting composition."""
+
+    def __init__(self, *args: Any, rows: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"member_{row.member.pk}"] = forms.ChoiceField(
+                label=row.member.full_name,
+                choices=MEMBER_ATTENDANCE_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=row.status,
+            )
+
+    def statuses(self) -> dict[int, str]:
+        result = {}
+        for row in self.rows:
+            value = self.cleaned_data.get(f"member_{row.member.pk}")
+            if value:
+                result[row.member.pk] = value
+        return result
+
+
+class GuestForm(ServiceErrorsMixin, forms.Form):
+    guest_name = forms.CharField(
+        label=_("Guest's name"), max_length=200, error_messages={"required": _("Enter the name.")}
+    )
+    guest_organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        required=False,
+        empty_label=_("None"),
+    )
+
+
+class VersionForm(forms.Form):
+    """The version a page was read at, for actions that change a meeting (hold, cancel)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

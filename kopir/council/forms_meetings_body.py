@@ -1,0 +1,258 @@
+"""Forms for the council's composition and work plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.accounts.models import Role, User
+from kopir.council.forms_meetings import ServiceErrorsMixin
+from kopir.council.models import Member, MemberPosition, PlannedForm, WorkPlanItem
+from kopir.council.services.plan import ITEM_TRANSITIONS
+from kopir.directory.models import Organisation, OrganisationKind
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Bodies a council invites to answer: executive bodies and Parliament, not schools or clinics.
+INVITED_BODY_KINDS = (
+    OrganisationKind.MSE_DEPARTMENT,
+    OrganisationKind.MSE_DIVISION,
+    OrganisationKind.EMPLOYMENT_SOCIAL,
+    OrganisationKind.HEALTH_OFFICE,
+    OrganisationKind.EDUCATION_OFFICE,
+    OrganisationKind.AKIMAT,
+    OrganisationKind.CAREER_CENTRE,
+    OrganisationKind.PARLIAMENT,
+)
+MONTH_CHOICES = [
+    ("", _("Any month of the quarter")),
+    ("1", _("January")),
+    ("2", _("February")),
+    ("3", _("March")),
+    ("4", _("April")),
+    ("5", _("May")),
+    ("6", _("June")),
+    ("7", _("July")),
+    ("8", _("August")),
+    ("9", _("September")),
+    ("10", _("October")),
+    ("11", _("November")),
+    ("12", _("December")),
+]
+
+
+class MemberForm(ServiceErrorsMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={"required": _("Enter the member's full name.")},
+    )
+    position = forms.ChoiceField(
+        label=_("Position"), choices=MemberPosition.choices, initial=MemberPosition.MEMBER
+    )
+    affiliation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        required=False,
+        empty_label=_("Not in the directory"),
+    )
+    affiliation_text = forms.CharField(
+        label=_("Affiliation, as written"),
+        required=False,
+        max_length=255,
+        help_text=_(
+            "When the organisation is not in the directory, or to add the member's role in it."
+        ),
+    )
+    term_start = forms.DateField(
+        label=_("Term starts"),
+        widget=DATE_INPUT,
+        error_messages={
+            "required": _("Enter the date the term starts."),
+            "invalid": _("Enter a real date, for example 24.11.2026."),
+        },
+    )
+    term_end = forms.DateField(
+        label=_("Term ends"),
+        widget=DATE_INPUT,
+        required=False,
+        error_messages={"invalid": _("Enter a real date, for example 24.11.2029.")},
+    )
+    account = forms.ModelChoiceField(
+        label=_("Kopir account"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No account"),
+        help_text=_("Linking an account lets the member read the council's pages."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, role_assignments__role=Role.COUNCIL_MEMBER)
+            .select_related("organisation")
+            .order_by("last_name", "first_name")
+            .distinct()
+        )
+        self.fields["account"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: f"{user.get_full_name() or user.username} ({user.username})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_affiliation = data.get("affiliation") or (data.get("affiliation_text") or "").strip()
+        if not has_affiliation and "affiliation" not in self.errors:
+            self.add_error(
+                "affiliation",
+                _("Choose the member's organisation, or write the affiliation below."),
+            )
+        return data
+
+    @staticmethod
+    def initial_from(member: Member) -> dict[str, Any]:
+        return {
+            "full_name": member.full_name,
+            "position": member.position,
+            "affiliation": member.affiliation_id,
+            "affiliation_text": member.affiliation_text,
+            "term_start": member.term_start,
+            "term_end": member.term_end,
+            "account": member.account_id,
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "position": data["position"],
+            "affiliation": data["affiliation"],
+            "affiliation_text": data["affiliation_text"],
+            "term_start": data["term_start"],
+            "term_end": data["term_end"],
+            "account": data["account"],
+        }
+
+
+class PlanForm(ServiceErrorsMixin, forms.Form):
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": _("Enter the year, like 2026.")},
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=255, error_messages={"required": _("Enter a title.")}
+    )
+
+
+class PlanItemForm(ServiceErrorsMixin, forms.Form):
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        coerce=int,
+        choices=[
+            ("1", _("1st quarter")),
+            ("2", _("2nd quarter")),
+            ("3", _("3rd quarter")),
+            ("4", _("4th quarter")),
+        ],
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"), coerce=int, empty_value=None, required=False, choices=MONTH_CHOICES
+    )
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the topic.")},
+    )
+    planned_form = forms.ChoiceField(
+        label=_("Planned form"), choices=PlannedForm.choices, widget=forms.RadioSelect
+    )
+    responsible = forms.ModelMultipleChoiceField(
+        label=_("Responsible members"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bodies_to_invite = forms.ModelMultipleChoiceField(
+        label=_("Bodies to invite"),
+        queryset=Organisation.objects.filter(kind__in=INVITED_BODY_KINDS, is_active=True).order_by(
+            "name_kk"
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = members  # type: ignore[attr-defined]
+        # The members in force and those of a proposed composition can both be listed: say which.
+        self.fields["responsible"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda member: (
+                _("%(name)s (composition, version %(number)s)")
+                % {"name": member.full_name, "number": member.composition.number}
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        quarter, month = data.get("quarter"), data.get("month")
+        if quarter and month and (month - 1) // 3 + 1 != quarter:
+            self.add_error("month", _("The month is not in the chosen quarter."))
+        return data
+
+    @staticmethod
+    def initial_from(item: WorkPlanItem) -> dict[str, Any]:
+        return {
+            "quarter": item.quarter,
+            "month": item.month,
+            "topic": item.topic,
+            "planned_form": item.planned_form,
+            "responsible": list(item.responsible.all()),
+            "bodies_to_invite": list(item.bodies_to_invite.all()),
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "quarter": data["quarter"],
+            "month": data["month"],
+            "topic": data["topic"],
+            "planned_form": data["planned_form"],
+            "responsible": data["responsible"],
+            "bodies_to_invite": data["bodies_to_invite"],
+        }
+
+
+STATUS_ACTIONS = {
+    "moved": _("Moved to a later date"),
+    "cancelled": _("Cancelled"),
+    "done": _("Done (recorded by hand)"),
+    "pending": _("Pending again"),
+}
+
+
+class PlanItemStatusForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the new status.")},
+    )
+    note = forms.CharField(
+        label=_("Where it moved to, or why"),
+        required=False,
+        max_length=255,
+        help_text=_(
+            "Required when the item is moved or cancelled, e.g. “moved to the 1st quarter of 2027”."
+        ),
+    )
+
+    def __init__(self, *args: Any, item: WorkPlanItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ITEM_TRANSITIONS.get(item.status, frozenset())
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in STATUS_ACTIONS.items() if value in allowed
+        ]
+        if not self.is_bound:
+            self.initial["note"] = item.moved_note

@@ -1,0 +1,552 @@
+"""Meetings and everything that happens in them: agenda, attendance, speeches, votes, decisions,
+petitions brought before the council, accommodation requests, and the minutes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingFormat(models.TextChoices):
+    REGULAR = "regular", _("Regular meeting")
+    OFFSITE = "offsite", _("Offsite meeting")
+    ONLINE = "online", _("Online meeting")
+    HYBRID = "hybrid", _("Hybrid meeting")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    council = models.ForeignKey(
+        "council.Council",
+        verbose_name=_("council"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    format = models.CharField(_("format"), max_length=20, choices=MeetingFormat.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    plan_item = models.ForeignKey(
+        "council.WorkPlanItem",
+        verbose_name=_("work plan item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    # The composition whose members sit at this meeting: fixed when attendance is first recorded,
+    # so a new composition approved at this very meeting does not change its quorum base.
+    composition = models.ForeignKey(
+        "council.Composition",
+        verbose_name=_("sitting composition"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    invitations_sent_on = models.DateField(_("invitations sent"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["council", "-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "number"], name="one_meeting_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_id} meeting {self.number}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
+    )
+    order = models.PositiveIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    rapporteur = models.CharField(_("rapporteur"), max_length=200, blank=True)
+    petition = models.ForeignKey(
+        "council.Petition",
+        verbose_name=_("petition"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+    plan_item = models.ForeignKey(
+        "council.WorkPlanItem",
+        verbose_name=_("work plan item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="one_agenda_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title[:40]}"
+
+
+class AgendaMaterial(models.Model):
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="council/materials/%Y/")
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InvitedOfficial(models.Model):
+    """An official invited to answer on an item (e.g. the deputy head of the Labour department)."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="invited"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=255)
+    organisation = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
+    # Where the invitation goes; without it, the organisation's own address is used.
+    email = models.EmailField(_("e-mail"), blank=True)
+    invitation_sent_on = models.DateField(_("invitation sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invited official")
+        verbose_name_plural = _("invited officials")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class AttendanceStatus(models.TextChoices):
+    IN_PERSON = "in_person", _("Present in person")
+    ONLINE = "online", _("Present online")
+    ABSENT = "absent", _("Absent")
+    GUEST = "guest", _("Guest")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        "council.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance",
+    )
+    guest_name = models.CharField(_("guest"), max_length=200, blank=True)
+    guest_organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("guest's organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=models.Q(member__isnull=False),
+                name="one_attendance_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.member_id or self.guest_name} {self.status}"
+
+
+class Speech(models.Model):
+    """Who spoke on an item and what they said (a summary), including officials' answers."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="speeches"
+    )
+    order = models.PositiveIntegerField(_("order"))
+    speaker = models.CharField(_("speaker"), max_length=200)
+    speaker_position = models.CharField(_("speaker's position"), max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_official_answer = models.BooleanField(_("an official's answer"), default=False)
+    summary = models.TextField(_("summary"))
+
+    class Meta:
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+        ordering = ["agenda_item", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item_id}.{self.order} {self.speaker}"
+
+
+class VoteKind(models.TextChoices):
+    ROLL_CALL = "roll_call", _("Each member's vote recorded")
+    COUNTED = "counted", _("Totals counted")
+
+
+class VoteResult(models.TextChoices):
+    OPEN = "open", _("Voting")
+    APPROVED_UNANIMOUSLY = "unanimous", _("Approved unanimously")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+    NO_QUORUM = "no_quorum", _("No quorum: not decided")
+
+
+class Vote(models.Model):
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="votes"
+    )
+    question = models.CharField(_("question"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=VoteKind.choices)
+    # For counted votes the totals are entered; for roll calls they are computed from ballots
+    # when the vote closes and stored, so the minutes never recount.
+    votes_for = models.PositiveIntegerField(_("for"), default=0)
+    votes_against = models.PositiveIntegerField(_("against"), default=0)
+    votes_abstain = models.PositiveIntegerField(_("abstained"), default=0)
+    result = models.CharField(
+        _("result"), max_length=20, choices=VoteResult.choices, default=VoteResult.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Snapshots taken when the vote closes: the basis of the result, kept for the minutes.
+    members_present = models.PositiveIntegerField(_("members present"), null=True, blank=True)
+    members_in_office = models.PositiveIntegerField(_("members in office"), null=True, blank=True)
+    # What the vote decides, when it is a composition or a work plan: closing the vote applies
+    # the result to it (approved, or not approved).
+    decides_composition = models.ForeignKey(
+        "council.Composition",
+        verbose_name=_("composition decided"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deciding_votes",
+    )
+    decides_plan = models.ForeignKey(
+        "council.WorkPlan",
+        verbose_name=_("work plan decided"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deciding_votes",
+    )
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+
+    def __str__(self) -> str:
+        return f"vote {self.pk} on item {self.agenda_item_id}"
+
+
+class BallotChoice(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Ballot(models.Model):
+    vote = models.ForeignKey(
+        Vote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    member = models.ForeignKey(
+        "council.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    choice = models.CharField(_("choice"), max_length=10, choices=BallotChoice.choices)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vote_id}: {self.member_id} {self.choice}"
+
+
+class Decision(models.Model):
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    text = models.TextField(_("decision"))
+    vote = models.ForeignKey(
+        Vote,
+        verbose_name=_("vote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    order = models.PositiveIntegerField(_("order"), default=1)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["agenda_item", "order"]
+
+    def __str__(self) -> str:
+        return f"decision {self.pk}"
+
+
+class PetitionerKind(models.TextChoices):
+    NGO = "ngo", _("Non-governmental organisation")
+    MEMBER = "member", _("Council member")
+    CITIZEN = "citizen", _("Citizen")
+
+
+class PetitionStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ON_AGENDA = "on_agenda", _("On the agenda")
+    CONSIDERED = "considered", _("Considered")
+    ANSWERED = "answered", _("Answered")
+
+
+class Petition(models.Model):
+    council = models.ForeignKey(
+        "council.Council",
+        verbose_name=_("council"),
+        on_delete=models.CASCADE,
+        related_name="petitions",
+    )
+    number = models.CharField(_("registration number"), max_length=30)
+    petitioner_kind = models.CharField(
+        _("petitioner"), max_length=20, choices=PetitionerKind.choices
+    )
+    # A citizen's name and contacts are personal data: shown to the secretary only, never on the
+    # public page unless the petitioner consented.
+    petitioner_name = models.CharField(_("petitioner's name"), max_length=200)
+    petitioner_organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("petitioner's organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What a petitioner typed on the public form, when the organisation is not in the directory.
+    petitioner_organisation_text = models.CharField(
+        _("petitioner's organisation (as written)"), max_length=255, blank=True
+    )
+    contact_email = models.EmailField(_("e-mail for the answer"), blank=True)
+    contact_phone = models.CharField(_("phone for the answer"), max_length=30, blank=True)
+    # The language the petitioner wrote in: notices about the petition are sent in it.
+    contact_language = models.CharField(
+        _("language for notices"), max_length=5, choices=settings.LANGUAGES, default="kk"
+    )
+    publish_petitioner = models.BooleanField(
+        _("the petitioner agrees to be named publicly"), default=False
+    )
+    subject = models.CharField(_("subject"), max_length=500)
+    text = models.TextField(_("petition"))
+    received_on = models.DateField(_("received"))
+    answer_due_on = models.DateField(_("answer due"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PetitionStatus.choices,
+        default=PetitionStatus.REGISTERED,
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_on = models.DateField(_("answered"), null=True, blank=True)
+    # Filed through the public form (no account) rather than registered by the secretary.
+    submitted_online = models.BooleanField(_("submitted online"), default=False)
+    registered_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["council", "-received_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "number"], name="one_petition_number")
+        ]
+        indexes = [
+            models.Index(fields=["council", "status", "answer_due_on"], name="petition_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"petition {self.number}"
+
+
+class AccommodationNeed(models.TextChoices):
+    SIGN_LANGUAGE = "sign_language", _("Sign-language interpreter")
+    CAPTIONS = "captions", _("Live captions")
+    BRAILLE = "braille", _("Materials in Braille")
+    LARGE_PRINT = "large_print", _("Materials in large print")
+    EASY_READ = "easy_read", _("Easy-read materials")
+    STEP_FREE = "step_free", _("Step-free, accessible venue")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+
+
+class AccommodationStatus(models.TextChoices):
+    OPEN = "open", _("To arrange")
+    ARRANGED = "arranged", _("Arranged")
+    DECLINED = "declined", _("Could not be arranged")
+
+
+class AccommodationRequest(models.Model):
+    """A participant's request that becomes a task for the secretary, due before the meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="accommodation_requests",
+    )
+    requested_by = models.CharField(_("requested by"), max_length=200)
+    # Set when a member asked through their own account (they see their requests' progress).
+    requested_by_account = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("requested through the account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    need = models.CharField(_("need"), max_length=20, choices=AccommodationNeed.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AccommodationStatus.choices,
+        default=AccommodationStatus.OPEN,
+    )
+    due_on = models.DateField(_("due"))
+    resolution = models.CharField(_("what was done"), max_length=500, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accommodation request")
+        verbose_name_plural = _("accommodation requests")
+        ordering = ["meeting", "due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.need}"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class Minutes(models.Model):
+    """The minutes (хаттама) of a meeting. Locked once approved by both chair and secretary."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="minutes"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    approved_by_chair = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("signed by the chair"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_by_secretary = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("signed by the secretary"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    chair_signed_at = models.DateTimeField(_("chair signed"), null=True, blank=True)
+    secretary_signed_at = models.DateTimeField(_("secretary signed"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"minutes of meeting {self.meeting_id}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class MinutesVersion(models.Model):
+    """Each saved text of the minutes, in Kazakh and Russian. Never changed once written."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    # The structured content assembled from the meeting (agenda, attendance, speeches, votes,
+    # decisions, recommendations) plus the secretary's edits, per language.
+    body_kk = models.JSONField(_("text in Kazakh"))
+    body_ru = models.JSONField(_("text in Russian"))
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    note = models.CharField(_("what changed"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
+        ordering = ["minutes", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="one_minutes_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"minutes {self.minutes_id} v{self.number}"

@@ -1,0 +1,70 @@
+"""Reads about petitions. Reading one petition's page is a read of personal data: it is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.council.models import (
+    AgendaItem,
+    Council,
+    MeetingStatus,
+    Petition,
+    PetitionStatus,
+)
+
+
+def petition_list(
+    council: Council, *, status: str = "", overdue: bool = False, today: dt.date | None = None
+) -> QuerySet[Petition]:
+    """The council's petitions, newest first; `overdue`: not answered and past the due date."""
+    petitions = council.petitions.select_related("petitioner_organisation")
+    if status:
+        petitions = petitions.filter(status=status)
+    if overdue:
+        petitions = petitions.exclude(status=PetitionStatus.ANSWERED).filter(
+            answer_due_on__lt=today or timezone.localdate()
+        )
+    return petitions.order_by("-received_on", "-number")
+
+
+def petition_read(
+    *, user: Any, council: Council, pk: int, request: HttpRequest | None = None
+) -> Petition:
+    """One petition for its page, with the meetings it was put before. Writes a VIEW record."""
+    petition = get_object_or_404(
+        Petition.objects.select_related(
+            "petitioner_organisation", "registered_by", "council__organisation"
+        ).prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("meeting").order_by(
+                    "meeting__starts_at"
+                ),
+            )
+        ),
+        council=council,
+        pk=pk,
+    )
+    with transaction.atomic():
+        audit_record(actor=user, action=AuditAction.VIEW, target=petition, request=request)
+    return petition
+
+
+def petitions_for_agenda(council: Council) -> QuerySet[Petition]:
+    """Petitions that can be put on a meeting's agenda (registered, or considered and returned to)."""
+    return council.petitions.filter(
+        status__in=[PetitionStatus.REGISTERED, PetitionStatus.CONSIDERED]
+    ).order_by("received_on", "number")
+
+
+def planned_meetings(council: Council) -> QuerySet[Any]:
+    return council.meetings.filter(status=MeetingStatus.PLANNED).order_by("starts_at")

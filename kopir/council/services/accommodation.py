@@ -1,0 +1,142 @@
+"""Accommodation requests: what a participant needs to take part, as a task for the secretary.
+
+A member (or the secretary on a participant's behalf) asks for a sign-language interpreter,
+captions, Braille, large print, easy read, a step-free venue or a hearing loop. Each request is
+due a few working days before the meeting, because interpreters and Braille printing are booked
+in advance; the secretary marks it arranged or declined and says what was done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.core.working_days import is_working_day
+from kopir.council.models import (
+    AccommodationRequest,
+    AccommodationStatus,
+    Meeting,
+    MeetingStatus,
+)
+
+# How many working days before the meeting an accommodation must be arranged: an interpreter or
+# Braille printing is booked ahead. One place to change it.
+ACCOMMODATION_LEAD_WORKING_DAYS = 3
+RESOLVED = frozenset({AccommodationStatus.ARRANGED, AccommodationStatus.DECLINED})
+
+
+def subtract_working_days(day: dt.date, count: int) -> dt.date:
+    """The date `count` working days before `day` (`day` itself not counted).
+
+    The mirror of kopir.core.working_days.add_working_days: 3 working days before a Monday
+    meeting is the previous Wednesday, and holidays are skipped. `count` 0 gives the last working
+    day on or before `day`.
+    """
+    if count < 0:
+        raise ValueError("count must not be negative")
+    current = day
+    if count == 0:
+        while not is_working_day(current):
+            current -= dt.timedelta(days=1)
+        return current
+    remaining = count
+    while remaining:
+        current -= dt.timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def accommodation_due_on(meeting: Meeting, today: dt.date | None = None) -> dt.date:
+    """When the secretary must have arranged a request for this meeting.
+
+    A request made later than the lead time is due at once (today), not in the past.
+    """
+    today = today or timezone.localdate()
+    meeting_day = timezone.localdate(meeting.starts_at)
+    return max(subtract_working_days(meeting_day, ACCOMMODATION_LEAD_WORKING_DAYS), today)
+
+
+def accommodation_request(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    requested_by: str,
+    need: str,
+    note: str = "",
+    account: Any = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> AccommodationRequest:
+    """Ask for an accommodation at a planned meeting; it becomes the secretary's task."""
+    with transaction.atomic():
+        # Read the meeting afresh: the caller's copy may predate its holding or cancelling.
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != MeetingStatus.PLANNED:
+            raise DomainError(_("Accommodations are requested for a planned meeting."))
+        row = AccommodationRequest(
+            meeting=meeting,
+            requested_by=requested_by.strip(),
+            requested_by_account=account,
+            need=need,
+            note=note.strip(),
+            due_on=accommodation_due_on(meeting),
+        )
+        row.full_clean()
+        row.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=row,
+            request=request,
+            channel=channel,
+            fields=["need", "note"],
+        )
+    return row
+
+
+def accommodation_resolve(
+    *,
+    actor: Any,
+    accommodation: AccommodationRequest,
+    status: str,
+    resolution: str,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> AccommodationRequest:
+    """Mark a request arranged or declined, saying what was done (or why it could not be)."""
+    resolution = resolution.strip()
+    errors: dict[str, list[str]] = {}
+    if status not in RESOLVED:
+        errors["status"] = [_("Choose arranged or could not be arranged.")]
+    if not resolution:
+        errors["resolution"] = [
+            _("Say what was arranged, or why it could not be, so the participant knows.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        row = AccommodationRequest.objects.select_for_update().get(pk=accommodation.pk)
+        row.status = status
+        row.resolution = resolution
+        row.resolved_at = timezone.now()
+        row.full_clean()
+        row.save(update_fields=["status", "resolution", "resolved_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=row,
+            request=request,
+            channel=channel,
+            fields=["status", "resolution"],
+        )
+    return row

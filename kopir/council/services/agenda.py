@@ -1,0 +1,359 @@
+"""A meeting's agenda and what happens on each item: invited officials, materials, speeches,
+officials' answers and decisions.
+
+Everything here can change until the meeting's minutes are approved and locked; the order of the
+agenda only while the meeting is planned.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.council.models import (
+    AgendaItem,
+    AgendaMaterial,
+    Decision,
+    InvitedOfficial,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Petition,
+    PetitionStatus,
+    Speech,
+    Vote,
+    WorkPlanItem,
+)
+from kopir.council.services.petition_states import petition_transition
+from kopir.directory.models import Organisation
+
+MAX_MATERIAL_BYTES = 10 * 1024 * 1024
+# Allowed file types by extension, each with the bytes such a file starts with: the name alone
+# proves nothing, and a renamed executable must not reach members' computers.
+MATERIAL_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def validate_material_file(file: UploadedFile) -> None:
+    """Accept PDF, DOCX, ODT, JPG and PNG files up to 10 MB whose content matches their type."""
+
+    def refuse(message: str, code: str) -> ValidationError:
+        return ValidationError({"file": ValidationError(message, code=code)})
+
+    extension = Path(file.name or "").suffix.lower()
+    if extension not in MATERIAL_SIGNATURES:
+        raise refuse(_("Choose a PDF, DOCX, ODT, JPG or PNG file."), "file_type")
+    if file.size is not None and file.size > MAX_MATERIAL_BYTES:
+        raise refuse(_("The file must be smaller than 10 MB."), "size")
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if not any(head.startswith(signature) for signature in MATERIAL_SIGNATURES[extension]):
+        raise refuse(
+            _("The file's content does not match its type. Save it again as %(type)s.")
+            % {"type": extension.lstrip(".").upper()},
+            "content",
+        )
+
+
+def require_minutes_open(meeting: Meeting) -> None:
+    """Refuse changes to a cancelled meeting's record or to one whose minutes are locked.
+
+    The status is read from the database: the caller's copy may be older than a cancellation.
+    """
+    status = Meeting.objects.filter(pk=meeting.pk).values_list("status", flat=True).first()
+    if status == MeetingStatus.CANCELLED:
+        raise DomainError(_("The meeting is cancelled."))
+    if Minutes.objects.filter(meeting=meeting, locked_at__isnull=False).exists():
+        raise DomainError(
+            _("The minutes of this meeting are approved and locked: the record cannot change.")
+        )
+
+
+def _audit(
+    actor: Any, action: str, target: Any, request: Any, channel: Any, fields: list[str]
+) -> None:
+    audit_record(
+        actor=actor, action=action, target=target, request=request, channel=channel, fields=fields
+    )
+
+
+def agenda_item_add(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    title: str,
+    description: str = "",
+    rapporteur: str = "",
+    petition: Petition | None = None,
+    plan_item: WorkPlanItem | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> AgendaItem:
+    """Add an item at the end of a planned meeting's agenda.
+
+    Linking a petition puts it on the agenda (its status says so until the meeting is held).
+    """
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != MeetingStatus.PLANNED:
+            raise DomainError(_("Items are added to the agenda of a planned meeting only."))
+        errors: dict[str, list[str]] = {}
+        if petition is not None and petition.council_id != meeting.council_id:
+            errors["petition"] = [_("Choose a petition to this council.")]
+        if plan_item is not None and plan_item.plan.council_id != meeting.council_id:
+            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        if errors:
+            raise ValidationError(errors)
+        last = meeting.agenda.aggregate(last=Max("order"))["last"] or 0
+        item = AgendaItem(
+            meeting=meeting,
+            order=last + 1,
+            title=title,
+            description=description,
+            rapporteur=rapporteur,
+            petition=petition,
+            plan_item=plan_item,
+        )
+        item.full_clean()
+        item.save()
+        _audit(
+            actor, AuditAction.CREATE, item, request, channel, ["title", "petition", "plan_item"]
+        )
+        if petition is not None:
+            petition = Petition.objects.select_for_update().get(pk=petition.pk)
+            petition_transition(
+                actor=actor,
+                petition=petition,
+                to=PetitionStatus.ON_AGENDA,
+                request=request,
+                channel=channel,
+            )
+    return item
+
+
+def agenda_item_update(
+    *,
+    actor: Any,
+    item: AgendaItem,
+    title: str,
+    description: str,
+    rapporteur: str,
+    plan_item: WorkPlanItem | None,
+    request: HttpRequest | None = None,
+) -> AgendaItem:
+    with transaction.atomic():
+        item = AgendaItem.objects.select_related("meeting").select_for_update().get(pk=item.pk)
+        require_minutes_open(item.meeting)
+        values = {
+            "title": title,
+            "description": description,
+            "rapporteur": rapporteur,
+            "plan_item": plan_item,
+        }
+        if plan_item is not None and plan_item.plan.council_id != item.meeting.council_id:
+            raise ValidationError({"plan_item": [_("Choose an item of this council's plan.")]})
+        changed = [name for name, value in values.items() if getattr(item, name) != value]
+        for name in changed:
+            setattr(item, name, values[name])
+        if changed:
+            item.full_clean()
+            item.save(update_fields=changed)
+            _audit(actor, AuditAction.UPDATE, item, request, AuditChannel.WEB, changed)
+    return item
+
+
+def agenda_item_move(
+    *, actor: Any, item: AgendaItem, direction: str, request: HttpRequest | None = None
+) -> AgendaItem:
+    """Swap the item with its neighbour above ("up") or below ("down")."""
+    if direction not in {"up", "down"}:
+        raise DomainError(_("Choose up or down."))
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        if meeting.status != MeetingStatus.PLANNED:
+            raise DomainError(_("The agenda of a held or cancelled meeting keeps its order."))
+        item = AgendaItem.objects.get(pk=item.pk)
+        neighbours = meeting.agenda.exclude(pk=item.pk)
+        if direction == "up":
+            other = neighbours.filter(order__lt=item.order).order_by("-order").first()
+        else:
+            other = neighbours.filter(order__gt=item.order).order_by("order").first()
+        if other is None:
+            return item
+        # Each position is unique: park the item past the end while the two swap.
+        parking = (meeting.agenda.aggregate(last=Max("order"))["last"] or 0) + 1
+        mine, theirs = item.order, other.order
+        AgendaItem.objects.filter(pk=item.pk).update(order=parking)
+        AgendaItem.objects.filter(pk=other.pk).update(order=mine)
+        AgendaItem.objects.filter(pk=item.pk).update(order=theirs)
+        item.order = theirs
+        _audit(actor, AuditAction.UPDATE, meeting, request, AuditChannel.WEB, ["agenda_order"])
+    return item
+
+
+def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | None = None) -> None:
+    """Remove an item from a planned meeting's agenda (only while nothing was recorded on it)."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_related("meeting").select_for_update().get(pk=item.pk)
+        meeting = item.meeting
+        if meeting.status != MeetingStatus.PLANNED:
+            raise DomainError(_("Items are removed from the agenda of a planned meeting only."))
+        if item.votes.exists() or item.speeches.exists() or item.decisions.exists():
+            raise DomainError(_("Speeches, votes or decisions are recorded on this item."))
+        petition = item.petition
+        _audit(actor, AuditAction.DELETE, item, request, AuditChannel.WEB, [])
+        item.delete()
+        # Close the gap so positions stay 1, 2, 3...
+        for position, following in enumerate(meeting.agenda.order_by("order"), start=1):
+            if following.order != position:
+                AgendaItem.objects.filter(pk=following.pk).update(order=position)
+        if petition is not None and petition.status == PetitionStatus.ON_AGENDA:
+            still_listed = petition.agenda_items.filter(meeting__status=MeetingStatus.PLANNED)
+            if not still_listed.exists():
+                petition_transition(
+                    actor=actor, petition=petition, to=PetitionStatus.REGISTERED, request=request
+                )
+
+
+def official_add(
+    *,
+    actor: Any,
+    agenda_item: AgendaItem,
+    full_name: str,
+    position: str,
+    organisation: Organisation,
+    email: str = "",
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> InvitedOfficial:
+    with transaction.atomic():
+        require_minutes_open(agenda_item.meeting)
+        official = InvitedOfficial(
+            agenda_item=agenda_item,
+            full_name=full_name,
+            position=position,
+            organisation=organisation,
+            email=email,
+        )
+        official.full_clean()
+        official.save()
+        _audit(actor, AuditAction.CREATE, official, request, channel, ["position", "organisation"])
+    return official
+
+
+def official_remove(
+    *, actor: Any, official: InvitedOfficial, request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        require_minutes_open(official.agenda_item.meeting)
+        _audit(actor, AuditAction.DELETE, official, request, AuditChannel.WEB, [])
+        official.delete()
+
+
+def material_add(
+    *,
+    actor: Any,
+    agenda_item: AgendaItem,
+    title: str,
+    file: UploadedFile,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> AgendaMaterial:
+    validate_material_file(file)
+    with transaction.atomic():
+        require_minutes_open(agenda_item.meeting)
+        material = AgendaMaterial(agenda_item=agenda_item, title=title, file=file)
+        material.full_clean()
+        material.save()
+        _audit(actor, AuditAction.CREATE, material, request, channel, ["title", "file"])
+    return material
+
+
+def speech_add(
+    *,
+    actor: Any,
+    agenda_item: AgendaItem,
+    speaker: str,
+    summary: str,
+    speaker_position: str = "",
+    organisation: Organisation | None = None,
+    is_official_answer: bool = False,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Speech:
+    """Record who spoke on the item and a summary; officials' answers are marked as such."""
+    with transaction.atomic():
+        require_minutes_open(agenda_item.meeting)
+        last = agenda_item.speeches.aggregate(last=Max("order"))["last"] or 0
+        speech = Speech(
+            agenda_item=agenda_item,
+            order=last + 1,
+            speaker=speaker,
+            speaker_position=speaker_position,
+            organisation=organisation,
+            is_official_answer=is_official_answer,
+            summary=summary,
+        )
+        speech.full_clean()
+        speech.save()
+        _audit(actor, AuditAction.CREATE, speech, request, channel, ["speaker", "summary"])
+    return speech
+
+
+def decision_add(
+    *,
+    actor: Any,
+    agenda_item: AgendaItem,
+    text: str,
+    vote: Vote | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Decision:
+    """Record a decision on the item, linked to the vote that took it (if one was taken)."""
+    if vote is not None and vote.agenda_item_id != agenda_item.pk:
+        raise ValidationError({"vote": [_("Choose a vote taken on this item.")]})
+    with transaction.atomic():
+        require_minutes_open(agenda_item.meeting)
+        last = agenda_item.decisions.aggregate(last=Max("order"))["last"] or 0
+        decision = Decision(agenda_item=agenda_item, text=text, vote=vote, order=last + 1)
+        decision.full_clean()
+        decision.save()
+        _audit(actor, AuditAction.CREATE, decision, request, channel, ["text", "vote"])
+    return decision
+
+
+def decision_update(
+    *,
+    actor: Any,
+    decision: Decision,
+    text: str,
+    vote: Vote | None,
+    request: HttpRequest | None = None,
+) -> Decision:
+    if vote is not None and vote.agenda_item_id != decision.agenda_item_id:
+        raise ValidationError({"vote": [_("Choose a vote taken on this item.")]})
+    with transaction.atomic():
+        require_minutes_open(decision.agenda_item.meeting)
+        decision.text = text
+        decision.vote = vote
+        decision.full_clean()
+        decision.save(update_fields=["text", "vote"])
+        _audit(actor, AuditAction.UPDATE, decision, request, AuditChannel.WEB, ["text", "vote"])
+    return decision

@@ -1,0 +1,310 @@
+"""The council's composition: a versioned list of members that takes effect only by a vote.
+
+The secretary proposes a new version (starting from a copy of the members in force), edits it
+while it is proposed, and puts it to a vote at a meeting. The vote's result decides: approved
+(or approved unanimously) puts it in force from the meeting's date and supersedes the previous
+version; not approved marks it rejected. A vote with no quorum decides nothing. Once decided, a
+composition's list never changes: a change of members is a new version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.accounts.models import Role, User
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.council.models import (
+    Composition,
+    CompositionStatus,
+    Council,
+    Member,
+    MemberPosition,
+    Vote,
+    VoteResult,
+    WorkPlan,
+)
+from kopir.directory.models import Organisation
+
+APPROVING_RESULTS = frozenset({VoteResult.APPROVED, VoteResult.APPROVED_UNANIMOUSLY})
+
+
+class MemberData(TypedDict, total=False):
+    full_name: str
+    position: str
+    affiliation: Organisation | None
+    affiliation_text: str
+    term_start: dt.date
+    term_end: dt.date | None
+    account: User | None
+    order: int
+
+
+def meeting_date_of(vote: Vote) -> dt.date:
+    """The local date of the meeting at which the vote was taken."""
+    return timezone.localdate(vote.agenda_item.meeting.starts_at)
+
+
+def require_unused_decision_vote(vote: Vote) -> None:
+    """A closed vote decides one composition or one plan, once."""
+    if vote.result == VoteResult.OPEN:
+        raise DomainError(_("The vote is still open: close it before applying its result."))
+    if (
+        Composition.objects.filter(approved_by_vote=vote).exists()
+        or WorkPlan.objects.filter(approved_by_vote=vote).exists()
+    ):
+        raise DomainError(_("This vote has already decided another question."))
+
+
+def composition_propose(
+    *,
+    actor: Any,
+    council: Council,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    proposed_on: dt.date | None = None,
+    copy_current: bool = True,
+) -> Composition:
+    """Start a new version of the composition, as a copy of the members now in force."""
+    with transaction.atomic():
+        # Lock the council row so that two proposals cannot take the same version number.
+        Council.objects.select_for_update().filter(pk=council.pk).first()
+        if council.compositions.filter(status=CompositionStatus.PROPOSED).exists():
+            raise DomainError(
+                _("A proposed composition is already waiting for a vote: change that one.")
+            )
+        last = council.compositions.aggregate(last=Max("number"))["last"] or 0
+        composition = Composition(
+            council=council,
+            number=last + 1,
+            status=CompositionStatus.PROPOSED,
+            proposed_on=proposed_on or timezone.localdate(),
+        )
+        composition.full_clean()
+        composition.save()
+        current = council.compositions.filter(status=CompositionStatus.APPROVED).first()
+        if copy_current and current is not None:
+            Member.objects.bulk_create(
+                Member(
+                    composition=composition,
+                    full_name=member.full_name,
+                    position=member.position,
+                    affiliation_id=member.affiliation_id,
+                    affiliation_text=member.affiliation_text,
+                    term_start=member.term_start,
+                    term_end=member.term_end,
+                    account_id=member.account_id,
+                    order=member.order,
+                )
+                for member in current.members.all()
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=composition,
+            request=request,
+            channel=channel,
+            fields=["number", "status", "members"],
+        )
+    return composition
+
+
+def composition_discard(
+    *, actor: Any, composition: Composition, request: HttpRequest | None = None
+) -> None:
+    """Delete a proposed composition that no vote has been taken on (a draft made by mistake)."""
+    with transaction.atomic():
+        composition = Composition.objects.select_for_update().get(pk=composition.pk)
+        _require_proposed(composition)
+        if composition.deciding_votes.exists():
+            raise DomainError(_("A vote was taken on this composition: it cannot be discarded."))
+        audit_record(actor=actor, action=AuditAction.DELETE, target=composition, request=request)
+        composition.delete()
+
+
+def _require_proposed(composition: Composition) -> None:
+    if composition.status != CompositionStatus.PROPOSED:
+        raise DomainError(
+            _("This composition was decided by a vote and cannot change. Propose a new one.")
+        )
+
+
+def _check_member(member: Member) -> None:
+    errors: dict[str, list[str]] = {}
+    if member.term_end and member.term_start and member.term_end < member.term_start:
+        errors["term_end"] = [_("The term cannot end before it starts.")]
+    others = Member.objects.filter(composition_id=member.composition_id).exclude(pk=member.pk)
+    if (
+        member.position == MemberPosition.CHAIR
+        and others.filter(position=MemberPosition.CHAIR).exists()
+    ):
+        errors["position"] = [_("The composition already has a chair.")]
+    if member.account_id is not None:
+        account = member.account
+        if account is None or not account.is_active or not account.has_role(Role.COUNCIL_MEMBER):
+            errors["account"] = [
+                _(
+                    "This account does not hold the council member role. "
+                    "Ask the administrator to grant it first."
+                )
+            ]
+        elif others.filter(account_id=member.account_id).exists():
+            errors["account"] = [_("This account already has a seat in this composition.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def member_add(
+    *,
+    actor: Any,
+    composition: Composition,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    **data: Unpack[MemberData],
+) -> Member:
+    with transaction.atomic():
+        composition = Composition.objects.select_for_update().get(pk=composition.pk)
+        _require_proposed(composition)
+        member = Member(composition=composition, **data)
+        if "order" not in data:
+            last = composition.members.aggregate(last=Max("order"))["last"]
+            member.order = 0 if last is None else last + 1
+        member.full_clean()
+        _check_member(member)
+        member.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=member,
+            request=request,
+            channel=channel,
+            fields=sorted(data),
+        )
+    return member
+
+
+def member_update(
+    *,
+    actor: Any,
+    member: Member,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    **data: Unpack[MemberData],
+) -> Member:
+    with transaction.atomic():
+        member = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
+        _require_proposed(member.composition)
+        changed = []
+        for name, value in data.items():
+            if getattr(member, name) != value:
+                setattr(member, name, value)
+                changed.append(name)
+        if not changed:
+            return member
+        member.full_clean()
+        _check_member(member)
+        member.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=member,
+            request=request,
+            channel=channel,
+            fields=changed,
+        )
+    return member
+
+
+def member_remove(
+    *,
+    actor: Any,
+    member: Member,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> None:
+    with transaction.atomic():
+        member = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
+        _require_proposed(member.composition)
+        audit_record(
+            actor=actor, action=AuditAction.DELETE, target=member, request=request, channel=channel
+        )
+        member.delete()
+
+
+def composition_approve_by_vote(
+    *,
+    actor: Any,
+    composition: Composition,
+    vote: Vote,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Composition:
+    """Apply a closed vote's result to a proposed composition.
+
+    Approved (or approved unanimously): the composition is in force from the meeting's date, the
+    previous one is superseded on that date, and the vote is recorded as the approving decision
+    (through its agenda item it leads to the meeting and its minutes). Not approved: the
+    composition is rejected. No quorum: nothing is decided and it stays proposed.
+    """
+    with transaction.atomic():
+        vote = Vote.objects.select_related("agenda_item__meeting").get(pk=vote.pk)
+        composition = Composition.objects.select_for_update().get(pk=composition.pk)
+        _require_proposed(composition)
+        if vote.agenda_item.meeting.council_id != composition.council_id:
+            raise DomainError(_("The vote was taken at another council's meeting."))
+        if vote.decides_composition_id not in (None, composition.pk) or vote.decides_plan_id:
+            raise DomainError(_("This vote has already decided another question."))
+        require_unused_decision_vote(vote)
+        if vote.result == VoteResult.NO_QUORUM:
+            raise DomainError(
+                _("The vote had no quorum and decided nothing: the composition stays proposed.")
+            )
+        if vote.decides_composition_id is None:
+            vote.decides_composition = composition
+            vote.save(update_fields=["decides_composition"])
+        on = meeting_date_of(vote)
+        if vote.result in APPROVING_RESULTS:
+            previous = (
+                Composition.objects.select_for_update()
+                .filter(council_id=composition.council_id, status=CompositionStatus.APPROVED)
+                .first()
+            )
+            if previous is not None:
+                # Supersede first: the database allows one composition in force per council.
+                previous.status = CompositionStatus.SUPERSEDED
+                previous.effective_until = on
+                previous.save(update_fields=["status", "effective_until"])
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.UPDATE,
+                    target=previous,
+                    request=request,
+                    channel=channel,
+                    fields=["status", "effective_until"],
+                )
+            composition.status = CompositionStatus.APPROVED
+            composition.approved_by_vote = vote
+            composition.effective_from = on
+            fields = ["status", "approved_by_vote", "effective_from"]
+        else:
+            composition.status = CompositionStatus.REJECTED
+            fields = ["status"]
+        composition.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=composition,
+            request=request,
+            channel=channel,
+            fields=fields,
+        )
+    return composition

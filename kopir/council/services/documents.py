@@ -1,0 +1,195 @@
+"""The minutes as files: DOCX (python-docx, real heading styles, a table per vote) and a tagged
+PDF (WeasyPrint, PDF/UA-1, with the document's title and language), in Kazakh or Russian.
+
+Both are rendered from the same context as the HTML page, so the three never disagree. The PDF
+embeds Noto Sans, which has every Kazakh letter (ә ғ қ ң ө ұ ү һ і); DejaVu Sans is the fallback.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from kopir.council.models import Minutes, MinutesVersion
+from kopir.council.services.minutes_body import text_blocks
+from kopir.council.services.minutes_labels import label
+
+FONT_STATIC_PATH = "kopir/fonts/NotoSans-Variable.woff2"
+DOCX_FONT = "Times New Roman"
+DOCX_LANGUAGE = {"kk": "kk-KZ", "ru": "ru-RU"}
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _date(value: Any) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y") if value else ""
+
+
+def document_context(minutes: Minutes, version: MinutesVersion, lang: str) -> dict[str, Any]:
+    """What every rendering of one version of the minutes shows, in one language."""
+    body = version.body_kk if lang == "kk" else version.body_ru
+    signed_at = {"chair": minutes.chair_signed_at, "secretary": minutes.secretary_signed_at}
+    signatures = []
+    for signature in body.get("signatures", []):
+        when = signed_at.get(signature["role"])
+        status = f"{label(lang, 'signed')} {_date(when)}" if when else label(lang, "not_signed")
+        signatures.append({**signature, "status": status, "signed": bool(when)})
+    if minutes.is_locked:
+        mark = label(lang, "approved_mark", date=_date(minutes.locked_at), version=version.number)
+    else:
+        mark = label(lang, "draft_mark", version=version.number)
+    sections = [
+        {**section, "blocks": text_blocks(section.get("text", ""))} for section in body["sections"]
+    ]
+    return {
+        "lang": lang,
+        "title": body["title"],
+        "council": body["council"],
+        "document_title": f"{body['title']} — {body['council']}",
+        "details": body["details"],
+        "sections": sections,
+        "signatures": signatures,
+        "signatures_heading": label(lang, "signatures"),
+        "votes_heading": label(lang, "votes"),
+        "vote_columns": [
+            label(lang, key)
+            for key in (
+                "vote_question",
+                "vote_kind",
+                "vote_for",
+                "vote_against",
+                "vote_abstain",
+                "vote_result",
+            )
+        ],
+        "status_mark": mark,
+        "is_locked": minutes.is_locked,
+        "version_number": version.number,
+    }
+
+
+def filename(minutes: Minutes, lang: str, extension: str) -> str:
+    meeting = minutes.meeting
+    return f"minutes-{meeting.council.slug}-{meeting.number}-{lang}.{extension}"
+
+
+# --- DOCX ----------------------------------------------------------------------------------------
+
+
+def _set_style_font(style: Any, lang: str) -> None:
+    style.font.name = DOCX_FONT
+    run_properties = style.element.get_or_add_rPr()
+    fonts = run_properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        run_properties.append(fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), DOCX_FONT)
+    # The proofing language tells Word (and screen readers) which language the text is in.
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), DOCX_LANGUAGE[lang])
+
+
+def _repeat_as_header(row: Any) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
+    for block in blocks:
+        if block["kind"] == "list":
+            for item in block["items"]:
+                document.add_paragraph(item, style="List Bullet")
+        else:
+            document.add_paragraph(block["text"])
+
+
+def minutes_docx(context: dict[str, Any]) -> bytes:
+    lang = context["lang"]
+    document = Document()
+    properties = document.core_properties
+    properties.title = context["document_title"]
+    properties.language = DOCX_LANGUAGE[lang]
+    properties.subject = context["council"]
+    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet"):
+        _set_style_font(document.styles[name], lang)
+    document.styles["Normal"].font.size = Pt(12)
+
+    document.add_heading(context["title"], level=0)
+    document.add_paragraph(context["council"], style="Subtitle")
+    document.add_paragraph(context["status_mark"]).runs[0].italic = True
+    for detail in context["details"]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{detail['label']}: ").bold = True
+        paragraph.add_run(detail["value"])
+
+    for section in context["sections"]:
+        document.add_heading(section["heading"], level=1)
+        _add_blocks(document, section["blocks"])
+        if section.get("votes"):
+            document.add_heading(context["votes_heading"], level=2)
+            table = document.add_table(rows=1, cols=len(context["vote_columns"]))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            header = table.rows[0]
+            _repeat_as_header(header)
+            for cell, text in zip(header.cells, context["vote_columns"], strict=True):
+                cell.text = text
+                cell.paragraphs[0].runs[0].bold = True
+            for vote in section["votes"]:
+                cells = table.add_row().cells
+                values = [
+                    vote["question"],
+                    vote["kind"],
+                    str(vote["for"]),
+                    str(vote["against"]),
+                    str(vote["abstain"]),
+                    vote["result"],
+                ]
+                for cell, text in zip(cells, values, strict=True):
+                    cell.text = text
+
+    document.add_heading(context["signatures_heading"], level=1)
+    for signature in context["signatures"]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{signature['label']}: ").bold = True
+        paragraph.add_run(f"{signature['name'] or '—'} ({signature['status']})")
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def _font_uri() -> str:
+    found = finders.find(FONT_STATIC_PATH)
+    if not found:  # pragma: no cover - the font ships with the core app
+        return ""
+    return Path(str(found)).resolve().as_uri()
+
+
+def minutes_pdf(context: dict[str, Any]) -> bytes:
+    """A tagged PDF (PDF/UA-1): headings, lists and tables are structure, not just drawing."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "council/followup/minutes_document.html", {**context, "font_uri": _font_uri()}
+    )
+    base_url = str(Path(__file__).resolve().parent)
+    return bytes(HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1"))

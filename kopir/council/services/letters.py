@@ -1,0 +1,119 @@
+"""The council's outgoing letters register (to the Mazhilis, to agencies) and the replies received."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, DomainError
+from kopir.council import access
+from kopir.council.models import Council, Letter, LetterReply, Recommendation
+from kopir.council.services.followup_files import LETTER_EXTENSIONS, check_upload
+from kopir.directory.models import Organisation
+
+
+def _require_secretary(actor: Any, council: Council) -> None:
+    if not access.is_secretary(actor, council):
+        raise AccessDenied(_("Only the council's secretary keeps the letters register."))
+
+
+def next_letter_number(council: Council, year: int | None = None) -> str:
+    """A suggestion for the next outgoing number: "<year>/<n>", one more than the highest."""
+    year = year or timezone.localdate().year
+    prefix = f"{year}/"
+    highest = 0
+    for number in Letter.objects.filter(council=council, number__startswith=prefix).values_list(
+        "number", flat=True
+    ):
+        suffix = number.removeprefix(prefix)
+        if suffix.isdigit():
+            highest = max(highest, int(suffix))
+    return f"{prefix}{highest + 1}"
+
+
+def letter_create(
+    *,
+    actor: Any,
+    council: Council,
+    number: str,
+    sent_on: dt.date,
+    addressee: Organisation,
+    subject: str,
+    summary: str = "",
+    recommendations: Iterable[Recommendation] = (),
+    upload: Any = None,
+    reply_due_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> Letter:
+    _require_secretary(actor, council)
+    chosen = list(recommendations)
+    if any(recommendation.council_id != council.pk for recommendation in chosen):
+        raise DomainError(_("A letter can carry only this council's recommendations."))
+    if reply_due_on is not None and reply_due_on < sent_on:
+        raise DomainError(_("The reply cannot be expected before the letter was sent."))
+    if upload is not None:
+        check_upload(upload, LETTER_EXTENSIONS)
+    number = number.strip()
+    if Letter.objects.filter(council=council, number=number).exists():
+        raise DomainError(_("The register already has a letter with this number."))
+    try:
+        with transaction.atomic():
+            letter = Letter(
+                council=council,
+                number=number,
+                sent_on=sent_on,
+                addressee=addressee,
+                subject=subject.strip(),
+                summary=summary.strip(),
+                reply_due_on=reply_due_on,
+            )
+            if upload is not None:
+                letter.file.save(upload.name, upload, save=False)
+            letter.full_clean()
+            letter.save()
+            letter.recommendations.set(chosen)
+            audit_record(actor=actor, action=AuditAction.CREATE, target=letter, request=request)
+    except IntegrityError as error:
+        # Two secretaries registering the same number at once: the constraint decides.
+        raise DomainError(_("The register already has a letter with this number.")) from error
+    return letter
+
+
+def letter_reply_add(
+    *,
+    actor: Any,
+    letter: Letter,
+    received_on: dt.date,
+    from_whom: str,
+    summary: str,
+    upload: Any = None,
+    request: HttpRequest | None = None,
+) -> LetterReply:
+    _require_secretary(actor, letter.council)
+    if received_on < letter.sent_on:
+        raise DomainError(_("A reply cannot arrive before the letter was sent."))
+    if received_on > timezone.localdate():
+        raise DomainError(_("The date received cannot be in the future."))
+    if upload is not None:
+        check_upload(upload, LETTER_EXTENSIONS)
+    with transaction.atomic():
+        reply = LetterReply(
+            letter=letter,
+            received_on=received_on,
+            from_whom=from_whom.strip(),
+            summary=summary.strip(),
+        )
+        if upload is not None:
+            reply.file.save(upload.name, upload, save=False)
+        reply.full_clean()
+        reply.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, target=reply, request=request)
+    return reply

@@ -1,0 +1,324 @@
+"""Meetings: planning (format, time, place or link), invitations, attendance, holding, cancelling.
+
+A meeting's own fields change under optimistic locking: the form carries the version it was read
+at, and a save that finds another version writes nothing (ConflictError).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import ConflictError, DomainError
+from kopir.council import tasks
+from kopir.council.models import (
+    Council,
+    InvitedOfficial,
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+    Member,
+    PetitionStatus,
+    WorkPlanItem,
+)
+from kopir.council.services.petition_states import petition_transition
+from kopir.council.services.quorum import sitting_composition
+
+CONFLICT = gettext_lazy(
+    "This meeting was changed by someone else after you opened it. Nothing was saved. Your "
+    "changes are still in the form: open the meeting again to see the current version."
+)
+ATTNAMES = {"plan_item": "plan_item_id"}
+
+
+class MeetingData(TypedDict, total=False):
+    format: str
+    starts_at: dt.datetime
+    place: str
+    online_link: str
+    plan_item: WorkPlanItem | None
+
+
+def meeting_format_errors(format: str, place: str, online_link: str) -> dict[str, list[str]]:
+    """What a format needs: offsite a place, online a link, hybrid both (regular: the usual room)."""
+    errors: dict[str, list[str]] = {}
+    if format in {MeetingFormat.OFFSITE, MeetingFormat.HYBRID} and not place.strip():
+        errors["place"] = [_("Enter where the meeting takes place.")]
+    if format in {MeetingFormat.ONLINE, MeetingFormat.HYBRID} and not online_link.strip():
+        errors["online_link"] = [_("Enter the link participants use to join online.")]
+    return errors
+
+
+def _check(meeting: Meeting) -> None:
+    errors = meeting_format_errors(meeting.format, meeting.place, meeting.online_link)
+    if meeting.plan_item_id is not None:
+        item = WorkPlanItem.objects.select_related("plan").get(pk=meeting.plan_item_id)
+        if item.plan.council_id != meeting.council_id:
+            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def meeting_create(
+    *,
+    actor: Any,
+    council: Council,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    **data: Unpack[MeetingData],
+) -> Meeting:
+    """Plan a meeting; it gets the council's next number."""
+    if not council.is_active:
+        raise DomainError(_("This council no longer works: it was merged into another council."))
+    with transaction.atomic():
+        # The council's row lock keeps two new meetings from taking the same number.
+        Council.objects.select_for_update().filter(pk=council.pk).first()
+        last = council.meetings.aggregate(last=Max("number"))["last"] or 0
+        meeting = Meeting(council=council, number=last + 1, **data)
+        meeting.full_clean()
+        _check(meeting)
+        meeting.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=meeting,
+            request=request,
+            channel=channel,
+            fields=sorted(data),
+        )
+    return meeting
+
+
+def meeting_update(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    expected_version: int,
+    request: HttpRequest | None = None,
+    **data: Unpack[MeetingData],
+) -> Meeting:
+    """Change a planned meeting if nobody saved it since `expected_version` was read."""
+    with transaction.atomic():
+        current = Meeting.objects.get(pk=meeting.pk)
+        if current.version != expected_version:
+            raise ConflictError(CONFLICT)
+        if current.status != MeetingStatus.PLANNED:
+            raise DomainError(_("Only a planned meeting's time, format and place can change."))
+        changed = [name for name, value in data.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        for name in changed:
+            setattr(current, name, data[name])  # type: ignore[literal-required]
+        current.full_clean()
+        _check(current)
+        # Column names for update(): the plan item is stored as its id.
+        columns = [ATTNAMES.get(name, name) for name in changed]
+        values = {column: getattr(current, column) for column in columns}
+        # The version in the WHERE clause makes this safe: a save that slipped in between the
+        # read above and this write leaves no row to match, and nothing is overwritten.
+        rows = Meeting.objects.filter(pk=current.pk, version=expected_version).update(
+            **values, version=F("version") + 1
+        )
+        if rows != 1:
+            raise ConflictError(CONFLICT)
+        current.version = expected_version + 1
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=current, request=request, fields=changed
+        )
+    return current
+
+
+def _set_status(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    status: str,
+    expected_version: int | None,
+    request: HttpRequest | None,
+    channel: AuditChannel | str,
+    extra: Mapping[str, Any] | None = None,
+) -> Meeting:
+    extra = dict(extra or {})
+    query = Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PLANNED)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    rows = query.update(status=status, version=F("version") + 1, **extra)
+    if rows != 1:
+        current = Meeting.objects.get(pk=meeting.pk)
+        if current.status != MeetingStatus.PLANNED:
+            raise DomainError(_("The meeting is no longer planned."))
+        raise ConflictError(CONFLICT)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=meeting,
+        request=request,
+        channel=channel,
+        fields=["status", *extra],
+    )
+    return Meeting.objects.select_related("council").get(pk=meeting.pk)
+
+
+def meeting_mark_held(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Meeting:
+    """Record that the meeting took place. Petitions on its agenda are then considered."""
+    if meeting.starts_at > timezone.now():
+        raise DomainError(_("The meeting has not started yet."))
+    with transaction.atomic():
+        # Read the sitting composition from the database, not from the caller's object: a copy
+        # read before attendance was taken would replace the composition the meeting sat in
+        # with the one it has just approved.
+        meeting.composition_id = (
+            Meeting.objects.filter(pk=meeting.pk).values_list("composition_id", flat=True).get()
+        )
+        composition = sitting_composition(meeting)
+        extra: dict[str, Any] = (
+            {"composition": composition} if meeting.composition_id is None else {}
+        )
+        meeting = _set_status(
+            actor=actor,
+            meeting=meeting,
+            status=MeetingStatus.HELD,
+            expected_version=expected_version,
+            request=request,
+            channel=channel,
+            extra=extra,
+        )
+        for item in meeting.agenda.filter(petition__status=PetitionStatus.ON_AGENDA).select_related(
+            "petition"
+        ):
+            petition_transition(
+                actor=actor,
+                petition=item.petition,  # type: ignore[arg-type]
+                to=PetitionStatus.CONSIDERED,
+                request=request,
+                channel=channel,
+            )
+    return meeting
+
+
+def meeting_cancel(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> Meeting:
+    """Cancel a planned meeting; petitions on its agenda go back to registered."""
+    with transaction.atomic():
+        meeting = _set_status(
+            actor=actor,
+            meeting=meeting,
+            status=MeetingStatus.CANCELLED,
+            expected_version=expected_version,
+            request=request,
+            channel=AuditChannel.WEB,
+        )
+        for item in meeting.agenda.filter(petition__status=PetitionStatus.ON_AGENDA).select_related(
+            "petition"
+        ):
+            petition = item.petition
+            assert petition is not None
+            elsewhere = petition.agenda_items.filter(meeting__status=MeetingStatus.PLANNED)
+            if not elsewhere.exists():
+                petition_transition(
+                    actor=actor, petition=petition, to=PetitionStatus.REGISTERED, request=request
+                )
+    return meeting
+
+
+@dataclass(frozen=True)
+class InvitationReport:
+    officials: int
+    members: int
+    without_address: int
+
+    @property
+    def sent(self) -> int:
+        return self.officials + self.members
+
+
+def meeting_send_invitations(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> InvitationReport:
+    """Send the invitations not sent yet: to every invited official, and (once) to the members.
+
+    Each notice is an e-mail sent by a background task after this transaction commits. Members
+    without an account with an e-mail address, and officials with no address (neither theirs nor
+    their organisation's), are counted so the secretary can invite them another way.
+    """
+    today = timezone.localdate()
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
+        if meeting.status != MeetingStatus.PLANNED:
+            raise DomainError(_("Invitations are sent for a planned meeting only."))
+        officials = list(
+            InvitedOfficial.objects.filter(
+                agenda_item__meeting=meeting, invitation_sent_on__isnull=True
+            ).select_related("organisation")
+        )
+        without_address = 0
+        official_ids = []
+        for official in officials:
+            if official.email or official.organisation.email:
+                official_ids.append(official.pk)
+            else:
+                without_address += 1
+        InvitedOfficial.objects.filter(pk__in=official_ids).update(invitation_sent_on=today)
+        member_ids: list[int] = []
+        if meeting.invitations_sent_on is None:
+            composition = sitting_composition(meeting)
+            members = (
+                composition.members.select_related("account")
+                if composition
+                else Member.objects.none()
+            )
+            for member in members:
+                if member.account is not None and member.account.email:
+                    member_ids.append(member.pk)
+                else:
+                    without_address += 1
+            meeting.invitations_sent_on = today
+            meeting.save(update_fields=["invitations_sent_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=meeting,
+            request=request,
+            channel=channel,
+            fields=["invitations_sent_on"],
+        )
+
+        def enqueue() -> None:
+            for official_id in official_ids:
+                tasks.send_official_invitation.enqueue(official_id=official_id)
+            for member_id in member_ids:
+                tasks.send_member_invitation.enqueue(meeting_id=meeting.pk, member_id=member_id)
+
+        # After the commit: a rolled-back change must not send anything.
+        transaction.on_commit(enqueue)
+    return InvitationReport(
+        officials=len(official_ids), members=len(member_ids), without_address=without_address
+    )

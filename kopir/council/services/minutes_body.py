@@ -1,0 +1,337 @@
+"""Assembling the text of the minutes from the meeting's records, in Kazakh and in Russian.
+
+The body is plain JSON, the same shape in both languages, so it can be versioned, compared,
+edited section by section and rendered as HTML, DOCX and PDF by the same code:
+
+    {"schema": 1, "lang": "kk", "title": ..., "council": ...,
+     "details": [{"label": ..., "value": ...}],
+     "sections": [{"key": ..., "heading": ..., "text": ..., "votes": [...]}],
+     "signatures": [{"role": "chair"|"secretary", "label": ..., "name": ...}]}
+
+Section texts are what the secretary edits: paragraphs on their own lines, list entries starting
+with "- ". Votes stay structured (they become a table) and are never edited: they are the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from kopir.council.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    CompositionStatus,
+    Meeting,
+    Member,
+    MemberPosition,
+    Recommendation,
+    Speech,
+)
+from kopir.council.services.minutes_labels import (
+    MEETING_FORMATS,
+    MINUTES_LANGUAGES,
+    POSITIONS,
+    PRESENCE,
+    VOTE_KINDS,
+    VOTE_RESULTS,
+    label,
+)
+from kopir.council.services.quorum import PRESENT, quorum_required, sitting_composition
+
+BODY_SCHEMA = 1
+
+
+def _date(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _org_name(organisation: Any, lang: str) -> str:
+    if organisation is None:
+        return ""
+    return str(getattr(organisation, f"name_{lang}", "") or organisation.name_kk)
+
+
+def _member_line(member: Member, lang: str, presence: str = "") -> str:
+    affiliation = _org_name(member.affiliation, lang) or member.affiliation_text
+    parts = [POSITIONS[lang].get(member.position, "")]
+    if affiliation:
+        parts.append(affiliation)
+    line = f"- {member.full_name} — {', '.join(part for part in parts if part)}"
+    if presence:
+        line += f" ({PRESENCE[lang][presence]})"
+    return line
+
+
+def _composition_members(meeting: Meeting, attendance: list[Attendance]) -> list[Member]:
+    """The members of the meeting's sitting composition (see services/quorum.py): a meeting that
+    approves a new composition is still attended, counted and recorded with the old one.
+
+    The seats attendance was recorded against are the surest evidence of that composition, so
+    they decide when there are any; otherwise the sitting composition does.
+    """
+    seated = [row.member for row in attendance if row.member is not None]
+    composition_id = seated[0].composition_id if seated else None
+    if composition_id is None:
+        composition = sitting_composition(meeting)
+        composition_id = composition.pk if composition else None
+    if composition_id is None:
+        return []
+    return list(
+        Member.objects.filter(composition_id=composition_id)
+        .select_related("affiliation")
+        .order_by("order", "full_name")
+    )
+
+
+def quorum_counts(meeting: Meeting, attendance: list[Attendance]) -> tuple[int, int, bool]:
+    """(members present, members of the sitting composition, quorum met) under the council's rule."""
+    members = _composition_members(meeting, attendance)
+    seats = {member.pk for member in members}
+    present = sum(1 for row in attendance if row.member_id in seats and row.status in PRESENT)
+    total = len(members)
+    return (
+        present,
+        total,
+        total > 0 and present >= quorum_required(meeting.council.quorum_rule, total),
+    )
+
+
+def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) -> str:
+    members = _composition_members(meeting, attendance)
+    by_member = {row.member_id: row for row in attendance if row.member_id}
+    present = [m for m in members if m.pk in by_member and by_member[m.pk].status in PRESENT]
+    absent = [m for m in members if m not in present]
+    lines = [f"{label(lang, 'members_present')}:"]
+    lines += [_member_line(m, lang, by_member[m.pk].status) for m in present] or [
+        f"- {label(lang, 'nobody')}"
+    ]
+    lines.append(f"{label(lang, 'absent')}:")
+    lines += [_member_line(m, lang) for m in absent] or [f"- {label(lang, 'nobody')}"]
+    guests = [row for row in attendance if row.status == AttendanceStatus.GUEST]
+    if guests:
+        lines.append(f"{label(lang, 'guests')}:")
+        for row in guests:
+            organisation = _org_name(row.guest_organisation, lang)
+            lines.append(f"- {row.guest_name}" + (f" — {organisation}" if organisation else ""))
+    officials: dict[tuple[str, str], str] = {}
+    for item in meeting.agenda.all():
+        for official in item.invited.all():
+            key = (official.full_name, official.position)
+            officials.setdefault(
+                key,
+                f"- {official.full_name} — {official.position}, "
+                f"{_org_name(official.organisation, lang)}",
+            )
+    if officials:
+        lines.append(f"{label(lang, 'officials')}:")
+        lines += list(officials.values())
+    return "\n".join(lines)
+
+
+def _speech_line(speech: Speech, lang: str) -> str:
+    about = ", ".join(
+        part for part in (speech.speaker_position, _org_name(speech.organisation, lang)) if part
+    )
+    who = f"{speech.speaker} ({about})" if about else speech.speaker
+    return f"- {who}: {speech.summary}"
+
+
+def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
+    paragraphs: list[str] = []
+    if item.rapporteur:
+        paragraphs.append(f"{label(lang, 'rapporteur')}: {item.rapporteur}.")
+    if item.description:
+        paragraphs.append(item.description)
+    speeches = [s for s in item.speeches.all() if not s.is_official_answer]
+    answers = [s for s in item.speeches.all() if s.is_official_answer]
+    if speeches:
+        paragraphs.append(
+            "\n".join([f"{label(lang, 'speeches')}:"] + [_speech_line(s, lang) for s in speeches])
+        )
+    if answers:
+        paragraphs.append(
+            "\n".join(
+                [f"{label(lang, 'official_answers')}:"] + [_speech_line(s, lang) for s in answers]
+            )
+        )
+    decisions = list(item.decisions.all())
+    if decisions:
+        lines = [f"{label(lang, 'decided')}:"]
+        lines += [f"- {decision.text}" for decision in decisions]
+        paragraphs.append("\n".join(lines))
+    votes = [
+        {
+            "question": vote.question,
+            "kind": VOTE_KINDS[lang].get(vote.kind, vote.kind),
+            "for": vote.votes_for,
+            "against": vote.votes_against,
+            "abstain": vote.votes_abstain,
+            "result_code": vote.result,
+            "result": VOTE_RESULTS[lang].get(vote.result, vote.result),
+        }
+        for vote in item.votes.all()
+    ]
+    return {
+        "key": f"item-{item.order}",
+        "heading": f"{item.order}. {item.title}",
+        "text": "\n\n".join(paragraphs),
+        "votes": votes,
+    }
+
+
+def _recommendation_line(recommendation: Recommendation, lang: str) -> str:
+    dues = []
+    if recommendation.send_due_on:
+        dues.append(f"{label(lang, 'send_due')} {_date(recommendation.send_due_on)}")
+    if recommendation.answer_due_on:
+        dues.append(f"{label(lang, 'answer_due')} {_date(recommendation.answer_due_on)}")
+    due = "; ".join(dues) or label(lang, "no_deadline")
+    addressee = _org_name(recommendation.addressee, lang)
+    return f"- № {recommendation.number}. {addressee}: {recommendation.text} ({due})"
+
+
+def _signature_names(meeting: Meeting) -> dict[str, str]:
+    seats = Member.objects.filter(
+        composition__council=meeting.council,
+        composition__status=CompositionStatus.APPROVED,
+        position__in=[MemberPosition.CHAIR, MemberPosition.SECRETARY],
+    )
+    return {seat.position: seat.full_name for seat in seats}
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting with everything the minutes show, read in a fixed number of queries."""
+    agenda = AgendaItem.objects.order_by("order").prefetch_related(
+        Prefetch("speeches", queryset=Speech.objects.select_related("organisation")),
+        "votes",
+        "decisions",
+        Prefetch("invited", queryset=_invited_queryset()),
+    )
+    return (
+        Meeting.objects.select_related("council__organisation")
+        .prefetch_related(
+            Prefetch("agenda", queryset=agenda),
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related(
+                    "member__affiliation", "guest_organisation"
+                ),
+            ),
+        )
+        .get(pk=meeting_id)
+    )
+
+
+def _invited_queryset() -> Any:
+    from kopir.council.models import InvitedOfficial
+
+    return InvitedOfficial.objects.select_related("organisation").order_by("pk")
+
+
+def build_body(meeting: Meeting, lang: str) -> dict[str, Any]:
+    """The minutes of `meeting` in `lang` ("kk" or "ru"), assembled from its records."""
+    if lang not in MINUTES_LANGUAGES:
+        raise ValueError(f"minutes are written in kk or ru, not {lang!r}")
+    attendance = list(meeting.attendance.all())
+    starts = timezone.localtime(meeting.starts_at)
+    details = [
+        {"label": label(lang, "council"), "value": _org_name(meeting.council.organisation, lang)},
+        {"label": label(lang, "date"), "value": _date(starts.date())},
+        {"label": label(lang, "time"), "value": starts.strftime("%H:%M")},
+        {"label": label(lang, "format"), "value": MEETING_FORMATS[lang].get(meeting.format, "")},
+    ]
+    if meeting.place:
+        details.append({"label": label(lang, "place"), "value": meeting.place})
+    if meeting.online_link:
+        details.append({"label": label(lang, "online_link"), "value": meeting.online_link})
+    present, total, met = quorum_counts(meeting, attendance)
+    items = list(meeting.agenda.all())
+    sections: list[dict[str, Any]] = [
+        {
+            "key": "attendance",
+            "heading": label(lang, "attendance"),
+            "text": _attendance_text(meeting, attendance, lang),
+            "votes": [],
+        },
+        {
+            "key": "quorum",
+            "heading": label(lang, "quorum"),
+            "text": label(
+                lang, "quorum_met" if met else "quorum_not_met", present=present, total=total
+            ),
+            "votes": [],
+        },
+        {
+            "key": "agenda",
+            "heading": label(lang, "agenda"),
+            "text": "\n".join(f"- {item.order}. {item.title}" for item in items),
+            "votes": [],
+        },
+    ]
+    sections += [_item_section(item, lang) for item in items]
+    recommendations = list(
+        Recommendation.objects.filter(decision__agenda_item__meeting=meeting)
+        .select_related("addressee")
+        .order_by("number")
+    )
+    sections.append(
+        {
+            "key": "recommendations",
+            "heading": label(lang, "recommendations"),
+            "text": "\n".join(_recommendation_line(r, lang) for r in recommendations)
+            or label(lang, "recommendations_none"),
+            "votes": [],
+        }
+    )
+    names = _signature_names(meeting)
+    return {
+        "schema": BODY_SCHEMA,
+        "lang": lang,
+        "title": label(lang, "title", number=meeting.number),
+        "council": _org_name(meeting.council.organisation, lang),
+        "details": details,
+        "sections": sections,
+        "signatures": [
+            {"role": "chair", "label": label(lang, "chair"), "name": names.get("chair", "")},
+            {
+                "role": "secretary",
+                "label": label(lang, "secretary"),
+                "name": names.get("secretary", ""),
+            },
+        ],
+    }
+
+
+def text_blocks(text: str) -> list[dict[str, Any]]:
+    """Split a section's text into paragraphs and bulleted lists, for every renderer alike."""
+    blocks: list[dict[str, Any]] = []
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        if line.startswith("- "):
+            if blocks and blocks[-1]["kind"] == "list":
+                blocks[-1]["items"].append(line[2:].strip())
+            else:
+                blocks.append({"kind": "list", "items": [line[2:].strip()]})
+        else:
+            blocks.append({"kind": "paragraph", "text": line})
+    return blocks
+
+
+def plain_lines(body: dict[str, Any]) -> list[str]:
+    """The whole body as lines of text, to compare two versions line by line."""
+    lines = [body.get("title", ""), body.get("council", "")]
+    lines += [f"{d['label']}: {d['value']}" for d in body.get("details", [])]
+    for section in body.get("sections", []):
+        lines.append(f"## {section['heading']}")
+        lines += [line for line in section.get("text", "").splitlines() if line.strip()]
+        for vote in section.get("votes", []):
+            lines.append(
+                f"{vote['question']}: {vote['for']} / {vote['against']} / {vote['abstain']}"
+                f" — {vote['result']}"
+            )
+    return lines

@@ -1,0 +1,226 @@
+"""Petitions to the council: registration with a number and an answer date, the agenda, the answer.
+
+A petition comes from an NGO, a council member or a citizen, through the public form or
+registered by the secretary. Its petitioner's name and contacts are personal data: they are
+stored for the answer, shown to the secretary only, and never written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.core.working_days import add_working_days
+from kopir.council import tasks
+from kopir.council.models import (
+    AgendaItem,
+    Council,
+    LegalBasis,
+    Meeting,
+    Petition,
+    PetitionStatus,
+)
+from kopir.council.services.agenda import agenda_item_add
+from kopir.council.services.petition_states import petition_transition
+from kopir.directory.models import Organisation
+
+NUMBER_PREFIX = "Ө"  # өтініш: the register's letter in the council's records
+# Defaults when the council's rule set names no answer period: the public control law's 10
+# working days for a statutory council, and 30 calendar days (the usual period for appeals)
+# for a party council, whose answers no law times (domain.md §E1, §E2).
+STATUTORY_ANSWER_WORKING_DAYS = 10
+DEFAULT_ANSWER_CALENDAR_DAYS = 30
+NUMBERING_ATTEMPTS = 3
+
+
+class PetitionData(TypedDict, total=False):
+    petitioner_kind: str
+    petitioner_name: str
+    petitioner_organisation: Organisation | None
+    petitioner_organisation_text: str
+    contact_email: str
+    contact_phone: str
+    contact_language: str
+    publish_petitioner: bool
+    subject: str
+    text: str
+
+
+def petition_answer_due(*, council: Council, received_on: dt.date) -> dt.date:
+    """The date the answer to a petition received on `received_on` is due. The one place it is set.
+
+    The council's rule set decides: a period in working days counts Kazakhstan's working days
+    (holidays and moved days off included); a period in calendar days that ends on a day off
+    moves to the next working day. Without a period in the rule set: 10 working days for a
+    statutory council, 30 calendar days otherwise.
+    """
+    rules = council.recommendation_rule_set
+    if rules.answer_within_working_days:
+        return add_working_days(received_on, rules.answer_within_working_days)
+    if rules.answer_within_calendar_days:
+        days = rules.answer_within_calendar_days
+    elif council.legal_basis == LegalBasis.STATUTORY:
+        return add_working_days(received_on, STATUTORY_ANSWER_WORKING_DAYS)
+    else:
+        days = DEFAULT_ANSWER_CALENDAR_DAYS
+    return add_working_days(received_on + dt.timedelta(days=days), 0)
+
+
+def contact_errors(email: str, phone: str) -> dict[str, list[str]]:
+    """The answer must reach the petitioner: an e-mail address or a phone number is required."""
+    if email.strip() or phone.strip():
+        return {}
+    message = _("Enter an e-mail address or a phone number, so that the answer can reach you.")
+    return {"contact_email": [message], "contact_phone": [message]}
+
+
+def _next_number(council: Council, year: int) -> str:
+    prefix = f"{NUMBER_PREFIX}-{year}-"
+    taken = Petition.objects.filter(council=council, number__startswith=prefix).values_list(
+        "number", flat=True
+    )
+    highest = max(
+        (int(number[len(prefix) :]) for number in taken if number[len(prefix) :].isdigit()),
+        default=0,
+    )
+    return f"{prefix}{highest + 1:04d}"
+
+
+def petition_register(
+    *,
+    actor: Any,
+    council: Council,
+    received_on: dt.date | None = None,
+    submitted_online: bool = False,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    **data: Unpack[PetitionData],
+) -> Petition:
+    """Register a petition: give it the next number of the council's year and an answer date.
+
+    Numbers run per council and year ("Ө-2026-0001"). The council's row is locked while the next
+    number is taken (on SQLite the transaction holds the write lock from its start), so two
+    registrations cannot take the same number; the unique constraint is the last guard.
+    """
+    if not council.is_active:
+        raise DomainError(_("This council no longer works: it was merged into another council."))
+    errors = contact_errors(data.get("contact_email", ""), data.get("contact_phone", ""))
+    if errors:
+        raise ValidationError(errors)
+    received_on = received_on or timezone.localdate()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    for attempt in range(NUMBERING_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                Council.objects.select_for_update().filter(pk=council.pk).first()
+                petition = Petition(
+                    council=council,
+                    number=_next_number(council, received_on.year),
+                    received_on=received_on,
+                    answer_due_on=petition_answer_due(council=council, received_on=received_on),
+                    status=PetitionStatus.REGISTERED,
+                    submitted_online=submitted_online,
+                    # The secretary who registered it; nobody for the public form.
+                    registered_by=actor if is_user and not submitted_online else None,
+                    **data,
+                )
+                petition.full_clean()
+                petition.save()
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.CREATE,
+                    target=petition,
+                    request=request,
+                    channel=channel,
+                    fields=sorted(data),
+                )
+                if petition.contact_email:
+                    _notify_on_commit("send_petition_acknowledgement", petition.pk)
+            return petition
+        except IntegrityError:
+            if attempt == NUMBERING_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _notify_on_commit(task_name: str, petition_id: int) -> None:
+    task = getattr(tasks, task_name)
+    # Enqueued after the commit: a rolled-back petition must not send a notice.
+    transaction.on_commit(lambda: task.enqueue(petition_id=petition_id))
+
+
+def petition_put_on_agenda(
+    *,
+    actor: Any,
+    petition: Petition,
+    meeting: Meeting,
+    title: str = "",
+    rapporteur: str = "",
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> AgendaItem:
+    """Add an agenda item for the petition to a planned meeting; the petition is on the agenda."""
+    return agenda_item_add(
+        actor=actor,
+        meeting=meeting,
+        title=title or petition.subject,
+        rapporteur=rapporteur,
+        petition=petition,
+        request=request,
+        channel=channel,
+    )
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    petition: Petition
+    notified_by_email: bool
+
+
+def petition_answer(
+    *,
+    actor: Any,
+    petition: Petition,
+    answer: str,
+    answered_on: dt.date | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> AnswerOutcome:
+    """Record the council's answer and notify the petitioner by e-mail (a background task).
+
+    Without an e-mail address the secretary tells the petitioner by phone: the outcome says so.
+    """
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": [_("Enter the answer.")]})
+    with transaction.atomic():
+        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        petition.answer = answer
+        petition.answered_on = answered_on or timezone.localdate()
+        petition_transition(
+            actor=actor,
+            petition=petition,
+            to=PetitionStatus.ANSWERED,
+            extra_fields=("answer", "answered_on"),
+            request=request,
+            channel=channel,
+        )
+        notified = bool(petition.contact_email)
+        if notified:
+            _notify_on_commit("send_petition_answer", petition.pk)
+    return AnswerOutcome(petition=petition, notified_by_email=notified)
+
+
+def petition_is_overdue(petition: Petition, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return petition.status != PetitionStatus.ANSWERED and petition.answer_due_on < today

@@ -1,0 +1,270 @@
+"""The council's work plan: drafted by the secretary, approved by a vote, then followed.
+
+While a plan is a draft its items can be added, changed and removed. A vote decides it the way it
+decides a composition: approved, it becomes the plan the council works to; not approved, it is
+rejected. After approval an item's content is fixed; what the secretary changes is its status
+(moved with a note, cancelled, done by other means). "Done" is mostly derived, not entered: an
+item is done when a held meeting, an agenda item of a held meeting or a monitoring visit links to
+it (see selectors.councils.plan_items_with_progress).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.council.models import (
+    Council,
+    Member,
+    PlanStatus,
+    Vote,
+    VoteResult,
+    WorkPlan,
+    WorkPlanItem,
+    WorkPlanItemStatus,
+)
+from kopir.council.services.composition import (
+    APPROVING_RESULTS,
+    require_unused_decision_vote,
+)
+from kopir.directory.models import Organisation
+
+# Which status an item of an approved plan may change to, from which. "Done" entered by hand is
+# for work done outside Kopir's records (a meeting held elsewhere); linked work needs no entry.
+ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
+    WorkPlanItemStatus.PENDING: frozenset(
+        {WorkPlanItemStatus.MOVED, WorkPlanItemStatus.CANCELLED, WorkPlanItemStatus.DONE}
+    ),
+    WorkPlanItemStatus.MOVED: frozenset(
+        {WorkPlanItemStatus.PENDING, WorkPlanItemStatus.CANCELLED, WorkPlanItemStatus.DONE}
+    ),
+    WorkPlanItemStatus.CANCELLED: frozenset({WorkPlanItemStatus.PENDING}),
+    WorkPlanItemStatus.DONE: frozenset({WorkPlanItemStatus.PENDING}),
+}
+NOTE_REQUIRED = frozenset({WorkPlanItemStatus.MOVED, WorkPlanItemStatus.CANCELLED})
+
+
+class PlanItemData(TypedDict, total=False):
+    quarter: int
+    month: int | None
+    topic: str
+    planned_form: str
+    order: int
+
+
+def plan_create(
+    *,
+    actor: Any,
+    council: Council,
+    year: int,
+    title: str,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> WorkPlan:
+    plan = WorkPlan(council=council, year=year, title=title, status=PlanStatus.DRAFT)
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": [_("Enter a year like 2026.")]})
+    with transaction.atomic():
+        plan.full_clean()
+        plan.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=plan,
+            request=request,
+            channel=channel,
+            fields=["year", "title"],
+        )
+    return plan
+
+
+def _require_draft(plan: WorkPlan) -> None:
+    if plan.status != PlanStatus.DRAFT:
+        raise DomainError(
+            _(
+                "The plan was decided by a vote and its items cannot change. "
+                "Move or cancel an item instead."
+            )
+        )
+
+
+def _check_item(item: WorkPlanItem, responsible: Iterable[Member]) -> None:
+    errors: dict[str, list[str]] = {}
+    if not 1 <= item.quarter <= 4:
+        errors["quarter"] = [_("Choose a quarter from 1 to 4.")]
+    elif item.month is not None:
+        if not 1 <= item.month <= 12:
+            errors["month"] = [_("Choose a month from the list.")]
+        elif (item.month - 1) // 3 + 1 != item.quarter:
+            errors["month"] = [_("The month is not in the chosen quarter.")]
+    council_id = item.plan.council_id
+    if any(member.composition.council_id != council_id for member in responsible):
+        errors["responsible"] = [_("Choose members of this council.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def plan_item_add(
+    *,
+    actor: Any,
+    plan: WorkPlan,
+    responsible: Iterable[Member] = (),
+    bodies_to_invite: Iterable[Organisation] = (),
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+    **data: Unpack[PlanItemData],
+) -> WorkPlanItem:
+    responsible = list(responsible)
+    with transaction.atomic():
+        plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+        _require_draft(plan)
+        item = WorkPlanItem(plan=plan, **data)
+        if "order" not in data:
+            last = plan.items.aggregate(last=Max("order"))["last"]
+            item.order = 0 if last is None else last + 1
+        item.full_clean()
+        _check_item(item, responsible)
+        item.save()
+        item.responsible.set(responsible)
+        item.bodies_to_invite.set(list(bodies_to_invite))
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=item,
+            request=request,
+            channel=channel,
+            fields=[*data, "responsible", "bodies_to_invite"],
+        )
+    return item
+
+
+def plan_item_update(
+    *,
+    actor: Any,
+    item: WorkPlanItem,
+    responsible: Iterable[Member],
+    bodies_to_invite: Iterable[Organisation],
+    request: HttpRequest | None = None,
+    **data: Unpack[PlanItemData],
+) -> WorkPlanItem:
+    responsible = list(responsible)
+    with transaction.atomic():
+        item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
+        _require_draft(item.plan)
+        changed = [name for name, value in data.items() if getattr(item, name) != value]
+        for name in changed:
+            setattr(item, name, data[name])  # type: ignore[literal-required]
+        item.full_clean()
+        _check_item(item, responsible)
+        item.save()
+        item.responsible.set(responsible)
+        item.bodies_to_invite.set(list(bodies_to_invite))
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=item,
+            request=request,
+            fields=[*changed, "responsible", "bodies_to_invite"],
+        )
+    return item
+
+
+def plan_item_remove(*, actor: Any, item: WorkPlanItem, request: HttpRequest | None = None) -> None:
+    with transaction.atomic():
+        item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
+        _require_draft(item.plan)
+        audit_record(actor=actor, action=AuditAction.DELETE, target=item, request=request)
+        item.delete()
+
+
+def plan_item_set_status(
+    *,
+    actor: Any,
+    item: WorkPlanItem,
+    status: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> WorkPlanItem:
+    """Move, cancel, mark done or reopen an item of an approved plan (see ITEM_TRANSITIONS)."""
+    note = note.strip()
+    with transaction.atomic():
+        item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
+        if item.plan.status != PlanStatus.APPROVED:
+            raise DomainError(_("Only the items of an approved plan are moved or cancelled."))
+        if status not in ITEM_TRANSITIONS.get(item.status, frozenset()):
+            raise DomainError(_("This change of status is not possible for this item."))
+        if status in NOTE_REQUIRED and not note:
+            raise ValidationError({"note": [_("Say where the item moved to, or why.")]})
+        item.status = status
+        item.moved_note = note if status != WorkPlanItemStatus.PENDING else ""
+        item.full_clean()
+        item.save(update_fields=["status", "moved_note"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=item,
+            request=request,
+            channel=channel,
+            fields=["status", "moved_note"],
+        )
+    return item
+
+
+def plan_approve_by_vote(
+    *,
+    actor: Any,
+    plan: WorkPlan,
+    vote: Vote,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> WorkPlan:
+    """Apply a closed vote's result to a draft plan: approved, or rejected; no quorum: nothing."""
+    with transaction.atomic():
+        vote = Vote.objects.select_related("agenda_item__meeting").get(pk=vote.pk)
+        plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+        _require_draft(plan)
+        if vote.agenda_item.meeting.council_id != plan.council_id:
+            raise DomainError(_("The vote was taken at another council's meeting."))
+        if vote.decides_plan_id not in (None, plan.pk) or vote.decides_composition_id:
+            raise DomainError(_("This vote has already decided another question."))
+        require_unused_decision_vote(vote)
+        if vote.result == VoteResult.NO_QUORUM:
+            raise DomainError(
+                _("The vote had no quorum and decided nothing: the plan stays a draft.")
+            )
+        if vote.decides_plan_id is None:
+            vote.decides_plan = plan
+            vote.save(update_fields=["decides_plan"])
+        if vote.result in APPROVING_RESULTS:
+            already = WorkPlan.objects.filter(
+                council_id=plan.council_id, year=plan.year, status=PlanStatus.APPROVED
+            ).exists()
+            if already:
+                raise DomainError(_("The council already has an approved plan for this year."))
+            plan.status = PlanStatus.APPROVED
+            plan.approved_by_vote = vote
+            fields = ["status", "approved_by_vote"]
+        else:
+            plan.status = PlanStatus.REJECTED
+            fields = ["status"]
+        plan.version += 1
+        plan.save(update_fields=[*fields, "version"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=plan,
+            request=request,
+            channel=channel,
+            fields=fields,
+        )
+    return plan

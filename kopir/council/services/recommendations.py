@@ -1,0 +1,412 @@
+"""Recommendations, from the council's decision (or a visit's finding) to their execution.
+
+The rules in one place:
+- deadlines come from the rule set, through `recommendation_deadlines` only;
+- the states follow TRANSITIONS; anything else is refused with a clear message;
+- the addressee answers (with reasons, a reported status and evidence); only the council's
+  acceptance of an answer moves a recommendation to executed, partly executed or rejected.
+Every change is one transaction with its timeline entry and its audit record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.council import access
+from kopir.council.models import (
+    Council,
+    Decision,
+    MonitoringVisit,
+    Recommendation,
+    RecommendationEvent,
+    RecommendationEventKind,
+    RecommendationResponse,
+    RecommendationRuleSet,
+    ResponseVerdict,
+    VisitFinding,
+)
+from kopir.council.models import RecommendationStatus as S
+from kopir.council.services import recommendation_alerts as alerts
+from kopir.council.services.followup_files import EVIDENCE_EXTENSIONS, check_upload, sha256_of
+from kopir.council.services.recommendation_rules import (
+    ANSWERABLE,
+    FINAL_STATUSES,
+    NEEDS_ACCEPTANCE,
+    REPORTABLE,
+    TRANSITIONS,
+    recommendation_deadlines,
+    source_date,
+)
+from kopir.directory.models import Organisation
+
+
+def _event(
+    recommendation: Recommendation,
+    kind: str,
+    *,
+    actor: Any = None,
+    from_status: str = "",
+    to_status: str = "",
+    response: RecommendationResponse | None = None,
+    note: str = "",
+) -> None:
+    RecommendationEvent.objects.create(
+        recommendation=recommendation,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=from_status,
+        to_status=to_status,
+        response=response,
+        note=note,
+    )
+
+
+def _transition(
+    recommendation: Recommendation,
+    to_status: str,
+    *,
+    actor: Any,
+    accepted_response: RecommendationResponse | None = None,
+    note: str = "",
+) -> None:
+    """Move to `to_status` if the table allows it; the caller saves the record."""
+    from_status = recommendation.status
+    if to_status not in TRANSITIONS[from_status]:
+        raise DomainError(
+            _("A recommendation cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(from_status).label, "to": S(to_status).label}
+        )
+    if to_status in NEEDS_ACCEPTANCE and accepted_response is None:
+        raise DomainError(
+            _("Only the council's acceptance of an answer can make a recommendation “%(to)s”.")
+            % {"to": S(to_status).label}
+        )
+    recommendation.status = to_status
+    if to_status in FINAL_STATUSES:
+        recommendation.closed_on = timezone.localdate()
+    kind = RecommendationEventKind.SENT if to_status == S.SENT else RecommendationEventKind.STATUS
+    if to_status == S.ACKNOWLEDGED:
+        kind = RecommendationEventKind.ACKNOWLEDGED
+    _event(
+        recommendation,
+        kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        response=accepted_response,
+        note=note,
+    )
+
+
+def _locked(recommendation: Recommendation, expected_version: int | None = None) -> Recommendation:
+    """The row, locked for this transaction, checked against the version the user read."""
+    current = (
+        Recommendation.objects.select_for_update()
+        .select_related("council__organisation", "addressee", "rule_set")
+        .get(pk=recommendation.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else changed this recommendation after you opened it. Nothing was "
+                "saved; check the latest state and try again."
+            )
+        )
+    return current
+
+
+def _save(recommendation: Recommendation, fields: list[str]) -> None:
+    recommendation.version += 1
+    recommendation.full_clean()
+    recommendation.save(update_fields=sorted({*fields, "version"}))
+
+
+def _next_number(council: Council, year: int) -> str:
+    prefix = f"{year}-"
+    numbers = Recommendation.objects.filter(council=council, number__startswith=prefix)
+    highest = 0
+    for number in numbers.values_list("number", flat=True):
+        suffix = number.removeprefix(prefix)
+        if suffix.isdigit():
+            highest = max(highest, int(suffix))
+    return f"{prefix}{highest + 1:03d}"
+
+
+def _require_secretary(actor: Any, council: Council) -> None:
+    if not access.is_secretary(actor, council):
+        raise AccessDenied(_("Only the council's secretary manages its recommendations."))
+
+
+def recommendation_create(
+    *,
+    actor: Any,
+    council: Council,
+    addressee: Organisation,
+    text: str,
+    rule_set: RecommendationRuleSet | None = None,
+    decision: Decision | None = None,
+    visit: MonitoringVisit | None = None,
+    finding: VisitFinding | None = None,
+    motivating_figure: str = "",
+    request: HttpRequest | None = None,
+) -> Recommendation:
+    """Draft a recommendation from a decision of the council or from a visit's finding."""
+    _require_secretary(actor, council)
+    if finding is not None:
+        visit = finding.visit
+        if Recommendation.objects.filter(finding=finding).exists():
+            raise DomainError(_("This finding has already become a recommendation."))
+    if decision is not None and decision.agenda_item.meeting.council_id != council.pk:
+        raise DomainError(_("The decision belongs to another council."))
+    if visit is not None and visit.council_id != council.pk:
+        raise DomainError(_("The visit belongs to another council."))
+    if addressee.pk == council.organisation_id:
+        raise DomainError(_("A council does not address recommendations to itself."))
+    with transaction.atomic():
+        recommendation = Recommendation(
+            council=council,
+            number=_next_number(council, timezone.localdate().year),
+            decision=decision,
+            visit=visit,
+            finding=finding,
+            addressee=addressee,
+            text=text.strip(),
+            rule_set=rule_set or council.recommendation_rule_set,
+            motivating_figure=motivating_figure.strip(),
+        )
+        deadlines = recommendation_deadlines(
+            recommendation.rule_set, source_date(recommendation), None
+        )
+        recommendation.send_due_on = deadlines.send_due_on
+        recommendation.full_clean()
+        recommendation.save()
+        _event(recommendation, RecommendationEventKind.CREATED, actor=actor, to_status=S.DRAFT)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=recommendation, request=request)
+    return recommendation
+
+
+def recommendation_update(
+    *,
+    actor: Any,
+    recommendation: Recommendation,
+    expected_version: int,
+    data: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Change a draft (text, addressee, rules, figure). Once sent, the text is what was sent."""
+    _require_secretary(actor, recommendation.council)
+    editable = ("addressee", "text", "rule_set", "motivating_figure")
+    with transaction.atomic():
+        current = _locked(recommendation, expected_version)
+        if current.status != S.DRAFT:
+            raise DomainError(_("Only a draft can be changed; this recommendation was sent."))
+        changed = [
+            name for name in editable if name in data and getattr(current, name) != data[name]
+        ]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(current, name, data[name])
+        if "rule_set" in changed:
+            current.send_due_on = recommendation_deadlines(
+                current.rule_set, source_date(current), None
+            ).send_due_on
+            changed.append("send_due_on")
+        _save(current, changed)
+        _event(current, RecommendationEventKind.EDITED, actor=actor)
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=current, request=request, fields=changed
+        )
+    return changed
+
+
+def recommendation_send(
+    *,
+    actor: Any,
+    recommendation: Recommendation,
+    expected_version: int,
+    sent_on: dt.date,
+    request: HttpRequest | None = None,
+) -> Recommendation:
+    """Record that the recommendation went to the addressee; its answer clock starts."""
+    _require_secretary(actor, recommendation.council)
+    if sent_on > timezone.localdate():
+        raise DomainError(_("The sending date cannot be in the future."))
+    with transaction.atomic():
+        current = _locked(recommendation, expected_version)
+        started = source_date(current)
+        if started is not None and sent_on < started:
+            raise DomainError(_("The sending date cannot be before the meeting or visit."))
+        _transition(current, S.SENT, actor=actor)
+        current.sent_on = sent_on
+        current.answer_due_on = recommendation_deadlines(
+            current.rule_set, started, sent_on
+        ).answer_due_on
+        _save(current, ["status", "sent_on", "answer_due_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=current,
+            request=request,
+            fields=["status", "sent_on", "answer_due_on"],
+            detail="sent",
+        )
+        transaction.on_commit(lambda: alerts.notify_sent(current.pk))
+    return current
+
+
+def _require_addressee(actor: Any, recommendation: Recommendation) -> None:
+    if not access.is_addressee_officer(actor, recommendation):
+        raise AccessDenied(_("Only the addressee's staff answer this recommendation."))
+
+
+def recommendation_acknowledge(
+    *, actor: Any, recommendation: Recommendation, request: HttpRequest | None = None
+) -> Recommendation:
+    _require_addressee(actor, recommendation)
+    with transaction.atomic():
+        current = _locked(recommendation)
+        _transition(current, S.ACKNOWLEDGED, actor=actor)
+        current.acknowledged_on = timezone.localdate()
+        _save(current, ["status", "acknowledged_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=current,
+            request=request,
+            fields=["status", "acknowledged_on"],
+            detail="acknowledged",
+        )
+    return current
+
+
+def recommendation_respond(
+    *,
+    actor: Any,
+    recommendation: Recommendation,
+    text: str,
+    reported_status: str,
+    evidence: Any = None,
+    request: HttpRequest | None = None,
+) -> RecommendationResponse:
+    """The addressee's answer or progress report. It is a claim until the council accepts it.
+
+    A progress report ("in progress") moves an unanswered recommendation to in progress at once:
+    work has started, nothing is closed. A reported result (executed, partly executed, rejected)
+    waits for the council's verdict.
+    """
+    _require_addressee(actor, recommendation)
+    if reported_status not in REPORTABLE:
+        raise DomainError(_("Choose what the answer reports: in progress, or a result."))
+    if evidence is not None:
+        check_upload(evidence, EVIDENCE_EXTENSIONS)
+    with transaction.atomic():
+        current = _locked(recommendation)
+        if current.status not in ANSWERABLE:
+            raise DomainError(
+                _("This recommendation is “%(status)s”: it takes no more answers.")
+                % {"status": current.get_status_display()}
+            )
+        response = RecommendationResponse(
+            recommendation=current,
+            author=actor,
+            text=text.strip(),
+            reported_status=reported_status,
+        )
+        if evidence is not None:
+            response.evidence_sha256 = sha256_of(evidence)
+            response.evidence.save(evidence.name, evidence, save=False)
+        response.full_clean()
+        response.save()
+        fields = []
+        today = timezone.localdate()
+        if current.answered_on is None:
+            current.answered_on = today
+            fields.append("answered_on")
+        if current.acknowledged_on is None:
+            # An answer shows the recommendation arrived.
+            current.acknowledged_on = today
+            fields.append("acknowledged_on")
+        _event(current, RecommendationEventKind.ANSWERED, actor=actor, response=response)
+        if reported_status == S.IN_PROGRESS and current.status in (S.SENT, S.ACKNOWLEDGED):
+            _transition(current, S.IN_PROGRESS, actor=actor)
+            fields.append("status")
+        elif current.status == S.SENT:
+            _transition(current, S.ACKNOWLEDGED, actor=actor)
+            fields.append("status")
+        _save(current, fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=response,
+            request=request,
+            fields=["text", "reported_status"] + (["evidence"] if evidence is not None else []),
+        )
+        transaction.on_commit(lambda: alerts.notify_answered(response.pk))
+    return response
+
+
+def response_review(
+    *,
+    actor: Any,
+    response: RecommendationResponse,
+    verdict: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> RecommendationResponse:
+    """The council's verdict on an answer. Accepting it gives the recommendation its status."""
+    recommendation = response.recommendation
+    _require_secretary(actor, recommendation.council)
+    if verdict not in (ResponseVerdict.ACCEPTED, ResponseVerdict.NOT_ACCEPTED):
+        raise DomainError(_("Choose whether the council accepts the answer."))
+    if verdict == ResponseVerdict.NOT_ACCEPTED and not note.strip():
+        raise DomainError(_("Say why the answer is not accepted: the addressee reads it."))
+    with transaction.atomic():
+        current = _locked(recommendation)
+        answer = RecommendationResponse.objects.select_for_update().get(pk=response.pk)
+        if answer.verdict != ResponseVerdict.PENDING:
+            raise ConflictError(
+                _("This answer was already reviewed: %(verdict)s.")
+                % {"verdict": answer.get_verdict_display()}
+            )
+        answer.verdict = verdict
+        answer.verdict_note = note.strip()
+        answer.verdict_by = actor
+        answer.verdict_at = timezone.now()
+        answer.full_clean()
+        answer.save(update_fields=["verdict", "verdict_note", "verdict_by", "verdict_at"])
+        accepted = verdict == ResponseVerdict.ACCEPTED
+        _event(
+            current,
+            RecommendationEventKind.ACCEPTED if accepted else RecommendationEventKind.NOT_ACCEPTED,
+            actor=actor,
+            response=answer,
+            note=answer.verdict_note,
+        )
+        # An accepted progress report on a recommendation already past that stage changes nothing.
+        progress_only = answer.reported_status == S.IN_PROGRESS and current.status not in (
+            S.SENT,
+            S.ACKNOWLEDGED,
+        )
+        if accepted and answer.reported_status != current.status and not progress_only:
+            _transition(current, answer.reported_status, actor=actor, accepted_response=answer)
+            _save(current, ["status", "closed_on"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=answer,
+            request=request,
+            fields=["verdict", "verdict_note"],
+            detail=verdict,
+        )
+        transaction.on_commit(lambda: alerts.notify_verdict(answer.pk))
+    return answer

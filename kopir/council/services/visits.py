@@ -1,0 +1,343 @@
+"""Monitoring visits: the council goes to a school, a polyclinic, the school for hearing-impaired
+children; it checks a list (the accessibility checklist among them), records what it found, keeps
+photos and documents, and turns findings into recommendations tracked like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Final
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.council import access
+from kopir.council.models import (
+    ChecklistAnswer,
+    CompositionStatus,
+    Council,
+    Member,
+    MonitoringVisit,
+    Recommendation,
+    VisitChecklistItem,
+    VisitDocument,
+    VisitFinding,
+    WorkPlanItem,
+)
+from kopir.council.services.followup_files import EVIDENCE_EXTENSIONS, check_upload, sha256_of
+from kopir.council.services.recommendations import recommendation_create
+from kopir.directory.models import Organisation
+
+# The accessibility checklist, in the three interface languages: inserted in the language the
+# secretary works in, so the visit's record reads naturally to the people who filled it in.
+ACCESSIBILITY_CHECKLIST: Final[tuple[dict[str, str], ...]] = (
+    {
+        "kk": "Кіреберіс баспалдақсыз (пандуссыз да кедергісіз кіруге болады)",
+        "ru": "Вход без ступеней (безбарьерный доступ)",
+        "en": "Step-free entrance",
+    },
+    {
+        "kk": "Пандустар мен тұтқалар нормаға сай",
+        "ru": "Пандусы и поручни соответствуют нормам",
+        "en": "Ramps and handrails meet the standard",
+    },
+    {
+        "kk": "Көзі көрмейтіндерге арналған тактильді жабын",
+        "ru": "Тактильная плитка для незрячих",
+        "en": "Tactile paving for blind visitors",
+    },
+    {
+        "kk": "Брайль қарпімен жазылған белгілер мен тақтайшалар",
+        "ru": "Таблички и указатели шрифтом Брайля",
+        "en": "Braille signage",
+    },
+    {
+        "kk": "Мүмкіндігі шектеулі адамдарға арналған дәретхана",
+        "ru": "Доступный туалет для людей с инвалидностью",
+        "en": "Accessible toilet",
+    },
+    {
+        "kk": "Ымдау тілі маманының көмегі",
+        "ru": "Помощь специалиста жестового языка",
+        "en": "Sign-language support",
+    },
+    {
+        "kk": "Нашар еститіндерге арналған индукциялық жүйе",
+        "ru": "Индукционная петля для слабослышащих",
+        "en": "Hearing loop",
+    },
+    {
+        "kk": "Қолжетімді веб-сайт (экранды оқу бағдарламасымен оқылады)",
+        "ru": "Доступный веб-сайт (читается программой экранного доступа)",
+        "en": "Accessible website (works with a screen reader)",
+    },
+)
+
+
+def _require_secretary(actor: Any, council: Council) -> None:
+    if not access.is_secretary(actor, council):
+        raise AccessDenied(_("Only the council's secretary records monitoring visits."))
+
+
+def _check_participants(council: Council, participants: Iterable[Member]) -> list[Member]:
+    chosen = list(participants)
+    in_force = {
+        member.pk
+        for member in Member.objects.filter(
+            composition__council=council, composition__status=CompositionStatus.APPROVED
+        )
+    }
+    if any(member.pk not in in_force for member in chosen):
+        raise DomainError(_("Participants must be members of the council's composition in force."))
+    return chosen
+
+
+def visit_create(
+    *,
+    actor: Any,
+    council: Council,
+    site: Organisation,
+    visited_on: dt.date,
+    purpose: str,
+    participants: Iterable[Member] = (),
+    plan_item: WorkPlanItem | None = None,
+    findings: str = "",
+    request: HttpRequest | None = None,
+) -> MonitoringVisit:
+    _require_secretary(actor, council)
+    chosen = _check_participants(council, participants)
+    if plan_item is not None and plan_item.plan.council_id != council.pk:
+        raise DomainError(_("The work plan item belongs to another council."))
+    with transaction.atomic():
+        visit = MonitoringVisit(
+            council=council,
+            site=site,
+            visited_on=visited_on,
+            purpose=purpose.strip(),
+            plan_item=plan_item,
+            findings=findings.strip(),
+        )
+        visit.full_clean()
+        visit.save()
+        visit.participants.set(chosen)
+        audit_record(actor=actor, action=AuditAction.CREATE, target=visit, request=request)
+    return visit
+
+
+def _claim_version(visit: MonitoringVisit, expected_version: int) -> None:
+    updated = MonitoringVisit.objects.filter(pk=visit.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise ConflictError(
+            _(
+                "Someone else changed this visit after you opened it. Nothing was saved; your "
+                "input is kept below."
+            )
+        )
+    visit.version = expected_version + 1
+
+
+def visit_update(
+    *,
+    actor: Any,
+    visit: MonitoringVisit,
+    expected_version: int,
+    data: dict[str, Any],
+    participants: Iterable[Member],
+    request: HttpRequest | None = None,
+) -> list[str]:
+    _require_secretary(actor, visit.council)
+    chosen = _check_participants(visit.council, participants)
+    fields = ("site", "visited_on", "purpose", "plan_item", "findings")
+    with transaction.atomic():
+        _claim_version(visit, expected_version)
+        changed = [name for name in fields if name in data and getattr(visit, name) != data[name]]
+        for name in changed:
+            setattr(visit, name, data[name])
+        if set(chosen) != set(visit.participants.all()):
+            visit.participants.set(chosen)
+            changed.append("participants")
+        visit.full_clean()
+        visit.save(update_fields=[name for name in changed if name != "participants"] or None)
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=visit, request=request, fields=changed
+        )
+    return changed
+
+
+def _next_order(visit: MonitoringVisit, model: Any) -> int:
+    highest = model.objects.filter(visit=visit).aggregate(top=Max("order"))["top"]
+    return (highest or 0) + 1
+
+
+def visit_checklist_insert_template(
+    *, actor: Any, visit: MonitoringVisit, lang: str, request: HttpRequest | None = None
+) -> int:
+    """Add the accessibility checklist's questions the visit does not have yet; return how many."""
+    _require_secretary(actor, visit.council)
+    lang = lang if lang in ("kk", "ru", "en") else "kk"
+    with transaction.atomic():
+        existing = {
+            question.strip().casefold()
+            for question in visit.checklist.values_list("question", flat=True)
+        }
+        known = {text.casefold() for entry in ACCESSIBILITY_CHECKLIST for text in entry.values()}
+        if existing & known:
+            # The template was inserted before (perhaps in another language): add nothing twice.
+            return 0
+        order = _next_order(visit, VisitChecklistItem)
+        items = [
+            VisitChecklistItem(
+                visit=visit, order=order + index, question=entry[lang], is_accessibility=True
+            )
+            for index, entry in enumerate(ACCESSIBILITY_CHECKLIST)
+        ]
+        for item in items:
+            item.full_clean()
+        VisitChecklistItem.objects.bulk_create(items)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=visit,
+            request=request,
+            fields=["checklist"],
+            detail="accessibility checklist inserted",
+        )
+    return len(items)
+
+
+def visit_checklist_item_add(
+    *,
+    actor: Any,
+    visit: MonitoringVisit,
+    question: str,
+    is_accessibility: bool = False,
+    request: HttpRequest | None = None,
+) -> VisitChecklistItem:
+    _require_secretary(actor, visit.council)
+    with transaction.atomic():
+        item = VisitChecklistItem(
+            visit=visit,
+            order=_next_order(visit, VisitChecklistItem),
+            question=question.strip(),
+            is_accessibility=is_accessibility,
+        )
+        item.full_clean()
+        item.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=visit,
+            request=request,
+            fields=["checklist"],
+        )
+    return item
+
+
+def visit_checklist_save(
+    *,
+    actor: Any,
+    visit: MonitoringVisit,
+    expected_version: int,
+    answers: dict[int, tuple[str, str]],
+    request: HttpRequest | None = None,
+) -> int:
+    """Record the answers (yes / partly / no / not checked, with notes); return how many changed."""
+    _require_secretary(actor, visit.council)
+    valid = set(ChecklistAnswer.values)
+    with transaction.atomic():
+        _claim_version(visit, expected_version)
+        changed = 0
+        for item in visit.checklist.all():
+            if item.pk not in answers:
+                continue
+            answer, note = answers[item.pk]
+            if answer not in valid:
+                raise DomainError(_("Choose yes, partly, no or not checked for every question."))
+            if (item.answer, item.note) == (answer, note.strip()):
+                continue
+            item.answer, item.note = answer, note.strip()
+            item.full_clean()
+            item.save(update_fields=["answer", "note"])
+            changed += 1
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=visit,
+            request=request,
+            fields=["checklist"],
+        )
+    return changed
+
+
+def visit_finding_add(
+    *, actor: Any, visit: MonitoringVisit, text: str, request: HttpRequest | None = None
+) -> VisitFinding:
+    _require_secretary(actor, visit.council)
+    with transaction.atomic():
+        finding = VisitFinding(
+            visit=visit, order=_next_order(visit, VisitFinding), text=text.strip()
+        )
+        finding.full_clean()
+        finding.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, target=finding, request=request)
+    return finding
+
+
+def visit_document_add(
+    *,
+    actor: Any,
+    visit: MonitoringVisit,
+    title: str,
+    description: str,
+    upload: Any,
+    request: HttpRequest | None = None,
+) -> VisitDocument:
+    """Keep a photo or document of the visit. A description is required: a blind member reads it."""
+    _require_secretary(actor, visit.council)
+    if not description.strip():
+        raise DomainError(_("Describe what the photo or document shows."))
+    check_upload(upload, EVIDENCE_EXTENSIONS)
+    with transaction.atomic():
+        document = VisitDocument(
+            visit=visit,
+            title=title.strip(),
+            description=description.strip(),
+            sha256=sha256_of(upload),
+        )
+        document.file.save(upload.name, upload, save=False)
+        document.full_clean()
+        document.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, target=document, request=request)
+    return document
+
+
+def default_addressee(visit: MonitoringVisit) -> Organisation:
+    """Who answers for a site: the body it reports to (a school → the education office)."""
+    return visit.site.parent or visit.site
+
+
+def visit_finding_recommend(
+    *,
+    actor: Any,
+    finding: VisitFinding,
+    addressee: Organisation | None = None,
+    request: HttpRequest | None = None,
+) -> Recommendation:
+    """One action: the finding becomes a draft recommendation linked to its visit."""
+    visit = finding.visit
+    return recommendation_create(
+        actor=actor,
+        council=visit.council,
+        addressee=addressee or default_addressee(visit),
+        text=finding.text,
+        finding=finding,
+        request=request,
+    )

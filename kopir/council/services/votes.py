@@ -1,0 +1,295 @@
+"""Quorum, votes and their results.
+
+The rule that turns a count into a result is one plain function, `vote_outcome`; the quorum rule
+is `services.quorum.quorum_required`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.council.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotChoice,
+    Composition,
+    CompositionStatus,
+    Meeting,
+    MeetingStatus,
+    PlanStatus,
+    Vote,
+    VoteKind,
+    VoteResult,
+    WorkPlan,
+)
+from kopir.council.services.composition import composition_approve_by_vote
+from kopir.council.services.plan import plan_approve_by_vote
+from kopir.council.services.quorum import PRESENT, quorum_status, sitting_composition
+
+
+def vote_closed_error() -> DomainError:
+    return DomainError(_("This vote is closed: its result and ballots cannot change."))
+
+
+def vote_outcome(
+    *,
+    has_quorum: bool,
+    present: int,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+) -> VoteResult:
+    """The result of a vote from its counts.
+
+    - No quorum: nothing is decided.
+    - Approved: the votes for exceed half of the members present (a member present who does not
+      vote counts like an abstention). This is the rule to change if a council's regulation
+      counts differently (e.g. a majority of the votes cast).
+    - Approved unanimously: approved, and every vote cast was "for" (an abstention or a vote
+      against makes it not unanimous).
+    - Otherwise: not approved.
+    """
+    if not has_quorum:
+        return VoteResult.NO_QUORUM
+    cast = votes_for + votes_against + votes_abstain
+    if votes_for * 2 <= present:
+        return VoteResult.REJECTED
+    if cast > 0 and votes_for == cast:
+        return VoteResult.APPROVED_UNANIMOUSLY
+    return VoteResult.APPROVED
+
+
+def vote_open(
+    *,
+    actor: Any,
+    agenda_item: AgendaItem,
+    question: str,
+    kind: str,
+    decides_composition: Composition | None = None,
+    decides_plan: WorkPlan | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Vote:
+    """Put a question to the vote on an agenda item (optionally: a composition or a plan)."""
+    meeting = Meeting.objects.get(pk=agenda_item.meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_("The meeting is cancelled: no votes can be taken."))
+    if decides_composition is not None and decides_plan is not None:
+        raise ValidationError(_("A vote decides one question: a composition or a plan."))
+    errors: dict[str, list[str]] = {}
+    if decides_composition is not None and (
+        decides_composition.council_id != meeting.council_id
+        or decides_composition.status != CompositionStatus.PROPOSED
+    ):
+        errors["decides_composition"] = [_("Choose a proposed composition of this council.")]
+    if decides_plan is not None and (
+        decides_plan.council_id != meeting.council_id or decides_plan.status != PlanStatus.DRAFT
+    ):
+        errors["decides_plan"] = [_("Choose a draft plan of this council.")]
+    if errors:
+        raise ValidationError(errors)
+    vote = Vote(
+        agenda_item=agenda_item,
+        question=question,
+        kind=kind,
+        decides_composition=decides_composition,
+        decides_plan=decides_plan,
+    )
+    with transaction.atomic():
+        vote.full_clean()
+        vote.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=vote,
+            request=request,
+            channel=channel,
+            fields=["question", "kind", "decides_composition", "decides_plan"],
+        )
+    return vote
+
+
+def _locked_open_vote(vote: Vote) -> Vote:
+    locked = (
+        Vote.objects.select_for_update()
+        .select_related("agenda_item__meeting__council")
+        .get(pk=vote.pk)
+    )
+    if locked.result != VoteResult.OPEN:
+        raise vote_closed_error()
+    return locked
+
+
+def ballots_record(
+    *,
+    actor: Any,
+    vote: Vote,
+    choices: Mapping[int, str | None],
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Vote:
+    """Record each present member's choice in a roll-call vote (None clears a ballot).
+
+    Only members of the sitting composition who are marked present may vote.
+    """
+    with transaction.atomic():
+        vote = _locked_open_vote(vote)
+        if vote.kind != VoteKind.ROLL_CALL:
+            raise DomainError(_("This vote counts totals: enter the numbers instead."))
+        meeting = vote.agenda_item.meeting
+        composition = sitting_composition(meeting)
+        present = set(
+            Attendance.objects.filter(
+                meeting=meeting, member__composition=composition, status__in=PRESENT
+            ).values_list("member_id", flat=True)
+        )
+        unknown = [member_id for member_id in choices if member_id not in present]
+        if unknown:
+            raise DomainError(_("Only members marked present can vote."))
+        existing = {ballot.member_id: ballot for ballot in vote.ballots.all()}
+        for member_id, choice in choices.items():
+            ballot = existing.get(member_id)
+            if not choice:
+                if ballot is not None:
+                    ballot.delete()
+                continue
+            if choice not in BallotChoice.values:
+                raise ValidationError(_("Choose for, against or abstain."))
+            if ballot is None:
+                Ballot.objects.create(vote=vote, member_id=member_id, choice=choice)
+            elif ballot.choice != choice:
+                ballot.choice = choice
+                ballot.save(update_fields=["choice"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=vote,
+            request=request,
+            channel=channel,
+            fields=["ballots"],
+        )
+    return vote
+
+
+def vote_set_totals(
+    *,
+    actor: Any,
+    vote: Vote,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Vote:
+    """Enter the counted totals of a show-of-hands vote."""
+    with transaction.atomic():
+        vote = _locked_open_vote(vote)
+        if vote.kind != VoteKind.COUNTED:
+            raise DomainError(_("This vote records each member's choice: record the ballots."))
+        if min(votes_for, votes_against, votes_abstain) < 0:
+            raise ValidationError(_("Enter numbers of 0 or more."))
+        present = quorum_status(vote.agenda_item.meeting).present
+        if votes_for + votes_against + votes_abstain > present:
+            raise ValidationError(
+                _("More votes than members present (%(present)s).") % {"present": present}
+            )
+        vote.votes_for, vote.votes_against, vote.votes_abstain = (
+            votes_for,
+            votes_against,
+            votes_abstain,
+        )
+        vote.save(update_fields=["votes_for", "votes_against", "votes_abstain"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=vote,
+            request=request,
+            channel=channel,
+            fields=["votes_for", "votes_against", "votes_abstain"],
+        )
+    return vote
+
+
+def vote_close(
+    *,
+    actor: Any,
+    vote: Vote,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Vote:
+    """Close the vote: count, compute and store the result, and apply it to what it decides.
+
+    The counts and the quorum are stored with the result, so the minutes never recount. A closed
+    vote never changes (ballots, totals and result are refused afterwards).
+    """
+    with transaction.atomic():
+        vote = _locked_open_vote(vote)
+        meeting = vote.agenda_item.meeting
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise DomainError(_("The meeting is cancelled: no votes can be taken."))
+        quorum = quorum_status(meeting)
+        if vote.kind == VoteKind.ROLL_CALL:
+            counts = dict.fromkeys(BallotChoice.values, 0)
+            for choice in vote.ballots.values_list("choice", flat=True):
+                counts[choice] += 1
+            vote.votes_for = counts[BallotChoice.FOR]
+            vote.votes_against = counts[BallotChoice.AGAINST]
+            vote.votes_abstain = counts[BallotChoice.ABSTAIN]
+        vote.result = vote_outcome(
+            has_quorum=quorum.has_quorum,
+            present=quorum.present,
+            votes_for=vote.votes_for,
+            votes_against=vote.votes_against,
+            votes_abstain=vote.votes_abstain,
+        )
+        vote.closed_at = timezone.now()
+        vote.members_present = quorum.present
+        vote.members_in_office = quorum.members
+        fields = [
+            "votes_for",
+            "votes_against",
+            "votes_abstain",
+            "result",
+            "closed_at",
+            "members_present",
+            "members_in_office",
+        ]
+        vote.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=vote,
+            request=request,
+            channel=channel,
+            fields=fields,
+        )
+        # A vote without quorum decides nothing: the composition or plan stays as it was.
+        if vote.result != VoteResult.NO_QUORUM:
+            if vote.decides_composition_id is not None:
+                composition_approve_by_vote(
+                    actor=actor,
+                    composition=vote.decides_composition,  # type: ignore[arg-type]
+                    vote=vote,
+                    request=request,
+                    channel=channel,
+                )
+            if vote.decides_plan_id is not None:
+                plan_approve_by_vote(
+                    actor=actor,
+                    plan=vote.decides_plan,  # type: ignore[arg-type]
+                    vote=vote,
+                    request=request,
+                    channel=channel,
+                )
+    return vote

@@ -1,0 +1,223 @@
+"""Shared fixtures for the council's tests.
+
+A party council ("test-council") with a composition in force of five members (a chair and four
+members), its secretary, a member with an account, the secretary of another council (the outsider
+organisation), an agency officer, the two deadline rule sets, and meetings: one planned for next
+week and one that started an hour ago. Helpers: `signed_in`, `record_present`.
+
+Tests about e-mails ask for `tasks_run_inline` (tasks then run when the transaction commits; use
+`django_capture_on_commit_callbacks(execute=True)` around the call).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.council import models as m
+from kopir.council.services.attendance import attendance_record
+from kopir.council.tests.factories import (
+    AgendaItemFactory,
+    CompositionFactory,
+    CouncilFactory,
+    MeetingFactory,
+    MemberFactory,
+    RuleSetFactory,
+)
+from kopir.directory.models import Organisation, OrganisationKind, Territory
+from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+
+MEMBER_NAMES = (
+    "Төраға Қайрат Өмірұлы",
+    "Мүше Әсел Ұланқызы",
+    "Мүше Бауыржан Оспанов",
+    "Мүше Гүлнар Сәрсенқызы",
+    "Мүше Нұрлан Есенов",
+)
+
+
+@pytest.fixture(autouse=True)
+def _council_test_settings(settings: Any, tmp_path: Any) -> None:
+    # These tests are about the council's work, not the second factor (accounts tests that).
+    settings.KOPIR_REQUIRE_2FA = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The public petition form counts submissions in the cache: start every test at zero.
+    cache.clear()
+
+
+@pytest.fixture
+def tasks_run_inline(settings: Any) -> None:
+    """Run background tasks at once (on commit) instead of queueing them in the database."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def record_present(
+    meeting: m.Meeting, members: Iterable[m.Member], *, actor: Any = None, online: bool = False
+) -> None:
+    """Mark the given members present (the others of the composition absent)."""
+    present = {member.pk for member in members}
+    composition = meeting.composition or m.Composition.objects.get(
+        council=meeting.council, status=m.CompositionStatus.APPROVED
+    )
+    status = m.AttendanceStatus.ONLINE if online else m.AttendanceStatus.IN_PERSON
+    attendance_record(
+        actor=actor,
+        meeting=meeting,
+        statuses={
+            seat.pk: status if seat.pk in present else m.AttendanceStatus.ABSENT
+            for seat in composition.members.all()
+        },
+    )
+
+
+@pytest.fixture
+def statutory_rules(db: None) -> m.RecommendationRuleSet:
+    return RuleSetFactory.create()
+
+
+@pytest.fixture
+def party_rules(db: None) -> m.RecommendationRuleSet:
+    return RuleSetFactory.create(
+        code="party-council",
+        name_kk="Партия жанындағы кеңес",
+        name_ru="Совет при партии",
+        name_en="Party council",
+        legal_source="",
+        send_within_working_days=None,
+        answer_within_working_days=None,
+        answer_within_calendar_days=30,
+        is_statutory=False,
+    )
+
+
+@pytest.fixture
+def territory(db: None) -> Territory:
+    return TerritoryFactory.create(
+        kato="270000000", name_kk="Батыс Қазақстан облысы", name_ru="ЗКО", name_en="WKR"
+    )
+
+
+@pytest.fixture
+def council(territory: Territory, party_rules: m.RecommendationRuleSet) -> m.Council:
+    return CouncilFactory.create(
+        slug="test-council",
+        territory=territory,
+        recommendation_rule_set=party_rules,
+        organisation__territory=territory,
+        organisation__name_kk="Әлеуметтік мәселелер жөніндегі қоғамдық кеңес",
+        organisation__name_ru="Общественный совет по социальным вопросам",
+        organisation__name_en="Public Council on Social Issues",
+        organisation__bin=None,
+    )
+
+
+@pytest.fixture
+def composition(council: m.Council) -> m.Composition:
+    return CompositionFactory.create(
+        council=council,
+        number=1,
+        status=m.CompositionStatus.APPROVED,
+        effective_from=dt.date(2026, 1, 15),
+    )
+
+
+@pytest.fixture
+def members(composition: m.Composition) -> list[m.Member]:
+    """Five seats: the chair first, then four members."""
+    return [
+        MemberFactory.create(
+            composition=composition,
+            full_name=name,
+            position=m.MemberPosition.CHAIR if index == 0 else m.MemberPosition.MEMBER,
+            order=index,
+        )
+        for index, name in enumerate(MEMBER_NAMES)
+    ]
+
+
+@pytest.fixture
+def secretary(council: m.Council) -> User:
+    return UserFactory.create(organisation=council.organisation, roles=[Role.COUNCIL_SECRETARY])
+
+
+@pytest.fixture
+def member_user(members: list[m.Member]) -> User:
+    """A member's account, linked to the second seat."""
+    user = UserFactory.create(roles=[Role.COUNCIL_MEMBER], first_name="Әсел", last_name="Ұланқызы")
+    seat = members[1]
+    seat.account = user
+    seat.save(update_fields=["account"])
+    return user
+
+
+@pytest.fixture
+def other_council(territory: Territory, party_rules: m.RecommendationRuleSet) -> m.Council:
+    return CouncilFactory.create(
+        slug="other-council",
+        territory=territory,
+        recommendation_rule_set=party_rules,
+        organisation__territory=territory,
+        organisation__bin=None,
+    )
+
+
+@pytest.fixture
+def outsider(other_council: m.Council) -> User:
+    """The secretary of another council: an insider elsewhere, an outsider here."""
+    return UserFactory.create(
+        organisation=other_council.organisation, roles=[Role.COUNCIL_SECRETARY]
+    )
+
+
+@pytest.fixture
+def agency(territory: Territory) -> Organisation:
+    return OrganisationFactory.create(
+        code="test-employment-office",
+        kind=OrganisationKind.EMPLOYMENT_SOCIAL,
+        territory=territory,
+        name_kk="Жұмыспен қамтуды үйлестіру басқармасы",
+        email="employment@example.test",
+    )
+
+
+@pytest.fixture
+def agency_officer(agency: Organisation) -> User:
+    return UserFactory.create(organisation=agency, roles=[Role.AGENCY_OFFICER])
+
+
+@pytest.fixture
+def meeting(council: m.Council, members: list[m.Member]) -> m.Meeting:
+    """A regular meeting planned for next week."""
+    return MeetingFactory.create(
+        council=council,
+        number=1,
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="Орал қ., Достық даңғылы, 1",
+    )
+
+
+@pytest.fixture
+def started_meeting(council: m.Council, members: list[m.Member]) -> m.Meeting:
+    """A meeting that started an hour ago and is not yet marked held."""
+    return MeetingFactory.create(
+        council=council, number=2, starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+
+
+@pytest.fixture
+def agenda_item(started_meeting: m.Meeting) -> m.AgendaItem:
+    return AgendaItemFactory.create(meeting=started_meeting, order=1)

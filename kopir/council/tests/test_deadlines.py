@@ -1,0 +1,196 @@
+"""Deadlines of recommendations on Kazakhstan's working days, for both rule sets, and the daily
+task that reminds before the due date and escalates after it — each once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.core.periodic import PERIODIC_JOBS
+from kopir.core.working_days import is_working_day
+from kopir.council import models as m
+from kopir.council.selectors.recommendations import due_state
+from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
+from kopir.council.services.recommendations import (
+    recommendation_deadlines,
+    recommendation_respond,
+    recommendation_send,
+)
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.directory.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+INDEPENDENCE_DAY = dt.date(2026, 12, 16)
+
+
+def test_statutory_final_document_is_due_seven_working_days_after_the_meeting_skipping_independence_day(
+    statutory_rules: m.RecommendationRuleSet,
+) -> None:
+    # Monday 14 December 2026; Wednesday the 16th is Independence Day.
+    deadlines = recommendation_deadlines(statutory_rules, dt.date(2026, 12, 14), None)
+    assert deadlines.send_due_on == dt.date(2026, 12, 24)
+    assert deadlines.answer_due_on is None
+
+
+def test_statutory_answer_is_due_ten_working_days_after_receipt_skipping_nauryz(
+    statutory_rules: m.RecommendationRuleSet,
+) -> None:
+    # Received Thursday 19 March 2026; Nauryz keeps 23–25 March off (21–22 are a weekend).
+    deadlines = recommendation_deadlines(
+        statutory_rules, dt.date(2026, 3, 12), dt.date(2026, 3, 19)
+    )
+    assert deadlines.answer_due_on == dt.date(2026, 4, 7)
+    assert is_working_day(deadlines.answer_due_on)
+
+
+def test_a_party_councils_recommendation_has_no_statutory_send_deadline(
+    party_rules: m.RecommendationRuleSet,
+) -> None:
+    deadlines = recommendation_deadlines(party_rules, dt.date(2026, 12, 14), None)
+    assert deadlines.send_due_on is None
+    assert deadlines.answer_due_on is None
+
+
+def test_a_party_councils_own_deadline_in_calendar_days_moves_off_a_holiday(
+    party_rules: m.RecommendationRuleSet,
+) -> None:
+    # 30 calendar days after 16 November 2026 is Independence Day: the next working day counts.
+    deadlines = recommendation_deadlines(party_rules, None, dt.date(2026, 11, 16))
+    assert dt.date(2026, 11, 16) + dt.timedelta(days=30) == INDEPENDENCE_DAY
+    assert deadlines.answer_due_on == dt.date(2026, 12, 17)
+
+
+def test_a_party_council_may_count_working_days_instead(
+    party_rules: m.RecommendationRuleSet,
+) -> None:
+    party_rules.answer_within_working_days = 5
+    deadlines = recommendation_deadlines(party_rules, None, dt.date(2026, 3, 19))
+    # 20 March, then 26, 27, 30, 31 March.
+    assert deadlines.answer_due_on == dt.date(2026, 3, 31)
+
+
+@pytest.mark.parametrize("start", [dt.date(2026, 3, 16) + dt.timedelta(days=n) for n in range(14)])
+def test_every_computed_due_date_is_a_working_day(
+    start: dt.date, statutory_rules: m.RecommendationRuleSet, party_rules: m.RecommendationRuleSet
+) -> None:
+    for rules in (statutory_rules, party_rules):
+        deadlines = recommendation_deadlines(rules, start, start)
+        for due in (deadlines.send_due_on, deadlines.answer_due_on):
+            assert due is None or is_working_day(due)
+
+
+def test_the_services_store_the_deadlines_from_the_rule_set(
+    recommendation: m.Recommendation, secretary: User
+) -> None:
+    # The decision's meeting was on Monday 2 November 2026.
+    assert recommendation.send_due_on == dt.date(2026, 11, 11)
+    sent = recommendation_send(
+        actor=secretary,
+        recommendation=recommendation,
+        expected_version=recommendation.version,
+        sent_on=dt.date(2026, 11, 5),
+    )
+    assert sent.answer_due_on == dt.date(2026, 11, 19)
+
+
+def test_the_due_state_is_said_in_words(sent_recommendation: m.Recommendation) -> None:
+    due = sent_recommendation.answer_due_on
+    assert due == dt.date(2026, 11, 19)
+    assert due_state(sent_recommendation, dt.date(2026, 11, 10)).code == "on_track"
+    at_risk = due_state(sent_recommendation, dt.date(2026, 11, 17))
+    assert (at_risk.code, at_risk.tag) == ("at_risk", "warn")
+    overdue = due_state(sent_recommendation, dt.date(2026, 11, 23))
+    assert overdue.code == "overdue"
+    assert overdue.text  # the state is written out, not only coloured
+
+
+# --- Reminders and escalation --------------------------------------------------------------------
+
+
+@pytest.fixture
+def council_secretary_mail(secretary: User) -> str:
+    return secretary.email
+
+
+def test_a_reminder_goes_to_the_addressee_once_before_the_due_date(
+    sent_recommendation: m.Recommendation,
+) -> None:
+    # Due 19 November; the statutory rule set reminds 3 days before.
+    assert recommendations_check_deadlines(today=dt.date(2026, 11, 15)).reminded == []
+    assert mail.outbox == []
+
+    first = recommendations_check_deadlines(today=dt.date(2026, 11, 16))
+    second = recommendations_check_deadlines(today=dt.date(2026, 11, 17))
+
+    assert first.reminded == [sent_recommendation.number]
+    assert second.reminded == []
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["employment@example.test"]
+    assert sent_recommendation.number in mail.outbox[0].subject
+    sent_recommendation.refresh_from_db()
+    assert sent_recommendation.reminded_on == dt.date(2026, 11, 16)
+    assert sent_recommendation.events.filter(kind=m.RecommendationEventKind.REMINDED).count() == 1
+
+
+def test_an_overdue_recommendation_is_escalated_once_to_the_secretary_and_the_parent_body(
+    sent_recommendation: m.Recommendation, council_secretary_mail: str
+) -> None:
+    recommendations_check_deadlines(today=dt.date(2026, 11, 20))
+    recommendations_check_deadlines(today=dt.date(2026, 11, 23))
+
+    escalations = [message for message in mail.outbox if "akimat@example.test" in message.to]
+    assert len(escalations) == 1
+    assert council_secretary_mail in escalations[0].to
+    sent_recommendation.refresh_from_db()
+    assert sent_recommendation.escalated_on == dt.date(2026, 11, 20)
+
+
+def test_without_an_organisation_address_the_addressees_officers_are_reminded(
+    sent_recommendation: m.Recommendation, agency: Organisation
+) -> None:
+    agency.email = ""
+    agency.save()
+    officer = UserFactory.create(
+        organisation=agency, roles=[Role.AGENCY_OFFICER], email="o@example.test"
+    )
+    recommendations_check_deadlines(today=dt.date(2026, 11, 18))
+    assert mail.outbox[0].to == [officer.email]
+
+
+def test_an_answered_recommendation_is_neither_reminded_nor_escalated(
+    sent_recommendation: m.Recommendation, officer: User
+) -> None:
+    recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Жұмыс басталды.",
+        reported_status=m.RecommendationStatus.IN_PROGRESS,
+    )
+    run = recommendations_check_deadlines(today=dt.date(2026, 11, 30))
+    assert (run.reminded, run.escalated) == ([], [])
+    assert mail.outbox == []
+
+
+def test_the_deadline_check_runs_daily_from_the_periodic_jobs() -> None:
+    schedule = next(
+        job
+        for job in PERIODIC_JOBS
+        if job.task_path == "kopir.council.tasks_followup.check_recommendation_deadlines"
+    )
+    assert schedule.every == dt.timedelta(days=1)
+
+
+def test_the_task_runs_the_check_for_today(
+    sent_recommendation: m.Recommendation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kopir.council.services import recommendation_alerts
+    from kopir.council.tasks_followup import check_recommendation_deadlines
+
+    monkeypatch.setattr(recommendation_alerts.timezone, "localdate", lambda: dt.date(2026, 11, 20))
+
+    assert check_recommendation_deadlines.call() == "0 reminded, 1 escalated"

@@ -1,0 +1,161 @@
+"""The addressee's inbox: an executive body sees only what was sent to it, acknowledges, answers
+with evidence; another body's staff get 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.council import models as m
+from kopir.council.models import RecommendationStatus as S
+from kopir.council.tests.factories import RecommendationFactory
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import make_recommendations, signed_in
+from kopir.directory.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+INBOX = "council:inbox"
+
+
+def _detail(recommendation: m.Recommendation) -> str:
+    return reverse("council:inbox_detail", kwargs={"pk": recommendation.pk})
+
+
+def test_an_addressee_sees_only_its_own_sent_recommendations(
+    council: m.Council,
+    agency: Organisation,
+    other_agency: Organisation,
+    officer_client: Client,
+    sent_recommendation: m.Recommendation,
+) -> None:
+    RecommendationFactory.create(council=council, addressee=agency, text="Жіберілмеген жоба")
+    RecommendationFactory.create(
+        council=council, addressee=other_agency, text="Басқа органға", status=S.SENT
+    )
+
+    page = officer_client.get(reverse(INBOX)).content.decode()
+
+    assert sent_recommendation.text in page
+    assert "Жіберілмеген жоба" not in page
+    assert "Басқа органға" not in page
+
+
+def test_another_bodys_staff_get_404_on_a_recommendation_not_addressed_to_them(
+    sent_recommendation: m.Recommendation, outsider_client: Client, officer_client: Client
+) -> None:
+    assert officer_client.get(_detail(sent_recommendation)).status_code == 200
+    assert outsider_client.get(_detail(sent_recommendation)).status_code == 404
+    acknowledge = reverse("council:inbox_acknowledge", kwargs={"pk": sent_recommendation.pk})
+    assert outsider_client.post(acknowledge).status_code == 404
+    sent_recommendation.refresh_from_db()
+    assert sent_recommendation.status == S.SENT
+
+
+def test_a_draft_is_invisible_even_to_its_addressee(
+    recommendation: m.Recommendation, officer_client: Client
+) -> None:
+    assert officer_client.get(_detail(recommendation)).status_code == 404
+
+
+def test_only_agency_officers_have_an_inbox(
+    sent_recommendation: m.Recommendation,
+    secretary_client: Client,
+    member_client: Client,
+    agency: Organisation,
+) -> None:
+    assert secretary_client.get(reverse(INBOX)).status_code == 403
+    assert member_client.get(_detail(sent_recommendation)).status_code == 403
+    clinician = signed_in(UserFactory.create(organisation=agency, roles=[Role.CLINICIAN]))
+    assert clinician.get(_detail(sent_recommendation)).status_code == 403
+    anonymous = Client().get(reverse(INBOX))
+    assert anonymous.status_code == 302
+    assert reverse("accounts:login") in anonymous["Location"]
+
+
+def test_the_addressee_acknowledges_and_answers_with_evidence(
+    sent_recommendation: m.Recommendation, officer_client: Client, officer: User
+) -> None:
+    acknowledge = reverse("council:inbox_acknowledge", kwargs={"pk": sent_recommendation.pk})
+    assert officer_client.post(acknowledge).status_code == 302
+    sent_recommendation.refresh_from_db()
+    assert sent_recommendation.status == S.ACKNOWLEDGED
+
+    response = officer_client.post(
+        _detail(sent_recommendation),
+        {
+            "reported_status": S.EXECUTED,
+            "text": "Квота орындалды, 12 адам жұмысқа орналастырылды.",
+            "evidence": SimpleUploadedFile(
+                "report.png", b"\x89PNG\r\n\x1a\n synthetic", content_type="image/png"
+            ),
+        },
+    )
+
+    assert response.status_code == 302
+    answer = sent_recommendation.responses.get()
+    assert answer.author == officer
+    assert answer.evidence_sha256
+    sent_recommendation.refresh_from_db()
+    # Claimed, not granted: only the council's acceptance closes it.
+    assert sent_recommendation.status == S.ACKNOWLEDGED
+    page = officer_client.get(_detail(sent_recommendation)).content.decode()
+    assert "Квота орындалды" in page
+    evidence = reverse(
+        "council:inbox_evidence", kwargs={"pk": sent_recommendation.pk, "response_pk": answer.pk}
+    )
+    assert officer_client.get(evidence).status_code == 200
+
+
+def test_a_wrong_evidence_file_is_explained_on_the_form(
+    sent_recommendation: m.Recommendation, officer_client: Client
+) -> None:
+    response = officer_client.post(
+        _detail(sent_recommendation),
+        {
+            "reported_status": S.IN_PROGRESS,
+            "text": "Жұмыс жүріп жатыр.",
+            "evidence": SimpleUploadedFile("virus.exe", b"MZ"),
+        },
+    )
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not sent_recommendation.responses.exists()
+
+
+def test_a_closed_recommendation_takes_no_more_answers(
+    sent_recommendation: m.Recommendation, officer_client: Client
+) -> None:
+    m.Recommendation.objects.filter(pk=sent_recommendation.pk).update(status=S.EXECUTED)
+    response = officer_client.post(
+        _detail(sent_recommendation), {"reported_status": S.EXECUTED, "text": "x"}
+    )
+    assert response.status_code == 302
+    assert not sent_recommendation.responses.exists()
+
+
+def test_the_inbox_costs_the_same_queries_for_few_or_many(
+    council: m.Council,
+    agency: Organisation,
+    officer_client: Client,
+    django_assert_max_num_queries: Any,
+) -> None:
+    sent = {
+        "status": S.SENT,
+        "sent_on": dt.date(2026, 11, 2),
+        "answer_due_on": dt.date(2026, 11, 16),
+    }
+    make_recommendations(council, agency, 2, **sent)
+    officer_client.get(reverse(INBOX))
+    make_recommendations(council, agency, 30, **sent)
+    with django_assert_max_num_queries(10):
+        response = officer_client.get(reverse(INBOX))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 32

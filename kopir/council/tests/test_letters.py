@@ -1,0 +1,197 @@
+"""The letters register: numbers unique per council, linked recommendations, replies, files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from kopir.accounts.models import User
+from kopir.core.errors import AccessDenied, DomainError
+from kopir.council import models as m
+from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
+from kopir.council.tests.factories import CouncilFactory, LetterFactory
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n% synthetic letter\n"
+
+
+@pytest.fixture
+def mazhilis(db: None) -> Organisation:
+    return OrganisationFactory.create(kind=OrganisationKind.PARLIAMENT, name_kk="Мәжіліс")
+
+
+@pytest.fixture
+def letter(
+    council: m.Council, mazhilis: Organisation, secretary: User, recommendation: m.Recommendation
+) -> m.Letter:
+    return letter_create(
+        actor=secretary,
+        council=council,
+        number="2026/1",
+        sent_on=dt.date(2026, 5, 20),
+        addressee=mazhilis,
+        subject="Неке және отбасы туралы кодекске түзетулер",
+        recommendations=[recommendation],
+        upload=SimpleUploadedFile("letter.pdf", PDF),
+        reply_due_on=dt.date(2026, 6, 20),
+    )
+
+
+def test_a_number_is_unique_within_a_council_but_not_across_councils(
+    letter: m.Letter, council: m.Council, mazhilis: Organisation, secretary: User
+) -> None:
+    with pytest.raises(DomainError):
+        letter_create(
+            actor=secretary,
+            council=council,
+            number="2026/1",
+            sent_on=dt.date(2026, 5, 21),
+            addressee=mazhilis,
+            subject="Қайталанған нөмір",
+        )
+    LetterFactory.create(council=CouncilFactory.create(), number="2026/1")
+    assert next_letter_number(council, 2026) == "2026/2"
+
+
+def test_a_letter_carries_only_this_councils_recommendations(
+    council: m.Council, mazhilis: Organisation, secretary: User
+) -> None:
+    from kopir.council.tests.factories import RecommendationFactory
+
+    foreign = RecommendationFactory.create()
+    with pytest.raises(DomainError):
+        letter_create(
+            actor=secretary,
+            council=council,
+            number="2026/9",
+            sent_on=dt.date(2026, 5, 21),
+            addressee=mazhilis,
+            subject="x",
+            recommendations=[foreign],
+        )
+
+
+def test_a_reply_is_recorded_and_cannot_predate_the_letter(
+    letter: m.Letter, secretary: User, member: User
+) -> None:
+    with pytest.raises(DomainError):
+        letter_reply_add(
+            actor=secretary,
+            letter=letter,
+            received_on=dt.date(2026, 5, 1),
+            from_whom="Мәжіліс",
+            summary="x",
+        )
+    with pytest.raises(AccessDenied):
+        letter_reply_add(
+            actor=member,
+            letter=letter,
+            received_on=dt.date(2026, 6, 1),
+            from_whom="Мәжіліс",
+            summary="x",
+        )
+    reply = letter_reply_add(
+        actor=secretary,
+        letter=letter,
+        received_on=dt.date(2026, 6, 10),
+        from_whom="Мәжіліс аппараты",
+        summary="Ұсыныстар жұмыс тобына жіберілді.",
+    )
+    assert list(letter.replies.all()) == [reply]
+
+
+def test_who_may_open_the_letter_pages(
+    letter: m.Letter, secretary_client: Client, member_client: Client, outsider_client: Client
+) -> None:
+    slug = letter.council.slug
+    readable = [
+        reverse("council:letter_list", kwargs={"slug": slug}),
+        reverse("council:letter_detail", kwargs={"slug": slug, "pk": letter.pk}),
+        reverse("council:letter_file", kwargs={"slug": slug, "pk": letter.pk}),
+    ]
+    for url in readable:
+        assert secretary_client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 200
+        assert outsider_client.get(url).status_code == 403
+        assert Client().get(url).status_code == 302
+    for url in (
+        reverse("council:letter_create", kwargs={"slug": slug}),
+        reverse("council:letter_reply_add", kwargs={"slug": slug, "pk": letter.pk}),
+    ):
+        assert secretary_client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 403
+
+
+def test_the_secretary_registers_a_letter_and_its_reply_through_the_pages(
+    council: m.Council,
+    mazhilis: Organisation,
+    recommendation: m.Recommendation,
+    secretary_client: Client,
+) -> None:
+    created = secretary_client.post(
+        reverse("council:letter_create", kwargs={"slug": council.slug}),
+        {
+            "number": "2026/7",
+            "sent_on": "2026-05-20",
+            "addressee": mazhilis.pk,
+            "subject": "Тұрмыстық зорлық-зомбылық туралы заңға түзетулер",
+            "recommendations": [recommendation.pk],
+            "file": SimpleUploadedFile("letter.docx", b"PK\x03\x04 synthetic"),
+        },
+    )
+    letter = m.Letter.objects.get()
+    assert created.status_code == 302
+    assert list(letter.recommendations.all()) == [recommendation]
+    reply = secretary_client.post(
+        reverse("council:letter_reply_add", kwargs={"slug": council.slug, "pk": letter.pk}),
+        {
+            "received_on": "2026-06-02",
+            "from_whom": "Мәжіліс",
+            "summary": "Қаралды.",
+        },
+    )
+    assert reply.status_code == 302
+    page = secretary_client.get(
+        reverse("council:letter_detail", kwargs={"slug": council.slug, "pk": letter.pk})
+    )
+    assert "Қаралды." in page.content.decode()
+
+
+def test_a_duplicate_number_is_explained_on_the_form(
+    letter: m.Letter, mazhilis: Organisation, secretary_client: Client
+) -> None:
+    response = secretary_client.post(
+        reverse("council:letter_create", kwargs={"slug": letter.council.slug}),
+        {
+            "number": "2026/1",
+            "sent_on": "2026-05-21",
+            "addressee": mazhilis.pk,
+            "subject": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert m.Letter.objects.count() == 1
+
+
+def test_the_letter_list_costs_the_same_queries_for_few_or_many(
+    council: m.Council,
+    mazhilis: Organisation,
+    secretary_client: Client,
+    django_assert_max_num_queries: Any,
+) -> None:
+    url = reverse("council:letter_list", kwargs={"slug": council.slug})
+    LetterFactory.create_batch(2, council=council, addressee=mazhilis)
+    secretary_client.get(url)
+    LetterFactory.create_batch(30, council=council, addressee=mazhilis)
+    with django_assert_max_num_queries(10):
+        response = secretary_client.get(url)
+    assert response.context["page_obj"].has_next()

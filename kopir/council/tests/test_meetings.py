@@ -1,0 +1,317 @@
+"""Meetings: format rules, numbering, concurrent edits, agenda order, materials, invitations,
+holding and cancelling."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from kopir.accounts.models import User
+from kopir.core.errors import ConflictError, DomainError
+from kopir.council import models as m
+from kopir.council.services.agenda import (
+    MAX_MATERIAL_BYTES,
+    agenda_item_add,
+    agenda_item_move,
+    agenda_item_remove,
+    material_add,
+    official_add,
+    speech_add,
+    validate_material_file,
+)
+from kopir.council.services.meetings import (
+    meeting_cancel,
+    meeting_create,
+    meeting_mark_held,
+    meeting_send_invitations,
+    meeting_update,
+)
+from kopir.council.tests.conftest import record_present, signed_in
+from kopir.council.tests.factories import AgendaItemFactory, CompositionFactory, PetitionFactory
+from kopir.directory.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+NEXT_WEEK = timezone.now() + dt.timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("format", "place", "link", "errors"),
+    [
+        (m.MeetingFormat.REGULAR, "", "", set()),
+        (m.MeetingFormat.OFFSITE, "", "", {"place"}),
+        (m.MeetingFormat.OFFSITE, "Тереқті ауданы, Федоровка а.", "", set()),
+        (m.MeetingFormat.ONLINE, "", "", {"online_link"}),
+        (m.MeetingFormat.ONLINE, "", "https://meet.example.kz/wko", set()),
+        (m.MeetingFormat.HYBRID, "", "", {"place", "online_link"}),
+        (m.MeetingFormat.HYBRID, "Орал қ.", "", {"online_link"}),
+        (m.MeetingFormat.HYBRID, "Орал қ.", "https://meet.example.kz/wko", set()),
+    ],
+)
+def test_each_format_needs_its_place_or_link(
+    council: m.Council, secretary: User, format: str, place: str, link: str, errors: set[str]
+) -> None:
+    if errors:
+        with pytest.raises(ValidationError) as error:
+            meeting_create(
+                actor=secretary,
+                council=council,
+                format=format,
+                starts_at=NEXT_WEEK,
+                place=place,
+                online_link=link,
+            )
+        assert set(error.value.message_dict) == errors
+    else:
+        meeting = meeting_create(
+            actor=secretary,
+            council=council,
+            format=format,
+            starts_at=NEXT_WEEK,
+            place=place,
+            online_link=link,
+        )
+        assert meeting.number == 1
+
+
+def test_the_meeting_form_shows_format_errors_on_their_fields(
+    client: Client, council: m.Council, secretary: User
+) -> None:
+    response = signed_in(client, secretary).post(
+        reverse("council:meeting_new", args=[council.slug]),
+        {"format": m.MeetingFormat.HYBRID, "starts_at": "2026-12-03T15:00"},
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"place", "online_link"}
+    assert b'aria-invalid="true"' in response.content
+    assert not m.Meeting.objects.exists()
+
+
+def test_meetings_are_numbered_per_council(
+    council: m.Council, other_council: m.Council, secretary: User
+) -> None:
+    first = meeting_create(actor=secretary, council=council, format="regular", starts_at=NEXT_WEEK)
+    second = meeting_create(actor=secretary, council=council, format="regular", starts_at=NEXT_WEEK)
+    elsewhere = meeting_create(
+        actor=None, council=other_council, format="regular", starts_at=NEXT_WEEK
+    )
+
+    assert (first.number, second.number, elsewhere.number) == (1, 2, 1)
+
+
+def test_a_stale_edit_is_refused_and_overwrites_nothing(
+    meeting: m.Meeting, secretary: User
+) -> None:
+    read_at = meeting.version
+    meeting_update(actor=secretary, meeting=meeting, expected_version=read_at, place="Жаңа орын")
+
+    with pytest.raises(ConflictError):
+        meeting_update(actor=secretary, meeting=meeting, expected_version=read_at, place="Ескі бет")
+
+    meeting.refresh_from_db()
+    assert meeting.place == "Жаңа орын"
+    assert meeting.version == read_at + 1
+
+
+def test_the_edit_page_says_so_when_someone_saved_first(
+    client: Client, meeting: m.Meeting, secretary: User
+) -> None:
+    stale = meeting.version
+    meeting_update(actor=secretary, meeting=meeting, expected_version=stale, place="Басқа зал")
+
+    response = signed_in(client, secretary).post(
+        reverse("council:meeting_edit", args=[meeting.council.slug, meeting.pk]),
+        {
+            "format": "regular",
+            "starts_at": "2026-12-03T15:00",
+            "place": "Менің өзгерісім",
+            "version": stale,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["conflict"]
+    assert "Менің өзгерісім" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.place == "Басқа зал"
+
+
+def test_a_future_meeting_cannot_be_marked_held(meeting: m.Meeting, secretary: User) -> None:
+    with pytest.raises(DomainError):
+        meeting_mark_held(actor=secretary, meeting=meeting)
+
+
+def test_holding_a_meeting_marks_its_petitions_considered(
+    started_meeting: m.Meeting, secretary: User, council: m.Council
+) -> None:
+    petition = PetitionFactory.create(council=council, status=m.PetitionStatus.ON_AGENDA)
+    AgendaItemFactory.create(meeting=started_meeting, order=1, petition=petition)
+
+    held = meeting_mark_held(
+        actor=secretary, meeting=started_meeting, expected_version=started_meeting.version
+    )
+
+    petition.refresh_from_db()
+    assert held.status == m.MeetingStatus.HELD
+    assert petition.status == m.PetitionStatus.CONSIDERED
+    with pytest.raises(DomainError):
+        meeting_mark_held(actor=secretary, meeting=held)
+
+
+def test_cancelling_a_meeting_returns_its_petitions_to_the_register(
+    meeting: m.Meeting, secretary: User, council: m.Council
+) -> None:
+    petition = PetitionFactory.create(council=council)
+    agenda_item_add(actor=secretary, meeting=meeting, title="Өтініш", petition=petition)
+    petition.refresh_from_db()
+    assert petition.status == m.PetitionStatus.ON_AGENDA
+
+    meeting_cancel(actor=secretary, meeting=meeting)
+
+    petition.refresh_from_db()
+    assert petition.status == m.PetitionStatus.REGISTERED
+
+
+def test_agenda_items_move_up_and_down_and_close_gaps_when_removed(
+    meeting: m.Meeting, secretary: User
+) -> None:
+    first, second, third = (
+        agenda_item_add(actor=secretary, meeting=meeting, title=title)
+        for title in ("Бірінші", "Екінші", "Үшінші")
+    )
+
+    agenda_item_move(actor=secretary, item=third, direction="up")
+    assert list(meeting.agenda.values_list("title", flat=True)) == ["Бірінші", "Үшінші", "Екінші"]
+    agenda_item_move(actor=secretary, item=first, direction="up")  # already first: nothing moves
+    agenda_item_remove(actor=secretary, item=first)
+
+    assert list(meeting.agenda.values_list("order", "title")) == [(1, "Үшінші"), (2, "Екінші")]
+    assert second.pk in meeting.agenda.values_list("pk", flat=True)
+
+
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.pdf", b"%PDF-1.7\n..."),
+        ("report.docx", b"PK\x03\x04rest"),
+        ("report.odt", b"PK\x03\x04rest"),
+        ("photo.JPG", b"\xff\xd8\xff\xe0rest"),
+        ("chart.png", b"\x89PNG\r\n\x1a\nrest"),
+    ],
+)
+def test_pdf_docx_odt_jpg_and_png_materials_are_accepted(name: str, content: bytes) -> None:
+    validate_material_file(_upload(name, content))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("tool.exe", b"MZ...", "file_type"),
+        ("slides.pptx", b"PK\x03\x04", "file_type"),
+        ("fake.pdf", b"MZ not a pdf", "content"),
+        ("big.pdf", b"%PDF-" + b"0" * MAX_MATERIAL_BYTES, "size"),
+    ],
+)
+def test_other_files_are_refused_with_a_reason(name: str, content: bytes, reason: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        validate_material_file(_upload(name, content))
+    assert error.value.error_dict["file"][0].code == reason
+
+
+def test_a_material_is_stored_and_served_to_members_only(
+    client: Client, agenda_item: m.AgendaItem, secretary: User, member_user: User, outsider: User
+) -> None:
+    material = material_add(
+        actor=secretary,
+        agenda_item=agenda_item,
+        title="Анықтама",
+        file=_upload("note.pdf", b"%PDF-1.4 test"),
+    )
+    url = reverse(
+        "council:material_download",
+        args=[agenda_item.meeting.council.slug, agenda_item.meeting.pk, material.pk],
+    )
+
+    response = signed_in(client, member_user).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert signed_in(Client(), outsider).get(url).status_code == 403
+
+
+def test_invitations_go_to_officials_and_members_once(
+    meeting: m.Meeting,
+    members: list[m.Member],
+    member_user: User,
+    secretary: User,
+    agency: Organisation,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    item = agenda_item_add(actor=secretary, meeting=meeting, title="Жеке оңалту бағдарламасы")
+    official_add(
+        actor=secretary,
+        agenda_item=item,
+        full_name="Сейітқали Марат",
+        position="басшының орынбасары",
+        organisation=agency,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = meeting_send_invitations(actor=secretary, meeting=meeting)
+
+    assert (report.officials, report.members) == (1, 1)
+    assert report.without_address == len(members) - 1  # seats without an account
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [agency.email, member_user.email]
+    )
+    assert all("Жеке оңалту бағдарламасы" in message.body for message in mail.outbox)
+    official = m.InvitedOfficial.objects.get()
+    assert official.invitation_sent_on == timezone.localdate()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = meeting_send_invitations(actor=secretary, meeting=meeting)
+    assert again.sent == 0
+    assert len(mail.outbox) == 2
+
+
+def test_a_held_meeting_sends_no_invitations(started_meeting: m.Meeting, secretary: User) -> None:
+    meeting_mark_held(actor=secretary, meeting=started_meeting)
+    with pytest.raises(DomainError):
+        meeting_send_invitations(actor=secretary, meeting=started_meeting)
+
+
+def test_locked_minutes_freeze_the_record(agenda_item: m.AgendaItem, secretary: User) -> None:
+    m.Minutes.objects.create(meeting=agenda_item.meeting, locked_at=timezone.now())
+
+    with pytest.raises(DomainError):
+        speech_add(actor=secretary, agenda_item=agenda_item, speaker="Кім", summary="Не")
+
+
+def test_holding_a_meeting_keeps_the_composition_it_sat_in_even_from_a_stale_copy(
+    started_meeting: m.Meeting, secretary: User, council: m.Council, members: list[m.Member]
+) -> None:
+    stale = m.Meeting.objects.get(pk=started_meeting.pk)  # read before attendance was taken
+    record_present(started_meeting, members[:3], actor=secretary)
+    sat_in = m.Meeting.objects.get(pk=started_meeting.pk).composition_id
+    assert sat_in is not None
+    # The meeting approves a new composition, which comes into force before it is marked held.
+    m.Composition.objects.filter(pk=sat_in).update(status=m.CompositionStatus.SUPERSEDED)
+    CompositionFactory.create(council=council, status=m.CompositionStatus.APPROVED)
+
+    held = meeting_mark_held(actor=secretary, meeting=stale)
+
+    assert held.composition_id == sat_in

@@ -1,0 +1,349 @@
+"""Petitions: numbers, answer dates on working days, the public form, the agenda, the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from kopir.accounts.models import User
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.core.errors import DomainError
+from kopir.council import models as m
+from kopir.council.services.meetings import meeting_mark_held
+from kopir.council.services.petitions import (
+    PetitionData,
+    petition_answer,
+    petition_answer_due,
+    petition_put_on_agenda,
+    petition_register,
+)
+from kopir.council.tests.conftest import signed_in
+from kopir.council.tests.factories import CouncilFactory, PetitionFactory
+
+pytestmark = pytest.mark.django_db
+
+PETITION: PetitionData = {
+    "petitioner_kind": m.PetitionerKind.NGO,
+    "petitioner_name": "Оспанов Бауыржан Серікұлы",
+    "contact_email": "kos-wko@example.test",
+    "subject": "Медициналық-әлеуметтік сараптама мәселелері",
+    "text": "Көзі көрмейтін адамдар сырттай ресімдеу жүйесін пайдалана алмайды.",
+}
+
+
+def without_email(phone: str = "") -> PetitionData:
+    data = PETITION.copy()
+    data["contact_email"] = ""
+    data["contact_phone"] = phone
+    return data
+
+
+PUBLIC_FORM = {**PETITION, "contact_phone": "", "petitioner_organisation_text": "ҚЗҚ БҚО филиалы"}
+
+
+def test_numbers_run_per_council_and_year(council: m.Council, other_council: m.Council) -> None:
+    first = petition_register(
+        actor=None, council=council, received_on=dt.date(2026, 11, 2), **PETITION
+    )
+    second = petition_register(
+        actor=None, council=council, received_on=dt.date(2026, 11, 3), **PETITION
+    )
+    elsewhere = petition_register(
+        actor=None, council=other_council, received_on=dt.date(2026, 11, 3), **PETITION
+    )
+    next_year = petition_register(
+        actor=None, council=council, received_on=dt.date(2027, 1, 5), **PETITION
+    )
+
+    assert first.number == "Ө-2026-0001"
+    assert second.number == "Ө-2026-0002"
+    assert elsewhere.number == "Ө-2026-0001"
+    assert next_year.number == "Ө-2027-0001"
+
+
+def test_a_party_council_answers_within_30_calendar_days_moved_past_a_holiday(
+    council: m.Council,
+) -> None:
+    # 16 November + 30 days is 16 December, Independence Day: the answer is due the next working day.
+    assert petition_answer_due(council=council, received_on=dt.date(2026, 11, 16)) == dt.date(
+        2026, 12, 17
+    )
+    assert petition_answer_due(council=council, received_on=dt.date(2026, 11, 2)) == dt.date(
+        2026, 12, 2
+    )
+
+
+def test_a_statutory_council_answers_within_10_working_days(
+    council: m.Council, statutory_rules: m.RecommendationRuleSet
+) -> None:
+    council.recommendation_rule_set = statutory_rules
+    council.legal_basis = m.LegalBasis.STATUTORY
+    council.save()
+
+    # From Friday 4 December: the 16th is a holiday, so the tenth working day is Monday 21 December.
+    assert petition_answer_due(council=council, received_on=dt.date(2026, 12, 4)) == dt.date(
+        2026, 12, 21
+    )
+    # Without a holiday in the way: two working weeks.
+    assert petition_answer_due(council=council, received_on=dt.date(2026, 11, 6)) == dt.date(
+        2026, 11, 20
+    )
+
+
+def test_registration_stores_the_due_date_and_audits_without_personal_data(
+    council: m.Council, secretary: User
+) -> None:
+    petition = petition_register(
+        actor=secretary, council=council, received_on=dt.date(2026, 11, 16), **PETITION
+    )
+
+    assert petition.answer_due_on == dt.date(2026, 12, 17)
+    assert petition.registered_by == secretary
+    event = AuditEvent.objects.get(target_type="council.petition", action=AuditAction.CREATE)
+    assert "Оспанов" not in str(event.fields) + event.detail
+    assert "kos-wko@example.test" not in str(event.fields) + event.detail
+
+
+def test_an_answer_needs_an_email_or_a_phone(council: m.Council) -> None:
+    with pytest.raises(ValidationError) as error:
+        petition_register(actor=None, council=council, **without_email())
+    assert set(error.value.message_dict) == {"contact_email", "contact_phone"}
+
+
+def test_a_merged_council_takes_no_petitions(council: m.Council) -> None:
+    council.is_active = False
+    council.save()
+    with pytest.raises(DomainError):
+        petition_register(actor=None, council=council, **PETITION)
+
+
+def test_a_petition_goes_on_the_agenda_is_considered_and_answered(
+    council: m.Council,
+    secretary: User,
+    started_meeting: m.Meeting,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    petition = petition_register(actor=secretary, council=council, **PETITION)
+    item = petition_put_on_agenda(actor=secretary, petition=petition, meeting=started_meeting)
+    petition.refresh_from_db()
+    assert (item.petition, item.title, petition.status) == (
+        petition,
+        PETITION["subject"],
+        m.PetitionStatus.ON_AGENDA,
+    )
+
+    meeting_mark_held(actor=secretary, meeting=started_meeting)
+    petition.refresh_from_db()
+    assert petition.status == m.PetitionStatus.CONSIDERED
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = petition_answer(actor=secretary, petition=petition, answer="Ұсыныстар жіберілді.")
+    assert outcome.notified_by_email
+    assert outcome.petition.status == m.PetitionStatus.ANSWERED
+    assert [message.to for message in mail.outbox] == [["kos-wko@example.test"]]
+    assert "Ұсыныстар жіберілді." in mail.outbox[0].body
+    with pytest.raises(DomainError):
+        petition_answer(actor=secretary, petition=petition, answer="Тағы")
+
+
+def test_a_petition_on_the_agenda_cannot_be_answered_before_it_is_considered(
+    council: m.Council, secretary: User, meeting: m.Meeting
+) -> None:
+    petition = petition_register(actor=secretary, council=council, **PETITION)
+    petition_put_on_agenda(actor=secretary, petition=petition, meeting=meeting)
+
+    with pytest.raises(DomainError):
+        petition_answer(actor=secretary, petition=petition, answer="Жауап")
+
+
+def test_a_petitioner_without_email_is_told_by_phone(council: m.Council, secretary: User) -> None:
+    petition = petition_register(
+        actor=secretary,
+        council=council,
+        **without_email(phone="+7 701 000 00 00"),
+    )
+    outcome = petition_answer(actor=secretary, petition=petition, answer="Жауап")
+    assert not outcome.notified_by_email
+
+
+# --- The public form -----------------------------------------------------------------------------
+
+
+def test_anyone_can_open_and_send_the_public_form(
+    client: Client,
+    council: m.Council,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    url = reverse("council:petition_new", args=[council.slug])
+    assert client.get(url).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, PUBLIC_FORM, follow=True)
+
+    petition = m.Petition.objects.get()
+    assert petition.submitted_online
+    assert petition.registered_by is None
+    assert petition.petitioner_organisation_text == "ҚЗҚ БҚО филиалы"
+    assert petition.number in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "council:petition_submitted", args=[council.slug]
+    )
+    assert mail.outbox[0].to == ["kos-wko@example.test"]
+    assert petition.number in mail.outbox[0].subject
+
+
+def test_the_public_form_names_both_contact_fields_when_neither_is_given(
+    client: Client, council: m.Council
+) -> None:
+    response = client.post(
+        reverse("council:petition_new", args=[council.slug]), {**PUBLIC_FORM, "contact_email": ""}
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"contact_email", "contact_phone"}
+    content = response.content.decode()
+    assert 'class="error-summary"' in content
+    assert 'href="#id_contact_email"' in content
+    assert 'href="#id_contact_phone"' in content
+    assert not m.Petition.objects.exists()
+
+
+def test_the_public_form_refuses_the_sixth_petition_in_an_hour(
+    client: Client, council: m.Council
+) -> None:
+    url = reverse("council:petition_new", args=[council.slug])
+    for _ in range(5):
+        assert client.post(url, PUBLIC_FORM).status_code == 302
+
+    response = client.post(url, PUBLIC_FORM)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "<h1>" in response.content.decode()
+    assert m.Petition.objects.count() == 5
+    # Another connection is not affected.
+    assert Client(REMOTE_ADDR="10.0.0.9").post(url, PUBLIC_FORM).status_code == 302
+
+
+def test_invalid_submissions_do_not_use_up_the_limit(client: Client, council: m.Council) -> None:
+    url = reverse("council:petition_new", args=[council.slug])
+    for _ in range(6):
+        client.post(url, {**PUBLIC_FORM, "subject": ""})
+
+    assert client.post(url, PUBLIC_FORM).status_code == 302
+
+
+def test_the_confirmation_page_needs_a_petition_sent_from_this_browser(
+    client: Client, council: m.Council
+) -> None:
+    response = client.get(reverse("council:petition_submitted", args=[council.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("council:petition_new", args=[council.slug])
+
+
+def test_a_merged_or_unknown_council_has_no_petition_form(
+    client: Client, council: m.Council
+) -> None:
+    retired = CouncilFactory.create(
+        slug="retired-council",
+        is_active=False,
+        recommendation_rule_set=council.recommendation_rule_set,
+    )
+    assert client.get(reverse("council:petition_new", args=[retired.slug])).status_code == 404
+    assert client.get(reverse("council:petition_new", args=["no-such-council"])).status_code == 404
+
+
+# --- The secretary's register ---------------------------------------------------------------------
+
+
+def test_the_secretary_registers_a_petition_received_on_paper(
+    client: Client, council: m.Council, secretary: User
+) -> None:
+    response = signed_in(client, secretary).post(
+        reverse("council:petition_create", args=[council.slug]),
+        {**PUBLIC_FORM, "received_on": "2026-11-16"},
+    )
+
+    petition = m.Petition.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "council:petition_detail", args=[council.slug, petition.pk]
+    )
+    assert (petition.received_on, petition.answer_due_on) == (
+        dt.date(2026, 11, 16),
+        dt.date(2026, 12, 17),
+    )
+    assert not petition.submitted_online
+
+
+def test_reading_a_petition_is_audited_and_contacts_are_for_the_secretary_only(
+    client: Client, council: m.Council, secretary: User, member_user: User
+) -> None:
+    petition = PetitionFactory.create(
+        council=council, contact_email="kos-wko@example.test", contact_phone="+77010000000"
+    )
+    url = reverse("council:petition_detail", args=[council.slug, petition.pk])
+
+    as_secretary = signed_in(client, secretary).get(url).content.decode()
+    as_member = signed_in(Client(), member_user).get(url).content.decode()
+
+    assert "kos-wko@example.test" in as_secretary
+    assert "+77010000000" in as_secretary
+    assert "kos-wko@example.test" not in as_member
+    assert "+77010000000" not in as_member
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, target_type="council.petition")
+    assert sorted(views.values_list("actor_id", flat=True)) == sorted(
+        [secretary.pk, member_user.pk]
+    )
+
+
+def test_the_list_filters_by_status_and_overdue(
+    client: Client, council: m.Council, secretary: User
+) -> None:
+    overdue = PetitionFactory.create(
+        council=council, number="Ө-2026-0001", answer_due_on=dt.date(2026, 1, 10)
+    )
+    answered = PetitionFactory.create(
+        council=council,
+        number="Ө-2026-0002",
+        answer_due_on=dt.date(2026, 1, 10),
+        status=m.PetitionStatus.ANSWERED,
+    )
+    future = PetitionFactory.create(
+        council=council, number="Ө-2026-0003", answer_due_on=dt.date(2099, 1, 1)
+    )
+    url = reverse("council:petition_list", args=[council.slug])
+    signed_in(client, secretary)
+
+    def listed(**query: str) -> set[str]:
+        return {
+            petition.number for petition in client.get(url, query).context["page_obj"].object_list
+        }
+
+    assert listed() == {overdue.number, answered.number, future.number}
+    assert listed(overdue="on") == {overdue.number}
+    assert listed(status="answered") == {answered.number}
+
+
+def test_the_secretary_puts_a_petition_on_an_agenda_from_its_page(
+    client: Client, council: m.Council, secretary: User, meeting: m.Meeting
+) -> None:
+    petition = PetitionFactory.create(council=council)
+
+    response = signed_in(client, secretary).post(
+        reverse("council:petition_agenda", args=[council.slug, petition.pk]),
+        {"meeting": meeting.pk, "rapporteur": "Оспанов Б."},
+    )
+
+    assert response.status_code == 302
+    item = meeting.agenda.get()
+    assert (item.petition, item.rapporteur) == (petition, "Оспанов Б.")

@@ -1,0 +1,176 @@
+"""The public page of a council: open to everyone, trilingual, and free of citizens' personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from kopir.accounts.models import User
+from kopir.council import models as m
+from kopir.council.models import RecommendationStatus as S
+from kopir.council.services.minutes import minutes_assemble, minutes_sign
+from kopir.council.services.recommendations import recommendation_respond, response_review
+from kopir.council.tests.factories import (
+    LetterFactory,
+    PetitionFactory,
+    RecommendationFactory,
+    WorkPlanFactory,
+    WorkPlanItemFactory,
+)
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import make_recommendations
+from kopir.directory.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+CITIZEN = {
+    "name": "Жасырын Азамат Сынақұлы",
+    "email": "citizen.secret@example.test",
+    "phone": "+7 701 555 0199",
+}
+
+
+def _url(council: m.Council) -> str:
+    return reverse("council:public_council", kwargs={"slug": council.slug})
+
+
+@pytest.fixture
+def citizen_petition(council: m.Council) -> m.Petition:
+    return PetitionFactory.create(
+        council=council,
+        petitioner_kind=m.PetitionerKind.CITIZEN,
+        petitioner_name=CITIZEN["name"],
+        contact_email=CITIZEN["email"],
+        contact_phone=CITIZEN["phone"],
+        publish_petitioner=False,
+        subject="Пандус салу туралы өтініш",
+        text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
+    )
+
+
+def test_anyone_opens_the_public_page_in_each_language(
+    council: m.Council, composition: m.Composition, chair: User
+) -> None:
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            response = Client().get(_url(council))
+        assert response.status_code == 200
+        assert f'lang="{language}"' in response.content.decode()
+        assert "Төраға Қайрат Өмірұлы" in response.content.decode()
+
+
+def test_a_citizens_name_email_and_phone_never_appear_without_consent(
+    council: m.Council, citizen_petition: m.Petition
+) -> None:
+    page = Client().get(_url(council)).content.decode()
+
+    assert "Пандус салу туралы өтініш" in page
+    for value in CITIZEN.values():
+        assert value not in page
+    assert citizen_petition.text not in page
+
+
+def test_a_petitioner_who_consented_is_named_but_their_contacts_stay_private(
+    council: m.Council, citizen_petition: m.Petition
+) -> None:
+    citizen_petition.publish_petitioner = True
+    citizen_petition.save()
+    page = Client().get(_url(council)).content.decode()
+    assert CITIZEN["name"] in page
+    assert CITIZEN["email"] not in page
+    assert CITIZEN["phone"] not in page
+
+
+def test_the_page_shows_the_plan_members_letters_and_only_approved_minutes(
+    council: m.Council, held_meeting: m.Meeting, secretary: User, chair: User
+) -> None:
+    plan = WorkPlanFactory.create(
+        council=council, status=m.PlanStatus.APPROVED, title="2026 жылғы жоспар"
+    )
+    WorkPlanItemFactory.create(
+        plan=plan, topic="Мектептерді мониторингтеу", status=m.WorkPlanItemStatus.DONE
+    )
+    LetterFactory.create(council=council, number="2026/3", subject="Отбасы кодексіне түзетулер")
+    minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
+    minutes_url = reverse(
+        "council:public_minutes", kwargs={"slug": council.slug, "number": held_meeting.number}
+    )
+
+    draft_page = Client().get(_url(council)).content.decode()
+    assert minutes_url not in draft_page
+
+    minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
+    minutes_sign(actor=secretary, minutes=minutes, expected_version=minutes.version)
+    page = Client().get(_url(council)).content.decode()
+
+    assert minutes_url in page
+    assert "Мектептерді мониторингтеу" in page
+    assert "2026/3" in page
+    assert "Отбасы кодексіне түзетулер" in page
+    assert "Хатшы Гүлнар Сәрсенқызы" in page
+
+
+def test_recommendations_show_their_status_and_only_the_accepted_answers(
+    council: m.Council, sent_recommendation: m.Recommendation, officer: User, secretary: User
+) -> None:
+    refused = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Жалтарған жауап.",
+        reported_status=S.EXECUTED,
+    )
+    response_review(actor=secretary, response=refused, verdict="not_accepted", note="Дәлел жоқ.")
+    good = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Квота толық орындалды.",
+        reported_status=S.EXECUTED,
+    )
+    response_review(actor=secretary, response=good, verdict="accepted")
+    RecommendationFactory.create(council=council, text="Әлі жіберілмеген жоба мәтіні")
+
+    page = Client().get(_url(council)).content.decode()
+
+    assert sent_recommendation.text in page
+    assert "Квота толық орындалды." in page
+    assert "Жалтарған жауап." not in page
+    assert "Әлі жіберілмеген жоба мәтіні" not in page
+
+
+def test_an_unknown_or_inactive_council_has_no_public_page(council: m.Council) -> None:
+    assert (
+        Client().get(reverse("council:public_council", kwargs={"slug": "no-such"})).status_code
+        == 404
+    )
+    council.is_active = False
+    council.save()
+    assert Client().get(_url(council)).status_code == 404
+
+
+def test_the_public_page_costs_the_same_queries_for_few_or_many(
+    council: m.Council, agency: Organisation, django_assert_max_num_queries: Any
+) -> None:
+    sent = {
+        "status": S.SENT,
+        "sent_on": dt.date(2026, 11, 2),
+        "answer_due_on": dt.date(2026, 11, 16),
+    }
+    make_recommendations(council, agency, 2, **sent)
+    client = Client()
+    client.get(_url(council))
+    make_recommendations(council, agency, 25, **sent)
+    LetterFactory.create_batch(10, council=council)
+    PetitionFactory.create_batch(10, council=council)
+    with django_assert_max_num_queries(20):
+        assert client.get(_url(council)).status_code == 200
+
+
+def test_signed_in_staff_see_the_same_public_page(
+    council: m.Council, officer_client: Client
+) -> None:
+    assert officer_client.get(_url(council)).status_code == 200

@@ -1,0 +1,273 @@
+"""Monitoring visits: participants from the composition in force, the accessibility checklist,
+findings that become recommendations with one action, photos described for blind readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from kopir.accounts.models import User
+from kopir.core.errors import AccessDenied, DomainError
+from kopir.council import models as m
+from kopir.council.services import visits as services
+from kopir.council.tests.factories import CompositionFactory, MemberFactory, MonitoringVisitFactory
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n synthetic photo"
+
+
+@pytest.fixture
+def education_office(db: None) -> Organisation:
+    return OrganisationFactory.create(
+        kind=OrganisationKind.EDUCATION_OFFICE, name_kk="Білім басқармасы"
+    )
+
+
+@pytest.fixture
+def school(education_office: Organisation) -> Organisation:
+    return OrganisationFactory.create(
+        kind=OrganisationKind.SCHOOL,
+        name_kk="Есту қабілеті бұзылған балаларға арналған мектеп",
+        parent=education_office,
+    )
+
+
+@pytest.fixture
+def visit(
+    council: m.Council, school: Organisation, secretary: User, member: User
+) -> m.MonitoringVisit:
+    return services.visit_create(
+        actor=secretary,
+        council=council,
+        site=school,
+        visited_on=dt.date(2026, 4, 10),
+        purpose="Қолжетімділікті тексеру",
+        participants=m.Member.objects.filter(account=member),
+    )
+
+
+def test_participants_must_sit_in_the_composition_in_force(
+    council: m.Council, school: Organisation, secretary: User
+) -> None:
+    old = CompositionFactory.create(council=council, status=m.CompositionStatus.SUPERSEDED)
+    former = MemberFactory.create(composition=old)
+    with pytest.raises(DomainError):
+        services.visit_create(
+            actor=secretary,
+            council=council,
+            site=school,
+            visited_on=dt.date(2026, 4, 1),
+            purpose="x",
+            participants=[former],
+        )
+
+
+def test_only_the_secretary_records_a_visit(
+    council: m.Council, school: Organisation, member: User
+) -> None:
+    with pytest.raises(AccessDenied):
+        services.visit_create(
+            actor=member, council=council, site=school, visited_on=dt.date(2026, 4, 1), purpose="x"
+        )
+
+
+def test_the_accessibility_checklist_is_inserted_once_in_the_secretarys_language(
+    visit: m.MonitoringVisit, secretary: User
+) -> None:
+    assert services.visit_checklist_insert_template(actor=secretary, visit=visit, lang="kk") == 8
+    assert services.visit_checklist_insert_template(actor=secretary, visit=visit, lang="ru") == 0
+    questions = list(visit.checklist.values_list("question", flat=True))
+    assert len(questions) == 8
+    assert all(item.is_accessibility for item in visit.checklist.all())
+    assert "Брайль қарпімен жазылған белгілер мен тақтайшалар" in questions
+    assert set(visit.checklist.values_list("answer", flat=True)) == {m.ChecklistAnswer.NOT_CHECKED}
+
+
+def test_checklist_answers_are_saved_with_notes(visit: m.MonitoringVisit, secretary: User) -> None:
+    services.visit_checklist_insert_template(actor=secretary, visit=visit, lang="en")
+    ramp = visit.checklist.get(question="Ramps and handrails meet the standard")
+    changed = services.visit_checklist_save(
+        actor=secretary,
+        visit=visit,
+        expected_version=visit.version,
+        answers={ramp.pk: (m.ChecklistAnswer.NO, "Пандус жоқ")},
+    )
+    assert changed == 1
+    ramp.refresh_from_db()
+    assert (ramp.answer, ramp.note) == (m.ChecklistAnswer.NO, "Пандус жоқ")
+
+
+def test_a_finding_becomes_a_draft_recommendation_to_the_sites_parent_body_with_one_action(
+    visit: m.MonitoringVisit, secretary: User, education_office: Organisation
+) -> None:
+    finding = services.visit_finding_add(
+        actor=secretary, visit=visit, text="Ымдау тілі маманы жоқ."
+    )
+
+    recommendation = services.visit_finding_recommend(actor=secretary, finding=finding)
+
+    assert recommendation.visit == visit
+    assert recommendation.finding == finding
+    assert recommendation.addressee == education_office
+    assert recommendation.text == "Ымдау тілі маманы жоқ."
+    assert recommendation.send_due_on is not None  # counted from the visit, the end of control
+    with pytest.raises(DomainError):
+        services.visit_finding_recommend(actor=secretary, finding=finding)
+
+
+def test_a_photo_needs_a_description_and_an_allowed_file(
+    visit: m.MonitoringVisit, secretary: User
+) -> None:
+    with pytest.raises(DomainError):
+        services.visit_document_add(
+            actor=secretary,
+            visit=visit,
+            title="Кіреберіс",
+            description=" ",
+            upload=SimpleUploadedFile("entrance.png", PNG),
+        )
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.visit_document_add(
+            actor=secretary,
+            visit=visit,
+            title="Кіреберіс",
+            description="Үш баспалдақ",
+            upload=SimpleUploadedFile("entrance.gif", b"GIF89a"),
+        )
+    document = services.visit_document_add(
+        actor=secretary,
+        visit=visit,
+        title="Кіреберіс",
+        description="Кіреберісте үш баспалдақ бар, пандус жоқ.",
+        upload=SimpleUploadedFile("entrance.png", PNG),
+    )
+    assert len(document.sha256) == 64
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+def _url(name: str, visit: m.MonitoringVisit, **kwargs: Any) -> str:
+    return reverse(name, kwargs={"slug": visit.council.slug, "pk": visit.pk, **kwargs})
+
+
+def test_who_may_open_the_visit_pages(
+    visit: m.MonitoringVisit,
+    secretary_client: Client,
+    member_client: Client,
+    outsider_client: Client,
+) -> None:
+    pages = [
+        reverse("council:visit_list", kwargs={"slug": visit.council.slug}),
+        _url("council:visit_detail", visit),
+    ]
+    for url in pages:
+        assert secretary_client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 200
+        assert outsider_client.get(url).status_code == 403
+        assert Client().get(url).status_code == 302
+    for url in (
+        _url("council:visit_edit", visit),
+        _url("council:visit_checklist", visit),
+        _url("council:visit_document_add", visit),
+        reverse("council:visit_create", kwargs={"slug": visit.council.slug}),
+    ):
+        assert secretary_client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 403
+    assert member_client.post(_url("council:visit_checklist_template", visit)).status_code == 403
+
+
+def test_the_secretary_runs_a_visit_through_the_pages(
+    council: m.Council, school: Organisation, member: User, secretary_client: Client
+) -> None:
+    seat = m.Member.objects.get(account=member)
+    created = secretary_client.post(
+        reverse("council:visit_create", kwargs={"slug": council.slug}),
+        {
+            "site": school.pk,
+            "visited_on": "2026-04-10",
+            "purpose": "Мектепті тексеру",
+            "participants": [seat.pk],
+        },
+    )
+    visit = m.MonitoringVisit.objects.get()
+    assert created.status_code == 302
+    assert list(visit.participants.all()) == [seat]
+
+    secretary_client.post(_url("council:visit_checklist_template", visit))
+    items = list(visit.checklist.all())
+    answers = {f"answer_{item.pk}": "yes" for item in items}
+    answers.update({f"note_{item.pk}": "" for item in items})
+    answers[f"answer_{items[0].pk}"] = "no"
+    answers["version"] = str(m.MonitoringVisit.objects.get().version)
+    assert secretary_client.post(_url("council:visit_checklist", visit), answers).status_code == 302
+
+    secretary_client.post(
+        _url("council:visit_finding_add", visit), {"text": "Кіреберісте пандус жоқ."}
+    )
+    finding = visit.finding_list.get()
+    made = secretary_client.post(
+        _url("council:visit_finding_recommend", visit, finding_pk=finding.pk)
+    )
+    assert made.status_code == 302
+    assert m.Recommendation.objects.get().finding == finding
+
+    uploaded = secretary_client.post(
+        _url("council:visit_document_add", visit),
+        {
+            "title": "Кіреберіс",
+            "description": "Кіреберісте үш баспалдақ бар.",
+            "file": SimpleUploadedFile("entrance.png", PNG, content_type="image/png"),
+        },
+    )
+    assert uploaded.status_code == 302
+    page = secretary_client.get(_url("council:visit_detail", visit)).content.decode()
+    assert 'alt="Кіреберісте үш баспалдақ бар."' in page
+    document = visit.documents.get()
+    photo = secretary_client.get(_url("council:visit_document", visit, document_pk=document.pk))
+    assert photo["Content-Type"] == "image/png"
+
+
+def test_a_stale_visit_edit_keeps_the_input_and_says_why(
+    visit: m.MonitoringVisit, school: Organisation, secretary_client: Client
+) -> None:
+    stale = visit.version
+    m.MonitoringVisit.objects.filter(pk=visit.pk).update(version=stale + 1)
+    response = secretary_client.post(
+        _url("council:visit_edit", visit),
+        {
+            "site": school.pk,
+            "visited_on": "2026-04-11",
+            "purpose": "Менің өзгерісім",
+            "version": stale,
+        },
+    )
+    assert response.status_code == 409
+    assert "Менің өзгерісім" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.purpose == "Қолжетімділікті тексеру"
+
+
+def test_the_visit_list_costs_the_same_queries_for_few_or_many(
+    council: m.Council,
+    school: Organisation,
+    secretary_client: Client,
+    django_assert_max_num_queries: Any,
+) -> None:
+    url = reverse("council:visit_list", kwargs={"slug": council.slug})
+    MonitoringVisitFactory.create_batch(2, council=council, site=school)
+    secretary_client.get(url)
+    MonitoringVisitFactory.create_batch(30, council=council, site=school)
+    with django_assert_max_num_queries(10):
+        assert secretary_client.get(url).status_code == 200

@@ -1,0 +1,320 @@
+"""Agenda items and what is recorded on them: officials, materials, speeches, decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import DomainError
+from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
+from kopir.council.forms_meetings import (
+    AgendaItemForm,
+    DecisionForm,
+    MaterialForm,
+    OfficialForm,
+    SpeechForm,
+    VoteForm,
+)
+from kopir.council.models import (
+    AgendaItem,
+    AgendaMaterial,
+    CompositionStatus,
+    Council,
+    InvitedOfficial,
+    Meeting,
+    PlanStatus,
+    Vote,
+)
+from kopir.council.selectors.councils import open_plan_items
+from kopir.council.selectors.meetings import agenda_item_for_page, meeting_in_council
+from kopir.council.selectors.petitions import petitions_for_agenda
+from kopir.council.services.agenda import (
+    agenda_item_add,
+    agenda_item_move,
+    agenda_item_remove,
+    agenda_item_update,
+    decision_add,
+    material_add,
+    official_add,
+    official_remove,
+    speech_add,
+)
+from kopir.council.views.meetings_common import refuse
+
+
+def vote_form(council: Council, data: Any = None) -> VoteForm:
+    return VoteForm(
+        data,
+        compositions=list(council.compositions.filter(status=CompositionStatus.PROPOSED)),
+        plans=list(council.plans.filter(status=PlanStatus.DRAFT)),
+    )
+
+
+def item_page(
+    request: HttpRequest,
+    council: Council,
+    meeting: Meeting,
+    item: AgendaItem,
+    *,
+    status: int = 200,
+    **bound_forms: Any,
+) -> HttpResponse:
+    """The agenda item's page; a failed form is shown bound, with its errors, the rest empty."""
+    can_manage = can_manage_council(request.user, council)
+    # Every form name is in the context (None for readers), so the template's error summary
+    # always receives forms or None.
+    forms: dict[str, Any] = dict.fromkeys(
+        ("official_form", "material_form", "speech_form", "vote_form", "decision_form")
+    )
+    if can_manage:
+        forms = {
+            "official_form": OfficialForm(),
+            "material_form": MaterialForm(),
+            "speech_form": SpeechForm(),
+            "vote_form": vote_form(council),
+            "decision_form": DecisionForm(votes=item.votes.all()),
+        }
+        forms.update(bound_forms)
+    return render(
+        request,
+        "council/meetings/agenda_item_detail.html",
+        {"council": council, "meeting": meeting, "item": item, "can_manage": can_manage, **forms},
+        status=status,
+    )
+
+
+@require_GET
+def agenda_item_detail(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    return item_page(request, council, meeting, agenda_item_for_page(meeting, item_pk))
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    form = AgendaItemForm(
+        request.POST if request.method == "POST" else None,
+        petitions=petitions_for_agenda(council),
+        plan_items=open_plan_items(council),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agenda_item_add(
+                actor=request.user, meeting=meeting, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The item is added to the agenda."))
+            return redirect("council:meeting_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/meetings/agenda_item_form.html",
+        {"council": council, "meeting": meeting, "form": form, "item": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    plan_items = open_plan_items(council)
+    if request.method == "POST":
+        form = AgendaItemForm(request.POST, plan_items=plan_items)
+        if form.is_valid():
+            try:
+                agenda_item_update(
+                    actor=request.user, item=item, request=request, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The agenda item is saved."))
+                return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
+    else:
+        form = AgendaItemForm(
+            initial={
+                "title": item.title,
+                "description": item.description,
+                "rapporteur": item.rapporteur,
+                "plan_item": item.plan_item_id,
+            },
+            plan_items=plan_items,
+        )
+    return render(
+        request,
+        "council/meetings/agenda_item_form.html",
+        {"council": council, "meeting": meeting, "form": form, "item": item},
+    )
+
+
+@require_POST
+def agenda_item_reorder(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    try:
+        agenda_item_move(
+            actor=request.user,
+            item=item,
+            direction=request.POST.get("direction", ""),
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    # Back to the same row of the agenda, so keyboard users keep their place.
+    url = reverse("council:meeting_detail", kwargs={"slug": slug, "pk": pk})
+    return redirect(f"{url}#agenda-{item_pk}")
+
+
+@require_POST
+def agenda_item_delete(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    try:
+        agenda_item_remove(actor=request.user, item=item, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The item is removed from the agenda."))
+    return redirect("council:meeting_detail", slug=slug, pk=pk)
+
+
+def _secretary_item(
+    request: HttpRequest, slug: str, pk: int, item_pk: int
+) -> tuple[Council, Meeting, AgendaItem]:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    return council, meeting, agenda_item_for_page(meeting, item_pk)
+
+
+def _record(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    item_pk: int,
+    *,
+    form_name: str,
+    form: Any,
+    write: Any,
+    done: str,
+) -> HttpResponse:
+    """The common path of the item page's small forms: validate, call the service, come back."""
+    council, meeting, item = _secretary_item(request, slug, pk, item_pk)
+    if form.is_valid():
+        try:
+            write(item, form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
+    return item_page(request, council, meeting, item, status=400, **{form_name: form})
+
+
+@require_POST
+def official_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    return _record(
+        request,
+        slug,
+        pk,
+        item_pk,
+        form_name="official_form",
+        form=OfficialForm(request.POST),
+        write=lambda item, data: official_add(
+            actor=request.user, agenda_item=item, request=request, **data
+        ),
+        done=_("The official is invited to this item."),
+    )
+
+
+@require_POST
+def official_delete(
+    request: HttpRequest, slug: str, pk: int, item_pk: int, official_pk: int
+) -> HttpResponse:
+    _council, _meeting, item = _secretary_item(request, slug, pk, item_pk)
+    official = get_object_or_404(InvitedOfficial, agenda_item=item, pk=official_pk)
+    try:
+        official_remove(actor=request.user, official=official, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
+
+
+@require_POST
+def material_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    return _record(
+        request,
+        slug,
+        pk,
+        item_pk,
+        form_name="material_form",
+        form=MaterialForm(request.POST, request.FILES),
+        write=lambda item, data: material_add(
+            actor=request.user, agenda_item=item, request=request, **data
+        ),
+        done=_("The material is attached."),
+    )
+
+
+@require_GET
+def material_download(request: HttpRequest, slug: str, pk: int, material_pk: int) -> FileResponse:
+    """Materials are for the council's secretary and members: served through this check."""
+    council = council_for_reader(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    material = get_object_or_404(AgendaMaterial, agenda_item__meeting=meeting, pk=material_pk)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1])
+
+
+@require_POST
+def speech_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    return _record(
+        request,
+        slug,
+        pk,
+        item_pk,
+        form_name="speech_form",
+        form=SpeechForm(request.POST),
+        write=lambda item, data: speech_add(
+            actor=request.user, agenda_item=item, request=request, **data
+        ),
+        done=_("The speech is recorded."),
+    )
+
+
+@require_POST
+def decision_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    # The vote must be one taken on this item; _record checks the item belongs to the council.
+    return _record(
+        request,
+        slug,
+        pk,
+        item_pk,
+        form_name="decision_form",
+        form=DecisionForm(request.POST, votes=Vote.objects.filter(agenda_item_id=item_pk)),
+        write=lambda item, data: decision_add(
+            actor=request.user, agenda_item=item, request=request, **data
+        ),
+        done=_("The decision is recorded."),
+    )

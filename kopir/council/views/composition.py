@@ -1,0 +1,177 @@
+"""The council's compositions: history, the proposed version and its members."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import DomainError
+from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
+from kopir.council.forms_meetings_body import MemberForm
+from kopir.council.models import Composition, CompositionStatus, Member
+from kopir.council.selectors.councils import composition_list as select_compositions
+from kopir.council.selectors.councils import deciding_votes, members_of
+from kopir.council.services.composition import (
+    composition_discard,
+    composition_propose,
+    member_add,
+    member_remove,
+    member_update,
+)
+from kopir.council.views.meetings_common import refuse
+
+
+@require_GET
+def composition_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    compositions = list(select_compositions(council))
+    return render(
+        request,
+        "council/meetings/composition_list.html",
+        {
+            "council": council,
+            "compositions": compositions,
+            "can_manage": can_manage_council(request.user, council),
+            "has_proposed": any(c.status == CompositionStatus.PROPOSED for c in compositions),
+        },
+    )
+
+
+@require_POST
+def composition_new(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    try:
+        composition = composition_propose(actor=request.user, council=council, request=request)
+    except DomainError as error:
+        refuse(request, error)
+        return redirect("council:composition_list", slug=council.slug)
+    messages.success(
+        request,
+        _(
+            "A new composition is proposed, starting from the members in force. Change it, then put it to a vote."
+        ),
+    )
+    return redirect("council:composition_detail", slug=council.slug, pk=composition.pk)
+
+
+@require_GET
+def composition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    composition = get_object_or_404(
+        Composition.objects.select_related("approved_by_vote__agenda_item__meeting"),
+        council=council,
+        pk=pk,
+    )
+    can_manage = can_manage_council(request.user, council)
+    return render(
+        request,
+        "council/meetings/composition_detail.html",
+        {
+            "council": council,
+            "composition": composition,
+            "members": members_of(composition),
+            "votes": deciding_votes(composition=composition),
+            "can_edit": can_manage and composition.status == CompositionStatus.PROPOSED,
+        },
+    )
+
+
+def _proposed(request: HttpRequest, slug: str, pk: int) -> tuple[Composition, HttpResponse | None]:
+    council = council_for_secretary(request.user, slug)
+    composition = get_object_or_404(Composition, council=council, pk=pk)
+    if composition.status != CompositionStatus.PROPOSED:
+        messages.error(request, _("This composition was decided by a vote and cannot change."))
+        return composition, redirect("council:composition_detail", slug=slug, pk=pk)
+    return composition, None
+
+
+@require_http_methods(["GET", "POST"])
+def member_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    composition, refused = _proposed(request, slug, pk)
+    if refused:
+        return refused
+    form = MemberForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_add(
+                actor=request.user, composition=composition, request=request, **form.service_data()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The member is added to the proposed composition."))
+            return redirect("council:composition_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/meetings/member_form.html",
+        {"council": composition.council, "composition": composition, "form": form, "member": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
+    composition, refused = _proposed(request, slug, pk)
+    if refused:
+        return refused
+    member = get_object_or_404(Member, composition=composition, pk=member_pk)
+    if request.method == "POST":
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            try:
+                member_update(
+                    actor=request.user, member=member, request=request, **form.service_data()
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The member's details are saved."))
+                return redirect("council:composition_detail", slug=slug, pk=pk)
+    else:
+        form = MemberForm(initial=MemberForm.initial_from(member))
+    return render(
+        request,
+        "council/meetings/member_form.html",
+        {
+            "council": composition.council,
+            "composition": composition,
+            "form": form,
+            "member": member,
+        },
+    )
+
+
+@require_POST
+def member_delete(request: HttpRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
+    composition, refused = _proposed(request, slug, pk)
+    if refused:
+        return refused
+    member = get_object_or_404(Member, composition=composition, pk=member_pk)
+    try:
+        member_remove(actor=request.user, member=member, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The member is removed from the proposed composition."))
+    return redirect("council:composition_detail", slug=slug, pk=pk)
+
+
+@require_POST
+def composition_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    composition, refused = _proposed(request, slug, pk)
+    if refused:
+        return refused
+    try:
+        composition_discard(actor=request.user, composition=composition, request=request)
+    except DomainError as error:
+        refuse(request, error)
+        return redirect("council:composition_detail", slug=slug, pk=pk)
+    messages.success(request, _("The proposed composition is discarded."))
+    return redirect("council:composition_list", slug=slug)

@@ -1,0 +1,30 @@
+"""The councils a user works in, and one council's overview."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kopir.council.access import can_manage_council, council_for_reader
+from kopir.council.selectors.councils import council_list_for, council_overview
+
+
+@require_GET
+def council_list(request: HttpRequest) -> HttpResponse:
+    councils = list(council_list_for(request.user))
+    return render(request, "council/meetings/council_list.html", {"councils": councils})
+
+
+@require_GET
+def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    return render(
+        request,
+        "council/meetings/council_detail.html",
+        {
+            "council": council,
+            "overview": council_overview(council),
+            "can_manage": can_manage_council(request.user, council),
+        },
+    )

@@ -1,0 +1,105 @@
+"""The addressee's side: an executive body's staff see the recommendations sent to their own
+organisation, acknowledge them, answer with reasons and evidence, and report progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import DomainError
+from kopir.council import access
+from kopir.council.forms_followup import ResponseForm
+from kopir.council.selectors import recommendations as selectors
+from kopir.council.services.recommendations import (
+    ANSWERABLE,
+    recommendation_acknowledge,
+    recommendation_respond,
+)
+from kopir.council.views.recommendations import evidence_response
+
+PER_PAGE = 25
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    access.require_inbox_user(request.user)
+    open_only = request.GET.get("show") != "all"
+    rows = selectors.inbox_list(request.user, open_only=open_only)
+    page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.with_due_states(page_obj.object_list)
+    return render(
+        request,
+        "council/followup/inbox.html",
+        {"page_obj": page_obj, "open_only": open_only},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = access.recommendation_for_addressee(request.user, pk)
+    can_answer = recommendation.status in ANSWERABLE
+    form = ResponseForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not can_answer:
+            messages.error(request, _("This recommendation is closed: it takes no more answers."))
+            return redirect("council:inbox_detail", pk=pk)
+        if form.is_valid():
+            try:
+                recommendation_respond(
+                    actor=request.user,
+                    recommendation=recommendation,
+                    text=form.cleaned_data["text"],
+                    reported_status=form.cleaned_data["reported_status"],
+                    evidence=form.cleaned_data.get("evidence"),
+                    request=request,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("Your answer was sent to the council. It will review it.")
+                )
+                return redirect("council:inbox_detail", pk=pk)
+        status = 400
+    return render(
+        request,
+        "council/followup/inbox_detail.html",
+        {
+            "recommendation": recommendation,
+            "due": selectors.due_state(recommendation),
+            "responses": selectors.responses_of(recommendation),
+            "timeline": selectors.timeline_of(recommendation),
+            "form": form,
+            "can_answer": can_answer,
+            "can_acknowledge": recommendation.status == "sent",
+        },
+        status=status,
+    )
+
+
+@require_POST
+def inbox_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = access.recommendation_for_addressee(request.user, pk)
+    try:
+        recommendation_acknowledge(
+            actor=request.user, recommendation=recommendation, request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Receipt acknowledged. The council sees it on its timeline."))
+    return redirect("council:inbox_detail", pk=pk)
+
+
+@require_GET
+def inbox_evidence(request: HttpRequest, pk: int, response_pk: int) -> FileResponse:
+    recommendation = access.recommendation_for_addressee(request.user, pk)
+    response = recommendation.responses.filter(pk=response_pk).first()
+    if response is None:
+        raise Http404
+    return evidence_response(response)

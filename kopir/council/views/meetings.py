@@ -1,0 +1,312 @@
+"""Meetings: the list, planning and editing, the meeting page with its live quorum, attendance,
+invitations, holding and cancelling."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import ConflictError, DomainError
+from kopir.council.access import (
+    can_manage_council,
+    can_request_accommodation,
+    council_for_reader,
+    council_for_secretary,
+)
+from kopir.council.forms_meetings import AttendanceForm, GuestForm, MeetingForm, VersionForm
+from kopir.council.models import Attendance, MeetingStatus
+from kopir.council.selectors.councils import open_plan_items
+from kopir.council.selectors.meetings import (
+    attendance_rows,
+    guests,
+    meeting_for_page,
+    meeting_in_council,
+    quorum_status,
+)
+from kopir.council.selectors.meetings import (
+    meeting_list as select_meetings,
+)
+from kopir.council.services.attendance import attendance_record, guest_add, guest_remove
+from kopir.council.services.meetings import (
+    meeting_cancel,
+    meeting_create,
+    meeting_mark_held,
+    meeting_send_invitations,
+    meeting_update,
+)
+from kopir.council.views.meetings_common import is_htmx_fragment, refuse
+
+MEETINGS_PER_PAGE = 20
+
+
+@require_GET
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    page_obj = Paginator(select_meetings(council), MEETINGS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "council/meetings/meeting_list.html",
+        {
+            "council": council,
+            "page_obj": page_obj,
+            "can_manage": can_manage_council(request.user, council),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    form = MeetingForm(
+        request.POST if request.method == "POST" else None, plan_items=open_plan_items(council)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = meeting_create(
+                actor=request.user, council=council, request=request, **form.service_data()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting is planned. Now add its agenda."))
+            return redirect("council:meeting_detail", slug=slug, pk=meeting.pk)
+    return render(
+        request,
+        "council/meetings/meeting_form.html",
+        {"council": council, "form": form, "meeting": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    conflict = False
+    plan_items = open_plan_items(council)
+    if request.method == "POST":
+        form = MeetingForm(request.POST, plan_items=plan_items)
+        if form.is_valid():
+            try:
+                meeting_update(
+                    actor=request.user,
+                    meeting=meeting,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    request=request,
+                    **form.service_data(),
+                )
+            except ConflictError as error:
+                conflict = True
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                form.add_service_error(error)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The meeting is saved."))
+                return redirect("council:meeting_detail", slug=slug, pk=pk)
+    else:
+        form = MeetingForm(initial=MeetingForm.initial_from(meeting), plan_items=plan_items)
+    return render(
+        request,
+        "council/meetings/meeting_form.html",
+        {"council": council, "form": form, "meeting": meeting, "conflict": conflict},
+    )
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    meeting = meeting_for_page(council, pk)
+    rows = attendance_rows(meeting)
+    return render(
+        request,
+        "council/meetings/meeting_detail.html",
+        {
+            "council": council,
+            "meeting": meeting,
+            "quorum": quorum_status(meeting),
+            "attendance": rows,
+            "guests": guests(meeting),
+            "can_manage": can_manage_council(request.user, council),
+            "can_request": can_request_accommodation(request.user, council)
+            and meeting.status == MeetingStatus.PLANNED,
+            "is_planned": meeting.status == MeetingStatus.PLANNED,
+        },
+    )
+
+
+@require_GET
+def meeting_quorum(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The quorum panel on its own, polled by the meeting page while attendance is recorded.
+
+    Answers 204 (htmx then leaves the page alone) when nothing changed since `seen`, so a screen
+    reader announces the live region only when the count really changes.
+    """
+    council = council_for_reader(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    quorum = quorum_status(meeting)
+    state = f"{quorum.present}-{quorum.members}"
+    if is_htmx_fragment(request) and request.GET.get("seen") == state:
+        return HttpResponse(status=204)
+    template = (
+        "council/meetings/_quorum.html"
+        if is_htmx_fragment(request)
+        else "council/meetings/quorum_page.html"
+    )
+    response = render(request, template, {"council": council, "meeting": meeting, "quorum": quorum})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _version(request: HttpRequest) -> int | None:
+    form = VersionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
+
+
+@require_POST
+def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    try:
+        meeting_mark_held(
+            actor=request.user, meeting=meeting, expected_version=_version(request), request=request
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The meeting is recorded as held."))
+    return redirect("council:meeting_detail", slug=slug, pk=pk)
+
+
+@require_POST
+def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    try:
+        meeting_cancel(
+            actor=request.user, meeting=meeting, expected_version=_version(request), request=request
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The meeting is cancelled."))
+    return redirect("council:meeting_detail", slug=slug, pk=pk)
+
+
+@require_POST
+def meeting_invitations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    try:
+        report = meeting_send_invitations(actor=request.user, meeting=meeting, request=request)
+    except DomainError as error:
+        refuse(request, error)
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
+    if report.sent:
+        messages.success(
+            request,
+            _("Invitations are being sent: %(officials)s to officials, %(members)s to members.")
+            % {"officials": report.officials, "members": report.members},
+        )
+    else:
+        messages.info(request, _("There were no new invitations to send."))
+    if report.without_address:
+        messages.warning(
+            request,
+            _("%(count)s participants have no e-mail address in Kopir: invite them another way.")
+            % {"count": report.without_address},
+        )
+    return redirect("council:meeting_detail", slug=slug, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    rows = attendance_rows(meeting)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance_record(
+                actor=request.user, meeting=meeting, statuses=form.statuses(), request=request
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Attendance is saved."))
+            return redirect("council:meeting_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/meetings/attendance_form.html",
+        {
+            "council": council,
+            "meeting": meeting,
+            "form": form,
+            "guest_form": GuestForm(),
+            "guests": guests(meeting),
+            "quorum": quorum_status(meeting),
+        },
+    )
+
+
+@require_POST
+def guest_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            guest_add(
+                actor=request.user,
+                meeting=meeting,
+                name=form.cleaned_data["guest_name"],
+                organisation=form.cleaned_data["guest_organisation"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The guest is recorded."))
+            return redirect("council:meeting_attendance", slug=slug, pk=pk)
+    rows = attendance_rows(meeting)
+    return render(
+        request,
+        "council/meetings/attendance_form.html",
+        {
+            "council": council,
+            "meeting": meeting,
+            "form": AttendanceForm(rows=rows),
+            "guest_form": form,
+            "guests": guests(meeting),
+            "quorum": quorum_status(meeting),
+        },
+    )
+
+
+@require_POST
+def guest_delete(request: HttpRequest, slug: str, pk: int, guest_pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    guest = Attendance.objects.filter(meeting=meeting, member__isnull=True, pk=guest_pk).first()
+    if guest is not None:
+        try:
+            guest_remove(actor=request.user, guest=guest, request=request)
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("The guest is removed."))
+    return redirect("council:meeting_attendance", slug=slug, pk=pk)

@@ -1,0 +1,280 @@
+"""Petitions: the public form (no sign-in), and the secretary's register, agenda and answers."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import DomainError
+from kopir.council.access import (
+    can_manage_council,
+    can_see_petitioner_contacts,
+    council_for_public,
+    council_for_reader,
+    council_for_secretary,
+)
+from kopir.council.forms_meetings_petitions import (
+    PetitionAgendaForm,
+    PetitionAnswerForm,
+    PetitionFilterForm,
+    PublicPetitionForm,
+    SecretaryPetitionForm,
+)
+from kopir.council.models import Council, Petition, PetitionStatus
+from kopir.council.selectors.petitions import petition_list as select_petitions
+from kopir.council.selectors.petitions import petition_read, planned_meetings
+from kopir.council.services.petition_states import can_move
+from kopir.council.services.petitions import (
+    petition_answer,
+    petition_put_on_agenda,
+    petition_register,
+)
+
+PETITIONS_PER_PAGE = 25
+# The public form accepts at most this many petitions an hour from one client address: enough
+# for an NGO filing several, too few for a script flooding the register.
+SUBMISSIONS_PER_HOUR = 5
+RATE_WINDOW_SECONDS = 60 * 60
+SUBMITTED_SESSION_KEY = "council_petition_submitted"
+
+
+def _rate_key(request: HttpRequest) -> str:
+    # The address is hashed: the cache must not hold a list of visitors' addresses.
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    return "council:petition-rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _submissions(request: HttpRequest) -> int:
+    return int(cache.get(_rate_key(request), 0))
+
+
+def _count_submission(request: HttpRequest) -> None:
+    key = _rate_key(request)
+    # add() starts the window with the first submission; incr() keeps its expiry.
+    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # the window ended between add() and incr()
+            cache.add(key, 1, RATE_WINDOW_SECONDS)
+
+
+def _language() -> str:
+    return (get_language() or "kk")[:2]
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public petition form: anyone may write to the council, signed in or not."""
+    council = council_for_public(slug)
+    if request.method == "POST" and _submissions(request) >= SUBMISSIONS_PER_HOUR:
+        response = render(
+            request, "council/meetings/petition_rate_limited.html", {"council": council}, status=429
+        )
+        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+        return response
+    form = PublicPetitionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = petition_register(
+                actor=request.user,
+                council=council,
+                submitted_online=True,
+                contact_language=_language(),
+                request=request,
+                **form.service_data(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            _count_submission(request)
+            request.session[SUBMITTED_SESSION_KEY] = petition.pk
+            return redirect("council:petition_submitted", slug=slug)
+    return render(
+        request, "council/meetings/petition_public_form.html", {"council": council, "form": form}
+    )
+
+
+@login_not_required
+@require_GET
+def petition_submitted(request: HttpRequest, slug: str) -> HttpResponse:
+    """The confirmation after the public form: the number and the date the answer is due."""
+    council = council_for_public(slug)
+    submitted = request.session.get(SUBMITTED_SESSION_KEY)
+    petition = (
+        Petition.objects.filter(council=council, pk=submitted).first()
+        if isinstance(submitted, int)
+        else None
+    )
+    if petition is None:
+        return redirect("council:petition_new", slug=slug)
+    return render(
+        request,
+        "council/meetings/petition_submitted.html",
+        {"council": council, "petition": petition},
+    )
+
+
+@require_GET
+def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    form = PetitionFilterForm(request.GET)
+    form.is_valid()
+    status = form.cleaned_data.get("status") or ""
+    overdue = bool(form.cleaned_data.get("overdue"))
+    page_obj = Paginator(
+        select_petitions(council, status=status, overdue=overdue), PETITIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "council/meetings/petition_list.html",
+        {
+            "council": council,
+            "form": form,
+            "page_obj": page_obj,
+            "is_filtered": bool(status or overdue),
+            "today": timezone.localdate(),
+            "can_manage": can_manage_council(request.user, council),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def petition_create(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    form = SecretaryPetitionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = petition_register(
+                actor=request.user,
+                council=council,
+                received_on=form.cleaned_data["received_on"],
+                contact_language=_language(),
+                request=request,
+                **form.service_data(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The petition is registered as %(number)s.") % {"number": petition.number},
+            )
+            return redirect("council:petition_detail", slug=slug, pk=petition.pk)
+    return render(
+        request, "council/meetings/petition_form.html", {"council": council, "form": form}
+    )
+
+
+def _detail(
+    request: HttpRequest,
+    council: Council,
+    pk: int,
+    *,
+    agenda_form: PetitionAgendaForm | None = None,
+    answer_form: PetitionAnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    petition = petition_read(user=request.user, council=council, pk=pk, request=request)
+    can_manage = can_manage_council(request.user, council)
+    can_schedule = can_manage and can_move(petition, PetitionStatus.ON_AGENDA)
+    can_answer = can_manage and can_move(petition, PetitionStatus.ANSWERED)
+    if can_schedule and agenda_form is None:
+        agenda_form = PetitionAgendaForm(meetings=planned_meetings(council))
+    if can_answer and answer_form is None:
+        answer_form = PetitionAnswerForm()
+    return render(
+        request,
+        "council/meetings/petition_detail.html",
+        {
+            "council": council,
+            "petition": petition,
+            "show_contacts": can_see_petitioner_contacts(request.user, council),
+            "agenda_form": agenda_form if can_schedule else None,
+            "answer_form": answer_form if can_answer else None,
+            "is_overdue": petition.status != PetitionStatus.ANSWERED
+            and petition.answer_due_on < timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def petition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _detail(request, council_for_reader(request.user, slug), pk)
+
+
+@require_POST
+def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    petition = Petition.objects.filter(council=council, pk=pk).first()
+    form = PetitionAgendaForm(request.POST, meetings=planned_meetings(council))
+    if petition is not None and form.is_valid():
+        try:
+            item = petition_put_on_agenda(
+                actor=request.user,
+                petition=petition,
+                meeting=form.cleaned_data["meeting"],
+                rapporteur=form.cleaned_data["rapporteur"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The petition is item %(order)s of the meeting's agenda.")
+                % {"order": item.order},
+            )
+            return redirect("council:petition_detail", slug=slug, pk=pk)
+    return _detail(request, council, pk, agenda_form=form, status=400)
+
+
+@require_POST
+def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    petition = Petition.objects.filter(council=council, pk=pk).first()
+    form = PetitionAnswerForm(request.POST)
+    if petition is not None and form.is_valid():
+        try:
+            outcome = petition_answer(
+                actor=request.user,
+                petition=petition,
+                answer=form.cleaned_data["answer"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            if outcome.notified_by_email:
+                messages.success(
+                    request, _("The answer is saved and is being sent to the petitioner by e-mail.")
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "The answer is saved. The petitioner gave no e-mail address: tell them by phone."
+                    ),
+                )
+            return redirect("council:petition_detail", slug=slug, pk=pk)
+    return _detail(request, council, pk, answer_form=form, status=400)

@@ -1,0 +1,184 @@
+"""The council's work plans: drafting, items, and following the approved plan."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import DomainError
+from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
+from kopir.council.forms_meetings_body import PlanForm, PlanItemForm, PlanItemStatusForm
+from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
+from kopir.council.selectors.councils import (
+    deciding_votes,
+    plan_items_with_progress,
+    plan_status_counts,
+    responsible_choices,
+)
+from kopir.council.selectors.councils import plan_list as select_plans
+from kopir.council.services.plan import (
+    plan_create,
+    plan_item_add,
+    plan_item_remove,
+    plan_item_set_status,
+    plan_item_update,
+)
+from kopir.council.views.meetings_common import refuse
+
+
+@require_GET
+def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    return render(
+        request,
+        "council/meetings/plan_list.html",
+        {
+            "council": council,
+            "plans": list(select_plans(council)),
+            "can_manage": can_manage_council(request.user, council),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
+    council = council_for_secretary(request.user, slug)
+    form = PlanForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(
+                actor=request.user, council=council, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The draft plan is created. Add its items."))
+            return redirect("council:plan_detail", slug=slug, pk=plan.pk)
+    return render(request, "council/meetings/plan_form.html", {"council": council, "form": form})
+
+
+@require_GET
+def plan_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = council_for_reader(request.user, slug)
+    plan = get_object_or_404(
+        WorkPlan.objects.select_related("approved_by_vote__agenda_item__meeting"),
+        council=council,
+        pk=pk,
+    )
+    items = plan_items_with_progress(plan)
+    can_manage = can_manage_council(request.user, council)
+    return render(
+        request,
+        "council/meetings/plan_detail.html",
+        {
+            "council": council,
+            "plan": plan,
+            "items": items,
+            "counts": plan_status_counts(items),
+            "votes": deciding_votes(plan=plan),
+            "can_manage": can_manage,
+            "can_edit": can_manage and plan.status == PlanStatus.DRAFT,
+            "can_follow": can_manage and plan.status == PlanStatus.APPROVED,
+        },
+    )
+
+
+def _plan_for_secretary(request: HttpRequest, slug: str, pk: int) -> tuple[Council, WorkPlan]:
+    council = council_for_secretary(request.user, slug)
+    return council, get_object_or_404(WorkPlan, council=council, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council, plan = _plan_for_secretary(request, slug, pk)
+    form = PlanItemForm(
+        request.POST if request.method == "POST" else None, members=responsible_choices(council)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_item_add(actor=request.user, plan=plan, request=request, **form.service_data())
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The item is added to the plan."))
+            return redirect("council:plan_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/meetings/plan_item_form.html",
+        {"council": council, "plan": plan, "form": form, "item": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    council, plan = _plan_for_secretary(request, slug, pk)
+    item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
+    members = responsible_choices(council)
+    if request.method == "POST":
+        form = PlanItemForm(request.POST, members=members)
+        if form.is_valid():
+            try:
+                plan_item_update(
+                    actor=request.user, item=item, request=request, **form.service_data()
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The item is saved."))
+                return redirect("council:plan_detail", slug=slug, pk=pk)
+    else:
+        form = PlanItemForm(initial=PlanItemForm.initial_from(item), members=members)
+    return render(
+        request,
+        "council/meetings/plan_item_form.html",
+        {"council": council, "plan": plan, "form": form, "item": item},
+    )
+
+
+@require_POST
+def plan_item_delete(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    _council, plan = _plan_for_secretary(request, slug, pk)
+    item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
+    try:
+        plan_item_remove(actor=request.user, item=item, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The item is removed from the draft plan."))
+    return redirect("council:plan_detail", slug=slug, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_item_status(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    council, plan = _plan_for_secretary(request, slug, pk)
+    item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
+    form = PlanItemStatusForm(request.POST if request.method == "POST" else None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_item_set_status(
+                actor=request.user,
+                item=item,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The item's status is saved."))
+            return redirect("council:plan_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/meetings/plan_item_status.html",
+        {"council": council, "plan": plan, "item": item, "form": form},
+    )

@@ -1,0 +1,262 @@
+"""The council's recommendations register: list, draft, edit, send, review answers, evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import ConflictError, DomainError
+from kopir.council import access
+from kopir.council.forms_followup import (
+    RecommendationEditForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    RecommendationSendForm,
+    ReviewForm,
+)
+from kopir.council.models import Council, Decision, MonitoringVisit, Recommendation
+from kopir.council.selectors import recommendations as selectors
+from kopir.council.services.followup_files import content_type_for
+from kopir.council.services.recommendations import (
+    recommendation_create,
+    recommendation_send,
+    recommendation_update,
+    response_review,
+)
+
+PER_PAGE = 25
+
+
+@require_GET
+def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    form = RecommendationFilterForm(request.GET, council=council)
+    form.is_valid()
+    filters: dict[str, Any] = form.cleaned_data
+    rows = selectors.recommendation_list(
+        council,
+        status=filters.get("status") or "",
+        addressee=filters.get("addressee"),
+        overdue=bool(filters.get("overdue")),
+    )
+    page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.with_due_states(page_obj.object_list)
+    return render(
+        request,
+        "council/followup/recommendation_list.html",
+        {
+            "council": council,
+            "form": form,
+            "page_obj": page_obj,
+            "is_filtered": any(filters.get(name) for name in ("status", "addressee", "overdue")),
+            "is_secretary": access.is_secretary(request.user, council),
+        },
+    )
+
+
+def _source(council: Council, request: HttpRequest) -> dict[str, Any]:
+    """Preselect the decision or visit the secretary came from (?decision= / ?visit=)."""
+    initial: dict[str, Any] = {"rule_set": council.recommendation_rule_set_id}
+    decision = request.GET.get("decision", "")
+    visit = request.GET.get("visit", "")
+    if (
+        decision.isdigit()
+        and Decision.objects.filter(pk=decision, agenda_item__meeting__council=council).exists()
+    ):
+        initial["decision"] = int(decision)
+    if visit.isdigit() and MonitoringVisit.objects.filter(pk=visit, council=council).exists():
+        initial["visit"] = int(visit)
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    form = RecommendationForm(
+        request.POST or None, council=council, initial=_source(council, request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recommendation = recommendation_create(
+                actor=request.user,
+                council=council,
+                addressee=data["addressee"],
+                text=data["text"],
+                rule_set=data["rule_set"],
+                decision=data.get("decision"),
+                visit=data.get("visit"),
+                motivating_figure=data.get("motivating_figure") or "",
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The recommendation was drafted. Check it, then send it."))
+            return redirect("council:recommendation_detail", slug=slug, pk=recommendation.pk)
+    return render(
+        request, "council/followup/recommendation_form.html", {"council": council, "form": form}
+    )
+
+
+def _detail_context(
+    request: HttpRequest, council: Council, recommendation: Recommendation
+) -> dict[str, Any]:
+    responses = selectors.responses_of(recommendation)
+    return {
+        "council": council,
+        "recommendation": recommendation,
+        "due": selectors.due_state(recommendation),
+        "responses": responses,
+        "timeline": selectors.timeline_of(recommendation),
+        "letters": list(recommendation.letters.select_related("addressee")),
+        "is_secretary": access.is_secretary(request.user, council),
+        "send_form": RecommendationSendForm(initial={"version": recommendation.version}),
+    }
+
+
+@require_GET
+def recommendation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    recommendation = access.recommendation_in_council(council, pk)
+    return render(
+        request,
+        "council/followup/recommendation_detail.html",
+        _detail_context(request, council, recommendation),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    recommendation = access.recommendation_in_council(council, pk)
+    if recommendation.status != "draft":
+        messages.error(request, _("Only a draft can be changed; this recommendation was sent."))
+        return redirect("council:recommendation_detail", slug=slug, pk=pk)
+    initial = {
+        "addressee": recommendation.addressee_id,
+        "text": recommendation.text,
+        "rule_set": recommendation.rule_set_id,
+        "motivating_figure": recommendation.motivating_figure,
+        "version": recommendation.version,
+    }
+    form = RecommendationEditForm(request.POST or None, council=council, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("addressee", "text", "rule_set")}
+        data["motivating_figure"] = form.cleaned_data.get("motivating_figure") or ""
+        try:
+            recommendation_update(
+                actor=request.user,
+                recommendation=recommendation,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+                request=request,
+            )
+        except ConflictError as error:
+            posted = request.POST.copy()
+            posted["version"] = str(Recommendation.objects.get(pk=pk).version)
+            form = RecommendationEditForm(posted, council=council)
+            form.is_valid()
+            form.add_error(None, str(error))
+            status = 409
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("council:recommendation_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/recommendation_form.html",
+        {"council": council, "form": form, "recommendation": recommendation},
+        status=status,
+    )
+
+
+@require_POST
+def recommendation_send_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    recommendation = access.recommendation_in_council(council, pk)
+    form = RecommendationSendForm(request.POST)
+    if form.is_valid():
+        try:
+            recommendation_send(
+                actor=request.user,
+                recommendation=recommendation,
+                expected_version=form.cleaned_data["version"],
+                sent_on=form.cleaned_data["sent_on"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The recommendation is recorded as sent; its answer clock started.")
+            )
+            return redirect("council:recommendation_detail", slug=slug, pk=pk)
+    context = _detail_context(request, council, recommendation)
+    context["send_form"] = form
+    return render(request, "council/followup/recommendation_detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def response_review_view(
+    request: HttpRequest, slug: str, pk: int, response_pk: int
+) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    recommendation = access.recommendation_in_council(council, pk)
+    response = recommendation.responses.select_related("author").filter(pk=response_pk).first()
+    if response is None:
+        raise Http404
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            response_review(
+                actor=request.user,
+                response=response,
+                verdict=form.cleaned_data["verdict"],
+                note=form.cleaned_data.get("note") or "",
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The council's verdict was recorded."))
+            return redirect("council:recommendation_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/response_review.html",
+        {"council": council, "recommendation": recommendation, "response": response, "form": form},
+    )
+
+
+def evidence_response(response: Any) -> FileResponse:
+    if not response.evidence:
+        raise Http404
+    name = response.evidence.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        response.evidence.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type_for(name),
+    )
+
+
+@require_GET
+def response_evidence(request: HttpRequest, slug: str, pk: int, response_pk: int) -> FileResponse:
+    council = access.council_for_user(request.user, slug)
+    recommendation = access.recommendation_in_council(council, pk)
+    response = recommendation.responses.filter(pk=response_pk).first()
+    if response is None:
+        raise Http404
+    return evidence_response(response)

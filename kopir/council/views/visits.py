@@ -1,0 +1,303 @@
+"""Monitoring visits: list, record, edit, checklist, findings (→ recommendations), documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.core.errors import ConflictError, DomainError
+from kopir.council import access
+from kopir.council.forms_followup_visits import (
+    ChecklistForm,
+    ChecklistItemForm,
+    FindingForm,
+    VisitDocumentForm,
+    VisitEditForm,
+    VisitForm,
+)
+from kopir.council.models import MonitoringVisit, VisitFinding
+from kopir.council.selectors import visits as selectors
+from kopir.council.services import visits as services
+from kopir.council.services.followup_files import content_type_for, is_image
+
+PER_PAGE = 25
+VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
+
+
+@require_GET
+def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    page_obj = Paginator(selectors.visit_list(council), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "council/followup/visit_list.html",
+        {
+            "council": council,
+            "page_obj": page_obj,
+            "is_secretary": access.is_secretary(request.user, council),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def visit_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    form = VisitForm(request.POST or None, council=council)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_create(
+                actor=request.user,
+                council=council,
+                participants=data["participants"],
+                request=request,
+                **{name: data[name] for name in VISIT_FIELDS},
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit was recorded. Add its checklist and findings."))
+            return redirect("council:visit_detail", slug=slug, pk=visit.pk)
+    return render(request, "council/followup/visit_form.html", {"council": council, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    initial: dict[str, Any] = {name: getattr(visit, name) for name in VISIT_FIELDS}
+    initial["participants"] = list(visit.participants.values_list("pk", flat=True))
+    initial["version"] = visit.version
+    form = VisitEditForm(request.POST or None, council=council, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_update(
+                actor=request.user,
+                visit=visit,
+                expected_version=data["version"],
+                data={name: data[name] for name in VISIT_FIELDS},
+                participants=data["participants"],
+                request=request,
+            )
+        except ConflictError as error:
+            posted = request.POST.copy()
+            posted["version"] = str(MonitoringVisit.objects.get(pk=pk).version)
+            form = VisitEditForm(posted, council=council)
+            form.is_valid()
+            form.add_error(None, str(error))
+            status = 409
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit was saved."))
+            return redirect("council:visit_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/visit_form.html",
+        {"council": council, "form": form, "visit": visit},
+        status=status,
+    )
+
+
+def _detail(
+    request: HttpRequest, council: Any, visit: MonitoringVisit, **forms: Any
+) -> dict[str, Any]:
+    contents = selectors.visit_contents(visit)
+    for document in contents["documents"]:
+        document.is_image = is_image(document.file.name)
+    return {
+        "council": council,
+        "visit": visit,
+        **contents,
+        "is_secretary": access.is_secretary(request.user, council),
+        "finding_form": forms.get("finding_form") or FindingForm(),
+        "item_form": forms.get("item_form") or ChecklistItemForm(),
+    }
+
+
+@require_GET
+def visit_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    visit = access.visit_in_council(council, pk)
+    return render(request, "council/followup/visit_detail.html", _detail(request, council, visit))
+
+
+@require_http_methods(["GET", "POST"])
+def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    items = list(visit.checklist.order_by("order"))
+    form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_checklist_save(
+                actor=request.user,
+                visit=visit,
+                expected_version=form.cleaned_data["version"],
+                answers=form.answers(),
+                request=request,
+            )
+        except ConflictError as error:
+            posted = request.POST.copy()
+            posted["version"] = str(MonitoringVisit.objects.get(pk=pk).version)
+            form = ChecklistForm(posted, items=items)
+            form.is_valid()
+            form.add_error(None, str(error))
+            status = 409
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The checklist answers were saved."))
+            return redirect("council:visit_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/visit_checklist.html",
+        {"council": council, "visit": visit, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def visit_checklist_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    added = services.visit_checklist_insert_template(
+        actor=request.user, visit=visit, lang=(get_language() or "kk")[:2], request=request
+    )
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s accessibility question was added.",
+                "%(count)s accessibility questions were added.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.info(request, _("The accessibility checklist is already in this visit."))
+    return redirect("council:visit_detail", slug=slug, pk=pk)
+
+
+@require_POST
+def visit_checklist_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    form = ChecklistItemForm(request.POST)
+    if form.is_valid():
+        services.visit_checklist_item_add(
+            actor=request.user, visit=visit, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("The question was added to the checklist."))
+        return redirect("council:visit_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/visit_detail.html",
+        _detail(request, council, visit, item_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def visit_finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        services.visit_finding_add(
+            actor=request.user, visit=visit, text=form.cleaned_data["text"], request=request
+        )
+        messages.success(request, _("The finding was added."))
+        return redirect("council:visit_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/visit_detail.html",
+        _detail(request, council, visit, finding_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def visit_finding_recommend(
+    request: HttpRequest, slug: str, pk: int, finding_pk: int
+) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    finding = VisitFinding.objects.filter(visit=visit, pk=finding_pk).first()
+    if finding is None:
+        raise Http404
+    try:
+        recommendation = services.visit_finding_recommend(
+            actor=request.user, finding=finding, request=request
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("council:visit_detail", slug=slug, pk=pk)
+    messages.success(
+        request,
+        _("The finding became a draft recommendation. Check the addressee and text, then send it."),
+    )
+    return redirect("council:recommendation_detail", slug=slug, pk=recommendation.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def visit_document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    visit = access.visit_in_council(council, pk)
+    form = VisitDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.visit_document_add(
+                actor=request.user,
+                visit=visit,
+                title=data["title"],
+                description=data["description"],
+                upload=data["file"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The file was added to the visit."))
+            return redirect("council:visit_detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "council/followup/visit_document_form.html",
+        {"council": council, "visit": visit, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+def visit_document(request: HttpRequest, slug: str, pk: int, document_pk: int) -> FileResponse:
+    council = access.council_for_user(request.user, slug)
+    visit = access.visit_in_council(council, pk)
+    document = visit.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=not is_image(name),
+        filename=name,
+        content_type=content_type_for(name),
+    )
