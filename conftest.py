@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests hash hundreds of passwords and check none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # LocaleMiddleware leaves the last request's language active in the thread, which would change
+    # what reverse() and gettext give the next test. Every test starts in the default language.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "kopir.directory",
     "kopir.accounts",
     "kopir.people",
+    "kopir.council",
+    "kopir.assessment",
+    "kopir.notices",
     # Django and libraries.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -273,6 +276,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kopir@localhost")
+# SMS: a dotted path to a kopir.notices.sms.BaseSmsBackend subclass (the region's gateway). The
+# default sends nothing and keeps each SMS in the outbox, marked as such.
+KOPIR_SMS_BACKEND = env_str("KOPIR_SMS_BACKEND", "kopir.notices.sms.OutboxSmsBackend")
 
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -290,6 +296,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -3,10 +3,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
 
+from kopir.api import api
 from kopir.core.views import healthz
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -15,5 +17,8 @@ urlpatterns += i18n_patterns(
     path("directory/", include("kopir.directory.urls")),
     path("people/", include("kopir.people.urls")),
     path("audit/", include("kopir.audit.urls")),
+    path("council/", include("kopir.council.urls")),
+    path("mse/", include("kopir.assessment.urls")),
+    path("notices/", include("kopir.notices.urls")),
     prefix_default_language=True,
 )

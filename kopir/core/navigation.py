@@ -39,11 +39,67 @@ def _is_administrator(user: Any) -> bool:
     return is_administrator(user)
 
 
+def _can_answer_recommendations(user: Any) -> bool:
+    from kopir.council.access import can_answer_recommendations
+
+    return can_answer_recommendations(user)
+
+
+def _can_open_councils(user: Any) -> bool:
+    from kopir.council.access import can_open_councils
+
+    return can_open_councils(user)
+
+
+def _is_clinic_user(user: Any) -> bool:
+    from kopir.assessment.access import is_clinic_user
+
+    return is_clinic_user(user)
+
+
+def _is_division_user(user: Any) -> bool:
+    from kopir.assessment.access import is_division_user
+
+    return is_division_user(user)
+
+
+def _is_expert(user: Any) -> bool:
+    from kopir.assessment.access import is_expert
+
+    return is_expert(user)
+
+
+def _is_appeal_reviewer(user: Any) -> bool:
+    from kopir.assessment.access import is_appeal_reviewer
+
+    return is_appeal_reviewer(user)
+
+
+def _can_manage_rules(user: Any) -> bool:
+    from kopir.assessment.access import can_manage_rules
+
+    return can_manage_rules(user)
+
+
+def _may_view_outbox(user: Any) -> bool:
+    from kopir.notices.access import may_view_outbox
+
+    return may_view_outbox(user)
+
+
 ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home", _signed_in),
     NavItem(_("Persons"), "people:search", _can_search_people),
+    NavItem(_("MSE referrals"), "assessment:clinic_list", _is_clinic_user),
+    NavItem(_("MSE queue"), "assessment:division_queue", _is_division_user),
+    NavItem(_("My expert reviews"), "assessment:expert_worklist", _is_expert),
+    NavItem(_("Appeals"), "assessment:appeal_list", _is_appeal_reviewer),
     NavItem(_("Organisations"), "directory:organisation_list", _signed_in),
     NavItem(_("Territories"), "directory:territory_list", _signed_in),
+    NavItem(_("Councils"), "council:council_list", _can_open_councils),
+    NavItem(_("Recommendations to us"), "council:inbox", _can_answer_recommendations),
+    NavItem(_("Completeness rules"), "assessment:rules_list", _can_manage_rules),
+    NavItem(_("Outbox"), "notices:outbox", _may_view_outbox),
     NavItem(_("Accounts"), "accounts:user_list", _is_administrator),
     NavItem(_("Audit log"), "audit:search", _is_administrator),
 ]

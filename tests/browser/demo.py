@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from kopir.accounts.models import Role, User
@@ -28,6 +28,8 @@ DEMO_ROLES: dict[str, str] = {
 @dataclass(frozen=True)
 class Demo:
     users: dict[str, User]
+    # URL arguments of the council's pages (tests/browser/council_pages.py), read once.
+    council_arguments: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def user(self, username: str) -> User:
         return self.users[username]
@@ -51,7 +53,9 @@ def demo_data() -> Demo:
     assert not missing, f"load_demo did not create the demo accounts {missing}"
     for username, role in DEMO_ROLES.items():
         assert users[username].has_role(role), f"demo account {username!r} lacks the role {role}"
-    return Demo(users=users)
+    from tests.browser.council_pages import council_page_arguments
+
+    return Demo(users=users, council_arguments=council_page_arguments())
 
 
 def staff(role: str, **fields: Any) -> User:

@@ -7,7 +7,7 @@ there fails the test rather than being skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -15,6 +15,11 @@ from playwright.sync_api import Page
 
 from kopir.accounts.models import User
 from tests.browser.axe import axe_problems
+from tests.browser.council_pages import (
+    COUNCIL_NOT_VISITED,
+    addressed_evidence,
+    addressed_recommendation,
+)
 from tests.browser.demo import DEMO_PASSWORD, DEMO_ROLES, Demo
 from tests.browser.helpers import (
     LANGUAGES,
@@ -32,30 +37,114 @@ NOT_VISITED: dict[str, str] = {
     "accounts:logout": "POST only: the sign-out button submits a form; GET is refused (405).",
     "accounts:backup_codes_regenerate": "POST only: a button on the two-factor page.",
     "accounts:user_reset_two_factor": "POST only: a button on the account page.",
+    **COUNCIL_NOT_VISITED,
+    "assessment:clinic_send": "POST only: the send button on the clinic's referral page.",
+    "assessment:division_accept": "POST only: a button on the division's referral page.",
+    "assessment:division_notify": "POST only: a button on the division's referral page.",
+    "assessment:appeal_review": "POST only: a button on the appeal page.",
+    "notices:resend": "POST only: a button on a notice's page.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
 # should reach (another role then gets the same record and must be refused with 403 or 404).
 PageArguments = Callable[[Demo, User], dict[str, Any]]
+
+
+def _mse(model: str, **lookup: Any) -> dict[str, Any]:
+    """The id of an MSE demo record (demo referrals have stable external ids)."""
+    from django.apps import apps
+
+    records = apps.get_model("assessment", model).objects.filter(**lookup).order_by("pk")
+    return {"pk": records.values_list("pk", flat=True).first()}
+
+
+def _first_notice() -> dict[str, Any]:
+    """The outbox's first notice (the demo's referral steps write several)."""
+    from kopir.notices.models import Notice
+
+    return {"pk": Notice.objects.order_by("pk").values_list("pk", flat=True).first()}
+
+
+def _draft_attachment() -> dict[str, Any]:
+    """A document of the clinic's demo draft referral (oral-polyclinic-1)."""
+    from kopir.assessment.models import Attachment
+
+    attachment = (
+        Attachment.objects.filter(referral__external_id="demo-p1-01").order_by("pk").first()
+    )
+    assert attachment is not None, "the MSE demo's draft referral has no document"
+    return {"pk": attachment.referral_id, "attachment_pk": attachment.pk}
+
+
+def _rule() -> dict[str, Any]:
+    from kopir.assessment.models import CompletenessRule
+
+    rule = CompletenessRule.objects.order_by("pk").first()
+    assert rule is not None, "the MSE demo has no completeness rules"
+    return {"pk": rule.rule_set_id, "rule_pk": rule.pk}
+
+
 PAGE_ARGUMENTS: dict[str, PageArguments] = {
+    # The clinic's pages (issue 3), on the demo draft of oral-polyclinic-1.
+    "assessment:clinic_detail": lambda demo, user: _mse("Referral", external_id="demo-p1-01"),
+    "assessment:clinic_edit": lambda demo, user: _mse("Referral", external_id="demo-p1-01"),
+    "assessment:clinic_attachment_add": lambda demo, user: _mse(
+        "Referral", external_id="demo-p1-01"
+    ),
+    "assessment:clinic_attachment_remove": lambda demo, user: _draft_attachment(),
+    "assessment:attachment_download": lambda demo, user: _draft_attachment(),
+    "assessment:rules_detail": lambda demo, user: _mse("CompletenessRuleSet"),
+    "assessment:rules_edit": lambda demo, user: _mse("CompletenessRuleSet"),
+    "assessment:rules_activate": lambda demo, user: _mse("CompletenessRuleSet"),
+    "assessment:rules_retire": lambda demo, user: _mse("CompletenessRuleSet"),
+    "assessment:rules_rule_create": lambda demo, user: _mse("CompletenessRuleSet"),
+    "assessment:rules_rule_edit": lambda demo, user: _rule(),
+    "assessment:rules_rule_delete": lambda demo, user: _rule(),
+    # The MSE division's pages (issue 3), each on a demo referral in the state the page is for.
+    "assessment:division_case": lambda demo, user: _mse("Referral", external_id="demo-p1-05"),
+    "assessment:division_timeline": lambda demo, user: _mse("Referral", external_id="demo-p1-05"),
+    "assessment:division_return": lambda demo, user: _mse("Referral", external_id="demo-p3-01"),
+    "assessment:division_assign": lambda demo, user: _mse("Referral", external_id="demo-p3-02"),
+    "assessment:division_decide": lambda demo, user: _mse("Referral", external_id="demo-p1-04"),
+    "assessment:division_appeal": lambda demo, user: _mse("Referral", external_id="demo-p5-01"),
+    "assessment:expert_review": lambda demo, user: _mse(
+        "ExpertAssignment", expert__username="mse", submitted_at__isnull=True
+    ),
+    "assessment:appeal_detail": lambda demo, user: _mse("Appeal"),
+    "assessment:appeal_decide": lambda demo, user: _mse("Appeal"),
+    # Intake (issue 3): the demo's bulk upload, and the first notice in the outbox.
+    "assessment:bulk_detail": lambda demo, user: _mse("BulkUpload"),
+    "notices:notice": lambda demo, user: _first_notice(),
     "directory:organisation_detail": lambda demo, user: {"pk": demo.organisation_for(user).pk},
     "directory:organisation_edit": lambda demo, user: {"pk": demo.organisation_for(user).pk},
     "people:detail": lambda demo, user: {"pk": demo.person_for(user).pk},
     "people:edit": lambda demo, user: {"pk": demo.person_for(user).pk},
     "accounts:user_edit": lambda demo, user: {"pk": demo.user("clinician").pk},
+    "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
+    "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
 }
+
+
+def page_arguments(name: str, demo: Demo, user: User) -> dict[str, Any] | None:
+    if name in PAGE_ARGUMENTS:
+        return PAGE_ARGUMENTS[name](demo, user)
+    return demo.council_arguments.get(name)
+
 
 # Statuses a signed-in user may get from a page: 200, or a refusal for a page that is not theirs.
 REFUSED = {403, 404}
 
 
-def pages_to_visit() -> list[str]:
+def pages_to_visit(known_arguments: Iterable[str] = ()) -> list[str]:
     """The named pages to visit; fails when one needs URL arguments nobody has provided."""
     pages = named_pages()
     unmapped = [
         name
         for name in pages
-        if name not in NOT_VISITED and name not in PAGE_ARGUMENTS and needs_arguments(name)
+        if name not in NOT_VISITED
+        and name not in PAGE_ARGUMENTS
+        and name not in known_arguments
+        and needs_arguments(name)
     ]
     assert not unmapped, (
         f"These pages need URL arguments the browser tests do not know: {unmapped}. Add each to "
@@ -80,7 +169,7 @@ def describe_outcomes(username: str, outcomes: dict[str, dict[str, str]]) -> str
 def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
     page: Page, live_server: Any, demo: Demo, username: str
 ) -> None:
-    pages = pages_to_visit()
+    pages = pages_to_visit(demo.council_arguments)
     user = demo.user(username)
     sign_in(page, live_server, username, DEMO_PASSWORD)
     offered = page.locator("nav.main-nav a").evaluate_all("els => els.map(e => e.pathname)")
@@ -94,7 +183,7 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
     # the first language only (its refusal page is axe-checked once per language and status),
     # which keeps the run short as apps add pages most roles may not open.
     for name in pages:
-        kwargs = PAGE_ARGUMENTS[name](demo, user) if name in PAGE_ARGUMENTS else None
+        kwargs = page_arguments(name, demo, user)
         for language in LANGUAGES:
             login_path = path_for("accounts:login", language)
             path = path_for(name, language, kwargs)
@@ -146,7 +235,7 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
 def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_language(
     page: Page, live_server: Any, demo: Demo
 ) -> None:
-    pages = pages_to_visit()
+    pages = pages_to_visit(demo.council_arguments)
     # Addresses as the administrator would follow them; an anonymous visitor is refused anyway.
     user = demo.user("admin")
     problems: list[str] = []
@@ -154,7 +243,7 @@ def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_
     for language in LANGUAGES:
         login_path = path_for("accounts:login", language)
         for name in pages:
-            kwargs = PAGE_ARGUMENTS[name](demo, user) if name in PAGE_ARGUMENTS else None
+            kwargs = page_arguments(name, demo, user)
             path = path_for(name, language, kwargs)
             where = f"{name} [{language}] as an anonymous visitor ({path})"
             seen = visit(page, f"{live_server.url}{path}")

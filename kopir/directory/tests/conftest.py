@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -78,3 +79,10 @@ def insider_client(insider: Any) -> Client:
 @pytest.fixture
 def outsider_client(outsider: Any) -> Client:
     return signed_in(outsider)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> None:
+    # These tests assert the English wording of messages; a test about another language
+    # switches with translation.override().
+    translation.activate("en")

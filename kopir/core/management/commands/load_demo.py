@@ -14,6 +14,8 @@ DEMO_LOADERS = [
     "kopir.directory.demo.load",
     "kopir.accounts.demo.load",
     "kopir.people.demo.load",
+    "kopir.council.demo.load",
+    "kopir.assessment.demo.load",
 ]
 
 

@@ -1,0 +1,42 @@
+"""Kopir's REST API (OpenAPI via django-ninja), mounted at /api/ without a language prefix.
+
+Each app adds its router here. The interactive docs are served from Kopir's own static files
+(ninja is in INSTALLED_APPS), so they work on a closed network.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern
+from ninja import NinjaAPI
+
+
+class KopirAPI(NinjaAPI):
+    """The API authenticates every call itself (bearer tokens per system), so the site's
+    LoginRequiredMiddleware must not send API clients to the sign-in page; the schema and the docs
+    hold no personal data and are public."""
+
+    @property
+    def urls(self) -> Any:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                login_not_required(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = KopirAPI(
+    title="Kopir API",
+    version="1",
+    description="Referrals for medical-social expertise and their status, for medical "
+    "information systems and agency systems. Authenticate with a bearer token issued to your "
+    "system; send an Idempotency-Key header with every write.",
+    urls_namespace="api",
+)
+
+# Routers. Imported here, after `api` exists, so that an app's API module may import this one.
+from kopir.assessment.api import install as install_assessment_errors  # noqa: E402
+from kopir.assessment.api import router as assessment_router  # noqa: E402
+
+api.add_router("/", assessment_router)
+install_assessment_errors(api)

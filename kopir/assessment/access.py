@@ -1,0 +1,240 @@
+"""Who may see and do what with a referral. The one place these decisions are made.
+
+- The referring clinic (CLINICIAN in the referral's medical organisation) sees and edits its own
+  referrals, with the person's identity.
+- The MSE division the referral is routed to (MSE_SPECIALIST, MSE_HEAD in that organisation)
+  works the queue. In-absentia cases are depersonalised: specialists (the experts) never see the
+  person's name, IIN or address — in HTML, API or exports; only the head of the division does.
+- Nobody else: an outsider organisation gets 404 (the referral's existence is not revealed), a
+  role with no business in MSE gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kopir.accounts.models import Role
+from kopir.assessment.models import Referral, Route
+
+CLINIC_ROLES = (Role.CLINICIAN,)
+DIVISION_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
+
+
+def is_clinic_user(user: Any) -> bool:
+    return bool(
+        user.is_authenticated and user.organisation_id is not None and user.has_role(*CLINIC_ROLES)
+    )
+
+
+def is_division_user(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.organisation_id is not None
+        and user.has_role(*DIVISION_ROLES)
+    )
+
+
+def is_division_head(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(Role.MSE_HEAD))
+
+
+def referrals_for_user(user: Any) -> QuerySet[Referral]:
+    """Every referral the user may open: their clinic's, or their division's."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return Referral.objects.none()
+    condition = Q(pk__in=[])
+    if is_clinic_user(user):
+        condition |= Q(medical_organisation_id=user.organisation_id)
+    if is_division_user(user):
+        condition |= Q(mse_division_id=user.organisation_id)
+    return Referral.objects.filter(condition)
+
+
+def referral_for_user(user: Any, pk: int) -> Referral:
+    """The referral, or 403 for roles with no MSE work, or 404 for another organisation's."""
+    if not (is_clinic_user(user) or is_division_user(user)):
+        raise PermissionDenied
+    referral = (
+        referrals_for_user(user)
+        .select_related("person", "medical_organisation", "mse_division", "primary_diagnosis")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def may_see_identity(user: Any, referral: Referral) -> bool:
+    """Whether the person's name, IIN, birth date and address may be shown to this user."""
+    if is_clinic_user(user) and user.organisation_id == referral.medical_organisation_id:
+        return True
+    if user.organisation_id != referral.mse_division_id:
+        return False
+    if referral.route == Route.IN_ABSENTIA:
+        return is_division_head(user)
+    return is_division_user(user)
+
+
+# --- The MSE division's pages, the experts' pages and the higher body's appeal pages -----------
+# (division helper). Role first (403), then the record (404), so a refusal never tells a role
+# with no MSE work whether a referral exists.
+
+
+def division_referrals(user: Any) -> QuerySet[Referral]:
+    """The referrals the user's division has received. Drafts the clinic never sent are not
+    the division's business, so they are not here."""
+    if not is_division_user(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(
+        mse_division_id=user.organisation_id, first_sent_at__isnull=False
+    )
+
+
+def division_referral_for_user(user: Any, pk: int, *, head_only: bool = False) -> Referral:
+    """A referral of the user's division (403 for other roles, 404 for other divisions'); with
+    `head_only`, 403 for a division member who is not its head."""
+    if not is_division_user(user):
+        raise PermissionDenied
+    referral = (
+        division_referrals(user)
+        .select_related("medical_organisation", "mse_division", "primary_diagnosis")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    if head_only and not is_division_head(user):
+        raise PermissionDenied
+    return referral
+
+
+def is_expert(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.organisation_id is not None
+        and user.has_role(Role.MSE_SPECIALIST)
+    )
+
+
+def assignment_for_expert(user: Any, pk: int) -> Any:
+    """The expert's own assignment (403 for non-experts, 404 for anyone else's)."""
+    from kopir.assessment.models import ExpertAssignment
+
+    if not is_expert(user):
+        raise PermissionDenied
+    assignment = (
+        ExpertAssignment.objects.select_related(
+            "referral", "referral__primary_diagnosis", "referral__medical_organisation"
+        )
+        .filter(pk=pk, expert=user)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def may_see_actor_names(user: Any, referral: Referral) -> bool:
+    """Whether the timeline names the people who acted. Only the division head does: experts
+    see organisation labels and expert numbers, so they cannot tell who the other experts are."""
+    return is_division_head(user) and user.organisation_id == referral.mse_division_id
+
+
+def is_appeal_reviewer(user: Any) -> bool:
+    """Staff of a higher MSE body (the department) review appeals addressed to it."""
+    return is_division_user(user)
+
+
+def appeal_for_reviewer(user: Any, pk: int) -> Any:
+    from kopir.assessment.models import Appeal
+
+    if not is_appeal_reviewer(user):
+        raise PermissionDenied
+    appeal = (
+        Appeal.objects.select_related(
+            "referral",
+            "referral__primary_diagnosis",
+            "referral__medical_organisation",
+            "referral__mse_division",
+            "decision",
+            "higher_body",
+        )
+        .filter(pk=pk, higher_body_id=user.organisation_id)
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+# --- The referring clinic's pages and the completeness rules (clinic helper) --------------------
+
+
+def clinic_referrals(user: Any) -> QuerySet[Referral]:
+    """The referrals the user's clinic made, drafts included; nobody else's."""
+    if not is_clinic_user(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(medical_organisation_id=user.organisation_id)
+
+
+def clinic_referral_for_user(user: Any, pk: int) -> Referral:
+    """One of the clinic's referrals: 403 for a role that does not refer, 404 for another
+    organisation's (its existence is not revealed)."""
+    if not is_clinic_user(user):
+        raise PermissionDenied
+    referral = (
+        clinic_referrals(user)
+        .select_related("person", "medical_organisation", "mse_division", "primary_diagnosis")
+        .filter(pk=pk)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def may_refer_from(user: Any, organisation_id: int | None) -> bool:
+    """Whether the user may write referrals on behalf of this medical organisation."""
+    return is_clinic_user(user) and user.organisation_id == organisation_id
+
+
+def may_edit_referral(user: Any, referral: Referral) -> bool:
+    """The clinic changes a referral while it is its own to change: a draft, or returned to it."""
+    from kopir.assessment.models import ReferralStatus
+
+    return may_refer_from(user, referral.medical_organisation_id) and referral.status in (
+        ReferralStatus.DRAFT,
+        ReferralStatus.RETURNED,
+    )
+
+
+def can_manage_rules(user: Any) -> bool:
+    """Completeness rules are reference data: administrators edit them."""
+    return bool(user.is_authenticated and user.has_role(Role.ADMINISTRATOR))
+
+
+# --- Intake: bulk uploads (intake helper) --------------------------------------------------------
+
+
+def bulk_uploads_for_user(user: Any) -> QuerySet[Any]:
+    """A clinic's own bulk uploads; nobody else's."""
+    from kopir.assessment.models import BulkUpload
+
+    if not is_clinic_user(user):
+        return BulkUpload.objects.none()
+    return BulkUpload.objects.filter(organisation_id=user.organisation_id)
+
+
+def bulk_upload_for_user(user: Any, pk: int) -> Any:
+    """403 for a role that does not refer, 404 for another organisation's upload."""
+    if not is_clinic_user(user):
+        raise PermissionDenied
+    upload = bulk_uploads_for_user(user).select_related("uploaded_by").filter(pk=pk).first()
+    if upload is None:
+        raise Http404
+    return upload

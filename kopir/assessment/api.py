@@ -1,0 +1,255 @@
+"""The referral API for medical information systems: JSON and FHIR R4 intake, and status.
+
+Each system authenticates with its own bearer token (see `manage.py issue_api_token`) and acts
+for one clinic: it creates that clinic's referrals and reads only theirs. Writes need an
+Idempotency-Key header: the same key with the same body gives the same answer and one referral.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Header, Router
+
+from kopir.assessment.api_common import (
+    SystemToken,
+    error_answer,
+    idempotent,
+    install,
+    intake,
+    json_answer,
+    missing_items,
+)
+from kopir.assessment.api_docs import (
+    GET_OPENAPI,
+    IDEMPOTENCY_HEADER,
+    POST_OPENAPI,
+)
+from kopir.assessment.api_fhir import fhir_router
+from kopir.assessment.api_schemas import (
+    ErrorOut,
+    ReferralCreatedOut,
+    ReferralIn,
+    ReferralStatusOut,
+)
+from kopir.assessment.models import ExternalSystem, IntakeChannel, Referral
+from kopir.assessment.selectors.status import referral_status_view
+from kopir.assessment.services.idempotency import MAX_KEY_LENGTH
+from kopir.assessment.services.intake import (
+    AttachmentInput,
+    FieldProblem,
+    IntakeInvalid,
+    IntakeResult,
+    PersonInput,
+    ReferralInput,
+)
+from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, DomainError
+
+__all__ = ["install", "router"]
+
+router = Router(auth=SystemToken(), tags=["Referrals"])
+
+
+def _created_body(result: IntakeResult) -> dict[str, Any]:
+    referral = result.referral
+    view = referral_status_view(referral)
+    return {
+        "number": referral.number,
+        "external_id": referral.external_id,
+        "status": view.status,
+        "status_label": view.status_label,
+        "sent": result.sent,
+        "missing": missing_items(result.missing),
+        "url": f"/api/referrals/{referral.number}",
+    }
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
+    problems: list[FieldProblem] = []
+    attachments = []
+    for index, item in enumerate(payload.attachments):
+        try:
+            content = base64.b64decode(item.data, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(
+                FieldProblem(f"attachments.{index}.data", _("This is not valid base64."))
+            )
+            content = b""
+        attachments.append(
+            AttachmentInput(
+                document_type=item.document_type,
+                issued_on=item.issued_on,
+                file_name=item.file_name,
+                content_type=item.content_type,
+                data=content,
+            )
+        )
+    person = payload.person
+    data = ReferralInput(
+        person=PersonInput(
+            iin=person.iin,
+            last_name=person.last_name,
+            first_name=person.first_name,
+            patronymic=person.patronymic,
+            birth_date=person.birth_date,
+            sex=person.sex or "",
+            territory_kato=person.territory_kato,
+            address=person.address,
+            phone=person.phone,
+            email=person.email,
+            preferred_language=person.preferred_language or "",
+            consent_to_processing=person.consent_to_processing,
+        ),
+        purpose=payload.purpose,
+        route=payload.route,
+        primary_code=payload.primary_code,
+        secondary_codes=payload.secondary_codes,
+        commission_protocol_number=payload.commission_protocol_number,
+        commission_date=payload.commission_date,
+        commission_conclusion=payload.commission_conclusion,
+        treatment_history=payload.treatment_history,
+        rehabilitation_history=payload.rehabilitation_history,
+        findings=[
+            FindingInput(
+                kind=f.kind,
+                measured_on=f.measured_on,
+                side=f.side or "",
+                value=f.value,
+                unit=f.unit,
+                text=f.text,
+                name=f.name,
+            )
+            for f in payload.findings
+        ],
+        limitations=[
+            LimitationInput(category=i.category, degree=i.degree) for i in payload.limitations
+        ],
+        attachments=attachments,
+        external_id=payload.external_id.strip(),
+        send=payload.send,
+    )
+    return data, problems
+
+
+@router.post(
+    "/referrals",
+    response={
+        201: ReferralCreatedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Create a referral (and optionally send it)",
+    operation_id="referral_create",
+    openapi_extra=POST_OPENAPI,
+)
+def referral_post(
+    request: HttpRequest,
+    payload: ReferralIn,
+    idempotency_key: str = Header(
+        ...,
+        alias="Idempotency-Key",
+        max_length=MAX_KEY_LENGTH,
+        description=IDEMPOTENCY_HEADER["description"],
+        examples=[IDEMPOTENCY_HEADER["example"]],
+    ),
+) -> HttpResponse:
+    def handle() -> tuple[JsonResponse, Referral | None]:
+        data, problems = _from_json(payload)
+        if problems:
+            return error_answer(
+                422, _("The referral was not accepted: correct the fields listed."), problems
+            ), None
+        try:
+            result = intake(request, data, IntakeChannel.API)
+        except IntakeInvalid as invalid:
+            return error_answer(
+                422,
+                _("The referral was not accepted: correct the fields listed."),
+                invalid.problems,
+            ), None
+        except AccessDenied as denied:
+            return error_answer(403, str(denied)), None
+        except DomainError as refused:
+            return error_answer(409, str(refused)), None
+        if not result.created:
+            detail = _("Your clinic already sent a referral with this external_id: %(number)s.") % {
+                "number": result.referral.number
+            }
+            return error_answer(409, detail, [FieldProblem("external_id", detail)]), result.referral
+        return json_answer(_created_body(result), status=201), result.referral
+
+    return idempotent(
+        request,
+        endpoint="POST /api/referrals",
+        body=json.loads(request.body),
+        handle=handle,
+        problem=lambda status, field, reason: error_answer(
+            status, reason, [FieldProblem(field, reason)]
+        ),
+    )
+
+
+@router.get(
+    "/referrals/{number}",
+    response={200: ReferralStatusOut, 401: ErrorOut, 404: ErrorOut},
+    summary="A referral's status, step and deadline",
+    operation_id="referral_status",
+    openapi_extra=GET_OPENAPI,
+)
+def referral_get(request: HttpRequest, number: str) -> HttpResponse:
+    system: ExternalSystem = request.auth  # type: ignore[attr-defined]
+    referral = Referral.objects.filter(
+        number=number, medical_organisation_id=system.organisation_id
+    ).first()
+    if referral is None:
+        # Another clinic's referral is "not found" too: its existence is not revealed.
+        return error_answer(404, _("Your clinic sent no referral with this number."))
+    view = referral_status_view(referral)
+    with transaction.atomic():
+        audit_record(
+            actor=system.account,
+            action=AuditAction.VIEW,
+            target=referral,
+            request=request,
+            channel=AuditChannel.API,
+            detail="status",
+        )
+    body = {
+        "number": referral.number,
+        "external_id": referral.external_id,
+        "status": view.status,
+        "status_label": view.status_label,
+        "step": {
+            "status": view.status,
+            "label": view.status_label,
+            "next_step": view.next_step,
+            "started_on": view.step_started_on.isoformat() if view.step_started_on else None,
+            "due_on": view.due_on.isoformat() if view.due_on else None,
+            "deadline": view.deadline,
+        },
+        "returns_count": view.returns_count,
+        "missing": missing_items(view.missing),
+        "first_sent_at": referral.first_sent_at.isoformat() if referral.first_sent_at else None,
+        "decided_at": referral.decided_at.isoformat() if referral.decided_at else None,
+    }
+    return json_answer(body, status=200)
+
+
+# FHIR intake lives in its own module; it is part of the same API under /api/fhir/.
+router.add_router("/fhir", fhir_router)

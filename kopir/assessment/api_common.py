@@ -1,0 +1,227 @@
+"""What the API's endpoints share: the bearer token, the answers' shapes (Kopir's field errors,
+or FHIR OperationOutcome), idempotency keys, and the error handlers for the whole API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer
+
+from kopir.assessment.fhir import FhirProblem
+from kopir.assessment.models import ExternalSystem, Referral
+from kopir.assessment.services.completeness import MissingItem
+from kopir.assessment.services.idempotency import (
+    MAX_KEY_LENGTH,
+    Outcome,
+    idempotency_complete,
+    idempotency_release,
+    idempotency_reserve,
+    request_fingerprint,
+)
+from kopir.assessment.services.intake import (
+    FieldProblem,
+    IntakeResult,
+    ReferralInput,
+    referral_intake,
+)
+
+FHIR_PATH = "/fhir/"
+FHIR_CONTENT_TYPE = "application/fhir+json"
+
+
+class SystemToken(HttpBearer):
+    """The bearer token issued to an external system."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ExternalSystem | None:
+        from kopir.assessment.services.external_systems import external_system_authenticate
+
+        return external_system_authenticate(token)
+
+
+# --- Answers ---------------------------------------------------------------------------------
+
+
+def json_answer(body: Any, *, status: int, content_type: str = "application/json") -> JsonResponse:
+    # Kazakh and Russian reasons stay readable in the raw answer.
+    return JsonResponse(
+        body, status=status, content_type=content_type, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def error_answer(
+    status: int, detail: str, problems: list[FieldProblem] | None = None
+) -> JsonResponse:
+    body = {
+        "detail": detail,
+        "errors": [{"field": p.field, "reason": p.reason} for p in problems or []],
+    }
+    return json_answer(body, status=status)
+
+
+def outcome_answer(
+    status: int, problems: list[FhirProblem], severity: str = "error"
+) -> JsonResponse:
+    body = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": severity,
+                "code": p.code,
+                "diagnostics": p.reason,
+                "expression": [p.expression],
+            }
+            for p in problems
+        ],
+    }
+    return json_answer(body, status=status, content_type=FHIR_CONTENT_TYPE)
+
+
+def is_fhir(request: HttpRequest) -> bool:
+    return FHIR_PATH in request.path
+
+
+def missing_items(items: list[MissingItem]) -> list[dict[str, str]]:
+    return [
+        {"kind": i.kind, "code": i.code, "label": str(i.label), "reason": str(i.reason)}
+        for i in items
+    ]
+
+
+# --- Idempotency -----------------------------------------------------------------------------
+
+
+def idempotent(
+    request: HttpRequest,
+    *,
+    endpoint: str,
+    body: Any,
+    handle: Callable[[], tuple[JsonResponse, Referral | None]],
+    problem: Callable[[int, str, str], JsonResponse],
+) -> HttpResponse:
+    """Run `handle` once per Idempotency-Key; replay its stored answer for a repeat.
+
+    `problem(status, field, reason)` shapes the channel's own error answers.
+    """
+    system: ExternalSystem = request.auth  # type: ignore[attr-defined]
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return problem(
+            400,
+            "Idempotency-Key",
+            _(
+                "Send an Idempotency-Key header with every write: a unique value per referral, reused when you retry."
+            ),
+        )
+    if len(key) > MAX_KEY_LENGTH:
+        return problem(
+            400, "Idempotency-Key", _("The Idempotency-Key may be at most 255 characters.")
+        )
+    reservation = idempotency_reserve(
+        system=system, key=key, endpoint=endpoint, fingerprint=request_fingerprint(endpoint, body)
+    )
+    if reservation.outcome is Outcome.MISMATCH:
+        return problem(
+            409,
+            "Idempotency-Key",
+            _(
+                "This Idempotency-Key was already used for a different request. Use a new key for a new referral."
+            ),
+        )
+    if reservation.outcome is Outcome.IN_PROGRESS:
+        return problem(
+            409,
+            "Idempotency-Key",
+            _("A request with this Idempotency-Key is still being processed. Retry in a moment."),
+        )
+    record = reservation.record
+    assert record is not None
+    if reservation.outcome is Outcome.REPLAY:
+        response = json_answer(record.response_body, status=record.status_code or 200)
+        if is_fhir(request):
+            response["Content-Type"] = FHIR_CONTENT_TYPE
+        response["Idempotent-Replayed"] = "true"
+        return response
+    try:
+        response, referral = handle()
+    except BaseException:
+        idempotency_release(record=record)
+        raise
+    if 200 <= response.status_code < 300:
+        idempotency_complete(
+            record=record,
+            status_code=response.status_code,
+            body=json.loads(response.content),
+            referral=referral,
+        )
+    else:
+        # Only successes are kept: a refused request may be corrected and sent with the same key.
+        idempotency_release(record=record)
+    return response
+
+
+def system_label(system: ExternalSystem) -> str:
+    return f"API: {system.name}"
+
+
+def intake(request: HttpRequest, data: ReferralInput, channel: str) -> IntakeResult:
+    system: ExternalSystem = request.auth  # type: ignore[attr-defined]
+    return referral_intake(
+        actor=system.account,
+        organisation=system.organisation,
+        data=data,
+        channel=channel,
+        actor_label=system_label(system),
+        request=request,
+    )
+
+
+# --- Errors for the whole API ----------------------------------------------------------------
+
+
+def install(api: NinjaAPI) -> None:
+    """Give every API error Kopir's shape: field paths and reasons (OperationOutcome for FHIR)."""
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        problems = []
+        status = 422
+        for error in exc.errors:
+            location = [str(part) for part in error.get("loc", [])]
+            if location[:1] == ["header"]:
+                status = 400
+                path = location[1:]
+            else:
+                # Drop "body" and the parameter's name: the path starts inside the request body.
+                path = location[2:] if location[:1] == ["body"] else location
+            problems.append(FieldProblem(".".join(path) or "body", str(error.get("msg", ""))))
+        return error_answer(
+            status, _("The request was not accepted: correct the fields listed."), problems
+        )
+
+    def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        reason = _(
+            "Send the token issued to your system as “Authorization: Bearer <token>”. The token is missing, wrong or revoked."
+        )
+        if is_fhir(request):
+            response = outcome_answer(401, [FhirProblem("Authorization", reason, "security")])
+        else:
+            response = error_answer(401, reason)
+        response["WWW-Authenticate"] = 'Bearer realm="kopir"'
+        return response
+
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        reason = _("The request is too large. Send fewer or smaller documents per request.")
+        if is_fhir(request):
+            return outcome_answer(413, [FhirProblem("Bundle", reason, "too-long")])
+        return error_answer(413, reason)
+
+    # ninja types its handlers loosely (the exception or its class); these take the exception.
+    api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, authentication_error)  # type: ignore[arg-type]
+    api.add_exception_handler(RequestDataTooBig, too_big)  # type: ignore[arg-type]

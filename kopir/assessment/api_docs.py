@@ -1,0 +1,368 @@
+"""What the OpenAPI document says about the referral API beyond its schemas: request and response
+examples, the Idempotency-Key header, and the FHIR endpoint's body (read by hand, not by ninja).
+
+The examples are synthetic: the IIN has a valid check digit and belongs to nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kopir.assessment.api_schemas import (
+    EXAMPLE_IIN,
+    EXAMPLE_NUMBER,
+    MISSING_EXAMPLE,
+    REFERRAL_EXAMPLE,
+)
+
+PDF_BASE64 = REFERRAL_EXAMPLE["attachments"][0]["data"]
+PATIENT_URL = "urn:uuid:4f6e0c1a-8a6f-4d8e-9a51-0c8f3d2b7a01"
+CONDITION_URL = "urn:uuid:4f6e0c1a-8a6f-4d8e-9a51-0c8f3d2b7a02"
+
+
+def _error_example(detail: str, field: str, reason: str) -> dict[str, Any]:
+    return {"value": {"detail": detail, "errors": [{"field": field, "reason": reason}]}}
+
+
+def _json(examples: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"examples": examples}}}
+
+
+IDEMPOTENCY_HEADER = {
+    "description": "A unique value per referral (a UUID, say), reused unchanged when you retry. "
+    "The same key with the same body returns the first answer (with the header "
+    "Idempotent-Replayed: true) and creates nothing more; the same key with a different body is "
+    "refused with 409. Only successful answers are kept: after an error the key may be reused.",
+    "example": "3f9d2a8e-5b1c-4e7a-9d0f-6c2b8a4e1f70",
+}
+
+POST_OPENAPI: dict[str, Any] = {
+    "description": "Creates the referral as a draft of your clinic and, with `send: true`, sends "
+    "it to the MSE division. If the completeness rules find something missing, the referral "
+    "stays a draft and `missing` lists what to add. A person not yet in Kopir's registry is "
+    "registered from `person`. Documents go inline as base64 (PDF, JPG, PNG, DOCX; at most "
+    "10 MB each, and the whole request at most 2.5 MB). Labels and error reasons are in the "
+    "language of the Accept-Language header (kk, ru or en).",
+    "requestBody": _json(
+        {
+            "complete": {
+                "summary": "A referral with findings and a document, sent at once",
+                "value": REFERRAL_EXAMPLE,
+            },
+            "known_person": {
+                "summary": "A person already in the registry: the IIN is enough",
+                "value": {
+                    "external_id": "MIS-ORAL1-2026-000452",
+                    "person": {"iin": EXAMPLE_IIN},
+                    "purpose": "re_examination",
+                    "route": "in_person",
+                    "primary_code": "H90.3",
+                },
+            },
+        }
+    ),
+    "responses": {
+        "201": _json(
+            {
+                "sent": {
+                    "summary": "Complete: sent to the MSE division",
+                    "value": {
+                        "number": EXAMPLE_NUMBER,
+                        "external_id": "MIS-ORAL1-2026-000451",
+                        "status": "sent",
+                        "status_label": "Sent to MSE",
+                        "sent": True,
+                        "missing": [],
+                        "url": f"/api/referrals/{EXAMPLE_NUMBER}",
+                    },
+                },
+                "kept_as_draft": {
+                    "summary": "Incomplete: kept as a draft, with what is missing",
+                    "value": {
+                        "number": EXAMPLE_NUMBER,
+                        "external_id": "MIS-ORAL1-2026-000451",
+                        "status": "draft",
+                        "status_label": "Draft",
+                        "sent": False,
+                        "missing": [MISSING_EXAMPLE],
+                        "url": f"/api/referrals/{EXAMPLE_NUMBER}",
+                    },
+                },
+            }
+        ),
+        "400": _json(
+            {
+                "no_key": _error_example(
+                    "The request was not accepted: correct the fields listed.",
+                    "Idempotency-Key",
+                    "Field required",
+                )
+            }
+        ),
+        "401": _json(
+            {
+                "no_token": {
+                    "value": {
+                        "detail": "Send the token issued to your system as “Authorization: "
+                        "Bearer <token>”. The token is missing, wrong or revoked.",
+                        "errors": [],
+                    }
+                }
+            }
+        ),
+        "409": _json(
+            {
+                "key_reused": _error_example(
+                    "This Idempotency-Key was already used for a different request. Use a new "
+                    "key for a new referral.",
+                    "Idempotency-Key",
+                    "This Idempotency-Key was already used for a different request. Use a new "
+                    "key for a new referral.",
+                ),
+                "already_received": _error_example(
+                    f"Your clinic already sent a referral with this external_id: {EXAMPLE_NUMBER}.",
+                    "external_id",
+                    f"Your clinic already sent a referral with this external_id: {EXAMPLE_NUMBER}.",
+                ),
+            }
+        ),
+        "422": _json(
+            {
+                "invalid": {
+                    "value": {
+                        "detail": "The referral was not accepted: correct the fields listed.",
+                        "errors": [
+                            {
+                                "field": "person.iin",
+                                "reason": "The check digit (the last one) does not match: there "
+                                "is a typo in the number.",
+                            },
+                            {
+                                "field": "primary_code",
+                                "reason": "H54 is a group of diagnoses: choose a code within it.",
+                            },
+                        ],
+                    }
+                }
+            }
+        ),
+    },
+}
+
+GET_OPENAPI: dict[str, Any] = {
+    "description": "Only your clinic's referrals: any other number answers 404. The answer has "
+    "no personal data: the status, the current step with its deadline in working days, and what "
+    "is missing when the referral was returned.",
+    "responses": {
+        "404": _json(
+            {
+                "not_yours": {
+                    "value": {
+                        "detail": "Your clinic sent no referral with this number.",
+                        "errors": [],
+                    }
+                }
+            }
+        )
+    },
+}
+
+FHIR_BUNDLE_EXAMPLE: dict[str, Any] = {
+    "resourceType": "Bundle",
+    "type": "transaction",
+    "entry": [
+        {
+            "fullUrl": PATIENT_URL,
+            "resource": {
+                "resourceType": "Patient",
+                "identifier": [{"system": "urn:kz:iin", "value": EXAMPLE_IIN}],
+                "name": [
+                    {"use": "official", "family": "Сынақова", "given": ["Әлия", "Қуанышқызы"]}
+                ],
+                "gender": "female",
+                "birthDate": "1985-04-12",
+                "telecom": [{"system": "phone", "value": "+77010000000"}],
+                "communication": [
+                    {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "kk"}]}}
+                ],
+                "address": [
+                    {
+                        "text": "Oral",
+                        "extension": [{"url": "urn:kz:kato", "valueCode": "271010000"}],
+                    }
+                ],
+            },
+            "request": {"method": "POST", "url": "Patient"},
+        },
+        {
+            "fullUrl": CONDITION_URL,
+            "resource": {
+                "resourceType": "Condition",
+                "subject": {"reference": PATIENT_URL},
+                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10", "code": "H54.0"}]},
+            },
+            "request": {"method": "POST", "url": "Condition"},
+        },
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "subject": {"reference": PATIENT_URL},
+                "code": {"coding": [{"system": "urn:kopir:finding-kind", "code": "visual_acuity"}]},
+                "bodySite": {"coding": [{"system": "urn:kopir:side", "code": "right"}]},
+                "effectiveDateTime": "2026-11-02",
+                "valueQuantity": {"value": 0.03},
+            },
+            "request": {"method": "POST", "url": "Observation"},
+        },
+        {
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "subject": {"reference": PATIENT_URL},
+                "code": {
+                    "coding": [{"system": "urn:kopir:life-limitation", "code": "orientation"}]
+                },
+                "valueInteger": 2,
+            },
+            "request": {"method": "POST", "url": "Observation"},
+        },
+        {
+            "resource": {
+                "resourceType": "ServiceRequest",
+                "status": "active",
+                "intent": "order",
+                "identifier": [
+                    {"system": "urn:oid:1.2.398.7.1.9.1", "value": "MIS-ORAL1-2026-000453"}
+                ],
+                "code": {"coding": [{"system": "urn:kopir:mse-purpose", "code": "primary"}]},
+                "orderDetail": [
+                    {"coding": [{"system": "urn:kopir:mse-route", "code": "in_absentia"}]}
+                ],
+                "subject": {"reference": PATIENT_URL},
+                "authoredOn": "2026-11-10",
+                "requisition": {"value": "ВКК-118"},
+                "reasonReference": [{"reference": CONDITION_URL}],
+                "note": [{"text": "Persistent pronounced impairment of visual function."}],
+            },
+            "request": {"method": "POST", "url": "ServiceRequest"},
+        },
+        {
+            "resource": {
+                "resourceType": "DocumentReference",
+                "status": "current",
+                "subject": {"reference": PATIENT_URL},
+                "type": {
+                    "coding": [
+                        {"system": "urn:kopir:document-type", "code": "ophthalmologist_report"}
+                    ]
+                },
+                "date": "2026-11-02T09:00:00+05:00",
+                "content": [
+                    {
+                        "attachment": {
+                            "contentType": "application/pdf",
+                            "title": "ophthalmologist.pdf",
+                            "data": PDF_BASE64,
+                        }
+                    }
+                ],
+            },
+            "request": {"method": "POST", "url": "DocumentReference"},
+        },
+    ],
+}
+
+OPERATION_OUTCOME_EXAMPLE: dict[str, Any] = {
+    "resourceType": "OperationOutcome",
+    "issue": [
+        {
+            "severity": "error",
+            "code": "required",
+            "diagnostics": "Give the IIN as an identifier with system urn:kz:iin.",
+            "expression": ["Bundle.entry[0].resource.identifier"],
+        },
+        {
+            "severity": "error",
+            "code": "structure",
+            "diagnostics": "Value error, Date value string does not match spec regex.",
+            "expression": ["Bundle.entry[0].resource.birthDate"],
+        },
+    ],
+}
+
+
+def _fhir(examples: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "content": {
+            "application/fhir+json": {"schema": {"type": "object"}, "examples": examples},
+        }
+    }
+
+
+FHIR_OPENAPI: dict[str, Any] = {
+    "description": "An HL7 FHIR R4 Bundle (transaction or collection) with one Patient (IIN as "
+    "identifier system urn:kz:iin), Conditions (ICD-10, system "
+    "http://hl7.org/fhir/sid/icd-10), Observations (findings in urn:kopir:finding-kind, "
+    "limitations in urn:kopir:life-limitation), one ServiceRequest (purpose in "
+    "urn:kopir:mse-purpose, route in urn:kopir:mse-route; status active sends, draft keeps a "
+    "draft) and DocumentReferences with inline base64 data. Needs the Idempotency-Key header. "
+    "Errors are OperationOutcome resources whose expression names the element at fault.",
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": True,
+            "schema": {"type": "string", "maxLength": 255},
+            **IDEMPOTENCY_HEADER,
+        }
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/fhir+json": {
+                "schema": {"type": "object"},
+                "examples": {
+                    "referral": {
+                        "summary": "A referral for in-absentia MSE",
+                        "value": FHIR_BUNDLE_EXAMPLE,
+                    }
+                },
+            }
+        },
+    },
+    "responses": {
+        "201": _fhir(
+            {
+                "created": {
+                    "value": {
+                        "resourceType": "Bundle",
+                        "type": "transaction-response",
+                        "entry": [
+                            {
+                                "resource": {
+                                    "resourceType": "ServiceRequest",
+                                    "id": EXAMPLE_NUMBER,
+                                    "identifier": [
+                                        {
+                                            "system": "urn:kopir:referral-number",
+                                            "value": EXAMPLE_NUMBER,
+                                        },
+                                        {"value": "MIS-ORAL1-2026-000453"},
+                                    ],
+                                    "status": "active",
+                                    "intent": "order",
+                                },
+                                "response": {
+                                    "status": "201 Created",
+                                    "location": f"ServiceRequest/{EXAMPLE_NUMBER}",
+                                },
+                            }
+                        ],
+                    }
+                }
+            }
+        ),
+        "422": _fhir({"invalid": {"value": OPERATION_OUTCOME_EXAMPLE}}),
+    },
+}

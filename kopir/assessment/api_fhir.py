@@ -1,0 +1,104 @@
+"""FHIR R4 intake: POST /api/fhir/Bundle. The bundle is read by hand (not by ninja's schemas) so
+that every problem, even a body that is not JSON, is answered as a FHIR OperationOutcome."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from kopir.assessment.api_common import (
+    FHIR_CONTENT_TYPE,
+    SystemToken,
+    idempotent,
+    intake,
+    json_answer,
+    outcome_answer,
+)
+from kopir.assessment.api_docs import FHIR_OPENAPI
+from kopir.assessment.fhir import BundleInvalid, FhirProblem, MappedBundle, bundle_to_referral
+from kopir.assessment.models import IntakeChannel, Referral
+from kopir.assessment.services.intake import IntakeInvalid, IntakeResult
+from kopir.core.errors import AccessDenied, DomainError
+
+fhir_router = Router(auth=SystemToken(), tags=["FHIR"])
+
+
+def _fhir_created(result: IntakeResult) -> dict[str, Any]:
+    referral = result.referral
+    identifiers = [{"system": "urn:kopir:referral-number", "value": referral.number}]
+    if referral.external_id:
+        identifiers.append({"value": referral.external_id})
+    entry: dict[str, Any] = {
+        "resource": {
+            "resourceType": "ServiceRequest",
+            "id": referral.number,
+            "identifier": identifiers,
+            "status": "active" if result.sent else "draft",
+            "intent": "order",
+        },
+        "response": {"status": "201 Created", "location": f"ServiceRequest/{referral.number}"},
+    }
+    if result.missing:
+        # Kept as a draft: the outcome says what the completeness rules still require.
+        entry["response"]["outcome"] = {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {
+                    "severity": "warning",
+                    "code": "incomplete",
+                    "diagnostics": f"{item.label}: {item.reason}",
+                }
+                for item in result.missing
+            ],
+        }
+    return {"resourceType": "Bundle", "type": "transaction-response", "entry": [entry]}
+
+
+@fhir_router.post(
+    "/Bundle",
+    response={201: dict, 400: dict, 401: dict, 409: dict, 413: dict, 422: dict},
+    summary="Receive a referral as an HL7 FHIR R4 Bundle",
+    operation_id="fhir_bundle",
+    openapi_extra=FHIR_OPENAPI,
+)
+def fhir_bundle(request: HttpRequest) -> HttpResponse:
+    def problem(status: int, field: str, reason: str) -> JsonResponse:
+        code = "conflict" if status == 409 else "required" if status == 400 else "invalid"
+        return outcome_answer(status, [FhirProblem(field, reason, code)])
+
+    try:
+        raw = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return problem(400, "Bundle", _("The body is not JSON."))
+
+    def handle() -> tuple[JsonResponse, Referral | None]:
+        try:
+            mapped: MappedBundle = bundle_to_referral(raw)
+        except BundleInvalid as invalid:
+            return outcome_answer(422, invalid.problems), None
+        try:
+            result = intake(request, mapped.data, IntakeChannel.FHIR)
+        except IntakeInvalid as invalid:
+            return outcome_answer(422, mapped.problems(invalid.problems)), None
+        except AccessDenied as denied:
+            return outcome_answer(403, [FhirProblem("Bundle", str(denied), "forbidden")]), None
+        except DomainError as refused:
+            return outcome_answer(409, [FhirProblem("Bundle", str(refused), "conflict")]), None
+        if not result.created:
+            reason = _("Your clinic already sent a referral with this identifier: %(number)s.") % {
+                "number": result.referral.number
+            }
+            return outcome_answer(
+                409, [FhirProblem(mapped.expression("external_id"), reason, "duplicate")]
+            ), result.referral
+        response = json_answer(_fhir_created(result), status=201, content_type=FHIR_CONTENT_TYPE)
+        response["Location"] = f"ServiceRequest/{result.referral.number}"
+        return response, result.referral
+
+    return idempotent(
+        request, endpoint="POST /api/fhir/Bundle", body=raw, handle=handle, problem=problem
+    )

@@ -1,0 +1,227 @@
+"""Forms of the MSE division's, the experts' and the higher body's pages."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.models import (
+    AppealFiledBy,
+    Category,
+    Cause,
+    Outcome,
+    ReferralStatus,
+    Route,
+    Term,
+)
+from kopir.assessment.selectors.queue import DIVISION_STATUSES, OPEN_STATUSES, QueueFilters
+from kopir.assessment.services.outcome_rules import OutcomeInput
+
+BLANK: list[tuple[str, Any]] = [("", "—")]
+STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+class VersionForm(forms.Form):
+    """A form that only carries the version the record was read at (accept, notify, review)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    clinic = forms.TypedChoiceField(label=_("Clinic"), required=False, coerce=int, empty_value=None)
+    chapter = forms.ChoiceField(label=_("Diagnosis group (ICD-10 chapter)"), required=False)
+    route = forms.ChoiceField(
+        label=_("Route"), required=False, choices=[("", _("Any route")), *Route.choices]
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(
+        self, *args: Any, clinics: list[tuple[int, str]], chapters: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ReferralStatus.choices)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            (STATUS_OPEN, _("To act on")),
+            (STATUS_ALL, _("All statuses")),
+            *[(status, labels[status]) for status in DIVISION_STATUSES],
+        ]
+        cast(forms.ChoiceField, self.fields["clinic"]).choices = [("", _("Any clinic")), *clinics]
+        cast(forms.ChoiceField, self.fields["chapter"]).choices = [
+            ("", _("Any group")),
+            *[(chapter, _("Chapter %(number)s") % {"number": chapter}) for chapter in chapters],
+        ]
+
+    def filters(self) -> QueueFilters:
+        """The filters to apply; an invalid value is ignored rather than failing the page."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or STATUS_OPEN
+        if status == STATUS_OPEN:
+            statuses = OPEN_STATUSES
+        elif status == STATUS_ALL:
+            statuses = DIVISION_STATUSES
+        else:
+            statuses = (status,)
+        return QueueFilters(
+            statuses=statuses,
+            clinic_id=data.get("clinic"),
+            chapter=data.get("chapter") or "",
+            route=data.get("route") or "",
+            overdue=bool(data.get("overdue")),
+        )
+
+    def is_filtered(self) -> bool:
+        return self.filters() != QueueFilters()
+
+
+class ReturnForm(VersionForm):
+    added_items = forms.CharField(
+        label=_("What else the clinic must add"),
+        help_text=_(
+            "One item per line, in plain words the clinic can act on. The completeness check's "
+            "items above are always included."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    note = forms.CharField(
+        label=_("Note to the clinic"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def items(self) -> list[str]:
+        return self.cleaned_data.get("added_items", "").splitlines()
+
+
+class AssignForm(VersionForm):
+    experts: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        label=_("Experts"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, experts: Any, required_count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["experts"]
+        field.queryset = experts  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+        field.help_text = _("Choose %(count)d.") % {"count": required_count}
+
+
+class OutcomeForm(forms.Form):
+    """The fields an expert's conclusion and a decision share."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    category_code = forms.ChoiceField(
+        label=_("Group or category"),
+        choices=BLANK + Category.choices,
+        required=False,
+        help_text=_(
+            "Needed when disability is established: a group for an adult, a category for a child."
+        ),
+    )
+    cause = forms.ChoiceField(
+        label=_("Cause"),
+        choices=BLANK + Cause.choices,
+        required=False,
+        help_text=_("Needed when disability is established."),
+    )
+    term = forms.ChoiceField(
+        label=_("Term"),
+        choices=BLANK + Term.choices,
+        required=False,
+        help_text=_("Needed when disability is established."),
+    )
+    general_loss_percent = forms.IntegerField(
+        label=_("Loss of general working capacity, %"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("For participants of compulsory social insurance."),
+    )
+    professional_loss_percent = forms.IntegerField(
+        label=_("Loss of professional working capacity, %"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Only for a work injury or an occupational disease."),
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def outcome_input(self) -> OutcomeInput:
+        data = self.cleaned_data
+        return OutcomeInput(
+            outcome=data.get("outcome", ""),
+            category_code=data.get("category_code", ""),
+            cause=data.get("cause", ""),
+            term=data.get("term", ""),
+            general_loss_percent=data.get("general_loss_percent"),
+            professional_loss_percent=data.get("professional_loss_percent"),
+            reasons=data.get("reasons", ""),
+        )
+
+
+class ConclusionForm(OutcomeForm, VersionForm):
+    field_order = ["outcome", "category_code", "cause", "term"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An expert's conclusion is always reasoned; a decision needs reasons only when negative.
+        self.fields["reasons"].required = True
+
+
+class DecisionForm(OutcomeForm, VersionForm):
+    reexamination_on = forms.DateField(
+        label=_("Re-examination date"),
+        required=False,
+        help_text=_("Leave empty when the term is indefinite or disability is not established."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    conclusions = forms.CharField(widget=forms.HiddenInput)
+    field_order = ["outcome", "category_code", "cause", "term", "reexamination_on"]
+
+
+class AppealFileForm(forms.Form):
+    filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    filed_by = forms.ChoiceField(
+        label=_("Filed by"), choices=AppealFiledBy.choices, widget=forms.RadioSelect
+    )
+    grounds = forms.CharField(
+        label=_("Grounds"),
+        help_text=_("What the person disagrees with, as they stated it. No names or IINs."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class AppealResolveForm(OutcomeForm, VersionForm):
+    RESULT_UPHELD, RESULT_CHANGED = "upheld", "changed"
+    result = forms.ChoiceField(
+        label=_("Result of the review"),
+        choices=[
+            (RESULT_UPHELD, _("Uphold the decision")),
+            (RESULT_CHANGED, _("Change the decision")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    outcome_reasons = forms.CharField(
+        label=_("Reasons for the result"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    reexamination_on = forms.DateField(
+        label=_("Re-examination date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    field_order = ["result", "outcome_reasons", "outcome", "category_code", "cause", "term"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The changed decision's outcome is asked only when the decision is changed.
+        self.fields["outcome"].required = False
+        self.fields["outcome"].help_text = _("Only when the decision is changed.")
+
+    @property
+    def upheld(self) -> bool:
+        return self.cleaned_data.get("result") == self.RESULT_UPHELD

@@ -1,0 +1,26 @@
+"""How long each step of a referral may take, in working days. Configurable: Order No. 260 does
+not state these periods in the excerpts we have (domain.md §A3), so the defaults are assumptions
+recorded with their source, and an administrator changes them here."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.models.referral import ReferralStatus
+
+
+class StepDeadline(models.Model):
+    status = models.CharField(_("step"), max_length=20, choices=ReferralStatus.choices, unique=True)
+    working_days = models.PositiveIntegerField(_("working days"))
+    legal_source = models.CharField(_("source"), max_length=500)
+    # True while the period is Kopir's assumption rather than a verified legal deadline.
+    is_assumption = models.BooleanField(_("assumed, not verified"), default=True)
+
+    class Meta:
+        verbose_name = _("step deadline")
+        verbose_name_plural = _("step deadlines")
+        ordering = ["status"]
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.working_days}"

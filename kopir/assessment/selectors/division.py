@@ -1,0 +1,211 @@
+"""Reads for the division's case pages: the clinical content an expert reviews (without
+identity), the identity for those allowed to see it (audited), and the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.assessment.access import may_see_actor_names, may_see_identity
+from kopir.assessment.models import (
+    Appeal,
+    AppealStatus,
+    Decision,
+    ExpertAssignment,
+    Referral,
+    ReferralEvent,
+)
+from kopir.assessment.services.outcome_rules import age_in_years
+from kopir.assessment.workflow import status_label
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.people.models import Person
+
+
+@dataclass
+class CaseContent:
+    """What a referral says about the person's health: everything an expert needs, no identity."""
+
+    age: int
+    sex: str
+    secondary_diagnoses: list[Any] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)
+    limitations: list[Any] = field(default_factory=list)
+    attachments: list[Any] = field(default_factory=list)
+
+
+def case_content(
+    referral: Referral, *, viewer: Any, request: Any = None, today: dt.date | None = None
+) -> CaseContent:
+    """The clinical content of the referral; reading it is recorded in the audit log."""
+    today = today or timezone.localdate()
+    # Only the age and sex leave the person's row: an expert needs them, and nothing else.
+    birth_date, sex = Person.objects.values_list("birth_date", "sex").get(pk=referral.person_id)
+    content = CaseContent(age=age_in_years(birth_date, today), sex=dict(_sex_labels()).get(sex, ""))
+    for relation in ("secondary_diagnoses", "findings", "limitations", "attachments"):
+        manager = getattr(referral, relation, None)
+        if manager is None:  # the clinical models are not installed (yet)
+            continue
+        queryset = manager.all()
+        if relation == "secondary_diagnoses":
+            queryset = queryset.select_related("code")
+        setattr(content, relation, list(queryset))
+    audit_record(
+        actor=viewer, action=AuditAction.VIEW, target=referral, request=request, detail="case"
+    )
+    return content
+
+
+def _sex_labels() -> list[tuple[str, str]]:
+    from kopir.people.models import Sex
+
+    return [(value, str(label)) for value, label in Sex.choices]
+
+
+def identity_for(user: Any, referral: Referral, request: Any = None) -> Person | None:
+    """The person, for a viewer allowed to see who it is (the read is audited); else None."""
+    if not may_see_identity(user, referral):
+        return None
+    with transaction.atomic():
+        person = Person.objects.select_related("territory", "legal_representative").get(
+            pk=referral.person_id
+        )
+        audit_record(
+            actor=user, action=AuditAction.VIEW, target=person, request=request, detail="referral"
+        )
+    return person
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    what: str
+    actor: str
+    note: str = ""
+    missing: tuple[dict[str, Any], ...] = ()
+    due_on: dt.date | None = None
+
+
+def _person_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
+    """Every step with who and when. The division head sees names; everyone else sees the acting
+    organisation, and experts as "Expert 2" — never another expert's name."""
+    names = may_see_actor_names(viewer, referral)
+
+    def who(user: Any, label: str = "") -> str:
+        organisation = getattr(user, "organisation", None)
+        label = label or (str(organisation.short_name) if organisation is not None else "")
+        if user is not None and names:
+            return f"{_person_name(user)} ({label})" if label else _person_name(user)
+        return label or _("System")
+
+    def expert_label(assignment: ExpertAssignment) -> str:
+        label = _("Expert %(number)d") % {"number": assignment.position}
+        if assignment.expert_id == viewer.pk:
+            return _("%(expert)s (you)") % {"expert": label}
+        if names:
+            return f"{label}: {_person_name(assignment.expert)}"
+        return label
+
+    entries: list[TimelineEntry] = []
+    events = ReferralEvent.objects.filter(referral=referral).select_related(
+        "actor", "actor__organisation"
+    )
+    for event in events:
+        what = (
+            _("%(from)s → %(to)s")
+            % {"from": status_label(event.from_status), "to": status_label(event.to_status)}
+            if event.from_status
+            else status_label(event.to_status)
+        )
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                what=what,
+                actor=who(event.actor, event.actor_label),
+                note=event.note,
+                missing=tuple(event.missing or ()),
+                due_on=event.step_due_on,
+            )
+        )
+    assignments = ExpertAssignment.objects.filter(referral=referral).select_related(
+        "expert", "assigned_by", "assigned_by__organisation"
+    )
+    for assignment in assignments:
+        entries.append(
+            TimelineEntry(
+                at=assignment.assigned_at,
+                what=_("%(expert)s assigned") % {"expert": expert_label(assignment)},
+                actor=who(assignment.assigned_by),
+            )
+        )
+        if assignment.submitted_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=assignment.submitted_at,
+                    what=_("Conclusion submitted"),
+                    actor=expert_label(assignment),
+                )
+            )
+    decisions = Decision.objects.filter(referral=referral).select_related(
+        "decided_by", "decided_by_organisation"
+    )
+    for decision in decisions:
+        entries.append(
+            TimelineEntry(
+                at=decision.decided_at,
+                what=_("Decision recorded (version %(number)d): %(outcome)s")
+                % {"number": decision.sequence, "outcome": decision.get_outcome_display()},
+                actor=who(decision.decided_by, str(decision.decided_by_organisation.short_name)),
+            )
+        )
+    appeals = Appeal.objects.filter(referral=referral).select_related(
+        "recorded_by",
+        "recorded_by__organisation",
+        "review_started_by",
+        "resolved_by",
+        "higher_body",
+    )
+    for appeal in appeals:
+        entries.extend(_appeal_entries(appeal, who))
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def _appeal_entries(appeal: Appeal, who: Any) -> list[TimelineEntry]:
+    body = str(appeal.higher_body.short_name)
+    entries = [
+        TimelineEntry(
+            at=appeal.recorded_at,
+            what=_("Appeal filed on %(date)s by %(who)s")
+            % {"date": appeal.filed_on.isoformat(), "who": appeal.get_filed_by_display()},
+            actor=who(appeal.recorded_by),
+            due_on=None,
+        )
+    ]
+    if appeal.review_started_at is not None:
+        entries.append(
+            TimelineEntry(
+                at=appeal.review_started_at,
+                what=str(AppealStatus.UNDER_REVIEW.label),
+                actor=who(appeal.review_started_by, body),
+            )
+        )
+    if appeal.resolved_at is not None:
+        entries.append(
+            TimelineEntry(
+                at=appeal.resolved_at,
+                what=appeal.get_status_display(),
+                actor=who(appeal.resolved_by, body),
+                note=appeal.outcome_reasons,
+            )
+        )
+    return entries

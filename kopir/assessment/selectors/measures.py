@@ -1,0 +1,146 @@
+"""Measures of the problem the in-absentia procedure is meant to fix, for oversight: how long a
+referral takes from its first sending to the decision, how often referrals go back and forth, and
+which clinics send incomplete referrals. Plain functions returning numbers and rows; aggregates
+only, no persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kopir.assessment.models import Referral
+from kopir.assessment.selectors.deadlines import WorkingDayIndex
+
+
+@dataclass(frozen=True)
+class DurationStats:
+    count: int
+    median: float | None
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class ReturnStats:
+    referrals: int
+    returns: int
+    mean: float | None
+    # Referrals by how many times each was returned: {0: 40, 1: 7, 2: 1}.
+    distribution: dict[int, int]
+
+
+@dataclass(frozen=True)
+class ClinicReturnShare:
+    clinic_id: int
+    clinic_code: str
+    clinic_name: str
+    sent: int
+    returned: int
+    share: float
+
+
+def _scope(
+    *,
+    division_id: int | None = None,
+    clinic_id: int | None = None,
+    sent_from: dt.date | None = None,
+    sent_to: dt.date | None = None,
+) -> QuerySet[Referral]:
+    """Referrals that were sent at least once, optionally of one division or clinic, first sent
+    within [sent_from, sent_to] (local dates)."""
+    queryset = Referral.objects.filter(first_sent_at__isnull=False)
+    if division_id is not None:
+        queryset = queryset.filter(mse_division_id=division_id)
+    if clinic_id is not None:
+        queryset = queryset.filter(medical_organisation_id=clinic_id)
+    if sent_from is not None:
+        queryset = queryset.filter(first_sent_at__date__gte=sent_from)
+    if sent_to is not None:
+        queryset = queryset.filter(first_sent_at__date__lte=sent_to)
+    return queryset
+
+
+def time_to_decision(
+    *,
+    division_id: int | None = None,
+    clinic_id: int | None = None,
+    sent_from: dt.date | None = None,
+    sent_to: dt.date | None = None,
+) -> DurationStats:
+    """Working days from a referral's first sending to its (first) decision: median and mean."""
+    pairs = list(
+        _scope(division_id=division_id, clinic_id=clinic_id, sent_from=sent_from, sent_to=sent_to)
+        .filter(decided_at__isnull=False)
+        .values_list("first_sent_at", "decided_at")
+    )
+    if not pairs:
+        return DurationStats(0, None, None)
+    dates = [(timezone.localdate(sent), timezone.localdate(decided)) for sent, decided in pairs]
+    index = WorkingDayIndex(min(s for s, _ in dates), max(d for _, d in dates))
+    durations = [index.between(sent, decided) for sent, decided in dates]
+    return DurationStats(len(durations), statistics.median(durations), statistics.mean(durations))
+
+
+def returns_per_referral(
+    *,
+    division_id: int | None = None,
+    clinic_id: int | None = None,
+    sent_from: dt.date | None = None,
+    sent_to: dt.date | None = None,
+) -> ReturnStats:
+    """How many times referrals were returned for completion."""
+    scope = _scope(
+        division_id=division_id, clinic_id=clinic_id, sent_from=sent_from, sent_to=sent_to
+    )
+    rows = scope.values("returns_count").annotate(n=Count("id")).order_by("returns_count")
+    distribution = {row["returns_count"]: row["n"] for row in rows}
+    referrals = sum(distribution.values())
+    returns = sum(times * n for times, n in distribution.items())
+    return ReturnStats(
+        referrals=referrals,
+        returns=returns,
+        mean=(returns / referrals) if referrals else None,
+        distribution=distribution,
+    )
+
+
+def returned_share_by_clinic(
+    *,
+    division_id: int | None = None,
+    sent_from: dt.date | None = None,
+    sent_to: dt.date | None = None,
+) -> list[ClinicReturnShare]:
+    """Per clinic: referrals sent, how many were returned incomplete at least once, and the share.
+    Highest share first."""
+    rows = (
+        _scope(division_id=division_id, sent_from=sent_from, sent_to=sent_to)
+        .values(
+            "medical_organisation_id",
+            "medical_organisation__code",
+        )
+        .annotate(sent=Count("id"), returned=Count("id", filter=Q(returns_count__gt=0)))
+        .order_by()
+    )
+    names = _clinic_names([row["medical_organisation_id"] for row in rows])
+    result = [
+        ClinicReturnShare(
+            clinic_id=row["medical_organisation_id"],
+            clinic_code=row["medical_organisation__code"],
+            clinic_name=names.get(row["medical_organisation_id"], ""),
+            sent=row["sent"],
+            returned=row["returned"],
+            share=row["returned"] / row["sent"],
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (-r.share, r.clinic_code))
+
+
+def _clinic_names(ids: list[int]) -> dict[int, str]:
+    from kopir.directory.models import Organisation
+
+    return {o.pk: str(o.name) for o in Organisation.objects.filter(pk__in=ids)}

@@ -1,0 +1,169 @@
+"""The MSE division's queue: its referrals ordered by the deadline of their current step.
+
+Keyset pagination ("after=<due>,<id>") rather than page numbers: the queue changes while a
+specialist works through it, and an offset would skip or repeat referrals as others move on.
+Rows carry no identity: the person's birth date is read as an annotation only to show an age.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import DateField, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from kopir.assessment.models import Referral, ReferralStatus
+from kopir.assessment.selectors.deadlines import deadline_states
+from kopir.assessment.services.outcome_rules import age_in_years
+from kopir.assessment.workflow import DeadlineState
+from kopir.directory.models import Organisation
+
+S = ReferralStatus
+# What the division has to act on: received, accepted, with the experts, decided (to notify).
+OPEN_STATUSES: tuple[str, ...] = (S.SENT, S.ACCEPTED, S.ASSIGNED, S.DECIDED)
+# Everything a division ever sees (a draft is the clinic's until it is sent).
+DIVISION_STATUSES: tuple[str, ...] = (
+    S.SENT,
+    S.RETURNED,
+    S.ACCEPTED,
+    S.ASSIGNED,
+    S.DECIDED,
+    S.NOTIFIED,
+    S.WITHDRAWN,
+)
+# Steps with no deadline sort after every dated one.
+NO_DEADLINE = dt.date(9999, 12, 31)
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    clinic_id: int | None = None
+    chapter: str = ""
+    route: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    due: dt.date
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.due.isoformat()},{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        """The cursor from the address, or None when it is missing or malformed (first page)."""
+        if not text:
+            return None
+        due_text, _, pk_text = text.partition(",")
+        try:
+            return cls(dt.date.fromisoformat(due_text), int(pk_text))
+        except ValueError:
+            return None
+
+
+@dataclass
+class QueueRow:
+    referral: Referral
+    age: int | None
+    deadline: DeadlineState
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow] = field(default_factory=list)
+    next_cursor: str | None = None
+    is_first: bool = True
+
+
+def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> QuerySet[Referral]:
+    statuses = [s for s in filters.statuses if s in DIVISION_STATUSES] or list(OPEN_STATUSES)
+    queryset = (
+        Referral.objects.filter(
+            mse_division_id=division_id, first_sent_at__isnull=False, status__in=statuses
+        )
+        .select_related("medical_organisation", "primary_diagnosis")
+        .annotate(
+            due_key=Coalesce("step_due_on", Value(NO_DEADLINE), output_field=DateField()),
+            person_birth_date=F("person__birth_date"),
+        )
+    )
+    if filters.clinic_id:
+        queryset = queryset.filter(medical_organisation_id=filters.clinic_id)
+    if filters.chapter:
+        queryset = queryset.filter(primary_diagnosis__chapter=filters.chapter)
+    if filters.route:
+        queryset = queryset.filter(route=filters.route)
+    if filters.overdue:
+        queryset = queryset.filter(step_due_on__lt=today)
+    return queryset.order_by("due_key", "id")
+
+
+def division_queue(
+    *,
+    division_id: int,
+    filters: QueueFilters,
+    after: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+    today: dt.date | None = None,
+) -> QueuePage:
+    """One page of the queue after `after`; one query whatever the page size."""
+    today = today or timezone.localdate()
+    queryset = queue_queryset(division_id, filters, today)
+    if after is not None:
+        queryset = queryset.filter(Q(due_key__gt=after.due) | Q(due_key=after.due, id__gt=after.pk))
+    referrals = list(queryset[: limit + 1])
+    has_more = len(referrals) > limit
+    referrals = referrals[:limit]
+    states = deadline_states((r.step_due_on for r in referrals), today)
+    rows = [
+        QueueRow(
+            referral=referral,
+            age=age_in_years(referral.person_birth_date, today),  # type: ignore[attr-defined]
+            deadline=states[referral.step_due_on],
+        )
+        for referral in referrals
+    ]
+    next_cursor = None
+    if has_more and referrals:
+        last = referrals[-1]
+        next_cursor = Cursor(last.due_key, last.pk).encode()  # type: ignore[attr-defined]
+    return QueuePage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+
+
+def queue_clinics(division_id: int) -> QuerySet[Organisation]:
+    """The clinics that have sent referrals to the division, for the filter."""
+    return Organisation.objects.filter(
+        referrals_sent__mse_division_id=division_id, referrals_sent__first_sent_at__isnull=False
+    ).distinct()
+
+
+def queue_chapters(division_id: int) -> list[str]:
+    """The ICD-10 chapters of the division's referrals, for the filter."""
+    chapters = (
+        Referral.objects.filter(mse_division_id=division_id, first_sent_at__isnull=False)
+        .exclude(primary_diagnosis__chapter="")
+        .values_list("primary_diagnosis__chapter", flat=True)
+        .distinct()
+    )
+    return sorted(set(chapters), key=_roman_order)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman_order(chapter: str) -> tuple[int, str]:
+    """ICD-10 chapters are Roman numerals: sort "IX" before "X" before "XXI"."""
+    total, previous = 0, 0
+    for letter in reversed(chapter.upper()):
+        value = _ROMAN.get(letter)
+        if value is None:
+            return (10_000, chapter)
+        total = total - value if value < previous else total + value
+        previous = max(previous, value)
+    return (total, chapter)

@@ -1,0 +1,183 @@
+"""Documents attached to a referral: which kinds of file are accepted, how large, their checksum.
+
+The type is decided by the file's first bytes as well as its name (a renamed executable is not a
+PDF). The SHA-256 checksum is stored with the record, so anyone can later show that a file is the
+one the clinic sent. Files are stored under their checksum, not their uploaded name, which may
+carry a person's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import PurePath
+from typing import Any, Final
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.access import may_refer_from
+from kopir.assessment.models import Attachment, DocumentType, Referral, ReferralStatus
+from kopir.assessment.services.referral_inputs import Errors, check_date
+from kopir.assessment.workflow import InvalidTransition, status_label
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied
+
+MAX_UPLOAD_BYTES: Final = 10 * 1024 * 1024
+# Extension → the bytes such a file starts with (DOCX is a ZIP container) and its media type.
+ACCEPTED: Final[dict[str, tuple[tuple[bytes, ...], str]]] = {
+    ".pdf": ((b"%PDF-",), "application/pdf"),
+    ".jpg": ((b"\xff\xd8\xff",), "image/jpeg"),
+    ".jpeg": ((b"\xff\xd8\xff",), "image/jpeg"),
+    ".png": ((b"\x89PNG\r\n\x1a\n",), "image/png"),
+    ".docx": (
+        (b"PK\x03\x04",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+}
+ACCEPTED_KINDS: Final = "PDF, JPG, PNG, DOCX"
+
+
+def extension_of(name: str) -> str:
+    return PurePath(name or "").suffix.lower()
+
+
+def check_upload(upload: Any) -> str:
+    """The file's media type, or ValidationError saying what is wrong with it."""
+    extension = extension_of(getattr(upload, "name", ""))
+    if extension not in ACCEPTED:
+        raise ValidationError(
+            _("Choose a file of one of these kinds: %(kinds)s."),
+            code="file_kind",
+            params={"kinds": ACCEPTED_KINDS},
+        )
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; it must be at most %(limit)s."),
+            code="file_size",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="file_empty")
+    signatures, content_type = ACCEPTED[extension]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in signatures):
+        raise ValidationError(
+            _("The file's contents are not a %(kind)s file. Check that you chose the right file."),
+            code="file_content",
+            params={"kind": extension.lstrip(".").upper()},
+        )
+    return content_type
+
+
+def sha256_of(upload: Any) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_editable(actor: Any, referral: Referral) -> None:
+    if getattr(actor, "is_authenticated", False) and not may_refer_from(
+        actor, referral.medical_organisation_id
+    ):
+        raise AccessDenied(_("You may change only your own organisation's referrals."))
+    if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.RETURNED):
+        raise InvalidTransition(
+            _("A referral that is “%(status)s” can no longer be changed.")
+            % {"status": status_label(referral.status)}
+        )
+
+
+def attachment_add(
+    *,
+    actor: Any,
+    referral: Referral,
+    document_type: str,
+    issued_on: dt.date | None,
+    uploaded_file: Any,
+    request: Any = None,
+) -> Attachment:
+    """Attach a document (PDF, JPG, PNG or DOCX, at most 10 MB) to a draft or returned referral.
+
+    Raises ValidationError with keys "document_type", "issued_on" and "file". Adding a document
+    changes the referral, so its version moves on: a send prepared before the upload is stale.
+    """
+    _check_editable(actor, referral)
+    errors = Errors()
+    if document_type not in DocumentType.values:
+        errors.add("document_type", _("Choose the kind of document."))
+    check_date(errors, "issued_on", issued_on, required=True)
+    content_type = ""
+    digest = ""
+    if uploaded_file is None:
+        errors.add("file", _("Choose a file."))
+    else:
+        try:
+            content_type = check_upload(uploaded_file)
+        except ValidationError as error:
+            errors.add("file", error)
+        else:
+            digest = sha256_of(uploaded_file)
+            if Attachment.objects.filter(referral=referral, sha256=digest).exists():
+                errors.add("file", _("This file is already attached to the referral."))
+    if errors.by_field or issued_on is None or uploaded_file is None:
+        raise ValidationError(errors.by_field)
+
+    attachment = Attachment(
+        referral=referral,
+        document_type=document_type,
+        issued_on=issued_on,
+        original_name=PurePath(uploaded_file.name).name[:255],
+        content_type=content_type,
+        size=uploaded_file.size,
+        sha256=digest,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(digest, uploaded_file, save=False)
+    try:
+        with transaction.atomic():
+            attachment.full_clean()
+            attachment.save()
+            Referral.objects.filter(pk=referral.pk).update(version=F("version") + 1)
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target=attachment,
+                request=request,
+                fields=["document_type", "issued_on", "file"],
+                detail=f"referral={referral.pk}",
+            )
+    except Exception:
+        # The row was not written: the stored file must not linger without it.
+        attachment.file.delete(save=False)
+        raise
+    referral.refresh_from_db(fields=["version"])
+    return attachment
+
+
+def attachment_remove(*, actor: Any, attachment: Attachment, request: Any = None) -> None:
+    """Take a wrongly attached document off a draft or returned referral."""
+    referral = attachment.referral
+    _check_editable(actor, referral)
+    storage, name = attachment.file.storage, attachment.file.name
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target=attachment,
+            request=request,
+            detail=f"referral={referral.pk}",
+        )
+        attachment.delete()
+        Referral.objects.filter(pk=referral.pk).update(version=F("version") + 1)
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,211 @@
+"""The citizen status page: a person (or their representative) follows their referral.
+
+They give the referral number and the IIN; if the two belong together, a six-digit one-time code
+goes to the person's notification channel (their phone or e-mail on record, or their legal
+representative's). Entering the code opens the referral's status once. The page answers the same
+way whether or not the number and IIN match, so it cannot be used to find out who was referred.
+
+Limits, each counted in the database so they hold across server processes:
+- per client address: code requests and code entries per hour;
+- per referral: codes sent per hour (nobody can flood a person with messages) and attempts per
+  code; a new code replaces the previous one.
+Client addresses are kept only as keyed hashes, and only as long as the limits look back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.models import (
+    Referral,
+    StatusAccessCode,
+    StatusRequest,
+    StatusRequestKind,
+)
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import DomainError
+from kopir.notices.services import notice_queue, person_recipient
+
+CODE_DIGITS = 6
+CODE_LIFETIME = dt.timedelta(minutes=10)
+MAX_CODE_ATTEMPTS = 5
+# How long an entered code keeps the status open in the visitor's session.
+ACCESS_LIFETIME = dt.timedelta(minutes=15)
+LIMIT_WINDOW = dt.timedelta(hours=1)
+MAX_CODE_REQUESTS_PER_ADDRESS = 10
+MAX_CODE_CHECKS_PER_ADDRESS = 20
+MAX_CODES_PER_REFERRAL = 3
+CODE_NOTICE = "assessment/citizen/notices/access_code"
+NUMBER_SHAPE = re.compile(r"^MSE-\d{4}-\d{6}$")
+
+
+class RateLimited(DomainError):
+    """Too many requests from this address: the same answer whatever was asked."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "There have been too many requests from your connection. Wait an hour and try "
+                "again, or ask the clinic that referred you."
+            )
+        )
+
+
+class CodeRefused(DomainError):
+    """The code is wrong, used, expired or exhausted; which of these is not said."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This code is not right or is no longer valid. Check the digits, or ask for a new "
+                "code. A code works once, for 10 minutes."
+            )
+        )
+
+
+def client_key(address: str) -> str:
+    """A keyed hash of the client's address: the limits recognise it without storing it."""
+    return salted_hmac("kopir.citizen.client", address or "unknown").hexdigest()
+
+
+def _code_hash(referral_id: int, code: str) -> str:
+    return salted_hmac("kopir.citizen.code", f"{referral_id}:{code}").hexdigest()
+
+
+def normalise_number(number: str) -> str:
+    return re.sub(r"\s+", "", number or "").upper().replace("–", "-").replace("—", "-")
+
+
+def _recent(queryset: Any, field: str, now: dt.datetime) -> int:
+    return int(queryset.filter(**{f"{field}__gte": now - LIMIT_WINDOW}).count())
+
+
+def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
+    """Send a one-time code if `number` and `iin` belong to one referral.
+
+    Returns the referral's id (to be kept in the visitor's session, never shown) or None. Raises
+    RateLimited when this address has asked too often — checked before anything is looked up, so
+    the answer never depends on whether the referral exists. A referral that had its hourly
+    codes already gets none, silently, for the same reason.
+    """
+    now = timezone.now()
+    requests = StatusRequest.objects.filter(client_key=client, kind=StatusRequestKind.CODE_REQUEST)
+    if _recent(requests, "at", now) >= MAX_CODE_REQUESTS_PER_ADDRESS:
+        raise RateLimited
+    referral = (
+        Referral.objects.select_related("person__legal_representative", "medical_organisation")
+        .filter(number=normalise_number(number), person__iin=(iin or "").strip())
+        .first()
+    )
+    with transaction.atomic():
+        StatusRequest.objects.create(
+            client_key=client, referral=referral, kind=StatusRequestKind.CODE_REQUEST
+        )
+        if referral is None:
+            # The same work as for a real referral, so the answer takes as long either way.
+            _code_hash(0, "0" * CODE_DIGITS)
+            return None
+        codes = StatusAccessCode.objects.filter(referral=referral)
+        if _recent(codes, "created_at", now) >= MAX_CODES_PER_REFERRAL:
+            _code_hash(0, "0" * CODE_DIGITS)
+            return referral.pk
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        # Only the newest code works: an earlier message arriving late opens nothing.
+        codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        access = StatusAccessCode.objects.create(
+            referral=referral,
+            code_hash=_code_hash(referral.pk, code),
+            expires_at=now + CODE_LIFETIME,
+        )
+        notice_queue(
+            recipient=person_recipient(referral.person),
+            template=CODE_NOTICE,
+            context={
+                "code": code,
+                # Spaced out, a screen reader reads the digits one by one, not as a large number.
+                "digits": " ".join(code),
+                "number": referral.number,
+                "minutes": int(CODE_LIFETIME.total_seconds() // 60),
+            },
+            topic="assessment.citizen.access_code",
+            related=referral,
+            concerns=referral.medical_organisation,
+            sensitive=True,
+            channel=AuditChannel.WEB,
+        )
+        audit_record(
+            actor=None, action=AuditAction.CREATE, target=access, detail=f"referral={referral.pk}"
+        )
+    return referral.pk
+
+
+def citizen_code_verify(*, referral_id: int | None, code: str, client: str) -> Referral:
+    """The referral the code opens, or CodeRefused; RateLimited after too many entries."""
+    now = timezone.now()
+    checks = StatusRequest.objects.filter(client_key=client, kind=StatusRequestKind.CODE_CHECK)
+    if _recent(checks, "at", now) >= MAX_CODE_CHECKS_PER_ADDRESS:
+        raise RateLimited
+    StatusRequest.objects.create(
+        client_key=client, referral_id=referral_id, kind=StatusRequestKind.CODE_CHECK
+    )
+    code = re.sub(r"\s+", "", code or "")
+    if referral_id is None or not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", code):
+        raise CodeRefused
+    access = (
+        StatusAccessCode.objects.filter(
+            referral_id=referral_id,
+            used_at__isnull=True,
+            expires_at__gt=now,
+            attempts__lt=MAX_CODE_ATTEMPTS,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if access is None:
+        raise CodeRefused
+    # Count the attempt before comparing, conditionally, so two guesses at once both count.
+    counted = StatusAccessCode.objects.filter(pk=access.pk, attempts=access.attempts).update(
+        attempts=access.attempts + 1
+    )
+    if not counted or not hmac.compare_digest(access.code_hash, _code_hash(referral_id, code)):
+        raise CodeRefused
+    with transaction.atomic():
+        used = StatusAccessCode.objects.filter(pk=access.pk, used_at__isnull=True).update(
+            used_at=now
+        )
+        if not used:
+            raise CodeRefused
+        referral = Referral.objects.get(pk=referral_id)
+        audit_record(actor=None, action=AuditAction.VIEW, target=referral, detail="citizen status")
+    return referral
+
+
+@dataclass(frozen=True)
+class Grant:
+    referral_id: int
+    until: dt.datetime
+
+
+def grant_is_valid(grant: Grant | None, now: dt.datetime | None = None) -> bool:
+    return grant is not None and (now or timezone.now()) < grant.until
+
+
+def citizen_records_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete request-log rows older than the limits look back, and codes no longer usable."""
+    now = now or timezone.now()
+    requests, _ = StatusRequest.objects.filter(at__lt=now - LIMIT_WINDOW).delete()
+    codes, _ = StatusAccessCode.objects.filter(
+        expires_at__lt=now - LIMIT_WINDOW, created_at__lt=now - LIMIT_WINDOW
+    ).delete()
+    return requests + codes

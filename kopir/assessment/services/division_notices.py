@@ -1,0 +1,114 @@
+"""Notices the division's steps send: to the clinic (and the person) when a referral is returned,
+to the person when the decision is made. Written through the notices app's outbox inside the
+caller's transaction, so a step that rolls back sends nothing.
+
+Texts live in templates/assessment/notices/<topic>/ (subject, plain, easy read, SMS). The SMS
+says only that something happened and where to look: a text message is no place for a diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kopir.assessment.models import Decision, Referral
+
+RETURNED = "assessment/notices/referral_returned"
+RETURNED_TO_PERSON = "assessment/notices/referral_returned_person"
+DECIDED = "assessment/notices/decision_made"
+APPEAL_RESOLVED = "assessment/notices/appeal_resolved"
+
+
+def _notices() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | None:
+    """The notices app's services, if that app is installed here."""
+    try:
+        from kopir.notices.services import notice_queue, organisation_recipient, person_recipient
+    except ImportError:  # pragma: no cover - the notices app ships with Kopir
+        return None
+    return notice_queue, organisation_recipient, person_recipient
+
+
+def notify_clinic_of_return(
+    *, referral: Referral, missing: list[dict[str, Any]], actor: Any = None, request: Any = None
+) -> bool:
+    """Queue notices that the referral came back: to the clinic with the list of what is missing,
+    and to the person that their referral waits for the clinic. False without a notices app."""
+    services = _notices()
+    if services is None:
+        return False
+    notice_queue, organisation_recipient, person_recipient = services
+    context = {"referral": referral, "clinic": referral.medical_organisation, "missing": missing}
+    notice_queue(
+        recipient=organisation_recipient(referral.medical_organisation),
+        template=RETURNED,
+        context=context,
+        related=referral,
+        concerns=referral.medical_organisation,
+        actor=actor,
+        request=request,
+    )
+    notice_queue(
+        recipient=person_recipient(_person(referral)),
+        template=RETURNED_TO_PERSON,
+        context=context,
+        related=referral,
+        concerns=referral.medical_organisation,
+        actor=actor,
+        request=request,
+    )
+    return True
+
+
+def notify_person_of_decision(
+    *, referral: Referral, decision: Decision | None, actor: Any = None, request: Any = None
+) -> bool:
+    """Queue the decision notice to the person (or their representative). False when it cannot
+    reach anyone: no notices app, or no e-mail or phone for the person or representative."""
+    services = _notices()
+    if services is None:
+        return False
+    notice_queue, _organisation_recipient, person_recipient = services
+    recipient = person_recipient(_person(referral))
+    notice_queue(
+        recipient=recipient,
+        template=DECIDED,
+        context={"referral": referral, "decision": decision},
+        related=referral,
+        concerns=referral.medical_organisation,
+        actor=actor,
+        request=request,
+    )
+    # A notice without an address is kept as "not delivered" in the outbox; the step says so.
+    return bool(recipient.channel)
+
+
+def notify_person_of_appeal_result(
+    *,
+    referral: Referral,
+    appeal: Any,
+    decision: Decision | None,
+    actor: Any = None,
+    request: Any = None,
+) -> bool:
+    """Queue the result of the appeal (upheld, or the changed decision) to the person."""
+    services = _notices()
+    if services is None:
+        return False
+    notice_queue, _organisation_recipient, person_recipient = services
+    recipient = person_recipient(_person(referral))
+    notice_queue(
+        recipient=recipient,
+        template=APPEAL_RESOLVED,
+        context={"referral": referral, "appeal": appeal, "decision": decision},
+        related=appeal,
+        concerns=referral.medical_organisation,
+        actor=actor,
+        request=request,
+    )
+    return bool(recipient.channel)
+
+
+def _person(referral: Referral) -> Any:
+    from kopir.people.models import Person
+
+    return Person.objects.select_related("legal_representative").get(pk=referral.person_id)

@@ -1,0 +1,395 @@
+"""Referrals that arrive from other systems: the JSON API, FHIR bundles and bulk files.
+
+Each channel turns what it received into one `ReferralInput` and calls `referral_intake`, which
+finds or registers the person, creates the referral through `referral_create`, attaches the
+documents and, when asked, sends it through `referral_send` — all in one transaction, so a
+referral is never half-received. Every problem is reported with the path of the field it is
+about ("person.iin", "findings.1.value", "attachments.0.file"); each channel translates those
+paths into its own (a JSON pointer, a FHIR expression, a CSV column).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.models import (
+    DocumentType,
+    IntakeChannel,
+    Referral,
+    ReferralPurpose,
+    Route,
+)
+from kopir.assessment.services.attachments import ACCEPTED, attachment_add, check_upload
+from kopir.assessment.services.completeness import IncompleteReferral, MissingItem
+from kopir.assessment.services.referral_inputs import (
+    Errors,
+    FindingInput,
+    LimitationInput,
+    check_date,
+    check_findings,
+    check_limitations,
+    resolve_codes,
+)
+from kopir.assessment.services.referrals import referral_create, referral_send
+from kopir.audit.models import AuditChannel
+from kopir.core.errors import DomainError
+from kopir.core.identifiers import validate_iin
+from kopir.core.text import fold_for_search
+from kopir.directory.models import Organisation, Territory
+from kopir.people.models import ContactLanguage, LinkBasis, Person, PersonLink, Sex
+from kopir.people.services import person_register
+
+# --- What a channel hands over -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """The person as the sender knows them. For a person already in the registry only the IIN is
+    needed (the surname and date of birth, when given, must match); a new person needs the rest."""
+
+    iin: str
+    last_name: str = ""
+    first_name: str = ""
+    patronymic: str = ""
+    birth_date: dt.date | None = None
+    sex: str = ""
+    territory_kato: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    preferred_language: str = ""
+    consent_to_processing: bool = False
+
+
+@dataclass(frozen=True)
+class AttachmentInput:
+    document_type: str
+    issued_on: dt.date | None
+    file_name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    person: PersonInput
+    purpose: str
+    route: str
+    primary_code: str
+    secondary_codes: Sequence[str] = ()
+    commission_protocol_number: str = ""
+    commission_date: dt.date | None = None
+    commission_conclusion: str = ""
+    treatment_history: str = ""
+    rehabilitation_history: str = ""
+    findings: Sequence[FindingInput] = ()
+    limitations: Sequence[LimitationInput] = ()
+    attachments: Sequence[AttachmentInput] = ()
+    external_id: str = ""
+    send: bool = False
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str  # the path inside ReferralInput: "person.iin", "findings.0.value"
+    reason: str
+
+
+class IntakeInvalid(DomainError):
+    """What the sender gave cannot become a referral; `problems` names every field and why."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
+
+
+@dataclass
+class IntakeResult:
+    referral: Referral
+    # False when the sender's external id had already been received: nothing new was written.
+    created: bool
+    sent: bool = False
+    missing: list[MissingItem] = field(default_factory=list)
+
+
+def problems_of(error: ValidationError, prefix: str = "") -> list[FieldProblem]:
+    """Flatten a ValidationError into field problems, with `prefix` before each field path."""
+    problems = []
+    for name, messages in error.message_dict.items():
+        path = prefix if name == "__all__" else f"{prefix}{name}"
+        for message in messages:
+            problems.append(FieldProblem(path.rstrip(".") or "referral", str(message)))
+    return problems
+
+
+# --- The person ------------------------------------------------------------------------------
+
+PERSON_FIELD_PATHS = {"territory": "person.territory_kato"}
+
+
+def _check_choice(problems: list[FieldProblem], path: str, value: str, allowed: Any) -> None:
+    if value not in allowed:
+        problems.append(
+            FieldProblem(path, str(_("Use one of: %(values)s.") % {"values": ", ".join(allowed)}))
+        )
+
+
+def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
+    """The registered person with this IIN, or a newly registered one; linked to the clinic."""
+    iin = (given.iin or "").strip()
+    try:
+        validate_iin(iin)
+    except ValidationError as error:
+        raise IntakeInvalid([FieldProblem("person.iin", str(m)) for m in error.messages]) from error
+    person = Person.objects.filter(iin=iin).first()
+    if person is not None:
+        # A typo in an IIN can hit another real person: the surname and date of birth the sender
+        # gives must agree with the registry before a referral is written for them.
+        surname_differs = given.last_name and fold_for_search(given.last_name) != fold_for_search(
+            person.last_name
+        )
+        birth_differs = given.birth_date and given.birth_date != person.birth_date
+        if surname_differs or birth_differs:
+            raise IntakeInvalid(
+                [
+                    FieldProblem(
+                        "person.iin",
+                        str(
+                            _(
+                                "A person with this IIN is registered with a different surname "
+                                "or date of birth. Check the IIN."
+                            )
+                        ),
+                    )
+                ]
+            )
+        # The clinic may refer a person it had no link to yet (they have just come to it); the
+        # link is what lets its staff open the person's record and the referral.
+        PersonLink.objects.get_or_create(
+            person=person, organisation=organisation, basis=LinkBasis.REFERRAL
+        )
+        return person
+    return _register(actor, given, iin)
+
+
+def _register(actor: Any, given: PersonInput, iin: str) -> Person:
+    problems: list[FieldProblem] = []
+    for name in ("last_name", "first_name", "birth_date", "sex", "territory_kato"):
+        if not getattr(given, name):
+            problems.append(
+                FieldProblem(
+                    f"person.{name}",
+                    str(_("Required for a person who is not yet in the registry.")),
+                )
+            )
+    if given.sex:
+        _check_choice(problems, "person.sex", given.sex, Sex.values)
+    if given.preferred_language:
+        _check_choice(
+            problems, "person.preferred_language", given.preferred_language, ContactLanguage.values
+        )
+    territory = None
+    if given.territory_kato:
+        territory = Territory.objects.filter(kato=given.territory_kato.strip()).first()
+        if territory is None:
+            problems.append(
+                FieldProblem("person.territory_kato", str(_("No territory has this KATO code.")))
+            )
+    if problems:
+        raise IntakeInvalid(problems)
+    # Both were checked above; the assertions tell the type checker.
+    assert given.birth_date is not None
+    assert territory is not None
+    try:
+        return person_register(
+            actor=actor,
+            iin=iin,
+            last_name=given.last_name.strip(),
+            first_name=given.first_name.strip(),
+            patronymic=given.patronymic.strip(),
+            birth_date=given.birth_date,
+            sex=given.sex,
+            territory=territory,
+            address=given.address.strip(),
+            phone=given.phone.strip(),
+            email=given.email.strip(),
+            preferred_language=given.preferred_language or ContactLanguage.KAZAKH,
+            consent_to_processing=given.consent_to_processing,
+        )
+    except ValidationError as error:
+        raise IntakeInvalid(
+            [
+                FieldProblem(PERSON_FIELD_PATHS.get(p.field, f"person.{p.field}"), p.reason)
+                for p in problems_of(error)
+            ]
+        ) from error
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+_EXTENSION_OF_TYPE = {content_type: ext for ext, (_sig, content_type) in ACCEPTED.items()}
+
+
+def _upload(given: AttachmentInput) -> ContentFile[bytes]:
+    """The document as an uploaded file, named so its extension matches its declared type."""
+    name = PurePath(given.file_name or "document").name
+    extension = _EXTENSION_OF_TYPE.get(given.content_type) or mimetypes.guess_extension(
+        given.content_type or ""
+    )
+    if extension and PurePath(name).suffix.lower() not in ACCEPTED:
+        name = f"{PurePath(name).stem or 'document'}{extension}"
+    return ContentFile(given.data, name=name)
+
+
+def _check_attachments(attachments: Sequence[AttachmentInput]) -> list[ContentFile[bytes]]:
+    """Check every document before anything is written, so a bad second file leaves no first."""
+    problems: list[FieldProblem] = []
+    uploads = []
+    for index, given in enumerate(attachments):
+        path = f"attachments.{index}"
+        if given.document_type not in DocumentType.values:
+            problems.append(
+                FieldProblem(f"{path}.document_type", str(_("Choose the kind of document.")))
+            )
+        upload = _upload(given)
+        try:
+            detected = check_upload(upload)
+        except ValidationError as error:
+            problems.extend(FieldProblem(f"{path}.file", str(m)) for m in error.messages)
+        else:
+            if given.content_type and given.content_type != detected:
+                problems.append(
+                    FieldProblem(
+                        f"{path}.content_type",
+                        str(
+                            _("The file is %(detected)s, not %(declared)s.")
+                            % {"detected": detected, "declared": given.content_type}
+                        ),
+                    )
+                )
+        uploads.append(upload)
+    if problems:
+        raise IntakeInvalid(problems)
+    return uploads
+
+
+# --- The referral ----------------------------------------------------------------------------
+
+
+def _referral_problems(data: ReferralInput) -> list[FieldProblem]:
+    """The referral's own checks (diagnoses, dates, findings), without a person to refer."""
+    errors = Errors()
+    resolve_codes(errors, data.primary_code, list(data.secondary_codes))
+    check_date(errors, "commission_date", data.commission_date, required=False)
+    check_findings(errors, list(data.findings))
+    check_limitations(errors, list(data.limitations))
+    try:
+        errors.raise_if_any()
+    except ValidationError as error:
+        return problems_of(error)
+    return []
+
+
+def existing_referral(organisation: Organisation, external_id: str) -> Referral | None:
+    external_id = (external_id or "").strip()
+    if not external_id:
+        return None
+    return Referral.objects.filter(
+        medical_organisation=organisation, external_id=external_id
+    ).first()
+
+
+def referral_intake(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    data: ReferralInput,
+    channel: str,
+    actor_label: str = "",
+    request: Any = None,
+) -> IntakeResult:
+    """Receive one referral from a system. One transaction: all of it, or nothing.
+
+    A referral whose external id this clinic already sent is returned as it is (created=False),
+    so a retried row or message never makes a second referral. Raises IntakeInvalid naming every
+    field that is wrong, or AccessDenied.
+    """
+    existing = existing_referral(organisation, data.external_id)
+    if existing is not None:
+        return IntakeResult(referral=existing, created=False)
+    problems: list[FieldProblem] = []
+    _check_choice(problems, "purpose", data.purpose, ReferralPurpose.values)
+    _check_choice(problems, "route", data.route, Route.values)
+    if problems:
+        raise IntakeInvalid(problems)
+    uploads = _check_attachments(data.attachments)
+    audit_channel = (
+        AuditChannel.API if channel in (IntakeChannel.API, IntakeChannel.FHIR) else AuditChannel.WEB
+    )
+    with transaction.atomic():
+        try:
+            person = _person(actor, organisation, data.person)
+        except IntakeInvalid as invalid:
+            # Report the rest of the referral's problems too, so the sender corrects all at once.
+            raise IntakeInvalid(invalid.problems + _referral_problems(data)) from invalid
+        try:
+            referral = referral_create(
+                actor=actor,
+                person=person,
+                medical_organisation=organisation,
+                purpose=data.purpose,
+                route=data.route,
+                primary_code=data.primary_code,
+                secondary_codes=list(data.secondary_codes),
+                commission_protocol_number=data.commission_protocol_number,
+                commission_date=data.commission_date,
+                commission_conclusion=data.commission_conclusion,
+                treatment_history=data.treatment_history,
+                rehabilitation_history=data.rehabilitation_history,
+                findings=list(data.findings),
+                limitations=list(data.limitations),
+                channel=channel,
+                external_id=data.external_id,
+                request=request,
+                actor_label=actor_label,
+            )
+            for index, (given, upload) in enumerate(zip(data.attachments, uploads, strict=True)):
+                try:
+                    attachment_add(
+                        actor=actor,
+                        referral=referral,
+                        document_type=given.document_type,
+                        issued_on=given.issued_on,
+                        uploaded_file=upload,
+                        request=request,
+                    )
+                except ValidationError as error:
+                    raise IntakeInvalid(problems_of(error, f"attachments.{index}.")) from error
+        except ValidationError as error:
+            raise IntakeInvalid(problems_of(error)) from error
+        result = IntakeResult(referral=referral, created=True)
+        if data.send:
+            try:
+                result.referral = referral_send(
+                    actor=actor,
+                    referral=referral,
+                    expected_version=referral.version,
+                    request=request,
+                    channel=audit_channel,
+                    actor_label=actor_label,
+                )
+                result.sent = True
+            except IncompleteReferral as incomplete:
+                # The draft is kept: nothing valid is lost, and the answer says what is missing.
+                result.missing = incomplete.missing
+    return result

@@ -1,0 +1,403 @@
+"""Writing referrals: create, change a draft, send (and send again after a return).
+
+Every intake channel — the web form, the JSON API, FHIR bundles, bulk files — calls these same
+functions, so a referral is checked the same way whichever way it came. Each write is one
+transaction with its audit record; status changes go through `workflow.referral_transition`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.access import may_refer_from
+from kopir.assessment.models import (
+    Finding,
+    IntakeChannel,
+    LifeLimitation,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Route,
+    SecondaryDiagnosis,
+)
+from kopir.assessment.services.attachments import attachment_add
+from kopir.assessment.services.completeness import IncompleteReferral, completeness_check
+from kopir.assessment.services.referral_inputs import (
+    Errors,
+    FindingInput,
+    LimitationInput,
+    check_date,
+    check_findings,
+    check_limitations,
+    finding_unit,
+    resolve_codes,
+)
+from kopir.assessment.services.referral_routing import (
+    audit_channel,
+    next_referral_number,
+    route_to_division,
+)
+from kopir.assessment.workflow import (
+    TRANSITIONS,
+    InvalidTransition,
+    referral_transition,
+    status_label,
+)
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, ConflictError
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.people.access import persons_for_user
+from kopir.people.models import LinkBasis, Person, PersonLink
+
+__all__ = [
+    "FindingInput",
+    "IncompleteReferral",
+    "LimitationInput",
+    "attachment_add",
+    "referral_create",
+    "referral_send",
+    "referral_update",
+    "route_to_division",
+]
+
+CONFLICT = _(
+    "Someone else changed this referral after you opened it. Nothing was saved: your changes are "
+    "still in the form. Open the referral again to see the current version."
+)
+DUPLICATE_EXTERNAL_ID = _("Your organisation already sent a referral with this identifier.")
+_SCALAR_FIELDS = (
+    "person",
+    "purpose",
+    "route",
+    "primary_diagnosis",
+    "commission_protocol_number",
+    "commission_date",
+    "commission_conclusion",
+    "treatment_history",
+    "rehabilitation_history",
+)
+
+
+def _check_actor(actor: Any, organisation: Organisation, channel: str) -> None:
+    if getattr(actor, "is_authenticated", False):
+        if not may_refer_from(actor, organisation.pk):
+            raise AccessDenied(_("You may write referrals only for your own medical organisation."))
+    elif channel == IntakeChannel.WEB:
+        raise AccessDenied(_("Sign in to write a referral."))
+
+
+def _check_person(errors: Errors, actor: Any, person: Person) -> None:
+    # A system (API, bulk) has registered or linked the person itself; a clinician may only
+    # refer a person their clinic already works with.
+    if (
+        getattr(actor, "is_authenticated", False)
+        and not persons_for_user(actor).filter(pk=person.pk).exists()
+    ):
+        errors.add("person", _("No person with this IIN among those your clinic works with."))
+
+
+def _write_children(
+    referral: Referral,
+    secondary: Sequence[Any],
+    findings: Sequence[FindingInput],
+    limitations: Sequence[LimitationInput],
+) -> None:
+    SecondaryDiagnosis.objects.bulk_create(
+        SecondaryDiagnosis(referral=referral, code=code, position=index)
+        for index, code in enumerate(secondary)
+    )
+    Finding.objects.bulk_create(
+        Finding(
+            referral=referral,
+            kind=finding.kind,
+            side=finding.side,
+            name=finding.name.strip(),
+            value=finding.value,
+            unit=finding_unit(finding),
+            text=finding.text.strip(),
+            measured_on=finding.measured_on,
+        )
+        for finding in findings
+    )
+    LifeLimitation.objects.bulk_create(
+        LifeLimitation(referral=referral, category=item.category, degree=item.degree)
+        for item in limitations
+    )
+
+
+def referral_create(
+    *,
+    actor: Any,
+    person: Person,
+    medical_organisation: Organisation,
+    purpose: str,
+    route: str,
+    primary_code: str,
+    secondary_codes: Sequence[str] = (),
+    commission_protocol_number: str = "",
+    commission_date: dt.date | None = None,
+    commission_conclusion: str = "",
+    treatment_history: str = "",
+    rehabilitation_history: str = "",
+    findings: Sequence[FindingInput] = (),
+    limitations: Sequence[LimitationInput] = (),
+    channel: str = IntakeChannel.WEB,
+    external_id: str = "",
+    request: Any = None,
+    actor_label: str = "",
+) -> Referral:
+    """A new referral in DRAFT, numbered "MSE-<year>-<nnnnnn>", routed to the person's division.
+
+    Raises ValidationError (keys name the field path: "primary_code", "findings.0.value", …)
+    and AccessDenied; writes nothing then. Completeness is not required for a draft: that is
+    `referral_send`'s check.
+    """
+    _check_actor(actor, medical_organisation, channel)
+    errors = Errors()
+    if medical_organisation.kind != OrganisationKind.MEDICAL:
+        errors.add("medical_organisation", _("Only a medical organisation can refer to MSE."))
+    _check_person(errors, actor, person)
+    primary, secondary = resolve_codes(errors, primary_code, secondary_codes)
+    check_date(errors, "commission_date", commission_date, required=False)
+    check_findings(errors, findings)
+    check_limitations(errors, limitations)
+    external_id = (external_id or "").strip()
+    if (
+        external_id
+        and Referral.objects.filter(
+            medical_organisation=medical_organisation, external_id=external_id
+        ).exists()
+    ):
+        errors.add("external_id", DUPLICATE_EXTERNAL_ID)
+    division = None
+    try:
+        division = route_to_division(person)
+    except ValidationError as error:
+        errors.absorb(error)
+    if errors.by_field or primary is None or division is None:
+        raise ValidationError(errors.by_field)
+
+    label = actor_label or str(medical_organisation.short_name)
+    try:
+        with transaction.atomic():
+            referral = Referral(
+                number=next_referral_number(timezone.localdate().year),
+                person=person,
+                medical_organisation=medical_organisation,
+                mse_division=division,
+                purpose=purpose,
+                route=route,
+                status=ReferralStatus.DRAFT,
+                primary_diagnosis=primary,
+                commission_protocol_number=commission_protocol_number.strip(),
+                commission_date=commission_date,
+                commission_conclusion=commission_conclusion.strip(),
+                treatment_history=treatment_history.strip(),
+                rehabilitation_history=rehabilitation_history.strip(),
+                channel=channel,
+                external_id=external_id,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            referral.full_clean()
+            referral.save()
+            _write_children(referral, secondary, findings, limitations)
+            # The clinic keeps access to the person through the referral itself.
+            PersonLink.objects.get_or_create(
+                person=person, organisation=medical_organisation, basis=LinkBasis.REFERRAL
+            )
+            ReferralEvent.objects.create(
+                referral=referral,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor_label=label,
+                from_status="",
+                to_status=ReferralStatus.DRAFT,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target=referral,
+                request=request,
+                channel=audit_channel(channel),
+                fields=[*_SCALAR_FIELDS, "secondary_diagnoses", "findings", "limitations"],
+                detail=f"channel={channel}",
+            )
+    except IntegrityError as error:
+        # Two submissions with the same external id at once: the unique index refused one.
+        if (
+            external_id
+            and Referral.objects.filter(
+                medical_organisation=medical_organisation, external_id=external_id
+            ).exists()
+        ):
+            raise ValidationError({"external_id": [DUPLICATE_EXTERNAL_ID]}) from error
+        raise
+    return referral
+
+
+def _stored(referral: Referral, name: str) -> Any:
+    # Foreign keys compare by id: reading the related row would cost a query.
+    field = Referral._meta.get_field(name)
+    return getattr(referral, getattr(field, "attname", name))
+
+
+def _given(value: Any) -> Any:
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def referral_update(
+    *,
+    actor: Any,
+    referral: Referral,
+    expected_version: int,
+    person: Person,
+    purpose: str,
+    route: str,
+    primary_code: str,
+    secondary_codes: Sequence[str] = (),
+    commission_protocol_number: str = "",
+    commission_date: dt.date | None = None,
+    commission_conclusion: str = "",
+    treatment_history: str = "",
+    rehabilitation_history: str = "",
+    findings: Sequence[FindingInput] = (),
+    limitations: Sequence[LimitationInput] = (),
+    request: Any = None,
+) -> Referral:
+    """Replace a draft's (or a returned referral's) contents with what the clinic gives now.
+
+    The person can change only in a draft: once the MSE division has seen a referral, it stays
+    about the same person. Raises ConflictError when someone saved in between.
+    """
+    if not (
+        getattr(actor, "is_authenticated", False)
+        and may_refer_from(actor, referral.medical_organisation_id)
+    ):
+        raise AccessDenied(_("You may change only your own organisation's referrals."))
+    if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.RETURNED):
+        raise InvalidTransition(
+            _("A referral that is “%(status)s” can no longer be changed.")
+            % {"status": status_label(referral.status)}
+        )
+    errors = Errors()
+    if person.pk != referral.person_id:
+        if referral.status != ReferralStatus.DRAFT:
+            errors.add("person", _("A returned referral stays about the same person."))
+        else:
+            _check_person(errors, actor, person)
+    primary, secondary = resolve_codes(errors, primary_code, secondary_codes)
+    check_date(errors, "commission_date", commission_date, required=False)
+    check_findings(errors, findings)
+    check_limitations(errors, limitations)
+    if errors.by_field or primary is None:
+        raise ValidationError(errors.by_field)
+
+    values: dict[str, Any] = {
+        "person": person,
+        "purpose": purpose,
+        "route": route,
+        "primary_diagnosis": primary,
+        "commission_protocol_number": commission_protocol_number.strip(),
+        "commission_date": commission_date,
+        "commission_conclusion": commission_conclusion.strip(),
+        "treatment_history": treatment_history.strip(),
+        "rehabilitation_history": rehabilitation_history.strip(),
+    }
+    changed = [name for name, value in values.items() if _stored(referral, name) != _given(value)]
+    candidate = Referral.objects.get(pk=referral.pk)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(exclude=["number"])
+    with transaction.atomic():
+        if person.pk != referral.person_id:
+            values["mse_division"] = route_to_division(person)
+        rows = Referral.objects.filter(
+            pk=referral.pk, version=expected_version, status=referral.status
+        ).update(**values, version=expected_version + 1)
+        if rows != 1:
+            raise ConflictError(CONFLICT)
+        referral.secondary_diagnoses.all().delete()
+        referral.findings.all().delete()
+        referral.limitations.all().delete()
+        _write_children(referral, secondary, findings, limitations)
+        if "person" in changed:
+            PersonLink.objects.get_or_create(
+                person=person,
+                organisation_id=referral.medical_organisation_id,
+                basis=LinkBasis.REFERRAL,
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=referral,
+            request=request,
+            fields=[*changed, "secondary_diagnoses", "findings", "limitations"],
+        )
+    referral.refresh_from_db()
+    return referral
+
+
+def referral_send(
+    *,
+    actor: Any,
+    referral: Referral,
+    expected_version: int,
+    request: Any = None,
+    channel: str = AuditChannel.WEB,
+    actor_label: str = "",
+) -> Referral:
+    """Send a draft (or a returned referral, completed) to its MSE division.
+
+    The completeness check runs inside the transaction, on the row as locked, so what was
+    checked is what is sent; anything missing raises IncompleteReferral with the precise list and
+    nothing changes. An in-person referral gives the division access to the person's record; an
+    in-absentia one does not (the experts must not be able to find the person in the registry).
+    """
+    if getattr(actor, "is_authenticated", False):
+        if not may_refer_from(actor, referral.medical_organisation_id):
+            raise AccessDenied(_("You may send only your own organisation's referrals."))
+    elif channel == AuditChannel.WEB:
+        raise AccessDenied(_("Sign in to send a referral."))
+    with transaction.atomic():
+        current = (
+            Referral.objects.select_for_update()
+            .select_related("person", "primary_diagnosis", "medical_organisation")
+            .get(pk=referral.pk)
+        )
+        if current.version != expected_version:
+            raise ConflictError(CONFLICT)
+        if ReferralStatus.SENT not in TRANSITIONS.get(current.status, frozenset()):
+            raise InvalidTransition(
+                _("A referral that is “%(status)s” cannot be sent.")
+                % {"status": status_label(current.status)}
+            )
+        missing = completeness_check(current)
+        if missing:
+            raise IncompleteReferral(missing)
+        changes: dict[str, Any] = {}
+        if current.first_sent_at is None:
+            changes["first_sent_at"] = timezone.now()
+        sent = referral_transition(
+            referral=current,
+            to_status=ReferralStatus.SENT,
+            actor=actor,
+            expected_version=expected_version,
+            actor_label=actor_label or str(current.medical_organisation.short_name),
+            request=request,
+            channel=audit_channel(channel),
+            changes=changes,
+        )
+        if sent.route == Route.IN_PERSON:
+            PersonLink.objects.get_or_create(
+                person_id=sent.person_id,
+                organisation_id=sent.mse_division_id,
+                basis=LinkBasis.REFERRAL,
+            )
+    return sent

@@ -1,0 +1,192 @@
+"""Fixtures for the MSE division's side: the division's head and three experts, a division and a
+higher body beside it, a person with every identity field filled (to search rendered pages for),
+and helpers that walk a referral through the division's steps with the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import Outcome, Referral, ReferralStatus, Term
+from kopir.assessment.services.decision import conclusions_stamp, referral_decide
+from kopir.assessment.services.division import referral_accept
+from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.services.referrals import referral_send
+from kopir.assessment.services.review import conclusion_submit, referral_assign_experts
+from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.people.models import LinkBasis, Person, RepresentativeRelation
+from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+GROUP_2 = OutcomeInput(
+    outcome=Outcome.ESTABLISHED,
+    category_code="ADULT_G2",
+    cause="general_disease",
+    term=Term.ONE_YEAR,
+    reasons="Persistent pronounced visual impairment.",
+)
+NOT_ESTABLISHED = OutcomeInput(
+    outcome=Outcome.NOT_ESTABLISHED, reasons="The impairment is slight and compensated."
+)
+
+
+@pytest.fixture
+def head(division: Organisation) -> User:
+    return UserFactory.create(
+        organisation=division, roles=[Role.MSE_HEAD], first_name="Ерлан", last_name="Басшыұлы"
+    )
+
+
+@pytest.fixture
+def experts(division: Organisation) -> list[User]:
+    names = [("Гүлнар", "Сарапшы"), ("Бекзат", "Тексеруші"), ("Сәуле", "Бағалаушы")]
+    return [
+        UserFactory.create(
+            organisation=division, roles=[Role.MSE_SPECIALIST], first_name=first, last_name=last
+        )
+        for first, last in names
+    ]
+
+
+@pytest.fixture
+def specialist(experts: list[User]) -> User:
+    return experts[0]
+
+
+@pytest.fixture
+def other_division(region: Any) -> Organisation:
+    return OrganisationFactory.create(
+        code="other-mse-division", kind=OrganisationKind.MSE_DIVISION, territory=region, bin=None
+    )
+
+
+@pytest.fixture
+def other_division_staff(other_division: Organisation) -> User:
+    return UserFactory.create(
+        organisation=other_division, roles=[Role.MSE_SPECIALIST, Role.MSE_HEAD]
+    )
+
+
+@pytest.fixture
+def reviewer(division: Organisation) -> User:
+    """A specialist of the higher MSE body (the department above the division)."""
+    return UserFactory.create(organisation=division.parent, roles=[Role.MSE_SPECIALIST])
+
+
+@pytest.fixture
+def identifiable(clinic: Organisation, district: Any) -> Person:
+    """A person with every identity field filled with distinctive values, and a representative."""
+    representative = PersonFactory.create(
+        territory=district, last_name="Өкілбаева", first_name="Меруерт", patronymic="Өкілқызы"
+    )
+    person = PersonFactory.create(
+        territory=district,
+        last_name="Жасырынова",
+        first_name="Құпиягүл",
+        patronymic="Белгісізқызы",
+        birth_date=dt.date(1979, 10, 28),
+        address="Достық көшесі, 77-үй, 12-пәтер",
+        phone="+7 701 000 12 34",
+        email="qupiyagul@example.test",
+        legal_representative=representative,
+        representative_relation=RepresentativeRelation.GUARDIAN,
+    )
+    PersonLinkFactory.create(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
+    return person
+
+
+def identity_strings(person: Person) -> list[str]:
+    """Every way a page could leak who the person is."""
+    birth = person.birth_date
+    representative = person.legal_representative
+    values = [
+        person.last_name,
+        person.first_name,
+        person.patronymic,
+        person.iin,
+        birth.isoformat(),
+        birth.strftime("%d.%m.%Y"),
+        birth.strftime("%d/%m/%Y"),
+        birth.strftime("%m/%d/%Y"),
+        person.address,
+        "Достық",
+        person.phone,
+        person.phone.replace(" ", ""),
+        person.email,
+    ]
+    if representative is not None:
+        values += [representative.last_name, representative.first_name, representative.iin]
+    return [value for value in values if value]
+
+
+def sent(clinician: User, person: Person, **overrides: Any) -> Referral:
+    """A complete vision referral, sent to the division."""
+    referral = complete_vision_referral(clinician, person, **overrides)
+    return referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+
+
+def accepted(clinician: User, person: Person, specialist: User, **overrides: Any) -> Referral:
+    referral = sent(clinician, person, **overrides)
+    return referral_accept(actor=specialist, referral=referral, expected_version=referral.version)
+
+
+def assigned(
+    clinician: User, person: Person, head: User, experts: list[User], **overrides: Any
+) -> Referral:
+    referral = accepted(clinician, person, experts[0], **overrides)
+    count = 3 if referral.route == "in_absentia" else 1
+    return referral_assign_experts(
+        actor=head, referral=referral, expected_version=referral.version, experts=experts[:count]
+    )
+
+
+def conclude(referral: Referral, experts: list[User], *conclusions: OutcomeInput) -> None:
+    """Each assigned expert submits the matching conclusion (the last one repeats)."""
+    for index, assignment in enumerate(referral.assignments.order_by("position")):
+        expert = next(e for e in experts if e.pk == assignment.expert_id)
+        conclusion_submit(
+            actor=expert,
+            assignment=assignment,
+            expected_version=assignment.version,
+            conclusion=conclusions[min(index, len(conclusions) - 1)],
+        )
+
+
+def decided(
+    clinician: User,
+    person: Person,
+    head: User,
+    experts: list[User],
+    *conclusions: OutcomeInput,
+    decision: OutcomeInput = GROUP_2,
+    **overrides: Any,
+) -> Referral:
+    referral = assigned(clinician, person, head, experts, **overrides)
+    conclude(referral, experts, *(conclusions or (decision,)))
+    referral.refresh_from_db()
+    today = timezone.localdate()
+    referral_decide(
+        actor=head,
+        referral=referral,
+        expected_version=referral.version,
+        expected_conclusions=conclusions_stamp(list(referral.assignments.all())),
+        decision=decision,
+        reexamination_on=add_months(today, 11)
+        if decision.outcome == Outcome.ESTABLISHED and decision.term != Term.INDEFINITE
+        else None,
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DECIDED
+    return referral
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client

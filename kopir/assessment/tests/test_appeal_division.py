@@ -1,0 +1,273 @@
+"""Appeals: filed (recorded by the division) → reviewed by the higher body → upheld or changed,
+with deadlines in Kazakhstan's working days; a changed decision is a new version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from kopir.assessment.models import (
+    Appeal,
+    AppealDeadline,
+    AppealFiledBy,
+    AppealStatus,
+    Decision,
+    DecisionBasis,
+    Term,
+)
+from kopir.assessment.services.appeal import (
+    appeal_file,
+    appeal_resolve,
+    appeal_start_review,
+    appeal_step_due_on,
+)
+from kopir.assessment.services.decision import current_decision, referral_notify
+from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, decided, signed_in
+from kopir.core.errors import ConflictError, DomainError
+from kopir.notices.models import Notice
+
+pytestmark = pytest.mark.django_db
+GROUP_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS})
+
+
+@pytest.fixture(autouse=True)
+def _setup(icd10, demo_rules, division):
+    """Every test here needs the codes, the demo rules and the division."""
+
+
+@pytest.fixture
+def notified(clinician, person, head, experts):
+    referral = decided(clinician, person, head, experts)
+    return referral_notify(actor=head, referral=referral, expected_version=referral.version)
+
+
+def current(referral) -> Decision:
+    decision = current_decision(referral)
+    assert decision is not None
+    return decision
+
+
+def file(referral, actor, **overrides):
+    values = {
+        "filed_on": timezone.localdate(),
+        "filed_by": AppealFiledBy.REPRESENTATIVE,
+        "grounds": "The group is too low for the impairment.",
+        **overrides,
+    }
+    return appeal_file(actor=actor, referral=referral, **values)
+
+
+def test_an_appeal_is_recorded_against_the_current_decision_and_sent_to_the_higher_body(
+    notified, specialist, division
+):
+    appeal = file(notified, specialist)
+
+    assert appeal.status == AppealStatus.FILED
+    assert appeal.decision == current_decision(notified)
+    assert appeal.higher_body == division.parent
+    assert appeal.due_on == appeal_step_due_on(AppealStatus.FILED, appeal.filed_on)
+
+
+def test_an_appeal_before_any_decision_is_refused(clinician, person, head, experts, specialist):
+    referral = assigned(clinician, person, head, experts)
+
+    with pytest.raises(DomainError, match="against a decision"):
+        file(referral, specialist)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"grounds": "  "}, "grounds"),
+        ({"filed_on": dt.date(2000, 1, 1)}, "filed_on"),
+        ({"filed_on": dt.date(2999, 1, 1)}, "filed_on"),
+    ],
+)
+def test_an_appeal_with_bad_input_is_refused_naming_the_field(
+    notified, specialist, overrides, field
+):
+    with pytest.raises(ValidationError) as caught:
+        file(notified, specialist, **overrides)
+
+    assert field in caught.value.message_dict
+
+
+def test_only_one_appeal_is_open_at_a_time(notified, specialist):
+    file(notified, specialist)
+
+    with pytest.raises(ConflictError, match="already open"):
+        file(notified, specialist)
+
+
+def test_an_upheld_appeal_keeps_the_decision(notified, specialist, reviewer):
+    appeal = file(notified, specialist)
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    assert appeal.status == AppealStatus.UNDER_REVIEW
+
+    appeal = appeal_resolve(
+        actor=reviewer,
+        appeal=appeal,
+        expected_version=appeal.version,
+        upheld=True,
+        outcome_reasons="The group matches the findings.",
+    )
+
+    assert appeal.status == AppealStatus.UPHELD
+    assert notified.decisions.count() == 1
+    assert current(notified).is_current
+
+
+def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
+    notified, specialist, reviewer
+):
+    original = current(notified)
+    appeal = file(notified, specialist)
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+
+    appeal_resolve(
+        actor=reviewer,
+        appeal=appeal,
+        expected_version=appeal.version,
+        upheld=False,
+        outcome_reasons="Field narrowed to 5 degrees: group I.",
+        new_decision=GROUP_1,
+        reexamination_on=add_months(timezone.localdate(), 20),
+    )
+
+    original.refresh_from_db()
+    new = current(notified)
+    result = Notice.objects.filter(
+        related_type="assessment.appeal", related_id=str(appeal.pk)
+    ).get()
+    assert "Group I" in result.body or "ADULT_G1" not in result.body
+    assert (original.category_code, original.is_current) == ("ADULT_G2", False)
+    assert (new.category_code, new.sequence, new.basis, new.appeal) == (
+        "ADULT_G1",
+        2,
+        DecisionBasis.APPEAL,
+        appeal,
+    )
+    assert new.decided_by == reviewer
+
+
+def test_a_changed_decision_must_itself_be_consistent(notified, specialist, reviewer):
+    appeal = file(notified, specialist)
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+
+    with pytest.raises(ValidationError) as caught:
+        appeal_resolve(
+            actor=reviewer,
+            appeal=appeal,
+            expected_version=appeal.version,
+            upheld=False,
+            outcome_reasons="Changed.",
+            new_decision=OutcomeInput(**{**GROUP_1.__dict__, "term": ""}),
+            reexamination_on=None,
+        )
+
+    assert "term" in caught.value.message_dict
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UNDER_REVIEW
+    assert notified.decisions.count() == 1
+
+
+def test_resolving_an_appeal_not_under_review_is_refused(notified, specialist, reviewer):
+    appeal = file(notified, specialist)
+
+    with pytest.raises(DomainError, match="cannot become"):
+        appeal_resolve(
+            actor=reviewer,
+            appeal=appeal,
+            expected_version=appeal.version,
+            upheld=True,
+            outcome_reasons="Upheld.",
+        )
+
+
+def test_appeal_deadlines_count_working_days_around_holidays():
+    # Filed on Friday 20 March 2026: Nauryz falls on Saturday to Monday (21–23 March) and its
+    # days off move to Tuesday and Wednesday, so the three working days to pass the appeal on
+    # are Thursday 26, Friday 27 and Monday 30 March.
+    assert appeal_step_due_on(AppealStatus.FILED, dt.date(2026, 3, 20)) == dt.date(2026, 3, 30)
+    AppealDeadline.objects.create(
+        status=AppealStatus.UNDER_REVIEW, working_days=5, legal_source="Regional order"
+    )
+    # Under review from Friday 11 December 2026: Independence Day (16 December) is skipped.
+    assert appeal_step_due_on(AppealStatus.UNDER_REVIEW, dt.date(2026, 12, 11)) == dt.date(
+        2026, 12, 21
+    )
+
+
+def test_the_higher_body_sees_its_appeals_and_nobody_else_does(
+    client, notified, specialist, reviewer, other_division_staff, clinician
+):
+    appeal = file(notified, specialist)
+    detail = reverse("assessment:appeal_detail", args=[appeal.pk])
+
+    response = signed_in(client, reviewer).get(reverse("assessment:appeal_list"))
+    assert notified.number in response.content.decode()
+    assert signed_in(client, reviewer).get(detail).status_code == 200
+    assert signed_in(client, other_division_staff).get(detail).status_code == 404
+    assert signed_in(client, specialist).get(detail).status_code == 404
+    assert signed_in(client, clinician).get(detail).status_code == 403
+    client.logout()
+    assert client.get(detail).status_code == 302
+
+
+def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, specialist, reviewer):
+    appeal = file(notified, specialist)
+    signed_in(client, reviewer)
+
+    client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
+    appeal.refresh_from_db()
+    response = client.post(
+        reverse("assessment:appeal_decide", args=[appeal.pk]),
+        {"version": appeal.version, "result": "upheld", "outcome_reasons": "Correct."},
+    )
+
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UPHELD
+
+
+def test_the_division_records_an_appeal_through_its_page(client, notified, specialist):
+    signed_in(client, specialist)
+    url = reverse("assessment:division_appeal", args=[notified.pk])
+
+    empty = client.post(url, {})
+    response = client.post(
+        url,
+        {
+            "filed_on": timezone.localdate().isoformat(),
+            "filed_by": "person",
+            "grounds": "Disagrees with the group.",
+        },
+    )
+
+    assert empty.status_code == 200
+    assert "error-summary" in empty.content.decode()
+    assert response.status_code == 302
+    assert Appeal.objects.get().filed_by == AppealFiledBy.PERSON
+
+
+def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):
+    appeal = file(notified, specialist)
+    # What a second reviewer still has on screen while the first takes the appeal.
+    stale = Appeal.objects.get(pk=appeal.pk)
+    appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+
+    with pytest.raises(ConflictError):
+        appeal_resolve(
+            actor=reviewer,
+            appeal=stale,
+            expected_version=stale.version,
+            upheld=True,
+            outcome_reasons="Upheld.",
+        )
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UNDER_REVIEW

@@ -1,0 +1,216 @@
+"""The clinic's referral page: everything in it, sending (with the missing list), a return and
+sending again, and the documents — for the clinic, the division, outsiders and anonymous visitors."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import Attachment, ReferralStatus
+from kopir.assessment.services.referrals import referral_send
+from kopir.assessment.tests.clinic_fixtures import (
+    complete_vision_referral,
+    days_ago,
+    make_referral,
+    pdf,
+)
+from kopir.assessment.workflow import referral_transition
+from kopir.audit.models import AuditEvent
+
+pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
+S = ReferralStatus
+
+
+def url(name, *args):
+    return reverse(f"assessment:{name}", args=args, kwargs=None)
+
+
+def en_url(name, *args):
+    """The English page: its text is what the assertions read."""
+    return "/en" + url(name, *args)[3:]
+
+
+# --- The referral page and sending ---------------------------------------------------------------
+
+
+def test_the_referral_page_shows_everything_and_records_the_read(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    client.force_login(clinician)
+
+    response = client.get(en_url("clinic_detail", referral.pk))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert person.iin in html
+    assert "Blindness, binocular" in html
+    assert "Ophthalmologist" in html
+    assert "Nothing is missing under the rules in force" in html
+    assert AuditEvent.objects.filter(
+        action="view", target_type="assessment.referral", target_id=str(referral.pk)
+    ).exists()
+
+
+def test_sending_an_incomplete_referral_shows_the_missing_list_with_links(
+    client, clinician, person
+):
+    referral = make_referral(clinician, person, "H90.3")
+    client.force_login(clinician)
+
+    response = client.post(en_url("clinic_send", referral.pk), {"version": referral.version})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The referral was not sent" in html
+    assert f'href="{en_url("clinic_edit", referral.pk)}#id_hearing_right"' in html
+    assert "document_type=audiogram" in html
+    referral.refresh_from_db()
+    assert referral.status == S.DRAFT
+
+
+def test_sending_a_complete_referral_moves_it_on(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    client.force_login(clinician)
+
+    response = client.post(url("clinic_send", referral.pk), {"version": referral.version})
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == S.SENT
+
+
+def test_a_returned_referral_shows_what_was_asked_and_can_be_sent_again(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    sent = referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+    referral_transition(
+        referral=sent,
+        to_status=S.RETURNED,
+        actor=None,
+        expected_version=sent.version,
+        note="Please attach a newer report.",
+        missing=[
+            {
+                "rule_id": None,
+                "kind": "specialist",
+                "code": "",
+                "label": "Fundus photo",
+                "reason": "",
+            }
+        ],
+    )
+    client.force_login(clinician)
+
+    page = client.get(en_url("clinic_detail", referral.pk)).content.decode()
+    assert "The MSE division asks you to add" in page
+    assert "Fundus photo" in page
+    assert "Please attach a newer report." in page
+    assert "Send again to MSE" in page
+
+    referral.refresh_from_db()
+    response = client.post(url("clinic_send", referral.pk), {"version": referral.version})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == S.SENT
+
+
+def test_a_sent_referral_offers_no_editing(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+    client.force_login(clinician)
+
+    page = client.get(url("clinic_detail", referral.pk))
+    assert url("clinic_edit", referral.pk) not in page.content.decode()
+    assert client.get(url("clinic_edit", referral.pk)).status_code == 302
+
+
+# --- Documents -------------------------------------------------------------------------------------
+
+
+def test_a_document_is_uploaded_and_downloaded_under_a_neutral_name(client, clinician, person):
+    referral = make_referral(clinician, person)
+    client.force_login(clinician)
+
+    response = client.post(
+        url("clinic_attachment_add", referral.pk),
+        {
+            "document_type": "audiogram",
+            "issued_on": days_ago(1).isoformat(),
+            "file": pdf("Сәрсенбаева.pdf"),
+        },
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+
+    download = client.get(url("attachment_download", referral.pk, attachment.pk))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert "Сәрсенбаева" not in download["Content-Disposition"]
+    assert referral.number in download["Content-Disposition"]
+
+
+def test_a_wrong_file_is_refused_on_the_file_field(client, clinician, person):
+    referral = make_referral(clinician, person)
+    client.force_login(clinician)
+
+    response = client.post(
+        url("clinic_attachment_add", referral.pk),
+        {"document_type": "audiogram", "issued_on": days_ago(1).isoformat(), "file": pdf("x.exe")},
+    )
+
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors
+    assert not Attachment.objects.exists()
+
+
+def test_the_division_downloads_a_sent_referrals_document_and_others_cannot(
+    client, clinician, person, division, outsider
+):
+    referral = complete_vision_referral(clinician, person)
+    attachment = referral.attachments.get()
+    head = UserFactory.create(organisation=division, roles=[Role.MSE_HEAD])
+    download = url("attachment_download", referral.pk, attachment.pk)
+
+    client.force_login(head)
+    assert client.get(download).status_code == 404  # a draft is not the division's yet
+    referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+    assert client.get(download).status_code == 200
+    client.force_login(outsider)
+    assert client.get(download).status_code == 404
+    client.logout()
+    assert client.get(download).status_code == 302
+
+
+def test_a_document_is_removed_from_a_draft(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    attachment = referral.attachments.get()
+    client.force_login(clinician)
+
+    assert (
+        client.get(url("clinic_attachment_remove", referral.pk, attachment.pk)).status_code == 200
+    )
+    response = client.post(url("clinic_attachment_remove", referral.pk, attachment.pk))
+
+    assert response.status_code == 302
+    assert not Attachment.objects.exists()
+
+
+def test_another_clinic_and_an_anonymous_visitor_can_neither_send_nor_remove(
+    client, clinician, person, outsider
+):
+    referral = complete_vision_referral(clinician, person)
+    attachment = referral.attachments.get()
+    remove = url("clinic_attachment_remove", referral.pk, attachment.pk)
+    send = url("clinic_send", referral.pk)
+
+    client.force_login(outsider)
+    assert client.get(remove).status_code == 404
+    assert client.post(remove).status_code == 404
+    assert client.post(send, {"version": referral.version}).status_code == 404
+    client.logout()
+    assert client.post(remove).status_code == 302
+    assert client.post(send, {"version": referral.version}).status_code == 302
+
+    assert referral.attachments.exists()
+    referral.refresh_from_db()
+    assert referral.status == S.DRAFT

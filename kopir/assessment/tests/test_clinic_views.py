@@ -1,0 +1,304 @@
+"""The clinic's pages: work list, referral form, referral page, sending, documents — each for an
+insider, another clinic's user and an anonymous visitor."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import Referral, ReferralStatus, Route
+from kopir.assessment.services.referrals import referral_send
+from kopir.assessment.tests.clinic_fixtures import (
+    complete_vision_referral,
+    days_ago,
+    make_referral,
+)
+from kopir.assessment.workflow import referral_transition
+from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
+S = ReferralStatus
+
+
+def url(name, *args):
+    return reverse(f"assessment:{name}", args=args, kwargs=None)
+
+
+def en_url(name, *args):
+    """The English page: its text is what the assertions read."""
+    return "/en" + url(name, *args)[3:]
+
+
+# --- Work list -------------------------------------------------------------------------------------
+
+
+def test_the_work_list_shows_returned_first_then_drafts_then_the_rest(client, clinician, person):
+    sent = referral_send(
+        actor=clinician,
+        referral=(r := complete_vision_referral(clinician, person)),
+        expected_version=r.version,
+    )
+    draft = make_referral(clinician, person)
+    returned = referral_send(
+        actor=clinician,
+        referral=(r2 := complete_vision_referral(clinician, person)),
+        expected_version=r2.version,
+    )
+    returned = referral_transition(
+        referral=returned, to_status=S.RETURNED, actor=None, expected_version=returned.version
+    )
+    client.force_login(clinician)
+
+    response = client.get(en_url("clinic_list"))
+
+    assert response.status_code == 200
+    assert [row.referral.pk for row in response.context["rows"]] == [returned.pk, draft.pk, sent.pk]
+    html = response.content.decode()
+    assert "your clinic must act" in html
+    assert "Not sent yet" in html
+    assert person.full_name in html
+
+
+def test_the_work_list_says_the_deadline_in_words(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+    Referral.objects.filter(pk=referral.pk).update(step_due_on=days_ago(3))
+    client.force_login(clinician)
+
+    html = client.get(en_url("clinic_list")).content.decode()
+
+    assert "Overdue" in html
+
+
+def test_the_work_list_can_be_filtered_by_status(client, clinician, person):
+    make_referral(clinician, person)
+    client.force_login(clinician)
+
+    assert client.get(url("clinic_list"), {"status": S.SENT}).context["rows"] == []
+    assert len(client.get(url("clinic_list"), {"status": S.DRAFT}).context["rows"]) == 1
+
+
+def test_another_clinic_sees_none_of_our_referrals(client, clinician, person, outsider):
+    make_referral(clinician, person)
+    client.force_login(outsider)
+
+    response = client.get(url("clinic_list"))
+
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert person.full_name not in response.content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(url("clinic_list"))
+
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_a_role_that_does_not_refer_is_refused(client, division):
+    specialist = UserFactory.create(organisation=division, roles=[Role.MSE_SPECIALIST])
+    client.force_login(specialist)
+
+    assert client.get(url("clinic_list")).status_code == 403
+    assert client.get(url("clinic_create")).status_code == 403
+
+
+def _count_queries(client, path):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context)
+
+
+def test_the_work_list_costs_the_same_queries_for_3_rows_as_for_12(
+    client, clinician, person, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_referral(clinician, person)
+    client.force_login(clinician)
+    few = _count_queries(client, url("clinic_list"))
+    for _ in range(9):
+        make_referral(clinician, person)
+
+    with django_assert_max_num_queries(few):
+        client.get(url("clinic_list"))
+    assert few <= 14
+
+
+def test_the_work_list_is_paginated(client, clinician, person):
+    for _ in range(26):
+        make_referral(clinician, person)
+    client.force_login(clinician)
+
+    first = client.get(url("clinic_list"))
+    second = client.get(url("clinic_list"), {"page": 2})
+
+    assert len(first.context["rows"]) == 25
+    assert len(second.context["rows"]) == 1
+
+
+# --- The form ----------------------------------------------------------------------------------------
+
+
+def form_data(person, **overrides):
+    data = {
+        "iin": person.iin,
+        "purpose": "primary",
+        "route": Route.IN_ABSENTIA,
+        "primary_code": "H54.0",
+        "secondary_codes": "",
+        "commission_protocol_number": "ВКК-5",
+        "commission_date": days_ago(2).isoformat(),
+        "commission_conclusion": "Persistent blindness.",
+        "acuity_right": "0,02",
+        "acuity_left": "0,01",
+        "acuity_date": days_ago(5).isoformat(),
+        "field_right": "5",
+        "field_left": "5",
+        "field_date": days_ago(5).isoformat(),
+        "limitation_orientation": "3",
+        "test_rows": "2",
+        "test_1_name": "Electroretinography",
+        "test_1_result": "Extinguished",
+        "test_1_date": days_ago(6).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_clinician_saves_a_draft_with_structured_findings(client, clinician, person):
+    client.force_login(clinician)
+
+    response = client.post(url("clinic_create"), form_data(person))
+
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("clinic_detail", referral.pk)
+    assert referral.status == S.DRAFT
+    kinds = sorted((f.kind, f.side) for f in referral.findings.all())
+    assert kinds == [
+        ("other_test", ""),
+        ("visual_acuity", "left"),
+        ("visual_acuity", "right"),
+        ("visual_field", "left"),
+        ("visual_field", "right"),
+    ]
+    assert referral.limitations.get().degree == 3
+
+
+def test_a_group_code_and_an_unknown_person_are_shown_on_their_fields_and_in_the_summary(
+    client, clinician, district
+):
+    stranger = PersonFactory.create(territory=district)
+    client.force_login(clinician)
+
+    response = client.post(
+        en_url("clinic_create"), form_data(stranger, primary_code="H54", acuity_date="")
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "iin" in form.errors
+    assert "acuity_date" in form.errors
+    assert not Referral.objects.exists()
+    html = response.content.decode()
+    assert 'href="#id_iin"' in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_service_error_on_a_finding_lands_on_its_field(client, clinician, person):
+    client.force_login(clinician)
+
+    response = client.post(en_url("clinic_create"), form_data(person, acuity_left="5"))
+
+    assert response.status_code == 200
+    assert "between 0 and 2" in " ".join(response.context["form"].errors["acuity_left"])
+
+
+def test_a_group_code_is_refused_on_the_diagnosis_field(client, clinician, person):
+    client.force_login(clinician)
+
+    response = client.post(en_url("clinic_create"), form_data(person, primary_code="H54"))
+
+    assert "group of diagnoses" in " ".join(response.context["form"].errors["primary_code"])
+
+
+def test_another_row_for_a_test_is_added_without_saving_or_losing_anything(
+    client, clinician, person
+):
+    client.force_login(clinician)
+
+    response = client.post(url("clinic_create"), {**form_data(person), "add_test_row": "1"})
+
+    assert response.status_code == 200
+    assert not Referral.objects.exists()
+    html = response.content.decode()
+    assert 'name="test_3_name"' in html
+    assert "Electroretinography" in html
+
+
+def test_the_edit_form_shows_what_was_saved_and_saves_changes(client, clinician, person):
+    client.force_login(clinician)
+    client.post(url("clinic_create"), form_data(person))
+    referral = Referral.objects.get()
+
+    page = client.get(url("clinic_edit", referral.pk))
+    assert page.context["form"].initial["acuity_right"] is not None
+    response = client.post(
+        url("clinic_edit", referral.pk),
+        form_data(person, version=referral.version, secondary_codes="H90.3"),
+    )
+
+    assert response.status_code == 302
+    assert list(referral.secondary_diagnoses.values_list("code__code", flat=True)) == ["H90.3"]
+
+
+def test_an_edit_from_a_stale_page_keeps_the_users_input_and_says_so(client, clinician, person):
+    client.force_login(clinician)
+    client.post(url("clinic_create"), form_data(person))
+    referral = Referral.objects.get()
+
+    response = client.post(
+        url("clinic_edit", referral.pk),
+        form_data(person, version=referral.version + 5, commission_conclusion="My new words"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["conflict"]
+    assert "My new words" in response.content.decode()
+
+
+def test_another_clinic_cannot_open_or_change_our_referral(client, clinician, person, outsider):
+    referral = make_referral(clinician, person)
+    client.force_login(outsider)
+
+    for name in ("clinic_detail", "clinic_edit", "clinic_attachment_add"):
+        assert client.get(url(name, referral.pk)).status_code == 404
+    assert client.post(url("clinic_send", referral.pk), {"version": 1}).status_code == 404
+
+
+def test_an_anonymous_visitor_cannot_open_a_referral(client, clinician, person):
+    referral = make_referral(clinician, person)
+
+    for name in ("clinic_detail", "clinic_edit", "clinic_attachment_add"):
+        response = client.get(url(name, referral.pk))
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+
+
+def test_a_person_linked_to_another_clinic_only_is_not_offered(
+    client, clinician, other_clinic, district
+):
+    theirs = PersonFactory.create(territory=district, birth_date=dt.date(1990, 1, 1))
+    PersonLinkFactory.create(person=theirs, organisation=other_clinic)
+    client.force_login(clinician)
+
+    response = client.post(url("clinic_create"), form_data(theirs))
+
+    assert "iin" in response.context["form"].errors

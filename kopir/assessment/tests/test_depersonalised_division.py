@@ -1,0 +1,196 @@
+"""In-absentia cases reach the experts (and the higher body) without the person's identity: no
+name, IIN, birth date, address, phone, e-mail or representative — on any page, in the CSV export
+or on the timeline. Only the division head sees who the person is."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from kopir.assessment.models import Route
+from kopir.assessment.services.appeal import appeal_file
+from kopir.assessment.services.decision import referral_notify
+from kopir.assessment.services.division import referral_return
+from kopir.assessment.tests.division_fixtures import (
+    assigned,
+    decided,
+    identity_strings,
+    sent,
+    signed_in,
+)
+from kopir.audit.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _setup(icd10, demo_rules, division):
+    """Every test here needs the codes, the demo rules and the division."""
+
+
+def assert_no_identity(content: str, person, where: str) -> None:
+    leaked = [value for value in identity_strings(person) if value in content]
+    assert not leaked, f"{where} shows {leaked}"
+
+
+def pages_for(client, user, urls, person):
+    signed_in(client, user)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_no_identity(response.content.decode(), person, url)
+
+
+def test_no_division_page_shows_a_specialist_who_the_person_is(
+    client, clinician, identifiable, specialist, head, experts
+):
+    received = sent(clinician, identifiable)
+    with_experts = assigned(clinician, identifiable, head, experts)
+    urls = [
+        reverse("assessment:division_queue"),
+        reverse("assessment:division_queue") + "?status=all",
+        reverse("assessment:division_queue_export") + "?status=all",
+        reverse("assessment:division_case", args=[received.pk]),
+        reverse("assessment:division_return", args=[received.pk]),
+        reverse("assessment:division_timeline", args=[received.pk]),
+        reverse("assessment:division_case", args=[with_experts.pk]),
+        reverse("assessment:division_timeline", args=[with_experts.pk]),
+        reverse("assessment:expert_worklist"),
+        reverse(
+            "assessment:expert_review", args=[with_experts.assignments.get(expert=specialist).pk]
+        ),
+    ]
+
+    pages_for(client, specialist, urls, identifiable)
+
+
+def test_decided_and_appealed_cases_stay_depersonalised_for_specialists_and_the_higher_body(
+    client, clinician, identifiable, specialist, head, experts, reviewer
+):
+    referral = decided(clinician, identifiable, head, experts)
+    referral = referral_notify(actor=head, referral=referral, expected_version=referral.version)
+    appeal = appeal_file(
+        actor=specialist,
+        referral=referral,
+        filed_on=timezone.localdate(),
+        filed_by="representative",
+        grounds="Disagrees with the group.",
+    )
+
+    pages_for(
+        client,
+        specialist,
+        [
+            reverse("assessment:division_case", args=[referral.pk]),
+            reverse("assessment:division_timeline", args=[referral.pk]),
+            reverse("assessment:division_appeal", args=[referral.pk]),
+            reverse(
+                "assessment:expert_review", args=[referral.assignments.get(expert=specialist).pk]
+            ),
+        ],
+        identifiable,
+    )
+    pages_for(
+        client,
+        reviewer,
+        [
+            reverse("assessment:appeal_list"),
+            reverse("assessment:appeal_detail", args=[appeal.pk]),
+            reverse("assessment:appeal_decide", args=[appeal.pk]),
+        ],
+        identifiable,
+    )
+
+
+def test_a_returned_case_with_its_missing_list_stays_depersonalised(
+    client, clinician, identifiable, specialist
+):
+    referral = sent(clinician, identifiable)
+    referral_return(
+        actor=specialist,
+        referral=referral,
+        expected_version=referral.version,
+        added_items=["Perimetry chart"],
+    )
+
+    pages_for(
+        client,
+        specialist,
+        [
+            reverse("assessment:division_case", args=[referral.pk]),
+            reverse("assessment:division_timeline", args=[referral.pk]),
+        ],
+        identifiable,
+    )
+
+
+def test_the_expert_sees_the_age_in_years_instead_of_the_birth_date(
+    client, clinician, identifiable, head, experts
+):
+    referral = assigned(clinician, identifiable, head, experts)
+    assignment = referral.assignments.get(expert=experts[1])
+    today = timezone.localdate()
+    birth = identifiable.birth_date
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+    body = (
+        signed_in(client, experts[1])
+        .get(reverse("assessment:expert_review", args=[assignment.pk]))
+        .content.decode()
+    )
+
+    assert f"{age} " in body
+    assert referral.primary_diagnosis.code in body
+
+
+def test_the_division_head_sees_who_the_person_is_and_the_read_is_audited(
+    client, clinician, identifiable, head
+):
+    referral = sent(clinician, identifiable)
+
+    body = (
+        signed_in(client, head)
+        .get(reverse("assessment:division_case", args=[referral.pk]))
+        .content.decode()
+    )
+
+    assert identifiable.iin in body
+    assert identifiable.last_name in body
+    assert AuditEvent.objects.filter(
+        actor=head, action=AuditAction.VIEW, target_type="people.person",
+        target_id=str(identifiable.pk),
+    ).exists()  # fmt: skip
+
+
+def test_the_one_expert_of_an_in_person_examination_sees_the_person(
+    client, clinician, identifiable, head, experts
+):
+    referral = assigned(clinician, identifiable, head, experts, route=Route.IN_PERSON)
+    assignment = referral.assignments.get()
+
+    body = (
+        signed_in(client, experts[0])
+        .get(reverse("assessment:expert_review", args=[assignment.pk]))
+        .content.decode()
+    )
+
+    assert identifiable.iin in body
+
+
+def test_the_timeline_names_no_other_expert_for_a_specialist_but_does_for_the_head(
+    client, clinician, identifiable, head, experts
+):
+    referral = decided(clinician, identifiable, head, experts)
+    with translation.override("en"):
+        url = reverse("assessment:division_timeline", args=[referral.pk])
+
+    as_expert = signed_in(client, experts[0]).get(url).content.decode()
+    as_head = signed_in(client, head).get(url).content.decode()
+
+    for other in experts[1:]:
+        assert other.last_name not in as_expert
+        assert other.last_name in as_head
+    assert head.last_name not in as_expert
+    assert "Expert 2" in as_expert
+    assert "Expert 1 (you)" in as_expert

@@ -1,0 +1,116 @@
+"""The higher MSE body's appeal pages: the appeals addressed to it, taking one under review,
+and upholding or changing the decision. The case reaches it depersonalised, like the experts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.assessment.access import appeal_for_reviewer, is_appeal_reviewer
+from kopir.assessment.forms_division import AppealResolveForm, VersionForm
+from kopir.assessment.models import Appeal, AppealStatus
+from kopir.assessment.selectors.deadlines import deadline_states
+from kopir.assessment.selectors.division import case_content
+from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
+from kopir.assessment.views.division_common import add_service_error, refuse, render_form_page
+from kopir.assessment.workflow import deadline_state
+from kopir.core.errors import ConflictError, DomainError
+
+LIST_LIMIT = 200
+
+
+@require_GET
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    if not is_appeal_reviewer(request.user):
+        raise PermissionDenied(_("Appeals are reviewed by the staff of a higher MSE body."))
+    appeals = list(
+        Appeal.objects.filter(higher_body_id=request.user.organisation_id)  # type: ignore[union-attr]
+        .select_related("referral", "referral__mse_division")
+        .order_by(F("resolved_at").asc(nulls_first=True), "due_on", "id")[:LIST_LIMIT]
+    )
+    states = deadline_states(appeal.due_on if appeal.is_open else None for appeal in appeals)
+    rows = [
+        {"appeal": appeal, "deadline": states[appeal.due_on if appeal.is_open else None]}
+        for appeal in appeals
+    ]
+    return render(request, "assessment/division/appeal_list.html", {"rows": rows})
+
+
+@require_GET
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = appeal_for_reviewer(request.user, pk)
+    return render(
+        request,
+        "assessment/division/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "referral": appeal.referral,
+            "deadline": deadline_state(appeal.due_on if appeal.is_open else None),
+            "decisions": decisions_of(appeal.referral),
+            "content": case_content(appeal.referral, viewer=request.user, request=request),
+            "version_form": VersionForm(initial={"version": appeal.version}),
+        },
+    )
+
+
+@require_POST
+def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = appeal_for_reviewer(request.user, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            appeal_start_review(
+                actor=request.user,
+                appeal=appeal,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except DomainError as error:
+            refuse(request, error)
+        else:
+            messages.success(request, _("The appeal is under review."))
+    return redirect("assessment:appeal_detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = appeal_for_reviewer(request.user, pk)
+    conflict = False
+    if request.method == "POST":
+        form = AppealResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                appeal_resolve(
+                    actor=request.user,
+                    appeal=appeal,
+                    expected_version=form.cleaned_data["version"],
+                    upheld=form.upheld,
+                    outcome_reasons=form.cleaned_data["outcome_reasons"],
+                    new_decision=None if form.upheld else form.outcome_input(),
+                    reexamination_on=form.cleaned_data["reexamination_on"],
+                    request=request,
+                )
+            except (ValidationError, DomainError) as error:
+                conflict = isinstance(error, ConflictError)
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The result of the appeal is recorded."))
+                return redirect("assessment:appeal_detail", pk=pk)
+    else:
+        form = AppealResolveForm(initial={"version": appeal.version})
+    return render_form_page(
+        request,
+        "assessment/division/appeal_resolve.html",
+        {
+            "appeal": appeal,
+            "referral": appeal.referral,
+            "form": form,
+            "is_reviewable": appeal.status == AppealStatus.UNDER_REVIEW,
+        },
+        conflict=conflict,
+    )

@@ -1,0 +1,346 @@
+"""The referring clinic's pages: its work list, the referral form, the referral page, sending,
+and attached documents. Thin: selectors read, services write, access decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.assessment.access import (
+    clinic_referral_for_user,
+    is_clinic_user,
+    may_edit_referral,
+    referral_for_user,
+)
+from kopir.assessment.forms_attachments import AttachmentForm, VersionForm
+from kopir.assessment.forms_clinic import ReferralForm
+from kopir.assessment.models import (
+    Attachment,
+    DocumentType,
+    FindingKind,
+    Referral,
+    ReferralStatus,
+    RequiredField,
+    Requirement,
+)
+from kopir.assessment.selectors.clinic import (
+    clinic_referral_read,
+    clinic_worklist,
+    referral_for_edit,
+    referral_view,
+)
+from kopir.assessment.services.attachments import attachment_remove
+from kopir.assessment.services.completeness import (
+    IncompleteReferral,
+    MissingItem,
+    completeness_check,
+)
+from kopir.assessment.services.referrals import (
+    attachment_add,
+    referral_create,
+    referral_send,
+    referral_update,
+)
+from kopir.assessment.workflow import InvalidTransition
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+
+# Where on the form each finding is entered, so a missing item links straight to its field.
+_FINDING_ANCHORS = {
+    f"{FindingKind.VISUAL_ACUITY}:right": "id_acuity_right",
+    f"{FindingKind.VISUAL_ACUITY}:left": "id_acuity_left",
+    FindingKind.VISUAL_ACUITY: "id_acuity_right",
+    f"{FindingKind.VISUAL_FIELD}:right": "id_field_right",
+    f"{FindingKind.VISUAL_FIELD}:left": "id_field_left",
+    FindingKind.VISUAL_FIELD: "id_field_right",
+    f"{FindingKind.HEARING_THRESHOLD}:right": "id_hearing_right",
+    f"{FindingKind.HEARING_THRESHOLD}:left": "id_hearing_left",
+    FindingKind.HEARING_THRESHOLD: "id_hearing_right",
+    f"{FindingKind.LIMB_FUNCTION}:right": "id_limb_function",
+    f"{FindingKind.LIMB_FUNCTION}:left": "id_limb_function",
+    FindingKind.LIMB_FUNCTION: "id_limb_function",
+    FindingKind.HBA1C: "id_hba1c",
+    FindingKind.HISTOLOGY: "id_histology",
+    FindingKind.OTHER_TEST: "id_test_1_name",
+}
+
+
+def _require_clinic(request: HttpRequest) -> None:
+    if not is_clinic_user(request.user):
+        raise PermissionDenied(_("Only a referring clinic's staff work with this page."))
+
+
+def missing_links(referral: Referral, items: list[MissingItem]) -> list[dict[str, str]]:
+    """Each missing item as an error-summary entry linking to where it is filled in."""
+    edit = reverse("assessment:clinic_edit", args=[referral.pk])
+    add = reverse("assessment:clinic_attachment_add", args=[referral.pk])
+    links = []
+    for item in items:
+        code = item.code.partition(":")[0]
+        if item.kind == Requirement.DOCUMENT and code in DocumentType.values:
+            href = f"{add}?document_type={code}"
+        elif item.kind == Requirement.FINDING:
+            href = f"{edit}#{_FINDING_ANCHORS.get(item.code, _FINDING_ANCHORS.get(code, ''))}"
+        elif code == RequiredField.LIMITATIONS:
+            href = f"{edit}#id_limitation_self_care"
+        elif code in RequiredField.values:
+            href = f"{edit}#id_{code}"
+        else:
+            href = edit
+        links.append({"message": f"{item.label}: {item.reason}", "href": href})
+    return links
+
+
+@require_GET
+def referral_list(request: HttpRequest) -> HttpResponse:
+    _require_clinic(request)
+    status = request.GET.get("status", "")
+    if status not in ReferralStatus.values:
+        status = ""
+    page_obj, rows = clinic_worklist(request.user, status=status, page=request.GET.get("page"))
+    return render(
+        request,
+        "assessment/clinic/list.html",
+        {
+            "page_obj": page_obj,
+            "rows": rows,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest) -> HttpResponse:
+    _require_clinic(request)
+    if request.method == "POST" and "add_test_row" in request.POST:
+        return _with_another_test_row(request, None)
+    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referral_create(
+                actor=request.user,
+                medical_organisation=request.user.organisation,  # type: ignore[union-attr,arg-type]
+                request=request,
+                **form.service_data(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except AccessDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The draft %(number)s is saved. Attach the documents, then send it.")
+                % {"number": referral.number},
+            )
+            return redirect("assessment:clinic_detail", pk=referral.pk)
+    return render(request, "assessment/clinic/form.html", {"form": form, "referral": None})
+
+
+def _with_another_test_row(request: HttpRequest, referral: Referral | None) -> HttpResponse:
+    """ "Add another test" without JavaScript: the same form again, one row longer, unsaved."""
+    values: dict[str, Any] = request.POST.dict()
+    values.pop("csrfmiddlewaretoken", None)
+    values["test_rows"] = int(values.get("test_rows") or 0) + 1
+    form = ReferralForm(user=request.user, referral=referral, initial=values)
+    return render(request, "assessment/clinic/form.html", {"form": form, "referral": referral})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_clinic(request)
+    if request.method == "GET":
+        referral = referral_for_edit(request.user, pk, request)
+    else:
+        referral = clinic_referral_for_user(request.user, pk)
+    if not may_edit_referral(request.user, referral):
+        messages.info(
+            request, _("This referral is with the MSE division and can no longer be changed.")
+        )
+        return redirect("assessment:clinic_detail", pk=referral.pk)
+    if request.method == "POST" and "add_test_row" in request.POST:
+        return _with_another_test_row(request, referral)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, user=request.user, referral=referral
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_update(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+                **form.service_data(),
+            )
+        except ConflictError as error:
+            conflict = True
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("assessment:clinic_detail", pk=referral.pk)
+    return render(
+        request,
+        "assessment/clinic/form.html",
+        {"form": form, "referral": referral, "conflict": conflict},
+    )
+
+
+def _detail_context(request: HttpRequest, view: Any) -> dict[str, Any]:
+    referral = view.referral
+    editable = may_edit_referral(request.user, referral)
+    still_missing = completeness_check(referral) if editable else []
+    return {
+        "view": view,
+        "referral": referral,
+        "editable": editable,
+        "still_missing": still_missing,
+        "still_missing_links": missing_links(referral, still_missing),
+        "send_form": VersionForm(initial={"version": referral.version}),
+    }
+
+
+@require_GET
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_clinic(request)
+    view = clinic_referral_read(request.user, pk, request)
+    return render(request, "assessment/clinic/detail.html", _detail_context(request, view))
+
+
+@require_POST
+def referral_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_clinic(request)
+    referral = clinic_referral_for_user(request.user, pk)
+    form = VersionForm(request.POST)
+    error_items: list[dict[str, str]] = []
+    problem = ""
+    if not form.is_valid():
+        problem = _("The page was out of date. Check the referral and send it again.")
+    else:
+        try:
+            sent = referral_send(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except IncompleteReferral as error:
+            problem = str(error)
+            error_items = missing_links(referral, error.missing)
+        except (ConflictError, InvalidTransition, AccessDenied) as error:
+            problem = str(error)
+        else:
+            messages.success(
+                request,
+                _("The referral %(number)s is sent to the MSE division.") % {"number": sent.number},
+            )
+            return redirect("assessment:clinic_detail", pk=sent.pk)
+    referral.refresh_from_db()
+    context = _detail_context(request, referral_view(referral))
+    context.update(send_problem=problem, send_errors=error_items)
+    return render(request, "assessment/clinic/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_clinic(request)
+    referral = clinic_referral_for_user(request.user, pk)
+    if not may_edit_referral(request.user, referral):
+        messages.info(
+            request, _("This referral is with the MSE division and can no longer be changed.")
+        )
+        return redirect("assessment:clinic_detail", pk=referral.pk)
+    if request.method == "POST":
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                attachment_add(
+                    actor=request.user,
+                    referral=referral,
+                    document_type=form.cleaned_data["document_type"],
+                    issued_on=form.cleaned_data["issued_on"],
+                    uploaded_file=form.cleaned_data["file"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The document is attached."))
+                return redirect("assessment:clinic_detail", pk=referral.pk)
+    else:
+        wanted = request.GET.get("document_type", "")
+        form = AttachmentForm(
+            initial={"document_type": wanted} if wanted in DocumentType.values else None
+        )
+    return render(
+        request, "assessment/clinic/attachment_form.html", {"form": form, "referral": referral}
+    )
+
+
+def _attachment_of(referral: Referral, attachment_pk: int) -> Attachment:
+    attachment = Attachment.objects.filter(referral=referral, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """The file, for the referring clinic and for the MSE division the referral was sent to.
+
+    Served under a neutral name (the referral number and the document's kind), never the
+    uploaded name, which may carry the person's name into a depersonalised case.
+    """
+    referral = referral_for_user(request.user, pk)
+    if referral.status == ReferralStatus.DRAFT and not is_clinic_user(request.user):
+        raise Http404
+    attachment = _attachment_of(referral, attachment_pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, target=attachment, request=request)
+    extension = {
+        "application/pdf": "pdf",
+        "image/jpeg": "jpg",
+        "image/png": "png",
+    }.get(attachment.content_type, "docx")
+    name = f"{referral.number}-{attachment.document_type}-{attachment.issued_on:%Y%m%d}.{extension}"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=attachment.content_type,
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    _require_clinic(request)
+    referral = clinic_referral_for_user(request.user, pk)
+    attachment = _attachment_of(referral, attachment_pk)
+    if request.method == "POST":
+        try:
+            attachment_remove(actor=request.user, attachment=attachment, request=request)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The document is removed from the referral."))
+        return redirect("assessment:clinic_detail", pk=referral.pk)
+    return render(
+        request,
+        "assessment/clinic/attachment_delete.html",
+        {"referral": referral, "attachment": attachment},
+    )

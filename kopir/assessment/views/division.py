@@ -1,0 +1,324 @@
+"""The MSE division's pages: the queue, a referral's case page, accepting or returning it,
+assigning experts, notifying the person, the timeline, and recording an appeal. Thin: access from
+access.py, reads from selectors, writes through services."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kopir.assessment.access import (
+    division_referral_for_user,
+    is_division_head,
+    is_division_user,
+    may_see_identity,
+)
+from kopir.assessment.forms_division import (
+    AppealFileForm,
+    AssignForm,
+    QueueFilterForm,
+    ReturnForm,
+    VersionForm,
+)
+from kopir.assessment.models import ExpertAssignment, ReferralStatus
+from kopir.assessment.selectors.division import case_content, identity_for, referral_timeline
+from kopir.assessment.selectors.queue import (
+    Cursor,
+    division_queue,
+    queue_chapters,
+    queue_clinics,
+    queue_queryset,
+)
+from kopir.assessment.services.appeal import appeal_file
+from kopir.assessment.services.decision import current_decision
+from kopir.assessment.services.division import (
+    automatic_missing_items,
+    referral_accept,
+    referral_return,
+)
+from kopir.assessment.services.outcome_rules import age_in_years
+from kopir.assessment.services.review import (
+    eligible_experts,
+    experts_required,
+    referral_assign_experts,
+)
+from kopir.assessment.views.division_common import (
+    add_service_error,
+    refuse,
+    render_form_page,
+    render_htmx_aware,
+)
+from kopir.assessment.workflow import deadline_state
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import ConflictError, DomainError
+
+EXPORT_LIMIT = 5000
+
+
+def _filter_form(request: HttpRequest, division_id: int) -> QueueFilterForm:
+    clinics = [(c.pk, str(c.short_name)) for c in queue_clinics(division_id)]
+    return QueueFilterForm(
+        request.GET or None, clinics=clinics, chapters=queue_chapters(division_id)
+    )
+
+
+def _division_id(request: HttpRequest) -> int:
+    if not is_division_user(request.user):
+        raise PermissionDenied(_("The queue is for the staff of an MSE division."))
+    return int(request.user.organisation_id)  # type: ignore[union-attr, arg-type]
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    division_id = _division_id(request)
+    form = _filter_form(request, division_id)
+    page = division_queue(
+        division_id=division_id,
+        filters=form.filters(),
+        after=Cursor.parse(request.GET.get("after")),
+    )
+    context = {"form": form, "page": page, "is_filtered": form.is_bound and form.is_filtered()}
+    return render_htmx_aware(
+        request,
+        "assessment/division/queue.html",
+        "assessment/division/_queue_results.html",
+        context,
+    )
+
+
+@require_GET
+def queue_export(request: HttpRequest) -> HttpResponse:
+    """The filtered queue as CSV: numbers, clinics, diagnoses, steps and deadlines; no identity."""
+    division_id = _division_id(request)
+    form = _filter_form(request, division_id)
+    filters = form.filters()
+    today = timezone.localdate()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mse-queue.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Number"),
+            _("Clinic"),
+            _("Main diagnosis"),
+            _("Route"),
+            _("Status"),
+            _("Age"),
+            _("Step due"),
+            _("Times returned"),
+        ]
+    )
+    with transaction.atomic():
+        for referral in queue_queryset(division_id, filters, today)[:EXPORT_LIMIT]:
+            writer.writerow(
+                [
+                    referral.number,
+                    referral.medical_organisation.short_name,
+                    referral.primary_diagnosis.code,
+                    referral.get_route_display(),
+                    referral.get_status_display(),
+                    age_in_years(referral.person_birth_date, today),  # type: ignore[attr-defined]
+                    referral.step_due_on.isoformat() if referral.step_due_on else "",
+                    referral.returns_count,
+                ]
+            )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            target_type="assessment.referral",
+            request=request,
+            detail="division queue",
+        )
+    return response
+
+
+@require_GET
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk)
+    user = request.user
+    is_head = is_division_head(user)
+    assignments = list(ExpertAssignment.objects.filter(referral=referral).select_related("expert"))
+    missing = automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
+    appeals = list(referral.appeals.select_related("higher_body"))
+    for appeal in appeals:
+        appeal.deadline = deadline_state(appeal.due_on)  # type: ignore[attr-defined]
+    context = {
+        "referral": referral,
+        "referral_deadline": deadline_state(referral.step_due_on),
+        "person": identity_for(user, referral, request),
+        "content": case_content(referral, viewer=user, request=request),
+        "missing": missing,
+        "is_head": is_head,
+        "assignments": assignments,
+        # Before the decision, conclusions are the head's to read: experts work independently.
+        "show_conclusions": is_head or referral.status not in (ReferralStatus.ASSIGNED,),
+        "submitted_count": sum(1 for a in assignments if a.is_submitted),
+        "decisions": list(referral.decisions.select_related("decided_by_organisation")),
+        "appeals": appeals,
+        "open_appeal": any(appeal.is_open for appeal in appeals),
+        "version_form": VersionForm(initial={"version": referral.version}),
+        "current_decision": current_decision(referral),
+    }
+    return render(request, "assessment/division/case.html", context)
+
+
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete: nothing was saved."))
+        return redirect("assessment:division_case", pk=pk)
+    try:
+        referral_accept(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The referral is accepted."))
+    return redirect("assessment:division_case", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk)
+    conflict = False
+    if request.method == "POST":
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                referral_return(
+                    actor=request.user,
+                    referral=referral,
+                    expected_version=form.cleaned_data["version"],
+                    added_items=form.items(),
+                    note=form.cleaned_data["note"],
+                    request=request,
+                )
+            except (ValidationError, DomainError) as error:
+                conflict = isinstance(error, ConflictError)
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The referral is returned to the clinic."))
+                return redirect("assessment:division_case", pk=pk)
+    else:
+        form = ReturnForm(initial={"version": referral.version})
+    missing = automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
+    return render_form_page(
+        request,
+        "assessment/division/return_form.html",
+        {"referral": referral, "form": form, "missing": missing},
+        conflict=conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk, head_only=True)
+    experts = eligible_experts(referral)
+    required = experts_required(referral)
+    conflict = False
+    if request.method == "POST":
+        form = AssignForm(request.POST, experts=experts, required_count=required)
+        if form.is_valid():
+            try:
+                referral_assign_experts(
+                    actor=request.user,
+                    referral=referral,
+                    expected_version=form.cleaned_data["version"],
+                    experts=list(form.cleaned_data["experts"]),
+                    request=request,
+                )
+            except (ValidationError, DomainError) as error:
+                conflict = isinstance(error, ConflictError)
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The experts are assigned."))
+                return redirect("assessment:division_case", pk=pk)
+    else:
+        form = AssignForm(
+            initial={"version": referral.version}, experts=experts, required_count=required
+        )
+    return render_form_page(
+        request,
+        "assessment/division/assign_form.html",
+        {"referral": referral, "form": form, "required": required},
+        conflict=conflict,
+    )
+
+
+@require_POST
+def notify(request: HttpRequest, pk: int) -> HttpResponse:
+    from kopir.assessment.services.decision import referral_notify
+
+    referral = division_referral_for_user(request.user, pk)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete: nothing was saved."))
+        return redirect("assessment:division_case", pk=pk)
+    try:
+        referral_notify(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The notification is recorded."))
+    return redirect("assessment:division_case", pk=pk)
+
+
+@require_GET
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk)
+    return render(
+        request,
+        "assessment/division/timeline.html",
+        {"referral": referral, "timeline": referral_timeline(referral, request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_record(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk)
+    conflict = False
+    if request.method == "POST":
+        form = AppealFileForm(request.POST)
+        if form.is_valid():
+            try:
+                appeal_file(
+                    actor=request.user, referral=referral, request=request, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as error:
+                conflict = isinstance(error, ConflictError)
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The appeal is recorded and sent to the higher body."))
+                return redirect("assessment:division_case", pk=pk)
+    else:
+        form = AppealFileForm(initial={"filed_on": timezone.localdate()})
+    return render_form_page(
+        request,
+        "assessment/division/appeal_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "may_see_identity": may_see_identity(request.user, referral),
+        },
+        conflict=conflict,
+    )

@@ -1,0 +1,72 @@
+"""The division head records the decision from the experts' conclusions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kopir.assessment.access import division_referral_for_user
+from kopir.assessment.forms_division import DecisionForm
+from kopir.assessment.models import ExpertAssignment
+from kopir.assessment.selectors.division import case_content, identity_for
+from kopir.assessment.services.decision import conclusions_stamp, majority_of, referral_decide
+from kopir.assessment.views.division_common import add_service_error, render_form_page
+from kopir.core.errors import ConflictError, DomainError
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = division_referral_for_user(request.user, pk, head_only=True)
+    assignments = list(
+        ExpertAssignment.objects.filter(referral=referral)
+        .select_related("expert")
+        .order_by("position")
+    )
+    conflict = False
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                referral_decide(
+                    actor=request.user,
+                    referral=referral,
+                    expected_version=form.cleaned_data["version"],
+                    expected_conclusions=form.cleaned_data["conclusions"],
+                    decision=form.outcome_input(),
+                    reexamination_on=form.cleaned_data["reexamination_on"],
+                    request=request,
+                )
+            except (ValidationError, DomainError) as error:
+                conflict = isinstance(error, ConflictError)
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect("assessment:division_case", pk=pk)
+    else:
+        initial: dict[str, object] = {
+            "version": referral.version,
+            "conclusions": conclusions_stamp(assignments),
+        }
+        if assignments and all(a.is_submitted for a in assignments):
+            # Start from the majority's conclusion; the head completes and checks it.
+            found = majority_of(assignments)
+            initial["outcome"] = found.outcome or ""
+            initial["category_code"] = found.category_code or ""
+        form = DecisionForm(initial=initial)
+    return render_form_page(
+        request,
+        "assessment/division/decide_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "assignments": assignments,
+            "all_submitted": bool(assignments) and all(a.is_submitted for a in assignments),
+            "person": identity_for(request.user, referral, request),
+            "content": case_content(referral, viewer=request.user, request=request),
+        },
+        conflict=conflict,
+    )

@@ -1,0 +1,254 @@
+"""The administrator's pages for the completeness rules: versions, their rules, activation."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kopir.assessment.access import can_manage_rules
+from kopir.assessment.forms_rules import (
+    ActivateForm,
+    RuleForm,
+    RuleSetCreateForm,
+    RuleSetEditForm,
+    VersionedForm,
+)
+from kopir.assessment.models import CompletenessRule, CompletenessRuleSet
+from kopir.assessment.selectors.rules import rule_rows, rule_set_rows
+from kopir.assessment.services.completeness import rule_set_in_force
+from kopir.assessment.services.rules import (
+    rule_delete,
+    rule_save,
+    rule_set_activate,
+    rule_set_create_draft,
+    rule_set_retire,
+    rule_set_update,
+)
+from kopir.core.errors import ConflictError, DomainError
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not can_manage_rules(request.user):
+        raise PermissionDenied(_("Only an administrator manages the completeness rules."))
+
+
+def _rule_set(pk: int) -> CompletenessRuleSet:
+    return get_object_or_404(CompletenessRuleSet, pk=pk)
+
+
+@require_GET
+def rule_set_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    in_force = rule_set_in_force()
+    return render(
+        request,
+        "assessment/rules/list.html",
+        {"rows": rule_set_rows(), "in_force": in_force},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_new(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    if request.method == "POST":
+        form = RuleSetCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                rule_set = rule_set_create_draft(
+                    actor=request.user,
+                    title=form.cleaned_data["title"],
+                    legal_source=form.cleaned_data["legal_source"],
+                    notes=form.cleaned_data["notes"],
+                    based_on=form.cleaned_data["based_on"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The draft is made. Change its rules, then activate it.")
+                )
+                return redirect("assessment:rules_detail", pk=rule_set.pk)
+    else:
+        in_force = rule_set_in_force()
+        form = RuleSetCreateForm(
+            initial={
+                "based_on": in_force,
+                "title": in_force.title if in_force else "",
+                "legal_source": in_force.legal_source if in_force else "",
+            }
+        )
+    return render(request, "assessment/rules/set_form.html", {"form": form, "rule_set": None})
+
+
+@require_GET
+def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule_set = _rule_set(pk)
+    in_force = rule_set_in_force()
+    return render(
+        request,
+        "assessment/rules/detail.html",
+        {
+            "rule_set": rule_set,
+            "rows": rule_rows(rule_set),
+            "is_in_force": in_force is not None and in_force.pk == rule_set.pk,
+            "activate_form": ActivateForm(
+                initial={"version": rule_set.version, "effective_from": timezone.localdate()}
+            ),
+            "version_form": VersionedForm(initial={"version": rule_set.version}),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule_set = _rule_set(pk)
+    if not rule_set.is_editable:
+        messages.info(request, _("Only a draft can be changed."))
+        return redirect("assessment:rules_detail", pk=pk)
+    form = RuleSetEditForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(rule_set)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_set_update(
+                actor=request.user,
+                rule_set=rule_set,
+                expected_version=form.cleaned_data["version"],
+                title=form.cleaned_data["title"],
+                legal_source=form.cleaned_data["legal_source"],
+                notes=form.cleaned_data["notes"],
+                request=request,
+            )
+        except (ConflictError, DomainError) as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("assessment:rules_detail", pk=pk)
+    return render(request, "assessment/rules/set_form.html", {"form": form, "rule_set": rule_set})
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule_set = _rule_set(pk)
+    form = ActivateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": rule_set.version, "effective_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_set_activate(
+                actor=request.user,
+                rule_set=rule_set,
+                expected_version=form.cleaned_data["version"],
+                effective_from=form.cleaned_data["effective_from"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The rules are active."))
+            return redirect("assessment:rules_detail", pk=pk)
+    return render(request, "assessment/rules/activate.html", {"form": form, "rule_set": rule_set})
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule_set = _rule_set(pk)
+    form = VersionedForm(
+        request.POST if request.method == "POST" else None, initial={"version": rule_set.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_set_retire(
+                actor=request.user,
+                rule_set=rule_set,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The rules are retired."))
+            return redirect("assessment:rules_detail", pk=pk)
+    return render(request, "assessment/rules/retire.html", {"form": form, "rule_set": rule_set})
+
+
+def _rule_form_page(
+    request: HttpRequest, rule_set: CompletenessRuleSet, rule: CompletenessRule | None
+) -> HttpResponse:
+    if not rule_set.is_editable:
+        messages.info(request, _("Only a draft can be changed."))
+        return redirect("assessment:rules_detail", pk=rule_set.pk)
+    instance = copy.copy(rule) if rule is not None else None
+    form = RuleForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_save(
+                actor=request.user,
+                rule_set=rule_set,
+                rule=rule,
+                expected_version=form.cleaned_data.get("version"),
+                data=form.service_data(),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The rule is saved."))
+            return redirect("assessment:rules_detail", pk=rule_set.pk)
+    return render(
+        request,
+        "assessment/rules/rule_form.html",
+        {"form": form, "rule_set": rule_set, "rule": rule},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_new(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    return _rule_form_page(request, _rule_set(pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule_set = _rule_set(pk)
+    rule = get_object_or_404(CompletenessRule, pk=rule_pk, rule_set=rule_set)
+    return _rule_form_page(request, rule_set, rule)
+
+
+@require_http_methods(["GET", "POST"])
+def rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
+    _require_admin(request)
+    rule_set = _rule_set(pk)
+    rule = get_object_or_404(CompletenessRule, pk=rule_pk, rule_set=rule_set)
+    if request.method == "POST":
+        try:
+            rule_delete(actor=request.user, rule=rule, request=request)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The rule is removed from the draft."))
+        return redirect("assessment:rules_detail", pk=rule_set.pk)
+    rows = [row for row in rule_rows(rule_set) if row.rule.pk == rule.pk]
+    return render(
+        request,
+        "assessment/rules/rule_delete.html",
+        {"rule_set": rule_set, "rule": rule, "row": rows[0] if rows else None},
+    )

@@ -1,0 +1,150 @@
+"""The referral's workflow as an explicit state machine: one table of allowed transitions, one
+function that performs them. Every transition is a timeline event and an audit record, written in
+one transaction with the status change; a stale version (someone moved the referral since it was
+read) is a conflict, never an overwrite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
+from kopir.assessment.models.deadlines import StepDeadline
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import ConflictError, DomainError
+from kopir.core.working_days import add_working_days, working_days_between
+
+S = ReferralStatus
+
+# Allowed transitions: from → set of to. Who may perform each is decided in access.py.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
+    S.SENT: frozenset({S.RETURNED, S.ACCEPTED}),
+    S.RETURNED: frozenset({S.SENT, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset({S.ASSIGNED}),
+    S.ASSIGNED: frozenset({S.DECIDED}),
+    S.DECIDED: frozenset({S.NOTIFIED}),
+    S.NOTIFIED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+# Default step periods in working days, used until an administrator sets StepDeadline rows.
+# All are assumptions (domain.md §A3: the decision deadline in Order No. 260 was not found;
+# Russia's federal standard is 30 calendar days, about 20 working days, for the whole procedure).
+DEFAULT_STEP_DAYS: dict[str, int] = {
+    S.SENT: 2,  # the MSE division accepts or returns a referral it received
+    S.RETURNED: 5,  # the clinic completes and resends
+    S.ACCEPTED: 1,  # the division head assigns experts
+    S.ASSIGNED: 10,  # the experts decide
+    S.DECIDED: 1,  # the person is notified
+}
+AT_RISK_WORKING_DAYS = 1
+
+
+class InvalidTransition(DomainError):
+    pass
+
+
+def step_working_days(status: str) -> int | None:
+    row = StepDeadline.objects.filter(status=status).first()
+    if row is not None:
+        return row.working_days
+    return DEFAULT_STEP_DAYS.get(status)
+
+
+def step_due_on(status: str, started_on: dt.date) -> dt.date | None:
+    days = step_working_days(status)
+    return None if days is None else add_working_days(started_on, days)
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    code: str  # "on_time" | "at_risk" | "overdue" | "none"
+    due_on: dt.date | None
+
+
+def deadline_state(due_on: dt.date | None, today: dt.date | None = None) -> DeadlineState:
+    """Whether a step is on time, at risk (its last working day has come) or overdue."""
+    if due_on is None:
+        return DeadlineState("none", None)
+    today = today or timezone.localdate()
+    if today > due_on:
+        return DeadlineState("overdue", due_on)
+    if working_days_between(today, due_on) <= AT_RISK_WORKING_DAYS:
+        return DeadlineState("at_risk", due_on)
+    return DeadlineState("on_time", due_on)
+
+
+def status_label(status: str) -> str:
+    return str(dict(ReferralStatus.choices).get(status, status))
+
+
+def referral_transition(
+    *,
+    referral: Referral,
+    to_status: str,
+    actor: Any,
+    expected_version: int,
+    actor_label: str = "",
+    note: str = "",
+    missing: list[dict[str, Any]] | None = None,
+    request: Any = None,
+    channel: str = AuditChannel.WEB,
+    changes: dict[str, Any] | None = None,
+) -> Referral:
+    """Move a referral to `to_status` if the table allows it and nobody moved it meanwhile.
+
+    `changes` are further field values saved in the same update (e.g. returns_count). Returns the
+    refreshed referral. Raises InvalidTransition or ConflictError; nothing is written then.
+    """
+    from_status = referral.status
+    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+        raise InvalidTransition(
+            _("A referral that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": status_label(from_status), "to": status_label(to_status)}
+        )
+    today = timezone.localdate()
+    due = step_due_on(to_status, today)
+    values: dict[str, Any] = {
+        "status": to_status,
+        "step_started_on": today,
+        "step_due_on": due,
+        "version": expected_version + 1,
+        **(changes or {}),
+    }
+    with transaction.atomic():
+        updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update(**values)
+        if not updated:
+            raise ConflictError(
+                _(
+                    "Someone else changed this referral after you opened it. Nothing was saved: "
+                    "reload it to see the current state."
+                )
+            )
+        ReferralEvent.objects.create(
+            referral=referral,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_label=actor_label,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            missing=missing or [],
+            step_due_on=due,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=referral,
+            request=request,
+            channel=channel,
+            fields=["status", *sorted((changes or {}).keys())],
+            detail=f"{from_status}->{to_status}",
+        )
+    referral.refresh_from_db()
+    return referral

@@ -1,0 +1,380 @@
+"""Writing and delivering notices. The only code that creates or changes a Notice.
+
+`notice_queue` is what other apps call, inside their own transaction: it works out how to reach
+the recipient (channel, address, language, format), renders the text in that language and format,
+stores the row and asks the worker to deliver it once the transaction commits. `notice_deliver`
+is the worker's side: it claims one notice, sends it, and records the outcome or schedules a retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.template import Context
+from django.template.loader import select_template
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record, target_type_of
+from kopir.core.errors import DomainError
+from kopir.notices.models import (
+    Notice,
+    NoticeChannel,
+    NoticeFormat,
+    NoticeStatus,
+    RecipientKind,
+)
+from kopir.notices.sms import get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+# Attempts before a notice is given up as not delivered, and the pause after each failed one.
+MAX_ATTEMPTS = 5
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+)
+# A braille display shows 40 cells a line on most devices, and braille embossers print 40 too.
+BRAILLE_LINE_WIDTH = 40
+# Organisations have no language of their own: their notices are written in both state languages.
+ORGANISATION_LANGUAGES = ("kk", "ru")
+NO_ADDRESS = "no_address"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a notice goes to and how: resolved once, copied onto the notice."""
+
+    kind: str
+    channel: str  # "" when there is no way to reach the recipient
+    address: str
+    languages: tuple[str, ...]
+    format: str = NoticeFormat.PLAIN
+    person: Any = None
+    organisation: Any = None
+    user: Any = None
+
+
+def _person_format(needs: list[str]) -> str:
+    # Easy read changes the words, so it wins; braille and large print change only the layout.
+    from kopir.people.models import AccessibilityNeed
+
+    for need, notice_format in (
+        (AccessibilityNeed.EASY_READ, NoticeFormat.EASY_READ),
+        (AccessibilityNeed.BRAILLE, NoticeFormat.BRAILLE_READY),
+        (AccessibilityNeed.LARGE_PRINT, NoticeFormat.LARGE_PRINT),
+    ):
+        if need in (needs or []):
+            return notice_format
+    return NoticeFormat.PLAIN
+
+
+def _channel_of(email: str, phone: str) -> tuple[str, str]:
+    # E-mail first: it carries the whole text (an SMS gets the short version) and an e-mail
+    # client reads it aloud as well as a phone does.
+    if email:
+        return NoticeChannel.EMAIL, email
+    if phone:
+        return NoticeChannel.SMS, phone
+    return "", ""
+
+
+def person_recipient(person: Any) -> Recipient:
+    """How to reach a person: their own e-mail or phone, else their legal representative's.
+
+    The language is the person's language for notices and the format follows their accessibility
+    needs (the representative's, when it is the representative who reads it).
+    """
+    reader = person
+    channel, address = _channel_of(person.email, person.phone)
+    representative = person.legal_representative
+    if not channel and representative is not None:
+        channel, address = _channel_of(representative.email, representative.phone)
+        if channel:
+            reader = representative
+    return Recipient(
+        kind=RecipientKind.PERSON,
+        channel=channel,
+        address=address,
+        languages=(reader.preferred_language or settings.LANGUAGE_CODE,),
+        format=_person_format(reader.accessibility_needs),
+        person=person,
+    )
+
+
+def organisation_recipient(organisation: Any) -> Recipient:
+    channel, address = _channel_of(organisation.email, organisation.phone)
+    return Recipient(
+        kind=RecipientKind.ORGANISATION,
+        channel=channel,
+        address=address,
+        languages=ORGANISATION_LANGUAGES,
+        organisation=organisation,
+    )
+
+
+def staff_recipient(user: Any) -> Recipient:
+    return Recipient(
+        kind=RecipientKind.STAFF,
+        channel=NoticeChannel.EMAIL if user.email else "",
+        address=user.email,
+        languages=(user.preferred_language or settings.LANGUAGE_CODE,),
+        user=user,
+    )
+
+
+def _render_one(names: list[str], context: Mapping[str, Any]) -> str:
+    # Notices are plain text: nothing is HTML-escaped ("&" must stay "&").
+    template = select_template(names)
+    return str(template.template.render(Context(dict(context), autoescape=False))).strip()
+
+
+def _paragraphs(text: str) -> str:
+    """Collapse the blank lines templates leave behind into single paragraph breaks."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n\n".join("\n".join(p) for p in paragraphs if p)
+
+
+def _braille_layout(text: str) -> str:
+    return "\n\n".join(
+        textwrap.fill(paragraph, width=BRAILLE_LINE_WIDTH, break_long_words=False)
+        for paragraph in text.split("\n\n")
+    )
+
+
+def render_notice(
+    *, template: str, context: Mapping[str, Any], recipient: Recipient
+) -> tuple[str, str]:
+    """The subject and text of a notice, in each of the recipient's languages.
+
+    Templates live at `<template>/subject.txt` and `<template>/<format>.txt`, falling back to
+    `<template>/plain.txt`; an SMS uses `<template>/sms.txt` when there is one.
+    """
+    notice_format = recipient.format
+    body_names = [f"{template}/{notice_format}.txt", f"{template}/plain.txt"]
+    if recipient.channel == NoticeChannel.SMS:
+        body_names.insert(0, f"{template}/sms.txt")
+    subjects: list[str] = []
+    bodies: list[str] = []
+    for language in recipient.languages:
+        with translation.override(language):
+            subjects.append(" ".join(_render_one([f"{template}/subject.txt"], context).split()))
+            bodies.append(_paragraphs(_render_one(body_names, context)))
+    body = "\n\n— — —\n\n".join(bodies)
+    if notice_format == NoticeFormat.BRAILLE_READY:
+        body = _braille_layout(body)
+    return " / ".join(dict.fromkeys(subjects))[:255], body
+
+
+def notice_queue(
+    *,
+    recipient: Recipient,
+    template: str,
+    context: Mapping[str, Any],
+    topic: str = "",
+    related: models.Model | None = None,
+    concerns: Any = None,
+    sensitive: bool = False,
+    actor: Any = None,
+    request: Any = None,
+    channel: str = "",
+) -> Notice:
+    """Store a notice for `recipient` and have the worker deliver it after the caller commits.
+
+    Call it inside the transaction of the change the notice reports: if that change rolls back,
+    so does the notice, and no worker ever sees it. A recipient without an address still gets a
+    row, recorded as not delivered, so the gap shows in the outbox.
+    """
+    subject, body = render_notice(template=template, context=context, recipient=recipient)
+    now = timezone.now()
+    notice = Notice(
+        recipient_kind=recipient.kind,
+        person=recipient.person,
+        organisation=recipient.organisation,
+        user=recipient.user,
+        concerns_organisation=concerns,
+        channel=recipient.channel,
+        address=recipient.address,
+        language="+".join(recipient.languages),
+        format=recipient.format,
+        topic=topic or template.replace("/", "."),
+        subject=subject,
+        body=body,
+        sensitive=sensitive,
+        related_type=target_type_of(related) if related is not None else "",
+        related_id=str(related.pk) if related is not None else "",
+    )
+    if recipient.channel:
+        notice.status = NoticeStatus.QUEUED
+        notice.next_attempt_at = now
+    else:
+        notice.status = NoticeStatus.FAILED
+        notice.last_error = NO_ADDRESS
+    with transaction.atomic():
+        notice.full_clean()
+        notice.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=notice,
+            request=request,
+            # The audit channel of the step that wrote the notice (a web page, a task, the API).
+            channel=channel or (AuditChannel.WEB if request is not None else AuditChannel.TASK),
+            detail=notice.topic,
+        )
+        if notice.status == NoticeStatus.QUEUED:
+            notice_id = notice.pk
+            transaction.on_commit(lambda: _enqueue_delivery(notice_id))
+    return notice
+
+
+def _enqueue_delivery(notice_id: int) -> None:
+    from kopir.notices.tasks import deliver_notice
+
+    try:
+        deliver_notice.enqueue(notice_id)
+    except Exception:
+        # The periodic sweep delivers whatever is due, so a failed enqueue only delays it.
+        logger.exception("could not enqueue delivery of notice %s", notice_id)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
+
+
+def _claim(notice_id: int, now: dt.datetime) -> Notice | None:
+    """Take a due notice for one delivery attempt; None when it is not due or someone has it.
+
+    The claim is a conditional update, not a lock held while sending: an SMTP conversation must
+    not keep SQLite's write lock. Counting the attempt and pushing the next attempt into the
+    future in the same statement means a second worker finds nothing to claim, and a worker that
+    dies mid-send leaves a notice the sweep retries once the pause has passed.
+    """
+    notice = Notice.objects.filter(pk=notice_id).first()
+    if notice is None or notice.status != NoticeStatus.QUEUED:
+        return None
+    if notice.next_attempt_at is not None and notice.next_attempt_at > now:
+        return None
+    attempts = notice.attempts + 1
+    claimed = Notice.objects.filter(
+        pk=notice.pk, status=NoticeStatus.QUEUED, attempts=notice.attempts
+    ).update(attempts=attempts, next_attempt_at=now + retry_delay(attempts))
+    if not claimed:
+        return None
+    notice.attempts = attempts
+    return notice
+
+
+def _send(notice: Notice) -> str:
+    """Hand the notice to its channel's backend; return where it went. Raises on failure."""
+    if notice.channel == NoticeChannel.EMAIL:
+        message = EmailMultiAlternatives(
+            subject=notice.subject,
+            body=notice.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notice.address],
+            headers={"Content-Language": notice.language.replace("+", ", ")},
+        )
+        if notice.format == NoticeFormat.LARGE_PRINT:
+            message.attach_alternative(_large_print_html(notice), "text/html")
+        if message.send(fail_silently=False) != 1:
+            raise RuntimeError("the e-mail backend accepted no message")
+        return "email"
+    if notice.channel == NoticeChannel.SMS:
+        receipt = get_sms_backend().send(phone=notice.address, text=notice.body)
+        return f"sms:{receipt.via}"
+    raise ValueError(f"unknown channel {notice.channel!r}")
+
+
+def _large_print_html(notice: Notice) -> str:
+    # Inline styles are fine in e-mail (the site's CSP does not apply); 24px is the usual
+    # minimum for large print.
+    paragraphs = "".join(
+        f'<p style="font-size:24px;line-height:1.5;margin:0 0 24px">'
+        f"{escape(paragraph).replace(chr(10), '<br>')}</p>"
+        for paragraph in notice.body.split("\n\n")
+    )
+    language = notice.language.split("+")[0]
+    return f'<html lang="{language}"><body>{paragraphs}</body></html>'
+
+
+def notice_deliver(*, notice_id: int) -> str:
+    """One delivery attempt. Returns the notice's status afterwards ("" if it was not due)."""
+    now = timezone.now()
+    notice = _claim(notice_id, now)
+    if notice is None:
+        return ""
+    try:
+        via = _send(notice)
+    except Exception as error:
+        error_kind = type(error).__name__[:200]
+        if notice.attempts >= MAX_ATTEMPTS:
+            Notice.objects.filter(pk=notice.pk).update(
+                status=NoticeStatus.FAILED, last_error=error_kind, next_attempt_at=None
+            )
+            logger.warning("notice %s not delivered after %s attempts", notice.pk, notice.attempts)
+            return NoticeStatus.FAILED
+        Notice.objects.filter(pk=notice.pk).update(last_error=error_kind)
+        logger.info("notice %s attempt %s failed: %s", notice.pk, notice.attempts, error_kind)
+        return NoticeStatus.QUEUED
+    Notice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.SENT,
+        sent_at=timezone.now(),
+        delivered_via=via,
+        next_attempt_at=None,
+        last_error="",
+    )
+    logger.info("notice %s sent via %s", notice.pk, via)
+    return NoticeStatus.SENT
+
+
+def due_notice_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Notice.objects.filter(status=NoticeStatus.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def notice_retry(*, actor: Any, notice: Notice, request: Any = None) -> Notice:
+    """Send a notice that was given up on once more (when the gateway is working again, say)."""
+    if notice.status != NoticeStatus.FAILED or not notice.channel:
+        raise DomainError(
+            _("Only a notice that was not delivered, and has an address, can be sent again.")
+        )
+    with transaction.atomic():
+        updated = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.FAILED).update(
+            status=NoticeStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+        )
+        if not updated:
+            raise DomainError(_("Someone else has already sent this notice again."))
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=notice,
+            request=request,
+            fields=["status"],
+            detail="retry",
+        )
+        transaction.on_commit(lambda: _enqueue_delivery(notice.pk))
+    notice.refresh_from_db()
+    return notice

@@ -1,0 +1,187 @@
+"""The outbox page: administrators always; clinic and division staff only in the demo, and then
+only for their own organisation's notices."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.audit.models import AuditEvent
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.notices.models import Notice, NoticeStatus
+from kopir.notices.services import notice_queue, organisation_recipient, person_recipient
+from kopir.notices.tests.conftest import TEMPLATE
+
+pytestmark = pytest.mark.django_db
+OUTBOX = "notices:outbox"
+
+
+def make_notice(recipient, *, concerns=None, sensitive=False, number="MSE-1") -> Notice:
+    return notice_queue(
+        recipient=recipient,
+        template=TEMPLATE,
+        context={"number": number},
+        concerns=concerns,
+        sensitive=sensitive,
+    )
+
+
+def test_an_administrator_sees_every_notice(client, administrator, person, clinic, other_clinic):
+    make_notice(person_recipient(person), concerns=clinic, number="MSE-A")
+    make_notice(organisation_recipient(other_clinic), number="MSE-B")
+    client.force_login(administrator)
+
+    response = client.get(reverse(OUTBOX))
+
+    assert response.status_code == 200
+    assert "MSE-A" in response.text
+    assert "MSE-B" in response.text
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(reverse(OUTBOX))
+
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_outside_the_demo_a_clinician_may_not_open_the_outbox(client, clinician):
+    client.force_login(clinician)
+
+    assert client.get(reverse(OUTBOX)).status_code == 403
+
+
+def test_in_the_demo_a_clinician_sees_only_notices_of_their_own_organisation(
+    client, settings, clinician, clinic, other_clinic, person
+):
+    settings.KOPIR_DEMO = True
+    make_notice(person_recipient(person), concerns=clinic, number="MSE-OWN-CASE")
+    make_notice(organisation_recipient(clinic), number="MSE-TO-CLINIC")
+    make_notice(organisation_recipient(other_clinic), number="MSE-ELSEWHERE")
+    client.force_login(clinician)
+
+    response = client.get(reverse(OUTBOX))
+
+    assert response.status_code == 200
+    assert "MSE-OWN-CASE" in response.text
+    assert "MSE-TO-CLINIC" in response.text
+    assert "MSE-ELSEWHERE" not in response.text
+
+
+def test_in_the_demo_an_outsider_gets_404_for_another_clinics_notice(
+    client, settings, outsider, clinic, person
+):
+    settings.KOPIR_DEMO = True
+    notice = make_notice(person_recipient(person), concerns=clinic)
+    client.force_login(outsider)
+
+    assert client.get(reverse("notices:notice", args=[notice.pk])).status_code == 404
+
+
+def test_in_the_demo_an_mse_specialist_does_not_see_notices_to_persons_of_clinics(
+    client, settings, clinic, person
+):
+    settings.KOPIR_DEMO = True
+    division = OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION)
+    specialist = UserFactory.create(organisation=division, roles=[Role.MSE_SPECIALIST])
+    make_notice(person_recipient(person), concerns=clinic, number="MSE-PERSON")
+    make_notice(organisation_recipient(division), number="MSE-DIVISION")
+    client.force_login(specialist)
+
+    response = client.get(reverse(OUTBOX))
+
+    assert "MSE-DIVISION" in response.text
+    assert "MSE-PERSON" not in response.text
+
+
+def test_in_the_demo_other_roles_still_may_not_open_the_outbox(client, settings, clinic):
+    settings.KOPIR_DEMO = True
+    officer = UserFactory.create(organisation=clinic, roles=[Role.AGENCY_OFFICER])
+    client.force_login(officer)
+
+    assert client.get(reverse(OUTBOX)).status_code == 403
+
+
+def test_the_outbox_filters_by_status(client, administrator, person, sms_person):
+    make_notice(person_recipient(person), number="MSE-QUEUED")
+    failed = make_notice(person_recipient(sms_person), number="MSE-FAILED")
+    Notice.objects.filter(pk=failed.pk).update(status=NoticeStatus.FAILED)
+    client.force_login(administrator)
+
+    response = client.get(reverse(OUTBOX), {"status": "failed"})
+
+    assert "MSE-FAILED" in response.text
+    assert "MSE-QUEUED" not in response.text
+
+
+def test_the_outbox_is_paginated_and_its_queries_do_not_grow_with_rows(
+    client, administrator, person, django_assert_max_num_queries
+):
+    for index in range(55):
+        make_notice(person_recipient(person), number=f"MSE-{index}")
+    client.force_login(administrator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(OUTBOX))
+
+    assert response.context["page_obj"].paginator.num_pages == 2
+    assert len(response.context["page_obj"].object_list) == 50
+
+
+def test_opening_a_notice_shows_its_text_and_is_audited(client, administrator, person):
+    notice = make_notice(person_recipient(person), number="MSE-TEXT")
+    client.force_login(administrator)
+
+    response = client.get(reverse("notices:notice", args=[notice.pk]))
+
+    assert response.status_code == 200
+    assert "Plain ru: referral MSE-TEXT" in response.text
+    assert "person@example.test" in response.text
+    assert AuditEvent.objects.filter(
+        action="view", target_type="notices.notice", target_id=str(notice.pk)
+    ).exists()
+
+
+def test_a_notice_with_a_one_time_code_is_not_shown_outside_the_demo(client, administrator, person):
+    notice = make_notice(person_recipient(person), sensitive=True, number="123456")
+    client.force_login(administrator)
+
+    response = client.get(reverse("notices:notice", args=[notice.pk]))
+
+    assert "123456" not in response.content.decode().split("<h1>", 1)[1].split("</h1>", 1)[1]
+
+
+def test_in_the_demo_a_notice_with_a_one_time_code_is_shown(
+    client, settings, clinician, clinic, person
+):
+    settings.KOPIR_DEMO = True
+    notice = make_notice(person_recipient(person), concerns=clinic, sensitive=True, number="654321")
+    client.force_login(clinician)
+
+    response = client.get(reverse("notices:notice", args=[notice.pk]))
+
+    assert "Plain ru: referral 654321" in response.text
+
+
+def test_an_administrator_can_resend_a_failed_notice_from_its_page(client, administrator, person):
+    notice = make_notice(person_recipient(person))
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.FAILED, attempts=5)
+    client.force_login(administrator)
+
+    response = client.post(reverse("notices:resend", args=[notice.pk]))
+
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.QUEUED
+
+
+def test_a_demo_clinician_may_read_but_not_resend(client, settings, clinician, clinic, person):
+    settings.KOPIR_DEMO = True
+    notice = make_notice(person_recipient(person), concerns=clinic)
+    Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.FAILED)
+    client.force_login(clinician)
+
+    assert client.post(reverse("notices:resend", args=[notice.pk])).status_code == 403

@@ -1,0 +1,165 @@
+"""Queueing a notice: the recipient's channel, language and format decide what is written."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from kopir.audit.models import AuditEvent
+from kopir.notices.models import Notice, NoticeChannel, NoticeFormat, NoticeStatus, RecipientKind
+from kopir.notices.services import (
+    BRAILLE_LINE_WIDTH,
+    NO_ADDRESS,
+    notice_queue,
+    organisation_recipient,
+    person_recipient,
+    staff_recipient,
+)
+from kopir.notices.tests.conftest import TEMPLATE
+from kopir.people.models import AccessibilityNeed
+from kopir.people.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(recipient, **kwargs):
+    return notice_queue(
+        recipient=recipient, template=TEMPLATE, context={"number": "MSE-1"}, **kwargs
+    )
+
+
+def test_a_person_with_an_email_address_gets_plain_text_in_their_own_language(person):
+    notice = queue(person_recipient(person))
+
+    assert notice.channel == NoticeChannel.EMAIL
+    assert notice.address == "person@example.test"
+    assert notice.language == "ru"
+    assert notice.format == NoticeFormat.PLAIN
+    assert notice.body.startswith("Plain ru: referral MSE-1 & its status")
+    assert notice.status == NoticeStatus.QUEUED
+    assert notice.recipient_kind == RecipientKind.PERSON
+
+
+def test_text_is_not_html_escaped(person):
+    notice = queue(person_recipient(person))
+
+    assert "&amp;" not in notice.body
+
+
+def test_a_person_with_only_a_phone_gets_the_short_sms_text(sms_person):
+    notice = queue(person_recipient(sms_person))
+
+    assert (notice.channel, notice.address) == (NoticeChannel.SMS, "+77011234567")
+    assert notice.body == "Short MSE-1"
+
+
+def test_a_person_who_needs_easy_read_gets_the_easy_read_text(person):
+    person.accessibility_needs = [AccessibilityNeed.EASY_READ]
+
+    notice = queue(person_recipient(person))
+
+    assert notice.format == NoticeFormat.EASY_READ
+    assert notice.body == "Easy read ru: MSE-1."
+
+
+def test_a_format_without_its_own_template_falls_back_to_plain_text(person):
+    person.accessibility_needs = [AccessibilityNeed.LARGE_PRINT]
+
+    notice = queue(person_recipient(person))
+
+    assert notice.format == NoticeFormat.LARGE_PRINT
+    assert notice.body.startswith("Plain ru:")
+
+
+def test_braille_ready_text_is_wrapped_to_a_braille_displays_line(person):
+    person.accessibility_needs = [AccessibilityNeed.BRAILLE]
+
+    notice = queue(person_recipient(person))
+
+    assert notice.format == NoticeFormat.BRAILLE_READY
+    lines = notice.body.splitlines()
+    assert len(lines) > 3
+    assert max(len(line) for line in lines) <= BRAILLE_LINE_WIDTH
+    assert "\n\nSecond paragraph." in notice.body
+
+
+def test_a_person_without_contacts_is_reached_through_their_legal_representative(db):
+    representative = PersonFactory.create(
+        email="", phone="+77019998877", preferred_language="kk", accessibility_needs=[]
+    )
+    child = PersonFactory.create(
+        email="", phone="", preferred_language="ru", legal_representative=representative
+    )
+
+    notice = queue(person_recipient(child))
+
+    assert notice.person == child
+    assert (notice.channel, notice.address, notice.language) == ("sms", "+77019998877", "kk")
+
+
+def test_a_recipient_without_any_address_is_recorded_as_not_delivered(db):
+    nobody = PersonFactory.create(email="", phone="")
+
+    notice = queue(person_recipient(nobody))
+
+    assert notice.status == NoticeStatus.FAILED
+    assert notice.last_error == NO_ADDRESS
+    assert notice.channel == ""
+
+
+def test_an_organisation_is_written_to_in_both_state_languages(clinic):
+    notice = queue(organisation_recipient(clinic))
+
+    assert notice.language == "kk+ru"
+    assert "Plain kk:" in notice.body
+    assert "Plain ru:" in notice.body
+    assert notice.organisation == clinic
+
+
+def test_a_staff_member_is_written_to_in_their_preferred_language(clinician):
+    clinician.preferred_language = "en"
+
+    notice = queue(staff_recipient(clinician))
+
+    assert notice.recipient_kind == RecipientKind.STAFF
+    assert notice.body.startswith("Plain en:")
+
+
+def test_queueing_records_the_related_record_and_an_audit_entry_without_the_text(person, clinic):
+    notice = queue(person_recipient(person), related=clinic, concerns=clinic, topic="test.topic")
+
+    assert (notice.related_type, notice.related_id) == ("directory.organisation", str(clinic.pk))
+    assert notice.concerns_organisation == clinic
+    event = AuditEvent.objects.get(target_type="notices.notice", target_id=str(notice.pk))
+    assert event.detail == "test.topic"
+    assert "person@example.test" not in str(event.fields)
+
+
+def test_a_queued_notice_is_delivered_once_the_callers_transaction_commits(
+    person, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = queue(person_recipient(person))
+        assert mail.outbox == []
+
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.SENT
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["person@example.test"]
+
+
+def test_a_notice_queued_in_a_transaction_that_rolls_back_leaves_nothing(
+    person, django_capture_on_commit_callbacks
+):
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            queue(person_recipient(person))
+            raise RuntimeError("the caller's change failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        change_that_fails()
+
+    assert callbacks == []
+    assert not Notice.objects.exists()
+    assert mail.outbox == []
