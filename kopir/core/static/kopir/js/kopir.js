@@ -7,5 +7,16 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
   }
-  document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  function focusLinkedField() {
+    // A link to a field on another page ("add the visual acuity" in a list of what is missing)
+    // lands on that field ready to type, not merely scrolled to: browsers only move the Tab
+    // starting point there, so the next Tab would skip the field itself.
+    if (document.querySelector("[data-error-summary]") || location.hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.matches("input, select, textarea")) { target.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    focusLinkedField();
+  });
 })();
