@@ -26,7 +26,10 @@ from kopir.assessment.models import (
     ReferralStatus,
 )
 from kopir.assessment.services.decision import current_decision, decision_create, decision_errors
-from kopir.assessment.services.division_notices import notify_person_of_appeal_result
+from kopir.assessment.services.division_notices import (
+    notify_person_of_appeal_filed,
+    notify_person_of_appeal_result,
+)
 from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.services.review import _birth_date
 from kopir.audit.models import AuditAction
@@ -116,6 +119,9 @@ def appeal_file(
             target=appeal,
             request=request,
             fields=["filed_on", "filed_by", "grounds"],
+        )
+        notify_person_of_appeal_filed(
+            referral=referral, appeal=appeal, actor=actor, request=request
         )
     return appeal
 

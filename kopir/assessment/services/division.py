@@ -13,8 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kopir.assessment.models import Referral, ReferralStatus
-from kopir.assessment.services.division_notices import notify_clinic_of_return
-from kopir.assessment.workflow import referral_transition
+from kopir.assessment.services.division_notices import (
+    notify_clinic_of_return,
+    notify_person_of_acceptance,
+)
+from kopir.assessment.workflow import referral_transition, step_due_on
 from kopir.core.errors import ConflictError, DomainError
 
 SPECIALIST_ITEM_KIND = "specialist"
@@ -105,14 +108,23 @@ def referral_accept(
             )
             % {"count": len(missing)}
         )
-    return referral_transition(
-        referral=referral,
-        to_status=ReferralStatus.ACCEPTED,
-        actor=actor,
-        expected_version=expected_version,
-        actor_label=_actor_label(actor),
-        request=request,
-    )
+    with transaction.atomic():
+        accepted = referral_transition(
+            referral=referral,
+            to_status=ReferralStatus.ACCEPTED,
+            actor=actor,
+            expected_version=expected_version,
+            actor_label=_actor_label(actor),
+            request=request,
+        )
+        # The experts are assigned by the end of this step and decide within theirs.
+        expected = accepted.step_due_on and step_due_on(
+            ReferralStatus.ASSIGNED, accepted.step_due_on
+        )
+        notify_person_of_acceptance(
+            referral=accepted, expected_decision_on=expected, actor=actor, request=request
+        )
+    return accepted
 
 
 def referral_return(

@@ -1,5 +1,6 @@
-"""Notices the division's steps send: to the clinic (and the person) when a referral is returned,
-to the person when the decision is made. Written through the notices app's outbox inside the
+"""Notices the referral's key steps send: to the person when it is sent (with the number that
+opens the status page), accepted, returned, decided, appealed and the appeal resolved; to the
+clinic when it is returned. Written through the notices app's outbox inside the
 caller's transaction, so a step that rolls back sends nothing.
 
 Texts live in templates/assessment/notices/<topic>/ (subject, plain, easy read, SMS). The SMS
@@ -11,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kopir.assessment.models import Decision, Referral
+from kopir.assessment.models import Decision, Referral, Route
 
+SENT_TO_PERSON = "assessment/notices/referral_sent_person"
+ACCEPTED_TO_PERSON = "assessment/notices/referral_accepted_person"
 RETURNED = "assessment/notices/referral_returned"
 RETURNED_TO_PERSON = "assessment/notices/referral_returned_person"
 DECIDED = "assessment/notices/decision_made"
+APPEAL_FILED = "assessment/notices/appeal_filed"
 APPEAL_RESOLVED = "assessment/notices/appeal_resolved"
 
 
@@ -59,11 +63,17 @@ def notify_clinic_of_return(
     return True
 
 
-def notify_person_of_decision(
-    *, referral: Referral, decision: Decision | None, actor: Any = None, request: Any = None
+def _notify_person(
+    *,
+    referral: Referral,
+    template: str,
+    context: dict[str, Any],
+    related: Any,
+    actor: Any,
+    request: Any,
 ) -> bool:
-    """Queue the decision notice to the person (or their representative). False when it cannot
-    reach anyone: no notices app, or no e-mail or phone for the person or representative."""
+    """Queue one notice to the person (or their representative), in their language and format.
+    False when it cannot reach anyone: no notices app, or no e-mail or phone for either."""
     services = _notices()
     if services is None:
         return False
@@ -71,15 +81,80 @@ def notify_person_of_decision(
     recipient = person_recipient(_person(referral))
     notice_queue(
         recipient=recipient,
-        template=DECIDED,
-        context={"referral": referral, "decision": decision},
-        related=referral,
+        template=template,
+        context={"referral": referral, **context},
+        related=related,
         concerns=referral.medical_organisation,
         actor=actor,
         request=request,
     )
     # A notice without an address is kept as "not delivered" in the outbox; the step says so.
     return bool(recipient.channel)
+
+
+def notify_person_of_sending(
+    *, referral: Referral, resent: bool, actor: Any = None, request: Any = None
+) -> bool:
+    """The referral is with the MSE division: its number (the key to the status page), where it
+    went, and by when the division checks it."""
+    return _notify_person(
+        referral=referral,
+        template=SENT_TO_PERSON,
+        context={
+            "resent": resent,
+            "division": referral.mse_division,
+            "in_absentia": referral.route == Route.IN_ABSENTIA,
+            "due_on": referral.step_due_on,
+        },
+        related=referral,
+        actor=actor,
+        request=request,
+    )
+
+
+def notify_person_of_acceptance(
+    *, referral: Referral, expected_decision_on: Any, actor: Any = None, request: Any = None
+) -> bool:
+    """The documents are complete: who examines the person, and when the decision is expected."""
+    return _notify_person(
+        referral=referral,
+        template=ACCEPTED_TO_PERSON,
+        context={
+            "in_absentia": referral.route == Route.IN_ABSENTIA,
+            "expected_decision_on": expected_decision_on,
+        },
+        related=referral,
+        actor=actor,
+        request=request,
+    )
+
+
+def notify_person_of_decision(
+    *, referral: Referral, decision: Decision | None, actor: Any = None, request: Any = None
+) -> bool:
+    """Queue the decision notice to the person (or their representative)."""
+    return _notify_person(
+        referral=referral,
+        template=DECIDED,
+        context={"decision": decision},
+        related=referral,
+        actor=actor,
+        request=request,
+    )
+
+
+def notify_person_of_appeal_filed(
+    *, referral: Referral, appeal: Any, actor: Any = None, request: Any = None
+) -> bool:
+    """The appeal is recorded and sent on: to whom, and by when it is to be reviewed."""
+    return _notify_person(
+        referral=referral,
+        template=APPEAL_FILED,
+        context={"appeal": appeal},
+        related=appeal,
+        actor=actor,
+        request=request,
+    )
 
 
 def notify_person_of_appeal_result(
@@ -91,21 +166,14 @@ def notify_person_of_appeal_result(
     request: Any = None,
 ) -> bool:
     """Queue the result of the appeal (upheld, or the changed decision) to the person."""
-    services = _notices()
-    if services is None:
-        return False
-    notice_queue, _organisation_recipient, person_recipient = services
-    recipient = person_recipient(_person(referral))
-    notice_queue(
-        recipient=recipient,
+    return _notify_person(
+        referral=referral,
         template=APPEAL_RESOLVED,
-        context={"referral": referral, "appeal": appeal, "decision": decision},
+        context={"appeal": appeal, "decision": decision},
         related=appeal,
-        concerns=referral.medical_organisation,
         actor=actor,
         request=request,
     )
-    return bool(recipient.channel)
 
 
 def _person(referral: Referral) -> Any:

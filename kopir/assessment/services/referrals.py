@@ -29,6 +29,7 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.attachments import attachment_add
 from kopir.assessment.services.completeness import IncompleteReferral, completeness_check
+from kopir.assessment.services.division_notices import notify_person_of_sending
 from kopir.assessment.services.referral_inputs import (
     Errors,
     FindingInput,
@@ -381,6 +382,7 @@ def referral_send(
         missing = completeness_check(current)
         if missing:
             raise IncompleteReferral(missing)
+        resent = current.status == ReferralStatus.RETURNED
         changes: dict[str, Any] = {}
         if current.first_sent_at is None:
             changes["first_sent_at"] = timezone.now()
@@ -400,4 +402,5 @@ def referral_send(
                 organisation_id=sent.mse_division_id,
                 basis=LinkBasis.REFERRAL,
             )
+        notify_person_of_sending(referral=sent, resent=resent, actor=actor, request=request)
     return sent

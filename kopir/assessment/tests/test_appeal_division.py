@@ -142,7 +142,9 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
     original.refresh_from_db()
     new = current(notified)
     result = Notice.objects.filter(
-        related_type="assessment.appeal", related_id=str(appeal.pk)
+        related_type="assessment.appeal",
+        related_id=str(appeal.pk),
+        topic="assessment.notices.appeal_resolved",
     ).get()
     assert "Group I" in result.body or "ADULT_G1" not in result.body
     assert (original.category_code, original.is_current) == ("ADULT_G2", False)

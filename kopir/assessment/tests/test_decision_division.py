@@ -198,7 +198,11 @@ def test_notifying_moves_the_referral_on_and_queues_the_decision_for_the_person(
     referral = referral_notify(actor=head, referral=referral, expected_version=referral.version)
 
     assert referral.status == ReferralStatus.NOTIFIED
-    notice = Notice.objects.get(recipient_kind=RecipientKind.PERSON, person=identifiable)
+    notice = Notice.objects.get(
+        recipient_kind=RecipientKind.PERSON,
+        person=identifiable,
+        topic="assessment.notices.decision_made",
+    )
     assert referral.number in notice.subject
     assert notice.address == identifiable.email
     assert referral.events.get(to_status=ReferralStatus.NOTIFIED).note == ""

@@ -108,7 +108,8 @@ def test_a_return_with_nothing_missing_is_refused_naming_the_field(clinician, pe
     assert "added_items" in caught.value.message_dict
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
-    assert not Notice.objects.exists()
+    # Only the person's notice of the sending: the refused return told no one anything.
+    assert not Notice.objects.exclude(topic="assessment.notices.referral_sent_person").exists()
 
 
 def test_a_returned_referral_cannot_be_accepted_until_the_clinic_sends_it_again(

@@ -1,0 +1,157 @@
+"""The person hears of every key step of their referral — sent (with the number that opens the
+status page), accepted, returned, decided, appealed — in their language and format, queued in the
+same transaction as the step."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone, translation
+
+from kopir.assessment.models import AppealFiledBy, ReferralStatus
+from kopir.assessment.services.appeal import appeal_file
+from kopir.assessment.services.completeness import IncompleteReferral
+from kopir.assessment.services.decision import referral_notify
+from kopir.assessment.services.division import referral_accept, referral_return
+from kopir.assessment.services.referrals import referral_send
+from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
+from kopir.assessment.tests.division_fixtures import decided, sent
+from kopir.assessment.workflow import step_due_on
+from kopir.notices.models import Notice, NoticeFormat, NoticeStatus, RecipientKind
+from kopir.people.models import AccessibilityNeed
+
+pytestmark = pytest.mark.django_db
+
+SENT = "assessment.notices.referral_sent_person"
+ACCEPTED = "assessment.notices.referral_accepted_person"
+APPEAL_FILED = "assessment.notices.appeal_filed"
+
+
+@pytest.fixture(autouse=True)
+def _setup(icd10, demo_rules, division):
+    """Every test here needs the codes, the demo rules and the division."""
+
+
+def to_person(person, topic: str) -> list[Notice]:
+    return list(
+        Notice.objects.filter(
+            recipient_kind=RecipientKind.PERSON, person=person, topic=topic
+        ).order_by("pk")
+    )
+
+
+def test_sending_tells_the_person_the_number_the_division_and_its_deadline(clinician, identifiable):
+    referral = sent(clinician, identifiable)
+
+    [notice] = to_person(identifiable, SENT)
+    assert referral.number in notice.subject
+    assert referral.number in notice.body
+    assert notice.language == "kk"  # the person's language
+    with translation.override("kk"):
+        assert str(referral.mse_division.name) in notice.body
+    assert f"{referral.step_due_on:%d.%m.%Y}" in notice.body  # the date the division checks it by
+    assert "ешқайда барудың қажеті жоқ" in notice.body  # in absentia: "no need to go anywhere"
+    assert notice.address == identifiable.email
+    assert notice.status == NoticeStatus.QUEUED
+
+
+def test_a_resent_referral_says_so_in_the_persons_language(clinician, identifiable, specialist):
+    identifiable.preferred_language = "ru"
+    identifiable.save()
+    referral = sent(clinician, identifiable)
+    referral = referral_return(
+        actor=specialist,
+        referral=referral,
+        expected_version=referral.version,
+        added_items=["Perimetry chart of both eyes"],
+    )
+
+    referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+
+    first, second = to_person(identifiable, SENT)
+    assert (first.language, second.language) == ("ru", "ru")
+    assert "снова" not in first.subject
+    assert "снова" in second.subject  # "sent again"
+    assert "дополнила ваше направление" in second.body  # "completed your referral"
+
+
+def test_an_incomplete_referral_that_is_not_sent_tells_no_one(clinician, identifiable):
+    referral = complete_vision_referral(clinician, identifiable)
+    referral.attachments.all().delete()
+
+    with pytest.raises(IncompleteReferral):
+        referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+
+    assert not Notice.objects.exists()
+
+
+def test_acceptance_tells_the_person_when_the_decision_is_expected(
+    clinician, identifiable, specialist
+):
+    referral = sent(clinician, identifiable)
+
+    referral = referral_accept(
+        actor=specialist, referral=referral, expected_version=referral.version
+    )
+
+    [notice] = to_person(identifiable, ACCEPTED)
+    assert referral.step_due_on is not None
+    expected = step_due_on(ReferralStatus.ASSIGNED, referral.step_due_on)
+    assert expected is not None
+    assert expected > referral.step_due_on
+    assert f"{expected:%d.%m.%Y}" in notice.body
+    assert "Үш сарапшы" in notice.body  # "Three experts review your documents"
+
+
+def test_the_notice_is_in_the_persons_language_and_easy_read_when_they_need_it(
+    clinician, identifiable
+):
+    identifiable.preferred_language = "kk"
+    identifiable.email = ""
+    identifiable.phone = ""
+    identifiable.accessibility_needs = [AccessibilityNeed.EASY_READ]
+    identifiable.save()
+    # Without an address of the person's own, the representative reads it, in their language.
+    representative = identifiable.legal_representative
+    representative.email = "okil@example.test"
+    representative.preferred_language = "kk"
+    representative.accessibility_needs = [AccessibilityNeed.EASY_READ]
+    representative.save()
+
+    referral = sent(clinician, identifiable)
+
+    [notice] = to_person(identifiable, SENT)
+    assert notice.address == "okil@example.test"
+    assert notice.language == "kk"
+    assert notice.format == NoticeFormat.EASY_READ
+    assert referral.number in notice.body
+    assert "Бұл нөмірді сақтаңыз." in notice.body  # "Keep this number." in easy-read Kazakh
+
+
+def test_an_appeal_filed_tells_the_person_where_it_went_and_by_when(
+    clinician, identifiable, head, experts, specialist
+):
+    referral = decided(clinician, identifiable, head, experts)
+    referral = referral_notify(actor=head, referral=referral, expected_version=referral.version)
+
+    appeal = appeal_file(
+        actor=specialist,
+        referral=referral,
+        filed_on=timezone.localdate(),
+        filed_by=AppealFiledBy.PERSON,
+        grounds="The group is too low.",
+    )
+
+    [notice] = to_person(identifiable, APPEAL_FILED)
+    assert referral.number in notice.subject
+    with translation.override(notice.language):
+        assert str(appeal.higher_body.name) in notice.body
+    assert notice.related_id == str(appeal.pk)
+    steps = [
+        n.topic.rsplit(".", 1)[1] for n in Notice.objects.filter(person=identifiable).order_by("pk")
+    ]
+    assert steps == [
+        "referral_sent_person",
+        "referral_accepted_person",
+        "decision_made",
+        "appeal_filed",
+    ]
