@@ -22,3 +22,15 @@ def _default_language() -> Iterator[None]:
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # Rate-limit windows (API, petitions, citizen status) live in the cache, keyed partly on
+    # primary keys that SQLite hands out again after each test's rollback: a window left by one
+    # test would otherwise count against the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

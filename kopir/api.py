@@ -6,9 +6,12 @@ Each app adds its router here. The interactive docs are served from Kopir's own 
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern
 from ninja import NinjaAPI
+
+from kopir.assessment.api_common import SystemRateThrottle
 
 
 class KopirAPI(NinjaAPI):
@@ -30,8 +33,13 @@ api = KopirAPI(
     version="1",
     description="Referrals for medical-social expertise and their status, for medical "
     "information systems and agency systems. Authenticate with a bearer token issued to your "
-    "system; send an Idempotency-Key header with every write.",
+    "system; send an Idempotency-Key header with every write. Requests are limited per system "
+    f"({settings.KOPIR_API_RATE} here) and, without a valid token, per client address "
+    f"({settings.KOPIR_API_ANON_RATE}): past the limit the answer is 429 with a Retry-After "
+    "header in seconds. A retried write counts as a request too.",
     urls_namespace="api",
+    # Every request of a system counts against its rate (SystemToken limits those without one).
+    throttle=SystemRateThrottle(),
 )
 
 # Routers. Imported here, after `api` exists, so that an app's API module may import this one.

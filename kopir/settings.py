@@ -7,6 +7,7 @@ message naming the variable, rather than running with a surprising default.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,16 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def checked_rate(name: str, value: str) -> str:
+    """A request rate as django-ninja's throttles read it: "<count>/<period>", the period s, m, h
+    or d (or sec, min, hour, day), optionally with a multiple ("100/5m")."""
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must be requests per period such as 120/m or 1000/h, not {value!r}"
+        )
+    return value
 
 
 # --- Environment -------------------------------------------------------------------------------
@@ -194,8 +205,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # Axes logs the username of failed attempts; usernames are not personal data in Kopir (staff
-# logins), but the IP address is kept out of application logs.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# logins), but the IP address is kept out of application logs. The address it locks is the
+# client's, read past the trusted proxies (KOPIR_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "kopir.core.client.client_address"
 
 # Sessions end after 30 idle minutes (every request renews the clock) and when the browser closes.
 SESSION_COOKIE_AGE = env_int("KOPIR_SESSION_IDLE_SECONDS", 30 * 60)
@@ -203,6 +215,20 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Client addresses and rate limits ----------------------------------------------------------
+# How many reverse proxies stand in front of Kopir, each appending to X-Forwarded-For. 0: clients
+# connect directly and REMOTE_ADDR is theirs. Too high a number lets a client choose its address.
+KOPIR_TRUSTED_PROXIES = env_int("KOPIR_TRUSTED_PROXIES", 0)
+if KOPIR_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(
+        f"KOPIR_TRUSTED_PROXIES must be 0 or more, not {KOPIR_TRUSTED_PROXIES}"
+    )
+# API requests allowed per external system, and per client address without a valid token, as
+# "<count>/<period>" (see checked_rate). Counted in the cache: per process with the default
+# local-memory cache (docs/decisions/0006-api-rate-limits-and-client-addresses.md).
+KOPIR_API_RATE = checked_rate("KOPIR_API_RATE", env_str("KOPIR_API_RATE", "120/m"))
+KOPIR_API_ANON_RATE = checked_rate("KOPIR_API_ANON_RATE", env_str("KOPIR_API_ANON_RATE", "30/m"))
 
 # --- Languages, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "kk"

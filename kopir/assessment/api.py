@@ -153,6 +153,7 @@ def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
         409: ErrorOut,
         413: ErrorOut,
         422: ErrorOut,
+        429: ErrorOut,
     },
     summary="Create a referral (and optionally send it)",
     operation_id="referral_create",
@@ -207,7 +208,7 @@ def referral_post(
 
 @router.get(
     "/referrals/{number}",
-    response={200: ReferralStatusOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: ReferralStatusOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="A referral's status, step and deadline",
     operation_id="referral_status",
     openapi_extra=GET_OPENAPI,

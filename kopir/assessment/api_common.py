@@ -1,18 +1,24 @@
-"""What the API's endpoints share: the bearer token, the answers' shapes (Kopir's field errors,
-or FHIR OperationOutcome), idempotency keys, and the error handlers for the whole API."""
+"""What the API's endpoints share: the bearer token, the rate limits, the answers' shapes (Kopir's
+field errors, or FHIR OperationOutcome), idempotency keys, and the error handlers for the whole
+API."""
 
 from __future__ import annotations
 
 import json
+import math
+import threading
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from kopir.assessment.fhir import FhirProblem
 from kopir.assessment.models import ExternalSystem, Referral
@@ -31,13 +37,100 @@ from kopir.assessment.services.intake import (
     ReferralInput,
     referral_intake,
 )
+from kopir.core.client import client_address
 
 FHIR_PATH = "/fhir/"
 FHIR_CONTENT_TYPE = "application/fhir+json"
 
 
+# --- Rate limits -----------------------------------------------------------------------------
+
+
+class RateWindow(SimpleRateThrottle):
+    """The recent requests of one key under one rate: django-ninja's sliding window, kept in
+    Django's cache (so per process with the local-memory cache). A window lives for one request."""
+
+    def __init__(self, rate: str, key: str) -> None:
+        super().__init__(rate)
+        self.window_key = key
+        # parse_rate() types both as optional; a rate string always gives both.
+        self.limit = int(self.num_requests or 0)
+        self.seconds = int(self.duration or 0)
+        self.history: list[float] = []
+        self.now = 0.0
+
+    def get_cache_key(self, request: HttpRequest | None = None) -> str:
+        return self.window_key
+
+    def is_full(self) -> bool:
+        """Whether the rate is used up, without counting this request (see `count`)."""
+        self.key = self.window_key
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()  # type: ignore[misc]  # ninja's clock: time.time, a class attribute
+        # Newest first: drop the requests that have left the window.
+        while self.history and self.history[-1] <= self.now - self.seconds:
+            self.history.pop()
+        return len(self.history) >= self.limit
+
+    def count(self) -> None:
+        self.throttle_success()
+
+    def retry_after(self) -> int:
+        """Whole seconds until the window has room for one more request."""
+        if len(self.history) < self.limit:
+            return 0
+        # There is room once every request older than the limit-th newest has left the window.
+        leaves_at = self.history[self.limit - 1] + self.seconds
+        return max(1, math.ceil(leaves_at - self.now))
+
+
+class SystemRateThrottle(BaseThrottle):
+    """KOPIR_API_RATE requests per external system. ninja keeps one throttle for every request and
+    asks allow_request() then wait() on the request's thread; the server runs requests on several
+    threads, so each request's window is kept per thread. The rate is read on every request."""
+
+    def __init__(self) -> None:
+        self._current = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._current.window = None
+        system = getattr(request, "auth", None)
+        if not isinstance(system, ExternalSystem):
+            return True
+        window = RateWindow(settings.KOPIR_API_RATE, f"kopir:api-rate:system:{system.pk}")
+        self._current.window = window
+        if window.is_full():
+            return False
+        window.count()
+        return True
+
+    def wait(self) -> float | None:
+        window: RateWindow | None = getattr(self._current, "window", None)
+        return window.retry_after() if window is not None else None
+
+
+def _anonymous_window(request: HttpRequest) -> RateWindow:
+    # The address is hashed with the secret key: the cache holds no list of clients' addresses.
+    address = salted_hmac("kopir.api.client", client_address(request)).hexdigest()[:32]
+    return RateWindow(settings.KOPIR_API_ANON_RATE, f"kopir:api-rate:address:{address}")
+
+
 class SystemToken(HttpBearer):
-    """The bearer token issued to an external system."""
+    """The bearer token issued to an external system.
+
+    Requests without a valid token (missing, wrong or revoked) count against their client
+    address's KOPIR_API_ANON_RATE. An address that has used it up is refused with 429 before its
+    token is even looked at, so that guessing tokens goes no faster than that rate.
+    """
+
+    def __call__(self, request: HttpRequest) -> ExternalSystem | None:
+        window = _anonymous_window(request)
+        if window.is_full():
+            raise Throttled(wait=window.retry_after())
+        system: ExternalSystem | None = super().__call__(request)
+        if system is None:
+            window.count()
+        return system
 
     def authenticate(self, request: HttpRequest, token: str) -> ExternalSystem | None:
         from kopir.assessment.services.external_systems import external_system_authenticate
@@ -75,7 +168,8 @@ def outcome_answer(
                 "severity": severity,
                 "code": p.code,
                 "diagnostics": p.reason,
-                "expression": [p.expression],
+                # A problem with the request as a whole (too many of them) names no element.
+                **({"expression": [p.expression]} if p.expression else {}),
             }
             for p in problems
         ],
@@ -221,7 +315,22 @@ def install(api: NinjaAPI) -> None:
             return outcome_answer(413, [FhirProblem("Bundle", reason, "too-long")])
         return error_answer(413, reason)
 
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # Raised by SystemToken (an address without a valid token) and by ninja for
+        # SystemRateThrottle (a system), which sets the same Retry-After again.
+        reason = _(
+            "Too many requests. Wait the number of seconds in the Retry-After header, then send the request again."
+        )
+        if is_fhir(request):
+            response = outcome_answer(429, [FhirProblem("", reason, "throttled")])
+        else:
+            response = error_answer(429, reason)
+        if exc.wait is not None:
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        return response
+
     # ninja types its handlers loosely (the exception or its class); these take the exception.
     api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]
     api.add_exception_handler(AuthenticationError, authentication_error)  # type: ignore[arg-type]
     api.add_exception_handler(RequestDataTooBig, too_big)  # type: ignore[arg-type]
+    api.add_exception_handler(Throttled, throttled)  # type: ignore[arg-type]

@@ -28,6 +28,31 @@ def _json(examples: dict[str, Any]) -> dict[str, Any]:
     return {"content": {"application/json": {"examples": examples}}}
 
 
+# Responses are keyed by the status as a number, as ninja keys the ones it generates from
+# `response=`: deep-merged with them, each status is written once, with its schema and examples.
+
+
+TOO_MANY_REQUESTS = (
+    "Too many requests. Wait the number of seconds in the Retry-After header, then send the "
+    "request again."
+)
+# Every endpoint answers 429 past the rate limits (per system, and per address without a token).
+RETRY_AFTER: dict[str, Any] = {
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request will be accepted.",
+            "schema": {"type": "integer", "minimum": 1},
+            "example": 12,
+        }
+    }
+}
+THROTTLED_JSON: dict[str, Any] = {
+    "description": "Too many requests from your system (or, without a valid token, from your "
+    "address) within the rate limit's window.",
+    **RETRY_AFTER,
+    **_json({"throttled": {"value": {"detail": TOO_MANY_REQUESTS, "errors": []}}}),
+}
+
 IDEMPOTENCY_HEADER = {
     "description": "A unique value per referral (a UUID, say), reused unchanged when you retry. "
     "The same key with the same body returns the first answer (with the header "
@@ -62,7 +87,7 @@ POST_OPENAPI: dict[str, Any] = {
         }
     ),
     "responses": {
-        "201": _json(
+        201: _json(
             {
                 "sent": {
                     "summary": "Complete: sent to the MSE division",
@@ -90,7 +115,7 @@ POST_OPENAPI: dict[str, Any] = {
                 },
             }
         ),
-        "400": _json(
+        400: _json(
             {
                 "no_key": _error_example(
                     "The request was not accepted: correct the fields listed.",
@@ -99,7 +124,7 @@ POST_OPENAPI: dict[str, Any] = {
                 )
             }
         ),
-        "401": _json(
+        401: _json(
             {
                 "no_token": {
                     "value": {
@@ -110,7 +135,7 @@ POST_OPENAPI: dict[str, Any] = {
                 }
             }
         ),
-        "409": _json(
+        409: _json(
             {
                 "key_reused": _error_example(
                     "This Idempotency-Key was already used for a different request. Use a new "
@@ -126,7 +151,7 @@ POST_OPENAPI: dict[str, Any] = {
                 ),
             }
         ),
-        "422": _json(
+        422: _json(
             {
                 "invalid": {
                     "value": {
@@ -146,6 +171,7 @@ POST_OPENAPI: dict[str, Any] = {
                 }
             }
         ),
+        429: THROTTLED_JSON,
     },
 }
 
@@ -154,7 +180,7 @@ GET_OPENAPI: dict[str, Any] = {
     "no personal data: the status, the current step with its deadline in working days, and what "
     "is missing when the referral was returned.",
     "responses": {
-        "404": _json(
+        404: _json(
             {
                 "not_yours": {
                     "value": {
@@ -163,7 +189,8 @@ GET_OPENAPI: dict[str, Any] = {
                     }
                 }
             }
-        )
+        ),
+        429: THROTTLED_JSON,
     },
 }
 
@@ -332,7 +359,7 @@ FHIR_OPENAPI: dict[str, Any] = {
         },
     },
     "responses": {
-        "201": _fhir(
+        201: _fhir(
             {
                 "created": {
                     "value": {
@@ -363,6 +390,26 @@ FHIR_OPENAPI: dict[str, Any] = {
                 }
             }
         ),
-        "422": _fhir({"invalid": {"value": OPERATION_OUTCOME_EXAMPLE}}),
+        422: _fhir({"invalid": {"value": OPERATION_OUTCOME_EXAMPLE}}),
+        429: {
+            "description": THROTTLED_JSON["description"],
+            **RETRY_AFTER,
+            **_fhir(
+                {
+                    "throttled": {
+                        "value": {
+                            "resourceType": "OperationOutcome",
+                            "issue": [
+                                {
+                                    "severity": "error",
+                                    "code": "throttled",
+                                    "diagnostics": TOO_MANY_REQUESTS,
+                                }
+                            ],
+                        }
+                    }
+                }
+            ),
+        },
     },
 }

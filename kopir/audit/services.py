@@ -10,13 +10,15 @@ from django.db import models
 from django.http import HttpRequest
 
 from kopir.audit.models import AuditAction, AuditChannel, AuditEvent
+from kopir.core.client import client_address
 
 
 def request_source(request: HttpRequest | None) -> str:
-    """Where a request came from: the client address the server saw (never the query string)."""
+    """Where a request came from: the client's address, read past the trusted reverse proxies
+    (never the query string)."""
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:100]
+    return client_address(request)[:100]
 
 
 def target_type_of(target: models.Model) -> str:

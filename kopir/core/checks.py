@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 
 
 @register(Tags.security, deploy=False)
@@ -47,3 +48,20 @@ def production_configuration_check(app_configs: Any = None, **kwargs: Any) -> li
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=False)
+def client_address_check(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    # Behind a proxy REMOTE_ADDR is the proxy's: lockouts and rate limits would then hold back
+    # every client at once, and the audit log would record the proxy for everyone.
+    if settings.SECURE_PROXY_SSL_HEADER and settings.KOPIR_TRUSTED_PROXIES == 0:
+        return [
+            CheckWarning(
+                "Kopir runs behind a TLS proxy (KOPIR_BEHIND_TLS_PROXY) but trusts no proxy's "
+                "X-Forwarded-For (KOPIR_TRUSTED_PROXIES is 0).",
+                hint="Set KOPIR_TRUSTED_PROXIES to the number of reverse proxies in front of "
+                "Kopir, or lockouts and rate limits see one client: the proxy.",
+                id="kopir.W001",
+            )
+        ]
+    return []

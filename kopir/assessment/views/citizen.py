@@ -32,13 +32,14 @@ from kopir.assessment.services.citizen import (
     client_key,
     grant_is_valid,
 )
+from kopir.core.client import client_address
 
 LOOKUP = "citizen_status_lookup"
 GRANT = "citizen_status_grant"
 
 
 def _client(request: HttpRequest) -> str:
-    return client_key(str(request.META.get("REMOTE_ADDR", "")))
+    return client_key(client_address(request))
 
 
 def _limited(
