@@ -19,4 +19,15 @@
     focusErrorSummary();
     focusLinkedField();
   });
+  window.addEventListener("load", function () {
+    // A form posted from an address with a fragment (#main, after the skip link) comes back
+    // with it, and the browser then moves focus to that fragment's target, after the summary
+    // took it. The summary wins: it is what the person needs to hear first.
+    var summary = document.querySelector("[data-error-summary]");
+    var active = document.activeElement;
+    if (summary && active !== summary && location.hash.length > 1 && active &&
+        active.id === decodeURIComponent(location.hash.slice(1))) {
+      summary.focus();
+    }
+  });
 })();
