@@ -234,6 +234,24 @@ def test_the_public_form_refuses_the_sixth_petition_in_an_hour(
     assert Client(REMOTE_ADDR="10.0.0.9").post(url, PUBLIC_FORM).status_code == 302
 
 
+def test_behind_the_reverse_proxy_each_visitor_has_their_own_limit(
+    council: m.Council, settings: Any
+) -> None:
+    settings.KOPIR_TRUSTED_PROXIES = 1
+    url = reverse("council:petition_new", args=[council.slug])
+    proxy = "10.0.0.1"  # every request reaches Kopir from the proxy
+    first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    for _ in range(5):
+        assert first.post(url, PUBLIC_FORM).status_code == 302
+    assert first.post(url, PUBLIC_FORM).status_code == 429
+
+    second = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.77")
+    assert second.post(url, PUBLIC_FORM).status_code == 302
+    # Writing another address on the left of the header does not escape the limit.
+    spoofing = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
+    assert spoofing.post(url, PUBLIC_FORM).status_code == 429
+
+
 def test_invalid_submissions_do_not_use_up_the_limit(client: Client, council: m.Council) -> None:
     url = reverse("council:petition_new", args=[council.slug])
     for _ in range(6):

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kopir.core.client import client_address
 from kopir.core.errors import DomainError
 from kopir.council.access import (
     can_manage_council,
@@ -50,8 +51,9 @@ SUBMITTED_SESSION_KEY = "council_petition_submitted"
 
 
 def _rate_key(request: HttpRequest) -> str:
-    # The address is hashed: the cache must not hold a list of visitors' addresses.
-    address = str(request.META.get("REMOTE_ADDR", ""))
+    # The address is hashed: the cache must not hold a list of visitors' addresses. Read past
+    # the trusted proxies, so that visitors behind Kopir's reverse proxy are counted apart.
+    address = client_address(request)
     return "council:petition-rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
