@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kopir.assessment.models import (
     CompletenessRule,
@@ -80,7 +81,9 @@ class RuleForm(forms.ModelForm):
     """One rule. Only the target that matches `requirement` may be filled in."""
 
     finding_kind = forms.ChoiceField(
-        label=_("Finding"), required=False, choices=[("", _("None")), *FindingKind.choices]
+        label=pgettext_lazy("clinical", "Finding"),
+        required=False,
+        choices=[("", _("None")), *FindingKind.choices],
     )
     document_type = forms.ChoiceField(
         label=_("Document"), required=False, choices=[("", _("None")), *DocumentType.choices]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kopir.council.forms_followup import VersionForm, date_field
 from kopir.council.models import (
@@ -113,7 +114,7 @@ class ChecklistItemForm(forms.Form):
 
 class FindingForm(forms.Form):
     text = forms.CharField(
-        label=_("Finding"),
+        label=pgettext_lazy("monitoring visit", "Finding"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "What the council found, in a sentence or two. It can become a recommendation."

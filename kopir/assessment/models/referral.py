@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReferralPurpose(models.TextChoices):
@@ -144,9 +145,11 @@ class ReferralEvent(models.Model):
     # Who acted, as shown on the timeline ("Polyclinic No. 1", "MSE division", "API: MIS-…").
     actor_label = models.CharField(_("acted as"), max_length=200, blank=True)
     from_status = models.CharField(
-        _("from"), max_length=20, choices=ReferralStatus.choices, blank=True
+        pgettext_lazy("status", "from"), max_length=20, choices=ReferralStatus.choices, blank=True
     )
-    to_status = models.CharField(_("to"), max_length=20, choices=ReferralStatus.choices)
+    to_status = models.CharField(
+        pgettext_lazy("status", "to"), max_length=20, choices=ReferralStatus.choices
+    )
     note = models.TextField(_("note"), blank=True)
     # For a return: the precise list of what is missing, as rule identifiers and their labels.
     missing = models.JSONField(_("missing items"), default=list, blank=True)

@@ -46,9 +46,14 @@ def test_the_compiled_catalogue_matches_its_source(language: str):
     po = catalogue(language)
     mo_path = LOCALE / language / "LC_MESSAGES" / "django.mo"
     assert mo_path.exists(), f"{mo_path} is missing: run `make messages`"
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(mo_path))}
+    # Keyed by context and text: "from" a status and "from" a letter's sender are two messages.
+    compiled = {
+        (entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(mo_path))
+    }
     source = {
-        entry.msgid: entry.msgstr for entry in po.translated_entries() if not entry.msgid_plural
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in po.translated_entries()
+        if not entry.msgid_plural
     }
     stale = [msgid for msgid, text in source.items() if compiled.get(msgid) != text]
     assert not stale, f"{language}: django.mo is older than django.po: {stale[:3]}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecommendationRuleSet(models.Model):
@@ -216,10 +217,16 @@ class RecommendationEvent(models.Model):
         related_name="+",
     )
     from_status = models.CharField(
-        _("from"), max_length=20, choices=RecommendationStatus.choices, blank=True
+        pgettext_lazy("status", "from"),
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        blank=True,
     )
     to_status = models.CharField(
-        _("to"), max_length=20, choices=RecommendationStatus.choices, blank=True
+        pgettext_lazy("status", "to"),
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        blank=True,
     )
     response = models.ForeignKey(
         RecommendationResponse,
@@ -394,7 +401,7 @@ class LetterReply(models.Model):
         Letter, verbose_name=_("letter"), on_delete=models.CASCADE, related_name="replies"
     )
     received_on = models.DateField(_("received"))
-    from_whom = models.CharField(_("from"), max_length=255)
+    from_whom = models.CharField(pgettext_lazy("letter sender", "from"), max_length=255)
     summary = models.TextField(_("summary"))
     file = models.FileField(_("file"), upload_to="council/letters/%Y/", blank=True)
 

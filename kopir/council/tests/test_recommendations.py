@@ -299,6 +299,21 @@ def test_who_may_open_the_register_and_a_recommendation(
     assert member_client.get(create).status_code == 403
 
 
+def test_the_agenda_item_offers_the_secretary_a_recommendation_from_each_decision(
+    council: m.Council, decision: m.Decision, secretary_client: Client, member_client: Client
+) -> None:
+    item = decision.agenda_item
+    page = reverse(
+        "council:agenda_item_detail",
+        kwargs={"slug": council.slug, "pk": item.meeting_id, "item_pk": item.pk},
+    )
+    create = reverse("council:recommendation_create", kwargs={"slug": council.slug})
+    link = f'href="{create}?decision={decision.pk}"'
+
+    assert link in secretary_client.get(page).content.decode()
+    assert link not in member_client.get(page).content.decode()  # members do not draft
+
+
 def test_the_secretary_drafts_from_a_decision_sends_and_reviews_through_the_pages(
     council: m.Council,
     decision: m.Decision,
