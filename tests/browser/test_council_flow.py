@@ -298,22 +298,13 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     assert (decision.text, decision.vote_id) == (DECISION_TEXT, vote.pk)
     arrive(page, item_path, "agenda item with its decision")
 
-    # Back to the meeting (the item's page has no council menu), then Recommendations → draft
-    # one from the decision, to the employment office.
-    meeting_path = path_for("council:meeting_detail", "kk", {**slug, "pk": meeting.pk})
-    skip_to_main(page)
-    press(page, f"main a[href='{meeting_path}']")
-    arrive(page, meeting_path, "meeting with its decision")
-    list_path = path_for("council:recommendation_list", "kk", slug)
-    skip_to_main(page)
-    press(page, f"main nav.council-nav a[href='{list_path}']")
-    arrive(page, list_path, "recommendations")
+    # From the decision straight to drafting its recommendation, to the employment office.
     create_path = path_for("council:recommendation_create", "kk", slug)
     skip_to_main(page)
-    press(page, f"main a[href='{create_path}']")
-    arrive(page, create_path, "draft a recommendation")
+    press(page, f"main a[href='{create_path}?decision={decision.pk}']")
+    arrive(page, create_path, "draft a recommendation from the decision")
+    assert page.locator("main select[name='decision']").input_value() == str(decision.pk)
     skip_to_main(page)
-    choose(page, "decision", f"№ {meeting.number}, {item.order}.1:")
     choose(page, "addressee", agency_name)
     type_into(page, "text", RECOMMENDATION_TEXT)
     press(page, "main form.form button[type='submit']")
