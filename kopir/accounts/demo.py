@@ -136,6 +136,8 @@ def load() -> str:
             changed = services.user_update(
                 actor=None,
                 user=user,
+                # Read just above, in this transaction: the demo is the only writer here.
+                expected_version=user.version,
                 password=password,
                 channel=AuditChannel.COMMAND,
                 **values,

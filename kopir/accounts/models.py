@@ -39,6 +39,9 @@ class User(AbstractUser):
     # Username and names, case-folded, kept by the services. SQLite's LIKE folds only ASCII
     # letters, so a search for "айгүл" would miss "Айгүл" without it.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # Raised by every service that changes the account, so an administrator's edit form opened
+    # before someone else's change is refused instead of silently overwriting it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("account")
@@ -60,6 +63,14 @@ class User(AbstractUser):
         prefetched = getattr(self, "_prefetched_objects_cache", {})
         if "role_assignments" in prefetched:
             return frozenset(assignment.role for assignment in prefetched["role_assignments"])
+        return frozenset(self.role_assignments.values_list("role", flat=True))
+
+    def assigned_roles(self) -> frozenset[str]:
+        """The roles assigned to the account, active or not: what its administrator edits.
+
+        `role_set` is empty for an inactive account because such an account may do nothing;
+        its assignments are kept for when it is made active again.
+        """
         return frozenset(self.role_assignments.values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:

@@ -1,16 +1,30 @@
-"""Reads for accounts: the administrator's list, one account, the state of a second factor."""
+"""Reads for accounts: the administrator's list, one account, the state of a second factor.
+
+What an administrator reads of staff accounts (names, e-mail addresses, roles) is personal data:
+the list and the account page leave an audit record in the same transaction as the read.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kopir.accounts.access import require_administrator
 from kopir.accounts.models import User, fold_for_search
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
 from kopir.directory.models import Organisation
+
+USER_TARGET_TYPE = "accounts.user"
+USERS_PER_PAGE = 25
 
 
 def user_search(
@@ -31,8 +45,65 @@ def user_search(
     return users.order_by("username")
 
 
+def user_search_page(
+    viewer: Any,
+    *,
+    query: str = "",
+    organisation: Organisation | None = None,
+    role: str = "",
+    page: int | str | None = 1,
+    request: HttpRequest | None = None,
+) -> Page[User]:
+    """One page of `user_search` for an administrator, with the search recorded.
+
+    Like a search of persons, the record says what kind of search it was, never the words
+    searched for: they may be a name. Anyone but an administrator is refused (403) first.
+    """
+    require_administrator(viewer)
+    users = user_search(query=query, organisation=organisation, role=role)
+    kinds = [
+        kind
+        for kind, used in (
+            ("by_name", bool(query.strip())),
+            ("by_organisation", organisation is not None),
+            ("by_role", bool(role)),
+        )
+        if used
+    ]
+    with transaction.atomic():
+        result = Paginator(users, USERS_PER_PAGE).get_page(page)
+        # Read the page's rows now, inside the transaction that records the read.
+        list(result.object_list)
+        audit_record(
+            actor=viewer,
+            action=AuditAction.SEARCH,
+            target_type=USER_TARGET_TYPE,
+            request=request,
+            detail=", ".join(kinds) or "all",
+        )
+    return result
+
+
 def user_get(pk: int) -> User:
+    """One account, not audited: for writes, whose services record what they do."""
     return get_object_or_404(User.objects.select_related("organisation"), pk=pk)
+
+
+def user_for_view(
+    viewer: Any, pk: int, *, request: HttpRequest | None = None, detail: str = ""
+) -> User:
+    """One account for an administrator to read, with the read recorded.
+
+    A viewer who is not an administrator is refused (403), and an unknown id is not found
+    (404), before anything is recorded.
+    """
+    require_administrator(viewer)
+    with transaction.atomic():
+        account = user_get(pk)
+        audit_record(
+            actor=viewer, action=AuditAction.VIEW, target=account, request=request, detail=detail
+        )
+    return account
 
 
 def user_id_for_username(username: str) -> int | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
@@ -22,12 +23,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kopir.accounts import two_factor
 from kopir.accounts.models import Role, RoleAssignment, User
-from kopir.accounts.selectors import user_id_for_username
+from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
+from kopir.core.errors import ConflictError
 from kopir.directory.models import Organisation
 
-USER_TARGET_TYPE = "accounts.user"
+# The sentence the people registry's conflict panel already uses, so it is translated already.
+CONFLICT = _(
+    "Someone saved this record while you were editing it. Your changes below were not saved."
+)
 # The account fields an administrator edits; the audit record lists those that changed.
 ACCOUNT_FIELDS = (
     "username",
@@ -224,6 +229,10 @@ def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | Non
         for model in (TOTPDevice, StaticDevice):
             count, _per_model = model.objects.filter(user=user).delete()
             removed += count
+        if removed:
+            # The account page shows the two-factor state beside the form: a form opened before
+            # the reset was read from an account that has changed since.
+            _raise_version(user)
         audit_record(
             actor=actor,
             action=AuditAction.TWO_FACTOR,
@@ -236,6 +245,16 @@ def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | Non
 
 
 # --- Accounts ----------------------------------------------------------------------------------
+
+
+def _raise_version(user: User) -> None:
+    """Count one more change to the account. Call inside the transaction of the change.
+
+    The database adds the one, so two changes at once both count; the instance then carries the
+    stored number.
+    """
+    User.objects.filter(pk=user.pk).update(version=F("version") + 1)
+    user.refresh_from_db(fields=["version"])
 
 
 def _check_username_free(username: str, *, exclude_pk: int | None = None) -> None:
@@ -314,6 +333,7 @@ def user_update(
     *,
     actor: User | None,
     user: User,
+    expected_version: int,
     username: str,
     first_name: str,
     last_name: str,
@@ -326,21 +346,18 @@ def user_update(
     request: HttpRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
 ) -> list[str]:
-    """Change an account. Returns the names of the fields that changed (empty: nothing to do).
+    """Change an account if nobody changed it since it was read at `expected_version`.
+
+    Returns the names of the fields that changed (empty: nothing to do, and the version stays).
+    Raises ConflictError, writing nothing, when the account was changed in between. The stored
+    row is read afresh, so the changes are measured against it and not against `user`, which is
+    brought up to date afterwards.
 
     An administrator cannot take away their own administrator role or deactivate themselves:
     the last administrator locking everyone out is a mistake nobody could undo from the web.
     A non-empty `password` replaces the account's password, which also ends its open sessions.
     """
     roles = list(roles)
-    if actor is not None and actor.pk == user.pk:
-        errors = {}
-        if Role.ADMINISTRATOR in user.role_set and Role.ADMINISTRATOR not in roles:
-            errors["roles"] = _("You cannot remove your own administrator role.")
-        if not is_active:
-            errors["is_active"] = _("You cannot deactivate your own account.")
-        if errors:
-            raise ValidationError(errors)
     new_values = {
         "username": username,
         "first_name": first_name,
@@ -351,32 +368,55 @@ def user_update(
         "is_active": is_active,
     }
     with transaction.atomic():
-        if username != user.username:
-            _check_username_free(username, exclude_pk=user.pk)
-        changed = [name for name, value in new_values.items() if getattr(user, name) != value]
+        # The row lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) keeps the version from
+        # moving between this read and the writes below.
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if current.version != expected_version:
+            raise ConflictError(CONFLICT)
+        if actor is not None and actor.pk == current.pk:
+            errors = {}
+            if Role.ADMINISTRATOR in current.role_set and Role.ADMINISTRATOR not in roles:
+                errors["roles"] = _("You cannot remove your own administrator role.")
+            if not is_active:
+                errors["is_active"] = _("You cannot deactivate your own account.")
+            if errors:
+                raise ValidationError(errors)
+        if username != current.username:
+            _check_username_free(username, exclude_pk=current.pk)
+        changed = [name for name, value in new_values.items() if getattr(current, name) != value]
         for name in changed:
-            setattr(user, name, new_values[name])
+            setattr(current, name, new_values[name])
         if password:
-            user.set_password(password)
+            current.set_password(password)
             changed.append("password")
         save_fields = ["organisation_id" if name == "organisation" else name for name in changed]
         if set(changed) & set(User.SEARCH_FIELDS):
-            user.search_text = user.compute_search_text()
+            current.search_text = current.compute_search_text()
             save_fields.append("search_text")
-        user.full_clean()
+        current.full_clean()
         if save_fields:
-            user.save(update_fields=save_fields)
-        if _set_roles(user, roles):
+            current.save(update_fields=save_fields)
+        if _set_roles(current, roles):
             changed.append("roles")
-        if changed:
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=user,
-                request=request,
-                channel=channel,
-                fields=changed,
-            )
+        if not changed:
+            return []
+        # The version in the WHERE clause is the last guard: should a change slip in despite the
+        # lock, no row matches, and raising here undoes the writes above.
+        rows = User.objects.filter(pk=current.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if rows != 1:  # pragma: no cover - only reachable if the lock above is not honoured
+            raise ConflictError(CONFLICT)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=current,
+            request=request,
+            channel=channel,
+            fields=changed,
+        )
+    user.refresh_from_db()
+    user.__dict__.pop("role_set", None)
     return changed
 
 
@@ -391,6 +431,7 @@ def user_update_preferences(
     with transaction.atomic():
         user.preferred_language = preferred_language
         user.save(update_fields=["preferred_language"])
+        _raise_version(user)
         audit_record(
             actor=user,
             action=AuditAction.UPDATE,
@@ -406,6 +447,7 @@ def user_change_password(*, user: User, password: str, request: HttpRequest | No
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        _raise_version(user)
         audit_record(
             actor=user,
             action=AuditAction.UPDATE,

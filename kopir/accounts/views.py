@@ -52,8 +52,8 @@ from kopir.accounts.forms import (
 )
 from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
+from kopir.core.errors import ConflictError
 
-USERS_PER_PAGE = 25
 # The secret being set up lives in the session until the user proves their app has it, so
 # nothing is written to the database for an abandoned set-up.
 SETUP_KEY_SESSION_KEY = "accounts_totp_setup_key"
@@ -332,15 +332,20 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     form = UserFilterForm(request.GET or None)
-    users = User.objects.none()
     if not form.is_bound or form.is_valid():
         criteria = form.cleaned_data if form.is_bound else {}
-        users = selectors.user_search(
+        # The rows shown are names of staff: the selector records the search.
+        page = selectors.user_search_page(
+            request.user,
             query=criteria.get("q") or "",
             organisation=criteria.get("organisation"),
             role=criteria.get("role") or "",
+            page=request.GET.get("page"),
+            request=request,
         )
-    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        # Filters that do not make sense show no accounts (and the errors), so nothing is read.
+        page = Paginator(User.objects.none(), selectors.USERS_PER_PAGE).get_page(1)
     context = {"form": form, "page_obj": page}
     if request.headers.get("HX-Request"):
         return render(request, "accounts/partials/user_results.html", {**context, "htmx": True})
@@ -388,30 +393,54 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "account": None})
 
 
-@sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_administrator(request.user)
-    account = selectors.user_get(pk)
-    initial = {
+def _edit_initial(account: User) -> dict[str, Any]:
+    return {
         "username": account.username,
         "first_name": account.first_name,
         "last_name": account.last_name,
         "email": account.email,
         "organisation": account.organisation,
-        "roles": sorted(account.role_set),
+        "roles": sorted(account.assigned_roles()),
         "is_active": account.is_active,
         "preferred_language": account.preferred_language,
+        "version": account.version,
     }
-    form = UserEditForm(request.POST if request.method == "POST" else None, initial=initial)
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_administrator(request.user)
+    status = 200
+    differences: list[dict[str, str]] = []
+    if request.method == "GET":
+        # The page shows the account's name, e-mail and roles: that is a read, and it is audited.
+        account = selectors.user_for_view(request.user, pk, request=request)
+        form = UserEditForm(initial=_edit_initial(account))
+    else:
+        account = selectors.user_get(pk)
+        form = UserEditForm(request.POST)
     if form.is_bound and form.is_valid():
         try:
             changed = services.user_update(
                 actor=request.user,  # type: ignore[arg-type]
                 user=account,
+                expected_version=form.cleaned_data["version"],
                 request=request,
                 **_account_values(form),
             )
+        except ConflictError as error:
+            # Keep what the administrator typed, show what the other person saved (a read of the
+            # account, so audited), and carry the new version: submitting again is then a
+            # deliberate choice to replace it. Password boxes are never filled in again.
+            account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
+            data = request.POST.copy()
+            data["version"] = str(account.version)
+            form = UserEditForm(data)
+            form.is_valid()
+            differences = form.differences_from(account)
+            form.add_error(None, str(error))
+            status = 409
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -423,9 +452,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "account": account,
+        "differences": differences,
         "two_factor": selectors.two_factor_status(account),
     }
-    return render(request, "accounts/user_form.html", context)
+    return render(request, "accounts/user_form.html", context, status=status)
 
 
 @require_POST

@@ -94,3 +94,27 @@ def test_adding_an_organisation_with_an_invalid_bin_shows_accessible_errors(
     expect(page.locator("#id_bin-error")).to_be_visible()
     problems = error_problems(page, f"organisation form with a bad BIN [{language}]", "id_bin")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_saving_an_account_someone_else_changed_shows_an_accessible_conflict(
+    page: Page, live_server: Any, language: str
+) -> None:
+    administrator = staff(Role.ADMINISTRATOR)
+    account = staff(Role.CLINICIAN, first_name="Дана")
+    sign_in(page, live_server, administrator.username, PASSWORD, language)
+    page.goto(url_for(live_server, "accounts:user_edit", language, {"pk": account.pk}))
+    # Another administrator saves the same account meanwhile.
+    account.first_name = "Данагүл"
+    account.version += 1
+    account.save(update_fields=["first_name", "version"])
+
+    page.locator("#id_last_name").fill("Сейітова")
+    submit_main_form(page)
+
+    account.refresh_from_db()
+    assert account.first_name == "Данагүл"  # the other save stands
+    assert account.last_name != "Сейітова"  # the stale form saved nothing
+    expect(page.locator("main")).to_contain_text("Данагүл")  # what the other person saved
+    problems = error_problems(page, f"account edit conflict [{language}]", field_id=None)
+    assert not problems, "\n".join(problems)

@@ -72,6 +72,7 @@ def test_user_update_with_nothing_changed_records_nothing() -> None:
     changed = services.user_update(
         actor=None,
         user=user,
+        expected_version=user.version,
         username=user.username,
         first_name=user.first_name,
         last_name=user.last_name,
@@ -90,6 +91,7 @@ def test_user_update_keeps_the_search_text_in_step_with_the_names() -> None:
     services.user_update(
         actor=None,
         user=user,
+        expected_version=user.version,
         username=user.username,
         first_name="Ерлан",
         last_name=user.last_name,
@@ -108,6 +110,7 @@ def test_an_administrator_cannot_deactivate_themselves() -> None:
         services.user_update(
             actor=admin,
             user=admin,
+            expected_version=admin.version,
             username=admin.username,
             first_name=admin.first_name,
             last_name=admin.last_name,
