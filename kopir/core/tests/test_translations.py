@@ -47,9 +47,7 @@ def test_the_compiled_catalogue_matches_its_source(language: str):
     mo_path = LOCALE / language / "LC_MESSAGES" / "django.mo"
     assert mo_path.exists(), f"{mo_path} is missing: run `make messages`"
     # Keyed by context and text: "from" a status and "from" a letter's sender are two messages.
-    compiled = {
-        (entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(mo_path))
-    }
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(mo_path))}
     source = {
         (entry.msgctxt, entry.msgid): entry.msgstr
         for entry in po.translated_entries()
