@@ -7,6 +7,9 @@
   person's name, IIN or address — in HTML, API or exports; only the head of the division does.
 - Nobody else: an outsider organisation gets 404 (the referral's existence is not revealed), a
   role with no business in MSE gets 403.
+- Attached documents follow the same line, with one more step in absentia: a scan usually names
+  the person on its first line, so the experts read a document only once the head has released
+  it (`may_download_attachment`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kopir.accounts.models import Role
-from kopir.assessment.models import Referral, Route
+from kopir.assessment.models import Attachment, Referral, ReferralStatus, Route
 
 CLINIC_ROLES = (Role.CLINICIAN,)
 DIVISION_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
@@ -78,6 +81,59 @@ def may_see_identity(user: Any, referral: Referral) -> bool:
     if referral.route == Route.IN_ABSENTIA:
         return is_division_head(user)
     return is_division_user(user)
+
+
+def may_release_attachments(user: Any, referral: Referral) -> bool:
+    """Whether the user decides which of the referral's documents its experts may read: the head
+    of its division, for an in-absentia case. In person the one expert examines the person and
+    may see who it is, so there is nothing to release."""
+    return (
+        referral.route == Route.IN_ABSENTIA
+        and is_division_head(user)
+        and user.organisation_id == referral.mse_division_id
+    )
+
+
+def may_download_attachment(
+    user: Any,
+    referral: Referral,
+    attachment: Attachment,
+    *,
+    is_assigned_expert: bool | None = None,
+) -> bool:
+    """Whether the user may open this document of this referral.
+
+    - The referring clinic: its own documents, drafts included.
+    - The MSE division, once the referral was sent to it: whoever there may see the person's
+      identity (everyone for an in-person examination, the head in absentia).
+    - In absentia, the experts assigned to the referral, and only the documents the head has
+      released: the contents of a scan cannot be depersonalised the way its name is.
+    - Nobody else (the view answers 404).
+
+    `is_assigned_expert` lets a page listing many documents look the assignment up once.
+    """
+    if attachment.referral_id != referral.pk or not user.is_authenticated:
+        return False
+    if is_clinic_user(user) and user.organisation_id == referral.medical_organisation_id:
+        return True
+    if not is_division_user(user) or user.organisation_id != referral.mse_division_id:
+        return False
+    if referral.first_sent_at is None or referral.status == ReferralStatus.DRAFT:
+        return False  # a draft the clinic never sent is not the division's yet
+    if may_see_identity(user, referral):
+        return True
+    if attachment.released_to_experts_at is None:
+        return False
+    if is_assigned_expert is None:
+        is_assigned_expert = is_assigned_to(user, referral)
+    return is_assigned_expert
+
+
+def is_assigned_to(user: Any, referral: Referral) -> bool:
+    """Whether the user is one of the referral's experts."""
+    from kopir.assessment.models import ExpertAssignment
+
+    return ExpertAssignment.objects.filter(referral_id=referral.pk, expert_id=user.pk).exists()
 
 
 # --- The MSE division's pages, the experts' pages and the higher body's appeal pages -----------

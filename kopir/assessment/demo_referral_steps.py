@@ -16,6 +16,7 @@ from django.utils import timezone
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,
+    Attachment,
     Category,
     Cause,
     Decision,
@@ -269,6 +270,10 @@ def backdate(referral: Referral, path: Sequence[tuple[str, int]], clock: StepClo
     steps = {step.split(":")[0]: moment for (step, _d), moment in zip(path, moments, strict=True)}
     if "assign" in steps:
         ExpertAssignment.objects.filter(referral=referral).update(assigned_at=steps["assign"])
+        # The head released the documents just before assigning the experts.
+        Attachment.objects.filter(referral=referral, released_to_experts_at__isnull=False).update(
+            released_to_experts_at=steps["assign"] - dt.timedelta(minutes=5)
+        )
     if "conclude" in steps:
         for offset, assignment in enumerate(referral.assignments.exclude(submitted_at=None)):
             ExpertAssignment.objects.filter(pk=assignment.pk).update(

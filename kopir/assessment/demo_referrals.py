@@ -1,6 +1,7 @@
 """The MSE demo: referrals in every state from five polyclinics of the West Kazakhstan region —
 drafts, sent, returned incomplete with their missing lists, accepted, with the experts, decided,
 notified, withdrawn — some overdue, one under appeal. Synthetic persons from the people demo.
+The documents of every in-absentia case given to the experts are released to them by the head.
 
 Every referral is made and moved by the real services (the clinic's `referral_create` and
 `referral_send`, the division's accept / return / assign / conclude / decide / notify, the appeal
@@ -31,6 +32,7 @@ from kopir.assessment.demo_referral_steps import (
 )
 from kopir.assessment.models import AppealFiledBy, IntakeChannel, Referral, ReferralStatus, Route
 from kopir.assessment.services.appeal import appeal_file, appeal_start_review
+from kopir.assessment.services.attachments import attachment_release
 from kopir.assessment.services.decision import conclusions_stamp, referral_decide, referral_notify
 from kopir.assessment.services.division import referral_accept, referral_return
 from kopir.assessment.services.outcome_rules import valid_until
@@ -268,6 +270,10 @@ def _walk(case: DemoCase, referral: Referral, users: dict[str, User], clock: Ste
             referral_accept(actor=division_staff, referral=referral, expected_version=version)
         elif step == "assign":
             count = 3 if case.route == Route.IN_ABSENTIA else 1
+            if case.route == Route.IN_ABSENTIA:
+                # The head has checked the demo's synthetic documents: the experts may read them.
+                for attachment in referral.attachments.all():
+                    attachment_release(actor=head, attachment=attachment)
             referral_assign_experts(
                 actor=head, referral=referral, expected_version=version, experts=experts[:count]
             )

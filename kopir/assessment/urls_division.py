@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern] = [
     path("division/referrals/<int:pk>/assign/", division.assign, name="division_assign"),
     path("division/referrals/<int:pk>/decide/", division_decision.decide, name="division_decide"),
     path("division/referrals/<int:pk>/notify/", division.notify, name="division_notify"),
+    path(
+        "division/referrals/<int:pk>/documents/<int:attachment_pk>/release/",
+        division.attachment_release_view,
+        name="division_attachment_release",
+    ),
     path("division/referrals/<int:pk>/timeline/", division.timeline, name="division_timeline"),
     path("division/referrals/<int:pk>/appeal/", division.appeal_record, name="division_appeal"),
     path("expert/", expert.worklist, name="expert_worklist"),

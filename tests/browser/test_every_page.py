@@ -41,6 +41,7 @@ NOT_VISITED: dict[str, str] = {
     "assessment:clinic_send": "POST only: the send button on the clinic's referral page.",
     "assessment:division_accept": "POST only: a button on the division's referral page.",
     "assessment:division_notify": "POST only: a button on the division's referral page.",
+    "assessment:division_attachment_release": "POST only: a button per document, case page.",
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
 }

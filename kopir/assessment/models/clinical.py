@@ -217,6 +217,21 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # In absentia the experts must not learn who the person is, and a scan usually names the
+    # person on its first line: the file name can be neutralised, the contents cannot. So the
+    # division head checks each document (or that the clinic blacked the identity out) and
+    # releases it; until then the experts see that it exists, not what it says.
+    released_to_experts_at = models.DateTimeField(
+        _("released to the experts"), null=True, blank=True
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("attached document")
@@ -229,3 +244,7 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}: {self.document_type} {self.issued_on}"
+
+    @property
+    def is_released_to_experts(self) -> bool:
+        return self.released_to_experts_at is not None

@@ -9,22 +9,45 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kopir.assessment.access import may_see_actor_names, may_see_identity
+from kopir.assessment.access import (
+    is_assigned_to,
+    may_download_attachment,
+    may_release_attachments,
+    may_see_actor_names,
+    may_see_identity,
+)
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,
+    Attachment,
     Decision,
     ExpertAssignment,
     Referral,
     ReferralEvent,
+    Route,
 )
+from kopir.assessment.services.attachments import RELEASABLE_STATUSES
 from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.people.models import Person
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    """One attached document as this viewer may use it."""
+
+    attachment: Attachment
+    # "Ophthalmologist's report, 12.01.2026": what the document is, never its uploaded name.
+    label: str
+    may_download: bool
+    # In absentia, for the division: whether the head has released it to the experts.
+    shows_release: bool
+    may_release: bool
 
 
 @dataclass
@@ -37,12 +60,26 @@ class CaseContent:
     findings: list[Any] = field(default_factory=list)
     limitations: list[Any] = field(default_factory=list)
     attachments: list[Any] = field(default_factory=list)
+    documents: list[CaseDocument] = field(default_factory=list)
+    # The viewer decides which documents the experts may read (the head, in absentia).
+    releases_documents: bool = False
+
+    @property
+    def unreleased_count(self) -> int:
+        return sum(1 for document in self.documents if document.may_release)
 
 
 def case_content(
-    referral: Referral, *, viewer: Any, request: Any = None, today: dt.date | None = None
+    referral: Referral,
+    *,
+    viewer: Any,
+    request: Any = None,
+    today: dt.date | None = None,
+    is_assigned_expert: bool | None = None,
 ) -> CaseContent:
-    """The clinical content of the referral; reading it is recorded in the audit log."""
+    """The clinical content of the referral; reading it is recorded in the audit log.
+
+    `is_assigned_expert`: the expert's own review page already knows, and saves the look-up."""
     today = today or timezone.localdate()
     # Only the age and sex leave the person's row: an expert needs them, and nothing else.
     birth_date, sex = Person.objects.values_list("birth_date", "sex").get(pk=referral.person_id)
@@ -55,10 +92,66 @@ def case_content(
         if relation == "secondary_diagnoses":
             queryset = queryset.select_related("code")
         setattr(content, relation, list(queryset))
+    content.releases_documents = may_release_attachments(viewer, referral) and (
+        referral.status in RELEASABLE_STATUSES
+    )
+    content.documents = case_documents(
+        referral,
+        content.attachments,
+        viewer=viewer,
+        may_release=content.releases_documents,
+        is_assigned_expert=is_assigned_expert,
+    )
     audit_record(
         actor=viewer, action=AuditAction.VIEW, target=referral, request=request, detail="case"
     )
     return content
+
+
+def case_documents(
+    referral: Referral,
+    attachments: list[Attachment],
+    *,
+    viewer: Any,
+    may_release: bool,
+    is_assigned_expert: bool | None = None,
+) -> list[CaseDocument]:
+    """The referral's documents with what this viewer may do with each. The experts' assignment
+    is looked up once for the whole list, and only if a released document needs it."""
+    shows_release = (
+        referral.route == Route.IN_ABSENTIA
+        and getattr(viewer, "organisation_id", None) == referral.mse_division_id
+    )
+    # Whoever may see the person reads every document; the others need their assignment.
+    sees_identity = may_see_identity(viewer, referral)
+    assigned = is_assigned_expert
+    documents = []
+    for attachment in attachments:
+        released = attachment.released_to_experts_at is not None
+        if released and not sees_identity and assigned is None:
+            assigned = is_assigned_to(viewer, referral)
+        documents.append(
+            CaseDocument(
+                attachment=attachment,
+                label=f"{attachment.get_document_type_display()}, "
+                f"{date_format(attachment.issued_on, 'SHORT_DATE_FORMAT')}",
+                may_download=may_download_attachment(
+                    viewer, referral, attachment, is_assigned_expert=bool(assigned)
+                ),
+                shows_release=shows_release,
+                may_release=may_release and attachment.released_to_experts_at is None,
+            )
+        )
+    return documents
+
+
+def unreleased_attachment_count(referral: Referral) -> int:
+    """How many of an in-absentia referral's documents its experts cannot read yet."""
+    if referral.route != Route.IN_ABSENTIA:
+        return 0
+    return Attachment.objects.filter(
+        referral_id=referral.pk, released_to_experts_at__isnull=True
+    ).count()
 
 
 def _sex_labels() -> list[tuple[str, str]]:

@@ -17,15 +17,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.access import may_refer_from
-from kopir.assessment.models import Attachment, DocumentType, Referral, ReferralStatus
+from kopir.assessment.access import may_refer_from, may_release_attachments
+from kopir.assessment.models import Attachment, DocumentType, Referral, ReferralStatus, Route
 from kopir.assessment.services.referral_inputs import Errors, check_date
 from kopir.assessment.workflow import InvalidTransition, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
-from kopir.core.errors import AccessDenied
+from kopir.core.errors import AccessDenied, DomainError
 
 MAX_UPLOAD_BYTES: Final = 10 * 1024 * 1024
 # Extension → the bytes such a file starts with (DOCX is a ZIP container) and its media type.
@@ -181,3 +182,61 @@ def attachment_remove(*, actor: Any, attachment: Attachment, request: Any = None
         Referral.objects.filter(pk=referral.pk).update(version=F("version") + 1)
         # The file goes only once the row is gone for good.
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# While the division holds the referral and nothing is decided. A draft is not the division's yet;
+# after the decision (or a withdrawal) the experts' work is over and there is nothing to change.
+RELEASABLE_STATUSES: Final = frozenset(
+    {ReferralStatus.SENT, ReferralStatus.RETURNED, ReferralStatus.ACCEPTED, ReferralStatus.ASSIGNED}
+)
+
+
+def attachment_release(*, actor: Any, attachment: Attachment, request: Any = None) -> Attachment:
+    """Release an in-absentia referral's document to its experts, once the division head has
+    checked that it shows no name, IIN, birth date or address (or that the clinic blacked them
+    out). The experts can read it from then on.
+
+    Idempotent: releasing a released document changes nothing and records nothing more. Only the
+    head of the referral's division releases, only in absentia (in person the expert may see who
+    the person is), and only before the decision.
+    """
+    referral = attachment.referral
+    if referral.route != Route.IN_ABSENTIA:
+        raise DomainError(
+            _(
+                "The expert of an in-person examination may see who the person is: "
+                "its documents need no release."
+            )
+        )
+    if not may_release_attachments(actor, referral):
+        raise AccessDenied(
+            _("Only the head of the referral's MSE division releases its documents to the experts.")
+        )
+    with transaction.atomic():
+        # Read again inside the transaction: the decision may have been recorded since the page
+        # was opened, and a second head may have released the document meanwhile.
+        status = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).get()
+        if status not in RELEASABLE_STATUSES:
+            raise InvalidTransition(
+                _(
+                    "This referral is “%(status)s”: its documents are released to the experts "
+                    "only before the decision."
+                )
+                % {"status": status_label(status)}
+            )
+        released_at = timezone.now()
+        # Conditional, so two heads releasing at once write one release and one audit record.
+        updated = Attachment.objects.filter(
+            pk=attachment.pk, released_to_experts_at__isnull=True
+        ).update(released_to_experts_at=released_at, released_by=actor)
+        if updated:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=attachment,
+                request=request,
+                fields=["released_to_experts_at", "released_by"],
+                detail=f"released to the experts; referral={referral.pk}",
+            )
+    attachment.refresh_from_db(fields=["released_to_experts_at", "released_by"])
+    return attachment

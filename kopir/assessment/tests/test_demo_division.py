@@ -11,6 +11,7 @@ from kopir.assessment import demo_referrals
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,
+    Attachment,
     Decision,
     ExpertAssignment,
     Referral,
@@ -100,6 +101,27 @@ def test_in_person_demo_referrals_give_the_division_access_to_the_person(demo):
 
     assert in_person
     assert in_person <= linked_by_referral
+
+
+def test_the_demo_head_released_the_documents_of_every_in_absentia_case_with_experts(demo):
+    with_experts = Attachment.objects.filter(
+        referral__external_id__startswith="demo-",
+        referral__route="in_absentia",
+        referral__assignments__isnull=False,
+    ).distinct()
+    not_yet_assigned = Attachment.objects.filter(
+        referral__external_id__startswith="demo-", referral__assignments__isnull=True
+    )
+
+    assert with_experts.exists()
+    assert not with_experts.filter(released_to_experts_at=None).exists()
+    assert set(with_experts.values_list("released_by__username", flat=True)) == {"mse-head"}
+    for attachment in with_experts.select_related("referral"):
+        assigned_at = attachment.referral.assignments.values_list("assigned_at", flat=True)[0]
+        released_at = attachment.released_to_experts_at
+        assert released_at is not None
+        assert released_at < assigned_at  # backdated with the walk
+    assert not not_yet_assigned.exclude(released_to_experts_at=None).exists()
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):

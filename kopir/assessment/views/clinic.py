@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kopir.assessment.access import (
     clinic_referral_for_user,
     is_clinic_user,
+    may_download_attachment,
     may_edit_referral,
     referral_for_user,
 )
@@ -301,15 +302,18 @@ def _attachment_of(referral: Referral, attachment_pk: int) -> Attachment:
 
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """The file, for the referring clinic and for the MSE division the referral was sent to.
+    """The file, for the referring clinic, for the MSE division the referral was sent to and, in
+    absentia, for its experts once the head has released it (access.may_download_attachment).
 
     Served under a neutral name (the referral number and the document's kind), never the
     uploaded name, which may carry the person's name into a depersonalised case.
     """
     referral = referral_for_user(request.user, pk)
-    if referral.status == ReferralStatus.DRAFT and not is_clinic_user(request.user):
-        raise Http404
     attachment = _attachment_of(referral, attachment_pk)
+    # In absentia an expert gets only what the head released, and only on their own case; the
+    # answer is 404 either way, so the refusal does not tell whether the document exists.
+    if not may_download_attachment(request.user, referral, attachment):
+        raise Http404
     audit_record(actor=request.user, action=AuditAction.VIEW, target=attachment, request=request)
     extension = {
         "application/pdf": "pdf",

@@ -9,8 +9,9 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,8 +29,13 @@ from kopir.assessment.forms_division import (
     ReturnForm,
     VersionForm,
 )
-from kopir.assessment.models import ExpertAssignment, ReferralStatus
-from kopir.assessment.selectors.division import case_content, identity_for, referral_timeline
+from kopir.assessment.models import Attachment, ExpertAssignment, ReferralStatus
+from kopir.assessment.selectors.division import (
+    case_content,
+    identity_for,
+    referral_timeline,
+    unreleased_attachment_count,
+)
 from kopir.assessment.selectors.queue import (
     Cursor,
     division_queue,
@@ -38,6 +44,7 @@ from kopir.assessment.selectors.queue import (
     queue_queryset,
 )
 from kopir.assessment.services.appeal import appeal_file
+from kopir.assessment.services.attachments import attachment_release
 from kopir.assessment.services.decision import current_decision
 from kopir.assessment.services.division import (
     automatic_missing_items,
@@ -255,9 +262,33 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render_form_page(
         request,
         "assessment/division/assign_form.html",
-        {"referral": referral, "form": form, "required": required},
+        {
+            "referral": referral,
+            "form": form,
+            "required": required,
+            # Assigning is not blocked: the head may release the documents afterwards too.
+            "unreleased_count": unreleased_attachment_count(referral),
+        },
         conflict=conflict,
     )
+
+
+@require_POST
+def attachment_release_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """The head releases one document of an in-absentia case to its experts, having checked that
+    it shows nobody's identity. Back to the documents on the case page, for the next one."""
+    referral = division_referral_for_user(request.user, pk, head_only=True)
+    attachment = Attachment.objects.filter(referral=referral, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    attachment.referral = referral
+    try:
+        attachment_release(actor=request.user, attachment=attachment, request=request)
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The document is released to the experts."))
+    return redirect(reverse("assessment:division_case", args=[pk]) + "#documents-title")
 
 
 @require_POST

@@ -85,7 +85,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": copy.copy(assignment),
             "referral": referral,
             "deadline": deadline_state(referral.step_due_on if is_open else None),
-            "content": case_content(referral, viewer=request.user, request=request),
+            "content": case_content(
+                referral, viewer=request.user, request=request, is_assigned_expert=True
+            ),
             # In person, the one expert examines the person and may see who it is.
             "person": identity_for(request.user, referral, request),
             "form": form,
