@@ -272,3 +272,29 @@ def council_for_reader(user: Any, slug: str) -> Council:
     if not can_read_council_history(user, council):
         raise PermissionDenied
     return council
+
+
+# --- Members casting their own ballots ------------------------------------------------------------
+
+
+def voting_seat(user: Any, meeting: Any) -> Member | None:
+    """The seat a user votes from at a meeting, or None: a council member's seat in the meeting's
+    sitting composition (see services.quorum), marked present in person or online. Absent
+    members, guests, other councils' members and everyone else have none. One query."""
+    from kopir.council.models import AttendanceStatus
+
+    if not (user.is_authenticated and user.has_role(Role.COUNCIL_MEMBER)):
+        return None
+    seats = Member.objects.filter(
+        account=user,
+        attendance__meeting=meeting,
+        attendance__status__in=(AttendanceStatus.IN_PERSON, AttendanceStatus.ONLINE),
+    )
+    if meeting.composition_id is not None:
+        seats = seats.filter(composition_id=meeting.composition_id)
+    else:
+        seats = seats.filter(
+            composition__council_id=meeting.council_id,
+            composition__status=CompositionStatus.APPROVED,
+        )
+    return seats.first()

@@ -272,11 +272,18 @@ class VoteForm(ServiceErrorsMixin, forms.Form):
 
 
 class BallotsForm(ServiceErrorsMixin, forms.Form):
-    """One group of radio buttons per member present: for, against, abstain, or not voting."""
+    """One group of radio buttons per member present: for, against, abstain, or not voting.
+
+    A hidden field carries the ballots as the page showed them, so saving changes only the rows
+    the secretary changed (members may cast their own ballots meanwhile: services.votes).
+    """
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, members: list[Member], vote: Vote, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recorded = {ballot.member_id: ballot.choice for ballot in vote.ballots.all()}
+        self.fields["seen"].initial = encode_ballots(recorded)
         choices = [*BallotChoice.choices, ("", _("Did not vote"))]
         self.members = members
         for member in members:
@@ -293,6 +300,46 @@ class BallotsForm(ServiceErrorsMixin, forms.Form):
             member.pk: self.cleaned_data.get(f"member_{member.pk}") or None
             for member in self.members
         }
+
+    def seen_ballots(self) -> dict[int, str | None] | None:
+        """The ballots the page showed; None when the post did not say (then all are written)."""
+        if "seen" not in self.data:
+            return None
+        return decode_ballots(self.cleaned_data.get("seen") or "")
+
+
+def encode_ballots(ballots: dict[int, str]) -> str:
+    """Ballots as `member_id:choice` pairs, e.g. "12:for 15:abstain" (members without one left out)."""
+    return " ".join(f"{member_id}:{choice}" for member_id, choice in sorted(ballots.items()))
+
+
+def decode_ballots(text: str) -> dict[int, str | None]:
+    ballots: dict[int, str | None] = {}
+    for pair in text.split():
+        member_id, _sep, choice = pair.partition(":")
+        if member_id.isdigit() and choice in BallotChoice.values:
+            ballots[int(member_id)] = choice
+    return ballots
+
+
+class OwnBallotForm(ServiceErrorsMixin, forms.Form):
+    """A present member's own ballot: the same three choices as the secretary's form."""
+
+    choice = forms.ChoiceField(
+        label=_("Your vote"),
+        choices=BallotChoice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose for, against or abstain."),
+            "invalid_choice": _("Choose for, against or abstain."),
+        },
+    )
+
+    def __init__(self, *args: Any, question: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if question:
+            # The group is named by the question put to the vote; the heading says "Your vote".
+            self.fields["choice"].label = question
 
 
 class TotalsForm(ServiceErrorsMixin, forms.Form):

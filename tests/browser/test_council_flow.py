@@ -488,3 +488,69 @@ def _secretary_accepts_the_answer(
     assert recommendation.status == S.EXECUTED
     assert recommendation.closed_on == timezone.localdate()
     expect(page.locator("main dl.summary-list").first).to_contain_text(kk(S.EXECUTED.label))
+
+
+def test_a_member_present_online_casts_their_own_ballot_by_keyboard(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    from kopir.council.demo_meetings_agenda import NEXT_MEETING
+    from kopir.council.models import (
+        AttendanceStatus,
+        Ballot,
+        BallotChoice,
+        CompositionStatus,
+        VoteKind,
+    )
+    from kopir.council.services.agenda import agenda_item_add
+    from kopir.council.services.attendance import attendance_record
+    from kopir.council.services.votes import vote_open
+
+    council = Council.objects.get(slug=COUNCIL_SLUG)
+    secretary = demo.user("secretary")
+    # The planned online meeting is under way: everyone joined online, a roll-call vote is open.
+    meeting = council.meetings.get(number=NEXT_MEETING["number"])
+    sitting = meeting.composition or council.compositions.get(status=CompositionStatus.APPROVED)
+    seats = sitting.members.all()
+    attendance_record(
+        actor=secretary,
+        meeting=meeting,
+        statuses={seat.pk: AttendanceStatus.ONLINE for seat in seats},
+    )
+    item = meeting.agenda.order_by("order").first() or agenda_item_add(
+        actor=secretary, meeting=meeting, title=AGENDA_TITLE, rapporteur=RAPPORTEUR
+    )
+    vote = vote_open(
+        actor=secretary, agenda_item=item, question=VOTE_QUESTION, kind=VoteKind.ROLL_CALL
+    )
+    member = demo.user("member")
+    meeting_path = path_for(
+        "council:meeting_detail", "kk", {"slug": council.slug, "pk": meeting.pk}
+    )
+    vote_path = path_for(
+        "council:vote_detail",
+        "kk",
+        {"slug": council.slug, "pk": meeting.pk, "vote_pk": vote.pk},
+    )
+
+    sign_in_by_keyboard(page, live_server, "member", DEMO_PASSWORD)
+    # The member follows the meeting's address from the invitation.
+    page.goto(f"{live_server.url}{meeting_path}")
+    arrive(page, meeting_path, "the meeting, with an open vote for the member")
+    skip_to_main(page)
+    press(page, f"main a[href='{vote_path}']")
+    arrive(page, vote_path, "the open vote, as a member")
+
+    # Sent without a choice first: the error summary takes the focus.
+    skip_to_main(page)
+    press(page, "main form[aria-labelledby='own-ballot-title'] button[type='submit']")
+    assert focus_matches(page, "[data-error-summary]"), f"focus: {focused(page)}"
+    assert_no_axe_violations(page, "the member's ballot, refused without a choice")
+    assert not Ballot.objects.filter(vote=vote).exists()
+
+    choose_radio(page, "choice", BallotChoice.AGAINST)
+    press(page, "main form[aria-labelledby='own-ballot-title'] button[type='submit']")
+    arrive(page, vote_path, "the open vote with the member's ballot")
+    ballot = Ballot.objects.get(vote=vote)
+    assert ballot.choice == BallotChoice.AGAINST
+    assert ballot.member.account_id == member.pk
+    expect(page.locator("#own-ballot-status")).to_contain_text(kk(BallotChoice.AGAINST.label))

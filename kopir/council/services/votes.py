@@ -2,6 +2,13 @@
 
 The rule that turns a count into a result is one plain function, `vote_outcome`; the quorum rule
 is `services.quorum.quorum_required`.
+
+Ballots of a roll-call vote come from two hands: the secretary records the members who vote in
+the room (`ballots_record`), and a member present in person or online casts their own
+(`ballot_cast_by_member`). Both lock the vote's row, so they never interleave. A member's own
+ballot is theirs: the last one they cast counts. The secretary's form says which ballots it
+showed (`seen`): rows the secretary left as shown are not written, so a stale page never undoes a
+member's ballot, and a row both changed is a conflict (`BallotsChangedError`): nothing is saved.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.core.errors import DomainError
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.council import access
 from kopir.council.models import (
     AgendaItem,
     Attendance,
@@ -27,6 +35,7 @@ from kopir.council.models import (
     CompositionStatus,
     Meeting,
     MeetingStatus,
+    Member,
     PlanStatus,
     Vote,
     VoteKind,
@@ -40,6 +49,16 @@ from kopir.council.services.quorum import PRESENT, quorum_status, sitting_compos
 
 def vote_closed_error() -> DomainError:
     return DomainError(_("This vote is closed: its result and ballots cannot change."))
+
+
+class BallotsChangedError(ConflictError):
+    """Ballots the secretary's page showed changed before it was saved (a member voted, or another
+    secretary saved): nothing was written. `current` holds every ballot as it is now."""
+
+    def __init__(self, message: str, *, member_ids: list[int], current: dict[int, str]) -> None:
+        super().__init__(message)
+        self.member_ids = member_ids
+        self.current = current
 
 
 def vote_outcome(
@@ -136,12 +155,17 @@ def ballots_record(
     actor: Any,
     vote: Vote,
     choices: Mapping[int, str | None],
+    seen: Mapping[int, str | None] | None = None,
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> Vote:
     """Record each present member's choice in a roll-call vote (None clears a ballot).
 
-    Only members of the sitting composition who are marked present may vote.
+    Only members of the sitting composition who are marked present may vote. `seen` is each
+    member's ballot as the secretary's page showed it (None: no ballot). With it, a member whose
+    choice is left as shown is not written (their own ballot, cast since, stays), and a member
+    whose ballot changed since while the secretary also changed it raises BallotsChangedError.
+    Without it (a caller that read nothing, like the demo loader) every choice is written.
     """
     with transaction.atomic():
         vote = _locked_open_vote(vote)
@@ -157,15 +181,17 @@ def ballots_record(
         unknown = [member_id for member_id in choices if member_id not in present]
         if unknown:
             raise DomainError(_("Only members marked present can vote."))
+        if any(choice and choice not in BallotChoice.values for choice in choices.values()):
+            raise ValidationError(_("Choose for, against or abstain."))
         existing = {ballot.member_id: ballot for ballot in vote.ballots.all()}
+        if seen is not None:
+            choices = _changes_since_seen(choices, seen, existing)
         for member_id, choice in choices.items():
             ballot = existing.get(member_id)
             if not choice:
                 if ballot is not None:
                     ballot.delete()
                 continue
-            if choice not in BallotChoice.values:
-                raise ValidationError(_("Choose for, against or abstain."))
             if ballot is None:
                 Ballot.objects.create(vote=vote, member_id=member_id, choice=choice)
             elif ballot.choice != choice:
@@ -180,6 +206,80 @@ def ballots_record(
             fields=["ballots"],
         )
     return vote
+
+
+def _changes_since_seen(
+    choices: Mapping[int, str | None],
+    seen: Mapping[int, str | None],
+    existing: Mapping[int, Ballot],
+) -> dict[int, str | None]:
+    """The choices the secretary changed from what the page showed; refuse if any of those
+    members' ballots also changed since the page was read (a three-way comparison per member)."""
+    changed: dict[int, str | None] = {}
+    conflicts: list[int] = []
+    for member_id, choice in choices.items():
+        shown = seen.get(member_id) or None
+        if (choice or None) == shown:
+            continue  # untouched on the page: whatever is stored now stays
+        stored = existing[member_id].choice if member_id in existing else None
+        if stored == (choice or None):
+            continue  # already as the secretary wants it
+        if stored != shown:
+            conflicts.append(member_id)
+        changed[member_id] = choice
+    if conflicts:
+        names = Member.objects.filter(pk__in=conflicts).order_by("order", "full_name")
+        raise BallotsChangedError(
+            _(
+                "While this page was open, the ballots of %(names)s changed. Nothing was saved. "
+                "The form now shows their current ballots: check them and save again."
+            )
+            % {"names": ", ".join(member.full_name for member in names)},
+            member_ids=conflicts,
+            current={member_id: ballot.choice for member_id, ballot in existing.items()},
+        )
+    return changed
+
+
+def ballot_cast_by_member(
+    *,
+    actor: Any,
+    vote: Vote,
+    choice: str,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Ballot:
+    """A member present at the meeting (in person or online) casts or changes their own ballot.
+
+    Roll-call votes only, until the vote is closed; the last ballot cast counts, whoever recorded
+    the one before (the member, or the secretary from a show of hands in the room).
+    """
+    with transaction.atomic():
+        # The same row lock as the secretary's recording: the two take turns, neither is lost.
+        # The vote's state is checked first: a closed vote refuses whatever was chosen.
+        vote = _locked_open_vote(vote)
+        if vote.kind != VoteKind.ROLL_CALL:
+            raise DomainError(
+                _("This vote counts totals by a show of hands: members do not cast ballots here.")
+            )
+        seat = access.voting_seat(actor, vote.agenda_item.meeting)
+        if seat is None:
+            raise AccessDenied(_("Only members marked present can vote."))
+        if choice not in BallotChoice.values:
+            raise ValidationError(_("Choose for, against or abstain."))
+        ballot, _created = Ballot.objects.update_or_create(
+            vote=vote, member=seat, defaults={"choice": choice}
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=vote,
+            request=request,
+            channel=channel,
+            fields=["ballots"],
+            detail="own ballot",
+        )
+    return ballot
 
 
 def vote_set_totals(

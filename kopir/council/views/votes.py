@@ -1,18 +1,25 @@
-"""Votes on agenda items: opening, recording ballots or totals, closing with the result."""
+"""Votes on agenda items: opening, recording ballots or totals, closing with the result, and a
+present member casting their own ballot on the vote's page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
-from kopir.council.forms_meetings import BallotsForm, TotalsForm
-from kopir.council.models import Council, Meeting, Member, Vote, VoteKind, VoteResult
+from kopir.council.access import (
+    can_manage_council,
+    council_for_reader,
+    council_for_secretary,
+    council_for_user,
+    voting_seat,
+)
+from kopir.council.forms_meetings import BallotsForm, OwnBallotForm, TotalsForm, encode_ballots
+from kopir.council.models import Ballot, Council, Meeting, Member, Vote, VoteKind, VoteResult
 from kopir.council.selectors.meetings import (
     agenda_item_for_page,
     attendance_rows,
@@ -20,7 +27,14 @@ from kopir.council.selectors.meetings import (
     quorum_status,
     vote_for_page,
 )
-from kopir.council.services.votes import ballots_record, vote_close, vote_open, vote_set_totals
+from kopir.council.services.votes import (
+    BallotsChangedError,
+    ballot_cast_by_member,
+    ballots_record,
+    vote_close,
+    vote_open,
+    vote_set_totals,
+)
 from kopir.council.views.agenda import item_page, vote_form
 from kopir.council.views.meetings_common import refuse
 
@@ -39,6 +53,7 @@ def _page(
     *,
     ballots_form: BallotsForm | None = None,
     totals_form: TotalsForm | None = None,
+    own_ballot_form: OwnBallotForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     can_manage = can_manage_council(request.user, council)
@@ -53,6 +68,13 @@ def _page(
                 "votes_abstain": vote.votes_abstain,
             }
         )
+    # A member present at the meeting votes here themselves; their ballot is among the prefetched.
+    seat = voting_seat(request.user, meeting) if vote.kind == VoteKind.ROLL_CALL else None
+    own_ballot = _ballot_of(vote, seat)
+    if seat is not None and is_open and own_ballot_form is None:
+        own_ballot_form = OwnBallotForm(
+            initial={"choice": own_ballot.choice if own_ballot else ""}, question=vote.question
+        )
     return render(
         request,
         "council/meetings/vote_detail.html",
@@ -66,9 +88,18 @@ def _page(
             "can_manage": can_manage,
             "ballots_form": ballots_form if can_manage and is_open else None,
             "totals_form": totals_form if can_manage and is_open else None,
+            "seat": seat,
+            "own_ballot": own_ballot,
+            "own_ballot_form": own_ballot_form if seat is not None and is_open else None,
         },
         status=status,
     )
+
+
+def _ballot_of(vote: Vote, seat: Member | None) -> Ballot | None:
+    if seat is None:
+        return None
+    return next((ballot for ballot in vote.ballots.all() if ballot.member_id == seat.pk), None)
 
 
 @require_GET
@@ -111,10 +142,21 @@ def vote_ballots(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> Http
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
-    form = BallotsForm(request.POST, members=_present_members(meeting), vote=vote)
+    members = _present_members(meeting)
+    form = BallotsForm(request.POST, members=members, vote=vote)
+    status = 400
     if form.is_valid():
         try:
-            ballots_record(actor=request.user, vote=vote, choices=form.choices(), request=request)
+            ballots_record(
+                actor=request.user,
+                vote=vote,
+                choices=form.choices(),
+                seen=form.seen_ballots(),
+                request=request,
+            )
+        except BallotsChangedError as error:
+            form = _ballots_form_after_conflict(request, members, vote, error)
+            status = 409
         except ValidationError as error:
             form.add_service_error(error)
         except DomainError as error:
@@ -122,7 +164,22 @@ def vote_ballots(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> Http
         else:
             messages.success(request, _("The ballots are saved."))
             return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
-    return _page(request, council, meeting, vote, ballots_form=form, status=400)
+    return _page(request, council, meeting, vote, ballots_form=form, status=status)
+
+
+def _ballots_form_after_conflict(
+    request: HttpRequest, members: list[Member], vote: Vote, error: BallotsChangedError
+) -> BallotsForm:
+    """The secretary's choices kept, but the rows that changed meanwhile show their ballot as it
+    is now, and the form now says it has seen today's ballots: saving again is a deliberate act."""
+    data = request.POST.copy()
+    for member_id in error.member_ids:
+        data[f"member_{member_id}"] = error.current.get(member_id, "")
+    data["seen"] = encode_ballots(error.current)
+    form = BallotsForm(data, members=members, vote=vote)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form
 
 
 @require_POST
@@ -159,3 +216,35 @@ def vote_close_view(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> H
             _("The vote is closed. Result: %(result)s.") % {"result": closed.get_result_display()},
         )
     return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+
+
+@require_POST
+def vote_own_ballot(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpResponse:
+    """A member present at the meeting casts or changes their own ballot (roll-call votes)."""
+    council = council_for_user(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    vote = vote_for_page(meeting, vote_pk)
+    if voting_seat(request.user, meeting) is None:
+        raise PermissionDenied
+    form = OwnBallotForm(request.POST, question=vote.question)
+    offered = vote.result == VoteResult.OPEN and vote.kind == VoteKind.ROLL_CALL
+    # A form no longer offered (the vote closed meanwhile) gets the service's refusal, not a
+    # complaint about the choice.
+    if form.is_valid() or not offered:
+        try:
+            ballot_cast_by_member(
+                actor=request.user,
+                vote=vote,
+                choice=form.cleaned_data.get("choice", ""),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            # Closed meanwhile, or a counted vote: the page now shows why, nothing was saved.
+            refuse(request, error)
+            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+        else:
+            messages.success(request, _("Your vote is saved."))
+            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    return _page(request, council, meeting, vote, own_ballot_form=form, status=400)
