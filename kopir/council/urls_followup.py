@@ -21,6 +21,15 @@ urlpatterns: list[URLPattern] = [
     ),
     # Public pages: no sign-in.
     path("public/<slug:slug>/", public.public_council, name="public_council"),
+    path("public/<slug:slug>/meetings/", public.public_meeting_list, name="public_meeting_list"),
+    path(
+        "public/<slug:slug>/recommendations/",
+        public.public_recommendation_list,
+        name="public_recommendation_list",
+    ),
+    path("public/<slug:slug>/letters/", public.public_letter_list, name="public_letter_list"),
+    path("public/<slug:slug>/visits/", public.public_visit_list, name="public_visit_list"),
+    path("public/<slug:slug>/petitions/", public.public_petition_list, name="public_petition_list"),
     path("public/<slug:slug>/minutes/<int:number>/", public.public_minutes, name="public_minutes"),
     path(
         "public/<slug:slug>/minutes/<int:number>/minutes.docx",

@@ -60,6 +60,11 @@ def council_page_arguments() -> dict[str, dict[str, Any]]:
     arguments = {
         **demo_page_arguments(),
         "council:public_council": slug,
+        "council:public_meeting_list": slug,
+        "council:public_recommendation_list": slug,
+        "council:public_letter_list": slug,
+        "council:public_visit_list": slug,
+        "council:public_petition_list": slug,
         "council:public_minutes": number,
         "council:public_minutes_docx": number,
         "council:public_minutes_pdf": number,

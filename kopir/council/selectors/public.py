@@ -1,18 +1,21 @@
-"""What the public page of a council shows. Everything here is public by design: the council's
+"""What the public pages of a council show. Everything here is public by design: the council's
 members (public figures), its plan, meetings, approved minutes, recommendations and their
-accepted answers, and its letters register.
+accepted answers, monitoring visits, its letters register and its petitions.
 
-No personal data of citizens: petitions are read as plain dictionaries of the few fields that may
-be published, so a template cannot reach a petitioner's name, e-mail or phone by accident; the
-name is included only when the petitioner agreed.
+The overview and the full lists read the same querysets, so what is public is decided here once:
+no draft recommendation, no answer the council has not accepted, no minutes that are not approved
+and locked, and no personal data of citizens. Petitions are read as plain dictionaries of the few
+fields that may be published, so a template cannot reach a petitioner's name, e-mail or phone by
+accident; the name is included only when the petitioner agreed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from kopir.council.models import (
@@ -32,8 +35,20 @@ from kopir.council.models import (
     WorkPlan,
     WorkPlanItem,
 )
-from kopir.council.selectors.recommendations import accepted_responses_prefetch, with_due_states
+from kopir.council.selectors.recommendations import (
+    accepted_responses_prefetch,
+    recommendation_list,
+    with_due_states,
+)
 from kopir.council.selectors.visits import visit_list
+from kopir.directory.models import Organisation
+
+# How many of each growing list the overview shows before its "all" link.
+OVERVIEW_ROWS = 5
+
+PUBLIC_RECOMMENDATION_STATUSES = [
+    value for value in RecommendationStatus.values if value != RecommendationStatus.DRAFT
+]
 
 
 def _composition(council: Council) -> Composition | None:
@@ -73,51 +88,100 @@ def _public_minutes(meeting: Meeting) -> Any:
     return None
 
 
-def _meetings(council: Council) -> tuple[list[Meeting], list[Meeting]]:
-    now = timezone.now()
-    meetings = list(
+def _public_meetings(council: Council) -> QuerySet[Meeting]:
+    return (
         Meeting.objects.filter(council=council)
         .exclude(status=MeetingStatus.CANCELLED)
         .select_related("minutes")
-        .order_by("starts_at")
     )
-    for meeting in meetings:
+
+
+def upcoming_meetings(council: Council) -> list[Meeting]:
+    """Planned meetings still ahead, soonest first: a handful at most, so never paged."""
+    rows = _public_meetings(council).filter(
+        status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
+    )
+    return with_public_minutes(rows.order_by("starts_at"))
+
+
+def held_meetings(council: Council) -> QuerySet[Meeting]:
+    """Every meeting that is not ahead, the latest first. Pass the rows shown through
+    `with_public_minutes`, which decides whose minutes may be linked."""
+    rows = _public_meetings(council).exclude(
+        status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
+    )
+    return rows.order_by("-starts_at", "-pk")
+
+
+def with_public_minutes(meetings: Iterable[Meeting]) -> list[Meeting]:
+    """Mark each meeting's minutes as public only when approved and locked; a draft stays None."""
+    rows = list(meetings)
+    for meeting in rows:
         meeting.public_minutes = _public_minutes(meeting)  # type: ignore[attr-defined]
-    upcoming = [m for m in meetings if m.status == MeetingStatus.PLANNED and m.starts_at >= now]
-    past = [m for m in reversed(meetings) if m not in upcoming]
-    return upcoming, past
+    return rows
 
 
-def _recommendations(council: Council) -> list[Recommendation]:
-    rows = (
-        Recommendation.objects.filter(council=council)
-        .exclude(status=RecommendationStatus.DRAFT)
-        .select_related("addressee", "rule_set")
+def public_recommendations(
+    council: Council,
+    *,
+    status: str = "",
+    addressee: Organisation | None = None,
+    overdue: bool = False,
+) -> QuerySet[Recommendation]:
+    """Sent recommendations (never drafts) with only their accepted answers, the latest first.
+    Pass the rows shown through `with_due_states`."""
+    rows = recommendation_list(council, status=status, addressee=addressee, overdue=overdue)
+    return (
+        rows.exclude(status=RecommendationStatus.DRAFT)
         .prefetch_related(accepted_responses_prefetch())
-        .annotate(response_count=Count("responses", distinct=True))
         .order_by("-sent_on", "-pk")
     )
-    return with_due_states(rows)
 
 
-def _letters(council: Council) -> list[Letter]:
-    return list(
+def public_recommendation_addressees(council: Council) -> QuerySet[Organisation]:
+    """Whom the council's sent recommendations address: a draft's addressee is not public."""
+    return (
+        Organisation.objects.filter(
+            council_recommendations__council=council,
+            council_recommendations__status__in=PUBLIC_RECOMMENDATION_STATUSES,
+        )
+        .distinct()
+        .order_by("name_kk")
+    )
+
+
+def public_letters(council: Council) -> QuerySet[Letter]:
+    return (
         Letter.objects.filter(council=council)
         .select_related("addressee")
         .order_by("-sent_on", "-pk")
     )
 
 
-def public_petitions(council: Council) -> list[dict[str, Any]]:
-    rows = Petition.objects.filter(council=council).select_related("petitioner_organisation")
-    petitions = []
-    for petition in rows.order_by("-received_on", "-pk"):
+def public_visits(council: Council) -> QuerySet[MonitoringVisit]:
+    return visit_list(council)
+
+
+def public_petitions(council: Council) -> QuerySet[Petition]:
+    """The council's petitions, the latest first. Pass the rows shown through
+    `publishable_petitions`: a template must never receive the Petition itself."""
+    return (
+        Petition.objects.filter(council=council)
+        .select_related("petitioner_organisation")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def publishable_petitions(petitions: Iterable[Petition]) -> list[dict[str, Any]]:
+    """The few fields of each petition that may be published; the name only with consent."""
+    rows = []
+    for petition in petitions:
         named = petition.petitioner_name if petition.publish_petitioner else ""
         organisation = ""
         if petition.petitioner_kind == PetitionerKind.NGO and petition.petitioner_organisation:
             # An association is not a person: its name is public whoever signed for it.
             organisation = petition.petitioner_organisation.name
-        petitions.append(
+        rows.append(
             {
                 "number": petition.number,
                 "subject": petition.subject,
@@ -129,19 +193,34 @@ def public_petitions(council: Council) -> list[dict[str, Any]]:
                 "answered_on": petition.answered_on,
             }
         )
-    return petitions
+    return rows
+
+
+def _latest(rows: QuerySet[Any]) -> tuple[list[Any], bool]:
+    """The first OVERVIEW_ROWS rows and whether there are more, read with one query (no count)."""
+    latest = list(rows[: OVERVIEW_ROWS + 1])
+    return latest[:OVERVIEW_ROWS], len(latest) > OVERVIEW_ROWS
 
 
 def public_page(council: Council) -> dict[str, Any]:
-    upcoming, past = _meetings(council)
+    """The overview: everything short in full, and the latest few of each list that grows."""
+    past, more_meetings = _latest(held_meetings(council))
+    recommendations, more_recommendations = _latest(public_recommendations(council))
+    letters, more_letters = _latest(public_letters(council))
+    visits, more_visits = _latest(public_visits(council))
+    petitions, more_petitions = _latest(public_petitions(council))
     return {
         "composition": _composition(council),
         "plans": _plans(council),
-        "upcoming_meetings": upcoming,
-        "past_meetings": past,
-        "approved_minutes": [m for m in past if m.public_minutes],  # type: ignore[attr-defined]
-        "recommendations": _recommendations(council),
-        "letters": _letters(council),
-        "petitions": public_petitions(council),
-        "visits": list(visit_list(council)),
+        "upcoming_meetings": upcoming_meetings(council),
+        "past_meetings": with_public_minutes(past),
+        "more_past_meetings": more_meetings,
+        "recommendations": with_due_states(recommendations),
+        "more_recommendations": more_recommendations,
+        "letters": letters,
+        "more_letters": more_letters,
+        "visits": visits,
+        "more_visits": more_visits,
+        "petitions": publishable_petitions(petitions),
+        "more_petitions": more_petitions,
     }

@@ -1,22 +1,32 @@
-"""The public page of a council and its approved minutes: open to everyone, signed in or not.
+"""The public page of a council, its full lists and its approved minutes: open to everyone,
+signed in or not.
 
-Only approved, locked minutes are reachable here; a draft answers 404 whatever the address.
+What each page may show is decided in `selectors/public.py`, the same for the overview and the
+lists. Only approved, locked minutes are reachable here; a draft answers 404 whatever the address.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from kopir.council import access
-from kopir.council.models import Council, Meeting, Minutes, MinutesVersion
+from kopir.council.forms_followup import RecommendationFilterForm
+from kopir.council.models import Council, Meeting, Minutes, MinutesVersion, RecommendationStatus
 from kopir.council.selectors import minutes as minutes_selectors
-from kopir.council.selectors.public import public_page
+from kopir.council.selectors import public
+from kopir.council.selectors.recommendations import with_due_states
 from kopir.council.services import documents
 from kopir.council.views.minutes import file_response, language_tabs
+
+PER_PAGE = 25
 
 
 @login_not_required
@@ -26,7 +36,108 @@ def public_council(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "council/followup/public_council.html",
-        {"council": council, **public_page(council)},
+        {"council": council, **public.public_page(council)},
+    )
+
+
+def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
+    # get_page, like every list in Kopir: a page past the end shows the last one, junk the first.
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_not_required
+@require_GET
+def public_meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.public_council(slug)
+    page_obj = _page(request, public.held_meetings(council))
+    page_obj.object_list = public.with_public_minutes(page_obj.object_list)
+    # The few meetings ahead head the first page only; the pages that follow go back in time.
+    upcoming = public.upcoming_meetings(council) if page_obj.number == 1 else []
+    return render(
+        request,
+        "council/followup/public_meeting_list.html",
+        {"council": council, "page_obj": page_obj, "upcoming_meetings": upcoming},
+    )
+
+
+class PublicRecommendationFilterForm(RecommendationFilterForm):
+    """The register's filter, narrowed to what the public sees: no draft status, and only the
+    addressees of sent recommendations."""
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, council=council, **kwargs)
+        status = self.fields["status"]
+        status.choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in status.choices  # type: ignore[attr-defined]
+            if value != RecommendationStatus.DRAFT
+        ]
+        addressees = public.public_recommendation_addressees(council)
+        self.fields["addressee"].queryset = addressees  # type: ignore[attr-defined]
+
+
+@login_not_required
+@require_GET
+def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.public_council(slug)
+    form = PublicRecommendationFilterForm(request.GET, council=council)
+    form.is_valid()
+    filters: dict[str, Any] = form.cleaned_data
+    rows = public.public_recommendations(
+        council,
+        status=filters.get("status") or "",
+        addressee=filters.get("addressee"),
+        overdue=bool(filters.get("overdue")),
+    )
+    page_obj = _page(request, rows)
+    page_obj.object_list = with_due_states(page_obj.object_list)
+    return render(
+        request,
+        "council/followup/public_recommendation_list.html",
+        {
+            "council": council,
+            "form": form,
+            "page_obj": page_obj,
+            "is_filtered": any(filters.get(name) for name in ("status", "addressee", "overdue")),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def public_letter_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.public_council(slug)
+    page_obj = _page(request, public.public_letters(council))
+    return render(
+        request,
+        "council/followup/public_letter_list.html",
+        {"council": council, "page_obj": page_obj},
+    )
+
+
+@login_not_required
+@require_GET
+def public_visit_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.public_council(slug)
+    page_obj = _page(request, public.public_visits(council))
+    return render(
+        request,
+        "council/followup/public_visit_list.html",
+        {"council": council, "page_obj": page_obj},
+    )
+
+
+@login_not_required
+@require_GET
+def public_petition_list(request: HttpRequest, slug: str) -> HttpResponse:
+    council = access.public_council(slug)
+    page_obj = _page(request, public.public_petitions(council))
+    # Only the publishable fields reach the template, never the petition itself.
+    page_obj.object_list = public.publishable_petitions(page_obj.object_list)
+    return render(
+        request,
+        "council/followup/public_petition_list.html",
+        {"council": council, "page_obj": page_obj},
     )
 
 
