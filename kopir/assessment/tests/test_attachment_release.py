@@ -430,3 +430,20 @@ def test_the_expert_review_page_costs_the_same_with_one_document_or_four(
     signed_in(client, experts[0])
 
     assert queries_for(one) == queries_for(four) <= 15
+
+
+def test_the_clinic_sees_which_documents_the_experts_may_read(
+    client, clinician, person, head, experts
+):
+    referral = with_documents(clinician, person, head, experts, 2)
+    first, _unreleased = referral.attachments.order_by("pk")
+    attachment_release(actor=head, attachment=first)
+    page = signed_in(client, clinician).get(url("clinic_detail", referral.pk)).content.decode()
+
+    assert "black out the name, IIN, birth date and address" in page
+    assert page.count("Released to the experts on") == 1
+    assert page.count("Not released to the experts yet") == 1
+    # An in-person referral's documents need no release: nothing is said about it.
+    other = complete_vision_referral(clinician, person, route=Route.IN_PERSON)
+    in_person = client.get(url("clinic_detail", other.pk)).content.decode()
+    assert "released to the experts" not in in_person.lower()
