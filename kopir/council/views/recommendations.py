@@ -29,6 +29,7 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
+from kopir.council.views.meetings_common import form_after_conflict
 
 PER_PAGE = 25
 
@@ -162,11 +163,10 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
                 request=request,
             )
         except ConflictError as error:
-            posted = request.POST.copy()
-            posted["version"] = str(Recommendation.objects.get(pk=pk).version)
-            form = RecommendationEditForm(posted, council=council)
-            form.is_valid()
-            form.add_error(None, str(error))
+            stored = Recommendation.objects.get(pk=pk).version
+            form = form_after_conflict(
+                RecommendationEditForm, request, error, stored, council=council
+            )
             status = 409
         except DomainError as error:
             form.add_error(None, str(error))

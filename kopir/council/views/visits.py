@@ -26,6 +26,7 @@ from kopir.council.models import MonitoringVisit, VisitFinding
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
 from kopir.council.services.followup_files import content_type_for, is_image
+from kopir.council.views.meetings_common import form_after_conflict
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -91,11 +92,8 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request=request,
             )
         except ConflictError as error:
-            posted = request.POST.copy()
-            posted["version"] = str(MonitoringVisit.objects.get(pk=pk).version)
-            form = VisitEditForm(posted, council=council)
-            form.is_valid()
-            form.add_error(None, str(error))
+            stored = MonitoringVisit.objects.get(pk=pk).version
+            form = form_after_conflict(VisitEditForm, request, error, stored, council=council)
             status = 409
         except DomainError as error:
             form.add_error(None, str(error))
@@ -151,11 +149,8 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request=request,
             )
         except ConflictError as error:
-            posted = request.POST.copy()
-            posted["version"] = str(MonitoringVisit.objects.get(pk=pk).version)
-            form = ChecklistForm(posted, items=items)
-            form.is_valid()
-            form.add_error(None, str(error))
+            stored = MonitoringVisit.objects.get(pk=pk).version
+            form = form_after_conflict(ChecklistForm, request, error, stored, items=items)
             status = 409
         except DomainError as error:
             form.add_error(None, str(error))
