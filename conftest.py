@@ -34,3 +34,20 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def audited_transactional_db(transactional_db: None) -> Iterator[None]:
+    """A transactional test's database whose audit table can still be emptied afterwards.
+
+    The audit table refuses DELETE (append-only triggers), and pytest-django empties every table
+    after a transactional test. This fixture depends on transactional_db, so its teardown runs
+    before that flush: the triggers stand during the test and are lifted just before.
+    """
+    from django.db import connection
+
+    from kopir.audit import triggers
+
+    triggers.install(connection)
+    yield
+    triggers.remove(connection)

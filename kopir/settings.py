@@ -199,8 +199,13 @@ KOPIR_REQUIRE_2FA = env_bool("KOPIR_REQUIRE_2FA", default=not KOPIR_DEMO)
 OTP_TOTP_ISSUER = "Kopir"
 AXES_FAILURE_LIMIT = env_int("KOPIR_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("KOPIR_LOCKOUT_MINUTES", 30) / 60  # hours
-# Lock a username after repeated failures, and an address that guesses across many usernames.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock an account from one address after repeated failures: the account and the address
+# together, so one person's typos never lock out a colleague who shares the office's address (or
+# the proxy's, when KOPIR_TRUSTED_PROXIES is wrong). Password spraying across accounts meets the
+# second factor, which every staff account owes.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts made while locked do not extend the lock: it ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -224,6 +229,9 @@ if KOPIR_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(
         f"KOPIR_TRUSTED_PROXIES must be 0 or more, not {KOPIR_TRUSTED_PROXIES}"
     )
+# The address of the nearest proxy, the only peer whose X-Forwarded-* headers `manage.py serve`
+# (waitress) believes; "*" trusts any peer, safe only where nothing else can reach Kopir's port.
+KOPIR_PROXY_ADDRESS = env_str("KOPIR_PROXY_ADDRESS", "127.0.0.1")
 # API requests allowed per external system, and per client address without a valid token, as
 # "<count>/<period>" (see checked_rate). Counted in the cache: per process with the default
 # local-memory cache (docs/decisions/0006-api-rate-limits-and-client-addresses.md).

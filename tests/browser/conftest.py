@@ -14,10 +14,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from playwright.sync_api import Page
 
-from kopir.audit import triggers
 from tests.browser.demo import Demo, demo_data
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -93,15 +91,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(autouse=True)
-def _audit_triggers_lifted_for_the_flush(
-    transactional_db: None, live_server: Any
-) -> Iterator[None]:
-    # The audit table refuses DELETE (append-only triggers), and pytest-django empties every
-    # table after a transactional test. This fixture depends on transactional_db, so its teardown
-    # runs before that flush: the triggers stand during the test and are lifted just before.
-    triggers.install(connection)
-    yield
-    triggers.remove(connection)
+def _audit_triggers_lifted_for_the_flush(audited_transactional_db: None, live_server: Any) -> None:
+    # Every browser test runs against the live server's transactional database.
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
@@ -128,15 +131,40 @@ def test_the_locked_page_says_the_account_is_locked_and_when_to_try_again(
     body = response.content.decode()
     assert body.count("<h1") == 1
     assert "Sign-in temporarily locked" in body
-    assert "You can try again 30 minutes after your last attempt" in body
+    assert "You can try again 30 minutes after the attempt that locked sign-in" in body
 
 
-def test_guessing_across_many_usernames_locks_the_address(client: Client) -> None:
+def test_one_persons_wrong_passwords_never_lock_out_a_colleague_at_the_same_address(
+    client: Client,
+) -> None:
+    # Colleagues in one office share an address; a lockout keys on the account and the address.
     for number in range(5):
         response = sign_in(client, f"guess{number}", "wrong-password")
+    assert response.status_code == 200
+    typist, colleague = UserFactory(), UserFactory()
+    for _attempt in range(5):
+        response = sign_in(client, typist.username, "wrong-password")
     assert response.status_code == 429
+    assert sign_in(client, colleague.username).status_code == 302
+
+
+def test_attempts_made_while_locked_do_not_extend_the_lock(
+    client: Client, settings: pytest.FixtureRequest
+) -> None:
+    from axes.models import AccessAttempt
+
+    settings.AXES_COOLOFF_TIME = 0.5  # type: ignore[attr-defined]  # 30 minutes, in hours
     user = UserFactory()
-    assert sign_in(client, user.username).status_code == 429
+    for _attempt in range(5):
+        sign_in(client, user.username, "wrong-password")
+    # The lock began 29 minutes ago; another wrong attempt now must not start it again.
+    locked_at = timezone.now() - dt.timedelta(minutes=29)
+    AccessAttempt.objects.update(attempt_time=locked_at)
+    assert sign_in(client, user.username, "wrong-password").status_code == 429
+    assert AccessAttempt.objects.get().attempt_time == locked_at
+    # Thirty minutes after the lock began, the right password opens the account again.
+    AccessAttempt.objects.update(attempt_time=locked_at - dt.timedelta(minutes=2))
+    assert sign_in(client, user.username).status_code == 302
 
 
 def test_the_demo_signs_staff_in_with_the_password_alone(client: Client, demo_mode: None) -> None:

@@ -16,6 +16,26 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def waitress_options() -> dict[str, Any]:
+    """Waitress's settings for the proxies in front of Kopir.
+
+    Waitress removes X-Forwarded-* headers from peers it does not trust, so without these every
+    client would look like the proxy (one address for lockouts and rate limits) and a TLS proxy's
+    X-Forwarded-Proto would never arrive (an endless redirect to https). With
+    KOPIR_TRUSTED_PROXIES = N it trusts the nearest proxy (KOPIR_PROXY_ADDRESS) for N hops of
+    X-Forwarded-For and for X-Forwarded-Proto, and still strips them from anyone else.
+    """
+    options: dict[str, Any] = {"ident": "Kopir"}
+    if settings.KOPIR_TRUSTED_PROXIES > 0:
+        options.update(
+            trusted_proxy=settings.KOPIR_PROXY_ADDRESS,
+            trusted_proxy_count=settings.KOPIR_TRUSTED_PROXIES,
+            trusted_proxy_headers={"x-forwarded-for", "x-forwarded-proto"},
+            clear_untrusted_proxy_headers=True,
+        )
+    return options
+
+
 class Command(BaseCommand):
     help = "Serve Kopir over HTTP with the background worker running beside it."
 
@@ -46,7 +66,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop_all)
         self._print_banner(host, port)
         try:
-            serve(application, host=host, port=port, threads=threads, ident="Kopir")
+            serve(application, host=host, port=port, threads=threads, **waitress_options())
         finally:
             stop_worker()
 
