@@ -40,9 +40,10 @@ from kopir.assessment.services.outcome_rules import (
     valid_until,
 )
 from kopir.assessment.workflow import step_due_on
+from kopir.core import sample_files
 
 FindingsBuilder = Callable[[dt.date], list[Any]]
-PDF = b"%PDF-1.4\n% Kopir demo document: synthetic, no real person\n%%EOF\n"
+PDF = sample_files.pdf("Kopir demo document: synthetic, no real person")
 EVENT_STEPS = {
     "create": ReferralStatus.DRAFT,
     "send": ReferralStatus.SENT,

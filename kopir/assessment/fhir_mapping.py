@@ -14,9 +14,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kopir.assessment.services.attachments import ACCEPTED, MAX_UPLOAD_BYTES
 from kopir.assessment.services.intake import AttachmentInput, PersonInput, ReferralInput
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
+from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, MAX_UPLOAD_BYTES
 
 IIN_SYSTEM = "urn:kz:iin"
 ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
@@ -31,7 +31,9 @@ REHABILITATION_EXTENSION = "urn:kopir:rehabilitation-history"
 
 RESOURCE_TYPES = ("Patient", "Condition", "Observation", "ServiceRequest", "DocumentReference")
 BUNDLE_TYPES = ("transaction", "collection", "batch")
-ACCEPTED_CONTENT_TYPES = sorted({content_type for _sig, content_type in ACCEPTED.values()})
+ACCEPTED_CONTENT_TYPES = sorted(
+    {KINDS[extension].content_type for extension in DOCUMENT_EXTENSIONS}
+)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.uploads import check_upload
 from kopir.council.models import (
     Council,
     Decision,
@@ -17,7 +18,6 @@ from kopir.council.models import (
     ResponseVerdict,
 )
 from kopir.council.selectors.recommendations import addressee_choices, addressees_of
-from kopir.council.services.followup_files import EVIDENCE_EXTENSIONS, check_upload
 from kopir.council.services.recommendations import REPORTABLE
 from kopir.directory.models import Organisation
 
@@ -192,7 +192,7 @@ class ResponseForm(forms.Form):
     def clean_evidence(self) -> Any:
         upload = self.cleaned_data.get("evidence")
         if upload:
-            check_upload(upload, EVIDENCE_EXTENSIONS)
+            check_upload(upload)
         return upload
 
 

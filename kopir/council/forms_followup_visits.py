@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.forms_followup import VersionForm, date_field
 from kopir.council.models import (
     ChecklistAnswer,
@@ -18,11 +19,6 @@ from kopir.council.models import (
     WorkPlanItem,
 )
 from kopir.council.selectors.visits import members_in_force
-from kopir.council.services.followup_files import (
-    EVIDENCE_EXTENSIONS,
-    LETTER_EXTENSIONS,
-    check_upload,
-)
 from kopir.directory.models import Organisation
 
 
@@ -138,7 +134,7 @@ class VisitDocumentForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        return _checked_upload(self, "file", EVIDENCE_EXTENSIONS)
+        return _checked_upload(self, "file", DOCUMENT_EXTENSIONS)
 
 
 class LetterForm(forms.Form):
@@ -181,7 +177,7 @@ class LetterForm(forms.Form):
         )
 
     def clean_file(self) -> Any:
-        return _checked_upload(self, "file", LETTER_EXTENSIONS)
+        return _checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)
 
 
 class LetterReplyForm(forms.Form):
@@ -195,4 +191,4 @@ class LetterReplyForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        return _checked_upload(self, "file", LETTER_EXTENSIONS)
+        return _checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)

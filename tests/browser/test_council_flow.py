@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from kopir.core import sample_files
 from kopir.council.models import (
     AgendaItem,
     Council,
@@ -72,7 +73,7 @@ VOTE_QUESTION = "Жұмыспен қамту басқармасына ұсыны
 DECISION_TEXT = "Квотаның орындалуы туралы ақпарат қабылдансын; басқармаға ұсыным жіберілсін."
 RECOMMENDATION_TEXT = "Квота бойынша бос жұмыс орындарының тізімін тоқсан сайын жариялау."
 ANSWER_TEXT = "Тізім басқарманың сайтында 2026 жылғы 1 желтоқсаннан бастап жарияланады."
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = sample_files.pdf()
 
 
 # --- Keyboard moves ------------------------------------------------------------------------------

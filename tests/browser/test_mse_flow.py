@@ -31,6 +31,7 @@ from kopir.assessment.models import (
     ReferralEvent,
     ReferralStatus,
 )
+from kopir.core import sample_files
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.demo import DEMO_PASSWORD, Demo, person_seen_by
 from tests.browser.helpers import current_path, path_for, sign_in_by_keyboard, url_for
@@ -50,7 +51,7 @@ pytestmark = pytest.mark.browser
 
 EXPERTS = ("mse", "mse-expert-2", "mse-expert-3")
 PERIMETRY = "Екі көздің периметрия картасы"  # what the division asks for, in the clinician's words
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = sample_files.pdf()
 
 
 def checked(page: Page, where: str) -> None:

@@ -1,22 +1,19 @@
-"""Documents attached to a referral: which kinds of file are accepted, how large, their checksum.
+"""Documents attached to a referral: adding, removing and releasing them to the experts.
 
-The type is decided by the file's first bytes as well as its name (a renamed executable is not a
-PDF). The SHA-256 checksum is stored with the record, so anyone can later show that a file is the
-one the clinic sent. Files are stored under their checksum, not their uploaded name, which may
-carry a person's name.
+Every file is checked by `core.uploads` (kind, size, structure). The SHA-256 checksum is stored
+with the record, so anyone can later show that a file is the one the clinic sent. Files are stored
+under their checksum, not their uploaded name, which may carry a person's name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import PurePath
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,63 +24,7 @@ from kopir.assessment.workflow import InvalidTransition, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, DomainError
-
-MAX_UPLOAD_BYTES: Final = 10 * 1024 * 1024
-# Extension → the bytes such a file starts with (DOCX is a ZIP container) and its media type.
-ACCEPTED: Final[dict[str, tuple[tuple[bytes, ...], str]]] = {
-    ".pdf": ((b"%PDF-",), "application/pdf"),
-    ".jpg": ((b"\xff\xd8\xff",), "image/jpeg"),
-    ".jpeg": ((b"\xff\xd8\xff",), "image/jpeg"),
-    ".png": ((b"\x89PNG\r\n\x1a\n",), "image/png"),
-    ".docx": (
-        (b"PK\x03\x04",),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-}
-ACCEPTED_KINDS: Final = "PDF, JPG, PNG, DOCX"
-
-
-def extension_of(name: str) -> str:
-    return PurePath(name or "").suffix.lower()
-
-
-def check_upload(upload: Any) -> str:
-    """The file's media type, or ValidationError saying what is wrong with it."""
-    extension = extension_of(getattr(upload, "name", ""))
-    if extension not in ACCEPTED:
-        raise ValidationError(
-            _("Choose a file of one of these kinds: %(kinds)s."),
-            code="file_kind",
-            params={"kinds": ACCEPTED_KINDS},
-        )
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s; it must be at most %(limit)s."),
-            code="file_size",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
-        )
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="file_empty")
-    signatures, content_type = ACCEPTED[extension]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in signatures):
-        raise ValidationError(
-            _("The file's contents are not a %(kind)s file. Check that you chose the right file."),
-            code="file_content",
-            params={"kind": extension.lstrip(".").upper()},
-        )
-    return content_type
-
-
-def sha256_of(upload: Any) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+from kopir.core.uploads import check_upload, sha256_of
 
 
 def _check_editable(actor: Any, referral: Referral) -> None:

@@ -29,7 +29,7 @@ from kopir.assessment.models import (
     ReferralPurpose,
     Route,
 )
-from kopir.assessment.services.attachments import ACCEPTED, attachment_add, check_upload
+from kopir.assessment.services.attachments import attachment_add
 from kopir.assessment.services.completeness import IncompleteReferral, MissingItem
 from kopir.assessment.services.referral_inputs import (
     Errors,
@@ -45,6 +45,7 @@ from kopir.audit.models import AuditChannel
 from kopir.core.errors import DomainError
 from kopir.core.identifiers import validate_iin
 from kopir.core.text import fold_for_search
+from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, check_upload
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import ContactLanguage, LinkBasis, Person, PersonLink, Sex
 from kopir.people.services import person_register
@@ -237,7 +238,7 @@ def _register(actor: Any, given: PersonInput, iin: str) -> Person:
 
 # --- Documents -------------------------------------------------------------------------------
 
-_EXTENSION_OF_TYPE = {content_type: ext for ext, (_sig, content_type) in ACCEPTED.items()}
+_EXTENSION_OF_TYPE = {KINDS[ext].content_type: ext for ext in DOCUMENT_EXTENSIONS}
 
 
 def _upload(given: AttachmentInput) -> ContentFile[bytes]:
@@ -246,7 +247,7 @@ def _upload(given: AttachmentInput) -> ContentFile[bytes]:
     extension = _EXTENSION_OF_TYPE.get(given.content_type) or mimetypes.guess_extension(
         given.content_type or ""
     )
-    if extension and PurePath(name).suffix.lower() not in ACCEPTED:
+    if extension and PurePath(name).suffix.lower() not in DOCUMENT_EXTENSIONS:
         name = f"{PurePath(name).stem or 'document'}{extension}"
     return ContentFile(given.data, name=name)
 

@@ -34,6 +34,7 @@ from kopir.assessment.services.referrals import (
 )
 from kopir.assessment.services.rules_demo import rules_load_demo
 from kopir.assessment.tests.factories import Icd10SourceFactory
+from kopir.core import sample_files
 from kopir.directory.models import Organisation, OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.people.models import LinkBasis, Person
@@ -57,7 +58,7 @@ CODES = (
     ("G35", "Multiple sclerosis", "VI", True),
 )
 
-PDF_BYTES = b"%PDF-1.4\n% synthetic test document\n%%EOF\n"
+PDF_BYTES = sample_files.pdf("synthetic test document")
 
 
 def pdf(name: str = "report.pdf", body: bytes = b"") -> SimpleUploadedFile:

@@ -26,6 +26,7 @@ from kopir.assessment.tests.clinic_fixtures import (
     pdf,
 )
 from kopir.assessment.workflow import InvalidTransition
+from kopir.core import sample_files
 from kopir.core.errors import AccessDenied
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
@@ -67,6 +68,10 @@ def test_a_document_is_stored_with_its_type_size_and_checksum(clinician, person)
         ("virus.exe", b"MZ\x90\x00", "file_kind"),
         ("report.pdf", b"MZ\x90\x00 not a pdf", "file_content"),
         ("scan.png", b"\xff\xd8\xff\xe0 a jpeg", "file_content"),
+        # Right first bytes, wrong body: a page that starts like a PDF and goes on as HTML.
+        ("report.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>", "file_damaged"),
+        ("scan.png", sample_files.jpeg(), "file_content"),
+        ("report.docx", b"PK\x03\x04 not really a zip", "file_damaged"),
     ],
 )
 def test_a_file_of_the_wrong_kind_is_refused(clinician, person, name, content, code):

@@ -7,7 +7,6 @@ agenda only while the meeting is planned.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
+from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
 from kopir.council.models import (
     AgendaItem,
     AgendaMaterial,
@@ -37,39 +37,13 @@ from kopir.council.models import (
 from kopir.council.services.petition_states import petition_transition
 from kopir.directory.models import Organisation
 
-MAX_MATERIAL_BYTES = 10 * 1024 * 1024
-# Allowed file types by extension, each with the bytes such a file starts with: the name alone
-# proves nothing, and a renamed executable must not reach members' computers.
-MATERIAL_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
-
 
 def validate_material_file(file: UploadedFile) -> None:
-    """Accept PDF, DOCX, ODT, JPG and PNG files up to 10 MB whose content matches their type."""
-
-    def refuse(message: str, code: str) -> ValidationError:
-        return ValidationError({"file": ValidationError(message, code=code)})
-
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in MATERIAL_SIGNATURES:
-        raise refuse(_("Choose a PDF, DOCX, ODT, JPG or PNG file."), "file_type")
-    if file.size is not None and file.size > MAX_MATERIAL_BYTES:
-        raise refuse(_("The file must be smaller than 10 MB."), "size")
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    if not any(head.startswith(signature) for signature in MATERIAL_SIGNATURES[extension]):
-        raise refuse(
-            _("The file's content does not match its type. Save it again as %(type)s.")
-            % {"type": extension.lstrip(".").upper()},
-            "content",
-        )
+    """Accept PDF, DOCX, ODT, JPG and PNG files up to 10 MB that open as what they claim."""
+    try:
+        check_upload(file, MATERIAL_EXTENSIONS)
+    except ValidationError as error:
+        raise ValidationError({"file": error}) from error
 
 
 def require_minutes_open(meeting: Meeting) -> None:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.uploads import TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council import access
 from kopir.council.models import Council, Letter, LetterReply, Recommendation
-from kopir.council.services.followup_files import LETTER_EXTENSIONS, check_upload
 from kopir.directory.models import Organisation
 
 
@@ -60,7 +60,7 @@ def letter_create(
     if reply_due_on is not None and reply_due_on < sent_on:
         raise DomainError(_("The reply cannot be expected before the letter was sent."))
     if upload is not None:
-        check_upload(upload, LETTER_EXTENSIONS)
+        check_upload(upload, TEXT_DOCUMENT_EXTENSIONS)
     number = number.strip()
     if Letter.objects.filter(council=council, number=number).exists():
         raise DomainError(_("The register already has a letter with this number."))
@@ -103,7 +103,7 @@ def letter_reply_add(
     if received_on > timezone.localdate():
         raise DomainError(_("The date received cannot be in the future."))
     if upload is not None:
-        check_upload(upload, LETTER_EXTENSIONS)
+        check_upload(upload, TEXT_DOCUMENT_EXTENSIONS)
     with transaction.atomic():
         reply = LetterReply(
             letter=letter,

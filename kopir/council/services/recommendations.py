@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.uploads import check_upload, sha256_of
 from kopir.council import access
 from kopir.council.models import (
     Council,
@@ -36,7 +37,6 @@ from kopir.council.models import (
 )
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_alerts as alerts
-from kopir.council.services.followup_files import EVIDENCE_EXTENSIONS, check_upload, sha256_of
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
     FINAL_STATUSES,
@@ -308,7 +308,7 @@ def recommendation_respond(
     if reported_status not in REPORTABLE:
         raise DomainError(_("Choose what the answer reports: in progress, or a result."))
     if evidence is not None:
-        check_upload(evidence, EVIDENCE_EXTENSIONS)
+        check_upload(evidence)
     with transaction.atomic():
         current = _locked(recommendation)
         if current.status not in ANSWERABLE:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.uploads import check_upload, sha256_of
 from kopir.council import access
 from kopir.council.models import (
     ChecklistAnswer,
@@ -30,7 +31,6 @@ from kopir.council.models import (
     VisitFinding,
     WorkPlanItem,
 )
-from kopir.council.services.followup_files import EVIDENCE_EXTENSIONS, check_upload, sha256_of
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 
@@ -304,7 +304,7 @@ def visit_document_add(
     _require_secretary(actor, visit.council)
     if not description.strip():
         raise DomainError(_("Describe what the photo or document shows."))
-    check_upload(upload, EVIDENCE_EXTENSIONS)
+    check_upload(upload)
     with transaction.atomic():
         document = VisitDocument(
             visit=visit,

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kopir.accounts.models import User
+from kopir.core import sample_files
 from kopir.council import models as m
 from kopir.council.services import letters as letter_services
 from kopir.council.services import minutes as minutes_services
@@ -24,7 +25,7 @@ from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% synthetic\n"
+PDF = sample_files.pdf("synthetic")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
+from kopir.core import sample_files
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.tests.factories import RecommendationFactory
@@ -94,7 +95,7 @@ def test_the_addressee_acknowledges_and_answers_with_evidence(
             "reported_status": S.EXECUTED,
             "text": "Квота орындалды, 12 адам жұмысқа орналастырылды.",
             "evidence": SimpleUploadedFile(
-                "report.png", b"\x89PNG\r\n\x1a\n synthetic", content_type="image/png"
+                "report.png", sample_files.png(), content_type="image/png"
             ),
         },
     )

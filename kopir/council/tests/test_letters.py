@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kopir.accounts.models import User
+from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.council import models as m
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
@@ -21,7 +22,7 @@ from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% synthetic letter\n"
+PDF = sample_files.pdf("synthetic letter")
 
 
 @pytest.fixture
@@ -145,7 +146,7 @@ def test_the_secretary_registers_a_letter_and_its_reply_through_the_pages(
             "addressee": mazhilis.pk,
             "subject": "Тұрмыстық зорлық-зомбылық туралы заңға түзетулер",
             "recommendations": [recommendation.pk],
-            "file": SimpleUploadedFile("letter.docx", b"PK\x03\x04 synthetic"),
+            "file": SimpleUploadedFile("letter.docx", sample_files.docx()),
         },
     )
     letter = m.Letter.objects.get()

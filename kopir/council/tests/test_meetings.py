@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import User
+from kopir.core import sample_files
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.uploads import MAX_UPLOAD_BYTES
 from kopir.council import models as m
 from kopir.council.services.agenda import (
-    MAX_MATERIAL_BYTES,
     agenda_item_add,
     agenda_item_move,
     agenda_item_remove,
@@ -206,11 +207,11 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("report.pdf", b"%PDF-1.7\n..."),
-        ("report.docx", b"PK\x03\x04rest"),
-        ("report.odt", b"PK\x03\x04rest"),
-        ("photo.JPG", b"\xff\xd8\xff\xe0rest"),
-        ("chart.png", b"\x89PNG\r\n\x1a\nrest"),
+        ("report.pdf", sample_files.pdf()),
+        ("report.docx", sample_files.docx()),
+        ("report.odt", sample_files.odt()),
+        ("photo.JPG", sample_files.jpeg()),
+        ("chart.png", sample_files.png()),
     ],
 )
 def test_pdf_docx_odt_jpg_and_png_materials_are_accepted(name: str, content: bytes) -> None:
@@ -220,10 +221,11 @@ def test_pdf_docx_odt_jpg_and_png_materials_are_accepted(name: str, content: byt
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("tool.exe", b"MZ...", "file_type"),
-        ("slides.pptx", b"PK\x03\x04", "file_type"),
-        ("fake.pdf", b"MZ not a pdf", "content"),
-        ("big.pdf", b"%PDF-" + b"0" * MAX_MATERIAL_BYTES, "size"),
+        ("tool.exe", b"MZ...", "file_kind"),
+        ("slides.pptx", b"PK\x03\x04", "file_kind"),
+        ("fake.pdf", b"MZ not a pdf", "file_content"),
+        ("big.pdf", b"%PDF-" + b"0" * MAX_UPLOAD_BYTES, "file_size"),
+        ("broken.odt", sample_files.docx(), "file_damaged"),
     ],
 )
 def test_other_files_are_refused_with_a_reason(name: str, content: bytes, reason: str) -> None:
@@ -239,7 +241,7 @@ def test_a_material_is_stored_and_served_to_members_only(
         actor=secretary,
         agenda_item=agenda_item,
         title="Анықтама",
-        file=_upload("note.pdf", b"%PDF-1.4 test"),
+        file=_upload("note.pdf", sample_files.pdf()),
     )
     url = reverse(
         "council:material_download",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kopir.accounts.models import User
+from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
@@ -24,7 +25,7 @@ from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% synthetic evidence\n"
+PDF = sample_files.pdf("synthetic evidence")
 
 
 def _respond(

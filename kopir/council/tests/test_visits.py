@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kopir.accounts.models import User
+from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.council import models as m
 from kopir.council.services import visits as services
@@ -22,7 +23,7 @@ from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n synthetic photo"
+PNG = sample_files.png()
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import DomainError
+from kopir.core.uploads import content_type_for
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
 from kopir.council.selectors import letters as selectors
-from kopir.council.services.followup_files import content_type_for
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
 
 PER_PAGE = 25

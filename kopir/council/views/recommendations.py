@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.uploads import content_type_for
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -22,7 +23,6 @@ from kopir.council.forms_followup import (
 )
 from kopir.council.models import Council, Decision, MonitoringVisit, Recommendation
 from kopir.council.selectors import recommendations as selectors
-from kopir.council.services.followup_files import content_type_for
 from kopir.council.services.recommendations import (
     recommendation_create,
     recommendation_send,

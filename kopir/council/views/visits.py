@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.uploads import content_type_for, is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
     ChecklistForm,
@@ -25,7 +26,6 @@ from kopir.council.forms_followup_visits import (
 from kopir.council.models import MonitoringVisit, VisitFinding
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
-from kopir.council.services.followup_files import content_type_for, is_image
 from kopir.council.views.meetings_common import form_after_conflict
 
 PER_PAGE = 25
