@@ -12,6 +12,7 @@ from kopir.assessment.api_schemas import (
     EXAMPLE_IIN,
     EXAMPLE_NUMBER,
     MISSING_EXAMPLE,
+    PERSON_EXAMPLE,
     REFERRAL_EXAMPLE,
 )
 
@@ -64,8 +65,9 @@ IDEMPOTENCY_HEADER = {
 POST_OPENAPI: dict[str, Any] = {
     "description": "Creates the referral as a draft of your clinic and, with `send: true`, sends "
     "it to the MSE division. If the completeness rules find something missing, the referral "
-    "stays a draft and `missing` lists what to add. A person not yet in Kopir's registry is "
-    "registered from `person`. Documents go inline as base64 (PDF, JPG, PNG, DOCX; at most "
+    "stays a draft and `missing` lists what to add. `person` always carries the IIN, names, "
+    "date of birth, sex and territory; a person not yet in Kopir's registry is registered from "
+    "it, and for a registered one the names and date of birth must match. Documents go inline as base64 (PDF, JPG, PNG, DOCX; at most "
     "10 MB each, and the whole request at most 2.5 MB). Labels and error reasons are in the "
     "language of the Accept-Language header (kk, ru or en).",
     "requestBody": _json(
@@ -75,10 +77,20 @@ POST_OPENAPI: dict[str, Any] = {
                 "value": REFERRAL_EXAMPLE,
             },
             "known_person": {
-                "summary": "A person already in the registry: the IIN is enough",
+                "summary": "A person already in the registry: named in full, as every person is",
                 "value": {
                     "external_id": "MIS-ORAL1-2026-000452",
-                    "person": {"iin": EXAMPLE_IIN},
+                    "person": {
+                        key: PERSON_EXAMPLE[key]
+                        for key in (
+                            "iin",
+                            "last_name",
+                            "first_name",
+                            "birth_date",
+                            "sex",
+                            "territory_kato",
+                        )
+                    },
                     "purpose": "re_examination",
                     "route": "in_person",
                     "primary_code": "H90.3",

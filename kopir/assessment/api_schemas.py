@@ -76,9 +76,9 @@ MISSING_EXAMPLE: dict[str, Any] = {
 
 
 class PersonIn(Schema):
-    """The person. For someone already in Kopir's registry the IIN is enough (a surname and date
-    of birth, when given, must match the registry); a new person needs names, date of birth, sex
-    and the KATO code of their place of residence."""
+    """The person: IIN, surname, first name, date of birth, sex and the KATO code of the place of
+    residence are always required. For someone already in Kopir's registry the names and date of
+    birth must match it; the answer is the same whether or not the IIN is known."""
 
     iin: str = Field(..., description="Individual identification number: 12 digits.")
     last_name: str = Field("", max_length=100)

@@ -25,6 +25,18 @@ UPLOADER = "clinician"
 FILE_NAME = "demo-referrals-oral-polyclinic-1.csv"
 
 
+def _identity(person: Person) -> dict[str, str]:
+    """The columns that name a person in every row (a registered one must match the registry)."""
+    return {
+        "iin": person.iin,
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex,
+        "territory_kato": person.territory.kato,
+    }
+
+
 def _rows(persons: list[Person]) -> list[dict[str, str]]:
     today = timezone.localdate()
     tested = (today - dt.timedelta(days=12)).isoformat()
@@ -46,7 +58,7 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-001",
-            "iin": persons[0].iin,
+            **_identity(persons[0]),
             "primary_code": "H54.0",
             "findings": vision,
             "limitations": "orientation:2",
@@ -54,7 +66,7 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-002",
-            "iin": persons[1].iin,
+            **_identity(persons[1]),
             "primary_code": "H90.3",
             "findings": hearing,
             "limitations": "communication:2",
@@ -62,7 +74,7 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-003",
-            "iin": persons[2].iin,
+            **_identity(persons[2]),
             "primary_code": "C50.9",
             "limitations": "work:2",
             "route": "in_person",
@@ -71,13 +83,14 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-004",
+            **_identity(persons[3]),
             "iin": persons[3].iin[:11] + str((int(persons[3].iin[11]) + 1) % 10),
             "primary_code": "H54.0",
         },
         {
             **common,
             "external_id": "DEMO-BULK-005",
-            "iin": persons[4].iin,
+            **_identity(persons[4]),
             "primary_code": "H54",
             "findings": f"visual_acuity:right:0.05:{tested}",
         },

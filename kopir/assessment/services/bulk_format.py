@@ -42,25 +42,28 @@ COLUMNS: tuple[Column, ...] = (
     Column("iin", True, _("The person's IIN, 12 digits."), "850412490216"),
     Column(
         "last_name",
-        False,
-        _(
-            "Surname. Needed for a person not yet in the registry; must match the registry otherwise."
-        ),
+        True,
+        _("Surname, as in the identity document; for a registered person it must match."),
         "Сынақова",
     ),
-    Column("first_name", False, _("Given name (for a new person)."), "Әлия"),
+    Column(
+        "first_name",
+        True,
+        _("Given name, as in the identity document; for a registered person it must match."),
+        "Әлия",
+    ),
     Column("patronymic", False, _("Patronymic, if any."), "Қуанышқызы"),
     Column(
         "birth_date",
-        False,
-        _("Date of birth, YYYY-MM-DD or DD.MM.YYYY (for a new person)."),
+        True,
+        _("Date of birth, YYYY-MM-DD or DD.MM.YYYY; for a registered person it must match."),
         "1985-04-12",
     ),
-    Column("sex", False, _("female or male (for a new person)."), "female"),
+    Column("sex", True, _("female or male."), "female"),
     Column(
         "territory_kato",
-        False,
-        _("KATO code of the place of residence, 9 digits (for a new person)."),
+        True,
+        _("KATO code of the place of residence, 9 digits."),
         "271010000",
     ),
     Column("phone", False, _("Phone for notices (SMS)."), "+77010000000"),

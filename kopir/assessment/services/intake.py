@@ -55,8 +55,8 @@ from kopir.people.services import person_register
 
 @dataclass(frozen=True)
 class PersonInput:
-    """The person as the sender knows them. For a person already in the registry only the IIN is
-    needed (the surname and date of birth, when given, must match); a new person needs the rest."""
+    """The person as the sender knows them: the IIN, names, date of birth, sex and territory are
+    always needed; for a person already in the registry the names and date of birth must match."""
 
     iin: str
     last_name: str = ""
@@ -145,54 +145,34 @@ def _check_choice(problems: list[FieldProblem], path: str, value: str, allowed: 
         )
 
 
+# Every sender names the person in full, whether or not Kopir knows them yet. What is required,
+# and every refusal, is the same for a known and an unknown IIN: otherwise a system holding a
+# token could learn from the answer whether a person is in the registry, or get a stranger's
+# record linked to its clinic by the IIN alone.
+PERSON_REQUIRED = ("last_name", "first_name", "birth_date", "sex", "territory_kato")
+IDENTITY_MISMATCH = _(
+    "The IIN, surname, first name and date of birth do not fit together. Check them against the "
+    "person's identity document."
+)
+
+
 def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
-    """The registered person with this IIN, or a newly registered one; linked to the clinic."""
+    """The registered person with this IIN, or a newly registered one; linked to the clinic.
+
+    A known person is linked only when the surname, first name and date of birth agree with the
+    registry: a typo in an IIN can hit another real person, and an IIN alone proves nothing.
+    """
     iin = (given.iin or "").strip()
+    problems: list[FieldProblem] = []
     try:
         validate_iin(iin)
     except ValidationError as error:
-        raise IntakeInvalid([FieldProblem("person.iin", str(m)) for m in error.messages]) from error
-    person = Person.objects.filter(iin=iin).first()
-    if person is not None:
-        # A typo in an IIN can hit another real person: the surname and date of birth the sender
-        # gives must agree with the registry before a referral is written for them.
-        surname_differs = given.last_name and fold_for_search(given.last_name) != fold_for_search(
-            person.last_name
-        )
-        birth_differs = given.birth_date and given.birth_date != person.birth_date
-        if surname_differs or birth_differs:
-            raise IntakeInvalid(
-                [
-                    FieldProblem(
-                        "person.iin",
-                        str(
-                            _(
-                                "A person with this IIN is registered with a different surname "
-                                "or date of birth. Check the IIN."
-                            )
-                        ),
-                    )
-                ]
-            )
-        # The clinic may refer a person it had no link to yet (they have just come to it); the
-        # link is what lets its staff open the person's record and the referral.
-        PersonLink.objects.get_or_create(
-            person=person, organisation=organisation, basis=LinkBasis.REFERRAL
-        )
-        return person
-    return _register(actor, given, iin)
-
-
-def _register(actor: Any, given: PersonInput, iin: str) -> Person:
-    problems: list[FieldProblem] = []
-    for name in ("last_name", "first_name", "birth_date", "sex", "territory_kato"):
-        if not getattr(given, name):
-            problems.append(
-                FieldProblem(
-                    f"person.{name}",
-                    str(_("Required for a person who is not yet in the registry.")),
-                )
-            )
+        problems.extend(FieldProblem("person.iin", str(m)) for m in error.messages)
+    problems.extend(
+        FieldProblem(f"person.{name}", str(_("Required to identify the person.")))
+        for name in PERSON_REQUIRED
+        if not getattr(given, name)
+    )
     if given.sex:
         _check_choice(problems, "person.sex", given.sex, Sex.values)
     if given.preferred_language:
@@ -208,9 +188,27 @@ def _register(actor: Any, given: PersonInput, iin: str) -> Person:
             )
     if problems:
         raise IntakeInvalid(problems)
-    # Both were checked above; the assertions tell the type checker.
+    assert territory is not None  # required above
+    person = Person.objects.filter(iin=iin).first()
+    if person is None:
+        return _register(actor, given, iin, territory)
+    if (
+        fold_for_search(given.last_name) != fold_for_search(person.last_name)
+        or fold_for_search(given.first_name) != fold_for_search(person.first_name)
+        or given.birth_date != person.birth_date
+    ):
+        raise IntakeInvalid([FieldProblem("person.iin", str(IDENTITY_MISMATCH))])
+    # The clinic may refer a person it had no link to yet (they have just come to it); the
+    # link is what lets its staff open the person's record and the referral.
+    PersonLink.objects.get_or_create(
+        person=person, organisation=organisation, basis=LinkBasis.REFERRAL
+    )
+    return person
+
+
+def _register(actor: Any, given: PersonInput, iin: str, territory: Territory) -> Person:
+    # Checked in _person; the assertion tells the type checker.
     assert given.birth_date is not None
-    assert territory is not None
     try:
         return person_register(
             actor=actor,

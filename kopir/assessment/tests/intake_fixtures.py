@@ -74,11 +74,23 @@ def get_json(client: Client, path: str, *, token: str | None, **headers: str) ->
     return client.get(path, **extra)
 
 
+def identifying_details(person: Any) -> dict[str, Any]:
+    """What every sender gives of a person already in the registry."""
+    return {
+        "iin": person.iin,
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex,
+        "territory_kato": person.territory.kato,
+    }
+
+
 def referral_body(person: Any = None, **overrides: Any) -> dict[str, Any]:
     """A JSON API body: for `person` (already registered) or, without one, a new person."""
     body = copy.deepcopy(REFERRAL_EXAMPLE)
     if person is not None:
-        body["person"] = {"iin": person.iin}
+        body["person"] = identifying_details(person)
     else:
         body["person"]["territory_kato"] = "275200000"
     day = days_ago(10).isoformat()

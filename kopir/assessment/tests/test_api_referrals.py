@@ -16,7 +16,12 @@ from kopir.assessment.models import (
     ReferralStatus,
 )
 from kopir.assessment.tests.clinic_fixtures import make_referral
-from kopir.assessment.tests.intake_fixtures import get_json, post_json, referral_body
+from kopir.assessment.tests.intake_fixtures import (
+    get_json,
+    identifying_details,
+    post_json,
+    referral_body,
+)
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditEvent
 from kopir.people.models import LinkBasis, Person, PersonLink
@@ -220,14 +225,51 @@ def test_a_body_that_is_not_json_is_refused_with_400(client, token):
     assert response.json()["detail"]
 
 
-def test_a_known_iin_with_another_surname_is_refused_as_a_probable_typo(client, token, person):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("last_name", "Басқаев"), ("first_name", "Бақыт"), ("birth_date", "1961-01-01")],
+)
+def test_a_known_iin_with_other_identifying_details_links_nobody(
+    client, token, person, field, value
+):
     body = referral_body(person)
-    body["person"] = {"iin": person.iin, "last_name": "Басқаев"}
+    body["person"][field] = value
 
     response = post_json(client, URL, body, token=token)
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "person.iin"
+    [error] = response.json()["errors"]
+    assert error["field"] == "person.iin"
+    # The answer says the details do not fit together, not that this IIN is registered.
+    assert "registered" not in error["reason"]
+    assert "registry" not in error["reason"]
+    assert not PersonLink.objects.filter(person=person, basis=LinkBasis.REFERRAL).exists()
+    assert not Referral.objects.exists()
+
+
+def test_a_known_iin_alone_gets_the_same_answer_as_an_unknown_one(client, token, person):
+    # An existence oracle: before, a registered IIN alone was enough (and linked the person to
+    # the sender), while an unknown one was asked for names.
+    known, unknown = referral_body(person), referral_body(person)
+    known["person"] = {"iin": person.iin}
+    unknown["person"] = {"iin": "850412490216"}
+    assert not Person.objects.filter(iin="850412490216").exists()
+
+    answers = [post_json(client, URL, body, token=token) for body in (known, unknown)]
+
+    assert [answer.status_code for answer in answers] == [422, 422]
+    assert answers[0].json() == answers[1].json()
+    assert not PersonLink.objects.filter(person=person, basis=LinkBasis.REFERRAL).exists()
+
+
+def test_a_known_person_named_in_full_is_linked_to_the_sending_clinic(client, token, person):
+    body = referral_body(person)
+    body["person"]["last_name"] = person.last_name.upper()  # case and ё/е do not matter
+
+    response = post_json(client, URL, body, token=token)
+
+    assert response.status_code == 201
+    assert PersonLink.objects.filter(person=person, basis=LinkBasis.REFERRAL).exists()
 
 
 def test_a_new_person_without_names_is_refused_naming_each_missing_field(client, token):
@@ -382,7 +424,7 @@ def test_the_same_key_from_two_systems_is_two_requests(
     mine = referral_body(person)
     theirs = copy.deepcopy(mine)
     stranger = PersonFactory.create(territory=district)
-    theirs["person"] = {"iin": stranger.iin}
+    theirs["person"] = identifying_details(stranger)
 
     assert post_json(client, URL, mine, token=token, key=key).status_code == 201
     assert post_json(client, URL, theirs, token=other_token, key=key).status_code == 201

@@ -38,6 +38,11 @@ def row(person: Person, external_id: str, **values: str) -> dict[str, str]:
     return {
         "external_id": external_id,
         "iin": person.iin,
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex,
+        "territory_kato": person.territory.kato,
         "purpose": "primary",
         "route": "in_absentia",
         "primary_code": "H54.0",
@@ -232,7 +237,17 @@ def test_a_file_missing_a_required_column_is_refused_as_a_whole(
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(signed_in, people):
     file = csv_file(
-        [row(people[0], "EXT-1", commission_conclusion="Направлен на МСЭ")], encoding="cp1251"
+        # Names in Russian letters only: cp1251 has no Kazakh letters to write the factory's.
+        [
+            row(
+                people[0],
+                "EXT-1",
+                last_name="Иванова",
+                first_name="Мария",
+                commission_conclusion="Направлен на МСЭ",
+            )
+        ],
+        encoding="cp1251",
     )
 
     response = signed_in.post(reverse(UPLOAD), {"file": file})
