@@ -133,14 +133,15 @@ def load() -> str:
             # Hashing gives a new salt every time: set the password only when it differs, so a
             # second run leaves the row (and the audit log) untouched.
             password = "" if user.check_password(DEMO_PASSWORD) else DEMO_PASSWORD
-            changed = services.user_update(
+            # Read just above, in this transaction: the demo is the only writer here.
+            version = user.version
+            saved = services.user_update(
                 actor=None,
                 user=user,
-                # Read just above, in this transaction: the demo is the only writer here.
-                expected_version=user.version,
+                expected_version=version,
                 password=password,
                 channel=AuditChannel.COMMAND,
                 **values,
             )
-            updated += bool(changed)
+            updated += saved.version != version
     return f"{len(DEMO_ACCOUNTS)} demo accounts ({created} created, {updated} updated)"

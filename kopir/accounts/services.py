@@ -345,11 +345,11 @@ def user_update(
     password: str = "",
     request: HttpRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
-) -> list[str]:
+) -> User:
     """Change an account if nobody changed it since it was read at `expected_version`.
 
-    Returns the names of the fields that changed (empty: nothing to do, and the version stays).
-    Raises ConflictError, writing nothing, when the account was changed in between. The stored
+    Returns `user`, refreshed from the database; its version is still `expected_version` when
+    nothing differed (nothing was written). Raises ConflictError, writing nothing, when the account was changed in between. The stored
     row is read afresh, so the changes are measured against it and not against `user`, which is
     brought up to date afterwards.
 
@@ -398,36 +398,47 @@ def user_update(
             current.save(update_fields=save_fields)
         if _set_roles(current, roles):
             changed.append("roles")
-        if not changed:
-            return []
-        # The version in the WHERE clause is the last guard: should a change slip in despite the
-        # lock, no row matches, and raising here undoes the writes above.
-        rows = User.objects.filter(pk=current.pk, version=expected_version).update(
-            version=F("version") + 1
-        )
-        if rows != 1:  # pragma: no cover - only reachable if the lock above is not honoured
-            raise ConflictError(CONFLICT)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=current,
-            request=request,
-            channel=channel,
-            fields=changed,
-        )
+        if changed:
+            _record_update(actor, current, expected_version, changed, request, channel)
     user.refresh_from_db()
     user.__dict__.pop("role_set", None)
-    return changed
+    return user
+
+
+def _record_update(
+    actor: User | None,
+    current: User,
+    expected_version: int,
+    changed: list[str],
+    request: HttpRequest | None,
+    channel: AuditChannel,
+) -> None:
+    # The version in the WHERE clause is the last guard: should a change slip in despite the
+    # lock, no row matches, and raising here undoes the writes before it in the transaction.
+    rows = User.objects.filter(pk=current.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if rows != 1:  # pragma: no cover - only reachable if the lock above is not honoured
+        raise ConflictError(CONFLICT)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=current,
+        request=request,
+        channel=channel,
+        fields=changed,
+    )
 
 
 def user_update_preferences(
     *, user: User, preferred_language: str, request: HttpRequest | None = None
-) -> list[str]:
-    """The account holder's own settings. Returns the names of the fields that changed."""
+) -> User:
+    """The account holder's own settings. Returns `user`, saved (its version unchanged if the
+    language was already the chosen one)."""
     if preferred_language not in dict(settings.LANGUAGES):
         raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
     if user.preferred_language == preferred_language:
-        return []
+        return user
     with transaction.atomic():
         user.preferred_language = preferred_language
         user.save(update_fields=["preferred_language"])
@@ -439,7 +450,7 @@ def user_update_preferences(
             request=request,
             fields=["preferred_language"],
         )
-    return ["preferred_language"]
+    return user
 
 
 def user_change_password(*, user: User, password: str, request: HttpRequest | None = None) -> None:

@@ -421,11 +421,12 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         account = selectors.user_get(pk)
         form = UserEditForm(request.POST)
     if form.is_bound and form.is_valid():
+        expected_version = form.cleaned_data["version"]
         try:
-            changed = services.user_update(
+            account = services.user_update(
                 actor=request.user,  # type: ignore[arg-type]
                 user=account,
-                expected_version=form.cleaned_data["version"],
+                expected_version=expected_version,
                 request=request,
                 **_account_values(form),
             )
@@ -444,7 +445,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if changed:
+            if account.version != expected_version:
                 messages.success(request, _("The account is saved."))
             else:
                 messages.info(request, _("Nothing was changed."))

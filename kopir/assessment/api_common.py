@@ -13,12 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.security import HttpBearer
-from ninja.throttling import BaseThrottle, SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from kopir.assessment.fhir import FhirProblem
 from kopir.assessment.models import ExternalSystem, Referral
@@ -37,7 +36,7 @@ from kopir.assessment.services.intake import (
     ReferralInput,
     referral_intake,
 )
-from kopir.core.client import client_address
+from kopir.core.rate_limits import RateLimit, request_client_key
 
 FHIR_PATH = "/fhir/"
 FHIR_CONTENT_TYPE = "application/fhir+json"
@@ -46,73 +45,30 @@ FHIR_CONTENT_TYPE = "application/fhir+json"
 # --- Rate limits -----------------------------------------------------------------------------
 
 
-class RateWindow(SimpleRateThrottle):
-    """The recent requests of one key under one rate: django-ninja's sliding window, kept in
-    Django's cache (so per process with the local-memory cache). A window lives for one request."""
-
-    def __init__(self, rate: str, key: str) -> None:
-        super().__init__(rate)
-        self.window_key = key
-        # parse_rate() types both as optional; a rate string always gives both.
-        self.limit = int(self.num_requests or 0)
-        self.seconds = int(self.duration or 0)
-        self.history: list[float] = []
-        self.now = 0.0
-
-    def get_cache_key(self, request: HttpRequest | None = None) -> str:
-        return self.window_key
-
-    def is_full(self) -> bool:
-        """Whether the rate is used up, without counting this request (see `count`)."""
-        self.key = self.window_key
-        self.history = self.cache.get(self.key, [])
-        self.now = self.timer()  # type: ignore[misc]  # ninja's clock: time.time, a class attribute
-        # Newest first: drop the requests that have left the window.
-        while self.history and self.history[-1] <= self.now - self.seconds:
-            self.history.pop()
-        return len(self.history) >= self.limit
-
-    def count(self) -> None:
-        self.throttle_success()
-
-    def retry_after(self) -> int:
-        """Whole seconds until the window has room for one more request."""
-        if len(self.history) < self.limit:
-            return 0
-        # There is room once every request older than the limit-th newest has left the window.
-        leaves_at = self.history[self.limit - 1] + self.seconds
-        return max(1, math.ceil(leaves_at - self.now))
-
-
 class SystemRateThrottle(BaseThrottle):
     """KOPIR_API_RATE requests per external system. ninja keeps one throttle for every request and
     asks allow_request() then wait() on the request's thread; the server runs requests on several
-    threads, so each request's window is kept per thread. The rate is read on every request."""
+    threads, so each request's wait is kept per thread. The rate is read on every request."""
 
     def __init__(self) -> None:
         self._current = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self._current.window = None
+        self._current.wait = None
         system = getattr(request, "auth", None)
         if not isinstance(system, ExternalSystem):
             return True
-        window = RateWindow(settings.KOPIR_API_RATE, f"kopir:api-rate:system:{system.pk}")
-        self._current.window = window
-        if window.is_full():
-            return False
-        window.count()
-        return True
+        wait = RateLimit("api-system", settings.KOPIR_API_RATE).attempt(str(system.pk))
+        self._current.wait = wait
+        return wait == 0
 
     def wait(self) -> float | None:
-        window: RateWindow | None = getattr(self._current, "window", None)
-        return window.retry_after() if window is not None else None
+        wait: int | None = getattr(self._current, "wait", None)
+        return wait
 
 
-def _anonymous_window(request: HttpRequest) -> RateWindow:
-    # The address is hashed with the secret key: the cache holds no list of clients' addresses.
-    address = salted_hmac("kopir.api.client", client_address(request)).hexdigest()[:32]
-    return RateWindow(settings.KOPIR_API_ANON_RATE, f"kopir:api-rate:address:{address}")
+def _anonymous_limit() -> RateLimit:
+    return RateLimit("api-address", settings.KOPIR_API_ANON_RATE)
 
 
 class SystemToken(HttpBearer):
@@ -124,12 +80,14 @@ class SystemToken(HttpBearer):
     """
 
     def __call__(self, request: HttpRequest) -> ExternalSystem | None:
-        window = _anonymous_window(request)
-        if window.is_full():
-            raise Throttled(wait=window.retry_after())
+        limit = _anonymous_limit()
+        client = request_client_key(request)
+        wait = limit.wait(client)
+        if wait:
+            raise Throttled(wait=wait)
         system: ExternalSystem | None = super().__call__(request)
         if system is None:
-            window.count()
+            limit.hit(client)
         return system
 
     def authenticate(self, request: HttpRequest, token: str) -> ExternalSystem | None:

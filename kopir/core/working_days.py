@@ -1,37 +1,22 @@
 """Kazakhstan's working-day calendar, for legal deadlines counted in working days.
 
-Public holidays (and the days off the government moves onto weekdays) come from the maintained
-`holidays` library. When a day off is moved, a weekend day becomes a working day; the library
-names it in the holiday's title ("Day off (substituted from 05.01.2025)"), and we read it from
-there. Decrees the library does not know yet are entered by an administrator as
-`WorkingDayOverride` rows, which win over everything else.
+The calendar and its arithmetic are the maintained `holidays` library's: public holidays, the days
+off the government moves onto weekdays, the weekend days it makes working in exchange
+(`weekend_workdays`), and counting (`is_working_day`, `get_nth_working_day`,
+`get_working_days_count`). Decrees the library does not know yet are entered by an administrator
+as `WorkingDayOverride` rows, which are applied on top of the library's calendar and so win over
+everything else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from functools import lru_cache
 
 import holidays
+from holidays import HolidayBase
 
-_SUBSTITUTED_FROM = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
-
-
-@lru_cache(maxsize=32)
-def _library_calendar(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
-    """(days off on weekdays, weekend days made working) for one year, from the library."""
-    calendar = holidays.country_holidays("KZ", years=[year - 1, year, year + 1], language="en_US")
-    days_off = frozenset(day for day in calendar if day.year == year)
-    moved_working: set[dt.date] = set()
-    for name in calendar.values():
-        for match in _SUBSTITUTED_FROM.finditer(name):
-            # The library writes the date in the locale's order; en_US uses MM/DD/YYYY.
-            month, day, year_text = (int(part) for part in match.groups())
-            moved = dt.date(year_text, month, day)
-            if moved.year == year:
-                moved_working.add(moved)
-    return days_off, frozenset(moved_working)
+# The name a day off entered by an administrator carries in the calendar.
+OVERRIDE_DAY_OFF = "Day off (WorkingDayOverride)"
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
@@ -44,17 +29,51 @@ def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     )
 
 
-def _is_working(day: dt.date, overrides: dict[dt.date, bool]) -> bool:
-    if day in overrides:
-        return overrides[day]
-    days_off, moved_working = _library_calendar(day.year)
-    if day in moved_working:
-        return True
-    return day.weekday() < 5 and day not in days_off
+def working_calendar(start: dt.date, end: dt.date) -> HolidayBase:
+    """Kazakhstan's calendar with the administrators' overrides from `start` to `end` applied.
+
+    Ask its `is_working_day(day)` for days in that span; outside it only the library speaks.
+    A new calendar each time (the library builds a year in well under a millisecond): the
+    overrides change it, and a shared one would have to be rebuilt when an override changes.
+    """
+    # A transfer is listed under the year of the day off and can name a working weekend day of
+    # the year before (3 January 2014 was moved from Saturday 28 December 2013): read the years
+    # either side too, so every transfer touching the span is known.
+    calendar = holidays.country_holidays("KZ", years=range(start.year - 1, end.year + 2))
+    # This instance's own set, so the overrides below stay in it.
+    calendar.weekend_workdays = set(calendar.weekend_workdays)
+    for day, is_working in _overrides(start, end).items():
+        if is_working:
+            if day in calendar:
+                calendar.pop(day)
+            if calendar.is_weekend(day):
+                calendar.weekend_workdays.add(day)
+        else:
+            calendar.weekend_workdays.discard(day)
+            calendar[day] = OVERRIDE_DAY_OFF
+    return calendar
 
 
 def is_working_day(day: dt.date) -> bool:
-    return _is_working(day, _overrides(day, day))
+    return bool(working_calendar(day, day).is_working_day(day))
+
+
+def _nth_working_day(start: dt.date, count: int, direction: int) -> dt.date:
+    # The overrides are read for a span with room for the holidays on the way; should the answer
+    # fall outside it (a long run of days off), read a longer span and count again.
+    reach = dt.timedelta(days=count * 2 + 30)
+    while True:
+        first, last = (start, start + reach) if direction > 0 else (start - reach, start)
+        calendar = working_calendar(first, last)
+        if count == 0:
+            day = start
+            while not calendar.is_working_day(day):
+                day += dt.timedelta(days=direction)
+        else:
+            day = calendar.get_nth_working_day(start, direction * count)
+        if first <= day <= last:
+            return day
+        reach = abs(day - start) + dt.timedelta(days=60)
 
 
 def add_working_days(start: dt.date, count: int) -> dt.date:
@@ -65,34 +84,23 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     """
     if count < 0:
         raise ValueError("count must not be negative")
-    # Enough room for holidays: read overrides once for the whole span.
-    horizon = start + dt.timedelta(days=count * 2 + 30)
-    overrides = _overrides(start, horizon)
-    day = start
-    if count == 0:
-        while not _is_working(day, overrides):
-            day += dt.timedelta(days=1)
-        return day
-    remaining = count
-    while remaining:
-        day += dt.timedelta(days=1)
-        if day > horizon:
-            horizon = day + dt.timedelta(days=60)
-            overrides = _overrides(day, horizon)
-        if _is_working(day, overrides):
-            remaining -= 1
-    return day
+    return _nth_working_day(start, count, +1)
+
+
+def subtract_working_days(day: dt.date, count: int) -> dt.date:
+    """The date `count` working days before `day` (`day` itself not counted).
+
+    The mirror of `add_working_days`: 3 working days before a Monday is the previous Wednesday,
+    and holidays are skipped. `count` 0 gives the last working day on or before `day`.
+    """
+    if count < 0:
+        raise ValueError("count must not be negative")
+    return _nth_working_day(day, count, -1)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    overrides = _overrides(start, end)
-    count = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if _is_working(day, overrides):
-            count += 1
-    return count
+    first = start + dt.timedelta(days=1)
+    return int(working_calendar(first, end).get_working_days_count(first, end))

@@ -9,6 +9,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from django.utils import timezone
+
 from kopir.audit.models import AuditChannel
 from kopir.council import demo_meetings_agenda as agenda_data
 from kopir.council import demo_meetings_data as data
@@ -79,7 +81,7 @@ def load_meeting(
         plan_item=items[spec.plan_key],
         channel=COMMAND,
     )
-    invited_on = spec.starts_at.date() - dt.timedelta(days=7)
+    invited_on = timezone.localdate(spec.starts_at) - dt.timedelta(days=7)
     agenda_items = []
     for item_spec in spec.items:
         item = agenda.agenda_item_add(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -194,6 +194,28 @@ ORGANISATION_FIELDS = (
     "phone",
     "is_active",
 )
+
+
+class OrganisationData(TypedDict, total=False):
+    """An organisation's fields that its services write (`ORGANISATION_FIELDS`)."""
+
+    code: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    short_name_kk: str
+    short_name_ru: str
+    short_name_en: str
+    kind: str
+    bin: str
+    territory: Territory
+    parent: Organisation | None
+    address: str
+    email: str
+    phone: str
+    is_active: bool
+
+
 # How far up a chain of parents the cycle check walks before it gives up: far deeper than any
 # real hierarchy (ministry → committee → department → division), and it stops a corrupt loop.
 MAX_HIERARCHY_DEPTH = 50
@@ -264,9 +286,9 @@ def organisation_changes(organisation: Organisation, data: Mapping[str, Any]) ->
 def organisation_create(
     *,
     actor: Any,
-    data: Mapping[str, Any],
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
+    **data: Unpack[OrganisationData],
 ) -> Organisation:
     _check_fields(data)
     with transaction.atomic():
@@ -288,22 +310,23 @@ def organisation_create(
 def organisation_update(
     *,
     actor: Any,
-    organisation_id: int,
+    organisation: Organisation,
     expected_version: int,
-    data: Mapping[str, Any],
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
-) -> tuple[Organisation, list[str]]:
+    **data: Unpack[OrganisationData],
+) -> Organisation:
     """Apply `data` if nobody saved the organisation since it was read at `expected_version`.
 
-    Returns the saved organisation and the names of the fields that changed (none: nothing was
-    written and the version stays). Raises ConflictError, writing nothing, when the version moved.
+    Returns the organisation as saved, read afresh (`organisation` itself is left as it was);
+    its version is still `expected_version` when nothing in `data` differed (nothing was
+    written). Raises ConflictError, writing nothing, when the version moved.
     """
     _check_fields(data)
     with transaction.atomic():
         # The row lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) keeps the version from
         # moving between this read and the update below.
-        organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation.version != expected_version:
             raise ConflictError(
                 _(
@@ -313,9 +336,9 @@ def organisation_update(
             )
         changed = organisation_changes(organisation, data)
         if not changed:
-            return organisation, []
+            return organisation
         for name in changed:
-            setattr(organisation, name, data[name])
+            setattr(organisation, name, data[name])  # type: ignore[literal-required]
         organisation.search_text = organisation.compute_search_text()
         organisation.full_clean()
         _check_parent(organisation)
@@ -340,7 +363,7 @@ def organisation_update(
             channel=channel,
             fields=changed,
         )
-    return organisation, changed
+    return organisation
 
 
 def organisation_sync(
@@ -356,13 +379,13 @@ def organisation_sync(
     """
     existing = Organisation.objects.filter(code=code).first()
     if existing is None:
-        created = organisation_create(actor=actor, data={**data, "code": code}, channel=channel)
+        created = organisation_create(actor=actor, channel=channel, code=code, **data)
         return created, "created"
-    organisation, changed = organisation_update(
+    organisation = organisation_update(
         actor=actor,
-        organisation_id=existing.pk,
+        organisation=existing,
         expected_version=existing.version,
-        data=data,
         channel=channel,
+        **data,
     )
-    return organisation, "updated" if changed else "unchanged"
+    return organisation, "updated" if organisation.version != existing.version else "unchanged"

@@ -95,7 +95,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organisation = organisation_create(
-                actor=request.user, data=form.organisation_data(), request=request
+                actor=request.user, request=request, **form.organisation_data()
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -120,12 +120,12 @@ def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = OrganisationEditForm(request.POST, instance=copy.copy(organisation))
         if form.is_valid():
             try:
-                _saved, changed = organisation_update(
+                saved = organisation_update(
                     actor=request.user,
-                    organisation_id=pk,
+                    organisation=organisation,
                     expected_version=form.cleaned_data["version"],
-                    data=form.organisation_data(),
                     request=request,
+                    **form.organisation_data(),
                 )
             except ConflictError as error:
                 # Keep everything the administrator typed, show what the other person saved, and
@@ -142,7 +142,7 @@ def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if changed:
+                if saved.version != form.cleaned_data["version"]:
                     messages.success(request, _("The changes were saved."))
                 else:
                     messages.info(request, _("Nothing was changed."))

@@ -69,7 +69,7 @@ def test_user_create_refuses_an_unknown_role() -> None:
 
 def test_user_update_with_nothing_changed_records_nothing() -> None:
     user = create()
-    changed = services.user_update(
+    saved = services.user_update(
         actor=None,
         user=user,
         expected_version=user.version,
@@ -82,7 +82,7 @@ def test_user_update_with_nothing_changed_records_nothing() -> None:
         is_active=True,
         preferred_language=user.preferred_language,
     )
-    assert changed == []
+    assert saved.version == 1
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE).count() == 0
 
 

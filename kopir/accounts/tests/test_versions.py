@@ -66,33 +66,33 @@ def test_a_new_account_starts_at_version_one() -> None:
 
 def test_an_update_raises_the_version_by_one_and_keeps_the_callers_account_in_step() -> None:
     user = UserFactory(roles=[Role.CLINICIAN])
-    changed = services.user_update(
+    saved = services.user_update(
         actor=None, user=user, expected_version=1, **update_values(user, last_name="Жаңаева")
     )
-    assert changed == ["last_name"]
+    assert saved is user
+    assert AuditEvent.objects.get(action=AuditAction.UPDATE).fields == ["last_name"]
     assert (stored(user).last_name, stored(user).version) == ("Жаңаева", 2)
     assert (user.last_name, user.version) == ("Жаңаева", 2)
 
 
 def test_a_change_of_roles_alone_raises_the_version() -> None:
     user = UserFactory(roles=[Role.CLINICIAN])
-    changed = services.user_update(
+    services.user_update(
         actor=None,
         user=user,
         expected_version=1,
         **update_values(user, roles=[Role.CLINICIAN, Role.MSE_SPECIALIST]),
     )
-    assert changed == ["roles"]
+    assert AuditEvent.objects.get(action=AuditAction.UPDATE).fields == ["roles"]
     assert stored(user).version == 2
     assert user.role_set == {Role.CLINICIAN, Role.MSE_SPECIALIST}
 
 
 def test_an_update_that_changes_nothing_keeps_the_version() -> None:
     user = UserFactory(roles=[Role.CLINICIAN])
-    assert (
-        services.user_update(actor=None, user=user, expected_version=1, **update_values(user)) == []
-    )
-    assert stored(user).version == 1
+    saved = services.user_update(actor=None, user=user, expected_version=1, **update_values(user))
+    assert saved.version == stored(user).version == 1
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
 
 
 def test_an_update_from_an_old_version_is_refused_and_writes_nothing() -> None:
@@ -131,18 +131,19 @@ def test_an_update_is_measured_against_the_stored_account_not_a_stale_instance()
         actor=None, user=user, expected_version=1, **update_values(user, first_name="Ерлан")
     )
     # The caller read the new version elsewhere (the form), but hands in an instance read before.
-    changed = services.user_update(
+    services.user_update(
         actor=None, user=stale, expected_version=2, **update_values(stale, last_name="Жаңаева")
     )
     # The instance's old first name is sent back unchanged, and so counts as a change back.
-    assert changed == ["first_name", "last_name"]
+    latest = AuditEvent.objects.filter(action=AuditAction.UPDATE).latest("pk")
+    assert latest.fields == ["first_name", "last_name"]
     assert stored(user).version == 3
 
 
 def test_changing_ones_own_preferences_raises_the_version() -> None:
     user = UserFactory(preferred_language="kk")
-    services.user_update_preferences(user=user, preferred_language="ru")
-    assert stored(user).version == user.version == 2
+    saved = services.user_update_preferences(user=user, preferred_language="ru")
+    assert stored(user).version == saved.version == 2
     services.user_update_preferences(user=user, preferred_language="ru")  # no change
     assert stored(user).version == 2
 

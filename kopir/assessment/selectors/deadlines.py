@@ -19,11 +19,11 @@ class WorkingDayIndex:
     def __init__(self, start: dt.date, end: dt.date) -> None:
         # The calendar's own rule (library holidays, moved days off, administrators' overrides),
         # applied with the overrides of the whole span read in one query.
-        overrides = working_days._overrides(start, end)
+        calendar = working_days.working_calendar(start, end)
         self.working: list[dt.date] = []
         day = start
         while day <= end:
-            if working_days._is_working(day, overrides):
+            if calendar.is_working_day(day):
                 self.working.append(day)
             day += dt.timedelta(days=1)
 

@@ -84,10 +84,12 @@ def appeal_file(
             _("No higher MSE body is set for this division: set its parent organisation first.")
         )
     today = timezone.localdate()
+    # The decision's date in Kazakhstan: at 02:00 in Oral it is still the day before in UTC.
+    decided_on = timezone.localdate(decision.decided_at)
     errors: dict[str, str] = {}
     if filed_on > today:
         errors["filed_on"] = _("The filing date cannot be in the future.")
-    elif filed_on < decision.decided_at.date():
+    elif filed_on < decided_on:
         errors["filed_on"] = _("The appeal cannot be filed before the decision was made.")
     if not grounds.strip():
         errors["grounds"] = _("Write the grounds of the appeal as the person stated them.")

@@ -5,11 +5,12 @@ goes to the person's notification channel (their phone or e-mail on record, or t
 representative's). Entering the code opens the referral's status once. The page answers the same
 way whether or not the number and IIN match, so it cannot be used to find out who was referred.
 
-Limits, each counted in the database so they hold across server processes:
-- per client address: code requests and code entries per hour;
-- per referral: codes sent per hour (nobody can flood a person with messages) and attempts per
-  code; a new code replaces the previous one.
-Client addresses are kept only as keyed hashes, and only as long as the limits look back.
+Limits:
+- per referral, counted in the database so they hold across server processes: codes sent per
+  hour (nobody can flood a person with messages) and attempts per code; a new code replaces the
+  previous one. These are what bound guessing a code.
+- per client address: code requests and code entries per hour, counted by Kopir's rate limiter
+  (`kopir.core.rate_limits`, in Django's cache, addresses kept only as keyed hashes).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,11 +30,11 @@ from kopir.assessment.models import (
     Referral,
     StatusAccessCode,
     StatusRequest,
-    StatusRequestKind,
 )
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
+from kopir.core.rate_limits import Rate, RateLimit
 from kopir.notices.services import notice_queue, person_recipient
 
 CODE_DIGITS = 6
@@ -46,6 +46,14 @@ LIMIT_WINDOW = dt.timedelta(hours=1)
 MAX_CODE_REQUESTS_PER_ADDRESS = 10
 MAX_CODE_CHECKS_PER_ADDRESS = 20
 MAX_CODES_PER_REFERRAL = 3
+CODE_REQUESTS = RateLimit(
+    "citizen-code-request",
+    Rate(limit=MAX_CODE_REQUESTS_PER_ADDRESS, seconds=int(LIMIT_WINDOW.total_seconds())),
+)
+CODE_CHECKS = RateLimit(
+    "citizen-code-check",
+    Rate(limit=MAX_CODE_CHECKS_PER_ADDRESS, seconds=int(LIMIT_WINDOW.total_seconds())),
+)
 CODE_NOTICE = "assessment/citizen/notices/access_code"
 NUMBER_SHAPE = re.compile(r"^MSE-\d{4}-\d{6}$")
 
@@ -74,21 +82,12 @@ class CodeRefused(DomainError):
         )
 
 
-def client_key(address: str) -> str:
-    """A keyed hash of the client's address: the limits recognise it without storing it."""
-    return salted_hmac("kopir.citizen.client", address or "unknown").hexdigest()
-
-
 def _code_hash(referral_id: int, code: str) -> str:
     return salted_hmac("kopir.citizen.code", f"{referral_id}:{code}").hexdigest()
 
 
 def normalise_number(number: str) -> str:
     return re.sub(r"\s+", "", number or "").upper().replace("–", "-").replace("—", "-")
-
-
-def _recent(queryset: Any, field: str, now: dt.datetime) -> int:
-    return int(queryset.filter(**{f"{field}__gte": now - LIMIT_WINDOW}).count())
 
 
 def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
@@ -99,25 +98,21 @@ def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
     the answer never depends on whether the referral exists. A referral that had its hourly
     codes already gets none, silently, for the same reason.
     """
-    now = timezone.now()
-    requests = StatusRequest.objects.filter(client_key=client, kind=StatusRequestKind.CODE_REQUEST)
-    if _recent(requests, "at", now) >= MAX_CODE_REQUESTS_PER_ADDRESS:
+    if CODE_REQUESTS.attempt(client):
         raise RateLimited
+    now = timezone.now()
     referral = (
         Referral.objects.select_related("person__legal_representative", "medical_organisation")
         .filter(number=normalise_number(number), person__iin=(iin or "").strip())
         .first()
     )
     with transaction.atomic():
-        StatusRequest.objects.create(
-            client_key=client, referral=referral, kind=StatusRequestKind.CODE_REQUEST
-        )
         if referral is None:
             # The same work as for a real referral, so the answer takes as long either way.
             _code_hash(0, "0" * CODE_DIGITS)
             return None
         codes = StatusAccessCode.objects.filter(referral=referral)
-        if _recent(codes, "created_at", now) >= MAX_CODES_PER_REFERRAL:
+        if codes.filter(created_at__gte=now - LIMIT_WINDOW).count() >= MAX_CODES_PER_REFERRAL:
             _code_hash(0, "0" * CODE_DIGITS)
             return referral.pk
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
@@ -152,13 +147,9 @@ def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
 
 def citizen_code_verify(*, referral_id: int | None, code: str, client: str) -> Referral:
     """The referral the code opens, or CodeRefused; RateLimited after too many entries."""
-    now = timezone.now()
-    checks = StatusRequest.objects.filter(client_key=client, kind=StatusRequestKind.CODE_CHECK)
-    if _recent(checks, "at", now) >= MAX_CODE_CHECKS_PER_ADDRESS:
+    if CODE_CHECKS.attempt(client):
         raise RateLimited
-    StatusRequest.objects.create(
-        client_key=client, referral_id=referral_id, kind=StatusRequestKind.CODE_CHECK
-    )
+    now = timezone.now()
     code = re.sub(r"\s+", "", code or "")
     if referral_id is None or not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", code):
         raise CodeRefused
@@ -202,7 +193,8 @@ def grant_is_valid(grant: Grant | None, now: dt.datetime | None = None) -> bool:
 
 
 def citizen_records_prune(*, now: dt.datetime | None = None) -> int:
-    """Delete request-log rows older than the limits look back, and codes no longer usable."""
+    """Delete codes no longer usable, and the request log the per-address limits were once
+    counted in (no longer written: those limits are counted in the cache now)."""
     now = now or timezone.now()
     requests, _ = StatusRequest.objects.filter(at__lt=now - LIMIT_WINDOW).delete()
     codes, _ = StatusAccessCode.objects.filter(

@@ -11,9 +11,9 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from kopir.assessment.api_common import RateWindow
 from kopir.assessment.models import Referral
 from kopir.assessment.tests.intake_fixtures import get_json, post_json, referral_body
+from kopir.core.rate_limits import Rate, RateLimit
 from kopir.core.tests.test_production_checks import run_manage
 from kopir.settings import checked_rate
 
@@ -26,7 +26,7 @@ TOO_MANY = "Сұраныстар тым көп."  # "Too many requests."
 
 
 class Clock:
-    """ninja's throttle clock, moved by hand: windows pass without sleeping."""
+    """The rate limiter's clock, moved by hand: windows pass without sleeping."""
 
     def __init__(self) -> None:
         self.now = 1_800_000_000.0
@@ -48,7 +48,7 @@ def _fresh_windows(settings) -> Iterator[None]:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr(RateWindow, "timer", staticmethod(clock))
+    monkeypatch.setattr(RateLimit, "timer", clock)
     return clock
 
 
@@ -224,10 +224,9 @@ def test_the_schema_documents_429_with_retry_after_on_every_endpoint(client):
     ("rate", "expected"),
     [("120/m", (120, 60)), ("30/min", (30, 60)), ("1000/h", (1000, 3600)), ("100/5m", (100, 300))],
 )
-def test_an_accepted_rate_means_what_ninja_reads_in_it(rate, expected):
+def test_an_accepted_rate_means_so_many_requests_per_so_many_seconds(rate, expected):
     assert checked_rate("KOPIR_API_RATE", rate) == rate
-    window = RateWindow(rate, "any")
-    assert (window.limit, window.seconds) == expected
+    assert Rate.parse(rate) == Rate(*expected)
 
 
 @pytest.mark.parametrize("rate", ["", "120", "120/", "lots/m", "0/m", "120/minute", "120 / m"])

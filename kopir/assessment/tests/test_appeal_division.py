@@ -97,6 +97,22 @@ def test_an_appeal_with_bad_input_is_refused_naming_the_field(
     assert field in caught.value.message_dict
 
 
+def test_an_appeal_counts_from_the_local_date_of_a_decision_made_at_two_in_the_night(
+    notified, specialist
+):
+    # 02:00 in Oral (UTC+5) on day D is 21:00 UTC on D-1: the decision is of day D.
+    day = timezone.localdate()
+    at_two = dt.datetime.combine(day, dt.time(2, 0), tzinfo=timezone.get_current_timezone())
+    Decision.objects.filter(pk=current(notified).pk).update(decided_at=at_two)
+    assert at_two.astimezone(dt.UTC).date() == day - dt.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as caught:
+        file(notified, specialist, filed_on=day - dt.timedelta(days=1))
+    assert "before the decision" in caught.value.message_dict["filed_on"][0]
+
+    assert file(notified, specialist, filed_on=day).filed_on == day
+
+
 def test_only_one_appeal_is_open_at_a_time(notified, specialist):
     file(notified, specialist)
 

@@ -29,17 +29,16 @@ from kopir.assessment.services.citizen import (
     RateLimited,
     citizen_code_request,
     citizen_code_verify,
-    client_key,
     grant_is_valid,
 )
-from kopir.core.client import client_address
+from kopir.core.rate_limits import request_client_key
 
 LOOKUP = "citizen_status_lookup"
 GRANT = "citizen_status_grant"
 
 
 def _client(request: HttpRequest) -> str:
-    return client_key(client_address(request))
+    return request_client_key(request)
 
 
 def _limited(

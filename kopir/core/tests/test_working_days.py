@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 
 from kopir.core.models import WorkingDayOverride
-from kopir.core.working_days import add_working_days, is_working_day, working_days_between
+from kopir.core.working_days import (
+    add_working_days,
+    is_working_day,
+    subtract_working_days,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +63,25 @@ def test_working_days_between_counts_the_days_after_the_start_up_to_the_end():
 def test_a_negative_count_is_refused():
     with pytest.raises(ValueError, match="negative"):
         add_working_days(dt.date(2026, 1, 1), -1)
+
+
+def test_a_weekend_day_made_working_in_the_year_before_the_day_off_counts_as_working():
+    # The day off of Friday 3 January 2014 was moved from Saturday 28 December 2013.
+    assert is_working_day(dt.date(2013, 12, 28))
+    assert working_days_between(dt.date(2013, 12, 27), dt.date(2013, 12, 30)) == 2
+
+
+def test_an_administrator_can_make_a_public_holiday_a_working_day():
+    WorkingDayOverride.objects.create(
+        date=dt.date(2026, 12, 16), is_working=True, reason="Holiday moved by decree"
+    )
+    assert is_working_day(dt.date(2026, 12, 16))
+    # Received Wednesday 9 December 2026, the 16th now counts: the tenth day is the 23rd.
+    assert add_working_days(dt.date(2026, 12, 9), 10) == dt.date(2026, 12, 23)
+    assert working_days_between(dt.date(2026, 12, 15), dt.date(2026, 12, 17)) == 2
+
+
+def test_counting_back_skips_weekends_and_holidays_and_zero_stays_on_a_working_day():
+    # Three working days before Friday 18 December 2026: 17, (16 holiday), 15, 14.
+    assert subtract_working_days(dt.date(2026, 12, 18), 3) == dt.date(2026, 12, 14)
+    assert subtract_working_days(dt.date(2026, 11, 29), 0) == dt.date(2026, 11, 27)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
-from kopir.core.working_days import is_working_day
+from kopir.core.working_days import subtract_working_days
 from kopir.council.models import (
     AccommodationRequest,
     AccommodationStatus,
@@ -32,28 +32,6 @@ from kopir.council.models import (
 # Braille printing is booked ahead. One place to change it.
 ACCOMMODATION_LEAD_WORKING_DAYS = 3
 RESOLVED = frozenset({AccommodationStatus.ARRANGED, AccommodationStatus.DECLINED})
-
-
-def subtract_working_days(day: dt.date, count: int) -> dt.date:
-    """The date `count` working days before `day` (`day` itself not counted).
-
-    The mirror of kopir.core.working_days.add_working_days: 3 working days before a Monday
-    meeting is the previous Wednesday, and holidays are skipped. `count` 0 gives the last working
-    day on or before `day`.
-    """
-    if count < 0:
-        raise ValueError("count must not be negative")
-    current = day
-    if count == 0:
-        while not is_working_day(current):
-            current -= dt.timedelta(days=1)
-        return current
-    remaining = count
-    while remaining:
-        current -= dt.timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
 
 
 def accommodation_due_on(meeting: Meeting, today: dt.date | None = None) -> dt.date:

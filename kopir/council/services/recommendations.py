@@ -11,7 +11,7 @@ Every change is one transaction with its timeline entry and its audit record.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -194,28 +194,38 @@ def recommendation_create(
     return recommendation
 
 
+class RecommendationData(TypedDict, total=False):
+    """The fields of a draft the secretary edits."""
+
+    addressee: Organisation
+    text: str
+    rule_set: RecommendationRuleSet
+    motivating_figure: str
+
+
 def recommendation_update(
     *,
     actor: Any,
     recommendation: Recommendation,
     expected_version: int,
-    data: dict[str, Any],
     request: HttpRequest | None = None,
-) -> list[str]:
-    """Change a draft (text, addressee, rules, figure). Once sent, the text is what was sent."""
+    **data: Unpack[RecommendationData],
+) -> Recommendation:
+    """Change a draft (text, addressee, rules, figure). Once sent, the text is what was sent.
+
+    Returns the saved recommendation; its version is still `expected_version` when nothing in
+    `data` differed (nothing was written).
+    """
     _require_secretary(actor, recommendation.council)
-    editable = ("addressee", "text", "rule_set", "motivating_figure")
     with transaction.atomic():
         current = _locked(recommendation, expected_version)
         if current.status != S.DRAFT:
             raise DomainError(_("Only a draft can be changed; this recommendation was sent."))
-        changed = [
-            name for name in editable if name in data and getattr(current, name) != data[name]
-        ]
+        changed = [name for name, value in data.items() if getattr(current, name) != value]
         if not changed:
-            return []
+            return current
         for name in changed:
-            setattr(current, name, data[name])
+            setattr(current, name, data[name])  # type: ignore[literal-required]
         if "rule_set" in changed:
             current.send_due_on = recommendation_deadlines(
                 current.rule_set, source_date(current), None
@@ -226,7 +236,7 @@ def recommendation_update(
         audit_record(
             actor=actor, action=AuditAction.UPDATE, target=current, request=request, fields=changed
         )
-    return changed
+    return current
 
 
 def recommendation_send(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -144,23 +144,33 @@ def _claim_version(visit: MonitoringVisit, expected_version: int) -> None:
     visit.version = expected_version + 1
 
 
+class VisitData(TypedDict, total=False):
+    """The fields of a visit the secretary edits (participants are a separate argument)."""
+
+    site: str
+    visited_on: dt.date
+    purpose: str
+    plan_item: WorkPlanItem | None
+    findings: str
+
+
 def visit_update(
     *,
     actor: Any,
     visit: MonitoringVisit,
     expected_version: int,
-    data: dict[str, Any],
     participants: Iterable[Member],
     request: HttpRequest | None = None,
-) -> list[str]:
+    **data: Unpack[VisitData],
+) -> MonitoringVisit:
+    """Change a visit's record; returns `visit`, saved, at its new version."""
     _require_secretary(actor, visit.council)
     chosen = _check_participants(visit.council, participants)
-    fields = ("site", "visited_on", "purpose", "plan_item", "findings")
     with transaction.atomic():
         _claim_version(visit, expected_version)
-        changed = [name for name in fields if name in data and getattr(visit, name) != data[name]]
+        changed = [name for name, value in data.items() if getattr(visit, name) != value]
         for name in changed:
-            setattr(visit, name, data[name])
+            setattr(visit, name, data[name])  # type: ignore[literal-required]
         if set(chosen) != set(visit.participants.all()):
             visit.participants.set(chosen)
             changed.append("participants")
@@ -169,7 +179,7 @@ def visit_update(
         audit_record(
             actor=actor, action=AuditAction.UPDATE, target=visit, request=request, fields=changed
         )
-    return changed
+    return visit
 
 
 def _next_order(visit: MonitoringVisit, model: Any) -> int:

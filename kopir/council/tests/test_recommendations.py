@@ -183,14 +183,14 @@ def test_a_stale_draft_edit_is_refused(recommendation: m.Recommendation, secreta
         actor=secretary,
         recommendation=recommendation,
         expected_version=stale,
-        data={"text": "Бірінші нұсқа"},
+        text="Бірінші нұсқа",
     )
     with pytest.raises(ConflictError):
         services.recommendation_update(
             actor=secretary,
             recommendation=recommendation,
             expected_version=stale,
-            data={"text": "Екінші нұсқа"},
+            text="Екінші нұсқа",
         )
 
 
@@ -202,7 +202,7 @@ def test_a_sent_recommendation_cannot_be_edited_or_sent_again(
             actor=secretary,
             recommendation=sent_recommendation,
             expected_version=sent_recommendation.version,
-            data={"text": "x"},
+            text="x",
         )
     with pytest.raises(DomainError):
         services.recommendation_send(

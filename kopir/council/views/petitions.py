@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.client import client_address
 from kopir.core.errors import DomainError
+from kopir.core.rate_limits import Rate, RateLimit, request_client_key
 from kopir.council.access import (
     can_manage_council,
     can_see_petitioner_contacts,
@@ -50,25 +47,9 @@ RATE_WINDOW_SECONDS = 60 * 60
 SUBMITTED_SESSION_KEY = "council_petition_submitted"
 
 
-def _rate_key(request: HttpRequest) -> str:
-    # The address is hashed: the cache must not hold a list of visitors' addresses. Read past
-    # the trusted proxies, so that visitors behind Kopir's reverse proxy are counted apart.
-    address = client_address(request)
-    return "council:petition-rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
-def _submissions(request: HttpRequest) -> int:
-    return int(cache.get(_rate_key(request), 0))
-
-
-def _count_submission(request: HttpRequest) -> None:
-    key = _rate_key(request)
-    # add() starts the window with the first submission; incr() keeps its expiry.
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # the window ended between add() and incr()
-            cache.add(key, 1, RATE_WINDOW_SECONDS)
+# Counted per visitor, read past the trusted proxies, so that visitors behind Kopir's reverse proxy
+# are counted apart.
+SUBMISSIONS = RateLimit("petition", Rate(limit=SUBMISSIONS_PER_HOUR, seconds=RATE_WINDOW_SECONDS))
 
 
 def _language() -> str:
@@ -80,10 +61,11 @@ def _language() -> str:
 def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
     """The public petition form: anyone may write to the council, signed in or not."""
     council = council_for_public(slug)
-    if request.method == "POST" and _submissions(request) >= SUBMISSIONS_PER_HOUR:
+    if request.method == "POST" and SUBMISSIONS.wait(request_client_key(request)):
         response = render(
             request, "council/meetings/petition_rate_limited.html", {"council": council}, status=429
         )
+        # The whole window, as the page says: an hour from now there is room for certain.
         response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response
     form = PublicPetitionForm(request.POST if request.method == "POST" else None)
@@ -102,7 +84,7 @@ def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            _count_submission(request)
+            SUBMISSIONS.hit(request_client_key(request))
             request.session[SUBMITTED_SESSION_KEY] = petition.pk
             return redirect("council:petition_submitted", slug=slug)
     return render(

@@ -152,15 +152,16 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
     form = RecommendationEditForm(request.POST or None, council=council, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ("addressee", "text", "rule_set")}
-        data["motivating_figure"] = form.cleaned_data.get("motivating_figure") or ""
         try:
             recommendation_update(
                 actor=request.user,
                 recommendation=recommendation,
                 expected_version=form.cleaned_data["version"],
-                data=data,
                 request=request,
+                addressee=form.cleaned_data["addressee"],
+                text=form.cleaned_data["text"],
+                rule_set=form.cleaned_data["rule_set"],
+                motivating_figure=form.cleaned_data.get("motivating_figure") or "",
             )
         except ConflictError as error:
             stored = Recommendation.objects.get(pk=pk).version

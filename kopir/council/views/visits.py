@@ -87,9 +87,9 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 actor=request.user,
                 visit=visit,
                 expected_version=data["version"],
-                data={name: data[name] for name in VISIT_FIELDS},
                 participants=data["participants"],
                 request=request,
+                **{name: data[name] for name in VISIT_FIELDS},
             )
         except ConflictError as error:
             stored = MonitoringVisit.objects.get(pk=pk).version

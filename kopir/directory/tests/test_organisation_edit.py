@@ -253,9 +253,9 @@ def test_an_edit_made_on_a_stale_copy_is_refused_and_nothing_is_overwritten(
     stale = edit_data(organisation, name_en="My new name")
     organisation_update(
         actor=administrator,
-        organisation_id=organisation.pk,
+        organisation=organisation,
         expected_version=1,
-        data={"name_en": "Their new name"},
+        name_en="Their new name",
     )
 
     response = post(administrator_client, edit_url(organisation), stale)
@@ -275,9 +275,9 @@ def test_submitting_again_after_a_conflict_saves_the_reviewed_input(
 ) -> None:
     organisation_update(
         actor=administrator,
-        organisation_id=organisation.pk,
+        organisation=organisation,
         expected_version=1,
-        data={"name_en": "Their new name"},
+        name_en="Their new name",
     )
 
     response = post(

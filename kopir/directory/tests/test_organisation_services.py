@@ -35,14 +35,14 @@ def new_data(territory: Territory, **overrides: Any) -> dict[str, Any]:
 
 def test_creating_checks_every_field_before_saving(region: Territory) -> None:
     with pytest.raises(ValidationError) as raised:
-        organisation_create(actor=None, data=new_data(region, bin="123", code="Not A Slug"))
+        organisation_create(actor=None, **new_data(region, bin="123", code="Not A Slug"))
 
     assert {"bin", "code"} <= set(raised.value.message_dict)
     assert not Organisation.objects.exists()
 
 
 def test_creating_keeps_a_case_folded_search_text(region: Territory) -> None:
-    organisation = organisation_create(actor=None, data=new_data(region))
+    organisation = organisation_create(actor=None, **new_data(region))
 
     assert "тестовый карьерный центр" in organisation.search_text
     assert "test-career-centre" in organisation.search_text
@@ -50,21 +50,17 @@ def test_creating_keeps_a_case_folded_search_text(region: Territory) -> None:
 
 def test_an_unknown_field_is_a_programming_error(region: Territory) -> None:
     with pytest.raises(TypeError, match="colour"):
-        organisation_create(actor=None, data=new_data(region, colour="green"))
+        organisation_create(actor=None, **new_data(region, colour="green"))
 
 
 def test_an_update_on_an_old_version_raises_a_conflict_and_writes_nothing(
     organisation: Organisation,
 ) -> None:
-    organisation_update(
-        actor=None, organisation_id=organisation.pk, expected_version=1, data={"phone": "1"}
-    )
+    organisation_update(actor=None, organisation=organisation, expected_version=1, phone="1")
     audit_count = AuditEvent.objects.count()
 
     with pytest.raises(ConflictError):
-        organisation_update(
-            actor=None, organisation_id=organisation.pk, expected_version=1, data={"phone": "2"}
-        )
+        organisation_update(actor=None, organisation=organisation, expected_version=1, phone="2")
 
     organisation.refresh_from_db()
     assert (organisation.phone, organisation.version) == ("1", 2)
@@ -72,14 +68,14 @@ def test_an_update_on_an_old_version_raises_a_conflict_and_writes_nothing(
 
 
 def test_an_update_refreshes_the_search_text(organisation: Organisation) -> None:
-    saved, changed = organisation_update(
+    saved = organisation_update(
         actor=None,
-        organisation_id=organisation.pk,
+        organisation=organisation,
         expected_version=1,
-        data={"name_ru": "Новое Название"},
+        name_ru="Новое Название",
     )
 
-    assert changed == ["name_ru"]
+    assert AuditEvent.objects.get(action=AuditAction.UPDATE).fields == ["name_ru"]
     organisation.refresh_from_db()
     assert "новое название" in organisation.search_text
     assert saved.version == organisation.version == 2
@@ -89,9 +85,9 @@ def test_an_organisation_cannot_be_its_own_parent(organisation: Organisation) ->
     with pytest.raises(ValidationError) as raised:
         organisation_update(
             actor=None,
-            organisation_id=organisation.pk,
+            organisation=organisation,
             expected_version=1,
-            data={"parent": organisation},
+            parent=organisation,
         )
 
     assert "own parent" in raised.value.message_dict["parent"][0]
@@ -104,9 +100,9 @@ def test_a_loop_through_several_levels_is_refused(organisation: Organisation) ->
     with pytest.raises(ValidationError) as raised:
         organisation_update(
             actor=None,
-            organisation_id=organisation.pk,
+            organisation=organisation,
             expected_version=1,
-            data={"parent": sub_unit},
+            parent=sub_unit,
         )
 
     assert "loop" in raised.value.message_dict["parent"][0]
@@ -116,11 +112,9 @@ def test_moving_a_unit_under_a_sibling_is_allowed(organisation: Organisation) ->
     first = OrganisationFactory.create(parent=organisation, territory=organisation.territory)
     second = OrganisationFactory.create(parent=organisation, territory=organisation.territory)
 
-    saved, changed = organisation_update(
-        actor=None, organisation_id=second.pk, expected_version=1, data={"parent": first}
-    )
+    saved = organisation_update(actor=None, organisation=second, expected_version=1, parent=first)
 
-    assert changed == ["parent"]
+    assert AuditEvent.objects.get(action=AuditAction.UPDATE).fields == ["parent"]
     assert saved.parent == first
 
 
