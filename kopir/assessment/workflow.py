@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
 from kopir.assessment.models.deadlines import StepDeadline
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.core.errors import ConflictError, DomainError
+
+# InvalidTransition is re-exported: the referral services and views catch it from here.
+from kopir.core.transitions import InvalidTransition as InvalidTransition
+from kopir.core.transitions import Move, Workflow, edges
 from kopir.core.working_days import add_working_days, working_days_between
 
 S = ReferralStatus
@@ -45,10 +49,6 @@ DEFAULT_STEP_DAYS: dict[str, int] = {
     S.DECIDED: 1,  # the person is notified
 }
 AT_RISK_WORKING_DAYS = 1
-
-
-class InvalidTransition(DomainError):
-    pass
 
 
 def step_working_days(status: str) -> int | None:
@@ -85,6 +85,41 @@ def status_label(status: str) -> str:
     return str(dict(ReferralStatus.choices).get(status, status))
 
 
+def _refuse(source: str, target: str) -> str:
+    return _("A referral that is “%(from)s” cannot become “%(to)s”.") % {
+        "from": status_label(source),
+        "to": status_label(target),
+    }
+
+
+def _write_event(move: Move) -> None:
+    ReferralEvent.objects.create(
+        referral_id=move.record.pk,
+        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        actor_label=move.context.get("actor_label", ""),
+        from_status=move.source,
+        to_status=move.target,
+        note=move.note,
+        missing=move.context.get("missing") or [],
+        step_due_on=move.changes.get("step_due_on"),
+    )
+
+
+REFERRAL_WORKFLOW = Workflow(
+    name="assessment.referral",
+    model=Referral,
+    edges=edges(TRANSITIONS),
+    write_event=_write_event,
+    event_model=ReferralEvent,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse,
+    conflict=gettext_lazy(
+        "Someone else changed this referral after you opened it. Nothing was saved: "
+        "reload it to see the current state."
+    ),
+)
+
+
 def referral_transition(
     *,
     referral: Referral,
@@ -103,48 +138,23 @@ def referral_transition(
     `changes` are further field values saved in the same update (e.g. returns_count). Returns the
     refreshed referral. Raises InvalidTransition or ConflictError; nothing is written then.
     """
-    from_status = referral.status
-    if to_status not in TRANSITIONS.get(from_status, frozenset()):
-        raise InvalidTransition(
-            _("A referral that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": status_label(from_status), "to": status_label(to_status)}
-        )
     today = timezone.localdate()
-    due = step_due_on(to_status, today)
-    values: dict[str, Any] = {
-        "status": to_status,
-        "step_started_on": today,
-        "step_due_on": due,
-        "version": expected_version + 1,
-        **(changes or {}),
-    }
-    with transaction.atomic():
-        updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update(**values)
-        if not updated:
-            raise ConflictError(
-                _(
-                    "Someone else changed this referral after you opened it. Nothing was saved: "
-                    "reload it to see the current state."
-                )
-            )
-        ReferralEvent.objects.create(
-            referral=referral,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_label=actor_label,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            missing=missing or [],
-            step_due_on=due,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=referral,
-            request=request,
-            channel=channel,
-            fields=["status", *sorted((changes or {}).keys())],
-            detail=f"{from_status}->{to_status}",
-        )
+    REFERRAL_WORKFLOW.transition(
+        record=referral,
+        to=to_status,
+        actor=actor,
+        expected_version=expected_version,
+        changes={
+            "step_started_on": today,
+            "step_due_on": step_due_on(to_status, today),
+            **(changes or {}),
+        },
+        note=note,
+        context={"actor_label": actor_label, "missing": missing},
+        request=request,
+        channel=channel,
+        # The step dates follow from the status; the audit names what the actor changed.
+        audit_fields=["status", *sorted((changes or {}).keys())],
+    )
     referral.refresh_from_db()
     return referral

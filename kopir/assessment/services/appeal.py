@@ -10,12 +10,14 @@ administrator replaces with AppealDeadline rows.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.assessment.models import (
     Appeal,
@@ -35,6 +37,7 @@ from kopir.assessment.services.review import _birth_date
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.transitions import Workflow, edges, no_timeline
 from kopir.core.working_days import add_working_days
 
 A = AppealStatus
@@ -137,21 +140,27 @@ def _ensure_current(appeal: Appeal, expected_version: int) -> None:
         )
 
 
-def _appeal_transition(
-    *, appeal: Appeal, to_status: str, expected_version: int, values: dict[str, Any]
-) -> None:
-    if to_status not in APPEAL_TRANSITIONS[appeal.status]:
-        raise DomainError(
-            _("An appeal that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": A(appeal.status).label, "to": A(to_status).label}
-        )
-    updated = Appeal.objects.filter(pk=appeal.pk, version=expected_version).update(
-        status=to_status, version=expected_version + 1, **values
-    )
-    if not updated:
-        raise ConflictError(
-            _("Someone else changed this appeal after you opened it. Nothing was saved: reload it.")
-        )
+def _refuse(source: str, target: str) -> str:
+    return _("An appeal that is “%(from)s” cannot become “%(to)s”.") % {
+        "from": A(source).label,
+        "to": A(target).label,
+    }
+
+
+# Appeals have no timeline model of their own: the audit record is each step's history, and the
+# referral's page shows the appeal's dates (review started, resolved) from the appeal itself.
+APPEAL_WORKFLOW = Workflow(
+    name="assessment.appeal",
+    model=Appeal,
+    edges=edges(APPEAL_TRANSITIONS),
+    write_event=no_timeline,
+    event_model=None,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse,
+    conflict=gettext_lazy(
+        "Someone else changed this appeal after you opened it. Nothing was saved: reload it."
+    ),
+)
 
 
 def appeal_start_review(
@@ -160,25 +169,20 @@ def appeal_start_review(
     """The higher body takes the appeal under review; its decision is due in working days."""
     _ensure_current(appeal, expected_version)
     today = timezone.localdate()
-    with transaction.atomic():
-        _appeal_transition(
-            appeal=appeal,
-            to_status=A.UNDER_REVIEW,
-            expected_version=expected_version,
-            values={
-                "review_started_at": timezone.now(),
-                "review_started_by": actor,
-                "step_started_on": today,
-                "due_on": appeal_step_due_on(A.UNDER_REVIEW, today),
-            },
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=appeal,
-            request=request,
-            fields=["status", "review_started_at"],
-        )
+    APPEAL_WORKFLOW.transition(
+        record=appeal,
+        to=A.UNDER_REVIEW,
+        actor=actor,
+        expected_version=expected_version,
+        changes={
+            "review_started_at": timezone.now(),
+            "review_started_by": actor,
+            "step_started_on": today,
+            "due_on": appeal_step_due_on(A.UNDER_REVIEW, today),
+        },
+        request=request,
+        audit_fields=["status", "review_started_at"],
+    )
     appeal.refresh_from_db()
     return appeal
 
@@ -219,25 +223,23 @@ def appeal_resolve(
         )
         if errors:
             raise ValidationError(errors)
-    with transaction.atomic():
-        _appeal_transition(
-            appeal=appeal,
-            to_status=A.UPHELD if upheld else A.CHANGED,
+    # The outermost writer (only the higher body's page calls it): durable, so the notice below
+    # is enqueued after a real commit, never inside someone else's transaction.
+    with transaction.atomic(durable=True):
+        APPEAL_WORKFLOW.transition(
+            record=appeal,
+            to=A.UPHELD if upheld else A.CHANGED,
+            actor=actor,
             expected_version=expected_version,
-            values={
+            changes={
                 "resolved_at": timezone.now(),
                 "resolved_by": actor,
                 "outcome_reasons": outcome_reasons.strip(),
                 "step_started_on": today,
                 "due_on": None,
             },
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=appeal,
             request=request,
-            fields=["status", "resolved_at", "outcome_reasons"],
+            audit_fields=["status", "resolved_at", "outcome_reasons"],
         )
         decision = current_decision(referral)
         if not upheld and new_decision is not None:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingFormat(models.TextChoices):
@@ -403,6 +404,7 @@ class Petition(models.Model):
         blank=True,
         related_name="+",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("petition")
@@ -417,6 +419,40 @@ class Petition(models.Model):
 
     def __str__(self) -> str:
         return f"petition {self.number}"
+
+
+class PetitionEvent(models.Model):
+    """One step of a petition's timeline: who moved it from which status to which. Written by
+    `petition_transition` only, never changed."""
+
+    petition = models.ForeignKey(
+        Petition, verbose_name=_("petition"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    # Empty when the step was not taken by a signed-in user.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=20, choices=PetitionStatus.choices
+    )
+    to_status = models.CharField(
+        pgettext_lazy("status", "to"), max_length=20, choices=PetitionStatus.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("petition event")
+        verbose_name_plural = _("petition events")
+        ordering = ["petition", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.from_status}→{self.to_status}"
 
 
 class AccommodationNeed(models.TextChoices):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.transitions import Workflow, edges, no_timeline
 from kopir.council import tasks
 from kopir.council.models import (
     Council,
@@ -140,6 +142,30 @@ def meeting_update(
     return current
 
 
+def _refuse_meeting_move(source: str, target: str) -> str:
+    return _("The meeting is no longer planned.")
+
+
+# A planned meeting is held or cancelled, and that is final. Meetings have no timeline model:
+# the audit record is the history, and the minutes are the record of what happened.
+MEETING_WORKFLOW = Workflow(
+    name="council.meeting",
+    model=Meeting,
+    edges=edges(
+        {
+            MeetingStatus.PLANNED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
+            MeetingStatus.HELD: frozenset(),
+            MeetingStatus.CANCELLED: frozenset(),
+        }
+    ),
+    write_event=no_timeline,
+    event_model=None,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse_meeting_move,
+    conflict=CONFLICT,
+)
+
+
 def _set_status(
     *,
     actor: Any,
@@ -150,23 +176,14 @@ def _set_status(
     channel: AuditChannel | str,
     extra: Mapping[str, Any] | None = None,
 ) -> Meeting:
-    extra = dict(extra or {})
-    query = Meeting.objects.filter(pk=meeting.pk, status=MeetingStatus.PLANNED)
-    if expected_version is not None:
-        query = query.filter(version=expected_version)
-    rows = query.update(status=status, version=F("version") + 1, **extra)
-    if rows != 1:
-        current = Meeting.objects.get(pk=meeting.pk)
-        if current.status != MeetingStatus.PLANNED:
-            raise DomainError(_("The meeting is no longer planned."))
-        raise ConflictError(CONFLICT)
-    audit_record(
+    MEETING_WORKFLOW.transition(
+        record=meeting,
+        to=status,
         actor=actor,
-        action=AuditAction.UPDATE,
-        target=meeting,
+        expected_version=expected_version,
+        changes=extra,
         request=request,
         channel=channel,
-        fields=["status", *extra],
     )
     return Meeting.objects.select_related("council").get(pk=meeting.pk)
 

@@ -13,15 +13,17 @@ cancelling a meeting, answering) move a petition only through `petition_transiti
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.core.errors import DomainError
-from kopir.council.models import Petition, PetitionStatus
+from kopir.core.transitions import Move, Workflow, edges
+from kopir.council.models import Petition, PetitionEvent, PetitionStatus
 
 PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
     PetitionStatus.REGISTERED: frozenset({PetitionStatus.ON_AGENDA, PetitionStatus.ANSWERED}),
@@ -31,8 +33,38 @@ PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _refuse(source: str, target: str) -> str:
+    return _("The petition is “%(status)s”: this step is not possible now.") % {
+        "status": PetitionStatus(source).label
+    }
+
+
+def _write_event(move: Move) -> None:
+    PetitionEvent.objects.create(
+        petition_id=move.record.pk,
+        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        from_status=move.source,
+        to_status=move.target,
+        note=move.note,
+    )
+
+
+PETITION_WORKFLOW = Workflow(
+    name="council.petition",
+    model=Petition,
+    edges=edges(PETITION_TRANSITIONS),
+    write_event=_write_event,
+    event_model=PetitionEvent,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse,
+    conflict=gettext_lazy(
+        "Someone else changed this petition after you opened it. Nothing was saved: reload it."
+    ),
+)
+
+
 def can_move(petition: Petition, to: str) -> bool:
-    return to in PETITION_TRANSITIONS.get(petition.status, frozenset())
+    return PETITION_WORKFLOW.allows(petition.status, to)
 
 
 def petition_transition(
@@ -41,24 +73,22 @@ def petition_transition(
     petition: Petition,
     to: str,
     extra_fields: tuple[str, ...] = (),
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> Petition:
-    """Move the petition to `to` and save it with `extra_fields`. Call inside a transaction."""
-    if not can_move(petition, to):
-        raise DomainError(
-            _("The petition is “%(status)s”: this step is not possible now.")
-            % {"status": petition.get_status_display()}
-        )
-    petition.status = to
-    fields = ["status", *extra_fields]
-    petition.save(update_fields=fields)
-    audit_record(
+    """Move the petition to `to`, saving the values the caller set on `extra_fields` with it.
+
+    `expected_version` is the version the user read; the cascades (a meeting held or cancelled,
+    an agenda item added or removed) pass None and are judged on the stored status. Runs in its
+    own (nested) transaction with the petition's timeline event and audit record.
+    """
+    return PETITION_WORKFLOW.transition(
+        record=petition,
+        to=to,
         actor=actor,
-        action=AuditAction.UPDATE,
-        target=petition,
+        expected_version=expected_version,
+        changes={name: getattr(petition, name) for name in extra_fields},
         request=request,
         channel=channel,
-        fields=fields,
     )
-    return petition

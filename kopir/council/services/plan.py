@@ -11,6 +11,7 @@ it (see selectors.councils.plan_items_with_progress).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -18,10 +19,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
+from kopir.core.transitions import InvalidTransition, Workflow, edges, no_timeline
 from kopir.council.models import (
     Council,
     Member,
@@ -51,6 +54,27 @@ ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
     WorkPlanItemStatus.DONE: frozenset({WorkPlanItemStatus.PENDING}),
 }
 NOTE_REQUIRED = frozenset({WorkPlanItemStatus.MOVED, WorkPlanItemStatus.CANCELLED})
+
+
+def _refuse_item_move(source: str, target: str) -> str:
+    return _("This change of status is not possible for this item.")
+
+
+# A plan item has no timeline of its own (its audit records are its history) and no version
+# column: its moves are guarded by the stored status, under the row lock the service takes.
+PLAN_ITEM_WORKFLOW = Workflow(
+    name="council.work_plan_item",
+    model=WorkPlanItem,
+    edges=edges(ITEM_TRANSITIONS),
+    write_event=no_timeline,
+    event_model=None,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse_item_move,
+    conflict=gettext_lazy(
+        "Someone else changed this plan item after you opened it. Nothing was saved: reload it."
+    ),
+    version_field=None,
+)
 
 
 class PlanItemData(TypedDict, total=False):
@@ -201,21 +225,21 @@ def plan_item_set_status(
         item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
         if item.plan.status != PlanStatus.APPROVED:
             raise DomainError(_("Only the items of an approved plan are moved or cancelled."))
-        if status not in ITEM_TRANSITIONS.get(item.status, frozenset()):
-            raise DomainError(_("This change of status is not possible for this item."))
+        if not PLAN_ITEM_WORKFLOW.allows(item.status, status):
+            raise InvalidTransition(_refuse_item_move(item.status, status))
         if status in NOTE_REQUIRED and not note:
             raise ValidationError({"note": [_("Say where the item moved to, or why.")]})
-        item.status = status
-        item.moved_note = note if status != WorkPlanItemStatus.PENDING else ""
+        moved_note = note if status != WorkPlanItemStatus.PENDING else ""
+        # Validate the note as the field would (its length) before the engine writes it.
+        item.moved_note = moved_note
         item.full_clean()
-        item.save(update_fields=["status", "moved_note"])
-        audit_record(
+        PLAN_ITEM_WORKFLOW.transition(
+            record=item,
+            to=status,
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=item,
+            changes={"moved_note": moved_note},
             request=request,
             channel=channel,
-            fields=["status", "moved_note"],
         )
     return item
 

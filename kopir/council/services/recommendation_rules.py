@@ -1,17 +1,30 @@
-"""The rules of recommendations in one place: which state may follow which, and the deadlines a
-rule set gives. Pure functions over the records; the services in recommendations.py apply them.
+"""The rules of recommendations in one place: which state may follow which (the workflow the
+services in recommendations.py move a recommendation through), and the deadlines a rule set gives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from functools import partial
+from typing import Any, Final
 
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.transitions import Edge, Move, Workflow
 from kopir.core.working_days import add_working_days
-from kopir.council.models import Recommendation, RecommendationRuleSet
+from kopir.council.models import (
+    Recommendation,
+    RecommendationEvent,
+    RecommendationEventKind,
+    RecommendationRuleSet,
+)
 from kopir.council.models import RecommendationStatus as S
 
 # Which state may follow which. The final three are reached only through an accepted answer.
@@ -31,6 +44,63 @@ FINAL_STATUSES: Final = (S.EXECUTED, S.PARTLY_EXECUTED, S.REJECTED)
 AWAITING_ANSWER: Final = (S.SENT, S.ACKNOWLEDGED, S.IN_PROGRESS)
 ANSWERABLE: Final = (S.SENT, S.ACKNOWLEDGED, S.IN_PROGRESS, S.PARTLY_EXECUTED)
 REPORTABLE: Final = (S.IN_PROGRESS, S.EXECUTED, S.PARTLY_EXECUTED, S.REJECTED)
+
+
+def _accepted_answer(*, actor: Any, record: Any, context: Mapping[str, Any]) -> bool:
+    return context.get("accepted_response") is not None
+
+
+def _needs_acceptance(target: str) -> str:
+    return _("Only the council's acceptance of an answer can make a recommendation “%(to)s”.") % {
+        "to": S(target).label
+    }
+
+
+def _edge(source: str, target: str) -> Edge:
+    if target not in NEEDS_ACCEPTANCE:
+        return Edge(source, target)
+    # Lazy: the message is put together in the language of the request that is refused.
+    return Edge(source, target, _accepted_answer, lazy(_needs_acceptance, str)(target))
+
+
+def _refuse(source: str, target: str) -> str:
+    return _("A recommendation cannot go from “%(from)s” to “%(to)s”.") % {
+        "from": S(source).label,
+        "to": S(target).label,
+    }
+
+
+def _write_event(move: Move) -> None:
+    kinds = {
+        S.SENT: RecommendationEventKind.SENT,
+        S.ACKNOWLEDGED: RecommendationEventKind.ACKNOWLEDGED,
+    }
+    RecommendationEvent.objects.create(
+        recommendation_id=move.record.pk,
+        kind=kinds.get(move.target, RecommendationEventKind.STATUS),  # type: ignore[call-overload]
+        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        from_status=move.source,
+        to_status=move.target,
+        response=move.context.get("accepted_response"),
+        note=move.note,
+    )
+
+
+RECOMMENDATION_WORKFLOW: Final = Workflow(
+    name="council.recommendation",
+    model=Recommendation,
+    edges=tuple(
+        _edge(source, target) for source, targets in TRANSITIONS.items() for target in targets
+    ),
+    write_event=_write_event,
+    event_model=RecommendationEvent,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse,
+    conflict=gettext_lazy(
+        "Someone else changed this recommendation after you opened it. Nothing was "
+        "saved; check the latest state and try again."
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The rules in one place:
 - deadlines come from the rule set, through `recommendation_deadlines` only;
-- the states follow TRANSITIONS; anything else is refused with a clear message;
+- the states follow the workflow in recommendation_rules.py; anything else is refused with a
+  clear message;
 - the addressee answers (with reasons, a reported status and evidence); only the council's
   acceptance of an answer moves a recommendation to executed, partly executed or rejected.
 Every change is one transaction with its timeline entry and its audit record.
@@ -40,9 +41,8 @@ from kopir.council.services import recommendation_alerts as alerts
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
     FINAL_STATUSES,
-    NEEDS_ACCEPTANCE,
+    RECOMMENDATION_WORKFLOW,
     REPORTABLE,
-    TRANSITIONS,
     recommendation_deadlines,
     source_date,
 )
@@ -70,40 +70,34 @@ def _event(
     )
 
 
-def _transition(
-    recommendation: Recommendation,
+def _move(
+    current: Recommendation,
     to_status: str,
     *,
     actor: Any,
+    changes: dict[str, Any] | None = None,
     accepted_response: RecommendationResponse | None = None,
-    note: str = "",
+    request: HttpRequest | None = None,
+    audit_fields: list[str] | None = None,
+    detail: str | None = None,
 ) -> None:
-    """Move to `to_status` if the table allows it; the caller saves the record."""
-    from_status = recommendation.status
-    if to_status not in TRANSITIONS[from_status]:
-        raise DomainError(
-            _("A recommendation cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": S(from_status).label, "to": S(to_status).label}
-        )
-    if to_status in NEEDS_ACCEPTANCE and accepted_response is None:
-        raise DomainError(
-            _("Only the council's acceptance of an answer can make a recommendation “%(to)s”.")
-            % {"to": S(to_status).label}
-        )
-    recommendation.status = to_status
+    """Move a recommendation the caller has just locked (`_locked`) through the workflow: the
+    table, its timeline entry and its audit record (recommendation_rules.RECOMMENDATION_WORKFLOW).
+    """
+    changes = dict(changes or {})
     if to_status in FINAL_STATUSES:
-        recommendation.closed_on = timezone.localdate()
-    kind = RecommendationEventKind.SENT if to_status == S.SENT else RecommendationEventKind.STATUS
-    if to_status == S.ACKNOWLEDGED:
-        kind = RecommendationEventKind.ACKNOWLEDGED
-    _event(
-        recommendation,
-        kind,
+        changes["closed_on"] = timezone.localdate()
+    RECOMMENDATION_WORKFLOW.transition(
+        record=current,
+        to=to_status,
         actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        response=accepted_response,
-        note=note,
+        # Read under the row lock just now, and already checked against what the user read.
+        expected_version=current.version,
+        changes=changes,
+        context={"accepted_response": accepted_response},
+        request=request,
+        audit_fields=audit_fields,
+        detail=detail,
     )
 
 
@@ -256,18 +250,18 @@ def recommendation_send(
         started = source_date(current)
         if started is not None and sent_on < started:
             raise DomainError(_("The sending date cannot be before the meeting or visit."))
-        _transition(current, S.SENT, actor=actor)
-        current.sent_on = sent_on
-        current.answer_due_on = recommendation_deadlines(
-            current.rule_set, started, sent_on
-        ).answer_due_on
-        _save(current, ["status", "sent_on", "answer_due_on"])
-        audit_record(
+        _move(
+            current,
+            S.SENT,
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=current,
+            changes={
+                "sent_on": sent_on,
+                "answer_due_on": recommendation_deadlines(
+                    current.rule_set, started, sent_on
+                ).answer_due_on,
+            },
             request=request,
-            fields=["status", "sent_on", "answer_due_on"],
+            audit_fields=["status", "sent_on", "answer_due_on"],
             detail="sent",
         )
         transaction.on_commit(lambda: alerts.notify_sent(current.pk))
@@ -285,15 +279,13 @@ def recommendation_acknowledge(
     _require_addressee(actor, recommendation)
     with transaction.atomic():
         current = _locked(recommendation)
-        _transition(current, S.ACKNOWLEDGED, actor=actor)
-        current.acknowledged_on = timezone.localdate()
-        _save(current, ["status", "acknowledged_on"])
-        audit_record(
+        _move(
+            current,
+            S.ACKNOWLEDGED,
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=current,
+            changes={"acknowledged_on": timezone.localdate()},
             request=request,
-            fields=["status", "acknowledged_on"],
+            audit_fields=["status", "acknowledged_on"],
             detail="acknowledged",
         )
     return current
@@ -337,23 +329,26 @@ def recommendation_respond(
             response.evidence.save(evidence.name, evidence, save=False)
         response.full_clean()
         response.save()
-        fields = []
+        changes: dict[str, Any] = {}
         today = timezone.localdate()
         if current.answered_on is None:
-            current.answered_on = today
-            fields.append("answered_on")
+            changes["answered_on"] = today
         if current.acknowledged_on is None:
             # An answer shows the recommendation arrived.
-            current.acknowledged_on = today
-            fields.append("acknowledged_on")
+            changes["acknowledged_on"] = today
         _event(current, RecommendationEventKind.ANSWERED, actor=actor, response=response)
+        moves_to = None
         if reported_status == S.IN_PROGRESS and current.status in (S.SENT, S.ACKNOWLEDGED):
-            _transition(current, S.IN_PROGRESS, actor=actor)
-            fields.append("status")
+            moves_to = S.IN_PROGRESS
         elif current.status == S.SENT:
-            _transition(current, S.ACKNOWLEDGED, actor=actor)
-            fields.append("status")
-        _save(current, fields)
+            moves_to = S.ACKNOWLEDGED
+        if moves_to is not None:
+            _move(current, moves_to, actor=actor, changes=changes, request=request)
+        else:
+            # No move, but a new version all the same: a form opened before the answer is stale.
+            for name, value in changes.items():
+                setattr(current, name, value)
+            _save(current, list(changes))
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -408,8 +403,13 @@ def response_review(
             S.ACKNOWLEDGED,
         )
         if accepted and answer.reported_status != current.status and not progress_only:
-            _transition(current, answer.reported_status, actor=actor, accepted_response=answer)
-            _save(current, ["status", "closed_on"])
+            _move(
+                current,
+                answer.reported_status,
+                actor=actor,
+                accepted_response=answer,
+                request=request,
+            )
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -17,6 +17,7 @@ from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
+from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
 from kopir.council.tests.factories import DecisionFactory, RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
@@ -72,19 +73,19 @@ def test_invalid_transitions_are_refused_with_a_clear_message(
     with pytest.raises(AccessDenied):
         # Not sent yet: the addressee does not even see a draft.
         services.recommendation_acknowledge(actor=officer, recommendation=recommendation)
-    recommendation.status = S.EXECUTED
+    m.Recommendation.objects.filter(pk=recommendation.pk).update(status=S.EXECUTED)
     with translation.override("en"), pytest.raises(DomainError, match="cannot go from"):
-        services._transition(recommendation, S.SENT, actor=None)
+        rules.RECOMMENDATION_WORKFLOW.transition(record=recommendation, to=S.SENT, actor=None)
 
 
 def test_the_transition_table_closes_only_through_acceptance(
     recommendation: m.Recommendation,
 ) -> None:
-    recommendation.status = S.IN_PROGRESS
+    m.Recommendation.objects.filter(pk=recommendation.pk).update(status=S.IN_PROGRESS)
     with pytest.raises(DomainError):
-        services._transition(recommendation, S.EXECUTED, actor=None)
-    assert services.TRANSITIONS[S.EXECUTED] == frozenset()
-    assert services.TRANSITIONS[S.REJECTED] == frozenset()
+        rules.RECOMMENDATION_WORKFLOW.transition(record=recommendation, to=S.EXECUTED, actor=None)
+    assert rules.TRANSITIONS[S.EXECUTED] == frozenset()
+    assert rules.TRANSITIONS[S.REJECTED] == frozenset()
 
 
 def test_nothing_is_executed_without_the_councils_acceptance(

@@ -1,0 +1,240 @@
+"""One engine for every workflow: a declared table of allowed moves, and one function that makes
+a move (decision 7).
+
+A `Workflow` lists its allowed moves (`Edge`: from → to, and optionally who or what may make
+it), how it writes its timeline event, and the audit writer it uses. `Workflow.transition()`
+checks the record's version and the table, saves the new status with any further field changes
+by one conditional UPDATE, writes the timeline event and the audit record, all in one
+transaction. A refused move (not in the table, or its guard says no) raises `InvalidTransition`;
+a stale version raises `ConflictError`; nothing is written either way.
+
+Core depends on no Kopir app, so the engine does not import the audit log: each workflow passes
+its audit writer (`functools.partial(audit_record, action=AuditAction.UPDATE)`). The arrows stay
+app → core and app → audit.
+
+Every `Workflow` registers itself by name when it is built, so a test can walk every table there
+is (`workflows()`); a new workflow is covered without anyone listing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.functional import Promise
+
+from kopir.core.errors import ConflictError, DomainError
+
+M = TypeVar("M", bound=models.Model)
+
+
+class InvalidTransition(DomainError):
+    """The workflow's table (or a move's guard) does not allow this move now."""
+
+
+class Guard(Protocol):
+    """Who or what may make a move, beyond the app's access.py: True allows it."""
+
+    def __call__(self, *, actor: Any, record: Any, context: Mapping[str, Any]) -> bool: ...
+
+
+class AuditWriter(Protocol):
+    """The audit log's writer, passed in by the workflow (core may not import the audit app)."""
+
+    def __call__(
+        self,
+        *,
+        actor: Any,
+        target: models.Model,
+        request: Any,
+        channel: str,
+        fields: Iterable[str],
+        detail: str,
+    ) -> object: ...
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One allowed move. Without a guard, who may make it is decided by the app's access.py
+    before the service is called; a guard adds a rule of the domain (e.g. "only an accepted
+    answer closes a recommendation") with the message the user reads when it refuses."""
+
+    source: str
+    target: str
+    guard: Guard | None = None
+    refusal: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move that is being made, as the timeline writer sees it (inside the transaction)."""
+
+    record: models.Model
+    source: str
+    target: str
+    actor: Any
+    changes: Mapping[str, Any]
+    note: str
+    context: Mapping[str, Any]
+
+
+EventWriter = Callable[[Move], object]
+
+
+def no_timeline(move: Move) -> None:
+    """The event writer of a workflow whose model has no timeline: its audit record is its
+    history. A workflow says so explicitly by passing this function."""
+
+
+def edges(table: Mapping[str, Iterable[str]]) -> tuple[Edge, ...]:
+    """Unguarded edges from a plain `from → {to, ...}` table."""
+    return tuple(Edge(source, target) for source, targets in table.items() for target in targets)
+
+
+_REGISTRY: dict[str, Workflow] = {}
+
+
+def workflows() -> tuple[Workflow, ...]:
+    """Every workflow built so far (a workflow registers itself when its module is imported)."""
+    return tuple(_REGISTRY.values())
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A state machine over one model's status field.
+
+    `event_model` is the model `write_event` adds one row of per move; it is None exactly when
+    `write_event` is `no_timeline`. `version_field` is None for a model without a version column:
+    its moves are then guarded by the status alone (compare-and-set on the stored status).
+    """
+
+    name: str
+    model: type[models.Model]
+    edges: tuple[Edge, ...]
+    write_event: EventWriter
+    event_model: type[models.Model] | None
+    audit: AuditWriter
+    refusal: Callable[[str, str], str]
+    conflict: str | Promise
+    status_field: str = "status"
+    version_field: str | None = "version"
+    _table: dict[tuple[str, str], Edge] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if (self.event_model is None) != (self.write_event is no_timeline):
+            raise ValueError(f"{self.name}: declare an event model, or pass no_timeline")
+        unknown = {s for edge in self.edges for s in (edge.source, edge.target)} - set(self.states)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown states {sorted(unknown)}")
+        object.__setattr__(self, "_table", {(e.source, e.target): e for e in self.edges})
+        if self.name in _REGISTRY:
+            raise ValueError(f"a workflow named {self.name!r} is already registered")
+        _REGISTRY[self.name] = self
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every value the status field may hold, in the order the model declares them."""
+        status = self.model._meta.get_field(self.status_field)
+        if not isinstance(status, models.Field) or not status.choices:
+            raise TypeError(f"{self.name}: {self.status_field} is not a field with choices")
+        return tuple(str(choice) for choice, _label in status.flatchoices)
+
+    def targets(self, source: str) -> frozenset[str]:
+        return frozenset(target for (start, target) in self._table if start == source)
+
+    def allows(self, source: str, target: str) -> bool:
+        return (source, target) in self._table
+
+    def transition(
+        self,
+        *,
+        record: M,
+        to: str,
+        actor: Any,
+        expected_version: int | None = None,
+        changes: Mapping[str, Any] | None = None,
+        note: str = "",
+        context: Mapping[str, Any] | None = None,
+        request: Any = None,
+        channel: str = "web",
+        audit_fields: Iterable[str] | None = None,
+        detail: str | None = None,
+        durable: bool = False,
+    ) -> M:
+        """Move `record` to `to`, with `changes` saved in the same UPDATE.
+
+        `expected_version` is the version the user read; None when the caller has just locked and
+        read the row itself (a background step, a cascade from another record). The table is
+        checked against the stored status, never the caller's copy.
+
+        `durable=True` says this call is the outermost writer: Django then refuses to run it
+        inside another transaction, where "committed" would not yet mean committed. It is a
+        parameter, not detected, because detection (durable when no transaction is open) could
+        never fail and so would assert nothing; most moves are one step of a larger service write
+        and run nested (the default).
+
+        Returns the caller's `record` with the new status, changes and version set.
+        """
+        changes = dict(changes or {})
+        context = context or {}
+        with transaction.atomic(durable=durable):
+            columns = [self.status_field] + ([self.version_field] if self.version_field else [])
+            # Locked on PostgreSQL; on SQLite the write transaction already serialises writers.
+            # Either way the conditional UPDATE below is what makes the move safe.
+            stored = (
+                self.model._default_manager.select_for_update()
+                .filter(pk=record.pk)
+                .values(*columns)
+                .first()
+            )
+            if stored is None:
+                raise ConflictError(self.conflict)
+            version = stored[self.version_field] if self.version_field else None
+            if expected_version is not None and version != expected_version:
+                raise ConflictError(self.conflict)
+            source = stored[self.status_field]
+            edge = self._table.get((source, to))
+            if edge is None:
+                raise InvalidTransition(self.refusal(source, to))
+            if edge.guard is not None and not edge.guard(
+                actor=actor, record=record, context=context
+            ):
+                raise InvalidTransition(edge.refusal or self.refusal(source, to))
+            where: dict[str, Any] = {"pk": record.pk, self.status_field: source}
+            values: dict[str, Any] = {self.status_field: to, **changes}
+            if self.version_field:
+                where[self.version_field] = version
+                values[self.version_field] = F(self.version_field) + 1
+            if self.model._default_manager.filter(**where).update(**values) != 1:
+                # Someone moved it between our read and our write (SQLite takes no row lock).
+                raise ConflictError(self.conflict)
+            setattr(record, self.status_field, to)
+            for name, value in changes.items():
+                setattr(record, name, value)
+            if self.version_field:
+                setattr(record, self.version_field, stored[self.version_field] + 1)
+            self.write_event(
+                Move(
+                    record=record,
+                    source=source,
+                    target=to,
+                    actor=actor,
+                    changes=changes,
+                    note=note,
+                    context=context,
+                )
+            )
+            self.audit(
+                actor=actor,
+                target=record,
+                request=request,
+                channel=channel,
+                fields=list(audit_fields)
+                if audit_fields is not None
+                else [self.status_field, *sorted(changes)],
+                detail=f"{source}->{to}" if detail is None else detail,
+            )
+        return record
