@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -19,6 +19,10 @@ from kopir.directory.models import Organisation, Territory
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.services import person_update
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+if TYPE_CHECKING:
+    # Only in the type stubs: a test client response with .context and .templates.
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -387,13 +391,21 @@ def test_a_clinician_changes_a_record(client: Client, clinician: User, person: P
     assert event.fields == ["consent_to_processing", "first_name"]
 
 
-def test_a_concurrent_edit_is_detected_and_the_users_input_is_kept(
+def post_after_a_colleague_saved(
     client: Client, clinician: User, colleague: User, person: Person
-) -> None:
-    form = post_data(person, first_name="Камила")  # opened at version 1
+) -> _MonkeyPatchedWSGIResponse:
+    """The clinician opened the record at version 1, a colleague saved it, then they submit."""
+    form = post_data(person, first_name="Камила")
     person_update(actor=colleague, person=person, expected_version=1, first_name="Динара")
     with translation.override("en"):
         response = signed_in(client, clinician).post(reverse("people:edit", args=[person.pk]), form)
+    return response
+
+
+def test_a_concurrent_edit_is_detected_and_the_users_input_is_kept(
+    client: Client, clinician: User, colleague: User, person: Person
+) -> None:
+    response = post_after_a_colleague_saved(client, clinician, colleague, person)
     html = response.content.decode()
     assert response.status_code == 409
     assert "This record was changed by someone else after you opened it." in html
@@ -405,10 +417,7 @@ def test_a_concurrent_edit_is_detected_and_the_users_input_is_kept(
 def test_a_conflict_shows_what_the_other_person_saved_and_carries_the_new_version(
     client: Client, clinician: User, colleague: User, person: Person
 ) -> None:
-    form = post_data(person, first_name="Камила")  # opened at version 1
-    person_update(actor=colleague, person=person, expected_version=1, first_name="Динара")
-    with translation.override("en"):
-        response = signed_in(client, clinician).post(reverse("people:edit", args=[person.pk]), form)
+    response = post_after_a_colleague_saved(client, clinician, colleague, person)
     html = response.content.decode()
     panel = html[html.index('aria-labelledby="conflict-title"') : html.index("</section>")]
     assert "What the other person saved" in panel
