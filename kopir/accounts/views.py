@@ -53,6 +53,8 @@ from kopir.accounts.forms import (
 from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
 from kopir.core.errors import ConflictError
+from kopir.core.forms import form_after_conflict
+from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
 
 # The secret being set up lives in the session until the user proves their app has it, so
 # nothing is written to the database for an abandoned set-up.
@@ -347,9 +349,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
         # Filters that do not make sense show no accounts (and the errors), so nothing is read.
         page = Paginator(User.objects.none(), selectors.USERS_PER_PAGE).get_page(1)
     context = {"form": form, "page_obj": page}
-    if request.headers.get("HX-Request"):
-        return render(request, "accounts/partials/user_results.html", {**context, "htmx": True})
-    return render(request, "accounts/user_list.html", context)
+    context["htmx"] = wants_fragment(request)
+    return render_page_or_fragment(
+        request, "accounts/user_list.html", "accounts/partials/user_results.html", context
+    )
 
 
 def _account_values(form: UserCreateForm | UserEditForm) -> dict[str, Any]:
@@ -411,7 +414,7 @@ def _edit_initial(account: User) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_administrator(request.user)
-    status = 200
+    conflict = False
     differences: list[dict[str, str]] = []
     if request.method == "GET":
         # The page shows the account's name, e-mail and roles: that is a read, and it is audited.
@@ -435,13 +438,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # account, so audited), and carry the new version: submitting again is then a
             # deliberate choice to replace it. Password boxes are never filled in again.
             account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
-            data = request.POST.copy()
-            data["version"] = str(account.version)
-            form = UserEditForm(data)
-            form.is_valid()
+            form = form_after_conflict(UserEditForm, request, error, account.version)
             differences = form.differences_from(account)
-            form.add_error(None, str(error))
-            status = 409
+            conflict = True
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -453,10 +452,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "account": account,
-        "differences": differences,
         "two_factor": selectors.two_factor_status(account),
     }
-    return render(request, "accounts/user_form.html", context, status=status)
+    return render_form_page(
+        request, "accounts/user_form.html", context, conflict=conflict, differences=differences
+    )
 
 
 @require_POST

@@ -1,16 +1,16 @@
-"""Forms for a referral's documents and for buttons that carry a version."""
+"""Forms for a referral's documents."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.forms_clinic import DATE_ERRORS, DATE_WIDGET
 from kopir.assessment.models import DocumentType
+from kopir.core.forms import ServiceErrorsMixin
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(ServiceErrorsMixin, forms.Form):
     document_type = forms.ChoiceField(
         label=_("Kind of document"),
         choices=[("", _("Choose the kind of document")), *DocumentType.choices],
@@ -28,16 +28,3 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}),
         error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
     )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            self.add_error(key if key in self.fields else None, messages)
-
-
-class VersionForm(forms.Form):
-    """A button's form that only carries the version the page showed (send, remove)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import (
@@ -27,6 +27,7 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
+from kopir.core.forms import ServiceErrorsMixin
 from kopir.core.identifiers import validate_iin
 from kopir.people.access import persons_for_user
 from kopir.people.models import Person
@@ -88,7 +89,7 @@ PAIRS = (
 )
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ServiceErrorsMixin, forms.Form):
     """Everything the clinic writes in a referral. `user` decides which persons can be chosen."""
 
     iin = forms.CharField(
@@ -349,19 +350,9 @@ class ReferralForm(forms.Form):
             "limitations": self._limitations(),
         }
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's errors on the fields they name ("findings.2.value" → acuity_left)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            target = self._field_for(key)
-            if target is None:
-                self.add_error(None, messages)
-            else:
-                self.add_error(target, messages)
-
-    def _field_for(self, key: str) -> str | None:
+    def service_error_field(self, key: str) -> str | None:
+        """The field a service's error names in its input's terms ("findings.2.value" →
+        acuity_left)."""
         if key == "person":
             return "iin"
         parts = key.split(".")
@@ -374,9 +365,7 @@ class ReferralForm(forms.Form):
             return sources.get(parts[2]) or next(iter(sources.values()), None)
         if parts[0] == "limitations":
             return "limitation_self_care"
-        if key == NON_FIELD_ERRORS or key not in self.fields:
-            return None
-        return key
+        return super().service_error_field(key)
 
 
 def _plain(value: Any) -> str:

@@ -18,15 +18,10 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.selectors.queue import DIVISION_STATUSES, OPEN_STATUSES, QueueFilters
 from kopir.assessment.services.outcome_rules import OutcomeInput
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 STATUS_OPEN, STATUS_ALL = "open", "all"
-
-
-class VersionForm(forms.Form):
-    """A form that only carries the version the record was read at (accept, notify, review)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class QueueFilterForm(forms.Form):
@@ -184,7 +179,7 @@ class DecisionForm(OutcomeForm, VersionForm):
     field_order = ["outcome", "category_code", "cause", "term", "reexamination_on"]
 
 
-class AppealFileForm(forms.Form):
+class AppealFileForm(ServiceErrorsMixin, forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
     filed_by = forms.ChoiceField(
         label=_("Filed by"), choices=AppealFiledBy.choices, widget=forms.RadioSelect

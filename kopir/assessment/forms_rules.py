@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,11 +18,12 @@ from kopir.assessment.models import (
     RuleSetStatus,
 )
 from kopir.assessment.services.rules import RuleData
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RuleSetForm(forms.ModelForm):
+class RuleSetForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = CompletenessRuleSet
         fields = ["title", "legal_source", "notes"]
@@ -52,10 +52,6 @@ class RuleSetCreateForm(RuleSetForm):
         fields = ["based_on", "title", "legal_source", "notes"]
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
 class RuleSetEditForm(RuleSetForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -65,7 +61,7 @@ class RuleSetEditForm(RuleSetForm):
             self.initial["version"] = self.instance.version
 
 
-class ActivateForm(VersionedForm):
+class ActivateForm(VersionForm):
     effective_from = forms.DateField(
         label=_("In force from"),
         help_text=_("Checks made on or after this day use these rules."),
@@ -77,7 +73,7 @@ class ActivateForm(VersionedForm):
     )
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(ServiceErrorsMixin, forms.ModelForm):
     """One rule. Only the target that matches `requirement` may be filled in."""
 
     finding_kind = forms.ChoiceField(
@@ -157,10 +153,3 @@ class RuleForm(forms.ModelForm):
             label_ru=data["label_ru"],
             label_en=data["label_en"],
         )
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            self.add_error(key if key in self.fields else None, messages)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.forms import VersionForm
 from kopir.core.uploads import check_upload
 from kopir.council.models import (
     Council,
@@ -31,12 +32,6 @@ def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.
         help_text=help_text,
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
     )
-
-
-class VersionForm(forms.Form):
-    """Carries the version the page was read at, for optimistic locking."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class MinutesEditForm(VersionForm):

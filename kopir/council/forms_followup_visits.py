@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kopir.core.forms import VersionForm
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
-from kopir.council.forms_followup import VersionForm, date_field
+from kopir.council.forms_followup import date_field
 from kopir.council.models import (
     ChecklistAnswer,
     Council,

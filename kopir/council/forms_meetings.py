@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.forms import ServiceErrorsMixin
 from kopir.council.models import (
     AttendanceStatus,
     BallotChoice,
@@ -35,21 +36,6 @@ def plan_item_label(item: WorkPlanItem) -> str:
         "quarter": item.quarter,
         "topic": item.topic,
     }
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the fields it names, or above the form."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        form: Any = self
-        if not hasattr(error, "error_dict"):
-            form.add_error(None, error)
-            return
-        for name, messages in error.error_dict.items():
-            if name == NON_FIELD_ERRORS or name not in form.fields:
-                form.add_error(None, messages)
-            else:
-                form.add_error(name, messages)
 
 
 class MeetingForm(ServiceErrorsMixin, forms.Form):
@@ -408,9 +394,3 @@ class GuestForm(ServiceErrorsMixin, forms.Form):
         required=False,
         empty_label=_("None"),
     )
-
-
-class VersionForm(forms.Form):
-    """The version a page was read at, for actions that change a meeting (hold, cancel)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

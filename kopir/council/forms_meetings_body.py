@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role, User
-from kopir.council.forms_meetings import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin
 from kopir.council.models import Member, MemberPosition, PlannedForm, WorkPlanItem
 from kopir.council.services.plan import ITEM_TRANSITIONS
 from kopir.directory.models import Organisation, OrganisationKind

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.council.forms_meetings import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin
 from kopir.council.models import (
     AccommodationNeed,
     AccommodationStatus,

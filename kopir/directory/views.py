@@ -10,24 +10,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import ConflictError
+from kopir.core.forms import form_after_conflict
+from kopir.core.responses import render_form_page, render_page_or_fragment
 from kopir.directory import access, selectors
 from kopir.directory.forms import OrganisationEditForm, OrganisationFilterForm, OrganisationForm
 from kopir.directory.services import organisation_create, organisation_update
 
 ORGANISATIONS_PER_PAGE = 25
 TERRITORIES_PER_PAGE = 100
-
-
-def _is_htmx_fragment_request(request: HttpRequest) -> bool:
-    # A history restore after a cache miss wants the whole page, not the fragment.
-    return bool(
-        request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
-    )
 
 
 @require_GET
@@ -63,12 +57,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "is_filtered": any(filters.get(name) for name in ("q", "kind", "territory")),
         "can_manage": access.can_manage_organisations(request.user),
     }
-    if _is_htmx_fragment_request(request):
-        response = render(request, "directory/partials/organisation_results_htmx.html", context)
-    else:
-        response = render(request, "directory/organisation_list.html", context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_fragment(
+        request,
+        "directory/organisation_list.html",
+        "directory/partials/organisation_results_htmx.html",
+        context,
+    )
 
 
 @require_GET
@@ -112,7 +106,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.organisation_for_manager(request.user, pk)
-    status = 200
+    conflict = False
     differences: list[dict[str, str]] = []
     if request.method == "POST":
         # The form writes its input onto the instance it is given; the page heading keeps showing
@@ -130,15 +124,16 @@ def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             except ConflictError as error:
                 # Keep everything the administrator typed, show what the other person saved, and
                 # carry the new version: submitting again is then a deliberate choice to replace it.
-                current = access.organisation_for_manager(request.user, pk)
-                data = request.POST.copy()
-                data["version"] = str(current.version)
-                form = OrganisationEditForm(data, instance=copy.copy(current))
-                form.is_valid()
-                differences = form.differences_from(current)
-                organisation = current
-                form.add_error(None, str(error))
-                status = 409
+                organisation = access.organisation_for_manager(request.user, pk)
+                form = form_after_conflict(
+                    OrganisationEditForm,
+                    request,
+                    error,
+                    organisation.version,
+                    instance=copy.copy(organisation),
+                )
+                differences = form.differences_from(organisation)
+                conflict = True
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -151,9 +146,10 @@ def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = OrganisationEditForm(
             instance=organisation, initial={"version": organisation.version}
         )
-    return render(
+    return render_form_page(
         request,
         "directory/organisation_form.html",
-        {"form": form, "organisation": organisation, "differences": differences},
-        status=status,
+        {"form": form, "organisation": organisation},
+        conflict=conflict,
+        differences=differences,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.forms import ServiceErrorsMixin, saved_differences
 from kopir.core.identifiers import validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
@@ -56,7 +57,7 @@ class PersonSearchForm(forms.Form):
         return query
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ServiceErrorsMixin, forms.ModelForm):
     """All the fields staff enter about a person. `user` decides which representatives exist."""
 
     iin = forms.CharField(
@@ -222,17 +223,8 @@ class PersonForm(forms.ModelForm):
             consent_to_processing=data["consent_to_processing"],
         )
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names (or above the form)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.error_dict.items():
-            target = self._SERVICE_FIELD_MAP.get(name, name)
-            if target == NON_FIELD_ERRORS or target not in self.fields:
-                self.add_error(None, messages)
-            else:
-                self.add_error(target, messages)
+    def service_error_field(self, key: str) -> str | None:
+        return super().service_error_field(self._SERVICE_FIELD_MAP.get(key, key))
 
 
 class PersonEditForm(PersonForm):
@@ -244,3 +236,11 @@ class PersonEditForm(PersonForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def differences_from(self, person: Person) -> list[dict[str, str]]:
+        """After an edit conflict: the fields where the saved record differs from this input."""
+        representative = person.legal_representative
+        saved = {name: getattr(person, name) for name in self._meta.fields or ()}
+        saved["representative_iin"] = representative.iin if representative else ""
+        entered = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return saved_differences(self, entered, saved)

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import ConflictError
+from kopir.core.forms import form_after_conflict
 from kopir.core.identifiers import iin_hint
+from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
 from kopir.people.access import (
     can_edit_person,
     can_register_people,
@@ -47,18 +48,15 @@ def search(request: HttpRequest) -> HttpResponse:
             data.get("page") if data else None,
             request=request,
         )
-    is_htmx = bool(request.headers.get("HX-Request"))
     context = {
         "form": form,
         "page_obj": page_obj,
-        "is_htmx": is_htmx,
+        "is_htmx": wants_fragment(request),
         "can_register": can_register_people(request.user),
     }
-    template = "people/_search_results.html" if is_htmx else "people/search.html"
-    response = render(request, template, context)
-    # The same address answers with a page or a fragment: caches must keep them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_fragment(
+        request, "people/search.html", "people/_search_results.html", context
+    )
 
 
 @require_GET
@@ -108,6 +106,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_register_people(request.user):
         raise PermissionDenied(_("Your role may read persons' records but not change them."))
     conflict = False
+    differences: list[dict[str, str]] = []
     if request.method == "POST":
         person = person_for_editor(request.user, pk)
         # A bound ModelForm writes the submitted values onto its instance; give it a copy so
@@ -123,8 +122,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.service_data(),
                 )
             except ConflictError as error:
+                # Keep everything the clinician typed, show what the other person saved (a read
+                # of the record, so audited), and carry the new version: submitting again is
+                # then a deliberate choice to replace it.
+                person = person_read(request.user, pk, request)
+                form = form_after_conflict(
+                    PersonEditForm,
+                    request,
+                    error,
+                    person.version,
+                    instance=copy.copy(person),
+                    user=request.user,
+                )
+                differences = form.differences_from(person)
                 conflict = True
-                form.add_error(None, str(error))
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -134,6 +145,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         # Opening the form shows the whole record: that is a read, and it is audited.
         person = person_read(request.user, pk, request)
         form = PersonEditForm(instance=person, user=request.user)
-    return render(
-        request, "people/form.html", {"form": form, "person": person, "conflict": conflict}
+    return render_form_page(
+        request,
+        "people/form.html",
+        {"form": form, "person": person},
+        conflict=conflict,
+        differences=differences,
     )

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -302,3 +304,46 @@ def _appeal_entries(appeal: Appeal, who: Any) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+def referral_assignments(referral: Referral) -> list[ExpertAssignment]:
+    """The referral's experts, in the order they were assigned."""
+    return list(
+        ExpertAssignment.objects.filter(referral=referral)
+        .select_related("expert")
+        .order_by("position")
+    )
+
+
+def referral_attachment(referral: Referral, attachment_pk: int) -> Attachment:
+    """One document of the referral; 404 for a document of another referral, so an address
+    cannot reach documents through a case the user may see."""
+    attachment = Attachment.objects.filter(referral=referral, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def attachment_read(user: Any, attachment: Attachment, request: Any = None) -> Attachment:
+    """The document, with its download recorded: a scan carries personal data."""
+    audit_record(actor=user, action=AuditAction.VIEW, target=attachment, request=request)
+    return attachment
+
+
+def expert_worklist(expert_id: int, limit: int) -> list[ExpertAssignment]:
+    """An expert's assignments: conclusions still to write first, the nearest deadline first
+    among them."""
+    return list(
+        ExpertAssignment.objects.filter(expert_id=expert_id)
+        .select_related("referral", "referral__primary_diagnosis")
+        .order_by(F("submitted_at").asc(nulls_first=True), "referral__step_due_on", "id")[:limit]
+    )
+
+
+def appeals_for_reviewer(higher_body_id: int | None, limit: int) -> list[Appeal]:
+    """The appeals lodged with a higher MSE body: open ones first, the nearest deadline first."""
+    return list(
+        Appeal.objects.filter(higher_body_id=higher_body_id)
+        .select_related("referral", "referral__mse_division")
+        .order_by(F("resolved_at").asc(nulls_first=True), "due_on", "id")[:limit]
+    )

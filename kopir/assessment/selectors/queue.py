@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import transaction
 from django.db.models import DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.assessment.models import Referral, ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import DeadlineState
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
 from kopir.directory.models import Organisation
 
 S = ReferralStatus
@@ -167,3 +172,38 @@ def _roman_order(chapter: str) -> tuple[int, str]:
         total = total - value if value < previous else total + value
         previous = max(previous, value)
     return (total, chapter)
+
+
+def queue_export_rows(
+    *,
+    actor: Any,
+    division_id: int,
+    filters: QueueFilters,
+    today: dt.date,
+    limit: int,
+    request: HttpRequest | None = None,
+) -> list[list[Any]]:
+    """The filtered queue as rows for a file: numbers, clinics, diagnoses, steps and deadlines,
+    no identity. Taking the queue out of Kopir is recorded in the same transaction as the read."""
+    with transaction.atomic():
+        rows: list[list[Any]] = [
+            [
+                referral.number,
+                referral.medical_organisation.short_name,
+                referral.primary_diagnosis.code,
+                referral.get_route_display(),
+                referral.get_status_display(),
+                age_in_years(referral.person_birth_date, today),  # type: ignore[attr-defined]
+                referral.step_due_on.isoformat() if referral.step_due_on else "",
+                referral.returns_count,
+            ]
+            for referral in queue_queryset(division_id, filters, today)[:limit]
+        ]
+        audit_record(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            target_type="assessment.referral",
+            request=request,
+            detail="division queue",
+        )
+    return rows

@@ -269,9 +269,12 @@ def test_an_edit_from_a_stale_page_keeps_the_users_input_and_says_so(client, cli
         form_data(person, version=referral.version + 5, commission_conclusion="My new words"),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["conflict"]
-    assert "My new words" in response.content.decode()
+    html = response.content.decode()
+    assert "My new words" in html
+    # The form now carries the stored version: sending it again is a deliberate overwrite.
+    assert f'name="version" value="{referral.version}"' in html
 
 
 def test_another_clinic_cannot_open_or_change_our_referral(client, clinician, person, outsider):

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.assessment.access import appeal_for_reviewer, is_appeal_reviewer
-from kopir.assessment.forms_division import AppealResolveForm, VersionForm
-from kopir.assessment.models import Appeal, AppealStatus
+from kopir.assessment.forms_division import AppealResolveForm
+from kopir.assessment.models import AppealStatus
 from kopir.assessment.selectors.deadlines import deadline_states
-from kopir.assessment.selectors.division import case_content
+from kopir.assessment.selectors.division import appeals_for_reviewer, case_content
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
-from kopir.assessment.views.division_common import add_service_error, refuse, render_form_page
+from kopir.assessment.views.division_common import refuse
 from kopir.assessment.workflow import deadline_state
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import VersionForm
+from kopir.core.responses import render_form_page
 
 LIST_LIMIT = 200
 
@@ -28,11 +29,8 @@ LIST_LIMIT = 200
 def appeal_list(request: HttpRequest) -> HttpResponse:
     if not is_appeal_reviewer(request.user):
         raise PermissionDenied(_("Appeals are reviewed by the staff of a higher MSE body."))
-    appeals = list(
-        Appeal.objects.filter(higher_body_id=request.user.organisation_id)  # type: ignore[union-attr]
-        .select_related("referral", "referral__mse_division")
-        .order_by(F("resolved_at").asc(nulls_first=True), "due_on", "id")[:LIST_LIMIT]
-    )
+    organisation_id = request.user.organisation_id  # type: ignore[union-attr]
+    appeals = appeals_for_reviewer(organisation_id, limit=LIST_LIMIT)
     states = deadline_states(appeal.due_on if appeal.is_open else None for appeal in appeals)
     rows = [
         {"appeal": appeal, "deadline": states[appeal.due_on if appeal.is_open else None]}
@@ -97,7 +95,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValidationError, DomainError) as error:
                 conflict = isinstance(error, ConflictError)
-                add_service_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("The result of the appeal is recorded."))
                 return redirect("assessment:appeal_detail", pk=pk)

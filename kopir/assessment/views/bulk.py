@@ -18,6 +18,7 @@ from kopir.assessment.services.bulk import (
     earlier_upload_of_same_file,
 )
 from kopir.assessment.services.bulk_format import COLUMNS, template_csv
+from kopir.core.responses import render_page_or_fragment, wants_fragment
 
 UPLOADS_PER_PAGE = 20
 REPORT_ROWS_PER_PAGE = 100
@@ -58,17 +59,19 @@ def bulk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = bulk_upload_for_user(request.user, pk)
     in_progress = upload.status in (BulkUploadStatus.PENDING, BulkUploadStatus.PROCESSING)
     context = {"upload": upload, "in_progress": in_progress}
-    if request.headers.get("HX-Request"):
-        # The progress panel polls itself; once done it asks for the whole page with the report.
-        response = render(request, "assessment/bulk/_progress.html", context)
-        if not in_progress:
-            response["HX-Refresh"] = "true"
-        return response
-    context["earlier"] = earlier_upload_of_same_file(upload)
-    context["page_obj"] = Paginator(upload.report, REPORT_ROWS_PER_PAGE).get_page(
-        request.GET.get("page")
+    polled = wants_fragment(request)
+    if not polled:
+        context["earlier"] = earlier_upload_of_same_file(upload)
+        context["page_obj"] = Paginator(upload.report, REPORT_ROWS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+    response = render_page_or_fragment(
+        request, "assessment/bulk/detail.html", "assessment/bulk/_progress.html", context
     )
-    return render(request, "assessment/bulk/detail.html", context)
+    if polled and not in_progress:
+        # The progress panel polls itself; once done it asks for the whole page with the report.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def bulk_template(request: HttpRequest) -> HttpResponse:

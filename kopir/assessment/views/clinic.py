@@ -20,10 +20,9 @@ from kopir.assessment.access import (
     may_edit_referral,
     referral_for_user,
 )
-from kopir.assessment.forms_attachments import AttachmentForm, VersionForm
+from kopir.assessment.forms_attachments import AttachmentForm
 from kopir.assessment.forms_clinic import ReferralForm
 from kopir.assessment.models import (
-    Attachment,
     DocumentType,
     FindingKind,
     Referral,
@@ -37,6 +36,7 @@ from kopir.assessment.selectors.clinic import (
     referral_for_edit,
     referral_view,
 )
+from kopir.assessment.selectors.division import attachment_read, referral_attachment
 from kopir.assessment.services.attachments import attachment_remove
 from kopir.assessment.services.completeness import (
     IncompleteReferral,
@@ -50,9 +50,10 @@ from kopir.assessment.services.referrals import (
     referral_update,
 )
 from kopir.assessment.workflow import InvalidTransition
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import render_form_page
+from kopir.core.selectors import stored_version
 
 # Where on the form each finding is entered, so a missing item links straight to its field.
 _FINDING_ANCHORS = {
@@ -184,19 +185,21 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.service_data(),
             )
         except ConflictError as error:
+            stored = stored_version(referral)
+            form = form_after_conflict(
+                ReferralForm, request, error, stored, user=request.user, referral=referral
+            )
             conflict = True
-            form.add_error(None, str(error))
-        except ValidationError as error:
+        except (ValidationError, DomainError) as error:
             form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("assessment:clinic_detail", pk=referral.pk)
-    return render(
+    return render_form_page(
         request,
         "assessment/clinic/form.html",
-        {"form": form, "referral": referral, "conflict": conflict},
+        {"form": form, "referral": referral},
+        conflict=conflict,
     )
 
 
@@ -293,13 +296,6 @@ def attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _attachment_of(referral: Referral, attachment_pk: int) -> Attachment:
-    attachment = Attachment.objects.filter(referral=referral, pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    return attachment
-
-
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The file, for the referring clinic, for the MSE division the referral was sent to and, in
@@ -309,12 +305,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     uploaded name, which may carry the person's name into a depersonalised case.
     """
     referral = referral_for_user(request.user, pk)
-    attachment = _attachment_of(referral, attachment_pk)
+    attachment = referral_attachment(referral, attachment_pk)
     # In absentia an expert gets only what the head released, and only on their own case; the
     # answer is 404 either way, so the refusal does not tell whether the document exists.
     if not may_download_attachment(request.user, referral, attachment):
         raise Http404
-    audit_record(actor=request.user, action=AuditAction.VIEW, target=attachment, request=request)
+    attachment_read(request.user, attachment, request)
     extension = {
         "application/pdf": "pdf",
         "image/jpeg": "jpg",
@@ -334,7 +330,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     _require_clinic(request)
     referral = clinic_referral_for_user(request.user, pk)
-    attachment = _attachment_of(referral, attachment_pk)
+    attachment = referral_attachment(referral, attachment_pk)
     if request.method == "POST":
         try:
             attachment_remove(actor=request.user, attachment=attachment, request=request)

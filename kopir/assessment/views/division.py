@@ -8,8 +8,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,12 +26,13 @@ from kopir.assessment.forms_division import (
     AssignForm,
     QueueFilterForm,
     ReturnForm,
-    VersionForm,
 )
-from kopir.assessment.models import Attachment, ExpertAssignment, ReferralStatus
+from kopir.assessment.models import ReferralStatus
 from kopir.assessment.selectors.division import (
     case_content,
     identity_for,
+    referral_assignments,
+    referral_attachment,
     referral_timeline,
     unreleased_attachment_count,
 )
@@ -41,7 +41,7 @@ from kopir.assessment.selectors.queue import (
     division_queue,
     queue_chapters,
     queue_clinics,
-    queue_queryset,
+    queue_export_rows,
 )
 from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.attachments import attachment_release
@@ -51,22 +51,16 @@ from kopir.assessment.services.division import (
     referral_accept,
     referral_return,
 )
-from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.services.review import (
     eligible_experts,
     experts_required,
     referral_assign_experts,
 )
-from kopir.assessment.views.division_common import (
-    add_service_error,
-    refuse,
-    render_form_page,
-    render_htmx_aware,
-)
+from kopir.assessment.views.division_common import refuse
 from kopir.assessment.workflow import deadline_state
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import VersionForm
+from kopir.core.responses import render_form_page, render_page_or_fragment
 
 EXPORT_LIMIT = 5000
 
@@ -94,7 +88,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         after=Cursor.parse(request.GET.get("after")),
     )
     context = {"form": form, "page": page, "is_filtered": form.is_bound and form.is_filtered()}
-    return render_htmx_aware(
+    return render_page_or_fragment(
         request,
         "assessment/division/queue.html",
         "assessment/division/_queue_results.html",
@@ -124,27 +118,16 @@ def queue_export(request: HttpRequest) -> HttpResponse:
             _("Times returned"),
         ]
     )
-    with transaction.atomic():
-        for referral in queue_queryset(division_id, filters, today)[:EXPORT_LIMIT]:
-            writer.writerow(
-                [
-                    referral.number,
-                    referral.medical_organisation.short_name,
-                    referral.primary_diagnosis.code,
-                    referral.get_route_display(),
-                    referral.get_status_display(),
-                    age_in_years(referral.person_birth_date, today),  # type: ignore[attr-defined]
-                    referral.step_due_on.isoformat() if referral.step_due_on else "",
-                    referral.returns_count,
-                ]
-            )
-        audit_record(
+    writer.writerows(
+        queue_export_rows(
             actor=request.user,
-            action=AuditAction.EXPORT,
-            target_type="assessment.referral",
+            division_id=division_id,
+            filters=filters,
+            today=today,
+            limit=EXPORT_LIMIT,
             request=request,
-            detail="division queue",
         )
+    )
     return response
 
 
@@ -153,7 +136,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
     user = request.user
     is_head = is_division_head(user)
-    assignments = list(ExpertAssignment.objects.filter(referral=referral).select_related("expert"))
+    assignments = referral_assignments(referral)
     missing = automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
     appeals = list(referral.appeals.select_related("higher_body"))
     for appeal in appeals:
@@ -217,7 +200,7 @@ def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValidationError, DomainError) as error:
                 conflict = isinstance(error, ConflictError)
-                add_service_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("The referral is returned to the clinic."))
                 return redirect("assessment:division_case", pk=pk)
@@ -251,7 +234,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValidationError, DomainError) as error:
                 conflict = isinstance(error, ConflictError)
-                add_service_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("The experts are assigned."))
                 return redirect("assessment:division_case", pk=pk)
@@ -278,9 +261,7 @@ def attachment_release_view(request: HttpRequest, pk: int, attachment_pk: int) -
     """The head releases one document of an in-absentia case to its experts, having checked that
     it shows nobody's identity. Back to the documents on the case page, for the next one."""
     referral = division_referral_for_user(request.user, pk, head_only=True)
-    attachment = Attachment.objects.filter(referral=referral, pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    attachment = referral_attachment(referral, attachment_pk)
     attachment.referral = referral
     try:
         attachment_release(actor=request.user, attachment=attachment, request=request)
@@ -337,7 +318,7 @@ def appeal_record(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValidationError, DomainError) as error:
                 conflict = isinstance(error, ConflictError)
-                add_service_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("The appeal is recorded and sent to the higher body."))
                 return redirect("assessment:division_case", pk=pk)

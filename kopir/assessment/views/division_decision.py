@@ -11,21 +11,16 @@ from django.views.decorators.http import require_http_methods
 
 from kopir.assessment.access import division_referral_for_user
 from kopir.assessment.forms_division import DecisionForm
-from kopir.assessment.models import ExpertAssignment
-from kopir.assessment.selectors.division import case_content, identity_for
+from kopir.assessment.selectors.division import case_content, identity_for, referral_assignments
 from kopir.assessment.services.decision import conclusions_stamp, majority_of, referral_decide
-from kopir.assessment.views.division_common import add_service_error, render_form_page
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.responses import render_form_page
 
 
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk, head_only=True)
-    assignments = list(
-        ExpertAssignment.objects.filter(referral=referral)
-        .select_related("expert")
-        .order_by("position")
-    )
+    assignments = referral_assignments(referral)
     conflict = False
     if request.method == "POST":
         form = DecisionForm(request.POST)
@@ -42,7 +37,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValidationError, DomainError) as error:
                 conflict = isinstance(error, ConflictError)
-                add_service_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("The decision is recorded."))
                 return redirect("assessment:division_case", pk=pk)

@@ -11,7 +11,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,25 +18,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.assessment.access import assignment_for_expert, is_expert
 from kopir.assessment.forms_division import ConclusionForm
-from kopir.assessment.models import ExpertAssignment, ReferralStatus
+from kopir.assessment.models import ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
-from kopir.assessment.selectors.division import case_content, identity_for
+from kopir.assessment.selectors.division import case_content, expert_worklist, identity_for
 from kopir.assessment.services.review import CONCLUSION_FIELDS, conclusion_submit
-from kopir.assessment.views.division_common import add_service_error, render_form_page
 from kopir.assessment.workflow import deadline_state
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.responses import render_form_page
+
+WORKLIST_LIMIT = 200
 
 
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     if not is_expert(request.user):
         raise PermissionDenied(_("This page is for MSE experts."))
-    assignments = list(
-        ExpertAssignment.objects.filter(expert_id=request.user.pk)
-        .select_related("referral", "referral__primary_diagnosis")
-        # Conclusions still to write first, the nearest deadline first among them.
-        .order_by(F("submitted_at").asc(nulls_first=True), "referral__step_due_on", "id")[:200]
-    )
+    assignments = expert_worklist(request.user.pk, limit=WORKLIST_LIMIT)  # type: ignore[arg-type]
     dues = {
         a.pk: a.referral.step_due_on if a.referral.status == ReferralStatus.ASSIGNED else None
         for a in assignments
@@ -71,7 +67,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except (ValidationError, DomainError) as error:
                 conflict = isinstance(error, ConflictError)
-                add_service_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("Your conclusion is saved."))
                 return redirect("assessment:expert_review", pk=pk)

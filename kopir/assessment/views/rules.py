@@ -18,7 +18,6 @@ from kopir.assessment.forms_rules import (
     RuleForm,
     RuleSetCreateForm,
     RuleSetEditForm,
-    VersionedForm,
 )
 from kopir.assessment.models import CompletenessRule, CompletenessRuleSet
 from kopir.assessment.selectors.rules import rule_rows, rule_set_rows
@@ -32,6 +31,9 @@ from kopir.assessment.services.rules import (
     rule_set_update,
 )
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import render_form_page
+from kopir.core.selectors import stored_version
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -103,7 +105,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activate_form": ActivateForm(
                 initial={"version": rule_set.version, "effective_from": timezone.localdate()}
             ),
-            "version_form": VersionedForm(initial={"version": rule_set.version}),
+            "version_form": VersionForm(initial={"version": rule_set.version}),
         },
     )
 
@@ -118,6 +120,7 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RuleSetEditForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(rule_set)
     )
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             rule_set_update(
@@ -129,14 +132,23 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
                 request=request,
             )
-        except (ConflictError, DomainError) as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
+        except ConflictError as error:
+            stored = stored_version(rule_set)
+            form = form_after_conflict(
+                RuleSetEditForm, request, error, stored, instance=copy.copy(rule_set)
+            )
+            conflict = True
+        except (ValidationError, DomainError) as error:
+            form.add_service_error(error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("assessment:rules_detail", pk=pk)
-    return render(request, "assessment/rules/set_form.html", {"form": form, "rule_set": rule_set})
+    return render_form_page(
+        request,
+        "assessment/rules/set_form.html",
+        {"form": form, "rule_set": rule_set},
+        conflict=conflict,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,7 +180,7 @@ def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
 def rule_set_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     rule_set = _rule_set(pk)
-    form = VersionedForm(
+    form = VersionForm(
         request.POST if request.method == "POST" else None, initial={"version": rule_set.version}
     )
     if request.method == "POST" and form.is_valid():

@@ -133,7 +133,13 @@ def test_the_secretary_opens_every_page(
 def test_a_member_reads_the_councils_pages(
     client: Client, world: dict[str, Any], member_user: User, name: str, keys: list[str]
 ) -> None:
-    assert signed_in(client, member_user).get(url(world, name, keys)).status_code == 200
+    response = signed_in(client, member_user).get(url(world, name, keys))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<h1") == 1
+    # A member reads; the secretary's ways to change the council are not offered.
+    for action in ("council:meeting_new", "council:plan_new", "council:petition_create"):
+        assert f'href="{reverse(action, args=[world["slug"]])}"' not in page
 
 
 @pytest.mark.parametrize(("name", "keys"), SECRETARY_PAGES)
@@ -309,9 +315,16 @@ def test_a_merged_councils_history_is_read_through_its_successor(
     detail = reverse("council:council_detail", args=[earlier.slug])
     meeting_page = reverse("council:meeting_detail", args=[earlier.slug, old_meeting.pk])
 
-    assert signed_in(client, secretary).get(detail).status_code == 200
-    assert client.get(meeting_page).status_code == 200
+    successor = reverse("council:council_detail", args=[council.slug])
+    secretary_view = signed_in(client, secretary).get(detail)
+    assert secretary_view.status_code == 200
+    assert f'href="{successor}"' in secretary_view.content.decode()
+    meeting_view = client.get(meeting_page)
+    assert meeting_view.status_code == 200
+    assert meeting_view.context["meeting"] == old_meeting
     # Reading the history gives no right to work in the retired council.
     assert client.get(reverse("council:meeting_new", args=[earlier.slug])).status_code == 403
-    assert signed_in(Client(), member_user).get(detail).status_code == 200
+    member_view = signed_in(Client(), member_user).get(detail)
+    assert member_view.status_code == 200
+    assert f'href="{successor}"' in member_view.content.decode()
     assert signed_in(Client(), outsider).get(detail).status_code == 403

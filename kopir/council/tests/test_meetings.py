@@ -140,11 +140,13 @@ def test_the_edit_page_says_so_when_someone_saved_first(
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert response.context["conflict"]
     assert "Менің өзгерісім" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.place == "Басқа зал"
+    # The form carries the stored version now: saving again is a deliberate overwrite.
+    assert response.context["form"]["version"].value() == str(meeting.version)
 
 
 def test_a_future_meeting_cannot_be_marked_held(meeting: m.Meeting, secretary: User) -> None:

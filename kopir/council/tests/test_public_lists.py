@@ -140,7 +140,11 @@ def test_anyone_opens_each_list_in_each_language_and_finds_the_way_back(
 def test_staff_signed_in_see_the_same_lists(
     council: m.Council, officer_client: Client, name: str
 ) -> None:
-    assert officer_client.get(_url(name, council)).status_code == 200
+    response = officer_client.get(_url(name, council))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<h1") == 1
+    assert f'href="{_url("public_council", council)}"' in page
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -193,6 +193,10 @@ def test_the_public_page_costs_the_same_queries_for_few_or_many(
 
 
 def test_signed_in_staff_see_the_same_public_page(
-    council: m.Council, officer_client: Client
+    council: m.Council, composition: m.Composition, chair: User, officer_client: Client
 ) -> None:
-    assert officer_client.get(_url(council)).status_code == 200
+    response = officer_client.get(_url(council))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("<h1") == 1
+    assert "Төраға Қайрат Өмірұлы" in page

@@ -8,18 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
+from kopir.core.selectors import stored_version
 from kopir.council.access import (
     can_manage_council,
     can_request_accommodation,
     council_for_reader,
     council_for_secretary,
 )
-from kopir.council.forms_meetings import AttendanceForm, GuestForm, MeetingForm, VersionForm
+from kopir.council.forms_meetings import AttendanceForm, GuestForm, MeetingForm
 from kopir.council.models import Attendance, MeetingStatus
 from kopir.council.selectors.councils import open_plan_items
 from kopir.council.selectors.meetings import (
@@ -40,7 +42,7 @@ from kopir.council.services.meetings import (
     meeting_send_invitations,
     meeting_update,
 )
-from kopir.council.views.meetings_common import is_htmx_fragment, refuse
+from kopir.council.views.meetings_common import refuse
 
 MEETINGS_PER_PAGE = 20
 
@@ -105,21 +107,23 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     **form.service_data(),
                 )
             except ConflictError as error:
+                stored = stored_version(meeting)
+                form = form_after_conflict(
+                    MeetingForm, request, error, stored, plan_items=plan_items
+                )
                 conflict = True
-                form.add_error(None, str(error))
-            except ValidationError as error:
+            except (ValidationError, DomainError) as error:
                 form.add_service_error(error)
-            except DomainError as error:
-                form.add_error(None, str(error))
             else:
                 messages.success(request, _("The meeting is saved."))
                 return redirect("council:meeting_detail", slug=slug, pk=pk)
     else:
         form = MeetingForm(initial=MeetingForm.initial_from(meeting), plan_items=plan_items)
-    return render(
+    return render_form_page(
         request,
         "council/meetings/meeting_form.html",
-        {"council": council, "form": form, "meeting": meeting, "conflict": conflict},
+        {"council": council, "form": form, "meeting": meeting},
+        conflict=conflict,
     )
 
 
@@ -156,16 +160,14 @@ def meeting_quorum(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = meeting_in_council(council, pk)
     quorum = quorum_status(meeting)
     state = f"{quorum.present}-{quorum.members}"
-    if is_htmx_fragment(request) and request.GET.get("seen") == state:
+    if wants_fragment(request) and request.GET.get("seen") == state:
         return HttpResponse(status=204)
-    template = (
-        "council/meetings/_quorum.html"
-        if is_htmx_fragment(request)
-        else "council/meetings/quorum_page.html"
+    return render_page_or_fragment(
+        request,
+        "council/meetings/quorum_page.html",
+        "council/meetings/_quorum.html",
+        {"council": council, "meeting": meeting, "quorum": quorum},
     )
-    response = render(request, template, {"council": council, "meeting": meeting, "quorum": quorum})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _version(request: HttpRequest) -> int | None:

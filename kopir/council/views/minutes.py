@@ -14,8 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import render_form_page
+from kopir.core.selectors import stored_version
 from kopir.council import access
-from kopir.council.forms_followup import MinutesEditForm, VersionForm
+from kopir.council.forms_followup import MinutesEditForm
 from kopir.council.models import Meeting, Minutes, MinutesVersion
 from kopir.council.selectors import minutes as selectors
 from kopir.council.services import documents
@@ -108,7 +111,7 @@ def minutes_edit_view(request: HttpRequest, slug: str, number: int, lang: str) -
         lang=lang,
         initial={"version": minutes.version},
     )
-    status = 200
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             minutes_edit(
@@ -121,19 +124,17 @@ def minutes_edit_view(request: HttpRequest, slug: str, number: int, lang: str) -
                 request=request,
             )
         except ConflictError as error:
-            # Keep the secretary's text; carry the new version so a second save is deliberate.
-            data = request.POST.copy()
-            data["version"] = str(Minutes.objects.get(pk=minutes.pk).version)
-            form = MinutesEditForm(data, sections=sections, lang=lang)
-            form.is_valid()
-            form.add_error(None, str(error))
-            status = 409
+            stored = stored_version(minutes)
+            form = form_after_conflict(
+                MinutesEditForm, request, error, stored, sections=sections, lang=lang
+            )
+            conflict = True
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("A new version of the minutes was saved."))
             return redirect(f"{_detail_url(slug, number)}?lang={lang}")
-    return render(
+    return render_form_page(
         request,
         "council/followup/minutes_edit.html",
         {
@@ -144,7 +145,7 @@ def minutes_edit_view(request: HttpRequest, slug: str, number: int, lang: str) -
             "lang": lang,
             "language_name": LANGUAGE_NAMES[lang],
         },
-        status=status,
+        conflict=conflict,
     )
 
 

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import form_after_conflict
+from kopir.core.responses import render_form_page
+from kopir.core.selectors import stored_version
 from kopir.core.uploads import content_type_for
 from kopir.council import access
 from kopir.council.forms_followup import (
@@ -29,7 +32,6 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
-from kopir.council.views.meetings_common import form_after_conflict
 
 PER_PAGE = 25
 
@@ -150,7 +152,7 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
         "version": recommendation.version,
     }
     form = RecommendationEditForm(request.POST or None, council=council, initial=initial)
-    status = 200
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             recommendation_update(
@@ -164,21 +166,21 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
                 motivating_figure=form.cleaned_data.get("motivating_figure") or "",
             )
         except ConflictError as error:
-            stored = Recommendation.objects.get(pk=pk).version
+            stored = stored_version(recommendation)
             form = form_after_conflict(
                 RecommendationEditForm, request, error, stored, council=council
             )
-            status = 409
+            conflict = True
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    return render(
+    return render_form_page(
         request,
         "council/followup/recommendation_form.html",
         {"council": council, "form": form, "recommendation": recommendation},
-        status=status,
+        conflict=conflict,
     )
 
 

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import form_after_conflict
+from kopir.core.responses import render_form_page
+from kopir.core.selectors import stored_version
 from kopir.core.uploads import content_type_for, is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
@@ -26,7 +29,6 @@ from kopir.council.forms_followup_visits import (
 from kopir.council.models import MonitoringVisit, VisitFinding
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
-from kopir.council.views.meetings_common import form_after_conflict
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -79,7 +81,7 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial["participants"] = list(visit.participants.values_list("pk", flat=True))
     initial["version"] = visit.version
     form = VisitEditForm(request.POST or None, council=council, initial=initial)
-    status = 200
+    conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -92,19 +94,19 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 **{name: data[name] for name in VISIT_FIELDS},
             )
         except ConflictError as error:
-            stored = MonitoringVisit.objects.get(pk=pk).version
+            stored = stored_version(visit)
             form = form_after_conflict(VisitEditForm, request, error, stored, council=council)
-            status = 409
+            conflict = True
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The visit was saved."))
             return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render(
+    return render_form_page(
         request,
         "council/followup/visit_form.html",
         {"council": council, "form": form, "visit": visit},
-        status=status,
+        conflict=conflict,
     )
 
 
@@ -138,7 +140,7 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     visit = access.visit_in_council(council, pk)
     items = list(visit.checklist.order_by("order"))
     form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
-    status = 200
+    conflict = False
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_checklist_save(
@@ -149,19 +151,19 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request=request,
             )
         except ConflictError as error:
-            stored = MonitoringVisit.objects.get(pk=pk).version
+            stored = stored_version(visit)
             form = form_after_conflict(ChecklistForm, request, error, stored, items=items)
-            status = 409
+            conflict = True
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The checklist answers were saved."))
             return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render(
+    return render_form_page(
         request,
         "council/followup/visit_checklist.html",
         {"council": council, "visit": visit, "form": form},
-        status=status,
+        conflict=conflict,
     )
 
 

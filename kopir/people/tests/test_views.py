@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.db import connection
@@ -19,6 +19,10 @@ from kopir.directory.models import Organisation, Territory
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.services import person_update
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+if TYPE_CHECKING:
+    # Only in the type stubs: a test client response with .context and .templates.
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -387,19 +391,56 @@ def test_a_clinician_changes_a_record(client: Client, clinician: User, person: P
     assert event.fields == ["consent_to_processing", "first_name"]
 
 
-def test_a_concurrent_edit_is_detected_and_the_users_input_is_kept(
+def post_after_a_colleague_saved(
     client: Client, clinician: User, colleague: User, person: Person
-) -> None:
-    form = post_data(person, first_name="Камила")  # opened at version 1
+) -> _MonkeyPatchedWSGIResponse:
+    """The clinician opened the record at version 1, a colleague saved it, then they submit."""
+    form = post_data(person, first_name="Камила")
     person_update(actor=colleague, person=person, expected_version=1, first_name="Динара")
     with translation.override("en"):
         response = signed_in(client, clinician).post(reverse("people:edit", args=[person.pk]), form)
+    return response
+
+
+def test_a_concurrent_edit_is_detected_and_the_users_input_is_kept(
+    client: Client, clinician: User, colleague: User, person: Person
+) -> None:
+    response = post_after_a_colleague_saved(client, clinician, colleague, person)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "This record was changed by someone else after you opened it." in html
     assert 'value="Камила"' in html
     person.refresh_from_db()
     assert (person.first_name, person.version) == ("Динара", 2)
+
+
+def test_a_conflict_shows_what_the_other_person_saved_and_carries_the_new_version(
+    client: Client, clinician: User, colleague: User, person: Person
+) -> None:
+    response = post_after_a_colleague_saved(client, clinician, colleague, person)
+    html = response.content.decode()
+    panel = html[html.index('aria-labelledby="conflict-title"') : html.index("</section>")]
+    assert "What the other person saved" in panel
+    # Only the field that differs is listed, with the saved value, not the typed one.
+    assert "<dt>Given name</dt><dd>Динара</dd>" in panel
+    assert "Surname" not in panel
+    assert 'name="version" value="2"' in html
+    # Showing the saved record is a read of it, and it is audited.
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, target_id=str(person.pk), actor=clinician
+    ).exists()
+
+
+def test_submitting_again_after_a_conflict_saves_the_reviewed_input(
+    client: Client, clinician: User, colleague: User, person: Person
+) -> None:
+    person_update(actor=colleague, person=person, expected_version=1, first_name="Динара")
+    response = signed_in(client, clinician).post(
+        reverse("people:edit", args=[person.pk]), post_data(person, first_name="Камила", version=2)
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.first_name, person.version) == ("Камила", 3)
 
 
 def test_an_outsider_cannot_change_a_record_by_posting(

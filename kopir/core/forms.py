@@ -1,0 +1,109 @@
+"""Form pieces every app shares: the version a page was read at, a service's refusal shown on
+the form, and the form after an edit conflict with what the other person saved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from kopir.core.errors import ConflictError, DomainError
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+
+# The mixin only makes sense on a form; mypy learns that from this base, Python gets a plain
+# object so the mixin goes before any form class in a subclass's bases.
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class ServiceErrorsMixin(_FormBase):
+    """A form whose input a service checks again (against the database, the workflow's rules).
+
+    The service's refusal lands on the field it names, or above the form when it names none the
+    form shows. A form whose fields are named differently from the service's input maps the names
+    in `service_error_field`.
+    """
+
+    def service_error_field(self, key: str) -> str | None:
+        """The form field a service's error `key` belongs on; None puts it above the form."""
+        if key == NON_FIELD_ERRORS or key not in self.fields:
+            return None
+        return key
+
+    def add_service_error(self, error: ValidationError | DomainError) -> None:
+        if isinstance(error, DomainError):
+            # A rule said no to the whole operation (a conflict, a transition): no field to blame.
+            self.add_error(None, str(error))
+        elif hasattr(error, "error_dict"):
+            for key, messages in error.error_dict.items():
+                self.add_error(self.service_error_field(key), messages)
+        else:
+            self.add_error(None, error)
+
+
+class VersionForm(ServiceErrorsMixin, forms.Form):
+    """Carries the version the page was read at, for optimistic locking: a service refuses the
+    change with a ConflictError when someone saved the record since. Buttons that change a record
+    (send, accept, hold, sign) post only this; edit forms extend it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def form_after_conflict(
+    form_class: type[FormT],
+    request: HttpRequest,
+    error: ConflictError,
+    stored_version: int,
+    **form_kwargs: Any,
+) -> FormT:
+    """The form as the person posted it, with the conflict on top and the version now stored:
+    nothing of theirs is lost, and sending it again is a deliberate overwrite."""
+    posted = request.POST.copy()
+    posted["version"] = str(stored_version)
+    form = form_class(posted, **form_kwargs)
+    form.is_valid()
+    form.add_error(None, str(error))
+    return form
+
+
+def saved_differences(
+    form: forms.BaseForm, entered: Mapping[str, Any], saved: Mapping[str, Any]
+) -> list[dict[str, str]]:
+    """After an edit conflict: each field whose saved value differs from the person's input,
+    labelled as the form labels it, with the saved value as the form would show it (for
+    core/partials/conflict_differences.html). Keys of both mappings are the form's field names;
+    a field without valid input (not in `entered`) has its own error to show instead."""
+    differences = []
+    for name, value in saved.items():
+        if name not in entered or _comparable(value) == _comparable(entered[name]):
+            continue
+        field = form.fields[name]
+        differences.append({"label": str(field.label), "saved": _shown(field, value)})
+    return differences
+
+
+def _comparable(value: Any) -> Any:
+    # A multiple choice keeps no order the person chose; "" and None both mean "not given".
+    if isinstance(value, list | tuple | set):
+        return sorted(str(item) for item in value)
+    return "" if value is None else value
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if value in (None, "", [], ()):
+        return str(_("(empty)"))
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        labels = {str(key): str(label) for key, label in field.widget.choices}
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in values)
+    return str(formats.localize(value))

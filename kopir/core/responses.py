@@ -1,0 +1,52 @@
+"""How views answer in the same way everywhere: a fragment for htmx, the whole page otherwise; an
+edit conflict as 409 with what the other person saved."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """htmx asked for part of a page. A history restore (htmx found no copy of the page in its
+    cache, e.g. after a reload) wants the whole page, so it gets one."""
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)  # set by HtmxMiddleware
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
+
+
+def render_page_or_fragment(
+    request: HttpRequest,
+    page: str,
+    fragment: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The fragment template for htmx, the page template otherwise (see `wants_fragment`)."""
+    response = render(
+        request, fragment if wants_fragment(request) else page, context, status=status
+    )
+    # The same address answers with a page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
+
+
+def render_form_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    conflict: bool = False,
+    differences: Sequence[dict[str, str]] = (),
+) -> HttpResponse:
+    """A form page. After an edit conflict (someone saved the record since it was read) the
+    status says so (409), `conflict` is set for the template, and `differences` lists what the
+    other person saved (core/partials/conflict_differences.html); the user's input is kept."""
+    context.setdefault("conflict", conflict)
+    context.setdefault("differences", list(differences))
+    return render(request, template, context, status=409 if conflict else 200)
