@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -37,17 +38,28 @@ def _empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def audited_transactional_db(transactional_db: None) -> Iterator[None]:
-    """A transactional test's database whose audit table can still be emptied afterwards.
+def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
+    yield
+    # Set up before transactional_db, so this runs after its flush: the next test finds the
+    # audit table append-only again.
+    from django.db import connection
 
-    The audit table refuses DELETE (append-only triggers), and pytest-django empties every table
-    after a transactional test. This fixture depends on transactional_db, so its teardown runs
-    before that flush: the triggers stand during the test and are lifted just before.
+    from kopir.audit import triggers
+
+    with django_db_blocker.unblock():
+        triggers.install(connection)
+
+
+@pytest.fixture
+def committing_db(_audit_triggers_restored: None, transactional_db: None) -> Iterator[None]:
+    """A database whose transactions really commit (for tests of concurrent workers).
+
+    pytest-django empties every table after such a test; PostgreSQL's append-only triggers on
+    the audit table refuse that TRUNCATE, so they are lifted just before it and restored after.
     """
     from django.db import connection
 
     from kopir.audit import triggers
 
-    triggers.install(connection)
     yield
     triggers.remove(connection)

@@ -100,6 +100,13 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
 ]
 
 
+def describe() -> list[str]:
+    """The console banner of `make demo`: whom a visitor can sign in as."""
+    return [f"Demo accounts (password for all: {DEMO_PASSWORD}):"] + [
+        f"  {account.username:<14} {account.description}" for account in DEMO_ACCOUNTS
+    ]
+
+
 def load() -> str:
     """Create the demo accounts, or bring them back to their demo state. Returns a summary."""
     created = updated = 0

@@ -76,6 +76,12 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set.intersection(roles))
 
+    @property
+    def is_administrator(self) -> bool:
+        # Apps below accounts (audit, directory) ask the signed-in user this, as Django's own
+        # apps ask `is_staff`, instead of importing accounts' roles (see docs/architecture.md).
+        return self.has_role(Role.ADMINISTRATOR)
+
     def role_labels(self) -> list[str]:
         return [str(label) for value, label in Role.choices if value in self.role_set]
 

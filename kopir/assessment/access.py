@@ -202,14 +202,21 @@ def may_see_actor_names(user: Any, referral: Referral) -> bool:
 
 
 def is_appeal_reviewer(user: Any) -> bool:
-    """Staff of a higher MSE body (the department) review appeals addressed to it."""
-    return is_division_user(user)
+    """Staff of a higher MSE body (the department) review appeals addressed to it; a division's
+    staff have none to review. The menu, the division's tabs and the appeal pages all ask this."""
+    from kopir.directory.models import OrganisationKind
+
+    return is_division_user(user) and (
+        getattr(user.organisation, "kind", "") == OrganisationKind.MSE_DEPARTMENT
+    )
 
 
 def appeal_for_reviewer(user: Any, pk: int) -> Any:
     from kopir.assessment.models import Appeal
 
-    if not is_appeal_reviewer(user):
+    # Any MSE staff member gets 404 for an appeal not addressed to their organisation (as for a
+    # referral of another division); only other roles are refused outright.
+    if not is_division_user(user):
         raise PermissionDenied
     appeal = (
         Appeal.objects.select_related(

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,24 @@ class AssessmentConfig(AppConfig):
     name = "kopir.assessment"
     label = "assessment"
     verbose_name = _("Medical-social expertise")
+    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts", "people", "notices")
+
+    def ready(self) -> None:
+        from kopir.assessment import access
+        from kopir.core.registry import DemoLoader, Every, MenuEntry, PeriodicTask, registry
+
+        registry.add_menu(
+            MenuEntry(_("MSE referrals"), "assessment:clinic_list", access.is_clinic_user, 20),
+            MenuEntry(_("MSE queue"), "assessment:division_queue", access.is_division_user, 30),
+            MenuEntry(_("My expert reviews"), "assessment:expert_worklist", access.is_expert, 40),
+            MenuEntry(_("Appeals"), "assessment:appeal_list", access.is_appeal_reviewer, 50),
+            MenuEntry(
+                _("Completeness rules"), "assessment:rules_list", access.can_manage_rules, 100
+            ),
+        )
+        registry.add_jobs(
+            PeriodicTask(
+                "kopir.assessment.tasks_intake.prune_intake_records", Every(dt.timedelta(hours=6))
+            )
+        )
+        registry.add_demo(DemoLoader("assessment", "kopir.assessment.demo.load", order=50))

@@ -6,3 +6,12 @@ class AuditConfig(AppConfig):
     name = "kopir.audit"
     label = "audit"
     verbose_name = _("Audit")
+    depends_on: tuple[str, ...] = ("core",)
+    # Its tests record events by accounts of an organisation.
+    test_depends_on: tuple[str, ...] = ("accounts", "directory")
+
+    def ready(self) -> None:
+        from kopir.audit.access import may_read_audit_log
+        from kopir.core.registry import MenuEntry, registry
+
+        registry.add_menu(MenuEntry(_("Audit log"), "audit:search", may_read_audit_log, order=130))

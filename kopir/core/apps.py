@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,23 @@ class CoreConfig(AppConfig):
     name = "kopir.core"
     label = "core"
     verbose_name = _("Core")
+    # Core imports no app: the apps register with it (core/registry.py).
+    depends_on: tuple[str, ...] = ()
+    # Its tests sign in accounts of a role to see the navigation.
+    test_depends_on: tuple[str, ...] = ("accounts",)
 
     def ready(self) -> None:
         # Registers the system checks that refuse an unsafe production configuration.
         from kopir.core import checks  # noqa: F401
+        from kopir.core.registry import DailyAt, Every, MenuEntry, PeriodicTask, registry
+
+        registry.add_menu(MenuEntry(_("Home"), "core:home", _signed_in, order=0))
+        registry.add_jobs(
+            PeriodicTask("kopir.core.tasks.clear_expired_sessions", Every(dt.timedelta(hours=1))),
+            # At night, when nobody reads the results of yesterday's tasks.
+            PeriodicTask("kopir.core.tasks.prune_finished_task_results", DailyAt(dt.time(3, 0))),
+        )
+
+
+def _signed_in(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False))

@@ -1,6 +1,7 @@
-"""The worker's scheduler: which jobs run periodically, and the loop that enqueues them when due.
+"""The worker's scheduler: the loop that enqueues the apps' periodic jobs when they are due.
 
-Apps add their own jobs to PERIODIC_JOBS (deadline checks, escalations, outbox delivery).
+The jobs are the apps' (`registry.jobs`, registered in each app's `AppConfig.ready()`), each with a
+schedule on the local clock of Asia/Oral (see `core/registry.py`).
 """
 
 from __future__ import annotations
@@ -8,57 +9,35 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
-from typing import Any
 
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from kopir.core.models import PeriodicJob
+from kopir.core.registry import registry
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Schedule:
-    task_path: str  # "app.module.task_name"
-    every: dt.timedelta
-
-
-PERIODIC_JOBS: list[Schedule] = [
-    Schedule("kopir.core.tasks.clear_expired_sessions", dt.timedelta(hours=1)),
-    Schedule("kopir.core.tasks.prune_finished_task_results", dt.timedelta(days=1)),
-    Schedule("kopir.council.tasks_followup.check_recommendation_deadlines", dt.timedelta(days=1)),
-    # Notices whose delivery failed are retried once their pause has passed (see notices.services).
-    Schedule("kopir.notices.tasks.deliver_due_notices", dt.timedelta(minutes=2)),
-    Schedule("kopir.assessment.tasks_intake.prune_intake_records", dt.timedelta(hours=6)),
-]
-
-
-def _task(path: str) -> Any:
-    from django.utils.module_loading import import_string
-
-    return import_string(path)
-
-
 def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:
-    """Enqueue every periodic job whose interval has passed; return the names enqueued.
+    """Enqueue every periodic job whose current slot has not been enqueued; return their names.
 
     Each job's row is locked while it is checked and stamped, and the task is enqueued in the same
     transaction, so concurrent workers enqueue a due job exactly once.
     """
     now = now or timezone.now()
     enqueued: list[str] = []
-    for schedule in PERIODIC_JOBS:
+    for job in registry.periodic_tasks():
         with transaction.atomic():
-            job, _ = PeriodicJob.objects.get_or_create(name=schedule.task_path)
-            job = PeriodicJob.objects.select_for_update().get(pk=job.pk)
-            if job.last_enqueued_at and job.last_enqueued_at + schedule.every > now:
+            row, _ = PeriodicJob.objects.get_or_create(name=job.task_path)
+            row = PeriodicJob.objects.select_for_update().get(pk=row.pk)
+            if not job.is_due(row.last_enqueued_at, now):
                 continue
-            _task(schedule.task_path).enqueue()
-            job.last_enqueued_at = now
-            job.save(update_fields=["last_enqueued_at"])
-            enqueued.append(schedule.task_path)
+            import_string(job.task_path).enqueue()
+            row.last_enqueued_at = now
+            row.save(update_fields=["last_enqueued_at"])
+            enqueued.append(job.task_path)
     return enqueued
 
 

@@ -298,3 +298,19 @@ def voting_seat(user: Any, meeting: Any) -> Member | None:
             composition__status=CompositionStatus.APPROVED,
         )
     return seats.first()
+
+
+def open_ballots_for(user: Any, meeting: Any) -> list[Any]:
+    """The open roll-call votes of a meeting in which the user may cast their own ballot: none
+    unless they hold a voting seat (`voting_seat`). The votes are read from the meeting's
+    agenda, which the meeting page prefetches with its votes."""
+    from kopir.council.models import VoteKind, VoteResult
+
+    if voting_seat(user, meeting) is None:
+        return []
+    return [
+        vote
+        for item in meeting.agenda.all()
+        for vote in item.votes.all()
+        if vote.result == VoteResult.OPEN and vote.kind == VoteKind.ROLL_CALL
+    ]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,25 @@ class CouncilConfig(AppConfig):
     name = "kopir.council"
     label = "council"
     verbose_name = _("Public council")
+    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts")
+
+    def ready(self) -> None:
+        from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
+        from kopir.council import access
+
+        registry.add_menu(
+            MenuEntry(_("Councils"), "council:council_list", access.can_open_councils, 80),
+            MenuEntry(
+                _("Recommendations to us"),
+                "council:inbox",
+                access.can_answer_recommendations,
+                90,
+            ),
+        )
+        # Reminders and escalations reach the addressees before their working day starts.
+        registry.add_jobs(
+            PeriodicTask(
+                "kopir.council.tasks.check_recommendation_deadlines", DailyAt(dt.time(6, 0))
+            )
+        )
+        registry.add_demo(DemoLoader("council", "kopir.council.demo.load", order=40))

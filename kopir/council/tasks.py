@@ -1,4 +1,5 @@
-"""Background tasks of the council's meetings and petitions: e-mail notices.
+"""Background tasks of the council: e-mail notices of meetings and petitions, and the daily
+deadline check for recommendations.
 
 Tasks take record ids, never names or addresses: the task queue is stored in the database and
 must not become another copy of personal data. Each task reads what it needs when it runs, and
@@ -17,6 +18,7 @@ from django.utils import translation
 from django_tasks import task
 
 from kopir.council.models import InvitedOfficial, Meeting, Member, Petition
+from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +131,12 @@ def send_petition_answer(petition_id: int) -> int:
     )
     logger.info("answer sent for petition %s", petition_id)
     return sent
+
+
+@task()
+def check_recommendation_deadlines() -> str:
+    """Remind addressees before an answer is due and escalate once it is overdue (each once)."""
+    run = recommendations_check_deadlines()
+    # Numbers of recommendations are not personal data; they let an operator trace a message.
+    logger.info("recommendation deadlines: %s", run)
+    return str(run)

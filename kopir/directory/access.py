@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from kopir.accounts.models import Role
 from kopir.directory.models import Organisation
 from kopir.directory.selectors import organisation_queryset
 
@@ -22,7 +21,8 @@ def can_read_directory(user: Any) -> bool:
 
 
 def can_manage_organisations(user: Any) -> bool:
-    return bool(can_read_directory(user) and user.has_role(Role.ADMINISTRATOR))
+    # The user model (accounts) answers `is_administrator`; directory sits below accounts.
+    return bool(can_read_directory(user) and user.is_administrator)
 
 
 def can_see_staff_names(user: Any) -> bool:

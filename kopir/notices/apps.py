@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,18 @@ class NoticesConfig(AppConfig):
     name = "kopir.notices"
     label = "notices"
     verbose_name = _("Notices")
+    depends_on: tuple[str, ...] = ("core", "audit", "accounts", "people")
+    # Its tests address notices to organisations.
+    test_depends_on: tuple[str, ...] = ("directory",)
 
     def ready(self) -> None:
         # Registers the check that the configured SMS backend loads.
+        from kopir.core.registry import Every, MenuEntry, PeriodicTask, registry
         from kopir.notices import checks  # noqa: F401
+        from kopir.notices.access import may_view_outbox
+
+        registry.add_menu(MenuEntry(_("Outbox"), "notices:outbox", may_view_outbox, order=110))
+        # Notices whose delivery failed are retried once their pause has passed (see services).
+        registry.add_jobs(
+            PeriodicTask("kopir.notices.tasks.deliver_due_notices", Every(dt.timedelta(minutes=2)))
+        )

@@ -91,7 +91,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(autouse=True)
-def _audit_triggers_lifted_for_the_flush(audited_transactional_db: None, live_server: Any) -> None:
+def _audit_triggers_lifted_for_the_flush(committing_db: None, live_server: Any) -> None:
     # Every browser test runs against the live server's transactional database.
     return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kopir.accounts.models import User
-from kopir.council.demo_meetings import (
+from kopir.council.demo.meetings import (
     PAGES_WITHOUT_DEMO_STATE,
     POST_ONLY_PAGES,
     demo_page_arguments,

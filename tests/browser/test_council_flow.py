@@ -494,7 +494,7 @@ def _secretary_accepts_the_answer(
 def test_a_member_present_online_casts_their_own_ballot_by_keyboard(
     page: Page, live_server: Any, demo: Demo
 ) -> None:
-    from kopir.council.demo_meetings_agenda import NEXT_MEETING
+    from kopir.council.demo.agendas import NEXT_MEETING
     from kopir.council.models import (
         AttendanceStatus,
         Ballot,

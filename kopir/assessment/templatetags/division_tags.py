@@ -50,15 +50,13 @@ def review_label(value: str, kind: str) -> str:
 @register.inclusion_tag("assessment/division/_division_nav.html", takes_context=True)
 def division_nav(context: dict[str, Any], section: str) -> dict[str, Any]:
     """The MSE work pages this user has: the queue, their reviews, the appeals to review."""
-    from kopir.assessment.access import is_division_user, is_expert
-    from kopir.directory.models import OrganisationKind
+    # Who sees which tab is decided in access.py, the same functions the menu and the views ask.
+    from kopir.assessment.access import is_appeal_reviewer, is_division_user, is_expert
 
     user = context["request"].user
-    organisation = getattr(user, "organisation", None)
     return {
         "section": section,
         "show_queue": is_division_user(user),
         "show_reviews": is_expert(user),
-        "show_appeals": is_division_user(user)
-        and getattr(organisation, "kind", "") == OrganisationKind.MSE_DEPARTMENT,
+        "show_appeals": is_appeal_reviewer(user),
     }

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.demo.rules import rules_load_demo
 from kopir.assessment.models import (
     DocumentType,
     FindingKind,
@@ -32,7 +33,6 @@ from kopir.assessment.services.referrals import (
     attachment_add,
     referral_create,
 )
-from kopir.assessment.services.rules_demo import rules_load_demo
 from kopir.assessment.tests.factories import Icd10SourceFactory
 from kopir.core import sample_files
 from kopir.directory.models import Organisation, OrganisationKind, TerritoryLevel

@@ -7,9 +7,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment import access
 from kopir.assessment.models import (
     Appeal,
     AppealDeadline,
@@ -27,8 +31,12 @@ from kopir.assessment.services.appeal import (
 )
 from kopir.assessment.services.decision import current_decision, referral_notify
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.templatetags.division_tags import division_nav
 from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, decided, signed_in
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.navigation import navigation_for
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -289,3 +297,19 @@ def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):
         )
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.UNDER_REVIEW
+
+
+@pytest.mark.parametrize("kind", [OrganisationKind.MSE_DEPARTMENT, OrganisationKind.MSE_DIVISION])
+@pytest.mark.parametrize("role", list(Role))
+def test_the_appeals_tab_and_the_menu_agree_with_access_on_who_reviews_appeals(kind, role):
+    user = UserFactory.create(organisation=OrganisationFactory.create(kind=kind), roles=[role])
+    request = RequestFactory().get("/en/")
+    request.user = user
+
+    tabs = division_nav({"request": request}, "queue")
+    menu = [item["url"] for item in navigation_for(request)]
+
+    reviews = access.is_appeal_reviewer(user)
+    assert tabs["show_appeals"] == reviews
+    assert (reverse("assessment:appeal_list") in menu) == reviews
+    assert reviews == (kind == OrganisationKind.MSE_DEPARTMENT and role in access.DIVISION_ROLES)

@@ -368,7 +368,7 @@ def test_the_upload_list_and_report_cost_the_same_queries_however_many_rows(
 def test_the_demo_bulk_upload_is_processed_once_with_its_report(
     clinic, district, settings, tmp_path
 ):
-    from kopir.assessment import demo_intake
+    from kopir.assessment.demo import bulk_upload as demo_intake
     from kopir.people.models import LinkBasis
     from kopir.people.tests.factories import PersonLinkFactory
 

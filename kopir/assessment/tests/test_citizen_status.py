@@ -372,3 +372,23 @@ def test_the_old_request_log_and_spent_codes_are_pruned_once_the_limits_no_longe
     assert StatusRequest.objects.count() == 1
     assert StatusAccessCode.objects.count() == 1
     assert not StatusRequest.objects.filter(client_key="earlier").exists()
+
+
+def test_the_citizen_status_limit_tells_clients_behind_the_proxy_apart(client, settings):
+    settings.KOPIR_TRUSTED_PROXIES = 1
+    url = reverse(START)
+    # A referral number and a valid IIN that match nothing: each asks for a code all the same.
+    lookup = {"number": "MSE-2026-999999", "iin": "850412490216"}
+
+    def ask(forwarded_for: str) -> int:
+        response = client.post(
+            url, lookup, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+        )
+        return int(response.status_code)
+
+    for _ in range(MAX_CODE_REQUESTS_PER_ADDRESS):
+        assert ask("198.51.100.7") == 302
+
+    assert ask("198.51.100.7") == 429
+    assert ask("203.0.113.66, 198.51.100.7") == 429  # what the client adds changes nothing
+    assert ask("198.51.100.8") == 302

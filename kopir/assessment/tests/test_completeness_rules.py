@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from kopir.assessment.demo.rules import rules_load_demo
 from kopir.assessment.models import (
     CompletenessRule,
     CompletenessRuleSet,
@@ -27,7 +28,6 @@ from kopir.assessment.services.completeness import (
     rule_set_in_force,
 )
 from kopir.assessment.services.referrals import FindingInput, LimitationInput, attachment_add
-from kopir.assessment.services.rules_demo import rules_load_demo
 from kopir.assessment.tests.clinic_fixtures import (
     complete_vision_referral,
     days_ago,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kopir.accounts import demo as accounts_demo
-from kopir.assessment import demo_referrals
+from kopir.assessment.demo import referrals as demo_referrals
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,

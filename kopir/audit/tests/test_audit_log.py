@@ -95,3 +95,17 @@ def test_changed_fields_are_stored_by_name_only_and_sorted():
         actor=user, action=AuditAction.UPDATE, target=user, fields={"last_name", "email"}
     )
     assert event.fields == ["email", "last_name"]
+
+
+def test_lockouts_and_the_audit_log_record_the_clients_address_behind_a_proxy(settings):
+    from axes.helpers import get_client_ip_address
+
+    from kopir.audit.services import request_source
+
+    settings.KOPIR_TRUSTED_PROXIES = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.7"
+    )
+
+    assert get_client_ip_address(request) == "198.51.100.7"
+    assert request_source(request) == "198.51.100.7"

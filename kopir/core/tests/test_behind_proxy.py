@@ -22,7 +22,7 @@ from django.test import override_settings
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
 from kopir.core.management.commands.serve import waitress_options
 
-pytestmark = pytest.mark.usefixtures("audited_transactional_db")
+pytestmark = pytest.mark.usefixtures("committing_db")
 
 
 @contextlib.contextmanager

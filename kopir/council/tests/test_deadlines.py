@@ -10,7 +10,7 @@ from django.core import mail
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
-from kopir.core.periodic import PERIODIC_JOBS
+from kopir.core.registry import DailyAt, registry
 from kopir.core.working_days import is_working_day
 from kopir.council import models as m
 from kopir.council.selectors.recommendations import due_state
@@ -176,20 +176,20 @@ def test_an_answered_recommendation_is_neither_reminded_nor_escalated(
     assert mail.outbox == []
 
 
-def test_the_deadline_check_runs_daily_from_the_periodic_jobs() -> None:
-    schedule = next(
+def test_the_deadline_check_runs_daily_at_six_in_the_morning_local_time() -> None:
+    job = next(
         job
-        for job in PERIODIC_JOBS
-        if job.task_path == "kopir.council.tasks_followup.check_recommendation_deadlines"
+        for job in registry.periodic_tasks()
+        if job.task_path == "kopir.council.tasks.check_recommendation_deadlines"
     )
-    assert schedule.every == dt.timedelta(days=1)
+    assert job.schedule == DailyAt(dt.time(6, 0))
 
 
 def test_the_task_runs_the_check_for_today(
     sent_recommendation: m.Recommendation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kopir.council.services import recommendation_alerts
-    from kopir.council.tasks_followup import check_recommendation_deadlines
+    from kopir.council.tasks import check_recommendation_deadlines
 
     monkeypatch.setattr(recommendation_alerts.timezone, "localdate", lambda: dt.date(2026, 11, 20))
 

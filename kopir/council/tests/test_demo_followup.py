@@ -11,8 +11,8 @@ from django.utils import timezone
 from kopir.accounts import demo as accounts_demo
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
-from kopir.council import demo_followup
 from kopir.council import models as m
+from kopir.council.demo import followup as demo_followup
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.tests.factories import (
     AgendaItemFactory,

@@ -11,9 +11,9 @@ from django.urls import reverse
 from kopir.accounts import demo as accounts_demo
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
-from kopir.council import demo_meetings
 from kopir.council import models as m
 from kopir.council.access import is_chair, is_member
+from kopir.council.demo import meetings as demo_meetings
 from kopir.council.tests.conftest import signed_in
 from kopir.directory import demo as directory_demo
 

@@ -25,6 +25,7 @@ from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import AccessDenied, DomainError
+from kopir.council import access
 from kopir.council import models as m
 from kopir.council.forms_meetings import encode_ballots
 from kopir.council.services.votes import (
@@ -646,3 +647,22 @@ def test_the_meeting_page_as_a_member_costs_the_same_with_more_open_votes(
 
     assert _queries(client, address) == one
     assert client.get(address).content.decode().count("Open vote: cast your ballot") == 4
+
+
+def test_the_meeting_page_offers_a_ballot_only_to_whom_the_vote_accepts_one(
+    client: Client, vote: m.Vote, member_user: User
+) -> None:
+    # A present seat whose account has lost the member role: the vote refuses its ballot, so the
+    # meeting page must not point it there either (both ask council.access.voting_seat).
+    meeting = vote.agenda_item.meeting
+    with translation.override("en"):
+        address = reverse("council:meeting_detail", args=[meeting.council.slug, meeting.pk])
+    member_user.role_assignments.all().delete()
+    member_user = User.objects.get(pk=member_user.pk)
+
+    assert access.open_ballots_for(member_user, meeting) == []
+    assert "Open vote: cast your ballot" not in (
+        signed_in(client, member_user).get(address).content.decode()
+    )
+    with pytest.raises(AccessDenied):
+        ballot_cast_by_member(actor=member_user, vote=vote, choice=FOR)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
-from kopir.council.forms_meetings_body import MemberForm
+from kopir.council.forms_composition import MemberForm
 from kopir.council.models import Composition, CompositionStatus, Member
 from kopir.council.selectors.councils import composition_list as select_compositions
 from kopir.council.selectors.councils import deciding_votes, members_of

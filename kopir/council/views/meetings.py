@@ -20,6 +20,7 @@ from kopir.council.access import (
     can_request_accommodation,
     council_for_reader,
     council_for_secretary,
+    open_ballots_for,
 )
 from kopir.council.forms_meetings import AttendanceForm, GuestForm, MeetingForm
 from kopir.council.models import Attendance, MeetingStatus
@@ -144,6 +145,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_manage": can_manage_council(request.user, council),
             "can_request": can_request_accommodation(request.user, council)
             and meeting.status == MeetingStatus.PLANNED,
+            "open_ballots": open_ballots_for(request.user, meeting),
             "is_planned": meeting.status == MeetingStatus.PLANNED,
         },
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
-from kopir.council.forms_meetings_body import PlanForm, PlanItemForm, PlanItemStatusForm
+from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
 from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
 from kopir.council.selectors.councils import (
     deciding_votes,

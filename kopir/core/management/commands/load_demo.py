@@ -9,14 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-# Each app's demo loader, in dependency order. Each is idempotent on its own.
-DEMO_LOADERS = [
-    "kopir.directory.demo.load",
-    "kopir.accounts.demo.load",
-    "kopir.people.demo.load",
-    "kopir.council.demo.load",
-    "kopir.assessment.demo.load",
-]
+from kopir.core.registry import registry
 
 
 class Command(BaseCommand):
@@ -25,8 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("The demo never loads into a production database.")
+        # Each app's loader, in the order it registered (an app's after those it depends on).
         with transaction.atomic():
-            for path in DEMO_LOADERS:
-                summary = import_string(path)()
-                self.stdout.write(f"{path.split('.')[1]}: {summary}")
+            for loader in registry.demo_loaders():
+                summary = import_string(loader.load_path)()
+                self.stdout.write(f"{loader.app_label}: {summary}")
         self.stdout.write(self.style.SUCCESS("Demo loaded."))

@@ -14,6 +14,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from kopir.core.registry import registry
 
 
 def waitress_options() -> dict[str, Any]:
@@ -76,11 +79,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"\nKopir is running at http://{shown_host}:{port}/\n")
         )
         if settings.KOPIR_DEMO:
-            from kopir.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
-            self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-            for account in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {account.username:<14} {account.description}")
+            # What each app's demo offers a visitor (the accounts app: who to sign in as).
+            for loader in registry.demo_loaders():
+                if loader.describe:
+                    for line in import_string(loader.describe)():
+                        self.stdout.write(line)
             if not settings.KOPIR_REQUIRE_2FA:
                 self.stdout.write("Two-factor login is switched off in the demo.")
         self.stdout.write("Press Ctrl+C to stop.\n")

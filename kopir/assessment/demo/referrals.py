@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kopir.accounts.models import Role, User
-from kopir.assessment.demo_referral_steps import (
+from kopir.assessment.demo.referral_steps import (
     PROFILES,
     StepClock,
     backdate,
@@ -198,9 +198,9 @@ def _accounts(organisations: dict[str, Organisation]) -> dict[str, User]:
 
 def _reference_data() -> None:
     """The ICD-10 codes and the completeness rules the referrals are checked against."""
+    from kopir.assessment.demo.rules import rules_load_demo
     from kopir.assessment.models import Icd10Code
     from kopir.assessment.services.icd10 import icd10_load
-    from kopir.assessment.services.rules_demo import rules_load_demo
 
     codes = {profile.code for profile in PROFILES.values()}
     if Icd10Code.objects.filter(code__in=codes).count() < len(codes):

@@ -1,4 +1,4 @@
-"""Building blocks of the MSE demo (demo_referrals.py): what each nosology's referral carries,
+"""Building blocks of the MSE demo (referrals.py): what each nosology's referral carries,
 the experts' conclusions, and moving a finished walk's dates back in working days."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The seed meeting's follow-up, recreated: recommendations to the local executive bodies from the
 first item (in every state the register shows), the approved minutes, the monitoring visits the
 chair listed (city schools, the school for hearing-impaired children) and the six letters to the
-Mazhilis. Runs after demo_meetings; idempotent: a second run finds everything and changes nothing.
+Mazhilis. Runs after demo/meetings.py; idempotent: a second run finds everything and changes nothing.
 
 Everything goes through the services, as a person would do it: the secretary drafts and sends,
 each body's officer answers, the secretary accepts or not, chair and secretary sign.
@@ -20,7 +20,7 @@ from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditChannel
 from kopir.core.working_days import add_working_days
 from kopir.council import access
-from kopir.council import demo_followup_data as data
+from kopir.council.demo import followup_data as data
 from kopir.council.models import (
     Council,
     Decision,
@@ -298,7 +298,7 @@ def _letters(council: Council, meeting_day: dt.date, secretary: User) -> int:
 def load() -> str:
     council = Council.objects.select_related("organisation").filter(slug=COUNCIL_SLUG).first()
     if council is None:
-        return f"no council follow-up: the council {COUNCIL_SLUG!r} is missing (load demo_meetings first)"
+        return f"no council follow-up: the council {COUNCIL_SLUG!r} is missing (load the meetings demo first)"
     secretary = next(
         (
             user

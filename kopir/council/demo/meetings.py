@@ -23,9 +23,9 @@ from django.db import transaction
 from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.council import demo_meetings_agenda as agenda_data
-from kopir.council import demo_meetings_data as data
-from kopir.council import demo_meetings_held as held
+from kopir.council.demo import agendas as agenda_data
+from kopir.council.demo import held_meetings as held
+from kopir.council.demo import meetings_data as data
 from kopir.council.models import (
     Composition,
     CompositionStatus,

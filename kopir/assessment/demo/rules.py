@@ -1,7 +1,7 @@
 """The demo's completeness rules (version 1): what a referral must carry for the in-absentia
 nosologies the demo uses. Loaded by `rules_load_demo()`, which the demo calls; idempotent.
 
-Sources (domain.md §A): the Social Code Art. 155 and the MSE Rules (Order No. 260 of 29.06.2023)
+Sources: the Social Code Art. 155 and the MSE Rules (Order No. 260 of 29.06.2023)
 say that the medical advisory commission refers on form 031/у with the examination results and
 that an incomplete package is refused; the joint order of 2025 (G25G0000168) names the in-absentia
 nosologies. Neither excerpt lists the documents per diagnosis or their maximum age: the lists and

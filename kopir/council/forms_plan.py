@@ -1,4 +1,4 @@
-"""Forms for the council's composition and work plan."""
+"""Forms for the council's work plan: the plan of a year, its items and their progress."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.accounts.models import Role, User
 from kopir.core.forms import ServiceErrorsMixin
-from kopir.council.models import Member, MemberPosition, PlannedForm, WorkPlanItem
+from kopir.council.models import Member, PlannedForm, WorkPlanItem
 from kopir.council.services.plan import ITEM_TRANSITIONS
 from kopir.directory.models import Organisation, OrganisationKind
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Bodies a council invites to answer: executive bodies and Parliament, not schools or clinics.
 INVITED_BODY_KINDS = (
     OrganisationKind.MSE_DEPARTMENT,
@@ -40,98 +38,6 @@ MONTH_CHOICES = [
     ("11", _("November")),
     ("12", _("December")),
 ]
-
-
-class MemberForm(ServiceErrorsMixin, forms.Form):
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        error_messages={"required": _("Enter the member's full name.")},
-    )
-    position = forms.ChoiceField(
-        label=_("Position"), choices=MemberPosition.choices, initial=MemberPosition.MEMBER
-    )
-    affiliation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
-        required=False,
-        empty_label=_("Not in the directory"),
-    )
-    affiliation_text = forms.CharField(
-        label=_("Affiliation, as written"),
-        required=False,
-        max_length=255,
-        help_text=_(
-            "When the organisation is not in the directory, or to add the member's role in it."
-        ),
-    )
-    term_start = forms.DateField(
-        label=_("Term starts"),
-        widget=DATE_INPUT,
-        error_messages={
-            "required": _("Enter the date the term starts."),
-            "invalid": _("Enter a real date, for example 24.11.2026."),
-        },
-    )
-    term_end = forms.DateField(
-        label=_("Term ends"),
-        widget=DATE_INPUT,
-        required=False,
-        error_messages={"invalid": _("Enter a real date, for example 24.11.2029.")},
-    )
-    account = forms.ModelChoiceField(
-        label=_("Kopir account"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("No account"),
-        help_text=_("Linking an account lets the member read the council's pages."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(is_active=True, role_assignments__role=Role.COUNCIL_MEMBER)
-            .select_related("organisation")
-            .order_by("last_name", "first_name")
-            .distinct()
-        )
-        self.fields["account"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: f"{user.get_full_name() or user.username} ({user.username})"
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        has_affiliation = data.get("affiliation") or (data.get("affiliation_text") or "").strip()
-        if not has_affiliation and "affiliation" not in self.errors:
-            self.add_error(
-                "affiliation",
-                _("Choose the member's organisation, or write the affiliation below."),
-            )
-        return data
-
-    @staticmethod
-    def initial_from(member: Member) -> dict[str, Any]:
-        return {
-            "full_name": member.full_name,
-            "position": member.position,
-            "affiliation": member.affiliation_id,
-            "affiliation_text": member.affiliation_text,
-            "term_start": member.term_start,
-            "term_end": member.term_end,
-            "account": member.account_id,
-        }
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "full_name": data["full_name"],
-            "position": data["position"],
-            "affiliation": data["affiliation"],
-            "affiliation_text": data["affiliation_text"],
-            "term_start": data["term_start"],
-            "term_end": data["term_end"],
-            "account": data["account"],
-        }
 
 
 class PlanForm(ServiceErrorsMixin, forms.Form):

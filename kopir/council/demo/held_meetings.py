@@ -1,6 +1,6 @@
 """The council demo's meetings, loaded through the same services the pages use: planning,
 agenda, officials, attendance, guests, speeches, votes closed with their results, decisions,
-holding the meeting; and the next meeting with accommodation requests. See demo_meetings.py.
+holding the meeting; and the next meeting with accommodation requests. See meetings.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 from django.utils import timezone
 
 from kopir.audit.models import AuditChannel
-from kopir.council import demo_meetings_agenda as agenda_data
-from kopir.council import demo_meetings_data as data
+from kopir.council.demo import agendas as agenda_data
+from kopir.council.demo import meetings_data as data
 from kopir.council.models import (
     AccommodationStatus,
     Composition,

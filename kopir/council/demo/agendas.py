@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kopir.council.demo_meetings_data import SEED_GUESTS, SEED_MEETING_NUMBER, at
+from kopir.council.demo.meetings_data import SEED_GUESTS, SEED_MEETING_NUMBER, at
 
 
 @dataclass(frozen=True)

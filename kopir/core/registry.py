@@ -1,0 +1,143 @@
+"""What the apps offer the project as a whole: menu entries, periodic jobs, demo loaders.
+
+Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
+NetBox plugins register menu items), and core only reads this registry: the navigation
+(`core/navigation.py`), the worker's scheduler (`core/periodic.py`) and `manage.py load_demo`.
+Jobs and demo loaders are named by their dotted path so that registering imports nothing heavy,
+and so that a periodic job's `PeriodicJob` row keeps the name it is stored under.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A page offered in the main navigation to the users `allowed` says yes to.
+
+    The page's view still decides access on its own: the menu only decides what is offered.
+    Entries are shown by `order` (lowest first); apps leave gaps of ten for later entries.
+    """
+
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[Any], bool]
+    order: int
+
+
+def schedule_time_zone() -> zoneinfo.ZoneInfo:
+    # The project's zone (Asia/Oral, UTC+5 all year), never the zone a request activated.
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class DailyAt:
+    """Once a day at a local wall-clock time, e.g. DailyAt(dt.time(6)) for 06:00 in Oral."""
+
+    at: dt.time
+
+    def latest_slot(self, now: dt.datetime) -> dt.datetime:
+        local = now.astimezone(schedule_time_zone())
+        slot = dt.datetime.combine(local.date(), self.at, tzinfo=local.tzinfo)
+        return slot if slot <= local else slot - DAY
+
+    def __str__(self) -> str:
+        return f"daily at {self.at:%H:%M} local"
+
+
+@dataclass(frozen=True)
+class Every:
+    """At fixed points of the local clock: every 2 minutes means :00, :02, :04…, every 6 hours
+    means 00:00, 06:00, 12:00 and 18:00, whenever the worker happened to start."""
+
+    interval: dt.timedelta
+
+    def __post_init__(self) -> None:
+        if self.interval <= dt.timedelta(0) or DAY % self.interval:
+            raise ImproperlyConfigured(f"{self.interval} does not divide a day into equal slots")
+
+    def latest_slot(self, now: dt.datetime) -> dt.datetime:
+        local = now.astimezone(schedule_time_zone())
+        midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=local.tzinfo)
+        return midnight + ((local - midnight) // self.interval) * self.interval
+
+    def __str__(self) -> str:
+        return f"every {self.interval}"
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A django-tasks task the worker enqueues once per slot of its schedule."""
+
+    task_path: str  # "kopir.<app>.tasks.<task>"
+    schedule: DailyAt | Every
+
+    def is_due(self, last_enqueued_at: dt.datetime | None, now: dt.datetime) -> bool:
+        # A slot missed while no worker ran is caught up once, on the next tick; never twice.
+        return last_enqueued_at is None or last_enqueued_at < self.schedule.latest_slot(now)
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """An app's idempotent demo loader (`load() -> str`, a one-line summary), run by `order`.
+
+    `describe`, if set, names a function returning lines `manage.py serve` prints for visitors
+    of the demo (e.g. the demo accounts).
+    """
+
+    app_label: str
+    load_path: str
+    order: int
+    describe: str | None = None
+
+
+@dataclass
+class Registry:
+    menu: list[MenuEntry] = field(default_factory=list)
+    jobs: list[PeriodicTask] = field(default_factory=list)
+    demo: list[DemoLoader] = field(default_factory=list)
+
+    def add_menu(self, *entries: MenuEntry) -> None:
+        for entry in entries:
+            self._add(self.menu, entry, lambda e: e.url_name)
+
+    def add_jobs(self, *jobs: PeriodicTask) -> None:
+        for job in jobs:
+            self._add(self.jobs, job, lambda j: j.task_path)
+
+    def add_demo(self, loader: DemoLoader) -> None:
+        self._add(self.demo, loader, lambda d: d.load_path)
+
+    @staticmethod
+    def _add(items: list[Any], item: Any, key: Callable[[Any], str]) -> None:
+        # ready() may run again (a test re-populating the app registry): the same entry twice is
+        # harmless, but two different entries under one name would make one of them vanish.
+        for existing in items:
+            if key(existing) == key(item):
+                if existing != item:
+                    raise ImproperlyConfigured(f"{key(item)} is registered twice, differently")
+                return
+        items.append(item)
+
+    def menu_entries(self) -> list[MenuEntry]:
+        return sorted(self.menu, key=lambda entry: entry.order)
+
+    def periodic_tasks(self) -> list[PeriodicTask]:
+        return list(self.jobs)
+
+    def demo_loaders(self) -> list[DemoLoader]:
+        return sorted(self.demo, key=lambda loader: loader.order)
+
+
+registry = Registry()

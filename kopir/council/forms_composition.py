@@ -1,0 +1,107 @@
+"""Forms for the council's composition: its members and their seats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.accounts.models import Role, User
+from kopir.core.forms import ServiceErrorsMixin
+from kopir.council.models import Member, MemberPosition
+from kopir.directory.models import Organisation
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberForm(ServiceErrorsMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        error_messages={"required": _("Enter the member's full name.")},
+    )
+    position = forms.ChoiceField(
+        label=_("Position"), choices=MemberPosition.choices, initial=MemberPosition.MEMBER
+    )
+    affiliation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        required=False,
+        empty_label=_("Not in the directory"),
+    )
+    affiliation_text = forms.CharField(
+        label=_("Affiliation, as written"),
+        required=False,
+        max_length=255,
+        help_text=_(
+            "When the organisation is not in the directory, or to add the member's role in it."
+        ),
+    )
+    term_start = forms.DateField(
+        label=_("Term starts"),
+        widget=DATE_INPUT,
+        error_messages={
+            "required": _("Enter the date the term starts."),
+            "invalid": _("Enter a real date, for example 24.11.2026."),
+        },
+    )
+    term_end = forms.DateField(
+        label=_("Term ends"),
+        widget=DATE_INPUT,
+        required=False,
+        error_messages={"invalid": _("Enter a real date, for example 24.11.2029.")},
+    )
+    account = forms.ModelChoiceField(
+        label=_("Kopir account"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No account"),
+        help_text=_("Linking an account lets the member read the council's pages."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, role_assignments__role=Role.COUNCIL_MEMBER)
+            .select_related("organisation")
+            .order_by("last_name", "first_name")
+            .distinct()
+        )
+        self.fields["account"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda user: f"{user.get_full_name() or user.username} ({user.username})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_affiliation = data.get("affiliation") or (data.get("affiliation_text") or "").strip()
+        if not has_affiliation and "affiliation" not in self.errors:
+            self.add_error(
+                "affiliation",
+                _("Choose the member's organisation, or write the affiliation below."),
+            )
+        return data
+
+    @staticmethod
+    def initial_from(member: Member) -> dict[str, Any]:
+        return {
+            "full_name": member.full_name,
+            "position": member.position,
+            "affiliation": member.affiliation_id,
+            "affiliation_text": member.affiliation_text,
+            "term_start": member.term_start,
+            "term_end": member.term_end,
+            "account": member.account_id,
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "position": data["position"],
+            "affiliation": data["affiliation"],
+            "affiliation_text": data["affiliation_text"],
+            "term_start": data["term_start"],
+            "term_end": data["term_end"],
+            "account": data["account"],
+        }
