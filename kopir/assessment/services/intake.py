@@ -43,7 +43,7 @@ from kopir.assessment.services.referral_inputs import (
 from kopir.assessment.services.referrals import referral_create, referral_send
 from kopir.audit.models import AuditChannel
 from kopir.core.errors import DomainError
-from kopir.core.identifiers import validate_iin
+from kopir.core.identifiers import normalise_identifier, validate_iin, validate_kato
 from kopir.core.text import fold_for_search
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import ContactLanguage, LinkBasis, Person, PersonLink, Sex
@@ -146,7 +146,9 @@ def _check_choice(problems: list[FieldProblem], path: str, value: str, allowed: 
 
 def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
     """The registered person with this IIN, or a newly registered one; linked to the clinic."""
-    iin = (given.iin or "").strip()
+    # Every channel (JSON, FHIR, bulk file) arrives here: full-width digits become ASCII, other
+    # scripts' digits are refused, so one person never gets a second record by a lookalike IIN.
+    iin = normalise_identifier(given.iin)
     try:
         validate_iin(iin)
     except ValidationError as error:
@@ -199,9 +201,15 @@ def _register(actor: Any, given: PersonInput, iin: str) -> Person:
             problems, "person.preferred_language", given.preferred_language, ContactLanguage.values
         )
     territory = None
-    if given.territory_kato:
-        territory = Territory.objects.filter(kato=given.territory_kato.strip()).first()
-        if territory is None:
+    kato = normalise_identifier(given.territory_kato)
+    if kato:
+        try:
+            validate_kato(kato)
+        except ValidationError as error:
+            problems.extend(FieldProblem("person.territory_kato", str(m)) for m in error.messages)
+        else:
+            territory = Territory.objects.filter(kato=kato).first()
+        if territory is None and not any(p.field == "person.territory_kato" for p in problems):
             problems.append(
                 FieldProblem("person.territory_kato", str(_("No territory has this KATO code.")))
             )
