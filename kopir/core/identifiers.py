@@ -8,13 +8,56 @@ digits are decoded only as a hint and never a reason to refuse a number.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Python's str.isdigit() and int() accept the digits of every script ("９", "٩"), so a number
+# typed with them would pass the check digit and be stored as a different string from the same
+# number in ASCII: a second record for the same person. Identifiers are ASCII 0-9 only.
+ASCII_DIGITS = re.compile(r"[0-9]+")
+NOT_ASCII_DIGITS = _("Use the digits 0-9: digits of other scripts are not accepted.")
+
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+def normalise_identifier(value: str | None) -> str:
+    """An identifier as typed or pasted, in the form it is stored and compared in.
+
+    NFKC folds full-width characters (a Chinese or Japanese keyboard, a copied PDF) to ASCII, so
+    "８５０４１２…" becomes "850412…"; digits of other scripts stay as they are, and the
+    validators below refuse them with `NOT_ASCII_DIGITS`. Call it before validating any input.
+    """
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def has_foreign_digits(value: str) -> bool:
+    """Whether the value holds a digit that is not ASCII 0-9 (Arabic-Indic, Devanagari, …)."""
+    return any(ch.isdigit() and not ch.isascii() for ch in value)
+
+
+def require_ascii_digits(value: str) -> None:
+    """Refuse a number with digits of another script, or with anything but digits."""
+    if has_foreign_digits(value):
+        raise ValidationError(NOT_ASCII_DIGITS, code="foreign_digits")
+    if not ASCII_DIGITS.fullmatch(value):
+        raise ValidationError(_("It must contain digits only."), code="not_digits")
+
+
+def validate_kato(value: str) -> None:
+    """Refuse a value that cannot be a KATO code (9 ASCII digits)."""
+    number = (value or "").strip()
+    require_ascii_digits(number)
+    if len(number) != 9:
+        raise ValidationError(
+            _("A KATO code is exactly 9 digits; %(count)s given."),
+            code="length",
+            params={"count": len(number)},
+        )
 
 
 def check_digit(first_eleven: str) -> int | None:
@@ -29,7 +72,7 @@ def check_digit(first_eleven: str) -> int | None:
 
 
 def checksum_ok(number: str) -> bool:
-    if len(number) != 12 or not number.isdigit():
+    if len(number) != 12 or not ASCII_DIGITS.fullmatch(number):
         return False
     expected = check_digit(number[:11])
     return expected is not None and expected == int(number[11])
@@ -37,8 +80,7 @@ def checksum_ok(number: str) -> bool:
 
 def _require_twelve_digits(value: str) -> str:
     number = (value or "").strip()
-    if not number.isdigit():
-        raise ValidationError(_("It must contain digits only."), code="not_digits")
+    require_ascii_digits(number)
     if len(number) != 12:
         raise ValidationError(
             _("It must be exactly 12 digits; %(count)s given."),
@@ -93,7 +135,7 @@ class IinHint:
 
 
 def iin_hint(iin: str) -> IinHint:
-    if len(iin) != 12 or not iin.isdigit() or iin[6] not in "123456":
+    if len(iin) != 12 or not ASCII_DIGITS.fullmatch(iin) or iin[6] not in "123456":
         return IinHint(None, None)
     century = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}[iin[6]]
     try:

@@ -36,3 +36,22 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {'working' if self.is_working else 'day off'}"
+
+
+class NumberSequence(models.Model):
+    """The last number issued in one numbering sequence: a scope (what is numbered, and whose
+    register) and a year. `core/numbering.py` is the only writer."""
+
+    scope = models.CharField(_("scope"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_issued = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="one_number_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.year}: {self.last_issued}"

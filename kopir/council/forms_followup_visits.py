@@ -139,9 +139,7 @@ class VisitDocumentForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    number = forms.CharField(
-        label=_("Outgoing number"), max_length=30, help_text=_("Unique in the council's register.")
-    )
+    number = forms.CharField(label=_("Outgoing number"), max_length=30, required=False)
     sent_on = date_field(_("Date"))
     addressee = forms.ModelChoiceField(
         label=_("Addressed to"), queryset=Organisation.objects.none()
@@ -161,8 +159,14 @@ class LetterForm(forms.Form):
     )
     reply_due_on = date_field(_("Reply expected by"), required=False)
 
-    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, council: Council, next_number: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Left empty, the register gives the number when the letter is saved, so two
+        # secretaries registering at once cannot both take the suggested one.
+        self.fields["number"].help_text = _(
+            "Leave empty to take the register's next number (now %(number)s). "
+            "A number you enter must be unique in the council's register."
+        ) % {"number": next_number}
         self.fields["addressee"].queryset = (  # type: ignore[attr-defined]
             Organisation.objects.filter(is_active=True)
             .exclude(pk=council.organisation_id)

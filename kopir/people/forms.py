@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, saved_differences
-from kopir.core.identifiers import validate_iin
+from kopir.core.identifiers import normalise_identifier, validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
 from kopir.people.models import (
@@ -26,8 +26,9 @@ MIN_NAME_QUERY = 2
 
 
 def _compact_iin(value: str) -> str:
-    """An IIN as typed or pasted ("791028 302728") without the spaces and dashes."""
-    return "".join(ch for ch in (value or "") if ch not in " \t-")
+    """An IIN as typed or pasted ("791028 302728", full-width "７９１０…") without the spaces
+    and dashes, in ASCII digits where NFKC has them (other scripts' digits are refused later)."""
+    return "".join(ch for ch in normalise_identifier(value) if ch not in " \t-")
 
 
 class PersonSearchForm(forms.Form):
@@ -41,7 +42,8 @@ class PersonSearchForm(forms.Form):
     )
 
     def clean_q(self) -> str:
-        query: str = self.cleaned_data["q"]
+        # Full-width digits of an IIN are the same IIN; other scripts' digits get a clear refusal.
+        query: str = normalise_identifier(self.cleaned_data["q"])
         parsed = parse_person_query(query)
         if parsed is None:
             raise ValidationError(_("Enter an IIN or a name."), code="required")

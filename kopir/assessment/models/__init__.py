@@ -26,7 +26,6 @@ from kopir.assessment.models.intake import (
     StatusRequest,
     StatusRequestKind,
 )
-from kopir.assessment.models.numbering import ReferralCounter
 from kopir.assessment.models.reference import Icd10Code
 from kopir.assessment.models.referral import (
     IntakeChannel,
@@ -85,7 +84,6 @@ __all__ = [
     "LimitationDegree",
     "Outcome",
     "Referral",
-    "ReferralCounter",
     "ReferralEvent",
     "ReferralPurpose",
     "ReferralStatus",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import Icd10Code
+from kopir.core.identifiers import NOT_ASCII_DIGITS, has_foreign_digits
 from kopir.directory.models import ReferenceDataSource
 
 WHO_SOURCE_CODE = "who-icd10-2019"
@@ -44,14 +46,16 @@ _LOOKALIKES = str.maketrans(
         "З": "Z",
     }
 )
-_CODE_SHAPE = re.compile(r"^[A-Z]\d\d(\.\d{1,2})?$")
-_DECIMAL_COMMA = re.compile(r"([A-Z]\d\d),(\d)")
+# ASCII digits only: `\d` would also match "٥" and let a code of another script through.
+_CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9](\.[0-9]{1,2})?$")
+_DECIMAL_COMMA = re.compile(r"([A-Z][0-9][0-9]),([0-9])")
 _LIST_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def normalise_code(raw: str) -> str:
     """A code as typed ("h54,0", "С50 9", "H540") in WHO form ("H54.0"). Not validated."""
-    text = (raw or "").strip().upper().translate(_LOOKALIKES)
+    # NFKC first: a full-width "Ｈ５４．０" is H54.0.
+    text = unicodedata.normalize("NFKC", raw or "").strip().upper().translate(_LOOKALIKES)
     text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     text = re.sub(r"\s+", "", text).rstrip(".")
     if "." not in text and len(text) > 3 and text[:3].isalnum():
@@ -61,7 +65,8 @@ def normalise_code(raw: str) -> str:
 
 def parse_code_list(raw: str) -> list[str]:
     """Codes separated by commas, semicolons, spaces or new lines, normalised, without repeats."""
-    text = _DECIMAL_COMMA.sub(r"\1.\2", (raw or "").upper().translate(_LOOKALIKES))
+    folded = unicodedata.normalize("NFKC", raw or "").upper().translate(_LOOKALIKES)
+    text = _DECIMAL_COMMA.sub(r"\1.\2", folded)
     codes = [normalise_code(part) for part in _LIST_SEPARATORS.split(text) if part.strip()]
     return list(dict.fromkeys(code for code in codes if code))
 
@@ -79,7 +84,9 @@ def icd10_codes(codes: Sequence[str], *, field: str) -> list[Icd10Code]:
     for typed, code in zip(codes, wanted, strict=True):
         row = found.get(code)
         if row is None:
-            if not _CODE_SHAPE.match(code):
+            if has_foreign_digits(code):
+                messages.append(ValidationError(NOT_ASCII_DIGITS, code="foreign_digits"))
+            elif not _CODE_SHAPE.match(code):
                 messages.append(
                     ValidationError(
                         _("“%(code)s” is not written like an ICD-10 code, e.g. H54.0."),

@@ -43,7 +43,7 @@ from kopir.assessment.services.referral_inputs import (
 from kopir.assessment.services.referrals import referral_create, referral_send
 from kopir.audit.models import AuditChannel
 from kopir.core.errors import DomainError
-from kopir.core.identifiers import validate_iin
+from kopir.core.identifiers import normalise_identifier, validate_iin, validate_kato
 from kopir.core.text import fold_for_search
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, check_upload
 from kopir.directory.models import Organisation, Territory
@@ -162,7 +162,9 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
     A known person is linked only when the surname, first name and date of birth agree with the
     registry: a typo in an IIN can hit another real person, and an IIN alone proves nothing.
     """
-    iin = (given.iin or "").strip()
+    # Every channel (JSON, FHIR, bulk file) arrives here: full-width digits become ASCII, other
+    # scripts' digits are refused, so one person never gets a second record by a lookalike IIN.
+    iin = normalise_identifier(given.iin)
     problems: list[FieldProblem] = []
     try:
         validate_iin(iin)
@@ -180,9 +182,15 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
             problems, "person.preferred_language", given.preferred_language, ContactLanguage.values
         )
     territory = None
-    if given.territory_kato:
-        territory = Territory.objects.filter(kato=given.territory_kato.strip()).first()
-        if territory is None:
+    kato = normalise_identifier(given.territory_kato)
+    if kato:
+        try:
+            validate_kato(kato)
+        except ValidationError as error:
+            problems.extend(FieldProblem("person.territory_kato", str(m)) for m in error.messages)
+        else:
+            territory = Territory.objects.filter(kato=kato).first()
+        if territory is None and not any(p.field == "person.territory_kato" for p in problems):
             problems.append(
                 FieldProblem("person.territory_kato", str(_("No territory has this KATO code.")))
             )

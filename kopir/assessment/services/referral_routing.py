@@ -4,11 +4,11 @@ and a number that no other referral will ever get."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.models import IntakeChannel, ReferralCounter
+from kopir.assessment.models import IntakeChannel
 from kopir.audit.models import AuditChannel
+from kopir.core.numbering import next_number
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.people.models import Person
 
@@ -53,14 +53,14 @@ def route_to_division(person: Person) -> Organisation:
     )
 
 
-def next_referral_number(year: int) -> str:
-    """The next referral number of the year, never given twice.
+# Referral numbers run per year across the country: one register, so the number alone finds it.
+REFERRAL_SEQUENCE = "assessment.referral"
 
-    The UPDATE takes the counter row's lock until the transaction ends, so two clinics sending
-    at the same moment queue here rather than read the same number (on SQLite the IMMEDIATE
-    transaction already serialises writers).
+
+def next_referral_number(year: int) -> str:
+    """The next referral number of the year, "MSE-<year>-<nnnnnn>", never given twice.
+
+    Call it inside the transaction that saves the referral: the number returns to the sequence
+    if that transaction rolls back (see `core/numbering.py`).
     """
-    ReferralCounter.objects.get_or_create(year=year)
-    ReferralCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    number = ReferralCounter.objects.values_list("last_number", flat=True).get(year=year)
-    return f"MSE-{year}-{number:06d}"
+    return f"MSE-{year}-{next_number(REFERRAL_SEQUENCE, year):06d}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,10 +15,14 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.numbering import next_number, number_used, peek_number
 from kopir.core.uploads import TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council import access
 from kopir.council.models import Council, Letter, LetterReply, Recommendation
 from kopir.directory.models import Organisation
+
+# "<year>/<n>", the form of the numbers Kopir gives; other hand numbers keep their own register.
+HAND_NUMBER = re.compile(r"(?P<year>[0-9]{4})/(?P<n>[0-9]{1,9})")
 
 
 def _require_secretary(actor: Any, council: Council) -> None:
@@ -25,26 +30,30 @@ def _require_secretary(actor: Any, council: Council) -> None:
         raise AccessDenied(_("Only the council's secretary keeps the letters register."))
 
 
+def letter_sequence(council: Council) -> str:
+    """The numbering sequence of the council's outgoing letters (one per council and year)."""
+    return f"council.letter:{council.pk}"
+
+
 def next_letter_number(council: Council, year: int | None = None) -> str:
-    """A suggestion for the next outgoing number: "<year>/<n>", one more than the highest."""
+    """A suggestion for the next outgoing number, "<year>/<n>"; nothing is taken."""
     year = year or timezone.localdate().year
-    prefix = f"{year}/"
-    highest = 0
-    for number in Letter.objects.filter(council=council, number__startswith=prefix).values_list(
-        "number", flat=True
-    ):
-        suffix = number.removeprefix(prefix)
-        if suffix.isdigit():
-            highest = max(highest, int(suffix))
-    return f"{prefix}{highest + 1}"
+    return f"{year}/{peek_number(letter_sequence(council), year)}"
+
+
+def _note_hand_number(council: Council, number: str) -> None:
+    """A number typed in the register's own form ("2026/14") is never issued again."""
+    match = HAND_NUMBER.fullmatch(number)
+    if match:
+        number_used(letter_sequence(council), int(match["year"]), int(match["n"]))
 
 
 def letter_create(
     *,
     actor: Any,
     council: Council,
-    number: str,
     sent_on: dt.date,
+    number: str = "",
     addressee: Organisation,
     subject: str,
     summary: str = "",
@@ -53,6 +62,9 @@ def letter_create(
     reply_due_on: dt.date | None = None,
     request: HttpRequest | None = None,
 ) -> Letter:
+    """Register an outgoing letter. Without a number it takes the next one of the year it was
+    sent in ("2026/15"), which two secretaries at once can never both get; a number given by
+    hand (the office's own register) must be free."""
     _require_secretary(actor, council)
     chosen = list(recommendations)
     if any(recommendation.council_id != council.pk for recommendation in chosen):
@@ -62,7 +74,7 @@ def letter_create(
     if upload is not None:
         check_upload(upload, TEXT_DOCUMENT_EXTENSIONS)
     number = number.strip()
-    if Letter.objects.filter(council=council, number=number).exists():
+    if number and Letter.objects.filter(council=council, number=number).exists():
         raise DomainError(_("The register already has a letter with this number."))
     try:
         with transaction.atomic():
@@ -77,6 +89,12 @@ def letter_create(
             )
             if upload is not None:
                 letter.file.save(upload.name, upload, save=False)
+            if number:
+                _note_hand_number(council, number)
+            else:
+                # Taken last, just before the save: the sequence's row stays locked until commit.
+                sequence = next_number(letter_sequence(council), sent_on.year)
+                letter.number = f"{sent_on.year}/{sequence}"
             letter.full_clean()
             letter.save()
             letter.recommendations.set(chosen)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
+from kopir.core.numbering import next_number
 from kopir.core.working_days import add_working_days
 from kopir.council import tasks
 from kopir.council.models import (
@@ -40,7 +41,6 @@ NUMBER_PREFIX = "Ө"  # өтініш: the register's letter in the council's rec
 # for a party council, whose answers no law times (domain.md §E1, §E2).
 STATUTORY_ANSWER_WORKING_DAYS = 10
 DEFAULT_ANSWER_CALENDAR_DAYS = 30
-NUMBERING_ATTEMPTS = 3
 
 
 class PetitionData(TypedDict, total=False):
@@ -84,16 +84,13 @@ def contact_errors(email: str, phone: str) -> dict[str, list[str]]:
     return {"contact_email": [message], "contact_phone": [message]}
 
 
+def petition_sequence(council: Council) -> str:
+    """The numbering sequence of the council's petition register (one per council and year)."""
+    return f"council.petition:{council.pk}"
+
+
 def _next_number(council: Council, year: int) -> str:
-    prefix = f"{NUMBER_PREFIX}-{year}-"
-    taken = Petition.objects.filter(council=council, number__startswith=prefix).values_list(
-        "number", flat=True
-    )
-    highest = max(
-        (int(number[len(prefix) :]) for number in taken if number[len(prefix) :].isdigit()),
-        default=0,
-    )
-    return f"{prefix}{highest + 1:04d}"
+    return f"{NUMBER_PREFIX}-{year}-{next_number(petition_sequence(council), year):04d}"
 
 
 def petition_register(
@@ -108,9 +105,8 @@ def petition_register(
 ) -> Petition:
     """Register a petition: give it the next number of the council's year and an answer date.
 
-    Numbers run per council and year ("Ө-2026-0001"). The council's row is locked while the next
-    number is taken (on SQLite the transaction holds the write lock from its start), so two
-    registrations cannot take the same number; the unique constraint is the last guard.
+    Numbers run per council and year ("Ө-2026-0001") from the council's sequence in
+    `core/numbering.py`, so two registrations at the same moment never take the same number.
     """
     if not council.is_active:
         raise DomainError(_("This council no longer works: it was merged into another council."))
@@ -118,39 +114,33 @@ def petition_register(
     if errors:
         raise ValidationError(errors)
     received_on = received_on or timezone.localdate()
+    answer_due_on = petition_answer_due(council=council, received_on=received_on)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    for attempt in range(NUMBERING_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                Council.objects.select_for_update().filter(pk=council.pk).first()
-                petition = Petition(
-                    council=council,
-                    number=_next_number(council, received_on.year),
-                    received_on=received_on,
-                    answer_due_on=petition_answer_due(council=council, received_on=received_on),
-                    status=PetitionStatus.REGISTERED,
-                    submitted_online=submitted_online,
-                    # The secretary who registered it; nobody for the public form.
-                    registered_by=actor if is_user and not submitted_online else None,
-                    **data,
-                )
-                petition.full_clean()
-                petition.save()
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.CREATE,
-                    target=petition,
-                    request=request,
-                    channel=channel,
-                    fields=sorted(data),
-                )
-                if petition.contact_email:
-                    _notify_on_commit("send_petition_acknowledgement", petition.pk)
-            return petition
-        except IntegrityError:
-            if attempt == NUMBERING_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    with transaction.atomic():
+        petition = Petition(
+            council=council,
+            number=_next_number(council, received_on.year),
+            received_on=received_on,
+            answer_due_on=answer_due_on,
+            status=PetitionStatus.REGISTERED,
+            submitted_online=submitted_online,
+            # The secretary who registered it; nobody for the public form.
+            registered_by=actor if is_user and not submitted_online else None,
+            **data,
+        )
+        petition.full_clean()
+        petition.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=petition,
+            request=request,
+            channel=channel,
+            fields=sorted(data),
+        )
+        if petition.contact_email:
+            _notify_on_commit("send_petition_acknowledgement", petition.pk)
+    return petition
 
 
 def _notify_on_commit(task_name: str, petition_id: int) -> None:

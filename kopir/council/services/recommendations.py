@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.numbering import next_number
 from kopir.core.uploads import check_upload, sha256_of
 from kopir.council import access
 from kopir.council.models import (
@@ -124,15 +125,13 @@ def _save(recommendation: Recommendation, fields: list[str]) -> None:
     recommendation.save(update_fields=sorted({*fields, "version"}))
 
 
+def recommendation_sequence(council: Council) -> str:
+    """The numbering sequence of the council's recommendations (one per council and year)."""
+    return f"council.recommendation:{council.pk}"
+
+
 def _next_number(council: Council, year: int) -> str:
-    prefix = f"{year}-"
-    numbers = Recommendation.objects.filter(council=council, number__startswith=prefix)
-    highest = 0
-    for number in numbers.values_list("number", flat=True):
-        suffix = number.removeprefix(prefix)
-        if suffix.isdigit():
-            highest = max(highest, int(suffix))
-    return f"{prefix}{highest + 1:03d}"
+    return f"{year}-{next_number(recommendation_sequence(council), year):03d}"
 
 
 def _require_secretary(actor: Any, council: Council) -> None:
@@ -168,7 +167,6 @@ def recommendation_create(
     with transaction.atomic():
         recommendation = Recommendation(
             council=council,
-            number=_next_number(council, timezone.localdate().year),
             decision=decision,
             visit=visit,
             finding=finding,
@@ -181,6 +179,8 @@ def recommendation_create(
             recommendation.rule_set, source_date(recommendation), None
         )
         recommendation.send_due_on = deadlines.send_due_on
+        # Taken last, just before the save: the sequence's row stays locked until the commit.
+        recommendation.number = _next_number(council, timezone.localdate().year)
         recommendation.full_clean()
         recommendation.save()
         _event(recommendation, RecommendationEventKind.CREATED, actor=actor, to_status=S.DRAFT)

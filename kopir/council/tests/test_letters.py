@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kopir.accounts.models import User
 from kopir.core import sample_files
@@ -196,3 +197,50 @@ def test_the_letter_list_costs_the_same_queries_for_few_or_many(
     with django_assert_max_num_queries(10):
         response = secretary_client.get(url)
     assert response.context["page_obj"].has_next()
+
+
+def test_a_letter_without_a_number_takes_the_next_after_those_given_by_hand(
+    letter: m.Letter, council: m.Council, mazhilis: Organisation, secretary: User
+) -> None:
+    by_hand = letter_create(
+        actor=secretary,
+        council=council,
+        number="2026/5",
+        sent_on=dt.date(2026, 5, 21),
+        addressee=mazhilis,
+        subject="Қолмен берілген нөмір",
+    )
+    numbered = letter_create(
+        actor=secretary,
+        council=council,
+        sent_on=dt.date(2026, 5, 22),
+        addressee=mazhilis,
+        subject="Тізілім берген нөмір",
+    )
+    next_year = letter_create(
+        actor=secretary,
+        council=council,
+        sent_on=dt.date(2027, 1, 12),
+        addressee=mazhilis,
+        subject="Келесі жыл",
+    )
+
+    assert (letter.number, by_hand.number) == ("2026/1", "2026/5")
+    assert numbered.number == "2026/6"
+    assert next_year.number == "2027/1"
+
+
+def test_the_form_leaves_the_number_to_the_register_and_names_the_next_one(
+    letter: m.Letter, mazhilis: Organisation, secretary_client: Client
+) -> None:
+    url = reverse("council:letter_create", kwargs={"slug": letter.council.slug})
+    page = secretary_client.get(url)
+    assert page.context["form"]["number"].value() in (None, "")
+    assert f"{timezone.localdate().year}/" in page.context["form"].fields["number"].help_text
+
+    created = secretary_client.post(
+        url, {"number": "", "sent_on": "2026-05-21", "addressee": mazhilis.pk, "subject": "x"}
+    )
+
+    assert created.status_code == 302
+    assert m.Letter.objects.filter(council=letter.council, number="2026/2").exists()

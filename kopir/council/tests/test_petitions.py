@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -365,3 +367,23 @@ def test_the_secretary_puts_a_petition_on_an_agenda_from_its_page(
     assert response.status_code == 302
     item = meeting.agenda.get()
     assert (item.petition, item.rapporteur) == (petition, "Оспанов Б.")
+
+
+def test_numbering_continues_from_the_registers_highest_number_after_the_upgrade(
+    council: m.Council, other_council: m.Council
+) -> None:
+    # Registers filled before numbers came from core's sequences, seeded by the data migration.
+    PetitionFactory.create(council=council, number="Ө-2026-0007")
+    PetitionFactory.create(council=council, number="Ө-2026-0003")
+    PetitionFactory.create(council=other_council, number="Ө-2026-0002")
+    seed = importlib.import_module("kopir.council.migrations.0004_seed_number_sequences").seed
+    seed(django_apps, None)
+
+    ours = petition_register(
+        actor=None, council=council, received_on=dt.date(2026, 12, 1), **PETITION
+    )
+    theirs = petition_register(
+        actor=None, council=other_council, received_on=dt.date(2026, 12, 1), **PETITION
+    )
+
+    assert (ours.number, theirs.number) == ("Ө-2026-0008", "Ө-2026-0003")

@@ -42,15 +42,20 @@ def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
 def letter_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
-    initial = {"number": next_letter_number(council), "sent_on": timezone.localdate()}
-    form = LetterForm(request.POST or None, request.FILES or None, council=council, initial=initial)
+    form = LetterForm(
+        request.POST or None,
+        request.FILES or None,
+        council=council,
+        next_number=next_letter_number(council),
+        initial={"sent_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             letter = letter_create(
                 actor=request.user,
                 council=council,
-                number=data["number"],
+                number=data["number"] or "",
                 sent_on=data["sent_on"],
                 addressee=data["addressee"],
                 subject=data["subject"],

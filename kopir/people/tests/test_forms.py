@@ -187,3 +187,32 @@ def test_a_mistyped_iin_in_the_search_says_what_is_wrong() -> None:
         form = PersonSearchForm(data={"q": "791028302729"})
         assert not form.is_valid()
         assert form.errors["q"] == [CHECKSUM_MESSAGE]
+
+
+def test_a_full_width_iin_is_the_same_person_and_meets_the_uniqueness_check(
+    clinician: User, territory: Territory
+) -> None:
+    PersonFactory.create(iin="791028302728", territory=territory)
+    full_width = "７９１０２８ ３０２７２８"
+    with translation.override("en"):
+        form = PersonForm(data=form_data(territory, iin=full_width), user=clinician)
+        assert not form.is_valid()
+        assert form.errors["iin"] == ["A person with this IIN is already in the registry."]
+
+
+@pytest.mark.parametrize("field", ["iin", "representative_iin"])
+def test_an_iin_in_another_scripts_digits_is_refused_saying_so(
+    clinician: User, territory: Territory, field: str
+) -> None:
+    with translation.override("en"):
+        form = PersonForm(data=form_data(territory, **{field: "٧٩١٠٢٨٣٠٢٧٢٨"}), user=clinician)
+        assert not form.is_valid()
+        assert form.errors[field] == [
+            "Use the digits 0-9: digits of other scripts are not accepted."
+        ]
+
+
+def test_the_search_reads_a_full_width_iin_as_ascii() -> None:
+    form = PersonSearchForm(data={"q": "７９１０２８３０２７２８"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["q"] == "791028302728"

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from kopir.core.identifiers import check_digit, checksum_ok, iin_hint, make_iin, validate_iin
+from kopir.core.identifiers import (
+    check_digit,
+    checksum_ok,
+    iin_hint,
+    make_iin,
+    normalise_identifier,
+    validate_bin,
+    validate_iin,
+    validate_kato,
+)
 
 
 @pytest.mark.parametrize("iin", ["791028302728", "061211600012"])
@@ -94,3 +104,28 @@ def test_made_up_iins_are_valid_and_agree_with_the_date_and_sex(
         assert number[6] == century_digit
         assert iin_hint(number).birth_date == birth_date
         assert iin_hint(number).sex == sex
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(
+    ("validate", "number"),
+    [(validate_iin, "791028302728"), (validate_bin, "061240012340"), (validate_kato, "271010000")],
+)
+def test_digits_of_other_scripts_are_refused_however_valid_the_number(
+    validate: Callable[[str], None], number: str
+) -> None:
+    validate(number)
+    for script in (FULL_WIDTH, ARABIC_INDIC):
+        # str.isdigit() and int() accept both: the number would pass and be stored twice.
+        with pytest.raises(ValidationError) as refused:
+            validate(number.translate(script))
+        assert refused.value.code == "foreign_digits"
+    assert not checksum_ok("791028302728".translate(FULL_WIDTH))
+
+
+def test_full_width_digits_are_read_as_ascii_and_other_scripts_kept_for_refusal() -> None:
+    assert normalise_identifier(" ７９１０２８３０２７２８ ") == "791028302728"
+    assert normalise_identifier("٧٩١٠٢٨٣٠٢٧٢٨") == "٧٩١٠٢٨٣٠٢٧٢٨"

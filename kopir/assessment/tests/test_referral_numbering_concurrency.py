@@ -1,0 +1,34 @@
+"""Twenty referrals created at the same moment get twenty different numbers.
+
+Runs `referral_create` from twenty threads against PostgreSQL; skipped on SQLite.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kopir.accounts.models import User
+from kopir.assessment.models import Referral
+from kopir.assessment.tests.clinic_fixtures import days_ago, make_referral
+from kopir.core.tests.concurrency import *  # noqa: F403
+from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
+from kopir.people.models import Person
+
+pytestmark = [
+    ON_POSTGRESQL,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("audit_triggers_lifted", "icd10", "demo_rules"),
+]
+
+AT_ONCE = 20
+
+
+def test_referrals_created_at_once_get_distinct_numbers(
+    clinician: User, person: Person, division: object
+) -> None:
+    results = run_at_once(lambda _index: make_referral(clinician, person), AT_ONCE)
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    year = days_ago(0).year
+    numbers = sorted(Referral.objects.values_list("number", flat=True))
+    assert numbers == [f"MSE-{year}-{n:06d}" for n in range(1, AT_ONCE + 1)]

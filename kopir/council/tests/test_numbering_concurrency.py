@@ -1,0 +1,87 @@
+"""Twenty secretaries (or visitors) at once: each register still gives twenty different numbers.
+
+Runs the real create services from twenty threads against PostgreSQL; skipped on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from kopir.accounts.models import User
+from kopir.core.tests.concurrency import *  # noqa: F403
+from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
+from kopir.council import models as m
+from kopir.council.services.letters import letter_create
+from kopir.council.services.petitions import petition_register
+from kopir.council.services.recommendations import recommendation_create
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.directory.models import Organisation
+
+pytestmark = [
+    ON_POSTGRESQL,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("audit_triggers_lifted"),
+]
+
+AT_ONCE = 20
+
+
+def test_recommendations_drafted_at_once_get_distinct_numbers(
+    council: m.Council, secretary: User, agency: Organisation
+) -> None:
+    results = run_at_once(
+        lambda index: recommendation_create(
+            actor=secretary, council=council, addressee=agency, text=f"Ұсыныс {index}"
+        ),
+        AT_ONCE,
+    )
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    year = timezone.localdate().year
+    numbers = sorted(
+        m.Recommendation.objects.filter(council=council).values_list("number", flat=True)
+    )
+    assert numbers == [f"{year}-{n:03d}" for n in range(1, AT_ONCE + 1)]
+
+
+def test_petitions_submitted_at_once_get_distinct_numbers(council: m.Council) -> None:
+    results = run_at_once(
+        lambda index: petition_register(
+            actor=None,
+            council=council,
+            received_on=dt.date(2026, 11, 2),
+            submitted_online=True,
+            petitioner_kind=m.PetitionerKind.CITIZEN,
+            petitioner_name=f"Өтініш беруші {index}",
+            contact_phone="+77010000000",
+            subject="Пандус",
+            text="Емханаға кіреберісте пандус жоқ.",
+        ),
+        AT_ONCE,
+    )
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    numbers = sorted(m.Petition.objects.filter(council=council).values_list("number", flat=True))
+    assert numbers == [f"Ө-2026-{n:04d}" for n in range(1, AT_ONCE + 1)]
+
+
+def test_letters_registered_at_once_without_a_number_get_distinct_numbers(
+    council: m.Council, secretary: User, agency: Organisation
+) -> None:
+    results = run_at_once(
+        lambda index: letter_create(
+            actor=secretary,
+            council=council,
+            sent_on=dt.date(2026, 5, 20),
+            addressee=agency,
+            subject=f"Хат {index}",
+        ),
+        AT_ONCE,
+    )
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    numbers = set(m.Letter.objects.filter(council=council).values_list("number", flat=True))
+    assert numbers == {f"2026/{n}" for n in range(1, AT_ONCE + 1)}
