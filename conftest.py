@@ -37,29 +37,36 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture
-def _audit_triggers_restored(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    # Set up before transactional_db, so this runs after its flush: the next test finds the
-    # audit table append-only again.
-    from django.db import connection
+@pytest.fixture(scope="session", autouse=True)
+def _audit_triggers_lifted_only_to_empty_the_database() -> Iterator[None]:
+    """Let pytest-django empty the database after a transactional test, audit table included.
 
-    from kopir.audit import triggers
-
-    with django_db_blocker.unblock():
-        triggers.install(connection)
-
-
-@pytest.fixture
-def committing_db(_audit_triggers_restored: None, transactional_db: None) -> Iterator[None]:
-    """A database whose transactions really commit (for tests of concurrent workers).
-
-    pytest-django empties every table after such a test; PostgreSQL's append-only triggers on
-    the audit table refuse that TRUNCATE, so they are lifted just before it and restored after.
+    The audit table refuses UPDATE, DELETE and TRUNCATE (append-only triggers), and pytest-django
+    empties every table with `flush` after a test whose transactions really commit. The triggers
+    are lifted for that command alone and put back straight after it, on the same connection, so
+    every test, transactional or not, runs with them in place whatever order fixtures tear down.
     """
-    from django.db import connection
+    from django.core.management.commands import flush
 
-    from kopir.audit import triggers
+    original = flush.Command.handle
 
+    def handle(self: Any, *args: Any, **options: Any) -> Any:
+        from django.db import connections
+
+        from kopir.audit import triggers
+
+        connection = connections[options.get("database") or "default"]
+        triggers.remove(connection)
+        try:
+            return original(self, *args, **options)
+        finally:
+            triggers.install(connection)
+
+    flush.Command.handle = handle  # type: ignore[method-assign]
     yield
-    triggers.remove(connection)
+    flush.Command.handle = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def committing_db(transactional_db: None) -> None:
+    """A database whose transactions really commit (concurrent workers, a real server)."""

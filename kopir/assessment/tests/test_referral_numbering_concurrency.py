@@ -10,14 +10,13 @@ import pytest
 from kopir.accounts.models import User
 from kopir.assessment.models import Referral
 from kopir.assessment.tests.clinic_fixtures import days_ago, make_referral
-from kopir.core.tests.concurrency import *  # noqa: F403
 from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
 from kopir.people.models import Person
 
 pytestmark = [
     ON_POSTGRESQL,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_triggers_lifted", "icd10", "demo_rules"),
+    pytest.mark.usefixtures("committing_db", "icd10", "demo_rules"),
 ]
 
 AT_ONCE = 20

@@ -1,23 +1,19 @@
 """Helpers for tests that run the real services from many threads at once against PostgreSQL.
 
 Such tests need committed data (`@pytest.mark.django_db(transaction=True)`) and their own
-connection per thread. Import the fixtures a module needs:
-`from kopir.core.tests.concurrency import *` and mark the tests with `ON_POSTGRESQL`.
+connection per thread: use the `committing_db` fixture (the project's conftest.py) and mark the
+tests with `ON_POSTGRESQL`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from django.db import connection
-
-from kopir.audit import triggers
-
-__all__ = ["ON_POSTGRESQL", "_audit_triggers_back_for_the_next_module", "audit_triggers_lifted"]
 
 T = TypeVar("T")
 
@@ -27,26 +23,6 @@ ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="concurrent writers need PostgreSQL (set DATABASE_URL); SQLite serialises them",
 )
-
-
-@pytest.fixture(scope="module")
-def _audit_triggers_back_for_the_next_module(django_db_blocker: Any) -> Iterator[None]:
-    # Module-scoped, so this teardown runs after the last test's flush: the tests that follow
-    # find the audit table append-only again, as the migration left it.
-    yield
-    with django_db_blocker.unblock():
-        triggers.install(connection)
-
-
-@pytest.fixture
-def audit_triggers_lifted(
-    _audit_triggers_back_for_the_next_module: None, transactional_db: None
-) -> Iterator[None]:
-    # pytest-django empties every table after a transactional test, and the audit table refuses
-    # DELETE and TRUNCATE. This teardown runs before that flush (it depends on transactional_db).
-    triggers.install(connection)
-    yield
-    triggers.remove(connection)
 
 
 def run_at_once(work: Callable[[int], T], times: int) -> list[T | BaseException]:

@@ -7,7 +7,6 @@ from django.db import transaction
 
 from kopir.core.models import NumberSequence
 from kopir.core.numbering import next_number, number_used, peek_number
-from kopir.core.tests.concurrency import *  # noqa: F403
 from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
 
 
@@ -51,7 +50,7 @@ def test_a_number_given_by_hand_is_never_issued_again_and_never_lowers_the_seque
 @ON_POSTGRESQL
 @pytest.mark.django_db(transaction=True)
 def test_twenty_callers_at_once_get_twenty_different_numbers(
-    audit_triggers_lifted: None,
+    committing_db: None,
 ) -> None:
     def take(_index: int) -> int:
         with transaction.atomic():

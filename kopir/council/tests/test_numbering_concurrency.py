@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from kopir.accounts.models import User
-from kopir.core.tests.concurrency import *  # noqa: F403
 from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
 from kopir.council import models as m
 from kopir.council.services.letters import letter_create
@@ -23,7 +22,7 @@ from kopir.directory.models import Organisation
 pytestmark = [
     ON_POSTGRESQL,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("audit_triggers_lifted"),
+    pytest.mark.usefixtures("committing_db"),
 ]
 
 AT_ONCE = 20

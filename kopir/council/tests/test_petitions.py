@@ -376,7 +376,7 @@ def test_numbering_continues_from_the_registers_highest_number_after_the_upgrade
     PetitionFactory.create(council=council, number="Ө-2026-0007")
     PetitionFactory.create(council=council, number="Ө-2026-0003")
     PetitionFactory.create(council=other_council, number="Ө-2026-0002")
-    seed = importlib.import_module("kopir.council.migrations.0004_seed_number_sequences").seed
+    seed = importlib.import_module("kopir.council.migrations.0005_seed_number_sequences").seed
     seed(django_apps, None)
 
     ours = petition_register(
