@@ -192,6 +192,9 @@ ORGANISATION_FIELDS = (
     "address",
     "email",
     "phone",
+    "contact_name",
+    "contact_position",
+    "notice_language",
     "is_active",
 )
 # How far up a chain of parents the cycle check walks before it gives up: far deeper than any
