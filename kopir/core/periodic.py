@@ -28,7 +28,7 @@ class Schedule:
 PERIODIC_JOBS: list[Schedule] = [
     Schedule("kopir.core.tasks.clear_expired_sessions", dt.timedelta(hours=1)),
     Schedule("kopir.core.tasks.prune_finished_task_results", dt.timedelta(days=1)),
-    Schedule("kopir.council.tasks_followup.check_recommendation_deadlines", dt.timedelta(days=1)),
+    Schedule("kopir.council.tasks.check_recommendation_deadlines", dt.timedelta(days=1)),
     # Notices whose delivery failed are retried once their pause has passed (see notices.services).
     Schedule("kopir.notices.tasks.deliver_due_notices", dt.timedelta(minutes=2)),
     Schedule("kopir.assessment.tasks_intake.prune_intake_records", dt.timedelta(hours=6)),
