@@ -8,7 +8,7 @@ class CouncilConfig(AppConfig):
     name = "kopir.council"
     label = "council"
     verbose_name = _("Public council")
-    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts")
+    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts", "notices")
 
     def ready(self) -> None:
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry

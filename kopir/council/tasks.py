@@ -1,49 +1,50 @@
-"""Background tasks of the council: e-mail notices of meetings and petitions, and the daily
-deadline check for recommendations.
+"""Background tasks of the council: invitations and petition notices, and the daily deadline check.
 
 Tasks take record ids, never names or addresses: the task queue is stored in the database and
 must not become another copy of personal data. Each task reads what it needs when it runs, and
-logs ids only.
+logs ids only. The messages themselves are notices (kopir.notices): the task writes the notice to
+the outbox, and the outbox's worker delivers it, retrying when the mail server fails.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.db import transaction
 from django_tasks import task
 
 from kopir.council.models import InvitedOfficial, Meeting, Member, Petition
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
+from kopir.notices.models import NoticeChannel
+from kopir.notices.services import (
+    Recipient,
+    contact_recipient,
+    notice_queue,
+    organisation_recipient,
+    staff_recipient,
+)
 
 logger = logging.getLogger(__name__)
 
-# Organisations have no preferred language: their notices are written in both state languages.
-ORGANISATION_LANGUAGES = ("kk", "ru")
+TEMPLATES = "council/notices"
 
 
-def _render(template: str, context: dict[str, Any], languages: tuple[str, ...]) -> tuple[str, str]:
-    subjects, bodies = [], []
-    for language in languages:
-        with translation.override(language):
-            subjects.append(
-                render_to_string(f"council/meetings/email/{template}_subject.txt", context).strip()
-            )
-            bodies.append(
-                render_to_string(f"council/meetings/email/{template}.txt", context).strip()
-            )
-    return " / ".join(dict.fromkeys(subjects)), "\n\n— — —\n\n".join(bodies) + "\n"
-
-
-def _send(
-    template: str, recipient: str, context: dict[str, Any], languages: tuple[str, ...]
-) -> int:
-    subject, body = _render(template, context, languages)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False)
+def _queue(
+    name: str, recipient: Recipient, context: dict[str, Any], *, related: Any, concerns: Any
+) -> bool:
+    """Write the notice; True when it has an address to go to (else it is kept as undelivered)."""
+    with transaction.atomic():
+        notice = notice_queue(
+            recipient=recipient,
+            template=f"{TEMPLATES}/{name}",
+            context=context,
+            topic=f"council.{name}",
+            related=related,
+            concerns=concerns,
+        )
+    return bool(notice.channel)
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -60,10 +61,12 @@ def send_official_invitation(official_id: int) -> int:
     official = InvitedOfficial.objects.select_related(
         "organisation", "agenda_item__meeting__council__organisation"
     ).get(pk=official_id)
-    recipient = official.email or official.organisation.email
-    if not recipient:
-        logger.info("invited official %s has no e-mail address", official_id)
-        return 0
+    recipient = organisation_recipient(official.organisation)
+    if official.email:
+        # The official's own address, in their organisation's language for notices.
+        recipient = dataclasses.replace(
+            recipient, channel=NoticeChannel.EMAIL, address=official.email
+        )
     meeting = official.agenda_item.meeting
     context = {
         "official": official,
@@ -72,17 +75,23 @@ def send_official_invitation(official_id: int) -> int:
         "council": meeting.council,
         "agenda": _agenda(meeting),
     }
-    sent = _send("official_invitation", recipient, context, ORGANISATION_LANGUAGES)
-    logger.info("invitation sent to invited official %s", official_id)
-    return sent
+    queued = _queue(
+        "official_invitation",
+        recipient,
+        context,
+        related=meeting,
+        concerns=meeting.council.organisation,
+    )
+    logger.info("invitation queued for invited official %s", official_id)
+    return int(queued)
 
 
 @task()
 def send_member_invitation(meeting_id: int, member_id: int) -> int:
     """Invite a council member to a meeting, in the language of their account."""
     member = Member.objects.select_related("account").get(pk=member_id)
-    if member.account is None or not member.account.email:
-        logger.info("member %s has no e-mail address", member_id)
+    if member.account is None:
+        logger.info("member %s has no account to write to", member_id)
         return 0
     meeting = _meeting(meeting_id)
     context = {
@@ -91,14 +100,23 @@ def send_member_invitation(meeting_id: int, member_id: int) -> int:
         "council": meeting.council,
         "agenda": _agenda(meeting),
     }
-    language = member.account.preferred_language or settings.LANGUAGE_CODE
-    sent = _send("member_invitation", member.account.email, context, (language,))
-    logger.info("invitation to meeting %s sent to member %s", meeting_id, member_id)
-    return sent
+    queued = _queue(
+        "member_invitation",
+        staff_recipient(member.account),
+        context,
+        related=meeting,
+        concerns=meeting.council.organisation,
+    )
+    logger.info("invitation to meeting %s queued for member %s", meeting_id, member_id)
+    return int(queued)
 
 
 def _petition(petition_id: int) -> Petition:
     return Petition.objects.select_related("council__organisation").get(pk=petition_id)
+
+
+def _petitioner(petition: Petition) -> Recipient:
+    return contact_recipient(email=petition.contact_email, language=petition.contact_language)
 
 
 @task()
@@ -106,15 +124,17 @@ def send_petition_acknowledgement(petition_id: int) -> int:
     """Tell the petitioner the registration number and the date the answer is due."""
     petition = _petition(petition_id)
     if not petition.contact_email:
+        # The petitioner gave a phone only: the secretary calls them.
         return 0
-    sent = _send(
+    queued = _queue(
         "petition_registered",
-        petition.contact_email,
+        _petitioner(petition),
         {"petition": petition, "council": petition.council},
-        (petition.contact_language,),
+        related=petition,
+        concerns=petition.council.organisation,
     )
-    logger.info("acknowledgement sent for petition %s", petition_id)
-    return sent
+    logger.info("acknowledgement queued for petition %s", petition_id)
+    return int(queued)
 
 
 @task()
@@ -123,14 +143,15 @@ def send_petition_answer(petition_id: int) -> int:
     petition = _petition(petition_id)
     if not petition.contact_email:
         return 0
-    sent = _send(
+    queued = _queue(
         "petition_answered",
-        petition.contact_email,
+        _petitioner(petition),
         {"petition": petition, "council": petition.council},
-        (petition.contact_language,),
+        related=petition,
+        concerns=petition.council.organisation,
     )
-    logger.info("answer sent for petition %s", petition_id)
-    return sent
+    logger.info("answer queued for petition %s", petition_id)
+    return int(queued)
 
 
 @task()

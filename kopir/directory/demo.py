@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kopir.audit.models import AuditChannel
 from kopir.core.identifiers import make_bin
-from kopir.directory.models import Organisation, OrganisationKind, Territory
+from kopir.directory.models import NoticeLanguage, Organisation, OrganisationKind, Territory
 from kopir.directory.services import organisation_sync, territories_load_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -56,6 +56,13 @@ class DemoOrganisation:
     short_names: tuple[str, str, str]
     bin: SyntheticBin | None
     parent: str | None = None
+    notice_language: str = NoticeLanguage.KAZAKH
+
+    @property
+    def email(self) -> str:
+        # Synthetic: every demo organisation has a contact address, so its notices are delivered
+        # (to the demo's e-mail backend) rather than recorded as undeliverable.
+        return f"{self.code}@example.kz"
 
 
 # Parents come before their units. Names follow the seed (translation-en.md) and the glossary of
@@ -118,6 +125,8 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         ),
         short_names=("БҚО денсаулық сақтау басқармасы", "УЗ ЗКО", "WKR Health Office"),
         bin=SyntheticBin(dt.date(2004, 2, 1), 90103),
+        # One organisation that asked for its notices in Russian, to show the choice.
+        notice_language=NoticeLanguage.RUSSIAN,
     ),
     DemoOrganisation(
         code="wko-education-office",
@@ -336,6 +345,8 @@ def load() -> str:
                 "bin": spec.bin.compose() if spec.bin else None,
                 "territory": territory_by_code[spec.territory],
                 "parent": saved[spec.parent] if spec.parent else None,
+                "email": spec.email,
+                "notice_language": spec.notice_language,
                 "is_active": True,
             },
             channel=AuditChannel.COMMAND,

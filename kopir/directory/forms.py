@@ -59,8 +59,15 @@ class OrganisationForm(forms.ModelForm):
             "short_name_ru": forms.TextInput(attrs={"lang": "ru"}),
             "short_name_en": forms.TextInput(attrs={"lang": "en"}),
             "phone": forms.TextInput(attrs={"type": "tel"}),
+            "email": forms.EmailInput(attrs={"spellcheck": "false"}),
         }
         help_texts = {
+            "email": _("Kopir's notices to the organisation go to this address."),
+            "phone": _(
+                "For SMS notices when there is no e-mail address. For example, +7 701 234 56 78."
+            ),
+            "contact_name": _("Who answers for the organisation's correspondence with Kopir."),
+            "notice_language": _("Notices to the organisation are written in this language."),
             "code": _(
                 "A short key of lower-case Latin letters, digits and hyphens, e.g. "
                 "“oral-polyclinic-1”. It cannot be changed later."
@@ -121,6 +128,8 @@ class OrganisationEditForm(OrganisationForm):
                 shown = str(_("Yes") if saved else _("No"))
             elif name == "kind":
                 shown = str(organisation.get_kind_display())
+            elif name == "notice_language":
+                shown = str(organisation.get_notice_language_display())
             elif saved in (None, ""):
                 shown = str(_("(empty)"))
             else:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_bin
 from kopir.core.text import fold_for_search
-from kopir.directory.validators import validate_kato
+from kopir.directory.validators import validate_kato, validate_phone
 
 normalise_for_search = fold_for_search
 
@@ -119,6 +120,13 @@ class OrganisationKind(models.TextChoices):
     PARLIAMENT = "parliament", _("Parliament")
 
 
+class NoticeLanguage(models.TextChoices):
+    """The state languages an organisation may receive its notices in."""
+
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+
+
 class Organisation(TranslatedNameMixin):
     """A body that takes part in a case: a polyclinic, an MSE division, an agency, an NGO, a council."""
 
@@ -152,8 +160,23 @@ class Organisation(TranslatedNameMixin):
         related_name="units",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # The contact address: Kopir's notices to the organisation go to the e-mail address, or by
+    # SMS to the phone when there is no e-mail. Without either a notice is recorded as not
+    # delivered, so the gap shows in the outbox.
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    # Who answers for the organisation's correspondence with Kopir; named in its notices' header.
+    contact_name = models.CharField(_("responsible person"), max_length=150, blank=True)
+    contact_position = models.CharField(
+        _("position of the responsible person"), max_length=150, blank=True
+    )
+    # Kazakh is the state language; an organisation that works in Russian may ask for Russian.
+    notice_language = models.CharField(
+        _("language of notices"),
+        max_length=2,
+        choices=NoticeLanguage.choices,
+        default=NoticeLanguage.KAZAKH,
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Optimistic concurrency: an edit is saved only if nobody saved in between.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -168,6 +191,21 @@ class Organisation(TranslatedNameMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # A position without a name says nobody in particular answers, and the reverse leaves
+        # the reader not knowing what the person does: both or neither.
+        if bool(self.contact_name.strip()) != bool(self.contact_position.strip()):
+            missing = "contact_position" if self.contact_name.strip() else "contact_name"
+            raise ValidationError(
+                {
+                    missing: ValidationError(
+                        _("Enter both the responsible person's name and their position."),
+                        code="contact_incomplete",
+                    )
+                }
+            )
 
     # The fields a name search looks in; `search_text` holds them folded, one per line.
     SEARCH_FIELDS = (

@@ -192,6 +192,9 @@ ORGANISATION_FIELDS = (
     "address",
     "email",
     "phone",
+    "contact_name",
+    "contact_position",
+    "notice_language",
     "is_active",
 )
 
@@ -213,6 +216,9 @@ class OrganisationData(TypedDict, total=False):
     address: str
     email: str
     phone: str
+    contact_name: str
+    contact_position: str
+    notice_language: str
     is_active: bool
 
 

@@ -1,12 +1,22 @@
 """Who may read the outbox. The one place these decisions are made.
 
+The least each reader needs, and no more:
+
 - Administrators see every notice and may send a failed one again.
-- In the demo (KOPIR_DEMO) the clinic and MSE division roles may open the outbox too, so that a
-  visitor can read what would have been sent — the one-time code for the citizen status page, a
-  return notice to the clinic. They see only notices addressed to their own organisation or about
-  its cases: an MSE specialist must not find who a depersonalised case is about through the
-  notices the person received.
-- Nobody else: 403.
+- Every staff member of an organisation sees the notices addressed to their organisation (so an
+  agency can check what the council told it, and whether it reached the contact address), the
+  notices addressed to themselves, and the notices to other organisations that their own
+  organisation's work caused (the council secretary sees that the agency was told). All of this is
+  correspondence between public bodies, not personal data.
+- Notices to persons are not shown to organisations' staff. A PersonLink lets an organisation read
+  a person's record for its own case; it is no reason to read every message Kopir sent the person,
+  with their address, about other organisations' cases. And an MSE specialist must not learn who a
+  depersonalised case is about through the notices the person received.
+- In the demo (KOPIR_DEMO) the clinic and MSE division roles also see the notices to persons about
+  their own organisation's cases, so that a visitor can read what would have been sent (the
+  one-time code for the citizen status page).
+- An account without an organisation that is not an administrator would always find the outbox
+  empty of anything it may read: 403, and no navigation entry. Anonymous visitors sign in first.
 """
 
 from __future__ import annotations
@@ -20,22 +30,24 @@ from django.http import Http404
 
 from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
-from kopir.notices.models import Notice
+from kopir.notices.models import Notice, RecipientKind
 
 DEMO_OUTBOX_ROLES = (Role.CLINICIAN, Role.MSE_SPECIALIST, Role.MSE_HEAD)
 
 
+def _organisation_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.organisation_id is not None)
+
+
 def is_demo_outbox_reader(user: Any) -> bool:
     return bool(
-        settings.KOPIR_DEMO
-        and user.is_authenticated
-        and user.organisation_id is not None
-        and user.has_role(*DEMO_OUTBOX_ROLES)
+        settings.KOPIR_DEMO and _organisation_staff(user) and user.has_role(*DEMO_OUTBOX_ROLES)
     )
 
 
 def may_view_outbox(user: Any) -> bool:
-    return is_administrator(user) or is_demo_outbox_reader(user)
+    """Whether the outbox (and its navigation entry) is for this user at all."""
+    return is_administrator(user) or _organisation_staff(user)
 
 
 def require_outbox_reader(user: Any) -> None:
@@ -46,12 +58,17 @@ def require_outbox_reader(user: Any) -> None:
 def notices_for_user(user: Any) -> QuerySet[Notice]:
     if is_administrator(user):
         return Notice.objects.all()
+    if not _organisation_staff(user):
+        return Notice.objects.none()
+    organisation_id = user.organisation_id
+    visible = (
+        Q(recipient_kind=RecipientKind.ORGANISATION, organisation_id=organisation_id)
+        | Q(recipient_kind=RecipientKind.STAFF, user_id=user.pk)
+        | Q(recipient_kind=RecipientKind.ORGANISATION, concerns_organisation_id=organisation_id)
+    )
     if is_demo_outbox_reader(user):
-        return Notice.objects.filter(
-            Q(organisation_id=user.organisation_id)
-            | Q(concerns_organisation_id=user.organisation_id)
-        )
-    return Notice.objects.none()
+        visible |= Q(recipient_kind=RecipientKind.PERSON, concerns_organisation_id=organisation_id)
+    return Notice.objects.filter(visible)
 
 
 def notice_for_user(user: Any, pk: int) -> Notice:

@@ -26,8 +26,9 @@ def outbox_for_user(user: Any, criteria: OutboxFilter) -> QuerySet[Notice]:
         notices = notices.filter(channel=criteria.channel)
     if criteria.topic:
         notices = notices.filter(topic=criteria.topic)
-    # The list shows no person's details, so nothing is joined; the order has an index-friendly tie.
-    return notices.order_by("-created_at", "-id")
+    # The list shows no person's details, only an addressee organisation's name (public reference
+    # data); the order has an index-friendly tie.
+    return notices.select_related("organisation").order_by("-created_at", "-id")
 
 
 def outbox_topics(user: Any) -> list[str]:

@@ -48,8 +48,6 @@ RETRY_DELAYS = (
 )
 # A braille display shows 40 cells a line on most devices, and braille embossers print 40 too.
 BRAILLE_LINE_WIDTH = 40
-# Organisations have no language of their own: their notices are written in both state languages.
-ORGANISATION_LANGUAGES = ("kk", "ru")
 NO_ADDRESS = "no_address"
 
 
@@ -115,13 +113,27 @@ def person_recipient(person: Any) -> Recipient:
 
 
 def organisation_recipient(organisation: Any) -> Recipient:
+    """How to reach an organisation: its contact address, in the language it chose for notices.
+
+    No fallback to its staff's own addresses: the organisation decides where its mail goes, and
+    one without a contact address gets a notice recorded as not delivered, so the gap is fixed
+    in the directory rather than hidden.
+    """
     channel, address = _channel_of(organisation.email, organisation.phone)
     return Recipient(
         kind=RecipientKind.ORGANISATION,
         channel=channel,
         address=address,
-        languages=ORGANISATION_LANGUAGES,
+        languages=(organisation.notice_language or settings.LANGUAGE_CODE,),
         organisation=organisation,
+    )
+
+
+def contact_recipient(*, email: str, phone: str = "", language: str) -> Recipient:
+    """Someone known only by the address they gave (a petitioner), not a person in the registry."""
+    channel, address = _channel_of(email, phone)
+    return Recipient(
+        kind=RecipientKind.PERSON, channel=channel, address=address, languages=(language,)
     )
 
 

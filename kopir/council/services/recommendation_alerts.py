@@ -1,31 +1,28 @@
-"""Messages about recommendations: to the addressee when one is sent, to the council when an answer
-arrives, back to the addressee with the verdict; reminders before the answer is due and an
-escalation after it, each at most once.
+"""Notices about recommendations: to the addressee when one is sent, to the council when an answer
+arrives, back to the addressee with the verdict (a rejected answer says why); reminders before
+the answer is due and an escalation after it, each at most once.
 
-E-mails go to the organisation's own address, or, when it has none, to its staff who answer
-recommendations. They are written in Kazakh and Russian (organisations have no preferred
-language) and carry no personal data: the number, the council, the text and the dates.
+Every message is a notice in the outbox (kopir.notices), queued in the transaction of the change
+it reports: it goes to the organisation's contact address in the language the organisation chose,
+is retried by the notices' worker when the mail server fails, and an organisation without a
+contact address gets a notice recorded as not delivered. The texts carry no personal data: the
+number, the council, the text and the dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.http import HttpRequest
+from django.utils import timezone
 
-from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.council.models import (
-    Council,
     Recommendation,
     RecommendationEvent,
     RecommendationEventKind,
@@ -33,107 +30,73 @@ from kopir.council.models import (
     RecommendationStatus,
 )
 from kopir.directory.models import Organisation
-
-logger = logging.getLogger(__name__)
+from kopir.notices.models import Notice
+from kopir.notices.services import notice_queue, organisation_recipient
 
 AWAITING_ANSWER = (
     RecommendationStatus.SENT,
     RecommendationStatus.ACKNOWLEDGED,
     RecommendationStatus.IN_PROGRESS,
 )
-MESSAGE_LANGUAGES = ("kk", "ru")
+TEMPLATES = "council/notices"
 
 
-def _staff_emails(organisation: Organisation, role: str) -> list[str]:
-    return sorted(
-        set(
-            User.objects.filter(
-                organisation=organisation, is_active=True, role_assignments__role=role
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
+def _queue(
+    name: str,
+    organisation: Organisation,
+    recommendation: Recommendation,
+    *,
+    context: dict[str, Any] | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> Notice:
+    return notice_queue(
+        recipient=organisation_recipient(organisation),
+        template=f"{TEMPLATES}/recommendation_{name}",
+        context={"recommendation": recommendation, **(context or {})},
+        topic=f"council.recommendation.{name}",
+        related=recommendation,
+        # The council's staff may follow what Kopir told the agencies on its behalf.
+        concerns=recommendation.council.organisation,
+        actor=actor,
+        request=request,
     )
 
 
-def organisation_recipients(organisation: Organisation | None) -> list[str]:
-    if organisation is None:
-        return []
-    if organisation.email:
-        return [organisation.email]
-    return _staff_emails(organisation, Role.AGENCY_OFFICER)
+def notify_sent(
+    recommendation: Recommendation, *, actor: Any, request: HttpRequest | None = None
+) -> Notice:
+    """Tell the addressee a recommendation was sent. Call inside the sending transaction."""
+    return _queue("sent", recommendation.addressee, recommendation, actor=actor, request=request)
 
 
-def council_recipients(council: Council) -> list[str]:
-    recipients = _staff_emails(council.organisation, Role.COUNCIL_SECRETARY)
-    if council.organisation.email:
-        recipients.append(council.organisation.email)
-    return sorted(set(recipients))
-
-
-def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
-    """Subject and text in both state languages, Kazakh first."""
-    subjects, bodies = [], []
-    for lang in MESSAGE_LANGUAGES:
-        with translation.override(lang):
-            subjects.append(
-                render_to_string(f"council/followup/email/{name}_subject.txt", context).strip()
-            )
-            bodies.append(render_to_string(f"council/followup/email/{name}.txt", context).strip())
-    return " / ".join(dict.fromkeys(subjects)), "\n\n— — —\n\n".join(bodies) + "\n"
-
-
-def _send(name: str, recipients: list[str], context: dict[str, Any]) -> int:
-    if not recipients:
-        return 0
-    subject, body = _render(name, context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-
-
-def _quietly(name: str, recipients: list[str], context: dict[str, Any], pk: int) -> None:
-    # Called after the change committed: a mail server that is down must not turn a saved answer
-    # into an error page. The timeline shows the change whatever happens to the message.
-    try:
-        _send(name, recipients, context)
-    except Exception:
-        logger.exception("could not send %s message for recommendation %s", name, pk)
-
-
-def _loaded(pk: int) -> Recommendation:
-    return Recommendation.objects.select_related(
-        "council__organisation", "addressee__parent", "rule_set"
-    ).get(pk=pk)
-
-
-def notify_sent(recommendation_id: int) -> None:
-    recommendation = _loaded(recommendation_id)
-    _quietly(
-        "sent",
-        organisation_recipients(recommendation.addressee),
-        {"recommendation": recommendation},
-        recommendation.pk,
-    )
-
-
-def notify_answered(response_id: int) -> None:
-    response = RecommendationResponse.objects.get(pk=response_id)
-    recommendation = _loaded(response.recommendation_id)
-    _quietly(
+def notify_answered(
+    response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
+) -> Notice:
+    """Tell the council an answer arrived. Call inside the answering transaction."""
+    recommendation = response.recommendation
+    return _queue(
         "answered",
-        council_recipients(recommendation.council),
-        {"recommendation": recommendation, "response": response},
-        recommendation.pk,
+        recommendation.council.organisation,
+        recommendation,
+        context={"response": response},
+        actor=actor,
+        request=request,
     )
 
 
-def notify_verdict(response_id: int) -> None:
-    response = RecommendationResponse.objects.get(pk=response_id)
-    recommendation = _loaded(response.recommendation_id)
-    _quietly(
+def notify_verdict(
+    response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
+) -> Notice:
+    """Tell the addressee whether the council accepted its answer, and why not if it did not."""
+    recommendation = response.recommendation
+    return _queue(
         "verdict",
-        organisation_recipients(recommendation.addressee),
-        {"recommendation": recommendation, "response": response},
-        recommendation.pk,
+        recommendation.addressee,
+        recommendation,
+        context={"response": response},
+        actor=actor,
+        request=request,
     )
 
 
@@ -164,9 +127,9 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
     """Remind addressees before the answer is due, and escalate once it is overdue.
 
     Each recommendation is reminded at most once and escalated at most once: the flag is claimed
-    with a conditional update in the same transaction that sends the message. If sending fails,
-    the transaction rolls back and the next run tries again; a second worker running at the same
-    time finds the flag taken and sends nothing.
+    with a conditional update in the same transaction that queues the notice, so a second worker
+    running at the same time finds the flag taken and queues nothing. Delivery is the outbox's
+    business: a mail server that is down delays the notice, it does not lose it.
     """
     today = today or timezone.localdate()
     run = DeadlineRun()
@@ -179,12 +142,11 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
         with transaction.atomic():
             if not _claim(recommendation, "reminded_on", today):
                 continue
-            recipients = organisation_recipients(recommendation.addressee)
-            _send("reminder", recipients, {"recommendation": recommendation})
+            notice = _queue("reminder", recommendation.addressee, recommendation)
             RecommendationEvent.objects.create(
                 recommendation=recommendation,
                 kind=RecommendationEventKind.REMINDED,
-                note="" if recipients else "no e-mail address on record",
+                note="" if notice.channel else "no e-mail address on record",
             )
             audit_record(
                 actor=None,
@@ -200,10 +162,13 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
         with transaction.atomic():
             if not _claim(recommendation, "escalated_on", today):
                 continue
-            recipients = council_recipients(recommendation.council) + organisation_recipients(
-                recommendation.addressee.parent
-            )
-            _send("escalation", sorted(set(recipients)), {"recommendation": recommendation})
+            # The council, and the body the addressee reports to, when it has one in Kopir.
+            for organisation in (
+                recommendation.council.organisation,
+                recommendation.addressee.parent,
+            ):
+                if organisation is not None:
+                    _queue("escalation", organisation, recommendation)
             RecommendationEvent.objects.create(
                 recommendation=recommendation, kind=RecommendationEventKind.ESCALATED
             )

@@ -264,7 +264,7 @@ def recommendation_send(
             audit_fields=["status", "sent_on", "answer_due_on"],
             detail="sent",
         )
-        transaction.on_commit(lambda: alerts.notify_sent(current.pk))
+        alerts.notify_sent(current, actor=actor, request=request)
     return current
 
 
@@ -356,7 +356,7 @@ def recommendation_respond(
             request=request,
             fields=["text", "reported_status"] + (["evidence"] if evidence is not None else []),
         )
-        transaction.on_commit(lambda: alerts.notify_answered(response.pk))
+        alerts.notify_answered(response, actor=actor, request=request)
     return response
 
 
@@ -418,5 +418,5 @@ def response_review(
             fields=["verdict", "verdict_note"],
             detail=verdict,
         )
-        transaction.on_commit(lambda: alerts.notify_verdict(answer.pk))
+        alerts.notify_verdict(answer, actor=actor, request=request)
     return answer

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core import mail
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -22,6 +21,8 @@ from kopir.council.services.recommendations import (
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.directory.models import Organisation
+from kopir.notices.models import Notice, NoticeStatus
+from kopir.notices.services import NO_ADDRESS
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +113,8 @@ def test_the_due_state_is_said_in_words(sent_recommendation: m.Recommendation) -
 # --- Reminders and escalation --------------------------------------------------------------------
 
 
-@pytest.fixture
-def council_secretary_mail(secretary: User) -> str:
-    return secretary.email
+def _notices(topic: str) -> list[Notice]:
+    return list(Notice.objects.filter(topic=f"council.recommendation.{topic}").order_by("id"))
 
 
 def test_a_reminder_goes_to_the_addressee_once_before_the_due_date(
@@ -122,44 +122,50 @@ def test_a_reminder_goes_to_the_addressee_once_before_the_due_date(
 ) -> None:
     # Due 19 November; the statutory rule set reminds 3 days before.
     assert recommendations_check_deadlines(today=dt.date(2026, 11, 15)).reminded == []
-    assert mail.outbox == []
+    assert _notices("reminder") == []
 
     first = recommendations_check_deadlines(today=dt.date(2026, 11, 16))
     second = recommendations_check_deadlines(today=dt.date(2026, 11, 17))
 
     assert first.reminded == [sent_recommendation.number]
     assert second.reminded == []
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["employment@example.test"]
-    assert sent_recommendation.number in mail.outbox[0].subject
+    [reminder] = _notices("reminder")
+    assert reminder.address == "employment@example.test"
+    assert sent_recommendation.number in reminder.subject
     sent_recommendation.refresh_from_db()
     assert sent_recommendation.reminded_on == dt.date(2026, 11, 16)
     assert sent_recommendation.events.filter(kind=m.RecommendationEventKind.REMINDED).count() == 1
 
 
-def test_an_overdue_recommendation_is_escalated_once_to_the_secretary_and_the_parent_body(
-    sent_recommendation: m.Recommendation, council_secretary_mail: str
+def test_an_overdue_recommendation_is_escalated_once_to_the_council_and_the_parent_body(
+    sent_recommendation: m.Recommendation, agency_parent: Organisation
 ) -> None:
     recommendations_check_deadlines(today=dt.date(2026, 11, 20))
     recommendations_check_deadlines(today=dt.date(2026, 11, 23))
 
-    escalations = [message for message in mail.outbox if "akimat@example.test" in message.to]
-    assert len(escalations) == 1
-    assert council_secretary_mail in escalations[0].to
+    escalations = _notices("escalation")
+    assert {notice.organisation for notice in escalations} == {
+        sent_recommendation.council.organisation,
+        agency_parent,
+    }
+    assert len(escalations) == 2
     sent_recommendation.refresh_from_db()
     assert sent_recommendation.escalated_on == dt.date(2026, 11, 20)
 
 
-def test_without_an_organisation_address_the_addressees_officers_are_reminded(
+def test_without_an_organisation_address_the_reminder_is_recorded_as_not_delivered(
     sent_recommendation: m.Recommendation, agency: Organisation
 ) -> None:
-    agency.email = ""
-    agency.save()
-    officer = UserFactory.create(
-        organisation=agency, roles=[Role.AGENCY_OFFICER], email="o@example.test"
-    )
+    UserFactory.create(organisation=agency, roles=[Role.AGENCY_OFFICER], email="o@example.test")
+    Organisation.objects.filter(pk=agency.pk).update(email="", phone="")
+
     recommendations_check_deadlines(today=dt.date(2026, 11, 18))
-    assert mail.outbox[0].to == [officer.email]
+
+    [reminder] = _notices("reminder")
+    # No quiet fallback to the officers' own addresses: the gap shows in the outbox.
+    assert (reminder.status, reminder.last_error) == (NoticeStatus.FAILED, NO_ADDRESS)
+    event = sent_recommendation.events.get(kind=m.RecommendationEventKind.REMINDED)
+    assert event.note == "no e-mail address on record"
 
 
 def test_an_answered_recommendation_is_neither_reminded_nor_escalated(
@@ -173,7 +179,7 @@ def test_an_answered_recommendation_is_neither_reminded_nor_escalated(
     )
     run = recommendations_check_deadlines(today=dt.date(2026, 11, 30))
     assert (run.reminded, run.escalated) == ([], [])
-    assert mail.outbox == []
+    assert _notices("reminder") == _notices("escalation") == []
 
 
 def test_the_deadline_check_runs_daily_at_six_in_the_morning_local_time() -> None:

@@ -37,6 +37,9 @@ def form_data(territory: Territory, **overrides: Any) -> dict[str, Any]:
         "address": "",
         "email": "polyclinic9@example.test",
         "phone": "",
+        "contact_name": "",
+        "contact_position": "",
+        "notice_language": "kk",
         "is_active": "on",
     }
     data.update(overrides)
@@ -57,6 +60,7 @@ def edit_data(organisation: Organisation, **overrides: Any) -> dict[str, Any]:
         bin=organisation.bin or "",
         parent=organisation.parent_id or "",
         email=organisation.email,
+        notice_language=organisation.notice_language,
         version=organisation.version,
     )
     data.update(overrides)
@@ -98,6 +102,9 @@ def test_an_administrator_sees_the_form_with_every_field(administrator_client: C
         "address",
         "email",
         "phone",
+        "contact_name",
+        "contact_position",
+        "notice_language",
         "is_active",
     ):
         assert f'name="{name}"' in content

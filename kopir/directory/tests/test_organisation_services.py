@@ -56,14 +56,18 @@ def test_an_unknown_field_is_a_programming_error(region: Territory) -> None:
 def test_an_update_on_an_old_version_raises_a_conflict_and_writes_nothing(
     organisation: Organisation,
 ) -> None:
-    organisation_update(actor=None, organisation=organisation, expected_version=1, phone="1")
+    organisation_update(
+        actor=None, organisation=organisation, expected_version=1, phone="+7 7112 00 00 01"
+    )
     audit_count = AuditEvent.objects.count()
 
     with pytest.raises(ConflictError):
-        organisation_update(actor=None, organisation=organisation, expected_version=1, phone="2")
+        organisation_update(
+            actor=None, organisation=organisation, expected_version=1, phone="+7 7112 00 00 02"
+        )
 
     organisation.refresh_from_db()
-    assert (organisation.phone, organisation.version) == ("1", 2)
+    assert (organisation.phone, organisation.version) == ("+7 7112 00 00 01", 2)
     assert AuditEvent.objects.count() == audit_count
 
 

@@ -1,18 +1,26 @@
-"""The outbox page: administrators always; clinic and division staff only in the demo, and then
-only for their own organisation's notices."""
+"""The outbox page: administrators see everything; an organisation's staff see the correspondence
+of their organisation; notices to persons only in the demo, and only about their own cases."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditEvent
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.notices.access import may_view_outbox
 from kopir.notices.models import Notice, NoticeStatus
-from kopir.notices.services import notice_queue, organisation_recipient, person_recipient
+from kopir.notices.services import (
+    notice_queue,
+    organisation_recipient,
+    person_recipient,
+    staff_recipient,
+)
 from kopir.notices.tests.conftest import TEMPLATE
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +56,78 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     assert reverse("accounts:login") in response["Location"]
 
 
-def test_outside_the_demo_a_clinician_may_not_open_the_outbox(client, clinician):
+def test_outside_the_demo_staff_see_their_organisations_notices_but_none_to_persons(
+    client, clinician, clinic, other_clinic, person
+):
+    make_notice(organisation_recipient(clinic), number="MSE-TO-CLINIC")
+    make_notice(person_recipient(person), concerns=clinic, number="MSE-TO-PERSON")
+    make_notice(organisation_recipient(other_clinic), number="MSE-ELSEWHERE")
     client.force_login(clinician)
 
+    response = client.get(reverse(OUTBOX))
+
+    assert response.status_code == 200
+    assert "MSE-TO-CLINIC" in response.text
+    assert "MSE-TO-PERSON" not in response.text
+    assert "MSE-ELSEWHERE" not in response.text
+
+
+def test_staff_see_notices_to_other_organisations_their_own_organisation_caused(
+    client, clinic, other_clinic
+):
+    secretary = UserFactory.create(organisation=clinic, roles=[Role.COUNCIL_SECRETARY])
+    make_notice(organisation_recipient(other_clinic), concerns=clinic, number="MSE-CAUSED")
+    client.force_login(secretary)
+
+    assert "MSE-CAUSED" in client.get(reverse(OUTBOX)).text
+
+
+def test_staff_see_notices_to_themselves_and_not_to_colleagues(client, clinic, clinician):
+    colleague = UserFactory.create(organisation=clinic, roles=[Role.CLINICIAN])
+    make_notice(staff_recipient(clinician), number="MSE-MINE")
+    make_notice(staff_recipient(colleague), number="MSE-COLLEAGUE")
+    client.force_login(clinician)
+
+    response = client.get(reverse(OUTBOX))
+
+    assert "MSE-MINE" in response.text
+    assert "MSE-COLLEAGUE" not in response.text
+
+
+def test_an_outsider_gets_404_for_a_notice_to_another_organisation(client, outsider, clinic):
+    notice = make_notice(organisation_recipient(clinic))
+    client.force_login(outsider)
+
+    assert client.get(reverse("notices:notice", args=[notice.pk])).status_code == 404
+
+
+def test_an_account_without_an_organisation_may_not_open_the_outbox(client):
+    loner = UserFactory.create(organisation=None, roles=[Role.COUNCIL_MEMBER])
+    client.force_login(loner)
+
     assert client.get(reverse(OUTBOX)).status_code == 403
+
+
+def test_the_navigation_entry_shows_only_for_those_who_may_read_something(administrator, clinician):
+    loner = UserFactory.create(organisation=None, roles=[Role.COUNCIL_MEMBER])
+
+    assert may_view_outbox(administrator)
+    assert may_view_outbox(clinician)
+    assert not may_view_outbox(loner)
+    assert not may_view_outbox(AnonymousUser())
+
+
+def test_an_undelivered_notice_shows_why_on_the_outbox(client, administrator):
+    silent = OrganisationFactory.create(email="", phone="")
+    make_notice(organisation_recipient(silent), number="MSE-SILENT")
+    client.force_login(administrator)
+    with translation.override("en"):
+        url = reverse(OUTBOX)
+
+    response = client.get(url)
+
+    assert "Not delivered" in response.text
+    assert "No e-mail address or phone number is on record." in response.text
 
 
 def test_in_the_demo_a_clinician_sees_only_notices_of_their_own_organisation(
@@ -97,12 +173,18 @@ def test_in_the_demo_an_mse_specialist_does_not_see_notices_to_persons_of_clinic
     assert "MSE-PERSON" not in response.text
 
 
-def test_in_the_demo_other_roles_still_may_not_open_the_outbox(client, settings, clinic):
+def test_in_the_demo_other_roles_still_do_not_see_notices_to_persons(
+    client, settings, clinic, person
+):
     settings.KOPIR_DEMO = True
     officer = UserFactory.create(organisation=clinic, roles=[Role.AGENCY_OFFICER])
+    make_notice(person_recipient(person), concerns=clinic, number="MSE-TO-PERSON")
     client.force_login(officer)
 
-    assert client.get(reverse(OUTBOX)).status_code == 403
+    response = client.get(reverse(OUTBOX))
+
+    assert response.status_code == 200
+    assert "MSE-TO-PERSON" not in response.text
 
 
 def test_the_outbox_filters_by_status(client, administrator, person, sms_person):

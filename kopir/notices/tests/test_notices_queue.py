@@ -7,10 +7,12 @@ from django.core import mail
 from django.db import transaction
 
 from kopir.audit.models import AuditEvent
+from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice, NoticeChannel, NoticeFormat, NoticeStatus, RecipientKind
 from kopir.notices.services import (
     BRAILLE_LINE_WIDTH,
     NO_ADDRESS,
+    contact_recipient,
     notice_queue,
     organisation_recipient,
     person_recipient,
@@ -108,13 +110,47 @@ def test_a_recipient_without_any_address_is_recorded_as_not_delivered(db):
     assert notice.channel == ""
 
 
-def test_an_organisation_is_written_to_in_both_state_languages(clinic):
+def test_an_organisation_is_written_to_at_its_contact_address_in_kazakh_by_default(clinic):
     notice = queue(organisation_recipient(clinic))
 
-    assert notice.language == "kk+ru"
-    assert "Plain kk:" in notice.body
-    assert "Plain ru:" in notice.body
+    assert (notice.channel, notice.address) == ("email", "clinic@example.test")
+    assert notice.status == NoticeStatus.QUEUED
+    assert notice.language == "kk"
+    assert notice.body.startswith("Plain kk:")
     assert notice.organisation == clinic
+
+
+def test_an_organisation_that_chose_russian_is_written_to_in_russian(clinic):
+    clinic.notice_language = "ru"
+
+    notice = queue(organisation_recipient(clinic))
+
+    assert notice.language == "ru"
+    assert notice.body.startswith("Plain ru:")
+    assert "Plain kk:" not in notice.body
+
+
+def test_an_organisation_without_a_contact_address_gets_an_undelivered_notice(db):
+    silent = OrganisationFactory.create(email="", phone="")
+
+    notice = queue(organisation_recipient(silent))
+
+    assert notice.status == NoticeStatus.FAILED
+    assert notice.last_error == NO_ADDRESS
+    assert notice.organisation == silent
+
+
+def test_someone_outside_the_registry_is_written_to_at_the_address_they_gave(db):
+    notice = notice_queue(
+        recipient=contact_recipient(email="", phone="+77019876543", language="ru"),
+        template=TEMPLATE,
+        context={"number": "MSE-7"},
+    )
+
+    assert notice.recipient_kind == RecipientKind.PERSON
+    assert notice.person is None
+    assert (notice.channel, notice.address, notice.language) == ("sms", "+77019876543", "ru")
+    assert notice.body == "Short MSE-7"
 
 
 def test_a_staff_member_is_written_to_in_their_preferred_language(clinician):

@@ -1,0 +1,174 @@
+"""The council's messages to agencies are notices in the outbox: queued with the change they
+report, addressed to the organisation's contact in its language, and retried when mail fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from kopir.accounts.models import User
+from kopir.council import models as m
+from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
+from kopir.council.services.recommendations import (
+    recommendation_respond,
+    recommendation_send,
+    response_review,
+)
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.directory.models import Organisation
+from kopir.notices.models import Notice, NoticeStatus
+from kopir.notices.tasks import deliver_due_notices
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingSmtpBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("connection closed")
+
+
+REFUSING = f"{__name__}.RefusingSmtpBackend"
+
+
+def _notice(topic: str) -> Notice:
+    return Notice.objects.get(topic=f"council.recommendation.{topic}")
+
+
+def _send(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
+    return recommendation_send(
+        actor=secretary,
+        recommendation=recommendation,
+        expected_version=recommendation.version,
+        sent_on=dt.date(2026, 11, 5),
+    )
+
+
+def test_a_sent_recommendation_is_queued_to_the_agency_in_kazakh_by_default(
+    recommendation: m.Recommendation, secretary: User, agency: Organisation
+) -> None:
+    _send(recommendation, secretary)
+
+    notice = _notice("sent")
+    assert (notice.organisation, notice.address, notice.language) == (
+        agency,
+        "employment@example.test",
+        "kk",
+    )
+    assert notice.status == NoticeStatus.QUEUED
+    assert f"№ {recommendation.number}" in notice.subject
+    assert "Мүгедектігі бар адамдарды жұмысқа орналастыру" in notice.body
+    assert "Рекомендация" not in notice.body  # one language only, the agency's
+    assert notice.related_id == str(recommendation.pk)
+    assert notice.concerns_organisation == recommendation.council.organisation
+
+
+def test_an_agency_that_chose_russian_gets_the_recommendation_in_russian(
+    recommendation: m.Recommendation, secretary: User, agency: Organisation
+) -> None:
+    Organisation.objects.filter(pk=agency.pk).update(notice_language="ru")
+    recommendation.addressee.refresh_from_db()
+
+    _send(recommendation, secretary)
+
+    notice = _notice("sent")
+    assert notice.language == "ru"
+    assert "Рекомендация" in notice.body
+    assert "Ұсыным" not in notice.body
+
+
+def test_the_notice_is_written_in_the_transaction_of_the_change(
+    recommendation: m.Recommendation, secretary: User
+) -> None:
+    class Abandon(Exception):
+        pass
+
+    def send_then_fail() -> None:
+        with transaction.atomic():
+            _send(recommendation, secretary)
+            assert Notice.objects.filter(topic="council.recommendation.sent").exists()
+            raise Abandon
+
+    with pytest.raises(Abandon):
+        send_then_fail()
+
+    assert not Notice.objects.filter(topic="council.recommendation.sent").exists()
+
+
+def test_a_rejected_answer_reaches_the_agency_with_the_councils_reason(
+    sent_recommendation: m.Recommendation, secretary: User, officer: User, agency: Organisation
+) -> None:
+    answer = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Орындалды.",
+        reported_status=m.RecommendationStatus.EXECUTED,
+    )
+
+    response_review(
+        actor=secretary,
+        response=answer,
+        verdict=m.ResponseVerdict.NOT_ACCEPTED,
+        note="Квота туралы деректер жоқ.",
+    )
+
+    notice = _notice("verdict")
+    assert (notice.organisation, notice.address, notice.language) == (
+        agency,
+        "employment@example.test",
+        "kk",
+    )
+    assert "Квота туралы деректер жоқ." in notice.body
+
+
+def test_an_approaching_due_date_reaches_the_agency_in_its_language(
+    sent_recommendation: m.Recommendation, agency: Organisation
+) -> None:
+    Organisation.objects.filter(pk=agency.pk).update(notice_language="ru")
+
+    recommendations_check_deadlines(today=dt.date(2026, 11, 16))
+
+    notice = _notice("reminder")
+    assert (notice.organisation, notice.address, notice.language) == (
+        agency,
+        "employment@example.test",
+        "ru",
+    )
+    assert "Напоминание" in notice.subject
+    assert "19.11.2026" in notice.subject
+
+
+def test_a_notice_the_mail_server_refused_is_retried_and_delivered_later(
+    recommendation: m.Recommendation,
+    secretary: User,
+    settings: Any,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.EMAIL_BACKEND = REFUSING
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(recommendation, secretary)
+
+    notice = _notice("sent")
+    assert (notice.status, notice.attempts) == (NoticeStatus.QUEUED, 1)
+    assert notice.last_error == "SMTPServerDisconnected"
+    assert mail.outbox == []
+
+    # The mail server is back and the pause has passed: the outbox's periodic sweep sends it.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notice.objects.filter(pk=notice.pk).update(next_attempt_at=timezone.now())
+    deliver_due_notices.call()
+
+    notice.refresh_from_db()
+    assert (notice.status, notice.attempts) == (NoticeStatus.SENT, 2)
+    [message] = mail.outbox
+    assert message.to == ["employment@example.test"]
+    assert recommendation.number in message.subject
