@@ -39,7 +39,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Default step periods in working days, used until an administrator sets StepDeadline rows.
-# All are assumptions (domain.md §A3: the decision deadline in Order No. 260 was not found;
+# All are assumptions (docs/domain/mse.md §4: the decision deadline in Order No. 260 was not found;
 # Russia's federal standard is 30 calendar days, about 20 working days, for the whole procedure).
 DEFAULT_STEP_DAYS: dict[str, int] = {
     S.SENT: 2,  # the MSE division accepts or returns a referral it received

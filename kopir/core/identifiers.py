@@ -1,6 +1,6 @@
 """Kazakhstan's 12-digit identifiers: IIN (persons) and BIN (organisations).
 
-Both end in a mod-11 check digit computed with two weight vectors (domain.md §F1). Since
+Both end in a mod-11 check digit computed with two weight vectors (docs/domain/identifiers.md §1). Since
 Government decree No. 853 of 26.08.2013 an IIN need not encode the date of birth or sex, so those
 digits are decoded only as a hint and never a reason to refuse a number.
 """

@@ -28,7 +28,7 @@ TEREKTI = "276200000"
 KARATOBE = "275000000"
 KAZAKHSTAN = "000000000"  # Kopir's own code for the whole country (kopir-territories.json).
 
-# BIN digit 6: 0 = a head legal entity, 1 = a branch (domain.md §F1).
+# BIN digit 6: 0 = a head legal entity, 1 = a branch (docs/domain/identifiers.md §2).
 HEAD_UNIT = 0
 BRANCH = 1
 RESIDENT_LEGAL_ENTITY = 4
@@ -65,8 +65,8 @@ class DemoOrganisation:
         return f"{self.code}@example.kz"
 
 
-# Parents come before their units. Names follow the seed (translation-en.md) and the glossary of
-# domain.md §I.
+# Parents come before their units. Names follow the news report the demo is built on and the
+# glossary of docs/domain/README.md §2.
 DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     DemoOrganisation(
         code="wko-mse-department",
@@ -297,7 +297,7 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
             "Общественный совет по социальным вопросам",
             "Public Council on Social Issues",
         ),
-        # A consultative body of a party branch (domain.md §E1), not a legal entity: no BIN.
+        # A consultative body of a party branch (docs/domain/council.md §2), not a legal entity: no BIN.
         bin=None,
     ),
     DemoOrganisation(

@@ -40,7 +40,7 @@ class TerritoryLevel(models.TextChoices):
 
 
 class CodeStatus(models.TextChoices):
-    """How far a territory's code can be trusted (domain.md §F2 gives some codes only as prefixes)."""
+    """How far a territory's code can be trusted (docs/domain/identifiers.md §3)."""
 
     VERIFIED = "verified", _("Verified in a published source")
     INFERRED = "inferred", _("Inferred: check against the official KATO file")

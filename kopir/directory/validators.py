@@ -9,7 +9,7 @@ KATO_LENGTH = 9
 
 
 def validate_kato(value: str) -> None:
-    """A KATO code is exactly 9 digits (AB CD EF HIJ, domain.md §F2)."""
+    """A KATO code is exactly 9 digits (AB CD EF HIJ, docs/domain/identifiers.md §3)."""
     code = (value or "").strip()
     if not code.isdigit():
         raise ValidationError(_("A KATO code contains digits only."), code="not_digits")

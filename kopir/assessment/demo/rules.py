@@ -1,12 +1,12 @@
 """The demo's completeness rules (version 1): what a referral must carry for the in-absentia
 nosologies the demo uses. Loaded by `rules_load_demo()`, which the demo calls; idempotent.
 
-Sources: the Social Code Art. 155 and the MSE Rules (Order No. 260 of 29.06.2023)
+Sources (docs/domain/mse.md §1–§3): the Social Code Art. 155 and the MSE Rules (Order No. 260 of 29.06.2023)
 say that the medical advisory commission refers on form 031/у with the examination results and
 that an incomplete package is refused; the joint order of 2025 (G25G0000168) names the in-absentia
 nosologies. Neither excerpt lists the documents per diagnosis or their maximum age: the lists and
 periods below are Kopir's assumptions, written as rules so that an administrator can correct them
-once the full texts have been checked (domain.md §J).
+once the full texts have been checked (docs/domain/mse.md §4, §7).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def rules_load_demo() -> str:
             legal_source=REFERRAL_BASIS,
             notes=(
                 "Demo rules. Which documents each nosology needs, and how old they may be, are "
-                "Kopir's assumptions until checked against Order No. 260 (domain.md §J)."
+                "Kopir's assumptions until checked against the full text of Order No. 260."
             ),
             activated_at=timezone.now(),
         )

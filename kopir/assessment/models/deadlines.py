@@ -1,5 +1,5 @@
 """How long each step of a referral may take, in working days. Configurable: Order No. 260 does
-not state these periods in the excerpts we have (domain.md §A3), so the defaults are assumptions
+not state these periods in the excerpts we have (docs/domain/mse.md §4), so the defaults are assumptions
 recorded with their source, and an administrator changes them here."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The MSE division's review of a referral: the experts' conclusions, the decision, the appeal.
 
-Vocabulary follows domain.md §A4 (Order No. 260 of 29.06.2023): adults get group I, II or III;
+Vocabulary follows docs/domain/mse.md §5 (Order No. 260 of 29.06.2023): adults get group I, II or III;
 children under 7 the category "child with disability"; children aged 7 to 18 a group I, II or
-III. Terms and causes are enumerations; what the Rules leave open ([U]/[I] in domain.md) is noted
+III. Terms and causes are enumerations; what the Rules leave open ([U]/[I] in the notes) is noted
 where it is used (services/outcome_rules.py).
 """
 

@@ -2,7 +2,7 @@
 division's staff) → reviewed by the higher MSE body → upheld, or changed (a new decision version;
 the old one stays). Deadlines count Kazakhstan's working days.
 
-The MSE appeal deadlines were not found (domain.md §A4 [U]); the defaults follow the
+The MSE appeal deadlines were not found (docs/domain/mse.md §6 [U]); the defaults follow the
 Administrative Procedural Code's complaint procedure as we understand it and are assumptions an
 administrator replaces with AppealDeadline rows.
 """

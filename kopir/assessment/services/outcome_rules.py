@@ -1,7 +1,7 @@
 """What makes an expert's conclusion or a decision consistent: group or category for the person's
 age, causes that fit it, terms the Rules allow for the age band, working-capacity percentages.
 
-Sources (domain.md §A4): groups and child categories from Order No. 260 (2023) [V]; causes from
+Sources (docs/domain/mse.md §5): groups and child categories from Order No. 260 (2023) [V]; causes from
 the 2023 Rules [V, list truncated]; terms from the 2015 Rules item 22 [V-old], moved to the 2023
 age bands (under 7, 7 to 18) [I]. Every error names the field it is about.
 """

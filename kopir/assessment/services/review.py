@@ -1,6 +1,6 @@
 """Expert review: the division head assigns independent experts, each expert concludes.
 
-An in-absentia case goes to three independent experts who see no identity (domain.md §A3,
+An in-absentia case goes to three independent experts who see no identity (docs/domain/mse.md §3,
 baq.kz 03.11.2025); an in-person examination to one. Each expert's conclusion is their own row
 with its own version, so two experts saving at once never conflict with each other, and one
 expert saving from two tabs gets a conflict instead of an overwrite.

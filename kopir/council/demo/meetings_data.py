@@ -1,8 +1,8 @@
 """The texts of the council demo (meetings side), in Kazakh, the demo's data language.
 
 Every person is synthetic. The council, its merger, the agenda of the meeting "at the regional
-branch", the bodies present and the unanimous votes follow the seed (../shared/seed/
-translation-en.md); names, positions and the words of each speech are invented.
+branch", the bodies present and the unanimous votes follow the
+regional news report the demo is built on; names, positions and the words of each speech are invented.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RULE_SETS: dict[str, dict[str, Any]] = {
         "name_kk": "«Қоғамдық бақылау туралы» Заң бойынша мерзімдер",
         "name_ru": "Сроки по Закону «Об общественном контроле»",
         "name_en": "Deadlines under the Law on public control",
-        "legal_source": "Law No. 30-VIII of 02.10.2023 «On public control», Art. 13",
+        "legal_source": "«Қоғамдық бақылау туралы» 2023 жылғы 2 қазандағы № 30-VIII Заң, 13-бап",
         "send_within_working_days": 7,
         "answer_within_working_days": 10,
         "answer_within_calendar_days": None,
@@ -38,10 +38,11 @@ RULE_SETS: dict[str, dict[str, Any]] = {
         "name_kk": "Партия жанындағы қоғамдық кеңестің ұсынымдары",
         "name_ru": "Рекомендации общественного совета при партии",
         "name_en": "Recommendations of a party's public council",
+        # Why a party council's answers have no legal deadline: docs/domain/council.md §2.
         "legal_source": (
-            "A council under a party branch is not a public council under Law No. 383-V of "
-            "02.11.2015 «On public councils» (Art. 1(2)): its recommendations carry no statutory "
-            "deadline. The council asks for an answer within 30 calendar days (domain.md §E1)."
+            "Партия филиалы жанындағы кеңес «Қоғамдық кеңестер туралы» 2015 жылғы 2 қарашадағы "
+            "№ 383-V Заң бойынша қоғамдық кеңес емес (1-баптың 2-тармағы): оның ұсынымдарына "
+            "заңда мерзім белгіленбеген. Кеңес жауапты 30 күнтізбелік күн ішінде сұрайды."
         ),
         "send_within_working_days": None,
         "answer_within_working_days": None,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class LegalBasis(models.TextChoices):
     # A council under a party branch is a party body: its recommendations carry no statutory
-    # deadline (domain.md §E1). A statutory public council (Law 383-V) works under the public
+    # deadline (docs/domain/council.md §2). A statutory public council (Law 383-V) works under the public
     # control law (Law 30-VIII): final document within 7 working days, answers within 10.
     PARTY_COUNCIL = "party", _("Party public council")
     STATUTORY = "statutory", _("Statutory public council (Law No. 383-V)")

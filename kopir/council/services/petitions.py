@@ -38,7 +38,7 @@ from kopir.directory.models import Organisation
 NUMBER_PREFIX = "Ө"  # өтініш: the register's letter in the council's records
 # Defaults when the council's rule set names no answer period: the public control law's 10
 # working days for a statutory council, and 30 calendar days (the usual period for appeals)
-# for a party council, whose answers no law times (domain.md §E1, §E2).
+# for a party council, whose answers no law times (docs/domain/council.md §2, §4).
 STATUTORY_ANSWER_WORKING_DAYS = 10
 DEFAULT_ANSWER_CALENDAR_DAYS = 30
 

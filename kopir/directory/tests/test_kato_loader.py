@@ -73,7 +73,7 @@ def test_the_source_of_the_codes_is_recorded_with_what_is_verified_and_what_infe
 
     source = ReferenceDataSource.objects.get()
     assert source.version
-    assert "domain.md §F2" in source.notes
+    assert "docs/domain/identifiers.md §3" in source.notes
     assert "271010000" in source.notes
     assert "Inferred" in source.notes
     assert set(Territory.objects.values_list("source", flat=True)) == {source.pk}

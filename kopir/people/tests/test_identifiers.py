@@ -1,4 +1,4 @@
-"""The IIN rules of domain.md §F1, checked with the published vectors."""
+"""The IIN rules of docs/domain/identifiers.md §1, checked with the published vectors."""
 
 from __future__ import annotations
 
