@@ -6,7 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import translation
+
+from kopir.audit import triggers
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +37,29 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def _audit_triggers_back_after_the_module(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[None]:
+    yield
+    # The flush after the module's last transactional test ran without the append-only
+    # triggers; the tests after this module expect them.
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        triggers.install(connection)
+
+
+@pytest.fixture
+def audit_triggers_lifted_for_the_flush(
+    _audit_triggers_back_after_the_module: None, transactional_db: None
+) -> Iterator[None]:
+    """For a transactional test (`django_db(transaction=True)`) that writes audit records.
+
+    pytest-django empties every table after a transactional test, which the audit log's
+    append-only triggers refuse. This fixture depends on transactional_db, so its teardown runs
+    before that flush: the triggers stand during the test and are lifted just before.
+    """
+    triggers.install(connection)
+    yield
+    triggers.remove(connection)
