@@ -11,6 +11,15 @@ from kopir.audit import chain, triggers
 BATCH = 2000
 
 
+def install_head_function(apps, schema_editor):
+    chain.install_head_function(schema_editor.connection)
+
+
+def drop_head_function(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {chain.POSTGRES_HEAD_FUNCTION}()")
+
+
 def chain_existing_records(apps, schema_editor):
     AuditEvent = apps.get_model("audit", "AuditEvent")
     using = schema_editor.connection.alias
@@ -58,4 +67,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=64, verbose_name='hash'),
         ),
         migrations.RunPython(chain_existing_records, migrations.RunPython.noop),
+        migrations.RunPython(install_head_function, drop_head_function),
     ]
