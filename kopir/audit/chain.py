@@ -149,7 +149,7 @@ class Verdict:
 def _rows(using: str, after_id: int, batch_size: int) -> Iterator[Any]:
     """Every record after `after_id` in id order, fetched in keyset batches: constant memory
     however long the log, and no server-side cursor held open across batches."""
-    from kopir.audit.models import AuditEvent
+    from kopir.audit.models import AuditEvent  # here: the models module imports this one
 
     columns = ("id", "row_hash", *HASHED_COLUMNS)
     while True:

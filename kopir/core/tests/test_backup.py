@@ -155,3 +155,24 @@ def test_a_backup_never_writes_into_a_directory_that_holds_something(tmp_path: P
 
     with pytest.raises(CommandError, match="not empty"):
         call_command("kopir_backup", tmp_path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_fails_when_a_file_the_database_refers_to_is_gone(
+    audit_triggers_lifted_for_the_flush: None,
+    settings: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "council").mkdir(parents=True)
+    (tmp_path / "media" / "council" / "kept.pdf").write_bytes(b"%PDF-1.7 kept")
+    # Stand in for a model's file field: a column whose values name uploaded files, one of them
+    # deleted between the database snapshot and the copy of the files.
+    monkeypatch.setattr(_backup, "file_columns", lambda: [("audit_auditevent", "detail")])
+    audit_record(actor=None, action=AuditAction.CREATE, detail="council/kept.pdf")
+    audit_record(actor=None, action=AuditAction.CREATE, detail="council/deleted.pdf")
+
+    with pytest.raises(CommandError, match=r"1 uploaded files .* \(first: council/deleted\.pdf\)"):
+        call_command("kopir_backup", tmp_path / "backup")
+    assert not (tmp_path / "backup" / "manifest.json").exists()
