@@ -3,7 +3,9 @@
 Records are written by services inside the same transaction as the change they describe, so a
 change without its record (or a record of a change that rolled back) cannot exist. Nothing in
 Kopir updates or deletes a record: the model refuses it, and database triggers (see the
-migration) refuse it for raw SQL too.
+migration) refuse it for raw SQL too. Each record is also a link in a hash chain (`chain.py`), so
+a record forged, changed or deleted by someone who owns the database is detected by
+`manage.py audit_verify`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kopir.audit import chain
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -47,6 +51,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly("audit records cannot be deleted")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        # A bulk insert would skip save(), and with it the chain.
+        raise AuditLogIsAppendOnly("audit records are written one at a time, chained")
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -79,6 +87,10 @@ class AuditEvent(models.Model):
     # become a second store of personal data.
     fields = models.JSONField(_("fields"), default=list, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
+    # The hash chain (see chain.py): the previous record's hash, and this record's own, written
+    # in the same INSERT.
+    prev_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -97,7 +109,15 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditLogIsAppendOnly("audit records cannot be changed")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # Reading the head and inserting the link must be one transaction (the caller's, when
+        # there is one) so no other writer can link to the same head in between.
+        # No savepoint: inside the caller's transaction a failure here fails that transaction,
+        # as any failed INSERT would, and writing a record costs one query more, not three.
+        with transaction.atomic(using=using, savepoint=False):
+            self.prev_hash = chain.lock_head_and_read(using)
+            self.row_hash = chain.content_hash(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("audit records cannot be deleted")
