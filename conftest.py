@@ -53,6 +53,8 @@ def _audit_triggers_lifted_only_to_empty_the_database() -> Iterator[None]:
     def handle(self: Any, *args: Any, **options: Any) -> Any:
         from django.db import connections
 
+        from kopir.audit import triggers
+
         connection = connections[options.get("database") or "default"]
         triggers.remove(connection)
         try:
