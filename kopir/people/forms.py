@@ -122,6 +122,19 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         choices=[("", _("No representative")), *RepresentativeRelation.choices],
     )
 
+    def validate_unique(self) -> None:
+        # Registering an IIN that is already in the registry is not the form's error to report:
+        # the service links that person when the names and birth date match, and otherwise
+        # answers without saying that the IIN is registered.
+        if self.instance.pk is not None:
+            super().validate_unique()
+            return
+        not_on_form = {f.name for f in Person._meta.get_fields() if f.name not in self.fields}
+        try:
+            self.instance.validate_unique(exclude=not_on_form | {"iin"})
+        except ValidationError as error:
+            self.add_error(None, error)
+
     class Meta:
         model = Person
         fields = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError
+from kopir.core.text import fold_for_search
 from kopir.directory.models import Territory
 from kopir.people.access import can_edit_person, can_register_people, is_accessible
 from kopir.people.models import (
@@ -32,6 +34,13 @@ from kopir.people.models import (
 )
 
 DUPLICATE_IIN = _("A person with this IIN is already in the registry.")
+# The one answer when an IIN is given with names or a birth date that are not the registry's: it
+# says the details disagree, never that the IIN is registered, so no form or API tells anybody
+# whether a person is in the registry.
+IDENTITY_MISMATCH = _(
+    "The IIN, surname, first name and date of birth do not fit together. Check them against the "
+    "person's identity document."
+)
 CONFLICT = _(
     "This record was changed by someone else after you opened it. Nothing was saved. "
     "Your changes are still in the form: open the record again to see the current version, "
@@ -132,6 +141,62 @@ def _check_rules(*, actor: Any, person: Person, changed: Iterable[str]) -> None:
         )
     if errors:
         raise ValidationError(errors)
+
+
+def identity_matches(
+    person: Person, *, last_name: str, first_name: str, birth_date: dt.date | None
+) -> bool:
+    """Whether a sender's names and birth date are this registered person's (case, ё/е and
+    spacing aside): the proof asked before an IIN opens a record that is already there."""
+    return (
+        fold_for_search(last_name) == fold_for_search(person.last_name)
+        and fold_for_search(first_name) == fold_for_search(person.first_name)
+        and birth_date == person.birth_date
+    )
+
+
+@dataclass(frozen=True)
+class Registration:
+    person: Person
+    already_registered: bool  # the person was in the registry; the organisation is now linked
+
+
+def person_register_or_link(
+    *, actor: Any, request: HttpRequest | None = None, **data: Unpack[PersonData]
+) -> Registration:
+    """Register a person, or link one already in the registry whose names and birth date match.
+
+    Someone registering a person holds their identity document, so a person who is already in
+    the registry (registered by another organisation) is linked to the actor's organisation when
+    the details agree. When they do not, the answer is IDENTITY_MISMATCH on the IIN: it does not
+    say that the IIN is registered.
+    """
+    if not can_register_people(actor):
+        raise AccessDenied(_("Your role may not register persons."))
+    existing = Person.objects.filter(iin=data.get("iin", "")).first()
+    if existing is None:
+        return Registration(person_register(actor=actor, request=request, **data), False)
+    if not identity_matches(
+        existing,
+        last_name=data.get("last_name", ""),
+        first_name=data.get("first_name", ""),
+        birth_date=data.get("birth_date"),
+    ):
+        raise ValidationError({"iin": [IDENTITY_MISMATCH]})
+    with transaction.atomic():
+        _link, created = PersonLink.objects.get_or_create(
+            person=existing, organisation_id=actor.organisation_id, basis=LinkBasis.REGISTERED
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=existing,
+                request=request,
+                fields=["links"],
+                detail="linked on registration",
+            )
+    return Registration(existing, True)
 
 
 def person_register(

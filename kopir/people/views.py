@@ -24,7 +24,7 @@ from kopir.people.access import (
 )
 from kopir.people.forms import PersonEditForm, PersonForm, PersonSearchForm
 from kopir.people.selectors import person_read, person_search
-from kopir.people.services import person_register, person_update
+from kopir.people.services import person_register_or_link, person_update
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,12 +90,23 @@ def create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            person = person_register(actor=request.user, request=request, **form.service_data())
+            registration = person_register_or_link(
+                actor=request.user, request=request, **form.service_data()
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("The person is registered."))
-            return redirect("people:detail", pk=person.pk)
+            if registration.already_registered:
+                messages.success(
+                    request,
+                    _(
+                        "This person was already in the registry with these details: your "
+                        "organisation can now open their record."
+                    ),
+                )
+            else:
+                messages.success(request, _("The person is registered."))
+            return redirect("people:detail", pk=registration.person.pk)
     return render(request, "people/form.html", {"form": form, "person": None})
 
 

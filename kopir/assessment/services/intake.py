@@ -44,11 +44,10 @@ from kopir.assessment.services.referrals import referral_create, referral_send
 from kopir.audit.models import AuditChannel
 from kopir.core.errors import DomainError
 from kopir.core.identifiers import normalise_identifier, validate_iin, validate_kato
-from kopir.core.text import fold_for_search
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, check_upload
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import ContactLanguage, LinkBasis, Person, PersonLink, Sex
-from kopir.people.services import person_register
+from kopir.people.services import IDENTITY_MISMATCH, identity_matches, person_register
 
 # --- What a channel hands over -----------------------------------------------------------------
 
@@ -150,10 +149,6 @@ def _check_choice(problems: list[FieldProblem], path: str, value: str, allowed: 
 # token could learn from the answer whether a person is in the registry, or get a stranger's
 # record linked to its clinic by the IIN alone.
 PERSON_REQUIRED = ("last_name", "first_name", "birth_date", "sex", "territory_kato")
-IDENTITY_MISMATCH = _(
-    "The IIN, surname, first name and date of birth do not fit together. Check them against the "
-    "person's identity document."
-)
 
 
 def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
@@ -200,10 +195,11 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
     person = Person.objects.filter(iin=iin).first()
     if person is None:
         return _register(actor, given, iin, territory)
-    if (
-        fold_for_search(given.last_name) != fold_for_search(person.last_name)
-        or fold_for_search(given.first_name) != fold_for_search(person.first_name)
-        or given.birth_date != person.birth_date
+    if not identity_matches(
+        person,
+        last_name=given.last_name,
+        first_name=given.first_name,
+        birth_date=given.birth_date,
     ):
         raise IntakeInvalid([FieldProblem("person.iin", str(IDENTITY_MISMATCH))])
     # The clinic may refer a person it had no link to yet (they have just come to it); the

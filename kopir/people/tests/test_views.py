@@ -322,15 +322,38 @@ def test_an_invalid_iin_on_the_form_is_listed_in_the_error_summary(
     assert not Person.objects.exists()
 
 
-def test_a_duplicate_iin_is_refused_on_the_form(
+def test_a_registered_iin_with_other_details_is_refused_without_saying_it_is_registered(
     client: Client, clinician: User, territory: Territory, stranger: Person
 ) -> None:
     with translation.override("en"):
         response = signed_in(client, clinician).post(
             reverse("people:create"), post_data(iin=stranger.iin, territory=territory.pk)
         )
-    assert "IIN: A person with this IIN is already in the registry." in response.content.decode()
+    html = response.content.decode()
+    assert "IIN: The IIN, surname, first name and date of birth do not fit together." in html
+    assert "IIN: A person with this IIN is already in the registry" not in html
     assert Person.objects.count() == 1
+    assert not PersonLink.objects.filter(person=stranger, organisation=clinician.organisation)
+
+
+def test_a_registered_person_named_in_full_is_linked_to_the_registering_clinic(
+    client: Client, clinician: User, territory: Territory, stranger: Person
+) -> None:
+    details = post_data(
+        iin=stranger.iin,
+        territory=territory.pk,
+        last_name=stranger.last_name,
+        first_name=stranger.first_name,
+        birth_date=stranger.birth_date.isoformat(),
+    )
+    with translation.override("en"):
+        response = signed_in(client, clinician).post(reverse("people:create"), details, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("people:detail", args=[stranger.pk])
+    assert "This person was already in the registry" in response.content.decode()
+    assert Person.objects.count() == 1
+    assert PersonLink.objects.filter(
+        person=stranger, organisation=clinician.organisation, basis=LinkBasis.REGISTERED
+    ).exists()
 
 
 def test_a_representative_is_chosen_by_iin(
