@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kopir.council.access import councils_for_user
@@ -114,6 +115,20 @@ def composition_list(council: Council) -> QuerySet[Composition]:
     )
 
 
+def composition_in_council(council: Council, pk: int) -> Composition:
+    """One of the council's compositions with the vote that approved it, or 404."""
+    return get_object_or_404(
+        Composition.objects.select_related("approved_by_vote__agenda_item__meeting"),
+        council=council,
+        pk=pk,
+    )
+
+
+def proposed_compositions(council: Council) -> list[Composition]:
+    """The compositions a vote can approve."""
+    return list(council.compositions.filter(status=CompositionStatus.PROPOSED))
+
+
 def deciding_votes(
     *, composition: Composition | None = None, plan: WorkPlan | None = None
 ) -> list[Vote]:
@@ -134,6 +149,25 @@ def plan_list(council: Council) -> QuerySet[WorkPlan]:
         .annotate(item_count=Count("items"))
         .order_by("-year", "-pk")
     )
+
+
+def plan_in_council(council: Council, pk: int) -> WorkPlan:
+    """One of the council's work plans with the vote that approved it, or 404."""
+    return get_object_or_404(
+        WorkPlan.objects.select_related("approved_by_vote__agenda_item__meeting"),
+        council=council,
+        pk=pk,
+    )
+
+
+def draft_plans(council: Council) -> list[WorkPlan]:
+    """The work plans a vote can approve."""
+    return list(council.plans.filter(status=PlanStatus.DRAFT))
+
+
+def votes_on_item(item_pk: int) -> QuerySet[Vote]:
+    """The votes taken on one agenda item: the only ones its decision may rest on."""
+    return Vote.objects.filter(agenda_item_id=item_pk)
 
 
 def plan_items_with_progress(plan: WorkPlan, today: dt.date | None = None) -> list[Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from kopir.core.errors import ConflictError, DomainError
 from kopir.core.forms import form_after_conflict
 from kopir.core.responses import render_form_page
 from kopir.core.selectors import stored_version
-from kopir.core.uploads import content_type_for, is_image
+from kopir.core.uploads import is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
     ChecklistForm,
@@ -26,9 +26,10 @@ from kopir.council.forms_followup_visits import (
     VisitEditForm,
     VisitForm,
 )
-from kopir.council.models import MonitoringVisit, VisitFinding
+from kopir.council.models import MonitoringVisit
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
+from kopir.council.views.meetings_common import file_download
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -138,7 +139,7 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
-    items = list(visit.checklist.order_by("order"))
+    items = selectors.checklist_of(visit)
     form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -237,9 +238,7 @@ def visit_finding_recommend(
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
-    finding = VisitFinding.objects.filter(visit=visit, pk=finding_pk).first()
-    if finding is None:
-        raise Http404
+    finding = selectors.finding_of(visit, finding_pk)
     try:
         recommendation = services.visit_finding_recommend(
             actor=request.user, finding=finding, request=request
@@ -288,13 +287,4 @@ def visit_document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def visit_document(request: HttpRequest, slug: str, pk: int, document_pk: int) -> FileResponse:
     council = access.council_for_user(request.user, slug)
     visit = access.visit_in_council(council, pk)
-    document = visit.documents.filter(pk=document_pk).first()
-    if document is None:
-        raise Http404
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=not is_image(name),
-        filename=name,
-        content_type=content_type_for(name),
-    )
+    return file_download(selectors.document_of(visit, document_pk).file, images_inline=True)
