@@ -11,10 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
+from kopir.core.errors import DomainError
 from kopir.core.responses import render_form_page
-from kopir.core.selectors import stored_version
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -31,7 +29,7 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
-from kopir.council.views.meetings_common import file_download
+from kopir.council.views.meetings_common import file_download, submit_versioned
 
 PER_PAGE = 25
 
@@ -146,36 +144,30 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
         "motivating_figure": recommendation.motivating_figure,
         "version": recommendation.version,
     }
-    form = RecommendationEditForm(request.POST or None, council=council, initial=initial)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            recommendation_update(
-                actor=request.user,
-                recommendation=recommendation,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-                addressee=form.cleaned_data["addressee"],
-                text=form.cleaned_data["text"],
-                rule_set=form.cleaned_data["rule_set"],
-                motivating_figure=form.cleaned_data.get("motivating_figure") or "",
-            )
-        except ConflictError as error:
-            stored = stored_version(recommendation)
-            form = form_after_conflict(
-                RecommendationEditForm, request, error, stored, council=council
-            )
-            conflict = True
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The draft was saved."))
-            return redirect("council:recommendation_detail", slug=slug, pk=pk)
+    submitted = submit_versioned(
+        request,
+        RecommendationEditForm(request.POST or None, council=council, initial=initial),
+        recommendation,
+        lambda data: recommendation_update(
+            actor=request.user,
+            recommendation=recommendation,
+            expected_version=data["version"],
+            request=request,
+            addressee=data["addressee"],
+            text=data["text"],
+            rule_set=data["rule_set"],
+            motivating_figure=data.get("motivating_figure") or "",
+        ),
+        council=council,
+    )
+    if submitted.saved:
+        messages.success(request, _("The draft was saved."))
+        return redirect("council:recommendation_detail", slug=slug, pk=pk)
     return render_form_page(
         request,
         "council/followup/recommendation_form.html",
-        {"council": council, "form": form, "recommendation": recommendation},
-        conflict=conflict,
+        {"council": council, "form": submitted.form, "recommendation": recommendation},
+        conflict=submitted.conflict,
     )
 
 
