@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     Count,
@@ -115,13 +115,20 @@ def composition_list(council: Council) -> QuerySet[Composition]:
     )
 
 
-def composition_in_council(council: Council, pk: int) -> Composition:
-    """One of the council's compositions with the vote that approved it, or 404."""
+DecidedT = TypeVar("DecidedT", Composition, WorkPlan)
+
+
+def _with_deciding_vote(model: type[DecidedT], council: Council, pk: int) -> DecidedT:
+    """One of the council's compositions or plans with the vote that approved it, or 404."""
     return get_object_or_404(
-        Composition.objects.select_related("approved_by_vote__agenda_item__meeting"),
+        model.objects.select_related("approved_by_vote__agenda_item__meeting"),
         council=council,
         pk=pk,
     )
+
+
+def composition_in_council(council: Council, pk: int) -> Composition:
+    return _with_deciding_vote(Composition, council, pk)
 
 
 def proposed_compositions(council: Council) -> list[Composition]:
@@ -152,12 +159,7 @@ def plan_list(council: Council) -> QuerySet[WorkPlan]:
 
 
 def plan_in_council(council: Council, pk: int) -> WorkPlan:
-    """One of the council's work plans with the vote that approved it, or 404."""
-    return get_object_or_404(
-        WorkPlan.objects.select_related("approved_by_vote__agenda_item__meeting"),
-        council=council,
-        pk=pk,
-    )
+    return _with_deciding_vote(WorkPlan, council, pk)
 
 
 def draft_plans(council: Council) -> list[WorkPlan]:
