@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from kopir.accounts.models import Role
 from kopir.council.models import Composition, CompositionStatus, Council, Member, MemberPosition
@@ -78,9 +78,9 @@ def councils_for_user(user: Any) -> QuerySet[Council]:
 
 def council_for_user(user: Any, slug: str) -> Council:
     """The council for its internal pages, or 404 (unknown) / 403 (not secretary nor member)."""
-    council = Council.objects.select_related("organisation", "territory").filter(slug=slug).first()
-    if council is None:
-        raise Http404
+    council = get_object_or_404(
+        Council.objects.select_related("organisation", "territory"), slug=slug
+    )
     if not can_read_council(user, council):
         raise PermissionDenied
     return council
@@ -130,17 +130,13 @@ def recommendation_for_addressee(user: Any, pk: int) -> Any:
 
     if not can_answer_recommendations(user):
         raise PermissionDenied
-    recommendation = (
+    return get_object_or_404(
         Recommendation.objects.select_related(
             "council__organisation", "addressee", "rule_set", "decision__agenda_item__meeting"
-        )
-        .filter(pk=pk, addressee_id=user.organisation_id)
-        .exclude(status=RecommendationStatus.DRAFT)
-        .first()
+        ).exclude(status=RecommendationStatus.DRAFT),
+        pk=pk,
+        addressee_id=user.organisation_id,
     )
-    if recommendation is None:
-        raise Http404
-    return recommendation
 
 
 def require_inbox_user(user: Any) -> None:
@@ -151,7 +147,7 @@ def require_inbox_user(user: Any) -> None:
 def recommendation_in_council(council: Council, pk: int) -> Any:
     from kopir.council.models import Recommendation
 
-    recommendation = (
+    return get_object_or_404(
         Recommendation.objects.select_related(
             "council__organisation",
             "addressee__parent",
@@ -159,64 +155,51 @@ def recommendation_in_council(council: Council, pk: int) -> Any:
             "decision__agenda_item__meeting",
             "visit__site",
             "finding",
-        )
-        .filter(council=council, pk=pk)
-        .first()
+        ),
+        council=council,
+        pk=pk,
     )
-    if recommendation is None:
-        raise Http404
-    return recommendation
 
 
 def visit_in_council(council: Council, pk: int) -> Any:
     from kopir.council.models import MonitoringVisit
 
-    visit = (
-        MonitoringVisit.objects.select_related("site__parent", "plan_item", "council__organisation")
-        .filter(council=council, pk=pk)
-        .first()
+    return get_object_or_404(
+        MonitoringVisit.objects.select_related(
+            "site__parent", "plan_item", "council__organisation"
+        ),
+        council=council,
+        pk=pk,
     )
-    if visit is None:
-        raise Http404
-    return visit
 
 
 def letter_in_council(council: Council, pk: int) -> Any:
     from kopir.council.models import Letter
 
-    letter = (
-        Letter.objects.select_related("addressee", "council__organisation")
-        .filter(council=council, pk=pk)
-        .first()
+    return get_object_or_404(
+        Letter.objects.select_related("addressee", "council__organisation"),
+        council=council,
+        pk=pk,
     )
-    if letter is None:
-        raise Http404
-    return letter
 
 
 def meeting_in_council(council: Council, number: int) -> Any:
     from kopir.council.models import Meeting
 
-    meeting = (
-        Meeting.objects.select_related("council__organisation")
-        .filter(council=council, number=number)
-        .first()
+    return get_object_or_404(
+        Meeting.objects.select_related("council__organisation"),
+        council=council,
+        number=number,
     )
-    if meeting is None:
-        raise Http404
-    return meeting
 
 
 def public_council(slug: str) -> Council:
     """A council for its public page: anyone may read it, while the council is active."""
-    council = (
-        Council.objects.select_related("organisation", "territory", "recommendation_rule_set")
-        .filter(slug=slug, is_active=True)
-        .first()
+    return get_object_or_404(
+        Council.objects.select_related("organisation", "territory", "recommendation_rule_set"),
+        slug=slug,
+        is_active=True,
     )
-    if council is None:
-        raise Http404
-    return council
 
 
 # --- Meetings, petitions and accommodation (added with the meetings pages) ---------------------
@@ -239,14 +222,11 @@ def can_request_accommodation(user: Any, council: Council) -> bool:
 
 def council_for_public(slug: str) -> Council:
     """An active council for its public forms (the petition form), or 404. No sign-in needed."""
-    council = (
-        Council.objects.select_related("organisation", "recommendation_rule_set")
-        .filter(slug=slug, is_active=True)
-        .first()
+    return get_object_or_404(
+        Council.objects.select_related("organisation", "recommendation_rule_set"),
+        slug=slug,
+        is_active=True,
     )
-    if council is None:
-        raise Http404
-    return council
 
 
 def council_for_secretary(user: Any, slug: str) -> Council:
@@ -266,9 +246,9 @@ def can_read_council_history(user: Any, council: Council) -> bool:
 def council_for_reader(user: Any, slug: str) -> Council:
     """Like council_for_user, for read-only pages: also opens a council merged into one the user
     reads (its compositions, plans and meetings are the successor's history)."""
-    council = Council.objects.select_related("organisation", "territory").filter(slug=slug).first()
-    if council is None:
-        raise Http404
+    council = get_object_or_404(
+        Council.objects.select_related("organisation", "territory"), slug=slug
+    )
     if not can_read_council_history(user, council):
         raise PermissionDenied
     return council

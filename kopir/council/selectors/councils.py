@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
     Count,
@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kopir.council.access import councils_for_user
@@ -114,6 +115,27 @@ def composition_list(council: Council) -> QuerySet[Composition]:
     )
 
 
+DecidedT = TypeVar("DecidedT", Composition, WorkPlan)
+
+
+def _with_deciding_vote(model: type[DecidedT], council: Council, pk: int) -> DecidedT:
+    """One of the council's compositions or plans with the vote that approved it, or 404."""
+    return get_object_or_404(
+        model.objects.select_related("approved_by_vote__agenda_item__meeting"),
+        council=council,
+        pk=pk,
+    )
+
+
+def composition_in_council(council: Council, pk: int) -> Composition:
+    return _with_deciding_vote(Composition, council, pk)
+
+
+def proposed_compositions(council: Council) -> list[Composition]:
+    """The compositions a vote can approve."""
+    return list(council.compositions.filter(status=CompositionStatus.PROPOSED))
+
+
 def deciding_votes(
     *, composition: Composition | None = None, plan: WorkPlan | None = None
 ) -> list[Vote]:
@@ -134,6 +156,20 @@ def plan_list(council: Council) -> QuerySet[WorkPlan]:
         .annotate(item_count=Count("items"))
         .order_by("-year", "-pk")
     )
+
+
+def plan_in_council(council: Council, pk: int) -> WorkPlan:
+    return _with_deciding_vote(WorkPlan, council, pk)
+
+
+def draft_plans(council: Council) -> list[WorkPlan]:
+    """The work plans a vote can approve."""
+    return list(council.plans.filter(status=PlanStatus.DRAFT))
+
+
+def votes_on_item(item_pk: int) -> QuerySet[Vote]:
+    """The votes taken on one agenda item: the only ones its decision may rest on."""
+    return Vote.objects.filter(agenda_item_id=item_pk)
 
 
 def plan_items_with_progress(plan: WorkPlan, today: dt.date | None = None) -> list[Any]:

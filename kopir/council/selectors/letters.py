@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kopir.council.models import Council, Letter, LetterReply, Recommendation
@@ -26,6 +27,11 @@ def reply_overdue(letter: Letter, reply_count: int, today: dt.date | None = None
 
 def replies_of(letter: Letter) -> list[LetterReply]:
     return list(letter.replies.order_by("received_on", "pk"))
+
+
+def reply_of(letter: Letter, pk: int) -> LetterReply:
+    """One of the replies to the letter, or 404."""
+    return get_object_or_404(letter.replies, pk=pk)
 
 
 def recommendations_of(letter: Letter) -> list[Recommendation]:

@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kopir.council.models import (
     Council,
+    Decision,
+    Letter,
+    MonitoringVisit,
     Recommendation,
     RecommendationEvent,
     RecommendationResponse,
@@ -159,6 +163,28 @@ def responses_of(recommendation: Recommendation) -> list[RecommendationResponse]
     return list(
         recommendation.responses.select_related("author", "verdict_by").order_by("-submitted_at")
     )
+
+
+def response_of(recommendation: Recommendation, pk: int) -> RecommendationResponse:
+    """One of the answers to the recommendation, with its author, or 404."""
+    return get_object_or_404(recommendation.responses.select_related("author"), pk=pk)
+
+
+def letters_about(recommendation: Recommendation) -> list[Letter]:
+    return list(recommendation.letters.select_related("addressee"))
+
+
+def sources_in_council(council: Council, *, decision: str, visit: str) -> dict[str, int]:
+    """Of the decision and visit ids given (as typed in an address), those of this council."""
+    found: dict[str, int] = {}
+    if (
+        decision.isdigit()
+        and Decision.objects.filter(pk=decision, agenda_item__meeting__council=council).exists()
+    ):
+        found["decision"] = int(decision)
+    if visit.isdigit() and MonitoringVisit.objects.filter(pk=visit, council=council).exists():
+        found["visit"] = int(visit)
+    return found
 
 
 def timeline_of(recommendation: Recommendation) -> list[RecommendationEvent]:

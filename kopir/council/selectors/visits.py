@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from kopir.council.models import (
     ChecklistAnswer,
@@ -13,6 +14,8 @@ from kopir.council.models import (
     Member,
     MonitoringVisit,
     Recommendation,
+    VisitChecklistItem,
+    VisitDocument,
     VisitFinding,
 )
 
@@ -46,13 +49,27 @@ def visit_contents(visit: MonitoringVisit) -> dict[str, Any]:
         finding.linked = getattr(finding, "recommendation", None)  # type: ignore[attr-defined]
     return {
         "participants": list(visit.participants.select_related("affiliation").order_by("order")),
-        "checklist": list(visit.checklist.order_by("order")),
+        "checklist": checklist_of(visit),
         "findings": findings,
         "documents": list(visit.documents.order_by("uploaded_at", "pk")),
         "recommendations": list(
             Recommendation.objects.filter(visit=visit).select_related("addressee", "rule_set")
         ),
     }
+
+
+def checklist_of(visit: MonitoringVisit) -> list[VisitChecklistItem]:
+    return list(visit.checklist.order_by("order"))
+
+
+def finding_of(visit: MonitoringVisit, pk: int) -> VisitFinding:
+    """One of the visit's findings, or 404."""
+    return get_object_or_404(VisitFinding, visit=visit, pk=pk)
+
+
+def document_of(visit: MonitoringVisit, pk: int) -> VisitDocument:
+    """One of the files kept with the visit, or 404."""
+    return get_object_or_404(visit.documents, pk=pk)
 
 
 def members_in_force(council: Council) -> QuerySet[Member]:

@@ -7,12 +7,13 @@ agenda only while the meeting is planned.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -68,6 +69,33 @@ def _audit(
     )
 
 
+RecordT = TypeVar("RecordT", bound=Model)
+
+
+def _add_to_item(
+    agenda_item: AgendaItem,
+    build: Callable[[], RecordT],
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    channel: AuditChannel | str,
+    fields: list[str],
+) -> RecordT:
+    """Save what `build` makes for the item while the meeting's record is open, with its audit
+    record, in one transaction (so `build` may number it after what is stored)."""
+    with transaction.atomic():
+        require_minutes_open(agenda_item.meeting)
+        record = build()
+        record.full_clean()
+        record.save()
+        _audit(actor, AuditAction.CREATE, record, request, channel, fields)
+    return record
+
+
+def _next_order(rows: Any) -> int:
+    return int(rows.aggregate(last=Max("order"))["last"] or 0) + 1
+
+
 def agenda_item_add(
     *,
     actor: Any,
@@ -95,10 +123,9 @@ def agenda_item_add(
             errors["plan_item"] = [_("Choose an item of this council's plan.")]
         if errors:
             raise ValidationError(errors)
-        last = meeting.agenda.aggregate(last=Max("order"))["last"] or 0
         item = AgendaItem(
             meeting=meeting,
-            order=last + 1,
+            order=_next_order(meeting.agenda),
             title=title,
             description=description,
             rapporteur=rapporteur,
@@ -172,7 +199,7 @@ def agenda_item_move(
         if other is None:
             return item
         # Each position is unique: park the item past the end while the two swap.
-        parking = (meeting.agenda.aggregate(last=Max("order"))["last"] or 0) + 1
+        parking = _next_order(meeting.agenda)
         mine, theirs = item.order, other.order
         AgendaItem.objects.filter(pk=item.pk).update(order=parking)
         AgendaItem.objects.filter(pk=other.pk).update(order=mine)
@@ -217,19 +244,20 @@ def official_add(
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> InvitedOfficial:
-    with transaction.atomic():
-        require_minutes_open(agenda_item.meeting)
-        official = InvitedOfficial(
+    return _add_to_item(
+        agenda_item,
+        lambda: InvitedOfficial(
             agenda_item=agenda_item,
             full_name=full_name,
             position=position,
             organisation=organisation,
             email=email,
-        )
-        official.full_clean()
-        official.save()
-        _audit(actor, AuditAction.CREATE, official, request, channel, ["position", "organisation"])
-    return official
+        ),
+        actor=actor,
+        request=request,
+        channel=channel,
+        fields=["position", "organisation"],
+    )
 
 
 def official_remove(
@@ -251,13 +279,14 @@ def material_add(
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> AgendaMaterial:
     validate_material_file(file)
-    with transaction.atomic():
-        require_minutes_open(agenda_item.meeting)
-        material = AgendaMaterial(agenda_item=agenda_item, title=title, file=file)
-        material.full_clean()
-        material.save()
-        _audit(actor, AuditAction.CREATE, material, request, channel, ["title", "file"])
-    return material
+    return _add_to_item(
+        agenda_item,
+        lambda: AgendaMaterial(agenda_item=agenda_item, title=title, file=file),
+        actor=actor,
+        request=request,
+        channel=channel,
+        fields=["title", "file"],
+    )
 
 
 def speech_add(
@@ -273,22 +302,22 @@ def speech_add(
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> Speech:
     """Record who spoke on the item and a summary; officials' answers are marked as such."""
-    with transaction.atomic():
-        require_minutes_open(agenda_item.meeting)
-        last = agenda_item.speeches.aggregate(last=Max("order"))["last"] or 0
-        speech = Speech(
+    return _add_to_item(
+        agenda_item,
+        lambda: Speech(
             agenda_item=agenda_item,
-            order=last + 1,
+            order=_next_order(agenda_item.speeches),
             speaker=speaker,
             speaker_position=speaker_position,
             organisation=organisation,
             is_official_answer=is_official_answer,
             summary=summary,
-        )
-        speech.full_clean()
-        speech.save()
-        _audit(actor, AuditAction.CREATE, speech, request, channel, ["speaker", "summary"])
-    return speech
+        ),
+        actor=actor,
+        request=request,
+        channel=channel,
+        fields=["speaker", "summary"],
+    )
 
 
 def decision_add(
@@ -303,14 +332,16 @@ def decision_add(
     """Record a decision on the item, linked to the vote that took it (if one was taken)."""
     if vote is not None and vote.agenda_item_id != agenda_item.pk:
         raise ValidationError({"vote": [_("Choose a vote taken on this item.")]})
-    with transaction.atomic():
-        require_minutes_open(agenda_item.meeting)
-        last = agenda_item.decisions.aggregate(last=Max("order"))["last"] or 0
-        decision = Decision(agenda_item=agenda_item, text=text, vote=vote, order=last + 1)
-        decision.full_clean()
-        decision.save()
-        _audit(actor, AuditAction.CREATE, decision, request, channel, ["text", "vote"])
-    return decision
+    return _add_to_item(
+        agenda_item,
+        lambda: Decision(
+            agenda_item=agenda_item, text=text, vote=vote, order=_next_order(agenda_item.decisions)
+        ),
+        actor=actor,
+        request=request,
+        channel=channel,
+        fields=["text", "vote"],
+    )
 
 
 def decision_update(

@@ -137,6 +137,34 @@ def _check_item(item: WorkPlanItem, responsible: Iterable[Member]) -> None:
         raise ValidationError(errors)
 
 
+def _save_item(
+    item: WorkPlanItem,
+    responsible: list[Member],
+    bodies_to_invite: Iterable[Organisation],
+    *,
+    actor: Any,
+    action: str,
+    request: HttpRequest | None,
+    channel: AuditChannel | str,
+    fields: list[str],
+) -> None:
+    """Check and save an item with who answers for it and whom to invite, and audit it; the
+    caller holds the plan's lock."""
+    item.full_clean()
+    _check_item(item, responsible)
+    item.save()
+    item.responsible.set(responsible)
+    item.bodies_to_invite.set(list(bodies_to_invite))
+    audit_record(
+        actor=actor,
+        action=action,
+        target=item,
+        request=request,
+        channel=channel,
+        fields=[*fields, "responsible", "bodies_to_invite"],
+    )
+
+
 def plan_item_add(
     *,
     actor: Any,
@@ -155,18 +183,15 @@ def plan_item_add(
         if "order" not in data:
             last = plan.items.aggregate(last=Max("order"))["last"]
             item.order = 0 if last is None else last + 1
-        item.full_clean()
-        _check_item(item, responsible)
-        item.save()
-        item.responsible.set(responsible)
-        item.bodies_to_invite.set(list(bodies_to_invite))
-        audit_record(
+        _save_item(
+            item,
+            responsible,
+            bodies_to_invite,
             actor=actor,
             action=AuditAction.CREATE,
-            target=item,
             request=request,
             channel=channel,
-            fields=[*data, "responsible", "bodies_to_invite"],
+            fields=list(data),
         )
     return item
 
@@ -187,17 +212,15 @@ def plan_item_update(
         changed = [name for name, value in data.items() if getattr(item, name) != value]
         for name in changed:
             setattr(item, name, data[name])  # type: ignore[literal-required]
-        item.full_clean()
-        _check_item(item, responsible)
-        item.save()
-        item.responsible.set(responsible)
-        item.bodies_to_invite.set(list(bodies_to_invite))
-        audit_record(
+        _save_item(
+            item,
+            responsible,
+            bodies_to_invite,
             actor=actor,
             action=AuditAction.UPDATE,
-            target=item,
             request=request,
-            fields=[*changed, "responsible", "bodies_to_invite"],
+            channel=AuditChannel.WEB,
+            fields=changed,
         )
     return item
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,7 +20,7 @@ from kopir.council.access import (
     seat_of,
 )
 from kopir.council.forms_meetings_petitions import AccommodationForm, AccommodationResolveForm
-from kopir.council.models import AccommodationRequest
+from kopir.council.selectors.accommodation import accommodation_in_council
 from kopir.council.selectors.meetings import accommodation_tasks, meeting_in_council
 from kopir.council.services.accommodation import accommodation_request, accommodation_resolve
 
@@ -86,9 +86,7 @@ def accommodation_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def accommodation_resolve_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
-    task = get_object_or_404(
-        AccommodationRequest.objects.select_related("meeting"), meeting__council=council, pk=pk
-    )
+    task = accommodation_in_council(council, pk)
     if request.method == "POST":
         form = AccommodationResolveForm(request.POST)
         if form.is_valid():

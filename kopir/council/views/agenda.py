@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,14 +25,16 @@ from kopir.council.forms_meetings import (
 from kopir.council.models import (
     AgendaItem,
     AgendaMaterial,
-    CompositionStatus,
     Council,
     InvitedOfficial,
     Meeting,
-    PlanStatus,
-    Vote,
 )
-from kopir.council.selectors.councils import open_plan_items
+from kopir.council.selectors.councils import (
+    draft_plans,
+    open_plan_items,
+    proposed_compositions,
+    votes_on_item,
+)
 from kopir.council.selectors.meetings import agenda_item_for_page, meeting_in_council
 from kopir.council.selectors.petitions import petitions_for_agenda
 from kopir.council.services.agenda import (
@@ -46,14 +48,14 @@ from kopir.council.services.agenda import (
     official_remove,
     speech_add,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import file_download, refuse
 
 
 def vote_form(council: Council, data: Any = None) -> VoteForm:
     return VoteForm(
         data,
-        compositions=list(council.compositions.filter(status=CompositionStatus.PROPOSED)),
-        plans=list(council.plans.filter(status=PlanStatus.DRAFT)),
+        compositions=proposed_compositions(council),
+        plans=draft_plans(council),
     )
 
 
@@ -280,11 +282,7 @@ def material_download(request: HttpRequest, slug: str, pk: int, material_pk: int
     council = council_for_reader(request.user, slug)
     meeting = meeting_in_council(council, pk)
     material = get_object_or_404(AgendaMaterial, agenda_item__meeting=meeting, pk=material_pk)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=material.file.name.rsplit("/", 1)[-1])
+    return file_download(material.file)
 
 
 @require_POST
@@ -312,7 +310,7 @@ def decision_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Http
         pk,
         item_pk,
         form_name="decision_form",
-        form=DecisionForm(request.POST, votes=Vote.objects.filter(agenda_item_id=item_pk)),
+        form=DecisionForm(request.POST, votes=votes_on_item(item_pk)),
         write=lambda item, data: decision_add(
             actor=request.user, agenda_item=item, request=request, **data
         ),

@@ -13,8 +13,8 @@ from kopir.core.errors import DomainError
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_composition import MemberForm
 from kopir.council.models import Composition, CompositionStatus, Member
+from kopir.council.selectors.councils import composition_in_council, deciding_votes, members_of
 from kopir.council.selectors.councils import composition_list as select_compositions
-from kopir.council.selectors.councils import deciding_votes, members_of
 from kopir.council.services.composition import (
     composition_discard,
     composition_propose,
@@ -61,11 +61,7 @@ def composition_new(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def composition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    composition = get_object_or_404(
-        Composition.objects.select_related("approved_by_vote__agenda_item__meeting"),
-        council=council,
-        pk=pk,
-    )
+    composition = composition_in_council(council, pk)
     can_manage = can_manage_council(request.user, council)
     return render(
         request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from kopir.council.services.recommendations import (
     recommendation_acknowledge,
     recommendation_respond,
 )
-from kopir.council.views.recommendations import evidence_response
+from kopir.council.views.meetings_common import file_download
 
 PER_PAGE = 25
 
@@ -99,7 +99,4 @@ def inbox_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def inbox_evidence(request: HttpRequest, pk: int, response_pk: int) -> FileResponse:
     recommendation = access.recommendation_for_addressee(request.user, pk)
-    response = recommendation.responses.filter(pk=response_pk).first()
-    if response is None:
-        raise Http404
-    return evidence_response(response)
+    return file_download(selectors.response_of(recommendation, response_pk).evidence)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import DomainError
-from kopir.core.uploads import content_type_for
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
 from kopir.council.selectors import letters as selectors
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
+from kopir.council.views.meetings_common import file_download
 
 PER_PAGE = 25
 
@@ -132,29 +132,14 @@ def letter_reply_add_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     )
 
 
-def _file(field: object) -> FileResponse:
-    if not field:
-        raise Http404
-    name = field.name.rsplit("/", 1)[-1]  # type: ignore[attr-defined]
-    return FileResponse(
-        field.open("rb"),  # type: ignore[attr-defined]
-        as_attachment=True,
-        filename=name,
-        content_type=content_type_for(name),
-    )
-
-
 @require_GET
 def letter_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     council = access.council_for_user(request.user, slug)
-    return _file(access.letter_in_council(council, pk).file)
+    return file_download(access.letter_in_council(council, pk).file)
 
 
 @require_GET
 def letter_reply_file(request: HttpRequest, slug: str, pk: int, reply_pk: int) -> FileResponse:
     council = access.council_for_user(request.user, slug)
     letter = access.letter_in_council(council, pk)
-    reply = letter.replies.filter(pk=reply_pk).first()
-    if reply is None:
-        raise Http404
-    return _file(reply.file)
+    return file_download(selectors.reply_of(letter, reply_pk).file)

@@ -15,6 +15,7 @@ from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
 from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
 from kopir.council.selectors.councils import (
     deciding_votes,
+    plan_in_council,
     plan_items_with_progress,
     plan_status_counts,
     responsible_choices,
@@ -64,11 +65,7 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    plan = get_object_or_404(
-        WorkPlan.objects.select_related("approved_by_vote__agenda_item__meeting"),
-        council=council,
-        pk=pk,
-    )
+    plan = plan_in_council(council, pk)
     items = plan_items_with_progress(plan)
     can_manage = can_manage_council(request.user, council)
     return render(

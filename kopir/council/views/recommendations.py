@@ -6,16 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
+from kopir.core.errors import DomainError
 from kopir.core.responses import render_form_page
-from kopir.core.selectors import stored_version
-from kopir.core.uploads import content_type_for
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -24,7 +21,7 @@ from kopir.council.forms_followup import (
     RecommendationSendForm,
     ReviewForm,
 )
-from kopir.council.models import Council, Decision, MonitoringVisit, Recommendation
+from kopir.council.models import Council, Recommendation
 from kopir.council.selectors import recommendations as selectors
 from kopir.council.services.recommendations import (
     recommendation_create,
@@ -32,6 +29,7 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
+from kopir.council.views.meetings_common import file_download, submit_versioned
 
 PER_PAGE = 25
 
@@ -65,17 +63,12 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _source(council: Council, request: HttpRequest) -> dict[str, Any]:
     """Preselect the decision or visit the secretary came from (?decision= / ?visit=)."""
-    initial: dict[str, Any] = {"rule_set": council.recommendation_rule_set_id}
-    decision = request.GET.get("decision", "")
-    visit = request.GET.get("visit", "")
-    if (
-        decision.isdigit()
-        and Decision.objects.filter(pk=decision, agenda_item__meeting__council=council).exists()
-    ):
-        initial["decision"] = int(decision)
-    if visit.isdigit() and MonitoringVisit.objects.filter(pk=visit, council=council).exists():
-        initial["visit"] = int(visit)
-    return initial
+    return {
+        "rule_set": council.recommendation_rule_set_id,
+        **selectors.sources_in_council(
+            council, decision=request.GET.get("decision", ""), visit=request.GET.get("visit", "")
+        ),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,7 +112,7 @@ def _detail_context(
         "due": selectors.due_state(recommendation),
         "responses": responses,
         "timeline": selectors.timeline_of(recommendation),
-        "letters": list(recommendation.letters.select_related("addressee")),
+        "letters": selectors.letters_about(recommendation),
         "is_secretary": access.is_secretary(request.user, council),
         "send_form": RecommendationSendForm(initial={"version": recommendation.version}),
     }
@@ -151,36 +144,30 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
         "motivating_figure": recommendation.motivating_figure,
         "version": recommendation.version,
     }
-    form = RecommendationEditForm(request.POST or None, council=council, initial=initial)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            recommendation_update(
-                actor=request.user,
-                recommendation=recommendation,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-                addressee=form.cleaned_data["addressee"],
-                text=form.cleaned_data["text"],
-                rule_set=form.cleaned_data["rule_set"],
-                motivating_figure=form.cleaned_data.get("motivating_figure") or "",
-            )
-        except ConflictError as error:
-            stored = stored_version(recommendation)
-            form = form_after_conflict(
-                RecommendationEditForm, request, error, stored, council=council
-            )
-            conflict = True
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The draft was saved."))
-            return redirect("council:recommendation_detail", slug=slug, pk=pk)
+    submitted = submit_versioned(
+        request,
+        RecommendationEditForm(request.POST or None, council=council, initial=initial),
+        recommendation,
+        lambda data: recommendation_update(
+            actor=request.user,
+            recommendation=recommendation,
+            expected_version=data["version"],
+            request=request,
+            addressee=data["addressee"],
+            text=data["text"],
+            rule_set=data["rule_set"],
+            motivating_figure=data.get("motivating_figure") or "",
+        ),
+        council=council,
+    )
+    if submitted.saved:
+        messages.success(request, _("The draft was saved."))
+        return redirect("council:recommendation_detail", slug=slug, pk=pk)
     return render_form_page(
         request,
         "council/followup/recommendation_form.html",
-        {"council": council, "form": form, "recommendation": recommendation},
-        conflict=conflict,
+        {"council": council, "form": submitted.form, "recommendation": recommendation},
+        conflict=submitted.conflict,
     )
 
 
@@ -218,9 +205,7 @@ def response_review_view(
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     recommendation = access.recommendation_in_council(council, pk)
-    response = recommendation.responses.select_related("author").filter(pk=response_pk).first()
-    if response is None:
-        raise Http404
+    response = selectors.response_of(recommendation, response_pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,23 +228,8 @@ def response_review_view(
     )
 
 
-def evidence_response(response: Any) -> FileResponse:
-    if not response.evidence:
-        raise Http404
-    name = response.evidence.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        response.evidence.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=content_type_for(name),
-    )
-
-
 @require_GET
 def response_evidence(request: HttpRequest, slug: str, pk: int, response_pk: int) -> FileResponse:
     council = access.council_for_user(request.user, slug)
     recommendation = access.recommendation_in_council(council, pk)
-    response = recommendation.responses.filter(pk=response_pk).first()
-    if response is None:
-        raise Http404
-    return evidence_response(response)
+    return file_download(selectors.response_of(recommendation, response_pk).evidence)

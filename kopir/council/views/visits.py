@@ -6,17 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
+from kopir.core.errors import DomainError
 from kopir.core.responses import render_form_page
-from kopir.core.selectors import stored_version
-from kopir.core.uploads import content_type_for, is_image
+from kopir.core.uploads import is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
     ChecklistForm,
@@ -26,9 +24,10 @@ from kopir.council.forms_followup_visits import (
     VisitEditForm,
     VisitForm,
 )
-from kopir.council.models import MonitoringVisit, VisitFinding
+from kopir.council.models import MonitoringVisit
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
+from kopir.council.views.meetings_common import file_download, submit_versioned
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -80,33 +79,28 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {name: getattr(visit, name) for name in VISIT_FIELDS}
     initial["participants"] = list(visit.participants.values_list("pk", flat=True))
     initial["version"] = visit.version
-    form = VisitEditForm(request.POST or None, council=council, initial=initial)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.visit_update(
-                actor=request.user,
-                visit=visit,
-                expected_version=data["version"],
-                participants=data["participants"],
-                request=request,
-                **{name: data[name] for name in VISIT_FIELDS},
-            )
-        except ConflictError as error:
-            stored = stored_version(visit)
-            form = form_after_conflict(VisitEditForm, request, error, stored, council=council)
-            conflict = True
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The visit was saved."))
-            return redirect("council:visit_detail", slug=slug, pk=pk)
+    submitted = submit_versioned(
+        request,
+        VisitEditForm(request.POST or None, council=council, initial=initial),
+        visit,
+        lambda data: services.visit_update(
+            actor=request.user,
+            visit=visit,
+            expected_version=data["version"],
+            participants=data["participants"],
+            request=request,
+            **{name: data[name] for name in VISIT_FIELDS},
+        ),
+        council=council,
+    )
+    if submitted.saved:
+        messages.success(request, _("The visit was saved."))
+        return redirect("council:visit_detail", slug=slug, pk=pk)
     return render_form_page(
         request,
         "council/followup/visit_form.html",
-        {"council": council, "form": form, "visit": visit},
-        conflict=conflict,
+        {"council": council, "form": submitted.form, "visit": visit},
+        conflict=submitted.conflict,
     )
 
 
@@ -138,32 +132,29 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
-    items = list(visit.checklist.order_by("order"))
+    items = selectors.checklist_of(visit)
     form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_checklist_save(
-                actor=request.user,
-                visit=visit,
-                expected_version=form.cleaned_data["version"],
-                answers=form.answers(),
-                request=request,
-            )
-        except ConflictError as error:
-            stored = stored_version(visit)
-            form = form_after_conflict(ChecklistForm, request, error, stored, items=items)
-            conflict = True
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The checklist answers were saved."))
-            return redirect("council:visit_detail", slug=slug, pk=pk)
+    submitted = submit_versioned(
+        request,
+        form,
+        visit,
+        lambda data: services.visit_checklist_save(
+            actor=request.user,
+            visit=visit,
+            expected_version=data["version"],
+            answers=form.answers(),
+            request=request,
+        ),
+        items=items,
+    )
+    if submitted.saved:
+        messages.success(request, _("The checklist answers were saved."))
+        return redirect("council:visit_detail", slug=slug, pk=pk)
     return render_form_page(
         request,
         "council/followup/visit_checklist.html",
-        {"council": council, "visit": visit, "form": form},
-        conflict=conflict,
+        {"council": council, "visit": visit, "form": submitted.form},
+        conflict=submitted.conflict,
     )
 
 
@@ -237,9 +228,7 @@ def visit_finding_recommend(
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
-    finding = VisitFinding.objects.filter(visit=visit, pk=finding_pk).first()
-    if finding is None:
-        raise Http404
+    finding = selectors.finding_of(visit, finding_pk)
     try:
         recommendation = services.visit_finding_recommend(
             actor=request.user, finding=finding, request=request
@@ -288,13 +277,4 @@ def visit_document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def visit_document(request: HttpRequest, slug: str, pk: int, document_pk: int) -> FileResponse:
     council = access.council_for_user(request.user, slug)
     visit = access.visit_in_council(council, pk)
-    document = visit.documents.filter(pk=document_pk).first()
-    if document is None:
-        raise Http404
-    name = document.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=not is_image(name),
-        filename=name,
-        content_type=content_type_for(name),
-    )
+    return file_download(selectors.document_of(visit, document_pk).file, images_inline=True)
