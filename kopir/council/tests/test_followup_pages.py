@@ -19,8 +19,8 @@ from kopir.council.services import letters as letter_services
 from kopir.council.services import minutes as minutes_services
 from kopir.council.services import recommendations as services
 from kopir.council.services import visits as visit_services
+from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import signed_in
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ def test_a_council_member_of_another_council_is_refused(
 
     stranger = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
     MemberFactory.create(account=stranger)  # a seat in another council's composition
-    client = signed_in(stranger)
+    client = signed_in(Client(), stranger)
     assert (
         client.get(reverse("council:recommendation_list", kwargs=_slug(records))).status_code == 403
     )
