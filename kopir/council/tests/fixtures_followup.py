@@ -19,6 +19,7 @@ from django.utils import timezone
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.council import models as m
+from kopir.council.services.minutes import minutes_edit, minutes_sign
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.factories import (
     AgendaItemFactory,
@@ -39,11 +40,13 @@ __all__ = [
     "KAZAKH_LETTERS",
     "agency",
     "agency_parent",
+    "approve_minutes",
     "chair",
     "chair_client",
     "composition",
     "council",
     "decision",
+    "edit_minutes",
     "held_meeting",
     "member",
     "member_client",
@@ -278,3 +281,30 @@ def make_recommendations(
         RecommendationFactory.create(council=council, addressee=addressee, **extra)
         for _ in range(count)
     ]
+
+
+def edit_minutes(
+    minutes: m.Minutes,
+    secretary: User,
+    quorum: str,
+    *,
+    lang: str = "kk",
+    note: str = "түзету",
+    expected_version: int | None = None,
+) -> m.MinutesVersion:
+    """The secretary rewrites the quorum section, by default on the version stored now."""
+    return minutes_edit(
+        actor=secretary,
+        minutes=minutes,
+        expected_version=minutes.version if expected_version is None else expected_version,
+        lang=lang,
+        section_texts={"quorum": quorum},
+        note=note,
+    )
+
+
+def approve_minutes(minutes: m.Minutes, *, chair: User, secretary: User) -> m.Minutes:
+    """Both signatures: the chair's, then the secretary's, which approves and locks the minutes."""
+    for signer in (chair, secretary):
+        minutes_sign(actor=signer, minutes=minutes, expected_version=minutes.version)
+    return minutes

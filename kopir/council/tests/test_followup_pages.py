@@ -21,6 +21,7 @@ from kopir.council.services import recommendations as services
 from kopir.council.services import visits as visit_services
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import approve_minutes
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -199,10 +200,7 @@ def test_public_pages_answer_anonymous_visitors(
     records: dict[str, Any], council: m.Council, secretary: User, chair: User
 ) -> None:
     minutes = m.Minutes.objects.get()
-    minutes_services.minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
-    minutes_services.minutes_sign(
-        actor=secretary, minutes=minutes, expected_version=minutes.version
-    )
+    approve_minutes(minutes, chair=chair, secretary=secretary)
     anonymous = Client()
     assert (
         anonymous.get(reverse("council:public_council", kwargs=_slug(records))).status_code == 200
