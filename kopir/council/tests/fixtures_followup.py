@@ -58,6 +58,7 @@ __all__ = [
     "recommendation",
     "secretary",
     "secretary_client",
+    "send_recommendation",
     "sent_recommendation",
 ]
 
@@ -262,16 +263,23 @@ def recommendation(
     )
 
 
-@pytest.fixture
-def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
+def send_recommendation(
+    recommendation: m.Recommendation, secretary: User, sent_on: dt.date = dt.date(2026, 11, 5)
+) -> m.Recommendation:
+    """The secretary sends the recommendation (on Thursday 5 November 2026 unless told)."""
     from kopir.council.services.recommendations import recommendation_send
 
     return recommendation_send(
         actor=secretary,
         recommendation=recommendation,
         expected_version=recommendation.version,
-        sent_on=dt.date(2026, 11, 5),
+        sent_on=sent_on,
     )
+
+
+@pytest.fixture
+def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
+    return send_recommendation(recommendation, secretary)
 
 
 def make_recommendations(
