@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -50,8 +49,6 @@ def _council_test_settings(settings: Any, tmp_path: Any) -> None:
     settings.KOPIR_REQUIRE_2FA = False
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # The public petition form counts submissions in the cache: start every test at zero.
-    cache.clear()
 
 
 @pytest.fixture
@@ -111,17 +108,29 @@ def territory(db: None) -> Territory:
     )
 
 
+def _party_council(
+    slug: str, territory: Territory, rules: m.RecommendationRuleSet, **fields: Any
+) -> m.Council:
+    """A council whose organisation sits in the same territory and has no BIN."""
+    return CouncilFactory.create(
+        slug=slug,
+        territory=territory,
+        recommendation_rule_set=rules,
+        organisation__territory=territory,
+        organisation__bin=None,
+        **fields,
+    )
+
+
 @pytest.fixture
 def council(territory: Territory, party_rules: m.RecommendationRuleSet) -> m.Council:
-    return CouncilFactory.create(
-        slug="test-council",
-        territory=territory,
-        recommendation_rule_set=party_rules,
-        organisation__territory=territory,
+    return _party_council(
+        "test-council",
+        territory,
+        party_rules,
         organisation__name_kk="Әлеуметтік мәселелер жөніндегі қоғамдық кеңес",
         organisation__name_ru="Общественный совет по социальным вопросам",
         organisation__name_en="Public Council on Social Issues",
-        organisation__bin=None,
     )
 
 
@@ -166,13 +175,7 @@ def member_user(members: list[m.Member]) -> User:
 
 @pytest.fixture
 def other_council(territory: Territory, party_rules: m.RecommendationRuleSet) -> m.Council:
-    return CouncilFactory.create(
-        slug="other-council",
-        territory=territory,
-        recommendation_rule_set=party_rules,
-        organisation__territory=territory,
-        organisation__bin=None,
-    )
+    return _party_council("other-council", territory, party_rules)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Fixtures for the follow-up tests (minutes, recommendations, visits, letters, public page).
 
 Import the ones a test module needs: `from kopir.council.tests.fixtures_followup import *`.
-A council with a composition in force (chair, secretary's seat, two members), its secretary, a
+A council with a composition in force (a chair, a secretary and a member, each with an account), a
 held meeting with agenda, attendance, speeches, a unanimous vote and a decision; an executive body
 with an officer, and another body's officer (the outsider organisation).
 """
@@ -9,6 +9,7 @@ with an officer, and another body's officer (the outsider organisation).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from django.utils import timezone
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.council import models as m
+from kopir.council.services.minutes import minutes_edit, minutes_sign
+from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.factories import (
     AgendaItemFactory,
     CompositionFactory,
@@ -26,7 +29,6 @@ from kopir.council.tests.factories import (
     MeetingFactory,
     MemberFactory,
     RecommendationFactory,
-    RuleSetFactory,
     VoteFactory,
 )
 from kopir.directory.models import Organisation, OrganisationKind
@@ -36,14 +38,15 @@ KAZAKH_LETTERS = "ә ғ қ ң ө ұ ү һ і"
 
 __all__ = [
     "KAZAKH_LETTERS",
-    "_followup_settings",
     "agency",
     "agency_parent",
+    "approve_minutes",
     "chair",
     "chair_client",
     "composition",
     "council",
     "decision",
+    "edit_minutes",
     "held_meeting",
     "member",
     "member_client",
@@ -52,49 +55,12 @@ __all__ = [
     "other_agency",
     "outsider_client",
     "outsider_officer",
-    "party_rules",
     "recommendation",
     "secretary",
     "secretary_client",
+    "send_recommendation",
     "sent_recommendation",
-    "signed_in",
-    "statutory_rules",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _followup_settings(settings: Any, tmp_path: Any) -> None:
-    # These tests are about the council's work, not the second factor (accounts tests that).
-    settings.KOPIR_REQUIRE_2FA = False
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def statutory_rules(db: None) -> m.RecommendationRuleSet:
-    return RuleSetFactory.create()
-
-
-@pytest.fixture
-def party_rules(db: None) -> m.RecommendationRuleSet:
-    return RuleSetFactory.create(
-        code="party-council",
-        name_kk="Партия кеңесінің ережесі",
-        name_ru="Правило совета при партии",
-        name_en="Party council rule",
-        legal_source="",
-        send_within_working_days=None,
-        answer_within_working_days=None,
-        answer_within_calendar_days=30,
-        remind_days_before=5,
-        is_statutory=False,
-    )
 
 
 @pytest.fixture
@@ -113,39 +79,47 @@ def composition(council: m.Council) -> m.Composition:
     return CompositionFactory.create(council=council)
 
 
-@pytest.fixture
-def secretary(council: m.Council, composition: m.Composition) -> User:
-    user = UserFactory.create(organisation=council.organisation, roles=[Role.COUNCIL_SECRETARY])
+def _seated_user(
+    composition: m.Composition,
+    full_name: str,
+    order: int,
+    position: str = m.MemberPosition.MEMBER,
+    **user: Any,
+) -> User:
+    """An account with a seat in the composition."""
+    account = UserFactory.create(**user)
     MemberFactory.create(
         composition=composition,
-        full_name="Хатшы Гүлнар Сәрсенқызы",
-        position=m.MemberPosition.SECRETARY,
-        account=user,
-        order=2,
+        full_name=full_name,
+        position=position,
+        account=account,
+        order=order,
     )
-    return user
+    return account
+
+
+@pytest.fixture
+def secretary(council: m.Council, composition: m.Composition) -> User:
+    return _seated_user(
+        composition,
+        "Хатшы Гүлнар Сәрсенқызы",
+        2,
+        m.MemberPosition.SECRETARY,
+        organisation=council.organisation,
+        roles=[Role.COUNCIL_SECRETARY],
+    )
 
 
 @pytest.fixture
 def chair(composition: m.Composition) -> User:
-    user = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
-    MemberFactory.create(
-        composition=composition,
-        full_name="Төраға Қайрат Өмірұлы",
-        position=m.MemberPosition.CHAIR,
-        account=user,
-        order=1,
+    return _seated_user(
+        composition, "Төраға Қайрат Өмірұлы", 1, m.MemberPosition.CHAIR, roles=[Role.COUNCIL_MEMBER]
     )
-    return user
 
 
 @pytest.fixture
 def member(composition: m.Composition) -> User:
-    user = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
-    MemberFactory.create(
-        composition=composition, full_name="Мүше Әсел Ұланқызы", account=user, order=3
-    )
-    return user
+    return _seated_user(composition, "Мүше Әсел Ұланқызы", 3, roles=[Role.COUNCIL_MEMBER])
 
 
 @pytest.fixture
@@ -183,29 +157,21 @@ def outsider_officer(other_agency: Organisation) -> User:
     return UserFactory.create(organisation=other_agency, roles=[Role.AGENCY_OFFICER])
 
 
-@pytest.fixture
-def secretary_client(secretary: User) -> Client:
-    return signed_in(secretary)
+def _client_of(user_fixture: str) -> Callable[..., Client]:
+    """A fixture: a client signed in as the user that `user_fixture` gives."""
+
+    @pytest.fixture
+    def signed_in_client(request: pytest.FixtureRequest) -> Client:
+        return signed_in(Client(), request.getfixturevalue(user_fixture))
+
+    return signed_in_client
 
 
-@pytest.fixture
-def chair_client(chair: User) -> Client:
-    return signed_in(chair)
-
-
-@pytest.fixture
-def member_client(member: User) -> Client:
-    return signed_in(member)
-
-
-@pytest.fixture
-def officer_client(officer: User) -> Client:
-    return signed_in(officer)
-
-
-@pytest.fixture
-def outsider_client(outsider_officer: User) -> Client:
-    return signed_in(outsider_officer)
+secretary_client = _client_of("secretary")
+chair_client = _client_of("chair")
+member_client = _client_of("member")
+officer_client = _client_of("officer")
+outsider_client = _client_of("outsider_officer")
 
 
 @pytest.fixture
@@ -297,16 +263,23 @@ def recommendation(
     )
 
 
-@pytest.fixture
-def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
+def send_recommendation(
+    recommendation: m.Recommendation, secretary: User, sent_on: dt.date = dt.date(2026, 11, 5)
+) -> m.Recommendation:
+    """The secretary sends the recommendation (on Thursday 5 November 2026 unless told)."""
     from kopir.council.services.recommendations import recommendation_send
 
     return recommendation_send(
         actor=secretary,
         recommendation=recommendation,
         expected_version=recommendation.version,
-        sent_on=dt.date(2026, 11, 5),
+        sent_on=sent_on,
     )
+
+
+@pytest.fixture
+def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
+    return send_recommendation(recommendation, secretary)
 
 
 def make_recommendations(
@@ -316,3 +289,30 @@ def make_recommendations(
         RecommendationFactory.create(council=council, addressee=addressee, **extra)
         for _ in range(count)
     ]
+
+
+def edit_minutes(
+    minutes: m.Minutes,
+    secretary: User,
+    quorum: str,
+    *,
+    lang: str = "kk",
+    note: str = "түзету",
+    expected_version: int | None = None,
+) -> m.MinutesVersion:
+    """The secretary rewrites the quorum section, by default on the version stored now."""
+    return minutes_edit(
+        actor=secretary,
+        minutes=minutes,
+        expected_version=minutes.version if expected_version is None else expected_version,
+        lang=lang,
+        section_texts={"quorum": quorum},
+        note=note,
+    )
+
+
+def approve_minutes(minutes: m.Minutes, *, chair: User, secretary: User) -> m.Minutes:
+    """Both signatures: the chair's, then the secretary's, which approves and locks the minutes."""
+    for signer in (chair, secretary):
+        minutes_sign(actor=signer, minutes=minutes, expected_version=minutes.version)
+    return minutes

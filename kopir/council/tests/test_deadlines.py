@@ -17,9 +17,9 @@ from kopir.council.services.recommendation_alerts import recommendations_check_d
 from kopir.council.services.recommendations import (
     recommendation_deadlines,
     recommendation_respond,
-    recommendation_send,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import send_recommendation
 from kopir.directory.models import Organisation
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.services import NO_ADDRESS
@@ -90,12 +90,7 @@ def test_the_services_store_the_deadlines_from_the_rule_set(
 ) -> None:
     # The decision's meeting was on Monday 2 November 2026.
     assert recommendation.send_due_on == dt.date(2026, 11, 11)
-    sent = recommendation_send(
-        actor=secretary,
-        recommendation=recommendation,
-        expected_version=recommendation.version,
-        sent_on=dt.date(2026, 11, 5),
-    )
+    sent = send_recommendation(recommendation, secretary, dt.date(2026, 11, 5))
     assert sent.answer_due_on == dt.date(2026, 11, 19)
 
 

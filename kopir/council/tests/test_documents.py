@@ -18,9 +18,9 @@ from pypdf import PdfReader
 from kopir.accounts.models import User
 from kopir.council import models as m
 from kopir.council.services import documents
-from kopir.council.services.minutes import minutes_assemble, minutes_edit, minutes_sign
+from kopir.council.services.minutes import minutes_assemble
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import KAZAKH_LETTERS
+from kopir.council.tests.fixtures_followup import KAZAKH_LETTERS, approve_minutes, edit_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,7 @@ LETTERS_LINE = f"Әріптер: {KAZAKH_LETTERS} {KAZAKH_LETTERS.upper()}"
 @pytest.fixture
 def minutes(held_meeting: m.Meeting, secretary: User) -> m.Minutes:
     minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
-    minutes_edit(
-        actor=secretary,
-        minutes=minutes,
-        expected_version=minutes.version,
-        lang="kk",
-        section_texts={"quorum": f"Кворум бар.\n{LETTERS_LINE}"},
-        note="әріптер",
-    )
+    edit_minutes(minutes, secretary, f"Кворум бар.\n{LETTERS_LINE}", note="әріптер")
     return minutes
 
 
@@ -124,8 +117,7 @@ def test_a_draft_says_it_is_a_draft_and_the_approved_text_says_approved(
     minutes: m.Minutes, secretary: User, chair: User
 ) -> None:
     assert "ЖОБА" in _context(minutes, "kk")["status_mark"]
-    minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
-    minutes_sign(actor=secretary, minutes=minutes, expected_version=minutes.version)
+    approve_minutes(minutes, chair=chair, secretary=secretary)
     context = _context(minutes, "ru")
     assert "утверждён" in context["status_mark"]
     assert all(signature["signed"] for signature in context["signatures"])
@@ -159,8 +151,7 @@ def test_a_draft_is_never_downloadable_from_the_public_addresses(
     ):
         assert anonymous.get(_url(name, held_meeting)).status_code == 404
 
-    minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
-    minutes_sign(actor=secretary, minutes=minutes, expected_version=minutes.version)
+    approve_minutes(minutes, chair=chair, secretary=secretary)
 
     page = anonymous.get(_url("council:public_minutes", held_meeting) + "?lang=kk")
     assert page.status_code == 200

@@ -19,8 +19,9 @@ from kopir.council.services import letters as letter_services
 from kopir.council.services import minutes as minutes_services
 from kopir.council.services import recommendations as services
 from kopir.council.services import visits as visit_services
+from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import signed_in
+from kopir.council.tests.fixtures_followup import approve_minutes
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -199,10 +200,7 @@ def test_public_pages_answer_anonymous_visitors(
     records: dict[str, Any], council: m.Council, secretary: User, chair: User
 ) -> None:
     minutes = m.Minutes.objects.get()
-    minutes_services.minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
-    minutes_services.minutes_sign(
-        actor=secretary, minutes=minutes, expected_version=minutes.version
-    )
+    approve_minutes(minutes, chair=chair, secretary=secretary)
     anonymous = Client()
     assert (
         anonymous.get(reverse("council:public_council", kwargs=_slug(records))).status_code == 200
@@ -224,7 +222,7 @@ def test_a_council_member_of_another_council_is_refused(
 
     stranger = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
     MemberFactory.create(account=stranger)  # a seat in another council's composition
-    client = signed_in(stranger)
+    client = signed_in(Client(), stranger)
     assert (
         client.get(reverse("council:recommendation_list", kwargs=_slug(records))).status_code == 403
     )

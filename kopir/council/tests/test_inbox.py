@@ -16,9 +16,10 @@ from kopir.accounts.tests.factories import UserFactory
 from kopir.core import sample_files
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
+from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.factories import RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import make_recommendations, signed_in
+from kopir.council.tests.fixtures_followup import make_recommendations
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_only_agency_officers_have_an_inbox(
 ) -> None:
     assert secretary_client.get(reverse(INBOX)).status_code == 403
     assert member_client.get(_detail(sent_recommendation)).status_code == 403
-    clinician = signed_in(UserFactory.create(organisation=agency, roles=[Role.CLINICIAN]))
+    clinician = signed_in(Client(), UserFactory.create(organisation=agency, roles=[Role.CLINICIAN]))
     assert clinician.get(_detail(sent_recommendation)).status_code == 403
     anonymous = Client().get(reverse(INBOX))
     assert anonymous.status_code == 302

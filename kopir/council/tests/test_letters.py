@@ -31,17 +31,36 @@ def mazhilis(db: None) -> Organisation:
     return OrganisationFactory.create(kind=OrganisationKind.PARLIAMENT, name_kk="Мәжіліс")
 
 
+def _register(
+    secretary: User,
+    council: m.Council,
+    mazhilis: Organisation,
+    sent_on: dt.date,
+    subject: str,
+    **fields: Any,
+) -> m.Letter:
+    """The secretary registers a letter to the Mazhilis."""
+    return letter_create(
+        actor=secretary,
+        council=council,
+        sent_on=sent_on,
+        addressee=mazhilis,
+        subject=subject,
+        **fields,
+    )
+
+
 @pytest.fixture
 def letter(
     council: m.Council, mazhilis: Organisation, secretary: User, recommendation: m.Recommendation
 ) -> m.Letter:
-    return letter_create(
-        actor=secretary,
-        council=council,
+    return _register(
+        secretary,
+        council,
+        mazhilis,
+        dt.date(2026, 5, 20),
+        "Неке және отбасы туралы кодекске түзетулер",
         number="2026/1",
-        sent_on=dt.date(2026, 5, 20),
-        addressee=mazhilis,
-        subject="Неке және отбасы туралы кодекске түзетулер",
         recommendations=[recommendation],
         upload=SimpleUploadedFile("letter.pdf", PDF),
         reply_due_on=dt.date(2026, 6, 20),
@@ -52,13 +71,8 @@ def test_a_number_is_unique_within_a_council_but_not_across_councils(
     letter: m.Letter, council: m.Council, mazhilis: Organisation, secretary: User
 ) -> None:
     with pytest.raises(DomainError):
-        letter_create(
-            actor=secretary,
-            council=council,
-            number="2026/1",
-            sent_on=dt.date(2026, 5, 21),
-            addressee=mazhilis,
-            subject="Қайталанған нөмір",
+        _register(
+            secretary, council, mazhilis, dt.date(2026, 5, 21), "Қайталанған нөмір", number="2026/1"
         )
     LetterFactory.create(council=CouncilFactory.create(), number="2026/1")
     assert next_letter_number(council, 2026) == "2026/2"
@@ -71,13 +85,13 @@ def test_a_letter_carries_only_this_councils_recommendations(
 
     foreign = RecommendationFactory.create()
     with pytest.raises(DomainError):
-        letter_create(
-            actor=secretary,
-            council=council,
+        _register(
+            secretary,
+            council,
+            mazhilis,
+            dt.date(2026, 5, 21),
+            "x",
             number="2026/9",
-            sent_on=dt.date(2026, 5, 21),
-            addressee=mazhilis,
-            subject="x",
             recommendations=[foreign],
         )
 
@@ -202,28 +216,11 @@ def test_the_letter_list_costs_the_same_queries_for_few_or_many(
 def test_a_letter_without_a_number_takes_the_next_after_those_given_by_hand(
     letter: m.Letter, council: m.Council, mazhilis: Organisation, secretary: User
 ) -> None:
-    by_hand = letter_create(
-        actor=secretary,
-        council=council,
-        number="2026/5",
-        sent_on=dt.date(2026, 5, 21),
-        addressee=mazhilis,
-        subject="Қолмен берілген нөмір",
+    by_hand = _register(
+        secretary, council, mazhilis, dt.date(2026, 5, 21), "Қолмен берілген нөмір", number="2026/5"
     )
-    numbered = letter_create(
-        actor=secretary,
-        council=council,
-        sent_on=dt.date(2026, 5, 22),
-        addressee=mazhilis,
-        subject="Тізілім берген нөмір",
-    )
-    next_year = letter_create(
-        actor=secretary,
-        council=council,
-        sent_on=dt.date(2027, 1, 12),
-        addressee=mazhilis,
-        subject="Келесі жыл",
-    )
+    numbered = _register(secretary, council, mazhilis, dt.date(2026, 5, 22), "Тізілім берген нөмір")
+    next_year = _register(secretary, council, mazhilis, dt.date(2027, 1, 12), "Келесі жыл")
 
     assert (letter.number, by_hand.number) == ("2026/1", "2026/5")
     assert numbered.number == "2026/6"

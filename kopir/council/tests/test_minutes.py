@@ -16,10 +16,10 @@ from kopir.council import models as m
 from kopir.council.services.minutes import (
     MinutesLocked,
     minutes_assemble,
-    minutes_edit,
     minutes_sign,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import approve_minutes, edit_minutes
 
 pytestmark = pytest.mark.django_db
 
@@ -91,12 +91,10 @@ def test_each_edit_is_a_new_version_and_leaves_the_other_language_alone(
     minutes = _assembled(held_meeting, secretary)
     before = minutes.versions.get()
 
-    version = minutes_edit(
-        actor=secretary,
-        minutes=minutes,
-        expected_version=minutes.version,
-        lang="kk",
-        section_texts={"quorum": "Кворум бар: барлық мүше қатысты."},
+    version = edit_minutes(
+        minutes,
+        secretary,
+        "Кворум бар: барлық мүше қатысты.",
         note="кворум мәтіні нақтыланды",
     )
 
@@ -114,23 +112,11 @@ def test_an_edit_from_a_stale_page_is_refused_and_saves_nothing(
 ) -> None:
     minutes = _assembled(held_meeting, secretary)
     stale = minutes.version
-    minutes_edit(
-        actor=secretary,
-        minutes=minutes,
-        expected_version=stale,
-        lang="ru",
-        section_texts={"quorum": "Первая правка"},
-        note="1",
-    )
+    edit_minutes(minutes, secretary, "Первая правка", lang="ru", note="1", expected_version=stale)
 
     with pytest.raises(ConflictError):
-        minutes_edit(
-            actor=secretary,
-            minutes=minutes,
-            expected_version=stale,
-            lang="ru",
-            section_texts={"quorum": "Вторая правка"},
-            note="2",
+        edit_minutes(
+            minutes, secretary, "Вторая правка", lang="ru", note="2", expected_version=stale
         )
     assert minutes.versions.count() == 2
 
@@ -156,14 +142,7 @@ def test_an_edit_removes_a_signature_already_given(
 ) -> None:
     minutes = _assembled(held_meeting, secretary)
     minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
-    minutes_edit(
-        actor=secretary,
-        minutes=minutes,
-        expected_version=minutes.version,
-        lang="kk",
-        section_texts={"quorum": "Өзгертілді"},
-        note="түзету",
-    )
+    edit_minutes(minutes, secretary, "Өзгертілді")
     minutes.refresh_from_db()
     assert minutes.approved_by_chair is None
     assert minutes.chair_signed_at is None
@@ -187,10 +166,7 @@ def test_nobody_signs_twice(held_meeting: m.Meeting, secretary: User) -> None:
 
 @pytest.fixture
 def locked(held_meeting: m.Meeting, secretary: User, chair: User) -> m.Minutes:
-    minutes = _assembled(held_meeting, secretary)
-    minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
-    minutes_sign(actor=secretary, minutes=minutes, expected_version=minutes.version)
-    return minutes
+    return approve_minutes(_assembled(held_meeting, secretary), chair=chair, secretary=secretary)
 
 
 def test_locked_minutes_refuse_every_change_including_reassembly(
@@ -198,14 +174,7 @@ def test_locked_minutes_refuse_every_change_including_reassembly(
 ) -> None:
     body = locked.versions.get().body_kk
     with translation.override("en"), pytest.raises(MinutesLocked, match="approved and locked"):
-        minutes_edit(
-            actor=secretary,
-            minutes=locked,
-            expected_version=locked.version,
-            lang="kk",
-            section_texts={"quorum": "Жасырын өзгеріс"},
-            note="x",
-        )
+        edit_minutes(locked, secretary, "Жасырын өзгеріс", note="x")
     with pytest.raises(MinutesLocked):
         minutes_assemble(actor=secretary, meeting=held_meeting)
     with pytest.raises(MinutesLocked):
@@ -259,14 +228,7 @@ def test_a_stale_edit_page_keeps_the_secretarys_text_and_says_why(
 ) -> None:
     minutes = _assembled(held_meeting, secretary)
     stale = minutes.version
-    minutes_edit(
-        actor=secretary,
-        minutes=minutes,
-        expected_version=stale,
-        lang="kk",
-        section_texts={"quorum": "Басқа адамның өзгерісі"},
-        note="1",
-    )
+    edit_minutes(minutes, secretary, "Басқа адамның өзгерісі", note="1", expected_version=stale)
 
     response = secretary_client.post(
         _url("council:minutes_edit", held_meeting, lang="kk"),

@@ -18,10 +18,10 @@ from kopir.council import models as m
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 from kopir.council.services.recommendations import (
     recommendation_respond,
-    recommendation_send,
     response_review,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import send_recommendation
 from kopir.directory.models import Organisation
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.tasks import deliver_due_notices
@@ -43,19 +43,10 @@ def _notice(topic: str) -> Notice:
     return Notice.objects.get(topic=f"council.recommendation.{topic}")
 
 
-def _send(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
-    return recommendation_send(
-        actor=secretary,
-        recommendation=recommendation,
-        expected_version=recommendation.version,
-        sent_on=dt.date(2026, 11, 5),
-    )
-
-
 def test_a_sent_recommendation_is_queued_to_the_agency_in_kazakh_by_default(
     recommendation: m.Recommendation, secretary: User, agency: Organisation
 ) -> None:
-    _send(recommendation, secretary)
+    send_recommendation(recommendation, secretary)
 
     notice = _notice("sent")
     assert (notice.organisation, notice.address, notice.language) == (
@@ -77,7 +68,7 @@ def test_an_agency_that_chose_russian_gets_the_recommendation_in_russian(
     Organisation.objects.filter(pk=agency.pk).update(notice_language="ru")
     recommendation.addressee.refresh_from_db()
 
-    _send(recommendation, secretary)
+    send_recommendation(recommendation, secretary)
 
     notice = _notice("sent")
     assert notice.language == "ru"
@@ -93,7 +84,7 @@ def test_the_notice_is_written_in_the_transaction_of_the_change(
 
     def send_then_fail() -> None:
         with transaction.atomic():
-            _send(recommendation, secretary)
+            send_recommendation(recommendation, secretary)
             assert Notice.objects.filter(topic="council.recommendation.sent").exists()
             raise Abandon
 
@@ -155,7 +146,7 @@ def test_a_notice_the_mail_server_refused_is_retried_and_delivered_later(
 ) -> None:
     settings.EMAIL_BACKEND = REFUSING
     with django_capture_on_commit_callbacks(execute=True):
-        _send(recommendation, secretary)
+        send_recommendation(recommendation, secretary)
 
     notice = _notice("sent")
     assert (notice.status, notice.attempts) == (NoticeStatus.QUEUED, 1)

@@ -21,7 +21,7 @@ from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
 from kopir.council.tests.factories import DecisionFactory, RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import make_recommendations
+from kopir.council.tests.fixtures_followup import make_recommendations, send_recommendation
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -206,12 +206,7 @@ def test_a_sent_recommendation_cannot_be_edited_or_sent_again(
             text="x",
         )
     with pytest.raises(DomainError):
-        services.recommendation_send(
-            actor=secretary,
-            recommendation=sent_recommendation,
-            expected_version=sent_recommendation.version,
-            sent_on=dt.date(2026, 11, 6),
-        )
+        send_recommendation(sent_recommendation, secretary, dt.date(2026, 11, 6))
 
 
 # --- Pages ---------------------------------------------------------------------------------------

@@ -125,33 +125,29 @@ def test_a_finding_becomes_a_draft_recommendation_to_the_sites_parent_body_with_
         services.visit_finding_recommend(actor=secretary, finding=finding)
 
 
+def _add_photo(
+    visit: m.MonitoringVisit, secretary: User, description: str, name: str, content: bytes
+) -> m.VisitDocument:
+    return services.visit_document_add(
+        actor=secretary,
+        visit=visit,
+        title="Кіреберіс",
+        description=description,
+        upload=SimpleUploadedFile(name, content),
+    )
+
+
 def test_a_photo_needs_a_description_and_an_allowed_file(
     visit: m.MonitoringVisit, secretary: User
 ) -> None:
     with pytest.raises(DomainError):
-        services.visit_document_add(
-            actor=secretary,
-            visit=visit,
-            title="Кіреберіс",
-            description=" ",
-            upload=SimpleUploadedFile("entrance.png", PNG),
-        )
+        _add_photo(visit, secretary, " ", "entrance.png", PNG)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.visit_document_add(
-            actor=secretary,
-            visit=visit,
-            title="Кіреберіс",
-            description="Үш баспалдақ",
-            upload=SimpleUploadedFile("entrance.gif", b"GIF89a"),
-        )
-    document = services.visit_document_add(
-        actor=secretary,
-        visit=visit,
-        title="Кіреберіс",
-        description="Кіреберісте үш баспалдақ бар, пандус жоқ.",
-        upload=SimpleUploadedFile("entrance.png", PNG),
+        _add_photo(visit, secretary, "Үш баспалдақ", "entrance.gif", b"GIF89a")
+    document = _add_photo(
+        visit, secretary, "Кіреберісте үш баспалдақ бар, пандус жоқ.", "entrance.png", PNG
     )
     assert len(document.sha256) == 64
 
