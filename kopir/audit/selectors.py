@@ -3,9 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import QuerySet
 
 from kopir.audit.models import AuditEvent
+from kopir.core.selectors import page_of
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,15 @@ def audit_event_search(criteria: AuditFilter) -> QuerySet[AuditEvent]:
     if criteria.date_to:
         events = events.filter(at__date__lte=criteria.date_to)
     return events.order_by("-at", "-id")
+
+
+def audit_event_page(
+    criteria: AuditFilter | None, number: int | str | None = 1
+) -> Page[AuditEvent]:
+    """A page of the search; none of it when the filters did not make sense (`criteria` None)."""
+    return page_of(
+        audit_event_search(criteria) if criteria is not None else None, PAGE_SIZE, number
+    )
 
 
 def audit_target_types() -> list[str]:

@@ -1,10 +1,11 @@
 """Form pieces every app shares: the version a page was read at, a service's refusal shown on
-the form, and the form after an edit conflict with what the other person saved."""
+the form, the form after an edit conflict with what the other person saved, and a list page's
+filters."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.core.errors import ConflictError, DomainError
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
+CriteriaT = TypeVar("CriteriaT")
 
 # The mixin only makes sense on a form; mypy learns that from this base, Python gets a plain
 # object so the mixin goes before any form class in a subclass's bases.
@@ -55,6 +57,23 @@ class VersionForm(ServiceErrorsMixin, forms.Form):
     (send, accept, hold, sign) post only this; edit forms extend it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FilterForm(forms.Form, Generic[CriteriaT]):
+    """A list page's filters, sent by GET. A subclass says how its cleaned data become the
+    criteria its selector takes (`criteria_from`)."""
+
+    def criteria(self) -> CriteriaT | None:
+        """What to list: every row before the form is sent; None when what was sent does not make
+        sense, so the page shows the errors and no rows, and nothing is read."""
+        if not self.is_bound:
+            return self.criteria_from({})
+        if not self.is_valid():
+            return None
+        return self.criteria_from(self.cleaned_data)
+
+    def criteria_from(self, data: Mapping[str, Any]) -> CriteriaT:
+        raise NotImplementedError
 
 
 def form_after_conflict(
