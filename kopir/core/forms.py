@@ -4,7 +4,7 @@ filters."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
@@ -40,7 +40,13 @@ class ServiceErrorsMixin(_FormBase):
             return None
         return key
 
+    # Set when the service refused because someone saved the record since the page was read: the
+    # page then answers 409 (core.responses.render_form_page).
+    conflict = False
+
     def add_service_error(self, error: ValidationError | DomainError) -> None:
+        if isinstance(error, ConflictError):
+            self.conflict = True
         if isinstance(error, DomainError):
             # A rule said no to the whole operation (a conflict, a transition): no field to blame.
             self.add_error(None, str(error))
@@ -49,6 +55,18 @@ class ServiceErrorsMixin(_FormBase):
                 self.add_error(self.service_error_field(key), messages)
         else:
             self.add_error(None, error)
+
+
+def service_saved(form: ServiceErrorsMixin, save: Callable[[], object]) -> bool:
+    """Run `save`, the service call a valid form's input goes to. False when the service refused:
+    its reason is then on the form (`add_service_error`, which sets `form.conflict` for a lost
+    edit race)."""
+    try:
+        save()
+    except (ValidationError, DomainError) as error:
+        form.add_service_error(error)
+        return False
+    return True
 
 
 class VersionForm(ServiceErrorsMixin, forms.Form):
