@@ -16,7 +16,7 @@ from kopir.assessment.models import AppealStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.selectors.division import appeals_for_reviewer, case_content
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
-from kopir.assessment.views.division_common import version_button
+from kopir.assessment.views.common import version_button
 from kopir.assessment.workflow import deadline_state
 from kopir.core.forms import VersionForm, service_saved
 from kopir.core.responses import render_form_page
@@ -59,11 +59,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_for_reviewer(request.user, pk)
     version_button(
-        request,
-        lambda version: appeal_start_review(
-            actor=request.user, appeal=appeal, expected_version=version, request=request
-        ),
-        done=_("The appeal is under review."),
+        request, appeal_start_review, appeal=appeal, done=_("The appeal is under review.")
     )
     return redirect("assessment:appeal_detail", pk=pk)
 

@@ -49,6 +49,7 @@ from kopir.assessment.services.referrals import (
     referral_send,
     referral_update,
 )
+from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.forms import VersionForm, form_after_conflict, service_saved
@@ -330,12 +331,11 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     referral = clinic_referral_for_user(request.user, pk)
     attachment = referral_attachment(referral, attachment_pk)
     if request.method == "POST":
-        try:
-            attachment_remove(actor=request.user, attachment=attachment, request=request)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The document is removed from the referral."))
+        act_and_tell(
+            request,
+            lambda: attachment_remove(actor=request.user, attachment=attachment, request=request),
+            done=_("The document is removed from the referral."),
+        )
         return redirect("assessment:clinic_detail", pk=referral.pk)
     return render(
         request,

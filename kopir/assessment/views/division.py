@@ -56,9 +56,8 @@ from kopir.assessment.services.review import (
     experts_required,
     referral_assign_experts,
 )
-from kopir.assessment.views.division_common import refuse, version_button
+from kopir.assessment.views.common import act_and_tell, version_button
 from kopir.assessment.workflow import deadline_state
-from kopir.core.errors import DomainError
 from kopir.core.forms import VersionForm, service_saved
 from kopir.core.responses import render_form_page, render_page_or_fragment
 
@@ -164,13 +163,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
-    version_button(
-        request,
-        lambda version: referral_accept(
-            actor=request.user, referral=referral, expected_version=version, request=request
-        ),
-        done=_("The referral is accepted."),
-    )
+    version_button(request, referral_accept, referral=referral, done=_("The referral is accepted."))
     return redirect("assessment:division_case", pk=pk)
 
 
@@ -247,12 +240,11 @@ def attachment_release_view(request: HttpRequest, pk: int, attachment_pk: int) -
     referral = division_referral_for_user(request.user, pk, head_only=True)
     attachment = referral_attachment(referral, attachment_pk)
     attachment.referral = referral
-    try:
-        attachment_release(actor=request.user, attachment=attachment, request=request)
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The document is released to the experts."))
+    act_and_tell(
+        request,
+        lambda: attachment_release(actor=request.user, attachment=attachment, request=request),
+        done=_("The document is released to the experts."),
+    )
     return redirect(reverse("assessment:division_case", args=[pk]) + "#documents-title")
 
 
@@ -262,11 +254,7 @@ def notify(request: HttpRequest, pk: int) -> HttpResponse:
 
     referral = division_referral_for_user(request.user, pk)
     version_button(
-        request,
-        lambda version: referral_notify(
-            actor=request.user, referral=referral, expected_version=version, request=request
-        ),
-        done=_("The notification is recorded."),
+        request, referral_notify, referral=referral, done=_("The notification is recorded.")
     )
     return redirect("assessment:division_case", pk=pk)
 

@@ -30,6 +30,7 @@ from kopir.assessment.services.rules import (
     rule_set_retire,
     rule_set_update,
 )
+from kopir.assessment.views.common import act_and_tell
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.forms import VersionForm, form_after_conflict, service_saved
 from kopir.core.responses import render_form_page
@@ -255,12 +256,11 @@ def rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
     rule_set = _rule_set(pk)
     rule = get_object_or_404(CompletenessRule, pk=rule_pk, rule_set=rule_set)
     if request.method == "POST":
-        try:
-            rule_delete(actor=request.user, rule=rule, request=request)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The rule is removed from the draft."))
+        act_and_tell(
+            request,
+            lambda: rule_delete(actor=request.user, rule=rule, request=request),
+            done=_("The rule is removed from the draft."),
+        )
         return redirect("assessment:rules_detail", pk=rule_set.pk)
     rows = [row for row in rule_rows(rule_set) if row.rule.pk == rule.pk]
     return render(
