@@ -26,13 +26,11 @@ class OutboxFilter:
 
 
 def outbox_for_user(user: Any, criteria: OutboxFilter) -> QuerySet[Notice]:
-    notices = notices_for_user(user)
-    if criteria.status:
-        notices = notices.filter(status=criteria.status)
-    if criteria.channel:
-        notices = notices.filter(channel=criteria.channel)
-    if criteria.topic:
-        notices = notices.filter(topic=criteria.topic)
+    wanted = {"status": criteria.status, "channel": criteria.channel, "topic": criteria.topic}
+    # A criterion left empty does not filter.
+    notices = notices_for_user(user).filter(
+        **{name: value for name, value in wanted.items() if value}
+    )
     # The list shows no person's details, only an addressee organisation's name (public reference
     # data); the order has an index-friendly tie.
     return notices.select_related("organisation").order_by("-created_at", "-id")
