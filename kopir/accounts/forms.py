@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts import two_factor
 from kopir.accounts.models import Role, User
+from kopir.core.forms import FilterForm
 from kopir.directory.models import Organisation
 
 _NO_AUTOFIX = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
@@ -167,7 +169,7 @@ class PreferencesForm(forms.Form):
 # --- Account administration --------------------------------------------------------------------
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(FilterForm[dict[str, Any]]):
     q = forms.CharField(
         label=_("Username or name"),
         required=False,
@@ -185,6 +187,14 @@ class UserFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any role")), *Role.choices],
     )
+
+    def criteria_from(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The keyword arguments of `selectors.user_search_page`."""
+        return {
+            "query": data.get("q") or "",
+            "organisation": data.get("organisation"),
+            "role": data.get("role") or "",
+        }
 
 
 def _password_pair_clean(form: forms.Form, *, required: bool) -> None:

@@ -18,7 +18,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,6 +55,7 @@ from kopir.accounts.models import User
 from kopir.core.errors import ConflictError
 from kopir.core.forms import form_after_conflict
 from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
+from kopir.core.selectors import page_of
 
 # The secret being set up lives in the session until the user proves their app has it, so
 # nothing is written to the database for an abandoned set-up.
@@ -334,20 +335,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     form = UserFilterForm(request.GET or None)
-    if not form.is_bound or form.is_valid():
-        criteria = form.cleaned_data if form.is_bound else {}
+    criteria = form.criteria()
+    page: Page[User]
+    if criteria is None:
+        # Filters that do not make sense show no accounts (and the errors), so nothing is read.
+        page = page_of(None, selectors.USERS_PER_PAGE)
+    else:
         # The rows shown are names of staff: the selector records the search.
         page = selectors.user_search_page(
-            request.user,
-            query=criteria.get("q") or "",
-            organisation=criteria.get("organisation"),
-            role=criteria.get("role") or "",
-            page=request.GET.get("page"),
-            request=request,
+            request.user, **criteria, page=request.GET.get("page"), request=request
         )
-    else:
-        # Filters that do not make sense show no accounts (and the errors), so nothing is read.
-        page = Paginator(User.objects.none(), selectors.USERS_PER_PAGE).get_page(1)
     context = {"form": form, "page_obj": page}
     context["htmx"] = wants_fragment(request)
     return render_page_or_fragment(

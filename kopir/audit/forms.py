@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -7,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
 from kopir.audit.selectors import AuditFilter
+from kopir.core.forms import FilterForm
 
 
-class AuditSearchForm(forms.Form):
+class AuditSearchForm(FilterForm[AuditFilter]):
     username = forms.CharField(label=_("Username"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices]
@@ -37,8 +39,7 @@ class AuditSearchForm(forms.Form):
             self.add_error("date_to", _("The end date must not be before the start date."))
         return cleaned
 
-    def criteria(self) -> AuditFilter:
-        data = self.cleaned_data
+    def criteria_from(self, data: Mapping[str, Any]) -> AuditFilter:
         return AuditFilter(
             username=data.get("username", ""),
             action=data.get("action", ""),

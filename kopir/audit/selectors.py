@@ -3,9 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import QuerySet
 
 from kopir.audit.models import AuditEvent
+from kopir.core.selectors import page_of
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -20,20 +24,28 @@ class AuditFilter:
 
 def audit_event_search(criteria: AuditFilter) -> QuerySet[AuditEvent]:
     """Audit records matching the criteria, newest first. Dates are whole days, inclusive."""
-    events = AuditEvent.objects.select_related("organisation")
-    if criteria.username:
-        events = events.filter(actor_username__iexact=criteria.username.strip())
-    if criteria.action:
-        events = events.filter(action=criteria.action)
-    if criteria.target_type:
-        events = events.filter(target_type=criteria.target_type)
-    if criteria.target_id:
-        events = events.filter(target_id=criteria.target_id.strip())
-    if criteria.date_from:
-        events = events.filter(at__date__gte=criteria.date_from)
-    if criteria.date_to:
-        events = events.filter(at__date__lte=criteria.date_to)
+    wanted = {
+        "actor_username__iexact": criteria.username.strip(),
+        "action": criteria.action,
+        "target_type": criteria.target_type,
+        "target_id": criteria.target_id.strip(),
+        "at__date__gte": criteria.date_from,
+        "at__date__lte": criteria.date_to,
+    }
+    # A criterion left empty does not filter.
+    events = AuditEvent.objects.select_related("organisation").filter(
+        **{lookup: value for lookup, value in wanted.items() if value}
+    )
     return events.order_by("-at", "-id")
+
+
+def audit_event_page(
+    criteria: AuditFilter | None, number: int | str | None = 1
+) -> Page[AuditEvent]:
+    """A page of the search; none of it when the filters did not make sense (`criteria` None)."""
+    return page_of(
+        audit_event_search(criteria) if criteria is not None else None, PAGE_SIZE, number
+    )
 
 
 def audit_target_types() -> list[str]:

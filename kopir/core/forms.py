@@ -1,10 +1,11 @@
 """Form pieces every app shares: the version a page was read at, a service's refusal shown on
-the form, and the form after an edit conflict with what the other person saved."""
+the form, the form after an edit conflict with what the other person saved, and a list page's
+filters."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.core.errors import ConflictError, DomainError
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
+CriteriaT = TypeVar("CriteriaT")
 
 # The mixin only makes sense on a form; mypy learns that from this base, Python gets a plain
 # object so the mixin goes before any form class in a subclass's bases.
@@ -38,7 +40,13 @@ class ServiceErrorsMixin(_FormBase):
             return None
         return key
 
+    # Set when the service refused because someone saved the record since the page was read: the
+    # page then answers 409 (core.responses.render_form_page).
+    conflict = False
+
     def add_service_error(self, error: ValidationError | DomainError) -> None:
+        if isinstance(error, ConflictError):
+            self.conflict = True
         if isinstance(error, DomainError):
             # A rule said no to the whole operation (a conflict, a transition): no field to blame.
             self.add_error(None, str(error))
@@ -49,12 +57,41 @@ class ServiceErrorsMixin(_FormBase):
             self.add_error(None, error)
 
 
+def service_saved(form: ServiceErrorsMixin, save: Callable[[], object]) -> bool:
+    """Run `save`, the service call a valid form's input goes to. False when the service refused:
+    its reason is then on the form (`add_service_error`, which sets `form.conflict` for a lost
+    edit race)."""
+    try:
+        save()
+    except (ValidationError, DomainError) as error:
+        form.add_service_error(error)
+        return False
+    return True
+
+
 class VersionForm(ServiceErrorsMixin, forms.Form):
     """Carries the version the page was read at, for optimistic locking: a service refuses the
     change with a ConflictError when someone saved the record since. Buttons that change a record
     (send, accept, hold, sign) post only this; edit forms extend it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FilterForm(forms.Form, Generic[CriteriaT]):
+    """A list page's filters, sent by GET. A subclass says how its cleaned data become the
+    criteria its selector takes (`criteria_from`)."""
+
+    def criteria(self) -> CriteriaT | None:
+        """What to list: every row before the form is sent; None when what was sent does not make
+        sense, so the page shows the errors and no rows, and nothing is read."""
+        if not self.is_bound:
+            return self.criteria_from({})
+        if not self.is_valid():
+            return None
+        return self.criteria_from(self.cleaned_data)
+
+    def criteria_from(self, data: Mapping[str, Any]) -> CriteriaT:
+        raise NotImplementedError
 
 
 def form_after_conflict(

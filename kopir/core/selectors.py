@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Model
+from typing import TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 def stored_version(record: Model) -> int:
@@ -10,3 +15,14 @@ def stored_version(record: Model) -> int:
     then carries it, so sending the form again is a deliberate overwrite."""
     version: int = type(record)._default_manager.values_list("version", flat=True).get(pk=record.pk)
     return version
+
+
+def page_of(
+    rows: QuerySet[ModelT] | None, per_page: int, number: int | str | None = 1
+) -> Page[ModelT]:
+    """Page `number` of `rows` (the last page for a number past the end). `rows` is None where a
+    list's filters did not make sense: an empty first page then, and nothing is read."""
+    if rows is None:
+        nothing: list[ModelT] = []
+        return Paginator(nothing, per_page).get_page(1)
+    return Paginator(rows, per_page).get_page(number)

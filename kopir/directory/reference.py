@@ -122,6 +122,20 @@ def _read_source(raw: Any, errors: list[str]) -> SourceInfo | None:
     return SourceInfo(published=published, **values)
 
 
+def _check_kato_text(
+    number: int, field: str, value: Any, errors: list[str], *, not_text: str
+) -> None:
+    """A KATO code must come as text: a JSON number would silently lose leading zeros
+    ("000000000" becomes 0)."""
+    if not isinstance(value, str):
+        errors.append(_row_error(number, field, not_text))
+        return
+    try:
+        validate_kato(value)
+    except ValidationError as error:
+        errors.append(_row_error(number, field, _messages(error)))
+
+
 def _read_row(number: int, raw: Any, errors: list[str]) -> TerritoryRow | None:
     if not isinstance(raw, Mapping):
         errors.append(_("Row %(row)s: it must be an object with named fields.") % {"row": number})
@@ -131,14 +145,7 @@ def _read_row(number: int, raw: Any, errors: list[str]) -> TerritoryRow | None:
         errors.append(_row_error(number, field, _("This field is not known.")))
 
     kato = raw.get("kato")
-    if not isinstance(kato, str):
-        # A JSON number would silently lose leading zeros ("000000000" becomes 0).
-        errors.append(_row_error(number, "kato", _("It must be text (in quotes).")))
-    else:
-        try:
-            validate_kato(kato)
-        except ValidationError as error:
-            errors.append(_row_error(number, "kato", _messages(error)))
+    _check_kato_text(number, "kato", kato, errors, not_text=_("It must be text (in quotes)."))
 
     level = raw.get("level")
     if level not in TerritoryLevel.values:
@@ -153,15 +160,11 @@ def _read_row(number: int, raw: Any, errors: list[str]) -> TerritoryRow | None:
 
     parent = raw.get("parent")
     if parent is not None:
-        if not isinstance(parent, str):
-            errors.append(_row_error(number, "parent", _("It must be text (in quotes) or null.")))
-        else:
-            try:
-                validate_kato(parent)
-            except ValidationError as error:
-                errors.append(_row_error(number, "parent", _messages(error)))
-            if parent == kato:
-                errors.append(_row_error(number, "parent", _("A territory cannot contain itself.")))
+        _check_kato_text(
+            number, "parent", parent, errors, not_text=_("It must be text (in quotes) or null.")
+        )
+        if isinstance(parent, str) and parent == kato:
+            errors.append(_row_error(number, "parent", _("A territory cannot contain itself.")))
 
     code_status = raw.get("code_status", CodeStatus.VERIFIED)
     if code_status not in CodeStatus.values:

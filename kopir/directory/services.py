@@ -177,6 +177,10 @@ def territories_load_file(
 
 # --- Organisations -------------------------------------------------------------------------------
 
+ORGANISATION_CONFLICT = _(
+    "Someone else saved this organisation after you opened it, so your changes were not saved."
+)
+
 ORGANISATION_FIELDS = (
     "code",
     "name_kk",
@@ -334,12 +338,7 @@ def organisation_update(
         # moving between this read and the update below.
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if organisation.version != expected_version:
-            raise ConflictError(
-                _(
-                    "Someone else saved this organisation after you opened it, so your changes "
-                    "were not saved."
-                )
-            )
+            raise ConflictError(ORGANISATION_CONFLICT)
         changed = organisation_changes(organisation, data)
         if not changed:
             return organisation
@@ -354,12 +353,7 @@ def organisation_update(
             **values, search_text=organisation.search_text, version=F("version") + 1
         )
         if rows == 0:  # pragma: no cover - only reachable if the lock above is not honoured
-            raise ConflictError(
-                _(
-                    "Someone else saved this organisation after you opened it, so your changes "
-                    "were not saved."
-                )
-            )
+            raise ConflictError(ORGANISATION_CONFLICT)
         organisation.version = expected_version + 1
         audit_record(
             actor=actor,

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.forms import FilterForm
 from kopir.notices.models import NoticeChannel, NoticeStatus
 from kopir.notices.selectors import OutboxFilter
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(FilterForm[OutboxFilter]):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *NoticeStatus.choices]
     )
@@ -22,6 +24,9 @@ class OutboxFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", _("Any topic")), *((t, t) for t in topics)]  # type: ignore[attr-defined]
 
-    def criteria(self) -> OutboxFilter:
-        data = self.cleaned_data
-        return OutboxFilter(status=data["status"], channel=data["channel"], topic=data["topic"])
+    def criteria_from(self, data: Mapping[str, Any]) -> OutboxFilter:
+        return OutboxFilter(
+            status=data.get("status", ""),
+            channel=data.get("channel", ""),
+            topic=data.get("topic", ""),
+        )

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.notices.access import (
     may_read_secret,
@@ -22,29 +18,19 @@ from kopir.notices.access import (
     require_outbox_reader,
 )
 from kopir.notices.forms import OutboxFilterForm
-from kopir.notices.models import Notice
-from kopir.notices.selectors import OutboxFilter, outbox_for_user, outbox_topics
+from kopir.notices.selectors import notice_read, outbox_page, outbox_topics
 from kopir.notices.services import notice_retry
-
-PAGE_SIZE = 50
 
 
 def outbox(request: HttpRequest) -> HttpResponse:
     require_outbox_reader(request.user)
     form = OutboxFilterForm(request.GET or None, topics=outbox_topics(request.user))
-    criteria = form.criteria() if form.is_bound and form.is_valid() else OutboxFilter()
-    notices = outbox_for_user(request.user, criteria)
-    if form.is_bound and not form.is_valid():
-        notices = Notice.objects.none()
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = outbox_page(request.user, form.criteria(), request.GET.get("page"))
     return render(request, "notices/outbox.html", {"form": form, "page_obj": page})
 
 
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = notice_for_user(request.user, pk)
-    with transaction.atomic():
-        # The address and the text are personal data: reading them is recorded.
-        audit_record(actor=request.user, action=AuditAction.VIEW, target=notice, request=request)
+    notice = notice_read(request.user, pk, request=request)
     return render(
         request,
         "notices/notice.html",

@@ -76,3 +76,9 @@ def referral_status_view(referral: Referral) -> StatusView:
         returns_count=referral.returns_count,
         missing=returned_missing(referral),
     )
+
+
+def status_for_citizen(referral_id: int) -> StatusView | None:
+    """The status the citizen status page was granted for; None once the referral is gone."""
+    referral = Referral.objects.filter(pk=referral_id).first()
+    return referral_status_view(referral) if referral is not None else None

@@ -4,7 +4,7 @@ and upholding or changing the decision. The case reaches it depersonalised, like
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +16,9 @@ from kopir.assessment.models import AppealStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.selectors.division import appeals_for_reviewer, case_content
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
-from kopir.assessment.views.division_common import refuse
+from kopir.assessment.views.common import version_button
 from kopir.assessment.workflow import deadline_state
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import VersionForm
+from kopir.core.forms import VersionForm, service_saved
 from kopir.core.responses import render_form_page
 
 LIST_LIMIT = 200
@@ -59,46 +58,32 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_for_reviewer(request.user, pk)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            appeal_start_review(
-                actor=request.user,
-                appeal=appeal,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except DomainError as error:
-            refuse(request, error)
-        else:
-            messages.success(request, _("The appeal is under review."))
+    version_button(
+        request, appeal_start_review, appeal=appeal, done=_("The appeal is under review.")
+    )
     return redirect("assessment:appeal_detail", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_for_reviewer(request.user, pk)
-    conflict = False
     if request.method == "POST":
         form = AppealResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                appeal_resolve(
-                    actor=request.user,
-                    appeal=appeal,
-                    expected_version=form.cleaned_data["version"],
-                    upheld=form.upheld,
-                    outcome_reasons=form.cleaned_data["outcome_reasons"],
-                    new_decision=None if form.upheld else form.outcome_input(),
-                    reexamination_on=form.cleaned_data["reexamination_on"],
-                    request=request,
-                )
-            except (ValidationError, DomainError) as error:
-                conflict = isinstance(error, ConflictError)
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The result of the appeal is recorded."))
-                return redirect("assessment:appeal_detail", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: appeal_resolve(
+                actor=request.user,
+                appeal=appeal,
+                expected_version=form.cleaned_data["version"],
+                upheld=form.upheld,
+                outcome_reasons=form.cleaned_data["outcome_reasons"],
+                new_decision=None if form.upheld else form.outcome_input(),
+                reexamination_on=form.cleaned_data["reexamination_on"],
+                request=request,
+            ),
+        ):
+            messages.success(request, _("The result of the appeal is recorded."))
+            return redirect("assessment:appeal_detail", pk=pk)
     else:
         form = AppealResolveForm(initial={"version": appeal.version})
     return render_form_page(
@@ -110,5 +95,5 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_reviewable": appeal.status == AppealStatus.UNDER_REVIEW,
         },
-        conflict=conflict,
+        conflict=form.conflict,
     )

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kopir.assessment.forms_intake import StatusCodeForm, StatusLookupForm
-from kopir.assessment.models import Referral
-from kopir.assessment.selectors.status import referral_status_view
+from kopir.assessment.selectors.status import status_for_citizen
 from kopir.assessment.services.citizen import (
     ACCESS_LIFETIME,
     CODE_LIFETIME,
@@ -129,12 +128,10 @@ def status_result(request: HttpRequest) -> HttpResponse:
             )
         return redirect("assessment:citizen_status")
     assert grant is not None
-    referral = Referral.objects.filter(pk=grant.referral_id).first()
-    if referral is None:
+    status = status_for_citizen(grant.referral_id)
+    if status is None:
         request.session.pop(GRANT, None)
         return redirect("assessment:citizen_status")
     return render(
-        request,
-        "assessment/citizen/result.html",
-        {"status": referral_status_view(referral), "until": grant.until},
+        request, "assessment/citizen/result.html", {"status": status, "until": grant.until}
     )

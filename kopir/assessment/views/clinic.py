@@ -49,9 +49,10 @@ from kopir.assessment.services.referrals import (
     referral_send,
     referral_update,
 )
+from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.forms import VersionForm, form_after_conflict, service_saved
 from kopir.core.responses import render_form_page
 from kopir.core.selectors import stored_version
 
@@ -148,6 +149,14 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/clinic/form.html", {"form": form, "referral": None})
 
 
+def _no_longer_editable(request: HttpRequest, referral: Referral) -> HttpResponse:
+    """Back to the referral, which has left the clinic's hands: say so."""
+    messages.info(
+        request, _("This referral is with the MSE division and can no longer be changed.")
+    )
+    return redirect("assessment:clinic_detail", pk=referral.pk)
+
+
 def _with_another_test_row(request: HttpRequest, referral: Referral | None) -> HttpResponse:
     """ "Add another test" without JavaScript: the same form again, one row longer, unsaved."""
     values: dict[str, Any] = request.POST.dict()
@@ -165,10 +174,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         referral = clinic_referral_for_user(request.user, pk)
     if not may_edit_referral(request.user, referral):
-        messages.info(
-            request, _("This referral is with the MSE division and can no longer be changed.")
-        )
-        return redirect("assessment:clinic_detail", pk=referral.pk)
+        return _no_longer_editable(request, referral)
     if request.method == "POST" and "add_test_row" in request.POST:
         return _with_another_test_row(request, referral)
     form = ReferralForm(
@@ -263,29 +269,22 @@ def attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require_clinic(request)
     referral = clinic_referral_for_user(request.user, pk)
     if not may_edit_referral(request.user, referral):
-        messages.info(
-            request, _("This referral is with the MSE division and can no longer be changed.")
-        )
-        return redirect("assessment:clinic_detail", pk=referral.pk)
+        return _no_longer_editable(request, referral)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                attachment_add(
-                    actor=request.user,
-                    referral=referral,
-                    document_type=form.cleaned_data["document_type"],
-                    issued_on=form.cleaned_data["issued_on"],
-                    uploaded_file=form.cleaned_data["file"],
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The document is attached."))
-                return redirect("assessment:clinic_detail", pk=referral.pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: attachment_add(
+                actor=request.user,
+                referral=referral,
+                document_type=form.cleaned_data["document_type"],
+                issued_on=form.cleaned_data["issued_on"],
+                uploaded_file=form.cleaned_data["file"],
+                request=request,
+            ),
+        ):
+            messages.success(request, _("The document is attached."))
+            return redirect("assessment:clinic_detail", pk=referral.pk)
     else:
         wanted = request.GET.get("document_type", "")
         form = AttachmentForm(
@@ -332,12 +331,11 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     referral = clinic_referral_for_user(request.user, pk)
     attachment = referral_attachment(referral, attachment_pk)
     if request.method == "POST":
-        try:
-            attachment_remove(actor=request.user, attachment=attachment, request=request)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The document is removed from the referral."))
+        act_and_tell(
+            request,
+            lambda: attachment_remove(actor=request.user, attachment=attachment, request=request),
+            done=_("The document is removed from the referral."),
+        )
         return redirect("assessment:clinic_detail", pk=referral.pk)
     return render(
         request,

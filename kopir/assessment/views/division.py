@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,10 +56,9 @@ from kopir.assessment.services.review import (
     experts_required,
     referral_assign_experts,
 )
-from kopir.assessment.views.division_common import refuse
+from kopir.assessment.views.common import act_and_tell, version_button
 from kopir.assessment.workflow import deadline_state
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import VersionForm
+from kopir.core.forms import VersionForm, service_saved
 from kopir.core.responses import render_form_page, render_page_or_fragment
 
 EXPORT_LIMIT = 5000
@@ -164,46 +163,28 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was incomplete: nothing was saved."))
-        return redirect("assessment:division_case", pk=pk)
-    try:
-        referral_accept(
-            actor=request.user,
-            referral=referral,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The referral is accepted."))
+    version_button(request, referral_accept, referral=referral, done=_("The referral is accepted."))
     return redirect("assessment:division_case", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
 def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
-    conflict = False
     if request.method == "POST":
         form = ReturnForm(request.POST)
-        if form.is_valid():
-            try:
-                referral_return(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=form.cleaned_data["version"],
-                    added_items=form.items(),
-                    note=form.cleaned_data["note"],
-                    request=request,
-                )
-            except (ValidationError, DomainError) as error:
-                conflict = isinstance(error, ConflictError)
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The referral is returned to the clinic."))
-                return redirect("assessment:division_case", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: referral_return(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.cleaned_data["version"],
+                added_items=form.items(),
+                note=form.cleaned_data["note"],
+                request=request,
+            ),
+        ):
+            messages.success(request, _("The referral is returned to the clinic."))
+            return redirect("assessment:division_case", pk=pk)
     else:
         form = ReturnForm(initial={"version": referral.version})
     missing = automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
@@ -211,7 +192,7 @@ def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "assessment/division/return_form.html",
         {"referral": referral, "form": form, "missing": missing},
-        conflict=conflict,
+        conflict=form.conflict,
     )
 
 
@@ -220,24 +201,20 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk, head_only=True)
     experts = eligible_experts(referral)
     required = experts_required(referral)
-    conflict = False
     if request.method == "POST":
         form = AssignForm(request.POST, experts=experts, required_count=required)
-        if form.is_valid():
-            try:
-                referral_assign_experts(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=form.cleaned_data["version"],
-                    experts=list(form.cleaned_data["experts"]),
-                    request=request,
-                )
-            except (ValidationError, DomainError) as error:
-                conflict = isinstance(error, ConflictError)
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The experts are assigned."))
-                return redirect("assessment:division_case", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: referral_assign_experts(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.cleaned_data["version"],
+                experts=list(form.cleaned_data["experts"]),
+                request=request,
+            ),
+        ):
+            messages.success(request, _("The experts are assigned."))
+            return redirect("assessment:division_case", pk=pk)
     else:
         form = AssignForm(
             initial={"version": referral.version}, experts=experts, required_count=required
@@ -252,7 +229,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             # Assigning is not blocked: the head may release the documents afterwards too.
             "unreleased_count": unreleased_attachment_count(referral),
         },
-        conflict=conflict,
+        conflict=form.conflict,
     )
 
 
@@ -263,12 +240,11 @@ def attachment_release_view(request: HttpRequest, pk: int, attachment_pk: int) -
     referral = division_referral_for_user(request.user, pk, head_only=True)
     attachment = referral_attachment(referral, attachment_pk)
     attachment.referral = referral
-    try:
-        attachment_release(actor=request.user, attachment=attachment, request=request)
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The document is released to the experts."))
+    act_and_tell(
+        request,
+        lambda: attachment_release(actor=request.user, attachment=attachment, request=request),
+        done=_("The document is released to the experts."),
+    )
     return redirect(reverse("assessment:division_case", args=[pk]) + "#documents-title")
 
 
@@ -277,21 +253,9 @@ def notify(request: HttpRequest, pk: int) -> HttpResponse:
     from kopir.assessment.services.decision import referral_notify
 
     referral = division_referral_for_user(request.user, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was incomplete: nothing was saved."))
-        return redirect("assessment:division_case", pk=pk)
-    try:
-        referral_notify(
-            actor=request.user,
-            referral=referral,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The notification is recorded."))
+    version_button(
+        request, referral_notify, referral=referral, done=_("The notification is recorded.")
+    )
     return redirect("assessment:division_case", pk=pk)
 
 
@@ -308,20 +272,16 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_record(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
-    conflict = False
     if request.method == "POST":
         form = AppealFileForm(request.POST)
-        if form.is_valid():
-            try:
-                appeal_file(
-                    actor=request.user, referral=referral, request=request, **form.cleaned_data
-                )
-            except (ValidationError, DomainError) as error:
-                conflict = isinstance(error, ConflictError)
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The appeal is recorded and sent to the higher body."))
-                return redirect("assessment:division_case", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: appeal_file(
+                actor=request.user, referral=referral, request=request, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The appeal is recorded and sent to the higher body."))
+            return redirect("assessment:division_case", pk=pk)
     else:
         form = AppealFileForm(initial={"filed_on": timezone.localdate()})
     return render_form_page(
@@ -332,5 +292,5 @@ def appeal_record(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_see_identity": may_see_identity(request.user, referral),
         },
-        conflict=conflict,
+        conflict=form.conflict,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from kopir.assessment.access import division_referral_for_user
 from kopir.assessment.forms_division import DecisionForm
 from kopir.assessment.selectors.division import case_content, identity_for, referral_assignments
 from kopir.assessment.services.decision import conclusions_stamp, majority_of, referral_decide
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import service_saved
 from kopir.core.responses import render_form_page
 
 
@@ -21,26 +20,22 @@ from kopir.core.responses import render_form_page
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk, head_only=True)
     assignments = referral_assignments(referral)
-    conflict = False
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                referral_decide(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=form.cleaned_data["version"],
-                    expected_conclusions=form.cleaned_data["conclusions"],
-                    decision=form.outcome_input(),
-                    reexamination_on=form.cleaned_data["reexamination_on"],
-                    request=request,
-                )
-            except (ValidationError, DomainError) as error:
-                conflict = isinstance(error, ConflictError)
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The decision is recorded."))
-                return redirect("assessment:division_case", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: referral_decide(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.cleaned_data["version"],
+                expected_conclusions=form.cleaned_data["conclusions"],
+                decision=form.outcome_input(),
+                reexamination_on=form.cleaned_data["reexamination_on"],
+                request=request,
+            ),
+        ):
+            messages.success(request, _("The decision is recorded."))
+            return redirect("assessment:division_case", pk=pk)
     else:
         initial: dict[str, object] = {
             "version": referral.version,
@@ -63,5 +58,5 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "person": identity_for(request.user, referral, request),
             "content": case_content(referral, viewer=request.user, request=request),
         },
-        conflict=conflict,
+        conflict=form.conflict,
     )

@@ -30,8 +30,9 @@ from kopir.assessment.services.rules import (
     rule_set_retire,
     rule_set_update,
 )
+from kopir.assessment.views.common import act_and_tell
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.forms import VersionForm, form_after_conflict, service_saved
 from kopir.core.responses import render_form_page
 from kopir.core.selectors import stored_version
 
@@ -159,20 +160,22 @@ def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"version": rule_set.version, "effective_from": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_set_activate(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: rule_set_activate(
                 actor=request.user,
                 rule_set=rule_set,
                 expected_version=form.cleaned_data["version"],
                 effective_from=form.cleaned_data["effective_from"],
                 request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The rules are active."))
-            return redirect("assessment:rules_detail", pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The rules are active."))
+        return redirect("assessment:rules_detail", pk=pk)
     return render(request, "assessment/rules/activate.html", {"form": form, "rule_set": rule_set})
 
 
@@ -183,19 +186,21 @@ def rule_set_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(
         request.POST if request.method == "POST" else None, initial={"version": rule_set.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_set_retire(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: rule_set_retire(
                 actor=request.user,
                 rule_set=rule_set,
                 expected_version=form.cleaned_data["version"],
                 request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The rules are retired."))
-            return redirect("assessment:rules_detail", pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The rules are retired."))
+        return redirect("assessment:rules_detail", pk=pk)
     return render(request, "assessment/rules/retire.html", {"form": form, "rule_set": rule_set})
 
 
@@ -207,23 +212,23 @@ def _rule_form_page(
         return redirect("assessment:rules_detail", pk=rule_set.pk)
     instance = copy.copy(rule) if rule is not None else None
     form = RuleForm(request.POST if request.method == "POST" else None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_save(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: rule_save(
                 actor=request.user,
                 rule_set=rule_set,
                 rule=rule,
                 expected_version=form.cleaned_data.get("version"),
                 data=form.service_data(),
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The rule is saved."))
-            return redirect("assessment:rules_detail", pk=rule_set.pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The rule is saved."))
+        return redirect("assessment:rules_detail", pk=rule_set.pk)
     return render(
         request,
         "assessment/rules/rule_form.html",
@@ -251,12 +256,11 @@ def rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
     rule_set = _rule_set(pk)
     rule = get_object_or_404(CompletenessRule, pk=rule_pk, rule_set=rule_set)
     if request.method == "POST":
-        try:
-            rule_delete(actor=request.user, rule=rule, request=request)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The rule is removed from the draft."))
+        act_and_tell(
+            request,
+            lambda: rule_delete(actor=request.user, rule=rule, request=request),
+            done=_("The rule is removed from the draft."),
+        )
         return redirect("assessment:rules_detail", pk=rule_set.pk)
     rows = [row for row in rule_rows(rule_set) if row.rule.pk == rule.pk]
     return render(
