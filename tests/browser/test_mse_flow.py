@@ -88,7 +88,8 @@ def test_a_referral_goes_from_incomplete_to_decided_by_keyboard_in_kazakh(
     report = tmp_path / "report.pdf"
     report.write_bytes(PDF)
     chart = tmp_path / "perimetry.pdf"
-    chart.write_bytes(PDF.replace(b"1.4", b"1.7"))  # another file: the same one is refused twice
+    # Another file: the same one is refused twice.
+    chart.write_bytes(sample_files.pdf("Perimetry chart, synthetic"))
 
     # --- The clinician writes the referral and tries to send it without the eye findings ---------
     sign_in_by_keyboard(page, live_server, "clinician", DEMO_PASSWORD)
