@@ -3,8 +3,14 @@
 - The referring clinic (CLINICIAN in the referral's medical organisation) sees and edits its own
   referrals, with the person's identity.
 - The MSE division the referral is routed to (MSE_SPECIALIST, MSE_HEAD in that organisation)
-  works the queue. In-absentia cases are depersonalised: specialists (the experts) never see the
-  person's name, IIN or address — in HTML, API or exports; only the head of the division does.
+  works the queue. Only the head of the division sees who the person is, and in person also the
+  one expert assigned to examine them; the specialists (the experts) never see the person's name,
+  IIN or address of any other case — in HTML, API or exports — and see an age band, not the age
+  (`age_bands.py`). Kopir has no separate intake role: accepting or returning a referral needs
+  its clinical content, not the person.
+- Where the region distributes in-absentia cases extraterritorially
+  (`services/distribution.py`), experts of another division reach the case through their own
+  assignment only: the expert review page and the documents the head released.
 - Nobody else: an outsider organisation gets 404 (the referral's existence is not revealed), a
   role with no business in MSE gets 403.
 - Attached documents follow the same line, with one more step in absentia: a scan usually names
@@ -17,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from kopir.accounts.models import Role
@@ -54,6 +60,9 @@ def referrals_for_user(user: Any) -> QuerySet[Referral]:
         condition |= Q(medical_organisation_id=user.organisation_id)
     if is_division_user(user):
         condition |= Q(mse_division_id=user.organisation_id)
+    if is_expert(user):
+        # An expert of another division reaches a case extraterritorially assigned to them.
+        condition |= Q(Exists(_own_assignments(user).filter(referral_id=OuterRef("pk"))))
     return Referral.objects.filter(condition)
 
 
@@ -73,14 +82,13 @@ def referral_for_user(user: Any, pk: int) -> Referral:
 
 
 def may_see_identity(user: Any, referral: Referral) -> bool:
-    """Whether the person's name, IIN, birth date and address may be shown to this user."""
+    """Whether the person's name, IIN, birth date and address may be shown to this user: the
+    referring clinic, the head of the division, and in person the expert who examines them."""
     if is_clinic_user(user) and user.organisation_id == referral.medical_organisation_id:
         return True
-    if user.organisation_id != referral.mse_division_id:
-        return False
-    if referral.route == Route.IN_ABSENTIA:
-        return is_division_head(user)
-    return is_division_user(user)
+    if is_division_head(user) and user.organisation_id == referral.mse_division_id:
+        return True
+    return referral.route == Route.IN_PERSON and is_expert(user) and is_assigned_to(user, referral)
 
 
 def may_release_attachments(user: Any, referral: Referral) -> bool:
@@ -116,24 +124,41 @@ def may_download_attachment(
         return False
     if is_clinic_user(user) and user.organisation_id == referral.medical_organisation_id:
         return True
-    if not is_division_user(user) or user.organisation_id != referral.mse_division_id:
+    if not is_division_user(user):
         return False
     if referral.first_sent_at is None or referral.status == ReferralStatus.DRAFT:
         return False  # a draft the clinic never sent is not the division's yet
-    if may_see_identity(user, referral):
-        return True
-    if attachment.released_to_experts_at is None:
-        return False
     if is_assigned_expert is None:
-        is_assigned_expert = is_assigned_to(user, referral)
-    return is_assigned_expert
+        is_assigned_expert = is_expert(user) and is_assigned_to(user, referral)
+    if referral.route == Route.IN_PERSON:
+        # The division head, and the one expert who examines the person.
+        return is_assigned_expert or may_see_identity(user, referral)
+    if is_division_head(user) and user.organisation_id == referral.mse_division_id:
+        return True
+    # In absentia an expert (of this division or, extraterritorially, of another) reads only
+    # the documents the head released, and only on their own case.
+    return attachment.released_to_experts_at is not None and is_assigned_expert
 
 
 def is_assigned_to(user: Any, referral: Referral) -> bool:
     """Whether the user is one of the referral's experts."""
+    return _own_assignments(user).filter(referral_id=referral.pk).exists()
+
+
+def _own_assignments(user: Any) -> QuerySet[Any]:
     from kopir.assessment.models import ExpertAssignment
 
-    return ExpertAssignment.objects.filter(referral_id=referral.pk, expert_id=user.pk).exists()
+    return ExpertAssignment.objects.filter(expert_id=user.pk)
+
+
+def expert_person_reach(user: Any) -> Q:
+    """The persons an expert reaches in the registry of persons: those of the in-person cases
+    assigned to them, whom they examine face to face. Never an in-absentia case's person, and
+    never the division's other persons (registered with `people.access` in apps.py)."""
+    cases = _own_assignments(user).filter(
+        referral__person_id=OuterRef("pk"), referral__route=Route.IN_PERSON
+    )
+    return Q(Exists(cases))
 
 
 # --- The MSE division's pages, the experts' pages and the higher body's appeal pages -----------

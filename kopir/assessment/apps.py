@@ -13,6 +13,10 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from kopir.assessment import access
         from kopir.core.registry import DemoLoader, Every, MenuEntry, PeriodicTask, registry
+        from kopir.people.access import register_personal_reach
+
+        # An expert reaches a person only through an in-person case of their own.
+        register_personal_reach(access.expert_person_reach)
 
         registry.add_menu(
             MenuEntry(_("MSE referrals"), "assessment:clinic_list", access.is_clinic_user, 20),

@@ -94,12 +94,35 @@ class AssignForm(VersionForm):
         label=_("Experts"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, experts: Any, required_count: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        experts: Any,
+        required_count: int,
+        show_division: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["experts"]
         field.queryset = experts  # type: ignore[attr-defined]
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            _expert_with_division if show_division else _expert_name
+        )
         field.help_text = _("Choose %(count)d.") % {"count": required_count}
+        if show_division:
+            field.help_text = _(
+                "Choose %(count)d. This region sends in-absentia cases to experts of its other "
+                "divisions: those with the fewest open reviews are proposed."
+            ) % {"count": required_count}
+
+
+def _expert_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def _expert_with_division(user: Any) -> str:
+    # Experts of several divisions are listed: the head needs to know which each works in.
+    return f"{_expert_name(user)} ({user.organisation.short_name})"
 
 
 class OutcomeForm(forms.Form):

@@ -12,9 +12,10 @@ The least each reader needs, and no more:
   a person's record for its own case; it is no reason to read every message Kopir sent the person,
   with their address, about other organisations' cases. And an MSE specialist must not learn who a
   depersonalised case is about through the notices the person received.
-- In the demo (KOPIR_DEMO) the clinic and MSE division roles also see the notices to persons about
-  their own organisation's cases, so that a visitor can read what would have been sent (the
-  one-time code for the citizen status page).
+- In the demo (KOPIR_DEMO) the clinicians and the head of an MSE division also see the notices to
+  persons about their own organisation's cases, so that a visitor can read what would have been
+  sent (the one-time code for the citizen status page). Never the MSE specialists: the experts
+  reach no person through their division (people/access.py).
 - An account without an organisation that is not an administrator would always find the outbox
   empty of anything it may read: 403, and no navigation entry. Anonymous visitors sign in first.
 """
@@ -32,7 +33,7 @@ from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
 from kopir.notices.models import Notice, RecipientKind
 
-DEMO_OUTBOX_ROLES = (Role.CLINICIAN, Role.MSE_SPECIALIST, Role.MSE_HEAD)
+DEMO_OUTBOX_ROLES = (Role.CLINICIAN, Role.MSE_HEAD)
 
 
 def _organisation_staff(user: Any) -> bool:

@@ -17,6 +17,7 @@ from kopir.assessment.models.clinical import (
     Side,
 )
 from kopir.assessment.models.deadlines import StepDeadline
+from kopir.assessment.models.distribution import ExtraterritorialDistribution
 from kopir.assessment.models.intake import (
     BulkUpload,
     BulkUploadStatus,
@@ -74,6 +75,7 @@ __all__ = [
     "DocumentType",
     "ExpertAssignment",
     "ExternalSystem",
+    "ExtraterritorialDistribution",
     "Finding",
     "FindingKind",
     "Icd10Code",

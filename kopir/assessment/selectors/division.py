@@ -21,6 +21,7 @@ from kopir.assessment.access import (
     may_see_actor_names,
     may_see_identity,
 )
+from kopir.assessment.age_bands import AgeBand, band_of_age
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,
@@ -54,9 +55,13 @@ class CaseDocument:
 
 @dataclass
 class CaseContent:
-    """What a referral says about the person's health: everything an expert needs, no identity."""
+    """What a referral says about the person's health: everything an expert needs, no identity.
 
-    age: int
+    `age` is the exact age for a viewer who may see who the person is, None for everyone else,
+    who see `age_band`: with the sex, an exact age could single the person out."""
+
+    age: int | None
+    age_band: AgeBand
     sex: str
     secondary_diagnoses: list[Any] = field(default_factory=list)
     findings: list[Any] = field(default_factory=list)
@@ -85,7 +90,12 @@ def case_content(
     today = today or timezone.localdate()
     # Only the age and sex leave the person's row: an expert needs them, and nothing else.
     birth_date, sex = Person.objects.values_list("birth_date", "sex").get(pk=referral.person_id)
-    content = CaseContent(age=age_in_years(birth_date, today), sex=dict(_sex_labels()).get(sex, ""))
+    age = age_in_years(birth_date, today)
+    content = CaseContent(
+        age=age if may_see_identity(viewer, referral) else None,
+        age_band=band_of_age(age),
+        sex=dict(_sex_labels()).get(sex, ""),
+    )
     for relation in ("secondary_diagnoses", "findings", "limitations", "attachments"):
         manager = getattr(referral, relation, None)
         if manager is None:  # the clinical models are not installed (yet)

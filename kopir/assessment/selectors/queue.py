@@ -2,7 +2,8 @@
 
 Keyset pagination ("after=<due>,<id>") rather than page numbers: the queue changes while a
 specialist works through it, and an offset would skip or repeat referrals as others move on.
-Rows carry no identity: the person's birth date is read as an annotation only to show an age.
+Rows carry no identity: the person's birth date is read as an annotation only to show an age
+band (`age_bands.py`), never the age: the queue is read by every specialist of the division.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kopir.assessment.age_bands import AgeBand, band_of_age
 from kopir.assessment.models import Referral, ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.services.outcome_rules import age_in_years
@@ -75,7 +77,7 @@ class Cursor:
 @dataclass
 class QueueRow:
     referral: Referral
-    age: int | None
+    age_band: AgeBand
     deadline: DeadlineState
 
 
@@ -129,7 +131,9 @@ def division_queue(
     rows = [
         QueueRow(
             referral=referral,
-            age=age_in_years(referral.person_birth_date, today),  # type: ignore[attr-defined]
+            age_band=band_of_age(
+                age_in_years(referral.person_birth_date, today)  # type: ignore[attr-defined]
+            ),
             deadline=states[referral.step_due_on],
         )
         for referral in referrals
@@ -193,7 +197,11 @@ def queue_export_rows(
                 referral.primary_diagnosis.code,
                 referral.get_route_display(),
                 referral.get_status_display(),
-                age_in_years(referral.person_birth_date, today),  # type: ignore[attr-defined]
+                str(
+                    band_of_age(
+                        age_in_years(referral.person_birth_date, today)  # type: ignore[attr-defined]
+                    )
+                ),
                 referral.step_due_on.isoformat() if referral.step_due_on else "",
                 referral.returns_count,
             ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role, User
 from kopir.assessment.models import ExpertAssignment, Referral, ReferralStatus, Route
+from kopir.assessment.services.distribution import extraterritorial_experts, is_extraterritorial
 from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.outcome_rules import OutcomeInput, validate_outcome
 from kopir.assessment.workflow import referral_transition
@@ -43,11 +44,15 @@ def experts_required(referral: Referral) -> int:
 
 
 def eligible_experts(referral: Referral) -> QuerySet[User]:
-    """The division's active MSE specialists who may be assigned to this referral.
+    """The active MSE specialists who may be assigned to this referral: the division's own, or
+    where the region distributes in-absentia cases extraterritorially, those of its other
+    divisions only (services/distribution.py).
 
     For an in-absentia case the head is never an expert, even with the specialist role: the
     head sees who the person is, and the case must reach its experts depersonalised.
     """
+    if is_extraterritorial(referral):
+        return extraterritorial_experts(referral).order_by("last_name", "first_name", "id")
     experts = User.objects.filter(
         organisation_id=referral.mse_division_id,
         is_active=True,

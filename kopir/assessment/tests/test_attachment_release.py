@@ -238,15 +238,16 @@ def test_a_refused_download_is_not_recorded_as_a_read(client, clinician, person,
     ).exists()
 
 
-def test_in_person_the_division_reads_the_documents_without_a_release(
+def test_in_person_the_examining_expert_and_the_head_read_the_documents_without_a_release(
     client, clinician, person, head, experts, unassigned_specialist
 ):
     referral = assigned(clinician, person, head, experts, route=Route.IN_PERSON)
     address = download_url(referral.attachments.get())
 
     assert signed_in(client, experts[0]).get(address).status_code == 200
-    # Everyone in the division may see who the person is in person, as before.
-    assert signed_in(client, unassigned_specialist).get(address).status_code == 200
+    assert signed_in(client, head).get(address).status_code == 200
+    # A specialist who does not examine the person has no reason to read who it is.
+    assert signed_in(client, unassigned_specialist).get(address).status_code == 404
 
 
 def test_the_rule_refuses_a_document_of_another_referral_and_an_anonymous_visitor(

@@ -46,6 +46,7 @@ from kopir.assessment.selectors.queue import (
 from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.attachments import attachment_release
 from kopir.assessment.services.decision import current_decision
+from kopir.assessment.services.distribution import is_extraterritorial, proposed_experts
 from kopir.assessment.services.division import (
     automatic_missing_items,
     referral_accept,
@@ -201,8 +202,14 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk, head_only=True)
     experts = eligible_experts(referral)
     required = experts_required(referral)
+    extraterritorial = is_extraterritorial(referral)
     if request.method == "POST":
-        form = AssignForm(request.POST, experts=experts, required_count=required)
+        form = AssignForm(
+            request.POST,
+            experts=experts,
+            required_count=required,
+            show_division=extraterritorial,
+        )
         if form.is_valid() and service_saved(
             form,
             lambda: referral_assign_experts(
@@ -216,8 +223,13 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The experts are assigned."))
             return redirect("assessment:division_case", pk=pk)
     else:
+        # Extraterritorially, Kopir proposes the least loaded experts; the head may choose others.
+        proposal = proposed_experts(referral, required) if extraterritorial else []
         form = AssignForm(
-            initial={"version": referral.version}, experts=experts, required_count=required
+            initial={"version": referral.version, "experts": proposal},
+            experts=experts,
+            required_count=required,
+            show_division=extraterritorial,
         )
     return render_form_page(
         request,

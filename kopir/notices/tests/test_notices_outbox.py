@@ -173,6 +173,21 @@ def test_in_the_demo_an_mse_specialist_does_not_see_notices_to_persons_of_clinic
     assert "MSE-PERSON" not in response.text
 
 
+def test_in_the_demo_an_expert_does_not_see_notices_to_persons_of_the_divisions_cases(
+    client, settings, person
+):
+    settings.KOPIR_DEMO = True
+    division = OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION)
+    specialist = UserFactory.create(organisation=division, roles=[Role.MSE_SPECIALIST])
+    head = UserFactory.create(organisation=division, roles=[Role.MSE_HEAD])
+    make_notice(person_recipient(person), concerns=division, number="MSE-DIVISION-CASE")
+
+    client.force_login(specialist)
+    assert "MSE-DIVISION-CASE" not in client.get(reverse(OUTBOX)).text
+    client.force_login(head)
+    assert "MSE-DIVISION-CASE" in client.get(reverse(OUTBOX)).text
+
+
 def test_in_the_demo_other_roles_still_do_not_see_notices_to_persons(
     client, settings, clinic, person
 ):

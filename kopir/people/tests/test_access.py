@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
     ("role", "searches", "registers"),
     [
         (Role.CLINICIAN, True, True),
-        (Role.MSE_SPECIALIST, True, True),
+        # The expert reads the persons of their own in-person cases and edits nobody.
+        (Role.MSE_SPECIALIST, True, False),
+        (Role.MSE_HEAD, True, True),
         (Role.AGENCY_OFFICER, True, False),
         (Role.COUNCIL_MEMBER, False, False),
         (Role.COUNCIL_SECRETARY, False, False),
