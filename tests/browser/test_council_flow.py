@@ -50,7 +50,6 @@ from tests.browser.helpers import (
     path_for,
     sign_in_by_keyboard,
     tab_to,
-    url_for,
 )
 from tests.browser.keyboard import (
     choose,
@@ -98,6 +97,13 @@ def _meeting_address(council: Council, meeting: Meeting) -> tuple[dict[str, Any]
     """The meeting's URL arguments and its page's path (in Kazakh)."""
     meeting_kwargs = {"slug": council.slug, "pk": meeting.pk}
     return meeting_kwargs, path_for("council:meeting_detail", "kk", meeting_kwargs)
+
+
+def open_as(page: Page, live_server: Any, username: str, path: str, where: str) -> None:
+    """`username` signs in by keyboard, then opens `path` from an address a message gave them."""
+    sign_in_by_keyboard(page, live_server, username, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}{path}")
+    arrive(page, path, where)
 
 
 def follow_link(page: Page, path: str, where: str) -> None:
@@ -388,10 +394,8 @@ def _chair_signs_and_the_minutes_lock(
 ) -> None:
     number = {"slug": council.slug, "number": meeting.number}
     minutes_path = path_for("council:minutes_detail", "kk", number)
-    sign_in_by_keyboard(page, live_server, "chair", DEMO_PASSWORD)
     # The chair opens the minutes from the address the secretary sent round.
-    page.goto(url_for(live_server, "council:minutes_detail", "kk", number))
-    arrive(page, minutes_path, "minutes awaiting the chair")
+    open_as(page, live_server, "chair", minutes_path, "minutes awaiting the chair")
     sign_path = path_for("council:minutes_sign", "kk", number)
     press_form_button(page, sign_path, minutes_path, "approved minutes")
 
@@ -465,10 +469,8 @@ def _secretary_accepts_the_answer(
 ) -> None:
     detail_kwargs = {"slug": council.slug, "pk": recommendation.pk}
     detail_path = path_for("council:recommendation_detail", "kk", detail_kwargs)
-    sign_in_by_keyboard(page, live_server, "secretary", DEMO_PASSWORD)
     # The secretary comes from the e-mail that told her the answer arrived.
-    page.goto(url_for(live_server, "council:recommendation_detail", "kk", detail_kwargs))
-    arrive(page, detail_path, "recommendation with an answer to review")
+    open_as(page, live_server, "secretary", detail_path, "recommendation with an answer to review")
 
     review_path = path_for(
         "council:response_review", "kk", {**detail_kwargs, "response_pk": answer.pk}
@@ -531,10 +533,10 @@ def test_a_member_present_online_casts_their_own_ballot_by_keyboard(
         {"slug": council.slug, "pk": meeting.pk, "vote_pk": vote.pk},
     )
 
-    sign_in_by_keyboard(page, live_server, "member", DEMO_PASSWORD)
     # The member follows the meeting's address from the invitation.
-    page.goto(f"{live_server.url}{meeting_path}")
-    arrive(page, meeting_path, "the meeting, with an open vote for the member")
+    open_as(
+        page, live_server, "member", meeting_path, "the meeting, with an open vote for the member"
+    )
     follow_link(page, vote_path, "the open vote, as a member")
 
     # Sent without a choice first: the error summary takes the focus.
