@@ -137,6 +137,26 @@ def _versioned() -> list[Any]:
     ]
 
 
+def _record_in(name: str, source: str) -> tuple[Workflow, models.Model, dict[str, Any]]:
+    """Workflow `name`, a record of it in status `source`, and what is stored for it now."""
+    workflow = WORKFLOWS[name]
+    record = BUILDERS[name](source)
+    return workflow, record, _snapshot(workflow, record)
+
+
+def _move_as_read(
+    workflow: Workflow, record: models.Model, target: str, before: dict[str, Any]
+) -> models.Model:
+    """A signed-in user moves the record to `target` from the version they read."""
+    return workflow.transition(
+        record=record,
+        to=target,
+        actor=UserFactory.create(),
+        expected_version=before["version"],
+        context=_context(workflow, record, target),
+    )
+
+
 def test_every_workflow_that_exists_is_registered_and_has_a_builder_here() -> None:
     assert {"assessment.referral", "council.petition", "council.meeting"} <= set(WORKFLOWS)
     assert set(BUILDERS) == set(WORKFLOWS)
@@ -151,17 +171,9 @@ def test_a_workflow_without_a_timeline_says_so_explicitly() -> None:
 def test_an_allowed_move_writes_one_event_and_one_audit_record(
     name: str, source: str, target: str
 ) -> None:
-    workflow = WORKFLOWS[name]
-    record = BUILDERS[name](source)
-    before = _snapshot(workflow, record)
+    workflow, record, before = _record_in(name, source)
 
-    moved = workflow.transition(
-        record=record,
-        to=target,
-        actor=UserFactory.create(),
-        expected_version=before["version"],
-        context=_context(workflow, record, target),
-    )
+    moved = _move_as_read(workflow, record, target, before)
 
     after = _snapshot(workflow, record)
     assert getattr(moved, workflow.status_field) == after["status"] == target
@@ -175,18 +187,10 @@ def test_an_allowed_move_writes_one_event_and_one_audit_record(
 def test_a_move_the_table_does_not_allow_writes_nothing(
     name: str, source: str, target: str
 ) -> None:
-    workflow = WORKFLOWS[name]
-    record = BUILDERS[name](source)
-    before = _snapshot(workflow, record)
+    workflow, record, before = _record_in(name, source)
 
     with pytest.raises(InvalidTransition):
-        workflow.transition(
-            record=record,
-            to=target,
-            actor=UserFactory.create(),
-            expected_version=before["version"],
-            context=_context(workflow, record, target),
-        )
+        _move_as_read(workflow, record, target, before)
 
     assert _snapshot(workflow, record) == before
 
@@ -203,9 +207,7 @@ def test_a_move_the_table_does_not_allow_writes_nothing(
 def test_a_guarded_move_without_what_its_guard_needs_writes_nothing(
     name: str, source: str, target: str
 ) -> None:
-    workflow = WORKFLOWS[name]
-    record = BUILDERS[name](source)
-    before = _snapshot(workflow, record)
+    workflow, record, before = _record_in(name, source)
 
     with pytest.raises(InvalidTransition):
         workflow.transition(record=record, to=target, actor=None, expected_version=None)

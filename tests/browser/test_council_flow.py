@@ -50,7 +50,6 @@ from tests.browser.helpers import (
     path_for,
     sign_in_by_keyboard,
     tab_to,
-    url_for,
 )
 from tests.browser.keyboard import (
     choose,
@@ -92,6 +91,34 @@ def arrive(page: Page, path: str, where: str) -> None:
     )
     assert_no_axe_violations(page, where)
     page.focus("body")
+
+
+def _meeting_address(council: Council, meeting: Meeting) -> tuple[dict[str, Any], str]:
+    """The meeting's URL arguments and its page's path (in Kazakh)."""
+    meeting_kwargs = {"slug": council.slug, "pk": meeting.pk}
+    return meeting_kwargs, path_for("council:meeting_detail", "kk", meeting_kwargs)
+
+
+def open_as(page: Page, live_server: Any, username: str, path: str, where: str) -> None:
+    """`username` signs in by keyboard, then opens `path` from an address a message gave them."""
+    sign_in_by_keyboard(page, live_server, username, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}{path}")
+    arrive(page, path, where)
+
+
+def follow_link(page: Page, path: str, where: str) -> None:
+    """From the top of the main content, follow its link to `path` and arrive there."""
+    skip_to_main(page)
+    press(page, f"main a[href='{path}']")
+    arrive(page, path, where)
+
+
+def press_form_button(page: Page, action_path: str, path: str, where: str) -> None:
+    """From the top of the main content, press the button of the form that posts to
+    `action_path`, and arrive at `path`."""
+    skip_to_main(page)
+    press(page, f"main form[action='{action_path}'] button")
+    arrive(page, path, where)
 
 
 def sign_out(page: Page) -> None:
@@ -202,9 +229,7 @@ def _secretary_plans_the_meeting_and_its_agenda(
 def _secretary_takes_attendance_and_the_vote(
     page: Page, council: Council, meeting: Meeting
 ) -> Vote:
-    slug = {"slug": council.slug}
-    meeting_kwargs = {**slug, "pk": meeting.pk}
-    meeting_path = path_for("council:meeting_detail", "kk", meeting_kwargs)
+    meeting_kwargs, meeting_path = _meeting_address(council, meeting)
     item = AgendaItem.objects.get(meeting=meeting)
 
     # Attendance: members in person, one more than the quorum needs.
@@ -285,9 +310,7 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     item_path = path_for("council:agenda_item_detail", "kk", item_kwargs)
 
     # Back to the item, and record the decision taken by the vote.
-    skip_to_main(page)
-    press(page, f"main a[href='{item_path}']")
-    arrive(page, item_path, "agenda item with a closed vote")
+    follow_link(page, item_path, "agenda item with a closed vote")
     skip_to_main(page)
     decision_form = f"form[action='{path_for('council:decision_new', 'kk', item_kwargs)}']"
     tab_to(page, f"main details:has({decision_form}) > summary")
@@ -334,30 +357,21 @@ def _secretary_holds_the_meeting_and_signs_the_minutes(
     page: Page, council: Council, meeting: Meeting
 ) -> None:
     slug = {"slug": council.slug}
-    meeting_kwargs = {**slug, "pk": meeting.pk}
-    meeting_path = path_for("council:meeting_detail", "kk", meeting_kwargs)
+    meeting_kwargs, meeting_path = _meeting_address(council, meeting)
 
     # From the recommendation's source back to the meeting, and mark it held.
-    skip_to_main(page)
-    press(page, f"main a[href='{meeting_path}']")
-    arrive(page, meeting_path, "planned meeting with its record")
-    skip_to_main(page)
+    follow_link(page, meeting_path, "planned meeting with its record")
     held_path = path_for("council:meeting_held", "kk", meeting_kwargs)
-    press(page, f"main form[action='{held_path}'] button")
-    arrive(page, meeting_path, "held meeting")
+    press_form_button(page, held_path, meeting_path, "held meeting")
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
 
     # Its minutes: assemble the draft from the records, then sign as the secretary.
     number = {**slug, "number": meeting.number}
     minutes_path = path_for("council:minutes_detail", "kk", number)
-    skip_to_main(page)
-    press(page, f"main a[href='{minutes_path}']")
-    arrive(page, minutes_path, "minutes not yet assembled")
-    skip_to_main(page)
+    follow_link(page, minutes_path, "minutes not yet assembled")
     assemble_path = path_for("council:minutes_assemble", "kk", number)
-    press(page, f"main form[action='{assemble_path}'] button")
-    arrive(page, minutes_path, "draft minutes")
+    press_form_button(page, assemble_path, minutes_path, "draft minutes")
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.status == MinutesStatus.DRAFT
     assert minutes.versions.count() == 1
@@ -365,10 +379,8 @@ def _secretary_holds_the_meeting_and_signs_the_minutes(
     for recorded in (AGENDA_TITLE, RAPPORTEUR, DECISION_TEXT):
         expect(document).to_contain_text(recorded)
 
-    skip_to_main(page)
     sign_path = path_for("council:minutes_sign", "kk", number)
-    press(page, f"main form[action='{sign_path}'] button")
-    arrive(page, minutes_path, "minutes signed by the secretary")
+    press_form_button(page, sign_path, minutes_path, "minutes signed by the secretary")
     minutes.refresh_from_db()
     assert minutes.secretary_signed_at is not None
     assert minutes.chair_signed_at is None
@@ -382,14 +394,10 @@ def _chair_signs_and_the_minutes_lock(
 ) -> None:
     number = {"slug": council.slug, "number": meeting.number}
     minutes_path = path_for("council:minutes_detail", "kk", number)
-    sign_in_by_keyboard(page, live_server, "chair", DEMO_PASSWORD)
     # The chair opens the minutes from the address the secretary sent round.
-    page.goto(url_for(live_server, "council:minutes_detail", "kk", number))
-    arrive(page, minutes_path, "minutes awaiting the chair")
-    skip_to_main(page)
+    open_as(page, live_server, "chair", minutes_path, "minutes awaiting the chair")
     sign_path = path_for("council:minutes_sign", "kk", number)
-    press(page, f"main form[action='{sign_path}'] button")
-    arrive(page, minutes_path, "approved minutes")
+    press_form_button(page, sign_path, minutes_path, "approved minutes")
 
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.status == MinutesStatus.APPROVED
@@ -417,15 +425,11 @@ def _agency_acknowledges_and_answers(
     row = page.locator(f"main tbody tr:has(a[href='{detail_path}'])")
     expect(row).to_contain_text(RECOMMENDATION_TEXT)
     expect(row).to_contain_text(kk(S.SENT.label))
-    skip_to_main(page)
-    press(page, f"main a[href='{detail_path}']")
-    arrive(page, detail_path, "recommendation in the inbox")
+    follow_link(page, detail_path, "recommendation in the inbox")
     expect(page.locator("main blockquote")).to_contain_text(RECOMMENDATION_TEXT)
 
-    skip_to_main(page)
     acknowledge_path = path_for("council:inbox_acknowledge", "kk", {"pk": recommendation.pk})
-    press(page, f"main form[action='{acknowledge_path}'] button")
-    arrive(page, detail_path, "acknowledged recommendation")
+    press_form_button(page, acknowledge_path, detail_path, "acknowledged recommendation")
     recommendation.refresh_from_db()
     assert recommendation.status == S.ACKNOWLEDGED
     assert recommendation.acknowledged_on == timezone.localdate()
@@ -465,17 +469,13 @@ def _secretary_accepts_the_answer(
 ) -> None:
     detail_kwargs = {"slug": council.slug, "pk": recommendation.pk}
     detail_path = path_for("council:recommendation_detail", "kk", detail_kwargs)
-    sign_in_by_keyboard(page, live_server, "secretary", DEMO_PASSWORD)
     # The secretary comes from the e-mail that told her the answer arrived.
-    page.goto(url_for(live_server, "council:recommendation_detail", "kk", detail_kwargs))
-    arrive(page, detail_path, "recommendation with an answer to review")
+    open_as(page, live_server, "secretary", detail_path, "recommendation with an answer to review")
 
     review_path = path_for(
         "council:response_review", "kk", {**detail_kwargs, "response_pk": answer.pk}
     )
-    skip_to_main(page)
-    press(page, f"main a[href='{review_path}']")
-    arrive(page, review_path, "review the answer")
+    follow_link(page, review_path, "review the answer")
     skip_to_main(page)
     choose_radio(page, "verdict", ResponseVerdict.ACCEPTED)
     press(page, "main form.form button[type='submit']")
@@ -533,13 +533,11 @@ def test_a_member_present_online_casts_their_own_ballot_by_keyboard(
         {"slug": council.slug, "pk": meeting.pk, "vote_pk": vote.pk},
     )
 
-    sign_in_by_keyboard(page, live_server, "member", DEMO_PASSWORD)
     # The member follows the meeting's address from the invitation.
-    page.goto(f"{live_server.url}{meeting_path}")
-    arrive(page, meeting_path, "the meeting, with an open vote for the member")
-    skip_to_main(page)
-    press(page, f"main a[href='{vote_path}']")
-    arrive(page, vote_path, "the open vote, as a member")
+    open_as(
+        page, live_server, "member", meeting_path, "the meeting, with an open vote for the member"
+    )
+    follow_link(page, vote_path, "the open vote, as a member")
 
     # Sent without a choice first: the error summary takes the focus.
     skip_to_main(page)

@@ -6,6 +6,7 @@ the field invalid, and pass axe in every language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -64,35 +65,50 @@ def test_the_sign_in_page_and_a_failed_sign_in_pass_axe(
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_registering_a_person_with_an_invalid_iin_shows_accessible_errors(
-    page: Page, live_server: Any, language: str
-) -> None:
-    clinician = staff(Role.CLINICIAN)
-    sign_in(page, live_server, clinician.username, PASSWORD, language)
-    page.goto(url_for(live_server, "people:create", language))
+# Who fills the form, where, which field, a wrong number for it, and what the failure is called.
+WRONG_CHECK_DIGITS = [
+    pytest.param(
+        Role.CLINICIAN,
+        "people:create",
+        "id_iin",
+        lambda: with_wrong_check_digit(next_iin()),
+        "person form with a bad IIN",
+        id="person-iin",
+    ),
+    pytest.param(
+        Role.ADMINISTRATOR,
+        "directory:organisation_create",
+        "id_bin",
+        lambda: with_wrong_check_digit(next_bin()),
+        "organisation form with a bad BIN",
+        id="organisation-bin",
+    ),
+]
 
-    page.locator("#id_iin").fill(with_wrong_check_digit(next_iin()))
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("role", "url_name", "field_id", "wrong_number", "what"), WRONG_CHECK_DIGITS
+)
+def test_a_number_with_a_wrong_check_digit_shows_accessible_errors(
+    page: Page,
+    live_server: Any,
+    language: str,
+    role: str,
+    url_name: str,
+    field_id: str,
+    wrong_number: Callable[[], str],
+    what: str,
+) -> None:
+    user = staff(role)
+    sign_in(page, live_server, user.username, PASSWORD, language)
+    page.goto(url_for(live_server, url_name, language))
+
+    page.locator(f"#{field_id}").fill(wrong_number())
     submit_main_form(page)
 
-    expect(page.locator("#id_iin-error")).to_be_visible()
-    problems = error_problems(page, f"person form with a bad IIN [{language}]", "id_iin")
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_adding_an_organisation_with_an_invalid_bin_shows_accessible_errors(
-    page: Page, live_server: Any, language: str
-) -> None:
-    administrator = staff(Role.ADMINISTRATOR)
-    sign_in(page, live_server, administrator.username, PASSWORD, language)
-    page.goto(url_for(live_server, "directory:organisation_create", language))
-
-    page.locator("#id_bin").fill(with_wrong_check_digit(next_bin()))
-    submit_main_form(page)
-
-    expect(page.locator("#id_bin-error")).to_be_visible()
-    problems = error_problems(page, f"organisation form with a bad BIN [{language}]", "id_bin")
+    expect(page.locator(f"#{field_id}-error")).to_be_visible()
+    problems = error_problems(page, f"{what} [{language}]", field_id)
     assert not problems, "\n".join(problems)
 
 

@@ -122,6 +122,13 @@ def test_a_citizen_reaches_the_status_through_a_code_and_every_step_passes_axe(
     assert not problems, "\n".join(problems)
 
 
+def uploaded_by(clinician: Any, **fields: Any) -> BulkUpload:
+    """A bulk upload of 10 bytes the clinician's polyclinic made, as `fields` leave it."""
+    return BulkUpload.objects.create(
+        organisation=clinician.organisation, uploaded_by=clinician, size=10, **fields
+    )
+
+
 def test_the_bulk_upload_page_and_a_report_pass_axe(
     page: Page, live_server: Any, world: dict[str, Any]
 ) -> None:
@@ -136,12 +143,10 @@ def test_the_bulk_upload_page_and_a_report_pass_axe(
             "warning": True,
         },
     ]
-    upload = BulkUpload.objects.create(
-        organisation=world["clinic"],
-        uploaded_by=clinician,
+    upload = uploaded_by(
+        clinician,
         file_name="referrals.csv",
         file_sha256="0" * 64,
-        size=10,
         status=BulkUploadStatus.DONE,
         rows_processed=2,
         rows_invalid=1,
@@ -149,12 +154,10 @@ def test_the_bulk_upload_page_and_a_report_pass_axe(
         report=report,
         finished_at=timezone.now(),
     )
-    pending = BulkUpload.objects.create(
-        organisation=world["clinic"],
-        uploaded_by=clinician,
+    pending = uploaded_by(
+        clinician,
         file_name="big.csv",
         file_sha256="1" * 64,
-        size=10,
         status=BulkUploadStatus.PROCESSING,
         rows_processed=75,
     )

@@ -1,13 +1,17 @@
-"""Helpers other apps' tests may use to sign in the way Kopir's staff do (with a second factor)."""
+"""Helpers other apps' tests may use to sign in the way Kopir's staff do (with a second factor),
+and what an account's edit takes, for the accounts tests."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+if TYPE_CHECKING:
+    from kopir.accounts.models import User
 
 
 def confirmed_authenticator(user: Any) -> TOTPDevice:
@@ -30,3 +34,33 @@ def sign_in_verified(client: Client, user: Any) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def update_values(user: User, **overrides: Any) -> dict[str, Any]:
+    """What user_update takes to leave `user` as it is, with `overrides` changed."""
+    values: dict[str, Any] = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "organisation": user.organisation,
+        "roles": sorted(user.role_set),
+        "is_active": user.is_active,
+        "preferred_language": user.preferred_language,
+    }
+    values.update(overrides)
+    return values
+
+
+def edit_data(account: User, **overrides: Any) -> dict[str, Any]:
+    """The edit form as the page fills it for `account`, with `overrides` typed in."""
+    data: dict[str, Any] = {
+        **update_values(account),
+        "organisation": account.organisation_id,
+        "is_active": "on" if account.is_active else "",
+        "password1": "",
+        "password2": "",
+        "version": account.version,
+    }
+    data.update(overrides)
+    return data

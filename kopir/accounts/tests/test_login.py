@@ -22,6 +22,13 @@ def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: st
     return client.post(reverse(LOGIN_URL), {"username": username, "password": password, **extra})
 
 
+def five_wrong_passwords(client: Client, username: str):
+    """Five failed sign-ins (the lockout limit) as `username`; the answer to the last."""
+    for _attempt in range(5):
+        response = sign_in(client, username, "wrong-password")
+    return response
+
+
 def test_the_sign_in_page_is_open_to_anonymous_visitors(client: Client) -> None:
     response = client.get(reverse(LOGIN_URL))
     assert response.status_code == 200
@@ -126,8 +133,7 @@ def test_the_locked_page_says_the_account_is_locked_and_when_to_try_again(
 ) -> None:
     settings.AXES_COOLOFF_TIME = 0.5  # type: ignore[attr-defined]  # 30 minutes, in hours
     user = UserFactory()
-    for _attempt in range(5):
-        response = sign_in(client, user.username, "wrong-password")
+    response = five_wrong_passwords(client, user.username)
     body = response.content.decode()
     assert body.count("<h1") == 1
     assert "Sign-in temporarily locked" in body
@@ -142,9 +148,7 @@ def test_one_persons_wrong_passwords_never_lock_out_a_colleague_at_the_same_addr
         response = sign_in(client, f"guess{number}", "wrong-password")
     assert response.status_code == 200
     typist, colleague = UserFactory(), UserFactory()
-    for _attempt in range(5):
-        response = sign_in(client, typist.username, "wrong-password")
-    assert response.status_code == 429
+    assert five_wrong_passwords(client, typist.username).status_code == 429
     assert sign_in(client, colleague.username).status_code == 302
 
 
@@ -155,8 +159,7 @@ def test_attempts_made_while_locked_do_not_extend_the_lock(
 
     settings.AXES_COOLOFF_TIME = 0.5  # type: ignore[attr-defined]  # 30 minutes, in hours
     user = UserFactory()
-    for _attempt in range(5):
-        sign_in(client, user.username, "wrong-password")
+    five_wrong_passwords(client, user.username)
     # The lock began 29 minutes ago; another wrong attempt now must not start it again.
     locked_at = timezone.now() - dt.timedelta(minutes=29)
     AccessAttempt.objects.update(attempt_time=locked_at)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from kopir.accounts import selectors
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
+from kopir.accounts.tests.helpers import edit_data
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -77,17 +78,7 @@ def test_an_account_that_does_not_exist_records_nothing(admin_client: Client) ->
 
 def test_saving_an_account_is_recorded_as_a_change_not_as_a_read(admin_client: Client) -> None:
     account = UserFactory(roles=[Role.CLINICIAN])
-    data = {
-        "username": account.username,
-        "first_name": account.first_name,
-        "last_name": "Жаңаева",
-        "email": account.email,
-        "organisation": account.organisation_id,
-        "roles": [Role.CLINICIAN],
-        "preferred_language": account.preferred_language,
-        "is_active": "on",
-        "version": account.version,
-    }
+    data = edit_data(account, last_name="Жаңаева")
     assert admin_client.post(edit_url(account), data).status_code == 302
     assert reads() == []
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE).count() == 1
@@ -160,17 +151,7 @@ def test_the_saved_values_shown_after_a_conflict_are_a_recorded_read(
     from kopir.accounts import services
 
     account = UserFactory(roles=[Role.CLINICIAN])
-    data = {
-        "username": account.username,
-        "first_name": account.first_name,
-        "last_name": "Жаңаева",
-        "email": account.email,
-        "organisation": account.organisation_id,
-        "roles": [Role.CLINICIAN],
-        "preferred_language": account.preferred_language,
-        "is_active": "on",
-        "version": 1,
-    }
+    data = edit_data(account, last_name="Жаңаева")
     services.user_change_password(user=account, password="long-enough-passphrase-2026")
     assert admin_client.post(edit_url(account), data).status_code == 409
     [event] = reads()

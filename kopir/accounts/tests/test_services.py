@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from kopir.accounts import services
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
+from kopir.accounts.tests.helpers import update_values
 from kopir.audit.models import AuditAction, AuditChannel, AuditEvent
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -70,17 +71,7 @@ def test_user_create_refuses_an_unknown_role() -> None:
 def test_user_update_with_nothing_changed_records_nothing() -> None:
     user = create()
     saved = services.user_update(
-        actor=None,
-        user=user,
-        expected_version=user.version,
-        username=user.username,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        email=user.email,
-        organisation=user.organisation,
-        roles=[Role.CLINICIAN],
-        is_active=True,
-        preferred_language=user.preferred_language,
+        actor=None, user=user, expected_version=user.version, **update_values(user)
     )
     assert saved.version == 1
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE).count() == 0
@@ -92,14 +83,7 @@ def test_user_update_keeps_the_search_text_in_step_with_the_names() -> None:
         actor=None,
         user=user,
         expected_version=user.version,
-        username=user.username,
-        first_name="Ерлан",
-        last_name=user.last_name,
-        email=user.email,
-        organisation=user.organisation,
-        roles=[Role.CLINICIAN],
-        is_active=True,
-        preferred_language=user.preferred_language,
+        **update_values(user, first_name="Ерлан"),
     )
     assert "ерлан" in User.objects.get(pk=user.pk).search_text
 
@@ -111,14 +95,7 @@ def test_an_administrator_cannot_deactivate_themselves() -> None:
             actor=admin,
             user=admin,
             expected_version=admin.version,
-            username=admin.username,
-            first_name=admin.first_name,
-            last_name=admin.last_name,
-            email=admin.email,
-            organisation=admin.organisation,
-            roles=[Role.ADMINISTRATOR],
-            is_active=False,
-            preferred_language="kk",
+            **update_values(admin, is_active=False, preferred_language="kk"),
         )
     assert "is_active" in error.value.message_dict
     assert User.objects.get(pk=admin.pk).is_active

@@ -27,6 +27,17 @@ def still_signed_in(client: Client, user: User) -> bool:
     return response.status_code == 200 and user.get_full_name() in response.content.decode()
 
 
+def sign_in_with_password(client: Client, user: User):
+    return client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+
+
+def signed_in_with_password(client: Client) -> User:
+    """A new account, signed in through the sign-in page (the session starts now)."""
+    user = UserFactory()
+    sign_in_with_password(client, user)
+    return user
+
+
 def test_the_configured_idle_limit_is_thirty_minutes() -> None:
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
@@ -36,9 +47,8 @@ def test_the_configured_idle_limit_is_thirty_minutes() -> None:
 def test_a_session_idle_for_more_than_thirty_minutes_has_ended(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    user = UserFactory()
     start = timezone.now()
-    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    user = signed_in_with_password(client)
     assert client.session.get_expiry_age() == 30 * 60
     move_clock(monkeypatch, start, 29)
     assert still_signed_in(client, user)
@@ -51,19 +61,15 @@ def test_a_session_idle_for_more_than_thirty_minutes_has_ended(
 def test_activity_keeps_the_session_alive_beyond_thirty_minutes(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    user = UserFactory()
     start = timezone.now()
-    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    user = signed_in_with_password(client)
     for minutes in (20, 40, 60):
         move_clock(monkeypatch, start, minutes)
         assert still_signed_in(client, user)
 
 
 def test_the_session_cookie_is_not_kept_after_the_browser_closes(client: Client) -> None:
-    user = UserFactory()
-    response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
-    )
+    response = sign_in_with_password(client, UserFactory())
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["max-age"] == ""
     assert cookie["expires"] == ""

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from kopir.accounts import services
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
-from kopir.accounts.tests.helpers import confirmed_authenticator
+from kopir.accounts.tests.helpers import confirmed_authenticator, edit_data, update_values
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import ConflictError
 from kopir.directory.tests.factories import OrganisationFactory
@@ -25,22 +25,6 @@ from kopir.directory.tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "long-enough-passphrase-2026"
-
-
-def update_values(user: User, **overrides: Any) -> dict[str, Any]:
-    """What user_update takes to leave `user` as it is, with `overrides` changed."""
-    values: dict[str, Any] = {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": user.email,
-        "organisation": user.organisation,
-        "roles": sorted(user.role_set),
-        "is_active": user.is_active,
-        "preferred_language": user.preferred_language,
-    }
-    values.update(overrides)
-    return values
 
 
 def stored(user: User) -> User:
@@ -180,25 +164,6 @@ def test_a_password_changed_by_its_holder_refuses_an_administrators_older_form()
 
 
 # --- The edit page -----------------------------------------------------------------------------
-
-
-def edit_data(account: User, **overrides: Any) -> dict[str, Any]:
-    """The edit form as the page fills it for `account`, with `overrides` typed in."""
-    data: dict[str, Any] = {
-        "username": account.username,
-        "first_name": account.first_name,
-        "last_name": account.last_name,
-        "email": account.email,
-        "organisation": account.organisation_id,
-        "roles": sorted(account.role_set),
-        "preferred_language": account.preferred_language,
-        "is_active": "on" if account.is_active else "",
-        "password1": "",
-        "password2": "",
-        "version": account.version,
-    }
-    data.update(overrides)
-    return data
 
 
 def edit_url(account: User) -> str:

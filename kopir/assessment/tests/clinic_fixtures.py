@@ -38,7 +38,7 @@ from kopir.core import sample_files
 from kopir.directory.models import Organisation, OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.people.models import LinkBasis, Person
-from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.people.tests.fixtures import linked_person
 
 # (code, English title, chapter, leaf): enough of ICD-10 for every demo rule's range.
 CODES = (
@@ -67,13 +67,6 @@ def pdf(name: str = "report.pdf", body: bytes = b"") -> SimpleUploadedFile:
 
 def days_ago(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days)
-
-
-@pytest.fixture(autouse=True)
-def clinic_test_settings(settings: Any, tmp_path: Any) -> None:
-    # These tests are about referrals, not the second factor (the accounts app tests that).
-    settings.KOPIR_REQUIRE_2FA = False
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -131,16 +124,6 @@ def other_clinic(district: Any) -> Organisation:
 
 
 @pytest.fixture
-def clinician(clinic: Organisation) -> User:
-    return UserFactory.create(organisation=clinic, roles=[Role.CLINICIAN])
-
-
-@pytest.fixture
-def outsider(other_clinic: Organisation) -> User:
-    return UserFactory.create(organisation=other_clinic, roles=[Role.CLINICIAN])
-
-
-@pytest.fixture
 def administrator(region: Any) -> User:
     council = OrganisationFactory.create(kind=OrganisationKind.PUBLIC_COUNCIL, territory=region)
     return UserFactory.create(organisation=council, roles=[Role.ADMINISTRATOR])
@@ -148,17 +131,17 @@ def administrator(region: Any) -> User:
 
 @pytest.fixture
 def person(clinic: Organisation, district: Any) -> Person:
-    person = PersonFactory.create(territory=district, birth_date=dt.date(1980, 3, 14))
-    PersonLinkFactory.create(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
-    return person
+    return linked_person(
+        clinic, LinkBasis.ATTACHED, territory=district, birth_date=dt.date(1980, 3, 14)
+    )
 
 
 @pytest.fixture
 def child(clinic: Organisation, district: Any) -> Person:
     birth = timezone.localdate().replace(day=1) - dt.timedelta(days=365 * 10)
-    child = PersonFactory.create(territory=district, birth_date=birth, first_name="Нұрсұлтан")
-    PersonLinkFactory.create(person=child, organisation=clinic, basis=LinkBasis.ATTACHED)
-    return child
+    return linked_person(
+        clinic, LinkBasis.ATTACHED, territory=district, birth_date=birth, first_name="Нұрсұлтан"
+    )
 
 
 def commission(**overrides: Any) -> dict[str, Any]:

@@ -14,7 +14,11 @@ from django.utils import timezone
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import Outcome, Referral, ReferralStatus, Term
-from kopir.assessment.services.decision import conclusions_stamp, referral_decide
+from kopir.assessment.services.decision import (
+    conclusions_stamp,
+    referral_decide,
+    referral_notify,
+)
 from kopir.assessment.services.division import referral_accept
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.services.referrals import referral_send
@@ -23,7 +27,8 @@ from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import LinkBasis, Person, RepresentativeRelation
-from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.people.tests.factories import PersonFactory
+from kopir.people.tests.fixtures import linked_person
 
 GROUP_2 = OutcomeInput(
     outcome=Outcome.ESTABLISHED,
@@ -86,7 +91,9 @@ def identifiable(clinic: Organisation, district: Any) -> Person:
     representative = PersonFactory.create(
         territory=district, last_name="Өкілбаева", first_name="Меруерт", patronymic="Өкілқызы"
     )
-    person = PersonFactory.create(
+    return linked_person(
+        clinic,
+        LinkBasis.ATTACHED,
         territory=district,
         last_name="Жасырынова",
         first_name="Құпиягүл",
@@ -98,8 +105,6 @@ def identifiable(clinic: Organisation, district: Any) -> Person:
         legal_representative=representative,
         representative_relation=RepresentativeRelation.GUARDIAN,
     )
-    PersonLinkFactory.create(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
-    return person
 
 
 def identity_strings(person: Person) -> list[str]:
@@ -185,6 +190,14 @@ def decided(
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DECIDED
     return referral
+
+
+def notified(
+    clinician: User, person: Person, head: User, experts: list[User], **overrides: Any
+) -> Referral:
+    """A decided referral whose decision the person has been told of (and may appeal)."""
+    referral = decided(clinician, person, head, experts, **overrides)
+    return referral_notify(actor=head, referral=referral, expected_version=referral.version)
 
 
 def signed_in(client: Client, user: User) -> Client:

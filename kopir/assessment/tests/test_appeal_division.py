@@ -29,29 +29,25 @@ from kopir.assessment.services.appeal import (
     appeal_start_review,
     appeal_step_due_on,
 )
-from kopir.assessment.services.decision import current_decision, referral_notify
+from kopir.assessment.services.decision import current_decision
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.templatetags.division_tags import division_nav
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, decided, signed_in
+from kopir.assessment.tests import division_fixtures
+from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, signed_in
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.navigation import navigation_for
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice
 
-pytestmark = pytest.mark.django_db
+# Every test here needs the codes, the demo rules and the division.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 GROUP_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS})
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division."""
 
 
 @pytest.fixture
 def notified(clinician, person, head, experts):
-    referral = decided(clinician, person, head, experts)
-    return referral_notify(actor=head, referral=referral, expected_version=referral.version)
+    return division_fixtures.notified(clinician, person, head, experts)
 
 
 def current(referral) -> Decision:
@@ -68,6 +64,17 @@ def file(referral, actor, **overrides):
         **overrides,
     }
     return appeal_file(actor=actor, referral=referral, **values)
+
+
+def under_review(referral, actor, reviewer):
+    """An appeal filed by `actor` that `reviewer` has taken up."""
+    appeal = file(referral, actor)
+    return appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+
+
+def resolve(appeal, reviewer, **outcome):
+    """The reviewer resolves the appeal as they last read it."""
+    return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
 
 
 def test_an_appeal_is_recorded_against_the_current_decision_and_sent_to_the_higher_body(
@@ -129,16 +136,11 @@ def test_only_one_appeal_is_open_at_a_time(notified, specialist):
 
 
 def test_an_upheld_appeal_keeps_the_decision(notified, specialist, reviewer):
-    appeal = file(notified, specialist)
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    appeal = under_review(notified, specialist, reviewer)
     assert appeal.status == AppealStatus.UNDER_REVIEW
 
-    appeal = appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
-        upheld=True,
-        outcome_reasons="The group matches the findings.",
+    appeal = resolve(
+        appeal, reviewer, upheld=True, outcome_reasons="The group matches the findings."
     )
 
     assert appeal.status == AppealStatus.UPHELD
@@ -150,13 +152,11 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
     notified, specialist, reviewer
 ):
     original = current(notified)
-    appeal = file(notified, specialist)
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    appeal = under_review(notified, specialist, reviewer)
 
-    appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
+    resolve(
+        appeal,
+        reviewer,
         upheld=False,
         outcome_reasons="Field narrowed to 5 degrees: group I.",
         new_decision=GROUP_1,
@@ -182,14 +182,12 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
 
 
 def test_a_changed_decision_must_itself_be_consistent(notified, specialist, reviewer):
-    appeal = file(notified, specialist)
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    appeal = under_review(notified, specialist, reviewer)
 
     with pytest.raises(ValidationError) as caught:
-        appeal_resolve(
-            actor=reviewer,
-            appeal=appeal,
-            expected_version=appeal.version,
+        resolve(
+            appeal,
+            reviewer,
             upheld=False,
             outcome_reasons="Changed.",
             new_decision=OutcomeInput(**{**GROUP_1.__dict__, "term": ""}),
@@ -206,13 +204,7 @@ def test_resolving_an_appeal_not_under_review_is_refused(notified, specialist, r
     appeal = file(notified, specialist)
 
     with pytest.raises(DomainError, match="cannot become"):
-        appeal_resolve(
-            actor=reviewer,
-            appeal=appeal,
-            expected_version=appeal.version,
-            upheld=True,
-            outcome_reasons="Upheld.",
-        )
+        resolve(appeal, reviewer, upheld=True, outcome_reasons="Upheld.")
 
 
 def test_appeal_deadlines_count_working_days_around_holidays():
@@ -288,13 +280,7 @@ def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):
     appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
 
     with pytest.raises(ConflictError):
-        appeal_resolve(
-            actor=reviewer,
-            appeal=stale,
-            expected_version=stale.version,
-            upheld=True,
-            outcome_reasons="Upheld.",
-        )
+        resolve(stale, reviewer, upheld=True, outcome_reasons="Upheld.")
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.UNDER_REVIEW
 

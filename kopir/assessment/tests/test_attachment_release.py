@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -25,16 +24,13 @@ from kopir.assessment.tests.division_fixtures import (
     identity_strings,
     signed_in,
 )
+from kopir.assessment.tests.helpers import url
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import AccessDenied, DomainError
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 
 RELEASE_AUDIT = {"target_type": "assessment.attachment", "action": AuditAction.UPDATE}
-
-
-def url(name, *args):
-    return reverse(f"assessment:{name}", args=args)
 
 
 def download_url(attachment):
@@ -180,24 +176,22 @@ def test_who_downloads_an_in_absentia_document_before_and_after_its_release(
     attachment = referral.attachments.get()
     address = download_url(attachment)
 
-    def status(user):
-        return signed_in(client, user).get(address).status_code
+    readers = {
+        "assigned expert": experts[1],
+        "unassigned specialist": unassigned_specialist,
+        "head": head,
+        "clinic": clinician,
+        "other division": other_division_staff,
+    }
 
-    before = {
-        "assigned expert": status(experts[1]),
-        "unassigned specialist": status(unassigned_specialist),
-        "head": status(head),
-        "clinic": status(clinician),
-        "other division": status(other_division_staff),
-    }
+    def statuses():
+        return {
+            who: signed_in(client, user).get(address).status_code for who, user in readers.items()
+        }
+
+    before = statuses()
     attachment_release(actor=head, attachment=attachment)
-    after = {
-        "assigned expert": status(experts[1]),
-        "unassigned specialist": status(unassigned_specialist),
-        "head": status(head),
-        "clinic": status(clinician),
-        "other division": status(other_division_staff),
-    }
+    after = statuses()
 
     assert before == {
         "assigned expert": 404,

@@ -22,6 +22,7 @@ from kopir.assessment.models import (
 from kopir.assessment.services.bulk import bulk_upload_process
 from kopir.assessment.services.bulk_format import COLUMN_NAMES
 from kopir.assessment.tests.clinic_fixtures import days_ago
+from kopir.assessment.tests.intake_fixtures import identifying_details
 from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory
 
@@ -37,12 +38,7 @@ VISION = ";".join(
 def row(person: Person, external_id: str, **values: str) -> dict[str, str]:
     return {
         "external_id": external_id,
-        "iin": person.iin,
-        "last_name": person.last_name,
-        "first_name": person.first_name,
-        "birth_date": person.birth_date.isoformat(),
-        "sex": person.sex,
-        "territory_kato": person.territory.kato,
+        **identifying_details(person),
         "purpose": "primary",
         "route": "in_absentia",
         "primary_code": "H54.0",

@@ -4,7 +4,6 @@ sending again, and the documents — for the clinic, the division, outsiders and
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -16,6 +15,7 @@ from kopir.assessment.tests.clinic_fixtures import (
     make_referral,
     pdf,
 )
+from kopir.assessment.tests.helpers import en_url, url
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditEvent
 
@@ -23,13 +23,13 @@ pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 S = ReferralStatus
 
 
-def url(name, *args):
-    return reverse(f"assessment:{name}", args=args, kwargs=None)
-
-
-def en_url(name, *args):
-    """The English page: its text is what the assertions read."""
-    return "/en" + url(name, *args)[3:]
+def assert_sent_from_its_page(client, referral):
+    """The page's send button, pressed on the referral as stored now, sends it."""
+    referral.refresh_from_db()
+    response = client.post(url("clinic_send", referral.pk), {"version": referral.version})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == S.SENT
 
 
 # --- The referral page and sending ---------------------------------------------------------------
@@ -73,11 +73,7 @@ def test_sending_a_complete_referral_moves_it_on(client, clinician, person):
     referral = complete_vision_referral(clinician, person)
     client.force_login(clinician)
 
-    response = client.post(url("clinic_send", referral.pk), {"version": referral.version})
-
-    assert response.status_code == 302
-    referral.refresh_from_db()
-    assert referral.status == S.SENT
+    assert_sent_from_its_page(client, referral)
 
 
 def test_a_returned_referral_shows_what_was_asked_and_can_be_sent_again(client, clinician, person):
@@ -107,11 +103,7 @@ def test_a_returned_referral_shows_what_was_asked_and_can_be_sent_again(client, 
     assert "Please attach a newer report." in page
     assert "Send again to MSE" in page
 
-    referral.refresh_from_db()
-    response = client.post(url("clinic_send", referral.pk), {"version": referral.version})
-    assert response.status_code == 302
-    referral.refresh_from_db()
-    assert referral.status == S.SENT
+    assert_sent_from_its_page(client, referral)
 
 
 def test_a_sent_referral_offers_no_editing(client, clinician, person):

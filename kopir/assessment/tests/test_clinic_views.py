@@ -19,20 +19,12 @@ from kopir.assessment.tests.clinic_fixtures import (
     days_ago,
     make_referral,
 )
+from kopir.assessment.tests.helpers import en_url, url
 from kopir.assessment.workflow import referral_transition
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 S = ReferralStatus
-
-
-def url(name, *args):
-    return reverse(f"assessment:{name}", args=args, kwargs=None)
-
-
-def en_url(name, *args):
-    """The English page: its text is what the assertions read."""
-    return "/en" + url(name, *args)[3:]
 
 
 # --- Work list -------------------------------------------------------------------------------------
@@ -212,21 +204,21 @@ def test_a_group_code_and_an_unknown_person_are_shown_on_their_fields_and_in_the
     assert 'aria-invalid="true"' in html
 
 
-def test_a_service_error_on_a_finding_lands_on_its_field(client, clinician, person):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # A service's refusal of a finding, and a group code instead of a diagnosis.
+        ("acuity_left", "5", "between 0 and 2"),
+        ("primary_code", "H54", "group of diagnoses"),
+    ],
+)
+def test_a_refused_value_lands_on_its_field(client, clinician, person, field, value, message):
     client.force_login(clinician)
 
-    response = client.post(en_url("clinic_create"), form_data(person, acuity_left="5"))
+    response = client.post(en_url("clinic_create"), form_data(person, **{field: value}))
 
     assert response.status_code == 200
-    assert "between 0 and 2" in " ".join(response.context["form"].errors["acuity_left"])
-
-
-def test_a_group_code_is_refused_on_the_diagnosis_field(client, clinician, person):
-    client.force_login(clinician)
-
-    response = client.post(en_url("clinic_create"), form_data(person, primary_code="H54"))
-
-    assert "group of diagnoses" in " ".join(response.context["form"].errors["primary_code"])
+    assert message in " ".join(response.context["form"].errors[field])
 
 
 def test_another_row_for_a_test_is_added_without_saving_or_losing_anything(

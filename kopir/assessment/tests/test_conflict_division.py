@@ -22,12 +22,8 @@ from kopir.assessment.tests.division_fixtures import (
 )
 from kopir.core.errors import ConflictError
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division."""
+# Every test here needs the codes, the demo rules and the division.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 
 def decision_post(referral: Referral, **overrides) -> dict:

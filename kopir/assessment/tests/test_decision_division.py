@@ -26,13 +26,9 @@ from kopir.assessment.tests.division_fixtures import (
 from kopir.core.errors import DomainError
 from kopir.notices.models import Notice, RecipientKind
 
-pytestmark = pytest.mark.django_db
+# Every test here needs the codes, the demo rules and the division.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 GROUP_3 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G3"})
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division."""
 
 
 def decide(referral, head, decision=GROUP_2, reexamination_on="default"):

@@ -11,23 +11,19 @@ from django.utils import timezone, translation
 from kopir.assessment.age_bands import band_of_age
 from kopir.assessment.models import Route
 from kopir.assessment.services.appeal import appeal_file
-from kopir.assessment.services.decision import referral_notify
 from kopir.assessment.services.division import referral_return
 from kopir.assessment.tests.division_fixtures import (
     assigned,
     decided,
     identity_strings,
+    notified,
     sent,
     signed_in,
 )
 from kopir.audit.models import AuditAction, AuditEvent
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division."""
+# Every test here needs the codes, the demo rules and the division.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 
 def assert_no_identity(content: str, person, where: str) -> None:
@@ -69,8 +65,7 @@ def test_no_division_page_shows_a_specialist_who_the_person_is(
 def test_decided_and_appealed_cases_stay_depersonalised_for_specialists_and_the_higher_body(
     client, clinician, identifiable, specialist, head, experts, reviewer
 ):
-    referral = decided(clinician, identifiable, head, experts)
-    referral = referral_notify(actor=head, referral=referral, expected_version=referral.version)
+    referral = notified(clinician, identifiable, head, experts)
     appeal = appeal_file(
         actor=specialist,
         referral=referral,

@@ -10,25 +10,20 @@ from django.utils import timezone, translation
 from kopir.assessment.models import AppealFiledBy, ReferralStatus
 from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.completeness import IncompleteReferral
-from kopir.assessment.services.decision import referral_notify
 from kopir.assessment.services.division import referral_accept, referral_return
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
-from kopir.assessment.tests.division_fixtures import decided, sent
+from kopir.assessment.tests.division_fixtures import notified, sent
 from kopir.assessment.workflow import step_due_on
 from kopir.notices.models import Notice, NoticeFormat, NoticeStatus, RecipientKind
 from kopir.people.models import AccessibilityNeed
 
-pytestmark = pytest.mark.django_db
+# Every test here needs the codes, the demo rules and the division.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 SENT = "assessment.notices.referral_sent_person"
 ACCEPTED = "assessment.notices.referral_accepted_person"
 APPEAL_FILED = "assessment.notices.appeal_filed"
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division."""
 
 
 def to_person(person, topic: str) -> list[Notice]:
@@ -130,8 +125,7 @@ def test_the_notice_is_in_the_persons_language_and_easy_read_when_they_need_it(
 def test_an_appeal_filed_tells_the_person_where_it_went_and_by_when(
     clinician, identifiable, head, experts, specialist
 ):
-    referral = decided(clinician, identifiable, head, experts)
-    referral = referral_notify(actor=head, referral=referral, expected_version=referral.version)
+    referral = notified(clinician, identifiable, head, experts)
 
     appeal = appeal_file(
         actor=specialist,

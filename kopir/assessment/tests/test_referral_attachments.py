@@ -25,6 +25,7 @@ from kopir.assessment.tests.clinic_fixtures import (
     make_referral,
     pdf,
 )
+from kopir.assessment.tests.helpers import errors_of
 from kopir.assessment.workflow import InvalidTransition
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied
@@ -33,8 +34,15 @@ pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 S = ReferralStatus
 
 
-def errors_of(raised):
-    return raised.value.message_dict
+def attach_other(actor, referral, uploaded_file, *, issued_on=None):
+    """Attach a document of the kind "other", issued yesterday unless said."""
+    return attachment_add(
+        actor=actor,
+        referral=referral,
+        document_type=DocumentType.OTHER,
+        issued_on=issued_on or days_ago(1),
+        uploaded_file=uploaded_file,
+    )
 
 
 # --- Attachments -----------------------------------------------------------------------------------
@@ -78,13 +86,7 @@ def test_a_file_of_the_wrong_kind_is_refused(clinician, person, name, content, c
     referral = make_referral(clinician, person)
 
     with pytest.raises(ValidationError) as raised:
-        attachment_add(
-            actor=clinician,
-            referral=referral,
-            document_type=DocumentType.OTHER,
-            issued_on=days_ago(1),
-            uploaded_file=SimpleUploadedFile(name, content),
-        )
+        attach_other(clinician, referral, SimpleUploadedFile(name, content))
 
     assert raised.value.error_dict["file"][0].code == code
     assert not Attachment.objects.exists()
@@ -95,34 +97,16 @@ def test_a_file_over_10_mb_is_refused(clinician, person):
     big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * (10 * 1024 * 1024))
 
     with pytest.raises(ValidationError) as raised:
-        attachment_add(
-            actor=clinician,
-            referral=referral,
-            document_type=DocumentType.OTHER,
-            issued_on=days_ago(1),
-            uploaded_file=big,
-        )
+        attach_other(clinician, referral, big)
     assert raised.value.error_dict["file"][0].code == "file_size"
 
 
 def test_the_same_file_twice_and_a_future_date_are_refused(clinician, person):
     referral = make_referral(clinician, person)
-    attachment_add(
-        actor=clinician,
-        referral=referral,
-        document_type=DocumentType.OTHER,
-        issued_on=days_ago(1),
-        uploaded_file=pdf(),
-    )
+    attach_other(clinician, referral, pdf())
 
     with pytest.raises(ValidationError) as raised:
-        attachment_add(
-            actor=clinician,
-            referral=referral,
-            document_type=DocumentType.OTHER,
-            issued_on=days_ago(-1),
-            uploaded_file=pdf(),
-        )
+        attach_other(clinician, referral, pdf(), issued_on=days_ago(-1))
     assert set(errors_of(raised)) == {"file", "issued_on"}
 
 
@@ -131,20 +115,8 @@ def test_documents_cannot_be_added_once_the_referral_is_sent_or_by_another_clini
 ):
     referral = make_referral(clinician, person)
     with pytest.raises(AccessDenied):
-        attachment_add(
-            actor=outsider,
-            referral=referral,
-            document_type=DocumentType.OTHER,
-            issued_on=days_ago(1),
-            uploaded_file=pdf(),
-        )
+        attach_other(outsider, referral, pdf())
     complete = complete_vision_referral(clinician, person)
     sent = referral_send(actor=clinician, referral=complete, expected_version=complete.version)
     with pytest.raises(InvalidTransition):
-        attachment_add(
-            actor=clinician,
-            referral=sent,
-            document_type=DocumentType.OTHER,
-            issued_on=days_ago(1),
-            uploaded_file=pdf("more.pdf", b"more"),
-        )
+        attach_other(clinician, sent, pdf("more.pdf", b"more"))

@@ -33,6 +33,7 @@ from kopir.assessment.tests.clinic_fixtures import (
     some_limitations,
     vision_findings,
 )
+from kopir.assessment.tests.helpers import errors_of
 from kopir.assessment.workflow import InvalidTransition, referral_transition
 from kopir.audit.models import AuditEvent
 from kopir.core.errors import AccessDenied, ConflictError
@@ -43,10 +44,6 @@ from kopir.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 S = ReferralStatus
-
-
-def errors_of(raised):
-    return raised.value.message_dict
 
 
 # --- Creating --------------------------------------------------------------------------------------

@@ -17,13 +17,10 @@ from kopir.assessment.services.rules import (
     rule_set_activate,
     rule_set_create_draft,
 )
+from kopir.assessment.tests.helpers import url
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 
 pytestmark = pytest.mark.usefixtures("demo_rules")
-
-
-def url(name, *args):
-    return reverse(f"assessment:{name}", args=args)
 
 
 @pytest.fixture

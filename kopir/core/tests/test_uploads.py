@@ -52,17 +52,23 @@ def test_a_truncated_pdf_is_refused_as_damaged() -> None:
     assert refusal("report.pdf", whole[: len(whole) // 2]) == "file_damaged"
 
 
-def docx_bomb() -> bytes:
-    # A few hundred kilobytes that unpack to 100 MB: the DOCX of the probe.
+def rezipped_docx(**extra_members: bytes) -> bytes:
+    """The sample DOCX written again as a deflated archive, with `extra_members` added."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(sample_files.docx())) as real,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
         for member in real.infolist():
-            bomb.writestr(member, real.read(member.filename))
-        bomb.writestr("word/media/padding.bin", b"\0" * (100 * 1024 * 1024))
+            archive.writestr(member, real.read(member.filename))
+        for name, content in extra_members.items():
+            archive.writestr(name, content)
     return out.getvalue()
+
+
+def docx_bomb() -> bytes:
+    # A few hundred kilobytes that unpack to 100 MB: the DOCX of the probe.
+    return rezipped_docx(**{"word/media/padding.bin": b"\0" * (100 * 1024 * 1024)})
 
 
 def test_a_docx_that_inflates_past_the_limit_is_refused_before_it_is_unpacked() -> None:
@@ -76,14 +82,7 @@ def test_a_zip_whose_directory_understates_its_sizes_is_still_bounded(
 ) -> None:
     # The directory's sizes are the archive's own claim: reading counts the real bytes.
     monkeypatch.setattr("kopir.core.uploads.MAX_UNPACKED_BYTES", 64 * 1024)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(sample_files.docx())) as real,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
-    ):
-        for member in real.infolist():
-            archive.writestr(member, real.read(member.filename))
-    forged = bytearray(out.getvalue())
+    forged = bytearray(rezipped_docx())
     # Shrink every "uncompressed size" in the central directory to 1 byte.
     position = forged.find(b"PK\x01\x02")
     while position != -1:

@@ -6,19 +6,21 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
+from kopir.accounts.tests.fixtures import administrator
+from kopir.core.tests.fixtures import english_messages, no_second_factor
 from kopir.directory.models import Organisation, Territory, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.directory.tests.helpers import signed_in
 
+__all__ = ["administrator", "english_messages", "no_second_factor"]
+
 
 @pytest.fixture(autouse=True)
-def _no_second_factor(settings: Any) -> None:
-    # Two-factor login is tested in accounts; here it would only stand in the way.
-    settings.KOPIR_REQUIRE_2FA = False
+def _settings(no_second_factor: None, english_messages: None) -> None:
+    """These tests assert English messages; the second factor is tested in accounts."""
 
 
 @pytest.fixture
@@ -50,11 +52,6 @@ def organisation(region: Territory) -> Organisation:
 
 
 @pytest.fixture
-def administrator(db: None) -> Any:
-    return UserFactory(roles=[Role.ADMINISTRATOR])
-
-
-@pytest.fixture
 def insider(organisation: Organisation) -> Any:
     """A clinician of the organisation the tests look at."""
     return UserFactory(organisation=organisation, roles=[Role.CLINICIAN])
@@ -79,10 +76,3 @@ def insider_client(insider: Any) -> Client:
 @pytest.fixture
 def outsider_client(outsider: Any) -> Client:
     return signed_in(outsider)
-
-
-@pytest.fixture(autouse=True)
-def _english_messages() -> None:
-    # These tests assert the English wording of messages; a test about another language
-    # switches with translation.override().
-    translation.activate("en")

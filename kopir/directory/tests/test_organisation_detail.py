@@ -117,13 +117,6 @@ def test_an_unknown_organisation_is_not_found(insider_client: Client) -> None:
     assert response.status_code == 404
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(department: Organisation, client: Client) -> None:
-    response = client.get(reverse("directory:organisation_detail", args=[department.pk]))
-
-    assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
-
-
 def test_the_page_shows_the_name_in_the_reader_language(
     department: Organisation, insider_client: Client
 ) -> None:

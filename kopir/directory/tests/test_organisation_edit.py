@@ -129,15 +129,6 @@ def test_staff_who_are_not_administrators_may_not_edit(
     assert organisation.name_en != "X"
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(
-    organisation: Organisation, client: Client
-) -> None:
-    for url in (create_url(), edit_url(organisation)):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert reverse("accounts:login") in response["Location"]
-
-
 # --- Adding -----------------------------------------------------------------------------------
 
 

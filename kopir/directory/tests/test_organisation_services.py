@@ -85,31 +85,23 @@ def test_an_update_refreshes_the_search_text(organisation: Organisation) -> None
     assert saved.version == organisation.version == 2
 
 
-def test_an_organisation_cannot_be_its_own_parent(organisation: Organisation) -> None:
-    with pytest.raises(ValidationError) as raised:
-        organisation_update(
-            actor=None,
-            organisation=organisation,
-            expected_version=1,
-            parent=organisation,
-        )
-
-    assert "own parent" in raised.value.message_dict["parent"][0]
-
-
-def test_a_loop_through_several_levels_is_refused(organisation: Organisation) -> None:
-    unit = OrganisationFactory.create(parent=organisation, territory=organisation.territory)
-    sub_unit = OrganisationFactory.create(parent=unit, territory=organisation.territory)
+@pytest.mark.parametrize(
+    ("levels_below", "reason"),
+    [pytest.param(0, "own parent", id="itself"), pytest.param(2, "loop", id="a unit of its unit")],
+)
+def test_an_organisation_cannot_be_moved_below_itself(
+    organisation: Organisation, levels_below: int, reason: str
+) -> None:
+    parent = organisation
+    for _level in range(levels_below):
+        parent = OrganisationFactory.create(parent=parent, territory=organisation.territory)
 
     with pytest.raises(ValidationError) as raised:
         organisation_update(
-            actor=None,
-            organisation=organisation,
-            expected_version=1,
-            parent=sub_unit,
+            actor=None, organisation=organisation, expected_version=1, parent=parent
         )
 
-    assert "loop" in raised.value.message_dict["parent"][0]
+    assert reason in raised.value.message_dict["parent"][0]
 
 
 def test_moving_a_unit_under_a_sibling_is_allowed(organisation: Organisation) -> None:

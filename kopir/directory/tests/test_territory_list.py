@@ -75,15 +75,6 @@ def test_an_empty_directory_says_how_to_load_territories() -> None:
     assert "load_kato" in response.content.decode()
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:
-    url = reverse("directory:territory_list")
-
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
-
-
 def test_the_territory_list_costs_the_same_queries_for_few_or_many_units(
     loaded: None, insider_client: Client, django_assert_max_num_queries: Any
 ) -> None:

@@ -37,16 +37,21 @@ def make_notice(recipient, *, concerns=None, sensitive=False, number="MSE-1") ->
     )
 
 
+def outbox_seen_by(client, user) -> str:
+    """The outbox page as `user` sees it."""
+    client.force_login(user)
+    response = client.get(reverse(OUTBOX))
+    assert response.status_code == 200
+    return response.text
+
+
 def test_an_administrator_sees_every_notice(client, administrator, person, clinic, other_clinic):
     make_notice(person_recipient(person), concerns=clinic, number="MSE-A")
     make_notice(organisation_recipient(other_clinic), number="MSE-B")
-    client.force_login(administrator)
+    text = outbox_seen_by(client, administrator)
 
-    response = client.get(reverse(OUTBOX))
-
-    assert response.status_code == 200
-    assert "MSE-A" in response.text
-    assert "MSE-B" in response.text
+    assert "MSE-A" in text
+    assert "MSE-B" in text
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client):
@@ -62,14 +67,11 @@ def test_outside_the_demo_staff_see_their_organisations_notices_but_none_to_pers
     make_notice(organisation_recipient(clinic), number="MSE-TO-CLINIC")
     make_notice(person_recipient(person), concerns=clinic, number="MSE-TO-PERSON")
     make_notice(organisation_recipient(other_clinic), number="MSE-ELSEWHERE")
-    client.force_login(clinician)
+    text = outbox_seen_by(client, clinician)
 
-    response = client.get(reverse(OUTBOX))
-
-    assert response.status_code == 200
-    assert "MSE-TO-CLINIC" in response.text
-    assert "MSE-TO-PERSON" not in response.text
-    assert "MSE-ELSEWHERE" not in response.text
+    assert "MSE-TO-CLINIC" in text
+    assert "MSE-TO-PERSON" not in text
+    assert "MSE-ELSEWHERE" not in text
 
 
 def test_staff_see_notices_to_other_organisations_their_own_organisation_caused(
@@ -86,12 +88,10 @@ def test_staff_see_notices_to_themselves_and_not_to_colleagues(client, clinic, c
     colleague = UserFactory.create(organisation=clinic, roles=[Role.CLINICIAN])
     make_notice(staff_recipient(clinician), number="MSE-MINE")
     make_notice(staff_recipient(colleague), number="MSE-COLLEAGUE")
-    client.force_login(clinician)
+    text = outbox_seen_by(client, clinician)
 
-    response = client.get(reverse(OUTBOX))
-
-    assert "MSE-MINE" in response.text
-    assert "MSE-COLLEAGUE" not in response.text
+    assert "MSE-MINE" in text
+    assert "MSE-COLLEAGUE" not in text
 
 
 def test_an_outsider_gets_404_for_a_notice_to_another_organisation(client, outsider, clinic):
@@ -137,14 +137,11 @@ def test_in_the_demo_a_clinician_sees_only_notices_of_their_own_organisation(
     make_notice(person_recipient(person), concerns=clinic, number="MSE-OWN-CASE")
     make_notice(organisation_recipient(clinic), number="MSE-TO-CLINIC")
     make_notice(organisation_recipient(other_clinic), number="MSE-ELSEWHERE")
-    client.force_login(clinician)
+    text = outbox_seen_by(client, clinician)
 
-    response = client.get(reverse(OUTBOX))
-
-    assert response.status_code == 200
-    assert "MSE-OWN-CASE" in response.text
-    assert "MSE-TO-CLINIC" in response.text
-    assert "MSE-ELSEWHERE" not in response.text
+    assert "MSE-OWN-CASE" in text
+    assert "MSE-TO-CLINIC" in text
+    assert "MSE-ELSEWHERE" not in text
 
 
 def test_in_the_demo_an_outsider_gets_404_for_another_clinics_notice(
@@ -165,12 +162,10 @@ def test_in_the_demo_an_mse_specialist_does_not_see_notices_to_persons_of_clinic
     specialist = UserFactory.create(organisation=division, roles=[Role.MSE_SPECIALIST])
     make_notice(person_recipient(person), concerns=clinic, number="MSE-PERSON")
     make_notice(organisation_recipient(division), number="MSE-DIVISION")
-    client.force_login(specialist)
+    text = outbox_seen_by(client, specialist)
 
-    response = client.get(reverse(OUTBOX))
-
-    assert "MSE-DIVISION" in response.text
-    assert "MSE-PERSON" not in response.text
+    assert "MSE-DIVISION" in text
+    assert "MSE-PERSON" not in text
 
 
 def test_in_the_demo_an_expert_does_not_see_notices_to_persons_of_the_divisions_cases(
@@ -194,12 +189,9 @@ def test_in_the_demo_other_roles_still_do_not_see_notices_to_persons(
     settings.KOPIR_DEMO = True
     officer = UserFactory.create(organisation=clinic, roles=[Role.AGENCY_OFFICER])
     make_notice(person_recipient(person), concerns=clinic, number="MSE-TO-PERSON")
-    client.force_login(officer)
+    text = outbox_seen_by(client, officer)
 
-    response = client.get(reverse(OUTBOX))
-
-    assert response.status_code == 200
-    assert "MSE-TO-PERSON" not in response.text
+    assert "MSE-TO-PERSON" not in text
 
 
 def test_the_outbox_filters_by_status(client, administrator, person, sms_person):

@@ -11,6 +11,18 @@ from kopir.people.models import LinkBasis, Person, PersonLink, Sex, name_search_
 
 _serials = itertools.count(1)
 
+# A person not yet in the registry as a clinician types them into the form (the IIN is valid for the
+# birth date and sex).
+NEW_PERSON_TYPED = {
+    "iin": "791028302728",
+    "last_name": "Сәрсенбаев",
+    "first_name": "Қуаныш",
+    "patronymic": "Ерланұлы",
+    "birth_date": "1979-10-28",
+    "sex": "male",
+    "preferred_language": "kk",
+}
+
 
 def next_iin(birth_date: dt.date = dt.date(1985, 4, 12), sex: str = Sex.FEMALE) -> str:
     while True:

@@ -14,7 +14,7 @@ from kopir.core.templatetags.kopir_tags import error_summary
 from kopir.directory.models import Territory
 from kopir.people.forms import PersonEditForm, PersonForm, PersonSearchForm
 from kopir.people.models import Person
-from kopir.people.tests.factories import PersonFactory
+from kopir.people.tests.factories import NEW_PERSON_TYPED, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,11 @@ CHECKSUM_MESSAGE = "The check digit (the last one) does not match: there is a ty
 
 def form_data(territory: Territory, **overrides: Any) -> dict[str, Any]:
     data = {
-        "iin": "791028302728",
-        "last_name": "Сәрсенбаев",
-        "first_name": "Қуаныш",
-        "patronymic": "Ерланұлы",
-        "birth_date": "1979-10-28",
-        "sex": "male",
+        **NEW_PERSON_TYPED,
         "territory": territory.pk,
         "address": "",
         "phone": "",
         "email": "",
-        "preferred_language": "kk",
         "representative_iin": "",
         "representative_relation": "",
     }

@@ -18,7 +18,7 @@ from kopir.core.identifiers import make_iin
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.services import person_update
-from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.people.tests.factories import NEW_PERSON_TYPED, PersonFactory, PersonLinkFactory
 
 if TYPE_CHECKING:
     # Only in the type stubs: a test client response with .context and .templates.
@@ -34,15 +34,7 @@ def signed_in(client: Client, user: User) -> Client:
 
 def post_data(person: Person | None = None, **overrides: Any) -> dict[str, Any]:
     if person is None:
-        values: dict[str, Any] = {
-            "iin": "791028302728",
-            "last_name": "Сәрсенбаев",
-            "first_name": "Қуаныш",
-            "patronymic": "Ерланұлы",
-            "birth_date": "1979-10-28",
-            "sex": "male",
-            "preferred_language": "kk",
-        }
+        values: dict[str, Any] = dict(NEW_PERSON_TYPED)
     else:
         values = {
             "iin": person.iin,

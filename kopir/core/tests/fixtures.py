@@ -1,0 +1,31 @@
+"""Settings fixtures several apps' tests switch on. An app's conftest imports the ones it needs and
+requests them from one autouse fixture of its own, so each folder says in one place how it runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture
+def no_second_factor(settings: Any) -> None:
+    # Two-factor sign-in is tested in accounts; elsewhere it would only stand in the way.
+    settings.KOPIR_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def english_messages() -> None:
+    # For tests that assert the English wording of messages; a test about another language
+    # switches with translation.override().
+    translation.activate("en")
+
+
+@pytest.fixture
+def immediate_tasks(settings: Any) -> None:
+    """Tasks (notice delivery, bulk processing) run at once, inside the test; mail and SMS stay in
+    memory."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.KOPIR_SMS_BACKEND = "kopir.notices.sms.OutboxSmsBackend"
