@@ -199,3 +199,16 @@ def test_an_impossible_birth_date_in_a_bulk_file_is_reported_in_its_column(
         (3, "birth_date"),
     ]
     assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("content", [[{"attachment": None}], [None], []])
+def test_a_document_without_its_attachment_is_refused_at_the_attachment(client, token, content):
+    # Found by the property tests: a null attachment passed the models and raised in the mapper.
+    bundle = a_bundle()
+    entry(bundle, "DocumentReference")["content"] = content
+
+    response = post(client, bundle, token)
+
+    assert response.status_code == 422
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert not Referral.objects.exists()
