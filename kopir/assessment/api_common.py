@@ -15,11 +15,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from kopir.assessment.fhir import FhirProblem
+from kopir.assessment.api_input import BodyParser, BodyRefused
+from kopir.assessment.fhir import FhirProblem, fhir_path
 from kopir.assessment.models import ExternalSystem, Referral
 from kopir.assessment.services.completeness import MissingItem
 from kopir.assessment.services.idempotency import (
@@ -137,6 +138,25 @@ def outcome_answer(
 
 def is_fhir(request: HttpRequest) -> bool:
     return FHIR_PATH in request.path
+
+
+def refused_answer(request: HttpRequest, refused: BodyRefused) -> JsonResponse:
+    """A body that could not be read, each problem at its path (a FHIRPath under /fhir/)."""
+    if is_fhir(request):
+        code = {400: "structure", 415: "not-supported"}.get(refused.status, "invalid")
+        return outcome_answer(
+            refused.status,
+            [FhirProblem(fhir_path(p.path), p.reason, code) for p in refused.problems],
+        )
+    if refused.status == 422:
+        detail = _("The request was not accepted: correct the fields listed.")
+    else:
+        detail = refused.problems[0].reason
+    problems = [
+        FieldProblem(".".join(str(part) for part in p.path) or "body", p.reason)
+        for p in refused.problems
+    ]
+    return error_answer(refused.status, detail, problems)
 
 
 def missing_items(items: list[MissingItem]) -> list[dict[str, str]]:
@@ -287,8 +307,19 @@ def install(api: NinjaAPI) -> None:
             response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
         return response
 
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja turns whatever its body parser raises into HttpError(400): a BodyRefused from
+        # BodyParser is answered with its own status and field paths.
+        if isinstance(exc.__cause__, BodyRefused):
+            return refused_answer(request, exc.__cause__)
+        if is_fhir(request):
+            return outcome_answer(exc.status_code, [FhirProblem("", str(exc), "processing")])
+        return error_answer(exc.status_code, str(exc))
+
+    api.parser = BodyParser()
     # ninja types its handlers loosely (the exception or its class); these take the exception.
     api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]
     api.add_exception_handler(AuthenticationError, authentication_error)  # type: ignore[arg-type]
     api.add_exception_handler(RequestDataTooBig, too_big)  # type: ignore[arg-type]
     api.add_exception_handler(Throttled, throttled)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@ that every problem, even a body that is not JSON, is answered as a FHIR Operatio
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,8 +16,10 @@ from kopir.assessment.api_common import (
     intake,
     json_answer,
     outcome_answer,
+    refused_answer,
 )
 from kopir.assessment.api_docs import FHIR_OPENAPI
+from kopir.assessment.api_input import FHIR_JSON_TYPES, BodyRefused, read_json
 from kopir.assessment.fhir import BundleInvalid, FhirProblem, MappedBundle, bundle_to_referral
 from kopir.assessment.models import IntakeChannel, Referral
 from kopir.assessment.services.intake import IntakeInvalid, IntakeResult
@@ -71,9 +72,9 @@ def fhir_bundle(request: HttpRequest) -> HttpResponse:
         return outcome_answer(status, [FhirProblem(field, reason, code)])
 
     try:
-        raw = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return problem(400, "Bundle", _("The body is not JSON."))
+        raw = read_json(request, FHIR_JSON_TYPES)
+    except BodyRefused as refused:
+        return refused_answer(request, refused)
 
     def handle() -> tuple[JsonResponse, Referral | None]:
         try:

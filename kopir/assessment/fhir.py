@@ -24,12 +24,16 @@ Problems are reported as FHIRPath-like expressions ("Bundle.entry[2].resource.co
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
+from fhir_core.types import Date, DateTime, Instant, Time
+from pydantic import BaseModel
 
 from kopir.assessment.fhir_mapping import (
     BUNDLE_TYPES,
@@ -39,7 +43,7 @@ from kopir.assessment.fhir_mapping import (
 )
 from kopir.assessment.services.intake import FieldProblem, ReferralInput
 
-__all__ = ["BundleInvalid", "FhirProblem", "MappedBundle", "bundle_to_referral"]
+__all__ = ["BundleInvalid", "FhirProblem", "MappedBundle", "bundle_to_referral", "fhir_path"]
 
 # Where each field of a finding, limitation or document sits inside its resource.
 _SUFFIXES = {
@@ -91,7 +95,8 @@ class MappedBundle:
         return [FhirProblem(self.expression(p.field), p.reason) for p in problems]
 
 
-def _loc(parts: Sequence[Any]) -> str:
+def fhir_path(parts: Sequence[Any]) -> str:
+    """A path of keys and indexes in a bundle as a FHIRPath-like expression."""
     text = "Bundle"
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else f".{part}"
@@ -129,9 +134,71 @@ def _structure(raw: Any) -> list[FhirProblem]:
     return problems
 
 
+_DATE_TYPES = (Date, DateTime, Instant, Time)
+
+
+def _element_kind(annotation: Any) -> tuple[str, type[BaseModel] | None]:
+    """What a model field holds: ("date", None), ("model", its class) or ("other", None)."""
+    for metadata in getattr(annotation, "__metadata__", ()):
+        if isinstance(metadata, _DATE_TYPES):
+            return "date", None
+    for argument in typing.get_args(annotation):
+        kind = _element_kind(argument)
+        if kind[0] != "other":
+            return kind
+    name = getattr(annotation, "__name__", "")
+    if name.endswith("Type") and name not in ("NoneType",):
+        try:
+            return "model", get_fhir_model_class(name.removesuffix("Type"))
+        except (KeyError, ValueError, ImportError, AttributeError):
+            return "other", None
+    return "other", None
+
+
+def _dates_not_strings(
+    model: type[BaseModel], raw: Any, path: tuple[Any, ...]
+) -> list[FhirProblem]:
+    """Dates, times and instants that are not JSON strings. fhir.resources reads a number as
+    seconds since 1970 (20260302 becomes 23 August 1970), which FHIR's JSON format never means."""
+    if not isinstance(raw, dict):
+        return []
+    fields = {(info.alias or name): info for name, info in model.model_fields.items()}
+    problems = []
+    for key, value in raw.items():
+        info = fields.get(key)
+        if info is None:
+            continue
+        kind, child = _element_kind(info.annotation)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = (*path, key) if index is None else (*path, key, index)
+            if kind == "date" and item is not None and not isinstance(item, str):
+                problems.append(
+                    FhirProblem(
+                        fhir_path(where),
+                        _(
+                            'Write the date as text, for example "2026-03-02" or "2026-03-02T09:00:00+05:00".'
+                        ),
+                        "value",
+                    )
+                )
+            elif kind == "model" and child is not None:
+                problems.extend(_dates_not_strings(child, item, where))
+    return problems
+
+
+def _non_string_dates(raw: dict[str, Any]) -> list[FhirProblem]:
+    problems = []
+    for index, entry in enumerate(raw["entry"]):
+        resource = entry["resource"]
+        model = get_fhir_model_class(resource["resourceType"])
+        problems.extend(_dates_not_strings(model, resource, ("entry", index, "resource")))
+    return problems
+
+
 def bundle_to_referral(raw: Any) -> MappedBundle:
     """Validate a bundle (FHIR R4) and map it to a ReferralInput, or raise BundleInvalid."""
-    problems = _structure(raw)
+    problems = _structure(raw) or _non_string_dates(raw)
     if problems:
         raise BundleInvalid(problems)
     try:
@@ -143,7 +210,7 @@ def bundle_to_referral(raw: Any) -> MappedBundle:
                 [FhirProblem("Bundle", _("The bundle is not valid FHIR R4."))]
             ) from error
         raise BundleInvalid(
-            [FhirProblem(_loc(e["loc"]), str(e["msg"]), "structure") for e in errors()]
+            [FhirProblem(fhir_path(e["loc"]), str(e["msg"]), "structure") for e in errors()]
         ) from error
     mapper = BundleMapper(bundle)
     data = mapper.referral()

@@ -136,7 +136,7 @@ class BundleMapper:
         telecom = {t.system: t.value for t in reversed(patient.telecom or []) if t.value}
         language = ""
         for communication in patient.communication or []:
-            for coding in communication.language.coding or []:
+            for coding in getattr(communication.language, "coding", None) or []:
                 code = (coding.code or "")[:2].lower()
                 if code in ("kk", "ru") and not language:
                     language = code
@@ -264,8 +264,13 @@ class BundleMapper:
                 issued_on = _date(reference.context.period.start)
             if issued_on is None:
                 self.add(f"{where}.date", _("Give the date of the document."), "required")
-            attachment = reference.content[0].attachment
             here = f"{where}.content[0].attachment"
+            # FHIR requires content and its attachment, but a null passes the models' checks.
+            attachment = (reference.content or [None])[0]
+            attachment = getattr(attachment, "attachment", None)
+            if attachment is None:
+                self.add(here, _("Give the document as an attachment."), "required")
+                continue
             data = attachment.data or b""
             if not data:
                 self.add(

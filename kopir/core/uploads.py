@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import lzma
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -94,7 +96,16 @@ def _read_member(archive: zipfile.ZipFile, name: str, budget: list[int]) -> byte
                     raise _TooLarge
                 chunks.append(chunk)
             return b"".join(chunks)
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as error:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        RuntimeError,
+        EOFError,  # compressed data that ends early
+        NotImplementedError,  # a compression method zipfile does not know
+        zlib.error,  # damaged deflated data
+        lzma.LZMAError,
+    ) as error:
         raise _Unreadable from error
 
 

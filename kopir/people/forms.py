@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, saved_differences
@@ -21,6 +22,7 @@ from kopir.people.models import (
 )
 from kopir.people.selectors import parse_person_query
 from kopir.people.services import DUPLICATE_IIN, PersonData
+from kopir.people.validators import EARLIEST_BIRTH_DATE
 
 MIN_NAME_QUERY = 2
 
@@ -183,6 +185,10 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         representative = self.instance.legal_representative if self.instance.pk else None
         if representative is not None and not self.is_bound:
             self.initial["representative_iin"] = representative.iin
+        # The browser's date picker offers only dates the model accepts (validate_birth_date).
+        self.fields["birth_date"].widget.attrs.update(
+            min=EARLIEST_BIRTH_DATE.isoformat(), max=timezone.localdate().isoformat()
+        )
 
     def clean_iin(self) -> str:
         iin = _compact_iin(self.cleaned_data["iin"])

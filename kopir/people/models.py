@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_iin
 from kopir.core.text import fold_for_search
+from kopir.people.validators import validate_birth_date
 
 
 class Sex(models.TextChoices):
@@ -48,7 +49,7 @@ class Person(models.Model):
     last_name = models.CharField(_("surname"), max_length=100)
     first_name = models.CharField(_("given name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
-    birth_date = models.DateField(_("date of birth"))
+    birth_date = models.DateField(_("date of birth"), validators=[validate_birth_date])
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     territory = models.ForeignKey(
         "directory.Territory",

@@ -48,6 +48,7 @@ from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, check_upload
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import ContactLanguage, LinkBasis, Person, PersonLink, Sex
 from kopir.people.services import IDENTITY_MISMATCH, identity_matches, person_register
+from kopir.people.validators import validate_birth_date
 
 # --- What a channel hands over -----------------------------------------------------------------
 
@@ -170,6 +171,12 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
         for name in PERSON_REQUIRED
         if not getattr(given, name)
     )
+    if given.birth_date is not None:
+        # Checked before the registry is asked, so a known and an unknown IIN get the same answer.
+        try:
+            validate_birth_date(given.birth_date)
+        except ValidationError as error:
+            problems.extend(FieldProblem("person.birth_date", str(m)) for m in error.messages)
     if given.sex:
         _check_choice(problems, "person.sex", given.sex, Sex.values)
     if given.preferred_language:

@@ -99,6 +99,18 @@ def test_a_zip_that_is_not_a_word_document_is_refused() -> None:
     assert refusal("report.odt", sample_files.docx()) == "file_damaged"
 
 
+def test_a_docx_whose_compressed_data_is_damaged_is_refused_as_damaged() -> None:
+    # Found by the property tests: one byte of the first member's data zeroed made zlib raise
+    # its own error, which no refusal caught.
+    data = bytearray(sample_files.docx())
+    data[49] = 0
+
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("report.docx", bytes(data)))
+
+    assert error.value.code == "file_damaged"
+
+
 def test_an_image_that_does_not_decode_is_refused() -> None:
     png = sample_files.png()
     assert refusal("photo.png", png[:40]) == "file_damaged"

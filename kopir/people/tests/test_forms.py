@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from kopir.accounts.models import User
@@ -208,3 +208,20 @@ def test_the_search_reads_a_full_width_iin_as_ascii() -> None:
     form = PersonSearchForm(data={"q": "７９１０２８３０２７２８"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["q"] == "791028302728"
+
+
+@pytest.mark.parametrize("birth_date", ["0001-01-01", "1899-12-31", "2999-01-01"])
+def test_a_date_of_birth_before_1900_or_in_the_future_is_refused_on_its_field(
+    clinician: User, territory: Territory, birth_date: str
+) -> None:
+    form = PersonForm(data=form_data(territory, birth_date=birth_date), user=clinician)
+
+    assert not form.is_valid()
+    assert list(form.errors) == ["birth_date"]
+
+
+def test_the_date_picker_offers_dates_from_1900_to_today(clinician: User) -> None:
+    attrs = PersonForm(user=clinician).fields["birth_date"].widget.attrs
+
+    assert attrs["min"] == "1900-01-01"
+    assert attrs["max"] == timezone.localdate().isoformat()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
@@ -216,3 +217,37 @@ def test_changing_the_iin_to_one_already_registered_is_refused(
     with pytest.raises(ValidationError) as error:
         person_update(actor=clinician, person=person, expected_version=1, iin=other.iin)
     assert "iin" in error.value.error_dict
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "code"),
+    [(dt.date(1, 1, 1), "too_early"), (dt.date(1899, 12, 31), "too_early"), (None, "future")],
+)
+def test_a_date_of_birth_before_1900_or_in_the_future_is_refused_on_its_field(
+    clinician: User, territory: Territory, birth_date: dt.date | None, code: str
+) -> None:
+    day = birth_date or timezone.localdate() + dt.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as error:
+        person_register(actor=clinician, **data(territory, birth_date=day))
+
+    assert [e.code for e in error.value.error_dict["birth_date"]] == [code]
+    assert not Person.objects.exists()
+
+
+def test_an_edit_to_a_date_of_birth_in_the_future_is_refused(
+    clinician: User, territory: Territory
+) -> None:
+    person = person_register(actor=clinician, **data(territory))
+
+    with pytest.raises(ValidationError) as error:
+        person_update(
+            actor=clinician,
+            person=person,
+            expected_version=person.version,
+            birth_date=dt.date(2999, 1, 1),
+        )
+
+    assert "birth_date" in error.value.error_dict
+    person.refresh_from_db()
+    assert person.birth_date == dt.date(1979, 10, 28)
