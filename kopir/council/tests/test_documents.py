@@ -162,3 +162,27 @@ def test_a_draft_is_never_downloadable_from_the_public_addresses(
     assert "Протокол заседания № 7" in "\n".join(
         p.text for p in Document(io.BytesIO(docx.content)).paragraphs
     )
+
+
+MARKUP = '<script>alert("x")</script><b>bold</b> & "quotes"'
+
+
+@pytest.fixture
+def minutes_with_markup(held_meeting: m.Meeting, secretary: User) -> m.Minutes:
+    # Whatever a secretary types is text: it must come out as typed, never as markup.
+    minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
+    edit_minutes(minutes, secretary, f"Кворум бар.\n{MARKUP}", note="белгілер")
+    return minutes
+
+
+def test_markup_typed_into_the_minutes_stays_text_in_the_docx_and_the_pdf(
+    minutes_with_markup: m.Minutes,
+) -> None:
+    context = _context(minutes_with_markup, "kk")
+    document = Document(io.BytesIO(documents.minutes_docx(context)))
+    assert MARKUP in "\n".join(paragraph.text for paragraph in document.paragraphs)
+    pdf_text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(documents.minutes_pdf(context))).pages
+    )
+    # The PDF shows the characters themselves: the script tag was neither run nor dropped.
+    assert '<script>alert("x")</script><b>bold</b>' in pdf_text.replace("\n", "")
