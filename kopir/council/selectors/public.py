@@ -33,8 +33,8 @@ from kopir.council.models import (
     Recommendation,
     RecommendationStatus,
     WorkPlan,
-    WorkPlanItem,
 )
+from kopir.council.selectors.councils import plan_items_with_progress
 from kopir.council.selectors.recommendations import (
     accepted_responses_prefetch,
     recommendation_list,
@@ -67,15 +67,13 @@ def _composition(council: Council) -> Composition | None:
 
 
 def _plans(council: Council) -> list[WorkPlan]:
-    items = WorkPlanItem.objects.order_by("quarter", "month", "order").prefetch_related(
-        Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at")),
-        Prefetch("visits", queryset=MonitoringVisit.objects.select_related("site")),
-    )
-    return list(
-        WorkPlan.objects.filter(council=council, status="approved")
-        .order_by("-year")
-        .prefetch_related(Prefetch("items", queryset=items))
-    )
+    """The approved plans, each item with the progress the council's own pages show: done when a
+    held meeting, an agenda item of one or a visit links to it, never "pending" beside a meeting
+    that took place."""
+    plans = list(WorkPlan.objects.filter(council=council, status="approved").order_by("-year"))
+    for plan in plans:
+        plan.public_items = plan_items_with_progress(plan)  # type: ignore[attr-defined]
+    return plans
 
 
 def _public_minutes(meeting: Meeting) -> Any:
@@ -89,11 +87,7 @@ def _public_minutes(meeting: Meeting) -> Any:
 
 
 def _public_meetings(council: Council) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(council=council)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("minutes")
-    )
+    return Meeting.objects.filter(council=council).select_related("minutes")
 
 
 def upcoming_meetings(council: Council) -> list[Meeting]:
@@ -104,9 +98,11 @@ def upcoming_meetings(council: Council) -> list[Meeting]:
     return with_public_minutes(rows.order_by("starts_at"))
 
 
-def held_meetings(council: Council) -> QuerySet[Meeting]:
-    """Every meeting that is not ahead, the latest first. Pass the rows shown through
-    `with_public_minutes`, which decides whose minutes may be linked."""
+def past_meetings(council: Council) -> QuerySet[Meeting]:
+    """Every meeting that is not ahead, the latest first, each under its real status: held,
+    cancelled, or planned with its date passed (not yet recorded as held). A cancelled meeting is
+    listed, so its number, already cited in the invitations, is no unexplained gap. Pass the rows
+    shown through `with_public_minutes`, which decides whose minutes may be linked."""
     rows = _public_meetings(council).exclude(
         status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
     )
@@ -114,10 +110,15 @@ def held_meetings(council: Council) -> QuerySet[Meeting]:
 
 
 def with_public_minutes(meetings: Iterable[Meeting]) -> list[Meeting]:
-    """Mark each meeting's minutes as public only when approved and locked; a draft stays None."""
+    """Mark each meeting's minutes as public only when approved and locked (a draft stays None),
+    and a planned meeting whose date has passed as such: it must not read as held."""
     rows = list(meetings)
+    now = timezone.now()
     for meeting in rows:
         meeting.public_minutes = _public_minutes(meeting)  # type: ignore[attr-defined]
+        meeting.date_passed = (  # type: ignore[attr-defined]
+            meeting.status == MeetingStatus.PLANNED and meeting.starts_at < now
+        )
     return rows
 
 
@@ -204,7 +205,7 @@ def _latest(rows: QuerySet[Any]) -> tuple[list[Any], bool]:
 
 def public_page(council: Council) -> dict[str, Any]:
     """The overview: everything short in full, and the latest few of each list that grows."""
-    past, more_meetings = _latest(held_meetings(council))
+    past, more_meetings = _latest(past_meetings(council))
     recommendations, more_recommendations = _latest(public_recommendations(council))
     letters, more_letters = _latest(public_letters(council))
     visits, more_visits = _latest(public_visits(council))

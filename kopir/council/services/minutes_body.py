@@ -100,6 +100,11 @@ def quorum_counts(meeting: Meeting, attendance: list[Attendance]) -> tuple[int, 
     )
 
 
+def _person_key(name: str) -> str:
+    """A person's name as typed by different hands compared alike (case and spacing)."""
+    return " ".join(name.split()).casefold()
+
+
 def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) -> str:
     members = _composition_members(meeting, attendance)
     by_member = {row.member_id: row for row in attendance if row.member_id}
@@ -111,21 +116,26 @@ def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) 
     ]
     lines.append(f"{label(lang, 'absent')}:")
     lines += [_member_line(m, lang) for m in absent] or [f"- {label(lang, 'nobody')}"]
-    guests = [row for row in attendance if row.status == AttendanceStatus.GUEST]
+    # An official invited to answer on an item is often also recorded among the guests, and may
+    # be invited to several items: the minutes name each person once, as an official.
+    officials: dict[str, str] = {}
+    for item in meeting.agenda.all():
+        for official in item.invited.all():
+            officials.setdefault(
+                _person_key(official.full_name),
+                f"- {official.full_name} — {official.position}, "
+                f"{_org_name(official.organisation, lang)}",
+            )
+    guests = [
+        row
+        for row in attendance
+        if row.status == AttendanceStatus.GUEST and _person_key(row.guest_name) not in officials
+    ]
     if guests:
         lines.append(f"{label(lang, 'guests')}:")
         for row in guests:
             organisation = _org_name(row.guest_organisation, lang)
             lines.append(f"- {row.guest_name}" + (f" — {organisation}" if organisation else ""))
-    officials: dict[tuple[str, str], str] = {}
-    for item in meeting.agenda.all():
-        for official in item.invited.all():
-            key = (official.full_name, official.position)
-            officials.setdefault(
-                key,
-                f"- {official.full_name} — {official.position}, "
-                f"{_org_name(official.organisation, lang)}",
-            )
     if officials:
         lines.append(f"{label(lang, 'officials')}:")
         lines += list(officials.values())
