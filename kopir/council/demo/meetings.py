@@ -328,6 +328,7 @@ POST_ONLY_PAGES = (
     "council:vote_ballots",
     "council:vote_totals",
     "council:vote_close",
+    "council:vote_annul",
     "council:vote_own_ballot",
     "council:petition_agenda",
     "council:petition_answer",

@@ -272,6 +272,18 @@ class Vote(models.Model):
         blank=True,
         related_name="deciding_votes",
     )
+    # A vote closed by mistake is annulled by the chair, never reopened or deleted: its count
+    # stays on record, and the minutes show that it was annulled and why.
+    annulled_at = models.DateTimeField(_("annulled"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    annulment_reason = models.TextField(_("reason for the annulment"), blank=True)
 
     class Meta:
         verbose_name = _("vote")

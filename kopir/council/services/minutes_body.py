@@ -30,6 +30,7 @@ from kopir.council.models import (
     MemberPosition,
     Recommendation,
     Speech,
+    Vote,
 )
 from kopir.council.services.minutes_labels import (
     MEETING_FORMATS,
@@ -150,6 +151,14 @@ def _speech_line(speech: Speech, lang: str) -> str:
     return f"- {who}: {speech.summary}"
 
 
+def _vote_result(vote: Vote, lang: str) -> str:
+    """The result as recorded, and, for a vote the chair annulled, that it was and why."""
+    result = VOTE_RESULTS[lang].get(vote.result, vote.result)
+    if vote.annulled_at is None:
+        return result
+    return VOTE_RESULTS[lang]["annulled"].format(result=result, reason=vote.annulment_reason)
+
+
 def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
     paragraphs: list[str] = []
     if item.rapporteur:
@@ -180,8 +189,8 @@ def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
             "for": vote.votes_for,
             "against": vote.votes_against,
             "abstain": vote.votes_abstain,
-            "result_code": vote.result,
-            "result": VOTE_RESULTS[lang].get(vote.result, vote.result),
+            "result_code": "annulled" if vote.annulled_at else vote.result,
+            "result": _vote_result(vote, lang),
         }
         for vote in item.votes.all()
     ]
