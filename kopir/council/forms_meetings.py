@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.council.models import (
     AttendanceStatus,
     BallotChoice,
@@ -404,6 +404,22 @@ class TotalsForm(ServiceErrorsMixin, forms.Form):
             self.add_error(None, UNSAVED_BALLOTS)
             return True
         return False
+
+
+class ConfirmedActionForm(VersionForm):
+    """An irreversible button (mark held, cancel the meeting, sign the minutes): it posts the
+    version the page showed and a box the person ticked, so a stray click or Enter changes
+    nothing (no JavaScript needed)."""
+
+    confirm = forms.BooleanField(
+        required=True, error_messages={"required": _("Tick the box to confirm, then press again.")}
+    )
+
+    def refusal(self) -> str:
+        """Why the action is refused, for a message on the page it returns to."""
+        if "confirm" in self.errors:
+            return str(self.errors["confirm"][0])
+        return str(_("The page was out of date. Open it again, then confirm."))
 
 
 class VoteAnnulForm(ServiceErrorsMixin, forms.Form):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import User
 from kopir.core import sample_files
@@ -343,3 +343,27 @@ def test_the_minutes_name_an_official_once_though_invited_twice_and_recorded_as_
 
     assert text.casefold().count("лауазымды серік") == 1
     assert "Қонақ Айбек" in text  # a guest who is no official stays among the guests
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("council:meeting_held", m.MeetingStatus.HELD),
+        ("council:meeting_cancel", m.MeetingStatus.CANCELLED),
+    ],
+)
+def test_holding_or_cancelling_asks_for_the_box_to_be_ticked(
+    client: Client, started_meeting: m.Meeting, secretary: User, name: str, status: str
+) -> None:
+    with translation.override("en"):
+        address = reverse(name, args=[started_meeting.council.slug, started_meeting.pk])
+    signed_in(client, secretary)
+
+    refused = client.post(address, {"version": started_meeting.version}, follow=True)
+    started_meeting.refresh_from_db()
+    assert started_meeting.status == m.MeetingStatus.PLANNED
+    assert any("Tick the box" in str(message) for message in refused.context["messages"])
+
+    client.post(address, {"version": started_meeting.version, "confirm": "on"})
+    started_meeting.refresh_from_db()
+    assert started_meeting.status == status

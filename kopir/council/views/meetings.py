@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.forms import form_after_conflict
 from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
 from kopir.core.selectors import stored_version
 from kopir.council.access import (
@@ -22,7 +22,12 @@ from kopir.council.access import (
     council_for_secretary,
     open_ballots_for,
 )
-from kopir.council.forms_meetings import AttendanceForm, GuestForm, MeetingForm
+from kopir.council.forms_meetings import (
+    AttendanceForm,
+    ConfirmedActionForm,
+    GuestForm,
+    MeetingForm,
+)
 from kopir.council.models import Attendance, MeetingStatus
 from kopir.council.selectors.councils import open_plan_items
 from kopir.council.selectors.meetings import (
@@ -172,18 +177,20 @@ def meeting_quorum(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _version(request: HttpRequest) -> int | None:
-    form = VersionForm(request.POST)
-    return form.cleaned_data["version"] if form.is_valid() else None
-
-
 @require_POST
 def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
+    form = ConfirmedActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
     try:
         meeting_mark_held(
-            actor=request.user, meeting=meeting, expected_version=_version(request), request=request
+            actor=request.user,
+            meeting=meeting,
+            expected_version=form.cleaned_data["version"],
+            request=request,
         )
     except DomainError as error:
         refuse(request, error)
@@ -196,9 +203,16 @@ def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
+    form = ConfirmedActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
     try:
         meeting_cancel(
-            actor=request.user, meeting=meeting, expected_version=_version(request), request=request
+            actor=request.user,
+            meeting=meeting,
+            expected_version=form.cleaned_data["version"],
+            request=request,
         )
     except DomainError as error:
         refuse(request, error)
