@@ -155,6 +155,23 @@ def send_petition_answer(petition_id: int) -> int:
 
 
 @task()
+def send_petition_published(petition_id: int) -> int:
+    """Tell the petitioner what the council's public page now shows about their petition."""
+    petition = _petition(petition_id)
+    if not petition.contact_email:
+        return 0
+    queued = _queue(
+        "petition_published",
+        _petitioner(petition),
+        {"petition": petition, "council": petition.council},
+        related=petition,
+        concerns=petition.council.organisation,
+    )
+    logger.info("publication notice queued for petition %s", petition_id)
+    return int(queued)
+
+
+@task()
 def check_recommendation_deadlines() -> str:
     """Remind addressees before an answer is due and escalate once it is overdue (each once)."""
     run = recommendations_check_deadlines()

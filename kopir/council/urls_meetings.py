@@ -128,4 +128,9 @@ urlpatterns: list[URLPattern] = [
         petitions.petition_answer_view,
         name="petition_answer",
     ),
+    path(
+        "<slug:slug>/petitions/<int:pk>/publication/",
+        petitions.petition_publication_view,
+        name="petition_publication",
+    ),
 ]

@@ -30,6 +30,7 @@ from kopir.council.models import (
     MonitoringVisit,
     Petition,
     PetitionerKind,
+    PetitionPublication,
     Recommendation,
     RecommendationStatus,
     WorkPlan,
@@ -164,17 +165,18 @@ def public_visits(council: Council) -> QuerySet[MonitoringVisit]:
 
 
 def public_petitions(council: Council) -> QuerySet[Petition]:
-    """The council's petitions, the latest first. Pass the rows shown through
-    `publishable_petitions`: a template must never receive the Petition itself."""
+    """The petitions the secretary accepted for publication, the latest first. Pass the rows
+    shown through `publishable_petitions`: a template must never receive the Petition itself."""
     return (
-        Petition.objects.filter(council=council)
+        Petition.objects.filter(council=council, publication=PetitionPublication.PUBLISHED)
         .select_related("petitioner_organisation")
         .order_by("-received_on", "-pk")
     )
 
 
 def publishable_petitions(petitions: Iterable[Petition]) -> list[dict[str, Any]]:
-    """The few fields of each petition that may be published; the name only with consent."""
+    """The few fields of each petition that may be published (its reviewed title and summary);
+    the name only with consent."""
     rows = []
     for petition in petitions:
         named = petition.petitioner_name if petition.publish_petitioner else ""
@@ -185,7 +187,9 @@ def publishable_petitions(petitions: Iterable[Petition]) -> list[dict[str, Any]]
         rows.append(
             {
                 "number": petition.number,
-                "subject": petition.subject,
+                # The title and summary the secretary approved, never the subject as typed.
+                "subject": petition.public_title,
+                "summary": petition.public_summary,
                 "received_on": petition.received_on,
                 "status": petition.get_status_display(),
                 "kind": petition.get_petitioner_kind_display(),

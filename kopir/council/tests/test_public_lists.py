@@ -107,7 +107,9 @@ def _add_rows(name: str, council: m.Council, agency: Organisation, count: int) -
     elif name == "public_visit_list":
         MonitoringVisitFactory.create_batch(count, council=council)
     else:
-        PetitionFactory.create_batch(count, council=council)
+        PetitionFactory.create_batch(
+            count, council=council, publication=m.PetitionPublication.PUBLISHED
+        )
 
 
 def _queries(client: Client, url: str) -> int:
@@ -432,6 +434,9 @@ def citizen_petition(council: m.Council) -> m.Petition:
         contact_phone=CITIZEN["phone"],
         publish_petitioner=False,
         subject="Пандус салу туралы өтініш",
+        # Accepted for publication under the same title the secretary reviewed.
+        publication=m.PetitionPublication.PUBLISHED,
+        public_title="Пандус салу туралы өтініш",
         text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
     )
 
@@ -465,7 +470,9 @@ def test_an_older_petition_on_a_later_page_keeps_the_same_privacy(
 ) -> None:
     citizen_petition.received_on = dt.date(2025, 1, 1)
     citizen_petition.save()
-    PetitionFactory.create_batch(PER_PAGE, council=council)
+    PetitionFactory.create_batch(
+        PER_PAGE, council=council, publication=m.PetitionPublication.PUBLISHED
+    )
 
     page_two = _page("public_petition_list", council, "?page=2")
 

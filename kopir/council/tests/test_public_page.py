@@ -52,6 +52,9 @@ def citizen_petition(council: m.Council) -> m.Petition:
         contact_phone=CITIZEN["phone"],
         publish_petitioner=False,
         subject="Пандус салу туралы өтініш",
+        # Accepted for publication under the same title the secretary reviewed.
+        publication=m.PetitionPublication.PUBLISHED,
+        public_title="Пандус салу туралы өтініш",
         text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
     )
 
@@ -191,7 +194,9 @@ def test_the_public_page_costs_the_same_queries_for_few_or_many(
     def add_rows(count: int) -> None:
         make_recommendations(council, agency, count, **sent)
         LetterFactory.create_batch(count, council=council)
-        PetitionFactory.create_batch(count, council=council)
+        PetitionFactory.create_batch(
+            count, council=council, publication=m.PetitionPublication.PUBLISHED
+        )
         MonitoringVisitFactory.create_batch(count, council=council)
         MeetingFactory.create_batch(
             count,
