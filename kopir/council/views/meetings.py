@@ -3,6 +3,8 @@ invitations, holding and cancelling."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -177,8 +179,10 @@ def meeting_quorum(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _confirmed_move(
+    request: HttpRequest, slug: str, pk: int, move: Callable[..., object], done: str
+) -> HttpResponse:
+    """Hold or cancel the meeting: final, so only with the box ticked and the version shown."""
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     form = ConfirmedActionForm(request.POST)
@@ -186,7 +190,7 @@ def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, form.refusal())
         return redirect("council:meeting_detail", slug=slug, pk=pk)
     try:
-        meeting_mark_held(
+        move(
             actor=request.user,
             meeting=meeting,
             expected_version=form.cleaned_data["version"],
@@ -195,30 +199,20 @@ def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except DomainError as error:
         refuse(request, error)
     else:
-        messages.success(request, _("The meeting is recorded as held."))
+        messages.success(request, done)
     return redirect("council:meeting_detail", slug=slug, pk=pk)
+
+
+@require_POST
+def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _confirmed_move(
+        request, slug, pk, meeting_mark_held, _("The meeting is recorded as held.")
+    )
 
 
 @require_POST
 def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    meeting = meeting_in_council(council, pk)
-    form = ConfirmedActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.refusal())
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    try:
-        meeting_cancel(
-            actor=request.user,
-            meeting=meeting,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The meeting is cancelled."))
-    return redirect("council:meeting_detail", slug=slug, pk=pk)
+    return _confirmed_move(request, slug, pk, meeting_cancel, _("The meeting is cancelled."))
 
 
 @require_POST
