@@ -78,6 +78,7 @@ BUILDERS: dict[str, Callable[[str], models.Model]] = {
     "assessment.referral": lambda status: ReferralFactory.create(status=status),
     "assessment.appeal": _appeal,
     "council.petition": lambda status: PetitionFactory.create(status=status),
+    "council.petition_publication": lambda state: PetitionFactory.create(publication=state),
     "council.work_plan_item": lambda status: WorkPlanItemFactory.create(status=status),
     "council.meeting": lambda status: MeetingFactory.create(status=status),
     "council.recommendation": lambda status: RecommendationFactory.create(status=status),

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.council.models import (
     AttendanceStatus,
     BallotChoice,
@@ -257,14 +257,33 @@ class VoteForm(ServiceErrorsMixin, forms.Form):
         return self._compositions.get(key), self._plans.get(key)
 
 
+def confirm_close_field() -> forms.BooleanField:
+    """The box the secretary ticks to close a vote: a closed vote's result cannot change, so the
+    button alone does not close it (no JavaScript needed, and reachable by keyboard)."""
+    return forms.BooleanField(
+        label=_("I have checked the votes above: close the vote. Its result cannot change."),
+        required=False,
+    )
+
+
+CONFIRM_CLOSE_REQUIRED = _("Tick the box to confirm that the vote is to be closed.")
+UNSAVED_BALLOTS = _(
+    "You changed votes on this page without saving them. The vote is not closed: save the "
+    "votes first, check them, then close the vote."
+)
+
+
 class BallotsForm(ServiceErrorsMixin, forms.Form):
     """One group of radio buttons per member present: for, against, abstain, or not voting.
 
     A hidden field carries the ballots as the page showed them, so saving changes only the rows
-    the secretary changed (members may cast their own ballots meanwhile: services.votes).
+    the secretary changed (members may cast their own ballots meanwhile: services.votes). The
+    button that closes the vote is in this form too, so closing sees the ballots ticked but not
+    saved (`close_errors`) instead of losing them.
     """
 
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_close = confirm_close_field()
 
     def __init__(self, *args: Any, members: list[Member], vote: Vote, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -292,6 +311,21 @@ class BallotsForm(ServiceErrorsMixin, forms.Form):
         if "seen" not in self.data:
             return None
         return decode_ballots(self.cleaned_data.get("seen") or "")
+
+    def member_fields(self) -> list[forms.BoundField]:
+        return [self[f"member_{member.pk}"] for member in self.members]
+
+    def close_refused(self) -> bool:
+        """For the close button: add why the vote may not close now; True when it may not."""
+        if not self.cleaned_data.get("confirm_close"):
+            self.add_error("confirm_close", CONFIRM_CLOSE_REQUIRED)
+            return True
+        seen = {member: choice for member, choice in (self.seen_ballots() or {}).items() if choice}
+        ticked = {member: choice for member, choice in self.choices().items() if choice}
+        if ticked != seen:
+            self.add_error(None, UNSAVED_BALLOTS)
+            return True
+        return False
 
 
 def encode_ballots(ballots: dict[int, str]) -> str:
@@ -329,9 +363,76 @@ class OwnBallotForm(ServiceErrorsMixin, forms.Form):
 
 
 class TotalsForm(ServiceErrorsMixin, forms.Form):
+    """The counted totals, with the totals as the page showed them (`shown`, "for:against:abstain")
+    and the close button's confirmation, as in BallotsForm."""
+
     votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
     votes_abstain = forms.IntegerField(label=_("Abstained"), min_value=0, initial=0)
+    shown = forms.RegexField(
+        regex=r"^[0-9]+:[0-9]+:[0-9]+$", widget=forms.HiddenInput, required=False
+    )
+    confirm_close = confirm_close_field()
+
+    def __init__(self, *args: Any, vote: Vote | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if vote is not None:
+            self.fields[
+                "shown"
+            ].initial = f"{vote.votes_for}:{vote.votes_against}:{vote.votes_abstain}"
+
+    def totals(self) -> dict[str, int]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("votes_for", "votes_against", "votes_abstain")
+        }
+
+    def shown_totals(self) -> tuple[int, int, int] | None:
+        shown = self.cleaned_data.get("shown") or ""
+        if not shown:
+            return None
+        votes_for, against, abstain = (int(part) for part in shown.split(":"))
+        return votes_for, against, abstain
+
+    def close_refused(self) -> bool:
+        if not self.cleaned_data.get("confirm_close"):
+            self.add_error("confirm_close", CONFIRM_CLOSE_REQUIRED)
+            return True
+        shown = self.shown_totals()
+        entered = tuple(self.totals().values())
+        if shown is not None and entered != shown:
+            self.add_error(None, UNSAVED_BALLOTS)
+            return True
+        return False
+
+
+class ConfirmedActionForm(VersionForm):
+    """An irreversible button (mark held, cancel the meeting, sign the minutes): it posts the
+    version the page showed and a box the person ticked, so a stray click or Enter changes
+    nothing (no JavaScript needed)."""
+
+    confirm = forms.BooleanField(
+        required=True, error_messages={"required": _("Tick the box to confirm, then press again.")}
+    )
+
+    def refusal(self) -> str:
+        """Why the action is refused, for a message on the page it returns to."""
+        if "confirm" in self.errors:
+            return str(self.errors["confirm"][0])
+        return str(_("The page was out of date. Open it again, then confirm."))
+
+
+class VoteAnnulForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the vote is annulled"),
+        help_text=_("The minutes show this reason next to the vote."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter why the vote is annulled.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Annul this vote. The question can then be put to a new vote."),
+        error_messages={"required": _("Tick the box to confirm the annulment.")},
+    )
 
 
 class DecisionForm(ServiceErrorsMixin, forms.Form):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.council.models import (
     AccommodationNeed,
     AccommodationStatus,
@@ -170,7 +170,9 @@ class SecretaryPetitionForm(PublicPetitionForm):
         return data
 
 
-class PetitionAgendaForm(ServiceErrorsMixin, forms.Form):
+class PetitionAgendaForm(VersionForm):
+    """Carries the petition's version the page showed (VersionForm)."""
+
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
         queryset=Meeting.objects.none(),
@@ -193,12 +195,30 @@ class PetitionAgendaForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class PetitionAnswerForm(ServiceErrorsMixin, forms.Form):
+class PetitionAnswerForm(VersionForm):
     answer = forms.CharField(
         label=_("Answer"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("The petitioner receives it by e-mail if they gave an address."),
         error_messages={"required": _("Enter the answer.")},
+    )
+
+
+class PetitionPublishForm(VersionForm):
+    """What the public page will show of the petition: the secretary writes it from the petition,
+    leaving out anything that names or identifies a person (a name, an IIN, a diagnosis)."""
+
+    public_title = forms.CharField(
+        label=_("Title for the public page"),
+        max_length=300,
+        help_text=_("No names, IINs, addresses or diagnoses: the public page shows this as typed."),
+        error_messages={"required": _("Enter the title the public page shows.")},
+    )
+    public_summary = forms.CharField(
+        label=_("Summary for the public page"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few sentences on what is asked, without personal data."),
     )
 
 

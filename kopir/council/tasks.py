@@ -111,47 +111,39 @@ def send_member_invitation(meeting_id: int, member_id: int) -> int:
     return int(queued)
 
 
-def _petition(petition_id: int) -> Petition:
-    return Petition.objects.select_related("council__organisation").get(pk=petition_id)
-
-
-def _petitioner(petition: Petition) -> Recipient:
-    return contact_recipient(email=petition.contact_email, language=petition.contact_language)
+def _tell_petitioner(name: str, petition_id: int) -> int:
+    """Queue the notice `name` to the petitioner, in the language they wrote in. Without an
+    e-mail address (a phone only) nothing is queued: the secretary calls them."""
+    petition = Petition.objects.select_related("council__organisation").get(pk=petition_id)
+    if not petition.contact_email:
+        return 0
+    queued = _queue(
+        name,
+        contact_recipient(email=petition.contact_email, language=petition.contact_language),
+        {"petition": petition, "council": petition.council},
+        related=petition,
+        concerns=petition.council.organisation,
+    )
+    logger.info("%s queued for petition %s", name, petition_id)
+    return int(queued)
 
 
 @task()
 def send_petition_acknowledgement(petition_id: int) -> int:
     """Tell the petitioner the registration number and the date the answer is due."""
-    petition = _petition(petition_id)
-    if not petition.contact_email:
-        # The petitioner gave a phone only: the secretary calls them.
-        return 0
-    queued = _queue(
-        "petition_registered",
-        _petitioner(petition),
-        {"petition": petition, "council": petition.council},
-        related=petition,
-        concerns=petition.council.organisation,
-    )
-    logger.info("acknowledgement queued for petition %s", petition_id)
-    return int(queued)
+    return _tell_petitioner("petition_registered", petition_id)
 
 
 @task()
 def send_petition_answer(petition_id: int) -> int:
     """Send the council's answer to the petitioner."""
-    petition = _petition(petition_id)
-    if not petition.contact_email:
-        return 0
-    queued = _queue(
-        "petition_answered",
-        _petitioner(petition),
-        {"petition": petition, "council": petition.council},
-        related=petition,
-        concerns=petition.council.organisation,
-    )
-    logger.info("answer queued for petition %s", petition_id)
-    return int(queued)
+    return _tell_petitioner("petition_answered", petition_id)
+
+
+@task()
+def send_petition_published(petition_id: int) -> int:
+    """Tell the petitioner what the council's public page now shows about their petition."""
+    return _tell_petitioner("petition_published", petition_id)
 
 
 @task()

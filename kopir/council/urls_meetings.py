@@ -105,6 +105,7 @@ urlpatterns: list[URLPattern] = [
     path(MEETING + "votes/<int:vote_pk>/ballots/", votes.vote_ballots, name="vote_ballots"),
     path(MEETING + "votes/<int:vote_pk>/totals/", votes.vote_totals, name="vote_totals"),
     path(MEETING + "votes/<int:vote_pk>/close/", votes.vote_close_view, name="vote_close"),
+    path(MEETING + "votes/<int:vote_pk>/annul/", votes.vote_annul_view, name="vote_annul"),
     path(MEETING + "votes/<int:vote_pk>/my-ballot/", votes.vote_own_ballot, name="vote_own_ballot"),
     # Accommodation requests: the secretary's task list
     path("<slug:slug>/accommodation/", accommodation.accommodation_list, name="accommodation_list"),
@@ -126,5 +127,10 @@ urlpatterns: list[URLPattern] = [
         "<slug:slug>/petitions/<int:pk>/answer/",
         petitions.petition_answer_view,
         name="petition_answer",
+    ),
+    path(
+        "<slug:slug>/petitions/<int:pk>/publication/",
+        petitions.petition_publication_view,
+        name="petition_publication",
     ),
 ]

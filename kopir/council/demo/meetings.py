@@ -216,13 +216,17 @@ def _petition(council: Council, orgs: dict[str, Organisation], done: Counter[str
     if existing is not None:
         return existing
     done["petitions"] += 1
-    return petitions.petition_register(
+    petition = petitions.petition_register(
         actor=None,
         council=council,
         received_on=data.PETITION_RECEIVED,
         petitioner_organisation=orgs["kos-wko"],
         channel=COMMAND,
         **data.PETITION,  # type: ignore[arg-type]
+    )
+    # The secretary reviewed it for the public page: an association's petition, no personal data.
+    return petitions.petition_publish(
+        actor=None, petition=petition, public_title=str(data.PETITION["subject"]), channel=COMMAND
     )
 
 
@@ -328,9 +332,11 @@ POST_ONLY_PAGES = (
     "council:vote_ballots",
     "council:vote_totals",
     "council:vote_close",
+    "council:vote_annul",
     "council:vote_own_ballot",
     "council:petition_agenda",
     "council:petition_answer",
+    "council:petition_publication",
 )
 PAGES_WITHOUT_DEMO_STATE = {
     "council:member_new": "needs a proposed composition; the demo's are decided",

@@ -272,6 +272,18 @@ class Vote(models.Model):
         blank=True,
         related_name="deciding_votes",
     )
+    # A vote closed by mistake is annulled by the chair, never reopened or deleted: its count
+    # stays on record, and the minutes show that it was annulled and why.
+    annulled_at = models.DateTimeField(_("annulled"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    annulment_reason = models.TextField(_("reason for the annulment"), blank=True)
 
     class Meta:
         verbose_name = _("vote")
@@ -347,6 +359,14 @@ class PetitionStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
+class PetitionPublication(models.TextChoices):
+    """Whether the public page lists the petition: never before the secretary has reviewed it."""
+
+    AWAITING = "awaiting", _("Awaiting review for publication")
+    PUBLISHED = "published", _("Published")
+    WITHHELD = "withheld", _("Not published")
+
+
 class Petition(models.Model):
     council = models.ForeignKey(
         "council.Council",
@@ -404,6 +424,17 @@ class Petition(models.Model):
         blank=True,
         related_name="+",
     )
+    # What the public page shows is what the secretary approved, never the subject or text as the
+    # petitioner typed them (a name, an IIN or a diagnosis must not be published unreviewed).
+    publication = models.CharField(
+        _("publication"),
+        max_length=20,
+        choices=PetitionPublication.choices,
+        default=PetitionPublication.AWAITING,
+    )
+    public_title = models.CharField(_("title for the public page"), max_length=300, blank=True)
+    public_summary = models.TextField(_("summary for the public page"), blank=True)
+    published_on = models.DateField(_("published"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

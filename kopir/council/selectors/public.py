@@ -30,11 +30,12 @@ from kopir.council.models import (
     MonitoringVisit,
     Petition,
     PetitionerKind,
+    PetitionPublication,
     Recommendation,
     RecommendationStatus,
     WorkPlan,
-    WorkPlanItem,
 )
+from kopir.council.selectors.councils import plan_items_with_progress
 from kopir.council.selectors.recommendations import (
     accepted_responses_prefetch,
     recommendation_list,
@@ -67,15 +68,13 @@ def _composition(council: Council) -> Composition | None:
 
 
 def _plans(council: Council) -> list[WorkPlan]:
-    items = WorkPlanItem.objects.order_by("quarter", "month", "order").prefetch_related(
-        Prefetch("meetings", queryset=Meeting.objects.order_by("starts_at")),
-        Prefetch("visits", queryset=MonitoringVisit.objects.select_related("site")),
-    )
-    return list(
-        WorkPlan.objects.filter(council=council, status="approved")
-        .order_by("-year")
-        .prefetch_related(Prefetch("items", queryset=items))
-    )
+    """The approved plans, each item with the progress the council's own pages show: done when a
+    held meeting, an agenda item of one or a visit links to it, never "pending" beside a meeting
+    that took place."""
+    plans = list(WorkPlan.objects.filter(council=council, status="approved").order_by("-year"))
+    for plan in plans:
+        plan.public_items = plan_items_with_progress(plan)  # type: ignore[attr-defined]
+    return plans
 
 
 def _public_minutes(meeting: Meeting) -> Any:
@@ -89,11 +88,7 @@ def _public_minutes(meeting: Meeting) -> Any:
 
 
 def _public_meetings(council: Council) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(council=council)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("minutes")
-    )
+    return Meeting.objects.filter(council=council).select_related("minutes")
 
 
 def upcoming_meetings(council: Council) -> list[Meeting]:
@@ -104,9 +99,11 @@ def upcoming_meetings(council: Council) -> list[Meeting]:
     return with_public_minutes(rows.order_by("starts_at"))
 
 
-def held_meetings(council: Council) -> QuerySet[Meeting]:
-    """Every meeting that is not ahead, the latest first. Pass the rows shown through
-    `with_public_minutes`, which decides whose minutes may be linked."""
+def past_meetings(council: Council) -> QuerySet[Meeting]:
+    """Every meeting that is not ahead, the latest first, each under its real status: held,
+    cancelled, or planned with its date passed (not yet recorded as held). A cancelled meeting is
+    listed, so its number, already cited in the invitations, is no unexplained gap. Pass the rows
+    shown through `with_public_minutes`, which decides whose minutes may be linked."""
     rows = _public_meetings(council).exclude(
         status=MeetingStatus.PLANNED, starts_at__gte=timezone.now()
     )
@@ -114,10 +111,15 @@ def held_meetings(council: Council) -> QuerySet[Meeting]:
 
 
 def with_public_minutes(meetings: Iterable[Meeting]) -> list[Meeting]:
-    """Mark each meeting's minutes as public only when approved and locked; a draft stays None."""
+    """Mark each meeting's minutes as public only when approved and locked (a draft stays None),
+    and a planned meeting whose date has passed as such: it must not read as held."""
     rows = list(meetings)
+    now = timezone.now()
     for meeting in rows:
         meeting.public_minutes = _public_minutes(meeting)  # type: ignore[attr-defined]
+        meeting.date_passed = (  # type: ignore[attr-defined]
+            meeting.status == MeetingStatus.PLANNED and meeting.starts_at < now
+        )
     return rows
 
 
@@ -163,17 +165,18 @@ def public_visits(council: Council) -> QuerySet[MonitoringVisit]:
 
 
 def public_petitions(council: Council) -> QuerySet[Petition]:
-    """The council's petitions, the latest first. Pass the rows shown through
-    `publishable_petitions`: a template must never receive the Petition itself."""
+    """The petitions the secretary accepted for publication, the latest first. Pass the rows
+    shown through `publishable_petitions`: a template must never receive the Petition itself."""
     return (
-        Petition.objects.filter(council=council)
+        Petition.objects.filter(council=council, publication=PetitionPublication.PUBLISHED)
         .select_related("petitioner_organisation")
         .order_by("-received_on", "-pk")
     )
 
 
 def publishable_petitions(petitions: Iterable[Petition]) -> list[dict[str, Any]]:
-    """The few fields of each petition that may be published; the name only with consent."""
+    """The few fields of each petition that may be published (its reviewed title and summary);
+    the name only with consent."""
     rows = []
     for petition in petitions:
         named = petition.petitioner_name if petition.publish_petitioner else ""
@@ -184,7 +187,9 @@ def publishable_petitions(petitions: Iterable[Petition]) -> list[dict[str, Any]]
         rows.append(
             {
                 "number": petition.number,
-                "subject": petition.subject,
+                # The title and summary the secretary approved, never the subject as typed.
+                "subject": petition.public_title,
+                "summary": petition.public_summary,
                 "received_on": petition.received_on,
                 "status": petition.get_status_display(),
                 "kind": petition.get_petitioner_kind_display(),
@@ -204,7 +209,7 @@ def _latest(rows: QuerySet[Any]) -> tuple[list[Any], bool]:
 
 def public_page(council: Council) -> dict[str, Any]:
     """The overview: everything short in full, and the latest few of each list that grows."""
-    past, more_meetings = _latest(held_meetings(council))
+    past, more_meetings = _latest(past_meetings(council))
     recommendations, more_recommendations = _latest(public_recommendations(council))
     letters, more_letters = _latest(public_letters(council))
     visits, more_visits = _latest(public_visits(council))

@@ -30,6 +30,7 @@ from kopir.council.models import (
     MemberPosition,
     Recommendation,
     Speech,
+    Vote,
 )
 from kopir.council.services.minutes_labels import (
     MEETING_FORMATS,
@@ -100,6 +101,11 @@ def quorum_counts(meeting: Meeting, attendance: list[Attendance]) -> tuple[int, 
     )
 
 
+def _person_key(name: str) -> str:
+    """A person's name as typed by different hands compared alike (case and spacing)."""
+    return " ".join(name.split()).casefold()
+
+
 def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) -> str:
     members = _composition_members(meeting, attendance)
     by_member = {row.member_id: row for row in attendance if row.member_id}
@@ -111,21 +117,26 @@ def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) 
     ]
     lines.append(f"{label(lang, 'absent')}:")
     lines += [_member_line(m, lang) for m in absent] or [f"- {label(lang, 'nobody')}"]
-    guests = [row for row in attendance if row.status == AttendanceStatus.GUEST]
+    # An official invited to answer on an item is often also recorded among the guests, and may
+    # be invited to several items: the minutes name each person once, as an official.
+    officials: dict[str, str] = {}
+    for item in meeting.agenda.all():
+        for official in item.invited.all():
+            officials.setdefault(
+                _person_key(official.full_name),
+                f"- {official.full_name} — {official.position}, "
+                f"{_org_name(official.organisation, lang)}",
+            )
+    guests = [
+        row
+        for row in attendance
+        if row.status == AttendanceStatus.GUEST and _person_key(row.guest_name) not in officials
+    ]
     if guests:
         lines.append(f"{label(lang, 'guests')}:")
         for row in guests:
             organisation = _org_name(row.guest_organisation, lang)
             lines.append(f"- {row.guest_name}" + (f" — {organisation}" if organisation else ""))
-    officials: dict[tuple[str, str], str] = {}
-    for item in meeting.agenda.all():
-        for official in item.invited.all():
-            key = (official.full_name, official.position)
-            officials.setdefault(
-                key,
-                f"- {official.full_name} — {official.position}, "
-                f"{_org_name(official.organisation, lang)}",
-            )
     if officials:
         lines.append(f"{label(lang, 'officials')}:")
         lines += list(officials.values())
@@ -138,6 +149,14 @@ def _speech_line(speech: Speech, lang: str) -> str:
     )
     who = f"{speech.speaker} ({about})" if about else speech.speaker
     return f"- {who}: {speech.summary}"
+
+
+def _vote_result(vote: Vote, lang: str) -> str:
+    """The result as recorded, and, for a vote the chair annulled, that it was and why."""
+    result = VOTE_RESULTS[lang].get(vote.result, vote.result)
+    if vote.annulled_at is None:
+        return result
+    return VOTE_RESULTS[lang]["annulled"].format(result=result, reason=vote.annulment_reason)
 
 
 def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
@@ -170,8 +189,8 @@ def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
             "for": vote.votes_for,
             "against": vote.votes_against,
             "abstain": vote.votes_abstain,
-            "result_code": vote.result,
-            "result": VOTE_RESULTS[lang].get(vote.result, vote.result),
+            "result_code": "annulled" if vote.annulled_at else vote.result,
+            "result": _vote_result(vote, lang),
         }
         for vote in item.votes.all()
     ]

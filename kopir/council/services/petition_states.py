@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.core.transitions import Move, Workflow, edges
-from kopir.council.models import Petition, PetitionEvent, PetitionStatus
+from kopir.core.transitions import Move, Workflow, edges, no_timeline
+from kopir.council.models import Petition, PetitionEvent, PetitionPublication, PetitionStatus
 
 PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
     PetitionStatus.REGISTERED: frozenset({PetitionStatus.ON_AGENDA, PetitionStatus.ANSWERED}),
@@ -92,3 +92,33 @@ def petition_transition(
         request=request,
         channel=channel,
     )
+
+
+# Publication is a second workflow over the same record: whether the public page lists the
+# petition. Nothing is public before the secretary has reviewed it; a published petition can be
+# withdrawn from the page and published again (with its title and summary reviewed anew). Its
+# history is the audit log: the petition's timeline keeps the petition's own status.
+PETITION_PUBLICATION_WORKFLOW = Workflow(
+    name="council.petition_publication",
+    model=Petition,
+    status_field="publication",
+    edges=edges(
+        {
+            PetitionPublication.AWAITING: frozenset(
+                {PetitionPublication.PUBLISHED, PetitionPublication.WITHHELD}
+            ),
+            PetitionPublication.PUBLISHED: frozenset({PetitionPublication.WITHHELD}),
+            PetitionPublication.WITHHELD: frozenset({PetitionPublication.PUBLISHED}),
+        }
+    ),
+    write_event=no_timeline,
+    event_model=None,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=lambda source, target: (
+        _("The petition is “%(status)s”: this step is not possible now.")
+        % {"status": PetitionPublication(source).label}
+    ),
+    conflict=gettext_lazy(
+        "Someone else changed this petition after you opened it. Nothing was saved: reload it."
+    ),
+)

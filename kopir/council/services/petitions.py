@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.core.errors import DomainError
+from kopir.core.errors import ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.working_days import add_working_days
 from kopir.council import tasks
@@ -29,10 +29,15 @@ from kopir.council.models import (
     LegalBasis,
     Meeting,
     Petition,
+    PetitionPublication,
     PetitionStatus,
 )
 from kopir.council.services.agenda import agenda_item_add
-from kopir.council.services.petition_states import petition_transition
+from kopir.council.services.petition_states import (
+    PETITION_PUBLICATION_WORKFLOW,
+    PETITION_WORKFLOW,
+    petition_transition,
+)
 from kopir.directory.models import Organisation
 
 NUMBER_PREFIX = "Ө"  # өтініш: the register's letter in the council's records
@@ -156,19 +161,38 @@ def petition_put_on_agenda(
     meeting: Meeting,
     title: str = "",
     rapporteur: str = "",
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> AgendaItem:
-    """Add an agenda item for the petition to a planned meeting; the petition is on the agenda."""
-    return agenda_item_add(
-        actor=actor,
-        meeting=meeting,
-        title=title or petition.subject,
-        rapporteur=rapporteur,
-        petition=petition,
-        request=request,
-        channel=channel,
+    """Add an agenda item for the petition to a planned meeting; the petition is on the agenda.
+
+    `expected_version` is the petition's version the secretary's page showed: a petition changed
+    since (answered, put on another agenda) is not scheduled from a stale page.
+    """
+    with transaction.atomic():
+        _check_version(petition, expected_version)
+        return agenda_item_add(
+            actor=actor,
+            meeting=meeting,
+            title=title or petition.public_title or petition.subject,
+            rapporteur=rapporteur,
+            petition=petition,
+            request=request,
+            channel=channel,
+        )
+
+
+def _check_version(petition: Petition, expected_version: int | None) -> None:
+    if expected_version is None:
+        return
+    stored = (
+        Petition.objects.select_for_update()
+        .filter(pk=petition.pk)
+        .values_list("version", flat=True)
     )
+    if list(stored) != [expected_version]:
+        raise ConflictError(PETITION_WORKFLOW.conflict)
 
 
 @dataclass(frozen=True)
@@ -183,6 +207,7 @@ def petition_answer(
     petition: Petition,
     answer: str,
     answered_on: dt.date | None = None,
+    expected_version: int | None = None,
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> AnswerOutcome:
@@ -202,6 +227,7 @@ def petition_answer(
             petition=petition,
             to=PetitionStatus.ANSWERED,
             extra_fields=("answer", "answered_on"),
+            expected_version=expected_version,
             request=request,
             channel=channel,
         )
@@ -209,6 +235,65 @@ def petition_answer(
         if notified:
             _notify_on_commit("send_petition_answer", petition.pk)
     return AnswerOutcome(petition=petition, notified_by_email=notified)
+
+
+def petition_publish(
+    *,
+    actor: Any,
+    petition: Petition,
+    public_title: str,
+    public_summary: str = "",
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Petition:
+    """The secretary accepts the petition for the public page with the title and summary they
+    reviewed (free of the petitioner's personal data); the page shows these, never the subject or
+    text as typed. The petitioner is told by a notice in their language, if they left an e-mail.
+    """
+    public_title = public_title.strip()
+    if not public_title:
+        raise ValidationError({"public_title": [_("Enter the title the public page shows.")]})
+    with transaction.atomic():
+        petition.public_title = public_title
+        petition.public_summary = public_summary.strip()
+        petition.published_on = timezone.localdate()
+        PETITION_PUBLICATION_WORKFLOW.transition(
+            record=petition,
+            to=PetitionPublication.PUBLISHED,
+            actor=actor,
+            expected_version=expected_version,
+            changes={
+                "public_title": petition.public_title,
+                "public_summary": petition.public_summary,
+                "published_on": petition.published_on,
+            },
+            request=request,
+            channel=channel,
+        )
+        if petition.contact_email:
+            _notify_on_commit("send_petition_published", petition.pk)
+    return petition
+
+
+def petition_withhold(
+    *,
+    actor: Any,
+    petition: Petition,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Petition:
+    """Keep the petition off the public page (or take it down): nothing of it is published."""
+    return PETITION_PUBLICATION_WORKFLOW.transition(
+        record=petition,
+        to=PetitionPublication.WITHHELD,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"published_on": None},
+        request=request,
+        channel=channel,
+    )
 
 
 def petition_is_overdue(petition: Petition, today: dt.date | None = None) -> bool:

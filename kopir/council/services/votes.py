@@ -36,6 +36,7 @@ from kopir.council.models import (
     Meeting,
     MeetingStatus,
     Member,
+    Minutes,
     PlanStatus,
     Vote,
     VoteKind,
@@ -325,19 +326,26 @@ def vote_close(
     *,
     actor: Any,
     vote: Vote,
+    shown_ballots: Mapping[int, str | None] | None = None,
+    shown_totals: tuple[int, int, int] | None = None,
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> Vote:
     """Close the vote: count, compute and store the result, and apply it to what it decides.
 
-    The counts and the quorum are stored with the result, so the minutes never recount. A closed
-    vote never changes (ballots, totals and result are refused afterwards).
+    `shown_ballots` (a roll call) or `shown_totals` (a count) is what the secretary's page showed
+    when they chose to close: if the stored ballots or totals differ (a member voted meanwhile,
+    another secretary saved), nothing is closed, so a result is never counted from ballots the
+    secretary did not see. The counts and the quorum are stored with the result, so the minutes
+    never recount. A closed vote never changes (ballots, totals and result are refused
+    afterwards); a vote closed by mistake is annulled by the chair (`vote_annul`).
     """
     with transaction.atomic():
         vote = _locked_open_vote(vote)
         meeting = vote.agenda_item.meeting
         if meeting.status == MeetingStatus.CANCELLED:
             raise DomainError(_("The meeting is cancelled: no votes can be taken."))
+        _refuse_if_changed_since_shown(vote, shown_ballots, shown_totals)
         quorum = quorum_status(meeting)
         if vote.kind == VoteKind.ROLL_CALL:
             counts = dict.fromkeys(BallotChoice.values, 0)
@@ -392,4 +400,88 @@ def vote_close(
                     request=request,
                     channel=channel,
                 )
+    return vote
+
+
+def _refuse_if_changed_since_shown(
+    vote: Vote,
+    shown_ballots: Mapping[int, str | None] | None,
+    shown_totals: tuple[int, int, int] | None,
+) -> None:
+    if vote.kind == VoteKind.ROLL_CALL and shown_ballots is not None:
+        stored = dict(vote.ballots.values_list("member_id", "choice"))
+        if {member: choice for member, choice in shown_ballots.items() if choice} != stored:
+            raise ConflictError(
+                _(
+                    "The ballots changed after this page showed them (a member voted, or someone "
+                    "else saved). The vote is not closed: check the ballots, then close it."
+                )
+            )
+    stored_totals = (vote.votes_for, vote.votes_against, vote.votes_abstain)
+    if vote.kind == VoteKind.COUNTED and shown_totals not in (None, stored_totals):
+        raise ConflictError(
+            _(
+                "The totals changed after this page showed them. The vote is not closed: "
+                "check the totals, then close it."
+            )
+        )
+
+
+def vote_annul(
+    *,
+    actor: Any,
+    vote: Vote,
+    reason: str,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str = AuditChannel.WEB,
+) -> Vote:
+    """The chair annuls a vote closed by mistake, with the reason the minutes then show.
+
+    The count stays on record; the question can be put to a new vote. Refused while the vote is
+    open, once annulled, when the minutes of its meeting are approved and locked (they are final),
+    and when its result was applied to a composition or a plan (those change by their own vote).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Enter why the vote is annulled.")]})
+    with transaction.atomic():
+        vote = (
+            Vote.objects.select_for_update()
+            .select_related("agenda_item__meeting__council")
+            .get(pk=vote.pk)
+        )
+        meeting = vote.agenda_item.meeting
+        if not access.is_chair(actor, meeting.council):
+            raise AccessDenied(_("Only the chair of the council can annul a vote."))
+        if vote.result == VoteResult.OPEN:
+            raise DomainError(_("The vote is still open: it can be closed, not annulled."))
+        if vote.annulled_at is not None:
+            raise DomainError(_("This vote is already annulled."))
+        if Minutes.objects.filter(meeting=meeting, locked_at__isnull=False).exists():
+            raise DomainError(
+                _("The minutes of this meeting are approved and locked: the vote stands.")
+            )
+        applied = vote.result != VoteResult.NO_QUORUM and (
+            vote.decides_composition_id is not None or vote.decides_plan_id is not None
+        )
+        if applied:
+            raise DomainError(
+                _(
+                    "This vote decided a composition or a work plan, and its result was applied: "
+                    "it cannot be annulled here."
+                )
+            )
+        vote.annulled_at = timezone.now()
+        vote.annulled_by = actor
+        vote.annulment_reason = reason
+        fields = ["annulled_at", "annulled_by", "annulment_reason"]
+        vote.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=vote,
+            request=request,
+            channel=channel,
+            fields=fields,
+        )
     return vote

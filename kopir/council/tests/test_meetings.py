@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import User
 from kopir.core import sample_files
@@ -35,6 +35,7 @@ from kopir.council.services.meetings import (
     meeting_send_invitations,
     meeting_update,
 )
+from kopir.council.services.minutes_body import build_body, load_meeting
 from kopir.council.tests.conftest import record_present, signed_in
 from kopir.council.tests.factories import AgendaItemFactory, CompositionFactory, PetitionFactory
 from kopir.directory.models import Organisation
@@ -319,3 +320,50 @@ def test_holding_a_meeting_keeps_the_composition_it_sat_in_even_from_a_stale_cop
     held = meeting_mark_held(actor=secretary, meeting=stale)
 
     assert held.composition_id == sat_in
+
+
+def test_the_minutes_name_an_official_once_though_invited_twice_and_recorded_as_a_guest(
+    agenda_item: m.AgendaItem, agency: Organisation
+) -> None:
+    meeting = agenda_item.meeting
+    second = AgendaItemFactory.create(meeting=meeting, order=2, title="Екінші мәселе")
+    for item, name in ((agenda_item, "Лауазымды Серік"), (second, "Лауазымды  Серік")):
+        m.InvitedOfficial.objects.create(
+            agenda_item=item, full_name=name, position="басшының орынбасары", organisation=agency
+        )
+    for name in ("лауазымды серік", "Қонақ Айбек"):
+        m.Attendance.objects.create(
+            meeting=meeting,
+            guest_name=name,
+            guest_organisation=agency,
+            status=m.AttendanceStatus.GUEST,
+        )
+
+    text = build_body(load_meeting(meeting.pk), "kk")["sections"][0]["text"]
+
+    assert text.casefold().count("лауазымды серік") == 1
+    assert "Қонақ Айбек" in text  # a guest who is no official stays among the guests
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("council:meeting_held", m.MeetingStatus.HELD),
+        ("council:meeting_cancel", m.MeetingStatus.CANCELLED),
+    ],
+)
+def test_holding_or_cancelling_asks_for_the_box_to_be_ticked(
+    client: Client, started_meeting: m.Meeting, secretary: User, name: str, status: str
+) -> None:
+    with translation.override("en"):
+        address = reverse(name, args=[started_meeting.council.slug, started_meeting.pk])
+    signed_in(client, secretary)
+
+    refused = client.post(address, {"version": started_meeting.version}, follow=True)
+    started_meeting.refresh_from_db()
+    assert started_meeting.status == m.MeetingStatus.PLANNED
+    assert any("Tick the box" in str(message) for message in refused.context["messages"])
+
+    client.post(address, {"version": started_meeting.version, "confirm": "on"})
+    started_meeting.refresh_from_db()
+    assert started_meeting.status == status

@@ -28,10 +28,12 @@ from kopir.core.errors import AccessDenied, DomainError
 from kopir.council import access
 from kopir.council import models as m
 from kopir.council.forms_meetings import encode_ballots
+from kopir.council.services.minutes_body import build_body, load_meeting
 from kopir.council.services.votes import (
     BallotsChangedError,
     ballot_cast_by_member,
     ballots_record,
+    vote_annul,
     vote_close,
     vote_open,
 )
@@ -627,7 +629,8 @@ def test_the_vote_page_as_a_member_costs_the_same_with_more_ballots(
     with django_assert_max_num_queries(15):
         client.get(_vote_url(vote))
     vote_close(actor=secretary, vote=vote)
-    with django_assert_max_num_queries(15):
+    # One more once closed: whether the reader is the chair, who may annul it.
+    with django_assert_max_num_queries(16):
         client.get(_vote_url(vote))
 
 
@@ -666,3 +669,139 @@ def test_the_meeting_page_offers_a_ballot_only_to_whom_the_vote_accepts_one(
     )
     with pytest.raises(AccessDenied):
         ballot_cast_by_member(actor=member_user, vote=vote, choice=FOR)
+
+
+# --- Closing from the page: nothing ticked is lost, and a mistake can be annulled ----------------
+
+
+def _close_post(vote: m.Vote, members: list[m.Member], **extra: Any) -> dict[str, Any]:
+    """What the ballots form posts through its close button: each row as shown, and `seen`."""
+    shown = _ballots(vote)
+    data: dict[str, Any] = {f"member_{seat.pk}": shown.get(seat.pk, "") for seat in members[:4]}
+    data["seen"] = encode_ballots(shown)
+    data["confirm_close"] = "on"
+    data.update(extra)
+    return data
+
+
+def test_closing_with_ballots_ticked_but_not_saved_is_refused_and_keeps_them(
+    client: Client, vote: m.Vote, members: list[m.Member], secretary: User
+) -> None:
+    ticked = {f"member_{seat.pk}": FOR for seat in members[:3]}
+    response = signed_in(client, secretary).post(
+        _vote_url(vote, "council:vote_close"), _close_post(vote, members, **ticked)
+    )
+
+    vote.refresh_from_db()
+    assert response.status_code == 400
+    assert vote.result == m.VoteResult.OPEN
+    assert "without saving them" in response.content.decode()
+    # The ticks are still on the page, to be saved.
+    assert len(re.findall(r'value="for"[^>]*checked', response.content.decode())) == 3
+
+
+def test_closing_needs_the_box_ticked(
+    client: Client, vote: m.Vote, members: list[m.Member], secretary: User
+) -> None:
+    ballots_record(actor=secretary, vote=vote, choices={members[0].pk: FOR})
+    data = _close_post(vote, members)
+    del data["confirm_close"]
+
+    response = signed_in(client, secretary).post(_vote_url(vote, "council:vote_close"), data)
+
+    vote.refresh_from_db()
+    assert response.status_code == 400
+    assert vote.result == m.VoteResult.OPEN
+    assert "Tick the box" in response.content.decode()
+
+
+def test_closing_is_refused_when_a_member_voted_after_the_page_was_shown(
+    client: Client, vote: m.Vote, members: list[m.Member], secretary: User, member_user: User
+) -> None:
+    data = _close_post(vote, members)  # the page showed no ballot
+    ballot_cast_by_member(actor=member_user, vote=vote, choice=AGAINST)
+
+    response = signed_in(client, secretary).post(_vote_url(vote, "council:vote_close"), data)
+
+    vote.refresh_from_db()
+    assert response.status_code == 400
+    assert vote.result == m.VoteResult.OPEN
+    assert "changed after this page showed them" in response.content.decode()
+
+
+def test_the_saved_ballots_close_with_their_count(
+    client: Client, vote: m.Vote, members: list[m.Member], secretary: User
+) -> None:
+    ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members[:3]})
+
+    response = signed_in(client, secretary).post(
+        _vote_url(vote, "council:vote_close"), _close_post(vote, members)
+    )
+
+    vote.refresh_from_db()
+    assert response.status_code == 302
+    assert (vote.votes_for, vote.votes_against, vote.votes_abstain) == (3, 0, 0)
+    assert vote.result == m.VoteResult.APPROVED_UNANIMOUSLY
+
+
+def test_counted_totals_typed_but_not_saved_are_not_closed_as_zero(
+    client: Client, counted_vote: m.Vote, secretary: User
+) -> None:
+    data = {
+        "votes_for": 3,
+        "votes_against": 0,
+        "votes_abstain": 0,
+        "shown": "0:0:0",
+        "confirm_close": "on",
+    }
+    response = signed_in(client, secretary).post(
+        _vote_url(counted_vote, "council:vote_close"), data
+    )
+
+    counted_vote.refresh_from_db()
+    assert response.status_code == 400
+    assert counted_vote.result == m.VoteResult.OPEN
+
+
+@pytest.fixture
+def chair_user(members: list[m.Member]) -> User:
+    return _account_for(members[0])
+
+
+def test_the_chair_annuls_a_vote_closed_by_mistake_and_the_minutes_say_why(
+    client: Client, vote: m.Vote, secretary: User, chair_user: User
+) -> None:
+    vote_close(actor=secretary, vote=vote)  # 0–0–0: closed before the ballots were saved
+    annul_url = _vote_url(vote, "council:vote_annul")
+
+    assert (
+        signed_in(Client(), secretary).post(annul_url, {"reason": "x", "confirm": "on"}).status_code
+        == 403
+    )
+    refused = signed_in(client, chair_user).post(annul_url, {"reason": "Қате жабылды"})
+    assert refused.status_code == 400  # the box is not ticked
+    response = client.post(annul_url, {"reason": "Бюллетеньдер сақталмай жабылды", "confirm": "on"})
+
+    vote.refresh_from_db()
+    assert response.status_code == 302
+    assert vote.annulled_by == chair_user
+    assert vote.annulment_reason == "Бюллетеньдер сақталмай жабылды"
+    body = build_body(load_meeting(vote.agenda_item.meeting_id), "ru")
+    shown = [row for section in body["sections"] for row in section.get("votes", [])]
+    assert shown[0]["result_code"] == "annulled"
+    assert "аннулировано председателем" in shown[0]["result"]
+    assert "Бюллетеньдер сақталмай жабылды" in shown[0]["result"]
+
+
+def test_a_vote_is_not_annulled_once_the_minutes_are_locked(
+    vote: m.Vote, secretary: User, chair_user: User
+) -> None:
+    vote_close(actor=secretary, vote=vote)
+    m.Minutes.objects.create(
+        meeting=vote.agenda_item.meeting, status=m.MinutesStatus.APPROVED, locked_at=timezone.now()
+    )
+
+    with pytest.raises(DomainError):
+        vote_annul(actor=chair_user, vote=vote, reason="Кеш")
+    with pytest.raises(DomainError):
+        vote_annul(actor=secretary, vote=m.Vote.objects.get(pk=vote.pk), reason="Кеш")

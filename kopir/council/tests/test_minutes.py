@@ -260,8 +260,14 @@ def test_the_chair_signs_through_the_page(
     held_meeting: m.Meeting, secretary: User, chair_client: Client
 ) -> None:
     minutes = _assembled(held_meeting, secretary)
-    response = chair_client.post(
+    unconfirmed = chair_client.post(
         _url("council:minutes_sign", held_meeting), {"version": minutes.version}
+    )
+    minutes.refresh_from_db()
+    assert unconfirmed.status_code == 302
+    assert minutes.chair_signed_at is None  # the box was not ticked: nothing is signed
+    response = chair_client.post(
+        _url("council:minutes_sign", held_meeting), {"version": minutes.version, "confirm": "on"}
     )
     assert response.status_code == 302
     minutes.refresh_from_db()

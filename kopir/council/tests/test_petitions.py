@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
@@ -22,8 +23,10 @@ from kopir.council.services.petitions import (
     PetitionData,
     petition_answer,
     petition_answer_due,
+    petition_publish,
     petition_put_on_agenda,
     petition_register,
+    petition_withhold,
 )
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.factories import CouncilFactory, PetitionFactory
@@ -361,7 +364,7 @@ def test_the_secretary_puts_a_petition_on_an_agenda_from_its_page(
 
     response = signed_in(client, secretary).post(
         reverse("council:petition_agenda", args=[council.slug, petition.pk]),
-        {"meeting": meeting.pk, "rapporteur": "Оспанов Б."},
+        {"meeting": meeting.pk, "rapporteur": "Оспанов Б.", "version": petition.version},
     )
 
     assert response.status_code == 302
@@ -387,3 +390,120 @@ def test_numbering_continues_from_the_registers_highest_number_after_the_upgrade
     )
 
     assert (ours.number, theirs.number) == ("Ө-2026-0008", "Ө-2026-0003")
+
+
+# --- Nothing is public before the secretary has reviewed it ---------------------------------------
+
+SENSITIVE: PetitionData = {
+    **PETITION,
+    "petitioner_kind": m.PetitionerKind.CITIZEN,
+    "subject": "Иванов Иван, ЖСН 900101300123, диагноз F20",
+    "text": "Менің ЖСН 900101300123, диагнозым F20.",
+    "contact_language": "ru",
+}
+
+
+def _public_page(council: m.Council) -> str:
+    return Client().get(reverse("council:public_council", args=[council.slug])).content.decode()
+
+
+def _petition_url(petition: m.Petition, name: str, language: str = "en") -> str:
+    with translation.override(language):
+        return reverse(name, args=[petition.council.slug, petition.pk])
+
+
+def test_a_petition_from_the_public_form_is_not_public_until_the_secretary_publishes_it(
+    client: Client,
+    council: m.Council,
+    secretary: User,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = petition_register(
+            actor=None,
+            council=council,
+            submitted_online=True,
+            **SENSITIVE,
+        )
+    assert "900101300123" not in _public_page(council)
+    assert petition.number not in _public_page(council)
+
+    mail.outbox.clear()
+    signed_in(client, secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _petition_url(petition, "council:petition_publication"),
+            {
+                "version": petition.version,
+                "public_title": "Психикалық денсаулық қызметтерінің қолжетімділігі туралы",
+                "public_summary": "Өтініш берушілер қабылдау кестесін кеңейтуді сұрайды.",
+                "publish": "",
+            },
+        )
+
+    assert response.status_code == 302
+    page = _public_page(council)
+    assert "Психикалық денсаулық қызметтерінің қолжетімділігі туралы" in page
+    assert "Өтініш берушілер қабылдау кестесін кеңейтуді сұрайды." in page
+    assert "900101300123" not in page
+    assert "F20" not in page
+    assert "Иванов" not in page
+    # The petitioner hears of it through the outbox, in the language they wrote in.
+    assert [message.to for message in mail.outbox] == [["kos-wko@example.test"]]
+    assert "опубликовано" in mail.outbox[0].subject.casefold()
+    assert "Психикалық денсаулық" in mail.outbox[0].body
+    assert "900101300123" not in mail.outbox[0].body
+
+
+def test_a_published_petition_can_be_taken_off_the_public_page(
+    council: m.Council, secretary: User
+) -> None:
+    petition = PetitionFactory.create(council=council)
+    petition_publish(actor=secretary, petition=petition, public_title="Пандус туралы")
+    assert "Пандус туралы" in _public_page(council)
+
+    petition_withhold(actor=secretary, petition=petition, expected_version=petition.version)
+
+    assert "Пандус туралы" not in _public_page(council)
+
+
+def test_publishing_needs_a_title_and_a_current_page(
+    client: Client, council: m.Council, secretary: User
+) -> None:
+    petition = PetitionFactory.create(council=council)
+    with pytest.raises(ValidationError):
+        petition_publish(actor=secretary, petition=petition, public_title="  ")
+    stale = petition.version
+    petition_publish(actor=secretary, petition=petition, public_title="Бірінші атау")
+
+    response = signed_in(client, secretary).post(
+        _petition_url(petition, "council:petition_publication"),
+        {"version": stale, "withhold": ""},
+    )
+
+    petition.refresh_from_db()
+    assert response.status_code == 400
+    assert petition.publication == m.PetitionPublication.PUBLISHED
+
+
+def test_a_stale_page_neither_answers_nor_schedules_a_petition(
+    client: Client, council: m.Council, secretary: User, meeting: m.Meeting
+) -> None:
+    petition = PetitionFactory.create(council=council)
+    stale = petition.version
+    petition_publish(actor=secretary, petition=petition, public_title="Атауы")  # version + 1
+    signed_in(client, secretary)
+
+    answered = client.post(
+        _petition_url(petition, "council:petition_answer"), {"answer": "Жауап", "version": stale}
+    )
+    scheduled = client.post(
+        _petition_url(petition, "council:petition_agenda"),
+        {"meeting": meeting.pk, "version": stale},
+    )
+
+    petition.refresh_from_db()
+    assert (answered.status_code, scheduled.status_code) == (400, 400)
+    assert petition.status == m.PetitionStatus.REGISTERED
+    assert not meeting.agenda.exists()

@@ -107,7 +107,9 @@ def _add_rows(name: str, council: m.Council, agency: Organisation, count: int) -
     elif name == "public_visit_list":
         MonitoringVisitFactory.create_batch(count, council=council)
     else:
-        PetitionFactory.create_batch(count, council=council)
+        PetitionFactory.create_batch(
+            count, council=council, publication=m.PetitionPublication.PUBLISHED
+        )
 
 
 def _queries(client: Client, url: str) -> int:
@@ -302,7 +304,17 @@ def test_only_approved_minutes_are_linked_from_the_meetings_list(
     assert f'href="{minutes_url}"' in _page("public_meeting_list", council)
 
 
-def test_cancelled_meetings_are_not_listed(council: m.Council) -> None:
+def _row_of(page: str, marker: str) -> str:
+    """The list item of the meetings list that contains `marker`."""
+    return next(row for row in page.split("<li>") if marker in row)
+
+
+def test_a_cancelled_meeting_is_listed_as_cancelled_so_its_number_is_no_gap(
+    council: m.Council,
+) -> None:
+    """Numbers are given when a meeting is planned and cited in its invitations: a cancelled
+    meeting keeps its number, and the public list says why no meeting of that number was held."""
+    _held_meetings(council, 1)
     MeetingFactory.create(
         council=council,
         number=41,
@@ -310,7 +322,32 @@ def test_cancelled_meetings_are_not_listed(council: m.Council) -> None:
         starts_at=timezone.now() - dt.timedelta(days=3),
         place="Болмаған зал",
     )
-    assert "Болмаған зал" not in _page("public_meeting_list", council)
+    with translation.override("en"):
+        page = _page("public_meeting_list", council)
+
+    row = _row_of(page, "Болмаған зал")
+    assert "№ 41" in row
+    assert "Cancelled" in row
+    assert "Held" not in row
+
+
+def test_a_planned_meeting_whose_date_passed_is_not_listed_as_held(council: m.Council) -> None:
+    MeetingFactory.create(
+        council=council,
+        number=42,
+        status=m.MeetingStatus.PLANNED,
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        place="Белгісіз зал",
+    )
+    with translation.override("en"):
+        overview = Client().get(reverse("council:public_council", args=[council.slug]))
+        listed = _page("public_meeting_list", council)
+
+    for page in (overview.content.decode(), listed):
+        row = _row_of(page, "Белгісіз зал")
+        assert "Planned, date passed" in row
+        assert "Held" not in row
+        assert "minutes are not approved" not in row
 
 
 def test_the_recommendations_list_shows_no_draft_and_only_accepted_answers(
@@ -397,6 +434,9 @@ def citizen_petition(council: m.Council) -> m.Petition:
         contact_phone=CITIZEN["phone"],
         publish_petitioner=False,
         subject="Пандус салу туралы өтініш",
+        # Accepted for publication under the same title the secretary reviewed.
+        publication=m.PetitionPublication.PUBLISHED,
+        public_title="Пандус салу туралы өтініш",
         text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
     )
 
@@ -430,7 +470,9 @@ def test_an_older_petition_on_a_later_page_keeps_the_same_privacy(
 ) -> None:
     citizen_petition.received_on = dt.date(2025, 1, 1)
     citizen_petition.save()
-    PetitionFactory.create_batch(PER_PAGE, council=council)
+    PetitionFactory.create_batch(
+        PER_PAGE, council=council, publication=m.PetitionPublication.PUBLISHED
+    )
 
     page_two = _page("public_petition_list", council, "?page=2")
 

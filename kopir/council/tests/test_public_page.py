@@ -52,6 +52,9 @@ def citizen_petition(council: m.Council) -> m.Petition:
         contact_phone=CITIZEN["phone"],
         publish_petitioner=False,
         subject="Пандус салу туралы өтініш",
+        # Accepted for publication under the same title the secretary reviewed.
+        publication=m.PetitionPublication.PUBLISHED,
+        public_title="Пандус салу туралы өтініш",
         text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
     )
 
@@ -118,6 +121,30 @@ def test_the_page_shows_the_plan_members_letters_and_only_approved_minutes(
     assert "Хатшы Гүлнар Сәрсенқызы" in page
 
 
+def test_a_plan_item_whose_meeting_was_held_shows_done_not_pending(
+    council: m.Council, held_meeting: m.Meeting
+) -> None:
+    plan = WorkPlanFactory.create(council=council, status=m.PlanStatus.APPROVED)
+    item = WorkPlanItemFactory.create(
+        plan=plan, topic="Оңалту құралдарымен қамтамасыз ету", status=m.WorkPlanItemStatus.PENDING
+    )
+    held_meeting.plan_item = item
+    held_meeting.save(update_fields=["plan_item"])
+    # A meeting that never took place does the item no good.
+    MeetingFactory.create(
+        council=council, number=8, status=m.MeetingStatus.CANCELLED, plan_item=item
+    )
+
+    with translation.override("en"):
+        page = Client().get(_url(council)).content.decode()
+
+    row = next(row for row in page.split("</tr>") if "Оңалту құралдарымен" in row)
+    assert "Done" in row
+    assert "Pending" not in row
+    assert f"Meeting № {held_meeting.number}" in row
+    assert "Meeting № 8" not in row
+
+
 def test_recommendations_show_their_status_and_only_the_accepted_answers(
     council: m.Council, sent_recommendation: m.Recommendation, officer: User, secretary: User
 ) -> None:
@@ -167,7 +194,9 @@ def test_the_public_page_costs_the_same_queries_for_few_or_many(
     def add_rows(count: int) -> None:
         make_recommendations(council, agency, count, **sent)
         LetterFactory.create_batch(count, council=council)
-        PetitionFactory.create_batch(count, council=council)
+        PetitionFactory.create_batch(
+            count, council=council, publication=m.PetitionPublication.PUBLISHED
+        )
         MonitoringVisitFactory.create_batch(count, council=council)
         MeetingFactory.create_batch(
             count,

@@ -3,6 +3,8 @@ invitations, holding and cancelling."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.forms import form_after_conflict
 from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
 from kopir.core.selectors import stored_version
 from kopir.council.access import (
@@ -22,7 +24,12 @@ from kopir.council.access import (
     council_for_secretary,
     open_ballots_for,
 )
-from kopir.council.forms_meetings import AttendanceForm, GuestForm, MeetingForm
+from kopir.council.forms_meetings import (
+    AttendanceForm,
+    ConfirmedActionForm,
+    GuestForm,
+    MeetingForm,
+)
 from kopir.council.models import Attendance, MeetingStatus
 from kopir.council.selectors.councils import open_plan_items
 from kopir.council.selectors.meetings import (
@@ -172,39 +179,40 @@ def meeting_quorum(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _version(request: HttpRequest) -> int | None:
-    form = VersionForm(request.POST)
-    return form.cleaned_data["version"] if form.is_valid() else None
+def _confirmed_move(
+    request: HttpRequest, slug: str, pk: int, move: Callable[..., object], done: str
+) -> HttpResponse:
+    """Hold or cancel the meeting: final, so only with the box ticked and the version shown."""
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    form = ConfirmedActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
+    try:
+        move(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("council:meeting_detail", slug=slug, pk=pk)
 
 
 @require_POST
 def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    meeting = meeting_in_council(council, pk)
-    try:
-        meeting_mark_held(
-            actor=request.user, meeting=meeting, expected_version=_version(request), request=request
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The meeting is recorded as held."))
-    return redirect("council:meeting_detail", slug=slug, pk=pk)
+    return _confirmed_move(
+        request, slug, pk, meeting_mark_held, _("The meeting is recorded as held.")
+    )
 
 
 @require_POST
 def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    meeting = meeting_in_council(council, pk)
-    try:
-        meeting_cancel(
-            actor=request.user, meeting=meeting, expected_version=_version(request), request=request
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The meeting is cancelled."))
-    return redirect("council:meeting_detail", slug=slug, pk=pk)
+    return _confirmed_move(request, slug, pk, meeting_cancel, _("The meeting is cancelled."))
 
 
 @require_POST

@@ -19,6 +19,7 @@ from kopir.core.responses import render_form_page
 from kopir.core.selectors import stored_version
 from kopir.council import access
 from kopir.council.forms_followup import MinutesEditForm
+from kopir.council.forms_meetings import ConfirmedActionForm
 from kopir.council.models import Meeting, Minutes, MinutesVersion
 from kopir.council.selectors import minutes as selectors
 from kopir.council.services import documents
@@ -161,9 +162,9 @@ def minutes_sign_view(request: HttpRequest, slug: str, number: int) -> HttpRespo
     if not access.can_sign_minutes(request.user, council):
         raise PermissionDenied
     minutes, _version = _minutes_and_version(meeting)
-    form = VersionForm(request.POST)
+    form = ConfirmedActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The page was out of date. Read the minutes again, then sign."))
+        messages.error(request, form.refusal())
         return redirect("council:minutes_detail", slug=slug, number=number)
     try:
         minutes_sign(

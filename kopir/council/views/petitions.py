@@ -26,17 +26,20 @@ from kopir.council.forms_meetings_petitions import (
     PetitionAgendaForm,
     PetitionAnswerForm,
     PetitionFilterForm,
+    PetitionPublishForm,
     PublicPetitionForm,
     SecretaryPetitionForm,
 )
-from kopir.council.models import Council, Petition, PetitionStatus
+from kopir.council.models import Council, Petition, PetitionPublication, PetitionStatus
 from kopir.council.selectors.petitions import petition_list as select_petitions
 from kopir.council.selectors.petitions import petition_read, planned_meetings
-from kopir.council.services.petition_states import can_move
+from kopir.council.services.petition_states import PETITION_PUBLICATION_WORKFLOW, can_move
 from kopir.council.services.petitions import (
     petition_answer,
+    petition_publish,
     petition_put_on_agenda,
     petition_register,
+    petition_withhold,
 )
 
 PETITIONS_PER_PAGE = 25
@@ -172,16 +175,33 @@ def _detail(
     *,
     agenda_form: PetitionAgendaForm | None = None,
     answer_form: PetitionAnswerForm | None = None,
+    publish_form: PetitionPublishForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     petition = petition_read(user=request.user, council=council, pk=pk, request=request)
     can_manage = can_manage_council(request.user, council)
     can_schedule = can_manage and can_move(petition, PetitionStatus.ON_AGENDA)
     can_answer = can_manage and can_move(petition, PetitionStatus.ANSWERED)
+    can_publish = can_manage and PETITION_PUBLICATION_WORKFLOW.allows(
+        petition.publication, PetitionPublication.PUBLISHED
+    )
+    can_withhold = can_manage and PETITION_PUBLICATION_WORKFLOW.allows(
+        petition.publication, PetitionPublication.WITHHELD
+    )
+    # Every form carries the version the page shows: a stale page changes nothing.
+    version = {"version": petition.version}
     if can_schedule and agenda_form is None:
-        agenda_form = PetitionAgendaForm(meetings=planned_meetings(council))
+        agenda_form = PetitionAgendaForm(meetings=planned_meetings(council), initial=version)
     if can_answer and answer_form is None:
-        answer_form = PetitionAnswerForm()
+        answer_form = PetitionAnswerForm(initial=version)
+    if (can_publish or can_withhold) and publish_form is None:
+        publish_form = PetitionPublishForm(
+            initial={
+                **version,
+                "public_title": petition.public_title,
+                "public_summary": petition.public_summary,
+            }
+        )
     return render(
         request,
         "council/meetings/petition_detail.html",
@@ -191,6 +211,9 @@ def _detail(
             "show_contacts": can_see_petitioner_contacts(request.user, council),
             "agenda_form": agenda_form if can_schedule else None,
             "answer_form": answer_form if can_answer else None,
+            "publish_form": publish_form if can_publish or can_withhold else None,
+            "can_publish": can_publish,
+            "can_withhold": can_withhold,
             "is_overdue": petition.status != PetitionStatus.ANSWERED
             and petition.answer_due_on < timezone.localdate(),
         },
@@ -215,6 +238,7 @@ def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 petition=petition,
                 meeting=form.cleaned_data["meeting"],
                 rapporteur=form.cleaned_data["rapporteur"],
+                expected_version=form.cleaned_data["version"],
                 request=request,
             )
         except ValidationError as error:
@@ -242,6 +266,7 @@ def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
                 actor=request.user,
                 petition=petition,
                 answer=form.cleaned_data["answer"],
+                expected_version=form.cleaned_data["version"],
                 request=request,
             )
         except ValidationError as error:
@@ -262,3 +287,48 @@ def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
                 )
             return redirect("council:petition_detail", slug=slug, pk=pk)
     return _detail(request, council, pk, answer_form=form, status=400)
+
+
+@require_POST
+def petition_publication_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Publish the petition with the reviewed title and summary, or keep it off the public page."""
+    council = council_for_secretary(request.user, slug)
+    petition = Petition.objects.filter(council=council, pk=pk).first()
+    withhold = "withhold" in request.POST
+    form = PetitionPublishForm(request.POST)
+    if withhold:
+        # Keeping it off the page needs no title: only the version counts.
+        form.fields["public_title"].required = False
+    if petition is not None and form.is_valid():
+        try:
+            if withhold:
+                petition_withhold(
+                    actor=request.user,
+                    petition=petition,
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                )
+            else:
+                petition_publish(
+                    actor=request.user,
+                    petition=petition,
+                    public_title=form.cleaned_data["public_title"],
+                    public_summary=form.cleaned_data["public_summary"],
+                    expected_version=form.cleaned_data["version"],
+                    request=request,
+                )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The petition is kept off the public page.")
+                if withhold
+                else _(
+                    "The petition is published on the public page with the title and summary you approved."
+                ),
+            )
+            return redirect("council:petition_detail", slug=slug, pk=pk)
+    return _detail(request, council, pk, publish_form=form, status=400)

@@ -49,7 +49,7 @@ def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
 @require_GET
 def public_meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
-    page_obj = _page(request, public.held_meetings(council))
+    page_obj = _page(request, public.past_meetings(council))
     page_obj.object_list = public.with_public_minutes(page_obj.object_list)
     # The few meetings ahead head the first page only; the pages that follow go back in time.
     upcoming = public.upcoming_meetings(council) if page_obj.number == 1 else []

@@ -16,9 +16,16 @@ from kopir.council.access import (
     council_for_reader,
     council_for_secretary,
     council_for_user,
+    is_chair,
     voting_seat,
 )
-from kopir.council.forms_meetings import BallotsForm, OwnBallotForm, TotalsForm, encode_ballots
+from kopir.council.forms_meetings import (
+    BallotsForm,
+    OwnBallotForm,
+    TotalsForm,
+    VoteAnnulForm,
+    encode_ballots,
+)
 from kopir.council.models import Ballot, Council, Meeting, Member, Vote, VoteKind, VoteResult
 from kopir.council.selectors.meetings import (
     agenda_item_for_page,
@@ -31,6 +38,7 @@ from kopir.council.services.votes import (
     BallotsChangedError,
     ballot_cast_by_member,
     ballots_record,
+    vote_annul,
     vote_close,
     vote_open,
     vote_set_totals,
@@ -54,19 +62,28 @@ def _page(
     ballots_form: BallotsForm | None = None,
     totals_form: TotalsForm | None = None,
     own_ballot_form: OwnBallotForm | None = None,
+    annul_form: VoteAnnulForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     can_manage = can_manage_council(request.user, council)
+    can_annul = (
+        vote.result != VoteResult.OPEN
+        and vote.annulled_at is None
+        and is_chair(request.user, council)
+    )
+    if can_annul and annul_form is None:
+        annul_form = VoteAnnulForm()
     is_open = vote.result == VoteResult.OPEN
     if can_manage and is_open and vote.kind == VoteKind.ROLL_CALL and ballots_form is None:
         ballots_form = BallotsForm(members=_present_members(meeting), vote=vote)
     if can_manage and is_open and vote.kind == VoteKind.COUNTED and totals_form is None:
         totals_form = TotalsForm(
+            vote=vote,
             initial={
                 "votes_for": vote.votes_for,
                 "votes_against": vote.votes_against,
                 "votes_abstain": vote.votes_abstain,
-            }
+            },
         )
     # A member present at the meeting votes here themselves; their ballot is among the prefetched.
     seat = voting_seat(request.user, meeting) if vote.kind == VoteKind.ROLL_CALL else None
@@ -91,6 +108,7 @@ def _page(
             "seat": seat,
             "own_ballot": own_ballot,
             "own_ballot_form": own_ballot_form if seat is not None and is_open else None,
+            "annul_form": annul_form if can_annul else None,
         },
         status=status,
     )
@@ -187,10 +205,17 @@ def vote_totals(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpR
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
-    form = TotalsForm(request.POST)
+    form = TotalsForm(request.POST, vote=vote)
     if form.is_valid():
         try:
-            vote_set_totals(actor=request.user, vote=vote, request=request, **form.cleaned_data)
+            vote_set_totals(
+                actor=request.user,
+                vote=vote,
+                votes_for=form.cleaned_data["votes_for"],
+                votes_against=form.cleaned_data["votes_against"],
+                votes_abstain=form.cleaned_data["votes_abstain"],
+                request=request,
+            )
         except ValidationError as error:
             form.add_service_error(error)
         except DomainError as error:
@@ -203,19 +228,80 @@ def vote_totals(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpR
 
 @require_POST
 def vote_close_view(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpResponse:
+    """Close the vote from the ballots' (or totals') form the page showed: refused unless the box
+    is ticked, while the form holds votes not saved, or when the stored votes differ from those
+    the page showed. A refusal shows the page again with everything the secretary entered."""
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
-    try:
-        closed = vote_close(actor=request.user, vote=vote, request=request)
-    except DomainError as error:
-        refuse(request, error)
+    form: BallotsForm | TotalsForm
+    if vote.kind == VoteKind.ROLL_CALL:
+        form = BallotsForm(request.POST, members=_present_members(meeting), vote=vote)
     else:
-        messages.success(
-            request,
-            _("The vote is closed. Result: %(result)s.") % {"result": closed.get_result_display()},
+        form = TotalsForm(request.POST, vote=vote)
+    if vote.result == VoteResult.OPEN and form.is_valid() and not form.close_refused():
+        try:
+            if isinstance(form, BallotsForm):
+                closed = vote_close(
+                    actor=request.user,
+                    vote=vote,
+                    shown_ballots=form.seen_ballots() or {},
+                    request=request,
+                )
+            else:
+                closed = vote_close(
+                    actor=request.user,
+                    vote=vote,
+                    shown_totals=form.shown_totals() or (0, 0, 0),
+                    request=request,
+                )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The vote is closed. Result: %(result)s.")
+                % {"result": closed.get_result_display()},
+            )
+            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    elif vote.result != VoteResult.OPEN:
+        refuse(
+            request, DomainError(_("This vote is closed: its result and ballots cannot change."))
         )
-    return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    if isinstance(form, BallotsForm):
+        return _page(request, council, meeting, vote, ballots_form=form, status=400)
+    return _page(request, council, meeting, vote, totals_form=form, status=400)
+
+
+@require_POST
+def vote_annul_view(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpResponse:
+    """The chair annuls a vote closed by mistake, with a reason the minutes show."""
+    council = council_for_reader(request.user, slug)
+    if not is_chair(request.user, council):
+        raise PermissionDenied
+    meeting = meeting_in_council(council, pk)
+    vote = vote_for_page(meeting, vote_pk)
+    form = VoteAnnulForm(request.POST)
+    if form.is_valid():
+        try:
+            vote_annul(
+                actor=request.user,
+                vote=vote,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("The vote is annulled. The question can be put to a new vote on the item."),
+            )
+            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    return _page(request, council, meeting, vote, annul_form=form, status=400)
 
 
 @require_POST
