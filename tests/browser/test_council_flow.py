@@ -59,6 +59,7 @@ from tests.browser.keyboard import (
     radio_groups,
     sign_out_by_keyboard,
     skip_to_main,
+    tick,
     type_datetime,
     type_into,
 )
@@ -115,9 +116,13 @@ def follow_link(page: Page, path: str, where: str) -> None:
 
 def press_form_button(page: Page, action_path: str, path: str, where: str) -> None:
     """From the top of the main content, press the button of the form that posts to
-    `action_path`, and arrive at `path`."""
+    `action_path` (ticking its confirmation box first, if it asks for one), and arrive at
+    `path`."""
+    form = f"main form[action='{action_path}']"
     skip_to_main(page)
-    press(page, f"main form[action='{action_path}'] button")
+    if page.locator(f"{form} input[name='confirm']").count():
+        tick(page, f"{form} input[name='confirm']")
+    press(page, f"{form} button")
     arrive(page, path, where)
 
 
@@ -285,8 +290,11 @@ def _secretary_takes_attendance_and_the_vote(
     press(page, f"{ballots_form} button[type='submit']")
     arrive(page, vote_path, "open vote with ballots")
     assert vote.ballots.filter(choice="for").count() == present
+    # Closing is irreversible: the box under the ballots must be ticked first.
     skip_to_main(page)
-    press(page, f"main form[action='{path_for('council:vote_close', 'kk', vote_kwargs)}'] button")
+    tick(page, f"{ballots_form} input[name='confirm_close']")
+    close_path = path_for("council:vote_close", "kk", vote_kwargs)
+    press(page, f"{ballots_form} button[formaction='{close_path}']")
     arrive(page, vote_path, "closed vote")
     vote.refresh_from_db()
     assert (vote.result, vote.votes_for, vote.votes_against) == (
