@@ -7,10 +7,13 @@ document: its status is one the operation lists, its body the schema given for t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,6 +43,18 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 def _no_rate_limit_for_the_fuzzer(settings: Any) -> None:
     # The fuzzer sends more requests a minute than a real system may; the limit has its own test.
     settings.KOPIR_API_RATE = "100000/m"
+
+
+@pytest.fixture(autouse=True)
+def _test_database_kept_open_across_requests() -> Iterator[None]:
+    # Schemathesis calls the WSGI application itself, not through Django's test client, so the
+    # end of each request would close the connection that holds the test's transaction (on
+    # PostgreSQL every later query then fails). Django's test client unhooks the same handler.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
