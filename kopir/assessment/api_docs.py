@@ -331,12 +331,43 @@ OPERATION_OUTCOME_EXAMPLE: dict[str, Any] = {
 }
 
 
-def _fhir(examples: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "content": {
-            "application/fhir+json": {"schema": {"type": "object"}, "examples": examples},
-        }
-    }
+# What every FHIR error answer is (api_common.outcome_answer): a client, and the API's fuzz test,
+# read each error by this schema.
+OPERATION_OUTCOME_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["resourceType", "issue"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+        "issue": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["severity", "code"],
+                "properties": {
+                    "severity": {"type": "string"},
+                    "code": {"type": "string"},
+                    "diagnostics": {"type": "string"},
+                    "expression": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+BUNDLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["resourceType"],
+    "properties": {"resourceType": {"type": "string", "enum": ["Bundle"]}},
+}
+
+
+def _fhir(
+    examples: dict[str, Any] | None = None, schema: dict[str, Any] = OPERATION_OUTCOME_SCHEMA
+) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": schema}
+    if examples:
+        media["examples"] = examples
+    return {"content": {"application/fhir+json": media}}
 
 
 FHIR_OPENAPI: dict[str, Any] = {
@@ -372,7 +403,8 @@ FHIR_OPENAPI: dict[str, Any] = {
     },
     "responses": {
         201: _fhir(
-            {
+            schema=BUNDLE_SCHEMA,
+            examples={
                 "created": {
                     "value": {
                         "resourceType": "Bundle",
@@ -400,8 +432,10 @@ FHIR_OPENAPI: dict[str, Any] = {
                         ],
                     }
                 }
-            }
+            },
         ),
+        # Every error is an OperationOutcome (the statuses' descriptions come from ninja).
+        **{status: _fhir() for status in (400, 401, 409, 413)},
         422: _fhir({"invalid": {"value": OPERATION_OUTCOME_EXAMPLE}}),
         429: {
             "description": THROTTLED_JSON["description"],

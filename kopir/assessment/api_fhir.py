@@ -61,7 +61,8 @@ def _fhir_created(result: IntakeResult) -> dict[str, Any]:
 
 @fhir_router.post(
     "/Bundle",
-    response={201: dict, 400: dict, 401: dict, 409: dict, 413: dict, 422: dict, 429: dict},
+    # The statuses only: their bodies are FHIR resources, documented in FHIR_OPENAPI.
+    response=dict.fromkeys((201, 400, 401, 409, 413, 422, 429)),
     summary="Receive a referral as an HL7 FHIR R4 Bundle",
     operation_id="fhir_bundle",
     openapi_extra=FHIR_OPENAPI,

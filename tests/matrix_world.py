@@ -1,0 +1,388 @@
+"""The records and accounts the permission matrix (tests/test_permission_matrix.py) asks about.
+
+One record of each kind, owned by the insiders' organisations (the clinic, the MSE division, the
+agency, the council), built with the apps' own factories and test fixtures; one account per
+role in a fitting organisation, the same role in another organisation (the outsider), a council
+member without a seat, and an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import (
+    AppealFiledBy,
+    BulkUpload,
+    CompletenessRule,
+    Referral,
+    Route,
+)
+from kopir.assessment.services.appeal import appeal_file
+
+# The apps' fixtures, re-exported so that a test module importing this one can use them by name.
+from kopir.assessment.tests.clinic_fixtures import *  # noqa: F403
+from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
+from kopir.assessment.tests.division_fixtures import *  # noqa: F403
+from kopir.assessment.tests.division_fixtures import accepted, assigned, decided
+from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
+from kopir.core import sample_files
+from kopir.council import models as m
+from kopir.council.services.minutes import minutes_assemble
+from kopir.council.tests.factories import (
+    CompositionFactory,
+    CouncilFactory,
+    LetterFactory,
+    MeetingFactory,
+    MemberFactory,
+    MonitoringVisitFactory,
+    PetitionFactory,
+    WorkPlanFactory,
+    WorkPlanItemFactory,
+)
+
+# Both helper modules name a `signed_in`; the matrix uses neither.
+from kopir.council.tests.fixtures_followup import *  # type: ignore[assignment]  # noqa: F403
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.notices.models import Notice
+from kopir.people.models import Person
+from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+
+# The roles, in the order the matrix prints them; each is also asked as an outsider.
+ROLES: dict[str, str] = {
+    "admin": Role.ADMINISTRATOR,
+    "clinician": Role.CLINICIAN,
+    "expert": Role.MSE_SPECIALIST,
+    "head": Role.MSE_HEAD,
+    "agency": Role.AGENCY_OFFICER,
+    "secretary": Role.COUNCIL_SECRETARY,
+    "member": Role.COUNCIL_MEMBER,
+}
+OUTSIDERS = {f"{who}@other": role for who, role in ROLES.items()}
+# "unseated": a council member's role without a seat in any composition; "anon": nobody signed in.
+WHO: tuple[str, ...] = (*ROLES, *OUTSIDERS, "unseated", "anon")
+
+PDF = sample_files.pdf("synthetic matrix document")
+
+
+def _pdf(name: str) -> ContentFile[bytes]:
+    return ContentFile(PDF, name=name)
+
+
+@dataclass(frozen=True)
+class World:
+    users: dict[str, User | None]  # by WHO; None is the anonymous visitor
+    arguments: dict[str, dict[str, Any]]  # URL arguments by route name
+    api_referral_number: str  # a referral the clinic's external system sent
+
+
+def _seat(composition: m.Composition, user: User, position: str = m.MemberPosition.MEMBER) -> None:
+    MemberFactory.create(composition=composition, account=user, position=position)
+
+
+@pytest.fixture
+def world(
+    administrator: User,
+    clinic: Organisation,
+    other_clinic: Organisation,
+    clinician: User,
+    outsider: User,
+    person: Person,
+    district: Any,
+    division: Organisation,
+    head: User,
+    experts: list[User],
+    council: m.Council,
+    composition: m.Composition,
+    secretary: User,
+    chair: User,
+    member: User,
+    agency: Organisation,
+    officer: User,
+    outsider_officer: User,
+    held_meeting: m.Meeting,
+    sent_recommendation: m.Recommendation,
+    icd10: Any,
+    demo_rules: None,
+) -> World:
+    """Every record the routes open, and every account that asks, built on the apps' fixtures."""
+    # --- The other side of every organisation: the same roles somewhere else. -----------------
+    other_council = CouncilFactory.create(
+        territory=council.territory,
+        recommendation_rule_set=council.recommendation_rule_set,
+        organisation__bin=None,
+    )
+    other_composition = CompositionFactory.create(council=other_council)
+    other_member = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
+    # Another region's division: one in this region could be where the clinic's referrals go.
+    other_division = OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION, bin=None)
+    _seat(other_composition, other_member)
+    users: dict[str, User | None] = {
+        "admin": administrator,
+        "clinician": clinician,
+        "expert": experts[0],
+        "head": head,
+        "agency": officer,
+        "secretary": secretary,
+        "member": member,
+        "admin@other": UserFactory.create(
+            organisation=OrganisationFactory.create(kind=OrganisationKind.AKIMAT),
+            roles=[Role.ADMINISTRATOR],
+        ),
+        "clinician@other": outsider,
+        "expert@other": UserFactory.create(
+            organisation=other_division, roles=[Role.MSE_SPECIALIST]
+        ),
+        "head@other": UserFactory.create(organisation=other_division, roles=[Role.MSE_HEAD]),
+        "agency@other": outsider_officer,
+        "secretary@other": UserFactory.create(
+            organisation=other_council.organisation, roles=[Role.COUNCIL_SECRETARY]
+        ),
+        "member@other": other_member,
+        "unseated": UserFactory.create(roles=[Role.COUNCIL_MEMBER]),
+        "anon": None,
+    }
+
+    # --- MSE: a referral in each state a page is for, all from the clinic to the division. ------
+    def linked_person() -> Person:
+        someone = PersonFactory.create(territory=district)
+        PersonLinkFactory.create(person=someone, organisation=clinic)
+        return someone
+
+    draft = complete_vision_referral(clinician, person)
+    draft_document = draft.attachments.order_by("pk").first()
+    assert draft_document is not None
+    submitted = accepted(clinician, linked_person(), experts[0])
+    # The division's "return" page is for a referral it has not accepted yet.
+    Referral.objects.filter(pk=submitted.pk).update(status="submitted")
+    in_review = assigned(clinician, linked_person(), head, experts, route=Route.IN_ABSENTIA)
+    assignment = in_review.assignments.get(expert=experts[0])
+    to_decide = in_review
+    decision = decided(clinician, linked_person(), head, experts)
+    appeal = appeal_file(
+        actor=head,
+        referral=decision,
+        filed_on=timezone.localdate(),
+        filed_by=AppealFiledBy.PERSON,
+        grounds="The person disagrees with the group.",
+    )
+    rule = CompletenessRule.objects.order_by("pk").first()
+    assert rule is not None, "the demo completeness rules were not loaded"
+    upload = BulkUpload.objects.create(
+        organisation=clinic,
+        uploaded_by=clinician,
+        file_name="referrals.csv",
+        file_sha256="0" * 64,
+        size=10,
+    )
+    notice = Notice.objects.order_by("pk").first()
+    assert notice is not None, "the referral's steps queued no notice"
+
+    # --- The council: one record of each kind, the council's own. -----------------------------
+    slug = {"slug": council.slug}
+    proposed = CompositionFactory.create(council=council, status=m.CompositionStatus.PROPOSED)
+    proposed_seat = MemberFactory.create(composition=proposed)
+    plan = WorkPlanFactory.create(council=council)
+    plan_item = WorkPlanItemFactory.create(plan=plan)
+    planned = MeetingFactory.create(
+        council=council, number=8, starts_at=timezone.now() + dt.timedelta(days=7)
+    )
+    item = held_meeting.agenda.order_by("order").first()
+    assert item is not None
+    vote = m.Vote.objects.get(agenda_item=item)
+    official = m.InvitedOfficial.objects.get(agenda_item=item)
+    guest = m.Attendance.objects.filter(meeting=held_meeting, member__isnull=True).first()
+    assert guest is not None
+    material = m.AgendaMaterial.objects.create(
+        agenda_item=item, title="Анықтама", file=_pdf("material.pdf")
+    )
+    task = m.AccommodationRequest.objects.create(
+        meeting=planned,
+        requested_by="Сынақ Қатысушы",
+        need=m.AccommodationNeed.choices[0][0],
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+    petition = PetitionFactory.create(council=council)
+    minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
+    response = m.RecommendationResponse.objects.create(
+        recommendation=sent_recommendation,
+        author=officer,
+        text="Квота орындалды.",
+        reported_status=m.RecommendationStatus.EXECUTED,
+        evidence=_pdf("evidence.pdf"),
+    )
+    visit = MonitoringVisitFactory.create(council=council)
+    finding = m.VisitFinding.objects.create(visit=visit, order=1, text="Пандус жоқ.")
+    document = m.VisitDocument.objects.create(
+        visit=visit, title="Акт", description="Тексеру актісі", file=_pdf("visit.pdf")
+    )
+    letter = LetterFactory.create(council=council, file=_pdf("letter.pdf"))
+    reply = m.LetterReply.objects.create(
+        letter=letter,
+        received_on=dt.date(2026, 6, 1),
+        from_whom="Мәжіліс",
+        summary="Жауап",
+        file=_pdf("reply.pdf"),
+    )
+
+    held = {**slug, "pk": held_meeting.pk}
+    on_item = {**held, "item_pk": item.pk}
+    on_vote = {**held, "vote_pk": vote.pk}
+    number = {**slug, "number": held_meeting.number}
+    on_recommendation = {**slug, "pk": sent_recommendation.pk}
+    on_visit = {**slug, "pk": visit.pk}
+    on_letter = {**slug, "pk": letter.pk}
+    on_plan_item = {**slug, "pk": plan.pk, "item_pk": plan_item.pk}
+    arguments: dict[str, dict[str, Any]] = {
+        "accounts:user_edit": {"pk": clinician.pk},
+        "accounts:user_reset_two_factor": {"pk": clinician.pk},
+        "directory:organisation_detail": {"pk": clinic.pk},
+        "directory:organisation_edit": {"pk": clinic.pk},
+        "people:detail": {"pk": person.pk},
+        "people:edit": {"pk": person.pk},
+        # MSE
+        "assessment:clinic_detail": {"pk": draft.pk},
+        "assessment:clinic_edit": {"pk": draft.pk},
+        "assessment:clinic_send": {"pk": draft.pk},
+        "assessment:clinic_attachment_add": {"pk": draft.pk},
+        "assessment:clinic_attachment_remove": {"pk": draft.pk, "attachment_pk": draft_document.pk},
+        "assessment:attachment_download": {"pk": draft.pk, "attachment_pk": draft_document.pk},
+        "assessment:rules_detail": {"pk": rule.rule_set_id},
+        "assessment:rules_edit": {"pk": rule.rule_set_id},
+        "assessment:rules_activate": {"pk": rule.rule_set_id},
+        "assessment:rules_retire": {"pk": rule.rule_set_id},
+        "assessment:rules_rule_create": {"pk": rule.rule_set_id},
+        "assessment:rules_rule_edit": {"pk": rule.rule_set_id, "rule_pk": rule.pk},
+        "assessment:rules_rule_delete": {"pk": rule.rule_set_id, "rule_pk": rule.pk},
+        "assessment:bulk_detail": {"pk": upload.pk},
+        "assessment:division_case": {"pk": in_review.pk},
+        "assessment:division_timeline": {"pk": in_review.pk},
+        "assessment:division_accept": {"pk": submitted.pk},
+        "assessment:division_return": {"pk": submitted.pk},
+        "assessment:division_assign": {"pk": in_review.pk},
+        "assessment:division_decide": {"pk": to_decide.pk},
+        "assessment:division_notify": {"pk": decision.pk},
+        "assessment:division_appeal": {"pk": decision.pk},
+        "assessment:division_attachment_release": {
+            "pk": in_review.pk,
+            "attachment_pk": in_review.attachments.order_by("pk").values_list("pk", flat=True)[0],
+        },
+        "assessment:expert_review": {"pk": assignment.pk},
+        "assessment:appeal_detail": {"pk": appeal.pk},
+        "assessment:appeal_review": {"pk": appeal.pk},
+        "assessment:appeal_decide": {"pk": appeal.pk},
+        "notices:notice": {"pk": notice.pk},
+        "notices:resend": {"pk": notice.pk},
+        # The council
+        **dict.fromkeys(
+            (
+                "council:council_detail",
+                "council:composition_list",
+                "council:composition_new",
+                "council:plan_list",
+                "council:plan_new",
+                "council:meeting_list",
+                "council:meeting_new",
+                "council:accommodation_list",
+                "council:petition_new",
+                "council:petition_submitted",
+                "council:petition_list",
+                "council:petition_create",
+                "council:public_council",
+                "council:public_meeting_list",
+                "council:public_recommendation_list",
+                "council:public_letter_list",
+                "council:public_visit_list",
+                "council:public_petition_list",
+                "council:recommendation_list",
+                "council:recommendation_create",
+                "council:visit_list",
+                "council:visit_create",
+                "council:letter_list",
+                "council:letter_create",
+            ),
+            slug,
+        ),
+        "council:composition_detail": {**slug, "pk": proposed.pk},
+        "council:composition_delete": {**slug, "pk": proposed.pk},
+        "council:member_new": {**slug, "pk": proposed.pk},
+        "council:member_edit": {**slug, "pk": proposed.pk, "member_pk": proposed_seat.pk},
+        "council:member_delete": {**slug, "pk": proposed.pk, "member_pk": proposed_seat.pk},
+        "council:plan_detail": {**slug, "pk": plan.pk},
+        "council:plan_item_new": {**slug, "pk": plan.pk},
+        "council:plan_item_edit": on_plan_item,
+        "council:plan_item_delete": on_plan_item,
+        "council:plan_item_status": on_plan_item,
+        "council:meeting_detail": held,
+        "council:meeting_edit": {**slug, "pk": planned.pk},
+        "council:meeting_quorum": held,
+        "council:meeting_held": {**slug, "pk": planned.pk},
+        "council:meeting_cancel": {**slug, "pk": planned.pk},
+        "council:meeting_invitations": {**slug, "pk": planned.pk},
+        "council:meeting_attendance": held,
+        "council:guest_new": held,
+        "council:guest_delete": {**held, "guest_pk": guest.pk},
+        "council:accommodation_new": {**slug, "pk": planned.pk},
+        "council:material_download": {**held, "material_pk": material.pk},
+        "council:agenda_item_new": {**slug, "pk": planned.pk},
+        "council:agenda_item_detail": on_item,
+        "council:agenda_item_edit": on_item,
+        "council:agenda_item_move": on_item,
+        "council:agenda_item_delete": on_item,
+        "council:official_new": on_item,
+        "council:official_delete": {**on_item, "official_pk": official.pk},
+        "council:material_new": on_item,
+        "council:speech_new": on_item,
+        "council:decision_new": on_item,
+        "council:vote_new": on_item,
+        "council:vote_detail": on_vote,
+        "council:vote_ballots": on_vote,
+        "council:vote_totals": on_vote,
+        "council:vote_close": on_vote,
+        "council:vote_own_ballot": on_vote,
+        "council:accommodation_resolve": {**slug, "pk": task.pk},
+        "council:petition_detail": {**slug, "pk": petition.pk},
+        "council:petition_agenda": {**slug, "pk": petition.pk},
+        "council:petition_answer": {**slug, "pk": petition.pk},
+        "council:inbox_detail": {"pk": sent_recommendation.pk},
+        "council:inbox_acknowledge": {"pk": sent_recommendation.pk},
+        "council:inbox_evidence": {"pk": sent_recommendation.pk, "response_pk": response.pk},
+        "council:public_minutes": number,
+        "council:public_minutes_docx": number,
+        "council:public_minutes_pdf": number,
+        "council:minutes_detail": number,
+        "council:minutes_assemble": number,
+        "council:minutes_edit": {**number, "lang": "kk"},
+        "council:minutes_sign": number,
+        "council:minutes_versions": number,
+        "council:minutes_version": {**number, "version": minutes.versions.count()},
+        "council:minutes_docx": number,
+        "council:minutes_pdf": number,
+        "council:recommendation_detail": on_recommendation,
+        "council:recommendation_edit": on_recommendation,
+        "council:recommendation_send": on_recommendation,
+        "council:response_review": {**on_recommendation, "response_pk": response.pk},
+        "council:response_evidence": {**on_recommendation, "response_pk": response.pk},
+        "council:visit_detail": on_visit,
+        "council:visit_edit": on_visit,
+        "council:visit_checklist": on_visit,
+        "council:visit_checklist_template": on_visit,
+        "council:visit_checklist_add": on_visit,
+        "council:visit_finding_add": on_visit,
+        "council:visit_finding_recommend": {**on_visit, "finding_pk": finding.pk},
+        "council:visit_document_add": on_visit,
+        "council:visit_document": {**on_visit, "document_pk": document.pk},
+        "council:letter_detail": on_letter,
+        "council:letter_reply_add": on_letter,
+        "council:letter_file": on_letter,
+        "council:letter_reply_file": {**on_letter, "reply_pk": reply.pk},
+    }
+    return World(users=users, arguments=arguments, api_referral_number=draft.number)
