@@ -34,6 +34,7 @@ from kopir.assessment.tests.division_fixtures import *  # noqa: F403
 from kopir.assessment.tests.division_fixtures import accepted, assigned, decided
 from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
 from kopir.core import sample_files
+from kopir.core.tests.fixtures import no_second_factor as no_second_factor
 from kopir.council import models as m
 from kopir.council.services.minutes import minutes_assemble
 from kopir.council.tests.factories import (
@@ -49,12 +50,14 @@ from kopir.council.tests.factories import (
 )
 
 # Both helper modules name a `signed_in`; the matrix uses neither.
-from kopir.council.tests.fixtures_followup import *  # type: ignore[assignment]  # noqa: F403
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice
 from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.people.tests.fixtures import clinician as clinician
+from kopir.people.tests.fixtures import outsider as outsider
 
 # The roles, in the order the matrix prints them; each is also asked as an outsider.
 ROLES: dict[str, str] = {
@@ -90,6 +93,7 @@ def _seat(composition: m.Composition, user: User, position: str = m.MemberPositi
 
 @pytest.fixture
 def world(
+    no_second_factor: None,
     administrator: User,
     clinic: Organisation,
     other_clinic: Organisation,
@@ -347,11 +351,13 @@ def world(
         "council:vote_ballots": on_vote,
         "council:vote_totals": on_vote,
         "council:vote_close": on_vote,
+        "council:vote_annul": on_vote,
         "council:vote_own_ballot": on_vote,
         "council:accommodation_resolve": {**slug, "pk": task.pk},
         "council:petition_detail": {**slug, "pk": petition.pk},
         "council:petition_agenda": {**slug, "pk": petition.pk},
         "council:petition_answer": {**slug, "pk": petition.pk},
+        "council:petition_publication": {**slug, "pk": petition.pk},
         "council:inbox_detail": {"pk": sent_recommendation.pk},
         "council:inbox_acknowledge": {"pk": sent_recommendation.pk},
         "council:inbox_evidence": {"pk": sent_recommendation.pk, "response_pk": response.pk},

@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
 
 from kopir.assessment.tests.clinic_fixtures import *  # noqa: F403  (the clinic the token is for)
 from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
+from kopir.people.tests.fixtures import clinician as clinician
+from kopir.people.tests.fixtures import outsider as outsider
 from kopir.wsgi import application
 
 CHECKS = [

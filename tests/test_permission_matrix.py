@@ -142,6 +142,7 @@ POST_ONLY_ROUTES = {
             "official_new",
             "petition_agenda",
             "petition_answer",
+            "petition_publication",
             "plan_item_delete",
             "recommendation_send",
             "inbox_acknowledge",
@@ -152,6 +153,7 @@ POST_ONLY_ROUTES = {
             "visit_finding_recommend",
             "vote_ballots",
             "vote_close",
+            "vote_annul",
             "vote_new",
             "vote_own_ballot",
             "vote_totals",
@@ -194,9 +196,8 @@ EXPECTED: dict[str, Row] = {
         "agency",
         *(f"{w}@other" for w in ("clinician", "expert", "head", "agency")),
     ),
-    "people:create": rule(
-        "clinician", "expert", "head", *(f"{w}@other" for w in ("clinician", "expert", "head"))
-    ),
+    # An MSE specialist registers and edits nobody: a person they registered they could not open.
+    "people:create": rule("clinician", "head", "clinician@other", "head@other"),
     "people:detail": rule(
         "clinician",
         **dict.fromkeys(
@@ -213,10 +214,7 @@ EXPECTED: dict[str, Row] = {
         ),
     ),
     "people:edit": rule(
-        "clinician",
-        **dict.fromkeys(
-            ("expert", "head", "clinician_at_other", "expert_at_other", "head_at_other"), "404"
-        ),
+        "clinician", **dict.fromkeys(("head", "clinician_at_other", "head_at_other"), "404")
     ),
     # The outbox: everyone's own correspondence; this notice is the council's to the agency.
     "notices:outbox": SIGNED_IN,
@@ -367,6 +365,8 @@ EXPECTED: dict[str, Row] = {
         if name.startswith("council:") and not name.startswith("council:inbox")
     },
     "council:vote_own_ballot": posts(rule("member")),
+    # Only the council's chair annuls a vote; none of the askers chairs the council.
+    "council:vote_annul": posts(NOBODY),
     "council:minutes_sign": posts(SECRETARY),  # and the chair; a member may not sign
     # The agency answers the recommendations addressed to it, and sees no other's.
     "council:inbox": rule("agency", "agency@other"),

@@ -33,6 +33,9 @@ def _json(examples: dict[str, Any]) -> dict[str, Any]:
 # `response=`: deep-merged with them, each status is written once, with its schema and examples.
 
 
+UNSUPPORTED_MEDIA_TYPE = (
+    "The body was not sent as JSON: send it with the Content-Type header the operation names."
+)
 TOO_MANY_REQUESTS = (
     "Too many requests. Wait the number of seconds in the Retry-After header, then send the "
     "request again."
@@ -147,6 +150,18 @@ POST_OPENAPI: dict[str, Any] = {
                 }
             }
         ),
+        415: {
+            "description": UNSUPPORTED_MEDIA_TYPE,
+            **_json(
+                {
+                    "not_json": _error_example(
+                        "The request was not accepted: correct the fields listed.",
+                        "",
+                        "Send the body as JSON with the header Content-Type: application/json.",
+                    )
+                }
+            ),
+        },
         409: _json(
             {
                 "key_reused": _error_example(
@@ -436,6 +451,7 @@ FHIR_OPENAPI: dict[str, Any] = {
         ),
         # Every error is an OperationOutcome (the statuses' descriptions come from ninja).
         **{status: _fhir() for status in (400, 401, 409, 413)},
+        415: {"description": UNSUPPORTED_MEDIA_TYPE, **_fhir()},
         422: _fhir({"invalid": {"value": OPERATION_OUTCOME_EXAMPLE}}),
         429: {
             "description": THROTTLED_JSON["description"],

@@ -79,7 +79,7 @@ def read_json(request: HttpRequest, content_types: Sequence[str]) -> Any:
                 BodyProblem(
                     (),
                     _("Send the body as JSON with the header Content-Type: %(types)s.")
-                    % {"types": " or ".join(content_types)},
+                    % {"types": ", ".join(content_types)},
                 )
             ],
         )

@@ -31,6 +31,7 @@ from kopir.council.tests.factories import (
     MemberFactory,
     RuleSetFactory,
 )
+from kopir.council.tests.rule_sets import statutory_rules as statutory_rules
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 
@@ -79,11 +80,6 @@ def record_present(
             for seat in composition.members.all()
         },
     )
-
-
-@pytest.fixture
-def statutory_rules(db: None) -> m.RecommendationRuleSet:
-    return RuleSetFactory.create()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from kopir.council.tests.factories import (
     RecommendationFactory,
     VoteFactory,
 )
+from kopir.council.tests.rule_sets import statutory_rules as statutory_rules
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -60,6 +61,7 @@ __all__ = [
     "secretary_client",
     "send_recommendation",
     "sent_recommendation",
+    "statutory_rules",
 ]
 
 
