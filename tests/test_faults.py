@@ -28,6 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditEvent
 from kopir.core.transitions import Workflow
+from kopir.core.worker_recovery import STALE_AFTER, requeue_orphaned_tasks, worker_heartbeat
 from tests.test_transition_tables import BUILDERS, WORKFLOWS, _context, _snapshot
 
 pytestmark = pytest.mark.django_db
@@ -98,26 +99,47 @@ def test_a_move_whose_write_fails_leaves_nothing_behind(
 # --- A worker killed in the middle of a task -------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="django-tasks-db's db_worker runs only READY tasks: a task left RUNNING by a worker "
-    "that died is neither run again nor failed, so it is silently lost. Kopir has no recovery "
-    "for it yet (reported; a fix belongs with the worker, core/periodic.py).",
-)
-def test_a_task_left_running_by_a_dead_worker_is_run_again(settings: Any) -> None:
+def _left_running_by(worker_id: str, settings: Any) -> Any:
+    """A task as a worker leaves it when it claimed the task and then stopped answering."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     from kopir.notices.tasks import deliver_due_notices
 
     result = deliver_due_notices.enqueue()
-    # As a killed worker leaves it: claimed, started an hour ago, never finished.
     DBTaskResult.objects.filter(pk=result.id).update(
         status=TaskResultStatus.RUNNING,
         started_at=timezone.now() - dt.timedelta(hours=1),
-        worker_ids=["worker-that-died"],
+        worker_ids=[worker_id],
     )
+    return result
 
+
+def test_a_task_left_running_by_a_dead_worker_is_run_again_once(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # django-tasks-db alone never runs a RUNNING task again: it would be lost. Kopir's worker
+    # puts it back on the queue once its worker has been silent too long.
+    result = _left_running_by("worker-that-died", settings)
+    worker_heartbeat("worker-that-died", now=timezone.now() - STALE_AFTER * 2)
+
+    assert requeue_orphaned_tasks() == [str(result.id)]
+    assert requeue_orphaned_tasks() == []  # a second worker finds nothing more to do
+    # The worker recycles database connections between tasks; here that would close the test's
+    # own connection (and, on PostgreSQL, its transaction) under it.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     call_command("db_worker", batch=True, stdout=io.StringIO(), stderr=io.StringIO())
 
     stored = DBTaskResult.objects.get(pk=result.id)
     assert stored.status == TaskResultStatus.SUCCESSFUL
+    assert stored.worker_ids[0] == "worker-that-died"
     assert stored.worker_ids[-1] != "worker-that-died"
+    assert len(stored.worker_ids) == 2  # run once more, not twice
+
+
+def test_a_task_a_live_worker_is_running_is_left_alone(settings: Any) -> None:
+    result = _left_running_by("busy-worker", settings)
+    worker_heartbeat("busy-worker")
+
+    assert requeue_orphaned_tasks() == []
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING

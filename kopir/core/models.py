@@ -4,6 +4,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class WorkerHeartbeat(models.Model):
+    """The last time each running worker said it was alive.
+
+    django-tasks-db marks a task RUNNING with the claiming worker's id and never looks at it
+    again: a worker killed mid-task would leave it RUNNING for ever. Each Kopir worker stamps its
+    row every scheduler tick, so a task whose worker has gone quiet can be put back on the queue
+    (`core/worker_recovery.py`).
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
 class PeriodicJob(models.Model):
     """When each periodic job was last put on the task queue.
 

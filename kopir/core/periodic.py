@@ -41,10 +41,16 @@ def enqueue_due_jobs(now: dt.datetime | None = None) -> list[str]:
     return enqueued
 
 
-def run_scheduler(stop: threading.Event, tick_seconds: float = 30.0) -> None:
-    """Check for due jobs every tick until `stop` is set. Runs in a thread of the worker."""
+def run_scheduler(stop: threading.Event, tick_seconds: float = 30.0, worker_id: str = "") -> None:
+    """Check for due jobs every tick until `stop` is set. Runs in a thread of the worker, whose
+    heartbeat it also stamps, putting back on the queue any task a dead worker left running."""
+    from kopir.core.worker_recovery import requeue_orphaned_tasks, worker_heartbeat
+
     while not stop.is_set():
         try:
+            if worker_id:
+                worker_heartbeat(worker_id)
+                requeue_orphaned_tasks()
             names = enqueue_due_jobs()
             if names:
                 logger.info("enqueued periodic jobs: %s", ", ".join(names))
