@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
 from kopir.council.access import (
     can_manage_council,
@@ -300,28 +301,25 @@ def petition_publication_view(request: HttpRequest, slug: str, pk: int) -> HttpR
         # Keeping it off the page needs no title: only the version counts.
         form.fields["public_title"].required = False
     if petition is not None and form.is_valid():
-        try:
+
+        def save() -> object:
             if withhold:
-                petition_withhold(
+                return petition_withhold(
                     actor=request.user,
                     petition=petition,
                     expected_version=form.cleaned_data["version"],
                     request=request,
                 )
-            else:
-                petition_publish(
-                    actor=request.user,
-                    petition=petition,
-                    public_title=form.cleaned_data["public_title"],
-                    public_summary=form.cleaned_data["public_summary"],
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            return petition_publish(
+                actor=request.user,
+                petition=petition,
+                public_title=form.cleaned_data["public_title"],
+                public_summary=form.cleaned_data["public_summary"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+
+        if service_saved(form, save):
             messages.success(
                 request,
                 _("The petition is kept off the public page.")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
 from kopir.council.access import (
     can_manage_council,
     council_for_reader,
@@ -283,24 +284,16 @@ def vote_annul_view(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> H
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
     form = VoteAnnulForm(request.POST)
-    if form.is_valid():
-        try:
-            vote_annul(
-                actor=request.user,
-                vote=vote,
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("The vote is annulled. The question can be put to a new vote on the item."),
-            )
-            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    if form.is_valid() and service_saved(
+        form,
+        lambda: vote_annul(
+            actor=request.user, vote=vote, reason=form.cleaned_data["reason"], request=request
+        ),
+    ):
+        messages.success(
+            request, _("The vote is annulled. The question can be put to a new vote on the item.")
+        )
+        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
     return _page(request, council, meeting, vote, annul_form=form, status=400)
 
 
