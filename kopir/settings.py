@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "kopir.people",
     "kopir.council",
     "kopir.assessment",
+    "kopir.rehabilitation",
     "kopir.notices",
     # Django and libraries.
     "django.contrib.auth",

@@ -1,0 +1,54 @@
+"""The individual habilitation and rehabilitation programme (IRP) and the execution of its measures.
+
+`catalogue`: the measures an IRP may contain, as versioned reference data with their legal source,
+and the rules that suggest measures and route them to executing organisations.
+`programme`: the IRP of a person, one immutable version per approval.
+`execution`: each measure of an approved programme as an executing organisation's task, its
+handoffs between organisations and its timeline.
+"""
+
+from kopir.rehabilitation.models.catalogue import (
+    CatalogueStatus,
+    DeliveryChannel,
+    EvidenceItem,
+    MeasureCatalogue,
+    MeasureType,
+    ProgrammePart,
+    QuantityUnit,
+    RoutingRule,
+    SuggestionRule,
+)
+from kopir.rehabilitation.models.execution import (
+    Handoff,
+    Measure,
+    MeasureEvent,
+    MeasureStatus,
+    NotDeliveredReason,
+)
+from kopir.rehabilitation.models.programme import (
+    Programme,
+    ProgrammeLine,
+    ProgrammeVersion,
+    ProgrammeVersionStatus,
+)
+
+__all__ = [
+    "CatalogueStatus",
+    "DeliveryChannel",
+    "EvidenceItem",
+    "Handoff",
+    "Measure",
+    "MeasureCatalogue",
+    "MeasureEvent",
+    "MeasureStatus",
+    "MeasureType",
+    "NotDeliveredReason",
+    "Programme",
+    "ProgrammeLine",
+    "ProgrammePart",
+    "ProgrammeVersion",
+    "ProgrammeVersionStatus",
+    "QuantityUnit",
+    "RoutingRule",
+    "SuggestionRule",
+]
