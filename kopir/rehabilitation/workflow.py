@@ -1,0 +1,71 @@
+"""The rehabilitation measure's state machine, on the one engine (`core/transitions.py`).
+
+assigned → accepted → scheduled → delivered | not delivered. A redirect to another organisation
+(an organisation that is not responsible) is a move back to "assigned" with the new owner and its
+new due date saved in the same UPDATE; a dispute by the person reopens a reported result
+("accepted" again, for the same organisation); a new programme version that drops the measure
+cancels it. Every move writes a `MeasureEvent` and an audit record.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Final
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.transitions import Move, Workflow, edges
+from kopir.rehabilitation.models import Measure as MeasureModel
+from kopir.rehabilitation.models import MeasureEvent, MeasureStatus
+
+S = MeasureStatus
+
+TRANSITIONS: Final[dict[str, frozenset[str]]] = {
+    # A move to ASSIGNED from an open state is a redirect to another organisation.
+    S.ASSIGNED: frozenset({S.ACCEPTED, S.ASSIGNED, S.CANCELLED}),
+    S.ACCEPTED: frozenset({S.SCHEDULED, S.DELIVERED, S.NOT_DELIVERED, S.ASSIGNED, S.CANCELLED}),
+    S.SCHEDULED: frozenset({S.SCHEDULED, S.DELIVERED, S.NOT_DELIVERED, S.ASSIGNED, S.CANCELLED}),
+    # The person disputes the reported result: the organisation works it again.
+    S.DELIVERED: frozenset({S.ACCEPTED}),
+    S.NOT_DELIVERED: frozenset({S.ACCEPTED}),
+    S.CANCELLED: frozenset(),
+}
+
+
+def _refuse(source: str, target: str) -> str:
+    return _("A measure cannot go from “%(from)s” to “%(to)s”.") % {
+        "from": S(source).label,
+        "to": S(target).label,
+    }
+
+
+def _write_event(move: Move) -> None:
+    actor = move.actor if getattr(move.actor, "is_authenticated", False) else None
+    MeasureEvent.objects.create(
+        measure_id=move.record.pk,
+        from_status=move.source,
+        to_status=move.target,
+        actor=actor,
+        organisation=move.context.get("organisation"),
+        at=move.context.get("at") or timezone.now(),
+        note=move.note,
+    )
+
+
+MEASURE_WORKFLOW: Final = Workflow(
+    name="rehabilitation.measure",
+    model=MeasureModel,
+    edges=edges(TRANSITIONS),
+    write_event=_write_event,
+    event_model=MeasureEvent,
+    audit=partial(audit_record, action=AuditAction.UPDATE),
+    refusal=_refuse,
+    conflict=gettext_lazy(
+        "Someone else changed this measure after you opened it. Nothing was saved; check the "
+        "latest state and try again."
+    ),
+)
