@@ -1,0 +1,97 @@
+"""Who executes a measure: the routing rule for the measure and the person's territory, and the
+handoff that gives the chosen organisation the measure, its due date and a link to the person.
+
+The most specific rule wins: a rule for the measure's code before a rule for its kind of executing
+organisation, and the person's own territory before the territories it is part of (settlement →
+district → region). Routing first and a redirect later both go through `handoff_record`, so each
+new owner gets the same things: a `Handoff` row, the catalogue's deadline counted in working days
+from the handoff (SGB IX §14 style: the clock starts again with the new owner), and a
+`PersonLink(basis=rehabilitation)` for that person only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kopir.core.working_days import add_working_days
+from kopir.directory.models import Organisation, Territory
+from kopir.people.models import LinkBasis, PersonLink
+from kopir.rehabilitation.models import Handoff, Measure, MeasureType, RoutingRule
+
+
+def territory_chain(territory: Territory) -> list[Territory]:
+    """The territory and every territory it is part of, the most specific first."""
+    chain: list[Territory] = []
+    seen: set[int] = set()
+    current: Territory | None = territory
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.parent
+    return chain
+
+
+def routing_rule_for(*, measure_type: MeasureType, territory: Territory) -> RoutingRule | None:
+    """The rule that chooses the executing organisation, or None where no rule covers the
+    territory (the MSE specialist then chooses by hand, and an administrator adds a rule)."""
+    chain = territory_chain(territory)
+    rules = {
+        (rule.measure_code, rule.territory_id): rule
+        for rule in RoutingRule.objects.select_related("organisation").filter(
+            executor_kind=measure_type.executor_kind,
+            measure_code__in=[measure_type.code, ""],
+            territory__in=chain,
+        )
+    }
+    for code in (measure_type.code, ""):
+        for place in chain:
+            rule = rules.get((code, place.pk))
+            if rule is not None:
+                return rule
+    return None
+
+
+def due_date(*, measure_type: MeasureType, start: dt.date) -> dt.date:
+    """The executing organisation's deadline: the catalogue's working days from `start`."""
+    return add_working_days(start, measure_type.deadline_working_days)
+
+
+def handoff_record(
+    *,
+    measure: Measure,
+    to_organisation: Organisation,
+    from_organisation: Organisation | None,
+    by: Any,
+    reason: str = "",
+    routing_rule: RoutingRule | None = None,
+    at: dt.datetime | None = None,
+) -> Handoff:
+    """Record that `to_organisation` now holds `measure` and link it to the person.
+
+    Call it inside the service's transaction, after the measure row exists; the caller saves the
+    measure's owner and due date (a redirect does so through the workflow, in one UPDATE) from the
+    returned handoff's `due_on`.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("handoff_record must run inside the service's transaction")
+    at = at or timezone.now()
+    handoff = Handoff.objects.create(
+        measure=measure,
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        reason=reason,
+        routing_rule=routing_rule,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        at=at,
+        due_on=due_date(measure_type=measure.measure_type, start=timezone.localdate(at)),
+    )
+    PersonLink.objects.get_or_create(
+        person_id=measure.person_id,
+        organisation=to_organisation,
+        basis=LinkBasis.REHABILITATION,
+    )
+    return handoff
