@@ -6,7 +6,7 @@ PORT ?= 8000
 DATA := var
 export KOPIR_DATA_DIR ?= $(CURDIR)/$(DATA)
 
-.PHONY: demo test venv lint check-migrations messages compile-messages clean
+.PHONY: demo test venv lint check-migrations messages compile-messages clean generate bench
 
 # The environment is rebuilt only when the lock file or the project metadata change.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -27,6 +27,17 @@ demo: $(BIN)/.installed
 ## Run the whole test suite (browser tests included where Chromium is installed).
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks (docs/performance.md): point DATABASE_URL at an empty PostgreSQL database, then
+## `make generate PERSONS=750000` (the national scale) and `make bench`.
+PERSONS ?= 20000
+generate: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py kopir_generate --yes --persons $(PERSONS)
+
+bench: $(BIN)/.installed
+	mkdir -p $(DATA)
+	$(BIN)/python manage.py kopir_bench --json $(DATA)/bench.json
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kopir.council",
     "kopir.assessment",
     "kopir.rehabilitation",
+    "kopir.bench",
     "kopir.notices",
     # Django and libraries.
     "django.contrib.auth",

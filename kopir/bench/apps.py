@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BenchConfig(AppConfig):
+    """National-scale synthetic data and the benchmark that measures Kopir on it (docs/performance.md).
+
+    It sits above every domain app (it writes their tables), owns no models and serves no pages.
+    """
+
+    name = "kopir.bench"
+    label = "bench"
+    verbose_name = _("Synthetic data and benchmarks")
+    depends_on: tuple[str, ...] = (
+        "core",
+        "audit",
+        "directory",
+        "accounts",
+        "people",
+        "notices",
+        "assessment",
+        "rehabilitation",
+    )

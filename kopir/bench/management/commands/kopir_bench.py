@@ -1,0 +1,221 @@
+"""Measure Kopir's main paths on the generated data, each beside its floor (docs/performance.md).
+
+    manage.py kopir_bench --repeat 30 --json var/bench.json
+
+For every path: p50/p95/p99 server time in this process, the number of queries, and the median
+time of a hand-written SQL query that returns the same rows (the floor); `healthz` is the floor of
+the stack itself. Run it after `manage.py kopir_generate` on the same database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from pathlib import Path as FilePath
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from kopir.accounts.models import Role, RoleAssignment, User
+from kopir.assessment.models import ExpertAssignment, Referral
+from kopir.assessment.selectors.queue import OPEN_STATUSES
+from kopir.bench.measure import Path, measure
+from kopir.people.models import Person, PersonLink
+
+QUEUE_COLUMNS = (
+    "SELECT r.id, r.number, r.status, r.route, r.step_due_on, r.returns_count, o.name_kk, "
+    "c.code, p.birth_date FROM assessment_referral r "
+    "JOIN directory_organisation o ON o.id = r.medical_organisation_id "
+    "JOIN assessment_icd10code c ON c.id = r.primary_diagnosis_id "
+    "JOIN people_person p ON p.id = r.person_id "
+)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+def paths() -> list[Path]:
+    """The paths measured, as the busiest user of each kind sees them."""
+    division = (
+        Referral.objects.values("mse_division_id").annotate(n=Count("id")).order_by("-n").first()
+    )
+    clinic = (
+        Referral.objects.values("medical_organisation_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    expert = (
+        ExpertAssignment.objects.values("expert_id").annotate(n=Count("id")).order_by("-n").first()
+    )
+    if not (division and clinic and expert):
+        raise CommandError("No generated data here: run manage.py kopir_generate first.")
+    division_id, clinic_id = division["mse_division_id"], clinic["medical_organisation_id"]
+    head = _user(division_id, Role.MSE_HEAD)
+    clinician = _user(clinic_id, Role.CLINICIAN)
+    expert_user = User.objects.get(pk=expert["expert_id"])
+    admin = _administrator()
+    today = timezone.localdate()
+    person = Person.objects.filter(links__organisation_id=clinic_id).order_by("id").first()
+    assert person is not None
+    case = Referral.objects.filter(mse_division_id=division_id).order_by("-id").first()
+    assert case is not None
+    open_statuses = _in(OPEN_STATUSES)
+    queue = reverse("assessment:division_queue")
+    return [
+        Path("trivial view (healthz)", "/healthz", None),
+        Path(
+            "division queue, open, page 1",
+            queue,
+            head.username,
+            QUEUE_COLUMNS + f"WHERE r.mse_division_id = %s AND r.status IN {open_statuses} "
+            "AND r.first_sent_at IS NOT NULL ORDER BY r.step_due_on, r.id LIMIT 26",
+            [division_id],
+        ),
+        Path(
+            "division queue, overdue only",
+            queue + "?overdue=on",
+            head.username,
+            QUEUE_COLUMNS + f"WHERE r.mse_division_id = %s AND r.status IN {open_statuses} "
+            "AND r.step_due_on < %s ORDER BY r.step_due_on, r.id LIMIT 26",
+            [division_id, today],
+        ),
+        Path(
+            "division queue, all statuses, page 1",
+            queue + "?status=all",
+            head.username,
+            QUEUE_COLUMNS + "WHERE r.mse_division_id = %s AND r.first_sent_at IS NOT NULL "
+            "ORDER BY r.step_due_on, r.id LIMIT 26",
+            [division_id],
+        ),
+        Path(
+            "division queue, all statuses, page 20", queue + "?status=all", head.username, deep=19
+        ),
+        Path(
+            "clinic list, page 1",
+            reverse("assessment:clinic_list"),
+            clinician.username,
+            "SELECT r.id, r.number, r.status, r.created_at, p.last_name, p.first_name "
+            "FROM assessment_referral r JOIN people_person p ON p.id = r.person_id "
+            "WHERE r.medical_organisation_id = %s ORDER BY r.id DESC LIMIT 26",
+            [clinic_id],
+        ),
+        Path(
+            "expert work list",
+            reverse("assessment:expert_worklist"),
+            expert_user.username,
+            "SELECT a.id, r.number, a.assigned_at, r.step_due_on FROM assessment_expertassignment a "
+            "JOIN assessment_referral r ON r.id = a.referral_id "
+            "WHERE a.expert_id = %s AND a.submitted_at IS NULL ORDER BY r.step_due_on, a.id LIMIT 50",
+            [expert_user.pk],
+        ),
+        Path(
+            "division case page",
+            reverse("assessment:division_case", args=[case.pk]),
+            head.username,
+            QUEUE_COLUMNS + "WHERE r.id = %s",
+            [case.pk],
+        ),
+        Path(
+            "person search by IIN",
+            reverse("people:search"),
+            clinician.username,
+            "SELECT p.id, p.last_name FROM people_person p JOIN people_personlink l "
+            "ON l.person_id = p.id WHERE p.iin = %s AND l.organisation_id = %s",
+            [person.iin, clinic_id],
+            data={"q": person.iin},
+        ),
+        Path(
+            "person search by surname",
+            reverse("people:search"),
+            clinician.username,
+            "SELECT DISTINCT p.id, p.last_name, p.first_name FROM people_person p "
+            "JOIN people_personlink l ON l.person_id = p.id "
+            "WHERE l.organisation_id = %s AND p.search_name LIKE %s ORDER BY p.id LIMIT 26",
+            [clinic_id, person.search_name.split(" ")[0] + "%"],
+            data={"q": person.last_name},
+        ),
+        Path(
+            "audit search, no filter",
+            reverse("audit:search"),
+            admin.username,
+            "SELECT * FROM audit_auditevent ORDER BY id DESC LIMIT 51",
+        ),
+        Path(
+            "audit search, user and 3 months",
+            reverse("audit:search")
+            + f"?username={head.username}&date_from={today - dt.timedelta(days=91):%Y-%m-%d}",
+            admin.username,
+            "SELECT * FROM audit_auditevent WHERE actor_username = %s AND at >= %s "
+            "ORDER BY id DESC LIMIT 51",
+            [head.username, timezone.now() - dt.timedelta(days=91)],
+        ),
+    ]
+
+
+def _user(organisation_id: int, role: str) -> User:
+    user = User.objects.filter(organisation_id=organisation_id, role_assignments__role=role).first()
+    if user is None:
+        raise CommandError(f"no {role} in organisation {organisation_id}")
+    return user
+
+
+def _administrator() -> User:
+    user, created = User.objects.get_or_create(username="syn-bench-administrator")
+    if created:
+        user.set_unusable_password()
+        user.save()
+        RoleAssignment.objects.create(user=user, role=Role.ADMINISTRATOR)
+    return user
+
+
+class Command(BaseCommand):
+    help = "Measure the main paths on generated data, each beside its SQL floor."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--repeat", type=int, default=30)
+        parser.add_argument("--warm", type=int, default=3)
+        parser.add_argument("--json", type=FilePath, help="write the results here as JSON")
+        parser.add_argument("--only", default="", help="measure the paths whose name contains this")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        results = []
+        # The benchmark signs in with force_login; a second factor would only add a constant.
+        with translation.override("kk"), override_settings(KOPIR_REQUIRE_2FA=False):
+            for path in paths():
+                if options["only"] and options["only"] not in path.name:
+                    continue
+                client = Client(HTTP_HOST="localhost")
+                if path.username:
+                    client.force_login(User.objects.get(username=path.username))
+                result = measure(path, client, repeat=options["repeat"], warm=options["warm"])
+                summary = result.summary()
+                results.append(summary)
+                self.stdout.write(
+                    f"{summary['name']:<42} {summary['status']:>3} {summary['queries']:>3}q "
+                    f"p50 {summary['p50_ms']:>8.1f}  p95 {summary['p95_ms']:>8.1f}  "
+                    f"floor {summary['floor_p50_ms']:>7.1f}  ratio {summary['ratio'] or '-'}"
+                )
+        if options["json"]:
+            report = {
+                "when": timezone.now().isoformat(),
+                "machine": {"platform": platform.platform(), "python": platform.python_version()},
+                "database": connection.vendor,
+                "counts": {
+                    "persons": Person.objects.count(),
+                    "referrals": Referral.objects.count(),
+                    "person_links": PersonLink.objects.count(),
+                },
+                "debug": settings.DEBUG,
+                "results": results,
+            }
+            options["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False))

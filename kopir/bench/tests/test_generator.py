@@ -1,0 +1,77 @@
+"""The generator writes valid, deterministic, resumable data, and the benchmark runs on it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
+from kopir.assessment.tests.factories import Icd10CodeFactory
+from kopir.audit.chain import verify_chain
+from kopir.bench.synthetic import world
+from kopir.core.identifiers import checksum_ok
+from kopir.people.models import Person
+from kopir.rehabilitation.models import Measure, MeasureStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def diagnoses() -> None:
+    for code in ("H54.0", "H90.3", "G80.0"):
+        Icd10CodeFactory.create(code=code)
+
+
+def _generate(persons: int = 60, seed: int = 7) -> None:
+    call_command("kopir_generate", persons=persons, years=2, seed=seed, yes=True, verbosity=0)
+
+
+def _fingerprint() -> list[tuple[str, str, str]]:
+    return list(Referral.objects.order_by("number").values_list("number", "person__iin", "status"))
+
+
+def test_the_data_is_valid_and_the_audit_chain_holds():
+    _generate()
+    assert Person.objects.count() == 60
+    assert all(checksum_ok(iin) for iin in Person.objects.values_list("iin", flat=True))
+    assert Referral.objects.count() >= 60
+    # Every referral that left the draft has the events of its path.
+    for referral in Referral.objects.exclude(status=ReferralStatus.DRAFT)[:20]:
+        assert ReferralEvent.objects.filter(referral=referral, to_status=referral.status).exists()
+    assert Measure.objects.filter(status=MeasureStatus.DELIVERED).exists()
+    verdict = verify_chain(using=connection.alias)
+    assert verdict.broken is None
+    assert verdict.checked > 60
+
+
+def test_the_same_seed_gives_the_same_rows_and_another_seed_does_not():
+    fingerprints = []
+    for seed in (7, 7, 8):
+        with transaction.atomic():
+            _generate(seed=seed)
+            fingerprints.append(_fingerprint())
+            transaction.set_rollback(True)
+    assert fingerprints[0] == fingerprints[1]
+    assert fingerprints[0] != fingerprints[2]
+
+
+def test_a_second_run_resumes_and_writes_nothing_twice():
+    _generate()
+    counts = (Person.objects.count(), Referral.objects.count(), Measure.objects.count())
+    _generate()
+    assert (Person.objects.count(), Referral.objects.count(), Measure.objects.count()) == counts
+    assert world.country_written()
+
+
+def test_the_benchmark_answers_every_path(tmp_path: Path):
+    _generate()
+    out = tmp_path / "bench.json"
+    call_command("kopir_bench", repeat=1, warm=0, json=out, stdout=(tmp_path / "log").open("w"))
+    report = json.loads(out.read_text())
+    assert report["counts"]["persons"] == 60
+    assert {result["status"] for result in report["results"]} == {200}
+    assert all(result["queries"] > 0 for result in report["results"])
