@@ -48,7 +48,9 @@ def _side_label(side: str) -> str:
 
 
 # A Snellen fraction: "6/18", "20/60", "0.5/1".
-_SNELLEN = re.compile(r"(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+# Bounded, so the decimal it makes always fits Kopir's value column.
+_SNELLEN = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*/\s*(\d{1,4}(?:\.\d{1,2})?)")
+_LOGMAR_MIN, _LOGMAR_MAX = Decimal("-1"), Decimal("4")
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,15 @@ class BundleMapper:
             unit = quantity.unit or ""
             logmar = "logmar" in f"{unit} {quantity.code or ''}".lower()
             if kind == FindingKind.VISUAL_ACUITY and logmar and value is not None:
+                # logMAR runs from about -0.3 (better than normal) to 3 (light perception).
+                if not _LOGMAR_MIN <= Decimal(value) <= _LOGMAR_MAX:
+                    self.add(
+                        f"{where}.valueQuantity.value",
+                        _("A logMAR value must be between %(low)s and %(high)s.")
+                        % {"low": _LOGMAR_MIN, "high": _LOGMAR_MAX},
+                        "value",
+                    )
+                    return None, ""
                 return round(Decimal(10) ** -Decimal(value), 3), ""
             return value, unit
         if kind == FindingKind.VISUAL_ACUITY and observation.valueString:

@@ -234,6 +234,34 @@ def test_visual_acuity_is_kept_as_a_decimal(client, token, value, expected):
     assert (finding.value, finding.side, finding.text) == (expected, "left", "")
 
 
+@pytest.mark.parametrize("value", [-1e30, 1e30, 5])
+def test_an_impossible_logmar_value_is_refused_at_its_value(client, token, value):
+    bundle = with_observation(
+        {"system": LOINC, "code": "65897-1"},
+        kind=FindingKind.VISUAL_ACUITY,
+        valueQuantity={"value": value, "unit": "logMAR"},
+    )
+
+    response = post(client, bundle, token)
+
+    assert response.status_code == 422
+    where = f"Bundle.entry[{index_of(bundle, 'Observation')}].resource.valueQuantity.value"
+    assert where in expressions(response)
+
+
+def test_a_snellen_fraction_too_long_to_be_one_is_not_read_as_a_value(client, token):
+    bundle = with_observation(
+        {"system": LOINC, "code": "65897-1"},
+        kind=FindingKind.VISUAL_ACUITY,
+        valueString="9" * 60 + "/1",
+    )
+
+    response = post(client, bundle, token)
+
+    assert response.status_code == 422
+    assert any(e.endswith(".valueQuantity.value") for e in expressions(response))
+
+
 def test_a_service_request_without_kopirs_codings_gets_a_primary_in_person_referral(client, token):
     bundle = a_bundle(complete=False)
     request = entry(bundle, "ServiceRequest")
