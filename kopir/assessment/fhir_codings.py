@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
+
 from kopir.assessment.models import DocumentType, FindingKind, LimitationCategory, Side
 
 TABLE_PATH = Path(__file__).parent / "data" / "fhir-codings.json"
@@ -177,8 +179,6 @@ def unknown_codings(concept: Any) -> str:
 def choice_from_text(choices: Any, text: str) -> str | None:
     """The value of a Kopir choice whose label, in English, Kazakh or Russian, is `text`
     ("Re-examination", "Переосвидетельствование", "Қайта куәландыру")."""
-    from django.utils import translation
-
     wanted = normalise_text(text)
     if not wanted:
         return None
