@@ -88,3 +88,20 @@ def test_the_fhir_endpoints_errors_are_documented_as_the_operation_outcomes_it_s
         assert schema["properties"]["resourceType"]["enum"] == ["OperationOutcome"], status
         assert "issue" in schema["required"], status
     assert list(responses["201"]["content"]) == ["application/fhir+json"]
+
+
+def test_the_fhir_conformance_endpoints_are_documented_as_public_fhir_resources(
+    client: Any,
+) -> None:
+    # The fuzzer calls them with a token; a client calls them without one, as the document says.
+    document = client.get("/api/openapi.json").json()
+    for path, name in (
+        ("/api/fhir/metadata", "CapabilityStatement"),
+        ("/api/fhir/StructureDefinition/{profile_id}", "StructureDefinition"),
+    ):
+        operation = document["paths"][path]["get"]
+        assert operation["security"] == [], path
+        schema = operation["responses"]["200"]["content"]["application/fhir+json"]["schema"]
+        assert schema["properties"]["resourceType"]["enum"] == [name], path
+    missing = document["paths"]["/api/fhir/StructureDefinition/{profile_id}"]["get"]["responses"]
+    assert list(missing["404"]["content"]) == ["application/fhir+json"]

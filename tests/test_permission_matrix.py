@@ -474,6 +474,14 @@ EXPECTED_API: dict[str, dict[str, int]] = {
     # Another clinic's referral is "not found", never "forbidden": its existence is not told.
     "GET /api/referrals/{number}": {"insider": 200, "outsider": 404, "session": 401, "none": 401},
     "POST /api/fhir/Bundle": {"insider": 422, "outsider": 422, "session": 401, "none": 401},
+    # What the FHIR endpoint reads is public: it holds no personal data.
+    "GET /api/fhir/metadata": {"insider": 200, "outsider": 200, "session": 200, "none": 200},
+    "GET /api/fhir/StructureDefinition/{profile_id}": {
+        "insider": 200,
+        "outsider": 200,
+        "session": 200,
+        "none": 200,
+    },
 }
 
 
@@ -504,7 +512,9 @@ def test_every_api_operation_answers_every_caller_as_the_table_says(
     problems: list[str] = []
     for operation in operations:
         method, template = operation.split(" ", 1)
-        path = template.replace("{number}", world.api_referral_number)
+        path = template.replace("{number}", world.api_referral_number).replace(
+            "{profile_id}", "kopir-referral-bundle"
+        )
         for caller in API_CALLERS:
             asker = signed_in if caller == "session" else Client()
             if method == "GET":

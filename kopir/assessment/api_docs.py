@@ -6,6 +6,8 @@ The examples are synthetic: the IIN has a valid check digit and belongs to nobod
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from kopir.assessment.api_schemas import (
@@ -327,6 +329,11 @@ FHIR_BUNDLE_EXAMPLE: dict[str, Any] = {
     ],
 }
 
+# The implementation guide's example (docs/fhir.md), posted as it is by a test.
+FHIR_STANDARD_EXAMPLE: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "data" / "fhir-example-standard.json").read_text(encoding="utf-8")
+)
+
 OPERATION_OUTCOME_EXAMPLE: dict[str, Any] = {
     "resourceType": "OperationOutcome",
     "issue": [
@@ -388,11 +395,15 @@ def _fhir(
 FHIR_OPENAPI: dict[str, Any] = {
     "description": "An HL7 FHIR R4 Bundle (transaction or collection) with one Patient (IIN as "
     "identifier system urn:kz:iin), Conditions (ICD-10, system "
-    "http://hl7.org/fhir/sid/icd-10), Observations (findings in urn:kopir:finding-kind, "
+    "http://hl7.org/fhir/sid/icd-10), Observations (findings in LOINC or SNOMED CT as the "
+    "profile lists, or in urn:kopir:finding-kind; bodySite in SNOMED CT, text or urn:kopir:side; "
     "limitations in urn:kopir:life-limitation), one ServiceRequest (purpose in "
-    "urn:kopir:mse-purpose, route in urn:kopir:mse-route; status active sends, draft keeps a "
-    "draft) and DocumentReferences with inline base64 data. Needs the Idempotency-Key header. "
-    "Errors are OperationOutcome resources whose expression names the element at fault.",
+    "urn:kopir:mse-purpose or named in code.text, else primary; route in urn:kopir:mse-route or "
+    "named in orderDetail.text, else in person; status active sends, draft keeps a draft) and "
+    "DocumentReferences (type in LOINC or urn:kopir:document-type) with inline base64 data. "
+    "What Kopir reads is published at /api/fhir/metadata and /api/fhir/StructureDefinition/{id}. "
+    "Needs the Idempotency-Key header. Errors are OperationOutcome resources whose expression "
+    "names the element at fault; an unknown coding's diagnostics list the accepted ones.",
     "parameters": [
         {
             "in": "header",
@@ -411,7 +422,11 @@ FHIR_OPENAPI: dict[str, Any] = {
                     "referral": {
                         "summary": "A referral for in-absentia MSE",
                         "value": FHIR_BUNDLE_EXAMPLE,
-                    }
+                    },
+                    "standard_codings": {
+                        "summary": "The same with standard codings only (LOINC, SNOMED CT, text)",
+                        "value": FHIR_STANDARD_EXAMPLE,
+                    },
                 },
             }
         },
@@ -473,5 +488,32 @@ FHIR_OPENAPI: dict[str, Any] = {
                 }
             ),
         },
+    },
+}
+
+
+def _fhir_resource(name: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["resourceType"],
+        "properties": {"resourceType": {"type": "string", "enum": [name]}},
+    }
+
+
+METADATA_OPENAPI: dict[str, Any] = {
+    "description": "The CapabilityStatement of the FHIR endpoint: the resources, interactions "
+    "and profiles Kopir reads. Needs no token.",
+    "security": [],
+    "responses": {200: _fhir(schema=_fhir_resource("CapabilityStatement"))},
+}
+
+STRUCTURE_DEFINITION_OPENAPI: dict[str, Any] = {
+    "description": "A profile (StructureDefinition) of a resource in a referral bundle: the "
+    "elements Kopir reads and the codings it accepts. The ids are listed in the "
+    "CapabilityStatement at /api/fhir/metadata. Needs no token.",
+    "security": [],
+    "responses": {
+        200: _fhir(schema=_fhir_resource("StructureDefinition")),
+        404: {"description": "No profile with this id.", **_fhir()},
     },
 }

@@ -18,9 +18,18 @@ from kopir.assessment.api_common import (
     outcome_answer,
     refused_answer,
 )
-from kopir.assessment.api_docs import FHIR_OPENAPI
+from kopir.assessment.api_docs import (
+    FHIR_OPENAPI,
+    METADATA_OPENAPI,
+    STRUCTURE_DEFINITION_OPENAPI,
+)
 from kopir.assessment.api_input import FHIR_JSON_TYPES, BodyRefused, read_json
 from kopir.assessment.fhir import BundleInvalid, FhirProblem, MappedBundle, bundle_to_referral
+from kopir.assessment.fhir_conformance import (
+    capability_statement,
+    profile_ids,
+    structure_definition,
+)
 from kopir.assessment.models import IntakeChannel, Referral
 from kopir.assessment.services.intake import IntakeInvalid, IntakeResult
 from kopir.core.errors import AccessDenied, DomainError
@@ -28,7 +37,7 @@ from kopir.core.errors import AccessDenied, DomainError
 fhir_router = Router(auth=SystemToken(), tags=["FHIR"])
 
 
-def _fhir_created(result: IntakeResult) -> dict[str, Any]:
+def _fhir_created(result: IntakeResult, notes: list[FhirProblem]) -> dict[str, Any]:
     referral = result.referral
     identifiers = [{"system": "urn:kopir:referral-number", "value": referral.number}]
     if referral.external_id:
@@ -43,19 +52,23 @@ def _fhir_created(result: IntakeResult) -> dict[str, Any]:
         },
         "response": {"status": "201 Created", "location": f"ServiceRequest/{referral.number}"},
     }
-    if result.missing:
-        # Kept as a draft: the outcome says what the completeness rules still require.
-        entry["response"]["outcome"] = {
-            "resourceType": "OperationOutcome",
-            "issue": [
-                {
-                    "severity": "warning",
-                    "code": "incomplete",
-                    "diagnostics": f"{item.label}: {item.reason}",
-                }
-                for item in result.missing
-            ],
+    issues: list[dict[str, Any]] = [
+        # What Kopir assumed for an element the bundle left out (a purpose, a route).
+        {
+            "severity": "information",
+            "code": note.code,
+            "diagnostics": note.reason,
+            "expression": [note.expression],
         }
+        for note in notes
+    ]
+    # Kept as a draft: the outcome says what the completeness rules still require.
+    issues += [
+        {"severity": "warning", "code": "incomplete", "diagnostics": f"{item.label}: {item.reason}"}
+        for item in result.missing
+    ]
+    if issues:
+        entry["response"]["outcome"] = {"resourceType": "OperationOutcome", "issue": issues}
     return {"resourceType": "Bundle", "type": "transaction-response", "entry": [entry]}
 
 
@@ -97,10 +110,47 @@ def fhir_bundle(request: HttpRequest) -> HttpResponse:
             return outcome_answer(
                 409, [FhirProblem(mapped.expression("external_id"), reason, "duplicate")]
             ), result.referral
-        response = json_answer(_fhir_created(result), status=201, content_type=FHIR_CONTENT_TYPE)
+        response = json_answer(
+            _fhir_created(result, mapped.notes), status=201, content_type=FHIR_CONTENT_TYPE
+        )
         response["Location"] = f"ServiceRequest/{result.referral.number}"
         return response, result.referral
 
     return idempotent(
         request, endpoint="POST /api/fhir/Bundle", body=raw, handle=handle, problem=problem
     )
+
+
+def _base(request: HttpRequest) -> str:
+    # The profiles' canonical URLs are where this server publishes them.
+    return request.build_absolute_uri("/api/fhir")
+
+
+@fhir_router.get(
+    "/metadata",
+    auth=None,
+    response=dict.fromkeys((200,)),
+    summary="What the FHIR endpoint reads: its CapabilityStatement",
+    operation_id="fhir_metadata",
+    openapi_extra=METADATA_OPENAPI,
+)
+def fhir_metadata(request: HttpRequest) -> HttpResponse:
+    return json_answer(
+        capability_statement(_base(request)), status=200, content_type=FHIR_CONTENT_TYPE
+    )
+
+
+@fhir_router.get(
+    "/StructureDefinition/{path:profile_id}",
+    auth=None,
+    response=dict.fromkeys((200, 404)),
+    summary="One of Kopir's FHIR profiles",
+    operation_id="fhir_structure_definition",
+    openapi_extra=STRUCTURE_DEFINITION_OPENAPI,
+)
+def fhir_structure_definition(request: HttpRequest, profile_id: str) -> HttpResponse:
+    body = structure_definition(_base(request), profile_id)
+    if body is None:
+        reason = _("Kopir publishes these profiles: %(ids)s.") % {"ids": ", ".join(profile_ids())}
+        return outcome_answer(404, [FhirProblem("StructureDefinition.id", reason, "not-found")])
+    return json_answer(body, status=200, content_type=FHIR_CONTENT_TYPE)

@@ -8,16 +8,23 @@ these resources) and then mapped:
 - Condition: code with system `http://hl7.org/fhir/sid/icd-10`. The one the ServiceRequest's
   reasonReference points to first is the main diagnosis (else the first Condition); the others
   are further diagnoses.
-- Observation: a clinical finding when its code is in `urn:kopir:finding-kind` (valueQuantity or
-  valueString, bodySite right/left/both, effectiveDateTime); a limitation of life activity when
-  in `urn:kopir:life-limitation` (valueInteger 1–3).
-- ServiceRequest: the referral. identifier → the sender's id; code in `urn:kopir:mse-purpose`;
-  orderDetail in `urn:kopir:mse-route`; requisition → the medical advisory commission's protocol
-  number, authoredOn → its date, note → its conclusion; extensions
-  `urn:kopir:treatment-history` and `urn:kopir:rehabilitation-history`; status `active` sends the
-  referral, `draft` keeps it as a draft.
-- DocumentReference: type in `urn:kopir:document-type`, date, and content[0].attachment with
-  inline base64 `data` and its `contentType` (no links to elsewhere).
+- Observation: a clinical finding when its code is a LOINC or SNOMED CT coding of the table
+  `data/fhir-codings.json` (fhir_codings.py) or a code of `urn:kopir:finding-kind` (valueQuantity
+  or valueString, effectiveDateTime); bodySite in SNOMED CT, plain text ("right eye", "OS",
+  "левый глаз") or `urn:kopir:side`; a limitation of life activity when in
+  `urn:kopir:life-limitation` (valueInteger 1–3). An unknown coding is refused at its element,
+  with the codings Kopir reads.
+- ServiceRequest: the referral. identifier → the sender's id; purpose from `urn:kopir:mse-purpose`
+  or code.text naming it, else a primary examination; route from `urn:kopir:mse-route` or an
+  orderDetail's text, else in person (each default is told in the answer); requisition → the
+  medical advisory commission's protocol number, authoredOn → its date, note → its conclusion;
+  extensions `urn:kopir:treatment-history` and `urn:kopir:rehabilitation-history`; status
+  `active` sends the referral, `draft` keeps it as a draft.
+- DocumentReference: type in LOINC (the table) or `urn:kopir:document-type`, date, and
+  content[0].attachment with inline base64 `data` and its `contentType` (no links to elsewhere).
+
+What Kopir reads is published as a CapabilityStatement and StructureDefinitions
+(fhir_conformance.py) and described in docs/fhir.md.
 
 Problems are reported as FHIRPath-like expressions ("Bundle.entry[2].resource.code").
 """
@@ -75,6 +82,8 @@ class BundleInvalid(Exception):
 @dataclass
 class MappedBundle:
     data: ReferralInput
+    # What Kopir assumed for elements the bundle left out, told in the answer.
+    notes: list[FhirProblem] = field(default_factory=list)
     # Paths of ReferralInput ("person.iin", "findings.0") → where they came from in the bundle.
     sources: dict[str, str] = field(default_factory=dict)
 
@@ -216,4 +225,4 @@ def bundle_to_referral(raw: Any) -> MappedBundle:
     data = mapper.referral()
     if mapper.problems or data is None:
         raise BundleInvalid(mapper.problems)
-    return MappedBundle(data=data, sources=mapper.sources)
+    return MappedBundle(data=data, notes=mapper.notes, sources=mapper.sources)

@@ -8,12 +8,18 @@ sender hears about all of them at once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kopir.assessment import fhir_codings
+from kopir.assessment.fhir_codings import FINDING_ORGANS, LIMITATION_SYSTEM
+from kopir.assessment.models import FindingKind, ReferralPurpose, Route, Side
 from kopir.assessment.services.intake import AttachmentInput, PersonInput, ReferralInput
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, MAX_UPLOAD_BYTES
@@ -21,11 +27,8 @@ from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, MAX_UPLOAD_BYTES
 IIN_SYSTEM = "urn:kz:iin"
 ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
 KATO_EXTENSION = "urn:kz:kato"
-FINDING_SYSTEM = "urn:kopir:finding-kind"
-LIMITATION_SYSTEM = "urn:kopir:life-limitation"
 PURPOSE_SYSTEM = "urn:kopir:mse-purpose"
 ROUTE_SYSTEM = "urn:kopir:mse-route"
-DOCUMENT_TYPE_SYSTEM = "urn:kopir:document-type"
 TREATMENT_EXTENSION = "urn:kopir:treatment-history"
 REHABILITATION_EXTENSION = "urn:kopir:rehabilitation-history"
 
@@ -34,6 +37,20 @@ BUNDLE_TYPES = ("transaction", "collection", "batch")
 ACCEPTED_CONTENT_TYPES = sorted(
     {KINDS[extension].content_type for extension in DOCUMENT_EXTENSIONS}
 )
+
+
+# The organs a body site may name, as messages call them.
+_ORGANS = {"eye": gettext_lazy("eye"), "ear": gettext_lazy("ear")}
+
+
+def _side_label(side: str) -> str:
+    return str(dict(Side.choices).get(side, side)).lower()
+
+
+# A Snellen fraction: "6/18", "20/60", "0.5/1".
+# Bounded, so the decimal it makes always fits Kopir's value column.
+_SNELLEN = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*/\s*(\d{1,4}(?:\.\d{1,2})?)")
+_LOGMAR_MIN, _LOGMAR_MAX = Decimal("-1"), Decimal("4")
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,7 @@ def _date(value: Any) -> dt.date | None:
 class BundleMapper:
     def __init__(self, bundle: Any) -> None:
         self.problems: list[FhirProblem] = []
+        self.notes: list[FhirProblem] = []
         self.sources: dict[str, str] = {}
         self.by_type: dict[str, list[tuple[int, Any]]] = {name: [] for name in RESOURCE_TYPES}
         self.full_urls: dict[str, int] = {}
@@ -81,6 +99,10 @@ class BundleMapper:
 
     def add(self, where: str, reason: str, code: str = "invalid") -> None:
         self.problems.append(FhirProblem(where, reason, code))
+
+    def note(self, where: str, reason: str) -> None:
+        """What Kopir assumed for an element the bundle left out (told in the 201 answer)."""
+        self.notes.append(FhirProblem(where, reason, "informational"))
 
     def only(self, name: str) -> tuple[int, Any] | None:
         found = self.by_type[name]
@@ -201,7 +223,7 @@ class BundleMapper:
                 self.add(
                     f"{where}.subject", _("The Observation must refer to the bundle's Patient.")
                 )
-            finding = _coding(observation.code, FINDING_SYSTEM)
+            finding = fhir_codings.finding_code(observation.code)
             limitation = _coding(observation.code, LIMITATION_SYSTEM)
             if limitation is not None:
                 self.sources[f"limitations.{len(limitations)}"] = where
@@ -211,53 +233,130 @@ class BundleMapper:
                 limitations.append(LimitationInput(category=limitation.code, degree=degree or 0))
                 continue
             if finding is None:
-                self.add(
-                    f"{where}.code",
-                    _("Code the Observation in %(findings)s or %(limitations)s.")
-                    % {"findings": FINDING_SYSTEM, "limitations": LIMITATION_SYSTEM},
-                    "required",
-                )
+                self.unknown_code(f"{where}.code", observation.code)
                 continue
             self.sources[f"findings.{len(findings)}"] = where
             measured_on = _date(observation.effectiveDateTime) or _date(observation.issued)
             if measured_on is None:
                 self.add(f"{where}.effectiveDateTime", _("Give the date of the test."), "required")
-            side = ""
-            if observation.bodySite is not None:
-                side = (
-                    (observation.bodySite.coding or [None])[0].code
-                    if observation.bodySite.coding
-                    else (observation.bodySite.text or "")
-                ) or ""
-            quantity = observation.valueQuantity
+            side = self.side(f"{where}.bodySite", observation.bodySite, finding)
+            value, unit = self.value(where, observation, finding.kind)
             text = observation.valueString or ""
+            if value is not None and finding.kind == FindingKind.VISUAL_ACUITY:
+                text = ""  # a Snellen fraction in valueString was read as the value
             if not text and observation.valueCodeableConcept is not None:
                 text = observation.valueCodeableConcept.text or ""
             findings.append(
                 FindingInput(
-                    kind=finding.code,
+                    kind=finding.kind,
                     measured_on=measured_on or timezone.localdate(),
-                    side=side.lower(),
-                    value=quantity.value if quantity is not None else None,
-                    unit=(quantity.unit or "") if quantity is not None else "",
+                    side=side,
+                    value=value,
+                    unit=unit,
                     text=text,
                     name=observation.code.text or "",
                 )
             )
         return findings, limitations
 
+    def unknown_code(self, where: str, concept: Any) -> None:
+        given = fhir_codings.unknown_codings(concept)
+        if given:
+            reason = _(
+                "Kopir does not read the coding %(given)s. Code the Observation with one of: "
+                "%(accepted)s."
+            )
+        else:
+            reason = _("Code the Observation with one of: %(accepted)s.")
+        self.add(
+            where,
+            reason % {"given": given, "accepted": fhir_codings.accepted_observation_codes()},
+            "code-invalid" if given else "required",
+        )
+
+    def side(self, where: str, concept: Any, finding: fhir_codings.FindingCode) -> str:
+        """The finding's side: from its body site, else from its code (a LOINC code that names
+        the eye). The two must agree, and a body site must name the organ the finding is about."""
+        if concept is None:
+            return finding.side
+        site = fhir_codings.body_site(concept)
+        if site is None:
+            given = fhir_codings.unknown_codings(concept) or (concept.text or "")
+            self.add(
+                where,
+                _(
+                    "Kopir does not read the body site %(given)s. Give the side as one of: "
+                    "%(accepted)s; or as text: right, left or both."
+                )
+                % {"given": given, "accepted": fhir_codings.accepted_body_sites()},
+                "code-invalid",
+            )
+            return finding.side
+        organ = FINDING_ORGANS.get(finding.kind, "")
+        if site.organ and organ and site.organ != organ:
+            self.add(
+                where,
+                _("The body site names the %(site)s, but this finding is about the %(organ)s.")
+                % {"site": _ORGANS[site.organ], "organ": _ORGANS[organ]},
+                "value",
+            )
+        if finding.side and site.side != finding.side:
+            self.add(
+                where,
+                _("The body site says %(site)s, but the code of the Observation says %(code)s.")
+                % {"site": _side_label(site.side), "code": _side_label(finding.side)},
+                "value",
+            )
+        return site.side
+
+    def value(self, where: str, observation: Any, kind: str) -> tuple[Decimal | None, str]:
+        """The measured value and its unit. Visual acuity is kept as a decimal: a Snellen
+        fraction ("6/18", "20/60") and a logMAR value are converted to it."""
+        quantity = observation.valueQuantity
+        if quantity is not None:
+            value = quantity.value
+            unit = quantity.unit or ""
+            logmar = "logmar" in f"{unit} {quantity.code or ''}".lower()
+            if kind == FindingKind.VISUAL_ACUITY and logmar and value is not None:
+                # logMAR runs from about -0.3 (better than normal) to 3 (light perception).
+                if not _LOGMAR_MIN <= Decimal(value) <= _LOGMAR_MAX:
+                    self.add(
+                        f"{where}.valueQuantity.value",
+                        _("A logMAR value must be between %(low)s and %(high)s.")
+                        % {"low": _LOGMAR_MIN, "high": _LOGMAR_MAX},
+                        "value",
+                    )
+                    return None, ""
+                return round(Decimal(10) ** -Decimal(value), 3), ""
+            return value, unit
+        if kind == FindingKind.VISUAL_ACUITY and observation.valueString:
+            fraction = _SNELLEN.fullmatch(observation.valueString.strip())
+            if fraction:
+                numerator, denominator = Decimal(fraction[1]), Decimal(fraction[2])
+                if denominator == 0:
+                    self.add(f"{where}.valueString", _("The fraction divides by zero."), "value")
+                    return None, ""
+                return round(numerator / denominator, 3), ""
+        return None, ""
+
     def documents(self) -> list[AttachmentInput]:
         documents: list[AttachmentInput] = []
         for index, reference in self.by_type["DocumentReference"]:
             where = f"Bundle.entry[{index}].resource"
             self.sources[f"attachments.{len(documents)}"] = where
-            type_coding = _coding(reference.type, DOCUMENT_TYPE_SYSTEM)
-            if type_coding is None:
+            type_code = fhir_codings.document_type(reference.type)
+            if type_code is None:
+                given = fhir_codings.unknown_codings(reference.type)
                 self.add(
                     f"{where}.type",
-                    _("Give the kind of document in %(system)s.")
-                    % {"system": DOCUMENT_TYPE_SYSTEM},
-                    "required",
+                    (
+                        _("Kopir does not read the coding %(given)s.") % {"given": given} + " "
+                        if given
+                        else ""
+                    )
+                    + _("Give the kind of document as one of: %(accepted)s.")
+                    % {"accepted": fhir_codings.accepted_document_types()},
+                    "code-invalid" if given else "required",
                 )
             issued_on = _date(reference.date)
             if issued_on is None and reference.context and reference.context.period:
@@ -295,7 +394,7 @@ class BundleMapper:
                 self.add(f"{here}.size", _("The size does not match the data."), "value")
             documents.append(
                 AttachmentInput(
-                    document_type=type_coding.code if type_coding else "",
+                    document_type=type_code or "",
                     issued_on=issued_on,
                     file_name=attachment.title or "document",
                     content_type=attachment.contentType or "",
@@ -303,6 +402,49 @@ class BundleMapper:
                 )
             )
         return documents
+
+    def purpose(self, where: str, request: Any) -> str:
+        """Kopir's purpose coding; else the code's text naming a purpose (in English, Kazakh or
+        Russian); else a primary examination, said in the answer. No standard code names the
+        purpose of an MSE referral."""
+        coding = _coding(request.code, PURPOSE_SYSTEM)
+        if coding is not None:
+            return str(coding.code)
+        text = getattr(request.code, "text", None) or ""
+        found = fhir_codings.choice_from_text(ReferralPurpose, text)
+        if found:
+            return found
+        self.note(
+            f"{where}.code",
+            _(
+                "No purpose in %(system)s: the referral is recorded as a primary examination. "
+                "For a re-examination, code it or write its name in code.text."
+            )
+            % {"system": PURPOSE_SYSTEM},
+        )
+        return str(ReferralPurpose.PRIMARY)
+
+    def route(self, where: str, request: Any) -> str:
+        """Kopir's route coding; else an orderDetail whose text names the route; else in person,
+        the route open to every diagnosis (in absentia covers a list of them,
+        docs/domain/mse.md §3), said in the answer."""
+        for detail in request.orderDetail or []:
+            coding = _coding(detail, ROUTE_SYSTEM)
+            if coding is not None:
+                return str(coding.code)
+        for detail in request.orderDetail or []:
+            found = fhir_codings.choice_from_text(Route, getattr(detail, "text", None) or "")
+            if found:
+                return found
+        self.note(
+            f"{where}.orderDetail",
+            _(
+                "No route in %(system)s: the referral is recorded for an examination in person. "
+                "For one in absentia, code it or write “in absentia” in orderDetail.text."
+            )
+            % {"system": ROUTE_SYSTEM},
+        )
+        return str(Route.IN_PERSON)
 
     def referral(self) -> ReferralInput | None:
         patient_entry = self.only("Patient")
@@ -329,22 +471,8 @@ class BundleMapper:
             )
         if request.status not in ("active", "draft"):
             self.add(f"{where}.status", _("Use active (send now) or draft."), "value")
-        purpose = _coding(request.code, PURPOSE_SYSTEM)
-        if purpose is None:
-            self.add(
-                f"{where}.code",
-                _("Give the purpose in %(system)s.") % {"system": PURPOSE_SYSTEM},
-                "required",
-            )
-        route = next(
-            (c for c in (_coding(d, ROUTE_SYSTEM) for d in request.orderDetail or []) if c), None
-        )
-        if route is None:
-            self.add(
-                f"{where}.orderDetail",
-                _("Give the route in %(system)s.") % {"system": ROUTE_SYSTEM},
-                "required",
-            )
+        purpose = self.purpose(where, request)
+        route = self.route(where, request)
         person = self.person(patient_index, patient)
         primary, secondary = self.diagnoses(request, patient_index)
         findings, limitations = self.observations(patient_index)
@@ -353,8 +481,8 @@ class BundleMapper:
         rehabilitation = _ext(request, REHABILITATION_EXTENSION)
         return ReferralInput(
             person=person,
-            purpose=purpose.code if purpose else "",
-            route=route.code if route else "",
+            purpose=purpose,
+            route=route,
             primary_code=primary,
             secondary_codes=secondary,
             commission_protocol_number=(request.requisition.value or "")

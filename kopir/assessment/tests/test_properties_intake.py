@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kopir.assessment.api_docs import FHIR_STANDARD_EXAMPLE
 from kopir.assessment.models import BulkUploadStatus
 from kopir.assessment.services.bulk import BulkFileInvalid, bulk_upload_create, bulk_upload_process
 from kopir.assessment.services.bulk_format import COLUMN_NAMES, parse_row
@@ -162,6 +163,35 @@ def test_any_json_value_in_any_element_of_a_bundle_is_answered_without_a_5xx(
     client: Any, token: str, unlimited: None, where: tuple[Any, ...], value: Any
 ) -> None:
     bundle = replaced(a_bundle(), where, value)
+
+    response = post_json(
+        client, "/api/fhir/Bundle", bundle, token=token, content_type="application/fhir+json"
+    )
+
+    assert response.status_code < 500
+    if response.status_code >= 400:
+        assert_outcome(response)
+
+
+def a_standard_bundle() -> dict[str, Any]:
+    """The guide's example (standard codings only), with a logMAR quantity among its findings."""
+    bundle = copy.deepcopy(FHIR_STANDARD_EXAMPLE)
+    bundle["entry"][3]["resource"].pop("valueString")
+    bundle["entry"][3]["resource"]["valueQuantity"] = {"value": 1.7, "unit": "logMAR"}
+    return bundle
+
+
+STANDARD_BUNDLE_PATHS = paths(a_standard_bundle())
+
+
+@REQUESTS
+@given(where=st.sampled_from(STANDARD_BUNDLE_PATHS), value=JSON_VALUES)
+def test_any_json_value_in_any_element_of_a_standard_coded_bundle_is_answered_without_a_5xx(
+    client: Any, token: str, unlimited: None, where: tuple[Any, ...], value: Any
+) -> None:
+    # The standard codings take other paths: the table, text body sites, logMAR and Snellen
+    # conversions, a purpose and a route read from text.
+    bundle = replaced(a_standard_bundle(), where, value)
 
     response = post_json(
         client, "/api/fhir/Bundle", bundle, token=token, content_type="application/fhir+json"
