@@ -21,3 +21,6 @@ def _settings(
     settings: Any, tmp_path: Any, no_second_factor: None, english_messages: None, icd10: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+from kopir.accounts.tests.fixtures import administrator as administrator  # noqa: E402
