@@ -22,6 +22,7 @@ from kopir.rehabilitation.models import (
     Measure,
     MeasureStatus,
     MeasureType,
+    Programme,
     ProgrammeVersionStatus,
     RoutingRule,
 )
@@ -31,7 +32,7 @@ from kopir.rehabilitation.services.programme import (
     programme_line_remove,
     programme_line_update,
 )
-from kopir.rehabilitation.tests.fixtures import draft_of
+from kopir.rehabilitation.tests.fixtures import decided_case, draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +239,20 @@ def test_a_decision_changed_on_appeal_makes_a_new_version_with_its_changes(
         == (executors["employment_social"])
     )
     assert Appeal.objects.get(referral=referral).status == "changed"
+
+
+def test_a_re_examination_drafts_the_next_version_of_the_same_programme(
+    draft, head, clinician, person, experts
+):
+    first = approve(draft, head)
+    measures = set(Measure.objects.values_list("pk", flat=True))
+    later = decided_case(clinician, person, head, experts, purpose="re_examination")
+    second = first.programme.versions.get(status=ProgrammeVersionStatus.DRAFT)
+    assert second.sequence == 2
+    assert second.decision.referral == later
+    assert not Programme.objects.filter(referral=later).exists()
+    approved = approve(second, head)
+    assert approved.changes == []
+    # Nothing changed: every measure goes on, none is routed twice.
+    assert set(Measure.objects.values_list("pk", flat=True)) == measures
+    assert not Measure.objects.exclude(line__programme_version=approved).exists()
