@@ -22,6 +22,13 @@ from kopir.rehabilitation.services.programme import CaseFacts, rule_applies, sug
 
 pytestmark = pytest.mark.django_db
 
+
+def seeded() -> MeasureCatalogue:
+    active = service.active_catalogue()
+    assert active is not None, "the migration seeds an active catalogue"
+    return active
+
+
 SEEDED = {
     "prosthetic-orthopaedic-aid",
     "hearing-aid",
@@ -49,8 +56,7 @@ SEEDED = {
 
 
 def test_the_seed_is_the_one_active_catalogue_with_every_measure():
-    active = service.active_catalogue()
-    assert active is not None
+    active = seeded()
     assert set(active.measure_types.values_list("code", flat=True)) == SEEDED
     assistant = active.measure_types.get(code="individual-assistant")
     assert assistant.unit == "hours_day"
@@ -67,7 +73,7 @@ def test_the_seed_is_the_one_active_catalogue_with_every_measure():
 
 
 def test_a_draft_copies_the_active_catalogue_and_activating_it_retires_the_old(administrator):
-    active = service.active_catalogue()
+    active = seeded()
     draft = service.catalogue_create_draft(
         actor=administrator, title="2027", legal_source="Social Code", based_on=active
     )
@@ -157,7 +163,7 @@ def test_measure_and_rule_input_is_checked_field_by_field(administrator, clinici
 
 
 def test_suggestion_rules_apply_every_condition_they_set(administrator):
-    active = service.active_catalogue()
+    active = seeded()
     assistant = next(
         r for r in active.suggestion_rules.all() if r.measure_type.code == "individual-assistant"
     )
@@ -231,7 +237,7 @@ def test_the_administrators_pages(
     administrator, clinician, district, django_assert_max_num_queries
 ):
     client = signed_in(Client(), administrator)
-    active = service.active_catalogue()
+    active = seeded()
     assert (
         signed_in(Client(), clinician).get(reverse("rehabilitation:catalogue_list")).status_code
         == 403
