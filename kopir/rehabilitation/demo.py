@@ -185,10 +185,30 @@ def _approve(case_key: str, details: dict[str, str]) -> str:
     return f"{case_key}: approved {programme.number}"
 
 
+def _catalogue_and_drafts() -> None:
+    """The seeded catalogue, and a draft for every established decision that has none: a
+    database emptied since migrating lost the seed, and assessment's demo (loaded before this
+    one) then decided its cases without drafting."""
+    from kopir.assessment.models import Decision, Outcome
+    from kopir.rehabilitation.models import MeasureCatalogue, MeasureType, SuggestionRule
+    from kopir.rehabilitation.seed import seed_catalogue
+    from kopir.rehabilitation.services.programme import programme_draft_on_decision
+
+    seed_catalogue(MeasureCatalogue, MeasureType, SuggestionRule)
+    undrafted = Decision.objects.filter(
+        outcome=Outcome.ESTABLISHED,
+        superseded_at__isnull=True,
+        programme_versions__isnull=True,
+    ).select_related("referral__person", "decided_by")
+    for decision in undrafted:
+        programme_draft_on_decision(decision=decision, actor=decision.decided_by)
+
+
 def load() -> str:
     with transaction.atomic():
         departments = _district_departments()
         rules = _routing_rules()
+        _catalogue_and_drafts()
         _hearing_case()
         results = [
             _approve(BLIND_CASE, {"braille-display": "40 cells; Kazakh and Russian Braille."}),

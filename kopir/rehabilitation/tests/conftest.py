@@ -13,6 +13,8 @@ from kopir.core.tests.fixtures import immediate_tasks as immediate_tasks
 from kopir.core.tests.fixtures import no_second_factor as no_second_factor
 from kopir.people.tests.fixtures import clinician as clinician
 from kopir.people.tests.fixtures import outsider as outsider
+from kopir.rehabilitation.models import MeasureCatalogue, MeasureType, SuggestionRule
+from kopir.rehabilitation.seed import seed_catalogue
 from kopir.rehabilitation.tests.fixtures import *  # noqa: F403
 
 
@@ -21,6 +23,8 @@ def _settings(
     settings: Any, tmp_path: Any, no_second_factor: None, english_messages: None, icd10: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The migration seeds the catalogue; a transactional test run before this one flushed it.
+    seed_catalogue(MeasureCatalogue, MeasureType, SuggestionRule)
 
 
 from kopir.accounts.tests.fixtures import administrator as administrator  # noqa: E402
