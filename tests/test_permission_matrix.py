@@ -297,12 +297,13 @@ EXPECTED: dict[str, Row] = {
         )
     },
     "rehabilitation:programme_list": DIVISION_PAGE,
+    # The programme's documents name the person: the head's (the case is in absentia).
+    "rehabilitation:programme_document": HEAD_CASE,
     **{
         f"rehabilitation:{name}": DIVISION_CASE
         for name in (
             "programme_detail",
             "programme_version",
-            "programme_document",
             "programme_line_create",
             "programme_line_edit",
             "programme_line_delete",

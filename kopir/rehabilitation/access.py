@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role
+from kopir.assessment.access import is_division_head, may_see_identity
 from kopir.rehabilitation.models import Programme
 
 PROGRAMME_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
@@ -51,3 +52,24 @@ def programme_for_user(user: Any, pk: int) -> Programme:
         return programmes_for_user(user).select_related("person", "referral", "division").get(pk=pk)
     except Programme.DoesNotExist as missing:
         raise Http404 from missing
+
+
+def may_see_person(user: Any, programme: Programme) -> bool:
+    """Whether the programme's pages and documents show who the person is. As for the MSE case
+    (assessment's `may_see_identity`): the division's head, and in person the examining expert;
+    an expert of a depersonalised in-absentia case works on the programme without the name."""
+    return may_see_identity(user, programme.referral)
+
+
+def may_see_names_in_list(user: Any) -> bool:
+    """The programme list names persons for the division's head only (per row it would take a
+    query each to know which in-person cases are an expert's own)."""
+    return is_division_head(user)
+
+
+def programme_document_for_user(user: Any, pk: int) -> Programme:
+    """The programme for its documents, which name the person: 403 to staff who may not."""
+    programme = programme_for_user(user, pk)
+    if not may_see_person(user, programme):
+        raise PermissionDenied(_("Only the division's head gives the person their programme."))
+    return programme

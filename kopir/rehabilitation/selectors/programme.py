@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
+from kopir.rehabilitation.access import may_see_names_in_list, may_see_person
 from kopir.rehabilitation.models import (
     Measure,
     MeasureType,
@@ -23,7 +24,8 @@ V = ProgrammeVersionStatus
 
 
 def programme_rows(queryset: Any, *, viewer: Any, request: Any = None) -> list[Programme]:
-    """The division's programmes, newest first, each with its versions (one query each)."""
+    """The division's programmes, newest first, each with its versions (one query each); the
+    persons' names are read (and the read audited) for the division's head only."""
     rows = list(
         queryset.select_related("person")
         .prefetch_related(
@@ -34,9 +36,11 @@ def programme_rows(queryset: Any, *, viewer: Any, request: Any = None) -> list[P
     audit_record(
         actor=viewer,
         action=AuditAction.VIEW,
-        target_type="rehabilitation.programme",
+        target_type="people.person"
+        if may_see_names_in_list(viewer)
+        else "rehabilitation.programme",
         request=request,
-        detail=f"list;rows={len(rows)}",
+        detail=f"programme list;rows={len(rows)}",
     )
     return rows
 
@@ -81,16 +85,17 @@ def programme_read(programme: Programme, *, viewer: Any, request: Any = None) ->
     )
     draft = next((v for v in versions if v.status == V.DRAFT), None)
     approved = next((v for v in versions if v.status == V.APPROVED), None)
+    show_person = may_see_person(viewer, programme)
     audit_record(
         actor=viewer,
         action=AuditAction.VIEW,
-        target=programme.person,
+        target=programme.person if show_person else programme,
         request=request,
         detail=f"programme={programme.number}",
     )
     return {
         "programme": programme,
-        "person": programme.person,
+        "person": programme.person if show_person else None,
         "versions": versions,
         "draft": version_view(draft) if draft else None,
         "approved": version_view(approved) if approved else None,
@@ -104,7 +109,7 @@ def version_read(
     audit_record(
         actor=viewer,
         action=AuditAction.VIEW,
-        target=programme.person,
+        target=programme,
         request=request,
         detail=f"programme={programme.number};version={sequence}",
     )

@@ -33,23 +33,31 @@ def test_who_opens_a_programme(
     draft, head, experts, other_division_staff, clinician, agency_officer
 ):
     programme = draft.programme
+    assert programme.referral.route == "in_absentia"
     detail = url("programme_detail", pk=programme.pk)
     member = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
-    for insider in (head, experts[0]):
-        response = signed_in(Client(), insider).get(detail)
-        assert response.status_code == 200
-        assert programme.person.full_name in response.content.decode()
+    shown = signed_in(Client(), head).get(detail)
+    assert shown.status_code == 200
+    assert programme.person.full_name in shown.content.decode()
+    # An expert of the depersonalised case works on the programme without the person's name.
+    hidden = signed_in(Client(), experts[0]).get(detail)
+    assert hidden.status_code == 200
+    assert programme.person.full_name not in hidden.content.decode()
+    assert programme.person.iin not in hidden.content.decode()
+    assert (
+        programme.person.full_name
+        not in signed_in(Client(), experts[0]).get(url("programme_list")).content.decode()
+    )
     assert signed_in(Client(), other_division_staff).get(detail).status_code == 404
     for outsider in (clinician, agency_officer, member):
         assert signed_in(Client(), outsider).get(detail).status_code == 403
         assert signed_in(Client(), outsider).get(url("programme_list")).status_code == 403
     assert Client().get(detail).status_code == 302
+    views = AuditEvent.objects.filter(action="view", detail__contains=programme.number)
     assert (
-        AuditEvent.objects.filter(
-            action="view", target_id=str(programme.person_id), detail__contains=programme.number
-        ).count()
-        == 2
+        views.filter(target_id=str(programme.person_id), target_type="people.person").count() == 1
     )
+    assert views.filter(target_type="rehabilitation.programme").get().actor == experts[0]
 
 
 def test_the_division_edits_and_approves_through_the_pages(draft, head):
@@ -112,7 +120,7 @@ def _text_of_docx(body: bytes) -> str:
 
 def test_the_approved_programme_as_pdf_and_docx_in_kazakh_and_russian(draft, head, experts):
     programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
-    client = signed_in(Client(), experts[0])
+    client = signed_in(Client(), head)
     texts = {}
     for lang in ("kk", "ru"):
         for extension, read in (("pdf", _text_of_pdf), ("docx", _text_of_docx)):
@@ -139,6 +147,11 @@ def test_the_approved_programme_as_pdf_and_docx_in_kazakh_and_russian(draft, hea
         assert "Арбакресло" in kazakh
         assert draft.programme.person.iin in russian
         assert draft.programme.person.iin in kazakh
+    # The documents name the person: not for the expert of an in-absentia case.
+    expert_url = url(
+        "programme_document", pk=draft.programme.pk, sequence=1, lang="ru", extension="pdf"
+    )
+    assert signed_in(Client(), experts[0]).get(expert_url).status_code == 403
     # A draft is not a document anyone is given.
     draft_url = url(
         "programme_document", pk=draft.programme.pk, sequence=9, lang="ru", extension="pdf"

@@ -47,10 +47,11 @@ def _back(programme: Programme) -> HttpResponse:
 def programme_list(request: HttpRequest) -> HttpResponse:
     if not access.is_programme_user(request.user):
         raise PermissionDenied(_("Only the MSE division's staff work on programmes."))
+    names = access.may_see_names_in_list(request.user)
     rows = programme_rows(
         access.programmes_for_user(request.user), viewer=request.user, request=request
     )
-    return render(request, T + "list.html", {"rows": rows})
+    return render(request, T + "list.html", {"rows": rows, "names": names})
 
 
 @require_GET
@@ -215,7 +216,7 @@ def programme_document(
     request: HttpRequest, pk: int, sequence: int, lang: str, extension: str
 ) -> HttpResponse:
     """An approved (or superseded) version as the person is given it: DOCX or tagged PDF."""
-    programme = access.programme_for_user(request.user, pk)
+    programme = access.programme_document_for_user(request.user, pk)
     version = programme.versions.filter(sequence=sequence).exclude(status="draft").first()
     if version is None or lang not in documents.LANGUAGES or extension not in ("pdf", "docx"):
         raise Http404
