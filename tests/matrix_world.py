@@ -391,4 +391,85 @@ def world(
         "council:letter_file": on_letter,
         "council:letter_reply_file": {**on_letter, "reply_pk": reply.pk},
     }
+    arguments.update(_rehabilitation_arguments(decision, administrator, district))
     return World(users=users, arguments=arguments, api_referral_number=draft.number)
+
+
+def _rehabilitation_arguments(
+    decided_case: Referral, administrator: User, district: Any
+) -> dict[str, dict[str, Any]]:
+    """The decided case's IRP (its draft, made by the decision, stands in for an approved version
+    1, and a version 2 is drafted), a draft copy of the measure catalogue, and a routing rule."""
+    from kopir.rehabilitation.models import Programme, ProgrammeVersion
+    from kopir.rehabilitation.services.catalogue import active_catalogue, catalogue_create_draft
+    from kopir.rehabilitation.tests.factories import (
+        ProgrammeLineFactory,
+        ProgrammeVersionFactory,
+        RoutingRuleFactory,
+    )
+
+    programme = Programme.objects.filter(referral=decided_case).first()
+    if programme is None:
+        # A transactional test flushed the migration's seed before the case was decided.
+        from kopir.rehabilitation.models import MeasureCatalogue, MeasureType, SuggestionRule
+        from kopir.rehabilitation.seed import seed_catalogue
+        from kopir.rehabilitation.services.programme import programme_draft_on_decision
+
+        seed_catalogue(MeasureCatalogue, MeasureType, SuggestionRule)
+        decision = decided_case.decisions.get()
+        programme_draft_on_decision(decision=decision, actor=decision.decided_by)
+        programme = Programme.objects.get(referral=decided_case)
+    first = programme.versions.get()
+    ProgrammeVersion.objects.filter(pk=first.pk).update(
+        status="approved", approved_at=timezone.now()
+    )
+    second = ProgrammeVersionFactory.create(
+        programme=programme,
+        sequence=2,
+        decision=first.decision,
+        catalogue=first.catalogue,
+        status="draft",
+    )
+    line = ProgrammeLineFactory.create(
+        programme_version=second, measure_type=first.lines.order_by("pk")[0].measure_type
+    )
+    catalogue = catalogue_create_draft(
+        actor=administrator, title="Draft", legal_source="Social Code", based_on=active_catalogue()
+    )
+    measure = catalogue.measure_types.order_by("pk")[0]
+    suggestion = catalogue.suggestion_rules.order_by("pk")[0]
+    routing = RoutingRuleFactory.create(territory=district)
+    on_programme = {"pk": programme.pk}
+    on_catalogue = {"pk": catalogue.pk}
+    return {
+        "rehabilitation:programme_detail": on_programme,
+        "rehabilitation:programme_approve": on_programme,
+        "rehabilitation:programme_line_create": on_programme,
+        "rehabilitation:programme_version": {**on_programme, "sequence": 1},
+        "rehabilitation:programme_document": {
+            **on_programme,
+            "sequence": 1,
+            "lang": "ru",
+            "extension": "docx",
+        },
+        "rehabilitation:programme_line_edit": {**on_programme, "line_pk": line.pk},
+        "rehabilitation:programme_line_delete": {**on_programme, "line_pk": line.pk},
+        **{
+            f"rehabilitation:{name}": on_catalogue
+            for name in (
+                "catalogue_detail",
+                "catalogue_edit",
+                "catalogue_activate",
+                "catalogue_retire",
+                "measure_create",
+                "suggestion_list",
+                "suggestion_create",
+            )
+        },
+        "rehabilitation:measure_edit": {**on_catalogue, "measure_pk": measure.pk},
+        "rehabilitation:measure_delete": {**on_catalogue, "measure_pk": measure.pk},
+        "rehabilitation:suggestion_edit": {**on_catalogue, "rule_pk": suggestion.pk},
+        "rehabilitation:suggestion_delete": {**on_catalogue, "rule_pk": suggestion.pk},
+        "rehabilitation:routing_edit": {"pk": routing.pk},
+        "rehabilitation:routing_delete": {"pk": routing.pk},
+    }

@@ -272,6 +272,44 @@ EXPECTED: dict[str, Row] = {
     "assessment:rules_rule_create": rule("admin", "admin@other", got="302"),
     "assessment:rules_rule_edit": rule("admin", "admin@other", got="302"),
     "assessment:rules_rule_delete": ADMIN,
+    # Rehabilitation: the catalogue and routing rules are the administrators'; a programme is the
+    # MSE division's that issued it (another division: 404; the agency sees measures, not it).
+    **{
+        f"rehabilitation:{name}": ADMIN
+        for name in (
+            "catalogue_list",
+            "catalogue_create",
+            "catalogue_detail",
+            "catalogue_edit",
+            "catalogue_activate",
+            "catalogue_retire",
+            "measure_create",
+            "measure_edit",
+            "measure_delete",
+            "suggestion_list",
+            "suggestion_create",
+            "suggestion_edit",
+            "suggestion_delete",
+            "routing_list",
+            "routing_create",
+            "routing_edit",
+            "routing_delete",
+        )
+    },
+    "rehabilitation:programme_list": DIVISION_PAGE,
+    # The programme's documents name the person: the head's (the case is in absentia).
+    "rehabilitation:programme_document": HEAD_CASE,
+    **{
+        f"rehabilitation:{name}": DIVISION_CASE
+        for name in (
+            "programme_detail",
+            "programme_version",
+            "programme_line_create",
+            "programme_line_edit",
+            "programme_line_delete",
+            "programme_approve",
+        )
+    },
     # The citizen's status pages are public; without a code in the session they start over.
     "assessment:citizen_status": EVERYONE,
     "assessment:citizen_code": rule(*WHO, got="302"),

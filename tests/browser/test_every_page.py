@@ -29,6 +29,7 @@ from tests.browser.helpers import (
     sign_in,
     visit,
 )
+from tests.browser.rehabilitation_pages import REHABILITATION_ARGUMENTS
 
 pytestmark = pytest.mark.browser
 
@@ -123,6 +124,7 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "accounts:user_edit": lambda demo, user: {"pk": demo.user("clinician").pk},
     "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
     "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
+    **REHABILITATION_ARGUMENTS,
 }
 
 

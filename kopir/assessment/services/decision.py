@@ -31,6 +31,7 @@ from kopir.assessment.services.outcome_rules import (
     valid_until,
 )
 from kopir.assessment.services.review import _birth_date, _organisation_label
+from kopir.assessment.signals import decision_recorded
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
@@ -259,6 +260,8 @@ def decision_create(
         request=request,
         fields=DECISION_FIELDS,
     )
+    # In the same transaction: whatever follows the decision (the IRP draft) stands or falls with it.
+    decision_recorded.send(sender=Decision, decision=record, actor=actor, request=request)
     return record
 
 

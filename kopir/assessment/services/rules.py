@@ -22,6 +22,7 @@ from kopir.assessment.services.icd10 import parse_ranges
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.versioning import update_if_current
 
 CONFLICT = _(
     "Someone else changed these rules after you opened them. Nothing was saved: open them again "
@@ -116,14 +117,7 @@ def rule_set_create_draft(
 
 
 def _bump(rule_set: CompletenessRuleSet, expected_version: int, **values: Any) -> None:
-    rows = CompletenessRuleSet.objects.filter(pk=rule_set.pk, version=expected_version).update(
-        **values, version=expected_version + 1
-    )
-    if rows != 1:
-        raise ConflictError(CONFLICT)
-    for name, value in values.items():
-        setattr(rule_set, name, value)
-    rule_set.version = expected_version + 1
+    update_if_current(rule_set, expected_version, CONFLICT, **values)
 
 
 def rule_set_update(

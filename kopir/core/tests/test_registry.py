@@ -50,11 +50,13 @@ def test_the_project_menu_keeps_its_order_from_home_to_the_audit_log():
         "assessment:division_queue",
         "assessment:expert_worklist",
         "assessment:appeal_list",
+        "rehabilitation:programme_list",
         "directory:organisation_list",
         "directory:territory_list",
         "council:council_list",
         "council:inbox",
         "assessment:rules_list",
+        "rehabilitation:catalogue_list",
         "notices:outbox",
         "accounts:user_list",
         "audit:search",
@@ -122,7 +124,14 @@ def test_each_demo_loader_runs_after_the_loaders_of_the_apps_it_depends_on():
     configs = kopir_apps()
     loaders: list[DemoLoader] = registry.demo_loaders()
     position = {loader.app_label: index for index, loader in enumerate(loaders)}
-    assert list(position) == ["directory", "accounts", "people", "council", "assessment"]
+    assert list(position) == [
+        "directory",
+        "accounts",
+        "people",
+        "council",
+        "assessment",
+        "rehabilitation",
+    ]
     for label, index in position.items():
         for dependency in configs[label].depends_on:
             if dependency in position:

@@ -11,23 +11,21 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from kopir.core.documents import DOCX_CONTENT_TYPE as DOCX_CONTENT_TYPE  # the views' import
+from kopir.core.documents import (
+    DOCX_LANGUAGE,
+    repeat_as_header,
+    set_style_font,
+    tagged_pdf,
+)
 from kopir.council.models import Minutes, MinutesVersion
 from kopir.council.services.minutes_body import text_blocks
 from kopir.council.services.minutes_labels import label
-
-FONT_STATIC_PATH = "kopir/fonts/NotoSans-Variable.woff2"
-DOCX_FONT = "Times New Roman"
-DOCX_LANGUAGE = {"kk": "kk-KZ", "ru": "ru-RU"}
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _date(value: Any) -> str:
@@ -85,30 +83,6 @@ def filename(minutes: Minutes, lang: str, extension: str) -> str:
 # --- DOCX ----------------------------------------------------------------------------------------
 
 
-def _set_style_font(style: Any, lang: str) -> None:
-    style.font.name = DOCX_FONT
-    run_properties = style.element.get_or_add_rPr()
-    fonts = run_properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        run_properties.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), DOCX_FONT)
-    # The proofing language tells Word (and screen readers) which language the text is in.
-    language = run_properties.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        run_properties.append(language)
-    language.set(qn("w:val"), DOCX_LANGUAGE[lang])
-
-
-def _repeat_as_header(row: Any) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
 def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
     for block in blocks:
         if block["kind"] == "list":
@@ -126,7 +100,7 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
     properties.language = DOCX_LANGUAGE[lang]
     properties.subject = context["council"]
     for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet"):
-        _set_style_font(document.styles[name], lang)
+        set_style_font(document.styles[name], lang)
     document.styles["Normal"].font.size = Pt(12)
 
     document.add_heading(context["title"], level=0)
@@ -146,7 +120,7 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             header = table.rows[0]
-            _repeat_as_header(header)
+            repeat_as_header(header)
             for cell, text in zip(header.cells, context["vote_columns"], strict=True):
                 cell.text = text
                 cell.paragraphs[0].runs[0].bold = True
@@ -177,19 +151,7 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _font_uri() -> str:
-    found = finders.find(FONT_STATIC_PATH)
-    if not found:  # pragma: no cover - the font ships with the core app
-        return ""
-    return Path(str(found)).resolve().as_uri()
-
-
 def minutes_pdf(context: dict[str, Any]) -> bytes:
     """A tagged PDF (PDF/UA-1): headings, lists and tables are structure, not just drawing."""
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "council/followup/minutes_document.html", {**context, "font_uri": _font_uri()}
-    )
     base_url = str(Path(__file__).resolve().parent)
-    return bytes(HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1"))
+    return tagged_pdf("council/followup/minutes_document.html", context, base_url=base_url)

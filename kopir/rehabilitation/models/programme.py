@@ -8,9 +8,17 @@ programme at a time.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kopir.core.errors import DomainError
+
+APPROVED_IS_FINAL = _(
+    "An approved programme version never changes: a new decision makes a new draft version."
+)
 
 
 class Programme(models.Model):
@@ -124,6 +132,15 @@ class ProgrammeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.programme_id} v{self.sequence}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The services approve and supersede with one conditional UPDATE; a save() of a version
+        # stored as approved or superseded would rewrite what the person was given.
+        if self.pk is not None:
+            stored = type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True)
+            if stored.first() not in (None, ProgrammeVersionStatus.DRAFT):
+                raise DomainError(APPROVED_IS_FINAL)
+        super().save(*args, **kwargs)
+
     @property
     def is_editable(self) -> bool:
         return self.status == ProgrammeVersionStatus.DRAFT
@@ -173,3 +190,18 @@ class ProgrammeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_version_id}: {self.measure_type_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._require_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._require_draft()
+        return super().delete(*args, **kwargs)
+
+    def _require_draft(self) -> None:
+        status = ProgrammeVersion.objects.filter(pk=self.programme_version_id).values_list(
+            "status", flat=True
+        )
+        if status.first() not in (None, ProgrammeVersionStatus.DRAFT):
+            raise DomainError(APPROVED_IS_FINAL)

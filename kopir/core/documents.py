@@ -1,0 +1,59 @@
+"""What every document Kopir renders as a file shares: DOCX styles in the document's language
+(python-docx) and a tagged PDF (WeasyPrint, PDF/UA-1) with the embedded Noto Sans, which has
+every Kazakh letter (ә ғ қ ң ө ұ ү һ і). The council's minutes and the rehabilitation programme
+both use it; each app keeps its own context and template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+FONT_STATIC_PATH = "kopir/fonts/NotoSans-Variable.woff2"
+DOCX_FONT = "Times New Roman"
+DOCX_LANGUAGE = {"kk": "kk-KZ", "ru": "ru-RU"}
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def set_style_font(style: Any, lang: str) -> None:
+    """A DOCX style in Kopir's font, proofed in `lang` (Word and screen readers read it)."""
+    style.font.name = DOCX_FONT
+    run_properties = style.element.get_or_add_rPr()
+    fonts = run_properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        run_properties.append(fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), DOCX_FONT)
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), DOCX_LANGUAGE[lang])
+
+
+def repeat_as_header(row: Any) -> None:
+    """A DOCX table row repeated at the top of every page (a real header row)."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def font_uri() -> str:
+    found = finders.find(FONT_STATIC_PATH)
+    if not found:  # pragma: no cover - the font ships with the core app
+        return ""
+    return Path(str(found)).resolve().as_uri()
+
+
+def tagged_pdf(template: str, context: dict[str, Any], *, base_url: str) -> bytes:
+    """`template` rendered to a tagged PDF (PDF/UA-1): headings, lists and tables are structure."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "font_uri": font_uri()})
+    return bytes(HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1"))

@@ -1,0 +1,29 @@
+"""Optimistic concurrency for records a person edits: one conditional UPDATE per change.
+
+Versioned reference data (assessment's completeness rule sets, rehabilitation's measure catalogue)
+and other edited records carry a `version` column; a change names the version it was read at and
+is written only if that version is still stored, so two editors never overwrite each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from kopir.core.errors import ConflictError
+
+
+def update_if_current(record: Model, expected_version: int, conflict: Any, **values: Any) -> None:
+    """Save `values` and the next version on `record` if its stored version is `expected_version`;
+    otherwise raise ConflictError(conflict) and write nothing. `record` is updated in memory."""
+    rows = (
+        type(record)
+        ._default_manager.filter(pk=record.pk, version=expected_version)
+        .update(**values, version=expected_version + 1)
+    )
+    if rows != 1:
+        raise ConflictError(conflict)
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.version = expected_version + 1  # type: ignore[attr-defined]

@@ -1,0 +1,219 @@
+"""The rehabilitation demo (the IRP part): the executing bodies of West Kazakhstan routed by rule,
+and approved programmes, with their measures routed, for the seed's blind person (the vision case
+decided in assessment's demo) and a hearing-impaired person (a hearing case decided here through
+assessment's own demo helpers and services). Idempotent: a second run changes nothing.
+
+The other areas of the app (agency work, follow-up) put these measures into every state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
+
+from kopir.audit.models import AuditChannel
+from kopir.directory.models import NoticeLanguage, Organisation, OrganisationKind, Territory
+from kopir.directory.services import organisation_sync
+from kopir.rehabilitation.models import Programme, ProgrammeVersionStatus, RoutingRule
+
+REGION, ORAL, TEREKTI, KARATOBE = "270000000", "271010000", "276200000", "275000000"
+K = OrganisationKind
+
+
+@dataclass(frozen=True)
+class DistrictDepartment:
+    """A district department of the regional employment and social programmes office."""
+
+    code: str
+    territory: str
+    names: tuple[str, str, str]
+
+
+DISTRICT_DEPARTMENTS = (
+    DistrictDepartment(
+        "terekti-employment-department",
+        TEREKTI,
+        (
+            "Теректі ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі",
+            "Отдел занятости и социальных программ Теректинского района",
+            "Terekti District Employment and Social Programs Department",
+        ),
+    ),
+    DistrictDepartment(
+        "karatobe-employment-department",
+        KARATOBE,
+        (
+            "Қаратөбе ауданының жұмыспен қамту және әлеуметтік бағдарламалар бөлімі",
+            "Отдел занятости и социальных программ Каратобинского района",
+            "Karatobe District Employment and Social Programs Department",
+        ),
+    ),
+)
+
+# (kind, measure code or "", territory KATO, organisation code): region-wide rules first, then
+# the districts that have a body of their own (the most specific rule wins).
+ROUTING = (
+    (K.EMPLOYMENT_SOCIAL, "", REGION, "wko-employment-office"),
+    (K.EMPLOYMENT_SOCIAL, "", TEREKTI, "terekti-employment-department"),
+    (K.EMPLOYMENT_SOCIAL, "", KARATOBE, "karatobe-employment-department"),
+    (K.HEALTH_OFFICE, "", REGION, "wko-health-office"),
+    (K.EDUCATION_OFFICE, "", REGION, "wko-education-office"),
+    (K.CAREER_CENTRE, "", REGION, "oral-career-centre"),
+    (K.AKIMAT, "", ORAL, "oral-akimat"),
+    (K.AKIMAT, "", TEREKTI, "terekti-akimat"),
+    (K.AKIMAT, "", KARATOBE, "karatobe-akimat"),
+)
+
+BLIND_CASE = "demo-p1-05"  # assessment's demo: vision, decided, appealed by the representative
+HEARING_CASE = "demo-irp-hearing"
+
+
+def _district_departments() -> int:
+    parent = Organisation.objects.get(code="wko-employment-office")
+    territories = {t.kato: t for t in Territory.objects.filter(kato__in=[TEREKTI, KARATOBE])}
+    created = 0
+    for spec in DISTRICT_DEPARTMENTS:
+        kk, ru, en = spec.names
+        _organisation, outcome = organisation_sync(
+            code=spec.code,
+            data={
+                "name_kk": kk,
+                "name_ru": ru,
+                "name_en": en,
+                "short_name_kk": kk[:100],
+                "short_name_ru": ru[:100],
+                "short_name_en": en[:100],
+                "kind": K.EMPLOYMENT_SOCIAL,
+                "bin": None,
+                "territory": territories[spec.territory],
+                "parent": parent,
+                "email": f"{spec.code}@example.kz",
+                "notice_language": NoticeLanguage.KAZAKH,
+                "is_active": True,
+            },
+            channel=AuditChannel.COMMAND,
+        )
+        created += outcome == "created"
+    return created
+
+
+def _routing_rules() -> int:
+    organisations = Organisation.objects.in_bulk([row[3] for row in ROUTING], field_name="code")
+    territories = Territory.objects.in_bulk([row[2] for row in ROUTING], field_name="kato")
+    missing = sorted({row[3] for row in ROUTING} - set(organisations))
+    if missing:
+        raise ImproperlyConfigured(
+            "The rehabilitation demo needs the directory demo; missing: " + ", ".join(missing)
+        )
+    created = 0
+    for kind, code, kato, organisation in ROUTING:
+        _rule, made = RoutingRule.objects.get_or_create(
+            measure_code=code,
+            executor_kind=kind,
+            territory=territories[kato],
+            defaults={"organisation": organisations[organisation]},
+        )
+        created += made
+    return created
+
+
+def _hearing_case() -> None:
+    """A hearing case decided and notified, walked through assessment's services."""
+    from kopir.assessment.demo import referrals as mse
+    from kopir.assessment.demo.referral_steps import PROFILES, create_referral
+    from kopir.assessment.models import Referral
+
+    if Referral.objects.filter(external_id=HEARING_CASE).exists():
+        return
+    case = mse.DemoCase(
+        HEARING_CASE,
+        mse.P3,
+        "hearing",
+        mse.DECIDED_STEPS.format(20, 19, 18, 17, 12, 10) + ", notify 9",
+        conclusions=("G3", "G3", "G3"),
+    )
+    organisations = mse._organisations()
+    users = mse._accounts(organisations)
+    used = set(
+        Referral.objects.filter(external_id__startswith="demo-").values_list("person_id", flat=True)
+    )
+    clinic = organisations[case.clinic]
+    profile = PROFILES[case.profile]
+    clock = mse.StepClock(timezone.localdate())
+    referral = create_referral(
+        case_key=case.key,
+        clinic=clinic,
+        person=mse._pick_person(clinic, case.key, child=profile.child, used=used),
+        profile=profile,
+        route=case.route,
+        channel=mse.CLINICS[case.clinic],
+        actor=users["clinician"] if mse.CLINICS[case.clinic] == "web" else None,
+        created_on=clock.day(case.path[0][1]),
+    )
+    mse._walk(case, referral, users, clock)
+    mse.backdate(referral, case.path, clock)
+
+
+def _approve(case_key: str, details: dict[str, str]) -> str:
+    from kopir.accounts.models import User
+    from kopir.rehabilitation.services.approval import programme_approve
+    from kopir.rehabilitation.services.programme import programme_line_update
+
+    programme = Programme.objects.filter(referral__external_id=case_key).first()
+    if programme is None:
+        return f"{case_key}: no programme (decision not established?)"
+    draft = programme.versions.filter(status=ProgrammeVersionStatus.DRAFT).first()
+    if draft is None:
+        return f"{case_key}: approved already"
+    head = User.objects.get(username="mse-head")
+    for line in draft.lines.select_related("measure_type").filter(
+        measure_type__code__in=list(details)
+    ):
+        draft.refresh_from_db()
+        programme_line_update(
+            actor=head,
+            line=line,
+            expected_version=draft.version,
+            quantity=line.quantity,
+            details=details[line.measure_type.code],
+        )
+    draft.refresh_from_db()
+    programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
+    return f"{case_key}: approved {programme.number}"
+
+
+def _catalogue_and_drafts() -> None:
+    """The seeded catalogue, and a draft for every established decision that has none: a
+    database emptied since migrating lost the seed, and assessment's demo (loaded before this
+    one) then decided its cases without drafting."""
+    from kopir.assessment.models import Decision, Outcome
+    from kopir.rehabilitation.models import MeasureCatalogue, MeasureType, SuggestionRule
+    from kopir.rehabilitation.seed import seed_catalogue
+    from kopir.rehabilitation.services.programme import programme_draft_on_decision
+
+    seed_catalogue(MeasureCatalogue, MeasureType, SuggestionRule)
+    undrafted = Decision.objects.filter(
+        outcome=Outcome.ESTABLISHED,
+        superseded_at__isnull=True,
+        programme_versions__isnull=True,
+    ).select_related("referral__person", "decided_by")
+    for decision in undrafted:
+        programme_draft_on_decision(decision=decision, actor=decision.decided_by)
+
+
+def load() -> str:
+    with transaction.atomic():
+        departments = _district_departments()
+        rules = _routing_rules()
+        _catalogue_and_drafts()
+        _hearing_case()
+        results = [
+            _approve(BLIND_CASE, {"braille-display": "40 cells; Kazakh and Russian Braille."}),
+            _approve(HEARING_CASE, {"hearing-aid": "Both ears; behind-the-ear aids."}),
+        ]
+    return f"{departments} district departments and {rules} routing rules created; " + "; ".join(
+        results
+    )

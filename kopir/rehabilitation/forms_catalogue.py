@@ -1,0 +1,220 @@
+"""Forms for the administrator's pages: catalogue versions, their measures and suggestion rules,
+and the routing rules. Writes go through services/catalogue.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.models import Category
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.directory.models import Organisation, Territory
+from kopir.rehabilitation.models import (
+    CatalogueStatus,
+    EvidenceItem,
+    MeasureCatalogue,
+    MeasureType,
+    RoutingRule,
+    SuggestionRule,
+)
+from kopir.rehabilitation.services.catalogue import (
+    MeasureTypeData,
+    RoutingRuleData,
+    SuggestionRuleData,
+)
+
+
+class CatalogueChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _("Version %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
+
+
+class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
+    based_on = CatalogueChoiceField(
+        label=_("Start from the measures of"),
+        queryset=MeasureCatalogue.objects.exclude(status=CatalogueStatus.DRAFT),
+        required=False,
+        empty_label=_("An empty catalogue"),
+        help_text=_("The new draft starts as a copy; the original never changes."),
+    )
+
+    class Meta:
+        model = MeasureCatalogue
+        fields = ["based_on", "title", "legal_source", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "title": {"required": _("Enter a title for this catalogue version.")},
+            "legal_source": {"required": _("Enter the legal basis of the catalogue.")},
+        }
+
+
+class CatalogueEditForm(VersionForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    legal_source = forms.CharField(label=_("Legal basis"), max_length=500)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
+    """Every field of a measure; `version` is the draft catalogue's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    evidence_required = forms.MultipleChoiceField(
+        label=_("Evidence required"),
+        choices=EvidenceItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the executing organisation records when it reports the measure done."),
+    )
+
+    class Meta:
+        model = MeasureType
+        fields = [
+            "code",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "part",
+            "executor_kind",
+            "channel",
+            "unit",
+            "default_quantity",
+            "max_quantity",
+            "replacement_months",
+            "deadline_working_days",
+            "evidence_required",
+            "legal_source",
+            "is_assumption",
+            "position",
+        ]
+        help_texts = {
+            "code": _("A short stable name, e.g. hearing-aid: routing rules and reports use it."),
+            "is_assumption": _(
+                "Tick when a quantity, period or deadline is not confirmed by a legal act."
+            ),
+        }
+
+    def validate_unique(self) -> None:
+        # The service checks uniqueness against the draft it writes to.
+        return None
+
+    def service_data(self) -> MeasureTypeData:
+        data = self.cleaned_data
+        return MeasureTypeData(
+            code=data["code"],
+            name_kk=data["name_kk"],
+            name_ru=data["name_ru"],
+            name_en=data["name_en"],
+            part=data["part"],
+            executor_kind=data["executor_kind"],
+            channel=data["channel"],
+            unit=data["unit"],
+            default_quantity=data["default_quantity"],
+            max_quantity=data["max_quantity"],
+            replacement_months=data["replacement_months"],
+            deadline_working_days=data["deadline_working_days"],
+            evidence_required=tuple(data["evidence_required"]),
+            legal_source=data["legal_source"],
+            is_assumption=data["is_assumption"],
+            position=data["position"] or 0,
+        )
+
+
+class MeasureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    measure_type = MeasureChoiceField(label=_("Measure"), queryset=MeasureType.objects.none())
+    categories = forms.MultipleChoiceField(
+        label=_("Groups or categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any group or category."),
+    )
+
+    class Meta:
+        model = SuggestionRule
+        fields = [
+            "measure_type",
+            "diagnoses",
+            "limitation",
+            "min_degree",
+            "min_age",
+            "max_age",
+            "categories",
+            "quantity",
+            "reason",
+            "position",
+        ]
+        help_texts = {
+            "diagnoses": _(
+                "Comma-separated codes or ranges, e.g. H54 or H90-H91. Empty: any diagnosis."
+            )
+        }
+
+    def __init__(self, *args: Any, catalogue: MeasureCatalogue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["measure_type"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = catalogue.measure_types.order_by("position", "code")
+
+    def service_data(self) -> SuggestionRuleData:
+        data = self.cleaned_data
+        return SuggestionRuleData(
+            measure_type=data["measure_type"],
+            diagnoses=data["diagnoses"],
+            limitation=data["limitation"],
+            min_degree=data["min_degree"],
+            min_age=data["min_age"],
+            max_age=data["max_age"],
+            categories=tuple(data["categories"]),
+            quantity=data["quantity"],
+            reason=data["reason"],
+            position=data["position"] or 0,
+        )
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class RoutingRuleForm(ServiceErrorsMixin, forms.ModelForm):
+    territory = NamedChoiceField(label=_("Territory"), queryset=Territory.objects.none())
+    organisation = NamedChoiceField(
+        label=_("Executing organisation"), queryset=Organisation.objects.none()
+    )
+
+    class Meta:
+        model = RoutingRule
+        fields = ["executor_kind", "measure_code", "territory", "organisation"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        territory = self.fields["territory"]
+        organisation = self.fields["organisation"]
+        assert isinstance(territory, forms.ModelChoiceField)
+        assert isinstance(organisation, forms.ModelChoiceField)
+        territory.queryset = Territory.objects.exclude(level="settlement").order_by("kato")
+        organisation.queryset = Organisation.objects.filter(is_active=True).order_by("code")
+
+    def validate_unique(self) -> None:
+        # The service saves; a duplicate is refused there by the database's constraint check.
+        return None
+
+    def service_data(self) -> RoutingRuleData:
+        data = self.cleaned_data
+        return RoutingRuleData(
+            executor_kind=data["executor_kind"],
+            territory=data["territory"],
+            organisation=data["organisation"],
+            measure_code=data["measure_code"],
+        )

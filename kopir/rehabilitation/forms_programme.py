@@ -1,0 +1,45 @@
+"""Forms for the MSE division's programme pages. Writes go through services/programme.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kopir.core.forms import VersionForm
+from kopir.rehabilitation.forms_catalogue import MeasureChoiceField
+from kopir.rehabilitation.models import ProgrammeVersion
+
+QUANTITY_HELP = _(
+    "Empty: the catalogue's usual quantity. The catalogue's greatest quantity applies."
+)
+
+
+class LineEditForm(VersionForm):
+    """`version` is the draft programme version's."""
+
+    quantity = forms.DecimalField(
+        label=_("Quantity"), required=False, max_digits=7, decimal_places=2, help_text=QUANTITY_HELP
+    )
+    details = forms.CharField(
+        label=_("Details for the executing organisation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example a wheelchair's seat width or the side of a hearing aid."),
+    )
+
+
+class LineAddForm(LineEditForm):
+    measure_type = MeasureChoiceField(label=_("Measure"), queryset=None)
+
+    field_order = ["version", "measure_type", "quantity", "details"]
+
+    def __init__(self, *args: Any, programme_version: ProgrammeVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = programme_version.lines.values_list("measure_type_id", flat=True)
+        field = self.fields["measure_type"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programme_version.catalogue.measure_types.exclude(pk__in=taken).order_by(
+            "position", "code"
+        )

@@ -1,0 +1,116 @@
+"""Reads for the MSE division's programme pages. Opening a programme shows the person: each read
+writes an audit VIEW record (the list one for the page, the programme one for the person)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.rehabilitation.access import may_see_names_in_list, may_see_person
+from kopir.rehabilitation.models import (
+    Measure,
+    MeasureType,
+    Programme,
+    ProgrammeLine,
+    ProgrammeVersion,
+    ProgrammeVersionStatus,
+)
+
+V = ProgrammeVersionStatus
+
+
+def programme_rows(queryset: Any, *, viewer: Any, request: Any = None) -> list[Programme]:
+    """The division's programmes, newest first, each with its versions (one query each); the
+    persons' names are read (and the read audited) for the division's head only."""
+    rows = list(
+        queryset.select_related("person")
+        .prefetch_related(
+            Prefetch("versions", queryset=ProgrammeVersion.objects.order_by("-sequence"))
+        )
+        .order_by("-created_at")[:200]
+    )
+    audit_record(
+        actor=viewer,
+        action=AuditAction.VIEW,
+        target_type="people.person"
+        if may_see_names_in_list(viewer)
+        else "rehabilitation.programme",
+        request=request,
+        detail=f"programme list;rows={len(rows)}",
+    )
+    return rows
+
+
+@dataclass
+class VersionView:
+    version: ProgrammeVersion
+    lines: list[ProgrammeLine]
+    measures: dict[int, Measure] = field(default_factory=dict)  # by line id
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _change_rows(version: ProgrammeVersion, names: dict[str, str]) -> list[dict[str, Any]]:
+    return [{**row, "name": names.get(row["code"], row["code"])} for row in version.changes]
+
+
+def version_view(version: ProgrammeVersion) -> VersionView:
+    lines = list(
+        version.lines.select_related("measure_type", "suggested_by").order_by("position", "id")
+    )
+    measures = {
+        m.line_id: m for m in Measure.objects.filter(line__in=lines).select_related("organisation")
+    }
+    for line in lines:
+        # The template reads each line's measure (who executes it, its state) from the line.
+        line.current_measure = measures.get(line.pk)  # type: ignore[attr-defined]
+    names = {
+        m.code: str(m.name)
+        for m in MeasureType.objects.filter(
+            code__in=[row["code"] for row in version.changes]
+        ).order_by("catalogue_id")
+    }
+    return VersionView(version, lines, measures, _change_rows(version, names))
+
+
+def programme_read(programme: Programme, *, viewer: Any, request: Any = None) -> dict[str, Any]:
+    """The programme page: its versions, the draft and the approved version with their lines."""
+    versions = list(
+        programme.versions.select_related("decision", "approved_by", "catalogue").order_by(
+            "-sequence"
+        )
+    )
+    draft = next((v for v in versions if v.status == V.DRAFT), None)
+    approved = next((v for v in versions if v.status == V.APPROVED), None)
+    show_person = may_see_person(viewer, programme)
+    audit_record(
+        actor=viewer,
+        action=AuditAction.VIEW,
+        target=programme.person if show_person else programme,
+        request=request,
+        detail=f"programme={programme.number}",
+    )
+    return {
+        "programme": programme,
+        "person": programme.person if show_person else None,
+        "versions": versions,
+        "draft": version_view(draft) if draft else None,
+        "approved": version_view(approved) if approved else None,
+    }
+
+
+def version_read(
+    programme: Programme, sequence: int, *, viewer: Any, request: Any = None
+) -> VersionView:
+    version = programme.versions.select_related("decision", "approved_by").get(sequence=sequence)
+    audit_record(
+        actor=viewer,
+        action=AuditAction.VIEW,
+        target=programme,
+        request=request,
+        detail=f"programme={programme.number};version={sequence}",
+    )
+    return version_view(version)

@@ -1,0 +1,478 @@
+"""Writing the measure catalogue: copy the active catalogue into a draft, edit the draft's
+measures and suggestion rules, activate it (exactly one catalogue is active: activating retires
+the one before), discard a draft by retiring it. Routing rules are edited outside the versions
+(they follow the organisations, not the law).
+
+Like the completeness rules (`assessment/services/rules.py`), an activated version never changes:
+a programme keeps pointing at the catalogue it was drafted from. A draft is edited as a whole
+under one optimistic `version`: every change to it or to its measures and rules names the version
+it was read at and bumps it (`core/versioning.py`), so two administrators never overwrite each
+other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kopir.assessment.services.rules import normalise_ranges
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.versioning import update_if_current
+from kopir.directory.models import Organisation, Territory
+from kopir.rehabilitation.access import can_manage_catalogue
+from kopir.rehabilitation.models import (
+    CatalogueStatus,
+    EvidenceItem,
+    MeasureCatalogue,
+    MeasureType,
+    RoutingRule,
+    SuggestionRule,
+)
+
+CONFLICT = _(
+    "Someone else changed this catalogue version after you opened it. Nothing was saved: open it "
+    "again to see the current version."
+)
+NOT_EDITABLE = _("Only a draft can be changed. Make a new draft version to change the catalogue.")
+
+
+def _require_admin(actor: Any) -> None:
+    if not can_manage_catalogue(actor):
+        raise AccessDenied(_("Only an administrator may change the measure catalogue."))
+
+
+def active_catalogue() -> MeasureCatalogue | None:
+    return MeasureCatalogue.objects.filter(status=CatalogueStatus.ACTIVE).first()
+
+
+def _touch(catalogue: MeasureCatalogue, expected_version: int | None, **values: Any) -> None:
+    """Bump the draft's version (a change to it or its measures); a stale version is a conflict."""
+    if expected_version is None:
+        raise ConflictError(CONFLICT)
+    update_if_current(catalogue, expected_version, CONFLICT, **values)
+
+
+def _require_draft(catalogue: MeasureCatalogue) -> None:
+    if not catalogue.is_editable:
+        raise DomainError(NOT_EDITABLE)
+
+
+# --- Versions ------------------------------------------------------------------------------------
+
+
+def catalogue_create_draft(
+    *,
+    actor: Any,
+    title: str,
+    legal_source: str,
+    based_on: MeasureCatalogue | None = None,
+    notes: str = "",
+    request: Any = None,
+) -> MeasureCatalogue:
+    """A new draft version with a copy of `based_on`'s measures and suggestion rules."""
+    _require_admin(actor)
+    with transaction.atomic():
+        number = (MeasureCatalogue.objects.aggregate(last=Max("number"))["last"] or 0) + 1
+        catalogue = MeasureCatalogue(
+            number=number,
+            title=title.strip(),
+            legal_source=legal_source.strip(),
+            notes=notes.strip(),
+            based_on=based_on,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        catalogue.full_clean()
+        catalogue.save()
+        if based_on is not None:
+            copies: dict[int, MeasureType] = {}
+            for measure in based_on.measure_types.all():
+                old_pk = measure.pk
+                measure.pk = None
+                measure.catalogue = catalogue
+                measure.save()
+                copies[old_pk] = measure
+            rules = list(based_on.suggestion_rules.all())
+            for rule in rules:
+                rule.pk = None
+                rule.catalogue = catalogue
+                rule.measure_type = copies[rule.measure_type_id]
+            SuggestionRule.objects.bulk_create(rules)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=catalogue,
+            request=request,
+            fields=["title", "legal_source", "notes", "measure_types", "suggestion_rules"],
+            detail=f"based_on={based_on.number}" if based_on else "",
+        )
+    return catalogue
+
+
+def catalogue_update(
+    *,
+    actor: Any,
+    catalogue: MeasureCatalogue,
+    expected_version: int,
+    title: str,
+    legal_source: str,
+    notes: str = "",
+    request: Any = None,
+) -> MeasureCatalogue:
+    _require_admin(actor)
+    _require_draft(catalogue)
+    values = {"title": title.strip(), "legal_source": legal_source.strip(), "notes": notes.strip()}
+    MeasureCatalogue(number=catalogue.number, **values).full_clean(exclude=["number"])
+    with transaction.atomic():
+        changed = [name for name, value in values.items() if getattr(catalogue, name) != value]
+        _touch(catalogue, expected_version, **values)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=catalogue,
+            request=request,
+            fields=changed,
+        )
+    return catalogue
+
+
+def catalogue_activate(
+    *, actor: Any, catalogue: MeasureCatalogue, expected_version: int, request: Any = None
+) -> MeasureCatalogue:
+    """Put a draft in force today; the catalogue active until now is retired in the same
+    transaction, so exactly one is active (a database constraint holds it too)."""
+    _require_admin(actor)
+    if catalogue.status != CatalogueStatus.DRAFT:
+        raise DomainError(_("Only a draft can be activated."))
+    if not catalogue.measure_types.exists():
+        raise DomainError(_("Add at least one measure before activating the catalogue."))
+    now = timezone.now()
+    with transaction.atomic():
+        replaced = list(
+            MeasureCatalogue.objects.select_for_update().filter(status=CatalogueStatus.ACTIVE)
+        )
+        for old in replaced:
+            old.status = CatalogueStatus.RETIRED
+            old.retired_at = now
+            MeasureCatalogue.objects.filter(pk=old.pk).update(
+                status=CatalogueStatus.RETIRED, retired_at=now, version=old.version + 1
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                target=old,
+                request=request,
+                fields=["status"],
+                detail=f"replaced_by={catalogue.number}",
+            )
+        _touch(
+            catalogue,
+            expected_version,
+            status=CatalogueStatus.ACTIVE,
+            effective_from=timezone.localdate(),
+            activated_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=catalogue,
+            request=request,
+            fields=["status", "effective_from"],
+            detail="activated",
+        )
+    return catalogue
+
+
+def catalogue_retire(
+    *, actor: Any, catalogue: MeasureCatalogue, expected_version: int, request: Any = None
+) -> MeasureCatalogue:
+    """Discard a draft. The active catalogue is not retired by hand: activating its successor
+    retires it, so programmes can always be drafted from exactly one active catalogue."""
+    _require_admin(actor)
+    if catalogue.status == CatalogueStatus.ACTIVE:
+        raise DomainError(
+            _("The active catalogue is retired by activating the version that replaces it.")
+        )
+    if catalogue.status != CatalogueStatus.DRAFT:
+        raise DomainError(_("This catalogue version is already retired."))
+    with transaction.atomic():
+        _touch(
+            catalogue, expected_version, status=CatalogueStatus.RETIRED, retired_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=catalogue,
+            request=request,
+            fields=["status"],
+            detail="retired",
+        )
+    return catalogue
+
+
+# --- Measures of a draft -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureTypeData:
+    """Every field of a measure an administrator edits."""
+
+    code: str
+    name_kk: str
+    name_ru: str
+    name_en: str
+    part: str
+    executor_kind: str
+    channel: str
+    deadline_working_days: int
+    unit: str = "none"
+    default_quantity: Decimal | None = None
+    max_quantity: Decimal | None = None
+    replacement_months: int | None = None
+    evidence_required: tuple[str, ...] = ()
+    legal_source: str = ""
+    is_assumption: bool = False
+    position: int = 0
+
+
+def _measure_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    default, greatest = values["default_quantity"], values["max_quantity"]
+    if values["unit"] == "none":
+        for name in ("default_quantity", "max_quantity"):
+            if values[name] is not None:
+                errors[name] = [str(_("Leave it empty: this measure has no quantity."))]
+    elif default is not None and greatest is not None and default > greatest:
+        errors["default_quantity"] = [
+            str(_("The usual quantity cannot be greater than the greatest quantity."))
+        ]
+    unknown = [item for item in values["evidence_required"] if item not in EvidenceItem.values]
+    if unknown:
+        errors["evidence_required"] = [str(_("Choose the evidence from the list."))]
+    if values["deadline_working_days"] is not None and values["deadline_working_days"] < 1:
+        errors["deadline_working_days"] = [str(_("The deadline is at least one working day."))]
+    return errors
+
+
+def measure_type_save(
+    *,
+    actor: Any,
+    catalogue: MeasureCatalogue,
+    expected_version: int | None,
+    data: MeasureTypeData,
+    measure_type: MeasureType | None = None,
+    request: Any = None,
+) -> MeasureType:
+    """Add a measure to a draft, or change one of its measures; bumps the draft's version."""
+    _require_admin(actor)
+    _require_draft(catalogue)
+    if measure_type is not None and measure_type.catalogue_id != catalogue.pk:
+        raise DomainError(_("This measure belongs to another catalogue version."))
+    values = {item.name: getattr(data, item.name) for item in fields(data)}
+    for name in ("code", "name_kk", "name_ru", "name_en", "legal_source"):
+        values[name] = values[name].strip()
+    values["evidence_required"] = list(values["evidence_required"])
+    errors = _measure_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    target = measure_type or MeasureType(catalogue=catalogue)
+    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
+    for name, value in values.items():
+        setattr(target, name, value)
+    target.full_clean()
+    with transaction.atomic():
+        _touch(catalogue, expected_version)
+        target.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if measure_type else AuditAction.CREATE,
+            target=target,
+            request=request,
+            fields=changed,
+            detail=f"catalogue={catalogue.number}",
+        )
+    return target
+
+
+def measure_type_delete(
+    *,
+    actor: Any,
+    measure_type: MeasureType,
+    expected_version: int | None,
+    request: Any = None,
+) -> None:
+    """Remove a measure (and the rules that suggest it) from a draft."""
+    _require_admin(actor)
+    catalogue = measure_type.catalogue
+    _require_draft(catalogue)
+    with transaction.atomic():
+        _touch(catalogue, expected_version)
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target=measure_type,
+            request=request,
+            detail=f"catalogue={catalogue.number}",
+        )
+        measure_type.delete()
+
+
+# --- Suggestion rules of a draft -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestionRuleData:
+    measure_type: MeasureType
+    diagnoses: str = ""
+    limitation: str = ""
+    min_degree: int | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    categories: tuple[str, ...] = ()
+    quantity: Decimal | None = None
+    reason: str = ""
+    position: int = 0
+
+
+def suggestion_rule_save(
+    *,
+    actor: Any,
+    catalogue: MeasureCatalogue,
+    expected_version: int | None,
+    data: SuggestionRuleData,
+    rule: SuggestionRule | None = None,
+    request: Any = None,
+) -> SuggestionRule:
+    _require_admin(actor)
+    _require_draft(catalogue)
+    if rule is not None and rule.catalogue_id != catalogue.pk:
+        raise DomainError(_("This rule belongs to another catalogue version."))
+    if data.measure_type.catalogue_id != catalogue.pk:
+        raise ValidationError({"measure_type": _("Choose a measure of this catalogue version.")})
+    values = {item.name: getattr(data, item.name) for item in fields(data)}
+    values["diagnoses"] = normalise_ranges(values["diagnoses"].strip())
+    values["reason"] = values["reason"].strip()
+    values["categories"] = list(values["categories"])
+    errors: dict[str, list[str]] = {}
+    if values["min_degree"] is not None and not values["limitation"]:
+        errors["min_degree"] = [str(_("Choose the limitation the degree is of."))]
+    if (
+        values["min_age"] is not None
+        and values["max_age"] is not None
+        and values["min_age"] > values["max_age"]
+    ):
+        errors["max_age"] = [str(_("“Up to age” cannot be less than “from age”."))]
+    greatest = data.measure_type.max_quantity
+    if values["quantity"] is not None and greatest is not None and values["quantity"] > greatest:
+        errors["quantity"] = [
+            str(_("The catalogue allows at most %(max)s for this measure.") % {"max": greatest})
+        ]
+    if errors:
+        raise ValidationError(errors)
+    target = rule or SuggestionRule(catalogue=catalogue)
+    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
+    for name, value in values.items():
+        setattr(target, name, value)
+    target.full_clean()
+    with transaction.atomic():
+        _touch(catalogue, expected_version)
+        target.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if rule else AuditAction.CREATE,
+            target=target,
+            request=request,
+            fields=[name if name != "measure_type" else "measure_type_id" for name in changed],
+            detail=f"catalogue={catalogue.number}",
+        )
+    return target
+
+
+def suggestion_rule_delete(
+    *, actor: Any, rule: SuggestionRule, expected_version: int | None, request: Any = None
+) -> None:
+    _require_admin(actor)
+    catalogue = rule.catalogue
+    _require_draft(catalogue)
+    with transaction.atomic():
+        _touch(catalogue, expected_version)
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target=rule,
+            request=request,
+            detail=f"catalogue={catalogue.number}",
+        )
+        rule.delete()
+
+
+# --- Routing rules -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoutingRuleData:
+    executor_kind: str
+    territory: Territory
+    organisation: Organisation
+    measure_code: str = ""
+
+
+def routing_rule_save(
+    *,
+    actor: Any,
+    data: RoutingRuleData,
+    rule: RoutingRule | None = None,
+    request: Any = None,
+) -> RoutingRule:
+    """Add or change a routing rule. The organisation must be of the kind the rule is for, and a
+    measure code must name a measure of that kind in some catalogue version."""
+    _require_admin(actor)
+    code = data.measure_code.strip()
+    errors: dict[str, list[str]] = {}
+    if data.organisation.kind != data.executor_kind:
+        errors["organisation"] = [str(_("Choose an organisation of the kind the rule is for."))]
+    if (
+        code
+        and not MeasureType.objects.filter(code=code, executor_kind=data.executor_kind).exists()
+    ):
+        errors["measure_code"] = [
+            str(_("No measure with this code is executed by this kind of organisation."))
+        ]
+    if errors:
+        raise ValidationError(errors)
+    target = rule or RoutingRule()
+    values = {
+        "measure_code": code,
+        "executor_kind": data.executor_kind,
+        "territory": data.territory,
+        "organisation": data.organisation,
+    }
+    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
+    for name, value in values.items():
+        setattr(target, name, value)
+    target.full_clean()
+    with transaction.atomic():
+        target.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE if rule else AuditAction.CREATE,
+            target=target,
+            request=request,
+            fields=changed,
+        )
+    return target
+
+
+def routing_rule_delete(*, actor: Any, rule: RoutingRule, request: Any = None) -> None:
+    _require_admin(actor)
+    with transaction.atomic():
+        audit_record(actor=actor, action=AuditAction.DELETE, target=rule, request=request)
+        rule.delete()

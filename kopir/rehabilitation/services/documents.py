@@ -1,0 +1,181 @@
+"""An approved IRP version as the person (or representative) is given it: DOCX (python-docx,
+real heading styles, a table per part of the programme) and a tagged PDF (WeasyPrint, PDF/UA-1),
+in Kazakh or Russian. Both come from one context built in the document's language, so they never
+disagree; the shared DOCX/PDF machinery is `core/documents.py` (also the council's minutes').
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.shared import Pt
+
+from kopir.assessment.models import Category
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
+from kopir.core.documents import (
+    DOCX_CONTENT_TYPE,
+    DOCX_LANGUAGE,
+    repeat_as_header,
+    set_style_font,
+    tagged_pdf,
+)
+from kopir.rehabilitation.models import (
+    Measure,
+    ProgrammePart,
+    ProgrammeVersion,
+    QuantityUnit,
+)
+
+LANGUAGES = ("kk", "ru")
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
+    """What the DOCX and the PDF of one version show, in `lang` (kk or ru)."""
+    programme = version.programme
+    person = programme.person
+    lines = list(version.lines.select_related("measure_type").order_by("position", "id"))
+    measures = {
+        m.line_id: m for m in Measure.objects.filter(line__in=lines).select_related("organisation")
+    }
+    with translation.override(lang):
+        parts = []
+        for part, label in ProgrammePart.choices:
+            rows = []
+            for line in lines:
+                if line.measure_type.part != part:
+                    continue
+                measure = measures.get(line.pk)
+                quantity = ""
+                if line.quantity is not None:
+                    unit = QuantityUnit(line.measure_type.unit).label
+                    quantity = f"{line.quantity.normalize()} ({unit})"
+                rows.append(
+                    {
+                        "measure": line.measure_type.name,
+                        "quantity": quantity or "—",
+                        "details": line.details or "—",
+                        "executor": measure.organisation.name if measure else "—",
+                        "due": _date(measure.due_on) if measure else "—",
+                    }
+                )
+            if rows:
+                parts.append({"heading": str(label), "rows": rows})
+        category = version.decision.category_code
+        title = _("Individual habilitation and rehabilitation programme")
+        return {
+            "lang": lang,
+            "title": title,
+            "document_title": f"{title} № {programme.number}",
+            "number": programme.number,
+            "division": programme.division.name,
+            "details": [
+                {"label": _("Programme number"), "value": programme.number},
+                {"label": _("Person"), "value": person.full_name},
+                {"label": _("IIN"), "value": person.iin},
+                {"label": _("Date of birth"), "value": _date(person.birth_date)},
+                {
+                    "label": _("Group or category"),
+                    "value": str(Category(category).label) if category else "—",
+                },
+                {"label": _("Valid from"), "value": _date(version.valid_from)},
+                {"label": _("Valid until"), "value": _date(version.valid_until)},
+                {"label": _("Version"), "value": str(version.sequence)},
+                {
+                    "label": _("Approved"),
+                    "value": _date(
+                        timezone.localdate(version.approved_at) if version.approved_at else None
+                    ),
+                },
+            ],
+            "parts_heading": _("Measures of the programme"),
+            "columns": [
+                _("Measure"),
+                _("Quantity"),
+                _("Details"),
+                _("Executing organisation"),
+                _("Due by"),
+            ],
+            "parts": parts,
+            "note": _(
+                "Each executing organisation contacts you about its measure. If a measure is not "
+                "delivered, or was not delivered as recorded, tell the MSE division or follow "
+                "the case on the citizen status page."
+            ),
+        }
+
+
+def programme_docx(context: dict[str, Any]) -> bytes:
+    lang = context["lang"]
+    document = Document()
+    properties = document.core_properties
+    properties.title = context["document_title"]
+    properties.language = DOCX_LANGUAGE[lang]
+    properties.subject = context["division"]
+    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2"):
+        set_style_font(document.styles[name], lang)
+    document.styles["Normal"].font.size = Pt(12)
+    document.add_heading(context["title"], level=0)
+    document.add_paragraph(context["division"], style="Subtitle")
+    for detail in context["details"]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{detail['label']}: ").bold = True
+        paragraph.add_run(detail["value"])
+    document.add_heading(context["parts_heading"], level=1)
+    for part in context["parts"]:
+        document.add_heading(part["heading"], level=2)
+        table = document.add_table(rows=1, cols=len(context["columns"]))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        header = table.rows[0]
+        repeat_as_header(header)
+        for cell, text in zip(header.cells, context["columns"], strict=True):
+            cell.text = text
+            cell.paragraphs[0].runs[0].bold = True
+        for row in part["rows"]:
+            values = [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]]
+            for cell, text in zip(table.add_row().cells, values, strict=True):
+                cell.text = text
+    document.add_paragraph(context["note"])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def programme_pdf(context: dict[str, Any]) -> bytes:
+    base_url = str(Path(__file__).resolve().parent)
+    return tagged_pdf("rehabilitation/programme/document.html", context, base_url=base_url)
+
+
+def filename(version: ProgrammeVersion, lang: str, extension: str) -> str:
+    return f"{version.programme.number}-v{version.sequence}-{lang}.{extension}"
+
+
+def programme_file(
+    version: ProgrammeVersion, *, lang: str, extension: str, viewer: Any, request: Any = None
+) -> tuple[bytes, str, str]:
+    """The file's bytes, content type and name; the download of personal data is audited."""
+    context = document_context(version, lang)
+    if extension == "pdf":
+        body, content_type = programme_pdf(context), PDF_CONTENT_TYPE
+    else:
+        body, content_type = programme_docx(context), DOCX_CONTENT_TYPE
+    audit_record(
+        actor=viewer,
+        action=AuditAction.VIEW,
+        target=version.programme.person,
+        request=request,
+        detail=f"programme={version.programme.number};version={version.sequence};{lang}.{extension}",
+    )
+    return body, content_type, filename(version, lang, extension)

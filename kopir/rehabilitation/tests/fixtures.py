@@ -1,0 +1,65 @@
+"""Shared fixtures: the executing organisations of the test region, one routing rule per kind of
+executing organisation, an agency officer, and a case decided with the real services (which
+drafts its IRP through assessment's signal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import Referral
+from kopir.assessment.tests.division_fixtures import decided
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.people.models import Person
+from kopir.rehabilitation.models import Programme, ProgrammeVersion, RoutingRule
+
+EXECUTING_KINDS = (
+    OrganisationKind.EMPLOYMENT_SOCIAL,
+    OrganisationKind.HEALTH_OFFICE,
+    OrganisationKind.EDUCATION_OFFICE,
+    OrganisationKind.CAREER_CENTRE,
+    OrganisationKind.AKIMAT,
+)
+
+
+@pytest.fixture
+def executors(region: Any) -> dict[str, Organisation]:
+    """One executing organisation of each kind, with a contact address, routed region-wide."""
+    found = {}
+    for kind in EXECUTING_KINDS:
+        organisation = OrganisationFactory.create(
+            kind=kind, territory=region, email=f"{kind}@example.kz", bin=None
+        )
+        RoutingRule.objects.create(executor_kind=kind, territory=region, organisation=organisation)
+        found[str(kind)] = organisation
+    return found
+
+
+@pytest.fixture
+def agency_officer(executors: dict[str, Organisation]) -> User:
+    return UserFactory.create(
+        organisation=executors[OrganisationKind.EMPLOYMENT_SOCIAL], roles=[Role.AGENCY_OFFICER]
+    )
+
+
+def decided_case(
+    clinician: User, person: Person, head: User, experts: list[User], **overrides: Any
+) -> Referral:
+    """A vision case (H54.0, orientation 3rd degree, mobility 2nd) decided: group II."""
+    return decided(clinician, person, head, experts, **overrides)
+
+
+def draft_of(referral: Referral) -> ProgrammeVersion:
+    programme = Programme.objects.get(referral=referral)
+    return programme.versions.get(status="draft")
+
+
+@pytest.fixture
+def draft(
+    clinician: User, person: Person, head: User, experts: list[User], executors: Any
+) -> ProgrammeVersion:
+    return draft_of(decided_case(clinician, person, head, experts))

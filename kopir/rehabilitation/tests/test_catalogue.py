@@ -1,0 +1,280 @@
+"""The measure catalogue as versioned data: the seed, drafts copied from the active version,
+exactly one active version, optimistic versions, suggestion rules and routing rules, and the
+administrator's pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from kopir.assessment.tests.division_fixtures import signed_in
+from kopir.audit.models import AuditEvent
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.rehabilitation.models import CatalogueStatus, MeasureCatalogue, RoutingRule
+from kopir.rehabilitation.services import catalogue as service
+from kopir.rehabilitation.services.programme import CaseFacts, rule_applies, suggestions_for
+
+pytestmark = pytest.mark.django_db
+
+
+def seeded() -> MeasureCatalogue:
+    active = service.active_catalogue()
+    assert active is not None, "the migration seeds an active catalogue"
+    return active
+
+
+SEEDED = {
+    "prosthetic-orthopaedic-aid",
+    "hearing-aid",
+    "screen-reader",
+    "braille-display",
+    "talking-watch",
+    "talking-thermometer",
+    "talking-tonometer",
+    "white-cane",
+    "wheelchair",
+    "hygiene-products",
+    "sanatorium-treatment",
+    "individual-assistant",
+    "sign-language-specialist",
+    "special-social-services-home",
+    "special-social-services-day",
+    "special-social-services-residential",
+    "social-taxi",
+    "vocational-guidance",
+    "vocational-training",
+    "quota-job-placement",
+    "special-educational-conditions",
+    "medical-rehabilitation",
+}
+
+
+def test_the_seed_is_the_one_active_catalogue_with_every_measure():
+    active = seeded()
+    assert set(active.measure_types.values_list("code", flat=True)) == SEEDED
+    assistant = active.measure_types.get(code="individual-assistant")
+    assert assistant.unit == "hours_day"
+    assert assistant.max_quantity == 8
+    assert "163(2)" in assistant.legal_source
+    sign = active.measure_types.get(code="sign-language-specialist")
+    assert sign.default_quantity == 60
+    assert sign.is_assumption
+    for measure in active.measure_types.all():
+        assert measure.name_kk
+        assert measure.name_ru
+        assert measure.name_en
+        assert measure.deadline_working_days > 0
+
+
+def test_a_draft_copies_the_active_catalogue_and_activating_it_retires_the_old(administrator):
+    active = seeded()
+    draft = service.catalogue_create_draft(
+        actor=administrator, title="2027", legal_source="Social Code", based_on=active
+    )
+    assert draft.number == active.number + 1
+    assert draft.measure_types.count() == active.measure_types.count()
+    assert draft.suggestion_rules.count() == active.suggestion_rules.count()
+    # The copied rules point at the draft's own measures, never at the active version's.
+    assert not draft.suggestion_rules.exclude(measure_type__catalogue=draft).exists()
+    wheelchair = draft.measure_types.get(code="wheelchair")
+    data = service.MeasureTypeData(
+        code="wheelchair",
+        name_kk=wheelchair.name_kk,
+        name_ru=wheelchair.name_ru,
+        name_en=wheelchair.name_en,
+        part=wheelchair.part,
+        executor_kind=wheelchair.executor_kind,
+        channel=wheelchair.channel,
+        deadline_working_days=25,
+        unit="items",
+        default_quantity=Decimal(1),
+        max_quantity=Decimal(2),
+        replacement_months=36,
+    )
+    service.measure_type_save(
+        actor=administrator,
+        catalogue=draft,
+        expected_version=draft.version,
+        data=data,
+        measure_type=wheelchair,
+    )
+    # Another administrator's page, read before that change, is stale.
+    with pytest.raises(ConflictError):
+        service.catalogue_update(
+            actor=administrator,
+            catalogue=MeasureCatalogue.objects.get(pk=draft.pk),
+            expected_version=1,
+            title="x",
+            legal_source="y",
+        )
+    with pytest.raises(DomainError):
+        service.catalogue_retire(
+            actor=administrator, catalogue=active, expected_version=active.version
+        )
+    service.catalogue_activate(actor=administrator, catalogue=draft, expected_version=draft.version)
+    active.refresh_from_db()
+    assert active.status == CatalogueStatus.RETIRED
+    assert MeasureCatalogue.objects.filter(status=CatalogueStatus.ACTIVE).get() == draft
+    assert active.measure_types.get(code="wheelchair").deadline_working_days == 30
+    # An active version never changes.
+    with pytest.raises(DomainError):
+        service.measure_type_save(
+            actor=administrator,
+            catalogue=draft,
+            expected_version=draft.version,
+            data=data,
+            measure_type=wheelchair,
+        )
+    assert AuditEvent.objects.filter(target_id=str(draft.pk), detail="activated").exists()
+
+
+def test_measure_and_rule_input_is_checked_field_by_field(administrator, clinician):
+    with pytest.raises(AccessDenied):
+        service.catalogue_create_draft(actor=clinician, title="x", legal_source="y")
+    draft = service.catalogue_create_draft(actor=administrator, title="x", legal_source="y")
+    data = service.MeasureTypeData(
+        code="talking-scale",
+        name_kk="Сөйлейтін таразы",
+        name_ru="Говорящие весы",
+        name_en="Talking scales",
+        part="social",
+        executor_kind="employment_social",
+        channel="portal",
+        deadline_working_days=30,
+        unit="none",
+        default_quantity=Decimal(1),
+        evidence_required=("date", "nonsense"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        service.measure_type_save(
+            actor=administrator, catalogue=draft, expected_version=draft.version, data=data
+        )
+    assert set(refused.value.message_dict) == {"default_quantity", "evidence_required"}
+    with pytest.raises(DomainError):
+        service.catalogue_activate(
+            actor=administrator, catalogue=draft, expected_version=draft.version
+        )
+
+
+def test_suggestion_rules_apply_every_condition_they_set(administrator):
+    active = seeded()
+    assistant = next(
+        r for r in active.suggestion_rules.all() if r.measure_type.code == "individual-assistant"
+    )
+    adult_g1 = CaseFacts(codes=("G82.1",), limitations={"mobility": 3}, age=40, category="ADULT_G1")
+    assert rule_applies(assistant, adult_g1)
+    assert not rule_applies(assistant, CaseFacts(("G82.1",), {"mobility": 3}, 40, "ADULT_G2"))
+    assert not rule_applies(assistant, CaseFacts(("G82.1",), {"mobility": 1}, 40, "ADULT_G1"))
+    assert not rule_applies(assistant, CaseFacts(("G82.1",), {}, 40, "ADULT_G1"))
+    deaf_child = CaseFacts(
+        codes=("H90.3",),
+        limitations={"communication": 2, "learning": 2},
+        age=9,
+        category="CHILD_7_18_G2",
+    )
+    codes = {s.measure_type.code for s in suggestions_for(deaf_child, active)}
+    assert {"hearing-aid", "sign-language-specialist", "special-educational-conditions"} <= codes
+    assert "quota-job-placement" not in codes  # a child
+    hearing = next(
+        s for s in suggestions_for(deaf_child, active) if s.measure_type.code == "hearing-aid"
+    )
+    assert hearing.quantity == 2  # the rule's quantity: both ears
+    draft = service.catalogue_create_draft(
+        actor=administrator, title="x", legal_source="y", based_on=active
+    )
+    with pytest.raises(ValidationError) as refused:
+        service.suggestion_rule_save(
+            actor=administrator,
+            catalogue=draft,
+            expected_version=draft.version,
+            data=service.SuggestionRuleData(
+                measure_type=draft.measure_types.get(code="wheelchair"),
+                diagnoses="not a code",
+                quantity=Decimal(5),
+            ),
+        )
+    assert "diagnoses" in refused.value.message_dict
+
+
+def test_routing_rules_need_an_organisation_of_their_kind(administrator, district):
+    health = OrganisationFactory.create(kind=OrganisationKind.HEALTH_OFFICE)
+    data = service.RoutingRuleData(
+        executor_kind=OrganisationKind.CAREER_CENTRE, territory=district, organisation=health
+    )
+    with pytest.raises(ValidationError) as refused:
+        service.routing_rule_save(actor=administrator, data=data)
+    assert "organisation" in refused.value.message_dict
+    centre = OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE)
+    rule = service.routing_rule_save(
+        actor=administrator,
+        data=service.RoutingRuleData(
+            executor_kind=OrganisationKind.CAREER_CENTRE,
+            territory=district,
+            organisation=centre,
+            measure_code="quota-job-placement",
+        ),
+    )
+    assert rule.pk
+    with pytest.raises(ValidationError):
+        service.routing_rule_save(
+            actor=administrator,
+            data=service.RoutingRuleData(
+                executor_kind=OrganisationKind.CAREER_CENTRE,
+                territory=district,
+                organisation=centre,
+                measure_code="quota-job-placement",
+            ),
+        )
+
+
+def test_the_administrators_pages(
+    administrator, clinician, district, django_assert_max_num_queries
+):
+    client = signed_in(Client(), administrator)
+    active = seeded()
+    assert (
+        signed_in(Client(), clinician).get(reverse("rehabilitation:catalogue_list")).status_code
+        == 403
+    )
+    page = client.get(reverse("rehabilitation:catalogue_detail", kwargs={"pk": active.pk}))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Social rehabilitation" in text
+    assert "Vocational rehabilitation" in text
+    created = client.post(
+        reverse("rehabilitation:catalogue_create"),
+        {"based_on": active.pk, "title": "Next", "legal_source": "Social Code", "notes": ""},
+    )
+    assert created.status_code == 302
+    draft = MeasureCatalogue.objects.get(status="draft")
+    measure = draft.measure_types.get(code="wheelchair")
+    edit = reverse("rehabilitation:measure_edit", kwargs={"pk": draft.pk, "measure_pk": measure.pk})
+    form = client.get(edit)
+    assert form.status_code == 200
+    missing = client.post(edit, {"version": draft.version, "code": "wheelchair"})
+    assert missing.status_code == 200
+    assert "name_kk" in missing.context["form"].errors
+    organisation = OrganisationFactory.create(kind=OrganisationKind.AKIMAT)
+    routed = client.post(
+        reverse("rehabilitation:routing_create"),
+        {
+            "executor_kind": "akimat",
+            "measure_code": "",
+            "territory": district.pk,
+            "organisation": organisation.pk,
+        },
+    )
+    assert routed.status_code == 302
+    rule = RoutingRule.objects.get(organisation=organisation)
+    delete = reverse("rehabilitation:routing_delete", kwargs={"pk": rule.pk})
+    assert "Remove the rule" in client.get(delete).content.decode()
+    assert client.post(delete).status_code == 302
+    assert not RoutingRule.objects.filter(pk=rule.pk).exists()
+    with django_assert_max_num_queries(12):
+        client.get(reverse("rehabilitation:suggestion_list", kwargs={"pk": draft.pk}))

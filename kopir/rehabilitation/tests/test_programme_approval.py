@@ -1,0 +1,258 @@
+"""Approving an IRP version: immutable afterwards, routed by rule (a measure, a handoff, a link to
+the person, a notice to the organisation), and a later decision makes a new version whose
+approval lists what changed and keeps, updates or cancels the measures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from kopir.assessment.models import Appeal, AppealFiledBy, Outcome, Term
+from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
+from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.notices.models import Notice
+from kopir.people.models import LinkBasis, PersonLink
+from kopir.rehabilitation import events
+from kopir.rehabilitation.models import (
+    Handoff,
+    Measure,
+    MeasureStatus,
+    MeasureType,
+    Programme,
+    ProgrammeVersionStatus,
+    RoutingRule,
+)
+from kopir.rehabilitation.services.approval import programme_approve
+from kopir.rehabilitation.services.programme import (
+    programme_line_add,
+    programme_line_remove,
+    programme_line_update,
+)
+from kopir.rehabilitation.tests.fixtures import decided_case, draft_of
+
+pytestmark = pytest.mark.django_db
+
+
+def approve(version, actor):
+    version.refresh_from_db()
+    return programme_approve(
+        actor=actor, programme_version=version, expected_version=version.version
+    )
+
+
+def test_approval_routes_every_line_and_freezes_the_version(draft, head, executors, monkeypatch):
+    published = []
+    monkeypatch.setattr(events, "publish", lambda kind, record: published.append((kind, record)))
+    lines = list(draft.lines.select_related("measure_type"))
+    approved = approve(draft, head)
+    assert approved.status == ProgrammeVersionStatus.APPROVED
+    assert approved.approved_by == head
+    assert approved.changes == []
+    measures = Measure.objects.filter(programme=draft.programme)
+    assert measures.count() == len(lines)
+    for measure in measures.select_related("measure_type"):
+        expected = executors[measure.measure_type.executor_kind]
+        assert measure.organisation == expected
+        assert measure.status == MeasureStatus.ASSIGNED
+        handoff = Handoff.objects.get(measure=measure)
+        assert handoff.from_organisation is None
+        assert handoff.routing_rule is not None
+        assert measure.due_on == handoff.due_on > handoff.at.date()
+        assert PersonLink.objects.filter(
+            person=draft.programme.person, organisation=expected, basis=LinkBasis.REHABILITATION
+        ).exists()
+        notice = Notice.objects.get(
+            related_id=str(measure.pk), topic="rehabilitation.measure.assigned"
+        )
+        assert notice.organisation == expected
+        # The notice says what and by when, never who.
+        assert draft.programme.person.last_name not in notice.body
+    kinds = [kind for kind, _record in published]
+    assert kinds.count("measure.assigned") == len(lines)
+    assert kinds[-1] == "programme.approved"
+    # Immutable: the services refuse, and so does save().
+    line = approved.lines.first()
+    with pytest.raises(DomainError):
+        programme_line_update(
+            actor=head, line=line, expected_version=approved.version, quantity=None, details="x"
+        )
+    with pytest.raises(DomainError):
+        approve(approved, head)
+    line.details = "changed behind the services' back"
+    with pytest.raises(DomainError):
+        line.save()
+    with pytest.raises(DomainError):
+        line.delete()
+    approved.valid_until = None
+    with pytest.raises(DomainError):
+        approved.save()
+
+
+def test_a_line_without_a_routing_rule_is_refused_naming_measure_and_territory(draft, head):
+    RoutingRule.objects.filter(executor_kind="akimat").delete()
+    with pytest.raises(DomainError) as refused:
+        approve(draft, head)
+    assert "Social taxi" in str(refused.value)
+    assert draft.programme.person.territory.name in str(refused.value)
+    draft.refresh_from_db()
+    assert draft.status == ProgrammeVersionStatus.DRAFT
+    assert not Measure.objects.exists()
+
+
+def test_only_the_division_edits_and_the_quantity_follows_the_catalogue(
+    draft, head, other_division_staff, clinician
+):
+    wheelchair = draft.lines.get(measure_type__code="wheelchair")
+    for stranger in (other_division_staff, clinician):
+        with pytest.raises(AccessDenied):
+            programme_line_update(
+                actor=stranger, line=wheelchair, expected_version=draft.version, quantity=Decimal(1)
+            )
+    with pytest.raises(ValidationError) as too_many:
+        programme_line_update(
+            actor=head, line=wheelchair, expected_version=draft.version, quantity=Decimal(3)
+        )
+    assert "at most 1" in str(too_many.value.message_dict["quantity"])
+    hearing = MeasureType.objects.get(catalogue=draft.catalogue, code="hearing-aid")
+    line = programme_line_add(
+        actor=head,
+        programme_version=draft,
+        expected_version=draft.version,
+        measure_type=hearing,
+        quantity=None,
+        details="Right ear",
+    )
+    assert line.quantity == hearing.default_quantity
+    with pytest.raises(ConflictError):
+        programme_line_remove(actor=head, line=line, expected_version=draft.version - 1)
+    with pytest.raises(ValidationError):
+        programme_line_add(
+            actor=head,
+            programme_version=draft,
+            expected_version=draft.version,
+            measure_type=hearing,
+            quantity=None,
+        )
+
+
+GROUP_1 = OutcomeInput(
+    outcome=Outcome.ESTABLISHED,
+    category_code="ADULT_G1",
+    cause="general_disease",
+    term=Term.TWO_YEARS,
+    reasons="Changed on appeal: the impairment is severe.",
+)
+
+
+def _change_on_appeal(referral, head, reviewer):
+    appeal = appeal_file(
+        actor=head,
+        referral=referral,
+        filed_on=timezone.localdate(),
+        filed_by=AppealFiledBy.PERSON,
+        grounds="Group too low.",
+    )
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    return appeal_resolve(
+        actor=reviewer,
+        appeal=appeal,
+        expected_version=appeal.version,
+        upheld=False,
+        outcome_reasons="Severe.",
+        new_decision=GROUP_1,
+        reexamination_on=add_months(timezone.localdate(), 20),
+    )
+
+
+def test_a_decision_changed_on_appeal_makes_a_new_version_with_its_changes(
+    draft, head, reviewer, executors
+):
+    referral = draft.programme.referral
+    first = approve(draft, head)
+    wheelchair = Measure.objects.get(line__measure_type__code="wheelchair")
+    taxi = Measure.objects.get(line__measure_type__code="social-taxi")
+    cane = Measure.objects.get(line__measure_type__code="white-cane")
+    _change_on_appeal(referral, head, reviewer)
+    second = draft_of(referral)
+    assert second.sequence == 2
+    assert second.decision.basis == "appeal"
+    assert second.valid_until == second.decision.valid_until
+    # Prefilled from the approved version.
+    assert sorted(second.lines.values_list("measure_type__code", flat=True)) == sorted(
+        first.lines.values_list("measure_type__code", flat=True)
+    )
+    programme_line_remove(
+        actor=head,
+        line=second.lines.get(measure_type__code="social-taxi"),
+        expected_version=second.version,
+    )
+    second.refresh_from_db()
+    programme_line_update(
+        actor=head,
+        line=second.lines.get(measure_type__code="white-cane"),
+        expected_version=second.version,
+        quantity=Decimal(2),
+        details="A folding cane.",
+    )
+    second.refresh_from_db()
+    assistant = MeasureType.objects.get(catalogue=second.catalogue, code="individual-assistant")
+    programme_line_add(
+        actor=head,
+        programme_version=second,
+        expected_version=second.version,
+        measure_type=assistant,
+        quantity=Decimal(8),
+    )
+    approved = approve(second, head)
+    first.refresh_from_db()
+    assert first.status == ProgrammeVersionStatus.SUPERSEDED
+    assert first.superseded_at
+    changes = {row["code"]: row for row in approved.changes}
+    assert changes["social-taxi"]["change"] == "removed"
+    assert changes["individual-assistant"]["change"] == "added"
+    assert changes["white-cane"] == {
+        "code": "white-cane",
+        "change": "changed",
+        "before": {"quantity": "1", "details": ""},
+        "after": {"quantity": "2", "details": "A folding cane."},
+    }
+    assert "wheelchair" not in changes
+    # Unchanged: the same measure, now carrying out the new line.
+    wheelchair.refresh_from_db()
+    assert wheelchair.line.programme_version == approved
+    assert wheelchair.status == "assigned"
+    # Changed: the same measure, noted on its timeline.
+    cane.refresh_from_db()
+    assert cane.line.details == "A folding cane."
+    assert cane.events.filter(note__contains="changed the quantity").exists()
+    # Removed: cancelled through the workflow.
+    taxi.refresh_from_db()
+    assert taxi.status == MeasureStatus.CANCELLED
+    assert taxi.events.filter(to_status="cancelled").exists()
+    # Added: a new measure, routed.
+    assert (
+        Measure.objects.get(line__measure_type__code="individual-assistant").organisation
+        == (executors["employment_social"])
+    )
+    assert Appeal.objects.get(referral=referral).status == "changed"
+
+
+def test_a_re_examination_drafts_the_next_version_of_the_same_programme(
+    draft, head, clinician, person, experts
+):
+    first = approve(draft, head)
+    measures = set(Measure.objects.values_list("pk", flat=True))
+    later = decided_case(clinician, person, head, experts, purpose="re_examination")
+    second = first.programme.versions.get(status=ProgrammeVersionStatus.DRAFT)
+    assert second.sequence == 2
+    assert second.decision.referral == later
+    assert not Programme.objects.filter(referral=later).exists()
+    approved = approve(second, head)
+    assert approved.changes == []
+    # Nothing changed: every measure goes on, none is routed twice.
+    assert set(Measure.objects.values_list("pk", flat=True)) == measures
+    assert not Measure.objects.exclude(line__programme_version=approved).exists()

@@ -1,0 +1,62 @@
+"""A decision that establishes disability drafts the IRP through assessment's signal, with the
+lines the active catalogue's suggestion rules propose; other decisions draft nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from kopir.assessment.models import Outcome
+from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED, decided
+from kopir.rehabilitation.models import Programme, ProgrammeVersionStatus
+from kopir.rehabilitation.tests.fixtures import decided_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_established_decision_drafts_the_programme_with_suggested_lines(
+    clinician, person, head, experts
+):
+    referral = decided_case(clinician, person, head, experts)
+    programme = Programme.objects.get(referral=referral)
+    assert programme.person == person
+    assert programme.division == referral.mse_division
+    assert programme.number.startswith("IRP-")
+    version = programme.versions.get()
+    decision = referral.decisions.get()
+    assert version.status == ProgrammeVersionStatus.DRAFT
+    assert version.decision == decision
+    assert version.valid_until == decision.valid_until
+    assert version.catalogue.status == "active"
+    codes = list(version.lines.values_list("measure_type__code", flat=True))
+    # H54.0 with orientation of the 3rd degree and mobility of the 2nd, group II, aged 46.
+    for expected in ("screen-reader", "braille-display", "white-cane", "wheelchair"):
+        assert expected in codes
+    assert "social-taxi" in codes
+    assert "medical-rehabilitation" in codes
+    # Not for this case: hearing (no H90-H91), assistant (group I only), education (a child).
+    for absent in ("hearing-aid", "individual-assistant", "special-educational-conditions"):
+        assert absent not in codes
+    line = version.lines.get(measure_type__code="white-cane")
+    assert line.suggested_by is not None
+    assert "H54" in line.suggested_by.reason
+    assert line.quantity == line.measure_type.default_quantity
+
+
+def test_a_decision_not_establishing_disability_drafts_nothing(clinician, person, head, experts):
+    referral = decided(clinician, person, head, experts, decision=NOT_ESTABLISHED)
+    assert referral.decisions.get().outcome == Outcome.NOT_ESTABLISHED
+    assert not Programme.objects.filter(referral=referral).exists()
+
+
+def test_a_failing_draft_rolls_the_decision_back(clinician, person, head, experts, monkeypatch):
+    """The draft is written in the decision's transaction: both stand or fall together."""
+    from kopir.rehabilitation.services import programme as service
+
+    def broken(**kwargs):
+        raise RuntimeError("drafting failed")
+
+    monkeypatch.setattr(service, "programme_draft_on_decision", broken)
+    with pytest.raises(RuntimeError):
+        decided_case(clinician, person, head, experts)
+    assert not Programme.objects.exists()
+    assert not person.referrals.filter(decisions__isnull=False).exists()

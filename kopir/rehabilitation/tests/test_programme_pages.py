@@ -1,0 +1,159 @@
+"""The MSE division's programme pages: who gets in (insider, other division 404, clinic, agency,
+council member, anonymous), editing and approving through the pages, the query budget of the
+list, the audit of each read, and the approved programme's documents in Kazakh and Russian."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.tests.division_fixtures import signed_in
+from kopir.audit.models import AuditEvent
+from kopir.people.models import LinkBasis
+from kopir.people.tests.fixtures import linked_person
+from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus
+from kopir.rehabilitation.services.approval import programme_approve
+from kopir.rehabilitation.tests.fixtures import decided_case
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, **kwargs):
+    return reverse(f"rehabilitation:{name}", kwargs=kwargs)
+
+
+def test_who_opens_a_programme(
+    draft, head, experts, other_division_staff, clinician, agency_officer
+):
+    programme = draft.programme
+    assert programme.referral.route == "in_absentia"
+    detail = url("programme_detail", pk=programme.pk)
+    member = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
+    shown = signed_in(Client(), head).get(detail)
+    assert shown.status_code == 200
+    assert programme.person.full_name in shown.content.decode()
+    # An expert of the depersonalised case works on the programme without the person's name.
+    hidden = signed_in(Client(), experts[0]).get(detail)
+    assert hidden.status_code == 200
+    assert programme.person.full_name not in hidden.content.decode()
+    assert programme.person.iin not in hidden.content.decode()
+    assert (
+        programme.person.full_name
+        not in signed_in(Client(), experts[0]).get(url("programme_list")).content.decode()
+    )
+    assert signed_in(Client(), other_division_staff).get(detail).status_code == 404
+    for outsider in (clinician, agency_officer, member):
+        assert signed_in(Client(), outsider).get(detail).status_code == 403
+        assert signed_in(Client(), outsider).get(url("programme_list")).status_code == 403
+    assert Client().get(detail).status_code == 302
+    views = AuditEvent.objects.filter(action="view", detail__contains=programme.number)
+    assert (
+        views.filter(target_id=str(programme.person_id), target_type="people.person").count() == 1
+    )
+    assert views.filter(target_type="rehabilitation.programme").get().actor == experts[0]
+
+
+def test_the_division_edits_and_approves_through_the_pages(draft, head):
+    programme = draft.programme
+    client = signed_in(Client(), head)
+    line = draft.lines.get(measure_type__code="wheelchair")
+    edit = url("programme_line_edit", pk=programme.pk, line_pk=line.pk)
+    page = client.get(edit).content.decode()
+    assert "Suggested because" in page
+    refused = client.post(edit, {"version": draft.version, "quantity": "5", "details": ""})
+    assert refused.status_code == 200
+    assert "at most 1" in refused.content.decode()
+    saved = client.post(
+        edit, {"version": draft.version, "quantity": "1", "details": "Seat width 42 cm"}
+    )
+    assert saved.status_code == 302
+    line.refresh_from_db()
+    assert line.details == "Seat width 42 cm"
+    stale = client.post(edit, {"version": draft.version, "quantity": "1", "details": "lost"})
+    assert stale.status_code == 409
+    draft.refresh_from_db()
+    response = client.post(url("programme_approve", pk=programme.pk), {"version": draft.version})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ProgrammeVersionStatus.APPROVED
+    assert Measure.objects.filter(programme=programme).count() == draft.lines.count()
+    page = client.get(url("programme_detail", pk=programme.pk)).content.decode()
+    assert "Seat width 42 cm" in page
+    # Nothing left to edit: the draft's pages are gone.
+    assert client.get(edit).status_code == 404
+
+
+def test_the_list_reads_a_constant_number_of_queries(
+    clinician, clinic, district, person, head, experts, executors, django_assert_max_num_queries
+):
+    decided_case(clinician, person, head, experts)
+    client = signed_in(Client(), head)
+    client.get(url("programme_list"))  # warm the session and the menu
+    with django_assert_max_num_queries(14) as first:
+        client.get(url("programme_list"))
+    for _index in range(3):
+        someone = linked_person(clinic, LinkBasis.ATTACHED, territory=district)
+        decided_case(clinician, someone, head, experts)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url("programme_list"))
+    assert response.content.decode().count("IRP-") >= 4
+
+
+def _text_of_pdf(body: bytes) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    return " ".join(text.split())  # lines wrap anywhere in a PDF
+
+
+def _text_of_docx(body: bytes) -> str:
+    document = Document(io.BytesIO(body))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_the_approved_programme_as_pdf_and_docx_in_kazakh_and_russian(draft, head, experts):
+    programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
+    client = signed_in(Client(), head)
+    texts = {}
+    for lang in ("kk", "ru"):
+        for extension, read in (("pdf", _text_of_pdf), ("docx", _text_of_docx)):
+            response = client.get(
+                url(
+                    "programme_document",
+                    pk=draft.programme.pk,
+                    sequence=draft.sequence,
+                    lang=lang,
+                    extension=extension,
+                )
+            )
+            assert response.status_code == 200
+            assert (
+                f"{draft.programme.number}-v1-{lang}.{extension}" in response["Content-Disposition"]
+            )
+            texts[(lang, extension)] = read(response.content)
+    for extension in ("pdf", "docx"):
+        russian, kazakh = texts[("ru", extension)], texts[("kk", extension)]
+        assert "Индивидуальная программа абилитации и реабилитации" in russian
+        assert "Социальная реабилитация" in russian
+        assert "Кресло-коляска" in russian
+        assert "Индивидуальная программа" not in kazakh
+        assert "Арбакресло" in kazakh
+        assert draft.programme.person.iin in russian
+        assert draft.programme.person.iin in kazakh
+    # The documents name the person: not for the expert of an in-absentia case.
+    expert_url = url(
+        "programme_document", pk=draft.programme.pk, sequence=1, lang="ru", extension="pdf"
+    )
+    assert signed_in(Client(), experts[0]).get(expert_url).status_code == 403
+    # A draft is not a document anyone is given.
+    draft_url = url(
+        "programme_document", pk=draft.programme.pk, sequence=9, lang="ru", extension="pdf"
+    )
+    assert client.get(draft_url).status_code == 404

@@ -1,0 +1,228 @@
+"""The MSE division's programme pages: its programmes, one programme with its versions, editing
+the draft's measures, approving it, and the approved version as DOCX and PDF in kk and ru."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kopir.core.forms import VersionForm, service_saved
+from kopir.core.responses import render_form_page
+from kopir.rehabilitation import access
+from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
+from kopir.rehabilitation.models import Programme, ProgrammeLine, ProgrammeVersion
+from kopir.rehabilitation.selectors.programme import (
+    programme_read,
+    programme_rows,
+    version_read,
+    version_view,
+)
+from kopir.rehabilitation.services import documents
+from kopir.rehabilitation.services.approval import programme_approve
+from kopir.rehabilitation.services.programme import (
+    programme_line_add,
+    programme_line_remove,
+    programme_line_update,
+)
+
+T = "rehabilitation/programme/"
+
+
+def _draft(programme: Programme) -> ProgrammeVersion:
+    draft = programme.versions.select_related("catalogue").filter(status="draft").first()
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def _back(programme: Programme) -> HttpResponse:
+    return redirect("rehabilitation:programme_detail", pk=programme.pk)
+
+
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    if not access.is_programme_user(request.user):
+        raise PermissionDenied(_("Only the MSE division's staff work on programmes."))
+    names = access.may_see_names_in_list(request.user)
+    rows = programme_rows(
+        access.programmes_for_user(request.user), viewer=request.user, request=request
+    )
+    return render(request, T + "list.html", {"rows": rows, "names": names})
+
+
+@require_GET
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.programme_for_user(request.user, pk)
+    context = programme_read(programme, viewer=request.user, request=request)
+    return render(request, T + "detail.html", context)
+
+
+@require_GET
+def programme_version(request: HttpRequest, pk: int, sequence: int) -> HttpResponse:
+    programme = access.programme_for_user(request.user, pk)
+    try:
+        view = version_read(programme, sequence, viewer=request.user, request=request)
+    except ProgrammeVersion.DoesNotExist as missing:
+        raise Http404 from missing
+    return render(request, T + "version.html", {"programme": programme, "view": view})
+
+
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.programme_for_user(request.user, pk)
+    draft = _draft(programme)
+    form = LineAddForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": draft.version},
+        programme_version=draft,
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: programme_line_add(
+                actor=request.user,
+                programme_version=draft,
+                expected_version=form.cleaned_data["version"],
+                measure_type=form.cleaned_data["measure_type"],
+                quantity=form.cleaned_data["quantity"],
+                details=form.cleaned_data["details"],
+                request=request,
+            ),
+        )
+    ):
+        messages.success(request, _("The measure is added to the draft."))
+        return _back(programme)
+    return render_form_page(
+        request,
+        T + "line_form.html",
+        {"form": form, "programme": programme, "line": None},
+        conflict=form.conflict,
+    )
+
+
+def _line(draft: ProgrammeVersion, line_pk: int) -> ProgrammeLine:
+    return get_object_or_404(
+        ProgrammeLine.objects.select_related("measure_type", "suggested_by"),
+        pk=line_pk,
+        programme_version=draft,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    programme = access.programme_for_user(request.user, pk)
+    draft = _draft(programme)
+    line = _line(draft, line_pk)
+    form = LineEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": draft.version, "quantity": line.quantity, "details": line.details},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: programme_line_update(
+                actor=request.user,
+                line=line,
+                expected_version=form.cleaned_data["version"],
+                quantity=form.cleaned_data["quantity"],
+                details=form.cleaned_data["details"],
+                request=request,
+            ),
+        )
+    ):
+        messages.success(request, _("The measure is saved."))
+        return _back(programme)
+    return render_form_page(
+        request,
+        T + "line_form.html",
+        {"form": form, "programme": programme, "line": line},
+        conflict=form.conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    programme = access.programme_for_user(request.user, pk)
+    draft = _draft(programme)
+    line = _line(draft, line_pk)
+    form = VersionForm(
+        request.POST if request.method == "POST" else None, initial={"version": draft.version}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: programme_line_remove(
+                actor=request.user,
+                line=line,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            ),
+        )
+    ):
+        messages.success(request, _("The measure is removed from the draft."))
+        return _back(programme)
+    return render_form_page(
+        request,
+        T + "line_delete.html",
+        {"form": form, "programme": programme, "line": line},
+        conflict=form.conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.programme_for_user(request.user, pk)
+    draft = _draft(programme)
+    form = VersionForm(
+        request.POST if request.method == "POST" else None, initial={"version": draft.version}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: programme_approve(
+                actor=request.user,
+                programme_version=draft,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            ),
+        )
+    ):
+        messages.success(
+            request, _("The programme is approved and its measures are sent to the executors.")
+        )
+        return _back(programme)
+    return render_form_page(
+        request,
+        T + "approve.html",
+        {"form": form, "programme": programme, "view": version_view(draft)},
+        conflict=form.conflict,
+    )
+
+
+@require_GET
+def programme_document(
+    request: HttpRequest, pk: int, sequence: int, lang: str, extension: str
+) -> HttpResponse:
+    """An approved (or superseded) version as the person is given it: DOCX or tagged PDF."""
+    programme = access.programme_document_for_user(request.user, pk)
+    version = programme.versions.filter(sequence=sequence).exclude(status="draft").first()
+    if version is None or lang not in documents.LANGUAGES or extension not in ("pdf", "docx"):
+        raise Http404
+    body, content_type, name = documents.programme_file(
+        version, lang=lang, extension=extension, viewer=request.user, request=request
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

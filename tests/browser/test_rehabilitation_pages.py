@@ -1,0 +1,80 @@
+"""Rehabilitation's IRP and catalogue pages in a real browser: each answers and passes axe in
+Kazakh for the role it is for, and the MSE division's head approves a draft programme by keyboard
+alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.axe import axe_problems
+from tests.browser.demo import DEMO_PASSWORD, Demo
+from tests.browser.helpers import focused, path_for, sign_in, tab_to, visit
+from tests.browser.rehabilitation_pages import REHABILITATION_ARGUMENTS
+
+pytestmark = pytest.mark.browser
+
+FILES = {"rehabilitation:programme_document"}
+PAGES_BY_ROLE = {
+    "admin": [
+        "rehabilitation:catalogue_list",
+        "rehabilitation:catalogue_create",
+        "rehabilitation:routing_list",
+        "rehabilitation:routing_create",
+        *(
+            name
+            for name in REHABILITATION_ARGUMENTS
+            if name.split(":")[1].startswith(("catalogue", "measure", "suggestion", "routing"))
+        ),
+    ],
+    "mse-head": [
+        "rehabilitation:programme_list",
+        *(name for name in REHABILITATION_ARGUMENTS if ":programme" in name),
+    ],
+}
+
+
+@pytest.mark.parametrize("username", list(PAGES_BY_ROLE))
+def test_rehabilitation_pages_answer_and_pass_axe_in_kazakh(
+    page: Page, live_server: Any, demo: Demo, username: str
+) -> None:
+    user = demo.user(username)
+    sign_in(page, live_server, username, DEMO_PASSWORD)
+    problems: list[str] = []
+    for name in PAGES_BY_ROLE[username]:
+        arguments = (
+            REHABILITATION_ARGUMENTS[name](demo, user) if name in REHABILITATION_ARGUMENTS else None
+        )
+        path = path_for(name, "kk", arguments)
+        seen = visit(page, f"{live_server.url}{path}")
+        where = f"{name} as {username} ({path})"
+        if seen.status != 200:
+            problems.append(f"{where}: answered {seen.status}")
+        elif name in FILES:
+            assert not seen.is_html, where
+        else:
+            problems.extend(axe_problems(page, where))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_head_approves_a_draft_programme_by_keyboard(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    head = demo.user("mse-head")
+    sign_in(page, live_server, "mse-head", DEMO_PASSWORD)
+    arguments = REHABILITATION_ARGUMENTS["rehabilitation:programme_detail"](demo, head)
+    draft = REHABILITATION_ARGUMENTS["rehabilitation:programme_approve"](demo, head)
+    page.goto(f"{live_server.url}{path_for('rehabilitation:programme_detail', 'kk', draft)}")
+    assert arguments != draft  # the approved programme is another one
+    tab_to(page, "a[href$='/approve/']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").count() == 1
+    tab_to(page, "main form button[type='submit']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/approve/" not in page.url, focused(page)
+    assert page.locator(".messages, [role='status'], .message").count() >= 1
+    assert not axe_problems(page, "the approved programme")
