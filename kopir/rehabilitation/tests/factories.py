@@ -4,6 +4,7 @@ and a measure of it in any state."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -109,9 +110,7 @@ class ProgrammeLineFactory(factory.django.DjangoModelFactory[ProgrammeLine]):
     quantity = 1
 
     @classmethod
-    def _create(
-        cls, model_class: type[ProgrammeLine], *args: object, **kwargs: object
-    ) -> ProgrammeLine:
+    def _create(cls, model_class: type[ProgrammeLine], *args: Any, **kwargs: Any) -> ProgrammeLine:
         # A line's save() refuses an approved version (it never changes); tests build approved
         # programmes directly, as the approval service's bulk write would.
         line = model_class(*args, **kwargs)
