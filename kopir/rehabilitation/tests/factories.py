@@ -113,7 +113,7 @@ class ProgrammeLineFactory(factory.django.DjangoModelFactory[ProgrammeLine]):
     def _create(cls, model_class: type[ProgrammeLine], *args: Any, **kwargs: Any) -> ProgrammeLine:
         # A line's save() refuses an approved version (it never changes); tests build approved
         # programmes directly, as the approval service's bulk write would.
-        line = model_class(*args, **kwargs)
+        line = model_class(**kwargs)
         model_class.objects.bulk_create([line])
         return line
 
