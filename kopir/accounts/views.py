@@ -8,6 +8,7 @@ views marked @two_factor_exempt.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -160,6 +161,14 @@ def _demo_accounts_context() -> dict[str, Any]:
     }
 
 
+def _second_step_page(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """The pages of the second sign-in step: reached before it is passed, never cached, and
+    the code typed is kept out of error reports."""
+    return two_factor_exempt(
+        sensitive_post_parameters("code")(never_cache(require_http_methods(["GET", "POST"])(view)))
+    )
+
+
 @login_not_required
 @two_factor_exempt
 @require_POST
@@ -172,10 +181,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-@two_factor_exempt
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_second_step_page
 def verify(request: HttpRequest) -> HttpResponse:
     """Step two: the code from the authenticator app, or a backup code."""
     user: User = request.user  # type: ignore[assignment]
@@ -212,10 +218,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})
 
 
-@two_factor_exempt
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_second_step_page
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: scan the QR code (or type the key), then prove it with a code."""
     user: User = request.user  # type: ignore[assignment]
