@@ -3,13 +3,16 @@ edit conflict as 409 with what the other person saved."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
+
+from kopir.core.forms import ServiceErrorsMixin, service_saved
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -50,3 +53,24 @@ def render_form_page(
     context.setdefault("conflict", conflict)
     context.setdefault("differences", list(differences))
     return render(request, template, context, status=409 if conflict else 200)
+
+
+def form_page(
+    request: HttpRequest,
+    form: ServiceErrorsMixin,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    *,
+    save: Callable[[], object],
+    done: str,
+    success_url: str,
+) -> HttpResponse:
+    """The usual form page: a POST whose form is valid and whose service call (`save`) succeeds
+    is told as `done` and redirected to `success_url`; otherwise the page shows `form` (bound on
+    POST) with the refusal on it, 409 after an edit conflict. `context` may be a function, so what
+    only the page needs is not read on a successful POST."""
+    if request.method == "POST" and form.is_valid() and service_saved(form, save):
+        messages.success(request, done)
+        return redirect(success_url)
+    extra = context() if callable(context) else context
+    return render_form_page(request, template, {"form": form, **extra}, conflict=form.conflict)

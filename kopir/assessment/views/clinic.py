@@ -52,8 +52,8 @@ from kopir.assessment.services.referrals import (
 from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import form_page, render_form_page
 from kopir.core.selectors import stored_version
 
 # Where on the form each finding is entered, so a missing item links straight to its field.
@@ -272,26 +272,26 @@ def attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
         return _no_longer_editable(request, referral)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: attachment_add(
-                actor=request.user,
-                referral=referral,
-                document_type=form.cleaned_data["document_type"],
-                issued_on=form.cleaned_data["issued_on"],
-                uploaded_file=form.cleaned_data["file"],
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The document is attached."))
-            return redirect("assessment:clinic_detail", pk=referral.pk)
     else:
         wanted = request.GET.get("document_type", "")
         form = AttachmentForm(
             initial={"document_type": wanted} if wanted in DocumentType.values else None
         )
-    return render(
-        request, "assessment/clinic/attachment_form.html", {"form": form, "referral": referral}
+    return form_page(
+        request,
+        form,
+        "assessment/clinic/attachment_form.html",
+        {"referral": referral},
+        save=lambda: attachment_add(
+            actor=request.user,
+            referral=referral,
+            document_type=form.cleaned_data["document_type"],
+            issued_on=form.cleaned_data["issued_on"],
+            uploaded_file=form.cleaned_data["file"],
+            request=request,
+        ),
+        done=_("The document is attached."),
+        success_url=reverse("assessment:clinic_detail", args=[referral.pk]),
     )
 
 
