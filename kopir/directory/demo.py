@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,21 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = _read_organisations()
 DEMO_CODES = tuple(organisation.code for organisation in DEMO_ORGANISATIONS)
 
 
+def name_fields(names: Sequence[str], short_names: Sequence[str]) -> dict[str, str]:
+    """An organisation's names and short names, each given Kazakh, Russian, English, as the
+    fields organisation_sync takes (other apps' demos load organisations of their own too)."""
+    kk, ru, en = names
+    short_kk, short_ru, short_en = short_names
+    return {
+        "name_kk": kk,
+        "name_ru": ru,
+        "name_en": en,
+        "short_name_kk": short_kk,
+        "short_name_ru": short_ru,
+        "short_name_en": short_en,
+    }
+
+
 def load() -> str:
     """Load the territories and the demo organisations; return a one-line summary."""
     territories = {"created": 0, "updated": 0}
@@ -115,17 +131,10 @@ def load() -> str:
     saved: dict[str, Organisation] = {}
     outcomes = {"created": 0, "updated": 0, "unchanged": 0}
     for spec in DEMO_ORGANISATIONS:
-        kk, ru, en = spec.names
-        short_kk, short_ru, short_en = spec.short_names
         organisation, outcome = organisation_sync(
             code=spec.code,
             data={
-                "name_kk": kk,
-                "name_ru": ru,
-                "name_en": en,
-                "short_name_kk": short_kk,
-                "short_name_ru": short_ru,
-                "short_name_en": short_en,
+                **name_fields(spec.names, spec.short_names),
                 "kind": spec.kind,
                 "bin": spec.bin.compose() if spec.bin else None,
                 "territory": territory_by_code[spec.territory],
