@@ -108,14 +108,8 @@ def name_fields(names: Sequence[str], short_names: Sequence[str]) -> dict[str, s
     fields organisation_sync takes (other apps' demos load organisations of their own too)."""
     kk, ru, en = names
     short_kk, short_ru, short_en = short_names
-    return {
-        "name_kk": kk,
-        "name_ru": ru,
-        "name_en": en,
-        "short_name_kk": short_kk,
-        "short_name_ru": short_ru,
-        "short_name_en": short_en,
-    }
+    values = (kk, ru, en, short_kk, short_ru, short_en)
+    return dict(zip(Organisation.NAME_FIELDS, values, strict=True))
 
 
 def load() -> str:
