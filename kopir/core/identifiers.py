@@ -84,6 +84,19 @@ def _require_digits(value: str, length: int, wrong_length: StrOrPromise) -> str:
     return number
 
 
+def _require_check_digit(number: str) -> None:
+    """Refuse twelve digits whose last is not the check digit of the first eleven (IIN, BIN)."""
+    if check_digit(number[:11]) is None:
+        raise ValidationError(
+            _("This number is never issued (no check digit exists for it)."), code="unissuable"
+        )
+    if not checksum_ok(number):
+        raise ValidationError(
+            _("The check digit (the last one) does not match: there is a typo in the number."),
+            code="checksum",
+        )
+
+
 def _require_twelve_digits(value: str) -> str:
     return _require_digits(value, 12, _("It must be exactly 12 digits; %(count)s given."))
 
@@ -95,15 +108,7 @@ def validate_iin(value: str) -> None:
     # excludes all-zero numbers, which pass the checksum.
     if number[6] == "0" or number[6] in "789":
         raise ValidationError(_("The 7th digit must be from 1 to 6."), code="century_digit")
-    if check_digit(number[:11]) is None:
-        raise ValidationError(
-            _("This number is never issued (no check digit exists for it)."), code="unissuable"
-        )
-    if not checksum_ok(number):
-        raise ValidationError(
-            _("The check digit (the last one) does not match: there is a typo in the number."),
-            code="checksum",
-        )
+    _require_check_digit(number)
 
 
 def validate_bin(value: str) -> None:
@@ -113,15 +118,7 @@ def validate_bin(value: str) -> None:
         raise ValidationError(
             _("The 5th digit (the kind of entity) must be 4, 5 or 6."), code="entity_type"
         )
-    if check_digit(number[:11]) is None:
-        raise ValidationError(
-            _("This number is never issued (no check digit exists for it)."), code="unissuable"
-        )
-    if not checksum_ok(number):
-        raise ValidationError(
-            _("The check digit (the last one) does not match: there is a typo in the number."),
-            code="checksum",
-        )
+    _require_check_digit(number)
 
 
 @dataclass(frozen=True)
