@@ -357,17 +357,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def _account_values(form: UserCreateForm | UserEditForm) -> dict[str, Any]:
     data = form.cleaned_data
-    return {
-        "username": data["username"],
-        "first_name": data["first_name"],
-        "last_name": data["last_name"],
-        "email": data["email"],
-        "organisation": data["organisation"],
-        "roles": data["roles"],
-        "is_active": data["is_active"],
-        "preferred_language": data["preferred_language"],
-        "password": data.get("password1") or "",
-    }
+    # AccountData (the edited account fields and the roles) and the password, if one was typed.
+    values = {name: data[name] for name in (*services.ACCOUNT_FIELDS, "roles")}
+    return {**values, "password": data.get("password1") or ""}
 
 
 @sensitive_post_parameters("password1", "password2")
