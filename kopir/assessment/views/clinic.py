@@ -51,9 +51,9 @@ from kopir.assessment.services.referrals import (
 )
 from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
-from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.errors import AccessDenied, ConflictError
 from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import form_page, render_form_page
+from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 
 # Where on the form each finding is entered, so a missing item links straight to its field.
@@ -180,32 +180,31 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(
         request.POST if request.method == "POST" else None, user=request.user, referral=referral
     )
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral_update(
-                actor=request.user,
-                referral=referral,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-                **form.service_data(),
-            )
-        except ConflictError as error:
-            stored = stored_version(referral)
-            form = form_after_conflict(
-                ReferralForm, request, error, stored, user=request.user, referral=referral
-            )
-            conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("assessment:clinic_detail", pk=referral.pk)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/clinic/form.html",
-        {"form": form, "referral": referral},
-        conflict=conflict,
+        {"referral": referral},
+        save=lambda: referral_update(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("The changes are saved."),
+        success_url=reverse("assessment:clinic_detail", args=[referral.pk]),
+        on_conflict=lambda error: (
+            form_after_conflict(
+                ReferralForm,
+                request,
+                error,
+                stored_version(referral),
+                user=request.user,
+                referral=referral,
+            ),
+            (),
+        ),
     )
 
 

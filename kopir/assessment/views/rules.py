@@ -32,9 +32,8 @@ from kopir.assessment.services.rules import (
     rule_set_update,
 )
 from kopir.assessment.views.common import act_and_tell
-from kopir.core.errors import ConflictError, DomainError
 from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import form_page, render_form_page
+from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 
 
@@ -122,34 +121,32 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RuleSetEditForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(rule_set)
     )
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_set_update(
-                actor=request.user,
-                rule_set=rule_set,
-                expected_version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                legal_source=form.cleaned_data["legal_source"],
-                notes=form.cleaned_data["notes"],
-                request=request,
-            )
-        except ConflictError as error:
-            stored = stored_version(rule_set)
-            form = form_after_conflict(
-                RuleSetEditForm, request, error, stored, instance=copy.copy(rule_set)
-            )
-            conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("assessment:rules_detail", pk=pk)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/rules/set_form.html",
-        {"form": form, "rule_set": rule_set},
-        conflict=conflict,
+        {"rule_set": rule_set},
+        save=lambda: rule_set_update(
+            actor=request.user,
+            rule_set=rule_set,
+            expected_version=form.cleaned_data["version"],
+            title=form.cleaned_data["title"],
+            legal_source=form.cleaned_data["legal_source"],
+            notes=form.cleaned_data["notes"],
+            request=request,
+        ),
+        done=_("The changes are saved."),
+        success_url=reverse("assessment:rules_detail", args=[pk]),
+        on_conflict=lambda error: (
+            form_after_conflict(
+                RuleSetEditForm,
+                request,
+                error,
+                stored_version(rule_set),
+                instance=copy.copy(rule_set),
+            ),
+            (),
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -65,3 +66,41 @@ def test_a_get_shows_the_page_and_saves_nothing() -> None:
     response = answer(request("get"), lambda: saved.append("x"), {"extra": 1})
     assert response.status_code == 200
     assert saved == []
+
+
+def test_an_update_that_wrote_nothing_is_told_as_unchanged() -> None:
+    made = request("post", {"version": 4, "note": "x"})
+    form = NoteForm(made.POST)
+    response = form_page(
+        made,
+        form,
+        "403.html",
+        {},
+        save=lambda: SimpleNamespace(version=4),
+        done="Saved.",
+        unchanged="Nothing was changed.",
+        success_url="/done/",
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(made)] == ["Nothing was changed."]
+
+
+def test_an_edit_form_shows_the_form_its_conflict_hook_gives_with_the_differences() -> None:
+    made = request("post", {"version": 1, "note": "mine"})
+    shown = NoteForm({"version": 2, "note": "mine"})
+
+    def refuse() -> None:
+        raise ConflictError("Someone saved it first.")
+
+    response = form_page(
+        made,
+        NoteForm(made.POST),
+        "403.html",
+        {},
+        save=refuse,
+        done="Saved.",
+        success_url="/done/",
+        on_conflict=lambda error: (shown, [{"label": "Note", "value": "theirs"}]),
+    )
+    assert response.status_code == 409
+    assert shown.conflict
