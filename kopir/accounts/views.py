@@ -55,7 +55,12 @@ from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
 from kopir.core.errors import ConflictError
 from kopir.core.forms import form_after_conflict
-from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
+from kopir.core.responses import (
+    Conflicted,
+    form_page,
+    render_page_or_fragment,
+    wants_fragment,
+)
 from kopir.core.selectors import page_of
 
 # The secret being set up lives in the session until the user proves their app has it, so
@@ -389,25 +394,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 def _edit_initial(account: User) -> dict[str, Any]:
-    return {
-        "username": account.username,
-        "first_name": account.first_name,
-        "last_name": account.last_name,
-        "email": account.email,
-        "organisation": account.organisation,
-        "roles": sorted(account.assigned_roles()),
-        "is_active": account.is_active,
-        "preferred_language": account.preferred_language,
-        "version": account.version,
-    }
+    values = {name: getattr(account, name) for name in services.ACCOUNT_FIELDS}
+    return {**values, "roles": sorted(account.assigned_roles()), "version": account.version}
 
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_administrator(request.user)
-    conflict = False
-    differences: list[dict[str, str]] = []
     if request.method == "GET":
         # The page shows the account's name, e-mail and roles: that is a read, and it is audited.
         account = selectors.user_for_view(request.user, pk, request=request)
@@ -415,39 +409,32 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         account = selectors.user_get(pk)
         form = UserEditForm(request.POST)
-    if form.is_bound and form.is_valid():
-        expected_version = form.cleaned_data["version"]
-        try:
-            account = services.user_update(
-                actor=request.user,  # type: ignore[arg-type]
-                user=account,
-                expected_version=expected_version,
-                request=request,
-                **_account_values(form),
-            )
-        except ConflictError as error:
-            # Keep what the administrator typed, show what the other person saved (a read of the
-            # account, so audited), and carry the new version: submitting again is then a
-            # deliberate choice to replace it. Password boxes are never filled in again.
-            account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
-            form = form_after_conflict(UserEditForm, request, error, account.version)
-            differences = form.differences_from(account)
-            conflict = True
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if account.version != expected_version:
-                messages.success(request, _("The account is saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("accounts:user_edit", pk=account.pk)
-    context = {
-        "form": form,
-        "account": account,
-        "two_factor": selectors.two_factor_status(account),
-    }
-    return render_form_page(
-        request, "accounts/user_form.html", context, conflict=conflict, differences=differences
+
+    def after_conflict(error: ConflictError) -> Conflicted:
+        # Keep what the administrator typed, show what the other person saved (a read of the
+        # account, so audited), and carry the new version: submitting again is then a
+        # deliberate choice to replace it. Password boxes are never filled in again.
+        nonlocal account
+        account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
+        shown = form_after_conflict(UserEditForm, request, error, account.version)
+        return shown, shown.differences_from(account)
+
+    return form_page(
+        request,
+        form,
+        "accounts/user_form.html",
+        lambda: {"account": account, "two_factor": selectors.two_factor_status(account)},
+        save=lambda: services.user_update(
+            actor=request.user,  # type: ignore[arg-type]
+            user=account,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **_account_values(form),
+        ),
+        done=_("The account is saved."),
+        unchanged=_("Nothing was changed."),
+        success_url=reverse("accounts:user_edit", args=[pk]),
+        on_conflict=after_conflict,
     )
 
 
