@@ -6,7 +6,9 @@ is idempotent: a second run finds every account as it should be and changes noth
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -31,73 +33,27 @@ class DemoAccount:
     preferred_language: str = "kk"
 
 
-DEMO_ACCOUNTS: list[DemoAccount] = [
-    DemoAccount(
-        username="admin",
-        role=Role.ADMINISTRATOR,
-        organisation_code="wko-public-council",
-        first_name="Әсем",
-        last_name="Жұмабаева",
-        description="administrator — Public Council on Social Issues",
-    ),
-    DemoAccount(
-        username="clinician",
-        role=Role.CLINICIAN,
-        organisation_code="oral-polyclinic-1",
-        first_name="Нұрлан",
-        last_name="Есенов",
-        description="clinician — Oral city polyclinic No. 1",
-    ),
-    DemoAccount(
-        username="mse",
-        role=Role.MSE_SPECIALIST,
-        organisation_code="wko-mse-division-oral",
-        first_name="Гүлнар",
-        last_name="Тоқтарова",
-        description="MSE specialist — MSE division, Oral",
-    ),
-    DemoAccount(
-        username="mse-head",
-        role=Role.MSE_HEAD,
-        organisation_code="wko-mse-division-oral",
-        first_name="Ерлан",
-        last_name="Қайыржанов",
-        description="head of the MSE division, Oral (sees who the person is in in-absentia cases)",
-    ),
-    DemoAccount(
-        username="agency",
-        role=Role.AGENCY_OFFICER,
-        organisation_code="wko-employment-office",
-        first_name="Данияр",
-        last_name="Серікбаев",
-        description="agency officer — Office for Employment Coordination and Social Programs",
-    ),
-    DemoAccount(
-        username="secretary",
-        role=Role.COUNCIL_SECRETARY,
-        organisation_code="wko-public-council",
-        first_name="Айжан",
-        last_name="Бекова",
-        description="council secretary — Public Council on Social Issues",
-    ),
-    DemoAccount(
-        username="member",
-        role=Role.COUNCIL_MEMBER,
-        organisation_code="kos-wko",
-        first_name="Бауыржан",
-        last_name="Оспанов",
-        description="council member — Society of the Blind, West Kazakhstan branch",
-    ),
-    # The chair signs the minutes together with the secretary.
-    DemoAccount(
-        username="chair",
-        role=Role.COUNCIL_MEMBER,
-        organisation_code="wko-public-council",
-        first_name="Серік",
-        last_name="Мұхамбетов",
-        description="council chair — Public Council on Social Issues",
-    ),
-]
+# The accounts are data (one per role, synthetic names), kept beside the app as JSON.
+DEMO_ACCOUNTS_FILE = Path(__file__).resolve().parent / "data" / "demo-accounts.json"
+
+
+def _read_accounts() -> list[DemoAccount]:
+    rows = json.loads(DEMO_ACCOUNTS_FILE.read_text(encoding="utf-8"))["accounts"]
+    return [
+        DemoAccount(
+            username=row["username"],
+            role=Role(row["role"]),
+            organisation_code=row["organisation"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            description=row["description"],
+            preferred_language=row.get("preferred_language", "kk"),
+        )
+        for row in rows
+    ]
+
+
+DEMO_ACCOUNTS: list[DemoAccount] = _read_accounts()
 
 
 def describe() -> list[str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts import two_factor
 from kopir.accounts.models import Role, User
-from kopir.core.forms import FilterForm
+from kopir.core.forms import FilterForm, ServiceErrorsMixin
 from kopir.directory.models import Organisation
 
 _NO_AUTOFIX = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
@@ -299,7 +299,7 @@ class UserCreateForm(UserForm):
         return cleaned
 
 
-class UserEditForm(UserForm):
+class UserEditForm(ServiceErrorsMixin, UserForm):
     # The version of the account the form was filled from: the service refuses the save when
     # someone changed the account since (optimistic concurrency, as on every edit form).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +44,23 @@ ACCOUNT_FIELDS = (
     "preferred_language",
     "is_active",
 )
+
+
+class AccountData(TypedDict):
+    """The account fields an administrator enters, received as keywords (decision 8).
+
+    `is_active` and `preferred_language` may be left out: a new account is then active and in
+    the default language, an updated one keeps what it has.
+    """
+
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    organisation: Organisation | None
+    roles: Iterable[str]
+    is_active: NotRequired[bool]
+    preferred_language: NotRequired[str]
 
 
 # --- Signing in and out ------------------------------------------------------------------------
@@ -189,15 +207,23 @@ def two_factor_setup_confirm(
         device.full_clean()
         device.save()
         codes = _replace_backup_codes(user)
-        audit_record(
-            actor=user,
-            action=AuditAction.TWO_FACTOR,
-            target=user,
-            request=request,
-            fields=["authenticator", "backup_codes"],
-            detail="authenticator set up",
+        _record_two_factor(
+            user, user, request, ["authenticator", "backup_codes"], "authenticator set up"
         )
     return device, codes
+
+
+def _record_two_factor(
+    actor: User, user: User, request: HttpRequest | None, fields: list[str], detail: str
+) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.TWO_FACTOR,
+        target=user,
+        request=request,
+        fields=fields,
+        detail=detail,
+    )
 
 
 def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> list[str]:
@@ -206,14 +232,7 @@ def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> l
         if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             raise ValidationError(_("Set up an authenticator app before creating backup codes."))
         codes = _replace_backup_codes(user)
-        audit_record(
-            actor=user,
-            action=AuditAction.TWO_FACTOR,
-            target=user,
-            request=request,
-            fields=["backup_codes"],
-            detail="backup codes replaced",
-        )
+        _record_two_factor(user, user, request, ["backup_codes"], "backup codes replaced")
     return codes
 
 
@@ -233,13 +252,8 @@ def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | Non
             # The account page shows the two-factor state beside the form: a form opened before
             # the reset was read from an account that has changed since.
             _raise_version(user)
-        audit_record(
-            actor=actor,
-            action=AuditAction.TWO_FACTOR,
-            target=user,
-            request=request,
-            fields=["authenticator", "backup_codes"],
-            detail="reset by administrator",
+        _record_two_factor(
+            actor, user, request, ["authenticator", "backup_codes"], "reset by administrator"
         )
     return removed
 
@@ -285,17 +299,10 @@ def _set_roles(user: User, roles: Iterable[str]) -> bool:
 def user_create(
     *,
     actor: User | None,
-    username: str,
-    first_name: str,
-    last_name: str,
-    email: str,
-    organisation: Organisation | None,
-    roles: Iterable[str],
     password: str,
-    is_active: bool = True,
-    preferred_language: str = settings.LANGUAGE_CODE,
     request: HttpRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
+    **data: Unpack[AccountData],
 ) -> User:
     """Create a staff account with an initial password the administrator hands over.
 
@@ -303,21 +310,21 @@ def user_create(
     account sets up its authenticator at its first sign-in.
     """
     with transaction.atomic():
-        _check_username_free(username)
+        _check_username_free(data["username"])
         user = User(
-            username=username,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            organisation=organisation,
-            is_active=is_active,
-            preferred_language=preferred_language,
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            is_active=data.get("is_active", True),
+            preferred_language=data.get("preferred_language", settings.LANGUAGE_CODE),
         )
         user.set_password(password)
         user.search_text = user.compute_search_text()
         user.full_clean()
         user.save()
-        _set_roles(user, roles)
+        _set_roles(user, data["roles"])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -334,17 +341,10 @@ def user_update(
     actor: User | None,
     user: User,
     expected_version: int,
-    username: str,
-    first_name: str,
-    last_name: str,
-    email: str,
-    organisation: Organisation | None,
-    roles: Iterable[str],
-    is_active: bool,
-    preferred_language: str,
     password: str = "",
     request: HttpRequest | None = None,
     channel: AuditChannel = AuditChannel.WEB,
+    **data: Unpack[AccountData],
 ) -> User:
     """Change an account if nobody changed it since it was read at `expected_version`.
 
@@ -357,22 +357,17 @@ def user_update(
     the last administrator locking everyone out is a mistake nobody could undo from the web.
     A non-empty `password` replaces the account's password, which also ends its open sessions.
     """
-    roles = list(roles)
-    new_values = {
-        "username": username,
-        "first_name": first_name,
-        "last_name": last_name,
-        "email": email,
-        "organisation": organisation,
-        "preferred_language": preferred_language,
-        "is_active": is_active,
-    }
+    roles = list(data["roles"])
+    username = data["username"]
     with transaction.atomic():
         # The row lock (PostgreSQL) or the IMMEDIATE write lock (SQLite) keeps the version from
         # moving between this read and the writes below.
         current = User.objects.select_for_update().get(pk=user.pk)
         if current.version != expected_version:
             raise ConflictError(CONFLICT)
+        # What the caller left out stays as stored.
+        new_values = {name: data.get(name, getattr(current, name)) for name in ACCOUNT_FIELDS}
+        is_active = new_values["is_active"]
         if actor is not None and actor.pk == current.pk:
             errors = {}
             if Role.ADMINISTRATOR in current.role_set and Role.ADMINISTRATOR not in roles:
@@ -439,30 +434,22 @@ def user_update_preferences(
         raise ValidationError({"preferred_language": _("Choose one of the languages offered.")})
     if user.preferred_language == preferred_language:
         return user
-    with transaction.atomic():
-        user.preferred_language = preferred_language
-        user.save(update_fields=["preferred_language"])
-        _raise_version(user)
-        audit_record(
-            actor=user,
-            action=AuditAction.UPDATE,
-            target=user,
-            request=request,
-            fields=["preferred_language"],
-        )
+    user.preferred_language = preferred_language
+    _save_own_change(user, "preferred_language", request)
     return user
 
 
 def user_change_password(*, user: User, password: str, request: HttpRequest | None = None) -> None:
     """The account holder replaces their own password (checked by the form that collected it)."""
+    user.set_password(password)
+    _save_own_change(user, "password", request)
+
+
+def _save_own_change(user: User, field: str, request: HttpRequest | None) -> None:
+    """Save one field the account holder changed on their own account; count and record it."""
     with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        user.save(update_fields=[field])
         _raise_version(user)
         audit_record(
-            actor=user,
-            action=AuditAction.UPDATE,
-            target=user,
-            request=request,
-            fields=["password"],
+            actor=user, action=AuditAction.UPDATE, target=user, request=request, fields=[field]
         )

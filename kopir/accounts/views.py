@@ -8,6 +8,7 @@ views marked @two_factor_exempt.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -54,7 +55,12 @@ from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
 from kopir.core.errors import ConflictError
 from kopir.core.forms import form_after_conflict
-from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
+from kopir.core.responses import (
+    Conflicted,
+    form_page,
+    render_page_or_fragment,
+    wants_fragment,
+)
 from kopir.core.selectors import page_of
 
 # The secret being set up lives in the session until the user proves their app has it, so
@@ -160,6 +166,14 @@ def _demo_accounts_context() -> dict[str, Any]:
     }
 
 
+def _second_step_page(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """The pages of the second sign-in step: reached before it is passed, never cached, and
+    the code typed is kept out of error reports."""
+    return two_factor_exempt(
+        sensitive_post_parameters("code")(never_cache(require_http_methods(["GET", "POST"])(view)))
+    )
+
+
 @login_not_required
 @two_factor_exempt
 @require_POST
@@ -172,10 +186,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-@two_factor_exempt
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_second_step_page
 def verify(request: HttpRequest) -> HttpResponse:
     """Step two: the code from the authenticator app, or a backup code."""
     user: User = request.user  # type: ignore[assignment]
@@ -212,10 +223,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})
 
 
-@two_factor_exempt
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_second_step_page
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: scan the QR code (or type the key), then prove it with a code."""
     user: User = request.user  # type: ignore[assignment]
@@ -354,17 +362,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def _account_values(form: UserCreateForm | UserEditForm) -> dict[str, Any]:
     data = form.cleaned_data
-    return {
-        "username": data["username"],
-        "first_name": data["first_name"],
-        "last_name": data["last_name"],
-        "email": data["email"],
-        "organisation": data["organisation"],
-        "roles": data["roles"],
-        "is_active": data["is_active"],
-        "preferred_language": data["preferred_language"],
-        "password": data.get("password1") or "",
-    }
+    # AccountData (the edited account fields and the roles) and the password, if one was typed.
+    values = {name: data[name] for name in (*services.ACCOUNT_FIELDS, "roles")}
+    return {**values, "password": data.get("password1") or ""}
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -394,25 +394,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 def _edit_initial(account: User) -> dict[str, Any]:
-    return {
-        "username": account.username,
-        "first_name": account.first_name,
-        "last_name": account.last_name,
-        "email": account.email,
-        "organisation": account.organisation,
-        "roles": sorted(account.assigned_roles()),
-        "is_active": account.is_active,
-        "preferred_language": account.preferred_language,
-        "version": account.version,
-    }
+    values = {name: getattr(account, name) for name in services.ACCOUNT_FIELDS}
+    return {**values, "roles": sorted(account.assigned_roles()), "version": account.version}
 
 
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_administrator(request.user)
-    conflict = False
-    differences: list[dict[str, str]] = []
     if request.method == "GET":
         # The page shows the account's name, e-mail and roles: that is a read, and it is audited.
         account = selectors.user_for_view(request.user, pk, request=request)
@@ -420,39 +409,32 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         account = selectors.user_get(pk)
         form = UserEditForm(request.POST)
-    if form.is_bound and form.is_valid():
-        expected_version = form.cleaned_data["version"]
-        try:
-            account = services.user_update(
-                actor=request.user,  # type: ignore[arg-type]
-                user=account,
-                expected_version=expected_version,
-                request=request,
-                **_account_values(form),
-            )
-        except ConflictError as error:
-            # Keep what the administrator typed, show what the other person saved (a read of the
-            # account, so audited), and carry the new version: submitting again is then a
-            # deliberate choice to replace it. Password boxes are never filled in again.
-            account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
-            form = form_after_conflict(UserEditForm, request, error, account.version)
-            differences = form.differences_from(account)
-            conflict = True
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if account.version != expected_version:
-                messages.success(request, _("The account is saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("accounts:user_edit", pk=account.pk)
-    context = {
-        "form": form,
-        "account": account,
-        "two_factor": selectors.two_factor_status(account),
-    }
-    return render_form_page(
-        request, "accounts/user_form.html", context, conflict=conflict, differences=differences
+
+    def after_conflict(error: ConflictError) -> Conflicted:
+        # Keep what the administrator typed, show what the other person saved (a read of the
+        # account, so audited), and carry the new version: submitting again is then a
+        # deliberate choice to replace it. Password boxes are never filled in again.
+        nonlocal account
+        account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
+        shown = form_after_conflict(UserEditForm, request, error, account.version)
+        return shown, shown.differences_from(account)
+
+    return form_page(
+        request,
+        form,
+        "accounts/user_form.html",
+        lambda: {"account": account, "two_factor": selectors.two_factor_status(account)},
+        save=lambda: services.user_update(
+            actor=request.user,  # type: ignore[arg-type]
+            user=account,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **_account_values(form),
+        ),
+        done=_("The account is saved."),
+        unchanged=_("Nothing was changed."),
+        success_url=reverse("accounts:user_edit", args=[pk]),
+        on_conflict=after_conflict,
     )
 
 

@@ -66,19 +66,25 @@ def referrals_for_user(user: Any) -> QuerySet[Referral]:
     return Referral.objects.filter(condition)
 
 
-def referral_for_user(user: Any, pk: int) -> Referral:
-    """The referral, or 403 for roles with no MSE work, or 404 for another organisation's."""
-    if not (is_clinic_user(user) or is_division_user(user)):
-        raise PermissionDenied
+def _one_shown(referrals: QuerySet[Referral], pk: int) -> Referral:
+    """The referral `pk` among those the user may see, with what its pages show; 404 if not."""
     referral = (
-        referrals_for_user(user)
-        .select_related("person", "medical_organisation", "mse_division", "primary_diagnosis")
+        referrals.select_related(
+            "person", "medical_organisation", "mse_division", "primary_diagnosis"
+        )
         .filter(pk=pk)
         .first()
     )
     if referral is None:
         raise Http404
     return referral
+
+
+def referral_for_user(user: Any, pk: int) -> Referral:
+    """The referral, or 403 for roles with no MSE work, or 404 for another organisation's."""
+    if not (is_clinic_user(user) or is_division_user(user)):
+        raise PermissionDenied
+    return _one_shown(referrals_for_user(user), pk)
 
 
 def may_see_identity(user: Any, referral: Referral) -> bool:
@@ -275,15 +281,7 @@ def clinic_referral_for_user(user: Any, pk: int) -> Referral:
     organisation's (its existence is not revealed)."""
     if not is_clinic_user(user):
         raise PermissionDenied
-    referral = (
-        clinic_referrals(user)
-        .select_related("person", "medical_organisation", "mse_division", "primary_diagnosis")
-        .filter(pk=pk)
-        .first()
-    )
-    if referral is None:
-        raise Http404
-    return referral
+    return _one_shown(clinic_referrals(user), pk)
 
 
 def may_refer_from(user: Any, organisation_id: int | None) -> bool:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -73,7 +74,16 @@ def _created_body(result: IntakeResult) -> dict[str, Any]:
     }
 
 
+InputT = TypeVar("InputT")
+
 # --- JSON ------------------------------------------------------------------------------------
+
+
+def _same_named(cls: type[InputT], source: Any, **given: Any) -> InputT:
+    """The input dataclass `cls`, each field read from `source`'s attribute of the same name
+    (the JSON schemas name them alike) unless `given`."""
+    values = {f.name: getattr(source, f.name) for f in fields(cls) if f.name not in given}  # type: ignore[arg-type]
+    return cls(**values, **given)
 
 
 def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
@@ -97,48 +107,19 @@ def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
             )
         )
     person = payload.person
-    data = ReferralInput(
-        person=PersonInput(
-            iin=person.iin,
-            last_name=person.last_name,
-            first_name=person.first_name,
-            patronymic=person.patronymic,
-            birth_date=person.birth_date,
+    data = _same_named(
+        ReferralInput,
+        payload,
+        person=_same_named(
+            PersonInput,
+            person,
             sex=person.sex or "",
-            territory_kato=person.territory_kato,
-            address=person.address,
-            phone=person.phone,
-            email=person.email,
             preferred_language=person.preferred_language or "",
-            consent_to_processing=person.consent_to_processing,
         ),
-        purpose=payload.purpose,
-        route=payload.route,
-        primary_code=payload.primary_code,
-        secondary_codes=payload.secondary_codes,
-        commission_protocol_number=payload.commission_protocol_number,
-        commission_date=payload.commission_date,
-        commission_conclusion=payload.commission_conclusion,
-        treatment_history=payload.treatment_history,
-        rehabilitation_history=payload.rehabilitation_history,
-        findings=[
-            FindingInput(
-                kind=f.kind,
-                measured_on=f.measured_on,
-                side=f.side or "",
-                value=f.value,
-                unit=f.unit,
-                text=f.text,
-                name=f.name,
-            )
-            for f in payload.findings
-        ],
-        limitations=[
-            LimitationInput(category=i.category, degree=i.degree) for i in payload.limitations
-        ],
+        findings=[_same_named(FindingInput, f, side=f.side or "") for f in payload.findings],
+        limitations=[_same_named(LimitationInput, i) for i in payload.limitations],
         attachments=attachments,
         external_id=payload.external_id.strip(),
-        send=payload.send,
     )
     return data, problems
 

@@ -13,7 +13,7 @@ from typing import Any
 from kopir.assessment.api_schemas import (
     EXAMPLE_IIN,
     EXAMPLE_NUMBER,
-    MISSING_EXAMPLE,
+    KEPT_AS_DRAFT_EXAMPLE,
     PERSON_EXAMPLE,
     REFERRAL_EXAMPLE,
 )
@@ -120,15 +120,7 @@ POST_OPENAPI: dict[str, Any] = {
                 },
                 "kept_as_draft": {
                     "summary": "Incomplete: kept as a draft, with what is missing",
-                    "value": {
-                        "number": EXAMPLE_NUMBER,
-                        "external_id": "MIS-ORAL1-2026-000451",
-                        "status": "draft",
-                        "status_label": "Draft",
-                        "sent": False,
-                        "missing": [MISSING_EXAMPLE],
-                        "url": f"/api/referrals/{EXAMPLE_NUMBER}",
-                    },
+                    "value": KEPT_AS_DRAFT_EXAMPLE,
                 },
             }
         ),

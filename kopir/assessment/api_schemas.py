@@ -159,22 +159,20 @@ class MissingItemOut(Schema):
     reason: str
 
 
+# An incomplete referral kept as a draft: the schema's example and the API guide's.
+KEPT_AS_DRAFT_EXAMPLE: dict[str, Any] = {
+    "number": EXAMPLE_NUMBER,
+    "external_id": "MIS-ORAL1-2026-000451",
+    "status": "draft",
+    "status_label": "Draft",
+    "sent": False,
+    "missing": [MISSING_EXAMPLE],
+    "url": f"/api/referrals/{EXAMPLE_NUMBER}",
+}
+
+
 class ReferralCreatedOut(Schema):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "number": EXAMPLE_NUMBER,
-                    "external_id": "MIS-ORAL1-2026-000451",
-                    "status": "draft",
-                    "status_label": "Draft",
-                    "sent": False,
-                    "missing": [MISSING_EXAMPLE],
-                    "url": f"/api/referrals/{EXAMPLE_NUMBER}",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [KEPT_AS_DRAFT_EXAMPLE]})
 
     number: str
     external_id: str

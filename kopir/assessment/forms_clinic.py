@@ -27,7 +27,7 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, radio_choice
 from kopir.core.identifiers import validate_iin
 from kopir.people.access import persons_for_user
 from kopir.people.models import Person
@@ -99,18 +99,16 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"required": _("Enter the person's IIN.")},
     )
-    purpose = forms.ChoiceField(
-        label=_("Purpose of the referral"),
-        choices=ReferralPurpose.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the purpose of the referral.")},
+    purpose = radio_choice(
+        _("Purpose of the referral"),
+        ReferralPurpose.choices,
+        missing=_("Choose the purpose of the referral."),
     )
-    route = forms.ChoiceField(
-        label=_("How the expertise is to be held"),
-        choices=Route.choices,
-        widget=forms.RadioSelect,
+    route = radio_choice(
+        _("How the expertise is to be held"),
+        Route.choices,
         help_text=_("In absentia: the experts decide from the documents, without the person."),
-        error_messages={"required": _("Choose in person or in absentia.")},
+        missing=_("Choose in person or in absentia."),
     )
     primary_code = forms.CharField(
         label=_("Main diagnosis (ICD-10)"),

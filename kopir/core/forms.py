@@ -69,6 +69,17 @@ def service_saved(form: ServiceErrorsMixin, save: Callable[[], object]) -> bool:
     return True
 
 
+def radio_choice(label: Any, choices: Any, *, missing: Any, **options: Any) -> forms.ChoiceField:
+    """A required choice shown as radio buttons; `missing` says what to choose when none is."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": missing},
+        **options,
+    )
+
+
 class VersionForm(ServiceErrorsMixin, forms.Form):
     """Carries the version the page was read at, for optimistic locking: a service refuses the
     change with a ConflictError when someone saved the record since. Buttons that change a record

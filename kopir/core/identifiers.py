@@ -11,9 +11,13 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Python's str.isdigit() and int() accept the digits of every script ("９", "٩"), so a number
 # typed with them would pass the check digit and be stored as a different string from the same
@@ -50,14 +54,7 @@ def require_ascii_digits(value: str) -> None:
 
 def validate_kato(value: str) -> None:
     """Refuse a value that cannot be a KATO code (9 ASCII digits)."""
-    number = (value or "").strip()
-    require_ascii_digits(number)
-    if len(number) != 9:
-        raise ValidationError(
-            _("A KATO code is exactly 9 digits; %(count)s given."),
-            code="length",
-            params={"count": len(number)},
-        )
+    _require_digits(value, 9, _("A KATO code is exactly 9 digits; %(count)s given."))
 
 
 def check_digit(first_eleven: str) -> int | None:
@@ -78,16 +75,30 @@ def checksum_ok(number: str) -> bool:
     return expected is not None and expected == int(number[11])
 
 
-def _require_twelve_digits(value: str) -> str:
+def _require_digits(value: str, length: int, wrong_length: StrOrPromise) -> str:
+    """The value trimmed, if it is `length` ASCII digits; else the reason (`%(count)s` given)."""
     number = (value or "").strip()
     require_ascii_digits(number)
-    if len(number) != 12:
-        raise ValidationError(
-            _("It must be exactly 12 digits; %(count)s given."),
-            code="length",
-            params={"count": len(number)},
-        )
+    if len(number) != length:
+        raise ValidationError(wrong_length, code="length", params={"count": len(number)})
     return number
+
+
+def _require_check_digit(number: str) -> None:
+    """Refuse twelve digits whose last is not the check digit of the first eleven (IIN, BIN)."""
+    if check_digit(number[:11]) is None:
+        raise ValidationError(
+            _("This number is never issued (no check digit exists for it)."), code="unissuable"
+        )
+    if not checksum_ok(number):
+        raise ValidationError(
+            _("The check digit (the last one) does not match: there is a typo in the number."),
+            code="checksum",
+        )
+
+
+def _require_twelve_digits(value: str) -> str:
+    return _require_digits(value, 12, _("It must be exactly 12 digits; %(count)s given."))
 
 
 def validate_iin(value: str) -> None:
@@ -97,15 +108,7 @@ def validate_iin(value: str) -> None:
     # excludes all-zero numbers, which pass the checksum.
     if number[6] == "0" or number[6] in "789":
         raise ValidationError(_("The 7th digit must be from 1 to 6."), code="century_digit")
-    if check_digit(number[:11]) is None:
-        raise ValidationError(
-            _("This number is never issued (no check digit exists for it)."), code="unissuable"
-        )
-    if not checksum_ok(number):
-        raise ValidationError(
-            _("The check digit (the last one) does not match: there is a typo in the number."),
-            code="checksum",
-        )
+    _require_check_digit(number)
 
 
 def validate_bin(value: str) -> None:
@@ -115,15 +118,7 @@ def validate_bin(value: str) -> None:
         raise ValidationError(
             _("The 5th digit (the kind of entity) must be 4, 5 or 6."), code="entity_type"
         )
-    if check_digit(number[:11]) is None:
-        raise ValidationError(
-            _("This number is never issued (no check digit exists for it)."), code="unissuable"
-        )
-    if not checksum_ok(number):
-        raise ValidationError(
-            _("The check digit (the last one) does not match: there is a typo in the number."),
-            code="checksum",
-        )
+    _require_check_digit(number)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,21 @@ edit conflict as 409 with what the other person saved."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
+
+from kopir.core.errors import ConflictError, DomainError
+from kopir.core.forms import ServiceErrorsMixin
+
+# What an edit form shows after a lost race: the form again, and what the other person saved.
+Conflicted = tuple[ServiceErrorsMixin, Sequence[dict[str, str]]]
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -50,3 +58,53 @@ def render_form_page(
     context.setdefault("conflict", conflict)
     context.setdefault("differences", list(differences))
     return render(request, template, context, status=409 if conflict else 200)
+
+
+def form_page(
+    request: HttpRequest,
+    form: ServiceErrorsMixin,
+    template: str,
+    context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+    *,
+    save: Callable[[], object],
+    done: str,
+    success_url: str,
+    on_conflict: Callable[[ConflictError], Conflicted] | None = None,
+    unchanged: str | None = None,
+) -> HttpResponse:
+    """The usual form page: a POST whose form is valid and whose service call (`save`) succeeds
+    is told as `done` and redirected to `success_url`; otherwise the page shows `form` (bound on
+    POST) with the refusal on it, 409 after an edit conflict. `context` may be a function, so what
+    only the page needs is not read on a successful POST.
+
+    An edit form passes `on_conflict`: given the conflict, it returns the form to show instead
+    (the person's input with the version now stored, `core.forms.form_after_conflict`) and what
+    the other person saved (`saved_differences`). With `unchanged`, an update that wrote nothing
+    (the record `save` returns still has the version the form sent, decision 8) is told so."""
+    differences: Sequence[dict[str, str]] = ()
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ConflictError as error:
+            if on_conflict is None:
+                form.add_service_error(error)
+            else:
+                form, differences = on_conflict(error)
+                form.conflict = True
+        except (ValidationError, DomainError) as error:
+            form.add_service_error(error)
+        else:
+            sent = form.cleaned_data.get("version")
+            if unchanged is not None and getattr(saved, "version", None) == sent:
+                messages.info(request, unchanged)
+            else:
+                messages.success(request, done)
+            return redirect(success_url)
+    extra = context() if callable(context) else context
+    return render_form_page(
+        request,
+        template,
+        {"form": form, **extra},
+        conflict=form.conflict,
+        differences=differences,
+    )

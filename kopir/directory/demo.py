@@ -11,8 +11,11 @@ serials, never looked up. Any match with a real organisation's BIN is a coincide
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kopir.audit.models import AuditChannel
 from kopir.core.identifiers import make_bin
@@ -21,12 +24,6 @@ from kopir.directory.services import organisation_sync, territories_load_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TERRITORY_FILES = (DATA_DIR / "kato-wko.json", DATA_DIR / "kopir-territories.json")
-
-REGION = "270000000"
-ORAL = "271010000"
-TEREKTI = "276200000"
-KARATOBE = "275000000"
-KAZAKHSTAN = "000000000"  # Kopir's own code for the whole country (kopir-territories.json).
 
 # BIN digit 6: 0 = a head legal entity, 1 = a branch (docs/domain/identifiers.md §2).
 HEAD_UNIT = 0
@@ -65,256 +62,54 @@ class DemoOrganisation:
         return f"{self.code}@example.kz"
 
 
-# Parents come before their units. Names follow the news report the demo is built on and the
-# glossary of docs/domain/README.md §2.
-DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
-    DemoOrganisation(
-        code="wko-mse-department",
-        kind=OrganisationKind.MSE_DEPARTMENT,
-        territory=REGION,
-        names=(
-            "Еңбек, әлеуметтік қорғау және көші-қон комитетінің Батыс Қазақстан облысы бойынша "
-            "департаменті",
-            "Департамент Комитета труда, социальной защиты и миграции по Западно-Казахстанской "
-            "области",
-            "Department of the Committee of Labour, Social Protection and Migration for West "
-            "Kazakhstan Region",
-        ),
-        short_names=("ЕӘҚКК БҚО департаменті", "Департамент КТСЗМ по ЗКО", "WKR Labour Department"),
-        bin=SyntheticBin(dt.date(2023, 7, 1), 90101),
-    ),
-    DemoOrganisation(
-        code="wko-mse-division-oral",
-        kind=OrganisationKind.MSE_DIVISION,
-        territory=ORAL,
-        names=(
-            "Орал қаласы бойынша медициналық-әлеуметтік сараптама бөлімі",
-            "Отдел медико-социальной экспертизы по городу Уральску",
-            "Medical-Social Expertise Division for Oral",
-        ),
-        short_names=("Орал МӘС бөлімі", "Отдел МСЭ г. Уральск", "Oral MSE Division"),
-        # A division of the department, not a legal entity of its own: it has no BIN.
-        bin=None,
-        parent="wko-mse-department",
-    ),
-    DemoOrganisation(
-        code="wko-employment-office",
-        kind=OrganisationKind.EMPLOYMENT_SOCIAL,
-        territory=REGION,
-        names=(
-            "Батыс Қазақстан облысының жұмыспен қамтуды үйлестіру және әлеуметтік бағдарламалар "
-            "басқармасы",
-            "Управление координации занятости и социальных программ Западно-Казахстанской области",
-            "Office for Employment Coordination and Social Programs of West Kazakhstan Region",
-        ),
-        short_names=(
-            "БҚО жұмыспен қамту басқармасы",
-            "УКЗиСП ЗКО",
-            "WKR Employment and Social Programs Office",
-        ),
-        bin=SyntheticBin(dt.date(2004, 2, 1), 90102),
-    ),
-    DemoOrganisation(
-        code="wko-health-office",
-        kind=OrganisationKind.HEALTH_OFFICE,
-        territory=REGION,
-        names=(
-            "Батыс Қазақстан облысының денсаулық сақтау басқармасы",
-            "Управление здравоохранения Западно-Казахстанской области",
-            "Health Office of West Kazakhstan Region",
-        ),
-        short_names=("БҚО денсаулық сақтау басқармасы", "УЗ ЗКО", "WKR Health Office"),
-        bin=SyntheticBin(dt.date(2004, 2, 1), 90103),
-        # One organisation that asked for its notices in Russian, to show the choice.
-        notice_language=NoticeLanguage.RUSSIAN,
-    ),
-    DemoOrganisation(
-        code="wko-education-office",
-        kind=OrganisationKind.EDUCATION_OFFICE,
-        territory=REGION,
-        names=(
-            "Батыс Қазақстан облысының білім басқармасы",
-            "Управление образования Западно-Казахстанской области",
-            "Education Office of West Kazakhstan Region",
-        ),
-        short_names=("БҚО білім басқармасы", "УО ЗКО", "WKR Education Office"),
-        bin=SyntheticBin(dt.date(2004, 2, 1), 90104),
-    ),
-    DemoOrganisation(
-        code="oral-akimat",
-        kind=OrganisationKind.AKIMAT,
-        territory=ORAL,
-        names=("Орал қаласының әкімдігі", "Акимат города Уральска", "Akimat of Oral"),
-        short_names=("Орал қ. әкімдігі", "Акимат г. Уральск", "Oral Akimat"),
-        bin=SyntheticBin(dt.date(2001, 5, 1), 90105),
-    ),
-    DemoOrganisation(
-        code="terekti-akimat",
-        kind=OrganisationKind.AKIMAT,
-        territory=TEREKTI,
-        names=(
-            "Теректі ауданының әкімдігі",
-            "Акимат Теректинского района",
-            "Akimat of Terekti District",
-        ),
-        short_names=("Теректі ауданы әкімдігі", "Акимат Теректинского района", "Terekti Akimat"),
-        bin=SyntheticBin(dt.date(2001, 6, 1), 90106),
-    ),
-    DemoOrganisation(
-        code="karatobe-akimat",
-        kind=OrganisationKind.AKIMAT,
-        territory=KARATOBE,
-        names=(
-            "Қаратөбе ауданының әкімдігі",
-            "Акимат Каратобинского района",
-            "Akimat of Karatobe District",
-        ),
-        short_names=("Қаратөбе ауданы әкімдігі", "Акимат Каратобинского района", "Karatobe Akimat"),
-        bin=SyntheticBin(dt.date(2001, 6, 1), 90107),
-    ),
-    # Polyclinics and district hospitals are enterprises of the regional Health Office.
-    DemoOrganisation(
-        code="oral-polyclinic-1",
-        kind=OrganisationKind.MEDICAL,
-        territory=ORAL,
-        names=(
-            "Орал қаласының № 1 қалалық емханасы",
-            "Городская поликлиника № 1 г. Уральск",
-            "City Polyclinic No. 1, Oral",
-        ),
-        short_names=("№ 1 емхана", "Поликлиника № 1", "Polyclinic No. 1"),
-        bin=SyntheticBin(dt.date(2008, 9, 1), 90108),
-        parent="wko-health-office",
-    ),
-    DemoOrganisation(
-        code="oral-polyclinic-3",
-        kind=OrganisationKind.MEDICAL,
-        territory=ORAL,
-        names=(
-            "Орал қаласының № 3 қалалық емханасы",
-            "Городская поликлиника № 3 г. Уральск",
-            "City Polyclinic No. 3, Oral",
-        ),
-        short_names=("№ 3 емхана", "Поликлиника № 3", "Polyclinic No. 3"),
-        bin=SyntheticBin(dt.date(2008, 9, 1), 90109),
-        parent="wko-health-office",
-    ),
-    DemoOrganisation(
-        code="oral-polyclinic-5",
-        kind=OrganisationKind.MEDICAL,
-        territory=ORAL,
-        names=(
-            "Орал қаласының № 5 қалалық емханасы",
-            "Городская поликлиника № 5 г. Уральск",
-            "City Polyclinic No. 5, Oral",
-        ),
-        short_names=("№ 5 емхана", "Поликлиника № 5", "Polyclinic No. 5"),
-        bin=SyntheticBin(dt.date(2008, 9, 1), 90110),
-        parent="wko-health-office",
-    ),
-    DemoOrganisation(
-        code="terekti-district-hospital",
-        kind=OrganisationKind.MEDICAL,
-        territory=TEREKTI,
-        names=(
-            "Теректі аудандық ауруханасы",
-            "Теректинская районная больница",
-            "Terekti District Hospital",
-        ),
-        short_names=("Теректі аудандық ауруханасы", "Теректинская РБ", "Terekti Hospital"),
-        bin=SyntheticBin(dt.date(2008, 10, 1), 90111),
-        parent="wko-health-office",
-    ),
-    DemoOrganisation(
-        code="karatobe-district-hospital",
-        kind=OrganisationKind.MEDICAL,
-        territory=KARATOBE,
-        names=(
-            "Қаратөбе аудандық ауруханасы",
-            "Каратобинская районная больница",
-            "Karatobe District Hospital",
-        ),
-        short_names=("Қаратөбе аудандық ауруханасы", "Каратобинская РБ", "Karatobe Hospital"),
-        bin=SyntheticBin(dt.date(2008, 10, 1), 90112),
-        parent="wko-health-office",
-    ),
-    DemoOrganisation(
-        code="oral-career-centre",
-        kind=OrganisationKind.CAREER_CENTRE,
-        territory=ORAL,
-        names=(
-            "Орал қаласының карьера орталығы",
-            "Карьерный центр города Уральска",
-            "Career Centre of Oral",
-        ),
-        short_names=("Орал карьера орталығы", "Карьерный центр г. Уральск", "Oral Career Centre"),
-        bin=SyntheticBin(dt.date(2016, 3, 1), 90113),
-        parent="wko-employment-office",
-    ),
-    DemoOrganisation(
-        code="wko-school-hearing-impaired",
-        kind=OrganisationKind.SCHOOL,
-        territory=REGION,
-        names=(
-            "Батыс Қазақстан облысының есту қабілеті бұзылған балаларға арналған арнаулы мектебі",
-            "Специальная школа для детей с нарушением слуха Западно-Казахстанской области",
-            "Special School for Hearing-Impaired Children of West Kazakhstan Region",
-        ),
-        short_names=(
-            "Есту қабілеті бұзылған балалар мектебі",
-            "Школа для детей с нарушением слуха",
-            "School for Hearing-Impaired Children",
-        ),
-        bin=SyntheticBin(dt.date(2005, 8, 1), 90114),
-        parent="wko-education-office",
-    ),
-    DemoOrganisation(
-        code="kos-wko",
-        kind=OrganisationKind.NGO,
-        territory=REGION,
-        names=(
-            "Қазақ зағиптар қоғамының Батыс Қазақстан облыстық филиалы",
-            "Западно-Казахстанский областной филиал Казахского общества слепых",
-            "West Kazakhstan Regional Branch of the Kazakh Society of the Blind",
-        ),
-        short_names=("ҚЗҚ БҚО филиалы", "ЗКО филиал КОС", "KSB West Kazakhstan Branch"),
-        bin=SyntheticBin(dt.date(2003, 11, 1), 90115, attribute=BRANCH),
-    ),
-    DemoOrganisation(
-        code="wko-public-council",
-        kind=OrganisationKind.PUBLIC_COUNCIL,
-        territory=REGION,
-        names=(
-            "«AMANAT» партиясы Батыс Қазақстан облыстық филиалы жанындағы Әлеуметтік мәселелер "
-            "жөніндегі қоғамдық кеңес",
-            "Общественный совет по социальным вопросам при Западно-Казахстанском областном "
-            "филиале партии «AMANAT»",
-            "Public Council on Social Issues at the West Kazakhstan Regional Branch of the AMANAT "
-            "Party",
-        ),
-        short_names=(
-            "Әлеуметтік мәселелер жөніндегі қоғамдық кеңес",
-            "Общественный совет по социальным вопросам",
-            "Public Council on Social Issues",
-        ),
-        # A consultative body of a party branch (docs/domain/council.md §2), not a legal entity: no BIN.
-        bin=None,
-    ),
-    DemoOrganisation(
-        code="mazhilis",
-        kind=OrganisationKind.PARLIAMENT,
-        territory=KAZAKHSTAN,
-        names=(
-            "Қазақстан Республикасы Парламентінің Мәжілісі",
-            "Мажилис Парламента Республики Казахстан",
-            "Mazhilis of the Parliament of the Republic of Kazakhstan",
-        ),
-        short_names=("Мәжіліс", "Мажилис", "Mazhilis"),
-        bin=SyntheticBin(dt.date(1996, 1, 1), 90116),
-    ),
-)
+# The organisations are data, kept beside the territories as JSON: parents come before their
+# units; names follow the news report the demo is built on and docs/domain/README.md §2.
+DEMO_ORGANISATIONS_FILE = DATA_DIR / "demo-organisations.json"
 
+
+def _read_organisations() -> tuple[DemoOrganisation, ...]:
+    rows = json.loads(DEMO_ORGANISATIONS_FILE.read_text(encoding="utf-8"))["organisations"]
+    return tuple(
+        DemoOrganisation(
+            code=row["code"],
+            kind=OrganisationKind(row["kind"]),
+            territory=row["territory"],
+            names=_three(row["names"]),
+            short_names=_three(row["short_names"]),
+            bin=_synthetic_bin(row["bin"]),
+            parent=row.get("parent"),
+            notice_language=NoticeLanguage(row.get("notice_language", NoticeLanguage.KAZAKH)),
+        )
+        for row in rows
+    )
+
+
+def _three(names: list[str]) -> tuple[str, str, str]:
+    kk, ru, en = names
+    return kk, ru, en
+
+
+def _synthetic_bin(row: dict[str, Any] | None) -> SyntheticBin | None:
+    if row is None:
+        return None
+    return SyntheticBin(
+        registered=dt.date.fromisoformat(row["registered"]),
+        serial=row["serial"],
+        attribute=BRANCH if row.get("branch") else HEAD_UNIT,
+    )
+
+
+DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = _read_organisations()
 DEMO_CODES = tuple(organisation.code for organisation in DEMO_ORGANISATIONS)
+
+
+def name_fields(names: Sequence[str], short_names: Sequence[str]) -> dict[str, str]:
+    """An organisation's names and short names, each given Kazakh, Russian, English, as the
+    fields organisation_sync takes (other apps' demos load organisations of their own too)."""
+    kk, ru, en = names
+    short_kk, short_ru, short_en = short_names
+    values = (kk, ru, en, short_kk, short_ru, short_en)
+    return dict(zip(Organisation.NAME_FIELDS, values, strict=True))
 
 
 def load() -> str:
@@ -330,17 +125,10 @@ def load() -> str:
     saved: dict[str, Organisation] = {}
     outcomes = {"created": 0, "updated": 0, "unchanged": 0}
     for spec in DEMO_ORGANISATIONS:
-        kk, ru, en = spec.names
-        short_kk, short_ru, short_en = spec.short_names
         organisation, outcome = organisation_sync(
             code=spec.code,
             data={
-                "name_kk": kk,
-                "name_ru": ru,
-                "name_en": en,
-                "short_name_kk": short_kk,
-                "short_name_ru": short_ru,
-                "short_name_en": short_en,
+                **name_fields(spec.names, spec.short_names),
                 "kind": spec.kind,
                 "bin": spec.bin.compose() if spec.bin else None,
                 "territory": territory_by_code[spec.territory],

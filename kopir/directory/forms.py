@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.forms import ServiceErrorsMixin
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.selectors import organisation_choices, territory_choices
 from kopir.directory.services import ORGANISATION_FIELDS
@@ -95,7 +96,7 @@ class OrganisationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}  # type: ignore[union-attr]
 
 
-class OrganisationEditForm(OrganisationForm):
+class OrganisationEditForm(ServiceErrorsMixin, OrganisationForm):
     """The same fields, the code fixed, and the version the administrator read."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -208,15 +208,15 @@ class Organisation(TranslatedNameMixin):
             )
 
     # The fields a name search looks in; `search_text` holds them folded, one per line.
-    SEARCH_FIELDS = (
+    NAME_FIELDS = (
         "name_kk",
         "name_ru",
         "name_en",
         "short_name_kk",
         "short_name_ru",
         "short_name_en",
-        "code",
     )
+    SEARCH_FIELDS = (*NAME_FIELDS, "code")
 
     def compute_search_text(self) -> str:
         return "\n".join(

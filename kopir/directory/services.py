@@ -183,12 +183,7 @@ ORGANISATION_CONFLICT = _(
 
 ORGANISATION_FIELDS = (
     "code",
-    "name_kk",
-    "name_ru",
-    "name_en",
-    "short_name_kk",
-    "short_name_ru",
-    "short_name_en",
+    *Organisation.NAME_FIELDS,
     "kind",
     "bin",
     "territory",

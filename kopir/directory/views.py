@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import ConflictError
 from kopir.core.forms import form_after_conflict
-from kopir.core.responses import render_form_page, render_page_or_fragment
+from kopir.core.responses import Conflicted, form_page, render_page_or_fragment
 from kopir.directory import access, selectors
 from kopir.directory.forms import OrganisationEditForm, OrganisationFilterForm, OrganisationForm
 from kopir.directory.services import organisation_create, organisation_update
@@ -106,50 +107,43 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.organisation_for_manager(request.user, pk)
-    conflict = False
-    differences: list[dict[str, str]] = []
     if request.method == "POST":
         # The form writes its input onto the instance it is given; the page heading keeps showing
         # the saved organisation, so the form gets a copy.
         form = OrganisationEditForm(request.POST, instance=copy.copy(organisation))
-        if form.is_valid():
-            try:
-                saved = organisation_update(
-                    actor=request.user,
-                    organisation=organisation,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                    **form.organisation_data(),
-                )
-            except ConflictError as error:
-                # Keep everything the administrator typed, show what the other person saved, and
-                # carry the new version: submitting again is then a deliberate choice to replace it.
-                organisation = access.organisation_for_manager(request.user, pk)
-                form = form_after_conflict(
-                    OrganisationEditForm,
-                    request,
-                    error,
-                    organisation.version,
-                    instance=copy.copy(organisation),
-                )
-                differences = form.differences_from(organisation)
-                conflict = True
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if saved.version != form.cleaned_data["version"]:
-                    messages.success(request, _("The changes were saved."))
-                else:
-                    messages.info(request, _("Nothing was changed."))
-                return redirect("directory:organisation_detail", pk=pk)
     else:
         form = OrganisationEditForm(
             instance=organisation, initial={"version": organisation.version}
         )
-    return render_form_page(
+
+    def after_conflict(error: ConflictError) -> Conflicted:
+        # Keep everything the administrator typed, show what the other person saved, and carry
+        # the new version: submitting again is then a deliberate choice to replace it.
+        nonlocal organisation
+        organisation = access.organisation_for_manager(request.user, pk)
+        shown = form_after_conflict(
+            OrganisationEditForm,
+            request,
+            error,
+            organisation.version,
+            instance=copy.copy(organisation),
+        )
+        return shown, shown.differences_from(organisation)
+
+    return form_page(
         request,
+        form,
         "directory/organisation_form.html",
-        {"form": form, "organisation": organisation},
-        conflict=conflict,
-        differences=differences,
+        lambda: {"organisation": organisation},
+        save=lambda: organisation_update(
+            actor=request.user,
+            organisation=organisation,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **form.organisation_data(),
+        ),
+        done=_("The changes were saved."),
+        unchanged=_("Nothing was changed."),
+        success_url=reverse("directory:organisation_detail", args=[pk]),
+        on_conflict=after_conflict,
     )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, saved_differences
+from kopir.core.forms import ServiceErrorsMixin, radio_choice, saved_differences
 from kopir.core.identifiers import normalise_identifier, validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
@@ -71,12 +71,7 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         # The model's uniqueness check reports with this code; the message says what it means.
         error_messages={"required": _("Enter the IIN."), "unique": DUPLICATE_IIN},
     )
-    sex = forms.ChoiceField(
-        label=_("Sex"),
-        choices=Sex.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the sex.")},
-    )
+    sex = radio_choice(_("Sex"), Sex.choices, missing=_("Choose the sex."))
     birth_date = forms.DateField(
         label=_("Date of birth"),
         help_text=_(
@@ -95,12 +90,11 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         empty_label=_("Choose a territory"),
         error_messages={"required": _("Choose the place of residence.")},
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Language for notices"),
-        choices=ContactLanguage.choices,
+    preferred_language = radio_choice(
+        _("Language for notices"),
+        ContactLanguage.choices,
         initial=ContactLanguage.KAZAKH,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the language for notices.")},
+        missing=_("Choose the language for notices."),
     )
     accessibility_needs = forms.MultipleChoiceField(
         label=_("Accessibility needs"),

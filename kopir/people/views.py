@@ -8,13 +8,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import ConflictError
 from kopir.core.forms import form_after_conflict
 from kopir.core.identifiers import iin_hint
-from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
+from kopir.core.responses import (
+    Conflicted,
+    form_page,
+    render_page_or_fragment,
+    wants_fragment,
+)
 from kopir.people.access import (
     can_edit_person,
     can_register_people,
@@ -116,50 +122,45 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # whether the person exists.
     if not can_register_people(request.user):
         raise PermissionDenied(_("Your role may read persons' records but not change them."))
-    conflict = False
-    differences: list[dict[str, str]] = []
     if request.method == "POST":
         person = person_for_editor(request.user, pk)
         # A bound ModelForm writes the submitted values onto its instance; give it a copy so
         # the page around the form still shows the record as stored.
         form = PersonEditForm(request.POST, instance=copy.copy(person), user=request.user)
-        if form.is_valid():
-            try:
-                person = person_update(
-                    actor=request.user,
-                    person=person,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                    **form.service_data(),
-                )
-            except ConflictError as error:
-                # Keep everything the clinician typed, show what the other person saved (a read
-                # of the record, so audited), and carry the new version: submitting again is
-                # then a deliberate choice to replace it.
-                person = person_read(request.user, pk, request)
-                form = form_after_conflict(
-                    PersonEditForm,
-                    request,
-                    error,
-                    person.version,
-                    instance=copy.copy(person),
-                    user=request.user,
-                )
-                differences = form.differences_from(person)
-                conflict = True
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The changes are saved."))
-                return redirect("people:detail", pk=person.pk)
     else:
         # Opening the form shows the whole record: that is a read, and it is audited.
         person = person_read(request.user, pk, request)
         form = PersonEditForm(instance=person, user=request.user)
-    return render_form_page(
+
+    def after_conflict(error: ConflictError) -> Conflicted:
+        # Keep everything the clinician typed, show what the other person saved (a read of the
+        # record, so audited), and carry the new version: submitting again is then a deliberate
+        # choice to replace it.
+        nonlocal person
+        person = person_read(request.user, pk, request)
+        shown = form_after_conflict(
+            PersonEditForm,
+            request,
+            error,
+            person.version,
+            instance=copy.copy(person),
+            user=request.user,
+        )
+        return shown, shown.differences_from(person)
+
+    return form_page(
         request,
+        form,
         "people/form.html",
-        {"form": form, "person": person},
-        conflict=conflict,
-        differences=differences,
+        lambda: {"person": person},
+        save=lambda: person_update(
+            actor=request.user,
+            person=person,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("The changes are saved."),
+        success_url=reverse("people:detail", args=[pk]),
+        on_conflict=after_conflict,
     )

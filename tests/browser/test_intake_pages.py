@@ -14,10 +14,10 @@ from playwright.sync_api import Page, expect
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
-from kopir.assessment.models import BulkUpload, BulkUploadStatus, Icd10Code, ReferralStatus
+from kopir.assessment.models import BulkUpload, BulkUploadStatus, Icd10Code
 from kopir.assessment.services.referrals import referral_create
+from kopir.assessment.tests.clinic_fixtures import returned_asking_for
 from kopir.assessment.tests.factories import Icd10SourceFactory
-from kopir.assessment.workflow import referral_transition
 from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.notices.models import Notice
@@ -60,28 +60,7 @@ def world(setting: Any) -> dict[str, Any]:
         route="in_absentia",
         primary_code="H54.0",
     )
-    referral = referral_transition(
-        referral=referral,
-        to_status=ReferralStatus.SENT,
-        actor=clinician,
-        expected_version=referral.version,
-    )
-    missing = [
-        {
-            "rule_id": "",
-            "kind": "document",
-            "code": "other",
-            "label": "Chest X-ray",
-            "reason": "missing",
-        }
-    ]
-    referral_transition(
-        referral=referral,
-        to_status=ReferralStatus.RETURNED,
-        actor=None,
-        expected_version=referral.version,
-        missing=missing,
-    )
+    referral = returned_asking_for(referral, "Chest X-ray", sent_by=clinician)
     return {"clinic": clinic, "clinician": clinician, "person": person, "referral": referral}
 
 

@@ -105,3 +105,15 @@ def test_regenerating_backup_codes_needs_an_authenticator() -> None:
     user = UserFactory()
     with pytest.raises(ValidationError):
         services.two_factor_backup_codes_regenerate(user=user, request=None)  # type: ignore[arg-type]
+
+
+def test_user_update_keeps_the_status_and_language_it_is_not_given() -> None:
+    user = create()
+    services.user_update(
+        actor=None, user=user, expected_version=1, **update_values(user, is_active=False)
+    )
+    values = update_values(user, first_name="Ерлан")
+    del values["is_active"], values["preferred_language"]
+    saved = services.user_update(actor=None, user=user, expected_version=2, **values)
+    assert (saved.version, saved.first_name, saved.is_active) == (3, "Ерлан", False)
+    assert saved.preferred_language == "kk"

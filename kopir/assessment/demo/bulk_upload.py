@@ -25,7 +25,7 @@ UPLOADER = "clinician"
 FILE_NAME = "demo-referrals-oral-polyclinic-1.csv"
 
 
-def _identity(person: Person) -> dict[str, str]:
+def identity_columns(person: Person) -> dict[str, str]:
     """The columns that name a person in every row (a registered one must match the registry)."""
     return {
         "iin": person.iin,
@@ -58,7 +58,7 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-001",
-            **_identity(persons[0]),
+            **identity_columns(persons[0]),
             "primary_code": "H54.0",
             "findings": vision,
             "limitations": "orientation:2",
@@ -66,7 +66,7 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-002",
-            **_identity(persons[1]),
+            **identity_columns(persons[1]),
             "primary_code": "H90.3",
             "findings": hearing,
             "limitations": "communication:2",
@@ -74,7 +74,7 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-003",
-            **_identity(persons[2]),
+            **identity_columns(persons[2]),
             "primary_code": "C50.9",
             "limitations": "work:2",
             "route": "in_person",
@@ -83,14 +83,14 @@ def _rows(persons: list[Person]) -> list[dict[str, str]]:
         {
             **common,
             "external_id": "DEMO-BULK-004",
-            **_identity(persons[3]),
+            **identity_columns(persons[3]),
             "iin": persons[3].iin[:11] + str((int(persons[3].iin[11]) + 1) % 10),
             "primary_code": "H54.0",
         },
         {
             **common,
             "external_id": "DEMO-BULK-005",
-            **_identity(persons[4]),
+            **identity_columns(persons[4]),
             "primary_code": "H54",
             "findings": f"visual_acuity:right:0.05:{tested}",
         },

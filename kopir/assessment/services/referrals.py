@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -87,6 +87,49 @@ _SCALAR_FIELDS = (
 )
 
 
+class ReferralContent(TypedDict):
+    """What a clinic writes in a referral, as referral_create and referral_update receive it
+    (keywords, decision 8). Left out: no secondary codes, findings or limitations, empty texts."""
+
+    purpose: str
+    route: str
+    primary_code: str
+    secondary_codes: NotRequired[Sequence[str]]
+    commission_protocol_number: NotRequired[str]
+    commission_date: NotRequired[dt.date | None]
+    commission_conclusion: NotRequired[str]
+    treatment_history: NotRequired[str]
+    rehabilitation_history: NotRequired[str]
+    findings: NotRequired[Sequence[FindingInput]]
+    limitations: NotRequired[Sequence[LimitationInput]]
+
+
+def _check_content(errors: Errors, content: ReferralContent) -> tuple[Any, Any]:
+    """Check the codes, the date, the findings and the limitations; return the diagnoses."""
+    primary, secondary = resolve_codes(
+        errors, content["primary_code"], content.get("secondary_codes", ())
+    )
+    check_date(errors, "commission_date", content.get("commission_date"), required=False)
+    check_findings(errors, content.get("findings", ()))
+    check_limitations(errors, content.get("limitations", ()))
+    return primary, secondary
+
+
+def _scalar_values(person: Person, primary: Any, content: ReferralContent) -> dict[str, Any]:
+    """The referral's own columns (_SCALAR_FIELDS) as the content gives them, texts trimmed."""
+    return {
+        "person": person,
+        "purpose": content["purpose"],
+        "route": content["route"],
+        "primary_diagnosis": primary,
+        "commission_protocol_number": content.get("commission_protocol_number", "").strip(),
+        "commission_date": content.get("commission_date"),
+        "commission_conclusion": content.get("commission_conclusion", "").strip(),
+        "treatment_history": content.get("treatment_history", "").strip(),
+        "rehabilitation_history": content.get("rehabilitation_history", "").strip(),
+    }
+
+
 def _check_actor(actor: Any, organisation: Organisation, channel: str) -> None:
     if getattr(actor, "is_authenticated", False):
         if not may_refer_from(actor, organisation.pk):
@@ -139,21 +182,11 @@ def referral_create(
     actor: Any,
     person: Person,
     medical_organisation: Organisation,
-    purpose: str,
-    route: str,
-    primary_code: str,
-    secondary_codes: Sequence[str] = (),
-    commission_protocol_number: str = "",
-    commission_date: dt.date | None = None,
-    commission_conclusion: str = "",
-    treatment_history: str = "",
-    rehabilitation_history: str = "",
-    findings: Sequence[FindingInput] = (),
-    limitations: Sequence[LimitationInput] = (),
     channel: str = IntakeChannel.WEB,
     external_id: str = "",
     request: Any = None,
     actor_label: str = "",
+    **content: Unpack[ReferralContent],
 ) -> Referral:
     """A new referral in DRAFT, numbered "MSE-<year>-<nnnnnn>", routed to the person's division.
 
@@ -166,10 +199,7 @@ def referral_create(
     if medical_organisation.kind != OrganisationKind.MEDICAL:
         errors.add("medical_organisation", _("Only a medical organisation can refer to MSE."))
     _check_person(errors, actor, person)
-    primary, secondary = resolve_codes(errors, primary_code, secondary_codes)
-    check_date(errors, "commission_date", commission_date, required=False)
-    check_findings(errors, findings)
-    check_limitations(errors, limitations)
+    primary, secondary = _check_content(errors, content)
     external_id = (external_id or "").strip()
     if (
         external_id
@@ -191,25 +221,19 @@ def referral_create(
         with transaction.atomic():
             referral = Referral(
                 number=next_referral_number(timezone.localdate().year),
-                person=person,
                 medical_organisation=medical_organisation,
                 mse_division=division,
-                purpose=purpose,
-                route=route,
                 status=ReferralStatus.DRAFT,
-                primary_diagnosis=primary,
-                commission_protocol_number=commission_protocol_number.strip(),
-                commission_date=commission_date,
-                commission_conclusion=commission_conclusion.strip(),
-                treatment_history=treatment_history.strip(),
-                rehabilitation_history=rehabilitation_history.strip(),
+                **_scalar_values(person, primary, content),
                 channel=channel,
                 external_id=external_id,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             referral.full_clean()
             referral.save()
-            _write_children(referral, secondary, findings, limitations)
+            _write_children(
+                referral, secondary, content.get("findings", ()), content.get("limitations", ())
+            )
             # The clinic keeps access to the person through the referral itself.
             PersonLink.objects.get_or_create(
                 person=person, organisation=medical_organisation, basis=LinkBasis.REFERRAL
@@ -259,18 +283,8 @@ def referral_update(
     referral: Referral,
     expected_version: int,
     person: Person,
-    purpose: str,
-    route: str,
-    primary_code: str,
-    secondary_codes: Sequence[str] = (),
-    commission_protocol_number: str = "",
-    commission_date: dt.date | None = None,
-    commission_conclusion: str = "",
-    treatment_history: str = "",
-    rehabilitation_history: str = "",
-    findings: Sequence[FindingInput] = (),
-    limitations: Sequence[LimitationInput] = (),
     request: Any = None,
+    **content: Unpack[ReferralContent],
 ) -> Referral:
     """Replace a draft's (or a returned referral's) contents with what the clinic gives now.
 
@@ -293,24 +307,11 @@ def referral_update(
             errors.add("person", _("A returned referral stays about the same person."))
         else:
             _check_person(errors, actor, person)
-    primary, secondary = resolve_codes(errors, primary_code, secondary_codes)
-    check_date(errors, "commission_date", commission_date, required=False)
-    check_findings(errors, findings)
-    check_limitations(errors, limitations)
+    primary, secondary = _check_content(errors, content)
     if errors.by_field or primary is None:
         raise ValidationError(errors.by_field)
 
-    values: dict[str, Any] = {
-        "person": person,
-        "purpose": purpose,
-        "route": route,
-        "primary_diagnosis": primary,
-        "commission_protocol_number": commission_protocol_number.strip(),
-        "commission_date": commission_date,
-        "commission_conclusion": commission_conclusion.strip(),
-        "treatment_history": treatment_history.strip(),
-        "rehabilitation_history": rehabilitation_history.strip(),
-    }
+    values = _scalar_values(person, primary, content)
     changed = [name for name, value in values.items() if _stored(referral, name) != _given(value)]
     candidate = Referral.objects.get(pk=referral.pk)
     for name, value in values.items():
@@ -327,7 +328,9 @@ def referral_update(
         referral.secondary_diagnoses.all().delete()
         referral.findings.all().delete()
         referral.limitations.all().delete()
-        _write_children(referral, secondary, findings, limitations)
+        _write_children(
+            referral, secondary, content.get("findings", ()), content.get("limitations", ())
+        )
         if "person" in changed:
             PersonLink.objects.get_or_create(
                 person=person,

@@ -25,6 +25,7 @@ from kopir.assessment.models import (
     LimitationCategory,
     Referral,
     ReferralPurpose,
+    ReferralStatus,
     Route,
 )
 from kopir.assessment.services.referrals import (
@@ -34,6 +35,7 @@ from kopir.assessment.services.referrals import (
     referral_create,
 )
 from kopir.assessment.tests.factories import Icd10SourceFactory
+from kopir.assessment.workflow import referral_transition
 from kopir.core import sample_files
 from kopir.directory.models import Organisation, OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
@@ -198,3 +200,25 @@ def complete_vision_referral(actor: Any, person: Person, **overrides: Any) -> Re
     )
     referral.refresh_from_db()
     return referral
+
+
+def returned_asking_for(
+    referral: Referral, label: str, *, sent_by: Any = None, **item: str
+) -> Referral:
+    """The referral sent (if still a draft) and returned by its division, which asks for one more
+    document named `label` (`item` adds to or replaces the missing item's keys)."""
+    if referral.status == ReferralStatus.DRAFT:
+        referral = referral_transition(
+            referral=referral,
+            to_status=ReferralStatus.SENT,
+            actor=sent_by,
+            expected_version=referral.version,
+        )
+    missing = {"rule_id": "", "kind": "document", "code": "other", "label": label}
+    return referral_transition(
+        referral=referral,
+        to_status=ReferralStatus.RETURNED,
+        actor=None,
+        expected_version=referral.version,
+        missing=[{**missing, "reason": "missing", **item}],
+    )

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role, User
@@ -198,8 +197,3 @@ def notified(
     """A decided referral whose decision the person has been told of (and may appeal)."""
     referral = decided(clinician, person, head, experts, **overrides)
     return referral_notify(actor=head, referral=referral, expected_version=referral.version)
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 
 from kopir.assessment.api_schemas import REFERRAL_EXAMPLE
+from kopir.assessment.demo.bulk_upload import identity_columns
 from kopir.assessment.models import ExternalSystem
 from kopir.assessment.services.external_systems import external_system_issue_token
 from kopir.assessment.tests.clinic_fixtures import PDF_BYTES, days_ago
@@ -67,15 +68,8 @@ def get_json(client: Client, path: str, *, token: str | None, **headers: str) ->
 
 
 def identifying_details(person: Any) -> dict[str, Any]:
-    """What every sender gives of a person already in the registry."""
-    return {
-        "iin": person.iin,
-        "last_name": person.last_name,
-        "first_name": person.first_name,
-        "birth_date": person.birth_date.isoformat(),
-        "sex": person.sex,
-        "territory_kato": person.territory.kato,
-    }
+    """What every sender gives of a person already in the registry (as the demo's file does)."""
+    return dict(identity_columns(person))
 
 
 def referral_body(person: Any = None, **overrides: Any) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from kopir.accounts.models import User
 from kopir.assessment.age_bands import AgeBand, band_of_age
 from kopir.assessment.models import Route
 from kopir.assessment.services.outcome_rules import age_in_years
-from kopir.assessment.tests.division_fixtures import assigned, sent, signed_in
+from kopir.assessment.tests.division_fixtures import assigned, sent
+from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import Person
 
 pytestmark = pytest.mark.django_db

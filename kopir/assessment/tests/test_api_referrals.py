@@ -15,14 +15,13 @@ from kopir.assessment.models import (
     Referral,
     ReferralStatus,
 )
-from kopir.assessment.tests.clinic_fixtures import make_referral
+from kopir.assessment.tests.clinic_fixtures import make_referral, returned_asking_for
 from kopir.assessment.tests.intake_fixtures import (
     get_json,
     identifying_details,
     post_json,
     referral_body,
 )
-from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditEvent
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.tests.factories import PersonFactory
@@ -365,29 +364,7 @@ def test_a_returned_referral_says_what_the_clinic_must_add(
     client, token, person, clinician, demo_rules
 ):
     referral = make_referral(clinician, person, findings=[])
-    referral = referral_transition(
-        referral=referral,
-        to_status=ReferralStatus.SENT,
-        actor=None,
-        expected_version=referral.version,
-    )
-    missing = [
-        {
-            "rule_id": "",
-            "kind": "document",
-            "code": "other",
-            "label": "The X-ray",
-            "reason": "missing",
-            "reason_code": "added",
-        }
-    ]
-    referral_transition(
-        referral=referral,
-        to_status=ReferralStatus.RETURNED,
-        actor=None,
-        expected_version=referral.version,
-        missing=missing,
-    )
+    returned_asking_for(referral, "The X-ray", reason_code="added")
 
     answer = get_json(client, f"{URL}/{referral.number}", token=token).json()
 

@@ -33,9 +33,10 @@ from kopir.assessment.services.decision import current_decision
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.templatetags.division_tags import division_nav
 from kopir.assessment.tests import division_fixtures
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, signed_in
+from kopir.assessment.tests.division_fixtures import GROUP_2, assigned
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.navigation import navigation_for
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice

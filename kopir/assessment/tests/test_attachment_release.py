@@ -22,11 +22,11 @@ from kopir.assessment.tests.division_fixtures import (
     assigned,
     decided,
     identity_strings,
-    signed_in,
 )
 from kopir.assessment.tests.helpers import url
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.tests.fixtures import signed_in
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 

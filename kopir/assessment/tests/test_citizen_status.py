@@ -20,7 +20,7 @@ from kopir.assessment.services.citizen import (
     MAX_CODE_REQUESTS_PER_ADDRESS,
     MAX_CODES_PER_REFERRAL,
 )
-from kopir.assessment.tests.clinic_fixtures import make_referral
+from kopir.assessment.tests.clinic_fixtures import make_referral, returned_asking_for
 from kopir.assessment.workflow import referral_transition
 from kopir.notices.models import Notice, NoticeChannel, NoticeFormat
 from kopir.people.models import AccessibilityNeed
@@ -109,23 +109,7 @@ def test_the_status_page_shows_nothing_about_the_person_or_the_diagnosis(client,
 
 
 def test_a_returned_referral_shows_what_the_clinic_must_add(client, referral, person, clinician):
-    missing = [
-        {
-            "rule_id": "",
-            "kind": "document",
-            "code": "other",
-            "label": "Chest X-ray",
-            "reason": "missing",
-            "reason_code": "added",
-        }
-    ]
-    referral_transition(
-        referral=referral,
-        to_status=ReferralStatus.RETURNED,
-        actor=None,
-        expected_version=referral.version,
-        missing=missing,
-    )
+    returned_asking_for(referral, "Chest X-ray", reason_code="added")
     ask(client, referral.number, person.iin)
     enter(client, last_code())
 

@@ -18,9 +18,9 @@ from kopir.assessment.tests.division_fixtures import (
     assigned,
     conclude,
     sent,
-    signed_in,
 )
 from kopir.core.errors import ConflictError
+from kopir.core.tests.fixtures import signed_in
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]

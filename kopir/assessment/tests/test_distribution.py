@@ -25,9 +25,9 @@ from kopir.assessment.services.review import eligible_experts, referral_assign_e
 from kopir.assessment.tests.division_fixtures import (
     accepted,
     identity_strings,
-    signed_in,
 )
 from kopir.assessment.tests.factories import ReferralFactory
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation, OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.people.models import Person

@@ -24,7 +24,8 @@ from django.urls import reverse
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import Route
-from kopir.assessment.tests.division_fixtures import assigned, signed_in
+from kopir.assessment.tests.division_fixtures import assigned
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import LinkBasis, Person

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from kopir.assessment.models import ReferralStatus, Route
 from kopir.assessment.selectors.queue import Cursor, QueueFilters, division_queue
-from kopir.assessment.tests.division_fixtures import signed_in
 from kopir.assessment.tests.factories import Icd10CodeFactory, ReferralFactory
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 

@@ -20,8 +20,8 @@ from kopir.assessment.tests.division_fixtures import (
     conclude,
     decided,
     sent,
-    signed_in,
 )
+from kopir.core.tests.fixtures import signed_in
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 
 pytestmark = pytest.mark.django_db

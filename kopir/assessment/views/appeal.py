@@ -3,10 +3,10 @@ and upholding or changing the decision. The case reaches it depersonalised, like
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,8 +18,8 @@ from kopir.assessment.selectors.division import appeals_for_reviewer, case_conte
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
 from kopir.assessment.views.common import version_button
 from kopir.assessment.workflow import deadline_state
-from kopir.core.forms import VersionForm, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.forms import VersionForm
+from kopir.core.responses import form_page
 
 LIST_LIMIT = 200
 
@@ -69,31 +69,27 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_for_reviewer(request.user, pk)
     if request.method == "POST":
         form = AppealResolveForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: appeal_resolve(
-                actor=request.user,
-                appeal=appeal,
-                expected_version=form.cleaned_data["version"],
-                upheld=form.upheld,
-                outcome_reasons=form.cleaned_data["outcome_reasons"],
-                new_decision=None if form.upheld else form.outcome_input(),
-                reexamination_on=form.cleaned_data["reexamination_on"],
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The result of the appeal is recorded."))
-            return redirect("assessment:appeal_detail", pk=pk)
     else:
         form = AppealResolveForm(initial={"version": appeal.version})
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/division/appeal_resolve.html",
         {
             "appeal": appeal,
             "referral": appeal.referral,
-            "form": form,
             "is_reviewable": appeal.status == AppealStatus.UNDER_REVIEW,
         },
-        conflict=form.conflict,
+        save=lambda: appeal_resolve(
+            actor=request.user,
+            appeal=appeal,
+            expected_version=form.cleaned_data["version"],
+            upheld=form.upheld,
+            outcome_reasons=form.cleaned_data["outcome_reasons"],
+            new_decision=None if form.upheld else form.outcome_input(),
+            reexamination_on=form.cleaned_data["reexamination_on"],
+            request=request,
+        ),
+        done=_("The result of the appeal is recorded."),
+        success_url=reverse("assessment:appeal_detail", args=[pk]),
     )

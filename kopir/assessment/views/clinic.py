@@ -51,9 +51,9 @@ from kopir.assessment.services.referrals import (
 )
 from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
-from kopir.core.errors import AccessDenied, ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.errors import AccessDenied, ConflictError
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 
 # Where on the form each finding is entered, so a missing item links straight to its field.
@@ -180,32 +180,31 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReferralForm(
         request.POST if request.method == "POST" else None, user=request.user, referral=referral
     )
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral_update(
-                actor=request.user,
-                referral=referral,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-                **form.service_data(),
-            )
-        except ConflictError as error:
-            stored = stored_version(referral)
-            form = form_after_conflict(
-                ReferralForm, request, error, stored, user=request.user, referral=referral
-            )
-            conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("assessment:clinic_detail", pk=referral.pk)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/clinic/form.html",
-        {"form": form, "referral": referral},
-        conflict=conflict,
+        {"referral": referral},
+        save=lambda: referral_update(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("The changes are saved."),
+        success_url=reverse("assessment:clinic_detail", args=[referral.pk]),
+        on_conflict=lambda error: (
+            form_after_conflict(
+                ReferralForm,
+                request,
+                error,
+                stored_version(referral),
+                user=request.user,
+                referral=referral,
+            ),
+            (),
+        ),
     )
 
 
@@ -272,26 +271,26 @@ def attachment_new(request: HttpRequest, pk: int) -> HttpResponse:
         return _no_longer_editable(request, referral)
     if request.method == "POST":
         form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: attachment_add(
-                actor=request.user,
-                referral=referral,
-                document_type=form.cleaned_data["document_type"],
-                issued_on=form.cleaned_data["issued_on"],
-                uploaded_file=form.cleaned_data["file"],
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The document is attached."))
-            return redirect("assessment:clinic_detail", pk=referral.pk)
     else:
         wanted = request.GET.get("document_type", "")
         form = AttachmentForm(
             initial={"document_type": wanted} if wanted in DocumentType.values else None
         )
-    return render(
-        request, "assessment/clinic/attachment_form.html", {"form": form, "referral": referral}
+    return form_page(
+        request,
+        form,
+        "assessment/clinic/attachment_form.html",
+        {"referral": referral},
+        save=lambda: attachment_add(
+            actor=request.user,
+            referral=referral,
+            document_type=form.cleaned_data["document_type"],
+            issued_on=form.cleaned_data["issued_on"],
+            uploaded_file=form.cleaned_data["file"],
+            request=request,
+        ),
+        done=_("The document is attached."),
+        success_url=reverse("assessment:clinic_detail", args=[referral.pk]),
     )
 
 

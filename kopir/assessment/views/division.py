@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,8 +58,8 @@ from kopir.assessment.services.review import (
 )
 from kopir.assessment.views.common import act_and_tell, version_button
 from kopir.assessment.workflow import deadline_state
-from kopir.core.forms import VersionForm, service_saved
-from kopir.core.responses import render_form_page, render_page_or_fragment
+from kopir.core.forms import VersionForm
+from kopir.core.responses import form_page, render_page_or_fragment
 
 EXPORT_LIMIT = 5000
 
@@ -173,27 +172,28 @@ def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
     if request.method == "POST":
         form = ReturnForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: referral_return(
-                actor=request.user,
-                referral=referral,
-                expected_version=form.cleaned_data["version"],
-                added_items=form.items(),
-                note=form.cleaned_data["note"],
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The referral is returned to the clinic."))
-            return redirect("assessment:division_case", pk=pk)
     else:
         form = ReturnForm(initial={"version": referral.version})
-    missing = automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/division/return_form.html",
-        {"referral": referral, "form": form, "missing": missing},
-        conflict=form.conflict,
+        lambda: {
+            "referral": referral,
+            "missing": (
+                automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
+            ),
+        },
+        save=lambda: referral_return(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            added_items=form.items(),
+            note=form.cleaned_data["note"],
+            request=request,
+        ),
+        done=_("The referral is returned to the clinic."),
+        success_url=reverse("assessment:division_case", args=[pk]),
     )
 
 
@@ -210,18 +210,6 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             required_count=required,
             show_division=extraterritorial,
         )
-        if form.is_valid() and service_saved(
-            form,
-            lambda: referral_assign_experts(
-                actor=request.user,
-                referral=referral,
-                expected_version=form.cleaned_data["version"],
-                experts=list(form.cleaned_data["experts"]),
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The experts are assigned."))
-            return redirect("assessment:division_case", pk=pk)
     else:
         # Extraterritorially, Kopir proposes the least loaded experts; the head may choose others.
         proposal = proposed_experts(referral, required) if extraterritorial else []
@@ -231,17 +219,25 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             required_count=required,
             show_division=extraterritorial,
         )
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/division/assign_form.html",
-        {
+        lambda: {
             "referral": referral,
-            "form": form,
             "required": required,
             # Assigning is not blocked: the head may release the documents afterwards too.
             "unreleased_count": unreleased_attachment_count(referral),
         },
-        conflict=form.conflict,
+        save=lambda: referral_assign_experts(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            experts=list(form.cleaned_data["experts"]),
+            request=request,
+        ),
+        done=_("The experts are assigned."),
+        success_url=reverse("assessment:division_case", args=[pk]),
     )
 
 
@@ -286,23 +282,19 @@ def appeal_record(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
     if request.method == "POST":
         form = AppealFileForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: appeal_file(
-                actor=request.user, referral=referral, request=request, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The appeal is recorded and sent to the higher body."))
-            return redirect("assessment:division_case", pk=pk)
     else:
         form = AppealFileForm(initial={"filed_on": timezone.localdate()})
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/division/appeal_form.html",
-        {
+        lambda: {
             "referral": referral,
-            "form": form,
             "may_see_identity": may_see_identity(request.user, referral),
         },
-        conflict=form.conflict,
+        save=lambda: appeal_file(
+            actor=request.user, referral=referral, request=request, **form.cleaned_data
+        ),
+        done=_("The appeal is recorded and sent to the higher body."),
+        success_url=reverse("assessment:division_case", args=[pk]),
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,8 +11,7 @@ from kopir.assessment.access import division_referral_for_user
 from kopir.assessment.forms_division import DecisionForm
 from kopir.assessment.selectors.division import case_content, identity_for, referral_assignments
 from kopir.assessment.services.decision import conclusions_stamp, majority_of, referral_decide
-from kopir.core.forms import service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.responses import form_page
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,20 +20,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = referral_assignments(referral)
     if request.method == "POST":
         form = DecisionForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: referral_decide(
-                actor=request.user,
-                referral=referral,
-                expected_version=form.cleaned_data["version"],
-                expected_conclusions=form.cleaned_data["conclusions"],
-                decision=form.outcome_input(),
-                reexamination_on=form.cleaned_data["reexamination_on"],
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The decision is recorded."))
-            return redirect("assessment:division_case", pk=pk)
     else:
         initial: dict[str, object] = {
             "version": referral.version,
@@ -47,16 +31,27 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             initial["outcome"] = found.outcome or ""
             initial["category_code"] = found.category_code or ""
         form = DecisionForm(initial=initial)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/division/decide_form.html",
-        {
+        # Read (and audited) only when the page is shown.
+        lambda: {
             "referral": referral,
-            "form": form,
             "assignments": assignments,
             "all_submitted": bool(assignments) and all(a.is_submitted for a in assignments),
             "person": identity_for(request.user, referral, request),
             "content": case_content(referral, viewer=request.user, request=request),
         },
-        conflict=form.conflict,
+        save=lambda: referral_decide(
+            actor=request.user,
+            referral=referral,
+            expected_version=form.cleaned_data["version"],
+            expected_conclusions=form.cleaned_data["conclusions"],
+            decision=form.outcome_input(),
+            reexamination_on=form.cleaned_data["reexamination_on"],
+            request=request,
+        ),
+        done=_("The decision is recorded."),
+        success_url=reverse("assessment:division_case", args=[pk]),
     )

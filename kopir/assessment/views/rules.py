@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,9 +32,8 @@ from kopir.assessment.services.rules import (
     rule_set_update,
 )
 from kopir.assessment.views.common import act_and_tell
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import VersionForm, form_after_conflict, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.forms import VersionForm, form_after_conflict
+from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 
 
@@ -121,34 +121,32 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RuleSetEditForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(rule_set)
     )
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            rule_set_update(
-                actor=request.user,
-                rule_set=rule_set,
-                expected_version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                legal_source=form.cleaned_data["legal_source"],
-                notes=form.cleaned_data["notes"],
-                request=request,
-            )
-        except ConflictError as error:
-            stored = stored_version(rule_set)
-            form = form_after_conflict(
-                RuleSetEditForm, request, error, stored, instance=copy.copy(rule_set)
-            )
-            conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("assessment:rules_detail", pk=pk)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "assessment/rules/set_form.html",
-        {"form": form, "rule_set": rule_set},
-        conflict=conflict,
+        {"rule_set": rule_set},
+        save=lambda: rule_set_update(
+            actor=request.user,
+            rule_set=rule_set,
+            expected_version=form.cleaned_data["version"],
+            title=form.cleaned_data["title"],
+            legal_source=form.cleaned_data["legal_source"],
+            notes=form.cleaned_data["notes"],
+            request=request,
+        ),
+        done=_("The changes are saved."),
+        success_url=reverse("assessment:rules_detail", args=[pk]),
+        on_conflict=lambda error: (
+            form_after_conflict(
+                RuleSetEditForm,
+                request,
+                error,
+                stored_version(rule_set),
+                instance=copy.copy(rule_set),
+            ),
+            (),
+        ),
     )
 
 
@@ -160,23 +158,21 @@ def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"version": rule_set.version, "effective_from": timezone.localdate()},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: rule_set_activate(
-                actor=request.user,
-                rule_set=rule_set,
-                expected_version=form.cleaned_data["version"],
-                effective_from=form.cleaned_data["effective_from"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The rules are active."))
-        return redirect("assessment:rules_detail", pk=pk)
-    return render(request, "assessment/rules/activate.html", {"form": form, "rule_set": rule_set})
+    return form_page(
+        request,
+        form,
+        "assessment/rules/activate.html",
+        {"rule_set": rule_set},
+        save=lambda: rule_set_activate(
+            actor=request.user,
+            rule_set=rule_set,
+            expected_version=form.cleaned_data["version"],
+            effective_from=form.cleaned_data["effective_from"],
+            request=request,
+        ),
+        done=_("The rules are active."),
+        success_url=reverse("assessment:rules_detail", args=[pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,22 +182,20 @@ def rule_set_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(
         request.POST if request.method == "POST" else None, initial={"version": rule_set.version}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: rule_set_retire(
-                actor=request.user,
-                rule_set=rule_set,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The rules are retired."))
-        return redirect("assessment:rules_detail", pk=pk)
-    return render(request, "assessment/rules/retire.html", {"form": form, "rule_set": rule_set})
+    return form_page(
+        request,
+        form,
+        "assessment/rules/retire.html",
+        {"rule_set": rule_set},
+        save=lambda: rule_set_retire(
+            actor=request.user,
+            rule_set=rule_set,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        done=_("The rules are retired."),
+        success_url=reverse("assessment:rules_detail", args=[pk]),
+    )
 
 
 def _rule_form_page(
@@ -212,27 +206,21 @@ def _rule_form_page(
         return redirect("assessment:rules_detail", pk=rule_set.pk)
     instance = copy.copy(rule) if rule is not None else None
     form = RuleForm(request.POST if request.method == "POST" else None, instance=instance)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: rule_save(
-                actor=request.user,
-                rule_set=rule_set,
-                rule=rule,
-                expected_version=form.cleaned_data.get("version"),
-                data=form.service_data(),
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The rule is saved."))
-        return redirect("assessment:rules_detail", pk=rule_set.pk)
-    return render(
+    return form_page(
         request,
+        form,
         "assessment/rules/rule_form.html",
-        {"form": form, "rule_set": rule_set, "rule": rule},
+        {"rule_set": rule_set, "rule": rule},
+        save=lambda: rule_save(
+            actor=request.user,
+            rule_set=rule_set,
+            rule=rule,
+            expected_version=form.cleaned_data.get("version"),
+            data=form.service_data(),
+            request=request,
+        ),
+        done=_("The rule is saved."),
+        success_url=reverse("assessment:rules_detail", args=[rule_set.pk]),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -65,3 +67,12 @@ def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
                     }
                 )
     return {"items": items}
+
+
+@register.simple_tag
+def column_heads(*labels: str) -> SafeString:
+    """A table's column headers, one `<th scope="col">` per label (pass `_("…")` to translate).
+
+    One line per table instead of one per column, so the list pages do not repeat the markup.
+    """
+    return format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))

@@ -1,11 +1,13 @@
 """Settings fixtures several apps' tests switch on. An app's conftest imports the ones it needs and
-requests them from one autouse fixture of its own, so each folder says in one place how it runs."""
+requests them from one autouse fixture of its own, so each folder says in one place how it runs.
+Also the one way the apps' tests sign a client in (`signed_in`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import translation
 
 
@@ -29,3 +31,9 @@ def immediate_tasks(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.KOPIR_SMS_BACKEND = "kopir.notices.sms.OutboxSmsBackend"
+
+
+def signed_in(client: Client, user: Any) -> Client:
+    """`client`, signed in as `user` (with no_second_factor on, a page needs nothing more)."""
+    client.force_login(user)
+    return client

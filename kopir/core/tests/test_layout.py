@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import pytest
 from django import forms
-from django.template import Context, Template
+from django.core.paginator import Paginator
+from django.template import Context, RequestContext, Template
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -52,6 +55,30 @@ def test_the_error_summary_links_each_error_to_its_field():
 
 def test_the_error_summary_is_absent_on_an_unsubmitted_form():
     assert render("{% error_summary form %}", form=SampleForm()).strip() == ""
+
+
+def test_column_heads_are_translated_and_escaped_header_cells():
+    with translation.override("ru"):
+        html = render('{% column_heads _("Status") label %}', label="<b>")
+    assert html == '<th scope="col">Статус</th><th scope="col">&lt;b&gt;</th>'
+
+
+def test_a_paged_table_shows_its_rows_or_its_empty_state():
+    table = (
+        '{% extends "core/partials/paged_table.html" %}'
+        "{% block heads %}{% column_heads 'N' %}{% endblock %}"
+        "{% block row %}<td>{{ item }}</td>{% endblock %}"
+        "{% block empty %}nothing{% endblock %}"
+    )
+    request = RequestFactory().get("/")
+    full = Template(table).render(
+        RequestContext(request, {"page_obj": Paginator(["a", "b"], 1).page(1)})
+    )
+    assert "<tr><td>a</td></tr>" in full
+    assert "b</td>" not in full
+    assert 'rel="next"' in full
+    empty = Template(table).render(RequestContext(request, {"page_obj": Paginator([], 1).page(1)}))
+    assert empty.strip() == "nothing"
 
 
 def test_every_page_has_a_skip_link_landmarks_and_the_language_of_the_page(client, settings):

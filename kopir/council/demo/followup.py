@@ -38,6 +38,7 @@ from kopir.council.services import minutes as minutes_services
 from kopir.council.services import recommendations as services
 from kopir.council.services import visits as visit_services
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
+from kopir.directory.demo import name_fields
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.directory.services import organisation_sync
 
@@ -196,17 +197,10 @@ def _schools() -> None:
     if oral is None:
         return
     for school in data.CITY_SCHOOLS:
-        kk, ru, en = school.names
-        short_kk, short_ru, short_en = school.short_names
         organisation_sync(
             code=school.code,
             data={
-                "name_kk": kk,
-                "name_ru": ru,
-                "name_en": en,
-                "short_name_kk": short_kk,
-                "short_name_ru": short_ru,
-                "short_name_en": short_en,
+                **name_fields(school.names, school.short_names),
                 "kind": OrganisationKind.SCHOOL,
                 "bin": None,
                 "territory": oral,

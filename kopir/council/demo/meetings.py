@@ -39,6 +39,7 @@ from kopir.council.models import (
 )
 from kopir.council.services import composition, petitions, plan
 from kopir.council.services.councils import council_create, council_merge
+from kopir.directory.demo import name_fields
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.directory.services import organisation_sync
 
@@ -116,17 +117,10 @@ def _council(
         done["councils"] += 1
     predecessors = []
     for spec in data.PREDECESSORS:
-        kk, ru, en = spec["names"]
-        short_kk, short_ru, short_en = spec["short_names"]
         organisation, _outcome = organisation_sync(
             code=spec["code"],
             data={
-                "name_kk": kk,
-                "name_ru": ru,
-                "name_en": en,
-                "short_name_kk": short_kk,
-                "short_name_ru": short_ru,
-                "short_name_en": short_en,
+                **name_fields(spec["names"], spec["short_names"]),
                 "kind": OrganisationKind.PUBLIC_COUNCIL,
                 "bin": None,
                 "territory": region,

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
+from kopir.core.tests.fixtures import signed_in as signed_in  # the council's tests import it here
 from kopir.council import models as m
 from kopir.council.services.attendance import attendance_record
 from kopir.council.tests.factories import (
@@ -56,11 +56,6 @@ def _council_test_settings(settings: Any, tmp_path: Any) -> None:
 def tasks_run_inline(settings: Any) -> None:
     """Run background tasks at once (on commit) instead of queueing them in the database."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def record_present(

@@ -10,10 +10,9 @@ from django.test import Client
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
 from kopir.accounts.tests.fixtures import administrator
-from kopir.core.tests.fixtures import english_messages, no_second_factor
+from kopir.core.tests.fixtures import english_messages, no_second_factor, signed_in
 from kopir.directory.models import Organisation, Territory, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
-from kopir.directory.tests.helpers import signed_in
 
 __all__ = ["administrator", "english_messages", "no_second_factor"]
 
@@ -65,14 +64,14 @@ def outsider(db: None) -> Any:
 
 @pytest.fixture
 def administrator_client(administrator: Any) -> Client:
-    return signed_in(administrator)
+    return signed_in(Client(), administrator)
 
 
 @pytest.fixture
 def insider_client(insider: Any) -> Client:
-    return signed_in(insider)
+    return signed_in(Client(), insider)
 
 
 @pytest.fixture
 def outsider_client(outsider: Any) -> Client:
-    return signed_in(outsider)
+    return signed_in(Client(), outsider)

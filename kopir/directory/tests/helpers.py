@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def queries_for(client: Client, url: str) -> int:

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from kopir.accounts.tests.factories import UserFactory
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Territory
 from kopir.directory.services import territories_load_file
 from kopir.directory.tests.factories import TerritoryFactory
-from kopir.directory.tests.helpers import queries_for, signed_in
+from kopir.directory.tests.helpers import queries_for
 
 KATO_FILE = Path(__file__).resolve().parents[1] / "data" / "kato-wko.json"
 
@@ -67,7 +68,7 @@ def test_the_source_is_shown_with_what_inferred_means_but_not_the_compilers_note
 
 
 def test_an_empty_directory_says_how_to_load_territories() -> None:
-    client = signed_in(UserFactory(organisation=None))
+    client = signed_in(Client(), UserFactory(organisation=None))
     with translation.override("en"):
         response = client.get(reverse("directory:territory_list"))
 

@@ -15,6 +15,7 @@ from django.utils import translation
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.identifiers import make_iin
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.services import person_update
@@ -25,11 +26,6 @@ if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 def post_data(person: Person | None = None, **overrides: Any) -> dict[str, Any]:
