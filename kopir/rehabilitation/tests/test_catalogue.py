@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from kopir.assessment.tests.division_fixtures import signed_in
 from kopir.audit.models import AuditEvent
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.rehabilitation.models import CatalogueStatus, MeasureCatalogue, RoutingRule

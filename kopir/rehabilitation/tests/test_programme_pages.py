@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.tests.division_fixtures import signed_in
 from kopir.audit.models import AuditEvent
+from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import LinkBasis
 from kopir.people.tests.fixtures import linked_person
 from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus
