@@ -32,6 +32,7 @@ from kopir.council.tests.factories import (
     WorkPlanItemFactory,
 )
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.exchange.tests.factories import MessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,7 @@ BUILDERS: dict[str, Callable[[str], models.Model]] = {
     "council.work_plan_item": lambda status: WorkPlanItemFactory.create(status=status),
     "council.meeting": lambda status: MeetingFactory.create(status=status),
     "council.recommendation": lambda status: RecommendationFactory.create(status=status),
+    "exchange.message": lambda status: MessageFactory.create(status=status),
 }
 
 
