@@ -57,7 +57,7 @@ def load() -> str:
                     "job. Please acknowledge and answer with the career centre's plan."
                 ),
             )
-    return f"exchange: {created} demo subscriptions"
+    return f"{created} demo subscriptions for the local webhook receiver"
 
 
 def describe() -> list[str]:

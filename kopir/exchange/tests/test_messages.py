@@ -4,10 +4,9 @@ one transition engine; who may see and move them."""
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.core.exceptions import PermissionDenied
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
@@ -58,6 +57,9 @@ def test_a_message_goes_through_its_steps_with_a_timestamp_for_each(
         "Placed.",
         recipient_staff,
     )
+    assert message.delivered_at is not None
+    assert message.acknowledged_at is not None
+    assert message.answered_at is not None
     assert message.sent_at <= message.delivered_at <= message.acknowledged_at
     assert message.acknowledged_at <= message.answered_at
     moves = AuditEvent.objects.filter(

@@ -278,7 +278,9 @@ def test_staff_work_their_messages_from_the_pages(
     inbox.get(_url("message_detail", pk=message.pk))
     assert Message.objects.get(pk=message.pk).status == MessageStatus.DELIVERED
 
-    assert outbox.post(_url("message_acknowledge", pk=message.pk), {"version": 2}).status_code == 403
+    assert (
+        outbox.post(_url("message_acknowledge", pk=message.pk), {"version": 2}).status_code == 403
+    )
     inbox.post(_url("message_acknowledge", pk=message.pk), {"version": 2})
     assert Message.objects.get(pk=message.pk).status == MessageStatus.ACKNOWLEDGED
 
