@@ -35,7 +35,7 @@ class ExchangeConfig(AppConfig):
         # backoff has passed.
         registry.add_jobs(
             PeriodicTask(
-                "kopir.exchange.tasks.deliver_due_webhooks", Every(dt.timedelta(minutes=1))
+                "kopir.exchange.tasks.deliver_due_webhooks", Every(dt.timedelta(minutes=2))
             )
         )
         registry.add_demo(

@@ -62,6 +62,6 @@ def load() -> str:
 
 def describe() -> list[str]:
     return [
-        "Webhooks: a demo receiver listens on "
-        f"http://127.0.0.1:{settings.KOPIR_DEMO_RECEIVER_PORT}/ (page: Webhook subscriptions)."
+        f"Demo webhook receiver: http://127.0.0.1:{settings.KOPIR_DEMO_RECEIVER_PORT}/ "
+        "(what it got: Webhook subscriptions, signed in as admin)."
     ]
