@@ -327,6 +327,8 @@ KOPIR_WEBHOOK_BACKOFF_BASE_SECONDS = env_int("KOPIR_WEBHOOK_BACKOFF_BASE_SECONDS
 KOPIR_WEBHOOK_BACKOFF_CAP_SECONDS = env_int("KOPIR_WEBHOOK_BACKOFF_CAP_SECONDS", 6 * 3600)
 KOPIR_WEBHOOK_TIMEOUT_SECONDS = env_int("KOPIR_WEBHOOK_TIMEOUT_SECONDS", 10)
 KOPIR_WEBHOOK_BATCH = env_int("KOPIR_WEBHOOK_BATCH", 100)
+# Requests of one batch in flight at once (a slow receiver does not hold up the others).
+KOPIR_WEBHOOK_CONCURRENCY = env_int("KOPIR_WEBHOOK_CONCURRENCY", 8)
 # How long a rotated-out secret stays valid (deliveries are signed with both meanwhile).
 KOPIR_WEBHOOK_SECRET_GRACE_HOURS = env_int("KOPIR_WEBHOOK_SECRET_GRACE_HOURS", 24)
 # The demo's local webhook receiver (manage.py serve in demo mode).
