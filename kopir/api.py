@@ -19,6 +19,16 @@ class KopirAPI(NinjaAPI):
     LoginRequiredMiddleware must not send API clients to the sign-in page; the schema and the docs
     hold no personal data and are public."""
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # The events Kopir sends to subscribed systems (kopir.exchange), as OpenAPI 3.1 webhooks.
+        from kopir.exchange.openapi import webhooks_section
+
+        schema = super().get_openapi_schema(**kwargs)
+        webhooks, schemas = webhooks_section()
+        schema["webhooks"] = webhooks
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(schemas)
+        return schema
+
     @property
     def urls(self) -> Any:
         patterns, app_name, namespace = super().urls
@@ -36,7 +46,8 @@ api = KopirAPI(
     "system; send an Idempotency-Key header with every write. Requests are limited per system "
     f"({settings.KOPIR_API_RATE} here) and, without a valid token, per client address "
     f"({settings.KOPIR_API_ANON_RATE}): past the limit the answer is 429 with a Retry-After "
-    "header in seconds. A retried write counts as a request too.",
+    "header in seconds. A retried write counts as a request too. The events Kopir sends to "
+    "subscribed systems are described under `webhooks` (Standard Webhooks, signed).",
     urls_namespace="api",
     # Every request of a system counts against its rate (SystemToken limits those without one).
     throttle=SystemRateThrottle(),

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "kopir.rehabilitation",
     "kopir.bench",
     "kopir.notices",
+    "kopir.exchange",
     # Django and libraries.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -319,6 +320,21 @@ KOPIR_SMS_BACKEND = env_str("KOPIR_SMS_BACKEND", "kopir.notices.sms.OutboxSmsBac
 
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Webhooks to external systems (kopir.exchange) ---------------------------------------------
+# Attempts before a delivery is given up (dead-lettered): with a 30 s base doubling to a 6 h cap,
+# 12 attempts span about 17 hours, so a receiver down for an hour or a night loses nothing.
+KOPIR_WEBHOOK_MAX_ATTEMPTS = env_int("KOPIR_WEBHOOK_MAX_ATTEMPTS", 12)
+KOPIR_WEBHOOK_BACKOFF_BASE_SECONDS = env_int("KOPIR_WEBHOOK_BACKOFF_BASE_SECONDS", 30)
+KOPIR_WEBHOOK_BACKOFF_CAP_SECONDS = env_int("KOPIR_WEBHOOK_BACKOFF_CAP_SECONDS", 6 * 3600)
+KOPIR_WEBHOOK_TIMEOUT_SECONDS = env_int("KOPIR_WEBHOOK_TIMEOUT_SECONDS", 10)
+KOPIR_WEBHOOK_BATCH = env_int("KOPIR_WEBHOOK_BATCH", 100)
+# Requests of one batch in flight at once (a slow receiver does not hold up the others).
+KOPIR_WEBHOOK_CONCURRENCY = env_int("KOPIR_WEBHOOK_CONCURRENCY", 8)
+# How long a rotated-out secret stays valid (deliveries are signed with both meanwhile).
+KOPIR_WEBHOOK_SECRET_GRACE_HOURS = env_int("KOPIR_WEBHOOK_SECRET_GRACE_HOURS", 24)
+# The demo's local webhook receiver (manage.py serve in demo mode).
+KOPIR_DEMO_RECEIVER_PORT = env_int("KOPIR_DEMO_RECEIVER_PORT", 8765)
 
 # --- Logging: no personal data -----------------------------------------------------------------
 # Application code logs identifiers (primary keys, referral numbers), never names or IINs. The

@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("mse/", include("kopir.assessment.urls")),
     path("notices/", include("kopir.notices.urls")),
     path("rehabilitation/", include("kopir.rehabilitation.urls")),
+    path("exchange/", include("kopir.exchange.urls")),
     prefix_default_language=True,
 )

@@ -53,6 +53,9 @@ from kopir.council.tests.factories import (
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.exchange.models import Delivery, OutboxEvent
+from kopir.exchange.services import message_send
+from kopir.exchange.tests.factories import SubscriptionFactory
 from kopir.notices.models import Notice
 from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
@@ -237,6 +240,23 @@ def world(
         file=_pdf("reply.pdf"),
     )
 
+    # --- The exchange: the agency's system subscribed; the council's message to the agency. -----
+    subscription = SubscriptionFactory.create(organisation=agency, event_kinds=["message.sent"])
+    event = OutboxEvent.objects.create(
+        kind="message.sent", subject="test", payload={}, occurred_at=timezone.now()
+    )
+    delivery = Delivery.objects.create(event=event, subscription=subscription, state="dead")
+    message = message_send(
+        actor=secretary,
+        sender=council.organisation,
+        recipient=agency,
+        kind="council.recommendation",
+        subject="Ұсыныс 2026-001",
+        summary="Квота бойынша ұсыныс.",
+    )
+    on_subscription = {"pk": subscription.pk}
+    on_message = {"pk": message.pk}
+
     held = {**slug, "pk": held_meeting.pk}
     on_item = {**held, "item_pk": item.pk}
     on_vote = {**held, "vote_pk": vote.pk}
@@ -285,6 +305,16 @@ def world(
         "assessment:appeal_decide": {"pk": appeal.pk},
         "notices:notice": {"pk": notice.pk},
         "notices:resend": {"pk": notice.pk},
+        # The exchange
+        "exchange:subscription_detail": on_subscription,
+        "exchange:subscription_edit": on_subscription,
+        "exchange:subscription_rotate": on_subscription,
+        "exchange:subscription_disable": on_subscription,
+        "exchange:subscription_enable": on_subscription,
+        "exchange:delivery_replay": {"pk": delivery.pk},
+        "exchange:message_detail": on_message,
+        "exchange:message_acknowledge": on_message,
+        "exchange:message_answer": on_message,
         # The council
         **dict.fromkeys(
             (

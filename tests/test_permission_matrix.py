@@ -107,6 +107,9 @@ APPEAL = rule(expert="404", head="404", expert_at_other="404", head_at_other="40
 # council and a member without a seat are refused like any other role.
 COUNCIL = rule("secretary", "member")
 SECRETARY = rule("secretary")
+# A council member's account reads no organisation's messages (kopir/exchange/access.py).
+NO_MESSAGES = ("member", "member@other", "unseated")
+MESSAGES_REFUSED = dict.fromkeys(("member", "member_at_other", "unseated"), "403")
 # Pages that send a signed-in visitor on (the sign-in page, the second factor already passed).
 ON_FOR_SIGNED_IN = rule(*WHO[:-1], got="302", anon="200")
 
@@ -121,6 +124,7 @@ POST_ONLY_ROUTES = {
     "assessment:division_attachment_release",
     "assessment:division_notify",
     "notices:resend",
+    "exchange:message_acknowledge",
     *(
         f"council:{name}"
         for name in (
@@ -222,6 +226,46 @@ EXPECTED: dict[str, Row] = {
     # Only an administrator sends a notice again.
     "notices:resend": posts(
         rule("admin", "admin@other", others="404", agency="403", secretary="403")
+    ),
+    # The exchange: webhook subscriptions are the administrators' (kopir/exchange/access.py).
+    **dict.fromkeys(
+        (
+            "exchange:subscription_list",
+            "exchange:subscription_create",
+            "exchange:subscription_detail",
+            "exchange:subscription_edit",
+            "exchange:subscription_rotate",
+            "exchange:subscription_disable",
+            "exchange:subscription_enable",
+            "exchange:dead_letters",
+            "exchange:delivery_replay",
+            "exchange:demo_receiver",
+        ),
+        ADMIN,
+    ),
+    # Tracked messages: every organisation's staff but council members, each their own; this one
+    # is the council's to the agency, which alone acknowledges and answers it.
+    "exchange:message_list": rule(*(w for w in WHO[:-1] if w not in NO_MESSAGES)),
+    "exchange:message_detail": rule(
+        "admin", "admin@other", "agency", "secretary", others="404", **MESSAGES_REFUSED
+    ),
+    "exchange:message_acknowledge": posts(
+        rule(
+            "agency",
+            others="404",
+            admin="403",
+            admin_at_other="403",
+            secretary="403",
+            **MESSAGES_REFUSED,
+        )
+    ),
+    "exchange:message_answer": rule(
+        "agency",
+        others="404",
+        admin="403",
+        admin_at_other="403",
+        secretary="403",
+        **MESSAGES_REFUSED,
     ),
     # MSE: the clinic's referrals and intake.
     "assessment:clinic_list": CLINIC_PAGE,

@@ -32,6 +32,7 @@ from kopir.council.tests.factories import (
     WorkPlanItemFactory,
 )
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.exchange.tests.factories import MessageFactory
 from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,7 @@ BUILDERS: dict[str, Callable[[str], models.Model]] = {
     "council.meeting": lambda status: MeetingFactory.create(status=status),
     "council.recommendation": lambda status: RecommendationFactory.create(status=status),
     "rehabilitation.measure": lambda status: MeasureFactory.create(status=status),
+    "exchange.message": lambda status: MessageFactory.create(status=status),
 }
 
 

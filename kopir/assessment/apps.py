@@ -8,11 +8,21 @@ class AssessmentConfig(AppConfig):
     name = "kopir.assessment"
     label = "assessment"
     verbose_name = _("Medical-social expertise")
-    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts", "people", "notices")
+    depends_on: tuple[str, ...] = (
+        "core",
+        "audit",
+        "directory",
+        "accounts",
+        "people",
+        "notices",
+        "exchange",
+    )
 
     def ready(self) -> None:
         from kopir.assessment import access
+        from kopir.assessment.exchange_events import EVENT_KINDS
         from kopir.core.registry import DemoLoader, Every, MenuEntry, PeriodicTask, registry
+        from kopir.exchange.catalogue import register_event_kind
         from kopir.people.access import register_personal_reach
 
         # An expert reaches a person only through an in-person case of their own.
@@ -33,3 +43,5 @@ class AssessmentConfig(AppConfig):
             )
         )
         registry.add_demo(DemoLoader("assessment", "kopir.assessment.demo.load", order=50))
+        # What external systems may subscribe to (kopir.exchange).
+        register_event_kind(*EVENT_KINDS)

@@ -137,7 +137,8 @@ class BundleMapper:
             )
         names = patient.name or []
         name = next((n for n in names if n.use == "official"), names[0] if names else None)
-        given = list(getattr(name, "given", None) or [])
+        # FHIR allows a null inside `given` (with an extension in its place): read it as absent.
+        given = [part or "" for part in (getattr(name, "given", None) or [])]
         self.sources.update(
             {
                 "person.last_name": f"{where}.name[0].family",

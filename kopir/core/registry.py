@@ -1,4 +1,5 @@
-"""What the apps offer the project as a whole: menu entries, periodic jobs, demo loaders.
+"""What the apps offer the project as a whole: menu entries, periodic jobs, demo loaders and
+demo processes.
 
 Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
 NetBox plugins register menu items), and core only reads this registry: the navigation
@@ -102,11 +103,21 @@ class DemoLoader:
     describe: str | None = None
 
 
+@dataclass(frozen=True)
+class DemoProcess:
+    """A management command `manage.py serve` runs beside the web server in the demo only (e.g.
+    the exchange's local webhook receiver), stopped with it."""
+
+    app_label: str
+    command: tuple[str, ...]  # ("exchange_demo_receiver",): manage.py's arguments
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
     jobs: list[PeriodicTask] = field(default_factory=list)
     demo: list[DemoLoader] = field(default_factory=list)
+    demo_processes: list[DemoProcess] = field(default_factory=list)
 
     def add_menu(self, *entries: MenuEntry) -> None:
         for entry in entries:
@@ -118,6 +129,9 @@ class Registry:
 
     def add_demo(self, loader: DemoLoader) -> None:
         self._add(self.demo, loader, lambda d: d.load_path)
+
+    def add_demo_process(self, process: DemoProcess) -> None:
+        self._add(self.demo_processes, process, lambda p: " ".join(p.command))
 
     @staticmethod
     def _add(items: list[Any], item: Any, key: Callable[[Any], str]) -> None:

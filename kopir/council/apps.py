@@ -8,11 +8,13 @@ class CouncilConfig(AppConfig):
     name = "kopir.council"
     label = "council"
     verbose_name = _("Public council")
-    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts", "notices")
+    depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts", "notices", "exchange")
 
     def ready(self) -> None:
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.council import access
+        from kopir.council.exchange_events import EVENT_KINDS
+        from kopir.exchange.catalogue import register_event_kind
 
         registry.add_menu(
             MenuEntry(_("Councils"), "council:council_list", access.can_open_councils, 80),
@@ -30,3 +32,5 @@ class CouncilConfig(AppConfig):
             )
         )
         registry.add_demo(DemoLoader("council", "kopir.council.demo.load", order=40))
+        # What external systems may subscribe to (kopir.exchange).
+        register_event_kind(*EVENT_KINDS)

@@ -45,6 +45,7 @@ NOT_VISITED: dict[str, str] = {
     "assessment:division_attachment_release": "POST only: a button per document, case page.",
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
+    "exchange:message_acknowledge": "POST only: a button on a message's page.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
@@ -86,6 +87,21 @@ def _rule() -> dict[str, Any]:
     return {"pk": rule.rule_set_id, "rule_pk": rule.pk}
 
 
+def _exchange(model: str, **lookup: Any) -> dict[str, Any]:
+    """The exchange's demo records: a demo subscription, its first delivery, the demo message."""
+    from django.apps import apps
+
+    pk = (
+        apps.get_model("exchange", model)
+        .objects.filter(**lookup)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    assert pk is not None, f"the exchange demo has no {model}"
+    return {"pk": pk}
+
+
 PAGE_ARGUMENTS: dict[str, PageArguments] = {
     # The clinic's pages (issue 3), on the demo draft of oral-polyclinic-1.
     "assessment:clinic_detail": lambda demo, user: _mse("Referral", external_id="demo-p1-01"),
@@ -125,6 +141,14 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
     "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
     **REHABILITATION_ARGUMENTS,
+    # The exchange (issue 9): the demo subscriptions, a delivery, the demo handoff message.
+    **{
+        f"exchange:subscription_{page}": lambda demo, user: _exchange("Subscription")
+        for page in ("detail", "edit", "rotate", "disable", "enable")
+    },
+    "exchange:delivery_replay": lambda demo, user: _exchange("Delivery"),
+    "exchange:message_detail": lambda demo, user: _exchange("Message", kind="demo.handoff"),
+    "exchange:message_answer": lambda demo, user: _exchange("Message", kind="demo.handoff"),
 }
 
 

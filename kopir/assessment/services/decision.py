@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kopir.assessment.exchange_events import publish_referral_decided
 from kopir.assessment.models import (
     Decision,
     DecisionBasis,
@@ -208,6 +209,7 @@ def referral_decide(
             dissent=dissenting(decision, assignments),
             request=request,
         )
+        publish_referral_decided(referral, record)
     return record
 
 

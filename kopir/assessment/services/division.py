@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kopir.assessment.exchange_events import publish_referral_returned
 from kopir.assessment.models import Referral, ReferralStatus
 from kopir.assessment.services.division_notices import (
     notify_clinic_of_return,
@@ -181,6 +182,7 @@ def referral_return(
         )
         # In the same transaction: a return that rolls back never tells anyone anything.
         notify_clinic_of_return(referral=referral, missing=missing, actor=actor, request=request)
+        publish_referral_returned(referral, missing_count=len(missing))
     return referral
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.access import may_refer_from
+from kopir.assessment.exchange_events import publish_referral_sent
 from kopir.assessment.models import (
     Finding,
     IntakeChannel,
@@ -406,4 +407,5 @@ def referral_send(
                 basis=LinkBasis.REFERRAL,
             )
         notify_person_of_sending(referral=sent, resent=resent, actor=actor, request=request)
+        publish_referral_sent(sent, resent=resent)
     return sent

@@ -104,6 +104,18 @@ def test_a_valid_bundle_becomes_a_draft_referral_with_its_findings_and_document(
     assert person.preferred_language == "kk"
 
 
+def test_a_null_in_the_given_names_is_read_as_no_patronymic_not_a_server_error(client, token):
+    bundle = a_bundle()
+    patient = entry(bundle, "Patient")
+    patient["name"][0]["given"] = [patient["name"][0]["given"][0], None]
+
+    response = post(client, bundle, token)
+
+    assert response.status_code == 201, response.content
+    person = Person.objects.get(iin=patient["identifier"][0]["value"])
+    assert (person.first_name, person.patronymic) == ("Әлия", "")
+
+
 def test_an_active_service_request_sends_a_complete_referral(client, token, demo_rules):
     response = post(client, a_bundle(status="active"), token)
 

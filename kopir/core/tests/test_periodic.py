@@ -111,7 +111,10 @@ def test_every_registered_job_is_enqueued_once_then_not_again_in_the_same_slot()
     assert DBTaskResult.objects.count() == len(first)
 
     assert enqueue_due_jobs(now + dt.timedelta(seconds=30)) == []
-    assert enqueue_due_jobs(oral(2026, 11, 20, 9, 2)) == ["kopir.notices.tasks.deliver_due_notices"]
+    assert sorted(enqueue_due_jobs(oral(2026, 11, 20, 9, 2))) == [
+        "kopir.exchange.tasks.deliver_due_webhooks",
+        "kopir.notices.tasks.deliver_due_notices",
+    ]
 
 
 @pytest.mark.usefixtures("committing_db")

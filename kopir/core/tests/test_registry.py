@@ -57,7 +57,9 @@ def test_the_project_menu_keeps_its_order_from_home_to_the_audit_log():
         "council:inbox",
         "assessment:rules_list",
         "rehabilitation:catalogue_list",
+        "exchange:message_list",
         "notices:outbox",
+        "exchange:subscription_list",
         "accounts:user_list",
         "audit:search",
     ]
@@ -117,6 +119,7 @@ def test_the_existing_jobs_run_on_the_local_clock_of_oral():
         "kopir.council.tasks.check_recommendation_deadlines": DailyAt(dt.time(6, 0)),
         "kopir.notices.tasks.deliver_due_notices": Every(dt.timedelta(minutes=2)),
         "kopir.assessment.tasks_intake.prune_intake_records": Every(dt.timedelta(hours=6)),
+        "kopir.exchange.tasks.deliver_due_webhooks": Every(dt.timedelta(minutes=2)),
     }
 
 
@@ -127,6 +130,7 @@ def test_each_demo_loader_runs_after_the_loaders_of_the_apps_it_depends_on():
     assert list(position) == [
         "directory",
         "accounts",
+        "exchange",
         "people",
         "council",
         "assessment",
@@ -148,4 +152,7 @@ def test_serve_lists_the_demo_accounts_from_the_accounts_app():
         for line in import_string(loader.describe)()
     ]
     assert DEMO_PASSWORD in lines[0]
-    assert [line.split()[0] for line in lines[1:]] == [a.username for a in DEMO_ACCOUNTS]
+    accounts = lines[1 : 1 + len(DEMO_ACCOUNTS)]
+    assert [line.split()[0] for line in accounts] == [a.username for a in DEMO_ACCOUNTS]
+    # The apps after it say what else the demo runs (the exchange's webhook receiver).
+    assert any("webhook receiver" in line for line in lines[1 + len(DEMO_ACCOUNTS) :])

@@ -25,6 +25,10 @@ from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.uploads import check_upload, sha256_of
 from kopir.council import access
+from kopir.council.exchange_events import (
+    publish_recommendation_answered,
+    publish_recommendation_sent,
+)
 from kopir.council.models import (
     Council,
     Decision,
@@ -265,6 +269,7 @@ def recommendation_send(
             detail="sent",
         )
         alerts.notify_sent(current, actor=actor, request=request)
+        publish_recommendation_sent(current)
     return current
 
 
@@ -357,6 +362,7 @@ def recommendation_respond(
             fields=["text", "reported_status"] + (["evidence"] if evidence is not None else []),
         )
         alerts.notify_answered(response, actor=actor, request=request)
+        publish_recommendation_answered(current, response)
     return response
 
 

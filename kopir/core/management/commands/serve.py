@@ -1,4 +1,5 @@
-"""Serve Kopir: the web server and the background worker in one process tree.
+"""Serve Kopir: the web server and the background worker in one process tree (in the demo, also
+the processes the apps registered with `registry.add_demo_process`).
 
 Used by `make demo`. The worker is a child process; stopping the server (Ctrl+C) stops it too.
 """
@@ -52,15 +53,22 @@ class Command(BaseCommand):
 
         from kopir.wsgi import application
 
-        worker = subprocess.Popen([sys.executable, "manage.py", "kopir_worker"])
+        children = [subprocess.Popen([sys.executable, "manage.py", "kopir_worker"])]
+        if settings.KOPIR_DEMO:
+            # What the apps run beside Kopir in the demo (the exchange's webhook receiver).
+            children += [
+                subprocess.Popen([sys.executable, "manage.py", *process.command])
+                for process in registry.demo_processes
+            ]
 
         def stop_worker(*_: Any) -> None:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+                    try:
+                        child.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        child.kill()
 
         def stop_all(*_: Any) -> None:
             stop_worker()

@@ -1,0 +1,119 @@
+"""The referral's domain events for external systems (kopir.exchange), published in the same
+transaction as the move they report.
+
+The audience is the sending clinic: its own medical information system hears what became of the
+referrals it sent. Payloads carry the referral number and codes of organisations, never the
+person, the diagnosis or the experts' reasons: a clinic reads those in Kopir, where the read is
+audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+
+from kopir.exchange.catalogue import EventKind
+from kopir.exchange.services import event_publish
+
+
+class ReferralSentPayload(Schema):
+    number: str
+    route: str
+    medical_organisation_code: str
+    mse_division_code: str
+    resent: bool
+    step_due_on: dt.date | None = None
+
+
+class ReferralReturnedPayload(Schema):
+    number: str
+    medical_organisation_code: str
+    mse_division_code: str
+    missing_count: int
+    returns_count: int
+    step_due_on: dt.date | None = None
+
+
+class ReferralDecidedPayload(Schema):
+    number: str
+    medical_organisation_code: str
+    mse_division_code: str
+    outcome: str
+    category_code: str
+    decided_at: dt.datetime | None = None
+
+
+EVENT_KINDS = (
+    EventKind(
+        "referral.sent",
+        _("A clinic's MSE referral was sent (or sent again) to the MSE division."),
+        ReferralSentPayload,
+    ),
+    EventKind(
+        "referral.returned",
+        _("The MSE division returned a referral to the clinic as incomplete."),
+        ReferralReturnedPayload,
+    ),
+    EventKind(
+        "referral.decided",
+        _("The MSE division decided on a referral."),
+        ReferralDecidedPayload,
+    ),
+)
+
+
+def _subject(referral: Any) -> str:
+    return f"assessment.referral:{referral.number}"
+
+
+def _common(referral: Any) -> dict[str, Any]:
+    return {
+        "number": referral.number,
+        "medical_organisation_code": referral.medical_organisation.code,
+        "mse_division_code": referral.mse_division.code,
+    }
+
+
+def publish_referral_sent(referral: Any, *, resent: bool) -> None:
+    event_publish(
+        kind="referral.sent",
+        subject=_subject(referral),
+        payload={
+            **_common(referral),
+            "route": referral.route,
+            "resent": resent,
+            "step_due_on": referral.step_due_on,
+        },
+        audience=[referral.medical_organisation],
+    )
+
+
+def publish_referral_returned(referral: Any, *, missing_count: int) -> None:
+    event_publish(
+        kind="referral.returned",
+        subject=_subject(referral),
+        payload={
+            **_common(referral),
+            "missing_count": missing_count,
+            "returns_count": referral.returns_count,
+            "step_due_on": referral.step_due_on,
+        },
+        audience=[referral.medical_organisation],
+    )
+
+
+def publish_referral_decided(referral: Any, decision: Any) -> None:
+    event_publish(
+        kind="referral.decided",
+        subject=_subject(referral),
+        payload={
+            **_common(referral),
+            "outcome": decision.outcome,
+            "category_code": decision.category_code or "",
+            "decided_at": referral.decided_at,
+        },
+        audience=[referral.medical_organisation],
+    )

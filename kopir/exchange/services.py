@@ -1,0 +1,400 @@
+"""The exchange's writers: the transactional outbox, subscriptions, replay, tracked messages.
+
+`event_publish` is what other apps call inside their own transaction; the worker's side (claim,
+sign, POST, backoff) is in `delivery.py`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PayloadError
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.core.errors import ConflictError, DomainError
+from kopir.exchange.catalogue import event_kind
+from kopir.exchange.models import (
+    Delivery,
+    DeliveryState,
+    Message,
+    MessageStatus,
+    OutboxEvent,
+    Subscription,
+)
+from kopir.exchange.workflow import MESSAGE_WORKFLOW
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIPTION_CONFLICT = _(
+    "Someone else changed this subscription after you opened it. Nothing was saved: reload it."
+)
+
+
+# --- The outbox -----------------------------------------------------------------------------------
+
+
+def event_publish(
+    *, kind: str, subject: str, payload: dict[str, Any], audience: Iterable[Any]
+) -> OutboxEvent:
+    """Write a domain event to the outbox in the caller's transaction, with one pending delivery
+    per active subscription of an audience organisation that chose this kind.
+
+    Refuses to run outside `transaction.atomic`: an event written on its own could report a
+    change that is then rolled back, or be lost when the change commits. The worker is asked to
+    deliver once the caller's transaction commits; a rolled-back change leaves no event.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_publish must run inside the transaction of the change")
+    spec = event_kind(kind)
+    if spec is None:
+        raise ValueError(f"unknown event kind {kind!r}: register it in the publishing app")
+    try:
+        # The schema decides what leaves Kopir: fields it does not declare are dropped.
+        data = spec.payload.model_validate(payload).model_dump(mode="json")
+    except PayloadError as error:
+        raise ValueError(f"payload of {kind} does not match its schema: {error}") from error
+    now = timezone.now()
+    event = OutboxEvent.objects.create(kind=kind, subject=subject, payload=data, occurred_at=now)
+    organisation_ids = {organisation.pk for organisation in audience}
+    subscriptions = [
+        subscription
+        for subscription in Subscription.objects.filter(
+            active=True, organisation_id__in=organisation_ids
+        ).only("id", "event_kinds")
+        # JSON containment is not portable to SQLite; the audience has a handful of rows.
+        if kind in subscription.event_kinds
+    ]
+    if subscriptions:
+        Delivery.objects.bulk_create(
+            Delivery(event=event, subscription=subscription, next_attempt_at=now)
+            for subscription in subscriptions
+        )
+        transaction.on_commit(enqueue_delivery)
+    return event
+
+
+def enqueue_delivery() -> None:
+    from kopir.exchange.tasks import deliver_due_webhooks
+
+    try:
+        deliver_due_webhooks.enqueue()
+    except Exception:
+        # The periodic sweep delivers whatever is due, so a failed enqueue only delays it.
+        logger.exception("could not enqueue webhook delivery")
+
+
+def delivery_replay(*, actor: Any, delivery: Delivery, request: Any = None) -> Delivery:
+    """Send a delivery again from its first attempt (a dead one once the receiver is fixed, or
+    any other on the receiver's request), with the same webhook-id."""
+    with transaction.atomic():
+        now = timezone.now()
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=DeliveryState.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            last_error="",
+            last_status_code=None,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=delivery,
+            request=request,
+            fields=["state"],
+            detail=f"replay:{delivery.state}",
+        )
+        transaction.on_commit(enqueue_delivery)
+    delivery.refresh_from_db()
+    return delivery
+
+
+# --- Subscriptions --------------------------------------------------------------------------------
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: "whsec_" and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _check_kinds(kinds: Iterable[str]) -> list[str]:
+    chosen = sorted(set(kinds))
+    unknown = [kind for kind in chosen if event_kind(kind) is None]
+    if unknown:
+        raise ValidationError({"event_kinds": _("Choose events from the list.")})
+    if not chosen:
+        raise ValidationError({"event_kinds": _("Choose at least one event.")})
+    return chosen
+
+
+def subscription_create(
+    *,
+    actor: Any,
+    organisation: Any,
+    name: str,
+    url: str,
+    event_kinds: Iterable[str],
+    request: Any = None,
+) -> Subscription:
+    with transaction.atomic():
+        subscription = Subscription(
+            organisation=organisation,
+            name=name,
+            url=url,
+            event_kinds=_check_kinds(event_kinds),
+            secret=new_secret(),
+        )
+        subscription.full_clean()
+        subscription.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=subscription,
+            request=request,
+            fields=["organisation", "name", "url", "event_kinds"],
+        )
+    return subscription
+
+
+def _locked(subscription: Subscription, expected_version: int | None) -> Subscription:
+    stored = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if expected_version is not None and stored.version != expected_version:
+        raise ConflictError(SUBSCRIPTION_CONFLICT)
+    return stored
+
+
+def subscription_update(
+    *,
+    actor: Any,
+    subscription: Subscription,
+    expected_version: int,
+    name: str,
+    url: str,
+    event_kinds: Iterable[str],
+    request: Any = None,
+) -> Subscription:
+    with transaction.atomic():
+        stored = _locked(subscription, expected_version)
+        changed = [
+            field
+            for field, value in (
+                ("name", name),
+                ("url", url),
+                ("event_kinds", _check_kinds(event_kinds)),
+            )
+            if getattr(stored, field) != value
+        ]
+        stored.name, stored.url, stored.event_kinds = name, url, _check_kinds(event_kinds)
+        stored.version += 1
+        stored.full_clean()
+        stored.save()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=stored, request=request, fields=changed
+        )
+    return stored
+
+
+def secret_grace() -> dt.timedelta:
+    return dt.timedelta(hours=settings.KOPIR_WEBHOOK_SECRET_GRACE_HOURS)
+
+
+def subscription_rotate_secret(
+    *, actor: Any, subscription: Subscription, expected_version: int, request: Any = None
+) -> Subscription:
+    """A new secret; the old one stays valid (and every delivery is signed with both) for the
+    grace period, so the receiver can switch without refusing a delivery."""
+    with transaction.atomic():
+        stored = _locked(subscription, expected_version)
+        now = timezone.now()
+        stored.previous_secret = stored.secret
+        stored.previous_secret_expires_at = now + secret_grace()
+        stored.secret = new_secret()
+        stored.rotated_at = now
+        stored.version += 1
+        stored.save()
+        # The secret itself never enters the audit log.
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=stored,
+            request=request,
+            fields=["secret"],
+            detail="rotate",
+        )
+    return stored
+
+
+def subscription_set_active(
+    *,
+    actor: Any,
+    subscription: Subscription,
+    expected_version: int,
+    active: bool,
+    request: Any = None,
+) -> Subscription:
+    """Disable (or enable again) a subscription. Deliveries of a disabled one wait, pending."""
+    with transaction.atomic():
+        stored = _locked(subscription, expected_version)
+        if stored.active == active:
+            raise DomainError(
+                _("The subscription is already active.")
+                if active
+                else _("The subscription is already disabled.")
+            )
+        stored.active = active
+        stored.version += 1
+        stored.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=stored,
+            request=request,
+            fields=["active"],
+            detail="enable" if active else "disable",
+        )
+        if active:
+            transaction.on_commit(enqueue_delivery)
+    return stored
+
+
+# --- Tracked messages -----------------------------------------------------------------------------
+
+
+def message_send(
+    *,
+    actor: Any,
+    sender: Any,
+    recipient: Any,
+    kind: str,
+    subject: str,
+    summary: str,
+    due_on: dt.date | None = None,
+    request: Any = None,
+    channel: str = AuditChannel.WEB,
+) -> Message:
+    """Record a handoff from `sender` to `recipient`; the recipient's subscribed systems hear of
+    it ("message.sent") in the same transaction."""
+    if sender.pk == recipient.pk:
+        raise ValidationError({"recipient": _("A message goes to another organisation.")})
+    with transaction.atomic():
+        message = Message(
+            sender=sender,
+            recipient=recipient,
+            kind=kind,
+            subject=subject,
+            summary=summary,
+            due_on=due_on,
+            sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+            sent_at=timezone.now(),
+        )
+        message.full_clean()
+        message.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=message,
+            request=request,
+            channel=channel,
+            fields=["sender", "recipient", "kind", "subject", "summary", "due_on"],
+        )
+        event_publish(
+            kind="message.sent",
+            subject=f"exchange.message:{message.pk}",
+            payload={
+                "message_id": message.pk,
+                "kind": kind,
+                "subject": subject,
+                "sender_code": sender.code,
+                "recipient_code": recipient.code,
+                "due_on": due_on,
+            },
+            audience=[recipient],
+        )
+    return message
+
+
+def message_mark_delivered(*, message: Message, via: str) -> Message:
+    """The recipient has it (its staff opened it, or its system took the webhook). A message
+    already past "sent" is left as it is: delivery is recorded once, the first time."""
+    with transaction.atomic():
+        status = Message.objects.filter(pk=message.pk).values_list("status", flat=True).first()
+        if status != MessageStatus.SENT:
+            message.refresh_from_db()
+            return message
+        return MESSAGE_WORKFLOW.transition(
+            record=message,
+            to=MessageStatus.DELIVERED,
+            actor=None,
+            changes={"delivered_at": timezone.now(), "delivered_via": via[:30]},
+            channel=AuditChannel.TASK if via == "webhook" else AuditChannel.WEB,
+            detail=f"sent->delivered:{via[:30]}",
+        )
+
+
+def message_acknowledge(
+    *, actor: Any, message: Message, version: int, request: Any = None
+) -> Message:
+    """The recipient confirms it has taken the message up. Acknowledging a message nobody had
+    opened yet also records its delivery, in the same transaction."""
+    with transaction.atomic():
+        if message.status == MessageStatus.SENT and message.version == version:
+            MESSAGE_WORKFLOW.transition(
+                record=message,
+                to=MessageStatus.DELIVERED,
+                actor=actor,
+                expected_version=version,
+                changes={"delivered_at": timezone.now(), "delivered_via": "web"},
+                request=request,
+            )
+            version = message.version
+        return MESSAGE_WORKFLOW.transition(
+            record=message,
+            to=MessageStatus.ACKNOWLEDGED,
+            actor=actor,
+            expected_version=version,
+            changes={"acknowledged_at": timezone.now(), "acknowledged_by": actor},
+            request=request,
+        )
+
+
+def message_answer(
+    *, actor: Any, message: Message, version: int, answer: str, request: Any = None
+) -> Message:
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Enter the answer.")})
+    if len(answer) > 4000:
+        raise ValidationError({"answer": _("The answer can be at most 4000 characters.")})
+    with transaction.atomic():
+        answered = MESSAGE_WORKFLOW.transition(
+            record=message,
+            to=MessageStatus.ANSWERED,
+            actor=actor,
+            expected_version=version,
+            changes={"answered_at": timezone.now(), "answered_by": actor, "answer": answer},
+            request=request,
+        )
+        event_publish(
+            kind="message.answered",
+            subject=f"exchange.message:{message.pk}",
+            payload={
+                "message_id": message.pk,
+                "kind": message.kind,
+                "subject": message.subject,
+                "sender_code": message.sender.code,
+                "recipient_code": message.recipient.code,
+                "due_on": message.due_on,
+            },
+            audience=[message.sender],
+        )
+    return answered

@@ -1,0 +1,102 @@
+"""The transactional outbox: an event is written in the caller's transaction or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from kopir.directory.models import Organisation
+from kopir.exchange import services
+from kopir.exchange.models import Delivery, DeliveryState, OutboxEvent
+from kopir.exchange.tests.factories import SubscriptionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _publish(audience: list[Organisation], **payload: Any) -> OutboxEvent:
+    return services.event_publish(
+        kind="test.thing",
+        subject="test.thing:T-1",
+        payload={"number": "T-1", **payload},
+        audience=audience,
+    )
+
+
+def test_an_event_is_refused_outside_a_transaction(recipient: Organisation) -> None:
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        _publish([recipient])
+
+    assert not OutboxEvent.objects.exists()
+
+
+def test_a_rolled_back_change_leaves_no_event_and_no_delivery(recipient: Organisation) -> None:
+    SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"])
+
+    class ChangeFailed(Exception):
+        pass
+
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            _publish([recipient])
+            raise ChangeFailed
+
+    with pytest.raises(ChangeFailed):
+        change_that_fails()
+
+    assert not OutboxEvent.objects.exists()
+    assert not Delivery.objects.exists()
+
+
+def test_a_committed_change_has_its_event_and_one_pending_delivery_per_subscriber(
+    recipient: Organisation, stranger_org: Organisation, sender: Organisation
+) -> None:
+    wanted = SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"])
+    SubscriptionFactory.create(organisation=recipient, event_kinds=["message.sent"])  # other kind
+    SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"], active=False)
+    SubscriptionFactory.create(organisation=stranger_org, event_kinds=["test.thing"])  # not told
+
+    with transaction.atomic():
+        event = _publish([recipient, sender], count=3)
+
+    stored = OutboxEvent.objects.get()
+    assert stored.pk == event.pk
+    assert stored.payload == {"number": "T-1", "count": 3}
+    assert [(d.subscription_id, d.state) for d in Delivery.objects.all()] == [
+        (wanted.pk, DeliveryState.PENDING)
+    ]
+
+
+def test_the_payload_schema_decides_what_leaves_kopir(recipient: Organisation) -> None:
+    with transaction.atomic():
+        event = _publish([recipient], diagnosis="H54.0")
+
+    # A field the schema does not declare (a diagnosis) never reaches the outbox.
+    assert event.payload == {"number": "T-1", "count": 0}
+
+
+def test_an_unknown_kind_or_a_payload_against_its_schema_is_a_programming_error(
+    recipient: Organisation,
+) -> None:
+    with pytest.raises(ValueError, match="unknown event kind"), transaction.atomic():
+        services.event_publish(kind="nope", subject="x", payload={}, audience=[recipient])
+    with pytest.raises(ValueError, match="schema"), transaction.atomic():
+        services.event_publish(
+            kind="test.thing", subject="x", payload={"count": "many"}, audience=[recipient]
+        )
+    assert not OutboxEvent.objects.exists()
+
+
+def test_delivery_is_enqueued_only_once_the_transaction_commits(
+    recipient: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"])
+    enqueued: list[str] = []
+    monkeypatch.setattr(services, "enqueue_delivery", lambda: enqueued.append("now"))
+
+    with transaction.atomic():
+        _publish([recipient])
+        assert enqueued == []
+
+    assert enqueued == ["now"]

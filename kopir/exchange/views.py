@@ -1,0 +1,306 @@
+"""The exchange's pages: webhook subscriptions and deliveries (administrators), tracked messages
+(the organisations' staff). Thin: access → form → service/selector → template."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kopir.core.forms import VersionForm, service_saved
+from kopir.core.responses import render_form_page
+from kopir.exchange import access, selectors, services
+from kopir.exchange.catalogue import event_kinds
+from kopir.exchange.forms import (
+    AnswerForm,
+    ConfirmForm,
+    ReplayForm,
+    SubscriptionCreateForm,
+    SubscriptionEditForm,
+)
+from kopir.exchange.models import MessageStatus
+
+# --- Subscriptions --------------------------------------------------------------------------------
+
+
+def subscription_list(request: HttpRequest) -> HttpResponse:
+    access.require_subscription_manager(request.user)
+    page = selectors.subscription_page(request.GET.get("page"))
+    return render(request, "exchange/subscription_list.html", {"page_obj": page})
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_create(request: HttpRequest) -> HttpResponse:
+    access.require_subscription_manager(request.user)
+    form = SubscriptionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = []
+        if service_saved(
+            form,
+            lambda: created.append(
+                services.subscription_create(
+                    actor=request.user,
+                    organisation=form.cleaned_data["organisation"],
+                    name=form.cleaned_data["name"],
+                    url=form.cleaned_data["url"],
+                    event_kinds=form.cleaned_data["event_kinds"],
+                    request=request,
+                )
+            ),
+        ):
+            messages.success(
+                request,
+                _("The subscription was added. Give its secret to the receiving system."),
+            )
+            return redirect("exchange:subscription_detail", pk=created[0].pk)
+    return render_form_page(
+        request, "exchange/subscription_form.html", {"form": form, "subscription": None}
+    )
+
+
+def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = access.subscription_for_manager(request.user, pk)
+    page = selectors.delivery_page(subscription, request.GET.get("page"))
+    kinds = {kind.name: kind for kind in event_kinds()}
+    return render(
+        request,
+        "exchange/subscription_detail.html",
+        {
+            "subscription": subscription,
+            "page_obj": page,
+            "kinds": [kinds.get(name) or name for name in subscription.event_kinds],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = access.subscription_for_manager(request.user, pk)
+    initial = {
+        "version": subscription.version,
+        "name": subscription.name,
+        "url": subscription.url,
+        "event_kinds": subscription.event_kinds,
+    }
+    form = SubscriptionEditForm(request.POST or None, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: services.subscription_update(
+                actor=request.user,
+                subscription=subscription,
+                expected_version=form.cleaned_data["version"],
+                name=form.cleaned_data["name"],
+                url=form.cleaned_data["url"],
+                event_kinds=form.cleaned_data["event_kinds"],
+                request=request,
+            ),
+        )
+    ):
+        messages.success(request, _("The subscription was saved."))
+        return redirect("exchange:subscription_detail", pk=subscription.pk)
+    return render_form_page(
+        request,
+        "exchange/subscription_form.html",
+        {"form": form, "subscription": subscription},
+        conflict=form.conflict,
+    )
+
+
+def _confirmed_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The confirm page of a subscription's rotate / disable / enable, and its POST."""
+    subscription = access.subscription_for_manager(request.user, pk)
+    form = ConfirmForm(request.POST or None, initial={"version": subscription.version})
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        if action == "rotate":
+            saved = service_saved(
+                form,
+                lambda: services.subscription_rotate_secret(
+                    actor=request.user,
+                    subscription=subscription,
+                    expected_version=version,
+                    request=request,
+                ),
+            )
+            done = _(
+                "A new secret was made. The previous one stays valid for %(hours)s hours: "
+                "give the new one to the receiving system before then."
+            ) % {"hours": settings.KOPIR_WEBHOOK_SECRET_GRACE_HOURS}
+        else:
+            saved = service_saved(
+                form,
+                lambda: services.subscription_set_active(
+                    actor=request.user,
+                    subscription=subscription,
+                    expected_version=version,
+                    active=action == "enable",
+                    request=request,
+                ),
+            )
+            done = (
+                _("The subscription is active again; waiting events are being sent.")
+                if action == "enable"
+                else _("The subscription is disabled. Its events wait until it is enabled again.")
+            )
+        if saved:
+            messages.success(request, done)
+            return redirect("exchange:subscription_detail", pk=subscription.pk)
+    return render_form_page(
+        request,
+        "exchange/subscription_confirm.html",
+        {
+            "form": form,
+            "subscription": subscription,
+            "action": action,
+            "grace_hours": settings.KOPIR_WEBHOOK_SECRET_GRACE_HOURS,
+        },
+        conflict=form.conflict,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirmed_action(request, pk, "rotate")
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_disable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirmed_action(request, pk, "disable")
+
+
+@require_http_methods(["GET", "POST"])
+def subscription_enable(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirmed_action(request, pk, "enable")
+
+
+# --- Deliveries -----------------------------------------------------------------------------------
+
+
+def dead_letters(request: HttpRequest) -> HttpResponse:
+    access.require_subscription_manager(request.user)
+    page = selectors.dead_letter_page(request.GET.get("page"))
+    return render(request, "exchange/dead_letters.html", {"page_obj": page})
+
+
+@require_http_methods(["GET", "POST"])
+def delivery_replay(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = access.delivery_for_manager(request.user, pk)
+    form = ReplayForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: services.delivery_replay(
+                actor=request.user, delivery=delivery, request=request
+            ),
+        )
+    ):
+        messages.success(request, _("The event is queued to be sent again, with the same id."))
+        return redirect("exchange:subscription_detail", pk=delivery.subscription_id)
+    return render_form_page(
+        request, "exchange/delivery_replay.html", {"form": form, "delivery": delivery}
+    )
+
+
+def demo_receiver(request: HttpRequest) -> HttpResponse:
+    """What the demo's local webhook receiver got (administrators)."""
+    access.require_subscription_manager(request.user)
+    page = selectors.demo_receipt_page(request.GET.get("page"))
+    return render(
+        request,
+        "exchange/demo_receiver.html",
+        {"page_obj": page, "port": settings.KOPIR_DEMO_RECEIVER_PORT},
+    )
+
+
+# --- Messages -------------------------------------------------------------------------------------
+
+
+def message_list(request: HttpRequest) -> HttpResponse:
+    access.require_message_reader(request.user)
+    box = request.GET.get("box", "received")
+    if box not in selectors.BOXES:
+        raise Http404
+    page = selectors.message_page(request.user, box, request.GET.get("page"))
+    return render(
+        request,
+        "exchange/message_list.html",
+        {"page_obj": page, "box": box, "boxes": selectors.BOXES},
+    )
+
+
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = access.message_for_user(request.user, pk)
+    if access.is_recipient_staff(request.user, message) and message.status == MessageStatus.SENT:
+        # The recipient's staff have opened it: it has reached the organisation.
+        message = services.message_mark_delivered(message=message, via="web")
+    return render(
+        request,
+        "exchange/message_detail.html",
+        {
+            "message": message,
+            "may_acknowledge": access.may_acknowledge(request.user, message),
+            "may_answer": access.may_answer(request.user, message),
+            "acknowledge_form": VersionForm(initial={"version": message.version}),
+        },
+    )
+
+
+@require_POST
+def message_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    message = access.message_for_recipient(request.user, pk)
+    form = VersionForm(request.POST)
+    if form.is_valid() and service_saved(
+        form,
+        lambda: services.message_acknowledge(
+            actor=request.user,
+            message=message,
+            version=form.cleaned_data["version"],
+            request=request,
+        ),
+    ):
+        messages.success(request, _("The message is acknowledged."))
+    else:
+        errors = form.non_field_errors()
+        messages.error(
+            request,
+            str(errors[0])
+            if errors
+            else _("The page was out of date. Open it again, then confirm."),
+        )
+    return redirect("exchange:message_detail", pk=message.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def message_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    message = access.message_for_recipient(request.user, pk)
+    form = AnswerForm(request.POST or None, initial={"version": message.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: services.message_answer(
+                actor=request.user,
+                message=message,
+                version=form.cleaned_data["version"],
+                answer=form.cleaned_data["answer"],
+                request=request,
+            ),
+        )
+    ):
+        messages.success(request, _("The answer was sent."))
+        return redirect("exchange:message_detail", pk=message.pk)
+    return render_form_page(
+        request,
+        "exchange/message_answer.html",
+        {"form": form, "message": message},
+        conflict=form.conflict,
+    )
