@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +18,13 @@ class RehabilitationConfig(AppConfig):
         "assessment",
     )
     test_depends_on: tuple[str, ...] = ()
+
+    def ready(self) -> None:
+        from kopir.core.registry import DailyAt, PeriodicTask, registry
+
+        # Flags and escalations are in place before the agencies' working day starts (Oral time).
+        registry.add_jobs(
+            PeriodicTask(
+                "kopir.rehabilitation.tasks.sweep_measure_deadlines", DailyAt(dt.time(5, 30))
+            )
+        )
