@@ -115,6 +115,7 @@ def test_the_existing_jobs_run_on_the_local_clock_of_oral():
         "kopir.council.tasks.check_recommendation_deadlines": DailyAt(dt.time(6, 0)),
         "kopir.notices.tasks.deliver_due_notices": Every(dt.timedelta(minutes=2)),
         "kopir.assessment.tasks_intake.prune_intake_records": Every(dt.timedelta(hours=6)),
+        "kopir.rehabilitation.tasks.sweep_measure_deadlines": DailyAt(dt.time(5, 30)),
     }
 
 
