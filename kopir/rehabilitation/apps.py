@@ -20,7 +20,18 @@ class RehabilitationConfig(AppConfig):
     test_depends_on: tuple[str, ...] = ()
 
     def ready(self) -> None:
-        from kopir.core.registry import DailyAt, PeriodicTask, registry
+        from kopir.assessment.services.citizen import register_citizen_section
+        from kopir.core.registry import DailyAt, MenuEntry, PeriodicTask, registry
+        from kopir.rehabilitation import access
+        from kopir.rehabilitation.views.followup import citizen_section
+
+        # The person's programme on the citizen status page, behind the same one-time code.
+        register_citizen_section(citizen_section)
+        registry.add_menu(
+            MenuEntry(
+                _("Quota jobs"), "rehabilitation:quota_list", access.can_keep_quota_register, 75
+            )
+        )
 
         # Flags and escalations are in place before the agencies' working day starts (Oral time).
         registry.add_jobs(

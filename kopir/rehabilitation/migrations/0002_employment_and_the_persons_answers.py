@@ -38,6 +38,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="measure",
+            name="confirmed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="confirmed by the person"
+            ),
+        ),
         migrations.CreateModel(
             name="QuotaBand",
             fields=[

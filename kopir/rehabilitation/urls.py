@@ -1,0 +1,9 @@
+"""Rehabilitation's pages (mounted at /<lang>/rehabilitation/); each area has its own module."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+app_name = "rehabilitation"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("kopir.rehabilitation.urls_followup")),
+]
