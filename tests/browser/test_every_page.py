@@ -44,11 +44,21 @@ NOT_VISITED: dict[str, str] = {
     "assessment:division_attachment_release": "POST only: a button per document, case page.",
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
+    "rehabilitation:citizen_measure_answer": "POST only: the buttons on the citizen status page.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
 # should reach (another role then gets the same record and must be refused with 403 or 404).
 PageArguments = Callable[[Demo, User], dict[str, Any]]
+
+
+def _rehabilitation(model: str, key: str, **lookup: Any) -> dict[str, Any]:
+    """The id of a rehabilitation demo record (0, which every role is refused, until the demo
+    has one)."""
+    from django.apps import apps
+
+    records = apps.get_model("rehabilitation", model).objects.filter(**lookup).order_by("pk")
+    return {key: records.values_list("pk", flat=True).first() or 0}
 
 
 def _mse(model: str, **lookup: Any) -> dict[str, Any]:
@@ -123,6 +133,18 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "accounts:user_edit": lambda demo, user: {"pk": demo.user("clinician").pk},
     "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
     "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
+    "rehabilitation:programme_timeline": lambda demo, user: _rehabilitation(
+        "Programme", "programme_id", division_id=user.organisation_id
+    ),
+    "rehabilitation:quota_edit": lambda demo, user: _rehabilitation(
+        "EmployerQuota", "quota_id", kept_by_id=user.organisation_id
+    ),
+    "rehabilitation:placement_edit": lambda demo, user: _rehabilitation(
+        "Measure",
+        "measure_id",
+        organisation_id=user.organisation_id,
+        measure_type__evidence_required__contains="employer",
+    ),
 }
 
 
