@@ -41,7 +41,10 @@ def world(settings: Any) -> dict[str, Any]:
     clinic = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, territory=region)
     clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
     Icd10Code.objects.create(
-        code="H54.0", title_en="Blindness, binocular", chapter="VII", source=Icd10SourceFactory()
+        code="H54.0",
+        title_en="Blindness, binocular",
+        chapter="VII",
+        source=Icd10SourceFactory.create(),
     )
     person = PersonFactory.create(territory=district, phone="+77011112233")
     PersonLinkFactory(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
@@ -63,7 +66,7 @@ def world(settings: Any) -> dict[str, Any]:
         kind=OrganisationKind.EMPLOYMENT_SOCIAL, territory=district, phone="+77112500000"
     )
     career_centre = OrganisationFactory(kind=OrganisationKind.CAREER_CENTRE, territory=district)
-    cane = MeasureFactory(
+    cane = MeasureFactory.create(
         organisation=office,
         territory=district,
         status=MeasureStatus.DELIVERED,
@@ -74,12 +77,12 @@ def world(settings: Any) -> dict[str, Any]:
         line__measure_type__name_en="White cane",
     )
     version = cane.line.programme_version
-    job = MeasureFactory(
+    job = MeasureFactory.create(
         organisation=career_centre,
         territory=district,
         status=MeasureStatus.ACCEPTED,
         assigned_at=timezone.now(),
-        line=ProgrammeLineFactory(
+        line=ProgrammeLineFactory.create(
             programme_version=version,
             measure_type__catalogue=version.catalogue,
             measure_type__code="job-placement",
