@@ -399,7 +399,7 @@ def _rehabilitation_arguments(division: Organisation, agency: Organisation) -> d
     """A programme of the division with a job placement the agency holds, and a quota row of the
     agency's territory."""
     from kopir.directory.tests.factories import next_bin
-    from kopir.rehabilitation.models import EmployerQuota, EvidenceItem
+    from kopir.rehabilitation.models import EmployerQuota, EvidenceItem, QuotaBand
     from kopir.rehabilitation.tests.factories import MeasureFactory
 
     job = MeasureFactory.create(
@@ -425,4 +425,8 @@ def _rehabilitation_arguments(division: Organisation, agency: Organisation) -> d
         "rehabilitation:citizen_measure_answer": {"measure_id": job.pk},
         "rehabilitation:quota_edit": {"quota_id": quota.pk},
         "rehabilitation:placement_edit": {"measure_id": job.pk},
+        # The bands are seeded by the migration.
+        "rehabilitation:quota_band_edit": {
+            "band_id": QuotaBand.objects.values_list("pk", flat=True)[0]
+        },
     }

@@ -384,6 +384,8 @@ EXPECTED: dict[str, Row] = {
     "rehabilitation:quota_create": rule("agency"),
     "rehabilitation:quota_edit": rule("agency"),
     "rehabilitation:placement_edit": rule("agency", agency_at_other="404"),
+    "rehabilitation:quota_bands": ADMIN,
+    "rehabilitation:quota_band_edit": ADMIN,
 }
 
 

@@ -8,7 +8,8 @@ Each area keeps its predicates in clearly named functions:
   member sees no person;
 - employment (`quota_*`, `placement_*`): the career centres and the offices for employment and
   social programmes keep the quota register of their territory; the organisation executing a
-  job-placement measure records its placement; another organisation gets 404.
+  job-placement measure records its placement; another organisation gets 404. The quota's share
+  per size of employer (`QuotaBand`) is reference data that administrators keep.
 """
 
 from __future__ import annotations
@@ -81,6 +82,16 @@ def quota_for_user(user: Any, quota_id: int) -> EmployerQuota:
     if quota is None:
         raise Http404
     return quota
+
+
+def can_edit_quota_bands(user: Any) -> bool:
+    """The quota's shares per size of employer are reference data: administrators keep them."""
+    return bool(user.is_authenticated and user.is_administrator)
+
+
+def require_quota_band_editor(user: Any) -> None:
+    if not can_edit_quota_bands(user):
+        raise PermissionDenied
 
 
 def placement_measure_for_user(user: Any, measure_id: int) -> Measure:

@@ -30,7 +30,13 @@ class RehabilitationConfig(AppConfig):
         registry.add_menu(
             MenuEntry(
                 _("Quota jobs"), "rehabilitation:quota_list", access.can_keep_quota_register, 75
-            )
+            ),
+            MenuEntry(
+                _("Quota by size of employer"),
+                "rehabilitation:quota_bands",
+                access.can_edit_quota_bands,
+                105,
+            ),
         )
 
         # Flags and escalations are in place before the agencies' working day starts (Oral time).

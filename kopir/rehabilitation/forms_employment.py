@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.core.forms import ServiceErrorsMixin
 from kopir.core.identifiers import validate_bin
 from kopir.directory.models import Territory
+from kopir.rehabilitation.models import QuotaRounding
 
 DATE_WIDGET = {"type": "date"}
 
@@ -86,3 +87,17 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
         label=_("On a quota job for persons with disabilities"), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class QuotaBandForm(ServiceErrorsMixin, forms.Form):
+    min_headcount = forms.IntegerField(label=_("From headcount"), min_value=0)
+    max_headcount = forms.IntegerField(
+        label=_("Up to headcount"),
+        min_value=0,
+        required=False,
+        help_text=_("Empty: no upper limit."),
+    )
+    percent = forms.DecimalField(label=_("Quota, % of headcount"), max_digits=4, decimal_places=2)
+    rounding = forms.ChoiceField(label=_("Rounding"), choices=QuotaRounding.choices)
+    legal_source = forms.CharField(label=_("Legal basis"), max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern] = [
     path("quotas/", employment.quota_list, name="quota_list"),
     path("quotas/new/", employment.quota_create, name="quota_create"),
     path("quotas/<int:quota_id>/", employment.quota_edit, name="quota_edit"),
+    path("quota-bands/", employment.quota_bands, name="quota_bands"),
+    path("quota-bands/<int:band_id>/", employment.quota_band_edit, name="quota_band_edit"),
     path(
         "measures/<int:measure_id>/placement/",
         employment.placement_edit,

@@ -136,6 +136,7 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "rehabilitation:programme_timeline": lambda demo, user: _rehabilitation(
         "Programme", "programme_id", division_id=user.organisation_id
     ),
+    "rehabilitation:quota_band_edit": lambda demo, user: _rehabilitation("QuotaBand", "band_id"),
     "rehabilitation:quota_edit": lambda demo, user: _rehabilitation(
         "EmployerQuota", "quota_id", kept_by_id=user.organisation_id
     ),

@@ -92,6 +92,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_source", models.CharField(max_length=500, verbose_name="legal basis")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
             ],
             options={
                 "verbose_name": "quota band",

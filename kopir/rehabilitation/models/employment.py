@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +20,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_bin
+
+MIN_QUOTA_HEADCOUNT = 50
 
 
 class QuotaRounding(models.TextChoices):
@@ -46,6 +49,7 @@ class QuotaBand(models.Model):
         _("rounding"), max_length=8, choices=QuotaRounding.choices, default=QuotaRounding.DOWN
     )
     legal_source = models.CharField(_("legal basis"), max_length=500)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("quota band")
@@ -54,6 +58,25 @@ class QuotaBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.min_headcount}–{self.max_headcount or '∞'}: {self.percent} %"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, Any] = {}
+        # The Social Code's frame (docs/domain/rehabilitation.md §5): 2 to 4 %, from 50 employees.
+        if self.percent is not None and not Decimal("2") <= self.percent <= Decimal("4"):
+            errors["percent"] = _("The Social Code sets a quota of 2 to 4 % of headcount.")
+        if self.min_headcount is not None and self.min_headcount < MIN_QUOTA_HEADCOUNT:
+            errors["min_headcount"] = _(
+                "The quota applies to employers with at least 50 employees."
+            )
+        if (
+            self.max_headcount is not None
+            and self.min_headcount is not None
+            and self.max_headcount < self.min_headcount
+        ):
+            errors["max_headcount"] = _("The upper limit cannot be below the lower one.")
+        if errors:
+            raise ValidationError(errors)
 
     def covers(self, headcount: int) -> bool:
         return headcount >= self.min_headcount and (

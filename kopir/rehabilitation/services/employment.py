@@ -246,3 +246,57 @@ def placement_record(
             detail=f"measure={measure.pk}",
         )
     return placement
+
+
+BAND_CONFLICT = _(
+    "Someone else changed this band after you opened it. Nothing was saved; check it and save "
+    "again."
+)
+BAND_FIELDS = ("min_headcount", "max_headcount", "percent", "rounding", "legal_source")
+
+
+def _overlaps(band: QuotaBand) -> bool:
+    others = QuotaBand.objects.exclude(pk=band.pk)
+    top = band.max_headcount
+    for other in others:
+        other_top = other.max_headcount
+        below = top is not None and top < other.min_headcount
+        above = other_top is not None and other_top < band.min_headcount
+        if not (below or above):
+            return True
+    return False
+
+
+def quota_band_update(
+    *,
+    actor: Any,
+    band: QuotaBand,
+    expected_version: int,
+    request: HttpRequest | None = None,
+    **data: Any,
+) -> QuotaBand:
+    """Change a size band's figures (an administrator, when an akimat's decision says so).
+
+    Register rows keep the percent and the jobs they were computed with; the new figures apply
+    to rows saved from now on.
+    """
+    with transaction.atomic():
+        row = QuotaBand.objects.select_for_update().get(pk=band.pk)
+        if row.version != expected_version:
+            raise ConflictError(BAND_CONFLICT)
+        changed = [name for name in BAND_FIELDS if getattr(row, name) != data[name]]
+        if not changed:
+            return row
+        for name in BAND_FIELDS:
+            setattr(row, name, data[name])
+        row.full_clean()
+        if _overlaps(row):
+            raise ValidationError(
+                {"min_headcount": _("The band overlaps another band: each size has one share.")}
+            )
+        row.version = expected_version + 1
+        row.save()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=row, request=request, fields=changed
+        )
+    return row

@@ -3,6 +3,8 @@ district's unfilled quota jobs beside the placement, a stale edit, and the list'
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -165,3 +167,73 @@ def test_who_reaches_the_placement(world, client):
     # A measure that is not a job placement has no placement page.
     hearing_url = reverse("rehabilitation:placement_edit", args=[world.hearing.pk])
     assert signed_in(world.officer).get(hearing_url).status_code == 404
+
+
+@pytest.fixture
+def administrator():
+    from kopir.accounts.models import Role
+    from kopir.accounts.tests.factories import UserFactory
+
+    return UserFactory.create(roles=[Role.ADMINISTRATOR])
+
+
+def band_data(band, **changes):
+    data = {
+        "min_headcount": band.min_headcount,
+        "max_headcount": band.max_headcount or "",
+        "percent": str(band.percent),
+        "rounding": band.rounding,
+        "legal_source": band.legal_source,
+        "version": band.version,
+    }
+    return {**data, **changes}
+
+
+def test_an_administrator_changes_a_band_and_the_register_follows(world, administrator):
+    from kopir.rehabilitation.models import QuotaBand
+
+    band = QuotaBand.objects.get(min_headcount=101)
+    client = signed_in(administrator)
+    assert client.get(reverse("rehabilitation:quota_bands")).status_code == 200
+    url = reverse("rehabilitation:quota_band_edit", args=[band.pk])
+    assert client.post(url, band_data(band, percent="3.50")).status_code == 302
+    band.refresh_from_db()
+    assert (band.percent, band.version) == (Decimal("3.50"), 2)
+    # 3.5 % of 200 jobs: 7 quota jobs for an employer saved from now on.
+    row = quota(world, headcount=200, excluded_jobs=0)
+    assert (row.quota_percent, row.quota_jobs) == (Decimal("3.50"), 7)
+    # The page read before the change is stale now.
+    stale = client.post(url, band_data(band, percent="3", version=1))
+    assert stale.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"percent": "5"}, "2 to 4 %"),
+        ({"min_headcount": 40}, "at least 50 employees"),
+        ({"max_headcount": 260}, "overlaps another band"),
+        ({"max_headcount": 90}, "cannot be below the lower one"),
+    ],
+)
+def test_a_band_outside_the_codes_frame_is_refused(world, administrator, changes, message):
+    from kopir.rehabilitation.models import QuotaBand
+
+    band = QuotaBand.objects.get(min_headcount=101)
+    response = signed_in(administrator).post(
+        reverse("rehabilitation:quota_band_edit", args=[band.pk]), band_data(band, **changes)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    band.refresh_from_db()
+    assert band.version == 1
+
+
+def test_only_administrators_keep_the_bands(world):
+    from kopir.rehabilitation.models import QuotaBand
+
+    url = reverse(
+        "rehabilitation:quota_band_edit", args=[QuotaBand.objects.get(min_headcount=50).pk]
+    )
+    for user in (world.officer, world.specialist, world.council_member):
+        assert signed_in(user).get(url).status_code == 403

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from kopir.core.errors import ConflictError, DomainError
@@ -14,12 +14,19 @@ from kopir.core.forms import form_after_conflict
 from kopir.core.responses import render_form_page
 from kopir.core.selectors import page_of
 from kopir.rehabilitation import access
-from kopir.rehabilitation.forms_employment import PlacementForm, QuotaFilterForm, QuotaForm
-from kopir.rehabilitation.models import EmployerQuota, Placement
+from kopir.rehabilitation.forms_employment import (
+    PlacementForm,
+    QuotaBandForm,
+    QuotaFilterForm,
+    QuotaForm,
+)
+from kopir.rehabilitation.models import EmployerQuota, Placement, QuotaBand
 from kopir.rehabilitation.services.employment import (
+    BAND_FIELDS,
     employer_quota_create,
     employer_quota_update,
     placement_record,
+    quota_band_update,
     unfilled_quotas,
 )
 
@@ -164,5 +171,42 @@ def placement_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
         request,
         "rehabilitation/employment/placement_form.html",
         {"form": form, "measure": measure, "placement": placement, "quotas": quotas},
+        conflict=form.conflict,
+    )
+
+
+def quota_bands(request: HttpRequest) -> HttpResponse:
+    access.require_quota_band_editor(request.user)
+    return render(
+        request,
+        "rehabilitation/employment/quota_bands.html",
+        {"bands": list(QuotaBand.objects.order_by("min_headcount"))},
+    )
+
+
+def quota_band_edit(request: HttpRequest, band_id: int) -> HttpResponse:
+    access.require_quota_band_editor(request.user)
+    band = get_object_or_404(QuotaBand, pk=band_id)
+    initial = {name: getattr(band, name) for name in (*BAND_FIELDS, "version")}
+    form = QuotaBandForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
+        try:
+            quota_band_update(
+                actor=request.user, band=band, expected_version=expected, request=request, **data
+            )
+        except ConflictError as error:
+            band.refresh_from_db()
+            form = form_after_conflict(QuotaBandForm, request, error, band.version)
+            form.conflict = True
+        except (ValidationError, DomainError) as error:
+            form.add_service_error(error)
+        else:
+            return redirect("rehabilitation:quota_bands")
+    return render_form_page(
+        request,
+        "rehabilitation/employment/quota_band_form.html",
+        {"form": form, "band": band},
         conflict=form.conflict,
     )
