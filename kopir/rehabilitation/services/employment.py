@@ -230,14 +230,17 @@ def placement_record(
         if placement.pk:
             placement.version += 1
         placement.save()
-        # The register counts the quota jobs its placements fill.
+        # The register counts the quota jobs its placements fill. The row's version moves too, so
+        # a register form opened before this placement cannot write back the old count.
         if was_quota != placement.quota_id:
             if was_quota is not None:
                 EmployerQuota.objects.filter(pk=was_quota, filled__gt=0).update(
-                    filled=F("filled") - 1
+                    filled=F("filled") - 1, version=F("version") + 1
                 )
             if placement.quota_id is not None:
-                EmployerQuota.objects.filter(pk=placement.quota_id).update(filled=F("filled") + 1)
+                EmployerQuota.objects.filter(pk=placement.quota_id).update(
+                    filled=F("filled") + 1, version=F("version") + 1
+                )
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE if placement.version > 1 else AuditAction.CREATE,

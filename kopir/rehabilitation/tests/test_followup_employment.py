@@ -166,6 +166,14 @@ def test_a_placement_on_a_quota_job_fills_the_employers_quota(job_measure, distr
     placement = place(job_measure, employer_bin=row.employer_bin, on_quota_job=True)
     row.refresh_from_db()
     assert (placement.quota, row.filled) == (row, 1)
+    # A register form read before the placement would write back the old count: it is stale.
+    with pytest.raises(ConflictError):
+        employer_quota_update(
+            actor=None,
+            quota=row,
+            expected_version=1,
+            **quota_data(district, employer_bin=row.employer_bin, year=year, filled=0),
+        )
 
     # Corrected to a job off the quota: the register gives the job back.
     place(

@@ -37,15 +37,15 @@ def quota_list(request: HttpRequest) -> HttpResponse:
     rows = access.quotas_for_user(request.user)
     filters = QuotaFilterForm(request.GET or None)
     year = timezone.localdate().year
-    if filters.is_bound:
-        year = filters.cleaned_data.get("year") or year if filters.is_valid() else year
-    listed = (
-        rows.filter(year=year)
-        .select_related("territory")
-        .order_by("territory__kato", "employer_name", "id")
-        if not filters.errors
-        else None
-    )
+    listed = None  # filters that make no sense: nothing is read
+    if not filters.is_bound or filters.is_valid():
+        if filters.is_bound and filters.cleaned_data.get("year"):
+            year = filters.cleaned_data["year"]
+        listed = (
+            rows.filter(year=year)
+            .select_related("territory")
+            .order_by("territory__kato", "employer_name", "id")
+        )
     return render(
         request,
         "rehabilitation/employment/quota_list.html",
