@@ -319,6 +319,14 @@ KOPIR_SMS_BACKEND = env_str("KOPIR_SMS_BACKEND", "kopir.notices.sms.OutboxSmsBac
 # --- Background tasks --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Rehabilitation measures' deadlines (docs/domain/rehabilitation.md §7) ----------------------
+# A measure is at risk when due within this many working days; an overdue one climbs one
+# escalation level per this many working days. Kopir's defaults: no rule sets either.
+REHABILITATION_DEADLINES = {
+    "at_risk_working_days": env_int("KOPIR_MEASURE_AT_RISK_WORKING_DAYS", 3),
+    "escalation_interval_working_days": env_int("KOPIR_MEASURE_ESCALATION_WORKING_DAYS", 3),
+}
+
 # --- Logging: no personal data -----------------------------------------------------------------
 # Application code logs identifiers (primary keys, referral numbers), never names or IINs. The
 # request logger is quietened because its messages carry full URLs with query strings.

@@ -61,8 +61,9 @@ TOP_TIER = 3
 BATCH_SIZE = 5000
 NOTICE_TEMPLATE = "rehabilitation/notices/measure_escalation"
 
-# Defaults; a deployment changes them with the REHABILITATION_DEADLINES setting. No statutory
-# figure exists for either (docs/domain/rehabilitation.md §4, §7): they are Kopir's defaults.
+# Defaults; a deployment sets them in its environment (KOPIR_MEASURE_* in .env.example, read into
+# settings.REHABILITATION_DEADLINES). No statutory figure exists for either
+# (docs/domain/rehabilitation.md §4, §7): they are Kopir's defaults.
 DEFAULTS: dict[str, int] = {"at_risk_working_days": 3, "escalation_interval_working_days": 3}
 
 
