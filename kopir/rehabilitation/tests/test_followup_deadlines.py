@@ -220,3 +220,11 @@ def test_two_workers_at_once_escalate_each_measure_once(published):
     assert Notice.objects.count() == len(measures)
     assert set(Measure.objects.values_list("escalation_tier", flat=True)) == {1}
     assert not Measure.objects.filter(escalated_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_escalation_interval_is_a_setting(settings, agency, published):
+    settings.REHABILITATION_DEADLINES = {"escalation_interval_working_days": 1}
+    measure = MeasureFactory.create(organisation=agency, due_on=TODAY - dt.timedelta(days=1))
+    assert sweep().escalated == {measure.pk: 1}
+    assert sweep(add_working_days(TODAY, 1)).escalated == {measure.pk: 2}
