@@ -336,6 +336,14 @@ KOPIR_WEBHOOK_SECRET_GRACE_HOURS = env_int("KOPIR_WEBHOOK_SECRET_GRACE_HOURS", 2
 # The demo's local webhook receiver (manage.py serve in demo mode).
 KOPIR_DEMO_RECEIVER_PORT = env_int("KOPIR_DEMO_RECEIVER_PORT", 8765)
 
+# --- Rehabilitation measures' deadlines (docs/domain/rehabilitation.md §8) ----------------------
+# A measure is at risk when due within this many working days; an overdue one climbs one
+# escalation level per this many working days. Kopir's defaults: no rule sets either.
+REHABILITATION_DEADLINES = {
+    "at_risk_working_days": env_int("KOPIR_MEASURE_AT_RISK_WORKING_DAYS", 3),
+    "escalation_interval_working_days": env_int("KOPIR_MEASURE_ESCALATION_WORKING_DAYS", 3),
+}
+
 # --- Logging: no personal data -----------------------------------------------------------------
 # Application code logs identifiers (primary keys, referral numbers), never names or IINs. The
 # request logger is quietened because its messages carry full URLs with query strings.

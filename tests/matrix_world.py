@@ -422,6 +422,7 @@ def world(
         "council:letter_reply_file": {**on_letter, "reply_pk": reply.pk},
     }
     arguments.update(_rehabilitation_arguments(decision, administrator, district))
+    arguments.update(_rehabilitation_followup_arguments(division, agency))
     return World(users=users, arguments=arguments, api_referral_number=draft.number)
 
 
@@ -502,4 +503,43 @@ def _rehabilitation_arguments(
         "rehabilitation:suggestion_delete": {**on_catalogue, "rule_pk": suggestion.pk},
         "rehabilitation:routing_edit": {"pk": routing.pk},
         "rehabilitation:routing_delete": {"pk": routing.pk},
+    }
+
+
+def _rehabilitation_followup_arguments(
+    division: Organisation, agency: Organisation
+) -> dict[str, Any]:
+    """A programme of the division with a job placement the agency holds, and a quota row of the
+    agency's territory."""
+    from kopir.directory.tests.factories import next_bin
+    from kopir.rehabilitation.models import EmployerQuota, EvidenceItem, QuotaBand
+    from kopir.rehabilitation.tests.factories import MeasureFactory
+
+    job = MeasureFactory.create(
+        organisation=agency,
+        line__programme_version__programme__division=division,
+        # A number the register never issues, apart from the referrals numbered above.
+        line__programme_version__programme__referral__number="MSE-2000-000001",
+        line__measure_type__code="job-placement",
+        line__measure_type__evidence_required=[EvidenceItem.EMPLOYER],
+    )
+    quota = EmployerQuota.objects.create(
+        employer_bin=next_bin(),
+        employer_name="«Орал Сервис» ЖШС",
+        territory=agency.territory,
+        year=timezone.localdate().year,
+        headcount=120,
+        quota_percent=3,
+        quota_jobs=3,
+        kept_by=agency,
+    )
+    return {
+        "rehabilitation:programme_timeline": {"programme_id": job.programme_id},
+        "rehabilitation:citizen_measure_answer": {"measure_id": job.pk},
+        "rehabilitation:quota_edit": {"quota_id": quota.pk},
+        "rehabilitation:placement_edit": {"measure_id": job.pk},
+        # The bands are seeded by the migration.
+        "rehabilitation:quota_band_edit": {
+            "band_id": QuotaBand.objects.values_list("pk", flat=True)[0]
+        },
     }

@@ -125,6 +125,7 @@ POST_ONLY_ROUTES = {
     "assessment:division_notify",
     "notices:resend",
     "exchange:message_acknowledge",
+    "rehabilitation:citizen_measure_answer",
     *(
         f"council:{name}"
         for name in (
@@ -455,6 +456,18 @@ EXPECTED: dict[str, Row] = {
     "council:inbox_detail": rule("agency", agency_at_other="404"),
     "council:inbox_evidence": rule("agency", agency_at_other="404"),
     "council:inbox_acknowledge": posts(rule("agency", agency_at_other="404")),
+    # Rehabilitation: the division that issued the programme reads its timeline; the agency
+    # keeps its territory's quota register (another kind of agency is refused) and records the
+    # placement of a job-placement measure it holds; the citizen's answer needs the status
+    # page's code, which nobody here has, so everyone is sent back to the status page.
+    "rehabilitation:programme_timeline": DIVISION_CASE,
+    "rehabilitation:citizen_measure_answer": rule(*WHO, got="302"),
+    "rehabilitation:quota_list": rule("agency"),
+    "rehabilitation:quota_create": rule("agency"),
+    "rehabilitation:quota_edit": rule("agency"),
+    "rehabilitation:placement_edit": rule("agency", agency_at_other="404"),
+    "rehabilitation:quota_bands": ADMIN,
+    "rehabilitation:quota_band_edit": ADMIN,
 }
 
 

@@ -1,9 +1,20 @@
-"""Who may see or do what in rehabilitation.
+"""Who may see or do what in rehabilitation. The one place these decisions are made.
 
 The measure catalogue, its suggestion rules and the routing rules are the administrators'. A
 person's programme (IRP) is the MSE division's that issued it: its head and its MSE specialists
 draft, edit and approve it; another division is told it does not exist (404); other roles are
 refused (403). Executing organisations reach the measures routed to them, never the programme.
+
+Each area keeps its predicates in clearly named functions:
+
+- the timeline (`timeline_*`): the MSE division that issued a programme (its specialists and its
+  head) reads the programme's timeline; staff of another division get 404; every other role is
+  refused (403): an executing organisation sees its measures, never the MSE steps; a council
+  member sees no person;
+- employment (`quota_*`, `placement_*`): the career centres and the offices for employment and
+  social programmes keep the quota register of their territory; the organisation executing a
+  job-placement measure records its placement; another organisation gets 404. The quota's share
+  per size of employer (`QuotaBand`) is reference data that administrators keep.
 """
 
 from __future__ import annotations
@@ -11,13 +22,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role
 from kopir.assessment.access import is_division_head, may_see_identity
-from kopir.rehabilitation.models import Programme
+from kopir.directory.models import OrganisationKind, Territory
+from kopir.rehabilitation.models import EmployerQuota, EvidenceItem, Measure, Programme
 
 PROGRAMME_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
 
@@ -73,3 +85,91 @@ def programme_document_for_user(user: Any, pk: int) -> Programme:
     if not may_see_person(user, programme):
         raise PermissionDenied(_("Only the division's head gives the person their programme."))
     return programme
+
+
+TIMELINE_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
+QUOTA_KEEPER_KINDS = (OrganisationKind.CAREER_CENTRE, OrganisationKind.EMPLOYMENT_SOCIAL)
+
+
+def _staff_of_organisation(user: Any) -> bool:
+    return bool(user.is_authenticated and user.organisation_id is not None)
+
+
+def can_read_timelines(user: Any) -> bool:
+    return _staff_of_organisation(user) and user.has_role(*TIMELINE_ROLES)
+
+
+def timeline_programme_for_user(user: Any, programme_id: int) -> Programme:
+    """The programme whose timeline `user` may read, or 403 / 404."""
+    if not can_read_timelines(user):
+        raise PermissionDenied
+    programme = (
+        Programme.objects.select_related("division", "person")
+        .filter(pk=programme_id, division_id=user.organisation_id)
+        .first()
+    )
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def timeline_programmes_of_person(user: Any, programme: Programme) -> QuerySet[Programme]:
+    """Every programme of the same person the user's division issued: one timeline per person."""
+    return Programme.objects.filter(
+        person_id=programme.person_id, division_id=user.organisation_id
+    ).order_by("created_at", "id")
+
+
+def can_keep_quota_register(user: Any) -> bool:
+    return bool(
+        _staff_of_organisation(user)
+        and user.has_role(Role.AGENCY_OFFICER)
+        and user.organisation.kind in QUOTA_KEEPER_KINDS
+    )
+
+
+def quota_territories(user: Any) -> QuerySet[Territory]:
+    """The territories whose register the user's organisation keeps: its own and those in it."""
+    home = user.organisation.territory_id
+    return Territory.objects.filter(Q(pk=home) | Q(parent_id=home) | Q(parent__parent_id=home))
+
+
+def quotas_for_user(user: Any) -> QuerySet[EmployerQuota]:
+    if not can_keep_quota_register(user):
+        raise PermissionDenied
+    return EmployerQuota.objects.filter(territory__in=quota_territories(user))
+
+
+def quota_for_user(user: Any, quota_id: int) -> EmployerQuota:
+    quota = quotas_for_user(user).select_related("territory").filter(pk=quota_id).first()
+    if quota is None:
+        raise Http404
+    return quota
+
+
+def can_edit_quota_bands(user: Any) -> bool:
+    """The quota's shares per size of employer are reference data: administrators keep them."""
+    return bool(user.is_authenticated and user.is_administrator)
+
+
+def require_quota_band_editor(user: Any) -> None:
+    if not can_edit_quota_bands(user):
+        raise PermissionDenied
+
+
+def placement_measure_for_user(user: Any, measure_id: int) -> Measure:
+    """A job-placement measure the user's organisation executes, or 403 / 404."""
+    if not (_staff_of_organisation(user) and user.has_role(Role.AGENCY_OFFICER)):
+        raise PermissionDenied
+    measure = (
+        Measure.objects.select_related(
+            "measure_type", "territory", "line__programme_version", "organisation"
+        )
+        .filter(pk=measure_id, organisation_id=user.organisation_id)
+        .first()
+    )
+    if measure is None or EvidenceItem.EMPLOYER not in (
+        measure.measure_type.evidence_required or []
+    ):
+        raise Http404
+    return measure

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,13 +20,17 @@ class RehabilitationConfig(AppConfig):
     test_depends_on: tuple[str, ...] = ()
 
     def ready(self) -> None:
+        from kopir.assessment.services.citizen import register_citizen_section
         from kopir.assessment.signals import decision_recorded
-        from kopir.core.registry import DemoLoader, MenuEntry, registry
+        from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.rehabilitation import access
         from kopir.rehabilitation.services.programme import on_decision_recorded
+        from kopir.rehabilitation.views.followup import citizen_section
 
         # A decision that establishes disability drafts the IRP, in the decision's transaction.
         decision_recorded.connect(on_decision_recorded, dispatch_uid="rehabilitation.irp_draft")
+        # The person's programme on the citizen status page, behind the same one-time code.
+        register_citizen_section(citizen_section)
         registry.add_menu(
             MenuEntry(
                 _("Rehabilitation programmes"),
@@ -33,10 +39,25 @@ class RehabilitationConfig(AppConfig):
                 55,
             ),
             MenuEntry(
+                _("Quota jobs"), "rehabilitation:quota_list", access.can_keep_quota_register, 75
+            ),
+            MenuEntry(
                 _("Measure catalogue"),
                 "rehabilitation:catalogue_list",
                 access.can_manage_catalogue,
                 102,
             ),
+            MenuEntry(
+                _("Quota by size of employer"),
+                "rehabilitation:quota_bands",
+                access.can_edit_quota_bands,
+                104,
+            ),
+        )
+        # Flags and escalations are in place before the agencies' working day starts (Oral time).
+        registry.add_jobs(
+            PeriodicTask(
+                "kopir.rehabilitation.tasks.sweep_measure_deadlines", DailyAt(dt.time(5, 30))
+            )
         )
         registry.add_demo(DemoLoader("rehabilitation", "kopir.rehabilitation.demo.load", order=60))

@@ -46,11 +46,21 @@ NOT_VISITED: dict[str, str] = {
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
     "exchange:message_acknowledge": "POST only: a button on a message's page.",
+    "rehabilitation:citizen_measure_answer": "POST only: the buttons on the citizen status page.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
 # should reach (another role then gets the same record and must be refused with 403 or 404).
 PageArguments = Callable[[Demo, User], dict[str, Any]]
+
+
+def _rehabilitation(model: str, key: str, **lookup: Any) -> dict[str, Any]:
+    """The id of a rehabilitation demo record (0, which every role is refused, until the demo
+    has one)."""
+    from django.apps import apps
+
+    records = apps.get_model("rehabilitation", model).objects.filter(**lookup).order_by("pk")
+    return {key: records.values_list("pk", flat=True).first() or 0}
 
 
 def _mse(model: str, **lookup: Any) -> dict[str, Any]:
@@ -149,6 +159,19 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "exchange:delivery_replay": lambda demo, user: _exchange("Delivery"),
     "exchange:message_detail": lambda demo, user: _exchange("Message", kind="demo.handoff"),
     "exchange:message_answer": lambda demo, user: _exchange("Message", kind="demo.handoff"),
+    "rehabilitation:programme_timeline": lambda demo, user: _rehabilitation(
+        "Programme", "programme_id", division_id=user.organisation_id
+    ),
+    "rehabilitation:quota_band_edit": lambda demo, user: _rehabilitation("QuotaBand", "band_id"),
+    "rehabilitation:quota_edit": lambda demo, user: _rehabilitation(
+        "EmployerQuota", "quota_id", kept_by_id=user.organisation_id
+    ),
+    "rehabilitation:placement_edit": lambda demo, user: _rehabilitation(
+        "Measure",
+        "measure_id",
+        organisation_id=user.organisation_id,
+        measure_type__evidence_required__contains="employer",
+    ),
 }
 
 

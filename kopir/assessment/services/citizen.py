@@ -19,7 +19,9 @@ import datetime as dt
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -190,6 +192,39 @@ class Grant:
 
 def grant_is_valid(grant: Grant | None, now: dt.datetime | None = None) -> bool:
     return grant is not None and (now or timezone.now()) < grant.until
+
+
+# Where an entered code's access is kept in the visitor's session.
+GRANT_SESSION_KEY = "citizen_status_grant"
+
+
+def grant_from_session(session: Any) -> Grant | None:
+    """The access the visitor's session holds, valid or not; None when it holds none."""
+    raw = session.get(GRANT_SESSION_KEY)
+    if not raw:
+        return None
+    try:
+        return Grant(
+            referral_id=int(raw["referral_id"]), until=dt.datetime.fromisoformat(raw["until"])
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# Sections other apps add to the status page (e.g. the rehabilitation programme), registered from
+# their AppConfig.ready(): assessment depends on no app that builds on its cases. Each is called
+# with the request and the granted referral's id and returns HTML ("" to show nothing).
+CitizenSection = Callable[[Any, int], str]
+_sections: list[CitizenSection] = []
+
+
+def register_citizen_section(section: CitizenSection) -> None:
+    if section not in _sections:
+        _sections.append(section)
+
+
+def citizen_sections(request: Any, referral_id: int) -> list[str]:
+    return [html for section in _sections if (html := section(request, referral_id))]
 
 
 def citizen_records_prune(*, now: dt.datetime | None = None) -> int:

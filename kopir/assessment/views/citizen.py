@@ -7,7 +7,6 @@ visitor's progress is kept in their session.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,17 +22,20 @@ from kopir.assessment.selectors.status import status_for_citizen
 from kopir.assessment.services.citizen import (
     ACCESS_LIFETIME,
     CODE_LIFETIME,
+    GRANT_SESSION_KEY,
     CodeRefused,
     Grant,
     RateLimited,
     citizen_code_request,
     citizen_code_verify,
+    citizen_sections,
+    grant_from_session,
     grant_is_valid,
 )
 from kopir.core.rate_limits import request_client_key
 
 LOOKUP = "citizen_status_lookup"
-GRANT = "citizen_status_grant"
+GRANT = GRANT_SESSION_KEY
 
 
 def _client(request: HttpRequest) -> str:
@@ -99,15 +101,7 @@ def status_code(request: HttpRequest) -> HttpResponse:
 
 
 def _grant(request: HttpRequest) -> Grant | None:
-    raw = request.session.get(GRANT)
-    if not raw:
-        return None
-    try:
-        return Grant(
-            referral_id=int(raw["referral_id"]), until=dt.datetime.fromisoformat(raw["until"])
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
+    return grant_from_session(request.session)
 
 
 @login_not_required
@@ -133,5 +127,11 @@ def status_result(request: HttpRequest) -> HttpResponse:
         request.session.pop(GRANT, None)
         return redirect("assessment:citizen_status")
     return render(
-        request, "assessment/citizen/result.html", {"status": status, "until": grant.until}
+        request,
+        "assessment/citizen/result.html",
+        {
+            "status": status,
+            "until": grant.until,
+            "sections": citizen_sections(request, grant.referral_id),
+        },
     )

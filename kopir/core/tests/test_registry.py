@@ -53,10 +53,12 @@ def test_the_project_menu_keeps_its_order_from_home_to_the_audit_log():
         "rehabilitation:programme_list",
         "directory:organisation_list",
         "directory:territory_list",
+        "rehabilitation:quota_list",
         "council:council_list",
         "council:inbox",
         "assessment:rules_list",
         "rehabilitation:catalogue_list",
+        "rehabilitation:quota_bands",
         "exchange:message_list",
         "notices:outbox",
         "exchange:subscription_list",
@@ -120,6 +122,7 @@ def test_the_existing_jobs_run_on_the_local_clock_of_oral():
         "kopir.notices.tasks.deliver_due_notices": Every(dt.timedelta(minutes=2)),
         "kopir.assessment.tasks_intake.prune_intake_records": Every(dt.timedelta(hours=6)),
         "kopir.exchange.tasks.deliver_due_webhooks": Every(dt.timedelta(minutes=2)),
+        "kopir.rehabilitation.tasks.sweep_measure_deadlines": DailyAt(dt.time(5, 30)),
     }
 
 

@@ -3,6 +3,7 @@
 `catalogue`: the measures an IRP may contain, as versioned reference data with their legal source,
 and the rules that suggest measures and route them to executing organisations.
 `programme`: the IRP of a person, one immutable version per approval.
+`employment`: job placements and the employers' quota register.
 `execution`: each measure of an approved programme as an executing organisation's task, its
 handoffs between organisations and its timeline.
 """
@@ -17,6 +18,12 @@ from kopir.rehabilitation.models.catalogue import (
     QuantityUnit,
     RoutingRule,
     SuggestionRule,
+)
+from kopir.rehabilitation.models.employment import (
+    EmployerQuota,
+    Placement,
+    QuotaBand,
+    QuotaRounding,
 )
 from kopir.rehabilitation.models.execution import (
     Handoff,
@@ -35,6 +42,7 @@ from kopir.rehabilitation.models.programme import (
 __all__ = [
     "CatalogueStatus",
     "DeliveryChannel",
+    "EmployerQuota",
     "EvidenceItem",
     "Handoff",
     "Measure",
@@ -43,12 +51,15 @@ __all__ = [
     "MeasureStatus",
     "MeasureType",
     "NotDeliveredReason",
+    "Placement",
     "Programme",
     "ProgrammeLine",
     "ProgrammePart",
     "ProgrammeVersion",
     "ProgrammeVersionStatus",
     "QuantityUnit",
+    "QuotaBand",
+    "QuotaRounding",
     "RoutingRule",
     "SuggestionRule",
 ]

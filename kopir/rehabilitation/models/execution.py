@@ -109,6 +109,8 @@ class Measure(models.Model):
     # The person (or representative) disputed a reported delivery: the measure reopens.
     dispute_count = models.PositiveSmallIntegerField(_("disputes"), default=0)
     last_disputed_at = models.DateTimeField(_("last disputed"), null=True, blank=True)
+    # The person (or representative) confirmed on the status page that it was delivered.
+    confirmed_at = models.DateTimeField(_("confirmed by the person"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

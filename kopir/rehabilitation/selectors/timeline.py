@@ -1,0 +1,299 @@
+"""One timeline per person: the MSE steps, the IRP's versions, every measure's moves and handoffs,
+in the order they happened.
+
+Two audiences read it:
+
+- the MSE division's staff (`Audience.STAFF`): every step, with who did it and any note;
+- the person on the citizen status page (`Audience.CITIZEN`): the same steps in plain words, with
+  the organisations that act but no staff names, no notes written by staff, no redirect reasons
+  and nothing of the diagnosis or the experts' reasons (the decision's outcome only).
+
+The reads are a fixed number of queries whatever the number of measures (one per source table),
+and each read writes an audit VIEW record for the person's programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from kopir.assessment.models import Decision, ReferralEvent, ReferralStatus
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.rehabilitation.models import (
+    Handoff,
+    Measure,
+    MeasureEvent,
+    MeasureStatus,
+    Programme,
+    ProgrammeVersion,
+    ProgrammeVersionStatus,
+)
+from kopir.rehabilitation.services.deadlines import tier_label
+
+
+class Audience(enum.Enum):
+    STAFF = "staff"
+    CITIZEN = "citizen"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: dt.datetime
+    kind: str  # "mse" | "programme" | "measure" | "handoff" | "escalation"
+    title: str
+    detail: str = ""
+    organisation: str = ""
+    actor: str = ""  # staff audience only
+    order: int = 0  # ties at the same moment: the source's own order
+
+
+def plain_measure_state(status: str) -> str:
+    """A measure's state as the person reads it."""
+    states: dict[str, str] = {
+        MeasureStatus.ASSIGNED: _("Waiting for the organisation to take it on"),
+        MeasureStatus.ACCEPTED: _("The organisation is working on it"),
+        MeasureStatus.SCHEDULED: _("A date has been set"),
+        MeasureStatus.DELIVERED: _("The organisation reports it delivered"),
+        MeasureStatus.NOT_DELIVERED: _("The organisation reports it could not be delivered"),
+        MeasureStatus.CANCELLED: _("No longer in your programme"),
+    }
+    return states.get(status, status)
+
+
+def _citizen_move(event: MeasureEvent) -> str:
+    if event.from_status in (MeasureStatus.DELIVERED, MeasureStatus.NOT_DELIVERED) and (
+        event.to_status == MeasureStatus.ACCEPTED
+    ):
+        return _("You disputed the reported result; the organisation works on it again")
+    if event.to_status == MeasureStatus.ASSIGNED and event.from_status:
+        return _("Passed to another organisation")
+    return plain_measure_state(event.to_status)
+
+
+def _name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _mse_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]:
+    staff = audience is Audience.STAFF
+    entries: list[Entry] = []
+    events = (
+        ReferralEvent.objects.filter(referral_id__in=referral_ids)
+        .select_related("actor", "referral")
+        .order_by("at", "id")
+    )
+    labels = dict(ReferralStatus.choices)
+    for event in events:
+        if not staff and event.to_status == ReferralStatus.DRAFT:
+            continue  # the clinic's drafting is not a step of the person's case yet
+        entries.append(
+            Entry(
+                at=event.at,
+                kind="mse",
+                title=_("MSE case %(number)s: %(status)s")
+                % {"number": event.referral.number, "status": labels.get(event.to_status, "")},
+                detail=event.note if staff else "",
+                actor=(_name(event.actor) or event.actor_label) if staff else "",
+                order=event.pk,
+            )
+        )
+    for decision in Decision.objects.filter(referral_id__in=referral_ids).select_related(
+        "referral", "decided_by", "decided_by_organisation"
+    ):
+        detail = decision.get_outcome_display()
+        if decision.category_code:
+            detail += f", {decision.get_category_code_display()}"
+        if decision.valid_until:
+            detail += ", " + _("until %(date)s") % {
+                "date": decision.valid_until.strftime("%d.%m.%Y")
+            }
+        entries.append(
+            Entry(
+                at=decision.decided_at,
+                kind="mse",
+                title=_("MSE decision on case %(number)s") % {"number": decision.referral.number},
+                detail=detail,
+                organisation=decision.decided_by_organisation.name,
+                actor=_name(decision.decided_by) if staff else "",
+                order=decision.pk,
+            )
+        )
+    return entries
+
+
+def _version_entries(programmes: Sequence[Programme], audience: Audience) -> list[Entry]:
+    staff = audience is Audience.STAFF
+    entries: list[Entry] = []
+    versions = ProgrammeVersion.objects.filter(programme__in=programmes).select_related(
+        "programme__division", "drafted_by", "approved_by"
+    )
+    for version in versions:
+        names = {"number": version.programme.number, "sequence": version.sequence}
+        if staff:
+            entries.append(
+                Entry(
+                    at=version.created_at,
+                    kind="programme",
+                    title=_("Programme %(number)s, version %(sequence)s drafted") % names,
+                    organisation=version.programme.division.name,
+                    actor=_name(version.drafted_by),
+                    order=version.pk,
+                )
+            )
+        if version.approved_at is not None:
+            changed = len(version.changes or [])
+            entries.append(
+                Entry(
+                    at=version.approved_at,
+                    kind="programme",
+                    title=_("Programme %(number)s, version %(sequence)s approved") % names,
+                    detail=(_("%(count)s changes from the version before") % {"count": changed})
+                    if changed
+                    else "",
+                    organisation=version.programme.division.name,
+                    actor=_name(version.approved_by) if staff else "",
+                    order=version.pk,
+                )
+            )
+        if version.status == ProgrammeVersionStatus.SUPERSEDED and version.superseded_at:
+            entries.append(
+                Entry(
+                    at=version.superseded_at,
+                    kind="programme",
+                    title=_("Programme %(number)s, version %(sequence)s replaced by a new version")
+                    % names,
+                    order=version.pk,
+                )
+            )
+    return entries
+
+
+def programme_measures(programmes: Sequence[Programme]) -> list[Measure]:
+    """The programmes' measures with their events and handoffs (three queries)."""
+    return list(
+        Measure.objects.filter(programme__in=programmes)
+        .select_related("measure_type", "organisation", "programme")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=MeasureEvent.objects.select_related("actor", "organisation").order_by(
+                    "at", "id"
+                ),
+            ),
+            Prefetch(
+                "handoffs",
+                queryset=Handoff.objects.select_related(
+                    "from_organisation", "to_organisation", "by"
+                ).order_by("at", "id"),
+            ),
+        )
+        .order_by("programme_id", "line__position", "id")
+    )
+
+
+def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[Entry]:
+    staff = audience is Audience.STAFF
+    labels = dict(MeasureStatus.choices)
+    entries: list[Entry] = []
+    for measure in measures:
+        name = measure.measure_type.name
+        handoff: Handoff
+        for handoff in measure.handoffs.all():
+            due = handoff.due_on.strftime("%d.%m.%Y")
+            if handoff.from_organisation is None:
+                title = _("%(measure)s sent to %(organisation)s, due by %(date)s")
+            else:
+                title = _("%(measure)s passed on to %(organisation)s, due by %(date)s")
+            entries.append(
+                Entry(
+                    at=handoff.at,
+                    kind="handoff",
+                    title=title
+                    % {"measure": name, "organisation": handoff.to_organisation.name, "date": due},
+                    detail=handoff.reason if staff else "",
+                    organisation=(
+                        handoff.from_organisation.name if handoff.from_organisation else ""
+                    ),
+                    actor=_name(handoff.by) if staff else "",
+                    order=handoff.pk,
+                )
+            )
+        event: MeasureEvent
+        for event in measure.events.all():
+            if staff:
+                title = _("%(measure)s: %(from)s → %(to)s") % {
+                    "measure": name,
+                    "from": labels.get(event.from_status, "—"),
+                    "to": labels.get(event.to_status, event.to_status),
+                }
+            else:
+                title = f"{name}: {_citizen_move(event)}"
+            entries.append(
+                Entry(
+                    at=event.at,
+                    kind="measure",
+                    title=title,
+                    detail=event.note if staff else "",
+                    organisation=event.organisation.name if event.organisation else "",
+                    actor=_name(event.actor) if staff else "",
+                    order=event.pk,
+                )
+            )
+        if staff and measure.escalation_tier and measure.escalated_at:
+            entries.append(
+                Entry(
+                    at=measure.escalated_at,
+                    kind="escalation",
+                    title=f"{name}: {tier_label(measure.escalation_tier)}",
+                    organisation=measure.organisation.name,
+                    order=measure.pk,
+                )
+            )
+    return entries
+
+
+@dataclass(frozen=True)
+class Timeline:
+    programmes: list[Programme]
+    measures: list[Measure]
+    entries: list[Entry]
+
+
+KIND_ORDER = {"mse": 0, "programme": 1, "handoff": 2, "measure": 3, "escalation": 4}
+
+
+def person_timeline(
+    *,
+    programmes: Sequence[Programme],
+    audience: Audience,
+    viewer: Any,
+    request: HttpRequest | None = None,
+) -> Timeline:
+    """The timeline of the programmes' person (the caller has decided who may read which)."""
+    programmes = list(programmes)
+    referral_ids = [programme.referral_id for programme in programmes]
+    measures = programme_measures(programmes)
+    entries = [
+        *_mse_entries(referral_ids, audience),
+        *_version_entries(programmes, audience),
+        *_measure_entries(measures, audience),
+    ]
+    entries.sort(key=lambda entry: (entry.at, KIND_ORDER[entry.kind], entry.order))
+    for programme in programmes:
+        audit_record(
+            actor=viewer if getattr(viewer, "is_authenticated", False) else None,
+            action=AuditAction.VIEW,
+            target=programme,
+            request=request,
+            channel=AuditChannel.WEB,
+            detail=f"timeline {audience.value}",
+        )
+    return Timeline(programmes=programmes, measures=measures, entries=entries)

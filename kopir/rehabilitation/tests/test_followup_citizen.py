@@ -1,0 +1,141 @@
+"""The programme on the citizen status page, behind the same one-time code: each measure in plain
+words, and the person's confirmation or dispute of a reported result (reopens it, counted,
+notified, published, rate-limited, only the person's own measures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kopir.assessment.services.citizen import GRANT_SESSION_KEY
+from kopir.notices.models import Notice
+from kopir.rehabilitation.models import MeasureEvent, MeasureStatus
+from kopir.rehabilitation.services import citizen as citizen_service
+from kopir.rehabilitation.services.citizen import DISPUTES
+from kopir.rehabilitation.tests.factories import MeasureFactory
+from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
+from kopir.rehabilitation.tests.followup_fixtures import world as world
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
+RESULT = "assessment:citizen_result"
+
+
+def grant(client, referral_id: int, minutes: int = 15) -> None:
+    """What entering the right code leaves in the session (assessment tests the code itself)."""
+    session = client.session
+    until = timezone.now() + dt.timedelta(minutes=minutes)
+    session[GRANT_SESSION_KEY] = {"referral_id": referral_id, "until": until.isoformat()}
+    session.save()
+
+
+def answer(client, measure, **data):
+    return client.post(reverse("rehabilitation:citizen_measure_answer", args=[measure.pk]), data)
+
+
+@pytest.fixture
+def published(monkeypatch):
+    seen = []
+    monkeypatch.setattr(
+        citizen_service.events, "publish", lambda kind, record: seen.append((kind, record.pk))
+    )
+    return seen
+
+
+def test_the_status_page_shows_each_measure_in_plain_words_without_the_diagnosis(client, world):
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+    assert "Your rehabilitation programme" in page
+    assert "Hearing aid" in page
+    assert "Job placement" in page
+    assert world.employment_office.name in page
+    assert "The organisation reports it delivered" in page
+    assert "The organisation is working on it" in page
+    for secret in (
+        world.programme.referral.primary_diagnosis.code,
+        world.head.get_full_name(),
+        "Шешім почтамен",
+    ):
+        assert secret not in page
+    # Only the delivered measure can be answered.
+    assert len(re.findall(r'name="answer" value="dispute"', page)) == 1
+
+
+def test_a_dispute_reopens_the_measure_for_the_agency(client, world, published):
+    grant(client, world.programme.referral_id)
+    response = answer(client, world.hearing, answer="dispute", text="Аппарат құлаққа сай емес")
+    assert response.status_code == 302
+    world.hearing.refresh_from_db()
+    assert world.hearing.status == MeasureStatus.ACCEPTED
+    assert world.hearing.dispute_count == 1
+    assert world.hearing.last_disputed_at is not None
+    assert world.hearing.due_on > timezone.localdate()
+    event = MeasureEvent.objects.get(measure=world.hearing, to_status=MeasureStatus.ACCEPTED)
+    assert (event.from_status, event.note) == (MeasureStatus.DELIVERED, "Аппарат құлаққа сай емес")
+    notice = Notice.objects.get(topic="rehabilitation.measure.disputed")
+    assert notice.organisation == world.employment_office
+    assert notice.sensitive
+    assert published == [("measure.disputed", world.hearing.pk)]
+
+    # Delivered again, disputed again: counted.
+    type(world.hearing).objects.filter(pk=world.hearing.pk).update(status=MeasureStatus.DELIVERED)
+    answer(client, world.hearing, answer="dispute", text="Әлі де сай емес")
+    world.hearing.refresh_from_db()
+    assert world.hearing.dispute_count == 2
+
+
+def test_a_dispute_needs_words_and_an_open_measure_cannot_be_disputed(client, world):
+    grant(client, world.programme.referral_id)
+    response = answer(client, world.hearing, answer="dispute", text="  ")
+    assert response.status_code == 400
+    assert "Enter what is wrong" in response.content.decode()
+    response = answer(client, world.job, answer="dispute", text="Жұмыс жоқ")
+    assert response.status_code == 400
+    assert "Only a measure reported delivered or not delivered" in response.content.decode()
+    world.hearing.refresh_from_db()
+    assert (world.hearing.status, world.hearing.dispute_count) == (MeasureStatus.DELIVERED, 0)
+
+
+def test_a_confirmation_is_recorded_once(client, world):
+    grant(client, world.programme.referral_id)
+    assert answer(client, world.hearing, answer="confirm").status_code == 302
+    world.hearing.refresh_from_db()
+    confirmed = world.hearing.confirmed_at
+    assert confirmed is not None
+    answer(client, world.hearing, answer="confirm")
+    world.hearing.refresh_from_db()
+    assert world.hearing.confirmed_at == confirmed
+    assert world.hearing.status == MeasureStatus.DELIVERED
+
+
+def test_only_the_persons_own_measures_and_only_with_the_codes_access(client, world):
+    stranger = MeasureFactory.create(status=MeasureStatus.DELIVERED)
+    grant(client, world.programme.referral_id)
+    assert answer(client, stranger, answer="dispute", text="Менікі емес").status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.dispute_count == 0
+
+    # Access that has ended, or never was: back to the start, nothing changed.
+    grant(client, world.programme.referral_id, minutes=-1)
+    response = answer(client, world.hearing, answer="dispute", text="Сай емес")
+    assert response.status_code == 302
+    assert response.url == reverse("assessment:citizen_status")
+    world.hearing.refresh_from_db()
+    assert world.hearing.dispute_count == 0
+
+
+def test_disputes_are_rate_limited_per_address(client, world):
+    grant(client, world.programme.referral_id)
+    for _ in range(DISPUTES.rate.limit):
+        type(world.hearing).objects.filter(pk=world.hearing.pk).update(
+            status=MeasureStatus.DELIVERED
+        )
+        assert answer(client, world.hearing, answer="dispute", text="Сай емес").status_code == 302
+    type(world.hearing).objects.filter(pk=world.hearing.pk).update(status=MeasureStatus.DELIVERED)
+    response = answer(client, world.hearing, answer="dispute", text="Сай емес")
+    assert response.status_code == 429
+    world.hearing.refresh_from_db()
+    assert world.hearing.dispute_count == DISPUTES.rate.limit

@@ -1,0 +1,153 @@
+"""One timeline per person: in order, complete for the MSE division, in plain words without staff
+names, notes or the diagnosis for the person; audited; a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.rehabilitation.models import Handoff, MeasureEvent, MeasureStatus
+from kopir.rehabilitation.selectors.timeline import Audience, person_timeline
+from kopir.rehabilitation.services.routing import handoff_record
+from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeLineFactory
+from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
+from kopir.rehabilitation.tests.followup_fixtures import no_second_factor as no_second_factor
+from kopir.rehabilitation.tests.followup_fixtures import signed_in
+from kopir.rehabilitation.tests.followup_fixtures import world as world
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("no_second_factor", "english_messages"),
+]
+
+
+@pytest.fixture
+def history(world):
+    """Moves of both measures at known times, a redirect with a reason among them."""
+    base = timezone.now() - dt.timedelta(days=10)
+    with transaction.atomic():
+        handoff_record(
+            measure=world.job,
+            to_organisation=world.career_centre,
+            from_organisation=world.employment_office,
+            by=world.officer,
+            reason="Жұмысқа орналастыру біздің құзыретімізде емес",
+            at=base + dt.timedelta(hours=2),
+        )
+    MeasureEvent.objects.create(
+        measure=world.hearing,
+        from_status=MeasureStatus.ASSIGNED,
+        to_status=MeasureStatus.ACCEPTED,
+        actor=world.officer,
+        organisation=world.employment_office,
+        at=base + dt.timedelta(hours=1),
+    )
+    MeasureEvent.objects.create(
+        measure=world.hearing,
+        from_status=MeasureStatus.ACCEPTED,
+        to_status=MeasureStatus.DELIVERED,
+        actor=world.officer,
+        organisation=world.employment_office,
+        at=base + dt.timedelta(hours=3),
+        note="Сериялық нөмірі SN-4411",
+    )
+    return world
+
+
+def test_the_staff_timeline_is_in_order_and_complete(history):
+    timeline = person_timeline(
+        programmes=[history.programme], audience=Audience.STAFF, viewer=history.specialist
+    )
+    ats = [entry.at for entry in timeline.entries]
+    assert ats == sorted(ats)
+    kinds = [entry.kind for entry in timeline.entries]
+    assert {"mse", "programme", "handoff", "measure"} <= set(kinds)
+    titles = [entry.title for entry in timeline.entries]
+    accepted = titles.index("Hearing aid: Assigned → Accepted")
+    passed = next(i for i, t in enumerate(titles) if "Job placement passed on to" in t)
+    delivered = titles.index("Hearing aid: Accepted → Delivered")
+    assert accepted < passed < delivered
+    text = " ".join(f"{e.title} {e.detail} {e.actor}" for e in timeline.entries)
+    # Staff read the notes, the redirect's reason and who acted.
+    assert "SN-4411" in text
+    assert "құзыретімізде" in text
+    assert history.officer.get_full_name() in text
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW, target_id=str(history.programme.pk), detail="timeline staff"
+    ).exists()
+
+
+def test_the_citizen_timeline_has_no_staff_names_notes_reasons_or_diagnosis(history):
+    timeline = person_timeline(
+        programmes=[history.programme], audience=Audience.CITIZEN, viewer=None
+    )
+    text = " ".join(f"{e.title} {e.detail} {e.actor} {e.organisation}" for e in timeline.entries)
+    assert "Hearing aid: The organisation reports it delivered" in text
+    assert "Job placement passed on to" in text
+    for secret in (
+        "SN-4411",
+        "құзыретімізде",
+        "Шешім почтамен",
+        history.officer.get_full_name(),
+        history.head.get_full_name(),
+        history.programme.referral.primary_diagnosis.code,
+    ):
+        assert secret not in text
+    assert all(entry.actor == "" for entry in timeline.entries)
+
+
+def test_the_timeline_reads_a_fixed_number_of_queries(history, django_assert_max_num_queries):
+    def read() -> int:
+        return len(
+            person_timeline(
+                programmes=[history.programme], audience=Audience.STAFF, viewer=history.specialist
+            ).entries
+        )
+
+    with django_assert_max_num_queries(12):
+        before = read()
+    for _ in range(4):
+        line = ProgrammeLineFactory.create(
+            programme_version=history.version, measure_type__catalogue=history.version.catalogue
+        )
+        measure = MeasureFactory.create(line=line)
+        MeasureEvent.objects.create(
+            measure=measure, from_status="", to_status=MeasureStatus.ASSIGNED, at=timezone.now()
+        )
+        Handoff.objects.create(
+            measure=measure,
+            to_organisation=measure.organisation,
+            at=timezone.now(),
+            due_on=measure.due_on,
+        )
+    with django_assert_max_num_queries(12):
+        assert read() == before + 8
+
+
+def test_the_division_reads_the_timeline_page(history):
+    url = reverse("rehabilitation:programme_timeline", args=[history.programme.pk])
+    for user in (history.specialist, history.head):
+        response = signed_in(user).get(url)
+        assert response.status_code == 200
+        assert "Hearing aid" in response.content.decode()
+
+
+def test_others_do_not_reach_the_timeline(history, client):
+    from kopir.accounts.models import Role
+    from kopir.accounts.tests.factories import UserFactory
+    from kopir.directory.models import OrganisationKind
+    from kopir.directory.tests.factories import OrganisationFactory
+
+    url = reverse("rehabilitation:programme_timeline", args=[history.programme.pk])
+    other_division = OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION)
+    outsider = UserFactory.create(organisation=other_division, roles=[Role.MSE_SPECIALIST])
+    assert signed_in(outsider).get(url).status_code == 404
+    # The agency that executes a measure sees its measure, not the MSE steps.
+    assert signed_in(history.officer).get(url).status_code == 403
+    assert signed_in(history.council_member).get(url).status_code == 403
+    assert client.get(url).status_code == 302

@@ -1,0 +1,165 @@
+"""The follow-up pages in a real browser, each axe-clean: the person's programme on the citizen
+status page and a dispute (with a forgotten explanation on the way), the MSE division's timeline,
+and the career centre's quota register and placement form with their error messages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import PASSWORD, UserFactory
+from kopir.assessment.models import Icd10Code, ReferralStatus
+from kopir.assessment.services.referrals import referral_create
+from kopir.assessment.tests.factories import Icd10SourceFactory
+from kopir.assessment.workflow import referral_transition
+from kopir.directory.models import OrganisationKind, TerritoryLevel
+from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.notices.models import Notice
+from kopir.people.models import LinkBasis
+from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.rehabilitation.models import EvidenceItem, MeasureStatus
+from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeLineFactory
+from tests.browser.axe import axe_problems
+from tests.browser.helpers import sign_in, url_for
+
+pytestmark = pytest.mark.browser
+CODE_IN_TEXT = re.compile(r"(?<![-\d])\d{6}(?!\d)")
+
+
+@pytest.fixture
+def world(settings: Any) -> dict[str, Any]:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    region = TerritoryFactory(kato="270000000", level=TerritoryLevel.REGION)
+    district = TerritoryFactory(kato="273600000", level=TerritoryLevel.DISTRICT, parent=region)
+    department = OrganisationFactory(kind=OrganisationKind.MSE_DEPARTMENT, territory=region)
+    OrganisationFactory(kind=OrganisationKind.MSE_DIVISION, territory=region, parent=department)
+    clinic = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, territory=region)
+    clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
+    Icd10Code.objects.create(
+        code="H54.0",
+        title_en="Blindness, binocular",
+        chapter="VII",
+        source=Icd10SourceFactory.create(),
+    )
+    person = PersonFactory.create(territory=district, phone="+77011112233")
+    PersonLinkFactory(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
+    referral = referral_create(
+        actor=clinician,
+        person=person,
+        medical_organisation=clinic,
+        purpose="primary",
+        route="in_absentia",
+        primary_code="H54.0",
+    )
+    referral = referral_transition(
+        referral=referral,
+        to_status=ReferralStatus.SENT,
+        actor=clinician,
+        expected_version=referral.version,
+    )
+    office = OrganisationFactory(
+        kind=OrganisationKind.EMPLOYMENT_SOCIAL, territory=district, phone="+77112500000"
+    )
+    career_centre = OrganisationFactory(kind=OrganisationKind.CAREER_CENTRE, territory=district)
+    cane = MeasureFactory.create(
+        organisation=office,
+        territory=district,
+        status=MeasureStatus.DELIVERED,
+        line__programme_version__programme__referral=referral,
+        line__programme_version__programme__division=referral.mse_division,
+        line__measure_type__name_kk="Ақ таяқ",
+        line__measure_type__name_ru="Белая трость",
+        line__measure_type__name_en="White cane",
+    )
+    version = cane.line.programme_version
+    job = MeasureFactory.create(
+        organisation=career_centre,
+        territory=district,
+        status=MeasureStatus.ACCEPTED,
+        assigned_at=timezone.now(),
+        line=ProgrammeLineFactory.create(
+            programme_version=version,
+            measure_type__catalogue=version.catalogue,
+            measure_type__code="job-placement",
+            measure_type__evidence_required=[EvidenceItem.EMPLOYER],
+        ),
+    )
+    return {
+        "referral": referral,
+        "person": person,
+        "cane": cane,
+        "job": job,
+        "specialist": UserFactory(organisation=referral.mse_division, roles=[Role.MSE_SPECIALIST]),
+        "officer": UserFactory(organisation=career_centre, roles=[Role.AGENCY_OFFICER]),
+    }
+
+
+def submit(page: Page, form: str = "main form.form") -> None:
+    with page.expect_navigation():
+        page.locator(f"{form} button[type='submit']").first.click()
+
+
+def test_the_person_sees_the_programme_and_disputes_a_delivery(
+    page: Page, live_server: Any, world: dict[str, Any]
+) -> None:
+    problems: list[str] = []
+    page.goto(url_for(live_server, "assessment:citizen_status", "kk"))
+    page.locator("input[name='number']").fill(world["referral"].number)
+    page.locator("input[name='iin']").fill(world["person"].iin)
+    submit(page)
+    code = CODE_IN_TEXT.findall(Notice.objects.latest("id").body)[0]
+    page.locator("input[name='code']").fill(code)
+    submit(page)
+    main = page.locator("main")
+    expect(main).to_contain_text("Ақ таяқ")
+    expect(main).not_to_contain_text("H54")
+    problems += axe_problems(page, "status page with the programme [kk]")
+
+    dispute = page.locator("main form[action*='/answer/'] button[value='dispute']")
+    with page.expect_navigation():
+        dispute.click()  # no explanation: refused, naming the field
+    expect(page.locator("main .error-summary")).to_be_visible()
+    problems += axe_problems(page, "dispute without an explanation [kk]")
+
+    page.locator("textarea[name='text']").fill("Таяқ тым қысқа")
+    with page.expect_navigation():
+        page.locator("main form button[value='dispute']").click()
+    expect(main).to_contain_text("Ақ таяқ")
+    world["cane"].refresh_from_db()
+    assert (world["cane"].status, world["cane"].dispute_count) == (MeasureStatus.ACCEPTED, 1)
+    problems += axe_problems(page, "status page after the dispute [kk]")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_staff_pages_pass_axe(page: Page, live_server: Any, world: dict[str, Any]) -> None:
+    problems: list[str] = []
+    sign_in(page, live_server, world["specialist"].username, PASSWORD, "kk")
+    programme_id = world["cane"].programme_id
+    page.goto(
+        url_for(
+            live_server, "rehabilitation:programme_timeline", "kk", {"programme_id": programme_id}
+        )
+    )
+    expect(page.locator("main")).to_contain_text("Ақ таяқ")
+    problems += axe_problems(page, "timeline [kk]")
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, world["officer"].username, PASSWORD, "kk")
+    for name, kwargs in (
+        ("rehabilitation:quota_list", None),
+        ("rehabilitation:quota_create", None),
+        ("rehabilitation:placement_edit", {"measure_id": world["job"].pk}),
+    ):
+        page.goto(url_for(live_server, name, "kk", kwargs))
+        problems += axe_problems(page, f"{name} [kk]")
+        if name != "rehabilitation:quota_list":
+            page.locator("input[name='employer_bin']").fill("123456789012")
+            submit(page)
+            expect(page.locator("#id_employer_bin")).to_have_attribute("aria-invalid", "true")
+            problems += axe_problems(page, f"{name} with errors [kk]")
+    assert not problems, "\n".join(problems)
