@@ -121,8 +121,10 @@ def job_measure(district, career_centre):
         measure_type__code="job-placement",
         measure_type__executor_kind=OrganisationKind.CAREER_CENTRE,
     )
-    measure.line.programme_version.valid_until = timezone.localdate() + dt.timedelta(days=300)
-    measure.line.programme_version.save()
+    # An approved version never changes through save(); the fixture sets its term in place.
+    version = measure.line.programme_version
+    version.valid_until = timezone.localdate() + dt.timedelta(days=300)
+    type(version).objects.filter(pk=version.pk).update(valid_until=version.valid_until)
     return measure
 
 
