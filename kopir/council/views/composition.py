@@ -34,7 +34,7 @@ def composition_list(request: HttpRequest, slug: str) -> HttpResponse:
         "council/meetings/composition_list.html",
         {
             "council": council,
-            "compositions": compositions,
+            "rows": compositions,
             "can_manage": can_manage_council(request.user, council),
             "has_proposed": any(c.status == CompositionStatus.PROPOSED for c in compositions),
         },

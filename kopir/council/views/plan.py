@@ -39,7 +39,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
         "council/meetings/plan_list.html",
         {
             "council": council,
-            "plans": list(select_plans(council)),
+            "rows": list(select_plans(council)),
             "can_manage": can_manage_council(request.user, council),
         },
     )
