@@ -18,7 +18,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
 from kopir.council.models import (
@@ -35,6 +34,7 @@ from kopir.council.models import (
     Vote,
     WorkPlanItem,
 )
+from kopir.council.services._saving import audited
 from kopir.council.services.petition_states import petition_transition
 from kopir.directory.models import Organisation
 
@@ -64,9 +64,7 @@ def require_minutes_open(meeting: Meeting) -> None:
 def _audit(
     actor: Any, action: str, target: Any, request: Any, channel: Any, fields: list[str]
 ) -> None:
-    audit_record(
-        actor=actor, action=action, target=target, request=request, channel=channel, fields=fields
-    )
+    audited(target, action, fields, actor=actor, request=request, channel=channel)
 
 
 RecordT = TypeVar("RecordT", bound=Model)
