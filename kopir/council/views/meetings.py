@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
+from kopir.core.forms import form_after_conflict, service_saved
 from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
 from kopir.core.selectors import stored_version
 from kopir.council.access import (
@@ -247,18 +247,18 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     meeting = meeting_in_council(council, pk)
     rows = attendance_rows(meeting)
     form = AttendanceForm(request.POST if request.method == "POST" else None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance_record(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: attendance_record(
                 actor=request.user, meeting=meeting, statuses=form.statuses(), request=request
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Attendance is saved."))
-            return redirect("council:meeting_detail", slug=slug, pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("Attendance is saved."))
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
     return render(
         request,
         "council/meetings/attendance_form.html",
@@ -278,22 +278,18 @@ def guest_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     form = GuestForm(request.POST)
-    if form.is_valid():
-        try:
-            guest_add(
-                actor=request.user,
-                meeting=meeting,
-                name=form.cleaned_data["guest_name"],
-                organisation=form.cleaned_data["guest_organisation"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The guest is recorded."))
-            return redirect("council:meeting_attendance", slug=slug, pk=pk)
+    if form.is_valid() and service_saved(
+        form,
+        lambda: guest_add(
+            actor=request.user,
+            meeting=meeting,
+            name=form.cleaned_data["guest_name"],
+            organisation=form.cleaned_data["guest_organisation"],
+            request=request,
+        ),
+    ):
+        messages.success(request, _("The guest is recorded."))
+        return redirect("council:meeting_attendance", slug=slug, pk=pk)
     rows = attendance_rows(meeting)
     return render(
         request,

@@ -207,23 +207,19 @@ def vote_totals(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpR
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
     form = TotalsForm(request.POST, vote=vote)
-    if form.is_valid():
-        try:
-            vote_set_totals(
-                actor=request.user,
-                vote=vote,
-                votes_for=form.cleaned_data["votes_for"],
-                votes_against=form.cleaned_data["votes_against"],
-                votes_abstain=form.cleaned_data["votes_abstain"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The totals are saved."))
-            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    if form.is_valid() and service_saved(
+        form,
+        lambda: vote_set_totals(
+            actor=request.user,
+            vote=vote,
+            votes_for=form.cleaned_data["votes_for"],
+            votes_against=form.cleaned_data["votes_against"],
+            votes_abstain=form.cleaned_data["votes_abstain"],
+            request=request,
+        ),
+    ):
+        messages.success(request, _("The totals are saved."))
+        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
     return _page(request, council, meeting, vote, totals_form=form, status=400)
 
 
