@@ -50,7 +50,7 @@ from kopir.council.services.meetings import (
     meeting_send_invitations,
     meeting_update,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import refuse, service_result
 
 MEETINGS_PER_PAGE = 20
 
@@ -79,15 +79,13 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, plan_items=open_plan_items(council)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_create(
+        meeting = service_result(
+            form,
+            lambda: meeting_create(
                 actor=request.user, council=council, request=request, **form.service_data()
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if meeting is not None:
             messages.success(request, _("The meeting is planned. Now add its agenda."))
             return redirect("council:meeting_detail", slug=slug, pk=meeting.pk)
     return render(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.forms import service_saved
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
 from kopir.council.access import (
@@ -42,6 +40,7 @@ from kopir.council.services.petitions import (
     petition_register,
     petition_withhold,
 )
+from kopir.council.views.meetings_common import service_result
 
 PETITIONS_PER_PAGE = 25
 # The public form accepts at most this many petitions an hour from one client address: enough
@@ -74,20 +73,18 @@ def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
         return response
     form = PublicPetitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            petition = petition_register(
+        petition = service_result(
+            form,
+            lambda: petition_register(
                 actor=request.user,
                 council=council,
                 submitted_online=True,
                 contact_language=_language(),
                 request=request,
                 **form.service_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if petition is not None:
             SUBMISSIONS.hit(request_client_key(request))
             request.session[SUBMITTED_SESSION_KEY] = petition.pk
             return redirect("council:petition_submitted", slug=slug)
@@ -145,20 +142,18 @@ def petition_create(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     form = SecretaryPetitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            petition = petition_register(
+        petition = service_result(
+            form,
+            lambda: petition_register(
                 actor=request.user,
                 council=council,
                 received_on=form.cleaned_data["received_on"],
                 contact_language=_language(),
                 request=request,
                 **form.service_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if petition is not None:
             messages.success(
                 request,
                 _("The petition is registered as %(number)s.") % {"number": petition.number},
@@ -233,20 +228,18 @@ def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     petition = Petition.objects.filter(council=council, pk=pk).first()
     form = PetitionAgendaForm(request.POST, meetings=planned_meetings(council))
     if petition is not None and form.is_valid():
-        try:
-            item = petition_put_on_agenda(
+        item = service_result(
+            form,
+            lambda: petition_put_on_agenda(
                 actor=request.user,
                 petition=petition,
                 meeting=form.cleaned_data["meeting"],
                 rapporteur=form.cleaned_data["rapporteur"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if item is not None:
             messages.success(
                 request,
                 _("The petition is item %(order)s of the meeting's agenda.")
@@ -262,19 +255,17 @@ def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     petition = Petition.objects.filter(council=council, pk=pk).first()
     form = PetitionAnswerForm(request.POST)
     if petition is not None and form.is_valid():
-        try:
-            outcome = petition_answer(
+        outcome = service_result(
+            form,
+            lambda: petition_answer(
                 actor=request.user,
                 petition=petition,
                 answer=form.cleaned_data["answer"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if outcome is not None:
             if outcome.notified_by_email:
                 messages.success(
                     request, _("The answer is saved and is being sent to the petitioner by e-mail.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import refuse, service_result
 
 
 @require_GET
@@ -51,13 +50,13 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     form = PlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = plan_create(
+        plan = service_result(
+            form,
+            lambda: plan_create(
                 actor=request.user, council=council, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+            ),
+        )
+        if plan is not None:
             messages.success(request, _("The draft plan is created. Add its items."))
             return redirect("council:plan_detail", slug=slug, pk=plan.pk)
     return render(request, "council/meetings/plan_form.html", {"council": council, "form": form})

@@ -45,7 +45,7 @@ from kopir.council.services.votes import (
     vote_set_totals,
 )
 from kopir.council.views.agenda import item_page, vote_form
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import refuse, service_result
 
 PRESENT = {"in_person", "online"}
 
@@ -136,8 +136,9 @@ def vote_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResp
     form = vote_form(council, request.POST)
     if form.is_valid():
         composition, plan = form.decided()
-        try:
-            vote = vote_open(
+        vote = service_result(
+            form,
+            lambda: vote_open(
                 actor=request.user,
                 agenda_item=item,
                 question=form.cleaned_data["question"],
@@ -145,12 +146,9 @@ def vote_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResp
                 decides_composition=composition,
                 decides_plan=plan,
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if vote is not None:
             messages.success(request, _("The vote is open. Record the votes, then close it."))
             return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote.pk)
     return item_page(request, council, meeting, item, status=400, vote_form=form)
