@@ -7,6 +7,7 @@ lists. Only approved, locked minutes are reachable here; a draft answers 404 wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -81,14 +82,8 @@ class PublicRecommendationFilterForm(RecommendationFilterForm):
 def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     form = PublicRecommendationFilterForm(request.GET, council=council)
-    form.is_valid()
-    filters: dict[str, Any] = form.cleaned_data
-    rows = public.public_recommendations(
-        council,
-        status=filters.get("status") or "",
-        addressee=filters.get("addressee"),
-        overdue=bool(filters.get("overdue")),
-    )
+    filters = form.filters()
+    rows = public.public_recommendations(council, **filters)
     page_obj = _page(request, rows)
     page_obj.object_list = with_due_states(page_obj.object_list)
     return render(
@@ -98,46 +93,53 @@ def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "form": form,
             "page_obj": page_obj,
-            "is_filtered": any(filters.get(name) for name in ("status", "addressee", "overdue")),
+            "is_filtered": any(filters.values()),
         },
     )
+
+
+def _public_list(
+    request: HttpRequest,
+    slug: str,
+    template: str,
+    rows_of: Callable[[Council], Any],
+    shown: Callable[[Any], Any] | None = None,
+) -> HttpResponse:
+    """A paged list of a council's public page: `rows_of` the council, each page passed through
+    `shown` where only some fields may reach the template."""
+    council = access.public_council(slug)
+    page_obj = _page(request, rows_of(council))
+    if shown is not None:
+        page_obj.object_list = shown(page_obj.object_list)
+    return render(request, template, {"council": council, "page_obj": page_obj})
 
 
 @login_not_required
 @require_GET
 def public_letter_list(request: HttpRequest, slug: str) -> HttpResponse:
-    council = access.public_council(slug)
-    page_obj = _page(request, public.public_letters(council))
-    return render(
-        request,
-        "council/followup/public_letter_list.html",
-        {"council": council, "page_obj": page_obj},
+    return _public_list(
+        request, slug, "council/followup/public_letter_list.html", public.public_letters
     )
 
 
 @login_not_required
 @require_GET
 def public_visit_list(request: HttpRequest, slug: str) -> HttpResponse:
-    council = access.public_council(slug)
-    page_obj = _page(request, public.public_visits(council))
-    return render(
-        request,
-        "council/followup/public_visit_list.html",
-        {"council": council, "page_obj": page_obj},
+    return _public_list(
+        request, slug, "council/followup/public_visit_list.html", public.public_visits
     )
 
 
 @login_not_required
 @require_GET
 def public_petition_list(request: HttpRequest, slug: str) -> HttpResponse:
-    council = access.public_council(slug)
-    page_obj = _page(request, public.public_petitions(council))
     # Only the publishable fields reach the template, never the petition itself.
-    page_obj.object_list = public.publishable_petitions(page_obj.object_list)
-    return render(
+    return _public_list(
         request,
+        slug,
         "council/followup/public_petition_list.html",
-        {"council": council, "page_obj": page_obj},
+        public.public_petitions,
+        shown=public.publishable_petitions,
     )
 
 
