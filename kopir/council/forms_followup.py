@@ -160,6 +160,17 @@ class RecommendationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["addressee"].queryset = addressees_of(council)  # type: ignore[attr-defined]
 
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters from what was sent: a field whose value makes no sense filters
+        nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or "",
+            "addressee": data.get("addressee"),
+            "overdue": bool(data.get("overdue")),
+        }
+
 
 class ResponseForm(forms.Form):
     reported_status = forms.ChoiceField(

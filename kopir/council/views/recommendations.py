@@ -38,14 +38,8 @@ PER_PAGE = 25
 def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     form = RecommendationFilterForm(request.GET, council=council)
-    form.is_valid()
-    filters: dict[str, Any] = form.cleaned_data
-    rows = selectors.recommendation_list(
-        council,
-        status=filters.get("status") or "",
-        addressee=filters.get("addressee"),
-        overdue=bool(filters.get("overdue")),
-    )
+    filters = form.filters()
+    rows = selectors.recommendation_list(council, **filters)
     page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     page_obj.object_list = selectors.with_due_states(page_obj.object_list)
     return render(
@@ -55,7 +49,7 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "form": form,
             "page_obj": page_obj,
-            "is_filtered": any(filters.get(name) for name in ("status", "addressee", "overdue")),
+            "is_filtered": any(filters.values()),
             "is_secretary": access.is_secretary(request.user, council),
         },
     )
