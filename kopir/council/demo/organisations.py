@@ -1,0 +1,41 @@
+"""The demo's organisations that only the council's demo needs: predecessor councils, schools."""
+
+from __future__ import annotations
+
+from kopir.audit.models import AuditChannel
+from kopir.directory.models import Organisation, Territory
+from kopir.directory.services import organisation_sync
+
+
+def sync_organisation(
+    code: str,
+    names: tuple[str, str, str],
+    short_names: tuple[str, str, str],
+    kind: str,
+    territory: Territory,
+    parent: Organisation | None = None,
+    *,
+    is_active: bool = True,
+) -> Organisation:
+    """Create or update the organisation `code`, named in Kazakh, Russian and English; the demo's
+    organisations have no BIN (a made-up one would look real)."""
+    kk, ru, en = names
+    short_kk, short_ru, short_en = short_names
+    organisation, _outcome = organisation_sync(
+        code=code,
+        data={
+            "name_kk": kk,
+            "name_ru": ru,
+            "name_en": en,
+            "short_name_kk": short_kk,
+            "short_name_ru": short_ru,
+            "short_name_en": short_en,
+            "kind": kind,
+            "bin": None,
+            "territory": territory,
+            "parent": parent,
+            "is_active": is_active,
+        },
+        channel=AuditChannel.COMMAND,
+    )
+    return organisation
