@@ -25,7 +25,7 @@ from kopir.council.selectors import minutes as minutes_selectors
 from kopir.council.selectors import public
 from kopir.council.selectors.recommendations import with_due_states
 from kopir.council.services import documents
-from kopir.council.views.minutes import file_response, language_tabs
+from kopir.council.views.minutes import file_response, minutes_page
 
 PER_PAGE = 25
 
@@ -157,20 +157,8 @@ def _approved(
 @require_GET
 def public_minutes(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     council, meeting, minutes, version, lang = _approved(request, slug, number)
-    return render(
-        request,
-        "council/followup/minutes_detail.html",
-        {
-            "council": council,
-            "meeting": meeting,
-            "minutes": minutes,
-            "version": version,
-            "lang": lang,
-            "tabs": language_tabs(request, lang),
-            "document": documents.document_context(minutes, version, lang),
-            "is_public_view": True,
-        },
-    )
+    context = minutes_page(request, council, meeting, minutes, version, lang, is_public_view=True)
+    return render(request, "council/followup/minutes_detail.html", context)
 
 
 @login_not_required
