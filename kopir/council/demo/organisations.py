@@ -6,6 +6,8 @@ from kopir.audit.models import AuditChannel
 from kopir.directory.models import Organisation, Territory
 from kopir.directory.services import organisation_sync
 
+LANGUAGES = ("kk", "ru", "en")  # the order of `names` and `short_names`
+
 
 def sync_organisation(
     code: str,
@@ -19,17 +21,14 @@ def sync_organisation(
 ) -> Organisation:
     """Create or update the organisation `code`, named in Kazakh, Russian and English; the demo's
     organisations have no BIN (a made-up one would look real)."""
-    kk, ru, en = names
-    short_kk, short_ru, short_en = short_names
     organisation, _outcome = organisation_sync(
         code=code,
         data={
-            "name_kk": kk,
-            "name_ru": ru,
-            "name_en": en,
-            "short_name_kk": short_kk,
-            "short_name_ru": short_ru,
-            "short_name_en": short_en,
+            **{f"name_{lang}": name for lang, name in zip(LANGUAGES, names, strict=True)},
+            **{
+                f"short_name_{lang}": name
+                for lang, name in zip(LANGUAGES, short_names, strict=True)
+            },
             "kind": kind,
             "bin": None,
             "territory": territory,
