@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.core.uploads import check_upload
 from kopir.council.models import (
     Council,
@@ -172,7 +172,7 @@ class RecommendationFilterForm(forms.Form):
         }
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(ServiceErrorsMixin, forms.Form):
     reported_status = forms.ChoiceField(
         label=_("What does your answer report?"),
         choices=[(value, RecommendationStatus(value).label) for value in REPORTABLE],

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
 from kopir.council import access
 from kopir.council.forms_followup import ResponseForm
 from kopir.council.selectors import recommendations as selectors
@@ -48,23 +49,19 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_answer:
             messages.error(request, _("This recommendation is closed: it takes no more answers."))
             return redirect("council:inbox_detail", pk=pk)
-        if form.is_valid():
-            try:
-                recommendation_respond(
-                    actor=request.user,
-                    recommendation=recommendation,
-                    text=form.cleaned_data["text"],
-                    reported_status=form.cleaned_data["reported_status"],
-                    evidence=form.cleaned_data.get("evidence"),
-                    request=request,
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("Your answer was sent to the council. It will review it.")
-                )
-                return redirect("council:inbox_detail", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: recommendation_respond(
+                actor=request.user,
+                recommendation=recommendation,
+                text=form.cleaned_data["text"],
+                reported_status=form.cleaned_data["reported_status"],
+                evidence=form.cleaned_data.get("evidence"),
+                request=request,
+            ),
+        ):
+            messages.success(request, _("Your answer was sent to the council. It will review it."))
+            return redirect("council:inbox_detail", pk=pk)
         status = 400
     return render(
         request,
