@@ -262,18 +262,17 @@ def _download(request: HttpRequest, slug: str, number: int, kind: str) -> HttpRe
     _council, meeting = _meeting(request, slug, number)
     minutes, version = _minutes_and_version(meeting)
     lang = selectors.minutes_language(request.GET.get("lang"), get_language())
+    return minutes_file(minutes, version, lang, kind)
+
+
+def minutes_file(minutes: Minutes, version: MinutesVersion, lang: str, kind: str) -> HttpResponse:
+    """The minutes' `version` in `lang` as a download: a tagged PDF for "pdf", else a DOCX."""
     context = documents.document_context(minutes, version, lang)
     if kind == "pdf":
-        return file_response(
-            documents.minutes_pdf(context),
-            "application/pdf",
-            documents.filename(minutes, lang, "pdf"),
-        )
-    return file_response(
-        documents.minutes_docx(context),
-        documents.DOCX_CONTENT_TYPE,
-        documents.filename(minutes, lang, "docx"),
-    )
+        content, content_type = documents.minutes_pdf(context), "application/pdf"
+    else:
+        content, content_type = documents.minutes_docx(context), documents.DOCX_CONTENT_TYPE
+    return file_response(content, content_type, documents.filename(minutes, lang, kind))
 
 
 @require_GET

@@ -24,8 +24,7 @@ from kopir.council.models import Council, Meeting, Minutes, MinutesVersion, Reco
 from kopir.council.selectors import minutes as minutes_selectors
 from kopir.council.selectors import public
 from kopir.council.selectors.recommendations import with_due_states
-from kopir.council.services import documents
-from kopir.council.views.minutes import file_response, minutes_page
+from kopir.council.views.minutes import minutes_file, minutes_page
 
 PER_PAGE = 25
 
@@ -165,19 +164,11 @@ def public_minutes(request: HttpRequest, slug: str, number: int) -> HttpResponse
 @require_GET
 def public_minutes_docx(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
-    context = documents.document_context(minutes, version, lang)
-    return file_response(
-        documents.minutes_docx(context),
-        documents.DOCX_CONTENT_TYPE,
-        documents.filename(minutes, lang, "docx"),
-    )
+    return minutes_file(minutes, version, lang, "docx")
 
 
 @login_not_required
 @require_GET
 def public_minutes_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
-    context = documents.document_context(minutes, version, lang)
-    return file_response(
-        documents.minutes_pdf(context), "application/pdf", documents.filename(minutes, lang, "pdf")
-    )
+    return minutes_file(minutes, version, lang, "pdf")
