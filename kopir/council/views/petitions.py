@@ -31,7 +31,7 @@ from kopir.council.forms_meetings_petitions import (
 )
 from kopir.council.models import Council, Petition, PetitionPublication, PetitionStatus
 from kopir.council.selectors.petitions import petition_list as select_petitions
-from kopir.council.selectors.petitions import petition_read, planned_meetings
+from kopir.council.selectors.petitions import petition_read, petition_to_change, planned_meetings
 from kopir.council.services.petition_states import PETITION_PUBLICATION_WORKFLOW, can_move
 from kopir.council.services.petitions import (
     petition_answer,
@@ -222,10 +222,16 @@ def petition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _detail(request, council_for_reader(request.user, slug), pk)
 
 
+def _secretary_petition(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[Council, Petition | None]:
+    council = council_for_secretary(request.user, slug)
+    return council, petition_to_change(council, pk)
+
+
 @require_POST
 def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    petition = Petition.objects.filter(council=council, pk=pk).first()
+    council, petition = _secretary_petition(request, slug, pk)
     form = PetitionAgendaForm(request.POST, meetings=planned_meetings(council))
     if petition is not None and form.is_valid():
         item = service_result(
@@ -251,8 +257,7 @@ def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    petition = Petition.objects.filter(council=council, pk=pk).first()
+    council, petition = _secretary_petition(request, slug, pk)
     form = PetitionAnswerForm(request.POST)
     if petition is not None and form.is_valid():
         outcome = service_result(
@@ -284,8 +289,7 @@ def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 @require_POST
 def petition_publication_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Publish the petition with the reviewed title and summary, or keep it off the public page."""
-    council = council_for_secretary(request.user, slug)
-    petition = Petition.objects.filter(council=council, pk=pk).first()
+    council, petition = _secretary_petition(request, slug, pk)
     withhold = "withhold" in request.POST
     form = PetitionPublishForm(request.POST)
     if withhold:
