@@ -226,6 +226,13 @@ class PetitionFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters from what was sent: a field whose value makes no sense filters
+        nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"status": data.get("status") or "", "overdue": bool(data.get("overdue"))}
+
 
 class AccommodationForm(ServiceErrorsMixin, forms.Form):
     need = forms.ChoiceField(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.forms import service_saved
+from kopir.core.selectors import page_of
 from kopir.council.access import (
     can_manage_council,
     can_request_accommodation,
@@ -65,9 +65,11 @@ def accommodation_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def accommodation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     show_all = request.GET.get("show") == "all"
-    page_obj = Paginator(
-        accommodation_tasks(council, open_only=not show_all), TASKS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page_obj = page_of(
+        accommodation_tasks(council, open_only=not show_all),
+        TASKS_PER_PAGE,
+        request.GET.get("page"),
+    )
     return render(
         request,
         "council/meetings/accommodation_list.html",

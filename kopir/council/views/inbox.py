@@ -4,7 +4,6 @@ organisation, acknowledge them, answer with reasons and evidence, and report pro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.forms import service_saved
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import ResponseForm
 from kopir.council.selectors import recommendations as selectors
@@ -30,7 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     access.require_inbox_user(request.user)
     open_only = request.GET.get("show") != "all"
     rows = selectors.inbox_list(request.user, open_only=open_only)
-    page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
     page_obj.object_list = selectors.with_due_states(page_obj.object_list)
     return render(
         request,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.forms import service_saved
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
 from kopir.council.selectors import letters as selectors
@@ -23,7 +23,7 @@ PER_PAGE = 25
 @require_GET
 def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = Paginator(selectors.letter_list(council), PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(selectors.letter_list(council), PER_PAGE, request.GET.get("page"))
     today = timezone.localdate()
     for letter in page_obj.object_list:
         letter.reply_overdue = selectors.reply_overdue(letter, letter.reply_count, today)

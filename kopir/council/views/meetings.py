@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.forms import form_after_conflict, service_saved
 from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
-from kopir.core.selectors import stored_version
+from kopir.core.selectors import page_of, stored_version
 from kopir.council.access import (
     can_manage_council,
     can_request_accommodation,
@@ -58,9 +57,7 @@ MEETINGS_PER_PAGE = 20
 @require_GET
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    page_obj = Paginator(select_meetings(council), MEETINGS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = page_of(select_meetings(council), MEETINGS_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "council/meetings/meeting_list.html",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.forms import service_saved
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
+from kopir.core.selectors import page_of
 from kopir.council.access import (
     can_manage_council,
     can_see_petitioner_contacts,
@@ -117,12 +117,10 @@ def petition_submitted(request: HttpRequest, slug: str) -> HttpResponse:
 def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
     form = PetitionFilterForm(request.GET)
-    form.is_valid()
-    status = form.cleaned_data.get("status") or ""
-    overdue = bool(form.cleaned_data.get("overdue"))
-    page_obj = Paginator(
-        select_petitions(council, status=status, overdue=overdue), PETITIONS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    filters = form.filters()
+    page_obj = page_of(
+        select_petitions(council, **filters), PETITIONS_PER_PAGE, request.GET.get("page")
+    )
     return render(
         request,
         "council/meetings/petition_list.html",
@@ -130,7 +128,7 @@ def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "form": form,
             "page_obj": page_obj,
-            "is_filtered": bool(status or overdue),
+            "is_filtered": any(filters.values()),
             "today": timezone.localdate(),
             "can_manage": can_manage_council(request.user, council),
         },

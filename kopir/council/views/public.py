@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import RecommendationFilterForm
 from kopir.council.models import Council, Meeting, Minutes, MinutesVersion, RecommendationStatus
@@ -42,7 +43,7 @@ def public_council(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
     # get_page, like every list in Kopir: a page past the end shows the last one, junk the first.
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return page_of(rows, PER_PAGE, request.GET.get("page"))
 
 
 @login_not_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import render_form_page
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -40,7 +40,7 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     form = RecommendationFilterForm(request.GET, council=council)
     filters = form.filters()
     rows = selectors.recommendation_list(council, **filters)
-    page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
     page_obj.object_list = selectors.with_due_states(page_obj.object_list)
     return render(
         request,
