@@ -3,7 +3,8 @@
 Import the ones a test module needs: `from kopir.council.tests.fixtures_followup import *`.
 A council with a composition in force (a chair, a secretary and a member, each with an account), a
 held meeting with agenda, attendance, speeches, a unanimous vote and a decision; an executive body
-with an officer, and another body's officer (the outsider organisation).
+with an officer, and another body's officer (the outsider organisation). The executive body and its
+officer are the whole council suite's (conftest takes them by name); `signed_in` is here too.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services.minutes import minutes_edit, minutes_sign
 from kopir.council.services.recommendations import recommendation_respond, response_review
-from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.factories import (
     AgendaItemFactory,
     CompositionFactory,
@@ -75,6 +75,11 @@ __all__ = [
     "sent_recommendation",
     "statutory_rules",
 ]
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
