@@ -9,13 +9,24 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role, User
 from kopir.core.forms import ServiceErrorsMixin
+from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import Member, MemberPosition
 from kopir.directory.models import Organisation
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MemberForm(ServiceErrorsMixin, forms.Form):
+class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = (
+        "full_name",
+        "position",
+        "affiliation",
+        "affiliation_text",
+        "term_start",
+        "term_end",
+        "account",
+    )
+
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=200,
@@ -92,16 +103,4 @@ class MemberForm(ServiceErrorsMixin, forms.Form):
             "term_start": member.term_start,
             "term_end": member.term_end,
             "account": member.account_id,
-        }
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "full_name": data["full_name"],
-            "position": data["position"],
-            "affiliation": data["affiliation"],
-            "affiliation_text": data["affiliation_text"],
-            "term_start": data["term_start"],
-            "term_end": data["term_end"],
-            "account": data["account"],
         }

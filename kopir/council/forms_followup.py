@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.core.uploads import check_upload
 from kopir.council.models import (
     Council,
@@ -160,8 +160,19 @@ class RecommendationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["addressee"].queryset = addressees_of(council)  # type: ignore[attr-defined]
 
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters from what was sent: a field whose value makes no sense filters
+        nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or "",
+            "addressee": data.get("addressee"),
+            "overdue": bool(data.get("overdue")),
+        }
 
-class ResponseForm(forms.Form):
+
+class ResponseForm(ServiceErrorsMixin, forms.Form):
     reported_status = forms.ChoiceField(
         label=_("What does your answer report?"),
         choices=[(value, RecommendationStatus(value).label) for value in REPORTABLE],

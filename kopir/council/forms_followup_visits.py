@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kopir.core.forms import VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.forms_followup import date_field
 from kopir.council.models import (
@@ -138,7 +138,7 @@ class VisitDocumentForm(forms.Form):
         return _checked_upload(self, "file", DOCUMENT_EXTENSIONS)
 
 
-class LetterForm(forms.Form):
+class LetterForm(ServiceErrorsMixin, forms.Form):
     number = forms.CharField(label=_("Outgoing number"), max_length=30, required=False)
     sent_on = date_field(_("Date"))
     addressee = forms.ModelChoiceField(
@@ -185,7 +185,7 @@ class LetterForm(forms.Form):
         return _checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)
 
 
-class LetterReplyForm(forms.Form):
+class LetterReplyForm(ServiceErrorsMixin, forms.Form):
     received_on = date_field(_("Received on"))
     from_whom = forms.CharField(
         label=_("From"), max_length=255, help_text=_("The body (and its office) that replied.")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AttendanceStatus,
     BallotChoice,
@@ -38,7 +39,9 @@ def plan_item_label(item: WorkPlanItem) -> str:
     }
 
 
-class MeetingForm(ServiceErrorsMixin, forms.Form):
+class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("format", "starts_at", "place", "online_link", "plan_item")
+
     format = forms.ChoiceField(
         label=_("Format"),
         choices=MeetingFormat.choices,
@@ -101,16 +104,6 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
             "online_link": meeting.online_link,
             "plan_item": meeting.plan_item_id,
             "version": meeting.version,
-        }
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "format": data["format"],
-            "starts_at": data["starts_at"],
-            "place": data["place"],
-            "online_link": data["online_link"],
-            "plan_item": data["plan_item"],
         }
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AccommodationNeed,
     AccommodationStatus,
@@ -22,8 +23,19 @@ from kopir.directory.models import Organisation
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PublicPetitionForm(ServiceErrorsMixin, forms.Form):
+class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     """The petition form anyone can fill in, signed in or not. Plain words, one page."""
+
+    service_fields: ClassVar[tuple[str, ...]] = (
+        "petitioner_kind",
+        "petitioner_name",
+        "petitioner_organisation_text",
+        "contact_email",
+        "contact_phone",
+        "publish_petitioner",
+        "subject",
+        "text",
+    )
 
     petitioner_kind = forms.ChoiceField(
         label=_("Who is writing?"),
@@ -100,22 +112,11 @@ class PublicPetitionForm(ServiceErrorsMixin, forms.Form):
             self.add_error(name, messages)
         return data
 
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "petitioner_kind": data["petitioner_kind"],
-            "petitioner_name": data["petitioner_name"],
-            "petitioner_organisation_text": data["petitioner_organisation_text"],
-            "contact_email": data["contact_email"],
-            "contact_phone": data["contact_phone"],
-            "publish_petitioner": data["publish_petitioner"],
-            "subject": data["subject"],
-            "text": data["text"],
-        }
-
 
 class SecretaryPetitionForm(PublicPetitionForm):
     """The secretary registers a petition received on paper, by e-mail or in person."""
+
+    service_fields = (*PublicPetitionForm.service_fields, "petitioner_organisation")
 
     petitioner_organisation = forms.ModelChoiceField(
         label=_("Organisation in the directory"),
@@ -163,11 +164,6 @@ class SecretaryPetitionForm(PublicPetitionForm):
         if received > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return received
-
-    def service_data(self) -> dict[str, Any]:
-        data = super().service_data()
-        data["petitioner_organisation"] = self.cleaned_data["petitioner_organisation"]
-        return data
 
 
 class PetitionAgendaForm(VersionForm):
@@ -229,6 +225,13 @@ class PetitionFilterForm(forms.Form):
         choices=[("", _("Any status")), *PetitionStatus.choices],
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def filters(self) -> dict[str, Any]:
+        """The selector's filters from what was sent: a field whose value makes no sense filters
+        nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"status": data.get("status") or "", "overdue": bool(data.get("overdue"))}
 
 
 class AccommodationForm(ServiceErrorsMixin, forms.Form):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin
+from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import Member, PlannedForm, WorkPlanItem
 from kopir.council.services.plan import ITEM_TRANSITIONS
 from kopir.directory.models import Organisation, OrganisationKind
@@ -52,7 +53,16 @@ class PlanForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class PlanItemForm(ServiceErrorsMixin, forms.Form):
+class PlanItemForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = (
+        "quarter",
+        "month",
+        "topic",
+        "planned_form",
+        "responsible",
+        "bodies_to_invite",
+    )
+
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
         coerce=int,
@@ -117,17 +127,6 @@ class PlanItemForm(ServiceErrorsMixin, forms.Form):
             "planned_form": item.planned_form,
             "responsible": list(item.responsible.all()),
             "bodies_to_invite": list(item.bodies_to_invite.all()),
-        }
-
-    def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "quarter": data["quarter"],
-            "month": data["month"],
-            "topic": data["topic"],
-            "planned_form": data["planned_form"],
-            "responsible": data["responsible"],
-            "bodies_to_invite": data["bodies_to_invite"],
         }
 
 

@@ -21,6 +21,7 @@ from kopir.audit.models import AuditChannel
 from kopir.core.working_days import add_working_days
 from kopir.council import access
 from kopir.council.demo import followup_data as data
+from kopir.council.demo.organisations import sync_organisation
 from kopir.council.models import (
     Council,
     Decision,
@@ -38,9 +39,7 @@ from kopir.council.services import minutes as minutes_services
 from kopir.council.services import recommendations as services
 from kopir.council.services import visits as visit_services
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
-from kopir.directory.demo import name_fields
 from kopir.directory.models import Organisation, OrganisationKind, Territory
-from kopir.directory.services import organisation_sync
 
 COUNCIL_SLUG = "wko-social"
 DEMO_PASSWORD = "kopir-demo-2026"  # noqa: S105 - the demo's published password (accounts.demo)
@@ -197,17 +196,8 @@ def _schools() -> None:
     if oral is None:
         return
     for school in data.CITY_SCHOOLS:
-        organisation_sync(
-            code=school.code,
-            data={
-                **name_fields(school.names, school.short_names),
-                "kind": OrganisationKind.SCHOOL,
-                "bin": None,
-                "territory": oral,
-                "parent": parent,
-                "is_active": True,
-            },
-            channel=AuditChannel.COMMAND,
+        sync_organisation(
+            school.code, school.names, school.short_names, OrganisationKind.SCHOOL, oral, parent
         )
 
 

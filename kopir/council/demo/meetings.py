@@ -26,6 +26,7 @@ from kopir.audit.services import audit_record
 from kopir.council.demo import agendas as agenda_data
 from kopir.council.demo import held_meetings as held
 from kopir.council.demo import meetings_data as data
+from kopir.council.demo.organisations import sync_organisation
 from kopir.council.models import (
     Composition,
     CompositionStatus,
@@ -39,9 +40,7 @@ from kopir.council.models import (
 )
 from kopir.council.services import composition, petitions, plan
 from kopir.council.services.councils import council_create, council_merge
-from kopir.directory.demo import name_fields
 from kopir.directory.models import Organisation, OrganisationKind, Territory
-from kopir.directory.services import organisation_sync
 
 COMMAND = AuditChannel.COMMAND
 REGION_KATO = "270000000"
@@ -117,17 +116,13 @@ def _council(
         done["councils"] += 1
     predecessors = []
     for spec in data.PREDECESSORS:
-        organisation, _outcome = organisation_sync(
-            code=spec["code"],
-            data={
-                **name_fields(spec["names"], spec["short_names"]),
-                "kind": OrganisationKind.PUBLIC_COUNCIL,
-                "bin": None,
-                "territory": region,
-                "parent": None,
-                "is_active": False,
-            },
-            channel=COMMAND,
+        organisation = sync_organisation(
+            spec["code"],
+            spec["names"],
+            spec["short_names"],
+            OrganisationKind.PUBLIC_COUNCIL,
+            region,
+            is_active=False,
         )
         earlier = Council.objects.filter(slug=spec["slug"]).first()
         if earlier is None:

@@ -36,6 +36,12 @@ def petition_list(
     return petitions.order_by("-received_on", "-number")
 
 
+def petition_to_change(council: Council, pk: int) -> Petition | None:
+    """The council's petition `pk` that a secretary's form changes, or None when it has none (the
+    page read after a refusal then answers 404)."""
+    return Petition.objects.filter(council=council, pk=pk).first()
+
+
 def petition_read(
     *, user: Any, council: Council, pk: int, request: HttpRequest | None = None
 ) -> Petition:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.core.working_days import subtract_working_days
 from kopir.council.models import (
@@ -27,6 +26,7 @@ from kopir.council.models import (
     Meeting,
     MeetingStatus,
 )
+from kopir.council.services._saving import save_audited
 
 # How many working days before the meeting an accommodation must be arranged: an interpreter or
 # Braille printing is booked ahead. One place to change it.
@@ -69,15 +69,8 @@ def accommodation_request(
             note=note.strip(),
             due_on=accommodation_due_on(meeting),
         )
-        row.full_clean()
-        row.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=row,
-            request=request,
-            channel=channel,
-            fields=["need", "note"],
+        save_audited(
+            row, AuditAction.CREATE, ["need", "note"], actor=actor, request=request, channel=channel
         )
     return row
 
@@ -107,14 +100,13 @@ def accommodation_resolve(
         row.status = status
         row.resolution = resolution
         row.resolved_at = timezone.now()
-        row.full_clean()
-        row.save(update_fields=["status", "resolution", "resolved_at"])
-        audit_record(
+        save_audited(
+            row,
+            AuditAction.UPDATE,
+            ["status", "resolution"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=row,
             request=request,
             channel=channel,
-            fields=["status", "resolution"],
+            update_fields=["status", "resolution", "resolved_at"],
         )
     return row

@@ -18,7 +18,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
 from kopir.council.models import (
@@ -35,6 +34,7 @@ from kopir.council.models import (
     Vote,
     WorkPlanItem,
 )
+from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.petition_states import petition_transition
 from kopir.directory.models import Organisation
 
@@ -61,14 +61,6 @@ def require_minutes_open(meeting: Meeting) -> None:
         )
 
 
-def _audit(
-    actor: Any, action: str, target: Any, request: Any, channel: Any, fields: list[str]
-) -> None:
-    audit_record(
-        actor=actor, action=action, target=target, request=request, channel=channel, fields=fields
-    )
-
-
 RecordT = TypeVar("RecordT", bound=Model)
 
 
@@ -86,9 +78,9 @@ def _add_to_item(
     with transaction.atomic():
         require_minutes_open(agenda_item.meeting)
         record = build()
-        record.full_clean()
-        record.save()
-        _audit(actor, AuditAction.CREATE, record, request, channel, fields)
+        save_audited(
+            record, AuditAction.CREATE, fields, actor=actor, request=request, channel=channel
+        )
     return record
 
 
@@ -132,10 +124,13 @@ def agenda_item_add(
             petition=petition,
             plan_item=plan_item,
         )
-        item.full_clean()
-        item.save()
-        _audit(
-            actor, AuditAction.CREATE, item, request, channel, ["title", "petition", "plan_item"]
+        save_audited(
+            item,
+            AuditAction.CREATE,
+            ["title", "petition", "plan_item"],
+            actor=actor,
+            request=request,
+            channel=channel,
         )
         if petition is not None:
             petition = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -176,7 +171,7 @@ def agenda_item_update(
         if changed:
             item.full_clean()
             item.save(update_fields=changed)
-            _audit(actor, AuditAction.UPDATE, item, request, AuditChannel.WEB, changed)
+            audited(item, AuditAction.UPDATE, changed, actor=actor, request=request)
     return item
 
 
@@ -205,7 +200,7 @@ def agenda_item_move(
         AgendaItem.objects.filter(pk=other.pk).update(order=mine)
         AgendaItem.objects.filter(pk=item.pk).update(order=theirs)
         item.order = theirs
-        _audit(actor, AuditAction.UPDATE, meeting, request, AuditChannel.WEB, ["agenda_order"])
+        audited(meeting, AuditAction.UPDATE, ["agenda_order"], actor=actor, request=request)
     return item
 
 
@@ -219,7 +214,7 @@ def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | N
         if item.votes.exists() or item.speeches.exists() or item.decisions.exists():
             raise DomainError(_("Speeches, votes or decisions are recorded on this item."))
         petition = item.petition
-        _audit(actor, AuditAction.DELETE, item, request, AuditChannel.WEB, [])
+        audited(item, AuditAction.DELETE, actor=actor, request=request)
         item.delete()
         # Close the gap so positions stay 1, 2, 3...
         for position, following in enumerate(meeting.agenda.order_by("order"), start=1):
@@ -265,7 +260,7 @@ def official_remove(
 ) -> None:
     with transaction.atomic():
         require_minutes_open(official.agenda_item.meeting)
-        _audit(actor, AuditAction.DELETE, official, request, AuditChannel.WEB, [])
+        audited(official, AuditAction.DELETE, actor=actor, request=request)
         official.delete()
 
 
@@ -360,5 +355,5 @@ def decision_update(
         decision.vote = vote
         decision.full_clean()
         decision.save(update_fields=["text", "vote"])
-        _audit(actor, AuditAction.UPDATE, decision, request, AuditChannel.WEB, ["text", "vote"])
+        audited(decision, AuditAction.UPDATE, ["text", "vote"], actor=actor, request=request)
     return decision

@@ -18,6 +18,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.council.models import Attendance, AttendanceStatus, Meeting
+from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.agenda import require_minutes_open
 from kopir.council.services.quorum import sitting_composition
 from kopir.directory.models import Organisation
@@ -62,13 +63,13 @@ def attendance_record(
             elif row.status != status:
                 row.status = status
                 row.save(update_fields=["status"])
-        audit_record(
+        audited(
+            meeting,
+            AuditAction.UPDATE,
+            ["attendance"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=meeting,
             request=request,
             channel=channel,
-            fields=["attendance"],
         )
     return meeting
 
@@ -93,15 +94,13 @@ def guest_add(
         )
         if not row.guest_name:
             raise ValidationError({"guest_name": [_("Enter the guest's name.")]})
-        row.full_clean()
-        row.save()
-        audit_record(
+        save_audited(
+            row,
+            AuditAction.CREATE,
+            ["guest_name", "guest_organisation"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=row,
             request=request,
             channel=channel,
-            fields=["guest_name", "guest_organisation"],
         )
     return row
 

@@ -33,6 +33,7 @@ from kopir.council.models import (
     VoteResult,
     WorkPlan,
 )
+from kopir.council.services._saving import audited, save_audited
 from kopir.directory.models import Organisation
 
 APPROVING_RESULTS = frozenset({VoteResult.APPROVED, VoteResult.APPROVED_UNANIMOUSLY})
@@ -107,13 +108,13 @@ def composition_propose(
                 )
                 for member in current.members.all()
             )
-        audit_record(
+        audited(
+            composition,
+            AuditAction.CREATE,
+            ["number", "status", "members"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=composition,
             request=request,
             channel=channel,
-            fields=["number", "status", "members"],
         )
     return composition
 
@@ -178,16 +179,14 @@ def member_add(
         if "order" not in data:
             last = composition.members.aggregate(last=Max("order"))["last"]
             member.order = 0 if last is None else last + 1
-        member.full_clean()
-        _check_member(member)
-        member.save()
-        audit_record(
+        save_audited(
+            member,
+            AuditAction.CREATE,
+            sorted(data),
             actor=actor,
-            action=AuditAction.CREATE,
-            target=member,
             request=request,
             channel=channel,
-            fields=sorted(data),
+            check=_check_member,
         )
     return member
 
@@ -210,16 +209,15 @@ def member_update(
                 changed.append(name)
         if not changed:
             return member
-        member.full_clean()
-        _check_member(member)
-        member.save(update_fields=changed)
-        audit_record(
+        save_audited(
+            member,
+            AuditAction.UPDATE,
+            changed,
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=member,
             request=request,
             channel=channel,
-            fields=changed,
+            update_fields=changed,
+            check=_check_member,
         )
     return member
 
@@ -234,9 +232,7 @@ def member_remove(
     with transaction.atomic():
         member = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
         _require_proposed(member.composition)
-        audit_record(
-            actor=actor, action=AuditAction.DELETE, target=member, request=request, channel=channel
-        )
+        audited(member, AuditAction.DELETE, actor=actor, request=request, channel=channel)
         member.delete()
 
 
@@ -283,13 +279,13 @@ def composition_approve_by_vote(
                 previous.status = CompositionStatus.SUPERSEDED
                 previous.effective_until = on
                 previous.save(update_fields=["status", "effective_until"])
-                audit_record(
+                audited(
+                    previous,
+                    AuditAction.UPDATE,
+                    ["status", "effective_until"],
                     actor=actor,
-                    action=AuditAction.UPDATE,
-                    target=previous,
                     request=request,
                     channel=channel,
-                    fields=["status", "effective_until"],
                 )
             composition.status = CompositionStatus.APPROVED
             composition.approved_by_vote = vote
@@ -299,12 +295,7 @@ def composition_approve_by_vote(
             composition.status = CompositionStatus.REJECTED
             fields = ["status"]
         composition.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=composition,
-            request=request,
-            channel=channel,
-            fields=fields,
+        audited(
+            composition, AuditAction.UPDATE, fields, actor=actor, request=request, channel=channel
         )
     return composition

@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.council.models import Council, RecommendationRuleSet
+from kopir.council.services._saving import audited, save_audited
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 
 
@@ -53,15 +53,13 @@ def council_create(
     if quorum_rule:
         council.quorum_rule = quorum_rule
     with transaction.atomic():
-        council.full_clean()
-        council.save()
-        audit_record(
+        save_audited(
+            council,
+            AuditAction.CREATE,
+            ["organisation", "slug", "legal_basis", "territory"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=council,
             request=request,
             channel=channel,
-            fields=["organisation", "slug", "legal_basis", "territory"],
         )
     return council
 
@@ -107,21 +105,21 @@ def council_merge(
             if current.is_active:
                 current.is_active = False
                 current.save(update_fields=["is_active"])
-            audit_record(
+            audited(
+                current,
+                AuditAction.UPDATE,
+                ["is_active", "merged_into"],
                 actor=actor,
-                action=AuditAction.UPDATE,
-                target=current,
                 request=request,
                 channel=channel,
-                fields=["is_active", "merged_into"],
             )
-            audit_record(
+            audited(
+                target,
+                AuditAction.UPDATE,
+                ["merged_from"],
                 actor=actor,
-                action=AuditAction.UPDATE,
-                target=target,
                 request=request,
                 channel=channel,
-                fields=["merged_from"],
             )
     into.refresh_from_db()
     return into

@@ -35,6 +35,7 @@ from kopir.council.models import (
     PetitionStatus,
     WorkPlanItem,
 )
+from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.quorum import sitting_composition
 
@@ -89,16 +90,14 @@ def meeting_create(
         Council.objects.select_for_update().filter(pk=council.pk).first()
         last = council.meetings.aggregate(last=Max("number"))["last"] or 0
         meeting = Meeting(council=council, number=last + 1, **data)
-        meeting.full_clean()
-        _check(meeting)
-        meeting.save()
-        audit_record(
+        save_audited(
+            meeting,
+            AuditAction.CREATE,
+            sorted(data),
             actor=actor,
-            action=AuditAction.CREATE,
-            target=meeting,
             request=request,
             channel=channel,
-            fields=sorted(data),
+            check=_check,
         )
     return meeting
 
@@ -136,9 +135,7 @@ def meeting_update(
         if rows != 1:
             raise ConflictError(CONFLICT)
         current.version = expected_version + 1
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=current, request=request, fields=changed
-        )
+        audited(current, AuditAction.UPDATE, changed, actor=actor, request=request)
     return current
 
 
@@ -319,13 +316,13 @@ def meeting_send_invitations(
                     without_address += 1
             meeting.invitations_sent_on = today
             meeting.save(update_fields=["invitations_sent_on"])
-        audit_record(
+        audited(
+            meeting,
+            AuditAction.UPDATE,
+            ["invitations_sent_on"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=meeting,
             request=request,
             channel=channel,
-            fields=["invitations_sent_on"],
         )
 
         def enqueue() -> None:

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.working_days import add_working_days
@@ -32,6 +31,7 @@ from kopir.council.models import (
     PetitionPublication,
     PetitionStatus,
 )
+from kopir.council.services._saving import save_audited
 from kopir.council.services.agenda import agenda_item_add
 from kopir.council.services.petition_states import (
     PETITION_PUBLICATION_WORKFLOW,
@@ -133,15 +133,13 @@ def petition_register(
             registered_by=actor if is_user and not submitted_online else None,
             **data,
         )
-        petition.full_clean()
-        petition.save()
-        audit_record(
+        save_audited(
+            petition,
+            AuditAction.CREATE,
+            sorted(data),
             actor=actor,
-            action=AuditAction.CREATE,
-            target=petition,
             request=request,
             channel=channel,
-            fields=sorted(data),
         )
         if petition.contact_email:
             _notify_on_commit("send_petition_acknowledgement", petition.pk)

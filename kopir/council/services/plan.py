@@ -35,6 +35,7 @@ from kopir.council.models import (
     WorkPlanItem,
     WorkPlanItemStatus,
 )
+from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.composition import (
     APPROVING_RESULTS,
     require_unused_decision_vote,
@@ -98,15 +99,13 @@ def plan_create(
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": [_("Enter a year like 2026.")]})
     with transaction.atomic():
-        plan.full_clean()
-        plan.save()
-        audit_record(
+        save_audited(
+            plan,
+            AuditAction.CREATE,
+            ["year", "title"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=plan,
             request=request,
             channel=channel,
-            fields=["year", "title"],
         )
     return plan
 
@@ -155,13 +154,13 @@ def _save_item(
     item.save()
     item.responsible.set(responsible)
     item.bodies_to_invite.set(list(bodies_to_invite))
-    audit_record(
+    audited(
+        item,
+        action,
+        [*fields, "responsible", "bodies_to_invite"],
         actor=actor,
-        action=action,
-        target=item,
         request=request,
         channel=channel,
-        fields=[*fields, "responsible", "bodies_to_invite"],
     )
 
 
@@ -306,12 +305,5 @@ def plan_approve_by_vote(
             fields = ["status"]
         plan.version += 1
         plan.save(update_fields=[*fields, "version"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=plan,
-            request=request,
-            channel=channel,
-            fields=fields,
-        )
+        audited(plan, AuditAction.UPDATE, fields, actor=actor, request=request, channel=channel)
     return plan

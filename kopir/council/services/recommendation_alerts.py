@@ -117,6 +117,23 @@ def _claim(recommendation: Recommendation, flag: str, today: dt.date) -> bool:
     return claimed == 1
 
 
+# What the audit record says the task did, by the flag it set.
+_AUDIT_DETAIL = {"reminded_on": "answer reminder", "escalated_on": "answer overdue: escalated"}
+
+
+def _log(recommendation: Recommendation, flag: str, kind: str, *, note: str = "") -> None:
+    """The timeline event and the audit record of the reminder or escalation the task sent."""
+    RecommendationEvent.objects.create(recommendation=recommendation, kind=kind, note=note)
+    audit_record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        target=recommendation,
+        channel=AuditChannel.TASK,
+        fields=[flag],
+        detail=_AUDIT_DETAIL[flag],
+    )
+
+
 def _unanswered() -> Any:
     return Recommendation.objects.filter(
         status__in=AWAITING_ANSWER, answered_on__isnull=True, answer_due_on__isnull=False
@@ -143,19 +160,8 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
             if not _claim(recommendation, "reminded_on", today):
                 continue
             notice = _queue("reminder", recommendation.addressee, recommendation)
-            RecommendationEvent.objects.create(
-                recommendation=recommendation,
-                kind=RecommendationEventKind.REMINDED,
-                note="" if notice.channel else "no e-mail address on record",
-            )
-            audit_record(
-                actor=None,
-                action=AuditAction.UPDATE,
-                target=recommendation,
-                channel=AuditChannel.TASK,
-                fields=["reminded_on"],
-                detail="answer reminder",
-            )
+            note = "" if notice.channel else "no e-mail address on record"
+            _log(recommendation, "reminded_on", RecommendationEventKind.REMINDED, note=note)
         run.reminded.append(recommendation.number)
     overdue = _unanswered().filter(escalated_on__isnull=True, answer_due_on__lt=today)
     for recommendation in overdue:
@@ -169,17 +175,7 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
             ):
                 if organisation is not None:
                     _queue("escalation", organisation, recommendation)
-            RecommendationEvent.objects.create(
-                recommendation=recommendation, kind=RecommendationEventKind.ESCALATED
-            )
-            audit_record(
-                actor=None,
-                action=AuditAction.UPDATE,
-                target=recommendation,
-                channel=AuditChannel.TASK,
-                fields=["escalated_on"],
-                detail="answer overdue: escalated",
-            )
+            _log(recommendation, "escalated_on", RecommendationEventKind.ESCALATED)
         run.escalated.append(recommendation.number)
     return run
 

@@ -43,6 +43,7 @@ from kopir.council.models import (
 )
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_alerts as alerts
+from kopir.council.services._saving import audited
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
     FINAL_STATUSES,
@@ -231,9 +232,7 @@ def recommendation_update(
             changed.append("send_due_on")
         _save(current, changed)
         _event(current, RecommendationEventKind.EDITED, actor=actor)
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=current, request=request, fields=changed
-        )
+        audited(current, AuditAction.UPDATE, changed, actor=actor, request=request)
     return current
 
 
@@ -354,12 +353,12 @@ def recommendation_respond(
             for name, value in changes.items():
                 setattr(current, name, value)
             _save(current, list(changes))
-        audit_record(
+        audited(
+            response,
+            AuditAction.CREATE,
+            ["text", "reported_status"] + (["evidence"] if evidence is not None else []),
             actor=actor,
-            action=AuditAction.CREATE,
-            target=response,
             request=request,
-            fields=["text", "reported_status"] + (["evidence"] if evidence is not None else []),
         )
         alerts.notify_answered(response, actor=actor, request=request)
         publish_recommendation_answered(current, response)

@@ -31,6 +31,7 @@ from kopir.council.models import (
     VisitFinding,
     WorkPlanItem,
 )
+from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 
@@ -174,10 +175,13 @@ def visit_update(
         if set(chosen) != set(visit.participants.all()):
             visit.participants.set(chosen)
             changed.append("participants")
-        visit.full_clean()
-        visit.save(update_fields=[name for name in changed if name != "participants"] or None)
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=visit, request=request, fields=changed
+        save_audited(
+            visit,
+            AuditAction.UPDATE,
+            changed,
+            actor=actor,
+            request=request,
+            update_fields=[name for name in changed if name != "participants"] or None,
         )
     return visit
 
@@ -241,13 +245,7 @@ def visit_checklist_item_add(
         )
         item.full_clean()
         item.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=visit,
-            request=request,
-            fields=["checklist"],
-        )
+        audited(visit, AuditAction.UPDATE, ["checklist"], actor=actor, request=request)
     return item
 
 
@@ -277,13 +275,7 @@ def visit_checklist_save(
             item.full_clean()
             item.save(update_fields=["answer", "note"])
             changed += 1
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=visit,
-            request=request,
-            fields=["checklist"],
-        )
+        audited(visit, AuditAction.UPDATE, ["checklist"], actor=actor, request=request)
     return changed
 
 

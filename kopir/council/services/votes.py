@@ -43,6 +43,7 @@ from kopir.council.models import (
     VoteResult,
     WorkPlan,
 )
+from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.composition import composition_approve_by_vote
 from kopir.council.services.plan import plan_approve_by_vote
 from kopir.council.services.quorum import PRESENT, quorum_status, sitting_composition
@@ -127,15 +128,13 @@ def vote_open(
         decides_plan=decides_plan,
     )
     with transaction.atomic():
-        vote.full_clean()
-        vote.save()
-        audit_record(
+        save_audited(
+            vote,
+            AuditAction.CREATE,
+            ["question", "kind", "decides_composition", "decides_plan"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=vote,
             request=request,
             channel=channel,
-            fields=["question", "kind", "decides_composition", "decides_plan"],
         )
     return vote
 
@@ -198,13 +197,8 @@ def ballots_record(
             elif ballot.choice != choice:
                 ballot.choice = choice
                 ballot.save(update_fields=["choice"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=vote,
-            request=request,
-            channel=channel,
-            fields=["ballots"],
+        audited(
+            vote, AuditAction.UPDATE, ["ballots"], actor=actor, request=request, channel=channel
         )
     return vote
 
@@ -311,13 +305,13 @@ def vote_set_totals(
             votes_abstain,
         )
         vote.save(update_fields=["votes_for", "votes_against", "votes_abstain"])
-        audit_record(
+        audited(
+            vote,
+            AuditAction.UPDATE,
+            ["votes_for", "votes_against", "votes_abstain"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=vote,
             request=request,
             channel=channel,
-            fields=["votes_for", "votes_against", "votes_abstain"],
         )
     return vote
 
@@ -374,14 +368,7 @@ def vote_close(
             "members_in_office",
         ]
         vote.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=vote,
-            request=request,
-            channel=channel,
-            fields=fields,
-        )
+        audited(vote, AuditAction.UPDATE, fields, actor=actor, request=request, channel=channel)
         # A vote without quorum decides nothing: the composition or plan stays as it was.
         if vote.result != VoteResult.NO_QUORUM:
             if vote.decides_composition_id is not None:
@@ -476,12 +463,5 @@ def vote_annul(
         vote.annulment_reason = reason
         fields = ["annulled_at", "annulled_by", "annulment_reason"]
         vote.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=vote,
-            request=request,
-            channel=channel,
-            fields=fields,
-        )
+        audited(vote, AuditAction.UPDATE, fields, actor=actor, request=request, channel=channel)
     return vote

@@ -2,8 +2,9 @@
 
 A party council ("test-council") with a composition in force of five members (a chair and four
 members), its secretary, a member with an account, the secretary of another council (the outsider
-organisation), an agency officer, the two deadline rule sets, and meetings: one planned for next
-week and one that started an hour ago. Helpers: `signed_in`, `record_present`.
+organisation), the two deadline rule sets, and meetings: one planned for next week and one that
+started an hour ago; the executive body the council writes to and its officer are the shared cast's
+(`fixtures_followup.py`: `agency`, `officer`). Helpers: `signed_in`, `record_present`.
 
 Tests about e-mails ask for `tasks_run_inline` (tasks then run when the transaction commits; use
 `django_capture_on_commit_callbacks(execute=True)` around the call).
@@ -31,9 +32,13 @@ from kopir.council.tests.factories import (
     MemberFactory,
     RuleSetFactory,
 )
+from kopir.council.tests.fixtures_followup import agency as agency
+from kopir.council.tests.fixtures_followup import agency_parent as agency_parent
+from kopir.council.tests.fixtures_followup import officer as officer
+from kopir.council.tests.fixtures_followup import signed_in as signed_in
 from kopir.council.tests.rule_sets import statutory_rules as statutory_rules
-from kopir.directory.models import Organisation, OrganisationKind, Territory
-from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.directory.models import Territory
+from kopir.directory.tests.factories import TerritoryFactory
 
 MEMBER_NAMES = (
     "Төраға Қайрат Өмірұлы",
@@ -175,22 +180,6 @@ def outsider(other_council: m.Council) -> User:
     return UserFactory.create(
         organisation=other_council.organisation, roles=[Role.COUNCIL_SECRETARY]
     )
-
-
-@pytest.fixture
-def agency(territory: Territory) -> Organisation:
-    return OrganisationFactory.create(
-        code="test-employment-office",
-        kind=OrganisationKind.EMPLOYMENT_SOCIAL,
-        territory=territory,
-        name_kk="Жұмыспен қамтуды үйлестіру басқармасы",
-        email="employment@example.test",
-    )
-
-
-@pytest.fixture
-def agency_officer(agency: Organisation) -> User:
-    return UserFactory.create(organisation=agency, roles=[Role.AGENCY_OFFICER])
 
 
 @pytest.fixture

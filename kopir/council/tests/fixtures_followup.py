@@ -3,7 +3,8 @@
 Import the ones a test module needs: `from kopir.council.tests.fixtures_followup import *`.
 A council with a composition in force (a chair, a secretary and a member, each with an account), a
 held meeting with agenda, attendance, speeches, a unanimous vote and a decision; an executive body
-with an officer, and another body's officer (the outsider organisation).
+with an officer, and another body's officer (the outsider organisation). The executive body and its
+officer are the whole council suite's (conftest takes them by name); `signed_in` is here too.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from django.utils import timezone
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.council import models as m
+from kopir.council.models import RecommendationStatus as S
 from kopir.council.services.minutes import minutes_edit, minutes_sign
-from kopir.council.tests.conftest import signed_in
+from kopir.council.services.recommendations import recommendation_respond, response_review
 from kopir.council.tests.factories import (
     AgendaItemFactory,
     CompositionFactory,
@@ -28,6 +30,7 @@ from kopir.council.tests.factories import (
     DecisionFactory,
     MeetingFactory,
     MemberFactory,
+    PetitionFactory,
     RecommendationFactory,
     VoteFactory,
 )
@@ -37,13 +40,22 @@ from kopir.directory.tests.factories import OrganisationFactory
 
 KAZAKH_LETTERS = "ә ғ қ ң ө ұ ү һ і"
 
+# A citizen who did not consent to be named: no public page may show any of this.
+CITIZEN = {
+    "name": "Жасырын Азамат Сынақұлы",
+    "email": "citizen.secret@example.test",
+    "phone": "+7 701 555 0199",
+}
+
 __all__ = [
     "KAZAKH_LETTERS",
     "agency",
     "agency_parent",
+    "answered_in_public",
     "approve_minutes",
     "chair",
     "chair_client",
+    "citizen_petition",
     "composition",
     "council",
     "decision",
@@ -63,6 +75,11 @@ __all__ = [
     "sent_recommendation",
     "statutory_rules",
 ]
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
@@ -282,6 +299,47 @@ def send_recommendation(
 @pytest.fixture
 def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
     return send_recommendation(recommendation, secretary)
+
+
+@pytest.fixture
+def answered_in_public(
+    council: m.Council, sent_recommendation: m.Recommendation, officer: User, secretary: User
+) -> m.Recommendation:
+    """The sent recommendation with a refused answer, then an accepted one, beside an unsent draft:
+    what the public pages may show of it and what they may not."""
+    refused = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Жалтарған жауап.",
+        reported_status=S.EXECUTED,
+    )
+    response_review(actor=secretary, response=refused, verdict="not_accepted", note="Дәлел жоқ.")
+    good = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Квота толық орындалды.",
+        reported_status=S.EXECUTED,
+    )
+    response_review(actor=secretary, response=good, verdict="accepted")
+    RecommendationFactory.create(council=council, text="Әлі жіберілмеген жоба мәтіні")
+    return sent_recommendation
+
+
+@pytest.fixture
+def citizen_petition(council: m.Council) -> m.Petition:
+    return PetitionFactory.create(
+        council=council,
+        petitioner_kind=m.PetitionerKind.CITIZEN,
+        petitioner_name=CITIZEN["name"],
+        contact_email=CITIZEN["email"],
+        contact_phone=CITIZEN["phone"],
+        publish_petitioner=False,
+        subject="Пандус салу туралы өтініш",
+        # Accepted for publication under the same title the secretary reviewed.
+        publication=m.PetitionPublication.PUBLISHED,
+        public_title="Пандус салу туралы өтініш",
+        text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
+    )
 
 
 def make_recommendations(

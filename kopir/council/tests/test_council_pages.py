@@ -165,9 +165,9 @@ def test_another_councils_secretary_is_refused(
 
 @pytest.mark.parametrize(("name", "keys"), READER_PAGES[:5] + SECRETARY_PAGES[:3])
 def test_an_agency_officer_is_refused(
-    client: Client, world: dict[str, Any], agency_officer: User, name: str, keys: list[str]
+    client: Client, world: dict[str, Any], officer: User, name: str, keys: list[str]
 ) -> None:
-    assert signed_in(client, agency_officer).get(url(world, name, keys)).status_code == 403
+    assert signed_in(client, officer).get(url(world, name, keys)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "keys"), READER_PAGES + SECRETARY_PAGES + SECRETARY_ACTIONS)
@@ -189,7 +189,7 @@ def test_the_council_list_shows_only_the_users_councils(
     world: dict[str, Any],
     secretary: User,
     outsider: User,
-    agency_officer: User,
+    officer: User,
     council: m.Council,
 ) -> None:
     assert list(
@@ -199,7 +199,7 @@ def test_the_council_list_shows_only_the_users_councils(
         signed_in(Client(), outsider).get(reverse("council:council_list")).context["councils"]
     )
     assert council not in outsider_councils
-    empty = signed_in(Client(), agency_officer).get(reverse("council:council_list"))
+    empty = signed_in(Client(), officer).get(reverse("council:council_list"))
     assert empty.context["councils"] == []
     assert 'class="empty-state"' in empty.content.decode()
 

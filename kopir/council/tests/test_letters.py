@@ -104,16 +104,12 @@ def test_a_reply_is_recorded_and_cannot_predate_the_letter(
             actor=secretary,
             letter=letter,
             received_on=dt.date(2026, 5, 1),
-            from_whom="Мәжіліс",
+            from_whom="M",
             summary="x",
         )
     with pytest.raises(AccessDenied):
         letter_reply_add(
-            actor=member,
-            letter=letter,
-            received_on=dt.date(2026, 6, 1),
-            from_whom="Мәжіліс",
-            summary="x",
+            actor=member, letter=letter, received_on=dt.date(2026, 6, 1), from_whom="M", summary="x"
         )
     reply = letter_reply_add(
         actor=secretary,

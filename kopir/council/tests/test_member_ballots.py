@@ -154,7 +154,7 @@ def test_guests_are_refused(vote: m.Vote, members: list[m.Member], member_user: 
 
 
 def test_the_secretary_an_agency_officer_and_another_councils_member_are_refused(
-    vote: m.Vote, secretary: User, agency_officer: User, other_council: m.Council
+    vote: m.Vote, secretary: User, officer: User, other_council: m.Council
 ) -> None:
     foreign_seat = MemberFactory.create(
         composition=CompositionFactory.create(
@@ -163,7 +163,7 @@ def test_the_secretary_an_agency_officer_and_another_councils_member_are_refused
     )
     foreign_member = _account_for(foreign_seat)
 
-    for user in (secretary, agency_officer, foreign_member):
+    for user in (secretary, officer, foreign_member):
         with pytest.raises(AccessDenied):
             ballot_cast_by_member(actor=user, vote=vote, choice=FOR)
     assert _ballots(vote) == {}
@@ -350,7 +350,7 @@ def test_a_present_member_casts_from_the_vote_page(
     assert "Your vote is saved." in page
 
 
-@pytest.mark.parametrize("who", ["absent_user", "secretary", "agency_officer", "outsider"])
+@pytest.mark.parametrize("who", ["absent_user", "secretary", "officer", "outsider"])
 def test_everyone_else_is_refused_with_403(
     client: Client, vote: m.Vote, who: str, request: pytest.FixtureRequest
 ) -> None:

@@ -29,7 +29,7 @@ from kopir.council.tests.factories import (
     RecommendationFactory,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import make_recommendations
+from kopir.council.tests.fixtures_followup import CITIZEN, make_recommendations
 from kopir.council.views.public import PER_PAGE
 from kopir.directory.models import Organisation
 
@@ -42,12 +42,6 @@ LISTS = (
     "public_visit_list",
     "public_petition_list",
 )
-
-CITIZEN = {
-    "name": "Жасырын Азамат Сынақұлы",
-    "email": "citizen.secret@example.test",
-    "phone": "+7 701 555 0199",
-}
 
 SENT = {"status": S.SENT, "sent_on": dt.date(2026, 11, 2), "answer_due_on": dt.date(2026, 11, 16)}
 
@@ -351,24 +345,9 @@ def test_a_planned_meeting_whose_date_passed_is_not_listed_as_held(council: m.Co
 
 
 def test_the_recommendations_list_shows_no_draft_and_only_accepted_answers(
-    council: m.Council, sent_recommendation: m.Recommendation, officer: User, secretary: User
+    council: m.Council, answered_in_public: m.Recommendation
 ) -> None:
-    refused = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Жалтарған жауап.",
-        reported_status=S.EXECUTED,
-    )
-    response_review(actor=secretary, response=refused, verdict="not_accepted", note="Дәлел жоқ.")
-    good = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Квота толық орындалды.",
-        reported_status=S.EXECUTED,
-    )
-    response_review(actor=secretary, response=good, verdict="accepted")
-    RecommendationFactory.create(council=council, text="Әлі жіберілмеген жоба мәтіні")
-
+    sent_recommendation = answered_in_public
     page = _page("public_recommendation_list", council)
     draft_filter = _page("public_recommendation_list", council, f"?status={S.DRAFT}")
 
@@ -422,23 +401,6 @@ def test_an_addressee_only_a_draft_is_meant_for_is_not_offered_in_the_filter(
     options = re.findall(r'<option value="(\d+)"', page)
 
     assert options == [str(agency.pk)]
-
-
-@pytest.fixture
-def citizen_petition(council: m.Council) -> m.Petition:
-    return PetitionFactory.create(
-        council=council,
-        petitioner_kind=m.PetitionerKind.CITIZEN,
-        petitioner_name=CITIZEN["name"],
-        contact_email=CITIZEN["email"],
-        contact_phone=CITIZEN["phone"],
-        publish_petitioner=False,
-        subject="Пандус салу туралы өтініш",
-        # Accepted for publication under the same title the secretary reviewed.
-        publication=m.PetitionPublication.PUBLISHED,
-        public_title="Пандус салу туралы өтініш",
-        text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
-    )
 
 
 def test_the_petitions_list_shows_no_citizens_personal_data_without_consent(

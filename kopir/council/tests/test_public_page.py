@@ -15,48 +15,23 @@ from kopir.accounts.models import User
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services.minutes import minutes_assemble, minutes_sign
-from kopir.council.services.recommendations import recommendation_respond, response_review
 from kopir.council.tests.factories import (
     LetterFactory,
     MeetingFactory,
     MonitoringVisitFactory,
     PetitionFactory,
-    RecommendationFactory,
     WorkPlanFactory,
     WorkPlanItemFactory,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import make_recommendations
+from kopir.council.tests.fixtures_followup import CITIZEN, make_recommendations
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
-CITIZEN = {
-    "name": "Жасырын Азамат Сынақұлы",
-    "email": "citizen.secret@example.test",
-    "phone": "+7 701 555 0199",
-}
-
 
 def _url(council: m.Council) -> str:
     return reverse("council:public_council", kwargs={"slug": council.slug})
-
-
-@pytest.fixture
-def citizen_petition(council: m.Council) -> m.Petition:
-    return PetitionFactory.create(
-        council=council,
-        petitioner_kind=m.PetitionerKind.CITIZEN,
-        petitioner_name=CITIZEN["name"],
-        contact_email=CITIZEN["email"],
-        contact_phone=CITIZEN["phone"],
-        publish_petitioner=False,
-        subject="Пандус салу туралы өтініш",
-        # Accepted for publication under the same title the secretary reviewed.
-        publication=m.PetitionPublication.PUBLISHED,
-        public_title="Пандус салу туралы өтініш",
-        text=f"Менің атым {CITIZEN['name']}, телефоным {CITIZEN['phone']}.",
-    )
 
 
 def test_anyone_opens_the_public_page_in_each_language(
@@ -146,24 +121,9 @@ def test_a_plan_item_whose_meeting_was_held_shows_done_not_pending(
 
 
 def test_recommendations_show_their_status_and_only_the_accepted_answers(
-    council: m.Council, sent_recommendation: m.Recommendation, officer: User, secretary: User
+    council: m.Council, answered_in_public: m.Recommendation
 ) -> None:
-    refused = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Жалтарған жауап.",
-        reported_status=S.EXECUTED,
-    )
-    response_review(actor=secretary, response=refused, verdict="not_accepted", note="Дәлел жоқ.")
-    good = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Квота толық орындалды.",
-        reported_status=S.EXECUTED,
-    )
-    response_review(actor=secretary, response=good, verdict="accepted")
-    RecommendationFactory.create(council=council, text="Әлі жіберілмеген жоба мәтіні")
-
+    sent_recommendation = answered_in_public
     page = Client().get(_url(council)).content.decode()
 
     assert sent_recommendation.text in page

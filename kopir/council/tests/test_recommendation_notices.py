@@ -43,17 +43,19 @@ def _notice(topic: str) -> Notice:
     return Notice.objects.get(topic=f"council.recommendation.{topic}")
 
 
+def _to_agency(notice: Notice) -> tuple[Organisation | None, str]:
+    """Whom the notice goes to and in which language; always at the agency's contact address."""
+    assert notice.address == "employment@example.test"
+    return notice.organisation, notice.language
+
+
 def test_a_sent_recommendation_is_queued_to_the_agency_in_kazakh_by_default(
     recommendation: m.Recommendation, secretary: User, agency: Organisation
 ) -> None:
     send_recommendation(recommendation, secretary)
 
     notice = _notice("sent")
-    assert (notice.organisation, notice.address, notice.language) == (
-        agency,
-        "employment@example.test",
-        "kk",
-    )
+    assert _to_agency(notice) == (agency, "kk")
     assert notice.status == NoticeStatus.QUEUED
     assert f"№ {recommendation.number}" in notice.subject
     assert "Мүгедектігі бар адамдарды жұмысқа орналастыру" in notice.body
@@ -112,11 +114,7 @@ def test_a_rejected_answer_reaches_the_agency_with_the_councils_reason(
     )
 
     notice = _notice("verdict")
-    assert (notice.organisation, notice.address, notice.language) == (
-        agency,
-        "employment@example.test",
-        "kk",
-    )
+    assert _to_agency(notice) == (agency, "kk")
     assert "Квота туралы деректер жоқ." in notice.body
 
 
@@ -128,11 +126,7 @@ def test_an_approaching_due_date_reaches_the_agency_in_its_language(
     recommendations_check_deadlines(today=dt.date(2026, 11, 16))
 
     notice = _notice("reminder")
-    assert (notice.organisation, notice.address, notice.language) == (
-        agency,
-        "employment@example.test",
-        "ru",
-    )
+    assert _to_agency(notice) == (agency, "ru")
     assert "Напоминание" in notice.subject
     assert "19.11.2026" in notice.subject
 

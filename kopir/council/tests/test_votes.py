@@ -54,19 +54,27 @@ def test_without_quorum_nothing_is_decided() -> None:
     assert result == m.VoteResult.NO_QUORUM
 
 
-def _roll_call(item: m.AgendaItem, secretary: User) -> m.Vote:
+def _roll_call(item: m.AgendaItem, secretary: User, present: list[m.Member]) -> m.Vote:
+    """Mark `present` at the item's meeting, then open a roll call on the item."""
+    record_present(item.meeting, present, actor=secretary)
     return vote_open(
         actor=secretary, agenda_item=item, question="Ұсынымдарды бекіту", kind=m.VoteKind.ROLL_CALL
     )
 
 
+@pytest.fixture
+def all_for(agenda_item: m.AgendaItem, members: list[m.Member], secretary: User) -> m.Vote:
+    """A roll call at which all five members are present and vote for."""
+    vote = _roll_call(agenda_item, secretary, members)
+    ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members})
+    return vote
+
+
 @pytest.mark.django_db
 def test_a_roll_call_of_all_for_is_approved_unanimously(
-    agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
+    all_for: m.Vote, members: list[m.Member], secretary: User
 ) -> None:
-    record_present(agenda_item.meeting, members, actor=secretary)
-    vote = _roll_call(agenda_item, secretary)
-    ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members})
+    vote = all_for
 
     closed = vote_close(actor=secretary, vote=vote)
 
@@ -77,35 +85,34 @@ def test_a_roll_call_of_all_for_is_approved_unanimously(
 
 
 @pytest.mark.django_db
-def test_one_abstention_makes_a_roll_call_approved_but_not_unanimous(
-    agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
+@pytest.mark.parametrize(
+    ("present", "abstaining", "expected"),
+    [
+        (5, 1, m.VoteResult.APPROVED),  # one abstention: approved, but not unanimously
+        (2, 0, m.VoteResult.NO_QUORUM),  # two of five present: no quorum, nothing is decided
+    ],
+)
+def test_a_roll_call_closes_with_what_its_ballots_decide(
+    agenda_item: m.AgendaItem,
+    members: list[m.Member],
+    secretary: User,
+    present: int,
+    abstaining: int,
+    expected: str,
 ) -> None:
-    record_present(agenda_item.meeting, members, actor=secretary)
-    vote = _roll_call(agenda_item, secretary)
-    choices = {seat.pk: FOR for seat in members}
-    choices[members[4].pk] = ABSTAIN
+    seats = members[:present]
+    vote = _roll_call(agenda_item, secretary, seats)
+    choices = {seat.pk: ABSTAIN if seat in seats[present - abstaining :] else FOR for seat in seats}
     ballots_record(actor=secretary, vote=vote, choices=choices)
 
-    assert vote_close(actor=secretary, vote=vote).result == m.VoteResult.APPROVED
-
-
-@pytest.mark.django_db
-def test_a_roll_call_without_quorum_decides_nothing(
-    agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
-) -> None:
-    record_present(agenda_item.meeting, members[:2], actor=secretary)
-    vote = _roll_call(agenda_item, secretary)
-    ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members[:2]})
-
-    assert vote_close(actor=secretary, vote=vote).result == m.VoteResult.NO_QUORUM
+    assert vote_close(actor=secretary, vote=vote).result == expected
 
 
 @pytest.mark.django_db
 def test_an_absent_member_cannot_vote(
     agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
 ) -> None:
-    record_present(agenda_item.meeting, members[:3], actor=secretary)
-    vote = _roll_call(agenda_item, secretary)
+    vote = _roll_call(agenda_item, secretary, members[:3])
 
     with pytest.raises(DomainError):
         ballots_record(actor=secretary, vote=vote, choices={members[4].pk: FOR})
@@ -129,11 +136,9 @@ def test_counted_totals_cannot_exceed_the_members_present(
 
 @pytest.mark.django_db
 def test_a_closed_vote_cannot_change(
-    agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
+    all_for: m.Vote, members: list[m.Member], secretary: User
 ) -> None:
-    record_present(agenda_item.meeting, members, actor=secretary)
-    vote = _roll_call(agenda_item, secretary)
-    ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members})
+    vote = all_for
     vote_close(actor=secretary, vote=vote)
 
     with translation.override("en"):
@@ -150,8 +155,7 @@ def test_a_closed_vote_cannot_change(
 def test_a_roll_call_takes_no_totals_and_a_count_takes_no_ballots(
     agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
 ) -> None:
-    record_present(agenda_item.meeting, members, actor=secretary)
-    roll_call = _roll_call(agenda_item, secretary)
+    roll_call = _roll_call(agenda_item, secretary, members)
     counted = vote_open(
         actor=secretary, agenda_item=agenda_item, question="Q", kind=m.VoteKind.COUNTED
     )
@@ -166,11 +170,9 @@ def test_a_roll_call_takes_no_totals_and_a_count_takes_no_ballots(
 
 @pytest.mark.django_db
 def test_a_ballot_can_be_changed_or_withdrawn_while_the_vote_is_open(
-    agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
+    all_for: m.Vote, members: list[m.Member], secretary: User
 ) -> None:
-    record_present(agenda_item.meeting, members, actor=secretary)
-    vote = _roll_call(agenda_item, secretary)
-    ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members})
+    vote = all_for
 
     ballots_record(
         actor=secretary, vote=vote, choices={members[0].pk: AGAINST, members[1].pk: None}

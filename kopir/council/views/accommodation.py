@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
+from kopir.core.selectors import page_of
 from kopir.council.access import (
     can_manage_council,
     can_request_accommodation,
@@ -40,8 +40,9 @@ def accommodation_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         seat = None if on_behalf else seat_of(request.user, council)
-        try:
-            accommodation_request(
+        if service_saved(
+            form,
+            lambda: accommodation_request(
                 actor=request.user,
                 meeting=meeting,
                 requested_by=form.cleaned_data["requested_by"] if on_behalf else seat.full_name,  # type: ignore[union-attr]
@@ -49,12 +50,8 @@ def accommodation_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 account=None if on_behalf else request.user,
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        ):
             messages.success(request, _("The request is passed to the council's secretary."))
             return redirect("council:meeting_detail", slug=slug, pk=pk)
     return render(
@@ -68,9 +65,11 @@ def accommodation_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def accommodation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     show_all = request.GET.get("show") == "all"
-    page_obj = Paginator(
-        accommodation_tasks(council, open_only=not show_all), TASKS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page_obj = page_of(
+        accommodation_tasks(council, open_only=not show_all),
+        TASKS_PER_PAGE,
+        request.GET.get("page"),
+    )
     return render(
         request,
         "council/meetings/accommodation_list.html",
@@ -89,18 +88,14 @@ def accommodation_resolve_view(request: HttpRequest, slug: str, pk: int) -> Http
     task = accommodation_in_council(council, pk)
     if request.method == "POST":
         form = AccommodationResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                accommodation_resolve(
-                    actor=request.user, accommodation=task, request=request, **form.cleaned_data
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The request is marked as resolved."))
-                return redirect("council:accommodation_list", slug=slug)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: accommodation_resolve(
+                actor=request.user, accommodation=task, request=request, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The request is marked as resolved."))
+            return redirect("council:accommodation_list", slug=slug)
     else:
         form = AccommodationResolveForm(
             initial={

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_meetings import (
     AgendaItemForm,
@@ -108,18 +108,18 @@ def agenda_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         petitions=petitions_for_agenda(council),
         plan_items=open_plan_items(council),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            agenda_item_add(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: agenda_item_add(
                 actor=request.user, meeting=meeting, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The item is added to the agenda."))
-            return redirect("council:meeting_detail", slug=slug, pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The item is added to the agenda."))
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
     return render(
         request,
         "council/meetings/agenda_item_form.html",
@@ -135,18 +135,14 @@ def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
     plan_items = open_plan_items(council)
     if request.method == "POST":
         form = AgendaItemForm(request.POST, plan_items=plan_items)
-        if form.is_valid():
-            try:
-                agenda_item_update(
-                    actor=request.user, item=item, request=request, **form.cleaned_data
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The agenda item is saved."))
-                return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: agenda_item_update(
+                actor=request.user, item=item, request=request, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The agenda item is saved."))
+            return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
     else:
         form = AgendaItemForm(
             initial={
@@ -218,16 +214,9 @@ def _record(
 ) -> HttpResponse:
     """The common path of the item page's small forms: validate, call the service, come back."""
     council, meeting, item = _secretary_item(request, slug, pk, item_pk)
-    if form.is_valid():
-        try:
-            write(item, form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
+    if form.is_valid() and service_saved(form, lambda: write(item, form.cleaned_data)):
+        messages.success(request, done)
+        return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
     return item_page(request, council, meeting, item, status=400, **{form_name: form})
 
 

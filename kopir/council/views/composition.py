@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_composition import MemberForm
 from kopir.council.models import Composition, CompositionStatus, Member
@@ -34,7 +34,7 @@ def composition_list(request: HttpRequest, slug: str) -> HttpResponse:
         "council/meetings/composition_list.html",
         {
             "council": council,
-            "compositions": compositions,
+            "rows": compositions,
             "can_manage": can_manage_council(request.user, council),
             "has_proposed": any(c.status == CompositionStatus.PROPOSED for c in compositions),
         },
@@ -91,18 +91,18 @@ def member_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = MemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member_add(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: member_add(
                 actor=request.user, composition=composition, request=request, **form.service_data()
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The member is added to the proposed composition."))
-            return redirect("council:composition_detail", slug=slug, pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The member is added to the proposed composition."))
+        return redirect("council:composition_detail", slug=slug, pk=pk)
     return render(
         request,
         "council/meetings/member_form.html",
@@ -118,18 +118,14 @@ def member_edit(request: HttpRequest, slug: str, pk: int, member_pk: int) -> Htt
     member = get_object_or_404(Member, composition=composition, pk=member_pk)
     if request.method == "POST":
         form = MemberForm(request.POST)
-        if form.is_valid():
-            try:
-                member_update(
-                    actor=request.user, member=member, request=request, **form.service_data()
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The member's details are saved."))
-                return redirect("council:composition_detail", slug=slug, pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: member_update(
+                actor=request.user, member=member, request=request, **form.service_data()
+            ),
+        ):
+            messages.success(request, _("The member's details are saved."))
+            return redirect("council:composition_detail", slug=slug, pk=pk)
     else:
         form = MemberForm(initial=MemberForm.initial_from(member))
     return render(

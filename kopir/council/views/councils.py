@@ -13,7 +13,9 @@ from kopir.council.selectors.councils import council_list_for, council_overview
 @require_GET
 def council_list(request: HttpRequest) -> HttpResponse:
     councils = list(council_list_for(request.user))
-    return render(request, "council/meetings/council_list.html", {"councils": councils})
+    return render(
+        request, "council/meetings/council_list.html", {"councils": councils, "rows": councils}
+    )
 
 
 @require_GET

@@ -4,13 +4,14 @@ organisation, acknowledge them, answer with reasons and evidence, and report pro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import ResponseForm
 from kopir.council.selectors import recommendations as selectors
@@ -29,7 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     access.require_inbox_user(request.user)
     open_only = request.GET.get("show") != "all"
     rows = selectors.inbox_list(request.user, open_only=open_only)
-    page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
     page_obj.object_list = selectors.with_due_states(page_obj.object_list)
     return render(
         request,
@@ -48,23 +49,19 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_answer:
             messages.error(request, _("This recommendation is closed: it takes no more answers."))
             return redirect("council:inbox_detail", pk=pk)
-        if form.is_valid():
-            try:
-                recommendation_respond(
-                    actor=request.user,
-                    recommendation=recommendation,
-                    text=form.cleaned_data["text"],
-                    reported_status=form.cleaned_data["reported_status"],
-                    evidence=form.cleaned_data.get("evidence"),
-                    request=request,
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, _("Your answer was sent to the council. It will review it.")
-                )
-                return redirect("council:inbox_detail", pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: recommendation_respond(
+                actor=request.user,
+                recommendation=recommendation,
+                text=form.cleaned_data["text"],
+                reported_status=form.cleaned_data["reported_status"],
+                evidence=form.cleaned_data.get("evidence"),
+                request=request,
+            ),
+        ):
+            messages.success(request, _("Your answer was sent to the council. It will review it."))
+            return redirect("council:inbox_detail", pk=pk)
         status = 400
     return render(
         request,

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
 from kopir.council.selectors import letters as selectors
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
-from kopir.council.views.meetings_common import file_download
+from kopir.council.views.meetings_common import file_download, service_result
 
 PER_PAGE = 25
 
@@ -23,7 +23,7 @@ PER_PAGE = 25
 @require_GET
 def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = Paginator(selectors.letter_list(council), PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(selectors.letter_list(council), PER_PAGE, request.GET.get("page"))
     today = timezone.localdate()
     for letter in page_obj.object_list:
         letter.reply_overdue = selectors.reply_overdue(letter, letter.reply_count, today)
@@ -51,8 +51,9 @@ def letter_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            letter = letter_create(
+        letter = service_result(
+            form,
+            lambda: letter_create(
                 actor=request.user,
                 council=council,
                 number=data["number"] or "",
@@ -64,10 +65,9 @@ def letter_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 upload=data.get("file"),
                 reply_due_on=data.get("reply_due_on"),
                 request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if letter is not None:
             messages.success(request, _("The letter was registered."))
             return redirect("council:letter_detail", slug=slug, pk=letter.pk)
     return render(
@@ -109,8 +109,9 @@ def letter_reply_add_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            letter_reply_add(
+        if service_saved(
+            form,
+            lambda: letter_reply_add(
                 actor=request.user,
                 letter=letter,
                 received_on=data["received_on"],
@@ -118,10 +119,8 @@ def letter_reply_add_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
                 summary=data["summary"],
                 upload=data.get("file"),
                 request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        ):
             messages.success(request, _("The reply was recorded."))
             return redirect("council:letter_detail", slug=slug, pk=pk)
     return render(

@@ -7,16 +7,15 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
+from kopir.core.forms import form_after_conflict, service_saved
 from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
-from kopir.core.selectors import stored_version
+from kopir.core.selectors import page_of, stored_version
 from kopir.council.access import (
     can_manage_council,
     can_request_accommodation,
@@ -50,7 +49,7 @@ from kopir.council.services.meetings import (
     meeting_send_invitations,
     meeting_update,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import refuse, service_result
 
 MEETINGS_PER_PAGE = 20
 
@@ -58,9 +57,7 @@ MEETINGS_PER_PAGE = 20
 @require_GET
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    page_obj = Paginator(select_meetings(council), MEETINGS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = page_of(select_meetings(council), MEETINGS_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "council/meetings/meeting_list.html",
@@ -79,15 +76,13 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, plan_items=open_plan_items(council)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meeting_create(
+        meeting = service_result(
+            form,
+            lambda: meeting_create(
                 actor=request.user, council=council, request=request, **form.service_data()
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if meeting is not None:
             messages.success(request, _("The meeting is planned. Now add its agenda."))
             return redirect("council:meeting_detail", slug=slug, pk=meeting.pk)
     return render(
@@ -247,18 +242,18 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     meeting = meeting_in_council(council, pk)
     rows = attendance_rows(meeting)
     form = AttendanceForm(request.POST if request.method == "POST" else None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance_record(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: attendance_record(
                 actor=request.user, meeting=meeting, statuses=form.statuses(), request=request
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Attendance is saved."))
-            return redirect("council:meeting_detail", slug=slug, pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("Attendance is saved."))
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
     return render(
         request,
         "council/meetings/attendance_form.html",
@@ -278,22 +273,18 @@ def guest_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     form = GuestForm(request.POST)
-    if form.is_valid():
-        try:
-            guest_add(
-                actor=request.user,
-                meeting=meeting,
-                name=form.cleaned_data["guest_name"],
-                organisation=form.cleaned_data["guest_organisation"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The guest is recorded."))
-            return redirect("council:meeting_attendance", slug=slug, pk=pk)
+    if form.is_valid() and service_saved(
+        form,
+        lambda: guest_add(
+            actor=request.user,
+            meeting=meeting,
+            name=form.cleaned_data["guest_name"],
+            organisation=form.cleaned_data["guest_organisation"],
+            request=request,
+        ),
+    ):
+        messages.success(request, _("The guest is recorded."))
+        return redirect("council:meeting_attendance", slug=slug, pk=pk)
     rows = attendance_rows(meeting)
     return render(
         request,

@@ -12,16 +12,24 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
+from kopir.core.forms import ServiceErrorsMixin, form_after_conflict, service_saved
 from kopir.core.selectors import stored_version
 from kopir.core.uploads import content_type_for, is_image
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
+ResultT = TypeVar("ResultT")
 
 
 def refuse(request: HttpRequest, error: DomainError) -> None:
     """Show a domain refusal (a rule said no) as a message on the next page."""
     messages.error(request, str(error))
+
+
+def service_result(form: ServiceErrorsMixin, save: Callable[[], ResultT]) -> ResultT | None:
+    """What `save` (the service call) returned, or None when the service refused and its reason
+    is on the form: `service_saved` for the views that go on with the saved record."""
+    results: list[ResultT] = []
+    return results[0] if service_saved(form, lambda: results.append(save())) else None
 
 
 def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:

@@ -20,7 +20,7 @@ from kopir.core.selectors import stored_version
 from kopir.council import access
 from kopir.council.forms_followup import MinutesEditForm
 from kopir.council.forms_meetings import ConfirmedActionForm
-from kopir.council.models import Meeting, Minutes, MinutesVersion
+from kopir.council.models import Council, Meeting, Minutes, MinutesVersion
 from kopir.council.selectors import minutes as selectors
 from kopir.council.services import documents
 from kopir.council.services.minutes import minutes_assemble, minutes_edit, minutes_sign
@@ -56,13 +56,17 @@ def language_tabs(request: HttpRequest, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-@require_GET
-def minutes_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    council, meeting = _meeting(request, slug, number)
-    lang = selectors.minutes_language(request.GET.get("lang"), get_language())
-    minutes = selectors.minutes_of(meeting)
-    version = selectors.current_version(minutes) if minutes else None
-    user = request.user
+def minutes_page(
+    request: HttpRequest,
+    council: Council,
+    meeting: Meeting,
+    minutes: Minutes | None,
+    version: MinutesVersion | None,
+    lang: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    """What the minutes page shows of `version` in `lang`, on the council's pages and on its
+    public page (which passes the approved version)."""
     context: dict[str, Any] = {
         "council": council,
         "meeting": meeting,
@@ -70,12 +74,32 @@ def minutes_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
         "version": version,
         "lang": lang,
         "tabs": language_tabs(request, lang),
-        "is_secretary": access.is_secretary(user, council),
-        "can_sign": bool(minutes and access.can_sign_minutes(user, council)),
-        "is_public_view": False,
+        **extra,
     }
     if minutes and version:
         context["document"] = documents.document_context(minutes, version, lang)
+    return context
+
+
+@require_GET
+def minutes_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    council, meeting = _meeting(request, slug, number)
+    lang = selectors.minutes_language(request.GET.get("lang"), get_language())
+    minutes = selectors.minutes_of(meeting)
+    version = selectors.current_version(minutes) if minutes else None
+    user = request.user
+    context = minutes_page(
+        request,
+        council,
+        meeting,
+        minutes,
+        version,
+        lang,
+        is_secretary=access.is_secretary(user, council),
+        can_sign=bool(minutes and access.can_sign_minutes(user, council)),
+        is_public_view=False,
+    )
+    if minutes and version:
         context["sign_form"] = VersionForm(initial={"version": minutes.version})
     return render(request, "council/followup/minutes_detail.html", context)
 
@@ -238,18 +262,17 @@ def _download(request: HttpRequest, slug: str, number: int, kind: str) -> HttpRe
     _council, meeting = _meeting(request, slug, number)
     minutes, version = _minutes_and_version(meeting)
     lang = selectors.minutes_language(request.GET.get("lang"), get_language())
+    return minutes_file(minutes, version, lang, kind)
+
+
+def minutes_file(minutes: Minutes, version: MinutesVersion, lang: str, kind: str) -> HttpResponse:
+    """The minutes' `version` in `lang` as a download: a tagged PDF for "pdf", else a DOCX."""
     context = documents.document_context(minutes, version, lang)
     if kind == "pdf":
-        return file_response(
-            documents.minutes_pdf(context),
-            "application/pdf",
-            documents.filename(minutes, lang, "pdf"),
-        )
-    return file_response(
-        documents.minutes_docx(context),
-        documents.DOCX_CONTENT_TYPE,
-        documents.filename(minutes, lang, "docx"),
-    )
+        content, content_type = documents.minutes_pdf(context), "application/pdf"
+    else:
+        content, content_type = documents.minutes_docx(context), documents.DOCX_CONTENT_TYPE
+    return file_response(content, content_type, documents.filename(minutes, lang, kind))
 
 
 @require_GET

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,9 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.forms import service_saved
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
+from kopir.core.selectors import page_of
 from kopir.council.access import (
     can_manage_council,
     can_see_petitioner_contacts,
@@ -33,7 +31,7 @@ from kopir.council.forms_meetings_petitions import (
 )
 from kopir.council.models import Council, Petition, PetitionPublication, PetitionStatus
 from kopir.council.selectors.petitions import petition_list as select_petitions
-from kopir.council.selectors.petitions import petition_read, planned_meetings
+from kopir.council.selectors.petitions import petition_read, petition_to_change, planned_meetings
 from kopir.council.services.petition_states import PETITION_PUBLICATION_WORKFLOW, can_move
 from kopir.council.services.petitions import (
     petition_answer,
@@ -42,6 +40,7 @@ from kopir.council.services.petitions import (
     petition_register,
     petition_withhold,
 )
+from kopir.council.views.meetings_common import service_result
 
 PETITIONS_PER_PAGE = 25
 # The public form accepts at most this many petitions an hour from one client address: enough
@@ -74,20 +73,18 @@ def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
         return response
     form = PublicPetitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            petition = petition_register(
+        petition = service_result(
+            form,
+            lambda: petition_register(
                 actor=request.user,
                 council=council,
                 submitted_online=True,
                 contact_language=_language(),
                 request=request,
                 **form.service_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if petition is not None:
             SUBMISSIONS.hit(request_client_key(request))
             request.session[SUBMITTED_SESSION_KEY] = petition.pk
             return redirect("council:petition_submitted", slug=slug)
@@ -120,12 +117,10 @@ def petition_submitted(request: HttpRequest, slug: str) -> HttpResponse:
 def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
     form = PetitionFilterForm(request.GET)
-    form.is_valid()
-    status = form.cleaned_data.get("status") or ""
-    overdue = bool(form.cleaned_data.get("overdue"))
-    page_obj = Paginator(
-        select_petitions(council, status=status, overdue=overdue), PETITIONS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    filters = form.filters()
+    page_obj = page_of(
+        select_petitions(council, **filters), PETITIONS_PER_PAGE, request.GET.get("page")
+    )
     return render(
         request,
         "council/meetings/petition_list.html",
@@ -133,7 +128,7 @@ def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "form": form,
             "page_obj": page_obj,
-            "is_filtered": bool(status or overdue),
+            "is_filtered": any(filters.values()),
             "today": timezone.localdate(),
             "can_manage": can_manage_council(request.user, council),
         },
@@ -145,20 +140,18 @@ def petition_create(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     form = SecretaryPetitionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            petition = petition_register(
+        petition = service_result(
+            form,
+            lambda: petition_register(
                 actor=request.user,
                 council=council,
                 received_on=form.cleaned_data["received_on"],
                 contact_language=_language(),
                 request=request,
                 **form.service_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if petition is not None:
             messages.success(
                 request,
                 _("The petition is registered as %(number)s.") % {"number": petition.number},
@@ -227,26 +220,30 @@ def petition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _detail(request, council_for_reader(request.user, slug), pk)
 
 
+def _secretary_petition(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[Council, Petition | None]:
+    council = council_for_secretary(request.user, slug)
+    return council, petition_to_change(council, pk)
+
+
 @require_POST
 def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    petition = Petition.objects.filter(council=council, pk=pk).first()
+    council, petition = _secretary_petition(request, slug, pk)
     form = PetitionAgendaForm(request.POST, meetings=planned_meetings(council))
     if petition is not None and form.is_valid():
-        try:
-            item = petition_put_on_agenda(
+        item = service_result(
+            form,
+            lambda: petition_put_on_agenda(
                 actor=request.user,
                 petition=petition,
                 meeting=form.cleaned_data["meeting"],
                 rapporteur=form.cleaned_data["rapporteur"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if item is not None:
             messages.success(
                 request,
                 _("The petition is item %(order)s of the meeting's agenda.")
@@ -258,23 +255,20 @@ def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    petition = Petition.objects.filter(council=council, pk=pk).first()
+    council, petition = _secretary_petition(request, slug, pk)
     form = PetitionAnswerForm(request.POST)
     if petition is not None and form.is_valid():
-        try:
-            outcome = petition_answer(
+        outcome = service_result(
+            form,
+            lambda: petition_answer(
                 actor=request.user,
                 petition=petition,
                 answer=form.cleaned_data["answer"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if outcome is not None:
             if outcome.notified_by_email:
                 messages.success(
                     request, _("The answer is saved and is being sent to the petitioner by e-mail.")
@@ -293,8 +287,7 @@ def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 @require_POST
 def petition_publication_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Publish the petition with the reviewed title and summary, or keep it off the public page."""
-    council = council_for_secretary(request.user, slug)
-    petition = Petition.objects.filter(council=council, pk=pk).first()
+    council, petition = _secretary_petition(request, slug, pk)
     withhold = "withhold" in request.POST
     form = PetitionPublishForm(request.POST)
     if withhold:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.forms import service_saved
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
 from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
@@ -28,7 +28,7 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import refuse, service_result
 
 
 @require_GET
@@ -39,7 +39,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
         "council/meetings/plan_list.html",
         {
             "council": council,
-            "plans": list(select_plans(council)),
+            "rows": list(select_plans(council)),
             "can_manage": can_manage_council(request.user, council),
         },
     )
@@ -50,13 +50,13 @@ def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     form = PlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = plan_create(
+        plan = service_result(
+            form,
+            lambda: plan_create(
                 actor=request.user, council=council, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+            ),
+        )
+        if plan is not None:
             messages.success(request, _("The draft plan is created. Add its items."))
             return redirect("council:plan_detail", slug=slug, pk=plan.pk)
     return render(request, "council/meetings/plan_form.html", {"council": council, "form": form})
@@ -95,16 +95,18 @@ def plan_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PlanItemForm(
         request.POST if request.method == "POST" else None, members=responsible_choices(council)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_item_add(actor=request.user, plan=plan, request=request, **form.service_data())
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The item is added to the plan."))
-            return redirect("council:plan_detail", slug=slug, pk=pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: plan_item_add(
+                actor=request.user, plan=plan, request=request, **form.service_data()
+            ),
+        )
+    ):
+        messages.success(request, _("The item is added to the plan."))
+        return redirect("council:plan_detail", slug=slug, pk=pk)
     return render(
         request,
         "council/meetings/plan_item_form.html",
@@ -119,18 +121,14 @@ def plan_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Ht
     members = responsible_choices(council)
     if request.method == "POST":
         form = PlanItemForm(request.POST, members=members)
-        if form.is_valid():
-            try:
-                plan_item_update(
-                    actor=request.user, item=item, request=request, **form.service_data()
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The item is saved."))
-                return redirect("council:plan_detail", slug=slug, pk=pk)
+        if form.is_valid() and service_saved(
+            form,
+            lambda: plan_item_update(
+                actor=request.user, item=item, request=request, **form.service_data()
+            ),
+        ):
+            messages.success(request, _("The item is saved."))
+            return redirect("council:plan_detail", slug=slug, pk=pk)
     else:
         form = PlanItemForm(initial=PlanItemForm.initial_from(item), members=members)
     return render(
@@ -158,22 +156,22 @@ def plan_item_status(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
     council, plan = _plan_for_secretary(request, slug, pk)
     item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
     form = PlanItemStatusForm(request.POST if request.method == "POST" else None, item=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_item_set_status(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and service_saved(
+            form,
+            lambda: plan_item_set_status(
                 actor=request.user,
                 item=item,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The item's status is saved."))
-            return redirect("council:plan_detail", slug=slug, pk=pk)
+            ),
+        )
+    ):
+        messages.success(request, _("The item's status is saved."))
+        return redirect("council:plan_detail", slug=slug, pk=pk)
     return render(
         request,
         "council/meetings/plan_item_status.html",

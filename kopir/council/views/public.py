@@ -7,24 +7,25 @@ lists. Only approved, locked minutes are reachable here; a draft answers 404 wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import RecommendationFilterForm
 from kopir.council.models import Council, Meeting, Minutes, MinutesVersion, RecommendationStatus
 from kopir.council.selectors import minutes as minutes_selectors
 from kopir.council.selectors import public
 from kopir.council.selectors.recommendations import with_due_states
-from kopir.council.services import documents
-from kopir.council.views.minutes import file_response, language_tabs
+from kopir.council.views.minutes import minutes_file, minutes_page
 
 PER_PAGE = 25
 
@@ -42,7 +43,7 @@ def public_council(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
     # get_page, like every list in Kopir: a page past the end shows the last one, junk the first.
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return page_of(rows, PER_PAGE, request.GET.get("page"))
 
 
 @login_not_required
@@ -81,14 +82,8 @@ class PublicRecommendationFilterForm(RecommendationFilterForm):
 def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     form = PublicRecommendationFilterForm(request.GET, council=council)
-    form.is_valid()
-    filters: dict[str, Any] = form.cleaned_data
-    rows = public.public_recommendations(
-        council,
-        status=filters.get("status") or "",
-        addressee=filters.get("addressee"),
-        overdue=bool(filters.get("overdue")),
-    )
+    filters = form.filters()
+    rows = public.public_recommendations(council, **filters)
     page_obj = _page(request, rows)
     page_obj.object_list = with_due_states(page_obj.object_list)
     return render(
@@ -98,46 +93,53 @@ def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "form": form,
             "page_obj": page_obj,
-            "is_filtered": any(filters.get(name) for name in ("status", "addressee", "overdue")),
+            "is_filtered": any(filters.values()),
         },
     )
+
+
+def _public_list(
+    request: HttpRequest,
+    slug: str,
+    template: str,
+    rows_of: Callable[[Council], Any],
+    shown: Callable[[Any], Any] | None = None,
+) -> HttpResponse:
+    """A paged list of a council's public page: `rows_of` the council, each page passed through
+    `shown` where only some fields may reach the template."""
+    council = access.public_council(slug)
+    page_obj = _page(request, rows_of(council))
+    if shown is not None:
+        page_obj.object_list = shown(page_obj.object_list)
+    return render(request, template, {"council": council, "page_obj": page_obj})
 
 
 @login_not_required
 @require_GET
 def public_letter_list(request: HttpRequest, slug: str) -> HttpResponse:
-    council = access.public_council(slug)
-    page_obj = _page(request, public.public_letters(council))
-    return render(
-        request,
-        "council/followup/public_letter_list.html",
-        {"council": council, "page_obj": page_obj},
+    return _public_list(
+        request, slug, "council/followup/public_letter_list.html", public.public_letters
     )
 
 
 @login_not_required
 @require_GET
 def public_visit_list(request: HttpRequest, slug: str) -> HttpResponse:
-    council = access.public_council(slug)
-    page_obj = _page(request, public.public_visits(council))
-    return render(
-        request,
-        "council/followup/public_visit_list.html",
-        {"council": council, "page_obj": page_obj},
+    return _public_list(
+        request, slug, "council/followup/public_visit_list.html", public.public_visits
     )
 
 
 @login_not_required
 @require_GET
 def public_petition_list(request: HttpRequest, slug: str) -> HttpResponse:
-    council = access.public_council(slug)
-    page_obj = _page(request, public.public_petitions(council))
     # Only the publishable fields reach the template, never the petition itself.
-    page_obj.object_list = public.publishable_petitions(page_obj.object_list)
-    return render(
+    return _public_list(
         request,
+        slug,
         "council/followup/public_petition_list.html",
-        {"council": council, "page_obj": page_obj},
+        public.public_petitions,
+        shown=public.publishable_petitions,
     )
 
 
@@ -155,39 +157,19 @@ def _approved(
 @require_GET
 def public_minutes(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     council, meeting, minutes, version, lang = _approved(request, slug, number)
-    return render(
-        request,
-        "council/followup/minutes_detail.html",
-        {
-            "council": council,
-            "meeting": meeting,
-            "minutes": minutes,
-            "version": version,
-            "lang": lang,
-            "tabs": language_tabs(request, lang),
-            "document": documents.document_context(minutes, version, lang),
-            "is_public_view": True,
-        },
-    )
+    context = minutes_page(request, council, meeting, minutes, version, lang, is_public_view=True)
+    return render(request, "council/followup/minutes_detail.html", context)
 
 
 @login_not_required
 @require_GET
 def public_minutes_docx(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
-    context = documents.document_context(minutes, version, lang)
-    return file_response(
-        documents.minutes_docx(context),
-        documents.DOCX_CONTENT_TYPE,
-        documents.filename(minutes, lang, "docx"),
-    )
+    return minutes_file(minutes, version, lang, "docx")
 
 
 @login_not_required
 @require_GET
 def public_minutes_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
-    context = documents.document_context(minutes, version, lang)
-    return file_response(
-        documents.minutes_pdf(context), "application/pdf", documents.filename(minutes, lang, "pdf")
-    )
+    return minutes_file(minutes, version, lang, "pdf")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import render_form_page
+from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -38,15 +38,9 @@ PER_PAGE = 25
 def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     form = RecommendationFilterForm(request.GET, council=council)
-    form.is_valid()
-    filters: dict[str, Any] = form.cleaned_data
-    rows = selectors.recommendation_list(
-        council,
-        status=filters.get("status") or "",
-        addressee=filters.get("addressee"),
-        overdue=bool(filters.get("overdue")),
-    )
-    page_obj = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    filters = form.filters()
+    rows = selectors.recommendation_list(council, **filters)
+    page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
     page_obj.object_list = selectors.with_due_states(page_obj.object_list)
     return render(
         request,
@@ -55,7 +49,7 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "form": form,
             "page_obj": page_obj,
-            "is_filtered": any(filters.get(name) for name in ("status", "addressee", "overdue")),
+            "is_filtered": any(filters.values()),
             "is_secretary": access.is_secretary(request.user, council),
         },
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, ngettext
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import render_form_page
+from kopir.core.selectors import page_of
 from kopir.core.uploads import is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
@@ -36,7 +36,7 @@ VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
 @require_GET
 def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = Paginator(selectors.visit_list(council), PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(selectors.visit_list(council), PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "council/followup/visit_list.html",

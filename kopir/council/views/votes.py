@@ -45,7 +45,7 @@ from kopir.council.services.votes import (
     vote_set_totals,
 )
 from kopir.council.views.agenda import item_page, vote_form
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import refuse, service_result
 
 PRESENT = {"in_person", "online"}
 
@@ -136,8 +136,9 @@ def vote_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResp
     form = vote_form(council, request.POST)
     if form.is_valid():
         composition, plan = form.decided()
-        try:
-            vote = vote_open(
+        vote = service_result(
+            form,
+            lambda: vote_open(
                 actor=request.user,
                 agenda_item=item,
                 question=form.cleaned_data["question"],
@@ -145,12 +146,9 @@ def vote_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResp
                 decides_composition=composition,
                 decides_plan=plan,
                 request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if vote is not None:
             messages.success(request, _("The vote is open. Record the votes, then close it."))
             return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote.pk)
     return item_page(request, council, meeting, item, status=400, vote_form=form)
@@ -207,23 +205,19 @@ def vote_totals(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpR
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
     form = TotalsForm(request.POST, vote=vote)
-    if form.is_valid():
-        try:
-            vote_set_totals(
-                actor=request.user,
-                vote=vote,
-                votes_for=form.cleaned_data["votes_for"],
-                votes_against=form.cleaned_data["votes_against"],
-                votes_abstain=form.cleaned_data["votes_abstain"],
-                request=request,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The totals are saved."))
-            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
+    if form.is_valid() and service_saved(
+        form,
+        lambda: vote_set_totals(
+            actor=request.user,
+            vote=vote,
+            votes_for=form.cleaned_data["votes_for"],
+            votes_against=form.cleaned_data["votes_against"],
+            votes_abstain=form.cleaned_data["votes_abstain"],
+            request=request,
+        ),
+    ):
+        messages.success(request, _("The totals are saved."))
+        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
     return _page(request, council, meeting, vote, totals_form=form, status=400)
 
 
