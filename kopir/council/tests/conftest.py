@@ -35,7 +35,6 @@ from kopir.council.tests.factories import (
 from kopir.council.tests.fixtures_followup import agency as agency
 from kopir.council.tests.fixtures_followup import agency_parent as agency_parent
 from kopir.council.tests.fixtures_followup import officer as officer
-from kopir.council.tests.fixtures_followup import signed_in as signed_in
 from kopir.council.tests.rule_sets import statutory_rules as statutory_rules
 from kopir.directory.models import Territory
 from kopir.directory.tests.factories import TerritoryFactory

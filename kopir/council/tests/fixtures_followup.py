@@ -4,7 +4,7 @@ Import the ones a test module needs: `from kopir.council.tests.fixtures_followup
 A council with a composition in force (a chair, a secretary and a member, each with an account), a
 held meeting with agenda, attendance, speeches, a unanimous vote and a decision; an executive body
 with an officer, and another body's officer (the outsider organisation). The executive body and its
-officer are the whole council suite's (conftest takes them by name); `signed_in` is here too.
+officer are the whole council suite's (conftest takes them by name); `signed_in` is core's.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
+from kopir.core.tests.fixtures import signed_in
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services.minutes import minutes_edit, minutes_sign
@@ -75,11 +76,6 @@ __all__ = [
     "sent_recommendation",
     "statutory_rules",
 ]
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
