@@ -16,6 +16,7 @@ class RehabilitationConfig(AppConfig):
         "people",
         "notices",
         "assessment",
+        "exchange",
     )
     test_depends_on: tuple[str, ...] = ()
 
@@ -23,10 +24,14 @@ class RehabilitationConfig(AppConfig):
         from kopir.assessment.services.citizen import register_citizen_section
         from kopir.assessment.signals import decision_recorded
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
+        from kopir.exchange.catalogue import register_event_kind
         from kopir.rehabilitation import access
+        from kopir.rehabilitation.events import EXCHANGE_KINDS
         from kopir.rehabilitation.services.programme import on_decision_recorded
         from kopir.rehabilitation.views.followup import citizen_section
 
+        # Other systems hear of programmes and measures through the exchange's outbox.
+        register_event_kind(*EXCHANGE_KINDS)
         # A decision that establishes disability drafts the IRP, in the decision's transaction.
         decision_recorded.connect(on_decision_recorded, dispatch_uid="rehabilitation.irp_draft")
         # The person's programme on the citizen status page, behind the same one-time code.

@@ -1,30 +1,134 @@
 """The one place rehabilitation announces its domain events to other systems.
 
-Services call `publish(kind, record)` inside their transaction, once per event. The interagency
-exchange (`kopir/exchange`: transactional outbox, signed webhooks) is connected here, so the
-services do not change when the delivery does.
+Services call `publish(kind, record)` inside their transaction, once per event; this module turns
+the record into the event's payload and writes it to the exchange's transactional outbox
+(`kopir.exchange.services.event_publish`), which delivers it as a signed webhook to the
+subscribed systems of the audience. The audience of a measure's event is the organisation that
+holds the measure (and, for a redirect, the one that passed it on); of an approved programme, the
+MSE division that issued it. A measure's payload names the person by IIN only, which the
+executing organisation already holds through its access link; it never carries the diagnosis.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+
+from kopir.exchange.catalogue import EventKind
+from kopir.exchange.services import event_publish
+
+
+class MeasurePayload(Schema):
+    measure_id: int
+    measure_code: str
+    status: str
+    programme_number: str
+    person_iin: str
+    organisation_code: str
+    due_on: dt.date
+    overdue: bool
+    escalation_tier: int
+    previous_organisation_code: str | None = None
+    not_delivered_reason: str | None = None
+    delivered_on: dt.date | None = None
+
+
+class ProgrammeApprovedPayload(Schema):
+    programme_number: str
+    version: int
+    division_code: str
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    measure_codes: list[str]
+
 
 # The events rehabilitation publishes (name: when).
-EVENT_KINDS: dict[str, str] = {
-    "programme.approved": "An IRP version was approved.",
-    "measure.assigned": "A measure was routed to an executing organisation.",
-    "measure.redirected": "An organisation passed a measure to another one.",
-    "measure.accepted": "The executing organisation took a measure on.",
-    "measure.scheduled": "The executing organisation set a date for a measure.",
-    "measure.delivered": "A measure was reported delivered.",
-    "measure.failed": "A measure was reported not delivered, with a coded reason.",
-    "measure.disputed": "The person disputed a reported result; the measure is open again.",
-    "measure.escalated": "An overdue measure was escalated to the next level.",
+_MEASURE_EVENTS: dict[str, Any] = {
+    "measure.assigned": _("A measure was routed to an executing organisation."),
+    "measure.redirected": _("An organisation passed a measure to another one."),
+    "measure.accepted": _("The executing organisation took a measure on."),
+    "measure.scheduled": _("The executing organisation set a date for a measure."),
+    "measure.delivered": _("A measure was reported delivered."),
+    "measure.failed": _("A measure was reported not delivered, with a coded reason."),
+    "measure.disputed": _("The person disputed a reported result; the measure is open again."),
+    "measure.escalated": _("An overdue measure was escalated to the next level."),
 }
+EVENT_KINDS: dict[str, Any] = {
+    "programme.approved": _("An IRP version was approved."),
+    **_MEASURE_EVENTS,
+}
+EXCHANGE_KINDS = tuple(
+    EventKind(
+        f"rehabilitation.{name}",
+        description,
+        ProgrammeApprovedPayload if name == "programme.approved" else MeasurePayload,
+    )
+    for name, description in EVENT_KINDS.items()
+)
 
 
 def publish(kind: str, record: models.Model) -> None:
+    """Write the event `kind` about `record` (a Measure, or a ProgrammeVersion for
+    "programme.approved") to the outbox, in the caller's transaction."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown rehabilitation event {kind!r}")
-    # Until the exchange app is connected, events are only checked against the catalogue.
-    del record
+    if kind == "programme.approved":
+        _publish_programme(record)
+    else:
+        _publish_measure(kind, record)
+
+
+def _publish_programme(version: Any) -> None:
+    programme = version.programme
+    event_publish(
+        kind="rehabilitation.programme.approved",
+        subject=f"rehabilitation.programme:{programme.number}",
+        payload={
+            "programme_number": programme.number,
+            "version": version.sequence,
+            "division_code": programme.division.code,
+            "valid_from": version.valid_from,
+            "valid_until": version.valid_until,
+            "measure_codes": list(
+                version.lines.order_by("position", "id").values_list(
+                    "measure_type__code", flat=True
+                )
+            ),
+        },
+        audience=[programme.division],
+    )
+
+
+def _publish_measure(kind: str, measure: Any) -> None:
+    audience = [measure.organisation]
+    previous = None
+    if kind == "measure.redirected":
+        handoff = (
+            measure.handoffs.order_by("-at", "-id").select_related("from_organisation").first()
+        )
+        previous = handoff.from_organisation if handoff is not None else None
+        if previous is not None:
+            audience.append(previous)
+    event_publish(
+        kind=f"rehabilitation.{kind}",
+        subject=f"rehabilitation.measure:{measure.pk}",
+        payload={
+            "measure_id": measure.pk,
+            "measure_code": measure.measure_type.code,
+            "status": measure.status,
+            "programme_number": measure.programme.number,
+            "person_iin": measure.person.iin,
+            "organisation_code": measure.organisation.code,
+            "due_on": measure.due_on,
+            "overdue": measure.overdue,
+            "escalation_tier": measure.escalation_tier,
+            "previous_organisation_code": previous.code if previous is not None else None,
+            "not_delivered_reason": measure.not_delivered_reason or None,
+            "delivered_on": measure.delivered_on,
+        },
+        audience=audience,
+    )
