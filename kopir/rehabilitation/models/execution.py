@@ -178,6 +178,16 @@ class Handoff(models.Model):
     )
     at = models.DateTimeField(_("at"))
     due_on = models.DateField(_("new owner's due date"))
+    # The tracked message of the handoff (sent → delivered → acknowledged → answered): the new
+    # owner acknowledges it by accepting the measure and answers it with the result.
+    message = models.OneToOneField(
+        "exchange.Message",
+        verbose_name=_("tracked message"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("handoff")

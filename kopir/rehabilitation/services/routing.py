@@ -6,7 +6,10 @@ organisation, and the person's own territory before the territories it is part o
 district → region). Routing first and a redirect later both go through `handoff_record`, so each
 new owner gets the same things: a `Handoff` row, the catalogue's deadline counted in working days
 from the handoff (SGB IX §14 style: the clock starts again with the new owner), and a
-`PersonLink(basis=rehabilitation)` for that person only.
+`PersonLink(basis=rehabilitation)` for that person only, and a tracked message of the exchange
+(sent → delivered → acknowledged → answered): the new owner acknowledges it by accepting the
+measure (`handoff_acknowledge`) and answers it with the result (`handoff_answer`), so each
+handoff between organisations has its own receipt trail.
 """
 
 from __future__ import annotations
@@ -19,8 +22,13 @@ from django.utils import timezone
 
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation, Territory
+from kopir.exchange.models import Message, MessageStatus
+from kopir.exchange.services import message_acknowledge, message_answer, message_send
 from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Handoff, Measure, MeasureType, RoutingRule
+
+# The kind of the exchange's tracked message that carries a measure from one owner to the next.
+HANDOFF_MESSAGE_KIND = "rehabilitation.measure"
 
 
 def territory_chain(territory: Territory) -> list[Territory]:
@@ -94,4 +102,50 @@ def handoff_record(
         organisation=to_organisation,
         basis=LinkBasis.REHABILITATION,
     )
+    sender = from_organisation or measure.programme.division
+    if sender.pk != to_organisation.pk:
+        language = to_organisation.notice_language or "kk"
+        name = getattr(measure.measure_type, f"name_{language}", "") or measure.measure_type.name_kk
+        handoff.message = message_send(
+            actor=by,
+            sender=sender,
+            recipient=to_organisation,
+            kind=HANDOFF_MESSAGE_KIND,
+            subject=f"rehabilitation.measure:{measure.pk}",
+            summary=f"{name} ({measure.programme.number}): {handoff.due_on:%d.%m.%Y}",
+            due_on=handoff.due_on,
+        )
+        handoff.save(update_fields=["message"])
     return handoff
+
+
+def _current_message(measure: Measure) -> Message | None:
+    handoff = (
+        Handoff.objects.filter(measure=measure, message__isnull=False)
+        .select_related("message")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return handoff.message if handoff is not None else None
+
+
+def handoff_acknowledge(*, measure: Measure, actor: Any, request: Any = None) -> None:
+    """The holder took the measure on: its handoff's message is acknowledged (once)."""
+    message = _current_message(measure)
+    if message is not None and message.status in (MessageStatus.SENT, MessageStatus.DELIVERED):
+        message_acknowledge(actor=actor, message=message, version=message.version, request=request)
+
+
+def handoff_answer(*, measure: Measure, actor: Any, answer: str, request: Any = None) -> None:
+    """The holder reported the result (delivered, not delivered, passed on): its handoff's
+    message is answered with it; a message not yet acknowledged is acknowledged first."""
+    message = _current_message(measure)
+    if message is None or message.status == MessageStatus.ANSWERED:
+        return
+    if message.status != MessageStatus.ACKNOWLEDGED:
+        message = message_acknowledge(
+            actor=actor, message=message, version=message.version, request=request
+        )
+    message_answer(
+        actor=actor, message=message, version=message.version, answer=answer, request=request
+    )

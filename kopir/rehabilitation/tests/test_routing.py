@@ -8,11 +8,18 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from kopir.accounts.tests.factories import UserFactory
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.exchange.models import MessageStatus
 from kopir.people.models import LinkBasis, PersonLink
-from kopir.rehabilitation.services.routing import handoff_record, routing_rule_for
+from kopir.rehabilitation.services.routing import (
+    handoff_acknowledge,
+    handoff_answer,
+    handoff_record,
+    routing_rule_for,
+)
 from kopir.rehabilitation.tests.factories import (
     MeasureFactory,
     MeasureTypeFactory,
@@ -92,3 +99,33 @@ def test_a_handoff_outside_a_transaction_is_refused():
         handoff_record(
             measure=measure, to_organisation=measure.organisation, from_organisation=None, by=None
         )
+
+
+def test_each_handoff_is_a_tracked_message_acknowledged_on_acceptance_and_answered_with_the_result():
+    measure = MeasureFactory.create()
+    career_centre = OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE)
+    officer = UserFactory.create(organisation=career_centre)
+    with transaction.atomic():
+        handoff = handoff_record(
+            measure=measure,
+            to_organisation=career_centre,
+            from_organisation=measure.organisation,
+            by=None,
+            reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
+        )
+    message = handoff.message
+    assert message is not None
+    assert (message.sender, message.recipient) == (measure.organisation, career_centre)
+    assert message.status == MessageStatus.SENT
+    assert message.due_on == handoff.due_on
+    with transaction.atomic():
+        handoff_acknowledge(measure=measure, actor=officer)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.ACKNOWLEDGED
+    assert message.delivered_at is not None
+    with transaction.atomic():
+        handoff_answer(measure=measure, actor=officer, answer="Ұсынылды.")
+        # A second report answers nothing twice.
+        handoff_answer(measure=measure, actor=officer, answer="Қайта.")
+    message.refresh_from_db()
+    assert (message.status, message.answer) == (MessageStatus.ANSWERED, "Ұсынылды.")
