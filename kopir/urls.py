@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("council/", include("kopir.council.urls")),
     path("mse/", include("kopir.assessment.urls")),
     path("notices/", include("kopir.notices.urls")),
+    path("rehabilitation/", include("kopir.rehabilitation.urls")),
     prefix_default_language=True,
 )

@@ -58,6 +58,7 @@ from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from kopir.people.tests.fixtures import clinician as clinician
 from kopir.people.tests.fixtures import outsider as outsider
+from kopir.rehabilitation.tests.factories import MeasureFactory
 
 # The roles, in the order the matrix prints them; each is also asked as an outsider.
 ROLES: dict[str, str] = {
@@ -237,6 +238,11 @@ def world(
         file=_pdf("reply.pdf"),
     )
 
+    # --- Rehabilitation: a measure the agency holds, with the link its routing gave it. ----------
+    measure = MeasureFactory.create(organisation=agency)
+    PersonLinkFactory.create(person=measure.person, organisation=agency, basis="rehabilitation")
+    on_measure = {"pk": measure.pk}
+
     held = {**slug, "pk": held_meeting.pk}
     on_item = {**held, "item_pk": item.pk}
     on_vote = {**held, "vote_pk": vote.pk}
@@ -390,5 +396,17 @@ def world(
         "council:letter_reply_add": on_letter,
         "council:letter_file": on_letter,
         "council:letter_reply_file": {**on_letter, "reply_pk": reply.pk},
+        # Rehabilitation: the executing organisation's measure
+        **dict.fromkeys(
+            (
+                "rehabilitation:agency_measure",
+                "rehabilitation:agency_accept",
+                "rehabilitation:agency_schedule",
+                "rehabilitation:agency_deliver",
+                "rehabilitation:agency_not_delivered",
+                "rehabilitation:agency_redirect",
+            ),
+            on_measure,
+        ),
     }
     return World(users=users, arguments=arguments, api_referral_number=draft.number)

@@ -121,6 +121,7 @@ POST_ONLY_ROUTES = {
     "assessment:division_attachment_release",
     "assessment:division_notify",
     "notices:resend",
+    "rehabilitation:agency_accept",
     *(
         f"council:{name}"
         for name in (
@@ -373,6 +374,17 @@ EXPECTED: dict[str, Row] = {
     "council:inbox_detail": rule("agency", agency_at_other="404"),
     "council:inbox_evidence": rule("agency", agency_at_other="404"),
     "council:inbox_acknowledge": posts(rule("agency", agency_at_other="404")),
+    # Rehabilitation: an executing organisation works the measures it holds; another agency is
+    # told they do not exist, every other role is refused (a council member sees no person).
+    "rehabilitation:agency_work_list": rule("agency", "agency@other"),
+    "rehabilitation:agency_export_csv": rule("agency", "agency@other"),
+    "rehabilitation:agency_export_xlsx": rule("agency", "agency@other"),
+    "rehabilitation:agency_measure": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_accept": posts(rule("agency", agency_at_other="404")),
+    "rehabilitation:agency_schedule": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_deliver": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_not_delivered": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_redirect": rule("agency", agency_at_other="404"),
 }
 
 

@@ -16,3 +16,17 @@ class RehabilitationConfig(AppConfig):
         "assessment",
     )
     test_depends_on: tuple[str, ...] = ()
+
+    def ready(self) -> None:
+        from kopir.core.registry import MenuEntry, registry
+        from kopir.rehabilitation import access
+
+        # The executing organisation's work list (rehab-agency).
+        registry.add_menu(
+            MenuEntry(
+                _("Measures to deliver"),
+                "rehabilitation:agency_work_list",
+                access.is_agency_officer,
+                95,
+            ),
+        )

@@ -54,6 +54,7 @@ def test_the_project_menu_keeps_its_order_from_home_to_the_audit_log():
         "directory:territory_list",
         "council:council_list",
         "council:inbox",
+        "rehabilitation:agency_work_list",
         "assessment:rules_list",
         "notices:outbox",
         "accounts:user_list",
