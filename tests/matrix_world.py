@@ -86,6 +86,7 @@ class World:
     users: dict[str, User | None]  # by WHO; None is the anonymous visitor
     arguments: dict[str, dict[str, Any]]  # URL arguments by route name
     api_referral_number: str  # a referral the clinic's external system sent
+    api_measure_id: int  # a measure the agency holds
 
 
 def _seat(composition: m.Composition, user: User, position: str = m.MemberPosition.MEMBER) -> None:
@@ -409,4 +410,20 @@ def world(
             on_measure,
         ),
     }
-    return World(users=users, arguments=arguments, api_referral_number=draft.number)
+    return World(
+        users=users,
+        arguments=arguments,
+        api_referral_number=draft.number,
+        api_measure_id=measure.pk,
+    )
+
+
+@pytest.fixture
+def agency_tokens(agency: Organisation, other_agency: Organisation) -> tuple[str, str]:
+    """The bearer tokens of the agency's system and of another agency's."""
+    from kopir.assessment.services.external_systems import external_system_issue_token
+
+    return (
+        external_system_issue_token(name="matrix-agency", organisation=agency)[1],
+        external_system_issue_token(name="matrix-other-agency", organisation=other_agency)[1],
+    )

@@ -486,6 +486,18 @@ EXPECTED_API: dict[str, dict[str, int]] = {
     # Another clinic's referral is "not found", never "forbidden": its existence is not told.
     "GET /api/referrals/{number}": {"insider": 200, "outsider": 404, "session": 401, "none": 401},
     "POST /api/fhir/Bundle": {"insider": 422, "outsider": 422, "session": 401, "none": 401},
+    # Measures: asked with the agencies' systems' tokens. Another agency lists only its own (none
+    # here); a body without a version is refused before any measure is looked at.
+    "GET /api/measures": {"insider": 200, "outsider": 200, "session": 401, "none": 401},
+    **{
+        f"POST /api/measures/{{measure_id}}/{action}": {
+            "insider": 422,
+            "outsider": 422,
+            "session": 401,
+            "none": 401,
+        }
+        for action in ("accept", "schedule", "delivered", "not-delivered")
+    },
 }
 
 
@@ -497,7 +509,7 @@ def api_operations(client: Client) -> list[str]:
 
 
 def test_every_api_operation_answers_every_caller_as_the_table_says(
-    world: World, token: str, other_token: str, client: Client
+    world: World, token: str, other_token: str, agency_tokens: tuple[str, str], client: Client
 ) -> None:
     operations = api_operations(client)
     missing = [operation for operation in operations if operation not in EXPECTED_API]
@@ -513,21 +525,30 @@ def test_every_api_operation_answers_every_caller_as_the_table_says(
         "session": {},
         "none": {},
     }
+    # The measure API is for agencies' systems: their tokens are the insider's and outsider's.
+    agency_headers = {
+        **headers,
+        "insider": {"HTTP_AUTHORIZATION": f"Bearer {agency_tokens[0]}"},
+        "outsider": {"HTTP_AUTHORIZATION": f"Bearer {agency_tokens[1]}"},
+    }
     problems: list[str] = []
     for operation in operations:
         method, template = operation.split(" ", 1)
-        path = template.replace("{number}", world.api_referral_number)
+        path = template.replace("{number}", world.api_referral_number).replace(
+            "{measure_id}", str(world.api_measure_id)
+        )
+        by_caller = agency_headers if template.startswith("/api/measures") else headers
         for caller in API_CALLERS:
             asker = signed_in if caller == "session" else Client()
             if method == "GET":
-                response = asker.get(path, **headers[caller])
+                response = asker.get(path, **by_caller[caller])
             else:
                 response = asker.post(
                     path,
                     data="{}",
                     content_type="application/json",
                     HTTP_IDEMPOTENCY_KEY=f"matrix-{caller}-{operation}",
-                    **headers[caller],
+                    **by_caller[caller],
                 )
             if response.status_code != EXPECTED_API[operation][caller]:
                 problems.append(

@@ -128,7 +128,7 @@ def work_page(
     if work is None:
         return WorkPage()
     measures = work_queryset(organisation_id, work).select_related(
-        "measure_type", "person", "territory", "officer"
+        "measure_type", "person", "territory", "officer", "line", "programme"
     )
     if after is not None:
         measures = measures.filter(

@@ -75,3 +75,17 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def agency_token(agency: Organisation) -> str:
+    from kopir.assessment.services.external_systems import external_system_issue_token
+
+    return external_system_issue_token(name="agency-system", organisation=agency)[1]
+
+
+@pytest.fixture
+def other_agency_token(other_agency: Organisation) -> str:
+    from kopir.assessment.services.external_systems import external_system_issue_token
+
+    return external_system_issue_token(name="other-agency-system", organisation=other_agency)[1]
