@@ -44,6 +44,7 @@ NOT_VISITED: dict[str, str] = {
     "assessment:division_attachment_release": "POST only: a button per document, case page.",
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
+    "rehabilitation:agency_accept": "POST only: a button on the agency's measure page.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
@@ -85,6 +86,27 @@ def _rule() -> dict[str, Any]:
     return {"pk": rule.rule_set_id, "rule_pk": rule.pk}
 
 
+def _agency_measure(demo: Demo) -> dict[str, Any]:
+    """An open measure held by the demo agency officer's organisation (one is made there if the
+    demo has none yet), linked to its person as routing links it."""
+    from kopir.people.models import LinkBasis, PersonLink
+    from kopir.rehabilitation.models import Measure
+    from kopir.rehabilitation.tests.factories import MeasureFactory
+
+    agency = demo.user("agency").organisation
+    measure = (
+        Measure.objects.filter(organisation=agency, status__in=["assigned", "accepted"])
+        .order_by("pk")
+        .first()
+    )
+    if measure is None:
+        measure = MeasureFactory.create(organisation=agency)
+        PersonLink.objects.get_or_create(
+            person=measure.person, organisation=agency, basis=LinkBasis.REHABILITATION
+        )
+    return {"pk": measure.pk}
+
+
 PAGE_ARGUMENTS: dict[str, PageArguments] = {
     # The clinic's pages (issue 3), on the demo draft of oral-polyclinic-1.
     "assessment:clinic_detail": lambda demo, user: _mse("Referral", external_id="demo-p1-01"),
@@ -123,6 +145,11 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "accounts:user_edit": lambda demo, user: {"pk": demo.user("clinician").pk},
     "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
     "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
+    # The executing organisation's measure and its action forms (issue 9).
+    **{
+        f"rehabilitation:agency_{name}": lambda demo, user: _agency_measure(demo)
+        for name in ("measure", "schedule", "deliver", "not_delivered", "redirect")
+    },
 }
 
 
