@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.audit.models import AuditEvent
 from kopir.core import sample_files
@@ -318,7 +318,7 @@ def test_a_closed_measure_is_not_redirected(
 ) -> None:
     _accepted(measure, officer)
     measure_not_deliver(actor=officer, measure=measure, expected_version=2, reason="refused")
-    with pytest.raises(DomainError, match="still being worked"):
+    with translation.override("en"), pytest.raises(DomainError, match="still being worked"):
         measure_redirect(
             actor=officer,
             measure=measure,
