@@ -244,7 +244,6 @@ def export_header() -> list[str]:
         _("Measure name"),
         _("Part"),
         _("Person"),
-        _("IIN"),
         _("Territory"),
         _("Status"),
         _("Due"),
@@ -262,7 +261,6 @@ def _export_row(measure: Measure) -> list[Any]:
         measure.measure_type.name,
         measure.measure_type.get_part_display(),
         measure.person.full_name,
-        measure.person.iin,
         measure.territory.name,
         measure.get_status_display(),
         measure.due_on,
@@ -282,7 +280,7 @@ def export_rows(
     request: HttpRequest | None = None,
 ) -> Iterator[list[Any]]:
     """The filtered work list as rows for a file, the header first, each cell neutralised: what
-    the list shows and no more (no diagnosis). Taking the list out of Kopir is audited when the
+    the list shows and no more (the person's name; no IIN, no contacts, no diagnosis). Taking the list out of Kopir is audited when the
     export starts; the rows are then read in chunks as the file is written."""
     with transaction.atomic():
         audit_record(

@@ -193,3 +193,23 @@ def test_an_agency_system_acts_as_an_agency_officer_and_a_council_gets_no_token(
     council = OrganisationFactory.create(kind=OrganisationKind.PUBLIC_COUNCIL)
     with pytest.raises(DomainError):
         external_system_issue_token(name="council-system", organisation=council)
+
+
+def test_the_list_reads_a_constant_number_of_queries(
+    agency: Organisation, agency_token: str, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int) -> int:
+        Measure.objects.all().delete()
+        for _i in range(count):
+            linked_measure(agency)
+        with CaptureQueriesContext(connection) as captured:
+            response = get_json(client, "/api/measures?limit=100", token=agency_token)
+        assert len(response.json()["items"]) == count
+        return len(captured)
+
+    # The first call marks the system as used (a write at most every few minutes): not counted.
+    get_json(client, "/api/measures", token=agency_token)
+    assert queries_for(5) == queries_for(50)

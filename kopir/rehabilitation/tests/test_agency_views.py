@@ -307,6 +307,8 @@ def test_the_csv_export_neutralises_formulas_shows_no_diagnosis_and_is_audited(
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    # Personal data only as far as the list shows it: the name, not the IIN or the diagnosis.
+    assert hostile.person.iin not in text
     assert hostile.programme.referral.primary_diagnosis.code not in text
     assert (
         AuditEvent.objects.filter(action="export", target_type="rehabilitation.measure").count()
@@ -350,3 +352,15 @@ def test_the_indexes_serve_each_page_in_order_without_a_sort(
     assert f"Index Scan using {index}" in plan, plan
     assert "ROW(due_on, id) > ROW(" in plan, plan
     assert "Sort  (" not in plan, plan
+
+
+def test_htmx_gets_the_results_alone_and_a_history_restore_the_whole_page(
+    measure: Measure, officer: User
+) -> None:
+    client = signed_in(officer)
+    fragment = client.get(_url(LIST) + "?overdue=on", HTTP_HX_REQUEST="true")
+    assert "<h1>" not in fragment.content.decode()
+    assert "<table" not in fragment.content.decode()  # nothing overdue: the empty state
+    assert "HX-Request" in fragment.headers["Vary"]
+    whole = client.get(_url(LIST), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<h1>" in whole.content.decode()
