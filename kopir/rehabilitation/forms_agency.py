@@ -78,8 +78,11 @@ class WorkFilterForm(FilterForm[WorkFilter]):
         )
 
     def is_filtered(self) -> bool:
+        # The cursor of a later page is not a filter.
         return self.is_bound and any(
-            value not in (None, "", False, OPEN) for value in self.data.values()
+            value not in (None, "", False, OPEN)
+            for name, value in self.data.items()
+            if name in self.fields
         )
 
 
