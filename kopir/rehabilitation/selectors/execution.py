@@ -275,7 +275,7 @@ def export_rows(
     *,
     actor: Any,
     organisation_id: int,
-    work: WorkFilter,
+    work: WorkFilter | None,
     file_format: str,
     request: HttpRequest | None = None,
 ) -> Iterator[list[Any]]:
@@ -290,8 +290,12 @@ def export_rows(
             request=request,
             detail=f"agency work list as {file_format}",
         )
-    measures = work_queryset(organisation_id, work).select_related(
-        "measure_type", "person", "territory", "officer"
+    measures = (
+        Measure.objects.none()
+        if work is None  # filters that make no sense: no rows, as on the list
+        else work_queryset(organisation_id, work).select_related(
+            "measure_type", "person", "territory", "officer"
+        )
     )
 
     def rows() -> Iterator[list[Any]]:

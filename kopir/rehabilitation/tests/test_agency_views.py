@@ -365,3 +365,13 @@ def test_htmx_gets_the_results_alone_and_a_history_restore_the_whole_page(
     assert "HX-Request" in fragment.headers["Vary"]
     whole = client.get(_url(LIST), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert "<h1>" in whole.content.decode()
+
+
+def test_an_export_with_filters_that_make_no_sense_has_no_rows(
+    measure: Measure, officer: User
+) -> None:
+    response = signed_in(officer).get(
+        _url("rehabilitation:agency_export_csv") + "?due_from=2026-12-10&due_to=2026-12-01"
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    assert len(list(csv.reader(io.StringIO(text)))) == 1  # the header alone

@@ -100,10 +100,10 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_filter(request: HttpRequest) -> tuple[int, WorkFilter]:
+def _export_filter(request: HttpRequest) -> tuple[int, WorkFilter | None]:
     organisation_id = _organisation_id(request)
-    # A filter that makes no sense exports the open measures rather than nothing at all.
-    return organisation_id, _filter_form(request, organisation_id).criteria() or WorkFilter()
+    # As on the list: a filter that makes no sense gives no rows (the file has its header only).
+    return organisation_id, _filter_form(request, organisation_id).criteria()
 
 
 class _Echo:
