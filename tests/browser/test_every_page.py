@@ -100,7 +100,12 @@ def _agency_measure(demo: Demo) -> dict[str, Any]:
         .first()
     )
     if measure is None:
-        measure = MeasureFactory.create(organisation=agency)
+        # Numbers far from the demo's own, which the factories' sequences would repeat.
+        measure = MeasureFactory.create(
+            organisation=agency,
+            line__programme_version__programme__number="IRP-2026-990001",
+            line__programme_version__programme__referral__number="MSE-2026-990001",
+        )
         PersonLink.objects.get_or_create(
             person=measure.person, organisation=agency, basis=LinkBasis.REHABILITATION
         )
