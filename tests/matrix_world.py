@@ -240,7 +240,12 @@ def world(
     )
 
     # --- Rehabilitation: a measure the agency holds, with the link its routing gave it. ----------
-    measure = MeasureFactory.create(organisation=agency)
+    # Its referral's number far from those the referral services above gave out, which the
+    # factory's sequence would repeat.
+    measure = MeasureFactory.create(
+        organisation=agency,
+        line__programme_version__programme__referral__number="MSE-2026-990001",
+    )
     PersonLinkFactory.create(person=measure.person, organisation=agency, basis="rehabilitation")
     on_measure = {"pk": measure.pk}
 
