@@ -59,3 +59,8 @@ from kopir.assessment.api import router as assessment_router  # noqa: E402
 
 api.add_router("/", assessment_router)
 install_assessment_errors(api)
+
+# Rehabilitation: the measure API for agency systems.
+from kopir.rehabilitation.api_agency import router as rehabilitation_agency_router  # noqa: E402
+
+api.add_router("/", rehabilitation_agency_router)

@@ -61,6 +61,7 @@ from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from kopir.people.tests.fixtures import clinician as clinician
 from kopir.people.tests.fixtures import outsider as outsider
+from kopir.rehabilitation.tests.factories import MeasureFactory
 
 # The roles, in the order the matrix prints them; each is also asked as an outsider.
 ROLES: dict[str, str] = {
@@ -88,6 +89,7 @@ class World:
     users: dict[str, User | None]  # by WHO; None is the anonymous visitor
     arguments: dict[str, dict[str, Any]]  # URL arguments by route name
     api_referral_number: str  # a referral the clinic's external system sent
+    api_measure_id: int  # a measure the agency holds
 
 
 def _seat(composition: m.Composition, user: User, position: str = m.MemberPosition.MEMBER) -> None:
@@ -257,6 +259,16 @@ def world(
     on_subscription = {"pk": subscription.pk}
     on_message = {"pk": message.pk}
 
+    # --- Rehabilitation: a measure the agency holds, with the link its routing gave it. ----------
+    # Its referral's number far from those the referral services above gave out, which the
+    # factory's sequence would repeat.
+    measure = MeasureFactory.create(
+        organisation=agency,
+        line__programme_version__programme__referral__number="MSE-2026-990001",
+    )
+    PersonLinkFactory.create(person=measure.person, organisation=agency, basis="rehabilitation")
+    on_measure = {"pk": measure.pk}
+
     held = {**slug, "pk": held_meeting.pk}
     on_item = {**held, "item_pk": item.pk}
     on_vote = {**held, "vote_pk": vote.pk}
@@ -420,10 +432,27 @@ def world(
         "council:letter_reply_add": on_letter,
         "council:letter_file": on_letter,
         "council:letter_reply_file": {**on_letter, "reply_pk": reply.pk},
+        # Rehabilitation: the executing organisation's measure
+        **dict.fromkeys(
+            (
+                "rehabilitation:agency_measure",
+                "rehabilitation:agency_accept",
+                "rehabilitation:agency_schedule",
+                "rehabilitation:agency_deliver",
+                "rehabilitation:agency_not_delivered",
+                "rehabilitation:agency_redirect",
+            ),
+            on_measure,
+        ),
     }
     arguments.update(_rehabilitation_arguments(decision, administrator, district))
     arguments.update(_rehabilitation_followup_arguments(division, agency))
-    return World(users=users, arguments=arguments, api_referral_number=draft.number)
+    return World(
+        users=users,
+        arguments=arguments,
+        api_referral_number=draft.number,
+        api_measure_id=measure.pk,
+    )
 
 
 def _rehabilitation_arguments(
@@ -543,3 +572,14 @@ def _rehabilitation_followup_arguments(
             "band_id": QuotaBand.objects.values_list("pk", flat=True)[0]
         },
     }
+
+
+@pytest.fixture
+def agency_tokens(agency: Organisation, other_agency: Organisation) -> tuple[str, str]:
+    """The bearer tokens of the agency's system and of another agency's."""
+    from kopir.assessment.services.external_systems import external_system_issue_token
+
+    return (
+        external_system_issue_token(name="matrix-agency", organisation=agency)[1],
+        external_system_issue_token(name="matrix-other-agency", organisation=other_agency)[1],
+    )

@@ -105,3 +105,35 @@ def test_the_fhir_conformance_endpoints_are_documented_as_public_fhir_resources(
         assert schema["properties"]["resourceType"]["enum"] == [name], path
     missing = document["paths"]["/api/fhir/StructureDefinition/{profile_id}"]["get"]["responses"]
     assert list(missing["404"]["content"]) == ["application/fhir+json"]
+
+
+# The measure API for agency systems, asked with an agency's token (the clinic's system above
+# holds no measures, so most of its answers there are 404), with a measure the agency holds.
+agency_operations = schema.include(path_regex="^/api/measures")
+
+
+@agency_operations.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_measure_api_answers_an_agency_system_as_its_document_says(
+    case: Any, db: None, agency_api_token: str
+) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {agency_api_token}"}, checks=CHECKS)
+
+
+@pytest.fixture
+def agency_api_token(db: None) -> str:
+    from kopir.assessment.services.external_systems import external_system_issue_token
+    from kopir.directory.models import OrganisationKind
+    from kopir.directory.tests.factories import OrganisationFactory
+    from kopir.rehabilitation.tests.factories import MeasureFactory
+
+    agency = OrganisationFactory.create(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    for _i in range(3):
+        MeasureFactory.create(organisation=agency)
+    return external_system_issue_token(name="fuzz-agency", organisation=agency)[1]

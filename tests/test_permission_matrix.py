@@ -126,6 +126,7 @@ POST_ONLY_ROUTES = {
     "notices:resend",
     "exchange:message_acknowledge",
     "rehabilitation:citizen_measure_answer",
+    "rehabilitation:agency_accept",
     *(
         f"council:{name}"
         for name in (
@@ -468,6 +469,17 @@ EXPECTED: dict[str, Row] = {
     "rehabilitation:placement_edit": rule("agency", agency_at_other="404"),
     "rehabilitation:quota_bands": ADMIN,
     "rehabilitation:quota_band_edit": ADMIN,
+    # Rehabilitation: an executing organisation works the measures it holds; another agency is
+    # told they do not exist, every other role is refused (a council member sees no person).
+    "rehabilitation:agency_work_list": rule("agency", "agency@other"),
+    "rehabilitation:agency_export_csv": rule("agency", "agency@other"),
+    "rehabilitation:agency_export_xlsx": rule("agency", "agency@other"),
+    "rehabilitation:agency_measure": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_accept": posts(rule("agency", agency_at_other="404")),
+    "rehabilitation:agency_schedule": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_deliver": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_not_delivered": rule("agency", agency_at_other="404"),
+    "rehabilitation:agency_redirect": rule("agency", agency_at_other="404"),
 }
 
 
@@ -577,6 +589,18 @@ EXPECTED_API: dict[str, dict[str, int]] = {
         "session": 200,
         "none": 200,
     },
+    # Measures: asked with the agencies' systems' tokens. Another agency lists only its own (none
+    # here); a body without a version is refused before any measure is looked at.
+    "GET /api/measures": {"insider": 200, "outsider": 200, "session": 401, "none": 401},
+    **{
+        f"POST /api/measures/{{measure_id}}/{action}": {
+            "insider": 422,
+            "outsider": 422,
+            "session": 401,
+            "none": 401,
+        }
+        for action in ("accept", "schedule", "delivered", "not-delivered")
+    },
 }
 
 
@@ -588,7 +612,7 @@ def api_operations(client: Client) -> list[str]:
 
 
 def test_every_api_operation_answers_every_caller_as_the_table_says(
-    world: World, token: str, other_token: str, client: Client
+    world: World, token: str, other_token: str, agency_tokens: tuple[str, str], client: Client
 ) -> None:
     operations = api_operations(client)
     missing = [operation for operation in operations if operation not in EXPECTED_API]
@@ -604,23 +628,32 @@ def test_every_api_operation_answers_every_caller_as_the_table_says(
         "session": {},
         "none": {},
     }
+    # The measure API is for agencies' systems: their tokens are the insider's and outsider's.
+    agency_headers = {
+        **headers,
+        "insider": {"HTTP_AUTHORIZATION": f"Bearer {agency_tokens[0]}"},
+        "outsider": {"HTTP_AUTHORIZATION": f"Bearer {agency_tokens[1]}"},
+    }
     problems: list[str] = []
     for operation in operations:
         method, template = operation.split(" ", 1)
-        path = template.replace("{number}", world.api_referral_number).replace(
-            "{profile_id}", "kopir-referral-bundle"
+        path = (
+            template.replace("{number}", world.api_referral_number)
+            .replace("{profile_id}", "kopir-referral-bundle")
+            .replace("{measure_id}", str(world.api_measure_id))
         )
+        by_caller = agency_headers if template.startswith("/api/measures") else headers
         for caller in API_CALLERS:
             asker = signed_in if caller == "session" else Client()
             if method == "GET":
-                response = asker.get(path, **headers[caller])
+                response = asker.get(path, **by_caller[caller])
             else:
                 response = asker.post(
                     path,
                     data="{}",
                     content_type="application/json",
                     HTTP_IDEMPOTENCY_KEY=f"matrix-{caller}-{operation}",
-                    **headers[caller],
+                    **by_caller[caller],
                 )
             if response.status_code != EXPECTED_API[operation][caller]:
                 problems.append(

@@ -47,6 +47,12 @@ class RehabilitationConfig(AppConfig):
                 _("Quota jobs"), "rehabilitation:quota_list", access.can_keep_quota_register, 75
             ),
             MenuEntry(
+                _("Measures to deliver"),
+                "rehabilitation:agency_work_list",
+                access.is_agency_officer,
+                95,
+            ),
+            MenuEntry(
                 _("Measure catalogue"),
                 "rehabilitation:catalogue_list",
                 access.can_manage_catalogue,

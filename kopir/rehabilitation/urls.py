@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("kopir.rehabilitation.urls_catalogue")),
     path("", include("kopir.rehabilitation.urls_programme")),
     path("", include("kopir.rehabilitation.urls_followup")),
+    path("", include("kopir.rehabilitation.urls_agency")),
 ]

@@ -47,6 +47,7 @@ NOT_VISITED: dict[str, str] = {
     "notices:resend": "POST only: a button on a notice's page.",
     "exchange:message_acknowledge": "POST only: a button on a message's page.",
     "rehabilitation:citizen_measure_answer": "POST only: the buttons on the citizen status page.",
+    "rehabilitation:agency_accept": "POST only: a button on the agency's measure page.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
@@ -112,6 +113,32 @@ def _exchange(model: str, **lookup: Any) -> dict[str, Any]:
     return {"pk": pk}
 
 
+def _agency_measure(demo: Demo) -> dict[str, Any]:
+    """An open measure held by the demo agency officer's organisation (one is made there if the
+    demo has none yet), linked to its person as routing links it."""
+    from kopir.people.models import LinkBasis, PersonLink
+    from kopir.rehabilitation.models import Measure
+    from kopir.rehabilitation.tests.factories import MeasureFactory
+
+    agency = demo.user("agency").organisation
+    measure = (
+        Measure.objects.filter(organisation=agency, status__in=["assigned", "accepted"])
+        .order_by("pk")
+        .first()
+    )
+    if measure is None:
+        # Numbers far from the demo's own, which the factories' sequences would repeat.
+        measure = MeasureFactory.create(
+            organisation=agency,
+            line__programme_version__programme__number="IRP-2026-990001",
+            line__programme_version__programme__referral__number="MSE-2026-990001",
+        )
+        PersonLink.objects.get_or_create(
+            person=measure.person, organisation=agency, basis=LinkBasis.REHABILITATION
+        )
+    return {"pk": measure.pk}
+
+
 PAGE_ARGUMENTS: dict[str, PageArguments] = {
     # The clinic's pages (issue 3), on the demo draft of oral-polyclinic-1.
     "assessment:clinic_detail": lambda demo, user: _mse("Referral", external_id="demo-p1-01"),
@@ -172,6 +199,11 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
         organisation_id=user.organisation_id,
         measure_type__evidence_required__contains="employer",
     ),
+    # The executing organisation's measure and its action forms (issue 9).
+    **{
+        f"rehabilitation:agency_{name}": lambda demo, user: _agency_measure(demo)
+        for name in ("measure", "schedule", "deliver", "not_delivered", "redirect")
+    },
 }
 
 

@@ -39,6 +39,21 @@ def _new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
+# Organisations that execute rehabilitation measures: their systems use the measure API, acting
+# as an agency officer of their organisation.
+AGENCY_KINDS = frozenset(
+    {
+        OrganisationKind.EMPLOYMENT_SOCIAL,
+        OrganisationKind.HEALTH_OFFICE,
+        OrganisationKind.EDUCATION_OFFICE,
+        OrganisationKind.AKIMAT,
+        OrganisationKind.CAREER_CENTRE,
+        OrganisationKind.SCHOOL,
+        OrganisationKind.NGO,
+    }
+)
+
+
 def external_system_issue_token(
     *, name: str, organisation: Organisation, rotate: bool = False
 ) -> tuple[ExternalSystem, str]:
@@ -47,8 +62,13 @@ def external_system_issue_token(
     Returns the system and the token. The token is shown once: only its hash is stored. A new
     token replaces the old one at once.
     """
-    if organisation.kind != OrganisationKind.MEDICAL:
-        raise DomainError(_("Only a medical organisation's systems may send referrals."))
+    if organisation.kind != OrganisationKind.MEDICAL and organisation.kind not in AGENCY_KINDS:
+        raise DomainError(
+            _(
+                "Only the systems of a medical organisation or of an organisation that executes "
+                "rehabilitation measures may use the API."
+            )
+        )
     token = _new_token()
     now = timezone.now()
     with transaction.atomic():
@@ -93,7 +113,8 @@ def external_system_issue_token(
 
 
 def _service_account(name: str, organisation: Organisation) -> Any:
-    """The account a system acts as: a clinician of its clinic who can never sign in."""
+    """The account a system acts as: a clinician of its clinic (an agency officer of an executing
+    organisation) who can never sign in."""
     user_model = get_user_model()
     account = user_model(
         username=f"api-{name}"[:150],
@@ -105,7 +126,8 @@ def _service_account(name: str, organisation: Organisation) -> Any:
     account.search_text = account.compute_search_text()
     account.full_clean(exclude=["password"])
     account.save()
-    RoleAssignment.objects.create(user=account, role=Role.CLINICIAN)
+    role = Role.AGENCY_OFFICER if organisation.kind in AGENCY_KINDS else Role.CLINICIAN
+    RoleAssignment.objects.create(user=account, role=role)
     return account
 
 

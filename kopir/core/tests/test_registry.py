@@ -56,6 +56,7 @@ def test_the_project_menu_keeps_its_order_from_home_to_the_audit_log():
         "rehabilitation:quota_list",
         "council:council_list",
         "council:inbox",
+        "rehabilitation:agency_work_list",
         "assessment:rules_list",
         "rehabilitation:catalogue_list",
         "rehabilitation:quota_bands",

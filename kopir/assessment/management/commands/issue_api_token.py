@@ -1,4 +1,5 @@
-"""Issue a bearer token to a medical information system that sends referrals for one clinic."""
+"""Issue a bearer token to a medical information system that sends referrals for one clinic, or
+to an agency's system that works the rehabilitation measures its organisation holds."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from kopir.directory.models import Organisation
 
 class Command(BaseCommand):
     help = (
-        "Register an external system for a clinic and print its API token (shown only once). "
+        "Register an external system for a clinic or an executing organisation and print its API token (shown only once). "
         "With --rotate, give an existing system a new token; the old one stops working at once."
     )
 

@@ -1,0 +1,355 @@
+"""Reads for the executing organisation: its work list, one measure with what it needs to deliver
+it, and the filtered list as a file.
+
+The work list is paged by keyset on (due date, id), the order of the `measure_work_idx` and
+`measure_overdue_idx` indexes: `(due_on, id) > (last due, last id)` (a row comparison on
+PostgreSQL) reads the next page from the index, however deep, with no OFFSET and no COUNT. Rows
+show the person's name (the organisation has a link to the person) and never the diagnosis, so
+each page read and each export is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record
+from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
+from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+
+PAGE_SIZE = 25
+# The largest page an API client may ask for.
+MAX_PAGE_SIZE = 200
+# "open" lists what is still to be done; "all" everything the organisation holds.
+OPEN = "open"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class WorkFilter:
+    """What the work list shows. Every field narrows it; the defaults list every open measure."""
+
+    status: str = OPEN
+    measure_code: str = ""
+    part: str = ""
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    overdue: bool = False
+    at_risk: bool = False
+    territory_id: int | None = None
+    officer_id: int | None = None
+
+    def statuses(self) -> tuple[str, ...] | None:
+        """The statuses to list; None for every status."""
+        if self.status == ALL:
+            return None
+        if self.status in MeasureStatus.values:
+            return (self.status,)
+        return tuple(OPEN_MEASURE_STATUSES)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: after the row with this due date and id."""
+
+    due: dt.date
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.due.isoformat()},{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> Cursor | None:
+        """The cursor from the address, or None when it is missing or malformed (first page)."""
+        if not text:
+            return None
+        due_text, _sep, pk_text = text.partition(",")
+        try:
+            return cls(dt.date.fromisoformat(due_text), int(pk_text))
+        except ValueError:
+            return None
+
+
+@dataclass
+class WorkPage:
+    rows: list[Measure] = field(default_factory=list)
+    next_cursor: str | None = None
+    is_first: bool = True
+
+
+def work_queryset(organisation_id: int, work: WorkFilter) -> QuerySet[Measure]:
+    """The organisation's measures matching `work`, by due date then id (the indexes' order)."""
+    measures = Measure.objects.filter(organisation_id=organisation_id)
+    statuses = work.statuses()
+    if statuses is not None:
+        measures = measures.filter(status__in=statuses)
+    if work.overdue:
+        measures = measures.filter(overdue=True)
+    if work.at_risk:
+        measures = measures.filter(at_risk=True)
+    if work.measure_code:
+        measures = measures.filter(measure_type__code=work.measure_code)
+    if work.part:
+        measures = measures.filter(measure_type__part=work.part)
+    if work.due_from:
+        measures = measures.filter(due_on__gte=work.due_from)
+    if work.due_to:
+        measures = measures.filter(due_on__lte=work.due_to)
+    if work.territory_id:
+        measures = measures.filter(territory_id=work.territory_id)
+    if work.officer_id:
+        measures = measures.filter(officer_id=work.officer_id)
+    return measures.order_by("due_on", "id")
+
+
+_ROW_RELATIONS = ("measure_type", "person", "territory", "officer", "line", "programme")
+
+
+def page_queryset(
+    organisation_id: int, work: WorkFilter, after: Cursor | None, size: int
+) -> QuerySet[Measure]:
+    """The `size` rows after `after`, read so that an index serves the order.
+
+    `measure_work_idx` is ordered by (organisation, status, due date, id): for one status it
+    yields the rows in page order, but for several ("still to be done" is three) the database
+    would read every matching row and sort them. So each status is read on its own, `size` rows
+    at most straight from the index, and the (at most 6 × `size`) rows are merged. The overdue
+    view reads `measure_overdue_idx` (organisation, overdue, due date, id) in order directly.
+    """
+
+    def one(selection: WorkFilter) -> QuerySet[Measure]:
+        rows = work_queryset(organisation_id, selection).select_related(*_ROW_RELATIONS)
+        if after is not None:
+            # (due_on, id) > (a, b): a row comparison on PostgreSQL, which the index serves.
+            rows = rows.filter(TupleGreaterThan(Tuple(F("due_on"), F("id")), (after.due, after.pk)))
+        return rows
+
+    statuses = work.statuses()
+    if statuses is None:
+        statuses = tuple(MeasureStatus.values)
+    # SQLite (development) cannot limit the parts of a UNION; it reads and sorts instead.
+    if (
+        work.overdue
+        or len(statuses) == 1
+        or not connection.features.supports_slicing_ordering_in_compound
+    ):
+        return one(work)[:size]
+    branches = [one(replace(work, status=status))[:size] for status in statuses]
+    return branches[0].union(*branches[1:], all=True).order_by("due_on", "id")[:size]
+
+
+def work_page(
+    *,
+    actor: Any,
+    organisation_id: int,
+    work: WorkFilter | None,
+    after: Cursor | None = None,
+    limit: int = PAGE_SIZE,
+    request: HttpRequest | None = None,
+    channel: str = AuditChannel.WEB,
+) -> WorkPage:
+    """One page of the work list after `after`, in one query whatever the page's length; the
+    read of the persons' names on it is audited. `work` is None when the filters made no sense:
+    an empty page, and nothing is read."""
+    if work is None:
+        return WorkPage()
+    with transaction.atomic():
+        rows = list(page_queryset(organisation_id, work, after, limit + 1))
+        if rows:
+            audit_record(
+                actor=actor,
+                action=AuditAction.VIEW,
+                target_type="rehabilitation.measure",
+                request=request,
+                channel=channel,
+                detail="agency work list",
+            )
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = Cursor(rows[-1].due_on, rows[-1].pk).encode() if has_more else None
+    return WorkPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure with everything its executing organisation's page shows."""
+
+    measure: Measure
+    handoffs: list[Handoff]
+    events: list[MeasureEvent]
+    # What the catalogue asks as evidence of delivery, as labels.
+    evidence: list[str]
+
+
+def measure_read(
+    *, actor: Any, measure: Measure, request: HttpRequest | None = None
+) -> MeasureView:
+    """The measure page's content (the person's contacts included), with the read audited.
+    `measure` comes from access.py, which decided the actor may see it."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            target=measure,
+            request=request,
+            detail="agency measure",
+        )
+    handoffs = list(
+        measure.handoffs.select_related("from_organisation", "to_organisation", "by").order_by(
+            "at", "id"
+        )
+    )
+    events = list(measure.events.select_related("actor", "organisation").order_by("at", "id"))
+    labels = dict(MeasureStatus.choices)
+    for event in events:
+        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+    evidence_labels = dict(EvidenceItem.choices)
+    evidence = [
+        str(evidence_labels[code])
+        for code in measure.measure_type.evidence_required or []
+        if code in evidence_labels
+    ]
+    return MeasureView(measure=measure, handoffs=handoffs, events=events, evidence=evidence)
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Rows read from the database at a time while a file is written: memory stays bounded.
+EXPORT_CHUNK = 2_000
+
+
+def neutralised(value: Any) -> Any:
+    """A cell's value, with text that a spreadsheet would run as a formula made inert by a
+    leading apostrophe (OWASP's advice); numbers and dates are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_header() -> list[str]:
+    return [
+        _("Measure"),
+        _("Measure name"),
+        _("Part"),
+        _("Person"),
+        _("Territory"),
+        _("Status"),
+        _("Due"),
+        _("Overdue"),
+        _("At risk"),
+        _("Scheduled for"),
+        _("Officer"),
+    ]
+
+
+def _export_row(measure: Measure) -> list[Any]:
+    officer = measure.officer
+    return [
+        measure.pk,
+        measure.measure_type.name,
+        measure.measure_type.get_part_display(),
+        measure.person.full_name,
+        measure.territory.name,
+        measure.get_status_display(),
+        measure.due_on,
+        _("Yes") if measure.overdue else "",
+        _("Yes") if measure.at_risk else "",
+        measure.scheduled_on,
+        (officer.get_full_name() or officer.get_username()) if officer else "",
+    ]
+
+
+def export_rows(
+    *,
+    actor: Any,
+    organisation_id: int,
+    work: WorkFilter | None,
+    file_format: str,
+    request: HttpRequest | None = None,
+) -> Iterator[list[Any]]:
+    """The filtered work list as rows for a file, the header first, each cell neutralised: what
+    the list shows and no more (the person's name; no IIN, no contacts, no diagnosis). Taking the list out of Kopir is audited when the
+    export starts; the rows are then read in chunks as the file is written."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.EXPORT,
+            target_type="rehabilitation.measure",
+            request=request,
+            detail=f"agency work list as {file_format}",
+        )
+    measures = (
+        Measure.objects.none()
+        if work is None  # filters that make no sense: no rows, as on the list
+        else work_queryset(organisation_id, work).select_related(
+            "measure_type", "person", "territory", "officer"
+        )
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        yield [neutralised(cell) for cell in export_header()]
+        for measure in measures.iterator(chunk_size=EXPORT_CHUNK):
+            yield [neutralised(cell) for cell in _export_row(measure)]
+
+    return rows()
+
+
+def today_and_week_end(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Today and the Sunday that ends this week, for the "due this week" view."""
+    today = today or timezone.localdate()
+    return today, today + dt.timedelta(days=6 - today.weekday())
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    measures: list[tuple[str, str]]
+    territories: list[tuple[int, str]]
+    officers: list[tuple[int, str]]
+
+
+def work_filter_choices(organisation_id: int) -> FilterChoices:
+    """What the work list's filters offer: the measures and territories of the organisation's
+    measures, and its officers (three queries, whatever the list's length)."""
+    from django.contrib.auth import get_user_model
+
+    from kopir.accounts.models import Role
+    from kopir.directory.models import Territory
+    from kopir.rehabilitation.models import MeasureType
+
+    held = Measure.objects.filter(organisation_id=organisation_id)
+    measures: dict[str, str] = {}
+    for measure_type in MeasureType.objects.filter(pk__in=held.values("measure_type")).order_by(
+        "position", "code", "-catalogue__number"
+    ):
+        measures.setdefault(measure_type.code, measure_type.name)
+    territories = [
+        (territory.pk, territory.name)
+        for territory in Territory.objects.filter(pk__in=held.values("territory")).order_by("kato")
+    ]
+    officers = [
+        (user.pk, user.get_full_name() or user.get_username())
+        for user in get_user_model()
+        .objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            role_assignments__role=Role.AGENCY_OFFICER,
+        )
+        .order_by("last_name", "first_name", "id")
+    ]
+    return FilterChoices(
+        measures=sorted(measures.items(), key=lambda item: item[1]),
+        territories=territories,
+        officers=officers,
+    )

@@ -1,0 +1,91 @@
+"""Fixtures for the executing organisation's tests: two agencies, their officers, a council
+member, and a measure the first agency holds (with the link its handoff gave it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.people.models import LinkBasis, PersonLink
+from kopir.rehabilitation.models import Measure
+from kopir.rehabilitation.tests.factories import MeasureFactory
+
+
+@pytest.fixture(autouse=True)
+def agency_settings(settings: Any, tmp_path: Any) -> None:
+    """Evidence goes to a folder of the test's own; the second factor is tested in accounts."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KOPIR_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def agency(db: None) -> Organisation:
+    return OrganisationFactory.create(
+        kind=OrganisationKind.EMPLOYMENT_SOCIAL,
+        name_kk="Жұмыспен қамту және әлеуметтік бағдарламалар бөлімі",
+        email="employment@example.test",
+    )
+
+
+@pytest.fixture
+def other_agency(db: None) -> Organisation:
+    return OrganisationFactory.create(
+        kind=OrganisationKind.CAREER_CENTRE,
+        name_kk="Мансап орталығы",
+        email="career@example.test",
+    )
+
+
+@pytest.fixture
+def officer(agency: Organisation) -> User:
+    return UserFactory.create(organisation=agency, roles=[Role.AGENCY_OFFICER])
+
+
+@pytest.fixture
+def other_officer(other_agency: Organisation) -> User:
+    return UserFactory.create(organisation=other_agency, roles=[Role.AGENCY_OFFICER])
+
+
+@pytest.fixture
+def council_member(db: None) -> User:
+    return UserFactory.create(roles=[Role.COUNCIL_MEMBER])
+
+
+def linked_measure(organisation: Organisation, **fields: Any) -> Measure:
+    """A measure held by `organisation`, linked to its person as routing links it."""
+    measure = MeasureFactory.create(organisation=organisation, **fields)
+    PersonLink.objects.get_or_create(
+        person=measure.person, organisation=organisation, basis=LinkBasis.REHABILITATION
+    )
+    return measure
+
+
+@pytest.fixture
+def measure(agency: Organisation) -> Measure:
+    return linked_measure(agency)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def agency_token(agency: Organisation) -> str:
+    from kopir.assessment.services.external_systems import external_system_issue_token
+
+    return external_system_issue_token(name="agency-system", organisation=agency)[1]
+
+
+@pytest.fixture
+def other_agency_token(other_agency: Organisation) -> str:
+    from kopir.assessment.services.external_systems import external_system_issue_token
+
+    return external_system_issue_token(name="other-agency-system", organisation=other_agency)[1]
