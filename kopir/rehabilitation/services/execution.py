@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
@@ -33,7 +34,12 @@ from kopir.rehabilitation.models import (
     MeasureStatus,
     NotDeliveredReason,
 )
-from kopir.rehabilitation.services.routing import handoff_record
+from kopir.rehabilitation.services.deadlines import measure_refresh_flags
+from kopir.rehabilitation.services.routing import (
+    handoff_acknowledge,
+    handoff_answer,
+    handoff_record,
+)
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 S = MeasureStatus
@@ -95,6 +101,8 @@ def measure_accept(
             channel=channel,
         )
         publish("measure.accepted", measure)
+        # The handoff's tracked message: taken up.
+        handoff_acknowledge(measure=measure, actor=actor, request=request)
     return measure
 
 
@@ -236,6 +244,19 @@ def measure_deliver(
                 channel=channel,
             )
             publish("measure.delivered", measure)
+            handoff_answer(
+                measure=measure,
+                actor=actor,
+                answer=str(
+                    _("Delivered on %(date)s.")
+                    % {
+                        "date": date_format(
+                            delivered_on or timezone.localdate(), "SHORT_DATE_FORMAT"
+                        )
+                    }
+                ),
+                request=request,
+            )
     except BaseException:
         if stored_name:
             field.storage.delete(stored_name)
@@ -281,6 +302,15 @@ def measure_not_deliver(
             channel=channel,
         )
         publish("measure.failed", measure)
+        handoff_answer(
+            measure=measure,
+            actor=actor,
+            answer=str(
+                _("Not delivered: %(reason)s. %(text)s")
+                % {"reason": NotDeliveredReason(reason).label, "text": text}
+            ).strip(),
+            request=request,
+        )
     return measure
 
 
@@ -322,6 +352,16 @@ def measure_redirect(
     old_owner_id = measure.organisation_id
     now = timezone.now()
     with transaction.atomic():
+        # The handoff that brought the measure here is answered: passed on, and why.
+        handoff_answer(
+            measure=measure,
+            actor=actor,
+            answer=str(
+                _("Passed to %(organisation)s: %(reason)s")
+                % {"organisation": to_organisation.name, "reason": reason}
+            ),
+            request=request,
+        )
         handoff = handoff_record(
             measure=measure,
             to_organisation=to_organisation,
@@ -350,6 +390,8 @@ def measure_redirect(
             request=request,
             channel=channel,
         )
+        # The new due date may already be close: the flags follow it now, not at the next sweep.
+        measure_refresh_flags(measure)
         still_holds = (
             Measure.objects.filter(person_id=measure.person_id, organisation_id=old_owner_id)
             .exclude(pk=measure.pk)

@@ -328,3 +328,39 @@ def test_a_closed_measure_is_not_redirected(
         )
     assert not Handoff.objects.exists()
     assert Measure.objects.get(pk=measure.pk).organisation_id == officer.organisation_id
+
+
+def test_the_handoffs_tracked_message_is_acknowledged_on_acceptance_and_answered_on_redirect(
+    measure: Measure, officer: Any, other_agency: Organisation
+) -> None:
+    from django.db import transaction
+
+    from kopir.exchange.models import Message, MessageStatus
+    from kopir.rehabilitation.services.routing import handoff_record
+
+    with transaction.atomic():
+        first = handoff_record(
+            measure=measure, to_organisation=measure.organisation, from_organisation=None, by=None
+        )
+    assert first.message is not None
+    assert first.message.sender == measure.programme.division
+    measure_accept(actor=officer, measure=measure, expected_version=1)
+    first.message.refresh_from_db()
+    assert first.message.status == MessageStatus.ACKNOWLEDGED
+    assert first.message.acknowledged_by == officer
+    measure_redirect(
+        actor=officer,
+        measure=measure,
+        expected_version=2,
+        to_organisation=other_agency,
+        reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
+    )
+    first.message.refresh_from_db()
+    assert first.message.status == MessageStatus.ANSWERED
+    assert "мансап орталығының" in first.message.answer
+    passed_on = Message.objects.exclude(pk=first.message.pk).get()
+    assert (passed_on.sender, passed_on.recipient, passed_on.status) == (
+        first.to_organisation,
+        other_agency,
+        MessageStatus.SENT,
+    )
