@@ -78,7 +78,11 @@ def test_the_demo_subscribes_every_organisation_to_every_event_and_is_idempotent
     demo.load()
 
     organisations = Organisation.objects.count()
-    assert Subscription.objects.filter(name=demo.DEMO_NAME).count() == organisations
+    assert Subscription.objects.count() == organisations
+    # Named by organisation, so the list's links can be told apart.
+    names = set(Subscription.objects.values_list("name", flat=True))
+    assert len(names) == organisations
+    assert names == {demo.demo_name(o) for o in Organisation.objects.all()}
     subscription = Subscription.objects.order_by("pk").first()
     assert subscription is not None
     assert subscription.url.endswith(f"/hooks/{subscription.pk}")
