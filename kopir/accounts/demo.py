@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts import services
 from kopir.accounts.models import Role, User
@@ -31,6 +33,16 @@ class DemoAccount:
     # Shown in the console banner of `make demo` (English, like the rest of the console output).
     description: str
     preferred_language: str = "kk"
+    # A post within the role that the sign-in page names instead of the role: the chair's role
+    # is council member, but a visitor looking for the chair must find "chair".
+    position: str = ""
+
+    @property
+    def label(self) -> str | Promise:
+        return POSITION_LABELS[self.position] if self.position else self.role.label
+
+
+POSITION_LABELS: dict[str, str | Promise] = {"chair": _("Council chair")}
 
 
 # The accounts are data (one per role, synthetic names), kept beside the app as JSON.
@@ -48,9 +60,16 @@ def _read_accounts() -> list[DemoAccount]:
             last_name=row["last_name"],
             description=row["description"],
             preferred_language=row.get("preferred_language", "kk"),
+            position=_known_position(row.get("position", "")),
         )
         for row in rows
     ]
+
+
+def _known_position(position: str) -> str:
+    if position and position not in POSITION_LABELS:
+        raise ValueError(f"demo account position {position!r} has no label")
+    return position
 
 
 DEMO_ACCOUNTS: list[DemoAccount] = _read_accounts()

@@ -160,8 +160,7 @@ def _demo_accounts_context() -> dict[str, Any]:
     return {
         "demo_password": DEMO_PASSWORD,
         "demo_accounts": [
-            {"username": account.username, "role_label": account.role.label}
-            for account in DEMO_ACCOUNTS
+            {"username": account.username, "role_label": account.label} for account in DEMO_ACCOUNTS
         ],
     }
 

@@ -9,9 +9,20 @@ from django.urls import translate_url
 from kopir.core.navigation import navigation_for
 
 
+def _language_url(request: HttpRequest, code: str) -> str:
+    """This page's address under another language prefix. A local `next` (the sign-in page's
+    "where to go afterwards") moves to that language too: otherwise choosing Russian on the
+    sign-in page would sign the reader in to the Kazakh page they came from."""
+    following = request.GET.get("next", "")
+    if not (following.startswith("/") and not following.startswith("//")):
+        return translate_url(request.get_full_path(), code)
+    query = request.GET.copy()
+    query["next"] = translate_url(following, code)
+    return f"{translate_url(request.path, code)}?{query.urlencode(safe='/')}"
+
+
 def kopir(request: HttpRequest) -> dict[str, Any]:
     """Values every page needs: the demo flag, the navigation for this user, language links."""
-    path = request.get_full_path()
     return {
         "kopir_demo": settings.KOPIR_DEMO,
         "kopir_require_2fa": settings.KOPIR_REQUIRE_2FA,
@@ -20,7 +31,7 @@ def kopir(request: HttpRequest) -> dict[str, Any]:
         # The language switch keeps the reader on the same page: each link is this page's address
         # under another language prefix.
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(path, code)}
+            {"code": code, "name": name, "url": _language_url(request, code)}
             for code, name in settings.LANGUAGES
         ],
     }

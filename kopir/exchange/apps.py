@@ -20,7 +20,12 @@ class ExchangeConfig(AppConfig):
             registry,
         )
         from kopir.exchange import access
-        from kopir.exchange.catalogue import EventKind, MessageSentPayload, register_event_kind
+        from kopir.exchange.catalogue import (
+            EventKind,
+            MessageSentPayload,
+            register_event_kind,
+            register_message_kind,
+        )
 
         registry.add_menu(
             MenuEntry(_("Messages"), "exchange:message_list", access.may_view_messages, 105),
@@ -60,3 +65,7 @@ class ExchangeConfig(AppConfig):
                 payload=MessageSentPayload,
             ),
         )
+        # The labels of the message kinds in use. Rehabilitation's handoff is named here too, as
+        # its code is a plain string (no import): the exchange's pages must not show raw codes.
+        register_message_kind("demo.handoff", _("Handoff between organisations"))
+        register_message_kind("rehabilitation.measure", _("Rehabilitation measure"))

@@ -45,6 +45,21 @@ def event_kind(name: str) -> EventKind | None:
     return _KINDS.get(name)
 
 
+# --- Kinds of tracked message ---------------------------------------------------------------------
+
+# A message's `kind` is a code ("rehabilitation.measure"); people read this label instead.
+_MESSAGE_KINDS: dict[str, str | Promise] = {}
+
+
+def register_message_kind(name: str, label: str | Promise) -> None:
+    _MESSAGE_KINDS[name] = label
+
+
+def message_kind_label(name: str) -> str | Promise:
+    """The kind's label, or the code itself for a kind nobody registered (never a blank)."""
+    return _MESSAGE_KINDS.get(name, name)
+
+
 # --- Payloads of the events the exchange publishes itself --------------------------------------
 
 

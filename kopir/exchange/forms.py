@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.directory.models import Organisation
@@ -26,7 +27,7 @@ def _kind_choices() -> list[tuple[str, str]]:
 
 class _SubscriptionFields(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("subscription", "Name"),
         max_length=100,
         help_text=_("What the receiving system is, e.g. “Employment office case system”."),
         error_messages={"required": _("Enter a name for the subscription.")},
@@ -104,4 +105,11 @@ class AnswerForm(VersionForm):
             "required": _("Enter the answer."),
             "max_length": _("The answer can be at most 4000 characters."),
         },
+    )
+    # Sending the answer closes the message for good: asked once more, as other final steps are.
+    confirm = forms.BooleanField(
+        label=_("I have checked the answer: send it to the other organisation"),
+        help_text=_("An answer cannot be changed or withdrawn once it is sent."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the answer is ready to send.")},
     )

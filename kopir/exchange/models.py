@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Subscription(models.Model):
@@ -75,8 +76,9 @@ class OutboxEvent(models.Model):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    DELIVERED = "delivered", _("Delivered")
+    # Contexts of their own: a measure "delivered" (provided) to a person reads differently.
+    PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+    DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Given up")
 
@@ -125,8 +127,9 @@ class Delivery(models.Model):
 
 
 class MessageStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
-    DELIVERED = "delivered", _("Delivered")
+    # Contexts of their own: "Delivered" is also a measure provided to a person, "Sent" a notice.
+    SENT = "sent", pgettext_lazy("message", "Sent")
+    DELIVERED = "delivered", pgettext_lazy("message", "Delivered")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ANSWERED = "answered", _("Answered")
 
@@ -195,6 +198,12 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def kind_label(self) -> str:
+        from kopir.exchange.catalogue import message_kind_label
+
+        return str(message_kind_label(self.kind))
 
 
 class DemoReceipt(models.Model):

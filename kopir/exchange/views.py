@@ -55,14 +55,27 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("The subscription was added. Give its secret to the receiving system."),
             )
+            _show_secret_once(request, created[0].pk)
             return redirect("exchange:subscription_detail", pk=created[0].pk)
     return render_form_page(
         request, "exchange/subscription_form.html", {"form": form, "subscription": None}
     )
 
 
+# The secret is shown once, on the page that follows its making (creation or rotation), not each
+# time the page opens: a screen seen over a shoulder or shared must not give it away.
+_SHOW_ONCE_SESSION_KEY = "exchange_show_secret"
+
+
+def _show_secret_once(request: HttpRequest, pk: int) -> None:
+    request.session[_SHOW_ONCE_SESSION_KEY] = pk
+
+
 def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = access.subscription_for_manager(request.user, pk)
+    show_secret = request.session.get(_SHOW_ONCE_SESSION_KEY) == subscription.pk
+    if show_secret:
+        del request.session[_SHOW_ONCE_SESSION_KEY]
     page = selectors.delivery_page(subscription, request.GET.get("page"))
     kinds = {kind.name: kind for kind in event_kinds()}
     return render(
@@ -70,6 +83,7 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exchange/subscription_detail.html",
         {
             "subscription": subscription,
+            "show_secret": show_secret,
             "page_obj": page,
             "kinds": [kinds.get(name) or name for name in subscription.event_kinds],
         },
@@ -150,6 +164,8 @@ def _confirmed_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             )
         if saved:
             messages.success(request, done)
+            if action == "rotate":
+                _show_secret_once(request, subscription.pk)
             return redirect("exchange:subscription_detail", pk=subscription.pk)
     return render_form_page(
         request,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecipientKind(models.TextChoices):
@@ -35,7 +36,7 @@ class NoticeFormat(models.TextChoices):
 
 class NoticeStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("notice", "Sent")
     FAILED = "failed", _("Not delivered")
 
 

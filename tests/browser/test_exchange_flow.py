@@ -17,7 +17,7 @@ from kopir.exchange.services import message_send
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.demo import staff
 from tests.browser.helpers import current_path, path_for, sign_in_by_keyboard, url_for
-from tests.browser.keyboard import press, skip_to_main, start_at_top, type_into
+from tests.browser.keyboard import press, skip_to_main, start_at_top, tick, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,7 @@ def test_an_officer_acknowledges_and_answers_a_message_by_keyboard(
     press(page, f"main a[href='{path_for('exchange:message_answer', 'kk', {'pk': message.pk})}']")
     assert_no_axe_violations(page, "answer [kk]")
     type_into(page, "answer", "Маман 1 наурыздан бастап бекітілді.")
+    tick(page, "main form input[name='confirm']")
     press(page, "main form button[type='submit']")
 
     stored = Message.objects.get(pk=message.pk)

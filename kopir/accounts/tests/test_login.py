@@ -183,6 +183,14 @@ def test_the_demo_sign_in_page_lists_the_demo_accounts(client: Client, demo_mode
     assert "clinician" in body
 
 
+def test_the_demo_list_names_the_chair_as_the_chair_not_a_member(
+    client: Client, demo_mode: None
+) -> None:
+    body = client.get("/kk/accounts/login/").content.decode()
+    assert "<kbd>chair</kbd> — Кеңес төрағасы" in body
+    assert "<kbd>member</kbd> — Кеңес мүшесі" in body
+
+
 def test_the_demo_accounts_are_not_listed_outside_the_demo(client: Client) -> None:
     assert "kopir-demo-2026" not in client.get(reverse(LOGIN_URL)).content.decode()
 

@@ -104,6 +104,17 @@ def test_the_language_switch_keeps_the_reader_on_the_same_page(client, settings)
     }
 
 
+def test_the_language_switch_on_the_sign_in_page_carries_next_into_the_new_language(client):
+    response = client.get("/kk/accounts/login/?next=/kk/audit/%3Fusername%3Dx")
+    links = {link["code"]: link["url"] for link in response.context["language_links"]}
+    assert links["ru"] == "/ru/accounts/login/?next=/ru/audit/%3Fusername%3Dx"
+    assert links["kk"] == "/kk/accounts/login/?next=/kk/audit/%3Fusername%3Dx"
+    # A next that is not a path on this site is left alone, not rewritten.
+    foreign = client.get("/kk/accounts/login/?next=//evil.example/")
+    links = {link["code"]: link["url"] for link in foreign.context["language_links"]}
+    assert links["ru"] == "/ru/accounts/login/?next=//evil.example/"
+
+
 def test_kazakh_is_the_default_language(client):
     response = client.get("/")
     assert response.status_code == 302

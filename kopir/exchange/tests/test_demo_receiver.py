@@ -78,9 +78,33 @@ def test_the_demo_subscribes_every_organisation_to_every_event_and_is_idempotent
     demo.load()
 
     organisations = Organisation.objects.count()
-    assert Subscription.objects.filter(name=demo.DEMO_NAME).count() == organisations
+    assert Subscription.objects.count() == organisations
+    # Named by organisation, so the list's links can be told apart.
+    names = set(Subscription.objects.values_list("name", flat=True))
+    assert len(names) == organisations
+    assert names == {demo.demo_name(o) for o in Organisation.objects.all()}
     subscription = Subscription.objects.order_by("pk").first()
     assert subscription is not None
     assert subscription.url.endswith(f"/hooks/{subscription.pk}")
     assert set(subscription.event_kinds) >= {kind.name for kind in event_kinds()} - {"test.thing"}
     assert Message.objects.filter(kind="demo.handoff").count() == 1
+
+
+def test_the_demo_renames_an_earlier_demo_receiver_instead_of_adding_another() -> None:
+    load_directory()
+    organisation = Organisation.objects.order_by("pk").first()
+    assert organisation is not None
+    earlier = Subscription.objects.create(
+        organisation=organisation,
+        name=demo.LEGACY_DEMO_NAME,
+        url="http://127.0.0.1/",
+        event_kinds=[],
+        secret=services.new_secret(),
+    )
+
+    demo.load()
+
+    earlier.refresh_from_db()
+    assert earlier.name == demo.demo_name(organisation)
+    assert Subscription.objects.filter(organisation=organisation).count() == 1
+    assert not Subscription.objects.filter(name=demo.LEGACY_DEMO_NAME).exists()

@@ -70,7 +70,8 @@ def _dead(subscription: Subscription, count: int = 1) -> list[Delivery]:
 def test_an_administrator_adds_a_subscription_and_gets_a_standard_webhooks_secret(
     administrator: User, recipient: Organisation
 ) -> None:
-    response = _client(administrator).post(
+    client = _client(administrator)
+    response = client.post(
         _url("subscription_create"),
         {
             "organisation": recipient.pk,
@@ -86,8 +87,13 @@ def test_an_administrator_adds_a_subscription_and_gets_a_standard_webhooks_secre
     assert subscription.secret.startswith("whsec_")
     assert subscription.event_kinds == ["message.sent", "test.thing"]
     assert AuditEvent.objects.filter(target_type="exchange.subscription", action="create").exists()
-    detail = _client(administrator).get(response["Location"])
+    detail = client.get(response["Location"])
     assert subscription.secret in detail.content.decode()
+    # Shown once: opening the page again (or in another session) does not give it away.
+    assert subscription.secret not in client.get(response["Location"]).content.decode()
+    assert (
+        subscription.secret not in _client(administrator).get(response["Location"]).content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -164,11 +170,14 @@ def test_rotating_the_secret_needs_the_box_ticked(administrator: User) -> None:
     assert "confirm" in unticked.context["form"].errors
     assert subscription.secret == old
 
-    client.post(url, {"version": 1, "confirm": "on"})
+    rotated = client.post(url, {"version": 1, "confirm": "on"})
     subscription.refresh_from_db()
     assert subscription.secret != old
     assert subscription.previous_secret == old
     assert subscription.rotated_at is not None
+    # The new secret is shown once, on the page that follows the rotation.
+    assert subscription.secret in client.get(rotated["Location"]).content.decode()
+    assert subscription.secret not in client.get(rotated["Location"]).content.decode()
 
 
 def test_disabling_and_enabling_again(administrator: User) -> None:
@@ -286,10 +295,22 @@ def test_staff_work_their_messages_from_the_pages(
 
     empty = inbox.post(_url("message_answer", pk=message.pk), {"version": 3, "answer": ""})
     assert "answer" in empty.context["form"].errors
-    stale = inbox.post(_url("message_answer", pk=message.pk), {"version": 2, "answer": "Done."})
+    stale = inbox.post(
+        _url("message_answer", pk=message.pk), {"version": 2, "answer": "Done.", "confirm": "on"}
+    )
     assert stale.status_code == 409
     assert stale.context["form"]["answer"].value() == "Done."
-    inbox.post(_url("message_answer", pk=message.pk), {"version": 3, "answer": "Arranged."})
+    unconfirmed = inbox.post(
+        _url("message_answer", pk=message.pk), {"version": 3, "answer": "Arranged."}
+    )
+    # Final, so asked once more: without the box ticked nothing is sent and the text is kept.
+    assert "confirm" in unconfirmed.context["form"].errors
+    assert unconfirmed.context["form"]["answer"].value() == "Arranged."
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.ACKNOWLEDGED
+    inbox.post(
+        _url("message_answer", pk=message.pk),
+        {"version": 3, "answer": "Arranged.", "confirm": "on"},
+    )
     stored = Message.objects.get(pk=message.pk)
     assert (stored.status, stored.answer) == (MessageStatus.ANSWERED, "Arranged.")
     # The sender's systems hear of the answer.

@@ -1,0 +1,111 @@
+"""What the exchange's pages say in Kazakh and Russian: words shared with other apps read as the
+exchange means them, codes are shown by their labels, and a scrolling table is reachable."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from kopir.accounts.models import User
+from kopir.directory.models import Organisation
+from kopir.exchange import services
+from kopir.exchange.models import DemoReceipt, Message, MessageStatus
+from kopir.exchange.tests.factories import SubscriptionFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_enqueue(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "enqueue_delivery", lambda: None)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _message(sender: Organisation, recipient: Organisation) -> Message:
+    return services.message_send(
+        actor=None,
+        sender=sender,
+        recipient=recipient,
+        kind="rehabilitation.measure",
+        subject="MSE-2026-000123",
+        summary="60 сағат ымдау тілі.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "delivered", "sender_label", "recipient_label", "kind"),
+    [
+        ("kk", "Жеткізілді", "Жіберуші", "Алушы", "Оңалту іс-шарасы"),
+        ("ru", "Доставлено", "Отправитель", "Получатель", "Мероприятие реабилитации"),
+    ],
+)
+def test_a_delivered_message_reads_delivered_not_provided(
+    sender: Organisation,
+    recipient: Organisation,
+    recipient_staff: User,
+    language: str,
+    delivered: str,
+    sender_label: str,
+    recipient_label: str,
+    kind: str,
+) -> None:
+    message = _message(sender, recipient)
+    body = _client(recipient_staff).get(f"/{language}/exchange/messages/{message.pk}/").text
+
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.DELIVERED
+    assert f"<dd>{delivered}</dd>" in body  # the status
+    assert f"<dt>{delivered}</dt>" in body  # when
+    assert f"<dt>{sender_label}</dt>" in body
+    assert f"<dt>{recipient_label}</dt>" in body
+    # The kind by its label, not its code.
+    assert f"<dd>{kind}</dd>" in body
+    assert "rehabilitation.measure" not in body
+
+
+def test_delivered_without_a_context_still_reads_provided_for_measures() -> None:
+    # Rehabilitation's measure status keeps the plain msgid: a measure provided to a person.
+    with translation.override("kk"):
+        assert translation.gettext("Delivered") == "Ұсынылды"
+    with translation.override("ru"):
+        assert translation.gettext("Delivered") == "Предоставлено"
+
+
+def test_the_message_list_names_its_boxes_and_columns_as_a_mailbox(
+    sender: Organisation, recipient: Organisation, recipient_staff: User
+) -> None:
+    _message(sender, recipient)
+    body = _client(recipient_staff).get("/kk/exchange/messages/").text
+
+    assert re.search(r'aria-current="page">Келіп түскендер</a>', body)
+    assert ">Жіберілгендер</a>" in body
+    assert '<th scope="col">Жіберуші</th>' in body
+    assert '<th scope="col">Алушы</th>' in body
+    assert "Бастап" not in body
+    assert "Дейін" not in body
+
+
+def test_the_subscription_list_heads_its_names_as_titles_not_a_persons_name(
+    administrator: User,
+) -> None:
+    SubscriptionFactory.create()
+    body = _client(administrator).get("/kk/exchange/subscriptions/").text
+    assert '<th scope="col">Атауы</th>' in body
+    assert "Аты-жөні" not in body
+
+
+def test_the_demo_receivers_wide_table_scrolls_in_a_named_focusable_region(
+    administrator: User,
+) -> None:
+    DemoReceipt.objects.create(webhook_id="msg_1", kind="message.sent", verified=True, body="{}")
+    body = _client(administrator).get("/kk/exchange/demo-receiver/").text
+    assert (
+        '<div class="table-wrap" tabindex="0" role="region" aria-labelledby="receipts-caption">'
+        in body
+    )
+    assert '<caption id="receipts-caption">' in body
