@@ -111,8 +111,10 @@ def handoff_record(
             sender=sender,
             recipient=to_organisation,
             kind=HANDOFF_MESSAGE_KIND,
-            subject=f"rehabilitation.measure:{measure.pk}",
-            summary=f"{name} ({measure.programme.number}): {handoff.due_on:%d.%m.%Y}",
+            # What the recipient reads in its messages: the measure and its programme; the due
+            # date is the message's own.
+            subject=f"{name} — {measure.programme.number}"[:200],
+            summary=handoff.reason or name,
             due_on=handoff.due_on,
         )
         handoff.save(update_fields=["message"])
