@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.db.models import Max
 from django.utils import timezone
 
 from kopir.accounts.tests.factories import UserFactory
@@ -35,8 +36,11 @@ class MeasureCatalogueFactory(factory.django.DjangoModelFactory[MeasureCatalogue
     class Meta:
         model = MeasureCatalogue
 
-    # The migration seeds catalogue 1; factories number theirs from 100.
-    number = factory.Sequence(lambda n: n + 100)
+    # The next free number, as the service numbers drafts: the migration seeds catalogue 1, and
+    # a test may create drafts through the service between factory calls.
+    number = factory.LazyFunction(
+        lambda: (MeasureCatalogue.objects.aggregate(Max("number"))["number__max"] or 0) + 1
+    )
     title = "Оңалту іс-шараларының анықтамалығы"
     status = CatalogueStatus.DRAFT
     legal_source = "Social Code of the Republic of Kazakhstan, Art. 163"
@@ -81,7 +85,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory[Programme]):
     referral = factory.SubFactory(ReferralFactory, status=ReferralStatus.NOTIFIED)
     person = factory.SelfAttribute("referral.person")
     division = factory.SelfAttribute("referral.mse_division")
-    number = factory.Sequence(lambda n: f"IRP-2026-{n:06d}")
+    # A year the numbering service never gives, so a factory programme never takes a number
+    # the services give out in the same test.
+    number = factory.Sequence(lambda n: f"IRP-1999-{n:06d}")
 
 
 class ProgrammeVersionFactory(factory.django.DjangoModelFactory[ProgrammeVersion]):
