@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
+import time
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -29,6 +30,8 @@ from kopir.assessment.models import ExpertAssignment, Referral
 from kopir.assessment.selectors.queue import OPEN_STATUSES
 from kopir.bench.measure import Path, measure
 from kopir.people.models import Person, PersonLink
+from kopir.rehabilitation.models import Measure
+from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
 
 QUEUE_COLUMNS = (
     "SELECT r.id, r.number, r.status, r.route, r.step_due_on, r.returns_count, o.name_kk, "
@@ -71,6 +74,60 @@ def paths() -> list[Path]:
     assert case is not None
     open_statuses = _in(OPEN_STATUSES)
     queue = reverse("assessment:division_queue")
+    return [*_mse_paths(locals()), *_agency_paths()]
+
+
+def _agency_paths() -> list[Path]:
+    """The executing organisation with the most open measures, as its officer sees them."""
+    busiest = (
+        Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES)
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        return []
+    organisation_id = busiest["organisation_id"]
+    officer = _user(organisation_id, Role.AGENCY_OFFICER)
+    work_list = reverse("rehabilitation:agency_work_list")
+    columns = (
+        "SELECT m.id, m.due_on, m.status, m.overdue, m.at_risk, p.last_name, p.first_name, "
+        "t.name_kk FROM rehabilitation_measure m JOIN people_person p ON p.id = m.person_id "
+        "JOIN rehabilitation_measuretype t ON t.id = m.measure_type_id "
+    )
+    open_measures = _in(tuple(str(status) for status in OPEN_MEASURE_STATUSES))
+    return [
+        Path(
+            "agency work list, open, page 1",
+            work_list,
+            officer.username,
+            columns + f"WHERE m.organisation_id = %s AND m.status IN {open_measures} "
+            "ORDER BY m.due_on, m.id LIMIT 26",
+            [organisation_id],
+        ),
+        Path(
+            "agency work list, overdue only",
+            work_list + "?overdue=on",
+            officer.username,
+            columns + f"WHERE m.organisation_id = %s AND m.status IN {open_measures} "
+            "AND m.overdue ORDER BY m.due_on, m.id LIMIT 26",
+            [organisation_id],
+        ),
+        Path(
+            "agency work list, any status, page 20",
+            work_list + "?status=all",
+            officer.username,
+            deep=19,
+        ),
+    ]
+
+
+def _mse_paths(found: dict[str, Any]) -> list[Path]:
+    division_id, clinic_id, today = found["division_id"], found["clinic_id"], found["today"]
+    head, clinician, expert_user = found["head"], found["clinician"], found["expert_user"]
+    admin, person, case = found["admin"], found["person"], found["case"]
+    open_statuses, queue = found["open_statuses"], found["queue"]
     return [
         Path("trivial view (healthz)", "/healthz", None),
         Path(
@@ -162,6 +219,22 @@ def paths() -> list[Path]:
     ]
 
 
+def _time_sweep() -> dict[str, Any]:
+    """One run of the measures' deadline sweep, as the daily job runs it."""
+    from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
+
+    measures = Measure.objects.count()
+    started = time.perf_counter()
+    run = measures_sweep_deadlines()
+    return {
+        "measures": measures,
+        "seconds": round(time.perf_counter() - started, 2),
+        "batches": run.batches,
+        "flagged": run.flagged,
+        "escalated": len(run.escalated),
+    }
+
+
 def _user(organisation_id: int, role: str) -> User:
     user = User.objects.filter(organisation_id=organisation_id, role_assignments__role=role).first()
     if user is None:
@@ -186,6 +259,12 @@ class Command(BaseCommand):
         parser.add_argument("--warm", type=int, default=3)
         parser.add_argument("--json", type=FilePath, help="write the results here as JSON")
         parser.add_argument("--only", default="", help="measure the paths whose name contains this")
+        parser.add_argument(
+            "--sweep",
+            action="store_true",
+            help="also time the measures' deadline sweep over the whole table (it writes: the "
+            "flags and escalations it finds due)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = []
@@ -205,6 +284,13 @@ class Command(BaseCommand):
                     f"p50 {summary['p50_ms']:>8.1f}  p95 {summary['p95_ms']:>8.1f}  "
                     f"floor {summary['floor_p50_ms']:>7.1f}  ratio {summary['ratio'] or '-'}"
                 )
+        sweep: dict[str, Any] | None = None
+        if options["sweep"]:
+            sweep = _time_sweep()
+            self.stdout.write(
+                f"deadline sweep over {sweep['measures']:,} measures: {sweep['seconds']:.1f} s, "
+                f"{sweep['escalated']} escalated"
+            )
         if options["json"]:
             report = {
                 "when": timezone.now().isoformat(),
@@ -217,5 +303,6 @@ class Command(BaseCommand):
                 },
                 "debug": settings.DEBUG,
                 "results": results,
+                "sweep": sweep,
             }
             options["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False))
