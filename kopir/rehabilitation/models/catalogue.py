@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.models import LimitationCategory, LimitationDegree
+from kopir.assessment.models import Category, LimitationCategory, LimitationDegree
 from kopir.directory.models import OrganisationKind, TranslatedNameMixin
 
 
@@ -222,6 +222,12 @@ class SuggestionRule(models.Model):
 
     def __str__(self) -> str:
         return f"suggest {self.measure_type_id}"
+
+    @property
+    def category_labels(self) -> list[str]:
+        """The groups or categories as people read them ("Group I"), not their codes."""
+        labels = dict(Category.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
 
 
 class RoutingRule(models.Model):

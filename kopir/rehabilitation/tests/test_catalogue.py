@@ -278,3 +278,16 @@ def test_the_administrators_pages(
     assert not RoutingRule.objects.filter(pk=rule.pk).exists()
     with django_assert_max_num_queries(12):
         client.get(reverse("rehabilitation:suggestion_list", kwargs={"pk": draft.pk}))
+
+
+def test_the_suggestion_rules_page_names_groups_not_codes(administrator):
+    active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    rule = active.suggestion_rules.first()
+    assert rule is not None
+    rule.categories = ["ADULT_G1"]
+    rule.save()
+    page = signed_in(Client(), administrator).get(
+        reverse("rehabilitation:suggestion_list", kwargs={"pk": active.pk})
+    )
+    assert "Group I<" in page.content.decode() or "Group I," in page.content.decode()
+    assert "ADULT_G1" not in page.content.decode()

@@ -157,3 +157,11 @@ def test_the_approved_programme_as_pdf_and_docx_in_kazakh_and_russian(draft, hea
         "programme_document", pk=draft.programme.pk, sequence=9, lang="ru", extension="pdf"
     )
     assert client.get(draft_url).status_code == 404
+
+
+def test_the_programme_page_links_its_timeline(draft, head):
+    programme = draft.programme
+    page = signed_in(Client(), head).get(url("programme_detail", pk=programme.pk))
+    timeline = url("programme_timeline", programme_id=programme.pk)
+    assert f'href="{timeline}"' in page.content.decode()
+    assert signed_in(Client(), head).get(timeline).status_code == 200
