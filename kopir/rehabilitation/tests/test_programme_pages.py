@@ -18,7 +18,7 @@ from kopir.audit.models import AuditEvent
 from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import LinkBasis
 from kopir.people.tests.fixtures import linked_person
-from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus
+from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus, RoutingRule
 from kopir.rehabilitation.services.approval import programme_approve
 from kopir.rehabilitation.tests.fixtures import decided_case
 
@@ -165,3 +165,16 @@ def test_the_programme_page_links_its_timeline(draft, head):
     timeline = url("programme_timeline", programme_id=programme.pk)
     assert f'href="{timeline}"' in page.content.decode()
     assert signed_in(Client(), head).get(timeline).status_code == 200
+
+
+def test_the_approval_page_names_the_organisation_routing_will_choose(draft, head, executors):
+    programme = draft.programme
+    approve = url("programme_approve", pk=programme.pk)
+    line = draft.lines.select_related("measure_type").get(measure_type__code="wheelchair")
+    chosen = executors[line.measure_type.executor_kind]
+    page = signed_in(Client(), head).get(approve).content.decode()
+    assert f"{chosen.name} (chosen by its routing rule)" in page
+    assert "No routing rule covers" not in page
+    RoutingRule.objects.filter(executor_kind=line.measure_type.executor_kind).delete()
+    page = signed_in(Client(), head).get(approve).content.decode()
+    assert "No routing rule covers where the person lives" in page

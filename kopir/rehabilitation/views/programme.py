@@ -16,10 +16,10 @@ from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
 from kopir.rehabilitation.models import Programme, ProgrammeLine, ProgrammeVersion
 from kopir.rehabilitation.selectors.programme import (
+    approval_preview,
     programme_read,
     programme_rows,
     version_read,
-    version_view,
 )
 from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.approval import programme_approve
@@ -206,7 +206,7 @@ def programme_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render_form_page(
         request,
         T + "approve.html",
-        {"form": form, "programme": programme, "view": version_view(draft)},
+        {"form": form, "programme": programme, "view": approval_preview(draft)},
         conflict=form.conflict,
     )
 
