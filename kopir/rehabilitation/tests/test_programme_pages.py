@@ -20,6 +20,7 @@ from kopir.people.models import LinkBasis
 from kopir.people.tests.fixtures import linked_person
 from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus, RoutingRule
 from kopir.rehabilitation.services.approval import programme_approve
+from kopir.rehabilitation.services.programme import programme_line_add
 from kopir.rehabilitation.tests.fixtures import decided_case
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,32 @@ def test_the_approval_page_names_the_organisation_routing_will_choose(draft, hea
     RoutingRule.objects.filter(executor_kind=line.measure_type.executor_kind).delete()
     page = signed_in(Client(), head).get(approve).content.decode()
     assert "No routing rule covers where the person lives" in page
+
+
+def test_a_measure_without_quantity_offers_no_quantity_field(draft, head):
+    programme = draft.programme
+    measure_type = draft.catalogue.measure_types.get(code="vocational-guidance")
+    line = programme_line_add(
+        actor=head,
+        programme_version=draft,
+        expected_version=draft.version,
+        measure_type=measure_type,
+        quantity=None,
+        details="",
+    )
+    draft.refresh_from_db()
+    client = signed_in(Client(), head)
+    edit = url("programme_line_edit", pk=programme.pk, line_pk=line.pk)
+    page = client.get(edit).content.decode()
+    assert 'name="quantity"' not in page
+    saved = client.post(edit, {"version": draft.version, "details": "Mornings only"})
+    assert saved.status_code == 302
+    line.refresh_from_db()
+    assert (line.quantity, line.details) == (None, "Mornings only")
+    counted = draft.lines.get(measure_type__code="wheelchair")
+    assert (
+        'name="quantity"'
+        in client.get(
+            url("programme_line_edit", pk=programme.pk, line_pk=counted.pk)
+        ).content.decode()
+    )

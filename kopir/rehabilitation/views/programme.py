@@ -122,6 +122,7 @@ def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     form = LineEditForm(
         request.POST if request.method == "POST" else None,
         initial={"version": draft.version, "quantity": line.quantity, "details": line.details},
+        measure_type=line.measure_type,
     )
     if (
         request.method == "POST"
@@ -132,7 +133,7 @@ def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 actor=request.user,
                 line=line,
                 expected_version=form.cleaned_data["version"],
-                quantity=form.cleaned_data["quantity"],
+                quantity=form.cleaned_data.get("quantity"),
                 details=form.cleaned_data["details"],
                 request=request,
             ),
