@@ -5,9 +5,13 @@ so a later catalogue never rewrites an approved programme."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kopir.assessment.models import Category, LimitationCategory, LimitationDegree
 from kopir.directory.models import OrganisationKind, TranslatedNameMixin
@@ -45,6 +49,32 @@ class QuantityUnit(models.TextChoices):
     PACKS_PER_DAY = "packs_day", _("Pieces a day")
     TRIPS_PER_MONTH = "trips_month", _("Trips a month")
     COURSES = "courses", _("Courses")
+
+
+def quantity_text(quantity: Decimal, unit: str) -> str:
+    """A quantity with its unit in the right plural ("1 course", "3 курса"), in the active
+    language. A fraction reads as "few" in Russian ("1,5 часа"), as in the plural in English."""
+    number = number_format(quantity.normalize())
+    count = int(quantity) if quantity == quantity.to_integral_value() else 2
+    forms = {
+        QuantityUnit.ITEMS: lambda: ngettext("%(n)s item", "%(n)s items", count),
+        QuantityUnit.HOURS_PER_DAY: lambda: ngettext(
+            "%(n)s hour a day", "%(n)s hours a day", count
+        ),
+        QuantityUnit.HOURS_PER_YEAR: lambda: ngettext(
+            "%(n)s hour a year", "%(n)s hours a year", count
+        ),
+        QuantityUnit.DAYS: lambda: ngettext("%(n)s day", "%(n)s days", count),
+        QuantityUnit.PACKS_PER_DAY: lambda: ngettext(
+            "%(n)s piece a day", "%(n)s pieces a day", count
+        ),
+        QuantityUnit.TRIPS_PER_MONTH: lambda: ngettext(
+            "%(n)s trip a month", "%(n)s trips a month", count
+        ),
+        QuantityUnit.COURSES: lambda: ngettext("%(n)s course", "%(n)s courses", count),
+    }
+    form = forms.get(unit)  # type: ignore[call-overload]
+    return form() % {"n": number} if form else number
 
 
 class EvidenceItem(models.TextChoices):
@@ -171,6 +201,18 @@ class MeasureType(TranslatedNameMixin):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def usual_quantity_text(self) -> str:
+        if self.unit == QuantityUnit.NONE or self.default_quantity is None:
+            return ""
+        return quantity_text(self.default_quantity, self.unit)
+
+    @property
+    def max_quantity_text(self) -> str:
+        if self.unit == QuantityUnit.NONE or self.max_quantity is None:
+            return ""
+        return quantity_text(self.max_quantity, self.unit)
 
 
 class SuggestionRule(models.Model):

@@ -30,7 +30,6 @@ from kopir.rehabilitation.models import (
     Measure,
     ProgrammePart,
     ProgrammeVersion,
-    QuantityUnit,
 )
 
 LANGUAGES = ("kk", "ru")
@@ -57,10 +56,7 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
                 if line.measure_type.part != part:
                     continue
                 measure = measures.get(line.pk)
-                quantity = ""
-                if line.quantity is not None:
-                    unit = QuantityUnit(line.measure_type.unit).label
-                    quantity = f"{line.quantity.normalize()} ({unit})"
+                quantity = line.quantity_text
                 rows.append(
                     {
                         "measure": line.measure_type.name,

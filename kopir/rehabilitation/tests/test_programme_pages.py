@@ -5,10 +5,13 @@ list, the audit of each read, and the approved programme's documents in Kazakh a
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 
@@ -19,6 +22,8 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import LinkBasis
 from kopir.people.tests.fixtures import linked_person
 from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus, RoutingRule
+from kopir.rehabilitation.models.catalogue import quantity_text
+from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.approval import programme_approve
 from kopir.rehabilitation.services.programme import programme_line_add
 from kopir.rehabilitation.tests.fixtures import decided_case
@@ -208,3 +213,29 @@ def test_a_measure_without_quantity_offers_no_quantity_field(draft, head):
             url("programme_line_edit", pk=programme.pk, line_pk=counted.pk)
         ).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "quantity", "unit", "expected"),
+    [
+        ("ru", "1", "courses", "1 курс"),
+        ("ru", "3", "courses", "3 курса"),
+        ("ru", "5", "items", "5 штук"),
+        ("ru", "1.5", "hours_day", "1,5 часа в день"),
+        ("kk", "1", "items", "1 дана"),
+        ("en", "1", "courses", "1 course"),
+        ("en", "10", "days", "10 days"),
+    ],
+)
+def test_a_quantity_reads_with_its_unit_in_the_right_plural(lang, quantity, unit, expected):
+    with translation.override(lang):
+        assert quantity_text(Decimal(quantity), unit) == expected
+
+
+def test_the_pdf_keeps_each_row_on_one_page(draft, head):
+    programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
+    context = documents.document_context(draft, "ru")
+    html = render_to_string("rehabilitation/programme/document.html", context)
+    assert "tr { break-inside: avoid" in html
+    # The part's heading is said once, not again as the table's caption.
+    assert "<caption>" not in html
