@@ -74,6 +74,12 @@ ROUTING = (
 
 BLIND_CASE = "demo-p1-05"  # assessment's demo: vision, decided, appealed by the representative
 HEARING_CASE = "demo-irp-hearing"
+# What the division's specialist writes for the executing organisation: in Kazakh, as the demo
+# division works; both documents (kk and ru) carry the text as entered.
+DEMO_DETAILS = {
+    "braille-display": "40 ұяшық; қазақ және орыс Брайль жазуы.",
+    "hearing-aid": "Екі құлаққа; құлақ артына тағылатын аппараттар.",
+}
 
 
 def _district_departments() -> int:
@@ -232,8 +238,8 @@ def load() -> str:
         _hearing_case()
         _drafts_follow_their_decisions()
         results = [
-            _approve(BLIND_CASE, {"braille-display": "40 cells; Kazakh and Russian Braille."}),
-            _approve(HEARING_CASE, {"hearing-aid": "Both ears; behind-the-ear aids."}),
+            _approve(BLIND_CASE, {"braille-display": DEMO_DETAILS["braille-display"]}),
+            _approve(HEARING_CASE, {"hearing-aid": DEMO_DETAILS["hearing-aid"]}),
         ]
     return f"{departments} district departments and {rules} routing rules created; " + "; ".join(
         results

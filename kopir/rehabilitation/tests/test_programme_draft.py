@@ -74,3 +74,9 @@ def test_the_demo_moves_a_draft_to_its_backdated_decisions_term(draft):
     rehabilitation_demo._drafts_follow_their_decisions()
     draft.refresh_from_db()
     assert (draft.valid_from, draft.valid_until) == (timezone.localdate(decided), until)
+
+
+def test_the_demos_details_for_executors_are_in_kazakh():
+    for text in rehabilitation_demo.DEMO_DETAILS.values():
+        assert any("\u0400" <= letter <= "\u04ff" for letter in text)
+        assert not any("a" <= letter.lower() <= "z" for letter in text)
