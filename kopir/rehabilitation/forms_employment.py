@@ -127,4 +127,10 @@ class QuotaBandForm(ServiceErrorsMixin, forms.Form):
     percent = forms.DecimalField(label=_("Quota, % of headcount"), max_digits=4, decimal_places=2)
     rounding = forms.ChoiceField(label=_("Rounding"), choices=QuotaRounding.choices)
     legal_source = forms.CharField(label=_("Legal basis"), max_length=500)
+    legal_source_kk = forms.CharField(
+        label=_("Legal basis in Kazakh"), max_length=500, required=False
+    )
+    legal_source_ru = forms.CharField(
+        label=_("Legal basis in Russian"), max_length=500, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

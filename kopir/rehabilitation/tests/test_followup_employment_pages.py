@@ -262,3 +262,14 @@ def test_the_district_list_leaves_out_the_region_and_follows_the_kazakh_alphabet
     assert region.name_kk not in listed
     mine = [name for name in listed if name in names]
     assert mine == ["Бөрлі ауданы", "Қаратөбе ауданы", "Теректі ауданы", "Шыңғырлау ауданы"]
+
+
+def test_the_bands_legal_basis_reads_in_kazakh(world, administrator):
+    from kopir.rehabilitation.models import QuotaBand
+
+    band = QuotaBand.objects.get(min_headcount=101)
+    assert band.legal_source_kk
+    with translation.override("kk"):
+        page = signed_in(administrator).get(reverse("rehabilitation:quota_bands"))
+    assert band.legal_source_kk in page.content.decode()
+    assert band.legal_source not in page.content.decode()

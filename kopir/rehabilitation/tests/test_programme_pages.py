@@ -239,3 +239,18 @@ def test_the_pdf_keeps_each_row_on_one_page(draft, head):
     assert "tr { break-inside: avoid" in html
     # The part's heading is said once, not again as the table's caption.
     assert "<caption>" not in html
+
+
+def test_the_catalogues_reference_texts_read_in_the_pages_language(draft, head):
+    line = draft.lines.select_related("suggested_by").get(measure_type__code="wheelchair")
+    rule = line.suggested_by
+    assert rule is not None
+    assert (rule.reason_kk, rule.reason_ru) != ("", "")
+    client = signed_in(Client(), head)
+    for lang, reason in (("kk", rule.reason_kk), ("ru", rule.reason_ru), ("en", rule.reason)):
+        with translation.override(lang):
+            page = client.get(url("programme_detail", pk=draft.programme.pk)).content.decode()
+            edit = url("programme_line_edit", pk=draft.programme.pk, line_pk=line.pk)
+            form = client.get(edit).content.decode()
+        assert reason in page
+        assert reason in form
