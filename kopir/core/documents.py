@@ -36,6 +36,14 @@ def set_style_font(style: Any, lang: str) -> None:
     language.set(qn("w:val"), DOCX_LANGUAGE[lang])
 
 
+def keep_row_together(row: Any) -> None:
+    """A DOCX table row that never splits across pages (Word's "allow row to break" off)."""
+    properties = row._tr.get_or_add_trPr()
+    together = OxmlElement("w:cantSplit")
+    together.set(qn("w:val"), "true")
+    properties.append(together)
+
+
 def repeat_as_header(row: Any) -> None:
     """A DOCX table row repeated at the top of every page (a real header row)."""
     properties = row._tr.get_or_add_trPr()

@@ -17,7 +17,12 @@ from django.utils import timezone
 from kopir.audit.models import AuditChannel
 from kopir.directory.models import NoticeLanguage, Organisation, OrganisationKind, Territory
 from kopir.directory.services import organisation_sync
-from kopir.rehabilitation.models import Programme, ProgrammeVersionStatus, RoutingRule
+from kopir.rehabilitation.models import (
+    Programme,
+    ProgrammeVersion,
+    ProgrammeVersionStatus,
+    RoutingRule,
+)
 
 REGION, ORAL, TEREKTI, KARATOBE = "270000000", "271010000", "276200000", "275000000"
 K = OrganisationKind
@@ -69,6 +74,12 @@ ROUTING = (
 
 BLIND_CASE = "demo-p1-05"  # assessment's demo: vision, decided, appealed by the representative
 HEARING_CASE = "demo-irp-hearing"
+# What the division's specialist writes for the executing organisation: in Kazakh, as the demo
+# division works; both documents (kk and ru) carry the text as entered.
+DEMO_DETAILS = {
+    "braille-display": "40 ұяшық; қазақ және орыс Брайль жазуы.",
+    "hearing-aid": "Екі құлаққа; құлақ артына тағылатын аппараттар.",
+}
 
 
 def _district_departments() -> int:
@@ -204,15 +215,31 @@ def _catalogue_and_drafts() -> None:
         programme_draft_on_decision(decision=decision, actor=decision.decided_by)
 
 
+def _drafts_follow_their_decisions() -> None:
+    """Assessment's demo backdates a decision after it was taken (and drafted): its date and
+    term move into the past, so each draft takes the decision's term again before approval."""
+    from kopir.rehabilitation.services.programme import decision_date, programme_draft_on_decision
+
+    drafts = ProgrammeVersion.objects.filter(status=ProgrammeVersionStatus.DRAFT).select_related(
+        "decision__referral__person", "decision__decided_by"
+    )
+    for draft in drafts:
+        decision = draft.decision
+        term = (decision_date(decision), decision.valid_until)
+        if (draft.valid_from, draft.valid_until) != term:
+            programme_draft_on_decision(decision=decision, actor=decision.decided_by)
+
+
 def load() -> str:
     with transaction.atomic():
         departments = _district_departments()
         rules = _routing_rules()
         _catalogue_and_drafts()
         _hearing_case()
+        _drafts_follow_their_decisions()
         results = [
-            _approve(BLIND_CASE, {"braille-display": "40 cells; Kazakh and Russian Braille."}),
-            _approve(HEARING_CASE, {"hearing-aid": "Both ears; behind-the-ear aids."}),
+            _approve(BLIND_CASE, {"braille-display": DEMO_DETAILS["braille-display"]}),
+            _approve(HEARING_CASE, {"hearing-aid": DEMO_DETAILS["hearing-aid"]}),
         ]
     return f"{departments} district departments and {rules} routing rules created; " + "; ".join(
         results

@@ -28,7 +28,21 @@ from kopir.rehabilitation.services.catalogue import (
 
 class CatalogueChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _("Version %(number)s: %(title)s") % {"number": obj.number, "title": obj.title}
+        return _("Version %(number)s: %(title)s") % {"number": obj.number, "title": obj.title_text}
+
+
+# A catalogue version's texts, each in English, Kazakh and Russian (the services' keywords).
+TEXT_FIELDS = [
+    "title",
+    "title_kk",
+    "title_ru",
+    "legal_source",
+    "legal_source_kk",
+    "legal_source_ru",
+    "notes",
+    "notes_kk",
+    "notes_ru",
+]
 
 
 class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
@@ -42,8 +56,8 @@ class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = MeasureCatalogue
-        fields = ["based_on", "title", "legal_source", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        fields = ["based_on", *TEXT_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in TEXT_FIELDS[-3:]}
         error_messages = {
             "title": {"required": _("Enter a title for this catalogue version.")},
             "legal_source": {"required": _("Enter the legal basis of the catalogue.")},
@@ -52,9 +66,23 @@ class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
 
 class CatalogueEditForm(VersionForm):
     title = forms.CharField(label=_("Title"), max_length=200)
+    title_kk = forms.CharField(label=_("Title in Kazakh"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=200, required=False)
     legal_source = forms.CharField(label=_("Legal basis"), max_length=500)
+    legal_source_kk = forms.CharField(
+        label=_("Legal basis in Kazakh"), max_length=500, required=False
+    )
+    legal_source_ru = forms.CharField(
+        label=_("Legal basis in Russian"), max_length=500, required=False
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes_kk = forms.CharField(
+        label=_("Notes in Kazakh"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes_ru = forms.CharField(
+        label=_("Notes in Russian"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -88,6 +116,8 @@ class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
             "deadline_working_days",
             "evidence_required",
             "legal_source",
+            "legal_source_kk",
+            "legal_source_ru",
             "is_assumption",
             "position",
         ]
@@ -119,6 +149,8 @@ class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
             deadline_working_days=data["deadline_working_days"],
             evidence_required=tuple(data["evidence_required"]),
             legal_source=data["legal_source"],
+            legal_source_kk=data["legal_source_kk"],
+            legal_source_ru=data["legal_source_ru"],
             is_assumption=data["is_assumption"],
             position=data["position"] or 0,
         )
@@ -152,6 +184,8 @@ class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
             "categories",
             "quantity",
             "reason",
+            "reason_kk",
+            "reason_ru",
             "position",
         ]
         help_texts = {
@@ -178,6 +212,8 @@ class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
             categories=tuple(data["categories"]),
             quantity=data["quantity"],
             reason=data["reason"],
+            reason_kk=data["reason_kk"],
+            reason_ru=data["reason_ru"],
             position=data["position"] or 0,
         )
 

@@ -6,16 +6,42 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin
 from kopir.core.identifiers import validate_bin
-from kopir.directory.models import Territory
+from kopir.directory.models import Territory, TerritoryLevel
 from kopir.rehabilitation.models import QuotaRounding
 
 DATE_WIDGET = {"type": "date"}
+
+# The Kazakh Cyrillic alphabet (Russian's letters in the same order with Kazakh's among them):
+# a database sorts by code point and puts Ә, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я.
+KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+_LETTER_ORDER = {letter: index for index, letter in enumerate(KAZAKH_ALPHABET)}
+# The levels a quota is kept for: a region's districts and cities, never the region itself.
+QUOTA_LEVELS = (TerritoryLevel.CITY, TerritoryLevel.DISTRICT)
+
+
+def kazakh_sort_key(text: str) -> tuple[tuple[int, str], ...]:
+    """Sorts Kazakh and Russian names as their alphabets do; other characters after them."""
+    return tuple(
+        (_LETTER_ORDER[letter], letter)
+        if letter in _LETTER_ORDER
+        else (len(KAZAKH_ALPHABET), letter)
+        for letter in text.lower()
+    )
+
+
+def in_alphabetical_order(territories: QuerySet[Territory]) -> QuerySet[Territory]:
+    """The territories ordered by their name in the active language, alphabet-wise."""
+    ordered = sorted(territories, key=lambda territory: kazakh_sort_key(territory.name))
+    if not ordered:
+        return territories
+    rank = Case(*[When(pk=t.pk, then=Value(i)) for i, t in enumerate(ordered)])
+    return territories.order_by(rank)
 
 
 def _bin_field() -> forms.CharField:
@@ -59,7 +85,8 @@ class QuotaForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, territories: QuerySet[Territory], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = territories.order_by("name_kk")  # type: ignore[attr-defined]
+        districts = territories.filter(level__in=QUOTA_LEVELS)
+        self.fields["territory"].queryset = in_alphabetical_order(districts)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
 
     def service_data(self) -> dict[str, Any]:
@@ -100,4 +127,10 @@ class QuotaBandForm(ServiceErrorsMixin, forms.Form):
     percent = forms.DecimalField(label=_("Quota, % of headcount"), max_digits=4, decimal_places=2)
     rounding = forms.ChoiceField(label=_("Rounding"), choices=QuotaRounding.choices)
     legal_source = forms.CharField(label=_("Legal basis"), max_length=500)
+    legal_source_kk = forms.CharField(
+        label=_("Legal basis in Kazakh"), max_length=500, required=False
+    )
+    legal_source_ru = forms.CharField(
+        label=_("Legal basis in Russian"), max_length=500, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,31 +12,37 @@ from kopir.rehabilitation.services.citizen import MAX_DISPUTE_TEXT
 
 
 class MeasureAnswerForm(ServiceErrorsMixin, forms.Form):
-    """The person confirms a delivered measure or disputes a reported result."""
+    """The person confirms a delivered measure or disputes a reported result. A dispute takes two
+    steps: the status page's button opens the dispute page (START_DISPUTE), whose text is needed
+    and which sends it (DISPUTE); so the text is required except to confirm or start."""
 
     CONFIRM = "confirm"
+    START_DISPUTE = "start_dispute"
     DISPUTE = "dispute"
 
     answer = forms.ChoiceField(
         label=_("Your answer"),
-        choices=[(CONFIRM, _("I received it")), (DISPUTE, _("I dispute this result"))],
+        choices=[
+            (CONFIRM, _("I received it")),
+            (START_DISPUTE, _("I dispute this result")),
+            (DISPUTE, _("Send the dispute")),
+        ],
         widget=forms.HiddenInput,
     )
     text = forms.CharField(
-        label=_("What is wrong (only if you dispute the result)"),
+        label=_("What is wrong"),
         help_text=_("A few words the organisation can act on: what you received, or did not."),
         max_length=MAX_DISPUTE_TEXT,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Enter what is wrong, so the organisation can act on your dispute.")
+        },
     )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if data.get("answer") == self.DISPUTE and not (data.get("text") or "").strip():
-            self.add_error(
-                "text", _("Enter what is wrong, so the organisation can act on your dispute.")
-            )
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("answer") in (self.CONFIRM, self.START_DISPUTE):
+            self.fields["text"].required = False
 
     def service_error_field(self, key: str) -> str | None:
         return "text" if key == "text" else super().service_error_field(key)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import VersionForm
 from kopir.rehabilitation.forms_catalogue import MeasureChoiceField
-from kopir.rehabilitation.models import ProgrammeVersion
+from kopir.rehabilitation.models import MeasureType, ProgrammeVersion, QuantityUnit
 
 QUANTITY_HELP = _(
     "Empty: the catalogue's usual quantity. The catalogue's greatest quantity applies."
@@ -28,6 +28,12 @@ class LineEditForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example a wheelchair's seat width or the side of a hearing aid."),
     )
+
+    def __init__(self, *args: Any, measure_type: MeasureType | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A measure counted without a quantity offers no quantity field: any number is refused.
+        if measure_type is not None and measure_type.unit == QuantityUnit.NONE:
+            del self.fields["quantity"]
 
 
 class LineAddForm(LineEditForm):

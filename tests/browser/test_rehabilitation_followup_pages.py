@@ -120,9 +120,13 @@ def test_the_person_sees_the_programme_and_disputes_a_delivery(
     expect(main).not_to_contain_text("H54")
     problems += axe_problems(page, "status page with the programme [kk]")
 
-    dispute = page.locator("main form[action*='/answer/'] button[value='dispute']")
+    dispute = page.locator("main form[action*='/answer/'] button[value='start_dispute']")
     with page.expect_navigation():
-        dispute.click()  # no explanation: refused, naming the field
+        dispute.click()  # the dispute page, naming the measure: nothing is sent yet
+    expect(page.locator("h1")).to_contain_text("Ақ таяқ")
+    problems += axe_problems(page, "dispute page [kk]")
+    with page.expect_navigation():
+        page.locator("main form button[value='dispute']").click()  # no explanation: refused
     expect(page.locator("main .error-summary")).to_be_visible()
     problems += axe_problems(page, "dispute without an explanation [kk]")
 

@@ -5,11 +5,15 @@ so a later catalogue never rewrites an approved programme."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.models import LimitationCategory, LimitationDegree
+from kopir.assessment.models import Category, LimitationCategory, LimitationDegree
 from kopir.directory.models import OrganisationKind, TranslatedNameMixin
 
 
@@ -47,6 +51,32 @@ class QuantityUnit(models.TextChoices):
     COURSES = "courses", _("Courses")
 
 
+def quantity_text(quantity: Decimal, unit: str) -> str:
+    """A quantity with its unit in the right plural ("1 course", "3 курса"), in the active
+    language. A fraction reads as "few" in Russian ("1,5 часа"), as in the plural in English."""
+    number = number_format(quantity.normalize())
+    count = int(quantity) if quantity == quantity.to_integral_value() else 2
+    forms = {
+        QuantityUnit.ITEMS: lambda: ngettext("%(n)s item", "%(n)s items", count),
+        QuantityUnit.HOURS_PER_DAY: lambda: ngettext(
+            "%(n)s hour a day", "%(n)s hours a day", count
+        ),
+        QuantityUnit.HOURS_PER_YEAR: lambda: ngettext(
+            "%(n)s hour a year", "%(n)s hours a year", count
+        ),
+        QuantityUnit.DAYS: lambda: ngettext("%(n)s day", "%(n)s days", count),
+        QuantityUnit.PACKS_PER_DAY: lambda: ngettext(
+            "%(n)s piece a day", "%(n)s pieces a day", count
+        ),
+        QuantityUnit.TRIPS_PER_MONTH: lambda: ngettext(
+            "%(n)s trip a month", "%(n)s trips a month", count
+        ),
+        QuantityUnit.COURSES: lambda: ngettext("%(n)s course", "%(n)s courses", count),
+    }
+    form = forms.get(unit)  # type: ignore[call-overload]
+    return form() % {"n": number} if form else number
+
+
 class EvidenceItem(models.TextChoices):
     """What an executing organisation must record when it reports a measure delivered."""
 
@@ -57,11 +87,27 @@ class EvidenceItem(models.TextChoices):
     EMPLOYER = "employer", _("Employer and position")
 
 
-class MeasureCatalogue(models.Model):
+class TranslatedTextMixin:
+    """Reference text kept in English (the field itself) and in Kazakh and Russian (`<field>_kk`,
+    `<field>_ru`), as directory's TranslatedNameMixin keeps names: `translated(field)` gives the
+    current language's text, or the English where a translation was not entered."""
+
+    def translated(self, field: str) -> str:
+        language = (get_language() or "kk")[:2]
+        if language in ("kk", "ru"):
+            value = getattr(self, f"{field}_{language}", "")
+            if value:
+                return str(value)
+        return str(getattr(self, field))
+
+
+class MeasureCatalogue(TranslatedTextMixin, models.Model):
     """One version of the measure catalogue."""
 
     number = models.PositiveIntegerField(_("version number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT
     )
@@ -71,7 +117,11 @@ class MeasureCatalogue(models.Model):
         max_length=500,
         help_text=_("The acts the catalogue implements, e.g. the Social Code, Art. 163."),
     )
+    legal_source_kk = models.CharField(_("legal basis in Kazakh"), max_length=500, blank=True)
+    legal_source_ru = models.CharField(_("legal basis in Russian"), max_length=500, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    notes_kk = models.TextField(_("notes in Kazakh"), blank=True)
+    notes_ru = models.TextField(_("notes in Russian"), blank=True)
     based_on = models.ForeignKey(
         "self",
         verbose_name=_("copied from"),
@@ -112,8 +162,20 @@ class MeasureCatalogue(models.Model):
     def is_editable(self) -> bool:
         return self.status == CatalogueStatus.DRAFT
 
+    @property
+    def title_text(self) -> str:
+        return self.translated("title")
 
-class MeasureType(TranslatedNameMixin):
+    @property
+    def legal_source_text(self) -> str:
+        return self.translated("legal_source")
+
+    @property
+    def notes_text(self) -> str:
+        return self.translated("notes")
+
+
+class MeasureType(TranslatedTextMixin, TranslatedNameMixin):
     """A measure an IRP may contain, e.g. "hearing aid" or "job placement on a quota job"."""
 
     catalogue = models.ForeignKey(
@@ -155,6 +217,8 @@ class MeasureType(TranslatedNameMixin):
         _("evidence required"), default=list, blank=True
     )  # a list of EvidenceItem values
     legal_source = models.CharField(_("legal basis"), max_length=500, blank=True)
+    legal_source_kk = models.CharField(_("legal basis in Kazakh"), max_length=500, blank=True)
+    legal_source_ru = models.CharField(_("legal basis in Russian"), max_length=500, blank=True)
     # Marked when the figure (quantity, period, deadline) is an assumption kept as data
     # (docs/domain/rehabilitation.md §6), so that the page says so.
     is_assumption = models.BooleanField(_("figures to be confirmed"), default=False)
@@ -172,8 +236,24 @@ class MeasureType(TranslatedNameMixin):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def legal_source_text(self) -> str:
+        return self.translated("legal_source")
 
-class SuggestionRule(models.Model):
+    @property
+    def usual_quantity_text(self) -> str:
+        if self.unit == QuantityUnit.NONE or self.default_quantity is None:
+            return ""
+        return quantity_text(self.default_quantity, self.unit)
+
+    @property
+    def max_quantity_text(self) -> str:
+        if self.unit == QuantityUnit.NONE or self.max_quantity is None:
+            return ""
+        return quantity_text(self.max_quantity, self.unit)
+
+
+class SuggestionRule(TranslatedTextMixin, models.Model):
     """Suggests a measure when drafting an IRP. Every condition that is set must hold; an empty
     condition holds for everyone. The MSE specialist accepts or removes each suggestion."""
 
@@ -214,6 +294,8 @@ class SuggestionRule(models.Model):
         blank=True,
         help_text=_("Shown to the MSE specialist with the suggestion."),
     )
+    reason_kk = models.CharField(_("why, in Kazakh"), max_length=300, blank=True)
+    reason_ru = models.CharField(_("why, in Russian"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("suggestion rule")
@@ -222,6 +304,16 @@ class SuggestionRule(models.Model):
 
     def __str__(self) -> str:
         return f"suggest {self.measure_type_id}"
+
+    @property
+    def reason_text(self) -> str:
+        return self.translated("reason")
+
+    @property
+    def category_labels(self) -> list[str]:
+        """The groups or categories as people read them ("Group I"), not their codes."""
+        labels = dict(Category.choices)
+        return [str(labels.get(code, code)) for code in self.categories]
 
 
 class RoutingRule(models.Model):

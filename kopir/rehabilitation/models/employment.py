@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.identifiers import validate_bin
+from kopir.rehabilitation.models.catalogue import TranslatedTextMixin
 
 MIN_QUOTA_HEADCOUNT = 50
 
@@ -29,7 +30,7 @@ class QuotaRounding(models.TextChoices):
     HALF_UP = "half_up", _("Round to the nearest whole job (half up)")
 
 
-class QuotaBand(models.Model):
+class QuotaBand(TranslatedTextMixin, models.Model):
     """The quota's share of headcount for employers of one size (docs/domain/rehabilitation.md §5).
 
     Employers below the smallest band's `min_headcount` (50) have no quota.
@@ -49,6 +50,8 @@ class QuotaBand(models.Model):
         _("rounding"), max_length=8, choices=QuotaRounding.choices, default=QuotaRounding.DOWN
     )
     legal_source = models.CharField(_("legal basis"), max_length=500)
+    legal_source_kk = models.CharField(_("legal basis in Kazakh"), max_length=500, blank=True)
+    legal_source_ru = models.CharField(_("legal basis in Russian"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -58,6 +61,10 @@ class QuotaBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.min_headcount}–{self.max_headcount or '∞'}: {self.percent} %"
+
+    @property
+    def legal_source_text(self) -> str:
+        return self.translated("legal_source")
 
     def clean(self) -> None:
         super().clean()

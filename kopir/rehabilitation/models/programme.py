@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.errors import DomainError
+from kopir.rehabilitation.models.catalogue import quantity_text
 
 APPROVED_IS_FINAL = _(
     "An approved programme version never changes: a new decision makes a new draft version."
@@ -205,3 +206,10 @@ class ProgrammeLine(models.Model):
         )
         if status.first() not in (None, ProgrammeVersionStatus.DRAFT):
             raise DomainError(APPROVED_IS_FINAL)
+
+    @property
+    def quantity_text(self) -> str:
+        """The quantity with its unit in the active language, or "" without a quantity."""
+        if self.quantity is None:
+            return ""
+        return quantity_text(self.quantity, self.measure_type.unit)

@@ -19,6 +19,7 @@ from kopir.rehabilitation.models import (
     ProgrammeVersion,
     ProgrammeVersionStatus,
 )
+from kopir.rehabilitation.services.routing import routing_rule_for
 
 V = ProgrammeVersionStatus
 
@@ -114,3 +115,30 @@ def version_read(
         detail=f"programme={programme.number};version={sequence}",
     )
     return version_view(version)
+
+
+def approval_preview(version: ProgrammeVersion) -> VersionView:
+    """The draft as the approval page shows it: for each line, the measure it keeps from the
+    approved version (that organisation goes on executing it) or the organisation a routing rule
+    will choose; `line.no_rule` marks a line no rule covers, which blocks approval."""
+    view = version_view(version)
+    programme = version.programme
+    kept = {
+        m.line.measure_type.code: m
+        for m in Measure.objects.filter(
+            line__programme_version__programme=programme,
+            line__programme_version__status=V.APPROVED,
+        ).select_related("organisation", "line__measure_type")
+    }
+    territory = programme.person.territory
+    for line in view.lines:
+        measure = kept.get(line.measure_type.code)
+        rule = (
+            None
+            if measure is not None
+            else routing_rule_for(measure_type=line.measure_type, territory=territory)
+        )
+        line.current_measure = measure  # type: ignore[attr-defined]
+        line.routed_to = rule.organisation if rule else None  # type: ignore[attr-defined]
+        line.no_rule = measure is None and rule is None  # type: ignore[attr-defined]
+    return view

@@ -297,3 +297,12 @@ def person_timeline(
             detail=f"timeline {audience.value}",
         )
     return Timeline(programmes=programmes, measures=measures, entries=entries)
+
+
+def citizen_measure(*, measure_id: int, person_id: int) -> Measure | None:
+    """The person's own measure (its name heads the dispute page), or None for anyone else's."""
+    return (
+        Measure.objects.filter(pk=measure_id, person_id=person_id)
+        .select_related("measure_type", "organisation")
+        .first()
+    )

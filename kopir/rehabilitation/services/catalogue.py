@@ -69,6 +69,18 @@ def _require_draft(catalogue: MeasureCatalogue) -> None:
 # --- Versions ------------------------------------------------------------------------------------
 
 
+TRANSLATED_TEXTS = ("title", "legal_source", "notes")
+
+
+def _translations(given: dict[str, str]) -> dict[str, str]:
+    """The Kazakh and Russian texts of a catalogue version, stripped; nothing else is accepted."""
+    allowed = {f"{name}_{lang}" for name in TRANSLATED_TEXTS for lang in ("kk", "ru")}
+    unknown = set(given) - allowed
+    if unknown:
+        raise TypeError(f"unexpected arguments: {sorted(unknown)}")
+    return {name: (given.get(name) or "").strip() for name in sorted(allowed) if name in given}
+
+
 def catalogue_create_draft(
     *,
     actor: Any,
@@ -77,8 +89,10 @@ def catalogue_create_draft(
     based_on: MeasureCatalogue | None = None,
     notes: str = "",
     request: Any = None,
+    **translations: str,
 ) -> MeasureCatalogue:
-    """A new draft version with a copy of `based_on`'s measures and suggestion rules."""
+    """A new draft version with a copy of `based_on`'s measures and suggestion rules.
+    `translations`: the texts in Kazakh and Russian (title_kk, legal_source_ru, notes_kk...)."""
     _require_admin(actor)
     with transaction.atomic():
         number = (MeasureCatalogue.objects.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -87,6 +101,7 @@ def catalogue_create_draft(
             title=title.strip(),
             legal_source=legal_source.strip(),
             notes=notes.strip(),
+            **_translations(translations),
             based_on=based_on,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -126,10 +141,16 @@ def catalogue_update(
     legal_source: str,
     notes: str = "",
     request: Any = None,
+    **translations: str,
 ) -> MeasureCatalogue:
     _require_admin(actor)
     _require_draft(catalogue)
-    values = {"title": title.strip(), "legal_source": legal_source.strip(), "notes": notes.strip()}
+    values = {
+        "title": title.strip(),
+        "legal_source": legal_source.strip(),
+        "notes": notes.strip(),
+        **_translations(translations),
+    }
     MeasureCatalogue(number=catalogue.number, **values).full_clean(exclude=["number"])
     with transaction.atomic():
         changed = [name for name, value in values.items() if getattr(catalogue, name) != value]
@@ -239,6 +260,8 @@ class MeasureTypeData:
     replacement_months: int | None = None
     evidence_required: tuple[str, ...] = ()
     legal_source: str = ""
+    legal_source_kk: str = ""
+    legal_source_ru: str = ""
     is_assumption: bool = False
     position: int = 0
 
@@ -277,7 +300,15 @@ def measure_type_save(
     if measure_type is not None and measure_type.catalogue_id != catalogue.pk:
         raise DomainError(_("This measure belongs to another catalogue version."))
     values = {item.name: getattr(data, item.name) for item in fields(data)}
-    for name in ("code", "name_kk", "name_ru", "name_en", "legal_source"):
+    for name in (
+        "code",
+        "name_kk",
+        "name_ru",
+        "name_en",
+        "legal_source",
+        "legal_source_kk",
+        "legal_source_ru",
+    ):
         values[name] = values[name].strip()
     values["evidence_required"] = list(values["evidence_required"])
     errors = _measure_errors(values)
@@ -339,6 +370,8 @@ class SuggestionRuleData:
     categories: tuple[str, ...] = ()
     quantity: Decimal | None = None
     reason: str = ""
+    reason_kk: str = ""
+    reason_ru: str = ""
     position: int = 0
 
 
@@ -359,7 +392,8 @@ def suggestion_rule_save(
         raise ValidationError({"measure_type": _("Choose a measure of this catalogue version.")})
     values = {item.name: getattr(data, item.name) for item in fields(data)}
     values["diagnoses"] = normalise_ranges(values["diagnoses"].strip())
-    values["reason"] = values["reason"].strip()
+    for name in ("reason", "reason_kk", "reason_ru"):
+        values[name] = values[name].strip()
     values["categories"] = list(values["categories"])
     errors: dict[str, list[str]] = {}
     if values["min_degree"] is not None and not values["limitation"]:

@@ -22,6 +22,7 @@ from kopir.audit.services import audit_record
 from kopir.core.documents import (
     DOCX_CONTENT_TYPE,
     DOCX_LANGUAGE,
+    keep_row_together,
     repeat_as_header,
     set_style_font,
     tagged_pdf,
@@ -30,7 +31,6 @@ from kopir.rehabilitation.models import (
     Measure,
     ProgrammePart,
     ProgrammeVersion,
-    QuantityUnit,
 )
 
 LANGUAGES = ("kk", "ru")
@@ -57,10 +57,7 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
                 if line.measure_type.part != part:
                     continue
                 measure = measures.get(line.pk)
-                quantity = ""
-                if line.quantity is not None:
-                    unit = QuantityUnit(line.measure_type.unit).label
-                    quantity = f"{line.quantity.normalize()} ({unit})"
+                quantity = line.quantity_text
                 rows.append(
                     {
                         "measure": line.measure_type.name,
@@ -145,7 +142,9 @@ def programme_docx(context: dict[str, Any]) -> bytes:
             cell.paragraphs[0].runs[0].bold = True
         for row in part["rows"]:
             values = [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]]
-            for cell, text in zip(table.add_row().cells, values, strict=True):
+            added = table.add_row()
+            keep_row_together(added)
+            for cell, text in zip(added.cells, values, strict=True):
                 cell.text = text
     document.add_paragraph(context["note"])
     buffer = io.BytesIO()

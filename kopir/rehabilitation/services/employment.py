@@ -255,7 +255,15 @@ BAND_CONFLICT = _(
     "Someone else changed this band after you opened it. Nothing was saved; check it and save "
     "again."
 )
-BAND_FIELDS = ("min_headcount", "max_headcount", "percent", "rounding", "legal_source")
+BAND_FIELDS = (
+    "min_headcount",
+    "max_headcount",
+    "percent",
+    "rounding",
+    "legal_source",
+    "legal_source_kk",
+    "legal_source_ru",
+)
 
 
 def _overlaps(band: QuotaBand) -> bool:
@@ -287,11 +295,13 @@ def quota_band_update(
         row = QuotaBand.objects.select_for_update().get(pk=band.pk)
         if row.version != expected_version:
             raise ConflictError(BAND_CONFLICT)
-        changed = [name for name in BAND_FIELDS if getattr(row, name) != data[name]]
+        # A field not given keeps its value (the translations are optional).
+        values = {name: data.get(name, getattr(row, name)) for name in BAND_FIELDS}
+        changed = [name for name in BAND_FIELDS if getattr(row, name) != values[name]]
         if not changed:
             return row
         for name in BAND_FIELDS:
-            setattr(row, name, data[name])
+            setattr(row, name, values[name])
         row.full_clean()
         if _overlaps(row):
             raise ValidationError(

@@ -282,12 +282,8 @@ def quantity_errors(measure_type: MeasureType, quantity: Decimal | None) -> list
     if greatest is not None and quantity > greatest:
         return [
             str(
-                _("The catalogue allows at most %(max)s (%(unit)s) for “%(measure)s”.")
-                % {
-                    "max": greatest.normalize(),
-                    "unit": QuantityUnit(measure_type.unit).label,
-                    "measure": measure_type.name,
-                }
+                _("The catalogue allows at most %(max)s for “%(measure)s”.")
+                % {"max": measure_type.max_quantity_text, "measure": measure_type.name}
             )
         ]
     return []

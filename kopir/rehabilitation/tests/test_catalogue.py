@@ -10,13 +10,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.audit.models import AuditEvent
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
-from kopir.rehabilitation.models import CatalogueStatus, MeasureCatalogue, RoutingRule
+from kopir.rehabilitation.models import (
+    CatalogueStatus,
+    MeasureCatalogue,
+    MeasureType,
+    RoutingRule,
+    SuggestionRule,
+)
+from kopir.rehabilitation.seed import translate_seeded_catalogue
 from kopir.rehabilitation.services import catalogue as service
 from kopir.rehabilitation.services.programme import CaseFacts, rule_applies, suggestions_for
 
@@ -278,3 +286,52 @@ def test_the_administrators_pages(
     assert not RoutingRule.objects.filter(pk=rule.pk).exists()
     with django_assert_max_num_queries(12):
         client.get(reverse("rehabilitation:suggestion_list", kwargs={"pk": draft.pk}))
+
+
+def test_the_suggestion_rules_page_names_groups_not_codes(administrator):
+    active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    rule = active.suggestion_rules.first()
+    assert rule is not None
+    rule.categories = ["ADULT_G1"]
+    rule.save()
+    page = signed_in(Client(), administrator).get(
+        reverse("rehabilitation:suggestion_list", kwargs={"pk": active.pk})
+    )
+    assert "Group I<" in page.content.decode() or "Group I," in page.content.decode()
+    assert "ADULT_G1" not in page.content.decode()
+
+
+def test_the_seeded_catalogue_is_in_kazakh_and_russian_too(administrator):
+    active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    for text in (active.title_kk, active.legal_source_kk, active.notes_kk):
+        assert text
+        assert not any("a" <= letter <= "z" for letter in text.lower())
+    assert all(m.legal_source_kk and m.legal_source_ru for m in active.measure_types.all())
+    assert all(r.reason_kk and r.reason_ru for r in active.suggestion_rules.all())
+    client = signed_in(Client(), administrator)
+    with translation.override("kk"):
+        detail = client.get(reverse("rehabilitation:catalogue_detail", kwargs={"pk": active.pk}))
+        rules = client.get(reverse("rehabilitation:suggestion_list", kwargs={"pk": active.pk}))
+    for text in (active.title_kk, active.legal_source_kk):
+        assert text in detail.content.decode()
+    assert active.title not in detail.content.decode()
+    assert active.legal_source not in detail.content.decode()
+    rule = active.suggestion_rules.exclude(reason="").first()
+    assert rule is not None
+    assert rule.reason_kk in rules.content.decode()
+    assert rule.reason not in rules.content.decode()
+
+
+def test_the_migration_translates_a_seed_loaded_in_english():
+    active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    MeasureCatalogue.objects.filter(pk=active.pk).update(title_kk="", notes_ru="")
+    active.measure_types.update(legal_source_kk="", name_en="Medical rehabilitation")
+    active.suggestion_rules.update(reason_ru="")
+    translate_seeded_catalogue(MeasureCatalogue, MeasureType, SuggestionRule)
+    active.refresh_from_db()
+    assert active.title_kk
+    assert active.notes_ru
+    assert not active.measure_types.filter(legal_source_kk="").exclude(legal_source="").exists()
+    medical = active.measure_types.get(code="medical-rehabilitation")
+    assert medical.name_en == "Course of medical rehabilitation"
+    assert not active.suggestion_rules.filter(reason_ru="").exclude(reason="").exists()

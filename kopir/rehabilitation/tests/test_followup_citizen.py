@@ -61,7 +61,7 @@ def test_the_status_page_shows_each_measure_in_plain_words_without_the_diagnosis
     ):
         assert secret not in page
     # Only the delivered measure can be answered.
-    assert len(re.findall(r'name="answer" value="dispute"', page)) == 1
+    assert len(re.findall(r'name="answer" value="start_dispute"', page)) == 1
 
 
 def test_a_dispute_reopens_the_measure_for_the_agency(client, world, published):
@@ -139,3 +139,22 @@ def test_disputes_are_rate_limited_per_address(client, world):
     assert response.status_code == 429
     world.hearing.refresh_from_db()
     assert world.hearing.dispute_count == DISPUTES.rate.limit
+
+
+def test_a_dispute_is_written_and_sent_on_a_page_that_names_the_measure(client, world):
+    grant(client, world.programme.referral_id)
+    page = answer(client, world.hearing, answer="start_dispute")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Dispute the result of “Hearing aid" in text
+    assert world.employment_office.name in text
+    # The words are needed, and the label says so: no "(optional)", no double brackets.
+    assert "What is wrong</label>" in text
+    assert "(optional)" not in text
+    assert 'value="dispute"' in text
+    world.hearing.refresh_from_db()
+    assert world.hearing.dispute_count == 0  # nothing sent before the person confirms
+    refused = answer(client, world.hearing, answer="dispute", text="")
+    assert refused.status_code == 400
+    assert "Dispute the result of “Hearing aid" in refused.content.decode()
+    assert "Enter what is wrong" in refused.content.decode()

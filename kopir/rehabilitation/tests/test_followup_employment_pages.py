@@ -6,10 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from kopir.directory.tests.factories import next_bin
+from kopir.directory.models import Territory, TerritoryLevel
+from kopir.directory.tests.factories import TerritoryFactory, next_bin
+from kopir.rehabilitation.forms_employment import QuotaForm
 from kopir.rehabilitation.models import EmployerQuota, Placement
 from kopir.rehabilitation.services.employment import employer_quota_create
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
@@ -237,3 +240,36 @@ def test_only_administrators_keep_the_bands(world):
     )
     for user in (world.officer, world.specialist, world.council_member):
         assert signed_in(user).get(url).status_code == 403
+
+
+def test_saving_a_quota_says_so(world):
+    client = signed_in(world.officer)
+    response = client.post(reverse("rehabilitation:quota_create"), form_data(world), follow=True)
+    assert "The employer&#x27;s quota is saved." in response.content.decode()
+
+
+def test_the_district_list_leaves_out_the_region_and_follows_the_kazakh_alphabet(world):
+    region = world.district.parent
+    names = ["Шыңғырлау ауданы", "Қаратөбе ауданы", "Бөрлі ауданы", "Теректі ауданы"]
+    for number, name in enumerate(names):
+        TerritoryFactory.create(
+            kato=f"27{number}100000", level=TerritoryLevel.DISTRICT, parent=region, name_kk=name
+        )
+    territories = Territory.objects.filter(Q(pk=region.pk) | Q(parent=region))
+    with translation.override("kk"):
+        field = QuotaForm(territories=territories).fields["territory"]
+        listed = [territory.name for territory in field.queryset]  # type: ignore[attr-defined]
+    assert region.name_kk not in listed
+    mine = [name for name in listed if name in names]
+    assert mine == ["Бөрлі ауданы", "Қаратөбе ауданы", "Теректі ауданы", "Шыңғырлау ауданы"]
+
+
+def test_the_bands_legal_basis_reads_in_kazakh(world, administrator):
+    from kopir.rehabilitation.models import QuotaBand
+
+    band = QuotaBand.objects.get(min_headcount=101)
+    assert band.legal_source_kk
+    with translation.override("kk"):
+        page = signed_in(administrator).get(reverse("rehabilitation:quota_bands"))
+    assert band.legal_source_kk in page.content.decode()
+    assert band.legal_source not in page.content.decode()

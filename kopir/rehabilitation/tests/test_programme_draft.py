@@ -3,10 +3,14 @@ lines the active catalogue's suggestion rules propose; other decisions draft not
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from kopir.assessment.models import Outcome
+import pytest
+from django.utils import timezone
+
+from kopir.assessment.models import Decision, Outcome
 from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED, decided
+from kopir.rehabilitation import demo as rehabilitation_demo
 from kopir.rehabilitation.models import Programme, ProgrammeVersionStatus
 from kopir.rehabilitation.tests.fixtures import decided_case
 
@@ -60,3 +64,19 @@ def test_a_failing_draft_rolls_the_decision_back(clinician, person, head, expert
         decided_case(clinician, person, head, experts)
     assert not Programme.objects.exists()
     assert not person.referrals.filter(decisions__isnull=False).exists()
+
+
+def test_the_demo_moves_a_draft_to_its_backdated_decisions_term(draft):
+    decision = draft.decision
+    decided = timezone.now() - dt.timedelta(days=27)
+    until = timezone.localdate(decided) + dt.timedelta(days=337)
+    Decision.objects.filter(pk=decision.pk).update(decided_at=decided, valid_until=until)
+    rehabilitation_demo._drafts_follow_their_decisions()
+    draft.refresh_from_db()
+    assert (draft.valid_from, draft.valid_until) == (timezone.localdate(decided), until)
+
+
+def test_the_demos_details_for_executors_are_in_kazakh():
+    for text in rehabilitation_demo.DEMO_DETAILS.values():
+        assert any("\u0400" <= letter <= "\u04ff" for letter in text)
+        assert not any("a" <= letter.lower() <= "z" for letter in text)

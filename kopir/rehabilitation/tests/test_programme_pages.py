@@ -5,10 +5,13 @@ list, the audit of each read, and the approved programme's documents in Kazakh a
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 
@@ -18,8 +21,11 @@ from kopir.audit.models import AuditEvent
 from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import LinkBasis
 from kopir.people.tests.fixtures import linked_person
-from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus
+from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus, RoutingRule
+from kopir.rehabilitation.models.catalogue import quantity_text
+from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.approval import programme_approve
+from kopir.rehabilitation.services.programme import programme_line_add
 from kopir.rehabilitation.tests.fixtures import decided_case
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +163,99 @@ def test_the_approved_programme_as_pdf_and_docx_in_kazakh_and_russian(draft, hea
         "programme_document", pk=draft.programme.pk, sequence=9, lang="ru", extension="pdf"
     )
     assert client.get(draft_url).status_code == 404
+
+
+def test_the_programme_page_links_its_timeline(draft, head):
+    programme = draft.programme
+    page = signed_in(Client(), head).get(url("programme_detail", pk=programme.pk))
+    timeline = url("programme_timeline", programme_id=programme.pk)
+    assert f'href="{timeline}"' in page.content.decode()
+    assert signed_in(Client(), head).get(timeline).status_code == 200
+
+
+def test_the_approval_page_names_the_organisation_routing_will_choose(draft, head, executors):
+    programme = draft.programme
+    approve = url("programme_approve", pk=programme.pk)
+    line = draft.lines.select_related("measure_type").get(measure_type__code="wheelchair")
+    chosen = executors[line.measure_type.executor_kind]
+    page = signed_in(Client(), head).get(approve).content.decode()
+    assert f"{chosen.name} (chosen by its routing rule)" in page
+    assert "No routing rule covers" not in page
+    RoutingRule.objects.filter(executor_kind=line.measure_type.executor_kind).delete()
+    page = signed_in(Client(), head).get(approve).content.decode()
+    assert "No routing rule covers where the person lives" in page
+
+
+def test_a_measure_without_quantity_offers_no_quantity_field(draft, head):
+    programme = draft.programme
+    measure_type = draft.catalogue.measure_types.get(code="vocational-guidance")
+    line = programme_line_add(
+        actor=head,
+        programme_version=draft,
+        expected_version=draft.version,
+        measure_type=measure_type,
+        quantity=None,
+        details="",
+    )
+    draft.refresh_from_db()
+    client = signed_in(Client(), head)
+    edit = url("programme_line_edit", pk=programme.pk, line_pk=line.pk)
+    page = client.get(edit).content.decode()
+    assert 'name="quantity"' not in page
+    saved = client.post(edit, {"version": draft.version, "details": "Mornings only"})
+    assert saved.status_code == 302
+    line.refresh_from_db()
+    assert (line.quantity, line.details) == (None, "Mornings only")
+    counted = draft.lines.get(measure_type__code="wheelchair")
+    assert (
+        'name="quantity"'
+        in client.get(
+            url("programme_line_edit", pk=programme.pk, line_pk=counted.pk)
+        ).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "quantity", "unit", "expected"),
+    [
+        ("ru", "1", "courses", "1 курс"),
+        ("ru", "3", "courses", "3 курса"),
+        ("ru", "5", "items", "5 штук"),
+        ("ru", "1.5", "hours_day", "1,5 часа в день"),
+        ("kk", "1", "items", "1 дана"),
+        ("en", "1", "courses", "1 course"),
+        ("en", "10", "days", "10 days"),
+    ],
+)
+def test_a_quantity_reads_with_its_unit_in_the_right_plural(lang, quantity, unit, expected):
+    with translation.override(lang):
+        assert quantity_text(Decimal(quantity), unit) == expected
+
+
+def test_the_pdf_keeps_each_row_on_one_page(draft, head):
+    programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
+    context = documents.document_context(draft, "ru")
+    html = render_to_string("rehabilitation/programme/document.html", context)
+    assert "tr { break-inside: avoid" in html
+    # The part's heading is said once, not again as the table's caption.
+    assert "<caption>" not in html
+    # In the DOCX too: every row but the repeated header row is kept on one page.
+    document = Document(io.BytesIO(documents.programme_docx(context)))
+    rows = [row for table in document.tables for row in table.rows[1:]]
+    assert rows
+    assert all("w:cantSplit" in row._tr.xml for row in rows)
+
+
+def test_the_catalogues_reference_texts_read_in_the_pages_language(draft, head):
+    line = draft.lines.select_related("suggested_by").get(measure_type__code="wheelchair")
+    rule = line.suggested_by
+    assert rule is not None
+    assert (rule.reason_kk, rule.reason_ru) != ("", "")
+    client = signed_in(Client(), head)
+    for lang, reason in (("kk", rule.reason_kk), ("ru", rule.reason_ru), ("en", rule.reason)):
+        with translation.override(lang):
+            page = client.get(url("programme_detail", pk=draft.programme.pk)).content.decode()
+            edit = url("programme_line_edit", pk=draft.programme.pk, line_pk=line.pk)
+            form = client.get(edit).content.decode()
+        assert reason in page
+        assert reason in form

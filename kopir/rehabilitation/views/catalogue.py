@@ -20,6 +20,7 @@ from kopir.core.responses import render_form_page
 from kopir.core.selectors import stored_version
 from kopir.rehabilitation.access import can_manage_catalogue
 from kopir.rehabilitation.forms_catalogue import (
+    TEXT_FIELDS,
     CatalogueCreateForm,
     CatalogueEditForm,
     MeasureTypeForm,
@@ -81,9 +82,7 @@ def catalogue_create(request: HttpRequest) -> HttpResponse:
                 lambda: created.append(
                     service.catalogue_create_draft(
                         actor=request.user,
-                        title=form.cleaned_data["title"],
-                        legal_source=form.cleaned_data["legal_source"],
-                        notes=form.cleaned_data["notes"],
+                        **{name: form.cleaned_data[name] for name in TEXT_FIELDS},
                         based_on=form.cleaned_data["based_on"],
                         request=request,
                     )
@@ -95,8 +94,11 @@ def catalogue_create(request: HttpRequest) -> HttpResponse:
         form = CatalogueCreateForm(
             initial={
                 "based_on": active,
-                "title": active.title if active else "",
-                "legal_source": active.legal_source if active else "",
+                **{
+                    name: getattr(active, name) if active else ""
+                    for name in TEXT_FIELDS
+                    if not name.startswith("notes")
+                },
             }
         )
     return render(request, T + "create.html", {"form": form})
@@ -125,9 +127,7 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     initial = {
         "version": catalogue.version,
-        "title": catalogue.title,
-        "legal_source": catalogue.legal_source,
-        "notes": catalogue.notes,
+        **{name: getattr(catalogue, name) for name in TEXT_FIELDS},
     }
     form = CatalogueEditForm(request.POST if request.method == "POST" else None, initial=initial)
     conflict = False
@@ -137,9 +137,7 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 catalogue=catalogue,
                 expected_version=form.cleaned_data["version"],
-                title=form.cleaned_data["title"],
-                legal_source=form.cleaned_data["legal_source"],
-                notes=form.cleaned_data["notes"],
+                **{name: form.cleaned_data[name] for name in TEXT_FIELDS},
                 request=request,
             )
         except ConflictError as error:

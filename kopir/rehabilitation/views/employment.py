@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.forms import form_after_conflict
@@ -83,6 +85,7 @@ def quota_create(request: HttpRequest) -> HttpResponse:
         except (ValidationError, DomainError) as error:
             form.add_service_error(error)
         else:
+            messages.success(request, _("The employer's quota is saved."))
             return redirect("rehabilitation:quota_list")
     return _quota_form_page(request, form, None)
 
@@ -124,6 +127,7 @@ def quota_edit(request: HttpRequest, quota_id: int) -> HttpResponse:
         except (ValidationError, DomainError) as error:
             form.add_service_error(error)
         else:
+            messages.success(request, _("The employer's quota is saved."))
             return redirect("rehabilitation:quota_list")
     return _quota_form_page(request, form, quota)
 

@@ -22,6 +22,7 @@ from kopir.rehabilitation.forms_followup import MeasureAnswerForm
 from kopir.rehabilitation.models import Programme
 from kopir.rehabilitation.selectors.timeline import (
     Audience,
+    citizen_measure,
     person_timeline,
     plain_measure_state,
 )
@@ -93,9 +94,16 @@ def citizen_measure_answer(request: HttpRequest, measure_id: int) -> HttpRespons
     if person_id is None:
         messages.info(request, _("Your access to the status has ended. Ask for a new code."))
         return redirect("assessment:citizen_status")
+    measure = citizen_measure(measure_id=measure_id, person_id=person_id)
+    if measure is None:
+        raise Http404
     form = MeasureAnswerForm(request.POST)
-    context: dict[str, Any] = {"form": form, "measure_id": measure_id}
+    context: dict[str, Any] = {"form": form, "measure_id": measure_id, "measure": measure}
     if form.is_valid():
+        if form.cleaned_data["answer"] == MeasureAnswerForm.START_DISPUTE:
+            # The dispute page: the person writes what is wrong and sends it, or goes back.
+            context["form"] = MeasureAnswerForm()
+            return render(request, "rehabilitation/followup/citizen_answer.html", context)
         try:
             if form.cleaned_data["answer"] == MeasureAnswerForm.CONFIRM:
                 measure_confirm(measure_id=measure_id, person_id=person_id, request=request)

@@ -16,10 +16,10 @@ from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
 from kopir.rehabilitation.models import Programme, ProgrammeLine, ProgrammeVersion
 from kopir.rehabilitation.selectors.programme import (
+    approval_preview,
     programme_read,
     programme_rows,
     version_read,
-    version_view,
 )
 from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.approval import programme_approve
@@ -122,6 +122,7 @@ def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     form = LineEditForm(
         request.POST if request.method == "POST" else None,
         initial={"version": draft.version, "quantity": line.quantity, "details": line.details},
+        measure_type=line.measure_type,
     )
     if (
         request.method == "POST"
@@ -132,7 +133,7 @@ def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
                 actor=request.user,
                 line=line,
                 expected_version=form.cleaned_data["version"],
-                quantity=form.cleaned_data["quantity"],
+                quantity=form.cleaned_data.get("quantity"),
                 details=form.cleaned_data["details"],
                 request=request,
             ),
@@ -206,7 +207,7 @@ def programme_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render_form_page(
         request,
         T + "approve.html",
-        {"form": form, "programme": programme, "view": version_view(draft)},
+        {"form": form, "programme": programme, "view": approval_preview(draft)},
         conflict=form.conflict,
     )
 
