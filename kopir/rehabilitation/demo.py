@@ -3,7 +3,9 @@ and approved programmes, with their measures routed, for the seed's blind person
 decided in assessment's demo) and a hearing-impaired person (a hearing case decided here through
 assessment's own demo helpers and services). Idempotent: a second run changes nothing.
 
-The other areas of the app (agency work, follow-up) put these measures into every state.
+The employment office's measures are then worked through the agencies' own services into every
+state (`_measures_in_every_state`): accepted, scheduled, delivered, not delivered, redirected to a
+district department, disputed by the person, and one overdue and escalated.
 """
 
 from __future__ import annotations
@@ -230,6 +232,114 @@ def _drafts_follow_their_decisions() -> None:
             programme_draft_on_decision(decision=decision, actor=decision.decided_by)
 
 
+EMPLOYMENT_OFFICE = "wko-employment-office"
+
+
+def _measures_in_every_state() -> str:
+    """Work the employment office's measures as its officer and the person would, through the
+    same services as the pages. Runs once: when any of them has left "assigned", it is done."""
+    import datetime as dt
+
+    from kopir.accounts.models import User
+    from kopir.core.working_days import subtract_working_days
+    from kopir.rehabilitation.models import Measure, MeasureStatus, NotDeliveredReason
+    from kopir.rehabilitation.services.citizen import measure_dispute
+    from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
+    from kopir.rehabilitation.services.execution import (
+        measure_accept,
+        measure_deliver,
+        measure_not_deliver,
+        measure_redirect,
+        measure_schedule,
+    )
+
+    held = {
+        measure.measure_type.code: measure
+        for measure in Measure.objects.filter(organisation__code=EMPLOYMENT_OFFICE)
+        .select_related("measure_type", "organisation", "programme")
+        .order_by("pk")
+    }
+    if not held or any(m.status != MeasureStatus.ASSIGNED for m in held.values()):
+        return "measures worked already"
+    officer = User.objects.get(username="agency")
+    today = timezone.localdate()
+
+    def accepted(code: str) -> Measure:
+        measure = held[code]
+        measure_accept(actor=officer, measure=measure, expected_version=measure.version)
+        return measure
+
+    def delivered(code: str, serial: str) -> Measure:
+        measure = accepted(code)
+        measure_deliver(
+            actor=officer,
+            measure=measure,
+            expected_version=measure.version,
+            delivered_on=today,
+            serial_number=serial,
+            supplier="«Көру» ЖШС (Әлеуметтік қызметтер порталы)",
+        )
+        return measure
+
+    worked = []
+    if "screen-reader" in held:
+        delivered("screen-reader", "SR-2026-00417")
+        worked.append("delivered")
+    if "braille-display" in held:
+        measure = accepted("braille-display")
+        measure_schedule(
+            actor=officer,
+            measure=measure,
+            expected_version=measure.version,
+            scheduled_on=today + dt.timedelta(days=7),
+            note="Жеткізуші құрылғыны келесі аптада әкеледі.",
+        )
+        worked.append("scheduled")
+    if "talking-watch" in held:
+        measure = delivered("talking-watch", "TW-2026-01022")
+        measure_dispute(
+            measure_id=measure.pk,
+            person_id=measure.person_id,
+            text="Сағат берілген жоқ: жеткізуші хабарласпады.",
+            client="demo-loader",
+        )
+        worked.append("disputed by the person")
+    if "talking-thermometer" in held:
+        measure = accepted("talking-thermometer")
+        measure_not_deliver(
+            actor=officer,
+            measure=measure,
+            expected_version=measure.version,
+            reason=NotDeliveredReason.NOT_AVAILABLE,
+            text="Порталда жеткізуші жоқ.",
+        )
+        worked.append("not delivered")
+    if "talking-tonometer" in held:
+        measure = held["talking-tonometer"]
+        measure_redirect(
+            actor=officer,
+            measure=measure,
+            expected_version=measure.version,
+            to_organisation=Organisation.objects.get(code="karatobe-employment-department"),
+            reason="Адам Қаратөбе ауданына көшті: аудандық бөлім ұсынады.",
+        )
+        worked.append("redirected")
+    if "white-cane" in held:
+        measure = accepted("white-cane")
+        # The demo goes back in time, as assessment's demo does with its cases: this measure was
+        # due five working days ago, so the sweep finds it overdue and escalates it.
+        Measure.objects.filter(pk=measure.pk).update(
+            due_on=subtract_working_days(today, 5),
+            assigned_at=timezone.now() - dt.timedelta(days=45),
+        )
+        worked.append("overdue")
+    if "sign-language-specialist" in held:
+        accepted("sign-language-specialist")
+        worked.append("accepted")
+    sweep = measures_sweep_deadlines()
+    return f"measures {', '.join(worked)}; deadline sweep: {sweep}"
+
+
 def load() -> str:
     with transaction.atomic():
         departments = _district_departments()
@@ -241,6 +351,7 @@ def load() -> str:
             _approve(BLIND_CASE, {"braille-display": DEMO_DETAILS["braille-display"]}),
             _approve(HEARING_CASE, {"hearing-aid": DEMO_DETAILS["hearing-aid"]}),
         ]
+        results.append(_measures_in_every_state())
     return f"{departments} district departments and {rules} routing rules created; " + "; ".join(
         results
     )

@@ -80,3 +80,53 @@ def test_the_demos_details_for_executors_are_in_kazakh():
     for text in rehabilitation_demo.DEMO_DETAILS.values():
         assert any("\u0400" <= letter <= "\u04ff" for letter in text)
         assert not any("a" <= letter.lower() <= "z" for letter in text)
+
+
+def test_the_demo_works_the_employment_offices_measures_into_every_state_once():
+    from kopir.accounts.models import Role
+    from kopir.accounts.tests.factories import UserFactory
+    from kopir.directory.models import OrganisationKind
+    from kopir.directory.tests.factories import OrganisationFactory
+    from kopir.rehabilitation.models import Measure, MeasureStatus
+    from kopir.rehabilitation.tests.factories import MeasureFactory
+
+    office = OrganisationFactory.create(
+        code=rehabilitation_demo.EMPLOYMENT_OFFICE, kind=OrganisationKind.EMPLOYMENT_SOCIAL
+    )
+    OrganisationFactory.create(
+        code="karatobe-employment-department", kind=OrganisationKind.EMPLOYMENT_SOCIAL
+    )
+    UserFactory.create(username="agency", organisation=office, roles=[Role.AGENCY_OFFICER])
+    first = MeasureFactory.create(
+        organisation=office,
+        line__measure_type__code="screen-reader",
+        line__measure_type__evidence_required=["date", "serial", "supplier"],
+    )
+    version = first.line.programme_version
+    for code in ("braille-display", "talking-watch", "talking-thermometer", "talking-tonometer",
+                 "white-cane"):  # fmt: skip
+        MeasureFactory.create(
+            organisation=office,
+            line__programme_version=version,
+            line__measure_type__code=code,
+            line__measure_type__catalogue=version.catalogue,
+            line__measure_type__evidence_required=["date", "serial", "supplier"],
+        )
+    summary = rehabilitation_demo._measures_in_every_state()
+    by_code = {m.measure_type.code: m for m in Measure.objects.select_related("measure_type")}
+    assert by_code["screen-reader"].status == MeasureStatus.DELIVERED
+    assert by_code["braille-display"].status == MeasureStatus.SCHEDULED
+    assert (by_code["talking-watch"].status, by_code["talking-watch"].dispute_count) == (
+        MeasureStatus.ACCEPTED,
+        1,
+    )
+    assert by_code["talking-thermometer"].status == MeasureStatus.NOT_DELIVERED
+    redirected = by_code["talking-tonometer"]
+    assert (redirected.status, redirected.organisation.code) == (
+        MeasureStatus.ASSIGNED,
+        "karatobe-employment-department",
+    )
+    cane = by_code["white-cane"]
+    assert (cane.overdue, cane.escalation_tier) == (True, 1)
+    assert "escalated" in summary
+    assert rehabilitation_demo._measures_in_every_state() == "measures worked already"
