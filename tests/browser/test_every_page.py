@@ -197,7 +197,9 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
         "Measure",
         "measure_id",
         organisation_id=user.organisation_id,
-        measure_type__evidence_required__contains="employer",
+        # The seeded catalogue's measure that asks for the employer (JSON containment is not
+        # portable to SQLite).
+        measure_type__code="quota-job-placement",
     ),
     # The executing organisation's measure and its action forms (issue 9).
     **{
