@@ -9,6 +9,7 @@ against fhir.resources' R4B models before it is served (R4B shares R4's structur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,32 @@ class Profile:
     elements: list[Element] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ConformanceSection:
+    """What an app above assessment serves on the FHIR endpoint (rehabilitation: measures as
+    Task), registered from its `ready()`: its profiles, published here beside the referral's, and
+    its entries of the CapabilityStatement's `rest.resource` (given the server's base URL)."""
+
+    profiles: Callable[[], list[Profile]]
+    resources: Callable[[str], list[dict[str, Any]]]
+
+
+_SECTIONS: list[ConformanceSection] = []
+
+
+def register_conformance_section(section: ConformanceSection) -> None:
+    if section not in _SECTIONS:
+        _SECTIONS.append(section)
+
+
 def _profiles() -> list[Profile]:
+    return [
+        *_referral_profiles(),
+        *(profile for section in _SECTIONS for profile in section.profiles()),
+    ]
+
+
+def _referral_profiles() -> list[Profile]:
     observation_codes = fhir_codings.accepted_observation_codes()
     return [
         Profile(
@@ -239,8 +265,8 @@ def structure_definition(base: str, profile_id: str) -> dict[str, Any] | None:
 
 def capability_statement(base: str) -> dict[str, Any]:
     """What the FHIR endpoint does, for a client to read before it sends (validated)."""
-    by_type: dict[str, list[str]] = {p.type: [] for p in _profiles()}
-    for profile in _profiles():
+    by_type: dict[str, list[str]] = {p.type: [] for p in _referral_profiles()}
+    for profile in _referral_profiles():
         by_type[profile.type].append(profile_url(base, profile.id))
     inside = "Read only inside a Bundle posted to Bundle; no interaction of its own."
     resources: list[dict[str, Any]] = [
@@ -259,6 +285,7 @@ def capability_statement(base: str) -> dict[str, Any]:
             {"type": name, "supportedProfile": by_type[name], "documentation": inside}
             for name in RESOURCE_TYPES
         ),
+        *(resource for section in _SECTIONS for resource in section.resources(base)),
         {
             "type": "StructureDefinition",
             "interaction": [{"code": "read", "documentation": "The profiles above; no token."}],
@@ -275,7 +302,8 @@ def capability_statement(base: str) -> dict[str, Any]:
         "date": PUBLISHED,
         "publisher": PUBLISHER,
         "description": "Kopir receives MSE referrals from medical information systems as FHIR R4 "
-        "bundles. The codings it reads are listed in its profiles.",
+        "bundles, and gives agency systems the rehabilitation measures they execute as Task "
+        "resources, which they report on. The codings it reads are listed in its profiles.",
         "kind": "instance",
         "software": {"name": "Kopir"},
         "implementation": {"description": "Kopir FHIR intake", "url": base},
