@@ -64,3 +64,8 @@ install_assessment_errors(api)
 from kopir.rehabilitation.api_agency import router as rehabilitation_agency_router  # noqa: E402
 
 api.add_router("/", rehabilitation_agency_router)
+
+# Rehabilitation: the same measures as FHIR R4 Task resources, beside the referral intake.
+from kopir.rehabilitation.api_fhir import fhir_task_router  # noqa: E402
+
+api.add_router("/fhir", fhir_task_router)

@@ -107,9 +107,10 @@ def test_the_fhir_conformance_endpoints_are_documented_as_public_fhir_resources(
     assert list(missing["404"]["content"]) == ["application/fhir+json"]
 
 
-# The measure API for agency systems, asked with an agency's token (the clinic's system above
-# holds no measures, so most of its answers there are 404), with a measure the agency holds.
-agency_operations = schema.include(path_regex="^/api/measures")
+# The measure API for agency systems and its FHIR twin (Task), asked with an agency's token (the
+# clinic's system above holds no measures, so most of its answers there are 404), with measures
+# the agency holds.
+agency_operations = schema.include(path_regex="^/api/(measures|fhir/Task)")
 
 
 @agency_operations.parametrize()

@@ -601,6 +601,21 @@ EXPECTED_API: dict[str, dict[str, int]] = {
         }
         for action in ("accept", "schedule", "delivered", "not-delivered")
     },
+    # The same measures as FHIR Task, with the agencies' tokens: another agency's is not found, and
+    # its search finds none of them. A report without If-Match is refused before its body is read.
+    "GET /api/fhir/Task": {"insider": 200, "outsider": 200, "session": 401, "none": 401},
+    "GET /api/fhir/Task/{task_id}": {"insider": 200, "outsider": 404, "session": 401, "none": 401},
+    "POST /api/fhir/Task/{task_id}/$report": {
+        "insider": 428,
+        "outsider": 404,
+        "session": 401,
+        "none": 401,
+    },
+    # Kopir's code systems and the definition of $report are public, as the profiles are.
+    **{
+        f"GET /api/fhir/{path}": {"insider": 200, "outsider": 200, "session": 200, "none": 200}
+        for path in ("CodeSystem/{code_system_id}", "OperationDefinition/{operation_id}")
+    },
 }
 
 
@@ -641,8 +656,13 @@ def test_every_api_operation_answers_every_caller_as_the_table_says(
             template.replace("{number}", world.api_referral_number)
             .replace("{profile_id}", "kopir-referral-bundle")
             .replace("{measure_id}", str(world.api_measure_id))
+            .replace("{task_id}", str(world.api_measure_id))
+            .replace("{code_system_id}", "kopir-measure-not-delivered-reason")
+            .replace("{operation_id}", "kopir-task-report")
         )
-        by_caller = agency_headers if template.startswith("/api/measures") else headers
+        by_caller = (
+            agency_headers if template.startswith(("/api/measures", "/api/fhir/Task")) else headers
+        )
         for caller in API_CALLERS:
             asker = signed_in if caller == "session" else Client()
             if method == "GET":

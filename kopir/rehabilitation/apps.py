@@ -21,12 +21,14 @@ class RehabilitationConfig(AppConfig):
     test_depends_on: tuple[str, ...] = ()
 
     def ready(self) -> None:
+        from kopir.assessment.fhir_conformance import register_conformance_section
         from kopir.assessment.services.citizen import register_citizen_section
         from kopir.assessment.signals import decision_recorded
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.exchange.catalogue import register_event_kind
         from kopir.rehabilitation import access
         from kopir.rehabilitation.events import EXCHANGE_KINDS
+        from kopir.rehabilitation.fhir_conformance import SECTION as FHIR_TASK_SECTION
         from kopir.rehabilitation.services.programme import on_decision_recorded
         from kopir.rehabilitation.views.followup import citizen_section
 
@@ -36,6 +38,8 @@ class RehabilitationConfig(AppConfig):
         decision_recorded.connect(on_decision_recorded, dispatch_uid="rehabilitation.irp_draft")
         # The person's programme on the citizen status page, behind the same one-time code.
         register_citizen_section(citizen_section)
+        # The measures as FHIR Task: their profile and interactions in /api/fhir/metadata.
+        register_conformance_section(FHIR_TASK_SECTION)
         registry.add_menu(
             MenuEntry(
                 _("Rehabilitation programmes"),
