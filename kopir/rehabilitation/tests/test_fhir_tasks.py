@@ -627,3 +627,14 @@ def test_a_measure_of_an_organisation_without_a_bin_still_validates(
 
     stored = fhir.task_relations(Measure.objects.all()).get(pk=measure.pk)
     Task.model_validate(fhir.measure_task(stored, "http://testserver/api/fhir"))
+
+
+def test_the_guides_delivered_example_is_the_one_the_tests_post() -> None:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    guide = (Path(settings.BASE_DIR) / "docs" / "fhir.md").read_text(encoding="utf-8")
+    section = guide.split("### Example: delivered, with its evidence", 1)[1]
+    block = section.split("```json", 1)[1].split("```", 1)[0]
+    assert json.loads(block) == EXAMPLE_DELIVERED_REPORT
