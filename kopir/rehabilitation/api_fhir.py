@@ -97,8 +97,12 @@ def _task_answer(measure: Measure, base: str, status: int = 200) -> JsonResponse
     return response
 
 
+def _is_task_id(task_id: str) -> bool:
+    return task_id.isascii() and task_id.isdigit() and len(task_id) <= 18
+
+
 def _measure_of(system: ExternalSystem, task_id: str) -> Measure | None:
-    if not task_id.isascii() or not task_id.isdigit() or len(task_id) > 18:
+    if not _is_task_id(task_id):
         return None
     return fhir.task_relations(agency_measures(system.organisation_id)).filter(pk=task_id).first()
 
@@ -154,7 +158,7 @@ def fhir_task_search(request: HttpRequest) -> HttpResponse:
         search = fhir.read_search(
             request.GET,
             organisation_bin=system.organisation.bin,
-            catalogue_codes=_catalogue_codes(),
+            catalogue_codes=_catalogue_codes,
             max_count=MAX_PAGE_SIZE,
             default_count=PAGE_SIZE,
         )
@@ -349,9 +353,10 @@ def _version(request: HttpRequest) -> int | JsonResponse:
 
 
 def _stale(measure: Measure) -> JsonResponse:
+    version = Measure.objects.filter(pk=measure.pk).values_list("version", flat=True).first()
     reason = _(
         "The task changed after you read it (its version is now %(version)s): nothing was saved. Read it again and decide anew."
-    ) % {"version": measure.version}
+    ) % {"version": version}
     return outcome_answer(412, [FhirProblem("If-Match", reason, "conflict")])
 
 
@@ -363,6 +368,9 @@ def _stale(measure: Measure) -> JsonResponse:
     openapi_extra=REPORT_OPENAPI,
 )
 def fhir_task_report(request: HttpRequest, task_id: str) -> HttpResponse:
+    if not _is_task_id(task_id):
+        # Before the Idempotency-Key is reserved: its record names the task.
+        return _not_found()
     try:
         raw = read_json(request, FHIR_JSON_TYPES)
     except BodyRefused as refused:

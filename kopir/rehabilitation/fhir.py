@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -330,11 +330,12 @@ def read_search(
     query: Any,
     *,
     organisation_bin: str | None,
-    catalogue_codes: Sequence[str],
+    catalogue_codes: Callable[[], Sequence[str]],
     max_count: int,
     default_count: int,
 ) -> TaskSearch:
-    """The search's parameters from the query string, or SearchInvalid naming each bad one."""
+    """The search's parameters from the query string, or SearchInvalid naming each bad one.
+    `catalogue_codes` is asked only when the search names a code."""
     search = TaskSearch(count=default_count)
     problems: list[FhirProblem] = []
 
@@ -386,11 +387,12 @@ def read_search(
                     # Only your organisation's measures are ever found: another owner's are not.
                     search.nothing = True
         elif name == "code":
+            known = catalogue_codes()
             codes: list[str] = []
             for value in values:
                 for part in value.split(","):
                     system, code = _token(part)
-                    if system in (None, MEASURE_SYSTEM) and code in catalogue_codes:
+                    if system in (None, MEASURE_SYSTEM) and code in known:
                         codes.append(code)
                     elif system is not None and (found := fhir_codings.measure_of(system, code)):
                         codes.append(found)
