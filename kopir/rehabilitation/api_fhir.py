@@ -185,19 +185,17 @@ def fhir_task_search(request: HttpRequest) -> HttpResponse:
     if has_more:
         following = Cursor(rows[-1].due_on, rows[-1].pk).encode()
         links.append({"relation": "next", "url": _page_link(request, following)})
-    body = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "link": links,
-        "entry": [
+    body: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "link": links}
+    if rows:
+        # FHIR's JSON has no empty arrays: an empty page has no `entry` at all.
+        body["entry"] = [
             {
                 "fullUrl": f"{base}/Task/{measure.pk}",
                 "resource": fhir.measure_task(measure, base),
                 "search": {"mode": "match"},
             }
             for measure in rows
-        ],
-    }
+        ]
     return json_answer(body, status=200, content_type=FHIR_CONTENT_TYPE)
 
 

@@ -277,8 +277,9 @@ def code_system(code_system_id: str) -> dict[str, Any] | None:
         "caseSensitive": True,
         "content": "complete",
         "count": len(concepts),
-        "concept": concepts,
     }
+    if concepts:  # FHIR's JSON has no empty arrays (no active catalogue: no measures)
+        body["concept"] = concepts
     CodeSystem.model_validate(body)
     return body
 
