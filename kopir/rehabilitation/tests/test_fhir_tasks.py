@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -462,6 +463,32 @@ def test_the_system_reports_a_measure_not_delivered_with_a_coded_reason(
         "unreachable",
         "No answer at the address",
     )
+
+
+def test_a_standard_reason_coding_of_the_table_is_read_beside_kopirs_own(
+    measure: Measure, agency_token: str, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The table has no verified reason yet: a row is put in to show that one would be read.
+    from kopir.rehabilitation import fhir_codings
+
+    table = fhir_codings.task_codings()
+    row = {("http://example.test/reasons", "R-7"): "refused"}
+    monkeypatch.setattr(
+        fhir_codings, "task_codings", lambda: dataclasses.replace(table, reasons=row)
+    )
+    _report(client, measure, agency_token, _code("accepted"), version=1)
+    concept = {"coding": [{"system": "http://example.test/reasons", "code": "R-7"}]}
+    response = _report(
+        client,
+        measure,
+        agency_token,
+        _code("not_delivered"),
+        {"name": "reason", "valueCodeableConcept": concept},
+        version=2,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["statusReason"]["coding"][0]["code"] == "refused"
+    assert Measure.objects.get(pk=measure.pk).not_delivered_reason == "refused"
 
 
 def test_the_system_redirects_a_measure_to_the_responsible_organisation(
