@@ -51,6 +51,25 @@ def _get(client: Client, path: str, token: str | None) -> Any:
     return client.get(path, **headers)
 
 
+def _post(
+    client: Client,
+    task: str,
+    body: Any,
+    *,
+    token: str | None,
+    if_match: str | None,
+    key: str | None = None,
+) -> Any:
+    """POST Task/{task}/$report with `body` (JSON-encoded unless text), by default a fresh key."""
+    headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": key or str(uuid.uuid4())}
+    if token is not None:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    if if_match is not None:
+        headers["HTTP_IF_MATCH"] = if_match
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post(f"/api/fhir/Task/{task}/$report", data=data, content_type=FHIR, **headers)
+
+
 def _report(
     client: Client,
     measure: Measure,
@@ -60,18 +79,8 @@ def _report(
     key: str | None = None,
 ) -> Any:
     body = {"resourceType": "Parameters", "parameter": list(parameters)}
-    headers: dict[str, Any] = {
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "HTTP_IDEMPOTENCY_KEY": key or str(uuid.uuid4()),
-    }
-    if version is not None:
-        headers["HTTP_IF_MATCH"] = f'W/"{version}"'
-    return client.post(
-        f"/api/fhir/Task/{measure.pk}/$report",
-        data=json.dumps(body),
-        content_type=FHIR,
-        **headers,
-    )
+    if_match = None if version is None else f'W/"{version}"'
+    return _post(client, str(measure.pk), body, token=token, if_match=if_match, key=key)
 
 
 def _code(value: str) -> dict[str, Any]:
@@ -198,14 +207,7 @@ def test_another_agencys_task_is_not_found(
     assert response.status_code == 404
     assert Measure.objects.get(pk=measure.pk).status == S.ASSIGNED
     # An id that cannot be a task's is not found before anything is reserved or read.
-    response = client.post(
-        "/api/fhir/Task/" + "9" * 300 + "/$report",
-        data="{}",
-        content_type=FHIR,
-        HTTP_AUTHORIZATION=f"Bearer {other_agency_token}",
-        HTTP_IDEMPOTENCY_KEY="too-long-an-id",
-        HTTP_IF_MATCH='W/"1"',
-    )
+    response = _post(client, "9" * 300, "{}", token=other_agency_token, if_match='W/"1"')
     assert response.status_code == 404
 
 
@@ -218,13 +220,7 @@ def test_a_council_member_or_an_anonymous_caller_is_refused(
             response = asker.get(path)
             assert response.status_code == 401
             assert _issues(response)[0]["code"] == "security"
-        response = asker.post(
-            f"/api/fhir/Task/{measure.pk}/$report",
-            data="{}",
-            content_type=FHIR,
-            HTTP_IF_MATCH='W/"1"',
-            HTTP_IDEMPOTENCY_KEY="council",
-        )
+        response = _post(asker, str(measure.pk), "{}", token=None, if_match='W/"1"')
         assert response.status_code == 401
     assert Measure.objects.get(pk=measure.pk).status == S.ASSIGNED
 
@@ -543,14 +539,8 @@ def test_a_stale_version_answers_412_and_changes_nothing(
     assert Measure.objects.get(pk=measure.pk).status == S.ACCEPTED
     # Without If-Match: 428; a malformed one: 400.
     assert _report(client, measure, agency_token, _code("scheduled")).status_code == 428
-    response = client.post(
-        f"/api/fhir/Task/{measure.pk}/$report",
-        data=json.dumps({"resourceType": "Parameters", "parameter": [_code("accepted")]}),
-        content_type=FHIR,
-        HTTP_AUTHORIZATION=f"Bearer {agency_token}",
-        HTTP_IDEMPOTENCY_KEY="bad-if-match",
-        HTTP_IF_MATCH="2",
-    )
+    body = {"resourceType": "Parameters", "parameter": [_code("accepted")]}
+    response = _post(client, str(measure.pk), body, token=agency_token, if_match="2")
     assert response.status_code == 400
 
 
@@ -601,14 +591,7 @@ def test_a_repeated_report_is_replayed_not_applied_twice(
 def test_a_report_that_cannot_be_read_is_named(
     body: dict[str, Any], expression: str, measure: Measure, agency_token: str, client: Client
 ) -> None:
-    response = client.post(
-        f"/api/fhir/Task/{measure.pk}/$report",
-        data=json.dumps(body),
-        content_type=FHIR,
-        HTTP_AUTHORIZATION=f"Bearer {agency_token}",
-        HTTP_IDEMPOTENCY_KEY=f"unreadable-{expression}",
-        HTTP_IF_MATCH='W/"1"',
-    )
+    response = _post(client, str(measure.pk), body, token=agency_token, if_match='W/"1"')
     assert response.status_code == 422
     assert _issues(response)[0]["expression"] == [expression]
 
