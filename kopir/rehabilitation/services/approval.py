@@ -46,7 +46,7 @@ from kopir.rehabilitation.services.programme import (
     changes_between,
     require_division_staff,
 )
-from kopir.rehabilitation.services.routing import handoff_record, routing_rule_for
+from kopir.rehabilitation.services.routing import handoff_record, routing_rules_for
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
@@ -55,9 +55,12 @@ V = ProgrammeVersionStatus
 def unrouted_lines(version: ProgrammeVersion, lines: list[ProgrammeLine]) -> list[str]:
     """A message for each line that needs a new measure and has no routing rule."""
     territory = version.programme.person.territory
+    rules = routing_rules_for(
+        measure_types=[line.measure_type for line in lines], territory=territory
+    )
     messages = []
     for line in lines:
-        if routing_rule_for(measure_type=line.measure_type, territory=territory) is None:
+        if rules[line.measure_type.code] is None:
             messages.append(
                 gettext(
                     "No organisation executes “%(measure)s” for persons living in %(territory)s: "
@@ -163,6 +166,9 @@ def programme_approve(
     problems = unrouted_lines(version, fresh)
     if problems:
         raise DomainError(" ".join(problems))
+    rules = routing_rules_for(
+        measure_types=[line.measure_type for line in fresh], territory=programme.person.territory
+    )
     changes = changes_between(previous_lines, lines)
     now = timezone.now()
     with transaction.atomic():
@@ -193,9 +199,7 @@ def programme_approve(
             code = line.measure_type.code
             measure = kept.pop(code, None)
             if measure is None:
-                rule = routing_rule_for(
-                    measure_type=line.measure_type, territory=programme.person.territory
-                )
+                rule = rules[code]
                 if rule is None:  # pragma: no cover - checked before the transaction
                     raise DomainError(" ".join(unrouted_lines(version, [line])))
                 _route_new_line(line, rule, version, actor=actor, request=request)

@@ -256,3 +256,40 @@ def test_a_re_examination_drafts_the_next_version_of_the_same_programme(
     # Nothing changed: every measure goes on, none is routed twice.
     assert set(Measure.objects.values_list("pk", flat=True)) == measures
     assert not Measure.objects.exclude(line__programme_version=approved).exists()
+
+
+def test_the_approval_preview_reads_the_routing_rules_once_however_many_lines(
+    draft, head, executors
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kopir.rehabilitation.selectors.programme import approval_preview
+
+    def preview_queries() -> tuple[int, int]:
+        draft.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            view = approval_preview(draft)
+        # Every line is routed, each to the organisation of its kind's rule.
+        for line in view.lines:
+            assert line.routed_to == executors[line.measure_type.executor_kind], line  # type: ignore[attr-defined]
+        return len(queries), len(view.lines)
+
+    few, lines_before = preview_queries()
+    taken = set(draft.lines.values_list("measure_type_id", flat=True))
+    others = MeasureType.objects.filter(catalogue_id=draft.catalogue_id).exclude(pk__in=taken)
+    added = 0
+    for measure_type in others.order_by("executor_kind", "code")[:6]:
+        draft.refresh_from_db()
+        programme_line_add(
+            actor=head,
+            programme_version=draft,
+            expected_version=draft.version,
+            measure_type=measure_type,
+            quantity=None,
+        )
+        added += 1
+    assert added >= 3
+    many, lines_after = preview_queries()
+    assert lines_after == lines_before + added
+    assert many == few, f"{few} queries for {lines_before} lines, {many} for {lines_after}"
