@@ -232,5 +232,6 @@ def programme_approve(
                     context={"organisation": measure.organisation},
                     request=request,
                 )
+                events.publish("measure.cancelled", measure)
         events.publish("programme.approved", version)
     return version
