@@ -15,6 +15,7 @@ and one redirected to the Karatobe district akimat).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -272,13 +273,32 @@ BODY_OFFICERS = {
 }
 
 
+def _overdue_since_long_ago(measure: Any) -> None:
+    """The demo goes back in time, as assessment's demo does with its cases: the measure was
+    routed 45 days ago and was due five working days ago, so the sweep finds it overdue and
+    escalates it. Its routing handoff and first timeline entry move back with it, so the measure
+    page tells one story (routed on that day, due on that day)."""
+    import datetime as dt
+
+    from kopir.core.working_days import subtract_working_days
+    from kopir.rehabilitation.models import Handoff, Measure, MeasureEvent
+
+    today = timezone.localdate()
+    routed = timezone.now() - dt.timedelta(days=45)
+    due = subtract_working_days(today, 5)
+    Measure.objects.filter(pk=measure.pk).update(due_on=due, assigned_at=routed)
+    first = Handoff.objects.filter(measure=measure).order_by("at", "id").first()
+    if first is not None:
+        Handoff.objects.filter(pk=first.pk).update(at=routed, due_on=due)
+    MeasureEvent.objects.filter(measure=measure, from_status="").update(at=routed)
+
+
 def _measures_in_every_state() -> str:
     """Work the employment office's measures as its officer and the person would, through the
     same services as the pages. Runs once: when any of them has left "assigned", it is done."""
     import datetime as dt
 
     from kopir.accounts.models import User
-    from kopir.core.working_days import subtract_working_days
     from kopir.rehabilitation.models import Measure, MeasureStatus, NotDeliveredReason
     from kopir.rehabilitation.services.citizen import measure_dispute
     from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
@@ -363,12 +383,7 @@ def _measures_in_every_state() -> str:
         worked.append("redirected")
     if "white-cane" in held:
         measure = accepted("white-cane")
-        # The demo goes back in time, as assessment's demo does with its cases: this measure was
-        # due five working days ago, so the sweep finds it overdue and escalates it.
-        Measure.objects.filter(pk=measure.pk).update(
-            due_on=subtract_working_days(today, 5),
-            assigned_at=timezone.now() - dt.timedelta(days=45),
-        )
+        _overdue_since_long_ago(measure)
         worked.append("overdue")
     if "sign-language-specialist" in held:
         accepted("sign-language-specialist")
@@ -389,7 +404,6 @@ def _measures_across_bodies() -> str:
 
     from kopir.accounts.models import User
     from kopir.core import sample_files
-    from kopir.core.working_days import subtract_working_days
     from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, NotDeliveredReason
     from kopir.rehabilitation.services.citizen import measure_dispute
     from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
@@ -455,12 +469,7 @@ def _measures_across_bodies() -> str:
         delivered(*found, "Медициналық оңалту курсы өтті: эпикриз")
         worked.append("health office: delivered")
     if found := take(HEARING_CASE, "medical-rehabilitation"):
-        measure, _officer = found
-        # Back in time, as the employment office's white cane: due five working days ago.
-        Measure.objects.filter(pk=measure.pk).update(
-            due_on=subtract_working_days(today, 5),
-            assigned_at=timezone.now() - dt.timedelta(days=45),
-        )
+        _overdue_since_long_ago(found[0])
         worked.append("health office: overdue")
     # Education office: accepted and scheduled.
     if found := take(HEARING_CASE, "special-educational-conditions"):
