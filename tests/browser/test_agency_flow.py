@@ -47,6 +47,40 @@ def arrive(page: Page, path: str, where: str) -> None:
     page.focus("body")
 
 
+def to_the_delivery_form(
+    page: Page, live_server: Any, username: str, password: str, pk: int
+) -> str:
+    """Sign in, and by keyboard alone: the main navigation's "Measures to deliver", its saved view
+    "overdue", the measure, accept it, then its delivery form. Returns the measure page's path."""
+    work_list = path_for("rehabilitation:agency_work_list", "kk")
+    measure_page = path_for("rehabilitation:agency_measure", "kk", {"pk": pk})
+    deliver_page = path_for("rehabilitation:agency_deliver", "kk", {"pk": pk})
+    accept_action = path_for("rehabilitation:agency_accept", "kk", {"pk": pk})
+
+    sign_in_by_keyboard(page, live_server, username, password)
+    arrive(page, path_for("core:home", "kk"), f"home ({username})")
+    press(page, f"nav.main-nav a[href='{work_list}']", max_presses=150)
+    arrive(page, work_list, "work list")
+    skip_to_main(page)
+    press(page, f"main a[href='{work_list}?overdue=on']")
+    arrive(page, work_list, "work list, overdue")
+    assert page.locator(f"main table a[href='{measure_page}']").count() == 1
+    skip_to_main(page)
+    press(page, f"main table a[href='{measure_page}']", max_presses=120)
+    arrive(page, measure_page, "the measure")
+
+    # Accept it.
+    skip_to_main(page)
+    press(page, f"main form[action='{accept_action}'] button")
+    arrive(page, measure_page, "the measure, accepted")
+    assert Measure.objects.get(pk=pk).status == MeasureStatus.ACCEPTED
+
+    skip_to_main(page)
+    press(page, f"main a[href='{deliver_page}']")
+    arrive(page, deliver_page, "delivery form")
+    return measure_page
+
+
 def test_an_agency_officer_works_an_overdue_measure_to_delivered_by_keyboard(
     page: Page, live_server: Any, settings: Any, tmp_path: Any
 ) -> None:
@@ -66,35 +100,10 @@ def test_an_agency_officer_works_an_overdue_measure_to_delivered_by_keyboard(
     PersonLink.objects.create(
         person=measure.person, organisation=agency, basis=LinkBasis.REHABILITATION
     )
-    work_list = path_for("rehabilitation:agency_work_list", "kk")
-    measure_page = path_for("rehabilitation:agency_measure", "kk", {"pk": measure.pk})
     deliver_page = path_for("rehabilitation:agency_deliver", "kk", {"pk": measure.pk})
-    accept_action = path_for("rehabilitation:agency_accept", "kk", {"pk": measure.pk})
-
-    sign_in_by_keyboard(page, live_server, officer.username, PASSWORD)
-    arrive(page, path_for("core:home", "kk"), "home (agency officer)")
-
-    # Home → "Measures to deliver" (main navigation) → the saved view "overdue" → the measure.
-    press(page, f"nav.main-nav a[href='{work_list}']", max_presses=150)
-    arrive(page, work_list, "work list")
-    skip_to_main(page)
-    press(page, f"main a[href='{work_list}?overdue=on']")
-    arrive(page, work_list, "work list, overdue")
-    assert page.locator(f"main table a[href='{measure_page}']").count() == 1
-    skip_to_main(page)
-    press(page, f"main table a[href='{measure_page}']", max_presses=120)
-    arrive(page, measure_page, "the measure")
-
-    # Accept it.
-    skip_to_main(page)
-    press(page, f"main form[action='{accept_action}'] button")
-    arrive(page, measure_page, "the measure, accepted")
-    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.ACCEPTED
+    measure_page = to_the_delivery_form(page, live_server, officer.username, PASSWORD, measure.pk)
 
     # Report it delivered: first without the evidence, then with it.
-    skip_to_main(page)
-    press(page, f"main a[href='{deliver_page}']")
-    arrive(page, deliver_page, "delivery form")
     skip_to_main(page)
     press(page, "main form.form button[type='submit']")
     arrive(page, deliver_page, "delivery form, refused")
@@ -129,27 +138,8 @@ def test_the_demo_health_office_officer_works_its_escalated_measure_to_delivered
     settings.MEDIA_ROOT = tmp_path / "media"
     measure = Measure.objects.get(organisation__code="wko-health-office", overdue=True)
     assert (measure.status, measure.escalation_tier) == (MeasureStatus.ASSIGNED, 1)
-    work_list = path_for("rehabilitation:agency_work_list", "kk")
-    measure_page = path_for("rehabilitation:agency_measure", "kk", {"pk": measure.pk})
     deliver_page = path_for("rehabilitation:agency_deliver", "kk", {"pk": measure.pk})
-    accept_action = path_for("rehabilitation:agency_accept", "kk", {"pk": measure.pk})
-
-    sign_in_by_keyboard(page, live_server, "health", DEMO_PASSWORD)
-    arrive(page, path_for("core:home", "kk"), "home (health office officer)")
-    press(page, f"nav.main-nav a[href='{work_list}']", max_presses=150)
-    arrive(page, work_list, "work list")
-    skip_to_main(page)
-    press(page, f"main a[href='{work_list}?overdue=on']")
-    arrive(page, work_list, "work list, overdue")
-    skip_to_main(page)
-    press(page, f"main table a[href='{measure_page}']", max_presses=120)
-    arrive(page, measure_page, "the escalated measure")
-    skip_to_main(page)
-    press(page, f"main form[action='{accept_action}'] button")
-    arrive(page, measure_page, "the measure, accepted")
-    skip_to_main(page)
-    press(page, f"main a[href='{deliver_page}']")
-    arrive(page, deliver_page, "delivery form")
+    measure_page = to_the_delivery_form(page, live_server, "health", DEMO_PASSWORD, measure.pk)
     for name in ("delivered_on", "evidence_document"):
         label = page.locator(f"main label[for='id_{name}']")
         assert label.locator(".optional").count() == 0, label.inner_text()

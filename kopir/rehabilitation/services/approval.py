@@ -29,7 +29,6 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.core.versioning import update_if_current
-from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import (
     Measure,
@@ -46,7 +45,7 @@ from kopir.rehabilitation.services.programme import (
     changes_between,
     require_division_staff,
 )
-from kopir.rehabilitation.services.routing import handoff_record, routing_rules_for
+from kopir.rehabilitation.services.routing import handoff_record, notify_holder, routing_rules_for
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
@@ -69,20 +68,6 @@ def unrouted_lines(version: ProgrammeVersion, lines: list[ProgrammeLine]) -> lis
                 % {"measure": line.measure_type.name, "territory": territory.name}
             )
     return messages
-
-
-def _notify_assigned(measure: Measure, *, actor: Any, request: Any) -> None:
-    # To the organisation's contact address: the measure and its due date, no personal data.
-    notice_queue(
-        recipient=organisation_recipient(measure.organisation),
-        template="rehabilitation/notices/measure_assigned",
-        context={"measure": measure, "measure_name": measure.measure_type},
-        topic="rehabilitation.measure.assigned",
-        related=measure,
-        concerns=measure.organisation,
-        actor=actor,
-        request=request,
-    )
 
 
 def _route_new_line(
@@ -130,7 +115,9 @@ def _route_new_line(
         detail=f"programme={programme.number};rule={rule.pk}",
     )
     events.publish("measure.assigned", measure)
-    _notify_assigned(measure, actor=actor, request=request)
+    notify_holder(
+        measure, "assigned", {"measure_name": measure.measure_type}, actor=actor, request=request
+    )
     return measure
 
 

@@ -28,7 +28,6 @@ from django.utils.translation import gettext
 from kopir.assessment.models import Decision, DecisionBasis, Outcome
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
-from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import (
     Measure,
@@ -38,6 +37,7 @@ from kopir.rehabilitation.models import (
     ProgrammeVersionStatus,
 )
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+from kopir.rehabilitation.services.routing import notify_holder
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
@@ -53,20 +53,6 @@ def ending_reason(decision: Decision) -> str:
     return gettext(
         "The re-examination no longer establishes disability: the rehabilitation programme has "
         "ended."
-    )
-
-
-def _notify_closed(measure: Measure, decision: Decision, *, actor: Any, request: Any) -> None:
-    # To the organisation's contact address: the measure and why it closed, no personal data.
-    notice_queue(
-        recipient=organisation_recipient(measure.organisation),
-        template="rehabilitation/notices/measure_closed",
-        context={"measure": measure, "on_appeal": decision.basis == DecisionBasis.APPEAL},
-        topic="rehabilitation.measure.closed",
-        related=measure,
-        concerns=measure.organisation,
-        actor=actor,
-        request=request,
     )
 
 
@@ -106,6 +92,7 @@ def programme_end_on_decision(
             .order_by("line__position", "id")
         )
         note = ending_reason(decision)
+        on_appeal = decision.basis == DecisionBasis.APPEAL
         for measure in measures:
             MEASURE_WORKFLOW.transition(
                 record=measure,
@@ -118,6 +105,6 @@ def programme_end_on_decision(
                 detail=f"programme ended;decision={decision.pk}",
             )
             events.publish("measure.cancelled", measure)
-            _notify_closed(measure, decision, actor=actor, request=request)
+            notify_holder(measure, "closed", {"on_appeal": on_appeal}, actor=actor, request=request)
             closed.append(measure)
     return closed

@@ -25,6 +25,7 @@ from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation, Territory
 from kopir.exchange.models import Message, MessageStatus
 from kopir.exchange.services import message_acknowledge, message_answer, message_send
+from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Handoff, Measure, MeasureType, RoutingRule
 
@@ -137,6 +138,24 @@ def handoff_record(
         )
         handoff.save(update_fields=["message"])
     return handoff
+
+
+def notify_holder(
+    measure: Measure, what: str, context: dict[str, Any], *, actor: Any, request: Any = None
+) -> None:
+    """Tell the organisation that holds `measure` what happened to it (`what`: "assigned",
+    "closed"), at its contact address, in its language: the measure and the text of
+    `rehabilitation/notices/measure_<what>/`, no personal data."""
+    notice_queue(
+        recipient=organisation_recipient(measure.organisation),
+        template=f"rehabilitation/notices/measure_{what}",
+        context={"measure": measure, **context},
+        topic=f"rehabilitation.measure.{what}",
+        related=measure,
+        concerns=measure.organisation,
+        actor=actor,
+        request=request,
+    )
 
 
 def _current_message(measure: Measure) -> Message | None:

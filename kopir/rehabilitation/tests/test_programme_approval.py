@@ -10,8 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kopir.assessment.models import Appeal, AppealFiledBy, Outcome, Term
-from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
+from kopir.assessment.models import Appeal, Outcome, Term
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.notices.models import Notice
@@ -32,7 +31,7 @@ from kopir.rehabilitation.services.programme import (
     programme_line_remove,
     programme_line_update,
 )
-from kopir.rehabilitation.tests.fixtures import decided_case, draft_of
+from kopir.rehabilitation.tests.fixtures import appeal_changed, decided_case, draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -149,22 +148,8 @@ GROUP_1 = OutcomeInput(
 
 
 def _change_on_appeal(referral, head, reviewer):
-    appeal = appeal_file(
-        actor=head,
-        referral=referral,
-        filed_on=timezone.localdate(),
-        filed_by=AppealFiledBy.PERSON,
-        grounds="Group too low.",
-    )
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    return appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
-        upheld=False,
-        outcome_reasons="Severe.",
-        new_decision=GROUP_1,
-        reexamination_on=add_months(timezone.localdate(), 20),
+    return appeal_changed(
+        referral, head, reviewer, GROUP_1, reexamination_on=add_months(timezone.localdate(), 20)
     )
 
 

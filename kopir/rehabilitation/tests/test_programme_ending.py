@@ -12,8 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kopir.assessment.models import AppealFiledBy, DecisionBasis, Outcome
-from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
+from kopir.assessment.models import DecisionBasis, Outcome
 from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED
 from kopir.exchange.models import OutboxEvent
@@ -24,7 +23,7 @@ from kopir.rehabilitation.selectors.timeline import Audience, person_timeline
 from kopir.rehabilitation.services.approval import programme_approve
 from kopir.rehabilitation.services.execution import measure_accept
 from kopir.rehabilitation.services.programme import programme_draft_on_decision
-from kopir.rehabilitation.tests.fixtures import decided_case, draft_of
+from kopir.rehabilitation.tests.fixtures import appeal_changed, decided_case, draft_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
@@ -37,22 +36,7 @@ def _approved(draft, head):
 
 
 def _appeal_to_not_established(referral, head, reviewer):
-    appeal = appeal_file(
-        actor=head,
-        referral=referral,
-        filed_on=timezone.localdate(),
-        filed_by=AppealFiledBy.PERSON,
-        grounds="The person asks for a review.",
-    )
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    return appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
-        upheld=False,
-        outcome_reasons="The impairment is compensated.",
-        new_decision=NOT_ESTABLISHED,
-    )
+    return appeal_changed(referral, head, reviewer, NOT_ESTABLISHED)
 
 
 def _worked(approved, agency_officer):
