@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from kopir.assessment.models import DecisionBasis, Outcome
 from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED
+from kopir.core.tests.fixtures import signed_in
 from kopir.exchange.models import OutboxEvent
 from kopir.notices.models import Notice
 from kopir.rehabilitation.models import Measure, MeasureStatus, ProgrammeVersionStatus
@@ -127,6 +129,17 @@ def test_an_appeal_to_not_established_ends_the_programme_and_closes_its_open_mea
     [ending] = staff.endings
     assert ending.title == f"Programme {programme.number} ended"
     assert APPEAL_REASON in ending.detail
+
+    # The division's programme page shows the version as ended, and its timeline page says why.
+    division = signed_in(Client(), head)
+    detail = division.get(reverse("rehabilitation:programme_detail", kwargs={"pk": programme.pk}))
+    assert detail.status_code == 200
+    assert '<span class="tag tag--bad">Ended</span>' in detail.content.decode()
+    timeline = division.get(
+        reverse("rehabilitation:programme_timeline", kwargs={"programme_id": programme.pk})
+    ).content.decode()
+    assert f"Programme {programme.number} ended" in timeline
+    assert APPEAL_REASON in timeline
 
     # So does the citizen status page, in plain words.
     session = client.session
