@@ -155,14 +155,9 @@ def login(request: HttpRequest) -> HttpResponse:
 
 def _demo_accounts_context() -> dict[str, Any]:
     """The demo's accounts and shared password, shown on the sign-in page of the demo only."""
-    from kopir.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from kopir.accounts.demo import DEMO_PASSWORD, demo_account_rows
 
-    return {
-        "demo_password": DEMO_PASSWORD,
-        "demo_accounts": [
-            {"username": account.username, "role_label": account.label} for account in DEMO_ACCOUNTS
-        ],
-    }
+    return {"demo_password": DEMO_PASSWORD, "demo_accounts": demo_account_rows()}
 
 
 def _second_step_page(view: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:

@@ -5,12 +5,18 @@ assessment's own demo helpers and services). Idempotent: a second run changes no
 
 The employment office's measures are then worked through the agencies' own services into every
 state (`_measures_in_every_state`): accepted, scheduled, delivered, not delivered, redirected to a
-district department, disputed by the person, and one overdue and escalated.
+district department, disputed by the person, and one overdue and escalated; and so are the other
+bodies' (`_measures_across_bodies`), each by its own demo officer: the health office (delivered
+with its document; one overdue and escalated, left for its officer), the education office
+(scheduled), the career centre (disputed, accepted, not delivered) and the city akimat (accepted,
+and one redirected to the Karatobe district akimat).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -170,10 +176,14 @@ def _hearing_case() -> None:
     mse.backdate(referral, case.path, clock)
 
 
-def _approve(case_key: str, details: dict[str, str]) -> str:
+def _approve(case_key: str, details: dict[str, str], added: tuple[str, ...] = ()) -> str:
+    """Approve the case's draft as the division's head would: the details for the executing
+    organisations written, and the measures in `added` (by code) added where the suggestion
+    rules did not propose them, so that every executing body of the demo holds some."""
     from kopir.accounts.models import User
+    from kopir.rehabilitation.models import MeasureType
     from kopir.rehabilitation.services.approval import programme_approve
-    from kopir.rehabilitation.services.programme import programme_line_update
+    from kopir.rehabilitation.services.programme import programme_line_add, programme_line_update
 
     programme = Programme.objects.filter(referral__external_id=case_key).first()
     if programme is None:
@@ -192,6 +202,18 @@ def _approve(case_key: str, details: dict[str, str]) -> str:
             expected_version=draft.version,
             quantity=line.quantity,
             details=details[line.measure_type.code],
+        )
+    present = set(draft.lines.values_list("measure_type__code", flat=True))
+    for measure_type in MeasureType.objects.filter(
+        catalogue_id=draft.catalogue_id, code__in=[code for code in added if code not in present]
+    ).order_by("code"):
+        draft.refresh_from_db()
+        programme_line_add(
+            actor=head,
+            programme_version=draft,
+            expected_version=draft.version,
+            measure_type=measure_type,
+            quantity=None,
         )
     draft.refresh_from_db()
     programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
@@ -234,6 +256,50 @@ def _drafts_follow_their_decisions() -> None:
 
 EMPLOYMENT_OFFICE = "wko-employment-office"
 
+# The measures the division adds to each case, beyond the suggestions, so that the other
+# executing bodies the routing rules name hold some: the career centre (vocational guidance,
+# training, a quota job), the city akimat (social taxi) and the education office.
+ADDED_MEASURES = {
+    BLIND_CASE: ("social-taxi", "vocational-guidance", "quota-job-placement"),
+    HEARING_CASE: ("social-taxi", "special-educational-conditions", "vocational-training"),
+}
+
+# The demo accounts (accounts' demo data) of the other executing bodies, by organisation code.
+BODY_OFFICERS = {
+    "wko-health-office": "health",
+    "wko-education-office": "education",
+    "oral-career-centre": "career",
+    "oral-akimat": "akimat",
+    "karatobe-akimat": "district-akimat",
+}
+
+
+def _act(service: Callable[..., Any], officer: Any, measure: Any, **fields: Any) -> Any:
+    """One step of an officer's work on a measure, through the pages' own service, on the
+    version of the measure it has just read; the measure (updated in place) is returned."""
+    service(actor=officer, measure=measure, expected_version=measure.version, **fields)
+    return measure
+
+
+def _overdue_since_long_ago(measure: Any) -> None:
+    """The demo goes back in time, as assessment's demo does with its cases: the measure was
+    routed 45 days ago and was due five working days ago, so the sweep finds it overdue and
+    escalates it. Its routing handoff and first timeline entry move back with it, so the measure
+    page tells one story (routed on that day, due on that day)."""
+    import datetime as dt
+
+    from kopir.core.working_days import subtract_working_days
+    from kopir.rehabilitation.models import Handoff, Measure, MeasureEvent
+
+    today = timezone.localdate()
+    routed = timezone.now() - dt.timedelta(days=45)
+    due = subtract_working_days(today, 5)
+    Measure.objects.filter(pk=measure.pk).update(due_on=due, assigned_at=routed)
+    first = Handoff.objects.filter(measure=measure).order_by("at", "id").first()
+    if first is not None:
+        Handoff.objects.filter(pk=first.pk).update(at=routed, due_on=due)
+    MeasureEvent.objects.filter(measure=measure, from_status="").update(at=routed)
+
 
 def _measures_in_every_state() -> str:
     """Work the employment office's measures as its officer and the person would, through the
@@ -241,7 +307,6 @@ def _measures_in_every_state() -> str:
     import datetime as dt
 
     from kopir.accounts.models import User
-    from kopir.core.working_days import subtract_working_days
     from kopir.rehabilitation.models import Measure, MeasureStatus, NotDeliveredReason
     from kopir.rehabilitation.services.citizen import measure_dispute
     from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
@@ -266,15 +331,15 @@ def _measures_in_every_state() -> str:
 
     def accepted(code: str) -> Measure:
         measure = held[code]
-        measure_accept(actor=officer, measure=measure, expected_version=measure.version)
+        _act(measure_accept, officer, measure)
         return measure
 
     def delivered(code: str, serial: str) -> Measure:
         measure = accepted(code)
-        measure_deliver(
-            actor=officer,
-            measure=measure,
-            expected_version=measure.version,
+        _act(
+            measure_deliver,
+            officer,
+            measure,
             delivered_on=today,
             serial_number=serial,
             supplier="«Көру» ЖШС (Әлеуметтік қызметтер порталы)",
@@ -287,10 +352,10 @@ def _measures_in_every_state() -> str:
         worked.append("delivered")
     if "braille-display" in held:
         measure = accepted("braille-display")
-        measure_schedule(
-            actor=officer,
-            measure=measure,
-            expected_version=measure.version,
+        _act(
+            measure_schedule,
+            officer,
+            measure,
             scheduled_on=today + dt.timedelta(days=7),
             note="Жеткізуші құрылғыны келесі аптада әкеледі.",
         )
@@ -306,38 +371,166 @@ def _measures_in_every_state() -> str:
         worked.append("disputed by the person")
     if "talking-thermometer" in held:
         measure = accepted("talking-thermometer")
-        measure_not_deliver(
-            actor=officer,
-            measure=measure,
-            expected_version=measure.version,
+        _act(
+            measure_not_deliver,
+            officer,
+            measure,
             reason=NotDeliveredReason.NOT_AVAILABLE,
             text="Порталда жеткізуші жоқ.",
         )
         worked.append("not delivered")
     if "talking-tonometer" in held:
         measure = held["talking-tonometer"]
-        measure_redirect(
-            actor=officer,
-            measure=measure,
-            expected_version=measure.version,
+        _act(
+            measure_redirect,
+            officer,
+            measure,
             to_organisation=Organisation.objects.get(code="karatobe-employment-department"),
             reason="Адам Қаратөбе ауданына көшті: аудандық бөлім ұсынады.",
         )
         worked.append("redirected")
     if "white-cane" in held:
         measure = accepted("white-cane")
-        # The demo goes back in time, as assessment's demo does with its cases: this measure was
-        # due five working days ago, so the sweep finds it overdue and escalates it.
-        Measure.objects.filter(pk=measure.pk).update(
-            due_on=subtract_working_days(today, 5),
-            assigned_at=timezone.now() - dt.timedelta(days=45),
-        )
+        _overdue_since_long_ago(measure)
         worked.append("overdue")
     if "sign-language-specialist" in held:
         accepted("sign-language-specialist")
         worked.append("accepted")
     sweep = measures_sweep_deadlines()
     return f"measures {', '.join(worked)}; deadline sweep: {sweep}"
+
+
+def _measures_across_bodies() -> str:
+    """Work the other executing bodies' measures as their officers and the person would, through
+    the same services as the pages, so that across the bodies measures are accepted, scheduled,
+    delivered with evidence, not delivered with a coded reason, redirected with a reason, disputed
+    by the person, and overdue and escalated (the health office's, left for its officer to work).
+    Runs once: when any of them has left "assigned", or one was redirected, it is done."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kopir.accounts.models import User
+    from kopir.core import sample_files
+    from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, NotDeliveredReason
+    from kopir.rehabilitation.services.citizen import measure_dispute
+    from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
+    from kopir.rehabilitation.services.execution import (
+        measure_accept,
+        measure_deliver,
+        measure_not_deliver,
+        measure_redirect,
+        measure_schedule,
+    )
+
+    measures = list(
+        Measure.objects.filter(
+            organisation__code__in=list(BODY_OFFICERS),
+            programme__referral__external_id__in=[BLIND_CASE, HEARING_CASE],
+        )
+        .select_related("measure_type", "organisation", "programme__referral")
+        .order_by("pk")
+    )
+    redirected = Handoff.objects.filter(
+        measure__in=measures, from_organisation__code__in=list(BODY_OFFICERS)
+    ).exists()
+    if not measures or redirected or any(m.status != MeasureStatus.ASSIGNED for m in measures):
+        return "other bodies' measures worked already"
+    held = {(m.programme.referral.external_id, m.measure_type.code): m for m in measures}
+    officers = {
+        user.organisation.code: user
+        for user in User.objects.filter(username__in=list(BODY_OFFICERS.values())).select_related(
+            "organisation"
+        )
+        if user.organisation is not None
+    }
+    today = timezone.localdate()
+    worked: list[str] = []
+
+    def take(case: str, code: str) -> tuple[Measure, User] | None:
+        measure = held.get((case, code))
+        officer = officers.get(measure.organisation.code) if measure is not None else None
+        return (measure, officer) if measure is not None and officer is not None else None
+
+    def accepted(measure: Measure, officer: User) -> Measure:
+        _act(measure_accept, officer, measure)
+        return measure
+
+    def delivered(measure: Measure, officer: User, document: str) -> Measure:
+        accepted(measure, officer)
+        _act(
+            measure_deliver,
+            officer,
+            measure,
+            delivered_on=today,
+            document=SimpleUploadedFile(
+                f"{measure.measure_type.code}-akt.pdf",
+                sample_files.pdf(document),
+                content_type="application/pdf",
+            ),
+        )
+        return measure
+
+    # Health office: one course delivered with its document; the other overdue and escalated,
+    # still waiting to be taken on (its officer works it to delivered in the demo).
+    if found := take(BLIND_CASE, "medical-rehabilitation"):
+        delivered(*found, "Медициналық оңалту курсы өтті: эпикриз")
+        worked.append("health office: delivered")
+    if found := take(HEARING_CASE, "medical-rehabilitation"):
+        _overdue_since_long_ago(found[0])
+        worked.append("health office: overdue")
+    # Education office: accepted and scheduled.
+    if found := take(HEARING_CASE, "special-educational-conditions"):
+        measure, officer = accepted(*found), found[1]
+        _act(
+            measure_schedule,
+            officer,
+            measure,
+            scheduled_on=today + dt.timedelta(days=10),
+            note="Колледжде ымдау тілі аудармашысымен сабақ кестесі келісіледі.",
+        )
+        worked.append("education office: scheduled")
+    # Career centre: guidance delivered and disputed by the person; a quota job accepted;
+    # training not delivered, refused by the person.
+    if found := take(BLIND_CASE, "vocational-guidance"):
+        measure = delivered(*found, "Кәсіптік бағдар беру кеңесі: қорытынды")
+        measure_dispute(
+            measure_id=measure.pk,
+            person_id=measure.person_id,
+            text="Кеңес телефонмен ғана берілді, тестілеу өткізілген жоқ.",
+            client="demo-loader",
+        )
+        worked.append("career centre: disputed by the person")
+    if found := take(BLIND_CASE, "quota-job-placement"):
+        accepted(*found)
+        worked.append("career centre: accepted")
+    if found := take(HEARING_CASE, "vocational-training"):
+        measure, officer = accepted(*found), found[1]
+        _act(
+            measure_not_deliver,
+            officer,
+            measure,
+            reason=NotDeliveredReason.REFUSED,
+            text="Адам оқудың басқа мамандығын таңдады, бұл курстан бас тартты.",
+        )
+        worked.append("career centre: not delivered")
+    # The city akimat: one social taxi accepted; the other passed to the district akimat where
+    # the person now lives (as the employment office passed the tonometer on).
+    if found := take(HEARING_CASE, "social-taxi"):
+        accepted(*found)
+        worked.append("city akimat: accepted")
+    if found := take(BLIND_CASE, "social-taxi"):
+        measure, officer = found
+        _act(
+            measure_redirect,
+            officer,
+            measure,
+            to_organisation=Organisation.objects.get(code="karatobe-akimat"),
+            reason="Адам Қаратөбе ауданына көшті: әлеуметтік таксиді аудан әкімдігі ұсынады.",
+        )
+        worked.append("city akimat: redirected to the district akimat")
+    sweep = measures_sweep_deadlines()
+    return f"{'; '.join(worked)}; deadline sweep: {sweep}"
 
 
 def load() -> str:
@@ -348,10 +541,19 @@ def load() -> str:
         _hearing_case()
         _drafts_follow_their_decisions()
         results = [
-            _approve(BLIND_CASE, {"braille-display": DEMO_DETAILS["braille-display"]}),
-            _approve(HEARING_CASE, {"hearing-aid": DEMO_DETAILS["hearing-aid"]}),
+            _approve(
+                BLIND_CASE,
+                {"braille-display": DEMO_DETAILS["braille-display"]},
+                ADDED_MEASURES[BLIND_CASE],
+            ),
+            _approve(
+                HEARING_CASE,
+                {"hearing-aid": DEMO_DETAILS["hearing-aid"]},
+                ADDED_MEASURES[HEARING_CASE],
+            ),
         ]
         results.append(_measures_in_every_state())
+        results.append(_measures_across_bodies())
     return f"{departments} district departments and {rules} routing rules created; " + "; ".join(
         results
     )

@@ -56,6 +56,9 @@ _MEASURE_EVENTS: dict[str, Any] = {
     "measure.failed": _("A measure was reported not delivered, with a coded reason."),
     "measure.disputed": _("The person disputed a reported result; the measure is open again."),
     "measure.escalated": _("An overdue measure was escalated to the next level."),
+    "measure.cancelled": _(
+        "A measure was closed undelivered: its programme ended, or a new version dropped it."
+    ),
 }
 EVENT_KINDS: dict[str, Any] = {
     "programme.approved": _("An IRP version was approved."),

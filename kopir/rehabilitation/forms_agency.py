@@ -6,7 +6,7 @@ label and type, and the services' refusals land on the field they name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -16,7 +16,7 @@ from kopir.core.forms import FilterForm, VersionForm
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import MeasureStatus, NotDeliveredReason, ProgrammePart
 from kopir.rehabilitation.selectors.execution import ALL, OPEN, WorkFilter
-from kopir.rehabilitation.services.execution import NOT_EXECUTING_KINDS
+from kopir.rehabilitation.services.execution import MISSING_EVIDENCE, NOT_EXECUTING_KINDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -101,7 +101,9 @@ class ScheduleForm(VersionForm):
 
 
 class DeliverForm(VersionForm):
-    # Not required here: the service names every missing piece the catalogue asks for at once.
+    # Each field the measure's catalogue entry requires (`required_fields`, from
+    # `evidence_fields`) is marked required, so the page never calls it optional; a missing one
+    # gets the service's own message, and the service checks everything again.
     delivered_on = forms.DateField(label=_("Date of delivery"), required=False, widget=DATE)
     evidence_document = forms.FileField(
         label=_("Supporting document"),
@@ -116,6 +118,13 @@ class DeliverForm(VersionForm):
         max_length=300,
         help_text=_("Model, size or side; for a job placement, the employer and the position."),
     )
+
+    def __init__(self, *args: Any, required_fields: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in required_fields:
+            field = self.fields[name]
+            field.required = True
+            field.error_messages = {**field.error_messages, "required": MISSING_EVIDENCE[name]}
 
 
 class NotDeliveredForm(VersionForm):

@@ -24,7 +24,7 @@ from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Measure, MeasureStatus
 from kopir.rehabilitation.tests.factories import MeasureFactory
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.demo import staff
+from tests.browser.demo import DEMO_PASSWORD, staff
 from tests.browser.helpers import (
     current_path,
     focus_matches,
@@ -32,7 +32,7 @@ from tests.browser.helpers import (
     path_for,
     sign_in_by_keyboard,
 )
-from tests.browser.keyboard import press, skip_to_main, type_date, type_into
+from tests.browser.keyboard import choose_file, press, skip_to_main, type_date, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,40 @@ def arrive(page: Page, path: str, where: str) -> None:
     assert page.evaluate("() => document.documentElement.lang") == "kk"
     assert_no_axe_violations(page, where)
     page.focus("body")
+
+
+def to_the_delivery_form(
+    page: Page, live_server: Any, username: str, password: str, pk: int
+) -> str:
+    """Sign in, and by keyboard alone: the main navigation's "Measures to deliver", its saved view
+    "overdue", the measure, accept it, then its delivery form. Returns the measure page's path."""
+    work_list = path_for("rehabilitation:agency_work_list", "kk")
+    measure_page = path_for("rehabilitation:agency_measure", "kk", {"pk": pk})
+    deliver_page = path_for("rehabilitation:agency_deliver", "kk", {"pk": pk})
+    accept_action = path_for("rehabilitation:agency_accept", "kk", {"pk": pk})
+
+    sign_in_by_keyboard(page, live_server, username, password)
+    arrive(page, path_for("core:home", "kk"), f"home ({username})")
+    press(page, f"nav.main-nav a[href='{work_list}']", max_presses=150)
+    arrive(page, work_list, "work list")
+    skip_to_main(page)
+    press(page, f"main a[href='{work_list}?overdue=on']")
+    arrive(page, work_list, "work list, overdue")
+    assert page.locator(f"main table a[href='{measure_page}']").count() == 1
+    skip_to_main(page)
+    press(page, f"main table a[href='{measure_page}']", max_presses=120)
+    arrive(page, measure_page, "the measure")
+
+    # Accept it.
+    skip_to_main(page)
+    press(page, f"main form[action='{accept_action}'] button")
+    arrive(page, measure_page, "the measure, accepted")
+    assert Measure.objects.get(pk=pk).status == MeasureStatus.ACCEPTED
+
+    skip_to_main(page)
+    press(page, f"main a[href='{deliver_page}']")
+    arrive(page, deliver_page, "delivery form")
+    return measure_page
 
 
 def test_an_agency_officer_works_an_overdue_measure_to_delivered_by_keyboard(
@@ -66,35 +100,10 @@ def test_an_agency_officer_works_an_overdue_measure_to_delivered_by_keyboard(
     PersonLink.objects.create(
         person=measure.person, organisation=agency, basis=LinkBasis.REHABILITATION
     )
-    work_list = path_for("rehabilitation:agency_work_list", "kk")
-    measure_page = path_for("rehabilitation:agency_measure", "kk", {"pk": measure.pk})
     deliver_page = path_for("rehabilitation:agency_deliver", "kk", {"pk": measure.pk})
-    accept_action = path_for("rehabilitation:agency_accept", "kk", {"pk": measure.pk})
-
-    sign_in_by_keyboard(page, live_server, officer.username, PASSWORD)
-    arrive(page, path_for("core:home", "kk"), "home (agency officer)")
-
-    # Home → "Measures to deliver" (main navigation) → the saved view "overdue" → the measure.
-    press(page, f"nav.main-nav a[href='{work_list}']", max_presses=150)
-    arrive(page, work_list, "work list")
-    skip_to_main(page)
-    press(page, f"main a[href='{work_list}?overdue=on']")
-    arrive(page, work_list, "work list, overdue")
-    assert page.locator(f"main table a[href='{measure_page}']").count() == 1
-    skip_to_main(page)
-    press(page, f"main table a[href='{measure_page}']", max_presses=120)
-    arrive(page, measure_page, "the measure")
-
-    # Accept it.
-    skip_to_main(page)
-    press(page, f"main form[action='{accept_action}'] button")
-    arrive(page, measure_page, "the measure, accepted")
-    assert Measure.objects.get(pk=measure.pk).status == MeasureStatus.ACCEPTED
+    measure_page = to_the_delivery_form(page, live_server, officer.username, PASSWORD, measure.pk)
 
     # Report it delivered: first without the evidence, then with it.
-    skip_to_main(page)
-    press(page, f"main a[href='{deliver_page}']")
-    arrive(page, deliver_page, "delivery form")
     skip_to_main(page)
     press(page, "main form.form button[type='submit']")
     arrive(page, deliver_page, "delivery form, refused")
@@ -115,3 +124,41 @@ def test_an_agency_officer_works_an_overdue_measure_to_delivered_by_keyboard(
         today,
         False,
     )
+
+
+def test_the_demo_health_office_officer_works_its_escalated_measure_to_delivered_with_a_document(
+    page: Page, live_server: Any, demo: Any, settings: Any, tmp_path: Any
+) -> None:
+    """The demo's health office holds an overdue, escalated course of medical rehabilitation
+    whose catalogue entry asks for a document: its officer (demo account `health`) takes it on
+    and reports it delivered, attaching the document through the file dialog, by keyboard, in
+    Kazakh. The delivery form marks the date and the document as required, never optional."""
+    from kopir.core import sample_files
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    measure = Measure.objects.get(organisation__code="wko-health-office", overdue=True)
+    assert (measure.status, measure.escalation_tier) == (MeasureStatus.ASSIGNED, 1)
+    deliver_page = path_for("rehabilitation:agency_deliver", "kk", {"pk": measure.pk})
+    measure_page = to_the_delivery_form(page, live_server, "health", DEMO_PASSWORD, measure.pk)
+    for name in ("delivered_on", "evidence_document"):
+        label = page.locator(f"main label[for='id_{name}']")
+        assert label.locator(".optional").count() == 0, label.inner_text()
+    skip_to_main(page)
+    press(page, "main form.form button[type='submit']")
+    arrive(page, deliver_page, "delivery form, refused")
+    summary = page.locator("[data-error-summary]").inner_text()
+    assert summary.count("\n") >= 2, summary  # a heading, then the date and the document
+    type_date(page, "delivered_on", timezone.localdate())
+    document = tmp_path / "epikriz.pdf"
+    document.write_bytes(sample_files.pdf("Эпикриз"))
+    choose_file(page, "evidence_document", document)
+    press(page, "main form.form button[type='submit']")
+    arrive(page, measure_page, "the measure, delivered")
+
+    stored = Measure.objects.get(pk=measure.pk)
+    assert (stored.status, stored.overdue, stored.delivered_on) == (
+        MeasureStatus.DELIVERED,
+        False,
+        timezone.localdate(),
+    )
+    assert stored.evidence_document.name.endswith(".pdf")

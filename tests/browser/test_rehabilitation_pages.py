@@ -78,3 +78,28 @@ def test_the_head_approves_a_draft_programme_by_keyboard(
     assert "/approve/" not in page.url, focused(page)
     assert page.locator(".messages, [role='status'], .message").count() >= 1
     assert not axe_problems(page, "the approved programme")
+
+
+def test_each_routing_rule_link_has_a_name_of_its_own(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    """WCAG 2.4.4: the demo has several region-wide rules; "change" and "remove" on each row name
+    the rule (kind, measure, territory), so no two links share a name and differ in purpose."""
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
+    path = path_for("rehabilitation:routing_list", "kk")
+    assert visit(page, f"{live_server.url}{path}").status == 200
+    links = page.locator("main table a")
+    names = [" ".join(name.split()) for name in links.all_text_contents()]
+    targets = links.evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    assert len(names) >= 8, names  # a change and a remove link per rule
+    by_name: dict[str, set[str]] = {}
+    for name, target in zip(names, targets, strict=True):
+        by_name.setdefault(name, set()).add(target)
+    shared = {name: hrefs for name, hrefs in by_name.items() if len(hrefs) > 1}
+    assert not shared, shared
+    # The accessible name is the text read out: the visible verb and the hidden rule.
+    first = links.first
+    assert first.get_attribute("aria-label") is None
+    assert "Өзгерту" in names[0], names
+    assert "Батыс Қазақстан" in " ".join(names), names
+    assert not axe_problems(page, "routing rules")

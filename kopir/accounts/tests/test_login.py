@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -189,6 +190,20 @@ def test_the_demo_list_names_the_chair_as_the_chair_not_a_member(
     body = client.get("/kk/accounts/login/").content.decode()
     assert "<kbd>chair</kbd> — Кеңес төрағасы" in body
     assert "<kbd>member</kbd> — Кеңес мүшесі" in body
+
+
+def test_the_demo_list_tells_the_agency_officers_apart_by_their_organisation(
+    client: Client, demo_mode: None
+) -> None:
+    from kopir.directory import demo as directory_demo
+
+    directory_demo.load()
+    body = client.get("/kk/accounts/login/").content.decode()
+    officers = re.findall(
+        r"<li><kbd>([\w-]+)</kbd> — Мемлекеттік орган қызметкері, ([^<]+)</li>", body
+    )
+    assert {"agency", "health", "education", "career", "akimat"} <= {name for name, _ in officers}
+    assert len({organisation for _, organisation in officers}) == len(officers), officers
 
 
 def test_the_demo_accounts_are_not_listed_outside_the_demo(client: Client) -> None:

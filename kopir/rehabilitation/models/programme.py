@@ -60,6 +60,9 @@ class ProgrammeVersionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
     SUPERSEDED = "superseded", _("Superseded")
+    # A later decision (changed on appeal, or a re-examination) no longer establishes disability:
+    # the programme ends, with no version after it, and its open measures are closed.
+    ENDED = "ended", _("Ended")
 
 
 class ProgrammeVersion(models.Model):
@@ -108,6 +111,16 @@ class ProgrammeVersion(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # The decision that no longer establishes disability and so ended the programme.
+    ended_by_decision = models.ForeignKey(
+        "assessment.Decision",
+        verbose_name=_("ended by the MSE decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

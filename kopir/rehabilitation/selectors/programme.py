@@ -19,7 +19,7 @@ from kopir.rehabilitation.models import (
     ProgrammeVersion,
     ProgrammeVersionStatus,
 )
-from kopir.rehabilitation.services.routing import routing_rule_for
+from kopir.rehabilitation.services.routing import routing_rules_for
 
 V = ProgrammeVersionStatus
 
@@ -130,14 +130,16 @@ def approval_preview(version: ProgrammeVersion) -> VersionView:
             line__programme_version__status=V.APPROVED,
         ).select_related("organisation", "line__measure_type")
     }
-    territory = programme.person.territory
+    # One read of the rules for every line to route, not one per line.
+    rules = routing_rules_for(
+        measure_types=[
+            line.measure_type for line in view.lines if line.measure_type.code not in kept
+        ],
+        territory=programme.person.territory,
+    )
     for line in view.lines:
         measure = kept.get(line.measure_type.code)
-        rule = (
-            None
-            if measure is not None
-            else routing_rule_for(measure_type=line.measure_type, territory=territory)
-        )
+        rule = None if measure is not None else rules[line.measure_type.code]
         line.current_measure = measure  # type: ignore[attr-defined]
         line.routed_to = rule.organisation if rule else None  # type: ignore[attr-defined]
         line.no_rule = measure is None and rule is None  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
@@ -37,6 +37,7 @@ from kopir.rehabilitation.models import (
     ProgrammeVersionStatus,
 )
 from kopir.rehabilitation.services.deadlines import tier_label
+from kopir.rehabilitation.services.ending import ending_reason
 
 
 class Audience(enum.Enum):
@@ -47,7 +48,7 @@ class Audience(enum.Enum):
 @dataclass(frozen=True)
 class Entry:
     at: dt.datetime
-    kind: str  # "mse" | "programme" | "measure" | "handoff" | "escalation"
+    kind: str  # "mse" | "programme" | "ending" | "measure" | "handoff" | "escalation"
     title: str
     detail: str = ""
     organisation: str = ""
@@ -132,8 +133,10 @@ def _mse_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]
 def _version_entries(programmes: Sequence[Programme], audience: Audience) -> list[Entry]:
     staff = audience is Audience.STAFF
     entries: list[Entry] = []
-    versions = ProgrammeVersion.objects.filter(programme__in=programmes).select_related(
-        "programme__division", "drafted_by", "approved_by"
+    versions = list(
+        ProgrammeVersion.objects.filter(programme__in=programmes).select_related(
+            "programme__division", "drafted_by", "approved_by", "ended_by_decision"
+        )
     )
     for version in versions:
         names = {"number": version.programme.number, "sequence": version.sequence}
@@ -170,6 +173,20 @@ def _version_entries(programmes: Sequence[Programme], audience: Audience) -> lis
                     kind="programme",
                     title=_("Programme %(number)s, version %(sequence)s replaced by a new version")
                     % names,
+                    order=version.pk,
+                )
+            )
+    # A programme ends once, however many of its versions (the approved one, a draft) ended with
+    # it: said in the same plain words to both audiences.
+    ended = {v.programme_id: v for v in versions if v.status == ProgrammeVersionStatus.ENDED}
+    for version in ended.values():
+        if version.ended_at is not None and version.ended_by_decision is not None:
+            entries.append(
+                Entry(
+                    at=version.ended_at,
+                    kind="ending",
+                    title=_("Programme %(number)s ended") % {"number": version.programme.number},
+                    detail=ending_reason(version.ended_by_decision),
                     order=version.pk,
                 )
             )
@@ -265,9 +282,10 @@ class Timeline:
     programmes: list[Programme]
     measures: list[Measure]
     entries: list[Entry]
+    endings: list[Entry] = field(default_factory=list)  # programmes that ended, and why
 
 
-KIND_ORDER = {"mse": 0, "programme": 1, "handoff": 2, "measure": 3, "escalation": 4}
+KIND_ORDER = {"mse": 0, "programme": 1, "ending": 1, "handoff": 2, "measure": 3, "escalation": 4}
 
 
 def person_timeline(
@@ -296,7 +314,12 @@ def person_timeline(
             channel=AuditChannel.WEB,
             detail=f"timeline {audience.value}",
         )
-    return Timeline(programmes=programmes, measures=measures, entries=entries)
+    return Timeline(
+        programmes=programmes,
+        measures=measures,
+        entries=entries,
+        endings=[entry for entry in entries if entry.kind == "ending"],
+    )
 
 
 def citizen_measure(*, measure_id: int, person_id: int) -> Measure | None:

@@ -29,7 +29,6 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import DomainError
 from kopir.core.versioning import update_if_current
-from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import (
     Measure,
@@ -46,7 +45,7 @@ from kopir.rehabilitation.services.programme import (
     changes_between,
     require_division_staff,
 )
-from kopir.rehabilitation.services.routing import handoff_record, routing_rule_for
+from kopir.rehabilitation.services.routing import handoff_record, notify_holder, routing_rules_for
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
@@ -55,9 +54,12 @@ V = ProgrammeVersionStatus
 def unrouted_lines(version: ProgrammeVersion, lines: list[ProgrammeLine]) -> list[str]:
     """A message for each line that needs a new measure and has no routing rule."""
     territory = version.programme.person.territory
+    rules = routing_rules_for(
+        measure_types=[line.measure_type for line in lines], territory=territory
+    )
     messages = []
     for line in lines:
-        if routing_rule_for(measure_type=line.measure_type, territory=territory) is None:
+        if rules[line.measure_type.code] is None:
             messages.append(
                 gettext(
                     "No organisation executes “%(measure)s” for persons living in %(territory)s: "
@@ -66,20 +68,6 @@ def unrouted_lines(version: ProgrammeVersion, lines: list[ProgrammeLine]) -> lis
                 % {"measure": line.measure_type.name, "territory": territory.name}
             )
     return messages
-
-
-def _notify_assigned(measure: Measure, *, actor: Any, request: Any) -> None:
-    # To the organisation's contact address: the measure and its due date, no personal data.
-    notice_queue(
-        recipient=organisation_recipient(measure.organisation),
-        template="rehabilitation/notices/measure_assigned",
-        context={"measure": measure, "measure_name": measure.measure_type},
-        topic="rehabilitation.measure.assigned",
-        related=measure,
-        concerns=measure.organisation,
-        actor=actor,
-        request=request,
-    )
 
 
 def _route_new_line(
@@ -127,7 +115,9 @@ def _route_new_line(
         detail=f"programme={programme.number};rule={rule.pk}",
     )
     events.publish("measure.assigned", measure)
-    _notify_assigned(measure, actor=actor, request=request)
+    notify_holder(
+        measure, "assigned", {"measure_name": measure.measure_type}, actor=actor, request=request
+    )
     return measure
 
 
@@ -163,6 +153,9 @@ def programme_approve(
     problems = unrouted_lines(version, fresh)
     if problems:
         raise DomainError(" ".join(problems))
+    rules = routing_rules_for(
+        measure_types=[line.measure_type for line in fresh], territory=programme.person.territory
+    )
     changes = changes_between(previous_lines, lines)
     now = timezone.now()
     with transaction.atomic():
@@ -193,9 +186,7 @@ def programme_approve(
             code = line.measure_type.code
             measure = kept.pop(code, None)
             if measure is None:
-                rule = routing_rule_for(
-                    measure_type=line.measure_type, territory=programme.person.territory
-                )
+                rule = rules[code]
                 if rule is None:  # pragma: no cover - checked before the transaction
                     raise DomainError(" ".join(unrouted_lines(version, [line])))
                 _route_new_line(line, rule, version, actor=actor, request=request)
@@ -228,5 +219,6 @@ def programme_approve(
                     context={"organisation": measure.organisation},
                     request=request,
                 )
+                events.publish("measure.cancelled", measure)
         events.publish("programme.approved", version)
     return version

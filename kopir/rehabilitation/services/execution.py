@@ -137,6 +137,33 @@ def measure_schedule(
     return measure
 
 
+# What the catalogue's evidence items are recorded in, and what is said when one is missing (here
+# and by the delivery form, which marks the fields the measure's catalogue entry requires).
+EVIDENCE_FIELDS: dict[str, str] = {
+    EvidenceItem.DATE: "delivered_on",
+    EvidenceItem.DOCUMENT: "evidence_document",
+    EvidenceItem.SERIAL: "serial_number",
+    EvidenceItem.SUPPLIER: "supplier",
+    EvidenceItem.EMPLOYER: "item_details",
+}
+MISSING_EVIDENCE: dict[str, Any] = {
+    "delivered_on": _("Enter the date the measure was delivered."),
+    "evidence_document": _(
+        "Attach the supporting document (an act of handover, a contract or a certificate)."
+    ),
+    "serial_number": _("Enter the serial number of the item delivered."),
+    "supplier": _("Enter the supplier of the item or service."),
+    "item_details": _("Enter the employer and the position the person was placed in."),
+}
+
+
+def evidence_fields(measure_type: Any) -> set[str]:
+    """The delivery's fields that the catalogue requires for this kind of measure (the date
+    always: a delivery happened on a day)."""
+    required = set(measure_type.evidence_required or [])
+    return {"delivered_on"} | {name for item, name in EVIDENCE_FIELDS.items() if item in required}
+
+
 def evidence_problems(
     *,
     measure: Measure,
@@ -161,7 +188,7 @@ def evidence_problems(
         problems.setdefault(field, []).append(str(message))
 
     if delivered_on is None:
-        problem("delivered_on", _("Enter the date the measure was delivered."))
+        problem("delivered_on", MISSING_EVIDENCE["delivered_on"])
     elif delivered_on > today:
         problem("delivered_on", _("The date of delivery cannot be in the future."))
     elif delivered_on < timezone.localdate(measure.assigned_at):
@@ -177,16 +204,13 @@ def evidence_problems(
             for message in error.messages:
                 problem("evidence_document", message)
     elif EvidenceItem.DOCUMENT in required:
-        problem(
-            "evidence_document",
-            _("Attach the supporting document (an act of handover, a contract or a certificate)."),
-        )
+        problem("evidence_document", MISSING_EVIDENCE["evidence_document"])
     if EvidenceItem.SERIAL in required and not serial_number.strip():
-        problem("serial_number", _("Enter the serial number of the item delivered."))
+        problem("serial_number", MISSING_EVIDENCE["serial_number"])
     if EvidenceItem.SUPPLIER in required and not supplier.strip():
-        problem("supplier", _("Enter the supplier of the item or service."))
+        problem("supplier", MISSING_EVIDENCE["supplier"])
     if EvidenceItem.EMPLOYER in required and not item_details.strip():
-        problem("item_details", _("Enter the employer and the position the person was placed in."))
+        problem("item_details", MISSING_EVIDENCE["item_details"])
     return problems
 
 

@@ -46,6 +46,7 @@ from kopir.rehabilitation.models import (
     SuggestionRule,
 )
 from kopir.rehabilitation.services.catalogue import active_catalogue
+from kopir.rehabilitation.services.ending import programme_end_on_decision
 
 V = ProgrammeVersionStatus
 CONFLICT = _(
@@ -253,8 +254,18 @@ def programme_draft_on_decision(
 
 
 def on_decision_recorded(sender: Any, *, decision: Decision, actor: Any, **kwargs: Any) -> None:
-    """Receiver of assessment's `decision_recorded` (connected in apps.py)."""
-    programme_draft_on_decision(decision=decision, actor=actor, request=kwargs.get("request"))
+    """Receiver of assessment's `decision_recorded` (connected in apps.py): a decision that
+    establishes disability drafts the programme's next version; one that no longer does (changed
+    on appeal, or a re-examination) ends the person's programme (`services/ending.py`)."""
+    request = kwargs.get("request")
+    if decision.outcome == Outcome.ESTABLISHED:
+        programme_draft_on_decision(decision=decision, actor=actor, request=request)
+        return
+    programme = _programme_for(decision)
+    if programme is not None:
+        programme_end_on_decision(
+            programme=programme, decision=decision, actor=actor, request=request
+        )
 
 
 # --- Editing a draft -----------------------------------------------------------------------------

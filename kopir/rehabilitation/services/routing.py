@@ -15,6 +15,7 @@ handoff between organisations has its own receipt trail.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation, Territory
 from kopir.exchange.models import Message, MessageStatus
 from kopir.exchange.services import message_acknowledge, message_answer, message_send
+from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Handoff, Measure, MeasureType, RoutingRule
 
@@ -46,21 +48,38 @@ def territory_chain(territory: Territory) -> list[Territory]:
 def routing_rule_for(*, measure_type: MeasureType, territory: Territory) -> RoutingRule | None:
     """The rule that chooses the executing organisation, or None where no rule covers the
     territory (the MSE specialist then chooses by hand, and an administrator adds a rule)."""
+    return routing_rules_for(measure_types=[measure_type], territory=territory)[measure_type.code]
+
+
+def routing_rules_for(
+    *, measure_types: Iterable[MeasureType], territory: Territory
+) -> dict[str, RoutingRule | None]:
+    """The rule for each measure type (by code) for a person living in `territory`: the
+    territory chain and the rules of every kind involved are read once, however many measures."""
+    types = list(measure_types)
+    if not types:
+        return {}
     chain = territory_chain(territory)
     rules = {
-        (rule.measure_code, rule.territory_id): rule
+        (rule.executor_kind, rule.measure_code, rule.territory_id): rule
         for rule in RoutingRule.objects.select_related("organisation").filter(
-            executor_kind=measure_type.executor_kind,
-            measure_code__in=[measure_type.code, ""],
+            executor_kind__in={t.executor_kind for t in types},
+            measure_code__in={t.code for t in types} | {""},
             territory__in=chain,
         )
     }
-    for code in (measure_type.code, ""):
-        for place in chain:
-            rule = rules.get((code, place.pk))
-            if rule is not None:
-                return rule
-    return None
+    chosen: dict[str, RoutingRule | None] = {}
+    for measure_type in types:
+        chosen[measure_type.code] = next(
+            (
+                rules[key]
+                for code in (measure_type.code, "")
+                for place in chain
+                if (key := (measure_type.executor_kind, code, place.pk)) in rules
+            ),
+            None,
+        )
+    return chosen
 
 
 def due_date(*, measure_type: MeasureType, start: dt.date) -> dt.date:
@@ -119,6 +138,24 @@ def handoff_record(
         )
         handoff.save(update_fields=["message"])
     return handoff
+
+
+def notify_holder(
+    measure: Measure, what: str, context: dict[str, Any], *, actor: Any, request: Any = None
+) -> None:
+    """Tell the organisation that holds `measure` what happened to it (`what`: "assigned",
+    "closed"), at its contact address, in its language: the measure and the text of
+    `rehabilitation/notices/measure_<what>/`, no personal data."""
+    notice_queue(
+        recipient=organisation_recipient(measure.organisation),
+        template=f"rehabilitation/notices/measure_{what}",
+        context={"measure": measure, **context},
+        topic=f"rehabilitation.measure.{what}",
+        related=measure,
+        concerns=measure.organisation,
+        actor=actor,
+        request=request,
+    )
 
 
 def _current_message(measure: Measure) -> Message | None:

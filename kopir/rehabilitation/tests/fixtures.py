@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import Referral
+from kopir.assessment.models import AppealFiledBy, Referral
+from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
+from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.tests.division_fixtures import decided
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
@@ -51,6 +54,30 @@ def decided_case(
 ) -> Referral:
     """A vision case (H54.0, orientation 3rd degree, mobility 2nd) decided: group II."""
     return decided(clinician, person, head, experts, **overrides)
+
+
+def appeal_changed(
+    referral: Referral, head: User, reviewer: User, new_decision: OutcomeInput, **resolve: Any
+) -> Any:
+    """The person appeals the case's decision and the higher body changes it to `new_decision`
+    (`resolve`: further arguments of `appeal_resolve`, e.g. the re-examination date)."""
+    appeal = appeal_file(
+        actor=head,
+        referral=referral,
+        filed_on=timezone.localdate(),
+        filed_by=AppealFiledBy.PERSON,
+        grounds="The person asks for a review.",
+    )
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    return appeal_resolve(
+        actor=reviewer,
+        appeal=appeal,
+        expected_version=appeal.version,
+        upheld=False,
+        outcome_reasons="Changed on appeal.",
+        new_decision=new_decision,
+        **resolve,
+    )
 
 
 def draft_of(referral: Referral) -> ProgrammeVersion:

@@ -221,6 +221,29 @@ def test_the_officer_accepts_schedules_and_delivers_through_the_pages(
     assert Measure.objects.get(pk=measure.pk).status == S.DELIVERED
 
 
+def test_the_delivery_form_marks_the_evidence_the_catalogue_requires(
+    measure: Measure, officer: User
+) -> None:
+    """The date and the catalogue's evidence (here the serial number) are required fields, never
+    "optional"; what the catalogue does not ask for is."""
+    import re
+
+    client = signed_in(officer)
+    client.post(_url("rehabilitation:agency_accept", measure.pk), {"version": 1})
+    page = client.get(_url("rehabilitation:agency_deliver", measure.pk)).content.decode()
+    labels = dict(re.findall(r'<label class="label" for="id_(\w+)">(.*?)</label>', page, re.S))
+    for name in ("delivered_on", "serial_number"):
+        assert "optional" not in labels[name], labels[name]
+        assert re.search(rf'name="{name}"[^>]*required', page), name
+    for name in ("evidence_document", "supplier", "item_details"):
+        assert "optional" in labels[name], labels[name]
+    # Missing, each is named with the service's own words.
+    response = client.post(_url("rehabilitation:agency_deliver", measure.pk), {"version": 2})
+    errors = response.context["form"].errors
+    assert errors["serial_number"] == ["Enter the serial number of the item delivered."]
+    assert errors["delivered_on"] == ["Enter the date the measure was delivered."]
+
+
 def test_a_stale_form_answers_409_keeps_the_input_and_overwrites_nothing(
     measure: Measure, officer: User
 ) -> None:

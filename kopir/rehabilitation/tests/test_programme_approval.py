@@ -10,8 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kopir.assessment.models import Appeal, AppealFiledBy, Outcome, Term
-from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
+from kopir.assessment.models import Appeal, Outcome, Term
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.notices.models import Notice
@@ -32,7 +31,7 @@ from kopir.rehabilitation.services.programme import (
     programme_line_remove,
     programme_line_update,
 )
-from kopir.rehabilitation.tests.fixtures import decided_case, draft_of
+from kopir.rehabilitation.tests.fixtures import appeal_changed, decided_case, draft_of
 
 pytestmark = pytest.mark.django_db
 
@@ -149,22 +148,8 @@ GROUP_1 = OutcomeInput(
 
 
 def _change_on_appeal(referral, head, reviewer):
-    appeal = appeal_file(
-        actor=head,
-        referral=referral,
-        filed_on=timezone.localdate(),
-        filed_by=AppealFiledBy.PERSON,
-        grounds="Group too low.",
-    )
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    return appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
-        upheld=False,
-        outcome_reasons="Severe.",
-        new_decision=GROUP_1,
-        reexamination_on=add_months(timezone.localdate(), 20),
+    return appeal_changed(
+        referral, head, reviewer, GROUP_1, reexamination_on=add_months(timezone.localdate(), 20)
     )
 
 
@@ -256,3 +241,40 @@ def test_a_re_examination_drafts_the_next_version_of_the_same_programme(
     # Nothing changed: every measure goes on, none is routed twice.
     assert set(Measure.objects.values_list("pk", flat=True)) == measures
     assert not Measure.objects.exclude(line__programme_version=approved).exists()
+
+
+def test_the_approval_preview_reads_the_routing_rules_once_however_many_lines(
+    draft, head, executors
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kopir.rehabilitation.selectors.programme import approval_preview
+
+    def preview_queries() -> tuple[int, int]:
+        draft.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            view = approval_preview(draft)
+        # Every line is routed, each to the organisation of its kind's rule.
+        for line in view.lines:
+            assert line.routed_to == executors[line.measure_type.executor_kind], line  # type: ignore[attr-defined]
+        return len(queries), len(view.lines)
+
+    few, lines_before = preview_queries()
+    taken = set(draft.lines.values_list("measure_type_id", flat=True))
+    others = MeasureType.objects.filter(catalogue_id=draft.catalogue_id).exclude(pk__in=taken)
+    added = 0
+    for measure_type in others.order_by("executor_kind", "code")[:6]:
+        draft.refresh_from_db()
+        programme_line_add(
+            actor=head,
+            programme_version=draft,
+            expected_version=draft.version,
+            measure_type=measure_type,
+            quantity=None,
+        )
+        added += 1
+    assert added >= 3
+    many, lines_after = preview_queries()
+    assert lines_after == lines_before + added
+    assert many == few, f"{few} queries for {lines_before} lines, {many} for {lines_after}"

@@ -4,6 +4,7 @@ lines the active catalogue's suggestion rules propose; other decisions draft not
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -130,3 +131,90 @@ def test_the_demo_works_the_employment_offices_measures_into_every_state_once():
     assert (cane.overdue, cane.escalation_tier) == (True, 1)
     assert "escalated" in summary
     assert rehabilitation_demo._measures_in_every_state() == "measures worked already"
+
+
+def test_the_demo_works_the_other_bodies_measures_into_every_state_once(settings, tmp_path):
+    """Each body's own demo officer works its measures through the services: across the health
+    office, education office, career centre and the akimats every state is reached once."""
+    from kopir.accounts.models import Role
+    from kopir.accounts.tests.factories import UserFactory
+    from kopir.directory.models import OrganisationKind
+    from kopir.directory.tests.factories import OrganisationFactory
+    from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureStatus
+    from kopir.rehabilitation.tests.factories import MeasureFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kinds = {
+        "wko-health-office": OrganisationKind.HEALTH_OFFICE,
+        "wko-education-office": OrganisationKind.EDUCATION_OFFICE,
+        "oral-career-centre": OrganisationKind.CAREER_CENTRE,
+        "oral-akimat": OrganisationKind.AKIMAT,
+        "karatobe-akimat": OrganisationKind.AKIMAT,
+    }
+    bodies = {
+        code: OrganisationFactory.create(code=code, kind=kind) for code, kind in kinds.items()
+    }
+    for code, username in rehabilitation_demo.BODY_OFFICERS.items():
+        UserFactory.create(
+            username=username, organisation=bodies[code], roles=[Role.AGENCY_OFFICER]
+        )
+    documents = [EvidenceItem.DOCUMENT, EvidenceItem.DATE]
+    held = {
+        rehabilitation_demo.BLIND_CASE: {
+            "medical-rehabilitation": "wko-health-office",
+            "vocational-guidance": "oral-career-centre",
+            "quota-job-placement": "oral-career-centre",
+            "social-taxi": "oral-akimat",
+        },
+        rehabilitation_demo.HEARING_CASE: {
+            "medical-rehabilitation": "wko-health-office",
+            "special-educational-conditions": "wko-education-office",
+            "vocational-training": "oral-career-centre",
+            "social-taxi": "oral-akimat",
+        },
+    }
+    for case, measures in held.items():
+        version = None
+        for code, organisation in measures.items():
+            line: dict[str, Any] = {
+                "line__measure_type__code": code,
+                "line__measure_type__evidence_required": documents,
+            }
+            if version is None:
+                line["line__programme_version__programme__referral__external_id"] = case
+            else:
+                line["line__programme_version"] = version
+                line["line__measure_type__catalogue"] = version.catalogue
+            measure = MeasureFactory.create(organisation=bodies[organisation], **line)
+            version = measure.line.programme_version
+
+    summary = rehabilitation_demo._measures_across_bodies()
+
+    state = {
+        (m.programme.referral.external_id, m.measure_type.code): m
+        for m in Measure.objects.select_related(
+            "measure_type", "programme__referral", "organisation"
+        )
+    }
+    blind, hearing = rehabilitation_demo.BLIND_CASE, rehabilitation_demo.HEARING_CASE
+    delivered = state[blind, "medical-rehabilitation"]
+    assert delivered.status == MeasureStatus.DELIVERED
+    assert delivered.evidence_document  # delivered with its document
+    overdue = state[hearing, "medical-rehabilitation"]
+    assert (overdue.status, overdue.overdue, overdue.escalation_tier) == ("assigned", True, 1)
+    assert state[hearing, "special-educational-conditions"].status == MeasureStatus.SCHEDULED
+    disputed = state[blind, "vocational-guidance"]
+    assert (disputed.status, disputed.dispute_count) == (MeasureStatus.ACCEPTED, 1)
+    assert state[blind, "quota-job-placement"].status == MeasureStatus.ACCEPTED
+    failed = state[hearing, "vocational-training"]
+    assert (failed.status, failed.not_delivered_reason) == (MeasureStatus.NOT_DELIVERED, "refused")
+    assert state[hearing, "social-taxi"].status == MeasureStatus.ACCEPTED
+    redirected = state[blind, "social-taxi"]
+    assert (redirected.status, redirected.organisation.code) == ("assigned", "karatobe-akimat")
+    assert Handoff.objects.get(measure=redirected, from_organisation__code="oral-akimat").reason
+    assert "escalated" in summary
+    # Every body's officer acted on its own measures (each move's event names the body).
+    assert set(
+        Measure.objects.exclude(events__actor=None).values_list("organisation__code", flat=True)
+    ) >= {"wko-health-office", "wko-education-office", "oral-career-centre", "oral-akimat"}
+    assert rehabilitation_demo._measures_across_bodies() == "other bodies' measures worked already"

@@ -39,6 +39,7 @@ from kopir.rehabilitation.selectors.execution import (
     work_page,
 )
 from kopir.rehabilitation.services.execution import (
+    evidence_fields,
     measure_accept,
     measure_deliver,
     measure_not_deliver,
@@ -274,6 +275,7 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         measure,
         form_class=DeliverForm,
+        form_kwargs={"required_fields": evidence_fields(measure.measure_type)},
         template="rehabilitation/agency/deliver.html",
         act=lambda form: measure_deliver(
             actor=request.user,
