@@ -68,13 +68,14 @@ def form_page(
     *,
     save: Callable[[], object],
     done: str,
-    success_url: str,
+    success_url: str | Callable[[Any], str],
     on_conflict: Callable[[ConflictError], Conflicted] | None = None,
     unchanged: str | None = None,
 ) -> HttpResponse:
     """The usual form page: a POST whose form is valid and whose service call (`save`) succeeds
-    is told as `done` and redirected to `success_url`; otherwise the page shows `form` (bound on
-    POST) with the refusal on it, 409 after an edit conflict. `context` may be a function, so what
+    is told as `done` and redirected to `success_url` (a function of what `save` returned where
+    the next page is the new record's); otherwise the page shows `form` (bound on POST) with the
+    refusal on it, 409 after an edit conflict. `context` may be a function, so what
     only the page needs is not read on a successful POST.
 
     An edit form passes `on_conflict`: given the conflict, it returns the form to show instead
@@ -99,7 +100,7 @@ def form_page(
                 messages.info(request, unchanged)
             else:
                 messages.success(request, done)
-            return redirect(success_url)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
     extra = context() if callable(context) else context
     return render_form_page(
         request,

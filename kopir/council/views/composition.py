@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_composition import MemberForm
 from kopir.council.models import Composition, CompositionStatus, Member
@@ -91,22 +94,15 @@ def member_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if refused:
         return refused
     form = MemberForm(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: member_add(
-                actor=request.user, composition=composition, request=request, **form.service_data()
-            ),
-        )
-    ):
-        messages.success(request, _("The member is added to the proposed composition."))
-        return redirect("council:composition_detail", slug=slug, pk=pk)
-    return render(
+    return _member_form_page(
         request,
-        "council/meetings/member_form.html",
-        {"council": composition.council, "composition": composition, "form": form, "member": None},
+        form,
+        composition,
+        None,
+        save=lambda: member_add(
+            actor=request.user, composition=composition, request=request, **form.service_data()
+        ),
+        done=_("The member is added to the proposed composition."),
     )
 
 
@@ -116,27 +112,43 @@ def member_edit(request: HttpRequest, slug: str, pk: int, member_pk: int) -> Htt
     if refused:
         return refused
     member = get_object_or_404(Member, composition=composition, pk=member_pk)
-    if request.method == "POST":
-        form = MemberForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: member_update(
-                actor=request.user, member=member, request=request, **form.service_data()
-            ),
-        ):
-            messages.success(request, _("The member's details are saved."))
-            return redirect("council:composition_detail", slug=slug, pk=pk)
-    else:
-        form = MemberForm(initial=MemberForm.initial_from(member))
-    return render(
+    form = (
+        MemberForm(request.POST)
+        if request.method == "POST"
+        else MemberForm(initial=MemberForm.initial_from(member))
+    )
+    return _member_form_page(
         request,
+        form,
+        composition,
+        member,
+        save=lambda: member_update(
+            actor=request.user, member=member, request=request, **form.service_data()
+        ),
+        done=_("The member's details are saved."),
+    )
+
+
+def _member_form_page(
+    request: HttpRequest,
+    form: MemberForm,
+    composition: Composition,
+    member: Member | None,
+    *,
+    save: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    return form_page(
+        request,
+        form,
         "council/meetings/member_form.html",
-        {
-            "council": composition.council,
-            "composition": composition,
-            "form": form,
-            "member": member,
-        },
+        {"council": composition.council, "composition": composition, "member": member},
+        save=save,
+        done=done,
+        success_url=reverse(
+            "council:composition_detail",
+            kwargs={"slug": composition.council.slug, "pk": composition.pk},
+        ),
     )
 
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.forms import ServiceErrorsMixin, form_after_conflict, service_saved
+from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 from kopir.core.uploads import content_type_for, is_image
 
-FormT = TypeVar("FormT", bound=forms.BaseForm)
 ResultT = TypeVar("ResultT")
 
 
@@ -50,32 +49,32 @@ def file_download(field: FieldFile, *, images_inline: bool = False) -> FileRespo
     )
 
 
-class Submitted(NamedTuple, Generic[FormT]):
-    form: FormT  # the form to show again when not saved: with its errors, or after a conflict
-    saved: bool
-    conflict: bool
-
-
-def submit_versioned(
+def versioned_form_page(
     request: HttpRequest,
-    form: FormT,
+    form: ServiceErrorsMixin,
     record: Model,
+    template: str,
+    context: Mapping[str, Any],
+    *,
     save: Callable[[dict[str, Any]], object],
+    done: str,
+    success_url: str,
     **form_kwargs: Any,
-) -> Submitted[FormT]:
-    """Validate a posted edit form and `save` its data. A lost race gives the person's input back
-    with the version now stored (a second submit is a deliberate overwrite); a rule's refusal
-    lands above the form. `form_kwargs` rebuild the form after a conflict."""
-    if request.method != "POST" or not form.is_valid():
-        return Submitted(form, saved=False, conflict=False)
-    try:
-        save(form.cleaned_data)
-    except ConflictError as error:
-        stored = form_after_conflict(
-            type(form), request, error, stored_version(record), **form_kwargs
-        )
-        return Submitted(stored, saved=False, conflict=True)
-    except DomainError as error:
-        form.add_error(None, str(error))
-        return Submitted(form, saved=False, conflict=False)
-    return Submitted(form, saved=True, conflict=False)
+) -> HttpResponse:
+    """An edit form page (`core.responses.form_page`) whose `save` takes the valid form's data.
+    A lost race gives the person's input back with the version now stored (a second submit is a
+    deliberate overwrite), 409; a rule's refusal lands above the form. `form_kwargs` rebuild the
+    form after a conflict."""
+    return form_page(
+        request,
+        form,
+        template,
+        context,
+        save=lambda: save(form.cleaned_data),
+        done=done,
+        success_url=success_url,
+        on_conflict=lambda error: (
+            form_after_conflict(type(form), request, error, stored_version(record), **form_kwargs),
+            (),
+        ),
+    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
 from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
@@ -28,7 +31,7 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.views.meetings_common import refuse, service_result
+from kopir.council.views.meetings_common import refuse
 
 
 @require_GET
@@ -49,17 +52,19 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     form = PlanForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        plan = service_result(
-            form,
-            lambda: plan_create(
-                actor=request.user, council=council, request=request, **form.cleaned_data
-            ),
-        )
-        if plan is not None:
-            messages.success(request, _("The draft plan is created. Add its items."))
-            return redirect("council:plan_detail", slug=slug, pk=plan.pk)
-    return render(request, "council/meetings/plan_form.html", {"council": council, "form": form})
+    return form_page(
+        request,
+        form,
+        "council/meetings/plan_form.html",
+        {"council": council},
+        save=lambda: plan_create(
+            actor=request.user, council=council, request=request, **form.cleaned_data
+        ),
+        done=_("The draft plan is created. Add its items."),
+        success_url=lambda plan: reverse(
+            "council:plan_detail", kwargs={"slug": slug, "pk": plan.pk}
+        ),
+    )
 
 
 @require_GET
@@ -95,22 +100,15 @@ def plan_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PlanItemForm(
         request.POST if request.method == "POST" else None, members=responsible_choices(council)
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: plan_item_add(
-                actor=request.user, plan=plan, request=request, **form.service_data()
-            ),
-        )
-    ):
-        messages.success(request, _("The item is added to the plan."))
-        return redirect("council:plan_detail", slug=slug, pk=pk)
-    return render(
+    return _plan_item_form_page(
         request,
-        "council/meetings/plan_item_form.html",
-        {"council": council, "plan": plan, "form": form, "item": None},
+        form,
+        plan,
+        None,
+        save=lambda: plan_item_add(
+            actor=request.user, plan=plan, request=request, **form.service_data()
+        ),
+        done=_("The item is added to the plan."),
     )
 
 
@@ -119,23 +117,45 @@ def plan_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Ht
     council, plan = _plan_for_secretary(request, slug, pk)
     item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
     members = responsible_choices(council)
-    if request.method == "POST":
-        form = PlanItemForm(request.POST, members=members)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: plan_item_update(
-                actor=request.user, item=item, request=request, **form.service_data()
-            ),
-        ):
-            messages.success(request, _("The item is saved."))
-            return redirect("council:plan_detail", slug=slug, pk=pk)
-    else:
-        form = PlanItemForm(initial=PlanItemForm.initial_from(item), members=members)
-    return render(
-        request,
-        "council/meetings/plan_item_form.html",
-        {"council": council, "plan": plan, "form": form, "item": item},
+    form = (
+        PlanItemForm(request.POST, members=members)
+        if request.method == "POST"
+        else PlanItemForm(initial=PlanItemForm.initial_from(item), members=members)
     )
+    return _plan_item_form_page(
+        request,
+        form,
+        plan,
+        item,
+        save=lambda: plan_item_update(
+            actor=request.user, item=item, request=request, **form.service_data()
+        ),
+        done=_("The item is saved."),
+    )
+
+
+def _plan_item_form_page(
+    request: HttpRequest,
+    form: PlanItemForm,
+    plan: WorkPlan,
+    item: WorkPlanItem | None,
+    *,
+    save: Callable[[], object],
+    done: str,
+) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        "council/meetings/plan_item_form.html",
+        {"council": plan.council, "plan": plan, "item": item},
+        save=save,
+        done=done,
+        success_url=_plan_url(plan),
+    )
+
+
+def _plan_url(plan: WorkPlan) -> str:
+    return reverse("council:plan_detail", kwargs={"slug": plan.council.slug, "pk": plan.pk})
 
 
 @require_POST
@@ -156,24 +176,18 @@ def plan_item_status(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
     council, plan = _plan_for_secretary(request, slug, pk)
     item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
     form = PlanItemStatusForm(request.POST if request.method == "POST" else None, item=item)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: plan_item_set_status(
-                actor=request.user,
-                item=item,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The item's status is saved."))
-        return redirect("council:plan_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/meetings/plan_item_status.html",
-        {"council": council, "plan": plan, "item": item, "form": form},
+        {"council": council, "plan": plan, "item": item},
+        save=lambda: plan_item_set_status(
+            actor=request.user,
+            item=item,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            request=request,
+        ),
+        done=_("The item's status is saved."),
+        success_url=_plan_url(plan),
     )

@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.responses import render_form_page
 from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import (
@@ -29,7 +29,7 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
-from kopir.council.views.meetings_common import file_download, submit_versioned
+from kopir.council.views.meetings_common import file_download, versioned_form_page
 
 PER_PAGE = 25
 
@@ -138,11 +138,13 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
         "motivating_figure": recommendation.motivating_figure,
         "version": recommendation.version,
     }
-    submitted = submit_versioned(
+    return versioned_form_page(
         request,
         RecommendationEditForm(request.POST or None, council=council, initial=initial),
         recommendation,
-        lambda data: recommendation_update(
+        "council/followup/recommendation_form.html",
+        {"council": council, "recommendation": recommendation},
+        save=lambda data: recommendation_update(
             actor=request.user,
             recommendation=recommendation,
             expected_version=data["version"],
@@ -152,16 +154,9 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
             rule_set=data["rule_set"],
             motivating_figure=data.get("motivating_figure") or "",
         ),
+        done=_("The draft was saved."),
+        success_url=reverse("council:recommendation_detail", kwargs={"slug": slug, "pk": pk}),
         council=council,
-    )
-    if submitted.saved:
-        messages.success(request, _("The draft was saved."))
-        return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    return render_form_page(
-        request,
-        "council/followup/recommendation_form.html",
-        {"council": council, "form": submitted.form, "recommendation": recommendation},
-        conflict=submitted.conflict,
     )
 
 

@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.responses import render_form_page
 from kopir.core.selectors import page_of
 from kopir.core.uploads import is_image
 from kopir.council import access
@@ -27,7 +27,7 @@ from kopir.council.forms_followup_visits import (
 from kopir.council.models import MonitoringVisit
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
-from kopir.council.views.meetings_common import file_download, submit_versioned
+from kopir.council.views.meetings_common import file_download, versioned_form_page
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -79,11 +79,13 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {name: getattr(visit, name) for name in VISIT_FIELDS}
     initial["participants"] = list(visit.participants.values_list("pk", flat=True))
     initial["version"] = visit.version
-    submitted = submit_versioned(
+    return versioned_form_page(
         request,
         VisitEditForm(request.POST or None, council=council, initial=initial),
         visit,
-        lambda data: services.visit_update(
+        "council/followup/visit_form.html",
+        {"council": council, "visit": visit},
+        save=lambda data: services.visit_update(
             actor=request.user,
             visit=visit,
             expected_version=data["version"],
@@ -91,16 +93,9 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request=request,
             **{name: data[name] for name in VISIT_FIELDS},
         ),
+        done=_("The visit was saved."),
+        success_url=reverse("council:visit_detail", kwargs={"slug": slug, "pk": pk}),
         council=council,
-    )
-    if submitted.saved:
-        messages.success(request, _("The visit was saved."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render_form_page(
-        request,
-        "council/followup/visit_form.html",
-        {"council": council, "form": submitted.form, "visit": visit},
-        conflict=submitted.conflict,
     )
 
 
@@ -134,27 +129,22 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     visit = access.visit_in_council(council, pk)
     items = selectors.checklist_of(visit)
     form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
-    submitted = submit_versioned(
+    return versioned_form_page(
         request,
         form,
         visit,
-        lambda data: services.visit_checklist_save(
+        "council/followup/visit_checklist.html",
+        {"council": council, "visit": visit},
+        save=lambda data: services.visit_checklist_save(
             actor=request.user,
             visit=visit,
             expected_version=data["version"],
             answers=form.answers(),
             request=request,
         ),
+        done=_("The checklist answers were saved."),
+        success_url=reverse("council:visit_detail", kwargs={"slug": slug, "pk": pk}),
         items=items,
-    )
-    if submitted.saved:
-        messages.success(request, _("The checklist answers were saved."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render_form_page(
-        request,
-        "council/followup/visit_checklist.html",
-        {"council": council, "visit": visit, "form": submitted.form},
-        conflict=submitted.conflict,
     )
 
 
