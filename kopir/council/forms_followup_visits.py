@@ -30,7 +30,7 @@ def _checked_upload(form: forms.Form, name: str, allowed: tuple[str, ...]) -> An
     return upload
 
 
-class VisitForm(forms.Form):
+class VisitForm(ServiceErrorsMixin, forms.Form):
     site = forms.ModelChoiceField(
         label=_("Place visited"),
         queryset=Organisation.objects.none(),

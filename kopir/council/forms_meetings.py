@@ -355,9 +355,11 @@ class OwnBallotForm(ServiceErrorsMixin, forms.Form):
             self.fields["choice"].label = question
 
 
-class TotalsForm(ServiceErrorsMixin, forms.Form):
+class TotalsForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     """The counted totals, with the totals as the page showed them (`shown`, "for:against:abstain")
     and the close button's confirmation, as in BallotsForm."""
+
+    service_fields = ("votes_for", "votes_against", "votes_abstain")
 
     votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
@@ -478,7 +480,10 @@ class AttendanceForm(ServiceErrorsMixin, forms.Form):
         return result
 
 
-class GuestForm(ServiceErrorsMixin, forms.Form):
+class GuestForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("guest_name", "guest_organisation")
+    service_names = {"guest_name": "name", "guest_organisation": "organisation"}
+
     guest_name = forms.CharField(
         label=_("Guest's name"), max_length=200, error_messages={"required": _("Enter the name.")}
     )

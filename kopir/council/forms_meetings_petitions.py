@@ -166,8 +166,10 @@ class SecretaryPetitionForm(PublicPetitionForm):
         return received
 
 
-class PetitionAgendaForm(VersionForm):
+class PetitionAgendaForm(ServiceDataMixin, VersionForm):
     """Carries the petition's version the page showed (VersionForm)."""
+
+    service_fields = ("meeting", "rapporteur", "version")
 
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
@@ -200,9 +202,11 @@ class PetitionAnswerForm(VersionForm):
     )
 
 
-class PetitionPublishForm(VersionForm):
+class PetitionPublishForm(ServiceDataMixin, VersionForm):
     """What the public page will show of the petition: the secretary writes it from the petition,
     leaving out anything that names or identifies a person (a name, an IIN, a diagnosis)."""
+
+    service_fields = ("public_title", "public_summary", "version")
 
     public_title = forms.CharField(
         label=_("Title for the public page"),

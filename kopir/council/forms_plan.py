@@ -138,7 +138,9 @@ STATUS_ACTIONS = {
 }
 
 
-class PlanItemStatusForm(ServiceErrorsMixin, forms.Form):
+class PlanItemStatusForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("status", "note")
+
     status = forms.ChoiceField(
         label=_("New status"),
         widget=forms.RadioSelect,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -90,65 +88,41 @@ def _proposed(request: HttpRequest, slug: str, pk: int) -> tuple[Composition, Ht
 
 @require_http_methods(["GET", "POST"])
 def member_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    composition, refused = _proposed(request, slug, pk)
-    if refused:
-        return refused
-    form = MemberForm(request.POST if request.method == "POST" else None)
-    return _member_form_page(
-        request,
-        form,
-        composition,
-        None,
-        save=lambda: member_add(
-            actor=request.user, composition=composition, request=request, **form.service_data()
-        ),
-        done=_("The member is added to the proposed composition."),
-    )
+    return _member_form(request, slug, pk, None)
 
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
+    return _member_form(request, slug, pk, member_pk)
+
+
+def _member_form(request: HttpRequest, slug: str, pk: int, member_pk: int | None) -> HttpResponse:
+    """Add a member to the proposed composition (no `member_pk`) or change one of its members."""
     composition, refused = _proposed(request, slug, pk)
     if refused:
         return refused
-    member = get_object_or_404(Member, composition=composition, pk=member_pk)
-    form = (
-        MemberForm(request.POST)
-        if request.method == "POST"
-        else MemberForm(initial=MemberForm.initial_from(member))
-    )
-    return _member_form_page(
-        request,
-        form,
-        composition,
-        member,
-        save=lambda: member_update(
-            actor=request.user, member=member, request=request, **form.service_data()
-        ),
-        done=_("The member's details are saved."),
-    )
+    member = None
+    if member_pk is not None:
+        member = get_object_or_404(Member, composition=composition, pk=member_pk)
+    initial = MemberForm.initial_from(member) if member else None
+    form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
 
+    def save() -> Member:
+        by = {"actor": request.user, "request": request, **form.service_data()}
+        if member is None:
+            return member_add(composition=composition, **by)
+        return member_update(member=member, **by)
 
-def _member_form_page(
-    request: HttpRequest,
-    form: MemberForm,
-    composition: Composition,
-    member: Member | None,
-    *,
-    save: Callable[[], object],
-    done: str,
-) -> HttpResponse:
     return form_page(
         request,
         form,
         "council/meetings/member_form.html",
         {"council": composition.council, "composition": composition, "member": member},
         save=save,
-        done=done,
-        success_url=reverse(
-            "council:composition_detail",
-            kwargs={"slug": composition.council.slug, "pk": composition.pk},
-        ),
+        done=_("The member's details are saved.")
+        if member
+        else _("The member is added to the proposed composition."),
+        success_url=reverse("council:composition_detail", kwargs={"slug": slug, "pk": pk}),
     )
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from kopir.core.errors import DomainError
 from kopir.core.forms import ServiceErrorsMixin, form_after_conflict, service_saved
@@ -29,6 +30,26 @@ def service_result(form: ServiceErrorsMixin, save: Callable[[], ResultT]) -> Res
     is on the form: `service_saved` for the views that go on with the saved record."""
     results: list[ResultT] = []
     return results[0] if service_saved(form, lambda: results.append(save())) else None
+
+
+def posted_from_page(
+    request: HttpRequest,
+    form: ServiceErrorsMixin,
+    *,
+    save: Callable[[], ResultT],
+    done: str | Callable[[ResultT], str],
+    success_url: str | Callable[[ResultT], str],
+    page: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """A small form posted from a record's page (an agenda item's, a vote's, a petition's): when
+    it is valid and the service saves it, say `done` (or what `done` says of the saved record) and
+    go to `success_url`; otherwise `page` shows the record's page again with the form's errors."""
+    results: list[ResultT] = []
+    if form.is_valid() and service_saved(form, lambda: results.append(save())):
+        saved = results[0]
+        messages.success(request, done(saved) if callable(done) else done)
+        return redirect(success_url(saved) if callable(success_url) else success_url)
+    return page()
 
 
 def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -96,60 +94,33 @@ def _plan_for_secretary(request: HttpRequest, slug: str, pk: int) -> tuple[Counc
 
 @require_http_methods(["GET", "POST"])
 def plan_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council, plan = _plan_for_secretary(request, slug, pk)
-    form = PlanItemForm(
-        request.POST if request.method == "POST" else None, members=responsible_choices(council)
-    )
-    return _plan_item_form_page(
-        request,
-        form,
-        plan,
-        None,
-        save=lambda: plan_item_add(
-            actor=request.user, plan=plan, request=request, **form.service_data()
-        ),
-        done=_("The item is added to the plan."),
-    )
+    return _plan_item_form(request, slug, pk, None)
 
 
 @require_http_methods(["GET", "POST"])
 def plan_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    return _plan_item_form(request, slug, pk, item_pk)
+
+
+def _plan_item_form(request: HttpRequest, slug: str, pk: int, item_pk: int | None) -> HttpResponse:
+    """Add an item to the draft plan (no `item_pk`) or change one of its items."""
     council, plan = _plan_for_secretary(request, slug, pk)
-    item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
-    members = responsible_choices(council)
-    form = (
-        PlanItemForm(request.POST, members=members)
-        if request.method == "POST"
-        else PlanItemForm(initial=PlanItemForm.initial_from(item), members=members)
-    )
-    return _plan_item_form_page(
-        request,
-        form,
-        plan,
-        item,
-        save=lambda: plan_item_update(
-            actor=request.user, item=item, request=request, **form.service_data()
-        ),
-        done=_("The item is saved."),
-    )
+    item = None if item_pk is None else get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
+    initial = PlanItemForm.initial_from(item) if item else None
+    data = request.POST if request.method == "POST" else None
+    form = PlanItemForm(data, initial=initial, members=responsible_choices(council))
 
+    def save() -> WorkPlanItem:
+        by = {"actor": request.user, "request": request, **form.service_data()}
+        return plan_item_add(plan=plan, **by) if item is None else plan_item_update(item=item, **by)
 
-def _plan_item_form_page(
-    request: HttpRequest,
-    form: PlanItemForm,
-    plan: WorkPlan,
-    item: WorkPlanItem | None,
-    *,
-    save: Callable[[], object],
-    done: str,
-) -> HttpResponse:
     return form_page(
         request,
         form,
         "council/meetings/plan_item_form.html",
-        {"council": plan.council, "plan": plan, "item": item},
+        {"council": council, "plan": plan, "item": item},
         save=save,
-        done=done,
+        done=_("The item is saved.") if item else _("The item is added to the plan."),
         success_url=_plan_url(plan),
     )
 
@@ -182,11 +153,7 @@ def plan_item_status(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
         "council/meetings/plan_item_status.html",
         {"council": council, "plan": plan, "item": item},
         save=lambda: plan_item_set_status(
-            actor=request.user,
-            item=item,
-            status=form.cleaned_data["status"],
-            note=form.cleaned_data["note"],
-            request=request,
+            actor=request.user, item=item, request=request, **form.service_data()
         ),
         done=_("The item's status is saved."),
         success_url=_plan_url(plan),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.core.uploads import is_image
 from kopir.council import access
@@ -53,22 +54,25 @@ def visit_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     form = VisitForm(request.POST or None, council=council)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = services.visit_create(
-                actor=request.user,
-                council=council,
-                participants=data["participants"],
-                request=request,
-                **{name: data[name] for name in VISIT_FIELDS},
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The visit was recorded. Add its checklist and findings."))
-            return redirect("council:visit_detail", slug=slug, pk=visit.pk)
-    return render(request, "council/followup/visit_form.html", {"council": council, "form": form})
+    return form_page(
+        request,
+        form,
+        "council/followup/visit_form.html",
+        {"council": council},
+        save=lambda: services.visit_create(
+            actor=request.user,
+            council=council,
+            participants=form.cleaned_data["participants"],
+            request=request,
+            **{name: form.cleaned_data[name] for name in VISIT_FIELDS},
+        ),
+        done=_("The visit was recorded. Add its checklist and findings."),
+        success_url=lambda visit: _visit_url(slug, visit.pk),
+    )
+
+
+def _visit_url(slug: str, pk: int) -> str:
+    return reverse("council:visit_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,7 +98,7 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             **{name: data[name] for name in VISIT_FIELDS},
         ),
         done=_("The visit was saved."),
-        success_url=reverse("council:visit_detail", kwargs={"slug": slug, "pk": pk}),
+        success_url=_visit_url(slug, pk),
         council=council,
     )
 
@@ -143,7 +147,7 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request=request,
         ),
         done=_("The checklist answers were saved."),
-        success_url=reverse("council:visit_detail", kwargs={"slug": slug, "pk": pk}),
+        success_url=_visit_url(slug, pk),
         items=items,
     )
 
