@@ -71,6 +71,7 @@ def form_page(
     success_url: str | Callable[[Any], str],
     on_conflict: Callable[[ConflictError], Conflicted] | None = None,
     unchanged: str | None = None,
+    refused_status: int = 200,
 ) -> HttpResponse:
     """The usual form page: a POST whose form is valid and whose service call (`save`) succeeds
     is told as `done` and redirected to `success_url` (a function of what `save` returned where
@@ -81,7 +82,8 @@ def form_page(
     An edit form passes `on_conflict`: given the conflict, it returns the form to show instead
     (the person's input with the version now stored, `core.forms.form_after_conflict`) and what
     the other person saved (`saved_differences`). With `unchanged`, an update that wrote nothing
-    (the record `save` returns still has the version the form sent, decision 8) is told so."""
+    (the record `save` returns still has the version the form sent, decision 8) is told so. A
+    page that answers a refused POST with another status than 200 names it (`refused_status`)."""
     differences: Sequence[dict[str, str]] = ()
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,10 +104,13 @@ def form_page(
                 messages.success(request, done)
             return redirect(success_url(saved) if callable(success_url) else success_url)
     extra = context() if callable(context) else context
-    return render_form_page(
+    response = render_form_page(
         request,
         template,
         {"form": form, **extra},
         conflict=form.conflict,
         differences=differences,
     )
+    if form.is_bound and form.errors and not form.conflict:
+        response.status_code = refused_status
+    return response

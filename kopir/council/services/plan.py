@@ -30,7 +30,6 @@ from kopir.council.models import (
     Member,
     PlanStatus,
     Vote,
-    VoteResult,
     WorkPlan,
     WorkPlanItem,
     WorkPlanItemStatus,
@@ -38,7 +37,7 @@ from kopir.council.models import (
 from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.composition import (
     APPROVING_RESULTS,
-    require_unused_decision_vote,
+    deciding_vote,
 )
 from kopir.directory.models import Organisation
 
@@ -276,21 +275,13 @@ def plan_approve_by_vote(
 ) -> WorkPlan:
     """Apply a closed vote's result to a draft plan: approved, or rejected; no quorum: nothing."""
     with transaction.atomic():
-        vote = Vote.objects.select_related("agenda_item__meeting").get(pk=vote.pk)
         plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
         _require_draft(plan)
-        if vote.agenda_item.meeting.council_id != plan.council_id:
-            raise DomainError(_("The vote was taken at another council's meeting."))
-        if vote.decides_plan_id not in (None, plan.pk) or vote.decides_composition_id:
-            raise DomainError(_("This vote has already decided another question."))
-        require_unused_decision_vote(vote)
-        if vote.result == VoteResult.NO_QUORUM:
-            raise DomainError(
-                _("The vote had no quorum and decided nothing: the plan stays a draft.")
-            )
-        if vote.decides_plan_id is None:
-            vote.decides_plan = plan
-            vote.save(update_fields=["decides_plan"])
+        vote = deciding_vote(
+            vote,
+            plan,
+            no_quorum=_("The vote had no quorum and decided nothing: the plan stays a draft."),
+        )
         if vote.result in APPROVING_RESULTS:
             already = WorkPlan.objects.filter(
                 council_id=plan.council_id, year=plan.year, status=PlanStatus.APPROVED

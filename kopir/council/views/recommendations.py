@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import (
@@ -29,7 +30,11 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
-from kopir.council.views.meetings_common import file_download, versioned_form_page
+from kopir.council.views.meetings_common import (
+    file_download,
+    posted_from_page,
+    versioned_form_page,
+)
 
 PER_PAGE = 25
 
@@ -155,7 +160,7 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
             motivating_figure=data.get("motivating_figure") or "",
         ),
         done=_("The draft was saved."),
-        success_url=reverse("council:recommendation_detail", kwargs={"slug": slug, "pk": pk}),
+        success_url=_recommendation_url(slug, pk),
         council=council,
     )
 
@@ -166,25 +171,25 @@ def recommendation_send_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
     access.require_secretary(request.user, council)
     recommendation = access.recommendation_in_council(council, pk)
     form = RecommendationSendForm(request.POST)
-    if form.is_valid():
-        try:
-            recommendation_send(
-                actor=request.user,
-                recommendation=recommendation,
-                expected_version=form.cleaned_data["version"],
-                sent_on=form.cleaned_data["sent_on"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("The recommendation is recorded as sent; its answer clock started.")
-            )
-            return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    context = _detail_context(request, council, recommendation)
-    context["send_form"] = form
-    return render(request, "council/followup/recommendation_detail.html", context, status=400)
+
+    def page() -> HttpResponse:
+        context = _detail_context(request, council, recommendation)
+        context["send_form"] = form
+        return render(request, "council/followup/recommendation_detail.html", context, status=400)
+
+    return posted_from_page(
+        request,
+        form,
+        save=lambda: recommendation_send(
+            actor=request.user,
+            recommendation=recommendation,
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("The recommendation is recorded as sent; its answer clock started."),
+        success_url=_recommendation_url(slug, pk),
+        page=page,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,25 +201,21 @@ def response_review_view(
     recommendation = access.recommendation_in_council(council, pk)
     response = selectors.response_of(recommendation, response_pk)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            response_review(
-                actor=request.user,
-                response=response,
-                verdict=form.cleaned_data["verdict"],
-                note=form.cleaned_data.get("note") or "",
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The council's verdict was recorded."))
-            return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/followup/response_review.html",
-        {"council": council, "recommendation": recommendation, "response": response, "form": form},
+        {"council": council, "recommendation": recommendation, "response": response},
+        save=lambda: response_review(
+            actor=request.user, response=response, request=request, **form.service_data()
+        ),
+        done=_("The council's verdict was recorded."),
+        success_url=_recommendation_url(slug, pk),
     )
+
+
+def _recommendation_url(slug: str, pk: int) -> str:
+    return reverse("council:recommendation_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_GET

@@ -28,7 +28,11 @@ from kopir.council.forms_followup_visits import (
 from kopir.council.models import MonitoringVisit
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
-from kopir.council.views.meetings_common import file_download, versioned_form_page
+from kopir.council.views.meetings_common import (
+    file_download,
+    posted_from_page,
+    versioned_form_page,
+)
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -181,17 +185,15 @@ def visit_checklist_add(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
     form = ChecklistItemForm(request.POST)
-    if form.is_valid():
-        services.visit_checklist_item_add(
-            actor=request.user, visit=visit, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("The question was added to the checklist."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render(
+    return posted_from_page(
         request,
-        "council/followup/visit_detail.html",
-        _detail(request, council, visit, item_form=form),
-        status=400,
+        form,
+        save=lambda: services.visit_checklist_item_add(
+            actor=request.user, visit=visit, request=request, **form.cleaned_data
+        ),
+        done=_("The question was added to the checklist."),
+        success_url=_visit_url(slug, pk),
+        page=lambda: _detail_page(request, council, visit, item_form=form),
     )
 
 
@@ -201,16 +203,26 @@ def visit_finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
     form = FindingForm(request.POST)
-    if form.is_valid():
-        services.visit_finding_add(
+    return posted_from_page(
+        request,
+        form,
+        save=lambda: services.visit_finding_add(
             actor=request.user, visit=visit, text=form.cleaned_data["text"], request=request
-        )
-        messages.success(request, _("The finding was added."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
+        ),
+        done=_("The finding was added."),
+        success_url=_visit_url(slug, pk),
+        page=lambda: _detail_page(request, council, visit, finding_form=form),
+    )
+
+
+def _detail_page(
+    request: HttpRequest, council: Any, visit: MonitoringVisit, **forms: Any
+) -> HttpResponse:
+    """The visit's page again with the small form that was refused."""
     return render(
         request,
         "council/followup/visit_detail.html",
-        _detail(request, council, visit, finding_form=form),
+        _detail(request, council, visit, **forms),
         status=400,
     )
 
@@ -243,27 +255,17 @@ def visit_document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     access.require_secretary(request.user, council)
     visit = access.visit_in_council(council, pk)
     form = VisitDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.visit_document_add(
-                actor=request.user,
-                visit=visit,
-                title=data["title"],
-                description=data["description"],
-                upload=data["file"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The file was added to the visit."))
-            return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/followup/visit_document_form.html",
-        {"council": council, "visit": visit, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        {"council": council, "visit": visit},
+        save=lambda: services.visit_document_add(
+            actor=request.user, visit=visit, request=request, **form.service_data()
+        ),
+        done=_("The file was added to the visit."),
+        success_url=_visit_url(slug, pk),
+        refused_status=400,
     )
 
 
