@@ -18,7 +18,7 @@ from kopir.council.models import (
     PetitionStatus,
 )
 from kopir.council.services.petitions import contact_errors
-from kopir.directory.models import Organisation
+from kopir.directory.forms import organisation_field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -118,11 +118,8 @@ class SecretaryPetitionForm(PublicPetitionForm):
 
     service_fields = (*PublicPetitionForm.service_fields, "petitioner_organisation")
 
-    petitioner_organisation = forms.ModelChoiceField(
-        label=_("Organisation in the directory"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
-        required=False,
-        empty_label=_("Not in the directory"),
+    petitioner_organisation = organisation_field(
+        _("Organisation in the directory"), empty_label=_("Not in the directory")
     )
     received_on = forms.DateField(
         label=_("Received"),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.db.models import Model
+from django.forms.models import model_to_dict
+
 
 class ServiceDataMixin:
     """For a form whose service takes some of its fields as keyword arguments of the same names
@@ -20,3 +23,12 @@ class ServiceDataMixin:
             self.service_names.get(name, name): self.cleaned_data[name]
             for name in self.service_fields
         }
+
+    @classmethod
+    def initial_from(cls, record: Model) -> dict[str, Any]:
+        """The form filled from the record it edits, whose fields are named as the form's (a
+        relation as its key, many as a list), with the version the page is read at."""
+        names = [*cls.service_fields]
+        if "version" in getattr(cls, "base_fields", {}) and "version" not in names:
+            names.append("version")
+        return model_to_dict(record, fields=names)
