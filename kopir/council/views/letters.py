@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.responses import form_page
-from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
+from kopir.council.models import Letter
 from kopir.council.selectors import letters as selectors
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
-from kopir.council.views.meetings_common import file_download
+from kopir.council.views.meetings_common import council_list_page, file_download
 
 PER_PAGE = 25
 
@@ -23,19 +23,21 @@ PER_PAGE = 25
 @require_GET
 def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = page_of(selectors.letter_list(council), PER_PAGE, request.GET.get("page"))
-    today = timezone.localdate()
-    for letter in page_obj.object_list:
-        letter.reply_overdue = selectors.reply_overdue(letter, letter.reply_count, today)
-    return render(
+    return council_list_page(
         request,
+        council,
         "council/followup/letter_list.html",
-        {
-            "council": council,
-            "page_obj": page_obj,
-            "is_secretary": access.is_secretary(request.user, council),
-        },
+        selectors.letter_list(council),
+        per_page=PER_PAGE,
+        shown=_with_overdue_replies,
     )
+
+
+def _with_overdue_replies(letters: list[Letter]) -> list[Letter]:
+    today = timezone.localdate()
+    for letter in letters:
+        letter.reply_overdue = selectors.reply_overdue(letter, letter.reply_count, today)  # type: ignore[attr-defined]
+    return letters
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from kopir.core.errors import DomainError
 from kopir.core.forms import ServiceErrorsMixin, form_after_conflict, service_saved
 from kopir.core.responses import form_page
-from kopir.core.selectors import stored_version
+from kopir.core.selectors import page_of, stored_version
 from kopir.core.uploads import content_type_for, is_image
+from kopir.council import access
+from kopir.council.models import Council
 
 ResultT = TypeVar("ResultT")
 
@@ -50,6 +52,26 @@ def posted_from_page(
         messages.success(request, done(saved) if callable(done) else done)
         return redirect(success_url(saved) if callable(success_url) else success_url)
     return page()
+
+
+def council_list_page(
+    request: HttpRequest,
+    council: Council,
+    template: str,
+    rows: Any,
+    *,
+    per_page: int,
+    shown: Callable[[list[Any]], list[Any]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A council's paged list (letters, visits, recommendations): the page of `rows` asked for,
+    its rows prepared for the table by `shown`, and whether the reader is the secretary."""
+    page_obj = page_of(rows, per_page, request.GET.get("page"))
+    if shown is not None:
+        page_obj.object_list = shown(list(page_obj.object_list))
+    context = {"council": council, "page_obj": page_obj, **extra}
+    context["is_secretary"] = access.is_secretary(request.user, council)
+    return render(request, template, context)
 
 
 def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:

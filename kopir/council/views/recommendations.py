@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
-from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -31,6 +30,7 @@ from kopir.council.services.recommendations import (
     response_review,
 )
 from kopir.council.views.meetings_common import (
+    council_list_page,
     file_download,
     posted_from_page,
     versioned_form_page,
@@ -44,19 +44,15 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     form = RecommendationFilterForm(request.GET, council=council)
     filters = form.filters()
-    rows = selectors.recommendation_list(council, **filters)
-    page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
-    page_obj.object_list = selectors.with_due_states(page_obj.object_list)
-    return render(
+    return council_list_page(
         request,
+        council,
         "council/followup/recommendation_list.html",
-        {
-            "council": council,
-            "form": form,
-            "page_obj": page_obj,
-            "is_filtered": any(filters.values()),
-            "is_secretary": access.is_secretary(request.user, council),
-        },
+        selectors.recommendation_list(council, **filters),
+        per_page=PER_PAGE,
+        shown=selectors.with_due_states,
+        form=form,
+        is_filtered=any(filters.values()),
     )
 
 

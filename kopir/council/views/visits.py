@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
-from kopir.core.selectors import page_of
 from kopir.core.uploads import is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
@@ -25,10 +25,11 @@ from kopir.council.forms_followup_visits import (
     VisitEditForm,
     VisitForm,
 )
-from kopir.council.models import MonitoringVisit
+from kopir.council.models import Council, MonitoringVisit
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
 from kopir.council.views.meetings_common import (
+    council_list_page,
     file_download,
     posted_from_page,
     versioned_form_page,
@@ -41,15 +42,12 @@ VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
 @require_GET
 def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = page_of(selectors.visit_list(council), PER_PAGE, request.GET.get("page"))
-    return render(
+    return council_list_page(
         request,
+        council,
         "council/followup/visit_list.html",
-        {
-            "council": council,
-            "page_obj": page_obj,
-            "is_secretary": access.is_secretary(request.user, council),
-        },
+        selectors.visit_list(council),
+        per_page=PER_PAGE,
     )
 
 
@@ -81,9 +79,7 @@ def _visit_url(slug: str, pk: int) -> str:
 
 @require_http_methods(["GET", "POST"])
 def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    council, visit = _secretary_visit(request, slug, pk)
     initial: dict[str, Any] = {name: getattr(visit, name) for name in VISIT_FIELDS}
     initial["participants"] = list(visit.participants.values_list("pk", flat=True))
     initial["version"] = visit.version
@@ -105,6 +101,12 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         success_url=_visit_url(slug, pk),
         council=council,
     )
+
+
+def _secretary_visit(request: HttpRequest, slug: str, pk: int) -> tuple[Council, MonitoringVisit]:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    return council, access.visit_in_council(council, pk)
 
 
 def _detail(
@@ -132,9 +134,7 @@ def visit_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    council, visit = _secretary_visit(request, slug, pk)
     items = selectors.checklist_of(visit)
     form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
     return versioned_form_page(
@@ -158,9 +158,7 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def visit_checklist_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    _council, visit = _secretary_visit(request, slug, pk)
     added = services.visit_checklist_insert_template(
         actor=request.user, visit=visit, lang=(get_language() or "kk")[:2], request=request
     )
@@ -181,42 +179,43 @@ def visit_checklist_template(request: HttpRequest, slug: str, pk: int) -> HttpRe
 
 @require_POST
 def visit_checklist_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
-    form = ChecklistItemForm(request.POST)
-    return posted_from_page(
-        request,
-        form,
-        save=lambda: services.visit_checklist_item_add(
-            actor=request.user, visit=visit, request=request, **form.cleaned_data
-        ),
-        done=_("The question was added to the checklist."),
-        success_url=_visit_url(slug, pk),
-        page=lambda: _detail_page(request, council, visit, item_form=form),
-    )
+    done = _("The question was added to the checklist.")
+    add = services.visit_checklist_item_add
+    return _added_to_visit(request, slug, pk, ChecklistItemForm, "item_form", add, done)
 
 
 @require_POST
 def visit_finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
-    form = FindingForm(request.POST)
+    done = _("The finding was added.")
+    add = services.visit_finding_add
+    return _added_to_visit(request, slug, pk, FindingForm, "finding_form", add, done)
+
+
+def _added_to_visit(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    form_class: type[ChecklistItemForm | FindingForm],
+    form_name: str,
+    add: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """A question or a finding posted from the visit's page: added, or the page again with the
+    form's errors."""
+    council, visit = _secretary_visit(request, slug, pk)
+    form = form_class(request.POST)
     return posted_from_page(
         request,
         form,
-        save=lambda: services.visit_finding_add(
-            actor=request.user, visit=visit, text=form.cleaned_data["text"], request=request
-        ),
-        done=_("The finding was added."),
+        save=lambda: add(actor=request.user, visit=visit, request=request, **form.cleaned_data),
+        done=done,
         success_url=_visit_url(slug, pk),
-        page=lambda: _detail_page(request, council, visit, finding_form=form),
+        page=lambda: _detail_page(request, council, visit, **{form_name: form}),
     )
 
 
 def _detail_page(
-    request: HttpRequest, council: Any, visit: MonitoringVisit, **forms: Any
+    request: HttpRequest, council: Council, visit: MonitoringVisit, **forms: Any
 ) -> HttpResponse:
     """The visit's page again with the small form that was refused."""
     return render(
@@ -231,9 +230,7 @@ def _detail_page(
 def visit_finding_recommend(
     request: HttpRequest, slug: str, pk: int, finding_pk: int
 ) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    _council, visit = _secretary_visit(request, slug, pk)
     finding = selectors.finding_of(visit, finding_pk)
     try:
         recommendation = services.visit_finding_recommend(
@@ -251,9 +248,7 @@ def visit_finding_recommend(
 
 @require_http_methods(["GET", "POST"])
 def visit_document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    council, visit = _secretary_visit(request, slug, pk)
     form = VisitDocumentForm(request.POST or None, request.FILES or None)
     return form_page(
         request,
