@@ -8,13 +8,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, form_after_conflict
+from kopir.core.selectors import stored_version
 
 # What an edit form shows after a lost race: the form again, and what the other person saved.
 Conflicted = tuple[ServiceErrorsMixin, Sequence[dict[str, str]]]
@@ -114,3 +116,15 @@ def form_page(
     if form.is_bound and form.errors and not form.conflict:
         response.status_code = refused_status
     return response
+
+
+def refilled_on_conflict(
+    request: HttpRequest, form_class: type[ServiceErrorsMixin], record: Model, **form_kwargs: Any
+) -> Callable[[ConflictError], Conflicted]:
+    """`form_page`'s `on_conflict` for an edit form that lists no differences: the person's
+    input again, with the conflict on top and the version of `record` now stored, so that sending
+    it again is a deliberate overwrite. `form_kwargs` build the form as the view did."""
+    return lambda error: (
+        form_after_conflict(form_class, request, error, stored_version(record), **form_kwargs),
+        (),
+    )

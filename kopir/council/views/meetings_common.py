@@ -12,9 +12,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import ServiceErrorsMixin, form_after_conflict, service_saved
-from kopir.core.responses import form_page
-from kopir.core.selectors import page_of, stored_version
+from kopir.core.forms import ServiceErrorsMixin, service_saved
+from kopir.core.responses import form_page, refilled_on_conflict
+from kopir.core.selectors import page_of
 from kopir.core.uploads import content_type_for, is_image
 from kopir.council import access
 from kopir.council.models import Council
@@ -116,8 +116,5 @@ def versioned_form_page(
         save=lambda: save(form.cleaned_data),
         done=done,
         success_url=success_url,
-        on_conflict=lambda error: (
-            form_after_conflict(type(form), request, error, stored_version(record), **form_kwargs),
-            (),
-        ),
+        on_conflict=refilled_on_conflict(request, type(form), record, **form_kwargs),
     )
