@@ -25,7 +25,6 @@ from kopir.council.access import (
 )
 from kopir.council.forms_meetings import (
     AttendanceForm,
-    ConfirmedActionForm,
     GuestForm,
     MeetingForm,
 )
@@ -50,6 +49,7 @@ from kopir.council.services.meetings import (
     meeting_update,
 )
 from kopir.council.views.meetings_common import (
+    confirmed_action,
     posted_from_page,
     refuse,
     versioned_form_page,
@@ -175,21 +175,13 @@ def _confirmed_move(
     """Hold or cancel the meeting: final, so only with the box ticked and the version shown."""
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
-    form = ConfirmedActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.refusal())
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    try:
-        move(
-            actor=request.user,
-            meeting=meeting,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, done)
+    confirmed_action(
+        request,
+        lambda version: move(
+            actor=request.user, meeting=meeting, expected_version=version, request=request
+        ),
+        done,
+    )
     return redirect("council:meeting_detail", slug=slug, pk=pk)
 
 

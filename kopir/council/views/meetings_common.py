@@ -17,6 +17,7 @@ from kopir.core.responses import form_page, refilled_on_conflict
 from kopir.core.selectors import page_of
 from kopir.core.uploads import content_type_for, is_image
 from kopir.council import access
+from kopir.council.forms_meetings import ConfirmedActionForm
 from kopir.council.models import Council
 
 ResultT = TypeVar("ResultT")
@@ -52,6 +53,26 @@ def posted_from_page(
         messages.success(request, done(saved) if callable(done) else done)
         return redirect(success_url(saved) if callable(success_url) else success_url)
     return page()
+
+
+def confirmed_action(
+    request: HttpRequest,
+    act: Callable[[int], ResultT],
+    done: str | Callable[[ResultT], str],
+) -> None:
+    """A final step posted with its confirmation box (forms_meetings.ConfirmedActionForm):
+    `act` is given the version the page showed, and `done` (or what it says of the result) is
+    told; an unticked box or the service's refusal is told instead, and nothing changes."""
+    form = ConfirmedActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return
+    try:
+        result = act(form.cleaned_data["version"])
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
 
 
 def council_list_page(
