@@ -64,12 +64,9 @@ def _common(recommendation: Any) -> dict[str, Any]:
 
 def _publish(kind: str, recommendation: Any, **payload: Any) -> None:
     """The event about the recommendation, with what every one carries, to its addressee."""
-    event_publish(
-        kind=kind,
-        subject=_subject(recommendation),
-        payload={**_common(recommendation), **payload},
-        audience=[recommendation.addressee],
-    )
+    payload = _common(recommendation) | payload
+    audience = [recommendation.addressee]
+    event_publish(kind=kind, subject=_subject(recommendation), payload=payload, audience=audience)
 
 
 def _subject(recommendation: Any) -> str:
