@@ -34,7 +34,7 @@ from kopir.council.models import (
     WorkPlanItem,
     WorkPlanItemStatus,
 )
-from kopir.council.services._saving import audited, save_audited
+from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import (
     APPROVING_RESULTS,
     deciding_vote,
@@ -97,16 +97,7 @@ def plan_create(
     plan = WorkPlan(council=council, year=year, title=title, status=PlanStatus.DRAFT)
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": [_("Enter a year like 2026.")]})
-    with transaction.atomic():
-        save_audited(
-            plan,
-            AuditAction.CREATE,
-            ["year", "title"],
-            actor=actor,
-            request=request,
-            channel=channel,
-        )
-    return plan
+    return create_audited(plan, ["year", "title"], actor=actor, request=request, channel=channel)
 
 
 def _require_draft(plan: WorkPlan) -> None:
