@@ -65,6 +65,16 @@ EVENT_KINDS = (
 )
 
 
+def _publish(kind: str, referral: Any, **payload: Any) -> None:
+    """The referral's event, with what every referral event carries, to the sending clinic."""
+    event_publish(
+        kind=kind,
+        subject=_subject(referral),
+        payload={**_common(referral), **payload},
+        audience=[referral.medical_organisation],
+    )
+
+
 def _subject(referral: Any) -> str:
     return f"assessment.referral:{referral.number}"
 
@@ -78,42 +88,30 @@ def _common(referral: Any) -> dict[str, Any]:
 
 
 def publish_referral_sent(referral: Any, *, resent: bool) -> None:
-    event_publish(
-        kind="referral.sent",
-        subject=_subject(referral),
-        payload={
-            **_common(referral),
-            "route": referral.route,
-            "resent": resent,
-            "step_due_on": referral.step_due_on,
-        },
-        audience=[referral.medical_organisation],
+    _publish(
+        "referral.sent",
+        referral,
+        route=referral.route,
+        resent=resent,
+        step_due_on=referral.step_due_on,
     )
 
 
 def publish_referral_returned(referral: Any, *, missing_count: int) -> None:
-    event_publish(
-        kind="referral.returned",
-        subject=_subject(referral),
-        payload={
-            **_common(referral),
-            "missing_count": missing_count,
-            "returns_count": referral.returns_count,
-            "step_due_on": referral.step_due_on,
-        },
-        audience=[referral.medical_organisation],
+    _publish(
+        "referral.returned",
+        referral,
+        missing_count=missing_count,
+        returns_count=referral.returns_count,
+        step_due_on=referral.step_due_on,
     )
 
 
 def publish_referral_decided(referral: Any, decision: Any) -> None:
-    event_publish(
-        kind="referral.decided",
-        subject=_subject(referral),
-        payload={
-            **_common(referral),
-            "outcome": decision.outcome,
-            "category_code": decision.category_code or "",
-            "decided_at": referral.decided_at,
-        },
-        audience=[referral.medical_organisation],
+    _publish(
+        "referral.decided",
+        referral,
+        outcome=decision.outcome,
+        category_code=decision.category_code or "",
+        decided_at=referral.decided_at,
     )

@@ -125,6 +125,22 @@ def _expert_with_division(user: Any) -> str:
     return f"{_expert_name(user)} ({user.organisation.short_name})"
 
 
+def _when_established(label: Any, choices: Any) -> forms.ChoiceField:
+    """A part of the outcome asked only when disability is established."""
+    return forms.ChoiceField(
+        label=label,
+        choices=BLANK + choices,
+        required=False,
+        help_text=_("Needed when disability is established."),
+    )
+
+
+def _percent(label: Any, help_text: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, min_value=0, max_value=100, help_text=help_text
+    )
+
+
 class OutcomeForm(forms.Form):
     """The fields an expert's conclusion and a decision share."""
 
@@ -139,31 +155,15 @@ class OutcomeForm(forms.Form):
             "Needed when disability is established: a group for an adult, a category for a child."
         ),
     )
-    cause = forms.ChoiceField(
-        label=_("Cause"),
-        choices=BLANK + Cause.choices,
-        required=False,
-        help_text=_("Needed when disability is established."),
+    cause = _when_established(_("Cause"), Cause.choices)
+    term = _when_established(_("Term"), Term.choices)
+    general_loss_percent = _percent(
+        _("Loss of general working capacity, %"),
+        _("For participants of compulsory social insurance."),
     )
-    term = forms.ChoiceField(
-        label=_("Term"),
-        choices=BLANK + Term.choices,
-        required=False,
-        help_text=_("Needed when disability is established."),
-    )
-    general_loss_percent = forms.IntegerField(
-        label=_("Loss of general working capacity, %"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        help_text=_("For participants of compulsory social insurance."),
-    )
-    professional_loss_percent = forms.IntegerField(
-        label=_("Loss of professional working capacity, %"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        help_text=_("Only for a work injury or an occupational disease."),
+    professional_loss_percent = _percent(
+        _("Loss of professional working capacity, %"),
+        _("Only for a work injury or an occupational disease."),
     )
     reasons = forms.CharField(
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 5})

@@ -8,13 +8,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, form_after_conflict
+from kopir.core.selectors import stored_version
 
 # What an edit form shows after a lost race: the form again, and what the other person saved.
 Conflicted = tuple[ServiceErrorsMixin, Sequence[dict[str, str]]]
@@ -68,19 +70,22 @@ def form_page(
     *,
     save: Callable[[], object],
     done: str,
-    success_url: str,
+    success_url: str | Callable[[Any], str],
     on_conflict: Callable[[ConflictError], Conflicted] | None = None,
     unchanged: str | None = None,
+    refused_status: int = 200,
 ) -> HttpResponse:
     """The usual form page: a POST whose form is valid and whose service call (`save`) succeeds
-    is told as `done` and redirected to `success_url`; otherwise the page shows `form` (bound on
-    POST) with the refusal on it, 409 after an edit conflict. `context` may be a function, so what
+    is told as `done` and redirected to `success_url` (a function of what `save` returned where
+    the next page is the new record's); otherwise the page shows `form` (bound on POST) with the
+    refusal on it, 409 after an edit conflict. `context` may be a function, so what
     only the page needs is not read on a successful POST.
 
     An edit form passes `on_conflict`: given the conflict, it returns the form to show instead
     (the person's input with the version now stored, `core.forms.form_after_conflict`) and what
     the other person saved (`saved_differences`). With `unchanged`, an update that wrote nothing
-    (the record `save` returns still has the version the form sent, decision 8) is told so."""
+    (the record `save` returns still has the version the form sent, decision 8) is told so. A
+    page that answers a refused POST with another status than 200 names it (`refused_status`)."""
     differences: Sequence[dict[str, str]] = ()
     if request.method == "POST" and form.is_valid():
         try:
@@ -99,12 +104,27 @@ def form_page(
                 messages.info(request, unchanged)
             else:
                 messages.success(request, done)
-            return redirect(success_url)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
     extra = context() if callable(context) else context
-    return render_form_page(
+    response = render_form_page(
         request,
         template,
         {"form": form, **extra},
         conflict=form.conflict,
         differences=differences,
+    )
+    if form.is_bound and form.errors and not form.conflict:
+        response.status_code = refused_status
+    return response
+
+
+def refilled_on_conflict(
+    request: HttpRequest, form_class: type[ServiceErrorsMixin], record: Model, **form_kwargs: Any
+) -> Callable[[ConflictError], Conflicted]:
+    """`form_page`'s `on_conflict` for an edit form that lists no differences: the person's
+    input again, with the conflict on top and the version of `record` now stored, so that sending
+    it again is a deliberate overwrite. `form_kwargs` build the form as the view did."""
+    return lambda error: (
+        form_after_conflict(form_class, request, error, stored_version(record), **form_kwargs),
+        (),
     )

@@ -62,32 +62,31 @@ def _common(recommendation: Any) -> dict[str, Any]:
     }
 
 
+def _publish(kind: str, recommendation: Any, **payload: Any) -> None:
+    """The event about the recommendation, with what every one carries, to its addressee."""
+    payload = _common(recommendation) | payload
+    audience = [recommendation.addressee]
+    event_publish(kind=kind, subject=_subject(recommendation), payload=payload, audience=audience)
+
+
 def _subject(recommendation: Any) -> str:
     return f"council.recommendation:{recommendation.council.slug}/{recommendation.number}"
 
 
 def publish_recommendation_sent(recommendation: Any) -> None:
-    event_publish(
-        kind="recommendation.sent",
-        subject=_subject(recommendation),
-        payload={
-            **_common(recommendation),
-            "text": recommendation.text,
-            "sent_on": recommendation.sent_on,
-            "answer_due_on": recommendation.answer_due_on,
-        },
-        audience=[recommendation.addressee],
+    _publish(
+        "recommendation.sent",
+        recommendation,
+        text=recommendation.text,
+        sent_on=recommendation.sent_on,
+        answer_due_on=recommendation.answer_due_on,
     )
 
 
 def publish_recommendation_answered(recommendation: Any, response: Any) -> None:
-    event_publish(
-        kind="recommendation.answered",
-        subject=_subject(recommendation),
-        payload={
-            **_common(recommendation),
-            "reported_status": response.reported_status,
-            "answered_on": recommendation.answered_on,
-        },
-        audience=[recommendation.addressee],
+    _publish(
+        "recommendation.answered",
+        recommendation,
+        reported_status=response.reported_status,
+        answered_on=recommendation.answered_on,
     )

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from kopir.accounts.models import Role, User
 from kopir.core.forms import ServiceErrorsMixin
 from kopir.council.forms_service_data import ServiceDataMixin
-from kopir.council.models import Member, MemberPosition
-from kopir.directory.models import Organisation
+from kopir.council.models import MemberPosition
+from kopir.directory.forms import organisation_field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,12 +35,7 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     position = forms.ChoiceField(
         label=_("Position"), choices=MemberPosition.choices, initial=MemberPosition.MEMBER
     )
-    affiliation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
-        required=False,
-        empty_label=_("Not in the directory"),
-    )
+    affiliation = organisation_field(_("Organisation"), empty_label=_("Not in the directory"))
     affiliation_text = forms.CharField(
         label=_("Affiliation, as written"),
         required=False,
@@ -92,15 +87,3 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
                 _("Choose the member's organisation, or write the affiliation below."),
             )
         return data
-
-    @staticmethod
-    def initial_from(member: Member) -> dict[str, Any]:
-        return {
-            "full_name": member.full_name,
-            "position": member.position,
-            "affiliation": member.affiliation_id,
-            "affiliation_text": member.affiliation_text,
-            "term_start": member.term_start,
-            "term_end": member.term_end,
-            "account": member.account_id,
-        }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.core.uploads import check_upload
+from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     Council,
     Decision,
@@ -134,7 +135,9 @@ class RecommendationEditForm(VersionForm):
         self.order_fields(["addressee", "text", "rule_set", "motivating_figure", "version"])
 
 
-class RecommendationSendForm(VersionForm):
+class RecommendationSendForm(ServiceDataMixin, VersionForm):
+    service_fields = ("version", "sent_on")
+
     sent_on = date_field(_("Sent on"), help_text=_("The day the addressee received it."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -172,7 +175,9 @@ class RecommendationFilterForm(forms.Form):
         }
 
 
-class ResponseForm(ServiceErrorsMixin, forms.Form):
+class ResponseForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("reported_status", "text", "evidence")
+
     reported_status = forms.ChoiceField(
         label=_("What does your answer report?"),
         choices=[(value, RecommendationStatus(value).label) for value in REPORTABLE],
@@ -202,7 +207,9 @@ class ResponseForm(ServiceErrorsMixin, forms.Form):
         return upload
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("verdict", "note")
+
     verdict = forms.ChoiceField(
         label=_("The council's verdict"),
         choices=[

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.forms_followup import date_field
+from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     ChecklistAnswer,
     Council,
@@ -30,7 +31,7 @@ def _checked_upload(form: forms.Form, name: str, allowed: tuple[str, ...]) -> An
     return upload
 
 
-class VisitForm(forms.Form):
+class VisitForm(ServiceErrorsMixin, forms.Form):
     site = forms.ModelChoiceField(
         label=_("Place visited"),
         queryset=Organisation.objects.none(),
@@ -104,12 +105,12 @@ class ChecklistForm(VersionForm):
         }
 
 
-class ChecklistItemForm(forms.Form):
+class ChecklistItemForm(ServiceErrorsMixin, forms.Form):
     question = forms.CharField(label=_("Question to check"), max_length=500)
     is_accessibility = forms.BooleanField(label=_("An accessibility check"), required=False)
 
 
-class FindingForm(forms.Form):
+class FindingForm(ServiceErrorsMixin, forms.Form):
     text = forms.CharField(
         label=pgettext_lazy("monitoring visit", "Finding"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -119,7 +120,10 @@ class FindingForm(forms.Form):
     )
 
 
-class VisitDocumentForm(forms.Form):
+class VisitDocumentForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("title", "description", "file")
+    service_names = {"file": "upload"}
+
     title = forms.CharField(label=_("Title"), max_length=255)
     description = forms.CharField(
         label=_("Description"),
@@ -138,7 +142,19 @@ class VisitDocumentForm(forms.Form):
         return _checked_upload(self, "file", DOCUMENT_EXTENSIONS)
 
 
-class LetterForm(ServiceErrorsMixin, forms.Form):
+class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = (
+        "number",
+        "sent_on",
+        "addressee",
+        "subject",
+        "summary",
+        "recommendations",
+        "file",
+        "reply_due_on",
+    )
+    service_names = {"file": "upload"}
+
     number = forms.CharField(label=_("Outgoing number"), max_length=30, required=False)
     sent_on = date_field(_("Date"))
     addressee = forms.ModelChoiceField(
@@ -185,7 +201,10 @@ class LetterForm(ServiceErrorsMixin, forms.Form):
         return _checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)
 
 
-class LetterReplyForm(ServiceErrorsMixin, forms.Form):
+class LetterReplyForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("received_on", "from_whom", "summary", "file")
+    service_names = {"file": "upload"}
+
     received_on = date_field(_("Received on"))
     from_whom = forms.CharField(
         label=_("From"), max_length=255, help_text=_("The body (and its office) that replied.")

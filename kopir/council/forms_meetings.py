@@ -25,7 +25,7 @@ from kopir.council.models import (
 )
 from kopir.council.services.agenda import validate_material_file
 from kopir.council.services.meetings import meeting_format_errors
-from kopir.directory.models import Organisation
+from kopir.directory.forms import organisation_field
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -95,17 +95,6 @@ class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
                     self.add_error(name, messages)
         return data
 
-    @classmethod
-    def initial_from(cls, meeting: Meeting) -> dict[str, Any]:
-        return {
-            "format": meeting.format,
-            "starts_at": meeting.starts_at,
-            "place": meeting.place,
-            "online_link": meeting.online_link,
-            "plan_item": meeting.plan_item_id,
-            "version": meeting.version,
-        }
-
 
 class AgendaItemForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(
@@ -155,9 +144,9 @@ class OfficialForm(ServiceErrorsMixin, forms.Form):
         max_length=255,
         error_messages={"required": _("Enter the position, e.g. deputy head of the department.")},
     )
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+    organisation = organisation_field(
+        _("Organisation"),
+        required=True,
         empty_label=_("Choose an organisation"),
         error_messages={"required": _("Choose the official's organisation.")},
     )
@@ -194,12 +183,7 @@ class SpeechForm(ServiceErrorsMixin, forms.Form):
         label=_("Speaker"), max_length=200, error_messages={"required": _("Enter who spoke.")}
     )
     speaker_position = forms.CharField(label=_("Position"), required=False, max_length=255)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
-        required=False,
-        empty_label=_("None"),
-    )
+    organisation = organisation_field(_("Organisation"), empty_label=_("None"))
     is_official_answer = forms.BooleanField(
         label=_("This is an official's answer"),
         required=False,
@@ -355,9 +339,11 @@ class OwnBallotForm(ServiceErrorsMixin, forms.Form):
             self.fields["choice"].label = question
 
 
-class TotalsForm(ServiceErrorsMixin, forms.Form):
+class TotalsForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     """The counted totals, with the totals as the page showed them (`shown`, "for:against:abstain")
     and the close button's confirmation, as in BallotsForm."""
+
+    service_fields = ("votes_for", "votes_against", "votes_abstain")
 
     votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
@@ -478,13 +464,11 @@ class AttendanceForm(ServiceErrorsMixin, forms.Form):
         return result
 
 
-class GuestForm(ServiceErrorsMixin, forms.Form):
+class GuestForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("guest_name", "guest_organisation")
+    service_names = {"guest_name": "name", "guest_organisation": "organisation"}
+
     guest_name = forms.CharField(
         label=_("Guest's name"), max_length=200, error_messages={"required": _("Enter the name.")}
     )
-    guest_organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
-        required=False,
-        empty_label=_("None"),
-    )
+    guest_organisation = organisation_field(_("Organisation"), empty_label=_("None"))

@@ -18,7 +18,7 @@ from kopir.council.models import (
     PetitionStatus,
 )
 from kopir.council.services.petitions import contact_errors
-from kopir.directory.models import Organisation
+from kopir.directory.forms import organisation_field
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -118,11 +118,8 @@ class SecretaryPetitionForm(PublicPetitionForm):
 
     service_fields = (*PublicPetitionForm.service_fields, "petitioner_organisation")
 
-    petitioner_organisation = forms.ModelChoiceField(
-        label=_("Organisation in the directory"),
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
-        required=False,
-        empty_label=_("Not in the directory"),
+    petitioner_organisation = organisation_field(
+        _("Organisation in the directory"), empty_label=_("Not in the directory")
     )
     received_on = forms.DateField(
         label=_("Received"),
@@ -166,8 +163,10 @@ class SecretaryPetitionForm(PublicPetitionForm):
         return received
 
 
-class PetitionAgendaForm(VersionForm):
+class PetitionAgendaForm(ServiceDataMixin, VersionForm):
     """Carries the petition's version the page showed (VersionForm)."""
+
+    service_fields = ("meeting", "rapporteur", "version")
 
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
@@ -200,9 +199,11 @@ class PetitionAnswerForm(VersionForm):
     )
 
 
-class PetitionPublishForm(VersionForm):
+class PetitionPublishForm(ServiceDataMixin, VersionForm):
     """What the public page will show of the petition: the secretary writes it from the petition,
     leaving out anything that names or identifies a person (a name, an IIN, a diagnosis)."""
+
+    service_fields = ("public_title", "public_summary", "version")
 
     public_title = forms.CharField(
         label=_("Title for the public page"),

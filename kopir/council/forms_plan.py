@@ -118,17 +118,6 @@ class PlanItemForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             self.add_error("month", _("The month is not in the chosen quarter."))
         return data
 
-    @staticmethod
-    def initial_from(item: WorkPlanItem) -> dict[str, Any]:
-        return {
-            "quarter": item.quarter,
-            "month": item.month,
-            "topic": item.topic,
-            "planned_form": item.planned_form,
-            "responsible": list(item.responsible.all()),
-            "bodies_to_invite": list(item.bodies_to_invite.all()),
-        }
-
 
 STATUS_ACTIONS = {
     "moved": _("Moved to a later date"),
@@ -138,7 +127,9 @@ STATUS_ACTIONS = {
 }
 
 
-class PlanItemStatusForm(ServiceErrorsMixin, forms.Form):
+class PlanItemStatusForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = ("status", "note")
+
     status = forms.ChoiceField(
         label=_("New status"),
         widget=forms.RadioSelect,

@@ -13,6 +13,18 @@ from kopir.directory.selectors import organisation_choices, territory_choices
 from kopir.directory.services import ORGANISATION_FIELDS
 
 
+def organisation_field(
+    label: Any, *, required: bool = False, **options: Any
+) -> forms.ModelChoiceField:
+    """A choice of the directory's active organisations, by Kazakh name, for other apps' forms."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        required=required,
+        **options,
+    )
+
+
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Name or BIN"),

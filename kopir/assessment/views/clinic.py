@@ -52,9 +52,8 @@ from kopir.assessment.services.referrals import (
 from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
 from kopir.core.errors import AccessDenied, ConflictError
-from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import form_page
-from kopir.core.selectors import stored_version
+from kopir.core.forms import VersionForm
+from kopir.core.responses import form_page, refilled_on_conflict
 
 # Where on the form each finding is entered, so a missing item links straight to its field.
 _FINDING_ANCHORS = {
@@ -194,16 +193,8 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("The changes are saved."),
         success_url=reverse("assessment:clinic_detail", args=[referral.pk]),
-        on_conflict=lambda error: (
-            form_after_conflict(
-                ReferralForm,
-                request,
-                error,
-                stored_version(referral),
-                user=request.user,
-                referral=referral,
-            ),
-            (),
+        on_conflict=refilled_on_conflict(
+            request, ReferralForm, referral, user=request.user, referral=referral
         ),
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,9 +34,8 @@ from kopir.assessment.services.rules import (
     rule_set_update,
 )
 from kopir.assessment.views.common import act_and_tell
-from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import form_page
-from kopir.core.selectors import stored_version
+from kopir.core.forms import VersionForm
+from kopir.core.responses import form_page, refilled_on_conflict
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -137,63 +138,61 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("The changes are saved."),
         success_url=reverse("assessment:rules_detail", args=[pk]),
-        on_conflict=lambda error: (
-            form_after_conflict(
-                RuleSetEditForm,
-                request,
-                error,
-                stored_version(rule_set),
-                instance=copy.copy(rule_set),
-            ),
-            (),
+        on_conflict=refilled_on_conflict(
+            request, RuleSetEditForm, rule_set, instance=copy.copy(rule_set)
         ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def rule_set_activate_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
-    rule_set = _rule_set(pk)
-    form = ActivateForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": rule_set.version, "effective_from": timezone.localdate()},
-    )
-    return form_page(
-        request,
-        form,
-        "assessment/rules/activate.html",
-        {"rule_set": rule_set},
-        save=lambda: rule_set_activate(
-            actor=request.user,
-            rule_set=rule_set,
-            expected_version=form.cleaned_data["version"],
-            effective_from=form.cleaned_data["effective_from"],
-            request=request,
-        ),
-        done=_("The rules are active."),
-        success_url=reverse("assessment:rules_detail", args=[pk]),
-    )
+    initial = {"effective_from": timezone.localdate()}
+    done = _("The rules are active.")
+    return _rule_set_step(request, pk, ActivateForm, "activate", rule_set_activate, done, initial)
 
 
 @require_http_methods(["GET", "POST"])
 def rule_set_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
+    done = _("The rules are retired.")
+    return _rule_set_step(request, pk, VersionForm, "retire", rule_set_retire, done, {})
+
+
+def _rule_set_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[VersionForm],
+    page: str,
+    step: Callable[..., object],
+    done: str,
+    initial: dict[str, Any],
+) -> HttpResponse:
+    """A step of a rule set's life (activate, retire) confirmed on its own page: the form's
+    fields, the version the page was read at among them, go to the service `step`."""
     _require_admin(request)
     rule_set = _rule_set(pk)
-    form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": rule_set.version}
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        initial={"version": rule_set.version, **initial},
     )
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        expected_version = data.pop("version")
+        return step(
+            actor=request.user,
+            rule_set=rule_set,
+            expected_version=expected_version,
+            request=request,
+            **data,
+        )
+
     return form_page(
         request,
         form,
-        "assessment/rules/retire.html",
+        f"assessment/rules/{page}.html",
         {"rule_set": rule_set},
-        save=lambda: rule_set_retire(
-            actor=request.user,
-            rule_set=rule_set,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        ),
-        done=_("The rules are retired."),
+        save=save,
+        done=done,
         success_url=reverse("assessment:rules_detail", args=[pk]),
     )
 

@@ -104,3 +104,17 @@ def test_an_edit_form_shows_the_form_its_conflict_hook_gives_with_the_difference
     )
     assert response.status_code == 409
     assert shown.conflict
+
+
+def test_a_new_record_is_redirected_to_its_own_page() -> None:
+    made = request("post", {"version": 1, "note": "x"})
+    response = form_page(
+        made,
+        NoteForm(made.POST),
+        "403.html",
+        {},
+        save=lambda: SimpleNamespace(pk=7),
+        done="Created.",
+        success_url=lambda created: f"/records/{created.pk}/",
+    )
+    assert (response.status_code, response["Location"]) == (302, "/records/7/")

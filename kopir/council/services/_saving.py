@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Required, TypedDict, TypeVar, Unpack
 
+from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -40,6 +41,13 @@ def save_audited(
     record.save(update_fields=update_fields)
     audited(record, action, fields, **by)
     return record
+
+
+def create_audited(record: RecordT, fields: Iterable[str], **by: Unpack[AuditedBy]) -> RecordT:
+    """Save a new record and its CREATE audit record in one transaction (the caller's, if it
+    runs in one)."""
+    with transaction.atomic():
+        return save_audited(record, AuditAction.CREATE, fields, **by)
 
 
 def audited(

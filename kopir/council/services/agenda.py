@@ -8,7 +8,7 @@ agenda only while the meeting is planned.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -34,7 +34,7 @@ from kopir.council.models import (
     Vote,
     WorkPlanItem,
 )
-from kopir.council.services._saving import audited, save_audited
+from kopir.council.services._saving import AuditedBy, audited, save_audited
 from kopir.council.services.petition_states import petition_transition
 from kopir.directory.models import Organisation
 
@@ -68,19 +68,15 @@ def _add_to_item(
     agenda_item: AgendaItem,
     build: Callable[[], RecordT],
     *,
-    actor: Any,
-    request: HttpRequest | None,
-    channel: AuditChannel | str,
     fields: list[str],
+    **by: Unpack[AuditedBy],
 ) -> RecordT:
     """Save what `build` makes for the item while the meeting's record is open, with its audit
     record, in one transaction (so `build` may number it after what is stored)."""
     with transaction.atomic():
         require_minutes_open(agenda_item.meeting)
         record = build()
-        save_audited(
-            record, AuditAction.CREATE, fields, actor=actor, request=request, channel=channel
-        )
+        save_audited(record, AuditAction.CREATE, fields, **by)
     return record
 
 
@@ -230,14 +226,12 @@ def agenda_item_remove(*, actor: Any, item: AgendaItem, request: HttpRequest | N
 
 def official_add(
     *,
-    actor: Any,
     agenda_item: AgendaItem,
     full_name: str,
     position: str,
     organisation: Organisation,
     email: str = "",
-    request: HttpRequest | None = None,
-    channel: AuditChannel | str = AuditChannel.WEB,
+    **by: Unpack[AuditedBy],
 ) -> InvitedOfficial:
     return _add_to_item(
         agenda_item,
@@ -248,10 +242,8 @@ def official_add(
             organisation=organisation,
             email=email,
         ),
-        actor=actor,
-        request=request,
-        channel=channel,
         fields=["position", "organisation"],
+        **by,
     )
 
 
@@ -266,35 +258,29 @@ def official_remove(
 
 def material_add(
     *,
-    actor: Any,
     agenda_item: AgendaItem,
     title: str,
     file: UploadedFile,
-    request: HttpRequest | None = None,
-    channel: AuditChannel | str = AuditChannel.WEB,
+    **by: Unpack[AuditedBy],
 ) -> AgendaMaterial:
     validate_material_file(file)
     return _add_to_item(
         agenda_item,
         lambda: AgendaMaterial(agenda_item=agenda_item, title=title, file=file),
-        actor=actor,
-        request=request,
-        channel=channel,
         fields=["title", "file"],
+        **by,
     )
 
 
 def speech_add(
     *,
-    actor: Any,
     agenda_item: AgendaItem,
     speaker: str,
     summary: str,
     speaker_position: str = "",
     organisation: Organisation | None = None,
     is_official_answer: bool = False,
-    request: HttpRequest | None = None,
-    channel: AuditChannel | str = AuditChannel.WEB,
+    **by: Unpack[AuditedBy],
 ) -> Speech:
     """Record who spoke on the item and a summary; officials' answers are marked as such."""
     return _add_to_item(
@@ -308,21 +294,17 @@ def speech_add(
             is_official_answer=is_official_answer,
             summary=summary,
         ),
-        actor=actor,
-        request=request,
-        channel=channel,
         fields=["speaker", "summary"],
+        **by,
     )
 
 
 def decision_add(
     *,
-    actor: Any,
     agenda_item: AgendaItem,
     text: str,
     vote: Vote | None = None,
-    request: HttpRequest | None = None,
-    channel: AuditChannel | str = AuditChannel.WEB,
+    **by: Unpack[AuditedBy],
 ) -> Decision:
     """Record a decision on the item, linked to the vote that took it (if one was taken)."""
     if vote is not None and vote.agenda_item_id != agenda_item.pk:
@@ -332,10 +314,8 @@ def decision_add(
         lambda: Decision(
             agenda_item=agenda_item, text=text, vote=vote, order=_next_order(agenda_item.decisions)
         ),
-        actor=actor,
-        request=request,
-        channel=channel,
         fields=["text", "vote"],
+        **by,
     )
 
 

@@ -55,8 +55,20 @@ def meeting_date_of(vote: Vote) -> dt.date:
     return timezone.localdate(vote.agenda_item.meeting.starts_at)
 
 
-def require_unused_decision_vote(vote: Vote) -> None:
-    """A closed vote decides one composition or one plan, once."""
+def deciding_vote(vote: Vote, question: Composition | WorkPlan, *, no_quorum: str) -> Vote:
+    """The closed vote that decides `question` (a proposed composition or a draft plan), read
+    again and bound to it. A vote decides one composition or one plan, once: refused when it was
+    taken at another council's meeting, decides another question, is still open, or had no
+    quorum (`no_quorum` says what then stays as it was). Call it inside the caller's
+    transaction, after locking `question`."""
+    field, other = ("decides_composition", "decides_plan")
+    if isinstance(question, WorkPlan):
+        field, other = other, field
+    vote = Vote.objects.select_related("agenda_item__meeting").get(pk=vote.pk)
+    if vote.agenda_item.meeting.council_id != question.council_id:
+        raise DomainError(_("The vote was taken at another council's meeting."))
+    if getattr(vote, f"{field}_id") not in (None, question.pk) or getattr(vote, f"{other}_id"):
+        raise DomainError(_("This vote has already decided another question."))
     if vote.result == VoteResult.OPEN:
         raise DomainError(_("The vote is still open: close it before applying its result."))
     if (
@@ -64,6 +76,12 @@ def require_unused_decision_vote(vote: Vote) -> None:
         or WorkPlan.objects.filter(approved_by_vote=vote).exists()
     ):
         raise DomainError(_("This vote has already decided another question."))
+    if vote.result == VoteResult.NO_QUORUM:
+        raise DomainError(no_quorum)
+    if getattr(vote, f"{field}_id") is None:
+        setattr(vote, field, question)
+        vote.save(update_fields=[field])
+    return vote
 
 
 def composition_propose(
@@ -252,21 +270,15 @@ def composition_approve_by_vote(
     composition is rejected. No quorum: nothing is decided and it stays proposed.
     """
     with transaction.atomic():
-        vote = Vote.objects.select_related("agenda_item__meeting").get(pk=vote.pk)
         composition = Composition.objects.select_for_update().get(pk=composition.pk)
         _require_proposed(composition)
-        if vote.agenda_item.meeting.council_id != composition.council_id:
-            raise DomainError(_("The vote was taken at another council's meeting."))
-        if vote.decides_composition_id not in (None, composition.pk) or vote.decides_plan_id:
-            raise DomainError(_("This vote has already decided another question."))
-        require_unused_decision_vote(vote)
-        if vote.result == VoteResult.NO_QUORUM:
-            raise DomainError(
-                _("The vote had no quorum and decided nothing: the composition stays proposed.")
-            )
-        if vote.decides_composition_id is None:
-            vote.decides_composition = composition
-            vote.save(update_fields=["decides_composition"])
+        vote = deciding_vote(
+            vote,
+            composition,
+            no_quorum=_(
+                "The vote had no quorum and decided nothing: the composition stays proposed."
+            ),
+        )
         on = meeting_date_of(vote)
         if vote.result in APPROVING_RESULTS:
             previous = (

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.core.errors import DomainError
 from kopir.council.models import Council, RecommendationRuleSet
-from kopir.council.services._saving import audited, save_audited
+from kopir.council.services._saving import audited, create_audited
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 
 
@@ -52,16 +52,8 @@ def council_create(
     )
     if quorum_rule:
         council.quorum_rule = quorum_rule
-    with transaction.atomic():
-        save_audited(
-            council,
-            AuditAction.CREATE,
-            ["organisation", "slug", "legal_basis", "territory"],
-            actor=actor,
-            request=request,
-            channel=channel,
-        )
-    return council
+    fields = ["organisation", "slug", "legal_basis", "territory"]
+    return create_audited(council, fields, actor=actor, request=request, channel=channel)
 
 
 def council_merge(

@@ -30,15 +30,14 @@ from kopir.council.models import (
     Member,
     PlanStatus,
     Vote,
-    VoteResult,
     WorkPlan,
     WorkPlanItem,
     WorkPlanItemStatus,
 )
-from kopir.council.services._saving import audited, save_audited
+from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import (
     APPROVING_RESULTS,
-    require_unused_decision_vote,
+    deciding_vote,
 )
 from kopir.directory.models import Organisation
 
@@ -98,16 +97,7 @@ def plan_create(
     plan = WorkPlan(council=council, year=year, title=title, status=PlanStatus.DRAFT)
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": [_("Enter a year like 2026.")]})
-    with transaction.atomic():
-        save_audited(
-            plan,
-            AuditAction.CREATE,
-            ["year", "title"],
-            actor=actor,
-            request=request,
-            channel=channel,
-        )
-    return plan
+    return create_audited(plan, ["year", "title"], actor=actor, request=request, channel=channel)
 
 
 def _require_draft(plan: WorkPlan) -> None:
@@ -276,21 +266,13 @@ def plan_approve_by_vote(
 ) -> WorkPlan:
     """Apply a closed vote's result to a draft plan: approved, or rejected; no quorum: nothing."""
     with transaction.atomic():
-        vote = Vote.objects.select_related("agenda_item__meeting").get(pk=vote.pk)
         plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
         _require_draft(plan)
-        if vote.agenda_item.meeting.council_id != plan.council_id:
-            raise DomainError(_("The vote was taken at another council's meeting."))
-        if vote.decides_plan_id not in (None, plan.pk) or vote.decides_composition_id:
-            raise DomainError(_("This vote has already decided another question."))
-        require_unused_decision_vote(vote)
-        if vote.result == VoteResult.NO_QUORUM:
-            raise DomainError(
-                _("The vote had no quorum and decided nothing: the plan stays a draft.")
-            )
-        if vote.decides_plan_id is None:
-            vote.decides_plan = plan
-            vote.save(update_fields=["decides_plan"])
+        vote = deciding_vote(
+            vote,
+            plan,
+            no_quorum=_("The vote had no quorum and decided nothing: the plan stays a draft."),
+        )
         if vote.result in APPROVING_RESULTS:
             already = WorkPlan.objects.filter(
                 council_id=plan.council_id, year=plan.year, status=PlanStatus.APPROVED

@@ -43,7 +43,7 @@ from kopir.council.models import (
     VoteResult,
     WorkPlan,
 )
-from kopir.council.services._saving import audited, save_audited
+from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import composition_approve_by_vote
 from kopir.council.services.plan import plan_approve_by_vote
 from kopir.council.services.quorum import PRESENT, quorum_status, sitting_composition
@@ -127,16 +127,8 @@ def vote_open(
         decides_composition=decides_composition,
         decides_plan=decides_plan,
     )
-    with transaction.atomic():
-        save_audited(
-            vote,
-            AuditAction.CREATE,
-            ["question", "kind", "decides_composition", "decides_plan"],
-            actor=actor,
-            request=request,
-            channel=channel,
-        )
-    return vote
+    fields = ["question", "kind", "decides_composition", "decides_plan"]
+    return create_audited(vote, fields, actor=actor, request=request, channel=channel)
 
 
 def _locked_open_vote(vote: Vote) -> Vote:

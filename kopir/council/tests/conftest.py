@@ -24,6 +24,7 @@ from kopir.accounts.tests.factories import UserFactory
 from kopir.core.tests.fixtures import signed_in as signed_in  # the council's tests import it here
 from kopir.council import models as m
 from kopir.council.services.attendance import attendance_record
+from kopir.council.services.votes import ballots_record, vote_open
 from kopir.council.tests.factories import (
     AgendaItemFactory,
     CompositionFactory,
@@ -79,6 +80,30 @@ def record_present(
             for seat in composition.members.all()
         },
     )
+
+
+def roll_call_vote(
+    item: m.AgendaItem,
+    secretary: User,
+    members: list[m.Member],
+    choice: str,
+    *,
+    question: str,
+    **decides: Any,
+) -> m.Vote:
+    """The given members present at the item's meeting, a roll-call vote opened on the item
+    (deciding the composition or plan in `decides`) and each present member's ballot `choice`;
+    the vote is still open."""
+    record_present(item.meeting, members, actor=secretary)
+    vote = vote_open(
+        actor=secretary,
+        agenda_item=item,
+        question=question,
+        kind=m.VoteKind.ROLL_CALL,
+        **decides,
+    )
+    ballots_record(actor=secretary, vote=vote, choices={seat.pk: choice for seat in members})
+    return vote
 
 
 @pytest.fixture

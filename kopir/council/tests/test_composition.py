@@ -23,8 +23,8 @@ from kopir.council.services.composition import (
     member_update,
 )
 from kopir.council.services.councils import council_merge
-from kopir.council.services.votes import ballots_record, vote_close, vote_open
-from kopir.council.tests.conftest import record_present
+from kopir.council.services.votes import vote_close, vote_open
+from kopir.council.tests.conftest import roll_call_vote
 from kopir.council.tests.factories import AgendaItemFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +37,10 @@ def _vote(
     choice: str,
     composition: m.Composition | None = None,
 ) -> m.Vote:
-    record_present(item.meeting, members, actor=secretary)
-    vote = vote_open(
-        actor=secretary,
-        agenda_item=item,
-        question="Кеңестің жаңа құрамын бекіту",
-        kind=m.VoteKind.ROLL_CALL,
-        decides_composition=composition,
+    question = "Кеңестің жаңа құрамын бекіту"
+    return roll_call_vote(
+        item, secretary, members, choice, question=question, decides_composition=composition
     )
-    ballots_record(actor=secretary, vote=vote, choices={seat.pk: choice for seat in members})
-    return vote
 
 
 def test_a_proposal_copies_the_members_in_force(

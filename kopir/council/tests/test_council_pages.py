@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import User
+from kopir.audit.models import AuditAction, AuditEvent
 from kopir.council import models as m
 from kopir.council.services.accommodation import accommodation_request
 from kopir.council.services.composition import composition_propose
-from kopir.council.services.councils import council_merge
+from kopir.council.services.councils import council_create, council_merge
 from kopir.council.services.votes import vote_open
 from kopir.council.tests.conftest import record_present, signed_in
 from kopir.council.tests.factories import (
@@ -29,6 +30,8 @@ from kopir.council.tests.factories import (
     WorkPlanFactory,
     WorkPlanItemFactory,
 )
+from kopir.directory.models import OrganisationKind, Territory
+from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -328,3 +331,22 @@ def test_a_merged_councils_history_is_read_through_its_successor(
     assert member_view.status_code == 200
     assert f'href="{successor}"' in member_view.content.decode()
     assert signed_in(Client(), outsider).get(detail).status_code == 403
+
+
+def test_a_created_council_is_saved_with_one_audit_record(
+    territory: Territory, party_rules: m.RecommendationRuleSet, secretary: User
+) -> None:
+    organisation = OrganisationFactory.create(kind=OrganisationKind.PUBLIC_COUNCIL)
+
+    council = council_create(
+        actor=secretary,
+        organisation=organisation,
+        slug="new-council",
+        legal_basis=m.LegalBasis.PARTY_COUNCIL,
+        territory=territory,
+        rule_set=party_rules,
+    )
+
+    assert m.Council.objects.get(slug="new-council") == council
+    created = AuditEvent.objects.filter(target_id=str(council.pk), action=AuditAction.CREATE)
+    assert created.count() == 1

@@ -20,8 +20,8 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.services.votes import ballots_record, vote_close, vote_open
-from kopir.council.tests.conftest import record_present
+from kopir.council.services.votes import vote_close
+from kopir.council.tests.conftest import roll_call_vote
 from kopir.council.tests.factories import (
     AgendaItemFactory,
     MeetingFactory,
@@ -36,15 +36,8 @@ pytestmark = pytest.mark.django_db
 def _approve(
     plan: m.WorkPlan, item: m.AgendaItem, secretary: User, members: list[m.Member], choice: str
 ) -> m.Vote:
-    record_present(item.meeting, members, actor=secretary)
-    vote = vote_open(
-        actor=secretary,
-        agenda_item=item,
-        question="Жұмыс жоспарын бекіту",
-        kind=m.VoteKind.ROLL_CALL,
-        decides_plan=plan,
-    )
-    ballots_record(actor=secretary, vote=vote, choices={seat.pk: choice for seat in members})
+    question = "Жұмыс жоспарын бекіту"
+    vote = roll_call_vote(item, secretary, members, choice, question=question, decides_plan=plan)
     return vote_close(actor=secretary, vote=vote)
 
 

@@ -403,10 +403,15 @@ def test_an_addressee_only_a_draft_is_meant_for_is_not_offered_in_the_filter(
     assert options == [str(agency.pk)]
 
 
-def test_the_petitions_list_shows_no_citizens_personal_data_without_consent(
-    council: m.Council, citizen_petition: m.Petition
+# The council's public page lists its latest petitions too: the same privacy holds on both.
+ON_PETITION_PAGES = pytest.mark.parametrize("page_name", ["public_council", "public_petition_list"])
+
+
+@ON_PETITION_PAGES
+def test_the_petitions_show_no_citizens_personal_data_without_consent(
+    council: m.Council, citizen_petition: m.Petition, page_name: str
 ) -> None:
-    page = _page("public_petition_list", council)
+    page = _page(page_name, council)
 
     assert "Пандус салу туралы өтініш" in page
     for value in CITIZEN.values():
@@ -414,13 +419,14 @@ def test_the_petitions_list_shows_no_citizens_personal_data_without_consent(
     assert citizen_petition.text not in page
 
 
-def test_the_petitions_list_names_a_petitioner_who_consented_but_not_their_contacts(
-    council: m.Council, citizen_petition: m.Petition
+@ON_PETITION_PAGES
+def test_the_petitions_name_a_petitioner_who_consented_but_not_their_contacts(
+    council: m.Council, citizen_petition: m.Petition, page_name: str
 ) -> None:
     citizen_petition.publish_petitioner = True
     citizen_petition.save()
 
-    page = _page("public_petition_list", council)
+    page = _page(page_name, council)
 
     assert CITIZEN["name"] in page
     assert CITIZEN["email"] not in page

@@ -24,7 +24,7 @@ from kopir.council.tests.factories import (
     WorkPlanItemFactory,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import CITIZEN, make_recommendations
+from kopir.council.tests.fixtures_followup import make_recommendations
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -43,28 +43,6 @@ def test_anyone_opens_the_public_page_in_each_language(
         assert response.status_code == 200
         assert f'lang="{language}"' in response.content.decode()
         assert "Төраға Қайрат Өмірұлы" in response.content.decode()
-
-
-def test_a_citizens_name_email_and_phone_never_appear_without_consent(
-    council: m.Council, citizen_petition: m.Petition
-) -> None:
-    page = Client().get(_url(council)).content.decode()
-
-    assert "Пандус салу туралы өтініш" in page
-    for value in CITIZEN.values():
-        assert value not in page
-    assert citizen_petition.text not in page
-
-
-def test_a_petitioner_who_consented_is_named_but_their_contacts_stay_private(
-    council: m.Council, citizen_petition: m.Petition
-) -> None:
-    citizen_petition.publish_petitioner = True
-    citizen_petition.save()
-    page = Client().get(_url(council)).content.decode()
-    assert CITIZEN["name"] in page
-    assert CITIZEN["email"] not in page
-    assert CITIZEN["phone"] not in page
 
 
 def test_the_page_shows_the_plan_members_letters_and_only_approved_minutes(

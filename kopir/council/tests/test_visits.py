@@ -268,3 +268,23 @@ def test_the_visit_list_costs_the_same_queries_for_few_or_many(
     MonitoringVisitFactory.create_batch(30, council=council, site=school)
     with django_assert_max_num_queries(10):
         assert secretary_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "field"),
+    [
+        ("council:visit_finding_add", "finding_form", "text"),
+        ("council:visit_checklist_add", "item_form", "question"),
+    ],
+)
+def test_an_empty_question_or_finding_shows_the_visit_again_and_adds_nothing(
+    visit: m.MonitoringVisit, secretary_client: Client, name: str, form: str, field: str
+) -> None:
+    before = (visit.finding_list.count(), visit.checklist.count())
+
+    response = secretary_client.post(_url(name, visit), {field: ""})
+
+    assert response.status_code == 400
+    assert response.context["visit"] == visit
+    assert response.context[form].errors[field]
+    assert (visit.finding_list.count(), visit.checklist.count()) == before

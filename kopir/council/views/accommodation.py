@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.council.access import (
     can_manage_council,
@@ -38,26 +38,27 @@ def accommodation_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = AccommodationForm(
         request.POST if request.method == "POST" else None, for_self=not on_behalf
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         seat = None if on_behalf else seat_of(request.user, council)
-        if service_saved(
-            form,
-            lambda: accommodation_request(
-                actor=request.user,
-                meeting=meeting,
-                requested_by=form.cleaned_data["requested_by"] if on_behalf else seat.full_name,  # type: ignore[union-attr]
-                need=form.cleaned_data["need"],
-                note=form.cleaned_data["note"],
-                account=None if on_behalf else request.user,
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The request is passed to the council's secretary."))
-            return redirect("council:meeting_detail", slug=slug, pk=pk)
-    return render(
+        return accommodation_request(
+            actor=request.user,
+            meeting=meeting,
+            requested_by=form.cleaned_data["requested_by"] if on_behalf else seat.full_name,  # type: ignore[union-attr]
+            need=form.cleaned_data["need"],
+            note=form.cleaned_data["note"],
+            account=None if on_behalf else request.user,
+            request=request,
+        )
+
+    return form_page(
         request,
+        form,
         "council/meetings/accommodation_form.html",
-        {"council": council, "meeting": meeting, "form": form},
+        {"council": council, "meeting": meeting},
+        save=save,
+        done=_("The request is passed to the council's secretary."),
+        success_url=reverse("council:meeting_detail", kwargs={"slug": slug, "pk": pk}),
     )
 
 
@@ -86,25 +87,24 @@ def accommodation_list(request: HttpRequest, slug: str) -> HttpResponse:
 def accommodation_resolve_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     task = accommodation_in_council(council, pk)
-    if request.method == "POST":
-        form = AccommodationResolveForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: accommodation_resolve(
-                actor=request.user, accommodation=task, request=request, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The request is marked as resolved."))
-            return redirect("council:accommodation_list", slug=slug)
-    else:
-        form = AccommodationResolveForm(
+    form = (
+        AccommodationResolveForm(request.POST)
+        if request.method == "POST"
+        else AccommodationResolveForm(
             initial={
                 "status": task.status if task.status != "open" else "",
                 "resolution": task.resolution,
             }
         )
-    return render(
+    )
+    return form_page(
         request,
+        form,
         "council/meetings/accommodation_resolve.html",
-        {"council": council, "task": task, "form": form},
+        {"council": council, "task": task},
+        save=lambda: accommodation_resolve(
+            actor=request.user, accommodation=task, request=request, **form.cleaned_data
+        ),
+        done=_("The request is marked as resolved."),
+        success_url=reverse("council:accommodation_list", kwargs={"slug": slug}),
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_meetings import (
     AgendaItemForm,
@@ -48,7 +48,7 @@ from kopir.council.services.agenda import (
     official_remove,
     speech_add,
 )
-from kopir.council.views.meetings_common import file_download, refuse
+from kopir.council.views.meetings_common import file_download, posted_from_page, refuse
 
 
 def vote_form(council: Council, data: Any = None) -> VoteForm:
@@ -108,22 +108,16 @@ def agenda_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         petitions=petitions_for_agenda(council),
         plan_items=open_plan_items(council),
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: agenda_item_add(
-                actor=request.user, meeting=meeting, request=request, **form.cleaned_data
-            ),
-        )
-    ):
-        messages.success(request, _("The item is added to the agenda."))
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/meetings/agenda_item_form.html",
-        {"council": council, "meeting": meeting, "form": form, "item": None},
+        {"council": council, "meeting": meeting, "item": None},
+        save=lambda: agenda_item_add(
+            actor=request.user, meeting=meeting, request=request, **form.cleaned_data
+        ),
+        done=_("The item is added to the agenda."),
+        success_url=reverse("council:meeting_detail", kwargs={"slug": slug, "pk": pk}),
     )
 
 
@@ -133,18 +127,10 @@ def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
     meeting = meeting_in_council(council, pk)
     item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
     plan_items = open_plan_items(council)
-    if request.method == "POST":
-        form = AgendaItemForm(request.POST, plan_items=plan_items)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: agenda_item_update(
-                actor=request.user, item=item, request=request, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("The agenda item is saved."))
-            return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
-    else:
-        form = AgendaItemForm(
+    form = (
+        AgendaItemForm(request.POST, plan_items=plan_items)
+        if request.method == "POST"
+        else AgendaItemForm(
             initial={
                 "title": item.title,
                 "description": item.description,
@@ -153,10 +139,19 @@ def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
             },
             plan_items=plan_items,
         )
-    return render(
+    )
+    return form_page(
         request,
+        form,
         "council/meetings/agenda_item_form.html",
-        {"council": council, "meeting": meeting, "form": form, "item": item},
+        {"council": council, "meeting": meeting, "item": item},
+        save=lambda: agenda_item_update(
+            actor=request.user, item=item, request=request, **form.cleaned_data
+        ),
+        done=_("The agenda item is saved."),
+        success_url=reverse(
+            "council:agenda_item_detail", kwargs={"slug": slug, "pk": pk, "item_pk": item_pk}
+        ),
     )
 
 
@@ -214,10 +209,16 @@ def _record(
 ) -> HttpResponse:
     """The common path of the item page's small forms: validate, call the service, come back."""
     council, meeting, item = _secretary_item(request, slug, pk, item_pk)
-    if form.is_valid() and service_saved(form, lambda: write(item, form.cleaned_data)):
-        messages.success(request, done)
-        return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
-    return item_page(request, council, meeting, item, status=400, **{form_name: form})
+    return posted_from_page(
+        request,
+        form,
+        save=lambda: write(item, form.cleaned_data),
+        done=done,
+        success_url=reverse(
+            "council:agenda_item_detail", kwargs={"slug": slug, "pk": pk, "item_pk": item_pk}
+        ),
+        page=lambda: item_page(request, council, meeting, item, status=400, **{form_name: form}),
+    )
 
 
 @require_POST

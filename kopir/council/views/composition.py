@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_composition import MemberForm
 from kopir.council.models import Composition, CompositionStatus, Member
@@ -87,56 +88,41 @@ def _proposed(request: HttpRequest, slug: str, pk: int) -> tuple[Composition, Ht
 
 @require_http_methods(["GET", "POST"])
 def member_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    composition, refused = _proposed(request, slug, pk)
-    if refused:
-        return refused
-    form = MemberForm(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: member_add(
-                actor=request.user, composition=composition, request=request, **form.service_data()
-            ),
-        )
-    ):
-        messages.success(request, _("The member is added to the proposed composition."))
-        return redirect("council:composition_detail", slug=slug, pk=pk)
-    return render(
-        request,
-        "council/meetings/member_form.html",
-        {"council": composition.council, "composition": composition, "form": form, "member": None},
-    )
+    return _member_form(request, slug, pk, None)
 
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, slug: str, pk: int, member_pk: int) -> HttpResponse:
+    return _member_form(request, slug, pk, member_pk)
+
+
+def _member_form(request: HttpRequest, slug: str, pk: int, member_pk: int | None) -> HttpResponse:
+    """Add a member to the proposed composition (no `member_pk`) or change one of its members."""
     composition, refused = _proposed(request, slug, pk)
     if refused:
         return refused
-    member = get_object_or_404(Member, composition=composition, pk=member_pk)
-    if request.method == "POST":
-        form = MemberForm(request.POST)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: member_update(
-                actor=request.user, member=member, request=request, **form.service_data()
-            ),
-        ):
-            messages.success(request, _("The member's details are saved."))
-            return redirect("council:composition_detail", slug=slug, pk=pk)
-    else:
-        form = MemberForm(initial=MemberForm.initial_from(member))
-    return render(
+    member = None
+    if member_pk is not None:
+        member = get_object_or_404(Member, composition=composition, pk=member_pk)
+    initial = MemberForm.initial_from(member) if member else None
+    form = MemberForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def save() -> Member:
+        by = {"actor": request.user, "request": request, **form.service_data()}
+        if member is None:
+            return member_add(composition=composition, **by)
+        return member_update(member=member, **by)
+
+    return form_page(
         request,
+        form,
         "council/meetings/member_form.html",
-        {
-            "council": composition.council,
-            "composition": composition,
-            "form": form,
-            "member": member,
-        },
+        {"council": composition.council, "composition": composition, "member": member},
+        save=save,
+        done=_("The member's details are saved.")
+        if member
+        else _("The member is added to the proposed composition."),
+        success_url=reverse("council:composition_detail", kwargs={"slug": slug, "pk": pk}),
     )
 
 

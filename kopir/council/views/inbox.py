@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import ResponseForm
@@ -44,38 +45,30 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = access.recommendation_for_addressee(request.user, pk)
     can_answer = recommendation.status in ANSWERABLE
     form = ResponseForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if not can_answer:
-            messages.error(request, _("This recommendation is closed: it takes no more answers."))
-            return redirect("council:inbox_detail", pk=pk)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: recommendation_respond(
-                actor=request.user,
-                recommendation=recommendation,
-                text=form.cleaned_data["text"],
-                reported_status=form.cleaned_data["reported_status"],
-                evidence=form.cleaned_data.get("evidence"),
-                request=request,
-            ),
-        ):
-            messages.success(request, _("Your answer was sent to the council. It will review it."))
-            return redirect("council:inbox_detail", pk=pk)
-        status = 400
-    return render(
+    if request.method == "POST" and not can_answer:
+        messages.error(request, _("This recommendation is closed: it takes no more answers."))
+        return redirect("council:inbox_detail", pk=pk)
+    return form_page(
         request,
+        form,
         "council/followup/inbox_detail.html",
-        {
+        lambda: {
             "recommendation": recommendation,
             "due": selectors.due_state(recommendation),
             "responses": selectors.responses_of(recommendation),
             "timeline": selectors.timeline_of(recommendation),
-            "form": form,
             "can_answer": can_answer,
             "can_acknowledge": recommendation.status == "sent",
         },
-        status=status,
+        save=lambda: recommendation_respond(
+            actor=request.user,
+            recommendation=recommendation,
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("Your answer was sent to the council. It will review it."),
+        success_url=reverse("council:inbox_detail", kwargs={"pk": pk}),
+        refused_status=400,
     )
 
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.forms import service_saved
-from kopir.core.selectors import page_of
+from kopir.core.responses import form_page
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
+from kopir.council.models import Letter
 from kopir.council.selectors import letters as selectors
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
-from kopir.council.views.meetings_common import file_download, service_result
+from kopir.council.views.meetings_common import council_list_page, file_download
 
 PER_PAGE = 25
 
@@ -23,19 +23,21 @@ PER_PAGE = 25
 @require_GET
 def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = page_of(selectors.letter_list(council), PER_PAGE, request.GET.get("page"))
-    today = timezone.localdate()
-    for letter in page_obj.object_list:
-        letter.reply_overdue = selectors.reply_overdue(letter, letter.reply_count, today)
-    return render(
+    return council_list_page(
         request,
+        council,
         "council/followup/letter_list.html",
-        {
-            "council": council,
-            "page_obj": page_obj,
-            "is_secretary": access.is_secretary(request.user, council),
-        },
+        selectors.letter_list(council),
+        per_page=PER_PAGE,
+        shown=_with_overdue_replies,
     )
+
+
+def _with_overdue_replies(letters: list[Letter]) -> list[Letter]:
+    today = timezone.localdate()
+    for letter in letters:
+        letter.reply_overdue = selectors.reply_overdue(letter, letter.reply_count, today)  # type: ignore[attr-defined]
+    return letters
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,33 +51,22 @@ def letter_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         next_number=next_letter_number(council),
         initial={"sent_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        letter = service_result(
-            form,
-            lambda: letter_create(
-                actor=request.user,
-                council=council,
-                number=data["number"] or "",
-                sent_on=data["sent_on"],
-                addressee=data["addressee"],
-                subject=data["subject"],
-                summary=data.get("summary") or "",
-                recommendations=data["recommendations"],
-                upload=data.get("file"),
-                reply_due_on=data.get("reply_due_on"),
-                request=request,
-            ),
-        )
-        if letter is not None:
-            messages.success(request, _("The letter was registered."))
-            return redirect("council:letter_detail", slug=slug, pk=letter.pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/followup/letter_form.html",
-        {"council": council, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        {"council": council},
+        save=lambda: letter_create(
+            actor=request.user, council=council, request=request, **form.service_data()
+        ),
+        done=_("The letter was registered."),
+        success_url=lambda letter: _letter_url(slug, letter.pk),
+        refused_status=400,
     )
+
+
+def _letter_url(slug: str, pk: int) -> str:
+    return reverse("council:letter_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_GET
@@ -107,27 +98,17 @@ def letter_reply_add_view(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         request.FILES or None,
         initial={"received_on": timezone.localdate(), "from_whom": letter.addressee.name},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if service_saved(
-            form,
-            lambda: letter_reply_add(
-                actor=request.user,
-                letter=letter,
-                received_on=data["received_on"],
-                from_whom=data["from_whom"],
-                summary=data["summary"],
-                upload=data.get("file"),
-                request=request,
-            ),
-        ):
-            messages.success(request, _("The reply was recorded."))
-            return redirect("council:letter_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/followup/letter_reply_form.html",
-        {"council": council, "letter": letter, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        {"council": council, "letter": letter},
+        save=lambda: letter_reply_add(
+            actor=request.user, letter=letter, request=request, **form.service_data()
+        ),
+        done=_("The reply was recorded."),
+        success_url=_letter_url(slug, pk),
+        refused_status=400,
     )
 
 

@@ -4,18 +4,18 @@ invitations, holding and cancelling."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict, service_saved
-from kopir.core.responses import render_form_page, render_page_or_fragment, wants_fragment
-from kopir.core.selectors import page_of, stored_version
+from kopir.core.errors import DomainError
+from kopir.core.responses import form_page, render_page_or_fragment, wants_fragment
+from kopir.core.selectors import page_of
 from kopir.council.access import (
     can_manage_council,
     can_request_accommodation,
@@ -25,11 +25,10 @@ from kopir.council.access import (
 )
 from kopir.council.forms_meetings import (
     AttendanceForm,
-    ConfirmedActionForm,
     GuestForm,
     MeetingForm,
 )
-from kopir.council.models import Attendance, MeetingStatus
+from kopir.council.models import Attendance, Council, Meeting, MeetingStatus
 from kopir.council.selectors.councils import open_plan_items
 from kopir.council.selectors.meetings import (
     attendance_rows,
@@ -49,7 +48,12 @@ from kopir.council.services.meetings import (
     meeting_send_invitations,
     meeting_update,
 )
-from kopir.council.views.meetings_common import refuse, service_result
+from kopir.council.views.meetings_common import (
+    confirmed_action,
+    posted_from_page,
+    refuse,
+    versioned_form_page,
+)
 
 MEETINGS_PER_PAGE = 20
 
@@ -75,20 +79,16 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeetingForm(
         request.POST if request.method == "POST" else None, plan_items=open_plan_items(council)
     )
-    if request.method == "POST" and form.is_valid():
-        meeting = service_result(
-            form,
-            lambda: meeting_create(
-                actor=request.user, council=council, request=request, **form.service_data()
-            ),
-        )
-        if meeting is not None:
-            messages.success(request, _("The meeting is planned. Now add its agenda."))
-            return redirect("council:meeting_detail", slug=slug, pk=meeting.pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/meetings/meeting_form.html",
-        {"council": council, "form": form, "meeting": None},
+        {"council": council, "meeting": None},
+        save=lambda: meeting_create(
+            actor=request.user, council=council, request=request, **form.service_data()
+        ),
+        done=_("The meeting is planned. Now add its agenda."),
+        success_url=lambda meeting: _meeting_url(slug, meeting.pk),
     )
 
 
@@ -96,38 +96,33 @@ def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
-    conflict = False
     plan_items = open_plan_items(council)
-    if request.method == "POST":
-        form = MeetingForm(request.POST, plan_items=plan_items)
-        if form.is_valid():
-            try:
-                meeting_update(
-                    actor=request.user,
-                    meeting=meeting,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    request=request,
-                    **form.service_data(),
-                )
-            except ConflictError as error:
-                stored = stored_version(meeting)
-                form = form_after_conflict(
-                    MeetingForm, request, error, stored, plan_items=plan_items
-                )
-                conflict = True
-            except (ValidationError, DomainError) as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("The meeting is saved."))
-                return redirect("council:meeting_detail", slug=slug, pk=pk)
-    else:
-        form = MeetingForm(initial=MeetingForm.initial_from(meeting), plan_items=plan_items)
-    return render_form_page(
-        request,
-        "council/meetings/meeting_form.html",
-        {"council": council, "form": form, "meeting": meeting},
-        conflict=conflict,
+    form = (
+        MeetingForm(request.POST, plan_items=plan_items)
+        if request.method == "POST"
+        else MeetingForm(initial=MeetingForm.initial_from(meeting), plan_items=plan_items)
     )
+    return versioned_form_page(
+        request,
+        form,
+        meeting,
+        "council/meetings/meeting_form.html",
+        {"council": council, "meeting": meeting},
+        save=lambda data: meeting_update(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=data["version"] or 0,
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("The meeting is saved."),
+        success_url=_meeting_url(slug, pk),
+        plan_items=plan_items,
+    )
+
+
+def _meeting_url(slug: str, pk: int) -> str:
+    return reverse("council:meeting_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_GET
@@ -180,21 +175,13 @@ def _confirmed_move(
     """Hold or cancel the meeting: final, so only with the box ticked and the version shown."""
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
-    form = ConfirmedActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.refusal())
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    try:
-        move(
-            actor=request.user,
-            meeting=meeting,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, done)
+    confirmed_action(
+        request,
+        lambda version: move(
+            actor=request.user, meeting=meeting, expected_version=version, request=request
+        ),
+        done,
+    )
     return redirect("council:meeting_detail", slug=slug, pk=pk)
 
 
@@ -242,30 +229,27 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     meeting = meeting_in_council(council, pk)
     rows = attendance_rows(meeting)
     form = AttendanceForm(request.POST if request.method == "POST" else None, rows=rows)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: attendance_record(
-                actor=request.user, meeting=meeting, statuses=form.statuses(), request=request
-            ),
-        )
-    ):
-        messages.success(request, _("Attendance is saved."))
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/meetings/attendance_form.html",
-        {
-            "council": council,
-            "meeting": meeting,
-            "form": form,
-            "guest_form": GuestForm(),
-            "guests": guests(meeting),
-            "quorum": quorum_status(meeting),
-        },
+        lambda: _attendance_context(council, meeting, guest_form=GuestForm()),
+        save=lambda: attendance_record(
+            actor=request.user, meeting=meeting, statuses=form.statuses(), request=request
+        ),
+        done=_("Attendance is saved."),
+        success_url=_meeting_url(slug, pk),
     )
+
+
+def _attendance_context(council: Council, meeting: Meeting, **forms: Any) -> dict[str, Any]:
+    return {
+        "council": council,
+        "meeting": meeting,
+        **forms,
+        "guests": guests(meeting),
+        "quorum": quorum_status(meeting),
+    }
 
 
 @require_POST
@@ -273,30 +257,24 @@ def guest_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     form = GuestForm(request.POST)
-    if form.is_valid() and service_saved(
-        form,
-        lambda: guest_add(
-            actor=request.user,
-            meeting=meeting,
-            name=form.cleaned_data["guest_name"],
-            organisation=form.cleaned_data["guest_organisation"],
-            request=request,
-        ),
-    ):
-        messages.success(request, _("The guest is recorded."))
-        return redirect("council:meeting_attendance", slug=slug, pk=pk)
-    rows = attendance_rows(meeting)
-    return render(
+    return posted_from_page(
         request,
-        "council/meetings/attendance_form.html",
-        {
-            "council": council,
-            "meeting": meeting,
-            "form": AttendanceForm(rows=rows),
-            "guest_form": form,
-            "guests": guests(meeting),
-            "quorum": quorum_status(meeting),
-        },
+        form,
+        save=lambda: guest_add(
+            actor=request.user, meeting=meeting, request=request, **form.service_data()
+        ),
+        done=_("The guest is recorded."),
+        success_url=reverse("council:meeting_attendance", kwargs={"slug": slug, "pk": pk}),
+        page=lambda: render(
+            request,
+            "council/meetings/attendance_form.html",
+            _attendance_context(
+                council,
+                meeting,
+                form=AttendanceForm(rows=attendance_rows(meeting)),
+                guest_form=form,
+            ),
+        ),
     )
 
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Generic, NamedTuple, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import ServiceErrorsMixin, form_after_conflict, service_saved
-from kopir.core.selectors import stored_version
+from kopir.core.errors import DomainError
+from kopir.core.forms import ServiceErrorsMixin, service_saved
+from kopir.core.responses import form_page, refilled_on_conflict
+from kopir.core.selectors import page_of
 from kopir.core.uploads import content_type_for, is_image
+from kopir.council import access
+from kopir.council.forms_meetings import ConfirmedActionForm
+from kopir.council.models import Council
 
-FormT = TypeVar("FormT", bound=forms.BaseForm)
 ResultT = TypeVar("ResultT")
 
 
@@ -30,6 +33,66 @@ def service_result(form: ServiceErrorsMixin, save: Callable[[], ResultT]) -> Res
     is on the form: `service_saved` for the views that go on with the saved record."""
     results: list[ResultT] = []
     return results[0] if service_saved(form, lambda: results.append(save())) else None
+
+
+def posted_from_page(
+    request: HttpRequest,
+    form: ServiceErrorsMixin,
+    *,
+    save: Callable[[], ResultT],
+    done: str | Callable[[ResultT], str],
+    success_url: str | Callable[[ResultT], str],
+    page: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """A small form posted from a record's page (an agenda item's, a vote's, a petition's): when
+    it is valid and the service saves it, say `done` (or what `done` says of the saved record) and
+    go to `success_url`; otherwise `page` shows the record's page again with the form's errors."""
+    results: list[ResultT] = []
+    if form.is_valid() and service_saved(form, lambda: results.append(save())):
+        saved = results[0]
+        messages.success(request, done(saved) if callable(done) else done)
+        return redirect(success_url(saved) if callable(success_url) else success_url)
+    return page()
+
+
+def confirmed_action(
+    request: HttpRequest,
+    act: Callable[[int], ResultT],
+    done: str | Callable[[ResultT], str],
+) -> None:
+    """A final step posted with its confirmation box (forms_meetings.ConfirmedActionForm):
+    `act` is given the version the page showed, and `done` (or what it says of the result) is
+    told; an unticked box or the service's refusal is told instead, and nothing changes."""
+    form = ConfirmedActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.refusal())
+        return
+    try:
+        result = act(form.cleaned_data["version"])
+    except DomainError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+
+
+def council_list_page(
+    request: HttpRequest,
+    council: Council,
+    template: str,
+    rows: Any,
+    *,
+    per_page: int,
+    shown: Callable[[list[Any]], list[Any]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A council's paged list (letters, visits, recommendations): the page of `rows` asked for,
+    its rows prepared for the table by `shown`, and whether the reader is the secretary."""
+    page_obj = page_of(rows, per_page, request.GET.get("page"))
+    if shown is not None:
+        page_obj.object_list = shown(list(page_obj.object_list))
+    context = {"council": council, "page_obj": page_obj, **extra}
+    context["is_secretary"] = access.is_secretary(request.user, council)
+    return render(request, template, context)
 
 
 def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:
@@ -50,32 +113,29 @@ def file_download(field: FieldFile, *, images_inline: bool = False) -> FileRespo
     )
 
 
-class Submitted(NamedTuple, Generic[FormT]):
-    form: FormT  # the form to show again when not saved: with its errors, or after a conflict
-    saved: bool
-    conflict: bool
-
-
-def submit_versioned(
+def versioned_form_page(
     request: HttpRequest,
-    form: FormT,
+    form: ServiceErrorsMixin,
     record: Model,
+    template: str,
+    context: Mapping[str, Any],
+    *,
     save: Callable[[dict[str, Any]], object],
+    done: str,
+    success_url: str,
     **form_kwargs: Any,
-) -> Submitted[FormT]:
-    """Validate a posted edit form and `save` its data. A lost race gives the person's input back
-    with the version now stored (a second submit is a deliberate overwrite); a rule's refusal
-    lands above the form. `form_kwargs` rebuild the form after a conflict."""
-    if request.method != "POST" or not form.is_valid():
-        return Submitted(form, saved=False, conflict=False)
-    try:
-        save(form.cleaned_data)
-    except ConflictError as error:
-        stored = form_after_conflict(
-            type(form), request, error, stored_version(record), **form_kwargs
-        )
-        return Submitted(stored, saved=False, conflict=True)
-    except DomainError as error:
-        form.add_error(None, str(error))
-        return Submitted(form, saved=False, conflict=False)
-    return Submitted(form, saved=True, conflict=False)
+) -> HttpResponse:
+    """An edit form page (`core.responses.form_page`) whose `save` takes the valid form's data.
+    A lost race gives the person's input back with the version now stored (a second submit is a
+    deliberate overwrite), 409; a rule's refusal lands above the form. `form_kwargs` rebuild the
+    form after a conflict."""
+    return form_page(
+        request,
+        form,
+        template,
+        context,
+        save=lambda: save(form.cleaned_data),
+        done=done,
+        success_url=success_url,
+        on_conflict=refilled_on_conflict(request, type(form), record, **form_kwargs),
+    )

@@ -13,18 +13,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.errors import ConflictError, DomainError
 from kopir.core.forms import VersionForm, form_after_conflict
 from kopir.core.responses import render_form_page
 from kopir.core.selectors import stored_version
 from kopir.council import access
 from kopir.council.forms_followup import MinutesEditForm
-from kopir.council.forms_meetings import ConfirmedActionForm
 from kopir.council.models import Council, Meeting, Minutes, MinutesVersion
 from kopir.council.selectors import minutes as selectors
 from kopir.council.services import documents
 from kopir.council.services.minutes import minutes_assemble, minutes_edit, minutes_sign
 from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
+from kopir.council.views.meetings_common import confirmed_action
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
@@ -186,28 +186,17 @@ def minutes_sign_view(request: HttpRequest, slug: str, number: int) -> HttpRespo
     if not access.can_sign_minutes(request.user, council):
         raise PermissionDenied
     minutes, _version = _minutes_and_version(meeting)
-    form = ConfirmedActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.refusal())
-        return redirect("council:minutes_detail", slug=slug, number=number)
-    try:
-        minutes_sign(
-            actor=request.user,
-            minutes=minutes,
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-    except (DomainError, AccessDenied) as error:
-        messages.error(request, str(error))
-    else:
-        if minutes.is_locked:
-            messages.success(
-                request, _("You signed the minutes. They are now approved and locked.")
-            )
-        else:
-            messages.success(
-                request, _("You signed the minutes. They wait for the other signature.")
-            )
+    confirmed_action(
+        request,
+        lambda version: minutes_sign(
+            actor=request.user, minutes=minutes, expected_version=version, request=request
+        ),
+        lambda signed: (
+            _("You signed the minutes. They are now approved and locked.")
+            if signed.is_locked
+            else _("You signed the minutes. They wait for the other signature.")
+        ),
+    )
     return redirect("council:minutes_detail", slug=slug, number=number)
 
 

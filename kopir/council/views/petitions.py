@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.forms import service_saved
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
 from kopir.core.selectors import page_of
 from kopir.council.access import (
@@ -40,7 +40,7 @@ from kopir.council.services.petitions import (
     petition_register,
     petition_withhold,
 )
-from kopir.council.views.meetings_common import service_result
+from kopir.council.views.meetings_common import posted_from_page, service_result
 
 PETITIONS_PER_PAGE = 25
 # The public form accepts at most this many petitions an hour from one client address: enough
@@ -231,26 +231,24 @@ def _secretary_petition(
 def petition_agenda(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council, petition = _secretary_petition(request, slug, pk)
     form = PetitionAgendaForm(request.POST, meetings=planned_meetings(council))
-    if petition is not None and form.is_valid():
-        item = service_result(
-            form,
-            lambda: petition_put_on_agenda(
-                actor=request.user,
-                petition=petition,
-                meeting=form.cleaned_data["meeting"],
-                rapporteur=form.cleaned_data["rapporteur"],
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
-        )
-        if item is not None:
-            messages.success(
-                request,
-                _("The petition is item %(order)s of the meeting's agenda.")
-                % {"order": item.order},
-            )
-            return redirect("council:petition_detail", slug=slug, pk=pk)
-    return _detail(request, council, pk, agenda_form=form, status=400)
+    if petition is None:
+        return _detail(request, council, pk, agenda_form=form, status=400)
+    return posted_from_page(
+        request,
+        form,
+        save=lambda: petition_put_on_agenda(
+            actor=request.user, petition=petition, request=request, **form.service_data()
+        ),
+        done=lambda item: (
+            _("The petition is item %(order)s of the meeting's agenda.") % {"order": item.order}
+        ),
+        success_url=_petition_url(slug, pk),
+        page=lambda: _detail(request, council, pk, agenda_form=form, status=400),
+    )
+
+
+def _petition_url(slug: str, pk: int) -> str:
+    return reverse("council:petition_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_POST
@@ -293,33 +291,30 @@ def petition_publication_view(request: HttpRequest, slug: str, pk: int) -> HttpR
     if withhold:
         # Keeping it off the page needs no title: only the version counts.
         form.fields["public_title"].required = False
-    if petition is not None and form.is_valid():
+    if petition is None:
+        return _detail(request, council, pk, publish_form=form, status=400)
 
-        def save() -> object:
-            if withhold:
-                return petition_withhold(
-                    actor=request.user,
-                    petition=petition,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            return petition_publish(
+    def save() -> object:
+        if withhold:
+            return petition_withhold(
                 actor=request.user,
                 petition=petition,
-                public_title=form.cleaned_data["public_title"],
-                public_summary=form.cleaned_data["public_summary"],
                 expected_version=form.cleaned_data["version"],
                 request=request,
             )
+        return petition_publish(
+            actor=request.user, petition=petition, request=request, **form.service_data()
+        )
 
-        if service_saved(form, save):
-            messages.success(
-                request,
-                _("The petition is kept off the public page.")
-                if withhold
-                else _(
-                    "The petition is published on the public page with the title and summary you approved."
-                ),
-            )
-            return redirect("council:petition_detail", slug=slug, pk=pk)
-    return _detail(request, council, pk, publish_form=form, status=400)
+    return posted_from_page(
+        request,
+        form,
+        save=save,
+        done=_("The petition is kept off the public page.")
+        if withhold
+        else _(
+            "The petition is published on the public page with the title and summary you approved."
+        ),
+        success_url=_petition_url(slug, pk),
+        page=lambda: _detail(request, council, pk, publish_form=form, status=400),
+    )

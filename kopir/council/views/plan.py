@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
+from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
 from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
@@ -28,7 +29,7 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.views.meetings_common import refuse, service_result
+from kopir.council.views.meetings_common import refuse
 
 
 @require_GET
@@ -49,17 +50,19 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
     form = PlanForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        plan = service_result(
-            form,
-            lambda: plan_create(
-                actor=request.user, council=council, request=request, **form.cleaned_data
-            ),
-        )
-        if plan is not None:
-            messages.success(request, _("The draft plan is created. Add its items."))
-            return redirect("council:plan_detail", slug=slug, pk=plan.pk)
-    return render(request, "council/meetings/plan_form.html", {"council": council, "form": form})
+    return form_page(
+        request,
+        form,
+        "council/meetings/plan_form.html",
+        {"council": council},
+        save=lambda: plan_create(
+            actor=request.user, council=council, request=request, **form.cleaned_data
+        ),
+        done=_("The draft plan is created. Add its items."),
+        success_url=lambda plan: reverse(
+            "council:plan_detail", kwargs={"slug": slug, "pk": plan.pk}
+        ),
+    )
 
 
 @require_GET
@@ -91,51 +94,39 @@ def _plan_for_secretary(request: HttpRequest, slug: str, pk: int) -> tuple[Counc
 
 @require_http_methods(["GET", "POST"])
 def plan_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council, plan = _plan_for_secretary(request, slug, pk)
-    form = PlanItemForm(
-        request.POST if request.method == "POST" else None, members=responsible_choices(council)
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: plan_item_add(
-                actor=request.user, plan=plan, request=request, **form.service_data()
-            ),
-        )
-    ):
-        messages.success(request, _("The item is added to the plan."))
-        return redirect("council:plan_detail", slug=slug, pk=pk)
-    return render(
-        request,
-        "council/meetings/plan_item_form.html",
-        {"council": council, "plan": plan, "form": form, "item": None},
-    )
+    return _plan_item_form(request, slug, pk, None)
 
 
 @require_http_methods(["GET", "POST"])
 def plan_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    return _plan_item_form(request, slug, pk, item_pk)
+
+
+def _plan_item_form(request: HttpRequest, slug: str, pk: int, item_pk: int | None) -> HttpResponse:
+    """Add an item to the draft plan (no `item_pk`) or change one of its items."""
     council, plan = _plan_for_secretary(request, slug, pk)
-    item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
-    members = responsible_choices(council)
-    if request.method == "POST":
-        form = PlanItemForm(request.POST, members=members)
-        if form.is_valid() and service_saved(
-            form,
-            lambda: plan_item_update(
-                actor=request.user, item=item, request=request, **form.service_data()
-            ),
-        ):
-            messages.success(request, _("The item is saved."))
-            return redirect("council:plan_detail", slug=slug, pk=pk)
-    else:
-        form = PlanItemForm(initial=PlanItemForm.initial_from(item), members=members)
-    return render(
+    item = None if item_pk is None else get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
+    initial = PlanItemForm.initial_from(item) if item else None
+    data = request.POST if request.method == "POST" else None
+    form = PlanItemForm(data, initial=initial, members=responsible_choices(council))
+
+    def save() -> WorkPlanItem:
+        by = {"actor": request.user, "request": request, **form.service_data()}
+        return plan_item_add(plan=plan, **by) if item is None else plan_item_update(item=item, **by)
+
+    return form_page(
         request,
+        form,
         "council/meetings/plan_item_form.html",
-        {"council": council, "plan": plan, "form": form, "item": item},
+        {"council": council, "plan": plan, "item": item},
+        save=save,
+        done=_("The item is saved.") if item else _("The item is added to the plan."),
+        success_url=_plan_url(plan),
     )
+
+
+def _plan_url(plan: WorkPlan) -> str:
+    return reverse("council:plan_detail", kwargs={"slug": plan.council.slug, "pk": plan.pk})
 
 
 @require_POST
@@ -156,24 +147,14 @@ def plan_item_status(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
     council, plan = _plan_for_secretary(request, slug, pk)
     item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
     form = PlanItemStatusForm(request.POST if request.method == "POST" else None, item=item)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: plan_item_set_status(
-                actor=request.user,
-                item=item,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The item's status is saved."))
-        return redirect("council:plan_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/meetings/plan_item_status.html",
-        {"council": council, "plan": plan, "item": item, "form": form},
+        {"council": council, "plan": plan, "item": item},
+        save=lambda: plan_item_set_status(
+            actor=request.user, item=item, request=request, **form.service_data()
+        ),
+        done=_("The item's status is saved."),
+        success_url=_plan_url(plan),
     )

@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.responses import render_form_page
-from kopir.core.selectors import page_of
+from kopir.core.responses import form_page
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -29,7 +29,12 @@ from kopir.council.services.recommendations import (
     recommendation_update,
     response_review,
 )
-from kopir.council.views.meetings_common import file_download, submit_versioned
+from kopir.council.views.meetings_common import (
+    council_list_page,
+    file_download,
+    posted_from_page,
+    versioned_form_page,
+)
 
 PER_PAGE = 25
 
@@ -39,19 +44,15 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     form = RecommendationFilterForm(request.GET, council=council)
     filters = form.filters()
-    rows = selectors.recommendation_list(council, **filters)
-    page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
-    page_obj.object_list = selectors.with_due_states(page_obj.object_list)
-    return render(
+    return council_list_page(
         request,
+        council,
         "council/followup/recommendation_list.html",
-        {
-            "council": council,
-            "form": form,
-            "page_obj": page_obj,
-            "is_filtered": any(filters.values()),
-            "is_secretary": access.is_secretary(request.user, council),
-        },
+        selectors.recommendation_list(council, **filters),
+        per_page=PER_PAGE,
+        shown=selectors.with_due_states,
+        form=form,
+        is_filtered=any(filters.values()),
     )
 
 
@@ -138,11 +139,13 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
         "motivating_figure": recommendation.motivating_figure,
         "version": recommendation.version,
     }
-    submitted = submit_versioned(
+    return versioned_form_page(
         request,
         RecommendationEditForm(request.POST or None, council=council, initial=initial),
         recommendation,
-        lambda data: recommendation_update(
+        "council/followup/recommendation_form.html",
+        {"council": council, "recommendation": recommendation},
+        save=lambda data: recommendation_update(
             actor=request.user,
             recommendation=recommendation,
             expected_version=data["version"],
@@ -152,16 +155,9 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
             rule_set=data["rule_set"],
             motivating_figure=data.get("motivating_figure") or "",
         ),
+        done=_("The draft was saved."),
+        success_url=_recommendation_url(slug, pk),
         council=council,
-    )
-    if submitted.saved:
-        messages.success(request, _("The draft was saved."))
-        return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    return render_form_page(
-        request,
-        "council/followup/recommendation_form.html",
-        {"council": council, "form": submitted.form, "recommendation": recommendation},
-        conflict=submitted.conflict,
     )
 
 
@@ -171,25 +167,25 @@ def recommendation_send_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
     access.require_secretary(request.user, council)
     recommendation = access.recommendation_in_council(council, pk)
     form = RecommendationSendForm(request.POST)
-    if form.is_valid():
-        try:
-            recommendation_send(
-                actor=request.user,
-                recommendation=recommendation,
-                expected_version=form.cleaned_data["version"],
-                sent_on=form.cleaned_data["sent_on"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("The recommendation is recorded as sent; its answer clock started.")
-            )
-            return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    context = _detail_context(request, council, recommendation)
-    context["send_form"] = form
-    return render(request, "council/followup/recommendation_detail.html", context, status=400)
+
+    def page() -> HttpResponse:
+        context = _detail_context(request, council, recommendation)
+        context["send_form"] = form
+        return render(request, "council/followup/recommendation_detail.html", context, status=400)
+
+    return posted_from_page(
+        request,
+        form,
+        save=lambda: recommendation_send(
+            actor=request.user,
+            recommendation=recommendation,
+            request=request,
+            **form.service_data(),
+        ),
+        done=_("The recommendation is recorded as sent; its answer clock started."),
+        success_url=_recommendation_url(slug, pk),
+        page=page,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,25 +197,21 @@ def response_review_view(
     recommendation = access.recommendation_in_council(council, pk)
     response = selectors.response_of(recommendation, response_pk)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            response_review(
-                actor=request.user,
-                response=response,
-                verdict=form.cleaned_data["verdict"],
-                note=form.cleaned_data.get("note") or "",
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The council's verdict was recorded."))
-            return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/followup/response_review.html",
-        {"council": council, "recommendation": recommendation, "response": response, "form": form},
+        {"council": council, "recommendation": recommendation, "response": response},
+        save=lambda: response_review(
+            actor=request.user, response=response, request=request, **form.service_data()
+        ),
+        done=_("The council's verdict was recorded."),
+        success_url=_recommendation_url(slug, pk),
     )
+
+
+def _recommendation_url(slug: str, pk: int) -> str:
+    return reverse("council:recommendation_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_GET

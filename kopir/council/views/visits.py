@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.responses import render_form_page
-from kopir.core.selectors import page_of
+from kopir.core.responses import form_page
 from kopir.core.uploads import is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
@@ -24,10 +25,15 @@ from kopir.council.forms_followup_visits import (
     VisitEditForm,
     VisitForm,
 )
-from kopir.council.models import MonitoringVisit
+from kopir.council.models import Council, MonitoringVisit
 from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
-from kopir.council.views.meetings_common import file_download, submit_versioned
+from kopir.council.views.meetings_common import (
+    council_list_page,
+    file_download,
+    posted_from_page,
+    versioned_form_page,
+)
 
 PER_PAGE = 25
 VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
@@ -36,15 +42,12 @@ VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
 @require_GET
 def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
-    page_obj = page_of(selectors.visit_list(council), PER_PAGE, request.GET.get("page"))
-    return render(
+    return council_list_page(
         request,
+        council,
         "council/followup/visit_list.html",
-        {
-            "council": council,
-            "page_obj": page_obj,
-            "is_secretary": access.is_secretary(request.user, council),
-        },
+        selectors.visit_list(council),
+        per_page=PER_PAGE,
     )
 
 
@@ -53,37 +56,40 @@ def visit_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
     access.require_secretary(request.user, council)
     form = VisitForm(request.POST or None, council=council)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = services.visit_create(
-                actor=request.user,
-                council=council,
-                participants=data["participants"],
-                request=request,
-                **{name: data[name] for name in VISIT_FIELDS},
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The visit was recorded. Add its checklist and findings."))
-            return redirect("council:visit_detail", slug=slug, pk=visit.pk)
-    return render(request, "council/followup/visit_form.html", {"council": council, "form": form})
+    return form_page(
+        request,
+        form,
+        "council/followup/visit_form.html",
+        {"council": council},
+        save=lambda: services.visit_create(
+            actor=request.user,
+            council=council,
+            participants=form.cleaned_data["participants"],
+            request=request,
+            **{name: form.cleaned_data[name] for name in VISIT_FIELDS},
+        ),
+        done=_("The visit was recorded. Add its checklist and findings."),
+        success_url=lambda visit: _visit_url(slug, visit.pk),
+    )
+
+
+def _visit_url(slug: str, pk: int) -> str:
+    return reverse("council:visit_detail", kwargs={"slug": slug, "pk": pk})
 
 
 @require_http_methods(["GET", "POST"])
 def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    council, visit = _secretary_visit(request, slug, pk)
     initial: dict[str, Any] = {name: getattr(visit, name) for name in VISIT_FIELDS}
     initial["participants"] = list(visit.participants.values_list("pk", flat=True))
     initial["version"] = visit.version
-    submitted = submit_versioned(
+    return versioned_form_page(
         request,
         VisitEditForm(request.POST or None, council=council, initial=initial),
         visit,
-        lambda data: services.visit_update(
+        "council/followup/visit_form.html",
+        {"council": council, "visit": visit},
+        save=lambda data: services.visit_update(
             actor=request.user,
             visit=visit,
             expected_version=data["version"],
@@ -91,17 +97,16 @@ def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request=request,
             **{name: data[name] for name in VISIT_FIELDS},
         ),
+        done=_("The visit was saved."),
+        success_url=_visit_url(slug, pk),
         council=council,
     )
-    if submitted.saved:
-        messages.success(request, _("The visit was saved."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render_form_page(
-        request,
-        "council/followup/visit_form.html",
-        {"council": council, "form": submitted.form, "visit": visit},
-        conflict=submitted.conflict,
-    )
+
+
+def _secretary_visit(request: HttpRequest, slug: str, pk: int) -> tuple[Council, MonitoringVisit]:
+    council = access.council_for_user(request.user, slug)
+    access.require_secretary(request.user, council)
+    return council, access.visit_in_council(council, pk)
 
 
 def _detail(
@@ -129,40 +134,31 @@ def visit_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    council, visit = _secretary_visit(request, slug, pk)
     items = selectors.checklist_of(visit)
     form = ChecklistForm(request.POST or None, items=items, initial={"version": visit.version})
-    submitted = submit_versioned(
+    return versioned_form_page(
         request,
         form,
         visit,
-        lambda data: services.visit_checklist_save(
+        "council/followup/visit_checklist.html",
+        {"council": council, "visit": visit},
+        save=lambda data: services.visit_checklist_save(
             actor=request.user,
             visit=visit,
             expected_version=data["version"],
             answers=form.answers(),
             request=request,
         ),
+        done=_("The checklist answers were saved."),
+        success_url=_visit_url(slug, pk),
         items=items,
-    )
-    if submitted.saved:
-        messages.success(request, _("The checklist answers were saved."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render_form_page(
-        request,
-        "council/followup/visit_checklist.html",
-        {"council": council, "visit": visit, "form": submitted.form},
-        conflict=submitted.conflict,
     )
 
 
 @require_POST
 def visit_checklist_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    _council, visit = _secretary_visit(request, slug, pk)
     added = services.visit_checklist_insert_template(
         actor=request.user, visit=visit, lang=(get_language() or "kk")[:2], request=request
     )
@@ -183,40 +179,49 @@ def visit_checklist_template(request: HttpRequest, slug: str, pk: int) -> HttpRe
 
 @require_POST
 def visit_checklist_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
-    form = ChecklistItemForm(request.POST)
-    if form.is_valid():
-        services.visit_checklist_item_add(
-            actor=request.user, visit=visit, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("The question was added to the checklist."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render(
-        request,
-        "council/followup/visit_detail.html",
-        _detail(request, council, visit, item_form=form),
-        status=400,
-    )
+    done = _("The question was added to the checklist.")
+    add = services.visit_checklist_item_add
+    return _added_to_visit(request, slug, pk, ChecklistItemForm, "item_form", add, done)
 
 
 @require_POST
 def visit_finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
-    form = FindingForm(request.POST)
-    if form.is_valid():
-        services.visit_finding_add(
-            actor=request.user, visit=visit, text=form.cleaned_data["text"], request=request
-        )
-        messages.success(request, _("The finding was added."))
-        return redirect("council:visit_detail", slug=slug, pk=pk)
+    done = _("The finding was added.")
+    add = services.visit_finding_add
+    return _added_to_visit(request, slug, pk, FindingForm, "finding_form", add, done)
+
+
+def _added_to_visit(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    form_class: type[ChecklistItemForm | FindingForm],
+    form_name: str,
+    add: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    """A question or a finding posted from the visit's page: added, or the page again with the
+    form's errors."""
+    council, visit = _secretary_visit(request, slug, pk)
+    form = form_class(request.POST)
+    return posted_from_page(
+        request,
+        form,
+        save=lambda: add(actor=request.user, visit=visit, request=request, **form.cleaned_data),
+        done=done,
+        success_url=_visit_url(slug, pk),
+        page=lambda: _detail_page(request, council, visit, **{form_name: form}),
+    )
+
+
+def _detail_page(
+    request: HttpRequest, council: Council, visit: MonitoringVisit, **forms: Any
+) -> HttpResponse:
+    """The visit's page again with the small form that was refused."""
     return render(
         request,
         "council/followup/visit_detail.html",
-        _detail(request, council, visit, finding_form=form),
+        _detail(request, council, visit, **forms),
         status=400,
     )
 
@@ -225,9 +230,7 @@ def visit_finding_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def visit_finding_recommend(
     request: HttpRequest, slug: str, pk: int, finding_pk: int
 ) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    _council, visit = _secretary_visit(request, slug, pk)
     finding = selectors.finding_of(visit, finding_pk)
     try:
         recommendation = services.visit_finding_recommend(
@@ -245,31 +248,19 @@ def visit_finding_recommend(
 
 @require_http_methods(["GET", "POST"])
 def visit_document_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = access.council_for_user(request.user, slug)
-    access.require_secretary(request.user, council)
-    visit = access.visit_in_council(council, pk)
+    council, visit = _secretary_visit(request, slug, pk)
     form = VisitDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.visit_document_add(
-                actor=request.user,
-                visit=visit,
-                title=data["title"],
-                description=data["description"],
-                upload=data["file"],
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The file was added to the visit."))
-            return redirect("council:visit_detail", slug=slug, pk=pk)
-    return render(
+    return form_page(
         request,
+        form,
         "council/followup/visit_document_form.html",
-        {"council": council, "visit": visit, "form": form},
-        status=400 if form.is_bound and form.errors else 200,
+        {"council": council, "visit": visit},
+        save=lambda: services.visit_document_add(
+            actor=request.user, visit=visit, request=request, **form.service_data()
+        ),
+        done=_("The file was added to the visit."),
+        success_url=_visit_url(slug, pk),
+        refused_status=400,
     )
 
 

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import service_saved
 from kopir.council.access import (
     can_manage_council,
     council_for_reader,
@@ -45,7 +45,7 @@ from kopir.council.services.votes import (
     vote_set_totals,
 )
 from kopir.council.views.agenda import item_page, vote_form
-from kopir.council.views.meetings_common import refuse, service_result
+from kopir.council.views.meetings_common import posted_from_page, refuse
 
 PRESENT = {"in_person", "online"}
 
@@ -134,24 +134,27 @@ def vote_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResp
     meeting = meeting_in_council(council, pk)
     item = agenda_item_for_page(meeting, item_pk)
     form = vote_form(council, request.POST)
-    if form.is_valid():
+
+    def save() -> Vote:
         composition, plan = form.decided()
-        vote = service_result(
-            form,
-            lambda: vote_open(
-                actor=request.user,
-                agenda_item=item,
-                question=form.cleaned_data["question"],
-                kind=form.cleaned_data["kind"],
-                decides_composition=composition,
-                decides_plan=plan,
-                request=request,
-            ),
+        return vote_open(
+            actor=request.user,
+            agenda_item=item,
+            question=form.cleaned_data["question"],
+            kind=form.cleaned_data["kind"],
+            decides_composition=composition,
+            decides_plan=plan,
+            request=request,
         )
-        if vote is not None:
-            messages.success(request, _("The vote is open. Record the votes, then close it."))
-            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote.pk)
-    return item_page(request, council, meeting, item, status=400, vote_form=form)
+
+    return posted_from_page(
+        request,
+        form,
+        save=save,
+        done=_("The vote is open. Record the votes, then close it."),
+        success_url=lambda vote: _vote_url(slug, pk, vote.pk),
+        page=lambda: item_page(request, council, meeting, item, status=400, vote_form=form),
+    )
 
 
 @require_POST
@@ -205,20 +208,20 @@ def vote_totals(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpR
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
     form = TotalsForm(request.POST, vote=vote)
-    if form.is_valid() and service_saved(
+    return posted_from_page(
+        request,
         form,
-        lambda: vote_set_totals(
-            actor=request.user,
-            vote=vote,
-            votes_for=form.cleaned_data["votes_for"],
-            votes_against=form.cleaned_data["votes_against"],
-            votes_abstain=form.cleaned_data["votes_abstain"],
-            request=request,
+        save=lambda: vote_set_totals(
+            actor=request.user, vote=vote, request=request, **form.service_data()
         ),
-    ):
-        messages.success(request, _("The totals are saved."))
-        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
-    return _page(request, council, meeting, vote, totals_form=form, status=400)
+        done=_("The totals are saved."),
+        success_url=_vote_url(slug, pk, vote_pk),
+        page=lambda: _page(request, council, meeting, vote, totals_form=form, status=400),
+    )
+
+
+def _vote_url(slug: str, pk: int, vote_pk: int) -> str:
+    return reverse("council:vote_detail", kwargs={"slug": slug, "pk": pk, "vote_pk": vote_pk})
 
 
 @require_POST
@@ -278,17 +281,16 @@ def vote_annul_view(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> H
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
     form = VoteAnnulForm(request.POST)
-    if form.is_valid() and service_saved(
+    return posted_from_page(
+        request,
         form,
-        lambda: vote_annul(
+        save=lambda: vote_annul(
             actor=request.user, vote=vote, reason=form.cleaned_data["reason"], request=request
         ),
-    ):
-        messages.success(
-            request, _("The vote is annulled. The question can be put to a new vote on the item.")
-        )
-        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
-    return _page(request, council, meeting, vote, annul_form=form, status=400)
+        done=_("The vote is annulled. The question can be put to a new vote on the item."),
+        success_url=_vote_url(slug, pk, vote_pk),
+        page=lambda: _page(request, council, meeting, vote, annul_form=form, status=400),
+    )
 
 
 @require_POST
