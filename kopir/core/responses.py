@@ -67,8 +67,8 @@ def form_page(
     context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     *,
     save: Callable[[], object],
-    done: str,
-    success_url: str,
+    done: str | None,
+    success_url: str | Callable[[Any], str],
     on_conflict: Callable[[ConflictError], Conflicted] | None = None,
     unchanged: str | None = None,
 ) -> HttpResponse:
@@ -80,7 +80,9 @@ def form_page(
     An edit form passes `on_conflict`: given the conflict, it returns the form to show instead
     (the person's input with the version now stored, `core.forms.form_after_conflict`) and what
     the other person saved (`saved_differences`). With `unchanged`, an update that wrote nothing
-    (the record `save` returns still has the version the form sent, decision 8) is told so."""
+    (the record `save` returns still has the version the form sent, decision 8) is told so.
+    `success_url` may be a function of what `save` returned (the page of a record just made);
+    `done=None` redirects without a message (the page it leads to shows what was saved)."""
     differences: Sequence[dict[str, str]] = ()
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,9 +99,9 @@ def form_page(
             sent = form.cleaned_data.get("version")
             if unchanged is not None and getattr(saved, "version", None) == sent:
                 messages.info(request, unchanged)
-            else:
+            elif done is not None:
                 messages.success(request, done)
-            return redirect(success_url)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
     extra = context() if callable(context) else context
     return render_form_page(
         request,

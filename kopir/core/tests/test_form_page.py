@@ -104,3 +104,18 @@ def test_an_edit_form_shows_the_form_its_conflict_hook_gives_with_the_difference
     )
     assert response.status_code == 409
     assert shown.conflict
+
+
+def test_a_record_just_made_is_shown_at_its_own_address_without_a_message_if_asked() -> None:
+    made = request("post", {"version": 1, "note": "x"})
+    response = form_page(
+        made,
+        NoteForm(made.POST),
+        "403.html",
+        {},
+        save=lambda: SimpleNamespace(pk=7, version=1),
+        done=None,
+        success_url=lambda saved: f"/made/{saved.pk}/",
+    )
+    assert (response.status_code, response["Location"]) == (302, "/made/7/")
+    assert list(get_messages(made)) == []
