@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import render_form_page, render_page_or_fragment
+from kopir.core.responses import form_page, render_page_or_fragment
 from kopir.core.selectors import stored_version
 from kopir.rehabilitation.access import agency_measure_for_user, agency_measures_for_user
 from kopir.rehabilitation.forms_agency import (
@@ -207,42 +207,44 @@ def _action_page(
     *,
     form_class: type[VersionForm],
     template: str,
-    act: Callable[[Any], object],
+    act: Callable[..., object],
+    fields: Mapping[str, str],
     done: str,
     form_kwargs: dict[str, Any] | None = None,
     initial: dict[str, Any] | None = None,
-    after: str = "rehabilitation:agency_measure",
+    after: str | None = None,
 ) -> HttpResponse:
-    """An action's form page: the service's refusal lands on the field it names; a lost race
-    answers 409 with the person's input kept and the version now stored."""
+    """An action's form page: `act` (a measure service) is given the form's `fields` (service
+    keyword: form field); its refusal lands on the field it names; a lost race answers 409 with
+    the person's input kept and the version now stored. Saved, it leads back to the measure, or
+    to `after`."""
     kwargs = form_kwargs or {}
-    conflict = False
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            try:
-                act(form)
-            except ConflictError as error:
-                form = form_after_conflict(
-                    form_class,
-                    request,
-                    error,
-                    stored_version(measure),
-                    files=request.FILES,
-                    **kwargs,
-                )
-                conflict = True
-            except (ValidationError, DomainError) as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, done)
-                if after == "rehabilitation:agency_measure":
-                    return redirect(after, pk=measure.pk)
-                return redirect(after)
     else:
         form = form_class(initial={"version": measure.version, **(initial or {})}, **kwargs)
-    return render_form_page(
-        request, template, {"form": form, "measure": measure}, conflict=conflict
+    return form_page(
+        request,
+        form,
+        template,
+        {"measure": measure},
+        save=lambda: act(
+            actor=request.user,
+            measure=measure,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **{name: form.cleaned_data[field] for name, field in fields.items()},
+        ),
+        done=done,
+        success_url=reverse(
+            after or "rehabilitation:agency_measure", args=[] if after else [measure.pk]
+        ),
+        on_conflict=lambda error: (
+            form_after_conflict(
+                form_class, request, error, stored_version(measure), files=request.FILES, **kwargs
+            ),
+            (),
+        ),
     )
 
 
@@ -255,14 +257,8 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ScheduleForm,
         template="rehabilitation/agency/schedule.html",
         initial={"scheduled_on": measure.scheduled_on},
-        act=lambda form: measure_schedule(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            scheduled_on=form.cleaned_data["scheduled_on"],
-            note=form.cleaned_data["note"],
-            request=request,
-        ),
+        act=measure_schedule,
+        fields={"scheduled_on": "scheduled_on", "note": "note"},
         done=_("The date of delivery is saved."),
     )
 
@@ -275,17 +271,14 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
         measure,
         form_class=DeliverForm,
         template="rehabilitation/agency/deliver.html",
-        act=lambda form: measure_deliver(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            delivered_on=form.cleaned_data["delivered_on"],
-            document=form.cleaned_data["evidence_document"],
-            serial_number=form.cleaned_data["serial_number"],
-            supplier=form.cleaned_data["supplier"],
-            item_details=form.cleaned_data["item_details"],
-            request=request,
-        ),
+        act=measure_deliver,
+        fields={
+            "delivered_on": "delivered_on",
+            "document": "evidence_document",
+            "serial_number": "serial_number",
+            "supplier": "supplier",
+            "item_details": "item_details",
+        },
         done=_("The measure is reported delivered."),
     )
 
@@ -298,14 +291,8 @@ def not_delivered(request: HttpRequest, pk: int) -> HttpResponse:
         measure,
         form_class=NotDeliveredForm,
         template="rehabilitation/agency/not_delivered.html",
-        act=lambda form: measure_not_deliver(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-            text=form.cleaned_data["text"],
-            request=request,
-        ),
+        act=measure_not_deliver,
+        fields={"reason": "reason", "text": "text"},
         done=_("The measure is reported not delivered."),
     )
 
@@ -319,14 +306,8 @@ def redirect_measure(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=RedirectForm,
         template="rehabilitation/agency/redirect.html",
         form_kwargs={"own_organisation_id": measure.organisation_id},
-        act=lambda form: measure_redirect(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            to_organisation=form.cleaned_data["to_organisation"],
-            reason=form.cleaned_data["reason"],
-            request=request,
-        ),
+        act=measure_redirect,
+        fields={"to_organisation": "to_organisation", "reason": "reason"},
         done=_("The measure is passed to the organisation responsible for it."),
         # The measure has left this organisation's list: its page is "not found" now.
         after="rehabilitation:agency_work_list",
