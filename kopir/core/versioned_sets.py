@@ -13,7 +13,7 @@ the app passes its audit writer (`audit_record`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,14 +161,26 @@ class VersionedSets:
         self,
         record: Any,
         item: models.Model,
+        values: Mapping[str, Any],
         *,
         actor: Any,
         expected_version: int | None,
         created: bool,
-        fields: Iterable[str],
         request: Any,
+        audited_as: Mapping[str, str] | None = None,
     ) -> None:
-        """Save an item of a draft (checked already) and bump the draft's version."""
+        """Set `values` (checked already) on an item of a draft, validate it, save it and bump
+        the draft's version; the audit record names the fields that changed (`audited_as`
+        renames some)."""
+        renamed = audited_as or {}
+        changed = [
+            renamed.get(name, name)
+            for name, value in values.items()
+            if getattr(item, name, None) != value
+        ]
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.full_clean()
         with transaction.atomic():
             self.bump(record, expected_version)
             item.save()
@@ -178,7 +190,7 @@ class VersionedSets:
                 request=request,
                 detail=f"{self.label}={record.number}",
                 action="create" if created else "update",
-                fields=fields,
+                fields=changed,
             )
 
     def delete_item(

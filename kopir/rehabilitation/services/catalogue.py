@@ -219,6 +219,29 @@ def _measure_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+def _draft_item_values(
+    actor: Any,
+    catalogue: MeasureCatalogue,
+    item: MeasureType | SuggestionRule | None,
+    data: Any,
+    *,
+    elsewhere: Any,
+    listed: tuple[str, ...],
+) -> dict[str, Any]:
+    """The values of a draft's item from its service data (texts stripped, the choices in
+    `listed` as lists), once the actor may change the draft and the item is the draft's."""
+    _require_admin(actor)
+    CATALOGUES.require_draft(catalogue)
+    if item is not None and item.catalogue_id != catalogue.pk:
+        raise DomainError(elsewhere)
+    values = {field.name: getattr(data, field.name) for field in fields(data)}
+    for name, value in values.items():
+        if isinstance(value, str):
+            values[name] = value.strip()
+    values.update({name: list(values[name]) for name in listed})
+    return values
+
+
 def measure_type_save(
     *,
     actor: Any,
@@ -229,37 +252,25 @@ def measure_type_save(
     request: Any = None,
 ) -> MeasureType:
     """Add a measure to a draft, or change one of its measures; bumps the draft's version."""
-    _require_admin(actor)
-    CATALOGUES.require_draft(catalogue)
-    if measure_type is not None and measure_type.catalogue_id != catalogue.pk:
-        raise DomainError(_("This measure belongs to another catalogue version."))
-    values = {item.name: getattr(data, item.name) for item in fields(data)}
-    for name in (
-        "code",
-        "name_kk",
-        "name_ru",
-        "name_en",
-        "legal_source",
-        "legal_source_kk",
-        "legal_source_ru",
-    ):
-        values[name] = values[name].strip()
-    values["evidence_required"] = list(values["evidence_required"])
+    values = _draft_item_values(
+        actor,
+        catalogue,
+        measure_type,
+        data,
+        elsewhere=_("This measure belongs to another catalogue version."),
+        listed=("evidence_required",),
+    )
     errors = _measure_errors(values)
     if errors:
         raise ValidationError(errors)
     target = measure_type or MeasureType(catalogue=catalogue)
-    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
-    for name, value in values.items():
-        setattr(target, name, value)
-    target.full_clean()
     CATALOGUES.save_item(
         catalogue,
         target,
+        values,
         actor=actor,
         expected_version=expected_version,
         created=measure_type is None,
-        fields=changed,
         request=request,
     )
     return target
@@ -311,17 +322,17 @@ def suggestion_rule_save(
     rule: SuggestionRule | None = None,
     request: Any = None,
 ) -> SuggestionRule:
-    _require_admin(actor)
-    CATALOGUES.require_draft(catalogue)
-    if rule is not None and rule.catalogue_id != catalogue.pk:
-        raise DomainError(_("This rule belongs to another catalogue version."))
+    values = _draft_item_values(
+        actor,
+        catalogue,
+        rule,
+        data,
+        elsewhere=_("This rule belongs to another catalogue version."),
+        listed=("categories",),
+    )
     if data.measure_type.catalogue_id != catalogue.pk:
         raise ValidationError({"measure_type": _("Choose a measure of this catalogue version.")})
-    values = {item.name: getattr(data, item.name) for item in fields(data)}
-    values["diagnoses"] = normalise_ranges(values["diagnoses"].strip())
-    for name in ("reason", "reason_kk", "reason_ru"):
-        values[name] = values[name].strip()
-    values["categories"] = list(values["categories"])
+    values["diagnoses"] = normalise_ranges(values["diagnoses"])
     errors: dict[str, list[str]] = {}
     if values["min_degree"] is not None and not values["limitation"]:
         errors["min_degree"] = [str(_("Choose the limitation the degree is of."))]
@@ -339,18 +350,15 @@ def suggestion_rule_save(
     if errors:
         raise ValidationError(errors)
     target = rule or SuggestionRule(catalogue=catalogue)
-    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
-    for name, value in values.items():
-        setattr(target, name, value)
-    target.full_clean()
     CATALOGUES.save_item(
         catalogue,
         target,
+        values,
         actor=actor,
         expected_version=expected_version,
         created=rule is None,
-        fields=[name if name != "measure_type" else "measure_type_id" for name in changed],
         request=request,
+        audited_as={"measure_type": "measure_type_id"},
     )
     return target
 

@@ -336,21 +336,6 @@ def _draft_record_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _draft_record_page(request, pk, None, MEASURES, remove=False)
-
-
-@require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    return _draft_record_page(request, pk, measure_pk, MEASURES, remove=False)
-
-
-@require_http_methods(["GET", "POST"])
-def measure_delete(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    return _draft_record_page(request, pk, measure_pk, MEASURES, remove=True)
-
-
 @require_GET
 def suggestion_list(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
@@ -362,19 +347,26 @@ def suggestion_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def suggestion_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _draft_record_page(request, pk, None, SUGGESTIONS, remove=False)
+RecordView = Callable[..., HttpResponse]
 
 
-@require_http_methods(["GET", "POST"])
-def suggestion_edit(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
-    return _draft_record_page(request, pk, rule_pk, SUGGESTIONS, remove=False)
+def _record_views(kind: _DraftRecords) -> tuple[RecordView, RecordView, RecordView]:
+    """The add, change and remove pages of a kind of record, as the URLs name them (the
+    record's key: measure_pk, rule_pk)."""
+
+    def page(remove: bool) -> RecordView:
+        @require_http_methods(["GET", "POST"])
+        def view(request: HttpRequest, pk: int, **record_pk: int) -> HttpResponse:
+            key = next(iter(record_pk.values()), None)
+            return _draft_record_page(request, pk, key, kind, remove=remove)
+
+        return view
+
+    return page(False), page(False), page(True)
 
 
-@require_http_methods(["GET", "POST"])
-def suggestion_delete(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
-    return _draft_record_page(request, pk, rule_pk, SUGGESTIONS, remove=True)
+measure_create, measure_edit, measure_delete = _record_views(MEASURES)
+suggestion_create, suggestion_edit, suggestion_delete = _record_views(SUGGESTIONS)
 
 
 # --- Routing rules -------------------------------------------------------------------------------
