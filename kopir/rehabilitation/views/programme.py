@@ -103,28 +103,6 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-@require_http_methods(["GET", "POST"])
-def line_create(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = access.programme_for_user(request.user, pk)
-    draft = _draft(programme)
-    form = LineAddForm(
-        _posted(request), initial={"version": draft.version}, programme_version=draft
-    )
-    return _draft_page(
-        request,
-        programme,
-        form,
-        "line_form.html",
-        {"line": None},
-        act=programme_line_add,
-        done=_("The measure is added to the draft."),
-        inputs=lambda: {
-            "programme_version": draft,
-            **{name: form.cleaned_data[name] for name in ("measure_type", "quantity", "details")},
-        },
-    )
-
-
 def _line(draft: ProgrammeVersion, line_pk: int) -> ProgrammeLine:
     return get_object_or_404(
         ProgrammeLine.objects.select_related("measure_type", "suggested_by"),
@@ -133,30 +111,60 @@ def _line(draft: ProgrammeVersion, line_pk: int) -> ProgrammeLine:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpResponse:
+    """A measure added to the draft (no `line_pk`), or one of its measures changed."""
     programme = access.programme_for_user(request.user, pk)
     draft = _draft(programme)
-    line = _line(draft, line_pk)
-    form = LineEditForm(
-        _posted(request),
-        initial={"version": draft.version, "quantity": line.quantity, "details": line.details},
-        measure_type=line.measure_type,
-    )
+    line = _line(draft, line_pk) if line_pk is not None else None
+    form: LineAddForm | LineEditForm
+    act: Callable[..., object]
+    names: tuple[str, ...]
+    if line is None:
+        form = LineAddForm(
+            _posted(request), initial={"version": draft.version}, programme_version=draft
+        )
+        act, done, names = (
+            programme_line_add,
+            _("The measure is added to the draft."),
+            ("measure_type",),
+        )
+        record: dict[str, Any] = {"programme_version": draft}
+    else:
+        shown = {"quantity": line.quantity, "details": line.details}
+        form = LineEditForm(
+            _posted(request),
+            initial={"version": draft.version, **shown},
+            measure_type=line.measure_type,
+        )
+        act, done, names, record = (
+            programme_line_update,
+            _("The measure is saved."),
+            (),
+            {"line": line},
+        )
     return _draft_page(
         request,
         programme,
         form,
         "line_form.html",
         {"line": line},
-        act=programme_line_update,
-        done=_("The measure is saved."),
+        act=act,
+        done=done,
         inputs=lambda: {
-            "line": line,
-            "quantity": form.cleaned_data.get("quantity"),
-            "details": form.cleaned_data["details"],
+            **record,
+            **{name: form.cleaned_data.get(name) for name in (*names, "quantity", "details")},
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _line_page(request, pk, None)
+
+
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    return _line_page(request, pk, line_pk)
 
 
 @require_http_methods(["GET", "POST"])
