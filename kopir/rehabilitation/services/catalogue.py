@@ -12,6 +12,7 @@ other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -219,17 +220,24 @@ def _measure_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _draft_item_values(
+def _save_draft_item(
     actor: Any,
     catalogue: MeasureCatalogue,
     item: MeasureType | SuggestionRule | None,
     data: Any,
     *,
+    new: Callable[[], MeasureType | SuggestionRule],
     elsewhere: Any,
     listed: tuple[str, ...],
-) -> dict[str, Any]:
-    """The values of a draft's item from its service data (texts stripped, the choices in
-    `listed` as lists), once the actor may change the draft and the item is the draft's."""
+    errors_of: Callable[[dict[str, Any]], dict[str, list[str]]],
+    expected_version: int | None,
+    request: Any,
+    audited_as: dict[str, str] | None = None,
+) -> Any:
+    """Add an item (`new()`) to a draft or change one of its items, from its service data
+    (texts stripped, the choices in `listed` as lists), once the actor may change the draft and
+    the item is the draft's; `errors_of` the values (which it may normalise) refuses it, each
+    problem at its field."""
     _require_admin(actor)
     CATALOGUES.require_draft(catalogue)
     if item is not None and item.catalogue_id != catalogue.pk:
@@ -239,7 +247,21 @@ def _draft_item_values(
         if isinstance(value, str):
             values[name] = value.strip()
     values.update({name: list(values[name]) for name in listed})
-    return values
+    errors = errors_of(values)
+    if errors:
+        raise ValidationError(errors)
+    target = item or new()
+    CATALOGUES.save_item(
+        catalogue,
+        target,
+        values,
+        actor=actor,
+        expected_version=expected_version,
+        created=item is None,
+        request=request,
+        audited_as=audited_as,
+    )
+    return target
 
 
 def measure_type_save(
@@ -252,28 +274,19 @@ def measure_type_save(
     request: Any = None,
 ) -> MeasureType:
     """Add a measure to a draft, or change one of its measures; bumps the draft's version."""
-    values = _draft_item_values(
+    saved: MeasureType = _save_draft_item(
         actor,
         catalogue,
         measure_type,
         data,
+        new=lambda: MeasureType(catalogue=catalogue),
         elsewhere=_("This measure belongs to another catalogue version."),
         listed=("evidence_required",),
-    )
-    errors = _measure_errors(values)
-    if errors:
-        raise ValidationError(errors)
-    target = measure_type or MeasureType(catalogue=catalogue)
-    CATALOGUES.save_item(
-        catalogue,
-        target,
-        values,
-        actor=actor,
+        errors_of=_measure_errors,
         expected_version=expected_version,
-        created=measure_type is None,
         request=request,
     )
-    return target
+    return saved
 
 
 def measure_type_delete(
@@ -322,45 +335,43 @@ def suggestion_rule_save(
     rule: SuggestionRule | None = None,
     request: Any = None,
 ) -> SuggestionRule:
-    values = _draft_item_values(
+    def errors_of(values: dict[str, Any]) -> dict[str, list[str]]:
+        if data.measure_type.catalogue_id != catalogue.pk:
+            raise ValidationError(
+                {"measure_type": _("Choose a measure of this catalogue version.")}
+            )
+        values["diagnoses"] = normalise_ranges(values["diagnoses"])
+        errors: dict[str, list[str]] = {}
+        if values["min_degree"] is not None and not values["limitation"]:
+            errors["min_degree"] = [str(_("Choose the limitation the degree is of."))]
+        if (
+            values["min_age"] is not None
+            and values["max_age"] is not None
+            and values["min_age"] > values["max_age"]
+        ):
+            errors["max_age"] = [str(_("“Up to age” cannot be less than “from age”."))]
+        greatest = data.measure_type.max_quantity
+        quantity = values["quantity"]
+        if quantity is not None and greatest is not None and quantity > greatest:
+            errors["quantity"] = [
+                str(_("The catalogue allows at most %(max)s for this measure.") % {"max": greatest})
+            ]
+        return errors
+
+    saved: SuggestionRule = _save_draft_item(
         actor,
         catalogue,
         rule,
         data,
+        new=lambda: SuggestionRule(catalogue=catalogue),
         elsewhere=_("This rule belongs to another catalogue version."),
         listed=("categories",),
-    )
-    if data.measure_type.catalogue_id != catalogue.pk:
-        raise ValidationError({"measure_type": _("Choose a measure of this catalogue version.")})
-    values["diagnoses"] = normalise_ranges(values["diagnoses"])
-    errors: dict[str, list[str]] = {}
-    if values["min_degree"] is not None and not values["limitation"]:
-        errors["min_degree"] = [str(_("Choose the limitation the degree is of."))]
-    if (
-        values["min_age"] is not None
-        and values["max_age"] is not None
-        and values["min_age"] > values["max_age"]
-    ):
-        errors["max_age"] = [str(_("“Up to age” cannot be less than “from age”."))]
-    greatest = data.measure_type.max_quantity
-    if values["quantity"] is not None and greatest is not None and values["quantity"] > greatest:
-        errors["quantity"] = [
-            str(_("The catalogue allows at most %(max)s for this measure.") % {"max": greatest})
-        ]
-    if errors:
-        raise ValidationError(errors)
-    target = rule or SuggestionRule(catalogue=catalogue)
-    CATALOGUES.save_item(
-        catalogue,
-        target,
-        values,
-        actor=actor,
+        errors_of=errors_of,
         expected_version=expected_version,
-        created=rule is None,
         request=request,
         audited_as={"measure_type": "measure_type_id"},
     )
-    return target
+    return saved
 
 
 def suggestion_rule_delete(
