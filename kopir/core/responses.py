@@ -69,23 +69,24 @@ def form_page(
     context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     *,
     save: Callable[[], object],
-    done: str,
+    done: str | None,
     success_url: str | Callable[[Any], str],
     on_conflict: Callable[[ConflictError], Conflicted] | None = None,
     unchanged: str | None = None,
     refused_status: int = 200,
 ) -> HttpResponse:
     """The usual form page: a POST whose form is valid and whose service call (`save`) succeeds
-    is told as `done` and redirected to `success_url` (a function of what `save` returned where
-    the next page is the new record's); otherwise the page shows `form` (bound on POST) with the
-    refusal on it, 409 after an edit conflict. `context` may be a function, so what
+    is told as `done` and redirected to `success_url`; otherwise the page shows `form` (bound on
+    POST) with the refusal on it, 409 after an edit conflict. `context` may be a function, so what
     only the page needs is not read on a successful POST.
 
     An edit form passes `on_conflict`: given the conflict, it returns the form to show instead
     (the person's input with the version now stored, `core.forms.form_after_conflict`) and what
     the other person saved (`saved_differences`). With `unchanged`, an update that wrote nothing
-    (the record `save` returns still has the version the form sent, decision 8) is told so. A
-    page that answers a refused POST with another status than 200 names it (`refused_status`)."""
+    (the record `save` returns still has the version the form sent, decision 8) is told so.
+    `success_url` may be a function of what `save` returned (the page of a record just made);
+    `done=None` redirects without a message (the page it leads to shows what was saved). A page
+    that answers a refused POST with another status than 200 names it (`refused_status`)."""
     differences: Sequence[dict[str, str]] = ()
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +103,7 @@ def form_page(
             sent = form.cleaned_data.get("version")
             if unchanged is not None and getattr(saved, "version", None) == sent:
                 messages.info(request, unchanged)
-            else:
+            elif done is not None:
                 messages.success(request, done)
             return redirect(success_url(saved) if callable(success_url) else success_url)
     extra = context() if callable(context) else context

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kopir.core.forms import VersionForm, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.responses import form_page
 from kopir.exchange import access, selectors, services
 from kopir.exchange.catalogue import event_kinds
 from kopir.exchange.forms import (
@@ -21,7 +24,7 @@ from kopir.exchange.forms import (
     SubscriptionCreateForm,
     SubscriptionEditForm,
 )
-from kopir.exchange.models import MessageStatus
+from kopir.exchange.models import MessageStatus, Subscription
 
 # --- Subscriptions --------------------------------------------------------------------------------
 
@@ -36,30 +39,31 @@ def subscription_list(request: HttpRequest) -> HttpResponse:
 def subscription_create(request: HttpRequest) -> HttpResponse:
     access.require_subscription_manager(request.user)
     form = SubscriptionCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        created = []
-        if service_saved(
-            form,
-            lambda: created.append(
-                services.subscription_create(
-                    actor=request.user,
-                    organisation=form.cleaned_data["organisation"],
-                    name=form.cleaned_data["name"],
-                    url=form.cleaned_data["url"],
-                    event_kinds=form.cleaned_data["event_kinds"],
-                    request=request,
-                )
+    return form_page(
+        request,
+        form,
+        "exchange/subscription_form.html",
+        {"subscription": None},
+        save=lambda: _show_secret_once(
+            request,
+            services.subscription_create(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                request=request,
+                **_subscription_fields(form),
             ),
-        ):
-            messages.success(
-                request,
-                _("The subscription was added. Give its secret to the receiving system."),
-            )
-            _show_secret_once(request, created[0].pk)
-            return redirect("exchange:subscription_detail", pk=created[0].pk)
-    return render_form_page(
-        request, "exchange/subscription_form.html", {"form": form, "subscription": None}
+        ),
+        done=_("The subscription was added. Give its secret to the receiving system."),
+        success_url=lambda created: _detail_url(created.pk),
     )
+
+
+def _subscription_fields(form: SubscriptionCreateForm | SubscriptionEditForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in ("name", "url", "event_kinds")}
+
+
+def _detail_url(pk: int) -> str:
+    return reverse("exchange:subscription_detail", args=[pk])
 
 
 # The secret is shown once, on the page that follows its making (creation or rotation), not each
@@ -67,8 +71,9 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
 _SHOW_ONCE_SESSION_KEY = "exchange_show_secret"
 
 
-def _show_secret_once(request: HttpRequest, pk: int) -> None:
-    request.session[_SHOW_ONCE_SESSION_KEY] = pk
+def _show_secret_once(request: HttpRequest, subscription: Subscription) -> Subscription:
+    request.session[_SHOW_ONCE_SESSION_KEY] = subscription.pk
+    return subscription
 
 
 def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -100,29 +105,20 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "event_kinds": subscription.event_kinds,
     }
     form = SubscriptionEditForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: services.subscription_update(
-                actor=request.user,
-                subscription=subscription,
-                expected_version=form.cleaned_data["version"],
-                name=form.cleaned_data["name"],
-                url=form.cleaned_data["url"],
-                event_kinds=form.cleaned_data["event_kinds"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The subscription was saved."))
-        return redirect("exchange:subscription_detail", pk=subscription.pk)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "exchange/subscription_form.html",
-        {"form": form, "subscription": subscription},
-        conflict=form.conflict,
+        {"subscription": subscription},
+        save=lambda: services.subscription_update(
+            actor=request.user,
+            subscription=subscription,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **_subscription_fields(form),
+        ),
+        done=_("The subscription was saved."),
+        success_url=_detail_url(subscription.pk),
     )
 
 
@@ -130,53 +126,48 @@ def _confirmed_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     """The confirm page of a subscription's rotate / disable / enable, and its POST."""
     subscription = access.subscription_for_manager(request.user, pk)
     form = ConfirmForm(request.POST or None, initial={"version": subscription.version})
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        if action == "rotate":
-            saved = service_saved(
-                form,
-                lambda: services.subscription_rotate_secret(
-                    actor=request.user,
-                    subscription=subscription,
-                    expected_version=version,
-                    request=request,
+    common: dict[str, Any] = {
+        "actor": request.user,
+        "subscription": subscription,
+        "request": request,
+    }
+    if action == "rotate":
+        done = _(
+            "A new secret was made. The previous one stays valid for %(hours)s hours: "
+            "give the new one to the receiving system before then."
+        ) % {"hours": settings.KOPIR_WEBHOOK_SECRET_GRACE_HOURS}
+
+        def save() -> object:
+            return _show_secret_once(
+                request,
+                services.subscription_rotate_secret(
+                    expected_version=form.cleaned_data["version"], **common
                 ),
             )
-            done = _(
-                "A new secret was made. The previous one stays valid for %(hours)s hours: "
-                "give the new one to the receiving system before then."
-            ) % {"hours": settings.KOPIR_WEBHOOK_SECRET_GRACE_HOURS}
-        else:
-            saved = service_saved(
-                form,
-                lambda: services.subscription_set_active(
-                    actor=request.user,
-                    subscription=subscription,
-                    expected_version=version,
-                    active=action == "enable",
-                    request=request,
-                ),
+    else:
+        done = (
+            _("The subscription is active again; waiting events are being sent.")
+            if action == "enable"
+            else _("The subscription is disabled. Its events wait until it is enabled again.")
+        )
+
+        def save() -> object:
+            return services.subscription_set_active(
+                expected_version=form.cleaned_data["version"], active=action == "enable", **common
             )
-            done = (
-                _("The subscription is active again; waiting events are being sent.")
-                if action == "enable"
-                else _("The subscription is disabled. Its events wait until it is enabled again.")
-            )
-        if saved:
-            messages.success(request, done)
-            if action == "rotate":
-                _show_secret_once(request, subscription.pk)
-            return redirect("exchange:subscription_detail", pk=subscription.pk)
-    return render_form_page(
+
+    return form_page(
         request,
+        form,
         "exchange/subscription_confirm.html",
         {
-            "form": form,
             "subscription": subscription,
             "action": action,
             "grace_hours": settings.KOPIR_WEBHOOK_SECRET_GRACE_HOURS,
         },
-        conflict=form.conflict,
+        save=save,
+        done=done,
+        success_url=_detail_url(subscription.pk),
     )
 
 
@@ -208,20 +199,16 @@ def dead_letters(request: HttpRequest) -> HttpResponse:
 def delivery_replay(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = access.delivery_for_manager(request.user, pk)
     form = ReplayForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: services.delivery_replay(
-                actor=request.user, delivery=delivery, request=request
-            ),
-        )
-    ):
-        messages.success(request, _("The event is queued to be sent again, with the same id."))
-        return redirect("exchange:subscription_detail", pk=delivery.subscription_id)
-    return render_form_page(
-        request, "exchange/delivery_replay.html", {"form": form, "delivery": delivery}
+    return form_page(
+        request,
+        form,
+        "exchange/delivery_replay.html",
+        {"delivery": delivery},
+        save=lambda: services.delivery_replay(
+            actor=request.user, delivery=delivery, request=request
+        ),
+        done=_("The event is queued to be sent again, with the same id."),
+        success_url=_detail_url(delivery.subscription_id),
     )
 
 
@@ -298,25 +285,18 @@ def message_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def message_answer(request: HttpRequest, pk: int) -> HttpResponse:
     message = access.message_for_recipient(request.user, pk)
     form = AnswerForm(request.POST or None, initial={"version": message.version})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: services.message_answer(
-                actor=request.user,
-                message=message,
-                version=form.cleaned_data["version"],
-                answer=form.cleaned_data["answer"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The answer was sent."))
-        return redirect("exchange:message_detail", pk=message.pk)
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "exchange/message_answer.html",
-        {"form": form, "message": message},
-        conflict=form.conflict,
+        {"message": message},
+        save=lambda: services.message_answer(
+            actor=request.user,
+            message=message,
+            version=form.cleaned_data["version"],
+            answer=form.cleaned_data["answer"],
+            request=request,
+        ),
+        done=_("The answer was sent."),
+        success_url=reverse("exchange:message_detail", args=[message.pk]),
     )

@@ -270,6 +270,36 @@ def _act(
     )
 
 
+def _change(
+    request: HttpRequest,
+    measure_id: int,
+    payload: VersionIn,
+    *,
+    action: str,
+    service: Callable[..., object],
+    converted: Callable[[], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """`POST /api/measures/{id}/<action>`: the measure service given the body's fields as they
+    are (those `converted` gives, such as a decoded file, read inside the answer so that their
+    refusal is a 422 like any other), the system's account and its version."""
+
+    def act(system: ExternalSystem, measure: Measure) -> object:
+        inputs = {name: getattr(payload, name) for name in type(payload).model_fields}
+        inputs.pop("version")
+        inputs.update(converted() if converted is not None else {})
+        return service(
+            actor=system.account,
+            measure=measure,
+            expected_version=payload.version,
+            request=request,
+            channel=AuditChannel.API,
+            **inputs,
+        )
+
+    endpoint = f"POST /api/measures/{measure_id}/{action}"
+    return _act(request, measure_id, endpoint=endpoint, act=act)
+
+
 def _key_header() -> Any:
     return Header(
         ...,
@@ -386,18 +416,7 @@ def measure_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
 def measure_accept_post(
     request: HttpRequest, measure_id: int, payload: VersionIn, idempotency_key: str = _key_header()
 ) -> HttpResponse:
-    return _act(
-        request,
-        measure_id,
-        endpoint=f"POST /api/measures/{measure_id}/accept",
-        act=lambda system, measure: measure_accept(
-            actor=system.account,
-            measure=measure,
-            expected_version=payload.version,
-            request=request,
-            channel=AuditChannel.API,
-        ),
-    )
+    return _change(request, measure_id, payload, action="accept", service=measure_accept)
 
 
 @router.post(
@@ -416,20 +435,7 @@ def measure_schedule_post(
     payload: ScheduleIn,
     idempotency_key: str = _key_header(),
 ) -> HttpResponse:
-    return _act(
-        request,
-        measure_id,
-        endpoint=f"POST /api/measures/{measure_id}/schedule",
-        act=lambda system, measure: measure_schedule(
-            actor=system.account,
-            measure=measure,
-            expected_version=payload.version,
-            scheduled_on=payload.scheduled_on,
-            note=payload.note,
-            request=request,
-            channel=AuditChannel.API,
-        ),
-    )
+    return _change(request, measure_id, payload, action="schedule", service=measure_schedule)
 
 
 def _document(payload: DeliveredIn) -> ContentFile[bytes] | None:
@@ -467,22 +473,13 @@ def measure_delivered_post(
     payload: DeliveredIn,
     idempotency_key: str = _key_header(),
 ) -> HttpResponse:
-    return _act(
+    return _change(
         request,
         measure_id,
-        endpoint=f"POST /api/measures/{measure_id}/delivered",
-        act=lambda system, measure: measure_deliver(
-            actor=system.account,
-            measure=measure,
-            expected_version=payload.version,
-            delivered_on=payload.delivered_on,
-            document=_document(payload),
-            serial_number=payload.serial_number,
-            supplier=payload.supplier,
-            item_details=payload.item_details,
-            request=request,
-            channel=AuditChannel.API,
-        ),
+        payload,
+        action="delivered",
+        service=measure_deliver,
+        converted=lambda: {"document": _document(payload)},
     )
 
 
@@ -503,17 +500,6 @@ def measure_not_delivered_post(
     payload: NotDeliveredIn,
     idempotency_key: str = _key_header(),
 ) -> HttpResponse:
-    return _act(
-        request,
-        measure_id,
-        endpoint=f"POST /api/measures/{measure_id}/not-delivered",
-        act=lambda system, measure: measure_not_deliver(
-            actor=system.account,
-            measure=measure,
-            expected_version=payload.version,
-            reason=payload.reason,
-            text=payload.text,
-            request=request,
-            channel=AuditChannel.API,
-        ),
+    return _change(
+        request, measure_id, payload, action="not-delivered", service=measure_not_deliver
     )

@@ -3,7 +3,8 @@ and the routing rules. Writes go through services/catalogue.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,19 @@ from kopir.rehabilitation.services.catalogue import (
     RoutingRuleData,
     SuggestionRuleData,
 )
+
+DataT = TypeVar("DataT")
+
+
+def _service_data(
+    data_class: type[DataT], cleaned: dict[str, Any], *, tuples: tuple[str, ...]
+) -> DataT:
+    """The service's input from a valid form: each field of `data_class` as cleaned, the
+    choices in `tuples` as a tuple, an empty position as 0."""
+    values = {item.name: cleaned[item.name] for item in fields(data_class)}  # type: ignore[arg-type]
+    values.update({name: tuple(values[name]) for name in tuples})
+    values["position"] = values["position"] or 0
+    return data_class(**values)
 
 
 class CatalogueChoiceField(forms.ModelChoiceField):
@@ -133,37 +147,19 @@ class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
         return None
 
     def service_data(self) -> MeasureTypeData:
-        data = self.cleaned_data
-        return MeasureTypeData(
-            code=data["code"],
-            name_kk=data["name_kk"],
-            name_ru=data["name_ru"],
-            name_en=data["name_en"],
-            part=data["part"],
-            executor_kind=data["executor_kind"],
-            channel=data["channel"],
-            unit=data["unit"],
-            default_quantity=data["default_quantity"],
-            max_quantity=data["max_quantity"],
-            replacement_months=data["replacement_months"],
-            deadline_working_days=data["deadline_working_days"],
-            evidence_required=tuple(data["evidence_required"]),
-            legal_source=data["legal_source"],
-            legal_source_kk=data["legal_source_kk"],
-            legal_source_ru=data["legal_source_ru"],
-            is_assumption=data["is_assumption"],
-            position=data["position"] or 0,
-        )
+        return _service_data(MeasureTypeData, self.cleaned_data, tuples=("evidence_required",))
 
 
-class MeasureChoiceField(forms.ModelChoiceField):
+class NamedChoiceField(forms.ModelChoiceField):
+    """Choices named by the record's name in the active language."""
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
 
 class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    measure_type = MeasureChoiceField(label=_("Measure"), queryset=MeasureType.objects.none())
+    measure_type = NamedChoiceField(label=_("Measure"), queryset=MeasureType.objects.none())
     categories = forms.MultipleChoiceField(
         label=_("Groups or categories"),
         choices=Category.choices,
@@ -201,26 +197,7 @@ class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
         field.queryset = catalogue.measure_types.order_by("position", "code")
 
     def service_data(self) -> SuggestionRuleData:
-        data = self.cleaned_data
-        return SuggestionRuleData(
-            measure_type=data["measure_type"],
-            diagnoses=data["diagnoses"],
-            limitation=data["limitation"],
-            min_degree=data["min_degree"],
-            min_age=data["min_age"],
-            max_age=data["max_age"],
-            categories=tuple(data["categories"]),
-            quantity=data["quantity"],
-            reason=data["reason"],
-            reason_kk=data["reason_kk"],
-            reason_ru=data["reason_ru"],
-            position=data["position"] or 0,
-        )
-
-
-class NamedChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+        return _service_data(SuggestionRuleData, self.cleaned_data, tuples=("categories",))
 
 
 class RoutingRuleForm(ServiceErrorsMixin, forms.ModelForm):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import VersionForm
-from kopir.rehabilitation.forms_catalogue import MeasureChoiceField
+from kopir.rehabilitation.forms_catalogue import NamedChoiceField
 from kopir.rehabilitation.models import MeasureType, ProgrammeVersion, QuantityUnit
 
 QUANTITY_HELP = _(
@@ -37,7 +37,7 @@ class LineEditForm(VersionForm):
 
 
 class LineAddForm(LineEditForm):
-    measure_type = MeasureChoiceField(label=_("Measure"), queryset=None)
+    measure_type = NamedChoiceField(label=_("Measure"), queryset=None)
 
     field_order = ["version", "measure_type", "quantity", "details"]
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +21,7 @@ from kopir.assessment.services.icd10 import parse_ranges
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
-from kopir.core.versioning import update_if_current
+from kopir.core.versioned_sets import VersionedSets
 
 CONFLICT = _(
     "Someone else changed these rules after you opened them. Nothing was saved: open them again "
@@ -75,6 +74,19 @@ def normalise_ranges(text: str) -> str:
     return ", ".join(r.first if r.first == r.last else f"{r.first}-{r.last}" for r in ranges)
 
 
+# model, the label of its items' audit records, the messages, the audit writer
+RULE_SETS = VersionedSets(CompletenessRuleSet, "rule_set", CONFLICT, NOT_EDITABLE, audit_record)
+
+
+def _copy_rules(based_on: CompletenessRuleSet, rule_set: CompletenessRuleSet) -> None:
+    copies = list(based_on.rules.all())
+    for rule in copies:
+        rule.pk = None
+        rule.rule_set = rule_set
+        rule.version = 1
+    CompletenessRule.objects.bulk_create(copies)
+
+
 def rule_set_create_draft(
     *,
     actor: Any,
@@ -86,38 +98,17 @@ def rule_set_create_draft(
 ) -> CompletenessRuleSet:
     """A new draft version, with a copy of `based_on`'s rules when given."""
     _require_admin(actor)
-    with transaction.atomic():
-        number = (CompletenessRuleSet.objects.aggregate(last=Max("number"))["last"] or 0) + 1
-        rule_set = CompletenessRuleSet(
-            number=number,
-            title=title.strip(),
-            legal_source=legal_source.strip(),
-            notes=notes.strip(),
-            based_on=based_on,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        rule_set.full_clean()
-        rule_set.save()
-        if based_on is not None:
-            copies = list(based_on.rules.all())
-            for rule in copies:
-                rule.pk = None
-                rule.rule_set = rule_set
-                rule.version = 1
-            CompletenessRule.objects.bulk_create(copies)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=rule_set,
-            request=request,
-            fields=["title", "legal_source", "notes", "rules"],
-            detail=f"based_on={based_on.number}" if based_on else "",
-        )
+    rule_set: CompletenessRuleSet = RULE_SETS.create_draft(
+        actor=actor,
+        based_on=based_on,
+        request=request,
+        copy=_copy_rules,
+        audited=["title", "legal_source", "notes", "rules"],
+        title=title,
+        legal_source=legal_source,
+        notes=notes,
+    )
     return rule_set
-
-
-def _bump(rule_set: CompletenessRuleSet, expected_version: int, **values: Any) -> None:
-    update_if_current(rule_set, expected_version, CONFLICT, **values)
 
 
 def rule_set_update(
@@ -131,18 +122,15 @@ def rule_set_update(
     request: Any = None,
 ) -> CompletenessRuleSet:
     _require_admin(actor)
-    if not rule_set.is_editable:
-        raise DomainError(NOT_EDITABLE)
-    values = {"title": title.strip(), "legal_source": legal_source.strip(), "notes": notes.strip()}
-    candidate = CompletenessRuleSet(**{**{"number": rule_set.number}, **values})
-    candidate.full_clean(exclude=["number"])
-    with transaction.atomic():
-        changed = [name for name, value in values.items() if getattr(rule_set, name) != value]
-        _bump(rule_set, expected_version, **values)
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=rule_set, request=request, fields=changed
-        )
-    return rule_set
+    return RULE_SETS.update(
+        rule_set,
+        actor=actor,
+        expected_version=expected_version,
+        request=request,
+        title=title,
+        legal_source=legal_source,
+        notes=notes,
+    )
 
 
 def rule_set_activate(
@@ -156,42 +144,21 @@ def rule_set_activate(
     """Put a draft in force from `effective_from`. Sets that it replaces as of that date are
     retired; a set activated for a future date leaves the current one in force until then."""
     _require_admin(actor)
-    if rule_set.status != RuleSetStatus.DRAFT:
-        raise DomainError(_("Only a draft can be activated."))
-    if not rule_set.rules.exists():
-        raise DomainError(_("Add at least one rule before activating the set."))
-    now = timezone.now()
-    with transaction.atomic():
-        _bump(
-            rule_set,
-            expected_version,
-            status=RuleSetStatus.ACTIVE,
-            effective_from=effective_from,
-            activated_at=now,
-        )
-        if effective_from <= timezone.localdate():
-            replaced = CompletenessRuleSet.objects.filter(
-                status=RuleSetStatus.ACTIVE, effective_from__lte=effective_from
-            ).exclude(pk=rule_set.pk)
-            for old in replaced:
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.UPDATE,
-                    target=old,
-                    request=request,
-                    fields=["status"],
-                    detail=f"replaced_by={rule_set.number}",
-                )
-            replaced.update(status=RuleSetStatus.RETIRED, retired_at=now)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=rule_set,
-            request=request,
-            fields=["status", "effective_from"],
-            detail="activated",
-        )
-    return rule_set
+    replaced = CompletenessRuleSet.objects.none()
+    if effective_from <= timezone.localdate():
+        replaced = CompletenessRuleSet.objects.filter(
+            status=RuleSetStatus.ACTIVE, effective_from__lte=effective_from
+        ).exclude(pk=rule_set.pk)
+    return RULE_SETS.activate(
+        rule_set,
+        actor=actor,
+        expected_version=expected_version,
+        request=request,
+        effective_from=effective_from,
+        replaced=replaced,
+        has_items=rule_set.rules.exists,
+        empty=_("Add at least one rule before activating the set."),
+    )
 
 
 def rule_set_retire(
@@ -200,17 +167,9 @@ def rule_set_retire(
     _require_admin(actor)
     if rule_set.status != RuleSetStatus.ACTIVE:
         raise DomainError(_("Only an active set can be retired."))
-    with transaction.atomic():
-        _bump(rule_set, expected_version, status=RuleSetStatus.RETIRED, retired_at=timezone.now())
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=rule_set,
-            request=request,
-            fields=["status"],
-            detail="retired",
-        )
-    return rule_set
+    return RULE_SETS.retire(
+        rule_set, actor=actor, expected_version=expected_version, request=request
+    )
 
 
 def rule_save(
@@ -224,8 +183,7 @@ def rule_save(
 ) -> CompletenessRule:
     """Add a rule to a draft set, or change one of its rules (`rule` and `expected_version`)."""
     _require_admin(actor)
-    if not rule_set.is_editable:
-        raise DomainError(NOT_EDITABLE)
+    RULE_SETS.require_draft(rule_set)
     values = {item.name: getattr(data, item.name) for item in fields(data)}
     for name in ("diagnoses", "legal_source", "label_kk", "label_ru", "label_en"):
         values[name] = values[name].strip()
@@ -264,8 +222,7 @@ def rule_save(
 
 def rule_delete(*, actor: Any, rule: CompletenessRule, request: Any = None) -> None:
     _require_admin(actor)
-    if not rule.rule_set.is_editable:
-        raise DomainError(NOT_EDITABLE)
+    RULE_SETS.require_draft(rule.rule_set)
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -106,15 +106,16 @@ def test_an_edit_form_shows_the_form_its_conflict_hook_gives_with_the_difference
     assert shown.conflict
 
 
-def test_a_new_record_is_redirected_to_its_own_page() -> None:
+def test_a_record_just_made_is_shown_at_its_own_address_without_a_message_if_asked() -> None:
     made = request("post", {"version": 1, "note": "x"})
     response = form_page(
         made,
         NoteForm(made.POST),
         "403.html",
         {},
-        save=lambda: SimpleNamespace(pk=7),
-        done="Created.",
-        success_url=lambda created: f"/records/{created.pk}/",
+        save=lambda: SimpleNamespace(pk=7, version=1),
+        done=None,
+        success_url=lambda saved: f"/made/{saved.pk}/",
     )
-    assert (response.status_code, response["Location"]) == (302, "/records/7/")
+    assert (response.status_code, response["Location"]) == (302, "/made/7/")
+    assert list(get_messages(made)) == []

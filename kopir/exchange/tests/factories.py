@@ -39,3 +39,16 @@ class MessageFactory(factory.django.DjangoModelFactory[Message]):
     subject = factory.Sequence(lambda n: f"MSE-2026-{n:06d}: measures")
     summary = "Жұмысқа орналастыру шарасы."
     sent_at = factory.LazyFunction(timezone.now)
+
+
+def sent_message(sender: Any, recipient: Any, actor: Any = None, **texts: str) -> Message:
+    """A message sent through the service (its steps, events and audit records as in use)."""
+    from kopir.exchange.services import message_send
+
+    given: dict[str, Any] = {
+        "kind": "irp.measure",
+        "subject": "MSE-2026-000123: job placement",
+        "summary": "Please place the person on a quota job.",
+        **texts,
+    }
+    return message_send(actor=actor, sender=sender, recipient=recipient, **given)

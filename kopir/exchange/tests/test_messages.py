@@ -15,20 +15,13 @@ from kopir.core.transitions import InvalidTransition
 from kopir.directory.models import Organisation
 from kopir.exchange import access, services
 from kopir.exchange.models import Delivery, Message, MessageStatus, OutboxEvent
-from kopir.exchange.tests.factories import SubscriptionFactory
+from kopir.exchange.tests.factories import SubscriptionFactory, sent_message
 
 pytestmark = pytest.mark.django_db
 
 
 def _send(sender: Organisation, recipient: Organisation, actor: User | None = None) -> Message:
-    return services.message_send(
-        actor=actor,
-        sender=sender,
-        recipient=recipient,
-        kind="irp.measure",
-        subject="MSE-2026-000123: job placement",
-        summary="Please place the person on a quota job.",
-    )
+    return sent_message(sender, recipient, actor)
 
 
 def test_a_message_goes_through_its_steps_with_a_timestamp_for_each(

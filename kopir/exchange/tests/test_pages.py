@@ -335,3 +335,11 @@ def test_a_council_member_has_no_messages_page(council_member: User) -> None:
 def test_an_unknown_box_is_not_found(recipient_staff: User) -> None:
     response = _client(recipient_staff).get(_url("message_list") + "?box=drafts")
     assert response.status_code == 404
+
+
+def test_the_lists_name_their_columns_in_the_words_of_their_context(administrator: User) -> None:
+    client = _client(administrator)
+    SubscriptionFactory.create(event_kinds=["test.thing"])
+    page = client.get(_url("subscription_list")).content.decode()
+    assert '<th scope="col">Атауы</th>' in page  # "Name", of a subscription, in Kazakh
+    assert "exchange/subscriptions/" in page

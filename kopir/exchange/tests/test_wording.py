@@ -13,7 +13,7 @@ from kopir.accounts.models import User
 from kopir.directory.models import Organisation
 from kopir.exchange import services
 from kopir.exchange.models import DemoReceipt, Message, MessageStatus
-from kopir.exchange.tests.factories import SubscriptionFactory
+from kopir.exchange.tests.factories import SubscriptionFactory, sent_message
 
 
 @pytest.fixture(autouse=True)
@@ -28,10 +28,9 @@ def _client(user: User) -> Client:
 
 
 def _message(sender: Organisation, recipient: Organisation) -> Message:
-    return services.message_send(
-        actor=None,
-        sender=sender,
-        recipient=recipient,
+    return sent_message(
+        sender,
+        recipient,
         kind="rehabilitation.measure",
         subject="MSE-2026-000123",
         summary="60 сағат ымдау тілі.",

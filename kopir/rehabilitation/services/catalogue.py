@@ -12,21 +12,21 @@ other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.rules import normalise_ranges
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
-from kopir.core.errors import AccessDenied, ConflictError, DomainError
-from kopir.core.versioning import update_if_current
+from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.versioned_sets import VersionedSets
 from kopir.directory.models import Organisation, Territory
 from kopir.rehabilitation.access import can_manage_catalogue
 from kopir.rehabilitation.models import (
@@ -54,16 +54,8 @@ def active_catalogue() -> MeasureCatalogue | None:
     return MeasureCatalogue.objects.filter(status=CatalogueStatus.ACTIVE).first()
 
 
-def _touch(catalogue: MeasureCatalogue, expected_version: int | None, **values: Any) -> None:
-    """Bump the draft's version (a change to it or its measures); a stale version is a conflict."""
-    if expected_version is None:
-        raise ConflictError(CONFLICT)
-    update_if_current(catalogue, expected_version, CONFLICT, **values)
-
-
-def _require_draft(catalogue: MeasureCatalogue) -> None:
-    if not catalogue.is_editable:
-        raise DomainError(NOT_EDITABLE)
+# model, the label of its items' audit records, the messages, the audit writer
+CATALOGUES = VersionedSets(MeasureCatalogue, "catalogue", CONFLICT, NOT_EDITABLE, audit_record)
 
 
 # --- Versions ------------------------------------------------------------------------------------
@@ -81,6 +73,22 @@ def _translations(given: dict[str, str]) -> dict[str, str]:
     return {name: (given.get(name) or "").strip() for name in sorted(allowed) if name in given}
 
 
+def _copy_measures_and_rules(based_on: MeasureCatalogue, catalogue: MeasureCatalogue) -> None:
+    copies: dict[int, MeasureType] = {}
+    for measure in based_on.measure_types.all():
+        old_pk = measure.pk
+        measure.pk = None
+        measure.catalogue = catalogue
+        measure.save()
+        copies[old_pk] = measure
+    rules = list(based_on.suggestion_rules.all())
+    for rule in rules:
+        rule.pk = None
+        rule.catalogue = catalogue
+        rule.measure_type = copies[rule.measure_type_id]
+    SuggestionRule.objects.bulk_create(rules)
+
+
 def catalogue_create_draft(
     *,
     actor: Any,
@@ -94,41 +102,17 @@ def catalogue_create_draft(
     """A new draft version with a copy of `based_on`'s measures and suggestion rules.
     `translations`: the texts in Kazakh and Russian (title_kk, legal_source_ru, notes_kk...)."""
     _require_admin(actor)
-    with transaction.atomic():
-        number = (MeasureCatalogue.objects.aggregate(last=Max("number"))["last"] or 0) + 1
-        catalogue = MeasureCatalogue(
-            number=number,
-            title=title.strip(),
-            legal_source=legal_source.strip(),
-            notes=notes.strip(),
-            **_translations(translations),
-            based_on=based_on,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        catalogue.full_clean()
-        catalogue.save()
-        if based_on is not None:
-            copies: dict[int, MeasureType] = {}
-            for measure in based_on.measure_types.all():
-                old_pk = measure.pk
-                measure.pk = None
-                measure.catalogue = catalogue
-                measure.save()
-                copies[old_pk] = measure
-            rules = list(based_on.suggestion_rules.all())
-            for rule in rules:
-                rule.pk = None
-                rule.catalogue = catalogue
-                rule.measure_type = copies[rule.measure_type_id]
-            SuggestionRule.objects.bulk_create(rules)
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=catalogue,
-            request=request,
-            fields=["title", "legal_source", "notes", "measure_types", "suggestion_rules"],
-            detail=f"based_on={based_on.number}" if based_on else "",
-        )
+    catalogue: MeasureCatalogue = CATALOGUES.create_draft(
+        actor=actor,
+        based_on=based_on,
+        request=request,
+        copy=_copy_measures_and_rules,
+        audited=["title", "legal_source", "notes", "measure_types", "suggestion_rules"],
+        title=title,
+        legal_source=legal_source,
+        notes=notes,
+        **_translations(translations),
+    )
     return catalogue
 
 
@@ -144,25 +128,15 @@ def catalogue_update(
     **translations: str,
 ) -> MeasureCatalogue:
     _require_admin(actor)
-    _require_draft(catalogue)
-    values = {
-        "title": title.strip(),
-        "legal_source": legal_source.strip(),
-        "notes": notes.strip(),
+    texts = {"title": title, "legal_source": legal_source, "notes": notes}
+    return CATALOGUES.update(
+        catalogue,
+        actor=actor,
+        expected_version=expected_version,
+        request=request,
+        **texts,
         **_translations(translations),
-    }
-    MeasureCatalogue(number=catalogue.number, **values).full_clean(exclude=["number"])
-    with transaction.atomic():
-        changed = [name for name, value in values.items() if getattr(catalogue, name) != value]
-        _touch(catalogue, expected_version, **values)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=catalogue,
-            request=request,
-            fields=changed,
-        )
-    return catalogue
+    )
 
 
 def catalogue_activate(
@@ -171,45 +145,16 @@ def catalogue_activate(
     """Put a draft in force today; the catalogue active until now is retired in the same
     transaction, so exactly one is active (a database constraint holds it too)."""
     _require_admin(actor)
-    if catalogue.status != CatalogueStatus.DRAFT:
-        raise DomainError(_("Only a draft can be activated."))
-    if not catalogue.measure_types.exists():
-        raise DomainError(_("Add at least one measure before activating the catalogue."))
-    now = timezone.now()
-    with transaction.atomic():
-        replaced = list(
-            MeasureCatalogue.objects.select_for_update().filter(status=CatalogueStatus.ACTIVE)
-        )
-        for old in replaced:
-            old.status = CatalogueStatus.RETIRED
-            old.retired_at = now
-            MeasureCatalogue.objects.filter(pk=old.pk).update(
-                status=CatalogueStatus.RETIRED, retired_at=now, version=old.version + 1
-            )
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=old,
-                request=request,
-                fields=["status"],
-                detail=f"replaced_by={catalogue.number}",
-            )
-        _touch(
-            catalogue,
-            expected_version,
-            status=CatalogueStatus.ACTIVE,
-            effective_from=timezone.localdate(),
-            activated_at=now,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=catalogue,
-            request=request,
-            fields=["status", "effective_from"],
-            detail="activated",
-        )
-    return catalogue
+    return CATALOGUES.activate(
+        catalogue,
+        actor=actor,
+        expected_version=expected_version,
+        request=request,
+        effective_from=timezone.localdate(),
+        replaced=MeasureCatalogue.objects.select_for_update().filter(status=CatalogueStatus.ACTIVE),
+        has_items=catalogue.measure_types.exists,
+        empty=_("Add at least one measure before activating the catalogue."),
+    )
 
 
 def catalogue_retire(
@@ -224,19 +169,9 @@ def catalogue_retire(
         )
     if catalogue.status != CatalogueStatus.DRAFT:
         raise DomainError(_("This catalogue version is already retired."))
-    with transaction.atomic():
-        _touch(
-            catalogue, expected_version, status=CatalogueStatus.RETIRED, retired_at=timezone.now()
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=catalogue,
-            request=request,
-            fields=["status"],
-            detail="retired",
-        )
-    return catalogue
+    return CATALOGUES.retire(
+        catalogue, actor=actor, expected_version=expected_version, request=request
+    )
 
 
 # --- Measures of a draft -------------------------------------------------------------------------
@@ -285,6 +220,50 @@ def _measure_errors(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+def _save_draft_item(
+    actor: Any,
+    catalogue: MeasureCatalogue,
+    item: MeasureType | SuggestionRule | None,
+    data: Any,
+    *,
+    new: Callable[[], MeasureType | SuggestionRule],
+    elsewhere: Any,
+    listed: tuple[str, ...],
+    errors_of: Callable[[dict[str, Any]], dict[str, list[str]]],
+    expected_version: int | None,
+    request: Any,
+    audited_as: dict[str, str] | None = None,
+) -> Any:
+    """Add an item (`new()`) to a draft or change one of its items, from its service data
+    (texts stripped, the choices in `listed` as lists), once the actor may change the draft and
+    the item is the draft's; `errors_of` the values (which it may normalise) refuses it, each
+    problem at its field."""
+    _require_admin(actor)
+    CATALOGUES.require_draft(catalogue)
+    if item is not None and item.catalogue_id != catalogue.pk:
+        raise DomainError(elsewhere)
+    values = {field.name: getattr(data, field.name) for field in fields(data)}
+    for name, value in values.items():
+        if isinstance(value, str):
+            values[name] = value.strip()
+    values.update({name: list(values[name]) for name in listed})
+    errors = errors_of(values)
+    if errors:
+        raise ValidationError(errors)
+    target = item or new()
+    CATALOGUES.save_item(
+        catalogue,
+        target,
+        values,
+        actor=actor,
+        expected_version=expected_version,
+        created=item is None,
+        request=request,
+        audited_as=audited_as,
+    )
+    return target
+
+
 def measure_type_save(
     *,
     actor: Any,
@@ -295,42 +274,19 @@ def measure_type_save(
     request: Any = None,
 ) -> MeasureType:
     """Add a measure to a draft, or change one of its measures; bumps the draft's version."""
-    _require_admin(actor)
-    _require_draft(catalogue)
-    if measure_type is not None and measure_type.catalogue_id != catalogue.pk:
-        raise DomainError(_("This measure belongs to another catalogue version."))
-    values = {item.name: getattr(data, item.name) for item in fields(data)}
-    for name in (
-        "code",
-        "name_kk",
-        "name_ru",
-        "name_en",
-        "legal_source",
-        "legal_source_kk",
-        "legal_source_ru",
-    ):
-        values[name] = values[name].strip()
-    values["evidence_required"] = list(values["evidence_required"])
-    errors = _measure_errors(values)
-    if errors:
-        raise ValidationError(errors)
-    target = measure_type or MeasureType(catalogue=catalogue)
-    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
-    for name, value in values.items():
-        setattr(target, name, value)
-    target.full_clean()
-    with transaction.atomic():
-        _touch(catalogue, expected_version)
-        target.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE if measure_type else AuditAction.CREATE,
-            target=target,
-            request=request,
-            fields=changed,
-            detail=f"catalogue={catalogue.number}",
-        )
-    return target
+    saved: MeasureType = _save_draft_item(
+        actor,
+        catalogue,
+        measure_type,
+        data,
+        new=lambda: MeasureType(catalogue=catalogue),
+        elsewhere=_("This measure belongs to another catalogue version."),
+        listed=("evidence_required",),
+        errors_of=_measure_errors,
+        expected_version=expected_version,
+        request=request,
+    )
+    return saved
 
 
 def measure_type_delete(
@@ -342,18 +298,13 @@ def measure_type_delete(
 ) -> None:
     """Remove a measure (and the rules that suggest it) from a draft."""
     _require_admin(actor)
-    catalogue = measure_type.catalogue
-    _require_draft(catalogue)
-    with transaction.atomic():
-        _touch(catalogue, expected_version)
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            target=measure_type,
-            request=request,
-            detail=f"catalogue={catalogue.number}",
-        )
-        measure_type.delete()
+    CATALOGUES.delete_item(
+        measure_type.catalogue,
+        measure_type,
+        actor=actor,
+        expected_version=expected_version,
+        request=request,
+    )
 
 
 # --- Suggestion rules of a draft -----------------------------------------------------------------
@@ -384,68 +335,52 @@ def suggestion_rule_save(
     rule: SuggestionRule | None = None,
     request: Any = None,
 ) -> SuggestionRule:
-    _require_admin(actor)
-    _require_draft(catalogue)
-    if rule is not None and rule.catalogue_id != catalogue.pk:
-        raise DomainError(_("This rule belongs to another catalogue version."))
-    if data.measure_type.catalogue_id != catalogue.pk:
-        raise ValidationError({"measure_type": _("Choose a measure of this catalogue version.")})
-    values = {item.name: getattr(data, item.name) for item in fields(data)}
-    values["diagnoses"] = normalise_ranges(values["diagnoses"].strip())
-    for name in ("reason", "reason_kk", "reason_ru"):
-        values[name] = values[name].strip()
-    values["categories"] = list(values["categories"])
-    errors: dict[str, list[str]] = {}
-    if values["min_degree"] is not None and not values["limitation"]:
-        errors["min_degree"] = [str(_("Choose the limitation the degree is of."))]
-    if (
-        values["min_age"] is not None
-        and values["max_age"] is not None
-        and values["min_age"] > values["max_age"]
-    ):
-        errors["max_age"] = [str(_("“Up to age” cannot be less than “from age”."))]
-    greatest = data.measure_type.max_quantity
-    if values["quantity"] is not None and greatest is not None and values["quantity"] > greatest:
-        errors["quantity"] = [
-            str(_("The catalogue allows at most %(max)s for this measure.") % {"max": greatest})
-        ]
-    if errors:
-        raise ValidationError(errors)
-    target = rule or SuggestionRule(catalogue=catalogue)
-    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
-    for name, value in values.items():
-        setattr(target, name, value)
-    target.full_clean()
-    with transaction.atomic():
-        _touch(catalogue, expected_version)
-        target.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE if rule else AuditAction.CREATE,
-            target=target,
-            request=request,
-            fields=[name if name != "measure_type" else "measure_type_id" for name in changed],
-            detail=f"catalogue={catalogue.number}",
-        )
-    return target
+    def errors_of(values: dict[str, Any]) -> dict[str, list[str]]:
+        if data.measure_type.catalogue_id != catalogue.pk:
+            raise ValidationError(
+                {"measure_type": _("Choose a measure of this catalogue version.")}
+            )
+        values["diagnoses"] = normalise_ranges(values["diagnoses"])
+        errors: dict[str, list[str]] = {}
+        if values["min_degree"] is not None and not values["limitation"]:
+            errors["min_degree"] = [str(_("Choose the limitation the degree is of."))]
+        if (
+            values["min_age"] is not None
+            and values["max_age"] is not None
+            and values["min_age"] > values["max_age"]
+        ):
+            errors["max_age"] = [str(_("“Up to age” cannot be less than “from age”."))]
+        greatest = data.measure_type.max_quantity
+        quantity = values["quantity"]
+        if quantity is not None and greatest is not None and quantity > greatest:
+            errors["quantity"] = [
+                str(_("The catalogue allows at most %(max)s for this measure.") % {"max": greatest})
+            ]
+        return errors
+
+    saved: SuggestionRule = _save_draft_item(
+        actor,
+        catalogue,
+        rule,
+        data,
+        new=lambda: SuggestionRule(catalogue=catalogue),
+        elsewhere=_("This rule belongs to another catalogue version."),
+        listed=("categories",),
+        errors_of=errors_of,
+        expected_version=expected_version,
+        request=request,
+        audited_as={"measure_type": "measure_type_id"},
+    )
+    return saved
 
 
 def suggestion_rule_delete(
     *, actor: Any, rule: SuggestionRule, expected_version: int | None, request: Any = None
 ) -> None:
     _require_admin(actor)
-    catalogue = rule.catalogue
-    _require_draft(catalogue)
-    with transaction.atomic():
-        _touch(catalogue, expected_version)
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            target=rule,
-            request=request,
-            detail=f"catalogue={catalogue.number}",
-        )
-        rule.delete()
+    CATALOGUES.delete_item(
+        rule.catalogue, rule, actor=actor, expected_version=expected_version, request=request
+    )
 
 
 # --- Routing rules -------------------------------------------------------------------------------

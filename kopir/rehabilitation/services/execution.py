@@ -76,6 +76,36 @@ def _context(actor: Any) -> dict[str, Any]:
     return {"organisation": getattr(actor, "organisation", None)}
 
 
+def _move(
+    measure: Measure,
+    to: str,
+    event: str | None,
+    *,
+    actor: Any,
+    expected_version: int,
+    request: Any,
+    channel: str,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    **context: Any,
+) -> None:
+    """Move the measure through the engine (the version, the table, the timeline, the audit
+    record) with its `changes`, and publish its domain `event`, in the caller's transaction."""
+    MEASURE_WORKFLOW.transition(
+        record=measure,
+        to=to,
+        actor=actor,
+        expected_version=expected_version,
+        changes=changes or {},
+        note=note,
+        context={**_context(actor), **context},
+        request=request,
+        channel=channel,
+    )
+    if event is not None:
+        publish(event, measure)
+
+
 def measure_accept(
     *,
     actor: Any,
@@ -90,17 +120,16 @@ def measure_accept(
     if measure.officer_id is None and getattr(actor, "is_authenticated", False):
         changes["officer"] = actor
     with transaction.atomic():
-        MEASURE_WORKFLOW.transition(
-            record=measure,
-            to=S.ACCEPTED,
+        _move(
+            measure,
+            S.ACCEPTED,
+            "measure.accepted",
             actor=actor,
             expected_version=expected_version,
-            changes=changes,
-            context=_context(actor),
             request=request,
             channel=channel,
+            changes=changes,
         )
-        publish("measure.accepted", measure)
         # The handoff's tracked message: taken up.
         handoff_acknowledge(measure=measure, actor=actor, request=request)
     return measure
@@ -122,18 +151,17 @@ def measure_schedule(
     if scheduled_on < timezone.localdate():
         raise ValidationError({"scheduled_on": _("The date of delivery must be today or later.")})
     with transaction.atomic():
-        MEASURE_WORKFLOW.transition(
-            record=measure,
-            to=S.SCHEDULED,
+        _move(
+            measure,
+            S.SCHEDULED,
+            "measure.scheduled",
             actor=actor,
             expected_version=expected_version,
-            changes={"scheduled_on": scheduled_on},
-            note=note.strip(),
-            context=_context(actor),
             request=request,
             channel=channel,
+            changes={"scheduled_on": scheduled_on},
+            note=note.strip(),
         )
-        publish("measure.scheduled", measure)
     return measure
 
 
@@ -257,17 +285,16 @@ def measure_deliver(
         changes["evidence_document"] = stored_name
     try:
         with transaction.atomic():
-            MEASURE_WORKFLOW.transition(
-                record=measure,
-                to=S.DELIVERED,
+            _move(
+                measure,
+                S.DELIVERED,
+                "measure.delivered",
                 actor=actor,
                 expected_version=expected_version,
-                changes=changes,
-                context=_context(actor),
                 request=request,
                 channel=channel,
+                changes=changes,
             )
-            publish("measure.delivered", measure)
             handoff_answer(
                 measure=measure,
                 actor=actor,
@@ -310,22 +337,21 @@ def measure_not_deliver(
             {"text": _("Explain why the measure was not delivered: you chose “Other reason”.")}
         )
     with transaction.atomic():
-        MEASURE_WORKFLOW.transition(
-            record=measure,
-            to=S.NOT_DELIVERED,
+        _move(
+            measure,
+            S.NOT_DELIVERED,
+            "measure.failed",
             actor=actor,
             expected_version=expected_version,
+            request=request,
+            channel=channel,
             changes={
                 "not_delivered_reason": reason,
                 "not_delivered_text": text,
                 "closed_at": timezone.now(),
                 **_CLOSED_MARKS,
             },
-            context=_context(actor),
-            request=request,
-            channel=channel,
         )
-        publish("measure.failed", measure)
         handoff_answer(
             measure=measure,
             actor=actor,
@@ -394,11 +420,14 @@ def measure_redirect(
             reason=reason,
             at=now,
         )
-        MEASURE_WORKFLOW.transition(
-            record=measure,
-            to=S.ASSIGNED,
+        _move(
+            measure,
+            S.ASSIGNED,
+            None,
             actor=actor,
             expected_version=expected_version,
+            request=request,
+            channel=channel,
             changes={
                 "organisation": to_organisation,
                 "due_on": handoff.due_on,
@@ -410,11 +439,8 @@ def measure_redirect(
                 **_CLOSED_MARKS,
             },
             note=reason,
-            context={**_context(actor), "at": now},
-            request=request,
-            channel=channel,
-        )
-        # The new due date may already be close: the flags follow it now, not at the next sweep.
+            at=now,
+        )  # The new due date may already be close: the flags follow it now, not at the next sweep.
         measure_refresh_flags(measure)
         still_holds = (
             Measure.objects.filter(person_id=measure.person_id, organisation_id=old_owner_id)

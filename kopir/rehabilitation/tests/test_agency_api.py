@@ -121,6 +121,14 @@ def test_evidence_is_checked_as_on_the_page_each_problem_named(
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["text"]
     assert Measure.objects.get(pk=measure.pk).status == S.ACCEPTED
+    # A document that is not base64 is refused at its field, and for another organisation's
+    # measure the answer is still "not found": the body is read only for a measure it holds.
+    broken = {"version": 2, "document": {"file_name": "act.pdf", "data": "not base64!"}}
+    response = post_json(client, _url(measure, "delivered"), broken, token=agency_token)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["document"]
+    response = post_json(client, "/api/measures/999999/delivered", broken, token=agency_token)
+    assert response.status_code == 404
 
 
 def test_a_stale_version_answers_409_and_changes_nothing(

@@ -335,3 +335,85 @@ def test_the_migration_translates_a_seed_loaded_in_english():
     medical = active.measure_types.get(code="medical-rehabilitation")
     assert medical.name_en == "Course of medical rehabilitation"
     assert not active.suggestion_rules.filter(reason_ru="").exclude(reason="").exists()
+
+
+def _as_posted(form) -> dict:
+    """What the browser sends back for a form shown unchanged."""
+    return {
+        field.html_name: field.value()
+        for field in form
+        if field.value() is not None and field.value() is not False
+    }
+
+
+def test_each_draft_page_saves_redirects_and_answers_a_stale_version_with_409(administrator):
+    client = signed_in(Client(), administrator)
+    created = client.post(
+        reverse("rehabilitation:catalogue_create"),
+        {"based_on": seeded().pk, "title": "Next", "legal_source": "Social Code", "notes": ""},
+    )
+    draft = MeasureCatalogue.objects.get(status="draft")
+    detail = reverse("rehabilitation:catalogue_detail", kwargs={"pk": draft.pk})
+    rules = reverse("rehabilitation:suggestion_list", kwargs={"pk": draft.pk})
+    assert created["Location"] == detail
+
+    def post(name: str, data: dict, status: int = 302, **kwargs: int):
+        url = reverse(f"rehabilitation:{name}", kwargs={"pk": draft.pk, **kwargs})
+        assert client.get(url).status_code == 200
+        answer = client.post(url, data)
+        assert answer.status_code == status, (name, answer.content.decode()[:2000])
+        draft.refresh_from_db()
+        return answer
+
+    stale = {"version": 999}  # a version the draft never had: someone else saved since
+    url = reverse("rehabilitation:catalogue_edit", kwargs={"pk": draft.pk})
+    edit_data = _as_posted(client.get(url).context["form"])
+    assert post("catalogue_edit", {**edit_data, **stale, "title": "Mine"}, 409)
+    assert post("catalogue_edit", {**edit_data, "version": draft.version, "title": "Mine"})[
+        "Location"
+    ] == (detail)
+    assert draft.title == "Mine"
+
+    measure = draft.measure_types.get(code="wheelchair")
+    url = reverse("rehabilitation:measure_edit", kwargs={"pk": draft.pk, "measure_pk": measure.pk})
+    shown = _as_posted(client.get(url).context["form"])
+    assert post("measure_edit", {**shown, **stale}, 409, measure_pk=measure.pk)
+    done = post(
+        "measure_edit",
+        {**shown, "version": draft.version, "name_en": "Chair"},
+        **{"measure_pk": measure.pk},
+    )
+    assert done["Location"] == detail
+    assert draft.measure_types.get(code="wheelchair").name_en == "Chair"
+    post("measure_create", {**shown, "version": draft.version, "code": "chair-2"})
+    assert draft.measure_types.filter(code="chair-2").exists()
+    added = draft.measure_types.get(code="chair-2")
+    post("measure_delete", stale, 409, measure_pk=added.pk)
+    post("measure_delete", {"version": draft.version}, measure_pk=added.pk)
+    assert not draft.measure_types.filter(code="chair-2").exists()
+
+    rule = draft.suggestion_rules.order_by("pk")[0]
+    url = reverse("rehabilitation:suggestion_edit", kwargs={"pk": draft.pk, "rule_pk": rule.pk})
+    shown = _as_posted(client.get(url).context["form"])
+    post("suggestion_edit", {**shown, **stale}, 409, rule_pk=rule.pk)
+    done = post(
+        "suggestion_edit",
+        {**shown, "version": draft.version, "reason": "Why"},
+        **{"rule_pk": rule.pk},
+    )
+    assert done["Location"] == rules
+    assert SuggestionRule.objects.get(pk=rule.pk).reason == "Why"
+    count = draft.suggestion_rules.count()
+    assert post("suggestion_create", {**shown, "version": draft.version})["Location"] == rules
+    assert draft.suggestion_rules.count() == count + 1
+    post("suggestion_delete", stale, 409, rule_pk=rule.pk)
+    assert (
+        post("suggestion_delete", {"version": draft.version}, rule_pk=rule.pk)["Location"] == rules
+    )
+    assert not SuggestionRule.objects.filter(pk=rule.pk).exists()
+
+    post("catalogue_activate", stale, 409)
+    assert post("catalogue_activate", {"version": draft.version})["Location"] == detail
+    assert draft.status == CatalogueStatus.ACTIVE
+    retired = post("catalogue_retire", {"version": draft.version}, 200)
+    assert "The active catalogue is retired by activating" in retired.content.decode()

@@ -130,21 +130,23 @@ def test_the_placement_form_shows_the_districts_unfilled_quota_jobs_and_saves(wo
     assert "«Орал Сервис» ЖШС" in page
     assert "Толық ЖШС" not in page
 
-    response = client.post(
-        url,
-        {
-            "employer_bin": open_row.employer_bin,
-            "employer_name": open_row.employer_name,
-            "position": "Оператор",
-            "start_date": timezone.localdate().isoformat(),
-            "on_quota_job": "on",
-        },
-    )
-    assert response.status_code == 302
+    data = {
+        "employer_bin": open_row.employer_bin,
+        "employer_name": open_row.employer_name,
+        "position": "Оператор",
+        "start_date": timezone.localdate().isoformat(),
+    }
+    response = client.post(url, {**data, "on_quota_job": "on"})
+    assert (response.status_code, response["Location"]) == (302, url)
     placement = Placement.objects.get()
     assert placement.quota == open_row
     open_row.refresh_from_db()
     assert open_row.filled == 2
+    # A page read before that save is stale: 409, the input kept, nothing overwritten.
+    stale = client.post(url, {**data, "position": "Lost"})
+    assert stale.status_code == 409
+    assert stale.context["form"]["position"].value() == "Lost"
+    assert Placement.objects.get().position == "Оператор"
 
 
 def test_the_placement_names_a_start_before_the_assignment(world):

@@ -39,23 +39,20 @@ def history(world):
             reason="Жұмысқа орналастыру біздің құзыретімізде емес",
             at=base + dt.timedelta(hours=2),
         )
-    MeasureEvent.objects.create(
-        measure=world.hearing,
-        from_status=MeasureStatus.ASSIGNED,
-        to_status=MeasureStatus.ACCEPTED,
-        actor=world.officer,
-        organisation=world.employment_office,
-        at=base + dt.timedelta(hours=1),
-    )
-    MeasureEvent.objects.create(
-        measure=world.hearing,
-        from_status=MeasureStatus.ACCEPTED,
-        to_status=MeasureStatus.DELIVERED,
-        actor=world.officer,
-        organisation=world.employment_office,
-        at=base + dt.timedelta(hours=3),
-        note="Сериялық нөмірі SN-4411",
-    )
+    moves = [
+        (1, MeasureStatus.ASSIGNED, MeasureStatus.ACCEPTED, ""),
+        (3, MeasureStatus.ACCEPTED, MeasureStatus.DELIVERED, "Сериялық нөмірі SN-4411"),
+    ]
+    for hours, from_status, to_status, note in moves:
+        MeasureEvent.objects.create(
+            measure=world.hearing,
+            from_status=from_status,
+            to_status=to_status,
+            actor=world.officer,
+            organisation=world.employment_office,
+            at=base + dt.timedelta(hours=hours),
+            note=note,
+        )
     return world
 
 

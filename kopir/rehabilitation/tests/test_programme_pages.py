@@ -96,6 +96,28 @@ def test_the_division_edits_and_approves_through_the_pages(draft, head):
     assert client.get(edit).status_code == 404
 
 
+def test_the_division_adds_and_removes_a_line_through_the_pages(draft, head):
+    programme = draft.programme
+    client = signed_in(Client(), head)
+    detail = url("programme_detail", pk=programme.pk)
+    line = draft.lines.get(measure_type__code="wheelchair")
+    measure_type = line.measure_type
+    remove = url("programme_line_delete", pk=programme.pk, line_pk=line.pk)
+    assert client.get(remove).status_code == 200
+    assert client.post(remove, {"version": draft.version + 1}).status_code == 409
+    removed = client.post(remove, {"version": draft.version})
+    assert (removed.status_code, removed["Location"]) == (302, detail)
+    assert not draft.lines.filter(pk=line.pk).exists()
+    draft.refresh_from_db()
+    add = url("programme_line_create", pk=programme.pk)
+    assert client.get(add).status_code == 200
+    data = {"measure_type": measure_type.pk, "quantity": "1", "details": "Folding"}
+    assert client.post(add, {**data, "version": draft.version + 1}).status_code == 409
+    added = client.post(add, {**data, "version": draft.version})
+    assert (added.status_code, added["Location"]) == (302, detail)
+    assert draft.lines.get(measure_type=measure_type).details == "Folding"
+
+
 def test_the_list_reads_a_constant_number_of_queries(
     clinician, clinic, district, person, head, experts, executors, django_assert_max_num_queries
 ):

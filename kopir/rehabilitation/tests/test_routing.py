@@ -4,16 +4,18 @@ person to that organisation only."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import transaction
 
 from kopir.accounts.tests.factories import UserFactory
 from kopir.core.working_days import add_working_days
-from kopir.directory.models import OrganisationKind, TerritoryLevel
+from kopir.directory.models import Organisation, OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.exchange.models import MessageStatus
 from kopir.people.models import LinkBasis, PersonLink
+from kopir.rehabilitation.models import Measure
 from kopir.rehabilitation.services.routing import (
     handoff_acknowledge,
     handoff_answer,
@@ -74,10 +76,10 @@ def test_no_rule_for_another_kind_or_another_territory(places):
     assert routing_rule_for(measure_type=job, territory=village) is None
 
 
-def test_a_handoff_starts_the_new_owners_clock_and_links_only_that_organisation():
+def _hand_to_a_career_centre(**when: Any) -> tuple[Measure, Organisation, Any]:
+    """A measure handed from its organisation to a career centre, which is responsible."""
     measure = MeasureFactory.create()
     career_centre = OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE)
-    at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
     with transaction.atomic():
         handoff = handoff_record(
             measure=measure,
@@ -85,8 +87,14 @@ def test_a_handoff_starts_the_new_owners_clock_and_links_only_that_organisation(
             from_organisation=measure.organisation,
             by=None,
             reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
-            at=at,
+            **when,
         )
+    return measure, career_centre, handoff
+
+
+def test_a_handoff_starts_the_new_owners_clock_and_links_only_that_organisation():
+    at = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    measure, career_centre, handoff = _hand_to_a_career_centre(at=at)
     assert handoff.due_on == add_working_days(dt.date(2026, 12, 7), 30)
     links = PersonLink.objects.filter(person=measure.person, basis=LinkBasis.REHABILITATION)
     assert list(links.values_list("organisation", flat=True)) == [career_centre.pk]
@@ -102,17 +110,8 @@ def test_a_handoff_outside_a_transaction_is_refused():
 
 
 def test_each_handoff_is_a_tracked_message_acknowledged_on_acceptance_and_answered_with_the_result():
-    measure = MeasureFactory.create()
-    career_centre = OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE)
+    measure, career_centre, handoff = _hand_to_a_career_centre()
     officer = UserFactory.create(organisation=career_centre)
-    with transaction.atomic():
-        handoff = handoff_record(
-            measure=measure,
-            to_organisation=career_centre,
-            from_organisation=measure.organisation,
-            by=None,
-            reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
-        )
     message = handoff.message
     assert message is not None
     assert (message.sender, message.recipient) == (measure.organisation, career_centre)

@@ -7,18 +7,19 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import render_form_page, render_page_or_fragment
+from kopir.core.responses import form_page, render_page_or_fragment
 from kopir.core.selectors import stored_version
 from kopir.rehabilitation.access import agency_measure_for_user, agency_measures_for_user
 from kopir.rehabilitation.forms_agency import (
@@ -28,10 +29,8 @@ from kopir.rehabilitation.forms_agency import (
     ScheduleForm,
     WorkFilterForm,
 )
-from kopir.rehabilitation.models import Measure
 from kopir.rehabilitation.selectors.execution import (
     Cursor,
-    WorkFilter,
     export_rows,
     measure_read,
     today_and_week_end,
@@ -46,6 +45,9 @@ from kopir.rehabilitation.services.execution import (
     measure_redirect,
     measure_schedule,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _organisation_id(request: HttpRequest) -> int:
@@ -101,10 +103,17 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_filter(request: HttpRequest) -> tuple[int, WorkFilter | None]:
+def _export_rows(request: HttpRequest, file_format: str) -> Iterator[list[Any]]:
+    """The rows of the filtered list, read (and audited) as they are written out."""
     organisation_id = _organisation_id(request)
-    # As on the list: a filter that makes no sense gives no rows (the file has its header only).
-    return organisation_id, _filter_form(request, organisation_id).criteria()
+    return export_rows(
+        actor=request.user,
+        organisation_id=organisation_id,
+        # As on the list: a filter that makes no sense gives no rows (the file: its header only).
+        work=_filter_form(request, organisation_id).criteria(),
+        file_format=file_format,
+        request=request,
+    )
 
 
 class _Echo:
@@ -117,14 +126,7 @@ class _Echo:
 @require_GET
 def work_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed row by row: memory stays bounded however long it is."""
-    organisation_id, work = _export_filter(request)
-    rows = export_rows(
-        actor=request.user,
-        organisation_id=organisation_id,
-        work=work,
-        file_format="csv",
-        request=request,
-    )
+    rows = _export_rows(request, "csv")
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
@@ -143,14 +145,7 @@ def work_export_xlsx(request: HttpRequest) -> FileResponse:
     file that spills to disk, then sent from it: memory stays bounded."""
     from openpyxl import Workbook
 
-    organisation_id, work = _export_filter(request)
-    rows = export_rows(
-        actor=request.user,
-        organisation_id=organisation_id,
-        work=work,
-        file_format="xlsx",
-        request=request,
-    )
+    rows = _export_rows(request, "xlsx")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Measures")[:31])
     for row in rows:
@@ -202,134 +197,94 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("rehabilitation:agency_measure", pk=pk)
 
 
-def _action_page(
-    request: HttpRequest,
-    measure: Measure,
-    *,
+# The service's names for form fields the form names otherwise; fields it does not take.
+_SERVICE_NAMES = {"evidence_document": "document"}
+_NOT_INPUTS = {"version", "confirm"}
+
+
+def _action(
     form_class: type[VersionForm],
-    template: str,
-    act: Callable[[Any], object],
-    done: str,
-    form_kwargs: dict[str, Any] | None = None,
-    initial: dict[str, Any] | None = None,
-    after: str = "rehabilitation:agency_measure",
-) -> HttpResponse:
-    """An action's form page: the service's refusal lands on the field it names; a lost race
-    answers 409 with the person's input kept and the version now stored."""
-    kwargs = form_kwargs or {}
-    conflict = False
-    if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            try:
-                act(form)
-            except ConflictError as error:
-                form = form_after_conflict(
+    act: Callable[..., object],
+    name: str,
+    done: StrOrPromise,
+    *,
+    initial: tuple[str, ...] = (),
+    after: str | None = None,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The form page of an action on a measure (`agency/<name>.html`): `act`, a measure
+    service, is given the form's fields; its refusal lands on the field it names; a lost race
+    answers 409 with the person's input kept and the version now stored. Saved, it leads back to
+    the measure, or to `after`. The redirect form is told the organisation that holds it, the
+    delivery form the evidence the catalogue requires."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        measure = agency_measure_for_user(request.user, pk)
+        kwargs: dict[str, Any] = {}
+        if form_class is RedirectForm:
+            kwargs["own_organisation_id"] = measure.organisation_id
+        if form_class is DeliverForm:
+            kwargs["required_fields"] = evidence_fields(measure.measure_type)
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES, **kwargs)
+        else:
+            shown = {field: getattr(measure, field) for field in initial}
+            form = form_class(initial={"version": measure.version, **shown}, **kwargs)
+        inputs = [field for field in form_class.base_fields if field not in _NOT_INPUTS]
+        return form_page(
+            request,
+            form,
+            f"rehabilitation/agency/{name}.html",
+            {"measure": measure},
+            save=lambda: act(
+                actor=request.user,
+                measure=measure,
+                expected_version=form.cleaned_data["version"],
+                request=request,
+                **{_SERVICE_NAMES.get(field, field): form.cleaned_data[field] for field in inputs},
+            ),
+            done=str(done),
+            success_url=reverse(after)
+            if after
+            else reverse("rehabilitation:agency_measure", args=[pk]),
+            on_conflict=lambda error: (
+                form_after_conflict(
                     form_class,
                     request,
                     error,
                     stored_version(measure),
                     files=request.FILES,
                     **kwargs,
-                )
-                conflict = True
-            except (ValidationError, DomainError) as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, done)
-                if after == "rehabilitation:agency_measure":
-                    return redirect(after, pk=measure.pk)
-                return redirect(after)
-    else:
-        form = form_class(initial={"version": measure.version, **(initial or {})}, **kwargs)
-    return render_form_page(
-        request, template, {"form": form, "measure": measure}, conflict=conflict
-    )
+                ),
+                (),
+            ),
+        )
+
+    view.__name__ = view.__qualname__ = f"agency_{name}"
+    return view
 
 
-@require_http_methods(["GET", "POST"])
-def schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = agency_measure_for_user(request.user, pk)
-    return _action_page(
-        request,
-        measure,
-        form_class=ScheduleForm,
-        template="rehabilitation/agency/schedule.html",
-        initial={"scheduled_on": measure.scheduled_on},
-        act=lambda form: measure_schedule(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            scheduled_on=form.cleaned_data["scheduled_on"],
-            note=form.cleaned_data["note"],
-            request=request,
-        ),
-        done=_("The date of delivery is saved."),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def deliver(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = agency_measure_for_user(request.user, pk)
-    return _action_page(
-        request,
-        measure,
-        form_class=DeliverForm,
-        form_kwargs={"required_fields": evidence_fields(measure.measure_type)},
-        template="rehabilitation/agency/deliver.html",
-        act=lambda form: measure_deliver(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            delivered_on=form.cleaned_data["delivered_on"],
-            document=form.cleaned_data["evidence_document"],
-            serial_number=form.cleaned_data["serial_number"],
-            supplier=form.cleaned_data["supplier"],
-            item_details=form.cleaned_data["item_details"],
-            request=request,
-        ),
-        done=_("The measure is reported delivered."),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def not_delivered(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = agency_measure_for_user(request.user, pk)
-    return _action_page(
-        request,
-        measure,
-        form_class=NotDeliveredForm,
-        template="rehabilitation/agency/not_delivered.html",
-        act=lambda form: measure_not_deliver(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-            text=form.cleaned_data["text"],
-            request=request,
-        ),
-        done=_("The measure is reported not delivered."),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def redirect_measure(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = agency_measure_for_user(request.user, pk)
-    return _action_page(
-        request,
-        measure,
-        form_class=RedirectForm,
-        template="rehabilitation/agency/redirect.html",
-        form_kwargs={"own_organisation_id": measure.organisation_id},
-        act=lambda form: measure_redirect(
-            actor=request.user,
-            measure=measure,
-            expected_version=form.cleaned_data["version"],
-            to_organisation=form.cleaned_data["to_organisation"],
-            reason=form.cleaned_data["reason"],
-            request=request,
-        ),
-        done=_("The measure is passed to the organisation responsible for it."),
-        # The measure has left this organisation's list: its page is "not found" now.
-        after="rehabilitation:agency_work_list",
-    )
+schedule = _action(
+    ScheduleForm,
+    measure_schedule,
+    "schedule",
+    gettext_lazy("The date of delivery is saved."),
+    initial=("scheduled_on",),
+)
+deliver = _action(
+    DeliverForm, measure_deliver, "deliver", gettext_lazy("The measure is reported delivered.")
+)
+not_delivered = _action(
+    NotDeliveredForm,
+    measure_not_deliver,
+    "not_delivered",
+    gettext_lazy("The measure is reported not delivered."),
+)
+redirect_measure = _action(
+    RedirectForm,
+    measure_redirect,
+    "redirect",
+    gettext_lazy("The measure is passed to the organisation responsible for it."),
+    # The measure has left this organisation's list: its page is "not found" now.
+    after="rehabilitation:agency_work_list",
+)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,11 +14,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.forms import VersionForm, form_after_conflict, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 from kopir.rehabilitation.access import can_manage_catalogue
 from kopir.rehabilitation.forms_catalogue import (
@@ -35,6 +38,9 @@ from kopir.rehabilitation.selectors.catalogue import (
     suggestion_rule_rows,
 )
 from kopir.rehabilitation.services import catalogue as service
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 T = "rehabilitation/catalogue/"
 
@@ -55,6 +61,10 @@ def _only_drafts(request: HttpRequest, catalogue: MeasureCatalogue) -> HttpRespo
     return redirect("rehabilitation:catalogue_detail", pk=catalogue.pk)
 
 
+def _detail_url(pk: int) -> str:
+    return reverse("rehabilitation:catalogue_detail", args=[pk])
+
+
 def _done(request: HttpRequest, text: str, name: str, **kwargs: int) -> HttpResponse:
     messages.success(request, text)
     return HttpResponseRedirect(reverse(f"rehabilitation:{name}", kwargs=kwargs or None))
@@ -72,25 +82,10 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def catalogue_create(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    active = service.active_catalogue()
     if request.method == "POST":
         form = CatalogueCreateForm(request.POST)
-        if form.is_valid():
-            created: list[MeasureCatalogue] = []
-            if service_saved(
-                form,
-                lambda: created.append(
-                    service.catalogue_create_draft(
-                        actor=request.user,
-                        **{name: form.cleaned_data[name] for name in TEXT_FIELDS},
-                        based_on=form.cleaned_data["based_on"],
-                        request=request,
-                    )
-                ),
-            ):
-                text = _("The draft is made. Change its measures, then activate it.")
-                return _done(request, text, "catalogue_detail", pk=created[0].pk)
     else:
+        active = service.active_catalogue()
         form = CatalogueCreateForm(
             initial={
                 "based_on": active,
@@ -101,7 +96,20 @@ def catalogue_create(request: HttpRequest) -> HttpResponse:
                 },
             }
         )
-    return render(request, T + "create.html", {"form": form})
+    return form_page(
+        request,
+        form,
+        T + "create.html",
+        {},
+        save=lambda: service.catalogue_create_draft(
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in TEXT_FIELDS},
+            based_on=form.cleaned_data["based_on"],
+            request=request,
+        ),
+        done=_("The draft is made. Change its measures, then activate it."),
+        success_url=lambda created: _detail_url(created.pk),
+    )
 
 
 @require_GET
@@ -130,27 +138,64 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         **{name: getattr(catalogue, name) for name in TEXT_FIELDS},
     }
     form = CatalogueEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    conflict = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.catalogue_update(
-                actor=request.user,
-                catalogue=catalogue,
-                expected_version=form.cleaned_data["version"],
-                **{name: form.cleaned_data[name] for name in TEXT_FIELDS},
-                request=request,
-            )
-        except ConflictError as error:
-            form = form_after_conflict(
+    return form_page(
+        request,
+        form,
+        T + "edit.html",
+        {"catalogue": catalogue},
+        save=lambda: service.catalogue_update(
+            actor=request.user,
+            catalogue=catalogue,
+            expected_version=form.cleaned_data["version"],
+            **{name: form.cleaned_data[name] for name in TEXT_FIELDS},
+            request=request,
+        ),
+        done=_("The changes are saved."),
+        success_url=_detail_url(pk),
+        on_conflict=lambda error: (
+            form_after_conflict(
                 CatalogueEditForm, request, error, stored_version(catalogue), initial=initial
-            )
-            conflict = True
-        except DomainError as error:
-            form.add_service_error(error)
-        else:
-            return _done(request, _("The changes are saved."), "catalogue_detail", pk=pk)
-    return render_form_page(
-        request, T + "edit.html", {"form": form, "catalogue": catalogue}, conflict=conflict
+            ),
+            (),
+        ),
+    )
+
+
+def _draft_page(
+    request: HttpRequest,
+    catalogue: MeasureCatalogue,
+    form: VersionForm,
+    template: str,
+    context: dict[str, Any],
+    /,
+    *,
+    act: Callable[..., object],
+    done: str,
+    success_url: str,
+    **inputs: Any,
+) -> HttpResponse:
+    """A page that changes a catalogue version through `act`, told the version the form read
+    (activate, retire; a draft's measures and suggestion rules: add, change, remove). An input
+    given as a function is read only once the form is valid."""
+    return form_page(
+        request,
+        form,
+        T + template,
+        {"catalogue": catalogue, **context},
+        save=lambda: act(
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **{name: value() if callable(value) else value for name, value in inputs.items()},
+        ),
+        done=done,
+        success_url=success_url,
+    )
+
+
+def _version_form(request: HttpRequest, catalogue: MeasureCatalogue) -> VersionForm:
+    return VersionForm(
+        request.POST if request.method == "POST" else None, initial={"version": catalogue.version}
     )
 
 
@@ -165,25 +210,16 @@ def _version_action(
     """A confirmation page whose form is the version read (activate, retire)."""
     _require_admin(request)
     catalogue = _catalogue(pk)
-    form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": catalogue.version}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: act(
-                actor=request.user,
-                catalogue=catalogue,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
-        )
-    ):
-        return _done(request, done, "catalogue_detail", pk=pk)
-    return render_form_page(
-        request, T + template, {"form": form, "catalogue": catalogue}, conflict=form.conflict
+    return _draft_page(
+        request,
+        catalogue,
+        _version_form(request, catalogue),
+        template,
+        {},
+        act=act,
+        done=done,
+        success_url=_detail_url(pk),
+        catalogue=catalogue,
     )
 
 
@@ -209,90 +245,95 @@ def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# --- Measures of a draft -------------------------------------------------------------------------
+# --- Measures and suggestion rules of a draft ----------------------------------------------------
 
 
-def _measure_page(
-    request: HttpRequest, catalogue: MeasureCatalogue, measure: MeasureType | None
+@dataclass(frozen=True)
+class _DraftRecords:
+    """A kind of record a draft holds: its form, its services and where the draft lists it."""
+
+    model: type[MeasureType] | type[SuggestionRule]
+    related: tuple[str, ...]
+    name: str  # the services' keyword for the record
+    shown_as: str  # the templates' name for it
+    form_class: Callable[..., Any]  # a ModelForm with service_data()
+    form_takes_catalogue: bool
+    save: Callable[..., object]
+    delete: Callable[..., object]
+    prefix: str  # its templates: <prefix>_form.html, <prefix>_delete.html
+    saved: StrOrPromise
+    removed: StrOrPromise
+    listed_at: str
+
+
+MEASURES = _DraftRecords(
+    model=MeasureType,
+    related=(),
+    name="measure_type",
+    shown_as="measure",
+    form_class=MeasureTypeForm,
+    form_takes_catalogue=False,
+    save=service.measure_type_save,
+    delete=service.measure_type_delete,
+    prefix="measure",
+    saved=gettext_lazy("The measure is saved."),
+    removed=gettext_lazy("The measure is removed."),
+    listed_at="catalogue_detail",
+)
+SUGGESTIONS = _DraftRecords(
+    model=SuggestionRule,
+    related=("measure_type",),
+    name="rule",
+    shown_as="rule",
+    form_class=SuggestionRuleForm,
+    form_takes_catalogue=True,
+    save=service.suggestion_rule_save,
+    delete=service.suggestion_rule_delete,
+    prefix="suggestion",
+    saved=gettext_lazy("The rule is saved."),
+    removed=gettext_lazy("The rule is removed."),
+    listed_at="suggestion_list",
+)
+
+
+def _draft_record_page(
+    request: HttpRequest, pk: int, record_pk: int | None, kind: _DraftRecords, *, remove: bool
 ) -> HttpResponse:
-    if (refused := _only_drafts(request, catalogue)) is not None:
-        return refused
-    form = MeasureTypeForm(
-        request.POST if request.method == "POST" else None,
-        instance=copy.copy(measure) if measure else None,
-        initial={"version": catalogue.version},
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: service.measure_type_save(
-                actor=request.user,
-                catalogue=catalogue,
-                expected_version=form.cleaned_data["version"],
-                data=form.service_data(),
-                measure_type=measure,
-                request=request,
-            ),
-        )
-    ):
-        return _done(request, _("The measure is saved."), "catalogue_detail", pk=catalogue.pk)
-    return render_form_page(
-        request,
-        T + "measure_form.html",
-        {"form": form, "catalogue": catalogue, "measure": measure},
-        conflict=form.conflict,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
-    return _measure_page(request, _catalogue(pk), None)
-
-
-@require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """A draft's record added or changed through its form, or removed after a confirmation whose
+    form is the version read."""
     _require_admin(request)
     catalogue = _catalogue(pk)
-    measure = get_object_or_404(MeasureType, pk=measure_pk, catalogue=catalogue)
-    return _measure_page(request, catalogue, measure)
-
-
-@require_http_methods(["GET", "POST"])
-def measure_delete(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
-    _require_admin(request)
-    catalogue = _catalogue(pk)
-    measure = get_object_or_404(MeasureType, pk=measure_pk, catalogue=catalogue)
+    record = None
+    if record_pk is not None:
+        rows = kind.model.objects.select_related(*kind.related)
+        record = get_object_or_404(rows, pk=record_pk, catalogue=catalogue)
     if (refused := _only_drafts(request, catalogue)) is not None:
         return refused
-    form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": catalogue.version}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: service.measure_type_delete(
-                actor=request.user,
-                measure_type=measure,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
+    form: Any
+    if remove:
+        form = _version_form(request, catalogue)
+        act, inputs, template, done = kind.delete, {}, "_delete.html", kind.removed
+    else:
+        form = kind.form_class(
+            request.POST if request.method == "POST" else None,
+            instance=copy.copy(record) if record else None,
+            initial={"version": catalogue.version},
+            **({"catalogue": catalogue} if kind.form_takes_catalogue else {}),
         )
-    ):
-        return _done(request, _("The measure is removed."), "catalogue_detail", pk=pk)
-    return render_form_page(
+        act, template, done = kind.save, "_form.html", kind.saved
+        inputs = {"catalogue": catalogue, "data": lambda: form.service_data()}
+    return _draft_page(
         request,
-        T + "measure_delete.html",
-        {"form": form, "catalogue": catalogue, "measure": measure},
-        conflict=form.conflict,
+        catalogue,
+        form,
+        kind.prefix + template,
+        {kind.shown_as: record},
+        act=act,
+        done=str(done),
+        success_url=reverse(f"rehabilitation:{kind.listed_at}", args=[pk]),
+        **{kind.name: record},
+        **inputs,
     )
-
-
-# --- Suggestion rules ----------------------------------------------------------------------------
 
 
 @require_GET
@@ -306,87 +347,26 @@ def suggestion_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _suggestion_page(
-    request: HttpRequest, catalogue: MeasureCatalogue, rule: SuggestionRule | None
-) -> HttpResponse:
-    if (refused := _only_drafts(request, catalogue)) is not None:
-        return refused
-    form = SuggestionRuleForm(
-        request.POST if request.method == "POST" else None,
-        instance=copy.copy(rule) if rule else None,
-        initial={"version": catalogue.version},
-        catalogue=catalogue,
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: service.suggestion_rule_save(
-                actor=request.user,
-                catalogue=catalogue,
-                expected_version=form.cleaned_data["version"],
-                data=form.service_data(),
-                rule=rule,
-                request=request,
-            ),
-        )
-    ):
-        return _done(request, _("The rule is saved."), "suggestion_list", pk=catalogue.pk)
-    return render_form_page(
-        request,
-        T + "suggestion_form.html",
-        {"form": form, "catalogue": catalogue, "rule": rule},
-        conflict=form.conflict,
-    )
+RecordView = Callable[..., HttpResponse]
 
 
-@require_http_methods(["GET", "POST"])
-def suggestion_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
-    return _suggestion_page(request, _catalogue(pk), None)
+def _record_views(kind: _DraftRecords) -> tuple[RecordView, RecordView, RecordView]:
+    """The add, change and remove pages of a kind of record, as the URLs name them (the
+    record's key: measure_pk, rule_pk)."""
+
+    def page(remove: bool) -> RecordView:
+        @require_http_methods(["GET", "POST"])
+        def view(request: HttpRequest, pk: int, **record_pk: int) -> HttpResponse:
+            key = next(iter(record_pk.values()), None)
+            return _draft_record_page(request, pk, key, kind, remove=remove)
+
+        return view
+
+    return page(False), page(False), page(True)
 
 
-@require_http_methods(["GET", "POST"])
-def suggestion_edit(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
-    _require_admin(request)
-    catalogue = _catalogue(pk)
-    rule = get_object_or_404(SuggestionRule, pk=rule_pk, catalogue=catalogue)
-    return _suggestion_page(request, catalogue, rule)
-
-
-@require_http_methods(["GET", "POST"])
-def suggestion_delete(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
-    _require_admin(request)
-    catalogue = _catalogue(pk)
-    rule = get_object_or_404(
-        SuggestionRule.objects.select_related("measure_type"), pk=rule_pk, catalogue=catalogue
-    )
-    if (refused := _only_drafts(request, catalogue)) is not None:
-        return refused
-    form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": catalogue.version}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: service.suggestion_rule_delete(
-                actor=request.user,
-                rule=rule,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
-        )
-    ):
-        return _done(request, _("The rule is removed."), "suggestion_list", pk=pk)
-    return render_form_page(
-        request,
-        T + "suggestion_delete.html",
-        {"form": form, "catalogue": catalogue, "rule": rule},
-        conflict=form.conflict,
-    )
+measure_create, measure_edit, measure_delete = _record_views(MEASURES)
+suggestion_create, suggestion_edit, suggestion_delete = _record_views(SUGGESTIONS)
 
 
 # --- Routing rules -------------------------------------------------------------------------------

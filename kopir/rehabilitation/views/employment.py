@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import form_after_conflict
-from kopir.core.responses import render_form_page
+from kopir.core.forms import ServiceErrorsMixin, form_after_conflict
+from kopir.core.responses import Conflicted, form_page
 from kopir.core.selectors import page_of
 from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_employment import (
@@ -59,123 +58,150 @@ def quota_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _initial(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in (*names, "version")}
+
+
 def _quota_form_page(
-    request: HttpRequest, form: QuotaForm, quota: EmployerQuota | None
+    request: HttpRequest,
+    form: QuotaForm,
+    quota: EmployerQuota | None,
+    territories: Any,
+    *,
+    save: Callable[[], object],
 ) -> HttpResponse:
-    return render_form_page(
+    return form_page(
         request,
+        form,
         "rehabilitation/employment/quota_form.html",
-        {"form": form, "quota": quota},
-        conflict=form.conflict,
+        {"quota": quota},
+        save=save,
+        done=_("The employer's quota is saved."),
+        success_url=reverse("rehabilitation:quota_list"),
+        on_conflict=lambda error: _after_conflict(
+            QuotaForm, request, error, quota, territories=territories
+        ),
     )
+
+
+def _after_conflict(
+    form_class: type[ServiceErrorsMixin],
+    request: HttpRequest,
+    error: Any,
+    record: Any,
+    **kwargs: Any,
+) -> Conflicted:
+    """The form as posted with the version now stored (0: the record is gone or not made)."""
+    if record is not None:
+        record.refresh_from_db()
+    stored = record.version if record is not None else 0
+    return form_after_conflict(form_class, request, error, stored, **kwargs), ()
 
 
 def quota_create(request: HttpRequest) -> HttpResponse:
     access.quotas_for_user(request.user)  # 403 for everyone who keeps no register
     territories = access.quota_territories(request.user)
     form = QuotaForm(request.POST or None, territories=territories)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer_quota_create(
-                actor=request.user,
-                kept_by=request.user.organisation,  # type: ignore[union-attr,arg-type]
-                request=request,
-                **form.service_data(),
-            )
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The employer's quota is saved."))
-            return redirect("rehabilitation:quota_list")
-    return _quota_form_page(request, form, None)
+    return _quota_form_page(
+        request,
+        form,
+        None,
+        territories,
+        save=lambda: employer_quota_create(
+            actor=request.user,
+            kept_by=request.user.organisation,  # type: ignore[union-attr,arg-type]
+            request=request,
+            **form.service_data(),
+        ),
+    )
+
+
+QUOTA_FIELDS = (
+    "employer_bin",
+    "employer_name",
+    "territory",
+    "year",
+    "headcount",
+    "excluded_jobs",
+    "filled",
+    "vacancies_reported",
+    "quota_percent",
+)
 
 
 def quota_edit(request: HttpRequest, quota_id: int) -> HttpResponse:
     quota = access.quota_for_user(request.user, quota_id)
     territories = access.quota_territories(request.user)
-    initial: dict[str, Any] = {
-        name: getattr(quota, name)
-        for name in (
-            "employer_bin",
-            "employer_name",
-            "territory",
-            "year",
-            "headcount",
-            "excluded_jobs",
-            "filled",
-            "vacancies_reported",
-            "version",
-        )
-    }
-    initial["quota_percent"] = quota.quota_percent
-    form = QuotaForm(request.POST or None, initial=initial, territories=territories)
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer_quota_update(
-                actor=request.user,
-                quota=quota,
-                expected_version=form.cleaned_data["version"] or 0,
-                request=request,
-                **form.service_data(),
-            )
-        except ConflictError as error:
-            quota.refresh_from_db()
-            form = form_after_conflict(
-                QuotaForm, request, error, quota.version, territories=territories
-            )
-            form.conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, _("The employer's quota is saved."))
-            return redirect("rehabilitation:quota_list")
-    return _quota_form_page(request, form, quota)
+    form = QuotaForm(
+        request.POST or None, initial=_initial(quota, QUOTA_FIELDS), territories=territories
+    )
+    return _quota_form_page(
+        request,
+        form,
+        quota,
+        territories,
+        save=lambda: employer_quota_update(
+            actor=request.user,
+            quota=quota,
+            expected_version=form.cleaned_data["version"] or 0,
+            request=request,
+            **form.service_data(),
+        ),
+    )
+
+
+def _versioned_page(
+    request: HttpRequest,
+    form: ServiceErrorsMixin,
+    template: str,
+    context: Callable[[], dict[str, Any]],
+    *,
+    act: Callable[..., object],
+    record: Any,
+    success_url: str,
+    **inputs: Any,
+) -> HttpResponse:
+    """A record saved with its version: `act` is given the form's other fields as they are;
+    saved, the page it leads to shows it (no message)."""
+
+    def save() -> object:
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
+        return act(actor=request.user, expected_version=expected, request=request, **inputs, **data)
+
+    return form_page(
+        request,
+        form,
+        template,
+        context,
+        save=save,
+        done=None,
+        success_url=success_url,
+        on_conflict=lambda error: _after_conflict(type(form), request, error, record()),
+    )
+
+
+PLACEMENT_FIELDS = ("employer_bin", "employer_name", "position", "start_date", "on_quota_job")
 
 
 def placement_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = access.placement_measure_for_user(request.user, measure_id)
     placement = Placement.objects.filter(measure=measure).first()
-    initial: dict[str, Any] = {}
-    if placement is not None:
-        initial = {
-            name: getattr(placement, name)
-            for name in (
-                "employer_bin",
-                "employer_name",
-                "position",
-                "start_date",
-                "on_quota_job",
-                "version",
-            )
-        }
-    form = PlacementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("version")
-        try:
-            placement_record(
-                actor=request.user,
-                measure=measure,
-                expected_version=expected,
-                request=request,
-                **data,
-            )
-        except ConflictError as error:
-            stored = Placement.objects.filter(measure=measure).first()
-            form = form_after_conflict(
-                PlacementForm, request, error, stored.version if stored else 0
-            )
-            form.conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            return redirect("rehabilitation:placement_edit", measure_id=measure.pk)
-    quotas = list(unfilled_quotas(territory=measure.territory, year=timezone.localdate().year)[:50])
-    return render_form_page(
+    initial = _initial(placement, PLACEMENT_FIELDS) if placement is not None else {}
+    year = timezone.localdate().year
+    return _versioned_page(
         request,
+        PlacementForm(request.POST or None, initial=initial),
         "rehabilitation/employment/placement_form.html",
-        {"form": form, "measure": measure, "placement": placement, "quotas": quotas},
-        conflict=form.conflict,
+        lambda: {
+            "measure": measure,
+            "placement": placement,
+            "quotas": list(unfilled_quotas(territory=measure.territory, year=year)[:50]),
+        },
+        act=placement_record,
+        record=lambda: Placement.objects.filter(measure=measure).first(),
+        success_url=reverse("rehabilitation:placement_edit", args=[measure.pk]),
+        measure=measure,
     )
 
 
@@ -191,26 +217,13 @@ def quota_bands(request: HttpRequest) -> HttpResponse:
 def quota_band_edit(request: HttpRequest, band_id: int) -> HttpResponse:
     access.require_quota_band_editor(request.user)
     band = get_object_or_404(QuotaBand, pk=band_id)
-    initial = {name: getattr(band, name) for name in (*BAND_FIELDS, "version")}
-    form = QuotaBandForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("version")
-        try:
-            quota_band_update(
-                actor=request.user, band=band, expected_version=expected, request=request, **data
-            )
-        except ConflictError as error:
-            band.refresh_from_db()
-            form = form_after_conflict(QuotaBandForm, request, error, band.version)
-            form.conflict = True
-        except (ValidationError, DomainError) as error:
-            form.add_service_error(error)
-        else:
-            return redirect("rehabilitation:quota_bands")
-    return render_form_page(
+    return _versioned_page(
         request,
+        QuotaBandForm(request.POST or None, initial=_initial(band, BAND_FIELDS)),
         "rehabilitation/employment/quota_band_form.html",
-        {"form": form, "band": band},
-        conflict=form.conflict,
+        lambda: {"band": band},
+        act=quota_band_update,
+        record=lambda: band,
+        success_url=reverse("rehabilitation:quota_bands"),
+        band=band,
     )

@@ -3,15 +3,18 @@ the draft's measures, approving it, and the approved version as DOCX and PDF in 
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.forms import VersionForm, service_saved
-from kopir.core.responses import render_form_page
+from kopir.core.forms import VersionForm
+from kopir.core.responses import form_page
 from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
 from kopir.rehabilitation.models import Programme, ProgrammeLine, ProgrammeVersion
@@ -37,10 +40,6 @@ def _draft(programme: Programme) -> ProgrammeVersion:
     if draft is None:
         raise Http404
     return draft
-
-
-def _back(programme: Programme) -> HttpResponse:
-    return redirect("rehabilitation:programme_detail", pk=programme.pk)
 
 
 @require_GET
@@ -71,39 +70,37 @@ def programme_version(request: HttpRequest, pk: int, sequence: int) -> HttpRespo
     return render(request, T + "version.html", {"programme": programme, "view": view})
 
 
-@require_http_methods(["GET", "POST"])
-def line_create(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = access.programme_for_user(request.user, pk)
-    draft = _draft(programme)
-    form = LineAddForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": draft.version},
-        programme_version=draft,
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: programme_line_add(
-                actor=request.user,
-                programme_version=draft,
-                expected_version=form.cleaned_data["version"],
-                measure_type=form.cleaned_data["measure_type"],
-                quantity=form.cleaned_data["quantity"],
-                details=form.cleaned_data["details"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The measure is added to the draft."))
-        return _back(programme)
-    return render_form_page(
+def _draft_page(
+    request: HttpRequest,
+    programme: Programme,
+    form: VersionForm,
+    template: str,
+    context: Callable[[], dict[str, Any]] | dict[str, Any],
+    *,
+    act: Callable[..., object],
+    done: str,
+    inputs: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A change of the draft through `act`, told the draft's version the form read and the
+    `inputs` a valid form gives; saved, the programme's page says so."""
+    return form_page(
         request,
-        T + "line_form.html",
-        {"form": form, "programme": programme, "line": None},
-        conflict=form.conflict,
+        form,
+        T + template,
+        lambda: {"programme": programme, **(context() if callable(context) else context)},
+        save=lambda: act(
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+            **inputs(),
+        ),
+        done=done,
+        success_url=reverse("rehabilitation:programme_detail", args=[programme.pk]),
     )
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
 
 
 def _line(draft: ProgrammeVersion, line_pk: int) -> ProgrammeLine:
@@ -114,39 +111,60 @@ def _line(draft: ProgrammeVersion, line_pk: int) -> ProgrammeLine:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpResponse:
+    """A measure added to the draft (no `line_pk`), or one of its measures changed."""
     programme = access.programme_for_user(request.user, pk)
     draft = _draft(programme)
-    line = _line(draft, line_pk)
-    form = LineEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": draft.version, "quantity": line.quantity, "details": line.details},
-        measure_type=line.measure_type,
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: programme_line_update(
-                actor=request.user,
-                line=line,
-                expected_version=form.cleaned_data["version"],
-                quantity=form.cleaned_data.get("quantity"),
-                details=form.cleaned_data["details"],
-                request=request,
-            ),
+    line = _line(draft, line_pk) if line_pk is not None else None
+    form: LineAddForm | LineEditForm
+    act: Callable[..., object]
+    names: tuple[str, ...]
+    if line is None:
+        form = LineAddForm(
+            _posted(request), initial={"version": draft.version}, programme_version=draft
         )
-    ):
-        messages.success(request, _("The measure is saved."))
-        return _back(programme)
-    return render_form_page(
+        act, done, names = (
+            programme_line_add,
+            _("The measure is added to the draft."),
+            ("measure_type",),
+        )
+        record: dict[str, Any] = {"programme_version": draft}
+    else:
+        shown = {"quantity": line.quantity, "details": line.details}
+        form = LineEditForm(
+            _posted(request),
+            initial={"version": draft.version, **shown},
+            measure_type=line.measure_type,
+        )
+        act, done, names, record = (
+            programme_line_update,
+            _("The measure is saved."),
+            (),
+            {"line": line},
+        )
+    return _draft_page(
         request,
-        T + "line_form.html",
-        {"form": form, "programme": programme, "line": line},
-        conflict=form.conflict,
+        programme,
+        form,
+        "line_form.html",
+        {"line": line},
+        act=act,
+        done=done,
+        inputs=lambda: {
+            **record,
+            **{name: form.cleaned_data.get(name) for name in (*names, "quantity", "details")},
+        },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _line_page(request, pk, None)
+
+
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    return _line_page(request, pk, line_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,29 +172,15 @@ def line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     programme = access.programme_for_user(request.user, pk)
     draft = _draft(programme)
     line = _line(draft, line_pk)
-    form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": draft.version}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: programme_line_remove(
-                actor=request.user,
-                line=line,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(request, _("The measure is removed from the draft."))
-        return _back(programme)
-    return render_form_page(
+    return _draft_page(
         request,
-        T + "line_delete.html",
-        {"form": form, "programme": programme, "line": line},
-        conflict=form.conflict,
+        programme,
+        VersionForm(_posted(request), initial={"version": draft.version}),
+        "line_delete.html",
+        {"line": line},
+        act=programme_line_remove,
+        done=_("The measure is removed from the draft."),
+        inputs=lambda: {"line": line},
     )
 
 
@@ -184,31 +188,15 @@ def line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
 def programme_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.programme_for_user(request.user, pk)
     draft = _draft(programme)
-    form = VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": draft.version}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: programme_approve(
-                actor=request.user,
-                programme_version=draft,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            ),
-        )
-    ):
-        messages.success(
-            request, _("The programme is approved and its measures are sent to the executors.")
-        )
-        return _back(programme)
-    return render_form_page(
+    return _draft_page(
         request,
-        T + "approve.html",
-        {"form": form, "programme": programme, "view": approval_preview(draft)},
-        conflict=form.conflict,
+        programme,
+        VersionForm(_posted(request), initial={"version": draft.version}),
+        "approve.html",
+        lambda: {"view": approval_preview(draft)},
+        act=programme_approve,
+        done=_("The programme is approved and its measures are sent to the executors."),
+        inputs=lambda: {"programme_version": draft},
     )
 
 
