@@ -93,6 +93,11 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+        # The worker keeps connections alive; a later receiver given the same port must not get
+        # requests on this one's connections (their handler threads outlive the server).
+        from kopir.exchange.delivery import http_connections
+
+        http_connections().clear()
 
 
 def bodies(receiver: Receiver) -> list[dict[str, Any]]:
