@@ -328,7 +328,7 @@ KOPIR_WEBHOOK_MAX_ATTEMPTS = env_int("KOPIR_WEBHOOK_MAX_ATTEMPTS", 12)
 KOPIR_WEBHOOK_BACKOFF_BASE_SECONDS = env_int("KOPIR_WEBHOOK_BACKOFF_BASE_SECONDS", 30)
 KOPIR_WEBHOOK_BACKOFF_CAP_SECONDS = env_int("KOPIR_WEBHOOK_BACKOFF_CAP_SECONDS", 6 * 3600)
 KOPIR_WEBHOOK_TIMEOUT_SECONDS = env_int("KOPIR_WEBHOOK_TIMEOUT_SECONDS", 10)
-KOPIR_WEBHOOK_BATCH = env_int("KOPIR_WEBHOOK_BATCH", 100)
+KOPIR_WEBHOOK_BATCH = env_int("KOPIR_WEBHOOK_BATCH", 250)
 # Requests of one batch in flight at once (a slow receiver does not hold up the others).
 KOPIR_WEBHOOK_CONCURRENCY = env_int("KOPIR_WEBHOOK_CONCURRENCY", 8)
 # How long a rotated-out secret stays valid (deliveries are signed with both meanwhile).

@@ -52,8 +52,31 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AuditLogIsAppendOnly("audit records cannot be deleted")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        # A bulk insert would skip save(), and with it the chain.
-        raise AuditLogIsAppendOnly("audit records are written one at a time, chained")
+        # A bulk insert would skip save(), and with it the chain: `append_chained` is the one
+        # bulk path.
+        raise AuditLogIsAppendOnly("audit records are appended through append_chained")
+
+    def append_chained(self, records: list[AuditEvent]) -> list[AuditEvent]:
+        """Append unsaved `records`, in order, as consecutive links of the chain.
+
+        Under the chain's lock (held until the caller's transaction ends, as for one record) the
+        head is read once, each record's `prev_hash` and `row_hash` are computed in Python, and
+        the rows go in by multi-row INSERTs in that order: ids come from the sequence row by
+        row, and nobody else can insert between them while the lock is held, so id order is
+        chain order and `audit_verify` walks them as it walks records saved one at a time.
+        """
+        if not records:
+            return records
+        if any(record.pk is not None for record in records):
+            raise AuditLogIsAppendOnly("audit records cannot be changed")
+        using = self.db
+        with transaction.atomic(using=using, savepoint=False):
+            previous = chain.lock_head_and_read(using)
+            for record in records:
+                record.prev_hash = previous
+                record.row_hash = previous = chain.content_hash(record)
+            # Batches in order; each INSERT's rows take their ids in the order of VALUES.
+            return super().bulk_create(records, batch_size=1000)
 
 
 class AuditEvent(models.Model):

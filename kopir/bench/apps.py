@@ -19,5 +19,6 @@ class BenchConfig(AppConfig):
         "people",
         "notices",
         "assessment",
+        "exchange",
         "rehabilitation",
     )

@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import random
 import threading
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
@@ -47,22 +50,54 @@ def backoff(attempts: int, *, jitter: Callable[[], float] = random.random) -> dt
     return dt.timedelta(seconds=seconds * (1 + 0.2 * jitter()))
 
 
-def lease() -> dt.timedelta:
-    # Longer than one send can take, so a claimed delivery is not claimed again while in flight.
-    return dt.timedelta(seconds=settings.KOPIR_WEBHOOK_TIMEOUT_SECONDS * 2 + 30)
+def lease(claimed: int = 1) -> dt.timedelta:
+    """How long a claim holds: longer than sending all `claimed` deliveries can take (each batch
+    is sent `KOPIR_WEBHOOK_CONCURRENCY` at a time, each request up to the timeout), so a claimed
+    delivery is not claimed again while it is in flight."""
+    rounds = -(-max(claimed, 1) // max(settings.KOPIR_WEBHOOK_CONCURRENCY, 1))
+    return dt.timedelta(seconds=settings.KOPIR_WEBHOOK_TIMEOUT_SECONDS * 2 * rounds + 30)
 
 
-_local = threading.local()
+_pools: dict[int, ThreadPoolExecutor] = {}
+_connections: dict[int, urllib3.PoolManager] = {}
+_pools_lock = threading.Lock()
 
 
-def http_session() -> requests.Session:
-    """One session per thread, kept alive between deliveries (connection reuse)."""
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT
-        _local.session = session
-    return session
+def http_connections() -> urllib3.PoolManager:
+    """The process's HTTP connections, kept alive between deliveries: one pool per receiver
+    (scheme, host and port), at most `KOPIR_WEBHOOK_CONCURRENCY` connections each, shared by the
+    sending threads. urllib3 directly rather than requests: a delivery is one POST with fixed
+    headers, and requests' per-call machinery cost more than the POST itself. Certificates are
+    checked against certifi's bundle, as requests did; no proxy from the environment. Keyed by
+    process id: a forked worker opens its own."""
+    pid = os.getpid()
+    with _pools_lock:
+        manager = _connections.get(pid)
+        if manager is None:
+            manager = urllib3.PoolManager(
+                maxsize=max(1, settings.KOPIR_WEBHOOK_CONCURRENCY),
+                block=True,
+                retries=False,
+                cert_reqs="CERT_REQUIRED",
+                ca_certs=certifi.where(),
+            )
+            _connections[pid] = manager
+    return manager
+
+
+def sending_pool() -> ThreadPoolExecutor:
+    """The threads that POST, one pool per process for its whole life rather than new threads
+    for every batch. Keyed by process id: a forked worker makes its own."""
+    pid = os.getpid()
+    with _pools_lock:
+        pool = _pools.get(pid)
+        if pool is None:
+            pool = ThreadPoolExecutor(
+                max_workers=max(1, settings.KOPIR_WEBHOOK_CONCURRENCY),
+                thread_name_prefix="kopir-webhooks",
+            )
+            _pools[pid] = pool
+    return pool
 
 
 def claim_due(*, limit: int, now: dt.datetime | None = None) -> list[int]:
@@ -77,7 +112,9 @@ def claim_due(*, limit: int, now: dt.datetime | None = None) -> list[int]:
         ids = list(due.values_list("id", flat=True)[:limit])
         if ids:
             Delivery.objects.filter(pk__in=ids).update(
-                attempts=F("attempts") + 1, next_attempt_at=now + lease(), last_attempt_at=now
+                attempts=F("attempts") + 1,
+                next_attempt_at=now + lease(len(ids)),
+                last_attempt_at=now,
             )
     return ids
 
@@ -125,42 +162,43 @@ class Outcome:
     error: str
 
 
+def _error_name(error: Exception) -> str:
+    """A short, stable name for a failed request (the names the delivery pages have shown)."""
+    if isinstance(error, urllib3.exceptions.ReadTimeoutError):
+        return "ReadTimeout"
+    if isinstance(error, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ProtocolError):
+        return "ConnectionError"
+    if isinstance(error, urllib3.exceptions.ConnectTimeoutError):
+        return "ConnectTimeout"
+    return type(error).__name__
+
+
 def _post(delivery: Delivery) -> Outcome:
     now = timezone.now()
     body = webhook_body(delivery.event)
     headers = signed_headers(delivery.event, delivery.subscription, body, now)
+    headers["user-agent"] = USER_AGENT
     try:
-        response = http_session().post(
+        response = http_connections().request(
+            "POST",
             delivery.subscription.url,
-            data=body,
+            body=body,
             headers=headers,
             timeout=settings.KOPIR_WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
+            redirect=False,
         )
-        response.close()
-    except requests.RequestException as error:
-        return Outcome(False, None, type(error).__name__)
-    if 200 <= response.status_code < 300:
-        return Outcome(True, response.status_code, "")
-    return Outcome(False, response.status_code, f"HTTP {response.status_code}")
+    except urllib3.exceptions.HTTPError as error:
+        return Outcome(False, None, _error_name(error))
+    if 200 <= response.status < 300:
+        return Outcome(True, response.status, "")
+    return Outcome(False, response.status, f"HTTP {response.status}")
 
 
-def _record(delivery: Delivery, outcome: Outcome, jitter: Callable[[], float]) -> str:
-    """Store one attempt's outcome; returns the delivery's state afterwards."""
-    now = timezone.now()
+def _record_failure(delivery: Delivery, outcome: Outcome, jitter: Callable[[], float]) -> str:
+    """Store one failed attempt: retried after its backoff, or dead after the last attempt."""
     # Conditional on the attempt this worker claimed: a worker whose lease ran out (and whose
     # delivery another worker took over) does not overwrite the newer attempt's outcome.
     mine = Delivery.objects.filter(pk=delivery.pk, attempts=delivery.attempts)
-    if outcome.ok:
-        mine.update(
-            state=DeliveryState.DELIVERED,
-            delivered_at=now,
-            next_attempt_at=None,
-            last_status_code=outcome.status_code,
-            last_error="",
-        )
-        _after_delivery(delivery)
-        return DeliveryState.DELIVERED
     if delivery.attempts >= max_attempts():
         mine.update(
             state=DeliveryState.DEAD,
@@ -172,11 +210,30 @@ def _record(delivery: Delivery, outcome: Outcome, jitter: Callable[[], float]) -
         return DeliveryState.DEAD
     mine.update(
         state=DeliveryState.FAILED,
-        next_attempt_at=now + backoff(delivery.attempts, jitter=jitter),
+        next_attempt_at=timezone.now() + backoff(delivery.attempts, jitter=jitter),
         last_status_code=outcome.status_code,
         last_error=outcome.error[:300],
     )
     return DeliveryState.FAILED
+
+
+def _record_delivered(delivered: list[tuple[Delivery, Outcome]]) -> None:
+    """Store the successful attempts of a batch with one UPDATE per (attempt, status code) pair,
+    each conditional on the attempt claimed, as a failure's is."""
+    now = timezone.now()
+    groups: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for delivery, outcome in delivered:
+        groups[(delivery.attempts, outcome.status_code)].append(delivery.pk)
+    for (attempts, status_code), ids in groups.items():
+        Delivery.objects.filter(pk__in=ids, attempts=attempts).update(
+            state=DeliveryState.DELIVERED,
+            delivered_at=now,
+            next_attempt_at=None,
+            last_status_code=status_code,
+            last_error="",
+        )
+    for delivery, _outcome in delivered:
+        _after_delivery(delivery)
 
 
 def _safe_post(delivery: Delivery) -> Outcome:
@@ -188,22 +245,27 @@ def _safe_post(delivery: Delivery) -> Outcome:
 
 
 def deliver_batch(ids: list[int], *, jitter: Callable[[], float] = random.random) -> list[str]:
-    """One attempt for each claimed delivery: read in one query, POSTed concurrently (the HTTP
-    calls only; every database write stays in this thread), outcomes stored in one transaction."""
+    """One attempt for each claimed delivery: read in one query, POSTed concurrently by the
+    process's sending threads (the HTTP calls only; every database write stays in this thread),
+    outcomes stored in one transaction (the successes in bulk)."""
     deliveries = list(
         Delivery.objects.select_related("event", "subscription").filter(pk__in=ids).order_by("id")
     )
-    workers = max(1, min(settings.KOPIR_WEBHOOK_CONCURRENCY, len(deliveries)))
-    if workers == 1:
+    if settings.KOPIR_WEBHOOK_CONCURRENCY <= 1 or len(deliveries) <= 1:
         outcomes = [_safe_post(delivery) for delivery in deliveries]
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_safe_post, deliveries))
+        outcomes = list(sending_pool().map(_safe_post, deliveries))
+    states: list[str] = []
+    delivered: list[tuple[Delivery, Outcome]] = []
     with transaction.atomic():
-        return [
-            _record(delivery, outcome, jitter)
-            for delivery, outcome in zip(deliveries, outcomes, strict=True)
-        ]
+        for delivery, outcome in zip(deliveries, outcomes, strict=True):
+            if outcome.ok:
+                delivered.append((delivery, outcome))
+                states.append(DeliveryState.DELIVERED)
+            else:
+                states.append(_record_failure(delivery, outcome, jitter))
+        _record_delivered(delivered)
+    return states
 
 
 def deliver_one(delivery_id: int, *, jitter: Callable[[], float] = random.random) -> str:

@@ -10,7 +10,7 @@ import base64
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +44,34 @@ SUBSCRIPTION_CONFLICT = _(
 # --- The outbox -----------------------------------------------------------------------------------
 
 
+def _checked_payload(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    spec = event_kind(kind)
+    if spec is None:
+        raise ValueError(f"unknown event kind {kind!r}: register it in the publishing app")
+    try:
+        # The schema decides what leaves Kopir: fields it does not declare are dropped.
+        return spec.payload.model_validate(payload).model_dump(mode="json")
+    except PayloadError as error:
+        raise ValueError(f"payload of {kind} does not match its schema: {error}") from error
+
+
+def _require_transaction(name: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{name} must run inside the transaction of the change")
+
+
+def _subscribed(kind: str, organisation_ids: set[int]) -> dict[int, list[Subscription]]:
+    """The active subscriptions to `kind` of each of the organisations, by organisation id."""
+    chosen: dict[int, list[Subscription]] = {}
+    for subscription in Subscription.objects.filter(
+        active=True, organisation_id__in=organisation_ids
+    ).only("id", "organisation_id", "event_kinds"):
+        # JSON containment is not portable to SQLite; the audience has a handful of rows.
+        if kind in subscription.event_kinds:
+            chosen.setdefault(subscription.organisation_id, []).append(subscription)
+    return chosen
+
+
 def event_publish(
     *, kind: str, subject: str, payload: dict[str, Any], audience: Iterable[Any]
 ) -> OutboxEvent:
@@ -54,34 +82,44 @@ def event_publish(
     change that is then rolled back, or be lost when the change commits. The worker is asked to
     deliver once the caller's transaction commits; a rolled-back change leaves no event.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("event_publish must run inside the transaction of the change")
-    spec = event_kind(kind)
-    if spec is None:
-        raise ValueError(f"unknown event kind {kind!r}: register it in the publishing app")
-    try:
-        # The schema decides what leaves Kopir: fields it does not declare are dropped.
-        data = spec.payload.model_validate(payload).model_dump(mode="json")
-    except PayloadError as error:
-        raise ValueError(f"payload of {kind} does not match its schema: {error}") from error
+    return event_publish_many(kind=kind, events=[(subject, payload, audience)])[0]
+
+
+def event_publish_many(
+    *, kind: str, events: Sequence[tuple[str, Mapping[str, Any], Iterable[Any]]]
+) -> list[OutboxEvent]:
+    """`event_publish` for many events of one kind at once, each `(subject, payload, audience)`:
+    the same rows, payload schema and delivery rules, written with a few bulk INSERTs (events,
+    then deliveries) and one enqueued delivery after the commit. For a step that changes many
+    records in one transaction (the deadline sweep's escalations)."""
+    _require_transaction("event_publish")
     now = timezone.now()
-    event = OutboxEvent.objects.create(kind=kind, subject=subject, payload=data, occurred_at=now)
-    organisation_ids = {organisation.pk for organisation in audience}
-    subscriptions = [
-        subscription
-        for subscription in Subscription.objects.filter(
-            active=True, organisation_id__in=organisation_ids
-        ).only("id", "event_kinds")
-        # JSON containment is not portable to SQLite; the audience has a handful of rows.
-        if kind in subscription.event_kinds
-    ]
-    if subscriptions:
-        Delivery.objects.bulk_create(
-            Delivery(event=event, subscription=subscription, next_attempt_at=now)
-            for subscription in subscriptions
+    written: list[OutboxEvent] = []
+    audiences: list[set[int]] = []
+    for subject, payload, audience in events:
+        written.append(
+            OutboxEvent(
+                kind=kind,
+                subject=subject,
+                payload=_checked_payload(kind, payload),
+                occurred_at=now,
+            )
         )
+        audiences.append({organisation.pk for organisation in audience})
+    if not written:
+        return written
+    OutboxEvent.objects.bulk_create(written, batch_size=1000)
+    subscribed = _subscribed(kind, set().union(*audiences))
+    deliveries = [
+        Delivery(event=event, subscription=subscription, next_attempt_at=now)
+        for event, organisation_ids in zip(written, audiences, strict=True)
+        for organisation_id in sorted(organisation_ids)
+        for subscription in subscribed.get(organisation_id, [])
+    ]
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, batch_size=1000)
         transaction.on_commit(enqueue_delivery)
-    return event
+    return written
 
 
 def enqueue_delivery() -> None:

@@ -25,7 +25,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, target_type_of
+from kopir.audit.services import audit_record, audit_record_many, target_type_of
 from kopir.core.errors import DomainError
 from kopir.notices.models import (
     Notice,
@@ -196,27 +196,18 @@ def render_notice(
     return " / ".join(dict.fromkeys(subjects))[:255], body
 
 
-def notice_queue(
+def _unsaved_notice(
     *,
     recipient: Recipient,
     template: str,
     context: Mapping[str, Any],
-    topic: str = "",
-    related: models.Model | None = None,
-    concerns: Any = None,
-    sensitive: bool = False,
-    actor: Any = None,
-    request: Any = None,
-    channel: str = "",
+    topic: str,
+    related: models.Model | None,
+    concerns: Any,
+    sensitive: bool,
+    now: dt.datetime,
 ) -> Notice:
-    """Store a notice for `recipient` and have the worker deliver it after the caller commits.
-
-    Call it inside the transaction of the change the notice reports: if that change rolls back,
-    so does the notice, and no worker ever sees it. A recipient without an address still gets a
-    row, recorded as not delivered, so the gap shows in the outbox.
-    """
     subject, body = render_notice(template=template, context=context, recipient=recipient)
-    now = timezone.now()
     notice = Notice(
         recipient_kind=recipient.kind,
         person=recipient.person,
@@ -240,6 +231,38 @@ def notice_queue(
     else:
         notice.status = NoticeStatus.FAILED
         notice.last_error = NO_ADDRESS
+    return notice
+
+
+def notice_queue(
+    *,
+    recipient: Recipient,
+    template: str,
+    context: Mapping[str, Any],
+    topic: str = "",
+    related: models.Model | None = None,
+    concerns: Any = None,
+    sensitive: bool = False,
+    actor: Any = None,
+    request: Any = None,
+    channel: str = "",
+) -> Notice:
+    """Store a notice for `recipient` and have the worker deliver it after the caller commits.
+
+    Call it inside the transaction of the change the notice reports: if that change rolls back,
+    so does the notice, and no worker ever sees it. A recipient without an address still gets a
+    row, recorded as not delivered, so the gap shows in the outbox.
+    """
+    notice = _unsaved_notice(
+        recipient=recipient,
+        template=template,
+        context=context,
+        topic=topic,
+        related=related,
+        concerns=concerns,
+        sensitive=sensitive,
+        now=timezone.now(),
+    )
     with transaction.atomic():
         notice.full_clean()
         notice.save()
@@ -258,6 +281,65 @@ def notice_queue(
     return notice
 
 
+@dataclass(frozen=True)
+class NoticeDraft:
+    """One notice of a `notice_queue_many` call: what `notice_queue` takes for one notice."""
+
+    recipient: Recipient
+    template: str
+    context: Mapping[str, Any]
+    topic: str = ""
+    related: models.Model | None = None
+    concerns: Any = None
+
+
+def notice_queue_many(
+    *, drafts: list[NoticeDraft], channel: str = AuditChannel.TASK
+) -> list[Notice]:
+    """Store many notices at once, for a background step that tells many recipients in one
+    transaction (the deadline sweep's escalations): each rendered and checked as `notice_queue`
+    does, inserted in batches, audited with one chained bulk append, and delivered by one
+    enqueued delivery sweep after the commit rather than one task per notice.
+
+    Call it late in the caller's transaction: the audit chain's lock is taken here and held
+    until the commit. No `actor`: only the system writes notices in bulk.
+    """
+    if not drafts:
+        return []
+    now = timezone.now()
+    notices = [
+        _unsaved_notice(
+            recipient=draft.recipient,
+            template=draft.template,
+            context=draft.context,
+            topic=draft.topic,
+            related=draft.related,
+            concerns=draft.concerns,
+            sensitive=False,
+            now=now,
+        )
+        for draft in drafts
+    ]
+    with transaction.atomic():
+        for notice in notices:
+            # Foreign keys are checked by the database on insert; the rest as one by one.
+            notice.full_clean(
+                exclude=["person", "organisation", "user", "concerns_organisation"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        Notice.objects.bulk_create(notices, batch_size=1000)
+        audit_record_many(
+            actor=None,
+            action=AuditAction.CREATE,
+            entries=[(notice, notice.topic) for notice in notices],
+            channel=channel,
+        )
+        if any(notice.status == NoticeStatus.QUEUED for notice in notices):
+            transaction.on_commit(_enqueue_delivery_sweep)
+    return notices
+
+
 def _enqueue_delivery(notice_id: int) -> None:
     from kopir.notices.tasks import deliver_notice
 
@@ -266,6 +348,16 @@ def _enqueue_delivery(notice_id: int) -> None:
     except Exception:
         # The periodic sweep delivers whatever is due, so a failed enqueue only delays it.
         logger.exception("could not enqueue delivery of notice %s", notice_id)
+
+
+def _enqueue_delivery_sweep() -> None:
+    from kopir.notices.tasks import deliver_due_notices
+
+    try:
+        deliver_due_notices.enqueue()
+    except Exception:
+        # The periodic sweep runs anyway, so a failed enqueue only delays delivery.
+        logger.exception("could not enqueue the notice delivery sweep")
 
 
 def retry_delay(attempts: int) -> dt.timedelta:

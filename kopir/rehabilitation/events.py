@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
 from kopir.exchange.catalogue import EventKind
-from kopir.exchange.services import event_publish
+from kopir.exchange.services import event_publish, event_publish_many
 
 
 class MeasurePayload(Schema):
@@ -106,6 +106,23 @@ def _publish_programme(version: Any) -> None:
     )
 
 
+def _measure_payload(measure: Any, previous: Any = None) -> dict[str, Any]:
+    return {
+        "measure_id": measure.pk,
+        "measure_code": measure.measure_type.code,
+        "status": measure.status,
+        "programme_number": measure.programme.number,
+        "person_iin": measure.person.iin,
+        "organisation_code": measure.organisation.code,
+        "due_on": measure.due_on,
+        "overdue": measure.overdue,
+        "escalation_tier": measure.escalation_tier,
+        "previous_organisation_code": previous.code if previous is not None else None,
+        "not_delivered_reason": measure.not_delivered_reason or None,
+        "delivered_on": measure.delivered_on,
+    }
+
+
 def _publish_measure(kind: str, measure: Any) -> None:
     audience = [measure.organisation]
     previous = None
@@ -119,19 +136,26 @@ def _publish_measure(kind: str, measure: Any) -> None:
     event_publish(
         kind=f"rehabilitation.{kind}",
         subject=f"rehabilitation.measure:{measure.pk}",
-        payload={
-            "measure_id": measure.pk,
-            "measure_code": measure.measure_type.code,
-            "status": measure.status,
-            "programme_number": measure.programme.number,
-            "person_iin": measure.person.iin,
-            "organisation_code": measure.organisation.code,
-            "due_on": measure.due_on,
-            "overdue": measure.overdue,
-            "escalation_tier": measure.escalation_tier,
-            "previous_organisation_code": previous.code if previous is not None else None,
-            "not_delivered_reason": measure.not_delivered_reason or None,
-            "delivered_on": measure.delivered_on,
-        },
+        payload=_measure_payload(measure, previous),
         audience=audience,
+    )
+
+
+def publish_many(kind: str, measures: list[Any]) -> None:
+    """`publish(kind, measure)` for each of `measures` at once (the same payloads and audience),
+    for a step that changes many measures in one transaction. Not for "measure.redirected",
+    whose audience is read per measure; the measures come with their measure type, programme,
+    person and organisation already read."""
+    if kind not in _MEASURE_EVENTS or kind == "measure.redirected":
+        raise ValueError(f"{kind!r} is not published in bulk")
+    event_publish_many(
+        kind=f"rehabilitation.{kind}",
+        events=[
+            (
+                f"rehabilitation.measure:{measure.pk}",
+                _measure_payload(measure),
+                [measure.organisation],
+            )
+            for measure in measures
+        ],
     )

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 from kopir.audit import chain, triggers
-from kopir.audit.models import AuditAction, AuditEvent
-from kopir.audit.services import audit_record
+from kopir.audit.models import AuditAction, AuditEvent, AuditLogIsAppendOnly
+from kopir.audit.services import audit_record, audit_record_many
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,39 @@ def test_each_record_links_to_the_hash_of_the_one_before():
     assert third.prev_hash == second.row_hash
     third.refresh_from_db()
     assert third.row_hash == chain.content_hash(third)
+
+
+def test_a_bulk_append_continues_the_chain_in_id_order_and_verifies():
+    first, second, third = _three_records()
+    with transaction.atomic():
+        appended = audit_record_many(
+            actor=None,
+            action=AuditAction.UPDATE,
+            entries=[(first, "bulk one"), (second, "bulk two"), (third, "bulk three")],
+            channel="task",
+            fields=["b", "a"],
+        )
+    after = audit_record(actor=None, action=AuditAction.SEARCH)
+
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.pk for e in stored] == [
+        first.pk,
+        second.pk,
+        third.pk,
+        *(e.pk for e in appended),
+        after.pk,
+    ]
+    assert [e.detail for e in stored[3:6]] == ["bulk one", "bulk two", "bulk three"]
+    assert stored[3].target_id == str(first.pk)
+    assert stored[3].fields == ["a", "b"]
+    assert [e.prev_hash for e in stored[1:]] == [e.row_hash for e in stored[:-1]]
+    assert f"7 records checked. Head: {after.pk}:{after.row_hash}" in _verify()
+
+
+def test_bulk_create_is_refused_so_nothing_skips_the_chain():
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.bulk_create([AuditEvent(action=AuditAction.VIEW)])
+    assert audit_record_many(actor=None, action=AuditAction.VIEW, entries=[]) == []
 
 
 def test_a_whole_chain_is_reported_with_its_length_and_head():
@@ -250,16 +283,25 @@ def test_verification_reads_in_batches_and_finds_the_break_past_the_first_batch(
 def test_concurrent_writers_on_postgresql_keep_the_chain_linear(
     committing_db,
 ):
+    # Half the writers append one record a transaction, half three at once (the bulk path).
     writers, records_each = 6, 15
+    target = audit_record(actor=None, action=AuditAction.VIEW, detail="target")
     start = threading.Barrier(writers)
     errors: list[BaseException] = []
 
-    def write() -> None:
+    def write(bulk: bool) -> None:
         try:
             start.wait()
             for n in range(records_each):
                 with transaction.atomic():
-                    audit_record(actor=None, action=AuditAction.VIEW, detail=str(n))
+                    if bulk:
+                        audit_record_many(
+                            actor=None,
+                            action=AuditAction.VIEW,
+                            entries=[(target, f"{n}.{k}") for k in range(3)],
+                        )
+                    else:
+                        audit_record(actor=None, action=AuditAction.VIEW, detail=str(n))
                     # Other work in the same transaction widens the window for a fork.
                     _sql("SELECT pg_sleep(0.002)", [])
         except BaseException as error:  # pragma: no cover - reported below
@@ -267,15 +309,16 @@ def test_concurrent_writers_on_postgresql_keep_the_chain_linear(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=write) for _ in range(writers)]
+    threads = [threading.Thread(target=write, args=(n % 2 == 1,)) for n in range(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
     assert errors == []
-    assert AuditEvent.objects.count() == writers * records_each
+    total = 1 + (writers // 2) * records_each * (1 + 3)
+    assert AuditEvent.objects.count() == total
     hashes = list(AuditEvent.objects.order_by("id").values_list("prev_hash", "row_hash"))
     # Linear: every record links to the record before it by id, and no two share a predecessor.
     assert [prev for prev, _ in hashes] == [chain.GENESIS] + [own for _, own in hashes[:-1]]
-    assert f"{writers * records_each} records checked" in _verify()
+    assert f"{total} records checked" in _verify()

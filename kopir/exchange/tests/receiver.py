@@ -27,6 +27,7 @@ class Receiver:
     processed: dict[str, Any] = field(default_factory=dict)  # by webhook-id
     duplicates: int = 0
     bad_signatures: int = 0
+    clients: set[tuple[str, int]] = field(default_factory=set)  # one per connection
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
 
@@ -44,6 +45,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             headers = {key.lower(): value for key, value in self.headers.items()}
             with receiver.lock:
                 receiver.requests.append({"headers": headers, "body": body})
+                receiver.clients.add(self.client_address)
                 mode = receiver.mode
             if mode == "500":
                 self._answer(500)
@@ -91,6 +93,11 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+        # The worker keeps connections alive; a later receiver given the same port must not get
+        # requests on this one's connections (their handler threads outlive the server).
+        from kopir.exchange.delivery import http_connections
+
+        http_connections().clear()
 
 
 def bodies(receiver: Receiver) -> list[dict[str, Any]]:

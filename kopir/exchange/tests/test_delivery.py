@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import threading
+import time
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -51,6 +53,13 @@ def _time_passes() -> None:
     Delivery.objects.filter(state__in=worker.DUE_STATES).update(next_attempt_at=timezone.now())
 
 
+def _wait_for(condition: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the receiver did not get there in time"
+        time.sleep(0.05)
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -86,6 +95,8 @@ def test_a_failing_then_recovering_receiver_gets_every_event_exactly_once(
         assert set(Delivery.objects.values_list("state", "last_error")) == {
             (DeliveryState.FAILED, "ReadTimeout")
         }
+        # The receiver finishes them after the client gave up: processed, but not answered.
+        _wait_for(lambda: len(receiver.processed) == 3)
 
         # Down: nobody listens at the address.
         Subscription.objects.filter(pk=subscription.pk).update(
@@ -250,13 +261,49 @@ def test_a_claimed_delivery_is_not_claimed_again_while_in_flight(recipient: Orga
     assert not set(first) & set(second)
 
 
-def test_one_http_session_is_kept_alive_per_thread() -> None:
-    assert worker.http_session() is worker.http_session()
-    other: list[object] = []
-    thread = threading.Thread(target=lambda: other.append(worker.http_session()))
-    thread.start()
-    thread.join()
-    assert other[0] is not worker.http_session()
+def test_connections_to_a_receiver_are_kept_alive_from_one_batch_to_the_next(
+    recipient: Organisation, settings: Any
+) -> None:
+    settings.KOPIR_WEBHOOK_CONCURRENCY = 2
+    receiver = Receiver(secret=services.new_secret())
+    with running(receiver):
+        _subscribed(recipient, receiver)
+        _publish(recipient, 6)
+        assert worker.deliver_due(batch=2) == 6  # three batches of two, two requests at once
+
+    assert len(receiver.processed) == 6
+    # Six requests over the connections of the first batch, not a connection each.
+    assert len(receiver.clients) <= 2
+    assert {r["headers"]["user-agent"] for r in receiver.requests} == {worker.USER_AGENT}
+    assert worker.http_connections() is worker.http_connections()
+    assert worker.sending_pool() is worker.sending_pool()
+
+
+def test_a_claim_holds_long_enough_to_send_the_whole_batch(settings: Any) -> None:
+    settings.KOPIR_WEBHOOK_TIMEOUT_SECONDS = 10
+    settings.KOPIR_WEBHOOK_CONCURRENCY = 8
+    # Eight requests at a time, each up to the timeout (twice over, for margin), plus 30 s.
+    assert worker.lease(1) == dt.timedelta(seconds=50)
+    assert worker.lease(8) == dt.timedelta(seconds=50)
+    assert worker.lease(500) == dt.timedelta(seconds=10 * 2 * 63 + 30)
+
+
+def test_a_batch_records_its_successes_in_bulk_and_each_failure_on_its_own(
+    recipient: Organisation, django_assert_max_num_queries: Any
+) -> None:
+    receiver = Receiver(secret=services.new_secret())
+    with running(receiver):
+        _subscribed(recipient, receiver)
+        _publish(recipient, 12)
+        ids = worker.claim_due(limit=12)
+        # Read, then one UPDATE for the successes (and the transaction around them).
+        with django_assert_max_num_queries(4):
+            states = worker.deliver_batch(ids)
+
+    assert states == [DeliveryState.DELIVERED] * 12
+    assert set(Delivery.objects.values_list("state", "attempts", "last_status_code")) == {
+        (DeliveryState.DELIVERED, 1, 204)
+    }
 
 
 @pytest.mark.skipif(

@@ -100,3 +100,47 @@ def test_delivery_is_enqueued_only_once_the_transaction_commits(
         assert enqueued == []
 
     assert enqueued == ["now"]
+
+
+def test_publishing_many_writes_what_publishing_each_would_in_a_few_statements(
+    recipient: Organisation,
+    stranger_org: Organisation,
+    sender: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    to_recipient = SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"])
+    to_sender = SubscriptionFactory.create(organisation=sender, event_kinds=["test.thing"])
+    SubscriptionFactory.create(organisation=stranger_org, event_kinds=["test.thing"])  # not told
+    enqueued: list[str] = []
+    monkeypatch.setattr(services, "enqueue_delivery", lambda: enqueued.append("now"))
+    items = [
+        (f"test.thing:T-{n}", {"number": f"T-{n}", "count": n, "diagnosis": "H54.0"}, audience)
+        for n, audience in enumerate([[recipient], [recipient, sender], [sender], [stranger_org]])
+    ]
+
+    # Events, the audience's subscriptions, deliveries: the same statements for any number.
+    with transaction.atomic(), django_assert_max_num_queries(3 + 2):
+        events = services.event_publish_many(kind="test.thing", events=items[:3])
+        assert enqueued == []
+
+    assert enqueued == ["now"]
+    stored = {event.subject: event for event in OutboxEvent.objects.all()}
+    assert [stored[event.subject].pk for event in events] == [event.pk for event in events]
+    # The same schema as one by one: the undeclared field is dropped.
+    assert stored["test.thing:T-1"].payload == {"number": "T-1", "count": 1}
+    assert sorted(
+        (d.event.subject, d.subscription_id, d.state) for d in Delivery.objects.all()
+    ) == [
+        ("test.thing:T-0", to_recipient.pk, DeliveryState.PENDING),
+        ("test.thing:T-1", to_recipient.pk, DeliveryState.PENDING),
+        ("test.thing:T-1", to_sender.pk, DeliveryState.PENDING),
+        ("test.thing:T-2", to_sender.pk, DeliveryState.PENDING),
+    ]
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        services.event_publish_many(kind="test.thing", events=items[3:])
+    with pytest.raises(ValueError, match="schema"), transaction.atomic():
+        services.event_publish_many(
+            kind="test.thing", events=[*items[3:], ("x", {"count": "many"}, [recipient])]
+        )
+    assert OutboxEvent.objects.count() == 3

@@ -12,8 +12,10 @@ from kopir.notices.models import Notice, NoticeChannel, NoticeFormat, NoticeStat
 from kopir.notices.services import (
     BRAILLE_LINE_WIDTH,
     NO_ADDRESS,
+    NoticeDraft,
     contact_recipient,
     notice_queue,
+    notice_queue_many,
     organisation_recipient,
     person_recipient,
     staff_recipient,
@@ -199,3 +201,67 @@ def test_a_notice_queued_in_a_transaction_that_rolls_back_leaves_nothing(
     assert callbacks == []
     assert not Notice.objects.exists()
     assert mail.outbox == []
+
+
+def test_queueing_many_renders_each_for_its_recipient_audits_each_and_sends_after_commit(
+    person, sms_person, clinic, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    unreachable = PersonFactory.create(email="", phone="")
+    drafts = [
+        NoticeDraft(
+            recipient=person_recipient(someone),
+            template=TEMPLATE,
+            context={"number": f"MSE-{n}"},
+            topic="test.bulk",
+            related=clinic,
+            concerns=clinic,
+        )
+        for n, someone in enumerate([person, sms_person, unreachable])
+    ]
+    # Three notices cost what one does: the inserts, the chained audit append, the enqueue.
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_assert_max_num_queries(8),
+    ):
+        notices = notice_queue_many(drafts=drafts)
+        assert mail.outbox == []
+
+    assert len(callbacks) == 1  # one delivery sweep, not a task per notice
+    assert [n.pk for n in notices] == list(
+        Notice.objects.order_by("id").values_list("pk", flat=True)
+    )
+    stored = {n.pk: n for n in Notice.objects.all()}
+    assert stored[notices[0].pk].status == NoticeStatus.SENT
+    assert stored[notices[0].pk].body.startswith("Plain ru: referral MSE-0")
+    assert (stored[notices[1].pk].channel, stored[notices[1].pk].body) == (
+        NoticeChannel.SMS,
+        "Short MSE-1",
+    )
+    assert (stored[notices[2].pk].status, stored[notices[2].pk].last_error) == (
+        NoticeStatus.FAILED,
+        NO_ADDRESS,
+    )
+    assert {n.concerns_organisation_id for n in stored.values()} == {clinic.pk}
+    audited = AuditEvent.objects.filter(target_type="notices.notice").order_by("id")
+    assert [(e.target_id, e.detail, e.channel) for e in audited] == [
+        (str(n.pk), "test.bulk", "task") for n in notices
+    ]
+    assert len(mail.outbox) == 1
+
+
+def test_notices_queued_many_in_a_transaction_that_rolls_back_leave_nothing(
+    person, django_capture_on_commit_callbacks
+):
+    draft = NoticeDraft(recipient=person_recipient(person), template=TEMPLATE, context={})
+
+    def change_that_fails() -> None:
+        with transaction.atomic():
+            notice_queue_many(drafts=[draft, draft])
+            raise RuntimeError("the caller's change failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        change_that_fails()
+
+    assert callbacks == []
+    assert not Notice.objects.exists()
+    assert not AuditEvent.objects.filter(target_type="notices.notice").exists()

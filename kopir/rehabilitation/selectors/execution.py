@@ -148,6 +148,20 @@ def page_queryset(
     return branches[0].union(*branches[1:], all=True).order_by("due_on", "id")[:size]
 
 
+def _join_in_written_order() -> None:
+    """Have PostgreSQL join the page's query in the order it is written, for this transaction.
+
+    The page reads each status's rows with six related tables (up to six branches of a UNION):
+    at 1 M measures PostgreSQL spent 35-80 ms choosing a join order and 1 ms running the plan
+    (EXPLAIN ANALYZE, docs/performance.md). The written order is the right one whatever the
+    filters: the organisation's measures from the work list's index, then each related row by
+    its primary key. Planning drops to a few milliseconds. SET LOCAL ends with the transaction.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL join_collapse_limit = 1")
+
+
 def work_page(
     *,
     actor: Any,
@@ -164,6 +178,7 @@ def work_page(
     if work is None:
         return WorkPage()
     with transaction.atomic():
+        _join_in_written_order()
         rows = list(page_queryset(organisation_id, work, after, limit + 1))
         if rows:
             audit_record(

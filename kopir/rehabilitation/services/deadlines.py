@@ -25,8 +25,9 @@ Who hears of each tier (docs/domain/rehabilitation.md §8):
 Every step is idempotent and safe in two workers at once: each UPDATE carries in its WHERE what it
 changes (a flag that is already right is not written, a tier is claimed only from the value read),
 so a second run, or a second worker that waited on the row lock, changes nothing and queues no
-second notice. The escalation's notice, audit record and event are written in the transaction
-that claims the tier.
+second notice. Each batch is one transaction: its flags, the claim of its escalations, and their
+notices, events and audit records, written in bulk (a few INSERTs a batch, not three writes a
+measure), so a million measures are swept in well under a minute (docs/performance.md).
 
 `measure_refresh_flags(measure)` recomputes one measure's flags; services that change `due_on` or
 close a measure call it in their transaction.
@@ -40,17 +41,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record_many
 from kopir.core.working_days import add_working_days, subtract_working_days
 from kopir.directory.models import Organisation
-from kopir.notices.models import Notice
-from kopir.notices.services import Recipient, notice_queue, organisation_recipient, staff_recipient
+from kopir.notices.services import (
+    NoticeDraft,
+    Recipient,
+    notice_queue_many,
+    organisation_recipient,
+    staff_recipient,
+)
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import Measure
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
@@ -182,60 +188,86 @@ def escalation_recipient(measure: Measure, tier: int) -> tuple[Recipient, Organi
     return organisation_recipient(above), organisation
 
 
-def _escalate(measure: Measure, clock: _Clock) -> bool:
-    """Claim the next tier of `measure` and tell its recipient; False if another run took it."""
-    tier = measure.escalation_tier + 1
-    with transaction.atomic():
-        claimed = Measure.objects.filter(
-            pk=measure.pk,
-            status__in=OPEN_MEASURE_STATUSES,
-            due_on__lt=clock.today,
-            escalation_tier=measure.escalation_tier,
-        ).update(escalation_tier=F("escalation_tier") + 1, escalated_at=clock.now)
-        if claimed != 1:
-            return False
-        measure.escalation_tier = tier
-        measure.escalated_at = clock.now
-        recipient, concerns = escalation_recipient(measure, tier)
-        notice: Notice = notice_queue(
-            recipient=recipient,
-            template=NOTICE_TEMPLATE,
-            context={
-                "measure": measure,
-                "tier": tier,
-                "days_late": (clock.today - measure.due_on).days,
-                "organisation": measure.organisation,
-            },
-            topic=f"rehabilitation.measure.escalation.{tier}",
-            related=measure,
-            concerns=concerns,
-        )
-        audit_record(
-            actor=None,
-            action=AuditAction.UPDATE,
-            target=measure,
-            channel=AuditChannel.TASK,
-            fields=["escalation_tier", "escalated_at"],
-            detail=f"overdue: escalated to tier {tier}"
-            + ("" if notice.channel else " (no address on record)"),
-        )
-        events.publish("measure.escalated", measure)
-    return True
-
-
 def _due_for_escalation(after: int, last: int, clock: _Clock) -> QuerySet[Measure]:
-    return (
-        Measure.objects.filter(
-            id__gt=after,
-            id__lte=last,
-            status__in=OPEN_MEASURE_STATUSES,
-            due_on__lt=clock.today,
-            escalation_tier__lt=TOP_TIER,
+    return Measure.objects.filter(
+        id__gt=after,
+        id__lte=last,
+        status__in=OPEN_MEASURE_STATUSES,
+        due_on__lt=clock.today,
+        escalation_tier__lt=TOP_TIER,
+    ).filter(Q(escalation_tier=0) | Q(escalated_at__lt=clock.escalated_before))
+
+
+def _escalate_batch(after: int, last: int, clock: _Clock) -> list[Measure]:
+    """Claim the next tier of every measure of the batch due for one, and tell each tier's
+    recipient: the caller's transaction holds the claim, the notices, the events and the audit
+    records together, so they commit or roll back as one.
+
+    The claim: the due measures are read and locked (FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transaction already holds the one write lock). A second worker on the same batch
+    waits for the lock, then finds the rows no longer due (PostgreSQL re-reads a locked row's
+    conditions once the lock is granted), so it claims, sends and records nothing.
+    """
+    due = _due_for_escalation(after, last, clock).order_by("id")
+    if connection.features.has_select_for_update:
+        due = due.select_for_update(of=("self",))
+    measures = list(
+        due.select_related(
+            "organisation__parent",
+            "officer",
+            "measure_type",
+            "programme__division",
+            "person",
         )
-        .filter(Q(escalation_tier=0) | Q(escalated_at__lt=clock.escalated_before))
-        .select_related("organisation__parent", "officer", "measure_type", "programme__division")
-        .order_by("id")
     )
+    if not measures:
+        return measures
+    claimed = _due_for_escalation(after, last, clock).filter(
+        pk__in=[measure.pk for measure in measures]
+    )
+    if claimed.update(escalation_tier=F("escalation_tier") + 1, escalated_at=clock.now) != len(
+        measures
+    ):
+        # Cannot happen while the rows are locked; if it ever did, nothing of the batch is kept.
+        raise RuntimeError("the escalation claim changed under its lock")
+    drafts: list[NoticeDraft] = []
+    for measure in measures:
+        measure.escalation_tier += 1
+        measure.escalated_at = clock.now
+        recipient, concerns = escalation_recipient(measure, measure.escalation_tier)
+        drafts.append(
+            NoticeDraft(
+                recipient=recipient,
+                template=NOTICE_TEMPLATE,
+                context={
+                    "measure": measure,
+                    "tier": measure.escalation_tier,
+                    "days_late": (clock.today - measure.due_on).days,
+                    "organisation": measure.organisation,
+                },
+                topic=f"rehabilitation.measure.escalation.{measure.escalation_tier}",
+                related=measure,
+                concerns=concerns,
+            )
+        )
+    events.publish_many("measure.escalated", measures)
+    # Last: the audit chain's lock is held from the first record to the commit.
+    notices = notice_queue_many(drafts=drafts, channel=AuditChannel.TASK)
+    audit_record_many(
+        actor=None,
+        action=AuditAction.UPDATE,
+        entries=[
+            (
+                measure,
+                f"overdue: escalated to tier {measure.escalation_tier}"
+                + ("" if notice.channel else " (no address on record)"),
+            )
+            for measure, notice in zip(measures, notices, strict=True)
+        ],
+        channel=AuditChannel.TASK,
+        fields=["escalation_tier", "escalated_at"],
+    )
+    return measures
 
 
 def measures_sweep_deadlines(
@@ -244,7 +276,11 @@ def measures_sweep_deadlines(
     now: dt.datetime | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> SweepRun:
-    """Set every measure's flags, then escalate the overdue ones due for their next tier."""
+    """Set every measure's flags, then escalate the overdue ones due for their next tier.
+
+    One transaction a batch: its flags, its claims, and the notices, events and audit records of
+    its escalations (each written with a few bulk INSERTs, not one by one).
+    """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     clock = _Clock.of(today, now, DeadlinePolicy.current())
@@ -253,8 +289,7 @@ def measures_sweep_deadlines(
         run.batches += 1
         with transaction.atomic():
             run.flagged += _apply_flags(Measure.objects.filter(id__gt=after, id__lte=last), clock)
-        for measure in _due_for_escalation(after, last, clock):
-            if _escalate(measure, clock):
+            for measure in _escalate_batch(after, last, clock):
                 run.escalated[measure.pk] = measure.escalation_tier
     return run
 

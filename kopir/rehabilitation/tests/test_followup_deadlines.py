@@ -4,16 +4,22 @@ batches over more rows than a batch, idempotent, and safe in two workers at once
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from kopir.accounts.tests.factories import UserFactory
+from kopir.audit.models import AuditEvent
 from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.exchange.models import Delivery, OutboxEvent
+from kopir.exchange.tests.factories import SubscriptionFactory
 from kopir.notices.models import Notice
 from kopir.rehabilitation.models import Measure, MeasureStatus
 from kopir.rehabilitation.services import deadlines
@@ -37,7 +43,9 @@ def sweep(day: dt.date = TODAY, **kwargs: Any) -> deadlines.SweepRun:
 def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     seen: list[tuple[str, int]] = []
     monkeypatch.setattr(
-        deadlines.events, "publish", lambda kind, record: seen.append((kind, record.pk))
+        deadlines.events,
+        "publish_many",
+        lambda kind, records: seen.extend((kind, record.pk) for record in records),
     )
     return seen
 
@@ -228,3 +236,72 @@ def test_the_escalation_interval_is_a_setting(settings, agency, published):
     measure = MeasureFactory.create(organisation=agency, due_on=TODAY - dt.timedelta(days=1))
     assert sweep().escalated == {measure.pk: 1}
     assert sweep(add_working_days(TODAY, 1)).escalated == {measure.pk: 2}
+
+
+def _sweep_statements(late: int) -> int:
+    for _ in range(late):
+        MeasureFactory.create(due_on=TODAY - dt.timedelta(days=2))
+    with CaptureQueriesContext(connection) as statements:
+        run = sweep(batch_size=100)
+    assert len(run.escalated) == late
+    return len(statements)
+
+
+@pytest.mark.django_db
+def test_escalations_are_written_in_bulk_so_a_batch_costs_the_same_whatever_it_escalates():
+    # Real notices, events and audit records: only the rows per statement grow.
+    with transaction.atomic():
+        few = _sweep_statements(2)
+        transaction.set_rollback(True)
+    assert _sweep_statements(9) == few
+
+
+@pytest.mark.django_db
+def test_a_bulk_sweep_leaves_each_escalation_its_notice_event_and_audit_record_in_one_chain(
+    agency,
+):
+    SubscriptionFactory.create(
+        organisation=agency, event_kinds=["rehabilitation.measure.escalated"]
+    )
+    late = [
+        MeasureFactory.create(organisation=agency, due_on=TODAY - dt.timedelta(days=n))
+        for n in range(1, 6)
+    ]
+    MeasureFactory.create(organisation=agency, due_on=TODAY + dt.timedelta(days=30))
+
+    run = sweep(batch_size=2)
+
+    assert sorted(run.escalated) == sorted(m.pk for m in late)
+    notices = Notice.objects.filter(topic="rehabilitation.measure.escalation.1")
+    assert sorted(int(n.related_id) for n in notices) == sorted(m.pk for m in late)
+    assert {n.address for n in notices} == {"district@example.test"}
+    events = OutboxEvent.objects.filter(kind="rehabilitation.measure.escalated")
+    assert sorted(e.payload["measure_id"] for e in events) == sorted(m.pk for m in late)
+    assert {(e.payload["escalation_tier"], e.payload["overdue"]) for e in events} == {(1, True)}
+    assert Delivery.objects.filter(event__in=events).count() == len(late)
+    records = AuditEvent.objects.filter(
+        target_type="rehabilitation.measure", detail="overdue: escalated to tier 1"
+    )
+    assert sorted(int(r.target_id) for r in records) == sorted(m.pk for m in late)
+    out = StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "Audit chain intact" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_batch_that_fails_keeps_nothing_of_itself(agency, monkeypatch):
+    measures = [
+        MeasureFactory.create(organisation=agency, due_on=TODAY - dt.timedelta(days=2))
+        for _ in range(4)
+    ]
+
+    def outbox_down(kind: str, records: list[Measure]) -> None:
+        raise RuntimeError("outbox down")
+
+    monkeypatch.setattr(deadlines.events, "publish_many", outbox_down)
+    with pytest.raises(RuntimeError, match="outbox down"):
+        sweep(batch_size=10)
+
+    assert {flags(m) for m in measures} == {(False, False, 0)}
+    assert not Notice.objects.exists()
+    assert not AuditEvent.objects.filter(target_type="rehabilitation.measure").exists()

@@ -219,14 +219,19 @@ def _mse_paths(found: dict[str, Any]) -> list[Path]:
     ]
 
 
-def _time_sweep() -> dict[str, Any]:
-    """One run of the measures' deadline sweep, as the daily job runs it."""
+def _time_sweep(on: dt.date | None) -> dict[str, Any]:
+    """One run of the measures' deadline sweep, as the daily job runs it (on `on`: as it would
+    run that day, so that a later day finds more to escalate)."""
     from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
 
     measures = Measure.objects.count()
+    now = timezone.now()
+    if on is not None:
+        now = dt.datetime.combine(on, dt.time(6), tzinfo=timezone.get_default_timezone())
     started = time.perf_counter()
-    run = measures_sweep_deadlines()
+    run = measures_sweep_deadlines(today=timezone.localdate(now), now=now)
     return {
+        "on": timezone.localdate(now).isoformat(),
         "measures": measures,
         "seconds": round(time.perf_counter() - started, 2),
         "batches": run.batches,
@@ -265,12 +270,33 @@ class Command(BaseCommand):
             help="also time the measures' deadline sweep over the whole table (it writes: the "
             "flags and escalations it finds due)",
         )
+        parser.add_argument(
+            "--sweep-on",
+            type=dt.date.fromisoformat,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="run the timed sweep as on that day (a later day escalates more)",
+        )
+        parser.add_argument(
+            "--outbox",
+            type=int,
+            default=0,
+            metavar="N",
+            help="instead of the pages, publish N events for a local receiver and time their "
+            "delivery by the worker's code (it writes: the events, a disabled subscription)",
+        )
+        parser.add_argument(
+            "--outbox-workers", type=int, default=2, help="delivery worker processes (default 2)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = []
+        outbox: dict[str, Any] | None = None
+        if options["outbox"]:
+            outbox = self._outbox(options["outbox"], options["outbox_workers"])
         # The benchmark signs in with force_login; a second factor would only add a constant.
         with translation.override("kk"), override_settings(KOPIR_REQUIRE_2FA=False):
-            for path in paths():
+            for path in paths() if not options["outbox"] else []:
                 if options["only"] and options["only"] not in path.name:
                     continue
                 client = Client(HTTP_HOST="localhost")
@@ -286,10 +312,11 @@ class Command(BaseCommand):
                 )
         sweep: dict[str, Any] | None = None
         if options["sweep"]:
-            sweep = _time_sweep()
+            sweep = _time_sweep(options["sweep_on"])
             self.stdout.write(
-                f"deadline sweep over {sweep['measures']:,} measures: {sweep['seconds']:.1f} s, "
-                f"{sweep['escalated']} escalated"
+                f"deadline sweep on {sweep['on']} over {sweep['measures']:,} measures: "
+                f"{sweep['seconds']:.1f} s, {sweep['batches']} batches, {sweep['flagged']:,} "
+                f"flags changed, {sweep['escalated']:,} escalated"
             )
         if options["json"]:
             report = {
@@ -304,5 +331,21 @@ class Command(BaseCommand):
                 "debug": settings.DEBUG,
                 "results": results,
                 "sweep": sweep,
+                "outbox": outbox,
             }
             options["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+    def _outbox(self, count: int, workers: int) -> dict[str, Any]:
+        from kopir.bench.outbox import run_outbox
+
+        run = run_outbox(count=count, workers=workers, actor=_administrator())
+        self.stdout.write(
+            f"outbox: {run.events:,} events published in {run.publish_seconds:.1f} s, delivered "
+            f"by {run.workers} worker(s) in {run.deliver_seconds:.1f} s: {run.per_second:,.0f}/s; "
+            f"received {run.received:,}, duplicates {run.duplicates}, unexpected "
+            f"{run.unexpected}, bad signatures {run.bad_signatures}, delivered after one attempt "
+            f"{run.delivered_once:,}"
+        )
+        if not run.exactly_once:
+            raise CommandError("the receiver did not get every event exactly once, signed")
+        return run.summary()
