@@ -23,14 +23,7 @@ class RehabilitationConfig(AppConfig):
     def ready(self) -> None:
         from kopir.assessment.services.citizen import register_citizen_section
         from kopir.assessment.signals import decision_recorded
-        from kopir.core.registry import (
-            DailyAt,
-            DemoLoader,
-            HomeItem,
-            MenuEntry,
-            PeriodicTask,
-            registry,
-        )
+        from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.exchange.catalogue import register_event_kind
         from kopir.rehabilitation import access
         from kopir.rehabilitation.events import EXCHANGE_KINDS
@@ -73,49 +66,7 @@ class RehabilitationConfig(AppConfig):
                 104,
             ),
         )
-        measures = _("Measures to deliver")
-        registry.add_home(
-            HomeItem(
-                "rehabilitation.measures_new",
-                measures,
-                _("New measures to accept"),
-                _("No new measures."),
-                access.is_agency_officer,
-                home.new_count,
-                home.new_url,
-                950,
-            ),
-            HomeItem(
-                "rehabilitation.measures_overdue",
-                measures,
-                _("Overdue measures"),
-                _("No measure is overdue."),
-                access.is_agency_officer,
-                home.overdue_count,
-                home.overdue_url,
-                951,
-            ),
-            HomeItem(
-                "rehabilitation.measures_at_risk",
-                measures,
-                _("Measures at risk of missing their due date"),
-                _("No measure is at risk."),
-                access.is_agency_officer,
-                home.at_risk_count,
-                home.at_risk_url,
-                952,
-            ),
-            HomeItem(
-                "rehabilitation.measures_disputed",
-                measures,
-                _("Measures the person disputed"),
-                _("No disputed measures."),
-                access.is_agency_officer,
-                home.disputed_count,
-                home.disputed_url,
-                953,
-            ),
-        )
+        registry.add_home(*home.home_items())
         # Flags and escalations are in place before the agencies' working day starts (Oral time).
         registry.add_jobs(
             PeriodicTask(

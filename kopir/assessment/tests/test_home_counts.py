@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role
@@ -14,20 +13,12 @@ from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import ExpertAssignment, ReferralStatus
 from kopir.assessment.selectors import home
 from kopir.assessment.tests.factories import ReferralFactory
+from kopir.core.tests.fixtures import rows_listed
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
-
-
-def _rows_listed(user, url: str) -> int:
-    """How many rows the linked list shows (its paginator's count)."""
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.context["page_obj"].paginator.count
 
 
 def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_only():
@@ -43,8 +34,8 @@ def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_
     assert home.clinic_decided_count(clinician) == 1
     # The link opens the clinic's list filtered to exactly these.
     assert home.clinic_returned_url(clinician).endswith("?status=returned")
-    assert _rows_listed(clinician, home.clinic_returned_url(clinician)) == 2
-    assert _rows_listed(clinician, home.clinic_draft_url(clinician)) == 3
+    assert rows_listed(clinician, home.clinic_returned_url(clinician)) == 2
+    assert rows_listed(clinician, home.clinic_draft_url(clinician)) == 3
 
 
 def test_a_clinician_without_the_role_counts_nothing():

@@ -15,8 +15,11 @@ from urllib.parse import urlencode
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role
+from kopir.core.registry import HomeItem
+from kopir.council.access import can_answer_recommendations
 from kopir.council.models import (
     AccommodationRequest,
     AccommodationStatus,
@@ -132,10 +135,10 @@ def upcoming_meetings_count(user: Any) -> int:
     return _upcoming_meetings(user).count()
 
 
-def next_meeting_url(user: Any) -> str:
+def _first_meeting_url(meetings: QuerySet[Meeting]) -> str:
+    """The page of the earliest of `meetings`, or the councils' list when there is none."""
     meeting = (
-        _upcoming_meetings(user)
-        .select_related("council")
+        meetings.select_related("council")
         .order_by("starts_at", "pk")
         .only("pk", "council__slug")
         .first()
@@ -145,6 +148,10 @@ def next_meeting_url(user: Any) -> str:
     return reverse(
         "council:meeting_detail", kwargs={"slug": meeting.council.slug, "pk": meeting.pk}
     )
+
+
+def next_meeting_url(user: Any) -> str:
+    return _first_meeting_url(_upcoming_meetings(user))
 
 
 def _open_votes(user: Any) -> QuerySet[Vote]:
@@ -166,18 +173,9 @@ def open_votes_count(user: Any) -> int:
 
 
 def open_votes_url(user: Any) -> str:
-    vote = (
-        _open_votes(user)
-        .select_related("agenda_item__meeting__council")
-        .order_by("pk")
-        .only("pk", "agenda_item__meeting__id", "agenda_item__meeting__council__slug")
-        .first()
-    )
-    if vote is None:
-        return reverse("council:council_list")
-    meeting = vote.agenda_item.meeting
-    return reverse(
-        "council:meeting_detail", kwargs={"slug": meeting.council.slug, "pk": meeting.pk}
+    """The meeting of the user's open votes (the earliest, should there be several)."""
+    return _first_meeting_url(
+        Meeting.objects.filter(agenda__votes__in=_open_votes(user).values("pk")).distinct()
     )
 
 
@@ -238,3 +236,90 @@ def inbox_due_count(user: Any) -> int:
 
 def inbox_due_url(user: Any) -> str:
     return _with_query(reverse("council:inbox"), show="due")
+
+
+def home_items() -> tuple[HomeItem, ...]:
+    """What this app puts on the signed-in home page (registered in `apps.py`)."""
+    council, inbox = _("Public council"), _("Recommendations to us")
+    return (
+        HomeItem(
+            "council.new_petitions",
+            council,
+            _("New petitions to consider"),
+            _("No new petitions."),
+            is_council_secretary,
+            new_petitions_count,
+            new_petitions_url,
+            800,
+        ),
+        HomeItem(
+            "council.accommodation_open",
+            council,
+            _("Accommodation requests to arrange"),
+            _("No accommodation request waits."),
+            is_council_secretary,
+            accommodation_open_count,
+            accommodation_open_url,
+            801,
+        ),
+        HomeItem(
+            "council.recommendations_overdue",
+            council,
+            _("Recommendations past their deadline"),
+            _("No recommendation is overdue."),
+            is_council_secretary,
+            recommendations_overdue_count,
+            recommendations_overdue_url,
+            802,
+        ),
+        HomeItem(
+            "council.open_votes",
+            council,
+            _("Open votes you may cast a ballot in"),
+            _("No vote is open for you."),
+            is_council_member,
+            open_votes_count,
+            open_votes_url,
+            803,
+        ),
+        HomeItem(
+            "council.upcoming_meetings",
+            council,
+            _("Meetings ahead (the link opens the next one)"),
+            _("No meeting is planned."),
+            can_open_councils,
+            upcoming_meetings_count,
+            next_meeting_url,
+            804,
+        ),
+        HomeItem(
+            "council.inbox_new",
+            inbox,
+            _("New recommendations"),
+            _("No new recommendations."),
+            can_answer_recommendations,
+            inbox_new_count,
+            inbox_new_url,
+            900,
+        ),
+        HomeItem(
+            "council.inbox_redo",
+            inbox,
+            _("Answers to redo: the council did not accept them"),
+            _("No answer to redo."),
+            can_answer_recommendations,
+            inbox_redo_count,
+            inbox_redo_url,
+            901,
+        ),
+        HomeItem(
+            "council.inbox_due",
+            inbox,
+            _("Answers due within a week or late"),
+            _("No answer is due this week."),
+            can_answer_recommendations,
+            inbox_due_count,
+            inbox_due_url,
+            902,
+        ),
+    )

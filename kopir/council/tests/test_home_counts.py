@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
+from kopir.core.tests.fixtures import rows_listed
 from kopir.council import models as m
 from kopir.council.selectors import home
 from kopir.council.tests.conftest import record_present
@@ -28,14 +28,6 @@ from kopir.directory.tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-def _listed(user, url: str) -> int:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.context["page_obj"].paginator.count
-
-
 def test_the_secretary_counts_new_petitions_of_their_own_council_only(
     council, other_council, secretary, outsider
 ):
@@ -45,7 +37,7 @@ def test_the_secretary_counts_new_petitions_of_their_own_council_only(
 
     assert home.new_petitions_count(secretary) == 2
     assert home.new_petitions_count(outsider) == 1
-    assert _listed(secretary, home.new_petitions_url(secretary)) == 2
+    assert rows_listed(secretary, home.new_petitions_url(secretary)) == 2
 
 
 def test_the_secretary_counts_accommodation_still_to_arrange(
@@ -71,7 +63,7 @@ def test_the_secretary_counts_accommodation_still_to_arrange(
         due_on=timezone.localdate(),
     )
     assert home.accommodation_open_count(secretary) == 2
-    assert _listed(secretary, home.accommodation_open_url(secretary)) == 2
+    assert rows_listed(secretary, home.accommodation_open_url(secretary)) == 2
 
 
 def test_the_secretary_counts_overdue_recommendations(council, secretary):
@@ -83,7 +75,7 @@ def test_the_secretary_counts_overdue_recommendations(council, secretary):
         answer_due_on=timezone.localdate() + dt.timedelta(days=10),
     )
     assert home.recommendations_overdue_count(secretary) == 1
-    assert _listed(secretary, home.recommendations_overdue_url(secretary)) == 1
+    assert rows_listed(secretary, home.recommendations_overdue_url(secretary)) == 1
 
 
 def test_a_member_counts_open_votes_only_where_marked_present(
@@ -149,7 +141,7 @@ def test_an_addressee_counts_new_rejected_and_due_recommendations_of_their_organ
     assert [r.pk for r in home.inbox_rows(officer, "new")] == [new.pk]
     assert [r.pk for r in home.inbox_rows(officer, "redo")] == [redo.pk]
     assert [r.pk for r in home.inbox_rows(officer, "due")] == [due.pk]
-    assert _listed(officer, home.inbox_redo_url(officer)) == 1
+    assert rows_listed(officer, home.inbox_redo_url(officer)) == 1
     outsider = UserFactory(organisation=other, roles=[Role.AGENCY_OFFICER])
     assert home.inbox_new_count(outsider) == 1
     assert home.inbox_redo_count(outsider) == 0

@@ -10,7 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from kopir.core.registry import HomeItem
+from kopir.rehabilitation.access import is_agency_officer
 from kopir.rehabilitation.models import MeasureStatus
 from kopir.rehabilitation.selectors.execution import OPEN, WorkFilter, work_queryset
 
@@ -70,3 +73,50 @@ def disputed_url(user: Any) -> str:
     # The work list has no filter of its own for disputes yet: it opens on the open measures,
     # which the disputed ones are among.
     return reverse("rehabilitation:agency_work_list")
+
+
+def home_items() -> tuple[HomeItem, ...]:
+    """What this app puts on the signed-in home page (registered in `apps.py`)."""
+    measures = _("Measures to deliver")
+    return (
+        HomeItem(
+            "rehabilitation.measures_new",
+            measures,
+            _("New measures to accept"),
+            _("No new measures."),
+            is_agency_officer,
+            new_count,
+            new_url,
+            950,
+        ),
+        HomeItem(
+            "rehabilitation.measures_overdue",
+            measures,
+            _("Overdue measures"),
+            _("No measure is overdue."),
+            is_agency_officer,
+            overdue_count,
+            overdue_url,
+            951,
+        ),
+        HomeItem(
+            "rehabilitation.measures_at_risk",
+            measures,
+            _("Measures at risk of missing their due date"),
+            _("No measure is at risk."),
+            is_agency_officer,
+            at_risk_count,
+            at_risk_url,
+            952,
+        ),
+        HomeItem(
+            "rehabilitation.measures_disputed",
+            measures,
+            _("Measures the person disputed"),
+            _("No disputed measures."),
+            is_agency_officer,
+            disputed_count,
+            disputed_url,
+            953,
+        ),
+    )
