@@ -98,6 +98,16 @@ class AssessmentConfig(AppConfig):
                 301,
             ),
             HomeItem(
+                "assessment.division_at_risk",
+                queue,
+                _("Cases at risk of missing their deadline"),
+                _("No case is at risk."),
+                home.is_head_of_division,
+                home.division_at_risk_count,
+                home.division_at_risk_url,
+                302,
+            ),
+            HomeItem(
                 "assessment.appeals_open",
                 _("Appeals"),
                 _("Appeals to review"),

@@ -81,6 +81,14 @@ def division_overdue_url(user: Any) -> str:
     return _filtered("assessment:division_queue", overdue="on")
 
 
+def division_at_risk_count(user: Any) -> int:
+    return _queue_count(user, QueueFilters(at_risk=True))
+
+
+def division_at_risk_url(user: Any) -> str:
+    return _filtered("assessment:division_queue", at_risk="on")
+
+
 def appeals_open_count(user: Any) -> int:
     """Appeals lodged with the user's MSE department and not yet resolved."""
     return Appeal.objects.filter(

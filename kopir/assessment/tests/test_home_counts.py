@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role
@@ -67,6 +68,27 @@ def test_the_division_head_counts_new_and_overdue_cases_of_their_division_only()
     assert home.division_overdue_count(head) == 1
     assert home.division_overdue_url(head).endswith("?overdue=on")
     assert home.is_head_of_division(head)
+
+
+def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them():
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    sent_at = timezone.now()
+    today = timezone.localdate()
+    at_risk = ReferralFactory(
+        mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=today
+    )
+    for due in (today - dt.timedelta(days=1), today + dt.timedelta(days=30)):
+        ReferralFactory(
+            mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=due
+        )
+
+    assert home.division_at_risk_count(head) == 1
+    client = Client()
+    client.force_login(head)
+    response = client.get(home.division_at_risk_url(head))
+    assert response.status_code == 200
+    assert [row.referral.pk for row in response.context["page"].rows] == [at_risk.pk]
     expert = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
     assert not home.is_head_of_division(expert)
 
