@@ -75,7 +75,7 @@ def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them
     head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
     sent_at = timezone.now()
     today = timezone.localdate()
-    at_risk = ReferralFactory(
+    at_risk = ReferralFactory.create(
         mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=today
     )
     for due in (today - dt.timedelta(days=1), today + dt.timedelta(days=30)):

@@ -103,6 +103,17 @@ def recommendations_overdue_url(user: Any) -> str:
     return _council_url(user, "council:recommendation_list", overdue="on")
 
 
+def answers_to_judge_count(user: Any) -> int:
+    council = _secretary_council(user)
+    if council is None:
+        return 0
+    return recommendation_list(council, awaiting_verdict=True).order_by().count()
+
+
+def answers_to_judge_url(user: Any) -> str:
+    return _council_url(user, "council:recommendation_list", awaiting_verdict="on")
+
+
 # --- Members (and the secretary): the next meeting, open votes ---------------------------------
 
 
@@ -273,6 +284,16 @@ def home_items() -> tuple[HomeItem, ...]:
             802,
         ),
         HomeItem(
+            "council.answers_to_judge",
+            council,
+            _("Answers waiting for the council's verdict"),
+            _("No answer waits for a verdict."),
+            is_council_secretary,
+            answers_to_judge_count,
+            answers_to_judge_url,
+            803,
+        ),
+        HomeItem(
             "council.open_votes",
             council,
             _("Open votes you may cast a ballot in"),
@@ -280,7 +301,7 @@ def home_items() -> tuple[HomeItem, ...]:
             is_council_member,
             open_votes_count,
             open_votes_url,
-            803,
+            804,
         ),
         HomeItem(
             "council.upcoming_meetings",
@@ -290,7 +311,7 @@ def home_items() -> tuple[HomeItem, ...]:
             can_open_councils,
             upcoming_meetings_count,
             next_meeting_url,
-            804,
+            805,
         ),
         HomeItem(
             "council.inbox_new",

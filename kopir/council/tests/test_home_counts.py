@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role
@@ -145,3 +146,27 @@ def test_an_addressee_counts_new_rejected_and_due_recommendations_of_their_organ
     outsider = UserFactory(organisation=other, roles=[Role.AGENCY_OFFICER])
     assert home.inbox_new_count(outsider) == 1
     assert home.inbox_redo_count(outsider) == 0
+
+
+def test_the_secretary_counts_answers_waiting_for_the_councils_verdict(council, secretary):
+    officer = UserFactory(roles=[Role.AGENCY_OFFICER])
+    S, V = m.RecommendationStatus, m.ResponseVerdict
+    waiting, judged, _silent = (
+        RecommendationFactory.create(council=council, status=S.IN_PROGRESS) for _ in range(3)
+    )
+    for recommendation, verdict in ((waiting, V.PENDING), (judged, V.NOT_ACCEPTED)):
+        m.RecommendationResponse.objects.create(
+            recommendation=recommendation,
+            author=officer,
+            text="Жауап",
+            reported_status=S.IN_PROGRESS,
+            verdict=verdict,
+        )
+
+    assert home.answers_to_judge_count(secretary) == 1
+    assert home.answers_to_judge_url(secretary).endswith("?awaiting_verdict=on")
+    assert rows_listed(secretary, home.answers_to_judge_url(secretary)) == 1
+    # The public register offers no such filter and ignores it.
+    public = Client().get(f"/kk/council/public/{council.slug}/recommendations/?awaiting_verdict=on")
+    assert public.status_code == 200
+    assert 'name="awaiting_verdict"' not in public.content.decode()

@@ -83,6 +83,13 @@ class PublicRecommendationFilterForm(RecommendationFilterForm):
         ]
         addressees = public.public_recommendation_addressees(council)
         self.fields["addressee"].queryset = addressees  # type: ignore[attr-defined]
+        # Answers the council has not yet judged are not public.
+        del self.fields["awaiting_verdict"]
+
+    def filters(self) -> dict[str, Any]:
+        filters = super().filters()
+        filters.pop("awaiting_verdict")
+        return filters
 
 
 @login_not_required
