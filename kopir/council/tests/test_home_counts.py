@@ -29,6 +29,17 @@ from kopir.directory.tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
+def _answered(recommendation, officer, verdict: str) -> None:
+    """An answer to `recommendation` that the council has judged `verdict` (or not yet)."""
+    m.RecommendationResponse.objects.create(
+        recommendation=recommendation,
+        author=officer,
+        text="Жауап",
+        reported_status=m.RecommendationStatus.IN_PROGRESS,
+        verdict=verdict,
+    )
+
+
 def test_the_secretary_counts_new_petitions_of_their_own_council_only(
     council, other_council, secretary, outsider
 ):
@@ -128,13 +139,7 @@ def test_an_addressee_counts_new_rejected_and_due_recommendations_of_their_organ
         (waiting, [m.ResponseVerdict.NOT_ACCEPTED, m.ResponseVerdict.PENDING]),
     ):
         for verdict in verdicts:
-            m.RecommendationResponse.objects.create(
-                recommendation=recommendation,
-                author=officer,
-                text="Жауап",
-                reported_status=S.IN_PROGRESS,
-                verdict=verdict,
-            )
+            _answered(recommendation, officer, verdict)
 
     assert home.inbox_new_count(officer) == 1
     assert home.inbox_redo_count(officer) == 1
@@ -155,13 +160,7 @@ def test_the_secretary_counts_answers_waiting_for_the_councils_verdict(council, 
         RecommendationFactory.create(council=council, status=S.IN_PROGRESS) for _ in range(3)
     )
     for recommendation, verdict in ((waiting, V.PENDING), (judged, V.NOT_ACCEPTED)):
-        m.RecommendationResponse.objects.create(
-            recommendation=recommendation,
-            author=officer,
-            text="Жауап",
-            reported_status=S.IN_PROGRESS,
-            verdict=verdict,
-        )
+        _answered(recommendation, officer, verdict)
 
     assert home.answers_to_judge_count(secretary) == 1
     assert home.answers_to_judge_url(secretary).endswith("?awaiting_verdict=on")
