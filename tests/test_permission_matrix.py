@@ -174,7 +174,9 @@ def posts(base: Row) -> Row:
 
 
 EXPECTED: dict[str, Row] = {
-    "core:home": SIGNED_IN,
+    # Visitors get the front door, a signed-in user their home page.
+    "core:home": EVERYONE,
+    "core:accessibility": EVERYONE,
     # Accounts: everyone's own; the administrators' account pages.
     "accounts:login": ON_FOR_SIGNED_IN,
     "accounts:logout": rule(*WHO, got="login"),  # signs out, then shows the sign-in page
@@ -362,6 +364,7 @@ EXPECTED: dict[str, Row] = {
     "assessment:citizen_result": rule(*WHO, got="302"),
     # The council: the public page and the petition form are open to all; drafts never are.
     "council:public_council": EVERYONE,
+    "council:public_council_list": EVERYONE,
     "council:public_meeting_list": EVERYONE,
     "council:public_recommendation_list": EVERYONE,
     "council:public_letter_list": EVERYONE,

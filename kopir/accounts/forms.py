@@ -187,6 +187,7 @@ class UserFilterForm(FilterForm[dict[str, Any]]):
         required=False,
         choices=[("", _("Any role")), *Role.choices],
     )
+    locked = forms.BooleanField(label=_("Locked out now only"), required=False)
 
     def criteria_from(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The keyword arguments of `selectors.user_search_page`."""
@@ -194,6 +195,7 @@ class UserFilterForm(FilterForm[dict[str, Any]]):
             "query": data.get("q") or "",
             "organisation": data.get("organisation"),
             "role": data.get("role") or "",
+            "locked": bool(data.get("locked")),
         }
 
 

@@ -34,12 +34,14 @@ class TwoFactorRequiredMiddleware:
     ) -> HttpResponse | None:
         if not settings.KOPIR_REQUIRE_2FA:
             return None
-        if (
-            getattr(view_func, "two_factor_exempt", False)
-            or getattr(view_func, "login_required", True) is False
-        ):
-            return None
         user = request.user
+        # A public page is open before the second factor, unless it shows a signed-in user
+        # something of their own (the home page: public front door, or the user's work).
+        public = getattr(view_func, "login_required", True) is False and not (
+            user.is_authenticated and getattr(view_func, "two_factor_when_signed_in", False)
+        )
+        if getattr(view_func, "two_factor_exempt", False) or public:
+            return None
         if not user.is_authenticated or not requires_two_factor(user):
             return None
         if user.is_verified():  # type: ignore[attr-defined]

@@ -6,14 +6,18 @@ the list and the account page leave an audit record in the same transaction as t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,8 +31,31 @@ USER_TARGET_TYPE = "accounts.user"
 USERS_PER_PAGE = 25
 
 
+def locked_usernames(now: dt.datetime | None = None) -> QuerySet[Any]:
+    """The usernames locked out now: as many failed sign-ins as the lockout allows, the last one
+    within the lockout period (`AXES_FAILURE_LIMIT`, `AXES_COOLOFF_TIME`; indexed by username and
+    attempt time)."""
+    since = (now or timezone.now()) - dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    return (
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+        )
+        .exclude(username=None)
+        .values("username")
+    )
+
+
+def locked_count() -> int:
+    """How many accounts are locked out now (the administrators' home page)."""
+    return User.objects.filter(username__in=locked_usernames()).count()
+
+
 def user_search(
-    *, query: str = "", organisation: Organisation | None = None, role: str = ""
+    *,
+    query: str = "",
+    organisation: Organisation | None = None,
+    role: str = "",
+    locked: bool = False,
 ) -> QuerySet[User]:
     """Accounts matching every word of `query` (in username, first or last name) and the filters.
 
@@ -42,6 +69,8 @@ def user_search(
         users = users.filter(organisation=organisation)
     if role:
         users = users.filter(role_assignments__role=role)
+    if locked:
+        users = users.filter(username__in=locked_usernames())
     return users.order_by("username")
 
 
@@ -51,6 +80,7 @@ def user_search_page(
     query: str = "",
     organisation: Organisation | None = None,
     role: str = "",
+    locked: bool = False,
     page: int | str | None = 1,
     request: HttpRequest | None = None,
 ) -> Page[User]:
@@ -60,13 +90,14 @@ def user_search_page(
     searched for: they may be a name. Anyone but an administrator is refused (403) first.
     """
     require_administrator(viewer)
-    users = user_search(query=query, organisation=organisation, role=role)
+    users = user_search(query=query, organisation=organisation, role=role, locked=locked)
     kinds = [
         kind
         for kind, used in (
             ("by_name", bool(query.strip())),
             ("by_organisation", organisation is not None),
             ("by_role", bool(role)),
+            ("locked", locked),
         )
         if used
     ]

@@ -21,7 +21,15 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from kopir.assessment import access
         from kopir.assessment.exchange_events import EVENT_KINDS
-        from kopir.core.registry import DemoLoader, Every, MenuEntry, PeriodicTask, registry
+        from kopir.assessment.selectors import home
+        from kopir.core.registry import (
+            DemoLoader,
+            Every,
+            HomeItem,
+            MenuEntry,
+            PeriodicTask,
+            registry,
+        )
         from kopir.exchange.catalogue import register_event_kind
         from kopir.people.access import register_personal_reach
 
@@ -35,6 +43,89 @@ class AssessmentConfig(AppConfig):
             MenuEntry(_("Appeals"), "assessment:appeal_list", access.is_appeal_reviewer, 50),
             MenuEntry(
                 _("Completeness rules"), "assessment:rules_list", access.can_manage_rules, 100
+            ),
+        )
+        referrals, queue = _("MSE referrals"), _("MSE queue")
+        registry.add_home(
+            HomeItem(
+                "assessment.clinic_returned",
+                referrals,
+                _("Referrals returned to complete"),
+                _("No referral was returned to you."),
+                access.is_clinic_user,
+                home.clinic_returned_count,
+                home.clinic_returned_url,
+                200,
+            ),
+            HomeItem(
+                "assessment.clinic_drafts",
+                referrals,
+                _("Drafts not yet sent"),
+                _("No drafts."),
+                access.is_clinic_user,
+                home.clinic_draft_count,
+                home.clinic_draft_url,
+                201,
+            ),
+            HomeItem(
+                "assessment.clinic_decided",
+                referrals,
+                _("Decisions received"),
+                _("No new decisions."),
+                access.is_clinic_user,
+                home.clinic_decided_count,
+                home.clinic_decided_url,
+                202,
+            ),
+            HomeItem(
+                "assessment.division_new",
+                queue,
+                _("New referrals to accept"),
+                _("No new referrals."),
+                home.is_head_of_division,
+                home.division_new_count,
+                home.division_new_url,
+                300,
+            ),
+            HomeItem(
+                "assessment.division_overdue",
+                queue,
+                _("Cases past their deadline"),
+                _("No case is overdue."),
+                home.is_head_of_division,
+                home.division_overdue_count,
+                home.division_overdue_url,
+                301,
+            ),
+            HomeItem(
+                "assessment.division_at_risk",
+                queue,
+                _("Cases at risk of missing their deadline"),
+                _("No case is at risk."),
+                home.is_head_of_division,
+                home.division_at_risk_count,
+                home.division_at_risk_url,
+                302,
+            ),
+            HomeItem(
+                "assessment.appeals_open",
+                _("Appeals"),
+                _("Appeals to review"),
+                _("No open appeals."),
+                access.is_appeal_reviewer,
+                home.appeals_open_count,
+                home.appeals_url,
+                500,
+            ),
+            HomeItem(
+                "assessment.expert_waiting",
+                _("My expert reviews"),
+                _("Cases waiting for my conclusion"),
+                _("No case is waiting for your conclusion."),
+                access.is_expert,
+                home.expert_waiting_count,
+                home.expert_waiting_url,
+                400,
             ),
         )
         registry.add_jobs(

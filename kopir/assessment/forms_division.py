@@ -32,6 +32,7 @@ class QueueFilterForm(forms.Form):
         label=_("Route"), required=False, choices=[("", _("Any route")), *Route.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    at_risk = forms.BooleanField(label=_("At risk only"), required=False)
 
     def __init__(
         self, *args: Any, clinics: list[tuple[int, str]], chapters: list[str], **kwargs: Any
@@ -65,6 +66,7 @@ class QueueFilterForm(forms.Form):
             chapter=data.get("chapter") or "",
             route=data.get("route") or "",
             overdue=bool(data.get("overdue")),
+            at_risk=bool(data.get("at_risk")),
         )
 
     def is_filtered(self) -> bool:

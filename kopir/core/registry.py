@@ -1,5 +1,5 @@
-"""What the apps offer the project as a whole: menu entries, periodic jobs, demo loaders and
-demo processes.
+"""What the apps offer the project as a whole: menu entries, home-page items, periodic jobs,
+demo loaders and demo processes.
 
 Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
 NetBox plugins register menu items), and core only reads this registry: the navigation
@@ -34,6 +34,26 @@ class MenuEntry:
     label: str | Promise
     url_name: str
     allowed: Callable[[Any], bool]
+    order: int
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """A count of work on the signed-in home page, linked to the list that shows those records.
+
+    `count(user)` answers how many records of the kind the user has to act on (one indexed
+    COUNT, never a loop over rows); `url(user)` is the list filtered to exactly those records.
+    `empty` is said instead when there are none. Items are grouped under `section` and shown by
+    `order`, the way the menu is; `allowed` is a predicate from the app's `access.py`.
+    """
+
+    key: str
+    section: str | Promise
+    label: str | Promise
+    empty: str | Promise
+    allowed: Callable[[Any], bool]
+    count: Callable[[Any], int]
+    url: Callable[[Any], str]
     order: int
 
 
@@ -115,6 +135,7 @@ class DemoProcess:
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
+    home: list[HomeItem] = field(default_factory=list)
     jobs: list[PeriodicTask] = field(default_factory=list)
     demo: list[DemoLoader] = field(default_factory=list)
     demo_processes: list[DemoProcess] = field(default_factory=list)
@@ -122,6 +143,10 @@ class Registry:
     def add_menu(self, *entries: MenuEntry) -> None:
         for entry in entries:
             self._add(self.menu, entry, lambda e: e.url_name)
+
+    def add_home(self, *items: HomeItem) -> None:
+        for item in items:
+            self._add(self.home, item, lambda i: i.key)
 
     def add_jobs(self, *jobs: PeriodicTask) -> None:
         for job in jobs:
@@ -146,6 +171,9 @@ class Registry:
 
     def menu_entries(self) -> list[MenuEntry]:
         return sorted(self.menu, key=lambda entry: entry.order)
+
+    def home_items(self) -> list[HomeItem]:
+        return sorted(self.home, key=lambda item: item.order)
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return list(self.jobs)

@@ -14,6 +14,7 @@ class CouncilConfig(AppConfig):
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.council import access
         from kopir.council.exchange_events import EVENT_KINDS
+        from kopir.council.selectors import home
         from kopir.exchange.catalogue import register_event_kind
 
         registry.add_menu(
@@ -25,6 +26,7 @@ class CouncilConfig(AppConfig):
                 90,
             ),
         )
+        registry.add_home(*home.home_items())
         # Reminders and escalations reach the addressees before their working day starts.
         registry.add_jobs(
             PeriodicTask(

@@ -158,6 +158,9 @@ class RecommendationFilterForm(forms.Form):
         empty_label=_("Any addressee"),
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    awaiting_verdict = forms.BooleanField(
+        label=_("Only answered, waiting for the council's verdict"), required=False
+    )
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,6 +175,7 @@ class RecommendationFilterForm(forms.Form):
             "status": data.get("status") or "",
             "addressee": data.get("addressee"),
             "overdue": bool(data.get("overdue")),
+            "awaiting_verdict": bool(data.get("awaiting_verdict")),
         }
 
 

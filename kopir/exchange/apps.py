@@ -15,11 +15,12 @@ class ExchangeConfig(AppConfig):
             DemoLoader,
             DemoProcess,
             Every,
+            HomeItem,
             MenuEntry,
             PeriodicTask,
             registry,
         )
-        from kopir.exchange import access
+        from kopir.exchange import access, home
         from kopir.exchange.catalogue import (
             EventKind,
             MessageSentPayload,
@@ -35,6 +36,18 @@ class ExchangeConfig(AppConfig):
                 access.may_manage_subscriptions,
                 115,
             ),
+        )
+        registry.add_home(
+            HomeItem(
+                "exchange.dead_deliveries",
+                _("Administration"),
+                _("Webhook deliveries given up after every retry"),
+                _("No delivery was given up."),
+                access.may_manage_subscriptions,
+                home.dead_count,
+                home.dead_url,
+                1115,
+            )
         )
         # Catches up what the on-commit enqueue missed and retries failed deliveries once their
         # backoff has passed.

@@ -14,11 +14,24 @@ class NoticesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the check that the configured SMS backend loads.
-        from kopir.core.registry import Every, MenuEntry, PeriodicTask, registry
-        from kopir.notices import checks  # noqa: F401
+        from kopir.accounts.access import is_administrator
+        from kopir.core.registry import Every, HomeItem, MenuEntry, PeriodicTask, registry
+        from kopir.notices import checks, home  # noqa: F401
         from kopir.notices.access import may_view_outbox
 
         registry.add_menu(MenuEntry(_("Outbox"), "notices:outbox", may_view_outbox, order=110))
+        registry.add_home(
+            HomeItem(
+                "notices.undelivered",
+                _("Administration"),
+                _("Notices not delivered"),
+                _("Every notice was delivered."),
+                is_administrator,
+                home.undelivered_count,
+                home.undelivered_url,
+                1110,
+            )
+        )
         # Notices whose delivery failed are retried once their pause has passed (see services).
         registry.add_jobs(
             PeriodicTask("kopir.notices.tasks.deliver_due_notices", Every(dt.timedelta(minutes=2)))

@@ -29,6 +29,7 @@ class RehabilitationConfig(AppConfig):
         from kopir.rehabilitation import access
         from kopir.rehabilitation.events import EXCHANGE_KINDS
         from kopir.rehabilitation.fhir_conformance import SECTION as FHIR_TASK_SECTION
+        from kopir.rehabilitation.selectors import home
         from kopir.rehabilitation.services.programme import on_decision_recorded
         from kopir.rehabilitation.views.followup import citizen_section
 
@@ -69,6 +70,7 @@ class RehabilitationConfig(AppConfig):
                 104,
             ),
         )
+        registry.add_home(*home.home_items())
         # Flags and escalations are in place before the agencies' working day starts (Oral time).
         registry.add_jobs(
             PeriodicTask(

@@ -53,9 +53,12 @@ def test_a_session_idle_for_more_than_thirty_minutes_has_ended(
     move_clock(monkeypatch, start, 29)
     assert still_signed_in(client, user)
     move_clock(monkeypatch, start, 29 + 31)
-    response = client.get(reverse("core:home"))
+    # A staff page sends the visitor to sign in; the home page is the public front door again.
+    response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+    front_door = client.get(reverse("core:home")).content.decode()
+    assert user.get_full_name() not in front_door
 
 
 def test_activity_keeps_the_session_alive_beyond_thirty_minutes(

@@ -16,7 +16,7 @@ from kopir.assessment.models.clinical import (
     SecondaryDiagnosis,
     Side,
 )
-from kopir.assessment.models.deadlines import StepDeadline
+from kopir.assessment.models.deadlines import AppealFilingPeriod, StepDeadline
 from kopir.assessment.models.distribution import ExtraterritorialDistribution
 from kopir.assessment.models.intake import (
     BulkUpload,
@@ -62,6 +62,7 @@ __all__ = [
     "Appeal",
     "AppealDeadline",
     "AppealFiledBy",
+    "AppealFilingPeriod",
     "AppealStatus",
     "Attachment",
     "BulkUpload",

@@ -24,3 +24,22 @@ class StepDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status}: {self.working_days}"
+
+
+class AppealFilingPeriod(models.Model):
+    """How long a person has to appeal against a decision, counted in calendar days from the day
+    they were told of it; shown on the citizen status page. The MSE appeal deadlines were not
+    found (docs/domain/mse.md §6 [U]), so Kopir fixes none: until an administrator records the
+    period here with its legal source, the page tells the person to ask the MSE division and not
+    to wait."""
+
+    calendar_days = models.PositiveIntegerField(_("calendar days"))
+    legal_source = models.CharField(_("source"), max_length=500)
+    is_assumption = models.BooleanField(_("assumed, not verified"), default=True)
+
+    class Meta:
+        verbose_name = _("appeal filing period")
+        verbose_name_plural = _("appeal filing periods")
+
+    def __str__(self) -> str:
+        return f"appeal within {self.calendar_days} days"

@@ -22,9 +22,10 @@ from kopir.assessment.age_bands import AgeBand, band_of_age
 from kopir.assessment.models import Referral, ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.services.outcome_rules import age_in_years
-from kopir.assessment.workflow import DeadlineState
+from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
+from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation
 
 S = ReferralStatus
@@ -52,6 +53,8 @@ class QueueFilters:
     chapter: str = ""
     route: str = ""
     overdue: bool = False
+    # Due today or within AT_RISK_WORKING_DAYS working days (workflow.deadline_state's "at risk").
+    at_risk: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
         queryset = queryset.filter(route=filters.route)
     if filters.overdue:
         queryset = queryset.filter(step_due_on__lt=today)
+    if filters.at_risk:
+        safe_from = add_working_days(today, AT_RISK_WORKING_DAYS + 1)
+        queryset = queryset.filter(step_due_on__gte=today, step_due_on__lt=safe_from)
     return queryset.order_by("due_key", "id")
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kopir.assessment.forms_intake import StatusCodeForm, StatusLookupForm
+from kopir.assessment.selectors.outcome import citizen_outcome
 from kopir.assessment.selectors.status import status_for_citizen
 from kopir.assessment.services.citizen import (
     ACCESS_LIFETIME,
@@ -131,6 +132,7 @@ def status_result(request: HttpRequest) -> HttpResponse:
         "assessment/citizen/result.html",
         {
             "status": status,
+            "outcome": citizen_outcome(grant.referral_id),
             "until": grant.until,
             "sections": citizen_sections(request, grant.referral_id),
         },

@@ -37,3 +37,11 @@ def signed_in(client: Client, user: Any) -> Client:
     """`client`, signed in as `user` (with no_second_factor on, a page needs nothing more)."""
     client.force_login(user)
     return client
+
+
+def rows_listed(user: Any, url: str) -> int:
+    """How many rows the paged list at `url` shows `user` (its paginator's count): what a count
+    on the home page must equal."""
+    response = signed_in(Client(), user).get(url)
+    assert response.status_code == 200, url
+    return int(response.context["page_obj"].paginator.count)

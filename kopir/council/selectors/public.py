@@ -229,3 +229,13 @@ def public_page(council: Council) -> dict[str, Any]:
         "petitions": publishable_petitions(petitions),
         "more_petitions": more_petitions,
     }
+
+
+def public_councils() -> QuerySet[Council]:
+    """The active councils, for the public list: their names, territories and addresses, and
+    nothing of any person."""
+    return (
+        Council.objects.filter(is_active=True)
+        .select_related("organisation", "territory")
+        .order_by("organisation__name_kk", "pk")
+    )

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from kopir.council.models import (
     RecommendationEvent,
     RecommendationResponse,
     RecommendationStatus,
+    ResponseVerdict,
 )
 from kopir.council.services.recommendation_alerts import AWAITING_ANSWER, overdue_filter
 from kopir.directory.models import Organisation, OrganisationKind
@@ -115,10 +116,20 @@ def recommendation_list(
     status: str = "",
     addressee: Organisation | None = None,
     overdue: bool = False,
+    awaiting_verdict: bool = False,
     today: dt.date | None = None,
 ) -> QuerySet[Recommendation]:
     today = today or timezone.localdate()
     rows = _base().filter(council=council)
+    if awaiting_verdict:
+        # Answered, and an answer waits for the council to accept it or not.
+        rows = rows.filter(
+            Exists(
+                RecommendationResponse.objects.filter(
+                    recommendation=OuterRef("pk"), verdict=ResponseVerdict.PENDING
+                )
+            )
+        )
     if status:
         rows = rows.filter(status=status)
     if addressee is not None:

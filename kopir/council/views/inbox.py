@@ -15,6 +15,7 @@ from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import ResponseForm
+from kopir.council.selectors import home as home_selectors
 from kopir.council.selectors import recommendations as selectors
 from kopir.council.services.recommendations import (
     ANSWERABLE,
@@ -29,14 +30,16 @@ PER_PAGE = 25
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     access.require_inbox_user(request.user)
-    open_only = request.GET.get("show") != "all"
-    rows = selectors.inbox_list(request.user, open_only=open_only)
+    show = request.GET.get("show", "")
+    open_only = show != "all"
+    rows = home_selectors.inbox_rows(request.user, show)
     page_obj = page_of(rows, PER_PAGE, request.GET.get("page"))
     page_obj.object_list = selectors.with_due_states(page_obj.object_list)
+    view = show if show in home_selectors.INBOX_VIEWS else ""
     return render(
         request,
         "council/followup/inbox.html",
-        {"page_obj": page_obj, "open_only": open_only},
+        {"page_obj": page_obj, "open_only": open_only, "view": view},
     )
 
 

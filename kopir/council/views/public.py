@@ -32,6 +32,14 @@ PER_PAGE = 25
 
 @login_not_required
 @require_GET
+def public_council_list(request: HttpRequest) -> HttpResponse:
+    """Every active council, each with its public page and its petition form."""
+    page_obj = page_of(public.public_councils(), PER_PAGE, request.GET.get("page"))
+    return render(request, "council/followup/public_council_list.html", {"page_obj": page_obj})
+
+
+@login_not_required
+@require_GET
 def public_council(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     return render(
@@ -75,6 +83,13 @@ class PublicRecommendationFilterForm(RecommendationFilterForm):
         ]
         addressees = public.public_recommendation_addressees(council)
         self.fields["addressee"].queryset = addressees  # type: ignore[attr-defined]
+        # Answers the council has not yet judged are not public.
+        del self.fields["awaiting_verdict"]
+
+    def filters(self) -> dict[str, Any]:
+        filters = super().filters()
+        filters.pop("awaiting_verdict")
+        return filters
 
 
 @login_not_required

@@ -1,0 +1,106 @@
+"""The decision as the citizen status page tells it, once the MSE division has decided: the
+outcome, the group or category, the cause, the term and the re-examination date, and how, where
+and until when to appeal.
+
+Only what the decision says and where to turn (the division's public contact); no diagnosis. The
+period to appeal is data (`AppealFilingPeriod`): the MSE appeal deadlines were not found
+(docs/domain/mse.md §6 [U]), so without a recorded period the page fixes no date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from kopir.assessment.models import (
+    AppealDeadline,
+    AppealFilingPeriod,
+    AppealStatus,
+    Decision,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Term,
+)
+from kopir.assessment.services.appeal import DEFAULT_APPEAL_DAYS
+
+
+@dataclass(frozen=True)
+class CitizenOutcome:
+    established: bool
+    outcome: str
+    category: str
+    cause: str
+    term: str
+    indefinite: bool
+    valid_until: dt.date | None
+    reexamination_on: dt.date | None
+    changed_on_appeal: bool
+    decided_on: dt.date
+    # Where to appeal: the division that decided (it passes the appeal on to the higher body).
+    division_name: str
+    division_address: str
+    division_email: str
+    division_phone: str
+    higher_body_name: str
+    review_working_days: int | None
+    # Until when: None when no period is recorded, or the person has not been told yet.
+    appeal_until: dt.date | None
+    appeal_days: int | None
+    notified: bool
+
+
+def review_working_days() -> int | None:
+    """How long the higher MSE body takes to decide an appeal (an assumption, mse.md §4)."""
+    row = AppealDeadline.objects.filter(status=AppealStatus.UNDER_REVIEW).first()
+    return (
+        row.working_days if row is not None else DEFAULT_APPEAL_DAYS.get(AppealStatus.UNDER_REVIEW)
+    )
+
+
+def citizen_outcome(referral_id: int) -> CitizenOutcome | None:
+    """What the current decision of the referral says, for the person; None before a decision."""
+    referral = (
+        Referral.objects.select_related("mse_division__parent")
+        .filter(pk=referral_id, status__in=(ReferralStatus.DECIDED, ReferralStatus.NOTIFIED))
+        .first()
+    )
+    if referral is None:
+        return None
+    decision = (
+        Decision.objects.filter(referral=referral, superseded_at__isnull=True)
+        .order_by("-sequence")
+        .first()
+    )
+    if decision is None:
+        return None
+    division = referral.mse_division
+    higher = division.parent if division is not None else None
+    notified = referral.status == ReferralStatus.NOTIFIED
+    period = AppealFilingPeriod.objects.order_by("pk").first()
+    appeal_until = None
+    if period is not None and notified and referral.step_started_on is not None:
+        appeal_until = referral.step_started_on + dt.timedelta(days=period.calendar_days)
+    return CitizenOutcome(
+        established=decision.outcome == Outcome.ESTABLISHED,
+        outcome=decision.get_outcome_display(),
+        category=decision.get_category_code_display() if decision.category_code else "",
+        cause=decision.get_cause_display() if decision.cause else "",
+        term=decision.get_term_display() if decision.term else "",
+        indefinite=decision.term == Term.INDEFINITE,
+        valid_until=decision.valid_until,
+        reexamination_on=decision.reexamination_on,
+        changed_on_appeal=decision.appeal_id is not None,
+        decided_on=timezone.localdate(decision.decided_at),
+        division_name=division.name if division is not None else "",
+        division_address=division.address if division is not None else "",
+        division_email=division.email if division is not None else "",
+        division_phone=division.phone if division is not None else "",
+        higher_body_name=higher.name if higher is not None else "",
+        review_working_days=review_working_days(),
+        appeal_until=appeal_until,
+        appeal_days=period.calendar_days if period is not None else None,
+        notified=notified,
+    )

@@ -1,0 +1,118 @@
+"""The MSE counts of the signed-in home page: each counts the records of the user's own
+organisation (or the user's own assignments) that the list it links to shows, and nobody else's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import ExpertAssignment, ReferralStatus
+from kopir.assessment.selectors import home
+from kopir.assessment.tests.factories import ReferralFactory
+from kopir.core.tests.fixtures import rows_listed
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+S = ReferralStatus
+
+
+def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_only():
+    clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
+    other = OrganisationFactory(kind=OrganisationKind.MEDICAL)
+    clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
+    for status, number in ((S.RETURNED, 2), (S.DRAFT, 3), (S.DECIDED, 1), (S.SENT, 4)):
+        ReferralFactory.create_batch(number, medical_organisation=clinic, status=status)
+        ReferralFactory(medical_organisation=other, status=status)
+
+    assert home.clinic_returned_count(clinician) == 2
+    assert home.clinic_draft_count(clinician) == 3
+    assert home.clinic_decided_count(clinician) == 1
+    # The link opens the clinic's list filtered to exactly these.
+    assert home.clinic_returned_url(clinician).endswith("?status=returned")
+    assert rows_listed(clinician, home.clinic_returned_url(clinician)) == 2
+    assert rows_listed(clinician, home.clinic_draft_url(clinician)) == 3
+
+
+def test_a_clinician_without_the_role_counts_nothing():
+    clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
+    officer = UserFactory(organisation=clinic, roles=[Role.AGENCY_OFFICER])
+    ReferralFactory(medical_organisation=clinic, status=S.RETURNED)
+    assert home.clinic_returned_count(officer) == 0
+
+
+def test_the_division_head_counts_new_and_overdue_cases_of_their_division_only():
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    other = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    sent_at = timezone.now()
+    today = timezone.localdate()
+    late = today - dt.timedelta(days=3)
+    ReferralFactory.create_batch(2, mse_division=division, status=S.SENT, first_sent_at=sent_at)
+    ReferralFactory(
+        mse_division=division, status=S.ASSIGNED, first_sent_at=sent_at, step_due_on=late
+    )
+    ReferralFactory(
+        mse_division=division, status=S.NOTIFIED, first_sent_at=sent_at, step_due_on=late
+    )
+    ReferralFactory(mse_division=division, status=S.DRAFT)  # the clinic's until sent
+    ReferralFactory(mse_division=other, status=S.SENT, first_sent_at=sent_at, step_due_on=late)
+
+    assert home.division_new_count(head) == 2
+    # Overdue among the cases to act on; a notified case is done, another division's not ours.
+    assert home.division_overdue_count(head) == 1
+    assert home.division_overdue_url(head).endswith("?overdue=on")
+    assert home.is_head_of_division(head)
+
+
+def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them():
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    sent_at = timezone.now()
+    today = timezone.localdate()
+    at_risk = ReferralFactory.create(
+        mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=today
+    )
+    for due in (today - dt.timedelta(days=1), today + dt.timedelta(days=30)):
+        ReferralFactory(
+            mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=due
+        )
+
+    assert home.division_at_risk_count(head) == 1
+    client = Client()
+    client.force_login(head)
+    response = client.get(home.division_at_risk_url(head))
+    assert response.status_code == 200
+    assert [row.referral.pk for row in response.context["page"].rows] == [at_risk.pk]
+    expert = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
+    assert not home.is_head_of_division(expert)
+
+
+def test_an_expert_counts_only_their_own_assignments_still_waiting_for_a_conclusion():
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    expert, colleague = (
+        UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST]) for _ in range(2)
+    )
+    waiting = ReferralFactory.create(mse_division=division, status=S.ASSIGNED)
+    done = ReferralFactory.create(mse_division=division, status=S.ASSIGNED)
+    decided = ReferralFactory.create(mse_division=division, status=S.DECIDED)
+    for position, (referral, who) in enumerate(
+        ((waiting, expert), (waiting, colleague), (done, expert), (decided, expert)), start=1
+    ):
+        ExpertAssignment.objects.create(
+            referral=referral,
+            expert=who,
+            position=position,
+            assigned_by=head,
+            submitted_at=timezone.now() if referral is done else None,
+        )
+
+    assert home.expert_waiting_count(expert) == 1
+    assert home.expert_waiting_count(colleague) == 1
+    assert home.expert_waiting_count(head) == 0

@@ -1,0 +1,55 @@
+"""The agency's measure counts on the signed-in home page: new, overdue, at risk and disputed,
+for the officer's own organisation only, each the rows of the work list it opens."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kopir.accounts.models import Role
+from kopir.accounts.tests.factories import UserFactory
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.rehabilitation.models import MeasureStatus
+from kopir.rehabilitation.selectors import home
+from kopir.rehabilitation.tests.factories import MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_measures():
+    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    other = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
+    MeasureFactory.create_batch(2, organisation=agency, status=MeasureStatus.ASSIGNED)
+    MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, overdue=True)
+    MeasureFactory(organisation=agency, status=MeasureStatus.SCHEDULED, at_risk=True)
+    MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, dispute_count=1)
+    # Done: neither overdue nor disputed any more, whatever the stored flags say.
+    MeasureFactory(
+        organisation=agency, status=MeasureStatus.DELIVERED, overdue=True, dispute_count=1
+    )
+    MeasureFactory(organisation=other, status=MeasureStatus.ASSIGNED, overdue=True, at_risk=True)
+
+    assert home.new_count(officer) == 2
+    assert home.overdue_count(officer) == 1
+    assert home.at_risk_count(officer) == 1
+    assert home.disputed_count(officer) == 1
+    outsider = UserFactory(organisation=other, roles=[Role.AGENCY_OFFICER])
+    assert (home.new_count(outsider), home.overdue_count(outsider)) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("count", "url"),
+    [(home.new_count, home.new_url), (home.overdue_count, home.overdue_url)],
+)
+def test_each_count_opens_the_work_list_filtered_to_the_same_measures(count, url):
+    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
+    MeasureFactory.create_batch(2, organisation=agency, status=MeasureStatus.ASSIGNED)
+    MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, overdue=True)
+    client = Client()
+    client.force_login(officer)
+    response = client.get(url(officer))
+    assert response.status_code == 200
+    assert len(response.context["page"].rows) == count(officer)
