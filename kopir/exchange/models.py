@@ -132,6 +132,9 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", pgettext_lazy("message", "Delivered")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ANSWERED = "answered", _("Answered")
+    # The sender took the message back before it was answered (the measure it handed over was
+    # cancelled): nothing is left for the recipient to do.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Message(models.Model):
@@ -187,6 +190,8 @@ class Message(models.Model):
         related_name="+",
     )
     answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("message")

@@ -405,6 +405,24 @@ def message_acknowledge(
         )
 
 
+def message_withdraw(
+    *, actor: Any, message: Message, version: int, reason: str, request: Any = None
+) -> Message:
+    """The sender takes back a message not yet answered (what it handed over was cancelled):
+    it leaves the recipient's open messages, with the reason on it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the message is withdrawn.")})
+    return MESSAGE_WORKFLOW.transition(
+        record=message,
+        to=MessageStatus.WITHDRAWN,
+        actor=actor,
+        expected_version=version,
+        changes={"withdrawn_at": timezone.now(), "withdrawal_reason": reason[:2000]},
+        request=request,
+    )
+
+
 def message_answer(
     *, actor: Any, message: Message, version: int, answer: str, request: Any = None
 ) -> Message:

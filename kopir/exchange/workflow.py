@@ -1,5 +1,6 @@
 """The tracked message's workflow on the one transition engine (decision 7):
-sent → delivered → acknowledged → answered, a timestamp for each step on the message itself."""
+sent → delivered → acknowledged → answered, a timestamp for each step on the message itself; the
+sender may withdraw a message not yet answered."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from kopir.exchange.models import Message, MessageStatus
 S = MessageStatus
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.SENT: frozenset({S.DELIVERED}),
-    S.DELIVERED: frozenset({S.ACKNOWLEDGED}),
-    S.ACKNOWLEDGED: frozenset({S.ANSWERED}),
+    S.SENT: frozenset({S.DELIVERED, S.WITHDRAWN}),
+    S.DELIVERED: frozenset({S.ACKNOWLEDGED, S.WITHDRAWN}),
+    S.ACKNOWLEDGED: frozenset({S.ANSWERED, S.WITHDRAWN}),
     S.ANSWERED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
 
 

@@ -171,3 +171,36 @@ def test_who_sees_and_moves_a_message(
             access.message_for_recipient(not_the_recipient, message.pk)
     assert access.may_acknowledge(recipient_staff, message)
     assert not access.may_answer(recipient_staff, message)
+
+
+def test_the_sender_withdraws_a_message_not_yet_answered_and_never_an_answered_one(
+    sender: Organisation, recipient: Organisation, sender_staff: User, recipient_staff: User
+) -> None:
+    message = _send(sender, recipient, sender_staff)
+    with pytest.raises(ValidationError) as silent:
+        services.message_withdraw(actor=sender_staff, message=message, version=1, reason=" ")
+    assert "reason" in silent.value.message_dict
+
+    services.message_withdraw(
+        actor=sender_staff, message=message, version=1, reason=" The measure was cancelled. "
+    )
+    message.refresh_from_db()
+    assert (message.status, message.withdrawal_reason) == (
+        MessageStatus.WITHDRAWN,
+        "The measure was cancelled.",
+    )
+    assert message.withdrawn_at is not None
+    # Nothing is left for the recipient to do with it.
+    assert not access.may_acknowledge(recipient_staff, message)
+    assert not access.may_answer(recipient_staff, message)
+
+    answered = _send(sender, recipient, sender_staff)
+    services.message_acknowledge(actor=recipient_staff, message=answered, version=1)
+    services.message_answer(
+        actor=recipient_staff, message=answered, version=answered.version, answer="Placed."
+    )
+    with pytest.raises(InvalidTransition):
+        services.message_withdraw(
+            actor=sender_staff, message=answered, version=answered.version, reason="Too late."
+        )
+    assert Message.objects.get(pk=answered.pk).status == MessageStatus.ANSWERED

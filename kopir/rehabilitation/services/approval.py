@@ -45,7 +45,12 @@ from kopir.rehabilitation.services.programme import (
     changes_between,
     require_division_staff,
 )
-from kopir.rehabilitation.services.routing import handoff_record, notify_holder, routing_rules_for
+from kopir.rehabilitation.services.routing import (
+    handoff_record,
+    holder_release,
+    notify_holder,
+    routing_rules_for,
+)
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
@@ -209,16 +214,21 @@ def programme_approve(
             # The new version dropped the line: an open measure is cancelled; a closed one stays
             # as it was, still pointing at the line it carried out.
             if measure.status in OPEN_MEASURE_STATUSES:
+                dropped = gettext(
+                    "Programme version %(sequence)s no longer contains the measure."
+                ) % {"sequence": version.sequence}
                 MEASURE_WORKFLOW.transition(
                     record=measure,
                     to=MeasureStatus.CANCELLED,
                     actor=actor,
                     changes={"closed_at": now},
-                    note=gettext("Programme version %(sequence)s no longer contains the measure.")
-                    % {"sequence": version.sequence},
+                    note=dropped,
                     context={"organisation": measure.organisation},
                     request=request,
                 )
                 events.publish("measure.cancelled", measure)
+                holder_release(
+                    measure, measure.organisation_id, actor=actor, why=dropped, request=request
+                )
         events.publish("programme.approved", version)
     return version

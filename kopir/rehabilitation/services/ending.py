@@ -10,7 +10,9 @@ IRP follows the MSE decision). In the decision's transaction (assessment's `deci
   lists through the measure's workflow, to its terminal state "cancelled", with the reason on its
   timeline; a measure already delivered or reported not delivered stays as it was;
 - each organisation that held an open measure is told through `notices`, and its systems get
-  `rehabilitation.measure.cancelled` through the exchange's outbox.
+  `rehabilitation.measure.cancelled` through the exchange's outbox; the handoff's open message is
+  withdrawn and the organisation's link to the person goes unless it holds another live measure
+  of that person (`routing.holder_release`).
 
 A later decision that establishes disability again starts a new version from the suggestion rules
 (`programme_draft_on_decision`): there is no approved version left to copy.
@@ -37,7 +39,7 @@ from kopir.rehabilitation.models import (
     ProgrammeVersionStatus,
 )
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
-from kopir.rehabilitation.services.routing import notify_holder
+from kopir.rehabilitation.services.routing import holder_release, notify_holder
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
@@ -106,5 +108,6 @@ def programme_end_on_decision(
             )
             events.publish("measure.cancelled", measure)
             notify_holder(measure, "closed", {"on_appeal": on_appeal}, actor=actor, request=request)
+            holder_release(measure, measure.organisation_id, actor=actor, why=note, request=request)
             closed.append(measure)
     return closed

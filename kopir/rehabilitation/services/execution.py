@@ -19,14 +19,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.models import AuditChannel
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.transitions import InvalidTransition
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, check_upload
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.notices.services import notice_queue, organisation_recipient
-from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.events import publish
 from kopir.rehabilitation.models import (
     EvidenceItem,
@@ -39,6 +37,7 @@ from kopir.rehabilitation.services.routing import (
     handoff_acknowledge,
     handoff_answer,
     handoff_record,
+    holder_release,
 )
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
@@ -440,28 +439,17 @@ def measure_redirect(
             },
             note=reason,
             at=now,
-        )  # The new due date may already be close: the flags follow it now, not at the next sweep.
-        measure_refresh_flags(measure)
-        still_holds = (
-            Measure.objects.filter(person_id=measure.person_id, organisation_id=old_owner_id)
-            .exclude(pk=measure.pk)
-            .exists()
         )
-        if not still_holds:
-            for link in PersonLink.objects.filter(
-                person_id=measure.person_id,
-                organisation_id=old_owner_id,
-                basis=LinkBasis.REHABILITATION,
-            ):
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.DELETE,
-                    target=link,
-                    request=request,
-                    channel=channel,
-                    detail="measure redirected",
-                )
-                link.delete()
+        # The new due date may already be close: the flags follow it now, not at the next sweep.
+        measure_refresh_flags(measure)
+        holder_release(
+            measure,
+            old_owner_id,
+            actor=actor,
+            why="measure redirected",
+            request=request,
+            channel=channel,
+        )
         notice_queue(
             recipient=organisation_recipient(to_organisation),
             template="rehabilitation/notices/measure_redirected",

@@ -9,7 +9,10 @@ from the handoff (SGB IX §14 style: the clock starts again with the new owner),
 `PersonLink(basis=rehabilitation)` for that person only, and a tracked message of the exchange
 (sent → delivered → acknowledged → answered): the new owner acknowledges it by accepting the
 measure (`handoff_acknowledge`) and answers it with the result (`handoff_answer`), so each
-handoff between organisations has its own receipt trail.
+handoff between organisations has its own receipt trail. A measure that leaves an organisation
+without a result (cancelled, or passed on) is let go by `holder_release`: its open message is
+withdrawn and the organisation's link to the person goes, unless it holds another live measure of
+that person.
 """
 
 from __future__ import annotations
@@ -21,13 +24,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_record
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation, Territory
 from kopir.exchange.models import Message, MessageStatus
-from kopir.exchange.services import message_acknowledge, message_answer, message_send
+from kopir.exchange.services import (
+    message_acknowledge,
+    message_answer,
+    message_send,
+    message_withdraw,
+)
 from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.people.models import LinkBasis, PersonLink
-from kopir.rehabilitation.models import Handoff, Measure, MeasureType, RoutingRule
+from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, MeasureType, RoutingRule
 
 # The kind of the exchange's tracked message that carries a measure from one owner to the next.
 HANDOFF_MESSAGE_KIND = "rehabilitation.measure"
@@ -188,3 +198,63 @@ def handoff_answer(*, measure: Measure, actor: Any, answer: str, request: Any = 
     message_answer(
         actor=actor, message=message, version=message.version, answer=answer, request=request
     )
+
+
+def holder_release(
+    measure: Measure,
+    organisation_id: int,
+    *,
+    actor: Any,
+    why: str,
+    request: Any = None,
+    channel: str = "web",
+) -> None:
+    """`organisation_id` no longer holds `measure` and reports no result for it (the measure was
+    cancelled, or passed on to another organisation): the open message of its handoff is
+    withdrawn with `why`, and its link to the person is removed, audited, unless it holds
+    another of that person's measures that is not cancelled (least privilege: an organisation
+    reaches a person only while it has something to deliver or has delivered it)."""
+    handoff = (
+        Handoff.objects.filter(
+            measure=measure,
+            to_organisation_id=organisation_id,
+            message__status__in=(
+                MessageStatus.SENT,
+                MessageStatus.DELIVERED,
+                MessageStatus.ACKNOWLEDGED,
+            ),
+        )
+        .select_related("message")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if handoff is not None and handoff.message is not None:
+        message_withdraw(
+            actor=actor,
+            message=handoff.message,
+            version=handoff.message.version,
+            reason=why,
+            request=request,
+        )
+    still_holds = (
+        Measure.objects.filter(person_id=measure.person_id, organisation_id=organisation_id)
+        .exclude(pk=measure.pk)
+        .exclude(status=MeasureStatus.CANCELLED)
+        .exists()
+    )
+    if still_holds:
+        return
+    for link in PersonLink.objects.filter(
+        person_id=measure.person_id,
+        organisation_id=organisation_id,
+        basis=LinkBasis.REHABILITATION,
+    ):
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target=link,
+            request=request,
+            channel=channel,
+            detail=why[:200],
+        )
+        link.delete()

@@ -16,10 +16,12 @@ from django.utils import timezone
 from kopir.assessment.models import DecisionBasis, Outcome
 from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED
+from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.tests.fixtures import signed_in
-from kopir.exchange.models import OutboxEvent
+from kopir.exchange.models import Message, MessageStatus, OutboxEvent
 from kopir.notices.models import Notice
-from kopir.rehabilitation.models import Measure, MeasureStatus, ProgrammeVersionStatus
+from kopir.people.models import LinkBasis, PersonLink
+from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, ProgrammeVersionStatus
 from kopir.rehabilitation.selectors.execution import WorkFilter, work_queryset
 from kopir.rehabilitation.selectors.timeline import Audience, person_timeline
 from kopir.rehabilitation.services.approval import programme_approve
@@ -190,3 +192,42 @@ def test_a_draft_ends_with_the_programme_and_a_later_established_decision_starts
     assert again.sequence == draft.sequence + 1
     assert again.status == ProgrammeVersionStatus.DRAFT
     assert again.lines.exists()
+
+
+def test_an_ended_programme_withdraws_its_open_handoffs_and_the_links_it_no_longer_needs(
+    draft, head, reviewer, executors, agency_officer
+):
+    approved = _approved(draft, head)
+    programme = approved.programme
+    delivered, _accepted, measures = _worked(approved, agency_officer)
+    cancelled = [m for m in measures if m.pk != delivered.pk]
+    links_before = set(
+        PersonLink.objects.filter(
+            person_id=programme.person_id, basis=LinkBasis.REHABILITATION
+        ).values_list("organisation_id", flat=True)
+    )
+    assert {m.organisation_id for m in measures} <= links_before
+
+    _appeal_to_not_established(programme.referral, head, reviewer)
+
+    # Every cancelled measure's handoff message leaves its recipient's open messages, saying why.
+    for measure in cancelled:
+        handoff = Handoff.objects.filter(measure=measure, message__isnull=False).latest("at")
+        assert handoff.message_id is not None
+        message = Message.objects.get(pk=handoff.message_id)
+        assert message.status == MessageStatus.WITHDRAWN
+        assert APPEAL_REASON in message.withdrawal_reason
+    # An organisation reaches the person only while it holds a live measure of theirs: the one
+    # that delivered keeps its link; one that held only cancelled measures loses it, audited.
+    links_after = set(
+        PersonLink.objects.filter(
+            person_id=programme.person_id, basis=LinkBasis.REHABILITATION
+        ).values_list("organisation_id", flat=True)
+    )
+    only_cancelled = {m.organisation_id for m in cancelled} - {delivered.organisation_id}
+    assert only_cancelled, "the programme's measures must span more than one organisation"
+    assert delivered.organisation_id in links_after
+    assert not links_after & only_cancelled
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DELETE, target_type="people.personlink"
+    ).count() >= len(only_cancelled)
