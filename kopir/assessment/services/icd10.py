@@ -78,7 +78,10 @@ def icd10_codes(codes: Sequence[str], *, field: str) -> list[Icd10Code]:
     subdivisions (a diagnosis must be a leaf code: "H54" is a group, "H54.0" a diagnosis).
     """
     wanted = [normalise_code(code) for code in codes]
-    found = {row.code: row for row in Icd10Code.objects.filter(code__in=wanted)}
+    # Only what is shaped like a code is looked up: anything else (a NUL byte, which PostgreSQL
+    # refuses in a text parameter, included) is refused below without reaching the database.
+    shaped = [code for code in wanted if _CODE_SHAPE.match(code)]
+    found = {row.code: row for row in Icd10Code.objects.filter(code__in=shaped)} if shaped else {}
     messages: list[ValidationError] = []
     result: list[Icd10Code] = []
     for typed, code in zip(codes, wanted, strict=True):
