@@ -80,6 +80,16 @@ WHO: tuple[str, ...] = (*ROLES, *OUTSIDERS, "unseated", "anon")
 PDF = sample_files.pdf("synthetic matrix document")
 
 
+def each(arguments: dict[str, Any], *routes: str) -> dict[str, dict[str, Any]]:
+    """The same URL arguments for each of `routes`."""
+    return dict.fromkeys(routes, arguments)
+
+
+def on_pk(record: Any, *routes: str) -> dict[str, dict[str, Any]]:
+    """The URL arguments of routes that name one record by its primary key."""
+    return each({"pk": record.pk}, *routes)
+
+
 def _pdf(name: str) -> ContentFile[bytes]:
     return ContentFile(PDF, name=name)
 
@@ -256,8 +266,6 @@ def world(
         subject="Ұсыныс 2026-001",
         summary="Квота бойынша ұсыныс.",
     )
-    on_subscription = {"pk": subscription.pk}
-    on_message = {"pk": message.pk}
 
     # --- Rehabilitation: a measure the agency holds, with the link its routing gave it. ----------
     # Its referral's number far from those the referral services above gave out, which the
@@ -278,55 +286,73 @@ def world(
     on_letter = {**slug, "pk": letter.pk}
     on_plan_item = {**slug, "pk": plan.pk, "item_pk": plan_item.pk}
     arguments: dict[str, dict[str, Any]] = {
-        "accounts:user_edit": {"pk": clinician.pk},
-        "accounts:user_reset_two_factor": {"pk": clinician.pk},
-        "directory:organisation_detail": {"pk": clinic.pk},
-        "directory:organisation_edit": {"pk": clinic.pk},
-        "people:detail": {"pk": person.pk},
-        "people:edit": {"pk": person.pk},
+        **on_pk(clinician, "accounts:user_edit", "accounts:user_reset_two_factor"),
+        **on_pk(clinic, "directory:organisation_detail", "directory:organisation_edit"),
+        **on_pk(person, "people:detail", "people:edit"),
         # MSE
-        "assessment:clinic_detail": {"pk": draft.pk},
-        "assessment:clinic_edit": {"pk": draft.pk},
-        "assessment:clinic_send": {"pk": draft.pk},
-        "assessment:clinic_attachment_add": {"pk": draft.pk},
-        "assessment:clinic_attachment_remove": {"pk": draft.pk, "attachment_pk": draft_document.pk},
-        "assessment:attachment_download": {"pk": draft.pk, "attachment_pk": draft_document.pk},
-        "assessment:rules_detail": {"pk": rule.rule_set_id},
-        "assessment:rules_edit": {"pk": rule.rule_set_id},
-        "assessment:rules_activate": {"pk": rule.rule_set_id},
-        "assessment:rules_retire": {"pk": rule.rule_set_id},
-        "assessment:rules_rule_create": {"pk": rule.rule_set_id},
-        "assessment:rules_rule_edit": {"pk": rule.rule_set_id, "rule_pk": rule.pk},
-        "assessment:rules_rule_delete": {"pk": rule.rule_set_id, "rule_pk": rule.pk},
-        "assessment:bulk_detail": {"pk": upload.pk},
-        "assessment:division_case": {"pk": in_review.pk},
-        "assessment:division_timeline": {"pk": in_review.pk},
-        "assessment:division_accept": {"pk": submitted.pk},
-        "assessment:division_return": {"pk": submitted.pk},
-        "assessment:division_assign": {"pk": in_review.pk},
-        "assessment:division_decide": {"pk": to_decide.pk},
-        "assessment:division_notify": {"pk": decision.pk},
-        "assessment:division_appeal": {"pk": decision.pk},
+        **on_pk(
+            draft,
+            "assessment:clinic_detail",
+            "assessment:clinic_edit",
+            "assessment:clinic_send",
+            "assessment:clinic_attachment_add",
+        ),
+        **each(
+            {"pk": draft.pk, "attachment_pk": draft_document.pk},
+            "assessment:clinic_attachment_remove",
+            "assessment:attachment_download",
+        ),
+        **on_pk(
+            rule.rule_set,
+            "assessment:rules_detail",
+            "assessment:rules_edit",
+            "assessment:rules_activate",
+            "assessment:rules_retire",
+            "assessment:rules_rule_create",
+        ),
+        **each(
+            {"pk": rule.rule_set_id, "rule_pk": rule.pk},
+            "assessment:rules_rule_edit",
+            "assessment:rules_rule_delete",
+        ),
+        **on_pk(upload, "assessment:bulk_detail"),
+        **on_pk(
+            in_review,
+            "assessment:division_case",
+            "assessment:division_timeline",
+            "assessment:division_assign",
+        ),
+        **on_pk(submitted, "assessment:division_accept", "assessment:division_return"),
+        **on_pk(to_decide, "assessment:division_decide"),
+        **on_pk(decision, "assessment:division_notify", "assessment:division_appeal"),
         "assessment:division_attachment_release": {
             "pk": in_review.pk,
             "attachment_pk": in_review.attachments.order_by("pk").values_list("pk", flat=True)[0],
         },
-        "assessment:expert_review": {"pk": assignment.pk},
-        "assessment:appeal_detail": {"pk": appeal.pk},
-        "assessment:appeal_review": {"pk": appeal.pk},
-        "assessment:appeal_decide": {"pk": appeal.pk},
-        "notices:notice": {"pk": notice.pk},
-        "notices:resend": {"pk": notice.pk},
+        **on_pk(assignment, "assessment:expert_review"),
+        **on_pk(
+            appeal,
+            "assessment:appeal_detail",
+            "assessment:appeal_review",
+            "assessment:appeal_decide",
+        ),
+        **on_pk(notice, "notices:notice", "notices:resend"),
         # The exchange
-        "exchange:subscription_detail": on_subscription,
-        "exchange:subscription_edit": on_subscription,
-        "exchange:subscription_rotate": on_subscription,
-        "exchange:subscription_disable": on_subscription,
-        "exchange:subscription_enable": on_subscription,
-        "exchange:delivery_replay": {"pk": delivery.pk},
-        "exchange:message_detail": on_message,
-        "exchange:message_acknowledge": on_message,
-        "exchange:message_answer": on_message,
+        **on_pk(
+            subscription,
+            "exchange:subscription_detail",
+            "exchange:subscription_edit",
+            "exchange:subscription_rotate",
+            "exchange:subscription_disable",
+            "exchange:subscription_enable",
+        ),
+        **on_pk(delivery, "exchange:delivery_replay"),
+        **on_pk(
+            message,
+            "exchange:message_detail",
+            "exchange:message_acknowledge",
+            "exchange:message_answer",
+        ),
         # The council
         **dict.fromkeys(
             (
