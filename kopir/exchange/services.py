@@ -225,16 +225,11 @@ def _subscription_changed(
     never a secret's value), the version moved on, saved and audited."""
     with transaction.atomic():
         stored = _locked(subscription, expected_version)
-        fields = change(stored)
+        changed: dict[str, Any] = {"fields": change(stored), "detail": detail}
         stored.version += 1
         stored.save()
         audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=stored,
-            request=request,
-            fields=fields,
-            detail=detail,
+            actor=actor, action=AuditAction.UPDATE, target=stored, request=request, **changed
         )
     return stored
 
