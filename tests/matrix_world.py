@@ -62,6 +62,7 @@ from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from kopir.people.tests.fixtures import clinician as clinician
 from kopir.people.tests.fixtures import outsider as outsider
 from kopir.rehabilitation.tests.factories import MeasureFactory
+from tests.routes import CATALOGUE_ROUTES
 
 # The roles, in the order the matrix prints them; each is also asked as an outsider.
 ROLES: dict[str, str] = {
@@ -564,18 +565,7 @@ def _rehabilitation_arguments(
         },
         "rehabilitation:programme_line_edit": {**on_programme, "line_pk": line.pk},
         "rehabilitation:programme_line_delete": {**on_programme, "line_pk": line.pk},
-        **{
-            f"rehabilitation:{name}": on_catalogue
-            for name in (
-                "catalogue_detail",
-                "catalogue_edit",
-                "catalogue_activate",
-                "catalogue_retire",
-                "measure_create",
-                "suggestion_list",
-                "suggestion_create",
-            )
-        },
+        **each(on_catalogue, *CATALOGUE_ROUTES),
         "rehabilitation:measure_edit": {**on_catalogue, "measure_pk": measure.pk},
         "rehabilitation:measure_delete": {**on_catalogue, "measure_pk": measure.pk},
         "rehabilitation:suggestion_edit": {**on_catalogue, "rule_pk": suggestion.pk},
