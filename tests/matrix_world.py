@@ -62,6 +62,7 @@ from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from kopir.people.tests.fixtures import clinician as clinician
 from kopir.people.tests.fixtures import outsider as outsider
 from kopir.rehabilitation.tests.factories import MeasureFactory
+from tests.routes import CATALOGUE_ROUTES
 
 # The roles, in the order the matrix prints them; each is also asked as an outsider.
 ROLES: dict[str, str] = {
@@ -78,6 +79,21 @@ OUTSIDERS = {f"{who}@other": role for who, role in ROLES.items()}
 WHO: tuple[str, ...] = (*ROLES, *OUTSIDERS, "unseated", "anon")
 
 PDF = sample_files.pdf("synthetic matrix document")
+
+
+def each(arguments: dict[str, Any], *routes: str) -> dict[str, dict[str, Any]]:
+    """The same URL arguments for each of `routes`."""
+    return dict.fromkeys(routes, arguments)
+
+
+def each_in_council(arguments: dict[str, Any], *names: str) -> dict[str, dict[str, Any]]:
+    """The same URL arguments for each of the council's routes `names`."""
+    return each(arguments, *(f"council:{name}" for name in names))
+
+
+def on_pk(record: Any, *routes: str) -> dict[str, dict[str, Any]]:
+    """The URL arguments of routes that name one record by its primary key."""
+    return each({"pk": record.pk}, *routes)
 
 
 def _pdf(name: str) -> ContentFile[bytes]:
@@ -256,8 +272,6 @@ def world(
         subject="Ұсыныс 2026-001",
         summary="Квота бойынша ұсыныс.",
     )
-    on_subscription = {"pk": subscription.pk}
-    on_message = {"pk": message.pk}
 
     # --- Rehabilitation: a measure the agency holds, with the link its routing gave it. ----------
     # Its referral's number far from those the referral services above gave out, which the
@@ -278,55 +292,73 @@ def world(
     on_letter = {**slug, "pk": letter.pk}
     on_plan_item = {**slug, "pk": plan.pk, "item_pk": plan_item.pk}
     arguments: dict[str, dict[str, Any]] = {
-        "accounts:user_edit": {"pk": clinician.pk},
-        "accounts:user_reset_two_factor": {"pk": clinician.pk},
-        "directory:organisation_detail": {"pk": clinic.pk},
-        "directory:organisation_edit": {"pk": clinic.pk},
-        "people:detail": {"pk": person.pk},
-        "people:edit": {"pk": person.pk},
+        **on_pk(clinician, "accounts:user_edit", "accounts:user_reset_two_factor"),
+        **on_pk(clinic, "directory:organisation_detail", "directory:organisation_edit"),
+        **on_pk(person, "people:detail", "people:edit"),
         # MSE
-        "assessment:clinic_detail": {"pk": draft.pk},
-        "assessment:clinic_edit": {"pk": draft.pk},
-        "assessment:clinic_send": {"pk": draft.pk},
-        "assessment:clinic_attachment_add": {"pk": draft.pk},
-        "assessment:clinic_attachment_remove": {"pk": draft.pk, "attachment_pk": draft_document.pk},
-        "assessment:attachment_download": {"pk": draft.pk, "attachment_pk": draft_document.pk},
-        "assessment:rules_detail": {"pk": rule.rule_set_id},
-        "assessment:rules_edit": {"pk": rule.rule_set_id},
-        "assessment:rules_activate": {"pk": rule.rule_set_id},
-        "assessment:rules_retire": {"pk": rule.rule_set_id},
-        "assessment:rules_rule_create": {"pk": rule.rule_set_id},
-        "assessment:rules_rule_edit": {"pk": rule.rule_set_id, "rule_pk": rule.pk},
-        "assessment:rules_rule_delete": {"pk": rule.rule_set_id, "rule_pk": rule.pk},
-        "assessment:bulk_detail": {"pk": upload.pk},
-        "assessment:division_case": {"pk": in_review.pk},
-        "assessment:division_timeline": {"pk": in_review.pk},
-        "assessment:division_accept": {"pk": submitted.pk},
-        "assessment:division_return": {"pk": submitted.pk},
-        "assessment:division_assign": {"pk": in_review.pk},
-        "assessment:division_decide": {"pk": to_decide.pk},
-        "assessment:division_notify": {"pk": decision.pk},
-        "assessment:division_appeal": {"pk": decision.pk},
+        **on_pk(
+            draft,
+            "assessment:clinic_detail",
+            "assessment:clinic_edit",
+            "assessment:clinic_send",
+            "assessment:clinic_attachment_add",
+        ),
+        **each(
+            {"pk": draft.pk, "attachment_pk": draft_document.pk},
+            "assessment:clinic_attachment_remove",
+            "assessment:attachment_download",
+        ),
+        **on_pk(
+            rule.rule_set,
+            "assessment:rules_detail",
+            "assessment:rules_edit",
+            "assessment:rules_activate",
+            "assessment:rules_retire",
+            "assessment:rules_rule_create",
+        ),
+        **each(
+            {"pk": rule.rule_set_id, "rule_pk": rule.pk},
+            "assessment:rules_rule_edit",
+            "assessment:rules_rule_delete",
+        ),
+        **on_pk(upload, "assessment:bulk_detail"),
+        **on_pk(
+            in_review,
+            "assessment:division_case",
+            "assessment:division_timeline",
+            "assessment:division_assign",
+        ),
+        **on_pk(submitted, "assessment:division_accept", "assessment:division_return"),
+        **on_pk(to_decide, "assessment:division_decide"),
+        **on_pk(decision, "assessment:division_notify", "assessment:division_appeal"),
         "assessment:division_attachment_release": {
             "pk": in_review.pk,
             "attachment_pk": in_review.attachments.order_by("pk").values_list("pk", flat=True)[0],
         },
-        "assessment:expert_review": {"pk": assignment.pk},
-        "assessment:appeal_detail": {"pk": appeal.pk},
-        "assessment:appeal_review": {"pk": appeal.pk},
-        "assessment:appeal_decide": {"pk": appeal.pk},
-        "notices:notice": {"pk": notice.pk},
-        "notices:resend": {"pk": notice.pk},
+        **on_pk(assignment, "assessment:expert_review"),
+        **on_pk(
+            appeal,
+            "assessment:appeal_detail",
+            "assessment:appeal_review",
+            "assessment:appeal_decide",
+        ),
+        **on_pk(notice, "notices:notice", "notices:resend"),
         # The exchange
-        "exchange:subscription_detail": on_subscription,
-        "exchange:subscription_edit": on_subscription,
-        "exchange:subscription_rotate": on_subscription,
-        "exchange:subscription_disable": on_subscription,
-        "exchange:subscription_enable": on_subscription,
-        "exchange:delivery_replay": {"pk": delivery.pk},
-        "exchange:message_detail": on_message,
-        "exchange:message_acknowledge": on_message,
-        "exchange:message_answer": on_message,
+        **on_pk(
+            subscription,
+            "exchange:subscription_detail",
+            "exchange:subscription_edit",
+            "exchange:subscription_rotate",
+            "exchange:subscription_disable",
+            "exchange:subscription_enable",
+        ),
+        **on_pk(delivery, "exchange:delivery_replay"),
+        **on_pk(
+            message,
+            "exchange:message_detail",
+            "exchange:message_acknowledge",
+            "exchange:message_answer",
+        ),
         # The council
         **dict.fromkeys(
             (
@@ -357,81 +389,100 @@ def world(
             ),
             slug,
         ),
-        "council:composition_detail": {**slug, "pk": proposed.pk},
-        "council:composition_delete": {**slug, "pk": proposed.pk},
-        "council:member_new": {**slug, "pk": proposed.pk},
-        "council:member_edit": {**slug, "pk": proposed.pk, "member_pk": proposed_seat.pk},
-        "council:member_delete": {**slug, "pk": proposed.pk, "member_pk": proposed_seat.pk},
-        "council:plan_detail": {**slug, "pk": plan.pk},
-        "council:plan_item_new": {**slug, "pk": plan.pk},
-        "council:plan_item_edit": on_plan_item,
-        "council:plan_item_delete": on_plan_item,
-        "council:plan_item_status": on_plan_item,
-        "council:meeting_detail": held,
-        "council:meeting_edit": {**slug, "pk": planned.pk},
-        "council:meeting_quorum": held,
-        "council:meeting_held": {**slug, "pk": planned.pk},
-        "council:meeting_cancel": {**slug, "pk": planned.pk},
-        "council:meeting_invitations": {**slug, "pk": planned.pk},
-        "council:meeting_attendance": held,
-        "council:guest_new": held,
-        "council:guest_delete": {**held, "guest_pk": guest.pk},
-        "council:accommodation_new": {**slug, "pk": planned.pk},
-        "council:material_download": {**held, "material_pk": material.pk},
-        "council:agenda_item_new": {**slug, "pk": planned.pk},
-        "council:agenda_item_detail": on_item,
-        "council:agenda_item_edit": on_item,
-        "council:agenda_item_move": on_item,
-        "council:agenda_item_delete": on_item,
-        "council:official_new": on_item,
-        "council:official_delete": {**on_item, "official_pk": official.pk},
-        "council:material_new": on_item,
-        "council:speech_new": on_item,
-        "council:decision_new": on_item,
-        "council:vote_new": on_item,
-        "council:vote_detail": on_vote,
-        "council:vote_ballots": on_vote,
-        "council:vote_totals": on_vote,
-        "council:vote_close": on_vote,
-        "council:vote_annul": on_vote,
-        "council:vote_own_ballot": on_vote,
-        "council:accommodation_resolve": {**slug, "pk": task.pk},
-        "council:petition_detail": {**slug, "pk": petition.pk},
-        "council:petition_agenda": {**slug, "pk": petition.pk},
-        "council:petition_answer": {**slug, "pk": petition.pk},
-        "council:petition_publication": {**slug, "pk": petition.pk},
-        "council:inbox_detail": {"pk": sent_recommendation.pk},
-        "council:inbox_acknowledge": {"pk": sent_recommendation.pk},
-        "council:inbox_evidence": {"pk": sent_recommendation.pk, "response_pk": response.pk},
-        "council:public_minutes": number,
-        "council:public_minutes_docx": number,
-        "council:public_minutes_pdf": number,
-        "council:minutes_detail": number,
-        "council:minutes_assemble": number,
-        "council:minutes_edit": {**number, "lang": "kk"},
-        "council:minutes_sign": number,
-        "council:minutes_versions": number,
-        "council:minutes_version": {**number, "version": minutes.versions.count()},
-        "council:minutes_docx": number,
-        "council:minutes_pdf": number,
-        "council:recommendation_detail": on_recommendation,
-        "council:recommendation_edit": on_recommendation,
-        "council:recommendation_send": on_recommendation,
-        "council:response_review": {**on_recommendation, "response_pk": response.pk},
-        "council:response_evidence": {**on_recommendation, "response_pk": response.pk},
-        "council:visit_detail": on_visit,
-        "council:visit_edit": on_visit,
-        "council:visit_checklist": on_visit,
-        "council:visit_checklist_template": on_visit,
-        "council:visit_checklist_add": on_visit,
-        "council:visit_finding_add": on_visit,
-        "council:visit_finding_recommend": {**on_visit, "finding_pk": finding.pk},
-        "council:visit_document_add": on_visit,
-        "council:visit_document": {**on_visit, "document_pk": document.pk},
-        "council:letter_detail": on_letter,
-        "council:letter_reply_add": on_letter,
-        "council:letter_file": on_letter,
-        "council:letter_reply_file": {**on_letter, "reply_pk": reply.pk},
+        **each_in_council(
+            {**slug, "pk": proposed.pk}, "composition_detail", "composition_delete", "member_new"
+        ),
+        **each_in_council(
+            {**slug, "pk": proposed.pk, "member_pk": proposed_seat.pk},
+            "member_edit",
+            "member_delete",
+        ),
+        **each_in_council({**slug, "pk": plan.pk}, "plan_detail", "plan_item_new"),
+        **each_in_council(on_plan_item, "plan_item_edit", "plan_item_delete", "plan_item_status"),
+        **each_in_council(
+            held, "meeting_detail", "meeting_quorum", "meeting_attendance", "guest_new"
+        ),
+        **each_in_council(
+            {**slug, "pk": planned.pk},
+            "meeting_edit",
+            "meeting_held",
+            "meeting_cancel",
+            "meeting_invitations",
+            "accommodation_new",
+            "agenda_item_new",
+        ),
+        **each_in_council({**held, "guest_pk": guest.pk}, "guest_delete"),
+        **each_in_council({**held, "material_pk": material.pk}, "material_download"),
+        **each_in_council(
+            on_item,
+            "agenda_item_detail",
+            "agenda_item_edit",
+            "agenda_item_move",
+            "agenda_item_delete",
+            "official_new",
+            "material_new",
+            "speech_new",
+            "decision_new",
+            "vote_new",
+        ),
+        **each_in_council({**on_item, "official_pk": official.pk}, "official_delete"),
+        **each_in_council(
+            on_vote,
+            "vote_detail",
+            "vote_ballots",
+            "vote_totals",
+            "vote_close",
+            "vote_annul",
+            "vote_own_ballot",
+        ),
+        **each_in_council({**slug, "pk": task.pk}, "accommodation_resolve"),
+        **each_in_council(
+            {**slug, "pk": petition.pk},
+            "petition_detail",
+            "petition_agenda",
+            "petition_answer",
+            "petition_publication",
+        ),
+        **each_in_council({"pk": sent_recommendation.pk}, "inbox_detail", "inbox_acknowledge"),
+        **each_in_council(
+            {"pk": sent_recommendation.pk, "response_pk": response.pk}, "inbox_evidence"
+        ),
+        **each_in_council(
+            number,
+            "public_minutes",
+            "public_minutes_docx",
+            "public_minutes_pdf",
+            "minutes_detail",
+            "minutes_assemble",
+            "minutes_sign",
+            "minutes_versions",
+            "minutes_docx",
+            "minutes_pdf",
+        ),
+        **each_in_council({**number, "lang": "kk"}, "minutes_edit"),
+        **each_in_council({**number, "version": minutes.versions.count()}, "minutes_version"),
+        **each_in_council(
+            on_recommendation, "recommendation_detail", "recommendation_edit", "recommendation_send"
+        ),
+        **each_in_council(
+            {**on_recommendation, "response_pk": response.pk},
+            "response_review",
+            "response_evidence",
+        ),
+        **each_in_council(
+            on_visit,
+            "visit_detail",
+            "visit_edit",
+            "visit_checklist",
+            "visit_checklist_template",
+            "visit_checklist_add",
+            "visit_finding_add",
+            "visit_document_add",
+        ),
+        **each_in_council({**on_visit, "finding_pk": finding.pk}, "visit_finding_recommend"),
+        **each_in_council({**on_visit, "document_pk": document.pk}, "visit_document"),
+        **each_in_council(on_letter, "letter_detail", "letter_reply_add", "letter_file"),
+        **each_in_council({**on_letter, "reply_pk": reply.pk}, "letter_reply_file"),
         # Rehabilitation: the executing organisation's measure
         **dict.fromkeys(
             (
@@ -514,18 +565,7 @@ def _rehabilitation_arguments(
         },
         "rehabilitation:programme_line_edit": {**on_programme, "line_pk": line.pk},
         "rehabilitation:programme_line_delete": {**on_programme, "line_pk": line.pk},
-        **{
-            f"rehabilitation:{name}": on_catalogue
-            for name in (
-                "catalogue_detail",
-                "catalogue_edit",
-                "catalogue_activate",
-                "catalogue_retire",
-                "measure_create",
-                "suggestion_list",
-                "suggestion_create",
-            )
-        },
+        **each(on_catalogue, *CATALOGUE_ROUTES),
         "rehabilitation:measure_edit": {**on_catalogue, "measure_pk": measure.pk},
         "rehabilitation:measure_delete": {**on_catalogue, "measure_pk": measure.pk},
         "rehabilitation:suggestion_edit": {**on_catalogue, "rule_pk": suggestion.pk},

@@ -110,6 +110,15 @@ SECRETARY = rule("secretary")
 # A council member's account reads no organisation's messages (kopir/exchange/access.py).
 NO_MESSAGES = ("member", "member@other", "unseated")
 MESSAGES_REFUSED = dict.fromkeys(("member", "member_at_other", "unseated"), "403")
+# What only the recipient organisation does with a message: acknowledge it, answer it.
+MESSAGE_RECIPIENT = rule(
+    "agency",
+    others="404",
+    admin="403",
+    admin_at_other="403",
+    secretary="403",
+    **MESSAGES_REFUSED,
+)
 # Pages that send a signed-in visitor on (the sign-in page, the second factor already passed).
 ON_FOR_SIGNED_IN = rule(*WHO[:-1], got="302", anon="200")
 
@@ -253,24 +262,8 @@ EXPECTED: dict[str, Row] = {
     "exchange:message_detail": rule(
         "admin", "admin@other", "agency", "secretary", others="404", **MESSAGES_REFUSED
     ),
-    "exchange:message_acknowledge": posts(
-        rule(
-            "agency",
-            others="404",
-            admin="403",
-            admin_at_other="403",
-            secretary="403",
-            **MESSAGES_REFUSED,
-        )
-    ),
-    "exchange:message_answer": rule(
-        "agency",
-        others="404",
-        admin="403",
-        admin_at_other="403",
-        secretary="403",
-        **MESSAGES_REFUSED,
-    ),
+    "exchange:message_acknowledge": posts(MESSAGE_RECIPIENT),
+    "exchange:message_answer": MESSAGE_RECIPIENT,
     # MSE: the clinic's referrals and intake.
     "assessment:clinic_list": CLINIC_PAGE,
     "assessment:clinic_create": CLINIC_PAGE,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts import two_factor
 from kopir.accounts.models import Role, User
-from kopir.core.forms import FilterForm, ServiceErrorsMixin
+from kopir.core.forms import ComparedEditForm, FilterForm
 from kopir.directory.models import Organisation
 
 _NO_AUTOFIX = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
@@ -301,7 +301,7 @@ class UserCreateForm(UserForm):
         return cleaned
 
 
-class UserEditForm(ServiceErrorsMixin, UserForm):
+class UserEditForm(ComparedEditForm, UserForm):
     # The version of the account the form was filled from: the service refuses the save when
     # someone changed the account since (optimistic concurrency, as on every edit form).
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -324,49 +324,18 @@ class UserEditForm(ServiceErrorsMixin, UserForm):
         _password_pair_clean(self, required=False)
         return cleaned
 
-    def differences_from(self, account: User) -> list[dict[str, str]]:
-        """The fields where the saved account differs from this form's input, with the saved
-        values as the form would show them; `lang` is set where a value is in its own language.
+    # Language names are written in their own language, as in the list to choose from.
+    own_language_fields = ("preferred_language",)
 
-        Passwords are never listed: only their hashes are kept, and those are not for showing.
-        """
-        data = self.cleaned_data
-        differences = []
-        for name in ACCOUNT_EDIT_FIELDS:
-            if name not in data:
-                continue
-            shown, lang = self._saved_value_shown(account, name)
-            if shown is None:
-                continue
-            differences.append(
-                {
-                    "label": str(self[name].label),
-                    "saved": shown or str(_("(empty)")),
-                    "lang": lang,
-                }
+    def saved_values(self, account: User) -> dict[str, Any]:
+        """The account's values this form holds; passwords are never listed: only their hashes
+        are kept, and those are not for showing."""
+        assigned = account.assigned_roles()
+        return {
+            name: (
+                [value for value, _label in Role.choices if value in assigned]
+                if name == "roles"
+                else getattr(account, name)
             )
-        return differences
-
-    def _saved_value_shown(self, account: User, name: str) -> tuple[str | None, str]:
-        """The saved value of field `name` as text, and its language if it has its own;
-        None for the text when it equals this form's input."""
-        entered = self.cleaned_data[name]
-        if name == "roles":
-            saved_roles = account.assigned_roles()
-            if saved_roles == set(entered):
-                return None, ""
-            labels = [str(label) for value, label in Role.choices if value in saved_roles]
-            return ", ".join(labels), ""
-        saved = getattr(account, name)
-        if saved == entered:
-            return None, ""
-        if name == "organisation":
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            return (field.label_from_instance(saved) if saved else ""), ""
-        if name == "preferred_language":
-            # Language names are written in their own language, as in the list to choose from.
-            return str(dict(settings.LANGUAGES).get(saved, saved)), str(saved)
-        if name == "is_active":
-            return str(_("Yes") if saved else _("No")), ""
-        return str(saved), ""
+            for name in ACCOUNT_EDIT_FIELDS
+        }

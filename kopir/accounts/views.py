@@ -53,10 +53,8 @@ from kopir.accounts.forms import (
 )
 from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
-from kopir.core.errors import ConflictError
-from kopir.core.forms import form_after_conflict
 from kopir.core.responses import (
-    Conflicted,
+    compared_on_conflict,
     form_page,
     render_page_or_fragment,
     wants_fragment,
@@ -404,14 +402,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         account = selectors.user_get(pk)
         form = UserEditForm(request.POST)
 
-    def after_conflict(error: ConflictError) -> Conflicted:
-        # Keep what the administrator typed, show what the other person saved (a read of the
-        # account, so audited), and carry the new version: submitting again is then a
-        # deliberate choice to replace it. Password boxes are never filled in again.
+    def reread() -> User:
+        # What the other person saved is shown: a read of the account, so audited.
         nonlocal account
         account = selectors.user_for_view(request.user, pk, request=request, detail="conflict")
-        shown = form_after_conflict(UserEditForm, request, error, account.version)
-        return shown, shown.differences_from(account)
+        return account
 
     return form_page(
         request,
@@ -428,7 +423,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("The account is saved."),
         unchanged=_("Nothing was changed."),
         success_url=reverse("accounts:user_edit", args=[pk]),
-        on_conflict=after_conflict,
+        # Keep what the administrator typed (password boxes are never filled in again), show
+        # what the other person saved, and carry the new version: submitting again is then a
+        # deliberate choice to replace it.
+        on_conflict=compared_on_conflict(request, UserEditForm, reread),
     )
 
 

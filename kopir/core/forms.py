@@ -4,7 +4,7 @@ filters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
@@ -123,19 +123,51 @@ def form_after_conflict(
 
 
 def saved_differences(
-    form: forms.BaseForm, entered: Mapping[str, Any], saved: Mapping[str, Any]
+    form: forms.BaseForm,
+    entered: Mapping[str, Any],
+    saved: Mapping[str, Any],
+    *,
+    own_language: Collection[str] = (),
 ) -> list[dict[str, str]]:
     """After an edit conflict: each field whose saved value differs from the person's input,
     labelled as the form labels it, with the saved value as the form would show it (for
     core/partials/conflict_differences.html). Keys of both mappings are the form's field names;
-    a field without valid input (not in `entered`) has its own error to show instead."""
+    a field without valid input (not in `entered`) has its own error to show instead. The
+    fields named in `own_language` hold a language code whose name is written in that language
+    (as a language list shows it), so the difference carries it as `lang`."""
     differences = []
     for name, value in saved.items():
         if name not in entered or _comparable(value) == _comparable(entered[name]):
             continue
         field = form.fields[name]
-        differences.append({"label": str(field.label), "saved": _shown(field, value)})
+        difference = {"label": str(field.label), "saved": _shown(field, value)}
+        if name in own_language and value:
+            difference["lang"] = str(value)
+        differences.append(difference)
     return differences
+
+
+class ComparedEditForm(ServiceErrorsMixin):
+    """An edit form that, after a lost race, lists what the other person saved: a subclass says
+    which of the record's values its fields hold (`saved_values`); the comparison and how each
+    value is shown are `saved_differences`'."""
+
+    own_language_fields: Collection[str] = ()
+
+    def saved_values(self, record: Any) -> Mapping[str, Any]:
+        raise NotImplementedError
+
+    def entered_values(self) -> Mapping[str, Any]:
+        """The person's valid input by field name; a field with an error has no entry."""
+        return getattr(self, "cleaned_data", {})
+
+    def differences_from(self, record: Any) -> list[dict[str, str]]:
+        return saved_differences(
+            self,
+            self.entered_values(),
+            self.saved_values(record),
+            own_language=self.own_language_fields,
+        )
 
 
 def _comparable(value: Any) -> Any:

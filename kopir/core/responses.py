@@ -4,7 +4,7 @@ edit conflict as 409 with what the other person saved."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,11 +15,18 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.forms import ServiceErrorsMixin, form_after_conflict
+from kopir.core.forms import ComparedEditForm, ServiceErrorsMixin, form_after_conflict
 from kopir.core.selectors import stored_version
 
 # What an edit form shows after a lost race: the form again, and what the other person saved.
 Conflicted = tuple[ServiceErrorsMixin, Sequence[dict[str, str]]]
+
+
+class Versioned(Protocol):
+    version: int
+
+
+RecordT = TypeVar("RecordT", bound=Versioned)
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -129,3 +136,26 @@ def refilled_on_conflict(
         form_after_conflict(form_class, request, error, stored_version(record), **form_kwargs),
         (),
     )
+
+
+def compared_on_conflict(
+    request: HttpRequest,
+    form_class: type[ComparedEditForm],
+    reread: Callable[[], RecordT],
+    form_kwargs: Callable[[RecordT], Mapping[str, Any]] = lambda record: {},
+) -> Callable[[ConflictError], Conflicted]:
+    """`form_page`'s `on_conflict` for an edit form that lists what the other person saved: the
+    record read again (`reread`, which is also what the page then shows, audited where reading
+    it is), the person's input with the conflict on top and the version now stored, so that
+    sending it again is a deliberate overwrite, and the fields where the saved record differs
+    (`ComparedEditForm.differences_from`). `form_kwargs` build the form from that record as the
+    view did."""
+
+    def answer(error: ConflictError) -> Conflicted:
+        record = reread()
+        shown = form_after_conflict(
+            form_class, request, error, record.version, **form_kwargs(record)
+        )
+        return shown, shown.differences_from(record)
+
+    return answer

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ComparedEditForm
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.selectors import organisation_choices, territory_choices
 from kopir.directory.services import ORGANISATION_FIELDS
@@ -108,7 +108,7 @@ class OrganisationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}  # type: ignore[union-attr]
 
 
-class OrganisationEditForm(ServiceErrorsMixin, OrganisationForm):
+class OrganisationEditForm(ComparedEditForm, OrganisationForm):
     """The same fields, the code fixed, and the version the administrator read."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -129,23 +129,9 @@ class OrganisationEditForm(ServiceErrorsMixin, OrganisationForm):
         data.pop("version", None)
         return data
 
-    def differences_from(self, organisation: Organisation) -> list[dict[str, str]]:
-        """Fields where the saved organisation differs from this form's input, with saved values."""
-        differences = []
-        for name, value in self.organisation_data().items():
-            saved = getattr(organisation, name)
-            if saved == value:
-                continue
-            bound = self[name]
-            if isinstance(saved, bool):
-                shown = str(_("Yes") if saved else _("No"))
-            elif name == "kind":
-                shown = str(organisation.get_kind_display())
-            elif name == "notice_language":
-                shown = str(organisation.get_notice_language_display())
-            elif saved in (None, ""):
-                shown = str(_("(empty)"))
-            else:
-                shown = str(saved)
-            differences.append({"label": str(bound.label), "saved": shown})
-        return differences
+    def saved_values(self, organisation: Organisation) -> dict[str, Any]:
+        return {
+            name: getattr(organisation, name)
+            for name in ORGANISATION_FIELDS
+            if name in self.fields and name != "code"
+        }

@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.errors import ConflictError
-from kopir.core.forms import form_after_conflict
-from kopir.core.responses import Conflicted, form_page, render_page_or_fragment
+from kopir.core.responses import compared_on_conflict, form_page, render_page_or_fragment
 from kopir.directory import access, selectors
 from kopir.directory.forms import OrganisationEditForm, OrganisationFilterForm, OrganisationForm
+from kopir.directory.models import Organisation
 from kopir.directory.services import organisation_create, organisation_update
 
 ORGANISATIONS_PER_PAGE = 25
@@ -116,19 +115,10 @@ def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             instance=organisation, initial={"version": organisation.version}
         )
 
-    def after_conflict(error: ConflictError) -> Conflicted:
-        # Keep everything the administrator typed, show what the other person saved, and carry
-        # the new version: submitting again is then a deliberate choice to replace it.
+    def reread() -> Organisation:
         nonlocal organisation
         organisation = access.organisation_for_manager(request.user, pk)
-        shown = form_after_conflict(
-            OrganisationEditForm,
-            request,
-            error,
-            organisation.version,
-            instance=copy.copy(organisation),
-        )
-        return shown, shown.differences_from(organisation)
+        return organisation
 
     return form_page(
         request,
@@ -145,5 +135,12 @@ def organisation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("The changes were saved."),
         unchanged=_("Nothing was changed."),
         success_url=reverse("directory:organisation_detail", args=[pk]),
-        on_conflict=after_conflict,
+        # Keep everything the administrator typed, show what the other person saved, and carry
+        # the new version: submitting again is then a deliberate choice to replace it.
+        on_conflict=compared_on_conflict(
+            request,
+            OrganisationEditForm,
+            reread,
+            lambda saved: {"instance": copy.copy(saved)},
+        ),
     )

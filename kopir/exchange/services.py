@@ -10,7 +10,7 @@ import base64
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -211,6 +211,29 @@ def _locked(subscription: Subscription, expected_version: int | None) -> Subscri
     return stored
 
 
+def _subscription_changed(
+    subscription: Subscription,
+    expected_version: int,
+    change: Callable[[Subscription], list[str]],
+    *,
+    actor: Any,
+    request: Any,
+    detail: str = "",
+) -> Subscription:
+    """One change of a subscription, in one transaction: the stored row locked and its version
+    checked, `change` applied to it (it returns the fields it changed, for the audit record;
+    never a secret's value), the version moved on, saved and audited."""
+    with transaction.atomic():
+        stored = _locked(subscription, expected_version)
+        changed: dict[str, Any] = {"fields": change(stored), "detail": detail}
+        stored.version += 1
+        stored.save()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, target=stored, request=request, **changed
+        )
+    return stored
+
+
 def subscription_update(
     *,
     actor: Any,
@@ -221,25 +244,20 @@ def subscription_update(
     event_kinds: Iterable[str],
     request: Any = None,
 ) -> Subscription:
-    with transaction.atomic():
-        stored = _locked(subscription, expected_version)
+    def change(stored: Subscription) -> list[str]:
+        kinds = _check_kinds(event_kinds)
         changed = [
             field
-            for field, value in (
-                ("name", name),
-                ("url", url),
-                ("event_kinds", _check_kinds(event_kinds)),
-            )
+            for field, value in (("name", name), ("url", url), ("event_kinds", kinds))
             if getattr(stored, field) != value
         ]
-        stored.name, stored.url, stored.event_kinds = name, url, _check_kinds(event_kinds)
-        stored.version += 1
+        stored.name, stored.url, stored.event_kinds = name, url, kinds
         stored.full_clean()
-        stored.save()
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=stored, request=request, fields=changed
-        )
-    return stored
+        return changed
+
+    return _subscription_changed(
+        subscription, expected_version, change, actor=actor, request=request
+    )
 
 
 def secret_grace() -> dt.timedelta:
@@ -251,25 +269,19 @@ def subscription_rotate_secret(
 ) -> Subscription:
     """A new secret; the old one stays valid (and every delivery is signed with both) for the
     grace period, so the receiver can switch without refusing a delivery."""
-    with transaction.atomic():
-        stored = _locked(subscription, expected_version)
+
+    def change(stored: Subscription) -> list[str]:
         now = timezone.now()
         stored.previous_secret = stored.secret
         stored.previous_secret_expires_at = now + secret_grace()
         stored.secret = new_secret()
         stored.rotated_at = now
-        stored.version += 1
-        stored.save()
         # The secret itself never enters the audit log.
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=stored,
-            request=request,
-            fields=["secret"],
-            detail="rotate",
-        )
-    return stored
+        return ["secret"]
+
+    return _subscription_changed(
+        subscription, expected_version, change, actor=actor, request=request, detail="rotate"
+    )
 
 
 def subscription_set_active(
@@ -281,8 +293,8 @@ def subscription_set_active(
     request: Any = None,
 ) -> Subscription:
     """Disable (or enable again) a subscription. Deliveries of a disabled one wait, pending."""
-    with transaction.atomic():
-        stored = _locked(subscription, expected_version)
+
+    def change(stored: Subscription) -> list[str]:
         if stored.active == active:
             raise DomainError(
                 _("The subscription is already active.")
@@ -290,19 +302,18 @@ def subscription_set_active(
                 else _("The subscription is already disabled.")
             )
         stored.active = active
-        stored.version += 1
-        stored.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=stored,
-            request=request,
-            fields=["active"],
-            detail="enable" if active else "disable",
-        )
         if active:
             transaction.on_commit(enqueue_delivery)
-    return stored
+        return ["active"]
+
+    return _subscription_changed(
+        subscription,
+        expected_version,
+        change,
+        actor=actor,
+        request=request,
+        detail="enable" if active else "disable",
+    )
 
 
 # --- Tracked messages -----------------------------------------------------------------------------

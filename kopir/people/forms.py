@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, radio_choice, saved_differences
+from kopir.core.forms import ComparedEditForm, ServiceErrorsMixin, radio_choice
 from kopir.core.identifiers import normalise_identifier, validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
@@ -242,7 +242,7 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         return super().service_error_field(self._SERVICE_FIELD_MAP.get(key, key))
 
 
-class PersonEditForm(PersonForm):
+class PersonEditForm(ComparedEditForm, PersonForm):
     """The edit form also carries the version it was read at (optimistic concurrency)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -252,10 +252,8 @@ class PersonEditForm(PersonForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 
-    def differences_from(self, person: Person) -> list[dict[str, str]]:
-        """After an edit conflict: the fields where the saved record differs from this input."""
+    def saved_values(self, person: Person) -> dict[str, Any]:
         representative = person.legal_representative
         saved = {name: getattr(person, name) for name in self._meta.fields or ()}
         saved["representative_iin"] = representative.iin if representative else ""
-        entered = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return saved_differences(self, entered, saved)
+        return saved

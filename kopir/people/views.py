@@ -12,11 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.errors import ConflictError
-from kopir.core.forms import form_after_conflict
 from kopir.core.identifiers import iin_hint
 from kopir.core.responses import (
-    Conflicted,
+    compared_on_conflict,
     form_page,
     render_page_or_fragment,
     wants_fragment,
@@ -29,6 +27,7 @@ from kopir.people.access import (
     person_for_editor,
 )
 from kopir.people.forms import PersonEditForm, PersonForm, PersonSearchForm
+from kopir.people.models import Person
 from kopir.people.selectors import person_read, person_search
 from kopir.people.services import person_register_or_link, person_update
 
@@ -132,21 +131,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         person = person_read(request.user, pk, request)
         form = PersonEditForm(instance=person, user=request.user)
 
-    def after_conflict(error: ConflictError) -> Conflicted:
-        # Keep everything the clinician typed, show what the other person saved (a read of the
-        # record, so audited), and carry the new version: submitting again is then a deliberate
-        # choice to replace it.
+    def reread() -> Person:
+        # What the other person saved is shown: a read of the record, so audited.
         nonlocal person
         person = person_read(request.user, pk, request)
-        shown = form_after_conflict(
-            PersonEditForm,
-            request,
-            error,
-            person.version,
-            instance=copy.copy(person),
-            user=request.user,
-        )
-        return shown, shown.differences_from(person)
+        return person
 
     return form_page(
         request,
@@ -162,5 +151,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("The changes are saved."),
         success_url=reverse("people:detail", args=[pk]),
-        on_conflict=after_conflict,
+        # Keep everything the clinician typed, show what the other person saved, and carry the
+        # new version: submitting again is then a deliberate choice to replace it.
+        on_conflict=compared_on_conflict(
+            request,
+            PersonEditForm,
+            reread,
+            lambda saved: {"instance": copy.copy(saved), "user": request.user},
+        ),
     )

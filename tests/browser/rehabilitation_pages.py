@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.routes import CATALOGUE_ROUTES
+
 
 def _programme(case: str) -> dict[str, Any]:
     from kopir.rehabilitation.models import Programme
@@ -71,18 +73,7 @@ REHABILITATION_ARGUMENTS: dict[str, Callable[[Any, Any], dict[str, Any]]] = {
     "rehabilitation:programme_line_edit": lambda demo, user: _draft_line(),
     "rehabilitation:programme_line_delete": lambda demo, user: _draft_line(),
     "rehabilitation:programme_approve": lambda demo, user: _programme("demo-p3-03"),
-    **{
-        f"rehabilitation:{name}": lambda demo, user: _catalogue()
-        for name in (
-            "catalogue_detail",
-            "catalogue_edit",
-            "catalogue_activate",
-            "catalogue_retire",
-            "measure_create",
-            "suggestion_list",
-            "suggestion_create",
-        )
-    },
+    **dict.fromkeys(CATALOGUE_ROUTES, lambda demo, user: _catalogue()),
     "rehabilitation:measure_edit": lambda demo, user: _measure(),
     "rehabilitation:measure_delete": lambda demo, user: _measure(),
     "rehabilitation:suggestion_edit": lambda demo, user: _suggestion(),

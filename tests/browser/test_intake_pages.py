@@ -5,7 +5,6 @@ axe-clean, in every language for the public page."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -14,59 +13,28 @@ from playwright.sync_api import Page, expect
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
-from kopir.assessment.models import BulkUpload, BulkUploadStatus, Icd10Code
-from kopir.assessment.services.referrals import referral_create
+from kopir.assessment.models import BulkUpload, BulkUploadStatus
 from kopir.assessment.tests.clinic_fixtures import returned_asking_for
-from kopir.assessment.tests.factories import Icd10SourceFactory
-from kopir.directory.models import OrganisationKind, TerritoryLevel
-from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.core.tests.fixtures import immediate_tasks as immediate_tasks
 from kopir.notices.models import Notice
 from kopir.notices.services import notice_queue, person_recipient
-from kopir.people.models import LinkBasis
-from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from tests.browser.axe import axe_problems
+from tests.browser.cases import blindness_referral, last_code_sent, submit
 from tests.browser.helpers import LANGUAGES, sign_in, url_for
 
 pytestmark = pytest.mark.browser
-CODE_IN_TEXT = re.compile(r"(?<![-\d])\d{6}(?!\d)")
 
 
 @pytest.fixture
-def setting(settings: Any) -> Any:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    return settings
-
-
-@pytest.fixture
-def world(setting: Any) -> dict[str, Any]:
-    region = TerritoryFactory(kato="270000000", level=TerritoryLevel.REGION)
-    department = OrganisationFactory(kind=OrganisationKind.MSE_DEPARTMENT, territory=region)
-    OrganisationFactory(kind=OrganisationKind.MSE_DIVISION, territory=region, parent=department)
-    clinic = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, territory=region)
-    clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN], preferred_language="en")
-    Icd10Code.objects.create(
-        code="H54.0",
-        title_en="Blindness, binocular",
-        chapter="VII",
-        source=Icd10SourceFactory.create(),
-    )
-    person = PersonFactory.create(territory=region, phone="+77011112233")
-    PersonLinkFactory(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
-    referral = referral_create(
-        actor=clinician,
-        person=person,
-        medical_organisation=clinic,
-        purpose="primary",
-        route="in_absentia",
-        primary_code="H54.0",
-    )
-    referral = returned_asking_for(referral, "Chest X-ray", sent_by=clinician)
-    return {"clinic": clinic, "clinician": clinician, "person": person, "referral": referral}
-
-
-def submit(page: Page) -> None:
-    with page.expect_navigation():
-        page.locator("main form.form button[type='submit']").first.click()
+def world(immediate_tasks: None) -> dict[str, Any]:
+    case = blindness_referral(preferred_language="en")
+    referral = returned_asking_for(case.referral, "Chest X-ray", sent_by=case.clinician)
+    return {
+        "clinic": case.clinic,
+        "clinician": case.clinician,
+        "person": case.person,
+        "referral": referral,
+    }
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -86,7 +54,7 @@ def test_a_citizen_reaches_the_status_through_a_code_and_every_step_passes_axe(
     page.locator("input[name='iin']").fill(person.iin)
     submit(page)
     problems += axe_problems(page, f"code page [{language}]")
-    code = CODE_IN_TEXT.findall(Notice.objects.latest("id").body)[0]
+    code = last_code_sent()
 
     page.locator("input[name='code']").fill(f"{(int(code) + 1) % 1_000_000:06d}")
     submit(page)

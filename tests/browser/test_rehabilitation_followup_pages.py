@@ -4,7 +4,6 @@ and the career centre's quota register and placement form with their error messa
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -13,55 +12,31 @@ from playwright.sync_api import Page, expect
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
-from kopir.assessment.models import Icd10Code, ReferralStatus
-from kopir.assessment.services.referrals import referral_create
-from kopir.assessment.tests.factories import Icd10SourceFactory
+from kopir.assessment.models import ReferralStatus
 from kopir.assessment.workflow import referral_transition
-from kopir.directory.models import OrganisationKind, TerritoryLevel
-from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
-from kopir.notices.models import Notice
-from kopir.people.models import LinkBasis
-from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.core.tests.fixtures import immediate_tasks as immediate_tasks
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
 from kopir.rehabilitation.models import EvidenceItem, MeasureStatus
 from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeLineFactory
 from tests.browser.axe import axe_problems
+from tests.browser.cases import blindness_referral, district_of_region, last_code_sent, submit
 from tests.browser.helpers import sign_in, url_for
 
 pytestmark = pytest.mark.browser
-CODE_IN_TEXT = re.compile(r"(?<![-\d])\d{6}(?!\d)")
 
 
 @pytest.fixture
-def world(settings: Any) -> dict[str, Any]:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    region = TerritoryFactory(kato="270000000", level=TerritoryLevel.REGION)
-    district = TerritoryFactory(kato="273600000", level=TerritoryLevel.DISTRICT, parent=region)
-    department = OrganisationFactory(kind=OrganisationKind.MSE_DEPARTMENT, territory=region)
-    OrganisationFactory(kind=OrganisationKind.MSE_DIVISION, territory=region, parent=department)
-    clinic = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, territory=region)
-    clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
-    Icd10Code.objects.create(
-        code="H54.0",
-        title_en="Blindness, binocular",
-        chapter="VII",
-        source=Icd10SourceFactory.create(),
-    )
-    person = PersonFactory.create(territory=district, phone="+77011112233")
-    PersonLinkFactory(person=person, organisation=clinic, basis=LinkBasis.ATTACHED)
-    referral = referral_create(
-        actor=clinician,
-        person=person,
-        medical_organisation=clinic,
-        purpose="primary",
-        route="in_absentia",
-        primary_code="H54.0",
-    )
+def world(immediate_tasks: None) -> dict[str, Any]:
+    district = district_of_region()
+    case = blindness_referral(district=district)
     referral = referral_transition(
-        referral=referral,
+        referral=case.referral,
         to_status=ReferralStatus.SENT,
-        actor=clinician,
-        expected_version=referral.version,
+        actor=case.clinician,
+        expected_version=case.referral.version,
     )
+    person = case.person
     office = OrganisationFactory(
         kind=OrganisationKind.EMPLOYMENT_SOCIAL, territory=district, phone="+77112500000"
     )
@@ -99,11 +74,6 @@ def world(settings: Any) -> dict[str, Any]:
     }
 
 
-def submit(page: Page, form: str = "main form.form") -> None:
-    with page.expect_navigation():
-        page.locator(f"{form} button[type='submit']").first.click()
-
-
 def test_the_person_sees_the_programme_and_disputes_a_delivery(
     page: Page, live_server: Any, world: dict[str, Any]
 ) -> None:
@@ -112,7 +82,7 @@ def test_the_person_sees_the_programme_and_disputes_a_delivery(
     page.locator("input[name='number']").fill(world["referral"].number)
     page.locator("input[name='iin']").fill(world["person"].iin)
     submit(page)
-    code = CODE_IN_TEXT.findall(Notice.objects.latest("id").body)[0]
+    code = last_code_sent()
     page.locator("input[name='code']").fill(code)
     submit(page)
     main = page.locator("main")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kopir.assessment.models.deadlines import StepPeriod
 from kopir.assessment.models.referral import Referral
 
 
@@ -265,18 +266,11 @@ class Appeal(models.Model):
         return self.status in (AppealStatus.FILED, AppealStatus.UNDER_REVIEW)
 
 
-class AppealDeadline(models.Model):
+class AppealDeadline(StepPeriod):
     """How long each appeal step may take, in working days; configurable like StepDeadline."""
 
     status = models.CharField(_("step"), max_length=20, choices=AppealStatus.choices, unique=True)
-    working_days = models.PositiveIntegerField(_("working days"))
-    legal_source = models.CharField(_("source"), max_length=500)
-    is_assumption = models.BooleanField(_("assumed, not verified"), default=True)
 
-    class Meta:
+    class Meta(StepPeriod.Meta):
         verbose_name = _("appeal step deadline")
         verbose_name_plural = _("appeal step deadlines")
-        ordering = ["status"]
-
-    def __str__(self) -> str:
-        return f"{self.status}: {self.working_days}"

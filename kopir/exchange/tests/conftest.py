@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from ninja import Schema
 
-from kopir.accounts.models import Role, User
-from kopir.accounts.tests.factories import UserFactory
-from kopir.accounts.tests.fixtures import administrator
+from kopir.accounts.models import Role
+from kopir.accounts.tests.fixtures import administrator, staff_fixture
 from kopir.core.tests.fixtures import no_second_factor
 from kopir.directory.models import Organisation
 from kopir.directory.tests.factories import OrganisationFactory
@@ -54,21 +53,13 @@ def stranger_org(db: None) -> Organisation:
     return OrganisationFactory.create(code="test-other-agency")
 
 
-@pytest.fixture
-def sender_staff(sender: Organisation) -> User:
-    return UserFactory.create(organisation=sender, roles=[Role.MSE_HEAD])
+sender_staff = staff_fixture(Role.MSE_HEAD, of="sender")
 
 
-@pytest.fixture
-def recipient_staff(recipient: Organisation) -> User:
-    return UserFactory.create(organisation=recipient, roles=[Role.AGENCY_OFFICER])
+recipient_staff = staff_fixture(Role.AGENCY_OFFICER, of="recipient")
 
 
-@pytest.fixture
-def stranger(stranger_org: Organisation) -> User:
-    return UserFactory.create(organisation=stranger_org, roles=[Role.AGENCY_OFFICER])
+stranger = staff_fixture(Role.AGENCY_OFFICER, of="stranger_org")
 
 
-@pytest.fixture
-def council_member(recipient: Organisation) -> User:
-    return UserFactory.create(organisation=recipient, roles=[Role.COUNCIL_MEMBER])
+council_member = staff_fixture(Role.COUNCIL_MEMBER, of="recipient")

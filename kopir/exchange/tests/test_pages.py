@@ -24,7 +24,7 @@ from kopir.exchange.models import (
     OutboxEvent,
     Subscription,
 )
-from kopir.exchange.tests.factories import MessageFactory, SubscriptionFactory
+from kopir.exchange.tests.factories import MessageFactory, SubscriptionFactory, sent_message
 
 pytestmark = pytest.mark.django_db
 
@@ -264,11 +264,10 @@ def test_staff_work_their_messages_from_the_pages(
     recipient_staff: User,
     stranger: User,
 ) -> None:
-    message = services.message_send(
-        actor=sender_staff,
-        sender=sender,
-        recipient=recipient,
-        kind="irp.measure",
+    message = sent_message(
+        sender,
+        recipient,
+        sender_staff,
         subject="MSE-2026-000123: sign-language hours",
         summary="Please arrange 60 hours a year.",
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kopir.accounts.models import Role, User
-from kopir.accounts.tests.factories import UserFactory
+from kopir.accounts.models import Role
+from kopir.accounts.tests.fixtures import staff_fixture
 from kopir.core.tests.fixtures import no_second_factor
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import LinkBasis, Person
@@ -21,21 +21,21 @@ def _settings(no_second_factor: None) -> None:
     """These tests are about the registry, not about the second factor (accounts tests that)."""
 
 
-@pytest.fixture
-def colleague(clinic: Organisation) -> User:
-    """Another clinician of the same polyclinic (a second editor for concurrency tests)."""
-    return UserFactory.create(organisation=clinic, roles=[Role.CLINICIAN])
+colleague = staff_fixture(
+    Role.CLINICIAN,
+    of="clinic",
+    doc="Another clinician of the same polyclinic (a second editor for concurrency tests).",
+)
 
 
-@pytest.fixture
-def agency_officer(clinic: Organisation) -> User:
-    """An agency officer whose organisation is linked like the clinic (reads, never edits)."""
-    return UserFactory.create(organisation=clinic, roles=[Role.AGENCY_OFFICER])
+agency_officer = staff_fixture(
+    Role.AGENCY_OFFICER,
+    of="clinic",
+    doc="An agency officer whose organisation is linked like the clinic (reads, never edits).",
+)
 
 
-@pytest.fixture
-def council_member(db: None) -> User:
-    return UserFactory.create(roles=[Role.COUNCIL_MEMBER])
+council_member = staff_fixture(Role.COUNCIL_MEMBER)
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from kopir.accounts.models import Role, User
-from kopir.accounts.tests.factories import UserFactory
-from kopir.accounts.tests.fixtures import administrator
+from kopir.accounts.models import Role
+from kopir.accounts.tests.fixtures import administrator, staff_fixture
 from kopir.directory.models import Organisation, Territory
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.people.models import LinkBasis, Person
@@ -57,15 +56,14 @@ def other_clinic(territory: Territory) -> Organisation:
     return OrganisationFactory.create(territory=territory, email="other@example.test")
 
 
-@pytest.fixture
-def clinician(clinic: Organisation) -> User:
-    return UserFactory.create(organisation=clinic, roles=[Role.CLINICIAN])
+clinician = staff_fixture(Role.CLINICIAN, of="clinic")
 
 
-@pytest.fixture
-def outsider(other_clinic: Organisation) -> User:
-    """A clinician of another polyclinic, with no link to the clinic's persons."""
-    return UserFactory.create(organisation=other_clinic, roles=[Role.CLINICIAN])
+outsider = staff_fixture(
+    Role.CLINICIAN,
+    of="other_clinic",
+    doc="A clinician of another polyclinic, with no link to the clinic's persons.",
+)
 
 
 @pytest.fixture

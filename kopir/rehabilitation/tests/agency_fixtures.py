@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from kopir.accounts.models import Role, User
-from kopir.accounts.tests.factories import UserFactory
+from kopir.accounts.tests.fixtures import staff_fixture
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import LinkBasis, PersonLink
@@ -42,19 +42,13 @@ def other_agency(db: None) -> Organisation:
     )
 
 
-@pytest.fixture
-def officer(agency: Organisation) -> User:
-    return UserFactory.create(organisation=agency, roles=[Role.AGENCY_OFFICER])
+officer = staff_fixture(Role.AGENCY_OFFICER, of="agency")
 
 
-@pytest.fixture
-def other_officer(other_agency: Organisation) -> User:
-    return UserFactory.create(organisation=other_agency, roles=[Role.AGENCY_OFFICER])
+other_officer = staff_fixture(Role.AGENCY_OFFICER, of="other_agency")
 
 
-@pytest.fixture
-def council_member(db: None) -> User:
-    return UserFactory.create(roles=[Role.COUNCIL_MEMBER])
+council_member = staff_fixture(Role.COUNCIL_MEMBER)
 
 
 def linked_measure(organisation: Organisation, **fields: Any) -> Measure:

@@ -32,6 +32,14 @@ def _url(measure: Measure, action: str) -> str:
     return f"/api/measures/{measure.pk}/{action}"
 
 
+def _act(
+    client: Client, measure: Measure, action: str, token: str, key: str | None = "auto", **body: Any
+) -> Any:
+    """The agency's system posts `body` to `action` of `measure` (a fresh Idempotency-Key unless
+    `key` names one, or is None for none)."""
+    return post_json(client, _url(measure, action), body, token=token, key=key)
+
+
 def test_the_list_pages_the_organisations_open_measures_by_keyset(
     agency: Organisation, other_agency: Organisation, agency_token: str, client: Client
 ) -> None:
@@ -60,30 +68,31 @@ def test_the_list_pages_the_organisations_open_measures_by_keyset(
 def test_the_system_works_a_measure_to_delivered(
     measure: Measure, agency_token: str, client: Client
 ) -> None:
-    response = post_json(client, _url(measure, "accept"), {"version": 1}, token=agency_token)
+    response = _act(client, measure, "accept", agency_token, version=1)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "accepted"
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    response = post_json(
+    response = _act(
         client,
-        _url(measure, "schedule"),
-        {"version": 2, "scheduled_on": tomorrow},
-        token=agency_token,
+        measure,
+        "schedule",
+        agency_token,
+        version=2,
+        scheduled_on=tomorrow,
     )
     assert response.json()["scheduled_on"] == tomorrow
-    response = post_json(
+    response = _act(
         client,
-        _url(measure, "delivered"),
-        {
-            "version": 3,
-            "delivered_on": timezone.localdate().isoformat(),
-            "serial_number": "HA-1",
-            "document": {
-                "file_name": "act.pdf",
-                "data": base64.b64encode(sample_files.pdf("act")).decode(),
-            },
+        measure,
+        "delivered",
+        agency_token,
+        version=3,
+        delivered_on=timezone.localdate().isoformat(),
+        serial_number="HA-1",
+        document={
+            "file_name": "act.pdf",
+            "data": base64.b64encode(sample_files.pdf("act")).decode(),
         },
-        token=agency_token,
     )
     assert response.status_code == 200, response.content
     stored = Measure.objects.get(pk=measure.pk)
@@ -98,33 +107,37 @@ def test_the_system_works_a_measure_to_delivered(
 def test_evidence_is_checked_as_on_the_page_each_problem_named(
     measure: Measure, agency_token: str, client: Client
 ) -> None:
-    post_json(client, _url(measure, "accept"), {"version": 1}, token=agency_token)
-    response = post_json(
+    _act(client, measure, "accept", agency_token, version=1)
+    response = _act(
         client,
-        _url(measure, "delivered"),
-        {
-            "version": 2,
-            "delivered_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
-            "document": {"file_name": "act.pdf", "data": base64.b64encode(b"<html>").decode()},
-        },
-        token=agency_token,
+        measure,
+        "delivered",
+        agency_token,
+        version=2,
+        delivered_on=(timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+        document={"file_name": "act.pdf", "data": base64.b64encode(b"<html>").decode()},
     )
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["errors"]}
     assert fields == {"delivered_on", "document", "serial_number"}
-    response = post_json(
+    response = _act(
         client,
-        _url(measure, "not-delivered"),
-        {"version": 2, "reason": "other"},
-        token=agency_token,
+        measure,
+        "not-delivered",
+        agency_token,
+        version=2,
+        reason="other",
     )
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["text"]
     assert Measure.objects.get(pk=measure.pk).status == S.ACCEPTED
     # A document that is not base64 is refused at its field, and for another organisation's
     # measure the answer is still "not found": the body is read only for a measure it holds.
-    broken = {"version": 2, "document": {"file_name": "act.pdf", "data": "not base64!"}}
-    response = post_json(client, _url(measure, "delivered"), broken, token=agency_token)
+    broken: dict[str, Any] = {
+        "version": 2,
+        "document": {"file_name": "act.pdf", "data": "not base64!"},
+    }
+    response = _act(client, measure, "delivered", agency_token, **broken)
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["document"]
     response = post_json(client, "/api/measures/999999/delivered", broken, token=agency_token)
@@ -134,12 +147,14 @@ def test_evidence_is_checked_as_on_the_page_each_problem_named(
 def test_a_stale_version_answers_409_and_changes_nothing(
     measure: Measure, agency_token: str, client: Client
 ) -> None:
-    post_json(client, _url(measure, "accept"), {"version": 1}, token=agency_token)
-    response = post_json(
+    _act(client, measure, "accept", agency_token, version=1)
+    response = _act(
         client,
-        _url(measure, "not-delivered"),
-        {"version": 1, "reason": "refused"},
-        token=agency_token,
+        measure,
+        "not-delivered",
+        agency_token,
+        version=1,
+        reason="refused",
     )
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "version"
@@ -149,7 +164,7 @@ def test_a_stale_version_answers_409_and_changes_nothing(
 def test_another_organisations_measure_is_not_found(
     measure: Measure, other_agency_token: str, client: Client
 ) -> None:
-    response = post_json(client, _url(measure, "accept"), {"version": 1}, token=other_agency_token)
+    response = _act(client, measure, "accept", other_agency_token, version=1)
     assert response.status_code == 404
     listed = get_json(client, "/api/measures", token=other_agency_token).json()
     assert listed["items"] == []
@@ -160,29 +175,18 @@ def test_another_organisations_measure_is_not_found(
 def test_the_same_key_gives_the_same_answer_and_one_change(
     measure: Measure, agency_token: str, client: Client
 ) -> None:
-    first = post_json(
-        client, _url(measure, "accept"), {"version": 1}, token=agency_token, key="k-1"
-    )
-    again = post_json(
-        client, _url(measure, "accept"), {"version": 1}, token=agency_token, key="k-1"
-    )
+    first = _act(client, measure, "accept", agency_token, key="k-1", version=1)
+    again = _act(client, measure, "accept", agency_token, key="k-1", version=1)
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert MeasureEvent.objects.filter(measure=measure).count() == 1
     assert Measure.objects.get(pk=measure.pk).version == 2
     # The same key for another request is refused; a new key is a new request.
-    other = post_json(
-        client, _url(measure, "accept"), {"version": 2}, token=agency_token, key="k-1"
-    )
+    other = _act(client, measure, "accept", agency_token, key="k-1", version=2)
     assert other.status_code == 409
-    assert (
-        post_json(client, _url(measure, "accept"), {"version": 1}, token=agency_token).status_code
-        == 409
-    )
-    unkeyed = post_json(
-        client, _url(measure, "accept"), {"version": 2}, token=agency_token, key=None
-    )
+    assert _act(client, measure, "accept", agency_token, version=1).status_code == 409
+    unkeyed = _act(client, measure, "accept", agency_token, key=None, version=2)
     assert unkeyed.status_code == 400
     assert Measure.objects.get(pk=measure.pk).version == 2
 
