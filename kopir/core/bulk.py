@@ -17,6 +17,9 @@ from django.db import connections, models
 
 # Rows of one INSERT where COPY is not available (SQLite).
 INSERT_BATCH = 1000
+# Fewer instances than this go in by an INSERT on PostgreSQL too: for a few rows a multi-row
+# INSERT RETURNING is one round trip, drawing ids and a COPY two.
+COPY_FROM = 20
 
 
 def _adapt(value: Any) -> Any:
@@ -78,15 +81,15 @@ def insert_instances(
 ) -> list[Any]:
     """Insert unsaved `instances` of `model`, in order, and set their primary keys.
 
-    On PostgreSQL: the ids are drawn from the table's sequence in one statement (ascending, in the
+    On PostgreSQL, from `COPY_FROM` instances on: the ids are drawn from the table's sequence in one statement (ascending, in the
     instances' order, as a multi-row INSERT would draw them) and the rows go in by one COPY.
-    Elsewhere: `bulk_create` in batches. Either way `save()` and the model's signals are skipped,
+    Otherwise: `bulk_create` in batches. Either way `save()` and the model's signals are skipped,
     as `bulk_create` skips them; each field's `pre_save` runs (auto_now_add stamps).
     """
     if not instances:
         return instances
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(instances) < COPY_FROM:
         return models.QuerySet(model, using=using).bulk_create(instances, batch_size=INSERT_BATCH)
     pk = model._meta.pk
     if isinstance(pk, models.AutoField | models.BigAutoField):
