@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit import chain
+from kopir.core.bulk import insert_instances
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -61,9 +62,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
         Under the chain's lock (held until the caller's transaction ends, as for one record) the
         head is read once, each record's `prev_hash` and `row_hash` are computed in Python, and
-        the rows go in by multi-row INSERTs in that order: ids come from the sequence row by
-        row, and nobody else can insert between them while the lock is held, so id order is
-        chain order and `audit_verify` walks them as it walks records saved one at a time.
+        the rows go in that order (`core.bulk.insert_instances`: on PostgreSQL their ids drawn
+        from the sequence in ascending order, then one COPY; elsewhere multi-row INSERTs): nobody
+        else can draw an audit id while the lock is held, so id order is chain order and
+        `audit_verify` walks them as it walks records saved one at a time.
         """
         if not records:
             return records
@@ -75,8 +77,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             for record in records:
                 record.prev_hash = previous
                 record.row_hash = previous = chain.content_hash(record)
-            # Batches in order; each INSERT's rows take their ids in the order of VALUES.
-            return super().bulk_create(records, batch_size=1000)
+            return insert_instances(AuditEvent, records, using=using)
 
 
 class AuditEvent(models.Model):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -21,7 +22,22 @@ def request_source(request: HttpRequest | None) -> str:
     return client_address(request)[:100]
 
 
-def target_type_of(target: models.Model) -> str:
+@dataclass(frozen=True)
+class Ref:
+    """A record named by its type ("app_label.model_name") and id, for a bulk writer that read
+    ids rather than model instances (the deadline sweep); accepted wherever a target is."""
+
+    target_type: str
+    pk: Any
+
+    @classmethod
+    def of(cls, model: type[models.Model], pk: Any) -> Ref:
+        return cls(f"{model._meta.app_label}.{model._meta.model_name}", pk)
+
+
+def target_type_of(target: models.Model | Ref) -> str:
+    if isinstance(target, Ref):
+        return target.target_type
     return f"{target._meta.app_label}.{target._meta.model_name}"
 
 
@@ -92,7 +108,7 @@ def audit_record_many(
     *,
     actor: Any,
     action: AuditAction | str,
-    entries: Iterable[tuple[models.Model, str]],
+    entries: Iterable[tuple[models.Model | Ref, str]],
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
     fields: Iterable[str] = (),

@@ -22,6 +22,7 @@ from pydantic import ValidationError as PayloadError
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
+from kopir.core.bulk import insert_instances
 from kopir.core.errors import ConflictError, DomainError
 from kopir.exchange.catalogue import event_kind
 from kopir.exchange.models import (
@@ -89,9 +90,10 @@ def event_publish_many(
     *, kind: str, events: Sequence[tuple[str, Mapping[str, Any], Iterable[Any]]]
 ) -> list[OutboxEvent]:
     """`event_publish` for many events of one kind at once, each `(subject, payload, audience)`:
-    the same rows, payload schema and delivery rules, written with a few bulk INSERTs (events,
-    then deliveries) and one enqueued delivery after the commit. For a step that changes many
-    records in one transaction (the deadline sweep's escalations)."""
+    the same rows, payload schema and delivery rules, written in bulk (`core.bulk.insert_instances`:
+    one COPY for the events and one for their deliveries on PostgreSQL) and one enqueued delivery
+    after the commit. For a step that changes many records in one transaction (the deadline
+    sweep's escalations). An audience may name its organisations by instance or by id."""
     _require_transaction("event_publish")
     now = timezone.now()
     written: list[OutboxEvent] = []
@@ -105,10 +107,10 @@ def event_publish_many(
                 occurred_at=now,
             )
         )
-        audiences.append({organisation.pk for organisation in audience})
+        audiences.append({getattr(organisation, "pk", organisation) for organisation in audience})
     if not written:
         return written
-    OutboxEvent.objects.bulk_create(written, batch_size=1000)
+    insert_instances(OutboxEvent, written)
     subscribed = _subscribed(kind, set().union(*audiences))
     deliveries = [
         Delivery(event=event, subscription=subscription, next_attempt_at=now)
@@ -117,7 +119,7 @@ def event_publish_many(
         for subscription in subscribed.get(organisation_id, [])
     ]
     if deliveries:
-        Delivery.objects.bulk_create(deliveries, batch_size=1000)
+        insert_instances(Delivery, deliveries)
         transaction.on_commit(enqueue_delivery)
     return written
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import textwrap
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +25,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audit_record_many, target_type_of
+from kopir.audit.services import Ref, audit_record, audit_record_many, target_type_of
+from kopir.core.bulk import insert_instances
 from kopir.core.errors import DomainError
 from kopir.notices.models import (
     Notice,
@@ -172,6 +173,33 @@ def _braille_layout(text: str) -> str:
     )
 
 
+def _render_parts(
+    *, template: str, context: Mapping[str, Any], recipient: Recipient
+) -> list[tuple[str, str, str]]:
+    """(language, subject, body) for each of the recipient's languages, before they are joined."""
+    body_names = [f"{template}/{recipient.format}.txt", f"{template}/plain.txt"]
+    if recipient.channel == NoticeChannel.SMS:
+        body_names.insert(0, f"{template}/sms.txt")
+    parts: list[tuple[str, str, str]] = []
+    for language in recipient.languages:
+        with translation.override(language):
+            parts.append(
+                (
+                    language,
+                    " ".join(_render_one([f"{template}/subject.txt"], context).split()),
+                    _paragraphs(_render_one(body_names, context)),
+                )
+            )
+    return parts
+
+
+def _joined(parts: list[tuple[str, str, str]], recipient: Recipient) -> tuple[str, str]:
+    body = "\n\n— — —\n\n".join(text for _language, _subject, text in parts)
+    if recipient.format == NoticeFormat.BRAILLE_READY:
+        body = _braille_layout(body)
+    return " / ".join(dict.fromkeys(subject for _l, subject, _t in parts))[:255], body
+
+
 def render_notice(
     *, template: str, context: Mapping[str, Any], recipient: Recipient
 ) -> tuple[str, str]:
@@ -180,34 +208,48 @@ def render_notice(
     Templates live at `<template>/subject.txt` and `<template>/<format>.txt`, falling back to
     `<template>/plain.txt`; an SMS uses `<template>/sms.txt` when there is one.
     """
-    notice_format = recipient.format
-    body_names = [f"{template}/{notice_format}.txt", f"{template}/plain.txt"]
-    if recipient.channel == NoticeChannel.SMS:
-        body_names.insert(0, f"{template}/sms.txt")
-    subjects: list[str] = []
-    bodies: list[str] = []
-    for language in recipient.languages:
+    return _joined(
+        _render_parts(template=template, context=context, recipient=recipient), recipient
+    )
+
+
+# What a fill-in's variable holds while a shared text is rendered (private-use characters, which
+# no template, translation or value contains), replaced by each notice's own value afterwards.
+_BLANK = "\ue000{}\ue001"
+
+
+def _filled(
+    parts: list[tuple[str, str, str]], fill: Mapping[str, Any], template: str
+) -> list[tuple[str, str, str]]:
+    """`parts` rendered with blanks, each blank replaced by its value in the part's language."""
+    filled: list[tuple[str, str, str]] = []
+    for language, subject, body in parts:
         with translation.override(language):
-            subjects.append(" ".join(_render_one([f"{template}/subject.txt"], context).split()))
-            bodies.append(_paragraphs(_render_one(body_names, context)))
-    body = "\n\n— — —\n\n".join(bodies)
-    if notice_format == NoticeFormat.BRAILLE_READY:
-        body = _braille_layout(body)
-    return " / ".join(dict.fromkeys(subjects))[:255], body
+            for name, value in fill.items():
+                blank = _BLANK.format(name)
+                text = str(value() if callable(value) else value)
+                subject = subject.replace(blank, text)
+                body = body.replace(blank, text)
+        if "\ue000" in subject or "\ue000" in body:
+            # A filter or tag changed a blank (|date on a fill-in, say): the template must print
+            # fill-ins as they are.
+            raise ValueError(f"{template}: a fill-in was not printed as it is")
+        filled.append((language, " ".join(subject.split()), body))
+    return filled
 
 
 def _unsaved_notice(
     *,
     recipient: Recipient,
     template: str,
-    context: Mapping[str, Any],
+    text: tuple[str, str],
     topic: str,
-    related: models.Model | None,
+    related: models.Model | Ref | None,
     concerns: Any,
     sensitive: bool,
     now: dt.datetime,
 ) -> Notice:
-    subject, body = render_notice(template=template, context=context, recipient=recipient)
+    subject, body = text
     notice = Notice(
         recipient_kind=recipient.kind,
         person=recipient.person,
@@ -256,7 +298,7 @@ def notice_queue(
     notice = _unsaved_notice(
         recipient=recipient,
         template=template,
-        context=context,
+        text=render_notice(template=template, context=context, recipient=recipient),
         topic=topic,
         related=related,
         concerns=concerns,
@@ -283,23 +325,58 @@ def notice_queue(
 
 @dataclass(frozen=True)
 class NoticeDraft:
-    """One notice of a `notice_queue_many` call: what `notice_queue` takes for one notice."""
+    """One notice of a `notice_queue_many` call: what `notice_queue` takes for one notice.
+
+    `fill` holds the values that differ from one notice to the next when many share a text (a
+    measure's number, its due date): the template prints each as a variable of that name, with
+    no filter, and a callable value is called in each language of the notice (a name in that
+    language, a plural). Drafts that pass the same `context` object, the same fill-ins and
+    recipients reached the same way (languages, format, channel) share one rendering of the
+    templates, and each notice gets its own values written into it.
+    """
 
     recipient: Recipient
     template: str
     context: Mapping[str, Any]
     topic: str = ""
-    related: models.Model | None = None
+    related: models.Model | Ref | None = None
     concerns: Any = None
+    fill: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _drafts_texts(drafts: list[NoticeDraft]) -> Iterator[tuple[str, str]]:
+    """The subject and text of each draft, rendering each shared text once."""
+    shared: dict[tuple[Any, ...], list[tuple[str, str, str]]] = {}
+    for draft in drafts:
+        recipient = draft.recipient
+        if not draft.fill:
+            yield render_notice(template=draft.template, context=draft.context, recipient=recipient)
+            continue
+        key = (
+            draft.template,
+            recipient.languages,
+            recipient.format,
+            recipient.channel,
+            id(draft.context),  # the drafts hold their contexts, so no id is reused meanwhile
+            tuple(draft.fill),
+        )
+        parts = shared.get(key)
+        if parts is None:
+            blanks = {name: _BLANK.format(name) for name in draft.fill}
+            parts = shared[key] = _render_parts(
+                template=draft.template, context={**draft.context, **blanks}, recipient=recipient
+            )
+        yield _joined(_filled(parts, draft.fill, draft.template), recipient)
 
 
 def notice_queue_many(
     *, drafts: list[NoticeDraft], channel: str = AuditChannel.TASK
 ) -> list[Notice]:
     """Store many notices at once, for a background step that tells many recipients in one
-    transaction (the deadline sweep's escalations): each rendered and checked as `notice_queue`
-    does, inserted in batches, audited with one chained bulk append, and delivered by one
-    enqueued delivery sweep after the commit rather than one task per notice.
+    transaction (the deadline sweep's escalations): each checked as `notice_queue` does, each
+    shared text rendered once (`NoticeDraft.fill`), inserted in bulk (`core.bulk`: one COPY on
+    PostgreSQL), audited with one chained bulk append, and delivered by one enqueued delivery
+    sweep after the commit rather than one task per notice.
 
     Call it late in the caller's transaction: the audit chain's lock is taken here and held
     until the commit. No `actor`: only the system writes notices in bulk.
@@ -311,14 +388,14 @@ def notice_queue_many(
         _unsaved_notice(
             recipient=draft.recipient,
             template=draft.template,
-            context=draft.context,
+            text=text,
             topic=draft.topic,
             related=draft.related,
             concerns=draft.concerns,
             sensitive=False,
             now=now,
         )
-        for draft in drafts
+        for draft, text in zip(drafts, _drafts_texts(drafts), strict=True)
     ]
     with transaction.atomic():
         for notice in notices:
@@ -328,7 +405,7 @@ def notice_queue_many(
                 validate_unique=False,
                 validate_constraints=False,
             )
-        Notice.objects.bulk_create(notices, batch_size=1000)
+        insert_instances(Notice, notices)
         audit_record_many(
             actor=None,
             action=AuditAction.CREATE,

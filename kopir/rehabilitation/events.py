@@ -106,20 +106,55 @@ def _publish_programme(version: Any) -> None:
     )
 
 
-def _measure_payload(measure: Any, previous: Any = None) -> dict[str, Any]:
+# The columns of a measure its payload is made of (names as `QuerySet.values()` gives them), so a
+# step that changes many measures reads these rather than whole instances.
+MEASURE_PAYLOAD_COLUMNS = (
+    "id",
+    "measure_type__code",
+    "status",
+    "programme__number",
+    "person__iin",
+    "organisation_id",
+    "organisation__code",
+    "due_on",
+    "overdue",
+    "escalation_tier",
+    "not_delivered_reason",
+    "delivered_on",
+)
+
+
+def _measure_row(measure: Any) -> dict[str, Any]:
     return {
-        "measure_id": measure.pk,
-        "measure_code": measure.measure_type.code,
+        "id": measure.pk,
+        "measure_type__code": measure.measure_type.code,
         "status": measure.status,
-        "programme_number": measure.programme.number,
-        "person_iin": measure.person.iin,
-        "organisation_code": measure.organisation.code,
+        "programme__number": measure.programme.number,
+        "person__iin": measure.person.iin,
+        "organisation_id": measure.organisation_id,
+        "organisation__code": measure.organisation.code,
         "due_on": measure.due_on,
         "overdue": measure.overdue,
         "escalation_tier": measure.escalation_tier,
-        "previous_organisation_code": previous.code if previous is not None else None,
-        "not_delivered_reason": measure.not_delivered_reason or None,
+        "not_delivered_reason": measure.not_delivered_reason,
         "delivered_on": measure.delivered_on,
+    }
+
+
+def _measure_payload(row: dict[str, Any], previous: Any = None) -> dict[str, Any]:
+    return {
+        "measure_id": row["id"],
+        "measure_code": row["measure_type__code"],
+        "status": row["status"],
+        "programme_number": row["programme__number"],
+        "person_iin": row["person__iin"],
+        "organisation_code": row["organisation__code"],
+        "due_on": row["due_on"],
+        "overdue": row["overdue"],
+        "escalation_tier": row["escalation_tier"],
+        "previous_organisation_code": previous.code if previous is not None else None,
+        "not_delivered_reason": row["not_delivered_reason"] or None,
+        "delivered_on": row["delivered_on"],
     }
 
 
@@ -136,26 +171,26 @@ def _publish_measure(kind: str, measure: Any) -> None:
     event_publish(
         kind=f"rehabilitation.{kind}",
         subject=f"rehabilitation.measure:{measure.pk}",
-        payload=_measure_payload(measure, previous),
+        payload=_measure_payload(_measure_row(measure), previous),
         audience=audience,
     )
 
 
-def publish_many(kind: str, measures: list[Any]) -> None:
-    """`publish(kind, measure)` for each of `measures` at once (the same payloads and audience),
-    for a step that changes many measures in one transaction. Not for "measure.redirected",
-    whose audience is read per measure; the measures come with their measure type, programme,
-    person and organisation already read."""
+def publish_many(kind: str, rows: list[dict[str, Any]]) -> None:
+    """`publish(kind, measure)` for many measures at once (the same payloads and audience), for a
+    step that changes many measures in one transaction. Each row holds a measure's
+    `MEASURE_PAYLOAD_COLUMNS` as they are after the change. Not for "measure.redirected", whose
+    audience is read per measure."""
     if kind not in _MEASURE_EVENTS or kind == "measure.redirected":
         raise ValueError(f"{kind!r} is not published in bulk")
     event_publish_many(
         kind=f"rehabilitation.{kind}",
         events=[
             (
-                f"rehabilitation.measure:{measure.pk}",
-                _measure_payload(measure),
-                [measure.organisation],
+                f"rehabilitation.measure:{row['id']}",
+                _measure_payload(row),
+                [row["organisation_id"]],
             )
-            for measure in measures
+            for row in rows
         ],
     )

@@ -17,6 +17,7 @@ from django.db.migrations.loader import MigrationLoader
 from kopir.audit import chain, triggers
 from kopir.audit.models import AuditAction, AuditEvent, AuditLogIsAppendOnly
 from kopir.audit.services import audit_record, audit_record_many
+from kopir.core.bulk import COPY_FROM
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,26 @@ def test_a_bulk_append_continues_the_chain_in_id_order_and_verifies():
     assert stored[3].fields == ["a", "b"]
     assert [e.prev_hash for e in stored[1:]] == [e.row_hash for e in stored[:-1]]
     assert f"7 records checked. Head: {after.pk}:{after.row_hash}" in _verify()
+
+
+def test_a_bulk_append_of_many_records_keeps_id_order_chain_order():
+    # More than core.bulk.COPY_FROM: on PostgreSQL the ids are drawn first and the rows COPied.
+    first, _second, _third = _three_records()
+    count = COPY_FROM + 5
+    with transaction.atomic():
+        appended = audit_record_many(
+            actor=None,
+            action=AuditAction.UPDATE,
+            entries=[(first, f"bulk {n}") for n in range(count)],
+            channel="task",
+            fields=["escalation_tier"],
+        )
+    stored = list(AuditEvent.objects.order_by("id"))[3:]
+    assert [e.pk for e in stored] == [e.pk for e in appended]
+    assert [e.detail for e in stored] == [f"bulk {n}" for n in range(count)]
+    assert {tuple(e.fields) for e in stored} == {("escalation_tier",)}
+    assert [e.row_hash for e in stored] == [e.row_hash for e in appended]
+    assert f"{count + 3} records checked." in _verify()
 
 
 def test_bulk_create_is_refused_so_nothing_skips_the_chain():

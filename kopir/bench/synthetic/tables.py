@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from kopir.core.bulk import copy_rows
+
 
 def table_of(model: type[models.Model]) -> str:
     return model._meta.db_table
@@ -22,42 +24,11 @@ def next_id(model: type[models.Model]) -> int:
         return int(cursor.fetchone()[0]) + 1
 
 
-def _adapt(value: Any) -> Any:
-    # JSON columns are written as their text; everything else as the driver adapts it.
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
 def write_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Append `rows` (values in the order of `columns`) to the model's table; return how many."""
-    table = connection.ops.quote_name(table_of(model))
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    count = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([_adapt(value) for value in row])
-                    count += 1
-        return count
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append([_adapt(value) for value in row])
-            if len(batch) == 5000:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+    return copy_rows(model, columns, rows)
 
 
 def reset_sequences(models_written: Iterable[type[models.Model]]) -> None:

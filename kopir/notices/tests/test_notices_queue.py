@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import translation
 
 from kopir.audit.models import AuditEvent
 from kopir.directory.tests.factories import OrganisationFactory
@@ -265,3 +266,50 @@ def test_notices_queued_many_in_a_transaction_that_rolls_back_leave_nothing(
     assert callbacks == []
     assert not Notice.objects.exists()
     assert not AuditEvent.objects.filter(target_type="notices.notice").exists()
+
+
+def test_drafts_sharing_a_context_render_it_once_and_each_gets_its_own_fill_ins(
+    person, clinic, monkeypatch
+):
+    from kopir.notices import services
+
+    renders: list[str] = []
+    render_parts = services._render_parts
+
+    def counted(**kwargs):
+        renders.append(kwargs["recipient"].address)
+        return render_parts(**kwargs)
+
+    monkeypatch.setattr(services, "_render_parts", counted)
+    braille = PersonFactory.create(
+        email="braille@example.test", accessibility_needs=[AccessibilityNeed.BRAILLE]
+    )
+    shared: dict[str, object] = {}
+    drafts = [
+        NoticeDraft(
+            recipient=person_recipient(someone),
+            template=TEMPLATE,
+            context=shared,
+            # A callable is called in each language of the notice.
+            fill={"number": lambda n=n: f"MSE-{n}-{translation.get_language()}"},
+        )
+        # More than core.bulk.COPY_FROM: on PostgreSQL they go in by COPY.
+        for n, someone in enumerate([person] * 24 + [braille])
+    ]
+
+    notices = notice_queue_many(drafts=drafts)
+
+    # The plain-text notices to the same kind of recipient share one rendering; the
+    # braille-ready one has a layout of its own.
+    assert len(renders) == 2
+    assert [n.body.split(" & ")[0] for n in notices[:24]] == [
+        f"Plain ru: referral MSE-{n}-ru" for n in range(24)
+    ]
+    assert all(len(line) <= BRAILLE_LINE_WIDTH for line in notices[24].body.splitlines())
+    assert "MSE-24-" in notices[24].body
+    assert "\ue000" not in "".join(n.body + n.subject for n in notices)
+    stored = list(Notice.objects.order_by("id"))
+    assert [(n.pk, n.subject, n.body) for n in stored] == [
+        (n.pk, n.subject, n.body) for n in notices
+    ]
+    assert AuditEvent.objects.filter(target_type="notices.notice").count() == len(notices)

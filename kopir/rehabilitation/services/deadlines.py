@@ -26,8 +26,17 @@ Every step is idempotent and safe in two workers at once: each UPDATE carries in
 changes (a flag that is already right is not written, a tier is claimed only from the value read),
 so a second run, or a second worker that waited on the row lock, changes nothing and queues no
 second notice. Each batch is one transaction: its flags, the claim of its escalations, and their
-notices, events and audit records, written in bulk (a few INSERTs a batch, not three writes a
-measure), so a million measures are swept in well under a minute (docs/performance.md).
+notices, events and audit records, written in bulk (a few statements a batch, not three writes a
+measure: one COPY a table on PostgreSQL, `core/bulk.py`), so a million measures are swept in
+well under a minute, a quarter's escalations at once included (docs/performance.md).
+
+Each escalated measure keeps a notice of its own (not a digest per organisation): the notice is
+what the outbox shows about that measure (`related`), what is retried or failed on its own, and
+what the recipient answers about one measure. What makes thousands of them cheap is that their
+text is rendered once per organisation, tier and way of telling (languages, format, channel) and
+each notice gets its own measure's name, number, programme, due date and days late written in
+(`notices.services.NoticeDraft.fill`). The batch's measures are read as rows of the columns the
+notices, events and audit records need, and its organisations and officers once each.
 
 `measure_refresh_flags(measure)` recomputes one measure's flags; services that change `due_on` or
 close a measure call it in their transaction.
@@ -38,16 +47,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record_many
+from kopir.audit.services import Ref, audit_record_many
 from kopir.core.working_days import add_working_days, subtract_working_days
 from kopir.directory.models import Organisation
 from kopir.notices.services import (
@@ -177,15 +189,15 @@ def _batches(batch_size: int) -> Iterator[tuple[int, int]]:
         after = ids[-1]
 
 
-def escalation_recipient(measure: Measure, tier: int) -> tuple[Recipient, Organisation]:
-    """Who hears of `tier` (see the module's docstring), and the organisation it concerns."""
-    organisation = measure.organisation
-    if tier == 1 and measure.officer is not None and measure.officer.is_active:
-        return staff_recipient(measure.officer), organisation
+def escalation_recipient(
+    *, tier: int, organisation: Organisation, officer: Any, division: Organisation
+) -> Recipient:
+    """Who hears of `tier` of a measure `organisation` holds (see the module's docstring)."""
+    if tier == 1 and officer is not None and officer.is_active:
+        return staff_recipient(officer)
     if tier <= 2:
-        return organisation_recipient(organisation), organisation
-    above = organisation.parent or measure.programme.division
-    return organisation_recipient(above), organisation
+        return organisation_recipient(organisation)
+    return organisation_recipient(organisation.parent or division)
 
 
 def _due_for_escalation(after: int, last: int, clock: _Clock) -> QuerySet[Measure]:
@@ -198,59 +210,104 @@ def _due_for_escalation(after: int, last: int, clock: _Clock) -> QuerySet[Measur
     ).filter(Q(escalation_tier=0) | Q(escalated_at__lt=clock.escalated_before))
 
 
-def _escalate_batch(after: int, last: int, clock: _Clock) -> list[Measure]:
+# What the escalation of a measure reads: its event's payload, who to tell, and the notice's lines.
+_ESCALATION_COLUMNS = (
+    *events.MEASURE_PAYLOAD_COLUMNS,
+    "officer_id",
+    "programme__division_id",
+    "measure_type__name_kk",
+    "measure_type__name_ru",
+    "measure_type__name_en",
+)
+
+
+def _measure_name(row: dict[str, Any]) -> str:
+    """The measure's name in the language being rendered (as `MeasureType.name` gives it)."""
+    language = (get_language() or "kk")[:2]
+    return str(row.get(f"measure_type__name_{language}") or row["measure_type__name_kk"])
+
+
+def _days_late(days: int) -> str:
+    return ngettext("%(days)s day late", "%(days)s days late", days) % {"days": days}
+
+
+def _escalation_drafts(rows: list[dict[str, Any]], clock: _Clock) -> list[NoticeDraft]:
+    """One notice a measure. The text is shared by the measures of one organisation at one tier
+    told the same way (rendered once, `NoticeDraft.fill`); each notice gets its measure's own
+    name, number, programme, due date and days late."""
+    organisations = Organisation.objects.select_related("parent").in_bulk(
+        {row["organisation_id"] for row in rows} | {row["programme__division_id"] for row in rows}
+    )
+    officers = User.objects.in_bulk(
+        {
+            row["officer_id"]
+            for row in rows
+            if row["officer_id"] is not None and row["escalation_tier"] == 1
+        }
+    )
+    contexts: dict[tuple[int, int], dict[str, Any]] = {}
+    drafts: list[NoticeDraft] = []
+    for row in rows:
+        tier = row["escalation_tier"]
+        organisation = organisations[row["organisation_id"]]
+        context = contexts.setdefault(
+            (tier, organisation.pk), {"tier": tier, "organisation": organisation}
+        )
+        drafts.append(
+            NoticeDraft(
+                recipient=escalation_recipient(
+                    tier=tier,
+                    organisation=organisation,
+                    officer=officers.get(row["officer_id"]),
+                    division=organisations[row["programme__division_id"]],
+                ),
+                template=NOTICE_TEMPLATE,
+                context=context,
+                fill={
+                    "measure_name": partial(_measure_name, row),
+                    "measure_number": row["id"],
+                    "programme_number": row["programme__number"],
+                    "due_on": row["due_on"].strftime("%d.%m.%Y"),
+                    "days_late": partial(_days_late, (clock.today - row["due_on"]).days),
+                },
+                topic=f"rehabilitation.measure.escalation.{tier}",
+                related=Ref.of(Measure, row["id"]),
+                concerns=organisation,
+            )
+        )
+    return drafts
+
+
+def _escalate_batch(after: int, last: int, clock: _Clock) -> list[dict[str, Any]]:
     """Claim the next tier of every measure of the batch due for one, and tell each tier's
     recipient: the caller's transaction holds the claim, the notices, the events and the audit
-    records together, so they commit or roll back as one.
+    records together, so they commit or roll back as one. Returns the escalated measures' rows
+    (`_ESCALATION_COLUMNS`, with the tier reached).
 
     The claim: the due measures are read and locked (FOR UPDATE on PostgreSQL; SQLite's
     IMMEDIATE transaction already holds the one write lock). A second worker on the same batch
     waits for the lock, then finds the rows no longer due (PostgreSQL re-reads a locked row's
     conditions once the lock is granted), so it claims, sends and records nothing.
+
+    Only the columns the notices, events and audit records need are read, as plain rows; the
+    batch's organisations and officers are read once each.
     """
     due = _due_for_escalation(after, last, clock).order_by("id")
     if connection.features.has_select_for_update:
         due = due.select_for_update(of=("self",))
-    measures = list(
-        due.select_related(
-            "organisation__parent",
-            "officer",
-            "measure_type",
-            "programme__division",
-            "person",
-        )
-    )
-    if not measures:
-        return measures
-    claimed = _due_for_escalation(after, last, clock).filter(
-        pk__in=[measure.pk for measure in measures]
-    )
+    rows = list(due.values(*_ESCALATION_COLUMNS))
+    if not rows:
+        return rows
+    claimed = _due_for_escalation(after, last, clock).filter(pk__in=[row["id"] for row in rows])
     if claimed.update(escalation_tier=F("escalation_tier") + 1, escalated_at=clock.now) != len(
-        measures
+        rows
     ):
         # Cannot happen while the rows are locked; if it ever did, nothing of the batch is kept.
         raise RuntimeError("the escalation claim changed under its lock")
-    drafts: list[NoticeDraft] = []
-    for measure in measures:
-        measure.escalation_tier += 1
-        measure.escalated_at = clock.now
-        recipient, concerns = escalation_recipient(measure, measure.escalation_tier)
-        drafts.append(
-            NoticeDraft(
-                recipient=recipient,
-                template=NOTICE_TEMPLATE,
-                context={
-                    "measure": measure,
-                    "tier": measure.escalation_tier,
-                    "days_late": (clock.today - measure.due_on).days,
-                    "organisation": measure.organisation,
-                },
-                topic=f"rehabilitation.measure.escalation.{measure.escalation_tier}",
-                related=measure,
-                concerns=concerns,
-            )
-        )
-    events.publish_many("measure.escalated", measures)
+    for row in rows:
+        row["escalation_tier"] += 1
+    drafts = _escalation_drafts(rows, clock)
+    events.publish_many("measure.escalated", rows)
     # Last: the audit chain's lock is held from the first record to the commit.
     notices = notice_queue_many(drafts=drafts, channel=AuditChannel.TASK)
     audit_record_many(
@@ -258,16 +315,16 @@ def _escalate_batch(after: int, last: int, clock: _Clock) -> list[Measure]:
         action=AuditAction.UPDATE,
         entries=[
             (
-                measure,
-                f"overdue: escalated to tier {measure.escalation_tier}"
+                Ref.of(Measure, row["id"]),
+                f"overdue: escalated to tier {row['escalation_tier']}"
                 + ("" if notice.channel else " (no address on record)"),
             )
-            for measure, notice in zip(measures, notices, strict=True)
+            for row, notice in zip(rows, notices, strict=True)
         ],
         channel=AuditChannel.TASK,
         fields=["escalation_tier", "escalated_at"],
     )
-    return measures
+    return rows
 
 
 def measures_sweep_deadlines(
@@ -289,8 +346,8 @@ def measures_sweep_deadlines(
         run.batches += 1
         with transaction.atomic():
             run.flagged += _apply_flags(Measure.objects.filter(id__gt=after, id__lte=last), clock)
-            for measure in _escalate_batch(after, last, clock):
-                run.escalated[measure.pk] = measure.escalation_tier
+            for row in _escalate_batch(after, last, clock):
+                run.escalated[row["id"]] = row["escalation_tier"]
     return run
 
 

@@ -45,7 +45,7 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     monkeypatch.setattr(
         deadlines.events,
         "publish_many",
-        lambda kind, records: seen.extend((kind, record.pk) for record in records),
+        lambda kind, rows: seen.extend((kind, row["id"]) for row in rows),
     )
     return seen
 
@@ -295,7 +295,7 @@ def test_a_batch_that_fails_keeps_nothing_of_itself(agency, monkeypatch):
         for _ in range(4)
     ]
 
-    def outbox_down(kind: str, records: list[Measure]) -> None:
+    def outbox_down(kind: str, rows: list[dict[str, Any]]) -> None:
         raise RuntimeError("outbox down")
 
     monkeypatch.setattr(deadlines.events, "publish_many", outbox_down)
@@ -305,3 +305,52 @@ def test_a_batch_that_fails_keeps_nothing_of_itself(agency, monkeypatch):
     assert {flags(m) for m in measures} == {(False, False, 0)}
     assert not Notice.objects.exists()
     assert not AuditEvent.objects.filter(target_type="rehabilitation.measure").exists()
+
+
+@pytest.mark.django_db
+def test_one_text_per_organisation_and_tier_with_each_measures_own_lines(monkeypatch):
+    from kopir.notices import services as notice_services
+
+    renders: list[str] = []
+    render_parts = notice_services._render_parts
+
+    def counted(**kwargs: Any) -> Any:
+        renders.append(kwargs["recipient"].address)
+        return render_parts(**kwargs)
+
+    monkeypatch.setattr(notice_services, "_render_parts", counted)
+    english = OrganisationFactory.create(
+        kind=OrganisationKind.EMPLOYMENT_SOCIAL, email="en@example.test", notice_language="en"
+    )
+    russian = OrganisationFactory.create(
+        kind=OrganisationKind.HEALTH_OFFICE, email="ru@example.test", notice_language="ru"
+    )
+    late = {
+        measure.pk: measure
+        for measure in [
+            MeasureFactory.create(organisation=english, due_on=TODAY - dt.timedelta(days=days))
+            for days in (1, 2, 5)
+        ]
+        + [MeasureFactory.create(organisation=russian, due_on=TODAY - dt.timedelta(days=3))]
+    }
+
+    assert sorted(sweep().escalated) == sorted(late)
+
+    assert sorted(renders) == ["en@example.test", "ru@example.test"]  # once per organisation
+    for notice in Notice.objects.all():
+        measure = late[int(notice.related_id)]
+        days = (TODAY - measure.due_on).days
+        name = measure.measure_type.name_en if notice.language == "en" else ""
+        assert f"№ {measure.pk})" in notice.body
+        assert measure.programme.number in notice.body
+        assert measure.programme.number in notice.subject
+        assert f"{measure.due_on:%d.%m.%Y}" in notice.body
+        if notice.language == "en":
+            assert f"{name} (№ {measure.pk})" in notice.body
+            assert name in notice.subject
+            assert (f"{days} day late" if days == 1 else f"{days} days late") in notice.body
+            assert english.name_en in notice.body
+        else:
+            assert f"{measure.measure_type.name_ru} (№ {measure.pk})" in notice.body
+            assert russian.name_ru in notice.body
+        assert "\ue000" not in notice.body + notice.subject

@@ -1,0 +1,120 @@
+"""Appending many rows with little client-side work: COPY on PostgreSQL, INSERT elsewhere.
+
+`copy_rows` writes plain values (the synthetic dataset's generator, `kopir/bench`);
+`insert_instances` writes unsaved model instances and gives them their ids, for a background step
+that appends thousands of rows in one transaction (the deadline sweep's notices, outbox events
+and audit records). Django's `bulk_create` compiles an INSERT and quotes every parameter in
+Python; COPY sends the rows as they are, and the database parses them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connections, models
+
+# Rows of one INSERT where COPY is not available (SQLite).
+INSERT_BATCH = 1000
+# Fewer instances than this go in by an INSERT on PostgreSQL too: for a few rows a multi-row
+# INSERT RETURNING is one round trip, drawing ids and a COPY two.
+COPY_FROM = 20
+
+
+def _adapt(value: Any) -> Any:
+    # JSON columns are written as their text; everything else as the driver adapts it.
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def copy_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    using: str = "default",
+) -> int:
+    """Append `rows` (values in the order of `columns`) to the model's table; return how many."""
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([_adapt(value) for value in row])
+                    count += 1
+        return count
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names quoted
+    batch: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([_adapt(value) for value in row])
+            if len(batch) == 5 * INSERT_BATCH:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def _draw_ids(model: type[models.Model], count: int, using: str) -> list[int]:
+    """`count` ids from the table's sequence, in ascending order, in one round trip."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return sorted(int(row[0]) for row in cursor.fetchall())
+
+
+def insert_instances(
+    model: type[models.Model], instances: list[Any], *, using: str = "default"
+) -> list[Any]:
+    """Insert unsaved `instances` of `model`, in order, and set their primary keys.
+
+    On PostgreSQL, from `COPY_FROM` instances on: the ids are drawn from the table's sequence in one statement (ascending, in the
+    instances' order, as a multi-row INSERT would draw them) and the rows go in by one COPY.
+    Otherwise: `bulk_create` in batches. Either way `save()` and the model's signals are skipped,
+    as `bulk_create` skips them; each field's `pre_save` runs (auto_now_add stamps).
+    """
+    if not instances:
+        return instances
+    connection = connections[using]
+    if connection.vendor != "postgresql" or len(instances) < COPY_FROM:
+        return models.QuerySet(model, using=using).bulk_create(instances, batch_size=INSERT_BATCH)
+    pk = model._meta.pk
+    if isinstance(pk, models.AutoField | models.BigAutoField):
+        for instance, new_id in zip(
+            instances, _draw_ids(model, len(instances), using), strict=True
+        ):
+            setattr(instance, pk.attname, new_id)
+    fields = list(model._meta.concrete_fields)
+    encoders = [
+        (lambda value, e=field.encoder: json.dumps(value, cls=e, ensure_ascii=False))
+        if isinstance(field, models.JSONField)
+        else None
+        for field in fields
+    ]
+
+    def rows() -> Iterable[list[Any]]:
+        for instance in instances:
+            row = []
+            for field, encode in zip(fields, encoders, strict=True):
+                value = field.pre_save(instance, True)
+                row.append(value if encode is None or value is None else encode(value))
+            yield row
+
+    copy_rows(model, [field.column for field in fields], rows(), using=using)
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = using
+    return instances
