@@ -132,6 +132,9 @@ class AuditEvent(models.Model):
             ),
             # The search by action, newest first: a rare action is found without a walk of the log.
             models.Index(fields=["action", "-at", "-id"], name="audit_action_idx"),
+            # The search by record type alone, newest first (audit_target_idx has the record's id
+            # second, so it cannot give one type's records in time order).
+            models.Index(fields=["target_type", "-at", "-id"], name="audit_type_idx"),
         ]
 
     def __str__(self) -> str:
