@@ -24,6 +24,7 @@ from kopir.assessment.selectors.queue import (
 )
 from kopir.assessment.tests.factories import Icd10CodeFactory, ReferralFactory
 from kopir.core.tests.fixtures import signed_in
+from kopir.core.tests.plans import index_plan
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -279,14 +280,7 @@ def test_the_filter_offers_the_clinics_that_sent_to_this_division_and_the_classi
 def test_the_queue_index_serves_each_page_in_order_without_a_sort(division, filters) -> None:
     for day in range(3):
         received(division, TODAY + dt.timedelta(days=day))
-    rows = _page_queryset(division.pk, filters, TODAY, Cursor(TODAY, 1), 26)
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A tiny table is cheaper to scan; the question is whether the index can serve the page.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = index_plan(_page_queryset(division.pk, filters, TODAY, Cursor(TODAY, 1), 26))
     assert "Index Scan using referral_queue_due_idx" in plan, plan
     assert "ROW(queue_due_on, id) > ROW(" in plan, plan
     # Only the merge of the per-status branches may sort, and only their few rows each.
