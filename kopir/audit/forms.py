@@ -25,11 +25,11 @@ class AuditSearchForm(FilterForm[AuditFilter]):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, target_types: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, target_types: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target_type"].choices = [  # type: ignore[attr-defined]
             ("", _("Any record type")),
-            *((value, value) for value in target_types),
+            *target_types,
         ]
 
     def clean(self) -> dict[str, Any]:

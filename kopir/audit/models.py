@@ -14,6 +14,8 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models, router, transaction
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +127,15 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx"),
             models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+            # The search by username, any case, newest first (selectors.audit_event_search).
+            models.Index(
+                Upper("actor_username"), F("at").desc(), F("id").desc(), name="audit_username_idx"
+            ),
+            # The search by action, newest first: a rare action is found without a walk of the log.
+            models.Index(fields=["action", "-at", "-id"], name="audit_action_idx"),
+            # The search by record type alone, newest first (audit_target_idx has the record's id
+            # second, so it cannot give one type's records in time order).
+            models.Index(fields=["target_type", "-at", "-id"], name="audit_type_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# The division queue's sort key for a step with no deadline: after every dated one.
+NO_DEADLINE = dt.date(9999, 12, 31)
 
 
 class ReferralPurpose(models.TextChoices):
@@ -100,6 +106,13 @@ class Referral(models.Model):
     # The deadline of the step the referral is in now (working days; see workflow.DEADLINES).
     step_started_on = models.DateField(_("step started"), null=True, blank=True)
     step_due_on = models.DateField(_("step due"), null=True, blank=True)
+    # The division queue's order, stored so an index can serve it: the step's deadline, or
+    # NO_DEADLINE when it has none. The database computes it; nothing writes it.
+    queue_due_on = models.GeneratedField(
+        expression=Coalesce("step_due_on", models.Value(NO_DEADLINE)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -115,8 +128,16 @@ class Referral(models.Model):
             )
         ]
         indexes = [
+            # The division queue: one status's rows in page order (queue_due_on, id).
             models.Index(
-                fields=["mse_division", "status", "step_due_on", "id"], name="referral_queue_idx"
+                fields=["mse_division", "status", "queue_due_on", "id"],
+                name="referral_queue_due_idx",
+            ),
+            # The queue's clinic filter: has this clinic sent the division anything? One probe.
+            models.Index(
+                fields=["medical_organisation", "mse_division"],
+                condition=models.Q(first_sent_at__isnull=False),
+                name="referral_clinic_division_idx",
             ),
             models.Index(
                 fields=["medical_organisation", "status", "-id"], name="referral_clinic_idx"

@@ -1,7 +1,7 @@
 """The MSE items of the signed-in home page (registered in `apps.py`): each a count of the records
 the user has to act on, from the same query as the list it opens, and that list's address.
 
-Every count is one indexed COUNT (`referral_clinic_idx`, `referral_queue_idx`), whatever the
+Every count is one indexed COUNT (`referral_clinic_idx`, `referral_queue_due_idx`), whatever the
 number of records; nothing here reads a person.
 """
 

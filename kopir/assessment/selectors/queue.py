@@ -2,6 +2,11 @@
 
 Keyset pagination ("after=<due>,<id>") rather than page numbers: the queue changes while a
 specialist works through it, and an offset would skip or repeat referrals as others move on.
+The order is (queue_due_on, id), a column the database keeps (the step's deadline, or
+NO_DEADLINE) and the order of `referral_queue_due_idx` (division, status, queue_due_on, id):
+the cursor is a row comparison `(queue_due_on, id) > (a, b)`, and on PostgreSQL each status is
+read on its own straight from the index, at most a page of rows, and the branches merged, so a
+page costs the same at the top of 150 k referrals as deep in them (docs/performance.md).
 Rows carry no identity: the person's birth date is read as an annotation only to show an age
 band (`age_bands.py`), never the age: the queue is read by every specialist of the division.
 """
@@ -9,17 +14,17 @@ band (`age_bands.py`), never the age: the queue is read by every specialist of t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import transaction
-from django.db.models import DateField, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.assessment.age_bands import AgeBand, band_of_age
-from kopir.assessment.models import Referral, ReferralStatus
+from kopir.assessment.models import Icd10Code, Referral, ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
@@ -41,8 +46,6 @@ DIVISION_STATUSES: tuple[str, ...] = (
     S.NOTIFIED,
     S.WITHDRAWN,
 )
-# Steps with no deadline sort after every dated one.
-NO_DEADLINE = dt.date(9999, 12, 31)
 PAGE_SIZE = 25
 
 
@@ -98,10 +101,7 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
             mse_division_id=division_id, first_sent_at__isnull=False, status__in=statuses
         )
         .select_related("medical_organisation", "primary_diagnosis")
-        .annotate(
-            due_key=Coalesce("step_due_on", Value(NO_DEADLINE), output_field=DateField()),
-            person_birth_date=F("person__birth_date"),
-        )
+        .annotate(person_birth_date=F("person__birth_date"))
     )
     if filters.clinic_id:
         queryset = queryset.filter(medical_organisation_id=filters.clinic_id)
@@ -110,11 +110,38 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
     if filters.route:
         queryset = queryset.filter(route=filters.route)
     if filters.overdue:
-        queryset = queryset.filter(step_due_on__lt=today)
+        queryset = queryset.filter(queue_due_on__lt=today)
     if filters.at_risk:
         safe_from = add_working_days(today, AT_RISK_WORKING_DAYS + 1)
-        queryset = queryset.filter(step_due_on__gte=today, step_due_on__lt=safe_from)
-    return queryset.order_by("due_key", "id")
+        queryset = queryset.filter(queue_due_on__gte=today, queue_due_on__lt=safe_from)
+    return queryset.order_by("queue_due_on", "id")
+
+
+def _page_queryset(
+    division_id: int, filters: QueueFilters, today: dt.date, after: Cursor | None, size: int
+) -> QuerySet[Referral]:
+    """The `size` rows after `after`, read so that `referral_queue_due_idx` serves the order.
+
+    For one status the index yields the rows in page order; for several (the open queue is
+    four, "all" seven) the database would read every matching row and sort them. So on
+    PostgreSQL each status is read on its own, `size` rows at most from the index, and the
+    branches are merged (the agency work list does the same, rehabilitation/selectors/execution.py).
+    """
+
+    def one(selection: QueueFilters) -> QuerySet[Referral]:
+        rows = queue_queryset(division_id, selection, today)
+        if after is not None:
+            rows = rows.filter(
+                TupleGreaterThan(Tuple(F("queue_due_on"), F("id")), (after.due, after.pk))
+            )
+        return rows
+
+    statuses = [s for s in filters.statuses if s in DIVISION_STATUSES] or list(OPEN_STATUSES)
+    # SQLite (development) cannot limit the parts of a UNION; it reads and sorts instead.
+    if len(statuses) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+        return one(filters)[:size]
+    branches = [one(replace(filters, statuses=(status,)))[:size] for status in statuses]
+    return branches[0].union(*branches[1:], all=True).order_by("queue_due_on", "id")[:size]
 
 
 def division_queue(
@@ -127,10 +154,7 @@ def division_queue(
 ) -> QueuePage:
     """One page of the queue after `after`; one query whatever the page size."""
     today = today or timezone.localdate()
-    queryset = queue_queryset(division_id, filters, today)
-    if after is not None:
-        queryset = queryset.filter(Q(due_key__gt=after.due) | Q(due_key=after.due, id__gt=after.pk))
-    referrals = list(queryset[: limit + 1])
+    referrals = list(_page_queryset(division_id, filters, today, after, limit + 1))
     has_more = len(referrals) > limit
     referrals = referrals[:limit]
     states = deadline_states((r.step_due_on for r in referrals), today)
@@ -147,23 +171,33 @@ def division_queue(
     next_cursor = None
     if has_more and referrals:
         last = referrals[-1]
-        next_cursor = Cursor(last.due_key, last.pk).encode()  # type: ignore[attr-defined]
+        next_cursor = Cursor(last.queue_due_on, last.pk).encode()
     return QueuePage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
 def queue_clinics(division_id: int) -> QuerySet[Organisation]:
-    """The clinics that have sent referrals to the division, for the filter."""
-    return Organisation.objects.filter(
-        referrals_sent__mse_division_id=division_id, referrals_sent__first_sent_at__isnull=False
-    ).distinct()
+    """The clinics that have sent referrals to the division, for the filter.
+
+    One probe of `referral_clinic_idx` per organisation in the directory (a few hundred rows),
+    which stops at the clinic's first referral to the division, instead of a DISTINCT over the
+    division's referrals (150 k at the national scale)."""
+    sent_here = Referral.objects.filter(
+        medical_organisation_id=OuterRef("pk"),
+        mse_division_id=division_id,
+        first_sent_at__isnull=False,
+    ).order_by()
+    return Organisation.objects.filter(Exists(sent_here))
 
 
 def queue_chapters(division_id: int) -> list[str]:
-    """The ICD-10 chapters of the division's referrals, for the filter."""
+    """The ICD-10 chapters a referral may be filtered by: the classifier's own (about twenty),
+    read from the reference table, not from the division's referrals, whose every row a
+    DISTINCT would read. A chapter with no referral in the queue filters to an empty page."""
+    del division_id  # the same chapters for every division
     chapters = (
-        Referral.objects.filter(mse_division_id=division_id, first_sent_at__isnull=False)
-        .exclude(primary_diagnosis__chapter="")
-        .values_list("primary_diagnosis__chapter", flat=True)
+        Icd10Code.objects.exclude(chapter="")
+        .order_by()
+        .values_list("chapter", flat=True)
         .distinct()
     )
     return sorted(set(chapters), key=_roman_order)

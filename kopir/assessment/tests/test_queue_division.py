@@ -12,9 +12,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kopir.assessment.models import ReferralStatus, Route
-from kopir.assessment.selectors.queue import Cursor, QueueFilters, division_queue
+from kopir.assessment.selectors.queue import (
+    DIVISION_STATUSES,
+    Cursor,
+    QueueFilters,
+    _page_queryset,
+    _roman_order,
+    division_queue,
+    queue_chapters,
+    queue_clinics,
+)
 from kopir.assessment.tests.factories import Icd10CodeFactory, ReferralFactory
 from kopir.core.tests.fixtures import signed_in
+from kopir.core.tests.plans import index_plan
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -220,3 +230,58 @@ def test_the_csv_export_lists_the_filtered_queue_and_is_audited(client, division
     assert response["Content-Type"].startswith("text/csv")
     assert referral.number in response.content.decode()
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=specialist).exists()
+
+
+def test_pages_of_several_statuses_merge_in_deadline_order_with_ties_broken_by_id(division):
+    # Two statuses, the same deadlines: each page is read per status and merged (PostgreSQL).
+    referrals = [
+        received(division, TODAY + dt.timedelta(days=i % 2), status=(S.SENT, S.ASSIGNED)[i % 3 % 2])
+        for i in range(9)
+    ]
+    undated = received(division, None, status=S.ACCEPTED)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = division_queue(
+            division_id=division.pk, filters=QueueFilters(), after=after, limit=2, today=TODAY
+        )
+        seen += numbers(page)
+        if not page.next_cursor:
+            break
+        after = Cursor.parse(page.next_cursor)
+    expected = sorted(referrals, key=lambda r: (r.step_due_on, r.pk))
+    assert seen == [r.number for r in expected] + [undated.number]
+
+
+def test_the_filter_offers_the_clinics_that_sent_to_this_division_and_the_classifiers_chapters(
+    division, other_division
+):
+    mine = OrganisationFactory.create(kind=OrganisationKind.MEDICAL)
+    elsewhere = OrganisationFactory.create(kind=OrganisationKind.MEDICAL)
+    received(division, TODAY, medical_organisation=mine)
+    received(other_division, TODAY, medical_organisation=elsewhere)
+    ReferralFactory.create(mse_division=division, status=S.DRAFT, medical_organisation=elsewhere)
+    Icd10CodeFactory.create(code="H90.3", chapter="VIII")
+    Icd10CodeFactory.create(code="F70", chapter="V")
+    Icd10CodeFactory.create(code="Q90.9", chapter="XVII")
+
+    assert set(queue_clinics(division.pk)) == {mine}
+    chapters = queue_chapters(division.pk)
+    assert {"V", "VIII", "XVII"} <= set(chapters)
+    assert chapters == sorted(chapters, key=lambda c: _roman_order(c))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+@pytest.mark.parametrize(
+    "filters",
+    [QueueFilters(), QueueFilters(overdue=True), QueueFilters(statuses=DIVISION_STATUSES)],
+    ids=["open", "overdue", "all"],
+)
+def test_the_queue_index_serves_each_page_in_order_without_a_sort(division, filters) -> None:
+    for day in range(3):
+        received(division, TODAY + dt.timedelta(days=day))
+    plan = index_plan(_page_queryset(division.pk, filters, TODAY, Cursor(TODAY, 1), 26))
+    assert "Index Scan using referral_queue_due_idx" in plan, plan
+    assert "ROW(queue_due_on, id) > ROW(" in plan, plan
+    # Only the merge of the per-status branches may sort, and only their few rows each.
+    assert "Sort  (" not in plan.split("Merge Append")[-1], plan

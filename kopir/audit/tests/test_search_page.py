@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.audit.models import AuditAction
+from kopir.audit import selectors
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.audit.selectors import AuditFilter, audit_event_search
 from kopir.audit.services import audit_record
+from kopir.core.tests.plans import index_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +85,95 @@ def test_the_page_costs_the_same_queries_for_few_and_many_records(
     with django_assert_max_num_queries(12) as many:
         client.get(reverse("audit:search"))
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@contextlib.contextmanager
+def freeze_time(moment: dt.datetime) -> Iterator[None]:
+    """Records written inside are stamped `moment` (the time field's default)."""
+    field = AuditEvent._meta.get_field("at")
+    # Django keeps the default's getter as a cached property of the field: override it there.
+    before = field.__dict__.get("_get_default")
+    field.__dict__["_get_default"] = lambda: moment
+    try:
+        yield
+    finally:
+        if before is None:
+            del field.__dict__["_get_default"]
+        else:
+            field.__dict__["_get_default"] = before
+
+
+def test_the_username_matches_in_any_case_and_the_dates_are_whole_local_days(client, administrator):
+    clinician = UserFactory(username="Clinician", roles=[Role.CLINICIAN])
+    day = dt.date(2026, 11, 20)
+    with freeze_time(_at(day - dt.timedelta(days=1), 23, 59)):
+        audit_record(actor=clinician, action=AuditAction.VIEW, target=clinician, detail="before")
+    with freeze_time(_at(day, 0, 0)):
+        audit_record(actor=clinician, action=AuditAction.VIEW, target=clinician, detail="first")
+    with freeze_time(_at(day + dt.timedelta(days=1), 23, 59)):
+        audit_record(actor=clinician, action=AuditAction.VIEW, target=clinician, detail="last")
+    with freeze_time(_at(day + dt.timedelta(days=2), 0, 0)):
+        audit_record(actor=clinician, action=AuditAction.VIEW, target=clinician, detail="after")
+    audit_record(actor=administrator, action=AuditAction.VIEW, target=administrator)
+    client.force_login(administrator)
+
+    response = client.get(
+        reverse("audit:search"),
+        {
+            "username": "  cLiNiCiAn ",
+            "date_from": day.isoformat(),
+            "date_to": (day + dt.timedelta(days=1)).isoformat(),
+        },
+    )
+
+    assert [e.detail for e in response.context["page_obj"]] == ["last", "first"]
+
+
+def test_a_search_counts_no_further_than_its_cap_and_says_there_are_more(
+    client, administrator, monkeypatch
+):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for _ in range(5):
+        audit_record(actor=administrator, action=AuditAction.VIEW, target=administrator)
+    client.force_login(administrator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("audit:search"), {"action": "view"})
+
+    paginator = response.context["page_obj"].paginator
+    assert (paginator.count, paginator.capped) == (3, True)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert counts
+    assert all("LIMIT 4" in sql for sql in counts), counts
+    # The record types are the apps' models in words, not a DISTINCT over the log.
+    assert not [q for q in queries.captured_queries if "DISTINCT" in q["sql"]]
+    choices = dict(response.context["form"].fields["target_type"].choices)
+    assert "people.person" in choices
+    assert "accounts.user" in choices
+    assert choices["people.person"] != "people.person"
+    few = client.get(reverse("audit:search"), {"action": "update"}).context["page_obj"]
+    assert (few.paginator.count, few.paginator.capped) == (0, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("criteria", "index"),
+    [
+        (AuditFilter(username="Admin", date_from=dt.date(2026, 9, 1)), "audit_username_idx"),
+        (AuditFilter(action="export"), "audit_action_idx"),
+        (AuditFilter(target_type="people.person"), "audit_type_idx"),
+        (AuditFilter(date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 12, 1)), "at_"),
+    ],
+    ids=["username and dates", "action", "record type", "dates"],
+)
+def test_each_filter_is_served_by_an_index(administrator, criteria, index) -> None:
+    audit_record(actor=administrator, action=AuditAction.VIEW, target=administrator)
+    plan = index_plan(audit_event_search(criteria)[:50])
+    assert "Seq Scan on audit_auditevent" not in plan, plan
+    # An incremental sort of the rows of one instant is fine; a sort of all matches is not.
+    assert "Sort  (" not in plan.replace("Incremental Sort  (", ""), plan
+    assert index in plan, plan

@@ -54,7 +54,8 @@ class Table:
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
-        self.fields = list(model._meta.concrete_fields)
+        # A generated column is the database's to compute: never written.
+        self.fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
         self.columns = [field.column for field in self.fields]
         self._index = {field.attname: i for i, field in enumerate(self.fields)}
         self._template: list[Any] = []
