@@ -249,11 +249,13 @@ def _secretary_takes_attendance_and_the_vote(
     assert not before.has_quorum
     # One more than the quorum needs, so one absence would not undo the decisions.
     present = before.required + 1
+    # Only the absent are marked; "all present" records everyone else present in person.
     skip_to_main(page)
-    for name in members[:present]:
-        choose_radio(page, name, "in_person")
-    press(page, f"{attendance_form} button[type='submit']")
+    for name in members[present:]:
+        choose_radio(page, name, "absent")
+    press(page, f"{attendance_form} button[name='all_present']")
     arrive(page, meeting_path, "meeting with attendance")
+    assert meeting.attendance.filter(status="absent").count() == len(members) - present
     assert meeting.attendance.filter(status="in_person").count() == present
     expect(page.locator("main .panel[role='status']")).to_contain_text(kk("Quorum: yes"))
 
