@@ -32,7 +32,11 @@ from kopir.assessment.services.outcome_rules import (
     outcome_errors,
     valid_until,
 )
-from kopir.assessment.services.review import _birth_date, _organisation_label
+from kopir.assessment.services.review import (
+    CONCLUSION_FIELDS,
+    _birth_date,
+    _organisation_label,
+)
 from kopir.assessment.signals import decision_recorded
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditAction
@@ -75,15 +79,9 @@ def majority_of(assignments: Sequence[ExpertAssignment]) -> Majority:
     return Majority(outcome, category, frozenset(categories))
 
 
-#: What the head's form starts from when every expert wrote the same (issue 11: no retyping).
-AGREED_FIELDS = (
-    "outcome",
-    "category_code",
-    "cause",
-    "term",
-    "general_loss_percent",
-    "professional_loss_percent",
-)
+#: What the head's form starts from when every expert wrote the same (issue 11: no retyping):
+#: a conclusion's fields but its reasons, which are each expert's own.
+AGREED_FIELDS = tuple(name for name in CONCLUSION_FIELDS if name != "reasons")
 
 
 def agreed_by_all(assignments: Sequence[ExpertAssignment]) -> dict[str, Any]:
