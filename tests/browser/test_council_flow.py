@@ -323,8 +323,8 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     follow_link(page, item_path, "agenda item with a closed vote")
     skip_to_main(page)
     decision_form = f"form[action='{path_for('council:decision_new', 'kk', item_kwargs)}']"
-    tab_to(page, f"main details:has({decision_form}) > summary")
-    page.keyboard.press("Enter")
+    # A closed vote without its decision: the decision form is the next step, shown open.
+    expect(page.locator(f"main details:has({decision_form})")).to_have_attribute("open", "")
     type_into(page, "text", DECISION_TEXT, within=decision_form)
     choose(page, "vote", VOTE_QUESTION, within=decision_form)
     press(page, f"{decision_form} button[type='submit']")
