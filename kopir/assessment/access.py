@@ -25,6 +25,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from kopir.accounts.models import Role
 from kopir.assessment.models import Attachment, Referral, ReferralStatus, Route
@@ -37,6 +39,12 @@ def is_clinic_user(user: Any) -> bool:
     return bool(
         user.is_authenticated and user.organisation_id is not None and user.has_role(*CLINIC_ROLES)
     )
+
+
+def new_referral_address(person: Any) -> str:
+    """The new referral form, filled with this person (named by the record, not the IIN, so
+    the identifier stays out of addresses and logs)."""
+    return f"{reverse('assessment:clinic_create')}?{urlencode({'person': person.pk})}"
 
 
 def is_division_user(user: Any) -> bool:

@@ -32,9 +32,14 @@ class AssessmentConfig(AppConfig):
         )
         from kopir.exchange.catalogue import register_event_kind
         from kopir.people.access import register_personal_reach
+        from kopir.people.actions import PersonAction, register_person_action
 
         # An expert reaches a person only through an in-person case of their own.
         register_personal_reach(access.expert_person_reach)
+        # A clinic starts a referral from the person's page, the IIN already filled in.
+        register_person_action(
+            PersonAction(_("New referral"), access.new_referral_address, access.is_clinic_user)
+        )
 
         registry.add_menu(
             MenuEntry(_("MSE referrals"), "assessment:clinic_list", access.is_clinic_user, 20),

@@ -127,13 +127,22 @@ def _expert_with_division(user: Any) -> str:
     return f"{_expert_name(user)} ({user.organisation.short_name})"
 
 
-def _when_established(label: Any, choices: Any) -> forms.ChoiceField:
+def conditional(field: forms.Field) -> forms.Field:
+    """`field`, needed in some cases its hint names: the service requires it then, and the
+    form does not call it "optional"."""
+    field.conditional = True  # type: ignore[attr-defined]
+    return field
+
+
+def _when_established(label: Any, choices: Any) -> forms.Field:
     """A part of the outcome asked only when disability is established."""
-    return forms.ChoiceField(
-        label=label,
-        choices=BLANK + choices,
-        required=False,
-        help_text=_("Needed when disability is established."),
+    return conditional(
+        forms.ChoiceField(
+            label=label,
+            choices=BLANK + choices,
+            required=False,
+            help_text=_("Needed when disability is established."),
+        )
     )
 
 
@@ -149,13 +158,16 @@ class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
     )
-    category_code = forms.ChoiceField(
-        label=_("Group or category"),
-        choices=BLANK + Category.choices,
-        required=False,
-        help_text=_(
-            "Needed when disability is established: a group for an adult, a category for a child."
-        ),
+    category_code = conditional(
+        forms.ChoiceField(
+            label=_("Group or category"),
+            choices=BLANK + Category.choices,
+            required=False,
+            help_text=_(
+                "Needed when disability is established: a group for an adult, a category for a "
+                "child."
+            ),
+        )
     )
     cause = _when_established(_("Cause"), Cause.choices)
     term = _when_established(_("Term"), Term.choices)
@@ -194,11 +206,15 @@ class ConclusionForm(OutcomeForm, VersionForm):
 
 
 class DecisionForm(OutcomeForm, VersionForm):
-    reexamination_on = forms.DateField(
-        label=_("Re-examination date"),
-        required=False,
-        help_text=_("Leave empty when the term is indefinite or disability is not established."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+    reexamination_on = conditional(
+        forms.DateField(
+            label=_("Re-examination date"),
+            required=False,
+            help_text=_(
+                "Leave empty when the term is indefinite or disability is not established."
+            ),
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
     )
     conclusions = forms.CharField(widget=forms.HiddenInput)
     field_order = ["outcome", "category_code", "cause", "term", "reexamination_on"]

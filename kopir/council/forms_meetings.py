@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
@@ -24,7 +25,7 @@ from kopir.council.models import (
     WorkPlanItem,
 )
 from kopir.council.services.agenda import validate_material_file
-from kopir.council.services.meetings import meeting_format_errors
+from kopir.council.services.meetings import meeting_format_errors, meeting_window_errors
 from kopir.directory.forms import organisation_field
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -86,13 +87,18 @@ class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        errors: dict[str, list[str]] = {}
+        if "starts_at" in data:
+            errors.update(meeting_window_errors(data["starts_at"], timezone.localdate()))
         if "format" in data:
-            errors = meeting_format_errors(
-                data["format"], data.get("place") or "", data.get("online_link") or ""
+            errors.update(
+                meeting_format_errors(
+                    data["format"], data.get("place") or "", data.get("online_link") or ""
+                )
             )
-            for name, messages in errors.items():
-                if name not in self.errors:
-                    self.add_error(name, messages)
+        for name, messages in errors.items():
+            if name not in self.errors:
+                self.add_error(name, messages)
         return data
 
 
@@ -455,12 +461,16 @@ class AttendanceForm(ServiceErrorsMixin, forms.Form):
                 initial=row.status,
             )
 
-    def statuses(self) -> dict[int, str]:
+    def statuses(self, *, rest_present: bool = False) -> dict[int, str]:
+        """The chosen status of each member; with `rest_present` (the "all present" button) a
+        member left unmarked is present in person, and a member marked otherwise keeps it."""
         result = {}
         for row in self.rows:
             value = self.cleaned_data.get(f"member_{row.member.pk}")
             if value:
                 result[row.member.pk] = value
+            elif rest_present:
+                result[row.member.pk] = AttendanceStatus.IN_PERSON
         return result
 
 

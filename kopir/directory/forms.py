@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import AlphabeticalChoiceIterator, AlphabeticalModelChoiceField
 from kopir.core.forms import ComparedEditForm
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.selectors import organisation_choices, territory_choices
@@ -16,10 +17,11 @@ from kopir.directory.services import ORGANISATION_FIELDS
 def organisation_field(
     label: Any, *, required: bool = False, **options: Any
 ) -> forms.ModelChoiceField:
-    """A choice of the directory's active organisations, by Kazakh name, for other apps' forms."""
-    return forms.ModelChoiceField(
+    """A choice of the directory's active organisations for other apps' forms, by name in the
+    active language in its alphabet's order (Қ after К, not after Я)."""
+    return AlphabeticalModelChoiceField(
         label=label,
-        queryset=Organisation.objects.filter(is_active=True).order_by("name_kk"),
+        queryset=Organisation.objects.filter(is_active=True),
         required=required,
         **options,
     )
@@ -95,6 +97,7 @@ class OrganisationForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].iterator = AlphabeticalChoiceIterator  # type: ignore[attr-defined]
 
     def clean_bin(self) -> str | None:
         # People copy BINs from letters with spaces ("100540 000012"): the digits are what count.

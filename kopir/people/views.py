@@ -26,6 +26,7 @@ from kopir.people.access import (
     is_accessible,
     person_for_editor,
 )
+from kopir.people.actions import person_actions
 from kopir.people.forms import PersonEditForm, PersonForm, PersonSearchForm
 from kopir.people.models import Person
 from kopir.people.selectors import person_read, person_search
@@ -83,6 +84,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "representative_accessible": is_accessible(request.user, representative),
             "can_edit": can_edit_person(request.user, person),
+            "actions": person_actions(request.user, person),
         },
     )
 

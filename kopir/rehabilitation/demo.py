@@ -155,7 +155,7 @@ def _hearing_case() -> None:
         conclusions=("G3", "G3", "G3"),
     )
     organisations = mse._organisations()
-    users = mse._accounts(organisations)
+    users = mse._accounts()
     used = set(
         Referral.objects.filter(external_id__startswith="demo-").values_list("person_id", flat=True)
     )

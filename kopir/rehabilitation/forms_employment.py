@@ -10,6 +10,7 @@ from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import alphabet_key
 from kopir.core.forms import ServiceErrorsMixin
 from kopir.core.identifiers import validate_bin
 from kopir.directory.models import Territory, TerritoryLevel
@@ -17,27 +18,13 @@ from kopir.rehabilitation.models import QuotaRounding
 
 DATE_WIDGET = {"type": "date"}
 
-# The Kazakh Cyrillic alphabet (Russian's letters in the same order with Kazakh's among them):
-# a database sorts by code point and puts Ә, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я.
-KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
-_LETTER_ORDER = {letter: index for index, letter in enumerate(KAZAKH_ALPHABET)}
 # The levels a quota is kept for: a region's districts and cities, never the region itself.
 QUOTA_LEVELS = (TerritoryLevel.CITY, TerritoryLevel.DISTRICT)
 
 
-def kazakh_sort_key(text: str) -> tuple[tuple[int, str], ...]:
-    """Sorts Kazakh and Russian names as their alphabets do; other characters after them."""
-    return tuple(
-        (_LETTER_ORDER[letter], letter)
-        if letter in _LETTER_ORDER
-        else (len(KAZAKH_ALPHABET), letter)
-        for letter in text.lower()
-    )
-
-
 def in_alphabetical_order(territories: QuerySet[Territory]) -> QuerySet[Territory]:
     """The territories ordered by their name in the active language, alphabet-wise."""
-    ordered = sorted(territories, key=lambda territory: kazakh_sort_key(territory.name))
+    ordered = sorted(territories, key=lambda territory: alphabet_key(territory.name))
     if not ordered:
         return territories
     rank = Case(*[When(pk=t.pk, then=Value(i)) for i, t in enumerate(ordered)])

@@ -249,11 +249,13 @@ def _secretary_takes_attendance_and_the_vote(
     assert not before.has_quorum
     # One more than the quorum needs, so one absence would not undo the decisions.
     present = before.required + 1
+    # Only the absent are marked; "all present" records everyone else present in person.
     skip_to_main(page)
-    for name in members[:present]:
-        choose_radio(page, name, "in_person")
-    press(page, f"{attendance_form} button[type='submit']")
+    for name in members[present:]:
+        choose_radio(page, name, "absent")
+    press(page, f"{attendance_form} button[name='all_present']")
     arrive(page, meeting_path, "meeting with attendance")
+    assert meeting.attendance.filter(status="absent").count() == len(members) - present
     assert meeting.attendance.filter(status="in_person").count() == present
     expect(page.locator("main .panel[role='status']")).to_contain_text(kk("Quorum: yes"))
 
@@ -321,8 +323,8 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     follow_link(page, item_path, "agenda item with a closed vote")
     skip_to_main(page)
     decision_form = f"form[action='{path_for('council:decision_new', 'kk', item_kwargs)}']"
-    tab_to(page, f"main details:has({decision_form}) > summary")
-    page.keyboard.press("Enter")
+    # A closed vote without its decision: the decision form is the next step, shown open.
+    expect(page.locator(f"main details:has({decision_form})")).to_have_attribute("open", "")
     type_into(page, "text", DECISION_TEXT, within=decision_form)
     choose(page, "vote", VOTE_QUESTION, within=decision_form)
     press(page, f"{decision_form} button[type='submit']")

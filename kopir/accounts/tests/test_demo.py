@@ -79,3 +79,13 @@ def test_a_demo_account_signs_in_with_the_demo_password(
     )
     assert response["Location"] == "/kk/"
     assert client.get(reverse("accounts:user_list")).status_code == 200
+
+
+def test_every_login_the_demo_uses_is_printed_and_listed() -> None:
+    # The three-expert step of the MSE demo needs mse-expert-2 and -3, and appeals mse-appeals:
+    # a visitor must find them where the other logins are (issue 11).
+    printed = "\n".join(demo.describe())
+    listed = {account.username for account in demo.DEMO_ACCOUNTS}
+    for username in ("mse", "mse-expert-2", "mse-expert-3", "mse-appeals", "chair"):
+        assert username in listed
+        assert f"  {username} " in printed

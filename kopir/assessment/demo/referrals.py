@@ -22,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from kopir.accounts.models import Role, User
+from kopir.accounts.models import User
 from kopir.assessment.demo.referral_steps import (
     PROFILES,
     StepClock,
@@ -54,13 +54,10 @@ CLINICS = {
     "terekti-district-hospital": IntakeChannel.BULK,
     "karatobe-district-hospital": IntakeChannel.BULK,
 }
-# Demo experts beside `mse` (accounts.demo): an in-absentia case needs three, and the
-# department needs someone to review appeals. Same published demo password.
-EXTRA_ACCOUNTS = (
-    ("mse-expert-2", Role.MSE_SPECIALIST, DIVISION, "Бекзат", "Тұрсынов"),
-    ("mse-expert-3", Role.MSE_SPECIALIST, DIVISION, "Сәуле", "Ибраева"),
-    ("mse-appeals", Role.MSE_SPECIALIST, DEPARTMENT, "Асқар", "Мұратов"),
-)
+# The demo experts an in-absentia case needs (three) and the appeals reviewer: accounts.demo
+# creates them with the other demo accounts, so `make demo` prints them and the sign-in page
+# lists them.
+EXPERTS = ("mse", "mse-expert-2", "mse-expert-3")
 RETURN_ITEMS = {
     "vision": ["Perimetry chart of both eyes (the values alone are not enough)"],
     "hearing": ["Tympanometry result", "ENT specialist's report on hearing aid fitting"],
@@ -169,24 +166,8 @@ def _organisations() -> dict[str, Organisation]:
     return found
 
 
-def _accounts(organisations: dict[str, Organisation]) -> dict[str, User]:
-    from kopir.accounts import services as account_services
-    from kopir.accounts.demo import DEMO_PASSWORD
-
-    for username, role, code, first, last in EXTRA_ACCOUNTS:
-        if not User.objects.filter(username=username).exists():
-            account_services.user_create(
-                actor=None,
-                username=username,
-                first_name=first,
-                last_name=last,
-                email=f"{username}@demo.kopir.invalid",
-                organisation=organisations[code],
-                roles=[role],
-                password=DEMO_PASSWORD,
-                channel=AuditChannel.COMMAND,
-            )
-    names = ["clinician", "mse", "mse-head", *(account[0] for account in EXTRA_ACCOUNTS)]
+def _accounts() -> dict[str, User]:
+    names = ["clinician", "mse-head", *EXPERTS, "mse-appeals"]
     users = User.objects.in_bulk(names, field_name="username")
     missing = sorted(set(names) - set(users))
     if missing:
@@ -236,7 +217,7 @@ def _walk(case: DemoCase, referral: Referral, users: dict[str, User], clock: Ste
     """Take the case's steps through the services, in order."""
     division_staff = users["mse"]
     head = users["mse-head"]
-    experts = [users["mse"], users["mse-expert-2"], users["mse-expert-3"]]
+    experts = [users[name] for name in EXPERTS]
     channel = CLINICS[case.clinic]
     sender = users["clinician"] if channel == IntakeChannel.WEB else None
     for step, _days_ago in case.path[1:]:
@@ -334,7 +315,7 @@ def load() -> str:
     """Create the demo referrals that do not exist yet. Returns a summary."""
     organisations = _organisations()
     with transaction.atomic():
-        users = _accounts(organisations)
+        users = _accounts()
         _reference_data()
         existing = set(
             Referral.objects.filter(external_id__in=[case.key for case in CASES]).values_list(

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kopir.assessment.exchange_events import publish_referral_decided
@@ -31,7 +32,11 @@ from kopir.assessment.services.outcome_rules import (
     outcome_errors,
     valid_until,
 )
-from kopir.assessment.services.review import _birth_date, _organisation_label
+from kopir.assessment.services.review import (
+    CONCLUSION_FIELDS,
+    _birth_date,
+    _organisation_label,
+)
 from kopir.assessment.signals import decision_recorded
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditAction
@@ -72,6 +77,23 @@ def majority_of(assignments: Sequence[ExpertAssignment]) -> Majority:
     categories = Counter(a.category_code for a in assignments if a.outcome == Outcome.ESTABLISHED)
     category = next((value for value, n in categories.items() if n * 2 > total), None)
     return Majority(outcome, category, frozenset(categories))
+
+
+#: What the head's form starts from when every expert wrote the same (issue 11: no retyping):
+#: a conclusion's fields but its reasons, which are each expert's own.
+AGREED_FIELDS = tuple(name for name in CONCLUSION_FIELDS if name != "reasons")
+
+
+def agreed_by_all(assignments: Sequence[ExpertAssignment]) -> dict[str, Any]:
+    """Each part of the conclusion every expert gave alike (nothing while any is missing)."""
+    if not assignments or not all(a.is_submitted for a in assignments):
+        return {}
+    agreed = {}
+    for name in AGREED_FIELDS:
+        values = {getattr(a, name) for a in assignments}
+        if len(values) == 1 and (value := values.pop()) not in (None, ""):
+            agreed[name] = value
+    return agreed
 
 
 def dissenting(decision: OutcomeInput, assignments: Sequence[ExpertAssignment]) -> list[dict]:
@@ -150,7 +172,7 @@ def _reexamination_errors(
     elif end is not None and value > end:
         errors.setdefault("reexamination_on", []).append(
             _("The re-examination must take place by %(date)s, when the term ends.")
-            % {"date": end.isoformat()}
+            % {"date": date_format(end, "SHORT_DATE_FORMAT")}
         )
 
 

@@ -54,6 +54,7 @@ from kopir.assessment.workflow import InvalidTransition
 from kopir.core.errors import AccessDenied, ConflictError
 from kopir.core.forms import VersionForm
 from kopir.core.responses import form_page, refilled_on_conflict
+from kopir.people.selectors import person_read
 
 # Where on the form each finding is entered, so a missing item links straight to its field.
 _FINDING_ANCHORS = {
@@ -125,7 +126,11 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     _require_clinic(request)
     if request.method == "POST" and "add_test_row" in request.POST:
         return _with_another_test_row(request, None)
-    form = ReferralForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        initial=_person_chosen(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_create(
@@ -146,6 +151,18 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("assessment:clinic_detail", pk=referral.pk)
     return render(request, "assessment/clinic/form.html", {"form": form, "referral": None})
+
+
+def _person_chosen(request: HttpRequest) -> dict[str, str]:
+    """The form's IIN when it was opened from a person's page (`?person=<pk>`): read like the
+    page read it (audited; a person the clinic has no business with is a 404)."""
+    if request.method != "GET" or "person" not in request.GET:
+        return {}
+    try:
+        pk = int(request.GET["person"])
+    except ValueError as error:
+        raise Http404 from error
+    return {"iin": person_read(request.user, pk, request).iin}
 
 
 def _no_longer_editable(request: HttpRequest, referral: Referral) -> HttpResponse:

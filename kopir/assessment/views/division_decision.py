@@ -10,7 +10,12 @@ from django.views.decorators.http import require_http_methods
 from kopir.assessment.access import division_referral_for_user
 from kopir.assessment.forms_division import DecisionForm
 from kopir.assessment.selectors.division import case_content, identity_for, referral_assignments
-from kopir.assessment.services.decision import conclusions_stamp, majority_of, referral_decide
+from kopir.assessment.services.decision import (
+    agreed_by_all,
+    conclusions_stamp,
+    majority_of,
+    referral_decide,
+)
 from kopir.core.responses import form_page
 
 
@@ -26,10 +31,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "conclusions": conclusions_stamp(assignments),
         }
         if assignments and all(a.is_submitted for a in assignments):
-            # Start from the majority's conclusion; the head completes and checks it.
+            # Start from the majority's conclusion and whatever all the experts agreed on; the
+            # head completes and checks it.
             found = majority_of(assignments)
             initial["outcome"] = found.outcome or ""
             initial["category_code"] = found.category_code or ""
+            initial.update(agreed_by_all(assignments))
         form = DecisionForm(initial=initial)
     return form_page(
         request,

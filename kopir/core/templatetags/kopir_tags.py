@@ -45,7 +45,8 @@ def field(bound_field: forms.BoundField, hint: str = "", autocomplete: str = "")
         "is_choice_group": is_choice_group,
         "is_checkbox": is_checkbox,
         "described_by": " ".join(described_by),
-        "required": bound_field.field.required,
+        # A field needed only in some cases (its hint says when) is not marked "optional".
+        "required": bound_field.field.required or getattr(bound_field.field, "conditional", False),
     }
 
 

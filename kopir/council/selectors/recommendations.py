@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -164,6 +164,15 @@ def inbox_list(user: Any, *, open_only: bool = False) -> QuerySet[Recommendation
         .select_related("council__organisation")
         .filter(addressee_id=user.organisation_id)
         .exclude(status=RecommendationStatus.DRAFT)
+        # The council's verdict on the latest answer: a status alone ("acknowledged") hides that
+        # the council sent the answer back.
+        .annotate(
+            last_verdict=Subquery(
+                RecommendationResponse.objects.filter(recommendation=OuterRef("pk"))
+                .order_by("-submitted_at", "-pk")
+                .values("verdict")[:1]
+            )
+        )
     )
     if open_only:
         rows = rows.filter(status__in=(*AWAITING_ANSWER, RecommendationStatus.PARTLY_EXECUTED))

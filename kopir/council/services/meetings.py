@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,8 +65,32 @@ def meeting_format_errors(format: str, place: str, online_link: str) -> dict[str
     return errors
 
 
+#: How far from today a meeting typed on the form may be: one held a year ago may still be
+#: recorded late, and the plan reaches two years ahead; beyond that it is a typo (01.01.1999).
+MEETING_DAYS_BACK = 366
+MEETING_DAYS_AHEAD = 2 * 366
+
+
+def meeting_window_errors(starts_at: dt.datetime, today: dt.date) -> dict[str, list[str]]:
+    """A date typed on the form: within a year back and two years ahead of `today`."""
+    earliest = today - dt.timedelta(days=MEETING_DAYS_BACK)
+    latest = today + dt.timedelta(days=MEETING_DAYS_AHEAD)
+    day = timezone.localdate(starts_at)
+    if day < earliest:
+        message = _("Enter a date from %(date)s on: a meeting more than a year ago is a typo.")
+        return {"starts_at": [message % {"date": date_format(earliest, "SHORT_DATE_FORMAT")}]}
+    if day > latest:
+        message = _("Enter a date up to %(date)s: plan meetings at most two years ahead.")
+        return {"starts_at": [message % {"date": date_format(latest, "SHORT_DATE_FORMAT")}]}
+    return {}
+
+
 def _check(meeting: Meeting) -> None:
     errors = meeting_format_errors(meeting.format, meeting.place, meeting.online_link)
+    established = meeting.council.established_on
+    if established and timezone.localdate(meeting.starts_at) < established:
+        message = _("The council was established on %(date)s: enter a date from then on.")
+        errors["starts_at"] = [message % {"date": date_format(established, "SHORT_DATE_FORMAT")}]
     if meeting.plan_item_id is not None:
         item = WorkPlanItem.objects.select_related("plan").get(pk=meeting.plan_item_id)
         if item.plan.council_id != meeting.council_id:

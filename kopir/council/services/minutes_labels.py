@@ -4,6 +4,8 @@ The minutes are a legal document issued in both state languages. Their headings 
 are part of the document, not of the interface, so they are written here once per language rather
 than left to the interface catalogue: a minute assembled today must read the same after the
 catalogue changes. The contents (agenda titles, speeches, decisions) come from the records as typed.
+The Kazakh wording is the one minutes are written in (docs/glossary.md): "ШЕШТІ:", "Қарсы",
+"Қолтаңбалар", "Өткізу орны".
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "council": "Кеңес",
         "date": "Күні",
         "time": "Басталу уақыты",
-        "place": "Өтетін орны",
+        "place": "Өткізу орны",
         "format": "Өткізу нысаны",
         "online_link": "Онлайн қосылу сілтемесі",
         "attendance": "Отырысқа қатысқандар",
@@ -34,12 +36,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "rapporteur": "Баяндамашы",
         "speeches": "Сөз сөйлегендер",
         "official_answers": "Лауазымды тұлғалардың жауаптары",
-        "decided": "ШЕШІМ ҚАБЫЛДАНДЫ",
+        "decided": "ШЕШТІ",
         "votes": "Дауыс беру",
         "vote_question": "Мәселе",
         "vote_kind": "Тәсілі",
         "vote_for": "Жақтағандар",
-        "vote_against": "Қарсылар",
+        "vote_against": "Қарсы",
         "vote_abstain": "Қалыс қалғандар",
         "vote_result": "Нәтижесі",
         "recommendations": "Ұсынымдар",
@@ -47,7 +49,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "send_due": "жіберу мерзімі",
         "answer_due": "жауап мерзімі",
         "no_deadline": "мерзімі белгіленбеген",
-        "signatures": "Қолдар",
+        "signatures": "Қолтаңбалар",
         "signed": "қол қойылды",
         "not_signed": "қол қойылмаған",
         "chair": "Төраға",

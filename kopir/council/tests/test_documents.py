@@ -56,7 +56,7 @@ def test_the_docx_has_real_headings_a_vote_table_and_intact_kazakh_letters(
         "Мәселе",
         "Тәсілі",
         "Жақтағандар",
-        "Қарсылар",
+        "Қарсы",
         "Қалыс қалғандар",
         "Нәтижесі",
     ]

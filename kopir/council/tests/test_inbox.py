@@ -161,3 +161,38 @@ def test_the_inbox_costs_the_same_queries_for_few_or_many(
         response = officer_client.get(reverse(INBOX))
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 32
+
+
+def _answer(recommendation: m.Recommendation, officer: User, verdict: str) -> None:
+    m.RecommendationResponse.objects.create(
+        recommendation=recommendation,
+        author=officer,
+        text="Жауап",
+        reported_status=S.IN_PROGRESS,
+        verdict=verdict,
+    )
+
+
+def test_the_inbox_says_the_council_did_not_accept_the_answer_instead_of_its_old_status(
+    council: m.Council, agency: Organisation, officer: User, officer_client: Client
+) -> None:
+    rejected, waiting, fresh = (
+        RecommendationFactory.create(council=council, addressee=agency, status=S.ACKNOWLEDGED)
+        for _ in range(3)
+    )
+    _answer(rejected, officer, m.ResponseVerdict.NOT_ACCEPTED)
+    _answer(waiting, officer, m.ResponseVerdict.NOT_ACCEPTED)
+    _answer(waiting, officer, m.ResponseVerdict.PENDING)  # answered again since
+
+    page = officer_client.get("/en" + reverse(INBOX)[3:])
+    statuses = {row.pk: row.last_verdict for row in page.context["page_obj"].object_list}
+    html = page.content.decode()
+
+    assert statuses == {
+        rejected.pk: m.ResponseVerdict.NOT_ACCEPTED,
+        waiting.pk: m.ResponseVerdict.PENDING,
+        fresh.pk: None,
+    }
+    assert html.count("Answer not accepted: answer again") == 1
+    assert html.count("Answered, awaiting the council") == 1
+    assert html.count(">Acknowledged<") == 1  # only the one nobody answered yet

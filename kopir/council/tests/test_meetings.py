@@ -43,6 +43,8 @@ from kopir.directory.models import Organisation
 pytestmark = pytest.mark.django_db
 
 NEXT_WEEK = timezone.now() + dt.timedelta(days=7)
+#: The same time as the form sends it (a date far from today would be refused as a typo).
+TYPED_NEXT_WEEK = timezone.localtime(NEXT_WEEK).strftime("%Y-%m-%dT%H:%M")
 
 
 @pytest.mark.parametrize(
@@ -84,13 +86,44 @@ def test_the_meeting_form_shows_format_errors_on_their_fields(
 ) -> None:
     response = signed_in(client, secretary).post(
         reverse("council:meeting_new", args=[council.slug]),
-        {"format": m.MeetingFormat.HYBRID, "starts_at": "2026-12-03T15:00"},
+        {"format": m.MeetingFormat.HYBRID, "starts_at": TYPED_NEXT_WEEK},
     )
 
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"place", "online_link"}
     assert b'aria-invalid="true"' in response.content
+    assert not m.Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "days"), [("1999-01-01T10:00", -366), ("2099-01-01T10:00", 732)])
+def test_the_meeting_form_refuses_a_date_far_from_today(
+    client: Client, council: m.Council, secretary: User, typed: str, days: int
+) -> None:
+    response = signed_in(client, secretary).post(
+        reverse("council:meeting_new", args=[council.slug]),
+        {"format": m.MeetingFormat.REGULAR, "starts_at": typed},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"starts_at"}
+    # The error names the bound as people write dates (dd.mm.yyyy), not in ISO.
+    bound = timezone.localdate() + dt.timedelta(days=days)
+    assert bound.strftime("%d.%m.%Y") in errors["starts_at"][0]
+    assert not m.Meeting.objects.exists()
+
+
+def test_a_meeting_cannot_be_before_the_council_was_established(
+    council: m.Council, secretary: User
+) -> None:
+    council.established_on = timezone.localdate() + dt.timedelta(days=30)
+    council.save(update_fields=["established_on"])
+
+    with pytest.raises(ValidationError) as error:
+        meeting_create(actor=secretary, council=council, format="regular", starts_at=NEXT_WEEK)
+
+    assert set(error.value.message_dict) == {"starts_at"}
     assert not m.Meeting.objects.exists()
 
 
@@ -130,7 +163,7 @@ def test_the_edit_page_says_so_when_someone_saved_first(
         reverse("council:meeting_edit", args=[meeting.council.slug, meeting.pk]),
         {
             "format": "regular",
-            "starts_at": "2026-12-03T15:00",
+            "starts_at": TYPED_NEXT_WEEK,
             "place": "Менің өзгерісім",
             "version": stale,
         },

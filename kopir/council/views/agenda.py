@@ -28,6 +28,7 @@ from kopir.council.models import (
     Council,
     InvitedOfficial,
     Meeting,
+    VoteResult,
 )
 from kopir.council.selectors.councils import (
     draft_plans,
@@ -87,9 +88,28 @@ def item_page(
     return render(
         request,
         "council/meetings/agenda_item_detail.html",
-        {"council": council, "meeting": meeting, "item": item, "can_manage": can_manage, **forms},
+        {
+            "council": council,
+            "meeting": meeting,
+            "item": item,
+            "can_manage": can_manage,
+            # The form of the item's next step is shown open (a failed one is open anyway).
+            "next_step": _next_step(item) if can_manage and not bound_forms else "",
+            **forms,
+        },
         status=status,
     )
+
+
+def _next_step(item: AgendaItem) -> str:
+    """What the secretary most likely records next: the decision of a closed vote, else the
+    first speech of an item with nothing recorded yet (read from what the page prefetched)."""
+    votes = list(item.votes.all())
+    if any(vote.result != VoteResult.OPEN for vote in votes) and not item.decisions.all():
+        return "decision"
+    if not votes and not item.speeches.all():
+        return "speech"
+    return ""
 
 
 @require_GET

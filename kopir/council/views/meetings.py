@@ -235,7 +235,10 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         "council/meetings/attendance_form.html",
         lambda: _attendance_context(council, meeting, guest_form=GuestForm()),
         save=lambda: attendance_record(
-            actor=request.user, meeting=meeting, statuses=form.statuses(), request=request
+            actor=request.user,
+            meeting=meeting,
+            statuses=form.statuses(rest_present="all_present" in request.POST),
+            request=request,
         ),
         done=_("Attendance is saved."),
         success_url=_meeting_url(slug, pk),

@@ -1,0 +1,70 @@
+"""Organisation choices follow the alphabet of the page's language (issue 11: Қ came after Т,
+as the database sorts by code point). The order is made in Python, so SQLite and PostgreSQL agree:
+run this file with DATABASE_URL set to check it on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from kopir.core.collation import alphabet_key
+from kopir.directory.forms import organisation_field
+from kopir.directory.tests.factories import OrganisationFactory
+
+NAMES = [  # (kk, ru), created in an order that is neither alphabet's
+    ("Теректі аудандық әкімдігі", "Акимат Теректинского района"),
+    ("Қаратөбе аудандық әкімдігі", "Акимат Каратобинского района"),
+    ("Өзен мектебі", "Школа Озен"),
+    ("Ақжайық емханасы", "Поликлиника Акжаика"),
+    ("Орал қалалық әкімдігі", "Ёлочка, детский сад"),
+    ("Жаңақала емханасы", "Яркий свет, центр"),
+]
+
+
+def test_the_key_puts_each_kazakh_letter_after_its_russian_neighbour() -> None:
+    words = ["Ұлы", "Үміт", "Қазақ", "Ірі", "Кітап", "Тау", "Ата", "Әліпби", "Ёж", "Ель"]
+    assert sorted(words, key=alphabet_key) == [
+        "Ата", "Әліпби", "Ель", "Ёж", "Кітап", "Қазақ", "Тау", "Ұлы", "Үміт", "Ірі",
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "kk",
+            [
+                "Ақжайық емханасы",
+                "Жаңақала емханасы",
+                "Қаратөбе аудандық әкімдігі",
+                "Орал қалалық әкімдігі",
+                "Өзен мектебі",
+                "Теректі аудандық әкімдігі",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "Акимат Каратобинского района",
+                "Акимат Теректинского района",
+                "Ёлочка, детский сад",
+                "Поликлиника Акжаика",
+                "Школа Озен",
+                "Яркий свет, центр",
+            ],
+        ),
+    ],
+)
+def test_organisation_choices_follow_the_alphabet_of_the_language(
+    language: str, expected: list[str]
+) -> None:
+    for kk, ru in NAMES:
+        OrganisationFactory.create(name_kk=kk, name_ru=ru)
+    field = organisation_field("Organisation", empty_label="—")
+
+    with translation.override(language):
+        labels = [str(label) for _value, label in field.iterator(field)]
+
+    assert labels[0] == "—"
+    assert labels[1:] == expected
