@@ -77,8 +77,9 @@ DEMO_ACCOUNTS: list[DemoAccount] = _read_accounts()
 
 def describe() -> list[str]:
     """The console banner of `make demo`: whom a visitor can sign in as."""
+    width = max(len(account.username) for account in DEMO_ACCOUNTS)
     return [f"Demo accounts (password for all: {DEMO_PASSWORD}):"] + [
-        f"  {account.username:<14} {account.description}" for account in DEMO_ACCOUNTS
+        f"  {account.username:<{width}}  {account.description}" for account in DEMO_ACCOUNTS
     ]
 
 

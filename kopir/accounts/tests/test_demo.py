@@ -89,3 +89,12 @@ def test_every_login_the_demo_uses_is_printed_and_listed() -> None:
     for username in ("mse", "mse-expert-2", "mse-expert-3", "mse-appeals", "chair"):
         assert username in listed
         assert f"  {username} " in printed
+
+
+def test_the_printed_logins_line_up_however_long_a_username_is() -> None:
+    rows = demo.describe()[1:]
+    starts = {
+        row.index(account.description)
+        for row, account in zip(rows, demo.DEMO_ACCOUNTS, strict=True)
+    }
+    assert len(starts) == 1, rows
