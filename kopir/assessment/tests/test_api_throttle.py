@@ -22,7 +22,7 @@ URL = "/api/referrals"
 FHIR_URL = "/api/fhir/Bundle"
 STATUS_URL = f"{URL}/MSE-2026-000001"  # no such referral: a 404 counts like any request
 # The API answers in Kopir's default language, Kazakh, unless Accept-Language asks for another.
-TOO_MANY = "Сұраныстар тым көп."  # "Too many requests."
+TOO_MANY = "Сұраулар тым көп."  # "Too many requests."
 
 
 class Clock:
