@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -156,27 +157,54 @@ TEMPLATES = [
 
 # --- Database ----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'kopir.sqlite3'}")
-try:
-    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
-except ValueError as error:  # pragma: no cover - the message is what matters
-    raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {error}") from error
-if _database["ENGINE"] == "django.db.backends.sqlite3":
-    if _database["NAME"] != ":memory:":
-        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # SQLite as an application database: WAL lets readers run beside the writer, IMMEDIATE takes
-    # the write lock at BEGIN (so two writers queue instead of failing mid-transaction), and the
-    # busy timeout makes the second writer wait rather than error.
-    _database["CONN_MAX_AGE"] = 0
-    _database["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
-    }
-else:
-    _database["CONN_HEALTH_CHECKS"] = True
-DATABASES = {"default": _database}
+# A streaming replica of the primary for the read-heavy pages that opt in (core/db_router.py);
+# unset, every read goes to the primary. docs/deployment.md.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# PostgreSQL only: a pool of this many connections per process (Django's own pool, psycopg_pool)
+# instead of one persistent connection per thread; 0 keeps the persistent connections. Not with
+# PgBouncer in front, which pools already (docs/deployment.md).
+DB_POOL = env_int("DB_POOL", 0)
+
+
+def _database_settings(name: str, url: str) -> dict[str, Any]:
+    try:
+        database: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        )
+    except ValueError as error:  # pragma: no cover - the message is what matters
+        raise ImproperlyConfigured(f"{name} is not a database address: {error}") from error
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        if database["NAME"] != ":memory:":
+            Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # SQLite as an application database: WAL lets readers run beside the writer, IMMEDIATE
+        # takes the write lock at BEGIN (so two writers queue instead of failing
+        # mid-transaction), and the busy timeout makes the second writer wait rather than error.
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+        return database
+    database["CONN_HEALTH_CHECKS"] = True
+    if DB_POOL > 0:
+        # Django's pool and persistent connections exclude each other.
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL}
+    return database
+
+
+DATABASES = {"default": _database_settings("DATABASE_URL", DATABASE_URL)}
+if DATABASE_REPLICA_URL:
+    replica = _database_settings("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL)
+    if replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a replica of DATABASE_URL")
+    # In tests the replica is the primary's mirror: no second test database to create.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica
+DATABASE_ROUTERS = ["kopir.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, two-factor, lockout --------------------------------------------------

@@ -58,6 +58,7 @@ from kopir.assessment.services.review import (
 )
 from kopir.assessment.views.common import act_and_tell, version_button
 from kopir.assessment.workflow import deadline_state
+from kopir.core.db_router import replica_reads
 from kopir.core.forms import VersionForm
 from kopir.core.responses import form_page, render_page_or_fragment
 
@@ -96,6 +97,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def queue_export(request: HttpRequest) -> HttpResponse:
     """The filtered queue as CSV: numbers, clinics, diagnoses, steps and deadlines; no identity."""
     division_id = _division_id(request)

@@ -3,6 +3,7 @@ signed in or not.
 
 What each page may show is decided in `selectors/public.py`, the same for the overview and the
 lists. Only approved, locked minutes are reachable here; a draft answers 404 whatever the address.
+They read from the read replica where one is configured (`core/db_router.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from kopir.core.db_router import replica_reads
 from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import RecommendationFilterForm
@@ -32,6 +34,7 @@ PER_PAGE = 25
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_council_list(request: HttpRequest) -> HttpResponse:
     """Every active council, each with its public page and its petition form."""
     page_obj = page_of(public.public_councils(), PER_PAGE, request.GET.get("page"))
@@ -40,6 +43,7 @@ def public_council_list(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_council(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     return render(
@@ -56,6 +60,7 @@ def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     page_obj = _page(request, public.past_meetings(council))
@@ -94,6 +99,7 @@ class PublicRecommendationFilterForm(RecommendationFilterForm):
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     form = PublicRecommendationFilterForm(request.GET, council=council)
@@ -131,6 +137,7 @@ def _public_list(
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_letter_list(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_list(
         request, slug, "council/followup/public_letter_list.html", public.public_letters
@@ -139,6 +146,7 @@ def public_letter_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_visit_list(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_list(
         request, slug, "council/followup/public_visit_list.html", public.public_visits
@@ -147,6 +155,7 @@ def public_visit_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_petition_list(request: HttpRequest, slug: str) -> HttpResponse:
     # Only the publishable fields reach the template, never the petition itself.
     return _public_list(
@@ -170,6 +179,7 @@ def _approved(
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_minutes(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     council, meeting, minutes, version, lang = _approved(request, slug, number)
     context = minutes_page(request, council, meeting, minutes, version, lang, is_public_view=True)
@@ -178,6 +188,7 @@ def public_minutes(request: HttpRequest, slug: str, number: int) -> HttpResponse
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_minutes_docx(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
     return minutes_file(minutes, version, lang, "docx")
@@ -185,6 +196,7 @@ def public_minutes_docx(request: HttpRequest, slug: str, number: int) -> HttpRes
 
 @login_not_required
 @require_GET
+@replica_reads
 def public_minutes_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
     return minutes_file(minutes, version, lang, "pdf")

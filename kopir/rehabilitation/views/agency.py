@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kopir.core.db_router import replica_reads
 from kopir.core.errors import DomainError
 from kopir.core.forms import VersionForm, form_after_conflict
 from kopir.core.responses import form_page, render_page_or_fragment
@@ -124,6 +125,7 @@ class _Echo:
 
 
 @require_GET
+@replica_reads
 def work_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed row by row: memory stays bounded however long it is."""
     rows = _export_rows(request, "csv")
@@ -140,6 +142,7 @@ def work_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
+@replica_reads
 def work_export_xlsx(request: HttpRequest) -> FileResponse:
     """The filtered list as XLSX, written row by row (openpyxl's write-only mode) to a temporary
     file that spills to disk, then sent from it: memory stays bounded."""
