@@ -1,0 +1,179 @@
+"""Kopir's load test: the people who use Kopir, each walking their own pages (docs/performance.md).
+
+Run by `make loadtest` (loadtest/run.py) against the demo data, two web processes behind nginx.
+Each signed-in user signs in once with a demo account (two-factor sign-in is off in the demo) and
+then, with a person's pauses, opens their work list and a record from it. A page that sends a
+signed-in user back to the sign-in page is a failure: the session was not seen by the process
+that answered, and sessions must hold across processes. Only reads: the demo's cases stay as they
+were, so runs compare.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+from locust.exception import StopUser
+
+PASSWORD = os.environ.get("KOPIR_LOADTEST_PASSWORD", "kopir-demo-2026")
+LOGIN = "/kk/accounts/login/"
+
+
+class Visitor(HttpUser):
+    """What every user shares: a person's pauses, and following a link found on a page."""
+
+    abstract = True
+    wait_time = between(1, 3)
+
+    def open(self, path: str, name: str) -> str:
+        """GET `path`; its text, or "" after recording a failure."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} for {path}")
+                return ""
+            if LOGIN in response.url and LOGIN not in path:
+                response.failure(f"sent to the sign-in page from {path}: session not seen")
+                return ""
+            response.success()
+            return response.text
+
+    def follow(self, page: str, pattern: str, name: str) -> str:
+        """Open one of the links on `page` matching `pattern` (a regular expression of paths)."""
+        links = sorted(set(re.findall(f'href="({pattern})"', page)))
+        return self.open(random.choice(links), name) if links else ""
+
+
+class StaffMember(Visitor):
+    """A member of staff: signs in once with one of `accounts`."""
+
+    abstract = True
+    accounts: tuple[str, ...] = ()
+
+    def on_start(self) -> None:
+        username = random.choice(self.accounts)
+        self.client.get(LOGIN, name="sign-in page")
+        token = self.client.cookies.get("csrftoken", "")
+        with self.client.post(
+            LOGIN,
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{username} could not sign in: {response.status_code}")
+                raise StopUser
+            response.success()
+
+    @task(1)
+    def home(self) -> None:
+        self.open("/kk/", "home: today's work")
+
+
+class Clinician(StaffMember):
+    """A polyclinic's doctor: the clinic's referrals, one of them, the person registry."""
+
+    accounts = ("clinician",)
+    weight = 3
+
+    @task(4)
+    def referrals(self) -> None:
+        page = self.open("/kk/mse/clinic/", "clinic: referrals")
+        self.follow(page, r"/kk/mse/clinic/referrals/\d+/", "clinic: a referral")
+
+    @task(2)
+    def persons(self) -> None:
+        page = self.open("/kk/people/", "clinic: persons")
+        self.follow(page, r"/kk/people/\d+/", "clinic: a person")
+
+
+class DivisionStaff(StaffMember):
+    """The MSE division: the queue of referrals, a case, its timeline."""
+
+    accounts = ("mse-head", "mse")
+    weight = 3
+
+    @task(4)
+    def queue(self) -> None:
+        page = self.open("/kk/mse/division/", "division: queue")
+        case = self.follow(page, r"/kk/mse/division/referrals/\d+/", "division: a case")
+        if case:
+            self.follow(case, r"/kk/mse/division/referrals/\d+/timeline/", "division: timeline")
+
+    @task(1)
+    def overdue(self) -> None:
+        self.open("/kk/mse/division/?overdue=on", "division: queue, overdue")
+
+
+class Expert(StaffMember):
+    """An MSE expert: the assignments, one depersonalised case."""
+
+    accounts = ("mse-expert-2", "mse-expert-3")
+    weight = 2
+
+    @task(4)
+    def assignments(self) -> None:
+        page = self.open("/kk/mse/expert/", "expert: work list")
+        self.follow(page, r"/kk/mse/expert/assignments/\d+/", "expert: an assignment")
+
+
+class AgencyOfficer(StaffMember):
+    """An executing organisation's officer: the measures it holds, one of them."""
+
+    accounts = ("agency", "career", "health", "education")
+    weight = 3
+
+    @task(4)
+    def measures(self) -> None:
+        page = self.open("/kk/rehabilitation/agency/measures/", "agency: measures")
+        self.follow(page, r"/kk/rehabilitation/agency/measures/\d+/", "agency: a measure")
+
+
+class CouncilMember(StaffMember):
+    """The public council's secretary, chair and members: the council, its meetings, petitions."""
+
+    accounts = ("secretary", "chair", "member")
+    weight = 2
+
+    @task(4)
+    def council(self) -> None:
+        page = self.open("/kk/council/", "council: councils")
+        council = self.follow(page, r"/kk/council/(?!public/)[a-z0-9-]+/", "council: a council")
+        slug = re.search(r'href="/kk/council/([a-z0-9-]+)/meetings/"', council)
+        if slug:
+            self.open(f"/kk/council/{slug[1]}/meetings/", "council: meetings")
+            self.open(f"/kk/council/{slug[1]}/petitions/", "council: petitions")
+
+
+class PublicVisitor(Visitor):
+    """Anyone, not signed in: the front door, the public council pages, the citizen status page
+    and the petition form."""
+
+    weight = 4
+
+    @task(2)
+    def front_door(self) -> None:
+        self.open("/kk/", "public: front door")
+
+    @task(4)
+    def public_council(self) -> None:
+        page = self.open("/kk/council/public/", "public: councils")
+        council = self.follow(page, r"/kk/council/public/[a-z0-9-]+/", "public: a council")
+        self.follow(
+            council,
+            r"/kk/council/public/[a-z0-9-]+/(?:meetings|letters|visits|petitions)/",
+            "public: a council's list",
+        )
+
+    @task(1)
+    def citizen_status(self) -> None:
+        self.open("/kk/mse/status/", "public: citizen status")
+
+    @task(1)
+    def petition_form(self) -> None:
+        page = self.open("/kk/council/public/", "public: councils")
+        slug = re.search(r'href="/kk/council/public/([a-z0-9-]+)/"', page)
+        if slug:
+            self.open(f"/kk/council/{slug[1]}/petition/", "public: petition form")
