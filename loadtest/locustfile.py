@@ -10,15 +10,38 @@ were, so runs compare.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
+import statistics
+from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 PASSWORD = os.environ.get("KOPIR_LOADTEST_PASSWORD", "kopir-demo-2026")
 LOGIN = "/kk/accounts/login/"
+# The pages' own times, sign-in left out: signing in hashes the password on purpose (Argon2), so
+# it is reported on its own rather than mixed into the pages' percentiles.
+page_times: list[float] = []
+
+
+@events.request.add_listener
+def _page_time(name: str, response_time: float, exception: Any, **_: Any) -> None:
+    if not name.startswith("sign") and exception is None:
+        page_times.append(response_time)
+
+
+@events.test_stop.add_listener
+def _write_page_figures(**_: Any) -> None:
+    target = os.environ.get("KOPIR_LOADTEST_PAGES")
+    if not target or len(page_times) < 2:
+        return
+    cuts = statistics.quantiles(page_times, n=100)
+    percentiles = {f"p{at}_ms": round(cuts[at - 1]) for at in (50, 95, 99)}
+    with open(target, "w") as file:
+        json.dump({"requests": len(page_times), **percentiles}, file)
 
 
 class Visitor(HttpUser):
