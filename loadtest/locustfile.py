@@ -62,10 +62,16 @@ class Visitor(HttpUser):
             response.success()
             return response.text
 
-    def follow(self, page: str, pattern: str, name: str) -> str:
-        """Open one of the links on `page` matching `pattern` (a regular expression of paths)."""
-        links = sorted(set(re.findall(f'href="({pattern})"', page)))
-        return self.open(random.choice(links), name) if links else ""
+    def walk(self, start: str, name: str, *links: tuple[str, str]) -> str:
+        """Open `start`, then on each page one of the links matching the next pattern (a regular
+        expression of paths), named for locust's figures; stop where a page has none."""
+        page = self.open(start, name)
+        for pattern, link_name in links:
+            found = sorted(set(re.findall(f'href="({pattern})"', page)))
+            if not found:
+                break
+            page = self.open(random.choice(found), link_name)
+        return page
 
 
 class StaffMember(Visitor):
@@ -103,27 +109,31 @@ class Clinician(StaffMember):
 
     @task(4)
     def referrals(self) -> None:
-        page = self.open("/kk/mse/clinic/", "clinic: referrals")
-        self.follow(page, r"/kk/mse/clinic/referrals/\d+/", "clinic: a referral")
+        self.walk(
+            "/kk/mse/clinic/",
+            "clinic: referrals",
+            (r"/kk/mse/clinic/referrals/\d+/", "clinic: a referral"),
+        )
 
     @task(2)
     def persons(self) -> None:
-        page = self.open("/kk/people/", "clinic: persons")
-        self.follow(page, r"/kk/people/\d+/", "clinic: a person")
+        self.walk("/kk/people/", "clinic: persons", (r"/kk/people/\d+/", "clinic: a person"))
 
 
 class DivisionStaff(StaffMember):
-    """The MSE division: the queue of referrals, a case, its timeline."""
+    """The MSE division: the queue of referrals, a case, its timeline; the overdue ones."""
 
     accounts = ("mse-head", "mse")
     weight = 3
 
     @task(4)
     def queue(self) -> None:
-        page = self.open("/kk/mse/division/", "division: queue")
-        case = self.follow(page, r"/kk/mse/division/referrals/\d+/", "division: a case")
-        if case:
-            self.follow(case, r"/kk/mse/division/referrals/\d+/timeline/", "division: timeline")
+        self.walk(
+            "/kk/mse/division/",
+            "division: queue",
+            (r"/kk/mse/division/referrals/\d+/", "division: a case"),
+            (r"/kk/mse/division/referrals/\d+/timeline/", "division: timeline"),
+        )
 
     @task(1)
     def overdue(self) -> None:
@@ -136,10 +146,13 @@ class Expert(StaffMember):
     accounts = ("mse-expert-2", "mse-expert-3")
     weight = 2
 
-    @task(4)
+    @task
     def assignments(self) -> None:
-        page = self.open("/kk/mse/expert/", "expert: work list")
-        self.follow(page, r"/kk/mse/expert/assignments/\d+/", "expert: an assignment")
+        self.walk(
+            "/kk/mse/expert/",
+            "expert: work list",
+            (r"/kk/mse/expert/assignments/\d+/", "expert: an assignment"),
+        )
 
 
 class AgencyOfficer(StaffMember):
@@ -148,22 +161,29 @@ class AgencyOfficer(StaffMember):
     accounts = ("agency", "career", "health", "education")
     weight = 3
 
-    @task(4)
+    @task
     def measures(self) -> None:
-        page = self.open("/kk/rehabilitation/agency/measures/", "agency: measures")
-        self.follow(page, r"/kk/rehabilitation/agency/measures/\d+/", "agency: a measure")
+        self.walk(
+            "/kk/rehabilitation/agency/measures/",
+            "agency: measures",
+            (r"/kk/rehabilitation/agency/measures/\d+/", "agency: a measure"),
+        )
 
 
 class CouncilMember(StaffMember):
-    """The public council's secretary, chair and members: the council, its meetings, petitions."""
+    """The public council's secretary, chair and members: the councils, one council, its meetings
+    and its petitions."""
 
     accounts = ("secretary", "chair", "member")
     weight = 2
 
-    @task(4)
+    @task
     def council(self) -> None:
-        page = self.open("/kk/council/", "council: councils")
-        council = self.follow(page, r"/kk/council/(?!public/)[a-z0-9-]+/", "council: a council")
+        council = self.walk(
+            "/kk/council/",
+            "council: councils",
+            (r"/kk/council/(?!public/)[a-z0-9-]+/", "council: a council"),
+        )
         slug = re.search(r'href="/kk/council/([a-z0-9-]+)/meetings/"', council)
         if slug:
             self.open(f"/kk/council/{slug[1]}/meetings/", "council: meetings")
@@ -182,12 +202,14 @@ class PublicVisitor(Visitor):
 
     @task(4)
     def public_council(self) -> None:
-        page = self.open("/kk/council/public/", "public: councils")
-        council = self.follow(page, r"/kk/council/public/[a-z0-9-]+/", "public: a council")
-        self.follow(
-            council,
-            r"/kk/council/public/[a-z0-9-]+/(?:meetings|letters|visits|petitions)/",
-            "public: a council's list",
+        self.walk(
+            "/kk/council/public/",
+            "public: councils",
+            (r"/kk/council/public/[a-z0-9-]+/", "public: a council"),
+            (
+                r"/kk/council/public/[a-z0-9-]+/(?:meetings|letters|visits|petitions)/",
+                "public: a council's list",
+            ),
         )
 
     @task(1)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +23,8 @@ from django.db import connection
 
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
 from kopir.core.tests.fixtures import missing_service
+from kopir.core.tests.test_production_checks import run_manage
 
-ROOT = Path(__file__).resolve().parents[3]
 TEST_REDIS_URL = os.environ.get("KOPIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 # A client address from the documentation range (RFC 5737): the lockout keys on it and the account.
 ADDRESS = "198.51.100.7"
@@ -116,26 +114,13 @@ def run_process(
     *, database_url: str, cache_url: str | None, data_dir: Path, **arguments: Any
 ) -> dict[str, Any]:
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("KOPIR_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"))
+        "DATABASE_URL": database_url,
+        "KOPIR_DATA_DIR": str(data_dir),
+        "KOPIR_TEST_PROCESS": json.dumps({"address": ADDRESS, **arguments}),
     }
-    env.update(
-        DATABASE_URL=database_url,
-        KOPIR_DATA_DIR=str(data_dir),
-        KOPIR_TEST_PROCESS=json.dumps({"address": ADDRESS, **arguments}),
-    )
     if cache_url:
         env["KOPIR_CACHE_URL"] = cache_url
-    finished = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", PROCESS_CODE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    finished = run_manage("shell", "--no-imports", "-c", PROCESS_CODE, **env)
     assert finished.returncode == 0, finished.stdout + finished.stderr
     line = next(line for line in finished.stdout.splitlines() if line.startswith("RESULT "))
     result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))

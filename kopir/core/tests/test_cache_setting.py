@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kopir.core.tests.test_production_checks import run_manage
 
 # A database that leaves no file behind; these processes only read settings.
@@ -12,34 +14,30 @@ SHOW = (
 )
 
 
-def test_unset_the_cache_is_local_memory_and_sessions_and_lockouts_are_in_the_database():
-    result = run_manage("shell", "--no-imports", "-c", SHOW, DATABASE_URL=IN_MEMORY)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
-        "django.core.cache.backends.locmem.LocMemCache",
-        "django.contrib.sessions.backends.db",
-        "axes.handlers.database.AxesDatabaseHandler",
-    ]
-
-
-def test_a_redis_address_shares_the_cache_and_reads_sessions_from_it():
+@pytest.mark.parametrize(
+    ("cache_url", "cache", "sessions"),
+    [
+        # Unset: a cache per process; sessions in the database.
+        ("", "locmem.LocMemCache", "db"),
+        # A Redis address: one cache for every process; sessions read from it, kept in the database.
+        ("redis://127.0.0.1:6379/14", "redis.RedisCache", "cached_db"),
+    ],
+)
+def test_the_cache_and_sessions_follow_kopir_cache_url_and_lockouts_stay_in_the_database(
+    cache_url: str, cache: str, sessions: str
+) -> None:
     result = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        SHOW,
-        DATABASE_URL=IN_MEMORY,
-        KOPIR_CACHE_URL="redis://127.0.0.1:6379/14",
+        "shell", "--no-imports", "-c", SHOW, DATABASE_URL=IN_MEMORY, KOPIR_CACHE_URL=cache_url
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        f"django.core.cache.backends.{cache}",
+        f"django.contrib.sessions.backends.{sessions}",
         "axes.handlers.database.AxesDatabaseHandler",
     ]
 
 
-def test_an_address_that_is_not_redis_stops_start_up_naming_the_variable():
+def test_an_address_that_is_not_redis_stops_start_up_naming_the_variable() -> None:
     result = run_manage(
         "check", DATABASE_URL=IN_MEMORY, KOPIR_CACHE_URL="memcached://127.0.0.1:11211"
     )
