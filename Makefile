@@ -6,7 +6,7 @@ PORT ?= 8000
 DATA := var
 export KOPIR_DATA_DIR ?= $(CURDIR)/$(DATA)
 
-.PHONY: demo test venv lint check-migrations messages compile-messages clean generate bench
+.PHONY: demo test venv lint check-migrations messages compile-messages clean generate bench loadtest
 
 # The environment is rebuilt only when the lock file or the project metadata change.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -39,10 +39,15 @@ bench: $(BIN)/.installed
 	mkdir -p $(DATA)
 	$(BIN)/python manage.py kopir_bench --json $(DATA)/bench.json
 
+## Load test (docs/performance.md): the demo behind nginx on loopback, two web processes sharing
+## Redis, locust for 60 s; needs nginx and Redis. `make loadtest LOADTEST_ARGS="--users 80"`.
+loadtest: $(BIN)/.installed
+	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kopir tests
+	$(BIN)/mypy kopir tests loadtest
 
 check-migrations: $(BIN)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run

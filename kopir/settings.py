@@ -241,6 +241,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lockouts are kept in the database (django-axes's AccessAttempt), never in the cache: every web
+# process sees a lockout another one set, whatever the cache, and the accounts pages list them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Axes logs the username of failed attempts; usernames are not personal data in Kopir (staff
 # logins), but the IP address is kept out of application logs. The address it locks is the
 # client's, read past the trusted proxies (KOPIR_TRUSTED_PROXIES below).
@@ -252,6 +255,30 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Cache: shared by several web processes, or one per process --------------------------------
+# Unset (the embedded default: a laptop, the demo, the tests), each process keeps Django's
+# local-memory cache, so rate-limit windows count per process (docs/decisions/0010). Set to a Redis
+# address (redis://host:6379/0, rediss:// with TLS, unix:///path.sock?db=0), every process counts
+# in that one Redis, and sessions are read from it and written through to the database, so a
+# Redis restart signs nobody out. Sessions and lockouts live in the database either way.
+KOPIR_CACHE_URL = env_str("KOPIR_CACHE_URL")
+if KOPIR_CACHE_URL:
+    if not re.match(r"(redis|rediss|unix)://", KOPIR_CACHE_URL):
+        raise ImproperlyConfigured(
+            "KOPIR_CACHE_URL must be a Redis address such as redis://127.0.0.1:6379/0, "
+            f"not {KOPIR_CACHE_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": KOPIR_CACHE_URL,
+            # A Redis that does not answer fails the request within seconds instead of holding
+            # a server thread.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Client addresses and rate limits ----------------------------------------------------------
 # How many reverse proxies stand in front of Kopir, each appending to X-Forwarded-For. 0: clients
@@ -266,7 +293,7 @@ if KOPIR_TRUSTED_PROXIES < 0:
 KOPIR_PROXY_ADDRESS = env_str("KOPIR_PROXY_ADDRESS", "127.0.0.1")
 # API requests allowed per external system, and per client address without a valid token, as
 # "<count>/<period>" (see checked_rate). Counted in the cache: per process with the default
-# local-memory cache (docs/decisions/0006-api-rate-limits-and-client-addresses.md).
+# local-memory cache, across processes with KOPIR_CACHE_URL (docs/decisions/0010).
 KOPIR_API_RATE = checked_rate("KOPIR_API_RATE", env_str("KOPIR_API_RATE", "120/m"))
 KOPIR_API_ANON_RATE = checked_rate("KOPIR_API_ANON_RATE", env_str("KOPIR_API_ANON_RATE", "30/m"))
 

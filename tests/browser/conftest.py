@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
+from kopir.core.tests.fixtures import missing_service
 from tests.browser.demo import Demo, demo_data
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,10 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def running_in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
 
 
 def _is_browser_test(item: pytest.Item) -> bool:
@@ -52,10 +49,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # Checked before any fixture runs, so a missing browser costs no database set-up.
     if not _is_browser_test(item) or CHROMIUM.exists():
         return
-    reason = f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)"
-    if running_in_ci():
-        pytest.fail(f"{reason}; CI is set, so browser tests must run, not skip.", pytrace=False)
-    pytest.skip(reason)
+    missing_service(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
 
 
 _ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"

@@ -1,10 +1,12 @@
 """Settings fixtures several apps' tests switch on. An app's conftest imports the ones it needs and
 requests them from one autouse fixture of its own, so each folder says in one place how it runs.
-Also the one way the apps' tests sign a client in (`signed_in`)."""
+Also the one way the apps' tests sign a client in (`signed_in`), and the one answer to a service a
+test needs and cannot find (`missing_service`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from typing import Any, NoReturn
 
 import pytest
 from django.test import Client
@@ -45,3 +47,15 @@ def rows_listed(user: Any, url: str) -> int:
     response = signed_in(Client(), user).get(url)
     assert response.status_code == 200, url
     return int(response.context["page_obj"].paginator.count)
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def missing_service(reason: str) -> NoReturn:
+    """Skip a test whose service (Chromium, Redis) is not on this machine, saying which; fail it
+    instead when CI is set, where every service is installed and a skip would pass unseen."""
+    if running_in_ci():
+        pytest.fail(f"{reason}; CI is set, so this test must run, not skip.", pytrace=False)
+    pytest.skip(reason)

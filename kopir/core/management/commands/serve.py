@@ -2,6 +2,14 @@
 the processes the apps registered with `registry.add_demo_process`).
 
 Used by `make demo`. The worker is a child process; stopping the server (Ctrl+C) stops it too.
+
+`--processes N` runs N web processes, one per port from `--port` on (8000, 8001, ...), for a
+reverse proxy to spread requests over; each is waitress with `--threads` threads, and one worker
+serves them all. Kopir balances nothing itself. The processes share the database, and the rate
+limits only when KOPIR_CACHE_URL points them at one Redis (docs/decisions/0010). `--web-only`
+serves without the worker, for a deployment that runs each web process and the worker as units of
+their own. If one web process stops, the others are stopped too, so that the service manager
+sees the failure and restarts the whole.
 """
 
 from __future__ import annotations
@@ -10,11 +18,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from kopir.core.registry import registry
@@ -47,45 +56,99 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="web processes, one per port from --port on (a reverse proxy spreads requests)",
+        )
+        parser.add_argument(
+            "--web-only",
+            action="store_true",
+            help="serve without the background worker (it runs as a service of its own)",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        threads: int,
+        processes: int,
+        web_only: bool,
+        **options: Any,
+    ) -> None:
         from waitress import serve
 
         from kopir.wsgi import application
 
-        children = [subprocess.Popen([sys.executable, "manage.py", "kopir_worker"])]
-        if settings.KOPIR_DEMO:
-            # What the apps run beside Kopir in the demo (the exchange's webhook receiver).
-            children += [
-                subprocess.Popen([sys.executable, "manage.py", *process.command])
-                for process in registry.demo_processes
-            ]
+        if processes < 1:
+            raise CommandError("--processes must be 1 or more")
+        ports = [port + number for number in range(processes)]
+        children: list[subprocess.Popen[bytes]] = []
+        if not web_only:
+            children.append(subprocess.Popen([sys.executable, "manage.py", "kopir_worker"]))
+            if settings.KOPIR_DEMO:
+                # What the apps run beside Kopir in the demo (the exchange's webhook receiver).
+                children += [
+                    subprocess.Popen([sys.executable, "manage.py", *process.command])
+                    for process in registry.demo_processes
+                ]
+        web: dict[subprocess.Popen[bytes], int] = {}
+        if processes > 1:
+            web = {
+                subprocess.Popen(
+                    [
+                        *(sys.executable, "manage.py", "serve", "--web-only"),
+                        *("--host", host, "--port", str(each), "--threads", str(threads)),
+                    ]
+                ): each
+                for each in ports
+            }
+            children += web
 
-        def stop_worker(*_: Any) -> None:
+        def stop_children(*_: Any) -> None:
             for child in children:
                 if child.poll() is None:
                     child.terminate()
-                    try:
-                        child.wait(timeout=10)
-                    except subprocess.TimeoutExpired:
-                        child.kill()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
         def stop_all(*_: Any) -> None:
-            stop_worker()
+            stop_children()
             sys.exit(0)
 
         signal.signal(signal.SIGTERM, stop_all)
-        self._print_banner(host, port)
+        if not web_only:
+            self._print_banner(host, ports)
         try:
-            serve(application, host=host, port=port, threads=threads, **waitress_options())
+            if not web:
+                serve(application, host=host, port=port, threads=threads, **waitress_options())
+                return
+            while True:
+                for child, served in web.items():
+                    if child.poll() is not None:
+                        raise CommandError(
+                            f"the web process on port {served} stopped "
+                            f"(exit code {child.returncode}); the others were stopped too"
+                        )
+                time.sleep(1)
         finally:
-            stop_worker()
+            stop_children()
 
-    def _print_banner(self, host: str, port: int) -> None:
+    def _print_banner(self, host: str, ports: list[int]) -> None:
         shown_host = "localhost" if host in {"127.0.0.1", "0.0.0.0"} else host  # noqa: S104
-        self.stdout.write(
-            self.style.SUCCESS(f"\nKopir is running at http://{shown_host}:{port}/\n")
-        )
+        for port in ports:
+            self.stdout.write(
+                self.style.SUCCESS(f"\nKopir is running at http://{shown_host}:{port}/\n")
+            )
+        if len(ports) > 1 and not settings.KOPIR_CACHE_URL:
+            self.stdout.write(
+                "Each web process counts rate limits on its own: set KOPIR_CACHE_URL to share them."
+            )
         if settings.KOPIR_DEMO:
             # What each app's demo offers a visitor (the accounts app: who to sign in as).
             for loader in registry.demo_loaders():
