@@ -68,6 +68,7 @@ BUDGETS = {
 # index over the whole registry, with no sequential scan to show for it).
 DESIGNED_INDEX = {
     "division queue": "referral_queue_due_idx",
+    "clinic list": "referral_clinic_list_idx",
     "expert work list": "assignment_expert_work_idx",
     "person search by surname": "person_search_name_idx",
     "audit search, user": "audit_username_idx",

@@ -180,6 +180,9 @@ def _mse_paths(found: dict[str, Any]) -> list[Path]:
             [clinic_id],
         ),
         Path(
+            "clinic list, page 20", reverse("assessment:clinic_list"), clinician.username, deep=19
+        ),
+        Path(
             "expert work list",
             reverse("assessment:expert_worklist"),
             expert_user.username,
