@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kopir.assessment.access import clinic_referral_for_user, clinic_referrals
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus, SecondaryDiagnosis
+from kopir.assessment.selectors.queue import Cursor
 from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
@@ -50,23 +51,21 @@ class DeadlineClassifier:
 
 @dataclass(frozen=True)
 class ClinicCursor:
-    """Where a page of the clinic's list ends: the last row's (clinic_rank, queue_due_on, id)."""
+    """Where a page of the clinic's list ends: the last row's clinic_rank, and its place in
+    (queue_due_on, id) as the division queue writes it ("2,2026-12-31,4711")."""
 
     rank: int
-    due: dt.date
-    pk: int
+    place: Cursor
 
     def encode(self) -> str:
-        return f"{self.rank},{self.due.isoformat()},{self.pk}"
+        return f"{self.rank},{self.place.encode()}"
 
     @classmethod
     def parse(cls, text: str | None) -> ClinicCursor | None:
         """The cursor from the address, or None when it is missing or malformed (first page)."""
-        try:
-            rank, due, pk = (text or "").split(",")
-            return cls(int(rank), dt.date.fromisoformat(due), int(pk))
-        except ValueError:
-            return None
+        rank, _sep, rest = (text or "").partition(",")
+        place = Cursor.parse(rest)
+        return cls(int(rank), place) if place is not None and rank.isdigit() else None
 
 
 def clinic_worklist_queryset(user: Any, *, status: str = "") -> QuerySet[Referral]:
@@ -94,12 +93,13 @@ def _page_queryset(
     rows = clinic_worklist_queryset(user, status=status)
     if after is None:
         return rows[:size]
-    same_group = Q(clinic_rank=after.rank, queue_due_on=after.due, id__lt=after.pk)
+    due, pk = after.place.due, after.place.pk
+    same_group = Q(clinic_rank=after.rank, queue_due_on=due, id__lt=pk)
     # For one status the rank is constant: the deadline alone bounds its index.
     later: Q | TupleGreaterThan = (
-        Q(queue_due_on__gt=after.due)
+        Q(queue_due_on__gt=due)
         if status
-        else TupleGreaterThan(Tuple(F("clinic_rank"), F("queue_due_on")), (after.rank, after.due))
+        else TupleGreaterThan(Tuple(F("clinic_rank"), F("queue_due_on")), (after.rank, due))
     )
     if not connection.features.supports_slicing_ordering_in_compound:
         return rows.filter(same_group | later)[:size]
@@ -136,7 +136,8 @@ def clinic_worklist(
     next_cursor = None
     if has_more and referrals:
         last = referrals[-1]
-        next_cursor = ClinicCursor(last.clinic_rank, last.queue_due_on, last.pk).encode()
+        place = Cursor(last.queue_due_on, last.pk)
+        next_cursor = ClinicCursor(last.clinic_rank, place).encode()
     return ClinicPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
