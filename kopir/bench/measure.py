@@ -24,7 +24,8 @@ NEXT_LINK = re.compile(r'<a rel="next" href="([^"]+)"')
 
 @dataclass
 class Path:
-    """One thing to measure: a page (GET, or POST with `data`) as `username`, and its floor."""
+    """One thing to measure: a page (GET, or POST with `data`) as `username`, or a function a
+    page or report calls (`call`, e.g. a measure over the whole country), and its floor."""
 
     name: str
     url: str
@@ -34,6 +35,7 @@ class Path:
     data: dict[str, str] | None = None
     # Follow the page's "next" link this many times first, and measure the page reached.
     deep: int = 0
+    call: Callable[[], Any] | None = None
 
 
 @dataclass
@@ -77,6 +79,8 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def measure(path: Path, client: Client, *, repeat: int, warm: int) -> Result:
+    if path.call is not None:
+        return _measure_call(path, path.call, repeat=repeat, warm=warm)
     url = path.url
     for _hop in range(path.deep):
         response = client.get(url)
@@ -100,14 +104,32 @@ def measure(path: Path, client: Client, *, repeat: int, warm: int) -> Result:
     for _n in range(repeat):
         took, _response = _timed(request)
         result.times_ms.append(took)
-    if path.floor_sql:
-        with connection.cursor() as cursor:
-            for _n in range(warm + repeat):
-                took, rows = _timed(lambda: _fetch(cursor, path.floor_sql, path.floor_params))
-                result.floor_ms.append(took)
-                result.floor_rows = len(rows)
-        result.floor_ms = result.floor_ms[warm:]
+    _measure_floor(path, result, repeat=repeat, warm=warm)
     return result
+
+
+def _measure_call(path: Path, call: Callable[[], Any], *, repeat: int, warm: int) -> Result:
+    for _n in range(warm):
+        call()
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    result = Result(path.name, path.url, 0, len(queries.captured_queries))
+    for _n in range(repeat):
+        took, _value = _timed(call)
+        result.times_ms.append(took)
+    _measure_floor(path, result, repeat=repeat, warm=warm)
+    return result
+
+
+def _measure_floor(path: Path, result: Result, *, repeat: int, warm: int) -> None:
+    if not path.floor_sql:
+        return
+    with connection.cursor() as cursor:
+        for _n in range(warm + repeat):
+            took, rows = _timed(lambda: _fetch(cursor, path.floor_sql, path.floor_params))
+            result.floor_ms.append(took)
+            result.floor_rows = len(rows)
+    result.floor_ms = result.floor_ms[warm:]
 
 
 def _fetch(cursor: Any, sql: str, params: Sequence[Any]) -> list[Any]:

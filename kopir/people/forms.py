@@ -37,7 +37,10 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label=_("IIN or name"),
         max_length=100,
-        help_text=_("12 digits of the IIN, or part of the surname, given name or patronymic."),
+        help_text=_(
+            "12 digits of the IIN, or the beginning of the surname, with the given name or "
+            "patronymic if needed."
+        ),
         widget=forms.TextInput(
             attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}
         ),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from kopir.audit.models import AuditAction
@@ -45,9 +46,16 @@ def person_search(
 ) -> Page[Person]:
     """One page (25 persons, by name) of the persons the user may see that match the query.
 
-    An IIN matches exactly; name words match case-insensitively anywhere in the surname, given
-    name or patronymic, and every word must match ("сәрсен әлия"). The search is audited by kind
-    only: the query itself may be a name or an IIN and must not be copied into the audit log.
+    An IIN matches exactly. Name words match case-insensitively: one of them must be the
+    beginning of the surname, and every word must appear somewhere in the surname, given name or
+    patronymic ("сәрсен әлия", "әлия сәрсен"). The search is audited by kind only: the query
+    itself may be a name or an IIN and must not be copied into the audit log.
+
+    Why the surname's beginning: the folded name starts with the folded surname, so "a word
+    begins the surname" is a range of `person_search_name_idx` (ordered as the page is), a few
+    index entries among the national registry; a word found only inside the name matched nothing
+    an index can serve, and the page walked the registry for the organisation's persons
+    (docs/performance.md).
     """
     parsed = parse_person_query(query)
     persons = persons_for_user(user).select_related("territory")
@@ -56,9 +64,14 @@ def person_search(
     elif parsed.kind == "by_iin":
         persons = persons.filter(iin=parsed.iin)
     else:
+        begins_surname = Q()
+        for word in parsed.words:
+            begins_surname |= Q(search_name__startswith=word)
+        persons = persons.filter(begins_surname)
         for word in parsed.words:
             persons = persons.filter(search_name__contains=word)
-    persons = persons.order_by("last_name", "first_name", "patronymic", "id")
+    # By the folded name (surname, given name, patronymic): the index's own order.
+    persons = persons.order_by("search_name", "id")
     with transaction.atomic():
         result = Paginator(persons, PAGE_SIZE).get_page(page)
         # Force the page's rows now, inside the transaction that records the search.

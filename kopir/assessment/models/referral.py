@@ -113,6 +113,17 @@ class Referral(models.Model):
         output_field=models.DateField(),
         db_persist=True,
     )
+    # The clinic's work list's first key, stored for its index: returned (the clinic must act)
+    # 0, draft 1, any other status 2. The database computes it; nothing writes it.
+    clinic_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(status="returned", then=models.Value(0)),
+            models.When(status="draft", then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -132,6 +143,16 @@ class Referral(models.Model):
             models.Index(
                 fields=["mse_division", "status", "queue_due_on", "id"],
                 name="referral_queue_due_idx",
+            ),
+            # The clinic's work list in page order (clinic_rank, queue_due_on, id desc), and the
+            # same for one status (its rank is constant).
+            models.Index(
+                fields=["medical_organisation", "clinic_rank", "queue_due_on", "-id"],
+                name="referral_clinic_list_idx",
+            ),
+            models.Index(
+                fields=["medical_organisation", "status", "queue_due_on", "-id"],
+                name="referral_clinic_status_idx",
             ),
             # The queue's clinic filter: has this clinic sent the division anything? One probe.
             models.Index(

@@ -103,6 +103,13 @@ class ExpertAssignment(OutcomeFields):
         verbose_name = _("expert assignment")
         verbose_name_plural = _("expert assignments")
         ordering = ["referral", "position"]
+        indexes = [
+            # The expert's work list: the conclusions to write (submitted_at is null, first in
+            # descending order) and then the submitted ones, the latest first.
+            models.Index(
+                fields=["expert", "-submitted_at", "-id"], name="assignment_expert_work_idx"
+            ),
+        ]
         constraints = [
             # The same expert never reviews the same referral twice.
             models.UniqueConstraint(

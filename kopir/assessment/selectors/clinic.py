@@ -6,17 +6,18 @@ Reading a referral shows the person's identity and health data, so it leaves an 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db import transaction
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.assessment.access import clinic_referral_for_user, clinic_referrals
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus, SecondaryDiagnosis
+from kopir.assessment.selectors.queue import Cursor
 from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
@@ -48,23 +49,64 @@ class DeadlineClassifier:
         return DeadlineState("on_time", due_on)
 
 
-# Returned first (the clinic must act), then drafts (not yet sent), then the rest.
-_BUCKET = Case(
-    When(status=ReferralStatus.RETURNED, then=Value(0)),
-    When(status=ReferralStatus.DRAFT, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
+@dataclass(frozen=True)
+class ClinicCursor:
+    """Where a page of the clinic's list ends: the last row's clinic_rank, and its place in
+    (queue_due_on, id) as the division queue writes it ("2,2026-12-31,4711")."""
+
+    rank: int
+    place: Cursor
+
+    def encode(self) -> str:
+        return f"{self.rank},{self.place.encode()}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> ClinicCursor | None:
+        """The cursor from the address, or None when it is missing or malformed (first page)."""
+        rank, _sep, rest = (text or "").partition(",")
+        place = Cursor.parse(rest)
+        return cls(int(rank), place) if place is not None and rank.isdigit() else None
 
 
 def clinic_worklist_queryset(user: Any, *, status: str = "") -> QuerySet[Referral]:
+    """The clinic's referrals in the list's order: returned first (the clinic must act), then
+    drafts, then the rest; within each, the step's deadline first (none last), the newest first."""
     referrals = clinic_referrals(user)
     if status:
         referrals = referrals.filter(status=status)
+    return referrals.select_related("person", "primary_diagnosis").order_by(*_ORDER)
+
+
+_ORDER = ("clinic_rank", "queue_due_on", "-id")
+
+
+def _page_queryset(
+    user: Any, status: str, after: ClinicCursor | None, size: int
+) -> QuerySet[Referral]:
+    """The `size` rows after `after`, read as `referral_clinic_list_idx` (or, for one status,
+    `referral_clinic_status_idx`) orders them, however deep the page.
+
+    The order mixes directions (deadline up, id down), so "after the cursor" is two ranges of the
+    index: the rest of the cursor's (rank, deadline) group, ids below its id; then every later
+    (rank, deadline). On PostgreSQL each is read on its own, `size` rows at most, and the two
+    merged; SQLite (development) cannot limit the parts of a UNION and reads them as one."""
+    rows = clinic_worklist_queryset(user, status=status)
+    if after is None:
+        return rows[:size]
+    due, pk = after.place.due, after.place.pk
+    same_group = Q(clinic_rank=after.rank, queue_due_on=due, id__lt=pk)
+    # For one status the rank is constant: the deadline alone bounds its index.
+    later: Q | TupleGreaterThan = (
+        Q(queue_due_on__gt=due)
+        if status
+        else TupleGreaterThan(Tuple(F("clinic_rank"), F("queue_due_on")), (after.rank, due))
+    )
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return rows.filter(same_group | later)[:size]
     return (
-        referrals.select_related("person", "primary_diagnosis")
-        .annotate(bucket=_BUCKET)
-        .order_by("bucket", F("step_due_on").asc(nulls_last=True), "-id")
+        rows.filter(same_group)[:size]
+        .union(rows.filter(later)[:size], all=True)
+        .order_by(*_ORDER)[:size]
     )
 
 
@@ -74,14 +116,29 @@ class WorklistRow:
     deadline: DeadlineState
 
 
+@dataclass
+class ClinicPage:
+    rows: list[WorklistRow] = field(default_factory=list)
+    next_cursor: str | None = None
+    is_first: bool = True
+
+
 def clinic_worklist(
-    user: Any, *, status: str = "", page: int | str | None = 1
-) -> tuple[Page[Referral], list[WorklistRow]]:
-    """One page of the clinic's referrals with each one's step deadline, in constant queries."""
-    result = Paginator(clinic_worklist_queryset(user, status=status), PAGE_SIZE).get_page(page)
+    user: Any, *, status: str = "", after: ClinicCursor | None = None, limit: int = PAGE_SIZE
+) -> ClinicPage:
+    """One page of the clinic's referrals after `after`, each with its step deadline: keyset
+    paging, so page 800 costs what page 1 does, and one query whatever the page."""
+    referrals = list(_page_queryset(user, status, after, limit + 1))
+    has_more = len(referrals) > limit
+    referrals = referrals[:limit]
     classify = DeadlineClassifier()
-    rows = [WorklistRow(referral, classify(referral.step_due_on)) for referral in result]
-    return result, rows
+    rows = [WorklistRow(referral, classify(referral.step_due_on)) for referral in referrals]
+    next_cursor = None
+    if has_more and referrals:
+        last = referrals[-1]
+        place = Cursor(last.queue_due_on, last.pk)
+        next_cursor = ClinicCursor(last.clinic_rank, place).encode()
+    return ClinicPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
 @dataclass(frozen=True)

@@ -342,12 +342,25 @@ def attachment_read(user: Any, attachment: Attachment, request: Any = None) -> A
 
 def expert_worklist(expert_id: int, limit: int) -> list[ExpertAssignment]:
     """An expert's assignments: conclusions still to write first, the nearest deadline first
-    among them."""
-    return list(
-        ExpertAssignment.objects.filter(expert_id=expert_id)
-        .select_related("referral", "referral__primary_diagnosis")
-        .order_by(F("submitted_at").asc(nulls_first=True), "referral__step_due_on", "id")[:limit]
+    among them; then the conclusions submitted, the latest first.
+
+    Two reads from `assignment_expert_work_idx` (expert, submitted_at desc, id desc): the
+    conclusions to write are a range of it (submitted_at is null: a few dozen, sorted by their
+    referral's deadline), the submitted ones its order, read only as far as the page goes. One
+    read sorting all of an expert's assignments by their referral's deadline sorted 139 k rows
+    at the national scale (docs/performance.md)."""
+    assignments = ExpertAssignment.objects.filter(expert_id=expert_id).select_related(
+        "referral", "referral__primary_diagnosis"
     )
+    to_write = list(
+        assignments.filter(submitted_at__isnull=True).order_by("referral__step_due_on", "id")[
+            :limit
+        ]
+    )
+    if len(to_write) >= limit:
+        return to_write
+    submitted = assignments.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")
+    return to_write + list(submitted[: limit - len(to_write)])
 
 
 def appeals_for_reviewer(higher_body_id: int | None, limit: int) -> list[Appeal]:

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -123,16 +124,71 @@ def test_the_work_list_costs_the_same_queries_for_3_rows_as_for_12(
     assert few <= 14
 
 
-def test_the_work_list_is_paginated(client, clinician, person):
+def _pages(client, query: dict[str, str]) -> list[list[int]]:
+    """Every page of the list, following its "next" cursor as the link does."""
+    pages, after = [], None
+    while True:
+        response = client.get(url("clinic_list"), {**query, **({"after": after} if after else {})})
+        pages.append([row.referral.pk for row in response.context["rows"]])
+        after = response.context["page"].next_cursor
+        if after is None:
+            return pages
+
+
+def test_the_work_list_is_paged_by_cursor_in_the_list_order(client, clinician, person):
     for _ in range(26):
         make_referral(clinician, person)
     client.force_login(clinician)
 
     first = client.get(url("clinic_list"))
-    second = client.get(url("clinic_list"), {"page": 2})
 
     assert len(first.context["rows"]) == 25
-    assert len(second.context["rows"]) == 1
+    assert 'rel="next"' in first.content.decode()
+    assert [len(page) for page in _pages(client, {})] == [25, 1]
+
+
+def test_every_referral_comes_once_in_order_across_pages_of_mixed_ranks_and_deadlines(
+    client, clinician, person
+):
+    # Returned, drafts and sent referrals; deadlines shared by several (a tie broken by id,
+    # newest first) and none at all (last in their rank): the cursor must cross each boundary.
+    made = [make_referral(clinician, person) for _ in range(40)]
+    today = timezone.localdate()
+    for n, referral in enumerate(made):
+        status = [S.RETURNED, S.DRAFT, S.SENT, S.SENT, S.DECIDED][n % 5]
+        due = None if n % 7 == 0 else today + dt.timedelta(days=n % 3)
+        Referral.objects.filter(pk=referral.pk).update(status=status, step_due_on=due)
+    expected = [
+        r.pk
+        for r in sorted(
+            Referral.objects.filter(pk__in=[r.pk for r in made]),
+            key=lambda r: (
+                r.clinic_rank,
+                r.step_due_on or dt.date.max,
+                -r.pk,
+            ),
+        )
+    ]
+    client.force_login(clinician)
+
+    pages = _pages(client, {})
+    sent_only = _pages(client, {"status": S.SENT})
+
+    assert [pk for page in pages for pk in page] == expected
+    assert [len(page) for page in pages] == [25, 15]
+    assert [pk for page in sent_only for pk in page] == [
+        pk for pk in expected if Referral.objects.get(pk=pk).status == S.SENT
+    ]
+
+
+def test_a_malformed_cursor_gives_the_first_page(client, clinician, person):
+    make_referral(clinician, person)
+    client.force_login(clinician)
+
+    response = client.get(url("clinic_list"), {"after": "2,not-a-date,1"})
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 1
 
 
 # --- The form ----------------------------------------------------------------------------------------

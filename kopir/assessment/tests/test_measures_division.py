@@ -4,11 +4,15 @@ returns per referral, and the share returned incomplete per clinic."""
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 import zoneinfo
+from random import Random
 
 import pytest
+from django.utils import timezone
 
-from kopir.assessment.models import ReferralStatus
+from kopir.assessment.models import Referral, ReferralStatus
+from kopir.assessment.selectors.deadlines import WorkingDayIndex
 from kopir.assessment.selectors.measures import (
     returned_share_by_clinic,
     returns_per_referral,
@@ -63,6 +67,45 @@ def test_time_to_decision_is_the_median_and_mean_of_working_days(division, clini
 
     assert (stats.count, stats.median, stats.mean) == (3, 4, pytest.approx(16 / 3))
     assert time_to_decision(clinic_id=clinics[1].pk).median == 9
+
+
+def _time_to_decision_row_by_row(division_id: int) -> tuple[int, float, float]:
+    """The measure as it was computed before it was grouped in the database: every decided
+    referral's local days, counted one by one (the reference the grouped one must equal)."""
+    pairs = Referral.objects.filter(
+        mse_division_id=division_id, first_sent_at__isnull=False, decided_at__isnull=False
+    ).values_list("first_sent_at", "decided_at")
+    dates = [(timezone.localdate(sent), timezone.localdate(decided)) for sent, decided in pairs]
+    index = WorkingDayIndex(min(s for s, _ in dates), max(d for _, d in dates))
+    durations = [index.between(sent, decided) for sent, decided in dates]
+    return len(durations), statistics.median(durations), statistics.mean(durations)
+
+
+@pytest.mark.parametrize("count", [41, 42])  # an odd and an even count: one middle, or two
+def test_time_to_decision_grouped_in_the_database_equals_counting_each_referral(
+    division, clinics, count
+):
+    # Sendings and decisions spread over three months around the New Year and March holidays,
+    # at hours near local midnight too (00:30 in Oral is the day before in UTC), with the same
+    # pair of days repeated, and a decision on the day of sending.
+    random = Random(count)
+    start = at(dt.date(2026, 12, 1), 0).replace(minute=30)
+    for _n in range(count):
+        sent = start + dt.timedelta(days=random.randrange(60), hours=random.choice([0, 9, 23]))
+        decided = sent + dt.timedelta(
+            days=random.choice([0, 3, 7, 7, 21, 30]), hours=random.choice([0, 1, 14])
+        )
+        ReferralFactory.create(
+            mse_division=division,
+            medical_organisation=clinics[0],
+            status=ReferralStatus.DECIDED,
+            first_sent_at=sent,
+            decided_at=decided,
+        )
+
+    stats = time_to_decision(division_id=division.pk)
+
+    assert (stats.count, stats.median, stats.mean) == _time_to_decision_row_by_row(division.pk)
 
 
 def test_time_to_decision_of_nothing_is_no_number(division):

@@ -31,6 +31,7 @@ from kopir.assessment.models import (
     Requirement,
 )
 from kopir.assessment.selectors.clinic import (
+    ClinicCursor,
     clinic_referral_read,
     clinic_worklist,
     referral_for_edit,
@@ -108,13 +109,15 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ReferralStatus.values:
         status = ""
-    page_obj, rows = clinic_worklist(request.user, status=status, page=request.GET.get("page"))
+    page = clinic_worklist(
+        request.user, status=status, after=ClinicCursor.parse(request.GET.get("after"))
+    )
     return render(
         request,
         "assessment/clinic/list.html",
         {
-            "page_obj": page_obj,
-            "rows": rows,
+            "page": page,
+            "rows": page.rows,
             "status": status,
             "statuses": ReferralStatus.choices,
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -15,8 +16,14 @@ def index_plan(rows: QuerySet[Any]) -> str:
     index; the question a plan test asks is whether an index *can* serve the query in order.
     `SET LOCAL` lasts until the test's transaction ends."""
     sql, params = rows.query.sql_with_params()
+    return index_plan_sql(sql, params)
+
+
+def index_plan_sql(sql: str, params: Sequence[Any] = ()) -> str:
+    """`index_plan` of a statement as written, e.g. one a page ran (CaptureQueriesContext)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + sql, params)
+        # No parameters: the statement is run as written (a captured one has its % literal).
+        cursor.execute("EXPLAIN " + sql, params or None)
         return "\n".join(row[0] for row in cursor.fetchall())

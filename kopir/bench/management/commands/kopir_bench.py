@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 
 from kopir.accounts.models import Role, RoleAssignment, User
 from kopir.assessment.models import ExpertAssignment, Referral
+from kopir.assessment.selectors.measures import time_to_decision
 from kopir.assessment.selectors.queue import OPEN_STATUSES
 from kopir.bench.measure import Path, measure
 from kopir.people.models import Person, PersonLink
@@ -74,7 +75,19 @@ def paths() -> list[Path]:
     assert case is not None
     open_statuses = _in(OPEN_STATUSES)
     queue = reverse("assessment:division_queue")
-    return [*_mse_paths(locals()), *_agency_paths()]
+    return [*_mse_paths(locals()), _measure_path(), *_agency_paths()]
+
+
+def _measure_path() -> Path:
+    """The oversight measure over the whole country: no page shows it yet, so its function."""
+    return Path(
+        "MSE time-to-decision measure, national",
+        "assessment.selectors.measures.time_to_decision",
+        None,
+        "SELECT first_sent_at, decided_at FROM assessment_referral "
+        "WHERE first_sent_at IS NOT NULL AND decided_at IS NOT NULL",
+        call=time_to_decision,
+    )
 
 
 def _agency_paths() -> list[Path]:
@@ -165,6 +178,9 @@ def _mse_paths(found: dict[str, Any]) -> list[Path]:
             "FROM assessment_referral r JOIN people_person p ON p.id = r.person_id "
             "WHERE r.medical_organisation_id = %s ORDER BY r.id DESC LIMIT 26",
             [clinic_id],
+        ),
+        Path(
+            "clinic list, page 20", reverse("assessment:clinic_list"), clinician.username, deep=19
         ),
         Path(
             "expert work list",
