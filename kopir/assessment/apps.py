@@ -21,7 +21,7 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from kopir.assessment import access
         from kopir.assessment.exchange_events import EVENT_KINDS
-        from kopir.assessment.selectors import home
+        from kopir.assessment.selectors import home, search
         from kopir.core.registry import (
             DemoLoader,
             Every,
@@ -133,6 +133,7 @@ class AssessmentConfig(AppConfig):
                 400,
             ),
         )
+        registry.add_search(*search.SEARCH_KINDS)
         registry.add_jobs(
             PeriodicTask(
                 "kopir.assessment.tasks_intake.prune_intake_records", Every(dt.timedelta(hours=6))

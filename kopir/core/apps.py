@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         # Registers the system checks that refuse an unsafe production configuration.
         from kopir.core import checks  # noqa: F401
         from kopir.core.registry import DailyAt, Every, MenuEntry, PeriodicTask, registry
+        from kopir.core.search import connect_sqlite_fold
+
+        connect_sqlite_fold()
 
         registry.add_menu(MenuEntry(_("Home"), "core:home", _signed_in, order=0))
         registry.add_jobs(
