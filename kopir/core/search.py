@@ -7,7 +7,8 @@ data). Core asks the kinds the user's roles call for, pages each and groups the 
 Matching words is case-insensitive in Kazakh and Russian on both databases (`contains_text`):
 `LOWER()` on PostgreSQL, which folds Cyrillic under a UTF-8 ctype (Kopir's databases are
 created so; under the plain C ctype only Latin letters fold), and on SQLite a Python `str.lower`
-registered on each connection, since SQLite's own `lower()` folds ASCII only. A word inside a
+registered on each connection (`core/database_functions.py`), since SQLite's own `lower()` folds
+ASCII only. A word inside a
 text cannot use a B-tree index: each app first narrows its rows by an indexed column (the
 councils the user sits in), and numbers are matched exactly, on their unique index.
 """
@@ -18,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.backends.signals import connection_created
 from django.db.models import F, Func, Q, TextField
 from django.db.models.lookups import Contains, Exact
 from django.http import HttpRequest
@@ -38,20 +38,6 @@ HITS_PER_PAGE = 20
 def fold(text: str) -> str:
     """The text as the database compares it: lower case, Kazakh and Russian letters included."""
     return text.lower()
-
-
-def _sqlite_fold(value: str | None) -> str | None:
-    return None if value is None else fold(value)
-
-
-def register_sqlite_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """Give each SQLite connection a lower() that folds Cyrillic (connected in core's ready())."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(SQLITE_FOLD, 1, _sqlite_fold, deterministic=True)
-
-
-def connect_sqlite_fold() -> None:
-    connection_created.connect(register_sqlite_fold, dispatch_uid="kopir.core.search.fold")
 
 
 class Folded(Func):
