@@ -113,6 +113,16 @@ class AssessmentConfig(AppConfig):
                 302,
             ),
             HomeItem(
+                "assessment.division_documents_to_check",
+                queue,
+                _("Documents to check for identity before the experts read them"),
+                _("No document waits for your check."),
+                home.is_head_of_division,
+                home.division_documents_to_check_count,
+                home.division_documents_to_check_url,
+                303,
+            ),
+            HomeItem(
                 "assessment.appeals_open",
                 _("Appeals"),
                 _("Appeals to review"),
