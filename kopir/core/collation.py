@@ -73,12 +73,12 @@ class AlphabeticalOrder(Func):
     def __init__(self, expression: Any) -> None:
         super().__init__(Lower(expression), Value(KAZAKH_ALPHABET), Value(_STAND_INS))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = super().as_sql(compiler, connection, **extra)
         return f'({sql}) COLLATE "C"', params
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # SQLite has no translate(): the Python mapping registered on the connection does it.
-        name = self.source_expressions[0].source_expressions[0]
-        sql, params = compiler.compile(name)
+        (lowered, *_mapping) = self.get_source_expressions()
+        sql, params = compiler.compile(lowered.get_source_expressions()[0])
         return f"{SQLITE_ALPHABET}({sql})", params

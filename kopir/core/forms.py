@@ -204,4 +204,6 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: Collection[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Every kind")), *((k.key, k.label) for k in kinds)]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("Every kind")), *((k.key, k.label) for k in kinds)]

@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     assert_focus_is_visible,
     current_path,
+    follow_by_keyboard,
     path_for,
     sign_in,
     tab_to,
@@ -37,16 +38,6 @@ def search_by_keyboard(page: Page, words: str) -> None:
     page.keyboard.type(words)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-
-
-def open_first_hit_by_keyboard(page: Page) -> None:
-    page.focus("body")
-    tab_to(page, FIRST_HIT, max_presses=80)
-    assert_focus_is_visible(page)
-    target = page.evaluate("() => document.activeElement.href")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.url == target
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -73,7 +64,7 @@ def test_the_secretary_searches_the_council_and_opens_a_hit_with_the_keyboard(
     assert not problems, "\n".join(problems)
 
     page.goto(url_for(live_server, "core:search", language) + "?q=ҚАРАТӨБЕ")
-    open_first_hit_by_keyboard(page)
+    follow_by_keyboard(page, FIRST_HIT)
 
 
 def test_the_division_head_finds_a_referral_by_its_number_and_an_officer_has_no_search(
@@ -92,7 +83,7 @@ def test_the_division_head_finds_a_referral_by_its_number_and_an_officer_has_no_
     hits = page.locator("[data-search-kind='assessment.referrals'] .search-hits a")
     expect(hits).to_have_count(1)
     assert not axe_problems(page, "referral found by number")
-    open_first_hit_by_keyboard(page)
+    follow_by_keyboard(page, FIRST_HIT)
     assert current_path(page) == path_for("assessment:division_case", "kk", {"pk": referral.pk})
 
     page.context.clear_cookies()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment import access
 from kopir.assessment.models import Referral
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record_many
+from kopir.audit.services import audit_search_reach
 from kopir.core.registry import SearchHit, SearchKind
 
 NUMBER_PREFIX = "MSE-"
@@ -50,14 +48,7 @@ def _referral_url(user: Any, referral: Referral) -> str:
 def show_referrals(
     user: Any, referrals: list[Referral], request: HttpRequest | None
 ) -> list[SearchHit]:
-    if referrals:
-        with transaction.atomic():
-            audit_record_many(
-                actor=user,
-                action=AuditAction.SEARCH,
-                entries=[(referral, "staff search by number") for referral in referrals],
-                request=request,
-            )
+    audit_search_reach(actor=user, records=referrals, request=request)
     return [
         SearchHit(
             f"{referral.number} — {referral.get_status_display()}",

@@ -91,13 +91,18 @@ def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them
         )
 
     assert home.division_at_risk_count(head) == 1
-    client = Client()
-    client.force_login(head)
-    response = client.get(home.division_at_risk_url(head))
-    assert response.status_code == 200
-    assert [row.referral.pk for row in response.context["page"].rows] == [at_risk.pk]
+    assert _queue_listed(head, home.division_at_risk_url(head)) == [at_risk.pk]
     expert = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
     assert not home.is_head_of_division(expert)
+
+
+def _queue_listed(head, url: str) -> list[int]:
+    """The referrals the division's queue at `url` lists."""
+    client = Client()
+    client.force_login(head)
+    response = client.get(url)
+    assert response.status_code == 200
+    return [row.referral.pk for row in response.context["page"].rows]
 
 
 def _attach(referral: Referral, *, released: bool) -> None:
@@ -135,11 +140,7 @@ def test_the_division_head_counts_cases_with_documents_to_check_and_the_queue_li
     _attach(elsewhere, released=False)
 
     assert home.division_documents_to_check_count(head) == 1
-    client = Client()
-    client.force_login(head)
-    response = client.get(home.division_documents_to_check_url(head))
-    assert response.status_code == 200
-    assert [row.referral.pk for row in response.context["page"].rows] == [to_check.pk]
+    assert _queue_listed(head, home.division_documents_to_check_url(head)) == [to_check.pk]
 
 
 def test_an_expert_counts_only_their_own_assignments_still_waiting_for_a_conclusion():

@@ -18,7 +18,7 @@ def scopes() -> None:
 
 
 def matching(condition: object) -> list[str]:
-    return sorted(NumberSequence.objects.filter(condition).values_list("scope", flat=True))  # type: ignore[call-overload]
+    return sorted(NumberSequence.objects.filter(condition).values_list("scope", flat=True))
 
 
 @pytest.mark.usefixtures("scopes")

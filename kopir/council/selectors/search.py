@@ -5,22 +5,25 @@ Only the councils the user reads are searched (`access.councils_for_user`: their
 seated member), through each table's indexed council column. Numbers match exactly, words
 anywhere in a title or text whatever their case. A hit shows a record's number, title and date,
 never a petitioner: petitions hold personal data, so the petitions a search shows are audited.
+Each kind is one `CouncilSearch` row: what it matches, how its hit reads, where it links.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record_many
+from kopir.audit.services import audit_search_reach
 from kopir.core.registry import SearchHit, SearchKind
 from kopir.core.search import contains_text, equals_text
 from kopir.council.access import can_open_councils, councils_for_user
@@ -37,64 +40,26 @@ from kopir.council.models import (
 TITLE_LENGTH = 120
 
 
-def _readable_councils(user: Any) -> QuerySet[Any]:
-    return councils_for_user(user).values("pk")
-
-
-def _as_number(text: str) -> int | None:
-    """A meeting's number as typed: "3" or "№3"."""
-    digits = text.removeprefix("№").strip()
-    return int(digits) if digits.isdigit() and len(digits) < 9 else None
-
-
 def _short(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(TITLE_LENGTH)
 
 
-def _council_name(council: Any) -> str:
-    return str(council.organisation.short_name or council.organisation.name)
+def _numbered(number: str, text: str) -> str:
+    return f"{number} — {_short(text)}"
 
 
-# --- Meetings -----------------------------------------------------------------------------------
+def _meeting_number(text: str) -> Q:
+    """A meeting's number as typed: "3" or "№3"."""
+    digits = text.removeprefix("№").strip()
+    return Q(number=int(digits)) if digits.isdigit() and len(digits) < 9 else Q(pk__in=[])
 
 
-def find_meetings(user: Any, text: str) -> QuerySet[Meeting]:
-    number = _as_number(text)
-    matches = contains_text(text, "place")
-    if number is not None:
-        matches |= Q(number=number)
-    return (
-        Meeting.objects.filter(council__in=_readable_councils(user))
-        .filter(matches)
-        .select_related("council__organisation")
-        .order_by("-starts_at", "-pk")
-    )
-
-
-def show_meetings(
-    user: Any, meetings: list[Meeting], request: HttpRequest | None
-) -> list[SearchHit]:
-    return [
-        SearchHit(
-            gettext("Meeting No. %(number)s, %(council)s")
-            % {"number": meeting.number, "council": _council_name(meeting.council)},
-            meeting.starts_at,
-            reverse("council:meeting_detail", args=[meeting.council.slug, meeting.number]),
-        )
-        for meeting in meetings
-    ]
-
-
-# --- Agenda items and decisions -----------------------------------------------------------------
-
-
-def find_agenda_items(user: Any, text: str) -> QuerySet[AgendaItem]:
-    return (
-        AgendaItem.objects.filter(meeting__council__in=_readable_councils(user))
-        .filter(contains_text(text, "title", "description"))
-        .select_related("meeting__council")
-        .order_by("-meeting__starts_at", "-pk")
-    )
+def _meeting_title(meeting: Meeting) -> str:
+    organisation = meeting.council.organisation
+    return gettext("Meeting No. %(number)s, %(council)s") % {
+        "number": meeting.number,
+        "council": organisation.short_name or organisation.name,
+    }
 
 
 def _agenda_item_url(item: AgendaItem) -> str:
@@ -104,182 +69,150 @@ def _agenda_item_url(item: AgendaItem) -> str:
     )
 
 
-def show_agenda_items(
-    user: Any, items: list[AgendaItem], request: HttpRequest | None
-) -> list[SearchHit]:
-    return [
-        SearchHit(_short(item.title), item.meeting.starts_at, _agenda_item_url(item))
-        for item in items
-    ]
+def _detail_url(url_name: str) -> Callable[[Any], str]:
+    return lambda record: reverse(url_name, args=[record.council.slug, record.pk])
 
 
-def find_decisions(user: Any, text: str) -> QuerySet[Decision]:
-    return (
-        Decision.objects.filter(agenda_item__meeting__council__in=_readable_councils(user))
-        .filter(contains_text(text, "text"))
-        .select_related("agenda_item__meeting__council")
-        .order_by("-agenda_item__meeting__starts_at", "-pk")
-    )
+@dataclass(frozen=True)
+class CouncilSearch:
+    """One kind of council record in the search. `council` is the path to the record's council;
+    `number` matches the words typed as a whole number, `words` the fields a word is looked
+    for in; `related` is read with the record for its hit."""
 
+    key: str
+    label: str | Promise
+    model: type[Model]
+    council: str
+    words: tuple[str, ...]
+    related: str
+    order_by: tuple[str, ...]
+    title: Callable[[Any], str]
+    date: Callable[[Any], dt.date | dt.datetime | None]
+    url: Callable[[Any], str]
+    number: Callable[[str], Q] | None = None
+    audited: bool = False
 
-def show_decisions(
-    user: Any, decisions: list[Decision], request: HttpRequest | None
-) -> list[SearchHit]:
-    return [
-        SearchHit(
-            _short(decision.text),
-            decision.agenda_item.meeting.starts_at,
-            _agenda_item_url(decision.agenda_item),
+    def find(self, user: Any, text: str) -> QuerySet[Any]:
+        matches = contains_text(text, *self.words)
+        if self.number is not None:
+            matches |= self.number(text)
+        councils = councils_for_user(user).values("pk")
+        return (
+            self.model._default_manager.filter(**{f"{self.council}__in": councils})
+            .filter(matches)
+            .select_related(self.related)
+            .order_by(*self.order_by)
         )
-        for decision in decisions
-    ]
+
+    def shown(self, user: Any, records: list[Any], request: HttpRequest | None) -> list[SearchHit]:
+        if self.audited:
+            audit_search_reach(actor=user, records=records, request=request)
+        return [SearchHit(self.title(r), self.date(r), self.url(r)) for r in records]
+
+    def kind(self, order: int) -> SearchKind:
+        return SearchKind(self.key, self.label, can_open_councils, self.find, self.shown, order)
 
 
-# --- Recommendations, petitions, letters, visits ------------------------------------------------
+def _number_equals(text: str) -> Q:
+    return equals_text(text, "number")
 
 
-def find_recommendations(user: Any, text: str) -> QuerySet[Recommendation]:
-    return (
-        Recommendation.objects.filter(council__in=_readable_councils(user))
-        .filter(equals_text(text, "number") | contains_text(text, "text"))
-        .select_related("council")
-        .order_by("-pk")
-    )
-
-
-def show_recommendations(
-    user: Any, recommendations: list[Recommendation], request: HttpRequest | None
-) -> list[SearchHit]:
-    return [
-        SearchHit(
-            f"{item.number} — {_short(item.text)}",
-            item.sent_on,
-            reverse("council:recommendation_detail", args=[item.council.slug, item.pk]),
-        )
-        for item in recommendations
-    ]
-
-
-def find_petitions(user: Any, text: str) -> QuerySet[Petition]:
+SEARCHES = (
+    CouncilSearch(
+        "council.meetings",
+        _("Meetings"),
+        Meeting,
+        council="council",
+        words=("place",),
+        number=_meeting_number,
+        related="council__organisation",
+        order_by=("-starts_at", "-pk"),
+        title=_meeting_title,
+        date=lambda meeting: meeting.starts_at,
+        url=lambda meeting: reverse(
+            "council:meeting_detail", args=[meeting.council.slug, meeting.number]
+        ),
+    ),
+    CouncilSearch(
+        "council.agenda_items",
+        _("Agenda items"),
+        AgendaItem,
+        council="meeting__council",
+        words=("title", "description"),
+        related="meeting__council",
+        order_by=("-meeting__starts_at", "-pk"),
+        title=lambda item: _short(item.title),
+        date=lambda item: item.meeting.starts_at,
+        url=_agenda_item_url,
+    ),
+    CouncilSearch(
+        "council.decisions",
+        _("Decisions"),
+        Decision,
+        council="agenda_item__meeting__council",
+        words=("text",),
+        related="agenda_item__meeting__council",
+        order_by=("-agenda_item__meeting__starts_at", "-pk"),
+        title=lambda decision: _short(decision.text),
+        date=lambda decision: decision.agenda_item.meeting.starts_at,
+        url=lambda decision: _agenda_item_url(decision.agenda_item),
+    ),
+    CouncilSearch(
+        "council.recommendations",
+        _("Recommendations"),
+        Recommendation,
+        council="council",
+        words=("text",),
+        number=_number_equals,
+        related="council",
+        order_by=("-pk",),
+        title=lambda item: _numbered(item.number, item.text),
+        date=lambda item: item.sent_on,
+        url=_detail_url("council:recommendation_detail"),
+    ),
     # The petitioner's name and contacts are not searched: a search is not a way to look people up.
-    return (
-        Petition.objects.filter(council__in=_readable_councils(user))
-        .filter(equals_text(text, "number") | contains_text(text, "subject"))
-        .select_related("council")
-        .order_by("-received_on", "-pk")
-    )
-
-
-def show_petitions(
-    user: Any, petitions: list[Petition], request: HttpRequest | None
-) -> list[SearchHit]:
-    if petitions:
-        with transaction.atomic():
-            audit_record_many(
-                actor=user,
-                action=AuditAction.SEARCH,
-                entries=[(petition, "staff search") for petition in petitions],
-                request=request,
-            )
-    return [
-        SearchHit(
-            f"{petition.number} — {_short(petition.subject)}",
-            petition.received_on,
-            reverse("council:petition_detail", args=[petition.council.slug, petition.pk]),
-        )
-        for petition in petitions
-    ]
-
-
-def find_letters(user: Any, text: str) -> QuerySet[Letter]:
-    return (
-        Letter.objects.filter(council__in=_readable_councils(user))
-        .filter(equals_text(text, "number") | contains_text(text, "subject", "summary"))
-        .select_related("council")
-        .order_by("-sent_on", "-pk")
-    )
-
-
-def show_letters(user: Any, letters: list[Letter], request: HttpRequest | None) -> list[SearchHit]:
-    return [
-        SearchHit(
-            f"{letter.number} — {_short(letter.subject)}",
-            letter.sent_on,
-            reverse("council:letter_detail", args=[letter.council.slug, letter.pk]),
-        )
-        for letter in letters
-    ]
-
-
-def find_visits(user: Any, text: str) -> QuerySet[MonitoringVisit]:
-    return (
-        MonitoringVisit.objects.filter(council__in=_readable_councils(user))
-        .filter(contains_text(text, "purpose", "findings"))
-        .select_related("council")
-        .order_by("-visited_on", "-pk")
-    )
-
-
-def show_visits(
-    user: Any, visits: list[MonitoringVisit], request: HttpRequest | None
-) -> list[SearchHit]:
-    return [
-        SearchHit(
-            _short(visit.purpose),
-            visit.visited_on,
-            reverse("council:visit_detail", args=[visit.council.slug, visit.pk]),
-        )
-        for visit in visits
-    ]
+    CouncilSearch(
+        "council.petitions",
+        _("Petitions"),
+        Petition,
+        council="council",
+        words=("subject",),
+        number=_number_equals,
+        related="council",
+        order_by=("-received_on", "-pk"),
+        title=lambda petition: _numbered(petition.number, petition.subject),
+        date=lambda petition: petition.received_on,
+        url=_detail_url("council:petition_detail"),
+        audited=True,
+    ),
+    CouncilSearch(
+        "council.letters",
+        _("Letters"),
+        Letter,
+        council="council",
+        words=("subject", "summary"),
+        number=_number_equals,
+        related="council",
+        order_by=("-sent_on", "-pk"),
+        title=lambda letter: _numbered(letter.number, letter.subject),
+        date=lambda letter: letter.sent_on,
+        url=_detail_url("council:letter_detail"),
+    ),
+    CouncilSearch(
+        "council.visits",
+        _("Monitoring visits"),
+        MonitoringVisit,
+        council="council",
+        words=("purpose", "findings"),
+        related="council",
+        order_by=("-visited_on", "-pk"),
+        title=lambda visit: _short(visit.purpose),
+        date=lambda visit: visit.visited_on,
+        url=_detail_url("council:visit_detail"),
+    ),
+)
 
 
 def search_kinds() -> tuple[SearchKind, ...]:
     """What this app offers the staff search (registered in `apps.py`)."""
-    return (
-        SearchKind(
-            "council.meetings", _("Meetings"), can_open_councils, find_meetings, show_meetings, 800
-        ),
-        SearchKind(
-            "council.agenda_items",
-            _("Agenda items"),
-            can_open_councils,
-            find_agenda_items,
-            show_agenda_items,
-            801,
-        ),
-        SearchKind(
-            "council.decisions",
-            _("Decisions"),
-            can_open_councils,
-            find_decisions,
-            show_decisions,
-            802,
-        ),
-        SearchKind(
-            "council.recommendations",
-            _("Recommendations"),
-            can_open_councils,
-            find_recommendations,
-            show_recommendations,
-            803,
-        ),
-        SearchKind(
-            "council.petitions",
-            _("Petitions"),
-            can_open_councils,
-            find_petitions,
-            show_petitions,
-            804,
-        ),
-        SearchKind(
-            "council.letters", _("Letters"), can_open_councils, find_letters, show_letters, 805
-        ),
-        SearchKind(
-            "council.visits",
-            _("Monitoring visits"),
-            can_open_councils,
-            find_visits,
-            show_visits,
-            806,
-        ),
-    )
+    return tuple(search.kind(800 + index) for index, search in enumerate(SEARCHES))

@@ -67,33 +67,7 @@ def test_the_organisation_list_pages_follow_the_alphabet_of_the_language(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [
-        (
-            "kk",
-            [
-                "Ақжайық емханасы",
-                "Жаңақала емханасы",
-                "Қаратөбе аудандық әкімдігі",
-                "Орал қалалық әкімдігі",
-                "Өзен мектебі",
-                "Теректі аудандық әкімдігі",
-            ],
-        ),
-        (
-            "ru",
-            [
-                "Акимат Каратобинского района",
-                "Акимат Теректинского района",
-                "Ёлочка, детский сад",
-                "Поликлиника Акжаика",
-                "Школа Озен",
-                "Яркий свет, центр",
-            ],
-        ),
-    ],
-)
+@pytest.mark.parametrize(("language", "expected"), ORDER_IN.items())
 def test_organisation_choices_follow_the_alphabet_of_the_language(
     language: str, expected: list[str]
 ) -> None:
