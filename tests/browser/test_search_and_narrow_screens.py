@@ -126,3 +126,25 @@ def test_wide_tables_scroll_in_their_own_region_on_a_320_px_screen(
             page.keyboard.press("ArrowRight")
             page.wait_for_function("() => document.activeElement.scrollLeft > 0", timeout=2000)
     assert not problems, "\n".join(problems)
+
+
+def test_a_table_outside_the_shared_partials_scrolls_in_a_named_region_at_320_px(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    # The clinic's referral list has its own table: kopir.js makes its box a region once the
+    # table is wider than the screen.
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "clinician", DEMO_PASSWORD)
+    problems: list[str] = []
+    for language in LANGUAGES:
+        page.goto(url_for(live_server, "assessment:clinic_list", language))
+        overflow = page.evaluate(PAGE_OVERFLOW_JS)
+        if overflow > 0:
+            problems.append(f"clinic list [{language}]: the page is {overflow}px wider than 320px")
+        problems.extend(axe_problems(page, f"clinic list at 320px [{language}]"))
+        box = page.locator("main .table-wrap").first
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"
+        expect(box).to_have_attribute("role", "region")
+        expect(box).to_have_attribute("tabindex", "0")
+        expect(page.locator(f"caption#{box.get_attribute('aria-labelledby')}")).to_have_count(1)
+    assert not problems, "\n".join(problems)
