@@ -186,6 +186,16 @@ EXPECTED: dict[str, Row] = {
     # Visitors get the front door, a signed-in user their home page.
     "core:home": EVERYONE,
     "core:accessibility": EVERYONE,
+    # The staff search: the roles that search a kind of record (MSE referrals, the councils);
+    # what each finds is its own (the apps' tests), the administrator and the agency none.
+    "core:search": rule(
+        *(
+            who
+            for who in WHO[:-1]
+            if who.split("@")[0] in {"clinician", "expert", "head", "secretary", "member"}
+        ),
+        "unseated",
+    ),
     # Accounts: everyone's own; the administrators' account pages.
     "accounts:login": ON_FOR_SIGNED_IN,
     "accounts:logout": rule(*WHO, got="login"),  # signs out, then shows the sign-in page

@@ -21,7 +21,7 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from kopir.assessment import access
         from kopir.assessment.exchange_events import EVENT_KINDS
-        from kopir.assessment.selectors import home
+        from kopir.assessment.selectors import home, search
         from kopir.core.registry import (
             DemoLoader,
             Every,
@@ -113,6 +113,16 @@ class AssessmentConfig(AppConfig):
                 302,
             ),
             HomeItem(
+                "assessment.division_documents_to_check",
+                queue,
+                _("Documents to check for identity before the experts read them"),
+                _("No document waits for your check."),
+                home.is_head_of_division,
+                home.division_documents_to_check_count,
+                home.division_documents_to_check_url,
+                303,
+            ),
+            HomeItem(
                 "assessment.appeals_open",
                 _("Appeals"),
                 _("Appeals to review"),
@@ -133,6 +143,7 @@ class AssessmentConfig(AppConfig):
                 400,
             ),
         )
+        registry.add_search(*search.SEARCH_KINDS)
         registry.add_jobs(
             PeriodicTask(
                 "kopir.assessment.tasks_intake.prune_intake_records", Every(dt.timedelta(hours=6))

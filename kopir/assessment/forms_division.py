@@ -33,6 +33,9 @@ class QueueFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     at_risk = forms.BooleanField(label=_("At risk only"), required=False)
+    documents_to_check = forms.BooleanField(
+        label=_("Only cases with documents to check for identity"), required=False
+    )
 
     def __init__(
         self, *args: Any, clinics: list[tuple[int, str]], chapters: list[str], **kwargs: Any
@@ -67,6 +70,7 @@ class QueueFilterForm(forms.Form):
             route=data.get("route") or "",
             overdue=bool(data.get("overdue")),
             at_risk=bool(data.get("at_risk")),
+            documents_to_check=bool(data.get("documents_to_check")),
         )
 
     def is_filtered(self) -> bool:

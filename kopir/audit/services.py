@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from kopir.audit.models import AuditAction, AuditChannel, AuditEvent
@@ -136,3 +136,16 @@ def audit_record_many(
         for target, detail in entries
     ]
     return AuditEvent.objects.append_chained(events)
+
+
+def audit_search_reach(
+    *, actor: Any, records: Iterable[models.Model], request: HttpRequest | None = None
+) -> None:
+    """One SEARCH record per record holding personal data that a staff search showed the user
+    (a referral by its number, a petition): who could have opened what, even unopened."""
+    entries = [(record, "staff search") for record in records]
+    if entries:
+        with transaction.atomic():
+            audit_record_many(
+                actor=actor, action=AuditAction.SEARCH, entries=entries, request=request
+            )

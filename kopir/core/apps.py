@@ -16,7 +16,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks that refuse an unsafe production configuration.
         from kopir.core import checks  # noqa: F401
+        from kopir.core.database_functions import connect_sqlite_functions
         from kopir.core.registry import DailyAt, Every, MenuEntry, PeriodicTask, registry
+
+        connect_sqlite_functions()
 
         registry.add_menu(MenuEntry(_("Home"), "core:home", _signed_in, order=0))
         registry.add_jobs(

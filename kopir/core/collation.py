@@ -3,6 +3,11 @@
 A database sorts by code point (SQLite always; PostgreSQL under the C or a non-ICU collation), which
 puts Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я. For the short lists people choose from (organisations,
 territories) Kopir sorts in Python with `alphabet_key`, so the order is the same on every database.
+A paged list is ordered by the database instead, by `AlphabeticalOrder`: the name in lower case
+with each Cyrillic letter replaced by a character standing in its place in the alphabet, compared
+by code point (`COLLATE "C"` on PostgreSQL; on SQLite the same mapping in Python, registered on
+each connection by `core/database_functions.py`). Digits and Latin letters come before Cyrillic
+there, where `alphabet_key` puts them after; Kazakh and Russian names are in the same order.
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.db.models import CharField, Func, Value
+from django.db.models.functions import Lower
 from django.forms.models import ModelChoiceIterator
 
 # The Kazakh Cyrillic alphabet: Russian's letters in the same order with Kazakh's among them, so
 # one key serves both languages. Latin (English names) and other characters follow it.
 KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
 _LETTER_ORDER = {letter: index for index, letter in enumerate(KAZAKH_ALPHABET)}
+# Characters after every ASCII one, in the alphabet's order: one stands for each letter.
+_STAND_INS = "".join(chr(0x0100 + index) for index in range(len(KAZAKH_ALPHABET)))
+_TO_STAND_INS = str.maketrans(KAZAKH_ALPHABET, _STAND_INS)
+SQLITE_ALPHABET = "kopir_alphabet"
 
 
 def alphabet_key(text: str) -> tuple[tuple[int, str], ...]:
@@ -45,3 +56,29 @@ class AlphabeticalModelChoiceField(forms.ModelChoiceField):
     label is read when the form is shown, so each language gets its own order)."""
 
     iterator = AlphabeticalChoiceIterator
+
+
+def alphabetical_text(text: str | None) -> str | None:
+    """The text as `AlphabeticalOrder` compares it (SQLite's function, and PostgreSQL's SQL)."""
+    return None if text is None else text.lower().translate(_TO_STAND_INS)
+
+
+class AlphabeticalOrder(Func):
+    """Orders rows by a name as the Kazakh and Russian alphabets do, on every database:
+    `order_by(AlphabeticalOrder("name_kk"), "pk")`."""
+
+    function = "translate"
+    output_field = CharField()
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(Lower(expression), Value(KAZAKH_ALPHABET), Value(_STAND_INS))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f'({sql}) COLLATE "C"', params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite has no translate(): the Python mapping registered on the connection does it.
+        (lowered, *_mapping) = self.get_source_expressions()
+        sql, params = compiler.compile(lowered.get_source_expressions()[0])
+        return f"{SQLITE_ALPHABET}({sql})", params

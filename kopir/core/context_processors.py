@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 
 from kopir.core.navigation import navigation_for
+from kopir.core.search import may_search
 
 
 def _language_url(request: HttpRequest, code: str) -> str:
@@ -28,6 +29,7 @@ def kopir(request: HttpRequest) -> dict[str, Any]:
         "kopir_require_2fa": settings.KOPIR_REQUIRE_2FA,
         "kopir_version": settings.KOPIR_VERSION,
         "main_navigation": navigation_for(request),
+        "search_allowed": may_search(getattr(request, "user", None)),
         # The language switch keeps the reader on the same page: each link is this page's address
         # under another language prefix.
         "language_links": [

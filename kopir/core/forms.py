@@ -187,3 +187,23 @@ def _shown(field: forms.Field, value: Any) -> str:
         values = value if isinstance(value, list | tuple) else [value]
         return ", ".join(labels.get(str(item), str(item)) for item in values)
     return str(formats.localize(value))
+
+
+class SearchForm(forms.Form):
+    """The staff search's words (a number, or words of a title or text) and, on a kind's own
+    pages, that kind (`kinds`: the `SearchKind`s the user's roles search)."""
+
+    q = forms.CharField(
+        label=_("Words or a number"),
+        min_length=2,
+        max_length=100,
+        strip=True,
+        help_text=_("A registration number exactly, or words from a title or a text."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of record"), required=False)
+
+    def __init__(self, *args: Any, kinds: Collection[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", _("Every kind")), *((k.key, k.label) for k in kinds)]

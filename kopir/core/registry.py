@@ -1,5 +1,5 @@
-"""What the apps offer the project as a whole: menu entries, home-page items, periodic jobs,
-demo loaders and demo processes.
+"""What the apps offer the project as a whole: menu entries, home-page items, searchable kinds of
+record, periodic jobs, demo loaders and demo processes.
 
 Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
 NetBox plugins register menu items), and core only reads this registry: the navigation
@@ -54,6 +54,35 @@ class HomeItem:
     allowed: Callable[[Any], bool]
     count: Callable[[Any], int]
     url: Callable[[Any], str]
+    order: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record found by the staff search, as its result line shows it: never a person's data."""
+
+    title: str
+    date: dt.date | dt.datetime | None
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """A kind of record the staff search (`core/search.py`, `/<lang>/search/`) looks through.
+
+    `find(user, text)` answers the records of this kind the user may open that match `text`
+    (already stripped; the app decides what matches: a number exactly, words anywhere through
+    `core.search.contains_text`), newest first, or None when `text` cannot match this kind. The
+    app's access rules are applied there, never by core. `shown(user, records, request)` turns the
+    records of the page shown into hits; where they reach personal data it writes the audit record.
+    `allowed` is a predicate from the app's `access.py`: the roles this kind is searched for.
+    """
+
+    key: str
+    label: str | Promise
+    allowed: Callable[[Any], bool]
+    find: Callable[[Any, str], Any]
+    shown: Callable[[Any, list[Any], Any], list[SearchHit]]
     order: int
 
 
@@ -136,6 +165,7 @@ class DemoProcess:
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
     home: list[HomeItem] = field(default_factory=list)
+    search: list[SearchKind] = field(default_factory=list)
     jobs: list[PeriodicTask] = field(default_factory=list)
     demo: list[DemoLoader] = field(default_factory=list)
     demo_processes: list[DemoProcess] = field(default_factory=list)
@@ -147,6 +177,10 @@ class Registry:
     def add_home(self, *items: HomeItem) -> None:
         for item in items:
             self._add(self.home, item, lambda i: i.key)
+
+    def add_search(self, *kinds: SearchKind) -> None:
+        for kind in kinds:
+            self._add(self.search, kind, lambda k: k.key)
 
     def add_jobs(self, *jobs: PeriodicTask) -> None:
         for job in jobs:
@@ -174,6 +208,9 @@ class Registry:
 
     def home_items(self) -> list[HomeItem]:
         return sorted(self.home, key=lambda item: item.order)
+
+    def search_kinds(self) -> list[SearchKind]:
+        return sorted(self.search, key=lambda kind: kind.order)
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return list(self.jobs)

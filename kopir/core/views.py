@@ -3,13 +3,16 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kopir.core.forms import SearchForm
 from kopir.core.home import home_sections
+from kopir.core.search import kinds_for, search_groups
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +44,31 @@ home.two_factor_when_signed_in = True  # type: ignore[attr-defined]
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement, open to everyone."""
     return render(request, "core/accessibility.html")
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The staff search across the kinds of record the user's roles may open (403 for a role that
+    searches none): each kind's first hits, or one kind's hits page by page."""
+    kinds = kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied
+    form = SearchForm(request.GET or None, kinds=kinds)
+    groups, text, kind_key = [], "", ""
+    if form.is_valid():
+        text, kind_key = form.cleaned_data["q"], form.cleaned_data["kind"]
+        groups = search_groups(
+            user=request.user,
+            text=text,
+            kind_key=kind_key,
+            page_number=request.GET.get("page"),
+            request=request,
+        )
+    return render(
+        request,
+        "core/search.html",
+        {"form": form, "groups": groups, "text": text, "kind_key": kind_key},
+    )
 
 
 @login_not_required

@@ -14,7 +14,7 @@ class CouncilConfig(AppConfig):
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.council import access
         from kopir.council.exchange_events import EVENT_KINDS
-        from kopir.council.selectors import home
+        from kopir.council.selectors import home, search
         from kopir.exchange.catalogue import register_event_kind
 
         registry.add_menu(
@@ -27,6 +27,7 @@ class CouncilConfig(AppConfig):
             ),
         )
         registry.add_home(*home.home_items())
+        registry.add_search(*search.search_kinds())
         # Reminders and escalations reach the addressees before their working day starts.
         registry.add_jobs(
             PeriodicTask(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
+from kopir.core.collation import AlphabeticalOrder
 from kopir.directory.models import (
     Organisation,
     ReferenceDataSource,
@@ -47,6 +49,12 @@ def territory_subtree_ids(territory: Territory) -> list[int]:
     return ids
 
 
+def by_name() -> AlphabeticalOrder:
+    """Organisations in the alphabetical order of the page's language (Қ after К, not after Я)."""
+    language = (get_language() or "kk")[:2]
+    return AlphabeticalOrder(f"name_{language}" if language in {"kk", "ru", "en"} else "name_kk")
+
+
 def organisation_queryset() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("territory", "parent")
 
@@ -66,7 +74,7 @@ def organisation_search(
     A query of digits only is read as the start of a BIN; anything else is looked for in the names,
     short names and code. A territory includes every unit inside it.
     """
-    organisations = Organisation.objects.select_related("territory").order_by("name_kk", "pk")
+    organisations = Organisation.objects.select_related("territory").order_by(by_name(), "pk")
     if kind:
         organisations = organisations.filter(kind=kind)
     if territory is not None:
@@ -80,7 +88,7 @@ def organisation_search(
 
 
 def organisation_units(organisation: Organisation) -> QuerySet[Organisation]:
-    return organisation.units.select_related("territory").order_by("name_kk")
+    return organisation.units.select_related("territory").order_by(by_name(), "pk")
 
 
 def organisation_staff_count(organisation: Organisation) -> int:

@@ -108,6 +108,17 @@ def assert_focus_is_visible(page: Page) -> None:
     )
 
 
+def follow_by_keyboard(page: Page, selector: str, max_presses: int = 80) -> None:
+    """From the top of the page, Tab to the link `selector` names and follow it with Enter."""
+    page.focus("body")
+    tab_to(page, selector, max_presses=max_presses)
+    assert_focus_is_visible(page)
+    target = page.evaluate("() => document.activeElement.href")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == target
+
+
 # --- The pages of the project ----------------------------------------------------------------------
 
 

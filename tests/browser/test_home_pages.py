@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     assert_focus_is_visible,
     current_path,
+    follow_by_keyboard,
     path_for,
     sign_in,
     tab_to,
@@ -69,13 +70,7 @@ def test_an_agency_officer_follows_a_count_with_the_keyboard_alone(
 ) -> None:
     sign_in(page, live_server, "agency", DEMO_PASSWORD)
     page.goto(url_for(live_server, "core:home", "kk"))
-    page.focus("body")
-    tab_to(page, HOME_LINK, max_presses=80)
-    assert_focus_is_visible(page)
-    target = page.evaluate("() => document.activeElement.href")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.url == target
+    follow_by_keyboard(page, HOME_LINK)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -89,6 +89,14 @@ def division_at_risk_url(user: Any) -> str:
     return _filtered("assessment:division_queue", at_risk="on")
 
 
+def division_documents_to_check_count(user: Any) -> int:
+    return _queue_count(user, QueueFilters(documents_to_check=True))
+
+
+def division_documents_to_check_url(user: Any) -> str:
+    return _filtered("assessment:division_queue", documents_to_check="on")
+
+
 def appeals_open_count(user: Any) -> int:
     """Appeals lodged with the user's MSE department and not yet resolved."""
     return Appeal.objects.filter(

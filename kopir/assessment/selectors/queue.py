@@ -24,7 +24,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.assessment.age_bands import AgeBand, band_of_age
-from kopir.assessment.models import Icd10Code, Referral, ReferralStatus
+from kopir.assessment.models import Attachment, Icd10Code, Referral, ReferralStatus, Route
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
@@ -58,6 +58,9 @@ class QueueFilters:
     overdue: bool = False
     # Due today or within AT_RISK_WORKING_DAYS working days (workflow.deadline_state's "at risk").
     at_risk: bool = False
+    # In absentia, with a document the head has not yet released to the experts: the head reads
+    # it first for anything that names the person (access.may_release_attachments).
+    documents_to_check: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,11 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
     if filters.at_risk:
         safe_from = add_working_days(today, AT_RISK_WORKING_DAYS + 1)
         queryset = queryset.filter(queue_due_on__gte=today, queue_due_on__lt=safe_from)
+    if filters.documents_to_check:
+        unreleased = Attachment.objects.filter(
+            referral_id=OuterRef("pk"), released_to_experts_at__isnull=True
+        )
+        queryset = queryset.filter(Exists(unreleased), route=Route.IN_ABSENTIA)
     return queryset.order_by("queue_due_on", "id")
 
 

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import ExpertAssignment, ReferralStatus
+from kopir.assessment.models import (
+    Attachment,
+    DocumentType,
+    ExpertAssignment,
+    Referral,
+    ReferralStatus,
+    Route,
+)
 from kopir.assessment.selectors import home
 from kopir.assessment.tests.factories import ReferralFactory
 from kopir.core.tests.fixtures import rows_listed
@@ -84,13 +91,56 @@ def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them
         )
 
     assert home.division_at_risk_count(head) == 1
-    client = Client()
-    client.force_login(head)
-    response = client.get(home.division_at_risk_url(head))
-    assert response.status_code == 200
-    assert [row.referral.pk for row in response.context["page"].rows] == [at_risk.pk]
+    assert _queue_listed(head, home.division_at_risk_url(head)) == [at_risk.pk]
     expert = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
     assert not home.is_head_of_division(expert)
+
+
+def _queue_listed(head, url: str) -> list[int]:
+    """The referrals the division's queue at `url` lists."""
+    client = Client()
+    client.force_login(head)
+    response = client.get(url)
+    assert response.status_code == 200
+    return [row.referral.pk for row in response.context["page"].rows]
+
+
+def _attach(referral: Referral, *, released: bool) -> None:
+    Attachment.objects.create(
+        referral=referral,
+        document_type=DocumentType.AUDIOGRAM,
+        issued_on=dt.date(2026, 11, 1),
+        file=f"attachments/{referral.pk}-{released}.pdf",
+        original_name="scan.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256=f"{referral.pk}{released}".ljust(64, "0"),
+        released_to_experts_at=timezone.now() if released else None,
+    )
+
+
+def test_the_division_head_counts_cases_with_documents_to_check_and_the_queue_lists_them():
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    other = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    sent_at = timezone.now()
+    to_check = ReferralFactory.create(mse_division=division, status=S.SENT, first_sent_at=sent_at)
+    _attach(to_check, released=False)
+    _attach(to_check, released=True)
+    all_released = ReferralFactory.create(
+        mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at
+    )
+    _attach(all_released, released=True)
+    # In person the expert sees the person anyway: nothing to check; nor another division's.
+    in_person = ReferralFactory.create(
+        mse_division=division, status=S.SENT, first_sent_at=sent_at, route=Route.IN_PERSON
+    )
+    _attach(in_person, released=False)
+    elsewhere = ReferralFactory.create(mse_division=other, status=S.SENT, first_sent_at=sent_at)
+    _attach(elsewhere, released=False)
+
+    assert home.division_documents_to_check_count(head) == 1
+    assert _queue_listed(head, home.division_documents_to_check_url(head)) == [to_check.pk]
 
 
 def test_an_expert_counts_only_their_own_assignments_still_waiting_for_a_conclusion():

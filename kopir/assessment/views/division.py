@@ -106,6 +106,7 @@ def queue_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mse-queue.csv"'
+    response.write("\ufeff")  # the byte-order mark by which spreadsheet programs read UTF-8
     writer = csv.writer(response)
     writer.writerow(
         [

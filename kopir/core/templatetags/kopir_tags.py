@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from django import forms, template
@@ -77,3 +78,12 @@ def column_heads(*labels: str) -> SafeString:
     One line per table instead of one per column, so the list pages do not repeat the markup.
     """
     return format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
+
+
+_element_numbers = itertools.count(1)
+
+
+@register.simple_tag
+def element_id(prefix: str) -> str:
+    """An id no other element of the page has (e.g. a table caption a scroll region names)."""
+    return f"{prefix}-{next(_element_numbers)}"

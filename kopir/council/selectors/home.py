@@ -28,6 +28,8 @@ from kopir.council.models import (
     Council,
     Meeting,
     MeetingStatus,
+    Member,
+    MemberPosition,
     PetitionStatus,
     Recommendation,
     RecommendationResponse,
@@ -37,6 +39,7 @@ from kopir.council.models import (
     VoteKind,
     VoteResult,
 )
+from kopir.council.selectors.meetings import MINUTES_TO_SIGN, minutes_to_sign
 from kopir.council.selectors.petitions import petition_list
 from kopir.council.selectors.recommendations import inbox_list, recommendation_list
 
@@ -190,6 +193,54 @@ def open_votes_url(user: Any) -> str:
     )
 
 
+# --- The secretary and the chair: minutes to sign --------------------------------------------
+
+
+def _signing_council(user: Any) -> Council | None:
+    """The council whose minutes the user signs: theirs as secretary, else where they chair."""
+    if is_council_secretary(user):
+        council = _secretary_council(user)
+        if council is not None:
+            return council
+    if not is_council_member(user):
+        return None
+    return (
+        Council.objects.filter(
+            compositions__status=CompositionStatus.APPROVED,
+            compositions__members__account=user,
+            compositions__members__position=MemberPosition.CHAIR,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def signs_minutes(user: Any) -> bool:
+    return is_council_secretary(user) or (
+        is_council_member(user)
+        and Member.objects.filter(
+            account=user,
+            position=MemberPosition.CHAIR,
+            composition__status=CompositionStatus.APPROVED,
+        ).exists()
+    )
+
+
+def minutes_to_sign_count(user: Any) -> int:
+    council = _signing_council(user)
+    if council is None:
+        return 0
+    return minutes_to_sign(council.meetings.all(), user, council).count()
+
+
+def minutes_to_sign_url(user: Any) -> str:
+    council = _signing_council(user)
+    if council is None:
+        return reverse("council:council_list")
+    url = reverse("council:meeting_list", kwargs={"slug": council.slug})
+    return _with_query(url, minutes=MINUTES_TO_SIGN)
+
+
 # --- The addressee (an agency's officer): new, to redo, due soon --------------------------------
 
 
@@ -292,6 +343,16 @@ def home_items() -> tuple[HomeItem, ...]:
             answers_to_judge_count,
             answers_to_judge_url,
             803,
+        ),
+        HomeItem(
+            "council.minutes_to_sign",
+            council,
+            _("Minutes waiting for your signature"),
+            _("No minutes wait for your signature."),
+            signs_minutes,
+            minutes_to_sign_count,
+            minutes_to_sign_url,
+            806,
         ),
         HomeItem(
             "council.open_votes",

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from kopir.council.access import is_chair, is_secretary
 from kopir.council.models import (
     AccommodationRequest,
     AccommodationStatus,
@@ -21,6 +22,7 @@ from kopir.council.models import (
     InvitedOfficial,
     Meeting,
     Member,
+    MinutesVersion,
     Speech,
     Vote,
 )
@@ -30,7 +32,11 @@ from kopir.council.services.quorum import (  # re-exported: views read the quoru
     sitting_composition,
 )
 
+# The meeting list's filter value for the meetings whose minutes wait for the user's signature.
+MINUTES_TO_SIGN = "to_sign"
+
 __all__ = [
+    "MINUTES_TO_SIGN",
     "AttendanceRow",
     "QuorumStatus",
     "accommodation_tasks",
@@ -40,6 +46,7 @@ __all__ = [
     "meeting_for_page",
     "meeting_in_council",
     "meeting_list",
+    "minutes_to_sign",
     "quorum_status",
     "sitting_composition",
     "vote_for_page",
@@ -52,6 +59,18 @@ def meeting_list(council: Council) -> QuerySet[Meeting]:
         .annotate(agenda_count=Count("agenda", distinct=True))
         .order_by("-starts_at")
     )
+
+
+def minutes_to_sign(meetings: QuerySet[Meeting], user: Any, council: Council) -> QuerySet[Meeting]:
+    """The `meetings` whose minutes are assembled and wait for the user's signature: the
+    secretary's, the chair's (`access.can_sign_minutes`; both sign, the second locks them)."""
+    unsigned = Q(pk__in=[])
+    if is_secretary(user, council):
+        unsigned |= Q(minutes__approved_by_secretary__isnull=True)
+    if is_chair(user, council):
+        unsigned |= Q(minutes__approved_by_chair__isnull=True)
+    assembled = MinutesVersion.objects.filter(minutes__meeting_id=OuterRef("pk"))
+    return meetings.filter(unsigned, Exists(assembled), minutes__locked_at__isnull=True)
 
 
 def meeting_in_council(council: Council, pk: int) -> Meeting:

@@ -31,10 +31,12 @@ from kopir.council.forms_meetings import (
 from kopir.council.models import Attendance, Council, Meeting, MeetingStatus
 from kopir.council.selectors.councils import open_plan_items
 from kopir.council.selectors.meetings import (
+    MINUTES_TO_SIGN,
     attendance_rows,
     guests,
     meeting_for_page,
     meeting_in_council,
+    minutes_to_sign,
     quorum_status,
 )
 from kopir.council.selectors.meetings import (
@@ -61,7 +63,12 @@ MEETINGS_PER_PAGE = 20
 @require_GET
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    page_obj = page_of(select_meetings(council), MEETINGS_PER_PAGE, request.GET.get("page"))
+    meetings = select_meetings(council)
+    # The home page's "minutes to sign" opens this list narrowed to them.
+    to_sign = request.GET.get("minutes") == MINUTES_TO_SIGN
+    if to_sign:
+        meetings = minutes_to_sign(meetings, request.user, council)
+    page_obj = page_of(meetings, MEETINGS_PER_PAGE, request.GET.get("page"))
     return render(
         request,
         "council/meetings/meeting_list.html",
@@ -69,6 +76,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
             "council": council,
             "page_obj": page_obj,
             "can_manage": can_manage_council(request.user, council),
+            "minutes_to_sign": to_sign,
         },
     )
 

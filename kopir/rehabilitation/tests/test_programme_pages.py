@@ -260,7 +260,7 @@ def test_the_pdf_keeps_each_row_on_one_page(draft, head):
     html = render_to_string("rehabilitation/programme/document.html", context)
     assert "tr { break-inside: avoid" in html
     # The part's heading is said once, not again as the table's caption.
-    assert "<caption>" not in html
+    assert "<caption" not in html
     # In the DOCX too: every row but the repeated header row is kept on one page.
     document = Document(io.BytesIO(documents.programme_docx(context)))
     rows = [row for table in document.tables for row in table.rows[1:]]

@@ -15,10 +15,29 @@
     var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (target && target.matches("input, select, textarea")) { target.focus(); }
   }
+  function scrollableTables() {
+    // A wide table scrolls inside its box on a narrow screen (320 px); the box then takes the
+    // focus and is named by the table's caption, so the keyboard scrolls it too. The shared
+    // table partials render this themselves; this covers the other tables, once they overflow.
+    var boxes = document.querySelectorAll(".table-wrap:not([role])");
+    Array.prototype.forEach.call(boxes, function (box, index) {
+      if (box.scrollWidth <= box.clientWidth) { return; }
+      var caption = box.querySelector("caption");
+      box.setAttribute("role", "region");
+      box.setAttribute("tabindex", "0");
+      if (caption) {
+        if (!caption.id) { caption.id = "wide-table-caption-" + index; }
+        box.setAttribute("aria-labelledby", caption.id);
+      }
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     focusLinkedField();
+    scrollableTables();
   });
+  window.addEventListener("resize", scrollableTables);
+  document.addEventListener("htmx:afterSettle", scrollableTables);
   window.addEventListener("load", function () {
     // A form posted from an address with a fragment (#main, after the skip link) comes back
     // with it, and the browser then moves focus to that fragment's target, after the summary

@@ -1,0 +1,195 @@
+"""The council's records in the staff search: each kind found by its words or number, whatever
+the case of Kazakh and Russian letters; only the councils the user reads; petitions audited;
+the page's queries bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.audit.models import AuditAction, AuditEvent
+from kopir.council import models as m
+from kopir.council.tests.conftest import signed_in
+from kopir.council.tests.factories import (
+    AgendaItemFactory,
+    DecisionFactory,
+    LetterFactory,
+    MeetingFactory,
+    MonitoringVisitFactory,
+    PetitionFactory,
+    RecommendationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client: Client, text: str, **more: str) -> Any:
+    response = client.get(reverse("core:search"), {"q": text, **more})
+    assert response.status_code == 200
+    return response
+
+
+def found(response: Any) -> dict[str, list[str]]:
+    """The hits' titles by kind key."""
+    return {group.key: [hit.title for hit in group.hits] for group in response.context["groups"]}
+
+
+@pytest.fixture
+def records(council: m.Council, meeting: m.Meeting) -> dict[str, Any]:
+    item = AgendaItemFactory.create(
+        meeting=meeting, title="Пандустар туралы", description="Қалалық емханалардағы кіреберістер"
+    )
+    return {
+        "item": item,
+        "decision": DecisionFactory.create(
+            agenda_item=item, text="Әкімдікке пандустарды салуды ұсыну"
+        ),
+        "recommendation": RecommendationFactory.create(
+            council=council, number="Ұ-2026-0007", text="Пандустарды 2027 жылға дейін салу"
+        ),
+        "petition": PetitionFactory.create(
+            council=council, number="Ө-2026-0003", subject="Пандус жоқ емхана"
+        ),
+        "letter": LetterFactory.create(
+            council=council, number="Х-12", subject="Пандустар жөнінде хат", summary=""
+        ),
+        "visit": MonitoringVisitFactory.create(
+            council=council, purpose="Емхананың пандусын тексеру", visited_on=dt.date(2026, 3, 2)
+        ),
+    }
+
+
+def test_the_secretary_finds_each_kind_by_a_word_in_another_case(
+    client: Client, secretary: User, records: dict[str, Any]
+) -> None:
+    response = search(signed_in(client, secretary), "ПАНДУС")
+    hits = found(response)
+    assert hits["council.agenda_items"] == ["Пандустар туралы"]
+    assert hits["council.decisions"] == ["Әкімдікке пандустарды салуды ұсыну"]
+    assert hits["council.recommendations"] == ["Ұ-2026-0007 — Пандустарды 2027 жылға дейін салу"]
+    assert hits["council.petitions"] == ["Ө-2026-0003 — Пандус жоқ емхана"]
+    assert hits["council.letters"] == ["Х-12 — Пандустар жөнінде хат"]
+    assert hits["council.visits"] == ["Емхананың пандусын тексеру"]
+    assert "council.meetings" not in hits
+    content = response.content.decode()
+    item = records["item"]
+    assert (
+        reverse("council:agenda_item_detail", args=["test-council", item.meeting.number, item.pk])
+        in content
+    )
+    assert reverse("council:visit_detail", args=["test-council", records["visit"].pk]) in content
+    assert 'value="ПАНДУС"' in content  # the words are kept in the box
+
+
+def test_kazakh_letters_fold_both_ways(
+    client: Client, secretary: User, records: dict[str, Any]
+) -> None:
+    # Ә/ә and Ұ/ұ are outside ASCII: SQLite's own lower() would miss them.
+    assert found(search(signed_in(client, secretary), "әКІМДІК"))["council.decisions"]
+    assert found(search(client, "ұ-2026-0007"))["council.recommendations"]
+    assert found(search(client, "ө-2026-0003"))["council.petitions"]
+
+
+def test_a_meeting_is_found_by_its_number_or_its_place(
+    client: Client, secretary: User, meeting: m.Meeting
+) -> None:
+    signed_in(client, secretary)
+    by_number = found(search(client, "№1"))["council.meetings"]
+    organisation = meeting.council.organisation
+    # The page is Kazakh (the address's /kk/), so is the hit's title.
+    assert by_number == [f"№ 1 отырыс, {organisation.short_name or organisation.name}"]
+    assert found(search(client, "достық"))["council.meetings"] == by_number
+
+
+def test_a_member_finds_their_council_records_and_none_of_another_council(
+    client: Client,
+    member_user: User,
+    records: dict[str, Any],
+    other_council: m.Council,
+) -> None:
+    PetitionFactory.create(council=other_council, number="Ө-2026-0099", subject="Пандус басқа")
+    hits = found(search(signed_in(client, member_user), "пандус"))
+    assert hits["council.petitions"] == ["Ө-2026-0003 — Пандус жоқ емхана"]
+    assert not found(search(client, "Ө-2026-0099"))
+
+
+def test_another_councils_secretary_and_an_unseated_member_find_nothing(
+    client: Client, outsider: User, records: dict[str, Any]
+) -> None:
+    assert not found(search(signed_in(client, outsider), "пандус"))
+    unseated = UserFactory.create(roles=[Role.COUNCIL_MEMBER])
+    response = search(signed_in(Client(), unseated), "пандус")
+    assert not found(response)
+    assert 'class="empty-state"' in response.content.decode()
+
+
+def test_an_agency_officer_has_no_council_search(client: Client, officer: User) -> None:
+    assert (
+        signed_in(client, officer).get(reverse("core:search"), {"q": "пандус"}).status_code == 403
+    )
+
+
+def test_the_petitions_a_search_shows_are_audited_and_nothing_else_is(
+    client: Client, secretary: User, records: dict[str, Any]
+) -> None:
+    search(signed_in(client, secretary), "пандус")
+    audited = AuditEvent.objects.filter(action=AuditAction.SEARCH, actor=secretary)
+    assert [(event.target_type, event.target_id) for event in audited] == [
+        ("council.petition", str(records["petition"].pk))
+    ]
+
+
+def test_petitioners_are_not_searched(client: Client, secretary: User, council: m.Council) -> None:
+    PetitionFactory.create(council=council, petitioner_name="Сәуле Жанқызы", subject="Жол")
+    assert not found(search(signed_in(client, secretary), "Жанқызы"))
+
+
+def test_one_kind_is_paged_and_the_page_of_every_kind_links_to_it(
+    client: Client, secretary: User, council: m.Council
+) -> None:
+    for number in range(25):
+        LetterFactory.create(council=council, number=f"H-{number}", subject=f"Квота хат {number}")
+    signed_in(client, secretary)
+    overview = search(client, "квота")
+    (group,) = overview.context["groups"]
+    assert len(group.hits) == 5
+    assert group.page.paginator.count == 25
+    assert group.more_url == reverse("core:search") + "?" + urlencode(
+        {"q": "квота", "kind": "council.letters"}
+    )
+    first = search(client, "квота", kind="council.letters")
+    assert len(first.context["groups"][0].hits) == 20
+    second = search(client, "квота", kind="council.letters", page="2")
+    assert len(second.context["groups"][0].hits) == 5
+
+
+def test_the_query_count_does_not_grow_with_the_hits(
+    client: Client,
+    secretary: User,
+    council: m.Council,
+    meeting: m.Meeting,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for number in range(30):
+        other = MeetingFactory.create(council=council, number=100 + number, place="Квота залы")
+        AgendaItemFactory.create(meeting=other, title=f"Квота {number}")
+        DecisionFactory.create(agenda_item__meeting=other, text=f"Квота шешімі {number}")
+        PetitionFactory.create(council=council, subject=f"Квота өтініші {number}")
+    signed_in(client, secretary)
+    # Session and user, then per kind a COUNT and a page; the petitions' audit records.
+    with django_assert_max_num_queries(30):
+        response = search(client, "квота")
+    assert len(found(response)) == 4
+
+
+def test_too_short_a_query_is_refused_with_the_reason(client: Client, secretary: User) -> None:
+    response = search(signed_in(client, secretary), "а")
+    assert response.context["groups"] == []
+    assert response.context["form"].errors["q"]

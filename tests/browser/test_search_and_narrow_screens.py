@@ -1,0 +1,150 @@
+"""The staff search (issue 11, item 8) and wide tables on a 320 px screen (item 6), in a browser:
+axe-clean in Kazakh, Russian and English, and worked with the keyboard alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kopir.assessment.models import Referral
+from tests.browser.axe import axe_problems
+from tests.browser.demo import DEMO_PASSWORD, Demo
+from tests.browser.helpers import (
+    LANGUAGES,
+    assert_focus_is_visible,
+    current_path,
+    follow_by_keyboard,
+    path_for,
+    sign_in,
+    tab_to,
+    url_for,
+)
+
+pytestmark = pytest.mark.browser
+FIRST_HIT = "[data-search-kind] .search-hits a"
+# How far the page reaches past the window sideways (0: nothing is cut off).
+PAGE_OVERFLOW_JS = (
+    "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+)
+
+
+def search_by_keyboard(page: Page, words: str) -> None:
+    """From the top of the page: Tab to the header's search box, type, Enter."""
+    page.focus("body")
+    tab_to(page, "#site-search-q", max_presses=60)
+    assert_focus_is_visible(page)
+    page.keyboard.type(words)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_secretary_searches_the_council_and_opens_a_hit_with_the_keyboard(
+    page: Page, live_server: Any, demo: Demo, language: str
+) -> None:
+    sign_in(page, live_server, "secretary", DEMO_PASSWORD, language)
+    page.goto(url_for(live_server, "core:home", language))
+    # Upper case typed, the demo's agenda item in lower case: Kazakh letters fold.
+    search_by_keyboard(page, "ҚАРАТӨБЕ")
+    assert current_path(page) == path_for("core:search", language)
+    expect(
+        page.locator("[data-search-kind='council.agenda_items'] .search-hits a")
+    ).not_to_have_count(0)
+    expect(page.locator("main input[name='q']")).to_have_value("ҚАРАТӨБЕ")
+    problems = axe_problems(page, f"search results [{language}]")
+
+    page.goto(url_for(live_server, "core:search", language) + "?q=жоқсөзжоқ")
+    expect(page.locator(".empty-state")).to_have_count(1)
+    problems += axe_problems(page, f"search, nothing found [{language}]")
+    page.goto(url_for(live_server, "core:search", language) + "?q=а")
+    expect(page.locator(".error-summary")).to_have_count(1)
+    problems += axe_problems(page, f"search, too short [{language}]")
+    assert not problems, "\n".join(problems)
+
+    page.goto(url_for(live_server, "core:search", language) + "?q=ҚАРАТӨБЕ")
+    follow_by_keyboard(page, FIRST_HIT)
+
+
+def test_the_division_head_finds_a_referral_by_its_number_and_an_officer_has_no_search(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    head = demo.user("mse-head")
+    referral = (
+        Referral.objects.filter(mse_division_id=head.organisation_id, first_sent_at__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert referral is not None, "the demo division has no referral"
+    sign_in(page, live_server, "mse-head", DEMO_PASSWORD)
+    page.goto(url_for(live_server, "core:home", "kk"))
+    search_by_keyboard(page, referral.number.lower())
+    hits = page.locator("[data-search-kind='assessment.referrals'] .search-hits a")
+    expect(hits).to_have_count(1)
+    assert not axe_problems(page, "referral found by number")
+    follow_by_keyboard(page, FIRST_HIT)
+    assert current_path(page) == path_for("assessment:division_case", "kk", {"pk": referral.pk})
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "agency", DEMO_PASSWORD)
+    expect(page.locator("#site-search-q")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_wide_tables_scroll_in_their_own_region_on_a_320_px_screen(
+    page: Page, live_server: Any, demo: Demo, language: str
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "secretary", DEMO_PASSWORD, language)
+    council = demo.user("secretary").organisation.council  # type: ignore[union-attr]
+    pages = {
+        # The shared paged table (core/partials/paged_table.html) and the council's list skeleton.
+        "organisations": url_for(live_server, "directory:organisation_list", language),
+        "meetings": url_for(live_server, "council:meeting_list", language, {"slug": council.slug}),
+        "search": url_for(live_server, "core:search", language) + "?q=ҚАРАТӨБЕ",
+    }
+    problems: list[str] = []
+    for name, url in pages.items():
+        page.goto(url)
+        overflow = page.evaluate(PAGE_OVERFLOW_JS)
+        if overflow > 0:
+            problems.append(f"{name} [{language}]: the page is {overflow}px wider than 320px")
+        problems.extend(axe_problems(page, f"{name} at 320px [{language}]"))
+        if name == "search":
+            continue
+        region = page.locator(".table-wrap[role='region']").first
+        expect(region).to_have_attribute("tabindex", "0")
+        caption = page.locator(f"caption#{region.get_attribute('aria-labelledby')}")
+        expect(caption).to_have_count(1)
+        # The keyboard reaches the region and scrolls the table inside it.
+        page.focus("body")
+        tab_to(page, ".table-wrap[role='region']", max_presses=80)
+        assert_focus_is_visible(page)
+        if region.evaluate("el => el.scrollWidth > el.clientWidth"):
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("() => document.activeElement.scrollLeft > 0", timeout=2000)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_table_outside_the_shared_partials_scrolls_in_a_named_region_at_320_px(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    # The clinic's referral list has its own table: kopir.js makes its box a region once the
+    # table is wider than the screen.
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "clinician", DEMO_PASSWORD)
+    problems: list[str] = []
+    for language in LANGUAGES:
+        page.goto(url_for(live_server, "assessment:clinic_list", language))
+        overflow = page.evaluate(PAGE_OVERFLOW_JS)
+        if overflow > 0:
+            problems.append(f"clinic list [{language}]: the page is {overflow}px wider than 320px")
+        problems.extend(axe_problems(page, f"clinic list at 320px [{language}]"))
+        box = page.locator("main .table-wrap").first
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"
+        expect(box).to_have_attribute("role", "region")
+        expect(box).to_have_attribute("tabindex", "0")
+        expect(page.locator(f"caption#{box.get_attribute('aria-labelledby')}")).to_have_count(1)
+    assert not problems, "\n".join(problems)
