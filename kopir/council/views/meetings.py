@@ -45,7 +45,6 @@ from kopir.council.services.meetings import (
     meeting_cancel,
     meeting_create,
     meeting_mark_held,
-    meeting_send_invitations,
     meeting_update,
 )
 from kopir.council.views.meetings_common import (
@@ -195,32 +194,6 @@ def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _confirmed_move(request, slug, pk, meeting_cancel, _("The meeting is cancelled."))
-
-
-@require_POST
-def meeting_invitations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    meeting = meeting_in_council(council, pk)
-    try:
-        report = meeting_send_invitations(actor=request.user, meeting=meeting, request=request)
-    except DomainError as error:
-        refuse(request, error)
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    if report.sent:
-        messages.success(
-            request,
-            _("Invitations are being sent: %(officials)s to officials, %(members)s to members.")
-            % {"officials": report.officials, "members": report.members},
-        )
-    else:
-        messages.info(request, _("There were no new invitations to send."))
-    if report.without_address:
-        messages.warning(
-            request,
-            _("%(count)s participants have no e-mail address in Kopir: invite them another way.")
-            % {"count": report.without_address},
-        )
-    return redirect("council:meeting_detail", slug=slug, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
