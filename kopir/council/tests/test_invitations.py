@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -72,11 +71,11 @@ def invite(meeting: m.Meeting, secretary: User, capture: Any) -> Any:
         return meeting_invite(actor=secretary, meeting=meeting, expected_version=meeting.version)
 
 
-def sent_to(address: str) -> list[EmailMessage]:
+def sent_to(address: str) -> list[Any]:
     return [message for message in mail.outbox if message.to == [address]]
 
 
-def calendar_of(message: EmailMessage) -> tuple[Calendar, Any, str]:
+def calendar_of(message: Any) -> tuple[Calendar, Any, str]:
     """The parsed .ics of a message, its event, and the method of its Content-Type."""
     parts = [part for part in message.message().walk() if part.get_filename()]
     assert len(parts) == 1
