@@ -302,37 +302,16 @@ def meeting_invite(
             raise DomainError(_("Invitations are sent for a planned meeting that is still ahead."))
         plan = invitation_plan(meeting)
         location = meeting_location(meeting)
-        for invitee in plan.new:
-            invitation = MeetingInvitation(
-                meeting=meeting,
+        sending: list[tuple[Invitee, MeetingInvitation | None]] = [
+            (invitee, None) for invitee in plan.new
+        ]
+        for invitee, earlier in sending + list(plan.updated):
+            invitation = earlier or MeetingInvitation(
                 member=invitee.member,
                 official=invitee.official,
                 full_name=invitee.full_name,
-                sequence=plan.sequence,
-                starts_at=meeting.starts_at,
-                location=location,
                 first_sent_at=now,
-                sent_at=now,
             )
-            save_audited(
-                invitation,
-                AuditAction.CREATE,
-                ["sequence", "starts_at", "location"],
-                actor=actor,
-                request=request,
-                channel=channel,
-            )
-            _send(
-                invitee=invitee,
-                invitation=invitation,
-                template="meeting_invitation",
-                method=REQUEST,
-                actor=actor,
-                request=request,
-                channel=channel,
-                updated=False,
-            )
-        for invitee, invitation in plan.updated:
             invitation.meeting = meeting
             invitation.sequence = plan.sequence
             invitation.starts_at = meeting.starts_at
@@ -342,7 +321,7 @@ def meeting_invite(
             invitation.reminded_at = None
             save_audited(
                 invitation,
-                AuditAction.UPDATE,
+                AuditAction.CREATE if earlier is None else AuditAction.UPDATE,
                 ["sequence", "starts_at", "location"],
                 actor=actor,
                 request=request,
@@ -356,9 +335,9 @@ def meeting_invite(
                 actor=actor,
                 request=request,
                 channel=channel,
-                updated=True,
+                updated=earlier is not None,
             )
-        _note_first_sending(meeting, plan, now.date())
+        _note_first_sending(meeting, plan, timezone.localdate(now))
     return InvitationReport(
         new=len(plan.new), updated=len(plan.updated), without_address=len(plan.without_address)
     )
@@ -386,12 +365,37 @@ def _invitee_of(invitation: MeetingInvitation) -> Invitee | None:
     return invitee if invitee.has_address else None
 
 
-def _invitations_with_people(meeting: Meeting, **filters: Any) -> Iterable[MeetingInvitation]:
-    return (
-        meeting.invitations.filter(**filters)
-        .select_related("member__account", "official__organisation", "official__agenda_item")
-        .order_by("pk")
+# What telling an invitee again reads: their account or their organisation, and the item.
+WITH_PEOPLE = ("member__account", "official__organisation", "official__agenda_item")
+
+
+def _tell(
+    invitation: MeetingInvitation,
+    template: str,
+    method: str | None,
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    channel: AuditChannel | str,
+) -> int:
+    """Queue `template` to whom `invitation` went, if they still have an address: 1, else 0."""
+    invitee = _invitee_of(invitation)
+    if invitee is None:
+        return 0
+    _send(
+        invitee=invitee,
+        invitation=invitation,
+        template=template,
+        method=method,
+        actor=actor,
+        request=request,
+        channel=channel,
     )
+    return 1
+
+
+def _invitations_with_people(meeting: Meeting, **filters: Any) -> Iterable[MeetingInvitation]:
+    return meeting.invitations.filter(**filters).select_related(*WITH_PEOPLE).order_by("pk")
 
 
 def meeting_invitations_cancel(
@@ -419,18 +423,14 @@ def meeting_invitations_cancel(
             request=request,
             channel=channel,
         )
-        invitee = _invitee_of(invitation)
-        if invitee is not None:
-            _send(
-                invitee=invitee,
-                invitation=invitation,
-                template="meeting_cancelled",
-                method=CANCEL,
-                actor=actor,
-                request=request,
-                channel=channel,
-            )
-            told += 1
+        told += _tell(
+            invitation,
+            "meeting_cancelled",
+            CANCEL,
+            actor=actor,
+            request=request,
+            channel=channel,
+        )
     return told
 
 
@@ -463,16 +463,9 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
             ).update(reminded_at=now)
             if not claimed:
                 continue
-            invitation = (
-                MeetingInvitation.objects.select_related(
-                    "meeting__council__organisation",
-                    "member__account",
-                    "official__organisation",
-                    "official__agenda_item",
-                )
-                .filter(pk=invitation_id)
-                .get()
-            )
+            invitation = MeetingInvitation.objects.select_related(
+                "meeting__council__organisation", *WITH_PEOPLE
+            ).get(pk=invitation_id)
             audited(
                 invitation,
                 AuditAction.UPDATE,
@@ -480,19 +473,9 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
                 actor=None,
                 channel=AuditChannel.TASK,
             )
-            invitee = _invitee_of(invitation)
-            if invitee is None:
-                continue
-            _send(
-                invitee=invitee,
-                invitation=invitation,
-                template="meeting_reminder",
-                method=None,
-                actor=None,
-                request=None,
-                channel=AuditChannel.TASK,
+            reminded += _tell(
+                invitation, "meeting_reminder", None, actor=None, channel=AuditChannel.TASK
             )
-            reminded += 1
     return reminded
 
 

@@ -160,9 +160,10 @@ def test_the_sending_is_audited_and_shown_on_the_meeting_page(
     page = signed_in(client, secretary).get(
         reverse("council:meeting_detail", args=[invited_meeting.council.slug, invited_meeting.pk])
     )
-    text = page.content.decode()
-    assert "Сейітқали Марат" in text
-    assert "Мүше Әсел Ұланқызы" in text
+    section = page.content.decode().split('id="invitations"')[1].split("<h2")[0]
+    assert "Сейітқали Марат" in section
+    assert "Мүше Әсел Ұланқызы" in section
+    assert "Мүше Бауыржан Оспанов" not in section  # no address: not invited
 
 
 def test_a_changed_time_sends_an_update_of_the_same_event(
