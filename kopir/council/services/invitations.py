@@ -51,7 +51,7 @@ from kopir.council.services.invitation_calendar import (
     meeting_location,
 )
 from kopir.council.services.quorum import sitting_composition
-from kopir.notices.models import NoticeChannel
+from kopir.notices.models import NoticeChannel, RecipientKind
 from kopir.notices.services import (
     Recipient,
     notice_queue,
@@ -96,7 +96,9 @@ def _official_recipient(official: InvitedOfficial) -> Recipient:
 
 def _member_invitee(member: Member) -> Invitee:
     if member.account is None:
-        nobody = Recipient(kind="staff", channel="", address="", languages=("kk",))
+        nobody = Recipient(
+            kind=RecipientKind.STAFF, channel="", address="", languages=(settings.LANGUAGE_CODE,)
+        )
         return Invitee(member.full_name, nobody, member=member)
     return Invitee(member.full_name, staff_recipient(member.account), member=member)
 
@@ -148,6 +150,15 @@ def _is_current(invitation: MeetingInvitation, meeting: Meeting) -> bool:
     return (invitation.starts_at, invitation.location) == (
         meeting.starts_at,
         meeting_location(meeting),
+    )
+
+
+def invitations_outdated(meeting: Meeting) -> bool:
+    """Whether someone was told another time or place than the meeting's now (reads the
+    meeting's invitations as prefetched for its page)."""
+    return any(
+        invitation.cancelled_at is None and not _is_current(invitation, meeting)
+        for invitation in meeting.invitations.all()
     )
 
 

@@ -184,8 +184,14 @@ def test_a_changed_time_sends_an_update_of_the_same_event(
         expected_version=invited_meeting.version,
         starts_at=later,
     )
+    meeting_page = reverse(
+        "council:meeting_detail", args=[invited_meeting.council.slug, invited_meeting.pk]
+    )
+    browser = signed_in(Client(), secretary)
+    assert browser.get(meeting_page).context["invitations_outdated"] is True
     report = invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
 
+    assert browser.get(meeting_page).context["invitations_outdated"] is False
     assert (report.new, report.updated) == (0, 2)
     [first, update] = sent_to(member_user.email)
     _calendar, old_event, _method = calendar_of(first)

@@ -41,6 +41,7 @@ from kopir.council.selectors.meetings import (
     meeting_list as select_meetings,
 )
 from kopir.council.services.attendance import attendance_record, guest_add, guest_remove
+from kopir.council.services.invitations import invitations_outdated
 from kopir.council.services.meetings import (
     meeting_cancel,
     meeting_create,
@@ -143,6 +144,8 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and meeting.status == MeetingStatus.PLANNED,
             "open_ballots": open_ballots_for(request.user, meeting),
             "is_planned": meeting.status == MeetingStatus.PLANNED,
+            "invitations_outdated": meeting.status == MeetingStatus.PLANNED
+            and invitations_outdated(meeting),
         },
     )
 
