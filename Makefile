@@ -21,8 +21,8 @@ venv: $(BIN)/.installed
 demo: $(BIN)/.installed
 	mkdir -p $(DATA)
 	KOPIR_DEMO=on $(BIN)/python manage.py migrate --no-input
-	KOPIR_DEMO=on $(BIN)/python manage.py load_demo
-	KOPIR_DEMO=on $(BIN)/python manage.py serve --port $(PORT)
+	KOPIR_DEMO=on KOPIR_SITE_URL=$${KOPIR_SITE_URL:-http://localhost:$(PORT)} $(BIN)/python manage.py load_demo
+	KOPIR_DEMO=on KOPIR_SITE_URL=$${KOPIR_SITE_URL:-http://localhost:$(PORT)} $(BIN)/python manage.py serve --port $(PORT)
 
 ## Run the whole test suite (browser tests included where Chromium is installed).
 test: $(BIN)/.installed

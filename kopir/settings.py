@@ -369,6 +369,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kopir@localhost")
+# Where people open Kopir, for the links a notice carries (a background task has no request to
+# ask): scheme and host, no trailing slash.
+KOPIR_SITE_URL = env_str("KOPIR_SITE_URL", "http://localhost:8000").rstrip("/")
 # SMS: a dotted path to a kopir.notices.sms.BaseSmsBackend subclass (the region's gateway). The
 # default sends nothing and keeps each SMS in the outbox, marked as such.
 KOPIR_SMS_BACKEND = env_str("KOPIR_SMS_BACKEND", "kopir.notices.sms.OutboxSmsBackend")

@@ -36,6 +36,7 @@ from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
 from kopir.core import sample_files
 from kopir.core.tests.fixtures import no_second_factor as no_second_factor
 from kopir.council import models as m
+from kopir.council.services.invitations import invitation_token
 from kopir.council.services.minutes import minutes_assemble
 from kopir.council.tests.factories import (
     CompositionFactory,
@@ -235,6 +236,15 @@ def world(
         need=m.AccommodationNeed.choices[0][0],
         due_on=timezone.localdate() + dt.timedelta(days=5),
     )
+    # An invitee's personal link: public, the signed token is the proof.
+    invitation = m.MeetingInvitation.objects.create(
+        meeting=planned,
+        official=official,
+        full_name=official.full_name,
+        starts_at=planned.starts_at,
+        first_sent_at=timezone.now(),
+        sent_at=timezone.now(),
+    )
     petition = PetitionFactory.create(council=council)
     minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
     response = m.RecommendationResponse.objects.create(
@@ -411,6 +421,7 @@ def world(
             "accommodation_new",
             "agenda_item_new",
         ),
+        **each_in_council({"token": invitation_token(invitation)}, "invitation_reply"),
         **each_in_council({**held, "guest_pk": guest.pk}, "guest_delete"),
         **each_in_council({**held, "material_pk": material.pk}, "material_download"),
         **each_in_council(

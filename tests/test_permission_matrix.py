@@ -149,7 +149,6 @@ POST_ONLY_ROUTES = {
             "material_new",
             "meeting_cancel",
             "meeting_held",
-            "meeting_invitations",
             "member_delete",
             "minutes_assemble",
             "minutes_sign",
@@ -377,6 +376,7 @@ EXPECTED: dict[str, Row] = {
     "council:public_minutes_docx": rule(others="404", anon="404"),
     "council:public_minutes_pdf": rule(others="404", anon="404"),
     "council:petition_new": EVERYONE,
+    "council:invitation_reply": EVERYONE,  # the invitee's personal link: no sign-in
     "council:petition_submitted": rule(*WHO, got="302"),
     "council:council_list": SIGNED_IN,
     # The council's inside: its secretary and seated members read, the secretary writes.
@@ -429,6 +429,7 @@ EXPECTED: dict[str, Row] = {
                 "plan_item_status",
                 "meeting_new",
                 "meeting_edit",
+                "meeting_invitations",
                 "meeting_attendance",
                 "agenda_item_new",
                 "agenda_item_edit",

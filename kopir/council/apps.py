@@ -32,7 +32,10 @@ class CouncilConfig(AppConfig):
         registry.add_jobs(
             PeriodicTask(
                 "kopir.council.tasks.check_recommendation_deadlines", DailyAt(dt.time(6, 0))
-            )
+            ),
+            # The day before a meeting, in the morning in Oral, so an invitee can still ask
+            # for what they need.
+            PeriodicTask("kopir.council.tasks.send_meeting_reminders", DailyAt(dt.time(9, 0))),
         )
         registry.add_demo(DemoLoader("council", "kopir.council.demo.load", order=40))
         # What external systems may subscribe to (kopir.exchange).

@@ -1,4 +1,4 @@
-"""Background tasks of the council: invitations and petition notices, and the daily deadline check.
+"""Background tasks of the council: meeting reminders, petition notices, the daily deadline check.
 
 Tasks take record ids, never names or addresses: the task queue is stored in the database and
 must not become another copy of personal data. Each task reads what it needs when it runs, and
@@ -8,22 +8,19 @@ the outbox, and the outbox's worker delivers it, retrying when the mail server f
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
 from django.db import transaction
 from django_tasks import task
 
-from kopir.council.models import InvitedOfficial, Meeting, Member, Petition
+from kopir.council.models import Petition
+from kopir.council.services.invitations import meeting_reminders_send
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
-from kopir.notices.models import NoticeChannel
 from kopir.notices.services import (
     Recipient,
     contact_recipient,
     notice_queue,
-    organisation_recipient,
-    staff_recipient,
 )
 
 logger = logging.getLogger(__name__)
@@ -47,68 +44,12 @@ def _queue(
     return bool(notice.channel)
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    return Meeting.objects.select_related("council__organisation").get(pk=meeting_id)
-
-
-def _agenda(meeting: Meeting) -> list[Any]:
-    return list(meeting.agenda.order_by("order"))
-
-
 @task()
-def send_official_invitation(official_id: int) -> int:
-    """Invite an official to answer on an agenda item (to them, or to their organisation)."""
-    official = InvitedOfficial.objects.select_related(
-        "organisation", "agenda_item__meeting__council__organisation"
-    ).get(pk=official_id)
-    recipient = organisation_recipient(official.organisation)
-    if official.email:
-        # The official's own address, in their organisation's language for notices.
-        recipient = dataclasses.replace(
-            recipient, channel=NoticeChannel.EMAIL, address=official.email
-        )
-    meeting = official.agenda_item.meeting
-    context = {
-        "official": official,
-        "item": official.agenda_item,
-        "meeting": meeting,
-        "council": meeting.council,
-        "agenda": _agenda(meeting),
-    }
-    queued = _queue(
-        "official_invitation",
-        recipient,
-        context,
-        related=meeting,
-        concerns=meeting.council.organisation,
-    )
-    logger.info("invitation queued for invited official %s", official_id)
-    return int(queued)
-
-
-@task()
-def send_member_invitation(meeting_id: int, member_id: int) -> int:
-    """Invite a council member to a meeting, in the language of their account."""
-    member = Member.objects.select_related("account").get(pk=member_id)
-    if member.account is None:
-        logger.info("member %s has no account to write to", member_id)
-        return 0
-    meeting = _meeting(meeting_id)
-    context = {
-        "member": member,
-        "meeting": meeting,
-        "council": meeting.council,
-        "agenda": _agenda(meeting),
-    }
-    queued = _queue(
-        "member_invitation",
-        staff_recipient(member.account),
-        context,
-        related=meeting,
-        concerns=meeting.council.organisation,
-    )
-    logger.info("invitation to meeting %s queued for member %s", meeting_id, member_id)
-    return int(queued)
+def send_meeting_reminders() -> int:
+    """Remind the invitees of tomorrow's meetings, each once (services/invitations.py)."""
+    reminded = meeting_reminders_send()
+    logger.info("meeting reminders queued: %d", reminded)
+    return reminded
 
 
 def _tell_petitioner(name: str, petition_id: int) -> int:

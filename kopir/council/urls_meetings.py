@@ -8,6 +8,7 @@ from kopir.council.views import (
     agenda,
     composition,
     councils,
+    invitations,
     meetings,
     petitions,
     plan,
@@ -74,7 +75,7 @@ urlpatterns: list[URLPattern] = [
     path(MEETING + "quorum/", meetings.meeting_quorum, name="meeting_quorum"),
     path(MEETING + "held/", meetings.meeting_held, name="meeting_held"),
     path(MEETING + "cancel/", meetings.meeting_cancel_view, name="meeting_cancel"),
-    path(MEETING + "invitations/", meetings.meeting_invitations, name="meeting_invitations"),
+    path(MEETING + "invitations/", invitations.meeting_invitations, name="meeting_invitations"),
     path(MEETING + "attendance/", meetings.meeting_attendance, name="meeting_attendance"),
     path(MEETING + "attendance/guests/", meetings.guest_new, name="guest_new"),
     path(

@@ -119,3 +119,24 @@ class Notice(models.Model):
     def __str__(self) -> str:
         # No address and no text: str() ends up in logs.
         return f"notice #{self.pk} ({self.topic}, {self.status})"
+
+
+class NoticeAttachment(models.Model):
+    """A file sent with an e-mail notice (a meeting's .ics invitation, say), stored with it so a
+    retry sends the same bytes. SMS carries no attachment: it is simply not sent there."""
+
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    filename = models.CharField(_("file name"), max_length=120)
+    # A MIME type with its parameters, as the Content-Type header says it
+    # ("text/calendar; method=REQUEST").
+    mime_type = models.CharField(_("type"), max_length=120)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"attachment {self.filename} of notice #{self.notice_id}"

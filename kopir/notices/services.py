@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +33,7 @@ from kopir.core.bulk import insert_instances
 from kopir.core.errors import DomainError
 from kopir.notices.models import (
     Notice,
+    NoticeAttachment,
     NoticeChannel,
     NoticeFormat,
     NoticeStatus,
@@ -64,6 +68,17 @@ class Recipient:
     person: Any = None
     organisation: Any = None
     user: Any = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an e-mail notice: its bytes, its name and its MIME type, parameters
+    included ("text/calendar; method=REQUEST"). The caller renders it in the recipient's
+    language, as the text is."""
+
+    filename: str
+    content: bytes
+    mime_type: str
 
 
 def _person_format(needs: list[str]) -> str:
@@ -288,12 +303,14 @@ def notice_queue(
     actor: Any = None,
     request: Any = None,
     channel: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> Notice:
     """Store a notice for `recipient` and have the worker deliver it after the caller commits.
 
     Call it inside the transaction of the change the notice reports: if that change rolls back,
     so does the notice, and no worker ever sees it. A recipient without an address still gets a
-    row, recorded as not delivered, so the gap shows in the outbox.
+    row, recorded as not delivered, so the gap shows in the outbox. `attachments` go with an
+    e-mail (an SMS has none) and are kept with the notice, so a retry sends the same files.
     """
     notice = _unsaved_notice(
         recipient=recipient,
@@ -308,6 +325,16 @@ def notice_queue(
     with transaction.atomic():
         notice.full_clean()
         notice.save()
+        if attachments and notice.channel != NoticeChannel.SMS:
+            NoticeAttachment.objects.bulk_create(
+                NoticeAttachment(
+                    notice=notice,
+                    filename=attachment.filename,
+                    mime_type=attachment.mime_type,
+                    content=attachment.content,
+                )
+                for attachment in attachments
+            )
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -476,6 +503,8 @@ def _send(notice: Notice) -> str:
         )
         if notice.format == NoticeFormat.LARGE_PRINT:
             message.attach_alternative(_large_print_html(notice), "text/html")
+        for attachment in notice.attachments.all():
+            message.attach(_mime_part(attachment))
         if message.send(fail_silently=False) != 1:
             raise RuntimeError("the e-mail backend accepted no message")
         return "email"
@@ -483,6 +512,27 @@ def _send(notice: Notice) -> str:
         receipt = get_sms_backend().send(phone=notice.address, text=notice.body)
         return f"sms:{receipt.via}"
     raise ValueError(f"unknown channel {notice.channel!r}")
+
+
+def _mime_part(attachment: NoticeAttachment) -> MIMEBase:
+    """The attachment as a MIME part that keeps its type's parameters (a calendar client reads
+    `method=REQUEST` or `method=CANCEL` from the Content-Type, not only from the file)."""
+    media_type, _sep, parameters = attachment.mime_type.partition(";")
+    main_type, _slash, sub_type = media_type.strip().partition("/")
+    content = bytes(attachment.content)
+    part: MIMEBase
+    if main_type == "text":
+        part = MIMEText(content.decode("utf-8"), sub_type, "utf-8")
+    else:
+        part = MIMEBase(main_type, sub_type)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for parameter in parameters.split(";"):
+        name, _equals, value = parameter.partition("=")
+        if name.strip():
+            part.set_param(name.strip(), value.strip())
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
 
 
 def _large_print_html(notice: Notice) -> str:

@@ -14,12 +14,14 @@ from kopir.council.models import (
     Council,
     Letter,
     LetterReply,
+    MeetingInvitation,
     Minutes,
     MonitoringVisit,
     Recommendation,
     RecommendationResponse,
     VisitDocument,
 )
+from kopir.council.services.invitations import invitation_token
 
 COUNCIL_SLUG = "wko-social"
 
@@ -100,6 +102,11 @@ def council_page_arguments() -> dict[str, dict[str, Any]]:
             "pk": document.visit_id,
             "document_pk": document.pk,
         }
+    # The demo invites its members to the next meeting while that meeting is ahead; later, a
+    # made-up token shows the page that refuses a link.
+    invitation = MeetingInvitation.objects.filter(meeting__council=council).order_by("pk").first()
+    token = invitation_token(invitation) if invitation is not None else "not-a-token"
+    arguments["council:invitation_reply"] = {"token": token}
     if reply is not None:
         arguments["council:letter_reply_file"] = {
             **slug,

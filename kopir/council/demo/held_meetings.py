@@ -27,7 +27,7 @@ from kopir.council.models import (
     VoteKind,
     WorkPlanItem,
 )
-from kopir.council.services import accommodation, agenda, attendance, meetings
+from kopir.council.services import accommodation, agenda, attendance, invitations, meetings
 from kopir.council.services import votes as vote_services
 from kopir.directory.models import Organisation
 
@@ -206,4 +206,11 @@ def load_next_meeting(council: Council, items: dict[str, WorkPlanItem], done: Co
                 resolution=resolution,
                 channel=COMMAND,
             )
+    # The members with an account are invited, so the meeting page lists who was invited when
+    # (a demo loaded after the meeting's date has nothing to invite to).
+    meeting.refresh_from_db()
+    if meeting.starts_at > timezone.now():
+        invitations.meeting_invite(
+            actor=None, meeting=meeting, expected_version=meeting.version, channel=COMMAND
+        )
     done["meetings"] += 1

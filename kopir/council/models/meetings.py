@@ -149,6 +149,66 @@ class InvitedOfficial(models.Model):
         return self.full_name
 
 
+class MeetingInvitation(models.Model):
+    """One invitee of a meeting (a member of the composition or an invited official) and what
+    their last invitation said: a change of time or place is sent again as an update of the same
+    calendar event (a higher SEQUENCE), a cancellation as its cancellation."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    member = models.ForeignKey(
+        "council.Member",
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    official = models.ForeignKey(
+        InvitedOfficial,
+        verbose_name=_("invited official"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Shown on the meeting page: members and invited officials are named in the minutes anyway.
+    full_name = models.CharField(_("full name"), max_length=200)
+    # The iCalendar SEQUENCE and the time and place the invitee was last sent.
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    starts_at = models.DateTimeField(_("time sent"))
+    location = models.CharField(_("place sent"), max_length=600, blank=True)
+    first_sent_at = models.DateTimeField(_("invited"))
+    sent_at = models.DateTimeField(_("last sent"))
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancellation sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "first_sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=models.Q(member__isnull=False),
+                name="one_invitation_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "official"],
+                condition=models.Q(official__isnull=False),
+                name="one_invitation_per_official",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=True) ^ models.Q(official__isnull=True),
+                name="invitation_member_or_official",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: invitation {self.pk}"
+
+
 class AttendanceStatus(models.TextChoices):
     IN_PERSON = "in_person", _("Present in person")
     ONLINE = "online", _("Present online")
@@ -494,6 +554,7 @@ class AccommodationNeed(models.TextChoices):
     EASY_READ = "easy_read", _("Easy-read materials")
     STEP_FREE = "step_free", _("Step-free, accessible venue")
     HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    OTHER = "other", _("Something else (say what)")
 
 
 class AccommodationStatus(models.TextChoices):
@@ -520,6 +581,15 @@ class AccommodationRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Set when the invitee asked through their invitation's personal link.
+    invitation = models.ForeignKey(
+        "council.MeetingInvitation",
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accommodation_requests",
     )
     need = models.CharField(_("need"), max_length=20, choices=AccommodationNeed.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)

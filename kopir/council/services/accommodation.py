@@ -21,9 +21,11 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.core.errors import DomainError
 from kopir.core.working_days import subtract_working_days
 from kopir.council.models import (
+    AccommodationNeed,
     AccommodationRequest,
     AccommodationStatus,
     Meeting,
+    MeetingInvitation,
     MeetingStatus,
 )
 from kopir.council.services._saving import save_audited
@@ -52,10 +54,15 @@ def accommodation_request(
     need: str,
     note: str = "",
     account: Any = None,
+    invitation: MeetingInvitation | None = None,
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> AccommodationRequest:
-    """Ask for an accommodation at a planned meeting; it becomes the secretary's task."""
+    """Ask for an accommodation at a planned meeting; it becomes the secretary's task.
+
+    `invitation` when the invitee asked through their invitation's personal link."""
+    if need == AccommodationNeed.OTHER and not note.strip():
+        raise ValidationError({"note": [_("Say what you need.")]})
     with transaction.atomic():
         # Read the meeting afresh: the caller's copy may predate its holding or cancelling.
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -65,6 +72,7 @@ def accommodation_request(
             meeting=meeting,
             requested_by=requested_by.strip(),
             requested_by_account=account,
+            invitation=invitation,
             need=need,
             note=note.strip(),
             due_on=accommodation_due_on(meeting),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypedDict, Unpack
 
@@ -25,18 +24,16 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.transitions import Workflow, edges, no_timeline
-from kopir.council import tasks
 from kopir.council.models import (
     Council,
-    InvitedOfficial,
     Meeting,
     MeetingFormat,
     MeetingStatus,
-    Member,
     PetitionStatus,
     WorkPlanItem,
 )
 from kopir.council.services._saving import audited, save_audited
+from kopir.council.services.invitations import meeting_invitations_cancel
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.quorum import sitting_composition
 
@@ -261,7 +258,8 @@ def meeting_cancel(
     expected_version: int | None = None,
     request: HttpRequest | None = None,
 ) -> Meeting:
-    """Cancel a planned meeting; petitions on its agenda go back to registered."""
+    """Cancel a planned meeting; petitions on its agenda go back to registered, and everyone
+    invited is sent the cancellation of the calendar event."""
     with transaction.atomic():
         meeting = _set_status(
             actor=actor,
@@ -271,6 +269,7 @@ def meeting_cancel(
             request=request,
             channel=AuditChannel.WEB,
         )
+        meeting_invitations_cancel(actor=actor, meeting=meeting, request=request)
         for item in meeting.agenda.filter(petition__status=PetitionStatus.ON_AGENDA).select_related(
             "petition"
         ):
@@ -282,82 +281,3 @@ def meeting_cancel(
                     actor=actor, petition=petition, to=PetitionStatus.REGISTERED, request=request
                 )
     return meeting
-
-
-@dataclass(frozen=True)
-class InvitationReport:
-    officials: int
-    members: int
-    without_address: int
-
-    @property
-    def sent(self) -> int:
-        return self.officials + self.members
-
-
-def meeting_send_invitations(
-    *,
-    actor: Any,
-    meeting: Meeting,
-    request: HttpRequest | None = None,
-    channel: AuditChannel | str = AuditChannel.WEB,
-) -> InvitationReport:
-    """Send the invitations not sent yet: to every invited official, and (once) to the members.
-
-    Each notice is an e-mail sent by a background task after this transaction commits. Members
-    without an account with an e-mail address, and officials with no address (neither theirs nor
-    their organisation's), are counted so the secretary can invite them another way.
-    """
-    today = timezone.localdate()
-    with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
-        if meeting.status != MeetingStatus.PLANNED:
-            raise DomainError(_("Invitations are sent for a planned meeting only."))
-        officials = list(
-            InvitedOfficial.objects.filter(
-                agenda_item__meeting=meeting, invitation_sent_on__isnull=True
-            ).select_related("organisation")
-        )
-        without_address = 0
-        official_ids = []
-        for official in officials:
-            if official.email or official.organisation.email:
-                official_ids.append(official.pk)
-            else:
-                without_address += 1
-        InvitedOfficial.objects.filter(pk__in=official_ids).update(invitation_sent_on=today)
-        member_ids: list[int] = []
-        if meeting.invitations_sent_on is None:
-            composition = sitting_composition(meeting)
-            members = (
-                composition.members.select_related("account")
-                if composition
-                else Member.objects.none()
-            )
-            for member in members:
-                if member.account is not None and member.account.email:
-                    member_ids.append(member.pk)
-                else:
-                    without_address += 1
-            meeting.invitations_sent_on = today
-            meeting.save(update_fields=["invitations_sent_on"])
-        audited(
-            meeting,
-            AuditAction.UPDATE,
-            ["invitations_sent_on"],
-            actor=actor,
-            request=request,
-            channel=channel,
-        )
-
-        def enqueue() -> None:
-            for official_id in official_ids:
-                tasks.send_official_invitation.enqueue(official_id=official_id)
-            for member_id in member_ids:
-                tasks.send_member_invitation.enqueue(meeting_id=meeting.pk, member_id=member_id)
-
-        # After the commit: a rolled-back change must not send anything.
-        transaction.on_commit(enqueue)
-    return InvitationReport(
-        officials=len(official_ids), members=len(member_ids), without_address=without_address
-    )

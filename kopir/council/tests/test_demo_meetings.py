@@ -111,6 +111,15 @@ def test_the_seed_meeting_has_its_agenda_officials_answers_and_unanimous_votes(l
     )
 
 
+def test_the_members_with_an_account_are_invited_to_the_next_meeting(loaded: str) -> None:
+    invited = m.MeetingInvitation.objects.filter(
+        meeting__council__slug=demo_meetings.COUNCIL_SLUG, meeting__status=m.MeetingStatus.PLANNED
+    )
+
+    assert invited.exists()
+    assert all(invitation.member.account.email for invitation in invited)  # type: ignore[union-attr]
+
+
 def test_the_plan_shows_done_pending_and_moved_items(loaded: str) -> None:
     from kopir.council.selectors.councils import plan_items_with_progress
 

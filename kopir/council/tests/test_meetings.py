@@ -4,10 +4,8 @@ holding and cancelling."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -24,7 +22,6 @@ from kopir.council.services.agenda import (
     agenda_item_move,
     agenda_item_remove,
     material_add,
-    official_add,
     speech_add,
     validate_material_file,
 )
@@ -32,7 +29,6 @@ from kopir.council.services.meetings import (
     meeting_cancel,
     meeting_create,
     meeting_mark_held,
-    meeting_send_invitations,
     meeting_update,
 )
 from kopir.council.services.minutes_body import build_body, load_meeting
@@ -283,48 +279,6 @@ def test_a_material_is_stored_and_served_to_members_only(
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert signed_in(Client(), outsider).get(url).status_code == 403
-
-
-def test_invitations_go_to_officials_and_members_once(
-    meeting: m.Meeting,
-    members: list[m.Member],
-    member_user: User,
-    secretary: User,
-    agency: Organisation,
-    tasks_run_inline: None,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    item = agenda_item_add(actor=secretary, meeting=meeting, title="Жеке оңалту бағдарламасы")
-    official_add(
-        actor=secretary,
-        agenda_item=item,
-        full_name="Сейітқали Марат",
-        position="басшының орынбасары",
-        organisation=agency,
-    )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        report = meeting_send_invitations(actor=secretary, meeting=meeting)
-
-    assert (report.officials, report.members) == (1, 1)
-    assert report.without_address == len(members) - 1  # seats without an account
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        [agency.email, member_user.email]
-    )
-    assert all("Жеке оңалту бағдарламасы" in message.body for message in mail.outbox)
-    official = m.InvitedOfficial.objects.get()
-    assert official.invitation_sent_on == timezone.localdate()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        again = meeting_send_invitations(actor=secretary, meeting=meeting)
-    assert again.sent == 0
-    assert len(mail.outbox) == 2
-
-
-def test_a_held_meeting_sends_no_invitations(started_meeting: m.Meeting, secretary: User) -> None:
-    meeting_mark_held(actor=secretary, meeting=started_meeting)
-    with pytest.raises(DomainError):
-        meeting_send_invitations(actor=secretary, meeting=started_meeting)
 
 
 def test_locked_minutes_freeze_the_record(agenda_item: m.AgendaItem, secretary: User) -> None:

@@ -43,11 +43,11 @@ from kopir.council.selectors.meetings import (
     meeting_list as select_meetings,
 )
 from kopir.council.services.attendance import attendance_record, guest_add, guest_remove
+from kopir.council.services.invitations import invitations_outdated
 from kopir.council.services.meetings import (
     meeting_cancel,
     meeting_create,
     meeting_mark_held,
-    meeting_send_invitations,
     meeting_update,
 )
 from kopir.council.views.meetings_common import (
@@ -152,6 +152,8 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and meeting.status == MeetingStatus.PLANNED,
             "open_ballots": open_ballots_for(request.user, meeting),
             "is_planned": meeting.status == MeetingStatus.PLANNED,
+            "invitations_outdated": meeting.status == MeetingStatus.PLANNED
+            and invitations_outdated(meeting),
         },
     )
 
@@ -203,32 +205,6 @@ def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _confirmed_move(request, slug, pk, meeting_cancel, _("The meeting is cancelled."))
-
-
-@require_POST
-def meeting_invitations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    council = council_for_secretary(request.user, slug)
-    meeting = meeting_in_council(council, pk)
-    try:
-        report = meeting_send_invitations(actor=request.user, meeting=meeting, request=request)
-    except DomainError as error:
-        refuse(request, error)
-        return redirect("council:meeting_detail", slug=slug, pk=pk)
-    if report.sent:
-        messages.success(
-            request,
-            _("Invitations are being sent: %(officials)s to officials, %(members)s to members.")
-            % {"officials": report.officials, "members": report.members},
-        )
-    else:
-        messages.info(request, _("There were no new invitations to send."))
-    if report.without_address:
-        messages.warning(
-            request,
-            _("%(count)s participants have no e-mail address in Kopir: invite them another way.")
-            % {"count": report.without_address},
-        )
-    return redirect("council:meeting_detail", slug=slug, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,6 +13,7 @@ from kopir.core.errors import DomainError
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.services import (
     MAX_ATTEMPTS,
+    Attachment,
     notice_deliver,
     notice_queue,
     notice_retry,
@@ -64,6 +65,39 @@ def test_a_large_print_email_carries_a_large_type_html_version(person):
     assert content_type == "text/html"
     assert "font-size:24px" in html
     assert "&amp;" in html  # the text is escaped in HTML, and only there
+
+
+def test_an_attachment_reaches_the_email_backend_with_its_type_and_name(person):
+    calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Жиналыс\r\nEND:VCALENDAR\r\n"
+    notice = notice_queue(
+        recipient=person_recipient(person),
+        template=TEMPLATE,
+        context={"number": "MSE-7"},
+        attachments=[
+            Attachment("meeting.ics", calendar.encode(), "text/calendar; method=REQUEST"),
+            Attachment("scan.pdf", b"%PDF-1.7 \x00\xff", "application/pdf"),
+        ],
+    )
+
+    deliver_notice.enqueue(notice.pk)
+
+    message = mail.outbox[0].message()
+    parts = {part.get_filename(): part for part in message.walk() if part.get_filename()}
+    assert parts["meeting.ics"].get_content_type() == "text/calendar"
+    assert parts["meeting.ics"].get_param("method") == "REQUEST"
+    assert parts["meeting.ics"].get_payload(decode=True).decode() == calendar
+    assert parts["scan.pdf"].get_payload(decode=True) == b"%PDF-1.7 \x00\xff"
+
+
+def test_an_sms_keeps_no_attachment(sms_person):
+    notice = notice_queue(
+        recipient=person_recipient(sms_person),
+        template=TEMPLATE,
+        context={"number": "MSE-7"},
+        attachments=[Attachment("meeting.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+    )
+
+    assert not notice.attachments.exists()
 
 
 def test_by_default_an_sms_is_kept_in_the_outbox_and_marked_so(sms_person):
