@@ -1,5 +1,5 @@
-"""What the apps offer the project as a whole: menu entries, home-page items, periodic jobs,
-demo loaders and demo processes.
+"""What the apps offer the project as a whole: menu entries, home-page items, header links,
+periodic jobs, demo loaders and demo processes.
 
 Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
 NetBox plugins register menu items), and core only reads this registry: the navigation
@@ -54,6 +54,21 @@ class HomeItem:
     allowed: Callable[[Any], bool]
     count: Callable[[Any], int]
     url: Callable[[Any], str]
+    order: int
+
+
+@dataclass(frozen=True)
+class HeaderLink:
+    """A link in the account menu at the top of every page, with a count beside it (the unread
+    notifications). `count(user)` is one indexed COUNT, read only when a whole page is drawn;
+    `count_text(n)` says the number in words for screen readers ("3 unread")."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[Any], bool]
+    count: Callable[[Any], int]
+    count_text: Callable[[int], str]
     order: int
 
 
@@ -136,6 +151,7 @@ class DemoProcess:
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
     home: list[HomeItem] = field(default_factory=list)
+    header: list[HeaderLink] = field(default_factory=list)
     jobs: list[PeriodicTask] = field(default_factory=list)
     demo: list[DemoLoader] = field(default_factory=list)
     demo_processes: list[DemoProcess] = field(default_factory=list)
@@ -147,6 +163,10 @@ class Registry:
     def add_home(self, *items: HomeItem) -> None:
         for item in items:
             self._add(self.home, item, lambda i: i.key)
+
+    def add_header(self, *links: HeaderLink) -> None:
+        for link in links:
+            self._add(self.header, link, lambda h: h.key)
 
     def add_jobs(self, *jobs: PeriodicTask) -> None:
         for job in jobs:
@@ -174,6 +194,9 @@ class Registry:
 
     def home_items(self) -> list[HomeItem]:
         return sorted(self.home, key=lambda item: item.order)
+
+    def header_links(self) -> list[HeaderLink]:
+        return sorted(self.header, key=lambda link: link.order)
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return list(self.jobs)
