@@ -15,7 +15,9 @@ class CouncilConfig(AppConfig):
         from kopir.council import access
         from kopir.council.exchange_events import EVENT_KINDS
         from kopir.council.selectors import home
+        from kopir.council.services.staff_alerts import STAFF_KINDS
         from kopir.exchange.catalogue import register_event_kind
+        from kopir.notices.kinds import register_staff_kind
 
         registry.add_menu(
             MenuEntry(_("Councils"), "council:council_list", access.can_open_councils, 80),
@@ -31,8 +33,12 @@ class CouncilConfig(AppConfig):
         registry.add_jobs(
             PeriodicTask(
                 "kopir.council.tasks.check_recommendation_deadlines", DailyAt(dt.time(6, 0))
-            )
+            ),
+            # Staff hear of answers due in three working days at the start of their day.
+            PeriodicTask("kopir.council.tasks.notify_recommendations_due", DailyAt(dt.time(7, 0))),
         )
         registry.add_demo(DemoLoader("council", "kopir.council.demo.load", order=40))
         # What external systems may subscribe to (kopir.exchange).
         register_event_kind(*EVENT_KINDS)
+        # What its staff are notified of (kopir.notices: the list and the preferences page).
+        register_staff_kind(*STAFF_KINDS)
