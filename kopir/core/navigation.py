@@ -37,6 +37,7 @@ class HeaderLinkShown:
 
     def __init__(self, link: HeaderLink, user: Any, current_path: str) -> None:
         self._link, self._user = link, user
+        self.key = link.key
         self.label = link.label
         self.url = reverse(link.url_name)
         self.current = current_path.startswith(self.url)

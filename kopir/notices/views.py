@@ -21,6 +21,7 @@ from kopir.notices.access import (
     require_outbox_reader,
 )
 from kopir.notices.forms import OutboxFilterForm, StaffNotificationPreferenceForm
+from kopir.notices.home import unread_text
 from kopir.notices.selectors import (
     notice_read,
     outbox_page,
@@ -98,6 +99,7 @@ def _after_marking(request: HttpRequest, done: str) -> HttpResponse:
     page = request.POST.get("page", "")
     if wants_fragment(request):
         context = _list_context(request, page or None, done)
+        context["unread_text"] = unread_text(int(str(context["unread"])))
         return render(request, "notices/partials/my_notifications.html", context)
     messages.success(request, done)
     suffix = f"?page={page}" if page.isdigit() else ""

@@ -201,7 +201,8 @@ def answer_not_accepted(
     )
 
 
-def _notify_due(recommendation: Recommendation) -> int:
+def recommendation_due_notify(recommendation: Recommendation) -> int:
+    """Tell the officers and the secretaries that the answer is due; how many were told now."""
     due = recommendation.answer_due_on
     assert due is not None
     council = recommendation.council
@@ -244,5 +245,5 @@ def recommendations_notify_due(*, today: dt.date | None = None) -> int:
     told = 0
     for recommendation in recommendations_due_soon(today=today):
         with transaction.atomic():
-            told += _notify_due(recommendation)
+            told += recommendation_due_notify(recommendation)
     return told

@@ -161,7 +161,10 @@ def test_the_list_shows_own_notifications_newest_first_with_unread_ones_said(
     page = response.content.decode()
     # Unread is said in words, not by colour alone; the header says the count.
     assert page.count("Unread: ") == 1
-    assert 'Notifications<span class="visually-hidden">, 1 unread</span>' in page
+    assert (
+        'Notifications<span id="header-count-noticesmine"><span class="visually-hidden">, 1 unread</span>'
+        in page
+    )
 
 
 def test_the_list_reads_a_constant_number_of_queries(
@@ -229,6 +232,8 @@ def test_mark_as_read_with_htmx_answers_the_list_fragment(officer: User) -> None
     assert "<html" not in page
     assert "The notification is marked as read." in page
     assert "data-focus-after-swap" in page
+    # The header's count goes with it: nothing is unread any more.
+    assert '<span id="header-count-noticesmine" hx-swap-oob="true"></span>' in page
 
 
 def test_another_persons_notification_cannot_be_marked(officer: User, clinician: User) -> None:
