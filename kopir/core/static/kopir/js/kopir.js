@@ -19,13 +19,11 @@
     focusErrorSummary();
     focusLinkedField();
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  document.addEventListener("htmx:afterSettle", function () {
     // A button that htmx replaced (a notification marked as read) took the keyboard focus with
     // it: hand it to what the new content names, so the reader hears the outcome and goes on.
-    var target = event.detail && event.detail.target;
-    var next = target && target.querySelector ? target.querySelector("[data-focus-after-swap]") : null;
-    if (!next && target && target.matches && target.matches("[data-focus-after-swap]")) { next = target; }
-    if (next) { next.focus(); }
+    var next = document.querySelector("[data-focus-after-swap]");
+    if (next && document.activeElement !== next) { next.focus(); }
   });
   window.addEventListener("load", function () {
     // A form posted from an address with a fragment (#main, after the skip link) comes back
