@@ -206,26 +206,34 @@ def recommendation_due_notify(recommendation: Recommendation) -> int:
     due = recommendation.answer_due_on
     assert due is not None
     council = recommendation.council
-    common = {
-        "kind": RECOMMENDATION_DUE,
-        "params": {"number": recommendation.number, "due": _date(due)},
-        "related": recommendation,
-        # One per recommendation and due date: a moved due date is told again, a rerun is not.
-        "once_key": f"due:{recommendation.pk}:{due.isoformat()}",
-    }
-    told = staff_notify(
-        users=agency_officers_of(recommendation.addressee_id),
-        url_name="council:inbox_detail",
-        url_args=(recommendation.pk,),
-        **common,
-    )
-    told += staff_notify(
-        users=secretaries_of(council),
-        url_name="council:recommendation_detail",
-        url_args=(council.slug, recommendation.pk),
-        **common,
-    )
-    return len(told)
+    audiences: list[tuple[QuerySet[User], str, tuple[Any, ...]]] = [
+        (
+            agency_officers_of(recommendation.addressee_id),
+            "council:inbox_detail",
+            (recommendation.pk,),
+        ),
+        (
+            secretaries_of(council),
+            "council:recommendation_detail",
+            (council.slug, recommendation.pk),
+        ),
+    ]
+    told = 0
+    for users, url_name, url_args in audiences:
+        told += len(
+            staff_notify(
+                users=users,
+                kind=RECOMMENDATION_DUE,
+                params={"number": recommendation.number, "due": _date(due)},
+                url_name=url_name,
+                url_args=url_args,
+                related=recommendation,
+                # One per recommendation and due date: a moved due date is told again, a rerun
+                # is not.
+                once_key=f"due:{recommendation.pk}:{due.isoformat()}",
+            )
+        )
+    return told
 
 
 def recommendations_due_soon(*, today: dt.date | None = None) -> Iterable[Recommendation]:
