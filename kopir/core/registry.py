@@ -147,6 +147,21 @@ class DemoProcess:
     command: tuple[str, ...]  # ("exchange_demo_receiver",): manage.py's arguments
 
 
+def add_once(items: list[Any], item: Any, key: Callable[[Any], str]) -> None:
+    """Append `item` to `items` unless an equal one is there under its `key`.
+
+    ready() may run again (a test re-populating the app registry): the same entry twice is
+    harmless, but two different entries under one name would make one of them vanish. Apps keep
+    their own lists of kinds this way too (notices' staff notification kinds).
+    """
+    for existing in items:
+        if key(existing) == key(item):
+            if existing != item:
+                raise ImproperlyConfigured(f"{key(item)} is registered twice, differently")
+            return
+    items.append(item)
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -178,16 +193,7 @@ class Registry:
     def add_demo_process(self, process: DemoProcess) -> None:
         self._add(self.demo_processes, process, lambda p: " ".join(p.command))
 
-    @staticmethod
-    def _add(items: list[Any], item: Any, key: Callable[[Any], str]) -> None:
-        # ready() may run again (a test re-populating the app registry): the same entry twice is
-        # harmless, but two different entries under one name would make one of them vanish.
-        for existing in items:
-            if key(existing) == key(item):
-                if existing != item:
-                    raise ImproperlyConfigured(f"{key(item)} is registered twice, differently")
-                return
-        items.append(item)
+    _add = staticmethod(add_once)
 
     def menu_entries(self) -> list[MenuEntry]:
         return sorted(self.menu, key=lambda entry: entry.order)

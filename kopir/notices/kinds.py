@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+
+from kopir.core.registry import add_once
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,17 @@ class StaffNotificationKind:
             return str(self.label)
 
 
-_KINDS: dict[str, StaffNotificationKind] = {}
+_KINDS: list[StaffNotificationKind] = []
 
 
 def register_staff_kind(*kinds: StaffNotificationKind) -> None:
     for kind in kinds:
-        existing = _KINDS.get(kind.key)
-        if existing is not None and existing != kind:
-            raise ImproperlyConfigured(f"{kind.key} is registered twice, differently")
-        _KINDS[kind.key] = kind
+        add_once(_KINDS, kind, lambda registered: registered.key)
 
 
 def staff_kind(key: str) -> StaffNotificationKind | None:
-    return _KINDS.get(key)
+    return next((kind for kind in _KINDS if kind.key == key), None)
 
 
 def staff_kinds() -> list[StaffNotificationKind]:
-    return sorted(_KINDS.values(), key=lambda kind: (kind.order, kind.key))
+    return sorted(_KINDS, key=lambda kind: (kind.order, kind.key))

@@ -170,12 +170,12 @@ def minutes_to_sign(minutes: Minutes, *, actor: Any, request: HttpRequest | None
     )
 
 
-def recommendation_sent(
-    recommendation: Recommendation, *, actor: Any, request: HttpRequest | None = None
+def _tell_officers(
+    recommendation: Recommendation, kind: str, *, actor: Any, request: HttpRequest | None
 ) -> None:
     staff_notify(
         users=agency_officers_of(recommendation.addressee_id),
-        kind=RECOMMENDATION_NEW,
+        kind=kind,
         params={"number": recommendation.number},
         url_name="council:inbox_detail",
         url_args=(recommendation.pk,),
@@ -183,22 +183,18 @@ def recommendation_sent(
         actor=actor,
         request=request,
     )
+
+
+def recommendation_sent(
+    recommendation: Recommendation, *, actor: Any, request: HttpRequest | None = None
+) -> None:
+    _tell_officers(recommendation, RECOMMENDATION_NEW, actor=actor, request=request)
 
 
 def answer_not_accepted(
     response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
 ) -> None:
-    recommendation = response.recommendation
-    staff_notify(
-        users=agency_officers_of(recommendation.addressee_id),
-        kind=ANSWER_REJECTED,
-        params={"number": recommendation.number},
-        url_name="council:inbox_detail",
-        url_args=(recommendation.pk,),
-        related=recommendation,
-        actor=actor,
-        request=request,
-    )
+    _tell_officers(response.recommendation, ANSWER_REJECTED, actor=actor, request=request)
 
 
 def recommendation_due_notify(recommendation: Recommendation) -> int:
