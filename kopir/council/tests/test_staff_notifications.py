@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import translation
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -220,3 +222,16 @@ def test_a_petitioner_who_left_only_a_phone_gets_the_answer_by_sms(
     ]
     assert "Пандус салынады." in sent.get(topic="council.petition_answered").body
     assert not mail.outbox
+
+
+def test_the_secretary_is_told_the_answer_goes_by_sms(
+    council: m.Council, secretary: User, secretary_client: Any
+) -> None:
+    petition = petition_register(actor=secretary, council=council, **PETITION)
+    with translation.override("en"):
+        address = reverse("council:petition_answer", args=[council.slug, petition.pk])
+        response = secretary_client.post(
+            address, {"answer": "Пандус салынады.", "version": petition.version}, follow=True
+        )
+
+    assert "is being sent to the petitioner by SMS" in response.content.decode()
