@@ -57,7 +57,7 @@ from kopir.directory.tests.factories import OrganisationFactory
 from kopir.exchange.models import Delivery, OutboxEvent
 from kopir.exchange.services import message_send
 from kopir.exchange.tests.factories import SubscriptionFactory
-from kopir.notices.models import Notice
+from kopir.notices.models import Notice, StaffNotification
 from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from kopir.people.tests.fixtures import clinician as clinician
@@ -211,6 +211,9 @@ def world(
     )
     notice = Notice.objects.order_by("pk").first()
     assert notice is not None, "the referral's steps queued no notice"
+    notification = StaffNotification.objects.create(
+        user=officer, kind="council.recommendation_new", params={"number": "1"}
+    )
 
     # --- The council: one record of each kind, the council's own. -----------------------------
     slug = {"slug": council.slug}
@@ -353,6 +356,7 @@ def world(
             "assessment:appeal_decide",
         ),
         **on_pk(notice, "notices:notice", "notices:resend"),
+        **on_pk(notification, "notices:mark_read"),
         # The exchange
         **on_pk(
             subscription,

@@ -133,6 +133,8 @@ POST_ONLY_ROUTES = {
     "assessment:division_attachment_release",
     "assessment:division_notify",
     "notices:resend",
+    "notices:mark_read",
+    "notices:mark_all_read",
     "exchange:message_acknowledge",
     "rehabilitation:citizen_measure_answer",
     "rehabilitation:agency_accept",
@@ -249,6 +251,11 @@ EXPECTED: dict[str, Row] = {
     "notices:resend": posts(
         rule("admin", "admin@other", others="404", agency="403", secretary="403")
     ),
+    # Notifications: each person's own; this one is the agency officer's, others are told 404.
+    "notices:mine": SIGNED_IN,
+    "notices:preferences": SIGNED_IN,
+    "notices:mark_all_read": posts(SIGNED_IN),
+    "notices:mark_read": posts(rule("agency", others="404")),
     # The exchange: webhook subscriptions are the administrators' (kopir/exchange/access.py).
     **dict.fromkeys(
         (

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 
-from kopir.core.navigation import navigation_for
+from kopir.core.navigation import header_links_for, navigation_for
 from kopir.core.search import may_search
 
 
@@ -23,13 +23,15 @@ def _language_url(request: HttpRequest, code: str) -> str:
 
 
 def kopir(request: HttpRequest) -> dict[str, Any]:
-    """Values every page needs: the demo flag, the navigation for this user, language links."""
+    """Values every page needs: the demo flag, the navigation and header links for this user,
+    language links."""
     return {
         "kopir_demo": settings.KOPIR_DEMO,
         "kopir_require_2fa": settings.KOPIR_REQUIRE_2FA,
         "kopir_version": settings.KOPIR_VERSION,
         "main_navigation": navigation_for(request),
         "search_allowed": may_search(getattr(request, "user", None)),
+        "header_links": header_links_for(request),
         # The language switch keeps the reader on the same page: each link is this page's address
         # under another language prefix.
         "language_links": [

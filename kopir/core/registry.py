@@ -1,5 +1,5 @@
-"""What the apps offer the project as a whole: menu entries, home-page items, searchable kinds of
-record, periodic jobs, demo loaders and demo processes.
+"""What the apps offer the project as a whole: menu entries, home-page items, header links,
+searchable kinds of record, periodic jobs, demo loaders and demo processes.
 
 Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
 NetBox plugins register menu items), and core only reads this registry: the navigation
@@ -86,6 +86,21 @@ class SearchKind:
     order: int
 
 
+@dataclass(frozen=True)
+class HeaderLink:
+    """A link in the account menu at the top of every page, with a count beside it (the unread
+    notifications). `count(user)` is one indexed COUNT, read only when a whole page is drawn;
+    `count_text(n)` says the number in words for screen readers ("3 unread")."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[Any], bool]
+    count: Callable[[Any], int]
+    count_text: Callable[[int], str]
+    order: int
+
+
 def schedule_time_zone() -> zoneinfo.ZoneInfo:
     # The project's zone (Asia/Oral, UTC+5 all year), never the zone a request activated.
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -161,11 +176,27 @@ class DemoProcess:
     command: tuple[str, ...]  # ("exchange_demo_receiver",): manage.py's arguments
 
 
+def add_once(items: list[Any], item: Any, key: Callable[[Any], str]) -> None:
+    """Append `item` to `items` unless an equal one is there under its `key`.
+
+    ready() may run again (a test re-populating the app registry): the same entry twice is
+    harmless, but two different entries under one name would make one of them vanish. Apps keep
+    their own lists of kinds this way too (notices' staff notification kinds).
+    """
+    for existing in items:
+        if key(existing) == key(item):
+            if existing != item:
+                raise ImproperlyConfigured(f"{key(item)} is registered twice, differently")
+            return
+    items.append(item)
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
     home: list[HomeItem] = field(default_factory=list)
     search: list[SearchKind] = field(default_factory=list)
+    header: list[HeaderLink] = field(default_factory=list)
     jobs: list[PeriodicTask] = field(default_factory=list)
     demo: list[DemoLoader] = field(default_factory=list)
     demo_processes: list[DemoProcess] = field(default_factory=list)
@@ -181,6 +212,9 @@ class Registry:
     def add_search(self, *kinds: SearchKind) -> None:
         for kind in kinds:
             self._add(self.search, kind, lambda k: k.key)
+    def add_header(self, *links: HeaderLink) -> None:
+        for link in links:
+            self._add(self.header, link, lambda h: h.key)
 
     def add_jobs(self, *jobs: PeriodicTask) -> None:
         for job in jobs:
@@ -192,16 +226,7 @@ class Registry:
     def add_demo_process(self, process: DemoProcess) -> None:
         self._add(self.demo_processes, process, lambda p: " ".join(p.command))
 
-    @staticmethod
-    def _add(items: list[Any], item: Any, key: Callable[[Any], str]) -> None:
-        # ready() may run again (a test re-populating the app registry): the same entry twice is
-        # harmless, but two different entries under one name would make one of them vanish.
-        for existing in items:
-            if key(existing) == key(item):
-                if existing != item:
-                    raise ImproperlyConfigured(f"{key(item)} is registered twice, differently")
-                return
-        items.append(item)
+    _add = staticmethod(add_once)
 
     def menu_entries(self) -> list[MenuEntry]:
         return sorted(self.menu, key=lambda entry: entry.order)
@@ -211,6 +236,8 @@ class Registry:
 
     def search_kinds(self) -> list[SearchKind]:
         return sorted(self.search, key=lambda kind: kind.order)
+    def header_links(self) -> list[HeaderLink]:
+        return sorted(self.header, key=lambda link: link.order)
 
     def periodic_tasks(self) -> list[PeriodicTask]:
         return list(self.jobs)

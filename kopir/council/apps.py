@@ -15,7 +15,9 @@ class CouncilConfig(AppConfig):
         from kopir.council import access
         from kopir.council.exchange_events import EVENT_KINDS
         from kopir.council.selectors import home, search
+        from kopir.council.services.staff_alerts import STAFF_KINDS
         from kopir.exchange.catalogue import register_event_kind
+        from kopir.notices.kinds import register_staff_kind
 
         registry.add_menu(
             MenuEntry(_("Councils"), "council:council_list", access.can_open_councils, 80),
@@ -36,7 +38,11 @@ class CouncilConfig(AppConfig):
             # The day before a meeting, in the morning in Oral, so an invitee can still ask
             # for what they need.
             PeriodicTask("kopir.council.tasks.send_meeting_reminders", DailyAt(dt.time(9, 0))),
+            # Staff hear of answers due in three working days at the start of their day.
+            PeriodicTask("kopir.council.tasks.notify_recommendations_due", DailyAt(dt.time(7, 0))),
         )
         registry.add_demo(DemoLoader("council", "kopir.council.demo.load", order=40))
         # What external systems may subscribe to (kopir.exchange).
         register_event_kind(*EVENT_KINDS)
+        # What its staff are notified of (kopir.notices: the list and the preferences page).
+        register_staff_kind(*STAFF_KINDS)

@@ -194,7 +194,9 @@ class PetitionAnswerForm(VersionForm):
     answer = forms.CharField(
         label=_("Answer"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("The petitioner receives it by e-mail if they gave an address."),
+        help_text=_(
+            "The petitioner receives it by e-mail, or by SMS if they left only a phone number."
+        ),
         error_messages={"required": _("Enter the answer.")},
     )
 

@@ -17,6 +17,8 @@ from django_tasks import task
 from kopir.council.models import Petition
 from kopir.council.services.invitations import meeting_reminders_send
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
+from kopir.council.services.staff_alerts import recommendations_notify_due
+from kopir.notices.models import NoticeChannel
 from kopir.notices.services import (
     Recipient,
     contact_recipient,
@@ -53,14 +55,18 @@ def send_meeting_reminders() -> int:
 
 
 def _tell_petitioner(name: str, petition_id: int) -> int:
-    """Queue the notice `name` to the petitioner, in the language they wrote in. Without an
-    e-mail address (a phone only) nothing is queued: the secretary calls them."""
+    """Queue the notice `name` to the petitioner, in the language they wrote in: by e-mail, or by
+    SMS (the short text) when they left only a phone number."""
     petition = Petition.objects.select_related("council__organisation").get(pk=petition_id)
-    if not petition.contact_email:
+    if not (petition.contact_email or petition.contact_phone):
         return 0
     queued = _queue(
         name,
-        contact_recipient(email=petition.contact_email, language=petition.contact_language),
+        contact_recipient(
+            email=petition.contact_email,
+            phone=petition.contact_phone,
+            language=petition.contact_language,
+        ),
         {"petition": petition, "council": petition.council},
         related=petition,
         concerns=petition.council.organisation,
@@ -94,3 +100,11 @@ def check_recommendation_deadlines() -> str:
     # Numbers of recommendations are not personal data; they let an operator trace a message.
     logger.info("recommendation deadlines: %s", run)
     return str(run)
+
+
+@task()
+def notify_recommendations_due() -> int:
+    """Tell agency officers and secretaries of answers due in three working days (each once)."""
+    told = recommendations_notify_due()
+    logger.info("recommendations due soon: %d staff notifications", told)
+    return told

@@ -31,7 +31,7 @@ from django.http import Http404
 
 from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
-from kopir.notices.models import Notice, RecipientKind
+from kopir.notices.models import Notice, RecipientKind, StaffNotification
 
 DEMO_OUTBOX_ROLES = (Role.CLINICIAN, Role.MSE_HEAD)
 
@@ -93,3 +93,22 @@ def may_read_secret(user: Any, notice: Notice) -> bool:
 
 def may_resend(user: Any) -> bool:
     return is_administrator(user)
+
+
+def may_have_notifications(user: Any) -> bool:
+    """Every signed-in, active account has its own notifications (and nobody else's)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def require_notifications_reader(user: Any) -> None:
+    if not may_have_notifications(user):
+        raise PermissionDenied
+
+
+def own_notification(user: Any, pk: int) -> StaffNotification:
+    """One of the user's own notifications; another person's is 404, as if it did not exist."""
+    require_notifications_reader(user)
+    notification = StaffNotification.objects.filter(pk=pk, user_id=user.pk).first()
+    if notification is None:
+        raise Http404
+    return notification

@@ -6,7 +6,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import FilterForm
+from kopir.core.forms import FilterForm, ServiceErrorsMixin
+from kopir.notices.kinds import staff_kinds
 from kopir.notices.models import NoticeChannel, NoticeStatus
 from kopir.notices.selectors import OutboxFilter
 
@@ -30,3 +31,32 @@ class OutboxFilterForm(FilterForm[OutboxFilter]):
             channel=data.get("channel", ""),
             topic=data.get("topic", ""),
         )
+
+
+class StaffNotificationPreferenceForm(ServiceErrorsMixin, forms.Form):
+    """Which kinds also come by e-mail and by SMS; the kinds are those the apps registered."""
+
+    email_kinds = forms.MultipleChoiceField(
+        label=_("Also by e-mail"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sms_kinds = forms.MultipleChoiceField(
+        label=_("Also by SMS"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sms_phone = forms.CharField(
+        label=_("Phone number for SMS"),
+        help_text=_("Used only for these notifications. Leave it empty to receive no SMS."),
+        required=False,
+        max_length=30,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(kind.key, kind.label) for kind in staff_kinds()]
+        self.fields["email_kinds"].choices = choices  # type: ignore[attr-defined]
+        self.fields["sms_kinds"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("sms_kinds") and not (cleaned.get("sms_phone") or "").strip():
+            self.add_error("sms_phone", _("Enter the phone number the SMS should go to."))
+        return cleaned

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from kopir.notices.models import NoticeStatus
 from kopir.notices.selectors import OutboxFilter, outbox_for_user
@@ -20,3 +21,8 @@ def undelivered_count(user: Any) -> int:
 
 def undelivered_url(user: Any) -> str:
     return f"{reverse('notices:outbox')}?{urlencode({'status': NoticeStatus.FAILED})}"
+
+
+def unread_text(count: int) -> str:
+    """The header's count in words, read after "Notifications" ("Notifications, 3 unread")."""
+    return ngettext("%(count)d unread", "%(count)d unread", count) % {"count": count}

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kopir.directory.validators import validate_phone
+
 
 class RecipientKind(models.TextChoices):
     PERSON = "person", _("Person")
@@ -140,3 +142,109 @@ class NoticeAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.filename} of notice #{self.notice_id}"
+
+
+class StaffNotification(models.Model):
+    """One line of a staff member's in-app notifications ("a new petition arrived").
+
+    The text is not stored rendered: the kind (registered in `notices/kinds.py` by the app the
+    event belongs to) holds the sentence in every language and `params` its values, so each
+    reader sees it in the language of the page. The link is a URL name and its arguments, for
+    the same reason (the language prefix is the reader's).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="staff_notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("values"), default=dict, blank=True)
+    url_name = models.CharField(_("page"), max_length=100, blank=True)
+    url_args = models.JSONField(_("page arguments"), default=list, blank=True)
+    # The record the notification is about, as in the audit log ("council.petition", "42").
+    related_type = models.CharField(_("about record type"), max_length=60, blank=True)
+    related_id = models.CharField(_("about record"), max_length=64, blank=True)
+    # Set for notifications a periodic job sends once ("due:council.recommendation:7:2026-05-04"):
+    # a second run finds it and sends nothing again.
+    once_key = models.CharField(_("sent once as"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The list, newest first, and the unread count in the header of every page.
+            models.Index(fields=["user", "-created_at", "-id"], name="staff_notif_list_idx"),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="staff_notif_unread_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "once_key"],
+                condition=~models.Q(once_key=""),
+                name="staff_notif_once_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notification #{self.pk} ({self.kind})"
+
+    def text(self) -> str:
+        """The sentence in the active language (a template calls it under each language)."""
+        from kopir.notices.kinds import staff_kind
+
+        kind = staff_kind(self.kind)
+        return kind.text(self.params) if kind is not None else self.kind
+
+    def label(self) -> str:
+        from kopir.notices.kinds import staff_kind
+
+        kind = staff_kind(self.kind)
+        return str(kind.label) if kind is not None else self.kind
+
+    def link(self) -> str:
+        """The page the notification is about, under the active language's prefix."""
+        from django.urls import NoReverseMatch, reverse
+
+        if not self.url_name:
+            return ""
+        try:
+            return reverse(self.url_name, args=self.url_args)
+        except NoReverseMatch:
+            return ""
+
+
+class StaffNotificationPreference(models.Model):
+    """Which kinds of notification a staff member also receives by e-mail and by SMS.
+
+    A kind missing from `email`/`sms` follows its registered default, so a kind added later
+    reaches people who saved their choices before it existed. Staff accounts hold no phone
+    number, so the number for SMS is given here, by the person, for this purpose only.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.JSONField(_("by e-mail"), default=dict, blank=True)
+    sms = models.JSONField(_("by SMS"), default=dict, blank=True)
+    sms_phone = models.CharField(
+        _("phone for SMS"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"notification preference of user {self.user_id}"

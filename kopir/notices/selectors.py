@@ -13,7 +13,8 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.selectors import page_of
 from kopir.notices.access import notice_for_user, notices_for_user
-from kopir.notices.models import Notice
+from kopir.notices.kinds import StaffNotificationKind, staff_kinds
+from kopir.notices.models import Notice, StaffNotification, StaffNotificationPreference
 
 PAGE_SIZE = 50
 
@@ -56,3 +57,44 @@ def notice_read(user: Any, pk: int, *, request: Any = None) -> Notice:
     with transaction.atomic():
         audit_record(actor=user, action=AuditAction.VIEW, target=notice, request=request)
     return notice
+
+
+NOTIFICATIONS_PAGE_SIZE = 25
+
+
+def staff_notifications_of(user: Any) -> QuerySet[StaffNotification]:
+    """The user's own notifications, newest first (served by `staff_notif_list_idx`)."""
+    return StaffNotification.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def staff_notifications_page(user: Any, number: int | str | None = 1) -> Page[StaffNotification]:
+    return page_of(staff_notifications_of(user), NOTIFICATIONS_PAGE_SIZE, number)
+
+
+def unread_notifications_count(user: Any) -> int:
+    """One COUNT over the partial index of unread notifications."""
+    return StaffNotification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def preference_initial(user: Any) -> dict[str, Any]:
+    """The preferences form as the person left it, or with each kind's default."""
+    preference = StaffNotificationPreference.objects.filter(user_id=user.pk).first()
+    chosen = {kind.key: wants(preference, kind) for kind in staff_kinds()}
+    return {
+        "email_kinds": [key for key, wanted in chosen.items() if wanted["email"]],
+        "sms_kinds": [key for key, wanted in chosen.items() if wanted["sms"]],
+        "sms_phone": preference.sms_phone if preference is not None else "",
+    }
+
+
+def wants(
+    preference: StaffNotificationPreference | None, kind: StaffNotificationKind
+) -> dict[str, bool]:
+    """{"email": bool, "sms": bool}: what the person chose for the kind, or its default."""
+    email = preference.email if preference is not None else {}
+    sms = preference.sms if preference is not None else {}
+    return {
+        "email": bool(email.get(kind.key, kind.email_by_default)),
+        # SMS only when asked for: it costs money and reaches a phone at any hour.
+        "sms": bool(sms.get(kind.key, False) and preference and preference.sms_phone),
+    }

@@ -45,6 +45,8 @@ NOT_VISITED: dict[str, str] = {
     "assessment:division_attachment_release": "POST only: a button per document, case page.",
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
+    "notices:mark_read": "POST only: a button per notification (tests/browser/test_notifications.py).",
+    "notices:mark_all_read": "POST only: a button on the notifications page.",
     "exchange:message_acknowledge": "POST only: a button on a message's page.",
     "rehabilitation:citizen_measure_answer": "POST only: the buttons on the citizen status page.",
     "rehabilitation:agency_accept": "POST only: a button on the agency's measure page.",

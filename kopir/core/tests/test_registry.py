@@ -121,6 +121,7 @@ def test_the_existing_jobs_run_on_the_local_clock_of_oral():
         "kopir.core.tasks.prune_finished_task_results": DailyAt(dt.time(3, 0)),
         "kopir.council.tasks.check_recommendation_deadlines": DailyAt(dt.time(6, 0)),
         "kopir.council.tasks.send_meeting_reminders": DailyAt(dt.time(9, 0)),
+        "kopir.council.tasks.notify_recommendations_due": DailyAt(dt.time(7, 0)),
         "kopir.notices.tasks.deliver_due_notices": Every(dt.timedelta(minutes=2)),
         "kopir.assessment.tasks_intake.prune_intake_records": Every(dt.timedelta(hours=6)),
         "kopir.exchange.tasks.deliver_due_webhooks": Every(dt.timedelta(minutes=2)),

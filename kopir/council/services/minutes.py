@@ -22,6 +22,7 @@ from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import access
 from kopir.council.models import Meeting, MeetingStatus, Minutes, MinutesStatus, MinutesVersion
+from kopir.council.services import staff_alerts
 from kopir.council.services.minutes_body import build_body, load_meeting
 from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
 
@@ -118,6 +119,7 @@ def minutes_assemble(
             fields=["body_kk", "body_ru"],
             detail="assembled",
         )
+        staff_alerts.minutes_to_sign(minutes, actor=actor, request=request)
     return minutes
 
 

@@ -31,6 +31,7 @@ from kopir.council.models import (
     PetitionPublication,
     PetitionStatus,
 )
+from kopir.council.services import staff_alerts
 from kopir.council.services._saving import save_audited
 from kopir.council.services.agenda import agenda_item_add
 from kopir.council.services.petition_states import (
@@ -141,9 +142,15 @@ def petition_register(
             request=request,
             channel=channel,
         )
-        if petition.contact_email:
+        staff_alerts.petition_received(petition, actor=actor if is_user else None, request=request)
+        if petitioner_reachable(petition):
             _notify_on_commit("send_petition_acknowledgement", petition.pk)
     return petition
+
+
+def petitioner_reachable(petition: Petition) -> bool:
+    """The petitioner left an e-mail address (the notices go there) or a phone (then by SMS)."""
+    return bool(petition.contact_email or petition.contact_phone)
 
 
 def _notify_on_commit(task_name: str, petition_id: int) -> None:
@@ -197,6 +204,8 @@ def _check_version(petition: Petition, expected_version: int | None) -> None:
 class AnswerOutcome:
     petition: Petition
     notified_by_email: bool
+    # A petitioner who left only a phone number gets the answer by SMS.
+    notified_by_sms: bool = False
 
 
 def petition_answer(
@@ -209,9 +218,8 @@ def petition_answer(
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> AnswerOutcome:
-    """Record the council's answer and notify the petitioner by e-mail (a background task).
-
-    Without an e-mail address the secretary tells the petitioner by phone: the outcome says so.
+    """Record the council's answer and notify the petitioner (a background task): by e-mail, or
+    by SMS when they left only a phone number. The outcome says which.
     """
     answer = answer.strip()
     if not answer:
@@ -229,10 +237,13 @@ def petition_answer(
             request=request,
             channel=channel,
         )
-        notified = bool(petition.contact_email)
-        if notified:
+        if petitioner_reachable(petition):
             _notify_on_commit("send_petition_answer", petition.pk)
-    return AnswerOutcome(petition=petition, notified_by_email=notified)
+    return AnswerOutcome(
+        petition=petition,
+        notified_by_email=bool(petition.contact_email),
+        notified_by_sms=not petition.contact_email and bool(petition.contact_phone),
+    )
 
 
 def petition_publish(
@@ -269,7 +280,7 @@ def petition_publish(
             request=request,
             channel=channel,
         )
-        if petition.contact_email:
+        if petitioner_reachable(petition):
             _notify_on_commit("send_petition_published", petition.pk)
     return petition
 

@@ -43,6 +43,7 @@ from kopir.council.models import (
 )
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_alerts as alerts
+from kopir.council.services import staff_alerts
 from kopir.council.services._saving import audited
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
@@ -268,6 +269,7 @@ def recommendation_send(
             detail="sent",
         )
         alerts.notify_sent(current, actor=actor, request=request)
+        staff_alerts.recommendation_sent(current, actor=actor, request=request)
         publish_recommendation_sent(current)
     return current
 
@@ -424,4 +426,6 @@ def response_review(
             detail=verdict,
         )
         alerts.notify_verdict(answer, actor=actor, request=request)
+        if not accepted:
+            staff_alerts.answer_not_accepted(answer, actor=actor, request=request)
     return answer

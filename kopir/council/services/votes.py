@@ -43,6 +43,7 @@ from kopir.council.models import (
     VoteResult,
     WorkPlan,
 )
+from kopir.council.services import staff_alerts
 from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import composition_approve_by_vote
 from kopir.council.services.plan import plan_approve_by_vote
@@ -128,7 +129,10 @@ def vote_open(
         decides_plan=decides_plan,
     )
     fields = ["question", "kind", "decides_composition", "decides_plan"]
-    return create_audited(vote, fields, actor=actor, request=request, channel=channel)
+    with transaction.atomic():
+        vote = create_audited(vote, fields, actor=actor, request=request, channel=channel)
+        staff_alerts.vote_opened(vote, actor=actor, request=request)
+    return vote
 
 
 def _locked_open_vote(vote: Vote) -> Vote:

@@ -626,11 +626,11 @@ def test_the_vote_page_as_a_member_costs_the_same_with_more_ballots(
     many = _queries(client, _vote_url(vote))
 
     assert many == few
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # the header's unread notifications count included
         client.get(_vote_url(vote))
     vote_close(actor=secretary, vote=vote)
     # One more once closed: whether the reader is the chair, who may annul it.
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(_vote_url(vote))
 
 

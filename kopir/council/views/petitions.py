@@ -271,6 +271,10 @@ def petition_answer_view(request: HttpRequest, slug: str, pk: int) -> HttpRespon
                 messages.success(
                     request, _("The answer is saved and is being sent to the petitioner by e-mail.")
                 )
+            elif outcome.notified_by_sms:
+                messages.success(
+                    request, _("The answer is saved and is being sent to the petitioner by SMS.")
+                )
             else:
                 messages.warning(
                     request,

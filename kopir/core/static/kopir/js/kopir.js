@@ -38,6 +38,12 @@
   });
   window.addEventListener("resize", scrollableTables);
   document.addEventListener("htmx:afterSettle", scrollableTables);
+  document.addEventListener("htmx:afterSettle", function () {
+    // A button that htmx replaced (a notification marked as read) took the keyboard focus with
+    // it: hand it to what the new content names, so the reader hears the outcome and goes on.
+    var next = document.querySelector("[data-focus-after-swap]");
+    if (next && document.activeElement !== next) { next.focus(); }
+  });
   window.addEventListener("load", function () {
     // A form posted from an address with a fragment (#main, after the skip link) comes back
     // with it, and the browser then moves focus to that fragment's target, after the summary

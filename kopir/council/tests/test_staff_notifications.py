@@ -1,0 +1,237 @@
+"""The council's events reach the staff who act on them as notifications (kopir.notices.staff):
+each event to the right people only, the daily due-date job once, and petitioners who left only
+a phone number get their answers by SMS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from kopir.accounts.models import Role, User
+from kopir.accounts.tests.factories import UserFactory
+from kopir.core.registry import DailyAt, registry
+from kopir.core.working_days import add_working_days
+from kopir.council import models as m
+from kopir.council.services import staff_alerts
+from kopir.council.services.minutes import minutes_assemble
+from kopir.council.services.petitions import petition_answer, petition_register
+from kopir.council.services.recommendations import recommendation_respond, response_review
+from kopir.council.services.votes import vote_open
+from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import send_recommendation
+from kopir.directory.models import Organisation
+from kopir.notices.kinds import staff_kind
+from kopir.notices.models import Notice, NoticeChannel, StaffNotification
+from kopir.notices.staff import staff_preferences_save
+
+pytestmark = pytest.mark.django_db
+
+PETITION: dict[str, Any] = {
+    "petitioner_kind": m.PetitionerKind.CITIZEN,
+    "petitioner_name": "Сынақов Ерлан",
+    "contact_email": "",
+    "contact_phone": "+7 701 000 00 00",
+    "subject": "Пандус",
+    "text": "Кіреберісте пандус жоқ.",
+}
+
+
+def told(kind: str) -> set[User]:
+    return {n.user for n in StaffNotification.objects.filter(kind=kind).select_related("user")}
+
+
+def test_the_council_registers_its_kinds_for_the_preferences_page() -> None:
+    for kind in staff_alerts.STAFF_KINDS:
+        assert staff_kind(kind.key) == kind
+
+
+def test_a_new_petition_is_told_to_the_councils_secretaries_only(
+    council: m.Council, secretary: User, chair: User, outsider_officer: User
+) -> None:
+    second_secretary = UserFactory.create(
+        organisation=council.organisation, roles=[Role.COUNCIL_SECRETARY]
+    )
+
+    petition = petition_register(actor=None, council=council, submitted_online=True, **PETITION)
+
+    assert told(staff_alerts.PETITION_NEW) == {secretary, second_secretary}
+    notification = StaffNotification.objects.filter(user=secretary).get()
+    assert petition.number in notification.text()
+    assert notification.link().endswith(f"/petitions/{petition.pk}/")
+
+
+def test_an_open_roll_call_vote_is_told_to_the_members_present(
+    held_meeting: m.Meeting, secretary: User, chair: User, member: User
+) -> None:
+    m.Attendance.objects.filter(meeting=held_meeting, member__account=member).update(
+        status=m.AttendanceStatus.ABSENT
+    )
+    item = held_meeting.agenda.get()
+
+    vote = vote_open(
+        actor=secretary, agenda_item=item, question="Жоспарды бекіту", kind=m.VoteKind.ROLL_CALL
+    )
+
+    # The secretary opened it (and holds no member's role); the absent member is not asked.
+    assert told(staff_alerts.VOTE_OPEN) == {chair}
+    notification = StaffNotification.objects.get(kind=staff_alerts.VOTE_OPEN)
+    assert "Жоспарды бекіту" in notification.text()
+    assert notification.link().endswith(f"/votes/{vote.pk}/")
+
+
+def test_a_counted_vote_asks_no_member_for_a_ballot(
+    held_meeting: m.Meeting, secretary: User
+) -> None:
+    vote_open(
+        actor=secretary,
+        agenda_item=held_meeting.agenda.get(),
+        question="Қол көтеру",
+        kind=m.VoteKind.COUNTED,
+    )
+
+    assert not StaffNotification.objects.exists()
+
+
+def test_minutes_waiting_for_signatures_are_told_to_each_signer_but_the_one_who_assembled(
+    held_meeting: m.Meeting, council: m.Council, secretary: User, chair: User, member: User
+) -> None:
+    second_secretary = UserFactory.create(
+        organisation=council.organisation, roles=[Role.COUNCIL_SECRETARY]
+    )
+
+    minutes_assemble(actor=secretary, meeting=held_meeting)
+
+    assert told(staff_alerts.MINUTES_TO_SIGN) == {chair, second_secretary}
+
+
+def test_a_sent_recommendation_is_told_to_the_addressed_agencys_officers(
+    recommendation: m.Recommendation, secretary: User, officer: User, outsider_officer: User
+) -> None:
+    send_recommendation(recommendation, secretary)
+
+    assert told(staff_alerts.RECOMMENDATION_NEW) == {officer}
+    notification = StaffNotification.objects.get(user=officer)
+    assert notification.link().endswith(f"/agency/inbox/{recommendation.pk}/")
+    # Beside the notice to the organisation's contact address, which stays as it was.
+    assert Notice.objects.filter(topic="council.recommendation.sent").count() == 1
+
+
+def test_a_rejected_answer_is_told_to_the_officers_and_an_accepted_one_is_not(
+    sent_recommendation: m.Recommendation, secretary: User, officer: User
+) -> None:
+    StaffNotification.objects.all().delete()
+    answer = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Орындалды.",
+        reported_status=m.RecommendationStatus.EXECUTED,
+    )
+    response_review(actor=secretary, response=answer, verdict="not_accepted", note="Дәлел жоқ.")
+    assert told(staff_alerts.ANSWER_REJECTED) == {officer}
+
+    again = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Квота орындалды, есеп қоса беріледі.",
+        reported_status=m.RecommendationStatus.EXECUTED,
+    )
+    response_review(actor=secretary, response=again, verdict="accepted")
+    assert StaffNotification.objects.filter(kind=staff_alerts.ANSWER_REJECTED).count() == 1
+
+
+def test_an_opted_out_officer_gets_no_email_of_a_new_recommendation_but_sees_it_listed(
+    recommendation: m.Recommendation, secretary: User, officer: User
+) -> None:
+    staff_preferences_save(actor=officer, email_kinds=[], sms_kinds=[], sms_phone="")
+
+    send_recommendation(recommendation, secretary)
+
+    assert told(staff_alerts.RECOMMENDATION_NEW) == {officer}
+    assert not Notice.objects.filter(user=officer).exists()
+
+
+def test_an_answer_due_in_three_working_days_is_told_once_to_officers_and_secretaries(
+    sent_recommendation: m.Recommendation,
+    secretary: User,
+    officer: User,
+    agency: Organisation,
+) -> None:
+    today = dt.date(2026, 11, 9)  # a Monday
+    due = add_working_days(today, staff_alerts.DUE_WARNING_WORKING_DAYS)
+    m.Recommendation.objects.filter(pk=sent_recommendation.pk).update(answer_due_on=due)
+    later = send_recommendation(
+        m.Recommendation.objects.create(
+            council=sent_recommendation.council,
+            addressee=agency,
+            decision=sent_recommendation.decision,
+            rule_set=sent_recommendation.rule_set,
+            number="later",
+            text="Кейінірек.",
+        ),
+        secretary,
+    )
+    m.Recommendation.objects.filter(pk=later.pk).update(
+        answer_due_on=add_working_days(today, staff_alerts.DUE_WARNING_WORKING_DAYS + 1)
+    )
+
+    assert staff_alerts.recommendations_notify_due(today=today) == 2
+    # The job runs again (a second worker, a rerun): nobody is told twice.
+    assert staff_alerts.recommendations_notify_due(today=today) == 0
+    due_told = StaffNotification.objects.filter(kind=staff_alerts.RECOMMENDATION_DUE)
+    assert {(n.user, n.related_id) for n in due_told} == {
+        (secretary, str(sent_recommendation.pk)),
+        (officer, str(sent_recommendation.pk)),
+    }
+    assert due.strftime("%d.%m.%Y") in due_told.get(user=officer).text()
+
+    # The next working day the later one comes into reach; the first is not told again.
+    assert staff_alerts.recommendations_notify_due(today=today + dt.timedelta(days=1)) == 2
+    assert due_told.filter(related_id=str(sent_recommendation.pk)).count() == 2
+
+
+def test_the_due_date_job_runs_each_morning_in_oral() -> None:
+    jobs = {job.task_path: job.schedule for job in registry.periodic_tasks()}
+
+    assert jobs["kopir.council.tasks.notify_recommendations_due"] == DailyAt(dt.time(7, 0))
+
+
+def test_a_petitioner_who_left_only_a_phone_gets_the_answer_by_sms(
+    council: m.Council,
+    secretary: User,
+    tasks_run_inline: None,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.KOPIR_SMS_BACKEND = "kopir.notices.sms.OutboxSmsBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = petition_register(actor=secretary, council=council, **PETITION)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = petition_answer(actor=secretary, petition=petition, answer="Пандус салынады.")
+
+    assert outcome.notified_by_sms
+    assert not outcome.notified_by_email
+    sent = Notice.objects.filter(related_type="council.petition", related_id=str(petition.pk))
+    assert [(n.topic, n.channel, n.address) for n in sent.order_by("pk")] == [
+        ("council.petition_registered", NoticeChannel.SMS, "+7 701 000 00 00"),
+        ("council.petition_answered", NoticeChannel.SMS, "+7 701 000 00 00"),
+    ]
+    assert "Пандус салынады." in sent.get(topic="council.petition_answered").body
+    assert not mail.outbox
+
+
+def test_the_secretary_is_told_the_answer_goes_by_sms(
+    council: m.Council, secretary: User, secretary_client: Any
+) -> None:
+    petition = petition_register(actor=secretary, council=council, **PETITION)
+    with translation.override("en"):
+        address = reverse("council:petition_answer", args=[council.slug, petition.pk])
+        response = secretary_client.post(
+            address, {"answer": "Пандус салынады.", "version": petition.version}, follow=True
+        )
+
+    assert "is being sent to the petitioner by SMS" in response.content.decode()
