@@ -212,6 +212,7 @@ class Registry:
     def add_search(self, *kinds: SearchKind) -> None:
         for kind in kinds:
             self._add(self.search, kind, lambda k: k.key)
+
     def add_header(self, *links: HeaderLink) -> None:
         for link in links:
             self._add(self.header, link, lambda h: h.key)
@@ -236,6 +237,7 @@ class Registry:
 
     def search_kinds(self) -> list[SearchKind]:
         return sorted(self.search, key=lambda kind: kind.order)
+
     def header_links(self) -> list[HeaderLink]:
         return sorted(self.header, key=lambda link: link.order)
 

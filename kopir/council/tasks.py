@@ -18,7 +18,6 @@ from kopir.council.models import Petition
 from kopir.council.services.invitations import meeting_reminders_send
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 from kopir.council.services.staff_alerts import recommendations_notify_due
-from kopir.notices.models import NoticeChannel
 from kopir.notices.services import (
     Recipient,
     contact_recipient,
