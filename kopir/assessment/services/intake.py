@@ -42,6 +42,7 @@ from kopir.assessment.services.referral_inputs import (
 )
 from kopir.assessment.services.referrals import referral_create, referral_send
 from kopir.audit.models import AuditChannel
+from kopir.audit.services import audit_deferred
 from kopir.core.errors import DomainError
 from kopir.core.identifiers import normalise_identifier, validate_iin, validate_kato
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, check_upload
@@ -346,7 +347,8 @@ def referral_intake(
     audit_channel = (
         AuditChannel.API if channel in (IntakeChannel.API, IntakeChannel.FHIR) else AuditChannel.WEB
     )
-    with transaction.atomic():
+    # The audit records go in last, so the audit chain's lock is held only for the commit.
+    with transaction.atomic(), audit_deferred():
         try:
             person = _person(actor, organisation, data.person)
         except IntakeInvalid as invalid:
@@ -390,14 +392,15 @@ def referral_intake(
         result = IntakeResult(referral=referral, created=True)
         if data.send:
             try:
-                result.referral = referral_send(
-                    actor=actor,
-                    referral=referral,
-                    expected_version=referral.version,
-                    request=request,
-                    channel=audit_channel,
-                    actor_label=actor_label,
-                )
+                with audit_deferred():  # a refused sending leaves no audit record behind
+                    result.referral = referral_send(
+                        actor=actor,
+                        referral=referral,
+                        expected_version=referral.version,
+                        request=request,
+                        channel=audit_channel,
+                        actor_label=actor_label,
+                    )
                 result.sent = True
             except IncompleteReferral as incomplete:
                 # The draft is kept: nothing valid is lost, and the answer says what is missing.

@@ -88,6 +88,15 @@ _SCALAR_FIELDS = (
 )
 
 
+_CHECKED_ON_CREATE = [
+    "person",
+    "medical_organisation",
+    "mse_division",
+    "primary_diagnosis",
+    "created_by",
+]
+
+
 class ReferralContent(TypedDict):
     """What a clinic writes in a referral, as referral_create and referral_update receive it
     (keywords, decision 8). Left out: no secondary codes, findings or limitations, empty texts."""
@@ -230,7 +239,10 @@ def referral_create(
                 external_id=external_id,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            referral.full_clean()
+            # The related rows were just read and the number is new; the external id was
+            # checked above and its unique index stands behind a race: only the fields' own
+            # rules are left to check, without a query each.
+            referral.full_clean(exclude=_CHECKED_ON_CREATE, validate_unique=False)
             referral.save()
             _write_children(
                 referral, secondary, content.get("findings", ()), content.get("limitations", ())
