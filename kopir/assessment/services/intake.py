@@ -153,12 +153,13 @@ def _check_choice(problems: list[FieldProblem], path: str, value: str, allowed: 
 PERSON_REQUIRED = ("last_name", "first_name", "birth_date", "sex", "territory_kato")
 
 
-def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
-    """The registered person with this IIN, or a newly registered one; linked to the clinic.
+def problems_about(problems: list[FieldProblem], path: str) -> bool:
+    return any(problem.field == path for problem in problems)
 
-    A known person is linked only when the surname, first name and date of birth agree with the
-    registry: a typo in an IIN can hit another real person, and an IIN alone proves nothing.
-    """
+
+def person_problems(given: PersonInput) -> tuple[list[FieldProblem], str, str]:
+    """What is wrong with the person as given, without asking the registry; and the IIN and the
+    KATO code normalised. The territory's existence is the caller's to check."""
     # Every channel (JSON, FHIR, bulk file) arrives here: full-width digits become ASCII, other
     # scripts' digits are refused, so one person never gets a second record by a lookalike IIN.
     iin = normalise_identifier(given.iin)
@@ -184,16 +185,26 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
         _check_choice(
             problems, "person.preferred_language", given.preferred_language, ContactLanguage.values
         )
-    territory = None
     kato = normalise_identifier(given.territory_kato)
     if kato:
         try:
             validate_kato(kato)
         except ValidationError as error:
             problems.extend(FieldProblem("person.territory_kato", str(m)) for m in error.messages)
-        else:
-            territory = Territory.objects.filter(kato=kato).first()
-        if territory is None and not any(p.field == "person.territory_kato" for p in problems):
+    return problems, iin, kato
+
+
+def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
+    """The registered person with this IIN, or a newly registered one; linked to the clinic.
+
+    A known person is linked only when the surname, first name and date of birth agree with the
+    registry: a typo in an IIN can hit another real person, and an IIN alone proves nothing.
+    """
+    problems, iin, kato = person_problems(given)
+    territory = None
+    if kato and not problems_about(problems, "person.territory_kato"):
+        territory = Territory.objects.filter(kato=kato).first()
+        if territory is None:
             problems.append(
                 FieldProblem("person.territory_kato", str(_("No territory has this KATO code.")))
             )
