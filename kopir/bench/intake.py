@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from kopir.accounts.models import User
 from kopir.assessment.demo.bulk_upload import identity_columns
-from kopir.assessment.models import BulkUpload, Referral
+from kopir.assessment.models import BulkUpload, ExternalSystem, Referral
 from kopir.assessment.services.bulk import bulk_upload_create, bulk_upload_process
 from kopir.assessment.services.bulk_format import COLUMN_NAMES
 from kopir.assessment.services.external_systems import external_system_issue_token
@@ -201,7 +201,12 @@ def run_api(*, count: int, clients: int) -> Rate:
     tested, commission = _dates()
     persons = _persons(count)
     tokens = [
-        external_system_issue_token(name=f"bench-intake-{clinic.pk}", organisation=clinic)[1]
+        external_system_issue_token(
+            name=f"bench-intake-{clinic.pk}",
+            organisation=clinic,
+            # A rerun gives the benchmark's systems new tokens.
+            rotate=ExternalSystem.objects.filter(name=f"bench-intake-{clinic.pk}").exists(),
+        )[1]
         for clinic in _clinics(clients)
     ]
     referrals_before = Referral.objects.count()
@@ -260,16 +265,18 @@ def _csv(rows: list[dict[str, str]]) -> SimpleUploadedFile:
     )
 
 
-def run_bulk(*, count: int, workers: int, uploader: User) -> Rate:
-    """Process `count` rows as `workers` files of one clinic, each by a thread of its own."""
+def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> Rate:
+    """Process `count` rows as `workers` files of one clinic, each by a thread of its own;
+    the rows ask to be sent, or (`send=False`) are kept as drafts."""
     tested, commission = _dates()
-    # Other persons than the API's run, so that neither measures the other's links.
-    persons = _persons(2 * count)[count:]
+    # Other persons than the API's run and than each other, so no run measures another's links.
+    first = count if send else 2 * count
+    persons = _persons(first + count)[first:]
     uploads = [
         bulk_upload_create(
             actor=uploader,
             uploaded_file=_csv([_row(person, tested, commission) for person in share]),
-            send=True,
+            send=send,
         )
         for share in _split(persons, workers)
     ]
@@ -291,7 +298,7 @@ def run_bulk(*, count: int, workers: int, uploader: User) -> Rate:
     created = sum(done.values_list("rows_created", flat=True))
     sent = sum(done.values_list("rows_sent", flat=True))
     return Rate(
-        channel="bulk",
+        channel="bulk" if send else "bulk-draft",
         referrals=count,
         clients=workers,
         seconds=seconds,

@@ -376,10 +376,11 @@ class Command(BaseCommand):
             runs = [
                 run_api(count=count, clients=clients),
                 run_bulk(count=count, workers=clients, uploader=uploader),
+                run_bulk(count=count, workers=clients, uploader=uploader, send=False),
             ]
         for run in runs:
             self.stdout.write(
-                f"intake {run.channel:<4} {run.referrals:,} referrals, {run.clients} at once: "
+                f"intake {run.channel:<10} {run.referrals:,} referrals, {run.clients} at once: "
                 f"{run.seconds:.1f} s, {run.per_second:,.1f}/s, "
                 f"{run.queries_per_referral:.1f} queries per referral; created {run.created:,}, "
                 f"failed {run.failed:,}"
