@@ -39,7 +39,6 @@ from kopir.assessment.models import (
     SecondaryDiagnosis,
 )
 from kopir.assessment.services.completeness import (
-    IncompleteReferral,
     MissingItem,
     missing_under,
     rules_in_force,
@@ -50,6 +49,7 @@ from kopir.assessment.services.intake import (
     IntakeResult,
     ReferralInput,
     person_problems,
+    send_received,
 )
 from kopir.assessment.services.referral_inputs import (
     Errors,
@@ -67,7 +67,6 @@ from kopir.assessment.services.referrals import (
     CREATED_FIELDS,
     created_event,
     referral_children,
-    referral_send,
     scalar_values,
 )
 from kopir.audit.models import AuditAction
@@ -365,14 +364,4 @@ def _send(plan: _Plan, *, actor: Any, channel: str) -> None:
         # What referral_send would refuse, found without asking it: the draft stays.
         result.missing = plan.missing
         return
-    try:
-        with audit_deferred():
-            result.referral = referral_send(
-                actor=actor,
-                referral=plan.referral,
-                expected_version=plan.referral.version,
-                channel=audit_channel(channel),
-            )
-        result.sent = True
-    except IncompleteReferral as incomplete:
-        result.missing = incomplete.missing
+    send_received(result, actor=actor, channel=audit_channel(channel))

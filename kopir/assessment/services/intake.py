@@ -402,18 +402,27 @@ def referral_intake(
             raise IntakeInvalid(problems_of(error)) from error
         result = IntakeResult(referral=referral, created=True)
         if data.send:
-            try:
-                with audit_deferred():  # a refused sending leaves no audit record behind
-                    result.referral = referral_send(
-                        actor=actor,
-                        referral=referral,
-                        expected_version=referral.version,
-                        request=request,
-                        channel=audit_channel,
-                        actor_label=actor_label,
-                    )
-                result.sent = True
-            except IncompleteReferral as incomplete:
-                # The draft is kept: nothing valid is lost, and the answer says what is missing.
-                result.missing = incomplete.missing
+            send_received(
+                result, actor=actor, channel=audit_channel, request=request, actor_label=actor_label
+            )
     return result
+
+
+def send_received(
+    result: IntakeResult, *, actor: Any, channel: str, request: Any = None, actor_label: str = ""
+) -> None:
+    """Send the referral just received, inside the caller's transaction. One that is not complete
+    stays a draft: nothing valid is lost, and `result.missing` says what it lacks."""
+    try:
+        with audit_deferred():  # a refused sending leaves no audit record behind
+            result.referral = referral_send(
+                actor=actor,
+                referral=result.referral,
+                expected_version=result.referral.version,
+                request=request,
+                channel=channel,
+                actor_label=actor_label,
+            )
+        result.sent = True
+    except IncompleteReferral as incomplete:
+        result.missing = incomplete.missing
