@@ -9,19 +9,21 @@ import re
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import BulkUpload, Referral, ReferralStatus
+from kopir.assessment.models import BulkUpload, BulkUploadStatus, Referral, ReferralStatus
 from kopir.assessment.services import bulk_batch
 from kopir.assessment.services.bulk import bulk_upload_create, bulk_upload_process
 from kopir.assessment.services.completeness import completeness_check
-from kopir.assessment.tests.clinic_fixtures import days_ago
+from kopir.assessment.tests.clinic_fixtures import days_ago, make_referral
 from kopir.assessment.tests.test_bulk_upload import VISION, csv_file, row
 from kopir.audit.models import AuditEvent
+from kopir.core.bulk import COPY_FROM, insert_instances
 from kopir.core.identifiers import make_iin
+from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
 from kopir.exchange.models import OutboxEvent
 from kopir.notices.models import Notice
 from kopir.people.models import Person, PersonLink
@@ -253,3 +255,48 @@ def test_a_batch_the_database_refuses_goes_one_by_one_and_loses_nothing(
     assert (
         AuditEvent.objects.filter(target_type="assessment.referral", action="create").count() == 5
     )
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("committing_db")
+def test_two_workers_on_files_that_share_rows_create_each_referral_once(
+    clinician, clinic, district
+):
+    rows = _clean_rows(district, 60, "W")
+    # The second file repeats half of the first: two workers receive the same rows at once.
+    uploads = [_uploaded(clinician, rows[:40]), _uploaded(clinician, rows[20:])]
+
+    results = run_at_once(lambda index: bulk_upload_process(upload_id=uploads[index].pk), 2)
+
+    assert results == [BulkUploadStatus.DONE, BulkUploadStatus.DONE]
+    assert Referral.objects.count() == 60
+    assert Referral.objects.values("external_id").distinct().count() == 60
+    assert Referral.objects.values("number").distinct().count() == 60
+    done = BulkUpload.objects.filter(pk__in=[upload.pk for upload in uploads])
+    assert sum(done.values_list("rows_created", flat=True)) == 60
+    assert sum(done.values_list("rows_existing", flat=True)) == 20
+    assert sum(done.values_list("rows_invalid", flat=True)) == 0
+    assert (
+        AuditEvent.objects.filter(target_type="assessment.referral", action="create").count() == 60
+    )
+
+
+@ON_POSTGRESQL
+def test_a_copy_the_database_refuses_raises_djangos_error(clinician, person, division):
+    stored = make_referral(clinician, person)
+    copies = [
+        Referral(
+            number=stored.number,  # taken: the unique index refuses the COPY
+            person=person,
+            medical_organisation=stored.medical_organisation,
+            mse_division=division,
+            purpose=stored.purpose,
+            route=stored.route,
+            primary_diagnosis=stored.primary_diagnosis,
+        )
+        for _ in range(COPY_FROM)
+    ]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_instances(Referral, copies)
