@@ -293,8 +293,12 @@ if KOPIR_TRUSTED_PROXIES < 0:
 KOPIR_PROXY_ADDRESS = env_str("KOPIR_PROXY_ADDRESS", "127.0.0.1")
 # API requests allowed per external system, and per client address without a valid token, as
 # "<count>/<period>" (see checked_rate). Counted in the cache: per process with the default
-# local-memory cache, across processes with KOPIR_CACHE_URL (docs/decisions/0010).
-KOPIR_API_RATE = checked_rate("KOPIR_API_RATE", env_str("KOPIR_API_RATE", "120/m"))
+# local-memory cache, across processes with KOPIR_CACHE_URL (docs/decisions/0010;
+# docs/decisions/0006-api-rate-limits-and-client-addresses.md). A system's
+# default is what one medical information system needs to send 200 referrals a second and read
+# their status; a one-second window keeps each system's counted history short.
+DEFAULT_API_RATE = "300/s"
+KOPIR_API_RATE = checked_rate("KOPIR_API_RATE", env_str("KOPIR_API_RATE", DEFAULT_API_RATE))
 KOPIR_API_ANON_RATE = checked_rate("KOPIR_API_ANON_RATE", env_str("KOPIR_API_ANON_RATE", "30/m"))
 
 # --- Languages, time, formats ------------------------------------------------------------------

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +70,40 @@ def _unsaved(
     )
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Hold back the audit records written inside the block and append them all at its end, in
+    order, under one take of the chain's lock (`append_chained`).
+
+    The chain's lock is held from the first record until the commit, so a transaction that
+    audits early and then does more work makes every other auditing transaction wait that long.
+    Open it just inside the `transaction.atomic()` of a write that audits several times (an
+    intake: the person, the referral, its documents, its sending): the records then go in last,
+    and the lock is held for microseconds. A nested block joins the outer one; if it fails, its
+    records are dropped with it, as a savepoint drops its rows. Records written inside have no
+    id until the block ends.
+    """
+    pending: list[AuditEvent] | None = getattr(_deferred, "events", None)
+    if pending is not None:
+        start = len(pending)
+        try:
+            yield
+        except BaseException:
+            del pending[start:]
+            raise
+        return
+    events: list[AuditEvent] = []
+    _deferred.events = events
+    try:
+        yield
+    finally:
+        _deferred.events = None
+    AuditEvent.objects.append_chained(events)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -100,7 +136,11 @@ def audit_record(
         fields=fields,
         detail=detail,
     )
-    event.save()
+    pending: list[AuditEvent] | None = getattr(_deferred, "events", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        event.save()
     return event
 
 
@@ -135,6 +175,10 @@ def audit_record_many(
         )
         for target, detail in entries
     ]
+    pending: list[AuditEvent] | None = getattr(_deferred, "events", None)
+    if pending is not None:
+        pending.extend(events)
+        return events
     return AuditEvent.objects.append_chained(events)
 
 

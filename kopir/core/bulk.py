@@ -42,7 +42,8 @@ def copy_rows(
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     count = 0
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        # psycopg's errors become Django's (IntegrityError, DataError…), as a cursor's would.
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
             with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -97,7 +98,8 @@ def insert_instances(
             instances, _draw_ids(model, len(instances), using), strict=True
         ):
             setattr(instance, pk.attname, new_id)
-    fields = list(model._meta.concrete_fields)
+    # A generated column is the database's to compute (COPY refuses it).
+    fields = [field for field in model._meta.concrete_fields if not field.generated]
     encoders = [
         (lambda value, e=field.encoder: json.dumps(value, cls=e, ensure_ascii=False))
         if isinstance(field, models.JSONField)

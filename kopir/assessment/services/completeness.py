@@ -214,19 +214,47 @@ def completeness_check(referral: Referral, *, on: dt.date | None = None) -> list
     A constant number of queries, whatever the number of rules, findings or documents.
     """
     today = on or timezone.localdate()
+    rules = rules_in_force(today)
+    if not rules:
+        return []
+    return missing_under(
+        rules,
+        referral=referral,
+        primary=referral.primary_diagnosis.code,
+        secondary=list(referral.secondary_diagnoses.values_list("code__code", flat=True)),
+        birth_date=referral.person.birth_date,
+        findings=list(referral.findings.all()),
+        documents=list(
+            Attachment.objects.filter(referral=referral).values_list("document_type", "issued_on")
+        ),
+        has_limitations=referral.limitations.exists(),
+        today=today,
+    )
+
+
+def rules_in_force(today: dt.date) -> list[CompletenessRule]:
+    """The rules of the set in force `today`, in order (none without a set): two queries."""
     rule_set = rule_set_in_force(today)
     if rule_set is None:
         return []
-    rules = list(rule_set.rules.order_by("position", "id"))
-    primary = referral.primary_diagnosis.code
-    secondary = list(referral.secondary_diagnoses.values_list("code__code", flat=True))
-    age = age_in_years(referral.person.birth_date, today)
-    findings = list(referral.findings.all())
-    documents = list(
-        Attachment.objects.filter(referral=referral).values_list("document_type", "issued_on")
-    )
-    has_limitations = referral.limitations.exists()
+    return list(rule_set.rules.order_by("position", "id"))
 
+
+def missing_under(
+    rules: Sequence[CompletenessRule],
+    *,
+    referral: Referral,
+    primary: str,
+    secondary: Sequence[str],
+    birth_date: dt.date,
+    findings: Sequence[Finding],
+    documents: Sequence[tuple[str, Any]],
+    has_limitations: bool,
+    today: dt.date,
+) -> list[MissingItem]:
+    """What a referral lacks under `rules`, from what is given: no query. `completeness_check`
+    reads a stored referral's parts for it; a bulk file's batch gives the rows' own, unsaved."""
+    age = age_in_years(birth_date, today)
     missing: list[MissingItem] = []
     seen: set[tuple[str, str]] = set()
     for rule in rules:

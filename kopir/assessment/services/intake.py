@@ -42,6 +42,7 @@ from kopir.assessment.services.referral_inputs import (
 )
 from kopir.assessment.services.referrals import referral_create, referral_send
 from kopir.audit.models import AuditChannel
+from kopir.audit.services import audit_deferred
 from kopir.core.errors import DomainError
 from kopir.core.identifiers import normalise_identifier, validate_iin, validate_kato
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, KINDS, check_upload
@@ -152,12 +153,13 @@ def _check_choice(problems: list[FieldProblem], path: str, value: str, allowed: 
 PERSON_REQUIRED = ("last_name", "first_name", "birth_date", "sex", "territory_kato")
 
 
-def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
-    """The registered person with this IIN, or a newly registered one; linked to the clinic.
+def problems_about(problems: list[FieldProblem], path: str) -> bool:
+    return any(problem.field == path for problem in problems)
 
-    A known person is linked only when the surname, first name and date of birth agree with the
-    registry: a typo in an IIN can hit another real person, and an IIN alone proves nothing.
-    """
+
+def person_problems(given: PersonInput) -> tuple[list[FieldProblem], str, str]:
+    """What is wrong with the person as given, without asking the registry; and the IIN and the
+    KATO code normalised. The territory's existence is the caller's to check."""
     # Every channel (JSON, FHIR, bulk file) arrives here: full-width digits become ASCII, other
     # scripts' digits are refused, so one person never gets a second record by a lookalike IIN.
     iin = normalise_identifier(given.iin)
@@ -183,16 +185,26 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
         _check_choice(
             problems, "person.preferred_language", given.preferred_language, ContactLanguage.values
         )
-    territory = None
     kato = normalise_identifier(given.territory_kato)
     if kato:
         try:
             validate_kato(kato)
         except ValidationError as error:
             problems.extend(FieldProblem("person.territory_kato", str(m)) for m in error.messages)
-        else:
-            territory = Territory.objects.filter(kato=kato).first()
-        if territory is None and not any(p.field == "person.territory_kato" for p in problems):
+    return problems, iin, kato
+
+
+def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Person:
+    """The registered person with this IIN, or a newly registered one; linked to the clinic.
+
+    A known person is linked only when the surname, first name and date of birth agree with the
+    registry: a typo in an IIN can hit another real person, and an IIN alone proves nothing.
+    """
+    problems, iin, kato = person_problems(given)
+    territory = None
+    if kato and not problems_about(problems, "person.territory_kato"):
+        territory = Territory.objects.filter(kato=kato).first()
+        if territory is None:
             problems.append(
                 FieldProblem("person.territory_kato", str(_("No territory has this KATO code.")))
             )
@@ -346,7 +358,8 @@ def referral_intake(
     audit_channel = (
         AuditChannel.API if channel in (IntakeChannel.API, IntakeChannel.FHIR) else AuditChannel.WEB
     )
-    with transaction.atomic():
+    # The audit records go in last, so the audit chain's lock is held only for the commit.
+    with transaction.atomic(), audit_deferred():
         try:
             person = _person(actor, organisation, data.person)
         except IntakeInvalid as invalid:
@@ -389,17 +402,27 @@ def referral_intake(
             raise IntakeInvalid(problems_of(error)) from error
         result = IntakeResult(referral=referral, created=True)
         if data.send:
-            try:
-                result.referral = referral_send(
-                    actor=actor,
-                    referral=referral,
-                    expected_version=referral.version,
-                    request=request,
-                    channel=audit_channel,
-                    actor_label=actor_label,
-                )
-                result.sent = True
-            except IncompleteReferral as incomplete:
-                # The draft is kept: nothing valid is lost, and the answer says what is missing.
-                result.missing = incomplete.missing
+            send_received(
+                result, actor=actor, channel=audit_channel, request=request, actor_label=actor_label
+            )
     return result
+
+
+def send_received(
+    result: IntakeResult, *, actor: Any, channel: str, request: Any = None, actor_label: str = ""
+) -> None:
+    """Send the referral just received, inside the caller's transaction. One that is not complete
+    stays a draft: nothing valid is lost, and `result.missing` says what it lacks."""
+    try:
+        with audit_deferred():  # a refused sending leaves no audit record behind
+            result.referral = referral_send(
+                actor=actor,
+                referral=result.referral,
+                expected_version=result.referral.version,
+                request=request,
+                channel=channel,
+                actor_label=actor_label,
+            )
+        result.sent = True
+    except IncompleteReferral as incomplete:
+        result.missing = incomplete.missing

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import IntakeChannel
 from kopir.audit.models import AuditChannel
-from kopir.core.numbering import next_number
+from kopir.core.numbering import draw_numbers
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.people.models import Person
 
@@ -57,10 +57,13 @@ def route_to_division(person: Person) -> Organisation:
 REFERRAL_SEQUENCE = "assessment.referral"
 
 
-def next_referral_number(year: int) -> str:
-    """The next referral number of the year, "MSE-<year>-<nnnnnn>", never given twice.
+def referral_numbers(year: int, count: int) -> list[str]:
+    """`count` new referral numbers of the year, "MSE-<year>-<nnnnnn>", ascending, never given
+    twice. Drawn from a sequence that no transaction holds (`core.numbering.draw_numbers`), so
+    national intake never queues on the register; a create that rolls back leaves a gap."""
+    return [f"MSE-{year}-{number:06d}" for number in draw_numbers(REFERRAL_SEQUENCE, year, count)]
 
-    Call it inside the transaction that saves the referral: the number returns to the sequence
-    if that transaction rolls back (see `core/numbering.py`).
-    """
-    return f"MSE-{year}-{next_number(REFERRAL_SEQUENCE, year):06d}"
+
+def next_referral_number(year: int) -> str:
+    """The next referral number of the year (see `referral_numbers`)."""
+    return referral_numbers(year, 1)[0]

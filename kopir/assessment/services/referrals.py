@@ -88,6 +88,18 @@ _SCALAR_FIELDS = (
 )
 
 
+# What a new referral's audit record names.
+CREATED_FIELDS = [*_SCALAR_FIELDS, "secondary_diagnoses", "findings", "limitations"]
+# Validated by referral_create without a query: read just before, or checked on their own.
+CHECKED_ON_CREATE = [
+    "person",
+    "medical_organisation",
+    "mse_division",
+    "primary_diagnosis",
+    "created_by",
+]
+
+
 class ReferralContent(TypedDict):
     """What a clinic writes in a referral, as referral_create and referral_update receive it
     (keywords, decision 8). Left out: no secondary codes, findings or limitations, empty texts."""
@@ -116,7 +128,7 @@ def _check_content(errors: Errors, content: ReferralContent) -> tuple[Any, Any]:
     return primary, secondary
 
 
-def _scalar_values(person: Person, primary: Any, content: ReferralContent) -> dict[str, Any]:
+def scalar_values(person: Person, primary: Any, content: ReferralContent) -> dict[str, Any]:
     """The referral's own columns (_SCALAR_FIELDS) as the content gives them, texts trimmed."""
     return {
         "person": person,
@@ -149,32 +161,58 @@ def _check_person(errors: Errors, actor: Any, person: Person) -> None:
         errors.add("person", _("No person with this IIN among those your clinic works with."))
 
 
+def referral_children(
+    referral: Referral,
+    secondary: Sequence[Any],
+    findings: Sequence[FindingInput],
+    limitations: Sequence[LimitationInput],
+) -> tuple[list[SecondaryDiagnosis], list[Finding], list[LifeLimitation]]:
+    """The referral's further diagnoses, findings and limitations as unsaved rows."""
+    return (
+        [
+            SecondaryDiagnosis(referral=referral, code=code, position=index)
+            for index, code in enumerate(secondary)
+        ],
+        [
+            Finding(
+                referral=referral,
+                kind=finding.kind,
+                side=finding.side,
+                name=finding.name.strip(),
+                value=finding.value,
+                unit=finding_unit(finding),
+                text=finding.text.strip(),
+                measured_on=finding.measured_on,
+            )
+            for finding in findings
+        ],
+        [
+            LifeLimitation(referral=referral, category=item.category, degree=item.degree)
+            for item in limitations
+        ],
+    )
+
+
 def _write_children(
     referral: Referral,
     secondary: Sequence[Any],
     findings: Sequence[FindingInput],
     limitations: Sequence[LimitationInput],
 ) -> None:
-    SecondaryDiagnosis.objects.bulk_create(
-        SecondaryDiagnosis(referral=referral, code=code, position=index)
-        for index, code in enumerate(secondary)
-    )
-    Finding.objects.bulk_create(
-        Finding(
-            referral=referral,
-            kind=finding.kind,
-            side=finding.side,
-            name=finding.name.strip(),
-            value=finding.value,
-            unit=finding_unit(finding),
-            text=finding.text.strip(),
-            measured_on=finding.measured_on,
-        )
-        for finding in findings
-    )
-    LifeLimitation.objects.bulk_create(
-        LifeLimitation(referral=referral, category=item.category, degree=item.degree)
-        for item in limitations
+    diagnoses, found, limited = referral_children(referral, secondary, findings, limitations)
+    SecondaryDiagnosis.objects.bulk_create(diagnoses)
+    Finding.objects.bulk_create(found)
+    LifeLimitation.objects.bulk_create(limited)
+
+
+def created_event(referral: Referral, *, actor: Any, label: str) -> ReferralEvent:
+    """The timeline's first event of a new referral, unsaved."""
+    return ReferralEvent(
+        referral=referral,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=label,
+        from_status="",
+        to_status=ReferralStatus.DRAFT,
     )
 
 
@@ -225,12 +263,15 @@ def referral_create(
                 medical_organisation=medical_organisation,
                 mse_division=division,
                 status=ReferralStatus.DRAFT,
-                **_scalar_values(person, primary, content),
+                **scalar_values(person, primary, content),
                 channel=channel,
                 external_id=external_id,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            referral.full_clean()
+            # The related rows were just read and the number is new; the external id was
+            # checked above and its unique index stands behind a race: only the fields' own
+            # rules are left to check, without a query each.
+            referral.full_clean(exclude=CHECKED_ON_CREATE, validate_unique=False)
             referral.save()
             _write_children(
                 referral, secondary, content.get("findings", ()), content.get("limitations", ())
@@ -239,20 +280,14 @@ def referral_create(
             PersonLink.objects.get_or_create(
                 person=person, organisation=medical_organisation, basis=LinkBasis.REFERRAL
             )
-            ReferralEvent.objects.create(
-                referral=referral,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                actor_label=label,
-                from_status="",
-                to_status=ReferralStatus.DRAFT,
-            )
+            created_event(referral, actor=actor, label=label).save()
             audit_record(
                 actor=actor,
                 action=AuditAction.CREATE,
                 target=referral,
                 request=request,
                 channel=audit_channel(channel),
-                fields=[*_SCALAR_FIELDS, "secondary_diagnoses", "findings", "limitations"],
+                fields=CREATED_FIELDS,
                 detail=f"channel={channel}",
             )
     except IntegrityError as error:
@@ -312,7 +347,7 @@ def referral_update(
     if errors.by_field or primary is None:
         raise ValidationError(errors.by_field)
 
-    values = _scalar_values(person, primary, content)
+    values = scalar_values(person, primary, content)
     changed = [name for name, value in values.items() if _stored(referral, name) != _given(value)]
     candidate = Referral.objects.get(pk=referral.pk)
     for name, value in values.items():

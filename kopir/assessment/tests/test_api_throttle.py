@@ -15,7 +15,7 @@ from kopir.assessment.models import Referral
 from kopir.assessment.tests.intake_fixtures import get_json, post_json, referral_body
 from kopir.core.rate_limits import Rate, RateLimit
 from kopir.core.tests.test_production_checks import run_manage
-from kopir.settings import checked_rate
+from kopir.settings import DEFAULT_API_RATE, checked_rate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "immediate_tasks")]
 URL = "/api/referrals"
@@ -227,6 +227,14 @@ def test_the_schema_documents_429_with_retry_after_on_every_endpoint(client):
 def test_an_accepted_rate_means_so_many_requests_per_so_many_seconds(rate, expected):
     assert checked_rate("KOPIR_API_RATE", rate) == rate
     assert Rate.parse(rate) == Rate(*expected)
+
+
+def test_by_default_one_system_may_send_two_hundred_referrals_a_second_and_read_them():
+    rate = Rate.parse(checked_rate("KOPIR_API_RATE", DEFAULT_API_RATE))
+
+    assert rate.limit / rate.seconds >= 200 + 50
+    # A short window: each request reads and writes at most `limit` times in the cache.
+    assert rate.seconds == 1
 
 
 @pytest.mark.parametrize("rate", ["", "120", "120/", "lots/m", "0/m", "120/minute", "120 / m"])

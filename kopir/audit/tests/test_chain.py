@@ -16,7 +16,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from kopir.audit import chain, triggers
 from kopir.audit.models import AuditAction, AuditEvent, AuditLogIsAppendOnly
-from kopir.audit.services import audit_record, audit_record_many
+from kopir.audit.services import audit_deferred, audit_record, audit_record_many
 from kopir.core.bulk import COPY_FROM
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,42 @@ def test_a_bulk_append_continues_the_chain_in_id_order_and_verifies():
     assert stored[3].fields == ["a", "b"]
     assert [e.prev_hash for e in stored[1:]] == [e.row_hash for e in stored[:-1]]
     assert f"7 records checked. Head: {after.pk}:{after.row_hash}" in _verify()
+
+
+def _audited_then_failed(target: AuditEvent | None) -> None:
+    with transaction.atomic(), audit_deferred():
+        audit_record(actor=None, action=AuditAction.UPDATE, target=target, detail="dropped")
+        raise RuntimeError("the write failed and rolled back")
+
+
+def test_deferred_records_go_in_at_the_end_of_the_block_in_order_and_verify():
+    first, _second, _third = _three_records()
+    with transaction.atomic(), audit_deferred():
+        held = audit_record(actor=None, action=AuditAction.UPDATE, target=first, detail="one")
+        # Inside the block nothing is written yet: the chain's lock is not taken.
+        assert held.pk is None
+        assert AuditEvent.objects.count() == 3
+        audit_record_many(
+            actor=None, action=AuditAction.UPDATE, entries=[(first, "two"), (first, "three")]
+        )
+        with pytest.raises(RuntimeError):
+            _audited_then_failed(first)
+        audit_record(actor=None, action=AuditAction.UPDATE, target=first, detail="four")
+
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert held.pk is not None
+    assert [e.detail for e in stored[3:]] == ["one", "two", "three", "four"]
+    assert [e.prev_hash for e in stored[1:]] == [e.row_hash for e in stored[:-1]]
+    assert "7 records checked." in _verify()
+
+
+def test_deferred_records_of_a_failed_block_are_never_written():
+    with pytest.raises(RuntimeError):
+        _audited_then_failed(None)
+
+    assert AuditEvent.objects.count() == 0
+    audit_record(actor=None, action=AuditAction.SEARCH)
+    assert AuditEvent.objects.count() == 1
 
 
 def test_a_bulk_append_of_many_records_keeps_id_order_chain_order():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import transaction
 
 from kopir.core.models import NumberSequence
-from kopir.core.numbering import next_number, number_used, peek_number
+from kopir.core.numbering import draw_numbers, next_number, number_used, peek_number
 from kopir.core.tests.concurrency import ON_POSTGRESQL, run_at_once
 
 
@@ -59,3 +61,49 @@ def test_twenty_callers_at_once_get_twenty_different_numbers(
     results = run_at_once(take, 20)
 
     assert sorted(results) == list(range(1, 21))  # type: ignore[type-var]
+
+
+@pytest.mark.django_db
+def test_drawn_numbers_continue_the_register_and_come_ascending_in_one_call() -> None:
+    next_number("test.drawn", 2026)
+    next_number("test.drawn", 2026)
+
+    assert draw_numbers("test.drawn", 2026, 3) == [3, 4, 5]
+    assert draw_numbers("test.drawn", 2026) == [6]
+    assert draw_numbers("test.drawn", 2027, 2) == [1, 2]
+    assert draw_numbers("test.drawn", 2026, 0) == []
+
+
+def _drawn_then_failed() -> None:
+    with transaction.atomic():
+        draw_numbers("test.gap", 2026)
+        raise RuntimeError("the record failed to save")
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_on_postgresql_a_rolled_back_draw_leaves_a_gap_and_holds_no_lock() -> None:
+    assert draw_numbers("test.gap", 2026) == [1]
+    with pytest.raises(RuntimeError):
+        _drawn_then_failed()
+    assert draw_numbers("test.gap", 2026) == [3]
+    # The counter row is not touched: nothing stays locked until the commit.
+    assert not NumberSequence.objects.filter(scope="test.gap").exists()
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_twenty_callers_drawing_at_once_never_get_the_same_number(
+    committing_db: None,
+) -> None:
+    scope = f"test.drawn-race-{uuid.uuid4().hex[:8]}"  # sequences outlive a flushed database
+
+    def take(_index: int) -> list[int]:
+        with transaction.atomic():
+            return draw_numbers(scope, 2026, 5)
+
+    results = run_at_once(take, 20)
+
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    drawn = sorted(n for batch in results for n in batch)  # type: ignore[union-attr]
+    assert drawn == list(range(1, 101))

@@ -263,6 +263,18 @@ def _user(organisation_id: int, role: str) -> User:
     return user
 
 
+def _clinic_with_clinician() -> int:
+    clinic = (
+        User.objects.filter(role_assignments__role=Role.CLINICIAN, organisation__isnull=False)
+        .values_list("organisation_id", flat=True)
+        .order_by("organisation_id")
+        .first()
+    )
+    if clinic is None:
+        raise CommandError("no clinician in the database: run kopir_generate first")
+    return clinic
+
+
 def _administrator() -> User:
     user, created = User.objects.get_or_create(username="syn-bench-administrator")
     if created:
@@ -304,15 +316,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--outbox-workers", type=int, default=2, help="delivery worker processes (default 2)"
         )
+        parser.add_argument(
+            "--intake",
+            type=int,
+            default=0,
+            metavar="N",
+            help="instead of the pages, create N referrals through the JSON API and N from bulk "
+            "files, and print referrals/s and queries per referral (it writes: the referrals)",
+        )
+        parser.add_argument(
+            "--intake-clients",
+            type=int,
+            default=4,
+            help="API client threads, one clinic's system each, and bulk files processed at once "
+            "(default 4)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = []
         outbox: dict[str, Any] | None = None
         if options["outbox"]:
             outbox = self._outbox(options["outbox"], options["outbox_workers"])
+        intake: list[dict[str, Any]] | None = None
+        if options["intake"]:
+            intake = self._intake(options["intake"], options["intake_clients"])
+        measure_pages = not (options["outbox"] or options["intake"])
         # The benchmark signs in with force_login; a second factor would only add a constant.
         with translation.override("kk"), override_settings(KOPIR_REQUIRE_2FA=False):
-            for path in paths() if not options["outbox"] else []:
+            for path in paths() if measure_pages else []:
                 if options["only"] and options["only"] not in path.name:
                     continue
                 client = Client(HTTP_HOST="localhost")
@@ -348,8 +379,29 @@ class Command(BaseCommand):
                 "results": results,
                 "sweep": sweep,
                 "outbox": outbox,
+                "intake": intake,
             }
             options["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+    def _intake(self, count: int, clients: int) -> list[dict[str, Any]]:
+        from kopir.bench.intake import run_api, run_bulk
+
+        uploader = _user(_clinic_with_clinician(), Role.CLINICIAN)
+        # The throttle is part of what is measured: each client is a system with its own limit.
+        with translation.override("kk"):
+            runs = [
+                run_api(count=count, clients=clients),
+                run_bulk(count=count, workers=clients, uploader=uploader),
+                run_bulk(count=count, workers=clients, uploader=uploader, send=False),
+            ]
+        for run in runs:
+            self.stdout.write(
+                f"intake {run.channel:<10} {run.referrals:,} referrals, {run.clients} at once: "
+                f"{run.seconds:.1f} s, {run.per_second:,.1f}/s, "
+                f"{run.queries_per_referral:.1f} queries per referral; created {run.created:,}, "
+                f"failed {run.failed:,}"
+            )
+        return [run.summary() for run in runs]
 
     def _outbox(self, count: int, workers: int) -> dict[str, Any]:
         from kopir.bench.outbox import run_outbox

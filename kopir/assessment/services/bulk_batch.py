@@ -1,0 +1,367 @@
+"""A bulk file's rows received a batch at a time: one read of the reference data, bulk writes.
+
+`bulk.py` reads the file; each batch of parsed rows comes here. The reference data is read once
+per batch (the clinic's referrals by external id, the persons by IIN, the territories by KATO
+code, the ICD-10 codes, the completeness rules, the clinic's links to the persons) and each row
+is checked in memory with the same checks `referral_intake` runs. A row that passes every check
+— a person already in the registry, named as the registry names them — is written with the
+batch: numbers drawn at once, the referrals, their diagnoses, findings, limitations, first
+events and audit records each in one statement. Every other row — one with any problem, or a
+person to register — goes through `referral_intake` on its own, which reports its problems field
+by field exactly as it always has. A row that asks to be sent and is complete by the rules is
+then sent through `referral_send` (the transition engine, the person's notice, the exchange
+event); an incomplete one stays a draft with the list of what is missing, as one by one.
+
+If the batch's writes fail (another worker received one of its external ids a moment before),
+nothing of the batch stays and its rows go one by one: nothing is lost and nothing doubles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from kopir.assessment.access import may_refer_from
+from kopir.assessment.models import (
+    Finding,
+    Icd10Code,
+    LifeLimitation,
+    Referral,
+    ReferralEvent,
+    ReferralPurpose,
+    ReferralStatus,
+    Route,
+    SecondaryDiagnosis,
+)
+from kopir.assessment.services.completeness import (
+    MissingItem,
+    missing_under,
+    rules_in_force,
+)
+from kopir.assessment.services.icd10 import normalise_code
+from kopir.assessment.services.intake import (
+    FieldProblem,
+    IntakeResult,
+    ReferralInput,
+    person_problems,
+    send_received,
+)
+from kopir.assessment.services.referral_inputs import (
+    Errors,
+    check_date,
+    check_findings,
+    check_limitations,
+)
+from kopir.assessment.services.referral_routing import (
+    audit_channel,
+    referral_numbers,
+    route_to_division,
+)
+from kopir.assessment.services.referrals import (
+    CHECKED_ON_CREATE,
+    CREATED_FIELDS,
+    created_event,
+    referral_children,
+    scalar_values,
+)
+from kopir.audit.models import AuditAction
+from kopir.audit.services import audit_deferred, audit_record_many
+from kopir.core.bulk import insert_instances
+from kopir.directory.models import Organisation, OrganisationKind, Territory
+from kopir.people.access import persons_for_user
+from kopir.people.models import LinkBasis, Person, PersonLink
+from kopir.people.services import identity_matches
+
+
+@dataclass
+class BatchRow:
+    """A row of the file and, once its batch is done, what became of it: a result, or the
+    problems that refused it (a row that could not even be read comes with them)."""
+
+    number: int  # the row's line in the file
+    external_id: str
+    data: ReferralInput | None
+    problems: list[FieldProblem] = field(default_factory=list)
+    result: IntakeResult | None = None
+    # Rows the batch does not take as they are go through referral_intake one by one.
+    one_by_one: bool = False
+
+    @property
+    def given(self) -> ReferralInput:
+        assert self.data is not None  # only rows that were read reach the batch
+        return self.data
+
+
+@dataclass
+class _Plan:
+    """What the batch writes for one row that passed every check."""
+
+    row: BatchRow
+    referral: Referral
+    children: tuple[list[SecondaryDiagnosis], list[Finding], list[LifeLimitation]]
+    missing: list[MissingItem] = field(default_factory=list)
+
+
+class _BatchRefused(Exception):
+    """Something only the database could tell stops the batch: its rows go one by one."""
+
+
+@dataclass
+class DivisionCache:
+    """The MSE division of each territory, asked once per file rather than once per row."""
+
+    divisions: dict[int, Organisation | None] = field(default_factory=dict)
+
+    def of(self, person: Person) -> Organisation | None:
+        if person.territory_id not in self.divisions:
+            try:
+                self.divisions[person.territory_id] = route_to_division(person)
+            except ValidationError:
+                self.divisions[person.territory_id] = None
+        return self.divisions[person.territory_id]
+
+
+def _codes(rows: Sequence[BatchRow]) -> dict[str, Icd10Code]:
+    wanted = {
+        normalise_code(code)
+        for row in rows
+        for code in [row.given.primary_code, *row.given.secondary_codes]
+        if code.strip()
+    }
+    return {code.code: code for code in Icd10Code.objects.filter(code__in=wanted)}
+
+
+def _diagnoses(
+    data: ReferralInput, codes: dict[str, Icd10Code]
+) -> tuple[Icd10Code, list[Icd10Code]] | None:
+    """The row's diagnoses if `resolve_codes` would accept them as they are, else None."""
+    primary = codes.get(normalise_code(data.primary_code))
+    if primary is None or not primary.is_leaf:
+        return None
+    secondary = []
+    for typed in dict.fromkeys(code for code in data.secondary_codes if code.strip()):
+        code = codes.get(normalise_code(typed))
+        if code is None or not code.is_leaf or code.code == primary.code:
+            return None
+        secondary.append(code)
+    return primary, secondary
+
+
+def _content_is_clean(data: ReferralInput) -> bool:
+    """The referral's own checks that need no database (dates, findings, limitations, choices)."""
+    if data.purpose not in ReferralPurpose.values or data.route not in Route.values:
+        return False
+    if data.attachments:
+        return False
+    errors = Errors()
+    check_date(errors, "commission_date", data.commission_date, required=False)
+    check_findings(errors, list(data.findings))
+    check_limitations(errors, list(data.limitations))
+    return not errors.by_field
+
+
+def _content(data: ReferralInput) -> dict[str, Any]:
+    """The ReferralInput as referral_create's content (the same keywords referral_intake gives)."""
+    return {
+        "purpose": data.purpose,
+        "route": data.route,
+        "primary_code": data.primary_code,
+        "secondary_codes": list(data.secondary_codes),
+        "commission_protocol_number": data.commission_protocol_number,
+        "commission_date": data.commission_date,
+        "commission_conclusion": data.commission_conclusion,
+        "treatment_history": data.treatment_history,
+        "rehabilitation_history": data.rehabilitation_history,
+        "findings": list(data.findings),
+        "limitations": list(data.limitations),
+    }
+
+
+def receive_batch(
+    rows: Sequence[BatchRow],
+    *,
+    actor: Any,
+    organisation: Organisation,
+    channel: str,
+    divisions: DivisionCache,
+    one_by_one: Callable[[BatchRow], None],
+) -> None:
+    """Receive `rows` (each distinct by external id): the clean ones together, the others
+    through `one_by_one`, in the order of the file. Sets each row's `result` or `one_by_one`."""
+    existing = {
+        referral.external_id: referral
+        for referral in Referral.objects.filter(
+            medical_organisation=organisation,
+            external_id__in=[row.external_id for row in rows if row.external_id],
+        )
+    }
+    fresh = []
+    for row in rows:
+        if row.external_id and row.external_id in existing:
+            row.result = IntakeResult(referral=existing[row.external_id], created=False)
+        else:
+            fresh.append(row)
+    plans = _plans(
+        fresh, actor=actor, organisation=organisation, channel=channel, divisions=divisions
+    )
+    if plans:
+        try:
+            _write(plans, actor=actor, organisation=organisation, channel=channel)
+        except (_BatchRefused, DatabaseError, ValidationError):
+            for plan in plans:
+                plan.row.one_by_one = True
+                plan.row.result = None
+    for row in rows:
+        if row.one_by_one:
+            one_by_one(row)
+
+
+def _plans(
+    rows: Sequence[BatchRow],
+    *,
+    actor: Any,
+    organisation: Organisation,
+    channel: str,
+    divisions: DivisionCache,
+) -> list[_Plan]:
+    """Check each row in memory; the clean ones as plans, the others marked one by one."""
+    if organisation.kind != OrganisationKind.MEDICAL or not (
+        getattr(actor, "is_authenticated", False) and may_refer_from(actor, organisation.pk)
+    ):
+        for row in rows:
+            row.one_by_one = True
+        return []
+    checked = []
+    for row in rows:
+        problems, iin, kato = person_problems(row.given.person)
+        if problems or not _content_is_clean(row.given):
+            row.one_by_one = True
+        else:
+            checked.append((row, iin, kato))
+    persons = {
+        person.iin: person
+        for person in Person.objects.select_related("territory").filter(
+            iin__in=[iin for _row, iin, _kato in checked]
+        )
+    }
+    katos = set(
+        Territory.objects.filter(kato__in={kato for _r, _i, kato in checked}).values_list(
+            "kato", flat=True
+        )
+    )
+    codes = _codes([row for row, _iin, _kato in checked])
+    today = timezone.localdate()
+    rules = rules_in_force(today) if any(row.given.send for row, _i, _k in checked) else []
+    plans = []
+    for row, iin, kato in checked:
+        given = row.given.person
+        person = persons.get(iin)
+        diagnoses = _diagnoses(row.given, codes)
+        if (
+            person is None  # registered one by one, by person_register
+            or kato not in katos
+            or diagnoses is None
+            or not identity_matches(
+                person,
+                last_name=given.last_name,
+                first_name=given.first_name,
+                birth_date=given.birth_date,
+            )
+        ):
+            row.one_by_one = True
+            continue
+        division = divisions.of(person)
+        if division is None:
+            row.one_by_one = True
+            continue
+        primary, secondary = diagnoses
+        content = _content(row.given)
+        referral = Referral(
+            number="",
+            medical_organisation=organisation,
+            mse_division=division,
+            status=ReferralStatus.DRAFT,
+            **scalar_values(person, primary, content),  # type: ignore[arg-type]
+            channel=channel,
+            external_id=row.given.external_id.strip(),
+            created_by=actor,
+        )
+        children = referral_children(referral, secondary, row.given.findings, row.given.limitations)
+        plan = _Plan(row=row, referral=referral, children=children)
+        if row.given.send and rules:
+            plan.missing = missing_under(
+                rules,
+                referral=referral,
+                primary=primary.code,
+                secondary=[code.code for code in secondary],
+                birth_date=person.birth_date,
+                findings=children[1],
+                documents=[],
+                has_limitations=bool(children[2]),
+                today=today,
+            )
+        plans.append(plan)
+    return plans
+
+
+def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channel: str) -> None:
+    """Write the batch's clean rows in one transaction, then send those that asked to be sent."""
+    label = str(organisation.short_name)
+    with transaction.atomic(), audit_deferred():
+        numbers = referral_numbers(timezone.localdate().year, len(plans))
+        for plan, number in zip(plans, numbers, strict=True):
+            plan.referral.number = number
+            try:
+                plan.referral.full_clean(exclude=CHECKED_ON_CREATE, validate_unique=False)
+            except ValidationError as error:
+                raise _BatchRefused from error
+        person_ids = {plan.referral.person_id for plan in plans}
+        # The clinic keeps access to the person through the referral (get_or_create, at once).
+        PersonLink.objects.bulk_create(
+            [
+                PersonLink(person_id=pk, organisation=organisation, basis=LinkBasis.REFERRAL)
+                for pk in sorted(person_ids)
+            ],
+            ignore_conflicts=True,
+        )
+        visible = set(
+            persons_for_user(actor).filter(pk__in=person_ids).values_list("pk", flat=True)
+        )
+        if visible != person_ids:
+            raise _BatchRefused
+        insert_instances(Referral, [plan.referral for plan in plans])
+        for model, index in ((SecondaryDiagnosis, 0), (Finding, 1), (LifeLimitation, 2)):
+            rows = [child for plan in plans for child in plan.children[index]]
+            for child in rows:
+                child.referral_id = child.referral.pk
+            insert_instances(model, rows)
+        insert_instances(
+            ReferralEvent,
+            [created_event(plan.referral, actor=actor, label=label) for plan in plans],
+        )
+        audit_record_many(
+            actor=actor,
+            action=AuditAction.CREATE,
+            entries=[(plan.referral, f"channel={channel}") for plan in plans],
+            channel=audit_channel(channel),
+            fields=CREATED_FIELDS,
+        )
+        for plan in plans:
+            plan.row.result = IntakeResult(referral=plan.referral, created=True)
+            if plan.row.given.send:
+                _send(plan, actor=actor, channel=channel)
+
+
+def _send(plan: _Plan, *, actor: Any, channel: str) -> None:
+    result = plan.row.result
+    assert result is not None
+    if plan.missing:
+        # What referral_send would refuse, found without asking it: the draft stays.
+        result.missing = plan.missing
+        return
+    send_received(result, actor=actor, channel=audit_channel(channel))

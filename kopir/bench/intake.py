@@ -1,0 +1,309 @@
+"""The intake benchmark (`manage.py kopir_bench --intake N`, docs/performance.md "Intake").
+
+Two measurements on the generated data, both through Kopir's own code:
+
+* the JSON API: N referrals posted by K client threads, each thread a medical information system
+  of its own clinic with its own token, through Django's test client (the view, the throttle,
+  idempotency, the intake service: everything but the socket);
+* a bulk file of N rows of the same referrals, split into W files processed by W threads at once
+  with the worker's own code (`bulk_upload_process`).
+
+Every referral asks to be sent, so the completeness check runs for each. It reports referrals per
+second and the queries per referral (every statement the thread's connection ran, savepoints
+included). It writes: the referrals, their persons' links, the tokens of the benchmark's systems.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from kopir.accounts.models import User
+from kopir.assessment.demo.bulk_upload import identity_columns
+from kopir.assessment.models import BulkUpload, ExternalSystem, Referral
+from kopir.assessment.services.bulk import bulk_upload_create, bulk_upload_process
+from kopir.assessment.services.bulk_format import COLUMN_NAMES
+from kopir.assessment.services.external_systems import external_system_issue_token
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.people.models import Person
+
+API_URL = "/api/referrals"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One intake measurement: how many referrals, in how long, at what cost in statements."""
+
+    channel: str
+    referrals: int
+    clients: int
+    seconds: float
+    queries: int
+    created: int
+    sent: int
+    failed: int
+
+    @property
+    def per_second(self) -> float:
+        return self.referrals / self.seconds if self.seconds else 0.0
+
+    @property
+    def queries_per_referral(self) -> float:
+        return self.queries / self.referrals if self.referrals else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "referrals": self.referrals,
+            "clients": self.clients,
+            "seconds": round(self.seconds, 2),
+            "referrals_per_second": round(self.per_second, 1),
+            "queries_per_referral": round(self.queries_per_referral, 1),
+            "created": self.created,
+            "sent": self.sent,
+            "failed": self.failed,
+        }
+
+
+@contextmanager
+def _counting(counts: list[int]) -> Iterator[None]:
+    """Count the statements this thread's connection runs (cheaper than keeping their text)."""
+
+    def count(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        counts[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield
+
+
+def _in_threads(work: list[Callable[[], None]]) -> float:
+    """Run each callable in a thread of its own, all at once; the seconds until the last ends."""
+    errors: list[BaseException] = []
+
+    def run(job: Callable[[], None]) -> None:
+        try:
+            job()
+        except BaseException as error:  # reported after the join
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in work]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return seconds
+
+
+def _persons(count: int) -> list[Person]:
+    """`count` persons whose territory is known, the same ones on every run of one dataset."""
+    persons = list(
+        Person.objects.select_related("territory")
+        .filter(territory__isnull=False)
+        .order_by("id")[:count]
+    )
+    if len(persons) < count:
+        raise RuntimeError(f"the database has {len(persons)} persons, not {count}: generate more")
+    return persons
+
+
+def _clinics(count: int) -> list[Organisation]:
+    clinics = list(
+        Organisation.objects.filter(kind=OrganisationKind.MEDICAL, is_active=True).order_by("id")[
+            :count
+        ]
+    )
+    if len(clinics) < count:
+        raise RuntimeError(f"the database has {len(clinics)} clinics, not {count}")
+    return clinics
+
+
+def _content(tested: str, commission: str) -> dict[str, Any]:
+    return {
+        "purpose": "primary",
+        "route": "in_absentia",
+        "primary_code": "H54.0",
+        "commission_protocol_number": "ВКК-204",
+        "commission_date": commission,
+        "commission_conclusion": "Referred for MSE after the commission's review.",
+        "tested": tested,
+    }
+
+
+def _body(person: Person, tested: str, commission: str) -> dict[str, Any]:
+    content = _content(tested, commission)
+    del content["tested"]
+    return {
+        **content,
+        "external_id": f"BENCH-{uuid.uuid4().hex[:16]}",
+        "person": identity_columns(person),
+        "findings": [
+            {"kind": kind, "side": side, "value": value, "measured_on": tested}
+            for kind, value in (("visual_acuity", "0.03"), ("visual_field", "8"))
+            for side in ("right", "left")
+        ],
+        "limitations": [{"category": "orientation", "degree": 2}],
+        "send": True,
+    }
+
+
+def _row(person: Person, tested: str, commission: str) -> dict[str, str]:
+    content = _content(tested, commission)
+    del content["tested"]
+    findings = ";".join(
+        f"{kind}:{side}:{value}:{tested}"
+        for kind, value in (("visual_acuity", "0.03"), ("visual_field", "8"))
+        for side in ("right", "left")
+    )
+    return {
+        **content,
+        "external_id": f"BENCH-{uuid.uuid4().hex[:16]}",
+        **identity_columns(person),
+        "findings": findings,
+        "limitations": "orientation:2",
+    }
+
+
+def _dates() -> tuple[str, str]:
+    today = timezone.localdate()
+    return (
+        (today - dt.timedelta(days=12)).isoformat(),
+        (today - dt.timedelta(days=4)).isoformat(),
+    )
+
+
+def _split(items: list[Any], parts: int) -> list[list[Any]]:
+    return [items[index::parts] for index in range(parts)]
+
+
+def run_api(*, count: int, clients: int) -> Rate:
+    """Post `count` referrals from `clients` threads, one clinic's system each."""
+    tested, commission = _dates()
+    persons = _persons(count)
+    tokens = [
+        external_system_issue_token(
+            name=f"bench-intake-{clinic.pk}",
+            organisation=clinic,
+            # A rerun gives the benchmark's systems new tokens.
+            rotate=ExternalSystem.objects.filter(name=f"bench-intake-{clinic.pk}").exists(),
+        )[1]
+        for clinic in _clinics(clients)
+    ]
+    referrals_before = Referral.objects.count()
+    queries = [0]
+    lock = threading.Lock()
+    outcomes: dict[int, int] = {}
+
+    def client_job(token: str, share: list[Person]) -> Callable[[], None]:
+        bodies = [json.dumps(_body(person, tested, commission)) for person in share]
+
+        def job() -> None:
+            client = Client(HTTP_HOST="localhost")
+            counts = [0]
+            statuses: dict[int, int] = {}
+            with _counting(counts):
+                for body in bodies:
+                    response = client.post(
+                        API_URL,
+                        data=body,
+                        content_type="application/json",
+                        HTTP_AUTHORIZATION=f"Bearer {token}",
+                        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+                    )
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            with lock:
+                queries[0] += counts[0]
+                for status, number in statuses.items():
+                    outcomes[status] = outcomes.get(status, 0) + number
+
+        return job
+
+    shares = _split(persons, clients)
+    seconds = _in_threads(
+        [client_job(token, share) for token, share in zip(tokens, shares, strict=True)]
+    )
+    created = Referral.objects.count() - referrals_before
+    return Rate(
+        channel="api",
+        referrals=count,
+        clients=clients,
+        seconds=seconds,
+        queries=queries[0],
+        created=created,
+        sent=0,
+        failed=count - outcomes.get(201, 0),
+    )
+
+
+def _csv(rows: list[dict[str, str]]) -> SimpleUploadedFile:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMN_NAMES), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile(
+        "bench.csv", buffer.getvalue().encode("utf-8"), content_type="text/csv"
+    )
+
+
+def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> Rate:
+    """Process `count` rows as `workers` files of one clinic, each by a thread of its own;
+    the rows ask to be sent, or (`send=False`) are kept as drafts."""
+    tested, commission = _dates()
+    # Other persons than the API's run and than each other, so no run measures another's links.
+    first = count if send else 2 * count
+    persons = _persons(first + count)[first:]
+    uploads = [
+        bulk_upload_create(
+            actor=uploader,
+            uploaded_file=_csv([_row(person, tested, commission) for person in share]),
+            send=send,
+        )
+        for share in _split(persons, workers)
+    ]
+    queries = [0]
+    lock = threading.Lock()
+
+    def worker_job(upload_id: int) -> Callable[[], None]:
+        def job() -> None:
+            counts = [0]
+            with _counting(counts):
+                bulk_upload_process(upload_id=upload_id)
+            with lock:
+                queries[0] += counts[0]
+
+        return job
+
+    seconds = _in_threads([worker_job(upload.pk) for upload in uploads])
+    done = BulkUpload.objects.filter(pk__in=[upload.pk for upload in uploads])
+    created = sum(done.values_list("rows_created", flat=True))
+    sent = sum(done.values_list("rows_sent", flat=True))
+    return Rate(
+        channel="bulk" if send else "bulk-draft",
+        referrals=count,
+        clients=workers,
+        seconds=seconds,
+        queries=queries[0],
+        created=created,
+        sent=sent,
+        failed=count - created,
+    )

@@ -1,0 +1,45 @@
+"""The intake benchmark creates what it says through the API and bulk files, from several
+clients at once, and reports rates and queries per referral."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from kopir.assessment.models import BulkUpload, IntakeChannel, Referral
+from kopir.assessment.tests.factories import Icd10CodeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_path: Path):
+    for code in ("H54.0", "H90.3", "G80.0"):
+        Icd10CodeFactory.create(code=code)
+    call_command("kopir_generate", persons=60, years=1, seed=3, yes=True, verbosity=0)
+    before = Referral.objects.count()
+    report = tmp_path / "intake.json"
+
+    # SQLite's shared in-memory test database locks whole tables: one client there.
+    clients = 2 if connection.vendor == "postgresql" else 1
+
+    call_command("kopir_bench", intake=6, intake_clients=clients, json=report, verbosity=0)
+
+    runs = {run["channel"]: run for run in json.loads(report.read_text())["intake"]}
+    assert set(runs) == {"api", "bulk", "bulk-draft"}
+    for run in runs.values():
+        assert (run["referrals"], run["created"], run["failed"], run["clients"]) == (
+            6,
+            6,
+            0,
+            clients,
+        )
+        assert run["referrals_per_second"] > 0
+        assert 0 < run["queries_per_referral"] < 100
+    assert Referral.objects.count() == before + 18
+    assert Referral.objects.filter(channel=IntakeChannel.API).count() == 6
+    assert Referral.objects.filter(channel=IntakeChannel.BULK).count() == 12
+    assert BulkUpload.objects.filter(rows_created=6 // clients).count() == 2 * clients
