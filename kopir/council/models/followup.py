@@ -92,6 +92,8 @@ class Recommendation(models.Model):
         related_name="council_recommendations",
     )
     text = models.TextField(_("recommendation"))
+    # The Kazakh text is `text`; the Russian one goes into the Russian minutes.
+    text_ru = models.TextField(_("recommendation in Russian"), blank=True)
     rule_set = models.ForeignKey(
         RecommendationRuleSet, verbose_name=_("deadline rules"), on_delete=models.PROTECT
     )

@@ -150,6 +150,7 @@ def recommendation_create(
     council: Council,
     addressee: Organisation,
     text: str,
+    text_ru: str = "",
     rule_set: RecommendationRuleSet | None = None,
     decision: Decision | None = None,
     visit: MonitoringVisit | None = None,
@@ -177,6 +178,7 @@ def recommendation_create(
             finding=finding,
             addressee=addressee,
             text=text.strip(),
+            text_ru=text_ru.strip(),
             rule_set=rule_set or council.recommendation_rule_set,
             motivating_figure=motivating_figure.strip(),
         )
@@ -198,6 +200,7 @@ class RecommendationData(TypedDict, total=False):
 
     addressee: Organisation
     text: str
+    text_ru: str
     rule_set: RecommendationRuleSet
     motivating_figure: str
 

@@ -97,6 +97,7 @@ def vote_open(
     agenda_item: AgendaItem,
     question: str,
     kind: str,
+    question_ru: str = "",
     decides_composition: Composition | None = None,
     decides_plan: WorkPlan | None = None,
     request: HttpRequest | None = None,
@@ -123,11 +124,12 @@ def vote_open(
     vote = Vote(
         agenda_item=agenda_item,
         question=question,
+        question_ru=question_ru,
         kind=kind,
         decides_composition=decides_composition,
         decides_plan=decides_plan,
     )
-    fields = ["question", "kind", "decides_composition", "decides_plan"]
+    fields = ["question", "question_ru", "kind", "decides_composition", "decides_plan"]
     return create_audited(vote, fields, actor=actor, request=request, channel=channel)
 
 
