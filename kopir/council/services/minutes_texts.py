@@ -113,7 +113,9 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
 
 
 def meeting_texts(meeting: Meeting) -> list[TextPair]:
-    """Every text of the meeting's record that goes into its minutes, in the minutes' order."""
+    """Every text of the meeting's record that goes into its minutes, in the minutes' order
+    (read afresh: the caller's copy of the meeting may be older than its texts)."""
+    meeting = Meeting.objects.select_related("council").get(pk=meeting.pk)
     agenda = (
         AgendaItem.objects.filter(meeting=meeting)
         .order_by("order")
