@@ -98,7 +98,6 @@ class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         return data
 
 
-RUSSIAN_NEEDED = _("The Russian text is needed before the minutes can be signed.")
 NOT_A_RAPPORTEUR = _(
     "Choose a member of the council's composition or an official invited to the item."
 )
