@@ -184,7 +184,8 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
         official = self._officials.get(choice)
         if choice == OTHER_RAPPORTEUR and not (data.get("rapporteur") or "").strip():
             self.add_error("rapporteur", _("Enter the rapporteur's name, or choose one above."))
-        if choice != OTHER_RAPPORTEUR:
+        # A name typed without a choice is someone else's; a chosen person needs no name.
+        if member is not None or official is not None:
             data["rapporteur"] = ""
         data["rapporteur_member"] = member
         if self._officials or official is not None:
