@@ -151,7 +151,7 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._members = {f"member:{member.pk}": member for member in members}
         self._officials = {f"official:{official.pk}": official for official in officials}
-        choices: list[tuple[str, Any]] = [("", _("Not named"))]
+        choices: list[tuple[Any, Any]] = [("", _("Not named"))]
         if self._members:
             choices.append(
                 (_("Members of the council"), [(k, m.full_name) for k, m in self._members.items()])

@@ -4,8 +4,10 @@ alone on the PDF's last page. Also the rapporteur chosen, not typed, and the ite
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,6 +28,14 @@ from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import approve_minutes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """Messages read in English, and pages asked for at /en/ addresses (reverse follows it)."""
+    with translation.override("en"):
+        yield
+
 
 # What the secretary typed for meeting № 7 (fixtures_followup.held_meeting and `recommendation`).
 KAZAKH_TEXTS = (
@@ -379,11 +389,10 @@ def test_the_migration_turns_typed_names_into_choices_and_keeps_the_rest(
 
 def _item_page(client: Client, item: m.AgendaItem) -> str:
     meeting = item.meeting
-    with translation.override("en"):
-        url = reverse(
-            "council:agenda_item_detail",
-            kwargs={"slug": meeting.council.slug, "pk": meeting.pk, "item_pk": item.pk},
-        )
+    url = reverse(
+        "council:agenda_item_detail",
+        kwargs={"slug": meeting.council.slug, "pk": meeting.pk, "item_pk": item.pk},
+    )
     return client.get(url).content.decode()
 
 
@@ -413,7 +422,7 @@ def test_the_item_page_opens_the_forms_of_the_current_step(
     assert _open_summaries(_item_page(secretary_client, item)) == ["Record a decision"]
 
     m.Meeting.objects.filter(pk=held_meeting.pk).update(
-        status=m.MeetingStatus.PLANNED, starts_at=timezone.now() + timezone.timedelta(days=3)
+        status=m.MeetingStatus.PLANNED, starts_at=timezone.now() + dt.timedelta(days=3)
     )
     assert _open_summaries(_item_page(secretary_client, fresh)) == [
         "Invite an official",
