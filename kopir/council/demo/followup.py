@@ -270,7 +270,9 @@ def _letters(council: Council, meeting_day: dt.date, secretary: User) -> int:
             sent_on=sent_on,
             addressee=mazhilis,
             subject=spec.subject,
+            subject_ru=russian(spec.subject),
             summary=spec.summary,
+            summary_ru=russian(spec.summary),
             reply_due_on=sent_on + dt.timedelta(days=30),
         )
         if spec.reply:

@@ -128,5 +128,15 @@ class Migration(migrations.Migration):
             name="question_ru",
             field=models.CharField(blank=True, max_length=500, verbose_name="question in Russian"),
         ),
+        migrations.AddField(
+            model_name="letter",
+            name="subject_ru",
+            field=models.CharField(blank=True, max_length=500, verbose_name="subject in Russian"),
+        ),
+        migrations.AddField(
+            model_name="letter",
+            name="summary_ru",
+            field=models.TextField(blank=True, verbose_name="summary in Russian"),
+        ),
         migrations.RunPython(rapporteur_text_to_choice, rapporteur_choice_to_text),
     ]

@@ -378,8 +378,11 @@ class Letter(models.Model):
         on_delete=models.PROTECT,
         related_name="council_letters",
     )
+    # Kazakh in the unsuffixed fields, Russian in `_ru`, as for the minutes' texts.
     subject = models.CharField(_("subject"), max_length=500)
+    subject_ru = models.CharField(_("subject in Russian"), max_length=500, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_ru = models.TextField(_("summary in Russian"), blank=True)
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name=_("recommendations"), blank=True, related_name="letters"
     )
