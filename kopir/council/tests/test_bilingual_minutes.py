@@ -428,3 +428,17 @@ def test_the_item_page_opens_the_forms_of_the_current_step(
         "Invite an official",
         "Attach a material",
     ]
+
+
+def test_the_recommendation_page_shows_its_text_in_both_languages(
+    recommendation: m.Recommendation, secretary_client: Client
+) -> None:
+    url = reverse(
+        "council:recommendation_detail",
+        kwargs={"slug": recommendation.council.slug, "pk": recommendation.pk},
+    )
+    html = secretary_client.get(url).content.decode()
+    assert f'<blockquote class="panel" lang="kk"><p>{recommendation.text}</p></blockquote>' in html
+    assert (
+        f'<blockquote class="panel" lang="ru"><p>{recommendation.text_ru}</p></blockquote>' in html
+    )
