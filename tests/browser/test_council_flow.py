@@ -449,7 +449,8 @@ def _agency_acknowledges_and_answers(
     expect(row).to_contain_text(RECOMMENDATION_TEXT)
     expect(row).to_contain_text(kk(S.SENT.label))
     follow_link(page, detail_path, "recommendation in the inbox")
-    expect(page.locator("main blockquote")).to_contain_text(RECOMMENDATION_TEXT)
+    expect(page.locator("main blockquote[lang='kk']")).to_contain_text(RECOMMENDATION_TEXT)
+    expect(page.locator("main blockquote[lang='ru']")).to_contain_text(RECOMMENDATION_TEXT_RU)
 
     acknowledge_path = path_for("council:inbox_acknowledge", "kk", {"pk": recommendation.pk})
     press_form_button(page, acknowledge_path, detail_path, "acknowledged recommendation")
