@@ -80,6 +80,44 @@ def radio_choice(label: Any, choices: Any, *, missing: Any, **options: Any) -> f
     )
 
 
+# What each half of a text kept in both state languages is labelled (the pair has a legend).
+IN_LANGUAGE = {"kk": _("In Kazakh"), "ru": _("In Russian")}
+
+
+def text_in(
+    lang: str,
+    label: Any,
+    *,
+    required: bool = True,
+    missing: Any = "",
+    max_length: int | None = None,
+    rows: int | None = None,
+    hint: Any = "",
+) -> forms.CharField:
+    """One language's half of a text kept in Kazakh and Russian (`title`, `title_ru`), rendered
+    side by side by the `bilingual` tag. The input carries `lang` so it is spelled-checked and
+    read aloud in its language; `label` is the pair's legend.
+
+    The Russian half may stay empty while the record is drafted (what needs it, such as signing
+    the minutes, says so), so it is not marked optional either."""
+    widget: forms.Widget = (
+        forms.Textarea(attrs={"rows": rows, "lang": lang})
+        if rows
+        else forms.TextInput(attrs={"lang": lang})
+    )
+    field = forms.CharField(
+        label=IN_LANGUAGE[lang],
+        required=required,
+        max_length=max_length,
+        widget=widget,
+        error_messages={"required": missing} if missing else None,
+    )
+    field.group_label = label  # type: ignore[attr-defined]
+    field.pair_hint = hint  # type: ignore[attr-defined]
+    field.conditional = True  # type: ignore[attr-defined]
+    return field
+
+
 class VersionForm(ServiceErrorsMixin, forms.Form):
     """Carries the version the page was read at, for optimistic locking: a service refuses the
     change with a ConflictError when someone saved the record since. Buttons that change a record

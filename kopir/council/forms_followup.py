@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
 from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
@@ -80,11 +80,14 @@ class RecommendationForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("The executive body (or Parliament) that must answer."),
     )
-    text = forms.CharField(
-        label=_("Recommendation"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What the body should do, as it will be sent."),
+    text = text_in(
+        "kk",
+        _("Recommendation"),
+        rows=6,
+        missing=_("Enter the text of the recommendation."),
+        hint=_("What the body should do, as it will be sent."),
     )
+    text_ru = text_in("ru", _("Recommendation"), required=False, rows=6)
     rule_set = forms.ModelChoiceField(
         label=_("Deadline rules"),
         queryset=RecommendationRuleSet.objects.order_by("code"),
@@ -125,6 +128,7 @@ class RecommendationForm(forms.Form):
 class RecommendationEditForm(VersionForm):
     addressee = RecommendationForm.base_fields["addressee"]
     text = RecommendationForm.base_fields["text"]
+    text_ru = RecommendationForm.base_fields["text_ru"]
     rule_set = RecommendationForm.base_fields["rule_set"]
     motivating_figure = RecommendationForm.base_fields["motivating_figure"]
 
@@ -132,7 +136,9 @@ class RecommendationEditForm(VersionForm):
         super().__init__(*args, **kwargs)
         self.fields["addressee"].queryset = addressee_choices(council)  # type: ignore[attr-defined]
         self.fields["rule_set"].label_from_instance = rule_set_label  # type: ignore[attr-defined]
-        self.order_fields(["addressee", "text", "rule_set", "motivating_figure", "version"])
+        self.order_fields(
+            ["addressee", "text", "text_ru", "rule_set", "motivating_figure", "version"]
+        )
 
 
 class RecommendationSendForm(ServiceDataMixin, VersionForm):

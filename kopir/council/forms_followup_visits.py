@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.forms_followup import date_field
 from kopir.council.forms_service_data import ServiceDataMixin
@@ -148,7 +148,9 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "sent_on",
         "addressee",
         "subject",
+        "subject_ru",
         "summary",
+        "summary_ru",
         "recommendations",
         "file",
         "reply_due_on",
@@ -160,10 +162,10 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     addressee = forms.ModelChoiceField(
         label=_("Addressed to"), queryset=Organisation.objects.none()
     )
-    subject = forms.CharField(label=_("Subject"), max_length=500)
-    summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    subject = text_in("kk", _("Subject"), max_length=500, missing=_("Enter the subject."))
+    subject_ru = text_in("ru", _("Subject"), required=False, max_length=500)
+    summary = text_in("kk", _("Summary"), required=False, rows=5)
+    summary_ru = text_in("ru", _("Summary"), required=False, rows=5)
     recommendations = forms.ModelMultipleChoiceField(
         label=_("Recommendations in this letter"),
         queryset=Recommendation.objects.none(),

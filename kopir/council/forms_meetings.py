@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AttendanceStatus,
@@ -41,7 +41,7 @@ def plan_item_label(item: WorkPlanItem) -> str:
 
 
 class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
-    service_fields = ("format", "starts_at", "place", "online_link", "plan_item")
+    service_fields = ("format", "starts_at", "place", "place_ru", "online_link", "plan_item")
 
     format = forms.ChoiceField(
         label=_("Format"),
@@ -58,12 +58,8 @@ class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             "invalid": _("Enter a real date and time, for example 24.11.2026 15:00."),
         },
     )
-    place = forms.CharField(
-        label=_("Place"),
-        required=False,
-        max_length=255,
-        help_text=_("Needed for an offsite or hybrid meeting: the address and the room."),
-    )
+    place = text_in("kk", _("Place"), required=False, max_length=255)
+    place_ru = text_in("ru", _("Place"), required=False, max_length=255)
     online_link = forms.URLField(
         label=_("Online link"),
         required=False,
@@ -102,15 +98,30 @@ class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         return data
 
 
+NOT_A_RAPPORTEUR = _(
+    "Choose a member of the council's composition or an official invited to the item."
+)
+OTHER_RAPPORTEUR = "other"
+
+
 class AgendaItemForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=500,
-        error_messages={"required": _("Enter the title of the agenda item.")},
+    title = text_in(
+        "kk", _("Title"), max_length=500, missing=_("Enter the title of the agenda item.")
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    title_ru = text_in("ru", _("Title"), required=False, max_length=500)
+    description = text_in("kk", _("Description"), required=False, rows=4)
+    description_ru = text_in("ru", _("Description"), required=False, rows=4)
+    rapporteur_choice = forms.ChoiceField(
+        label=_("Rapporteur"),
+        required=False,
+        help_text=_("Who presents the item: a member of the council or an invited official."),
+        error_messages={"invalid_choice": NOT_A_RAPPORTEUR},
+    )
     rapporteur = forms.CharField(
-        label=_("Rapporteur"), required=False, max_length=200, help_text=_("Who presents the item.")
+        label=_("Rapporteur's name, if someone else"),
+        required=False,
+        max_length=200,
+        help_text=_("Only when the rapporteur is neither a member nor an invited official."),
     )
     petition = forms.ModelChoiceField(
         label=_("Petition"),
@@ -128,8 +139,32 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
         empty_label=_("Not in the plan"),
     )
 
-    def __init__(self, *args: Any, petitions: Any = None, plan_items: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        petitions: Any = None,
+        plan_items: Any,
+        members: Any = (),
+        officials: Any = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self._members = {f"member:{member.pk}": member for member in members}
+        self._officials = {f"official:{official.pk}": official for official in officials}
+        choices: list[tuple[Any, Any]] = [("", _("Not named"))]
+        if self._members:
+            choices.append(
+                (_("Members of the council"), [(k, m.full_name) for k, m in self._members.items()])
+            )
+        if self._officials:
+            choices.append(
+                (
+                    _("Invited officials"),
+                    [(k, f"{o.full_name}, {o.position}") for k, o in self._officials.items()],
+                )
+            )
+        choices.append((OTHER_RAPPORTEUR, _("Someone else (enter the name below)")))
+        self.fields["rapporteur_choice"].choices = choices  # type: ignore[attr-defined]
         if petitions is None:
             del self.fields["petition"]
         else:
@@ -140,16 +175,44 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
         self.fields["plan_item"].queryset = plan_items  # type: ignore[attr-defined]
         self.fields["plan_item"].label_from_instance = plan_item_label  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        """Turn the rapporteur's choice into what the services take: a member, an official, or
+        a name for someone else."""
+        data = super().clean() or {}
+        choice = data.pop("rapporteur_choice", "")
+        member = self._members.get(choice)
+        official = self._officials.get(choice)
+        if choice == OTHER_RAPPORTEUR and not (data.get("rapporteur") or "").strip():
+            self.add_error("rapporteur", _("Enter the rapporteur's name, or choose one above."))
+        # A name typed without a choice is someone else's; a chosen person needs no name.
+        if member is not None or official is not None:
+            data["rapporteur"] = ""
+        data["rapporteur_member"] = member
+        if self._officials or official is not None:
+            data["rapporteur_official"] = official
+        return data
+
+    @staticmethod
+    def choice_of(item: Any) -> str:
+        """The choice that shows how `item`'s rapporteur was recorded."""
+        if item.rapporteur_member_id:
+            return f"member:{item.rapporteur_member_id}"
+        if item.rapporteur_official_id:
+            return f"official:{item.rapporteur_official_id}"
+        return OTHER_RAPPORTEUR if item.rapporteur else ""
+
 
 class OfficialForm(ServiceErrorsMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, error_messages={"required": _("Enter the name.")}
     )
-    position = forms.CharField(
-        label=_("Position"),
+    position = text_in(
+        "kk",
+        _("Position"),
         max_length=255,
-        error_messages={"required": _("Enter the position, e.g. deputy head of the department.")},
+        missing=_("Enter the position, e.g. deputy head of the department."),
     )
+    position_ru = text_in("ru", _("Position"), required=False, max_length=255)
     organisation = organisation_field(
         _("Organisation"),
         required=True,
@@ -188,26 +251,25 @@ class SpeechForm(ServiceErrorsMixin, forms.Form):
     speaker = forms.CharField(
         label=_("Speaker"), max_length=200, error_messages={"required": _("Enter who spoke.")}
     )
-    speaker_position = forms.CharField(label=_("Position"), required=False, max_length=255)
+    speaker_position = text_in("kk", _("Position"), required=False, max_length=255)
+    speaker_position_ru = text_in("ru", _("Position"), required=False, max_length=255)
     organisation = organisation_field(_("Organisation"), empty_label=_("None"))
     is_official_answer = forms.BooleanField(
         label=_("This is an official's answer"),
         required=False,
         help_text=_("An answer given by an invited official; the minutes list these separately."),
     )
-    summary = forms.CharField(
-        label=_("Summary"),
-        widget=forms.Textarea,
-        error_messages={"required": _("Enter a short summary of what was said.")},
+    summary = text_in(
+        "kk", _("Summary"), rows=4, missing=_("Enter a short summary of what was said.")
     )
+    summary_ru = text_in("ru", _("Summary"), required=False, rows=4)
 
 
 class VoteForm(ServiceErrorsMixin, forms.Form):
-    question = forms.CharField(
-        label=_("Question"),
-        max_length=500,
-        error_messages={"required": _("Enter the question put to the vote.")},
+    question = text_in(
+        "kk", _("Question"), max_length=500, missing=_("Enter the question put to the vote.")
     )
+    question_ru = text_in("ru", _("Question"), required=False, max_length=500)
     kind = forms.ChoiceField(
         label=_("How the votes are recorded"),
         choices=VoteKind.choices,
@@ -421,11 +483,8 @@ class VoteAnnulForm(ServiceErrorsMixin, forms.Form):
 
 
 class DecisionForm(ServiceErrorsMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Decision"),
-        widget=forms.Textarea,
-        error_messages={"required": _("Enter the text of the decision.")},
-    )
+    text = text_in("kk", _("Decision"), rows=4, missing=_("Enter the text of the decision."))
+    text_ru = text_in("ru", _("Decision"), required=False, rows=4)
     vote = forms.ModelChoiceField(
         label=_("Taken by the vote"),
         queryset=Vote.objects.none(),
@@ -482,3 +541,44 @@ class GuestForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("Guest's name"), max_length=200, error_messages={"required": _("Enter the name.")}
     )
     guest_organisation = organisation_field(_("Organisation"), empty_label=_("None"))
+
+
+# The texts that run long are typed in a box, the rest on one line.
+LONG_TEXTS = {"description", "summary", "text"}
+
+
+class MeetingTextsForm(ServiceErrorsMixin, forms.Form):
+    """Every text of a meeting's record that goes into its minutes, Kazakh and Russian side by
+    side (services/minutes_texts.py). Field names are `<pair key>-<lang>`, also their ids, so
+    the refusal to sign links straight to a missing text."""
+
+    def __init__(self, *args: Any, pairs: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "text-%s")
+        super().__init__(*args, **kwargs)
+        self.pairs = pairs
+        for pair in pairs:
+            rows = 3 if pair.field in LONG_TEXTS else None
+            for lang in ("kk", "ru"):
+                field = text_in(
+                    lang,
+                    pair.what,
+                    required=pair.required and lang == "kk",
+                    missing=_("Enter the Kazakh text."),
+                    rows=rows,
+                )
+                field.initial = pair.text(lang)
+                field.disabled = not pair.can_change(lang)
+                self.fields[f"{pair.key}-{lang}"] = field
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"{pair.key}-kk"], self[f"{pair.key}-ru"]) for pair in self.pairs]
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        return {
+            pair.key: {
+                lang: self.cleaned_data.get(f"{pair.key}-{lang}") or ""
+                for lang in ("kk", "ru")
+                if pair.can_change(lang)
+            }
+            for pair in self.pairs
+        }

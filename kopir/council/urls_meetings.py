@@ -89,6 +89,7 @@ urlpatterns: list[URLPattern] = [
     ),
     # Agenda items
     path(MEETING + "agenda/new/", agenda.agenda_item_new, name="agenda_item_new"),
+    path(MEETING + "texts/", agenda.meeting_texts_view, name="meeting_texts"),
     path(ITEM, agenda.agenda_item_detail, name="agenda_item_detail"),
     path(ITEM + "edit/", agenda.agenda_item_edit, name="agenda_item_edit"),
     path(ITEM + "move/", agenda.agenda_item_reorder, name="agenda_item_move"),

@@ -68,10 +68,14 @@ pytestmark = pytest.mark.browser
 
 COUNCIL_SLUG = "wko-social"
 AGENDA_TITLE = "Мүгедектігі бар адамдарды жұмысқа орналастыру квотасының орындалуы"
+AGENDA_TITLE_RU = "Выполнение квоты трудоустройства лиц с инвалидностью"
 RAPPORTEUR = "Тестова Әлия Бекқызы"
 VOTE_QUESTION = "Жұмыспен қамту басқармасына ұсыным жіберу"
+VOTE_QUESTION_RU = "Направить рекомендацию управлению занятости"
 DECISION_TEXT = "Квотаның орындалуы туралы ақпарат қабылдансын; басқармаға ұсыным жіберілсін."
+DECISION_TEXT_RU = "Принять к сведению информацию о выполнении квоты; направить рекомендацию."
 RECOMMENDATION_TEXT = "Квота бойынша бос жұмыс орындарының тізімін тоқсан сайын жариялау."
+RECOMMENDATION_TEXT_RU = "Ежеквартально публиковать список вакансий по квоте."
 ANSWER_TEXT = "Тізім басқарманың сайтында 2026 жылғы 1 желтоқсаннан бастап жарияланады."
 MINIMAL_PDF = sample_files.pdf()
 
@@ -220,12 +224,18 @@ def _secretary_plans_the_meeting_and_its_agenda(
     press(page, f"main a[href='{item_new_path}']")
     arrive(page, item_new_path, "add an agenda item")
     skip_to_main(page)
+    # Every text the minutes carry is typed in Kazakh and in Russian, side by side.
     type_into(page, "title", AGENDA_TITLE)
+    type_into(page, "title_ru", AGENDA_TITLE_RU)
     type_into(page, "rapporteur", RAPPORTEUR)
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Enter in a text field sends its form.
     item = AgendaItem.objects.get(meeting=meeting)
-    assert (item.title, item.rapporteur) == (AGENDA_TITLE, RAPPORTEUR)
+    assert (item.title, item.title_ru, item.rapporteur) == (
+        AGENDA_TITLE,
+        AGENDA_TITLE_RU,
+        RAPPORTEUR,
+    )
     arrive(page, meeting_path, "meeting with its agenda")
     expect(page.locator(f"#agenda-{item.pk}")).to_contain_text(RAPPORTEUR)
     return meeting
@@ -271,6 +281,7 @@ def _secretary_takes_attendance_and_the_vote(
     assert_focus_is_visible(page)
     page.keyboard.press("Enter")
     type_into(page, "question", VOTE_QUESTION, within=vote_form)
+    type_into(page, "question_ru", VOTE_QUESTION_RU, within=vote_form)
     page.keyboard.press("Tab")
     assert focus_matches(page, f"{vote_form} input[name='kind'][value='roll_call']:checked"), (
         f"a roll-call vote is the default: {focused(page)}"
@@ -326,6 +337,7 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     # A closed vote without its decision: the decision form is the next step, shown open.
     expect(page.locator(f"main details:has({decision_form})")).to_have_attribute("open", "")
     type_into(page, "text", DECISION_TEXT, within=decision_form)
+    type_into(page, "text_ru", DECISION_TEXT_RU, within=decision_form)
     choose(page, "vote", VOTE_QUESTION, within=decision_form)
     press(page, f"{decision_form} button[type='submit']")
     decision = Decision.objects.get(agenda_item=item)
@@ -341,6 +353,7 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     skip_to_main(page)
     choose(page, "addressee", agency_name)
     type_into(page, "text", RECOMMENDATION_TEXT)
+    type_into(page, "text_ru", RECOMMENDATION_TEXT_RU)
     press(page, "main form.form button[type='submit']")
     recommendation = Recommendation.objects.get(council=council, text=RECOMMENDATION_TEXT)
     assert recommendation.status == S.DRAFT
@@ -436,7 +449,8 @@ def _agency_acknowledges_and_answers(
     expect(row).to_contain_text(RECOMMENDATION_TEXT)
     expect(row).to_contain_text(kk(S.SENT.label))
     follow_link(page, detail_path, "recommendation in the inbox")
-    expect(page.locator("main blockquote")).to_contain_text(RECOMMENDATION_TEXT)
+    expect(page.locator("main blockquote[lang='kk']")).to_contain_text(RECOMMENDATION_TEXT)
+    expect(page.locator("main blockquote[lang='ru']")).to_contain_text(RECOMMENDATION_TEXT_RU)
 
     acknowledge_path = path_for("council:inbox_acknowledge", "kk", {"pk": recommendation.pk})
     press_form_button(page, acknowledge_path, detail_path, "acknowledged recommendation")

@@ -51,6 +51,36 @@ def field(bound_field: forms.BoundField, hint: str = "", autocomplete: str = "")
     }
 
 
+@register.inclusion_tag("core/partials/bilingual_field.html")
+def bilingual(
+    kazakh: forms.BoundField, russian: forms.BoundField, hint: str = ""
+) -> dict[str, Any]:
+    """A text's Kazakh and Russian halves (`core.forms.text_in`) side by side under one legend,
+    stacked on a narrow screen; Kazakh first, as the state language."""
+    return {
+        "legend": getattr(kazakh.field, "group_label", kazakh.label),
+        "kazakh": kazakh,
+        "russian": russian,
+        "hint": hint or getattr(kazakh.field, "pair_hint", ""),
+        "hint_id": f"{kazakh.auto_id or kazakh.html_name}-pair-hint",
+    }
+
+
+@register.filter
+def field_rows(form: forms.BaseForm) -> list[dict[str, forms.BoundField]]:
+    """The form's visible fields in order, a bilingual pair (`x`, `x_ru`) as one row, so a form
+    page that lists no fields of its own still shows each pair side by side."""
+    rows: list[dict[str, forms.BoundField]] = []
+    for bound in form.visible_fields():
+        if bound.name.endswith("_ru") and rows and rows[-1].get("field"):
+            previous = rows[-1]["field"]
+            if previous.name == bound.name[:-3]:
+                rows[-1] = {"kazakh": previous, "russian": bound}
+                continue
+        rows.append({"field": bound})
+    return rows
+
+
 @register.inclusion_tag("core/partials/error_summary.html")
 def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
     """List every error of one or more failed forms at the top of the page, each a link to its field."""
@@ -61,10 +91,13 @@ def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         for message in form.non_field_errors():
             items.append({"message": str(message), "href": ""})
         for bound in form:
+            # Half of a bilingual pair is named with its pair ("Title, in Russian").
+            group = getattr(bound.field, "group_label", "")
+            name = f"{group}, {str(bound.label).lower()}" if group else bound.label
             for message in bound.errors:
                 items.append(
                     {
-                        "message": f"{bound.label}: {message}",
+                        "message": f"{name}: {message}",
                         "href": f"#{bound.auto_id or bound.html_name}",
                     }
                 )

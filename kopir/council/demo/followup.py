@@ -22,6 +22,7 @@ from kopir.core.working_days import add_working_days
 from kopir.council import access
 from kopir.council.demo import followup_data as data
 from kopir.council.demo.organisations import sync_organisation
+from kopir.council.demo.texts_ru import russian
 from kopir.council.models import (
     Council,
     Decision,
@@ -131,7 +132,12 @@ def _recommendation(
     if Recommendation.objects.filter(council=council, addressee=addressee, text=spec.text).exists():
         return "unchanged"
     recommendation = services.recommendation_create(
-        actor=secretary, council=council, addressee=addressee, text=spec.text, decision=decision
+        actor=secretary,
+        council=council,
+        addressee=addressee,
+        text=spec.text,
+        text_ru=russian(spec.text),
+        decision=decision,
     )
     recommendation = services.recommendation_send(
         actor=secretary,
@@ -264,7 +270,9 @@ def _letters(council: Council, meeting_day: dt.date, secretary: User) -> int:
             sent_on=sent_on,
             addressee=mazhilis,
             subject=spec.subject,
+            subject_ru=russian(spec.subject),
             summary=spec.summary,
+            summary_ru=russian(spec.summary),
             reply_due_on=sent_on + dt.timedelta(days=30),
         )
         if spec.reply:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kopir.audit.models import AuditChannel
 from kopir.council.demo import agendas as agenda_data
 from kopir.council.demo import meetings_data as data
+from kopir.council.demo.texts_ru import russian
 from kopir.council.models import (
     AccommodationStatus,
     Composition,
@@ -29,6 +30,7 @@ from kopir.council.models import (
 )
 from kopir.council.services import accommodation, agenda, attendance, invitations, meetings
 from kopir.council.services import votes as vote_services
+from kopir.council.services.minutes_labels import POSITIONS
 from kopir.directory.models import Organisation
 
 COMMAND = AuditChannel.COMMAND
@@ -39,7 +41,8 @@ def _speaker(key: str, seats: dict[str, Member], orgs: dict[str, Organisation]) 
         seat = seats[key]
         return {
             "speaker": seat.full_name,
-            "speaker_position": seat.get_position_display(),
+            "speaker_position": POSITIONS["kk"][seat.position],
+            "speaker_position_ru": POSITIONS["ru"][seat.position],
             "organisation": seat.affiliation,
         }
     if key in data.OFFICIALS:
@@ -47,12 +50,14 @@ def _speaker(key: str, seats: dict[str, Member], orgs: dict[str, Organisation]) 
         return {
             "speaker": official.full_name,
             "speaker_position": official.position,
+            "speaker_position_ru": russian(official.position),
             "organisation": orgs[official.organisation],
         }
     joining = next(seat for seat in data.JOINING if seat.full_name == key)
     return {
         "speaker": joining.full_name,
         "speaker_position": joining.affiliation_text,
+        "speaker_position_ru": russian(joining.affiliation_text),
         "organisation": orgs.get(joining.affiliation) if joining.affiliation else None,
     }
 
@@ -77,18 +82,24 @@ def load_meeting(
         format=spec.format,
         starts_at=spec.starts_at,
         place=spec.place,
+        place_ru=russian(spec.place),
         online_link=spec.online_link,
         plan_item=items[spec.plan_key],
         channel=COMMAND,
     )
     invited_on = timezone.localdate(spec.starts_at) - dt.timedelta(days=7)
     agenda_items = []
+    by_name = {seat.full_name: seat for seat in seats.values()}
     for item_spec in spec.items:
+        # A rapporteur with a seat is chosen from the composition; anyone else is named.
+        rapporteur = by_name.get(item_spec.rapporteur)
         item = agenda.agenda_item_add(
             actor=None,
             meeting=meeting,
             title=item_spec.title,
-            rapporteur=item_spec.rapporteur,
+            title_ru=russian(item_spec.title),
+            rapporteur="" if rapporteur else item_spec.rapporteur,
+            rapporteur_member=rapporteur,
             petition=petition if item_spec.petition else None,
             channel=COMMAND,
         )
@@ -99,6 +110,7 @@ def load_meeting(
                 agenda_item=item,
                 full_name=official.full_name,
                 position=official.position,
+                position_ru=russian(official.position),
                 organisation=orgs[official.organisation],
                 channel=COMMAND,
             )
@@ -126,6 +138,7 @@ def load_meeting(
                 actor=None,
                 agenda_item=item,
                 summary=speech.summary,
+                summary_ru=russian(speech.summary),
                 is_official_answer=speech.answer,
                 channel=COMMAND,
                 **_speaker(speech.speaker, seats, orgs),
@@ -134,6 +147,7 @@ def load_meeting(
             actor=None,
             agenda_item=item,
             question=item_spec.question,
+            question_ru=russian(item_spec.question),
             kind=VoteKind.ROLL_CALL if spec.roll_call else VoteKind.COUNTED,
             decides_composition=proposed if item_spec.decides == "composition" else None,
             decides_plan=items[spec.plan_key].plan if item_spec.decides == "plan" else None,
@@ -158,7 +172,12 @@ def load_meeting(
             closed_at=spec.starts_at + dt.timedelta(minutes=20 * position)
         )
         agenda.decision_add(
-            actor=None, agenda_item=item, text=item_spec.decision, vote=vote, channel=COMMAND
+            actor=None,
+            agenda_item=item,
+            text=item_spec.decision,
+            text_ru=russian(item_spec.decision),
+            vote=vote,
+            channel=COMMAND,
         )
     meetings.meeting_mark_held(actor=None, meeting=meeting, channel=COMMAND)
     done["meetings"] += 1
@@ -175,11 +194,18 @@ def load_next_meeting(council: Council, items: dict[str, WorkPlanItem], done: Co
         format=spec["format"],
         starts_at=spec["starts_at"],
         place=spec["place"],
+        place_ru=russian(spec["place"]),
         online_link=spec["online_link"],
         plan_item=items[spec["plan_key"]],
         channel=COMMAND,
     )
-    agenda.agenda_item_add(actor=None, meeting=meeting, title=spec["agenda"], channel=COMMAND)
+    agenda.agenda_item_add(
+        actor=None,
+        meeting=meeting,
+        title=spec["agenda"],
+        title_ru=russian(spec["agenda"]),
+        channel=COMMAND,
+    )
     seats = {
         member.full_name: member
         for member in Member.objects.filter(

@@ -364,6 +364,7 @@ def demo_page_arguments() -> dict[str, dict[str, Any]]:
         "council:meeting_detail": meeting,
         "council:meeting_edit": {**slug, "pk": planned.pk},
         "council:meeting_invitations": {**slug, "pk": planned.pk},
+        "council:meeting_texts": meeting,
         "council:meeting_quorum": meeting,
         "council:meeting_attendance": meeting,
         "council:accommodation_new": {**slug, "pk": planned.pk},

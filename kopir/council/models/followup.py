@@ -92,6 +92,8 @@ class Recommendation(models.Model):
         related_name="council_recommendations",
     )
     text = models.TextField(_("recommendation"))
+    # The Kazakh text is `text`; the Russian one goes into the Russian minutes.
+    text_ru = models.TextField(_("recommendation in Russian"), blank=True)
     rule_set = models.ForeignKey(
         RecommendationRuleSet, verbose_name=_("deadline rules"), on_delete=models.PROTECT
     )
@@ -376,8 +378,11 @@ class Letter(models.Model):
         on_delete=models.PROTECT,
         related_name="council_letters",
     )
+    # Kazakh in the unsuffixed fields, Russian in `_ru`, as for the minutes' texts.
     subject = models.CharField(_("subject"), max_length=500)
+    subject_ru = models.CharField(_("subject in Russian"), max_length=500, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_ru = models.TextField(_("summary in Russian"), blank=True)
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name=_("recommendations"), blank=True, related_name="letters"
     )

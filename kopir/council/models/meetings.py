@@ -33,7 +33,10 @@ class Meeting(models.Model):
     number = models.PositiveIntegerField(_("number"))
     format = models.CharField(_("format"), max_length=20, choices=MeetingFormat.choices)
     starts_at = models.DateTimeField(_("starts"))
+    # Texts that go into the minutes are kept in both state languages: the unsuffixed field holds
+    # the Kazakh text (as it always did), `_ru` the Russian; see services/minutes_texts.py.
     place = models.CharField(_("place"), max_length=255, blank=True)
+    place_ru = models.CharField(_("place in Russian"), max_length=255, blank=True)
     online_link = models.URLField(_("online link"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
@@ -77,7 +80,27 @@ class AgendaItem(models.Model):
     )
     order = models.PositiveIntegerField(_("order"))
     title = models.CharField(_("title"), max_length=500)
+    title_ru = models.CharField(_("title in Russian"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
+    # The rapporteur is a member of the sitting composition or an official invited to the item;
+    # `rapporteur` (the name as written) only for anyone else, as older records were typed.
+    rapporteur_member = models.ForeignKey(
+        "council.Member",
+        verbose_name=_("rapporteur (member)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rapporteur_official = models.ForeignKey(
+        "council.InvitedOfficial",
+        verbose_name=_("rapporteur (invited official)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     rapporteur = models.CharField(_("rapporteur"), max_length=200, blank=True)
     petition = models.ForeignKey(
         "council.Petition",
@@ -107,6 +130,15 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.title[:40]}"
 
+    @property
+    def rapporteur_name(self) -> str:
+        """Who presents the item, whichever way it was recorded."""
+        if self.rapporteur_member_id:
+            return self.rapporteur_member.full_name  # type: ignore[union-attr]
+        if self.rapporteur_official_id:
+            return self.rapporteur_official.full_name  # type: ignore[union-attr]
+        return self.rapporteur
+
 
 class AgendaMaterial(models.Model):
     agenda_item = models.ForeignKey(
@@ -134,6 +166,7 @@ class InvitedOfficial(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=200)
     position = models.CharField(_("position"), max_length=255)
+    position_ru = models.CharField(_("position in Russian"), max_length=255, blank=True)
     organisation = models.ForeignKey(
         "directory.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT
     )
@@ -263,6 +296,9 @@ class Speech(models.Model):
     order = models.PositiveIntegerField(_("order"))
     speaker = models.CharField(_("speaker"), max_length=200)
     speaker_position = models.CharField(_("speaker's position"), max_length=255, blank=True)
+    speaker_position_ru = models.CharField(
+        _("speaker's position in Russian"), max_length=255, blank=True
+    )
     organisation = models.ForeignKey(
         "directory.Organisation",
         verbose_name=_("organisation"),
@@ -273,6 +309,7 @@ class Speech(models.Model):
     )
     is_official_answer = models.BooleanField(_("an official's answer"), default=False)
     summary = models.TextField(_("summary"))
+    summary_ru = models.TextField(_("summary in Russian"), blank=True)
 
     class Meta:
         verbose_name = _("speech")
@@ -301,6 +338,7 @@ class Vote(models.Model):
         AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="votes"
     )
     question = models.CharField(_("question"), max_length=500)
+    question_ru = models.CharField(_("question in Russian"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=VoteKind.choices)
     # For counted votes the totals are entered; for roll calls they are computed from ballots
     # when the vote closes and stored, so the minutes never recount.
@@ -387,6 +425,7 @@ class Decision(models.Model):
         related_name="decisions",
     )
     text = models.TextField(_("decision"))
+    text_ru = models.TextField(_("decision in Russian"), blank=True)
     vote = models.ForeignKey(
         Vote,
         verbose_name=_("vote"),

@@ -86,7 +86,9 @@ def meeting_in_council(council: Council, pk: int) -> Meeting:
 def _agenda_prefetch() -> Any:
     return Prefetch(
         "agenda",
-        queryset=AgendaItem.objects.select_related("petition", "plan_item")
+        queryset=AgendaItem.objects.select_related(
+            "petition", "plan_item", "rapporteur_member", "rapporteur_official"
+        )
         .prefetch_related(
             Prefetch("invited", queryset=InvitedOfficial.objects.select_related("organisation")),
             "materials",
@@ -119,7 +121,11 @@ def meeting_for_page(council: Council, pk: int) -> Meeting:
 def agenda_item_for_page(meeting: Meeting, pk: int) -> AgendaItem:
     return get_object_or_404(
         AgendaItem.objects.select_related(
-            "petition", "plan_item__plan", "meeting__council"
+            "petition",
+            "plan_item__plan",
+            "meeting__council",
+            "rapporteur_member",
+            "rapporteur_official",
         ).prefetch_related(
             Prefetch("invited", queryset=InvitedOfficial.objects.select_related("organisation")),
             "materials",

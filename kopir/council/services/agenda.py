@@ -23,10 +23,12 @@ from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
 from kopir.council.models import (
     AgendaItem,
     AgendaMaterial,
+    CompositionStatus,
     Decision,
     InvitedOfficial,
     Meeting,
     MeetingStatus,
+    Member,
     Minutes,
     Petition,
     PetitionStatus,
@@ -89,8 +91,11 @@ def agenda_item_add(
     actor: Any,
     meeting: Meeting,
     title: str,
+    title_ru: str = "",
     description: str = "",
+    description_ru: str = "",
     rapporteur: str = "",
+    rapporteur_member: Member | None = None,
     petition: Petition | None = None,
     plan_item: WorkPlanItem | None = None,
     request: HttpRequest | None = None,
@@ -109,14 +114,18 @@ def agenda_item_add(
             errors["petition"] = [_("Choose a petition to this council.")]
         if plan_item is not None and plan_item.plan.council_id != meeting.council_id:
             errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        errors.update(rapporteur_errors(meeting, rapporteur_member, None))
         if errors:
             raise ValidationError(errors)
         item = AgendaItem(
             meeting=meeting,
             order=_next_order(meeting.agenda),
             title=title,
+            title_ru=title_ru,
             description=description,
-            rapporteur=rapporteur,
+            description_ru=description_ru,
+            rapporteur=rapporteur if rapporteur_member is None else "",
+            rapporteur_member=rapporteur_member,
             petition=petition,
             plan_item=plan_item,
         )
@@ -145,22 +154,36 @@ def agenda_item_update(
     actor: Any,
     item: AgendaItem,
     title: str,
+    title_ru: str = "",
     description: str,
-    rapporteur: str,
+    description_ru: str = "",
+    rapporteur: str = "",
+    rapporteur_member: Member | None = None,
+    rapporteur_official: InvitedOfficial | None = None,
     plan_item: WorkPlanItem | None,
     request: HttpRequest | None = None,
 ) -> AgendaItem:
+    """Change an item; the rapporteur is a member, an official invited to it, or (only when
+    neither) someone else named in `rapporteur`."""
     with transaction.atomic():
         item = AgendaItem.objects.select_related("meeting").select_for_update().get(pk=item.pk)
         require_minutes_open(item.meeting)
+        chosen = rapporteur_member is not None or rapporteur_official is not None
         values = {
             "title": title,
+            "title_ru": title_ru,
             "description": description,
-            "rapporteur": rapporteur,
+            "description_ru": description_ru,
+            "rapporteur": "" if chosen else rapporteur,
+            "rapporteur_member": rapporteur_member,
+            "rapporteur_official": rapporteur_official,
             "plan_item": plan_item,
         }
+        errors = rapporteur_errors(item.meeting, rapporteur_member, rapporteur_official, item)
         if plan_item is not None and plan_item.plan.council_id != item.meeting.council_id:
-            raise ValidationError({"plan_item": [_("Choose an item of this council's plan.")]})
+            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        if errors:
+            raise ValidationError(errors)
         changed = [name for name, value in values.items() if getattr(item, name) != value]
         for name in changed:
             setattr(item, name, values[name])
@@ -169,6 +192,37 @@ def agenda_item_update(
             item.save(update_fields=changed)
             audited(item, AuditAction.UPDATE, changed, actor=actor, request=request)
     return item
+
+
+def rapporteur_errors(
+    meeting: Meeting,
+    member: Member | None,
+    official: InvitedOfficial | None,
+    item: AgendaItem | None = None,
+) -> dict[str, list[str]]:
+    """The rapporteur must sit in the meeting's composition or be invited to this very item."""
+    errors: dict[str, list[str]] = {}
+    if member is not None and not rapporteur_members(meeting).filter(pk=member.pk).exists():
+        errors["rapporteur_choice"] = [
+            _("Choose a member of the council's composition or an official invited to the item.")
+        ]
+    if official is not None and (item is None or official.agenda_item_id != item.pk):
+        errors["rapporteur_choice"] = [
+            _("Choose a member of the council's composition or an official invited to the item.")
+        ]
+    if member is not None and official is not None:
+        errors["rapporteur_choice"] = [_("Choose one rapporteur.")]
+    return errors
+
+
+def rapporteur_members(meeting: Meeting) -> Any:
+    """The seats a rapporteur is chosen from: the meeting's sitting composition once attendance
+    fixed it, else the composition in force."""
+    if meeting.composition_id:
+        return Member.objects.filter(composition_id=meeting.composition_id)
+    return Member.objects.filter(
+        composition__council_id=meeting.council_id, composition__status=CompositionStatus.APPROVED
+    )
 
 
 def agenda_item_move(
@@ -230,6 +284,7 @@ def official_add(
     full_name: str,
     position: str,
     organisation: Organisation,
+    position_ru: str = "",
     email: str = "",
     **by: Unpack[AuditedBy],
 ) -> InvitedOfficial:
@@ -239,6 +294,7 @@ def official_add(
             agenda_item=agenda_item,
             full_name=full_name,
             position=position,
+            position_ru=position_ru,
             organisation=organisation,
             email=email,
         ),
@@ -277,7 +333,9 @@ def speech_add(
     agenda_item: AgendaItem,
     speaker: str,
     summary: str,
+    summary_ru: str = "",
     speaker_position: str = "",
+    speaker_position_ru: str = "",
     organisation: Organisation | None = None,
     is_official_answer: bool = False,
     **by: Unpack[AuditedBy],
@@ -290,9 +348,11 @@ def speech_add(
             order=_next_order(agenda_item.speeches),
             speaker=speaker,
             speaker_position=speaker_position,
+            speaker_position_ru=speaker_position_ru,
             organisation=organisation,
             is_official_answer=is_official_answer,
             summary=summary,
+            summary_ru=summary_ru,
         ),
         fields=["speaker", "summary"],
         **by,
@@ -303,6 +363,7 @@ def decision_add(
     *,
     agenda_item: AgendaItem,
     text: str,
+    text_ru: str = "",
     vote: Vote | None = None,
     **by: Unpack[AuditedBy],
 ) -> Decision:
@@ -312,7 +373,11 @@ def decision_add(
     return _add_to_item(
         agenda_item,
         lambda: Decision(
-            agenda_item=agenda_item, text=text, vote=vote, order=_next_order(agenda_item.decisions)
+            agenda_item=agenda_item,
+            text=text,
+            text_ru=text_ru,
+            vote=vote,
+            order=_next_order(agenda_item.decisions),
         ),
         fields=["text", "vote"],
         **by,
@@ -325,6 +390,7 @@ def decision_update(
     decision: Decision,
     text: str,
     vote: Vote | None,
+    text_ru: str = "",
     request: HttpRequest | None = None,
 ) -> Decision:
     if vote is not None and vote.agenda_item_id != decision.agenda_item_id:
@@ -332,8 +398,11 @@ def decision_update(
     with transaction.atomic():
         require_minutes_open(decision.agenda_item.meeting)
         decision.text = text
+        decision.text_ru = text_ru
         decision.vote = vote
         decision.full_clean()
-        decision.save(update_fields=["text", "vote"])
-        audited(decision, AuditAction.UPDATE, ["text", "vote"], actor=actor, request=request)
+        decision.save(update_fields=["text", "text_ru", "vote"])
+        audited(
+            decision, AuditAction.UPDATE, ["text", "text_ru", "vote"], actor=actor, request=request
+        )
     return decision

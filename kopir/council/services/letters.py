@@ -57,6 +57,8 @@ def letter_create(
     addressee: Organisation,
     subject: str,
     summary: str = "",
+    subject_ru: str = "",
+    summary_ru: str = "",
     recommendations: Iterable[Recommendation] = (),
     upload: Any = None,
     reply_due_on: dt.date | None = None,
@@ -84,7 +86,9 @@ def letter_create(
                 sent_on=sent_on,
                 addressee=addressee,
                 subject=subject.strip(),
+                subject_ru=subject_ru.strip(),
                 summary=summary.strip(),
+                summary_ru=summary_ru.strip(),
                 reply_due_on=reply_due_on,
             )
             if upload is not None:

@@ -48,6 +48,7 @@ class MeetingData(TypedDict, total=False):
     format: str
     starts_at: dt.datetime
     place: str
+    place_ru: str
     online_link: str
     plan_item: WorkPlanItem | None
 

@@ -9,6 +9,7 @@ a compare-and-set so that two people editing the same draft never overwrite each
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +25,8 @@ from kopir.council import access
 from kopir.council.models import Meeting, MeetingStatus, Minutes, MinutesStatus, MinutesVersion
 from kopir.council.services import staff_alerts
 from kopir.council.services.minutes_body import build_body, load_meeting
-from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
+from kopir.council.services.minutes_labels import MINUTES_LANGUAGES, label
+from kopir.council.services.minutes_texts import missing_texts
 
 
 class MinutesLocked(DomainError):
@@ -180,6 +182,39 @@ def minutes_edit(
     return version
 
 
+class TextsMissing(DomainError):
+    """A text of the meeting's record is missing in Kazakh or Russian: the minutes, issued in
+    both languages, cannot be signed."""
+
+
+def _refuse_if_texts_missing(meeting: Meeting) -> None:
+    missing = missing_texts(meeting)
+    if missing:
+        names = "; ".join(f"{gap.pair.what} ({gap.language})" for gap in missing)
+        raise TextsMissing(
+            _(
+                "The minutes cannot be signed while a text is missing in one of the languages. "
+                "Missing: %(texts)s. Fill them in on the meeting's texts page, then assemble the "
+                "minutes again."
+            )
+            % {"texts": names}
+        )
+
+
+def _refuse_if_gaps_assembled(version: MinutesVersion | None) -> None:
+    """The texts are all there now, but the text to be signed was assembled before they were."""
+    if version is None:
+        return
+    for lang, body in (("kk", version.body_kk), ("ru", version.body_ru)):
+        if label(lang, "missing_text") in json.dumps(body, ensure_ascii=False):
+            raise TextsMissing(
+                _(
+                    "The minutes were assembled before every text was entered in both languages. "
+                    "Assemble them again from the meeting's records, then sign."
+                )
+            )
+
+
 def minutes_sign(
     *,
     actor: Any,
@@ -196,6 +231,8 @@ def minutes_sign(
     council = minutes.meeting.council
     if latest_version(minutes) is None:
         raise DomainError(_("Assemble the minutes from the meeting first."))
+    _refuse_if_texts_missing(minutes.meeting)
+    _refuse_if_gaps_assembled(latest_version(minutes))
     now = timezone.now()
     changes: dict[str, Any] = {}
     if access.is_chair(actor, council) and minutes.approved_by_chair_id is None:

@@ -41,6 +41,7 @@ from kopir.council.services.minutes_labels import (
     VOTE_RESULTS,
     label,
 )
+from kopir.council.services.minutes_texts import TEXT_LANGUAGES, in_language
 from kopir.council.services.quorum import PRESENT, quorum_required, sitting_composition
 
 BODY_SCHEMA = 1
@@ -48,6 +49,17 @@ BODY_SCHEMA = 1
 
 def _date(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _text(record: Any, field: str, lang: str) -> str:
+    """The record's text in `lang`; where only the other language has it, a visible gap (the
+    minutes cannot be signed until it is filled: services/minutes_texts.py)."""
+    text = in_language(record, field, lang).strip()
+    if text:
+        return text
+    if any(in_language(record, field, other).strip() for other in TEXT_LANGUAGES):
+        return label(lang, "missing_text")
+    return ""
 
 
 def _org_name(organisation: Any, lang: str) -> str:
@@ -124,7 +136,7 @@ def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) 
         for official in item.invited.all():
             officials.setdefault(
                 _person_key(official.full_name),
-                f"- {official.full_name} — {official.position}, "
+                f"- {official.full_name} — {_text(official, 'position', lang)}, "
                 f"{_org_name(official.organisation, lang)}",
             )
     guests = [
@@ -144,11 +156,10 @@ def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) 
 
 
 def _speech_line(speech: Speech, lang: str) -> str:
-    about = ", ".join(
-        part for part in (speech.speaker_position, _org_name(speech.organisation, lang)) if part
-    )
+    position = _text(speech, "speaker_position", lang)
+    about = ", ".join(part for part in (position, _org_name(speech.organisation, lang)) if part)
     who = f"{speech.speaker} ({about})" if about else speech.speaker
-    return f"- {who}: {speech.summary}"
+    return f"- {who}: {_text(speech, 'summary', lang)}"
 
 
 def _vote_result(vote: Vote, lang: str) -> str:
@@ -161,10 +172,11 @@ def _vote_result(vote: Vote, lang: str) -> str:
 
 def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
     paragraphs: list[str] = []
-    if item.rapporteur:
-        paragraphs.append(f"{label(lang, 'rapporteur')}: {item.rapporteur}.")
-    if item.description:
-        paragraphs.append(item.description)
+    if item.rapporteur_name:
+        paragraphs.append(f"{label(lang, 'rapporteur')}: {item.rapporteur_name}.")
+    description = _text(item, "description", lang)
+    if description:
+        paragraphs.append(description)
     speeches = [s for s in item.speeches.all() if not s.is_official_answer]
     answers = [s for s in item.speeches.all() if s.is_official_answer]
     if speeches:
@@ -180,11 +192,11 @@ def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
     decisions = list(item.decisions.all())
     if decisions:
         lines = [f"{label(lang, 'decided')}:"]
-        lines += [f"- {decision.text}" for decision in decisions]
+        lines += [f"- {_text(decision, 'text', lang)}" for decision in decisions]
         paragraphs.append("\n".join(lines))
     votes = [
         {
-            "question": vote.question,
+            "question": _text(vote, "question", lang),
             "kind": VOTE_KINDS[lang].get(vote.kind, vote.kind),
             "for": vote.votes_for,
             "against": vote.votes_against,
@@ -196,7 +208,7 @@ def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
     ]
     return {
         "key": f"item-{item.order}",
-        "heading": f"{item.order}. {item.title}",
+        "heading": f"{item.order}. {_text(item, 'title', lang)}",
         "text": "\n\n".join(paragraphs),
         "votes": votes,
     }
@@ -210,7 +222,8 @@ def _recommendation_line(recommendation: Recommendation, lang: str) -> str:
         dues.append(f"{label(lang, 'answer_due')} {_date(recommendation.answer_due_on)}")
     due = "; ".join(dues) or label(lang, "no_deadline")
     addressee = _org_name(recommendation.addressee, lang)
-    return f"- № {recommendation.number}. {addressee}: {recommendation.text} ({due})"
+    text = _text(recommendation, "text", lang)
+    return f"- № {recommendation.number}. {addressee}: {text} ({due})"
 
 
 def _signature_names(meeting: Meeting) -> dict[str, str]:
@@ -224,11 +237,15 @@ def _signature_names(meeting: Meeting) -> dict[str, str]:
 
 def load_meeting(meeting_id: int) -> Meeting:
     """The meeting with everything the minutes show, read in a fixed number of queries."""
-    agenda = AgendaItem.objects.order_by("order").prefetch_related(
-        Prefetch("speeches", queryset=Speech.objects.select_related("organisation")),
-        "votes",
-        "decisions",
-        Prefetch("invited", queryset=_invited_queryset()),
+    agenda = (
+        AgendaItem.objects.order_by("order")
+        .select_related("rapporteur_member", "rapporteur_official")
+        .prefetch_related(
+            Prefetch("speeches", queryset=Speech.objects.select_related("organisation")),
+            "votes",
+            "decisions",
+            Prefetch("invited", queryset=_invited_queryset()),
+        )
     )
     return (
         Meeting.objects.select_related("council__organisation")
@@ -263,8 +280,9 @@ def build_body(meeting: Meeting, lang: str) -> dict[str, Any]:
         {"label": label(lang, "time"), "value": starts.strftime("%H:%M")},
         {"label": label(lang, "format"), "value": MEETING_FORMATS[lang].get(meeting.format, "")},
     ]
-    if meeting.place:
-        details.append({"label": label(lang, "place"), "value": meeting.place})
+    place = _text(meeting, "place", lang)
+    if place:
+        details.append({"label": label(lang, "place"), "value": place})
     if meeting.online_link:
         details.append({"label": label(lang, "online_link"), "value": meeting.online_link})
     present, total, met = quorum_counts(meeting, attendance)
@@ -287,7 +305,7 @@ def build_body(meeting: Meeting, lang: str) -> dict[str, Any]:
         {
             "key": "agenda",
             "heading": label(lang, "agenda"),
-            "text": "\n".join(f"- {item.order}. {item.title}" for item in items),
+            "text": "\n".join(f"- {item.order}. {_text(item, 'title', lang)}" for item in items),
             "votes": [],
         },
     ]

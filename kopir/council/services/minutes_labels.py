@@ -56,6 +56,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "secretary": "Хатшы",
         "draft_mark": "ЖОБА: хаттама әлі бекітілмеген (нұсқа {version})",
         "approved_mark": "Хаттама {date} бекітілді, өзгертуге жабық (нұсқа {version})",
+        "missing_text": "[мәтін қазақ тілінде енгізілмеген]",
     },
     "ru": {
         "title": "Протокол заседания № {number}",
@@ -98,6 +99,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "secretary": "Секретарь",
         "draft_mark": "ПРОЕКТ: протокол ещё не утверждён (версия {version})",
         "approved_mark": "Протокол утверждён {date}, изменения закрыты (версия {version})",
+        "missing_text": "[текст на русском языке не введён]",
     },
 }
 

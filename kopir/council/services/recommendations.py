@@ -151,6 +151,7 @@ def recommendation_create(
     council: Council,
     addressee: Organisation,
     text: str,
+    text_ru: str = "",
     rule_set: RecommendationRuleSet | None = None,
     decision: Decision | None = None,
     visit: MonitoringVisit | None = None,
@@ -178,6 +179,7 @@ def recommendation_create(
             finding=finding,
             addressee=addressee,
             text=text.strip(),
+            text_ru=text_ru.strip(),
             rule_set=rule_set or council.recommendation_rule_set,
             motivating_figure=motivating_figure.strip(),
         )
@@ -199,6 +201,7 @@ class RecommendationData(TypedDict, total=False):
 
     addressee: Organisation
     text: str
+    text_ru: str
     rule_set: RecommendationRuleSet
     motivating_figure: str
 

@@ -98,6 +98,7 @@ def vote_open(
     agenda_item: AgendaItem,
     question: str,
     kind: str,
+    question_ru: str = "",
     decides_composition: Composition | None = None,
     decides_plan: WorkPlan | None = None,
     request: HttpRequest | None = None,
@@ -124,11 +125,12 @@ def vote_open(
     vote = Vote(
         agenda_item=agenda_item,
         question=question,
+        question_ru=question_ru,
         kind=kind,
         decides_composition=decides_composition,
         decides_plan=decides_plan,
     )
-    fields = ["question", "kind", "decides_composition", "decides_plan"]
+    fields = ["question", "question_ru", "kind", "decides_composition", "decides_plan"]
     with transaction.atomic():
         vote = create_audited(vote, fields, actor=actor, request=request, channel=channel)
         staff_alerts.vote_opened(vote, actor=actor, request=request)

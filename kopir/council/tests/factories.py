@@ -86,6 +86,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     format = m.MeetingFormat.REGULAR
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
     place = "Орал қ., Достық даңғылы, 1"
+    place_ru = "г. Уральск, проспект Достык, 1"
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
@@ -95,6 +96,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     order = factory.Sequence(lambda n: n + 1)
     title = "Сырттай МӘС жүйесінің мәселелері"
+    title_ru = "Проблемы системы заочной МСЭ"
 
 
 class VoteFactory(factory.django.DjangoModelFactory):
@@ -103,6 +105,7 @@ class VoteFactory(factory.django.DjangoModelFactory):
 
     agenda_item = factory.SubFactory(AgendaItemFactory)
     question = "Ұсынымдарды бекіту"
+    question_ru = "Утверждение рекомендаций"
     kind = m.VoteKind.ROLL_CALL
 
 
@@ -112,6 +115,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
 
     agenda_item = factory.SubFactory(AgendaItemFactory)
     text = "Ұсынымдар жергілікті атқарушы органдарға орындау үшін жіберілсін."
+    text_ru = "Направить рекомендации местным исполнительным органам для исполнения."
 
 
 class PetitionFactory(factory.django.DjangoModelFactory):

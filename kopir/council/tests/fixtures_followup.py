@@ -205,6 +205,7 @@ def held_meeting(
         starts_at=dt.datetime(2026, 11, 2, 11, 0, tzinfo=dt.UTC),
         status=m.MeetingStatus.HELD,
         place="Орал қ., «Көзі көрмейтіндер қоғамы» филиалы",
+        place_ru="г. Уральск, филиал «Общества слепых»",
         composition=composition,
     )
     for seat in composition.members.all():
@@ -221,12 +222,14 @@ def held_meeting(
         meeting=meeting,
         order=1,
         title="Жеке оңалту бағдарламасының өзекті мәселелері",
+        title_ru="Актуальные вопросы индивидуальной программы реабилитации",
         rapporteur="Төраға Қайрат Өмірұлы",
     )
     m.InvitedOfficial.objects.create(
         agenda_item=item,
         full_name="Лауазымды Серік",
         position="басшының орынбасары",
+        position_ru="заместитель руководителя",
         organisation=agency,
     )
     m.Speech.objects.create(
@@ -234,26 +237,33 @@ def held_meeting(
         order=1,
         speaker="Мүше Әсел Ұланқызы",
         summary="Сырттай ресімдеу жүйесі әлі жетілмеген.",
+        summary_ru="Система заочного оформления ещё не доработана.",
     )
     m.Speech.objects.create(
         agenda_item=item,
         order=2,
         speaker="Лауазымды Серік",
         speaker_position="басшының орынбасары",
+        speaker_position_ru="заместитель руководителя",
         organisation=agency,
         is_official_answer=True,
         summary="Квота бойынша жұмысқа орналастыру жоспары әзірленді.",
+        summary_ru="Разработан план трудоустройства по квоте.",
     )
     vote = VoteFactory.create(
         agenda_item=item,
         question="Ұсынымдарды бекіту",
+        question_ru="Утверждение рекомендаций",
         kind=m.VoteKind.COUNTED,
         votes_for=3,
         result=m.VoteResult.APPROVED_UNANIMOUSLY,
         closed_at=timezone.now(),
     )
     DecisionFactory.create(
-        agenda_item=item, vote=vote, text="Ұсынымдар жергілікті атқарушы органдарға жіберілсін."
+        agenda_item=item,
+        vote=vote,
+        text="Ұсынымдар жергілікті атқарушы органдарға жіберілсін.",
+        text_ru="Направить рекомендации местным исполнительным органам.",
     )
     return meeting
 
@@ -275,6 +285,7 @@ def recommendation(
         addressee=agency,
         decision=decision,
         text="Мүгедектігі бар адамдарды жұмысқа орналастыру квотасының орындалуын қамтамасыз ету.",
+        text_ru="Обеспечить выполнение квоты трудоустройства лиц с инвалидностью.",
     )
 
 

@@ -72,7 +72,10 @@ def seed(statutory_rules: m.RecommendationRuleSet) -> m.Meeting:
         starts_at=timezone.now() - dt.timedelta(days=60),
     )
     item = AgendaItemFactory.create(
-        meeting=meeting, order=1, title="Жеке оңалту бағдарламасының мәселелері"
+        meeting=meeting,
+        order=1,
+        title="Жеке оңалту бағдарламасының мәселелері",
+        title_ru="Вопросы индивидуальной программы реабилитации",
     )
     DecisionFactory.create(agenda_item=item)
     return meeting

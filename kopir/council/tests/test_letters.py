@@ -156,6 +156,7 @@ def test_the_secretary_registers_a_letter_and_its_reply_through_the_pages(
             "sent_on": "2026-05-20",
             "addressee": mazhilis.pk,
             "subject": "Тұрмыстық зорлық-зомбылық туралы заңға түзетулер",
+            "subject_ru": "Поправки в закон о бытовом насилии",
             "recommendations": [recommendation.pk],
             "file": SimpleUploadedFile("letter.docx", sample_files.docx()),
         },
@@ -175,7 +176,12 @@ def test_the_secretary_registers_a_letter_and_its_reply_through_the_pages(
     page = secretary_client.get(
         reverse("council:letter_detail", kwargs={"slug": council.slug, "pk": letter.pk})
     )
-    assert "Қаралды." in page.content.decode()
+    html = page.content.decode()
+    assert "Қаралды." in html
+    # The subject in both languages, side by side.
+    assert '<p lang="kk">Тұрмыстық зорлық-зомбылық туралы заңға түзетулер</p>' in html
+    assert '<p lang="ru">Поправки в закон о бытовом насилии</p>' in html
+    assert letter.subject_ru == "Поправки в закон о бытовом насилии"
 
 
 def test_a_duplicate_number_is_explained_on_the_form(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from kopir.council.forms_meetings import (
     AgendaItemForm,
     DecisionForm,
     MaterialForm,
+    MeetingTextsForm,
     OfficialForm,
     SpeechForm,
     VoteForm,
@@ -28,6 +30,7 @@ from kopir.council.models import (
     Council,
     InvitedOfficial,
     Meeting,
+    MeetingStatus,
     VoteResult,
 )
 from kopir.council.selectors.councils import (
@@ -47,8 +50,10 @@ from kopir.council.services.agenda import (
     material_add,
     official_add,
     official_remove,
+    rapporteur_members,
     speech_add,
 )
+from kopir.council.services.minutes_texts import meeting_texts, meeting_texts_save, missing_texts
 from kopir.council.views.meetings_common import file_download, posted_from_page, refuse
 
 
@@ -93,23 +98,26 @@ def item_page(
             "meeting": meeting,
             "item": item,
             "can_manage": can_manage,
-            # The form of the item's next step is shown open (a failed one is open anyway).
-            "next_step": _next_step(item) if can_manage and not bound_forms else "",
+            # The forms of the item's current step are shown open (a failed one is open anyway).
+            "open_forms": _open_forms(meeting, item) if can_manage and not bound_forms else set(),
             **forms,
         },
         status=status,
     )
 
 
-def _next_step(item: AgendaItem) -> str:
-    """What the secretary most likely records next: the decision of a closed vote, else the
-    first speech of an item with nothing recorded yet (read from what the page prefetched)."""
+def _open_forms(meeting: Meeting, item: AgendaItem) -> set[str]:
+    """The forms the secretary most likely needs now (read from what the page prefetched):
+    before the meeting, inviting officials and attaching materials; at it, the first speech,
+    then the vote, then the decision of a closed vote."""
+    if meeting.status == MeetingStatus.PLANNED and meeting.starts_at > timezone.now():
+        return {"official", "material"}
     votes = list(item.votes.all())
     if any(vote.result != VoteResult.OPEN for vote in votes) and not item.decisions.all():
-        return "decision"
-    if not votes and not item.speeches.all():
-        return "speech"
-    return ""
+        return {"decision"}
+    if not votes:
+        return {"speech", "vote"} if item.speeches.all() else {"speech"}
+    return set()
 
 
 @require_GET
@@ -127,6 +135,7 @@ def agenda_item_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         petitions=petitions_for_agenda(council),
         plan_items=open_plan_items(council),
+        members=rapporteur_members(meeting).order_by("order", "full_name"),
     )
     return form_page(
         request,
@@ -146,18 +155,25 @@ def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
-    plan_items = open_plan_items(council)
+    choices = {
+        "plan_items": open_plan_items(council),
+        "members": rapporteur_members(meeting).order_by("order", "full_name"),
+        "officials": item.invited.order_by("pk"),
+    }
     form = (
-        AgendaItemForm(request.POST, plan_items=plan_items)
+        AgendaItemForm(request.POST, **choices)
         if request.method == "POST"
         else AgendaItemForm(
             initial={
                 "title": item.title,
+                "title_ru": item.title_ru,
                 "description": item.description,
+                "description_ru": item.description_ru,
+                "rapporteur_choice": AgendaItemForm.choice_of(item),
                 "rapporteur": item.rapporteur,
                 "plan_item": item.plan_item_id,
             },
-            plan_items=plan_items,
+            **choices,
         )
     )
     return form_page(
@@ -325,4 +341,32 @@ def decision_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Http
             actor=request.user, agenda_item=item, request=request, **data
         ),
         done=_("The decision is recorded."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_texts_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The meeting's texts in Kazakh and Russian side by side: where a missing one is filled."""
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    pairs = meeting_texts(meeting)
+    form = MeetingTextsForm(request.POST or None, pairs=pairs)
+    return form_page(
+        request,
+        form,
+        "council/meetings/meeting_texts.html",
+        lambda: {
+            "council": council,
+            "meeting": meeting,
+            "rows": form.rows(),
+            "missing": missing_texts(meeting),
+        },
+        save=lambda: meeting_texts_save(
+            actor=request.user, meeting=meeting, texts=form.texts(), request=request
+        ),
+        done=_(
+            "The texts are saved. If the minutes were already assembled, assemble them again so "
+            "they carry the new texts."
+        ),
+        success_url=reverse("council:meeting_texts", kwargs={"slug": slug, "pk": pk}),
     )

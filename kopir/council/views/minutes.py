@@ -24,6 +24,7 @@ from kopir.council.selectors import minutes as selectors
 from kopir.council.services import documents
 from kopir.council.services.minutes import minutes_assemble, minutes_edit, minutes_sign
 from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
+from kopir.council.services.minutes_texts import missing_texts
 from kopir.council.views.meetings_common import confirmed_action
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
@@ -78,6 +79,9 @@ def minutes_page(
     }
     if minutes and version:
         context["document"] = documents.document_context(minutes, version, lang)
+        context["documents"] = [
+            documents.document_context(minutes, version, code) for code in MINUTES_LANGUAGES
+        ]
     return context
 
 
@@ -101,6 +105,8 @@ def minutes_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     )
     if minutes and version:
         context["sign_form"] = VersionForm(initial={"version": minutes.version})
+        if not minutes.is_locked and (context["is_secretary"] or context["can_sign"]):
+            context["missing"] = missing_texts(meeting)
     return render(request, "council/followup/minutes_detail.html", context)
 
 

@@ -81,6 +81,7 @@ def recommendation_create_view(request: HttpRequest, slug: str) -> HttpResponse:
                 council=council,
                 addressee=data["addressee"],
                 text=data["text"],
+                text_ru=data.get("text_ru") or "",
                 rule_set=data["rule_set"],
                 decision=data.get("decision"),
                 visit=data.get("visit"),
@@ -135,6 +136,7 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
     initial = {
         "addressee": recommendation.addressee_id,
         "text": recommendation.text,
+        "text_ru": recommendation.text_ru,
         "rule_set": recommendation.rule_set_id,
         "motivating_figure": recommendation.motivating_figure,
         "version": recommendation.version,
@@ -152,6 +154,7 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
             request=request,
             addressee=data["addressee"],
             text=data["text"],
+            text_ru=data.get("text_ru") or "",
             rule_set=data["rule_set"],
             motivating_figure=data.get("motivating_figure") or "",
         ),

@@ -141,6 +141,7 @@ def vote_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResp
             actor=request.user,
             agenda_item=item,
             question=form.cleaned_data["question"],
+            question_ru=form.cleaned_data["question_ru"],
             kind=form.cleaned_data["kind"],
             decides_composition=composition,
             decides_plan=plan,

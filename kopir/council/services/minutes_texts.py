@@ -1,0 +1,187 @@
+"""The texts the secretary enters that go into the minutes, each kept in Kazakh and in Russian.
+
+The minutes are issued in both state languages, so every such text has two fields: the unsuffixed
+one holds the Kazakh text (as it always did) and `<field>_ru` the Russian one. `in_language` picks
+the right one for a document; `meeting_texts` lists a meeting's pairs for the page where both are
+filled side by side; `missing_texts` says which half of which pair is still empty, and signing the
+minutes is refused while any is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, Prefetch
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kopir.audit.models import AuditAction
+from kopir.council.models import (
+    AgendaItem,
+    InvitedOfficial,
+    Meeting,
+    Recommendation,
+    RecommendationStatus,
+    Speech,
+)
+from kopir.council.services._saving import audited
+from kopir.council.services.agenda import require_minutes_open
+
+TEXT_LANGUAGES = ("kk", "ru")
+
+
+def in_language(record: Any, field: str, lang: str) -> str:
+    """The text of `field` in `lang`: `field` itself is the Kazakh text, `field_ru` the Russian."""
+    return str(getattr(record, field if lang == "kk" else f"{field}_ru") or "")
+
+
+@dataclass(frozen=True)
+class TextPair:
+    """One text of a meeting's record in both languages."""
+
+    record: Model
+    field: str
+    what: str
+    # Whether the text must exist at all (a title does; a description may be left out entirely).
+    required: bool
+    # A sent recommendation's text is what was sent: only its empty half may still be filled.
+    frozen: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.record._meta.model_name}-{self.record.pk}-{self.field}"
+
+    def text(self, lang: str) -> str:
+        return in_language(self.record, self.field, lang)
+
+    def is_missing(self, lang: str) -> bool:
+        """Empty in `lang` while the text exists (in the other language, or must exist)."""
+        if self.text(lang).strip():
+            return False
+        return self.required or any(self.text(other).strip() for other in TEXT_LANGUAGES)
+
+    def can_change(self, lang: str) -> bool:
+        return not self.frozen or not self.text(lang).strip()
+
+
+@dataclass(frozen=True)
+class MissingText:
+    pair: TextPair
+    lang: str
+    url: str
+
+    @property
+    def language(self) -> str:
+        return _("in Kazakh") if self.lang == "kk" else _("in Russian")
+
+
+def _item_pairs(item: AgendaItem) -> list[TextPair]:
+    order = item.order
+    pairs = [
+        TextPair(item, "title", _("Item %(order)s: title") % {"order": order}, required=True),
+        TextPair(item, "description", _("Item %(order)s: description") % {"order": order}, False),
+    ]
+    for official in item.invited.all():
+        what = _("Item %(order)s: position of %(name)s") % {
+            "order": order,
+            "name": official.full_name,
+        }
+        pairs.append(TextPair(official, "position", what, required=True))
+    for speech in item.speeches.all():
+        names = {"order": order, "name": speech.speaker}
+        pairs.append(
+            TextPair(
+                speech,
+                "speaker_position",
+                _("Item %(order)s: position of %(name)s") % names,
+                required=False,
+            )
+        )
+        pairs.append(
+            TextPair(speech, "summary", _("Item %(order)s: what %(name)s said") % names, True)
+        )
+    for vote in item.votes.all():
+        what = _("Item %(order)s: question put to the vote") % {"order": order}
+        pairs.append(TextPair(vote, "question", what, required=True))
+    for decision in item.decisions.all():
+        what = _("Item %(order)s: decision %(number)s") % {"order": order, "number": decision.order}
+        pairs.append(TextPair(decision, "text", what, required=True))
+    return pairs
+
+
+def meeting_texts(meeting: Meeting) -> list[TextPair]:
+    """Every text of the meeting's record that goes into its minutes, in the minutes' order
+    (read afresh: the caller's copy of the meeting may be older than its texts)."""
+    meeting = Meeting.objects.select_related("council").get(pk=meeting.pk)
+    agenda = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch("invited", queryset=InvitedOfficial.objects.order_by("pk")),
+            Prefetch("speeches", queryset=Speech.objects.order_by("order")),
+            "votes",
+            "decisions",
+        )
+    )
+    pairs = [TextPair(meeting, "place", _("Place of the meeting"), required=False)]
+    for item in agenda:
+        pairs += _item_pairs(item)
+    recommendations = Recommendation.objects.filter(
+        decision__agenda_item__meeting=meeting
+    ).order_by("number")
+    for recommendation in recommendations:
+        what = _("Recommendation № %(number)s") % {"number": recommendation.number}
+        frozen = recommendation.status != RecommendationStatus.DRAFT
+        pairs.append(TextPair(recommendation, "text", what, required=True, frozen=frozen))
+    return pairs
+
+
+def texts_url(meeting: Meeting) -> str:
+    return reverse("council:meeting_texts", kwargs={"slug": meeting.council.slug, "pk": meeting.pk})
+
+
+def missing_texts(meeting: Meeting) -> list[MissingText]:
+    """Each text still empty in one language, with a link to its field on the texts page."""
+    url = texts_url(meeting)
+    return [
+        MissingText(pair, lang, f"{url}#text-{pair.key}-{lang}")
+        for pair in meeting_texts(meeting)
+        for lang in TEXT_LANGUAGES
+        if pair.is_missing(lang)
+    ]
+
+
+def meeting_texts_save(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    texts: dict[str, dict[str, str]],
+    request: HttpRequest | None = None,
+) -> int:
+    """Save the texts (`{pair key: {"kk": ..., "ru": ...}}`) that changed; each changed record
+    gets its audit record. Returns how many texts changed. Refused once the minutes are locked."""
+    changed_count = 0
+    with transaction.atomic():
+        require_minutes_open(meeting)
+        for pair in meeting_texts(meeting):
+            entered = texts.get(pair.key)
+            if entered is None:
+                continue
+            changed = []
+            for lang in TEXT_LANGUAGES:
+                if lang not in entered or not pair.can_change(lang):
+                    continue
+                value = entered[lang].replace("\r\n", "\n").strip()
+                name = pair.field if lang == "kk" else f"{pair.field}_ru"
+                if value != pair.text(lang):
+                    setattr(pair.record, name, value)
+                    changed.append(name)
+            if changed:
+                pair.record.full_clean()
+                pair.record.save(update_fields=changed)
+                audited(pair.record, AuditAction.UPDATE, changed, actor=actor, request=request)
+                changed_count += len(changed)
+    return changed_count
