@@ -42,11 +42,23 @@ def signed_in(client: Client, user: Any) -> Client:
 
 
 def rows_listed(user: Any, url: str) -> int:
-    """How many rows the paged list at `url` shows `user` (its paginator's count): what a count
-    on the home page must equal."""
-    response = signed_in(Client(), user).get(url)
+    """How many rows the paged list at `url` shows `user` (its paginator's count, or the rows of
+    every page of a list paged by cursor): what a count on the home page must equal."""
+    client = signed_in(Client(), user)
+    response = client.get(url)
     assert response.status_code == 200, url
-    return int(response.context["page_obj"].paginator.count)
+    if "page_obj" in response.context:
+        return int(response.context["page_obj"].paginator.count)
+    # A list paged by cursor has no total: count its rows page after page.
+    counted = 0
+    while True:
+        page = response.context["page"]
+        counted += len(page.rows)
+        if not page.next_cursor:
+            return counted
+        separator = "&" if "?" in url else "?"
+        response = client.get(f"{url}{separator}after={page.next_cursor}")
+        assert response.status_code == 200, url
 
 
 def running_in_ci() -> bool:
