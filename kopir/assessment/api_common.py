@@ -136,6 +136,20 @@ def outcome_answer(
     return json_answer(body, status=status, content_type=FHIR_CONTENT_TYPE)
 
 
+def fhir_base(request: HttpRequest) -> str:
+    # The profiles' and code systems' canonical URLs are where this server publishes them.
+    return request.build_absolute_uri("/api/fhir")
+
+
+def fhir_published(
+    body: dict[str, Any] | None, element: str, known: Callable[[], str]
+) -> JsonResponse:
+    """A public conformance resource, or 404 naming the ones there are."""
+    if body is None:
+        return outcome_answer(404, [FhirProblem(element, known(), "not-found")])
+    return json_answer(body, status=200, content_type=FHIR_CONTENT_TYPE)
+
+
 def is_fhir(request: HttpRequest) -> bool:
     return FHIR_PATH in request.path
 
