@@ -18,7 +18,7 @@ from kopir.assessment.services.decision import (
     referral_decide,
     referral_notify,
 )
-from kopir.assessment.services.division import referral_accept
+from kopir.assessment.services.division import referral_accept, referral_return
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.services.review import conclusion_submit, referral_assign_experts
@@ -134,6 +134,19 @@ def sent(clinician: User, person: Person, **overrides: Any) -> Referral:
     """A complete vision referral, sent to the division."""
     referral = complete_vision_referral(clinician, person, **overrides)
     return referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+
+
+def returned(
+    clinician: User, person: Person, specialist: User, *missing: str, **overrides: Any
+) -> Referral:
+    """A sent referral the division returned to the clinic, `missing` (one item at least) listed."""
+    referral = sent(clinician, person, **overrides)
+    return referral_return(
+        actor=specialist,
+        referral=referral,
+        expected_version=referral.version,
+        added_items=list(missing),
+    )
 
 
 def accepted(clinician: User, person: Person, specialist: User, **overrides: Any) -> Referral:
