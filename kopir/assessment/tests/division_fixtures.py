@@ -176,6 +176,21 @@ def conclude(referral: Referral, experts: list[User], *conclusions: OutcomeInput
         )
 
 
+def decision_post(referral: Referral, **overrides: Any) -> dict[str, Any]:
+    """The decision page's form, filled as the head does for group 2 on a one-year term."""
+    return {
+        "version": referral.version,
+        "conclusions": conclusions_stamp(list(referral.assignments.all())),
+        "outcome": "established",
+        "category_code": "ADULT_G2",
+        "cause": "general_disease",
+        "term": "1y",
+        "reexamination_on": add_months(timezone.localdate(), 11).isoformat(),
+        "reasons": "Majority of the experts.",
+        **overrides,
+    }
+
+
 def decided(
     clinician: User,
     person: Person,
