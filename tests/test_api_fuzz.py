@@ -59,14 +59,18 @@ def _test_database_kept_open_across_requests() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-@schema.parametrize()
-@settings(
+# The same budget for every fuzzed operation: a fixed seed so a failure is the same on rerun.
+FUZZING = settings(
     max_examples=25,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@schema.parametrize()
+@FUZZING
 def test_the_api_answers_generated_requests_as_its_document_says(
     case: Any, db: None, token: str, icd10: Any, demo_rules: None
 ) -> None:
@@ -114,13 +118,7 @@ agency_operations = schema.include(path_regex="^/api/(measures|fhir/Task)")
 
 
 @agency_operations.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@FUZZING
 def test_the_measure_api_answers_an_agency_system_as_its_document_says(
     case: Any, db: None, agency_api_token: str
 ) -> None:

@@ -136,8 +136,32 @@ def outcome_answer(
     return json_answer(body, status=status, content_type=FHIR_CONTENT_TYPE)
 
 
+def fhir_base(request: HttpRequest) -> str:
+    # The profiles' and code systems' canonical URLs are where this server publishes them.
+    return request.build_absolute_uri("/api/fhir")
+
+
+def fhir_published(
+    body: dict[str, Any] | None, element: str, known: Callable[[], str]
+) -> JsonResponse:
+    """A public conformance resource, or 404 naming the ones there are."""
+    if body is None:
+        return outcome_answer(404, [FhirProblem(element, known(), "not-found")])
+    return json_answer(body, status=200, content_type=FHIR_CONTENT_TYPE)
+
+
 def is_fhir(request: HttpRequest) -> bool:
     return FHIR_PATH in request.path
+
+
+def request_refused(
+    request: HttpRequest, status: int, reason: str, *, code: str, element: str = ""
+) -> JsonResponse:
+    """One reason for refusing the whole request: Kopir's error shape, or an OperationOutcome
+    (with its issue `code`, at `element` if any) on the FHIR endpoint."""
+    if is_fhir(request):
+        return outcome_answer(status, [FhirProblem(element, reason, code)])
+    return error_answer(status, reason)
 
 
 def refused_answer(request: HttpRequest, refused: BodyRefused) -> JsonResponse:
@@ -280,18 +304,13 @@ def install(api: NinjaAPI) -> None:
         reason = _(
             "Send the token issued to your system as “Authorization: Bearer <token>”. The token is missing, wrong or revoked."
         )
-        if is_fhir(request):
-            response = outcome_answer(401, [FhirProblem("Authorization", reason, "security")])
-        else:
-            response = error_answer(401, reason)
+        response = request_refused(request, 401, reason, element="Authorization", code="security")
         response["WWW-Authenticate"] = 'Bearer realm="kopir"'
         return response
 
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         reason = _("The request is too large. Send fewer or smaller documents per request.")
-        if is_fhir(request):
-            return outcome_answer(413, [FhirProblem("Bundle", reason, "too-long")])
-        return error_answer(413, reason)
+        return request_refused(request, 413, reason, element="Bundle", code="too-long")
 
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         # Raised by SystemToken (an address without a valid token) and by ninja for
@@ -299,10 +318,7 @@ def install(api: NinjaAPI) -> None:
         reason = _(
             "Too many requests. Wait the number of seconds in the Retry-After header, then send the request again."
         )
-        if is_fhir(request):
-            response = outcome_answer(429, [FhirProblem("", reason, "throttled")])
-        else:
-            response = error_answer(429, reason)
+        response = request_refused(request, 429, reason, code="throttled")
         if exc.wait is not None:
             response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
         return response
@@ -312,9 +328,7 @@ def install(api: NinjaAPI) -> None:
         # BodyParser is answered with its own status and field paths.
         if isinstance(exc.__cause__, BodyRefused):
             return refused_answer(request, exc.__cause__)
-        if is_fhir(request):
-            return outcome_answer(exc.status_code, [FhirProblem("", str(exc), "processing")])
-        return error_answer(exc.status_code, str(exc))
+        return request_refused(request, exc.status_code, str(exc), code="processing")
 
     api.parser = BodyParser()
     # ninja types its handlers loosely (the exception or its class); these take the exception.

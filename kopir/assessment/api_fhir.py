@@ -12,6 +12,8 @@ from ninja import Router
 from kopir.assessment.api_common import (
     FHIR_CONTENT_TYPE,
     SystemToken,
+    fhir_base,
+    fhir_published,
     idempotent,
     intake,
     json_answer,
@@ -121,11 +123,6 @@ def fhir_bundle(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _base(request: HttpRequest) -> str:
-    # The profiles' canonical URLs are where this server publishes them.
-    return request.build_absolute_uri("/api/fhir")
-
-
 @fhir_router.get(
     "/metadata",
     auth=None,
@@ -136,7 +133,7 @@ def _base(request: HttpRequest) -> str:
 )
 def fhir_metadata(request: HttpRequest) -> HttpResponse:
     return json_answer(
-        capability_statement(_base(request)), status=200, content_type=FHIR_CONTENT_TYPE
+        capability_statement(fhir_base(request)), status=200, content_type=FHIR_CONTENT_TYPE
     )
 
 
@@ -149,8 +146,8 @@ def fhir_metadata(request: HttpRequest) -> HttpResponse:
     openapi_extra=STRUCTURE_DEFINITION_OPENAPI,
 )
 def fhir_structure_definition(request: HttpRequest, profile_id: str) -> HttpResponse:
-    body = structure_definition(_base(request), profile_id)
-    if body is None:
-        reason = _("Kopir publishes these profiles: %(ids)s.") % {"ids": ", ".join(profile_ids())}
-        return outcome_answer(404, [FhirProblem("StructureDefinition.id", reason, "not-found")])
-    return json_answer(body, status=200, content_type=FHIR_CONTENT_TYPE)
+    return fhir_published(
+        structure_definition(fhir_base(request), profile_id),
+        "StructureDefinition.id",
+        lambda: _("Kopir publishes these profiles: %(ids)s.") % {"ids": ", ".join(profile_ids())},
+    )

@@ -33,6 +33,8 @@ from ninja import Router
 from kopir.assessment.api_common import (
     FHIR_CONTENT_TYPE,
     SystemToken,
+    fhir_base,
+    fhir_published,
     idempotent,
     json_answer,
     outcome_answer,
@@ -73,10 +75,6 @@ from kopir.rehabilitation.services.execution import (
 fhir_task_router = Router(auth=SystemToken(), tags=["FHIR: rehabilitation measures"])
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"(\d{1,9})"\s*$')
-
-
-def _base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/api/fhir")
 
 
 def _system(request: HttpRequest) -> ExternalSystem:
@@ -180,7 +178,7 @@ def fhir_task_search(request: HttpRequest) -> HttpResponse:
                 )
     has_more = len(rows) > search.count
     rows = rows[: search.count]
-    base = _base(request)
+    base = fhir_base(request)
     links = [{"relation": "self", "url": _page_link(request, search.cursor)}]
     if has_more:
         following = Cursor(rows[-1].due_on, rows[-1].pk).encode()
@@ -223,7 +221,7 @@ def fhir_task_read(request: HttpRequest, task_id: str) -> HttpResponse:
             channel=AuditChannel.API,
             detail="FHIR Task read",
         )
-    return _task_answer(measure, _base(request))
+    return _task_answer(measure, fhir_base(request))
 
 
 # --- $report ---------------------------------------------------------------------------------
@@ -374,7 +372,7 @@ def fhir_task_report(request: HttpRequest, task_id: str) -> HttpResponse:
     except BodyRefused as refused:
         return refused_answer(request, refused)
     system = _system(request)
-    base = _base(request)
+    base = fhir_base(request)
 
     def problem(status: int, field: str, reason: str) -> JsonResponse:
         code = "conflict" if status == 409 else "required" if status == 400 else "invalid"
@@ -425,13 +423,6 @@ def fhir_task_report(request: HttpRequest, task_id: str) -> HttpResponse:
 # --- Conformance: the CodeSystems and the operation's definition (public) -----------------------
 
 
-def _published(body: dict[str, Any] | None, element: str, known: Callable[[], str]) -> HttpResponse:
-    """A conformance resource, or 404 naming the ones there are."""
-    if body is None:
-        return outcome_answer(404, [FhirProblem(element, known(), "not-found")])
-    return json_answer(body, status=200, content_type=FHIR_CONTENT_TYPE)
-
-
 @fhir_task_router.get(
     "/CodeSystem/{code_system_id}",
     auth=None,
@@ -441,7 +432,7 @@ def _published(body: dict[str, Any] | None, element: str, known: Callable[[], st
     openapi_extra=CODE_SYSTEM_OPENAPI,
 )
 def fhir_code_system(request: HttpRequest, code_system_id: str) -> HttpResponse:
-    return _published(
+    return fhir_published(
         code_system(code_system_id),
         "CodeSystem.id",
         lambda: (
@@ -460,8 +451,8 @@ def fhir_code_system(request: HttpRequest, code_system_id: str) -> HttpResponse:
     openapi_extra=OPERATION_DEFINITION_OPENAPI,
 )
 def fhir_operation_definition(request: HttpRequest, operation_id: str) -> HttpResponse:
-    return _published(
-        report_operation(_base(request)) if operation_id == REPORT_OPERATION else None,
+    return fhir_published(
+        report_operation(fhir_base(request)) if operation_id == REPORT_OPERATION else None,
         "OperationDefinition.id",
         lambda: _("Kopir defines one operation: %(id)s.") % {"id": REPORT_OPERATION},
     )

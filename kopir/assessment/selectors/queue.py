@@ -17,9 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
+from kopir.core.paging import Cursor, merged_page, rows_after
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation
 
@@ -61,26 +61,6 @@ class QueueFilters:
     # In absentia, with a document the head has not yet released to the experts: the head reads
     # it first for anything that names the person (access.may_release_attachments).
     documents_to_check: bool = False
-
-
-@dataclass(frozen=True)
-class Cursor:
-    due: dt.date
-    pk: int
-
-    def encode(self) -> str:
-        return f"{self.due.isoformat()},{self.pk}"
-
-    @classmethod
-    def parse(cls, text: str | None) -> Cursor | None:
-        """The cursor from the address, or None when it is missing or malformed (first page)."""
-        if not text:
-            return None
-        due_text, _, pk_text = text.partition(",")
-        try:
-            return cls(dt.date.fromisoformat(due_text), int(pk_text))
-        except ValueError:
-            return None
 
 
 @dataclass
@@ -128,28 +108,15 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
 def _page_queryset(
     division_id: int, filters: QueueFilters, today: dt.date, after: Cursor | None, size: int
 ) -> QuerySet[Referral]:
-    """The `size` rows after `after`, read so that `referral_queue_due_idx` serves the order.
-
-    For one status the index yields the rows in page order; for several (the open queue is
-    four, "all" seven) the database would read every matching row and sort them. So on
-    PostgreSQL each status is read on its own, `size` rows at most from the index, and the
-    branches are merged (the agency work list does the same, rehabilitation/selectors/execution.py).
-    """
+    """The `size` rows after `after`, read so that `referral_queue_due_idx` serves the order:
+    one branch a status (the open queue is four, "all" seven), merged (core/paging.py)."""
 
     def one(selection: QueueFilters) -> QuerySet[Referral]:
-        rows = queue_queryset(division_id, selection, today)
-        if after is not None:
-            rows = rows.filter(
-                TupleGreaterThan(Tuple(F("queue_due_on"), F("id")), (after.due, after.pk))
-            )
-        return rows
+        return rows_after(queue_queryset(division_id, selection, today), "queue_due_on", after)
 
     statuses = [s for s in filters.statuses if s in DIVISION_STATUSES] or list(OPEN_STATUSES)
-    # SQLite (development) cannot limit the parts of a UNION; it reads and sorts instead.
-    if len(statuses) == 1 or not connection.features.supports_slicing_ordering_in_compound:
-        return one(filters)[:size]
-    branches = [one(replace(filters, statuses=(status,)))[:size] for status in statuses]
-    return branches[0].union(*branches[1:], all=True).order_by("queue_due_on", "id")[:size]
+    parts = [replace(filters, statuses=(status,)) for status in statuses]
+    return merged_page(one, filters, parts, due_field="queue_due_on", size=size)
 
 
 def division_queue(

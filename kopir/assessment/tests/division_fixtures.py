@@ -18,7 +18,7 @@ from kopir.assessment.services.decision import (
     referral_decide,
     referral_notify,
 )
-from kopir.assessment.services.division import referral_accept
+from kopir.assessment.services.division import referral_accept, referral_return
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.services.review import conclusion_submit, referral_assign_experts
@@ -136,6 +136,19 @@ def sent(clinician: User, person: Person, **overrides: Any) -> Referral:
     return referral_send(actor=clinician, referral=referral, expected_version=referral.version)
 
 
+def returned(
+    clinician: User, person: Person, specialist: User, *missing: str, **overrides: Any
+) -> Referral:
+    """A sent referral the division returned to the clinic, `missing` (one item at least) listed."""
+    referral = sent(clinician, person, **overrides)
+    return referral_return(
+        actor=specialist,
+        referral=referral,
+        expected_version=referral.version,
+        added_items=list(missing),
+    )
+
+
 def accepted(clinician: User, person: Person, specialist: User, **overrides: Any) -> Referral:
     referral = sent(clinician, person, **overrides)
     return referral_accept(actor=specialist, referral=referral, expected_version=referral.version)
@@ -161,6 +174,21 @@ def conclude(referral: Referral, experts: list[User], *conclusions: OutcomeInput
             expected_version=assignment.version,
             conclusion=conclusions[min(index, len(conclusions) - 1)],
         )
+
+
+def decision_post(referral: Referral, **overrides: Any) -> dict[str, Any]:
+    """The decision page's form, filled as the head does for group 2 on a one-year term."""
+    return {
+        "version": referral.version,
+        "conclusions": conclusions_stamp(list(referral.assignments.all())),
+        "outcome": "established",
+        "category_code": "ADULT_G2",
+        "cause": "general_disease",
+        "term": "1y",
+        "reexamination_on": add_months(timezone.localdate(), 11).isoformat(),
+        "reasons": "Majority of the experts.",
+        **overrides,
+    }
 
 
 def decided(

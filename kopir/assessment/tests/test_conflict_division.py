@@ -17,6 +17,7 @@ from kopir.assessment.tests.division_fixtures import (
     NOT_ESTABLISHED,
     assigned,
     conclude,
+    decision_post,
     sent,
 )
 from kopir.core.errors import ConflictError
@@ -24,20 +25,6 @@ from kopir.core.tests.fixtures import signed_in
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
-
-
-def decision_post(referral: Referral, **overrides) -> dict:
-    return {
-        "version": referral.version,
-        "conclusions": conclusions_stamp(list(referral.assignments.all())),
-        "outcome": "established",
-        "category_code": "ADULT_G2",
-        "cause": "general_disease",
-        "term": "1y",
-        "reexamination_on": add_months(timezone.localdate(), 11).isoformat(),
-        "reasons": "Majority of the experts.",
-        **overrides,
-    }
 
 
 def test_two_specialists_receiving_the_same_referral_the_second_gets_a_conflict(

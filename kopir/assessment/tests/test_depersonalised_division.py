@@ -11,12 +11,12 @@ from django.utils import timezone, translation
 from kopir.assessment.age_bands import band_of_age
 from kopir.assessment.models import Route
 from kopir.assessment.services.appeal import appeal_file
-from kopir.assessment.services.division import referral_return
 from kopir.assessment.tests.division_fixtures import (
     assigned,
     decided,
     identity_strings,
     notified,
+    returned,
     sent,
 )
 from kopir.audit.models import AuditAction, AuditEvent
@@ -102,13 +102,7 @@ def test_decided_and_appealed_cases_stay_depersonalised_for_specialists_and_the_
 def test_a_returned_case_with_its_missing_list_stays_depersonalised(
     client, clinician, identifiable, specialist
 ):
-    referral = sent(clinician, identifiable)
-    referral_return(
-        actor=specialist,
-        referral=referral,
-        expected_version=referral.version,
-        added_items=["Perimetry chart"],
-    )
+    referral = returned(clinician, identifiable, specialist, "Perimetry chart")
 
     pages_for(
         client,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kopir.assessment.services.division import referral_return
-from kopir.assessment.tests.division_fixtures import decided, sent
+from kopir.assessment.tests.division_fixtures import decided, returned, sent
 from kopir.exchange.models import Delivery, OutboxEvent
 from kopir.exchange.tests.factories import SubscriptionFactory
 
@@ -24,13 +23,7 @@ def test_sent_returned_and_decided_are_events_for_the_clinics_system(
         organisation=clinic,
         event_kinds=["referral.sent", "referral.returned", "referral.decided"],
     )
-    referral = sent(clinician, identifiable)
-    referral_return(
-        actor=specialist,
-        referral=referral,
-        expected_version=referral.version,
-        added_items=["Perimetry chart"],
-    )
+    referral = returned(clinician, identifiable, specialist, "Perimetry chart")
     done = decided(clinician, person, head, experts)
 
     kinds = list(OutboxEvent.objects.order_by("occurred_at").values_list("kind", "subject"))

@@ -61,6 +61,16 @@ def issues(response: Any) -> list[dict[str, Any]]:
     return list(response.json()["issue"])
 
 
+def refusal_at(
+    client: Any, bundle: dict[str, Any], token: str, resource: str, element: str
+) -> dict[str, Any]:
+    """Post the bundle, expect 422 and the issue at `element` of its `resource` entry."""
+    response = post(client, bundle, token)
+    assert response.status_code == 422
+    where = f"Bundle.entry[{index_of(bundle, resource)}].resource.{element}"
+    return next(i for i in issues(response) if i["expression"] == [where])
+
+
 RIGHT = {"coding": [{"system": SNOMED, "code": "24028007"}]}
 
 
@@ -160,11 +170,8 @@ def test_an_unknown_body_site_coding_is_refused_at_the_body_site_with_the_accept
         body_site={"coding": [{"system": SNOMED, "code": "25577004"}]},
     )
 
-    response = post(client, bundle, token)
+    issue = refusal_at(client, bundle, token, "Observation", "bodySite")
 
-    assert response.status_code == 422
-    where = f"Bundle.entry[{index_of(bundle, 'Observation')}].resource.bodySite"
-    issue = next(i for i in issues(response) if i["expression"] == [where])
     assert issue["code"] == "code-invalid"
     assert "25577004" in issue["diagnostics"]
     assert "24028007" in issue["diagnostics"]  # what is accepted instead
@@ -176,11 +183,8 @@ def test_an_unknown_observation_coding_is_refused_at_its_code_with_the_accepted_
 ):
     bundle = with_observation({"system": LOINC, "code": "8867-4"}, kind=FindingKind.HBA1C)
 
-    response = post(client, bundle, token)
+    issue = refusal_at(client, bundle, token, "Observation", "code")
 
-    assert response.status_code == 422
-    where = f"Bundle.entry[{index_of(bundle, 'Observation')}].resource.code"
-    issue = next(i for i in issues(response) if i["expression"] == [where])
     assert issue["code"] == "code-invalid"
     assert "http://loinc.org|8867-4" in issue["diagnostics"]
     for accepted in ("65893-0", "4548-4", "urn:kopir:finding-kind", "urn:kopir:life-limitation"):
@@ -321,11 +325,8 @@ def test_an_unknown_document_type_names_the_accepted_ones(client, token):
     bundle = a_bundle(complete=False)
     entry(bundle, "DocumentReference")["type"] = {"coding": [{"system": LOINC, "code": "1-8"}]}
 
-    response = post(client, bundle, token)
+    issue = refusal_at(client, bundle, token, "DocumentReference", "type")
 
-    assert response.status_code == 422
-    where = f"Bundle.entry[{index_of(bundle, 'DocumentReference')}].resource.type"
-    issue = next(i for i in issues(response) if i["expression"] == [where])
     assert "18842-5" in issue["diagnostics"]
     assert "urn:kopir:document-type" in issue["diagnostics"]
 

@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 from kopir.assessment.models import AppealFiledBy, ReferralStatus
 from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.completeness import IncompleteReferral
-from kopir.assessment.services.division import referral_accept, referral_return
+from kopir.assessment.services.division import referral_accept
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
-from kopir.assessment.tests.division_fixtures import notified, sent
+from kopir.assessment.tests.division_fixtures import notified, returned, sent
 from kopir.assessment.workflow import step_due_on
 from kopir.notices.models import Notice, NoticeFormat, NoticeStatus, RecipientKind
 from kopir.people.models import AccessibilityNeed
@@ -52,13 +52,7 @@ def test_sending_tells_the_person_the_number_the_division_and_its_deadline(clini
 def test_a_resent_referral_says_so_in_the_persons_language(clinician, identifiable, specialist):
     identifiable.preferred_language = "ru"
     identifiable.save()
-    referral = sent(clinician, identifiable)
-    referral = referral_return(
-        actor=specialist,
-        referral=referral,
-        expected_version=referral.version,
-        added_items=["Perimetry chart of both eyes"],
-    )
+    referral = returned(clinician, identifiable, specialist, "Perimetry chart of both eyes")
 
     referral_send(actor=clinician, referral=referral, expected_version=referral.version)
 

@@ -12,7 +12,7 @@ from kopir.assessment.models import ExpertAssignment, ReferralEvent, ReferralSta
 from kopir.assessment.services.division import referral_accept, referral_return
 from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.services.review import conclusion_submit, referral_assign_experts
-from kopir.assessment.tests.division_fixtures import GROUP_2, accepted, assigned, sent
+from kopir.assessment.tests.division_fixtures import GROUP_2, accepted, assigned, returned, sent
 from kopir.assessment.workflow import InvalidTransition, referral_transition
 from kopir.core.errors import DomainError
 from kopir.notices.models import Notice, RecipientKind
@@ -115,10 +115,7 @@ def test_a_return_with_nothing_missing_is_refused_naming_the_field(clinician, pe
 def test_a_returned_referral_cannot_be_accepted_until_the_clinic_sends_it_again(
     clinician, person, specialist
 ):
-    referral = sent(clinician, person)
-    referral = referral_return(
-        actor=specialist, referral=referral, expected_version=referral.version, added_items=["X"]
-    )
+    referral = returned(clinician, person, specialist, "X")
 
     with pytest.raises(DomainError, match="Only a referral sent"):
         referral_accept(actor=specialist, referral=referral, expected_version=referral.version)

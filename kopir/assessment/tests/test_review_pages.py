@@ -11,14 +11,14 @@ from django.utils import timezone, translation
 
 from kopir.assessment.models import ReferralStatus
 from kopir.assessment.services.appeal import appeal_file
-from kopir.assessment.services.decision import conclusions_stamp, referral_notify
-from kopir.assessment.services.outcome_rules import add_months
+from kopir.assessment.services.decision import referral_notify
 from kopir.assessment.tests.division_fixtures import (
     GROUP_2,
     accepted,
     assigned,
     conclude,
     decided,
+    decision_post,
     sent,
 )
 from kopir.core.tests.fixtures import signed_in
@@ -149,18 +149,7 @@ def test_the_head_records_the_decision_and_the_division_notifies_the_person(
     signed_in(client, head)
 
     page = client.get(url("division_decide", referral.pk)).content.decode()
-    response = client.post(
-        url("division_decide", referral.pk),
-        {
-            "version": referral.version,
-            "conclusions": conclusions_stamp(list(referral.assignments.all())),
-            "outcome": "established",
-            "category_code": "ADULT_G2",
-            "cause": "general_disease",
-            "term": "1y",
-            "reexamination_on": add_months(timezone.localdate(), 11).isoformat(),
-        },
-    )
+    response = client.post(url("division_decide", referral.pk), decision_post(referral, reasons=""))
     referral.refresh_from_db()
     notify = signed_in(client, specialist).post(
         url("division_notify", referral.pk), {"version": referral.version}

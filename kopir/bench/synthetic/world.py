@@ -199,22 +199,29 @@ def write_country(*, persons: int, seed: int) -> None:
                 )
         return pk
 
-    per_region = districts_per_region(persons)
-    for r, place in enumerate(REGIONS, start=1):
-        region_pk = next(territory_id)
-        is_city = r > 17
+    def territory(
+        pk: int, place: tuple[str, str, str], kato: str, level: str, parent: int | None = None
+    ) -> None:
         territory_rows.append(
             territories.row(
-                id=region_pk,
+                id=pk,
                 name_kk=place[0],
                 name_ru=place[1],
                 name_en=place[2],
-                kato=f"9{r:02d}000000",
-                level=TerritoryLevel.CITY if is_city else TerritoryLevel.REGION,
+                kato=kato,
+                level=level,
+                parent_id=parent,
                 source_id=source.pk,
                 code_status=CodeStatus.LOCAL,
             )
         )
+
+    per_region = districts_per_region(persons)
+    for r, place in enumerate(REGIONS, start=1):
+        region_pk = next(territory_id)
+        is_city = r > 17
+        level = TerritoryLevel.CITY if is_city else TerritoryLevel.REGION
+        territory(region_pk, place, f"9{r:02d}000000", level)
         department = None
         for kind in REGION_KINDS:
             parent = department if kind == OrganisationKind.MSE_DIVISION else None
@@ -229,18 +236,8 @@ def write_country(*, persons: int, seed: int) -> None:
                 f"{place[1]}, район {d}",
                 f"{place[2]}, district {d}",
             )
-            territory_rows.append(
-                territories.row(
-                    id=district_pk,
-                    name_kk=district[0],
-                    name_ru=district[1],
-                    name_en=district[2],
-                    kato=f"9{r:02d}{d:02d}0000",
-                    level=TerritoryLevel.DISTRICT,
-                    parent_id=region_pk,
-                    source_id=source.pk,
-                    code_status=CodeStatus.LOCAL,
-                )
+            territory(
+                district_pk, district, f"9{r:02d}{d:02d}0000", TerritoryLevel.DISTRICT, region_pk
             )
             for kind in DISTRICT_KINDS:
                 parent = regional_employment if kind == OrganisationKind.EMPLOYMENT_SOCIAL else None

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
+from kopir.core.paging import Cursor, merged_page, rows_after
 from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
 
@@ -56,28 +56,6 @@ class WorkFilter:
         if self.status in MeasureStatus.values:
             return (self.status,)
         return tuple(OPEN_MEASURE_STATUSES)
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where the next page starts: after the row with this due date and id."""
-
-    due: dt.date
-    pk: int
-
-    def encode(self) -> str:
-        return f"{self.due.isoformat()},{self.pk}"
-
-    @classmethod
-    def parse(cls, text: str | None) -> Cursor | None:
-        """The cursor from the address, or None when it is missing or malformed (first page)."""
-        if not text:
-            return None
-        due_text, _sep, pk_text = text.partition(",")
-        try:
-            return cls(dt.date.fromisoformat(due_text), int(pk_text))
-        except ValueError:
-            return None
 
 
 @dataclass
@@ -120,32 +98,21 @@ def page_queryset(
 ) -> QuerySet[Measure]:
     """The `size` rows after `after`, read so that an index serves the order.
 
-    `measure_work_idx` is ordered by (organisation, status, due date, id): for one status it
-    yields the rows in page order, but for several ("still to be done" is three) the database
-    would read every matching row and sort them. So each status is read on its own, `size` rows
-    at most straight from the index, and the (at most 6 × `size`) rows are merged. The overdue
+    `measure_work_idx` is ordered by (organisation, status, due date, id): one branch a status
+    ("still to be done" is three), merged (core/paging.py), at most 6 × `size` rows. The overdue
     view reads `measure_overdue_idx` (organisation, overdue, due date, id) in order directly.
     """
 
     def one(selection: WorkFilter) -> QuerySet[Measure]:
         rows = work_queryset(organisation_id, selection).select_related(*_ROW_RELATIONS)
-        if after is not None:
-            # (due_on, id) > (a, b): a row comparison on PostgreSQL, which the index serves.
-            rows = rows.filter(TupleGreaterThan(Tuple(F("due_on"), F("id")), (after.due, after.pk)))
-        return rows
+        return rows_after(rows, "due_on", after)
 
     statuses = work.statuses()
     if statuses is None:
         statuses = tuple(MeasureStatus.values)
-    # SQLite (development) cannot limit the parts of a UNION; it reads and sorts instead.
-    if (
-        work.overdue
-        or len(statuses) == 1
-        or not connection.features.supports_slicing_ordering_in_compound
-    ):
-        return one(work)[:size]
-    branches = [one(replace(work, status=status))[:size] for status in statuses]
-    return branches[0].union(*branches[1:], all=True).order_by("due_on", "id")[:size]
+    # The overdue view's own index is in page order already: one branch.
+    parts = [] if work.overdue else [replace(work, status=status) for status in statuses]
+    return merged_page(one, work, parts, due_field="due_on", size=size)
 
 
 def _join_in_written_order() -> None:

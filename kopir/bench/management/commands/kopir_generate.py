@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.management import call_command
@@ -58,40 +59,46 @@ class Command(BaseCommand):
         country = world.read_world()
         writer = cases.CaseWriter(world=country, seed=seed, years=years, today=today)
         per_region = _shares(persons, len(country.regions))
-        total = 0
-        for n, (region, count) in enumerate(zip(country.regions, per_region, strict=True), start=1):
-            if cases.region_written(country, region):
-                self._progress(n, len(country.regions), "cases", "already written")
-                continue
-            tick = time.monotonic()
-            written = writer.write_region(region, count)
-            rows = sum(written.values())
-            total += rows
-            self._progress(
-                n,
-                len(country.regions),
-                "cases",
-                f"{rows:,} rows, {rows / max(time.monotonic() - tick, 1e-6):,.0f} rows/s",
-            )
+        counts = dict(zip(country.regions, per_region, strict=True))
+        total = self._write_regions(
+            "cases",
+            country.regions,
+            written=lambda region: cases.region_written(country, region),
+            write=lambda region: writer.write_region(region, counts[region]),
+        )
         if not options["no_rehabilitation"]:
-            for n, region in enumerate(country.regions, start=1):
-                if rehabilitation.rehabilitation_written(region):
-                    self._progress(n, len(country.regions), "rehabilitation", "already written")
-                    continue
-                tick = time.monotonic()
-                written = rehabilitation.write_region_programmes(
+            total += self._write_regions(
+                "rehabilitation",
+                country.regions,
+                written=rehabilitation.rehabilitation_written,
+                write=lambda region: rehabilitation.write_region_programmes(
                     world=country, region=region, seed=seed, today=today
-                )
-                rows = sum(written.values())
-                total += rows
-                self._progress(
-                    n,
-                    len(country.regions),
-                    "rehabilitation",
-                    f"{rows:,} rows, {rows / max(time.monotonic() - tick, 1e-6):,.0f} rows/s",
-                )
+                ),
+            )
         took = time.monotonic() - started
         self._say(f"done: {total:,} rows in {took:,.0f} s ({total / max(took, 1e-6):,.0f} rows/s)")
+
+    def _write_regions(
+        self,
+        part: str,
+        regions: Sequence[int],
+        *,
+        written: Callable[[int], bool],
+        write: Callable[[int], dict[str, int]],
+    ) -> int:
+        """Write `part` for each region not written yet (a re-run resumes), telling the progress;
+        the rows written."""
+        total = 0
+        for n, region in enumerate(regions, start=1):
+            if written(region):
+                self._progress(n, len(regions), part, "already written")
+                continue
+            tick = time.monotonic()
+            rows = sum(write(region).values())
+            total += rows
+            rate = rows / max(time.monotonic() - tick, 1e-6)
+            self._progress(n, len(regions), part, f"{rows:,} rows, {rate:,.0f} rows/s")
+        return total
 
     def _progress(self, n: int, of: int, part: str, note: str) -> None:
         bar = "#" * (20 * n // of)
