@@ -17,7 +17,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from kopir.core.tests.fixtures import missing_service
-from tests.browser.demo import Demo, demo_data
+from tests.browser.demo import Demo, DemoSnapshot, demo_data
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -104,10 +104,23 @@ def page(page: Page) -> Page:
     return page
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSnapshot]:
+    snapshot = DemoSnapshot(tmp_path_factory.mktemp("demo-media"))
+    yield snapshot
+    snapshot.close()
+
+
 @pytest.fixture
-def demo() -> Demo:
-    """The West Kazakhstan demo, loaded by the same command `make demo` uses."""
-    call_command("load_demo", stdout=io.StringIO())
+def demo(_demo_snapshot: DemoSnapshot) -> Demo:
+    """The West Kazakhstan demo, loaded by the same command `make demo` uses.
+
+    Loading it costs seconds of CPU and half the browser tests ask for it, each on an emptied
+    database: on SQLite in memory (the browser tests' database in `make test`) the first load is
+    kept as a copy of the database and of the files it wrote, and later tests get that copy back
+    in milliseconds (tests/browser/demo.py::DemoSnapshot). Elsewhere it is loaded each time.
+    """
+    _demo_snapshot.load(lambda: call_command("load_demo", stdout=io.StringIO()))
     return demo_data()
 
 
