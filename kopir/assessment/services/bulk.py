@@ -75,6 +75,15 @@ def _check_file(uploaded_file: Any) -> str:
     head = b""
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
+        if b"\x00" in chunk:
+            # No spreadsheet writes NUL into a CSV (a UTF-16 file is full of them), and the
+            # database refuses it in the report that would quote the cell.
+            raise BulkFileInvalid(
+                _(
+                    "The file contains a NUL character, which a CSV file never holds. Save it "
+                    "from your spreadsheet as “CSV UTF-8”."
+                )
+            )
         if len(head) < 65536:
             head += chunk[: 65536 - len(head)]
     uploaded_file.seek(0)

@@ -253,6 +253,20 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(signed_in, peop
     assert not BulkUpload.objects.exists()
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_file_with_a_nul_character_is_refused_naming_it(signed_in, people, encoding):
+    # A NUL in a cell would reach the report the database stores, and PostgreSQL refuses it
+    # there; a UTF-16 file (a spreadsheet's "Unicode text") is full of them.
+    cells = row(people[0], "EXT-1", commission_conclusion="ДКК\x00 қорытындысы")
+    file = csv_file([cells], encoding=encoding)
+
+    response = signed_in.post(reverse(UPLOAD), {"file": file})
+
+    assert response.status_code == 400
+    assert "NUL" in " ".join(response.context["form"].errors["file"])
+    assert not BulkUpload.objects.exists()
+
+
 @pytest.mark.usefixtures("immediate_tasks", "demo_rules")
 def test_with_sending_complete_rows_are_sent_and_incomplete_ones_kept_as_drafts_with_a_warning(
     signed_in, people, django_capture_on_commit_callbacks
