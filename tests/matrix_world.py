@@ -414,7 +414,12 @@ def world(
         **each_in_council({**slug, "pk": plan.pk}, "plan_detail", "plan_item_new"),
         **each_in_council(on_plan_item, "plan_item_edit", "plan_item_delete", "plan_item_status"),
         **each_in_council(
-            held, "meeting_detail", "meeting_quorum", "meeting_attendance", "guest_new"
+            held,
+            "meeting_detail",
+            "meeting_quorum",
+            "meeting_attendance",
+            "meeting_texts",
+            "guest_new",
         ),
         **each_in_council(
             {**slug, "pk": planned.pk},

@@ -437,6 +437,7 @@ EXPECTED: dict[str, Row] = {
                 "meeting_new",
                 "meeting_edit",
                 "meeting_invitations",
+                "meeting_texts",
                 "meeting_attendance",
                 "agenda_item_new",
                 "agenda_item_edit",
