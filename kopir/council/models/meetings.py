@@ -382,6 +382,7 @@ class Vote(models.Model):
         related_name="+",
     )
     annulment_reason = models.TextField(_("reason for the annulment"), blank=True)
+    annulment_reason_ru = models.TextField(_("reason for the annulment in Russian"), blank=True)
 
     class Meta:
         verbose_name = _("vote")

@@ -167,7 +167,8 @@ def _vote_result(vote: Vote, lang: str) -> str:
     result = VOTE_RESULTS[lang].get(vote.result, vote.result)
     if vote.annulled_at is None:
         return result
-    return VOTE_RESULTS[lang]["annulled"].format(result=result, reason=vote.annulment_reason)
+    reason = _text(vote, "annulment_reason", lang)
+    return VOTE_RESULTS[lang]["annulled"].format(result=result, reason=reason)
 
 
 def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:

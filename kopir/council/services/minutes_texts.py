@@ -106,6 +106,11 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
     for vote in item.votes.all():
         what = _("Item %(order)s: question put to the vote") % {"order": order}
         pairs.append(TextPair(vote, "question", what, required=True))
+        if vote.annulled_at is not None:
+            # The chair gives the reason when annulling (kept as the Kazakh text); its Russian
+            # is filled here before the minutes can be signed.
+            what = _("Item %(order)s: why the vote was annulled") % {"order": order}
+            pairs.append(TextPair(vote, "annulment_reason", what, required=True))
     for decision in item.decisions.all():
         what = _("Item %(order)s: decision %(number)s") % {"order": order, "number": decision.order}
         pairs.append(TextPair(decision, "text", what, required=True))

@@ -23,6 +23,7 @@ from kopir.council import models as m
 from kopir.council.services import documents
 from kopir.council.services.minutes import TextsMissing, minutes_assemble, minutes_sign
 from kopir.council.services.minutes_texts import missing_texts
+from kopir.council.services.votes import vote_annul
 from kopir.council.tests.factories import MemberFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import approve_minutes
@@ -125,6 +126,25 @@ def test_signing_is_refused_naming_each_missing_russian_text(
     assert minutes.chair_signed_at is None
     # The Russian minutes show the gap instead of silently printing the Kazakh text.
     assert "[текст на русском языке не введён]" in str(_context(minutes, "ru")["sections"])
+
+
+def test_an_annulled_votes_reason_is_asked_in_russian_and_each_minutes_says_its_own(
+    held_meeting: m.Meeting, chair: User, secretary: User
+) -> None:
+    vote = m.Vote.objects.get(agenda_item__meeting=held_meeting)
+    vote_annul(actor=chair, vote=vote, reason="Дауыстар қате саналды")
+
+    gaps = [(gap.pair.what, gap.lang) for gap in missing_texts(held_meeting)]
+    assert gaps == [("Item 1: why the vote was annulled", "ru")]
+
+    m.Vote.objects.filter(pk=vote.pk).update(annulment_reason_ru="Голоса подсчитаны с ошибкой")
+    assert missing_texts(held_meeting) == []
+    minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
+    russian, kazakh = (str(_context(minutes, lang)["sections"]) for lang in ("ru", "kk"))
+    assert "Голоса подсчитаны с ошибкой" in russian
+    assert "Дауыстар қате саналды" not in russian
+    assert "Дауыстар қате саналды" in kazakh
+    assert "Голоса подсчитаны с ошибкой" not in kazakh
 
 
 def test_a_kazakh_gap_is_refused_too_and_the_links_lead_to_each_field(
