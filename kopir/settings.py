@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kopir.council",
     "kopir.assessment",
     "kopir.rehabilitation",
+    "kopir.oversight",
     "kopir.bench",
     "kopir.notices",
     "kopir.exchange",
