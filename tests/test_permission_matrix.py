@@ -382,6 +382,7 @@ EXPECTED: dict[str, Row] = {
     "council:council_list": SIGNED_IN,
     "oversight:index": DASHBOARDS,
     "oversight:mse": DASHBOARDS,
+    "oversight:rehabilitation": DASHBOARDS,
     # The council's inside: its secretary and seated members read, the secretary writes.
     **dict.fromkeys(
         [

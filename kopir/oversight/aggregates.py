@@ -21,15 +21,8 @@ from django.utils import timezone
 from kopir.core.working_days import working_calendar
 
 
-class DayNumber(Func):
-    """CASE <date> WHEN d1 THEN n1 … END: a local date mapped to a number the caller computed
-    (the working days before it). A simple CASE evaluates the date once per row."""
-
-    output_field = IntegerField()
-
-    def __init__(self, day: Expression | str, numbers: Mapping[dt.date, int]) -> None:
-        self.numbers = dict(numbers)
-        super().__init__(F(day) if isinstance(day, str) else day)
+class VendorSql(Func):
+    """A function whose SQL the subclass writes from its compiled arguments (`sql`)."""
 
     def as_sql(
         self,
@@ -40,14 +33,36 @@ class DayNumber(Func):
         arg_joiner: str | None = None,
         **extra_context: Any,
     ) -> tuple[str, list[Any]]:
-        day_sql, day_params = compiler.compile(self.source_expressions[0])
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        return self.sql([sql for sql, _ in compiled], [list(p) for _, p in compiled], connection)
+
+    def sql(
+        self, arguments: list[str], params: list[list[Any]], connection: Any
+    ) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+
+class DayNumber(VendorSql):
+    """CASE <date> WHEN d1 THEN n1 … END: a local date mapped to a number the caller computed
+    (the working days before it). A simple CASE evaluates the date once per row."""
+
+    output_field = IntegerField()
+
+    def __init__(self, day: Expression | str, numbers: Mapping[dt.date, int]) -> None:
+        self.numbers = dict(numbers)
+        super().__init__(F(day) if isinstance(day, str) else day)
+
+    def sql(
+        self, arguments: list[str], params: list[list[Any]], connection: Any
+    ) -> tuple[str, list[Any]]:
+        [day_sql], [day_params] = arguments, params
         if not self.numbers:
             return "NULL", []
         branches = " ".join("WHEN %s THEN %s" for _ in self.numbers)
-        params: list[Any] = list(day_params)
+        values: list[Any] = list(day_params)
         for day, number in self.numbers.items():
-            params.extend([day.isoformat() if connection.vendor == "sqlite" else day, number])
-        return f"(CASE {day_sql} {branches} ELSE NULL END)", params
+            values.extend([day.isoformat() if connection.vendor == "sqlite" else day, number])
+        return f"(CASE {day_sql} {branches} ELSE NULL END)", values
 
 
 def working_day_numbers(start: dt.date, end: dt.date) -> dict[dt.date, int]:
@@ -113,3 +128,21 @@ def percentiles(
         found = list(ordered[rank - 1 : rank])
         values.append(float(found[0]) if found else None)
     return values
+
+
+class DaysBetween(VendorSql):
+    """Calendar days from one date expression to another, as an integer on both databases."""
+
+    output_field = IntegerField()
+
+    def __init__(self, start: Any, end: Any) -> None:
+        super().__init__(start, end)
+
+    def sql(
+        self, arguments: list[str], params: list[list[Any]], connection: Any
+    ) -> tuple[str, list[Any]]:
+        start_sql, end_sql = arguments
+        ordered = [*params[1], *params[0]]
+        if connection.vendor == "sqlite":
+            return f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)", ordered
+        return f"(({end_sql})::date - ({start_sql})::date)", ordered

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.core.registry import HomeItem
 from kopir.oversight import access
 
-DASHBOARDS = ("oversight:mse",)
+DASHBOARDS = ("oversight:mse", "oversight:rehabilitation")
 
 
 def dashboard_count(user: Any) -> int:

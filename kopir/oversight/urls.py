@@ -7,4 +7,5 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.index, name="index"),
     path("mse/", views.mse, name="mse"),
+    path("rehabilitation/", views.rehabilitation, name="rehabilitation"),
 ]

@@ -17,15 +17,19 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.oversight.tests.referrals import sent_referral
+from kopir.rehabilitation.models import Measure
+from kopir.rehabilitation.models.execution import MeasureStatus
+from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
 
 MSE_Q1 = reverse("oversight:mse") + "?period=2026-Q1"
+REHABILITATION_Q1 = reverse("oversight:rehabilitation") + "?period=2026-Q1"
 MONDAY = dt.date(2026, 2, 2)
 
 
 @pytest.mark.parametrize("reader", ["secretary", "member", "mse_head"])
-@pytest.mark.parametrize("url", [reverse("oversight:index"), MSE_Q1])
+@pytest.mark.parametrize("url", [reverse("oversight:index"), MSE_Q1, REHABILITATION_Q1])
 def test_council_roles_and_mse_heads_open_the_dashboards(
     reader: str, url: str, request: pytest.FixtureRequest
 ) -> None:
@@ -34,8 +38,9 @@ def test_council_roles_and_mse_heads_open_the_dashboards(
 
 
 @pytest.mark.parametrize("outsider", ["clinician", "agency_officer"])
-def test_other_staff_may_not(outsider: str, request: pytest.FixtureRequest) -> None:
-    response = signed_in(Client(), request.getfixturevalue(outsider)).get(MSE_Q1)
+@pytest.mark.parametrize("url", [MSE_Q1, REHABILITATION_Q1])
+def test_other_staff_may_not(outsider: str, url: str, request: pytest.FixtureRequest) -> None:
+    response = signed_in(Client(), request.getfixturevalue(outsider)).get(url)
     assert response.status_code == 403
 
 
@@ -89,3 +94,21 @@ def test_the_page_reads_as_many_queries_whatever_the_data(secretary: Any) -> Non
         response = client.get(MSE_Q1)
     assert len(response.context["dashboard"].rows) == 4
     assert len(four_clinics) == len(one_clinic) <= 20
+
+
+def test_the_rehabilitation_page_shows_its_tables_and_chart(secretary: Any) -> None:
+    holder = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL, name_en="Agency A")
+    for _ in range(5):
+        MeasureFactory.create(
+            organisation=holder,
+            status=MeasureStatus.DELIVERED,
+            due_on=dt.date(2026, 3, 1),
+            delivered_on=dt.date(2026, 2, 1),
+        )
+    page = signed_in(Client(), secretary).get(REHABILITATION_Q1).content.decode()
+    assert 'aria-labelledby="rehabilitation-chart-summary"' in page
+    for caption in ("by-organisation-caption", "by-type-caption", "by-reason-caption"):
+        assert f'<caption id="{caption}">' in page
+    assert page.count('<details class="definition">') == 8
+    for measure in Measure.objects.select_related("person"):
+        assert measure.person.iin not in page
