@@ -45,13 +45,14 @@ class Count:
 @dataclass(frozen=True)
 class Total:
     """A sum of published counts: the figures shown added up, and how many "<5" cells it leaves
-    out (their true values are unknown to the reader, as they must be)."""
+    out. The number left out is never shown: it would tell a zero from a "<5" that is not."""
 
     value: int
     left_out: int
 
     def __str__(self) -> str:
-        return number_format(self.value)
+        # Nothing but cells under 5 (or none at all) adds up to a figure under 5.
+        return SUPPRESSED_LABEL if self.value == 0 else number_format(self.value)
 
 
 def round_to_base(true_count: int) -> int:

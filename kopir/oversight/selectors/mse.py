@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from kopir.assessment.models import Referral, ReferralStatus, Route
-from kopir.directory.models import Organisation
+from kopir.directory.models import Organisation, OrganisationKind
 from kopir.oversight.aggregates import percentiles, working_days_expression
 from kopir.oversight.disclosure import (
     Count as PublishedCount,
@@ -104,20 +104,25 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         .order_by()
     )
     counts = {row["medical_organisation_id"]: row for row in by_clinic}
-    names = {
-        o.pk: o.name
-        for o in Organisation.objects.filter(pk__in=counts).only("name_kk", "name_ru", "name_en")
-    }
+    # Every clinic in scope has its row, cases or none (see Scope.organisations).
+    clinics = {o.pk: o.name for o in scope.organisations((OrganisationKind.MEDICAL,))}
+    clinics.update(
+        (o.pk, o.name)
+        for o in Organisation.objects.filter(pk__in=set(counts) - set(clinics)).only(
+            "name_kk", "name_ru", "name_en"
+        )
+    )
+    nothing = {"sent": 0, "returned": 0, "returns": 0, "overdue": 0}
     rows = sorted(
         (
             ClinicRow(
-                clinic_name=names.get(pk, ""),
-                sent=publish_count(row["sent"]),
-                returned=publish_count(row["returned"]),
-                returns=publish_count(row["returns"] or 0),
-                overdue=publish_count(row["overdue"]),
+                clinic_name=name,
+                sent=publish_count(counts.get(pk, nothing)["sent"]),
+                returned=publish_count(counts.get(pk, nothing)["returned"]),
+                returns=publish_count(counts.get(pk, nothing)["returns"] or 0),
+                overdue=publish_count(counts.get(pk, nothing)["overdue"]),
             )
-            for pk, row in counts.items()
+            for pk, name in clinics.items()
         ),
         key=lambda r: r.clinic_name,
     )

@@ -18,6 +18,7 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
+from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.directory.models import Organisation
 from kopir.oversight.aggregates import DaysBetween, percentiles
 from kopir.oversight.disclosure import (
@@ -31,6 +32,7 @@ from kopir.oversight.disclosure import (
 )
 from kopir.oversight.selectors.scope import Scope
 from kopir.rehabilitation.models import Handoff, Measure, MeasureType
+from kopir.rehabilitation.models.catalogue import CatalogueStatus
 from kopir.rehabilitation.models.execution import (
     OPEN_MEASURE_STATUSES,
     MeasureStatus,
@@ -114,7 +116,7 @@ def rehabilitation_dashboard(
     ).exclude(status=MeasureStatus.CANCELLED)
     grid = (
         measures.annotate(outcome=_outcome(today))
-        .values("organisation_id", "measure_type_id", "outcome")
+        .values("organisation_id", "measure_type__code", "outcome")
         .annotate(n=Count("id"), disputed=Count("id", filter=Q(dispute_count__gt=0)))
         .order_by()
     )
@@ -126,36 +128,47 @@ def rehabilitation_dashboard(
             at__gte=start,
             at__lt=until,
         )
-        .values("from_organisation_id", "measure__measure_type_id")
+        .values("from_organisation_id", "measure__measure_type__code")
         .annotate(n=Count("id"))
         .order_by()
     )
     # Each cell published once; every figure below adds up published cells.
-    cells: dict[tuple[int, int, str], PublishedCount] = {}
-    disputed: dict[tuple[int, int], list[PublishedCount]] = defaultdict(list)
+    # Measure types by their code, stable across catalogue versions.
+    cells: dict[tuple[int, str, str], PublishedCount] = {}
+    disputed: dict[tuple[int, str], list[PublishedCount]] = defaultdict(list)
     for row in grid:
-        key = (row["organisation_id"], row["measure_type_id"])
+        key = (row["organisation_id"], row["measure_type__code"])
         cells[(*key, row["outcome"])] = publish_count(row["n"])
         if row["outcome"] in (ON_TIME, LATE):
             disputed[key].append(publish_count(row["disputed"]))
     redirected = {
-        (row["from_organisation_id"], row["measure__measure_type_id"]): publish_count(row["n"])
+        (row["from_organisation_id"], row["measure__measure_type__code"]): publish_count(row["n"])
         for row in redirects
     }
-    organisation_ids = {k[0] for k in cells} | {k[0] for k in redirected}
-    type_ids = {k[1] for k in cells} | {k[1] for k in redirected}
-    organisation_names = {
-        o.pk: o.name
-        for o in Organisation.objects.filter(pk__in=organisation_ids).only(
+    # Every executing organisation in scope and every measure of the catalogue in force has its
+    # row, measures or none (see Scope.organisations).
+    organisation_names = {o.pk: o.name for o in scope.organisations(tuple(AGENCY_KINDS))}
+    with_data = {k[0] for k in cells} | {k[0] for k in redirected}
+    organisation_names.update(
+        (o.pk, o.name)
+        for o in Organisation.objects.filter(pk__in=with_data - set(organisation_names)).only(
             "name_kk", "name_ru", "name_en"
         )
-    }
-    type_names = {
-        t.pk: t.name
-        for t in MeasureType.objects.filter(pk__in=type_ids).only("name_kk", "name_ru", "name_en")
-    }
+    )
+    codes_with_data = {k[1] for k in cells} | {k[1] for k in redirected}
+    type_names: dict[str, str] = {}
+    for measure_type in (
+        MeasureType.objects.filter(
+            Q(catalogue__status=CatalogueStatus.ACTIVE) | Q(code__in=codes_with_data)
+        )
+        .order_by("catalogue__status", "-catalogue_id")
+        .only("code", "name_kk", "name_ru", "name_en")
+    ):
+        # The name in the catalogue in force, else in the latest catalogue that had the code.
+        type_names.setdefault(measure_type.code, measure_type.name)
+    organisation_ids, type_codes = set(organisation_names), set(type_names)
 
-    def outcome_row(label: str, keep: Iterable[tuple[int, int]]) -> OutcomeRow:
+    def outcome_row(label: str, keep: Iterable[tuple[int, str]]) -> OutcomeRow:
         pairs = set(keep)
 
         def of(outcome: str) -> Total:
@@ -181,13 +194,13 @@ def rehabilitation_dashboard(
     pairs = {(o, t) for o, t, _ in cells} | set(redirected)
     by_organisation = sorted(
         (
-            outcome_row(organisation_names.get(o, ""), (p for p in pairs if p[0] == o))
+            outcome_row(organisation_names[o], (p for p in pairs if p[0] == o))
             for o in organisation_ids
         ),
         key=lambda r: r.label,
     )
     by_type = sorted(
-        (outcome_row(type_names.get(t, ""), (p for p in pairs if p[1] == t)) for t in type_ids),
+        (outcome_row(type_names[t], (p for p in pairs if p[1] == t)) for t in type_codes),
         key=lambda r: r.label,
     )
     by_reason = [

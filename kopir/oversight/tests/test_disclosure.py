@@ -138,3 +138,20 @@ def test_a_region_minus_its_districts_pins_no_suppressed_organisation() -> None:
         south = published_total(publish_count(n) for n in reading[3:])
         assert (north, south) == (district_totals["north"], district_totals["south"])
     assert str(Count(None)) == SUPPRESSED_LABEL
+
+
+def test_telling_a_zero_from_a_small_count_would_pin_a_quarter() -> None:
+    """Why every organisation in scope has its row and a zero shows "<5" too: were a zero told
+    apart (a row missing in a quarter), quarters of 13, 8, 1 and 0 with their year of 22 (shown
+    20) would leave one reading of the third quarter."""
+
+    def shown(count: int) -> Count | int:
+        return 0 if count == 0 else publish_count(count)
+
+    target = (*(shown(q) for q in (13, 8, 1, 0)), publish_count(22))
+    readings = {
+        quarters[2]
+        for quarters in itertools.product(range(20), range(20), range(5), range(1))
+        if (*(shown(q) for q in quarters), publish_count(sum(quarters))) == target
+    }
+    assert readings == {1}

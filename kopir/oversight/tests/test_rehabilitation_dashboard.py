@@ -91,7 +91,7 @@ def test_one_organisation_every_outcome_counted_by_hand() -> None:
         )
 
     board = rehabilitation_dashboard(Scope(Q1), today=TODAY)
-    first = next(r for r in board.by_organisation if r.on_time.value)
+    first = next(r for r in board.by_organisation if r.label == holder.name)
     assert (first.on_time, first.late, first.failed, first.overdue, first.pending) == (
         Total(5, 0),
         Total(0, 1),
@@ -104,13 +104,14 @@ def test_one_organisation_every_outcome_counted_by_hand() -> None:
     # Disputes are counted in the on-time cell (0) and the late cell (1): both "<5".
     assert first.disputed == Total(0, 2)
     assert first.redirected == Total(5, 0)
-    other = next(r for r in board.by_organisation if r is not first)
+    other = next(r for r in board.by_organisation if r.label == other_type_holder.name)
     assert other.on_time == Total(0, 1)
-    assert board.total.on_time == Total(5, 1)
+    assert board.total.on_time.value == 5
     by_reason = {row.label: row.failed for row in board.by_reason}
     assert by_reason[str(NotDeliveredReason.REFUSED.label)] == Total(5, 0)
     assert by_reason[str(NotDeliveredReason.OTHER.label)] == Total(0, 0)
-    assert [r.on_time for r in board.by_type] in (
+    # Every measure of the catalogue in force has its row; the two with measures here:
+    assert [r.on_time for r in board.by_type if r.on_time != Total(0, 0)] in (
         [Total(5, 0), Total(0, 1)],
         [Total(0, 1), Total(5, 0)],
     )
@@ -132,9 +133,10 @@ def test_four_delivered_show_no_median_and_the_organisation_filter() -> None:
     measures(elsewhere, measure_type, 5)
     board = rehabilitation_dashboard(Scope(Q1, organisation=holder), today=TODAY)
     assert board.median_days_to_delivery is None
-    [row] = board.by_organisation
+    [row] = board.by_organisation  # the organisation asked for, alone
     assert row.on_time == Total(0, 1)
     assert row.due == Total(0, 1)
+    assert str(row.due) == "<5"
 
 
 def test_the_query_count_does_not_grow_with_the_data(django_assert_max_num_queries: Any) -> None:
@@ -151,5 +153,5 @@ def test_the_query_count_does_not_grow_with_the_data(django_assert_max_num_queri
     # the median (one query on either database).
     with django_assert_max_num_queries(6):
         board = rehabilitation_dashboard(Scope(Q1), today=TODAY)
-    assert board.total.on_time == Total(15, 0)
+    assert board.total.on_time.value == 15
     assert board.median_days_to_delivery == 22
