@@ -18,6 +18,8 @@ VALUE_WIDTH = 60
 BAR_HEIGHT = 16
 GROUP_GAP = 12
 TOP = 8
+# The bars drawn at most: the groups with the highest figures; the table beside lists them all.
+MOST_GROUPS = 20
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,17 @@ class BarChart:
     groups: list[BarGroup]
     width: int
     height: int
+    left_out: int  # groups not drawn (only the MOST_GROUPS highest are)
     label_width: int = LABEL_WIDTH
 
 
 def bar_chart(groups: list[tuple[str, list[Count]]]) -> BarChart:
-    """Horizontal bars: one group per label, one bar per series, scaled to the largest shown."""
+    """Horizontal bars: one group per label, one bar per series, scaled to the largest shown;
+    only the MOST_GROUPS groups with the highest first figure, in their order."""
+    ranked = sorted(groups, key=lambda group: -(group[1][0].value or 0) if group[1] else 0)
+    drawn = {id(group) for group in ranked[:MOST_GROUPS]}
+    left_out = len(groups) - len(drawn)
+    groups = [group for group in groups if id(group) in drawn]
     largest = max(
         (c.value for _, counts in groups for c in counts if c.value is not None), default=0
     )
@@ -62,4 +70,4 @@ def bar_chart(groups: list[tuple[str, list[Count]]]) -> BarChart:
             y += BAR_HEIGHT
         laid_out.append(BarGroup(label, y - len(counts) * BAR_HEIGHT + BAR_HEIGHT - 4, bars))
         y += GROUP_GAP
-    return BarChart(laid_out, LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, y + TOP)
+    return BarChart(laid_out, LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, y + TOP, left_out)
