@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kopir.council",
     "kopir.assessment",
     "kopir.rehabilitation",
+    "kopir.oversight",
     "kopir.bench",
     "kopir.notices",
     "kopir.exchange",

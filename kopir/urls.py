@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
     path("notices/", include("kopir.notices.urls")),
     path("rehabilitation/", include("kopir.rehabilitation.urls")),
     path("exchange/", include("kopir.exchange.urls")),
+    path("oversight/", include("kopir.oversight.urls")),
     prefix_default_language=True,
 )

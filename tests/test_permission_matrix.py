@@ -119,6 +119,17 @@ MESSAGE_RECIPIENT = rule(
     secretary="403",
     **MESSAGES_REFUSED,
 )
+# The oversight dashboards: aggregates only, so every council secretary and member (a seat is
+# not needed to read figures anyone may be told), administrators and MSE heads, in any
+# organisation.
+DASHBOARDS = rule(
+    *(
+        f"{who}{where}"
+        for who in ("admin", "head", "secretary", "member")
+        for where in ("", "@other")
+    ),
+    "unseated",
+)
 # Pages that send a signed-in visitor on (the sign-in page, the second factor already passed).
 ON_FOR_SIGNED_IN = rule(*WHO[:-1], got="302", anon="200")
 
@@ -386,6 +397,9 @@ EXPECTED: dict[str, Row] = {
     "council:invitation_reply": EVERYONE,  # the invitee's personal link: no sign-in
     "council:petition_submitted": rule(*WHO, got="302"),
     "council:council_list": SIGNED_IN,
+    "oversight:index": DASHBOARDS,
+    "oversight:mse": DASHBOARDS,
+    "oversight:rehabilitation": DASHBOARDS,
     # The council's inside: its secretary and seated members read, the secretary writes.
     **dict.fromkeys(
         [

@@ -55,6 +55,7 @@ def test_the_project_menu_keeps_its_order_from_home_to_the_audit_log():
         "directory:territory_list",
         "rehabilitation:quota_list",
         "council:council_list",
+        "oversight:index",
         "council:inbox",
         "rehabilitation:agency_work_list",
         "assessment:rules_list",

@@ -75,7 +75,12 @@ def paths() -> list[Path]:
     assert case is not None
     open_statuses = _in(OPEN_STATUSES)
     queue = reverse("assessment:division_queue")
-    return [*_mse_paths(locals()), _measure_path(), *_agency_paths()]
+    return [
+        *_mse_paths(locals()),
+        _measure_path(),
+        *_agency_paths(),
+        *_oversight_paths(admin, today),
+    ]
 
 
 def _measure_path() -> Path:
@@ -132,6 +137,45 @@ def _agency_paths() -> list[Path]:
             work_list + "?status=all",
             officer.username,
             deep=19,
+        ),
+    ]
+
+
+def _oversight_paths(admin: User, today: dt.date) -> list[Path]:
+    """The council's dashboards over the whole country, for this year and this quarter (an
+    administrator reads them as a council member does). The floor is the one GROUP BY each
+    dashboard's figures come from."""
+    start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_default_timezone())
+    until = start.replace(year=today.year + 1)
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    mse, rehabilitation = reverse("oversight:mse"), reverse("oversight:rehabilitation")
+    referrals_by_clinic = (
+        "SELECT medical_organisation_id, COUNT(*), "
+        "COUNT(*) FILTER (WHERE returns_count > 0), SUM(returns_count) "
+        "FROM assessment_referral WHERE route = 'in_absentia' "
+        "AND first_sent_at >= %s AND first_sent_at < %s GROUP BY medical_organisation_id"
+    )
+    measures_by_cell = (
+        "SELECT organisation_id, measure_type_id, status, COUNT(*) FROM rehabilitation_measure "
+        "WHERE due_on BETWEEN %s AND %s AND status <> 'cancelled' "
+        "GROUP BY organisation_id, measure_type_id, status"
+    )
+    year = (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+    return [
+        Path(
+            "oversight: MSE dashboard, this year",
+            f"{mse}?period={today.year}",
+            admin.username,
+            referrals_by_clinic,
+            [start, until],
+        ),
+        Path("oversight: MSE dashboard, this quarter", f"{mse}?period={quarter}", admin.username),
+        Path(
+            "oversight: rehabilitation dashboard, this year",
+            f"{rehabilitation}?period={today.year}",
+            admin.username,
+            measures_by_cell,
+            list(year),
         ),
     ]
 

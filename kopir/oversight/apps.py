@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "kopir.oversight"
+    label = "oversight"
+    verbose_name = _("Oversight")
+    depends_on: tuple[str, ...] = (
+        "core",
+        "audit",
+        "directory",
+        "accounts",
+        "assessment",
+        "rehabilitation",
+    )
+    # Its tests build referrals and measures with those apps' factories and fixtures.
+    test_depends_on: tuple[str, ...] = ("people", "notices", "exchange")
+
+    def ready(self) -> None:
+        from kopir.core.registry import MenuEntry, registry
+        from kopir.oversight import access, home
+
+        registry.add_menu(
+            MenuEntry(_("Dashboards"), "oversight:index", access.can_read_dashboards, 85)
+        )
+        registry.add_home(*home.home_items())

@@ -1,0 +1,73 @@
+"""Server-rendered bar charts: geometry computed here, drawn by
+`templates/oversight/partials/bar_chart.html` as SVG. No script, no library.
+
+A chart repeats what the table beside it says (the table is the truth): every bar carries its
+value as text, a suppressed figure is drawn as no bar with "<5" written, and a second series is
+told apart by a hatch pattern as well as by its shade, never by colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kopir.oversight.disclosure import SUPPRESSED_LABEL, Count
+
+LABEL_WIDTH = 260
+BAR_AREA = 360
+VALUE_WIDTH = 60
+BAR_HEIGHT = 16
+GROUP_GAP = 12
+TOP = 8
+# The bars drawn at most: the groups with the highest figures; the table beside lists them all.
+MOST_GROUPS = 20
+
+
+@dataclass(frozen=True)
+class Bar:
+    series: int  # 0: solid, 1: hatched
+    y: int
+    width: int
+    text: str
+    text_x: int
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    label: str
+    label_y: int
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    groups: list[BarGroup]
+    width: int
+    height: int
+    left_out: int  # groups not drawn (only the MOST_GROUPS highest are)
+    label_width: int = LABEL_WIDTH
+
+
+def bar_chart(groups: list[tuple[str, list[Count]]]) -> BarChart:
+    """Horizontal bars: one group per label, one bar per series, scaled to the largest shown;
+    only the MOST_GROUPS groups with the highest first figure, in their order."""
+    ranked = sorted(groups, key=lambda group: -(group[1][0].value or 0) if group[1] else 0)
+    drawn = {id(group) for group in ranked[:MOST_GROUPS]}
+    left_out = len(groups) - len(drawn)
+    groups = [group for group in groups if id(group) in drawn]
+    largest = max(
+        (c.value for _, counts in groups for c in counts if c.value is not None), default=0
+    )
+    laid_out: list[BarGroup] = []
+    y = TOP
+    for label, counts in groups:
+        bars = []
+        for series, count in enumerate(counts):
+            width = (
+                0 if not largest or count.value is None else round(BAR_AREA * count.value / largest)
+            )
+            text = SUPPRESSED_LABEL if count.value is None else str(count)
+            bars.append(Bar(series, y, width, text, LABEL_WIDTH + width + 4))
+            y += BAR_HEIGHT
+        laid_out.append(BarGroup(label, y - len(counts) * BAR_HEIGHT + BAR_HEIGHT - 4, bars))
+        y += GROUP_GAP
+    return BarChart(laid_out, LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, y + TOP, left_out)

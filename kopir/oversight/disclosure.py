@@ -1,0 +1,103 @@
+"""What a figure may show, so that no published combination reveals a small group of persons
+(docs/decisions/0011-small-cell-protection.md).
+
+Pure functions, no database. The rules:
+
+- a count under 5 (0 included) is shown as "<5"; every other count is rounded to the nearest
+  multiple of 5 (halves up), so a published 10 stands for any of 8 to 12;
+- a figure that is the sum of other figures on the page (a total, a row or column sum, delivered
+  = on time + late, a territory made of its organisations) is computed from their *published*
+  values, never rounded again from the true sum, so it tells nothing the parts do not;
+- a share or a rate is computed from published counts, and only when neither is suppressed;
+- a median or a percentile is shown only for a group of at least 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+# Fewer persons than this in a cell and the cell says "<5".
+THRESHOLD = 5
+# Every other count is rounded to a multiple of this.
+BASE = 5
+SUPPRESSED_LABEL = "<5"
+TOO_FEW = _("too few to show")
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as published: `value` is the rounded figure, None when suppressed."""
+
+    value: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    def __str__(self) -> str:
+        return SUPPRESSED_LABEL if self.value is None else number_format(self.value)
+
+
+@dataclass(frozen=True)
+class Total:
+    """A sum of published counts: the figures shown added up, and how many "<5" cells it leaves
+    out. The number left out is never shown: it would tell a zero from a "<5" that is not."""
+
+    value: int
+    left_out: int
+
+    def __str__(self) -> str:
+        # Nothing but cells under 5 (or none at all) adds up to a figure under 5.
+        return SUPPRESSED_LABEL if self.value == 0 else number_format(self.value)
+
+
+def round_to_base(true_count: int) -> int:
+    """The nearest multiple of BASE, halves up: 7 → 5, 8 → 10, 12 → 10, 13 → 15."""
+    return BASE * ((true_count + BASE // 2) // BASE)
+
+
+def publish_count(true_count: int) -> Count:
+    """A count of persons (or of their referrals, measures, returns) as it may be shown."""
+    if true_count < 0:
+        raise ValueError("a count is never negative")
+    if true_count < THRESHOLD:
+        return Count(None)
+    return Count(round_to_base(true_count))
+
+
+def consistent_values(published: Count) -> range:
+    """Every true count that publishes as `published`: what a reader can know from it alone."""
+    if published.value is None:
+        return range(0, THRESHOLD)
+    low = max(THRESHOLD, published.value - BASE // 2)
+    return range(low, published.value + BASE // 2 + 1)
+
+
+def published_total(counts: Iterable[Count]) -> Total:
+    """The sum of published figures, as the table's total (never the rounded true total: two
+    cells of 4 and a total of 8 shown as 10 would give both cells away)."""
+    value = 0
+    left_out = 0
+    for count in counts:
+        if count.value is None:
+            left_out += 1
+        else:
+            value += count.value
+    return Total(value, left_out)
+
+
+def published_share(numerator: int | None, denominator: int | None) -> float | None:
+    """numerator / denominator from published figures (a Count's or a Total's `value`); None
+    when either is suppressed or the denominator is nothing."""
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def may_show_distribution(group_size: int) -> bool:
+    """Whether a median or a percentile of a group may be shown: only for 5 or more."""
+    return group_size >= THRESHOLD

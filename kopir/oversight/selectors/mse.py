@@ -1,0 +1,151 @@
+"""The in-absentia MSE dashboard: referrals sent in the period by clinic, returns for
+completion, overdue steps, and working days from first sending to decision.
+
+Every figure leaves here already published (`disclosure.py`); the true counts never reach a
+template. Reads: one GROUP BY per clinic, one count and the percentiles of the working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from kopir.assessment.models import Referral, ReferralStatus, Route
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.oversight.aggregates import percentiles, working_days_expression
+from kopir.oversight.disclosure import (
+    Count as PublishedCount,
+)
+from kopir.oversight.disclosure import (
+    Total,
+    may_show_distribution,
+    publish_count,
+    published_share,
+    published_total,
+)
+from kopir.oversight.selectors.scope import Scope
+
+# Steps that carry a deadline someone still has to meet.
+OPEN_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.RETURNED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.ASSIGNED,
+)
+MEDIAN = 0.5
+P90 = 0.9
+
+
+@dataclass(frozen=True)
+class ClinicRow:
+    clinic_name: str
+    sent: PublishedCount
+    returned: PublishedCount  # returned incomplete at least once
+    returns: PublishedCount  # times returned, all referrals together
+    overdue: PublishedCount  # in a step whose deadline has passed
+
+    @property
+    def returned_share(self) -> float | None:
+        return published_share(self.returned.value, self.sent.value)
+
+    @property
+    def returns_per_referral(self) -> float | None:
+        return published_share(self.returns.value, self.sent.value)
+
+
+@dataclass(frozen=True)
+class MseDashboard:
+    rows: list[ClinicRow]
+    sent: Total
+    returned: Total
+    returns: Total
+    overdue: Total
+    decided: PublishedCount
+    median_days: float | None  # None: fewer than 5 decided, too few to show
+    p90_days: float | None
+
+    @property
+    def returned_share(self) -> float | None:
+        """The share over the clinics whose both figures are shown: a function of published
+        figures only."""
+        shown = [r for r in self.rows if not r.sent.suppressed and not r.returned.suppressed]
+        return published_share(
+            sum(r.returned.value or 0 for r in shown), sum(r.sent.value or 0 for r in shown)
+        )
+
+    @property
+    def returns_per_referral(self) -> float | None:
+        shown = [r for r in self.rows if not r.sent.suppressed and not r.returns.suppressed]
+        return published_share(
+            sum(r.returns.value or 0 for r in shown), sum(r.sent.value or 0 for r in shown)
+        )
+
+
+def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard:
+    today = today or timezone.localdate()
+    start, until = scope.moments()
+    referrals = Referral.objects.filter(
+        scope.organisation_filter("medical_organisation"),
+        route=Route.IN_ABSENTIA,
+        first_sent_at__gte=start,
+        first_sent_at__lt=until,
+    )
+    by_clinic = (
+        referrals.values("medical_organisation_id")
+        .annotate(
+            sent=Count("id"),
+            returned=Count("id", filter=Q(returns_count__gt=0)),
+            returns=Sum("returns_count"),
+            overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, step_due_on__lt=today)),
+        )
+        .order_by()
+    )
+    counts = {row["medical_organisation_id"]: row for row in by_clinic}
+    # Every clinic in scope has its row, cases or none (see Scope.organisations).
+    clinics = {o.pk: o.name for o in scope.organisations((OrganisationKind.MEDICAL,))}
+    clinics.update(
+        (o.pk, o.name)
+        for o in Organisation.objects.filter(pk__in=set(counts) - set(clinics)).only(
+            "name_kk", "name_ru", "name_en"
+        )
+    )
+    nothing = {"sent": 0, "returned": 0, "returns": 0, "overdue": 0}
+    rows = sorted(
+        (
+            ClinicRow(
+                clinic_name=name,
+                sent=publish_count(counts.get(pk, nothing)["sent"]),
+                returned=publish_count(counts.get(pk, nothing)["returned"]),
+                returns=publish_count(counts.get(pk, nothing)["returns"] or 0),
+                overdue=publish_count(counts.get(pk, nothing)["overdue"]),
+            )
+            for pk, name in clinics.items()
+        ),
+        key=lambda r: r.clinic_name,
+    )
+    decided = referrals.filter(decided_at__isnull=False, decided_at__lt=_end_of(today))
+    size = decided.count()
+    median = p90 = None
+    if may_show_distribution(size):
+        days = working_days_expression(
+            "first_sent_at", "decided_at", first=scope.period.start, last=today
+        )
+        median, p90 = percentiles(decided, days, (MEDIAN, P90), size)
+    return MseDashboard(
+        rows=rows,
+        sent=published_total(r.sent for r in rows),
+        returned=published_total(r.returned for r in rows),
+        returns=published_total(r.returns for r in rows),
+        overdue=published_total(r.overdue for r in rows),
+        decided=publish_count(size),
+        median_days=median,
+        p90_days=p90,
+    )
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    zone = timezone.get_default_timezone()
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)

@@ -1,0 +1,25 @@
+"""Formatting of published figures: shares as percentages, days and ratios with one decimal."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from kopir.oversight.disclosure import TOO_FEW
+
+register = template.Library()
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    if share is None:
+        return str(TOO_FEW)
+    return _("%(number)s%%") % {"number": number_format(round(share * 100), 0)}
+
+
+@register.filter
+def decimal(number: float | None) -> str:
+    if number is None:
+        return str(TOO_FEW)
+    return number_format(round(number, 1), 1)

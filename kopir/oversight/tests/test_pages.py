@@ -1,0 +1,116 @@
+"""The dashboards' pages: who may open them, what they show (aggregates, never a person or a
+case number), the chart's text alternative and the table beside it, and a query count that does
+not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kopir.core.tests.fixtures import signed_in
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.oversight.tests.referrals import sent_referral
+from kopir.rehabilitation.models import Measure
+from kopir.rehabilitation.models.execution import MeasureStatus
+from kopir.rehabilitation.tests.factories import MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+MSE_Q1 = reverse("oversight:mse") + "?period=2026-Q1"
+REHABILITATION_Q1 = reverse("oversight:rehabilitation") + "?period=2026-Q1"
+MONDAY = dt.date(2026, 2, 2)
+
+
+@pytest.mark.parametrize("reader", ["secretary", "member", "mse_head"])
+@pytest.mark.parametrize("url", [reverse("oversight:index"), MSE_Q1, REHABILITATION_Q1])
+def test_council_roles_and_mse_heads_open_the_dashboards(
+    reader: str, url: str, request: pytest.FixtureRequest
+) -> None:
+    response = signed_in(Client(), request.getfixturevalue(reader)).get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("outsider", ["clinician", "agency_officer"])
+@pytest.mark.parametrize("url", [MSE_Q1, REHABILITATION_Q1])
+def test_other_staff_may_not(outsider: str, url: str, request: pytest.FixtureRequest) -> None:
+    response = signed_in(Client(), request.getfixturevalue(outsider)).get(url)
+    assert response.status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:
+    response = client.get(MSE_Q1)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_the_page_shows_aggregates_and_never_a_case(secretary: Any) -> None:
+    large = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_en="A large clinic")
+    small = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_en="B small clinic")
+    referrals = [sent_referral(large, MONDAY, returns=1) for _ in range(6)]
+    referrals += [sent_referral(small, MONDAY) for _ in range(2)]
+    page = signed_in(Client(), secretary).get(MSE_Q1).content.decode()
+    for referral in referrals:
+        assert referral.number not in page
+        assert referral.person.iin not in page
+        assert referral.person.last_name not in page
+    assert "&lt;5" in page  # the small clinic
+    assert 'role="img"' in page
+    assert 'aria-labelledby="mse-chart-summary"' in page
+    assert '<caption id="mse-table-caption">' in page
+    assert page.count('<details class="definition">') == 6
+    assert "url(#mse-chart-hatch)" in page  # the second series told apart by a pattern
+
+
+def test_a_period_that_is_not_offered_is_an_error_and_reads_nothing(secretary: Any) -> None:
+    url = reverse("oversight:mse") + "?period=2026-02-01"
+    response = signed_in(Client(), secretary).get(url)
+    assert response.status_code == 200
+    assert response.context["dashboard"] is None
+    assert "error-summary" in response.content.decode()
+
+
+def _clinic_with_decided_referrals() -> None:
+    clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
+    for _ in range(6):
+        sent_referral(clinic, MONDAY, decided_on=dt.date(2026, 2, 10))
+
+
+def test_the_page_reads_as_many_queries_whatever_the_data(secretary: Any) -> None:
+    client = signed_in(Client(), secretary)
+    _clinic_with_decided_referrals()
+    client.get(MSE_Q1)  # the session and the menu, read once
+    with CaptureQueriesContext(connection) as one_clinic:
+        client.get(MSE_Q1)
+    for _ in range(3):
+        _clinic_with_decided_referrals()
+    with CaptureQueriesContext(connection) as four_clinics:
+        response = client.get(MSE_Q1)
+    # Four clinics sent 6 each (every clinic in scope has a row, the persons' clinics too).
+    rows = response.context["dashboard"].rows
+    assert sum(1 for row in rows if not row.sent.suppressed) == 4
+    assert len(four_clinics) == len(one_clinic) <= 20
+
+
+def test_the_rehabilitation_page_shows_its_tables_and_chart(secretary: Any) -> None:
+    holder = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL, name_en="Agency A")
+    for _ in range(5):
+        MeasureFactory.create(
+            organisation=holder,
+            status=MeasureStatus.DELIVERED,
+            due_on=dt.date(2026, 3, 1),
+            delivered_on=dt.date(2026, 2, 1),
+        )
+    page = signed_in(Client(), secretary).get(REHABILITATION_Q1).content.decode()
+    assert 'aria-labelledby="rehabilitation-chart-summary"' in page
+    for caption in ("by-organisation-caption", "by-type-caption", "by-reason-caption"):
+        assert f'<caption id="{caption}">' in page
+    assert page.count('<details class="definition">') == 8
+    for measure in Measure.objects.select_related("person"):
+        assert measure.person.iin not in page

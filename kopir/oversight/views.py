@@ -1,0 +1,97 @@
+"""Views: thin; access → filters → selector → template. Aggregates only: no person, no case
+number reaches these pages, so nothing here reads personal data."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from kopir.assessment.services.external_systems import AGENCY_KINDS
+from kopir.directory.models import OrganisationKind
+from kopir.oversight import access
+from kopir.oversight.charts import bar_chart
+from kopir.oversight.disclosure import Count, Total
+from kopir.oversight.forms import DashboardFilterForm
+from kopir.oversight.selectors.mse import mse_dashboard
+from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
+
+# The chart's two series, also the table's column heads.
+MSE_SERIES = (_("Referrals sent"), _("Returned incomplete at least once"))
+REHABILITATION_SERIES = (_("Delivered on time"), _("Delivered late"))
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    access.require_dashboard_reader(request.user)
+    return render(request, "oversight/index.html")
+
+
+@require_GET
+def mse(request: HttpRequest) -> HttpResponse:
+    access.require_dashboard_reader(request.user)
+    form = DashboardFilterForm(
+        request.GET or None,
+        organisation_label=_("Clinic"),
+        organisation_kinds=(OrganisationKind.MEDICAL,),
+        auto_id="mse-%s",
+    )
+    scope = form.criteria()
+    dashboard = mse_dashboard(scope) if scope is not None else None
+    chart = (
+        bar_chart([(row.clinic_name, [row.sent, row.returned]) for row in dashboard.rows])
+        if dashboard is not None
+        else None
+    )
+    return render(
+        request,
+        "oversight/mse.html",
+        {
+            "form": form,
+            "scope": scope,
+            "dashboard": dashboard,
+            "chart": chart,
+            "series": MSE_SERIES,
+        },
+    )
+
+
+@require_GET
+def rehabilitation(request: HttpRequest) -> HttpResponse:
+    access.require_dashboard_reader(request.user)
+    form = DashboardFilterForm(
+        request.GET or None,
+        organisation_label=_("Executing organisation"),
+        organisation_kinds=tuple(AGENCY_KINDS),
+        auto_id="rehabilitation-%s",
+    )
+    scope = form.criteria()
+    dashboard = rehabilitation_dashboard(scope) if scope is not None else None
+    chart = (
+        bar_chart(
+            [
+                (row.label, [_published(row.on_time), _published(row.late)])
+                for row in dashboard.by_organisation
+            ]
+        )
+        if dashboard is not None
+        else None
+    )
+    return render(
+        request,
+        "oversight/rehabilitation.html",
+        {
+            "form": form,
+            "scope": scope,
+            "dashboard": dashboard,
+            "chart": chart,
+            "series": REHABILITATION_SERIES,
+        },
+    )
+
+
+def _published(total: Total) -> Count:
+    """A row's figure for the chart: its sum of published cells, or "<5" when all it holds is
+    cells under 5."""
+    return Count(None) if total.left_out and not total.value else Count(total.value)
