@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kopir.core.models import NumberSequence
-from kopir.core.search import contains_text, equals_text
+from kopir.core.search import contains_text, equals_text, stem
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,48 @@ def test_a_number_matches_whole_in_any_case() -> None:
 def test_several_fields_are_one_condition_of_alternatives() -> None:
     condition = contains_text("2026", "scope") | contains_text("әлем", "scope")
     assert matching(condition) == ["council.Ө-2026", "Қазақстан Әлемі"]
+
+
+@pytest.fixture
+def titles() -> None:
+    for scope in (
+        "Қаратөбе ауданындағы отбасы құқықтары",
+        "Мүгедектігі бар адамдарды жұмысқа орналастыру",
+        "Пандус жоқ емхана",
+        "О заседании совета в Уральске",
+    ):
+        NumberSequence.objects.create(scope=scope, year=2026)
+
+
+@pytest.mark.usefixtures("titles")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A word typed in another grammatical case or number than the title holds it.
+        ("Қаратөбеде", ["Қаратөбе ауданындағы отбасы құқықтары"]),
+        ("отбасылардың", ["Қаратөбе ауданындағы отбасы құқықтары"]),
+        ("мүгедектігі бар адамдарға", ["Мүгедектігі бар адамдарды жұмысқа орналастыру"]),
+        ("пандустарды", ["Пандус жоқ емхана"]),
+        ("заседание", ["О заседании совета в Уральске"]),
+        # Every word must be found, in any order, not as one phrase.
+        ("емхана пандус", ["Пандус жоқ емхана"]),
+        ("пандус қаратөбе", []),
+        ("жоқсөзжоқ", []),
+    ],
+)
+def test_words_match_in_another_grammatical_case_and_order(text: str, expected: list[str]) -> None:
+    assert matching(contains_text(text, "scope")) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("қаратөбеде", "қаратөб"),
+        ("пандустарды", "пандус"),
+        ("заседании", "заседан"),  # one Russian ending, not the Kazakh "дан" after it
+        ("ұлы", "ұлы"),  # too short to lose anything
+        ("2026-001", "2026-001"),  # a number is kept whole
+    ],
+)
+def test_a_word_loses_its_endings_but_keeps_four_letters(word: str, expected: str) -> None:
+    assert stem(word) == expected
