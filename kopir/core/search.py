@@ -8,9 +8,10 @@ Matching words is case-insensitive in Kazakh and Russian on both databases (`con
 `LOWER()` on PostgreSQL, which folds Cyrillic under a UTF-8 ctype (Kopir's databases are
 created so; under the plain C ctype only Latin letters fold), and on SQLite a Python `str.lower`
 registered on each connection (`core/database_functions.py`), since SQLite's own `lower()` folds
-ASCII only. A word inside a
-text cannot use a B-tree index: each app first narrows its rows by an indexed column (the
-councils the user sits in), and numbers are matched exactly, on their unique index.
+ASCII only. Every word typed must be found, in any order, each without its Kazakh or Russian
+case and number endings (`stem`). A word inside a text cannot use a B-tree index: each app first
+narrows its rows by an indexed column (the councils the user sits in), and numbers are matched
+exactly, on their unique index.
 """
 
 from __future__ import annotations
@@ -50,10 +51,56 @@ class Folded(Func):
         return super().as_sql(compiler, connection, function=SQLITE_FOLD, **extra)
 
 
+# Kazakh and Russian words change their ending with their grammatical case and number
+# ("Қаратөбеде", "пандустарды", "заседании"), and a title holds the word in another form. So each
+# word typed is looked for without its endings: Kazakh ones peeled one at a time (they stack:
+# plural, possessive, case), then at most one Russian one, while at least STEM_LETTERS letters
+# stay (a shorter stem would match nearly every text).
+STEM_LETTERS = 4
+
+
+def _longest_first(endings: str) -> tuple[str, ...]:
+    return tuple(sorted(set(endings.split()), key=len, reverse=True))
+
+
+KAZAKH_ENDINGS = _longest_first(
+    # locative-attributive, ablative, genitive, locative, dative, accusative, instrumental,
+    # plural, third-person possessive
+    "ндағы ндегі дағы дегі тағы тегі ынан інен нан нен дан ден тан тен ның нің дың дің тың тің"
+    " нда нде да де та те ға ге қа ке на не ны ні ды ді ты ті менен мен бен пен"
+    " лар лер дар дер тар тер сы сі ы і"
+)
+RUSSIAN_ENDINGS = _longest_first(
+    "ами ями ого его ому ему ыми ими ах ях ов ев ей ой ый ий ая яя ое ее ом ем ам ям ию ия ие ии"
+    " а я ы и у ю е о"
+)
+
+
+def _without_ending(word: str, endings: tuple[str, ...]) -> str | None:
+    for ending in endings:
+        if word.endswith(ending) and len(word) - len(ending) >= STEM_LETTERS:
+            return word[: -len(ending)]
+    return None
+
+
+def stem(word: str) -> str:
+    """The word without its case, number and possessive endings, never shorter than
+    STEM_LETTERS letters; a word with a digit (a number) is kept whole."""
+    if any(character.isdigit() for character in word):
+        return word
+    while (shorter := _without_ending(word, KAZAKH_ENDINGS)) is not None:
+        word = shorter
+    return _without_ending(word, RUSSIAN_ENDINGS) or word
+
+
 def contains_text(text: str, *fields: str) -> Q:
-    """Rows where any of `fields` holds `text`, whatever the case of either."""
-    wanted = fold(text)
-    return Q(*(Contains(Folded(F(name)), wanted) for name in fields), _connector=Q.OR)
+    """Rows where every word of `text` is in one of `fields`, whatever the case of either and
+    whatever the word's grammatical case (`stem`)."""
+    condition = Q()
+    for word in fold(text).split():
+        wanted = stem(word)
+        condition &= Q(*(Contains(Folded(F(name)), wanted) for name in fields), _connector=Q.OR)
+    return condition
 
 
 def equals_text(text: str, field: str) -> Q:

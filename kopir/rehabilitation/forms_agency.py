@@ -37,6 +37,7 @@ class WorkFilterForm(FilterForm[WorkFilter]):
     due_to = forms.DateField(label=_("Due by"), required=False, widget=DATE)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     at_risk = forms.BooleanField(label=_("At risk only"), required=False)
+    disputed = forms.BooleanField(label=_("Disputed by the person only"), required=False)
     territory = forms.TypedChoiceField(
         label=_("Territory"), required=False, coerce=int, empty_value=None
     )
@@ -73,6 +74,7 @@ class WorkFilterForm(FilterForm[WorkFilter]):
             due_to=data.get("due_to"),
             overdue=bool(data.get("overdue")),
             at_risk=bool(data.get("at_risk")),
+            disputed=bool(data.get("disputed")),
             territory_id=data.get("territory"),
             officer_id=data.get("officer"),
         )

@@ -195,3 +195,16 @@ def test_the_list_costs_the_same_queries_for_5_or_40_organisations(
         many = queries_for(insider_client, url)
 
     assert many == few
+
+
+@pytest.mark.parametrize(("language", "head"), [("kk", "Атауы"), ("ru", "Название")])
+def test_the_name_column_is_an_organisations_name_not_a_persons(
+    clinic: Organisation, outsider_client: Client, language: str, head: str
+) -> None:
+    # "Name" alone is translated as a person's name ("Аты-жөні", "Имя").
+    with translation.override(language):
+        content = outsider_client.get(reverse(URL_NAME)).content.decode()
+
+    assert f'<th scope="col">{head}</th>' in content
+    assert "Аты-жөні" not in content
+    assert ">Имя<" not in content

@@ -87,3 +87,15 @@ def test_the_territory_list_costs_the_same_queries_for_few_or_many_units(
         many = queries_for(insider_client, url)
 
     assert many == few
+
+
+@pytest.mark.parametrize(("language", "head"), [("kk", "Атауы"), ("ru", "Название")])
+def test_the_name_column_is_a_territorys_name_not_a_persons(
+    loaded: None, insider_client: Client, language: str, head: str
+) -> None:
+    with translation.override(language):
+        content = insider_client.get(reverse("directory:territory_list")).content.decode()
+
+    assert f'<th scope="col">{head}</th>' in content
+    assert "Аты-жөні" not in content
+    assert ">Имя<" not in content

@@ -121,6 +121,21 @@ def test_the_search_page_invites_a_query_before_one_is_made(
     assert not AuditEvent.objects.exists()
 
 
+def test_the_invitation_says_what_the_search_finds_a_given_name_alone_finds_nobody(
+    client: Client, clinician: User, person: Person
+) -> None:
+    """The search matches the beginning of the surname; the invitation said "part of a surname,
+    given name or patronymic", and a clinician who typed a given name alone found nobody."""
+    client = signed_in(client, clinician)
+    with translation.override("kk"):
+        invitation = client.get(reverse("people:search")).content.decode()
+        by_given_name = client.post(reverse("people:search"), {"q": person.first_name})
+
+    assert "тегінің басын" in invitation
+    assert "атының не әкесінің атының бір бөлігін" not in invitation
+    assert person.full_name not in by_given_name.content.decode()
+
+
 def test_searching_by_iin_lists_the_person_with_a_link_to_their_page(
     client: Client, clinician: User, person: Person
 ) -> None:

@@ -46,6 +46,7 @@ class WorkFilter:
     due_to: dt.date | None = None
     overdue: bool = False
     at_risk: bool = False
+    disputed: bool = False  # the person disputed a reported delivery
     territory_id: int | None = None
     officer_id: int | None = None
 
@@ -75,6 +76,8 @@ def work_queryset(organisation_id: int, work: WorkFilter) -> QuerySet[Measure]:
         measures = measures.filter(overdue=True)
     if work.at_risk:
         measures = measures.filter(at_risk=True)
+    if work.disputed:
+        measures = measures.filter(dispute_count__gt=0)
     if work.measure_code:
         measures = measures.filter(measure_type__code=work.measure_code)
     if work.part:

@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from kopir.core.registry import HomeItem
 from kopir.rehabilitation.access import is_agency_officer
 from kopir.rehabilitation.models import MeasureStatus
-from kopir.rehabilitation.selectors.execution import OPEN, WorkFilter, work_queryset
+from kopir.rehabilitation.selectors.execution import WorkFilter, work_queryset
 
 # What each item counts, and the work list's filter (its query string) that lists those measures.
 VIEWS: dict[str, tuple[WorkFilter, dict[str, str]]] = {
     "new": (WorkFilter(status=MeasureStatus.ASSIGNED), {"status": MeasureStatus.ASSIGNED}),
     "overdue": (WorkFilter(overdue=True), {"overdue": "on"}),
     "at_risk": (WorkFilter(at_risk=True), {"at_risk": "on"}),
+    "disputed": (WorkFilter(disputed=True), {"disputed": "on"}),
 }
 
 
@@ -61,18 +62,11 @@ def at_risk_url(user: Any) -> str:
 
 def disputed_count(user: Any) -> int:
     """Open measures whose reported delivery the person disputed (the measure reopened)."""
-    return (
-        work_queryset(int(user.organisation_id), WorkFilter(status=OPEN))
-        .filter(dispute_count__gt=0)
-        .order_by()
-        .count()
-    )
+    return _count(user, "disputed")
 
 
 def disputed_url(user: Any) -> str:
-    # The work list has no filter of its own for disputes yet: it opens on the open measures,
-    # which the disputed ones are among.
-    return reverse("rehabilitation:agency_work_list")
+    return _url("disputed")
 
 
 def home_items() -> tuple[HomeItem, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -41,15 +42,34 @@ def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_
 
 @pytest.mark.parametrize(
     ("count", "url"),
-    [(home.new_count, home.new_url), (home.overdue_count, home.overdue_url)],
+    [
+        (home.new_count, home.new_url),
+        (home.overdue_count, home.overdue_url),
+        (home.at_risk_count, home.at_risk_url),
+        # The disputed count opened the whole work list: it has its own filter now.
+        (home.disputed_count, home.disputed_url),
+    ],
 )
 def test_each_count_opens_the_work_list_filtered_to_the_same_measures(count, url):
     agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
     officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
     MeasureFactory.create_batch(2, organisation=agency, status=MeasureStatus.ASSIGNED)
     MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, overdue=True)
+    MeasureFactory(organisation=agency, status=MeasureStatus.SCHEDULED, at_risk=True)
+    MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, dispute_count=1)
     client = Client()
     client.force_login(officer)
     response = client.get(url(officer))
     assert response.status_code == 200
-    assert len(response.context["page"].rows) == count(officer)
+    assert 0 < len(response.context["page"].rows) == count(officer)
+
+
+def test_the_disputed_filter_is_on_the_work_list_in_kazakh():
+    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
+    client = Client()
+    client.force_login(officer)
+    with translation.override("kk"):
+        response = client.get(home.disputed_url(officer))
+    assert "Тек адам дау айтқандар" in response.content.decode()
+    assert response.context["form"]["disputed"].value() is True  # the box shows it ticked
