@@ -4,10 +4,12 @@ until they have signed, none once locked; the count is the rows of the meeting l
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import User
-from kopir.core.tests.fixtures import rows_listed
+from kopir.core.tests.fixtures import rows_listed, signed_in
 from kopir.council import models as m
 from kopir.council.selectors import home
 from kopir.council.services.minutes import minutes_assemble
@@ -37,6 +39,13 @@ def test_assembled_minutes_wait_for_the_secretary_and_the_chair_until_each_signs
         url = home.minutes_to_sign_url(signer)
         assert url.endswith(f"/{held_meeting.council.slug}/meetings/?minutes=to_sign")
         assert rows_listed(signer, url) == 1
+        # Each row leads to the minutes, where the signing is, not only to the meeting.
+        page = signed_in(Client(), signer).get(url).content.decode()
+        minutes_url = reverse(
+            "council:minutes_detail",
+            kwargs={"slug": held_meeting.council.slug, "number": held_meeting.number},
+        )
+        assert f'href="{minutes_url}"' in page
     assert not home.signs_minutes(member)  # a member who is not the chair signs nothing
 
     _signed(minutes, chair=chair)
