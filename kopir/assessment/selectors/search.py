@@ -5,6 +5,7 @@ case is a reach into personal data, so each referral a search shows is audited."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,6 +19,9 @@ from kopir.audit.services import audit_search_reach
 from kopir.core.registry import SearchHit, SearchKind
 
 NUMBER_PREFIX = "MSE-"
+# A keyboard left in Cyrillic types "МSE" or "MSЕ" with letters that look Latin but are not.
+_LATIN_LOOK_ALIKES = str.maketrans({"М": "M", "Ѕ": "S", "Е": "E"})
+_YEAR_AND_SERIAL = re.compile(r"\d{4}-\d{6}")
 
 
 def may_search_referrals(user: Any) -> bool:
@@ -27,7 +31,9 @@ def may_search_referrals(user: Any) -> bool:
 def find_referrals(user: Any, text: str) -> QuerySet[Referral] | None:
     """The referral numbered `text` (its unique index), if the user may open it. Anything that
     is not shaped like a number searches no referral: there is no search of cases by words."""
-    number = text.strip().upper()
+    number = text.strip().upper().translate(_LATIN_LOOK_ALIKES)
+    if _YEAR_AND_SERIAL.fullmatch(number):
+        number = NUMBER_PREFIX + number  # "2026-000123": the prefix is the same on every number
     if not number.startswith(NUMBER_PREFIX):
         return None
     # The clinic's own (drafts included) or the division's sent ones: the lists they open.

@@ -83,6 +83,19 @@ def test_other_organisations_find_no_referral_and_part_of_a_number_finds_none(
     assert hits(clinician, "000123") == []
 
 
+def test_a_number_typed_with_cyrillic_letters_or_without_its_prefix_is_found(
+    referral: Referral,
+) -> None:
+    clinician = UserFactory.create(
+        organisation=referral.medical_organisation, roles=[Role.CLINICIAN]
+    )
+    expected = hits(clinician, referral.number)
+    assert len(expected) == 1
+    cyrillic = referral.number.replace("M", "М").replace("E", "Е")  # Cyrillic М and Е
+    assert hits(clinician, cyrillic) == expected
+    assert hits(clinician, referral.number.removeprefix("MSE-")) == expected
+
+
 def test_an_agency_officer_finds_no_referral_by_number(referral: Referral) -> None:
     agency = OrganisationFactory.create(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
     officer = UserFactory.create(organisation=agency, roles=[Role.AGENCY_OFFICER])
