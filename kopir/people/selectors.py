@@ -68,8 +68,12 @@ def person_search(
         for word in parsed.words:
             begins_surname |= Q(search_name__startswith=word)
         persons = persons.filter(begins_surname)
-        for word in parsed.words:
-            persons = persons.filter(search_name__contains=word)
+        # One word: beginning the name already contains it. A second, redundant LIKE '%w%' made
+        # the planner multiply two guesses and expect a handful of rows where a common surname
+        # has tens of thousands (docs/performance.md, the surname search).
+        if len(parsed.words) > 1:
+            for word in parsed.words:
+                persons = persons.filter(search_name__contains=word)
     # By the folded name (surname, given name, patronymic): the index's own order.
     persons = persons.order_by("search_name", "id")
     with transaction.atomic():
