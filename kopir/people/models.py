@@ -107,8 +107,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
             # The name search: a prefix of the folded name (= of the surname) is a range of this
-            # index, in the search's order. The pattern operator class lets LIKE 'x%' use it
-            # under any collation (PostgreSQL; SQLite ignores operator classes).
+            # index. The pattern operator class lets LIKE 'x%' use it under any collation, but
+            # gives no ORDER BY order (PostgreSQL; SQLite ignores operator classes).
             models.Index(
                 fields=["search_name"],
                 name="person_search_name_idx",

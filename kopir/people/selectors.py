@@ -52,9 +52,10 @@ def person_search(
     itself may be a name or an IIN and must not be copied into the audit log.
 
     Why the surname's beginning: the folded name starts with the folded surname, so "a word
-    begins the surname" is a range of `person_search_name_idx` (ordered as the page is), a few
-    index entries among the national registry; a word found only inside the name matched nothing
-    an index can serve, and the page walked the registry for the organisation's persons
+    begins the surname" is a range of `person_search_name_idx` (its pattern operator class serves
+    the range, not the page's order), or the organisation's links are read first when they are
+    fewer (the planner decides, from the statistics); a word found only inside the name matched
+    nothing an index can serve, and the page walked the registry for the organisation's persons
     (docs/performance.md).
     """
     parsed = parse_person_query(query)
@@ -68,9 +69,13 @@ def person_search(
         for word in parsed.words:
             begins_surname |= Q(search_name__startswith=word)
         persons = persons.filter(begins_surname)
-        for word in parsed.words:
-            persons = persons.filter(search_name__contains=word)
-    # By the folded name (surname, given name, patronymic): the index's own order.
+        # One word: beginning the name already contains it. A second, redundant LIKE '%w%' made
+        # the planner multiply two guesses and expect a handful of rows where a common surname
+        # has tens of thousands (docs/performance.md, the surname search).
+        if len(parsed.words) > 1:
+            for word in parsed.words:
+                persons = persons.filter(search_name__contains=word)
+    # By the folded name (surname, given name, patronymic), then id for a stable page.
     persons = persons.order_by("search_name", "id")
     with transaction.atomic():
         result = Paginator(persons, PAGE_SIZE).get_page(page)

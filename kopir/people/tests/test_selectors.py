@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
@@ -48,6 +50,19 @@ def test_a_name_query_is_the_beginning_of_a_surname_ignoring_case(
     assert list(person_search(clinician, "қуаныш")) == []
     # Inside a surname is not its beginning.
     assert list(person_search(clinician, "баева")) == []
+
+
+def test_one_word_is_one_condition_on_the_name(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    # Beginning the name implies containing the word: a second LIKE '%w%' only made PostgreSQL
+    # multiply two guesses and misjudge a common surname's range (docs/performance.md).
+    aliya = linked(clinic, territory, last_name="Сәрсенбаева", first_name="Әлия")
+    with CaptureQueriesContext(connection) as queries:
+        assert list(person_search(clinician, "сәрсен")) == [aliya]
+    page_sql = [query["sql"] for query in queries if "ORDER BY" in query["sql"]]
+    assert page_sql, "the page's query was not seen"
+    assert page_sql[0].count("LIKE") == 1
 
 
 def test_the_other_words_match_any_name_part_in_any_order(
