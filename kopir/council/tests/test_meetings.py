@@ -48,7 +48,7 @@ TYPED_NEXT_WEEK = timezone.localtime(NEXT_WEEK).strftime("%Y-%m-%dT%H:%M")
     [
         (m.MeetingFormat.REGULAR, "", "", set()),
         (m.MeetingFormat.OFFSITE, "", "", {"place"}),
-        (m.MeetingFormat.OFFSITE, "Тереқті ауданы, Федоровка а.", "", set()),
+        (m.MeetingFormat.OFFSITE, "Теректі ауданы, Федоровка а.", "", set()),
         (m.MeetingFormat.ONLINE, "", "", {"online_link"}),
         (m.MeetingFormat.ONLINE, "", "https://meet.example.kz/wko", set()),
         (m.MeetingFormat.HYBRID, "", "", {"place", "online_link"}),

@@ -132,7 +132,7 @@ def test_an_item_is_done_when_a_held_meeting_or_a_visit_links_to_it(
 ) -> None:
     plan = WorkPlanFactory.create(council=council, status=m.PlanStatus.APPROVED)
     by_meeting = WorkPlanItemFactory.create(
-        plan=plan, quarter=1, topic="Тереқті ауданында көшпелі отырыс"
+        plan=plan, quarter=1, topic="Теректі ауданында көшпелі отырыс"
     )
     by_agenda = WorkPlanItemFactory.create(plan=plan, quarter=2, topic="Өтінішті қарау")
     by_visit = WorkPlanItemFactory.create(plan=plan, quarter=2, topic="Мектепке бару")
