@@ -83,6 +83,11 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def running(receiver: Receiver) -> Iterator[Receiver]:
+    from kopir.exchange.delivery import http_connections
+
+    # Connections kept alive from elsewhere (a demo receiver, another app's test) to a port
+    # this receiver may now be given would fail its first requests: start from none.
+    http_connections().clear()
     server = ThreadingHTTPServer(("127.0.0.1", receiver.port), _handler(receiver))
     server.daemon_threads = True
     receiver.port = server.server_address[1]
@@ -95,8 +100,6 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
         server.server_close()
         # The worker keeps connections alive; a later receiver given the same port must not get
         # requests on this one's connections (their handler threads outlive the server).
-        from kopir.exchange.delivery import http_connections
-
         http_connections().clear()
 
 
