@@ -81,6 +81,12 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The worker opens KOPIR_WEBHOOK_CONCURRENCY connections at once; socketserver's backlog of 5
+    # let a loaded machine drop the extra connects, which then missed the tests' 1 s timeout.
+    request_queue_size = 128
+
+
 @contextmanager
 def running(receiver: Receiver) -> Iterator[Receiver]:
     from kopir.exchange.delivery import http_connections
@@ -88,7 +94,7 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
     # Connections kept alive from elsewhere (a demo receiver, another app's test) to a port
     # this receiver may now be given would fail its first requests: start from none.
     http_connections().clear()
-    server = ThreadingHTTPServer(("127.0.0.1", receiver.port), _handler(receiver))
+    server = _Server(("127.0.0.1", receiver.port), _handler(receiver))
     server.daemon_threads = True
     receiver.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
