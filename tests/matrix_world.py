@@ -397,6 +397,7 @@ def world(
                 "council:recommendation_list",
                 "council:recommendation_create",
                 "council:visit_list",
+                "council:radar",
                 "council:visit_create",
                 "council:letter_list",
                 "council:letter_create",

@@ -429,6 +429,7 @@ EXPECTED: dict[str, Row] = {
                 "visit_list",
                 "visit_detail",
                 "visit_document",
+                "radar",
                 "letter_list",
                 "letter_detail",
                 "letter_file",

@@ -183,11 +183,16 @@ def audit_record_many(
 
 
 def audit_search_reach(
-    *, actor: Any, records: Iterable[models.Model], request: HttpRequest | None = None
+    *,
+    actor: Any,
+    records: Iterable[models.Model],
+    request: HttpRequest | None = None,
+    purpose: str = "staff search",
 ) -> None:
-    """One SEARCH record per record holding personal data that a staff search showed the user
-    (a referral by its number, a petition): who could have opened what, even unopened."""
-    entries = [(record, "staff search") for record in records]
+    """One SEARCH record per record holding personal data that a staff search (or another page
+    listing records by their content, `purpose`) showed the user (a referral by its number, a
+    petition): who could have opened what, even unopened."""
+    entries = [(record, purpose) for record in records]
     if entries:
         with transaction.atomic():
             audit_record_many(

@@ -13,12 +13,15 @@ from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AccommodationNeed,
     AccommodationStatus,
+    Council,
     Meeting,
     PetitionerKind,
     PetitionStatus,
 )
 from kopir.council.services.petitions import contact_errors
 from kopir.directory.forms import organisation_field
+from kopir.directory.models import Territory
+from kopir.directory.selectors import by_name, districts_within
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,6 +38,7 @@ class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "publish_petitioner",
         "subject",
         "text",
+        "territory",
     )
 
     petitioner_kind = forms.ChoiceField(
@@ -91,6 +95,23 @@ class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("Describe the problem and what you ask the council to do."),
         error_messages={"required": _("Write your petition.")},
     )
+    territory = forms.ModelChoiceField(
+        label=_("Which district is it about?"),
+        queryset=Territory.objects.none(),
+        required=False,
+        empty_label=_("Not one district, or I do not know"),
+        help_text=_("The council sees where the same problem is raised again."),
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The districts (and cities) of the council's territory, by name in the page's language.
+        districts = Territory.objects.filter(
+            pk__in=[unit.pk for unit in districts_within(council.territory_id).values()]
+        )
+        field = self.fields["territory"]
+        field.queryset = districts.order_by(by_name(), "pk")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda unit: unit.name  # type: ignore[attr-defined]
 
     def clean_petitioner_name(self) -> str:
         return " ".join(self.cleaned_data["petitioner_name"].split())

@@ -7,7 +7,7 @@ be read as one.
 
 from django.urls import URLPattern, path
 
-from kopir.council.views import inbox, letters, minutes, public, recommendations, visits
+from kopir.council.views import inbox, letters, minutes, public, radar, recommendations, visits
 
 urlpatterns: list[URLPattern] = [
     # The addressee's inbox (executive bodies' staff).
@@ -106,6 +106,7 @@ urlpatterns: list[URLPattern] = [
     ),
     # Monitoring visits.
     path("<slug:slug>/visits/", visits.visit_list, name="visit_list"),
+    path("<slug:slug>/radar/", radar.radar, name="radar"),
     path("<slug:slug>/visits/new/", visits.visit_create_view, name="visit_create"),
     path("<slug:slug>/visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("<slug:slug>/visits/<int:pk>/edit/", visits.visit_edit_view, name="visit_edit"),

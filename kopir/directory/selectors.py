@@ -12,6 +12,7 @@ from kopir.directory.models import (
     Organisation,
     ReferenceDataSource,
     Territory,
+    TerritoryLevel,
     normalise_for_search,
 )
 
@@ -47,6 +48,28 @@ def territory_subtree_ids(territory: Territory) -> list[int]:
             break
         ids.extend(frontier)
     return ids
+
+
+# The levels a reader calls "a district": a district of a region, or a city of the region's
+# significance (it has no district above it).
+DISTRICT_LEVELS = (TerritoryLevel.DISTRICT, TerritoryLevel.CITY)
+
+
+def districts_within(territory_id: int) -> dict[int, Territory]:
+    """Each unit of the territory's subtree mapped to the district (or city) it lies in; a unit
+    above district level (the region itself) maps to nothing. One query per KATO level."""
+    district_of: dict[int, Territory] = {}
+    frontier = list(Territory.objects.filter(parent_id=territory_id))
+    for _level in range(MAX_TERRITORY_DEPTH):
+        if not frontier:
+            break
+        for unit in frontier:
+            if unit.level in DISTRICT_LEVELS:
+                district_of[unit.pk] = unit
+            elif unit.parent_id in district_of:
+                district_of[unit.pk] = district_of[unit.parent_id]
+        frontier = list(Territory.objects.filter(parent_id__in=[unit.pk for unit in frontier]))
+    return district_of
 
 
 def by_name() -> AlphabeticalOrder:

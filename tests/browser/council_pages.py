@@ -81,6 +81,7 @@ def council_page_arguments() -> dict[str, dict[str, Any]]:
         "council:recommendation_detail": {**slug, "pk": recommendation.pk},
         "council:recommendation_edit": {**slug, "pk": recommendation.pk},
         "council:visit_list": slug,
+        "council:radar": slug,
         "council:visit_create": slug,
         "council:visit_detail": {**slug, "pk": visit.pk},
         "council:visit_edit": {**slug, "pk": visit.pk},

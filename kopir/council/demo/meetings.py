@@ -34,6 +34,7 @@ from kopir.council.models import (
     LegalBasis,
     Member,
     Petition,
+    PetitionerKind,
     RecommendationRuleSet,
     Vote,
     WorkPlanItem,
@@ -219,6 +220,27 @@ def _petition(council: Council, orgs: dict[str, Organisation], done: Counter[str
     )
 
 
+def _recurring_petitions(council: Council, done: Counter[str]) -> None:
+    """Citizens' petitions about problems raised more than once, in several districts."""
+    for spec in data.RECURRING_PETITIONS:
+        if council.petitions.filter(subject=spec.subject).exists():
+            continue
+        done["petitions"] += 1
+        petitions.petition_register(
+            actor=None,
+            council=council,
+            received_on=spec.received_on,
+            channel=COMMAND,
+            petitioner_kind=PetitionerKind.CITIZEN,
+            petitioner_name=spec.petitioner_name,
+            contact_email=spec.contact_email,
+            contact_language=spec.contact_language,
+            subject=spec.subject,
+            text=spec.text,
+            territory=Territory.objects.get(kato=spec.district_kato),
+        )
+
+
 def _new_composition(
     council: Council, orgs: dict[str, Organisation], done: Counter[str]
 ) -> Composition:
@@ -279,6 +301,7 @@ def load() -> str:
         seats = _former_composition(council, orgs, done)
         items = _plan(council, seats, orgs, done)
         petition = _petition(council, orgs, done)
+        _recurring_petitions(council, done)
         proposed = _new_composition(council, orgs, done)
         for spec in agenda_data.MEETINGS:
             held.load_meeting(

@@ -328,3 +328,72 @@ PETITION = {
     ),
 }
 PETITION_RECEIVED = dt.date(2026, 11, 10)
+
+
+@dataclass(frozen=True)
+class RecurringPetition:
+    """A citizen's petition about a problem others raised too (the recurring-problem radar)."""
+
+    received_on: dt.date
+    district_kato: str
+    petitioner_name: str
+    contact_email: str
+    contact_language: str
+    subject: str
+    text: str
+
+
+# Three districts write about the ramp at their polyclinic, two Russian-speaking petitioners
+# about the missing sign-language interpreter at the public service centre: two groups.
+RECURRING_PETITIONS = (
+    RecurringPetition(
+        dt.date(2025, 2, 14),
+        "273600000",
+        "Сынақов Ерлан Болатұлы",
+        "e.synakov@demo.kopir.invalid",
+        "kk",
+        "Ақсайдағы емханада пандус жоқ",
+        "Ақсай қаласындағы аудандық емхананың кіреберісінде пандус жоқ, арбадағы адамдар "
+        "дәрігерге кіре алмайды. Пандус салуды сұраймыз.",
+    ),
+    RecurringPetition(
+        dt.date(2025, 9, 3),
+        "276200000",
+        "Үлгіқызы Айгүл",
+        "a.ulgikyzy@demo.kopir.invalid",
+        "kk",
+        "Емхананың кіреберісіндегі пандус тым тік",
+        "Федоровкадағы емхананың кіреберісіндегі пандус тым тік, арбамен кіру мүмкін емес. "
+        "Пандусты қайта салуды сұраймыз.",
+    ),
+    RecurringPetition(
+        dt.date(2026, 3, 20),
+        "273200000",
+        "Демонов Нұрлан Асқарұлы",
+        "n.demonov@demo.kopir.invalid",
+        "kk",
+        "Чапаевтағы емханаға пандус керек",
+        "Чапаев ауылындағы емханаға пандус салу керек: арбамен кіру мүмкін емес, адамдар "
+        "дәрігерге кіре алмайды.",
+    ),
+    RecurringPetition(
+        dt.date(2026, 5, 5),
+        "271010000",
+        "Примерова Ольга Ивановна",
+        "o.primerova@demo.kopir.invalid",
+        "ru",
+        "Нет сурдопереводчика в ЦОНе Уральска",
+        "В центре обслуживания населения Уральска нет сурдопереводчика, глухие люди не могут "
+        "получить услугу без помощи родственников.",
+    ),
+    RecurringPetition(
+        dt.date(2026, 8, 19),
+        "274400000",
+        "Тестов Иван Петрович",
+        "i.testov@demo.kopir.invalid",
+        "ru",
+        "Сурдопереводчик в ЦОНе Бәйтерекского района",
+        "В ЦОНе Бәйтерекского района нет сурдопереводчика, глухим людям не объясняют, какие "
+        "документы нужны для получения услуги.",
+    ),
+)

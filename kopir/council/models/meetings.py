@@ -504,6 +504,16 @@ class Petition(models.Model):
     )
     subject = models.CharField(_("subject"), max_length=500)
     text = models.TextField(_("petition"))
+    # The district the petition is about, where the petitioner or the secretary names one: the
+    # recurring-problem radar says in how many districts a problem was raised.
+    territory = models.ForeignKey(
+        "directory.Territory",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     received_on = models.DateField(_("received"))
     answer_due_on = models.DateField(_("answer due"))
     status = models.CharField(

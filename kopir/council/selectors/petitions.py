@@ -48,7 +48,7 @@ def petition_read(
     """One petition for its page, with the meetings it was put before. Writes a VIEW record."""
     petition = get_object_or_404(
         Petition.objects.select_related(
-            "petitioner_organisation", "registered_by", "council__organisation"
+            "petitioner_organisation", "registered_by", "council__organisation", "territory"
         ).prefetch_related(
             Prefetch(
                 "agenda_items",

@@ -39,7 +39,7 @@ from kopir.council.services.petition_states import (
     PETITION_WORKFLOW,
     petition_transition,
 )
-from kopir.directory.models import Organisation
+from kopir.directory.models import Organisation, Territory
 
 NUMBER_PREFIX = "Ө"  # өтініш: the register's letter in the council's records
 # Defaults when the council's rule set names no answer period: the public control law's 10
@@ -60,6 +60,7 @@ class PetitionData(TypedDict, total=False):
     publish_petitioner: bool
     subject: str
     text: str
+    territory: Territory | None
 
 
 def petition_answer_due(*, council: Council, received_on: dt.date) -> dt.date:

@@ -71,7 +71,7 @@ def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
         # The whole window, as the page says: an hour from now there is room for certain.
         response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response
-    form = PublicPetitionForm(request.POST if request.method == "POST" else None)
+    form = PublicPetitionForm(request.POST if request.method == "POST" else None, council=council)
     if request.method == "POST" and form.is_valid():
         petition = service_result(
             form,
@@ -138,7 +138,9 @@ def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def petition_create(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_secretary(request.user, slug)
-    form = SecretaryPetitionForm(request.POST if request.method == "POST" else None)
+    form = SecretaryPetitionForm(
+        request.POST if request.method == "POST" else None, council=council
+    )
     if request.method == "POST" and form.is_valid():
         petition = service_result(
             form,
