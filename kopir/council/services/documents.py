@@ -58,6 +58,7 @@ def document_context(minutes: Minutes, version: MinutesVersion, lang: str) -> di
         "signatures": signatures,
         "signatures_heading": label(lang, "signatures"),
         "votes_heading": label(lang, "votes"),
+        "figures_heading": label(lang, "figures"),
         "vote_columns": [
             label(lang, key)
             for key in (
@@ -90,6 +91,22 @@ def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
                 document.add_paragraph(item, style="List Bullet")
         else:
             document.add_paragraph(block["text"])
+
+
+def _add_figures(document: Any, figures: dict[str, Any]) -> None:
+    """A cited table: its title, what it covers, and its rows under a repeated header."""
+    document.add_paragraph().add_run(figures["title"]).bold = True
+    document.add_paragraph("; ".join(f"{label}: {value}" for label, value in figures["details"]))
+    table = document.add_table(rows=1, cols=len(figures["columns"]))
+    table.style = "Table Grid"
+    header = table.rows[0]
+    repeat_as_header(header)
+    for cell, text in zip(header.cells, figures["columns"], strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in figures["rows"]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
 
 
 def minutes_docx(context: dict[str, Any]) -> bytes:
@@ -136,6 +153,10 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
                 ]
                 for cell, text in zip(cells, values, strict=True):
                     cell.text = text
+        if section.get("figures"):
+            document.add_heading(context["figures_heading"], level=2)
+            for figures in section["figures"]:
+                _add_figures(document, figures)
 
     document.add_heading(context["signatures_heading"], level=1)
     for signature in context["signatures"]:
