@@ -100,8 +100,9 @@ def snapshot_new(request: HttpRequest, dashboard: str) -> HttpResponse:
             return redirect("oversight:snapshot_detail", pk=snapshot.pk)
     if form.is_bound:
         # Shown again: with the fingerprint of the figures this page shows now.
-        form.data = form.data.copy()
-        form.data["seen"] = seen
+        data = request.POST.copy()
+        data["seen"] = seen
+        form.data = data
     return render(
         request,
         "oversight/snapshots/snapshot_new.html",

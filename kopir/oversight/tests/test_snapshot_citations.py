@@ -32,7 +32,7 @@ from kopir.directory.tests.factories import OrganisationFactory
 from kopir.oversight.models import Snapshot, SnapshotAttachment
 from kopir.oversight.snapshots.services import snapshot_attach, snapshot_detach
 from kopir.oversight.tests.referrals import sent_referral
-from kopir.oversight.tests.snapshots import TODAY, save_snapshot
+from kopir.oversight.tests.snapshots import save_snapshot
 
 pytestmark = pytest.mark.django_db
 
