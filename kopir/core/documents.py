@@ -52,6 +52,22 @@ def repeat_as_header(row: Any) -> None:
     properties.append(header)
 
 
+def grid_table(document: Any, columns: list[str]) -> Any:
+    """A bordered, centred DOCX table whose first row is its header: the column heads in bold,
+    repeated at the top of every page. The caller adds the rows."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    repeat_as_header(header)
+    for cell, text in zip(header.cells, columns, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    return table
+
+
 def font_uri() -> str:
     found = finders.find(FONT_STATIC_PATH)
     if not found:  # pragma: no cover - the font ships with the core app
