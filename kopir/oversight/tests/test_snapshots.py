@@ -245,3 +245,28 @@ def test_the_list_reads_a_fixed_number_of_queries(secretary: Any) -> None:
         page = client.get(reverse("oversight:snapshot_list"))
     assert page.content.decode().count("/snapshots/") >= 5
     assert len(five) == len(one)
+
+
+def test_the_rehabilitation_dashboard_is_kept_as_published_too(secretary: Any) -> None:
+    from kopir.oversight.tests.test_rehabilitation_dashboard import agency, measures
+    from kopir.rehabilitation.models.execution import MeasureStatus
+    from kopir.rehabilitation.tests.factories import MeasureTypeFactory
+
+    holder = agency()
+    measure_type = MeasureTypeFactory.create()
+    # Due 1 March 2026: 6 delivered on time (shown 5), 3 delivered late (shown "<5").
+    measures(
+        holder, measure_type, 6, status=MeasureStatus.DELIVERED, delivered_on=dt.date(2026, 2, 20)
+    )
+    measures(
+        holder, measure_type, 3, status=MeasureStatus.DELIVERED, delivered_on=dt.date(2026, 3, 9)
+    )
+    snapshot = save_snapshot(secretary, dashboard="rehabilitation", organisation=holder)
+
+    shown = {f["key"]: (f["shown"], f["value"]) for f in snapshot.shown("en")["figures"]}
+    assert shown["on_time"] == ("5", 5)
+    assert shown["late"] == ("<5", None)
+    assert shown["due"] == ("5", 5)  # the published cells added up: 5 + "<5"
+    by_organisation = snapshot.shown("en")["tables"][0]
+    [row] = [r for r in by_organisation["rows"] if r[0] == holder.name_en]
+    assert row[1:4] == ["5", "5", "<5"]  # due, on time, late
