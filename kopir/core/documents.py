@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -55,8 +56,6 @@ def repeat_as_header(row: Any) -> None:
 def grid_table(document: Any, columns: list[str]) -> Any:
     """A bordered, centred DOCX table whose first row is its header: the column heads in bold,
     repeated at the top of every page. The caller adds the rows."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
