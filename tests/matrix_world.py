@@ -58,6 +58,8 @@ from kopir.exchange.models import Delivery, OutboxEvent
 from kopir.exchange.services import message_send
 from kopir.exchange.tests.factories import SubscriptionFactory
 from kopir.notices.models import Notice, StaffNotification
+from kopir.oversight.models import SnapshotAttachment
+from kopir.oversight.tests.snapshots import save_snapshot
 from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 from kopir.people.tests.fixtures import clinician as clinician
@@ -296,6 +298,13 @@ def world(
     PersonLinkFactory.create(person=measure.person, organisation=agency, basis="rehabilitation")
     on_measure = {"pk": measure.pk}
 
+    # --- Oversight: a dashboard snapshot the secretary saved, cited in the sent recommendation
+    # (final: removing the citation is refused, so every asker finds it). ----------------------
+    snapshot = save_snapshot(secretary)
+    citation = SnapshotAttachment.objects.create(
+        snapshot=snapshot, recommendation=sent_recommendation, attached_by=secretary
+    )
+
     held = {**slug, "pk": held_meeting.pk}
     on_item = {**held, "item_pk": item.pk}
     on_vote = {**held, "vote_pk": vote.pk}
@@ -504,6 +513,10 @@ def world(
         **each_in_council({**on_visit, "document_pk": document.pk}, "visit_document"),
         **each_in_council(on_letter, "letter_detail", "letter_reply_add", "letter_file"),
         **each_in_council({**on_letter, "reply_pk": reply.pk}, "letter_reply_file"),
+        "oversight:snapshot_new": {"dashboard": "mse"},
+        **on_pk(snapshot, "oversight:snapshot_detail"),
+        "oversight:snapshot_cite": {"target": "agenda_item", "pk": item.pk},
+        **on_pk(citation, "oversight:snapshot_uncite"),
         # Rehabilitation: the executing organisation's measure
         **dict.fromkeys(
             (

@@ -149,6 +149,8 @@ POST_ONLY_ROUTES = {
     "exchange:message_acknowledge",
     "rehabilitation:citizen_measure_answer",
     "rehabilitation:agency_accept",
+    "oversight:snapshot_cite",
+    "oversight:snapshot_uncite",
     *(
         f"council:{name}"
         for name in (
@@ -400,6 +402,15 @@ EXPECTED: dict[str, Row] = {
     "oversight:index": DASHBOARDS,
     "oversight:mse": DASHBOARDS,
     "oversight:rehabilitation": DASHBOARDS,
+    "oversight:snapshot_list": DASHBOARDS,
+    "oversight:snapshot_detail": DASHBOARDS,
+    # Saving a snapshot: the council's secretaries and members, in any council, seated or not.
+    "oversight:snapshot_new": rule(
+        "secretary", "secretary@other", "member", "member@other", "unseated"
+    ),
+    # Citing one in a record, or removing it: that council's secretary only.
+    "oversight:snapshot_cite": posts(SECRETARY),
+    "oversight:snapshot_uncite": posts(SECRETARY),
     # The council's inside: its secretary and seated members read, the secretary writes.
     **dict.fromkeys(
         [

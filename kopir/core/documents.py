@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -50,6 +51,20 @@ def repeat_as_header(row: Any) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+def grid_table(document: Any, columns: list[str]) -> Any:
+    """A bordered, centred DOCX table whose first row is its header: the column heads in bold,
+    repeated at the top of every page. The caller adds the rows."""
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    repeat_as_header(header)
+    for cell, text in zip(header.cells, columns, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    return table
 
 
 def font_uri() -> str:

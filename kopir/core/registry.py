@@ -1,5 +1,5 @@
 """What the apps offer the project as a whole: menu entries, home-page items, header links,
-searchable kinds of record, periodic jobs, demo loaders and demo processes.
+searchable kinds of record, citation sources, periodic jobs, demo loaders and demo processes.
 
 Core imports no app. Each app registers what it offers from its `AppConfig.ready()` (the way
 NetBox plugins register menu items), and core only reads this registry: the navigation
@@ -101,6 +101,33 @@ class HeaderLink:
     order: int
 
 
+@dataclass(frozen=True)
+class CitedTable:
+    """A table of figures a record cites, as a document prints it: its title, what it shows
+    (period, filters, when it was saved…) as label and value, its column heads and its rows."""
+
+    title: str
+    details: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class CitationSource:
+    """Figures one app lets another app's records cite without that app importing it (the
+    oversight's dashboard snapshots in the council's agenda items, recommendations and letters).
+
+    `panel(request, record)` is the section the record's page shows: the figures it cites and,
+    to a user who may, the forms to cite or remove one ("" for nothing); `tables(records, lang)`
+    gives, for a document in `lang`, the tables each record cites, keyed by the record (a fixed
+    number of queries whatever the number of records).
+    """
+
+    key: str
+    panel: Callable[[Any, Any], str]
+    tables: Callable[[list[Any], str], dict[Any, list[CitedTable]]]
+
+
 def schedule_time_zone() -> zoneinfo.ZoneInfo:
     # The project's zone (Asia/Oral, UTC+5 all year), never the zone a request activated.
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -200,6 +227,7 @@ class Registry:
     jobs: list[PeriodicTask] = field(default_factory=list)
     demo: list[DemoLoader] = field(default_factory=list)
     demo_processes: list[DemoProcess] = field(default_factory=list)
+    citations: list[CitationSource] = field(default_factory=list)
 
     def add_menu(self, *entries: MenuEntry) -> None:
         for entry in entries:
@@ -227,6 +255,10 @@ class Registry:
     def add_demo_process(self, process: DemoProcess) -> None:
         self._add(self.demo_processes, process, lambda p: " ".join(p.command))
 
+    def add_citations(self, *sources: CitationSource) -> None:
+        for source in sources:
+            self._add(self.citations, source, lambda c: c.key)
+
     _add = staticmethod(add_once)
 
     def menu_entries(self) -> list[MenuEntry]:
@@ -246,6 +278,14 @@ class Registry:
 
     def demo_loaders(self) -> list[DemoLoader]:
         return sorted(self.demo, key=lambda loader: loader.order)
+
+    def cited_tables(self, records: list[Any], lang: str) -> dict[Any, list[CitedTable]]:
+        """Every table each of `records` cites, from every source, for a document in `lang`."""
+        cited: dict[Any, list[CitedTable]] = {}
+        for source in self.citations:
+            for record, tables in source.tables(records, lang).items():
+                cited.setdefault(record, []).extend(tables)
+        return cited
 
 
 registry = Registry()

@@ -31,3 +31,33 @@ def require_dashboard_reader(user: Any) -> None:
     sign in by the middleware before this)."""
     if not can_read_dashboards(user):
         raise PermissionDenied
+
+
+# Saving a snapshot of a dashboard is for those who cite figures: the council's secretary and
+# members. Every dashboard reader may open the saved snapshots.
+SNAPSHOT_SAVERS = (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER)
+
+
+def can_save_snapshots(user: Any) -> bool:
+    return bool(user.is_authenticated and user.has_role(*SNAPSHOT_SAVERS))
+
+
+def require_snapshot_saver(user: Any) -> None:
+    if not can_save_snapshots(user):
+        raise PermissionDenied
+
+
+def may_cite_in(user: Any, record: Any) -> bool:
+    """Whether `user` may attach a snapshot to (or remove one from) `record`, an agenda item, a
+    recommendation or a letter: the secretary of the record's council only."""
+    from kopir.council.access import is_secretary
+
+    return is_secretary(user, council_of(record))
+
+
+def council_of(record: Any) -> Any:
+    from kopir.council.models import AgendaItem
+
+    if isinstance(record, AgendaItem):
+        return record.meeting.council
+    return record.council

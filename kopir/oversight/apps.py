@@ -13,6 +13,9 @@ class OversightConfig(AppConfig):
         "accounts",
         "assessment",
         "rehabilitation",
+        # Snapshots are cited in the council's records (the council knows nothing of them: it
+        # shows what `core.registry`'s citation sources give).
+        "council",
     )
     # Its tests build referrals and measures with those apps' factories and fixtures.
     test_depends_on: tuple[str, ...] = ("people", "notices", "exchange")
@@ -25,3 +28,6 @@ class OversightConfig(AppConfig):
             MenuEntry(_("Dashboards"), "oversight:index", access.can_read_dashboards, 85)
         )
         registry.add_home(*home.home_items())
+        from kopir.oversight.snapshots.citations import CITATION_SOURCE
+
+        registry.add_citations(CITATION_SOURCE)

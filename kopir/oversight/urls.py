@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kopir.oversight import views
+from kopir.oversight import views, views_snapshots
 
 app_name = "oversight"
 
@@ -8,4 +8,17 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("mse/", views.mse, name="mse"),
     path("rehabilitation/", views.rehabilitation, name="rehabilitation"),
+    path("snapshots/", views_snapshots.snapshot_list, name="snapshot_list"),
+    path("snapshots/new/<str:dashboard>/", views_snapshots.snapshot_new, name="snapshot_new"),
+    path("snapshots/<int:pk>/", views_snapshots.snapshot_detail, name="snapshot_detail"),
+    path(
+        "snapshots/cite/<str:target>/<int:pk>/",
+        views_snapshots.snapshot_cite,
+        name="snapshot_cite",
+    ),
+    path(
+        "snapshots/citations/<int:pk>/remove/",
+        views_snapshots.snapshot_uncite,
+        name="snapshot_uncite",
+    ),
 ]

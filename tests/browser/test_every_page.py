@@ -50,6 +50,9 @@ NOT_VISITED: dict[str, str] = {
     "exchange:message_acknowledge": "POST only: a button on a message's page.",
     "rehabilitation:citizen_measure_answer": "POST only: the buttons on the citizen status page.",
     "rehabilitation:agency_accept": "POST only: a button on the agency's measure page.",
+    "oversight:snapshot_cite": "POST only: a form on an agenda item's, a recommendation's or a "
+    "letter's page (tests/browser/test_oversight_snapshots.py).",
+    "oversight:snapshot_uncite": "POST only: a button beside each figure a record cites.",
 }
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
@@ -113,6 +116,15 @@ def _exchange(model: str, **lookup: Any) -> dict[str, Any]:
     )
     assert pk is not None, f"the exchange demo has no {model}"
     return {"pk": pk}
+
+
+def _snapshot(demo: Demo) -> dict[str, Any]:
+    """A dashboard snapshot the demo council's secretary saved (one is saved if there is none)."""
+    from kopir.oversight.models import Snapshot
+    from kopir.oversight.tests.snapshots import save_snapshot
+
+    snapshot = Snapshot.objects.order_by("pk").first() or save_snapshot(demo.user("secretary"))
+    return {"pk": snapshot.pk}
 
 
 def _agency_measure(demo: Demo) -> dict[str, Any]:
@@ -180,6 +192,9 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
     "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
     **REHABILITATION_ARGUMENTS,
+    # Oversight's snapshots (issue 13): the confirmation page of the MSE dashboard, a snapshot.
+    "oversight:snapshot_new": lambda demo, user: {"dashboard": "mse"},
+    "oversight:snapshot_detail": lambda demo, user: _snapshot(demo),
     # The exchange (issue 9): the demo subscriptions, a delivery, the demo handoff message.
     **{
         f"exchange:subscription_{page}": lambda demo, user: _exchange("Subscription")

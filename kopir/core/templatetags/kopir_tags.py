@@ -120,3 +120,17 @@ _element_numbers = itertools.count(1)
 def element_id(prefix: str) -> str:
     """An id no other element of the page has (e.g. a table caption a scroll region names)."""
     return f"{prefix}-{next(_element_numbers)}"
+
+
+@register.simple_tag(takes_context=True)
+def cited_figures(context: template.Context, record: Any) -> SafeString:
+    """The sections the registered citation sources show on `record`'s page (the dashboard
+    snapshots an agenda item, a recommendation or a letter cites): core renders what the apps
+    registered and knows none of them (`core/registry.py::CitationSource`)."""
+    from kopir.core.registry import registry
+
+    request = context.get("request")
+    # A panel is rendered HTML (safe); anything else would be escaped.
+    return format_html_join(
+        "", "{}", ((source.panel(request, record),) for source in registry.citations)
+    )

@@ -13,13 +13,12 @@ from typing import Any
 
 from django.utils import timezone
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
 
 from kopir.core.documents import DOCX_CONTENT_TYPE as DOCX_CONTENT_TYPE  # the views' import
 from kopir.core.documents import (
     DOCX_LANGUAGE,
-    repeat_as_header,
+    grid_table,
     set_style_font,
     tagged_pdf,
 )
@@ -58,6 +57,7 @@ def document_context(minutes: Minutes, version: MinutesVersion, lang: str) -> di
         "signatures": signatures,
         "signatures_heading": label(lang, "signatures"),
         "votes_heading": label(lang, "votes"),
+        "figures_heading": label(lang, "figures"),
         "vote_columns": [
             label(lang, key)
             for key in (
@@ -92,6 +92,16 @@ def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
             document.add_paragraph(block["text"])
 
 
+def _add_figures(document: Any, figures: dict[str, Any]) -> None:
+    """A cited table: its title, what it covers, and its rows under a repeated header."""
+    document.add_paragraph().add_run(figures["title"]).bold = True
+    document.add_paragraph("; ".join(f"{label}: {value}" for label, value in figures["details"]))
+    table = grid_table(document, figures["columns"])
+    for row in figures["rows"]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+
+
 def minutes_docx(context: dict[str, Any]) -> bytes:
     lang = context["lang"]
     document = Document()
@@ -116,14 +126,7 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
         _add_blocks(document, section["blocks"])
         if section.get("votes"):
             document.add_heading(context["votes_heading"], level=2)
-            table = document.add_table(rows=1, cols=len(context["vote_columns"]))
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            header = table.rows[0]
-            repeat_as_header(header)
-            for cell, text in zip(header.cells, context["vote_columns"], strict=True):
-                cell.text = text
-                cell.paragraphs[0].runs[0].bold = True
+            table = grid_table(document, context["vote_columns"])
             for vote in section["votes"]:
                 cells = table.add_row().cells
                 values = [
@@ -136,6 +139,10 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
                 ]
                 for cell, text in zip(cells, values, strict=True):
                     cell.text = text
+        if section.get("figures"):
+            document.add_heading(context["figures_heading"], level=2)
+            for figures in section["figures"]:
+                _add_figures(document, figures)
 
     document.add_heading(context["signatures_heading"], level=1)
     for signature in context["signatures"]:

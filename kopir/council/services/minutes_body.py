@@ -5,11 +5,15 @@ edited section by section and rendered as HTML, DOCX and PDF by the same code:
 
     {"schema": 1, "lang": "kk", "title": ..., "council": ...,
      "details": [{"label": ..., "value": ...}],
-     "sections": [{"key": ..., "heading": ..., "text": ..., "votes": [...]}],
+     "sections": [{"key": ..., "heading": ..., "text": ..., "votes": [...], "figures": [...]}],
      "signatures": [{"role": "chair"|"secretary", "label": ..., "name": ...}]}
 
 Section texts are what the secretary edits: paragraphs on their own lines, list entries starting
 with "- ". Votes stay structured (they become a table) and are never edited: they are the record.
+So do the figures an agenda item or a recommendation cites ("figures": tables with their title,
+details, columns and rows), from the citation sources registered with `core/registry.py` (the
+oversight's dashboard snapshots, which never change): the council does not know where they come
+from.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from kopir.core.registry import CitedTable, registry
 from kopir.council.models import (
     AgendaItem,
     Attendance,
@@ -171,7 +176,20 @@ def _vote_result(vote: Vote, lang: str) -> str:
     return VOTE_RESULTS[lang]["annulled"].format(result=result, reason=reason)
 
 
-def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
+def _figures(tables: list[CitedTable], prefix: str = "") -> list[dict[str, Any]]:
+    """Cited tables as the body keeps them (plain JSON)."""
+    return [
+        {
+            "title": f"{prefix}{table.title}",
+            "details": [list(detail) for detail in table.details],
+            "columns": list(table.columns),
+            "rows": [list(row) for row in table.rows],
+        }
+        for table in tables
+    ]
+
+
+def _item_section(item: AgendaItem, lang: str, cited: list[CitedTable]) -> dict[str, Any]:
     paragraphs: list[str] = []
     if item.rapporteur_name:
         paragraphs.append(f"{label(lang, 'rapporteur')}: {item.rapporteur_name}.")
@@ -212,6 +230,7 @@ def _item_section(item: AgendaItem, lang: str) -> dict[str, Any]:
         "heading": f"{item.order}. {_text(item, 'title', lang)}",
         "text": "\n\n".join(paragraphs),
         "votes": votes,
+        "figures": _figures(cited),
     }
 
 
@@ -310,12 +329,13 @@ def build_body(meeting: Meeting, lang: str) -> dict[str, Any]:
             "votes": [],
         },
     ]
-    sections += [_item_section(item, lang) for item in items]
     recommendations = list(
         Recommendation.objects.filter(decision__agenda_item__meeting=meeting)
         .select_related("addressee")
         .order_by("number")
     )
+    cited = registry.cited_tables([*items, *recommendations], lang)
+    sections += [_item_section(item, lang, cited.get(item, [])) for item in items]
     sections.append(
         {
             "key": "recommendations",
@@ -323,6 +343,11 @@ def build_body(meeting: Meeting, lang: str) -> dict[str, Any]:
             "text": "\n".join(_recommendation_line(r, lang) for r in recommendations)
             or label(lang, "recommendations_none"),
             "votes": [],
+            "figures": [
+                figure
+                for r in recommendations
+                for figure in _figures(cited.get(r, []), prefix=f"№ {r.number}. ")
+            ],
         }
     )
     names = _signature_names(meeting)
@@ -372,4 +397,7 @@ def plain_lines(body: dict[str, Any]) -> list[str]:
                 f"{vote['question']}: {vote['for']} / {vote['against']} / {vote['abstain']}"
                 f" — {vote['result']}"
             )
+        for table in section.get("figures", []):
+            lines.append(table["title"])
+            lines += [f"{row[0]}: {' | '.join(row[1:])}" for row in table["rows"]]
     return lines

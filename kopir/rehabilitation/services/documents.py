@@ -13,7 +13,6 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt
 
 from kopir.assessment.models import Category
@@ -22,8 +21,8 @@ from kopir.audit.services import audit_record
 from kopir.core.documents import (
     DOCX_CONTENT_TYPE,
     DOCX_LANGUAGE,
+    grid_table,
     keep_row_together,
-    repeat_as_header,
     set_style_font,
     tagged_pdf,
 )
@@ -132,14 +131,7 @@ def programme_docx(context: dict[str, Any]) -> bytes:
     document.add_heading(context["parts_heading"], level=1)
     for part in context["parts"]:
         document.add_heading(part["heading"], level=2)
-        table = document.add_table(rows=1, cols=len(context["columns"]))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        header = table.rows[0]
-        repeat_as_header(header)
-        for cell, text in zip(header.cells, context["columns"], strict=True):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
+        table = grid_table(document, context["columns"])
         for row in part["rows"]:
             values = [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]]
             added = table.add_row()

@@ -1,0 +1,186 @@
+"""Snapshots of a dashboard: the figures a reader saw, kept as they were shown, so that the
+council can cite them (an agenda item, a recommendation, a letter) and the minutes print them.
+
+A snapshot is immutable: the figures are stored already published (`disclosure.py`: "<5",
+rounded to 5) in Kazakh, Russian and English, with the filters, the day they were computed for
+and the data version (the number of the audit log's latest record then). Nothing updates a
+snapshot: `save()` refuses an existing one and the queryset refuses `update()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SnapshotIsImmutable(Exception):
+    """A saved snapshot cannot change: save a new one instead."""
+
+
+class Dashboard(models.TextChoices):
+    MSE = "mse", _("In-absentia medical and social expertise")
+    REHABILITATION = "rehabilitation", _("Rehabilitation measures")
+
+
+class SnapshotQuerySet(models.QuerySet["Snapshot"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise SnapshotIsImmutable("a saved snapshot cannot change")
+
+
+class Snapshot(models.Model):
+    dashboard = models.CharField(_("dashboard"), max_length=20, choices=Dashboard.choices)
+    # Kazakh in the unsuffixed field, Russian in `_ru`, as the council's texts.
+    title = models.CharField(_("title"), max_length=300)
+    title_ru = models.CharField(_("title in Russian"), max_length=300)
+    # The filters as asked: the period's key ("2026-Q1", "2026"), territory and organisation.
+    period = models.CharField(_("period"), max_length=7)
+    territory = models.ForeignKey(
+        "directory.Territory",
+        verbose_name=_("territory"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    computed_on = models.DateField(_("figures as of"))
+    # The audit log's latest record when the figures were read: every change to a case writes
+    # one in its transaction, so a later change has a higher number.
+    data_version = models.PositiveBigIntegerField(_("data version"))
+    # What the page showed, per language ("kk", "ru", "en"): figures, tables, chart, filters.
+    content = models.JSONField(_("figures"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        ordering = ["-saved_at", "-pk"]
+        indexes = [models.Index(fields=["-saved_at", "-id"], name="snapshot_newest_idx")]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise SnapshotIsImmutable("a saved snapshot cannot change")
+        super().save(*args, **kwargs)
+
+    def shown(self, language: str) -> dict[str, Any]:
+        """The figures, tables, chart and filters in `language` (Kazakh where it has none)."""
+        content: dict[str, Any] = self.content
+        return content.get(language[:2]) or content["kk"]
+
+    def title_in(self, language: str) -> str:
+        return self.title_ru if language[:2] == "ru" and self.title_ru else self.title
+
+
+class SnapshotAttachment(models.Model):
+    """A snapshot cited by one of the council's records: an agenda item, a recommendation or a
+    letter (exactly one of them)."""
+
+    snapshot = models.ForeignKey(
+        Snapshot,
+        verbose_name=_("dashboard snapshot"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    agenda_item = models.ForeignKey(
+        "council.AgendaItem",
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recommendation = models.ForeignKey(
+        "council.Recommendation",
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    letter = models.ForeignKey(
+        "council.Letter",
+        verbose_name=_("letter"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attached by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attached_at = models.DateTimeField(_("attached"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cited snapshot")
+        verbose_name_plural = _("cited snapshots")
+        ordering = ["attached_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        agenda_item__isnull=False,
+                        recommendation__isnull=True,
+                        letter__isnull=True,
+                    )
+                    | models.Q(
+                        agenda_item__isnull=True,
+                        recommendation__isnull=False,
+                        letter__isnull=True,
+                    )
+                    | models.Q(
+                        agenda_item__isnull=True,
+                        recommendation__isnull=True,
+                        letter__isnull=False,
+                    )
+                ),
+                name="snapshot_cited_by_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "agenda_item"],
+                condition=models.Q(agenda_item__isnull=False),
+                name="snapshot_once_per_agenda_item",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "recommendation"],
+                condition=models.Q(recommendation__isnull=False),
+                name="snapshot_once_per_recommendation",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "letter"],
+                condition=models.Q(letter__isnull=False),
+                name="snapshot_once_per_letter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"snapshot {self.snapshot_id} cited"
+
+    @property
+    def target(self) -> Any:
+        """The record that cites the snapshot."""
+        return self.agenda_item or self.recommendation or self.letter

@@ -1,0 +1,103 @@
+"""Reads of snapshots and of their citations. Aggregates only: nothing here reaches a person,
+so nothing here writes an audit record of a read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from kopir.oversight.models import Snapshot, SnapshotAttachment
+from kopir.oversight.snapshots.content import COUNT, KINDS, SHARE, figures_of, scope_of
+from kopir.oversight.snapshots.records import target_field
+
+# The snapshots offered in a record's "cite a snapshot" list: the newest.
+CITABLE_SHOWN = 50
+
+
+def snapshots() -> QuerySet[Snapshot]:
+    """Every snapshot, newest first (the list is the council's shared shelf of figures)."""
+    return Snapshot.objects.select_related("saved_by").defer("content")
+
+
+def snapshot_by_pk(pk: int) -> Snapshot:
+    return Snapshot.objects.select_related("saved_by", "territory", "organisation").get(pk=pk)
+
+
+def citations_of(record: Any) -> list[SnapshotAttachment]:
+    """The snapshots `record` cites, in the order they were attached."""
+    return list(
+        SnapshotAttachment.objects.filter(**{target_field(record): record}).select_related(
+            "snapshot__saved_by", "snapshot__territory", "snapshot__organisation"
+        )
+    )
+
+
+def citable_for(record: Any, cited: list[SnapshotAttachment]) -> list[Snapshot]:
+    """The newest snapshots `record` does not cite yet."""
+    return list(
+        Snapshot.objects.exclude(pk__in=[attachment.snapshot_id for attachment in cited]).only(
+            "pk", "title", "title_ru", "saved_at", "period", "dashboard"
+        )[:CITABLE_SHOWN]
+    )
+
+
+@dataclass(frozen=True)
+class Compared:
+    label: str
+    then: str
+    today: str
+    change: str
+
+
+def change_in_words(kind: str, then: float | None, today: float | None) -> str:
+    """How a published figure moved from `then` to `today`, from the published figures only."""
+    if then is None or today is None:
+        return _("Cannot be compared: one of the figures is under 5 or too few to show.")
+    if kind == SHARE:
+        points = round((today - then) * 100)
+        if points == 0:
+            return _("Unchanged")
+        shown = number_format(abs(points), 0)
+        if points > 0:
+            return _("Up by %(points)s percentage points") % {"points": shown}
+        return _("Down by %(points)s percentage points") % {"points": shown}
+    difference = today - then if kind == COUNT else round(today - then, 1)
+    if difference == 0:
+        return _("Unchanged")
+    shown = number_format(abs(difference), 0 if kind == COUNT else 1)
+    if difference > 0:
+        return _("Up by %(difference)s") % {"difference": shown}
+    return _("Down by %(difference)s") % {"difference": shown}
+
+
+def compared_today(
+    snapshot: Snapshot, language: str, *, today: dt.date | None = None
+) -> list[Compared]:
+    """Each headline figure of `snapshot` as saved beside today's, computed for the same
+    dashboard and filters and published by the same rules, with the change in words."""
+    kind = KINDS[snapshot.dashboard]
+    scope = scope_of(snapshot.period, snapshot.territory, snapshot.organisation)
+    now = {
+        figure["key"]: figure
+        for figure in figures_of(kind, kind.compute(scope, today=today or timezone.localdate()))
+    }
+    compared = []
+    for figure in snapshot.shown(language)["figures"]:
+        current = now.get(figure["key"])
+        if current is None:
+            continue
+        compared.append(
+            Compared(
+                label=figure["label"],
+                then=figure["shown"],
+                today=current["shown"],
+                change=change_in_words(figure["kind"], figure["value"], current["value"]),
+            )
+        )
+    return compared
