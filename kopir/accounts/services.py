@@ -26,7 +26,7 @@ from kopir.accounts import two_factor
 from kopir.accounts.models import Role, RoleAssignment, User
 from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, save_audited
 from kopir.core.errors import ConflictError
 from kopir.directory.models import Organisation
 
@@ -322,17 +322,15 @@ def user_create(
         )
         user.set_password(password)
         user.search_text = user.compute_search_text()
-        user.full_clean()
-        user.save()
-        _set_roles(user, data["roles"])
-        audit_record(
+        save_audited(
+            user,
+            AuditAction.CREATE,
+            [*ACCOUNT_FIELDS, "password", "roles"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=user,
             request=request,
             channel=channel,
-            fields=[*ACCOUNT_FIELDS, "password", "roles"],
         )
+        _set_roles(user, data["roles"])
     return user
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, save_audited
 from kopir.core.errors import ConflictError
 from kopir.directory.models import Organisation, ReferenceDataSource, Territory
 from kopir.directory.reference import (
@@ -299,15 +299,13 @@ def organisation_create(
     with transaction.atomic():
         organisation = Organisation(**data)
         organisation.search_text = organisation.compute_search_text()
-        organisation.full_clean()
-        organisation.save()
-        audit_record(
+        save_audited(
+            organisation,
+            AuditAction.CREATE,
+            [name for name, value in data.items() if value not in (None, "")],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=organisation,
             request=request,
             channel=channel,
-            fields=[name for name, value in data.items() if value not in (None, "")],
         )
     return organisation
 

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audit_record_many, target_type_of
+from kopir.audit.services import audit_record, audit_record_many, save_audited, target_type_of
 from kopir.core.bulk import insert_instances
 from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds
 from kopir.notices.models import (
@@ -178,13 +178,11 @@ def staff_preferences_save(
         preference.email = {key: key in email_chosen for key in keys}
         preference.sms = {key: key in sms_chosen for key in keys}
         preference.sms_phone = sms_phone.strip()
-        preference.full_clean()
-        preference.save()
-        audit_record(
+        save_audited(
+            preference,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            ["email", "sms", "sms_phone"],
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            target=preference,
             request=request,
-            fields=["email", "sms", "sms_phone"],
         )
     return preference

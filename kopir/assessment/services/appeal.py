@@ -34,7 +34,7 @@ from kopir.assessment.services.division_notices import (
 from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.services.review import _birth_date
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.transitions import declare
 from kopir.core.working_days import add_working_days
@@ -115,14 +115,12 @@ def appeal_file(
             step_started_on=today,
             due_on=appeal_step_due_on(A.FILED, filed_on),
         )
-        appeal.full_clean()
-        appeal.save()
-        audit_record(
+        save_audited(
+            appeal,
+            AuditAction.CREATE,
+            ["filed_on", "filed_by", "grounds"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=appeal,
             request=request,
-            fields=["filed_on", "filed_by", "grounds"],
         )
         notify_person_of_appeal_filed(
             referral=referral, appeal=appeal, actor=actor, request=request

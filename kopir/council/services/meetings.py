@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.transitions import declare
 from kopir.council.models import (
@@ -30,7 +31,6 @@ from kopir.council.models import (
     PetitionStatus,
     WorkPlanItem,
 )
-from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.invitations import meeting_invitations_cancel
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.quorum import sitting_composition

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited, create_audited
 from kopir.core.errors import DomainError
 from kopir.core.transitions import InvalidTransition, declare
 from kopir.council.models import (
@@ -33,7 +33,6 @@ from kopir.council.models import (
     WorkPlanItem,
     WorkPlanItemStatus,
 )
-from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import (
     APPROVING_RESULTS,
     deciding_vote,

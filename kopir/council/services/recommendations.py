@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.uploads import check_upload, sha256_of
@@ -44,7 +44,6 @@ from kopir.council.models import (
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_alerts as alerts
 from kopir.council.services import staff_alerts
-from kopir.council.services._saving import audited
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
     FINAL_STATUSES,

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.uploads import check_upload, sha256_of
 from kopir.council import access
@@ -31,7 +31,6 @@ from kopir.council.models import (
     VisitFinding,
     WorkPlanItem,
 )
-from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited, create_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import access
 from kopir.council.models import (
@@ -44,7 +44,6 @@ from kopir.council.models import (
     WorkPlan,
 )
 from kopir.council.services import staff_alerts
-from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import composition_approve_by_vote
 from kopir.council.services.plan import plan_approve_by_vote
 from kopir.council.services.quorum import PRESENT, quorum_status, sitting_composition
