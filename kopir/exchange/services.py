@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PayloadError
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, save_audited
+from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.bulk import insert_instances
 from kopir.core.errors import ConflictError, DomainError
 from kopir.exchange.catalogue import event_kind
@@ -146,12 +146,12 @@ def delivery_replay(*, actor: Any, delivery: Delivery, request: Any = None) -> D
             last_error="",
             last_status_code=None,
         )
-        audit_record(
+        audited(
+            delivery,
+            AuditAction.UPDATE,
+            ["state"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=delivery,
             request=request,
-            fields=["state"],
             detail=f"replay:{delivery.state}",
         )
         transaction.on_commit(enqueue_delivery)

@@ -17,7 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audit_record_many, save_audited, target_type_of
+from kopir.audit.services import (
+    audit_record_many,
+    audited,
+    save_audited,
+    target_type_of,
+)
 from kopir.core.bulk import insert_instances
 from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds
 from kopir.notices.models import (
@@ -131,13 +136,7 @@ def staff_notification_mark_read(
             pk=notification.pk, user_id=actor.pk, read_at__isnull=True
         ).update(read_at=timezone.now())
         if marked:
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=notification,
-                request=request,
-                fields=["read_at"],
-            )
+            audited(notification, AuditAction.UPDATE, ["read_at"], actor=actor, request=request)
     return bool(marked)
 
 

@@ -24,7 +24,7 @@ from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.outcome_rules import OutcomeInput, validate_outcome
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record, save_audited
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
 
 EXPERTS_REQUIRED = {Route.IN_ABSENTIA: 3, Route.IN_PERSON: 1}
@@ -160,12 +160,12 @@ def conclusion_submit(
                     "was recorded meanwhile. Nothing was saved: reload the page."
                 )
             )
-        audit_record(
+        audited(
+            assignment,
+            AuditAction.UPDATE,
+            [*CONCLUSION_FIELDS, "submitted_at"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=assignment,
             request=request,
-            fields=[*CONCLUSION_FIELDS, "submitted_at"],
         )
     assignment.refresh_from_db()
     return assignment

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audited, save_audited
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.council.models import Attendance, AttendanceStatus, Meeting
 from kopir.council.services.agenda import require_minutes_open
@@ -109,5 +109,5 @@ def guest_remove(*, actor: Any, guest: Attendance, request: HttpRequest | None =
         raise DomainError(_("Members are recorded as absent, not removed."))
     with transaction.atomic():
         require_minutes_open(guest.meeting)
-        audit_record(actor=actor, action=AuditAction.DELETE, target=guest, request=request)
+        audited(guest, AuditAction.DELETE, actor=actor, request=request)
         guest.delete()

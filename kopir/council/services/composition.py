@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audited, save_audited
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.council.models import (
     Composition,
@@ -145,7 +145,7 @@ def composition_discard(
         _require_proposed(composition)
         if composition.deciding_votes.exists():
             raise DomainError(_("A vote was taken on this composition: it cannot be discarded."))
-        audit_record(actor=actor, action=AuditAction.DELETE, target=composition, request=request)
+        audited(composition, AuditAction.DELETE, actor=actor, request=request)
         composition.delete()
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audited, create_audited
+from kopir.audit.services import audited, create_audited
 from kopir.core.errors import DomainError
 from kopir.core.transitions import InvalidTransition, declare
 from kopir.council.models import (
@@ -211,7 +211,7 @@ def plan_item_remove(*, actor: Any, item: WorkPlanItem, request: HttpRequest | N
     with transaction.atomic():
         item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
         _require_draft(item.plan)
-        audit_record(actor=actor, action=AuditAction.DELETE, target=item, request=request)
+        audited(item, AuditAction.DELETE, actor=actor, request=request)
         item.delete()
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audited, create_audited
+from kopir.audit.services import audited, create_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import access
 from kopir.council.models import (
@@ -262,13 +262,13 @@ def ballot_cast_by_member(
         ballot, _created = Ballot.objects.update_or_create(
             vote=vote, member=seat, defaults={"choice": choice}
         )
-        audit_record(
+        audited(
+            vote,
+            AuditAction.UPDATE,
+            ["ballots"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=vote,
             request=request,
             channel=channel,
-            fields=["ballots"],
             detail="own ballot",
         )
     return ballot

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.rules import normalise_ranges
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record, save_audited
+from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.versioned_sets import VersionedSets
 from kopir.directory.models import Organisation, Territory
@@ -436,5 +436,5 @@ def routing_rule_save(
 def routing_rule_delete(*, actor: Any, rule: RoutingRule, request: Any = None) -> None:
     _require_admin(actor)
     with transaction.atomic():
-        audit_record(actor=actor, action=AuditAction.DELETE, target=rule, request=request)
+        audited(rule, AuditAction.DELETE, actor=actor, request=request)
         rule.delete()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kopir.assessment.models import Category
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.documents import (
     DOCX_CONTENT_TYPE,
     PDF_CONTENT_TYPE,
@@ -145,10 +145,10 @@ def programme_file(
         body, content_type = programme_pdf(context), PDF_CONTENT_TYPE
     else:
         body, content_type = programme_docx(context), DOCX_CONTENT_TYPE
-    audit_record(
+    audited(
+        version.programme.person,
+        AuditAction.VIEW,
         actor=viewer,
-        action=AuditAction.VIEW,
-        target=version.programme.person,
         request=request,
         detail=f"programme={version.programme.number};version={version.sequence};{lang}.{extension}",
     )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record, save_audited
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError
 from kopir.core.identifiers import normalise_identifier
 from kopir.directory.models import Organisation, Territory, TerritoryLevel
@@ -235,10 +235,10 @@ def placement_record(
                 EmployerQuota.objects.filter(pk=placement.quota_id).update(
                     filled=F("filled") + 1, version=F("version") + 1
                 )
-        audit_record(
+        audited(
+            placement,
+            AuditAction.UPDATE if placement.version > 1 else AuditAction.CREATE,
             actor=actor,
-            action=AuditAction.UPDATE if placement.version > 1 else AuditAction.CREATE,
-            target=placement,
             request=request,
             detail=f"measure={measure.pk}",
         )
