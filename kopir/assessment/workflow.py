@@ -86,7 +86,7 @@ def status_label(status: str) -> str:
 def _write_event(move: Move) -> None:
     ReferralEvent.objects.create(
         referral_id=move.record.pk,
-        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        actor=move.user,
         actor_label=move.context.get("actor_label", ""),
         from_status=move.source,
         to_status=move.target,

@@ -87,6 +87,12 @@ class Move:
     note: str
     context: Mapping[str, Any]
 
+    @property
+    def user(self) -> Any:
+        """The actor when it is a signed-in account, for the timeline's user column; None for
+        the system (a task, the API's system, an anonymous citizen)."""
+        return self.actor if getattr(self.actor, "is_authenticated", False) else None
+
 
 EventWriter = Callable[[Move], object]
 

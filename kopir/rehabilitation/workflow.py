@@ -34,12 +34,11 @@ TRANSITIONS: Final[dict[str, frozenset[str]]] = {
 
 @timeline(MeasureEvent)
 def _write_event(move: Move) -> None:
-    actor = move.actor if getattr(move.actor, "is_authenticated", False) else None
     MeasureEvent.objects.create(
         measure_id=move.record.pk,
         from_status=move.source,
         to_status=move.target,
-        actor=actor,
+        actor=move.user,
         organisation=move.context.get("organisation"),
         at=move.context.get("at") or timezone.now(),
         note=move.note,

@@ -34,7 +34,7 @@ PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
 def _write_event(move: Move) -> None:
     PetitionEvent.objects.create(
         petition_id=move.record.pk,
-        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        actor=move.user,
         from_status=move.source,
         to_status=move.target,
         note=move.note,

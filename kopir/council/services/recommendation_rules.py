@@ -68,7 +68,7 @@ def _write_event(move: Move) -> None:
     RecommendationEvent.objects.create(
         recommendation_id=move.record.pk,
         kind=kinds.get(move.target, RecommendationEventKind.STATUS),  # type: ignore[call-overload]
-        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        actor=move.user,
         from_status=move.source,
         to_status=move.target,
         response=move.context.get("accepted_response"),
