@@ -85,12 +85,8 @@ def status_label(status: str) -> str:
 @timeline(ReferralEvent)
 def _write_event(move: Move) -> None:
     ReferralEvent.objects.create(
-        referral_id=move.record.pk,
-        actor=move.user,
+        **move.event_columns("referral"),
         actor_label=move.context.get("actor_label", ""),
-        from_status=move.source,
-        to_status=move.target,
-        note=move.note,
         missing=move.context.get("missing") or [],
         step_due_on=move.changes.get("step_due_on"),
     )

@@ -93,6 +93,17 @@ class Move:
         the system (a task, the API's system, an anonymous citizen)."""
         return self.actor if getattr(self.actor, "is_authenticated", False) else None
 
+    def event_columns(self, record: str) -> dict[str, Any]:
+        """What every timeline event holds, its record (the foreign key `record`) and who moved
+        it from which status to which, with the note; a writer adds its own columns."""
+        return {
+            f"{record}_id": self.record.pk,
+            "actor": self.user,
+            "from_status": self.source,
+            "to_status": self.target,
+            "note": self.note,
+        }
+
 
 EventWriter = Callable[[Move], object]
 

@@ -35,13 +35,9 @@ TRANSITIONS: Final[dict[str, frozenset[str]]] = {
 @timeline(MeasureEvent)
 def _write_event(move: Move) -> None:
     MeasureEvent.objects.create(
-        measure_id=move.record.pk,
-        from_status=move.source,
-        to_status=move.target,
-        actor=move.user,
+        **move.event_columns("measure"),
         organisation=move.context.get("organisation"),
         at=move.context.get("at") or timezone.now(),
-        note=move.note,
     )
 
 

@@ -32,13 +32,7 @@ PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
 
 @timeline(PetitionEvent)
 def _write_event(move: Move) -> None:
-    PetitionEvent.objects.create(
-        petition_id=move.record.pk,
-        actor=move.user,
-        from_status=move.source,
-        to_status=move.target,
-        note=move.note,
-    )
+    PetitionEvent.objects.create(**move.event_columns("petition"))
 
 
 # Both of the petition's workflows refuse a step by naming the status it is in.

@@ -66,13 +66,9 @@ def _write_event(move: Move) -> None:
         S.ACKNOWLEDGED: RecommendationEventKind.ACKNOWLEDGED,
     }
     RecommendationEvent.objects.create(
-        recommendation_id=move.record.pk,
+        **move.event_columns("recommendation"),
         kind=kinds.get(move.target, RecommendationEventKind.STATUS),  # type: ignore[call-overload]
-        actor=move.user,
-        from_status=move.source,
-        to_status=move.target,
         response=move.context.get("accepted_response"),
-        note=move.note,
     )
 
 
