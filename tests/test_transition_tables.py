@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import Appeal, AppealFiledBy, Decision
@@ -251,3 +251,51 @@ def test_a_durable_move_refuses_to_run_inside_another_transaction() -> None:
 
     petition.refresh_from_db()
     assert petition.status == "registered"
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "target", "message"),
+    [
+        # Written by hand: the workflow's message in Russian, with the statuses' Russian labels.
+        (
+            "assessment.referral",
+            "draft",
+            "decided",
+            "Направление в статусе «Проект» не может перейти в статус «Решение принято».",
+        ),
+        # %(status)s is the stored status.
+        (
+            "council.petition",
+            "answered",
+            "registered",
+            "Обращение в статусе «Дан ответ»: сейчас этот шаг невозможен.",
+        ),
+        # A message without statuses is said as it is.
+        (
+            "council.work_plan_item",
+            "done",
+            "pending",
+            "Такое изменение статуса для этого пункта невозможно.",
+        ),
+    ],
+)
+def test_a_refusal_names_the_statuses_by_their_labels_in_the_active_language(
+    name: str, source: str, target: str, message: str
+) -> None:
+    with translation.override("ru"):
+        assert WORKFLOWS[name].refuse(source, target) == message
+
+
+def test_every_move_is_audited_by_the_audit_log_unless_its_workflow_names_a_writer() -> None:
+    record: Any = BUILDERS["exchange.message"]("sent")
+    workflow = WORKFLOWS["exchange.message"]
+    assert workflow.audit is None
+    workflow.transition(
+        record=record, to="delivered", actor=UserFactory.create(), expected_version=record.version
+    )
+    event = AuditEvent.objects.get()
+    assert (event.action, event.detail, event.fields) == (
+        AuditAction.UPDATE,
+        "sent->delivered",
+        ["status"],
+    )

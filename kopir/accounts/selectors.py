@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kopir.accounts.access import require_administrator
 from kopir.accounts.models import User, fold_for_search
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.directory.models import Organisation
 
 USER_TARGET_TYPE = "accounts.user"
@@ -131,9 +131,7 @@ def user_for_view(
     require_administrator(viewer)
     with transaction.atomic():
         account = user_get(pk)
-        audit_record(
-            actor=viewer, action=AuditAction.VIEW, target=account, request=request, detail=detail
-        )
+        audited(account, AuditAction.VIEW, actor=viewer, request=request, detail=detail)
     return account
 
 

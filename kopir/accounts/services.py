@@ -26,7 +26,7 @@ from kopir.accounts import two_factor
 from kopir.accounts.models import Role, RoleAssignment, User
 from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import ConflictError
 from kopir.directory.models import Organisation
 
@@ -70,9 +70,7 @@ def login_record_success(*, user: User, request: HttpRequest, second_factor_pend
     """Record a correct password. When a second factor is still owed, the record says so."""
     detail = "password accepted; second factor pending" if second_factor_pending else "password"
     with transaction.atomic():
-        audit_record(
-            actor=user, action=AuditAction.LOGIN, target=user, request=request, detail=detail
-        )
+        audited(user, AuditAction.LOGIN, actor=user, request=request, detail=detail)
 
 
 def login_record_failure(*, username: str, request: HttpRequest, locked_out: bool) -> None:
@@ -96,7 +94,7 @@ def login_record_failure(*, username: str, request: HttpRequest, locked_out: boo
 
 def logout_record(*, user: User, request: HttpRequest) -> None:
     with transaction.atomic():
-        audit_record(actor=user, action=AuditAction.LOGOUT, target=user, request=request)
+        audited(user, AuditAction.LOGOUT, actor=user, request=request)
 
 
 # --- Second factor -----------------------------------------------------------------------------
@@ -140,18 +138,18 @@ def two_factor_verify(*, user: User, code: str, request: HttpRequest) -> VerifyO
             # transaction; nothing below raises, so the counter is kept.
             if device.verify_token(code):
                 kind = "backup code" if isinstance(device, StaticDevice) else "authenticator"
-                audit_record(
+                audited(
+                    user,
+                    AuditAction.LOGIN,
                     actor=user,
-                    action=AuditAction.LOGIN,
-                    target=user,
                     request=request,
                     detail=f"second factor: {kind}",
                 )
                 return VerifyOutcome(device=device)
-        audit_record(
+        audited(
+            user,
+            AuditAction.LOGIN_FAILED,
             actor=user,
-            action=AuditAction.LOGIN_FAILED,
-            target=user,
             request=request,
             detail="second factor refused",
         )
@@ -216,14 +214,7 @@ def two_factor_setup_confirm(
 def _record_two_factor(
     actor: User, user: User, request: HttpRequest | None, fields: list[str], detail: str
 ) -> None:
-    audit_record(
-        actor=actor,
-        action=AuditAction.TWO_FACTOR,
-        target=user,
-        request=request,
-        fields=fields,
-        detail=detail,
-    )
+    audited(user, AuditAction.TWO_FACTOR, fields, actor=actor, request=request, detail=detail)
 
 
 def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> list[str]:
@@ -322,17 +313,15 @@ def user_create(
         )
         user.set_password(password)
         user.search_text = user.compute_search_text()
-        user.full_clean()
-        user.save()
-        _set_roles(user, data["roles"])
-        audit_record(
+        save_audited(
+            user,
+            AuditAction.CREATE,
+            [*ACCOUNT_FIELDS, "password", "roles"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=user,
             request=request,
             channel=channel,
-            fields=[*ACCOUNT_FIELDS, "password", "roles"],
         )
+        _set_roles(user, data["roles"])
     return user
 
 
@@ -415,14 +404,7 @@ def _record_update(
     )
     if rows != 1:  # pragma: no cover - only reachable if the lock above is not honoured
         raise ConflictError(CONFLICT)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        target=current,
-        request=request,
-        channel=channel,
-        fields=changed,
-    )
+    audited(current, AuditAction.UPDATE, changed, actor=actor, request=request, channel=channel)
 
 
 def user_update_preferences(
@@ -450,6 +432,4 @@ def _save_own_change(user: User, field: str, request: HttpRequest | None) -> Non
     with transaction.atomic():
         user.save(update_fields=[field])
         _raise_version(user)
-        audit_record(
-            actor=user, action=AuditAction.UPDATE, target=user, request=request, fields=[field]
-        )
+        audited(user, AuditAction.UPDATE, [field], actor=user, request=request)

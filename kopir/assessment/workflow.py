@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
 from kopir.assessment.models.deadlines import StepDeadline
-from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.models import AuditChannel
 
 # InvalidTransition is re-exported: the referral services and views catch it from here.
 from kopir.core.transitions import InvalidTransition as InvalidTransition
-from kopir.core.transitions import Move, Workflow, edges
+from kopir.core.transitions import Move, declare, timeline
 from kopir.core.working_days import add_working_days, working_days_between
 
 S = ReferralStatus
@@ -85,38 +82,23 @@ def status_label(status: str) -> str:
     return str(dict(ReferralStatus.choices).get(status, status))
 
 
-def _refuse(source: str, target: str) -> str:
-    return _("A referral that is “%(from)s” cannot become “%(to)s”.") % {
-        "from": status_label(source),
-        "to": status_label(target),
-    }
-
-
+@timeline(ReferralEvent)
 def _write_event(move: Move) -> None:
     ReferralEvent.objects.create(
-        referral_id=move.record.pk,
-        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
+        **move.event_columns("referral"),
         actor_label=move.context.get("actor_label", ""),
-        from_status=move.source,
-        to_status=move.target,
-        note=move.note,
         missing=move.context.get("missing") or [],
         step_due_on=move.changes.get("step_due_on"),
     )
 
 
-REFERRAL_WORKFLOW = Workflow(
-    name="assessment.referral",
-    model=Referral,
-    edges=edges(TRANSITIONS),
-    write_event=_write_event,
-    event_model=ReferralEvent,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse,
-    conflict=gettext_lazy(
-        "Someone else changed this referral after you opened it. Nothing was saved: "
-        "reload it to see the current state."
-    ),
+REFUSAL = gettext_lazy("A referral that is “%(from)s” cannot become “%(to)s”.")
+CONFLICT = gettext_lazy(
+    "Someone else changed this referral after you opened it. Nothing was saved: "
+    "reload it to see the current state."
+)
+REFERRAL_WORKFLOW = declare(
+    "assessment.referral", Referral, TRANSITIONS, REFUSAL, CONFLICT, _write_event
 )
 
 

@@ -1,13 +1,15 @@
 """Writing audit records. Every service that reads personal data or changes a record calls
-`audit_record` inside its own transaction."""
+`audit_record` inside its own transaction; a service that saves a record it checked calls
+`save_audited` (full_clean, save, audit) or `create_audited` (the same, as a CREATE, in one
+transaction), and `audited` for a change it saved some other way."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Required, TypedDict, TypeVar, Unpack
 
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -142,6 +144,56 @@ def audit_record(
     else:
         event.save()
     return event
+
+
+RecordT = TypeVar("RecordT", bound=models.Model)
+
+
+class AuditedBy(TypedDict, total=False):
+    """Who made the change, how it came and what it was: audit_record's `actor`, `request`,
+    `channel` and `detail`."""
+
+    actor: Required[Any]
+    request: HttpRequest | None
+    channel: AuditChannel | str
+    detail: str
+
+
+def save_audited(
+    record: RecordT,
+    action: AuditAction | str,
+    fields: Iterable[str] = (),
+    *,
+    update_fields: Iterable[str] | None = None,
+    check: Callable[[RecordT], None] | None = None,
+    **by: Unpack[AuditedBy],
+) -> RecordT:
+    """full_clean() the record, run the service's own `check` of it, save it (only
+    `update_fields` where given) and audit `fields` of it. Call it inside the caller's
+    transaction, so that the record and its audit record stand or fall together."""
+    record.full_clean()
+    if check is not None:
+        check(record)
+    record.save(update_fields=update_fields)
+    audited(record, action, fields, **by)
+    return record
+
+
+def create_audited(record: RecordT, fields: Iterable[str] = (), **by: Unpack[AuditedBy]) -> RecordT:
+    """Save a new record and its CREATE audit record in one transaction (the caller's, if it
+    runs in one)."""
+    with transaction.atomic():
+        return save_audited(record, AuditAction.CREATE, fields, **by)
+
+
+def audited(
+    target: models.Model,
+    action: AuditAction | str,
+    fields: Iterable[str] = (),
+    **by: Unpack[AuditedBy],
+) -> None:
+    """Audit a change to `target` that the caller saved some other way (its rows, its status)."""
+    audit_record(action=action, target=target, fields=fields, **by)
 
 
 def audit_record_many(

@@ -8,9 +8,15 @@ by one conditional UPDATE, writes the timeline event and the audit record, all i
 transaction. A refused move (not in the table, or its guard says no) raises `InvalidTransition`;
 a stale version raises `ConflictError`; nothing is written either way.
 
-Core depends on no Kopir app, so the engine does not import the audit log: each workflow passes
-its audit writer (`functools.partial(audit_record, action=AuditAction.UPDATE)`). The arrows stay
-app → core and app → audit.
+Core depends on no Kopir app, so the engine does not import the audit log: the audit app hands
+the engine its writer (`functools.partial(audit_record, action=AuditAction.UPDATE)`) from its
+`ready()` through `set_default_audit`, and every workflow uses it unless it passes its own. The
+arrows stay app → core and audit → core.
+
+`declare()` is the compact way to build one: a name, the model, the `from → {to, ...}` table, the
+refusal (a message naming the statuses, `%(from)s`, `%(to)s`, or `%(status)s` for the stored one,
+filled with the status field's labels) and the conflict message; a timeline, guards, another
+status field or no version column are the keywords of `Workflow`.
 
 Every `Workflow` registers itself by name when it is built, so a test can walk every table there
 is (`workflows()`); a new workflow is covered without anyone listing it.
@@ -22,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.functional import Promise
@@ -80,6 +87,23 @@ class Move:
     note: str
     context: Mapping[str, Any]
 
+    @property
+    def user(self) -> Any:
+        """The actor when it is a signed-in account, for the timeline's user column; None for
+        the system (a task, the API's system, an anonymous citizen)."""
+        return self.actor if getattr(self.actor, "is_authenticated", False) else None
+
+    def event_columns(self, record: str) -> dict[str, Any]:
+        """What every timeline event holds, its record (the foreign key `record`) and who moved
+        it from which status to which, with the note; a writer adds its own columns."""
+        return {
+            f"{record}_id": self.record.pk,
+            "actor": self.user,
+            "from_status": self.source,
+            "to_status": self.target,
+            "note": self.note,
+        }
+
 
 EventWriter = Callable[[Move], object]
 
@@ -95,6 +119,21 @@ def edges(table: Mapping[str, Iterable[str]]) -> tuple[Edge, ...]:
 
 
 _REGISTRY: dict[str, Workflow] = {}
+_DEFAULT_AUDIT: list[AuditWriter] = []
+
+
+def set_default_audit(writer: AuditWriter) -> None:
+    """The audit writer of every workflow that names none (the audit app sets it when ready)."""
+    _DEFAULT_AUDIT[:] = [writer]
+
+
+def default_audit() -> AuditWriter:
+    if not _DEFAULT_AUDIT:
+        raise ImproperlyConfigured("no audit writer: kopir.audit is not an installed app")
+    return _DEFAULT_AUDIT[0]
+
+
+Refusal = Callable[[str, str], str] | str | Promise
 
 
 def workflows() -> tuple[Workflow, ...]:
@@ -114,11 +153,11 @@ class Workflow:
     name: str
     model: type[models.Model]
     edges: tuple[Edge, ...]
-    write_event: EventWriter
-    event_model: type[models.Model] | None
-    audit: AuditWriter
-    refusal: Callable[[str, str], str]
+    refusal: Refusal
     conflict: str | Promise
+    write_event: EventWriter = no_timeline
+    event_model: type[models.Model] | None = None
+    audit: AuditWriter | None = None  # None: the audit log's writer (`set_default_audit`)
     status_field: str = "status"
     version_field: str | None = "version"
     _table: dict[tuple[str, str], Edge] = field(init=False, repr=False, compare=False)
@@ -134,13 +173,27 @@ class Workflow:
             raise ValueError(f"a workflow named {self.name!r} is already registered")
         _REGISTRY[self.name] = self
 
-    @property
-    def states(self) -> tuple[str, ...]:
-        """Every value the status field may hold, in the order the model declares them."""
+    def _choices(self) -> list[tuple[Any, Any]]:
         status = self.model._meta.get_field(self.status_field)
         if not isinstance(status, models.Field) or not status.choices:
             raise TypeError(f"{self.name}: {self.status_field} is not a field with choices")
-        return tuple(str(choice) for choice, _label in status.flatchoices)
+        return list(status.flatchoices)
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every value the status field may hold, in the order the model declares them."""
+        return tuple(str(choice) for choice, _label in self._choices())
+
+    def label(self, status: str) -> str:
+        """A status as the user reads it (its choice's label)."""
+        return str(dict(self._choices()).get(status, status))
+
+    def refuse(self, source: str, target: str) -> str:
+        """The message of a move the table does not allow, in the active language."""
+        if callable(self.refusal):
+            return self.refusal(source, target)
+        labels = {"from": self.label(source), "to": self.label(target)}
+        return str(self.refusal) % {**labels, "status": labels["from"]}
 
     def targets(self, source: str) -> frozenset[str]:
         return frozenset(target for (start, target) in self._table if start == source)
@@ -198,11 +251,11 @@ class Workflow:
             source = stored[self.status_field]
             edge = self._table.get((source, to))
             if edge is None:
-                raise InvalidTransition(self.refusal(source, to))
+                raise InvalidTransition(self.refuse(source, to))
             if edge.guard is not None and not edge.guard(
                 actor=actor, record=record, context=context
             ):
-                raise InvalidTransition(edge.refusal or self.refusal(source, to))
+                raise InvalidTransition(edge.refusal or self.refuse(source, to))
             where: dict[str, Any] = {"pk": record.pk, self.status_field: source}
             values: dict[str, Any] = {self.status_field: to, **changes}
             if self.version_field:
@@ -227,7 +280,7 @@ class Workflow:
                     context=context,
                 )
             )
-            self.audit(
+            (self.audit or default_audit())(
                 actor=actor,
                 target=record,
                 request=request,
@@ -238,3 +291,38 @@ class Workflow:
                 detail=f"{source}->{to}" if detail is None else detail,
             )
         return record
+
+
+def timeline(event_model: type[models.Model]) -> Callable[[EventWriter], EventWriter]:
+    """Marks an event writer with the model it adds one row of per move, for `declare()`."""
+
+    def mark(writer: EventWriter) -> EventWriter:
+        setattr(writer, "event_model", event_model)  # noqa: B010 - a function's attribute
+        return writer
+
+    return mark
+
+
+def declare(
+    name: str,
+    model: type[models.Model],
+    table: Mapping[str, Iterable[str]],
+    refusal: Refusal,
+    conflict: str | Promise,
+    write_event: EventWriter = no_timeline,
+    **options: Any,
+) -> Workflow:
+    """A workflow of unguarded moves from a plain `from → {to, ...}` table. `write_event` is the
+    workflow's timeline writer, marked with its model by `@timeline(Model)` (none: the audit
+    record is the history); `options` are the further keywords of `Workflow` (another status
+    field, no version column)."""
+    return Workflow(
+        name=name,
+        model=model,
+        edges=edges(table),
+        refusal=refusal,
+        conflict=conflict,
+        write_event=write_event,
+        event_model=getattr(write_event, "event_model", None),
+        **options,
+    )

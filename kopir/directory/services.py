@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError
 from kopir.directory.models import Organisation, ReferenceDataSource, Territory
 from kopir.directory.reference import (
@@ -150,17 +150,15 @@ def territories_load(
             report.changed_fields.update(name.removesuffix("_id") for name in changed)
 
         if report.created or report.updated or source_created or source_changes:
-            audit_record(
+            audited(
+                source,
+                AuditAction.CREATE if source_created else AuditAction.UPDATE,
+                sorted(report.changed_fields | set(source_changes)),
                 actor=actor,
-                action=AuditAction.CREATE if source_created else AuditAction.UPDATE,
-                target=source,
                 request=request,
                 channel=channel,
-                fields=sorted(report.changed_fields | set(source_changes)),
-                detail=(
-                    f"territories: {report.created} created, {report.updated} updated, "
-                    f"{report.unchanged} unchanged"
-                ),
+                detail=f"territories: {report.created} created, {report.updated} updated, "
+                f"{report.unchanged} unchanged",
             )
     return report
 
@@ -299,15 +297,13 @@ def organisation_create(
     with transaction.atomic():
         organisation = Organisation(**data)
         organisation.search_text = organisation.compute_search_text()
-        organisation.full_clean()
-        organisation.save()
-        audit_record(
+        save_audited(
+            organisation,
+            AuditAction.CREATE,
+            [name for name, value in data.items() if value not in (None, "")],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=organisation,
             request=request,
             channel=channel,
-            fields=[name for name, value in data.items() if value not in (None, "")],
         )
     return organisation
 
@@ -350,13 +346,8 @@ def organisation_update(
         if rows == 0:  # pragma: no cover - only reachable if the lock above is not honoured
             raise ConflictError(ORGANISATION_CONFLICT)
         organisation.version = expected_version + 1
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=organisation,
-            request=request,
-            channel=channel,
-            fields=changed,
+        audited(
+            organisation, AuditAction.UPDATE, changed, actor=actor, request=request, channel=channel
         )
     return organisation
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PayloadError
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.bulk import insert_instances
 from kopir.core.errors import ConflictError, DomainError
 from kopir.exchange.catalogue import event_kind
@@ -146,12 +146,12 @@ def delivery_replay(*, actor: Any, delivery: Delivery, request: Any = None) -> D
             last_error="",
             last_status_code=None,
         )
-        audit_record(
+        audited(
+            delivery,
+            AuditAction.UPDATE,
+            ["state"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=delivery,
             request=request,
-            fields=["state"],
             detail=f"replay:{delivery.state}",
         )
         transaction.on_commit(enqueue_delivery)
@@ -194,14 +194,12 @@ def subscription_create(
             event_kinds=_check_kinds(event_kinds),
             secret=new_secret(),
         )
-        subscription.full_clean()
-        subscription.save()
-        audit_record(
+        save_audited(
+            subscription,
+            AuditAction.CREATE,
+            ["organisation", "name", "url", "event_kinds"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=subscription,
             request=request,
-            fields=["organisation", "name", "url", "event_kinds"],
         )
     return subscription
 
@@ -348,15 +346,13 @@ def message_send(
             sent_by=actor if getattr(actor, "is_authenticated", False) else None,
             sent_at=timezone.now(),
         )
-        message.full_clean()
-        message.save()
-        audit_record(
+        save_audited(
+            message,
+            AuditAction.CREATE,
+            ["sender", "recipient", "kind", "subject", "summary", "due_on"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=message,
             request=request,
             channel=channel,
-            fields=["sender", "recipient", "kind", "subject", "summary", "due_on"],
         )
         event_publish(
             kind="message.sent",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.selectors import page_of
 from kopir.notices.access import notice_for_user, notices_for_user
 from kopir.notices.kinds import StaffNotificationKind, staff_kinds
@@ -55,7 +55,7 @@ def notice_read(user: Any, pk: int, *, request: Any = None) -> Notice:
     address and text are personal data."""
     notice = notice_for_user(user, pk)
     with transaction.atomic():
-        audit_record(actor=user, action=AuditAction.VIEW, target=notice, request=request)
+        audited(notice, AuditAction.VIEW, actor=user, request=request)
     return notice
 
 

@@ -28,7 +28,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import Ref, audit_record, audit_record_many, target_type_of
+from kopir.audit.services import Ref, audit_record_many, audited, target_type_of
 from kopir.core.bulk import insert_instances
 from kopir.core.errors import DomainError
 from kopir.notices.models import (
@@ -335,10 +335,10 @@ def notice_queue(
                 )
                 for attachment in attachments
             )
-        audit_record(
+        audited(
+            notice,
+            AuditAction.CREATE,
             actor=actor,
-            action=AuditAction.CREATE,
-            target=notice,
             request=request,
             # The audit channel of the step that wrote the notice (a web page, a task, the API).
             channel=channel or (AuditChannel.WEB if request is not None else AuditChannel.TASK),
@@ -598,13 +598,8 @@ def notice_retry(*, actor: Any, notice: Notice, request: Any = None) -> Notice:
         )
         if not updated:
             raise DomainError(_("Someone else has already sent this notice again."))
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=notice,
-            request=request,
-            fields=["status"],
-            detail="retry",
+        audited(
+            notice, AuditAction.UPDATE, ["status"], actor=actor, request=request, detail="retry"
         )
         transaction.on_commit(lambda: _enqueue_delivery(notice.pk))
     notice.refresh_from_db()

@@ -17,7 +17,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record, audit_record_many, target_type_of
+from kopir.audit.services import (
+    audit_record_many,
+    audited,
+    save_audited,
+    target_type_of,
+)
 from kopir.core.bulk import insert_instances
 from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds
 from kopir.notices.models import (
@@ -131,13 +136,7 @@ def staff_notification_mark_read(
             pk=notification.pk, user_id=actor.pk, read_at__isnull=True
         ).update(read_at=timezone.now())
         if marked:
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=notification,
-                request=request,
-                fields=["read_at"],
-            )
+            audited(notification, AuditAction.UPDATE, ["read_at"], actor=actor, request=request)
     return bool(marked)
 
 
@@ -178,13 +177,11 @@ def staff_preferences_save(
         preference.email = {key: key in email_chosen for key in keys}
         preference.sms = {key: key in sms_chosen for key in keys}
         preference.sms_phone = sms_phone.strip()
-        preference.full_clean()
-        preference.save()
-        audit_record(
+        save_audited(
+            preference,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            ["email", "sms", "sms_phone"],
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            target=preference,
             request=request,
-            fields=["email", "sms", "sms_phone"],
         )
     return preference

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.people.access import person_for_user, persons_for_user
 from kopir.people.models import Person, name_search_key
 
@@ -96,5 +96,5 @@ def person_read(user: Any, pk: int, request: HttpRequest | None = None) -> Perso
     """The person for display, with the read recorded (404/403 as `person_for_user` decides)."""
     with transaction.atomic():
         person = person_for_user(user, pk)
-        audit_record(actor=user, action=AuditAction.VIEW, target=person, request=request)
+        audited(person, AuditAction.VIEW, actor=user, request=request)
     return person

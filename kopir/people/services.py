@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, ConflictError
 from kopir.core.text import fold_for_search
 from kopir.directory.models import Territory
@@ -188,12 +188,12 @@ def person_register_or_link(
             person=existing, organisation_id=actor.organisation_id, basis=LinkBasis.REGISTERED
         )
         if created:
-            audit_record(
+            audited(
+                existing,
+                AuditAction.UPDATE,
+                ["links"],
                 actor=actor,
-                action=AuditAction.UPDATE,
-                target=existing,
                 request=request,
-                fields=["links"],
                 detail="linked on registration",
             )
     return Registration(existing, True)
@@ -214,17 +214,9 @@ def person_register(
     try:
         with transaction.atomic():
             _check_rules(actor=actor, person=person, changed=changed)
-            person.full_clean()
-            person.save()
+            save_audited(person, AuditAction.CREATE, changed, actor=actor, request=request)
             PersonLink.objects.create(
                 person=person, organisation_id=actor.organisation_id, basis=LinkBasis.REGISTERED
-            )
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target=person,
-                request=request,
-                fields=changed,
             )
     except IntegrityError as error:
         # Two registrations of the same IIN at once: full_clean passed for both, the unique
@@ -274,7 +266,5 @@ def person_update(
         if rows != 1:
             raise ConflictError(CONFLICT)
         current.version = expected_version + 1
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=current, request=request, fields=changed
-        )
+        audited(current, AuditAction.UPDATE, changed, actor=actor, request=request)
     return current

@@ -44,7 +44,7 @@ from kopir.assessment.api_input import FHIR_JSON_TYPES, BodyRefused, read_json
 from kopir.assessment.fhir_mapping import FhirProblem
 from kopir.assessment.models import ExternalSystem
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.directory.models import Organisation
 from kopir.rehabilitation import fhir
@@ -213,10 +213,10 @@ def fhir_task_read(request: HttpRequest, task_id: str) -> HttpResponse:
     if measure is None:
         return _not_found()
     with transaction.atomic():
-        audit_record(
+        audited(
+            measure,
+            AuditAction.VIEW,
             actor=system.account,
-            action=AuditAction.VIEW,
-            target=measure,
             request=request,
             channel=AuditChannel.API,
             detail="FHIR Task read",

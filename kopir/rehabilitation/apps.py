@@ -3,21 +3,15 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kopir.assessment import apps as assessment_apps
+
 
 class RehabilitationConfig(AppConfig):
     name = "kopir.rehabilitation"
     label = "rehabilitation"
     verbose_name = _("Rehabilitation programmes")
-    depends_on: tuple[str, ...] = (
-        "core",
-        "audit",
-        "directory",
-        "accounts",
-        "people",
-        "notices",
-        "assessment",
-        "exchange",
-    )
+    # It builds on the MSE case: what assessment may import, and assessment.
+    depends_on: tuple[str, ...] = (*assessment_apps.AssessmentConfig.depends_on, "assessment")
     test_depends_on: tuple[str, ...] = ()
 
     def ready(self) -> None:

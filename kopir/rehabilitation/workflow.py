@@ -9,16 +9,12 @@ cancels it. Every move writes a `MeasureEvent` and an audit record.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Final
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
-from kopir.core.transitions import Move, Workflow, edges
+from kopir.core.transitions import Move, declare, timeline
 from kopir.rehabilitation.models import Measure as MeasureModel
 from kopir.rehabilitation.models import MeasureEvent, MeasureStatus
 
@@ -36,36 +32,20 @@ TRANSITIONS: Final[dict[str, frozenset[str]]] = {
 }
 
 
-def _refuse(source: str, target: str) -> str:
-    return _("A measure cannot go from “%(from)s” to “%(to)s”.") % {
-        "from": S(source).label,
-        "to": S(target).label,
-    }
-
-
+@timeline(MeasureEvent)
 def _write_event(move: Move) -> None:
-    actor = move.actor if getattr(move.actor, "is_authenticated", False) else None
     MeasureEvent.objects.create(
-        measure_id=move.record.pk,
-        from_status=move.source,
-        to_status=move.target,
-        actor=actor,
+        **move.event_columns("measure"),
         organisation=move.context.get("organisation"),
         at=move.context.get("at") or timezone.now(),
-        note=move.note,
     )
 
 
-MEASURE_WORKFLOW: Final = Workflow(
-    name="rehabilitation.measure",
-    model=MeasureModel,
-    edges=edges(TRANSITIONS),
-    write_event=_write_event,
-    event_model=MeasureEvent,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse,
-    conflict=gettext_lazy(
-        "Someone else changed this measure after you opened it. Nothing was saved; check the "
-        "latest state and try again."
-    ),
+REFUSAL = gettext_lazy("A measure cannot go from “%(from)s” to “%(to)s”.")
+CONFLICT = gettext_lazy(
+    "Someone else changed this measure after you opened it. Nothing was saved; check the "
+    "latest state and try again."
+)
+MEASURE_WORKFLOW: Final = declare(
+    "rehabilitation.measure", MeasureModel, TRANSITIONS, REFUSAL, CONFLICT, _write_event
 )

@@ -21,7 +21,7 @@ from kopir.assessment.selectors.queue import Cursor
 from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.working_days import add_working_days
 
 PAGE_SIZE = 25
@@ -161,7 +161,7 @@ def clinic_referral_read(user: Any, pk: int, request: HttpRequest | None = None)
     """The clinic's referral for display, with the read audited (403/404 as access decides)."""
     with transaction.atomic():
         referral = clinic_referral_for_user(user, pk)
-        audit_record(actor=user, action=AuditAction.VIEW, target=referral, request=request)
+        audited(referral, AuditAction.VIEW, actor=user, request=request)
     return referral_view(referral)
 
 
@@ -194,5 +194,5 @@ def referral_for_edit(user: Any, pk: int, request: HttpRequest | None = None) ->
     """The referral as the edit form reads it, with the read audited."""
     with transaction.atomic():
         referral = clinic_referral_for_user(user, pk)
-        audit_record(actor=user, action=AuditAction.VIEW, target=referral, request=request)
+        audited(referral, AuditAction.VIEW, actor=user, request=request)
     return referral

@@ -36,7 +36,7 @@ from kopir.assessment.services.attachments import RELEASABLE_STATUSES
 from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import status_label
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.people.models import Person
 
 
@@ -114,9 +114,7 @@ def case_content(
         may_release=content.releases_documents,
         is_assigned_expert=is_assigned_expert,
     )
-    audit_record(
-        actor=viewer, action=AuditAction.VIEW, target=referral, request=request, detail="case"
-    )
+    audited(referral, AuditAction.VIEW, actor=viewer, request=request, detail="case")
     return content
 
 
@@ -180,9 +178,7 @@ def identity_for(user: Any, referral: Referral, request: Any = None) -> Person |
         person = Person.objects.select_related("territory", "legal_representative").get(
             pk=referral.person_id
         )
-        audit_record(
-            actor=user, action=AuditAction.VIEW, target=person, request=request, detail="referral"
-        )
+        audited(person, AuditAction.VIEW, actor=user, request=request, detail="referral")
     return person
 
 
@@ -336,7 +332,7 @@ def referral_attachment(referral: Referral, attachment_pk: int) -> Attachment:
 
 def attachment_read(user: Any, attachment: Attachment, request: Any = None) -> Attachment:
     """The document, with its download recorded: a scan carries personal data."""
-    audit_record(actor=user, action=AuditAction.VIEW, target=attachment, request=request)
+    audited(attachment, AuditAction.VIEW, actor=user, request=request)
     return attachment
 
 

@@ -10,7 +10,6 @@ administrator replaces with AppealDeadline rows.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,9 +34,9 @@ from kopir.assessment.services.division_notices import (
 from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.services.review import _birth_date
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import save_audited
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.transitions import Workflow, edges, no_timeline
+from kopir.core.transitions import declare
 from kopir.core.working_days import add_working_days
 
 A = AppealStatus
@@ -116,14 +115,12 @@ def appeal_file(
             step_started_on=today,
             due_on=appeal_step_due_on(A.FILED, filed_on),
         )
-        appeal.full_clean()
-        appeal.save()
-        audit_record(
+        save_audited(
+            appeal,
+            AuditAction.CREATE,
+            ["filed_on", "filed_by", "grounds"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=appeal,
             request=request,
-            fields=["filed_on", "filed_by", "grounds"],
         )
         notify_person_of_appeal_filed(
             referral=referral, appeal=appeal, actor=actor, request=request
@@ -140,26 +137,14 @@ def _ensure_current(appeal: Appeal, expected_version: int) -> None:
         )
 
 
-def _refuse(source: str, target: str) -> str:
-    return _("An appeal that is “%(from)s” cannot become “%(to)s”.") % {
-        "from": A(source).label,
-        "to": A(target).label,
-    }
-
-
 # Appeals have no timeline model of their own: the audit record is each step's history, and the
 # referral's page shows the appeal's dates (review started, resolved) from the appeal itself.
-APPEAL_WORKFLOW = Workflow(
-    name="assessment.appeal",
-    model=Appeal,
-    edges=edges(APPEAL_TRANSITIONS),
-    write_event=no_timeline,
-    event_model=None,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse,
-    conflict=gettext_lazy(
-        "Someone else changed this appeal after you opened it. Nothing was saved: reload it."
-    ),
+APPEAL_REFUSAL = gettext_lazy("An appeal that is “%(from)s” cannot become “%(to)s”.")
+APPEAL_CONFLICT = gettext_lazy(
+    "Someone else changed this appeal after you opened it. Nothing was saved: reload it."
+)
+APPEAL_WORKFLOW = declare(
+    "assessment.appeal", Appeal, APPEAL_TRANSITIONS, APPEAL_REFUSAL, APPEAL_CONFLICT
 )
 
 

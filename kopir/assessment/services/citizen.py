@@ -34,7 +34,7 @@ from kopir.assessment.models import (
     StatusRequest,
 )
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import DomainError
 from kopir.core.rate_limits import Rate, RateLimit
 from kopir.notices.services import notice_queue, person_recipient
@@ -141,9 +141,7 @@ def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
             sensitive=True,
             channel=AuditChannel.WEB,
         )
-        audit_record(
-            actor=None, action=AuditAction.CREATE, target=access, detail=f"referral={referral.pk}"
-        )
+        audited(access, AuditAction.CREATE, actor=None, detail=f"referral={referral.pk}")
     return referral.pk
 
 
@@ -180,7 +178,7 @@ def citizen_code_verify(*, referral_id: int | None, code: str, client: str) -> R
         if not used:
             raise CodeRefused
         referral = Referral.objects.get(pk=referral_id)
-        audit_record(actor=None, action=AuditAction.VIEW, target=referral, detail="citizen status")
+        audited(referral, AuditAction.VIEW, actor=None, detail="citizen status")
     return referral
 
 

@@ -40,7 +40,7 @@ from kopir.assessment.services.review import (
 from kopir.assessment.signals import decision_recorded
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import ConflictError, DomainError
 
 DECISION_FIELDS = [
@@ -277,13 +277,7 @@ def decision_create(
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
     record.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=record,
-        request=request,
-        fields=DECISION_FIELDS,
-    )
+    audited(record, AuditAction.CREATE, DECISION_FIELDS, actor=actor, request=request)
     # In the same transaction: whatever follows the decision (the IRP draft) stands or falls with it.
     decision_recorded.send(sender=Decision, decision=record, actor=actor, request=request)
     return record

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.accounts.models import Role, RoleAssignment
 from kopir.assessment.models import ExternalSystem
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import DomainError
 from kopir.directory.models import Organisation, OrganisationKind
 
@@ -101,12 +101,12 @@ def external_system_issue_token(
             system.full_clean()
             system.save()
             action = AuditAction.CREATE
-        audit_record(
+        audited(
+            system,
+            action,
+            ["token_hash"],
             actor=None,
-            action=action,
-            target=system,
             channel=AuditChannel.COMMAND,
-            fields=["token_hash"],
             detail="token issued",
         )
     return system, token

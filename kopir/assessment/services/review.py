@@ -24,7 +24,7 @@ from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.outcome_rules import OutcomeInput, validate_outcome
 from kopir.assessment.workflow import referral_transition
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
 
 EXPERTS_REQUIRED = {Route.IN_ABSENTIA: 3, Route.IN_PERSON: 1}
@@ -106,14 +106,8 @@ def referral_assign_experts(
             assignment = ExpertAssignment(
                 referral=referral, expert_id=expert_id, position=position, assigned_by=actor
             )
-            assignment.full_clean()
-            assignment.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target=assignment,
-                request=request,
-                fields=["expert", "position"],
+            save_audited(
+                assignment, AuditAction.CREATE, ["expert", "position"], actor=actor, request=request
             )
     return referral
 
@@ -166,12 +160,12 @@ def conclusion_submit(
                     "was recorded meanwhile. Nothing was saved: reload the page."
                 )
             )
-        audit_record(
+        audited(
+            assignment,
+            AuditAction.UPDATE,
+            [*CONCLUSION_FIELDS, "submitted_at"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=assignment,
             request=request,
-            fields=[*CONCLUSION_FIELDS, "submitted_at"],
         )
     assignment.refresh_from_db()
     return assignment

@@ -19,7 +19,7 @@ from kopir.assessment.access import can_manage_rules
 from kopir.assessment.models import CompletenessRule, CompletenessRuleSet, RuleSetStatus
 from kopir.assessment.services.icd10 import parse_ranges
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.versioned_sets import VersionedSets
 
@@ -209,12 +209,12 @@ def rule_save(
                 raise ConflictError(CONFLICT)
             target.version = expected_version + 1
             action = AuditAction.UPDATE
-        audit_record(
+        audited(
+            target,
+            action,
+            changed,
             actor=actor,
-            action=action,
-            target=target,
             request=request,
-            fields=changed,
             detail=f"rule_set={rule_set.number}",
         )
     return target
@@ -224,10 +224,10 @@ def rule_delete(*, actor: Any, rule: CompletenessRule, request: Any = None) -> N
     _require_admin(actor)
     RULE_SETS.require_draft(rule.rule_set)
     with transaction.atomic():
-        audit_record(
+        audited(
+            rule,
+            AuditAction.DELETE,
             actor=actor,
-            action=AuditAction.DELETE,
-            target=rule,
             request=request,
             detail=f"rule_set={rule.rule_set.number}",
         )

@@ -1,14 +1,17 @@
 """Settings fixtures several apps' tests switch on. An app's conftest imports the ones it needs and
 requests them from one autouse fixture of its own, so each folder says in one place how it runs.
-Also the one way the apps' tests sign a client in (`signed_in`), and the one answer to a service a
-test needs and cannot find (`missing_service`)."""
+Also the one way the apps' tests sign a client in (`signed_in`), the one answer to a service a
+test needs and cannot find (`missing_service`), and the one way to run a change in a transaction
+that then fails (`rolled_back`)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -71,3 +74,20 @@ def missing_service(reason: str) -> NoReturn:
     if running_in_ci():
         pytest.fail(f"{reason}; CI is set, so this test must run, not skip.", pytrace=False)
     pytest.skip(reason)
+
+
+class ChangeFailed(Exception):
+    """The caller's change failed after the step under test (raised by `rolled_back`)."""
+
+
+def rolled_back(change: Callable[[], object]) -> None:
+    """Run `change` in a transaction that then fails, as its caller's would after it: whatever
+    `change` wrote must disappear with the transaction."""
+
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            change()
+            raise ChangeFailed
+
+    with pytest.raises(ChangeFailed):
+        change_then_fail()

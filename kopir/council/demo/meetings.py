@@ -22,7 +22,7 @@ from django.db import transaction
 
 from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.council.demo import agendas as agenda_data
 from kopir.council.demo import held_meetings as held
 from kopir.council.demo import meetings_data as data
@@ -167,9 +167,7 @@ def _former_composition(
                 account=_account(seat.account),
                 order=order,
             )
-        audit_record(
-            actor=None, action=AuditAction.CREATE, target=former, channel=COMMAND, detail="imported"
-        )
+        audited(former, AuditAction.CREATE, actor=None, channel=COMMAND, detail="imported")
         done["compositions"] += 1
     by_name = {member.full_name: member for member in former.members.all()}
     return {seat.key: by_name[seat.full_name] for seat in data.FORMER_SEATS}

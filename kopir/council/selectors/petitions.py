@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.council.models import (
     AgendaItem,
     Council,
@@ -61,7 +61,7 @@ def petition_read(
         pk=pk,
     )
     with transaction.atomic():
-        audit_record(actor=user, action=AuditAction.VIEW, target=petition, request=request)
+        audited(petition, AuditAction.VIEW, actor=user, request=request)
     return petition
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import save_audited
 from kopir.core.errors import DomainError
 from kopir.core.working_days import subtract_working_days
 from kopir.council.models import (
@@ -28,7 +29,6 @@ from kopir.council.models import (
     MeetingInvitation,
     MeetingStatus,
 )
-from kopir.council.services._saving import save_audited
 
 # How many working days before the meeting an accommodation must be arranged: an interpreter or
 # Braille printing is booked ahead. One place to change it.

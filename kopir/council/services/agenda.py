@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import AuditedBy, audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
 from kopir.council.models import (
@@ -36,7 +37,6 @@ from kopir.council.models import (
     Vote,
     WorkPlanItem,
 )
-from kopir.council.services._saving import AuditedBy, audited, save_audited
 from kopir.council.services.petition_states import petition_transition
 from kopir.directory.models import Organisation
 

@@ -15,10 +15,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.council.models import Attendance, AttendanceStatus, Meeting
-from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.agenda import require_minutes_open
 from kopir.council.services.quorum import sitting_composition
 from kopir.directory.models import Organisation
@@ -110,5 +109,5 @@ def guest_remove(*, actor: Any, guest: Attendance, request: HttpRequest | None =
         raise DomainError(_("Members are recorded as absent, not removed."))
     with transaction.atomic():
         require_minutes_open(guest.meeting)
-        audit_record(actor=actor, action=AuditAction.DELETE, target=guest, request=request)
+        audited(guest, AuditAction.DELETE, actor=actor, request=request)
         guest.delete()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.council.models import (
     Composition,
@@ -33,7 +33,6 @@ from kopir.council.models import (
     VoteResult,
     WorkPlan,
 )
-from kopir.council.services._saving import audited, save_audited
 from kopir.directory.models import Organisation
 
 APPROVING_RESULTS = frozenset({VoteResult.APPROVED, VoteResult.APPROVED_UNANIMOUSLY})
@@ -146,7 +145,7 @@ def composition_discard(
         _require_proposed(composition)
         if composition.deciding_votes.exists():
             raise DomainError(_("A vote was taken on this composition: it cannot be discarded."))
-        audit_record(actor=actor, action=AuditAction.DELETE, target=composition, request=request)
+        audited(composition, AuditAction.DELETE, actor=actor, request=request)
         composition.delete()
 
 

@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audited, create_audited
 from kopir.core.errors import DomainError
 from kopir.council.models import Council, RecommendationRuleSet
-from kopir.council.services._saving import audited, create_audited
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 
 

@@ -1,25 +1,24 @@
 """The minutes as files: DOCX (python-docx, real heading styles, a table per vote) and a tagged
 PDF (WeasyPrint, PDF/UA-1, with the document's title and language), in Kazakh or Russian.
 
-Both are rendered from the same context as the HTML page, so the three never disagree. The PDF
-embeds Noto Sans, which has every Kazakh letter (ә ғ қ ң ө ұ ү һ і); DejaVu Sans is the fallback.
+Both are rendered from the same context as the HTML page, so the three never disagree. What every
+document shares (properties, fonts, details, tables, the PDF's page and font) is the document
+builder in `core/documents.py`; this module adds the minutes' sections, votes and signatures.
 """
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from docx import Document
-from docx.shared import Pt
 
 from kopir.core.documents import DOCX_CONTENT_TYPE as DOCX_CONTENT_TYPE  # the views' import
 from kopir.core.documents import (
-    DOCX_LANGUAGE,
-    grid_table,
-    set_style_font,
+    add_details,
+    add_labelled,
+    add_table,
+    docx_bytes,
+    docx_document,
     tagged_pdf,
 )
 from kopir.council.models import Minutes, MinutesVersion
@@ -51,6 +50,7 @@ def document_context(minutes: Minutes, version: MinutesVersion, lang: str) -> di
         "lang": lang,
         "title": body["title"],
         "council": body["council"],
+        "subtitle": body["council"],
         "document_title": f"{body['title']} — {body['council']}",
         "details": body["details"],
         "sections": sections,
@@ -96,69 +96,47 @@ def _add_figures(document: Any, figures: dict[str, Any]) -> None:
     """A cited table: its title, what it covers, and its rows under a repeated header."""
     document.add_paragraph().add_run(figures["title"]).bold = True
     document.add_paragraph("; ".join(f"{label}: {value}" for label, value in figures["details"]))
-    table = grid_table(document, figures["columns"])
-    for row in figures["rows"]:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+    add_table(document, figures["columns"], figures["rows"])
 
 
 def minutes_docx(context: dict[str, Any]) -> bytes:
-    lang = context["lang"]
-    document = Document()
-    properties = document.core_properties
-    properties.title = context["document_title"]
-    properties.language = DOCX_LANGUAGE[lang]
-    properties.subject = context["council"]
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet"):
-        set_style_font(document.styles[name], lang)
-    document.styles["Normal"].font.size = Pt(12)
-
-    document.add_heading(context["title"], level=0)
-    document.add_paragraph(context["council"], style="Subtitle")
+    document = docx_document(context, styles=("List Bullet",))
     document.add_paragraph(context["status_mark"]).runs[0].italic = True
-    for detail in context["details"]:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{detail['label']}: ").bold = True
-        paragraph.add_run(detail["value"])
-
+    add_details(document, context["details"])
     for section in context["sections"]:
         document.add_heading(section["heading"], level=1)
         _add_blocks(document, section["blocks"])
         if section.get("votes"):
             document.add_heading(context["votes_heading"], level=2)
-            table = grid_table(document, context["vote_columns"])
-            for vote in section["votes"]:
-                cells = table.add_row().cells
-                values = [
-                    vote["question"],
-                    vote["kind"],
-                    str(vote["for"]),
-                    str(vote["against"]),
-                    str(vote["abstain"]),
-                    vote["result"],
-                ]
-                for cell, text in zip(cells, values, strict=True):
-                    cell.text = text
+            add_table(
+                document,
+                context["vote_columns"],
+                (
+                    [
+                        vote["question"],
+                        vote["kind"],
+                        str(vote["for"]),
+                        str(vote["against"]),
+                        str(vote["abstain"]),
+                        vote["result"],
+                    ]
+                    for vote in section["votes"]
+                ),
+            )
         if section.get("figures"):
             document.add_heading(context["figures_heading"], level=2)
             for figures in section["figures"]:
                 _add_figures(document, figures)
-
     document.add_heading(context["signatures_heading"], level=1)
     for signature in context["signatures"]:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{signature['label']}: ").bold = True
-        paragraph.add_run(f"{signature['name'] or '—'} ({signature['status']})")
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        add_labelled(
+            document, signature["label"], f"{signature['name'] or '—'} ({signature['status']})"
+        )
+    return docx_bytes(document)
 
 
 # --- PDF -----------------------------------------------------------------------------------------
 
 
 def minutes_pdf(context: dict[str, Any]) -> bytes:
-    """A tagged PDF (PDF/UA-1): headings, lists and tables are structure, not just drawing."""
-    base_url = str(Path(__file__).resolve().parent)
-    return tagged_pdf("council/followup/minutes_document.html", context, base_url=base_url)
+    return tagged_pdf("council/followup/minutes_document.html", context)

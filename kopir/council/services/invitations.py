@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.registry import schedule_time_zone
 from kopir.council.models import (
@@ -40,7 +41,6 @@ from kopir.council.models import (
     MeetingStatus,
     Member,
 )
-from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.accommodation import accommodation_request
 from kopir.council.services.invitation_calendar import (
     CANCEL,

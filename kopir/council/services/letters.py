@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.numbering import next_number, number_used, peek_number
 from kopir.core.uploads import TEXT_DOCUMENT_EXTENSIONS, check_upload
@@ -102,7 +102,7 @@ def letter_create(
             letter.full_clean()
             letter.save()
             letter.recommendations.set(chosen)
-            audit_record(actor=actor, action=AuditAction.CREATE, target=letter, request=request)
+            audited(letter, AuditAction.CREATE, actor=actor, request=request)
     except IntegrityError as error:
         # Two secretaries registering the same number at once: the constraint decides.
         raise DomainError(_("The register already has a letter with this number.")) from error
@@ -137,5 +137,5 @@ def letter_reply_add(
             reply.file.save(upload.name, upload, save=False)
         reply.full_clean()
         reply.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, target=reply, request=request)
+        audited(reply, AuditAction.CREATE, actor=actor, request=request)
     return reply

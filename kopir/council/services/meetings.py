@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from functools import partial
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -21,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.transitions import Workflow, edges, no_timeline
+from kopir.core.transitions import declare
 from kopir.council.models import (
     Council,
     Meeting,
@@ -32,7 +31,6 @@ from kopir.council.models import (
     PetitionStatus,
     WorkPlanItem,
 )
-from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.invitations import meeting_invitations_cancel
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.quorum import sitting_composition
@@ -162,27 +160,18 @@ def meeting_update(
     return current
 
 
-def _refuse_meeting_move(source: str, target: str) -> str:
-    return _("The meeting is no longer planned.")
-
-
 # A planned meeting is held or cancelled, and that is final. Meetings have no timeline model:
 # the audit record is the history, and the minutes are the record of what happened.
-MEETING_WORKFLOW = Workflow(
-    name="council.meeting",
-    model=Meeting,
-    edges=edges(
-        {
-            MeetingStatus.PLANNED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
-            MeetingStatus.HELD: frozenset(),
-            MeetingStatus.CANCELLED: frozenset(),
-        }
-    ),
-    write_event=no_timeline,
-    event_model=None,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse_meeting_move,
-    conflict=CONFLICT,
+MEETING_WORKFLOW = declare(
+    "council.meeting",
+    Meeting,
+    {
+        MeetingStatus.PLANNED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
+        MeetingStatus.HELD: frozenset(),
+        MeetingStatus.CANCELLED: frozenset(),
+    },
+    gettext_lazy("The meeting is no longer planned."),
+    CONFLICT,
 )
 
 

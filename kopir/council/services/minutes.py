@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import access
 from kopir.council.models import Meeting, MeetingStatus, Minutes, MinutesStatus, MinutesVersion
@@ -113,12 +113,12 @@ def minutes_assemble(
             body_ru=bodies["ru"],
             note=_("Assembled from the meeting's records"),
         )
-        audit_record(
+        audited(
+            minutes,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            ["body_kk", "body_ru"],
             actor=actor,
-            action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            target=minutes,
             request=request,
-            fields=["body_kk", "body_ru"],
             detail="assembled",
         )
         staff_alerts.minutes_to_sign(minutes, actor=actor, request=request)
@@ -171,12 +171,12 @@ def minutes_edit(
         version = _add_version(
             minutes, actor=actor, body_kk=bodies["kk"], body_ru=bodies["ru"], note=note
         )
-        audit_record(
+        audited(
+            minutes,
+            AuditAction.UPDATE,
+            [f"body_{lang}"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=minutes,
             request=request,
-            fields=[f"body_{lang}"],
             detail=f"version {version.number}",
         )
     return version
@@ -255,12 +255,12 @@ def minutes_sign(
         changes.update(status=MinutesStatus.APPROVED, locked_at=now)
     with transaction.atomic():
         _claim_version(minutes, expected_version, **changes)
-        audit_record(
+        audited(
+            minutes,
+            AuditAction.UPDATE,
+            sorted(changes),
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=minutes,
             request=request,
-            fields=sorted(changes),
             detail=f"signed as {role}"
             + ("; approved and locked" if "locked_at" in changes else ""),
         )

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
+from kopir.audit.services import audited
 from kopir.council.models import (
     AgendaItem,
     InvitedOfficial,
@@ -27,7 +28,6 @@ from kopir.council.models import (
     RecommendationStatus,
     Speech,
 )
-from kopir.council.services._saving import audited
 from kopir.council.services.agenda import require_minutes_open
 
 TEXT_LANGUAGES = ("kk", "ru")

@@ -13,16 +13,13 @@ cancelling a meeting, answering) move a petition only through `petition_transiti
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
-from kopir.core.transitions import Move, Workflow, edges, no_timeline
+from kopir.audit.models import AuditChannel
+from kopir.core.transitions import Move, declare, timeline
 from kopir.council.models import Petition, PetitionEvent, PetitionPublication, PetitionStatus
 
 PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -33,33 +30,18 @@ PETITION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _refuse(source: str, target: str) -> str:
-    return _("The petition is “%(status)s”: this step is not possible now.") % {
-        "status": PetitionStatus(source).label
-    }
-
-
+@timeline(PetitionEvent)
 def _write_event(move: Move) -> None:
-    PetitionEvent.objects.create(
-        petition_id=move.record.pk,
-        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
-        from_status=move.source,
-        to_status=move.target,
-        note=move.note,
-    )
+    PetitionEvent.objects.create(**move.event_columns("petition"))
 
 
-PETITION_WORKFLOW = Workflow(
-    name="council.petition",
-    model=Petition,
-    edges=edges(PETITION_TRANSITIONS),
-    write_event=_write_event,
-    event_model=PetitionEvent,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse,
-    conflict=gettext_lazy(
-        "Someone else changed this petition after you opened it. Nothing was saved: reload it."
-    ),
+# Both of the petition's workflows refuse a step by naming the status it is in.
+REFUSAL = gettext_lazy("The petition is “%(status)s”: this step is not possible now.")
+CONFLICT = gettext_lazy(
+    "Someone else changed this petition after you opened it. Nothing was saved: reload it."
+)
+PETITION_WORKFLOW = declare(
+    "council.petition", Petition, PETITION_TRANSITIONS, REFUSAL, CONFLICT, _write_event
 )
 
 
@@ -98,27 +80,17 @@ def petition_transition(
 # petition. Nothing is public before the secretary has reviewed it; a published petition can be
 # withdrawn from the page and published again (with its title and summary reviewed anew). Its
 # history is the audit log: the petition's timeline keeps the petition's own status.
-PETITION_PUBLICATION_WORKFLOW = Workflow(
-    name="council.petition_publication",
-    model=Petition,
+PETITION_PUBLICATION_WORKFLOW = declare(
+    "council.petition_publication",
+    Petition,
+    {
+        PetitionPublication.AWAITING: frozenset(
+            {PetitionPublication.PUBLISHED, PetitionPublication.WITHHELD}
+        ),
+        PetitionPublication.PUBLISHED: frozenset({PetitionPublication.WITHHELD}),
+        PetitionPublication.WITHHELD: frozenset({PetitionPublication.PUBLISHED}),
+    },
+    REFUSAL,
+    CONFLICT,
     status_field="publication",
-    edges=edges(
-        {
-            PetitionPublication.AWAITING: frozenset(
-                {PetitionPublication.PUBLISHED, PetitionPublication.WITHHELD}
-            ),
-            PetitionPublication.PUBLISHED: frozenset({PetitionPublication.WITHHELD}),
-            PetitionPublication.WITHHELD: frozenset({PetitionPublication.PUBLISHED}),
-        }
-    ),
-    write_event=no_timeline,
-    event_model=None,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=lambda source, target: (
-        _("The petition is “%(status)s”: this step is not possible now.")
-        % {"status": PetitionPublication(source).label}
-    ),
-    conflict=gettext_lazy(
-        "Someone else changed this petition after you opened it. Nothing was saved: reload it."
-    ),
 )

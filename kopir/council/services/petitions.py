@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.working_days import add_working_days
@@ -32,7 +33,6 @@ from kopir.council.models import (
     PetitionStatus,
 )
 from kopir.council.services import staff_alerts
-from kopir.council.services._saving import save_audited
 from kopir.council.services.agenda import agenda_item_add
 from kopir.council.services.petition_states import (
     PETITION_PUBLICATION_WORKFLOW,

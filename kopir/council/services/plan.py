@@ -11,7 +11,6 @@ it (see selectors.councils.plan_items_with_progress).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -22,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, create_audited
 from kopir.core.errors import DomainError
-from kopir.core.transitions import InvalidTransition, Workflow, edges, no_timeline
+from kopir.core.transitions import InvalidTransition, declare
 from kopir.council.models import (
     Council,
     Member,
@@ -34,7 +33,6 @@ from kopir.council.models import (
     WorkPlanItem,
     WorkPlanItemStatus,
 )
-from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import (
     APPROVING_RESULTS,
     deciding_vote,
@@ -56,23 +54,18 @@ ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
 NOTE_REQUIRED = frozenset({WorkPlanItemStatus.MOVED, WorkPlanItemStatus.CANCELLED})
 
 
-def _refuse_item_move(source: str, target: str) -> str:
-    return _("This change of status is not possible for this item.")
-
-
+ITEM_REFUSAL = gettext_lazy("This change of status is not possible for this item.")
+ITEM_CONFLICT = gettext_lazy(
+    "Someone else changed this plan item after you opened it. Nothing was saved: reload it."
+)
 # A plan item has no timeline of its own (its audit records are its history) and no version
 # column: its moves are guarded by the stored status, under the row lock the service takes.
-PLAN_ITEM_WORKFLOW = Workflow(
-    name="council.work_plan_item",
-    model=WorkPlanItem,
-    edges=edges(ITEM_TRANSITIONS),
-    write_event=no_timeline,
-    event_model=None,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse_item_move,
-    conflict=gettext_lazy(
-        "Someone else changed this plan item after you opened it. Nothing was saved: reload it."
-    ),
+PLAN_ITEM_WORKFLOW = declare(
+    "council.work_plan_item",
+    WorkPlanItem,
+    ITEM_TRANSITIONS,
+    ITEM_REFUSAL,
+    ITEM_CONFLICT,
     version_field=None,
 )
 
@@ -218,7 +211,7 @@ def plan_item_remove(*, actor: Any, item: WorkPlanItem, request: HttpRequest | N
     with transaction.atomic():
         item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
         _require_draft(item.plan)
-        audit_record(actor=actor, action=AuditAction.DELETE, target=item, request=request)
+        audited(item, AuditAction.DELETE, actor=actor, request=request)
         item.delete()
 
 
@@ -238,7 +231,7 @@ def plan_item_set_status(
         if item.plan.status != PlanStatus.APPROVED:
             raise DomainError(_("Only the items of an approved plan are moved or cancelled."))
         if not PLAN_ITEM_WORKFLOW.allows(item.status, status):
-            raise InvalidTransition(_refuse_item_move(item.status, status))
+            raise InvalidTransition(PLAN_ITEM_WORKFLOW.refuse(item.status, status))
         if status in NOTE_REQUIRED and not note:
             raise ValidationError({"note": [_("Say where the item moved to, or why.")]})
         moved_note = note if status != WorkPlanItemStatus.PENDING else ""

@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.council.models import (
     Recommendation,
     RecommendationEvent,
@@ -124,12 +124,12 @@ _AUDIT_DETAIL = {"reminded_on": "answer reminder", "escalated_on": "answer overd
 def _log(recommendation: Recommendation, flag: str, kind: str, *, note: str = "") -> None:
     """The timeline event and the audit record of the reminder or escalation the task sent."""
     RecommendationEvent.objects.create(recommendation=recommendation, kind=kind, note=note)
-    audit_record(
+    audited(
+        recommendation,
+        AuditAction.UPDATE,
+        [flag],
         actor=None,
-        action=AuditAction.UPDATE,
-        target=recommendation,
         channel=AuditChannel.TASK,
-        fields=[flag],
         detail=_AUDIT_DETAIL[flag],
     )
 

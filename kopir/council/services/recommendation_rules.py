@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, Final
 
 from django.utils import timezone
@@ -15,8 +14,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
 from kopir.core.transitions import Edge, Move, Workflow
 from kopir.core.working_days import add_working_days
 from kopir.council.models import (
@@ -63,26 +60,15 @@ def _edge(source: str, target: str) -> Edge:
     return Edge(source, target, _accepted_answer, lazy(_needs_acceptance, str)(target))
 
 
-def _refuse(source: str, target: str) -> str:
-    return _("A recommendation cannot go from “%(from)s” to “%(to)s”.") % {
-        "from": S(source).label,
-        "to": S(target).label,
-    }
-
-
 def _write_event(move: Move) -> None:
     kinds = {
         S.SENT: RecommendationEventKind.SENT,
         S.ACKNOWLEDGED: RecommendationEventKind.ACKNOWLEDGED,
     }
     RecommendationEvent.objects.create(
-        recommendation_id=move.record.pk,
+        **move.event_columns("recommendation"),
         kind=kinds.get(move.target, RecommendationEventKind.STATUS),  # type: ignore[call-overload]
-        actor=move.actor if getattr(move.actor, "is_authenticated", False) else None,
-        from_status=move.source,
-        to_status=move.target,
         response=move.context.get("accepted_response"),
-        note=move.note,
     )
 
 
@@ -94,8 +80,7 @@ RECOMMENDATION_WORKFLOW: Final = Workflow(
     ),
     write_event=_write_event,
     event_model=RecommendationEvent,
-    audit=partial(audit_record, action=AuditAction.UPDATE),
-    refusal=_refuse,
+    refusal=gettext_lazy("A recommendation cannot go from “%(from)s” to “%(to)s”."),
     conflict=gettext_lazy(
         "Someone else changed this recommendation after you opened it. Nothing was "
         "saved; check the latest state and try again."

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.uploads import check_upload, sha256_of
@@ -44,7 +44,6 @@ from kopir.council.models import (
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_alerts as alerts
 from kopir.council.services import staff_alerts
-from kopir.council.services._saving import audited
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
     FINAL_STATUSES,
@@ -192,7 +191,7 @@ def recommendation_create(
         recommendation.full_clean()
         recommendation.save()
         _event(recommendation, RecommendationEventKind.CREATED, actor=actor, to_status=S.DRAFT)
-        audit_record(actor=actor, action=AuditAction.CREATE, target=recommendation, request=request)
+        audited(recommendation, AuditAction.CREATE, actor=actor, request=request)
     return recommendation
 
 
@@ -420,12 +419,12 @@ def response_review(
                 accepted_response=answer,
                 request=request,
             )
-        audit_record(
+        audited(
+            answer,
+            AuditAction.UPDATE,
+            ["verdict", "verdict_note"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=answer,
             request=request,
-            fields=["verdict", "verdict_note"],
             detail=verdict,
         )
         alerts.notify_verdict(answer, actor=actor, request=request)

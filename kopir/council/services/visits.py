@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.uploads import check_upload, sha256_of
 from kopir.council import access
@@ -31,7 +31,6 @@ from kopir.council.models import (
     VisitFinding,
     WorkPlanItem,
 )
-from kopir.council.services._saving import audited, save_audited
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 
@@ -127,7 +126,7 @@ def visit_create(
         visit.full_clean()
         visit.save()
         visit.participants.set(chosen)
-        audit_record(actor=actor, action=AuditAction.CREATE, target=visit, request=request)
+        audited(visit, AuditAction.CREATE, actor=actor, request=request)
     return visit
 
 
@@ -216,12 +215,12 @@ def visit_checklist_insert_template(
         for item in items:
             item.full_clean()
         VisitChecklistItem.objects.bulk_create(items)
-        audit_record(
+        audited(
+            visit,
+            AuditAction.UPDATE,
+            ["checklist"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=visit,
             request=request,
-            fields=["checklist"],
             detail="accessibility checklist inserted",
         )
     return len(items)
@@ -289,7 +288,7 @@ def visit_finding_add(
         )
         finding.full_clean()
         finding.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, target=finding, request=request)
+        audited(finding, AuditAction.CREATE, actor=actor, request=request)
     return finding
 
 
@@ -317,7 +316,7 @@ def visit_document_add(
         document.file.save(upload.name, upload, save=False)
         document.full_clean()
         document.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, target=document, request=request)
+        audited(document, AuditAction.CREATE, actor=actor, request=request)
     return document
 
 

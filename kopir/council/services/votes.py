@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, create_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import access
 from kopir.council.models import (
@@ -44,7 +44,6 @@ from kopir.council.models import (
     WorkPlan,
 )
 from kopir.council.services import staff_alerts
-from kopir.council.services._saving import audited, create_audited
 from kopir.council.services.composition import composition_approve_by_vote
 from kopir.council.services.plan import plan_approve_by_vote
 from kopir.council.services.quorum import PRESENT, quorum_status, sitting_composition
@@ -263,13 +262,13 @@ def ballot_cast_by_member(
         ballot, _created = Ballot.objects.update_or_create(
             vote=vote, member=seat, defaults={"choice": choice}
         )
-        audit_record(
+        audited(
+            vote,
+            AuditAction.UPDATE,
+            ["ballots"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=vote,
             request=request,
             channel=channel,
-            fields=["ballots"],
             detail="own ballot",
         )
     return ballot

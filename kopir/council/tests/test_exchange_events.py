@@ -4,9 +4,9 @@ the transaction of the change, with no more than a public recommendation says.""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
 from kopir.accounts.models import User
+from kopir.core.tests.fixtures import rolled_back
 from kopir.council import models as m
 from kopir.council.services.recommendations import recommendation_respond
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
@@ -46,16 +46,7 @@ def test_a_sent_recommendation_is_an_event_for_the_addressees_subscribed_system(
 def test_a_send_that_rolls_back_publishes_nothing(
     recommendation: m.Recommendation, secretary: User
 ) -> None:
-    class Abandon(Exception):
-        pass
-
-    def send_then_fail() -> None:
-        with transaction.atomic():
-            send_recommendation(recommendation, secretary)
-            raise Abandon
-
-    with pytest.raises(Abandon):
-        send_then_fail()
+    rolled_back(lambda: send_recommendation(recommendation, secretary))
     assert not OutboxEvent.objects.exists()
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
 from django.utils import timezone
 
 from kopir.accounts.models import User
+from kopir.core.tests.fixtures import rolled_back
 from kopir.council import models as m
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 from kopir.council.services.recommendations import (
@@ -81,17 +81,11 @@ def test_an_agency_that_chose_russian_gets_the_recommendation_in_russian(
 def test_the_notice_is_written_in_the_transaction_of_the_change(
     recommendation: m.Recommendation, secretary: User
 ) -> None:
-    class Abandon(Exception):
-        pass
+    def send() -> None:
+        send_recommendation(recommendation, secretary)
+        assert Notice.objects.filter(topic="council.recommendation.sent").exists()
 
-    def send_then_fail() -> None:
-        with transaction.atomic():
-            send_recommendation(recommendation, secretary)
-            assert Notice.objects.filter(topic="council.recommendation.sent").exists()
-            raise Abandon
-
-    with pytest.raises(Abandon):
-        send_then_fail()
+    rolled_back(send)
 
     assert not Notice.objects.filter(topic="council.recommendation.sent").exists()
 

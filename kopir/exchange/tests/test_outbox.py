@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from kopir.core.tests.fixtures import rolled_back
 from kopir.directory.models import Organisation
 from kopir.exchange import services
 from kopir.exchange.models import Delivery, DeliveryState, OutboxEvent
@@ -34,16 +35,7 @@ def test_an_event_is_refused_outside_a_transaction(recipient: Organisation) -> N
 def test_a_rolled_back_change_leaves_no_event_and_no_delivery(recipient: Organisation) -> None:
     SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"])
 
-    class ChangeFailed(Exception):
-        pass
-
-    def change_that_fails() -> None:
-        with transaction.atomic():
-            _publish([recipient])
-            raise ChangeFailed
-
-    with pytest.raises(ChangeFailed):
-        change_that_fails()
+    rolled_back(lambda: _publish([recipient]))
 
     assert not OutboxEvent.objects.exists()
     assert not Delivery.objects.exists()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.db import transaction
 from django.utils import translation
 
 from kopir.audit.models import AuditEvent
+from kopir.core.tests.fixtures import rolled_back
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice, NoticeChannel, NoticeFormat, NoticeStatus, RecipientKind
 from kopir.notices.services import (
@@ -191,13 +191,8 @@ def test_a_queued_notice_is_delivered_once_the_callers_transaction_commits(
 def test_a_notice_queued_in_a_transaction_that_rolls_back_leaves_nothing(
     person, django_capture_on_commit_callbacks
 ):
-    def change_that_fails() -> None:
-        with transaction.atomic():
-            queue(person_recipient(person))
-            raise RuntimeError("the caller's change failed")
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        change_that_fails()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        rolled_back(lambda: queue(person_recipient(person)))
 
     assert callbacks == []
     assert not Notice.objects.exists()
@@ -255,13 +250,8 @@ def test_notices_queued_many_in_a_transaction_that_rolls_back_leave_nothing(
 ):
     draft = NoticeDraft(recipient=person_recipient(person), template=TEMPLATE, context={})
 
-    def change_that_fails() -> None:
-        with transaction.atomic():
-            notice_queue_many(drafts=[draft, draft])
-            raise RuntimeError("the caller's change failed")
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-        change_that_fails()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        rolled_back(lambda: notice_queue_many(drafts=[draft, draft]))
 
     assert callbacks == []
     assert not Notice.objects.exists()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.core.paging import Cursor, merged_page, rows_after
 from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
@@ -182,13 +182,7 @@ def measure_read(
     """The measure page's content (the person's contacts included), with the read audited.
     `measure` comes from access.py, which decided the actor may see it."""
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=AuditAction.VIEW,
-            target=measure,
-            request=request,
-            detail="agency measure",
-        )
+        audited(measure, AuditAction.VIEW, actor=actor, request=request, detail="agency measure")
     handoffs = list(
         measure.handoffs.select_related("from_organisation", "to_organisation", "by").order_by(
             "at", "id"

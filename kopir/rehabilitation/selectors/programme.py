@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited
 from kopir.rehabilitation.access import may_see_names_in_list, may_see_person
 from kopir.rehabilitation.models import (
     Measure,
@@ -87,10 +87,10 @@ def programme_read(programme: Programme, *, viewer: Any, request: Any = None) ->
     draft = next((v for v in versions if v.status == V.DRAFT), None)
     approved = next((v for v in versions if v.status == V.APPROVED), None)
     show_person = may_see_person(viewer, programme)
-    audit_record(
+    audited(
+        programme.person if show_person else programme,
+        AuditAction.VIEW,
         actor=viewer,
-        action=AuditAction.VIEW,
-        target=programme.person if show_person else programme,
         request=request,
         detail=f"programme={programme.number}",
     )
@@ -107,10 +107,10 @@ def version_read(
     programme: Programme, sequence: int, *, viewer: Any, request: Any = None
 ) -> VersionView:
     version = programme.versions.select_related("decision", "approved_by").get(sequence=sequence)
-    audit_record(
+    audited(
+        programme,
+        AuditAction.VIEW,
         actor=viewer,
-        action=AuditAction.VIEW,
-        target=programme,
         request=request,
         detail=f"programme={programme.number};version={sequence}",
     )

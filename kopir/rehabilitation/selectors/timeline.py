@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from kopir.assessment.models import Decision, ReferralEvent, ReferralStatus
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.rehabilitation.models import (
     Handoff,
     Measure,
@@ -306,10 +306,10 @@ def person_timeline(
     ]
     entries.sort(key=lambda entry: (entry.at, KIND_ORDER[entry.kind], entry.order))
     for programme in programmes:
-        audit_record(
+        audited(
+            programme,
+            AuditAction.VIEW,
             actor=viewer if getattr(viewer, "is_authenticated", False) else None,
-            action=AuditAction.VIEW,
-            target=programme,
             request=request,
             channel=AuditChannel.WEB,
             detail=f"timeline {audience.value}",

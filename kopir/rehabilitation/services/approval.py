@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import DomainError
 from kopir.core.versioning import update_if_current
 from kopir.rehabilitation import events
@@ -111,12 +111,12 @@ def _route_new_line(
         at=now,
         note=gettext("Routed by rule to the executing organisation."),
     )
-    audit_record(
+    audited(
+        measure,
+        AuditAction.CREATE,
+        ["organisation", "due_on"],
         actor=actor,
-        action=AuditAction.CREATE,
-        target=measure,
         request=request,
-        fields=["organisation", "due_on"],
         detail=f"programme={programme.number};rule={rule.pk}",
     )
     events.publish("measure.assigned", measure)
@@ -178,12 +178,12 @@ def programme_approve(
             approved_at=now,
             changes=changes,
         )
-        audit_record(
+        audited(
+            version,
+            AuditAction.UPDATE,
+            ["status", "changes"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=version,
             request=request,
-            fields=["status", "changes"],
             detail=f"approved;programme={programme.number};sequence={version.sequence}",
         )
         change_by_code = {row["code"]: row for row in changes}

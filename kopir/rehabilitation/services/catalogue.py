@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.rules import normalise_ranges
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.versioned_sets import VersionedSets
 from kopir.directory.models import Organisation, Territory
@@ -427,21 +427,14 @@ def routing_rule_save(
     changed = [name for name, value in values.items() if getattr(target, name, None) != value]
     for name, value in values.items():
         setattr(target, name, value)
-    target.full_clean()
     with transaction.atomic():
-        target.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE if rule else AuditAction.CREATE,
-            target=target,
-            request=request,
-            fields=changed,
-        )
+        action = AuditAction.UPDATE if rule else AuditAction.CREATE
+        save_audited(target, action, changed, actor=actor, request=request)
     return target
 
 
 def routing_rule_delete(*, actor: Any, rule: RoutingRule, request: Any = None) -> None:
     _require_admin(actor)
     with transaction.atomic():
-        audit_record(actor=actor, action=AuditAction.DELETE, target=rule, request=request)
+        audited(rule, AuditAction.DELETE, actor=actor, request=request)
         rule.delete()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.errors import DomainError
 from kopir.core.rate_limits import Rate, RateLimit
 from kopir.notices.services import notice_queue, organisation_recipient
@@ -79,13 +79,13 @@ def measure_confirm(
         if measure.confirmed_at is None:
             measure.confirmed_at = timezone.now()
             Measure.objects.filter(pk=measure.pk).update(confirmed_at=measure.confirmed_at)
-            audit_record(
+            audited(
+                measure,
+                AuditAction.UPDATE,
+                ["confirmed_at"],
                 actor=None,
-                action=AuditAction.UPDATE,
-                target=measure,
                 request=request,
                 channel=AuditChannel.WEB,
-                fields=["confirmed_at"],
                 detail="confirmed by the person",
             )
     return measure

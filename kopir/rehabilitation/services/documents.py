@@ -1,29 +1,26 @@
 """An approved IRP version as the person (or representative) is given it: DOCX (python-docx,
 real heading styles, a table per part of the programme) and a tagged PDF (WeasyPrint, PDF/UA-1),
 in Kazakh or Russian. Both come from one context built in the document's language, so they never
-disagree; the shared DOCX/PDF machinery is `core/documents.py` (also the council's minutes').
+disagree; the document builder is `core/documents.py` (also the council's minutes').
 """
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.shared import Pt
 
 from kopir.assessment.models import Category
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.documents import (
     DOCX_CONTENT_TYPE,
-    DOCX_LANGUAGE,
-    grid_table,
-    keep_row_together,
-    set_style_font,
+    PDF_CONTENT_TYPE,
+    add_details,
+    add_table,
+    docx_bytes,
+    docx_document,
     tagged_pdf,
 )
 from kopir.rehabilitation.models import (
@@ -33,7 +30,6 @@ from kopir.rehabilitation.models import (
 )
 
 LANGUAGES = ("kk", "ru")
-PDF_CONTENT_TYPE = "application/pdf"
 
 
 def _date(value: Any) -> str:
@@ -76,6 +72,7 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
             "document_title": f"{title} № {programme.number}",
             "number": programme.number,
             "division": programme.division.name,
+            "subtitle": programme.division.name,
             "details": [
                 {"label": _("Programme number"), "value": programme.number},
                 {"label": _("Person"), "value": person.full_name},
@@ -113,40 +110,26 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
 
 
 def programme_docx(context: dict[str, Any]) -> bytes:
-    lang = context["lang"]
-    document = Document()
-    properties = document.core_properties
-    properties.title = context["document_title"]
-    properties.language = DOCX_LANGUAGE[lang]
-    properties.subject = context["division"]
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2"):
-        set_style_font(document.styles[name], lang)
-    document.styles["Normal"].font.size = Pt(12)
-    document.add_heading(context["title"], level=0)
-    document.add_paragraph(context["division"], style="Subtitle")
-    for detail in context["details"]:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{detail['label']}: ").bold = True
-        paragraph.add_run(detail["value"])
+    document = docx_document(context)
+    add_details(document, context["details"])
     document.add_heading(context["parts_heading"], level=1)
     for part in context["parts"]:
         document.add_heading(part["heading"], level=2)
-        table = grid_table(document, context["columns"])
-        for row in part["rows"]:
-            values = [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]]
-            added = table.add_row()
-            keep_row_together(added)
-            for cell, text in zip(added.cells, values, strict=True):
-                cell.text = text
+        add_table(
+            document,
+            context["columns"],
+            (
+                [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]]
+                for row in part["rows"]
+            ),
+            rows_together=True,
+        )
     document.add_paragraph(context["note"])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def programme_pdf(context: dict[str, Any]) -> bytes:
-    base_url = str(Path(__file__).resolve().parent)
-    return tagged_pdf("rehabilitation/programme/document.html", context, base_url=base_url)
+    return tagged_pdf("rehabilitation/programme/document.html", context)
 
 
 def filename(version: ProgrammeVersion, lang: str, extension: str) -> str:
@@ -162,10 +145,10 @@ def programme_file(
         body, content_type = programme_pdf(context), PDF_CONTENT_TYPE
     else:
         body, content_type = programme_docx(context), DOCX_CONTENT_TYPE
-    audit_record(
+    audited(
+        version.programme.person,
+        AuditAction.VIEW,
         actor=viewer,
-        action=AuditAction.VIEW,
-        target=version.programme.person,
         request=request,
         detail=f"programme={version.programme.number};version={version.sequence};{lang}.{extension}",
     )

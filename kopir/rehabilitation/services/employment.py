@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError
 from kopir.core.identifiers import normalise_identifier
 from kopir.directory.models import Organisation, Territory, TerritoryLevel
@@ -117,9 +117,7 @@ def employer_quota_create(
     with transaction.atomic():
         row = EmployerQuota(kept_by=kept_by, updated_by=actor)
         _fill_quota(row, QuotaData(**data))  # type: ignore[typeddict-item]
-        row.full_clean()
-        row.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, target=row, request=request)
+        save_audited(row, AuditAction.CREATE, actor=actor, request=request)
     return row
 
 
@@ -138,13 +136,9 @@ def employer_quota_update(
         changed = _fill_quota(row, QuotaData(**data))  # type: ignore[typeddict-item]
         if not changed:
             return row
-        row.full_clean()
         row.updated_by = actor
         row.version = expected_version + 1
-        row.save()
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=row, request=request, fields=changed
-        )
+        save_audited(row, AuditAction.UPDATE, changed, actor=actor, request=request)
     return row
 
 
@@ -241,10 +235,10 @@ def placement_record(
                 EmployerQuota.objects.filter(pk=placement.quota_id).update(
                     filled=F("filled") + 1, version=F("version") + 1
                 )
-        audit_record(
+        audited(
+            placement,
+            AuditAction.UPDATE if placement.version > 1 else AuditAction.CREATE,
             actor=actor,
-            action=AuditAction.UPDATE if placement.version > 1 else AuditAction.CREATE,
-            target=placement,
             request=request,
             detail=f"measure={measure.pk}",
         )
@@ -302,14 +296,15 @@ def quota_band_update(
             return row
         for name in BAND_FIELDS:
             setattr(row, name, values[name])
-        row.full_clean()
-        if _overlaps(row):
-            raise ValidationError(
-                {"min_headcount": _("The band overlaps another band: each size has one share.")}
-            )
         row.version = expected_version + 1
-        row.save()
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=row, request=request, fields=changed
+        save_audited(
+            row, AuditAction.UPDATE, changed, check=_refuse_overlap, actor=actor, request=request
         )
     return row
+
+
+def _refuse_overlap(row: QuotaBand) -> None:
+    if _overlaps(row):
+        raise ValidationError(
+            {"min_headcount": _("The band overlaps another band: each size has one share.")}
+        )

@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 
 from kopir.assessment.models import Decision, DecisionBasis, Outcome
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import (
     Measure,
@@ -80,12 +80,12 @@ def programme_end_on_decision(
             status=V.ENDED, ended_at=now, ended_by_decision=decision, version=F("version") + 1
         )
         for version in versions:
-            audit_record(
+            audited(
+                version,
+                AuditAction.UPDATE,
+                ["status", "ended_at", "ended_by_decision"],
                 actor=actor,
-                action=AuditAction.UPDATE,
-                target=version,
                 request=request,
-                fields=["status", "ended_at", "ended_by_decision"],
                 detail=f"ended;programme={programme.number};decision={decision.pk}",
             )
         measures = (

@@ -68,7 +68,7 @@ def _check_move(measure: Measure, target: str) -> None:
     told it is closed, not that its evidence is missing. The engine checks the stored status
     again."""
     if not MEASURE_WORKFLOW.allows(measure.status, target):
-        raise InvalidTransition(MEASURE_WORKFLOW.refusal(measure.status, target))
+        raise InvalidTransition(MEASURE_WORKFLOW.refuse(measure.status, target))
 
 
 def _context(actor: Any) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.assessment.models import Decision, Outcome
 from kopir.assessment.services.icd10 import codes_match, parse_ranges
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.versioning import update_if_current
@@ -191,12 +191,12 @@ def programme_draft_on_decision(
             valid_from=valid_from,
             valid_until=decision.valid_until,
         )
-        audit_record(
+        audited(
+            draft,
+            AuditAction.UPDATE,
+            ["decision", "valid_from", "valid_until"],
             actor=actor,
-            action=AuditAction.UPDATE,
-            target=draft,
             request=request,
-            fields=["decision", "valid_from", "valid_until"],
         )
         return draft
     approved = programme.versions.filter(status=V.APPROVED).first()
@@ -242,12 +242,12 @@ def programme_draft_on_decision(
                 )
             )
     ProgrammeLine.objects.bulk_create(lines)
-    audit_record(
+    audited(
+        draft,
+        AuditAction.CREATE,
+        ["decision", "valid_from", "valid_until", "lines"],
         actor=actor,
-        action=AuditAction.CREATE,
-        target=draft,
         request=request,
-        fields=["decision", "valid_from", "valid_until", "lines"],
         detail=f"programme={programme.number};sequence={sequence};lines={len(lines)}",
     )
     return draft
@@ -331,14 +331,12 @@ def programme_line_add(
             quantity=quantity,
             details=details.strip(),
         )
-        line.full_clean()
-        line.save()
-        audit_record(
+        save_audited(
+            line,
+            AuditAction.CREATE,
+            ["measure_type", "quantity", "details"],
             actor=actor,
-            action=AuditAction.CREATE,
-            target=line,
             request=request,
-            fields=["measure_type", "quantity", "details"],
         )
     return line
 
@@ -364,11 +362,7 @@ def programme_line_update(
         update_if_current(version, expected_version, CONFLICT)
         for name, value in values.items():
             setattr(line, name, value)
-        line.full_clean()
-        line.save()
-        audit_record(
-            actor=actor, action=AuditAction.UPDATE, target=line, request=request, fields=changed
-        )
+        save_audited(line, AuditAction.UPDATE, changed, actor=actor, request=request)
     return line
 
 
@@ -380,7 +374,7 @@ def programme_line_remove(
     _require_draft(version)
     with transaction.atomic():
         update_if_current(version, expected_version, CONFLICT)
-        audit_record(actor=actor, action=AuditAction.DELETE, target=line, request=request)
+        audited(line, AuditAction.DELETE, actor=actor, request=request)
         line.delete()
 
 

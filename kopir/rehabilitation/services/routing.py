@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audited
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation, Territory
 from kopir.exchange.models import Message, MessageStatus
@@ -249,10 +249,10 @@ def holder_release(
         organisation_id=organisation_id,
         basis=LinkBasis.REHABILITATION,
     ):
-        audit_record(
+        audited(
+            link,
+            AuditAction.DELETE,
             actor=actor,
-            action=AuditAction.DELETE,
-            target=link,
             request=request,
             channel=channel,
             detail=why[:200],
