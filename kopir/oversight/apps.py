@@ -13,6 +13,7 @@ class OversightConfig(AppConfig):
         "accounts",
         "assessment",
         "rehabilitation",
+        "council",
     )
     # Its tests build referrals and measures with those apps' factories and fixtures.
     test_depends_on: tuple[str, ...] = ("people", "notices", "exchange")
