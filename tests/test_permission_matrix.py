@@ -119,16 +119,15 @@ MESSAGE_RECIPIENT = rule(
     secretary="403",
     **MESSAGES_REFUSED,
 )
-# The oversight dashboards: aggregates only, so every council secretary and member (a seat is
-# not needed to read figures anyone may be told), administrators and MSE heads, in any
-# organisation.
+# The oversight dashboards: aggregates only, so every council secretary and seated member,
+# administrators and MSE heads, in any organisation. A member's role without a seat in force
+# reads none: the dashboards are the council's (kopir/oversight/access.py).
 DASHBOARDS = rule(
     *(
         f"{who}{where}"
         for who in ("admin", "head", "secretary", "member")
         for where in ("", "@other")
     ),
-    "unseated",
 )
 # Pages that send a signed-in visitor on (the sign-in page, the second factor already passed).
 ON_FOR_SIGNED_IN = rule(*WHO[:-1], got="302", anon="200")
@@ -400,6 +399,8 @@ EXPECTED: dict[str, Row] = {
     "oversight:index": DASHBOARDS,
     "oversight:mse": DASHBOARDS,
     "oversight:rehabilitation": DASHBOARDS,
+    "oversight:employment": DASHBOARDS,
+    "oversight:council": DASHBOARDS,
     # The council's inside: its secretary and seated members read, the secretary writes.
     **dict.fromkeys(
         [
