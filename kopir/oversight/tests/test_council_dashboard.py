@@ -148,7 +148,7 @@ def test_every_council_territory_in_scope_has_its_row(region: Any) -> None:
 def test_the_work_plan_done_against_planned(region: Any) -> None:
     council = council_in(region, "West council")
     plan = WorkPlanFactory.create(council=council, status=PlanStatus.APPROVED)
-    for status, quarter in [
+    for status, in_quarter in [
         (WorkPlanItemStatus.DONE, 1),
         (WorkPlanItemStatus.DONE, 1),
         (WorkPlanItemStatus.PENDING, 1),
@@ -156,7 +156,7 @@ def test_the_work_plan_done_against_planned(region: Any) -> None:
         (WorkPlanItemStatus.CANCELLED, 2),
         (WorkPlanItemStatus.DONE, 3),
     ]:
-        WorkPlanItemFactory.create(plan=plan, status=status, quarter=quarter)
+        WorkPlanItemFactory.create(plan=plan, status=status, quarter=in_quarter)
     # A draft plan's items are not the plan.
     draft = WorkPlanFactory.create(council=council, year=2026, title="Draft")
     WorkPlanItemFactory.create(plan=draft, status=WorkPlanItemStatus.DONE, quarter=1)
