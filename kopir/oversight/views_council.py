@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
 from kopir.directory.models import OrganisationKind
-from kopir.oversight import access
-from kopir.oversight.charts import bar_chart
 from kopir.oversight.disclosure import Count
-from kopir.oversight.forms import DashboardFilterForm
+from kopir.oversight.pages import dashboard_page
 from kopir.oversight.selectors.council import PLAN_STATES, STATES, council_dashboard
 
 # The chart's two series, also two of the recommendations table's column heads.
@@ -27,36 +24,18 @@ ADDRESSEE_KINDS = tuple(
 
 @require_GET
 def council(request: HttpRequest) -> HttpResponse:
-    access.require_dashboard_reader(request.user)
-    form = DashboardFilterForm(
-        request.GET or None,
+    return dashboard_page(
+        request,
+        name="council",
+        select=council_dashboard,
+        # Recommendations count no person: their figures are drawn as they are.
+        bars=lambda dashboard: [
+            (row.label, [Count(row.sent), Count(row.answered_in_time)])
+            for row in dashboard.recommendations
+        ],
+        series=COUNCIL_SERIES,
         organisation_label=_("Addressee of the recommendations"),
         organisation_kinds=ADDRESSEE_KINDS,
-        auto_id="council-%s",
-    )
-    scope = form.criteria()
-    dashboard = council_dashboard(scope) if scope is not None else None
-    # Recommendations count no person: their figures are drawn as they are.
-    chart = (
-        bar_chart(
-            [
-                (row.label, [Count(row.sent), Count(row.answered_in_time)])
-                for row in dashboard.recommendations
-            ]
-        )
-        if dashboard is not None
-        else None
-    )
-    return render(
-        request,
-        "oversight/council.html",
-        {
-            "form": form,
-            "scope": scope,
-            "dashboard": dashboard,
-            "chart": chart,
-            "series": COUNCIL_SERIES,
-            "states": [RecommendationStatus(state).label for state in STATES],
-            "plan_states": [WorkPlanItemStatus(state).label for state in PLAN_STATES],
-        },
+        states=[RecommendationStatus(state).label for state in STATES],
+        plan_states=[WorkPlanItemStatus(state).label for state in PLAN_STATES],
     )

@@ -19,12 +19,16 @@ from kopir.council.tests.factories import (
     RecommendationFactory,
 )
 from kopir.directory.models import OrganisationKind, TerritoryLevel
-from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory, next_bin
-from kopir.rehabilitation.models import Placement
-from kopir.rehabilitation.tests.factories import MeasureFactory
+from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.oversight.tests.placements import placed
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.dashboards import (
+    chart_named_by_its_summary,
+    first_figure,
+    keyboard_reaches_a_definition_and_a_table,
+)
 from tests.browser.demo import staff
-from tests.browser.helpers import LANGUAGES, focus_matches, sign_in, tab_to, url_for
+from tests.browser.helpers import LANGUAGES, sign_in, url_for
 
 pytestmark = pytest.mark.browser
 
@@ -39,15 +43,6 @@ def _seated_member() -> Any:
     return member
 
 
-def _keyboard_reaches_a_definition_and_a_table(page: Page) -> None:
-    page.focus("body")
-    tab_to(page, "main details.definition summary", max_presses=60)
-    page.keyboard.press("Enter")
-    expect(page.locator("main details.definition").first).to_have_attribute("open", "")
-    tab_to(page, "main .table-wrap[tabindex='0']", max_presses=80)
-    assert focus_matches(page, "main .table-wrap[tabindex='0']")
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_employment_dashboard_is_readable_without_the_chart_and_by_keyboard(
     page: Page, live_server: Any, language: str
@@ -55,31 +50,18 @@ def test_the_employment_dashboard_is_readable_without_the_chart_and_by_keyboard(
     member = _seated_member()
     large = TerritoryFactory.create(level=TerritoryLevel.DISTRICT, **_named("District Alpha"))
     small = TerritoryFactory.create(level=TerritoryLevel.DISTRICT, **_named("District Beta"))
-    for territory, count in ((large, 6), (small, 2)):
-        for _ in range(count):
-            Placement.objects.create(
-                measure=MeasureFactory.create(territory=territory),
-                employer_bin=next_bin(),
-                employer_name="ЖШС Сынақ",
-                position="Оператор",
-                start_date=dt.date(2026, 2, 10),
-                on_quota_job=True,
-            )
+    placed(6, large, on_quota=True)
+    placed(2, small, on_quota=True)
     sign_in(page, live_server, member.username, PASSWORD, language)
     page.goto(url_for(live_server, "oversight:employment", language) + "?period=2026-Q1")
 
-    chart = page.locator("main figure.chart svg[role='img']")
-    expect(chart).to_have_attribute("aria-labelledby", "employment-chart-summary")
-    expect(page.locator("#employment-chart-summary")).not_to_be_empty()
-    table = page.locator("main table:has(caption#placements-caption)")
-    alpha = table.locator("tbody tr", has_text="District Alpha").locator("td")
-    expect(alpha.first).to_have_text("5")
-    beta = table.locator("tbody tr", has_text="District Beta").locator("td")
-    expect(beta.first).to_have_text("<5")
+    chart_named_by_its_summary(page, "employment-chart")
+    expect(first_figure(page, "placements-caption", "District Alpha")).to_have_text("5")
+    expect(first_figure(page, "placements-caption", "District Beta")).to_have_text("<5")
     expect(page.locator("main table:has(caption#quota-by-band-caption)")).to_be_visible()
     assert_no_axe_violations(page, f"employment dashboard [{language}]")
 
-    _keyboard_reaches_a_definition_and_a_table(page)
+    keyboard_reaches_a_definition_and_a_table(page)
     assert_no_axe_violations(page, f"employment dashboard, a definition open [{language}]")
 
 
@@ -107,16 +89,11 @@ def test_the_council_dashboard_is_readable_without_the_chart_and_by_keyboard(
     sign_in(page, live_server, member.username, PASSWORD, language)
     page.goto(url_for(live_server, "oversight:council", language) + "?period=2026-Q1")
 
-    chart = page.locator("main figure.chart svg[role='img']")
-    expect(chart).to_have_attribute("aria-labelledby", "council-chart-summary")
-    expect(page.locator("#council-chart-summary")).not_to_be_empty()
-    recommendations = page.locator("main table:has(caption#recommendations-caption)")
-    row = recommendations.locator("tbody tr", has_text="Akimat Delta").locator("td")
-    expect(row.first).to_have_text("3")  # not persons: as they are
-    petitions = page.locator("main table:has(caption#petitions-caption)")
-    gamma = petitions.locator("tbody tr", has_text="District Gamma").locator("td")
-    expect(gamma.first).to_have_text("<5")  # 4 petitioners
+    chart_named_by_its_summary(page, "council-chart")
+    # Recommendations count no person: as they are; 4 petitioners: "<5".
+    expect(first_figure(page, "recommendations-caption", "Akimat Delta")).to_have_text("3")
+    expect(first_figure(page, "petitions-caption", "District Gamma")).to_have_text("<5")
     assert_no_axe_violations(page, f"council dashboard [{language}]")
 
-    _keyboard_reaches_a_definition_and_a_table(page)
+    keyboard_reaches_a_definition_and_a_table(page)
     assert_no_axe_violations(page, f"council dashboard, a definition open [{language}]")

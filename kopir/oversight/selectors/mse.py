@@ -47,28 +47,9 @@ MEDIAN = 0.5
 P90 = 0.9
 
 
-@dataclass(frozen=True)
-class ClinicRow:
-    clinic_name: str
-    sent: PublishedCount
-    returned: PublishedCount  # returned incomplete at least once
-    returns: PublishedCount  # times returned, all referrals together
-    overdue: PublishedCount  # in a step whose deadline has passed
+class ReturnShares:
+    """A row's shares of returns, from its published counts."""
 
-    @property
-    def returned_share(self) -> float | None:
-        return published_share(self.returned.value, self.sent.value)
-
-    @property
-    def returns_per_referral(self) -> float | None:
-        return published_share(self.returns.value, self.sent.value)
-
-
-@dataclass(frozen=True)
-class DiagnosisRow:
-    """One diagnosis group's referrals, all clinics in scope together."""
-
-    label: str
     sent: PublishedCount
     returned: PublishedCount
     returns: PublishedCount
@@ -80,6 +61,25 @@ class DiagnosisRow:
     @property
     def returns_per_referral(self) -> float | None:
         return published_share(self.returns.value, self.sent.value)
+
+
+@dataclass(frozen=True)
+class ClinicRow(ReturnShares):
+    clinic_name: str
+    sent: PublishedCount
+    returned: PublishedCount  # returned incomplete at least once
+    returns: PublishedCount  # times returned, all referrals together
+    overdue: PublishedCount  # in a step whose deadline has passed
+
+
+@dataclass(frozen=True)
+class DiagnosisRow(ReturnShares):
+    """One diagnosis group's referrals, all clinics in scope together."""
+
+    label: str
+    sent: PublishedCount
+    returned: PublishedCount
+    returns: PublishedCount
 
 
 @dataclass(frozen=True)

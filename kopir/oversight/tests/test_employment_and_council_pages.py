@@ -16,10 +16,9 @@ from django.urls import reverse
 from kopir.core.tests.fixtures import signed_in
 from kopir.council.tests.factories import CouncilFactory, PetitionFactory, RecommendationFactory
 from kopir.directory.models import OrganisationKind, TerritoryLevel
-from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory, next_bin
+from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.access import can_read_dashboards
-from kopir.rehabilitation.models import Placement
-from kopir.rehabilitation.tests.factories import MeasureFactory
+from kopir.oversight.tests.placements import placed
 
 pytestmark = pytest.mark.django_db
 
@@ -72,23 +71,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:
         assert "login" in response["Location"]
 
 
-def _placements(count: int, territory: Any) -> list[Placement]:
-    return [
-        Placement.objects.create(
-            measure=MeasureFactory.create(territory=territory),
-            employer_bin=next_bin(),
-            employer_name="ЖШС Сынақ",
-            position="Оператор",
-            start_date=dt.date(2026, 2, 10),
-            on_quota_job=True,
-        )
-        for _ in range(count)
-    ]
-
-
 def test_the_employment_page_shows_its_chart_tables_and_no_person(secretary: Any) -> None:
     district = TerritoryFactory.create(level=TerritoryLevel.DISTRICT, name_en="Terekti")
-    placements = _placements(6, district)
+    placements = placed(6, district, on_quota=True)
     page = signed_in(Client(), secretary).get(EMPLOYMENT_Q1).content.decode()
     assert 'aria-labelledby="employment-chart-summary"' in page
     for caption in ("placements-caption", "quota-by-band-caption", "quota-by-district-caption"):
@@ -132,7 +117,7 @@ def test_the_mse_page_has_its_diagnosis_table(secretary: Any) -> None:
 
 def _employment_data(times: int) -> None:
     for _ in range(times):
-        _placements(5, TerritoryFactory.create(level=TerritoryLevel.DISTRICT))
+        placed(5, TerritoryFactory.create(level=TerritoryLevel.DISTRICT))
 
 
 def _council_data(times: int) -> None:

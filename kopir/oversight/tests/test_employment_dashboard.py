@@ -15,13 +15,13 @@ from kopir.oversight.disclosure import Total
 from kopir.oversight.periods import Period
 from kopir.oversight.selectors.employment import employment_dashboard
 from kopir.oversight.selectors.scope import Scope
+from kopir.oversight.tests.placements import STARTED, placed
 from kopir.rehabilitation.models import EmployerQuota, Placement
 from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
 
 Q1 = Period(2026, 1)
-STARTED = dt.date(2026, 2, 10)
 
 
 @pytest.fixture
@@ -40,32 +40,6 @@ def village(district: Any) -> Any:
 
 def office(**fields: Any) -> Any:
     return OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE, **fields)
-
-
-def placed(
-    count: int,
-    territory: Any,
-    *,
-    on_quota: bool = False,
-    start: dt.date = STARTED,
-    holder: Any = None,
-) -> list[Placement]:
-    """`count` persons, each placed once, living in `territory`."""
-    rows = []
-    for _ in range(count):
-        fields = {"organisation": holder} if holder is not None else {}
-        measure = MeasureFactory.create(territory=territory, **fields)
-        rows.append(
-            Placement.objects.create(
-                measure=measure,
-                employer_bin=next_bin(),
-                employer_name="ЖШС Сынақ",
-                position="Оператор",
-                start_date=start,
-                on_quota_job=on_quota,
-            )
-        )
-    return rows
 
 
 def quota(territory: Any, *, headcount: int, jobs: int, filled: int, kept_by: Any = None) -> Any:
