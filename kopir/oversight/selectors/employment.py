@@ -85,10 +85,6 @@ class EmploymentDashboard:
     quota_by_band: list[QuotaRow]
     quota_total: QuotaRow
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.placements and not self.quota_by_band
-
 
 def _districts(subtree: list[int] | None) -> dict[int, str]:
     """Every district in scope, people placed or not (a zero reads "<5" like 1 to 4)."""

@@ -103,3 +103,19 @@ def test_two_groups_of_4_give_nothing_away() -> None:
     for referral in later:
         Referral.objects.filter(pk=referral.pk).update(first_sent_at=at(MONDAY))
         assert [_page(scope) for scope in scopes] == seen
+
+
+def test_a_median_of_a_clinic_chosen_with_4_decided_is_not_shown() -> None:
+    """The median and the 90th percentile follow the filters: the region's 9 decided show them,
+    one clinic's 4 (the others' 5 filtered out) do not."""
+    small = OrganisationFactory.create(kind=OrganisationKind.MEDICAL)
+    large = OrganisationFactory.create(kind=OrganisationKind.MEDICAL)
+    for decided in (dt.date(2026, 2, 3), dt.date(2026, 2, 4), dt.date(2026, 2, 5), MONDAY):
+        sent_referral(small, MONDAY, decided_on=decided)
+    for _ in range(5):
+        sent_referral(large, MONDAY, decided_on=dt.date(2026, 2, 16))
+    everyone = mse_dashboard(Scope(Q1), today=TODAY)
+    # 0, 1, 2, 3 and five times 10 working days: the 5th of 9 is 10, the 9th is 10.
+    assert (everyone.median_days, everyone.p90_days) == (10, 10)
+    alone = mse_dashboard(Scope(Q1, organisation=small), today=TODAY)
+    assert (alone.median_days, alone.p90_days) == (None, None)
