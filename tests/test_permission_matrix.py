@@ -119,16 +119,15 @@ MESSAGE_RECIPIENT = rule(
     secretary="403",
     **MESSAGES_REFUSED,
 )
-# The oversight dashboards: aggregates only, so every council secretary and member (a seat is
-# not needed to read figures anyone may be told), administrators and MSE heads, in any
-# organisation.
+# The oversight dashboards: aggregates only, so every council secretary and seated member,
+# administrators and MSE heads, in any organisation. A member's role without a seat in force
+# reads none: the dashboards are the council's (kopir/oversight/access.py).
 DASHBOARDS = rule(
     *(
         f"{who}{where}"
         for who in ("admin", "head", "secretary", "member")
         for where in ("", "@other")
     ),
-    "unseated",
 )
 # Pages that send a signed-in visitor on (the sign-in page, the second factor already passed).
 ON_FOR_SIGNED_IN = rule(*WHO[:-1], got="302", anon="200")
@@ -404,13 +403,13 @@ EXPECTED: dict[str, Row] = {
     "oversight:rehabilitation": DASHBOARDS,
     "oversight:snapshot_list": DASHBOARDS,
     "oversight:snapshot_detail": DASHBOARDS,
-    # Saving a snapshot: the council's secretaries and members, in any council, seated or not.
-    "oversight:snapshot_new": rule(
-        "secretary", "secretary@other", "member", "member@other", "unseated"
-    ),
+    # Saving a snapshot: the council's secretaries and seated members, in any council.
+    "oversight:snapshot_new": rule("secretary", "secretary@other", "member", "member@other"),
     # Citing one in a record, or removing it: that council's secretary only.
     "oversight:snapshot_cite": posts(SECRETARY),
     "oversight:snapshot_uncite": posts(SECRETARY),
+    "oversight:employment": DASHBOARDS,
+    "oversight:council": DASHBOARDS,
     # The council's inside: its secretary and seated members read, the secretary writes.
     **dict.fromkeys(
         [

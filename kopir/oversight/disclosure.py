@@ -90,6 +90,26 @@ def published_total(counts: Iterable[Count]) -> Total:
     return Total(value, left_out)
 
 
+def as_count(total: Total) -> Count:
+    """A sum of published cells as one figure: "<5" when all it holds is cells under 5."""
+    return Count(total.value or None)
+
+
+def sum_totals(totals: Iterable[Total]) -> Total:
+    """Totals of published figures added up (a row made of columns that are themselves sums)."""
+    value = left_out = 0
+    for total in totals:
+        value += total.value
+        left_out += total.left_out
+    return Total(value, left_out)
+
+
+def total_share(part: Total, whole: Total) -> float | None:
+    """part / whole, both sums of published figures; None when either shows "<5" (adds up to
+    nothing shown), as a share of a suppressed count would be."""
+    return published_share(part.value or None, whole.value)
+
+
 def published_share(numerator: int | None, denominator: int | None) -> float | None:
     """numerator / denominator from published figures (a Count's or a Total's `value`); None
     when either is suppressed or the denominator is nothing."""

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from kopir.core.registry import HomeItem
 from kopir.oversight import access
 
-DASHBOARDS = ("oversight:mse", "oversight:rehabilitation")
+DASHBOARDS = (
+    "oversight:mse",
+    "oversight:rehabilitation",
+    "oversight:employment",
+    "oversight:council",
+)
 
 
 def dashboard_count(user: Any) -> int:

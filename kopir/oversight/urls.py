@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kopir.oversight import views, views_snapshots
+from kopir.oversight import views, views_council, views_employment, views_snapshots
 
 app_name = "oversight"
 
@@ -21,4 +21,6 @@ urlpatterns = [
         views_snapshots.snapshot_uncite,
         name="snapshot_uncite",
     ),
+    path("employment/", views_employment.employment, name="employment"),
+    path("council/", views_council.council, name="council"),
 ]

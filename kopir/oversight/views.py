@@ -12,7 +12,7 @@ from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.directory.models import OrganisationKind
 from kopir.oversight import access
 from kopir.oversight.charts import bar_chart
-from kopir.oversight.disclosure import Count, Total
+from kopir.oversight.disclosure import as_count
 from kopir.oversight.forms import DashboardFilterForm
 from kopir.oversight.selectors.mse import mse_dashboard
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
@@ -71,7 +71,7 @@ def rehabilitation(request: HttpRequest) -> HttpResponse:
     chart = (
         bar_chart(
             [
-                (row.label, [_published(row.on_time), _published(row.late)])
+                (row.label, [as_count(row.on_time), as_count(row.late)])
                 for row in dashboard.by_organisation
             ]
         )
@@ -89,9 +89,3 @@ def rehabilitation(request: HttpRequest) -> HttpResponse:
             "series": REHABILITATION_SERIES,
         },
     )
-
-
-def _published(total: Total) -> Count:
-    """A row's figure for the chart: its sum of published cells, or "<5" when all it holds is
-    cells under 5."""
-    return Count(None) if total.left_out and not total.value else Count(total.value)

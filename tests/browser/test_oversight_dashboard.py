@@ -16,8 +16,9 @@ from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.oversight.tests.referrals import sent_referral
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.dashboards import keyboard_reaches_a_definition_and_a_table
 from tests.browser.demo import staff
-from tests.browser.helpers import LANGUAGES, focus_matches, sign_in, tab_to, url_for
+from tests.browser.helpers import LANGUAGES, sign_in, url_for
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +50,5 @@ def test_the_mse_dashboard_is_readable_without_the_chart_and_by_keyboard(
     expect(table.locator("tbody tr", has_text="Clinic Beta").locator("td").first).to_have_text("<5")
     assert_no_axe_violations(page, f"MSE dashboard [{language}]")
 
-    # A definition opens from the keyboard, and the table's region takes the focus to scroll.
-    page.focus("body")
-    tab_to(page, "main details.definition summary", max_presses=60)
-    page.keyboard.press("Enter")
-    expect(page.locator("main details.definition").first).to_have_attribute("open", "")
-    tab_to(page, "main .table-wrap[tabindex='0']", max_presses=80)
-    assert focus_matches(page, "main .table-wrap[tabindex='0']")
+    keyboard_reaches_a_definition_and_a_table(page)
     assert_no_axe_violations(page, f"MSE dashboard, a definition open [{language}]")

@@ -1,8 +1,13 @@
-"""The in-absentia MSE dashboard: referrals sent in the period by clinic, returns for
-completion, overdue steps, and working days from first sending to decision.
+"""The in-absentia MSE dashboard: referrals sent in the period by clinic and by diagnosis group
+(ICD-10 chapter), returns for completion, overdue steps, and working days from first sending to
+decision.
 
 Every figure leaves here already published (`disclosure.py`); the true counts never reach a
-template. Reads: one GROUP BY per clinic, one count and the percentiles of the working days.
+template. The counts are published once per (clinic, diagnosis group) cell, and a clinic's row
+and a group's row add up their published cells: a clinic's figure rounded from its true count
+beside its groups' "<5" cells would give them away (two groups of 4 and a clinic of 8 shown as
+10 leave one reading; decision 11, rule 2). Reads: one GROUP BY per (clinic, group), one count
+and the percentiles of the working days.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from kopir.oversight.disclosure import (
 )
 from kopir.oversight.disclosure import (
     Total,
+    as_count,
     may_show_distribution,
     publish_count,
     published_share,
     published_total,
 )
+from kopir.oversight.selectors.diagnosis import CHAPTERS, chapter_label
 from kopir.oversight.selectors.scope import Scope
 
 # Steps that carry a deadline someone still has to meet.
@@ -35,17 +42,17 @@ OPEN_STATUSES = (
     ReferralStatus.ACCEPTED,
     ReferralStatus.ASSIGNED,
 )
+MEASURES = ("sent", "returned", "returns", "overdue")
 MEDIAN = 0.5
 P90 = 0.9
 
 
-@dataclass(frozen=True)
-class ClinicRow:
-    clinic_name: str
+class ReturnShares:
+    """A row's shares of returns, from its published counts."""
+
     sent: PublishedCount
-    returned: PublishedCount  # returned incomplete at least once
-    returns: PublishedCount  # times returned, all referrals together
-    overdue: PublishedCount  # in a step whose deadline has passed
+    returned: PublishedCount
+    returns: PublishedCount
 
     @property
     def returned_share(self) -> float | None:
@@ -57,8 +64,28 @@ class ClinicRow:
 
 
 @dataclass(frozen=True)
+class ClinicRow(ReturnShares):
+    clinic_name: str
+    sent: PublishedCount
+    returned: PublishedCount  # returned incomplete at least once
+    returns: PublishedCount  # times returned, all referrals together
+    overdue: PublishedCount  # in a step whose deadline has passed
+
+
+@dataclass(frozen=True)
+class DiagnosisRow(ReturnShares):
+    """One diagnosis group's referrals, all clinics in scope together."""
+
+    label: str
+    sent: PublishedCount
+    returned: PublishedCount
+    returns: PublishedCount
+
+
+@dataclass(frozen=True)
 class MseDashboard:
     rows: list[ClinicRow]
+    by_diagnosis: list[DiagnosisRow]
     sent: Total
     returned: Total
     returns: Total
@@ -93,8 +120,8 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         first_sent_at__gte=start,
         first_sent_at__lt=until,
     )
-    by_clinic = (
-        referrals.values("medical_organisation_id")
+    by_cell = (
+        referrals.values("medical_organisation_id", "primary_diagnosis__chapter")
         .annotate(
             sent=Count("id"),
             returned=Count("id", filter=Q(returns_count__gt=0)),
@@ -103,29 +130,59 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         )
         .order_by()
     )
-    counts = {row["medical_organisation_id"]: row for row in by_clinic}
+    # Each (clinic, diagnosis group) cell published once; every row adds up published cells.
+    cells: dict[tuple[int, str], dict[str, PublishedCount]] = {
+        (row["medical_organisation_id"], row["primary_diagnosis__chapter"]): {
+            measure: publish_count(row[measure] or 0) for measure in MEASURES
+        }
+        for row in by_cell
+    }
     # Every clinic in scope has its row, cases or none (see Scope.organisations).
     clinics = {o.pk: o.name for o in scope.organisations((OrganisationKind.MEDICAL,))}
     clinics.update(
         (o.pk, o.name)
-        for o in Organisation.objects.filter(pk__in=set(counts) - set(clinics)).only(
+        for o in Organisation.objects.filter(pk__in={pk for pk, _ in cells} - set(clinics)).only(
             "name_kk", "name_ru", "name_en"
         )
     )
-    nothing = {"sent": 0, "returned": 0, "returns": 0, "overdue": 0}
+
+    def added(
+        measure: str, *, clinic: int | None = None, chapter: str | None = None
+    ) -> PublishedCount:
+        """The published cells of a clinic, or of a diagnosis group, added up as one figure."""
+        return as_count(
+            published_total(
+                c[measure]
+                for (pk, group), c in cells.items()
+                if clinic in (None, pk) and chapter in (None, group)
+            )
+        )
+
     rows = sorted(
         (
             ClinicRow(
                 clinic_name=name,
-                sent=publish_count(counts.get(pk, nothing)["sent"]),
-                returned=publish_count(counts.get(pk, nothing)["returned"]),
-                returns=publish_count(counts.get(pk, nothing)["returns"] or 0),
-                overdue=publish_count(counts.get(pk, nothing)["overdue"]),
+                sent=added("sent", clinic=pk),
+                returned=added("returned", clinic=pk),
+                returns=added("returns", clinic=pk),
+                overdue=added("overdue", clinic=pk),
             )
             for pk, name in clinics.items()
         ),
         key=lambda r: r.clinic_name,
     )
+    # Every chapter has its row too, as soon as a clinic is in scope.
+    chapters = [chapter for chapter, _ in CHAPTERS]
+    chapters += sorted({chapter for _, chapter in cells} - set(chapters))
+    by_diagnosis = [
+        DiagnosisRow(
+            label=chapter_label(chapter),
+            sent=added("sent", chapter=chapter),
+            returned=added("returned", chapter=chapter),
+            returns=added("returns", chapter=chapter),
+        )
+        for chapter in (chapters if rows else [])
+    ]
     decided = referrals.filter(decided_at__isnull=False, decided_at__lt=_end_of(today))
     size = decided.count()
     median = p90 = None
@@ -136,6 +193,7 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         median, p90 = percentiles(decided, days, (MEDIAN, P90), size)
     return MseDashboard(
         rows=rows,
+        by_diagnosis=by_diagnosis,
         sent=published_total(r.sent for r in rows),
         returned=published_total(r.returned for r in rows),
         returns=published_total(r.returns for r in rows),

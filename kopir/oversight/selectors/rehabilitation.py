@@ -29,6 +29,7 @@ from kopir.oversight.disclosure import (
     may_show_distribution,
     publish_count,
     published_total,
+    sum_totals,
 )
 from kopir.oversight.selectors.scope import Scope
 from kopir.rehabilitation.models import Handoff, Measure, MeasureType
@@ -63,7 +64,7 @@ class OutcomeRow:
 
     @property
     def due(self) -> Total:
-        return _sum_totals([self.on_time, self.late, self.failed, self.overdue, self.pending])
+        return sum_totals([self.on_time, self.late, self.failed, self.overdue, self.pending])
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,6 @@ class RehabilitationDashboard:
     # Only for 5 or more delivered; the count itself is not published (the delivered measures
     # are the on-time and late cells, added up).
     median_days_to_delivery: float | None
-
-
-def _sum_totals(totals: Iterable[Total]) -> Total:
-    value = left_out = 0
-    for total in totals:
-        value += total.value
-        left_out += total.left_out
-    return Total(value, left_out)
 
 
 def _outcome(today: dt.date) -> Case:

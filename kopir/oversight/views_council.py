@@ -1,0 +1,41 @@
+"""The council dashboard's view: thin, as the others (`views.py`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
+from kopir.directory.models import OrganisationKind
+from kopir.oversight.disclosure import Count
+from kopir.oversight.pages import dashboard_page
+from kopir.oversight.selectors.council import PLAN_STATES, STATES, council_dashboard
+
+# The chart's two series, also two of the recommendations table's column heads.
+COUNCIL_SERIES = (_("Recommendations sent"), _("Answered within the due date"))
+# Who a council addresses (`council.selectors.recommendations.addressee_choices`).
+ADDRESSEE_KINDS = tuple(
+    kind
+    for kind in OrganisationKind.values
+    if kind not in (OrganisationKind.PUBLIC_COUNCIL, OrganisationKind.NGO)
+)
+
+
+@require_GET
+def council(request: HttpRequest) -> HttpResponse:
+    return dashboard_page(
+        request,
+        name="council",
+        select=council_dashboard,
+        # Recommendations count no person: their figures are drawn as they are.
+        bars=lambda dashboard: [
+            (row.label, [Count(row.sent), Count(row.answered_in_time)])
+            for row in dashboard.recommendations
+        ],
+        series=COUNCIL_SERIES,
+        organisation_label=_("Addressee of the recommendations"),
+        organisation_kinds=ADDRESSEE_KINDS,
+        states=[RecommendationStatus(state).label for state in STATES],
+        plan_states=[WorkPlanItemStatus(state).label for state in PLAN_STATES],
+    )

@@ -1,0 +1,32 @@
+"""The employment dashboard's view: thin, as the others (`views.py`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from kopir.directory.models import OrganisationKind
+from kopir.oversight.disclosure import as_count
+from kopir.oversight.pages import dashboard_page
+from kopir.oversight.selectors.employment import employment_dashboard
+
+# The chart's two series, also the placements table's column heads.
+EMPLOYMENT_SERIES = (_("Placed on a quota job"), _("Placed on another job"))
+EMPLOYMENT_OFFICES = (OrganisationKind.EMPLOYMENT_SOCIAL, OrganisationKind.CAREER_CENTRE)
+
+
+@require_GET
+def employment(request: HttpRequest) -> HttpResponse:
+    return dashboard_page(
+        request,
+        name="employment",
+        select=employment_dashboard,
+        bars=lambda dashboard: [
+            (row.label, [as_count(row.on_quota), as_count(row.other)])
+            for row in dashboard.placements
+        ],
+        series=EMPLOYMENT_SERIES,
+        organisation_label=_("Employment office or career centre"),
+        organisation_kinds=EMPLOYMENT_OFFICES,
+    )
