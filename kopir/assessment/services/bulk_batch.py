@@ -8,9 +8,11 @@ is checked in memory with the same checks `referral_intake` runs. A row that pas
 batch: numbers drawn at once, the referrals, their diagnoses, findings, limitations, first
 events and audit records each in one statement. Every other row — one with any problem, or a
 person to register — goes through `referral_intake` on its own, which reports its problems field
-by field exactly as it always has. A row that asks to be sent and is complete by the rules is
-then sent through `referral_send` (the transition engine, the person's notice, the exchange
-event); an incomplete one stays a draft with the list of what is missing, as one by one.
+by field exactly as it always has. The rows that ask to be sent and are complete by the rules
+are then sent together, in the batch's transaction, by `referral_send_many` (the transition
+engine's `transition_many`, the persons' notices rendered once per group and filled per row,
+the exchange events in bulk); an incomplete one stays a draft with the list of what is missing,
+as one by one.
 
 If the batch's writes fail (another worker received one of its external ids a moment before),
 nothing of the batch stays and its rows go one by one: nothing is lost and nothing doubles.
@@ -49,7 +51,6 @@ from kopir.assessment.services.intake import (
     IntakeResult,
     ReferralInput,
     person_problems,
-    send_received,
 )
 from kopir.assessment.services.referral_inputs import (
     Errors,
@@ -67,11 +68,13 @@ from kopir.assessment.services.referrals import (
     CREATED_FIELDS,
     created_event,
     referral_children,
+    referral_send_many,
     scalar_values,
 )
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_deferred, audit_record_many
 from kopir.core.bulk import insert_instances
+from kopir.core.errors import DomainError
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.people.access import persons_for_user
 from kopir.people.models import LinkBasis, Person, PersonLink
@@ -351,17 +354,24 @@ def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channe
             channel=audit_channel(channel),
             fields=CREATED_FIELDS,
         )
+        to_send = []
         for plan in plans:
             plan.row.result = IntakeResult(referral=plan.referral, created=True)
             if plan.row.given.send:
-                _send(plan, actor=actor, channel=channel)
-
-
-def _send(plan: _Plan, *, actor: Any, channel: str) -> None:
-    result = plan.row.result
-    assert result is not None
-    if plan.missing:
-        # What referral_send would refuse, found without asking it: the draft stays.
-        result.missing = plan.missing
-        return
-    send_received(result, actor=actor, channel=audit_channel(channel))
+                if plan.missing:
+                    # What referral_send would refuse, found without asking it: the draft stays.
+                    plan.row.result.missing = plan.missing
+                else:
+                    to_send.append(plan)
+        if to_send:
+            try:
+                referral_send_many(
+                    actor=actor,
+                    referrals=[plan.referral for plan in to_send],
+                    channel=audit_channel(channel),
+                )
+            except DomainError as refused:
+                raise _BatchRefused from refused
+            for plan in to_send:
+                assert plan.row.result is not None
+                plan.row.result.sent = True

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.access import may_refer_from
-from kopir.assessment.exchange_events import publish_referral_sent
+from kopir.assessment.exchange_events import publish_referral_sent, publish_referrals_sent
 from kopir.assessment.models import (
     Finding,
     IntakeChannel,
@@ -30,7 +30,10 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.attachments import attachment_add
 from kopir.assessment.services.completeness import IncompleteReferral, completeness_check
-from kopir.assessment.services.division_notices import notify_person_of_sending
+from kopir.assessment.services.division_notices import (
+    notify_people_of_sending,
+    notify_person_of_sending,
+)
 from kopir.assessment.services.referral_inputs import (
     Errors,
     FindingInput,
@@ -50,6 +53,7 @@ from kopir.assessment.workflow import (
     TRANSITIONS,
     InvalidTransition,
     referral_transition,
+    referral_transition_many,
     status_label,
 )
 from kopir.audit.models import AuditAction, AuditChannel
@@ -66,6 +70,7 @@ __all__ = [
     "attachment_add",
     "referral_create",
     "referral_send",
+    "referral_send_many",
     "referral_update",
     "route_to_division",
 ]
@@ -444,3 +449,64 @@ def referral_send(
         notify_person_of_sending(referral=sent, resent=resent, actor=actor, request=request)
         publish_referral_sent(sent, resent=resent)
     return sent
+
+
+def referral_send_many(
+    *,
+    actor: Any,
+    referrals: Sequence[Referral],
+    request: Any = None,
+    channel: str = AuditChannel.WEB,
+) -> list[Referral]:
+    """Send many referrals of one clinic at once, in the caller's transaction, with the same
+    end state per referral as `referral_send` one by one: its status, step dates and version,
+    its timeline event and audit record (`referral_transition_many`), the MSE division's link to
+    the person of an in-person referral, the person's notice (`notify_people_of_sending`) and the
+    `referral.sent` event (`publish_referrals_sent`), each kind written in bulk.
+
+    The caller has checked every referral complete by the rules in force, on the values it
+    holds (a bulk file's batch runs `missing_under` on each row before writing it), and holds
+    each referral as stored: a referral moved meanwhile raises ConflictError, one the table does
+    not let be sent InvalidTransition, for the whole batch, and nothing is written.
+    """
+    if not referrals:
+        return []
+    clinics = {referral.medical_organisation_id for referral in referrals}
+    if len(clinics) != 1:
+        raise ValueError("referral_send_many sends the referrals of one clinic")
+    if getattr(actor, "is_authenticated", False):
+        if not may_refer_from(actor, referrals[0].medical_organisation_id):
+            raise AccessDenied(_("You may send only your own organisation's referrals."))
+    elif channel == AuditChannel.WEB:
+        raise AccessDenied(_("Sign in to send a referral."))
+    with transaction.atomic():
+        now = timezone.now()
+        moves = referral_transition_many(
+            referrals,
+            to_status=ReferralStatus.SENT,
+            actor=actor,
+            actor_label=str(referrals[0].medical_organisation.short_name),
+            request=request,
+            channel=audit_channel(channel),
+            changes={
+                referral.pk: {"first_sent_at": now}
+                for referral in referrals
+                if referral.first_sent_at is None
+            },
+        )
+        resent = {move.record.pk: move.source == ReferralStatus.RETURNED for move in moves}
+        PersonLink.objects.bulk_create(
+            [
+                PersonLink(
+                    person_id=referral.person_id,
+                    organisation_id=referral.mse_division_id,
+                    basis=LinkBasis.REFERRAL,
+                )
+                for referral in referrals
+                if referral.route == Route.IN_PERSON
+            ],
+            ignore_conflicts=True,
+        )
+        notify_people_of_sending(referrals=referrals, resent=resent, actor=actor, request=request)
+        publish_referrals_sent(referrals, resent=resent)
+    return list(referrals)
