@@ -193,9 +193,14 @@ def receive_batch(
     channel: str,
     divisions: DivisionCache,
     one_by_one: Callable[[BatchRow], None],
+    actor_label: str = "",
+    request: Any = None,
 ) -> None:
     """Receive `rows` (each distinct by external id): the clean ones together, the others
-    through `one_by_one`, in the order of the file. Sets each row's `result` or `one_by_one`."""
+    through `one_by_one`, in the order of the file. Sets each row's `result` or `one_by_one`.
+
+    `actor_label` names the sender on the timelines (the clinic's short name by default; the
+    API names its system); `request` is the audit records' (an API call's address)."""
     existing = {
         referral.external_id: referral
         for referral in Referral.objects.filter(
@@ -214,7 +219,14 @@ def receive_batch(
     )
     if plans:
         try:
-            _write(plans, actor=actor, organisation=organisation, channel=channel)
+            _write(
+                plans,
+                actor=actor,
+                organisation=organisation,
+                channel=channel,
+                label=actor_label or str(organisation.short_name),
+                request=request,
+            )
         except (_BatchRefused, DatabaseError, ValidationError):
             for plan in plans:
                 plan.row.one_by_one = True
@@ -312,9 +324,16 @@ def _plans(
     return plans
 
 
-def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channel: str) -> None:
+def _write(
+    plans: list[_Plan],
+    *,
+    actor: Any,
+    organisation: Organisation,
+    channel: str,
+    label: str,
+    request: Any,
+) -> None:
     """Write the batch's clean rows in one transaction, then send those that asked to be sent."""
-    label = str(organisation.short_name)
     with transaction.atomic(), audit_deferred():
         numbers = referral_numbers(timezone.localdate().year, len(plans))
         for plan, number in zip(plans, numbers, strict=True):
@@ -351,6 +370,7 @@ def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channe
             actor=actor,
             action=AuditAction.CREATE,
             entries=[(plan.referral, f"channel={channel}") for plan in plans],
+            request=request,
             channel=audit_channel(channel),
             fields=CREATED_FIELDS,
         )
@@ -369,6 +389,8 @@ def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channe
                     actor=actor,
                     referrals=[plan.referral for plan in to_send],
                     channel=audit_channel(channel),
+                    actor_label=label,
+                    request=request,
                 )
             except DomainError as refused:
                 raise _BatchRefused from refused

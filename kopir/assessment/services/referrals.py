@@ -457,6 +457,7 @@ def referral_send_many(
     referrals: Sequence[Referral],
     request: Any = None,
     channel: str = AuditChannel.WEB,
+    actor_label: str = "",
 ) -> list[Referral]:
     """Send many referrals of one clinic at once, in the caller's transaction, with the same
     end state per referral as `referral_send` one by one: its status, step dates and version,
@@ -485,7 +486,7 @@ def referral_send_many(
             referrals,
             to_status=ReferralStatus.SENT,
             actor=actor,
-            actor_label=str(referrals[0].medical_organisation.short_name),
+            actor_label=actor_label or str(referrals[0].medical_organisation.short_name),
             request=request,
             channel=audit_channel(channel),
             changes={

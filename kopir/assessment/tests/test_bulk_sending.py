@@ -1,5 +1,5 @@
 """A bulk file's complete rows are sent together (`referral_send_many`, the transition engine's
-`transition_many`), and each ends exactly as if it had been sent on its own: its status and
+`transition_many`), and each ends exactly as if `referral_send` had sent it on its own: its status and
 version, its timeline, its audit records, the person's notice word for word, the clinic's
 outbox event and the division's link to an in-person referral's person."""
 
@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import BulkUpload, Referral, ReferralStatus
 from kopir.assessment.services.bulk import bulk_upload_create, bulk_upload_process
+from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.test_bulk_upload import csv_file, row
-from kopir.audit.models import AuditEvent
+from kopir.audit.models import AuditChannel, AuditEvent
 from kopir.audit.services import target_type_of
 from kopir.directory.models import OrganisationKind
 from kopir.exchange.models import Delivery, OutboxEvent
@@ -139,8 +141,18 @@ def test_rows_sent_in_a_batch_end_as_each_sent_on_its_own(
         SubscriptionFactory.create(organisation=organisation, event_kinds=["referral.sent"])
     rows = _rows(_persons(district))
 
-    one_by_one = bulk_upload_create(actor=clinician, uploaded_file=csv_file(rows), send=True)
+    # Each row received as a draft, then sent by referral_send as the clinic's page sends it.
+    one_by_one = bulk_upload_create(actor=clinician, uploaded_file=csv_file(rows), send=False)
     bulk_upload_process(upload_id=one_by_one.pk, batched=False)
+    # In the uploader's language, as the file is processed (the timeline names the clinic).
+    with translation.override(clinician.preferred_language or None):
+        for referral in Referral.objects.filter(medical_organisation=clinic).order_by("id"):
+            referral_send(
+                actor=clinician,
+                referral=referral,
+                expected_version=referral.version,
+                channel=AuditChannel.WEB,
+            )
     expected = _sent_state(one_by_one)
     # The first run linked the division to the in-person referrals' persons: the second must
     # make those links itself.
