@@ -196,6 +196,81 @@ POST_OPENAPI: dict[str, Any] = {
     },
 }
 
+BATCH_OPENAPI: dict[str, Any] = {
+    "description": "Creates up to 500 referrals of your clinic in one request, each as "
+    "`POST /api/referrals` would: a referral with `send: true` that the completeness rules find "
+    "complete is sent, an incomplete one is kept as a draft with `missing`. The answer is 200 "
+    "with one result per referral in the request's order, each with its own status: 201 "
+    "created (with what a single create answers), 409 its external_id was already received "
+    "(the referral's number in `detail`; a retried batch creates nothing twice), 422 not "
+    "accepted (`errors` names each field), 403 not allowed. A referral refused does not stop "
+    "the others. A body that is not a list of referrals, or has more than 500, is refused "
+    "whole (422). The Idempotency-Key replays the whole answer; the batch counts as one "
+    "request of your system's rate.",
+    "requestBody": _json(
+        {
+            "two": {
+                "summary": "Two referrals, the second for a person already in the registry",
+                "value": {
+                    "referrals": [
+                        REFERRAL_EXAMPLE,
+                        {
+                            **REFERRAL_EXAMPLE,
+                            "external_id": "MIS-ORAL1-2026-000452",
+                            "attachments": [],
+                        },
+                    ]
+                },
+            }
+        }
+    ),
+    "responses": {
+        200: _json(
+            {
+                "mixed": {
+                    "summary": "One created and sent, one already received",
+                    "value": {
+                        "results": [
+                            {
+                                "index": 0,
+                                "external_id": "MIS-ORAL1-2026-000451",
+                                "status": 201,
+                                "referral": {
+                                    "number": EXAMPLE_NUMBER,
+                                    "external_id": "MIS-ORAL1-2026-000451",
+                                    "status": "sent",
+                                    "status_label": "Sent to MSE",
+                                    "sent": True,
+                                    "missing": [],
+                                    "url": f"/api/referrals/{EXAMPLE_NUMBER}",
+                                },
+                                "detail": "",
+                                "errors": [],
+                            },
+                            {
+                                "index": 1,
+                                "external_id": "MIS-ORAL1-2026-000452",
+                                "status": 409,
+                                "referral": None,
+                                "detail": "Your clinic already sent a referral with this "
+                                "external_id: MSE-2026-000124.",
+                                "errors": [
+                                    {
+                                        "field": "external_id",
+                                        "reason": "Your clinic already sent a referral with "
+                                        "this external_id: MSE-2026-000124.",
+                                    }
+                                ],
+                            },
+                        ]
+                    },
+                }
+            }
+        ),
+    },
+}
+
+
 GET_OPENAPI: dict[str, Any] = {
     "description": "Only your clinic's referrals: any other number answers 404. The answer has "
     "no personal data: the status, the current step with its deadline in working days, and what "
