@@ -222,9 +222,11 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
     ):
         raise IntakeInvalid([FieldProblem("person.iin", str(IDENTITY_MISMATCH))])
     # The clinic may refer a person it had no link to yet (they have just come to it); the
-    # link is what lets its staff open the person's record and the referral.
-    PersonLink.objects.get_or_create(
-        person=person, organisation=organisation, basis=LinkBasis.REFERRAL
+    # link is what lets its staff open the person's record and the referral. One statement,
+    # whether or not the link is there (get_or_create takes up to four).
+    PersonLink.objects.bulk_create(
+        [PersonLink(person=person, organisation=organisation, basis=LinkBasis.REFERRAL)],
+        ignore_conflicts=True,
     )
     return person
 

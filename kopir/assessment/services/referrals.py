@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -480,7 +481,11 @@ def referral_send_many(
             raise AccessDenied(_("You may send only your own organisation's referrals."))
     elif channel == AuditChannel.WEB:
         raise AccessDenied(_("Sign in to send a referral."))
-    with transaction.atomic():
+    # Inside a caller's transaction, no savepoint: a refusal of the move leaves that transaction
+    # as it was (nothing is written before every referral is checked); a failure after the
+    # first write marks it for rollback.
+    in_transaction = transaction.get_connection().in_atomic_block
+    with nullcontext() if in_transaction else transaction.atomic():
         now = timezone.now()
         moves = referral_transition_many(
             referrals,
@@ -496,6 +501,16 @@ def referral_send_many(
             },
         )
         resent = {move.record.pk: move.source == ReferralStatus.RETURNED for move in moves}
+        _sent_many(referrals, resent=resent, actor=actor, request=request)
+    return list(referrals)
+
+
+def _sent_many(
+    referrals: Sequence[Referral], *, resent: dict[int, bool], actor: Any, request: Any
+) -> None:
+    """What follows the move of referrals just sent: the division's links to the in-person
+    referrals' persons, the persons' notices and the outbox events."""
+    with transaction.atomic(savepoint=False):
         PersonLink.objects.bulk_create(
             [
                 PersonLink(
@@ -510,4 +525,3 @@ def referral_send_many(
         )
         notify_people_of_sending(referrals=referrals, resent=resent, actor=actor, request=request)
         publish_referrals_sent(referrals, resent=resent)
-    return list(referrals)

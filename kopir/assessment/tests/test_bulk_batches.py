@@ -228,7 +228,9 @@ def test_a_batch_costs_the_same_queries_for_ten_rows_as_for_a_hundred(clinician,
     # One statement per table and batch; a table of more rows may take a second statement
     # (SQLite's limit on parameters; on PostgreSQL, ids drawn before a COPY).
     assert for_hundred <= for_ten + 8
-    assert for_hundred < 50
+    # Measured 2026-12-06 on SQLite: 34 for ten rows, 37 for a hundred (the file, the batch's
+    # reads and writes, the progress and the report).
+    assert for_hundred <= 40
 
 
 def test_a_batch_the_database_refuses_goes_one_by_one_and_loses_nothing(
