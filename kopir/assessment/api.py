@@ -129,17 +129,27 @@ def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
     return data, problems
 
 
+# What every write takes and may answer besides its own.
+IDEMPOTENCY_KEY: str = Header(
+    ...,
+    alias="Idempotency-Key",
+    max_length=MAX_KEY_LENGTH,
+    description=IDEMPOTENCY_HEADER["description"],
+    examples=[IDEMPOTENCY_HEADER["example"]],
+)
+WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 409, 413, 422, 429), ErrorOut)
+
+
+def _field_problem(status: int, field: str, reason: str) -> JsonResponse:
+    return error_answer(status, reason, [FieldProblem(field, reason)])
+
+
 @router.post(
     "/referrals",
     response={
         201: ReferralCreatedOut,
-        400: ErrorOut,
-        401: ErrorOut,
         403: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-        429: ErrorOut,
+        **WRITE_ERRORS,
     },
     summary="Create a referral (and optionally send it)",
     operation_id="referral_create",
@@ -148,13 +158,7 @@ def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
 def referral_post(
     request: HttpRequest,
     payload: ReferralIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        max_length=MAX_KEY_LENGTH,
-        description=IDEMPOTENCY_HEADER["description"],
-        examples=[IDEMPOTENCY_HEADER["example"]],
-    ),
+    idempotency_key: str = IDEMPOTENCY_KEY,
 ) -> HttpResponse:
     def handle() -> tuple[JsonResponse, Referral | None]:
         data, problems = _from_json(payload)
@@ -186,9 +190,7 @@ def referral_post(
         endpoint="POST /api/referrals",
         body=json.loads(request.body),
         handle=handle,
-        problem=lambda status, field, reason: error_answer(
-            status, reason, [FieldProblem(field, reason)]
-        ),
+        problem=_field_problem,
     )
 
 
@@ -231,12 +233,7 @@ def _item_answer(item: BatchItem) -> dict[str, Any]:
     "/referrals/batch",
     response={
         200: ReferralBatchOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-        429: ErrorOut,
+        **WRITE_ERRORS,
     },
     summary="Create up to 500 referrals at once (and optionally send them)",
     operation_id="referral_batch_create",
@@ -245,13 +242,7 @@ def _item_answer(item: BatchItem) -> dict[str, Any]:
 def referral_batch_post(
     request: HttpRequest,
     payload: ReferralBatchIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        max_length=MAX_KEY_LENGTH,
-        description=IDEMPOTENCY_HEADER["description"],
-        examples=[IDEMPOTENCY_HEADER["example"]],
-    ),
+    idempotency_key: str = IDEMPOTENCY_KEY,
 ) -> HttpResponse:
     def handle() -> tuple[JsonResponse, Referral | None]:
         items = intake_batch(request, [_from_json(referral) for referral in payload.referrals])
@@ -262,9 +253,7 @@ def referral_batch_post(
         endpoint="POST /api/referrals/batch",
         body=json.loads(request.body),
         handle=handle,
-        problem=lambda status, field, reason: error_answer(
-            status, reason, [FieldProblem(field, reason)]
-        ),
+        problem=_field_problem,
     )
 
 

@@ -67,6 +67,17 @@ IDEMPOTENCY_HEADER = {
     "example": "3f9d2a8e-5b1c-4e7a-9d0f-6c2b8a4e1f70",
 }
 
+# A complete referral, sent at once: what a create answers (and a batch's item with it).
+SENT_EXAMPLE: dict[str, Any] = {
+    "number": EXAMPLE_NUMBER,
+    "external_id": "MIS-ORAL1-2026-000451",
+    "status": "sent",
+    "status_label": "Sent to MSE",
+    "sent": True,
+    "missing": [],
+    "url": f"/api/referrals/{EXAMPLE_NUMBER}",
+}
+
 POST_OPENAPI: dict[str, Any] = {
     "description": "Creates the referral as a draft of your clinic and, with `send: true`, sends "
     "it to the MSE division. If the completeness rules find something missing, the referral "
@@ -108,15 +119,7 @@ POST_OPENAPI: dict[str, Any] = {
             {
                 "sent": {
                     "summary": "Complete: sent to the MSE division",
-                    "value": {
-                        "number": EXAMPLE_NUMBER,
-                        "external_id": "MIS-ORAL1-2026-000451",
-                        "status": "sent",
-                        "status_label": "Sent to MSE",
-                        "sent": True,
-                        "missing": [],
-                        "url": f"/api/referrals/{EXAMPLE_NUMBER}",
-                    },
+                    "value": SENT_EXAMPLE,
                 },
                 "kept_as_draft": {
                     "summary": "Incomplete: kept as a draft, with what is missing",
@@ -235,15 +238,7 @@ BATCH_OPENAPI: dict[str, Any] = {
                                 "index": 0,
                                 "external_id": "MIS-ORAL1-2026-000451",
                                 "status": 201,
-                                "referral": {
-                                    "number": EXAMPLE_NUMBER,
-                                    "external_id": "MIS-ORAL1-2026-000451",
-                                    "status": "sent",
-                                    "status_label": "Sent to MSE",
-                                    "sent": True,
-                                    "missing": [],
-                                    "url": f"/api/referrals/{EXAMPLE_NUMBER}",
-                                },
+                                "referral": SENT_EXAMPLE,
                                 "detail": "",
                                 "errors": [],
                             },
