@@ -318,6 +318,7 @@ class Workflow:
                 .values(*columns)
             }
             groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+            group_changes: dict[tuple[Any, ...], dict[str, Any]] = {}
             moves: list[Move] = []
             for step in steps:
                 row = stored.get(step.record.pk)
@@ -333,8 +334,9 @@ class Workflow:
                 try:
                     hash(key)
                 except TypeError:  # a change of unhashable value: that record's own UPDATE
-                    key = (source, version, tuple(sorted(changes.items())), step.record.pk)
+                    key = (source, version, step.record.pk)
                 groups[key].append(step.record.pk)
+                group_changes[key] = changes
                 moves.append(
                     Move(
                         record=step.record,
@@ -348,7 +350,7 @@ class Workflow:
                 )
             with transaction.atomic(savepoint=False):
                 self._write_many(
-                    groups,
+                    [(key[0], key[1], group_changes[key], pks) for key, pks in groups.items()],
                     moves,
                     stored,
                     to=to,
@@ -362,7 +364,7 @@ class Workflow:
 
     def _write_many(
         self,
-        groups: dict[tuple[Any, ...], list[int]],
+        groups: list[tuple[str, Any, dict[str, Any], list[int]]],
         moves: list[Move],
         stored: dict[Any, dict[str, Any]],
         *,
@@ -373,10 +375,11 @@ class Workflow:
         channel: str,
         detail: str | None,
     ) -> None:
-        """`transition_many`'s writes, once every move is checked."""
-        for (source, version, changes, *_own), pks in groups.items():
+        """`transition_many`'s writes, once every move is checked: one UPDATE per group of
+        (source status, version, changes, ids)."""
+        for source, version, changes, pks in groups:
             where: dict[str, Any] = {"pk__in": pks, self.status_field: source}
-            values: dict[str, Any] = {self.status_field: to, **dict(changes)}
+            values: dict[str, Any] = {self.status_field: to, **changes}
             if self.version_field:
                 where[self.version_field] = version
                 values[self.version_field] = F(self.version_field) + 1
