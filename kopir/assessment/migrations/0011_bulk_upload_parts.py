@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessment', '0010_referral_clinic_list_order'),
+        ("assessment", "0010_referral_clinic_list_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bulkupload',
-            name='duplicates',
+            model_name="bulkupload",
+            name="duplicates",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='bulkupload',
-            name='parts',
+            model_name="bulkupload",
+            name="parts",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
