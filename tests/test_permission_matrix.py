@@ -618,6 +618,7 @@ def test_every_route_answers_every_asker_as_the_table_says(world: World) -> None
 API_CALLERS = ("insider", "outsider", "session", "none")
 EXPECTED_API: dict[str, dict[str, int]] = {
     "POST /api/referrals": {"insider": 422, "outsider": 422, "session": 401, "none": 401},
+    "POST /api/referrals/batch": {"insider": 422, "outsider": 422, "session": 401, "none": 401},
     # Another clinic's referral is "not found", never "forbidden": its existence is not told.
     "GET /api/referrals/{number}": {"insider": 200, "outsider": 404, "session": 401, "none": 401},
     "POST /api/fhir/Bundle": {"insider": 422, "outsider": 422, "session": 401, "none": 401},

@@ -19,15 +19,18 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router
 
 from kopir.assessment.api_common import (
+    BatchItem,
     SystemToken,
     error_answer,
     idempotent,
     install,
     intake,
+    intake_batch,
     json_answer,
     missing_items,
 )
 from kopir.assessment.api_docs import (
+    BATCH_OPENAPI,
     GET_OPENAPI,
     IDEMPOTENCY_HEADER,
     POST_OPENAPI,
@@ -35,6 +38,8 @@ from kopir.assessment.api_docs import (
 from kopir.assessment.api_fhir import fhir_router
 from kopir.assessment.api_schemas import (
     ErrorOut,
+    ReferralBatchIn,
+    ReferralBatchOut,
     ReferralCreatedOut,
     ReferralIn,
     ReferralStatusOut,
@@ -51,6 +56,7 @@ from kopir.assessment.services.intake import (
     ReferralInput,
 )
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
+from kopir.assessment.workflow import status_label
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.errors import AccessDenied, DomainError
@@ -62,12 +68,11 @@ router = Router(auth=SystemToken(), tags=["Referrals"])
 
 def _created_body(result: IntakeResult) -> dict[str, Any]:
     referral = result.referral
-    view = referral_status_view(referral)
     return {
         "number": referral.number,
         "external_id": referral.external_id,
-        "status": view.status,
-        "status_label": view.status_label,
+        "status": referral.status,
+        "status_label": status_label(referral.status),
         "sent": result.sent,
         "missing": missing_items(result.missing),
         "url": f"/api/referrals/{referral.number}",
@@ -124,17 +129,27 @@ def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
     return data, problems
 
 
+# What every write takes and may answer besides its own.
+IDEMPOTENCY_KEY: str = Header(
+    ...,
+    alias="Idempotency-Key",
+    max_length=MAX_KEY_LENGTH,
+    description=IDEMPOTENCY_HEADER["description"],
+    examples=[IDEMPOTENCY_HEADER["example"]],
+)
+WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 409, 413, 422, 429), ErrorOut)
+
+
+def _field_problem(status: int, field: str, reason: str) -> JsonResponse:
+    return error_answer(status, reason, [FieldProblem(field, reason)])
+
+
 @router.post(
     "/referrals",
     response={
         201: ReferralCreatedOut,
-        400: ErrorOut,
-        401: ErrorOut,
         403: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-        429: ErrorOut,
+        **WRITE_ERRORS,
     },
     summary="Create a referral (and optionally send it)",
     operation_id="referral_create",
@@ -143,13 +158,7 @@ def _from_json(payload: ReferralIn) -> tuple[ReferralInput, list[FieldProblem]]:
 def referral_post(
     request: HttpRequest,
     payload: ReferralIn,
-    idempotency_key: str = Header(
-        ...,
-        alias="Idempotency-Key",
-        max_length=MAX_KEY_LENGTH,
-        description=IDEMPOTENCY_HEADER["description"],
-        examples=[IDEMPOTENCY_HEADER["example"]],
-    ),
+    idempotency_key: str = IDEMPOTENCY_KEY,
 ) -> HttpResponse:
     def handle() -> tuple[JsonResponse, Referral | None]:
         data, problems = _from_json(payload)
@@ -181,9 +190,70 @@ def referral_post(
         endpoint="POST /api/referrals",
         body=json.loads(request.body),
         handle=handle,
-        problem=lambda status, field, reason: error_answer(
-            status, reason, [FieldProblem(field, reason)]
-        ),
+        problem=_field_problem,
+    )
+
+
+def _item_answer(item: BatchItem) -> dict[str, Any]:
+    """One referral's answer in a batch: what a single create would have answered."""
+    answer: dict[str, Any] = {"index": item.index, "external_id": item.external_id}
+    result = item.row.result
+    if item.status is not None or result is None:
+        status = item.status or 422
+        detail = (
+            _("The referral was not accepted: correct the fields listed.")
+            if status == 422
+            else item.detail
+        )
+        problems = item.row.problems
+    elif not result.created:
+        status = 409
+        detail = _("Your clinic already sent a referral with this external_id: %(number)s.") % {
+            "number": result.referral.number
+        }
+        problems = [FieldProblem("external_id", detail)]
+    else:
+        return {
+            **answer,
+            "status": 201,
+            "referral": _created_body(result),
+            "detail": "",
+            "errors": [],
+        }
+    return {
+        **answer,
+        "status": status,
+        "referral": None,
+        "detail": detail,
+        "errors": [{"field": p.field, "reason": p.reason} for p in problems],
+    }
+
+
+@router.post(
+    "/referrals/batch",
+    response={
+        200: ReferralBatchOut,
+        **WRITE_ERRORS,
+    },
+    summary="Create up to 500 referrals at once (and optionally send them)",
+    operation_id="referral_batch_create",
+    openapi_extra=BATCH_OPENAPI,
+)
+def referral_batch_post(
+    request: HttpRequest,
+    payload: ReferralBatchIn,
+    idempotency_key: str = IDEMPOTENCY_KEY,
+) -> HttpResponse:
+    def handle() -> tuple[JsonResponse, Referral | None]:
+        items = intake_batch(request, [_from_json(referral) for referral in payload.referrals])
+        return json_answer({"results": [_item_answer(item) for item in items]}, status=200), None
+
+    return idempotent(
+        request,
+        endpoint="POST /api/referrals/batch",
+        body=json.loads(request.body),
+        handle=handle,
+        problem=_field_problem,
     )
 
 

@@ -8,6 +8,7 @@ import json
 import math
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,8 @@ from ninja.throttling import BaseThrottle
 
 from kopir.assessment.api_input import BodyParser, BodyRefused
 from kopir.assessment.fhir import FhirProblem, fhir_path
-from kopir.assessment.models import ExternalSystem, Referral
+from kopir.assessment.models import ExternalSystem, IntakeChannel, Referral
+from kopir.assessment.services.bulk_batch import BatchRow, DivisionCache, receive_batch
 from kopir.assessment.services.completeness import MissingItem
 from kopir.assessment.services.idempotency import (
     MAX_KEY_LENGTH,
@@ -33,10 +35,12 @@ from kopir.assessment.services.idempotency import (
 )
 from kopir.assessment.services.intake import (
     FieldProblem,
+    IntakeInvalid,
     IntakeResult,
     ReferralInput,
     referral_intake,
 )
+from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.rate_limits import RateLimit, request_client_key
 
 FHIR_PATH = "/fhir/"
@@ -276,6 +280,79 @@ def intake(request: HttpRequest, data: ReferralInput, channel: str) -> IntakeRes
         actor_label=system_label(system),
         request=request,
     )
+
+
+@dataclass
+class BatchItem:
+    """One referral of a batch request, and what became of it: the row the batch received, or
+    the status (403, 409, 422) and detail that refused it."""
+
+    index: int
+    external_id: str
+    row: BatchRow
+    status: int | None = None
+    detail: str = ""
+
+
+def intake_batch(
+    request: HttpRequest, given: list[tuple[ReferralInput, list[FieldProblem]]]
+) -> list[BatchItem]:
+    """Receive a batch request's referrals through the bulk files' batch service
+    (`receive_batch`: one read of the reference data, the clean referrals written and sent
+    together, every other one through `referral_intake` on its own, which names its fields).
+    Each referral is one of the system's clinic, as a single create's."""
+    system: ExternalSystem = request.auth  # type: ignore[attr-defined]
+    label = system_label(system)
+    items: list[BatchItem] = []
+    first: dict[str, int] = {}
+    for index, (data, problems) in enumerate(given):
+        row = BatchRow(number=index, external_id=data.external_id, data=data, problems=problems)
+        item = BatchItem(index=index, external_id=data.external_id, row=row)
+        if problems:
+            row.data = None
+        elif data.external_id and data.external_id in first:
+            row.data = None
+            row.problems = [
+                FieldProblem(
+                    "external_id",
+                    _("This external_id is already in referral %(index)s of this batch.")
+                    % {"index": first[data.external_id]},
+                )
+            ]
+        elif data.external_id:
+            first[data.external_id] = index
+        items.append(item)
+    by_row = {id(item.row): item for item in items}
+
+    def one_by_one(row: BatchRow) -> None:
+        item = by_row[id(row)]
+        try:
+            row.result = referral_intake(
+                actor=system.account,
+                organisation=system.organisation,
+                data=row.given,
+                channel=IntakeChannel.API,
+                actor_label=label,
+                request=request,
+            )
+        except IntakeInvalid as invalid:
+            row.problems = invalid.problems
+        except AccessDenied as denied:
+            item.status, item.detail = 403, str(denied)
+        except DomainError as refused:
+            item.status, item.detail = 409, str(refused)
+
+    receive_batch(
+        [item.row for item in items if item.row.data is not None],
+        actor=system.account,
+        organisation=system.organisation,
+        channel=IntakeChannel.API,
+        divisions=DivisionCache(),
+        one_by_one=one_by_one,
+        actor_label=label,
+        request=request,
+    )
+    return items
 
 
 # --- Errors for the whole API ----------------------------------------------------------------

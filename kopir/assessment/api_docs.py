@@ -67,6 +67,17 @@ IDEMPOTENCY_HEADER = {
     "example": "3f9d2a8e-5b1c-4e7a-9d0f-6c2b8a4e1f70",
 }
 
+# A complete referral, sent at once: what a create answers (and a batch's item with it).
+SENT_EXAMPLE: dict[str, Any] = {
+    "number": EXAMPLE_NUMBER,
+    "external_id": "MIS-ORAL1-2026-000451",
+    "status": "sent",
+    "status_label": "Sent to MSE",
+    "sent": True,
+    "missing": [],
+    "url": f"/api/referrals/{EXAMPLE_NUMBER}",
+}
+
 POST_OPENAPI: dict[str, Any] = {
     "description": "Creates the referral as a draft of your clinic and, with `send: true`, sends "
     "it to the MSE division. If the completeness rules find something missing, the referral "
@@ -108,15 +119,7 @@ POST_OPENAPI: dict[str, Any] = {
             {
                 "sent": {
                     "summary": "Complete: sent to the MSE division",
-                    "value": {
-                        "number": EXAMPLE_NUMBER,
-                        "external_id": "MIS-ORAL1-2026-000451",
-                        "status": "sent",
-                        "status_label": "Sent to MSE",
-                        "sent": True,
-                        "missing": [],
-                        "url": f"/api/referrals/{EXAMPLE_NUMBER}",
-                    },
+                    "value": SENT_EXAMPLE,
                 },
                 "kept_as_draft": {
                     "summary": "Incomplete: kept as a draft, with what is missing",
@@ -195,6 +198,73 @@ POST_OPENAPI: dict[str, Any] = {
         429: THROTTLED_JSON,
     },
 }
+
+BATCH_OPENAPI: dict[str, Any] = {
+    "description": "Creates up to 500 referrals of your clinic in one request, each as "
+    "`POST /api/referrals` would: a referral with `send: true` that the completeness rules find "
+    "complete is sent, an incomplete one is kept as a draft with `missing`. The answer is 200 "
+    "with one result per referral in the request's order, each with its own status: 201 "
+    "created (with what a single create answers), 409 its external_id was already received "
+    "(the referral's number in `detail`; a retried batch creates nothing twice), 422 not "
+    "accepted (`errors` names each field), 403 not allowed. A referral refused does not stop "
+    "the others. A body that is not a list of referrals, or has more than 500, is refused "
+    "whole (422). The Idempotency-Key replays the whole answer; the batch counts as one "
+    "request of your system's rate.",
+    "requestBody": _json(
+        {
+            "two": {
+                "summary": "Two referrals, the second for a person already in the registry",
+                "value": {
+                    "referrals": [
+                        REFERRAL_EXAMPLE,
+                        {
+                            **REFERRAL_EXAMPLE,
+                            "external_id": "MIS-ORAL1-2026-000452",
+                            "attachments": [],
+                        },
+                    ]
+                },
+            }
+        }
+    ),
+    "responses": {
+        200: _json(
+            {
+                "mixed": {
+                    "summary": "One created and sent, one already received",
+                    "value": {
+                        "results": [
+                            {
+                                "index": 0,
+                                "external_id": "MIS-ORAL1-2026-000451",
+                                "status": 201,
+                                "referral": SENT_EXAMPLE,
+                                "detail": "",
+                                "errors": [],
+                            },
+                            {
+                                "index": 1,
+                                "external_id": "MIS-ORAL1-2026-000452",
+                                "status": 409,
+                                "referral": None,
+                                "detail": "Your clinic already sent a referral with this "
+                                "external_id: MSE-2026-000124.",
+                                "errors": [
+                                    {
+                                        "field": "external_id",
+                                        "reason": "Your clinic already sent a referral with "
+                                        "this external_id: MSE-2026-000124.",
+                                    }
+                                ],
+                            },
+                        ]
+                    },
+                }
+            }
+        ),
+    },
+}
+
 
 GET_OPENAPI: dict[str, Any] = {
     "description": "Only your clinic's referrals: any other number answers 404. The answer has "

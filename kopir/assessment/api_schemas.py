@@ -257,3 +257,40 @@ class ErrorOut(Schema):
 
     detail: str
     errors: list[ErrorItem] = Field(default_factory=list)
+
+
+# Referrals one batch request may carry: a medical information system's usual batch, and a body
+# (without documents) well inside the request size limit.
+MAX_BATCH = 500
+
+
+class ReferralBatchIn(Schema):
+    referrals: list[ReferralIn] = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="Up to 500 referrals, each with its own external_id. An external_id your "
+        "clinic already sent is answered 409 with its number, so a retried batch creates "
+        "nothing twice.",
+    )
+
+
+class BatchItemOut(Schema):
+    index: int = Field(..., description="The referral's position in the request, from 0.")
+    external_id: str
+    status: int = Field(
+        ...,
+        description="201 created (sent or kept as a draft), 409 already received, 422 not "
+        "accepted (errors lists each field), 403 not allowed.",
+    )
+    referral: ReferralCreatedOut | None = Field(
+        None, description="For 201: what a single create answers."
+    )
+    detail: str = ""
+    errors: list[ErrorItem] = Field(default_factory=list)
+
+
+class ReferralBatchOut(Schema):
+    results: list[BatchItemOut] = Field(
+        ..., description="One per referral, in the request's order."
+    )

@@ -10,13 +10,14 @@ audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 
 from kopir.exchange.catalogue import EventKind
-from kopir.exchange.services import event_publish
+from kopir.exchange.services import event_publish, event_publish_many
 
 
 class ReferralSentPayload(Schema):
@@ -94,6 +95,26 @@ def publish_referral_sent(referral: Any, *, resent: bool) -> None:
         route=referral.route,
         resent=resent,
         step_due_on=referral.step_due_on,
+    )
+
+
+def publish_referrals_sent(referrals: Sequence[Any], *, resent: Mapping[int, bool]) -> None:
+    """`publish_referral_sent` for many referrals sent together, in one bulk write."""
+    event_publish_many(
+        kind="referral.sent",
+        events=[
+            (
+                _subject(referral),
+                {
+                    **_common(referral),
+                    "route": referral.route,
+                    "resent": resent[referral.pk],
+                    "step_due_on": referral.step_due_on,
+                },
+                [referral.medical_organisation],
+            )
+            for referral in referrals
+        ],
     )
 
 

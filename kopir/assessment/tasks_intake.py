@@ -10,7 +10,7 @@ import logging
 
 from django_tasks import task
 
-from kopir.assessment.services.bulk import bulk_upload_process
+from kopir.assessment.services.bulk import bulk_upload_process, bulk_upload_process_part
 from kopir.assessment.services.citizen import citizen_records_prune
 from kopir.assessment.services.idempotency import idempotency_prune
 
@@ -20,6 +20,11 @@ logger = logging.getLogger(__name__)
 @task()
 def process_bulk_upload(upload_id: int) -> str:
     return bulk_upload_process(upload_id=upload_id)
+
+
+@task()
+def process_bulk_upload_part(upload_id: int, index: int) -> str:
+    return bulk_upload_process_part(upload_id=upload_id, index=index)
 
 
 @task()

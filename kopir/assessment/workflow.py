@@ -6,7 +6,9 @@ read) is a conflict, never an overwrite."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -14,11 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
 from kopir.assessment.models.deadlines import StepDeadline
-from kopir.audit.models import AuditChannel
+from kopir.audit.models import AuditAction, AuditChannel
+from kopir.audit.services import audit_record_many
+from kopir.core.bulk import insert_instances
 
 # InvalidTransition is re-exported: the referral services and views catch it from here.
 from kopir.core.transitions import InvalidTransition as InvalidTransition
-from kopir.core.transitions import Move, declare, timeline
+from kopir.core.transitions import Move, Step, declare, timeline
 from kopir.core.working_days import add_working_days, working_days_between
 
 S = ReferralStatus
@@ -82,14 +86,22 @@ def status_label(status: str) -> str:
     return str(dict(ReferralStatus.choices).get(status, status))
 
 
-@timeline(ReferralEvent)
-def _write_event(move: Move) -> None:
-    ReferralEvent.objects.create(
+def _event(move: Move) -> ReferralEvent:
+    return ReferralEvent(
         **move.event_columns("referral"),
         actor_label=move.context.get("actor_label", ""),
         missing=move.context.get("missing") or [],
         step_due_on=move.changes.get("step_due_on"),
     )
+
+
+@timeline(ReferralEvent)
+def _write_event(move: Move) -> None:
+    _event(move).save()
+
+
+def _write_events(moves: Sequence[Move]) -> None:
+    insert_instances(ReferralEvent, [_event(move) for move in moves])
 
 
 REFUSAL = gettext_lazy("A referral that is “%(from)s” cannot become “%(to)s”.")
@@ -98,7 +110,15 @@ CONFLICT = gettext_lazy(
     "reload it to see the current state."
 )
 REFERRAL_WORKFLOW = declare(
-    "assessment.referral", Referral, TRANSITIONS, REFUSAL, CONFLICT, _write_event
+    "assessment.referral",
+    Referral,
+    TRANSITIONS,
+    REFUSAL,
+    CONFLICT,
+    _write_event,
+    # A bulk file's rows sent together (`referral_send_many`).
+    write_events=_write_events,
+    audit_many=partial(audit_record_many, action=AuditAction.UPDATE),
 )
 
 
@@ -140,3 +160,42 @@ def referral_transition(
     )
     referral.refresh_from_db()
     return referral
+
+
+def referral_transition_many(
+    referrals: Sequence[Referral],
+    *,
+    to_status: str,
+    actor: Any,
+    actor_label: str = "",
+    request: Any = None,
+    channel: str = AuditChannel.WEB,
+    changes: dict[int, dict[str, Any]] | None = None,
+) -> list[Move]:
+    """`referral_transition` for many referrals at once (`Workflow.transition_many`): each its
+    own timeline event and audit record, the same step dates (read once), one check of each
+    referral's stored version, which is the version the caller holds.
+
+    `changes` are further field values per referral id. Sets each referral's new status, step
+    dates, changes and version. Raises InvalidTransition or ConflictError for the whole batch.
+    """
+    today = timezone.localdate()
+    dates = {"step_started_on": today, "step_due_on": step_due_on(to_status, today)}
+    changes = changes or {}
+    return REFERRAL_WORKFLOW.transition_many(
+        [
+            Step(
+                record=referral,
+                expected_version=referral.version,
+                changes={**dates, **changes.get(referral.pk, {})},
+                context={"actor_label": actor_label, "missing": None},
+                # As referral_transition: the step dates follow from the status.
+                audit_fields=("status", *sorted(changes.get(referral.pk, {}))),
+            )
+            for referral in referrals
+        ],
+        to=to_status,
+        actor=actor,
+        request=request,
+        channel=channel,
+    )

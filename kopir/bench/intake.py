@@ -5,8 +5,12 @@ Two measurements on the generated data, both through Kopir's own code:
 * the JSON API: N referrals posted by K client threads, each thread a medical information system
   of its own clinic with its own token, through Django's test client (the view, the throttle,
   idempotency, the intake service: everything but the socket);
+* the batch endpoint: the same N referrals posted by the K systems in batches of
+  `BATCH_SIZE` (`POST /api/referrals/batch`);
 * a bulk file of N rows of the same referrals, split into W files processed by W threads at once
-  with the worker's own code (`bulk_upload_process`).
+  with the worker's own code (`bulk_upload_process`), once sent and once as drafts;
+* one bulk file of N rows received in W parts (`bulk_upload_process_part`) by W threads at once,
+  as W workers receive a long file.
 
 Every referral asks to be sent, so the completeness check runs for each. It reports referrals per
 second and the queries per referral (every statement the thread's connection ran, savepoints
@@ -35,13 +39,21 @@ from django.utils import timezone
 from kopir.accounts.models import User
 from kopir.assessment.demo.bulk_upload import identity_columns
 from kopir.assessment.models import BulkUpload, ExternalSystem, Referral
-from kopir.assessment.services.bulk import bulk_upload_create, bulk_upload_process
+from kopir.assessment.services import bulk
+from kopir.assessment.services.bulk import (
+    bulk_upload_create,
+    bulk_upload_process,
+    bulk_upload_process_part,
+)
 from kopir.assessment.services.bulk_format import COLUMN_NAMES
 from kopir.assessment.services.external_systems import external_system_issue_token
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.people.models import Person
 
 API_URL = "/api/referrals"
+BATCH_URL = "/api/referrals/batch"
+# Referrals per batch request in the benchmark: what a clinic's system might send every minute.
+BATCH_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -196,10 +208,11 @@ def _split(items: list[Any], parts: int) -> list[list[Any]]:
     return [items[index::parts] for index in range(parts)]
 
 
-def run_api(*, count: int, clients: int) -> Rate:
-    """Post `count` referrals from `clients` threads, one clinic's system each."""
+def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rate:
+    """Post `count` referrals from `clients` threads, one clinic's system each: one a request,
+    or `batch` a request to the batch endpoint. The persons are the `count` after `offset`."""
     tested, commission = _dates()
-    persons = _persons(count)
+    persons = _persons(offset + count)[offset:]
     tokens = [
         external_system_issue_token(
             name=f"bench-intake-{clinic.pk}",
@@ -215,7 +228,21 @@ def run_api(*, count: int, clients: int) -> Rate:
     outcomes: dict[int, int] = {}
 
     def client_job(token: str, share: list[Person]) -> Callable[[], None]:
-        bodies = [json.dumps(_body(person, tested, commission)) for person in share]
+        if batch:
+            bodies = [
+                json.dumps(
+                    {
+                        "referrals": [
+                            _body(person, tested, commission)
+                            for person in share[start : start + batch]
+                        ]
+                    }
+                )
+                for start in range(0, len(share), batch)
+            ]
+        else:
+            bodies = [json.dumps(_body(person, tested, commission)) for person in share]
+        url = BATCH_URL if batch else API_URL
 
         def job() -> None:
             client = Client(HTTP_HOST="localhost")
@@ -224,13 +251,19 @@ def run_api(*, count: int, clients: int) -> Rate:
             with _counting(counts):
                 for body in bodies:
                     response = client.post(
-                        API_URL,
+                        url,
                         data=body,
                         content_type="application/json",
                         HTTP_AUTHORIZATION=f"Bearer {token}",
                         HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
                     )
-                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                    answers = (
+                        [item["status"] for item in response.json()["results"]]
+                        if batch and response.status_code == 200
+                        else [response.status_code]
+                    )
+                    for status in answers:
+                        statuses[status] = statuses.get(status, 0) + 1
             with lock:
                 queries[0] += counts[0]
                 for status, number in statuses.items():
@@ -244,7 +277,7 @@ def run_api(*, count: int, clients: int) -> Rate:
     )
     created = Referral.objects.count() - referrals_before
     return Rate(
-        channel="api",
+        channel=f"api-batch{batch}" if batch else "api",
         referrals=count,
         clients=clients,
         seconds=seconds,
@@ -306,4 +339,54 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
         created=created,
         sent=sent,
         failed=count - created,
+    )
+
+
+def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> Rate:
+    """Receive one file of `count` rows that ask to be sent in `workers` parts, each by a
+    thread of its own, as `workers` background workers receive a long file: the time runs from
+    the file's first task (which plans the parts) to the end of the last part."""
+    tested, commission = _dates()
+    persons = _persons(offset + count)[offset:]
+    upload = bulk_upload_create(
+        actor=uploader,
+        uploaded_file=_csv([_row(person, tested, commission) for person in persons]),
+        send=True,
+    )
+    queries = [0]
+    lock = threading.Lock()
+    part_rows = bulk.PART_ROWS
+    bulk.PART_ROWS = -(-count // workers)  # one part a worker
+    try:
+        started = time.perf_counter()
+        counts = [0]
+        with _counting(counts):
+            bulk_upload_process(upload_id=upload.pk)
+        queries[0] += counts[0]
+        parts = len(BulkUpload.objects.get(pk=upload.pk).parts)
+
+        def part_job(index: int) -> Callable[[], None]:
+            def job() -> None:
+                counted = [0]
+                with _counting(counted):
+                    bulk_upload_process_part(upload_id=upload.pk, index=index)
+                with lock:
+                    queries[0] += counted[0]
+
+            return job
+
+        _in_threads([part_job(index) for index in range(parts)])
+        seconds = time.perf_counter() - started
+    finally:
+        bulk.PART_ROWS = part_rows
+    done = BulkUpload.objects.get(pk=upload.pk)
+    return Rate(
+        channel="bulk-parts",
+        referrals=count,
+        clients=workers,
+        seconds=seconds,
+        queries=queries[0],
+        created=done.rows_created,
+        sent=done.rows_sent,
+        failed=count - done.rows_created,
     )

@@ -397,7 +397,11 @@ def _drafts_texts(drafts: list[NoticeDraft]) -> Iterator[tuple[str, str]]:
 
 
 def notice_queue_many(
-    *, drafts: list[NoticeDraft], channel: str = AuditChannel.TASK
+    *,
+    drafts: list[NoticeDraft],
+    channel: str = AuditChannel.TASK,
+    actor: Any = None,
+    request: Any = None,
 ) -> list[Notice]:
     """Store many notices at once, for a background step that tells many recipients in one
     transaction (the deadline sweep's escalations): each checked as `notice_queue` does, each
@@ -406,7 +410,8 @@ def notice_queue_many(
     sweep after the commit rather than one task per notice.
 
     Call it late in the caller's transaction: the audit chain's lock is taken here and held
-    until the commit. No `actor`: only the system writes notices in bulk.
+    until the commit. `actor` and `request` are the audit records', as `notice_queue`'s: none
+    for a sweep of the system's, the uploader for a bulk file's batch.
     """
     if not drafts:
         return []
@@ -434,9 +439,10 @@ def notice_queue_many(
             )
         insert_instances(Notice, notices)
         audit_record_many(
-            actor=None,
+            actor=actor,
             action=AuditAction.CREATE,
             entries=[(notice, notice.topic) for notice in notices],
+            request=request,
             channel=channel,
         )
         if any(notice.status == NoticeStatus.QUEUED for notice in notices):

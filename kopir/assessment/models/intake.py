@@ -134,6 +134,12 @@ class BulkUpload(models.Model):
     report = models.JSONField(_("report"), default=list, blank=True)
     # True when more problems were found than the report keeps (see services/bulk.py).
     report_truncated = models.BooleanField(default=False)
+    # A long file's parts, received by several workers at once (services/bulk.py): each
+    # {"first": …, "end": …} by the rows' positions in the file, and once a part is done its
+    # status, counts and report until the last part puts them together. Never the rows' content.
+    parts = models.JSONField(default=list, blank=True)
+    # The file's rows whose identifier an earlier row holds: {"row": first row}, for the parts.
+    duplicates = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

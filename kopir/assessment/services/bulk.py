@@ -14,12 +14,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # Rows read, checked and written together (and between two progress updates): the reference data
 # is read once per batch, and a batch's rows go in with one statement per table.
 BATCH_SIZE = 200
+# Rows of one part of a long file: a file of more rows is received by several workers at once,
+# a part each (`bulk_upload_process_part`).
+PART_ROWS = 2000
 # Problems kept in the report; the counts stay exact beyond it.
 MAX_REPORT_ITEMS = 5000
 
@@ -207,11 +212,16 @@ class _Report:
             self.items.append(item)
 
 
-def bulk_upload_process(*, upload_id: int, batched: bool = True) -> str:
+_COUNTS = ("rows_processed", "rows_created", "rows_existing", "rows_invalid", "rows_sent")
+
+
+def bulk_upload_process(*, upload_id: int, batched: bool = True, parts: bool = True) -> str:
     """Read the file in batches of rows and receive each valid row. Returns the upload's status.
 
-    `batched=False` receives every row through `referral_intake` on its own (the path each
-    batch falls back to), for comparison.
+    A file of more than `PART_ROWS` rows is split into parts that several workers receive at
+    once (`bulk_upload_process_part`, one task each); this call then only plans them and returns
+    "processing". `parts=False` receives the whole file here, and `batched=False` receives every
+    row through `referral_intake` on its own (the path each batch falls back to), for comparison.
     """
     claimed = BulkUpload.objects.filter(pk=upload_id, status=BulkUploadStatus.PENDING).update(
         status=BulkUploadStatus.PROCESSING, started_at=timezone.now()
@@ -219,14 +229,41 @@ def bulk_upload_process(*, upload_id: int, batched: bool = True) -> str:
     if not claimed:
         return ""
     upload = BulkUpload.objects.select_related("organisation", "uploaded_by").get(pk=upload_id)
+    if parts and batched and _planned_in_parts(upload):
+        return BulkUploadStatus.PROCESSING
+    status, counts, report = _process(upload, _rows(upload), batched=batched)
+    BulkUpload.objects.filter(pk=upload.pk).update(
+        **counts,
+        status=status,
+        report=report.items,
+        report_truncated=report.truncated,
+        finished_at=timezone.now(),
+    )
+    _delete_file(upload)
+    logger.info("bulk upload %s processed: %s", upload.pk, counts)
+    return status
+
+
+def _delete_file(upload: BulkUpload) -> None:
+    # The rows are in the referrals (or in the report) now; the file, full of personal data, goes.
+    upload.file.delete(save=False)
+    BulkUpload.objects.filter(pk=upload.pk).update(file="")
+
+
+def _process(
+    upload: BulkUpload,
+    rows: Iterator[tuple[int, dict[str, str]]],
+    *,
+    batched: bool,
+    before: int = 0,
+    duplicates: dict[int, int] | None = None,
+) -> tuple[str, dict[str, int], _Report]:
+    """Receive `rows` a batch at a time, adding each batch's counts to the upload's as it goes
+    (the file's page shows the progress). `before` is how many of the file's rows come before
+    these; `duplicates` the rows whose identifier an earlier part of the file already holds.
+    Returns the status, the counts and the report of these rows."""
     report = _Report(upload)
-    counts = {
-        "rows_processed": 0,
-        "rows_created": 0,
-        "rows_existing": 0,
-        "rows_invalid": 0,
-        "rows_sent": 0,
-    }
+    counts = dict.fromkeys(_COUNTS, 0)
     seen: dict[str, int] = {}
     divisions = DivisionCache()
     status = BulkUploadStatus.DONE
@@ -234,16 +271,24 @@ def bulk_upload_process(*, upload_id: int, batched: bool = True) -> str:
 
     def receive() -> None:
         _receive(upload, batch, divisions, batched=batched)
+        done = dict.fromkeys(_COUNTS, 0)
         for row in batch:
-            _account(upload, row, report, counts)
-            counts["rows_processed"] += 1
+            _account(upload, row, report, done)
+            done["rows_processed"] += 1
         batch.clear()
-        BulkUpload.objects.filter(pk=upload.pk).update(**counts)
+        BulkUpload.objects.filter(pk=upload.pk).update(
+            **{name: F(name) + value for name, value in done.items() if value}
+        )
+        for name, value in done.items():
+            counts[name] += value
 
     with _in_uploaders_language(upload):
         try:
-            for row_number, row in _rows(upload):
-                batch.append(_read(upload, row_number, row, seen))
+            for row_number, row in rows:
+                if duplicates and row_number in duplicates:
+                    batch.append(_duplicate(row_number, row, duplicates[row_number]))
+                else:
+                    batch.append(_read(upload, row_number, row, seen))
                 if len(batch) == BATCH_SIZE:
                     receive()
             if batch:
@@ -256,7 +301,7 @@ def bulk_upload_process(*, upload_id: int, batched: bool = True) -> str:
             reason = gettext(
                 "The file could not be read as UTF-8 CSV: save it from your spreadsheet as “CSV UTF-8”."
             )
-            report.add(counts["rows_processed"] + 2, "", [FieldProblem("file", reason)])
+            report.add(before + counts["rows_processed"] + 2, "", [FieldProblem("file", reason)])
             logger.info("bulk upload %s unreadable: %s", upload.pk, type(error).__name__)
         except Exception:
             # Never leave an upload "being processed" for ever: say where it stopped. The rows
@@ -266,19 +311,117 @@ def bulk_upload_process(*, upload_id: int, batched: bool = True) -> str:
                 "Processing stopped unexpectedly here. The rows before were saved; upload the "
                 "file again to continue."
             )
-            report.add(counts["rows_processed"] + 2, "", [FieldProblem("file", reason)])
+            report.add(before + counts["rows_processed"] + 2, "", [FieldProblem("file", reason)])
             logger.exception("bulk upload %s stopped", upload.pk)
+    return status, counts, report
+
+
+# --- Several workers on one file ---------------------------------------------------------------
+
+
+def _planned_in_parts(upload: BulkUpload) -> bool:
+    """Split a long file into parts of `PART_ROWS` rows, one task each, enqueued once this is
+    committed; False for a file short enough for one worker (or that cannot be read: the whole
+    run then reports why, as it always has).
+
+    Only the rows' positions are stored, never their content. The rows an identifier already
+    read in the file makes duplicates are found here, once for the whole file, so each part
+    reports them as one worker would: the file is read for its identifiers, and only the rows
+    whose identifier comes back are parsed to learn which occurrence is the first readable one.
+    """
+    try:
+        with _in_uploaders_language(upload):
+            lines_of: dict[str, list[int]] = {}
+            total = 0
+            for row_number, row in _rows(upload):
+                total += 1
+                key = "" if None in row else (row.get("external_id") or "").strip()
+                lines_of.setdefault(key, []).append(row_number)
+            if total <= PART_ROWS:
+                return False
+            repeated = {line for lines in lines_of.values() if len(lines) > 1 for line in lines}
+            duplicates: dict[int, int] = {}
+            seen: dict[str, int] = {}
+            for row_number, row in _rows(upload):
+                if row_number not in repeated or None in row:
+                    continue
+                # As `_read` does: a row that cannot be read is no one's first occurrence.
+                data, _problems = parse_row(row, send=upload.send)
+                if data is None:
+                    continue
+                external_id = (row.get("external_id") or "").strip()
+                if external_id in seen:
+                    duplicates[row_number] = seen[external_id]
+                else:
+                    seen[external_id] = row_number
+    except (BulkFileInvalid, UnicodeDecodeError, csv.Error):
+        return False
+    plan = [
+        {"first": first, "end": min(first + PART_ROWS, total)}
+        for first in range(0, total, PART_ROWS)
+    ]
     BulkUpload.objects.filter(pk=upload.pk).update(
-        **counts,
-        status=status,
-        report=report.items,
-        report_truncated=report.truncated,
-        finished_at=timezone.now(),
+        parts=plan, duplicates={str(line): first for line, first in duplicates.items()}
     )
-    # The rows are in the referrals (or in the report) now; the file, full of personal data, goes.
-    upload.file.delete(save=False)
-    BulkUpload.objects.filter(pk=upload.pk).update(file="")
-    logger.info("bulk upload %s processed: %s", upload.pk, counts)
+    upload_id = upload.pk
+    transaction.on_commit(lambda: _enqueue_parts(upload_id, len(plan)))
+    return True
+
+
+def _enqueue_parts(upload_id: int, count: int) -> None:
+    from kopir.assessment.tasks_intake import process_bulk_upload_part
+
+    for index in range(count):
+        process_bulk_upload_part.enqueue(upload_id, index)
+
+
+def bulk_upload_process_part(*, upload_id: int, index: int) -> str:
+    """Receive one part of a long file (rows `first` to `end` of its plan), beside the workers
+    on its other parts. The last part to end puts the parts' reports together in the order of
+    the file, as one worker would have written it, and deletes the file. Returns the part's
+    status."""
+    upload = BulkUpload.objects.select_related("organisation", "uploaded_by").get(pk=upload_id)
+    part = upload.parts[index]
+    if part.get("done"):
+        return ""
+    rows = itertools.islice(_rows(upload), part["first"], part["end"])
+    status, counts, report = _process(
+        upload,
+        rows,
+        batched=True,
+        before=part["first"],
+        duplicates={int(line): first for line, first in upload.duplicates.items()},
+    )
+    with transaction.atomic():
+        locked = BulkUpload.objects.select_for_update().get(pk=upload_id)
+        plan = list(locked.parts)
+        plan[index] = {
+            **plan[index],
+            "done": True,
+            "status": status,
+            "counts": counts,
+            "report": report.items,
+            "truncated": report.truncated,
+        }
+        finished = all(entry.get("done") for entry in plan)
+        if not finished:
+            BulkUpload.objects.filter(pk=upload_id).update(parts=plan)
+            return status
+        items = [item for entry in plan for item in entry["report"]]
+        totals = {name: sum(entry["counts"][name] for entry in plan) for name in _COUNTS}
+        failed = any(entry["status"] == BulkUploadStatus.FAILED for entry in plan)
+        BulkUpload.objects.filter(pk=upload_id).update(
+            **totals,
+            status=BulkUploadStatus.FAILED if failed else BulkUploadStatus.DONE,
+            report=items[:MAX_REPORT_ITEMS],
+            report_truncated=len(items) > MAX_REPORT_ITEMS
+            or any(entry["truncated"] for entry in plan),
+            # The parts' reports are in the report now.
+            parts=[{"first": entry["first"], "end": entry["end"]} for entry in plan],
+            finished_at=timezone.now(),
+        )
+    _delete_file(upload)
+    logger.info("bulk upload %s processed in %s parts: %s", upload_id, len(plan), totals)
     return status
 
 
@@ -302,17 +445,22 @@ def _read(
     if data is None:
         return BatchRow(number=row_number, external_id=external_id, data=None, problems=problems)
     if external_id in seen:
-        reason = gettext(
-            "This identifier is already in row %(row)s of this file; the row was skipped."
-        ) % {"row": seen[external_id]}
-        return BatchRow(
-            number=row_number,
-            external_id=external_id,
-            data=None,
-            problems=[FieldProblem("external_id", reason)],
-        )
+        return _duplicate(row_number, row, seen[external_id])
     seen[external_id] = row_number
     return BatchRow(number=row_number, external_id=external_id, data=data)
+
+
+def _duplicate(row_number: int, row: dict[str, str], first: int) -> BatchRow:
+    """A row whose identifier an earlier part of the file holds, as `_read` reports it."""
+    reason = gettext(
+        "This identifier is already in row %(row)s of this file; the row was skipped."
+    ) % {"row": first}
+    return BatchRow(
+        number=row_number,
+        external_id=(row.get("external_id") or "").strip(),
+        data=None,
+        problems=[FieldProblem("external_id", reason)],
+    )
 
 
 def _receive(

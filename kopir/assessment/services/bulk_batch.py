@@ -8,9 +8,11 @@ is checked in memory with the same checks `referral_intake` runs. A row that pas
 batch: numbers drawn at once, the referrals, their diagnoses, findings, limitations, first
 events and audit records each in one statement. Every other row — one with any problem, or a
 person to register — goes through `referral_intake` on its own, which reports its problems field
-by field exactly as it always has. A row that asks to be sent and is complete by the rules is
-then sent through `referral_send` (the transition engine, the person's notice, the exchange
-event); an incomplete one stays a draft with the list of what is missing, as one by one.
+by field exactly as it always has. The rows that ask to be sent and are complete by the rules
+are then sent together, in the batch's transaction, by `referral_send_many` (the transition
+engine's `transition_many`, the persons' notices rendered once per group and filled per row,
+the exchange events in bulk); an incomplete one stays a draft with the list of what is missing,
+as one by one.
 
 If the batch's writes fail (another worker received one of its external ids a moment before),
 nothing of the batch stays and its rows go one by one: nothing is lost and nothing doubles.
@@ -49,7 +51,6 @@ from kopir.assessment.services.intake import (
     IntakeResult,
     ReferralInput,
     person_problems,
-    send_received,
 )
 from kopir.assessment.services.referral_inputs import (
     Errors,
@@ -67,11 +68,13 @@ from kopir.assessment.services.referrals import (
     CREATED_FIELDS,
     created_event,
     referral_children,
+    referral_send_many,
     scalar_values,
 )
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_deferred, audit_record_many
 from kopir.core.bulk import insert_instances
+from kopir.core.errors import DomainError
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.people.access import persons_for_user
 from kopir.people.models import LinkBasis, Person, PersonLink
@@ -190,9 +193,14 @@ def receive_batch(
     channel: str,
     divisions: DivisionCache,
     one_by_one: Callable[[BatchRow], None],
+    actor_label: str = "",
+    request: Any = None,
 ) -> None:
     """Receive `rows` (each distinct by external id): the clean ones together, the others
-    through `one_by_one`, in the order of the file. Sets each row's `result` or `one_by_one`."""
+    through `one_by_one`, in the order of the file. Sets each row's `result` or `one_by_one`.
+
+    `actor_label` names the sender on the timelines (the clinic's short name by default; the
+    API names its system); `request` is the audit records' (an API call's address)."""
     existing = {
         referral.external_id: referral
         for referral in Referral.objects.filter(
@@ -211,7 +219,14 @@ def receive_batch(
     )
     if plans:
         try:
-            _write(plans, actor=actor, organisation=organisation, channel=channel)
+            _write(
+                plans,
+                actor=actor,
+                organisation=organisation,
+                channel=channel,
+                label=actor_label or str(organisation.short_name),
+                request=request,
+            )
         except (_BatchRefused, DatabaseError, ValidationError):
             for plan in plans:
                 plan.row.one_by_one = True
@@ -309,9 +324,16 @@ def _plans(
     return plans
 
 
-def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channel: str) -> None:
+def _write(
+    plans: list[_Plan],
+    *,
+    actor: Any,
+    organisation: Organisation,
+    channel: str,
+    label: str,
+    request: Any,
+) -> None:
     """Write the batch's clean rows in one transaction, then send those that asked to be sent."""
-    label = str(organisation.short_name)
     with transaction.atomic(), audit_deferred():
         numbers = referral_numbers(timezone.localdate().year, len(plans))
         for plan, number in zip(plans, numbers, strict=True):
@@ -348,20 +370,30 @@ def _write(plans: list[_Plan], *, actor: Any, organisation: Organisation, channe
             actor=actor,
             action=AuditAction.CREATE,
             entries=[(plan.referral, f"channel={channel}") for plan in plans],
+            request=request,
             channel=audit_channel(channel),
             fields=CREATED_FIELDS,
         )
+        to_send = []
         for plan in plans:
             plan.row.result = IntakeResult(referral=plan.referral, created=True)
             if plan.row.given.send:
-                _send(plan, actor=actor, channel=channel)
-
-
-def _send(plan: _Plan, *, actor: Any, channel: str) -> None:
-    result = plan.row.result
-    assert result is not None
-    if plan.missing:
-        # What referral_send would refuse, found without asking it: the draft stays.
-        result.missing = plan.missing
-        return
-    send_received(result, actor=actor, channel=audit_channel(channel))
+                if plan.missing:
+                    # What referral_send would refuse, found without asking it: the draft stays.
+                    plan.row.result.missing = plan.missing
+                else:
+                    to_send.append(plan)
+        if to_send:
+            try:
+                referral_send_many(
+                    actor=actor,
+                    referrals=[plan.referral for plan in to_send],
+                    channel=audit_channel(channel),
+                    actor_label=label,
+                    request=request,
+                )
+            except DomainError as refused:
+                raise _BatchRefused from refused
+            for plan in to_send:
+                assert plan.row.result is not None
+                plan.row.result.sent = True

@@ -9,7 +9,7 @@ says only that something happened and where to look: a text message is no place 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kopir.assessment.models import Decision, Referral, Route
@@ -100,15 +100,74 @@ def notify_person_of_sending(
     return _notify_person(
         referral=referral,
         template=SENT_TO_PERSON,
-        context={
-            "resent": resent,
-            "division": referral.mse_division,
-            "in_absentia": referral.route == Route.IN_ABSENTIA,
-            "due_on": referral.step_due_on,
-        },
+        context={**_sending_context(referral, resent=resent), "number": referral.number},
         related=referral,
         actor=actor,
         request=request,
+    )
+
+
+def _sending_context(referral: Referral, *, resent: bool) -> dict[str, Any]:
+    """What the sending notice says besides the number: the same for every referral of one
+    clinic sent to one division on one route on one day."""
+    return {
+        "resent": resent,
+        "clinic": referral.medical_organisation,
+        "division": referral.mse_division,
+        "in_absentia": referral.route == Route.IN_ABSENTIA,
+        "due_on": referral.step_due_on,
+    }
+
+
+def notify_people_of_sending(
+    *,
+    referrals: Sequence[Referral],
+    resent: Mapping[int, bool],
+    actor: Any = None,
+    request: Any = None,
+) -> None:
+    """`notify_person_of_sending` for many referrals sent together (a bulk file's batch): one
+    notice to each person, the text rendered once per group of referrals told the same way and
+    each notice given its own number (`notices.services.NoticeDraft.fill`), the notices written
+    and audited in bulk (`notice_queue_many`)."""
+    try:
+        from kopir.notices.services import NoticeDraft, notice_queue_many, person_recipient
+    except ImportError:  # pragma: no cover - the notices app ships with Kopir
+        return
+    from kopir.audit.models import AuditChannel
+    from kopir.people.models import Person
+
+    persons = Person.objects.select_related("legal_representative").in_bulk(
+        {referral.person_id for referral in referrals}
+    )
+    contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    drafts = []
+    for referral in referrals:
+        told = resent[referral.pk]
+        key = (
+            referral.medical_organisation_id,
+            referral.mse_division_id,
+            referral.route,
+            referral.step_due_on,
+            told,
+        )
+        context = contexts.setdefault(key, _sending_context(referral, resent=told))
+        drafts.append(
+            NoticeDraft(
+                recipient=person_recipient(persons[referral.person_id]),
+                template=SENT_TO_PERSON,
+                context=context,
+                related=referral,
+                concerns=referral.medical_organisation,
+                fill={"number": referral.number},
+            )
+        )
+    notice_queue_many(
+        drafts=drafts,
+        actor=actor,
+        request=request,
+        # notice_queue's channel for a step that passes none: the web's, or a task's.
+        channel=AuditChannel.WEB if request is not None else AuditChannel.TASK,
     )
 
 

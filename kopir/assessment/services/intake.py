@@ -2,7 +2,7 @@
 
 Each channel turns what it received into one `ReferralInput` and calls `referral_intake`, which
 finds or registers the person, creates the referral through `referral_create`, attaches the
-documents and, when asked, sends it through `referral_send` — all in one transaction, so a
+documents and, when asked, sends it through `referral_send_many` (a batch of one) — all in one transaction, so a
 referral is never half-received. Every problem is reported with the path of the field it is
 about ("person.iin", "findings.1.value", "attachments.0.file"); each channel translates those
 paths into its own (a JSON pointer, a FHIR expression, a CSV column).
@@ -30,7 +30,7 @@ from kopir.assessment.models import (
     Route,
 )
 from kopir.assessment.services.attachments import attachment_add
-from kopir.assessment.services.completeness import IncompleteReferral, MissingItem
+from kopir.assessment.services.completeness import MissingItem, completeness_check
 from kopir.assessment.services.referral_inputs import (
     Errors,
     FindingInput,
@@ -40,7 +40,7 @@ from kopir.assessment.services.referral_inputs import (
     check_limitations,
     resolve_codes,
 )
-from kopir.assessment.services.referrals import referral_create, referral_send
+from kopir.assessment.services.referrals import referral_create, referral_send_many
 from kopir.audit.models import AuditChannel
 from kopir.audit.services import audit_deferred
 from kopir.core.errors import DomainError
@@ -222,9 +222,11 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
     ):
         raise IntakeInvalid([FieldProblem("person.iin", str(IDENTITY_MISMATCH))])
     # The clinic may refer a person it had no link to yet (they have just come to it); the
-    # link is what lets its staff open the person's record and the referral.
-    PersonLink.objects.get_or_create(
-        person=person, organisation=organisation, basis=LinkBasis.REFERRAL
+    # link is what lets its staff open the person's record and the referral. One statement,
+    # whether or not the link is there (get_or_create takes up to four).
+    PersonLink.objects.bulk_create(
+        [PersonLink(person=person, organisation=organisation, basis=LinkBasis.REFERRAL)],
+        ignore_conflicts=True,
     )
     return person
 
@@ -411,18 +413,20 @@ def referral_intake(
 def send_received(
     result: IntakeResult, *, actor: Any, channel: str, request: Any = None, actor_label: str = ""
 ) -> None:
-    """Send the referral just received, inside the caller's transaction. One that is not complete
-    stays a draft: nothing valid is lost, and `result.missing` says what it lacks."""
-    try:
-        with audit_deferred():  # a refused sending leaves no audit record behind
-            result.referral = referral_send(
-                actor=actor,
-                referral=result.referral,
-                expected_version=result.referral.version,
-                request=request,
-                channel=channel,
-                actor_label=actor_label,
-            )
-        result.sent = True
-    except IncompleteReferral as incomplete:
-        result.missing = incomplete.missing
+    """Send the referral just received, inside the caller's transaction, through the batched
+    sending (`referral_send_many`, a batch of one) after the same completeness check
+    `referral_send` runs. One that is not complete stays a draft: nothing valid is lost, and
+    `result.missing` says what it lacks."""
+    missing = completeness_check(result.referral)
+    if missing:
+        result.missing = missing
+        return
+    with audit_deferred():
+        referral_send_many(
+            actor=actor,
+            referrals=[result.referral],
+            request=request,
+            channel=channel,
+            actor_label=actor_label,
+        )
+    result.sent = True

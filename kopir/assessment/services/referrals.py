@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.access import may_refer_from
-from kopir.assessment.exchange_events import publish_referral_sent
+from kopir.assessment.exchange_events import publish_referral_sent, publish_referrals_sent
 from kopir.assessment.models import (
     Finding,
     IntakeChannel,
@@ -30,7 +31,10 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.attachments import attachment_add
 from kopir.assessment.services.completeness import IncompleteReferral, completeness_check
-from kopir.assessment.services.division_notices import notify_person_of_sending
+from kopir.assessment.services.division_notices import (
+    notify_people_of_sending,
+    notify_person_of_sending,
+)
 from kopir.assessment.services.referral_inputs import (
     Errors,
     FindingInput,
@@ -50,6 +54,7 @@ from kopir.assessment.workflow import (
     TRANSITIONS,
     InvalidTransition,
     referral_transition,
+    referral_transition_many,
     status_label,
 )
 from kopir.audit.models import AuditAction, AuditChannel
@@ -66,6 +71,7 @@ __all__ = [
     "attachment_add",
     "referral_create",
     "referral_send",
+    "referral_send_many",
     "referral_update",
     "route_to_division",
 ]
@@ -444,3 +450,78 @@ def referral_send(
         notify_person_of_sending(referral=sent, resent=resent, actor=actor, request=request)
         publish_referral_sent(sent, resent=resent)
     return sent
+
+
+def referral_send_many(
+    *,
+    actor: Any,
+    referrals: Sequence[Referral],
+    request: Any = None,
+    channel: str = AuditChannel.WEB,
+    actor_label: str = "",
+) -> list[Referral]:
+    """Send many referrals of one clinic at once, in the caller's transaction, with the same
+    end state per referral as `referral_send` one by one: its status, step dates and version,
+    its timeline event and audit record (`referral_transition_many`), the MSE division's link to
+    the person of an in-person referral, the person's notice (`notify_people_of_sending`) and the
+    `referral.sent` event (`publish_referrals_sent`), each kind written in bulk.
+
+    The caller has checked every referral complete by the rules in force, on the values it
+    holds (a bulk file's batch runs `missing_under` on each row before writing it), and holds
+    each referral as stored: a referral moved meanwhile raises ConflictError, one the table does
+    not let be sent InvalidTransition, for the whole batch, and nothing is written.
+    """
+    if not referrals:
+        return []
+    clinics = {referral.medical_organisation_id for referral in referrals}
+    if len(clinics) != 1:
+        raise ValueError("referral_send_many sends the referrals of one clinic")
+    if getattr(actor, "is_authenticated", False):
+        if not may_refer_from(actor, referrals[0].medical_organisation_id):
+            raise AccessDenied(_("You may send only your own organisation's referrals."))
+    elif channel == AuditChannel.WEB:
+        raise AccessDenied(_("Sign in to send a referral."))
+    # Inside a caller's transaction, no savepoint: a refusal of the move leaves that transaction
+    # as it was (nothing is written before every referral is checked); a failure after the
+    # first write marks it for rollback.
+    in_transaction = transaction.get_connection().in_atomic_block
+    with nullcontext() if in_transaction else transaction.atomic():
+        now = timezone.now()
+        moves = referral_transition_many(
+            referrals,
+            to_status=ReferralStatus.SENT,
+            actor=actor,
+            actor_label=actor_label or str(referrals[0].medical_organisation.short_name),
+            request=request,
+            channel=audit_channel(channel),
+            changes={
+                referral.pk: {"first_sent_at": now}
+                for referral in referrals
+                if referral.first_sent_at is None
+            },
+        )
+        resent = {move.record.pk: move.source == ReferralStatus.RETURNED for move in moves}
+        _sent_many(referrals, resent=resent, actor=actor, request=request)
+    return list(referrals)
+
+
+def _sent_many(
+    referrals: Sequence[Referral], *, resent: dict[int, bool], actor: Any, request: Any
+) -> None:
+    """What follows the move of referrals just sent: the division's links to the in-person
+    referrals' persons, the persons' notices and the outbox events."""
+    with transaction.atomic(savepoint=False):
+        PersonLink.objects.bulk_create(
+            [
+                PersonLink(
+                    person_id=referral.person_id,
+                    organisation_id=referral.mse_division_id,
+                    basis=LinkBasis.REFERRAL,
+                )
+                for referral in referrals
+                if referral.route == Route.IN_PERSON
+            ],
+            ignore_conflicts=True,
+        )
+        notify_people_of_sending(referrals=referrals, resent=resent, actor=actor, request=request)
+        publish_referrals_sent(referrals, resent=resent)

@@ -15,6 +15,7 @@ from kopir.assessment.workflow import (
     InvalidTransition,
     deadline_state,
     referral_transition,
+    referral_transition_many,
     step_due_on,
 )
 from kopir.audit.models import AuditEvent
@@ -77,6 +78,57 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing():
     referral.refresh_from_db()
     assert referral.status == S.ACCEPTED
     assert ReferralEvent.objects.filter(referral=referral).count() == 1
+
+
+def test_many_referrals_move_together_each_with_its_event_audit_record_and_version():
+    clinician = UserFactory.create(roles=[Role.CLINICIAN])
+    drafts = [ReferralFactory.create() for _ in range(3)]
+    returned = ReferralFactory.create(status=S.RETURNED, version=4)
+
+    moves = referral_transition_many(
+        [*drafts, returned],
+        to_status=S.SENT,
+        actor=clinician,
+        changes={drafts[0].pk: {"returns_count": 2}},
+    )
+
+    assert [(move.source, move.target) for move in moves] == [
+        (S.DRAFT, S.SENT),
+        (S.DRAFT, S.SENT),
+        (S.DRAFT, S.SENT),
+        (S.RETURNED, S.SENT),
+    ]
+    stored = {r.pk: r for r in ReferralFactory._meta.model.objects.all()}
+    assert [stored[r.pk].version for r in [*drafts, returned]] == [2, 2, 2, 5]
+    assert stored[drafts[0].pk].returns_count == 2
+    assert stored[drafts[1].pk].returns_count == 0
+    assert returned.version == 5  # the caller's copies are moved too
+    assert ReferralEvent.objects.filter(to_status=S.SENT, actor=clinician).count() == 4
+    audit = AuditEvent.objects.filter(target_type="assessment.referral", actor=clinician)
+    assert sorted(audit.values_list("detail", "fields")) == [
+        ("draft->sent", ["returns_count", "status"]),
+        ("draft->sent", ["status"]),
+        ("draft->sent", ["status"]),
+        ("returned->sent", ["status"]),
+    ]
+
+
+@pytest.mark.parametrize("spoilt", ["stale", "not_allowed"])
+def test_one_referral_that_may_not_move_refuses_the_whole_batch_and_nothing_is_written(spoilt):
+    drafts = [ReferralFactory.create() for _ in range(3)]
+    if spoilt == "stale":
+        drafts[1].version = 7  # what a screen opened long ago holds
+        error: type[Exception] = ConflictError
+    else:
+        ReferralFactory._meta.model.objects.filter(pk=drafts[1].pk).update(status=S.WITHDRAWN)
+        error = InvalidTransition
+
+    with pytest.raises(error):
+        referral_transition_many(drafts, to_status=S.SENT, actor=None)
+
+    assert not ReferralEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action="update").exists()
+    assert not ReferralFactory._meta.model.objects.filter(status=S.SENT).exists()
 
 
 def test_step_deadlines_count_working_days_and_an_administrator_can_change_them():

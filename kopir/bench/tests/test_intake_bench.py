@@ -1,5 +1,6 @@
-"""The intake benchmark creates what it says through the API and bulk files, from several
-clients at once, and reports rates and queries per referral."""
+"""The intake benchmark creates what it says through the API (one a request and in batches)
+and bulk files (several files at once, and one file in parts), from several clients at once,
+and reports rates and queries per referral."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_pa
     call_command("kopir_bench", intake=6, intake_clients=clients, json=report, verbosity=0)
 
     runs = {run["channel"]: run for run in json.loads(report.read_text())["intake"]}
-    assert set(runs) == {"api", "bulk", "bulk-draft"}
+    assert set(runs) == {"api", "bulk", "bulk-draft", "api-batch100", "bulk-parts"}
     for run in runs.values():
         assert (run["referrals"], run["created"], run["failed"], run["clients"]) == (
             6,
@@ -39,7 +40,10 @@ def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_pa
         )
         assert run["referrals_per_second"] > 0
         assert 0 < run["queries_per_referral"] < 100
-    assert Referral.objects.count() == before + 18
-    assert Referral.objects.filter(channel=IntakeChannel.API).count() == 6
-    assert Referral.objects.filter(channel=IntakeChannel.BULK).count() == 12
-    assert BulkUpload.objects.filter(rows_created=6 // clients).count() == 2 * clients
+    assert Referral.objects.count() == before + 30
+    assert Referral.objects.filter(channel=IntakeChannel.API).count() == 12
+    assert Referral.objects.filter(channel=IntakeChannel.BULK).count() == 18
+    files = list(BulkUpload.objects.order_by("id"))
+    assert [upload.rows_created for upload in files] == [6 // clients] * 2 * clients + [6]
+    # The last file was received in one part a client (one part: by its first task).
+    assert len(files[-1].parts) == (clients if clients > 1 else 0)

@@ -365,8 +365,9 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="instead of the pages, create N referrals through the JSON API and N from bulk "
-            "files, and print referrals/s and queries per referral (it writes: the referrals)",
+            help="instead of the pages, create N referrals through the JSON API, N through its "
+            "batch endpoint, N from bulk files (sent, drafts, and one file in parts), and print "
+            "referrals/s and queries per referral (it writes: the referrals)",
         )
         parser.add_argument(
             "--intake-clients",
@@ -428,7 +429,7 @@ class Command(BaseCommand):
             options["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False))
 
     def _intake(self, count: int, clients: int) -> list[dict[str, Any]]:
-        from kopir.bench.intake import run_api, run_bulk
+        from kopir.bench.intake import BATCH_SIZE, run_api, run_bulk, run_bulk_parts
 
         uploader = _user(_clinic_with_clinician(), Role.CLINICIAN)
         # The throttle is part of what is measured: each client is a system with its own limit.
@@ -437,6 +438,9 @@ class Command(BaseCommand):
                 run_api(count=count, clients=clients),
                 run_bulk(count=count, workers=clients, uploader=uploader),
                 run_bulk(count=count, workers=clients, uploader=uploader, send=False),
+                # Other persons than the runs above, so none measures another's links.
+                run_api(count=count, clients=clients, batch=BATCH_SIZE, offset=3 * count),
+                run_bulk_parts(count=count, workers=clients, uploader=uploader, offset=4 * count),
             ]
         for run in runs:
             self.stdout.write(
