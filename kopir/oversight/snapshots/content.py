@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.directory.models import Organisation, OrganisationKind, Territory
-from kopir.oversight.disclosure import Count, Total
+from kopir.oversight.disclosure import Count, Total, as_count
 from kopir.oversight.models import Dashboard
 from kopir.oversight.periods import Period, parse_period
 from kopir.oversight.selectors.mse import MseDashboard, mse_dashboard
@@ -28,7 +28,7 @@ from kopir.oversight.selectors.rehabilitation import (
 )
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.templatetags.oversight_tags import decimal, percent
-from kopir.oversight.views import MSE_SERIES, REHABILITATION_SERIES, _published
+from kopir.oversight.views import MSE_SERIES, REHABILITATION_SERIES
 
 COUNT = "count"
 SHARE = "share"
@@ -323,7 +323,7 @@ KINDS: dict[str, DashboardKind] = {
         figures=REHABILITATION_FIGURES,
         tables=_rehabilitation_tables,
         bars=lambda d: [
-            (r.label, [_published(r.on_time), _published(r.late)]) for r in d.by_organisation
+            (r.label, [as_count(r.on_time), as_count(r.late)]) for r in d.by_organisation
         ],
         series=REHABILITATION_SERIES,
         chart_summary=gettext_lazy(
