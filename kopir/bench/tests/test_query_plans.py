@@ -191,8 +191,8 @@ def test_each_main_list_is_within_its_budget_and_read_from_indexes(country: None
 def test_a_very_large_organisations_surname_search_reads_one_page_and_a_capped_count(
     country: None,
 ) -> None:
-    """An MSE division linked to every person (~30,000 at the national scale): the page is read
-    along `person_search_key_idx` in its order (no sort of the surname's every match), and the
+    """An MSE division linked to every person (~30,000 at the national scale): the page's ids are
+    read along `person_search_key_idx` in its order (no sort of the surname's every match), and the
     count stops at `COUNT_CAP` + 1 rows instead of counting every holder of the surname."""
     head = User.objects.get(username=bench_user("person search by surname, largest"))
     division_id = head.organisation_id
@@ -218,7 +218,9 @@ def test_a_very_large_organisations_surname_search_reads_one_page_and_a_capped_c
     (count,) = [sql for sql in reads if "COUNT(" in sql]
     page_plan = index_plan_sql(page)
     assert "person_search_key_idx" in page_plan, page_plan
-    assert not re.search(r"\bSort\b", page_plan), page_plan
+    # The ids are read in the index's order and limited there; only the page's own 26 rows may
+    # be sorted, by the outermost node (a Sort under it would be every match sorted).
+    assert not re.search(r"->\s+Sort\b", page_plan), page_plan
     assert f"LIMIT {COUNT_CAP + 1}" in count
     count_plan = index_plan_sql(count)
     assert not SEQUENTIAL_SCAN.search(count_plan), count_plan
