@@ -22,7 +22,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from kopir.audit.models import AuditEvent
-from kopir.core.selectors import page_of
+from kopir.core.selectors import capped_count, page_of
 
 PAGE_SIZE = 50
 # The most records a search counts; past it the page says "more than" (a multiple of PAGE_SIZE).
@@ -72,7 +72,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         rows: QuerySet[AuditEvent] = self.object_list  # type: ignore[assignment]
-        return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return capped_count(rows, COUNT_CAP)
 
     @cached_property
     def count(self) -> int:

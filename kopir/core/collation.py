@@ -82,3 +82,23 @@ class AlphabeticalOrder(Func):
         (lowered, *_mapping) = self.get_source_expressions()
         sql, params = compiler.compile(lowered.get_source_expressions()[0])
         return f"{SQLITE_ALPHABET}({sql})", params
+
+
+class CodePoint(Func):
+    """A text compared by code point, on every database: `COLLATE "C"` on PostgreSQL, `BINARY`
+    (SQLite's own order, the same for UTF-8) on SQLite, which has no "C".
+
+    For a key that is already folded (`Person.search_name`): one index on `CodePoint(field)`
+    with the default operator class serves both a prefix range (`LIKE 'x%'` needs a "C" index
+    on PostgreSQL) and `ORDER BY` it, so a page can be read in index order and stop after its
+    rows (docs/performance.md, the surname search). Not Django's `Collate`, whose collation is
+    one name for every database (and which an index accepts only outermost)."""
+
+    template = '((%(expressions)s) COLLATE "C")'
+    arity = 1
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="((%(expressions)s) COLLATE BINARY)", **extra
+        )

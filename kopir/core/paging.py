@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import F, Model, QuerySet
+from django.db.models import Expression, F, Model, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
 RowT = TypeVar("RowT", bound=Model)
@@ -42,8 +42,13 @@ def rows_after(rows: QuerySet[RowT], due_field: str, after: Cursor | None) -> Qu
     """The rows after `after` in (due date, id) order; all of them without a cursor."""
     if after is None:
         return rows
-    # (due, id) > (a, b): a row comparison on PostgreSQL, which the index serves.
-    return rows.filter(TupleGreaterThan(Tuple(F(due_field), F("id")), (after.due, after.pk)))
+    return rows_past(rows, F(due_field), after.due, after.pk)
+
+
+def rows_past(rows: QuerySet[RowT], key: Expression | F, value: Any, pk: int) -> QuerySet[RowT]:
+    """The rows after (`value`, `pk`) in (key, id) order: `(key, id) > (value, pk)`, a row
+    comparison on PostgreSQL that an index on (key, id) serves as its lower bound."""
+    return rows.filter(TupleGreaterThan(Tuple(key, F("id")), (value, pk)))
 
 
 def merged_page(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
@@ -15,6 +15,13 @@ def stored_version(record: Model) -> int:
     then carries it, so sending the form again is a deliberate overwrite."""
     version: int = type(record)._default_manager.values_list("version", flat=True).get(pk=record.pk)
     return version
+
+
+def capped_count(rows: QuerySet[Any], cap: int) -> int:
+    """How many rows match, counted up to `cap + 1` only (`COUNT(*)` over a `LIMIT`): a number
+    past `cap` means "more than `cap`", and no count walks millions of rows or every match of a
+    common name (docs/performance.md)."""
+    return rows.order_by().values("pk")[: cap + 1].count()
 
 
 def page_of(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import CodePoint
 from kopir.core.identifiers import validate_iin
 from kopir.core.text import fold_for_search
 from kopir.people.validators import validate_birth_date
@@ -107,13 +109,10 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
             # The name search: a prefix of the folded name (= of the surname) is a range of this
-            # index. The pattern operator class lets LIKE 'x%' use it under any collation, but
-            # gives no ORDER BY order (PostgreSQL; SQLite ignores operator classes).
-            models.Index(
-                fields=["search_name"],
-                name="person_search_name_idx",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            # index, and its order, by code point, is the page's order with id as tie-breaker, so
+            # a page is read from it and stops after its rows (`people.selectors.person_matches`).
+            # A "C" index serves LIKE 'x%' under any database collation; SQLite compares BINARY.
+            models.Index(CodePoint("search_name"), F("id"), name="person_search_key_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
+from kopir.core.collation import CodePoint
+from kopir.core.paging import rows_past
+from kopir.core.selectors import capped_count
 from kopir.people.access import person_for_user, persons_for_user
 from kopir.people.models import Person, name_search_key
 
 PAGE_SIZE = 25
+# The most matches a search counts: past it the page says "more than" and asks for more of the
+# name, so no count walks every holder of a common surname (docs/performance.md).
+COUNT_CAP = 1000
 # Users paste IINs as printed on documents ("791028 302728"); spaces and dashes are not digits.
 _IIN_SEPARATORS = re.compile(r"[\s\-]")
 
@@ -30,6 +36,46 @@ class PersonQuery:
     words: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class PersonCursor:
+    """Where the next page starts: after the person with this folded name and id ("4711,ким
+    айгүл"). It travels in the search form's body, never in an address."""
+
+    name: str
+    pk: int
+
+    def encode(self) -> str:
+        return f"{self.pk},{self.name}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> PersonCursor | None:
+        """The cursor sent back by the form, or None when it is missing or malformed."""
+        pk_text, separator, name = (text or "").partition(",")
+        return cls(name, int(pk_text)) if separator and pk_text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One page of a search: its persons, how many match (counted up to `COUNT_CAP`; `capped`
+    when there are more), and the cursor of the next page (None on the last)."""
+
+    rows: list[Person] = field(default_factory=list)
+    count: int = 0
+    capped: bool = False
+    next_cursor: str | None = None
+    is_first: bool = True
+
+    @property
+    def object_list(self) -> list[Person]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 def parse_person_query(query: str) -> PersonQuery | None:
     """Decide whether a query is an IIN or a name. None when it is blank."""
     text = (query or "").strip()
@@ -41,46 +87,73 @@ def parse_person_query(query: str) -> PersonQuery | None:
     return PersonQuery(kind="by_name", words=tuple(name_search_key(text).split()))
 
 
-def person_search(
-    user: Any, query: str, page: int | str | None = 1, *, request: HttpRequest | None = None
-) -> Page[Person]:
-    """One page (25 persons, by name) of the persons the user may see that match the query.
+def person_matches(user: Any, parsed: PersonQuery | None) -> QuerySet[Person]:
+    """The persons the user may see that match the query, in the page's order: by the folded
+    name (surname, given name, patronymic) compared by code point, then id.
 
     An IIN matches exactly. Name words match case-insensitively: one of them must be the
     beginning of the surname, and every word must appear somewhere in the surname, given name or
-    patronymic ("сәрсен әлия", "әлия сәрсен"). The search is audited by kind only: the query
-    itself may be a name or an IIN and must not be copied into the audit log.
+    patronymic ("сәрсен әлия", "әлия сәрсен").
 
-    Why the surname's beginning: the folded name starts with the folded surname, so "a word
-    begins the surname" is a range of `person_search_name_idx` (its pattern operator class serves
-    the range, not the page's order), or the organisation's links are read first when they are
-    fewer (the planner decides, from the statistics); a word found only inside the name matched
-    nothing an index can serve, and the page walked the registry for the organisation's persons
-    (docs/performance.md).
+    Why the surname's beginning and the code-point order: the folded name starts with the folded
+    surname, so "a word begins the surname" is a range of `person_search_key_idx`, an index on
+    (`search_name` by code point, id) that also gives the page's order. The database walks it
+    from the range's start, or from the cursor, probing each person for a link to the
+    organisation, and stops after a page; where the organisation's links are fewer it reads them
+    first (the planner decides, from the statistics). A word found only inside the name matched
+    nothing an index can serve, and the page walked the registry (docs/performance.md).
     """
-    parsed = parse_person_query(query)
     persons = persons_for_user(user).select_related("territory")
     if parsed is None:
-        persons = persons.none()
-    elif parsed.kind == "by_iin":
+        return persons.none()
+    name_key = CodePoint("search_name")
+    if parsed.kind == "by_iin":
         persons = persons.filter(iin=parsed.iin)
     else:
         begins_surname = Q()
         for word in parsed.words:
-            begins_surname |= Q(search_name__startswith=word)
-        persons = persons.filter(begins_surname)
+            begins_surname |= Q(name_key__startswith=word)
+        persons = persons.alias(name_key=name_key).filter(begins_surname)
         # One word: beginning the name already contains it. A second, redundant LIKE '%w%' made
         # the planner multiply two guesses and expect a handful of rows where a common surname
         # has tens of thousands (docs/performance.md, the surname search).
         if len(parsed.words) > 1:
             for word in parsed.words:
                 persons = persons.filter(search_name__contains=word)
-    # By the folded name (surname, given name, patronymic), then id for a stable page.
-    persons = persons.order_by("search_name", "id")
+    return persons.order_by(name_key, "id")
+
+
+def person_search(
+    user: Any,
+    query: str,
+    after: PersonCursor | None = None,
+    *,
+    request: HttpRequest | None = None,
+) -> PersonPage:
+    """One page (25 persons) of the persons the user may see that match the query
+    (`person_matches`), after `after`; how many match, counted up to `COUNT_CAP`.
+
+    Paged by keyset on (folded name, id), so a later page costs what the first does, and
+    counted with a cap, so a very large organisation (an MSE division linked to ~30,000
+    persons) does not count every holder of a common surname on each page. The search is
+    audited by kind only: the query itself may be a name or an IIN and must not be copied into
+    the audit log.
+    """
+    parsed = parse_person_query(query)
+    matches = person_matches(user, parsed)
+    if after is not None:
+        matches = rows_past(matches, CodePoint("search_name"), after.name, after.pk)
     with transaction.atomic():
-        result = Paginator(persons, PAGE_SIZE).get_page(page)
-        # Force the page's rows now, inside the transaction that records the search.
-        list(result.object_list)
+        # Read the page's rows now, inside the transaction that records the search.
+        rows = list(
+            # The page's ids first, in order along the index (with the visibility map, index
+            # entries and link probes only), then those persons' rows: the walk past persons
+            # of other organisations reads no person's row (docs/performance.md).
+            Person.objects.filter(pk__in=matches.values("pk")[: PAGE_SIZE + 1])
+            .select_related("territory")
+            .order_by(CodePoint("search_name"), "id")
+        )
+        counted = capped_count(person_matches(user, parsed), COUNT_CAP) if rows else 0
         if parsed is not None:
             audit_record(
                 actor=user,
@@ -89,7 +162,16 @@ def person_search(
                 request=request,
                 detail=parsed.kind,
             )
-    return result
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    next_cursor = PersonCursor(rows[-1].search_name, rows[-1].pk).encode() if has_more else None
+    return PersonPage(
+        rows=rows,
+        count=min(counted, COUNT_CAP),
+        capped=counted > COUNT_CAP,
+        next_cursor=next_cursor,
+        is_first=after is None,
+    )
 
 
 def person_read(user: Any, pk: int, request: HttpRequest | None = None) -> Person:

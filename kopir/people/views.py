@@ -29,7 +29,7 @@ from kopir.people.access import (
 from kopir.people.actions import person_actions
 from kopir.people.forms import PersonEditForm, PersonForm, PersonSearchForm
 from kopir.people.models import Person
-from kopir.people.selectors import person_read, person_search
+from kopir.people.selectors import PersonCursor, person_read, person_search
 from kopir.people.services import person_register_or_link, person_update
 
 
@@ -51,7 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page_obj = person_search(
             request.user,
             form.cleaned_data["q"],
-            data.get("page") if data else None,
+            PersonCursor.parse(data.get("after") if data else None),
             request=request,
         )
     context = {

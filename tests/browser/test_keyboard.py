@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import PASSWORD
+from tests.browser.axe import axe_problems
 from tests.browser.demo import person_seen_by, staff
 from tests.browser.helpers import (
     SIGN_OUT_BUTTON,
@@ -122,3 +123,36 @@ def test_a_clinician_finds_a_person_by_name_and_opens_their_page_with_the_keyboa
 
     assert current_path(page) == person_path
     expect(page.locator("h1")).to_contain_text("Жұмабекова Дина")
+
+
+def test_a_clinician_moves_to_the_next_persons_of_a_long_search_with_the_keyboard(
+    page: Page, live_server: Any
+) -> None:
+    """The next page of a search is a button of the search form (the query stays out of the
+    address) that carries the last row's place; Enter on it shows the persons after it."""
+    clinician = staff(Role.CLINICIAN)
+    for _ in range(25):
+        person_seen_by(clinician, last_name="Тестібаева", first_name="Айгүл")
+    # By the folded name, then id: she sorts after the 25 Айгүлs, so she opens the second page.
+    last = person_seen_by(clinician, last_name="Тестібаева", first_name="Ясмин")
+    last_path = path_for("people:detail", "kk", {"pk": last.pk})
+    sign_in_by_keyboard(page, live_server, clinician.username, PASSWORD)
+
+    page.goto(url_for(live_server, "people:search", "kk"))
+    page.focus("body")
+    tab_to(page, "main input[type='search'], main input[name='q']")
+    page.keyboard.type("Тестібаева")
+    page.keyboard.press("Enter")
+    page.get_by_text("26 адам табылды.").wait_for()
+    expect(page.locator(f"main a[href='{last_path}']")).to_have_count(0)
+    page.wait_for_timeout(700)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    tab_to(page, "main button[name='after']", max_presses=60)
+    assert_focus_is_visible(page)
+    page.keyboard.press("Enter")
+
+    page.locator(f"main a[href='{last_path}']").wait_for()
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    expect(page.get_by_role("button", name="Тізімнің басына оралу")).to_be_visible()
+    assert "Тестібаева" not in page.url
+    assert not axe_problems(page, "person search, the next persons")

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from kopir.accounts.models import User
@@ -31,6 +32,8 @@ from kopir.audit.models import AuditAction
 from kopir.bench.management.commands.kopir_bench import paths
 from kopir.bench.measure import NEXT_LINK, Path
 from kopir.core.tests.plans import index_plan_sql
+from kopir.people.models import LinkBasis, Person
+from kopir.people.selectors import COUNT_CAP
 
 pytestmark = [
     pytest.mark.skipif(
@@ -73,7 +76,7 @@ DESIGNED_INDEX = {
     "division queue": "referral_queue_due_idx",
     "clinic list": "referral_clinic_list_idx",
     "expert work list": "assignment_expert_work_idx",
-    "person search by surname": "person_search_name_idx",
+    "person search by surname": "person_search_key_idx",
     "audit search, user": "audit_username_idx",
     "audit search, an action": "audit_action_idx",
     "audit search, a record type": "audit_type_idx",
@@ -183,3 +186,48 @@ def test_each_main_list_is_within_its_budget_and_read_from_indexes(country: None
                 problems.append(f"{path.name}: no read from {designed[0]}")
     assert measured > 30
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_very_large_organisations_surname_search_reads_one_page_and_a_capped_count(
+    country: None,
+) -> None:
+    """An MSE division linked to every person (~30,000 at the national scale): the page's ids are
+    read along `person_search_key_idx` in its order (no sort of the surname's every match), and the
+    count stops at `COUNT_CAP` + 1 rows instead of counting every holder of the surname."""
+    head = User.objects.get(username=bench_user("person search by surname, largest"))
+    division_id = head.organisation_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO people_personlink (person_id, organisation_id, basis, created_at) "
+            "SELECT id, %s, %s, now() FROM people_person ON CONFLICT DO NOTHING",
+            [division_id, LinkBasis.ATTACHED],
+        )
+        cursor.execute("ANALYZE people_personlink")
+    surname = Person.objects.order_by("id").values_list("last_name", flat=True).first()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(head)
+    with (
+        translation.override("kk"),
+        override_settings(KOPIR_REQUIRE_2FA=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.post(reverse("people:search"), {"q": surname})
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if "people_person" in q["sql"]]
+    (page,) = [sql for sql in reads if "ORDER BY" in sql and "COUNT(" not in sql]
+    (count,) = [sql for sql in reads if "COUNT(" in sql]
+    page_plan = index_plan_sql(page)
+    assert "person_search_key_idx" in page_plan, page_plan
+    # The ids are read in the index's order and limited there; only the page's own 26 rows may
+    # be sorted, by the outermost node (a Sort under it would be every match sorted).
+    assert not re.search(r"->\s+Sort\b", page_plan), page_plan
+    assert f"LIMIT {COUNT_CAP + 1}" in count
+    count_plan = index_plan_sql(count)
+    assert not SEQUENTIAL_SCAN.search(count_plan), count_plan
+
+
+def bench_user(prefix: str) -> str:
+    """The user the benchmark signs in as for its path whose name begins with `prefix`."""
+    username = next(path.username for path in paths() if path.name.startswith(prefix))
+    assert username is not None
+    return username

@@ -11,8 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.directory.models import Organisation, Territory
+from kopir.people import selectors
 from kopir.people.models import LinkBasis, Person
-from kopir.people.selectors import PAGE_SIZE, parse_person_query, person_read, person_search
+from kopir.people.selectors import (
+    PAGE_SIZE,
+    PersonCursor,
+    parse_person_query,
+    person_read,
+    person_search,
+)
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,17 +115,60 @@ def test_search_finds_only_linked_persons(
     assert list(person_search(clinician, stranger.last_name)) == []
 
 
-def test_results_come_in_pages_of_25(
+def test_results_come_in_pages_of_25_each_after_the_last_row_of_the_one_before(
     clinician: User, clinic: Organisation, territory: Territory
 ) -> None:
-    for _ in range(PAGE_SIZE + 3):
+    # Namesakes: the cursor's name is the same for all, so id alone places the next page.
+    namesakes = [linked(clinic, territory) for _ in range(PAGE_SIZE + 3)]
+    first = person_search(clinician, "сәрсен")
+    assert (len(first), first.count, first.capped, first.is_first) == (PAGE_SIZE, 28, False, True)
+    assert first.next_cursor == f"{namesakes[24].pk},сәрсенбаева әлия қуанышқызы"
+    second = person_search(clinician, "сәрсен", PersonCursor.parse(first.next_cursor))
+    assert list(first) + list(second) == namesakes
+    # The last page: the count is still the whole search's, and no page follows.
+    assert (len(second), second.count, second.next_cursor, second.is_first) == (3, 28, None, False)
+
+
+def test_the_next_page_continues_by_name_then_id(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    later = linked(clinic, territory, last_name="Сәрсенов", first_name="Бақыт")
+    earlier = linked(clinic, territory, last_name="Сәрсенбаев", first_name="Асқар")
+    cursor = PersonCursor(earlier.search_name, earlier.pk)
+    assert list(person_search(clinician, "сәрсен", cursor)) == [later]
+    # A namesake registered after the cursor's person (a higher id) follows it, before the
+    # next name.
+    namesake = linked(clinic, territory, last_name="Сәрсенбаев", first_name="Асқар")
+    assert list(person_search(clinician, "сәрсен", cursor)) == [namesake, later]
+
+
+def test_a_malformed_cursor_gives_the_first_page(
+    clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    person = linked(clinic, territory)
+    for text in ("", "сәрсен", "x,сәрсен", "-1,сәрсен"):
+        assert PersonCursor.parse(text) is None
+    assert list(person_search(clinician, "сәрсен", PersonCursor.parse("x,y"))) == [person]
+
+
+def test_the_count_stops_past_the_cap_and_says_so(
+    clinician: User, clinic: Organisation, territory: Territory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for _ in range(3):
         linked(clinic, territory)
-    first = person_search(clinician, "сәрсен", 1)
-    second = person_search(clinician, "сәрсен", 2)
-    assert len(first) == PAGE_SIZE
-    assert len(second) == 3
-    assert first.paginator.count == PAGE_SIZE + 3
-    assert person_search(clinician, "сәрсен", "not a number").number == 1
+    exactly = person_search(clinician, "сәрсен")
+    assert (exactly.count, exactly.capped) == (3, False)
+    linked(clinic, territory)
+    more = person_search(clinician, "сәрсен")
+    # Four match: counted as far as the cap and one more, shown as "more than 3"; every match
+    # is still listed.
+    assert (more.count, more.capped, len(more)) == (3, True, 4)
+    with CaptureQueriesContext(connection) as queries:
+        person_search(clinician, "сәрсен")
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert "LIMIT 4" in counts[0]
 
 
 def test_a_search_is_audited_by_kind_without_the_query(clinician: User, person: Person) -> None:

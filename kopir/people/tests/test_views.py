@@ -17,6 +17,7 @@ from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.identifiers import make_iin
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation, Territory
+from kopir.people import selectors
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.services import person_update
 from kopir.people.tests.factories import NEW_PERSON_TYPED, PersonFactory, PersonLinkFactory
@@ -193,7 +194,7 @@ def test_the_query_never_reaches_an_address(
 ) -> None:
     # An IIN or a name in a URL would land in browser history and proxy access logs.
     client = signed_in(client, clinician)
-    response = client.post(reverse("people:search"), {"q": person.iin, "page": "1"})
+    response = client.post(reverse("people:search"), {"q": person.iin, "after": "1,x"})
     assert response.status_code == 200
     assert person.iin not in response.request["PATH_INFO"]
     assert (
@@ -242,6 +243,53 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
     # The audit record of the search reads the audit chain's head first; the header reads the
     # unread notifications.
     assert many <= 14
+
+
+def test_a_search_past_the_cap_says_more_than_and_pages_on_by_the_form(
+    client: Client,
+    clinician: User,
+    clinic: Organisation,
+    territory: Territory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 20)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    _linked_persons(25, clinic, territory)
+    client = signed_in(client, clinician)
+    with translation.override("en"):
+        html = client.post(reverse("people:search"), {"q": "сәрсен"}).content.decode()
+        assert (
+            "More than 20 persons found: add the given name or patronymic to narrow the search."
+            in html
+        )
+        assert "persons found." not in html.replace("More than 20 persons found:", "")
+        # The next page is a button of the search form (the query stays out of the address),
+        # carrying the last row's place: the second person registered.
+        second = Person.objects.order_by("id")[1]
+        button = (
+            f'<button type="submit" class="button-link" form="person-search" name="after" '
+            f'value="{second.pk},{second.search_name}">Next persons</button>'
+        )
+        assert button in html
+        assert "Back to the first persons" not in html
+        after = client.post(
+            reverse("people:search"), {"q": "сәрсен", "after": f"{second.pk},{second.search_name}"}
+        ).content.decode()
+        third, fourth = Person.objects.order_by("id")[2:4]
+        assert reverse("people:detail", args=[third.pk]) in after
+        assert reverse("people:detail", args=[fourth.pk]) in after
+        assert reverse("people:detail", args=[second.pk]) not in after
+    assert "Back to the first persons" in after
+
+
+def test_a_search_under_the_cap_gives_the_exact_count(
+    client: Client, clinician: User, clinic: Organisation, territory: Territory
+) -> None:
+    _linked_persons(3, clinic, territory)
+    with translation.override("en"):
+        html = signed_in(client, clinician).post(reverse("people:search"), {"q": "сәрсен"})
+    assert "3 persons found." in html.content.decode()
+    assert "More than" not in html.content.decode()
 
 
 # --- Person page ------------------------------------------------------------------------------------
