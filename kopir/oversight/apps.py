@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +20,15 @@ class OversightConfig(AppConfig):
     test_depends_on: tuple[str, ...] = ("people", "notices", "exchange")
 
     def ready(self) -> None:
-        from kopir.core.registry import MenuEntry, registry
+        from kopir.core.registry import Every, MenuEntry, PeriodicTask, registry
         from kopir.oversight import access, home
 
         registry.add_menu(
             MenuEntry(_("Dashboards"), "oversight:index", access.can_read_dashboards, 85)
         )
         registry.add_home(*home.home_items())
+        # The dashboards' precomputed figures, every hour on the hour in Oral
+        # (precomputed.py; `manage.py oversight_refresh` after a bulk change).
+        registry.add_jobs(
+            PeriodicTask("kopir.oversight.tasks.refresh_dashboards", Every(dt.timedelta(hours=1)))
+        )
