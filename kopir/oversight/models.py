@@ -1,11 +1,13 @@
-"""The dashboards' precomputed store (`precomputed.py`): small tables of counts per month of the
-period, organisation and whatever else a dashboard groups by, so that any period and filter the
+"""The dashboards' precomputed store (`precomputed.py`): small tables of counts per quarter,
+organisation and whatever else a dashboard groups by, so that any period and filter the
 dashboards offer is a sum over a few thousand rows instead of a scan of every case.
 
-A month is the finest grain needed: the dashboards show whole quarters and years only
+A quarter is the finest grain needed: the dashboards show whole quarters and years only
 (`periods.py`). Each table holds true counts, never published ones: the small-cell rules
 (`disclosure.py`) are applied after the sums, as on live data. Durations are kept as histograms
-of whole days (days → how many cases), from which a percentile is exact.
+of whole days (days → how many cases), from which a percentile is exact; a histogram also has
+rows without an organisation, the country's sums, so the unfiltered dashboard reads a few hundred
+rows rather than every organisation's.
 
 The tables are rewritten as a whole by `precomputed.refresh` in one transaction; `StoreRefresh`
 says when, and for which day the figures that depend on "today" (overdue, pending) were counted.
@@ -31,83 +33,77 @@ class StoreRefresh(models.Model):
         return f"{self.store} @ {self.computed_at}"
 
 
-class MseMonth(models.Model):
-    """In-absentia referrals first sent in a local month by one clinic."""
+class QuarterCell(models.Model):
+    """A row of a store: a quarter of the local calendar (its first day) and an organisation
+    (none: the whole country, in the histograms), then counts."""
 
-    month = models.DateField(_("month"))  # its first day
+    quarter = models.DateField(_("quarter"))
     organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
+        "directory.Organisation", on_delete=models.CASCADE, related_name="+", null=True
     )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.quarter} #{self.organisation_id or '*'}"
+
+
+class MseQuarter(QuarterCell):
+    """In-absentia referrals first sent in a quarter by one clinic."""
+
     sent = models.PositiveIntegerField(_("sent"))
     returned = models.PositiveIntegerField(_("returned at least once"))
     returns = models.PositiveIntegerField(_("returns"))
     overdue = models.PositiveIntegerField(_("overdue"))
 
     class Meta:
-        indexes = [models.Index(fields=["month", "organisation"], name="oversight_msemonth_month")]
+        indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_mseq")]
 
 
-class MseDecisionDays(models.Model):
+class MseDecisionDays(QuarterCell):
     """Of those referrals, the decided ones by working days from first sending to decision."""
 
-    month = models.DateField(_("month"))
-    organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
     days = models.IntegerField(_("working days"), null=True)
     referrals = models.PositiveIntegerField(_("referrals"))
 
     class Meta:
-        indexes = [models.Index(fields=["month", "days"], name="oversight_msedays_month")]
+        indexes = [models.Index(fields=["organisation", "quarter"], name="oversight_msedays_q")]
 
 
-class MeasureMonth(models.Model):
-    """Measures due in a local month, by executing organisation, measure type and outcome
+class MeasureQuarter(QuarterCell):
+    """Measures due in a quarter, by executing organisation, measure type and outcome
     (`selectors/rehabilitation.py`'s outcomes, "failed:<reason>" included)."""
 
-    month = models.DateField(_("month"))
-    organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
     measure_type_code = models.CharField(_("measure type"), max_length=60)
     outcome = models.CharField(_("outcome"), max_length=80)
     measures = models.PositiveIntegerField(_("measures"))
     disputed = models.PositiveIntegerField(_("disputed"))
 
     class Meta:
-        indexes = [
-            models.Index(fields=["month", "organisation"], name="oversight_measuremonth_month")
-        ]
+        indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_measureq")]
 
 
-class RedirectMonth(models.Model):
-    """Redirects away from an organisation in a local month, by measure type."""
+class RedirectQuarter(QuarterCell):
+    """Redirects away from an organisation in a quarter, by measure type."""
 
-    month = models.DateField(_("month"))
-    organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
     measure_type_code = models.CharField(_("measure type"), max_length=60)
     handoffs = models.PositiveIntegerField(_("redirects"))
 
     class Meta:
-        indexes = [
-            models.Index(fields=["month", "organisation"], name="oversight_redirectmonth_month")
-        ]
+        indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_redirectq")]
 
 
-class DeliveryDays(models.Model):
-    """Delivered measures due in a local month, by calendar days from assignment to delivery."""
+class DeliveryDays(QuarterCell):
+    """Delivered measures due in a quarter, by calendar days from assignment to delivery."""
 
-    month = models.DateField(_("month"))
-    organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
     days = models.IntegerField(_("days"), null=True)
     measures = models.PositiveIntegerField(_("measures"))
 
     class Meta:
-        indexes = [models.Index(fields=["month", "days"], name="oversight_deliverydays_month")]
+        indexes = [
+            models.Index(fields=["organisation", "quarter"], name="oversight_deliverydays_q")
+        ]
 
 
 class WorkingDayNumber(models.Model):
@@ -116,3 +112,6 @@ class WorkingDayNumber(models.Model):
 
     day = models.DateField(_("day"), primary_key=True)
     number = models.IntegerField(_("working days so far"))
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.number}"

@@ -2,7 +2,7 @@
 
 A dashboard over a year of national data would otherwise group a million cases and compute its
 percentiles on every request (docs/performance.md). Here the database groups them once per
-refresh into the small tables of `models.py` — counts per local month × organisation × what the
+refresh into the small tables of `models.py` — counts per quarter × organisation × what the
 dashboard groups by, and durations as histograms of whole days — with INSERT … SELECT, so no case
 reaches Python. A dashboard then sums a few thousand rows for any period and filter; the
 small-cell rules (`disclosure.py`) are applied after that sum, as they are on live data, so
@@ -35,7 +35,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncQuarter
 from django.utils import timezone
 
 from kopir.assessment.models import Referral, Route
@@ -43,10 +43,10 @@ from kopir.assessment.selectors.deadlines import WorkingDayIndex
 from kopir.oversight.aggregates import DaysBetween
 from kopir.oversight.models import (
     DeliveryDays,
-    MeasureMonth,
+    MeasureQuarter,
     MseDecisionDays,
-    MseMonth,
-    RedirectMonth,
+    MseQuarter,
+    RedirectQuarter,
     StoreRefresh,
     WorkingDayNumber,
 )
@@ -105,9 +105,9 @@ def refresh(today: dt.date | None = None, stores: Iterable[str] | None = None) -
 # -- Writing ---------------------------------------------------------------------------------
 
 
-def _local_month(field: str) -> TruncMonth:
-    """The first day of the local month of a timestamp field, as a date on both databases."""
-    return TruncMonth(
+def _local_quarter(field: str) -> TruncQuarter:
+    """The first day of the local quarter of a timestamp field, as a date on both databases."""
+    return TruncQuarter(
         TruncDate(field, tzinfo=timezone.get_default_timezone()), output_field=DateField()
     )
 
@@ -117,11 +117,25 @@ def _insert_grouped(model: type[Model], queryset: QuerySet[Any], columns: Sequen
     annotate() name `_<column>` for each of `columns` in that order, written by the database."""
     select, params = queryset.values_list(*(f"_{c}" for c in columns)).query.sql_with_params()
     quote = connection.ops.quote_name
+    fields = {field.name: field.column for field in model._meta.concrete_fields}
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(model._meta.get_field(c).column) for c in columns)}) {select}",
+            f"({', '.join(quote(fields[c]) for c in columns)}) {select}",
             params,
+        )
+
+
+def _insert_histogram(
+    model: type[Model], rows: QuerySet[Any], by_quarter: dict[str, Any], count: str
+) -> None:
+    """A histogram of `rows`' `_days` per quarter and organisation, and per quarter for the
+    whole country (organisation NULL)."""
+    for grouping in (by_quarter, {"_quarter": by_quarter["_quarter"]}):
+        _insert_grouped(
+            model,
+            rows.values("_days", **grouping).annotate(**{f"_{count}": Count("id")}).order_by(),
+            ("quarter", *(("organisation",) if "_organisation" in grouping else ()), "days", count),
         )
 
 
@@ -145,13 +159,16 @@ def _working_day_number(day: str) -> Subquery:
 def _refresh_mse(today: dt.date) -> None:
     from kopir.oversight.selectors.mse import OPEN_STATUSES
 
-    MseMonth.objects.all().delete()
+    MseQuarter.objects.all().delete()
     MseDecisionDays.objects.all().delete()
     referrals = Referral.objects.filter(route=Route.IN_ABSENTIA, first_sent_at__isnull=False)
-    by_month = {"_month": _local_month("first_sent_at"), "_organisation": F("medical_organisation")}
+    by_quarter = {
+        "_quarter": _local_quarter("first_sent_at"),
+        "_organisation": F("medical_organisation"),
+    }
     _insert_grouped(
-        MseMonth,
-        referrals.values(**by_month)
+        MseQuarter,
+        referrals.values(**by_quarter)
         .annotate(
             _sent=Count("id"),
             _returned=Count("id", filter=Q(returns_count__gt=0)),
@@ -159,7 +176,7 @@ def _refresh_mse(today: dt.date) -> None:
             _overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, step_due_on__lt=today)),
         )
         .order_by(),
-        ("month", "organisation", "sent", "returned", "returns", "overdue"),
+        ("quarter", "organisation", "sent", "returned", "returns", "overdue"),
     )
     zone = timezone.get_default_timezone()
     end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=zone)
@@ -168,60 +185,54 @@ def _refresh_mse(today: dt.date) -> None:
     if earliest is None:
         return
     _write_working_day_numbers(timezone.localtime(earliest, zone).date(), today)
-    _insert_grouped(
-        MseDecisionDays,
-        decided.annotate(
-            _sent_on=TruncDate("first_sent_at", tzinfo=zone),
-            _decided_on=TruncDate("decided_at", tzinfo=zone),
-        )
-        .values(
-            **by_month,
-            _days=_working_day_number("_decided_on") - _working_day_number("_sent_on"),
-        )
-        .annotate(_referrals=Count("id"))
-        .order_by(),
-        ("month", "organisation", "days", "referrals"),
+    durations = decided.annotate(
+        _sent_on=TruncDate("first_sent_at", tzinfo=zone),
+        _decided_on=TruncDate("decided_at", tzinfo=zone),
+        _days=_working_day_number("_decided_on") - _working_day_number("_sent_on"),
     )
+    _insert_histogram(MseDecisionDays, durations, by_quarter, "referrals")
 
 
 def _refresh_rehabilitation(today: dt.date) -> None:
     from kopir.oversight.selectors.rehabilitation import measure_outcome
 
-    for model in (MeasureMonth, RedirectMonth, DeliveryDays):
+    for model in (MeasureQuarter, RedirectQuarter, DeliveryDays):
         model.objects.all().delete()
     measures = Measure.objects.exclude(status=MeasureStatus.CANCELLED)
-    by_month = {
-        "_month": TruncMonth("due_on", output_field=DateField()),
+    by_quarter = {
+        "_quarter": TruncQuarter("due_on", output_field=DateField()),
         "_organisation": F("organisation"),
     }
     _insert_grouped(
-        MeasureMonth,
+        MeasureQuarter,
         measures.values(
-            **by_month, _measure_type_code=F("measure_type__code"), _outcome=measure_outcome(today)
+            **by_quarter,
+            _measure_type_code=F("measure_type__code"),
+            _outcome=measure_outcome(today),
         )
         .annotate(_measures=Count("id"), _disputed=Count("id", filter=Q(dispute_count__gt=0)))
         .order_by(),
-        ("month", "organisation", "measure_type_code", "outcome", "measures", "disputed"),
+        ("quarter", "organisation", "measure_type_code", "outcome", "measures", "disputed"),
     )
     _insert_grouped(
-        RedirectMonth,
+        RedirectQuarter,
         Handoff.objects.filter(from_organisation__isnull=False)
         .values(
-            _month=_local_month("at"),
+            _quarter=_local_quarter("at"),
             _organisation=F("from_organisation"),
             _measure_type_code=F("measure__measure_type__code"),
         )
         .annotate(_handoffs=Count("id"))
         .order_by(),
-        ("month", "organisation", "measure_type_code", "handoffs"),
+        ("quarter", "organisation", "measure_type_code", "handoffs"),
     )
-    _insert_grouped(
+    _insert_histogram(
         DeliveryDays,
-        measures.filter(status=MeasureStatus.DELIVERED, delivered_on__isnull=False)
-        .values(**by_month, _days=delivery_days())
-        .annotate(_measures=Count("id"))
-        .order_by(),
-        ("month", "organisation", "days", "measures"),
+        measures.filter(status=MeasureStatus.DELIVERED, delivered_on__isnull=False).annotate(
+            _days=delivery_days()
+        ),
+        by_quarter,
+        "measures",
     )
 
 
@@ -239,19 +250,22 @@ register_store(REHABILITATION, _refresh_rehabilitation)
 # -- Reading ---------------------------------------------------------------------------------
 
 
-def _in_scope(model: type[Model], scope: Scope) -> QuerySet[Any]:
-    return model._default_manager.filter(
-        scope.organisation_filter("organisation"),
-        month__gte=scope.period.start,
-        month__lte=scope.period.end,
+def _in_scope(model: type[Model], scope: Scope, *, country_rows: bool = False) -> QuerySet[Any]:
+    """The store's rows of the scope's quarters and organisations; with `country_rows`, a
+    histogram's rows for the whole country when the scope is the whole country."""
+    rows = model._default_manager.filter(
+        quarter__gte=scope.period.start, quarter__lte=scope.period.end
     )
+    if country_rows and scope.territory is None and scope.organisation is None:
+        return rows.filter(organisation__isnull=True)
+    return rows.filter(scope.organisation_filter("organisation"), organisation__isnull=False)
 
 
 def mse_by_clinic(scope: Scope) -> QuerySet[Any]:
     """The live GROUP BY's rows (`medical_organisation_id`, sent, returned, returns, overdue)
     summed from the store."""
     return (
-        _in_scope(MseMonth, scope)
+        _in_scope(MseQuarter, scope)
         .values(medical_organisation_id=F("organisation_id"))
         .annotate(
             sent=Sum("sent"),
@@ -265,13 +279,13 @@ def mse_by_clinic(scope: Scope) -> QuerySet[Any]:
 
 def mse_decision_days(scope: Scope) -> list[tuple[int | None, int]]:
     """(working days, referrals) of the decided referrals in scope, fewest days first."""
-    return _histogram(_in_scope(MseDecisionDays, scope), "referrals")
+    return _histogram(_in_scope(MseDecisionDays, scope, country_rows=True), "referrals")
 
 
 def measure_grid(scope: Scope) -> QuerySet[Any]:
     """The live grid's rows (organisation_id, code, outcome, n, disputed) from the store."""
     return (
-        _in_scope(MeasureMonth, scope)
+        _in_scope(MeasureQuarter, scope)
         .values("organisation_id", "outcome", code=F("measure_type_code"))
         .annotate(n=Sum("measures"), disputed=Sum("disputed"))
         .order_by()
@@ -281,7 +295,7 @@ def measure_grid(scope: Scope) -> QuerySet[Any]:
 def redirect_grid(scope: Scope) -> QuerySet[Any]:
     """The live redirects' rows (from_organisation_id, code, n) from the store."""
     return (
-        _in_scope(RedirectMonth, scope)
+        _in_scope(RedirectQuarter, scope)
         .values(from_organisation_id=F("organisation_id"), code=F("measure_type_code"))
         .annotate(n=Sum("handoffs"))
         .order_by()
@@ -289,7 +303,7 @@ def redirect_grid(scope: Scope) -> QuerySet[Any]:
 
 
 def delivery_days_histogram(scope: Scope) -> list[tuple[int | None, int]]:
-    return _histogram(_in_scope(DeliveryDays, scope), "measures")
+    return _histogram(_in_scope(DeliveryDays, scope, country_rows=True), "measures")
 
 
 def _histogram(queryset: QuerySet[Any], count: str) -> list[tuple[int | None, int]]:

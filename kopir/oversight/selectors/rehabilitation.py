@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Concat, TruncDate
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from kopir.assessment.services.external_systems import AGENCY_KINDS

@@ -19,7 +19,7 @@ from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight import precomputed
 from kopir.oversight.disclosure import Count, Total
-from kopir.oversight.models import MseMonth, StoreRefresh
+from kopir.oversight.models import MseQuarter, StoreRefresh
 from kopir.oversight.periods import Period
 from kopir.oversight.selectors.mse import mse_dashboard
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
@@ -156,7 +156,7 @@ def test_a_referral_sent_after_the_refresh_waits_for_the_next_one(
     # The four clinic now has 5: its row is shown.
     assert str(after["B four"].sent) == "5"
     # Recomputed, not added to: one row per (month, clinic).
-    assert MseMonth.objects.filter(organisation=referrals["four"]).count() == 1
+    assert MseQuarter.objects.filter(organisation=referrals["four"]).count() == 1
 
 
 def test_an_empty_country_computes_an_empty_store() -> None:
@@ -258,6 +258,21 @@ def test_rehabilitation_store_gives_the_live_figures(rehabilitation_data: dict[s
     assert other.on_time == Total(0, 1)
     # Delivered: 22 days (3), 40-44 days (5), 54 days (4 late): the median of 12 is the 6th, 42.
     assert stored[0].median_days_to_delivery == 42
+
+
+def test_the_stored_dashboards_read_a_fixed_number_of_queries(
+    referrals: dict[str, Any],
+    rehabilitation_data: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    precomputed.refresh(TODAY)
+    # The store's stamp, its sums by clinic, the clinics' names (and those of clinics no longer
+    # in scope), the histogram of working days: no count, no percentile query, no calendar.
+    with django_assert_max_num_queries(5):
+        mse_dashboard(Scope(Period(2026)))
+    # The stamp, the grid, the redirects, the organisations' and types' names, the histogram.
+    with django_assert_max_num_queries(7):
+        rehabilitation_dashboard(Scope(Period(2026)))
 
 
 def test_histogram_percentiles_by_nearest_rank() -> None:
