@@ -20,7 +20,7 @@ class OversightConfig(AppConfig):
     test_depends_on: tuple[str, ...] = ("people", "notices", "exchange")
 
     def ready(self) -> None:
-        from kopir.core.registry import Every, MenuEntry, PeriodicTask, registry
+        from kopir.core.registry import DemoLoader, Every, MenuEntry, PeriodicTask, registry
         from kopir.oversight import access, home
 
         registry.add_menu(
@@ -32,3 +32,5 @@ class OversightConfig(AppConfig):
         registry.add_jobs(
             PeriodicTask("kopir.oversight.tasks.refresh_dashboards", Every(dt.timedelta(hours=1)))
         )
+        # Last: the figures of every other loader's cases.
+        registry.add_demo(DemoLoader("oversight", "kopir.oversight.demo.load", order=90))

@@ -9,6 +9,7 @@ of whole days (days → how many cases), from which a percentile is exact; a his
 rows without an organisation, the country's sums, so the unfiltered dashboard reads a few hundred
 rows rather than every organisation's.
 
+The tables are internal (no page shows a row of them), so their fields carry no labels.
 The tables are rewritten as a whole by `precomputed.refresh` in one transaction; `StoreRefresh`
 says when, and for which day the figures that depend on "today" (overdue, pending) were counted.
 """
@@ -16,18 +17,17 @@ says when, and for which day the figures that depend on "today" (overdue, pendin
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class StoreRefresh(models.Model):
     """One row per store ("mse", "rehabilitation"): when it was last computed. Its row lock
     keeps two refreshes of one store from running at once."""
 
-    store = models.CharField(_("store"), max_length=40, primary_key=True)
-    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    store = models.CharField(max_length=40, primary_key=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
     # The local date "overdue" and "pending" were counted for.
-    as_of = models.DateField(_("as of"), null=True, blank=True)
-    took_ms = models.PositiveIntegerField(_("took (ms)"), default=0)
+    as_of = models.DateField(null=True, blank=True)
+    took_ms = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.store} @ {self.computed_at}"
@@ -37,7 +37,7 @@ class QuarterCell(models.Model):
     """A row of a store: a quarter of the local calendar (its first day) and an organisation
     (none: the whole country, in the histograms), then counts."""
 
-    quarter = models.DateField(_("quarter"))
+    quarter = models.DateField()
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.CASCADE, related_name="+", null=True
     )
@@ -52,10 +52,10 @@ class QuarterCell(models.Model):
 class MseQuarter(QuarterCell):
     """In-absentia referrals first sent in a quarter by one clinic."""
 
-    sent = models.PositiveIntegerField(_("sent"))
-    returned = models.PositiveIntegerField(_("returned at least once"))
-    returns = models.PositiveIntegerField(_("returns"))
-    overdue = models.PositiveIntegerField(_("overdue"))
+    sent = models.PositiveIntegerField()
+    returned = models.PositiveIntegerField()
+    returns = models.PositiveIntegerField()
+    overdue = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_mseq")]
@@ -64,8 +64,8 @@ class MseQuarter(QuarterCell):
 class MseDecisionDays(QuarterCell):
     """Of those referrals, the decided ones by working days from first sending to decision."""
 
-    days = models.IntegerField(_("working days"), null=True)
-    referrals = models.PositiveIntegerField(_("referrals"))
+    days = models.IntegerField(null=True)
+    referrals = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "quarter"], name="oversight_msedays_q")]
@@ -75,10 +75,10 @@ class MeasureQuarter(QuarterCell):
     """Measures due in a quarter, by executing organisation, measure type and outcome
     (`selectors/rehabilitation.py`'s outcomes, "failed:<reason>" included)."""
 
-    measure_type_code = models.CharField(_("measure type"), max_length=60)
-    outcome = models.CharField(_("outcome"), max_length=80)
-    measures = models.PositiveIntegerField(_("measures"))
-    disputed = models.PositiveIntegerField(_("disputed"))
+    measure_type_code = models.CharField(max_length=60)
+    outcome = models.CharField(max_length=80)
+    measures = models.PositiveIntegerField()
+    disputed = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_measureq")]
@@ -87,8 +87,8 @@ class MeasureQuarter(QuarterCell):
 class RedirectQuarter(QuarterCell):
     """Redirects away from an organisation in a quarter, by measure type."""
 
-    measure_type_code = models.CharField(_("measure type"), max_length=60)
-    handoffs = models.PositiveIntegerField(_("redirects"))
+    measure_type_code = models.CharField(max_length=60)
+    handoffs = models.PositiveIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_redirectq")]
@@ -97,8 +97,8 @@ class RedirectQuarter(QuarterCell):
 class DeliveryDays(QuarterCell):
     """Delivered measures due in a quarter, by calendar days from assignment to delivery."""
 
-    days = models.IntegerField(_("days"), null=True)
-    measures = models.PositiveIntegerField(_("measures"))
+    days = models.IntegerField(null=True)
+    measures = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
@@ -110,8 +110,8 @@ class WorkingDayNumber(models.Model):
     """Each local date of the refreshed span with the working days from the span's first day up
     to it: the working days between two dates is the difference of their numbers."""
 
-    day = models.DateField(_("day"), primary_key=True)
-    number = models.IntegerField(_("working days so far"))
+    day = models.DateField(primary_key=True)
+    number = models.IntegerField()
 
     def __str__(self) -> str:
         return f"{self.day}: {self.number}"
