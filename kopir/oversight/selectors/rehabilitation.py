@@ -177,23 +177,24 @@ def rehabilitation_dashboard(
         type_names.setdefault(measure_type.code, measure_type.name)
     organisation_ids, type_codes = set(organisation_names), set(type_names)
 
+    # Each (organisation, type) pair's cells, found once: a row reads only its own pairs' cells,
+    # so the tables cost the number of cells, not rows × cells.
+    pair_cells: dict[tuple[int, str], list[tuple[str, PublishedCount]]] = defaultdict(list)
+    for (o, t, kind), c in cells.items():
+        pair_cells[(o, t)].append((kind, c))
+
     def outcome_row(label: str, keep: Iterable[tuple[int, str]]) -> OutcomeRow:
         pairs = set(keep)
+        mine = [(kind, c) for key in pairs for kind, c in pair_cells.get(key, ())]
 
         def of(outcome: str) -> Total:
-            return published_total(
-                c for (o, t, kind), c in cells.items() if (o, t) in pairs and kind == outcome
-            )
+            return published_total(c for kind, c in mine if kind == outcome)
 
         return OutcomeRow(
             label=label,
             on_time=of(ON_TIME),
             late=of(LATE),
-            failed=published_total(
-                c
-                for (o, t, kind), c in cells.items()
-                if (o, t) in pairs and kind.startswith(FAILED)
-            ),
+            failed=published_total(c for kind, c in mine if kind.startswith(FAILED)),
             overdue=of(OVERDUE),
             pending=of(PENDING),
             disputed=published_total(c for key in pairs for c in disputed.get(key, [])),
@@ -201,15 +202,20 @@ def rehabilitation_dashboard(
         )
 
     pairs = {(o, t) for o, t, _ in cells} | set(redirected)
+    pairs_of_organisation: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    pairs_of_type: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pair in pairs:
+        pairs_of_organisation[pair[0]].append(pair)
+        pairs_of_type[pair[1]].append(pair)
     by_organisation = sorted(
         (
-            outcome_row(organisation_names[o], (p for p in pairs if p[0] == o))
+            outcome_row(organisation_names[o], pairs_of_organisation.get(o, ()))
             for o in organisation_ids
         ),
         key=lambda r: r.label,
     )
     by_type = sorted(
-        (outcome_row(type_names[t], (p for p in pairs if p[1] == t)) for t in type_codes),
+        (outcome_row(type_names[t], pairs_of_type.get(t, ())) for t in type_codes),
         key=lambda r: r.label,
     )
     by_reason = [
