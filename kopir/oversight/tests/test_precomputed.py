@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -308,3 +310,15 @@ def test_the_page_says_when_its_figures_were_computed(client: Any, secretary: An
     assert "Computed at" in page
     assert "14:00" in page
     assert "computed just now" not in page
+
+
+def test_the_command_recomputes_after_a_bulk_change(referrals: dict[str, Any]) -> None:
+    out = io.StringIO()
+    call_command("oversight_refresh", stdout=out)
+    assert "dashboards: mse: " in out.getvalue()
+    assert "dashboards: rehabilitation: " in out.getvalue()
+    # The first quarter's in-absentia referrals of the five clinic (not its in-person ones).
+    assert (
+        MseQuarter.objects.get(organisation=referrals["five"], quarter=dt.date(2026, 1, 1)).sent
+        == 5
+    )

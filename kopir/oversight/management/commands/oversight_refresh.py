@@ -18,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for run in refresh():
-            self.stdout.write(f"{run}")
+            if options["verbosity"]:
+                self.stdout.write(f"dashboards: {run}")
