@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from kopir.assessment.models import Route
 from kopir.core.registry import Every, registry
@@ -27,22 +26,15 @@ from kopir.oversight.selectors.mse import mse_dashboard
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.tests.referrals import at, sent_referral
+from kopir.oversight.tests.test_mse_dashboard import DECIDED, MONDAY
+from kopir.oversight.tests.test_rehabilitation_dashboard import ASSIGNED, DUE, measures
 from kopir.rehabilitation.models import Handoff, Measure
 from kopir.rehabilitation.models.execution import MeasureStatus, NotDeliveredReason
-from kopir.rehabilitation.tests.factories import MeasureFactory, MeasureTypeFactory
+from kopir.rehabilitation.tests.factories import MeasureTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 3, 31)
-MONDAY = dt.date(2026, 2, 2)  # February 2026 has no public holiday in Kazakhstan
-# Decided 1, 2, 3, 5 and 10 working days after Monday 2 February.
-DECIDED = [
-    dt.date(2026, 2, 3),
-    dt.date(2026, 2, 4),
-    dt.date(2026, 2, 5),
-    dt.date(2026, 2, 9),
-    dt.date(2026, 2, 16),
-]
 
 
 def clinic(**fields: Any) -> Any:
@@ -168,20 +160,6 @@ def test_an_empty_country_computes_an_empty_store() -> None:
     assert board.computed_at is not None
     assert (board.rows, board.sent, board.decided) == ([], Total(0, 0), Count(None))
     assert rehabilitation_dashboard(Scope(Period(2026, 1)), today=TODAY).total.due == Total(0, 0)
-
-
-DUE = dt.date(2026, 3, 1)
-ASSIGNED = dt.datetime(2026, 1, 10, 11, tzinfo=timezone.get_default_timezone())
-
-
-def measures(organisation: Any, measure_type: Any, count: int, **fields: Any) -> list[Measure]:
-    fields = {"status": MeasureStatus.ASSIGNED, "due_on": DUE, **fields}
-    return [
-        MeasureFactory.create(
-            organisation=organisation, measure_type=measure_type, assigned_at=ASSIGNED, **fields
-        )
-        for _ in range(count)
-    ]
 
 
 @pytest.fixture
