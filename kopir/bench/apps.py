@@ -22,3 +22,10 @@ class BenchConfig(AppConfig):
         "exchange",
         "rehabilitation",
     )
+
+    def ready(self) -> None:
+        from kopir.core.registry import DemoLoader, registry
+
+        # Background cases for the demo's dashboards, after the cases and programmes of the
+        # demo's story (assessment 50, rehabilitation 60) whose reference data they use.
+        registry.add_demo(DemoLoader("bench", "kopir.bench.demo.load", order=70))

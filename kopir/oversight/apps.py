@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ class OversightConfig(AppConfig):
     test_depends_on: tuple[str, ...] = ("people", "notices", "exchange")
 
     def ready(self) -> None:
-        from kopir.core.registry import MenuEntry, registry
+        from kopir.core.registry import DemoLoader, Every, MenuEntry, PeriodicTask, registry
         from kopir.oversight import access, home
 
         registry.add_menu(
@@ -31,3 +33,10 @@ class OversightConfig(AppConfig):
         from kopir.oversight.snapshots.citations import CITATION_SOURCE
 
         registry.add_citations(CITATION_SOURCE)
+        # The dashboards' precomputed figures, every hour on the hour in Oral
+        # (precomputed.py; `manage.py oversight_refresh` after a bulk change).
+        registry.add_jobs(
+            PeriodicTask("kopir.oversight.tasks.refresh_dashboards", Every(dt.timedelta(hours=1)))
+        )
+        # Last: the figures of every other loader's cases.
+        registry.add_demo(DemoLoader("oversight", "kopir.oversight.demo.load", order=90))

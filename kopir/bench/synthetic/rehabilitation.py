@@ -92,8 +92,12 @@ def write_region_programmes(
     head = world.users(division, "mse_head")[0]
     measures = catalogue_measures(head)
     decisions = (
+        # The generator's own decisions only (the demo's story has programmes of its own).
         Decision.objects.filter(
-            decided_by_organisation_id=division, outcome=Outcome.ESTABLISHED, superseded_at=None
+            decided_by_organisation_id=division,
+            outcome=Outcome.ESTABLISHED,
+            superseded_at=None,
+            referral__number__startswith="SYN-",
         )
         .values_list(
             "pk",

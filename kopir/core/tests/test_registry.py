@@ -127,6 +127,7 @@ def test_the_existing_jobs_run_on_the_local_clock_of_oral():
         "kopir.assessment.tasks_intake.prune_intake_records": Every(dt.timedelta(hours=6)),
         "kopir.exchange.tasks.deliver_due_webhooks": Every(dt.timedelta(minutes=2)),
         "kopir.rehabilitation.tasks.sweep_measure_deadlines": DailyAt(dt.time(5, 30)),
+        "kopir.oversight.tasks.refresh_dashboards": Every(dt.timedelta(hours=1)),
     }
 
 
@@ -142,6 +143,9 @@ def test_each_demo_loader_runs_after_the_loaders_of_the_apps_it_depends_on():
         "council",
         "assessment",
         "rehabilitation",
+        # The background cases for the dashboards, then the dashboards' figures of them all.
+        "bench",
+        "oversight",
     ]
     for label, index in position.items():
         for dependency in configs[label].depends_on:

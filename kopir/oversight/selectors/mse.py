@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kopir.assessment.models import Referral, ReferralStatus, Route
 from kopir.directory.models import Organisation, OrganisationKind
+from kopir.oversight import precomputed
 from kopir.oversight.aggregates import percentiles, working_days_expression
 from kopir.oversight.disclosure import (
     Count as PublishedCount,
@@ -93,6 +94,8 @@ class MseDashboard:
     decided: PublishedCount
     median_days: float | None  # None: fewer than 5 decided, too few to show
     p90_days: float | None
+    # When the figures were computed by the background job; None: computed for this request.
+    computed_at: dt.datetime | None = None
 
     @property
     def returned_share(self) -> float | None:
@@ -111,8 +114,13 @@ class MseDashboard:
         )
 
 
-def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard:
+def mse_dashboard(
+    scope: Scope, *, today: dt.date | None = None, live: bool = False
+) -> MseDashboard:
+    """The dashboard from the precomputed store when it has been computed (`precomputed.py`),
+    else (or with `live`) from the referrals themselves; the same figures either way."""
     today = today or timezone.localdate()
+    store = None if live else precomputed.computed(precomputed.MSE)
     start, until = scope.moments()
     referrals = Referral.objects.filter(
         scope.organisation_filter("medical_organisation"),
@@ -121,7 +129,9 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         first_sent_at__lt=until,
     )
     by_cell = (
-        referrals.values("medical_organisation_id", "primary_diagnosis__chapter")
+        precomputed.mse_by_cell(scope)
+        if store is not None
+        else referrals.values("medical_organisation_id", "primary_diagnosis__chapter")
         .annotate(
             sent=Count("id"),
             returned=Count("id", filter=Q(returns_count__gt=0)),
@@ -183,14 +193,20 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         )
         for chapter in (chapters if rows else [])
     ]
-    decided = referrals.filter(decided_at__isnull=False, decided_at__lt=_end_of(today))
-    size = decided.count()
     median = p90 = None
-    if may_show_distribution(size):
-        days = working_days_expression(
-            "first_sent_at", "decided_at", first=scope.period.start, last=today
-        )
-        median, p90 = percentiles(decided, days, (MEDIAN, P90), size)
+    if store is not None:
+        bins = precomputed.mse_decision_days(scope)
+        size = sum(n for _, n in bins)
+        if may_show_distribution(size):
+            median, p90 = precomputed.histogram_percentiles(bins, (MEDIAN, P90))
+    else:
+        decided = referrals.filter(decided_at__isnull=False, decided_at__lt=_end_of(today))
+        size = decided.count()
+        if may_show_distribution(size):
+            days = working_days_expression(
+                "first_sent_at", "decided_at", first=scope.period.start, last=today
+            )
+            median, p90 = percentiles(decided, days, (MEDIAN, P90), size)
     return MseDashboard(
         rows=rows,
         by_diagnosis=by_diagnosis,
@@ -201,6 +217,7 @@ def mse_dashboard(scope: Scope, *, today: dt.date | None = None) -> MseDashboard
         decided=publish_count(size),
         median_days=median,
         p90_days=p90,
+        computed_at=store.computed_at if store is not None else None,
     )
 
 

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Concat, TruncDate
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.directory.models import Organisation
-from kopir.oversight.aggregates import DaysBetween, percentiles
+from kopir.oversight import precomputed
+from kopir.oversight.aggregates import percentiles
 from kopir.oversight.disclosure import (
     Count as PublishedCount,
 )
@@ -82,9 +83,12 @@ class RehabilitationDashboard:
     # Only for 5 or more delivered; the count itself is not published (the delivered measures
     # are the on-time and late cells, added up).
     median_days_to_delivery: float | None
+    # When the figures were computed by the background job; None: computed for this request.
+    computed_at: dt.datetime | None = None
 
 
-def _outcome(today: dt.date) -> Case:
+def measuremeasure_outcome(today: dt.date) -> Case:
+    """A measure's outcome on `today`: one of OUTCOMES, or FAILED followed by its reason."""
     return Case(
         When(status=MeasureStatus.DELIVERED, delivered_on__lte=F("due_on"), then=Value(ON_TIME)),
         When(status=MeasureStatus.DELIVERED, then=Value(LATE)),
@@ -99,44 +103,49 @@ def _outcome(today: dt.date) -> Case:
 
 
 def rehabilitation_dashboard(
-    scope: Scope, *, today: dt.date | None = None
+    scope: Scope, *, today: dt.date | None = None, live: bool = False
 ) -> RehabilitationDashboard:
+    """The dashboard from the precomputed store when it has been computed (`precomputed.py`),
+    else (or with `live`) from the measures themselves; the same figures either way."""
     today = today or timezone.localdate()
     measures = Measure.objects.filter(
         scope.organisation_filter("organisation"),
         due_on__gte=scope.period.start,
         due_on__lte=scope.period.end,
     ).exclude(status=MeasureStatus.CANCELLED)
-    grid = (
-        measures.annotate(outcome=_outcome(today))
-        .values("organisation_id", "measure_type__code", "outcome")
-        .annotate(n=Count("id"), disputed=Count("id", filter=Q(dispute_count__gt=0)))
-        .order_by()
-    )
-    start, until = scope.moments()
-    redirects = (
-        Handoff.objects.filter(
-            scope.organisation_filter("from_organisation"),
-            from_organisation__isnull=False,
-            at__gte=start,
-            at__lt=until,
+    store = None if live else precomputed.computed(precomputed.REHABILITATION)
+    if store is not None:
+        grid, redirects = precomputed.measure_grid(scope), precomputed.redirect_grid(scope)
+    else:
+        grid = (
+            measures.annotate(outcome=measuremeasure_outcome(today))
+            .values("organisation_id", "outcome", code=F("measure_type__code"))
+            .annotate(n=Count("id"), disputed=Count("id", filter=Q(dispute_count__gt=0)))
+            .order_by()
         )
-        .values("from_organisation_id", "measure__measure_type__code")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+        start, until = scope.moments()
+        redirects = (
+            Handoff.objects.filter(
+                scope.organisation_filter("from_organisation"),
+                from_organisation__isnull=False,
+                at__gte=start,
+                at__lt=until,
+            )
+            .values("from_organisation_id", code=F("measure__measure_type__code"))
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     # Each cell published once; every figure below adds up published cells.
     # Measure types by their code, stable across catalogue versions.
     cells: dict[tuple[int, str, str], PublishedCount] = {}
     disputed: dict[tuple[int, str], list[PublishedCount]] = defaultdict(list)
     for row in grid:
-        key = (row["organisation_id"], row["measure_type__code"])
+        key = (row["organisation_id"], row["code"])
         cells[(*key, row["outcome"])] = publish_count(row["n"])
         if row["outcome"] in (ON_TIME, LATE):
             disputed[key].append(publish_count(row["disputed"]))
     redirected = {
-        (row["from_organisation_id"], row["measure__measure_type__code"]): publish_count(row["n"])
-        for row in redirects
+        (row["from_organisation_id"], row["code"]): publish_count(row["n"]) for row in redirects
     }
     # Every executing organisation in scope and every measure of the catalogue in force has its
     # row, measures or none (see Scope.organisations).
@@ -161,23 +170,24 @@ def rehabilitation_dashboard(
         type_names.setdefault(measure_type.code, measure_type.name)
     organisation_ids, type_codes = set(organisation_names), set(type_names)
 
+    # Each (organisation, type) pair's cells, found once: a row reads only its own pairs' cells,
+    # so the tables cost the number of cells, not rows × cells.
+    pair_cells: dict[tuple[int, str], list[tuple[str, PublishedCount]]] = defaultdict(list)
+    for (o, t, kind), c in cells.items():
+        pair_cells[(o, t)].append((kind, c))
+
     def outcome_row(label: str, keep: Iterable[tuple[int, str]]) -> OutcomeRow:
         pairs = set(keep)
+        mine = [(kind, c) for key in pairs for kind, c in pair_cells.get(key, ())]
 
         def of(outcome: str) -> Total:
-            return published_total(
-                c for (o, t, kind), c in cells.items() if (o, t) in pairs and kind == outcome
-            )
+            return published_total(c for kind, c in mine if kind == outcome)
 
         return OutcomeRow(
             label=label,
             on_time=of(ON_TIME),
             late=of(LATE),
-            failed=published_total(
-                c
-                for (o, t, kind), c in cells.items()
-                if (o, t) in pairs and kind.startswith(FAILED)
-            ),
+            failed=published_total(c for kind, c in mine if kind.startswith(FAILED)),
             overdue=of(OVERDUE),
             pending=of(PENDING),
             disputed=published_total(c for key in pairs for c in disputed.get(key, [])),
@@ -185,15 +195,20 @@ def rehabilitation_dashboard(
         )
 
     pairs = {(o, t) for o, t, _ in cells} | set(redirected)
+    pairs_of_organisation: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    pairs_of_type: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pair in pairs:
+        pairs_of_organisation[pair[0]].append(pair)
+        pairs_of_type[pair[1]].append(pair)
     by_organisation = sorted(
         (
-            outcome_row(organisation_names[o], (p for p in pairs if p[0] == o))
+            outcome_row(organisation_names[o], pairs_of_organisation.get(o, ()))
             for o in organisation_ids
         ),
         key=lambda r: r.label,
     )
     by_type = sorted(
-        (outcome_row(type_names[t], (p for p in pairs if p[1] == t)) for t in type_codes),
+        (outcome_row(type_names[t], pairs_of_type.get(t, ())) for t in type_codes),
         key=lambda r: r.label,
     )
     by_reason = [
@@ -205,18 +220,21 @@ def rehabilitation_dashboard(
         )
         for reason, label in NotDeliveredReason.choices
     ]
-    delivered = measures.filter(status=MeasureStatus.DELIVERED, delivered_on__isnull=False)
-    size = delivered.count()
     median = None
-    if may_show_distribution(size):
-        days = DaysBetween(
-            TruncDate("assigned_at", tzinfo=timezone.get_default_timezone()), F("delivered_on")
-        )
-        [median] = percentiles(delivered, days, (MEDIAN,), size)
+    if store is not None:
+        bins = precomputed.delivery_days_histogram(scope)
+        if may_show_distribution(sum(n for _, n in bins)):
+            [median] = precomputed.histogram_percentiles(bins, (MEDIAN,))
+    else:
+        delivered = measures.filter(status=MeasureStatus.DELIVERED, delivered_on__isnull=False)
+        size = delivered.count()
+        if may_show_distribution(size):
+            [median] = percentiles(delivered, precomputed.delivery_days(), (MEDIAN,), size)
     return RehabilitationDashboard(
         by_organisation=by_organisation,
         by_type=by_type,
         by_reason=by_reason,
         total=outcome_row("", pairs),
         median_days_to_delivery=median,
+        computed_at=store.computed_at if store is not None else None,
     )
