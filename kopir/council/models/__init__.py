@@ -9,6 +9,7 @@ from kopir.council.models.body import (
     MemberPosition,
     QuorumRule,
 )
+from kopir.council.models.dossiers import Dossier, DossierRecord, DossierRecordKind
 from kopir.council.models.followup import (
     ChecklistAnswer,
     Letter,
@@ -77,6 +78,9 @@ __all__ = [
     "CompositionStatus",
     "Council",
     "Decision",
+    "Dossier",
+    "DossierRecord",
+    "DossierRecordKind",
     "InvitedOfficial",
     "LegalBasis",
     "Letter",
