@@ -1,17 +1,23 @@
 """What every document Kopir renders as a file shares: DOCX styles in the document's language
 (python-docx) and a tagged PDF (WeasyPrint, PDF/UA-1) with the embedded Noto Sans, which has
-every Kazakh letter (ә ғ қ ң ө ұ ү һ і). The council's minutes and the rehabilitation programme
-both use it; each app keeps its own context and template."""
+every Kazakh letter (ә ғ қ ң ө ұ ү һ і). The council's minutes and dossiers and the rehabilitation
+programme use it; each app keeps its own context and template, which includes the page and font
+of `core/documents/pdf_page_style.html`."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 FONT_STATIC_PATH = "kopir/fonts/NotoSans-Variable.woff2"
 DOCX_FONT = "Times New Roman"
@@ -50,6 +56,64 @@ def repeat_as_header(row: Any) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+DOCX_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet")
+
+
+def docx_begin(
+    lang: str, *, document_title: str, subject: str, title: str, subtitle: str, size: float = 12
+) -> Any:
+    """A new DOCX in Kopir's styles proofed in `lang`, its properties set (title, language,
+    subject), opened by its title and subtitle."""
+    document = Document()
+    properties = document.core_properties
+    properties.title = document_title
+    properties.language = DOCX_LANGUAGE[lang]
+    properties.subject = subject
+    for name in DOCX_STYLES:
+        set_style_font(document.styles[name], lang)
+    document.styles["Normal"].font.size = Pt(size)
+    document.add_heading(title, level=0)
+    document.add_paragraph(subtitle, style="Subtitle")
+    return document
+
+
+def docx_details(document: Any, details: Iterable[dict[str, str]]) -> None:
+    """One paragraph per detail: its label in bold, a colon, its value."""
+    for detail in details:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{detail['label']}: ").bold = True
+        paragraph.add_run(detail["value"])
+
+
+def docx_table(document: Any, columns: list[str], *, centred: bool = False) -> Any:
+    """A bordered table whose first row names `columns` in bold, repeated on every page."""
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    if centred:
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    repeat_as_header(header)
+    for cell, text in zip(header.cells, columns, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    return table
+
+
+def docx_row(table: Any, values: Iterable[str], *, keep_together: bool = True) -> None:
+    """A row of `values` added to the table, kept on one page unless told otherwise."""
+    row = table.add_row()
+    if keep_together:
+        keep_row_together(row)
+    for cell, text in zip(row.cells, values, strict=True):
+        cell.text = text
+
+
+def docx_bytes(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def font_uri() -> str:

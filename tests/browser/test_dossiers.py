@@ -12,7 +12,14 @@ from playwright.sync_api import Page, expect
 from kopir.council.models import Dossier, Letter
 from tests.browser.axe import axe_problems
 from tests.browser.demo import DEMO_PASSWORD, Demo
-from tests.browser.helpers import current_path, follow_by_keyboard, path_for, sign_in_by_keyboard
+from tests.browser.helpers import (
+    LANGUAGES,
+    current_path,
+    follow_by_keyboard,
+    path_for,
+    sign_in,
+    sign_in_by_keyboard,
+)
 from tests.browser.keyboard import choose, press, reach, type_into
 
 pytestmark = pytest.mark.browser
@@ -69,4 +76,37 @@ def test_the_dossier_is_read_followed_both_ways_and_changed_by_keyboard_in_kazak
         page.keyboard.press("Enter")
     assert current_path(page) == detail
     assert not dossier.records.filter(kind="letter").exists()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_dossier_pages_pass_axe_in_every_language(
+    page: Page, live_server: Any, demo: Demo, language: str
+) -> None:
+    dossier = Dossier.objects.select_related("council").get(council__slug="wko-social")
+    slug: dict[str, Any] = {"slug": dossier.council.slug}
+    on_dossier = {**slug, "pk": dossier.pk}
+    record = dossier.records.order_by("pk").first()
+    assert record is not None
+    pages: dict[str, dict[str, Any]] = {
+        "council:dossier_list": slug,
+        "council:dossier_create": slug,
+        "council:dossier_detail": on_dossier,
+        "council:dossier_edit": on_dossier,
+        "council:dossier_add": on_dossier,
+        "council:dossier_record_remove": {**on_dossier, "record_pk": record.pk},
+    }
+    sign_in(page, live_server, "secretary", DEMO_PASSWORD, language)
+    problems: list[str] = []
+    for name, kwargs in pages.items():
+        response = page.goto(live_server.url + path_for(name, language, kwargs))
+        assert response is not None
+        assert response.status == 200, name
+        problems += axe_problems(page, f"{name} [{language}]")
+    # Found records are listed under their own heading, each with its button.
+    page.goto(
+        live_server.url + path_for("council:dossier_add", language, on_dossier) + "?kind=letter"
+    )
+    expect(page.locator("main .found-records button").first).to_be_visible()
+    problems += axe_problems(page, f"dossier_add with letters [{language}]")
     assert not problems, "\n".join(problems)

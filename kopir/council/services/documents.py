@@ -7,20 +7,18 @@ embeds Noto Sans, which has every Kazakh letter (ә ғ қ ң ө ұ ү һ і); De
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt
 
 from kopir.core.documents import DOCX_CONTENT_TYPE as DOCX_CONTENT_TYPE  # the views' import
 from kopir.core.documents import (
-    DOCX_LANGUAGE,
-    repeat_as_header,
-    set_style_font,
+    docx_begin,
+    docx_bytes,
+    docx_details,
+    docx_row,
+    docx_table,
     tagged_pdf,
 )
 from kopir.council.models import Minutes, MinutesVersion
@@ -93,39 +91,23 @@ def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
 
 
 def minutes_docx(context: dict[str, Any]) -> bytes:
-    lang = context["lang"]
-    document = Document()
-    properties = document.core_properties
-    properties.title = context["document_title"]
-    properties.language = DOCX_LANGUAGE[lang]
-    properties.subject = context["council"]
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet"):
-        set_style_font(document.styles[name], lang)
-    document.styles["Normal"].font.size = Pt(12)
-
-    document.add_heading(context["title"], level=0)
-    document.add_paragraph(context["council"], style="Subtitle")
+    document = docx_begin(
+        context["lang"],
+        document_title=context["document_title"],
+        subject=context["council"],
+        title=context["title"],
+        subtitle=context["council"],
+    )
     document.add_paragraph(context["status_mark"]).runs[0].italic = True
-    for detail in context["details"]:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{detail['label']}: ").bold = True
-        paragraph.add_run(detail["value"])
+    docx_details(document, context["details"])
 
     for section in context["sections"]:
         document.add_heading(section["heading"], level=1)
         _add_blocks(document, section["blocks"])
         if section.get("votes"):
             document.add_heading(context["votes_heading"], level=2)
-            table = document.add_table(rows=1, cols=len(context["vote_columns"]))
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            header = table.rows[0]
-            repeat_as_header(header)
-            for cell, text in zip(header.cells, context["vote_columns"], strict=True):
-                cell.text = text
-                cell.paragraphs[0].runs[0].bold = True
+            table = docx_table(document, context["vote_columns"], centred=True)
             for vote in section["votes"]:
-                cells = table.add_row().cells
                 values = [
                     vote["question"],
                     vote["kind"],
@@ -134,18 +116,14 @@ def minutes_docx(context: dict[str, Any]) -> bytes:
                     str(vote["abstain"]),
                     vote["result"],
                 ]
-                for cell, text in zip(cells, values, strict=True):
-                    cell.text = text
+                docx_row(table, values, keep_together=False)
 
     document.add_heading(context["signatures_heading"], level=1)
     for signature in context["signatures"]:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{signature['label']}: ").bold = True
         paragraph.add_run(f"{signature['name'] or '—'} ({signature['status']})")
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 # --- PDF -----------------------------------------------------------------------------------------

@@ -9,20 +9,18 @@ council and organisations under their name in that language.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any, Final
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from docx import Document
-from docx.shared import Pt
 
 from kopir.core.documents import (
-    DOCX_LANGUAGE,
-    keep_row_together,
-    repeat_as_header,
-    set_style_font,
+    docx_begin,
+    docx_bytes,
+    docx_details,
+    docx_row,
+    docx_table,
     tagged_pdf,
 )
 from kopir.council.models import Dossier
@@ -78,22 +76,15 @@ def filename(dossier: Dossier, lang: str, extension: str) -> str:
 
 
 def dossier_docx(context: dict[str, Any]) -> bytes:
-    lang = context["lang"]
-    document = Document()
-    properties = document.core_properties
-    properties.title = context["document_title"]
-    properties.language = DOCX_LANGUAGE[lang]
-    properties.subject = context["council"]
-    for name in ("Normal", "Title", "Subtitle", "Heading 1"):
-        set_style_font(document.styles[name], lang)
-    document.styles["Normal"].font.size = Pt(11)
-
-    document.add_heading(context["title"], level=0)
-    document.add_paragraph(context["council"], style="Subtitle")
-    for detail in context["details"]:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{detail['label']}: ").bold = True
-        paragraph.add_run(detail["value"])
+    document = docx_begin(
+        context["lang"],
+        document_title=context["document_title"],
+        subject=context["council"],
+        title=context["title"],
+        subtitle=context["council"],
+        size=11,
+    )
+    docx_details(document, context["details"])
     if context["description"]:
         document.add_heading(context["description_heading"], level=1)
         for line in context["description"].splitlines():
@@ -103,23 +94,10 @@ def dossier_docx(context: dict[str, Any]) -> bytes:
     if not context["entries"]:
         document.add_paragraph(context["empty"])
     else:
-        table = document.add_table(rows=1, cols=len(context["columns"]))
-        table.style = "Table Grid"
-        header = table.rows[0]
-        repeat_as_header(header)
-        for cell, text in zip(header.cells, context["columns"], strict=True):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
+        table = docx_table(document, context["columns"])
         for entry in context["entries"]:
-            row = table.add_row()
-            keep_row_together(row)
-            for cell, text in zip(
-                row.cells, (entry["date"], entry["kind"], entry["summary"]), strict=True
-            ):
-                cell.text = text
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            docx_row(table, (entry["date"], entry["kind"], entry["summary"]))
+    return docx_bytes(document)
 
 
 def dossier_pdf(context: dict[str, Any]) -> bytes:

@@ -5,7 +5,7 @@ them out, and merges dossiers found to be about the same problem (the recurring-
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, Required, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -52,12 +52,19 @@ def _require_open(dossier: Dossier) -> None:
         )
 
 
-def _texts(title: str, title_ru: str, description: str, description_ru: str) -> dict[str, str]:
+class DossierTexts(TypedDict, total=False):
+    """A dossier's texts: Kazakh in the unsuffixed fields, Russian in `_ru`."""
+
+    title: Required[str]
+    title_ru: str
+    description: str
+    description_ru: str
+
+
+def _texts(texts: DossierTexts) -> dict[str, str]:
     values = {
-        "title": title.strip(),
-        "title_ru": title_ru.strip(),
-        "description": description.strip(),
-        "description_ru": description_ru.strip(),
+        name: str(texts.get(name, "")).strip()
+        for name in ("title", "title_ru", "description", "description_ru")
     }
     if not values["title"]:
         raise DomainError(_("Enter the dossier's title in Kazakh."))
@@ -68,16 +75,13 @@ def dossier_open(
     *,
     actor: Any,
     council: Council,
-    title: str,
-    title_ru: str = "",
-    description: str = "",
-    description_ru: str = "",
     petition: Petition | None = None,
     request: HttpRequest | None = None,
+    **given: Unpack[DossierTexts],
 ) -> Dossier:
     """Open a dossier on a problem, with the petition that raised it if there is one."""
     _require_secretary(actor, council)
-    texts = _texts(title, title_ru, description, description_ru)
+    texts = _texts(given)
     with transaction.atomic():
         dossier = create_audited(
             Dossier(council=council, opened_by=actor, **texts),
@@ -101,15 +105,12 @@ def dossier_update(
     actor: Any,
     dossier: Dossier,
     expected_version: int,
-    title: str,
-    title_ru: str = "",
-    description: str = "",
-    description_ru: str = "",
     request: HttpRequest | None = None,
+    **given: Unpack[DossierTexts],
 ) -> Dossier:
     """Change the dossier's title and description, unless someone else changed them first."""
     _require_secretary(actor, dossier.council)
-    texts = _texts(title, title_ru, description, description_ru)
+    texts = _texts(given)
     changed = [name for name, value in texts.items() if getattr(dossier, name) != value]
     with transaction.atomic():
         update_if_current(

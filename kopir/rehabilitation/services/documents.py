@@ -6,25 +6,22 @@ disagree; the shared DOCX/PDF machinery is `core/documents.py` (also the council
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt
 
 from kopir.assessment.models import Category
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.documents import (
     DOCX_CONTENT_TYPE,
-    DOCX_LANGUAGE,
-    keep_row_together,
-    repeat_as_header,
-    set_style_font,
+    docx_begin,
+    docx_bytes,
+    docx_details,
+    docx_row,
+    docx_table,
     tagged_pdf,
 )
 from kopir.rehabilitation.models import (
@@ -114,42 +111,25 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
 
 
 def programme_docx(context: dict[str, Any]) -> bytes:
-    lang = context["lang"]
-    document = Document()
-    properties = document.core_properties
-    properties.title = context["document_title"]
-    properties.language = DOCX_LANGUAGE[lang]
-    properties.subject = context["division"]
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2"):
-        set_style_font(document.styles[name], lang)
-    document.styles["Normal"].font.size = Pt(12)
-    document.add_heading(context["title"], level=0)
-    document.add_paragraph(context["division"], style="Subtitle")
-    for detail in context["details"]:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{detail['label']}: ").bold = True
-        paragraph.add_run(detail["value"])
+    document = docx_begin(
+        context["lang"],
+        document_title=context["document_title"],
+        subject=context["division"],
+        title=context["title"],
+        subtitle=context["division"],
+    )
+    docx_details(document, context["details"])
     document.add_heading(context["parts_heading"], level=1)
     for part in context["parts"]:
         document.add_heading(part["heading"], level=2)
-        table = document.add_table(rows=1, cols=len(context["columns"]))
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        header = table.rows[0]
-        repeat_as_header(header)
-        for cell, text in zip(header.cells, context["columns"], strict=True):
-            cell.text = text
-            cell.paragraphs[0].runs[0].bold = True
+        table = docx_table(document, context["columns"], centred=True)
         for row in part["rows"]:
-            values = [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]]
-            added = table.add_row()
-            keep_row_together(added)
-            for cell, text in zip(added.cells, values, strict=True):
-                cell.text = text
+            docx_row(
+                table,
+                [row["measure"], row["quantity"], row["details"], row["executor"], row["due"]],
+            )
     document.add_paragraph(context["note"])
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(document)
 
 
 def programme_pdf(context: dict[str, Any]) -> bytes:
