@@ -1,13 +1,13 @@
 """What every document Kopir renders as a file shares: DOCX styles in the document's language
 (python-docx) and a tagged PDF (WeasyPrint, PDF/UA-1) with the embedded Noto Sans, which has
 every Kazakh letter (ә ғ қ ң ө ұ ү һ і). The council's minutes and dossiers and the rehabilitation
-programme use it; each app keeps its own context and template, which includes the page and font
-of `core/documents/pdf_page_style.html`."""
+programme use it; each app keeps its own context and template, which extends `core/documents/pdf_base.html` (the
+page, the font, the language and the title)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,21 +61,21 @@ def repeat_as_header(row: Any) -> None:
 DOCX_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "List Bullet")
 
 
-def docx_begin(
-    lang: str, *, document_title: str, subject: str, title: str, subtitle: str, size: float = 12
-) -> Any:
-    """A new DOCX in Kopir's styles proofed in `lang`, its properties set (title, language,
-    subject), opened by its title and subtitle."""
+def docx_begin(context: Mapping[str, Any], *, issuer: str, size: float = 12) -> Any:
+    """A new DOCX in Kopir's styles proofed in the context's `lang`, its properties set (the
+    context's `document_title`, the language, `issuer` as the subject), opened by the context's
+    `title` and `issuer` under it."""
+    lang = context["lang"]
     document = Document()
     properties = document.core_properties
-    properties.title = document_title
+    properties.title = context["document_title"]
     properties.language = DOCX_LANGUAGE[lang]
-    properties.subject = subject
+    properties.subject = issuer
     for name in DOCX_STYLES:
         set_style_font(document.styles[name], lang)
     document.styles["Normal"].font.size = Pt(size)
-    document.add_heading(title, level=0)
-    document.add_paragraph(subtitle, style="Subtitle")
+    document.add_heading(context["title"], level=0)
+    document.add_paragraph(issuer, style="Subtitle")
     return document
 
 

@@ -91,13 +91,7 @@ def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
 
 
 def minutes_docx(context: dict[str, Any]) -> bytes:
-    document = docx_begin(
-        context["lang"],
-        document_title=context["document_title"],
-        subject=context["council"],
-        title=context["title"],
-        subtitle=context["council"],
-    )
+    document = docx_begin(context, issuer=context["council"])
     document.add_paragraph(context["status_mark"]).runs[0].italic = True
     docx_details(document, context["details"])
 

@@ -76,14 +76,7 @@ def filename(dossier: Dossier, lang: str, extension: str) -> str:
 
 
 def dossier_docx(context: dict[str, Any]) -> bytes:
-    document = docx_begin(
-        context["lang"],
-        document_title=context["document_title"],
-        subject=context["council"],
-        title=context["title"],
-        subtitle=context["council"],
-        size=11,
-    )
+    document = docx_begin(context, issuer=context["council"], size=11)
     docx_details(document, context["details"])
     if context["description"]:
         document.add_heading(context["description_heading"], level=1)

@@ -71,6 +71,18 @@ def _texts(texts: DossierTexts) -> dict[str, str]:
     return values
 
 
+def _audit_records(actor: Any, dossier: Dossier, detail: str, request: HttpRequest | None) -> None:
+    """What changed in the records a dossier holds, in the audit log (ids, never texts)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=dossier,
+        fields=["records"],
+        detail=detail,
+        request=request,
+    )
+
+
 def dossier_open(
     *,
     actor: Any,
@@ -154,14 +166,7 @@ def dossier_add_record(
     try:
         with transaction.atomic():
             link.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                target=dossier,
-                fields=["records"],
-                detail=f"added {kind} {record_id}",
-                request=request,
-            )
+            _audit_records(actor, dossier, f"added {kind} {record_id}", request)
     except IntegrityError as error:
         raise DomainError(_("The dossier already holds this record.")) from error
     return link
@@ -177,14 +182,7 @@ def dossier_remove_record(
         removed, _count = DossierRecord.objects.filter(pk=record.pk).delete()
         if not removed:
             raise DomainError(_("This record was already taken out of the dossier."))
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=dossier,
-            fields=["records"],
-            detail=f"removed {record.kind} {record.target_id}",
-            request=request,
-        )
+        _audit_records(actor, dossier, f"removed {record.kind} {record.target_id}", request)
 
 
 def dossier_merge(
@@ -236,12 +234,7 @@ def dossier_merge(
                 detail=f"merged into dossier {target.pk}",
                 request=request,
             )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            target=target,
-            fields=["records"],
-            detail=f"merged {len(merged)} dossiers, {moved} records moved",
-            request=request,
+        _audit_records(
+            actor, target, f"merged {len(merged)} dossiers, {moved} records moved", request
         )
     return moved

@@ -111,13 +111,7 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
 
 
 def programme_docx(context: dict[str, Any]) -> bytes:
-    document = docx_begin(
-        context["lang"],
-        document_title=context["document_title"],
-        subject=context["division"],
-        title=context["title"],
-        subtitle=context["division"],
-    )
+    document = docx_begin(context, issuer=context["division"])
     docx_details(document, context["details"])
     document.add_heading(context["parts_heading"], level=1)
     for part in context["parts"]:
