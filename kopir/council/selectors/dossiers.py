@@ -37,6 +37,7 @@ from django.utils.translation import gettext
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record_many
 from kopir.council.models import (
+    RECORD_FIELDS,
     AgendaItem,
     Council,
     Decision,
@@ -129,10 +130,9 @@ def records_added(dossier: Dossier) -> list[DossierRecord]:
 
 def dossier_contents(dossier: Dossier) -> DossierContents:
     """Every record the dossier holds, added by hand or following from one that was."""
-    added: dict[str, list[int]] = {"petition": [], "agenda_item": [], "recommendation": []}
-    added.update(visit=[], letter=[])
+    added: dict[str, list[int]] = {kind: [] for kind in RECORD_FIELDS}
     for kind, *ids in dossier.records.values_list(
-        "kind", "petition_id", "agenda_item_id", "recommendation_id", "visit_id", "letter_id"
+        "kind", *(f"{name}_id" for name in RECORD_FIELDS)
     ):
         added[kind].append(next(pk for pk in ids if pk is not None))
 
