@@ -36,6 +36,7 @@ from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
 from kopir.core import sample_files
 from kopir.core.tests.fixtures import no_second_factor as no_second_factor
 from kopir.council import models as m
+from kopir.council.services.dossiers import dossier_open
 from kopir.council.services.invitations import invitation_token
 from kopir.council.services.minutes import minutes_assemble
 from kopir.council.tests.factories import (
@@ -272,6 +273,9 @@ def world(
         summary="Жауап",
         file=_pdf("reply.pdf"),
     )
+    # A dossier opened on the petition.
+    dossier = dossier_open(actor=secretary, council=council, title="Мәселе", petition=petition)
+    dossier_record = dossier.records.get()
 
     # --- The exchange: the agency's system subscribed; the council's message to the agency. -----
     subscription = SubscriptionFactory.create(organisation=agency, event_kinds=["message.sent"])
@@ -312,6 +316,7 @@ def world(
     on_recommendation = {**slug, "pk": sent_recommendation.pk}
     on_visit = {**slug, "pk": visit.pk}
     on_letter = {**slug, "pk": letter.pk}
+    on_dossier = {**slug, "pk": dossier.pk}
     on_plan_item = {**slug, "pk": plan.pk, "item_pk": plan_item.pk}
     arguments: dict[str, dict[str, Any]] = {
         **on_pk(clinician, "accounts:user_edit", "accounts:user_reset_two_factor"),
@@ -410,6 +415,8 @@ def world(
                 "council:visit_create",
                 "council:letter_list",
                 "council:letter_create",
+                "council:dossier_list",
+                "council:dossier_create",
             ),
             slug,
         ),
@@ -517,6 +524,9 @@ def world(
         **on_pk(snapshot, "oversight:snapshot_detail"),
         "oversight:snapshot_cite": {"target": "agenda_item", "pk": item.pk},
         **on_pk(citation, "oversight:snapshot_uncite"),
+        **each_in_council(on_dossier, "dossier_detail", "dossier_edit", "dossier_add"),
+        **each_in_council({**on_dossier, "lang": "kk"}, "dossier_docx", "dossier_pdf"),
+        **each_in_council({**on_dossier, "record_pk": dossier_record.pk}, "dossier_record_remove"),
         # Rehabilitation: the executing organisation's measure
         **dict.fromkeys(
             (

@@ -445,6 +445,10 @@ EXPECTED: dict[str, Row] = {
                 "letter_file",
                 "letter_reply_file",
                 "accommodation_new",
+                "dossier_list",
+                "dossier_detail",
+                "dossier_docx",
+                "dossier_pdf",
             )
         ],
         COUNCIL,
@@ -478,6 +482,10 @@ EXPECTED: dict[str, Row] = {
                 "visit_document_add",
                 "letter_create",
                 "letter_reply_add",
+                "dossier_create",
+                "dossier_edit",
+                "dossier_add",
+                "dossier_record_remove",
             )
         ],
         SECRETARY,

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from kopir.council.urls_dossiers import urlpatterns as dossier_urlpatterns
 from kopir.council.urls_followup import urlpatterns as followup_urlpatterns
 from kopir.council.urls_meetings import urlpatterns as meeting_urlpatterns
 from kopir.council.views import invitations, public
@@ -15,4 +16,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("invitations/reply/<str:token>/", invitations.invitation_reply, name="invitation_reply"),
     *meeting_urlpatterns,
     *followup_urlpatterns,
+    *dossier_urlpatterns,
 ]

@@ -12,6 +12,7 @@ from kopir.council.demo.meetings import (
 )
 from kopir.council.models import (
     Council,
+    Dossier,
     Letter,
     LetterReply,
     MeetingInvitation,
@@ -56,7 +57,8 @@ def council_page_arguments() -> dict[str, dict[str, Any]]:
     letter = Letter.objects.filter(council=council).exclude(file="").order_by("pk").first()
     letter = letter or Letter.objects.filter(council=council).order_by("pk").first()
     reply = LetterReply.objects.filter(letter__council=council).order_by("pk").first()
-    if not (minutes and recommendation and visit and letter):
+    dossier = Dossier.objects.filter(council=council).order_by("pk").first()
+    if not (minutes and recommendation and visit and letter and dossier):
         raise LookupError("Load the council demo first.")
     number = {**slug, "number": minutes.meeting.number}
     arguments = {
@@ -92,7 +94,21 @@ def council_page_arguments() -> dict[str, dict[str, Any]]:
         "council:letter_detail": {**slug, "pk": letter.pk},
         "council:letter_reply_add": {**slug, "pk": letter.pk},
         "council:letter_file": {**slug, "pk": letter.pk},
+        "council:dossier_list": slug,
+        "council:dossier_create": slug,
+        "council:dossier_detail": {**slug, "pk": dossier.pk},
+        "council:dossier_edit": {**slug, "pk": dossier.pk},
+        "council:dossier_add": {**slug, "pk": dossier.pk},
+        "council:dossier_docx": {**slug, "pk": dossier.pk, "lang": "kk"},
+        "council:dossier_pdf": {**slug, "pk": dossier.pk, "lang": "kk"},
     }
+    record = dossier.records.order_by("pk").first()
+    if record is not None:
+        arguments["council:dossier_record_remove"] = {
+            **slug,
+            "pk": dossier.pk,
+            "record_pk": record.pk,
+        }
     if answered is not None:
         review = {**slug, "pk": answered.recommendation_id, "response_pk": answered.pk}
         arguments["council:response_review"] = review

@@ -35,6 +35,7 @@ from kopir.council.models import (
     RecommendationStatus,
     ResponseVerdict,
 )
+from kopir.council.services import dossiers as dossier_services
 from kopir.council.services import letters as letter_services
 from kopir.council.services import minutes as minutes_services
 from kopir.council.services import recommendations as services
@@ -287,6 +288,27 @@ def _letters(council: Council, meeting_day: dt.date, secretary: User) -> int:
     return created
 
 
+def _dossier(council: Council, secretary: User) -> str:
+    """The demo's dossier on the petition, with the council's first visit added by hand."""
+    if council.dossiers.filter(title=data.DOSSIER_TITLE).exists():
+        return "dossier kept"
+    dossier = dossier_services.dossier_open(
+        actor=secretary,
+        council=council,
+        title=data.DOSSIER_TITLE,
+        title_ru=russian(data.DOSSIER_TITLE),
+        description=data.DOSSIER_DESCRIPTION,
+        description_ru=russian(data.DOSSIER_DESCRIPTION),
+        petition=council.petitions.order_by("pk").first(),
+    )
+    visit = council.visits.order_by("visited_on", "pk").first()
+    if visit is not None:
+        dossier_services.dossier_add_record(
+            actor=secretary, dossier=dossier, kind="visit", record_id=visit.pk
+        )
+    return "dossier created"
+
+
 def load() -> str:
     council = Council.objects.select_related("organisation").filter(slug=COUNCIL_SLUG).first()
     if council is None:
@@ -339,7 +361,11 @@ def load() -> str:
             )
             outcomes[f"visits {outcome}"] = outcomes.get(f"visits {outcome}", 0) + 1
         letters = _letters(council, meeting_day, secretary)
+        dossier = _dossier(council, secretary)
         # What the daily task would have done by now: the overdue answer gets escalated (once).
         deadlines = recommendations_check_deadlines(today=today)
     parts = [f"{count} {name}" for name, count in sorted(outcomes.items())]
-    return f"{', '.join(parts)}; {minutes}; {letters} letters created; deadlines: {deadlines}"
+    return (
+        f"{', '.join(parts)}; {minutes}; {letters} letters created; {dossier}; "
+        f"deadlines: {deadlines}"
+    )

@@ -273,6 +273,14 @@ LETTERS: tuple[DemoLetter, ...] = (
 )
 
 
+# One dossier: the Society of the Blind's petition and what followed from it, with the first
+# monitoring visit added by hand.
+DOSSIER_TITLE = "Көзі көрмейтін адамдардың сырттай МӘС-ке қолжетімділігі"
+DOSSIER_DESCRIPTION = (
+    "Көзі көрмейтін адамдар сырттай ресімдеу кезінде хабарламалар мен құжаттарды оқи алмайды."
+)
+
+
 def synthetic_png(width: int = 96, height: int = 64, shade: int = 170) -> bytes:
     """A small grey PNG standing in for a photo (the demo holds no real images)."""
 

@@ -9,6 +9,12 @@ from kopir.council.models.body import (
     MemberPosition,
     QuorumRule,
 )
+from kopir.council.models.dossiers import (
+    RECORD_FIELDS,
+    Dossier,
+    DossierRecord,
+    DossierRecordKind,
+)
 from kopir.council.models.followup import (
     ChecklistAnswer,
     Letter,
@@ -63,6 +69,7 @@ from kopir.council.models.plan import (
 )
 
 __all__ = [
+    "RECORD_FIELDS",
     "AccommodationNeed",
     "AccommodationRequest",
     "AccommodationStatus",
@@ -77,6 +84,9 @@ __all__ = [
     "CompositionStatus",
     "Council",
     "Decision",
+    "Dossier",
+    "DossierRecord",
+    "DossierRecordKind",
     "InvitedOfficial",
     "LegalBasis",
     "Letter",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('council', '0010_vote_annulment_reason_in_russian'),
+        ('council', '0011_dossiers_of_problems'),
         ('directory', '0003_organisation_notice_contacts'),
     ]
 
