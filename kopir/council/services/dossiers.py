@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, create_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.versioning import update_if_current
 from kopir.council import access
@@ -28,7 +28,6 @@ from kopir.council.models import (
     Petition,
     Recommendation,
 )
-from kopir.council.services._saving import create_audited
 
 # Each kind of record a dossier takes, and the path from it to its council.
 RECORD_MODELS: Final[dict[str, tuple[type[Model], str]]] = {
