@@ -412,6 +412,7 @@ def world(
                 "council:recommendation_create",
                 "council:visit_list",
                 "council:radar",
+                "council:radar_gather",
                 "council:visit_create",
                 "council:letter_list",
                 "council:letter_create",

@@ -486,6 +486,7 @@ EXPECTED: dict[str, Row] = {
                 "dossier_edit",
                 "dossier_add",
                 "dossier_record_remove",
+                "radar_gather",
             )
         ],
         SECRETARY,

@@ -107,6 +107,7 @@ urlpatterns: list[URLPattern] = [
     # Monitoring visits.
     path("<slug:slug>/visits/", visits.visit_list, name="visit_list"),
     path("<slug:slug>/radar/", radar.radar, name="radar"),
+    path("<slug:slug>/radar/gather/", radar.radar_gather, name="radar_gather"),
     path("<slug:slug>/visits/new/", visits.visit_create_view, name="visit_create"),
     path("<slug:slug>/visits/<int:pk>/", visits.visit_detail, name="visit_detail"),
     path("<slug:slug>/visits/<int:pk>/edit/", visits.visit_edit_view, name="visit_edit"),

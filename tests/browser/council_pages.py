@@ -84,6 +84,7 @@ def council_page_arguments() -> dict[str, dict[str, Any]]:
         "council:recommendation_edit": {**slug, "pk": recommendation.pk},
         "council:visit_list": slug,
         "council:radar": slug,
+        "council:radar_gather": slug,
         "council:visit_create": slug,
         "council:visit_detail": {**slug, "pk": visit.pk},
         "council:visit_edit": {**slug, "pk": visit.pk},

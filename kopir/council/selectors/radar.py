@@ -23,6 +23,7 @@ import numpy as np
 from django.db.models import DateField, F
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
@@ -31,6 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kopir.council.models import (
     Council,
+    DossierRecordKind,
     Petition,
     Recommendation,
     RecommendationResponse,
@@ -71,6 +73,14 @@ class Kind:
     ANSWER = "answer"
 
 
+# The kind of dossier record (`DossierRecordKind`) each kind of text belongs to.
+DOSSIER_KINDS = {
+    Kind.PETITION: DossierRecordKind.PETITION,
+    Kind.FINDING: DossierRecordKind.VISIT,
+    Kind.RECOMMENDATION: DossierRecordKind.RECOMMENDATION,
+    Kind.ANSWER: DossierRecordKind.RECOMMENDATION,
+}
+
 KIND_LABELS = {
     Kind.PETITION: _("Petition"),
     Kind.FINDING: _("Visit finding"),
@@ -98,6 +108,12 @@ class RadarText:
     def kind_label(self) -> str:
         return str(KIND_LABELS[self.kind])
 
+    @property
+    def dossier_record(self) -> tuple[str, int]:
+        """The record a dossier holds for this text: a finding's visit, an answer's
+        recommendation, else the text's own record."""
+        return (str(DOSSIER_KINDS[self.kind]), self.record_pk)
+
 
 @dataclass
 class RadarGroup:
@@ -117,6 +133,17 @@ class RadarGroup:
     def times(self) -> int:
         """How many separate times the problem was raised."""
         return len({member.thread for member in self.members})
+
+    @property
+    def dossier_records(self) -> list[tuple[str, int]]:
+        """The records a dossier of this group holds, each once, the earliest first."""
+        return list(dict.fromkeys(member.dossier_record for member in self.members))
+
+    @property
+    def dossier_query(self) -> str:
+        """The group's records as the query of the page that gathers them into a dossier."""
+        records = [("record", f"{kind}:{pk}") for kind, pk in self.dossier_records]
+        return urlencode([*records, ("title", ", ".join(self.terms[:3]))])
 
     @property
     def petitions(self) -> list[RadarText]:

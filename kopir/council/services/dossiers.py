@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any, Final, Required, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -237,3 +237,50 @@ def dossier_merge(
             actor, target, f"merged {len(merged)} dossiers, {moved} records moved", request
         )
     return moved
+
+
+def dossier_gather(
+    *,
+    actor: Any,
+    council: Council,
+    records: Iterable[tuple[str, int]],
+    request: HttpRequest | None = None,
+    **given: Unpack[DossierTexts],
+) -> Dossier:
+    """Gather records that concern one problem (a group of the recurring-problem radar) into one
+    dossier: the oldest dossier already holding one of them, every other dossier holding one
+    merged into it (`dossier_merge`); or, when none holds any, a new dossier with `given`'s
+    texts. Then each record it does not hold yet is added. One transaction."""
+    _require_secretary(actor, council)
+    wanted = list(dict.fromkeys(records))
+    if not wanted:
+        raise DomainError(_("Choose the records to gather."))
+    with transaction.atomic():
+        holding = dossiers_holding(council, wanted)
+        if holding:
+            target = holding[0]
+            dossier_merge(actor=actor, target=target, sources=holding[1:], request=request)
+        else:
+            target = dossier_open(actor=actor, council=council, request=request, **given)
+        held = {(record.kind, record.target_id) for record in target.records.all()}
+        for kind, record_id in wanted:
+            if (kind, record_id) not in held:
+                dossier_add_record(
+                    actor=actor, dossier=target, kind=kind, record_id=record_id, request=request
+                )
+    return target
+
+
+def dossiers_holding(council: Council, records: Iterable[tuple[str, int]]) -> list[Dossier]:
+    """The council's dossiers (not merged away) that hold any of `records`, oldest first."""
+    condition = Q(pk__in=[])
+    for kind, record_id in records:
+        if kind not in RECORD_MODELS:
+            raise DomainError(_("Choose what kind of record to add."))
+        condition |= Q(kind=kind, **{f"{kind}_id": record_id})
+    holders = DossierRecord.objects.filter(condition).values("dossier_id")
+    return list(
+        Dossier.objects.filter(council=council, merged_into__isnull=True, pk__in=holders).order_by(
+            "pk"
+        )
+    )

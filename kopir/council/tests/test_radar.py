@@ -15,6 +15,7 @@ from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.council import models as m
 from kopir.council.selectors.radar import council_radar, group_texts, radar_texts
+from kopir.council.services.dossiers import dossier_gather, dossier_open
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.factories import (
     MonitoringVisitFactory,
@@ -302,3 +303,96 @@ def test_the_petition_forms_offer_the_councils_districts_only(
     assert {str(places["burli"].pk), str(places["terekti"].pk), str(places["oral"].pk)} <= choices
     assert str(places["village"].pk) not in choices
     assert str(elsewhere.pk) not in choices
+
+
+# --- Gathering a group into one dossier ---------------------------------------------------------
+
+
+def _ramp_records(texts: dict[str, Any]) -> list[tuple[str, int]]:
+    return [("petition", petition.pk) for petition in texts["ramp"]] + [
+        ("visit", texts["visit"].pk)
+    ]
+
+
+def _held(dossier: m.Dossier) -> set[tuple[str, int | None]]:
+    return {(record.kind, record.target_id) for record in dossier.records.all()}
+
+
+def test_a_group_no_dossier_holds_opens_a_new_one(
+    council: m.Council, secretary: User, texts: dict[str, Any]
+) -> None:
+    dossier = dossier_gather(
+        actor=secretary, council=council, records=_ramp_records(texts), title="Пандус"
+    )
+
+    assert dossier.title == "Пандус"
+    assert _held(dossier) == set(_ramp_records(texts))
+
+
+def test_a_group_gathers_into_the_oldest_dossier_holding_any_and_merges_the_others(
+    council: m.Council, secretary: User, texts: dict[str, Any]
+) -> None:
+    ramp = texts["ramp"]
+    older = dossier_open(actor=secretary, council=council, title="Бірінші", petition=ramp[2])
+    newer = dossier_open(actor=secretary, council=council, title="Екінші", petition=ramp[0])
+    unrelated = dossier_open(
+        actor=secretary, council=council, title="Басқа", petition=texts["queue"][0]
+    )
+
+    dossier = dossier_gather(
+        actor=secretary, council=council, records=_ramp_records(texts), title="ignored"
+    )
+
+    assert dossier == older
+    assert _held(older) == set(_ramp_records(texts))
+    newer.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert newer.merged_into == older
+    assert unrelated.merged_into is None
+    assert _held(unrelated) == {("petition", texts["queue"][0].pk)}
+
+
+def _gather_url(council: m.Council) -> str:
+    return "/en" + reverse("council:radar_gather", args=[council.slug])[3:]
+
+
+def test_the_radar_page_offers_the_secretary_to_gather_each_group(
+    client: Client, secretary: User, council: m.Council, texts: dict[str, Any]
+) -> None:
+    signed_in(client, secretary)
+    page = _page(client, council, since="2024").content.decode()
+    assert reverse("council:radar_gather", args=[council.slug]) + "?record=petition%3A" in page
+
+
+def test_the_gather_page_says_what_happens_then_gathers(
+    client: Client, secretary: User, council: m.Council, texts: dict[str, Any]
+) -> None:
+    signed_in(client, secretary)
+    query = [("record", f"{kind}:{pk}") for kind, pk in _ramp_records(texts)]
+
+    confirm = client.get(_gather_url(council), [*query, ("title", "пандус")])
+    assert confirm.status_code == 200
+    assert "a new dossier is opened" in confirm.content.decode()
+    assert m.Dossier.objects.count() == 0  # nothing happens before the confirmation
+
+    done = client.post(
+        _gather_url(council), {"record": [value for _name, value in query], "title": "Пандус"}
+    )
+
+    dossier = m.Dossier.objects.get()
+    assert done.status_code == 302
+    assert done["Location"].endswith(f"/dossiers/{dossier.pk}/")
+    assert _held(dossier) == set(_ramp_records(texts))
+
+
+def test_the_gather_page_refuses_members_and_made_up_records(
+    client: Client, member_user: User, secretary: User, council: m.Council
+) -> None:
+    signed_in(client, member_user)
+    assert client.get(_gather_url(council)).status_code == 403
+    signed_in(client, secretary)
+    assert client.post(_gather_url(council), {"record": "vote:1", "title": "x"}).status_code == 400
+    assert client.post(_gather_url(council), {"title": "x"}).status_code == 400
+    empty = client.get(_gather_url(council))
+    assert empty.status_code == 200
+    assert "No records chosen" in empty.content.decode()

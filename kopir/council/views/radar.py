@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.audit.services import audit_search_reach
+from kopir.core.errors import DomainError
+from kopir.core.forms import text_in
 from kopir.council import access
+from kopir.council.models import DossierRecordKind
 from kopir.council.selectors.radar import MAX_TEXTS, council_radar, radar_petitions
+from kopir.council.services.dossiers import RECORD_MODELS, dossier_gather, dossiers_holding
 
 # How far back the radar looks unless asked: the year before last, so that a problem raised
 # every year shows as one group.
@@ -56,4 +63,66 @@ def radar(request: HttpRequest, slug: str) -> HttpResponse:
             "max_texts": MAX_TEXTS,
             "can_manage": access.can_manage_council(request.user, council),
         },
+    )
+
+
+class GatherForm(forms.Form):
+    """The texts of the dossier a radar group opens when no dossier holds any of its records."""
+
+    title = text_in("kk", _("Title"), max_length=300, missing=_("Enter the title in Kazakh."))
+    title_ru = text_in("ru", _("Title"), required=False, max_length=300)
+
+
+def _records(values: list[str]) -> list[tuple[str, int]]:
+    """The records named "kind:pk" in the request; 400 for anything else."""
+    records = []
+    for value in values:
+        kind, _sep, pk = value.partition(":")
+        if kind not in RECORD_MODELS or not pk.isdigit():
+            raise BadRequest("not a record")
+        records.append((kind, int(pk)))
+    return list(dict.fromkeys(records))
+
+
+@require_http_methods(["GET", "POST"])
+def radar_gather(request: HttpRequest, slug: str) -> HttpResponse:
+    """Gather a radar group's records into one dossier: the page says which dossier (and which
+    dossiers merge into it) before the secretary confirms."""
+    council = access.council_for_secretary(request.user, slug)
+    data = request.POST if request.method == "POST" else request.GET
+    records = _records(data.getlist("record"))
+    if not records:
+        if request.method == "POST":
+            raise BadRequest("no records")
+        # Opened without a group: the page says where the groups are.
+        return render(request, "council/followup/radar_gather.html", {"council": council})
+    holding = dossiers_holding(council, records)
+    form = GatherForm(
+        request.POST if request.method == "POST" and not holding else None,
+        initial={"title": data.get("title", ""), "title_ru": data.get("title", "")},
+    )
+    if request.method == "POST" and (holding or form.is_valid()):
+        texts = form.cleaned_data if not holding else {}
+        try:
+            dossier = dossier_gather(
+                actor=request.user, council=council, records=records, request=request, **texts
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The records are gathered in the dossier."))
+            return redirect("council:dossier_detail", slug=council.slug, pk=dossier.pk)
+    kinds = Counter(kind for kind, _pk in records)
+    return render(
+        request,
+        "council/followup/radar_gather.html",
+        {
+            "council": council,
+            "form": form,
+            "records": records,
+            "counts": [(DossierRecordKind(kind).label, n) for kind, n in sorted(kinds.items())],
+            "target": holding[0] if holding else None,
+            "merged": holding[1:],
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
     )
