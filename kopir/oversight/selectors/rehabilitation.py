@@ -87,7 +87,7 @@ class RehabilitationDashboard:
     computed_at: dt.datetime | None = None
 
 
-def measuremeasure_outcome(today: dt.date) -> Case:
+def measure_outcome(today: dt.date) -> Case:
     """A measure's outcome on `today`: one of OUTCOMES, or FAILED followed by its reason."""
     return Case(
         When(status=MeasureStatus.DELIVERED, delivered_on__lte=F("due_on"), then=Value(ON_TIME)),
@@ -118,7 +118,7 @@ def rehabilitation_dashboard(
         grid, redirects = precomputed.measure_grid(scope), precomputed.redirect_grid(scope)
     else:
         grid = (
-            measures.annotate(outcome=measuremeasure_outcome(today))
+            measures.annotate(outcome=measure_outcome(today))
             .values("organisation_id", "outcome", code=F("measure_type__code"))
             .annotate(n=Count("id"), disputed=Count("id", filter=Q(dispute_count__gt=0)))
             .order_by()
