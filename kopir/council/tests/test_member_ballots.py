@@ -626,12 +626,13 @@ def test_the_vote_page_as_a_member_costs_the_same_with_more_ballots(
     many = _queries(client, _vote_url(vote))
 
     assert many == few
-    # The header's unread notifications count and the dossiers holding the vote's item included.
-    with django_assert_max_num_queries(17):
+    # The header's unread notifications count, the menu's check of a member's seat for the
+    # dashboards and the dossiers holding the vote's item included.
+    with django_assert_max_num_queries(18):
         client.get(_vote_url(vote))
     vote_close(actor=secretary, vote=vote)
     # One more once closed: whether the reader is the chair, who may annul it.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         client.get(_vote_url(vote))
 
 
