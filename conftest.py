@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import override_settings
 from django.utils import translation
 
 
@@ -15,6 +16,15 @@ from django.utils import translation
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests hash hundreds of passwords and check none of its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_test_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Files the tests store (the demo's documents, uploads) go to a temporary folder of this test
+    # process rather than the data directory. Each pytest-xdist worker has its own, so two workers
+    # never write into, or copy back (the browser tests' demo snapshot), each other's files.
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

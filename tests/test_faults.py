@@ -29,7 +29,7 @@ from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditEvent
 from kopir.core.transitions import Workflow
 from kopir.core.worker_recovery import STALE_AFTER, requeue_orphaned_tasks, worker_heartbeat
-from tests.test_transition_tables import BUILDERS, WORKFLOWS, _context, _snapshot
+from tests.test_transition_tables import BUILDERS, WORKFLOWS, _context, _snapshot, ordered_edges
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def _moves_and_faults() -> list[Any]:
             id=f"{name}:{edge.source}->{edge.target}:{statement.split()[0].lower()} {table}",
         )
         for name, workflow in WORKFLOWS.items()
-        for edge in workflow.edges
+        for edge in ordered_edges(workflow)
         for statement, table in _steps(workflow)
     ]
 

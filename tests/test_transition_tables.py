@@ -23,7 +23,7 @@ from kopir.assessment.models import Appeal, AppealFiledBy, Decision
 from kopir.assessment.tests.factories import ReferralFactory
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import ConflictError
-from kopir.core.transitions import InvalidTransition, Workflow, no_timeline, workflows
+from kopir.core.transitions import Edge, InvalidTransition, Workflow, no_timeline, workflows
 from kopir.council import models as council
 from kopir.council.tests.factories import (
     MeetingFactory,
@@ -53,6 +53,13 @@ def _import_every_workflow() -> tuple[Workflow, ...]:
 
 
 WORKFLOWS = {workflow.name: workflow for workflow in _import_every_workflow()}
+
+
+def ordered_edges(workflow: Workflow) -> list[Edge]:
+    """The workflow's edges in one order in every process. Tables written as sets give their
+    edges in an order that changes with the hash seed, and pytest-xdist's workers must collect
+    the same parametrised tests in the same order."""
+    return sorted(workflow.edges, key=lambda edge: (edge.source, edge.target))
 
 
 def _appeal(status: str) -> Appeal:
@@ -120,7 +127,7 @@ def _allowed() -> list[Any]:
     return [
         pytest.param(name, edge.source, edge.target, id=f"{name}:{edge.source}->{edge.target}")
         for name, workflow in WORKFLOWS.items()
-        for edge in workflow.edges
+        for edge in ordered_edges(workflow)
     ]
 
 
@@ -136,7 +143,7 @@ def _refused() -> list[Any]:
 
 def _versioned() -> list[Any]:
     return [
-        pytest.param(name, workflow.edges[0], id=name)
+        pytest.param(name, ordered_edges(workflow)[0], id=name)
         for name, workflow in WORKFLOWS.items()
         if workflow.version_field
     ]
@@ -205,7 +212,7 @@ def test_a_move_the_table_does_not_allow_writes_nothing(
     [
         pytest.param(name, edge.source, edge.target, id=f"{name}:{edge.source}->{edge.target}")
         for name, workflow in WORKFLOWS.items()
-        for edge in workflow.edges
+        for edge in ordered_edges(workflow)
         if edge.guard is not None
     ],
 )

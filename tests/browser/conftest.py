@@ -36,12 +36,25 @@ def _is_browser_test(item: pytest.Item) -> bool:
     return item.get_closest_marker("browser") is not None
 
 
+# The browser tests that take longest: each visits every page as one role (or as a visitor) in
+# every language. They start first among the browser tests, so that under pytest-xdist the run
+# does not end with one worker still in a long test while the other has nothing left to take.
+LONGEST_BROWSER_TESTS = "tests/browser/test_every_page.py::"
+
+
+def _run_order(item: pytest.Item) -> int:
+    if not _is_browser_test(item):
+        return 0
+    return 1 if item.nodeid.startswith(LONGEST_BROWSER_TESTS) else 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Playwright's sync API leaves its event loop marked as running in the main thread from the
     # first browser test to the end of the session, and Django refuses ORM calls while a loop
     # runs. Running browser tests after every other test keeps that from touching the rest.
-    # (pytest-django's own reordering runs first: it is tryfirst. Sorting is stable.)
-    items.sort(key=_is_browser_test)
+    # (pytest-django's own reordering runs first: it is tryfirst. Sorting is stable.) Under
+    # pytest-xdist each worker is handed tests in this order, so it too runs its browser tests last.
+    items.sort(key=_run_order)
 
 
 @pytest.hookimpl(tryfirst=True)
