@@ -156,17 +156,25 @@ def mse_dashboard(
         )
     )
 
+    # Each clinic's cells and each chapter's, gathered in one pass: a national year has some
+    # 200 clinics × 22 chapters of cells, too many to walk once per row.
+    of_clinic: dict[int, list[dict[str, PublishedCount]]] = {}
+    of_chapter: dict[str, list[dict[str, PublishedCount]]] = {}
+    for (pk, group), cell in cells.items():
+        of_clinic.setdefault(pk, []).append(cell)
+        of_chapter.setdefault(group, []).append(cell)
+
     def added(
         measure: str, *, clinic: int | None = None, chapter: str | None = None
     ) -> PublishedCount:
         """The published cells of a clinic, or of a diagnosis group, added up as one figure."""
-        return as_count(
-            published_total(
-                c[measure]
-                for (pk, group), c in cells.items()
-                if clinic in (None, pk) and chapter in (None, group)
-            )
-        )
+        if clinic is not None:
+            chosen = of_clinic.get(clinic, [])
+        elif chapter is not None:
+            chosen = of_chapter.get(chapter, [])
+        else:
+            chosen = list(cells.values())
+        return as_count(published_total(cell[measure] for cell in chosen))
 
     rows = sorted(
         (
