@@ -72,6 +72,9 @@ if KOPIR_ENVIRONMENT not in {"development", "production"}:
 PRODUCTION = KOPIR_ENVIRONMENT == "production"
 # The demo switches off two-factor login for the demo accounts (visibly) and loads synthetic data.
 KOPIR_DEMO = env_bool("KOPIR_DEMO", default=False)
+# Background cases for the demo's dashboards (kopir/bench/demo.py): off by default, because they
+# go to the demo's division and agencies and fill the queues the demo's story is told in.
+KOPIR_DEMO_BACKGROUND_CASES = env_bool("KOPIR_DEMO_BACKGROUND_CASES", default=False)
 DEBUG = env_bool("KOPIR_DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)

@@ -24,8 +24,13 @@ class BenchConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from kopir.core.registry import DemoLoader, registry
 
         # Background cases for the demo's dashboards, after the cases and programmes of the
-        # demo's story (assessment 50, rehabilitation 60) whose reference data they use.
-        registry.add_demo(DemoLoader("bench", "kopir.bench.demo.load", order=70))
+        # demo's story (assessment 50, rehabilitation 60) whose reference data they use. Only
+        # when asked for (KOPIR_DEMO_BACKGROUND_CASES=on): they land in the demo division's queue
+        # and the agencies' work lists, where they would bury the story's cases.
+        if settings.KOPIR_DEMO_BACKGROUND_CASES:
+            registry.add_demo(DemoLoader("bench", "kopir.bench.demo.load", order=70))
