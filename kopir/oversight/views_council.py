@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
+from kopir.council.selectors.recommendations import NOT_ADDRESSED
 from kopir.directory.models import OrganisationKind
 from kopir.oversight.disclosure import Count
 from kopir.oversight.pages import dashboard_page
@@ -15,11 +16,7 @@ from kopir.oversight.selectors.council import PLAN_STATES, STATES, council_dashb
 # The chart's two series, also two of the recommendations table's column heads.
 COUNCIL_SERIES = (_("Recommendations sent"), _("Answered within the due date"))
 # Who a council addresses (`council.selectors.recommendations.addressee_choices`).
-ADDRESSEE_KINDS = tuple(
-    kind
-    for kind in OrganisationKind.values
-    if kind not in (OrganisationKind.PUBLIC_COUNCIL, OrganisationKind.NGO)
-)
+ADDRESSEE_KINDS = tuple(kind for kind in OrganisationKind.values if kind not in NOT_ADDRESSED)
 
 
 @require_GET

@@ -147,13 +147,17 @@ def addressees_of(council: Council) -> QuerySet[Organisation]:
     )
 
 
+# The kinds of organisation a council never addresses: another council, an association.
+NOT_ADDRESSED = (OrganisationKind.PUBLIC_COUNCIL, OrganisationKind.NGO)
+
+
 def addressee_choices(council: Council) -> QuerySet[Organisation]:
     """Who a council may address: executive bodies, their units and Parliament — not itself,
     another council or an association."""
     return (
         Organisation.objects.filter(is_active=True)
         .exclude(pk=council.organisation_id)
-        .exclude(kind__in=[OrganisationKind.PUBLIC_COUNCIL, OrganisationKind.NGO])
+        .exclude(kind__in=NOT_ADDRESSED)
         .order_by("name_kk")
     )
 
