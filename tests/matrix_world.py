@@ -522,6 +522,13 @@ def world(
         **each_in_council(on_letter, "letter_detail", "letter_reply_add", "letter_file"),
         **each_in_council({**on_letter, "reply_pk": reply.pk}, "letter_reply_file"),
         "oversight:snapshot_new": {"dashboard": "mse"},
+        "oversight:table_export": {"dashboard": "mse", "table": "clinics", "file_format": "csv"},
+        "oversight:annual_report_file": {
+            "slug": council.slug,
+            "year": timezone.localdate().year,
+            "lang": "kk",
+            "kind": "docx",
+        },
         **on_pk(snapshot, "oversight:snapshot_detail"),
         "oversight:snapshot_cite": {"target": "agenda_item", "pk": item.pk},
         **on_pk(citation, "oversight:snapshot_uncite"),

@@ -410,6 +410,10 @@ EXPECTED: dict[str, Row] = {
     "oversight:snapshot_uncite": posts(SECRETARY),
     "oversight:employment": DASHBOARDS,
     "oversight:council": DASHBOARDS,
+    "oversight:table_export": DASHBOARDS,
+    # The annual report: each council's secretary and seated members, their own council's.
+    "oversight:annual_report": rule("secretary", "secretary@other", "member", "member@other"),
+    "oversight:annual_report_file": COUNCIL,
     # The council's inside: its secretary and seated members read, the secretary writes.
     **dict.fromkeys(
         [

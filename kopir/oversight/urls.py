@@ -1,6 +1,13 @@
 from django.urls import path
 
-from kopir.oversight import views, views_council, views_employment, views_snapshots
+from kopir.oversight import (
+    views,
+    views_annual_report,
+    views_council,
+    views_employment,
+    views_exports,
+    views_snapshots,
+)
 
 app_name = "oversight"
 
@@ -23,4 +30,15 @@ urlpatterns = [
     ),
     path("employment/", views_employment.employment, name="employment"),
     path("council/", views_council.council, name="council"),
+    path("annual-report/", views_annual_report.annual_report_page, name="annual_report"),
+    path(
+        "annual-report/<slug:slug>/<int:year>/<str:lang>.<str:kind>",
+        views_annual_report.annual_report_file,
+        name="annual_report_file",
+    ),
+    path(
+        "<str:dashboard>/tables/<str:table>.<str:file_format>",
+        views_exports.table_export,
+        name="table_export",
+    ),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kopir.assessment.services.external_systems import AGENCY_KINDS
+from kopir.council.access import councils_for_user
 from kopir.directory.models import OrganisationKind
 from kopir.oversight import access
 from kopir.oversight.charts import bar_chart
@@ -25,7 +26,11 @@ REHABILITATION_SERIES = (_("Delivered on time"), _("Delivered late"))
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     access.require_dashboard_reader(request.user)
-    return render(request, "oversight/index.html")
+    return render(
+        request,
+        "oversight/index.html",
+        {"may_report": councils_for_user(request.user).exists()},
+    )
 
 
 @require_GET

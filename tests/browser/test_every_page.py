@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from kopir.accounts.models import User
 from tests.browser.axe import axe_problems
 from tests.browser.council_pages import (
     COUNCIL_NOT_VISITED,
+    COUNCIL_SLUG,
     addressed_evidence,
     addressed_recommendation,
 )
@@ -195,6 +197,19 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     # Oversight's snapshots (issue 13): the confirmation page of the MSE dashboard, a snapshot.
     "oversight:snapshot_new": lambda demo, user: {"dashboard": "mse"},
     "oversight:snapshot_detail": lambda demo, user: _snapshot(demo),
+    # A dashboard table's file, and the council's annual report as a file (the DOCX: no PDF
+    # rendered for every role and language).
+    "oversight:table_export": lambda demo, user: {
+        "dashboard": "mse",
+        "table": "clinics",
+        "file_format": "csv",
+    },
+    "oversight:annual_report_file": lambda demo, user: {
+        "slug": COUNCIL_SLUG,
+        "year": timezone.localdate().year,
+        "lang": "kk",
+        "kind": "docx",
+    },
     # The exchange (issue 9): the demo subscriptions, a delivery, the demo handoff message.
     **{
         f"exchange:subscription_{page}": lambda demo, user: _exchange("Subscription")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -87,6 +86,21 @@ class RehabilitationDashboard:
     computed_at: dt.datetime | None = None
 
 
+# A row's published cells by column, in OutcomeRow's order.
+_Columns = tuple[list[PublishedCount], ...]
+_ON_TIME, _LATE, _FAILED, _OVERDUE, _PENDING, _DISPUTED, _REDIRECTED = range(7)
+_COLUMN_OF_OUTCOME = {ON_TIME: _ON_TIME, LATE: _LATE, OVERDUE: _OVERDUE, PENDING: _PENDING}
+
+
+def _columns() -> _Columns:
+    return tuple([] for _ in range(_REDIRECTED + 1))
+
+
+def _outcome_row(label: str, columns: _Columns | None) -> OutcomeRow:
+    """A row from its published cells by column (none: a row of zeros)."""
+    return OutcomeRow(label, *(published_total(cells) for cells in columns or _columns()))
+
+
 def measure_outcome(today: dt.date) -> Case:
     """A measure's outcome on `today`: one of OUTCOMES, or FAILED followed by its reason."""
     return Case(
@@ -135,88 +149,70 @@ def rehabilitation_dashboard(
             .annotate(n=Count("id"))
             .order_by()
         )
-    # Each cell published once; every figure below adds up published cells.
-    # Measure types by their code, stable across catalogue versions.
-    cells: dict[tuple[int, str, str], PublishedCount] = {}
-    disputed: dict[tuple[int, str], list[PublishedCount]] = defaultdict(list)
-    for row in grid:
-        key = (row["organisation_id"], row["code"])
-        cells[(*key, row["outcome"])] = publish_count(row["n"])
-        if row["outcome"] in (ON_TIME, LATE):
-            disputed[key].append(publish_count(row["disputed"]))
-    redirected = {
-        (row["from_organisation_id"], row["code"]): publish_count(row["n"]) for row in redirects
-    }
+    # Each cell published once; every figure below adds up published cells. Each cell goes, in
+    # one pass, to its column of its organisation's row, of its measure type's row and of the
+    # total (and a failure to its reason's row): the tables cost the number of cells, not
+    # rows × cells. Measure types by their code, stable across catalogue versions.
+    published: dict[int, PublishedCount] = {}  # publish_count of each distinct true count
+    of_organisation: dict[int, _Columns] = defaultdict(_columns)
+    of_type: dict[str, _Columns] = defaultdict(_columns)
+    total = _columns()
+    failed_by_reason: dict[str, list[PublishedCount]] = defaultdict(list)
+
+    def put(organisation: int, code: str, column: int, true_count: int) -> PublishedCount:
+        count = published.get(true_count)
+        if count is None:
+            count = published[true_count] = publish_count(true_count)
+        of_organisation[organisation][column].append(count)
+        of_type[code][column].append(count)
+        total[column].append(count)
+        return count
+
+    # As tuples: a year's 34,000 cells nationally cost 15 ms more as dictionaries.
+    for organisation, code, outcome, n, disputed in grid.values_list(
+        "organisation_id", "code", "outcome", "n", "disputed"
+    ):
+        column = _COLUMN_OF_OUTCOME.get(outcome, _FAILED)
+        count = put(organisation, code, column, n)
+        if column == _FAILED:
+            failed_by_reason[outcome].append(count)
+        elif column in (_ON_TIME, _LATE):
+            put(organisation, code, _DISPUTED, disputed)
+    for cell in redirects:
+        put(cell["from_organisation_id"], cell["code"], _REDIRECTED, cell["n"])
+
     # Every executing organisation in scope and every measure of the catalogue in force has its
     # row, measures or none (see Scope.organisations).
     organisation_names = {o.pk: o.name for o in scope.organisations(tuple(AGENCY_KINDS))}
-    with_data = {k[0] for k in cells} | {k[0] for k in redirected}
     organisation_names.update(
         (o.pk, o.name)
-        for o in Organisation.objects.filter(pk__in=with_data - set(organisation_names)).only(
-            "name_kk", "name_ru", "name_en"
-        )
+        for o in Organisation.objects.filter(
+            pk__in=set(of_organisation) - set(organisation_names)
+        ).only("name_kk", "name_ru", "name_en")
     )
-    codes_with_data = {k[1] for k in cells} | {k[1] for k in redirected}
     type_names: dict[str, str] = {}
     for measure_type in (
         MeasureType.objects.filter(
-            Q(catalogue__status=CatalogueStatus.ACTIVE) | Q(code__in=codes_with_data)
+            Q(catalogue__status=CatalogueStatus.ACTIVE) | Q(code__in=set(of_type))
         )
         .order_by("catalogue__status", "-catalogue_id")
         .only("code", "name_kk", "name_ru", "name_en")
     ):
         # The name in the catalogue in force, else in the latest catalogue that had the code.
         type_names.setdefault(measure_type.code, measure_type.name)
-    organisation_ids, type_codes = set(organisation_names), set(type_names)
 
-    # Each (organisation, type) pair's cells, found once: a row reads only its own pairs' cells,
-    # so the tables cost the number of cells, not rows × cells.
-    pair_cells: dict[tuple[int, str], list[tuple[str, PublishedCount]]] = defaultdict(list)
-    for (o, t, kind), c in cells.items():
-        pair_cells[(o, t)].append((kind, c))
-
-    def outcome_row(label: str, keep: Iterable[tuple[int, str]]) -> OutcomeRow:
-        pairs = set(keep)
-        mine = [(kind, c) for key in pairs for kind, c in pair_cells.get(key, ())]
-
-        def of(outcome: str) -> Total:
-            return published_total(c for kind, c in mine if kind == outcome)
-
-        return OutcomeRow(
-            label=label,
-            on_time=of(ON_TIME),
-            late=of(LATE),
-            failed=published_total(c for kind, c in mine if kind.startswith(FAILED)),
-            overdue=of(OVERDUE),
-            pending=of(PENDING),
-            disputed=published_total(c for key in pairs for c in disputed.get(key, [])),
-            redirected=published_total(redirected[key] for key in pairs if key in redirected),
-        )
-
-    pairs = {(o, t) for o, t, _ in cells} | set(redirected)
-    pairs_of_organisation: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    pairs_of_type: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for pair in pairs:
-        pairs_of_organisation[pair[0]].append(pair)
-        pairs_of_type[pair[1]].append(pair)
     by_organisation = sorted(
-        (
-            outcome_row(organisation_names[o], pairs_of_organisation.get(o, ()))
-            for o in organisation_ids
-        ),
+        (_outcome_row(name, of_organisation.get(o)) for o, name in organisation_names.items()),
         key=lambda r: r.label,
     )
     by_type = sorted(
-        (outcome_row(type_names[t], pairs_of_type.get(t, ())) for t in type_codes),
+        (_outcome_row(name, of_type.get(t)) for t, name in type_names.items()),
         key=lambda r: r.label,
     )
     by_reason = [
         ReasonRow(
             label=str(label),
-            failed=published_total(
-                c for (_, _, kind), c in cells.items() if kind == f"{FAILED}{reason}"
-            ),
+            failed=published_total(failed_by_reason.get(f"{FAILED}{reason}", ())),
         )
         for reason, label in NotDeliveredReason.choices
     ]
@@ -234,7 +230,7 @@ def rehabilitation_dashboard(
         by_organisation=by_organisation,
         by_type=by_type,
         by_reason=by_reason,
-        total=outcome_row("", pairs),
+        total=_outcome_row("", total),
         median_days_to_delivery=median,
         computed_at=store.computed_at if store is not None else None,
     )

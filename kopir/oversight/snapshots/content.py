@@ -202,7 +202,7 @@ REHABILITATION_FIGURES = (
 )
 
 
-def _mse_tables(dashboard: MseDashboard, period: Period) -> list[dict[str, Any]]:
+def mse_tables(dashboard: MseDashboard, period: Period) -> list[dict[str, Any]]:
     columns = [
         gettext("Clinic"),
         str(MSE_SERIES[0]),
@@ -247,7 +247,7 @@ def _outcome_cells(row: OutcomeRow) -> list[str]:
     ]
 
 
-def _rehabilitation_tables(
+def rehabilitation_tables(
     dashboard: RehabilitationDashboard, period: Period
 ) -> list[dict[str, Any]]:
     heads = [
@@ -306,7 +306,7 @@ KINDS: dict[str, DashboardKind] = {
         organisation_kinds=(OrganisationKind.MEDICAL,),
         compute=mse_dashboard,
         figures=MSE_FIGURES,
-        tables=_mse_tables,
+        tables=mse_tables,
         bars=lambda d: [(r.clinic_name, [r.sent, r.returned]) for r in d.rows],
         series=MSE_SERIES,
         chart_summary=gettext_lazy(
@@ -321,7 +321,7 @@ KINDS: dict[str, DashboardKind] = {
         organisation_kinds=tuple(AGENCY_KINDS),
         compute=rehabilitation_dashboard,
         figures=REHABILITATION_FIGURES,
-        tables=_rehabilitation_tables,
+        tables=rehabilitation_tables,
         bars=lambda d: [
             (r.label, [as_count(r.on_time), as_count(r.late)]) for r in d.by_organisation
         ],
@@ -346,10 +346,10 @@ def figures_of(kind: DashboardKind, dashboard: Any) -> list[dict[str, Any]]:
     return [_figure(spec, dashboard) for spec in kind.figures]
 
 
-def content_of(kind: DashboardKind, scope: Scope, *, today: dt.date) -> dict[str, Any]:
-    """The dashboard for `scope` as of `today`, as a snapshot keeps it, in the active language."""
-    dashboard = kind.compute(scope, today=today)
-    filters = [
+def filters_of(scope: Scope) -> list[dict[str, str]]:
+    """The filters a view of a dashboard was read with, as labelled texts in the active language
+    (a snapshot keeps them; an exported table carries them in its first rows)."""
+    return [
         {"label": gettext("Period"), "value": scope.period.label},
         {
             "label": gettext("Territory"),
@@ -362,9 +362,14 @@ def content_of(kind: DashboardKind, scope: Scope, *, today: dt.date) -> dict[str
             else gettext("All organisations"),
         },
     ]
+
+
+def content_of(kind: DashboardKind, scope: Scope, *, today: dt.date) -> dict[str, Any]:
+    """The dashboard for `scope` as of `today`, as a snapshot keeps it, in the active language."""
+    dashboard = kind.compute(scope, today=today)
     return {
         "dashboard": str(Dashboard(kind.key).label),
-        "filters": filters,
+        "filters": filters_of(scope),
         "figures": figures_of(kind, dashboard),
         "tables": kind.tables(dashboard, scope.period),
         "chart": {

@@ -203,18 +203,8 @@ def measure_read(
 
 # --- Exports ---------------------------------------------------------------------------------
 
-# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Rows read from the database at a time while a file is written: memory stays bounded.
 EXPORT_CHUNK = 2_000
-
-
-def neutralised(value: Any) -> Any:
-    """A cell's value, with text that a spreadsheet would run as a formula made inert by a
-    leading apostrophe (OWASP's advice); numbers and dates are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_header() -> list[str]:
@@ -258,7 +248,7 @@ def export_rows(
     file_format: str,
     request: HttpRequest | None = None,
 ) -> Iterator[list[Any]]:
-    """The filtered work list as rows for a file, the header first, each cell neutralised: what
+    """The filtered work list as rows for a file (core/exports.py neutralises them), the header first: what
     the list shows and no more (the person's name; no IIN, no contacts, no diagnosis). Taking the list out of Kopir is audited when the
     export starts; the rows are then read in chunks as the file is written."""
     with transaction.atomic():
@@ -278,9 +268,9 @@ def export_rows(
     )
 
     def rows() -> Iterator[list[Any]]:
-        yield [neutralised(cell) for cell in export_header()]
+        yield export_header()
         for measure in measures.iterator(chunk_size=EXPORT_CHUNK):
-            yield [neutralised(cell) for cell in _export_row(measure)]
+            yield _export_row(measure)
 
     return rows()
 

@@ -4,8 +4,6 @@ services."""
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.db_router import replica_reads
 from kopir.core.errors import DomainError
+from kopir.core.exports import csv_response, xlsx_response
 from kopir.core.forms import VersionForm, form_after_conflict
 from kopir.core.responses import form_page, render_page_or_fragment
 from kopir.core.selectors import stored_version
@@ -117,51 +116,18 @@ def _export_rows(request: HttpRequest, file_format: str) -> Iterator[list[Any]]:
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streaming answer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @replica_reads
 def work_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed row by row: memory stays bounded however long it is."""
-    rows = _export_rows(request, "csv")
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="measures.csv"'
-    return response
+    return csv_response(_export_rows(request, "csv"), "measures.csv")
 
 
 @require_GET
 @replica_reads
 def work_export_xlsx(request: HttpRequest) -> FileResponse:
-    """The filtered list as XLSX, written row by row (openpyxl's write-only mode) to a temporary
-    file that spills to disk, then sent from it: memory stays bounded."""
-    from openpyxl import Workbook
-
-    rows = _export_rows(request, "xlsx")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Measures")[:31])
-    for row in rows:
-        sheet.append(row)
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename="measures.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    """The filtered list as XLSX, written row by row: memory stays bounded."""
+    return xlsx_response([(_("Measures"), _export_rows(request, "xlsx"))], "measures.xlsx")
 
 
 @require_GET

@@ -153,11 +153,13 @@ def _agency_paths() -> list[Path]:
 def _oversight_paths(admin: User, today: dt.date) -> list[Path]:
     """The council's dashboards over the whole country, for this year and this quarter (an
     administrator reads them as a council member does). The floor is the one GROUP BY each
-    dashboard's figures come from."""
+    dashboard's figures come from; the employment and council dashboards have none (theirs are
+    several small reads, none of which dominates)."""
     start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_default_timezone())
     until = start.replace(year=today.year + 1)
     quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
     mse, rehabilitation = reverse("oversight:mse"), reverse("oversight:rehabilitation")
+    employment, council = reverse("oversight:employment"), reverse("oversight:council")
     referrals_by_clinic = (
         "SELECT medical_organisation_id, COUNT(*), "
         "COUNT(*) FILTER (WHERE returns_count > 0), SUM(returns_count) "
@@ -185,6 +187,16 @@ def _oversight_paths(admin: User, today: dt.date) -> list[Path]:
             admin.username,
             measures_by_cell,
             list(year),
+        ),
+        Path(
+            "oversight: employment dashboard, this year",
+            f"{employment}?period={today.year}",
+            admin.username,
+        ),
+        Path(
+            "oversight: council dashboard, this year",
+            f"{council}?period={today.year}",
+            admin.username,
         ),
     ]
 
