@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_meetings import (
@@ -54,7 +52,7 @@ from kopir.council.services.agenda import (
     speech_add,
 )
 from kopir.council.services.minutes_texts import meeting_texts, meeting_texts_save, missing_texts
-from kopir.council.views.meetings_common import file_download, posted_from_page, refuse
+from kopir.council.views.meetings_common import attempted, file_download, posted_from_page
 
 
 def vote_form(council: Council, data: Any = None) -> VoteForm:
@@ -196,15 +194,15 @@ def agenda_item_reorder(request: HttpRequest, slug: str, pk: int, item_pk: int) 
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
-    try:
-        agenda_item_move(
+    attempted(
+        request,
+        lambda: agenda_item_move(
             actor=request.user,
             item=item,
             direction=request.POST.get("direction", ""),
             request=request,
-        )
-    except DomainError as error:
-        refuse(request, error)
+        ),
+    )
     # Back to the same row of the agenda, so keyboard users keep their place.
     url = reverse("council:meeting_detail", kwargs={"slug": slug, "pk": pk})
     return redirect(f"{url}#agenda-{item_pk}")
@@ -215,12 +213,11 @@ def agenda_item_delete(request: HttpRequest, slug: str, pk: int, item_pk: int) -
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
-    try:
-        agenda_item_remove(actor=request.user, item=item, request=request)
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The item is removed from the agenda."))
+    attempted(
+        request,
+        lambda: agenda_item_remove(actor=request.user, item=item, request=request),
+        _("The item is removed from the agenda."),
+    )
     return redirect("council:meeting_detail", slug=slug, pk=pk)
 
 
@@ -279,10 +276,9 @@ def official_delete(
 ) -> HttpResponse:
     _council, _meeting, item = _secretary_item(request, slug, pk, item_pk)
     official = get_object_or_404(InvitedOfficial, agenda_item=item, pk=official_pk)
-    try:
-        official_remove(actor=request.user, official=official, request=request)
-    except DomainError as error:
-        refuse(request, error)
+    attempted(
+        request, lambda: official_remove(actor=request.user, official=official, request=request)
+    )
     return redirect("council:agenda_item_detail", slug=slug, pk=pk, item_pk=item_pk)
 
 

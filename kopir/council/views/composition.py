@@ -23,7 +23,7 @@ from kopir.council.services.composition import (
     member_remove,
     member_update,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import attempted, refuse
 
 
 @require_GET
@@ -132,12 +132,11 @@ def member_delete(request: HttpRequest, slug: str, pk: int, member_pk: int) -> H
     if refused:
         return refused
     member = get_object_or_404(Member, composition=composition, pk=member_pk)
-    try:
-        member_remove(actor=request.user, member=member, request=request)
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The member is removed from the proposed composition."))
+    attempted(
+        request,
+        lambda: member_remove(actor=request.user, member=member, request=request),
+        _("The member is removed from the proposed composition."),
+    )
     return redirect("council:composition_detail", slug=slug, pk=pk)
 
 
@@ -146,10 +145,10 @@ def composition_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     composition, refused = _proposed(request, slug, pk)
     if refused:
         return refused
-    try:
-        composition_discard(actor=request.user, composition=composition, request=request)
-    except DomainError as error:
-        refuse(request, error)
-        return redirect("council:composition_detail", slug=slug, pk=pk)
-    messages.success(request, _("The proposed composition is discarded."))
-    return redirect("council:composition_list", slug=slug)
+    if attempted(
+        request,
+        lambda: composition_discard(actor=request.user, composition=composition, request=request),
+        _("The proposed composition is discarded."),
+    ):
+        return redirect("council:composition_list", slug=slug)
+    return redirect("council:composition_detail", slug=slug, pk=pk)

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audit_search_reach
 from kopir.core.documents import DOCX_CONTENT_TYPE
-from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
 from kopir.council import access
 from kopir.council.forms_dossiers import (
@@ -36,8 +35,8 @@ from kopir.council.services.dossiers import (
     dossier_update,
 )
 from kopir.council.views.meetings_common import (
+    attempted,
     council_list_page,
-    refuse,
     service_result,
     versioned_form_page,
 )
@@ -229,12 +228,11 @@ def dossier_record_remove(request: HttpRequest, slug: str, pk: int, record_pk: i
     dossier = selectors.dossier_in_council(council, pk)
     record = _added_record(dossier, record_pk)
     if request.method == "POST":
-        try:
-            dossier_remove_record(actor=request.user, record=record, request=request)
-        except DomainError as error:
-            refuse(request, error)
-        else:
-            messages.success(request, _("The record is taken out of the dossier."))
+        attempted(
+            request,
+            lambda: dossier_remove_record(actor=request.user, record=record, request=request),
+            _("The record is taken out of the dossier."),
+        )
         return redirect(_dossier_url(dossier))
     return render(
         request,

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.council import access
@@ -22,7 +21,7 @@ from kopir.council.services.recommendations import (
     recommendation_acknowledge,
     recommendation_respond,
 )
-from kopir.council.views.meetings_common import file_download
+from kopir.council.views.meetings_common import attempted, file_download
 
 PER_PAGE = 25
 
@@ -78,14 +77,13 @@ def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = access.recommendation_for_addressee(request.user, pk)
-    try:
-        recommendation_acknowledge(
+    attempted(
+        request,
+        lambda: recommendation_acknowledge(
             actor=request.user, recommendation=recommendation, request=request
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Receipt acknowledged. The council sees it on its timeline."))
+        ),
+        _("Receipt acknowledged. The council sees it on its timeline."),
+    )
     return redirect("council:inbox_detail", pk=pk)
 
 

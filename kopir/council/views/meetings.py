@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.responses import form_page, render_page_or_fragment, wants_fragment
 from kopir.core.selectors import page_of
 from kopir.council.access import (
@@ -51,9 +49,9 @@ from kopir.council.services.meetings import (
     meeting_update,
 )
 from kopir.council.views.meetings_common import (
+    attempted,
     confirmed_action,
     posted_from_page,
-    refuse,
     versioned_form_page,
 )
 
@@ -271,10 +269,9 @@ def guest_delete(request: HttpRequest, slug: str, pk: int, guest_pk: int) -> Htt
     meeting = meeting_in_council(council, pk)
     guest = Attendance.objects.filter(meeting=meeting, member__isnull=True, pk=guest_pk).first()
     if guest is not None:
-        try:
-            guest_remove(actor=request.user, guest=guest, request=request)
-        except DomainError as error:
-            refuse(request, error)
-        else:
-            messages.success(request, _("The guest is removed."))
+        attempted(
+            request,
+            lambda: guest_remove(actor=request.user, guest=guest, request=request),
+            _("The guest is removed."),
+        )
     return redirect("council:meeting_attendance", slug=slug, pk=pk)

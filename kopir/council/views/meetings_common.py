@@ -55,6 +55,24 @@ def posted_from_page(
     return page()
 
 
+def attempted(
+    request: HttpRequest,
+    act: Callable[[], ResultT],
+    done: str | Callable[[ResultT], str] | None = None,
+) -> bool:
+    """A step posted from a page (a remove, a move, an acknowledgement): whether `act` (the
+    service call) did it. Its refusal is told as a message on the next page; when it was done,
+    `done` (or what `done` says of the result) is told, unless there is nothing to say."""
+    try:
+        result = act()
+    except DomainError as error:
+        refuse(request, error)
+        return False
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else done)
+    return True
+
+
 def confirmed_action(
     request: HttpRequest,
     act: Callable[[int], ResultT],
@@ -67,12 +85,7 @@ def confirmed_action(
     if not form.is_valid():
         messages.error(request, form.refusal())
         return
-    try:
-        result = act(form.cleaned_data["version"])
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, done(result) if callable(done) else done)
+    attempted(request, lambda: act(form.cleaned_data["version"]), done)
 
 
 def council_list_page(

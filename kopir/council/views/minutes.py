@@ -25,7 +25,7 @@ from kopir.council.services import documents
 from kopir.council.services.minutes import minutes_assemble, minutes_edit, minutes_sign
 from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
 from kopir.council.services.minutes_texts import missing_texts
-from kopir.council.views.meetings_common import confirmed_action
+from kopir.council.views.meetings_common import attempted, confirmed_action
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
@@ -114,12 +114,11 @@ def minutes_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
 def minutes_assemble_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     council, meeting = _meeting(request, slug, number)
     access.require_secretary(request.user, council)
-    try:
-        minutes_assemble(actor=request.user, meeting=meeting, request=request)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The minutes were assembled from the meeting's records."))
+    attempted(
+        request,
+        lambda: minutes_assemble(actor=request.user, meeting=meeting, request=request),
+        _("The minutes were assembled from the meeting's records."),
+    )
     return redirect("council:minutes_detail", slug=slug, number=number)
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
 from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
 from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
@@ -29,7 +27,7 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.views.meetings_common import refuse
+from kopir.council.views.meetings_common import attempted
 
 
 @require_GET
@@ -133,12 +131,11 @@ def _plan_url(plan: WorkPlan) -> str:
 def plan_item_delete(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
     _council, plan = _plan_for_secretary(request, slug, pk)
     item = get_object_or_404(WorkPlanItem, plan=plan, pk=item_pk)
-    try:
-        plan_item_remove(actor=request.user, item=item, request=request)
-    except DomainError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("The item is removed from the draft plan."))
+    attempted(
+        request,
+        lambda: plan_item_remove(actor=request.user, item=item, request=request),
+        _("The item is removed from the draft plan."),
+    )
     return redirect("council:plan_detail", slug=slug, pk=pk)
 
 
