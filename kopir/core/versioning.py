@@ -7,6 +7,7 @@ is written only if that version is still stored, so two editors never overwrite 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Model
@@ -27,3 +28,12 @@ def update_if_current(record: Model, expected_version: int, conflict: Any, **val
     for name, value in values.items():
         setattr(record, name, value)
     record.version = expected_version + 1  # type: ignore[attr-defined]
+
+
+def assign_changes(record: Any, values: Mapping[str, Any]) -> list[str]:
+    """Set on `record` (in memory) each of `values` that differs from what it holds; the names of
+    those set, in the order given: what an update saves and its audit record names."""
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    for name in changed:
+        setattr(record, name, values[name])
+    return changed

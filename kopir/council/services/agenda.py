@@ -21,6 +21,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import AuditedBy, audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
+from kopir.core.versioning import assign_changes
 from kopir.council.models import (
     AgendaItem,
     AgendaMaterial,
@@ -184,9 +185,7 @@ def agenda_item_update(
             errors["plan_item"] = [_("Choose an item of this council's plan.")]
         if errors:
             raise ValidationError(errors)
-        changed = [name for name, value in values.items() if getattr(item, name) != value]
-        for name in changed:
-            setattr(item, name, values[name])
+        changed = assign_changes(item, values)
         if changed:
             item.full_clean()
             item.save(update_fields=changed)

@@ -23,6 +23,7 @@ from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
+from kopir.core.versioning import assign_changes
 from kopir.council.models import (
     Composition,
     CompositionStatus,
@@ -219,11 +220,7 @@ def member_update(
     with transaction.atomic():
         member = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
         _require_proposed(member.composition)
-        changed = []
-        for name, value in data.items():
-            if getattr(member, name) != value:
-                setattr(member, name, value)
-                changed.append(name)
+        changed = assign_changes(member, data)
         if not changed:
             return member
         save_audited(

@@ -23,6 +23,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.transitions import declare
+from kopir.core.versioning import assign_changes
 from kopir.council.models import (
     Council,
     Meeting,
@@ -138,11 +139,9 @@ def meeting_update(
             raise ConflictError(CONFLICT)
         if current.status != MeetingStatus.PLANNED:
             raise DomainError(_("Only a planned meeting's time, format and place can change."))
-        changed = [name for name, value in data.items() if getattr(current, name) != value]
+        changed = assign_changes(current, data)
         if not changed:
             return current
-        for name in changed:
-            setattr(current, name, data[name])  # type: ignore[literal-required]
         current.full_clean()
         _check(current)
         # Column names for update(): the plan item is stored as its id.

@@ -24,6 +24,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, create_audited
 from kopir.core.errors import DomainError
 from kopir.core.transitions import InvalidTransition, declare
+from kopir.core.versioning import assign_changes
 from kopir.council.models import (
     Council,
     Member,
@@ -191,9 +192,7 @@ def plan_item_update(
     with transaction.atomic():
         item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
         _require_draft(item.plan)
-        changed = [name for name, value in data.items() if getattr(item, name) != value]
-        for name in changed:
-            setattr(item, name, data[name])  # type: ignore[literal-required]
+        changed = assign_changes(item, data)
         _save_item(
             item,
             responsible,

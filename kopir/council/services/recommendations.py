@@ -24,6 +24,7 @@ from kopir.audit.services import audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.uploads import check_upload, sha256_of
+from kopir.core.versioning import assign_changes
 from kopir.council import access
 from kopir.council.exchange_events import (
     publish_recommendation_answered,
@@ -223,11 +224,9 @@ def recommendation_update(
         current = _locked(recommendation, expected_version)
         if current.status != S.DRAFT:
             raise DomainError(_("Only a draft can be changed; this recommendation was sent."))
-        changed = [name for name, value in data.items() if getattr(current, name) != value]
+        changed = assign_changes(current, data)
         if not changed:
             return current
-        for name in changed:
-            setattr(current, name, data[name])  # type: ignore[literal-required]
         if "rule_set" in changed:
             current.send_due_on = recommendation_deadlines(
                 current.rule_set, source_date(current), None

@@ -18,6 +18,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.uploads import check_upload, sha256_of
+from kopir.core.versioning import assign_changes
 from kopir.council import access
 from kopir.council.models import (
     ChecklistAnswer,
@@ -168,9 +169,7 @@ def visit_update(
     chosen = _check_participants(visit.council, participants)
     with transaction.atomic():
         _claim_version(visit, expected_version)
-        changed = [name for name, value in data.items() if getattr(visit, name) != value]
-        for name in changed:
-            setattr(visit, name, data[name])  # type: ignore[literal-required]
+        changed = assign_changes(visit, data)
         if set(chosen) != set(visit.participants.all()):
             visit.participants.set(chosen)
             changed.append("participants")
