@@ -9,7 +9,7 @@ They read from the read replica where one is configured (`core/db_router.py`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page
@@ -31,19 +31,22 @@ from kopir.council.views.minutes import minutes_file, minutes_page
 
 PER_PAGE = 25
 
+P = ParamSpec("P")
 
-@login_not_required
-@require_GET
-@replica_reads
+
+def open_page(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A page of a council's public part: open to everyone, GET only, read from the replica."""
+    return login_not_required(require_GET(replica_reads(view)))
+
+
+@open_page
 def public_council_list(request: HttpRequest) -> HttpResponse:
     """Every active council, each with its public page and its petition form."""
     page_obj = page_of(public.public_councils(), PER_PAGE, request.GET.get("page"))
     return render(request, "council/followup/public_council_list.html", {"page_obj": page_obj})
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_council(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     return render(
@@ -58,9 +61,7 @@ def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
     return page_of(rows, PER_PAGE, request.GET.get("page"))
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     page_obj = _page(request, public.past_meetings(council))
@@ -97,9 +98,7 @@ class PublicRecommendationFilterForm(RecommendationFilterForm):
         return filters
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.public_council(slug)
     form = PublicRecommendationFilterForm(request.GET, council=council)
@@ -135,27 +134,21 @@ def _public_list(
     return render(request, template, {"council": council, "page_obj": page_obj})
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_letter_list(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_list(
         request, slug, "council/followup/public_letter_list.html", public.public_letters
     )
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_visit_list(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_list(
         request, slug, "council/followup/public_visit_list.html", public.public_visits
     )
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_petition_list(request: HttpRequest, slug: str) -> HttpResponse:
     # Only the publishable fields reach the template, never the petition itself.
     return _public_list(
@@ -177,26 +170,20 @@ def _approved(
     return council, meeting, minutes, version, lang
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_minutes(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     council, meeting, minutes, version, lang = _approved(request, slug, number)
     context = minutes_page(request, council, meeting, minutes, version, lang, is_public_view=True)
     return render(request, "council/followup/minutes_detail.html", context)
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_minutes_docx(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
     return minutes_file(minutes, version, lang, "docx")
 
 
-@login_not_required
-@require_GET
-@replica_reads
+@open_page
 def public_minutes_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     _council, _meeting, minutes, version, lang = _approved(request, slug, number)
     return minutes_file(minutes, version, lang, "pdf")
