@@ -137,7 +137,11 @@ class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
 class SecretaryPetitionForm(PublicPetitionForm):
     """The secretary registers a petition received on paper, by e-mail or in person."""
 
-    service_fields = (*PublicPetitionForm.service_fields, "petitioner_organisation")
+    service_fields = (
+        *PublicPetitionForm.service_fields,
+        "petitioner_organisation",
+        "received_on",
+    )
 
     petitioner_organisation = organisation_field(
         _("Organisation in the directory"), empty_label=_("Not in the directory")

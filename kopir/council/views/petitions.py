@@ -59,6 +59,31 @@ def _language() -> str:
     return (get_language() or "kk")[:2]
 
 
+def _registered(
+    request: HttpRequest,
+    council: Council,
+    form: PublicPetitionForm,
+    *,
+    submitted_online: bool = False,
+) -> Petition | None:
+    """The petition a posted form registers (the public form or the secretary's), in the
+    language the page is read in; None when nothing was posted or the form or the service
+    refused it (the reason is then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return service_result(
+        form,
+        lambda: petition_register(
+            actor=request.user,
+            council=council,
+            contact_language=_language(),
+            submitted_online=submitted_online,
+            request=request,
+            **form.service_data(),
+        ),
+    )
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
@@ -72,22 +97,11 @@ def petition_new(request: HttpRequest, slug: str) -> HttpResponse:
         response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response
     form = PublicPetitionForm(request.POST if request.method == "POST" else None, council=council)
-    if request.method == "POST" and form.is_valid():
-        petition = service_result(
-            form,
-            lambda: petition_register(
-                actor=request.user,
-                council=council,
-                submitted_online=True,
-                contact_language=_language(),
-                request=request,
-                **form.service_data(),
-            ),
-        )
-        if petition is not None:
-            SUBMISSIONS.hit(request_client_key(request))
-            request.session[SUBMITTED_SESSION_KEY] = petition.pk
-            return redirect("council:petition_submitted", slug=slug)
+    petition = _registered(request, council, form, submitted_online=True)
+    if petition is not None:
+        SUBMISSIONS.hit(request_client_key(request))
+        request.session[SUBMITTED_SESSION_KEY] = petition.pk
+        return redirect("council:petition_submitted", slug=slug)
     return render(
         request, "council/meetings/petition_public_form.html", {"council": council, "form": form}
     )
@@ -141,24 +155,13 @@ def petition_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = SecretaryPetitionForm(
         request.POST if request.method == "POST" else None, council=council
     )
-    if request.method == "POST" and form.is_valid():
-        petition = service_result(
-            form,
-            lambda: petition_register(
-                actor=request.user,
-                council=council,
-                received_on=form.cleaned_data["received_on"],
-                contact_language=_language(),
-                request=request,
-                **form.service_data(),
-            ),
+    petition = _registered(request, council, form)
+    if petition is not None:
+        messages.success(
+            request,
+            _("The petition is registered as %(number)s.") % {"number": petition.number},
         )
-        if petition is not None:
-            messages.success(
-                request,
-                _("The petition is registered as %(number)s.") % {"number": petition.number},
-            )
-            return redirect("council:petition_detail", slug=slug, pk=petition.pk)
+        return redirect("council:petition_detail", slug=slug, pk=petition.pk)
     return render(
         request, "council/meetings/petition_form.html", {"council": council, "form": form}
     )
