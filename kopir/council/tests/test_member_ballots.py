@@ -686,20 +686,26 @@ def _close_post(vote: m.Vote, members: list[m.Member], **extra: Any) -> dict[str
     return data
 
 
-def test_closing_with_ballots_ticked_but_not_saved_is_refused_and_keeps_them(
-    client: Client, vote: m.Vote, members: list[m.Member], secretary: User
-) -> None:
-    ticked = {f"member_{seat.pk}": FOR for seat in members[:3]}
-    response = signed_in(client, secretary).post(
-        _vote_url(vote, "council:vote_close"), _close_post(vote, members, **ticked)
-    )
+def _close_refused(client: Client, secretary: User, vote: m.Vote, data: dict[str, Any]) -> str:
+    """The secretary posts the close button with `data`: refused (400), the vote stays open; the
+    page shown again."""
+    response = signed_in(client, secretary).post(_vote_url(vote, "council:vote_close"), data)
 
     vote.refresh_from_db()
     assert response.status_code == 400
     assert vote.result == m.VoteResult.OPEN
-    assert "without saving them" in response.content.decode()
+    return response.content.decode()
+
+
+def test_closing_with_ballots_ticked_but_not_saved_is_refused_and_keeps_them(
+    client: Client, vote: m.Vote, members: list[m.Member], secretary: User
+) -> None:
+    ticked = {f"member_{seat.pk}": FOR for seat in members[:3]}
+    page = _close_refused(client, secretary, vote, _close_post(vote, members, **ticked))
+
+    assert "without saving them" in page
     # The ticks are still on the page, to be saved.
-    assert len(re.findall(r'value="for"[^>]*checked', response.content.decode())) == 3
+    assert len(re.findall(r'value="for"[^>]*checked', page)) == 3
 
 
 def test_closing_needs_the_box_ticked(
@@ -709,12 +715,7 @@ def test_closing_needs_the_box_ticked(
     data = _close_post(vote, members)
     del data["confirm_close"]
 
-    response = signed_in(client, secretary).post(_vote_url(vote, "council:vote_close"), data)
-
-    vote.refresh_from_db()
-    assert response.status_code == 400
-    assert vote.result == m.VoteResult.OPEN
-    assert "Tick the box" in response.content.decode()
+    assert "Tick the box" in _close_refused(client, secretary, vote, data)
 
 
 def test_closing_is_refused_when_a_member_voted_after_the_page_was_shown(
@@ -723,12 +724,7 @@ def test_closing_is_refused_when_a_member_voted_after_the_page_was_shown(
     data = _close_post(vote, members)  # the page showed no ballot
     ballot_cast_by_member(actor=member_user, vote=vote, choice=AGAINST)
 
-    response = signed_in(client, secretary).post(_vote_url(vote, "council:vote_close"), data)
-
-    vote.refresh_from_db()
-    assert response.status_code == 400
-    assert vote.result == m.VoteResult.OPEN
-    assert "changed after this page showed them" in response.content.decode()
+    assert "changed after this page showed them" in _close_refused(client, secretary, vote, data)
 
 
 def test_the_saved_ballots_close_with_their_count(
@@ -756,13 +752,7 @@ def test_counted_totals_typed_but_not_saved_are_not_closed_as_zero(
         "shown": "0:0:0",
         "confirm_close": "on",
     }
-    response = signed_in(client, secretary).post(
-        _vote_url(counted_vote, "council:vote_close"), data
-    )
-
-    counted_vote.refresh_from_db()
-    assert response.status_code == 400
-    assert counted_vote.result == m.VoteResult.OPEN
+    _close_refused(client, secretary, counted_vote, data)
 
 
 @pytest.fixture
