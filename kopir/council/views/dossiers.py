@@ -98,6 +98,20 @@ def dossier_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _dossier_page(
+    request: HttpRequest,
+    council: Council,
+    dossier: Dossier,
+    template: str,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    """A page about one dossier, headed by its title in the reader's language."""
+    context.update(council=council, dossier=dossier, title=dossier.title_in(_lang()))
+    return render(request, template, context, status=status)
+
+
 @require_GET
 def dossier_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = access.council_for_user(request.user, slug)
@@ -107,19 +121,15 @@ def dossier_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         actor=request.user, dossier=dossier, contents=contents, request=request
     )
     is_secretary = access.is_secretary(request.user, council)
-    lang = _lang()
-    return render(
+    return _dossier_page(
         request,
+        council,
+        dossier,
         "council/dossiers/dossier_detail.html",
-        {
-            "council": council,
-            "dossier": dossier,
-            "title": dossier.title_in(lang),
-            "timeline": selectors.dossier_timeline(dossier, contents, lang),
-            "added": selectors.records_added(dossier) if is_secretary else [],
-            "is_secretary": is_secretary,
-            "languages": documents.DOCUMENT_LANGUAGES,
-        },
+        timeline=selectors.dossier_timeline(dossier, contents, _lang()),
+        added=selectors.records_added(dossier) if is_secretary else [],
+        is_secretary=is_secretary,
+        languages=documents.DOCUMENT_LANGUAGES,
     )
 
 
@@ -193,18 +203,15 @@ def dossier_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found: list[dict[str, Any]] | None = None
     if find.is_bound and find.is_valid():
         found = _found(request, council, dossier, find.cleaned_data["kind"], find.cleaned_data["q"])
-    return render(
+    return _dossier_page(
         request,
+        council,
+        dossier,
         "council/dossiers/dossier_add.html",
-        {
-            "council": council,
-            "dossier": dossier,
-            "title": dossier.title_in(_lang()),
-            "find": find,
-            "kind": find.cleaned_data.get("kind") if found is not None else None,
-            "found": found,
-        },
         status=status,
+        find=find,
+        kind=find.cleaned_data.get("kind") if found is not None else None,
+        found=found,
     )
 
 
@@ -234,15 +241,8 @@ def dossier_record_remove(request: HttpRequest, slug: str, pk: int, record_pk: i
             _("The record is taken out of the dossier."),
         )
         return redirect(_dossier_url(dossier))
-    return render(
-        request,
-        "council/dossiers/dossier_record_remove.html",
-        {
-            "council": council,
-            "dossier": dossier,
-            "title": dossier.title_in(_lang()),
-            "record": record,
-        },
+    return _dossier_page(
+        request, council, dossier, "council/dossiers/dossier_record_remove.html", record=record
     )
 
 
