@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Max, Model, QuerySet
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -22,6 +22,13 @@ def capped_count(rows: QuerySet[Any], cap: int) -> int:
     past `cap` means "more than `cap`", and no count walks millions of rows or every match of a
     common name (docs/performance.md)."""
     return rows.order_by().values("pk")[: cap + 1].count()
+
+
+def next_order(rows: QuerySet[Any], *, first: int = 1) -> int:
+    """The `order` a row added at the end of `rows` (an agenda, a plan's items, a checklist)
+    takes: one past the highest, or `first` when there is none yet."""
+    last = rows.aggregate(last=Max("order"))["last"]
+    return first if last is None else int(last) + 1
 
 
 def page_of(

@@ -13,13 +13,14 @@ from typing import Any, TypeVar, Unpack
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import AuditedBy, audited, save_audited
 from kopir.core.errors import DomainError
+from kopir.core.selectors import next_order
 from kopir.core.uploads import MATERIAL_EXTENSIONS, check_upload
 from kopir.core.versioning import assign_changes
 from kopir.council.models import (
@@ -83,10 +84,6 @@ def _add_to_item(
     return record
 
 
-def _next_order(rows: Any) -> int:
-    return int(rows.aggregate(last=Max("order"))["last"] or 0) + 1
-
-
 def agenda_item_add(
     *,
     actor: Any,
@@ -120,7 +117,7 @@ def agenda_item_add(
             raise ValidationError(errors)
         item = AgendaItem(
             meeting=meeting,
-            order=_next_order(meeting.agenda),
+            order=next_order(meeting.agenda.all()),
             title=title,
             title_ru=title_ru,
             description=description,
@@ -243,7 +240,7 @@ def agenda_item_move(
         if other is None:
             return item
         # Each position is unique: park the item past the end while the two swap.
-        parking = _next_order(meeting.agenda)
+        parking = next_order(meeting.agenda.all())
         mine, theirs = item.order, other.order
         AgendaItem.objects.filter(pk=item.pk).update(order=parking)
         AgendaItem.objects.filter(pk=other.pk).update(order=mine)
@@ -344,7 +341,7 @@ def speech_add(
         agenda_item,
         lambda: Speech(
             agenda_item=agenda_item,
-            order=_next_order(agenda_item.speeches),
+            order=next_order(agenda_item.speeches.all()),
             speaker=speaker,
             speaker_position=speaker_position,
             speaker_position_ru=speaker_position_ru,
@@ -376,7 +373,7 @@ def decision_add(
             text=text,
             text_ru=text_ru,
             vote=vote,
-            order=_next_order(agenda_item.decisions),
+            order=next_order(agenda_item.decisions.all()),
         ),
         fields=["text", "vote"],
         **by,

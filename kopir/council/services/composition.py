@@ -23,6 +23,7 @@ from kopir.accounts.models import Role, User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
+from kopir.core.selectors import next_order
 from kopir.core.versioning import assign_changes
 from kopir.council.models import (
     Composition,
@@ -195,8 +196,7 @@ def member_add(
         _require_proposed(composition)
         member = Member(composition=composition, **data)
         if "order" not in data:
-            last = composition.members.aggregate(last=Max("order"))["last"]
-            member.order = 0 if last is None else last + 1
+            member.order = next_order(composition.members.all(), first=0)
         save_audited(
             member,
             AuditAction.CREATE,

@@ -15,7 +15,6 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, create_audited
 from kopir.core.errors import DomainError
+from kopir.core.selectors import next_order
 from kopir.core.transitions import InvalidTransition, declare
 from kopir.core.versioning import assign_changes
 from kopir.council.models import (
@@ -164,8 +164,7 @@ def plan_item_add(
         _require_draft(plan)
         item = WorkPlanItem(plan=plan, **data)
         if "order" not in data:
-            last = plan.items.aggregate(last=Max("order"))["last"]
-            item.order = 0 if last is None else last + 1
+            item.order = next_order(plan.items.all(), first=0)
         _save_item(
             item,
             responsible,

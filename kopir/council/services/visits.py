@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from typing import Any, Final, TypedDict, Unpack
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.selectors import next_order
 from kopir.core.uploads import check_upload, sha256_of
 from kopir.core.versioning import assign_changes
 from kopir.council import access
@@ -184,11 +185,6 @@ def visit_update(
     return visit
 
 
-def _next_order(visit: MonitoringVisit, model: Any) -> int:
-    highest = model.objects.filter(visit=visit).aggregate(top=Max("order"))["top"]
-    return (highest or 0) + 1
-
-
 def visit_checklist_insert_template(
     *, actor: Any, visit: MonitoringVisit, lang: str, request: HttpRequest | None = None
 ) -> int:
@@ -204,7 +200,7 @@ def visit_checklist_insert_template(
         if existing & known:
             # The template was inserted before (perhaps in another language): add nothing twice.
             return 0
-        order = _next_order(visit, VisitChecklistItem)
+        order = next_order(VisitChecklistItem.objects.filter(visit=visit))
         items = [
             VisitChecklistItem(
                 visit=visit, order=order + index, question=entry[lang], is_accessibility=True
@@ -237,7 +233,7 @@ def visit_checklist_item_add(
     with transaction.atomic():
         item = VisitChecklistItem(
             visit=visit,
-            order=_next_order(visit, VisitChecklistItem),
+            order=next_order(VisitChecklistItem.objects.filter(visit=visit)),
             question=question.strip(),
             is_accessibility=is_accessibility,
         )
@@ -283,7 +279,9 @@ def visit_finding_add(
     _require_secretary(actor, visit.council)
     with transaction.atomic():
         finding = VisitFinding(
-            visit=visit, order=_next_order(visit, VisitFinding), text=text.strip()
+            visit=visit,
+            order=next_order(VisitFinding.objects.filter(visit=visit)),
+            text=text.strip(),
         )
         finding.full_clean()
         finding.save()
