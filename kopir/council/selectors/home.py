@@ -9,6 +9,7 @@ the council's accounts see aggregates only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -72,11 +73,16 @@ def _council_url(user: Any, url_name: str, **query: str) -> str:
     return _with_query(url, **query) if query else url
 
 
-def new_petitions_count(user: Any) -> int:
+def _secretary_count(user: Any, rows_of: Callable[[Council], QuerySet[Any]]) -> int:
+    """How many rows the list `rows_of` reads for the user's council shows; 0 without one."""
     council = _secretary_council(user)
-    if council is None:
-        return 0
-    return petition_list(council, status=PetitionStatus.REGISTERED).order_by().count()
+    return 0 if council is None else rows_of(council).order_by().count()
+
+
+def new_petitions_count(user: Any) -> int:
+    return _secretary_count(
+        user, lambda council: petition_list(council, status=PetitionStatus.REGISTERED)
+    )
 
 
 def new_petitions_url(user: Any) -> str:
@@ -96,10 +102,7 @@ def accommodation_open_url(user: Any) -> str:
 
 
 def recommendations_overdue_count(user: Any) -> int:
-    council = _secretary_council(user)
-    if council is None:
-        return 0
-    return recommendation_list(council, overdue=True).order_by().count()
+    return _secretary_count(user, lambda council: recommendation_list(council, overdue=True))
 
 
 def recommendations_overdue_url(user: Any) -> str:
@@ -107,10 +110,9 @@ def recommendations_overdue_url(user: Any) -> str:
 
 
 def answers_to_judge_count(user: Any) -> int:
-    council = _secretary_council(user)
-    if council is None:
-        return 0
-    return recommendation_list(council, awaiting_verdict=True).order_by().count()
+    return _secretary_count(
+        user, lambda council: recommendation_list(council, awaiting_verdict=True)
+    )
 
 
 def answers_to_judge_url(user: Any) -> str:
