@@ -303,6 +303,20 @@ def send_recommendation(
     )
 
 
+def answer_recommendation(
+    recommendation: m.Recommendation,
+    officer: User,
+    text: str,
+    status: str = S.EXECUTED,
+    **more: Any,
+) -> m.RecommendationResponse:
+    """The addressee's officer answers `recommendation` with `text`, reporting `status`
+    (executed unless told)."""
+    return recommendation_respond(
+        actor=officer, recommendation=recommendation, text=text, reported_status=status, **more
+    )
+
+
 @pytest.fixture
 def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
     return send_recommendation(recommendation, secretary)
@@ -314,19 +328,9 @@ def answered_in_public(
 ) -> m.Recommendation:
     """The sent recommendation with a refused answer, then an accepted one, beside an unsent draft:
     what the public pages may show of it and what they may not."""
-    refused = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Жалтарған жауап.",
-        reported_status=S.EXECUTED,
-    )
+    refused = answer_recommendation(sent_recommendation, officer, "Жалтарған жауап.")
     response_review(actor=secretary, response=refused, verdict="not_accepted", note="Дәлел жоқ.")
-    good = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Квота толық орындалды.",
-        reported_status=S.EXECUTED,
-    )
+    good = answer_recommendation(sent_recommendation, officer, "Квота толық орындалды.")
     response_review(actor=secretary, response=good, verdict="accepted")
     RecommendationFactory.create(council=council, text="Әлі жіберілмеген жоба мәтіні")
     return sent_recommendation

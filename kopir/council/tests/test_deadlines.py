@@ -16,10 +16,9 @@ from kopir.council.selectors.recommendations import due_state
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 from kopir.council.services.recommendations import (
     recommendation_deadlines,
-    recommendation_respond,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import send_recommendation
+from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
 from kopir.directory.models import Organisation
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.services import NO_ADDRESS
@@ -166,11 +165,8 @@ def test_without_an_organisation_address_the_reminder_is_recorded_as_not_deliver
 def test_an_answered_recommendation_is_neither_reminded_nor_escalated(
     sent_recommendation: m.Recommendation, officer: User
 ) -> None:
-    recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Жұмыс басталды.",
-        reported_status=m.RecommendationStatus.IN_PROGRESS,
+    answer_recommendation(
+        sent_recommendation, officer, "Жұмыс басталды.", m.RecommendationStatus.IN_PROGRESS
     )
     run = recommendations_check_deadlines(today=dt.date(2026, 11, 30))
     assert (run.reminded, run.escalated) == ([], [])

@@ -8,9 +8,8 @@ import pytest
 from kopir.accounts.models import User
 from kopir.core.tests.fixtures import rolled_back
 from kopir.council import models as m
-from kopir.council.services.recommendations import recommendation_respond
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import send_recommendation
+from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
 from kopir.directory.models import Organisation
 from kopir.exchange.models import Delivery, OutboxEvent
 from kopir.exchange.tests.factories import SubscriptionFactory
@@ -53,11 +52,8 @@ def test_a_send_that_rolls_back_publishes_nothing(
 def test_an_answer_is_an_event_without_its_text(
     sent_recommendation: m.Recommendation, officer: User
 ) -> None:
-    recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Квота орындалды, 12 адам жұмысқа орналасты.",
-        reported_status=m.RecommendationStatus.EXECUTED,
+    answer_recommendation(
+        sent_recommendation, officer, "Квота орындалды, 12 адам жұмысқа орналасты."
     )
 
     event = OutboxEvent.objects.get(kind="recommendation.answered")

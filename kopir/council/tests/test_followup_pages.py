@@ -17,11 +17,10 @@ from kopir.core import sample_files
 from kopir.council import models as m
 from kopir.council.services import letters as letter_services
 from kopir.council.services import minutes as minutes_services
-from kopir.council.services import recommendations as services
 from kopir.council.services import visits as visit_services
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import approve_minutes
+from kopir.council.tests.fixtures_followup import answer_recommendation, approve_minutes
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +38,11 @@ def records(
     agency: Organisation,
 ) -> dict[str, Any]:
     minutes_services.minutes_assemble(actor=secretary, meeting=held_meeting)
-    answer = services.recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Жұмыс жүріп жатыр.",
-        reported_status=m.RecommendationStatus.IN_PROGRESS,
+    answer = answer_recommendation(
+        sent_recommendation,
+        officer,
+        "Жұмыс жүріп жатыр.",
+        m.RecommendationStatus.IN_PROGRESS,
         evidence=SimpleUploadedFile("order.pdf", PDF),
     )
     visit = visit_services.visit_create(

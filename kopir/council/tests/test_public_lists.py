@@ -19,7 +19,7 @@ from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.selectors.public import OVERVIEW_ROWS
 from kopir.council.services.minutes import minutes_assemble, minutes_sign
-from kopir.council.services.recommendations import recommendation_respond, response_review
+from kopir.council.services.recommendations import response_review
 from kopir.council.tests.factories import (
     CouncilFactory,
     LetterFactory,
@@ -29,7 +29,11 @@ from kopir.council.tests.factories import (
     RecommendationFactory,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import CITIZEN, make_recommendations
+from kopir.council.tests.fixtures_followup import (
+    CITIZEN,
+    answer_recommendation,
+    make_recommendations,
+)
 from kopir.council.views.public import PER_PAGE
 from kopir.directory.models import Organisation
 
@@ -207,12 +211,7 @@ def test_the_overview_links_to_every_list_that_has_more_rows_than_it_shows(
 def test_the_overview_keeps_the_newest_recommendations_with_their_answers(
     council: m.Council, sent_recommendation: m.Recommendation, officer: User, secretary: User
 ) -> None:
-    answer = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Квота толық орындалды.",
-        reported_status=S.EXECUTED,
-    )
+    answer = answer_recommendation(sent_recommendation, officer, "Квота толық орындалды.")
     response_review(actor=secretary, response=answer, verdict="accepted")
     older = RecommendationFactory.create(
         council=council, number="OLD-1", **{**SENT, "sent_on": dt.date(2026, 1, 5)}

@@ -17,11 +17,10 @@ from kopir.core.tests.fixtures import rolled_back
 from kopir.council import models as m
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 from kopir.council.services.recommendations import (
-    recommendation_respond,
     response_review,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import send_recommendation
+from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
 from kopir.directory.models import Organisation
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.tasks import deliver_due_notices
@@ -93,12 +92,7 @@ def test_the_notice_is_written_in_the_transaction_of_the_change(
 def test_a_rejected_answer_reaches_the_agency_with_the_councils_reason(
     sent_recommendation: m.Recommendation, secretary: User, officer: User, agency: Organisation
 ) -> None:
-    answer = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Орындалды.",
-        reported_status=m.RecommendationStatus.EXECUTED,
-    )
+    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
 
     response_review(
         actor=secretary,

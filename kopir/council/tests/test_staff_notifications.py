@@ -20,10 +20,10 @@ from kopir.council import models as m
 from kopir.council.services import staff_alerts
 from kopir.council.services.minutes import minutes_assemble
 from kopir.council.services.petitions import petition_answer, petition_register
-from kopir.council.services.recommendations import recommendation_respond, response_review
+from kopir.council.services.recommendations import response_review
 from kopir.council.services.votes import vote_open
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import send_recommendation
+from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
 from kopir.directory.models import Organisation
 from kopir.notices.kinds import staff_kind
 from kopir.notices.models import Notice, NoticeChannel, StaffNotification
@@ -125,20 +125,12 @@ def test_a_rejected_answer_is_told_to_the_officers_and_an_accepted_one_is_not(
     sent_recommendation: m.Recommendation, secretary: User, officer: User
 ) -> None:
     StaffNotification.objects.all().delete()
-    answer = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Орындалды.",
-        reported_status=m.RecommendationStatus.EXECUTED,
-    )
+    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
     response_review(actor=secretary, response=answer, verdict="not_accepted", note="Дәлел жоқ.")
     assert told(staff_alerts.ANSWER_REJECTED) == {officer}
 
-    again = recommendation_respond(
-        actor=officer,
-        recommendation=sent_recommendation,
-        text="Квота орындалды, есеп қоса беріледі.",
-        reported_status=m.RecommendationStatus.EXECUTED,
+    again = answer_recommendation(
+        sent_recommendation, officer, "Квота орындалды, есеп қоса беріледі."
     )
     response_review(actor=secretary, response=again, verdict="accepted")
     assert StaffNotification.objects.filter(kind=staff_alerts.ANSWER_REJECTED).count() == 1
