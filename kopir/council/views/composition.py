@@ -23,22 +23,19 @@ from kopir.council.services.composition import (
     member_remove,
     member_update,
 )
-from kopir.council.views.meetings_common import attempted, refuse
+from kopir.council.views.meetings_common import attempted, council_page, refuse
 
 
 @require_GET
 def composition_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
     compositions = list(select_compositions(council))
-    return render(
+    return council_page(
         request,
+        council,
         "council/meetings/composition_list.html",
-        {
-            "council": council,
-            "rows": compositions,
-            "can_manage": can_manage_council(request.user, council),
-            "has_proposed": any(c.status == CompositionStatus.PROPOSED for c in compositions),
-        },
+        rows=compositions,
+        has_proposed=any(c.status == CompositionStatus.PROPOSED for c in compositions),
     )
 
 

@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kopir.council.access import can_manage_council, council_for_reader
+from kopir.council.access import council_for_reader
 from kopir.council.selectors.councils import council_list_for, council_overview
+from kopir.council.views.meetings_common import council_page
 
 
 @require_GET
@@ -21,12 +22,9 @@ def council_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    return render(
+    return council_page(
         request,
+        council,
         "council/meetings/council_detail.html",
-        {
-            "council": council,
-            "overview": council_overview(council),
-            "can_manage": can_manage_council(request.user, council),
-        },
+        overview=council_overview(council),
     )

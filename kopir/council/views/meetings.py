@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kopir.core.responses import form_page, render_page_or_fragment, wants_fragment
 from kopir.core.selectors import page_of
 from kopir.council.access import (
-    can_manage_council,
     can_request_accommodation,
     council_for_reader,
     council_for_secretary,
@@ -51,6 +50,7 @@ from kopir.council.services.meetings import (
 from kopir.council.views.meetings_common import (
     attempted,
     confirmed_action,
+    council_page,
     posted_from_page,
     versioned_form_page,
 )
@@ -67,15 +67,12 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     if to_sign:
         meetings = minutes_to_sign(meetings, request.user, council)
     page_obj = page_of(meetings, MEETINGS_PER_PAGE, request.GET.get("page"))
-    return render(
+    return council_page(
         request,
+        council,
         "council/meetings/meeting_list.html",
-        {
-            "council": council,
-            "page_obj": page_obj,
-            "can_manage": can_manage_council(request.user, council),
-            "minutes_to_sign": to_sign,
-        },
+        page_obj=page_obj,
+        minutes_to_sign=to_sign,
     )
 
 
@@ -136,23 +133,23 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_reader(request.user, slug)
     meeting = meeting_for_page(council, pk)
     rows = attendance_rows(meeting)
-    return render(
+    return council_page(
         request,
+        council,
         "council/meetings/meeting_detail.html",
-        {
-            "council": council,
-            "meeting": meeting,
-            "quorum": quorum_status(meeting),
-            "attendance": rows,
-            "guests": guests(meeting),
-            "can_manage": can_manage_council(request.user, council),
-            "can_request": can_request_accommodation(request.user, council)
-            and meeting.status == MeetingStatus.PLANNED,
-            "open_ballots": open_ballots_for(request.user, meeting),
-            "is_planned": meeting.status == MeetingStatus.PLANNED,
-            "invitations_outdated": meeting.status == MeetingStatus.PLANNED
-            and invitations_outdated(meeting),
-        },
+        meeting=meeting,
+        quorum=quorum_status(meeting),
+        attendance=rows,
+        guests=guests(meeting),
+        can_request=(
+            can_request_accommodation(request.user, council)
+            and meeting.status == MeetingStatus.PLANNED
+        ),
+        open_ballots=open_ballots_for(request.user, meeting),
+        is_planned=meeting.status == MeetingStatus.PLANNED,
+        invitations_outdated=(
+            meeting.status == MeetingStatus.PLANNED and invitations_outdated(meeting)
+        ),
     )
 
 

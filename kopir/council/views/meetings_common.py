@@ -108,6 +108,15 @@ def council_list_page(
     return render(request, template, context)
 
 
+def council_page(
+    request: HttpRequest, council: Council, template: str, **context: Any
+) -> HttpResponse:
+    """A page of one council (its overview, meetings, plans, compositions, petitions, radar),
+    with the secretary's controls (`can_manage`) where the reader may manage the council."""
+    context.update(council=council, can_manage=access.can_manage_council(request.user, council))
+    return render(request, template, context)
+
+
 def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:
     """A stored file under its own name, with the type its checked extension stands for; 404
     when none was kept or it is gone from storage. Photos may open in the browser."""

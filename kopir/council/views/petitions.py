@@ -40,7 +40,7 @@ from kopir.council.services.petitions import (
     petition_register,
     petition_withhold,
 )
-from kopir.council.views.meetings_common import posted_from_page, service_result
+from kopir.council.views.meetings_common import council_page, posted_from_page, service_result
 
 PETITIONS_PER_PAGE = 25
 # The public form accepts at most this many petitions an hour from one client address: enough
@@ -135,17 +135,14 @@ def petition_list(request: HttpRequest, slug: str) -> HttpResponse:
     page_obj = page_of(
         select_petitions(council, **filters), PETITIONS_PER_PAGE, request.GET.get("page")
     )
-    return render(
+    return council_page(
         request,
+        council,
         "council/meetings/petition_list.html",
-        {
-            "council": council,
-            "form": form,
-            "page_obj": page_obj,
-            "is_filtered": any(filters.values()),
-            "today": timezone.localdate(),
-            "can_manage": can_manage_council(request.user, council),
-        },
+        form=form,
+        page_obj=page_obj,
+        is_filtered=any(filters.values()),
+        today=timezone.localdate(),
     )
 
 

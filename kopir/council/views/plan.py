@@ -27,20 +27,17 @@ from kopir.council.services.plan import (
     plan_item_set_status,
     plan_item_update,
 )
-from kopir.council.views.meetings_common import attempted
+from kopir.council.views.meetings_common import attempted, council_page
 
 
 @require_GET
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = council_for_reader(request.user, slug)
-    return render(
+    return council_page(
         request,
+        council,
         "council/meetings/plan_list.html",
-        {
-            "council": council,
-            "rows": list(select_plans(council)),
-            "can_manage": can_manage_council(request.user, council),
-        },
+        rows=list(select_plans(council)),
     )
 
 

@@ -21,6 +21,7 @@ from kopir.council import access
 from kopir.council.models import DossierRecordKind
 from kopir.council.selectors.radar import MAX_TEXTS, council_radar, radar_petitions
 from kopir.council.services.dossiers import RECORD_MODELS, dossier_gather, dossiers_holding
+from kopir.council.views.meetings_common import council_page
 
 # How far back the radar looks unless asked: the year before last, so that a problem raised
 # every year shows as one group.
@@ -52,17 +53,14 @@ def radar(request: HttpRequest, slug: str) -> HttpResponse:
     audit_search_reach(
         actor=request.user, records=radar_petitions(result), request=request, purpose="radar"
     )
-    return render(
+    return council_page(
         request,
+        council,
         "council/followup/radar.html",
-        {
-            "council": council,
-            "form": form,
-            "since": since,
-            "radar": result,
-            "max_texts": MAX_TEXTS,
-            "can_manage": access.can_manage_council(request.user, council),
-        },
+        form=form,
+        since=since,
+        radar=result,
+        max_texts=MAX_TEXTS,
     )
 
 
