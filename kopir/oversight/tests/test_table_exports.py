@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kopir.core.tests.fixtures import signed_in
@@ -220,3 +221,26 @@ def test_the_export_reads_as_many_queries_whatever_the_data(secretary: Any) -> N
     with CaptureQueriesContext(connection) as eight_clinics:
         _csv_rows(client.get(url))
     assert len(eight_clinics) == len(two_clinics) <= 20
+
+
+KAZAKH_NAMES = ["Әлия емханасы", "Қаратөбе ауруханасы", "Теректі ауруханасы", "Үміт емханасы"]
+
+
+def test_the_rows_follow_the_kazakh_alphabet_not_the_code_points(secretary: Any) -> None:
+    # By code point Қ, Ү and Ә come after Т; a Kazakh reader looks for Қ after К.
+    for name in reversed(KAZAKH_NAMES):
+        clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_kk=name)
+        sent_referral(clinic, MONDAY)
+        RecommendationFactory.create(
+            council=CouncilFactory.create(),
+            addressee=OrganisationFactory.create(kind=OrganisationKind.AKIMAT, name_kk=name),
+            status=RecommendationStatus.SENT,
+            sent_on=MONDAY,
+        )
+    client = signed_in(Client(), secretary)
+    with translation.override("kk"):
+        clinics = _csv_rows(client.get(_url("mse", "clinics", "csv")))
+        addressees = _csv_rows(client.get(_url("council", "recommendations", "csv")))
+    for rows in (clinics, addressees):
+        assert [row[0] for row in rows[6:-1] if row[0] in KAZAKH_NAMES] == KAZAKH_NAMES
+
