@@ -62,10 +62,15 @@ def _csv_rows(response: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body[1:])))
 
 
-def _xlsx_rows(response: Any) -> list[list[str]]:
+def _xlsx_cells(response: Any) -> list[list[Any]]:
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     (sheet,) = workbook.worksheets
     return [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+
+
+def _xlsx_rows(response: Any) -> list[list[str]]:
+    """The cells as the CSV writes them (a number as its digits)."""
+    return [[str(cell) for cell in row] for row in _xlsx_cells(response)]
 
 
 def _two_clinics() -> tuple[Any, Any]:
@@ -244,3 +249,12 @@ def test_the_rows_follow_the_kazakh_alphabet_not_the_code_points(secretary: Any)
     for rows in (clinics, addressees):
         assert [row[0] for row in rows[6:-1] if row[0] in KAZAKH_NAMES] == KAZAKH_NAMES
 
+
+def test_the_xlsx_holds_whole_numbers_as_numbers_and_the_rest_as_text(secretary: Any) -> None:
+    # Numbers kept as text could not be added up in a spreadsheet (and each cell was flagged).
+    _two_clinics()
+    rows = _xlsx_cells(signed_in(Client(), secretary).get(_url("mse", "clinics", "xlsx")))
+    by_clinic = {row[0]: row[1:] for row in rows[6:]}
+    assert by_clinic["A large clinic"] == [5, 5, "100%", "1.0", "<5"]
+    assert by_clinic["'=SUM(A1:A9) clinic"][:2] == ["<5", "<5"]
+    assert rows[1] == ["Period", "2026, quarter 1"]
