@@ -93,6 +93,8 @@ def _meetings_section(council: Council, year: int, lang: str) -> dict[str, Any]:
         [
             str(meeting.number),
             timezone.localtime(meeting.starts_at).strftime(DATE_FORMAT),
+            # An online meeting has no place: its format says where it was.
+            str(meeting.get_format_display()),
             _text(lang, meeting.place, meeting.place_ru)
             if meeting.place or meeting.place_ru
             else "",
@@ -104,7 +106,7 @@ def _meetings_section(council: Council, year: int, lang: str) -> dict[str, Any]:
         "paragraphs": [gettext("Meetings held: %(count)s.") % {"count": len(rows)}],
         "table": {
             "caption": gettext("Meetings held in %(year)s") % {"year": year},
-            "columns": [gettext("Number"), gettext("Date"), gettext("Place")],
+            "columns": [gettext("Number"), gettext("Date"), gettext("Format"), gettext("Place")],
             "rows": rows,
         },
         "empty": gettext("The council held no meeting in this year."),

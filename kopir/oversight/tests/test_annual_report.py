@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from kopir.core.tests.fixtures import signed_in
 from kopir.council.models import (
     Council,
+    MeetingFormat,
     MeetingStatus,
     PlanStatus,
     RecommendationStatus,
@@ -49,8 +50,8 @@ RUSSIAN_PLACE = "г. Уральск, проспект Достык, 1"
 
 
 def _fill(council: Council, secretary: Any) -> None:
-    """2026: 3 plan items (2 done), 1 meeting held (and one cancelled), 2 recommendations (one
-    answered on time, one overdue unanswered), 8 petitions (6 on time, 2 late), 1 snapshot
+    """2026: 3 plan items (2 done), 2 meetings held (one online) and one cancelled, 2
+    recommendations (one answered on time, one overdue unanswered), 8 petitions (6 on time, 2 late), 1 snapshot
     cited by a recommendation; and one of each in 2025, which the 2026 report leaves out."""
     plan = WorkPlanFactory.create(council=council, status=PlanStatus.APPROVED, year=2026)
     for status in (WorkPlanItemStatus.DONE, WorkPlanItemStatus.DONE, WorkPlanItemStatus.PENDING):
@@ -61,6 +62,15 @@ def _fill(council: Council, secretary: Any) -> None:
     MeetingFactory.create(council=council, number=7, starts_at=moment, status=MeetingStatus.HELD)
     MeetingFactory.create(
         council=council, number=8, starts_at=moment, status=MeetingStatus.CANCELLED
+    )
+    MeetingFactory.create(
+        council=council,
+        number=9,
+        starts_at=moment + dt.timedelta(hours=1),
+        status=MeetingStatus.HELD,
+        format=MeetingFormat.ONLINE,
+        place="",
+        place_ru="",
     )
     addressee = OrganisationFactory.create(
         kind=OrganisationKind.AKIMAT, name_kk="Облыс әкімдігі", name_ru="Акимат области"
@@ -121,7 +131,10 @@ def test_the_year_is_counted_by_hand(council: Council) -> None:
     context = report_context(council, 2026, "ru", today=TODAY)
     plan, meetings, recommendations, petitions = context["sections"]
     assert plan["paragraphs"] == ["Запланировано пунктов: 3; выполнено: 2 (67%)."]
-    assert meetings["table"]["rows"] == [["7", "10.03.2026", RUSSIAN_PLACE]]
+    assert meetings["table"]["rows"] == [
+        ["7", "10.03.2026", "Очередное заседание", RUSSIAN_PLACE],
+        ["9", "10.03.2026", "Онлайн-заседание", ""],  # an online meeting has no place
+    ]
     rows = recommendations["table"]["rows"]
     assert [row[0] for row in rows] == ["R-1", "R-2"]
     assert rows[0][2:] == ["Акимат области", RUSSIAN_TEXT, "Исполнена", "Да"]
