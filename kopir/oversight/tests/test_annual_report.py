@@ -264,6 +264,16 @@ def test_the_dashboards_index_offers_the_report_to_the_council_only(
     assert link not in page
 
 
+def test_the_dashboards_index_lists_the_four_dashboards_before_what_is_made_of_them(
+    council: Council, secretary: Any
+) -> None:
+    # The snapshots' card stood between the rehabilitation and the employment dashboards.
+    page = signed_in(Client(), secretary).get(reverse("oversight:index")).content.decode()
+    names = ["mse", "rehabilitation", "employment", "council", "snapshot_list", "annual_report"]
+    places = [page.index(f'href="{reverse(f"oversight:{name}")}"') for name in names]
+    assert places == sorted(places)
+
+
 def test_the_report_reads_five_queries_whatever_the_year_holds(
     council: Council, django_assert_num_queries: Any
 ) -> None:
