@@ -427,8 +427,8 @@ def test_the_recommendation_form_reads_in_the_pages_language_and_alphabet(
         OrganisationFactory.create(name_kk=kk, name_ru=ru, kind=OrganisationKind.AKIMAT)
     with translation.override(language):
         form = RecommendationForm(council=council)
-        addressees = [str(label) for _, label in form.fields["addressee"].choices]
-        decisions = [str(label) for _, label in form.fields["decision"].choices][1:]
+        addressees = [str(option.choice_label) for option in form["addressee"]]
+        decisions = [str(option.choice_label) for option in form["decision"]][1:]
     assert [name for name in addressees if name in names] == names
     text = decision.text_ru if language == "ru" else decision.text
     item = decision.agenda_item
