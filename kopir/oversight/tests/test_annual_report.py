@@ -36,7 +36,7 @@ from kopir.council.tests.factories import (
 )
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
-from kopir.oversight.annual_report import report_context
+from kopir.oversight.annual_report import report_context, report_docx
 from kopir.oversight.models import SnapshotAttachment
 from kopir.oversight.tests.snapshots import save_snapshot
 
@@ -253,6 +253,21 @@ def test_the_page_offers_the_four_files_of_the_year_chosen(
         for kind in ("docx", "pdf"):
             url = reverse("oversight:annual_report_file", args=["west", 2026, lang, kind])
             assert f'href="{url}"' in page
+
+
+def test_a_year_with_nothing_says_so_once_per_section(council: Council) -> None:
+    # It printed "Items planned: 0; done: 0 (too few to show)." and a line of zero states above
+    # each empty sentence.
+    context = report_context(council, 2021, "ru", today=TODAY)
+    plan, meetings, recommendations, _ = context["sections"]
+    for section in (plan, meetings, recommendations):
+        assert section["paragraphs"] == []
+        assert section["table"]["rows"] == []
+    assert plan["empty"] == "В этом году в утверждённом плане работы нет пунктов."
+    document = Document(io.BytesIO(report_docx(context)))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert plan["empty"] in paragraphs
+    assert not [text for text in paragraphs if text.startswith(("Запланировано", "Проведено"))]
 
 
 def test_the_dashboards_index_offers_the_report_to_the_council_only(
