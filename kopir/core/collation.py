@@ -7,7 +7,8 @@ A paged list is ordered by the database instead, by `AlphabeticalOrder`: the nam
 with each Cyrillic letter replaced by a character standing in its place in the alphabet, compared
 by code point (`COLLATE "C"` on PostgreSQL; on SQLite the same mapping in Python, registered on
 each connection by `core/database_functions.py`). Digits and Latin letters come before Cyrillic
-there, where `alphabet_key` puts them after; Kazakh and Russian names are in the same order.
+there, where `alphabet_key` puts them after; Kazakh and Russian names are in the same order, a
+space before any letter in both.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ SQLITE_ALPHABET = "kopir_alphabet"
 # dashboards' filter: 15 ms a page to key them anew); a key is a pure function of the name.
 @lru_cache(maxsize=8192)
 def alphabet_key(text: str) -> tuple[tuple[int, str], ...]:
-    """Sorts Kazakh and Russian names as their alphabets do; other characters after them."""
+    """Sorts Kazakh and Russian names as their alphabets do, a space and punctuation before
+    every letter (as a dictionary and the database's order have it: "Орал қаласы бойынша …"
+    before "Орал қаласының …"), digits and other letters after them."""
     return tuple(
         (_LETTER_ORDER[letter], letter)
         if letter in _LETTER_ORDER
-        else (len(KAZAKH_ALPHABET), letter)
+        else (len(KAZAKH_ALPHABET) if letter.isalnum() else -1, letter)
         for letter in text.lower()
     )
 

@@ -110,6 +110,8 @@ class CitedTable:
     details: tuple[tuple[str, str], ...]
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    # The day the figures are of: where a dossier's timeline puts them.
+    as_of: dt.date
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
 from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
@@ -75,7 +77,7 @@ class RecommendationForm(forms.Form):
         required=False,
         empty_label=_("Not from a visit"),
     )
-    addressee = forms.ModelChoiceField(
+    addressee = AlphabeticalModelChoiceField(
         label=_("Addressed to"),
         queryset=Organisation.objects.none(),
         help_text=_("The executive body (or Parliament) that must answer."),
@@ -157,7 +159,7 @@ class RecommendationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any status")), *RecommendationStatus.choices],
     )
-    addressee = forms.ModelChoiceField(
+    addressee = AlphabeticalModelChoiceField(
         label=_("Addressed to"),
         required=False,
         queryset=Organisation.objects.none(),
@@ -253,10 +255,11 @@ def rule_set_label(rule_set: RecommendationRuleSet) -> str:
 
 
 def _decision_label(decision: Decision) -> str:
+    """The decision's number and text in the page's language (its Kazakh one where no Russian
+    was written)."""
     meeting = decision.agenda_item.meeting
-    return (
-        f"№ {meeting.number}, {decision.agenda_item.order}.{decision.order}: {decision.text[:90]}"
-    )
+    text = (decision.text_ru if (get_language() or "")[:2] == "ru" else "") or decision.text
+    return f"№ {meeting.number}, {decision.agenda_item.order}.{decision.order}: {text[:90]}"
 
 
 def _visit_label(visit: MonitoringVisit) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.forms_followup import date_field
@@ -159,7 +160,7 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
 
     number = forms.CharField(label=_("Outgoing number"), max_length=30, required=False)
     sent_on = date_field(_("Date"))
-    addressee = forms.ModelChoiceField(
+    addressee = AlphabeticalModelChoiceField(
         label=_("Addressed to"), queryset=Organisation.objects.none()
     )
     subject = text_in("kk", _("Subject"), max_length=500, missing=_("Enter the subject."))

@@ -68,14 +68,13 @@ def _plan_section(council: Council, year: int) -> dict[str, Any]:
     ]
     return {
         "heading": gettext("Work plan, done against planned"),
+        # A year with nothing planned says so once, in its empty sentence.
         "paragraphs": [
             gettext("Items planned: %(planned)s; done: %(done)s (%(share)s).")
-            % {
-                "planned": planned,
-                "done": done,
-                "share": percent(done / planned if planned else None),
-            }
-        ],
+            % {"planned": planned, "done": done, "share": percent(done / planned)}
+        ]
+        if planned
+        else [],
         "table": {
             "caption": gettext("Work plan items by status, %(year)s") % {"year": year},
             "columns": [gettext("Status"), gettext("Items")],
@@ -93,6 +92,8 @@ def _meetings_section(council: Council, year: int, lang: str) -> dict[str, Any]:
         [
             str(meeting.number),
             timezone.localtime(meeting.starts_at).strftime(DATE_FORMAT),
+            # An online meeting has no place: its format says where it was.
+            str(meeting.get_format_display()),
             _text(lang, meeting.place, meeting.place_ru)
             if meeting.place or meeting.place_ru
             else "",
@@ -101,10 +102,10 @@ def _meetings_section(council: Council, year: int, lang: str) -> dict[str, Any]:
     ]
     return {
         "heading": gettext("Meetings held"),
-        "paragraphs": [gettext("Meetings held: %(count)s.") % {"count": len(rows)}],
+        "paragraphs": [gettext("Meetings held: %(count)s.") % {"count": len(rows)}] if rows else [],
         "table": {
             "caption": gettext("Meetings held in %(year)s") % {"year": year},
-            "columns": [gettext("Number"), gettext("Date"), gettext("Place")],
+            "columns": [gettext("Number"), gettext("Date"), gettext("Format"), gettext("Place")],
             "rows": rows,
         },
         "empty": gettext("The council held no meeting in this year."),
@@ -149,7 +150,9 @@ def _recommendations_section(
                 "(%(share)s)."
             )
             % {"in_time": in_time, "due": due, "share": percent(in_time / due if due else None)},
-        ],
+        ]
+        if recommendations
+        else [],
         "table": {
             "caption": gettext("Recommendations sent in %(year)s") % {"year": year},
             "columns": [

@@ -20,6 +20,16 @@ from kopir.oversight.tables import DASHBOARDS, ORGANISATION_LABEL, TableRows
 FILE_FORMATS = ("csv", "xlsx")
 
 
+def _as_number(cell: Any) -> Any:
+    """A whole number written as the page writes it ("1 234", "25") as a number, so that a
+    spreadsheet can add it up; "<5", a share, a ratio and every label stay text."""
+    if isinstance(cell, str):
+        digits = cell.replace("\N{NO-BREAK SPACE}", "").replace(" ", "")
+        if digits.isascii() and digits.isdigit() and len(digits) < 16:
+            return int(digits)
+    return cell
+
+
 def _rows(table: TableRows, filters: list[dict[str, str]]) -> Iterator[list[Any]]:
     """The table's caption, the filters it was read with, an empty row, then the table."""
     yield [table["caption"]]
@@ -54,4 +64,6 @@ def table_export(
     filename = f"{dashboard}-{table}-{scope.period.key}.{file_format}"
     if file_format == "csv":
         return csv_response(lines, filename)
-    return xlsx_response([(_("Table"), lines)], filename)
+    # A row's first cell names it (a clinic, a district): text, whatever it reads.
+    numbers = ([*line[:1], *(_as_number(cell) for cell in line[1:])] for line in lines)
+    return xlsx_response([(_("Table"), numbers)], filename)

@@ -93,7 +93,10 @@ def error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         for bound in form:
             # Half of a bilingual pair is named with its pair ("Title, in Russian").
             group = getattr(bound.field, "group_label", "")
-            name = f"{group}, {str(bound.label).lower()}" if group else bound.label
+            name = f"{group}, {str(bound.label).lower()}" if group else str(bound.label)
+            # A label written as a sentence ("I have checked …; save them.") loses its full stop
+            # before the colon.
+            name = name.removesuffix(".")
             for message in bound.errors:
                 items.append(
                     {

@@ -53,6 +53,17 @@ def test_the_error_summary_links_each_error_to_its_field():
     assert 'href="#id_iin"' in html
 
 
+def test_the_error_summary_names_a_sentence_label_without_its_full_stop():
+    class ConfirmForm(forms.Form):
+        confirm = forms.BooleanField(label="I have checked the figures; save them.")
+
+    form = ConfirmForm(data={})
+    form.is_valid()
+    html = render("{% error_summary form %}", form=form)
+    assert "I have checked the figures; save them: " in html
+    assert ".:" not in html
+
+
 def test_the_error_summary_is_absent_on_an_unsubmitted_form():
     assert render("{% error_summary form %}", form=SampleForm()).strip() == ""
 

@@ -14,14 +14,14 @@ strict (`strict=True`): a Russian dossier carries only Russian texts, so a text 
 language only (a petition in the language it was written in; a visit's purpose, an agency's
 answer, which are kept in Kazakh) is replaced by a note that it has no text in that language.
 
-Related figures come from sources other apps register (`register_figure_source`): a dashboard
-snapshot app adds its cited figures to the timeline without the council importing it.
+Related figures are those the dossier's agenda items, recommendations and letters cite, read
+through the citation sources other apps register with core (`core/registry.py::CitationSource`,
+the dashboard snapshots): the council imports none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from django.utils.translation import gettext
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record_many
+from kopir.core.registry import registry
 from kopir.council.models import (
     RECORD_FIELDS,
     AgendaItem,
@@ -82,24 +83,6 @@ class DossierContents:
     visits: list[MonitoringVisit] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     replies: list[LetterReply] = field(default_factory=list)
-
-
-# A source of related figures: given the dossier, what it holds and the language, the timeline
-# entries of the figures cited by those records.
-FigureSource = Callable[[Dossier, DossierContents, str], Iterable[TimelineEntry]]
-_figure_sources: list[FigureSource] = []
-
-
-def register_figure_source(source: FigureSource) -> None:
-    """Add the figures of another app (dashboard snapshots) to every dossier's timeline. Called
-    from that app's `ready()`; the council imports nothing of it."""
-    if source not in _figure_sources:
-        _figure_sources.append(source)
-
-
-def unregister_figure_source(source: FigureSource) -> None:
-    if source in _figure_sources:
-        _figure_sources.remove(source)
 
 
 # --- Lists and one dossier ------------------------------------------------------------------------
@@ -445,8 +428,28 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
                 pk=reply.pk,
             )
         )
-    for source in _figure_sources:
-        entries.extend(source(dossier, contents, lang))
+    cited = registry.cited_tables(
+        [*contents.agenda_items, *contents.recommendations, *contents.letters], lang
+    )
+    for record, tables in cited.items():
+        if isinstance(record, AgendaItem):
+            link = meeting_url("agenda_item_detail", record.meeting, item_pk=record.pk)
+        elif isinstance(record, Recommendation):
+            link = url("recommendation_detail", pk=record.pk)
+        else:
+            link = url("letter_detail", pk=record.pk)
+        for table in tables:
+            figures = "; ".join(" ".join(row) for row in table.rows)
+            entries.append(
+                TimelineEntry(
+                    table.as_of,
+                    gettext("Figures cited"),
+                    _short(f"{table.title}: {figures}"),
+                    link,
+                    rank=95,
+                    pk=record.pk,
+                )
+            )
     return entries
 
 

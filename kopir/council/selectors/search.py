@@ -64,9 +64,7 @@ def _meeting_title(meeting: Meeting) -> str:
 
 def _agenda_item_url(item: AgendaItem) -> str:
     meeting = item.meeting
-    return reverse(
-        "council:agenda_item_detail", args=[meeting.council.slug, meeting.number, item.pk]
-    )
+    return reverse("council:agenda_item_detail", args=[meeting.council.slug, meeting.pk, item.pk])
 
 
 def _detail_url(url_name: str) -> Callable[[Any], str]:
@@ -130,7 +128,7 @@ SEARCHES = (
         title=_meeting_title,
         date=lambda meeting: meeting.starts_at,
         url=lambda meeting: reverse(
-            "council:meeting_detail", args=[meeting.council.slug, meeting.number]
+            "council:meeting_detail", args=[meeting.council.slug, meeting.pk]
         ),
     ),
     CouncilSearch(

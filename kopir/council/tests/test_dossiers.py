@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,6 +21,7 @@ from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.registry import CitationSource, CitedTable, registry
 from kopir.council import models as m
 from kopir.council.selectors import dossiers as selectors
 from kopir.council.services.dossiers import (
@@ -539,28 +539,34 @@ def test_merging_refuses_a_dossier_of_another_council(
 
 
 @pytest.fixture
-def figures() -> Iterator[None]:
-    def snapshot_figures(
-        dossier: m.Dossier, contents: selectors.DossierContents, lang: str
-    ) -> list[selectors.TimelineEntry]:
-        label = {"kk": "Көрсеткіш", "ru": "Показатель"}.get(lang, "Figure")
-        return [
-            selectors.TimelineEntry(dt.date(2026, 4, 1), label, f"{len(contents.petitions)}", "/")
-        ]
+def figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another app's figures, cited by the recommendations, through core's citation registry."""
 
-    selectors.register_figure_source(snapshot_figures)
-    yield
-    selectors.unregister_figure_source(snapshot_figures)
+    def cited(records: list[Any], lang: str) -> dict[Any, list[CitedTable]]:
+        label = {"kk": "Көрсеткіш", "ru": "Показатель"}.get(lang, "Figure")
+        return {
+            record: [CitedTable(label, (), (), ((label, "<5"),), dt.date(2026, 4, 1))]
+            for record in records
+            if isinstance(record, m.Recommendation)
+        }
+
+    source = CitationSource(key="test.figures", panel=lambda request, record: "", tables=cited)
+    monkeypatch.setattr(registry, "citations", [source])
 
 
 @pytest.mark.usefixtures("figures")
-def test_another_app_adds_its_figures_to_the_timeline(problem: dict[str, Any]) -> None:
+def test_the_figures_a_record_cites_are_on_the_timeline(problem: dict[str, Any]) -> None:
     timeline = _timeline(problem["dossier"], "ru", strict=True)
-    assert [(entry.date, entry.kind, entry.summary) for entry in timeline][3] == (
-        dt.date(2026, 4, 1),
-        "Показатель",
-        "1",
-    )
+    cited = [entry for entry in timeline if entry.kind == "Приведённые показатели"]
+    recommendation = problem["from_item"]
+    assert cited
+    assert {entry.date for entry in cited} == {dt.date(2026, 4, 1)}
+    assert cited[0].summary == "Показатель: Показатель <5"
+    with translation.override("ru"):
+        page = reverse(
+            "council:recommendation_detail", args=[recommendation.council.slug, recommendation.pk]
+        )
+    assert page in {entry.url for entry in cited}
 
 
 def test_opening_needs_the_secretary(council: m.Council, member: User) -> None:

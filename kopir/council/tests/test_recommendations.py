@@ -16,13 +16,15 @@ from kopir.accounts.models import User
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import models as m
+from kopir.council.forms_followup import RecommendationForm
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
 from kopir.council.tests.factories import DecisionFactory, RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import make_recommendations, send_recommendation
-from kopir.directory.models import Organisation
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -403,3 +405,32 @@ def test_evidence_is_downloadable_by_the_council_only(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
     assert outsider_client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("kk", ["Ақсай әкімдігі", "Қаратөбе әкімдігі", "Теректі әкімдігі"]),
+        ("ru", ["Акимат Аксая", "Акимат Каратобе", "Акимат Теректы"]),
+    ],
+)
+def test_the_recommendation_form_reads_in_the_pages_language_and_alphabet(
+    council: m.Council, decision: m.Decision, language: str, names: list[str]
+) -> None:
+    # The addressees were ordered by their Kazakh names as the database sorts them (Қ after Т),
+    # in Russian too; a decision was named by its Kazakh text on a Russian page.
+    for kk, ru in [
+        ("Теректі әкімдігі", "Акимат Теректы"),
+        ("Қаратөбе әкімдігі", "Акимат Каратобе"),
+        ("Ақсай әкімдігі", "Акимат Аксая"),
+    ]:
+        OrganisationFactory.create(name_kk=kk, name_ru=ru, kind=OrganisationKind.AKIMAT)
+    with translation.override(language):
+        form = RecommendationForm(council=council)
+        addressees = [str(option.choice_label) for option in form["addressee"]]
+        decisions = [str(option.choice_label) for option in form["decision"]][1:]
+    assert [name for name in addressees if name in names] == names
+    text = decision.text_ru if language == "ru" else decision.text
+    item = decision.agenda_item
+    label = f"№ {item.meeting.number}, {item.order}.{decision.order}: {text[:90]}"
+    assert label in decisions

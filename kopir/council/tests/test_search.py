@@ -81,7 +81,7 @@ def test_the_secretary_finds_each_kind_by_a_word_in_another_case(
     content = response.content.decode()
     item = records["item"]
     assert (
-        reverse("council:agenda_item_detail", args=["test-council", item.meeting.number, item.pk])
+        reverse("council:agenda_item_detail", args=["test-council", item.meeting.pk, item.pk])
         in content
     )
     assert reverse("council:visit_detail", args=["test-council", records["visit"].pk]) in content
@@ -106,6 +106,26 @@ def test_a_meeting_is_found_by_its_number_or_its_place(
     # The page is Kazakh (the address's /kk/), so is the hit's title.
     assert by_number == [f"№ 1 отырыс, {organisation.short_name or organisation.name}"]
     assert found(search(client, "достық"))["council.meetings"] == by_number
+
+
+def test_a_meeting_and_its_agenda_item_are_linked_by_the_meetings_id_not_its_number(
+    client: Client, secretary: User, council: m.Council
+) -> None:
+    # A meeting's number is the council's own count; its address holds its id.
+    MeetingFactory.create(council=council, number=1, place="Ақсай")
+    meeting = MeetingFactory.create(council=council, number=9, place="Достық үйі")
+    AgendaItemFactory.create(meeting=meeting, title="Достық үйінің пандусы")
+    assert meeting.pk != meeting.number
+    response = search(signed_in(client, secretary), "достық")
+    urls = [hit.url for group in response.context["groups"] for hit in group.hits]
+    assert urls == [
+        reverse("council:meeting_detail", args=["test-council", meeting.pk]),
+        reverse(
+            "council:agenda_item_detail", args=["test-council", meeting.pk, meeting.agenda.get().pk]
+        ),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200
 
 
 def test_a_member_finds_their_council_records_and_none_of_another_council(

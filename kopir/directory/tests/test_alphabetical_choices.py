@@ -30,6 +30,15 @@ def test_the_key_puts_each_kazakh_letter_after_its_russian_neighbour() -> None:
     ]  # fmt: skip
 
 
+def test_a_shorter_word_comes_before_its_longer_forms_as_in_the_database() -> None:
+    # A space sorts before every letter in a dictionary and in AlphabeticalOrder: the city's own
+    # MSE division before the city's polyclinics, as on the paged organisation list.
+    names = ["Орал қаласының әкімдігі", "Орал қаласы бойынша МӘС бөлімі", "«AMANAT» партиясы"]
+    assert sorted(names, key=alphabet_key) == [
+        "«AMANAT» партиясы", "Орал қаласы бойынша МӘС бөлімі", "Орал қаласының әкімдігі",
+    ]  # fmt: skip
+
+
 ORDER_IN = {
     "kk": [
         "Ақжайық емханасы",

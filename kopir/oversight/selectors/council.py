@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 
+from kopir.core.collation import alphabet_key
 from kopir.council.models import (
     Council,
     Petition,
@@ -190,7 +191,7 @@ def council_dashboard(scope: Scope, *, today: dt.date | None = None) -> CouncilD
 
     recommendation_rows = sorted(
         (recommendation_row(name, {pk}) for pk, name in addressees.items()),
-        key=lambda r: r.label,
+        key=lambda r: alphabet_key(r.label),
     )
 
     # Petitions received in the period, by the territory of the council they went to.
@@ -227,7 +228,7 @@ def council_dashboard(scope: Scope, *, today: dt.date | None = None) -> CouncilD
 
     petition_rows = sorted(
         (petition_row(name, {pk}) for pk, name in territories_in_scope.items()),
-        key=lambda r: r.label,
+        key=lambda r: alphabet_key(r.label),
     )
 
     # The approved work plan's items of the period's quarters, by council and status.
@@ -258,7 +259,8 @@ def council_dashboard(scope: Scope, *, today: dt.date | None = None) -> CouncilD
         )
 
     plan_rows = sorted(
-        (plan_row(name, {pk}) for pk, name in council_names.items()), key=lambda r: r.label
+        (plan_row(name, {pk}) for pk, name in council_names.items()),
+        key=lambda r: alphabet_key(r.label),
     )
     return CouncilDashboard(
         recommendations=recommendation_rows,

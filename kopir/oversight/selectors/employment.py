@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext
 
+from kopir.core.collation import alphabet_key
 from kopir.directory.models import Territory, TerritoryLevel
 from kopir.directory.selectors import territory_subtree_ids
 from kopir.oversight.disclosure import Count as PublishedCount
@@ -152,7 +153,8 @@ def employment_dashboard(scope: Scope) -> EmploymentDashboard:
         return PlacementRow(label, on_quota=of(True), other=of(False))
 
     placement_rows = sorted(
-        (placement_row(name, {pk}) for pk, name in districts.items()), key=lambda r: r.label
+        (placement_row(name, {pk}) for pk, name in districts.items()),
+        key=lambda r: alphabet_key(r.label),
     )
 
     bands = list(QuotaBand.objects.order_by("min_headcount"))
@@ -187,7 +189,7 @@ def employment_dashboard(scope: Scope) -> EmploymentDashboard:
     labels = {NO_BAND: band_label(None), **{band.pk: band_label(band) for band in bands}}
     by_district = sorted(
         (quota_row(name, {(pk, band) for band in band_ids}) for pk, name in districts.items()),
-        key=lambda r: r.label,
+        key=lambda r: alphabet_key(r.label),
     )
     everything = {(pk, band) for pk in districts for band in band_ids}
     by_band = (

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from kopir.assessment.models import Referral, ReferralStatus, Route
+from kopir.core.collation import alphabet_key
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.oversight import precomputed
 from kopir.oversight.aggregates import percentiles, working_days_expression
@@ -187,7 +188,7 @@ def mse_dashboard(
             )
             for pk, name in clinics.items()
         ),
-        key=lambda r: r.clinic_name,
+        key=lambda r: alphabet_key(r.clinic_name),
     )
     # Every chapter has its row too, as soon as a clinic is in scope.
     chapters = [chapter for chapter, _ in CHAPTERS]

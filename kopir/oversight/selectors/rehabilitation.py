@@ -18,6 +18,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from kopir.assessment.services.external_systems import AGENCY_KINDS
+from kopir.core.collation import alphabet_key
 from kopir.directory.models import Organisation
 from kopir.oversight import precomputed
 from kopir.oversight.aggregates import percentiles
@@ -203,11 +204,11 @@ def rehabilitation_dashboard(
 
     by_organisation = sorted(
         (_outcome_row(name, of_organisation.get(o)) for o, name in organisation_names.items()),
-        key=lambda r: r.label,
+        key=lambda r: alphabet_key(r.label),
     )
     by_type = sorted(
         (_outcome_row(name, of_type.get(t)) for t, name in type_names.items()),
-        key=lambda r: r.label,
+        key=lambda r: alphabet_key(r.label),
     )
     by_reason = [
         ReasonRow(

@@ -84,6 +84,7 @@ def cited_table(snapshot: Snapshot, lang: str) -> CitedTable:
             details=details(snapshot, lang),
             columns=(_("Figure"), _("Value")),
             rows=tuple((f["label"], f["shown"]) for f in snapshot.shown(lang)["figures"]),
+            as_of=snapshot.computed_on,
         )
 
 

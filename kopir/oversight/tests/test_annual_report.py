@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from kopir.core.tests.fixtures import signed_in
 from kopir.council.models import (
     Council,
+    MeetingFormat,
     MeetingStatus,
     PlanStatus,
     RecommendationStatus,
@@ -35,7 +36,7 @@ from kopir.council.tests.factories import (
 )
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
-from kopir.oversight.annual_report import report_context
+from kopir.oversight.annual_report import report_context, report_docx
 from kopir.oversight.models import SnapshotAttachment
 from kopir.oversight.tests.snapshots import save_snapshot
 
@@ -49,8 +50,8 @@ RUSSIAN_PLACE = "г. Уральск, проспект Достык, 1"
 
 
 def _fill(council: Council, secretary: Any) -> None:
-    """2026: 3 plan items (2 done), 1 meeting held (and one cancelled), 2 recommendations (one
-    answered on time, one overdue unanswered), 8 petitions (6 on time, 2 late), 1 snapshot
+    """2026: 3 plan items (2 done), 2 meetings held (one online) and one cancelled, 2
+    recommendations (one answered on time, one overdue unanswered), 8 petitions (6 on time, 2 late), 1 snapshot
     cited by a recommendation; and one of each in 2025, which the 2026 report leaves out."""
     plan = WorkPlanFactory.create(council=council, status=PlanStatus.APPROVED, year=2026)
     for status in (WorkPlanItemStatus.DONE, WorkPlanItemStatus.DONE, WorkPlanItemStatus.PENDING):
@@ -61,6 +62,15 @@ def _fill(council: Council, secretary: Any) -> None:
     MeetingFactory.create(council=council, number=7, starts_at=moment, status=MeetingStatus.HELD)
     MeetingFactory.create(
         council=council, number=8, starts_at=moment, status=MeetingStatus.CANCELLED
+    )
+    MeetingFactory.create(
+        council=council,
+        number=9,
+        starts_at=moment + dt.timedelta(hours=1),
+        status=MeetingStatus.HELD,
+        format=MeetingFormat.ONLINE,
+        place="",
+        place_ru="",
     )
     addressee = OrganisationFactory.create(
         kind=OrganisationKind.AKIMAT, name_kk="Облыс әкімдігі", name_ru="Акимат области"
@@ -121,7 +131,10 @@ def test_the_year_is_counted_by_hand(council: Council) -> None:
     context = report_context(council, 2026, "ru", today=TODAY)
     plan, meetings, recommendations, petitions = context["sections"]
     assert plan["paragraphs"] == ["Запланировано пунктов: 3; выполнено: 2 (67%)."]
-    assert meetings["table"]["rows"] == [["7", "10.03.2026", RUSSIAN_PLACE]]
+    assert meetings["table"]["rows"] == [
+        ["7", "10.03.2026", "Очередное заседание", RUSSIAN_PLACE],
+        ["9", "10.03.2026", "Онлайн-заседание", ""],  # an online meeting has no place
+    ]
     rows = recommendations["table"]["rows"]
     assert [row[0] for row in rows] == ["R-1", "R-2"]
     assert rows[0][2:] == ["Акимат области", RUSSIAN_TEXT, "Исполнена", "Да"]
@@ -242,6 +255,21 @@ def test_the_page_offers_the_four_files_of_the_year_chosen(
             assert f'href="{url}"' in page
 
 
+def test_a_year_with_nothing_says_so_once_per_section(council: Council) -> None:
+    # It printed "Items planned: 0; done: 0 (too few to show)." and a line of zero states above
+    # each empty sentence.
+    context = report_context(council, 2021, "ru", today=TODAY)
+    plan, meetings, recommendations, _ = context["sections"]
+    for section in (plan, meetings, recommendations):
+        assert section["paragraphs"] == []
+        assert section["table"]["rows"] == []
+    assert plan["empty"] == "В этом году в утверждённом плане работы нет пунктов."
+    document = Document(io.BytesIO(report_docx(context)))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert plan["empty"] in paragraphs
+    assert not [text for text in paragraphs if text.startswith(("Запланировано", "Проведено"))]
+
+
 def test_the_dashboards_index_offers_the_report_to_the_council_only(
     council: Council, secretary: Any, mse_head: Any
 ) -> None:
@@ -249,6 +277,16 @@ def test_the_dashboards_index_offers_the_report_to_the_council_only(
     assert link in signed_in(Client(), secretary).get(reverse("oversight:index")).content.decode()
     page = signed_in(Client(), mse_head).get(reverse("oversight:index")).content.decode()
     assert link not in page
+
+
+def test_the_dashboards_index_lists_the_four_dashboards_before_what_is_made_of_them(
+    council: Council, secretary: Any
+) -> None:
+    # The snapshots' card stood between the rehabilitation and the employment dashboards.
+    page = signed_in(Client(), secretary).get(reverse("oversight:index")).content.decode()
+    names = ["mse", "rehabilitation", "employment", "council", "snapshot_list", "annual_report"]
+    places = [page.index(f'href="{reverse(f"oversight:{name}")}"') for name in names]
+    assert places == sorted(places)
 
 
 def test_the_report_reads_five_queries_whatever_the_year_holds(

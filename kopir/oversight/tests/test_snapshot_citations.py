@@ -191,6 +191,20 @@ def test_the_same_snapshot_is_cited_once_per_record(
         snapshot_attach(actor=secretary, snapshot=snapshot, record=item)
 
 
+def test_a_record_citing_every_snapshot_does_not_say_none_was_saved(
+    secretary: Any, item: m.AgendaItem, snapshot: Snapshot
+) -> None:
+    # It said "No snapshot to cite yet: save one from a dashboard" under the one it cites.
+    snapshot_attach(actor=secretary, snapshot=snapshot, record=item)
+    url = reverse(
+        "council:agenda_item_detail", args=[item.meeting.council.slug, item.meeting.pk, item.pk]
+    )
+    page = signed_in(Client(), secretary).get(url).content.decode()
+    assert TITLE_KK in page
+    assert "No snapshot to cite yet" not in page
+    assert "Every snapshot saved is cited here already" in page
+
+
 def test_the_recommendation_shows_the_figure_then_and_today_in_words(
     secretary: Any,
     recommendation: m.Recommendation,

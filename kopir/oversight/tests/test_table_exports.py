@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kopir.core.tests.fixtures import signed_in
@@ -61,10 +62,15 @@ def _csv_rows(response: Any) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body[1:])))
 
 
-def _xlsx_rows(response: Any) -> list[list[str]]:
+def _xlsx_cells(response: Any) -> list[list[Any]]:
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     (sheet,) = workbook.worksheets
     return [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+
+
+def _xlsx_rows(response: Any) -> list[list[str]]:
+    """The cells as the CSV writes them (a number as its digits)."""
+    return [[str(cell) for cell in row] for row in _xlsx_cells(response)]
 
 
 def _two_clinics() -> tuple[Any, Any]:
@@ -220,3 +226,35 @@ def test_the_export_reads_as_many_queries_whatever_the_data(secretary: Any) -> N
     with CaptureQueriesContext(connection) as eight_clinics:
         _csv_rows(client.get(url))
     assert len(eight_clinics) == len(two_clinics) <= 20
+
+
+KAZAKH_NAMES = ["Әлия емханасы", "Қаратөбе ауруханасы", "Теректі ауруханасы", "Үміт емханасы"]
+
+
+def test_the_rows_follow_the_kazakh_alphabet_not_the_code_points(secretary: Any) -> None:
+    # By code point Қ, Ү and Ә come after Т; a Kazakh reader looks for Қ after К.
+    for name in reversed(KAZAKH_NAMES):
+        clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_kk=name)
+        sent_referral(clinic, MONDAY)
+        RecommendationFactory.create(
+            council=CouncilFactory.create(),
+            addressee=OrganisationFactory.create(kind=OrganisationKind.AKIMAT, name_kk=name),
+            status=RecommendationStatus.SENT,
+            sent_on=MONDAY,
+        )
+    client = signed_in(Client(), secretary)
+    with translation.override("kk"):
+        clinics = _csv_rows(client.get(_url("mse", "clinics", "csv")))
+        addressees = _csv_rows(client.get(_url("council", "recommendations", "csv")))
+    for rows in (clinics, addressees):
+        assert [row[0] for row in rows[6:-1] if row[0] in KAZAKH_NAMES] == KAZAKH_NAMES
+
+
+def test_the_xlsx_holds_whole_numbers_as_numbers_and_the_rest_as_text(secretary: Any) -> None:
+    # Numbers kept as text could not be added up in a spreadsheet (and each cell was flagged).
+    _two_clinics()
+    rows = _xlsx_cells(signed_in(Client(), secretary).get(_url("mse", "clinics", "xlsx")))
+    by_clinic = {row[0]: row[1:] for row in rows[6:]}
+    assert by_clinic["A large clinic"] == [5, 5, "100%", "1.0", "<5"]
+    assert by_clinic["'=SUM(A1:A9) clinic"][:2] == ["<5", "<5"]
+    assert rows[1] == ["Period", "2026, quarter 1"]
