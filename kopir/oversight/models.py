@@ -39,6 +39,8 @@ class SnapshotIsImmutable(Exception):
 class Dashboard(models.TextChoices):
     MSE = "mse", _("In-absentia medical and social expertise")
     REHABILITATION = "rehabilitation", _("Rehabilitation measures")
+    EMPLOYMENT = "employment", _("Employment")
+    COUNCIL = "council", _("Public council")
 
 
 class SnapshotQuerySet(models.QuerySet["Snapshot"]):

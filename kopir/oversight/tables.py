@@ -6,6 +6,7 @@ with the heads of their page's tables."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
+from kopir.directory.models import OrganisationKind
 from kopir.oversight.periods import Period
 from kopir.oversight.selectors.council import (
     PLAN_STATES,
@@ -31,10 +34,14 @@ from kopir.oversight.selectors.employment import (
     employment_dashboard,
 )
 from kopir.oversight.selectors.mse import MseDashboard, mse_dashboard
-from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
+from kopir.oversight.selectors.rehabilitation import (
+    OutcomeRow,
+    RehabilitationDashboard,
+    rehabilitation_dashboard,
+)
 from kopir.oversight.selectors.scope import Scope
-from kopir.oversight.snapshots.content import KINDS, mse_tables, rehabilitation_tables
 from kopir.oversight.templatetags.oversight_tags import decimal, percent
+from kopir.oversight.views import MSE_SERIES
 from kopir.oversight.views_council import ADDRESSEE_KINDS, COUNCIL_SERIES
 from kopir.oversight.views_employment import EMPLOYMENT_OFFICES, EMPLOYMENT_SERIES
 
@@ -45,6 +52,88 @@ TableRows = dict[str, Any]
 def _number(value: int) -> str:
     """A figure shown as it is (not persons), written as the page writes it."""
     return number_format(value)
+
+
+def mse_tables(dashboard: MseDashboard, period: Period) -> list[dict[str, Any]]:
+    columns = [
+        gettext("Clinic"),
+        str(MSE_SERIES[0]),
+        str(MSE_SERIES[1]),
+        gettext("Share returned"),
+        gettext("Returns per referral"),
+        gettext("Steps overdue"),
+    ]
+    rows = [
+        [
+            row.clinic_name,
+            str(row.sent),
+            str(row.returned),
+            percent(row.returned_share),
+            decimal(row.returns_per_referral),
+            str(row.overdue),
+        ]
+        for row in dashboard.rows
+    ]
+    foot = [
+        gettext("Total of the figures shown"),
+        str(dashboard.sent),
+        str(dashboard.returned),
+        percent(dashboard.returned_share),
+        decimal(dashboard.returns_per_referral),
+        str(dashboard.overdue),
+    ]
+    caption = gettext("In-absentia referrals by clinic, %(period)s") % {"period": period.label}
+    return [{"caption": caption, "columns": columns, "rows": rows, "foot": foot}]
+
+
+def _outcome_cells(row: OutcomeRow) -> list[str]:
+    return [
+        str(row.due),
+        str(row.on_time),
+        str(row.late),
+        str(row.failed),
+        str(row.overdue),
+        str(row.pending),
+        str(row.disputed),
+        str(row.redirected),
+    ]
+
+
+def rehabilitation_tables(
+    dashboard: RehabilitationDashboard, period: Period
+) -> list[dict[str, Any]]:
+    heads = [
+        gettext("Measures due"),
+        gettext("Delivered on time"),
+        gettext("Delivered late"),
+        gettext("Not delivered"),
+        gettext("Overdue"),
+        gettext("Not yet due"),
+        gettext("Disputed by the person"),
+        gettext("Redirected"),
+    ]
+    total = [gettext("Total of the figures shown"), *_outcome_cells(dashboard.total)]
+    labels = {"period": period.label}
+    return [
+        {
+            "caption": gettext("Measures due by executing organisation, %(period)s") % labels,
+            "columns": [gettext("Executing organisation"), *heads],
+            "rows": [[r.label, *_outcome_cells(r)] for r in dashboard.by_organisation],
+            "foot": total,
+        },
+        {
+            "caption": gettext("Measures due by measure type, %(period)s") % labels,
+            "columns": [gettext("Measure"), *heads],
+            "rows": [[r.label, *_outcome_cells(r)] for r in dashboard.by_type],
+            "foot": total,
+        },
+        {
+            "caption": gettext("Measures not delivered by coded reason, %(period)s") % labels,
+            "columns": [gettext("Reason"), gettext("Not delivered")],
+            "rows": [[r.label, str(r.failed)] for r in dashboard.by_reason],
+            "foot": [],
+        },
+    ]
 
 
 def _diagnosis_table(dashboard: MseDashboard, period: Period) -> TableRows:
@@ -216,28 +305,35 @@ def _council(dashboard: CouncilDashboard, period: Period) -> dict[str, TableRows
 
 @dataclass(frozen=True)
 class ExportedDashboard:
-    """A dashboard whose tables can be downloaded: how its filters read and how it is read."""
+    """A dashboard whose tables can be downloaded and kept in a snapshot: the organisations its
+    filter offers, how it is computed for a scope as of a day, and its tables."""
 
     organisation_kinds: tuple[str, ...]
-    select: Callable[[Scope], Any]
+    compute: Callable[..., Any]
     tables: Callable[[Any, Period], dict[str, TableRows]]
     # The names of its tables, for the URLs (the keys `tables` gives).
     table_keys: tuple[str, ...]
 
 
+def _employment_on(scope: Scope, *, today: dt.date | None = None) -> EmploymentDashboard:
+    """The employment dashboard does not depend on the day it is read: a placement counts from
+    the day it starts, and the quota register is kept by year."""
+    return employment_dashboard(scope)
+
+
 DASHBOARDS: dict[str, ExportedDashboard] = {
     "mse": ExportedDashboard(
-        KINDS["mse"].organisation_kinds, mse_dashboard, _mse, ("clinics", "diagnosis")
+        (OrganisationKind.MEDICAL,), mse_dashboard, _mse, ("clinics", "diagnosis")
     ),
     "rehabilitation": ExportedDashboard(
-        KINDS["rehabilitation"].organisation_kinds,
+        tuple(AGENCY_KINDS),
         rehabilitation_dashboard,
         _rehabilitation,
         ("organisations", "types", "reasons"),
     ),
     "employment": ExportedDashboard(
         EMPLOYMENT_OFFICES,
-        employment_dashboard,
+        _employment_on,
         _employment,
         ("placements", "quota-bands", "quota-districts"),
     ),

@@ -11,12 +11,26 @@ from kopir.council.selectors.recommendations import NOT_ADDRESSED
 from kopir.directory.models import OrganisationKind
 from kopir.oversight.disclosure import Count
 from kopir.oversight.pages import dashboard_page
-from kopir.oversight.selectors.council import PLAN_STATES, STATES, council_dashboard
+from kopir.oversight.selectors.council import (
+    PLAN_STATES,
+    STATES,
+    CouncilDashboard,
+    council_dashboard,
+)
 
 # The chart's two series, also two of the recommendations table's column heads.
 COUNCIL_SERIES = (_("Recommendations sent"), _("Answered within the due date"))
 # Who a council addresses (`council.selectors.recommendations.addressee_choices`).
 ADDRESSEE_KINDS = tuple(kind for kind in OrganisationKind.values if kind not in NOT_ADDRESSED)
+
+
+def recommendation_bars(dashboard: CouncilDashboard) -> list[tuple[str, list[Count]]]:
+    """The chart's bars: each addressee's recommendations sent and answered within the due
+    date. Recommendations count no person: their figures are drawn as they are."""
+    return [
+        (row.label, [Count(row.sent), Count(row.answered_in_time)])
+        for row in dashboard.recommendations
+    ]
 
 
 @require_GET
@@ -25,11 +39,7 @@ def council(request: HttpRequest) -> HttpResponse:
         request,
         name="council",
         select=council_dashboard,
-        # Recommendations count no person: their figures are drawn as they are.
-        bars=lambda dashboard: [
-            (row.label, [Count(row.sent), Count(row.answered_in_time)])
-            for row in dashboard.recommendations
-        ],
+        bars=recommendation_bars,
         series=COUNCIL_SERIES,
         organisation_label=_("Addressee of the recommendations"),
         organisation_kinds=ADDRESSEE_KINDS,

@@ -7,13 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kopir.directory.models import OrganisationKind
-from kopir.oversight.disclosure import as_count
+from kopir.oversight.disclosure import Count, as_count
 from kopir.oversight.pages import dashboard_page
-from kopir.oversight.selectors.employment import employment_dashboard
+from kopir.oversight.selectors.employment import EmploymentDashboard, employment_dashboard
 
 # The chart's two series, also the placements table's column heads.
 EMPLOYMENT_SERIES = (_("Placed on a quota job"), _("Placed on another job"))
 EMPLOYMENT_OFFICES = (OrganisationKind.EMPLOYMENT_SOCIAL, OrganisationKind.CAREER_CENTRE)
+
+
+def placement_bars(dashboard: EmploymentDashboard) -> list[tuple[str, list[Count]]]:
+    """The chart's bars: each district's persons placed on a quota job and on another job."""
+    return [
+        (row.label, [as_count(row.on_quota), as_count(row.other)]) for row in dashboard.placements
+    ]
 
 
 @require_GET
@@ -22,10 +29,7 @@ def employment(request: HttpRequest) -> HttpResponse:
         request,
         name="employment",
         select=employment_dashboard,
-        bars=lambda dashboard: [
-            (row.label, [as_count(row.on_quota), as_count(row.other)])
-            for row in dashboard.placements
-        ],
+        bars=placement_bars,
         series=EMPLOYMENT_SERIES,
         organisation_label=_("Employment office or career centre"),
         organisation_kinds=EMPLOYMENT_OFFICES,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -59,7 +60,7 @@ def table_export(
     if scope is None:
         # The page shows the filters' errors and no figure; a file has nowhere to show them.
         raise Http404
-    rows = exported.tables(exported.select(scope), scope.period)[table]
+    rows = exported.tables(exported.compute(scope, today=timezone.localdate()), scope.period)[table]
     lines = _rows(rows, filters_of(scope))
     filename = f"{dashboard}-{table}-{scope.period.key}.{file_format}"
     if file_format == "csv":

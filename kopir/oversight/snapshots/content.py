@@ -12,27 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.services.external_systems import AGENCY_KINDS
-from kopir.directory.models import Organisation, OrganisationKind, Territory
+from kopir.directory.models import Organisation, Territory
 from kopir.oversight.disclosure import Count, Total, as_count
 from kopir.oversight.models import Dashboard
 from kopir.oversight.periods import Period, parse_period
-from kopir.oversight.selectors.mse import MseDashboard, mse_dashboard
-from kopir.oversight.selectors.rehabilitation import (
-    OutcomeRow,
-    RehabilitationDashboard,
-    rehabilitation_dashboard,
-)
 from kopir.oversight.selectors.scope import Scope
+from kopir.oversight.tables import DASHBOARDS, ExportedDashboard
 from kopir.oversight.templatetags.oversight_tags import decimal, percent
 from kopir.oversight.views import MSE_SERIES, REHABILITATION_SERIES
+from kopir.oversight.views_council import COUNCIL_SERIES, recommendation_bars
+from kopir.oversight.views_employment import EMPLOYMENT_SERIES, placement_bars
 
 COUNT = "count"
 SHARE = "share"
 NUMBER = "number"  # days, or a ratio: one decimal
+WHOLE = "whole"  # not persons (jobs, recommendations, plan items): shown as they are
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,8 @@ def _figure(spec: FigureSpec, dashboard: Any) -> dict[str, Any]:
         number = _count_value(raw)
     elif spec.kind == SHARE:
         shown, number = percent(raw), raw
+    elif spec.kind == WHOLE:
+        shown, number = number_format(raw), raw
     else:
         shown, number = decimal(raw), raw
     return {
@@ -202,111 +202,163 @@ REHABILITATION_FIGURES = (
 )
 
 
-def mse_tables(dashboard: MseDashboard, period: Period) -> list[dict[str, Any]]:
-    columns = [
-        gettext("Clinic"),
-        str(MSE_SERIES[0]),
-        str(MSE_SERIES[1]),
-        gettext("Share returned"),
-        gettext("Returns per referral"),
-        gettext("Steps overdue"),
-    ]
-    rows = [
-        [
-            row.clinic_name,
-            str(row.sent),
-            str(row.returned),
-            percent(row.returned_share),
-            decimal(row.returns_per_referral),
-            str(row.overdue),
-        ]
-        for row in dashboard.rows
-    ]
-    foot = [
-        gettext("Total of the figures shown"),
-        str(dashboard.sent),
-        str(dashboard.returned),
-        percent(dashboard.returned_share),
-        decimal(dashboard.returns_per_referral),
-        str(dashboard.overdue),
-    ]
-    caption = gettext("In-absentia referrals by clinic, %(period)s") % {"period": period.label}
-    return [{"caption": caption, "columns": columns, "rows": rows, "foot": foot}]
+EMPLOYMENT_FIGURES = (
+    FigureSpec(
+        "placed",
+        _("Persons placed"),
+        _(
+            "Persons whose job placement, recorded as the result of a job-placement measure, "
+            "starts in the period, held by the offices chosen and living in the territory "
+            "chosen. The sum of the two figures below as shown."
+        ),
+        COUNT,
+        lambda d: d.placements_total.placed,
+    ),
+    FigureSpec(
+        "on_quota",
+        EMPLOYMENT_SERIES[0],
+        _(
+            "Of them, those placed on a job an employer keeps under the quota for persons with "
+            "disabilities."
+        ),
+        COUNT,
+        lambda d: d.placements_total.on_quota,
+    ),
+    FigureSpec(
+        "other",
+        EMPLOYMENT_SERIES[1],
+        _("Of them, those placed on any other job."),
+        COUNT,
+        lambda d: d.placements_total.other,
+    ),
+    FigureSpec(
+        "quota_jobs",
+        _("Quota jobs set"),
+        _(
+            "The jobs employers must keep for persons with disabilities in the year of the "
+            "period, from the employers' quota register: a share of the headcount by size of "
+            "employer, heavy, harmful and dangerous jobs left out. The register is kept by year, "
+            "so a quarter shows its year. These are employers' figures, not persons: shown as "
+            "they are."
+        ),
+        WHOLE,
+        lambda d: d.quota_total.quota_jobs,
+    ),
+    FigureSpec(
+        "quota_filled",
+        _("Quota jobs filled"),
+        _(
+            "The quota jobs filled by persons with disabilities, as the register records them "
+            "for the year (placements recorded in Kopir and those the employers reported)."
+        ),
+        COUNT,
+        lambda d: d.quota_total.filled,
+    ),
+    FigureSpec(
+        "quota_filled_share",
+        _("Share of quota jobs filled"),
+        _(
+            "Quota jobs filled, as shown, divided by the quota jobs set; shown only when the "
+            "jobs filled are 5 or more."
+        ),
+        SHARE,
+        lambda d: d.quota_total.filled_share,
+    ),
+)
 
-
-def _outcome_cells(row: OutcomeRow) -> list[str]:
-    return [
-        str(row.due),
-        str(row.on_time),
-        str(row.late),
-        str(row.failed),
-        str(row.overdue),
-        str(row.pending),
-        str(row.disputed),
-        str(row.redirected),
-    ]
-
-
-def rehabilitation_tables(
-    dashboard: RehabilitationDashboard, period: Period
-) -> list[dict[str, Any]]:
-    heads = [
-        gettext("Measures due"),
-        gettext("Delivered on time"),
-        gettext("Delivered late"),
-        gettext("Not delivered"),
-        gettext("Overdue"),
-        gettext("Not yet due"),
-        gettext("Disputed by the person"),
-        gettext("Redirected"),
-    ]
-    total = [gettext("Total of the figures shown"), *_outcome_cells(dashboard.total)]
-    labels = {"period": period.label}
-    return [
-        {
-            "caption": gettext("Measures due by executing organisation, %(period)s") % labels,
-            "columns": [gettext("Executing organisation"), *heads],
-            "rows": [[r.label, *_outcome_cells(r)] for r in dashboard.by_organisation],
-            "foot": total,
-        },
-        {
-            "caption": gettext("Measures due by measure type, %(period)s") % labels,
-            "columns": [gettext("Measure"), *heads],
-            "rows": [[r.label, *_outcome_cells(r)] for r in dashboard.by_type],
-            "foot": total,
-        },
-        {
-            "caption": gettext("Measures not delivered by coded reason, %(period)s") % labels,
-            "columns": [gettext("Reason"), gettext("Not delivered")],
-            "rows": [[r.label, str(r.failed)] for r in dashboard.by_reason],
-            "foot": [],
-        },
-    ]
+COUNCIL_FIGURES = (
+    FigureSpec(
+        "recommendations_sent",
+        COUNCIL_SERIES[0],
+        _(
+            "Recommendations of the councils in the territory chosen sent in the period to the "
+            "addressees chosen, whatever their state today. Not persons: shown as they are."
+        ),
+        WHOLE,
+        lambda d: d.recommendations_total.sent,
+    ),
+    FigureSpec(
+        "answered_in_time_share",
+        COUNCIL_SERIES[1],
+        _(
+            "Of the recommendations sent in the period whose answer was due by today or has "
+            "come: the share whose first answer came on or before the due date."
+        ),
+        SHARE,
+        lambda d: d.recommendations_total.answered_in_time_share,
+    ),
+    FigureSpec(
+        "petitions_received",
+        _("Petitions received"),
+        _(
+            "Petitions the councils in the territory chosen received in the period. Petitioners "
+            "are persons: under 5 shows <5, other counts are rounded to 5."
+        ),
+        COUNT,
+        lambda d: d.petitions_total.received,
+    ),
+    FigureSpec(
+        "petitions_on_time_share",
+        _("Petitions answered on time"),
+        _(
+            "Of the petitions received in the period and answered, the share answered on or "
+            "before the due date; shown only when both figures are 5 or more."
+        ),
+        SHARE,
+        lambda d: d.petitions_total.on_time_share,
+    ),
+    FigureSpec(
+        "plan_planned",
+        _("Work plan items planned"),
+        _(
+            "Items of the councils' approved work plans for the quarters of the period, moved "
+            "and cancelled ones included."
+        ),
+        WHOLE,
+        lambda d: d.plan_total.planned,
+    ),
+    FigureSpec(
+        "plan_done_share",
+        _("Work plan done"),
+        _("The share of the items planned that are marked done."),
+        SHARE,
+        lambda d: d.plan_total.done_share,
+    ),
+)
 
 
 @dataclass(frozen=True)
 class DashboardKind:
-    """One dashboard as snapshots know it: how to compute it and what of it a snapshot keeps."""
+    """One dashboard as snapshots know it: its headline figures and chart; how it is computed and
+    its tables are the exports' (`tables.DASHBOARDS`), so a snapshot keeps what a download gives."""
 
     key: str
     url_name: str
-    organisation_kinds: tuple[str, ...]
-    compute: Callable[..., Any]
     figures: tuple[FigureSpec, ...]
-    tables: Callable[[Any, Period], list[dict[str, Any]]]
     bars: Callable[[Any], list[tuple[str, list[Count]]]]
     series: tuple[Any, ...]
     chart_summary: Any
+
+    @property
+    def source(self) -> ExportedDashboard:
+        return DASHBOARDS[self.key]
+
+    @property
+    def organisation_kinds(self) -> tuple[str, ...]:
+        return self.source.organisation_kinds
+
+    def compute(self, scope: Scope, *, today: dt.date) -> Any:
+        return self.source.compute(scope, today=today)
+
+    def tables(self, dashboard: Any, period: Period) -> list[dict[str, Any]]:
+        return list(self.source.tables(dashboard, period).values())
 
 
 KINDS: dict[str, DashboardKind] = {
     Dashboard.MSE: DashboardKind(
         key=Dashboard.MSE,
         url_name="oversight:mse",
-        organisation_kinds=(OrganisationKind.MEDICAL,),
-        compute=mse_dashboard,
         figures=MSE_FIGURES,
-        tables=mse_tables,
         bars=lambda d: [(r.clinic_name, [r.sent, r.returned]) for r in d.rows],
         series=MSE_SERIES,
         chart_summary=gettext_lazy(
@@ -318,10 +370,7 @@ KINDS: dict[str, DashboardKind] = {
     Dashboard.REHABILITATION: DashboardKind(
         key=Dashboard.REHABILITATION,
         url_name="oversight:rehabilitation",
-        organisation_kinds=tuple(AGENCY_KINDS),
-        compute=rehabilitation_dashboard,
         figures=REHABILITATION_FIGURES,
-        tables=rehabilitation_tables,
         bars=lambda d: [
             (r.label, [as_count(r.on_time), as_count(r.late)]) for r in d.by_organisation
         ],
@@ -330,6 +379,30 @@ KINDS: dict[str, DashboardKind] = {
             "Bars compare, for each organisation, the measures delivered on time (solid) and "
             "those delivered late (hatched); each bar is labelled with its figure, and the table "
             "gives them all."
+        ),
+    ),
+    Dashboard.EMPLOYMENT: DashboardKind(
+        key=Dashboard.EMPLOYMENT,
+        url_name="oversight:employment",
+        figures=EMPLOYMENT_FIGURES,
+        bars=placement_bars,
+        series=EMPLOYMENT_SERIES,
+        chart_summary=gettext_lazy(
+            "Bars compare, for each district, the persons placed on a quota job (solid) and on "
+            "another job (hatched); each bar is labelled with its figure, and the table gives "
+            "them all."
+        ),
+    ),
+    Dashboard.COUNCIL: DashboardKind(
+        key=Dashboard.COUNCIL,
+        url_name="oversight:council",
+        figures=COUNCIL_FIGURES,
+        bars=recommendation_bars,
+        series=COUNCIL_SERIES,
+        chart_summary=gettext_lazy(
+            "Bars compare, for each addressee, the recommendations sent (solid) and those "
+            "answered within the due date (hatched); each bar is labelled with its figure, and "
+            "the table gives them all."
         ),
     ),
 }

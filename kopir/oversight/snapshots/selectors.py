@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kopir.oversight.models import Snapshot, SnapshotAttachment
-from kopir.oversight.snapshots.content import COUNT, KINDS, SHARE, figures_of, scope_of
+from kopir.oversight.snapshots.content import COUNT, KINDS, SHARE, WHOLE, figures_of, scope_of
 from kopir.oversight.snapshots.records import target_field
 
 # The snapshots offered in a record's "cite a snapshot" list: the newest.
@@ -67,10 +67,11 @@ def change_in_words(kind: str, then: float | None, today: float | None) -> str:
         if points > 0:
             return _("Up by %(points)s percentage points") % {"points": shown}
         return _("Down by %(points)s percentage points") % {"points": shown}
-    difference = today - then if kind == COUNT else round(today - then, 1)
+    whole = kind in (COUNT, WHOLE)
+    difference = today - then if whole else round(today - then, 1)
     if difference == 0:
         return _("Unchanged")
-    shown = number_format(abs(difference), 0 if kind == COUNT else 1)
+    shown = number_format(abs(difference), 0 if whole else 1)
     if difference > 0:
         return _("Up by %(difference)s") % {"difference": shown}
     return _("Down by %(difference)s") % {"difference": shown}

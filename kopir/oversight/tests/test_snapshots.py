@@ -15,10 +15,10 @@ from django.urls import reverse
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.audit.services import audit_record
 from kopir.core.tests.fixtures import signed_in
-from kopir.directory.models import OrganisationKind
-from kopir.directory.tests.factories import OrganisationFactory
+from kopir.directory.models import OrganisationKind, TerritoryLevel
+from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.models import Snapshot, SnapshotIsImmutable
-from kopir.oversight.snapshots.content import COUNT, NUMBER, SHARE
+from kopir.oversight.snapshots.content import COUNT, NUMBER, SHARE, WHOLE
 from kopir.oversight.snapshots.selectors import change_in_words, compared_today
 from kopir.oversight.snapshots.services import FiguresChanged, snapshot_save
 from kopir.oversight.tests.referrals import sent_referral
@@ -44,8 +44,8 @@ def clinics() -> tuple[Any, Any]:
 
 
 def _row(snapshot: Snapshot, name: str, language: str = "kk") -> list[str]:
-    [table] = snapshot.shown(language)["tables"]
-    [row] = [row for row in table["rows"] if row[0] == name]
+    by_clinic = snapshot.shown(language)["tables"][0]
+    [row] = [row for row in by_clinic["rows"] if row[0] == name]
     return row
 
 
@@ -150,6 +150,7 @@ def test_today_is_compared_with_the_same_filters_and_suppressed_too(
         (SHARE, 0.2, 0.3, "Up by 10 percentage points"),
         (NUMBER, 12.0, 10.5, "Down by 1.5"),
         (NUMBER, 3.0, 3.0, "Unchanged"),
+        (WHOLE, 1200, 1234, "Up by 34"),
     ],
 )
 def test_the_change_in_words(kind: str, then: Any, today: Any, words: str) -> None:
@@ -285,3 +286,78 @@ def test_the_rehabilitation_dashboard_is_kept_as_published_too(secretary: Any) -
     by_organisation = snapshot.shown("en")["tables"][0]
     [row] = [r for r in by_organisation["rows"] if r[0] == holder.name_en]
     assert row[1:4] == ["5", "5", "<5"]  # due, on time, late
+
+
+def test_the_employment_dashboard_is_kept_as_published_with_its_three_tables(
+    secretary: Any,
+) -> None:
+    from kopir.oversight.tests.test_employment_dashboard import district, placed, quota
+
+    region = TerritoryFactory.create(level=TerritoryLevel.REGION, name_en="West")
+    north = district(region, "North")
+    placed(6, north, on_quota=True)  # shown 5
+    placed(2, north)  # shown "<5"
+    quota(north, headcount=120, jobs=4, filled=3)  # jobs as they are; filled "<5"
+    snapshot = save_snapshot(secretary, dashboard="employment")
+
+    shown = {f["key"]: (f["shown"], f["value"]) for f in snapshot.shown("en")["figures"]}
+    assert shown["on_quota"] == ("5", 5)
+    assert shown["other"] == ("<5", None)
+    assert shown["placed"] == ("5", 5)  # the published cells added up: 5 + "<5"
+    assert shown["quota_jobs"] == ("4", 4)  # employers' jobs, not persons: as they are
+    assert shown["quota_filled"] == ("<5", None)
+    placements, bands, districts = snapshot.shown("en")["tables"]
+    assert ["North", "5", "5", "<5"] in placements["rows"]
+    [north_quota] = [row for row in districts["rows"] if row[0] == "North"]
+    assert north_quota[1:3] == ["4", "<5"]
+    assert [row[1:3] for row in bands["rows"] if row[1] != "0"] == [["4", "<5"]]
+    assert ["North", 5, None] in snapshot.shown("en")["chart"]["bars"]
+    # Kazakh and Russian are kept as well, each in its own language.
+    assert snapshot.shown("kk")["dashboard"] != snapshot.shown("ru")["dashboard"]
+
+
+def test_the_council_dashboard_is_kept_and_compared_with_today(secretary: Any) -> None:
+    from kopir.council.models import RecommendationStatus
+    from kopir.oversight.tests.test_council_dashboard import council_in, petitions, recommendations
+
+    region = TerritoryFactory.create(level=TerritoryLevel.REGION, name_en="West")
+    council = council_in(region)
+    akimat = OrganisationFactory.create(kind=OrganisationKind.AKIMAT, name_en="Akimat")
+    # Due 1 March 2026, both answered: one on time, one late.
+    recommendations(
+        council, akimat, 1, status=RecommendationStatus.EXECUTED, answered_on=dt.date(2026, 2, 20)
+    )
+    recommendations(
+        council, akimat, 1, status=RecommendationStatus.IN_PROGRESS, answered_on=dt.date(2026, 3, 5)
+    )
+    petitions(council, 3, answered_on=dt.date(2026, 2, 20))  # persons: "<5"
+    snapshot = save_snapshot(secretary, dashboard="council")
+
+    shown = {f["key"]: (f["shown"], f["value"]) for f in snapshot.shown("en")["figures"]}
+    assert shown["recommendations_sent"] == ("2", 2)  # not persons: as they are
+    assert shown["answered_in_time_share"][1] == 0.5
+    assert shown["petitions_received"] == ("<5", None)
+    by_addressee = snapshot.shown("en")["tables"][0]
+    assert [row[0] for row in by_addressee["rows"]] == ["Akimat"]
+
+    # Three more answered on time since: today's share and count are compared in words.
+    recommendations(
+        council, akimat, 3, status=RecommendationStatus.EXECUTED, answered_on=dt.date(2026, 2, 25)
+    )
+    compared = {c.label: c for c in compared_today(snapshot, "en", today=TODAY)}
+    assert (compared["Recommendations sent"].then, compared["Recommendations sent"].today) == (
+        "2",
+        "5",
+    )
+    assert compared["Recommendations sent"].change == "Up by 3"
+    assert compared["Answered within the due date"].change == "Up by 30 percentage points"
+
+
+@pytest.mark.parametrize("dashboard", ["employment", "council"])
+def test_every_dashboard_offers_its_confirmation_page(secretary: Any, dashboard: str) -> None:
+    client = signed_in(Client(), secretary)
+    page = client.get(reverse(f"oversight:{dashboard}") + "?period=2026-Q1")
+    new = reverse("oversight:snapshot_new", args=[dashboard])
+    assert f'action="{new}"' in page.content.decode()
+    confirmation = client.get(new + "?period=2026-Q1")
+    assert confirmation.status_code == 200
