@@ -30,6 +30,7 @@ from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
 from kopir.core.paging import Cursor, merged_page, rows_after
+from kopir.core.selectors import matching
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation
 
@@ -86,12 +87,12 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
         .select_related("medical_organisation", "primary_diagnosis")
         .annotate(person_birth_date=F("person__birth_date"))
     )
-    if filters.clinic_id:
-        queryset = queryset.filter(medical_organisation_id=filters.clinic_id)
-    if filters.chapter:
-        queryset = queryset.filter(primary_diagnosis__chapter=filters.chapter)
-    if filters.route:
-        queryset = queryset.filter(route=filters.route)
+    queryset = matching(
+        queryset,
+        medical_organisation_id=filters.clinic_id,
+        primary_diagnosis__chapter=filters.chapter,
+        route=filters.route,
+    )
     if filters.overdue:
         queryset = queryset.filter(queue_due_on__lt=today)
     if filters.at_risk:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited
 from kopir.core.paging import Cursor, merged_page, rows_after
+from kopir.core.selectors import matching
 from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
 
@@ -72,24 +73,19 @@ def work_queryset(organisation_id: int, work: WorkFilter) -> QuerySet[Measure]:
     statuses = work.statuses()
     if statuses is not None:
         measures = measures.filter(status__in=statuses)
-    if work.overdue:
-        measures = measures.filter(overdue=True)
-    if work.at_risk:
-        measures = measures.filter(at_risk=True)
+    measures = matching(
+        measures,
+        overdue=work.overdue,
+        at_risk=work.at_risk,
+        measure_type__code=work.measure_code,
+        measure_type__part=work.part,
+        due_on__gte=work.due_from,
+        due_on__lte=work.due_to,
+        territory_id=work.territory_id,
+        officer_id=work.officer_id,
+    )
     if work.disputed:
         measures = measures.filter(dispute_count__gt=0)
-    if work.measure_code:
-        measures = measures.filter(measure_type__code=work.measure_code)
-    if work.part:
-        measures = measures.filter(measure_type__part=work.part)
-    if work.due_from:
-        measures = measures.filter(due_on__gte=work.due_from)
-    if work.due_to:
-        measures = measures.filter(due_on__lte=work.due_to)
-    if work.territory_id:
-        measures = measures.filter(territory_id=work.territory_id)
-    if work.officer_id:
-        measures = measures.filter(officer_id=work.officer_id)
     return measures.order_by("due_on", "id")
 
 
