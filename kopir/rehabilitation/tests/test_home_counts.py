@@ -9,7 +9,7 @@ from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.directory.models import OrganisationKind
+from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.rehabilitation.models import MeasureStatus
 from kopir.rehabilitation.selectors import home
@@ -18,14 +18,19 @@ from kopir.rehabilitation.tests.factories import MeasureFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_measures():
-    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
-    other = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
-    officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
+def _one_of_each_open_kind(agency: Organisation) -> None:
+    """Two new measures, then one each overdue, at risk and disputed."""
     MeasureFactory.create_batch(2, organisation=agency, status=MeasureStatus.ASSIGNED)
     MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, overdue=True)
     MeasureFactory(organisation=agency, status=MeasureStatus.SCHEDULED, at_risk=True)
     MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, dispute_count=1)
+
+
+def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_measures():
+    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    other = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
+    _one_of_each_open_kind(agency)
     # Done: neither overdue nor disputed any more, whatever the stored flags say.
     MeasureFactory(
         organisation=agency, status=MeasureStatus.DELIVERED, overdue=True, dispute_count=1
@@ -53,10 +58,7 @@ def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_
 def test_each_count_opens_the_work_list_filtered_to_the_same_measures(count, url):
     agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
     officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
-    MeasureFactory.create_batch(2, organisation=agency, status=MeasureStatus.ASSIGNED)
-    MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, overdue=True)
-    MeasureFactory(organisation=agency, status=MeasureStatus.SCHEDULED, at_risk=True)
-    MeasureFactory(organisation=agency, status=MeasureStatus.ACCEPTED, dispute_count=1)
+    _one_of_each_open_kind(agency)
     client = Client()
     client.force_login(officer)
     response = client.get(url(officer))
