@@ -36,8 +36,8 @@ def _counts(user: User) -> dict[str, int]:
 
 
 def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_measures():
-    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
-    other = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    agency = OrganisationFactory.create(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    other = OrganisationFactory.create(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
     officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
     _one_of_each_open_kind(agency)
     # Done: neither overdue nor disputed any more, whatever the stored flags say.
@@ -55,7 +55,7 @@ def test_an_officer_counts_their_organisations_new_overdue_at_risk_and_disputed_
 @pytest.mark.parametrize("item", home.home_items(), ids=lambda item: item.key)
 def test_each_count_opens_the_work_list_filtered_to_the_same_measures(item):
     count, url = item.count, item.url
-    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    agency = OrganisationFactory.create(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
     officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
     _one_of_each_open_kind(agency)
     client = Client()
@@ -66,7 +66,7 @@ def test_each_count_opens_the_work_list_filtered_to_the_same_measures(item):
 
 
 def test_the_disputed_filter_is_on_the_work_list_in_kazakh():
-    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
+    agency = OrganisationFactory.create(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
     officer = UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER])
     client = Client()
     client.force_login(officer)
