@@ -22,7 +22,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from kopir.audit.models import AuditEvent
-from kopir.core.selectors import capped_count, page_of
+from kopir.core.selectors import capped_count, matching, page_of
 
 PAGE_SIZE = 50
 # The most records a search counts; past it the page says "more than" (a multiple of PAGE_SIZE).
@@ -52,13 +52,12 @@ def audit_event_search(criteria: AuditFilter) -> QuerySet[AuditEvent]:
         events = events.alias(username_key=Upper("actor_username")).filter(
             username_key=Upper(Value(username))
         )
-    wanted = {
-        "action": criteria.action,
-        "target_type": criteria.target_type,
-        "target_id": criteria.target_id.strip(),
-    }
-    # A criterion left empty does not filter.
-    events = events.filter(**{lookup: value for lookup, value in wanted.items() if value})
+    events = matching(
+        events,
+        action=criteria.action,
+        target_type=criteria.target_type,
+        target_id=criteria.target_id.strip(),
+    )
     if criteria.date_from:
         events = events.filter(at__gte=_local_midnight(criteria.date_from))
     if criteria.date_to:

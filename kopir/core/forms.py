@@ -126,6 +126,15 @@ class VersionForm(ServiceErrorsMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def at_version(
+    form_class: Callable[..., FormT], request: HttpRequest, record: Any, **kwargs: Any
+) -> FormT:
+    """`form_class` bound to what was posted, or, on a GET, empty but for the version `record` is
+    read at: the form of a step that a change saved since the page was read must refuse."""
+    data = request.POST if request.method == "POST" else None
+    return form_class(data, initial={"version": record.version}, **kwargs)
+
+
 class FilterForm(forms.Form, Generic[CriteriaT]):
     """A list page's filters, sent by GET. A subclass says how its cleaned data become the
     criteria its selector takes (`criteria_from`)."""

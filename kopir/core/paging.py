@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
 from django.db.models import Expression, F, Model, QuerySet
@@ -14,6 +14,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 
 RowT = TypeVar("RowT", bound=Model)
 SelectionT = TypeVar("SelectionT")
+ItemT = TypeVar("ItemT")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,25 @@ class Cursor:
             return cls(dt.date.fromisoformat(due_text), int(pk_text))
         except ValueError:
             return None
+
+
+@dataclass
+class CursorPage(Generic[ItemT]):
+    """One page of a list paged by cursor: its rows, the cursor of the page after it (None on the
+    last) and whether it is the first; core/partials/cursor_pager.html draws its links."""
+
+    rows: list[ItemT] = field(default_factory=list)
+    next_cursor: str | None = None
+    is_first: bool = True
+
+
+def cut_page(
+    rows: list[ItemT], limit: int, cursor_of: Callable[[ItemT], str]
+) -> tuple[list[ItemT], str | None]:
+    """`rows` read `limit + 1` at most, cut to the page's `limit`, and the cursor of the page after
+    it: `cursor_of` its last row when the extra row shows that more follow, else None."""
+    shown = rows[:limit]
+    return shown, cursor_of(shown[-1]) if len(rows) > limit and shown else None
 
 
 def rows_after(rows: QuerySet[RowT], due_field: str, after: Cursor | None) -> QuerySet[RowT]:

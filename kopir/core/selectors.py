@@ -17,6 +17,12 @@ def stored_version(record: Model) -> int:
     return version
 
 
+def matching(rows: QuerySet[ModelT], **wanted: Any) -> QuerySet[ModelT]:
+    """`rows` filtered by each lookup of `wanted` that has a value: a criterion a list's filter
+    left empty (blank, None, False, 0) does not filter."""
+    return rows.filter(**{lookup: value for lookup, value in wanted.items() if value})
+
+
 def capped_count(rows: QuerySet[Any], cap: int) -> int:
     """How many rows match, counted up to `cap + 1` only (`COUNT(*)` over a `LIMIT`): a number
     past `cap` means "more than `cap`", and no count walks millions of rows or every match of a

@@ -319,6 +319,24 @@ def subscription_set_active(
 # --- Tracked messages -----------------------------------------------------------------------------
 
 
+def _publish_message(event: str, message: Message, *, to: Any) -> None:
+    """Tell the systems `to` has subscribed of `event` on `message`; every message event carries
+    the same facts of the message."""
+    event_publish(
+        kind=event,
+        subject=f"exchange.message:{message.pk}",
+        payload={
+            "message_id": message.pk,
+            "kind": message.kind,
+            "subject": message.subject,
+            "sender_code": message.sender.code,
+            "recipient_code": message.recipient.code,
+            "due_on": message.due_on,
+        },
+        audience=[to],
+    )
+
+
 def message_send(
     *,
     actor: Any,
@@ -354,19 +372,7 @@ def message_send(
             request=request,
             channel=channel,
         )
-        event_publish(
-            kind="message.sent",
-            subject=f"exchange.message:{message.pk}",
-            payload={
-                "message_id": message.pk,
-                "kind": kind,
-                "subject": subject,
-                "sender_code": sender.code,
-                "recipient_code": recipient.code,
-                "due_on": due_on,
-            },
-            audience=[recipient],
-        )
+        _publish_message("message.sent", message, to=recipient)
     return message
 
 
@@ -449,17 +455,5 @@ def message_answer(
             changes={"answered_at": timezone.now(), "answered_by": actor, "answer": answer},
             request=request,
         )
-        event_publish(
-            kind="message.answered",
-            subject=f"exchange.message:{message.pk}",
-            payload={
-                "message_id": message.pk,
-                "kind": message.kind,
-                "subject": message.subject,
-                "sender_code": message.sender.code,
-                "recipient_code": message.recipient.code,
-                "due_on": message.due_on,
-            },
-            audience=[message.sender],
-        )
+        _publish_message("message.answered", message, to=message.sender)
     return answered

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
-from kopir.core.selectors import page_of
+from kopir.core.selectors import matching, page_of
 from kopir.notices.access import notice_for_user, notices_for_user
 from kopir.notices.kinds import StaffNotificationKind, staff_kinds
 from kopir.notices.models import Notice, StaffNotification, StaffNotificationPreference
@@ -27,10 +27,11 @@ class OutboxFilter:
 
 
 def outbox_for_user(user: Any, criteria: OutboxFilter) -> QuerySet[Notice]:
-    wanted = {"status": criteria.status, "channel": criteria.channel, "topic": criteria.topic}
-    # A criterion left empty does not filter.
-    notices = notices_for_user(user).filter(
-        **{name: value for name, value in wanted.items() if value}
+    notices = matching(
+        notices_for_user(user),
+        status=criteria.status,
+        channel=criteria.channel,
+        topic=criteria.topic,
     )
     # The list shows no person's details, only an addressee organisation's name (public reference
     # data); the order has an index-friendly tie.

@@ -12,9 +12,8 @@ from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.council.access import councils_for_user
 from kopir.directory.models import OrganisationKind
 from kopir.oversight import access
-from kopir.oversight.charts import bar_chart
 from kopir.oversight.disclosure import as_count
-from kopir.oversight.forms import DashboardFilterForm
+from kopir.oversight.pages import dashboard_page
 from kopir.oversight.selectors.mse import mse_dashboard
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
 
@@ -35,62 +34,30 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def mse(request: HttpRequest) -> HttpResponse:
-    access.require_dashboard_reader(request.user)
-    form = DashboardFilterForm(
-        request.GET or None,
+    return dashboard_page(
+        request,
+        name="mse",
+        select=mse_dashboard,
+        bars=lambda dashboard: [
+            (row.clinic_name, [row.sent, row.returned]) for row in dashboard.rows
+        ],
+        series=MSE_SERIES,
         organisation_label=_("Clinic"),
         organisation_kinds=(OrganisationKind.MEDICAL,),
-        auto_id="mse-%s",
-    )
-    scope = form.criteria()
-    dashboard = mse_dashboard(scope) if scope is not None else None
-    chart = (
-        bar_chart([(row.clinic_name, [row.sent, row.returned]) for row in dashboard.rows])
-        if dashboard is not None
-        else None
-    )
-    return render(
-        request,
-        "oversight/mse.html",
-        {
-            "form": form,
-            "scope": scope,
-            "dashboard": dashboard,
-            "chart": chart,
-            "series": MSE_SERIES,
-        },
     )
 
 
 @require_GET
 def rehabilitation(request: HttpRequest) -> HttpResponse:
-    access.require_dashboard_reader(request.user)
-    form = DashboardFilterForm(
-        request.GET or None,
+    return dashboard_page(
+        request,
+        name="rehabilitation",
+        select=rehabilitation_dashboard,
+        bars=lambda dashboard: [
+            (row.label, [as_count(row.on_time), as_count(row.late)])
+            for row in dashboard.by_organisation
+        ],
+        series=REHABILITATION_SERIES,
         organisation_label=_("Executing organisation"),
         organisation_kinds=tuple(AGENCY_KINDS),
-        auto_id="rehabilitation-%s",
-    )
-    scope = form.criteria()
-    dashboard = rehabilitation_dashboard(scope) if scope is not None else None
-    chart = (
-        bar_chart(
-            [
-                (row.label, [as_count(row.on_time), as_count(row.late)])
-                for row in dashboard.by_organisation
-            ]
-        )
-        if dashboard is not None
-        else None
-    )
-    return render(
-        request,
-        "oversight/rehabilitation.html",
-        {
-            "form": form,
-            "scope": scope,
-            "dashboard": dashboard,
-            "chart": chart,
-            "series": REHABILITATION_SERIES,
-        },
     )

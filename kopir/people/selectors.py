@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
 from kopir.core.collation import CodePoint
-from kopir.core.paging import rows_past
+from kopir.core.paging import cut_page, rows_past
 from kopir.core.selectors import capped_count
 from kopir.people.access import person_for_user, persons_for_user
 from kopir.people.models import Person, name_search_key
@@ -162,9 +162,9 @@ def person_search(
                 request=request,
                 detail=parsed.kind,
             )
-    has_more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    next_cursor = PersonCursor(rows[-1].search_name, rows[-1].pk).encode() if has_more else None
+    rows, next_cursor = cut_page(
+        rows, PAGE_SIZE, lambda last: PersonCursor(last.search_name, last.pk).encode()
+    )
     return PersonPage(
         rows=rows,
         count=min(counted, COUNT_CAP),

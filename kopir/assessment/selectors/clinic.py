@@ -6,7 +6,7 @@ Reading a referral shows the person's identity and health data, so it leaves an 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -22,6 +22,7 @@ from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
+from kopir.core.paging import CursorPage, cut_page
 from kopir.core.working_days import add_working_days
 
 PAGE_SIZE = 25
@@ -116,29 +117,19 @@ class WorklistRow:
     deadline: DeadlineState
 
 
-@dataclass
-class ClinicPage:
-    rows: list[WorklistRow] = field(default_factory=list)
-    next_cursor: str | None = None
-    is_first: bool = True
-
-
 def clinic_worklist(
     user: Any, *, status: str = "", after: ClinicCursor | None = None, limit: int = PAGE_SIZE
-) -> ClinicPage:
+) -> CursorPage[WorklistRow]:
     """One page of the clinic's referrals after `after`, each with its step deadline: keyset
     paging, so page 800 costs what page 1 does, and one query whatever the page."""
-    referrals = list(_page_queryset(user, status, after, limit + 1))
-    has_more = len(referrals) > limit
-    referrals = referrals[:limit]
+    referrals, next_cursor = cut_page(
+        list(_page_queryset(user, status, after, limit + 1)),
+        limit,
+        lambda last: ClinicCursor(last.clinic_rank, Cursor(last.queue_due_on, last.pk)).encode(),
+    )
     classify = DeadlineClassifier()
     rows = [WorklistRow(referral, classify(referral.step_due_on)) for referral in referrals]
-    next_cursor = None
-    if has_more and referrals:
-        last = referrals[-1]
-        place = Cursor(last.queue_due_on, last.pk)
-        next_cursor = ClinicCursor(last.clinic_rank, place).encode()
-    return ClinicPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+    return CursorPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ band (`age_bands.py`), never the age: the queue is read by every specialist of t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -29,7 +29,8 @@ from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
-from kopir.core.paging import Cursor, merged_page, rows_after
+from kopir.core.paging import Cursor, CursorPage, cut_page, merged_page, rows_after
+from kopir.core.selectors import matching
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation
 
@@ -70,13 +71,6 @@ class QueueRow:
     deadline: DeadlineState
 
 
-@dataclass
-class QueuePage:
-    rows: list[QueueRow] = field(default_factory=list)
-    next_cursor: str | None = None
-    is_first: bool = True
-
-
 def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> QuerySet[Referral]:
     statuses = [s for s in filters.statuses if s in DIVISION_STATUSES] or list(OPEN_STATUSES)
     queryset = (
@@ -86,12 +80,12 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
         .select_related("medical_organisation", "primary_diagnosis")
         .annotate(person_birth_date=F("person__birth_date"))
     )
-    if filters.clinic_id:
-        queryset = queryset.filter(medical_organisation_id=filters.clinic_id)
-    if filters.chapter:
-        queryset = queryset.filter(primary_diagnosis__chapter=filters.chapter)
-    if filters.route:
-        queryset = queryset.filter(route=filters.route)
+    queryset = matching(
+        queryset,
+        medical_organisation_id=filters.clinic_id,
+        primary_diagnosis__chapter=filters.chapter,
+        route=filters.route,
+    )
     if filters.overdue:
         queryset = queryset.filter(queue_due_on__lt=today)
     if filters.at_risk:
@@ -126,12 +120,14 @@ def division_queue(
     after: Cursor | None = None,
     limit: int = PAGE_SIZE,
     today: dt.date | None = None,
-) -> QueuePage:
+) -> CursorPage[QueueRow]:
     """One page of the queue after `after`; one query whatever the page size."""
     today = today or timezone.localdate()
-    referrals = list(_page_queryset(division_id, filters, today, after, limit + 1))
-    has_more = len(referrals) > limit
-    referrals = referrals[:limit]
+    referrals, next_cursor = cut_page(
+        list(_page_queryset(division_id, filters, today, after, limit + 1)),
+        limit,
+        lambda last: Cursor(last.queue_due_on, last.pk).encode(),
+    )
     states = deadline_states((r.step_due_on for r in referrals), today)
     rows = [
         QueueRow(
@@ -143,11 +139,7 @@ def division_queue(
         )
         for referral in referrals
     ]
-    next_cursor = None
-    if has_more and referrals:
-        last = referrals[-1]
-        next_cursor = Cursor(last.queue_due_on, last.pk).encode()
-    return QueuePage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+    return CursorPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
 def queue_clinics(division_id: int) -> QuerySet[Organisation]:

@@ -22,14 +22,19 @@ FIELD_LABEL = r'(?:<label class="label" for="[^"]+">|<legend class="fieldset__le
 OTHER_CAUSE = OutcomeInput(**{**GROUP_2.__dict__, "cause": "childhood"})
 
 
+def _decide_page(client, clinician, person, head, experts, *conclusions):
+    """The head's decision page once the three experts have concluded `conclusions`."""
+    referral = assigned(clinician, person, head, experts)
+    conclude(referral, experts, *conclusions)
+    client.force_login(head)
+    return client.get(en_url("division_decide", referral.pk))
+
+
 def test_the_form_starts_from_what_all_three_experts_agreed_on(
     client, clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2, GROUP_2, GROUP_2)
-    client.force_login(head)
-
-    form = client.get(en_url("division_decide", referral.pk)).context["form"]
+    page = _decide_page(client, clinician, person, head, experts, GROUP_2, GROUP_2, GROUP_2)
+    form = page.context["form"]
 
     assert form["outcome"].value() == GROUP_2.outcome
     assert form["category_code"].value() == GROUP_2.category_code
@@ -40,11 +45,8 @@ def test_the_form_starts_from_what_all_three_experts_agreed_on(
 def test_a_part_the_experts_differ_on_is_left_for_the_head(
     client, clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2, OTHER_CAUSE, GROUP_2)
-    client.force_login(head)
-
-    form = client.get(en_url("division_decide", referral.pk)).context["form"]
+    page = _decide_page(client, clinician, person, head, experts, GROUP_2, OTHER_CAUSE, GROUP_2)
+    form = page.context["form"]
 
     assert not form["cause"].value()
     assert form["term"].value() == GROUP_2.term
@@ -53,11 +55,8 @@ def test_a_part_the_experts_differ_on_is_left_for_the_head(
 def test_the_parts_a_decision_needs_are_not_marked_optional(
     client, clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2, GROUP_2, GROUP_2)
-    client.force_login(head)
-
-    html = client.get(en_url("division_decide", referral.pk)).content.decode()
+    page = _decide_page(client, clinician, person, head, experts, GROUP_2, GROUP_2, GROUP_2)
+    html = page.content.decode()
 
     def marked_optional(label: str) -> bool:
         found = re.search(rf"{FIELD_LABEL}{re.escape(label)}( <span class=\"optional\">)?", html)

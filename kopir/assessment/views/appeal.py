@@ -18,7 +18,7 @@ from kopir.assessment.selectors.division import appeals_for_reviewer, case_conte
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
 from kopir.assessment.views.common import version_button
 from kopir.assessment.workflow import deadline_state
-from kopir.core.forms import VersionForm
+from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import form_page
 
 LIST_LIMIT = 200
@@ -67,10 +67,7 @@ def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_for_reviewer(request.user, pk)
-    if request.method == "POST":
-        form = AppealResolveForm(request.POST)
-    else:
-        form = AppealResolveForm(initial={"version": appeal.version})
+    form = at_version(AppealResolveForm, request, appeal)
     return form_page(
         request,
         form,

@@ -59,7 +59,7 @@ from kopir.assessment.services.review import (
 from kopir.assessment.views.common import act_and_tell, version_button
 from kopir.assessment.workflow import deadline_state
 from kopir.core.db_router import replica_reads
-from kopir.core.forms import VersionForm
+from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import form_page, render_page_or_fragment
 
 EXPORT_LIMIT = 5000
@@ -173,10 +173,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
-    if request.method == "POST":
-        form = ReturnForm(request.POST)
-    else:
-        form = ReturnForm(initial={"version": referral.version})
+    form = at_version(ReturnForm, request, referral)
     return form_page(
         request,
         form,

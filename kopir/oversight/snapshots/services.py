@@ -122,6 +122,23 @@ def _refuse_unless_open(actor: Any, record: Any) -> None:
         )
 
 
+def _audit_citation(
+    actor: Any,
+    action: str,
+    attachment: SnapshotAttachment,
+    record: Any,
+    request: HttpRequest | None,
+) -> None:
+    """A citation's audit record names the record it is in, alike when made and when removed."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=attachment,
+        request=request,
+        detail=f"{target_field(record)} {record.pk}",
+    )
+
+
 def snapshot_attach(
     *, actor: Any, snapshot: Snapshot, record: Any, request: HttpRequest | None = None
 ) -> SnapshotAttachment:
@@ -138,13 +155,7 @@ def snapshot_attach(
         with transaction.atomic():
             attachment.full_clean(validate_constraints=False)
             attachment.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target=attachment,
-                request=request,
-                detail=f"{target_field(record)} {record.pk}",
-            )
+            _audit_citation(actor, AuditAction.CREATE, attachment, record, request)
     except IntegrityError as error:
         # Two clicks at once: the constraint decides.
         raise DomainError(already) from error
@@ -158,11 +169,5 @@ def snapshot_detach(
     record = attachment.target
     _refuse_unless_open(actor, record)
     with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            target=attachment,
-            request=request,
-            detail=f"{target_field(record)} {record.pk}",
-        )
+        _audit_citation(actor, AuditAction.DELETE, attachment, record, request)
         attachment.delete()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited
-from kopir.core.paging import Cursor, merged_page, rows_after
+from kopir.core.paging import Cursor, CursorPage, cut_page, merged_page, rows_after
+from kopir.core.selectors import matching
 from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
 
@@ -59,37 +60,25 @@ class WorkFilter:
         return tuple(OPEN_MEASURE_STATUSES)
 
 
-@dataclass
-class WorkPage:
-    rows: list[Measure] = field(default_factory=list)
-    next_cursor: str | None = None
-    is_first: bool = True
-
-
 def work_queryset(organisation_id: int, work: WorkFilter) -> QuerySet[Measure]:
     """The organisation's measures matching `work`, by due date then id (the indexes' order)."""
     measures = Measure.objects.filter(organisation_id=organisation_id)
     statuses = work.statuses()
     if statuses is not None:
         measures = measures.filter(status__in=statuses)
-    if work.overdue:
-        measures = measures.filter(overdue=True)
-    if work.at_risk:
-        measures = measures.filter(at_risk=True)
+    measures = matching(
+        measures,
+        overdue=work.overdue,
+        at_risk=work.at_risk,
+        measure_type__code=work.measure_code,
+        measure_type__part=work.part,
+        due_on__gte=work.due_from,
+        due_on__lte=work.due_to,
+        territory_id=work.territory_id,
+        officer_id=work.officer_id,
+    )
     if work.disputed:
         measures = measures.filter(dispute_count__gt=0)
-    if work.measure_code:
-        measures = measures.filter(measure_type__code=work.measure_code)
-    if work.part:
-        measures = measures.filter(measure_type__part=work.part)
-    if work.due_from:
-        measures = measures.filter(due_on__gte=work.due_from)
-    if work.due_to:
-        measures = measures.filter(due_on__lte=work.due_to)
-    if work.territory_id:
-        measures = measures.filter(territory_id=work.territory_id)
-    if work.officer_id:
-        measures = measures.filter(officer_id=work.officer_id)
     return measures.order_by("due_on", "id")
 
 
@@ -141,12 +130,12 @@ def work_page(
     limit: int = PAGE_SIZE,
     request: HttpRequest | None = None,
     channel: str = AuditChannel.WEB,
-) -> WorkPage:
+) -> CursorPage[Measure]:
     """One page of the work list after `after`, in one query whatever the page's length; the
     read of the persons' names on it is audited. `work` is None when the filters made no sense:
     an empty page, and nothing is read."""
     if work is None:
-        return WorkPage()
+        return CursorPage()
     with transaction.atomic():
         _join_in_written_order()
         rows = list(page_queryset(organisation_id, work, after, limit + 1))
@@ -159,10 +148,8 @@ def work_page(
                 channel=channel,
                 detail="agency work list",
             )
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = Cursor(rows[-1].due_on, rows[-1].pk).encode() if has_more else None
-    return WorkPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+    rows, next_cursor = cut_page(rows, limit, lambda last: Cursor(last.due_on, last.pk).encode())
+    return CursorPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
 @dataclass(frozen=True)

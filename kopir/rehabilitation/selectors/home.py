@@ -6,10 +6,12 @@ opens, read as one COUNT on the organisation's measure indexes; no person is rea
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.registry import HomeItem
@@ -17,100 +19,62 @@ from kopir.rehabilitation.access import is_agency_officer
 from kopir.rehabilitation.models import MeasureStatus
 from kopir.rehabilitation.selectors.execution import WorkFilter, work_queryset
 
-# What each item counts, and the work list's filter (its query string) that lists those measures.
-VIEWS: dict[str, tuple[WorkFilter, dict[str, str]]] = {
-    "new": (WorkFilter(status=MeasureStatus.ASSIGNED), {"status": MeasureStatus.ASSIGNED}),
-    "overdue": (WorkFilter(overdue=True), {"overdue": "on"}),
-    "at_risk": (WorkFilter(at_risk=True), {"at_risk": "on"}),
-    "disputed": (WorkFilter(disputed=True), {"disputed": "on"}),
-}
+# Each item: its key, what it says, what it says when there are none, the work list's filter it
+# counts, and the work list's query string that lists those measures.
+ITEMS: tuple[tuple[str, str | Promise, str | Promise, WorkFilter, dict[str, str]], ...] = (
+    (
+        "new",
+        _("New measures to accept"),
+        _("No new measures."),
+        WorkFilter(status=MeasureStatus.ASSIGNED),
+        {"status": MeasureStatus.ASSIGNED},
+    ),
+    (
+        "overdue",
+        _("Overdue measures"),
+        _("No measure is overdue."),
+        WorkFilter(overdue=True),
+        {"overdue": "on"},
+    ),
+    (
+        "at_risk",
+        _("Measures at risk of missing their due date"),
+        _("No measure is at risk."),
+        WorkFilter(at_risk=True),
+        {"at_risk": "on"},
+    ),
+    # Open measures whose reported delivery the person disputed (the measure reopened).
+    (
+        "disputed",
+        _("Measures the person disputed"),
+        _("No disputed measures."),
+        WorkFilter(disputed=True),
+        {"disputed": "on"},
+    ),
+)
 
 
-def _count(user: Any, view: str) -> int:
-    work, _query = VIEWS[view]
+def _count(user: Any, work: WorkFilter) -> int:
     return work_queryset(int(user.organisation_id), work).order_by().count()
 
 
-def _url(view: str) -> str:
-    _work, query = VIEWS[view]
+def _url(user: Any, query: dict[str, str]) -> str:
     return f"{reverse('rehabilitation:agency_work_list')}?{urlencode(query)}"
-
-
-def new_count(user: Any) -> int:
-    return _count(user, "new")
-
-
-def new_url(user: Any) -> str:
-    return _url("new")
-
-
-def overdue_count(user: Any) -> int:
-    return _count(user, "overdue")
-
-
-def overdue_url(user: Any) -> str:
-    return _url("overdue")
-
-
-def at_risk_count(user: Any) -> int:
-    return _count(user, "at_risk")
-
-
-def at_risk_url(user: Any) -> str:
-    return _url("at_risk")
-
-
-def disputed_count(user: Any) -> int:
-    """Open measures whose reported delivery the person disputed (the measure reopened)."""
-    return _count(user, "disputed")
-
-
-def disputed_url(user: Any) -> str:
-    return _url("disputed")
 
 
 def home_items() -> tuple[HomeItem, ...]:
     """What this app puts on the signed-in home page (registered in `apps.py`)."""
     measures = _("Measures to deliver")
-    return (
+    return tuple(
         HomeItem(
-            "rehabilitation.measures_new",
+            f"rehabilitation.measures_{name}",
             measures,
-            _("New measures to accept"),
-            _("No new measures."),
+            label,
+            empty,
             is_agency_officer,
-            new_count,
-            new_url,
-            950,
-        ),
-        HomeItem(
-            "rehabilitation.measures_overdue",
-            measures,
-            _("Overdue measures"),
-            _("No measure is overdue."),
-            is_agency_officer,
-            overdue_count,
-            overdue_url,
-            951,
-        ),
-        HomeItem(
-            "rehabilitation.measures_at_risk",
-            measures,
-            _("Measures at risk of missing their due date"),
-            _("No measure is at risk."),
-            is_agency_officer,
-            at_risk_count,
-            at_risk_url,
-            952,
-        ),
-        HomeItem(
-            "rehabilitation.measures_disputed",
-            measures,
-            _("Measures the person disputed"),
-            _("No disputed measures."),
-            is_agency_officer,
-            disputed_count,
-            disputed_url,
-            953,
-        ),
+            partial(_count, work=work),
+            partial(_url, query=query),
+            950 + position,
+        )
+        for position, (name, label, empty, work, query) in enumerate(ITEMS)
     )

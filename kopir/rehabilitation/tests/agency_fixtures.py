@@ -10,6 +10,7 @@ from django.test import Client
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.fixtures import staff_fixture
+from kopir.audit.models import AuditEvent
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import LinkBasis, PersonLink
@@ -83,3 +84,10 @@ def other_agency_token(other_agency: Organisation) -> str:
     from kopir.assessment.services.external_systems import external_system_issue_token
 
     return external_system_issue_token(name="other-agency-system", organisation=other_agency)[1]
+
+
+def api_updates(measure: Measure) -> int:
+    """How many changes to `measure` the audit trail records as made over the API."""
+    return AuditEvent.objects.filter(
+        channel="api", action="update", target_id=str(measure.pk)
+    ).count()

@@ -18,7 +18,14 @@ from kopir.assessment.tests.division_fixtures import decided
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import Person
-from kopir.rehabilitation.models import Programme, ProgrammeVersion, RoutingRule
+from kopir.rehabilitation.models import (
+    MeasureType,
+    Programme,
+    ProgrammeLine,
+    ProgrammeVersion,
+    RoutingRule,
+)
+from kopir.rehabilitation.services.programme import programme_line_add
 
 EXECUTING_KINDS = (
     OrganisationKind.EMPLOYMENT_SOCIAL,
@@ -83,6 +90,20 @@ def appeal_changed(
 def draft_of(referral: Referral) -> ProgrammeVersion:
     programme = Programme.objects.get(referral=referral)
     return programme.versions.get(status="draft")
+
+
+def line_added(
+    head: User, draft: ProgrammeVersion, measure_type: MeasureType, **line: Any
+) -> ProgrammeLine:
+    """`measure_type` added to `draft` as the draft stands (the version it holds now), in the
+    measure's default quantity unless `line` gives one."""
+    return programme_line_add(
+        actor=head,
+        programme_version=draft,
+        expected_version=draft.version,
+        measure_type=measure_type,
+        **{"quantity": None, **line},
+    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from kopir.core import sample_files
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import linked_measure
+from kopir.rehabilitation.tests.agency_fixtures import api_updates, linked_measure
 
 pytestmark = pytest.mark.django_db
 S = MeasureStatus
@@ -98,10 +98,7 @@ def test_the_system_works_a_measure_to_delivered(
     stored = Measure.objects.get(pk=measure.pk)
     assert (stored.status, stored.serial_number) == (S.DELIVERED, "HA-1")
     assert stored.evidence_document.name
-    assert (
-        AuditEvent.objects.filter(channel="api", action="update", target_id=str(measure.pk)).count()
-        == 3
-    )
+    assert api_updates(measure) == 3
 
 
 def test_evidence_is_checked_as_on_the_page_each_problem_named(

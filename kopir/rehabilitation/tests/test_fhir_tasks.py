@@ -34,7 +34,7 @@ from kopir.rehabilitation.api_fhir_docs import EXAMPLE_DELIVERED_REPORT
 from kopir.rehabilitation.models import Measure, MeasureStatus, MeasureType
 from kopir.rehabilitation.services.catalogue import active_catalogue
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import linked_measure, signed_in
+from kopir.rehabilitation.tests.agency_fixtures import api_updates, linked_measure, signed_in
 
 pytestmark = pytest.mark.django_db
 S = MeasureStatus
@@ -391,10 +391,7 @@ def test_the_system_reports_a_measure_accepted_scheduled_and_delivered(
         "ЖШС «Есту әлемі»",
     )
     assert stored.evidence_document.name
-    assert (
-        AuditEvent.objects.filter(channel="api", action="update", target_id=str(measure.pk)).count()
-        == 3
-    )
+    assert api_updates(measure) == 3
 
 
 def test_missing_evidence_is_named_at_its_parameter(

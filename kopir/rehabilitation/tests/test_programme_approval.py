@@ -31,7 +31,12 @@ from kopir.rehabilitation.services.programme import (
     programme_line_remove,
     programme_line_update,
 )
-from kopir.rehabilitation.tests.fixtures import appeal_changed, decided_case, draft_of
+from kopir.rehabilitation.tests.fixtures import (
+    appeal_changed,
+    decided_case,
+    draft_of,
+    line_added,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,13 +190,7 @@ def test_a_decision_changed_on_appeal_makes_a_new_version_with_its_changes(
     )
     second.refresh_from_db()
     assistant = MeasureType.objects.get(catalogue=second.catalogue, code="individual-assistant")
-    programme_line_add(
-        actor=head,
-        programme_version=second,
-        expected_version=second.version,
-        measure_type=assistant,
-        quantity=Decimal(8),
-    )
+    line_added(head, second, assistant, quantity=Decimal(8))
     approved = approve(second, head)
     first.refresh_from_db()
     assert first.status == ProgrammeVersionStatus.SUPERSEDED
@@ -266,13 +265,7 @@ def test_the_approval_preview_reads_the_routing_rules_once_however_many_lines(
     added = 0
     for measure_type in others.order_by("executor_kind", "code")[:6]:
         draft.refresh_from_db()
-        programme_line_add(
-            actor=head,
-            programme_version=draft,
-            expected_version=draft.version,
-            measure_type=measure_type,
-            quantity=None,
-        )
+        line_added(head, draft, measure_type)
         added += 1
     assert added >= 3
     many, lines_after = preview_queries()

@@ -25,8 +25,7 @@ from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus, Routing
 from kopir.rehabilitation.models.catalogue import quantity_text
 from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.approval import programme_approve
-from kopir.rehabilitation.services.programme import programme_line_add
-from kopir.rehabilitation.tests.fixtures import decided_case
+from kopir.rehabilitation.tests.fixtures import decided_case, line_added
 
 pytestmark = pytest.mark.django_db
 
@@ -211,14 +210,7 @@ def test_the_approval_page_names_the_organisation_routing_will_choose(draft, hea
 def test_a_measure_without_quantity_offers_no_quantity_field(draft, head):
     programme = draft.programme
     measure_type = draft.catalogue.measure_types.get(code="vocational-guidance")
-    line = programme_line_add(
-        actor=head,
-        programme_version=draft,
-        expected_version=draft.version,
-        measure_type=measure_type,
-        quantity=None,
-        details="",
-    )
+    line = line_added(head, draft, measure_type)
     draft.refresh_from_db()
     client = signed_in(Client(), head)
     edit = url("programme_line_edit", pk=programme.pk, line_pk=line.pk)

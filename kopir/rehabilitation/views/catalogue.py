@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import VersionForm, form_after_conflict, service_saved
+from kopir.core.forms import VersionForm, at_version, form_after_conflict, service_saved
 from kopir.core.responses import form_page
 from kopir.core.selectors import stored_version
 from kopir.rehabilitation.access import can_manage_catalogue
@@ -193,12 +193,6 @@ def _draft_page(
     )
 
 
-def _version_form(request: HttpRequest, catalogue: MeasureCatalogue) -> VersionForm:
-    return VersionForm(
-        request.POST if request.method == "POST" else None, initial={"version": catalogue.version}
-    )
-
-
 def _version_action(
     request: HttpRequest,
     pk: int,
@@ -213,7 +207,7 @@ def _version_action(
     return _draft_page(
         request,
         catalogue,
-        _version_form(request, catalogue),
+        at_version(VersionForm, request, catalogue),
         template,
         {},
         act=act,
@@ -311,13 +305,14 @@ def _draft_record_page(
         return refused
     form: Any
     if remove:
-        form = _version_form(request, catalogue)
+        form = at_version(VersionForm, request, catalogue)
         act, inputs, template, done = kind.delete, {}, "_delete.html", kind.removed
     else:
-        form = kind.form_class(
-            request.POST if request.method == "POST" else None,
+        form = at_version(
+            kind.form_class,
+            request,
+            catalogue,
             instance=copy.copy(record) if record else None,
-            initial={"version": catalogue.version},
             **({"catalogue": catalogue} if kind.form_takes_catalogue else {}),
         )
         act, template, done = kind.save, "_form.html", kind.saved

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.forms import VersionForm
+from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import form_page
 from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
@@ -99,10 +99,6 @@ def _draft_page(
     )
 
 
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 def _line(draft: ProgrammeVersion, line_pk: int) -> ProgrammeLine:
     return get_object_or_404(
         ProgrammeLine.objects.select_related("measure_type", "suggested_by"),
@@ -120,9 +116,7 @@ def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpRespon
     act: Callable[..., object]
     names: tuple[str, ...]
     if line is None:
-        form = LineAddForm(
-            _posted(request), initial={"version": draft.version}, programme_version=draft
-        )
+        form = at_version(LineAddForm, request, draft, programme_version=draft)
         act, done, names = (
             programme_line_add,
             _("The measure is added to the draft."),
@@ -132,7 +126,7 @@ def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpRespon
     else:
         shown = {"quantity": line.quantity, "details": line.details}
         form = LineEditForm(
-            _posted(request),
+            request.POST if request.method == "POST" else None,
             initial={"version": draft.version, **shown},
             measure_type=line.measure_type,
         )
@@ -175,7 +169,7 @@ def line_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     return _draft_page(
         request,
         programme,
-        VersionForm(_posted(request), initial={"version": draft.version}),
+        at_version(VersionForm, request, draft),
         "line_delete.html",
         {"line": line},
         act=programme_line_remove,
@@ -191,7 +185,7 @@ def programme_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _draft_page(
         request,
         programme,
-        VersionForm(_posted(request), initial={"version": draft.version}),
+        at_version(VersionForm, request, draft),
         "approve.html",
         lambda: {"view": approval_preview(draft)},
         act=programme_approve,
