@@ -45,7 +45,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 def audit_event_search(criteria: AuditFilter) -> QuerySet[AuditEvent]:
     """Audit records matching the criteria, newest first. Dates are whole local days, inclusive."""
-    events = AuditEvent.objects.select_related("organisation")
+    events: QuerySet[AuditEvent] = AuditEvent.objects.select_related("organisation")
     username = criteria.username.strip()
     if username:
         # UPPER on both sides, in the database: the expression of audit_username_idx.
