@@ -40,7 +40,7 @@ from kopir.oversight.selectors.rehabilitation import (
     rehabilitation_dashboard,
 )
 from kopir.oversight.selectors.scope import Scope
-from kopir.oversight.templatetags.oversight_tags import decimal, percent
+from kopir.oversight.templatetags.oversight_tags import answered_in_time, decimal, percent
 from kopir.oversight.views import MSE_SERIES
 from kopir.oversight.views_council import ADDRESSEE_KINDS, COUNCIL_SERIES
 from kopir.oversight.views_employment import EMPLOYMENT_OFFICES, EMPLOYMENT_SERIES
@@ -233,7 +233,7 @@ def _recommendation_cells(row: RecommendationRow) -> list[str]:
     return [
         _number(row.sent),
         *[_number(count) for count in row.by_state],
-        f"{_number(row.answered_in_time)} ({percent(row.answered_in_time_share)})",
+        answered_in_time(row),
     ]
 
 

@@ -108,6 +108,23 @@ def test_the_council_page_shows_its_chart_tables_and_no_petitioner(secretary: An
         assert petition.number not in page
 
 
+def test_recommendations_not_yet_due_say_so_rather_than_hide_a_figure(secretary: Any) -> None:
+    council = CouncilFactory.create()
+    akimat = OrganisationFactory.create(kind=OrganisationKind.AKIMAT, name_en="Akimat")
+    RecommendationFactory.create(
+        council=council,
+        addressee=akimat,
+        status="sent",
+        sent_on=dt.date(2026, 2, 2),
+        answer_due_on=dt.date(2099, 1, 1),
+    )
+    english = COUNCIL_Q1.replace("/kk/", "/en/", 1)
+    page = signed_in(Client(), secretary).get(english).content.decode()
+    row = page.split('<th scope="row">Akimat</th>', 1)[1].split("</tr>", 1)[0]
+    assert "none due yet" in row
+    assert "too few" not in row
+
+
 def test_the_mse_page_has_its_diagnosis_table(secretary: Any) -> None:
     OrganisationFactory.create(kind=OrganisationKind.MEDICAL)
     page = signed_in(Client(), secretary).get(ALL_PAGES[1]).content.decode()
