@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from kopir.assessment import api_common
 from kopir.assessment.models import (
     Attachment,
     ExternalSystem,
@@ -15,6 +16,7 @@ from kopir.assessment.models import (
     Referral,
     ReferralStatus,
 )
+from kopir.assessment.services.idempotency import Outcome, Reservation, request_fingerprint
 from kopir.assessment.tests.clinic_fixtures import make_referral, returned_asking_for
 from kopir.assessment.tests.intake_fixtures import (
     get_json,
@@ -122,6 +124,64 @@ def test_the_same_request_twice_with_the_same_key_creates_one_referral_and_the_s
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
     assert Referral.objects.filter(external_id=body["external_id"]).count() == 1
+
+
+@pytest.mark.parametrize("external_id", ["RACE-1", ""])
+def test_a_request_that_lost_the_race_for_its_key_keeps_nothing_and_answers_as_the_winner(
+    client, token, system_token, person, monkeypatch, external_id
+):
+    """Two requests with one key at once: both do the work, the key's unique index lets one
+    store its answer; the other's referral (and everything with it) is undone and it answers
+    with the stored response (its body the winner's)."""
+    body = referral_body(person, external_id=external_id)
+    key = str(uuid.uuid4())
+    winner = {"number": "MSE-2026-000001", "won": True}
+    IdempotencyRecord.objects.create(
+        system=system_token[0],
+        key=key,
+        endpoint="POST /api/referrals",
+        request_hash=request_fingerprint("POST /api/referrals", body),
+        status_code=201,
+        response_body=winner,
+    )
+    real_find = api_common.idempotency_find
+    lookups = []
+
+    def find_after_the_race(**known):
+        # The first look-up ran before the winner committed: it saw nothing.
+        lookups.append(known["key"])
+        return Reservation(Outcome.NEW, None) if len(lookups) == 1 else real_find(**known)
+
+    monkeypatch.setattr(api_common, "idempotency_find", find_after_the_race)
+    events = AuditEvent.objects.count()
+
+    response = post_json(client, URL, body, token=token, key=key)
+
+    assert response.status_code == 201
+    assert response.json() == winner
+    assert response["Idempotent-Replayed"] == "true"
+    assert len(lookups) == 2
+    assert not Referral.objects.exists()
+    assert AuditEvent.objects.count() == events
+    assert IdempotencyRecord.objects.get().response_body == winner
+
+
+def test_the_answer_and_the_referral_are_stored_by_one_transaction(
+    client, token, person, monkeypatch
+):
+    """A failure storing the answer leaves no referral behind (and the key free)."""
+
+    def store_fails(**known):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(api_common, "idempotency_store", store_fails)
+    key = str(uuid.uuid4())
+
+    with pytest.raises(RuntimeError):
+        post_json(client, URL, referral_body(person), token=token, key=key)
+
+    assert not Referral.objects.exists()
+    assert not IdempotencyRecord.objects.exists()
 
 
 def test_key_order_and_spacing_do_not_make_a_different_request(client, token, person):
