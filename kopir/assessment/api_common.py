@@ -9,6 +9,7 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -246,8 +247,13 @@ def idempotent(
             400, "Idempotency-Key", _("The Idempotency-Key may be at most 255 characters.")
         )
     fingerprint = request_fingerprint(endpoint, body)
-    known = {"system": system, "key": key, "endpoint": endpoint, "fingerprint": fingerprint}
-    found = idempotency_find(**known)
+    find = partial(
+        idempotency_find, system=system, key=key, endpoint=endpoint, fingerprint=fingerprint
+    )
+    store = partial(
+        idempotency_store, system=system, key=key, endpoint=endpoint, fingerprint=fingerprint
+    )
+    found = find()
     if found.outcome is not Outcome.NEW:
         return _answer_known(request, found, problem)
     try:
@@ -255,8 +261,7 @@ def idempotent(
         with transaction.atomic():
             response, referral = handle()
             if 200 <= response.status_code < 300:
-                idempotency_store(
-                    **known,
+                store(
                     status_code=response.status_code,
                     body=json.loads(response.content),
                     referral=referral,
@@ -269,14 +274,14 @@ def idempotent(
     except IntegrityError:
         # Another request with this key stored its response first: this one's work is undone
         # and it answers as a repeat of that one.
-        found = idempotency_find(**known)
+        found = find()
         if found.outcome is Outcome.NEW:
             raise
         return _answer_known(request, found, problem)
     if response.status_code >= 400:
         # Refused because another request with this key made the same referral meanwhile (its
         # external id is now taken): answer as a repeat of that request.
-        found = idempotency_find(**known)
+        found = find()
         if found.outcome is not Outcome.NEW:
             return _answer_known(request, found, problem)
     return response

@@ -126,9 +126,9 @@ def _persons_of(referrals: Sequence[Referral]) -> dict[int, Any]:
 
     persons: dict[int, Any] = {}
     for referral in referrals:
-        if Referral.person.is_cached(referral):  # type: ignore[attr-defined]
+        if Referral.person.is_cached(referral):
             person = referral.person
-            if person.legal_representative_id is None or Person.legal_representative.is_cached(  # type: ignore[attr-defined]
+            if person.legal_representative_id is None or Person.legal_representative.is_cached(
                 person
             ):
                 persons[person.pk] = person
