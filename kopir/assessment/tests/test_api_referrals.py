@@ -16,6 +16,7 @@ from kopir.assessment.models import (
     Referral,
     ReferralStatus,
 )
+from kopir.assessment.services.division_notices import notify_person_of_sending
 from kopir.assessment.services.idempotency import Outcome, Reservation, request_fingerprint
 from kopir.assessment.tests.clinic_fixtures import make_referral, returned_asking_for
 from kopir.assessment.tests.intake_fixtures import (
@@ -25,6 +26,7 @@ from kopir.assessment.tests.intake_fixtures import (
     referral_body,
 )
 from kopir.audit.models import AuditEvent
+from kopir.notices.models import Notice
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.tests.factories import PersonFactory
 
@@ -92,6 +94,40 @@ def test_a_complete_referral_is_sent_at_once_when_asked(client, token, person, d
     answer = response.json()
     assert (answer["sent"], answer["status"], answer["missing"]) == (True, "sent", [])
     assert Referral.objects.get(number=answer["number"]).status == ReferralStatus.SENT
+
+
+@pytest.mark.parametrize("representative", [False, True])
+def test_the_person_told_of_a_referral_sent_through_the_api_is_told_as_one_sent_by_hand(
+    client, token, person, demo_rules, representative
+):
+    """The API's sending takes the person the intake has just read (and their representative
+    from the registry); the notice is the one the clinic's own sending gives."""
+    person.email = "" if representative else "self@example.kz"
+    person.phone = ""
+    if representative:
+        person.legal_representative = PersonFactory.create(
+            email="parent@example.kz", preferred_language="ru"
+        )
+    person.save()
+
+    response = post_json(client, URL, referral_body(person, send=True), token=token)
+
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(number=response.json()["number"])
+    notice = Notice.objects.get(person=person)
+    assert (notice.address, notice.language) == (
+        ("parent@example.kz", "ru") if representative else ("self@example.kz", "kk")
+    )
+    # What the clinic's page would have queued for the same referral, person and day.
+    notice.delete()
+    notify_person_of_sending(referral=referral, resent=False)
+    by_hand = Notice.objects.get(person=person)
+    assert (by_hand.address, by_hand.language, by_hand.subject, by_hand.body) == (
+        notice.address,
+        notice.language,
+        notice.subject,
+        notice.body,
+    )
 
 
 def test_an_incomplete_referral_asked_to_be_sent_is_kept_as_a_draft_with_the_missing_list(
