@@ -45,7 +45,9 @@ api = KopirAPI(
     "information systems and agency systems. Authenticate with a bearer token issued to your "
     "system; send an Idempotency-Key header with every write. Requests are limited per system "
     f"({settings.KOPIR_API_RATE} here) and, without a valid token, per client address "
-    f"({settings.KOPIR_API_ANON_RATE}): past the limit the answer is 429 with a Retry-After "
+    f"({settings.KOPIR_API_ANON_RATE}), and the referrals a system sends, whichever endpoint "
+    f"carries them ({settings.KOPIR_API_REFERRAL_RATE} here; a batch counts its referrals): "
+    "past a limit the answer is 429 with a Retry-After "
     "header in seconds. A retried write counts as a request too. The events Kopir sends to "
     "subscribed systems are described under `webhooks` (Standard Webhooks, signed).",
     urls_namespace="api",

@@ -304,6 +304,19 @@ KOPIR_PROXY_ADDRESS = env_str("KOPIR_PROXY_ADDRESS", "127.0.0.1")
 DEFAULT_API_RATE = "300/s"
 KOPIR_API_RATE = checked_rate("KOPIR_API_RATE", env_str("KOPIR_API_RATE", DEFAULT_API_RATE))
 KOPIR_API_ANON_RATE = checked_rate("KOPIR_API_ANON_RATE", env_str("KOPIR_API_ANON_RATE", "30/m"))
+# Referrals an external system may send, per period, whichever endpoint carries them: a batch
+# request counts once against KOPIR_API_RATE and as its referrals here (decision 13). The window
+# must hold a whole batch (500 referrals). The default lets one system send 200 a second,
+# averaged over a minute.
+DEFAULT_API_REFERRAL_RATE = "12000/m"
+KOPIR_API_REFERRAL_RATE = checked_rate(
+    "KOPIR_API_REFERRAL_RATE", env_str("KOPIR_API_REFERRAL_RATE", DEFAULT_API_REFERRAL_RATE)
+)
+if int(KOPIR_API_REFERRAL_RATE.split("/")[0]) < 500:
+    raise ImproperlyConfigured(
+        "KOPIR_API_REFERRAL_RATE must allow at least 500 referrals per period (one whole batch), "
+        f"not {KOPIR_API_REFERRAL_RATE!r}"
+    )
 
 # --- Languages, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "kk"

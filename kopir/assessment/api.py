@@ -28,6 +28,7 @@ from kopir.assessment.api_common import (
     intake_batch,
     json_answer,
     missing_items,
+    referrals_refused,
 )
 from kopir.assessment.api_docs import (
     BATCH_OPENAPI,
@@ -160,6 +161,10 @@ def referral_post(
     payload: ReferralIn,
     idempotency_key: str = IDEMPOTENCY_KEY,
 ) -> HttpResponse:
+    refused = referrals_refused(request, 1)
+    if refused is not None:
+        return refused
+
     def handle() -> tuple[JsonResponse, Referral | None]:
         data, problems = _from_json(payload)
         if problems:
@@ -244,6 +249,12 @@ def referral_batch_post(
     payload: ReferralBatchIn,
     idempotency_key: str = IDEMPOTENCY_KEY,
 ) -> HttpResponse:
+    # One request against KOPIR_API_RATE (counted before the view), its referrals against
+    # KOPIR_API_REFERRAL_RATE: decision 13.
+    refused = referrals_refused(request, len(payload.referrals))
+    if refused is not None:
+        return refused
+
     def handle() -> tuple[JsonResponse, Referral | None]:
         items = intake_batch(request, [_from_json(referral) for referral in payload.referrals])
         return json_answer({"results": [_item_answer(item) for item in items]}, status=200), None

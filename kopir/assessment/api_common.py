@@ -9,10 +9,12 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -28,9 +30,9 @@ from kopir.assessment.services.completeness import MissingItem
 from kopir.assessment.services.idempotency import (
     MAX_KEY_LENGTH,
     Outcome,
-    idempotency_complete,
-    idempotency_release,
-    idempotency_reserve,
+    Reservation,
+    idempotency_find,
+    idempotency_store,
     request_fingerprint,
 )
 from kopir.assessment.services.intake import (
@@ -41,7 +43,7 @@ from kopir.assessment.services.intake import (
     referral_intake,
 )
 from kopir.core.errors import AccessDenied, DomainError
-from kopir.core.rate_limits import RateLimit, request_client_key
+from kopir.core.rate_limits import QuantityLimit, RateLimit, request_client_key
 
 FHIR_PATH = "/fhir/"
 FHIR_CONTENT_TYPE = "application/fhir+json"
@@ -70,6 +72,25 @@ class SystemRateThrottle(BaseThrottle):
     def wait(self) -> float | None:
         wait: int | None = getattr(self._current, "wait", None)
         return wait
+
+
+def referrals_refused(request: HttpRequest, count: int) -> JsonResponse | None:
+    """Count `count` referrals against the system's KOPIR_API_REFERRAL_RATE (decision 13); the
+    429 answer, with Retry-After, when they do not fit (nothing counted then), else None."""
+    system = getattr(request, "auth", None)
+    if not isinstance(system, ExternalSystem):
+        return None
+    wait = QuantityLimit("api-referrals", settings.KOPIR_API_REFERRAL_RATE).take(
+        str(system.pk), count
+    )
+    if not wait:
+        return None
+    reason = _(
+        "Too many requests. Wait the number of seconds in the Retry-After header, then send the request again."
+    )
+    response = request_refused(request, 429, reason, code="throttled")
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _anonymous_limit() -> RateLimit:
@@ -207,7 +228,9 @@ def idempotent(
 ) -> HttpResponse:
     """Run `handle` once per Idempotency-Key; replay its stored answer for a repeat.
 
-    `problem(status, field, reason)` shapes the channel's own error answers.
+    `handle` runs in one transaction with the storing of its answer (a success's; a refusal's
+    transaction is undone). `problem(status, field, reason)` shapes the channel's own error
+    answers.
     """
     system: ExternalSystem = request.auth  # type: ignore[attr-defined]
     key = request.headers.get("Idempotency-Key", "").strip()
@@ -223,10 +246,54 @@ def idempotent(
         return problem(
             400, "Idempotency-Key", _("The Idempotency-Key may be at most 255 characters.")
         )
-    reservation = idempotency_reserve(
-        system=system, key=key, endpoint=endpoint, fingerprint=request_fingerprint(endpoint, body)
+    fingerprint = request_fingerprint(endpoint, body)
+    find = partial(
+        idempotency_find, system=system, key=key, endpoint=endpoint, fingerprint=fingerprint
     )
-    if reservation.outcome is Outcome.MISMATCH:
+    store = partial(
+        idempotency_store, system=system, key=key, endpoint=endpoint, fingerprint=fingerprint
+    )
+    found = find()
+    if found.outcome is not Outcome.NEW:
+        return _answer_known(request, found, problem)
+    try:
+        # One transaction for the request's writes and its stored response: both or neither.
+        with transaction.atomic():
+            response, referral = handle()
+            if 200 <= response.status_code < 300:
+                store(
+                    status_code=response.status_code,
+                    body=json.loads(response.content),
+                    referral=referral,
+                )
+            else:
+                # Only successes are kept: a refused request may be corrected and sent with the
+                # same key. (It wrote nothing to keep; a failure inside the intake may already
+                # have marked the transaction to be undone.)
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # Another request with this key stored its response first: this one's work is undone
+        # and it answers as a repeat of that one.
+        found = find()
+        if found.outcome is Outcome.NEW:
+            raise
+        return _answer_known(request, found, problem)
+    if response.status_code >= 400:
+        # Refused because another request with this key made the same referral meanwhile (its
+        # external id is now taken): answer as a repeat of that request.
+        found = find()
+        if found.outcome is not Outcome.NEW:
+            return _answer_known(request, found, problem)
+    return response
+
+
+def _answer_known(
+    request: HttpRequest,
+    found: Reservation,
+    problem: Callable[[int, str, str], JsonResponse],
+) -> HttpResponse:
+    """The answer to a key already used: its stored response, or why it cannot be given."""
+    if found.outcome is Outcome.MISMATCH:
         return problem(
             409,
             "Idempotency-Key",
@@ -234,35 +301,18 @@ def idempotent(
                 "This Idempotency-Key was already used for a different request. Use a new key for a new referral."
             ),
         )
-    if reservation.outcome is Outcome.IN_PROGRESS:
+    if found.outcome is Outcome.IN_PROGRESS:
         return problem(
             409,
             "Idempotency-Key",
             _("A request with this Idempotency-Key is still being processed. Retry in a moment."),
         )
-    record = reservation.record
+    record = found.record
     assert record is not None
-    if reservation.outcome is Outcome.REPLAY:
-        response = json_answer(record.response_body, status=record.status_code or 200)
-        if is_fhir(request):
-            response["Content-Type"] = FHIR_CONTENT_TYPE
-        response["Idempotent-Replayed"] = "true"
-        return response
-    try:
-        response, referral = handle()
-    except BaseException:
-        idempotency_release(record=record)
-        raise
-    if 200 <= response.status_code < 300:
-        idempotency_complete(
-            record=record,
-            status_code=response.status_code,
-            body=json.loads(response.content),
-            referral=referral,
-        )
-    else:
-        # Only successes are kept: a refused request may be corrected and sent with the same key.
-        idempotency_release(record=record)
+    response = json_answer(record.response_body, status=record.status_code or 200)
+    if is_fhir(request):
+        response["Content-Type"] = FHIR_CONTENT_TYPE
+    response["Idempotent-Replayed"] = "true"
     return response
 
 
@@ -271,6 +321,8 @@ def system_label(system: ExternalSystem) -> str:
 
 
 def intake(request: HttpRequest, data: ReferralInput, channel: str) -> IntakeResult:
+    """One referral of a single create, in `idempotent`'s transaction (which is undone whenever
+    the intake raises: no savepoint of the intake's own)."""
     system: ExternalSystem = request.auth  # type: ignore[attr-defined]
     return referral_intake(
         actor=system.account,
@@ -279,6 +331,7 @@ def intake(request: HttpRequest, data: ReferralInput, channel: str) -> IntakeRes
         channel=channel,
         actor_label=system_label(system),
         request=request,
+        savepoint=False,
     )
 
 

@@ -208,8 +208,10 @@ BATCH_OPENAPI: dict[str, Any] = {
     "(the referral's number in `detail`; a retried batch creates nothing twice), 422 not "
     "accepted (`errors` names each field), 403 not allowed. A referral refused does not stop "
     "the others. A body that is not a list of referrals, or has more than 500, is refused "
-    "whole (422). The Idempotency-Key replays the whole answer; the batch counts as one "
-    "request of your system's rate.",
+    "whole (422). The Idempotency-Key replays the whole answer. The batch counts as one "
+    "request of your system's request rate and as its referrals of your system's referral rate "
+    "(a single create counts one); a batch that does not fit in what is left of the referral "
+    "rate is refused whole with 429 and Retry-After.",
     "requestBody": _json(
         {
             "two": {

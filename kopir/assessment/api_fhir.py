@@ -18,6 +18,7 @@ from kopir.assessment.api_common import (
     intake,
     json_answer,
     outcome_answer,
+    referrals_refused,
     refused_answer,
 )
 from kopir.assessment.api_docs import (
@@ -91,6 +92,9 @@ def fhir_bundle(request: HttpRequest) -> HttpResponse:
         raw = read_json(request, FHIR_JSON_TYPES)
     except BodyRefused as refused:
         return refused_answer(request, refused)
+    too_many = referrals_refused(request, 1)
+    if too_many is not None:
+        return too_many
 
     def handle() -> tuple[JsonResponse, Referral | None]:
         try:

@@ -13,8 +13,11 @@ Two measurements on the generated data, both through Kopir's own code:
   as W workers receive a long file.
 
 Every referral asks to be sent, so the completeness check runs for each. It reports referrals per
-second and the queries per referral (every statement the thread's connection ran, savepoints
-included). It writes: the referrals, their persons' links, the tokens of the benchmark's systems.
+second, the queries per referral (every statement the thread's connection ran, savepoints
+included), the process's CPU time per referral (every thread's, the benchmark's own work and
+Django's test client included, PostgreSQL's not: less sensitive to a busy machine than the rate)
+and the load average before and after each run. When the database has fewer persons than the
+runs need, the persons are taken again from the first (a person may have several referrals). It writes: the referrals, their persons' links, the tokens of the benchmark's systems.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import threading
 import time
 import uuid
@@ -68,6 +72,13 @@ class Rate:
     created: int
     sent: int
     failed: int
+    # The process's CPU seconds during the run (every thread) and the load average around it.
+    cpu_seconds: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def cpu_ms_per_referral(self) -> float:
+        return 1000 * self.cpu_seconds / self.referrals if self.referrals else 0.0
 
     @property
     def per_second(self) -> float:
@@ -85,6 +96,9 @@ class Rate:
             "seconds": round(self.seconds, 2),
             "referrals_per_second": round(self.per_second, 1),
             "queries_per_referral": round(self.queries_per_referral, 1),
+            "cpu_ms_per_referral": round(self.cpu_ms_per_referral, 2),
+            "load_before": self.load[0],
+            "load_after": self.load[1],
             "created": self.created,
             "sent": self.sent,
             "failed": self.failed,
@@ -103,8 +117,29 @@ def _counting(counts: list[int]) -> Iterator[None]:
         yield
 
 
-def _in_threads(work: list[Callable[[], None]]) -> float:
-    """Run each callable in a thread of its own, all at once; the seconds until the last ends."""
+@dataclass
+class Clock:
+    """Wall and CPU time (this process, every thread) and the load average around a run."""
+
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)
+
+
+@contextmanager
+def _clocked(clock: Clock) -> Iterator[None]:
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        clock.seconds = time.perf_counter() - started
+        clock.cpu_seconds = time.process_time() - cpu
+        clock.load = (round(load, 2), round(os.getloadavg()[0], 2))
+
+
+def _in_threads(work: list[Callable[[], None]]) -> Clock:
+    """Run each callable in a thread of its own, all at once; the time until the last ends."""
     errors: list[BaseException] = []
 
     def run(job: Callable[[], None]) -> None:
@@ -116,27 +151,28 @@ def _in_threads(work: list[Callable[[], None]]) -> float:
             connections.close_all()
 
     threads = [threading.Thread(target=run, args=(job,)) for job in work]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    clock = Clock()
+    with _clocked(clock):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     if errors:
         raise errors[0]
-    return seconds
+    return clock
 
 
-def _persons(count: int) -> list[Person]:
-    """`count` persons whose territory is known, the same ones on every run of one dataset."""
+def _persons(count: int, offset: int = 0) -> list[Person]:
+    """`count` persons whose territory is known from the `offset`-th on, the same ones on every
+    run of one dataset; taken again from the first when the database has fewer."""
     persons = list(
         Person.objects.select_related("territory")
         .filter(territory__isnull=False)
-        .order_by("id")[:count]
+        .order_by("id")[: offset + count]
     )
-    if len(persons) < count:
-        raise RuntimeError(f"the database has {len(persons)} persons, not {count}: generate more")
-    return persons
+    if not persons:
+        raise RuntimeError("the database has no persons: generate some")
+    return [persons[(offset + index) % len(persons)] for index in range(count)]
 
 
 def _clinics(count: int) -> list[Organisation]:
@@ -212,7 +248,7 @@ def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rat
     """Post `count` referrals from `clients` threads, one clinic's system each: one a request,
     or `batch` a request to the batch endpoint. The persons are the `count` after `offset`."""
     tested, commission = _dates()
-    persons = _persons(offset + count)[offset:]
+    persons = _persons(count, offset)
     tokens = [
         external_system_issue_token(
             name=f"bench-intake-{clinic.pk}",
@@ -272,7 +308,7 @@ def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rat
         return job
 
     shares = _split(persons, clients)
-    seconds = _in_threads(
+    clock = _in_threads(
         [client_job(token, share) for token, share in zip(tokens, shares, strict=True)]
     )
     created = Referral.objects.count() - referrals_before
@@ -280,7 +316,9 @@ def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rat
         channel=f"api-batch{batch}" if batch else "api",
         referrals=count,
         clients=clients,
-        seconds=seconds,
+        seconds=clock.seconds,
+        cpu_seconds=clock.cpu_seconds,
+        load=clock.load,
         queries=queries[0],
         created=created,
         sent=0,
@@ -303,8 +341,7 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
     the rows ask to be sent, or (`send=False`) are kept as drafts."""
     tested, commission = _dates()
     # Other persons than the API's run and than each other, so no run measures another's links.
-    first = count if send else 2 * count
-    persons = _persons(first + count)[first:]
+    persons = _persons(count, count if send else 2 * count)
     uploads = [
         bulk_upload_create(
             actor=uploader,
@@ -326,7 +363,7 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
 
         return job
 
-    seconds = _in_threads([worker_job(upload.pk) for upload in uploads])
+    clock = _in_threads([worker_job(upload.pk) for upload in uploads])
     done = BulkUpload.objects.filter(pk__in=[upload.pk for upload in uploads])
     created = sum(done.values_list("rows_created", flat=True))
     sent = sum(done.values_list("rows_sent", flat=True))
@@ -334,7 +371,9 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
         channel="bulk" if send else "bulk-draft",
         referrals=count,
         clients=workers,
-        seconds=seconds,
+        seconds=clock.seconds,
+        cpu_seconds=clock.cpu_seconds,
+        load=clock.load,
         queries=queries[0],
         created=created,
         sent=sent,
@@ -347,7 +386,7 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
     thread of its own, as `workers` background workers receive a long file: the time runs from
     the file's first task (which plans the parts) to the end of the last part."""
     tested, commission = _dates()
-    persons = _persons(offset + count)[offset:]
+    persons = _persons(count, offset)
     upload = bulk_upload_create(
         actor=uploader,
         uploaded_file=_csv([_row(person, tested, commission) for person in persons]),
@@ -358,9 +397,9 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
     part_rows = bulk.PART_ROWS
     bulk.PART_ROWS = -(-count // workers)  # one part a worker
     try:
-        started = time.perf_counter()
+        clock = Clock()
         counts = [0]
-        with _counting(counts):
+        with _clocked(clock), _counting(counts):
             bulk_upload_process(upload_id=upload.pk)
         queries[0] += counts[0]
         parts = len(BulkUpload.objects.get(pk=upload.pk).parts)
@@ -375,8 +414,11 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
 
             return job
 
-        _in_threads([part_job(index) for index in range(parts)])
-        seconds = time.perf_counter() - started
+        first = clock
+        clock = _in_threads([part_job(index) for index in range(parts)])
+        clock.seconds += first.seconds
+        clock.cpu_seconds += first.cpu_seconds
+        clock.load = (first.load[0], clock.load[1])
     finally:
         bulk.PART_ROWS = part_rows
     done = BulkUpload.objects.get(pk=upload.pk)
@@ -384,7 +426,9 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
         channel="bulk-parts",
         referrals=count,
         clients=workers,
-        seconds=seconds,
+        seconds=clock.seconds,
+        cpu_seconds=clock.cpu_seconds,
+        load=clock.load,
         queries=queries[0],
         created=done.rows_created,
         sent=done.rows_sent,

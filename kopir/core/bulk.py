@@ -10,7 +10,8 @@ Python; COPY sends the rows as they are, and the database parses them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.db import connections, models
@@ -77,6 +78,20 @@ def _draw_ids(model: type[models.Model], count: int, using: str) -> list[int]:
         return sorted(int(row[0]) for row in cursor.fetchall())
 
 
+# The fields whose pre_save only reads the attribute (a date without auto_now/auto_now_add is one).
+_PLAIN_PRE_SAVE = (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+
+
+def _reader(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
+    """How a field's value for an INSERT is read from an instance: its `pre_save`, or, where
+    that only reads the attribute, the attribute itself (a bulk file's rows read 60,000 values)."""
+    if type(field).pre_save in _PLAIN_PRE_SAVE and not (
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ):
+        return attrgetter(field.attname)
+    return lambda instance: field.pre_save(instance, True)
+
+
 def insert_instances(
     model: type[models.Model], instances: list[Any], *, using: str = "default"
 ) -> list[Any]:
@@ -107,11 +122,13 @@ def insert_instances(
         for field in fields
     ]
 
+    readers = [_reader(field) for field in fields]
+
     def rows() -> Iterable[list[Any]]:
         for instance in instances:
             row = []
-            for field, encode in zip(fields, encoders, strict=True):
-                value = field.pre_save(instance, True)
+            for read, encode in zip(readers, encoders, strict=True):
+                value = read(instance)
                 row.append(value if encode is None or value is None else encode(value))
             yield row
 

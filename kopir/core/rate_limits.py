@@ -110,3 +110,31 @@ class RateLimit:
     def reset(self, key: str) -> None:
         """Forget `key`'s requests in this scope."""
         cache.delete(self._cache_key(key))
+
+
+class QuantityLimit(RateLimit):
+    """A rate of things rather than of requests: so many referrals per so many seconds, each
+    request counting as many as it carries (decision 13: a batch of the API counts its
+    referrals). The window keeps one entry per request, its time and its quantity, so a
+    request of 500 costs the cache one entry, not 500."""
+
+    def _quantities(self, key: str, now: float) -> list[tuple[float, int]]:
+        history: list[tuple[float, int]] = cache.get(self._cache_key(key), [])
+        return [(at, count) for at, count in history if at > now - self.rate.seconds]
+
+    def take(self, key: str, quantity: int) -> int:
+        """Count `quantity` for `key` if it fits in the window and return 0; otherwise count
+        nothing and return the whole seconds until it would fit."""
+        with _lock:
+            now = type(self).timer()
+            history = self._quantities(key, now)
+            used = sum(count for _at, count in history)
+            if used + quantity <= self.rate.limit:
+                cache.set(self._cache_key(key), [(now, quantity), *history], self.rate.seconds)
+                return 0
+            # Room comes as the oldest entries leave the window (newest first: walk from the end).
+            for at, count in reversed(history):
+                used -= count
+                if used + quantity <= self.rate.limit:
+                    return max(1, math.ceil(at + self.rate.seconds - now))
+            return self.rate.seconds  # more than the whole limit: never (the settings forbid it)

@@ -11,6 +11,8 @@ everything else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
 
 import holidays
 from holidays import HolidayBase
@@ -29,20 +31,37 @@ def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     )
 
 
+_library_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=16)
+def _library_calendar(first_year: int, last_year: int) -> HolidayBase:
+    """The library's calendar of those years, built once per process: it is the same until the
+    library is upgraded (a restart), and building it takes about 10 ms of CPU, which every
+    referral sent one by one paid. Shared: only read, never changed (see working_calendar)."""
+    return holidays.country_holidays("KZ", years=range(first_year, last_year + 1))
+
+
 def working_calendar(start: dt.date, end: dt.date) -> HolidayBase:
     """Kazakhstan's calendar with the administrators' overrides from `start` to `end` applied.
 
     Ask its `is_working_day(day)` for days in that span; outside it only the library speaks.
-    A new calendar each time (the library builds a year in well under a millisecond): the
-    overrides change it, and a shared one would have to be rebuilt when an override changes.
+    The overrides are read each time (they change without a restart). Without any in the span
+    the answer is the library's calendar, built once per process and shared: the caller only
+    reads it. With overrides, a calendar of its own with them applied.
     """
     # A transfer is listed under the year of the day off and can name a working weekend day of
     # the year before (3 January 2014 was moved from Saturday 28 December 2013): read the years
     # either side too, so every transfer touching the span is known.
-    calendar = holidays.country_holidays("KZ", years=range(start.year - 1, end.year + 2))
+    years = (start.year - 1, end.year + 1)
+    overrides = _overrides(start, end)
+    if not overrides:
+        with _library_lock:  # two threads never build the same years at once
+            return _library_calendar(*years)
+    calendar = holidays.country_holidays("KZ", years=range(years[0], years[1] + 1))
     # This instance's own set, so the overrides below stay in it.
     calendar.weekend_workdays = set(calendar.weekend_workdays)
-    for day, is_working in _overrides(start, end).items():
+    for day, is_working in overrides.items():
         if is_working:
             if day in calendar:
                 calendar.pop(day)

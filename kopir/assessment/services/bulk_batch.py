@@ -59,6 +59,7 @@ from kopir.assessment.services.referral_inputs import (
     check_limitations,
 )
 from kopir.assessment.services.referral_routing import (
+    TERRITORY_CHAIN,
     audit_channel,
     referral_numbers,
     route_to_division,
@@ -155,9 +156,13 @@ def _diagnoses(
     return primary, secondary
 
 
+_PURPOSES = frozenset(ReferralPurpose.values)
+_ROUTES = frozenset(Route.values)
+
+
 def _content_is_clean(data: ReferralInput) -> bool:
     """The referral's own checks that need no database (dates, findings, limitations, choices)."""
-    if data.purpose not in ReferralPurpose.values or data.route not in Route.values:
+    if data.purpose not in _PURPOSES or data.route not in _ROUTES:
         return False
     if data.attachments:
         return False
@@ -260,7 +265,7 @@ def _plans(
             checked.append((row, iin, kato))
     persons = {
         person.iin: person
-        for person in Person.objects.select_related("territory").filter(
+        for person in Person.objects.select_related(TERRITORY_CHAIN).filter(
             iin__in=[iin for _row, iin, _kato in checked]
         )
     }

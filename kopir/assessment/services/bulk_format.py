@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -119,8 +120,14 @@ def template_csv() -> str:
     return buffer.getvalue()
 
 
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def _date(value: str) -> dt.date:
     value = value.strip()
+    iso = _ISO_DATE.fullmatch(value)
+    if iso:  # the usual shape, without strptime's cost (a date that does not exist: ValueError)
+        return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a date, no time

@@ -119,6 +119,25 @@ def _sending_context(referral: Referral, *, resent: bool) -> dict[str, Any]:
     }
 
 
+def _persons_of(referrals: Sequence[Referral]) -> dict[int, Any]:
+    """The referrals' persons with their legal representatives: those the referrals hold
+    already (an intake has just read them), the others read in one query."""
+    from kopir.people.models import Person
+
+    persons: dict[int, Any] = {}
+    for referral in referrals:
+        if Referral.person.is_cached(referral):
+            person = referral.person
+            if person.legal_representative_id is None or Person.legal_representative.is_cached(
+                person
+            ):
+                persons[person.pk] = person
+    missing = {referral.person_id for referral in referrals} - persons.keys()
+    if missing:
+        persons.update(Person.objects.select_related("legal_representative").in_bulk(missing))
+    return persons
+
+
 def notify_people_of_sending(
     *,
     referrals: Sequence[Referral],
@@ -135,11 +154,8 @@ def notify_people_of_sending(
     except ImportError:  # pragma: no cover - the notices app ships with Kopir
         return
     from kopir.audit.models import AuditChannel
-    from kopir.people.models import Person
 
-    persons = Person.objects.select_related("legal_representative").in_bulk(
-        {referral.person_id for referral in referrals}
-    )
+    persons = _persons_of(referrals)
     contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
     drafts = []
     for referral in referrals:

@@ -40,6 +40,7 @@ from kopir.assessment.services.referral_inputs import (
     check_limitations,
     resolve_codes,
 )
+from kopir.assessment.services.referral_routing import TERRITORY_CHAIN
 from kopir.assessment.services.referrals import referral_create, referral_send_many
 from kopir.audit.models import AuditChannel
 from kopir.audit.services import audit_deferred
@@ -211,10 +212,12 @@ def _person(actor: Any, organisation: Organisation, given: PersonInput) -> Perso
     if problems:
         raise IntakeInvalid(problems)
     assert territory is not None  # required above
-    person = Person.objects.filter(iin=iin).first()
+    # With the chain of territories above the person's, which routing walks up.
+    person = Person.objects.select_related(TERRITORY_CHAIN).filter(iin=iin).first()
     if person is None:
-        return _register(actor, given, iin, territory)
-    if not identity_matches(
+        # Registered, linked to the clinic as its registrant; and as its referrer below.
+        person = _register(actor, given, iin, territory)
+    elif not identity_matches(
         person,
         last_name=given.last_name,
         first_name=given.first_name,
@@ -341,12 +344,16 @@ def referral_intake(
     channel: str,
     actor_label: str = "",
     request: Any = None,
+    savepoint: bool = True,
 ) -> IntakeResult:
     """Receive one referral from a system. One transaction: all of it, or nothing.
 
     A referral whose external id this clinic already sent is returned as it is (created=False),
     so a retried row or message never makes a second referral. Raises IntakeInvalid naming every
     field that is wrong, or AccessDenied.
+
+    `savepoint=False`: inside a caller's transaction that is undone whenever this raises (the
+    API's request with its idempotency record), no savepoint of its own — two statements fewer.
     """
     existing = existing_referral(organisation, data.external_id)
     if existing is not None:
@@ -361,7 +368,7 @@ def referral_intake(
         AuditChannel.API if channel in (IntakeChannel.API, IntakeChannel.FHIR) else AuditChannel.WEB
     )
     # The audit records go in last, so the audit chain's lock is held only for the commit.
-    with transaction.atomic(), audit_deferred():
+    with transaction.atomic(savepoint=savepoint), audit_deferred():
         try:
             person = _person(actor, organisation, data.person)
         except IntakeInvalid as invalid:
@@ -387,6 +394,8 @@ def referral_intake(
                 external_id=data.external_id,
                 request=request,
                 actor_label=actor_label,
+                # The external id was looked up above, the person linked by _person.
+                received=True,
             )
             for index, (given, upload) in enumerate(zip(data.attachments, uploads, strict=True)):
                 try:

@@ -68,12 +68,16 @@ class Errors:
             raise ValidationError(self.by_field)
 
 
-def check_date(errors: Errors, field: str, day: dt.date | None, *, required: bool) -> None:
+def check_date(
+    errors: Errors, field: str, day: dt.date | None, *, required: bool, today: dt.date | None = None
+) -> None:
+    """A date that must not be in the future (`today` given by a caller checking many dates:
+    the local date costs a time-zone conversion each time)."""
     if day is None:
         if required:
             errors.add(field, _("Enter the date."))
         return
-    if day > timezone.localdate():
+    if day > (today or timezone.localdate()):
         errors.add(field, _("The date cannot be in the future."))
 
 
@@ -107,17 +111,25 @@ def _out_of_range(value: Decimal, minimum: Decimal | None, maximum: Decimal | No
     return (minimum is not None and value < minimum) or (maximum is not None and value > maximum)
 
 
+# The choices' values, read once: an enum's `.values` and `.choices` build a new list on every
+# access, and a bulk file checks thousands of findings.
+_SIDES = frozenset(Side.values)
+_CATEGORIES = frozenset(LimitationCategory.values)
+_DEGREES = frozenset(LimitationDegree.values)
+
+
 def check_findings(errors: Errors, findings: Sequence[FindingInput]) -> None:
     seen: set[tuple[str, str, str]] = set()
+    today = timezone.localdate()
     for index, finding in enumerate(findings):
         path = f"findings.{index}"
         spec = FINDING_SPECS.get(finding.kind)
         if spec is None:
             errors.add(f"{path}.kind", _("Choose a kind of finding from the list."))
             continue
-        label = dict(FindingKind.choices)[finding.kind]
-        check_date(errors, f"{path}.measured_on", finding.measured_on, required=True)
-        if finding.side and finding.side not in Side.values:
+        label = FindingKind(finding.kind).label
+        check_date(errors, f"{path}.measured_on", finding.measured_on, required=True, today=today)
+        if finding.side and finding.side not in _SIDES:
             errors.add(f"{path}.side", _("Choose right, left or both."))
         elif spec.sided and finding.kind != FindingKind.LIMB_FUNCTION and not finding.side:
             errors.add(
@@ -157,12 +169,12 @@ def check_limitations(errors: Errors, limitations: Sequence[LimitationInput]) ->
     seen: set[str] = set()
     for index, limitation in enumerate(limitations):
         path = f"limitations.{index}"
-        if limitation.category not in LimitationCategory.values:
+        if limitation.category not in _CATEGORIES:
             errors.add(f"{path}.category", _("Choose a category of life activity from the list."))
         elif limitation.category in seen:
             errors.add(f"{path}.category", _("Each category can be given once."))
         seen.add(limitation.category)
-        if limitation.degree not in LimitationDegree.values:
+        if limitation.degree not in _DEGREES:
             errors.add(f"{path}.degree", _("Choose the degree: 1, 2 or 3."))
 
 

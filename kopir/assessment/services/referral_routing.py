@@ -4,6 +4,7 @@ and a number that no other referral will ever get."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import IntakeChannel
@@ -29,21 +30,41 @@ def route_to_division(person: Person) -> Organisation:
     division decides; a territory with only the regional department sends to that department's
     division. In the demo, the Oral division serves the whole West Kazakhstan region this way.
     """
+    # The chain of territories (the person's read with its parents saves a query per level), and
+    # every active division that any of them could give, in one query; then the nearest wins,
+    # its own division before its department's, the lowest code first.
+    chain: list[Territory] = []
     territory: Territory | None = person.territory
     while territory is not None:
-        divisions = Organisation.objects.filter(
-            kind=OrganisationKind.MSE_DIVISION, is_active=True
-        ).order_by("code")
-        division = divisions.filter(territory=territory).first()
-        if division is None:
-            division = divisions.filter(
+        chain.append(territory)
+        territory = territory.parent
+    ids = [territory.pk for territory in chain]
+    candidates = list(
+        Organisation.objects.filter(kind=OrganisationKind.MSE_DIVISION, is_active=True)
+        .filter(
+            Q(territory_id__in=ids)
+            | Q(
                 parent__kind=OrganisationKind.MSE_DEPARTMENT,
                 parent__is_active=True,
-                parent__territory=territory,
-            ).first()
-        if division is not None:
-            return division
-        territory = territory.parent
+                parent__territory_id__in=ids,
+            )
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+    for territory_id in ids:
+        for division in candidates:
+            if division.territory_id == territory_id:
+                return division
+        for division in candidates:
+            parent = division.parent
+            if (
+                parent is not None
+                and parent.kind == OrganisationKind.MSE_DEPARTMENT
+                and parent.is_active
+                and parent.territory_id == territory_id
+            ):
+                return division
     raise ValidationError(
         {
             "person": _(
@@ -51,6 +72,11 @@ def route_to_division(person: Person) -> Organisation:
             )
         }
     )
+
+
+# What a person's read needs for `route_to_division` to walk up without a query per level:
+# settlement, district, region, the republic above.
+TERRITORY_CHAIN = "territory__parent__parent__parent"
 
 
 # Referral numbers run per year across the country: one register, so the number alone finds it.

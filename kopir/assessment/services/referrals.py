@@ -231,6 +231,7 @@ def referral_create(
     external_id: str = "",
     request: Any = None,
     actor_label: str = "",
+    received: bool = False,
     **content: Unpack[ReferralContent],
 ) -> Referral:
     """A new referral in DRAFT, numbered "MSE-<year>-<nnnnnn>", routed to the person's division.
@@ -238,6 +239,10 @@ def referral_create(
     Raises ValidationError (keys name the field path: "primary_code", "findings.0.value", …)
     and AccessDenied; writes nothing then. Completeness is not required for a draft: that is
     `referral_send`'s check.
+
+    `received`: the caller (`referral_intake`, in its transaction) has just looked the external
+    id up and linked the person to the clinic, so neither is asked again (the external id's
+    unique index still stands behind a race).
     """
     _check_actor(actor, medical_organisation, channel)
     errors = Errors()
@@ -248,6 +253,7 @@ def referral_create(
     external_id = (external_id or "").strip()
     if (
         external_id
+        and not received
         and Referral.objects.filter(
             medical_organisation=medical_organisation, external_id=external_id
         ).exists()
@@ -283,9 +289,10 @@ def referral_create(
                 referral, secondary, content.get("findings", ()), content.get("limitations", ())
             )
             # The clinic keeps access to the person through the referral itself.
-            PersonLink.objects.get_or_create(
-                person=person, organisation=medical_organisation, basis=LinkBasis.REFERRAL
-            )
+            if not received:
+                PersonLink.objects.get_or_create(
+                    person=person, organisation=medical_organisation, basis=LinkBasis.REFERRAL
+                )
             created_event(referral, actor=actor, label=label).save()
             audit_record(
                 actor=actor,

@@ -1,7 +1,8 @@
 """The batch endpoint for medical information systems: up to 500 referrals in one request, each
 answered on its own (201, 409, 422) with its fields named, built on the bulk files' batch
-service; replayed whole by its Idempotency-Key, limited as one request of the system's rate, and
-writing only the system's own clinic's referrals."""
+service; replayed whole by its Idempotency-Key, limited as one request of the system's rate and
+as its referrals of the system's referral rate (decision 13), and writing only the system's own
+clinic's referrals."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from kopir.assessment.api_schemas import MAX_BATCH
 from kopir.assessment.models import Referral, ReferralStatus
 from kopir.assessment.tests.intake_fixtures import post_json, referral_body
 from kopir.audit.models import AuditEvent
+from kopir.core.rate_limits import RateLimit
+from kopir.core.tests.test_production_checks import run_manage
 from kopir.exchange.models import OutboxEvent
 from kopir.notices.models import Notice
 from kopir.people.tests.factories import PersonFactory
@@ -152,3 +155,76 @@ def test_a_batch_counts_as_one_request_of_the_systems_rate(client, token, person
     assert [answer.status_code for answer in answers] == [200, 200, 429]
     assert answers[2]["Retry-After"]
     assert Referral.objects.count() == 2
+
+
+def test_a_batchs_referrals_count_against_the_systems_referral_rate(
+    client, token, other_token, district, settings, monkeypatch
+):
+    """Decision 13: a batch is one request of KOPIR_API_RATE and as many referrals of
+    KOPIR_API_REFERRAL_RATE as it carries, as many as that many single creates."""
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(RateLimit, "timer", lambda: now[0])
+    cache.clear()
+    settings.KOPIR_API_RATE = "100/m"
+    settings.KOPIR_API_REFERRAL_RATE = "5/m"
+    persons = [PersonFactory.create(territory=district) for _ in range(6)]
+    try:
+        three = post_json(
+            client,
+            URL,
+            {
+                "referrals": [
+                    referral_body(p, external_id=f"Q-{i}") for i, p in enumerate(persons[:3])
+                ]
+            },
+            token=token,
+        )
+        now[0] += 10
+        # Three more do not fit in the two left: refused whole, nothing written or counted.
+        refused = post_json(
+            client,
+            URL,
+            {
+                "referrals": [
+                    referral_body(p, external_id=f"R-{i}") for i, p in enumerate(persons[3:])
+                ]
+            },
+            token=token,
+        )
+        written_after_refusal = Referral.objects.count()
+        # Two single creates fill the window; a third waits for the batch to leave it.
+        singles = [
+            post_json(client, "/api/referrals", referral_body(p, external_id=f"S-{i}"), token=token)
+            for i, p in enumerate(persons[3:])
+        ]
+        # Another system has its own count.
+        other = post_json(
+            client,
+            "/api/referrals",
+            referral_body(persons[5], external_id="O-1"),
+            token=other_token,
+        )
+        now[0] += 51  # the batch (60 s ago) has left the window
+        after = post_json(
+            client, "/api/referrals", referral_body(persons[5], external_id="S-2b"), token=token
+        )
+    finally:
+        cache.clear()
+
+    assert three.status_code == 200
+    assert [item["status"] for item in three.json()["results"]] == [201, 201, 201]
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "50"
+    assert written_after_refusal == 3
+    assert [answer.status_code for answer in singles] == [201, 201, 429]
+    assert other.status_code == 201
+    assert after.status_code == 201
+    assert Referral.objects.count() == 7
+
+
+@pytest.mark.parametrize("rate", ["499/m", "100/s"])
+def test_a_referral_rate_below_one_whole_batch_stops_start_up(rate):
+    result = run_manage("check", KOPIR_API_REFERRAL_RATE=rate)
+
+    assert result.returncode != 0
+    assert "KOPIR_API_REFERRAL_RATE" in result.stderr

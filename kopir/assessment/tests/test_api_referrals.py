@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from kopir.assessment import api_common
 from kopir.assessment.models import (
     Attachment,
     ExternalSystem,
@@ -15,6 +16,8 @@ from kopir.assessment.models import (
     Referral,
     ReferralStatus,
 )
+from kopir.assessment.services.division_notices import notify_person_of_sending
+from kopir.assessment.services.idempotency import Outcome, Reservation, request_fingerprint
 from kopir.assessment.tests.clinic_fixtures import make_referral, returned_asking_for
 from kopir.assessment.tests.intake_fixtures import (
     get_json,
@@ -23,6 +26,7 @@ from kopir.assessment.tests.intake_fixtures import (
     referral_body,
 )
 from kopir.audit.models import AuditEvent
+from kopir.notices.models import Notice
 from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.tests.factories import PersonFactory
 
@@ -92,6 +96,40 @@ def test_a_complete_referral_is_sent_at_once_when_asked(client, token, person, d
     assert Referral.objects.get(number=answer["number"]).status == ReferralStatus.SENT
 
 
+@pytest.mark.parametrize("representative", [False, True])
+def test_the_person_told_of_a_referral_sent_through_the_api_is_told_as_one_sent_by_hand(
+    client, token, person, demo_rules, representative
+):
+    """The API's sending takes the person the intake has just read (and their representative
+    from the registry); the notice is the one the clinic's own sending gives."""
+    person.email = "" if representative else "self@example.kz"
+    person.phone = ""
+    if representative:
+        person.legal_representative = PersonFactory.create(
+            email="parent@example.kz", preferred_language="ru"
+        )
+    person.save()
+
+    response = post_json(client, URL, referral_body(person, send=True), token=token)
+
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get(number=response.json()["number"])
+    notice = Notice.objects.get(person=person)
+    assert (notice.address, notice.language) == (
+        ("parent@example.kz", "ru") if representative else ("self@example.kz", "kk")
+    )
+    # What the clinic's page would have queued for the same referral, person and day.
+    notice.delete()
+    notify_person_of_sending(referral=referral, resent=False)
+    by_hand = Notice.objects.get(person=person)
+    assert (by_hand.address, by_hand.language, by_hand.subject, by_hand.body) == (
+        notice.address,
+        notice.language,
+        notice.subject,
+        notice.body,
+    )
+
+
 def test_an_incomplete_referral_asked_to_be_sent_is_kept_as_a_draft_with_the_missing_list(
     client, token, person, demo_rules
 ):
@@ -122,6 +160,64 @@ def test_the_same_request_twice_with_the_same_key_creates_one_referral_and_the_s
     assert first.json() == second.json()
     assert second["Idempotent-Replayed"] == "true"
     assert Referral.objects.filter(external_id=body["external_id"]).count() == 1
+
+
+@pytest.mark.parametrize("external_id", ["RACE-1", ""])
+def test_a_request_that_lost_the_race_for_its_key_keeps_nothing_and_answers_as_the_winner(
+    client, token, system_token, person, monkeypatch, external_id
+):
+    """Two requests with one key at once: both do the work, the key's unique index lets one
+    store its answer; the other's referral (and everything with it) is undone and it answers
+    with the stored response (its body the winner's)."""
+    body = referral_body(person, external_id=external_id)
+    key = str(uuid.uuid4())
+    winner = {"number": "MSE-2026-000001", "won": True}
+    IdempotencyRecord.objects.create(
+        system=system_token[0],
+        key=key,
+        endpoint="POST /api/referrals",
+        request_hash=request_fingerprint("POST /api/referrals", body),
+        status_code=201,
+        response_body=winner,
+    )
+    real_find = api_common.idempotency_find
+    lookups = []
+
+    def find_after_the_race(**known):
+        # The first look-up ran before the winner committed: it saw nothing.
+        lookups.append(known["key"])
+        return Reservation(Outcome.NEW, None) if len(lookups) == 1 else real_find(**known)
+
+    monkeypatch.setattr(api_common, "idempotency_find", find_after_the_race)
+    events = AuditEvent.objects.count()
+
+    response = post_json(client, URL, body, token=token, key=key)
+
+    assert response.status_code == 201
+    assert response.json() == winner
+    assert response["Idempotent-Replayed"] == "true"
+    assert len(lookups) == 2
+    assert not Referral.objects.exists()
+    assert AuditEvent.objects.count() == events
+    assert IdempotencyRecord.objects.get().response_body == winner
+
+
+def test_the_answer_and_the_referral_are_stored_by_one_transaction(
+    client, token, person, monkeypatch
+):
+    """A failure storing the answer leaves no referral behind (and the key free)."""
+
+    def store_fails(**known):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(api_common, "idempotency_store", store_fails)
+    key = str(uuid.uuid4())
+
+    with pytest.raises(RuntimeError):
+        post_json(client, URL, referral_body(person), token=token, key=key)
+
+    assert not Referral.objects.exists()
+    assert not IdempotencyRecord.objects.exists()
 
 
 def test_key_order_and_spacing_do_not_make_a_different_request(client, token, person):

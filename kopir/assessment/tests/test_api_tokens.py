@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kopir.assessment.models import ExternalSystem, IdempotencyRecord
@@ -19,9 +20,9 @@ from kopir.assessment.services.idempotency import (
     RETENTION,
     STALE_RESERVATION,
     Outcome,
-    idempotency_complete,
+    idempotency_find,
     idempotency_prune,
-    idempotency_reserve,
+    idempotency_store,
     request_fingerprint,
 )
 from kopir.assessment.tests.intake_fixtures import get_json
@@ -88,49 +89,55 @@ def test_last_use_is_recorded_without_writing_on_every_call(client, clinic, toke
     assert system.last_used_at == first_use
 
 
-def test_a_request_still_being_processed_is_not_run_a_second_time(clinic, system_token):
+def test_a_reservation_of_a_request_cut_short_is_in_progress_until_it_is_stale(
+    clinic, system_token
+):
+    """A record without a response (left by the code before decision 13's change, which reserved
+    the key first) holds the key for STALE_RESERVATION, then is taken over."""
     system = system_token[0]
     fingerprint = request_fingerprint("POST /api/referrals", {"a": 1})
-    first = idempotency_reserve(
-        system=system, key="k", endpoint="POST /api/referrals", fingerprint=fingerprint
-    )
+    known = {"system": system, "key": "k", "endpoint": "POST /api/referrals"}
+    IdempotencyRecord.objects.create(**known, request_hash=fingerprint)
 
-    second = idempotency_reserve(
-        system=system, key="k", endpoint="POST /api/referrals", fingerprint=fingerprint
-    )
-
-    assert (first.outcome, second.outcome) == (Outcome.NEW, Outcome.IN_PROGRESS)
-
-
-def test_a_reservation_left_by_a_request_that_died_can_be_taken_over(clinic, system_token):
-    system = system_token[0]
-    fingerprint = request_fingerprint("POST /api/referrals", {"a": 1})
-    idempotency_reserve(
-        system=system, key="k", endpoint="POST /api/referrals", fingerprint=fingerprint
-    )
+    fresh = idempotency_find(**known, fingerprint=fingerprint)
     IdempotencyRecord.objects.update(
         created_at=timezone.now() - STALE_RESERVATION - dt.timedelta(seconds=1)
     )
+    stale = idempotency_find(**known, fingerprint=fingerprint)
 
-    again = idempotency_reserve(
-        system=system, key="k", endpoint="POST /api/referrals", fingerprint=fingerprint
-    )
+    assert (fresh.outcome, stale.outcome) == (Outcome.IN_PROGRESS, Outcome.NEW)
+    assert not IdempotencyRecord.objects.exists()
 
-    assert again.outcome is Outcome.NEW
+
+def test_a_key_is_stored_once_a_second_store_is_refused(clinic, system_token):
+    system = system_token[0]
+    fingerprint = request_fingerprint("POST /api/referrals", {"a": 1})
+    known = {"system": system, "key": "k", "endpoint": "POST /api/referrals"}
+    idempotency_store(**known, fingerprint=fingerprint, status_code=201, body={}, referral=None)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        idempotency_store(**known, fingerprint=fingerprint, status_code=201, body={}, referral=None)
+
+    assert idempotency_find(**known, fingerprint=fingerprint).outcome is Outcome.REPLAY
+    assert idempotency_find(**known, fingerprint="other").outcome is Outcome.MISMATCH
 
 
 def test_old_idempotency_records_are_pruned(clinic, system_token):
     system = system_token[0]
     fingerprint = request_fingerprint("POST /api/referrals", {})
-    old = idempotency_reserve(
-        system=system, key="old", endpoint="x", fingerprint=fingerprint
-    ).record
-    assert old is not None
-    idempotency_complete(record=old, status_code=201, body={}, referral=None)
-    IdempotencyRecord.objects.filter(pk=old.pk).update(
+    for key in ("old", "new"):
+        idempotency_store(
+            system=system,
+            key=key,
+            endpoint="x",
+            fingerprint=fingerprint,
+            status_code=201,
+            body={},
+            referral=None,
+        )
+    IdempotencyRecord.objects.filter(key="old").update(
         created_at=timezone.now() - RETENTION - dt.timedelta(days=1)
     )
-    idempotency_reserve(system=system, key="new", endpoint="x", fingerprint=fingerprint)
 
     assert idempotency_prune() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

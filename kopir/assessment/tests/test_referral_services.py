@@ -19,6 +19,7 @@ from kopir.assessment.models import (
     Route,
 )
 from kopir.assessment.services.completeness import IncompleteReferral
+from kopir.assessment.services.referral_routing import TERRITORY_CHAIN
 from kopir.assessment.services.referrals import (
     FindingInput,
     referral_send,
@@ -37,9 +38,9 @@ from kopir.assessment.tests.helpers import errors_of
 from kopir.assessment.workflow import InvalidTransition, referral_transition
 from kopir.audit.models import AuditEvent
 from kopir.core.errors import AccessDenied, ConflictError
-from kopir.directory.models import OrganisationKind
+from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
-from kopir.people.models import LinkBasis, PersonLink
+from kopir.people.models import LinkBasis, Person, PersonLink
 from kopir.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
@@ -72,6 +73,41 @@ def test_routing_prefers_a_division_on_the_persons_own_territory(person, distric
     local = OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION, territory=district)
 
     assert route_to_division(person) == local
+
+
+def test_routing_walks_up_own_division_before_the_departments_nearest_level_first(
+    region, district, django_assert_num_queries
+):
+    """The rule route_to_division applies at each level from the person's territory up: an
+    active division on the territory, else (lowest code first) an active division of an active
+    MSE department on it; the nearest level wins. Read in one query, whatever the depth."""
+    settlement = TerritoryFactory.create(parent=district)
+    person = PersonFactory.create(territory=settlement)
+    Division, Department = OrganisationKind.MSE_DIVISION, OrganisationKind.MSE_DEPARTMENT
+    on_region = OrganisationFactory.create(code="b-region", kind=Division, territory=region)
+    # On the district, only through a department: one inactive division, one of an inactive
+    # department, and the one that serves (not the lowest code of all).
+    department = OrganisationFactory.create(code="dep", kind=Department, territory=district)
+    closed = OrganisationFactory.create(code="dep-closed", kind=Department, territory=district)
+    closed.is_active = False
+    closed.save()
+    OrganisationFactory.create(code="a-of-closed", kind=Division, parent=closed)
+    inactive = OrganisationFactory.create(code="a-inactive", kind=Division, parent=department)
+    inactive.is_active = False
+    inactive.save()
+    serving = OrganisationFactory.create(code="c-serving", kind=Division, parent=department)
+    OrganisationFactory.create(code="d-serving", kind=Division, parent=department)
+    person = Person.objects.select_related(TERRITORY_CHAIN).get(pk=person.pk)
+
+    with django_assert_num_queries(1):
+        assert route_to_division(person) == serving
+    # A division on the district itself comes before its department's.
+    own = OrganisationFactory.create(code="z-own", kind=Division, territory=district)
+    assert route_to_division(person) == own
+    # Nothing on the settlement or the district: the region's own.
+    own.delete()
+    Organisation.objects.filter(parent=department).delete()
+    assert route_to_division(person) == on_region
 
 
 def test_a_person_nobody_serves_cannot_be_routed(db):

@@ -13,6 +13,8 @@ from django.db import connection
 
 from kopir.assessment.models import BulkUpload, IntakeChannel, Referral
 from kopir.assessment.tests.factories import Icd10CodeFactory
+from kopir.bench.intake import _persons
+from kopir.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,6 +42,8 @@ def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_pa
         )
         assert run["referrals_per_second"] > 0
         assert 0 < run["queries_per_referral"] < 100
+        assert run["cpu_ms_per_referral"] > 0
+        assert {"load_before", "load_after"} <= set(run)
     assert Referral.objects.count() == before + 30
     assert Referral.objects.filter(channel=IntakeChannel.API).count() == 12
     assert Referral.objects.filter(channel=IntakeChannel.BULK).count() == 18
@@ -47,3 +51,11 @@ def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_pa
     assert [upload.rows_created for upload in files] == [6 // clients] * 2 * clients + [6]
     # The last file was received in one part a client (one part: by its first task).
     assert len(files[-1].parts) == (clients if clients > 1 else 0)
+
+
+def test_the_benchmark_takes_the_persons_again_from_the_first_when_there_are_too_few():
+    first, second, third = (PersonFactory.create() for _ in range(3))
+
+    persons = _persons(5, offset=2)
+
+    assert [person.pk for person in persons] == [third.pk, first.pk, second.pk, third.pk, first.pk]

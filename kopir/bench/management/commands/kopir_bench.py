@@ -478,8 +478,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"intake {run.channel:<10} {run.referrals:,} referrals, {run.clients} at once: "
                 f"{run.seconds:.1f} s, {run.per_second:,.1f}/s, "
-                f"{run.queries_per_referral:.1f} queries per referral; created {run.created:,}, "
-                f"failed {run.failed:,}"
+                f"{run.queries_per_referral:.1f} queries and {run.cpu_ms_per_referral:.2f} ms of "
+                f"CPU per referral; created {run.created:,}, failed {run.failed:,}; load "
+                f"{run.load[0]:.1f}-{run.load[1]:.1f}"
             )
         return [run.summary() for run in runs]
 
