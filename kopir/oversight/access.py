@@ -5,9 +5,12 @@ heads of MSE divisions see the dashboards. A council member reads them from a se
 with the member's role but no seat in a composition in force (a term ended, a composition not yet
 approved) is refused, as the council's own pages refuse it (`council/access.py`): the brief gives
 the dashboards to the council's members, and a former member needs no figure of the bodies the
-council oversees. Every figure on them is an aggregate protected by `disclosure.py`: no person,
-no case number, no link to a case is on any oversight page, so reading them needs no case-level
-entitlement and writes no audit record of personal data.
+council oversees. Every figure on them is an aggregate protected by `disclosure.py`: no person
+and no case number is on any oversight page, so reading them needs no case-level entitlement and
+writes no audit record of personal data. The one way down to cases is the MSE dashboard's link,
+for a division's staff, from a clinic's row to their own division's queue narrowed to that clinic
+(`views.py`): the queue shows only the cases they are entitled to, and each case page audits its
+reading.
 """
 
 from __future__ import annotations

@@ -3,11 +3,15 @@ number reaches these pages, so nothing here reads personal data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from kopir.assessment.access import is_division_user
+from kopir.assessment.selectors.queue import queue_clinics
 from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.council.access import councils_for_user
 from kopir.directory.models import OrganisationKind
@@ -32,6 +36,16 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _division_queue_clinics(user: Any) -> set[int]:
+    """The clinics whose referrals `user` may open in the division's queue: the drill-down from
+    a clinic's figures to its cases, offered only to the division's staff and only for the clinics
+    that sent to their division. The queue shows only the division's own referrals, and each case
+    page audits its reading."""
+    if not is_division_user(user):
+        return set()
+    return set(queue_clinics(user.organisation_id).values_list("pk", flat=True))
+
+
 @require_GET
 def mse(request: HttpRequest) -> HttpResponse:
     return dashboard_page(
@@ -44,6 +58,7 @@ def mse(request: HttpRequest) -> HttpResponse:
         series=MSE_SERIES,
         organisation_label=_("Clinic"),
         organisation_kinds=(OrganisationKind.MEDICAL,),
+        queue_clinics=_division_queue_clinics(request.user),
     )
 
 

@@ -67,6 +67,7 @@ class ReturnShares:
 
 @dataclass(frozen=True)
 class ClinicRow(ReturnShares):
+    clinic_id: int
     clinic_name: str
     sent: PublishedCount
     returned: PublishedCount  # returned incomplete at least once
@@ -180,6 +181,7 @@ def mse_dashboard(
     rows = sorted(
         (
             ClinicRow(
+                clinic_id=pk,
                 clinic_name=name,
                 sent=added("sent", clinic=pk),
                 returned=added("returned", clinic=pk),

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
@@ -114,3 +115,31 @@ def test_the_rehabilitation_page_shows_its_tables_and_chart(secretary: Any) -> N
     assert page.count('<details class="definition">') == 8
     for measure in Measure.objects.select_related("person"):
         assert measure.person.iin not in page
+
+
+def test_the_division_head_drills_down_to_the_cases_of_a_clinic_in_their_own_queue(
+    mse_head: Any, secretary: Any
+) -> None:
+    from kopir.assessment.tests.factories import ReferralFactory
+
+    ours = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_en="A clinic of ours")
+    theirs = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_en="B clinic elsewhere")
+    referral = sent_referral(ours, MONDAY, due_on=dt.date(2026, 2, 5))
+    ReferralFactory.create(
+        medical_organisation=ours,
+        mse_division=mse_head.organisation,
+        first_sent_at=referral.first_sent_at,
+    )
+    sent_referral(theirs, MONDAY)
+    with translation.override("kk"):  # the language of MSE_Q1's address, so of the page
+        queue = reverse("assessment:division_queue")
+
+    page = signed_in(Client(), mse_head).get(MSE_Q1).content.decode()
+    assert f'href="{queue}?clinic={ours.pk}&amp;overdue=on"' in page
+    assert f"?clinic={theirs.pk}&amp;" not in page  # no case of theirs is in this queue
+    # The link leads to the division's own queue, narrowed to the clinic.
+    opened = signed_in(Client(), mse_head).get(f"{queue}?clinic={ours.pk}&overdue=on")
+    assert opened.status_code == 200
+    # The council reads aggregates only: no way to a case.
+    council_page = signed_in(Client(), secretary).get(MSE_Q1).content.decode()
+    assert queue not in council_page
