@@ -122,8 +122,8 @@ def test_the_division_head_drills_down_to_the_cases_of_a_clinic_in_their_own_que
 ) -> None:
     from kopir.assessment.tests.factories import ReferralFactory
 
-    ours = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_en="A clinic of ours")
-    theirs = OrganisationFactory(kind=OrganisationKind.MEDICAL, name_en="B clinic elsewhere")
+    ours = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_en="A clinic of ours")
+    theirs = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_en="B clinic elsewhere")
     referral = sent_referral(ours, MONDAY, due_on=dt.date(2026, 2, 5))
     ReferralFactory.create(
         medical_organisation=ours,
