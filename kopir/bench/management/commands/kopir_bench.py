@@ -189,14 +189,18 @@ def _oversight_paths(admin: User, today: dt.date) -> list[Path]:
             list(year),
         ),
         Path(
-            "oversight: employment dashboard, this year",
-            f"{employment}?period={today.year}",
+            "oversight: rehabilitation dashboard, this quarter",
+            f"{rehabilitation}?period={quarter}",
             admin.username,
         ),
-        Path(
-            "oversight: council dashboard, this year",
-            f"{council}?period={today.year}",
-            admin.username,
+        *(
+            Path(
+                f"oversight: {name} dashboard, this {length}",
+                f"{url}?period={period}",
+                admin.username,
+            )
+            for name, url in (("employment", employment), ("council", council))
+            for length, period in (("year", today.year), ("quarter", quarter))
         ),
     ]
 
