@@ -216,6 +216,11 @@ def _stored(scope: Scope) -> _Published:
     )
 
 
+def _no_cells() -> list[list[PublishedCount]]:
+    """A row's published cells by column: none yet."""
+    return [[] for _ in _NOTHING]
+
+
 def _live(scope: Scope, measures: QuerySet[Measure], today: dt.date) -> _Published:
     """The figures from the measures themselves: each (organisation, type, outcome) cell
     published once, and every figure adding up published cells. Each cell goes, in one pass, to
@@ -241,19 +246,17 @@ def _live(scope: Scope, measures: QuerySet[Measure], today: dt.date) -> _Publish
         .order_by()
     )
     published: dict[int, PublishedCount] = {}  # publish_count of each distinct true count
-    of_organisation: dict[int, list[list[PublishedCount]]] = {}
-    of_type: dict[str, list[list[PublishedCount]]] = {}
-    total: list[list[PublishedCount]] = [[] for _ in _NOTHING]
+    of_organisation: dict[int, list[list[PublishedCount]]] = defaultdict(_no_cells)
+    of_type: dict[str, list[list[PublishedCount]]] = defaultdict(_no_cells)
+    total = _no_cells()
     failed_by_reason: dict[str, list[PublishedCount]] = defaultdict(list)
 
     def put(organisation: int, code: str, column: int, true_count: int) -> PublishedCount:
         count = published.get(true_count)
         if count is None:
             count = published[true_count] = publish_count(true_count)
-        for rows, key in ((of_organisation, organisation), (of_type, code)):
-            if key not in rows:
-                rows[key] = [[] for _ in _NOTHING]
-            rows[key][column].append(count)
+        of_organisation[organisation][column].append(count)
+        of_type[code][column].append(count)
         total[column].append(count)
         return count
 
