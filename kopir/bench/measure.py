@@ -8,6 +8,7 @@ then `repeat` times measured.
 
 from __future__ import annotations
 
+import gc
 import re
 import statistics
 import time
@@ -78,7 +79,9 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, value
 
 
-def measure(path: Path, client: Client, *, repeat: int, warm: int) -> Result:
+def measure(
+    path: Path, client: Client, *, repeat: int, warm: int, freeze_gc: bool = False
+) -> Result:
     if path.call is not None:
         return _measure_call(path, path.call, repeat=repeat, warm=warm)
     url = path.url
@@ -98,6 +101,9 @@ def measure(path: Path, client: Client, *, repeat: int, warm: int) -> Result:
 
     for _n in range(warm):
         request()
+    if freeze_gc:
+        gc.collect()
+        gc.freeze()
     with CaptureQueriesContext(connection) as queries:
         response = request()
     result = Result(path.name, url, response.status_code, len(queries.captured_queries))

@@ -1,7 +1,8 @@
 """What a figure may show, so that no published combination reveals a small group of persons
 (docs/decisions/0011-small-cell-protection.md).
 
-Pure functions, no database. The rules:
+Pure functions, no database (but `published_value`, the same rule for a store the database
+writes). The rules:
 
 - a count under 5 (0 included) is shown as "<5"; every other count is rounded to the nearest
   multiple of 5 (halves up), so a published 10 stands for any of 8 to 12;
@@ -17,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Case, Expression, IntegerField, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +70,20 @@ def publish_count(true_count: int) -> Count:
     if true_count < THRESHOLD:
         return Count(None)
     return Count(round_to_base(true_count))
+
+
+def published_value(true_count: Expression) -> Case:
+    """`publish_count(true_count).value` computed by the database: NULL under THRESHOLD, else
+    rounded to BASE, halves up (integer division). For stores that publish their cells in the
+    background job (`precomputed.py`); tested to agree with `publish_count`."""
+    return Case(
+        When(
+            GreaterThanOrEqual(true_count, THRESHOLD),
+            then=(true_count + Value(BASE // 2)) / Value(BASE) * Value(BASE),
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 def consistent_values(published: Count) -> range:

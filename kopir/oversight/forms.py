@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import LongSelect
 from kopir.core.forms import FilterForm
 from kopir.directory.forms import organisation_field
 from kopir.directory.models import Organisation, Territory, TerritoryLevel
@@ -26,10 +27,15 @@ class DashboardFilterForm(FilterForm[Scope]):
     territory = forms.ModelChoiceField(
         label=_("Territory"),
         required=False,
+        # Only what the choices show (the name and KATO code): 220 units and 660 executing
+        # organisations nationally, each whole record built took the filter 10 ms a page.
         queryset=Territory.objects.filter(
             level__in=[TerritoryLevel.REGION, TerritoryLevel.CITY, TerritoryLevel.DISTRICT]
-        ).order_by("kato"),
+        )
+        .only("kato", "name_kk", "name_ru", "name_en")
+        .order_by("kato"),
         empty_label=_("The whole country"),
+        widget=LongSelect,
         help_text=_("A region or a district, with the units inside it."),
     )
 
@@ -47,8 +53,10 @@ class DashboardFilterForm(FilterForm[Scope]):
         period.choices = [(p.key, p.label) for p in period_choices(self.today)]
         period.initial = current_quarter(self.today).key
         organisation = organisation_field(organisation_label)
-        organisation.queryset = Organisation.objects.filter(
-            is_active=True, kind__in=organisation_kinds
+        organisation.queryset = (
+            Organisation.objects.filter(is_active=True, kind__in=organisation_kinds)
+            .only("name_kk", "name_ru", "name_en")
+            .order_by()  # sorted by name in Python, alphabet-wise
         )
         organisation.empty_label = _("All organisations")
         self.fields["organisation"] = organisation

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
+    Case,
     Count,
     DateField,
     F,
@@ -34,15 +35,20 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncDate, TruncQuarter
+from django.db.models.functions import Substr, TruncDate, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from kopir.assessment.models import Referral, Route
 from kopir.assessment.selectors.deadlines import WorkingDayIndex
 from kopir.oversight.aggregates import DaysBetween
+from kopir.oversight.disclosure import published_value
 from kopir.oversight.models import (
     DeliveryDays,
+    FailedPeriod,
+    MeasurePeriod,
     MeasureQuarter,
     MseDecisionDays,
     MseQuarter,
@@ -196,7 +202,7 @@ def _refresh_mse(today: dt.date) -> None:
 def _refresh_rehabilitation(today: dt.date) -> None:
     from kopir.oversight.selectors.rehabilitation import measure_outcome
 
-    for model in (MeasureQuarter, RedirectQuarter, DeliveryDays):
+    for model in (MeasureQuarter, RedirectQuarter, DeliveryDays, MeasurePeriod, FailedPeriod):
         model.objects.all().delete()
     measures = Measure.objects.exclude(status=MeasureStatus.CANCELLED)
     by_quarter = {
@@ -234,6 +240,102 @@ def _refresh_rehabilitation(today: dt.date) -> None:
         by_quarter,
         "measures",
     )
+    for whole_year in (False, True):
+        _insert_period_rows(whole_year)
+
+
+# The rehabilitation dashboard's columns, as `MeasurePeriod` names them (OutcomeRow's order).
+MEASURE_COLUMNS = ("on_time", "late", "failed", "overdue", "pending", "disputed", "redirected")
+
+
+def _period_cells(whole_year: bool) -> tuple[str, list[Any]]:
+    """The published cells of every quarter or every year, from the quarter tables just
+    written: (first_day, organisation, code, column, reason, value) — each (organisation, type,
+    outcome) cell's true count summed over the period and published (NULL: "<5"), each outcome
+    in its column (every failure in "failed", with its reason), the disputes of the on-time and
+    of the late cell and the redirects as cells of their own. SQL and its parameters."""
+    from kopir.oversight.selectors.rehabilitation import FAILED, LATE, ON_TIME
+
+    first_day = TruncYear("quarter", output_field=DateField()) if whole_year else F("quarter")
+    period = {
+        "_first_day": first_day,
+        "_organisation": F("organisation"),
+        "_code": F("measure_type_code"),
+    }
+    failed = Q(outcome__startswith=FAILED)
+    outcomes = MeasureQuarter.objects.values(
+        **period,
+        _column=Case(When(failed, then=Value("failed")), default=F("outcome")),
+        _reason=Case(When(failed, then=Substr("outcome", len(FAILED) + 1)), default=Value("")),
+    ).annotate(_value=published_value(Sum("measures")))
+    disputed = (
+        MeasureQuarter.objects.filter(outcome__in=(ON_TIME, LATE))
+        .values(**period, _outcome=F("outcome"), _column=Value("disputed"), _reason=Value(""))
+        .annotate(_value=published_value(Sum("disputed")))
+    )
+    redirected = RedirectQuarter.objects.values(
+        **period, _column=Value("redirected"), _reason=Value("")
+    ).annotate(_value=published_value(Sum("handoffs")))
+    columns = ("_first_day", "_organisation", "_code", "_column", "_reason", "_value")
+    parts = [
+        query.order_by().values_list(*columns).query.sql_with_params()
+        for query in (outcomes, disputed, redirected)
+    ]
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+
+def _insert_period_rows(whole_year: bool) -> None:
+    """`MeasurePeriod` and `FailedPeriod` for every quarter or every year: the published cells
+    added up by the database, per column, with how many show "<5"."""
+    cells, params = _period_cells(whole_year)
+    by_column = [name for column in MEASURE_COLUMNS for name in (column, f"{column}_left_out")]
+    _insert_cell_sums(
+        MeasurePeriod, (cells, params), whole_year, ("measure_type_code", "code"), by_column
+    )
+    _insert_cell_sums(
+        FailedPeriod,
+        (cells, params),
+        whole_year,
+        ("reason", "reason"),
+        ["failed", "failed_left_out"],
+    )
+
+
+def _insert_cell_sums(
+    model: type[Model],
+    cells: tuple[str, list[Any]],
+    whole_year: bool,
+    key: tuple[str, str],
+    sums: list[str],
+) -> None:
+    """INSERT INTO model (first_day, whole_year, organisation, key, sums) the published cells
+    (`_period_cells`) grouped by (first day, organisation, key): each of `sums` — a column's
+    name, then the same with "_left_out" — adds up that column's published values, then counts
+    its cells that show "<5" (NULL)."""
+    sql, params = cells
+    field, cell_key = key
+    quote = connection.ops.quote_name
+    fields = {f.name: f.column for f in model._meta.concrete_fields}
+    names = ["first_day", "whole_year", "organisation", field, *sums]
+    selected, column_params = [], []
+    for name in sums:
+        column = name.removesuffix("_left_out")
+        if name == column:
+            selected.append("SUM(CASE WHEN column_name = %s THEN COALESCE(value, 0) ELSE 0 END)")
+        else:
+            selected.append("SUM(CASE WHEN column_name = %s AND value IS NULL THEN 1 ELSE 0 END)")
+        column_params.append(column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Kopir's own names and the ORM's SQL only; values are parameters.
+            f"WITH cell (first_day, organisation, code, column_name, reason, value) AS ({sql}) "  # noqa: S608
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(fields[n]) for n in names)}) "
+            f"SELECT first_day, %s, organisation, {cell_key}, {', '.join(selected)} FROM cell "
+            f"WHERE column_name IN ({', '.join(['%s'] * len(sums[::2]))}) "
+            f"GROUP BY first_day, organisation, {cell_key}",
+            [*params, whole_year, *column_params, *column_params[::2]],
+        )
 
 
 def delivery_days() -> DaysBetween:
@@ -285,22 +387,36 @@ def mse_decision_days(scope: Scope) -> list[tuple[int | None, int]]:
     return _histogram(_in_scope(MseDecisionDays, scope, country_rows=True), "referrals")
 
 
-def measure_grid(scope: Scope) -> QuerySet[Any]:
-    """The live grid's rows (organisation_id, code, outcome, n, disputed) from the store."""
+def _in_period(model: type[Model], scope: Scope) -> QuerySet[Any]:
+    """A period store's rows of the scope's period and organisations."""
+    return model._default_manager.filter(
+        scope.organisation_filter("organisation"),
+        first_day=scope.period.start,
+        whole_year=scope.period.quarter is None,
+    )
+
+
+def measure_sums(scope: Scope, by: str) -> QuerySet[Any]:
+    """The rehabilitation dashboard's rows in scope added up by `by` ("organisation_id" or
+    "measure_type_code"): tuples of the key, then each of MEASURE_COLUMNS' sum of published
+    cells and how many of them show "<5"."""
+    names = [name for column in MEASURE_COLUMNS for name in (column, f"{column}_left_out")]
     return (
-        _in_scope(MeasureQuarter, scope)
-        .values("organisation_id", "outcome", code=F("measure_type_code"))
-        .annotate(n=Sum("measures"), disputed=Sum("disputed"))
+        _in_period(MeasurePeriod, scope)
+        .values(by)
+        .annotate(**{f"sum_{name}": Sum(name) for name in names})
+        .values_list(by, *(f"sum_{name}" for name in names))
         .order_by()
     )
 
 
-def redirect_grid(scope: Scope) -> QuerySet[Any]:
-    """The live redirects' rows (from_organisation_id, code, n) from the store."""
+def failed_sums(scope: Scope) -> QuerySet[Any]:
+    """(reason, sum of published failed cells, how many show "<5") in scope."""
     return (
-        _in_scope(RedirectQuarter, scope)
-        .values(from_organisation_id=F("organisation_id"), code=F("measure_type_code"))
-        .annotate(n=Sum("handoffs"))
+        _in_period(FailedPeriod, scope)
+        .values("reason")
+        .annotate(sum_failed=Sum("failed"), sum_left_out=Sum("failed_left_out"))
+        .values_list("reason", "sum_failed", "sum_left_out")
         .order_by()
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -79,6 +80,26 @@ def test_the_benchmark_answers_every_path(tmp_path: Path):
     assert {result["status"] for result in pages} == {200}
     assert functions == ["MSE time-to-decision measure, national"]
     assert all(result["queries"] > 0 for result in report["results"])
+
+
+def test_the_benchmark_can_leave_the_warmed_objects_out_of_the_collector(tmp_path: Path):
+    _generate()
+    out = tmp_path / "bench.json"
+    try:
+        call_command(
+            "kopir_bench",
+            repeat=1,
+            warm=1,
+            only="council dashboard, this year",
+            freeze_gc=True,
+            json=out,
+            stdout=(tmp_path / "log").open("w"),
+        )
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    [result] = json.loads(out.read_text())["results"]
+    assert result["status"] == 200
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics: PostgreSQL's")

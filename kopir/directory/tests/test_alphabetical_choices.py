@@ -4,6 +4,8 @@ run this file with DATABASE_URL set to check it on PostgreSQL."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -89,3 +91,34 @@ def test_organisation_choices_follow_the_alphabet_of_the_language(
 
     assert labels[0] == "—"
     assert labels[1:] == expected
+
+
+@pytest.mark.django_db
+def test_the_first_choice_is_read_without_a_query(django_assert_num_queries: Any) -> None:
+    # A select asks for its first choice to decide whether it may be `required`: the records
+    # are read, and sorted, only when the options are written.
+    OrganisationFactory.create()
+    field = organisation_field("Organisation", empty_label="—")
+    with django_assert_num_queries(0):
+        first = next(iter(field.iterator(field)))
+    assert first == ("", "—")
+
+
+@pytest.mark.django_db
+def test_the_long_select_writes_each_option_escaped_and_marks_the_chosen_one() -> None:
+    chosen = OrganisationFactory.create(name_kk='Ақ "Жол" <мектебі>')
+    other = OrganisationFactory.create(name_kk="Өзен мектебі")
+    field = organisation_field("Organisation", empty_label="—")
+
+    with translation.override("kk"):
+        html = field.widget.render("organisation", chosen.pk, attrs={"id": "id_o"})
+        nothing = field.widget.render("organisation", None)
+
+    assert html.startswith('<select name="organisation" id="id_o">')
+    assert '\n  <option value="">—</option>' in html
+    assert (
+        f'\n  <option value="{chosen.pk}" selected>Ақ &quot;Жол&quot; &lt;мектебі&gt;</option>'
+    ) in html
+    assert f'\n  <option value="{other.pk}">Өзен мектебі</option>' in html
+    assert html.count(" selected") == 1
+    assert '<option value="" selected>—</option>' in nothing

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -87,19 +87,26 @@ class RehabilitationDashboard:
     computed_at: dt.datetime | None = None
 
 
-# A row's published cells by column, in OutcomeRow's order.
-_Columns = tuple[list[PublishedCount], ...]
+# A row's figures by column, in OutcomeRow's order (precomputed.MEASURE_COLUMNS).
+_Totals = tuple[Total, ...]
 _ON_TIME, _LATE, _FAILED, _OVERDUE, _PENDING, _DISPUTED, _REDIRECTED = range(7)
 _COLUMN_OF_OUTCOME = {ON_TIME: _ON_TIME, LATE: _LATE, OVERDUE: _OVERDUE, PENDING: _PENDING}
+_NOTHING: _Totals = (Total(0, 0),) * (_REDIRECTED + 1)
 
 
-def _columns() -> _Columns:
-    return tuple([] for _ in range(_REDIRECTED + 1))
+def _outcome_row(label: str, totals: _Totals | None) -> OutcomeRow:
+    """A row from its figures by column (none: a row of zeros)."""
+    return OutcomeRow(label, *(totals or _NOTHING))
 
 
-def _outcome_row(label: str, columns: _Columns | None) -> OutcomeRow:
-    """A row from its published cells by column (none: a row of zeros)."""
-    return OutcomeRow(label, *(published_total(cells) for cells in columns or _columns()))
+@dataclass
+class _Published:
+    """The figures of the page, every one a sum of published cells."""
+
+    of_organisation: dict[int, _Totals]
+    of_type: dict[str, _Totals]
+    total: _Totals
+    failed_by_reason: dict[str, Total]  # by the reason's code
 
 
 def measure_outcome(today: dt.date) -> Case:
@@ -129,59 +136,8 @@ def rehabilitation_dashboard(
         due_on__lte=scope.period.end,
     ).exclude(status=MeasureStatus.CANCELLED)
     store = None if live else precomputed.computed(precomputed.REHABILITATION)
-    if store is not None:
-        grid, redirects = precomputed.measure_grid(scope), precomputed.redirect_grid(scope)
-    else:
-        grid = (
-            measures.annotate(outcome=measure_outcome(today))
-            .values("organisation_id", "outcome", code=F("measure_type__code"))
-            .annotate(n=Count("id"), disputed=Count("id", filter=Q(dispute_count__gt=0)))
-            .order_by()
-        )
-        start, until = scope.moments()
-        redirects = (
-            Handoff.objects.filter(
-                scope.organisation_filter("from_organisation"),
-                from_organisation__isnull=False,
-                at__gte=start,
-                at__lt=until,
-            )
-            .values("from_organisation_id", code=F("measure__measure_type__code"))
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    # Each cell published once; every figure below adds up published cells. Each cell goes, in
-    # one pass, to its column of its organisation's row, of its measure type's row and of the
-    # total (and a failure to its reason's row): the tables cost the number of cells, not
-    # rows × cells. Measure types by their code, stable across catalogue versions.
-    published: dict[int, PublishedCount] = {}  # publish_count of each distinct true count
-    of_organisation: dict[int, _Columns] = defaultdict(_columns)
-    of_type: dict[str, _Columns] = defaultdict(_columns)
-    total = _columns()
-    failed_by_reason: dict[str, list[PublishedCount]] = defaultdict(list)
-
-    def put(organisation: int, code: str, column: int, true_count: int) -> PublishedCount:
-        count = published.get(true_count)
-        if count is None:
-            count = published[true_count] = publish_count(true_count)
-        of_organisation[organisation][column].append(count)
-        of_type[code][column].append(count)
-        total[column].append(count)
-        return count
-
-    # As tuples: a year's 34,000 cells nationally cost 15 ms more as dictionaries.
-    for organisation, code, outcome, n, disputed in grid.values_list(
-        "organisation_id", "code", "outcome", "n", "disputed"
-    ):
-        column = _COLUMN_OF_OUTCOME.get(outcome, _FAILED)
-        count = put(organisation, code, column, n)
-        if column == _FAILED:
-            failed_by_reason[outcome].append(count)
-        elif column in (_ON_TIME, _LATE):
-            put(organisation, code, _DISPUTED, disputed)
-    for cell in redirects:
-        put(cell["from_organisation_id"], cell["code"], _REDIRECTED, cell["n"])
-
+    figures = _stored(scope) if store is not None else _live(scope, measures, today)
+    of_organisation, of_type = figures.of_organisation, figures.of_type
     # Every executing organisation in scope and every measure of the catalogue in force has its
     # row, measures or none (see Scope.organisations).
     organisation_names = {o.pk: o.name for o in scope.organisations(tuple(AGENCY_KINDS))}
@@ -211,10 +167,7 @@ def rehabilitation_dashboard(
         key=lambda r: alphabet_key(r.label),
     )
     by_reason = [
-        ReasonRow(
-            label=str(label),
-            failed=published_total(failed_by_reason.get(f"{FAILED}{reason}", ())),
-        )
+        ReasonRow(label=str(label), failed=figures.failed_by_reason.get(reason, Total(0, 0)))
         for reason, label in NotDeliveredReason.choices
     ]
     median = None
@@ -231,7 +184,103 @@ def rehabilitation_dashboard(
         by_organisation=by_organisation,
         by_type=by_type,
         by_reason=by_reason,
-        total=_outcome_row("", total),
+        total=_outcome_row("", figures.total),
         median_days_to_delivery=median,
         computed_at=store.computed_at if store is not None else None,
+    )
+
+
+def _stored(scope: Scope) -> _Published:
+    """The figures from the store's rows of the period (`precomputed.MeasurePeriod`), whose
+    cells the background job has published and added up by (organisation, type): the database
+    adds the rows up by organisation and by type, the total adds up the organisations'."""
+
+    def totals(numbers: tuple[int, ...]) -> _Totals:
+        return tuple(Total(numbers[i], numbers[i + 1]) for i in range(0, len(numbers), 2))
+
+    of_organisation = {
+        key: totals(numbers) for key, *numbers in precomputed.measure_sums(scope, "organisation_id")
+    }
+    of_type = {
+        key: totals(numbers)
+        for key, *numbers in precomputed.measure_sums(scope, "measure_type_code")
+    }
+    return _Published(
+        of_organisation=of_organisation,
+        of_type=of_type,
+        total=tuple(sum_totals(column) for column in zip(*of_organisation.values(), strict=True))
+        or _NOTHING,
+        failed_by_reason={
+            reason: Total(value, left_out)
+            for reason, value, left_out in precomputed.failed_sums(scope)
+        },
+    )
+
+
+def _no_cells() -> list[list[PublishedCount]]:
+    """A row's published cells by column: none yet."""
+    return [[] for _ in _NOTHING]
+
+
+def _live(scope: Scope, measures: QuerySet[Measure], today: dt.date) -> _Published:
+    """The figures from the measures themselves: each (organisation, type, outcome) cell
+    published once, and every figure adding up published cells. Each cell goes, in one pass, to
+    its column of its organisation's row, of its measure type's row and of the total (and a
+    failure to its reason's row): the cost is the number of cells, not rows × cells. Measure
+    types by their code, stable across catalogue versions."""
+    grid = (
+        measures.annotate(outcome=measure_outcome(today))
+        .values("organisation_id", "outcome", code=F("measure_type__code"))
+        .annotate(n=Count("id"), disputed=Count("id", filter=Q(dispute_count__gt=0)))
+        .order_by()
+    )
+    start, until = scope.moments()
+    redirects = (
+        Handoff.objects.filter(
+            scope.organisation_filter("from_organisation"),
+            from_organisation__isnull=False,
+            at__gte=start,
+            at__lt=until,
+        )
+        .values("from_organisation_id", code=F("measure__measure_type__code"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    published: dict[int, PublishedCount] = {}  # publish_count of each distinct true count
+    of_organisation: dict[int, list[list[PublishedCount]]] = defaultdict(_no_cells)
+    of_type: dict[str, list[list[PublishedCount]]] = defaultdict(_no_cells)
+    total = _no_cells()
+    failed_by_reason: dict[str, list[PublishedCount]] = defaultdict(list)
+
+    def put(organisation: int, code: str, column: int, true_count: int) -> PublishedCount:
+        count = published.get(true_count)
+        if count is None:
+            count = published[true_count] = publish_count(true_count)
+        of_organisation[organisation][column].append(count)
+        of_type[code][column].append(count)
+        total[column].append(count)
+        return count
+
+    for organisation, code, outcome, n, disputed in grid.values_list(
+        "organisation_id", "code", "outcome", "n", "disputed"
+    ):
+        column = _COLUMN_OF_OUTCOME.get(outcome, _FAILED)
+        count = put(organisation, code, column, n)
+        if column == _FAILED:
+            failed_by_reason[outcome.removeprefix(FAILED)].append(count)
+        elif column in (_ON_TIME, _LATE):
+            put(organisation, code, _DISPUTED, disputed)
+    for organisation, code, n in redirects.values_list("from_organisation_id", "code", "n"):
+        put(organisation, code, _REDIRECTED, n)
+
+    def totals(columns: list[list[PublishedCount]]) -> _Totals:
+        return tuple(published_total(cells) for cells in columns)
+
+    return _Published(
+        of_organisation={key: totals(columns) for key, columns in of_organisation.items()},
+        of_type={key: totals(columns) for key, columns in of_type.items()},
+        total=totals(total),
+        failed_by_reason={
+            reason: published_total(cells) for reason, cells in failed_by_reason.items()
+        },
     )

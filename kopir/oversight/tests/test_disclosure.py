@@ -155,3 +155,20 @@ def test_telling_a_zero_from_a_small_count_would_pin_a_quarter() -> None:
         if (*(shown(q) for q in quarters), publish_count(sum(quarters))) == target
     }
     assert readings == {1}
+
+
+@pytest.mark.django_db
+def test_the_database_publishes_a_count_as_publish_count_does() -> None:
+    # The stores publish their cells in SQL (`published_value`): the same figure for every count.
+    from django.db.models import IntegerField, Value
+
+    from kopir.directory.models import Organisation
+    from kopir.directory.tests.factories import OrganisationFactory
+    from kopir.oversight.disclosure import published_value
+
+    OrganisationFactory.create()
+    counts = range(0, 41)
+    found = Organisation.objects.annotate(
+        **{f"n{n}": published_value(Value(n, output_field=IntegerField())) for n in counts}
+    ).values(*(f"n{n}" for n in counts))[0]
+    assert [found[f"n{n}"] for n in counts] == [publish_count(n).value for n in counts]

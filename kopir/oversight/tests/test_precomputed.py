@@ -241,6 +241,34 @@ def test_rehabilitation_store_gives_the_live_figures(rehabilitation_data: dict[s
     assert stored[0].median_days_to_delivery == 42
 
 
+def test_a_year_publishes_its_own_cells_not_its_published_quarters() -> None:
+    # 3 on time in Q1 and 3 in Q2 (one organisation, one type): each quarter shows "<5", the
+    # year's cell is 6 published as 5 — the job publishes each period's true count, as the live
+    # page does, never the sum of its quarters' published figures (which would be 0 here).
+    holder, measure_type = agency(), MeasureTypeFactory.create()
+    for due_on in (dt.date(2026, 2, 1), dt.date(2026, 5, 1)):
+        measures(
+            holder,
+            measure_type,
+            3,
+            status=MeasureStatus.DELIVERED,
+            due_on=due_on,
+            delivered_on=due_on - dt.timedelta(days=1),
+        )
+    today = dt.date(2026, 6, 30)
+    scopes = [Scope(Period(2026)), Scope(Period(2026, 1)), Scope(Period(2026, 2))]
+    live = [rehabilitation_dashboard(scope, today=today) for scope in scopes]
+    precomputed.refresh(today)
+    stored = [rehabilitation_dashboard(scope, today=today) for scope in scopes]
+    assert [without_stamp(board) for board in stored] == live
+    year, first, second = ([r for r in b.by_organisation if r.on_time.value] for b in stored)
+    assert [row.on_time for row in year] == [Total(5, 0)]
+    assert (first, second) == ([], [])
+    assert [stored[1].total.on_time, stored[2].total.on_time] == [Total(0, 1), Total(0, 1)]
+    # The disputes of the on-time cell are a cell of their own: 0, "<5".
+    assert stored[0].total.disputed == Total(0, 1)
+
+
 def test_the_stored_dashboards_read_a_fixed_number_of_queries(
     referrals: dict[str, Any],
     rehabilitation_data: dict[str, Any],

@@ -189,14 +189,18 @@ def _oversight_paths(admin: User, today: dt.date) -> list[Path]:
             list(year),
         ),
         Path(
-            "oversight: employment dashboard, this year",
-            f"{employment}?period={today.year}",
+            "oversight: rehabilitation dashboard, this quarter",
+            f"{rehabilitation}?period={quarter}",
             admin.username,
         ),
-        Path(
-            "oversight: council dashboard, this year",
-            f"{council}?period={today.year}",
-            admin.username,
+        *(
+            Path(
+                f"oversight: {name} dashboard, this {length}",
+                f"{url}?period={period}",
+                admin.username,
+            )
+            for name, url in (("employment", employment), ("council", council))
+            for length, period in (("year", today.year), ("quarter", quarter))
         ),
     ]
 
@@ -369,6 +373,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", type=FilePath, help="write the results here as JSON")
         parser.add_argument("--only", default="", help="measure the paths whose name contains this")
         parser.add_argument(
+            "--freeze-gc",
+            action="store_true",
+            help="after each path's warm-up, leave the objects alive then out of the garbage "
+            "collector's runs (gc.freeze), as a web process that froze them after warming up "
+            "would: without it, a full collection of the warmed process is the pages' p95 "
+            "(docs/performance.md)",
+        )
+        parser.add_argument(
             "--sweep",
             action="store_true",
             help="also time the measures' deadline sweep over the whole table (it writes: the "
@@ -426,7 +438,13 @@ class Command(BaseCommand):
                 client = Client(HTTP_HOST="localhost")
                 if path.username:
                     client.force_login(User.objects.get(username=path.username))
-                result = measure(path, client, repeat=options["repeat"], warm=options["warm"])
+                result = measure(
+                    path,
+                    client,
+                    repeat=options["repeat"],
+                    warm=options["warm"],
+                    freeze_gc=options["freeze_gc"],
+                )
                 summary = result.summary()
                 results.append(summary)
                 self.stdout.write(

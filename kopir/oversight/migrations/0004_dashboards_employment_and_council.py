@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oversight', '0002_dashboard_store'),
+        ('oversight', '0003_rehabilitation_period_store'),
     ]
 
     operations = [
