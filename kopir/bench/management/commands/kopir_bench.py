@@ -9,6 +9,7 @@ the stack itself. Run it after `manage.py kopir_generate` on the same database.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import platform
@@ -374,11 +375,11 @@ class Command(BaseCommand):
         parser.add_argument("--only", default="", help="measure the paths whose name contains this")
         parser.add_argument(
             "--freeze-gc",
-            action="store_true",
+            action=argparse.BooleanOptionalAction,
+            default=True,
             help="after each path's warm-up, leave the objects alive then out of the garbage "
-            "collector's runs (gc.freeze), as a web process that froze them after warming up "
-            "would: without it, a full collection of the warmed process is the pages' p95 "
-            "(docs/performance.md)",
+            "collector's runs (gc.freeze), as the web process does after warming up (decision "
+            "14; on by default); --no-freeze-gc measures a process that does not",
         )
         parser.add_argument(
             "--sweep",
