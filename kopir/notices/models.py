@@ -39,7 +39,8 @@ class NoticeFormat(models.TextChoices):
 class NoticeStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be sent")
     SENT = "sent", pgettext_lazy("notice", "Sent")
-    FAILED = "failed", _("Not delivered")
+    # A context of its own: a measure "not delivered" (not executed) reads differently.
+    FAILED = "failed", pgettext_lazy("notice", "Not delivered")
 
 
 class Notice(models.Model):

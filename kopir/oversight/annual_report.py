@@ -214,9 +214,29 @@ def _petitions_section(council: Council, year: int, today: dt.date) -> dict[str,
     }
 
 
+def _citing_record(attachment: SnapshotAttachment, lang: str) -> str:
+    """The agenda item, recommendation or letter that cited a snapshot, by its number and title."""
+    if attachment.agenda_item is not None:
+        item = attachment.agenda_item
+        return gettext("Agenda item %(order)s of meeting № %(meeting)s: %(title)s") % {
+            "order": item.order,
+            "meeting": item.meeting.number,
+            "title": _text(lang, item.title, item.title_ru),
+        }
+    if attachment.recommendation is not None:
+        return gettext("Recommendation № %(number)s") % {"number": attachment.recommendation.number}
+    letter = attachment.letter
+    assert letter is not None  # an attachment cites exactly one record
+    return gettext("Letter № %(number)s: %(subject)s") % {
+        "number": letter.number,
+        "subject": _text(lang, letter.subject, letter.subject_ru),
+    }
+
+
 def _figures_section(council: Council, year: int, lang: str) -> dict[str, Any]:
     """The snapshots cited that year by the council's agenda items, recommendations or letters,
-    each once, with the figures it keeps in `lang`."""
+    each once, with the records that cited it, when its figures were computed, its data version
+    and the figures it keeps in `lang`."""
     attachments = (
         SnapshotAttachment.objects.filter(attached_at__year=year)
         .filter(
@@ -224,21 +244,29 @@ def _figures_section(council: Council, year: int, lang: str) -> dict[str, Any]:
             | Q(recommendation__council=council)
             | Q(letter__council=council)
         )
-        .select_related("snapshot")
-        .order_by("snapshot__computed_on", "snapshot_id")
+        .select_related("snapshot", "agenda_item__meeting", "recommendation", "letter")
+        .order_by("snapshot__computed_on", "snapshot_id", "attached_at", "id")
     )
-    snapshots = list({a.snapshot_id: a.snapshot for a in attachments}.values())
+    cited: dict[int, list[SnapshotAttachment]] = {}
+    for attachment in attachments:
+        cited.setdefault(attachment.snapshot_id, []).append(attachment)
     figures = []
-    for snapshot in snapshots:
+    for citations in cited.values():
+        snapshot = citations[0].snapshot
         shown = snapshot.content.get(lang, {})
         figures.append(
             {
                 "heading": _text(lang, snapshot.title, snapshot.title_ru),
                 "details": [
                     {
+                        "label": gettext("Cited in"),
+                        "value": "; ".join(_citing_record(a, lang) for a in citations),
+                    },
+                    {
                         "label": gettext("Figures as of"),
                         "value": snapshot.computed_on.strftime(DATE_FORMAT),
                     },
+                    {"label": gettext("Data version"), "value": str(snapshot.data_version)},
                     *shown.get("filters", []),
                 ],
                 "rows": [[f["label"], f["shown"]] for f in shown.get("figures", [])],

@@ -67,12 +67,12 @@ def test_a_delivered_message_reads_delivered_not_provided(
     assert "rehabilitation.measure" not in body
 
 
-def test_delivered_without_a_context_still_reads_provided_for_measures() -> None:
-    # Rehabilitation's measure status keeps the plain msgid: a measure provided to a person.
+def test_delivered_without_a_context_still_reads_executed_for_measures() -> None:
+    # Rehabilitation's measure status keeps the plain msgid: a measure executed for a person.
     with translation.override("kk"):
-        assert translation.gettext("Delivered") == "Ұсынылды"
+        assert translation.gettext("Delivered") == "Орындалды"
     with translation.override("ru"):
-        assert translation.gettext("Delivered") == "Предоставлено"
+        assert translation.gettext("Delivered") == "Исполнено"
 
 
 def test_the_message_list_names_its_boxes_and_columns_as_a_mailbox(

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 from kopir.core.collation import alphabet_key
 from kopir.directory.models import Territory, TerritoryLevel
@@ -96,14 +96,22 @@ def _districts(subtree: list[int] | None) -> dict[int, str]:
 
 
 def band_label(band: QuotaBand | None) -> str:
+    """The band's name in the active language; the noun agrees with the number it follows
+    (Russian has three forms: "от 251 работника", "от 51 до 250 работников")."""
     if band is None:
-        return gettext("Under %(low)s employees (no quota)") % {"low": MIN_QUOTA_HEADCOUNT}
+        low = MIN_QUOTA_HEADCOUNT
+        text = ngettext(
+            "Under %(low)s employee (no quota)", "Under %(low)s employees (no quota)", low
+        )
+        return text % {"low": low}
     if band.max_headcount is None:
-        return gettext("%(low)s employees and more") % {"low": band.min_headcount}
-    return gettext("%(low)s–%(high)s employees") % {
-        "low": band.min_headcount,
-        "high": band.max_headcount,
-    }
+        low = band.min_headcount
+        return ngettext("%(low)s employee and more", "%(low)s employees and more", low) % {
+            "low": low
+        }
+    high = band.max_headcount
+    text = ngettext("%(low)s–%(high)s employee", "%(low)s–%(high)s employees", high)
+    return text % {"low": band.min_headcount, "high": high}
 
 
 def _band_of(bands: list[QuotaBand]) -> Case:

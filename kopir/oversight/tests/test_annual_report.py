@@ -25,8 +25,10 @@ from kopir.council.models import (
     WorkPlanItemStatus,
 )
 from kopir.council.tests.factories import (
+    AgendaItemFactory,
     CompositionFactory,
     CouncilFactory,
+    LetterFactory,
     MeetingFactory,
     MemberFactory,
     PetitionFactory,
@@ -37,7 +39,7 @@ from kopir.council.tests.factories import (
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.oversight.annual_report import report_context, report_docx
-from kopir.oversight.models import SnapshotAttachment
+from kopir.oversight.models import Snapshot, SnapshotAttachment
 from kopir.oversight.tests.snapshots import save_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -47,19 +49,25 @@ KAZAKH_TEXT = "Квотаның орындалуын тексеру"
 RUSSIAN_TEXT = "Проверить выполнение квоты"
 KAZAKH_PLACE = "Орал қ., Достық даңғылы, 1"
 RUSSIAN_PLACE = "г. Уральск, проспект Достык, 1"
+KAZAKH_ITEM = "Жұмысқа орналастыру квотасы туралы"
+RUSSIAN_ITEM = "О квоте рабочих мест"
+KAZAKH_SUBJECT = "Квота бойынша сұрау"
+RUSSIAN_SUBJECT = "Запрос по квоте"
 
 
 def _fill(council: Council, secretary: Any) -> None:
     """2026: 3 plan items (2 done), 2 meetings held (one online) and one cancelled, 2
     recommendations (one answered on time, one overdue unanswered), 8 petitions (6 on time, 2 late), 1 snapshot
-    cited by a recommendation; and one of each in 2025, which the 2026 report leaves out."""
+    cited by a recommendation, an agenda item and a letter; and one of each in 2025, which the 2026 report leaves out."""
     plan = WorkPlanFactory.create(council=council, status=PlanStatus.APPROVED, year=2026)
     for status in (WorkPlanItemStatus.DONE, WorkPlanItemStatus.DONE, WorkPlanItemStatus.PENDING):
         WorkPlanItemFactory.create(plan=plan, status=status)
     old_plan = WorkPlanFactory.create(council=council, status=PlanStatus.APPROVED, year=2025)
     WorkPlanItemFactory.create(plan=old_plan, status=WorkPlanItemStatus.DONE)
     moment = dt.datetime(2026, 3, 10, 15, tzinfo=timezone.get_default_timezone())
-    MeetingFactory.create(council=council, number=7, starts_at=moment, status=MeetingStatus.HELD)
+    seventh = MeetingFactory.create(
+        council=council, number=7, starts_at=moment, status=MeetingStatus.HELD
+    )
     MeetingFactory.create(
         council=council, number=8, starts_at=moment, status=MeetingStatus.CANCELLED
     )
@@ -111,6 +119,14 @@ def _fill(council: Council, secretary: Any) -> None:
     SnapshotAttachment.objects.create(
         snapshot=snapshot, recommendation=answered, attached_by=secretary
     )
+    item = AgendaItemFactory.create(
+        meeting=seventh, order=2, title=KAZAKH_ITEM, title_ru=RUSSIAN_ITEM
+    )
+    SnapshotAttachment.objects.create(snapshot=snapshot, agenda_item=item, attached_by=secretary)
+    letter = LetterFactory.create(
+        council=council, number="L-9", subject=KAZAKH_SUBJECT, subject_ru=RUSSIAN_SUBJECT
+    )
+    SnapshotAttachment.objects.create(snapshot=snapshot, letter=letter, attached_by=secretary)
 
 
 @pytest.fixture
@@ -208,6 +224,49 @@ def test_the_pdf_is_tagged_and_carries_only_its_language(council: Council, secre
         assert "/StructTreeRoot" in root
         assert root["/MarkInfo"]["/Marked"]
         assert root["/Lang"] == lang
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_each_snapshot_says_which_records_cited_it_when_and_of_which_data(
+    council: Council, secretary: Any
+) -> None:
+    client = signed_in(Client(), secretary)
+    (snapshot,) = Snapshot.objects.all()
+    version, computed = snapshot.data_version, f"{snapshot.computed_on:%d.%m.%Y}"
+    expected = {
+        "kk": [
+            "Қай жазбада келтірілген",
+            f"№ 7 отырыстың күн тәртібінің 2-мәселесі: {KAZAKH_ITEM}",
+            "№ R-1 ұсыным",
+            f"№ L-9 хат: {KAZAKH_SUBJECT}",
+            "Көрсеткіштер күні",
+            computed,
+            "Деректер нұсқасы",
+            str(version),
+        ],
+        "ru": [
+            "Где приведено",
+            f"Вопрос 2 повестки заседания № 7: {RUSSIAN_ITEM}",
+            "Рекомендация № R-1",
+            f"Письмо № L-9: {RUSSIAN_SUBJECT}",
+            "Показатели на дату",
+            computed,
+            "Версия данных",
+            str(version),
+        ],
+    }
+    for lang, texts in expected.items():
+        docx = _docx_text(_file(client, lang, "docx"))
+        pdf = _pdf_text(_file(client, lang, "pdf"))
+        assert [text for text in texts if text not in docx] == []
+        assert [text for text in texts if text not in pdf] == []
+    # Each language's file names the records in its own language only.
+    assert RUSSIAN_ITEM not in _docx_text(_file(client, "kk", "docx"))
+    assert KAZAKH_SUBJECT not in _pdf_text(_file(client, "ru", "pdf"))
 
 
 def test_a_member_seated_in_the_council_has_it_and_one_of_another_council_not(

@@ -8,15 +8,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory, next_bin
 from kopir.oversight.disclosure import Total
 from kopir.oversight.periods import Period
-from kopir.oversight.selectors.employment import employment_dashboard
+from kopir.oversight.selectors.employment import band_label, employment_dashboard
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.tests.placements import STARTED, placed
-from kopir.rehabilitation.models import EmployerQuota, Placement
+from kopir.rehabilitation.models import EmployerQuota, Placement, QuotaBand
 from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,45 @@ def test_the_query_count_does_not_grow_with_the_data(
         board = employment_dashboard(Scope(Q1, territory=region))
     assert board.placements_total.on_quota.value == 15
     assert board.quota_total.filled.value == 15
+
+
+BANDS = ((None, None), (50, 100), (101, 250), (251, None))  # the register's bands
+OTHER_NUMBERS = ((52, None), (55, None), (111, None), (51, 101), (51, 102), (1, 111))
+
+
+def _labels(language: str, bands: tuple[tuple[int | None, int | None], ...]) -> list[str]:
+    with translation.override(language):
+        return [
+            band_label(None if low is None else QuotaBand(min_headcount=low, max_headcount=high))
+            for low, high in bands
+        ]
+
+
+def test_every_size_band_reads_grammatically_in_russian_and_kazakh(region: Any) -> None:
+    """The noun agrees with the number it follows: Russian has three forms ("от 251 работника",
+    "от 52 работников"), Kazakh one; the page, the exports and the snapshots read these labels."""
+    quota(district(region, "North"), headcount=300, jobs=12, filled=7)
+    with translation.override("ru"):
+        board = employment_dashboard(Scope(Period(2026, 2), territory=region))
+    assert [r.label for r in board.quota_by_band] == _labels("ru", BANDS)
+    assert _labels("ru", BANDS) == [
+        "Менее 50 работников (квоты нет)",
+        "От 50 до 100 работников",
+        "От 101 до 250 работников",
+        "От 251 работника и более",
+    ]
+    assert _labels("ru", OTHER_NUMBERS) == [
+        "От 52 работников и более",
+        "От 55 работников и более",
+        "От 111 работников и более",
+        "От 51 до 101 работника",
+        "От 51 до 102 работников",
+        "От 1 до 111 работников",
+    ]
+    assert _labels("kk", BANDS) == [
+        "50 қызметкерден аз (квота жоқ)",
+        "50–100 қызметкер",
+        "101–250 қызметкер",
+        "251 және одан көп қызметкер",
+    ]
+    assert _labels("kk", OTHER_NUMBERS[3:4]) == ["51–101 қызметкер"]
