@@ -25,7 +25,6 @@ class AssessmentConfig(AppConfig):
         from kopir.core.registry import (
             DemoLoader,
             Every,
-            HomeItem,
             MenuEntry,
             PeriodicTask,
             registry,
@@ -50,99 +49,7 @@ class AssessmentConfig(AppConfig):
                 _("Completeness rules"), "assessment:rules_list", access.can_manage_rules, 100
             ),
         )
-        referrals, queue = _("MSE referrals"), _("MSE queue")
-        registry.add_home(
-            HomeItem(
-                "assessment.clinic_returned",
-                referrals,
-                _("Referrals returned to complete"),
-                _("No referral was returned to you."),
-                access.is_clinic_user,
-                home.clinic_returned_count,
-                home.clinic_returned_url,
-                200,
-            ),
-            HomeItem(
-                "assessment.clinic_drafts",
-                referrals,
-                _("Drafts not yet sent"),
-                _("No drafts."),
-                access.is_clinic_user,
-                home.clinic_draft_count,
-                home.clinic_draft_url,
-                201,
-            ),
-            HomeItem(
-                "assessment.clinic_decided",
-                referrals,
-                _("Decisions received"),
-                _("No new decisions."),
-                access.is_clinic_user,
-                home.clinic_decided_count,
-                home.clinic_decided_url,
-                202,
-            ),
-            HomeItem(
-                "assessment.division_new",
-                queue,
-                _("New referrals to accept"),
-                _("No new referrals."),
-                home.is_head_of_division,
-                home.division_new_count,
-                home.division_new_url,
-                300,
-            ),
-            HomeItem(
-                "assessment.division_overdue",
-                queue,
-                _("Cases past their deadline"),
-                _("No case is overdue."),
-                home.is_head_of_division,
-                home.division_overdue_count,
-                home.division_overdue_url,
-                301,
-            ),
-            HomeItem(
-                "assessment.division_at_risk",
-                queue,
-                _("Cases at risk of missing their deadline"),
-                _("No case is at risk."),
-                home.is_head_of_division,
-                home.division_at_risk_count,
-                home.division_at_risk_url,
-                302,
-            ),
-            HomeItem(
-                "assessment.division_documents_to_check",
-                queue,
-                _("Documents to check for identity before the experts read them"),
-                _("No document waits for your check."),
-                home.is_head_of_division,
-                home.division_documents_to_check_count,
-                home.division_documents_to_check_url,
-                303,
-            ),
-            HomeItem(
-                "assessment.appeals_open",
-                _("Appeals"),
-                _("Appeals to review"),
-                _("No open appeals."),
-                access.is_appeal_reviewer,
-                home.appeals_open_count,
-                home.appeals_url,
-                500,
-            ),
-            HomeItem(
-                "assessment.expert_waiting",
-                _("My expert reviews"),
-                _("Cases waiting for my conclusion"),
-                _("No case is waiting for your conclusion."),
-                access.is_expert,
-                home.expert_waiting_count,
-                home.expert_waiting_url,
-                400,
-            ),
-        )
+        registry.add_home(*home.home_items())
         registry.add_search(*search.SEARCH_KINDS)
         registry.add_jobs(
             PeriodicTask(

@@ -7,19 +7,69 @@ number of records; nothing here reads a person.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment import access
 from kopir.assessment.models import Appeal, ExpertAssignment, ReferralStatus
 from kopir.assessment.selectors.queue import QueueFilters, queue_queryset
+from kopir.core.registry import HomeItem
+
+# The clinic's items: each its key, what it says and what it says when there are none, and the
+# status it counts; the clinic's list opens filtered to that status.
+CLINIC_ITEMS: tuple[tuple[str, str | Promise, str | Promise, str], ...] = (
+    (
+        "returned",
+        _("Referrals returned to complete"),
+        _("No referral was returned to you."),
+        ReferralStatus.RETURNED,
+    ),
+    ("drafts", _("Drafts not yet sent"), _("No drafts."), ReferralStatus.DRAFT),
+    ("decided", _("Decisions received"), _("No new decisions."), ReferralStatus.DECIDED),
+)
+
+# The MSE division head's items: each its key, texts, the queue's filter it counts, and the
+# queue's query string that lists those cases.
+QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[str, str]], ...] = (
+    (
+        "new",
+        _("New referrals to accept"),
+        _("No new referrals."),
+        QueueFilters(statuses=(ReferralStatus.SENT,)),
+        {"status": ReferralStatus.SENT},
+    ),
+    (
+        "overdue",
+        _("Cases past their deadline"),
+        _("No case is overdue."),
+        QueueFilters(overdue=True),
+        {"overdue": "on"},
+    ),
+    (
+        "at_risk",
+        _("Cases at risk of missing their deadline"),
+        _("No case is at risk."),
+        QueueFilters(at_risk=True),
+        {"at_risk": "on"},
+    ),
+    (
+        "documents_to_check",
+        _("Documents to check for identity before the experts read them"),
+        _("No document waits for your check."),
+        QueueFilters(documents_to_check=True),
+        {"documents_to_check": "on"},
+    ),
+)
 
 
-def _filtered(url_name: str, **query: str) -> str:
-    return f"{reverse(url_name)}?{urlencode(query)}" if query else reverse(url_name)
+def _filtered(user: Any, url_name: str, query: dict[str, str]) -> str:
+    return f"{reverse(url_name)}?{urlencode(query)}"
 
 
 # --- The clinic: referrals returned to fix, drafts, decisions received ---------------------------
@@ -27,30 +77,6 @@ def _filtered(url_name: str, **query: str) -> str:
 
 def _clinic_count(user: Any, status: str) -> int:
     return access.clinic_referrals(user).filter(status=status).count()
-
-
-def clinic_returned_count(user: Any) -> int:
-    return _clinic_count(user, ReferralStatus.RETURNED)
-
-
-def clinic_returned_url(user: Any) -> str:
-    return _filtered("assessment:clinic_list", status=ReferralStatus.RETURNED)
-
-
-def clinic_draft_count(user: Any) -> int:
-    return _clinic_count(user, ReferralStatus.DRAFT)
-
-
-def clinic_draft_url(user: Any) -> str:
-    return _filtered("assessment:clinic_list", status=ReferralStatus.DRAFT)
-
-
-def clinic_decided_count(user: Any) -> int:
-    return _clinic_count(user, ReferralStatus.DECIDED)
-
-
-def clinic_decided_url(user: Any) -> str:
-    return _filtered("assessment:clinic_list", status=ReferralStatus.DECIDED)
 
 
 # --- The MSE division's head: new referrals, overdue cases, appeals -----------------------------
@@ -63,38 +89,6 @@ def is_head_of_division(user: Any) -> bool:
 def _queue_count(user: Any, filters: QueueFilters) -> int:
     today = timezone.localdate()
     return queue_queryset(int(user.organisation_id), filters, today).order_by().count()
-
-
-def division_new_count(user: Any) -> int:
-    return _queue_count(user, QueueFilters(statuses=(ReferralStatus.SENT,)))
-
-
-def division_new_url(user: Any) -> str:
-    return _filtered("assessment:division_queue", status=ReferralStatus.SENT)
-
-
-def division_overdue_count(user: Any) -> int:
-    return _queue_count(user, QueueFilters(overdue=True))
-
-
-def division_overdue_url(user: Any) -> str:
-    return _filtered("assessment:division_queue", overdue="on")
-
-
-def division_at_risk_count(user: Any) -> int:
-    return _queue_count(user, QueueFilters(at_risk=True))
-
-
-def division_at_risk_url(user: Any) -> str:
-    return _filtered("assessment:division_queue", at_risk="on")
-
-
-def division_documents_to_check_count(user: Any) -> int:
-    return _queue_count(user, QueueFilters(documents_to_check=True))
-
-
-def division_documents_to_check_url(user: Any) -> str:
-    return _filtered("assessment:division_queue", documents_to_check="on")
 
 
 def appeals_open_count(user: Any) -> int:
@@ -123,3 +117,58 @@ def expert_waiting_count(user: Any) -> int:
 def expert_waiting_url(user: Any) -> str:
     # The work list shows the conclusions still to write first, the nearest due date first.
     return reverse("assessment:expert_worklist")
+
+
+def home_items() -> tuple[HomeItem, ...]:
+    """What this app puts on the signed-in home page (registered in `apps.py`)."""
+    referrals, queue = _("MSE referrals"), _("MSE queue")
+    clinic = tuple(
+        HomeItem(
+            f"assessment.clinic_{name}",
+            referrals,
+            label,
+            empty,
+            access.is_clinic_user,
+            partial(_clinic_count, status=status),
+            partial(_filtered, url_name="assessment:clinic_list", query={"status": status}),
+            200 + position,
+        )
+        for position, (name, label, empty, status) in enumerate(CLINIC_ITEMS)
+    )
+    division = tuple(
+        HomeItem(
+            f"assessment.division_{name}",
+            queue,
+            label,
+            empty,
+            is_head_of_division,
+            partial(_queue_count, filters=filters),
+            partial(_filtered, url_name="assessment:division_queue", query=query),
+            300 + position,
+        )
+        for position, (name, label, empty, filters, query) in enumerate(QUEUE_ITEMS)
+    )
+    return (
+        *clinic,
+        *division,
+        HomeItem(
+            "assessment.expert_waiting",
+            _("My expert reviews"),
+            _("Cases waiting for my conclusion"),
+            _("No case is waiting for your conclusion."),
+            access.is_expert,
+            expert_waiting_count,
+            expert_waiting_url,
+            400,
+        ),
+        HomeItem(
+            "assessment.appeals_open",
+            _("Appeals"),
+            _("Appeals to review"),
+            _("No open appeals."),
+            access.is_appeal_reviewer,
+            appeals_open_count,
+            appeals_url,
+            500,
+        ),
+    )

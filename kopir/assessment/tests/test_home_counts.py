@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kopir.accounts.models import Role
+from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import (
     Attachment,
@@ -21,12 +21,26 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.selectors import home
 from kopir.assessment.tests.factories import ReferralFactory
+from kopir.core.registry import HomeItem
 from kopir.core.tests.fixtures import rows_listed
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
+
+
+def _items(prefix: str) -> dict[str, HomeItem]:
+    """The registered items whose key starts with `prefix`, by the rest of their key."""
+    return {
+        item.key.removeprefix(prefix): item
+        for item in home.home_items()
+        if item.key.startswith(prefix)
+    }
+
+
+def _counts(user: User, prefix: str) -> dict[str, int]:
+    return {name: item.count(user) for name, item in _items(prefix).items()}
 
 
 def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_only():
@@ -37,20 +51,20 @@ def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_
         ReferralFactory.create_batch(number, medical_organisation=clinic, status=status)
         ReferralFactory(medical_organisation=other, status=status)
 
-    assert home.clinic_returned_count(clinician) == 2
-    assert home.clinic_draft_count(clinician) == 3
-    assert home.clinic_decided_count(clinician) == 1
-    # The link opens the clinic's list filtered to exactly these.
-    assert home.clinic_returned_url(clinician).endswith("?status=returned")
-    assert rows_listed(clinician, home.clinic_returned_url(clinician)) == 2
-    assert rows_listed(clinician, home.clinic_draft_url(clinician)) == 3
+    assert _counts(clinician, "assessment.clinic_") == {"returned": 2, "drafts": 3, "decided": 1}
+    # Each link opens the clinic's list filtered to exactly these.
+    items = _items("assessment.clinic_")
+    assert items["returned"].url(clinician).endswith("?status=returned")
+    assert rows_listed(clinician, items["returned"].url(clinician)) == 2
+    assert rows_listed(clinician, items["drafts"].url(clinician)) == 3
+    assert rows_listed(clinician, items["decided"].url(clinician)) == 1
 
 
 def test_a_clinician_without_the_role_counts_nothing():
     clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
     officer = UserFactory(organisation=clinic, roles=[Role.AGENCY_OFFICER])
     ReferralFactory(medical_organisation=clinic, status=S.RETURNED)
-    assert home.clinic_returned_count(officer) == 0
+    assert _items("assessment.clinic_")["returned"].count(officer) == 0
 
 
 def test_the_division_head_counts_new_and_overdue_cases_of_their_division_only():
@@ -70,10 +84,10 @@ def test_the_division_head_counts_new_and_overdue_cases_of_their_division_only()
     ReferralFactory(mse_division=division, status=S.DRAFT)  # the clinic's until sent
     ReferralFactory(mse_division=other, status=S.SENT, first_sent_at=sent_at, step_due_on=late)
 
-    assert home.division_new_count(head) == 2
     # Overdue among the cases to act on; a notified case is done, another division's not ours.
-    assert home.division_overdue_count(head) == 1
-    assert home.division_overdue_url(head).endswith("?overdue=on")
+    counts = _counts(head, "assessment.division_")
+    assert (counts["new"], counts["overdue"]) == (2, 1)
+    assert _items("assessment.division_")["overdue"].url(head).endswith("?overdue=on")
     assert home.is_head_of_division(head)
 
 
@@ -90,8 +104,9 @@ def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them
             mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=due
         )
 
-    assert home.division_at_risk_count(head) == 1
-    assert _queue_listed(head, home.division_at_risk_url(head)) == [at_risk.pk]
+    at_risk_item = _items("assessment.division_")["at_risk"]
+    assert at_risk_item.count(head) == 1
+    assert _queue_listed(head, at_risk_item.url(head)) == [at_risk.pk]
     expert = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
     assert not home.is_head_of_division(expert)
 
@@ -139,8 +154,9 @@ def test_the_division_head_counts_cases_with_documents_to_check_and_the_queue_li
     elsewhere = ReferralFactory.create(mse_division=other, status=S.SENT, first_sent_at=sent_at)
     _attach(elsewhere, released=False)
 
-    assert home.division_documents_to_check_count(head) == 1
-    assert _queue_listed(head, home.division_documents_to_check_url(head)) == [to_check.pk]
+    to_check_item = _items("assessment.division_")["documents_to_check"]
+    assert to_check_item.count(head) == 1
+    assert _queue_listed(head, to_check_item.url(head)) == [to_check.pk]
 
 
 def test_an_expert_counts_only_their_own_assignments_still_waiting_for_a_conclusion():
