@@ -24,12 +24,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from kopir.accounts.models import Role
 from kopir.assessment.models import Attachment, Referral, ReferralStatus, Route
+from kopir.core.selectors import first_or_404
 
 CLINIC_ROLES = (Role.CLINICIAN,)
 DIVISION_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
@@ -76,16 +76,11 @@ def referrals_for_user(user: Any) -> QuerySet[Referral]:
 
 def _one_shown(referrals: QuerySet[Referral], pk: int) -> Referral:
     """The referral `pk` among those the user may see, with what its pages show; 404 if not."""
-    referral = (
+    return first_or_404(
         referrals.select_related(
             "person", "medical_organisation", "mse_division", "primary_diagnosis"
-        )
-        .filter(pk=pk)
-        .first()
+        ).filter(pk=pk)
     )
-    if referral is None:
-        raise Http404
-    return referral
 
 
 def referral_for_user(user: Any, pk: int) -> Referral:
@@ -195,14 +190,11 @@ def division_referral_for_user(user: Any, pk: int, *, head_only: bool = False) -
     `head_only`, 403 for a division member who is not its head."""
     if not is_division_user(user):
         raise PermissionDenied
-    referral = (
+    referral = first_or_404(
         division_referrals(user)
         .select_related("medical_organisation", "mse_division", "primary_diagnosis")
         .filter(pk=pk)
-        .first()
     )
-    if referral is None:
-        raise Http404
     if head_only and not is_division_head(user):
         raise PermissionDenied
     return referral
@@ -222,16 +214,11 @@ def assignment_for_expert(user: Any, pk: int) -> Any:
 
     if not is_expert(user):
         raise PermissionDenied
-    assignment = (
+    return first_or_404(
         ExpertAssignment.objects.select_related(
             "referral", "referral__primary_diagnosis", "referral__medical_organisation"
-        )
-        .filter(pk=pk, expert=user)
-        .first()
+        ).filter(pk=pk, expert=user)
     )
-    if assignment is None:
-        raise Http404
-    return assignment
 
 
 def may_see_actor_names(user: Any, referral: Referral) -> bool:
@@ -257,7 +244,7 @@ def appeal_for_reviewer(user: Any, pk: int) -> Any:
     # referral of another division); only other roles are refused outright.
     if not is_division_user(user):
         raise PermissionDenied
-    appeal = (
+    return first_or_404(
         Appeal.objects.select_related(
             "referral",
             "referral__primary_diagnosis",
@@ -265,13 +252,8 @@ def appeal_for_reviewer(user: Any, pk: int) -> Any:
             "referral__mse_division",
             "decision",
             "higher_body",
-        )
-        .filter(pk=pk, higher_body_id=user.organisation_id)
-        .first()
+        ).filter(pk=pk, higher_body_id=user.organisation_id)
     )
-    if appeal is None:
-        raise Http404
-    return appeal
 
 
 # --- The referring clinic's pages and the completeness rules (clinic helper) --------------------
@@ -328,7 +310,4 @@ def bulk_upload_for_user(user: Any, pk: int) -> Any:
     """403 for a role that does not refer, 404 for another organisation's upload."""
     if not is_clinic_user(user):
         raise PermissionDenied
-    upload = bulk_uploads_for_user(user).select_related("uploaded_by").filter(pk=pk).first()
-    if upload is None:
-        raise Http404
-    return upload
+    return first_or_404(bulk_uploads_for_user(user).select_related("uploaded_by").filter(pk=pk))

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Model, QuerySet
+from django.http import Http404
+from django.utils.functional import Promise
 
 ModelT = TypeVar("ModelT", bound=Model)
 
@@ -15,6 +17,18 @@ def stored_version(record: Model) -> int:
     then carries it, so sending the form again is a deliberate overwrite."""
     version: int = type(record)._default_manager.values_list("version", flat=True).get(pk=record.pk)
     return version
+
+
+def first_or_404(rows: QuerySet[ModelT], message: str | Promise | None = None) -> ModelT:
+    """The first of `rows` (narrowed by the caller to one record: its id within what the user may
+    see), or 404, so that a record outside the user's reach is not told to exist.
+
+    `first()` rather than `get()`: a reach built from joins may repeat a row, which `get()` would
+    turn into a server error."""
+    record = rows.first()
+    if record is None:
+        raise Http404 if message is None else Http404(message)
+    return record
 
 
 def matching(rows: QuerySet[ModelT], **wanted: Any) -> QuerySet[ModelT]:

@@ -21,10 +21,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
+from kopir.core.selectors import first_or_404
 from kopir.exchange.models import Delivery, Message, MessageStatus, Subscription
 
 MESSAGE_ROLES = tuple(role for role in Role.values if role != Role.COUNCIL_MEMBER)
@@ -41,20 +41,14 @@ def require_subscription_manager(user: Any) -> None:
 
 def subscription_for_manager(user: Any, pk: int) -> Subscription:
     require_subscription_manager(user)
-    subscription = Subscription.objects.select_related("organisation").filter(pk=pk).first()
-    if subscription is None:
-        raise Http404
-    return subscription
+    return first_or_404(Subscription.objects.select_related("organisation").filter(pk=pk))
 
 
 def delivery_for_manager(user: Any, pk: int) -> Delivery:
     require_subscription_manager(user)
-    delivery = (
-        Delivery.objects.select_related("event", "subscription__organisation").filter(pk=pk).first()
+    return first_or_404(
+        Delivery.objects.select_related("event", "subscription__organisation").filter(pk=pk)
     )
-    if delivery is None:
-        raise Http404
-    return delivery
 
 
 def _organisation_staff(user: Any) -> bool:
@@ -88,10 +82,7 @@ def messages_for_user(user: Any) -> QuerySet[Message]:
 def message_for_user(user: Any, pk: int) -> Message:
     """The message, 403 for someone who reads no messages, 404 outside their organisation's."""
     require_message_reader(user)
-    message = messages_for_user(user).select_related("sender", "recipient").filter(pk=pk).first()
-    if message is None:
-        raise Http404
-    return message
+    return first_or_404(messages_for_user(user).select_related("sender", "recipient").filter(pk=pk))
 
 
 def is_recipient_staff(user: Any, message: Message) -> bool:

@@ -27,10 +27,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
+from kopir.core.selectors import first_or_404
 from kopir.notices.models import Notice, RecipientKind, StaffNotification
 
 DEMO_OUTBOX_ROLES = (Role.CLINICIAN, Role.MSE_HEAD)
@@ -75,15 +75,9 @@ def notices_for_user(user: Any) -> QuerySet[Notice]:
 def notice_for_user(user: Any, pk: int) -> Notice:
     """The notice, or 403 for someone who may not read the outbox, or 404 outside their share."""
     require_outbox_reader(user)
-    notice = (
-        notices_for_user(user)
-        .select_related("person", "organisation", "user")
-        .filter(pk=pk)
-        .first()
+    return first_or_404(
+        notices_for_user(user).select_related("person", "organisation", "user").filter(pk=pk)
     )
-    if notice is None:
-        raise Http404
-    return notice
 
 
 def may_read_secret(user: Any, notice: Notice) -> bool:
@@ -108,7 +102,4 @@ def require_notifications_reader(user: Any) -> None:
 def own_notification(user: Any, pk: int) -> StaffNotification:
     """One of the user's own notifications; another person's is 404, as if it did not exist."""
     require_notifications_reader(user)
-    notification = StaffNotification.objects.filter(pk=pk, user_id=user.pk).first()
-    if notification is None:
-        raise Http404
-    return notification
+    return first_or_404(StaffNotification.objects.filter(pk=pk, user_id=user.pk))

@@ -29,10 +29,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role
+from kopir.core.selectors import first_or_404
 from kopir.people.models import Person, PersonLink
 
 # Roles whose work is with individual persons. Council members and secretaries see aggregates only.
@@ -101,15 +101,12 @@ def person_for_user(user: Any, pk: int) -> Person:
     """
     if not can_search_people(user):
         raise PermissionDenied(_("Your role does not give access to persons' records."))
-    person = (
+    return first_or_404(
         persons_for_user(user)
         .select_related("territory", "legal_representative", "registered_by")
-        .filter(pk=pk)
-        .first()
+        .filter(pk=pk),
+        _("No such person among those your organisation works with."),
     )
-    if person is None:
-        raise Http404(_("No such person among those your organisation works with."))
-    return person
 
 
 def can_edit_person(user: Any, person: Person) -> bool:

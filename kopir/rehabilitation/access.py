@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role
 from kopir.assessment.access import is_division_head, may_see_identity
+from kopir.core.selectors import first_or_404
 from kopir.directory.models import OrganisationKind, Territory
 from kopir.rehabilitation.models import EmployerQuota, EvidenceItem, Measure, Programme
 
@@ -111,14 +112,11 @@ def timeline_programme_for_user(user: Any, programme_id: int) -> Programme:
     """The programme whose timeline `user` may read, or 403 / 404."""
     if not can_read_timelines(user):
         raise PermissionDenied
-    programme = (
-        Programme.objects.select_related("division", "person")
-        .filter(pk=programme_id, division_id=user.organisation_id)
-        .first()
+    return first_or_404(
+        Programme.objects.select_related("division", "person").filter(
+            pk=programme_id, division_id=user.organisation_id
+        )
     )
-    if programme is None:
-        raise Http404
-    return programme
 
 
 def timeline_programmes_of_person(user: Any, programme: Programme) -> QuerySet[Programme]:
@@ -149,10 +147,7 @@ def quotas_for_user(user: Any) -> QuerySet[EmployerQuota]:
 
 
 def quota_for_user(user: Any, quota_id: int) -> EmployerQuota:
-    quota = quotas_for_user(user).select_related("territory").filter(pk=quota_id).first()
-    if quota is None:
-        raise Http404
-    return quota
+    return first_or_404(quotas_for_user(user).select_related("territory").filter(pk=quota_id))
 
 
 def can_edit_quota_bands(user: Any) -> bool:
@@ -210,12 +205,9 @@ def agency_measures_for_user(user: Any) -> QuerySet[Measure]:
 def agency_measure_for_user(user: Any, pk: int) -> Measure:
     """One measure of the user's organisation; another organisation's is "not found" (404), so
     its existence is not told."""
-    measure = (
+    return first_or_404(
         agency_measures_for_user(user)
         .select_related("measure_type", "person", "territory", "line", "programme", "officer")
-        .filter(pk=pk)
-        .first()
+        .filter(pk=pk),
+        _("Your organisation holds no such measure."),
     )
-    if measure is None:
-        raise Http404(_("Your organisation holds no such measure."))
-    return measure

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
+from kopir.core.selectors import first_or_404
 from kopir.people.models import Person
 
 
@@ -324,10 +324,7 @@ def referral_assignments(referral: Referral) -> list[ExpertAssignment]:
 def referral_attachment(referral: Referral, attachment_pk: int) -> Attachment:
     """One document of the referral; 404 for a document of another referral, so an address
     cannot reach documents through a case the user may see."""
-    attachment = Attachment.objects.filter(referral=referral, pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    return attachment
+    return first_or_404(Attachment.objects.filter(referral=referral, pk=attachment_pk))
 
 
 def attachment_read(user: Any, attachment: Attachment, request: Any = None) -> Attachment:

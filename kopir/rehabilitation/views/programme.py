@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import form_page
+from kopir.core.selectors import first_or_404
 from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
 from kopir.rehabilitation.models import Programme, ProgrammeLine, ProgrammeVersion
@@ -36,10 +37,7 @@ T = "rehabilitation/programme/"
 
 
 def _draft(programme: Programme) -> ProgrammeVersion:
-    draft = programme.versions.select_related("catalogue").filter(status="draft").first()
-    if draft is None:
-        raise Http404
-    return draft
+    return first_or_404(programme.versions.select_related("catalogue").filter(status="draft"))
 
 
 @require_GET
