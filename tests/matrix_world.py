@@ -19,19 +19,17 @@ from django.utils import timezone
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import (
-    AppealFiledBy,
     BulkUpload,
     CompletenessRule,
     Referral,
     Route,
 )
-from kopir.assessment.services.appeal import appeal_file
 
 # The apps' fixtures, re-exported so that a test module importing this one can use them by name.
 from kopir.assessment.tests.clinic_fixtures import *  # noqa: F403
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
 from kopir.assessment.tests.division_fixtures import *  # noqa: F403
-from kopir.assessment.tests.division_fixtures import accepted, assigned, decided
+from kopir.assessment.tests.division_fixtures import accepted, assigned, decided, filed_appeal
 from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
 from kopir.core import sample_files
 from kopir.core.tests.fixtures import no_second_factor as no_second_factor
@@ -196,13 +194,7 @@ def world(
     assignment = in_review.assignments.get(expert=experts[0])
     to_decide = in_review
     decision = decided(clinician, linked_person(), head, experts)
-    appeal = appeal_file(
-        actor=head,
-        referral=decision,
-        filed_on=timezone.localdate(),
-        filed_by=AppealFiledBy.PERSON,
-        grounds="The person disagrees with the group.",
-    )
+    appeal = filed_appeal(decision, head)
     rule = CompletenessRule.objects.order_by("pk").first()
     assert rule is not None, "the demo completeness rules were not loaded"
     upload = BulkUpload.objects.create(

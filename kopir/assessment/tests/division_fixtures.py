@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import Outcome, Referral, ReferralStatus, Term
+from kopir.assessment.models import AppealFiledBy, Outcome, Referral, ReferralStatus, Term
+from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.decision import (
     conclusions_stamp,
     referral_decide,
@@ -225,3 +226,15 @@ def notified(
     """A decided referral whose decision the person has been told of (and may appeal)."""
     referral = decided(clinician, person, head, experts, **overrides)
     return referral_notify(actor=head, referral=referral, expected_version=referral.version)
+
+
+def filed_appeal(referral: Referral, actor: User, **overrides: Any) -> Any:
+    """An appeal against the referral's decision filed today by `actor` on the person's behalf
+    (`overrides`: any other argument of `appeal_file`)."""
+    values: dict[str, Any] = {
+        "filed_on": timezone.localdate(),
+        "filed_by": AppealFiledBy.PERSON,
+        "grounds": "The group is too low for the impairment.",
+        **overrides,
+    }
+    return appeal_file(actor=actor, referral=referral, **values)

@@ -24,7 +24,6 @@ from kopir.assessment.models import (
     Term,
 )
 from kopir.assessment.services.appeal import (
-    appeal_file,
     appeal_resolve,
     appeal_start_review,
     appeal_step_due_on,
@@ -33,7 +32,7 @@ from kopir.assessment.services.decision import current_decision
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.templatetags.division_tags import division_nav
 from kopir.assessment.tests import division_fixtures
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned
+from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, filed_appeal
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.navigation import navigation_for
 from kopir.core.tests.fixtures import signed_in
@@ -58,13 +57,7 @@ def current(referral) -> Decision:
 
 
 def file(referral, actor, **overrides):
-    values = {
-        "filed_on": timezone.localdate(),
-        "filed_by": AppealFiledBy.REPRESENTATIVE,
-        "grounds": "The group is too low for the impairment.",
-        **overrides,
-    }
-    return appeal_file(actor=actor, referral=referral, **values)
+    return filed_appeal(referral, actor, **{"filed_by": AppealFiledBy.REPRESENTATIVE, **overrides})
 
 
 def under_review(referral, actor, reviewer):

@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 
 from kopir.assessment.age_bands import band_of_age
 from kopir.assessment.models import Route
-from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.tests.division_fixtures import (
     assigned,
     decided,
+    filed_appeal,
     identity_strings,
     notified,
     returned,
@@ -66,13 +66,7 @@ def test_decided_and_appealed_cases_stay_depersonalised_for_specialists_and_the_
     client, clinician, identifiable, specialist, head, experts, reviewer
 ):
     referral = notified(clinician, identifiable, head, experts)
-    appeal = appeal_file(
-        actor=specialist,
-        referral=referral,
-        filed_on=timezone.localdate(),
-        filed_by="representative",
-        grounds="Disagrees with the group.",
-    )
+    appeal = filed_appeal(referral, specialist, filed_by="representative")
 
     pages_for(
         client,

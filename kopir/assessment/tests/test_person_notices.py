@@ -5,15 +5,14 @@ same transaction as the step."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
-from kopir.assessment.models import AppealFiledBy, ReferralStatus
-from kopir.assessment.services.appeal import appeal_file
+from kopir.assessment.models import ReferralStatus
 from kopir.assessment.services.completeness import IncompleteReferral
 from kopir.assessment.services.division import referral_accept
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
-from kopir.assessment.tests.division_fixtures import notified, returned, sent
+from kopir.assessment.tests.division_fixtures import filed_appeal, notified, returned, sent
 from kopir.assessment.workflow import step_due_on
 from kopir.notices.models import Notice, NoticeFormat, NoticeStatus, RecipientKind
 from kopir.people.models import AccessibilityNeed
@@ -121,13 +120,7 @@ def test_an_appeal_filed_tells_the_person_where_it_went_and_by_when(
 ):
     referral = notified(clinician, identifiable, head, experts)
 
-    appeal = appeal_file(
-        actor=specialist,
-        referral=referral,
-        filed_on=timezone.localdate(),
-        filed_by=AppealFiledBy.PERSON,
-        grounds="The group is too low.",
-    )
+    appeal = filed_appeal(referral, specialist)
 
     [notice] = to_person(identifiable, APPEAL_FILED)
     assert referral.number in notice.subject

@@ -7,10 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from kopir.assessment.models import ReferralStatus
-from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.decision import referral_notify
 from kopir.assessment.tests.division_fixtures import (
     GROUP_2,
@@ -19,6 +18,7 @@ from kopir.assessment.tests.division_fixtures import (
     conclude,
     decided,
     decision_post,
+    filed_appeal,
     sent,
 )
 from kopir.core.tests.fixtures import signed_in
@@ -207,13 +207,7 @@ def test_the_expert_worklist_and_the_appeal_list_keep_a_fixed_query_count(
     def make_appealed():
         referral = decided(clinician, new_person(), head, experts)
         referral = referral_notify(actor=head, referral=referral, expected_version=referral.version)
-        appeal_file(
-            actor=specialist,
-            referral=referral,
-            filed_on=timezone.localdate(),
-            filed_by="person",
-            grounds="Disagrees.",
-        )
+        filed_appeal(referral, specialist)
 
     counts: dict[tuple[str, int], int] = {}
     made = 0

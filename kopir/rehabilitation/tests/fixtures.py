@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import AppealFiledBy, Referral
-from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
+from kopir.assessment.models import Referral
+from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
 from kopir.assessment.services.outcome_rules import OutcomeInput
-from kopir.assessment.tests.division_fixtures import decided
+from kopir.assessment.tests.division_fixtures import decided, filed_appeal
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import Person
@@ -68,13 +67,7 @@ def appeal_changed(
 ) -> Any:
     """The person appeals the case's decision and the higher body changes it to `new_decision`
     (`resolve`: further arguments of `appeal_resolve`, e.g. the re-examination date)."""
-    appeal = appeal_file(
-        actor=head,
-        referral=referral,
-        filed_on=timezone.localdate(),
-        filed_by=AppealFiledBy.PERSON,
-        grounds="The person asks for a review.",
-    )
+    appeal = filed_appeal(referral, head)
     appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
     return appeal_resolve(
         actor=reviewer,
