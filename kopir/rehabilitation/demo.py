@@ -281,6 +281,35 @@ def _act(service: Callable[..., Any], officer: Any, measure: Any, **fields: Any)
     return measure
 
 
+def _schedule(officer: Any, measure: Any, *, on: Any, note: str) -> Any:
+    from kopir.rehabilitation.services.execution import measure_schedule
+
+    return _act(measure_schedule, officer, measure, scheduled_on=on, note=note)
+
+
+def _not_deliver(officer: Any, measure: Any, reason: str, text: str) -> Any:
+    from kopir.rehabilitation.services.execution import measure_not_deliver
+
+    return _act(measure_not_deliver, officer, measure, reason=reason, text=text)
+
+
+def _redirect(officer: Any, measure: Any, to_code: str, reason: str) -> Any:
+    """Pass the measure on to the organisation `to_code`, as the person moved."""
+    from kopir.rehabilitation.services.execution import measure_redirect
+
+    to_organisation = Organisation.objects.get(code=to_code)
+    return _act(measure_redirect, officer, measure, to_organisation=to_organisation, reason=reason)
+
+
+def _dispute(measure: Any, text: str) -> None:
+    """The person, on the status page, says the reported delivery did not happen."""
+    from kopir.rehabilitation.services.citizen import measure_dispute
+
+    measure_dispute(
+        measure_id=measure.pk, person_id=measure.person_id, text=text, client="demo-loader"
+    )
+
+
 def _overdue_since_long_ago(measure: Any) -> None:
     """The demo goes back in time, as assessment's demo does with its cases: the measure was
     routed 45 days ago and was due five working days ago, so the sweep finds it overdue and
@@ -308,15 +337,8 @@ def _measures_in_every_state() -> str:
 
     from kopir.accounts.models import User
     from kopir.rehabilitation.models import Measure, MeasureStatus, NotDeliveredReason
-    from kopir.rehabilitation.services.citizen import measure_dispute
     from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
-    from kopir.rehabilitation.services.execution import (
-        measure_accept,
-        measure_deliver,
-        measure_not_deliver,
-        measure_redirect,
-        measure_schedule,
-    )
+    from kopir.rehabilitation.services.execution import measure_accept, measure_deliver
 
     held = {
         measure.measure_type.code: measure
@@ -352,41 +374,28 @@ def _measures_in_every_state() -> str:
         worked.append("delivered")
     if "braille-display" in held:
         measure = accepted("braille-display")
-        _act(
-            measure_schedule,
+        _schedule(
             officer,
             measure,
-            scheduled_on=today + dt.timedelta(days=7),
+            on=today + dt.timedelta(days=7),
             note="Жеткізуші құрылғыны келесі аптада әкеледі.",
         )
         worked.append("scheduled")
     if "talking-watch" in held:
         measure = delivered("talking-watch", "TW-2026-01022")
-        measure_dispute(
-            measure_id=measure.pk,
-            person_id=measure.person_id,
-            text="Сағат берілген жоқ: жеткізуші хабарласпады.",
-            client="demo-loader",
-        )
+        _dispute(measure, "Сағат берілген жоқ: жеткізуші хабарласпады.")
         worked.append("disputed by the person")
     if "talking-thermometer" in held:
         measure = accepted("talking-thermometer")
-        _act(
-            measure_not_deliver,
-            officer,
-            measure,
-            reason=NotDeliveredReason.NOT_AVAILABLE,
-            text="Порталда жеткізуші жоқ.",
-        )
+        _not_deliver(officer, measure, NotDeliveredReason.NOT_AVAILABLE, "Порталда жеткізуші жоқ.")
         worked.append("not delivered")
     if "talking-tonometer" in held:
         measure = held["talking-tonometer"]
-        _act(
-            measure_redirect,
+        _redirect(
             officer,
             measure,
-            to_organisation=Organisation.objects.get(code="karatobe-employment-department"),
-            reason="Адам Қаратөбе ауданына көшті: аудандық бөлім ұсынады.",
+            "karatobe-employment-department",
+            "Адам Қаратөбе ауданына көшті: аудандық бөлім ұсынады.",
         )
         worked.append("redirected")
     if "white-cane" in held:
@@ -413,15 +422,8 @@ def _measures_across_bodies() -> str:
     from kopir.accounts.models import User
     from kopir.core import sample_files
     from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, NotDeliveredReason
-    from kopir.rehabilitation.services.citizen import measure_dispute
     from kopir.rehabilitation.services.deadlines import measures_sweep_deadlines
-    from kopir.rehabilitation.services.execution import (
-        measure_accept,
-        measure_deliver,
-        measure_not_deliver,
-        measure_redirect,
-        measure_schedule,
-    )
+    from kopir.rehabilitation.services.execution import measure_accept, measure_deliver
 
     measures = list(
         Measure.objects.filter(
@@ -482,11 +484,10 @@ def _measures_across_bodies() -> str:
     # Education office: accepted and scheduled.
     if found := take(HEARING_CASE, "special-educational-conditions"):
         measure, officer = accepted(*found), found[1]
-        _act(
-            measure_schedule,
+        _schedule(
             officer,
             measure,
-            scheduled_on=today + dt.timedelta(days=10),
+            on=today + dt.timedelta(days=10),
             note="Колледжде ымдау тілі аудармашысымен сабақ кестесі келісіледі.",
         )
         worked.append("education office: scheduled")
@@ -494,24 +495,18 @@ def _measures_across_bodies() -> str:
     # training not delivered, refused by the person.
     if found := take(BLIND_CASE, "vocational-guidance"):
         measure = delivered(*found, "Кәсіптік бағдар беру кеңесі: қорытынды")
-        measure_dispute(
-            measure_id=measure.pk,
-            person_id=measure.person_id,
-            text="Кеңес телефонмен ғана берілді, тестілеу өткізілген жоқ.",
-            client="demo-loader",
-        )
+        _dispute(measure, "Кеңес телефонмен ғана берілді, тестілеу өткізілген жоқ.")
         worked.append("career centre: disputed by the person")
     if found := take(BLIND_CASE, "quota-job-placement"):
         accepted(*found)
         worked.append("career centre: accepted")
     if found := take(HEARING_CASE, "vocational-training"):
         measure, officer = accepted(*found), found[1]
-        _act(
-            measure_not_deliver,
+        _not_deliver(
             officer,
             measure,
-            reason=NotDeliveredReason.REFUSED,
-            text="Адам оқудың басқа мамандығын таңдады, бұл курстан бас тартты.",
+            NotDeliveredReason.REFUSED,
+            "Адам оқудың басқа мамандығын таңдады, бұл курстан бас тартты.",
         )
         worked.append("career centre: not delivered")
     # The city akimat: one social taxi accepted; the other passed to the district akimat where
@@ -521,12 +516,11 @@ def _measures_across_bodies() -> str:
         worked.append("city akimat: accepted")
     if found := take(BLIND_CASE, "social-taxi"):
         measure, officer = found
-        _act(
-            measure_redirect,
+        _redirect(
             officer,
             measure,
-            to_organisation=Organisation.objects.get(code="karatobe-akimat"),
-            reason="Адам Қаратөбе ауданына көшті: әлеуметтік таксиді аудан әкімдігі ұсынады.",
+            "karatobe-akimat",
+            "Адам Қаратөбе ауданына көшті: әлеуметтік таксиді аудан әкімдігі ұсынады.",
         )
         worked.append("city akimat: redirected to the district akimat")
     sweep = measures_sweep_deadlines()
