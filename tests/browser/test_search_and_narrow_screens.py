@@ -192,7 +192,7 @@ CHECKBOXES_OFF_THEIR_LABELS_JS = """(form) => {
 
 
 @pytest.mark.parametrize("width", [1280, 400])
-def test_each_queue_filter_checkbox_sits_on_its_labels_line(
+def test_each_queue_filter_checkbox_sits_on_its_labels_line_above_the_results(
     page: Page, live_server: Any, demo: Demo, width: int
 ) -> None:
     # At 1280 px the long "documents to check" label went under its box, the box alone above.
@@ -203,3 +203,7 @@ def test_each_queue_filter_checkbox_sits_on_its_labels_line(
     expect(form.locator(".field--checkbox")).to_have_count(3)
     assert form.evaluate(CHECKBOXES_OFF_THEIR_LABELS_JS) == []
     assert page.evaluate(PAGE_OVERFLOW_JS) == 0
+    # The results' caption stands apart from the filter's buttons (it touched them).
+    form_bottom = form.bounding_box()["y"] + form.bounding_box()["height"]  # type: ignore[index]
+    caption_top = page.locator("#queue-results caption").bounding_box()["y"]  # type: ignore[index]
+    assert caption_top - form_bottom >= 16
