@@ -204,6 +204,8 @@ def test_each_queue_filter_checkbox_sits_on_its_labels_line_above_the_results(
     assert form.evaluate(CHECKBOXES_OFF_THEIR_LABELS_JS) == []
     assert page.evaluate(PAGE_OVERFLOW_JS) == 0
     # The results' caption stands apart from the filter's buttons (it touched them).
-    form_bottom = form.bounding_box()["y"] + form.bounding_box()["height"]  # type: ignore[index]
-    caption_top = page.locator("#queue-results caption").bounding_box()["y"]  # type: ignore[index]
-    assert caption_top - form_bottom >= 16
+    filters = form.bounding_box()
+    caption = page.locator("#queue-results caption").bounding_box()
+    assert filters is not None
+    assert caption is not None
+    assert caption["y"] - (filters["y"] + filters["height"]) >= 16
