@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kopir.assessment.access import is_division_user
-from kopir.assessment.selectors.queue import queue_clinics
+from kopir.assessment.selectors.queue import clinics_with_overdue_cases
 from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.council.access import councils_for_user
 from kopir.directory.models import OrganisationKind
@@ -37,13 +37,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _division_queue_clinics(user: Any) -> set[int]:
-    """The clinics whose referrals `user` may open in the division's queue: the drill-down from
-    a clinic's figures to its cases, offered only to the division's staff and only for the clinics
-    that sent to their division. The queue shows only the division's own referrals, and each case
-    page audits its reading."""
+    """The clinics whose overdue cases `user` may open in the division's queue: the drill-down
+    from a clinic's figures to its cases, offered only to the division's staff and only where
+    their queue, narrowed to the clinic and to overdue cases, has a case to open (the published
+    figure may be "<5", or count a period's referrals only). The queue shows only the division's
+    own referrals, and each case page audits its reading."""
     if not is_division_user(user):
         return set()
-    return set(queue_clinics(user.organisation_id).values_list("pk", flat=True))
+    return clinics_with_overdue_cases(user.organisation_id)
 
 
 @require_GET

@@ -174,3 +174,38 @@ def test_the_header_search_box_shows_its_whole_hint_in_every_language(
     assert page.evaluate(PAGE_OVERFLOW_JS) == 0
     # On 320 px the box shares the header's width with its button: a pixel of padding may go.
     assert all(cut <= (0 if width > 320 else 1) for cut in cut_off.values()), cut_off
+
+
+# Each checkbox of a filter row against its label: the label starts to the box's right, and the
+# box is level with the label's lines (not on a line of its own above it).
+CHECKBOXES_OFF_THEIR_LABELS_JS = """(form) => {
+  const off = [];
+  for (const box of form.querySelectorAll(".field--checkbox input[type=checkbox]")) {
+    const label = form.querySelector(`label[for="${box.id}"]`).getBoundingClientRect();
+    const input = box.getBoundingClientRect();
+    const beside = label.left >= input.right;
+    const level = input.top >= label.top - 2 && input.bottom <= label.bottom + 2;
+    if (!beside || !level) off.push(box.name);
+  }
+  return off;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_each_queue_filter_checkbox_sits_on_its_labels_line_above_the_results(
+    page: Page, live_server: Any, demo: Demo, width: int
+) -> None:
+    # At 1280 px the long "documents to check" label went under its box, the box alone above.
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "mse", DEMO_PASSWORD)
+    page.goto(url_for(live_server, "assessment:division_queue", "kk"))
+    form = page.locator("#queue-filter")
+    expect(form.locator(".field--checkbox")).to_have_count(3)
+    assert form.evaluate(CHECKBOXES_OFF_THEIR_LABELS_JS) == []
+    assert page.evaluate(PAGE_OVERFLOW_JS) == 0
+    # The results' caption stands apart from the filter's buttons (it touched them).
+    filters = form.bounding_box()
+    caption = page.locator("#queue-results caption").bounding_box()
+    assert filters is not None
+    assert caption is not None
+    assert caption["y"] - (filters["y"] + filters["height"]) >= 16

@@ -3,6 +3,7 @@ limitations of life activity and the attached documents (form 031/у equivalent)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -89,6 +90,25 @@ FINDING_SPECS: dict[str, FindingSpec] = {
     FindingKind.HISTOLOGY: FindingSpec(False, ""),
     FindingKind.OTHER_TEST: FindingSpec(False, ""),
 }
+
+
+# The order a referral's findings are read in, the form's: its kinds as declared, each eye or ear
+# right before left (as a clinician writes them, OD before OS), then by date.
+_KIND_ORDER = {kind: index for index, kind in enumerate(FindingKind.values)}
+_SIDE_ORDER = {side: index for index, side in enumerate(Side.values)}
+
+
+def in_reading_order(findings: Iterable[Finding]) -> list[Finding]:
+    """`findings` as the referral's pages list them (by the codes, "left" came before "right")."""
+    return sorted(
+        findings,
+        key=lambda finding: (
+            _KIND_ORDER.get(finding.kind, len(_KIND_ORDER)),
+            _SIDE_ORDER.get(finding.side, len(_SIDE_ORDER)),
+            finding.measured_on,
+            finding.pk or 0,
+        ),
+    )
 
 
 class Finding(models.Model):

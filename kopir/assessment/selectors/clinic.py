@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kopir.assessment.access import clinic_referral_for_user, clinic_referrals
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus, SecondaryDiagnosis
+from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.selectors.queue import Cursor
 from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
@@ -171,7 +172,7 @@ def referral_view(referral: Referral) -> ReferralView:
         secondary=list(
             referral.secondary_diagnoses.select_related("code").order_by("position", "id")
         ),
-        findings=list(referral.findings.order_by("kind", "side", "measured_on", "id")),
+        findings=in_reading_order(referral.findings.all()),
         limitations=list(referral.limitations.all()),
         attachments=list(referral.attachments.order_by("document_type", "-issued_on", "id")),
         events=events,

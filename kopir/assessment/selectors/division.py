@@ -31,6 +31,7 @@ from kopir.assessment.models import (
     ReferralEvent,
     Route,
 )
+from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.services.attachments import RELEASABLE_STATUSES
 from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import status_label
@@ -103,7 +104,8 @@ def case_content(
         queryset = manager.all()
         if relation == "secondary_diagnoses":
             queryset = queryset.select_related("code")
-        setattr(content, relation, list(queryset))
+        rows = in_reading_order(queryset) if relation == "findings" else list(queryset)
+        setattr(content, relation, rows)
     content.releases_documents = may_release_attachments(viewer, referral) and (
         referral.status in RELEASABLE_STATUSES
     )

@@ -72,13 +72,21 @@ class QueueRow:
 
 
 def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> QuerySet[Referral]:
-    statuses = [s for s in filters.statuses if s in DIVISION_STATUSES] or list(OPEN_STATUSES)
     queryset = (
-        Referral.objects.filter(
-            mse_division_id=division_id, first_sent_at__isnull=False, status__in=statuses
-        )
+        _matching_referrals(division_id, filters, today)
         .select_related("medical_organisation", "primary_diagnosis")
         .annotate(person_birth_date=F("person__birth_date"))
+    )
+    return queryset.order_by("queue_due_on", "id")
+
+
+def _matching_referrals(
+    division_id: int, filters: QueueFilters, today: dt.date
+) -> QuerySet[Referral]:
+    """The division's referrals the filters keep, unordered and with nothing more read."""
+    statuses = [s for s in filters.statuses if s in DIVISION_STATUSES] or list(OPEN_STATUSES)
+    queryset = Referral.objects.filter(
+        mse_division_id=division_id, first_sent_at__isnull=False, status__in=statuses
     )
     queryset = matching(
         queryset,
@@ -96,7 +104,7 @@ def queue_queryset(division_id: int, filters: QueueFilters, today: dt.date) -> Q
             referral_id=OuterRef("pk"), released_to_experts_at__isnull=True
         )
         queryset = queryset.filter(Exists(unreleased), route=Route.IN_ABSENTIA)
-    return queryset.order_by("queue_due_on", "id")
+    return queryset.order_by()
 
 
 def _page_queryset(
@@ -154,6 +162,17 @@ def queue_clinics(division_id: int) -> QuerySet[Organisation]:
         first_sent_at__isnull=False,
     ).order_by()
     return Organisation.objects.filter(Exists(sent_here))
+
+
+def clinics_with_overdue_cases(division_id: int, today: dt.date | None = None) -> set[int]:
+    """The clinics with at least one case in the division's open queue past its step's deadline:
+    those whose queue, filtered to the clinic and "overdue", is not empty. Read from the queue
+    itself (the division's own data), not from a dashboard's published figure, which counts only
+    a period's referrals and may be shown as "<5". The division's overdue cases only, by
+    `referral_queue_due_idx`."""
+    today = today or timezone.localdate()
+    overdue = _matching_referrals(division_id, QueueFilters(overdue=True), today)
+    return set(overdue.values_list("medical_organisation_id", flat=True).distinct())
 
 
 def queue_chapters(division_id: int) -> list[str]:

@@ -240,6 +240,25 @@ def test_a_clinician_saves_a_draft_with_structured_findings(client, clinician, p
     assert referral.limitations.get().degree == 3
 
 
+def test_the_referral_page_lists_findings_in_the_forms_order_right_eye_before_left(
+    client, clinician, person
+):
+    # By their codes the findings came "left" before "right" and "other test" before vision.
+    client.force_login(clinician)
+    client.post(url("clinic_create"), form_data(person))
+    referral = Referral.objects.get()
+
+    response = client.get(en_url("clinic_detail", referral.pk))
+
+    assert [(f.kind, f.side) for f in response.context["view"].findings] == [
+        ("visual_acuity", "right"),
+        ("visual_acuity", "left"),
+        ("visual_field", "right"),
+        ("visual_field", "left"),
+        ("other_test", ""),
+    ]
+
+
 def test_a_group_code_and_an_unknown_person_are_shown_on_their_fields_and_in_the_summary(
     client, clinician, district
 ):

@@ -180,3 +180,17 @@ def test_the_timeline_names_no_other_expert_for_a_specialist_but_does_for_the_he
     assert head.last_name not in as_expert
     assert "Expert 2" in as_expert
     assert "Expert 1 (you)" in as_expert
+
+
+def test_the_case_page_lists_findings_right_eye_before_left(client, clinician, identifiable, head):
+    # By their codes the findings came "left" before "right"; the clinic wrote right first.
+    referral = sent(clinician, identifiable)
+
+    response = signed_in(client, head).get(reverse("assessment:division_case", args=[referral.pk]))
+
+    assert [(f.kind, f.side) for f in response.context["content"].findings] == [
+        ("visual_acuity", "right"),
+        ("visual_acuity", "left"),
+        ("visual_field", "right"),
+        ("visual_field", "left"),
+    ]

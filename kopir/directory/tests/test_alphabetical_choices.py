@@ -41,6 +41,39 @@ def test_a_shorter_word_comes_before_its_longer_forms_as_in_the_database() -> No
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("shuffled", "expected"),
+    [
+        (
+            ["№ 32 емхана", "№ 10 емхана", "№ 9 емхана", "№ 1 емхана", "№ 100 емхана"],
+            ["№ 1 емхана", "№ 9 емхана", "№ 10 емхана", "№ 32 емхана", "№ 100 емхана"],
+        ),
+        (
+            ["Поликлиника № 32", "Поликлиника № 9", "Поликлиника № 10", "Поликлиника № 2а"],
+            ["Поликлиника № 2а", "Поликлиника № 9", "Поликлиника № 10", "Поликлиника № 32"],
+        ),
+        (  # the alphabet first, a number only where the names differ by it
+            ["Қ № 2", "К № 10", "Ә № 9", "А № 32", "А № 4 бөлім", "А № 4", "Ақжайық № 3"],
+            ["А № 4", "А № 4 бөлім", "А № 32", "Ақжайық № 3", "Ә № 9", "К № 10", "Қ № 2"],
+        ),
+        (  # a number after every letter, before Latin, in either alphabet
+            ["Ярослав", "12 мектеп", "Znamya", "9 мектеп", "Іргелі", "Абай"],
+            ["Абай", "Іргелі", "Ярослав", "9 мектеп", "12 мектеп", "Znamya"],
+        ),
+    ],
+)
+def test_a_number_in_a_name_sorts_by_its_value(shuffled: list[str], expected: list[str]) -> None:
+    assert sorted(shuffled, key=alphabet_key) == expected
+
+
+def test_numbers_written_alike_in_value_keep_a_stable_order() -> None:
+    # "09" and "9" are the same number: distinct keys still, so a sort never depends on input.
+    assert alphabet_key("№ 09") != alphabet_key("№ 9")
+    assert sorted(["№ 9", "№ 09", "№ 8"], key=alphabet_key) == sorted(
+        ["№ 09", "№ 8", "№ 9"], key=alphabet_key
+    )
+
+
 ORDER_IN = {
     "kk": [
         "Ақжайық емханасы",
@@ -91,6 +124,36 @@ def test_organisation_choices_follow_the_alphabet_of_the_language(
 
     assert labels[0] == "—"
     assert labels[1:] == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", ["Қала емханасы № 9", "Қала емханасы № 10", "Қала емханасы № 32"]),
+        (
+            "ru",
+            [
+                "Городская поликлиника № 9",
+                "Городская поликлиника № 10",
+                "Городская поликлиника № 32",
+            ],
+        ),
+    ],
+)
+def test_organisation_choices_put_numbered_names_in_the_order_of_their_numbers(
+    language: str, expected: list[str]
+) -> None:
+    for number in (32, 9, 10):
+        OrganisationFactory.create(
+            name_kk=f"Қала емханасы № {number}", name_ru=f"Городская поликлиника № {number}"
+        )
+    field = organisation_field("Organisation", empty_label="—")
+
+    with translation.override(language):
+        labels = [str(label) for _value, label in field.iterator(field)]
+
+    assert [label for label in labels if label in expected] == expected
 
 
 @pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
@@ -120,26 +121,65 @@ def test_the_rehabilitation_page_shows_its_tables_and_chart(secretary: Any) -> N
 def test_the_division_head_drills_down_to_the_cases_of_a_clinic_in_their_own_queue(
     mse_head: Any, secretary: Any
 ) -> None:
+    from kopir.assessment.models import ReferralStatus
     from kopir.assessment.tests.factories import ReferralFactory
 
     ours = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_en="A clinic of ours")
+    on_time = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_en="C on time")
     theirs = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_en="B clinic elsewhere")
     referral = sent_referral(ours, MONDAY, due_on=dt.date(2026, 2, 5))
+    today = timezone.localdate()
+    # One overdue case in the division's own queue: the page publishes "<5" for such a clinic,
+    # the queue has it to open.
     ReferralFactory.create(
         medical_organisation=ours,
         mse_division=mse_head.organisation,
+        status=ReferralStatus.ACCEPTED,
         first_sent_at=referral.first_sent_at,
+        step_due_on=today - dt.timedelta(days=3),
     )
+    # A clinic whose cases in the queue are all within their deadline (or decided and past one):
+    # its overdue queue would be empty, so no link.
+    for status, due in (
+        (ReferralStatus.ACCEPTED, today + dt.timedelta(days=30)),
+        (ReferralStatus.NOTIFIED, today - dt.timedelta(days=3)),
+    ):
+        ReferralFactory.create(
+            medical_organisation=on_time,
+            mse_division=mse_head.organisation,
+            status=status,
+            first_sent_at=referral.first_sent_at,
+            step_due_on=due,
+        )
+    sent_referral(on_time, MONDAY, due_on=dt.date(2026, 2, 5))
     sent_referral(theirs, MONDAY)
     with translation.override("kk"):  # the language of MSE_Q1's address, so of the page
         queue = reverse("assessment:division_queue")
 
-    page = signed_in(Client(), mse_head).get(MSE_Q1).content.decode()
+    response = signed_in(Client(), mse_head).get(MSE_Q1)
+    page = response.content.decode()
+    clinics = {row.clinic_id for row in response.context["dashboard"].rows}
+    assert {ours.pk, on_time.pk, theirs.pk} <= clinics  # each has its row
     assert f'href="{queue}?clinic={ours.pk}&amp;overdue=on"' in page
+    assert f"?clinic={on_time.pk}&amp;" not in page  # nothing overdue to open
     assert f"?clinic={theirs.pk}&amp;" not in page  # no case of theirs is in this queue
-    # The link leads to the division's own queue, narrowed to the clinic.
+    # The link leads to the division's own queue, narrowed to the clinic, with the case in it.
     opened = signed_in(Client(), mse_head).get(f"{queue}?clinic={ours.pk}&overdue=on")
     assert opened.status_code == 200
+    assert [row.referral.medical_organisation_id for row in opened.context["page"].rows] == [
+        ours.pk
+    ]
     # The council reads aggregates only: no way to a case.
     council_page = signed_in(Client(), secretary).get(MSE_Q1).content.decode()
     assert queue not in council_page
+
+
+def test_no_drill_down_column_when_the_division_has_nothing_overdue(mse_head: Any) -> None:
+    clinic = OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_en="A clinic")
+    sent_referral(clinic, MONDAY, due_on=dt.date(2026, 2, 5))  # overdue, another division's
+    page = signed_in(Client(), mse_head).get(MSE_Q1).content.decode()
+    with translation.override("kk"):
+        queue = reverse("assessment:division_queue")
+        heading = gettext("Your division's cases")
+    assert queue + "?clinic=" not in page
+    assert heading not in page
