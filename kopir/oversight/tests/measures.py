@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.oversight.disclosure import Total
 from kopir.rehabilitation.models import Handoff, Measure
 from kopir.rehabilitation.models.execution import MeasureStatus, NotDeliveredReason
 from kopir.rehabilitation.tests.factories import MeasureFactory, MeasureTypeFactory
@@ -30,6 +31,16 @@ def measures(organisation: Any, measure_type: Any, count: int, **fields: Any) ->
         )
         for _ in range(count)
     ]
+
+
+HOLDER_CELLS = (Total(5, 0), Total(0, 1), Total(5, 0), Total(5, 0), Total(5, 0))
+"""What `every_outcome`'s holder shows in 2026 Q1, published (`outcome_cells`): 5, <5 (4 late),
+5 (6 failed), 5 (7 overdue), 5 pending."""
+
+
+def outcome_cells(row: Any) -> tuple[Total, ...]:
+    """A dashboard row's outcome cells: on time, late, failed, overdue, pending."""
+    return (row.on_time, row.late, row.failed, row.overdue, row.pending)
 
 
 def every_outcome(holder: Any, other: Any) -> None:

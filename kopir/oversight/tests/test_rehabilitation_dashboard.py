@@ -13,7 +13,13 @@ from kopir.oversight.disclosure import Total
 from kopir.oversight.periods import Period
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
 from kopir.oversight.selectors.scope import Scope
-from kopir.oversight.tests.measures import agency, every_outcome, measures
+from kopir.oversight.tests.measures import (
+    HOLDER_CELLS,
+    agency,
+    every_outcome,
+    measures,
+    outcome_cells,
+)
 from kopir.rehabilitation.models.execution import MeasureStatus, NotDeliveredReason
 from kopir.rehabilitation.tests.factories import MeasureTypeFactory
 
@@ -37,13 +43,7 @@ def test_one_organisation_every_outcome_counted_by_hand() -> None:
 
     board = rehabilitation_dashboard(Scope(Q1), today=TODAY)
     first = next(r for r in board.by_organisation if r.label == holder.name)
-    assert (first.on_time, first.late, first.failed, first.overdue, first.pending) == (
-        Total(5, 0),
-        Total(0, 1),
-        Total(5, 0),
-        Total(5, 0),
-        Total(5, 0),
-    )
+    assert outcome_cells(first) == HOLDER_CELLS
     # Due: the five outcomes as shown, 5 + <5 + 5 + 5 + 5.
     assert first.due == Total(20, 1)
     # Disputes are counted in the on-time cell (0) and the late cell (1): both "<5".
