@@ -12,14 +12,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kopir.accounts.models import Role
+from kopir.core.errors import AccessDenied
 from kopir.council.models import Composition, CompositionStatus, Council, Member, MemberPosition
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def is_secretary(user: Any, council: Council) -> bool:
@@ -89,6 +93,14 @@ def council_for_user(user: Any, slug: str) -> Council:
 def require_secretary(user: Any, council: Council) -> None:
     if not is_secretary(user, council):
         raise PermissionDenied
+
+
+def ensure_secretary(actor: Any, council: Council, refusal: StrOrPromise) -> None:
+    """For services: the council's secretary goes on; anyone else is refused with AccessDenied
+    and `refusal` (what only the secretary does, for the page to show). Pages that only the
+    secretary opens use `require_secretary` (403) instead."""
+    if not is_secretary(actor, council):
+        raise AccessDenied(refusal)
 
 
 def can_open_councils(user: Any) -> bool:
@@ -203,11 +215,6 @@ def public_council(slug: str) -> Council:
 
 
 # --- Meetings, petitions and accommodation (added with the meetings pages) ---------------------
-
-
-def can_manage_council(user: Any, council: Council) -> bool:
-    """Plan, meetings, votes, petitions: the secretary's work."""
-    return is_secretary(user, council)
 
 
 def can_see_petitioner_contacts(user: Any, council: Council) -> bool:

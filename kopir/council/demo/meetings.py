@@ -82,6 +82,17 @@ def _account(username: str | None) -> User | None:
     return user if user is not None and user.has_role(Role.COUNCIL_MEMBER) else None
 
 
+def _seat_fields(seat: data.Seat, orgs: dict[str, Organisation]) -> dict[str, Any]:
+    """A demo seat as a member's fields: the person, their position and affiliation, the account."""
+    return {
+        "full_name": seat.full_name,
+        "position": seat.position,
+        "affiliation": orgs.get(seat.affiliation) if seat.affiliation else None,
+        "affiliation_text": seat.affiliation_text,
+        "account": _account(seat.account),
+    }
+
+
 def _rule_sets(done: Counter[str]) -> dict[str, RecommendationRuleSet]:
     result = {}
     for code, values in data.RULE_SETS.items():
@@ -159,13 +170,9 @@ def _former_composition(
         for order, seat in enumerate(data.FORMER_SEATS):
             Member.objects.create(
                 composition=former,
-                full_name=seat.full_name,
-                position=seat.position,
-                affiliation=orgs.get(seat.affiliation) if seat.affiliation else None,
-                affiliation_text=seat.affiliation_text,
                 term_start=data.ESTABLISHED,
-                account=_account(seat.account),
                 order=order,
+                **_seat_fields(seat, orgs),
             )
         audited(former, AuditAction.CREATE, actor=None, channel=COMMAND, detail="imported")
         done["compositions"] += 1
@@ -266,15 +273,11 @@ def _new_composition(
         composition.member_add(
             actor=None,
             composition=proposed,
-            full_name=seat.full_name,
-            position=seat.position,
-            affiliation=orgs.get(seat.affiliation) if seat.affiliation else None,
-            affiliation_text=seat.affiliation_text,
             term_start=data.NEW_TERM_START,
             term_end=term_end,
-            account=_account(seat.account),
             order=offset,
             channel=COMMAND,
+            **_seat_fields(seat, orgs),
         )
     done["compositions"] += 1
     return proposed

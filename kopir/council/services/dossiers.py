@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, create_audited
-from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.versioning import update_if_current
 from kopir.council import access
 from kopir.council.models import (
@@ -30,6 +31,10 @@ from kopir.council.models import (
 )
 
 # Each kind of record a dossier takes, and the path from it to its council.
+SECRETARY_ONLY = gettext_lazy("Only the council's secretary keeps its dossiers.")
+"""What anyone but the secretary is told (`access.ensure_secretary`)."""
+
+
 RECORD_MODELS: Final[dict[str, tuple[type[Model], str]]] = {
     DossierRecordKind.PETITION: (Petition, "council"),
     DossierRecordKind.AGENDA_ITEM: (AgendaItem, "meeting__council"),
@@ -37,11 +42,6 @@ RECORD_MODELS: Final[dict[str, tuple[type[Model], str]]] = {
     DossierRecordKind.VISIT: (MonitoringVisit, "council"),
     DossierRecordKind.LETTER: (Letter, "council"),
 }
-
-
-def _require_secretary(actor: Any, council: Council) -> None:
-    if not access.is_secretary(actor, council):
-        raise AccessDenied(_("Only the council's secretary keeps its dossiers."))
 
 
 def _require_open(dossier: Dossier) -> None:
@@ -91,7 +91,7 @@ def dossier_open(
     **given: Unpack[DossierTexts],
 ) -> Dossier:
     """Open a dossier on a problem, with the petition that raised it if there is one."""
-    _require_secretary(actor, council)
+    access.ensure_secretary(actor, council, SECRETARY_ONLY)
     texts = _texts(given)
     with transaction.atomic():
         dossier = create_audited(
@@ -120,7 +120,7 @@ def dossier_update(
     **given: Unpack[DossierTexts],
 ) -> Dossier:
     """Change the dossier's title and description, unless someone else changed them first."""
-    _require_secretary(actor, dossier.council)
+    access.ensure_secretary(actor, dossier.council, SECRETARY_ONLY)
     texts = _texts(given)
     changed = [name for name, value in texts.items() if getattr(dossier, name) != value]
     with transaction.atomic():
@@ -149,7 +149,7 @@ def dossier_add_record(
 ) -> DossierRecord:
     """Put one of the council's records in the dossier. A record of another council, or one the
     dossier already holds, is refused with the reason."""
-    _require_secretary(actor, dossier.council)
+    access.ensure_secretary(actor, dossier.council, SECRETARY_ONLY)
     _require_open(dossier)
     if kind not in RECORD_MODELS:
         raise DomainError(_("Choose what kind of record to add."))
@@ -176,7 +176,7 @@ def dossier_remove_record(
 ) -> None:
     """Take a record the secretary added out of the dossier (the record itself stays)."""
     dossier = record.dossier
-    _require_secretary(actor, dossier.council)
+    access.ensure_secretary(actor, dossier.council, SECRETARY_ONLY)
     with transaction.atomic():
         removed, _count = DossierRecord.objects.filter(pk=record.pk).delete()
         if not removed:
@@ -194,7 +194,7 @@ def dossier_merge(
     """Move every record of `sources` into `target`; each source is then marked merged into
     it, empty, its page leading to the target. A record both hold stays once. Returns how many
     records moved. All in one transaction: a refused source changes nothing."""
-    _require_secretary(actor, target.council)
+    access.ensure_secretary(actor, target.council, SECRETARY_ONLY)
     _require_open(target)
     merged = [source for source in sources if source.pk != target.pk]
     for source in merged:
@@ -251,7 +251,7 @@ def dossier_gather(
     dossier: the oldest dossier already holding one of them, every other dossier holding one
     merged into it (`dossier_merge`); or, when none holds any, a new dossier with `given`'s
     texts. Then each record it does not hold yet is added. One transaction."""
-    _require_secretary(actor, council)
+    access.ensure_secretary(actor, council, SECRETARY_ONLY)
     wanted = list(dict.fromkeys(records))
     if not wanted:
         raise DomainError(_("Choose the records to gather."))

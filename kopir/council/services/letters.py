@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
-from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.numbering import next_number, number_used, peek_number
 from kopir.core.uploads import TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council import access
@@ -25,9 +26,8 @@ from kopir.directory.models import Organisation
 HAND_NUMBER = re.compile(r"(?P<year>[0-9]{4})/(?P<n>[0-9]{1,9})")
 
 
-def _require_secretary(actor: Any, council: Council) -> None:
-    if not access.is_secretary(actor, council):
-        raise AccessDenied(_("Only the council's secretary keeps the letters register."))
+SECRETARY_ONLY = gettext_lazy("Only the council's secretary keeps the letters register.")
+"""What anyone but the secretary is told (`access.ensure_secretary`)."""
 
 
 def letter_sequence(council: Council) -> str:
@@ -67,7 +67,7 @@ def letter_create(
     """Register an outgoing letter. Without a number it takes the next one of the year it was
     sent in ("2026/15"), which two secretaries at once can never both get; a number given by
     hand (the office's own register) must be free."""
-    _require_secretary(actor, council)
+    access.ensure_secretary(actor, council, SECRETARY_ONLY)
     chosen = list(recommendations)
     if any(recommendation.council_id != council.pk for recommendation in chosen):
         raise DomainError(_("A letter can carry only this council's recommendations."))
@@ -119,7 +119,7 @@ def letter_reply_add(
     upload: Any = None,
     request: HttpRequest | None = None,
 ) -> LetterReply:
-    _require_secretary(actor, letter.council)
+    access.ensure_secretary(actor, letter.council, SECRETARY_ONLY)
     if received_on < letter.sent_on:
         raise DomainError(_("A reply cannot arrive before the letter was sent."))
     if received_on > timezone.localdate():

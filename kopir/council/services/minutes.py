@@ -86,8 +86,9 @@ def minutes_assemble(
     Re-assembly replaces the text in a new version (earlier ones stay readable) and clears any
     signature: a signature covers the text that was signed.
     """
-    if not access.is_secretary(actor, meeting.council):
-        raise AccessDenied(_("Only the council's secretary assembles the minutes."))
+    access.ensure_secretary(
+        actor, meeting.council, _("Only the council's secretary assembles the minutes.")
+    )
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled: it has no minutes."))
     if meeting.starts_at > timezone.now():
@@ -140,8 +141,9 @@ def minutes_edit(
     The other language and the structured parts (headings, votes) carry over unchanged.
     """
     _refuse_if_locked(minutes)
-    if not access.is_secretary(actor, minutes.meeting.council):
-        raise AccessDenied(_("Only the council's secretary edits the minutes."))
+    access.ensure_secretary(
+        actor, minutes.meeting.council, _("Only the council's secretary edits the minutes.")
+    )
     if lang not in MINUTES_LANGUAGES:
         raise DomainError(_("The minutes are written in Kazakh and Russian only."))
     with transaction.atomic():

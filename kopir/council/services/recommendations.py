@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
@@ -54,6 +55,9 @@ from kopir.council.services.recommendation_rules import (
     source_date,
 )
 from kopir.directory.models import Organisation
+
+SECRETARY_ONLY = gettext_lazy("Only the council's secretary manages its recommendations.")
+"""What anyone but the secretary is told (`access.ensure_secretary`)."""
 
 
 def _event(
@@ -140,11 +144,6 @@ def _next_number(council: Council, year: int) -> str:
     return f"{year}-{next_number(recommendation_sequence(council), year):03d}"
 
 
-def _require_secretary(actor: Any, council: Council) -> None:
-    if not access.is_secretary(actor, council):
-        raise AccessDenied(_("Only the council's secretary manages its recommendations."))
-
-
 def recommendation_create(
     *,
     actor: Any,
@@ -160,7 +159,7 @@ def recommendation_create(
     request: HttpRequest | None = None,
 ) -> Recommendation:
     """Draft a recommendation from a decision of the council or from a visit's finding."""
-    _require_secretary(actor, council)
+    access.ensure_secretary(actor, council, SECRETARY_ONLY)
     if finding is not None:
         visit = finding.visit
         if Recommendation.objects.filter(finding=finding).exists():
@@ -219,7 +218,7 @@ def recommendation_update(
     Returns the saved recommendation; its version is still `expected_version` when nothing in
     `data` differed (nothing was written).
     """
-    _require_secretary(actor, recommendation.council)
+    access.ensure_secretary(actor, recommendation.council, SECRETARY_ONLY)
     with transaction.atomic():
         current = _locked(recommendation, expected_version)
         if current.status != S.DRAFT:
@@ -247,7 +246,7 @@ def recommendation_send(
     request: HttpRequest | None = None,
 ) -> Recommendation:
     """Record that the recommendation went to the addressee; its answer clock starts."""
-    _require_secretary(actor, recommendation.council)
+    access.ensure_secretary(actor, recommendation.council, SECRETARY_ONLY)
     if sent_on > timezone.localdate():
         raise DomainError(_("The sending date cannot be in the future."))
     with transaction.atomic():
@@ -378,7 +377,7 @@ def response_review(
 ) -> RecommendationResponse:
     """The council's verdict on an answer. Accepting it gives the recommendation its status."""
     recommendation = response.recommendation
-    _require_secretary(actor, recommendation.council)
+    access.ensure_secretary(actor, recommendation.council, SECRETARY_ONLY)
     if verdict not in (ResponseVerdict.ACCEPTED, ResponseVerdict.NOT_ACCEPTED):
         raise DomainError(_("Choose whether the council accepts the answer."))
     if verdict == ResponseVerdict.NOT_ACCEPTED and not note.strip():

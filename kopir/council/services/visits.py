@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
-from kopir.core.errors import AccessDenied, ConflictError, DomainError
+from kopir.core.errors import ConflictError, DomainError
 from kopir.core.selectors import next_order
 from kopir.core.uploads import check_upload, sha256_of
 from kopir.core.versioning import assign_changes
@@ -38,6 +39,10 @@ from kopir.directory.models import Organisation
 
 # The accessibility checklist, in the three interface languages: inserted in the language the
 # secretary works in, so the visit's record reads naturally to the people who filled it in.
+SECRETARY_ONLY = gettext_lazy("Only the council's secretary records monitoring visits.")
+"""What anyone but the secretary is told (`access.ensure_secretary`)."""
+
+
 ACCESSIBILITY_CHECKLIST: Final[tuple[dict[str, str], ...]] = (
     {
         "kk": "Кіреберіс баспалдақсыз (пандуссыз да кедергісіз кіруге болады)",
@@ -82,11 +87,6 @@ ACCESSIBILITY_CHECKLIST: Final[tuple[dict[str, str], ...]] = (
 )
 
 
-def _require_secretary(actor: Any, council: Council) -> None:
-    if not access.is_secretary(actor, council):
-        raise AccessDenied(_("Only the council's secretary records monitoring visits."))
-
-
 def _check_participants(council: Council, participants: Iterable[Member]) -> list[Member]:
     chosen = list(participants)
     in_force = {
@@ -112,7 +112,7 @@ def visit_create(
     findings: str = "",
     request: HttpRequest | None = None,
 ) -> MonitoringVisit:
-    _require_secretary(actor, council)
+    access.ensure_secretary(actor, council, SECRETARY_ONLY)
     chosen = _check_participants(council, participants)
     if plan_item is not None and plan_item.plan.council_id != council.pk:
         raise DomainError(_("The work plan item belongs to another council."))
@@ -166,7 +166,7 @@ def visit_update(
     **data: Unpack[VisitData],
 ) -> MonitoringVisit:
     """Change a visit's record; returns `visit`, saved, at its new version."""
-    _require_secretary(actor, visit.council)
+    access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     chosen = _check_participants(visit.council, participants)
     with transaction.atomic():
         _claim_version(visit, expected_version)
@@ -189,7 +189,7 @@ def visit_checklist_insert_template(
     *, actor: Any, visit: MonitoringVisit, lang: str, request: HttpRequest | None = None
 ) -> int:
     """Add the accessibility checklist's questions the visit does not have yet; return how many."""
-    _require_secretary(actor, visit.council)
+    access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     lang = lang if lang in ("kk", "ru", "en") else "kk"
     with transaction.atomic():
         existing = {
@@ -229,7 +229,7 @@ def visit_checklist_item_add(
     is_accessibility: bool = False,
     request: HttpRequest | None = None,
 ) -> VisitChecklistItem:
-    _require_secretary(actor, visit.council)
+    access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     with transaction.atomic():
         item = VisitChecklistItem(
             visit=visit,
@@ -252,7 +252,7 @@ def visit_checklist_save(
     request: HttpRequest | None = None,
 ) -> int:
     """Record the answers (yes / partly / no / not checked, with notes); return how many changed."""
-    _require_secretary(actor, visit.council)
+    access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     valid = set(ChecklistAnswer.values)
     with transaction.atomic():
         _claim_version(visit, expected_version)
@@ -276,7 +276,7 @@ def visit_checklist_save(
 def visit_finding_add(
     *, actor: Any, visit: MonitoringVisit, text: str, request: HttpRequest | None = None
 ) -> VisitFinding:
-    _require_secretary(actor, visit.council)
+    access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     with transaction.atomic():
         finding = VisitFinding(
             visit=visit,
@@ -299,7 +299,7 @@ def visit_document_add(
     request: HttpRequest | None = None,
 ) -> VisitDocument:
     """Keep a photo or document of the visit. A description is required: a blind member reads it."""
-    _require_secretary(actor, visit.council)
+    access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     if not description.strip():
         raise DomainError(_("Describe what the photo or document shows."))
     check_upload(upload)

@@ -43,6 +43,23 @@ def _vote(
     )
 
 
+def _put_to_the_vote(
+    composition: m.Composition,
+    agenda_item: m.AgendaItem,
+    secretary: User,
+    voters: list[m.Member],
+    choice: str,
+) -> tuple[m.Composition, m.Vote]:
+    """The secretary proposes a new composition, `voters` vote `choice` on it and the vote is
+    closed: the proposal and the closed vote, with the composition in force, as stored."""
+    proposed = composition_propose(actor=secretary, council=composition.council)
+    vote = _vote(agenda_item, secretary, voters, choice, composition=proposed)
+    closed = vote_close(actor=secretary, vote=vote)
+    proposed.refresh_from_db()
+    composition.refresh_from_db()
+    return proposed, closed
+
+
 def test_a_proposal_copies_the_members_in_force(
     composition: m.Composition, members: list[m.Member], secretary: User
 ) -> None:
@@ -70,13 +87,10 @@ def test_only_one_composition_can_wait_for_a_vote(
 def test_an_approving_vote_puts_the_new_composition_in_force_from_the_meeting_date(
     composition: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
-    vote = _vote(agenda_item, secretary, members, m.BallotChoice.FOR, composition=proposed)
+    proposed, vote = _put_to_the_vote(
+        composition, agenda_item, secretary, members, m.BallotChoice.FOR
+    )
 
-    vote_close(actor=secretary, vote=vote)
-
-    proposed.refresh_from_db()
-    composition.refresh_from_db()
     meeting_day = timezone.localdate(agenda_item.meeting.starts_at)
     assert proposed.status == m.CompositionStatus.APPROVED
     assert proposed.approved_by_vote == vote
@@ -96,13 +110,10 @@ def test_an_approving_vote_puts_the_new_composition_in_force_from_the_meeting_da
 def test_a_rejecting_vote_leaves_the_old_composition_in_force(
     composition: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
-    vote = _vote(agenda_item, secretary, members, m.BallotChoice.AGAINST, composition=proposed)
+    proposed, _ = _put_to_the_vote(
+        composition, agenda_item, secretary, members, m.BallotChoice.AGAINST
+    )
 
-    vote_close(actor=secretary, vote=vote)
-
-    proposed.refresh_from_db()
-    composition.refresh_from_db()
     assert proposed.status == m.CompositionStatus.REJECTED
     assert proposed.approved_by_vote is None
     assert composition.status == m.CompositionStatus.APPROVED
@@ -111,12 +122,10 @@ def test_a_rejecting_vote_leaves_the_old_composition_in_force(
 def test_a_vote_without_quorum_decides_nothing(
     composition: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
-    vote = _vote(agenda_item, secretary, members[:2], m.BallotChoice.FOR, composition=proposed)
+    proposed, closed = _put_to_the_vote(
+        composition, agenda_item, secretary, members[:2], m.BallotChoice.FOR
+    )
 
-    closed = vote_close(actor=secretary, vote=vote)
-
-    proposed.refresh_from_db()
     assert closed.result == m.VoteResult.NO_QUORUM
     assert proposed.status == m.CompositionStatus.PROPOSED
 

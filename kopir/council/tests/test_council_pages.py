@@ -7,14 +7,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
+from kopir.core.tests.queries import page_queries
 from kopir.council import models as m
 from kopir.council.services.accommodation import accommodation_request
 from kopir.council.services.composition import composition_propose
@@ -239,13 +238,6 @@ def test_the_quorum_fragment_answers_no_content_when_nothing_changed(
 # --- Query budgets ---------------------------------------------------------------------------------
 
 
-def _queries(client: Client, address: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 def _add_rows(council: m.Council, secretary: User, start: int, count: int) -> None:
     for offset in range(count):
         number = start + offset
@@ -279,9 +271,9 @@ def test_list_pages_cost_the_same_with_more_rows(
     signed_in(client, secretary)
     address = reverse(name, args=[council.slug])
     _add_rows(council, secretary, 0, 2)
-    few = _queries(client, address)
+    few = page_queries(client, address)
     _add_rows(council, secretary, 2, 10)
-    many = _queries(client, address)
+    many = page_queries(client, address)
 
     assert many == few
     with django_assert_max_num_queries(15):
@@ -294,13 +286,13 @@ def test_the_council_list_and_the_plan_cost_the_same_with_more_rows(
     signed_in(client, secretary)
     plan_address = url(world, "council:plan_detail", ["slug", "approved"])
     plan = m.WorkPlan.objects.get(pk=world["approved"])
-    list_before = _queries(client, reverse("council:council_list"))
-    plan_before = _queries(client, plan_address)
+    list_before = page_queries(client, reverse("council:council_list"))
+    plan_before = page_queries(client, plan_address)
     for quarter in (1, 2, 3, 4) * 3:
         WorkPlanItemFactory.create(plan=plan, quarter=quarter)
 
-    assert _queries(client, plan_address) == plan_before
-    assert _queries(client, reverse("council:council_list")) == list_before
+    assert page_queries(client, plan_address) == plan_before
+    assert page_queries(client, reverse("council:council_list")) == list_before
 
 
 def test_a_merged_councils_history_is_read_through_its_successor(

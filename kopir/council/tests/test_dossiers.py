@@ -9,9 +9,7 @@ import io
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from docx import Document
@@ -22,6 +20,7 @@ from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.registry import CitationSource, CitedTable, registry
+from kopir.core.tests.queries import page_queries
 from kopir.council import models as m
 from kopir.council.selectors import dossiers as selectors
 from kopir.council.services.dossiers import (
@@ -463,17 +462,11 @@ def test_exporting_is_audited(problem: dict[str, Any], member: User, member_clie
 # --- Query budget -----------------------------------------------------------------------------------
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_the_dossier_page_reads_a_fixed_number_of_queries_however_much_it_holds(
     problem: dict[str, Any], secretary: User, secretary_client: Client, agency: Organisation
 ) -> None:
     dossier = problem["dossier"]
-    small = _queries(secretary_client, _detail(dossier))
+    small = page_queries(secretary_client, _detail(dossier))
     council = dossier.council
     for number in range(3):
         petition = PetitionFactory.create(council=council, number=f"Ө-2026-02{number}")
@@ -487,7 +480,7 @@ def test_the_dossier_page_reads_a_fixed_number_of_queries_however_much_it_holds(
         letter = LetterFactory.create(council=council, addressee=agency)
         dossier_add_record(actor=secretary, dossier=dossier, kind="letter", record_id=letter.pk)
     assert len(_timeline(dossier)) == 11 + 3 * 6
-    assert _queries(secretary_client, _detail(dossier)) == small
+    assert page_queries(secretary_client, _detail(dossier)) == small
 
 
 # --- Merging and related figures --------------------------------------------------------------------

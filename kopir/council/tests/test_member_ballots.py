@@ -15,9 +15,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -25,6 +23,7 @@ from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import AccessDenied, DomainError
+from kopir.core.tests.queries import page_queries
 from kopir.council import access
 from kopir.council import models as m
 from kopir.council.forms_meetings import encode_ballots
@@ -605,12 +604,6 @@ def test_a_stale_secretarys_page_gets_a_conflict_and_then_saves_deliberately(
 # --- Query budgets --------------------------------------------------------------------------------
 
 
-def _queries(client: Client, address: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(address).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_the_vote_page_as_a_member_costs_the_same_with_more_ballots(
     client: Client,
     vote: m.Vote,
@@ -621,9 +614,9 @@ def test_the_vote_page_as_a_member_costs_the_same_with_more_ballots(
 ) -> None:
     signed_in(client, member_user)
     ballot_cast_by_member(actor=member_user, vote=vote, choice=FOR)
-    few = _queries(client, _vote_url(vote))
+    few = page_queries(client, _vote_url(vote))
     ballots_record(actor=secretary, vote=vote, choices={seat.pk: FOR for seat in members[:4]})
-    many = _queries(client, _vote_url(vote))
+    many = page_queries(client, _vote_url(vote))
 
     assert many == few
     # The header's unread notifications count, the menu's check of a member's seat for the
@@ -643,14 +636,14 @@ def test_the_meeting_page_as_a_member_costs_the_same_with_more_open_votes(
     with translation.override("en"):
         address = reverse("council:meeting_detail", args=[meeting.council.slug, meeting.pk])
     signed_in(client, member_user)
-    one = _queries(client, address)
+    one = page_queries(client, address)
     for order in (2, 3, 4):
         item = AgendaItemFactory.create(meeting=meeting, order=order)
         vote_open(
             actor=secretary, agenda_item=item, question=f"Q{order}", kind=m.VoteKind.ROLL_CALL
         )
 
-    assert _queries(client, address) == one
+    assert page_queries(client, address) == one
     assert client.get(address).content.decode().count("Open vote: cast your ballot") == 4
 
 

@@ -8,13 +8,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from kopir.accounts.models import User
+from kopir.core.tests.queries import page_queries
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.selectors.public import OVERVIEW_ROWS
@@ -108,12 +107,6 @@ def _add_rows(name: str, council: m.Council, agency: Organisation, count: int) -
         PetitionFactory.create_batch(
             count, council=council, publication=m.PetitionPublication.PUBLISHED
         )
-
-
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 # --- Open to everyone, in every language ---------------------------------------------------------
@@ -267,11 +260,11 @@ def test_a_page_costs_the_same_queries_for_few_or_many_rows(
     client = Client()
     _add_rows(name, council, agency, 3)
     client.get(_url(name, council))  # Warm the caches a first request fills.
-    few = _queries(client, _url(name, council))
+    few = page_queries(client, _url(name, council))
 
     _add_rows(name, council, agency, 2 * PER_PAGE)
-    many = _queries(client, _url(name, council))
-    second_page = _queries(client, _url(name, council, "?page=2"))
+    many = page_queries(client, _url(name, council))
+    second_page = page_queries(client, _url(name, council, "?page=2"))
 
     assert few == many
     assert second_page <= many

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from kopir.accounts.models import User
+from kopir.core.tests.queries import page_queries
 from kopir.council import models as m
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services.minutes import minutes_assemble, minutes_sign
@@ -143,17 +142,12 @@ def test_the_public_page_costs_the_same_queries_for_few_or_many(
             starts_at=timezone.now() - dt.timedelta(days=30),
         )
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(_url(council)).status_code == 200
-        return len(captured)
-
     client = Client()
     add_rows(2)
     client.get(_url(council))  # Warm the caches a first request fills.
-    few = queries()
+    few = page_queries(client, _url(council))
     add_rows(25)
-    many = queries()
+    many = page_queries(client, _url(council))
 
     assert few == many
     assert many <= 20

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kopir.core.responses import form_page
 from kopir.core.selectors import page_of
 from kopir.council.access import (
-    can_manage_council,
     can_request_accommodation,
     council_for_secretary,
     council_for_user,
+    is_secretary,
     seat_of,
 )
 from kopir.council.forms_meetings_petitions import AccommodationForm, AccommodationResolveForm
@@ -34,7 +34,7 @@ def accommodation_new(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     meeting = meeting_in_council(council, pk)
     # The secretary asks on a participant's behalf; a member asks for themselves.
-    on_behalf = can_manage_council(request.user, council)
+    on_behalf = is_secretary(request.user, council)
     form = AccommodationForm(
         request.POST if request.method == "POST" else None, for_self=not on_behalf
     )

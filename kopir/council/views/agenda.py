@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.responses import form_page
-from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
+from kopir.council.access import council_for_reader, council_for_secretary, is_secretary
 from kopir.council.forms_meetings import (
     AgendaItemForm,
     DecisionForm,
@@ -73,13 +73,13 @@ def item_page(
     **bound_forms: Any,
 ) -> HttpResponse:
     """The agenda item's page; a failed form is shown bound, with its errors, the rest empty."""
-    can_manage = can_manage_council(request.user, council)
+    secretary = is_secretary(request.user, council)
     # Every form name is in the context (None for readers), so the template's error summary
     # always receives forms or None.
     forms: dict[str, Any] = dict.fromkeys(
         ("official_form", "material_form", "speech_form", "vote_form", "decision_form")
     )
-    if can_manage:
+    if secretary:
         forms = {
             "official_form": OfficialForm(),
             "material_form": MaterialForm(),
@@ -95,9 +95,9 @@ def item_page(
             "council": council,
             "meeting": meeting,
             "item": item,
-            "can_manage": can_manage,
+            "is_secretary": secretary,
             # The forms of the item's current step are shown open (a failed one is open anyway).
-            "open_forms": _open_forms(meeting, item) if can_manage and not bound_forms else set(),
+            "open_forms": _open_forms(meeting, item) if secretary and not bound_forms else set(),
             **forms,
         },
         status=status,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
-from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
+from kopir.council.access import council_for_reader, council_for_secretary, is_secretary
 from kopir.council.forms_composition import MemberForm
 from kopir.council.models import Composition, CompositionStatus, Member
 from kopir.council.selectors.councils import composition_in_council, deciding_votes, members_of
@@ -60,7 +60,7 @@ def composition_new(request: HttpRequest, slug: str) -> HttpResponse:
 def composition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_reader(request.user, slug)
     composition = composition_in_council(council, pk)
-    can_manage = can_manage_council(request.user, council)
+    secretary = is_secretary(request.user, council)
     return render(
         request,
         "council/meetings/composition_detail.html",
@@ -69,7 +69,7 @@ def composition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "composition": composition,
             "members": members_of(composition),
             "votes": deciding_votes(composition=composition),
-            "can_edit": can_manage and composition.status == CompositionStatus.PROPOSED,
+            "can_edit": secretary and composition.status == CompositionStatus.PROPOSED,
         },
     )
 

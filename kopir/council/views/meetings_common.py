@@ -112,8 +112,8 @@ def council_page(
     request: HttpRequest, council: Council, template: str, **context: Any
 ) -> HttpResponse:
     """A page of one council (its overview, meetings, plans, compositions, petitions, radar),
-    with the secretary's controls (`can_manage`) where the reader may manage the council."""
-    context.update(council=council, can_manage=access.can_manage_council(request.user, council))
+    with the secretary's controls (`is_secretary`) where the reader is its secretary."""
+    context.update(council=council, is_secretary=access.is_secretary(request.user, council))
     return render(request, template, context)
 
 

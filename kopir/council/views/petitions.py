@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
 from kopir.core.selectors import page_of
 from kopir.council.access import (
-    can_manage_council,
     can_see_petitioner_contacts,
     council_for_public,
     council_for_reader,
     council_for_secretary,
+    is_secretary,
 )
 from kopir.council.forms_meetings_petitions import (
     PetitionAgendaForm,
@@ -175,13 +175,13 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     petition = petition_read(user=request.user, council=council, pk=pk, request=request)
-    can_manage = can_manage_council(request.user, council)
-    can_schedule = can_manage and can_move(petition, PetitionStatus.ON_AGENDA)
-    can_answer = can_manage and can_move(petition, PetitionStatus.ANSWERED)
-    can_publish = can_manage and PETITION_PUBLICATION_WORKFLOW.allows(
+    secretary = is_secretary(request.user, council)
+    can_schedule = secretary and can_move(petition, PetitionStatus.ON_AGENDA)
+    can_answer = secretary and can_move(petition, PetitionStatus.ANSWERED)
+    can_publish = secretary and PETITION_PUBLICATION_WORKFLOW.allows(
         petition.publication, PetitionPublication.PUBLISHED
     )
-    can_withhold = can_manage and PETITION_PUBLICATION_WORKFLOW.allows(
+    can_withhold = secretary and PETITION_PUBLICATION_WORKFLOW.allows(
         petition.publication, PetitionPublication.WITHHELD
     )
     # Every form carries the version the page shows: a stale page changes nothing.

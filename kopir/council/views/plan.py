@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.responses import form_page
-from kopir.council.access import can_manage_council, council_for_reader, council_for_secretary
+from kopir.council.access import council_for_reader, council_for_secretary, is_secretary
 from kopir.council.forms_plan import PlanForm, PlanItemForm, PlanItemStatusForm
 from kopir.council.models import Council, PlanStatus, WorkPlan, WorkPlanItem
 from kopir.council.selectors.councils import (
@@ -65,7 +65,7 @@ def plan_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = council_for_reader(request.user, slug)
     plan = plan_in_council(council, pk)
     items = plan_items_with_progress(plan)
-    can_manage = can_manage_council(request.user, council)
+    secretary = is_secretary(request.user, council)
     return render(
         request,
         "council/meetings/plan_detail.html",
@@ -75,9 +75,9 @@ def plan_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "items": items,
             "counts": plan_status_counts(items),
             "votes": deciding_votes(plan=plan),
-            "can_manage": can_manage,
-            "can_edit": can_manage and plan.status == PlanStatus.DRAFT,
-            "can_follow": can_manage and plan.status == PlanStatus.APPROVED,
+            "is_secretary": secretary,
+            "can_edit": secretary and plan.status == PlanStatus.DRAFT,
+            "can_follow": secretary and plan.status == PlanStatus.APPROVED,
         },
     )
 

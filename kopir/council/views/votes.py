@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kopir.core.errors import DomainError
 from kopir.council.access import (
-    can_manage_council,
     council_for_reader,
     council_for_secretary,
     council_for_user,
     is_chair,
+    is_secretary,
     voting_seat,
 )
 from kopir.council.forms_meetings import (
@@ -66,7 +66,7 @@ def _page(
     annul_form: VoteAnnulForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_manage = can_manage_council(request.user, council)
+    secretary = is_secretary(request.user, council)
     can_annul = (
         vote.result != VoteResult.OPEN
         and vote.annulled_at is None
@@ -75,9 +75,9 @@ def _page(
     if can_annul and annul_form is None:
         annul_form = VoteAnnulForm()
     is_open = vote.result == VoteResult.OPEN
-    if can_manage and is_open and vote.kind == VoteKind.ROLL_CALL and ballots_form is None:
+    if secretary and is_open and vote.kind == VoteKind.ROLL_CALL and ballots_form is None:
         ballots_form = BallotsForm(members=_present_members(meeting), vote=vote)
-    if can_manage and is_open and vote.kind == VoteKind.COUNTED and totals_form is None:
+    if secretary and is_open and vote.kind == VoteKind.COUNTED and totals_form is None:
         totals_form = TotalsForm(
             vote=vote,
             initial={
@@ -103,9 +103,9 @@ def _page(
             "item": vote.agenda_item,
             "quorum": quorum_status(meeting),
             "is_open": is_open,
-            "can_manage": can_manage,
-            "ballots_form": ballots_form if can_manage and is_open else None,
-            "totals_form": totals_form if can_manage and is_open else None,
+            "is_secretary": secretary,
+            "ballots_form": ballots_form if secretary and is_open else None,
+            "totals_form": totals_form if secretary and is_open else None,
             "seat": seat,
             "own_ballot": own_ballot,
             "own_ballot_form": own_ballot_form if seat is not None and is_open else None,

@@ -19,12 +19,16 @@ def placed(
     on_quota: bool = False,
     start: dt.date = STARTED,
     holder: Any = None,
+    person: Any = None,
 ) -> list[Placement]:
     """`count` persons living in `territory`, each placed once in a job starting on `start`,
-    by a job-placement measure `holder` holds (an organisation of its own when None)."""
+    by a job-placement measure `holder` holds (an organisation of its own when None); or, given
+    `person`, that one person `count` times, by a measure of their own each time."""
     rows = []
     for _ in range(count):
         fields = {"organisation": holder} if holder is not None else {}
+        if person is not None:
+            fields["person"] = person
         measure = MeasureFactory.create(territory=territory, **fields)
         rows.append(
             Placement.objects.create(

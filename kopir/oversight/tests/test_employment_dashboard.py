@@ -18,7 +18,6 @@ from kopir.oversight.selectors.employment import band_label, employment_dashboar
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.tests.placements import STARTED, placed
 from kopir.rehabilitation.models import EmployerQuota, Placement, QuotaBand
-from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,14 +97,7 @@ def test_a_person_placed_twice_counts_once_in_the_cell(region: Any) -> None:
     [first] = placed(1, north)
     for _ in range(4):
         placed(1, north)
-    again = MeasureFactory.create(territory=north, person=first.measure.person)
-    Placement.objects.create(
-        measure=again,
-        employer_bin=next_bin(),
-        employer_name="ЖШС Екінші",
-        position="Аудармашы",
-        start_date=STARTED,
-    )
+    placed(1, north, person=first.measure.person)  # the first person, placed again
     board = employment_dashboard(Scope(Q1, territory=region))
     # 6 placements of 5 persons: 5.
     assert row(board.placements, "North").other == Total(5, 0)

@@ -26,11 +26,16 @@ from kopir.oversight.periods import Period
 from kopir.oversight.selectors.mse import mse_dashboard
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
 from kopir.oversight.selectors.scope import Scope
+from kopir.oversight.tests.measures import (
+    HOLDER_CELLS,
+    agency,
+    every_outcome,
+    measures,
+    outcome_cells,
+)
 from kopir.oversight.tests.referrals import at, sent_referral
 from kopir.oversight.tests.test_mse_dashboard import DECIDED, MONDAY
-from kopir.oversight.tests.test_rehabilitation_dashboard import ASSIGNED, DUE, measures
-from kopir.rehabilitation.models import Handoff, Measure
-from kopir.rehabilitation.models.execution import MeasureStatus, NotDeliveredReason
+from kopir.rehabilitation.models.execution import MeasureStatus
 from kopir.rehabilitation.tests.factories import MeasureTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +45,6 @@ TODAY = dt.date(2026, 3, 31)
 
 def clinic(**fields: Any) -> Any:
     return OrganisationFactory(kind=OrganisationKind.MEDICAL, **fields)
-
-
-def agency(**fields: Any) -> Any:
-    return OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL, **fields)
 
 
 def without_stamp(board: Any) -> Any:
@@ -170,41 +171,7 @@ def rehabilitation_data(territories: dict[str, Any]) -> dict[str, Any]:
     quarter and cancelled ones."""
     holder = agency(name_en="A holder", territory=territories["district"])
     other = agency(name_en="B other", territory=territories["elsewhere"])
-    hearing_aid, wheelchair = MeasureTypeFactory.create(), MeasureTypeFactory.create()
-    for days in range(40, 45):
-        measures(
-            holder,
-            hearing_aid,
-            1,
-            status=MeasureStatus.DELIVERED,
-            delivered_on=dt.date(2026, 1, 10) + dt.timedelta(days),
-        )
-    late = measures(
-        holder, hearing_aid, 4, status=MeasureStatus.DELIVERED, delivered_on=dt.date(2026, 3, 5)
-    )
-    Measure.objects.filter(pk=late[0].pk).update(dispute_count=1)
-    measures(
-        holder,
-        hearing_aid,
-        6,
-        status=MeasureStatus.NOT_DELIVERED,
-        not_delivered_reason=NotDeliveredReason.REFUSED,
-    )
-    measures(holder, hearing_aid, 7)
-    measures(holder, hearing_aid, 5, due_on=dt.date(2026, 3, 30))
-    measures(holder, hearing_aid, 5, status=MeasureStatus.CANCELLED)
-    measures(holder, wheelchair, 5, due_on=dt.date(2026, 4, 2))
-    measures(other, wheelchair, 3, status=MeasureStatus.DELIVERED, delivered_on=dt.date(2026, 2, 1))
-    for measure in list(Measure.objects.filter(organisation=holder, due_on=DUE, status="assigned"))[
-        :6
-    ]:
-        Handoff.objects.create(
-            measure=measure,
-            from_organisation=holder,
-            to_organisation=other,
-            at=ASSIGNED + dt.timedelta(days=3),
-            due_on=DUE,
-        )
+    every_outcome(holder, other)
     return {"holder": holder, "other": other, **territories}
 
 
@@ -227,13 +194,7 @@ def test_rehabilitation_store_gives_the_live_figures(rehabilitation_data: dict[s
     # By hand, from the store: the holder's cells 5, <5 (4 late), 5 (6 failed), 5 (7 overdue),
     # 5 pending; 6 redirects → 5; the other's 3 on time "<5".
     first = next(r for r in stored[0].by_organisation if r.label == "A holder")
-    assert (first.on_time, first.late, first.failed, first.overdue, first.pending) == (
-        Total(5, 0),
-        Total(0, 1),
-        Total(5, 0),
-        Total(5, 0),
-        Total(5, 0),
-    )
+    assert outcome_cells(first) == HOLDER_CELLS
     assert first.redirected == Total(5, 0)
     other = next(r for r in stored[0].by_organisation if r.label == "B other")
     assert other.on_time == Total(0, 1)

@@ -8,38 +8,25 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from kopir.directory.models import OrganisationKind
-from kopir.directory.tests.factories import OrganisationFactory
 from kopir.oversight.disclosure import Total
 from kopir.oversight.periods import Period
 from kopir.oversight.selectors.rehabilitation import rehabilitation_dashboard
 from kopir.oversight.selectors.scope import Scope
-from kopir.rehabilitation.models import Handoff, Measure
+from kopir.oversight.tests.measures import (
+    HOLDER_CELLS,
+    agency,
+    every_outcome,
+    measures,
+    outcome_cells,
+)
 from kopir.rehabilitation.models.execution import MeasureStatus, NotDeliveredReason
-from kopir.rehabilitation.tests.factories import MeasureFactory, MeasureTypeFactory
+from kopir.rehabilitation.tests.factories import MeasureTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 Q1 = Period(2026, 1)
 TODAY = dt.date(2026, 3, 15)
-DUE = dt.date(2026, 3, 1)
-ASSIGNED = dt.datetime(2026, 1, 10, 11, tzinfo=timezone.get_default_timezone())
-
-
-def agency() -> Any:
-    return OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
-
-
-def measures(organisation: Any, measure_type: Any, count: int, **fields: Any) -> list[Measure]:
-    fields = {"status": MeasureStatus.ASSIGNED, "due_on": DUE, **fields}
-    return [
-        MeasureFactory.create(
-            organisation=organisation, measure_type=measure_type, assigned_at=ASSIGNED, **fields
-        )
-        for _ in range(count)
-    ]
 
 
 def test_no_data_shows_nothing() -> None:
@@ -52,53 +39,11 @@ def test_no_data_shows_nothing() -> None:
 
 def test_one_organisation_every_outcome_counted_by_hand() -> None:
     holder, other_type_holder = agency(), agency()
-    hearing_aid, wheelchair = MeasureTypeFactory.create(), MeasureTypeFactory.create()
-    delivered = {"status": MeasureStatus.DELIVERED}
-    # 5 on time, delivered 40, 41, 42, 43 and 44 days after assignment (10 January).
-    for days in range(40, 45):
-        measures(holder, hearing_aid, 1, delivered_on=dt.date(2026, 1, 10) + dt.timedelta(days))
-    # 4 late (delivered after the due date), one of them disputed by the person.
-    late = measures(holder, hearing_aid, 4, delivered_on=dt.date(2026, 3, 5), **delivered)
-    Measure.objects.filter(pk=late[0].pk).update(dispute_count=1)
-    # 6 not delivered: the person refused.
-    measures(
-        holder,
-        hearing_aid,
-        6,
-        status=MeasureStatus.NOT_DELIVERED,
-        not_delivered_reason=NotDeliveredReason.REFUSED,
-    )
-    # 7 still open past the due date; 5 open and due later in the quarter.
-    measures(holder, hearing_aid, 7)
-    measures(holder, hearing_aid, 5, due_on=dt.date(2026, 3, 30))
-    # Left out: cancelled, and due in the next quarter.
-    measures(holder, hearing_aid, 5, status=MeasureStatus.CANCELLED)
-    measures(holder, hearing_aid, 5, due_on=dt.date(2026, 4, 2))
-    # Another organisation, another type: 3 on time.
-    measures(other_type_holder, wheelchair, 3, delivered_on=dt.date(2026, 2, 1), **delivered)
-    Measure.objects.filter(status=MeasureStatus.ASSIGNED, delivered_on__isnull=False).update(
-        status=MeasureStatus.DELIVERED
-    )
-    # 6 redirects away from the holder in the quarter (one measure's handoff each).
-    open_measures = list(Measure.objects.filter(organisation=holder, due_on=DUE, status="assigned"))
-    for measure in open_measures[:6]:
-        Handoff.objects.create(
-            measure=measure,
-            from_organisation=holder,
-            to_organisation=other_type_holder,
-            at=ASSIGNED + dt.timedelta(days=3),
-            due_on=DUE,
-        )
+    every_outcome(holder, other_type_holder)
 
     board = rehabilitation_dashboard(Scope(Q1), today=TODAY)
     first = next(r for r in board.by_organisation if r.label == holder.name)
-    assert (first.on_time, first.late, first.failed, first.overdue, first.pending) == (
-        Total(5, 0),
-        Total(0, 1),
-        Total(5, 0),
-        Total(5, 0),
-        Total(5, 0),
-    )
+    assert outcome_cells(first) == HOLDER_CELLS
     # Due: the five outcomes as shown, 5 + <5 + 5 + 5 + 5.
     assert first.due == Total(20, 1)
     # Disputes are counted in the on-time cell (0) and the late cell (1): both "<5".
