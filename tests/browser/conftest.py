@@ -36,9 +36,10 @@ def _is_browser_test(item: pytest.Item) -> bool:
     return item.get_closest_marker("browser") is not None
 
 
-# The browser tests that take longest: each visits every page as one role (or as a visitor) in
-# every language. They start first among the browser tests, so that under pytest-xdist the run
-# does not end with one worker still in a long test while the other has nothing left to take.
+# The browser tests that take longest: each visits a quarter of the pages as one role (or as a
+# visitor) in every language. They start first among the browser tests, so that under
+# pytest-xdist the run does not end with one worker still in a long test while the other has
+# nothing left to take.
 LONGEST_BROWSER_TESTS = "tests/browser/test_every_page.py::"
 
 

@@ -25,6 +25,7 @@ from tests.browser.council_pages import (
 from tests.browser.demo import DEMO_PASSWORD, DEMO_ROLES, Demo
 from tests.browser.helpers import (
     LANGUAGES,
+    fetch,
     named_pages,
     needs_arguments,
     path_for,
@@ -250,6 +251,17 @@ def page_arguments(name: str, demo: Demo, user: User) -> dict[str, Any] | None:
 # Statuses a signed-in user may get from a page: 200, or a refusal for a page that is not theirs.
 REFUSED = {403, 404}
 
+# Each walk (a role's, the anonymous visitor's) is split into this many tests, group g visiting
+# every PAGE_GROUPS-th page from the g-th, each in every language. Together the groups visit every
+# page; apart, pytest-xdist can share one walk between its workers, where a whole walk (two to
+# three minutes in CI) would keep one worker busy alone while the other ran out of tests.
+PAGE_GROUPS = 4
+
+
+def page_group(pages: list[str], group: int) -> list[str]:
+    """The pages test number `group` of a walk visits (every page is in exactly one group)."""
+    return pages[group::PAGE_GROUPS]
+
 
 def pages_to_visit(known_arguments: Iterable[str] = ()) -> list[str]:
     """The named pages to visit; fails when one needs URL arguments nobody has provided."""
@@ -281,11 +293,12 @@ def describe_outcomes(username: str, outcomes: dict[str, dict[str, str]]) -> str
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("group", range(PAGE_GROUPS))
 @pytest.mark.parametrize("username", list(DEMO_ROLES))
 def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
-    page: Page, live_server: Any, demo: Demo, username: str
+    page: Page, live_server: Any, demo: Demo, username: str, group: int
 ) -> None:
-    pages = pages_to_visit(demo.council_arguments)
+    pages = page_group(pages_to_visit(demo.council_arguments), group)
     user = demo.user(username)
     sign_in(page, live_server, username, DEMO_PASSWORD)
     offered = page.locator("nav.main-nav a").evaluate_all("els => els.map(e => e.pathname)")
@@ -296,7 +309,8 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
     checked_paths: set[str] = set()
     checked_refusals: set[tuple[str, int]] = set()
     # A page the role may use is checked in every language; a page it is refused is checked in
-    # the first language only (its refusal page is axe-checked once per language and status),
+    # the first language only (its refusal page is axe-checked once per language, status and
+    # group),
     # which keeps the run short as apps add pages most roles may not open.
     for name in pages:
         kwargs = page_arguments(name, demo, user)
@@ -337,6 +351,7 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
     for name, by_language in outcomes.items():
         if len(by_language) > 1 and len(set(by_language.values())) > 1:
             problems.append(f"{name} as {username} answers differently by language: {by_language}")
+    # A menu entry of another group's page is checked by that group's test.
     for path in offered:
         if status_by_path.get(path, 200) != 200:
             problems.append(
@@ -348,10 +363,11 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("group", range(PAGE_GROUPS))
 def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_language(
-    page: Page, live_server: Any, demo: Demo
+    page: Page, live_server: Any, demo: Demo, group: int
 ) -> None:
-    pages = pages_to_visit(demo.council_arguments)
+    pages = page_group(pages_to_visit(demo.council_arguments), group)
     # Addresses as the administrator would follow them; an anonymous visitor is refused anyway.
     user = demo.user("admin")
     problems: list[str] = []
@@ -362,7 +378,9 @@ def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_
             kwargs = page_arguments(name, demo, user)
             path = path_for(name, language, kwargs)
             where = f"{name} [{language}] as an anonymous visitor ({path})"
-            seen = visit(page, f"{live_server.url}{path}")
+            # Most pages send the visitor to the sign-in page: asked without rendering, and only
+            # a public page is then opened in the browser for axe.
+            seen = fetch(page, f"{live_server.url}{path}")
             asked_to_sign_in = seen.path == login_path and name != "accounts:login"
             outcomes.setdefault(name, {})[language] = (
                 "login" if asked_to_sign_in else f"{seen.status}{'' if seen.is_html else '*'}"
@@ -370,6 +388,8 @@ def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_
             if seen.status == 200 and not asked_to_sign_in and seen.is_html:
                 # A public page (the sign-in page itself is checked with its errors elsewhere).
                 if name != "accounts:login":
+                    shown = visit(page, f"{live_server.url}{path}")
+                    assert (shown.status, shown.path) == (seen.status, seen.path), where
                     problems.extend(axe_problems(page, where))
             elif seen.status not in {200, *REFUSED}:
                 problems.append(f"{where}: answered HTTP {seen.status}")
