@@ -26,10 +26,18 @@ def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_pa
     before = Referral.objects.count()
     report = tmp_path / "intake.json"
 
-    # SQLite's shared in-memory test database locks whole tables: one client there.
+    # SQLite's shared in-memory test database locks whole tables: one client there (and the
+    # bulk runs in threads; on PostgreSQL in worker processes).
     clients = 2 if connection.vendor == "postgresql" else 1
 
-    call_command("kopir_bench", intake=6, intake_clients=clients, json=report, verbosity=0)
+    call_command(
+        "kopir_bench",
+        intake=6,
+        intake_clients=clients,
+        intake_workers=clients,
+        json=report,
+        verbosity=0,
+    )
 
     runs = {run["channel"]: run for run in json.loads(report.read_text())["intake"]}
     assert set(runs) == {"api", "bulk", "bulk-draft", "api-batch100", "bulk-parts"}
