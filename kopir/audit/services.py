@@ -216,16 +216,12 @@ def audit_record_many(
     """
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     # What every record of the call shares, as `_unsaved` gives it one by one.
-    shared = {
-        "at": timezone.now(),
-        "actor_id": actor.pk if is_user else None,
-        "actor_username": actor.get_username() if is_user else "",
-        "organisation_id": getattr(actor, "organisation_id", None) if is_user else None,
-        "action": str(action),
-        "channel": str(channel),
-        "source": request_source(request),
-        "fields": sorted(fields),
-    }
+    at = timezone.now()
+    actor_id = actor.pk if is_user else None
+    actor_username = actor.get_username() if is_user else ""
+    organisation_id = getattr(actor, "organisation_id", None) if is_user else None
+    source = request_source(request)
+    names = sorted(fields)
     types: dict[type[models.Model], str] = {}
     events = []
     for target, detail in entries:
@@ -236,7 +232,14 @@ def audit_record_many(
             target_type = types.get(kind) or types.setdefault(kind, target_type_of(target))
         events.append(
             AuditRow(
-                **shared,
+                at=at,
+                actor_id=actor_id,
+                actor_username=actor_username,
+                organisation_id=organisation_id,
+                action=str(action),
+                channel=str(channel),
+                source=source,
+                fields=names,
                 target_type=target_type,
                 target_id=str(target.pk),
                 detail=detail[:200],

@@ -209,7 +209,7 @@ def append_rows(
     pk = meta.pk
     assert pk is not None
     if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
-        instances = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        instances: list[Any] = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         models.QuerySet(model, using=using).bulk_create(instances, batch_size=INSERT_BATCH)
         return [instance.pk for instance in instances]
     given = {name: index for index, name in enumerate(columns)}

@@ -70,7 +70,7 @@ def _checked_payloads(kind: str, payloads: Sequence[Mapping[str, Any]]) -> list[
         checked = adapter.validate_python(list(payloads))
     except PayloadError as error:
         raise ValueError(f"payload of {kind} does not match its schema: {error}") from error
-    return adapter.dump_python(checked, mode="json")  # type: ignore[no-any-return]
+    return adapter.dump_python(checked, mode="json")
 
 
 @dataclass(slots=True)

@@ -445,7 +445,7 @@ class NoticeRow:
     last_error: str
     related_type: str
     related_id: str
-    pk: int | None = None
+    pk: int = 0  # its id once written
 
 
 def _notice_row(draft: NoticeDraft, text: tuple[str, str], now: dt.datetime) -> NoticeRow:

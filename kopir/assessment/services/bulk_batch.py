@@ -58,7 +58,6 @@ from kopir.assessment.services.referral_inputs import (
     check_date,
     check_findings,
     check_limitations,
-    finding_unit,
 )
 from kopir.assessment.services.referral_routing import (
     TERRITORY_CHAIN,
@@ -70,6 +69,7 @@ from kopir.assessment.services.referrals import (
     CHECKED_ON_CREATE,
     CREATED_FIELDS,
     created_event,
+    finding_values,
     referral_send_many,
     scalar_values,
 )
@@ -111,7 +111,7 @@ class _Finding(NamedTuple):
     value: Any
     unit: str
     text: str
-    measured_on: dt.date | None
+    measured_on: dt.date
 
 
 # The columns of each child table the batch appends, in the order of its plain rows (after the
@@ -353,18 +353,7 @@ def _plans(
             row=row,
             referral=referral,
             diagnoses=[(code.pk, index) for index, code in enumerate(secondary)],
-            findings=[
-                _Finding(
-                    kind=finding.kind,
-                    side=finding.side,
-                    name=finding.name.strip(),
-                    value=finding.value,
-                    unit=finding_unit(finding),
-                    text=finding.text.strip(),
-                    measured_on=finding.measured_on,
-                )
-                for finding in row.given.findings
-            ],
+            findings=[_Finding(**finding_values(finding)) for finding in row.given.findings],
             limitations=[(item.category, item.degree) for item in row.given.limitations],
         )
         if row.given.send and rules:
