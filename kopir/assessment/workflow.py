@@ -18,7 +18,7 @@ from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
 from kopir.assessment.models.deadlines import StepDeadline
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record_many
-from kopir.core.bulk import insert_instances
+from kopir.core.bulk import append_rows
 
 # InvalidTransition is re-exported: the referral services and views catch it from here.
 from kopir.core.transitions import InvalidTransition as InvalidTransition
@@ -100,8 +100,41 @@ def _write_event(move: Move) -> None:
     _event(move).save()
 
 
+_EVENT_COLUMNS = (
+    "referral_id",
+    "actor_id",
+    "from_status",
+    "to_status",
+    "note",
+    "actor_label",
+    "missing",
+    "step_due_on",
+)
+
+
+# One empty list for every event's "missing" (append_rows encodes a shared value once).
+_NOTHING_MISSING: list[Any] = []
+
+
 def _write_events(moves: Sequence[Move]) -> None:
-    insert_instances(ReferralEvent, [_event(move) for move in moves])
+    """`_event` of each move, written as plain rows (no model instance a move)."""
+    append_rows(
+        ReferralEvent,
+        _EVENT_COLUMNS,
+        [
+            (
+                move.record.pk,
+                getattr(move.user, "pk", None),
+                move.source,
+                move.target,
+                move.note,
+                move.context.get("actor_label", ""),
+                move.context.get("missing") or _NOTHING_MISSING,
+                move.changes.get("step_due_on"),
+            )
+            for move in moves
+        ],
+    )
 
 
 REFUSAL = gettext_lazy("A referral that is “%(from)s” cannot become “%(to)s”.")

@@ -10,7 +10,10 @@ a record forged, changed or deleted by someone who owns the database is detected
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn, TypeVar
 
 from django.conf import settings
 from django.db import models, router, transaction
@@ -20,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit import chain
-from kopir.core.bulk import insert_instances
+from kopir.core.bulk import append_rows
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -59,15 +62,17 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         # bulk path.
         raise AuditLogIsAppendOnly("audit records are appended through append_chained")
 
-    def append_chained(self, records: list[AuditEvent]) -> list[AuditEvent]:
+    def append_chained(self, records: Sequence[ChainedT]) -> Sequence[ChainedT]:
         """Append unsaved `records`, in order, as consecutive links of the chain.
 
-        Under the chain's lock (held until the caller's transaction ends, as for one record) the
-        head is read once, each record's `prev_hash` and `row_hash` are computed in Python, and
-        the rows go in that order (`core.bulk.insert_instances`: on PostgreSQL their ids drawn
-        from the sequence in ascending order, then one COPY; elsewhere multi-row INSERTs): nobody
-        else can draw an audit id while the lock is held, so id order is chain order and
-        `audit_verify` walks them as it walks records saved one at a time.
+        A record is an `AuditEvent` or a plain `AuditRow` (a bulk step's, no model instance
+        each). Under the chain's lock (held until the caller's transaction ends, as for one
+        record) the head is read once, each record's `prev_hash` and `row_hash` are computed in
+        Python, and the rows go in that order as plain values (`core.bulk.append_rows`: on
+        PostgreSQL their ids drawn from the sequence in ascending order, then one COPY;
+        elsewhere multi-row INSERTs); each record is given its id. Nobody else can draw an audit
+        id while the lock is held, so id order is chain order and `audit_verify` walks them as
+        it walks records saved one at a time.
         """
         if not records:
             return records
@@ -76,10 +81,44 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         using = self.db
         with transaction.atomic(using=using, savepoint=False):
             previous = chain.lock_head_and_read(using)
+            rows = []
             for record in records:
                 record.prev_hash = previous
                 record.row_hash = previous = chain.content_hash(record)
-            return insert_instances(AuditEvent, records, using=using)
+                rows.append([getattr(record, column) for column in ROW_COLUMNS])
+            ids = append_rows(AuditEvent, ROW_COLUMNS, rows, using=using)
+            for record, pk in zip(records, ids, strict=True):
+                record.pk = pk
+                if isinstance(record, AuditEvent):
+                    record._state.adding = False
+                    record._state.db = using
+            return records
+
+
+# What an audit record's row holds besides its id (each written by `append_chained`).
+ROW_COLUMNS = (*chain.HASHED_COLUMNS, "row_hash")
+
+
+@dataclass(slots=True)
+class AuditRow:
+    """An audit record not yet written, as plain values: what `audit_record_many` holds for
+    `append_chained` instead of an `AuditEvent` instance per record (the same columns, hashed
+    the same way). `pk` is set once it is written."""
+
+    at: dt.datetime
+    actor_id: int | None
+    actor_username: str
+    organisation_id: int | None
+    action: str
+    target_type: str
+    target_id: str
+    channel: str
+    source: str
+    fields: list[str]
+    detail: str
+    prev_hash: str = ""
+    row_hash: str = ""
+    pk: int | None = None
 
 
 class AuditEvent(models.Model):
@@ -156,3 +195,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly("audit records cannot be deleted")
+
+
+ChainedT = TypeVar("ChainedT", AuditEvent, AuditRow, AuditEvent | AuditRow)

@@ -13,8 +13,9 @@ from typing import Any, Required, TypedDict, TypeVar, Unpack
 
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from kopir.audit.models import AuditAction, AuditChannel, AuditEvent
+from kopir.audit.models import AuditAction, AuditChannel, AuditEvent, AuditRow
 from kopir.core.client import client_address
 
 
@@ -88,7 +89,7 @@ def audit_deferred() -> Iterator[None]:
     records are dropped with it, as a savepoint drops its rows. Records written inside have no
     id until the block ends.
     """
-    pending: list[AuditEvent] | None = getattr(_deferred, "events", None)
+    pending: list[AuditEvent | AuditRow] | None = getattr(_deferred, "events", None)
     if pending is not None:
         start = len(pending)
         try:
@@ -97,7 +98,7 @@ def audit_deferred() -> Iterator[None]:
             del pending[start:]
             raise
         return
-    events: list[AuditEvent] = []
+    events: list[AuditEvent | AuditRow] = []
     _deferred.events = events
     try:
         yield
@@ -138,7 +139,7 @@ def audit_record(
         fields=fields,
         detail=detail,
     )
-    pending: list[AuditEvent] | None = getattr(_deferred, "events", None)
+    pending: list[AuditEvent | AuditRow] | None = getattr(_deferred, "events", None)
     if pending is not None:
         pending.append(event)
     else:
@@ -204,34 +205,51 @@ def audit_record_many(
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
     fields: Iterable[str] = (),
-) -> list[AuditEvent]:
+) -> list[AuditRow]:
     """Append one audit record per `(target, detail)` of `entries`, in that order, as
     `audit_record` would one by one, in a few INSERTs under one take of the chain's lock.
 
     For a step that changes many records in one transaction (the deadline sweep's escalations,
-    the notices they queue). Call it last in the transaction, like `audit_record`: the chain's
-    lock is held from here until the commit.
+    the notices they queue, a bulk file's batch). The records are plain `AuditRow`s, not model
+    instances, each given its id once written. Call it last in the transaction, like
+    `audit_record`: the chain's lock is held from here until the commit.
     """
-    fields = sorted(fields)
-    events = [
-        _unsaved(
-            actor=actor,
-            action=action,
-            target_type=target_type_of(target),
-            target_id=target.pk,
-            request=request,
-            channel=channel,
-            source="",
-            fields=fields,
-            detail=detail,
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    # What every record of the call shares, as `_unsaved` gives it one by one.
+    at = timezone.now()
+    actor_id = actor.pk if is_user else None
+    actor_username = actor.get_username() if is_user else ""
+    organisation_id = getattr(actor, "organisation_id", None) if is_user else None
+    source = request_source(request)
+    names = sorted(fields)
+    types: dict[type[models.Model], str] = {}
+    events = []
+    for target, detail in entries:
+        if isinstance(target, Ref):
+            target_type = target.target_type
+        else:
+            kind = type(target)
+            target_type = types.get(kind) or types.setdefault(kind, target_type_of(target))
+        events.append(
+            AuditRow(
+                at=at,
+                actor_id=actor_id,
+                actor_username=actor_username,
+                organisation_id=organisation_id,
+                action=str(action),
+                channel=str(channel),
+                source=source,
+                fields=names,
+                target_type=target_type,
+                target_id=str(target.pk),
+                detail=detail[:200],
+            )
         )
-        for target, detail in entries
-    ]
-    pending: list[AuditEvent] | None = getattr(_deferred, "events", None)
+    pending: list[AuditEvent | AuditRow] | None = getattr(_deferred, "events", None)
     if pending is not None:
         pending.extend(events)
         return events
-    return AuditEvent.objects.append_chained(events)
+    return list(AuditEvent.objects.append_chained(events))
 
 
 def audit_search_reach(

@@ -7,10 +7,15 @@ Two measurements on the generated data, both through Kopir's own code:
   idempotency, the intake service: everything but the socket);
 * the batch endpoint: the same N referrals posted by the K systems in batches of
   `BATCH_SIZE` (`POST /api/referrals/batch`);
-* a bulk file of N rows of the same referrals, split into W files processed by W threads at once
-  with the worker's own code (`bulk_upload_process`), once sent and once as drafts;
-* one bulk file of N rows received in W parts (`bulk_upload_process_part`) by W threads at once,
-  as W workers receive a long file.
+* a bulk file of N rows of the same referrals, split into W files processed by W worker
+  processes at once with the worker's own code (`bulk_upload_process`), once sent and once as
+  drafts;
+* one bulk file of N rows received in W parts (`bulk_upload_process_part`) by W worker processes
+  at once, as W background workers (`manage.py kopir_worker`, one task at a time each) receive a
+  long file.
+
+The bulk runs fork a process per file or part on PostgreSQL, as a deployment runs one worker
+process per core; on SQLite (one shared in-memory test database) they run in threads.
 
 Every referral asks to be sent, so the completeness check runs for each. It reports referrals per
 second, the queries per referral (every statement the thread's connection ran, savepoints
@@ -26,6 +31,7 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import threading
 import time
@@ -160,6 +166,59 @@ def _in_threads(work: list[Callable[[], None]]) -> Clock:
     if errors:
         raise errors[0]
     return clock
+
+
+def _in_processes(work: list[Callable[[], int]]) -> tuple[Clock, int]:
+    """Run each callable in a worker process of its own (forked), all at once; the time until
+    the last ends, the CPU of them all, and the sum of what they return (their statements).
+
+    On SQLite, whose test database lives in this process, in threads instead."""
+    if connection.vendor != "postgresql":
+        counted = [0]
+        lock = threading.Lock()
+
+        def counting(job: Callable[[], int]) -> Callable[[], None]:
+            def run() -> None:
+                number = job()
+                with lock:
+                    counted[0] += number
+
+            return run
+
+        return _in_threads([counting(job) for job in work]), counted[0]
+    context = multiprocessing.get_context("fork")
+    results: Any = context.SimpleQueue()
+
+    def run(job: Callable[[], int]) -> None:
+        cpu = time.process_time()
+        try:
+            number, error = job(), ""
+        except BaseException as failure:  # reported by the parent
+            number, error = 0, repr(failure)
+        finally:
+            connections.close_all()
+        results.put((number, time.process_time() - cpu, error))
+
+    # A forked child must not share the parent's connection: each opens its own.
+    connections.close_all()
+    processes = [context.Process(target=run, args=(job,)) for job in work]
+    clock = Clock()
+    statements, cpu_seconds, errors = 0, 0.0, []
+    with _clocked(clock):
+        for process in processes:
+            process.start()
+        for _process in processes:
+            number, cpu, error = results.get()
+            statements += number
+            cpu_seconds += cpu
+            if error:
+                errors.append(error)
+        for process in processes:
+            process.join()
+    clock.cpu_seconds += cpu_seconds
+    if errors:
+        raise RuntimeError(f"a worker process failed: {errors[0]}")
+    return clock, statements
 
 
 def _persons(count: int, offset: int = 0) -> list[Person]:
@@ -337,7 +396,7 @@ def _csv(rows: list[dict[str, str]]) -> SimpleUploadedFile:
 
 
 def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> Rate:
-    """Process `count` rows as `workers` files of one clinic, each by a thread of its own;
+    """Process `count` rows as `workers` files of one clinic, each by a worker process of its own;
     the rows ask to be sent, or (`send=False`) are kept as drafts."""
     tested, commission = _dates()
     # Other persons than the API's run and than each other, so no run measures another's links.
@@ -350,20 +409,17 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
         )
         for share in _split(persons, workers)
     ]
-    queries = [0]
-    lock = threading.Lock()
 
-    def worker_job(upload_id: int) -> Callable[[], None]:
-        def job() -> None:
+    def worker_job(upload_id: int) -> Callable[[], int]:
+        def job() -> int:
             counts = [0]
             with _counting(counts):
                 bulk_upload_process(upload_id=upload_id)
-            with lock:
-                queries[0] += counts[0]
+            return counts[0]
 
         return job
 
-    clock = _in_threads([worker_job(upload.pk) for upload in uploads])
+    clock, queries = _in_processes([worker_job(upload.pk) for upload in uploads])
     done = BulkUpload.objects.filter(pk__in=[upload.pk for upload in uploads])
     created = sum(done.values_list("rows_created", flat=True))
     sent = sum(done.values_list("rows_sent", flat=True))
@@ -374,7 +430,7 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
         seconds=clock.seconds,
         cpu_seconds=clock.cpu_seconds,
         load=clock.load,
-        queries=queries[0],
+        queries=queries,
         created=created,
         sent=sent,
         failed=count - created,
@@ -383,8 +439,8 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
 
 def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> Rate:
     """Receive one file of `count` rows that ask to be sent in `workers` parts, each by a
-    thread of its own, as `workers` background workers receive a long file: the time runs from
-    the file's first task (which plans the parts) to the end of the last part."""
+    worker process of its own, as `workers` background workers receive a long file: the time
+    runs from the file's first task (which plans the parts) to the end of the last part."""
     tested, commission = _dates()
     persons = _persons(count, offset)
     upload = bulk_upload_create(
@@ -393,7 +449,6 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
         send=True,
     )
     queries = [0]
-    lock = threading.Lock()
     part_rows = bulk.PART_ROWS
     bulk.PART_ROWS = -(-count // workers)  # one part a worker
     try:
@@ -404,18 +459,18 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
         queries[0] += counts[0]
         parts = len(BulkUpload.objects.get(pk=upload.pk).parts)
 
-        def part_job(index: int) -> Callable[[], None]:
-            def job() -> None:
+        def part_job(index: int) -> Callable[[], int]:
+            def job() -> int:
                 counted = [0]
                 with _counting(counted):
                     bulk_upload_process_part(upload_id=upload.pk, index=index)
-                with lock:
-                    queries[0] += counted[0]
+                return counted[0]
 
             return job
 
         first = clock
-        clock = _in_threads([part_job(index) for index in range(parts)])
+        clock, statements = _in_processes([part_job(index) for index in range(parts)])
+        queries[0] += statements
         clock.seconds += first.seconds
         clock.cpu_seconds += first.cpu_seconds
         clock.load = (first.load[0], clock.load[1])

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import logging
 import secrets
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +21,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PayloadError
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited, save_audited
-from kopir.core.bulk import insert_instances
+from kopir.core.bulk import append_rows
 from kopir.core.errors import ConflictError, DomainError
 from kopir.exchange.catalogue import event_kind
 from kopir.exchange.models import (
@@ -46,14 +50,47 @@ SUBSCRIPTION_CONFLICT = _(
 
 
 def _checked_payload(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    return _checked_payloads(kind, [payload])[0]
+
+
+@functools.cache
+def _payloads_adapter(schema: type[BaseModel]) -> TypeAdapter[list[BaseModel]]:
+    return TypeAdapter(list[schema])  # type: ignore[valid-type]
+
+
+def _checked_payloads(kind: str, payloads: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Each payload as its kind's schema gives it, checked by the schema in one call for the
+    whole list (pydantic validates every item, so one malformed payload refuses them all)."""
     spec = event_kind(kind)
     if spec is None:
         raise ValueError(f"unknown event kind {kind!r}: register it in the publishing app")
+    adapter = _payloads_adapter(spec.payload)
     try:
         # The schema decides what leaves Kopir: fields it does not declare are dropped.
-        return spec.payload.model_validate(payload).model_dump(mode="json")
+        checked = adapter.validate_python(list(payloads))
     except PayloadError as error:
         raise ValueError(f"payload of {kind} does not match its schema: {error}") from error
+    return adapter.dump_python(checked, mode="json")
+
+
+@dataclass(slots=True)
+class EventRow:
+    """An outbox event `event_publish_many` wrote, as the plain values it wrote (no model
+    instance each)."""
+
+    id: uuid.UUID
+    kind: str
+    subject: str
+    payload: dict[str, Any]
+    occurred_at: dt.datetime
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.id
+
+    @property
+    def webhook_id(self) -> str:
+        return f"msg_{self.id.hex}"
 
 
 def _require_transaction(name: str) -> None:
@@ -83,43 +120,55 @@ def event_publish(
     change that is then rolled back, or be lost when the change commits. The worker is asked to
     deliver once the caller's transaction commits; a rolled-back change leaves no event.
     """
-    return event_publish_many(kind=kind, events=[(subject, payload, audience)])[0]
+    row = event_publish_many(kind=kind, events=[(subject, payload, audience)])[0]
+    event = OutboxEvent(
+        id=row.id,
+        kind=row.kind,
+        subject=row.subject,
+        payload=row.payload,
+        occurred_at=row.occurred_at,
+    )
+    event._state.adding = False
+    event._state.db = OutboxEvent.objects.db
+    return event
 
 
 def event_publish_many(
     *, kind: str, events: Sequence[tuple[str, Mapping[str, Any], Iterable[Any]]]
-) -> list[OutboxEvent]:
+) -> list[EventRow]:
     """`event_publish` for many events of one kind at once, each `(subject, payload, audience)`:
-    the same rows, payload schema and delivery rules, written in bulk (`core.bulk.insert_instances`:
-    one COPY for the events and one for their deliveries on PostgreSQL) and one enqueued delivery
-    after the commit. For a step that changes many records in one transaction (the deadline
+    the same rows, payload schema (every payload checked by one call of the schema's validator
+    for the list) and delivery rules, written as plain rows (`core.bulk.append_rows`: one COPY
+    for the events and one for their deliveries on PostgreSQL) and one enqueued delivery after
+    the commit. For a step that changes many records in one transaction (the deadline
     sweep's escalations). An audience may name its organisations by instance or by id."""
     _require_transaction("event_publish")
     now = timezone.now()
-    written: list[OutboxEvent] = []
-    audiences: list[set[int]] = []
-    for subject, payload, audience in events:
-        written.append(
-            OutboxEvent(
-                kind=kind,
-                subject=subject,
-                payload=_checked_payload(kind, payload),
-                occurred_at=now,
-            )
-        )
-        audiences.append({getattr(organisation, "pk", organisation) for organisation in audience})
-    if not written:
-        return written
-    insert_instances(OutboxEvent, written)
+    if not events:
+        return []
+    payloads = _checked_payloads(kind, [payload for _subject, payload, _audience in events])
+    written = [
+        EventRow(id=uuid.uuid4(), kind=kind, subject=subject, payload=payload, occurred_at=now)
+        for (subject, _payload, _audience), payload in zip(events, payloads, strict=True)
+    ]
+    audiences = [
+        {getattr(organisation, "pk", organisation) for organisation in audience}
+        for _subject, _payload, audience in events
+    ]
+    append_rows(
+        OutboxEvent,
+        ("id", "kind", "subject", "payload", "occurred_at"),
+        [(row.id, kind, row.subject, row.payload, now) for row in written],
+    )
     subscribed = _subscribed(kind, set().union(*audiences))
     deliveries = [
-        Delivery(event=event, subscription=subscription, next_attempt_at=now)
+        (event.id, subscription.pk, now)
         for event, organisation_ids in zip(written, audiences, strict=True)
         for organisation_id in sorted(organisation_ids)
         for subscription in subscribed.get(organisation_id, [])
     ]
     if deliveries:
-        insert_instances(Delivery, deliveries)
+        append_rows(Delivery, ("event_id", "subscription_id", "next_attempt_at"), deliveries)
         transaction.on_commit(enqueue_delivery)
     return written
 

@@ -19,6 +19,7 @@ from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template import Context
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import Ref, audit_record_many, audited, target_type_of
-from kopir.core.bulk import insert_instances
+from kopir.core.bulk import append_rows, field_checks
 from kopir.core.errors import DomainError
 from kopir.notices.models import (
     Notice,
@@ -396,17 +397,96 @@ def _drafts_texts(drafts: list[NoticeDraft]) -> Iterator[tuple[str, str]]:
         yield _joined(_filled(parts, draft.fill, draft.template), recipient)
 
 
+# The columns `notice_queue_many` writes of each notice (the others take their defaults).
+NOTICE_COLUMNS = (
+    "recipient_kind",
+    "person_id",
+    "organisation_id",
+    "user_id",
+    "concerns_organisation_id",
+    "channel",
+    "address",
+    "language",
+    "format",
+    "topic",
+    "subject",
+    "body",
+    "sensitive",
+    "status",
+    "next_attempt_at",
+    "last_error",
+    "related_type",
+    "related_id",
+)
+# full_clean's checks of those columns, foreign keys aside (the database checks them on insert).
+_notice_passes = field_checks(Notice, NOTICE_COLUMNS)
+
+
+@dataclass(slots=True)
+class NoticeRow:
+    """A notice `notice_queue_many` wrote, as the plain values it wrote (no model instance
+    each): what `_unsaved_notice` would hold, and its id."""
+
+    recipient_kind: str
+    person_id: int | None
+    organisation_id: int | None
+    user_id: int | None
+    concerns_organisation_id: int | None
+    channel: str
+    address: str
+    language: str
+    format: str
+    topic: str
+    subject: str
+    body: str
+    sensitive: bool
+    status: str
+    next_attempt_at: dt.datetime | None
+    last_error: str
+    related_type: str
+    related_id: str
+    pk: int = 0  # its id once written
+
+
+def _notice_row(draft: NoticeDraft, text: tuple[str, str], now: dt.datetime) -> NoticeRow:
+    """`_unsaved_notice` of a draft, as plain values."""
+    recipient = draft.recipient
+    related = draft.related
+    reached = bool(recipient.channel)
+    return NoticeRow(
+        recipient_kind=recipient.kind,
+        person_id=getattr(recipient.person, "pk", None),
+        organisation_id=getattr(recipient.organisation, "pk", None),
+        user_id=getattr(recipient.user, "pk", None),
+        concerns_organisation_id=getattr(draft.concerns, "pk", None),
+        channel=recipient.channel,
+        address=recipient.address,
+        language="+".join(recipient.languages),
+        format=recipient.format,
+        topic=draft.topic or draft.template.replace("/", "."),
+        subject=text[0],
+        body=text[1],
+        sensitive=False,
+        status=NoticeStatus.QUEUED if reached else NoticeStatus.FAILED,
+        next_attempt_at=now if reached else None,
+        last_error="" if reached else str(NO_ADDRESS),
+        related_type=target_type_of(related) if related is not None else "",
+        related_id=str(related.pk) if related is not None else "",
+    )
+
+
 def notice_queue_many(
     *,
     drafts: list[NoticeDraft],
     channel: str = AuditChannel.TASK,
     actor: Any = None,
     request: Any = None,
-) -> list[Notice]:
+) -> list[NoticeRow]:
     """Store many notices at once, for a background step that tells many recipients in one
     transaction (the deadline sweep's escalations): each checked as `notice_queue` does, each
-    shared text rendered once (`NoticeDraft.fill`), inserted in bulk (`core.bulk`: one COPY on
-    PostgreSQL), audited with one chained bulk append, and delivered by one enqueued delivery
+    shared text rendered once (`NoticeDraft.fill`), its columns checked as `full_clean` checks
+    them (`core.bulk.field_checks`; a notice that fails is refused with full_clean's own
+    error), inserted as plain rows (`core.bulk.append_rows`: one COPY on PostgreSQL), audited with one chained bulk append, and delivered by one enqueued delivery
     sweep after the commit rather than one task per notice.
 
     Call it late in the caller's transaction: the audit chain's lock is taken here and held
@@ -417,33 +497,37 @@ def notice_queue_many(
         return []
     now = timezone.now()
     notices = [
-        _unsaved_notice(
-            recipient=draft.recipient,
-            template=draft.template,
-            text=text,
-            topic=draft.topic,
-            related=draft.related,
-            concerns=draft.concerns,
-            sensitive=False,
-            now=now,
-        )
+        _notice_row(draft, text, now)
         for draft, text in zip(drafts, _drafts_texts(drafts), strict=True)
     ]
-    # Inside a caller's transaction, no savepoint of its own (two statements fewer): every caller
-    # lets a failure here undo its whole transaction.
-    with transaction.atomic(savepoint=False):
-        for notice in notices:
-            # Foreign keys are checked by the database on insert; the rest as one by one.
-            notice.full_clean(
+    rows = [[getattr(notice, column) for column in NOTICE_COLUMNS] for notice in notices]
+    for draft, notice, row in zip(drafts, notices, rows, strict=True):
+        if not _notice_passes(row):
+            # What full_clean refuses, refused with its own message, as one by one.
+            _unsaved_notice(
+                recipient=draft.recipient,
+                template=draft.template,
+                text=(notice.subject, notice.body),
+                topic=draft.topic,
+                related=draft.related,
+                concerns=draft.concerns,
+                sensitive=False,
+                now=now,
+            ).full_clean(
                 exclude=["person", "organisation", "user", "concerns_organisation"],
                 validate_unique=False,
                 validate_constraints=False,
             )
-        insert_instances(Notice, notices)
+            raise ValidationError({"__all__": ["the notice does not pass its field checks"]})
+    # Inside a caller's transaction, no savepoint of its own (two statements fewer): every caller
+    # lets a failure here undo its whole transaction.
+    with transaction.atomic(savepoint=False):
+        for notice, pk in zip(notices, append_rows(Notice, NOTICE_COLUMNS, rows), strict=True):
+            notice.pk = pk
         audit_record_many(
             actor=actor,
             action=AuditAction.CREATE,
-            entries=[(notice, notice.topic) for notice in notices],
+            entries=[(Ref.of(Notice, notice.pk), notice.topic) for notice in notices],
             request=request,
             channel=channel,
         )

@@ -20,9 +20,10 @@ nothing of the batch stays and its rows go one by one: nothing is lost and nothi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -68,13 +69,13 @@ from kopir.assessment.services.referrals import (
     CHECKED_ON_CREATE,
     CREATED_FIELDS,
     created_event,
-    referral_children,
+    finding_values,
     referral_send_many,
     scalar_values,
 )
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_deferred, audit_record_many
-from kopir.core.bulk import insert_instances
+from kopir.core.bulk import append_rows, field_checks, insert_instances
 from kopir.core.errors import DomainError
 from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.people.access import persons_for_user
@@ -101,13 +102,45 @@ class BatchRow:
         return self.data
 
 
+class _Finding(NamedTuple):
+    """A finding of a row as `referral_children` would write it, as plain values."""
+
+    kind: str
+    side: str
+    name: str
+    value: Any
+    unit: str
+    text: str
+    measured_on: dt.date
+
+
+# The columns of each child table the batch appends, in the order of its plain rows (after the
+# referral's id).
+_FINDING_COLUMNS = ("referral_id", *_Finding._fields)
+_DIAGNOSIS_COLUMNS = ("referral_id", "code_id", "position")
+_LIMITATION_COLUMNS = ("referral_id", "category", "degree")
+# The referral's columns that referral_create's full_clean checks, and that check without an
+# instance's full_clean per row (`core.bulk.field_checks`).
+_CHECKED_COLUMNS = [
+    field.attname
+    for field in Referral._meta.concrete_fields
+    if not field.primary_key and not field.generated and field.name not in CHECKED_ON_CREATE
+]
+_referral_passes = field_checks(Referral, _CHECKED_COLUMNS)
+_CREATED_EVENT_COLUMNS = ("referral_id", "actor_id", "actor_label", "from_status", "to_status")
+
+
 @dataclass
 class _Plan:
-    """What the batch writes for one row that passed every check."""
+    """What the batch writes for one row that passed every check: the referral, and its
+    further diagnoses (code, position), findings and limitations (category, degree) as plain
+    values, written without a model instance each (`core.bulk.append_rows`)."""
 
     row: BatchRow
     referral: Referral
-    children: tuple[list[SecondaryDiagnosis], list[Finding], list[LifeLimitation]]
+    diagnoses: list[tuple[Any, int]]
+    findings: list[_Finding]
+    limitations: list[tuple[str, int]]
     missing: list[MissingItem] = field(default_factory=list)
 
 
@@ -208,10 +241,14 @@ def receive_batch(
     API names its system); `request` is the audit records' (an API call's address)."""
     existing = {
         referral.external_id: referral
+        # "Not empty" said again, so that PostgreSQL can use the partial unique index on
+        # (clinic, external id) however many ids the batch holds: from 100 ids in the list it
+        # no longer proves the index's condition from them, and reads every referral of the
+        # clinic instead (92 ms for 200 ids at 43,000 referrals, 0.3 ms with the index).
         for referral in Referral.objects.filter(
             medical_organisation=organisation,
             external_id__in=[row.external_id for row in rows if row.external_id],
-        )
+        ).exclude(external_id="")
     }
     fresh = []
     for row in rows:
@@ -311,8 +348,14 @@ def _plans(
             external_id=row.given.external_id.strip(),
             created_by=actor,
         )
-        children = referral_children(referral, secondary, row.given.findings, row.given.limitations)
-        plan = _Plan(row=row, referral=referral, children=children)
+        # What referral_children writes, as plain values.
+        plan = _Plan(
+            row=row,
+            referral=referral,
+            diagnoses=[(code.pk, index) for index, code in enumerate(secondary)],
+            findings=[_Finding(**finding_values(finding)) for finding in row.given.findings],
+            limitations=[(item.category, item.degree) for item in row.given.limitations],
+        )
         if row.given.send and rules:
             plan.missing = missing_under(
                 rules,
@@ -320,13 +363,48 @@ def _plans(
                 primary=primary.code,
                 secondary=[code.code for code in secondary],
                 birth_date=person.birth_date,
-                findings=children[1],
+                findings=plan.findings,
                 documents=[],
-                has_limitations=bool(children[2]),
+                has_limitations=bool(plan.limitations),
                 today=today,
             )
         plans.append(plan)
     return plans
+
+
+def _write_children(plans: list[_Plan], *, actor: Any, label: str) -> None:
+    """The referrals' further diagnoses, findings, limitations and first timeline events (what
+    `referral_children` and `created_event` give one by one), as plain rows."""
+    append_rows(
+        SecondaryDiagnosis,
+        _DIAGNOSIS_COLUMNS,
+        [(plan.referral.pk, *diagnosis) for plan in plans for diagnosis in plan.diagnoses],
+    )
+    append_rows(
+        Finding,
+        _FINDING_COLUMNS,
+        [(plan.referral.pk, *finding) for plan in plans for finding in plan.findings],
+    )
+    append_rows(
+        LifeLimitation,
+        _LIMITATION_COLUMNS,
+        [(plan.referral.pk, *limitation) for plan in plans for limitation in plan.limitations],
+    )
+    event = created_event(Referral(), actor=actor, label=label)
+    append_rows(
+        ReferralEvent,
+        _CREATED_EVENT_COLUMNS,
+        [
+            (
+                plan.referral.pk,
+                event.actor_id,
+                event.actor_label,
+                event.from_status,
+                event.to_status,
+            )
+            for plan in plans
+        ],
+    )
 
 
 def _write(
@@ -343,10 +421,13 @@ def _write(
         numbers = referral_numbers(timezone.localdate().year, len(plans))
         for plan, number in zip(plans, numbers, strict=True):
             plan.referral.number = number
-            try:
-                plan.referral.full_clean(exclude=CHECKED_ON_CREATE, validate_unique=False)
-            except ValidationError as error:
-                raise _BatchRefused from error
+            if not _referral_passes([getattr(plan.referral, name) for name in _CHECKED_COLUMNS]):
+                # full_clean's own refusal (what referral_create would report one by one).
+                try:
+                    plan.referral.full_clean(exclude=CHECKED_ON_CREATE, validate_unique=False)
+                except ValidationError as error:
+                    raise _BatchRefused from error
+                raise _BatchRefused
         person_ids = {plan.referral.person_id for plan in plans}
         # The clinic keeps access to the person through the referral (get_or_create, at once).
         PersonLink.objects.bulk_create(
@@ -362,15 +443,7 @@ def _write(
         if visible != person_ids:
             raise _BatchRefused
         insert_instances(Referral, [plan.referral for plan in plans])
-        for model, index in ((SecondaryDiagnosis, 0), (Finding, 1), (LifeLimitation, 2)):
-            rows = [child for plan in plans for child in plan.children[index]]
-            for child in rows:
-                child.referral_id = child.referral.pk
-            insert_instances(model, rows)
-        insert_instances(
-            ReferralEvent,
-            [created_event(plan.referral, actor=actor, label=label) for plan in plans],
-        )
+        _write_children(plans, actor=actor, label=label)
         audit_record_many(
             actor=actor,
             action=AuditAction.CREATE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from kopir.assessment.models import (
     CompletenessRule,
     CompletenessRuleSet,
     DocumentType,
-    Finding,
     FindingKind,
     Referral,
     RequiredField,
@@ -177,8 +176,23 @@ def _is_old(newest: dt.date, rule: CompletenessRule, today: dt.date) -> bool:
     return rule.max_age_days is not None and (today - newest).days > rule.max_age_days
 
 
+class FindingLike(Protocol):
+    """What the check reads of a finding: a stored `Finding`, or a bulk row's plain one."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def side(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def measured_on(self) -> dt.date: ...
+
+
 def _finding_gaps(
-    rule: CompletenessRule, findings: Sequence[Finding], today: dt.date
+    rule: CompletenessRule, findings: Sequence[FindingLike], today: dt.date
 ) -> list[tuple[str, str]]:
     kind = rule.finding_kind
     spec = FINDING_SPECS.get(kind, FINDING_SPECS[FindingKind.OTHER_TEST])
@@ -247,7 +261,7 @@ def missing_under(
     primary: str,
     secondary: Sequence[str],
     birth_date: dt.date,
-    findings: Sequence[Finding],
+    findings: Sequence[FindingLike],
     documents: Sequence[tuple[str, Any]],
     has_limitations: bool,
     today: dt.date,

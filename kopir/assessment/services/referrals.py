@@ -167,6 +167,19 @@ def _check_person(errors: Errors, actor: Any, person: Person) -> None:
         errors.add("person", _("No person with this IIN among those your clinic works with."))
 
 
+def finding_values(finding: FindingInput) -> dict[str, Any]:
+    """A finding's columns as the clinic gave it, texts trimmed and its unit filled in."""
+    return {
+        "kind": finding.kind,
+        "side": finding.side,
+        "name": finding.name.strip(),
+        "value": finding.value,
+        "unit": finding_unit(finding),
+        "text": finding.text.strip(),
+        "measured_on": finding.measured_on,
+    }
+
+
 def referral_children(
     referral: Referral,
     secondary: Sequence[Any],
@@ -179,19 +192,7 @@ def referral_children(
             SecondaryDiagnosis(referral=referral, code=code, position=index)
             for index, code in enumerate(secondary)
         ],
-        [
-            Finding(
-                referral=referral,
-                kind=finding.kind,
-                side=finding.side,
-                name=finding.name.strip(),
-                value=finding.value,
-                unit=finding_unit(finding),
-                text=finding.text.strip(),
-                measured_on=finding.measured_on,
-            )
-            for finding in findings
-        ],
+        [Finding(referral=referral, **finding_values(finding)) for finding in findings],
         [
             LifeLimitation(referral=referral, category=item.category, degree=item.degree)
             for item in limitations

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kopir.assessment.models import BulkUpload, IntakeChannel, Referral
@@ -26,10 +26,18 @@ def test_the_intake_benchmark_creates_every_referral_and_reports_its_cost(tmp_pa
     before = Referral.objects.count()
     report = tmp_path / "intake.json"
 
-    # SQLite's shared in-memory test database locks whole tables: one client there.
+    # SQLite's shared in-memory test database locks whole tables: one client there (and the
+    # bulk runs in threads; on PostgreSQL in worker processes).
     clients = 2 if connection.vendor == "postgresql" else 1
 
-    call_command("kopir_bench", intake=6, intake_clients=clients, json=report, verbosity=0)
+    call_command(
+        "kopir_bench",
+        intake=6,
+        intake_clients=clients,
+        intake_workers=clients,
+        json=report,
+        verbosity=0,
+    )
 
     runs = {run["channel"]: run for run in json.loads(report.read_text())["intake"]}
     assert set(runs) == {"api", "bulk", "bulk-draft", "api-batch100", "bulk-parts"}
@@ -59,3 +67,10 @@ def test_the_benchmark_takes_the_persons_again_from_the_first_when_there_are_too
     persons = _persons(5, offset=2)
 
     assert [person.pk for person in persons] == [third.pk, first.pk, second.pk, third.pk, first.pk]
+
+
+def test_the_intake_benchmark_refuses_a_channel_it_does_not_know():
+    with pytest.raises(CommandError, match="bulk-sent"):
+        call_command("kopir_bench", intake=6, intake_only="bulk,bulk-sent", verbosity=0)
+
+    assert not BulkUpload.objects.exists()

@@ -136,3 +136,30 @@ def test_publishing_many_writes_what_publishing_each_would_in_a_few_statements(
             kind="test.thing", events=[*items[3:], ("x", {"count": "many"}, [recipient])]
         )
     assert OutboxEvent.objects.count() == 3
+
+
+def test_a_malformed_payload_among_many_refuses_the_whole_list_and_writes_nothing(
+    recipient: Organisation,
+) -> None:
+    # The payloads are checked by one call of the schema's validator for the list (more than
+    # core.bulk.COPY_FROM: on PostgreSQL the events would go in by COPY), yet every one is
+    # checked: a wrong type in the middle refuses them all, as one by one would.
+    SubscriptionFactory.create(organisation=recipient, event_kinds=["test.thing"])
+    items: list[tuple[str, dict[str, Any], list[Organisation]]] = [
+        (f"test.thing:T-{n}", {"number": f"T-{n}", "count": n}, [recipient]) for n in range(30)
+    ]
+    items[17] = ("test.thing:T-17", {"number": "T-17", "count": "many"}, [recipient])
+
+    with pytest.raises(ValueError, match="does not match its schema"), transaction.atomic():
+        services.event_publish_many(kind="test.thing", events=items)
+
+    assert not OutboxEvent.objects.exists()
+    assert not Delivery.objects.exists()
+    del items[17]
+    with transaction.atomic():
+        written = services.event_publish_many(kind="test.thing", events=items)
+    stored = {event.pk: event for event in OutboxEvent.objects.all()}
+    assert [stored[event.pk].payload for event in written] == [
+        {"number": f"T-{n}", "count": n} for n in range(30) if n != 17
+    ]
+    assert Delivery.objects.count() == 29

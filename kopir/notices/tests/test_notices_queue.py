@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from kopir.audit.models import AuditEvent
@@ -303,3 +304,23 @@ def test_drafts_sharing_a_context_render_it_once_and_each_gets_its_own_fill_ins(
         (n.pk, n.subject, n.body) for n in notices
     ]
     assert AuditEvent.objects.filter(target_type="notices.notice").count() == len(notices)
+
+
+def test_a_notice_full_clean_would_refuse_is_refused_with_its_message_and_nothing_is_written(
+    person,
+):
+    # The notices are checked by field_checks rather than a full_clean each: one that fails
+    # (a topic longer than its column) is refused with full_clean's own error.
+    drafts = [
+        NoticeDraft(recipient=person_recipient(person), template=TEMPLATE, context={}),
+        NoticeDraft(
+            recipient=person_recipient(person), template=TEMPLATE, context={}, topic="t" * 101
+        ),
+    ]
+
+    with pytest.raises(ValidationError) as refused:
+        rolled_back(lambda: notice_queue_many(drafts=drafts))
+
+    assert "topic" in refused.value.message_dict
+    assert not Notice.objects.exists()
+    assert not AuditEvent.objects.filter(target_type="notices.notice").exists()

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import platform
 import time
+from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -365,6 +366,10 @@ def _administrator() -> User:
     return user
 
 
+# The intake benchmark's runs, in the order they run (`--intake-only`).
+INTAKE_CHANNELS = ("api", "bulk", "bulk-draft", "api-batch", "bulk-parts")
+
+
 class Command(BaseCommand):
     help = "Measure the main paths on generated data, each beside its SQL floor."
 
@@ -418,8 +423,21 @@ class Command(BaseCommand):
             "--intake-clients",
             type=int,
             default=4,
-            help="API client threads, one clinic's system each, and bulk files processed at once "
-            "(default 4)",
+            help="API client threads, one clinic's system each (default 4)",
+        )
+        parser.add_argument(
+            "--intake-workers",
+            type=int,
+            default=2,
+            help="worker processes receiving the bulk files and the parts of one file at once, "
+            "as many as the deployment runs (default 2, one a core of a 2-core machine)",
+        )
+        parser.add_argument(
+            "--intake-only",
+            default="",
+            metavar="CHANNELS",
+            help="run only these intake channels, comma-separated: api, bulk, bulk-draft, "
+            "api-batch, bulk-parts (default: all)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -429,7 +447,12 @@ class Command(BaseCommand):
             outbox = self._outbox(options["outbox"], options["outbox_workers"])
         intake: list[dict[str, Any]] | None = None
         if options["intake"]:
-            intake = self._intake(options["intake"], options["intake_clients"])
+            intake = self._intake(
+                options["intake"],
+                options["intake_clients"],
+                options["intake_workers"],
+                [name for name in options["intake_only"].split(",") if name],
+            )
         measure_pages = not (options["outbox"] or options["intake"])
         # The benchmark signs in with force_login; a second factor would only add a constant.
         with translation.override("kk"), override_settings(KOPIR_REQUIRE_2FA=False):
@@ -479,20 +502,32 @@ class Command(BaseCommand):
             }
             options["json"].write_text(json.dumps(report, indent=2, ensure_ascii=False))
 
-    def _intake(self, count: int, clients: int) -> list[dict[str, Any]]:
+    def _intake(
+        self, count: int, clients: int, workers: int, only: list[str]
+    ) -> list[dict[str, Any]]:
         from kopir.bench.intake import BATCH_SIZE, run_api, run_bulk, run_bulk_parts
 
+        unknown = set(only) - set(INTAKE_CHANNELS)
+        if unknown:
+            raise CommandError(f"unknown intake channels: {', '.join(sorted(unknown))}")
         uploader = _user(_clinic_with_clinician(), Role.CLINICIAN)
+        # Each run takes other persons than the others, so none measures another's links.
+        planned: dict[str, Callable[[], Any]] = {
+            "api": lambda: run_api(count=count, clients=clients),
+            "bulk": lambda: run_bulk(count=count, workers=workers, uploader=uploader),
+            "bulk-draft": lambda: run_bulk(
+                count=count, workers=workers, uploader=uploader, send=False
+            ),
+            "api-batch": lambda: run_api(
+                count=count, clients=clients, batch=BATCH_SIZE, offset=3 * count
+            ),
+            "bulk-parts": lambda: run_bulk_parts(
+                count=count, workers=workers, uploader=uploader, offset=4 * count
+            ),
+        }
         # The throttle is part of what is measured: each client is a system with its own limit.
         with translation.override("kk"):
-            runs = [
-                run_api(count=count, clients=clients),
-                run_bulk(count=count, workers=clients, uploader=uploader),
-                run_bulk(count=count, workers=clients, uploader=uploader, send=False),
-                # Other persons than the runs above, so none measures another's links.
-                run_api(count=count, clients=clients, batch=BATCH_SIZE, offset=3 * count),
-                run_bulk_parts(count=count, workers=clients, uploader=uploader, offset=4 * count),
-            ]
+            runs = [run() for name, run in planned.items() if not only or name in only]
         for run in runs:
             self.stdout.write(
                 f"intake {run.channel:<10} {run.referrals:,} referrals, {run.clients} at once: "
