@@ -6,8 +6,6 @@ own; the default cache (local memory in tests) stands for the processes' shared 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,25 +26,16 @@ from kopir.assessment.services.rules import (
     rule_set_create_draft,
 )
 from kopir.assessment.workflow import STEP_DEADLINES, _step_deadlines, step_working_days
-from kopir.core.reference_cache import ReferenceCache
-
-
-@pytest.fixture
-def shared(settings: Any) -> None:
-    settings.KOPIR_CACHE_URL = "redis://shared-cache-stand-in"
-
-
-def _other_process(cache: ReferenceCache[Any]) -> ReferenceCache[Any]:
-    """The same table's cache as another process holds it: the same version, its own memory."""
-    return ReferenceCache(cache.name)
+from kopir.core.tests.fixtures import other_process
+from kopir.core.tests.fixtures import shared_cache as shared_cache
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared")
+@pytest.mark.usefixtures("shared_cache")
 def test_a_step_period_changed_is_used_at_once_in_every_process(
     django_capture_on_commit_callbacks,
 ):
-    other = _other_process(STEP_DEADLINES)
+    other = other_process(STEP_DEADLINES)
     before = step_working_days(ReferralStatus.SENT)
     other.get(None, _step_deadlines)
     with CaptureQueriesContext(connection) as queries:
@@ -63,12 +52,12 @@ def test_a_step_period_changed_is_used_at_once_in_every_process(
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared", "demo_rules")
+@pytest.mark.usefixtures("shared_cache", "demo_rules")
 def test_a_rule_set_activated_is_in_force_at_once_in_every_process(
     django_capture_on_commit_callbacks, administrator
 ):
     today = timezone.localdate()
-    other = _other_process(RULES)
+    other = other_process(RULES)
     in_force = rules_in_force(today)
     assert in_force
     assert other.get(today, lambda: _read_rules(today)) == tuple(in_force)

@@ -21,7 +21,8 @@ from django.test.utils import CaptureQueriesContext
 
 from kopir.accounts.tests.test_shared_cache import TEST_REDIS_URL
 from kopir.core.reference_cache import ReferenceCache
-from kopir.core.tests.fixtures import missing_service
+from kopir.core.tests.fixtures import missing_service, other_process
+from kopir.core.tests.fixtures import shared_cache as shared_cache
 
 
 class Loader:
@@ -133,19 +134,8 @@ def test_a_lost_version_makes_every_process_read_again(settings):
 # --- The tables Kopir keeps this way, changed through their services and models ---------------
 
 
-@pytest.fixture
-def shared(settings) -> None:
-    # The default cache (local memory in tests) stands for the processes' shared Redis.
-    settings.KOPIR_CACHE_URL = "redis://shared-cache-stand-in"
-
-
-def _other_process(cache: ReferenceCache[Any]) -> ReferenceCache[Any]:
-    """The same table's cache as another process holds it: the same version, its own memory."""
-    return ReferenceCache(cache.name)
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("shared")
+@pytest.mark.usefixtures("shared_cache")
 def test_an_override_saved_is_counted_with_at_once_in_every_process(
     django_capture_on_commit_callbacks,
 ):
@@ -153,7 +143,7 @@ def test_an_override_saved_is_counted_with_at_once_in_every_process(
     from kopir.core.working_days import OVERRIDES, _all_overrides, add_working_days
 
     monday = dt.date(2031, 3, 3)  # no holiday in the library's calendar that week
-    other = _other_process(OVERRIDES)
+    other = other_process(OVERRIDES)
     assert add_working_days(monday, 1) == dt.date(2031, 3, 4)
     assert other.get(None, _all_overrides) == {}
     with CaptureQueriesContext(connection) as queries:
