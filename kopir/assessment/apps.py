@@ -21,7 +21,11 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from kopir.assessment import access
         from kopir.assessment.exchange_events import EVENT_KINDS
+        from kopir.assessment.models import CompletenessRule, CompletenessRuleSet, StepDeadline
         from kopir.assessment.selectors import home, search
+        from kopir.assessment.services.completeness import RULES
+        from kopir.assessment.workflow import STEP_DEADLINES
+        from kopir.core.reference_cache import changed_on_write
         from kopir.core.registry import (
             DemoLoader,
             Every,
@@ -33,6 +37,10 @@ class AssessmentConfig(AppConfig):
         from kopir.people.access import register_personal_reach
         from kopir.people.actions import PersonAction, register_person_action
 
+        # The copies each process keeps of the rules and the steps' periods are read again in
+        # every process after any save or delete of them (docs/performance.md, "Intake").
+        changed_on_write(RULES, CompletenessRuleSet, CompletenessRule)
+        changed_on_write(STEP_DEADLINES, StepDeadline)
         # An expert reaches a person only through an in-person case of their own.
         register_personal_reach(access.expert_person_reach)
         # A clinic starts a referral from the person's page, the IIN already filled in.

@@ -19,6 +19,7 @@ from kopir.assessment.models.deadlines import StepDeadline
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record_many
 from kopir.core.bulk import append_rows
+from kopir.core.reference_cache import ReferenceCache
 
 # InvalidTransition is re-exported: the referral services and views catch it from here.
 from kopir.core.transitions import InvalidTransition as InvalidTransition
@@ -52,10 +53,19 @@ DEFAULT_STEP_DAYS: dict[str, int] = {
 AT_RISK_WORKING_DAYS = 1
 
 
+# The administrators' periods, kept per process behind a shared version (kopir.core.reference_cache);
+# connected to StepDeadline's writes in AssessmentConfig.ready.
+STEP_DEADLINES: ReferenceCache[dict[str, int]] = ReferenceCache("step-deadlines")
+
+
+def _step_deadlines() -> dict[str, int]:
+    return dict(StepDeadline.objects.values_list("status", "working_days"))  # status is unique
+
+
 def step_working_days(status: str) -> int | None:
-    row = StepDeadline.objects.filter(status=status).first()
-    if row is not None:
-        return row.working_days
+    periods = STEP_DEADLINES.get(None, _step_deadlines)
+    if status in periods:
+        return periods[status]
     return DEFAULT_STEP_DAYS.get(status)
 
 

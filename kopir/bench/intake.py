@@ -303,40 +303,49 @@ def _split(items: list[Any], parts: int) -> list[list[Any]]:
     return [items[index::parts] for index in range(parts)]
 
 
-def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rate:
-    """Post `count` referrals from `clients` threads, one clinic's system each: one a request,
-    or `batch` a request to the batch endpoint. The persons are the `count` after `offset`."""
-    tested, commission = _dates()
-    persons = _persons(count, offset)
-    tokens = [
+def system_tokens(clients: int) -> list[str]:
+    """A token for each of `clients` medical information systems, one clinic's each; a rerun
+    gives the benchmark's systems new tokens."""
+    return [
         external_system_issue_token(
             name=f"bench-intake-{clinic.pk}",
             organisation=clinic,
-            # A rerun gives the benchmark's systems new tokens.
             rotate=ExternalSystem.objects.filter(name=f"bench-intake-{clinic.pk}").exists(),
         )[1]
         for clinic in _clinics(clients)
     ]
+
+
+def request_bodies(persons: list[Person], batch: int = 0) -> list[str]:
+    """The JSON bodies that post `persons`' referrals: one a body, or `batch` a body for the
+    batch endpoint."""
+    tested, commission = _dates()
+    if not batch:
+        return [json.dumps(_body(person, tested, commission)) for person in persons]
+    return [
+        json.dumps(
+            {
+                "referrals": [
+                    _body(person, tested, commission) for person in persons[start : start + batch]
+                ]
+            }
+        )
+        for start in range(0, len(persons), batch)
+    ]
+
+
+def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rate:
+    """Post `count` referrals from `clients` threads, one clinic's system each: one a request,
+    or `batch` a request to the batch endpoint. The persons are the `count` after `offset`."""
+    persons = _persons(count, offset)
+    tokens = system_tokens(clients)
     referrals_before = Referral.objects.count()
     queries = [0]
     lock = threading.Lock()
     outcomes: dict[int, int] = {}
 
     def client_job(token: str, share: list[Person]) -> Callable[[], None]:
-        if batch:
-            bodies = [
-                json.dumps(
-                    {
-                        "referrals": [
-                            _body(person, tested, commission)
-                            for person in share[start : start + batch]
-                        ]
-                    }
-                )
-                for start in range(0, len(share), batch)
-            ]
-        else:
-            bodies = [json.dumps(_body(person, tested, commission)) for person in share]
+        bodies = request_bodies(share, batch)
         url = BATCH_URL if batch else API_URL
 
         def job() -> None:

@@ -21,6 +21,13 @@ class CoreConfig(AppConfig):
 
         connect_sqlite_functions()
 
+        from kopir.core.models import WorkingDayOverride
+        from kopir.core.reference_cache import changed_on_write
+        from kopir.core.working_days import OVERRIDES
+
+        # Each process's copy of the overrides is read again after any save or delete of one.
+        changed_on_write(OVERRIDES, WorkingDayOverride)
+
         registry.add_menu(MenuEntry(_("Home"), "core:home", _signed_in, order=0))
         registry.add_jobs(
             PeriodicTask("kopir.core.tasks.clear_expired_sessions", Every(dt.timedelta(hours=1))),

@@ -17,18 +17,29 @@ import threading
 import holidays
 from holidays import HolidayBase
 
+from kopir.core.reference_cache import ReferenceCache
+
 # The name a day off entered by an administrator carries in the calendar.
 OVERRIDE_DAY_OFF = "Day off (WorkingDayOverride)"
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+# Every override there is (a few a year), kept per process behind a shared version
+# (kopir.core.reference_cache); connected to the model's writes in CoreConfig.ready.
+OVERRIDES: ReferenceCache[dict[dt.date, bool]] = ReferenceCache("working-day-overrides")
+
+
+def _all_overrides() -> dict[dt.date, bool]:
     from kopir.core.models import WorkingDayOverride
 
-    return dict(
-        WorkingDayOverride.objects.filter(date__range=(start, end)).values_list(
-            "date", "is_working"
-        )
-    )
+    return dict(WorkingDayOverride.objects.values_list("date", "is_working"))
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    return {
+        day: is_working
+        for day, is_working in OVERRIDES.get(None, _all_overrides).items()
+        if start <= day <= end
+    }
 
 
 _library_lock = threading.Lock()
@@ -46,9 +57,11 @@ def working_calendar(start: dt.date, end: dt.date) -> HolidayBase:
     """Kazakhstan's calendar with the administrators' overrides from `start` to `end` applied.
 
     Ask its `is_working_day(day)` for days in that span; outside it only the library speaks.
-    The overrides are read each time (they change without a restart). Without any in the span
-    the answer is the library's calendar, built once per process and shared: the caller only
-    reads it. With overrides, a calendar of its own with them applied.
+    The overrides change without a restart: they are read each time, or with a shared cache
+    kept per process until one is written (`OVERRIDES`). Without any in the span the answer is
+    the library's calendar, built once per process and shared: the caller only reads it. With
+    overrides, the calendar with them applied, built once per process for those years and those
+    overrides and shared the same way.
     """
     # A transfer is listed under the year of the day off and can name a working weekend day of
     # the year before (3 January 2014 was moved from Saturday 28 December 2013): read the years
@@ -58,10 +71,20 @@ def working_calendar(start: dt.date, end: dt.date) -> HolidayBase:
     if not overrides:
         with _library_lock:  # two threads never build the same years at once
             return _library_calendar(*years)
-    calendar = holidays.country_holidays("KZ", years=range(years[0], years[1] + 1))
+    with _library_lock:
+        return _calendar_with(*years, tuple(sorted(overrides.items())))
+
+
+@functools.lru_cache(maxsize=32)
+def _calendar_with(
+    first_year: int, last_year: int, overrides: tuple[tuple[dt.date, bool], ...]
+) -> HolidayBase:
+    """The library's calendar of those years with `overrides` applied: the same for the same
+    arguments, so built once per process (10 ms of CPU each) and shared, only read."""
+    calendar = holidays.country_holidays("KZ", years=range(first_year, last_year + 1))
     # This instance's own set, so the overrides below stay in it.
     calendar.weekend_workdays = set(calendar.weekend_workdays)
-    for day, is_working in overrides.items():
+    for day, is_working in overrides:
         if is_working:
             if day in calendar:
                 calendar.pop(day)

@@ -11,6 +11,7 @@ class ExchangeConfig(AppConfig):
     depends_on: tuple[str, ...] = ("core", "audit", "directory", "accounts")
 
     def ready(self) -> None:
+        from kopir.core.reference_cache import changed_on_write
         from kopir.core.registry import (
             DemoLoader,
             DemoProcess,
@@ -21,6 +22,11 @@ class ExchangeConfig(AppConfig):
             registry,
         )
         from kopir.exchange import access, home
+        from kopir.exchange.models import Subscription
+        from kopir.exchange.services import SUBSCRIPTIONS
+
+        # Each process's copy of the active subscriptions is read again after any change.
+        changed_on_write(SUBSCRIPTIONS, Subscription)
         from kopir.exchange.catalogue import (
             EventKind,
             MessageSentPayload,

@@ -10,7 +10,7 @@ from django.db import transaction
 from kopir.directory.models import Organisation
 from kopir.exchange.catalogue import event_kinds
 from kopir.exchange.models import Message, Subscription
-from kopir.exchange.services import message_send, new_secret
+from kopir.exchange.services import SUBSCRIPTIONS, message_send, new_secret
 
 # Earlier demos named every subscription this; such rows are renamed, not duplicated.
 LEGACY_DEMO_NAME = "Demo receiver"
@@ -49,6 +49,8 @@ def load() -> str:
             Subscription.objects.filter(pk=subscription.pk).update(
                 name=name, url=receiver_url(subscription.pk), event_kinds=kinds, active=True
             )
+        # update() sends no signal: every process reads the subscriptions again after commit.
+        SUBSCRIPTIONS.changed()
         sender = Organisation.objects.filter(code="wko-mse-division-oral").first()
         recipient = Organisation.objects.filter(code="wko-employment-office").first()
         if (

@@ -28,6 +28,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.bulk import append_rows
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.reference_cache import ReferenceCache
 from kopir.exchange.catalogue import event_kind
 from kopir.exchange.models import (
     Delivery,
@@ -98,15 +99,31 @@ def _require_transaction(name: str) -> None:
         raise RuntimeError(f"{name} must run inside the transaction of the change")
 
 
+# Every active subscription's id, organisation and kinds (one per receiving system: hundreds at
+# most), kept per process behind a shared version (kopir.core.reference_cache); read again in
+# every process after any save or delete of a subscription (ExchangeConfig.ready).
+SUBSCRIPTIONS: ReferenceCache[tuple[tuple[int, int, frozenset[str]], ...]] = ReferenceCache(
+    "exchange-subscriptions"
+)
+
+
+def _active_subscriptions() -> tuple[tuple[int, int, frozenset[str]], ...]:
+    return tuple(
+        (pk, organisation_id, frozenset(kinds))
+        for pk, organisation_id, kinds in Subscription.objects.filter(active=True)
+        .order_by("pk")
+        .values_list("id", "organisation_id", "event_kinds")
+    )
+
+
 def _subscribed(kind: str, organisation_ids: set[int]) -> dict[int, list[Subscription]]:
     """The active subscriptions to `kind` of each of the organisations, by organisation id."""
     chosen: dict[int, list[Subscription]] = {}
-    for subscription in Subscription.objects.filter(
-        active=True, organisation_id__in=organisation_ids
-    ).only("id", "organisation_id", "event_kinds"):
-        # JSON containment is not portable to SQLite; the audience has a handful of rows.
-        if kind in subscription.event_kinds:
-            chosen.setdefault(subscription.organisation_id, []).append(subscription)
+    for pk, organisation_id, kinds in SUBSCRIPTIONS.get(None, _active_subscriptions):
+        if organisation_id in organisation_ids and kind in kinds:
+            chosen.setdefault(organisation_id, []).append(
+                Subscription(id=pk, organisation_id=organisation_id, event_kinds=sorted(kinds))
+            )
     return chosen
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from typing import Any, Protocol
 
 from django.utils import timezone
@@ -32,6 +33,7 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.icd10 import codes_match, parse_ranges
 from kopir.core.errors import DomainError
+from kopir.core.reference_cache import ReferenceCache
 
 MISSING = "missing"
 TOO_OLD = "too_old"
@@ -246,12 +248,24 @@ def completeness_check(referral: Referral, *, on: dt.date | None = None) -> list
     )
 
 
-def rules_in_force(today: dt.date) -> list[CompletenessRule]:
-    """The rules of the set in force `today`, in order (none without a set): two queries."""
+# The rules in force on each day asked about, kept per process behind a shared version
+# (kopir.core.reference_cache): the sets' services call RULES.changed() when they activate or
+# retire one, and every save or delete of a set or a rule does (AssessmentConfig.ready).
+RULES: ReferenceCache[tuple[CompletenessRule, ...]] = ReferenceCache("completeness-rules")
+
+
+def _read_rules(today: dt.date) -> tuple[CompletenessRule, ...]:
     rule_set = rule_set_in_force(today)
     if rule_set is None:
-        return []
-    return list(rule_set.rules.order_by("position", "id"))
+        return ()
+    return tuple(rule_set.rules.order_by("position", "id"))
+
+
+def rules_in_force(today: dt.date) -> list[CompletenessRule]:
+    """The rules of the set in force `today`, in order (none without a set): two queries, or
+    none while this process's copy for that day is current. The rules are shared by the
+    process's threads: read them, never change them."""
+    return list(RULES.get(today, partial(_read_rules, today)))
 
 
 def missing_under(

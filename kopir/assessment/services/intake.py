@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import (
@@ -30,7 +31,7 @@ from kopir.assessment.models import (
     Route,
 )
 from kopir.assessment.services.attachments import attachment_add
-from kopir.assessment.services.completeness import MissingItem, completeness_check
+from kopir.assessment.services.completeness import MissingItem, missing_under, rules_in_force
 from kopir.assessment.services.referral_inputs import (
     Errors,
     FindingInput,
@@ -41,7 +42,11 @@ from kopir.assessment.services.referral_inputs import (
     resolve_codes,
 )
 from kopir.assessment.services.referral_routing import TERRITORY_CHAIN
-from kopir.assessment.services.referrals import referral_create, referral_send_many
+from kopir.assessment.services.referrals import (
+    referral_children,
+    referral_create,
+    referral_send_many,
+)
 from kopir.audit.models import AuditChannel
 from kopir.audit.services import audit_deferred
 from kopir.core.errors import DomainError
@@ -414,19 +419,60 @@ def referral_intake(
         result = IntakeResult(referral=referral, created=True)
         if data.send:
             send_received(
-                result, actor=actor, channel=audit_channel, request=request, actor_label=actor_label
+                result,
+                data,
+                actor=actor,
+                channel=audit_channel,
+                request=request,
+                actor_label=actor_label,
             )
     return result
 
 
+def missing_as_received(referral: Referral, data: ReferralInput) -> list[MissingItem]:
+    """`completeness_check` of a referral just written from `data`, judged from `data` rather
+    than read back: its findings built by the same `referral_children` that wrote them, its
+    documents and limitations as given (a new referral has no others). Only further diagnoses,
+    normalised when they were looked up, are read again, when there are any."""
+    today = timezone.localdate()
+    rules = rules_in_force(today)
+    if not rules:
+        return []
+    secondary = (
+        list(referral.secondary_diagnoses.values_list("code__code", flat=True))
+        if data.secondary_codes
+        else []
+    )
+    _diagnoses, findings, _limitations = referral_children(
+        referral, (), data.findings, data.limitations
+    )
+    return missing_under(
+        rules,
+        referral=referral,
+        primary=referral.primary_diagnosis.code,
+        secondary=secondary,
+        birth_date=referral.person.birth_date,
+        findings=findings,
+        documents=[(given.document_type, given.issued_on) for given in data.attachments],
+        has_limitations=bool(data.limitations),
+        today=today,
+    )
+
+
 def send_received(
-    result: IntakeResult, *, actor: Any, channel: str, request: Any = None, actor_label: str = ""
+    result: IntakeResult,
+    data: ReferralInput,
+    *,
+    actor: Any,
+    channel: str,
+    request: Any = None,
+    actor_label: str = "",
 ) -> None:
-    """Send the referral just received, inside the caller's transaction, through the batched
-    sending (`referral_send_many`, a batch of one) after the same completeness check
+    """Send the referral just received from `data`, inside the caller's transaction, through
+    the batched sending (`referral_send_many`, a batch of one) after the same completeness check
     `referral_send` runs. One that is not complete stays a draft: nothing valid is lost, and
     `result.missing` says what it lacks."""
-    missing = completeness_check(result.referral)
+    missing = missing_as_received(result.referral, data)
     if missing:
         result.missing = missing
         return

@@ -249,7 +249,10 @@ def referral_create(
     errors = Errors()
     if medical_organisation.kind != OrganisationKind.MEDICAL:
         errors.add("medical_organisation", _("Only a medical organisation can refer to MSE."))
-    _check_person(errors, actor, person)
+    if not received:
+        # Received: the caller has just linked the person to this clinic, which the actor may
+        # refer from (checked above), so the person is among those it works with.
+        _check_person(errors, actor, person)
     primary, secondary = _check_content(errors, content)
     external_id = (external_id or "").strip()
     if (

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.access import can_manage_rules
 from kopir.assessment.models import CompletenessRule, CompletenessRuleSet, RuleSetStatus
+from kopir.assessment.services.completeness import RULES
 from kopir.assessment.services.icd10 import parse_ranges
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
@@ -149,7 +150,7 @@ def rule_set_activate(
         replaced = CompletenessRuleSet.objects.filter(
             status=RuleSetStatus.ACTIVE, effective_from__lte=effective_from
         ).exclude(pk=rule_set.pk)
-    return RULE_SETS.activate(
+    activated = RULE_SETS.activate(
         rule_set,
         actor=actor,
         expected_version=expected_version,
@@ -159,6 +160,9 @@ def rule_set_activate(
         has_items=rule_set.rules.exists,
         empty=_("Add at least one rule before activating the set."),
     )
+    # Every process reads the rules in force again once this is committed.
+    RULES.changed()
+    return activated
 
 
 def rule_set_retire(
@@ -167,9 +171,11 @@ def rule_set_retire(
     _require_admin(actor)
     if rule_set.status != RuleSetStatus.ACTIVE:
         raise DomainError(_("Only an active set can be retired."))
-    return RULE_SETS.retire(
+    retired = RULE_SETS.retire(
         rule_set, actor=actor, expected_version=expected_version, request=request
     )
+    RULES.changed()
+    return retired
 
 
 def rule_save(

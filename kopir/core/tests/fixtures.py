@@ -91,3 +91,18 @@ def rolled_back(change: Callable[[], object]) -> None:
 
     with pytest.raises(ChangeFailed):
         change_then_fail()
+
+
+@pytest.fixture
+def shared_cache(settings: Any) -> None:
+    """The default cache (local memory in tests) stands for the processes' shared Redis: the
+    reference tables are kept per process (kopir.core.reference_cache)."""
+    settings.KOPIR_CACHE_URL = "redis://shared-cache-stand-in"
+
+
+def other_process(cache: Any) -> Any:
+    """The same table's `ReferenceCache` as another process holds it: the same version, its own
+    memory."""
+    from kopir.core.reference_cache import ReferenceCache
+
+    return ReferenceCache(cache.name)

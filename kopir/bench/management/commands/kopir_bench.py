@@ -440,6 +440,36 @@ class Command(BaseCommand):
             "api-batch, bulk-parts (default: all)",
         )
 
+        parser.add_argument(
+            "--intake-http",
+            type=int,
+            default=0,
+            metavar="N",
+            help="instead of the pages, start web processes and post N referrals to the JSON API "
+            "one a request and N in batches, over HTTP from --intake-clients client processes, "
+            "and print referrals/s, p50/p95, errors and CPU per referral (it writes: the "
+            "referrals)",
+        )
+        parser.add_argument(
+            "--intake-processes", type=int, default=2, help="web processes (default 2)"
+        )
+        parser.add_argument(
+            "--intake-threads", type=int, default=8, help="threads per web process (default 8)"
+        )
+        parser.add_argument(
+            "--intake-port", type=int, default=8600, help="the first web process's port"
+        )
+        parser.add_argument(
+            "--intake-batch", type=int, default=100, help="referrals per batch request"
+        )
+        parser.add_argument(
+            "--intake-batch-referrals",
+            type=int,
+            default=0,
+            metavar="M",
+            help="with --intake-http, M referrals through the batch endpoint (default N)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         results = []
         outbox: dict[str, Any] | None = None
@@ -453,7 +483,9 @@ class Command(BaseCommand):
                 options["intake_workers"],
                 [name for name in options["intake_only"].split(",") if name],
             )
-        measure_pages = not (options["outbox"] or options["intake"])
+        if options["intake_http"]:
+            intake = (intake or []) + self._intake_http(options)
+        measure_pages = not (options["outbox"] or options["intake"] or options["intake_http"])
         # The benchmark signs in with force_login; a second factor would only add a constant.
         with translation.override("kk"), override_settings(KOPIR_REQUIRE_2FA=False):
             for path in paths() if measure_pages else []:
@@ -537,6 +569,34 @@ class Command(BaseCommand):
                 f"{run.load[0]:.1f}-{run.load[1]:.1f}"
             )
         return [run.summary() for run in runs]
+
+    def _intake_http(self, options: dict[str, Any]) -> list[dict[str, Any]]:
+        from kopir.bench.intake_http import run_intake_http
+
+        runs = run_intake_http(
+            count=options["intake_http"],
+            clients=options["intake_clients"],
+            processes=options["intake_processes"],
+            port=options["intake_port"],
+            threads=options["intake_threads"],
+            batch=options["intake_batch"],
+            batch_count=options["intake_batch_referrals"] or options["intake_http"],
+        )
+        summaries = [run.summary() for run in runs]
+        for run in summaries:
+            self.stdout.write(
+                f"intake {run['channel']:<12} {run['referrals']:,} referrals from "
+                f"{run['clients']} client processes to {run['web_processes']} web processes: "
+                f"{run['seconds']:.1f} s, {run['referrals_per_second']:,.1f}/s; per request p50 "
+                f"{run['p50_ms']:.0f} ms, p95 {run['p95_ms']:.0f} ms; errors {run['errors']}; "
+                f"CPU per referral: web {run['cpu_ms_per_referral_web']:.1f} ms, database "
+                f"{run['cpu_ms_per_referral_database']:.1f} ms, clients "
+                f"{run['cpu_ms_per_referral_clients']:.1f} ms; load "
+                f"{run['load_before']:.1f}-{run['load_after']:.1f}"
+            )
+        if any(run["errors"] for run in summaries):
+            raise CommandError("the API answered errors: see the statuses in the JSON")
+        return summaries
 
     def _outbox(self, count: int, workers: int) -> dict[str, Any]:
         from kopir.bench.outbox import run_outbox
