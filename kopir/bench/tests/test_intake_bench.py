@@ -74,3 +74,11 @@ def test_the_intake_benchmark_refuses_a_channel_it_does_not_know():
         call_command("kopir_bench", intake=6, intake_only="bulk,bulk-sent", verbosity=0)
 
     assert not BulkUpload.objects.exists()
+
+
+def test_the_intake_benchmark_refuses_whole_files_longer_than_a_part():
+    # 2 workers × 2,001 rows: each file would be split into parts and counted as failed rows.
+    with pytest.raises(CommandError, match="bulk-parts"):
+        call_command("kopir_bench", intake=4002, intake_only="bulk-draft", verbosity=0)
+
+    assert not BulkUpload.objects.exists()

@@ -542,6 +542,17 @@ class Command(BaseCommand):
         unknown = set(only) - set(INTAKE_CHANNELS)
         if unknown:
             raise CommandError(f"unknown intake channels: {', '.join(sorted(unknown))}")
+        from kopir.assessment.services.bulk import PART_ROWS
+
+        whole_files = {"bulk", "bulk-draft"} & set(only or INTAKE_CHANNELS)
+        if whole_files and -(-count // workers) > PART_ROWS:
+            # Each worker's file must be received whole: a longer one is split into parts,
+            # which is the bulk-parts channel, and would be counted here as failed rows.
+            raise CommandError(
+                f"--intake {count} gives each of the {workers} workers a file of more than "
+                f"{PART_ROWS} rows, which is received in parts: use --intake-only bulk-parts, "
+                f"or at most {PART_ROWS * workers} referrals"
+            )
         uploader = _user(_clinic_with_clinician(), Role.CLINICIAN)
         # Each run takes other persons than the others, so none measures another's links.
         planned: dict[str, Callable[[], Any]] = {
