@@ -96,55 +96,33 @@ def status_label(status: str) -> str:
     return str(dict(ReferralStatus.choices).get(status, status))
 
 
-def _event(move: Move) -> ReferralEvent:
-    return ReferralEvent(
-        **move.event_columns("referral"),
-        actor_label=move.context.get("actor_label", ""),
-        missing=move.context.get("missing") or [],
-        step_due_on=move.changes.get("step_due_on"),
-    )
-
-
-@timeline(ReferralEvent)
-def _write_event(move: Move) -> None:
-    _event(move).save()
-
-
-_EVENT_COLUMNS = (
-    "referral_id",
-    "actor_id",
-    "from_status",
-    "to_status",
-    "note",
-    "actor_label",
-    "missing",
-    "step_due_on",
-)
-
-
 # One empty list for every event's "missing" (append_rows encodes a shared value once).
 _NOTHING_MISSING: list[Any] = []
 
 
+def _event_values(move: Move) -> dict[str, Any]:
+    """The columns of `move`'s timeline event (a foreign key as its id), for an instance or a
+    plain row alike."""
+    values = move.event_columns("referral")
+    values["actor_id"] = getattr(values.pop("actor"), "pk", None)
+    values["actor_label"] = move.context.get("actor_label", "")
+    values["missing"] = move.context.get("missing") or _NOTHING_MISSING
+    values["step_due_on"] = move.changes.get("step_due_on")
+    return values
+
+
+@timeline(ReferralEvent)
+def _write_event(move: Move) -> None:
+    ReferralEvent(**_event_values(move)).save()
+
+
 def _write_events(moves: Sequence[Move]) -> None:
-    """`_event` of each move, written as plain rows (no model instance a move)."""
-    append_rows(
-        ReferralEvent,
-        _EVENT_COLUMNS,
-        [
-            (
-                move.record.pk,
-                getattr(move.user, "pk", None),
-                move.source,
-                move.target,
-                move.note,
-                move.context.get("actor_label", ""),
-                move.context.get("missing") or _NOTHING_MISSING,
-                move.changes.get("step_due_on"),
-            )
-            for move in moves
-        ],
-    )
+    """Each move's event, written as plain rows (no model instance a move)."""
+    if not moves:
+        return
+    rows = [_event_values(move) for move in moves]
+    columns = tuple(rows[0])
+    append_rows(ReferralEvent, columns, [tuple(row.values()) for row in rows])
 
 
 REFUSAL = gettext_lazy("A referral that is “%(from)s” cannot become “%(to)s”.")
