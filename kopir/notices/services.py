@@ -265,30 +265,22 @@ def _unsaved_notice(
     sensitive: bool,
     now: dt.datetime,
 ) -> Notice:
-    subject, body = text
-    notice = Notice(
-        recipient_kind=recipient.kind,
-        person=recipient.person,
-        organisation=recipient.organisation,
-        user=recipient.user,
-        concerns_organisation=concerns,
-        channel=recipient.channel,
-        address=recipient.address,
-        language="+".join(recipient.languages),
-        format=recipient.format,
-        topic=topic or template.replace("/", "."),
-        subject=subject,
-        body=body,
+    row = _notice_row(
+        recipient=recipient,
+        template=template,
+        text=text,
+        topic=topic,
+        related=related,
+        concerns=concerns,
         sensitive=sensitive,
-        related_type=target_type_of(related) if related is not None else "",
-        related_id=str(related.pk) if related is not None else "",
+        now=now,
     )
-    if recipient.channel:
-        notice.status = NoticeStatus.QUEUED
-        notice.next_attempt_at = now
-    else:
-        notice.status = NoticeStatus.FAILED
-        notice.last_error = NO_ADDRESS
+    notice = Notice(**{column: getattr(row, column) for column in NOTICE_COLUMNS})
+    # The instances the caller holds, so that reading them back costs no query.
+    notice.person = recipient.person
+    notice.organisation = recipient.organisation
+    notice.user = recipient.user
+    notice.concerns_organisation = concerns
     return notice
 
 
@@ -448,25 +440,34 @@ class NoticeRow:
     pk: int = 0  # its id once written
 
 
-def _notice_row(draft: NoticeDraft, text: tuple[str, str], now: dt.datetime) -> NoticeRow:
-    """`_unsaved_notice` of a draft, as plain values."""
-    recipient = draft.recipient
-    related = draft.related
+def _notice_row(
+    *,
+    recipient: Recipient,
+    template: str,
+    text: tuple[str, str],
+    topic: str,
+    related: models.Model | Ref | None,
+    concerns: Any,
+    sensitive: bool,
+    now: dt.datetime,
+) -> NoticeRow:
+    """The columns of a notice to `recipient`: queued for delivery now, or, without an address,
+    recorded as not delivered."""
     reached = bool(recipient.channel)
     return NoticeRow(
         recipient_kind=recipient.kind,
         person_id=getattr(recipient.person, "pk", None),
         organisation_id=getattr(recipient.organisation, "pk", None),
         user_id=getattr(recipient.user, "pk", None),
-        concerns_organisation_id=getattr(draft.concerns, "pk", None),
+        concerns_organisation_id=getattr(concerns, "pk", None),
         channel=recipient.channel,
         address=recipient.address,
         language="+".join(recipient.languages),
         format=recipient.format,
-        topic=draft.topic or draft.template.replace("/", "."),
+        topic=topic or template.replace("/", "."),
         subject=text[0],
         body=text[1],
-        sensitive=False,
+        sensitive=sensitive,
         status=NoticeStatus.QUEUED if reached else NoticeStatus.FAILED,
         next_attempt_at=now if reached else None,
         last_error="" if reached else str(NO_ADDRESS),
@@ -497,7 +498,16 @@ def notice_queue_many(
         return []
     now = timezone.now()
     notices = [
-        _notice_row(draft, text, now)
+        _notice_row(
+            recipient=draft.recipient,
+            template=draft.template,
+            text=text,
+            topic=draft.topic,
+            related=draft.related,
+            concerns=draft.concerns,
+            sensitive=False,
+            now=now,
+        )
         for draft, text in zip(drafts, _drafts_texts(drafts), strict=True)
     ]
     rows = [[getattr(notice, column) for column in NOTICE_COLUMNS] for notice in notices]
