@@ -71,8 +71,8 @@ def days_ago(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days)
 
 
-@pytest.fixture
-def icd10(db: Any) -> dict[str, Icd10Code]:
+def icd10_codes() -> dict[str, Icd10Code]:
+    """The few ICD-10 codes the tests use (not the full WHO list), by code."""
     source = Icd10SourceFactory.create()
     return {
         code: Icd10Code.objects.create(
@@ -80,6 +80,11 @@ def icd10(db: Any) -> dict[str, Icd10Code]:
         )
         for code, title, chapter, leaf in CODES
     }
+
+
+@pytest.fixture
+def icd10(db: Any) -> dict[str, Icd10Code]:
+    return icd10_codes()
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ lists, some overdue, one appeal — made through the real services, and loaded i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.utils import timezone
 
@@ -18,7 +21,9 @@ from kopir.assessment.models import (
     ReferralEvent,
     ReferralStatus,
 )
+from kopir.assessment.tests.clinic_fixtures import icd10_codes
 from kopir.audit.models import AuditEvent
+from kopir.core.tests.fixtures import built_once_for_the_module
 from kopir.directory import demo as directory_demo
 from kopir.people import demo as people_demo
 from kopir.people.models import LinkBasis, PersonLink
@@ -26,14 +31,20 @@ from kopir.people.models import LinkBasis, PersonLink
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(icd10):
-    """The demos the MSE demo builds on, then the MSE demo itself (the ICD-10 codes it needs come
-    from the icd10 fixture, so the full WHO list is not loaded here)."""
+def _load_the_demos() -> str:
+    """The demos the MSE demo builds on, then the MSE demo itself (the ICD-10 codes it needs are
+    the tests' few, so the full WHO list is not loaded here)."""
+    icd10_codes()
     directory_demo.load()
     accounts_demo.load()
     people_demo.load()
     return demo_referrals.load()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Loaded once for the module's tests, each of which runs in a savepoint of its own."""
+    yield from built_once_for_the_module(django_db_blocker, _load_the_demos)
 
 
 def test_the_demo_has_referrals_in_every_state_from_five_clinics(demo):

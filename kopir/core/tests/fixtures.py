@@ -2,18 +2,21 @@
 requests them from one autouse fixture of its own, so each folder says in one place how it runs.
 Also the one way the apps' tests sign a client in (`signed_in`), the one answer to a service a
 test needs and cannot find (`missing_service`), and the one way to run a change in a transaction
-that then fails (`rolled_back`)."""
+that then fails (`rolled_back`), and the one way a module's tests share rows built once
+(`built_once_for_the_module`)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterator
+from typing import Any, NoReturn, TypeVar
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.utils import translation
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -106,3 +109,29 @@ def other_process(cache: Any) -> Any:
     from kopir.core.reference_cache import ReferenceCache
 
     return ReferenceCache(cache.name)
+
+
+def built_once_for_the_module(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """For a module-scoped fixture: `build` runs once, in a transaction left open while the
+    module's tests run and rolled back after the last, like Django's `setUpTestData`.
+
+    Each test (`django_db`, never `transaction=True`) runs in a savepoint inside that transaction,
+    so what one test changes is undone before the next and every test starts from what `build`
+    made; nothing of it is left for the next module. Loading a demo for every test instead costs
+    seconds each.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
