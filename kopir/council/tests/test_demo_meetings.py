@@ -3,6 +3,9 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.apps import apps
 from django.test import Client
@@ -11,6 +14,7 @@ from django.urls import reverse
 from kopir.accounts import demo as accounts_demo
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
+from kopir.core.tests.fixtures import built_once_for_the_module
 from kopir.council import models as m
 from kopir.council.access import is_chair, is_member
 from kopir.council.demo import meetings as demo_meetings
@@ -22,11 +26,16 @@ pytestmark = pytest.mark.django_db
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
-@pytest.fixture
-def loaded(db: None) -> str:
+def _load() -> str:
     directory_demo.load()
     accounts_demo.load()
     return demo_meetings.load()
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Loaded once for the module's tests, each of which runs in a savepoint of its own."""
+    yield from built_once_for_the_module(django_db_blocker, _load)
 
 
 def _counts() -> dict[str, int]:
