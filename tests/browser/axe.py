@@ -33,9 +33,11 @@ _RUN_AXE = (
 
 def install_axe(context: BrowserContext) -> None:
     """Give every page the context opens axe-core as it starts (an init script, which the CSP does
-    not govern): the 500 kB script then crosses from Python to Chromium once per context, not once
-    per page checked, which had cost about a third of a check's CPU. axe only defines itself on
-    load; it reads the page when run."""
+    not govern), for a test that axe-checks nearly every page it opens (the every-page walk): the
+    500 kB script then crosses from Python to Chromium once per test, not once per page checked.
+    Elsewhere it is not worth it: the init script runs in every page opened, checked or not, and a
+    flow opens many pages for each one it checks. axe only defines itself on load; it reads the
+    page when run."""
     context.add_init_script(script=_axe().axe_script)
 
 

@@ -17,7 +17,6 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from kopir.core.tests.fixtures import missing_service
-from tests.browser.axe import install_axe
 from tests.browser.demo import Demo, DemoSnapshot, demo_data
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,7 +115,6 @@ def page(page: Page) -> Page:
     # Fail in seconds, not Playwright's default 30, when an element never appears.
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(20_000)
-    install_axe(page.context)
     return page
 
 
