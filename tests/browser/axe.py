@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any, cast
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 # WCAG 2.1 levels A and AA: the standard Kopir promises. Best-practice rules are not run, so a
 # violation is always a failure to meet the standard, never a matter of taste.
@@ -23,14 +23,32 @@ def _axe() -> Axe:
 
 
 # axe.run() resolves to every rule's result (passes, inapplicable and incomplete too, a few
-# hundred kB on a long page); only the violations cross back to Python.
-_RUN_AXE = "options => axe.run(document, options).then(results => results.violations)"
+# hundred kB on a long page); only the violations cross back to Python. Null when the page has no
+# axe yet (a page opened without install_axe): the script is then sent and the run asked again.
+_RUN_AXE = (
+    "options => typeof axe === 'undefined' ? null"
+    " : axe.run(document, options).then(results => results.violations)"
+)
+
+
+def install_axe(context: BrowserContext) -> None:
+    """Give every page the context opens axe-core as it starts (an init script, which the CSP does
+    not govern), for a test that axe-checks nearly every page it opens (the every-page walk): the
+    500 kB script then crosses from Python to Chromium once per test, not once per page checked.
+    Elsewhere it is not worth it: the init script runs in every page opened, checked or not, and a
+    flow opens many pages for each one it checks. axe only defines itself on load; it reads the
+    page when run."""
+    context.add_init_script(script=_axe().axe_script)
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """The violations axe-core finds on the page as it is now (injected by evaluate, so CSP allows it)."""
-    page.evaluate(_axe().axe_script)
-    return cast(list[dict[str, Any]], page.evaluate(_RUN_AXE, AXE_OPTIONS))
+    """The violations axe-core finds on the page as it is now."""
+    violations = page.evaluate(_RUN_AXE, AXE_OPTIONS)
+    if violations is None:
+        # Injected by evaluate, so the CSP allows it.
+        page.evaluate(_axe().axe_script)
+        violations = page.evaluate(_RUN_AXE, AXE_OPTIONS)
+    return cast(list[dict[str, Any]], violations)
 
 
 def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:

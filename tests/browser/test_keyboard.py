@@ -31,6 +31,11 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
+# No htmx request in flight and no swap still settling.
+HTMX_AT_REST = (
+    "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+)
+
 # The second-factor field, whatever the form calls it: autocomplete="one-time-code" is the
 # standard hint, the names are django-otp's and the common alternatives.
 OTP_FIELD = (
@@ -111,11 +116,9 @@ def test_a_clinician_finds_a_person_by_name_and_opens_their_page_with_the_keyboa
     page.keyboard.press("Enter")
     # The results arrive by a new page, or in place through htmx: either way the link appears.
     page.locator(f"main a[href='{person_path}']").wait_for()
-    # A person pauses to hear the result count. The pause also lets the search-as-you-type
-    # request (sent 500 ms after the last keystroke) land before Tab, since its swap replaces
-    # the results, and the focus with them.
-    page.wait_for_timeout(700)
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    # The search is sent on submit only (no search-as-you-type): once htmx has swapped the
+    # results in and settled, nothing replaces them, and the focus with them, before Tab.
+    page.wait_for_function(HTMX_AT_REST)
     tab_to(page, f"main a[href='{person_path}']")
     assert_focus_is_visible(page)
     with page.expect_navigation():
@@ -145,8 +148,7 @@ def test_a_clinician_moves_to_the_next_persons_of_a_long_search_with_the_keyboar
     page.keyboard.press("Enter")
     page.get_by_text("26 адам табылды.").wait_for()
     expect(page.locator(f"main a[href='{last_path}']")).to_have_count(0)
-    page.wait_for_timeout(700)
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.wait_for_function(HTMX_AT_REST)
     tab_to(page, "main button[name='after']", max_presses=60)
     assert_focus_is_visible(page)
     page.keyboard.press("Enter")
