@@ -127,9 +127,7 @@ SEARCHES = (
         order_by=("-starts_at", "-pk"),
         title=_meeting_title,
         date=lambda meeting: meeting.starts_at,
-        url=lambda meeting: reverse(
-            "council:meeting_detail", args=[meeting.council.slug, meeting.pk]
-        ),
+        url=_detail_url("council:meeting_detail"),
     ),
     CouncilSearch(
         "council.agenda_items",

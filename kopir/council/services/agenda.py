@@ -184,9 +184,14 @@ def agenda_item_update(
             raise ValidationError(errors)
         changed = assign_changes(item, values)
         if changed:
-            item.full_clean()
-            item.save(update_fields=changed)
-            audited(item, AuditAction.UPDATE, changed, actor=actor, request=request)
+            save_audited(
+                item,
+                AuditAction.UPDATE,
+                changed,
+                update_fields=changed,
+                actor=actor,
+                request=request,
+            )
     return item
 
 
@@ -396,9 +401,8 @@ def decision_update(
         decision.text = text
         decision.text_ru = text_ru
         decision.vote = vote
-        decision.full_clean()
-        decision.save(update_fields=["text", "text_ru", "vote"])
-        audited(
-            decision, AuditAction.UPDATE, ["text", "text_ru", "vote"], actor=actor, request=request
+        fields = ["text", "text_ru", "vote"]
+        save_audited(
+            decision, AuditAction.UPDATE, fields, update_fields=fields, actor=actor, request=request
         )
     return decision

@@ -143,8 +143,7 @@ def composition_discard(
 ) -> None:
     """Delete a proposed composition that no vote has been taken on (a draft made by mistake)."""
     with transaction.atomic():
-        composition = Composition.objects.select_for_update().get(pk=composition.pk)
-        _require_proposed(composition)
+        composition = _locked_proposed(composition)
         if composition.deciding_votes.exists():
             raise DomainError(_("A vote was taken on this composition: it cannot be discarded."))
         audited(composition, AuditAction.DELETE, actor=actor, request=request)
@@ -156,6 +155,22 @@ def _require_proposed(composition: Composition) -> None:
         raise DomainError(
             _("This composition was decided by a vote and cannot change. Propose a new one.")
         )
+
+
+def _locked_proposed(composition: Composition) -> Composition:
+    """The composition read again under a row lock, refused unless it is still proposed (call it
+    inside the caller's transaction)."""
+    locked = Composition.objects.select_for_update().get(pk=composition.pk)
+    _require_proposed(locked)
+    return locked
+
+
+def _locked_member(member: Member) -> Member:
+    """The member read again under a row lock, refused unless their composition is still
+    proposed (call it inside the caller's transaction)."""
+    locked = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
+    _require_proposed(locked.composition)
+    return locked
 
 
 def _check_member(member: Member) -> None:
@@ -192,8 +207,7 @@ def member_add(
     **data: Unpack[MemberData],
 ) -> Member:
     with transaction.atomic():
-        composition = Composition.objects.select_for_update().get(pk=composition.pk)
-        _require_proposed(composition)
+        composition = _locked_proposed(composition)
         member = Member(composition=composition, **data)
         if "order" not in data:
             member.order = next_order(composition.members.all(), first=0)
@@ -218,8 +232,7 @@ def member_update(
     **data: Unpack[MemberData],
 ) -> Member:
     with transaction.atomic():
-        member = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
-        _require_proposed(member.composition)
+        member = _locked_member(member)
         changed = assign_changes(member, data)
         if not changed:
             return member
@@ -244,8 +257,7 @@ def member_remove(
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> None:
     with transaction.atomic():
-        member = Member.objects.select_related("composition").select_for_update().get(pk=member.pk)
-        _require_proposed(member.composition)
+        member = _locked_member(member)
         audited(member, AuditAction.DELETE, actor=actor, request=request, channel=channel)
         member.delete()
 
@@ -266,8 +278,7 @@ def composition_approve_by_vote(
     composition is rejected. No quorum: nothing is decided and it stays proposed.
     """
     with transaction.atomic():
-        composition = Composition.objects.select_for_update().get(pk=composition.pk)
-        _require_proposed(composition)
+        composition = _locked_proposed(composition)
         vote = deciding_vote(
             vote,
             composition,

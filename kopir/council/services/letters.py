@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audited
+from kopir.audit.services import save_audited
 from kopir.core.errors import DomainError
 from kopir.core.numbering import next_number, number_used, peek_number
 from kopir.core.uploads import TEXT_DOCUMENT_EXTENSIONS, check_upload
@@ -99,10 +99,8 @@ def letter_create(
                 # Taken last, just before the save: the sequence's row stays locked until commit.
                 sequence = next_number(letter_sequence(council), sent_on.year)
                 letter.number = f"{sent_on.year}/{sequence}"
-            letter.full_clean()
-            letter.save()
+            save_audited(letter, AuditAction.CREATE, actor=actor, request=request)
             letter.recommendations.set(chosen)
-            audited(letter, AuditAction.CREATE, actor=actor, request=request)
     except IntegrityError as error:
         # Two secretaries registering the same number at once: the constraint decides.
         raise DomainError(_("The register already has a letter with this number.")) from error
@@ -135,7 +133,5 @@ def letter_reply_add(
         )
         if upload is not None:
             reply.file.save(upload.name, upload, save=False)
-        reply.full_clean()
-        reply.save()
-        audited(reply, AuditAction.CREATE, actor=actor, request=request)
+        save_audited(reply, AuditAction.CREATE, actor=actor, request=request)
     return reply

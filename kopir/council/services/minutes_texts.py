@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audited
+from kopir.audit.services import save_audited
 from kopir.council.models import (
     AgendaItem,
     InvitedOfficial,
@@ -185,8 +185,13 @@ def meeting_texts_save(
                     setattr(pair.record, name, value)
                     changed.append(name)
             if changed:
-                pair.record.full_clean()
-                pair.record.save(update_fields=changed)
-                audited(pair.record, AuditAction.UPDATE, changed, actor=actor, request=request)
+                save_audited(
+                    pair.record,
+                    AuditAction.UPDATE,
+                    changed,
+                    update_fields=changed,
+                    actor=actor,
+                    request=request,
+                )
                 changed_count += len(changed)
     return changed_count

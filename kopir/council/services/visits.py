@@ -125,10 +125,8 @@ def visit_create(
             plan_item=plan_item,
             findings=findings.strip(),
         )
-        visit.full_clean()
-        visit.save()
+        save_audited(visit, AuditAction.CREATE, actor=actor, request=request)
         visit.participants.set(chosen)
-        audited(visit, AuditAction.CREATE, actor=actor, request=request)
     return visit
 
 
@@ -283,9 +281,7 @@ def visit_finding_add(
             order=next_order(VisitFinding.objects.filter(visit=visit)),
             text=text.strip(),
         )
-        finding.full_clean()
-        finding.save()
-        audited(finding, AuditAction.CREATE, actor=actor, request=request)
+        save_audited(finding, AuditAction.CREATE, actor=actor, request=request)
     return finding
 
 
@@ -311,9 +307,7 @@ def visit_document_add(
             sha256=sha256_of(upload),
         )
         document.file.save(upload.name, upload, save=False)
-        document.full_clean()
-        document.save()
-        audited(document, AuditAction.CREATE, actor=actor, request=request)
+        save_audited(document, AuditAction.CREATE, actor=actor, request=request)
     return document
 
 

@@ -60,6 +60,13 @@ def _put_to_the_vote(
     return proposed, closed
 
 
+@pytest.fixture
+def proposed(composition: m.Composition, members: list[m.Member], secretary: User) -> m.Composition:
+    """A new composition the secretary proposed: a copy of the members in force, waiting for a
+    vote."""
+    return composition_propose(actor=secretary, council=composition.council)
+
+
 def test_a_proposal_copies_the_members_in_force(
     composition: m.Composition, members: list[m.Member], secretary: User
 ) -> None:
@@ -131,9 +138,8 @@ def test_a_vote_without_quorum_decides_nothing(
 
 
 def test_an_open_vote_cannot_approve_a_composition(
-    composition: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
+    proposed: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
     vote = _vote(agenda_item, secretary, members, m.BallotChoice.FOR)
 
     with pytest.raises(DomainError):
@@ -144,13 +150,12 @@ def test_an_open_vote_cannot_approve_a_composition(
 
 
 def test_a_closed_vote_cannot_approve_two_compositions(
-    composition: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
+    proposed: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
     vote = _vote(agenda_item, secretary, members, m.BallotChoice.FOR)
     vote_close(actor=secretary, vote=vote)
     composition_approve_by_vote(actor=secretary, composition=proposed, vote=vote)
-    again = composition_propose(actor=secretary, council=composition.council)
+    again = composition_propose(actor=secretary, council=proposed.council)
 
     with pytest.raises(DomainError):
         composition_approve_by_vote(actor=secretary, composition=again, vote=vote)
@@ -187,9 +192,8 @@ def test_a_decided_composition_refuses_member_changes(
 
 
 def test_members_of_a_proposed_composition_can_be_added_changed_and_removed(
-    composition: m.Composition, members: list[m.Member], secretary: User
+    proposed: m.Composition, members: list[m.Member], secretary: User
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
     added = member_add(
         actor=secretary,
         composition=proposed,
@@ -209,10 +213,8 @@ def test_members_of_a_proposed_composition_can_be_added_changed_and_removed(
 
 
 def test_a_composition_has_one_chair_and_valid_terms(
-    composition: m.Composition, members: list[m.Member], secretary: User
+    proposed: m.Composition, secretary: User
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
-
     with pytest.raises(ValidationError) as error:
         member_add(
             actor=secretary,
@@ -227,9 +229,8 @@ def test_a_composition_has_one_chair_and_valid_terms(
 
 
 def test_only_a_council_member_account_can_be_linked_to_a_seat(
-    composition: m.Composition, members: list[m.Member], secretary: User
+    proposed: m.Composition, secretary: User
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
     clinician = UserFactory.create(roles=[Role.CLINICIAN])
 
     with pytest.raises(ValidationError) as error:
@@ -238,20 +239,17 @@ def test_only_a_council_member_account_can_be_linked_to_a_seat(
 
 
 def test_a_proposed_composition_without_votes_can_be_discarded(
-    composition: m.Composition, members: list[m.Member], secretary: User
+    proposed: m.Composition, secretary: User
 ) -> None:
-    proposed = composition_propose(actor=secretary, council=composition.council)
-
     composition_discard(actor=secretary, composition=proposed)
 
     assert not m.Composition.objects.filter(pk=proposed.pk).exists()
 
 
 def test_the_members_of_the_new_composition_vote_only_after_it_is_approved(
-    composition: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
+    proposed: m.Composition, members: list[m.Member], secretary: User, agenda_item: m.AgendaItem
 ) -> None:
     """At the meeting that approves a new composition, the quorum stays on the sitting one."""
-    proposed = composition_propose(actor=secretary, council=composition.council)
     for seat in proposed.members.all()[:2]:
         member_remove(actor=secretary, member=seat)
     vote = _vote(agenda_item, secretary, members, m.BallotChoice.FOR, composition=proposed)

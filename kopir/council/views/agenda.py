@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -237,15 +238,18 @@ def _record(
     *,
     form_name: str,
     form: Any,
-    write: Any,
+    add: Callable[..., Any],
     done: str,
 ) -> HttpResponse:
-    """The common path of the item page's small forms: validate, call the service, come back."""
+    """The common path of the item page's small forms: validate, call the service that adds the
+    record to the item (`add(actor=, agenda_item=, request=, **form.cleaned_data)`), come back."""
     council, meeting, item = _secretary_item(request, slug, pk, item_pk)
     return posted_from_page(
         request,
         form,
-        save=lambda: write(item, form.cleaned_data),
+        save=lambda: add(
+            actor=request.user, agenda_item=item, request=request, **form.cleaned_data
+        ),
         done=done,
         success_url=reverse(
             "council:agenda_item_detail", kwargs={"slug": slug, "pk": pk, "item_pk": item_pk}
@@ -263,9 +267,7 @@ def official_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Http
         item_pk,
         form_name="official_form",
         form=OfficialForm(request.POST),
-        write=lambda item, data: official_add(
-            actor=request.user, agenda_item=item, request=request, **data
-        ),
+        add=official_add,
         done=_("The official is invited to this item."),
     )
 
@@ -291,9 +293,7 @@ def material_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Http
         item_pk,
         form_name="material_form",
         form=MaterialForm(request.POST, request.FILES),
-        write=lambda item, data: material_add(
-            actor=request.user, agenda_item=item, request=request, **data
-        ),
+        add=material_add,
         done=_("The material is attached."),
     )
 
@@ -316,9 +316,7 @@ def speech_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpRe
         item_pk,
         form_name="speech_form",
         form=SpeechForm(request.POST),
-        write=lambda item, data: speech_add(
-            actor=request.user, agenda_item=item, request=request, **data
-        ),
+        add=speech_add,
         done=_("The speech is recorded."),
     )
 
@@ -333,9 +331,7 @@ def decision_new(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Http
         item_pk,
         form_name="decision_form",
         form=DecisionForm(request.POST, votes=votes_on_item(item_pk)),
-        write=lambda item, data: decision_add(
-            actor=request.user, agenda_item=item, request=request, **data
-        ),
+        add=decision_add,
         done=_("The decision is recorded."),
     )
 
