@@ -3,7 +3,8 @@
 The form only reads and checks what was typed; the services decide (ICD-10 codes, findings,
 completeness). Their ValidationErrors name field paths ("findings.3.value"), which the form maps
 back onto the field the clinician typed into, so each message sits next to its field and in the
-error summary.
+error summary. A form its own checks refused runs the service's checks of the content too
+(`referral_content_check`), so the clinician hears of every problem in one round.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import (
@@ -27,6 +28,7 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
+from kopir.assessment.services.referrals import referral_content_check
 from kopir.core.forms import ServiceErrorsMixin, radio_choice
 from kopir.core.identifiers import validate_iin
 from kopir.people.access import persons_for_user
@@ -255,7 +257,28 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         self._findings = self._collect_findings(data)
+        if self.errors:  # the fields' own checks, already run
+            self._add_service_checks(data)
         return data
+
+    def _add_service_checks(self, data: dict[str, Any]) -> None:
+        """The service's checks of what was typed, on a form its own checks refused, so the page
+        names every problem at once. A valid form leaves them to the service, which runs them as
+        it saves: each path runs them once. A field already refused keeps the form's message."""
+        routed = self.person
+        if (
+            routed is not None
+            and self.referral is not None
+            and routed.pk == self.referral.person_id
+        ):
+            routed = None  # an edit routes again only for another person
+        try:
+            referral_content_check(routed=routed, **self._content(data))
+        except ValidationError as error:
+            for key, messages in error.error_dict.items():
+                field = self.service_error_field(key)
+                if (field or NON_FIELD_ERRORS) not in self.errors:
+                    self.add_error(field, messages)
 
     # --- Findings --------------------------------------------------------------------------------
 
@@ -332,18 +355,21 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
         ]
 
     def service_data(self) -> dict[str, Any]:
-        data = self.cleaned_data
+        return {"person": self.person, **self._content(self.cleaned_data)}
+
+    def _content(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The referral's content for the service (`ReferralContent`); a field the form refused
+        is left empty."""
         return {
-            "person": self.person,
-            "purpose": data["purpose"],
-            "route": data["route"],
-            "primary_code": data["primary_code"],
-            "secondary_codes": data["secondary_codes"],
-            "commission_protocol_number": data["commission_protocol_number"],
-            "commission_date": data["commission_date"],
-            "commission_conclusion": data["commission_conclusion"],
-            "treatment_history": data["treatment_history"],
-            "rehabilitation_history": data["rehabilitation_history"],
+            "purpose": data.get("purpose", ""),
+            "route": data.get("route", ""),
+            "primary_code": data.get("primary_code", ""),
+            "secondary_codes": data.get("secondary_codes", []),
+            "commission_protocol_number": data.get("commission_protocol_number", ""),
+            "commission_date": data.get("commission_date"),
+            "commission_conclusion": data.get("commission_conclusion", ""),
+            "treatment_history": data.get("treatment_history", ""),
+            "rehabilitation_history": data.get("rehabilitation_history", ""),
             "findings": self._findings,
             "limitations": self._limitations(),
         }

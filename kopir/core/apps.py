@@ -22,8 +22,11 @@ class CoreConfig(AppConfig):
         connect_sqlite_functions()
 
         from kopir.core.models import WorkingDayOverride
-        from kopir.core.reference_cache import changed_on_write
+        from kopir.core.reference_cache import changed_on_write, connect_request_scope
         from kopir.core.working_days import OVERRIDES
+
+        # A request reads the reference tables' versions once, together.
+        connect_request_scope()
 
         # Each process's copy of the overrides is read again after any save or delete of one.
         changed_on_write(OVERRIDES, WorkingDayOverride)

@@ -1,15 +1,12 @@
 """Alphabetical order as Kazakh and Russian readers expect it.
 
 A database sorts by code point (SQLite always; PostgreSQL under the C or a non-ICU collation), which
-puts Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я. For the short lists people choose from (organisations,
-territories) Kopir sorts in Python with `alphabet_key`, so the order is the same on every database.
-A paged list is ordered by the database instead, by `AlphabeticalOrder`: the name in lower case
-with each Cyrillic letter replaced by a character standing in its place in the alphabet, compared
-by code point (`COLLATE "C"` on PostgreSQL; on SQLite the same mapping in Python, registered on
-each connection by `core/database_functions.py`). Digits and Latin letters come before Cyrillic
-there, where `alphabet_key` puts them after, and digits compare one by one there ("№ 10" before
-"№ 9"), where `alphabet_key` reads a number by its value; Kazakh and Russian names are in the
-same order, a space before any letter in both.
+puts Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І after Я, and "№ 10" before "№ 9". For the short lists people choose
+from (organisations, territories) Kopir sorts in Python with `alphabet_key`, so the order is the
+same on every database. A paged list is ordered by the database instead, by a column that keeps
+each name's `alphabet_sort_text` (the same key written as a text) compared by code point
+(`CodePoint`): the model computes it in Python when the name is saved, so both databases order
+by exactly what `alphabet_key` says, numbers by their value included.
 """
 
 from __future__ import annotations
@@ -21,8 +18,7 @@ from html import escape
 from typing import Any
 
 from django import forms
-from django.db.models import CharField, Func, Value
-from django.db.models.functions import Lower
+from django.db.models import CharField, Func
 from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import SafeString
 
@@ -30,10 +26,6 @@ from django.utils.safestring import SafeString
 # one key serves both languages. Latin (English names) and other characters follow it.
 KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
 _LETTER_ORDER = {letter: index for index, letter in enumerate(KAZAKH_ALPHABET)}
-# Characters after every ASCII one, in the alphabet's order: one stands for each letter.
-_STAND_INS = "".join(chr(0x0100 + index) for index in range(len(KAZAKH_ALPHABET)))
-_TO_STAND_INS = str.maketrans(KAZAKH_ALPHABET, _STAND_INS)
-SQLITE_ALPHABET = "kopir_alphabet"
 
 
 # A run of digits, compared as the number it writes: "№ 9" before "№ 10" and "№ 32".
@@ -110,30 +102,31 @@ class AlphabeticalModelChoiceField(forms.ModelChoiceField):
     widget = LongSelect
 
 
-def alphabetical_text(text: str | None) -> str | None:
-    """The text as `AlphabeticalOrder` compares it (SQLite's function, and PostgreSQL's SQL)."""
-    return None if text is None else text.lower().translate(_TO_STAND_INS)
+# `alphabet_sort_text` writes each item of the key as characters whose code points compare as the
+# item does: its rank first (a space or punctuation, each letter of the alphabet, a number, any
+# other letter), then what orders items of the same rank. No item's text is the beginning of
+# another's, so two names' texts compare as their keys do, item by item.
+_RANK_BASE = 0x22  # rank -1 (a space, punctuation) is "!", the alphabet's "а" is '"'
+_NUMBER_END = " "  # before every digit: "0" before "00", as the key has it
 
 
-class AlphabeticalOrder(Func):
-    """Orders rows by a name as the Kazakh and Russian alphabets do, on every database:
-    `order_by(AlphabeticalOrder("name_kk"), "pk")`."""
+def alphabet_sort_text(text: str) -> str:
+    """`alphabet_key(text)` as a text that sorts by code point exactly as the key sorts: for a
+    column a database orders by (`CodePoint`), so a paged list agrees with the choice lists.
 
-    function = "translate"
-    output_field = CharField()
-
-    def __init__(self, expression: Any) -> None:
-        super().__init__(Lower(expression), Value(KAZAKH_ALPHABET), Value(_STAND_INS))
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return f'({sql}) COLLATE "C"', params
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # SQLite has no translate(): the Python mapping registered on the connection does it.
-        (lowered, *_mapping) = self.get_source_expressions()
-        sql, params = compiler.compile(lowered.get_source_expressions()[0])
-        return f"{SQLITE_ALPHABET}({sql})", params
+    A number is its count of digits, its value's digits and the digits as written ("№ 9" before
+    "№ 10"; "09" before "9", the key's tie-break); any other character keeps its own code point
+    after its rank. Stored, it is kept once a name is saved: a change to `alphabet_key` needs a
+    migration that writes the stored texts again."""
+    parts: list[str] = []
+    for rank, value, written in alphabet_key(text):
+        parts.append(chr(_RANK_BASE + rank))
+        if rank == _NUMBER_RANK:
+            digits = str(value)
+            parts.append(f"{chr(0x30 + len(digits))}{digits}{written}{_NUMBER_END}")
+        elif rank < 0 or rank == _OTHER_LETTER_RANK:  # a letter's rank says which letter
+            parts.append(written)
+    return "".join(parts)
 
 
 class CodePoint(Func):

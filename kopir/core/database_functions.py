@@ -1,6 +1,6 @@
 """What SQLite lacks and Kopir asks of every database, given to each SQLite connection in Python:
-a lower() that folds Cyrillic (`core/search.py`) and the alphabetical sort text
-(`core/collation.py`). PostgreSQL does both in SQL. Connected in core's `ready()`."""
+a lower() that folds Cyrillic (`core/search.py`). PostgreSQL does it in SQL. Connected in core's
+`ready()`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.backends.signals import connection_created
 
-from kopir.core.collation import SQLITE_ALPHABET, alphabetical_text
 from kopir.core.search import SQLITE_FOLD, fold
 
 
@@ -20,7 +19,6 @@ def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> No
     if connection.vendor != "sqlite":
         return
     connection.connection.create_function(SQLITE_FOLD, 1, _sqlite_fold, deterministic=True)
-    connection.connection.create_function(SQLITE_ALPHABET, 1, alphabetical_text, deterministic=True)
 
 
 def connect_sqlite_functions() -> None:

@@ -3,15 +3,22 @@
 The completeness rules in force, the steps' periods, the working-day overrides and the exchange's
 subscriptions change a few times a year but were read on every referral sent (three to four
 statements of each API create). A `ReferenceCache` keeps what was read in the process, tagged with
-the version it was read under; every use first asks the shared cache (`KOPIR_CACHE_URL`, Redis)
-for the current version, one round trip of a fraction of a millisecond and no SQL, and reads the
-table again when the version differs. A write to the table calls `changed()`, which gives the
+the version it was read under; a use first asks the shared cache (`KOPIR_CACHE_URL`, Redis)
+for the current version, a fraction of a millisecond and no SQL, and reads the table again when
+the version differs. Within a request the versions of every table are asked for together, in one
+`get_many` at the first use, and kept to the request's end (`request_started` and
+`request_finished` open and close that memo, `connect_request_scope`): one round trip a request
+instead of one a use (an API create that sends used four tables, one to three times each). A write to the table calls `changed()`, which gives the
 version a new random value once the writing transaction commits, so the next use in any process
 (web processes, workers) reads the table again.
 
 - The version is set after the commit, and a process reads the version before the table: a use
   that overlaps a write may keep the new rows under the old version (read again at the next use,
   harmless), never the old rows under the new one.
+- A request sees the versions as they were at its first use: a write another process commits
+  meanwhile is read from the next request on (outside a request, a task or a command, every use
+  asks as before). A request's own write is read by its later uses: its commit drops the table's
+  version from the memo, which the next use asks for again.
 - A version is a random value, not a counter: a Redis that lost its keys (restarted, flushed)
   gives a new value, never one a process has seen.
 - Without a shared cache (the embedded default, `KOPIR_CACHE_URL` unset) the web process and the
@@ -26,11 +33,14 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Model
 
@@ -47,6 +57,29 @@ def shared_store() -> BaseCache | None:
     return caches["default"] if settings.KOPIR_CACHE_URL else None
 
 
+# The versions this request has read, by key; None outside a request. A context variable: each
+# thread serving requests has its own.
+_request_versions: ContextVar[dict[str, str] | None] = ContextVar(
+    "kopir_reference_versions", default=None
+)
+# Every table kept this way in the process, whose versions a request reads together.
+_tables: weakref.WeakSet[ReferenceCache[Any]] = weakref.WeakSet()
+
+
+def request_begins(**_kwargs: Any) -> None:
+    _request_versions.set({})
+
+
+def request_ends(**_kwargs: Any) -> None:
+    _request_versions.set(None)
+
+
+def connect_request_scope() -> None:
+    """Each request reads the tables' versions once (core's `ready()`)."""
+    request_started.connect(request_begins, dispatch_uid="kopir.core.reference_versions")
+    request_finished.connect(request_ends, dispatch_uid="kopir.core.reference_versions")
+
+
 class ReferenceCache(Generic[T]):
     """One table's copies in this process, each under a key (a day, or None) and a version.
 
@@ -59,8 +92,24 @@ class ReferenceCache(Generic[T]):
         self._store = store
         self._entries: dict[Hashable, tuple[str, float, T]] = {}
         self._lock = threading.Lock()
+        _tables.add(self)
 
     def _version(self, store: BaseCache) -> str:
+        known = _request_versions.get()
+        if known is None:
+            return self._read_version(store)
+        version = known.get(self.version_key)
+        if version is None:
+            # The request's first use: every table's version not yet read, in one round trip.
+            keys = sorted({self.version_key, *(table.version_key for table in list(_tables))})
+            found = store.get_many([key for key in keys if key not in known])
+            known.update((key, str(value)) for key, value in found.items() if value is not None)
+            version = known.get(self.version_key)
+            if version is None:
+                version = known[self.version_key] = self._read_version(store)
+        return version
+
+    def _read_version(self, store: BaseCache) -> str:
         version = store.get(self.version_key)
         if version is None:
             # The first process to ask (or the first after Redis lost its keys) sets one.
@@ -98,9 +147,14 @@ class ReferenceCache(Generic[T]):
         store = self._store()
         if store is None:
             return
-        transaction.on_commit(
-            lambda: store.set(self.version_key, uuid.uuid4().hex, None), robust=True
-        )
+
+        def publish() -> None:
+            known = _request_versions.get()
+            if known is not None:
+                known.pop(self.version_key, None)  # this request's later uses read its write
+            store.set(self.version_key, uuid.uuid4().hex, None)
+
+        transaction.on_commit(publish, robust=True)
 
     def forget(self) -> None:
         """Drop this process's copies (tests)."""

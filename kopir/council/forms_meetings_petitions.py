@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
@@ -21,7 +22,7 @@ from kopir.council.models import (
 from kopir.council.services.petitions import contact_errors
 from kopir.directory.forms import organisation_field
 from kopir.directory.models import Territory
-from kopir.directory.selectors import by_name, districts_within
+from kopir.directory.selectors import districts_within
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -95,7 +96,7 @@ class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("Describe the problem and what you ask the council to do."),
         error_messages={"required": _("Write your petition.")},
     )
-    territory = forms.ModelChoiceField(
+    territory = AlphabeticalModelChoiceField(
         label=_("Which district is it about?"),
         queryset=Territory.objects.none(),
         required=False,
@@ -110,7 +111,8 @@ class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             pk__in=[unit.pk for unit in districts_within(council.territory_id).values()]
         )
         field = self.fields["territory"]
-        field.queryset = districts.order_by(by_name(), "pk")  # type: ignore[attr-defined]
+        # Sorted by their label, in Python, as every choice list (core/collation.py).
+        field.queryset = districts  # type: ignore[attr-defined]
         field.label_from_instance = lambda unit: unit.name  # type: ignore[attr-defined]
 
     def clean_petitioner_name(self) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import CodePoint, alphabet_sort_text
 from kopir.core.identifiers import validate_bin
 from kopir.core.text import fold_for_search
 from kopir.directory.validators import validate_kato, validate_phone
@@ -183,14 +187,40 @@ class Organisation(TranslatedNameMixin):
     # Every name and short name, case-folded, kept by the services. SQLite's LIKE folds only
     # ASCII letters, so a search for "емхана" would miss "Емхана" without it.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # Each name as the paged list orders it (`core.collation.alphabet_sort_text`: the choice
+    # lists' `alphabet_key` as a text compared by code point, so "№ 9" comes before "№ 10" on
+    # both databases), kept by `save()` and by the services' update from the name.
+    sort_name_kk = models.TextField(blank=True, editable=False)
+    sort_name_ru = models.TextField(blank=True, editable=False)
+    sort_name_en = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_kk"]
+        indexes = [
+            # The paged list in each language's order, read along the index.
+            models.Index(
+                CodePoint(f"sort_name_{language}"), "id", name=f"organisation_sort_{language}"
+            )
+            for language in ("kk", "ru", "en")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Whatever saves an organisation (a service, the demo, a test's factory) keeps its sort
+        # columns; a save of some fields only writes the columns of the names among them.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = kwargs["update_fields"] = list(update_fields)
+        sort_names = self.compute_sort_names(update_fields)
+        for column, text in sort_names.items():
+            setattr(self, column, text)
+        if update_fields is not None and sort_names:
+            kwargs["update_fields"] = [*update_fields, *sort_names]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -222,6 +252,17 @@ class Organisation(TranslatedNameMixin):
         return "\n".join(
             normalise_for_search(str(getattr(self, field) or "")) for field in self.SEARCH_FIELDS
         )
+
+    # Each sort column and the name it is computed from.
+    SORTED_NAMES = {"sort_name_kk": "name_kk", "sort_name_ru": "name_ru", "sort_name_en": "name_en"}
+
+    def compute_sort_names(self, names: Iterable[str] | None = None) -> dict[str, str]:
+        """The sort columns of the given names (every name when None), from the names as set."""
+        return {
+            column: alphabet_sort_text(str(getattr(self, name) or ""))
+            for column, name in self.SORTED_NAMES.items()
+            if names is None or name in names
+        }
 
     @property
     def short_name(self) -> str:

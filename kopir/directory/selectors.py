@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from kopir.core.collation import AlphabeticalOrder
+from kopir.core.collation import CodePoint
 from kopir.directory.models import (
     Organisation,
     ReferenceDataSource,
@@ -72,10 +72,12 @@ def districts_within(territory_id: int) -> dict[int, Territory]:
     return district_of
 
 
-def by_name() -> AlphabeticalOrder:
-    """Organisations in the alphabetical order of the page's language (Қ after К, not after Я)."""
+def by_name() -> CodePoint:
+    """Organisations in the alphabetical order of the page's language (Қ after К, not after Я;
+    "№ 9" before "№ 10"), as the choice lists sort them: the name's stored sort text, along its
+    index."""
     language = (get_language() or "kk")[:2]
-    return AlphabeticalOrder(f"name_{language}" if language in {"kk", "ru", "en"} else "name_kk")
+    return CodePoint(f"sort_name_{language if language in {'kk', 'ru', 'en'} else 'kk'}")
 
 
 def organisation_queryset() -> QuerySet[Organisation]:

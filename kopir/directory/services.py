@@ -341,7 +341,10 @@ def organisation_update(
         attnames = [Organisation._meta.get_field(name).attname for name in changed]  # type: ignore[union-attr]
         values = {attname: getattr(organisation, attname) for attname in attnames}
         rows = Organisation.objects.filter(pk=organisation.pk, version=expected_version).update(
-            **values, search_text=organisation.search_text, version=F("version") + 1
+            **values,
+            **organisation.compute_sort_names(changed),
+            search_text=organisation.search_text,
+            version=F("version") + 1,
         )
         if rows == 0:  # pragma: no cover - only reachable if the lock above is not honoured
             raise ConflictError(ORGANISATION_CONFLICT)

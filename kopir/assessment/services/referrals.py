@@ -69,6 +69,7 @@ __all__ = [
     "IncompleteReferral",
     "LimitationInput",
     "attachment_add",
+    "referral_content_check",
     "referral_create",
     "referral_send",
     "referral_send_many",
@@ -132,6 +133,26 @@ def _check_content(errors: Errors, content: ReferralContent) -> tuple[Any, Any]:
     check_findings(errors, content.get("findings", ()))
     check_limitations(errors, content.get("limitations", ()))
     return primary, secondary
+
+
+def referral_content_check(
+    *, routed: Person | None = None, **content: Unpack[ReferralContent]
+) -> None:
+    """The checks referral_create and referral_update make of what a clinic wrote, with nothing
+    written: the codes, the dates, the findings, the limitations and, for `routed`, that an MSE
+    division serves the person. Raises one ValidationError keyed by field path.
+
+    A form whose own checks already refused runs these too, so its page names every problem in
+    one round instead of the service's after the next submit.
+    """
+    errors = Errors()
+    _check_content(errors, content)
+    if routed is not None:
+        try:
+            route_to_division(routed)
+        except ValidationError as error:
+            errors.absorb(error)
+    errors.raise_if_any()
 
 
 def scalar_values(person: Person, primary: Any, content: ReferralContent) -> dict[str, Any]:

@@ -4,6 +4,7 @@ insider, another clinic's user and an anonymous visitor."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -22,7 +23,11 @@ from kopir.assessment.tests.clinic_fixtures import (
 )
 from kopir.assessment.tests.helpers import en_url, url
 from kopir.assessment.workflow import referral_transition
+from kopir.directory.models import TerritoryLevel
+from kopir.directory.tests.factories import TerritoryFactory
+from kopir.people.models import LinkBasis
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
+from kopir.people.tests.fixtures import linked_person
 
 pytestmark = pytest.mark.usefixtures("icd10", "demo_rules")
 S = ReferralStatus
@@ -273,10 +278,66 @@ def test_a_group_code_and_an_unknown_person_are_shown_on_their_fields_and_in_the
     form = response.context["form"]
     assert "iin" in form.errors
     assert "acuity_date" in form.errors
+    assert "group of diagnoses" in " ".join(form.errors["primary_code"])
     assert not Referral.objects.exists()
     html = response.content.decode()
     assert 'href="#id_iin"' in html
     assert 'aria-invalid="true"' in html
+
+
+def _summary_and_field_errors(html: str) -> tuple[str, dict[str, str]]:
+    """The error summary's markup, and each field's error text as shown under it."""
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    fields = re.findall(r'<p class="field-error" id="id_(\w+)-error">(.*?)</p>', html, re.S)
+    return (summary.group(0) if summary else ""), dict(fields)
+
+
+@pytest.mark.parametrize("page", ["clinic_create", "clinic_edit"])
+def test_field_errors_and_the_services_checks_are_shown_in_one_round(
+    client, clinician, person, page
+):
+    # An empty required field (the form's own check) beside a group code and an acuity out of
+    # range (the service's checks): all three at once, not the service's after a second submit.
+    client.force_login(clinician)
+    args = []
+    if page == "clinic_edit":
+        client.post(url("clinic_create"), form_data(person))
+        referral = Referral.objects.get()
+        args = [referral.pk]
+    posted = form_data(person, route="", primary_code="H54", acuity_left="5")
+    if args:
+        posted["version"] = str(referral.version)
+
+    response = client.post(en_url(page, *args), posted)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"route", "primary_code", "acuity_left"}
+    summary, under_fields = _summary_and_field_errors(response.content.decode())
+    for field, message in [
+        ("route", "Choose in person or in absentia."),
+        ("primary_code", "is a group of diagnoses"),
+        ("acuity_left", "must be between 0 and 2"),
+    ]:
+        assert message in under_fields[field]
+        linked = re.search(rf'<a href="#id_{field}(_0)?">([^<]*)</a>', summary)
+        assert linked is not None, field
+        assert message in linked.group(2)
+    assert Referral.objects.count() == (1 if args else 0)
+
+
+def test_a_person_no_division_serves_is_said_beside_the_forms_own_errors(client, clinician, clinic):
+    # Routing is the service's check too: a person of a region without an MSE division.
+    elsewhere = TerritoryFactory.create(kato="310000000", level=TerritoryLevel.REGION)
+    unserved = linked_person(clinic, LinkBasis.ATTACHED, territory=elsewhere)
+    client.force_login(clinician)
+
+    response = client.post(en_url("clinic_create"), form_data(unserved, purpose=""))
+
+    errors = response.context["form"].errors
+    assert set(errors) == {"purpose", "iin"}
+    assert "No MSE division serves" in " ".join(errors["iin"])
+    assert not Referral.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role, RoleAssignment, User
 from kopir.bench.synthetic.tables import Table, next_id, reset_sequences
+from kopir.core.collation import alphabet_sort_text
 from kopir.core.identifiers import make_bin
 from kopir.directory.models import (
     CodeStatus,
@@ -177,6 +178,8 @@ def write_country(*, persons: int, seed: int) -> None:
                 parent_id=parent,
                 email=f"{code}@example.kz",
                 search_text="\n".join(value.casefold() for value in (*names.values(), code)),
+                # What Organisation.save keeps: the paged list's order.
+                **{f"sort_{name}": alphabet_sort_text(value) for name, value in names.items()},
                 **names,
             )
         )

@@ -14,7 +14,9 @@ from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
 from kopir.assessment.tests.factories import Icd10CodeFactory
 from kopir.audit.chain import verify_chain
 from kopir.bench.synthetic import world
+from kopir.core.collation import alphabet_sort_text
 from kopir.core.identifiers import checksum_ok
+from kopir.directory.models import Organisation
 from kopir.people.models import Person
 from kopir.rehabilitation.models import Measure, MeasureStatus
 
@@ -44,6 +46,11 @@ def test_the_data_is_valid_and_the_audit_chain_holds():
     for referral in Referral.objects.exclude(status=ReferralStatus.DRAFT)[:20]:
         assert ReferralEvent.objects.filter(referral=referral, to_status=referral.status).exists()
     assert Measure.objects.filter(status=MeasureStatus.DELIVERED).exists()
+    # The organisations written by COPY carry the sort texts Organisation.save would keep.
+    for organisation in Organisation.objects.all()[:20]:
+        assert organisation.sort_name_kk == alphabet_sort_text(organisation.name_kk)
+        assert organisation.sort_name_ru == alphabet_sort_text(organisation.name_ru)
+        assert organisation.sort_name_en == alphabet_sort_text(organisation.name_en)
     verdict = verify_chain(using=connection.alias)
     assert verdict.broken is None
     assert verdict.checked > 60

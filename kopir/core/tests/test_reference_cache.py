@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from kopir.accounts.tests.test_shared_cache import TEST_REDIS_URL
-from kopir.core.reference_cache import ReferenceCache
+from kopir.core.reference_cache import ReferenceCache, request_begins, request_ends
 from kopir.core.tests.fixtures import missing_service, other_process
 from kopir.core.tests.fixtures import shared_cache as shared_cache
 
@@ -114,6 +114,78 @@ def test_a_write_that_is_undone_changes_nothing(redis_clients):
         cache.get(None, table)
         assert table.reads == 1
     finally:
+        client.delete(cache.version_key)
+
+
+# A request is opened and closed as request_started and request_finished do (their receivers,
+# connected by core's ready(); the API's request in assessment's tests goes through them).
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_reads_every_version_at_once_and_the_next_request_sees_a_change(
+    redis_clients,
+):
+    # Two tables in the first process; a second process with its own client writes one.
+    first_client, second_client = redis_clients(), redis_clients()
+    names = [f"test-{uuid.uuid4().hex}" for _ in range(2)]
+    rules: ReferenceCache[str] = ReferenceCache(names[0], store=lambda: first_client)
+    periods: ReferenceCache[str] = ReferenceCache(names[1], store=lambda: first_client)
+    rules_table, periods_table = Loader("old rules"), Loader("periods")
+    asked: list[str] = []
+    real_get, real_get_many = first_client.get, first_client.get_many
+
+    def get(key: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append("get")
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append("get_many")
+        return real_get_many(keys, *args, **kwargs)
+
+    try:
+        for cache, table in ((rules, rules_table), (periods, periods_table)):
+            cache.get(None, table)  # outside a request: a version each, set where missing
+        first_client.get, first_client.get_many = get, get_many
+
+        request_begins()
+        assert rules.get(None, rules_table) == "old rules"
+        assert periods.get(None, periods_table) == "periods"
+        assert rules.get(None, rules_table) == "old rules"
+        # The other process writes the rules and commits (its `changed()` sets a new version
+        # through its own client): this request goes on with what it read.
+        rules_table.value = "new rules"
+        second_client.set(rules.version_key, uuid.uuid4().hex, None)
+        assert rules.get(None, rules_table) == "old rules"
+        request_ends()
+        # The first use read both versions with one get_many; the other uses asked nothing.
+        assert asked == ["get_many"]
+        asked.clear()
+
+        request_begins()
+        assert rules.get(None, rules_table) == "new rules"
+        assert periods.get(None, periods_table) == "periods"
+        request_ends()
+        assert asked == ["get_many"]
+        assert (rules_table.reads, periods_table.reads) == (2, 1)
+    finally:
+        request_ends()
+        first_client.delete_many([rules.version_key, periods.version_key])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_reads_its_own_write_at_its_next_use(redis_clients):
+    client = redis_clients()
+    cache: ReferenceCache[str] = ReferenceCache(f"test-{uuid.uuid4().hex}", store=lambda: client)
+    table = Loader("old rows")
+    try:
+        request_begins()
+        assert cache.get(None, table) == "old rows"
+        table.value = "new rows"
+        with transaction.atomic():
+            cache.changed()
+        assert cache.get(None, table) == "new rows"
+    finally:
+        request_ends()
         client.delete(cache.version_key)
 
 

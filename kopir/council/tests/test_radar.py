@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
+from kopir.core.collation import alphabet_key
 from kopir.council import models as m
 from kopir.council.selectors.radar import council_radar, group_texts, radar_texts
 from kopir.council.services.dossiers import dossier_gather, dossier_open
@@ -303,6 +304,10 @@ def test_the_petition_forms_offer_the_councils_districts_only(
     assert {str(places["burli"].pk), str(places["terekti"].pk), str(places["oral"].pk)} <= choices
     assert str(places["village"].pk) not in choices
     assert str(elsewhere.pk) not in choices
+    # By name in the page's alphabet, as every choice list.
+    labels = [str(label) for value, label in response.context["form"].fields["territory"].choices]
+    assert labels[1:] == sorted(labels[1:], key=alphabet_key)
+    assert len(labels) > 3
 
 
 # --- Gathering a group into one dossier ---------------------------------------------------------
