@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     follow_by_keyboard,
     path_for,
     sign_in,
+    submit_by_enter,
     tab_to,
     url_for,
     visit,
@@ -85,21 +86,18 @@ def test_the_front_door_passes_axe_and_leads_a_visitor_on_by_keyboard(
     page.focus("body")
     tab_to(page, f"main a[href='{path_for('council:public_council_list', language)}']")
     assert_focus_is_visible(page)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
     assert current_path(page) == path_for("council:public_council_list", language)
     assert not axe_problems(page, f"public councils [{language}]")
     tab_to(page, "main a[href*='/petition/']", max_presses=60)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
     assert current_path(page).endswith("/petition/")
 
     # Staff sign-in is one link among the others.
     page.goto(url_for(live_server, "core:home", language))
     page.focus("body")
     tab_to(page, f"main a[href='{path_for('accounts:login', language)}']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
     assert current_path(page) == path_for("accounts:login", language)
 
     page.goto(url_for(live_server, "core:accessibility", language))

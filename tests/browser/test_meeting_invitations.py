@@ -28,6 +28,7 @@ from tests.browser.helpers import (
     LANGUAGES,
     assert_focus_is_visible,
     sign_in_by_keyboard,
+    submit_by_enter,
     tab_to,
     url_for,
 )
@@ -69,8 +70,7 @@ def _confirm_and_send_by_keyboard(page: Page) -> None:
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     assert_focus_is_visible(page)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -108,8 +108,7 @@ def test_the_invitee_asks_for_an_interpreter_by_keyboard_without_signing_in(
     assert_focus_is_visible(page)
     page.keyboard.press("Space")
     tab_to(page, "main form button[type='submit']", max_presses=20)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
 
     request = m.AccommodationRequest.objects.get(invitation=invitation)
     assert request.need == m.AccommodationNeed.SIGN_LANGUAGE
