@@ -105,13 +105,17 @@ def test_a_draft_copies_the_active_catalogue_and_activating_it_retires_the_old(a
         max_quantity=Decimal(2),
         replacement_months=36,
     )
-    service.measure_type_save(
-        actor=administrator,
-        catalogue=draft,
-        expected_version=draft.version,
-        data=data,
-        measure_type=wheelchair,
-    )
+
+    def save_the_wheelchair() -> None:
+        service.measure_type_save(
+            actor=administrator,
+            catalogue=draft,
+            expected_version=draft.version,
+            data=data,
+            measure_type=wheelchair,
+        )
+
+    save_the_wheelchair()
     # Another administrator's page, read before that change, is stale.
     with pytest.raises(ConflictError):
         service.catalogue_update(
@@ -130,15 +134,9 @@ def test_a_draft_copies_the_active_catalogue_and_activating_it_retires_the_old(a
     assert active.status == CatalogueStatus.RETIRED
     assert MeasureCatalogue.objects.filter(status=CatalogueStatus.ACTIVE).get() == draft
     assert active.measure_types.get(code="wheelchair").deadline_working_days == 30
-    # An active version never changes.
+    # An active version never changes: the same save is refused now.
     with pytest.raises(DomainError):
-        service.measure_type_save(
-            actor=administrator,
-            catalogue=draft,
-            expected_version=draft.version,
-            data=data,
-            measure_type=wheelchair,
-        )
+        save_the_wheelchair()
     assert AuditEvent.objects.filter(target_id=str(draft.pk), detail="activated").exists()
 
 
