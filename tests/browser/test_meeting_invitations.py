@@ -32,6 +32,7 @@ from tests.browser.helpers import (
     tab_to,
     url_for,
 )
+from tests.browser.keyboard import press
 
 pytestmark = pytest.mark.browser
 
@@ -107,8 +108,7 @@ def test_the_invitee_asks_for_an_interpreter_by_keyboard_without_signing_in(
     tab_to(page, "input[name='needs'][value='sign_language']", max_presses=60)
     assert_focus_is_visible(page)
     page.keyboard.press("Space")
-    tab_to(page, "main form button[type='submit']", max_presses=20)
-    submit_by_enter(page)
+    press(page, "main form button[type='submit']", max_presses=20)
 
     request = m.AccommodationRequest.objects.get(invitation=invitation)
     assert request.need == m.AccommodationNeed.SIGN_LANGUAGE

@@ -22,11 +22,10 @@ from tests.browser.helpers import (
     LANGUAGES,
     assert_focus_is_visible,
     sign_in,
-    submit_by_enter,
     tab_to,
     url_for,
 )
-from tests.browser.keyboard import choose
+from tests.browser.keyboard import choose, press
 
 pytestmark = pytest.mark.browser
 
@@ -67,8 +66,7 @@ def test_the_annual_report_page_is_axe_clean_and_used_by_keyboard(
     assert_no_axe_violations(page, f"annual report page [{language}]")
 
     choose(page, "year", "2026")
-    tab_to(page, "main button[type='submit']")
-    submit_by_enter(page)
+    press(page, "main button[type='submit']", max_presses=40)
     links = page.locator("main a[href*='/annual-report/report-council/2026/']")
     expect(links).to_have_count(4)
     assert_no_axe_violations(page, f"annual report page, the files offered [{language}]")
