@@ -217,26 +217,17 @@ def test_routing_rules_need_an_organisation_of_their_kind(administrator, distric
         service.routing_rule_save(actor=administrator, data=data)
     assert "organisation" in refused.value.message_dict
     centre = OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE)
-    rule = service.routing_rule_save(
-        actor=administrator,
-        data=service.RoutingRuleData(
-            executor_kind=OrganisationKind.CAREER_CENTRE,
-            territory=district,
-            organisation=centre,
-            measure_code="quota-job-placement",
-        ),
+    job_placements_here = service.RoutingRuleData(
+        executor_kind=OrganisationKind.CAREER_CENTRE,
+        territory=district,
+        organisation=centre,
+        measure_code="quota-job-placement",
     )
+    rule = service.routing_rule_save(actor=administrator, data=job_placements_here)
     assert rule.pk
+    # The same rule again is refused: one rule per measure, kind and territory.
     with pytest.raises(ValidationError):
-        service.routing_rule_save(
-            actor=administrator,
-            data=service.RoutingRuleData(
-                executor_kind=OrganisationKind.CAREER_CENTRE,
-                territory=district,
-                organisation=centre,
-                measure_code="quota-job-placement",
-            ),
-        )
+        service.routing_rule_save(actor=administrator, data=job_placements_here)
 
 
 def test_the_administrators_pages(
