@@ -108,14 +108,20 @@ def assert_focus_is_visible(page: Page) -> None:
     )
 
 
+def submit_by_enter(page: Page) -> None:
+    """Press Enter on the focused element and wait for the page it leads to: a text field's
+    Enter sends its form, a link's follows it, a button's presses it."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
 def follow_by_keyboard(page: Page, selector: str, max_presses: int = 80) -> None:
     """From the top of the page, Tab to the link `selector` names and follow it with Enter."""
     page.focus("body")
     tab_to(page, selector, max_presses=max_presses)
     assert_focus_is_visible(page)
     target = page.evaluate("() => document.activeElement.href")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
     assert page.url == target
 
 
@@ -168,8 +174,7 @@ def sign_in_by_keyboard(page: Page, live_server: Any, username: str, password: s
     )
     assert_focus_is_visible(page)
     page.keyboard.type(password)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
 
 
 @dataclass(frozen=True)

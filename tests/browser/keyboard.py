@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     focus_matches,
     focused,
     sign_in_by_keyboard,
+    submit_by_enter,
     tab_to,
 )
 
@@ -60,11 +61,10 @@ def skip_to_main(page: Page) -> None:
     assert focus_matches(page, "main#main"), f"after the skip link: {focused(page)}"
 
 
-def press(page: Page, selector: str, max_presses: int = FIELD_PRESSES, key: str = "Enter") -> None:
-    """Tab to a link or button and press it (Enter, or Space), waiting for the page it leads to."""
+def press(page: Page, selector: str, max_presses: int = FIELD_PRESSES) -> None:
+    """Tab to a link or button and press it with Enter, waiting for the page it leads to."""
     reach(page, selector, max_presses)
-    with page.expect_navigation():
-        page.keyboard.press(key)
+    submit_by_enter(page)
 
 
 def type_into(page: Page, name: str, text: str, within: str = "main") -> None:

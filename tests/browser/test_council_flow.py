@@ -49,6 +49,7 @@ from tests.browser.helpers import (
     focused,
     path_for,
     sign_in_by_keyboard,
+    submit_by_enter,
     tab_to,
 )
 from tests.browser.keyboard import (
@@ -228,8 +229,7 @@ def _secretary_plans_the_meeting_and_its_agenda(
     type_into(page, "title", AGENDA_TITLE)
     type_into(page, "title_ru", AGENDA_TITLE_RU)
     type_into(page, "rapporteur", RAPPORTEUR)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")  # Enter in a text field sends its form.
+    submit_by_enter(page)  # Enter in a text field sends its form.
     item = AgendaItem.objects.get(meeting=meeting)
     assert (item.title, item.title_ru, item.rapporteur) == (
         AGENDA_TITLE,

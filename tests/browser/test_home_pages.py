@@ -13,15 +13,14 @@ from tests.browser.axe import axe_problems
 from tests.browser.demo import DEMO_PASSWORD, DEMO_ROLES, Demo
 from tests.browser.helpers import (
     LANGUAGES,
-    assert_focus_is_visible,
     current_path,
     follow_by_keyboard,
     path_for,
     sign_in,
-    tab_to,
     url_for,
     visit,
 )
+from tests.browser.keyboard import press
 
 pytestmark = pytest.mark.browser
 HOME_LINK = "main .home-count a"
@@ -83,23 +82,18 @@ def test_the_front_door_passes_axe_and_leads_a_visitor_on_by_keyboard(
 
     # The public councils, then a council's page and its petition form, all by keyboard.
     page.focus("body")
-    tab_to(page, f"main a[href='{path_for('council:public_council_list', language)}']")
-    assert_focus_is_visible(page)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(
+        page, f"main a[href='{path_for('council:public_council_list', language)}']", max_presses=40
+    )
     assert current_path(page) == path_for("council:public_council_list", language)
     assert not axe_problems(page, f"public councils [{language}]")
-    tab_to(page, "main a[href*='/petition/']", max_presses=60)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "main a[href*='/petition/']", max_presses=60)
     assert current_path(page).endswith("/petition/")
 
     # Staff sign-in is one link among the others.
     page.goto(url_for(live_server, "core:home", language))
     page.focus("body")
-    tab_to(page, f"main a[href='{path_for('accounts:login', language)}']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, f"main a[href='{path_for('accounts:login', language)}']", max_presses=40)
     assert current_path(page) == path_for("accounts:login", language)
 
     page.goto(url_for(live_server, "core:accessibility", language))

@@ -28,9 +28,11 @@ from tests.browser.helpers import (
     LANGUAGES,
     assert_focus_is_visible,
     sign_in_by_keyboard,
+    submit_by_enter,
     tab_to,
     url_for,
 )
+from tests.browser.keyboard import press
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +71,7 @@ def _confirm_and_send_by_keyboard(page: Page) -> None:
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     assert_focus_is_visible(page)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -107,9 +108,7 @@ def test_the_invitee_asks_for_an_interpreter_by_keyboard_without_signing_in(
     tab_to(page, "input[name='needs'][value='sign_language']", max_presses=60)
     assert_focus_is_visible(page)
     page.keyboard.press("Space")
-    tab_to(page, "main form button[type='submit']", max_presses=20)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "main form button[type='submit']", max_presses=20)
 
     request = m.AccommodationRequest.objects.get(invitation=invitation)
     assert request.need == m.AccommodationNeed.SIGN_LANGUAGE

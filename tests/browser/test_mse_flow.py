@@ -34,7 +34,13 @@ from kopir.assessment.models import (
 from kopir.core import sample_files
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.demo import DEMO_PASSWORD, Demo, person_seen_by
-from tests.browser.helpers import current_path, path_for, sign_in_by_keyboard, url_for
+from tests.browser.helpers import (
+    current_path,
+    path_for,
+    sign_in_by_keyboard,
+    submit_by_enter,
+    url_for,
+)
 from tests.browser.keyboard import (
     choose,
     choose_file,
@@ -141,8 +147,7 @@ def test_a_referral_goes_from_incomplete_to_decided_by_keyboard_in_kazakh(
     type_into(page, "field_right", "5")
     type_into(page, "field_left", "7")
     type_date(page, "field_date", today - dt.timedelta(days=10))
-    with page.expect_navigation():
-        page.keyboard.press("Enter")  # Enter in a field sends its form
+    submit_by_enter(page)  # Enter in a field sends its form
     referral.refresh_from_db()
     assert referral.findings.count() == 4
 

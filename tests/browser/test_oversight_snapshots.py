@@ -19,6 +19,7 @@ from kopir.oversight.tests.referrals import sent_referral
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.demo import staff
 from tests.browser.helpers import focus_matches, sign_in, tab_to, url_for
+from tests.browser.keyboard import press
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +44,7 @@ def test_a_secretary_saves_a_snapshot_and_cites_it_by_keyboard_in_kazakh(
     # The dashboard offers the save; the confirmation page shows the figures it will keep.
     page.goto(url_for(live_server, "oversight:mse", "kk") + "?period=2026-Q1")
     page.focus("body")
-    tab_to(page, "main form.snapshot-save button", max_presses=80)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "main form.snapshot-save button", max_presses=80)
     expect(page.locator("main h1")).to_have_text("Көрсеткіштерді үзінді ретінде сақтау")
     expect(
         page.locator("main table tbody tr", has_text="Ақжайық емханасы").locator("td").first
@@ -59,9 +58,7 @@ def test_a_secretary_saves_a_snapshot_and_cites_it_by_keyboard_in_kazakh(
     page.keyboard.type("Заочное освидетельствование, 1 квартал")
     tab_to(page, "input[name='confirm']")
     page.keyboard.press("Space")
-    tab_to(page, "main form.form button[type='submit']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "main form.form button[type='submit']", max_presses=40)
     snapshot = Snapshot.objects.get()
     expect(page.locator("main h1")).to_have_text("Сырттай куәландыру, 1-тоқсан")
     assert_no_axe_violations(page, "snapshot page [kk]")
@@ -80,9 +77,7 @@ def test_a_secretary_saves_a_snapshot_and_cites_it_by_keyboard_in_kazakh(
     tab_to(page, "#cited-figures select[name='snapshot']", max_presses=120)
     page.keyboard.press("ArrowDown")
     expect(page.locator("#cited-figures select[name='snapshot']")).to_have_value(str(snapshot.pk))
-    tab_to(page, "#cited-figures form button[type='submit']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "#cited-figures form button[type='submit']", max_presses=40)
     assert SnapshotAttachment.objects.filter(agenda_item=item, snapshot=snapshot).exists()
     cited = page.locator("#cited-figures table")
     expect(cited.locator("caption")).to_contain_text("Сырттай куәландыру, 1-тоқсан")

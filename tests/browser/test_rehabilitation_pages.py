@@ -11,7 +11,8 @@ from playwright.sync_api import Page
 
 from tests.browser.axe import axe_problems
 from tests.browser.demo import DEMO_PASSWORD, Demo
-from tests.browser.helpers import focused, path_for, sign_in, tab_to, visit
+from tests.browser.helpers import focused, path_for, sign_in, visit
+from tests.browser.keyboard import press
 from tests.browser.rehabilitation_pages import REHABILITATION_ARGUMENTS
 
 pytestmark = pytest.mark.browser
@@ -68,13 +69,9 @@ def test_the_head_approves_a_draft_programme_by_keyboard(
     draft = REHABILITATION_ARGUMENTS["rehabilitation:programme_approve"](demo, head)
     page.goto(f"{live_server.url}{path_for('rehabilitation:programme_detail', 'kk', draft)}")
     assert arguments != draft  # the approved programme is another one
-    tab_to(page, "a[href$='/approve/']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "a[href$='/approve/']", max_presses=40)
     assert page.locator("h1").count() == 1
-    tab_to(page, "main form button[type='submit']")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    press(page, "main form button[type='submit']", max_presses=40)
     assert "/approve/" not in page.url, focused(page)
     assert page.locator(".messages, [role='status'], .message").count() >= 1
     assert not axe_problems(page, "the approved programme")

@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     follow_by_keyboard,
     path_for,
     sign_in,
+    submit_by_enter,
     tab_to,
     url_for,
 )
@@ -36,8 +37,7 @@ def search_by_keyboard(page: Page, words: str) -> None:
     tab_to(page, "#site-search-q", max_presses=60)
     assert_focus_is_visible(page)
     page.keyboard.type(words)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    submit_by_enter(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

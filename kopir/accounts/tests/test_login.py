@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,11 @@ LOGIN_URL = "accounts:login"
 
 def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: str):
     return client.post(reverse(LOGIN_URL), {"username": username, "password": password, **extra})
+
+
+def signed_in_as(client: Client) -> str | None:
+    """The id of the account the client's session is signed in as (None: nobody)."""
+    return client.session.get(SESSION_KEY)
 
 
 def five_wrong_passwords(client: Client, username: str):
@@ -83,7 +89,7 @@ def test_a_wrong_password_shows_an_error_and_signs_nobody_in(client: Client) -> 
     body = response.content.decode()
     assert "The username or password is not right" in body
     assert 'class="error-summary"' in body
-    assert "_auth_user_id" not in client.session
+    assert signed_in_as(client) is None
 
 
 def test_a_failed_sign_in_is_recorded_without_the_password_or_the_username(
@@ -111,7 +117,7 @@ def test_an_inactive_account_cannot_sign_in(client: Client) -> None:
     user = UserFactory(is_active=False)
     response = sign_in(client, user.username)
     assert response.status_code == 200
-    assert "_auth_user_id" not in client.session
+    assert signed_in_as(client) is None
 
 
 def test_five_wrong_passwords_lock_the_account_and_show_the_locked_page(client: Client) -> None:
@@ -124,7 +130,7 @@ def test_five_wrong_passwords_lock_the_account_and_show_the_locked_page(client: 
     # Locked means locked: even the right password is refused now.
     response = sign_in(client, user.username)
     assert response.status_code == 429
-    assert "_auth_user_id" not in client.session
+    assert signed_in_as(client) is None
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, detail="locked out").exists()
 
 
@@ -215,7 +221,7 @@ def test_signing_out_needs_a_post(client: Client) -> None:
     client.force_login(user)
     response = client.get(reverse("accounts:logout"))
     assert response.status_code == 405
-    assert client.session["_auth_user_id"] == str(user.pk)
+    assert signed_in_as(client) == str(user.pk)
 
 
 @pytest.mark.usefixtures("english")
@@ -225,7 +231,7 @@ def test_signing_out_ends_the_session_and_returns_to_the_sign_in_page(client: Cl
     response = client.post(reverse("accounts:logout"), follow=True)
     assert response.redirect_chain[-1][0] == reverse(LOGIN_URL)
     assert "You have signed out." in response.content.decode()
-    assert "_auth_user_id" not in client.session
+    assert signed_in_as(client) is None
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, actor=user).exists()
 
 

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import AppealFiledBy, Outcome, Referral, ReferralStatus, Term
+from kopir.assessment.models import (
+    AppealFiledBy,
+    Decision,
+    Outcome,
+    Referral,
+    ReferralStatus,
+    Term,
+)
 from kopir.assessment.services.appeal import appeal_file
 from kopir.assessment.services.decision import (
     conclusions_stamp,
@@ -192,6 +199,31 @@ def decision_post(referral: Referral, **overrides: Any) -> dict[str, Any]:
     }
 
 
+ELEVEN_MONTHS_ON = object()  # decide()'s default: a re-examination eleven months from today
+
+
+def decide(
+    referral: Referral,
+    head: User,
+    decision: OutcomeInput = GROUP_2,
+    reexamination_on: dt.date | object | None = ELEVEN_MONTHS_ON,
+) -> Decision:
+    """The head records the decision on the referral as it now stands (its version and its
+    experts' conclusions read afresh); the service's refusal is raised as it is."""
+    if reexamination_on is ELEVEN_MONTHS_ON:
+        reexamination_on = add_months(timezone.localdate(), 11)
+    assert reexamination_on is None or isinstance(reexamination_on, dt.date)
+    referral.refresh_from_db()
+    return referral_decide(
+        actor=head,
+        referral=referral,
+        expected_version=referral.version,
+        expected_conclusions=conclusions_stamp(list(referral.assignments.all())),
+        decision=decision,
+        reexamination_on=reexamination_on,
+    )
+
+
 def decided(
     clinician: User,
     person: Person,
@@ -203,15 +235,11 @@ def decided(
 ) -> Referral:
     referral = assigned(clinician, person, head, experts, **overrides)
     conclude(referral, experts, *(conclusions or (decision,)))
-    referral.refresh_from_db()
-    today = timezone.localdate()
-    referral_decide(
-        actor=head,
-        referral=referral,
-        expected_version=referral.version,
-        expected_conclusions=conclusions_stamp(list(referral.assignments.all())),
-        decision=decision,
-        reexamination_on=add_months(today, 11)
+    decide(
+        referral,
+        head,
+        decision,
+        reexamination_on=add_months(timezone.localdate(), 11)
         if decision.outcome == Outcome.ESTABLISHED and decision.term != Term.INDEFINITE
         else None,
     )

@@ -11,8 +11,6 @@ from django.utils import timezone
 
 from kopir.assessment.models import Decision, Outcome, ReferralStatus, Term
 from kopir.assessment.services.decision import (
-    conclusions_stamp,
-    referral_decide,
     referral_notify,
 )
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months, valid_until
@@ -21,6 +19,7 @@ from kopir.assessment.tests.division_fixtures import (
     NOT_ESTABLISHED,
     assigned,
     conclude,
+    decide,
     decided,
 )
 from kopir.core.errors import DomainError
@@ -29,20 +28,6 @@ from kopir.notices.models import Notice, RecipientKind
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 GROUP_3 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G3"})
-
-
-def decide(referral, head, decision=GROUP_2, reexamination_on="default"):
-    if reexamination_on == "default":
-        reexamination_on = add_months(timezone.localdate(), 11)
-    referral.refresh_from_db()
-    return referral_decide(
-        actor=head,
-        referral=referral,
-        expected_version=referral.version,
-        expected_conclusions=conclusions_stamp(list(referral.assignments.all())),
-        decision=decision,
-        reexamination_on=reexamination_on,
-    )
 
 
 def test_the_decision_follows_the_majority_and_keeps_the_dissenting_conclusion(

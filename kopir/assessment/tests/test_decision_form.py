@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from kopir.assessment.models import Term
-from kopir.assessment.services.decision import conclusions_stamp, referral_decide
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months, valid_until
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, conclude
+from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, conclude, decide
 from kopir.assessment.tests.helpers import en_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
@@ -73,20 +72,12 @@ def test_the_reexamination_error_names_the_end_of_the_term_as_people_write_dates
 ):
     referral = assigned(clinician, person, head, experts)
     conclude(referral, experts, GROUP_2)
-    referral.refresh_from_db()
     today = timezone.localdate()
     end = valid_until(Term.ONE_YEAR, start=today, birth_date=person.birth_date)
     assert end is not None
 
     with pytest.raises(ValidationError) as caught:
-        referral_decide(
-            actor=head,
-            referral=referral,
-            expected_version=referral.version,
-            expected_conclusions=conclusions_stamp(list(referral.assignments.all())),
-            decision=GROUP_2,
-            reexamination_on=add_months(today, 13),
-        )
+        decide(referral, head, GROUP_2, reexamination_on=add_months(today, 13))
 
     message = caught.value.message_dict["reexamination_on"][0]
     assert date_format(end, "SHORT_DATE_FORMAT") in message

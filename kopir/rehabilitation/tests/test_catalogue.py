@@ -105,13 +105,17 @@ def test_a_draft_copies_the_active_catalogue_and_activating_it_retires_the_old(a
         max_quantity=Decimal(2),
         replacement_months=36,
     )
-    service.measure_type_save(
-        actor=administrator,
-        catalogue=draft,
-        expected_version=draft.version,
-        data=data,
-        measure_type=wheelchair,
-    )
+
+    def save_the_wheelchair() -> None:
+        service.measure_type_save(
+            actor=administrator,
+            catalogue=draft,
+            expected_version=draft.version,
+            data=data,
+            measure_type=wheelchair,
+        )
+
+    save_the_wheelchair()
     # Another administrator's page, read before that change, is stale.
     with pytest.raises(ConflictError):
         service.catalogue_update(
@@ -130,15 +134,9 @@ def test_a_draft_copies_the_active_catalogue_and_activating_it_retires_the_old(a
     assert active.status == CatalogueStatus.RETIRED
     assert MeasureCatalogue.objects.filter(status=CatalogueStatus.ACTIVE).get() == draft
     assert active.measure_types.get(code="wheelchair").deadline_working_days == 30
-    # An active version never changes.
+    # An active version never changes: the same save is refused now.
     with pytest.raises(DomainError):
-        service.measure_type_save(
-            actor=administrator,
-            catalogue=draft,
-            expected_version=draft.version,
-            data=data,
-            measure_type=wheelchair,
-        )
+        save_the_wheelchair()
     assert AuditEvent.objects.filter(target_id=str(draft.pk), detail="activated").exists()
 
 
@@ -219,26 +217,17 @@ def test_routing_rules_need_an_organisation_of_their_kind(administrator, distric
         service.routing_rule_save(actor=administrator, data=data)
     assert "organisation" in refused.value.message_dict
     centre = OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE)
-    rule = service.routing_rule_save(
-        actor=administrator,
-        data=service.RoutingRuleData(
-            executor_kind=OrganisationKind.CAREER_CENTRE,
-            territory=district,
-            organisation=centre,
-            measure_code="quota-job-placement",
-        ),
+    job_placements_here = service.RoutingRuleData(
+        executor_kind=OrganisationKind.CAREER_CENTRE,
+        territory=district,
+        organisation=centre,
+        measure_code="quota-job-placement",
     )
+    rule = service.routing_rule_save(actor=administrator, data=job_placements_here)
     assert rule.pk
+    # The same rule again is refused: one rule per measure, kind and territory.
     with pytest.raises(ValidationError):
-        service.routing_rule_save(
-            actor=administrator,
-            data=service.RoutingRuleData(
-                executor_kind=OrganisationKind.CAREER_CENTRE,
-                territory=district,
-                organisation=centre,
-                measure_code="quota-job-placement",
-            ),
-        )
+        service.routing_rule_save(actor=administrator, data=job_placements_here)
 
 
 def test_the_administrators_pages(
