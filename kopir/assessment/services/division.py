@@ -18,7 +18,7 @@ from kopir.assessment.services.division_notices import (
     notify_clinic_of_return,
     notify_person_of_acceptance,
 )
-from kopir.assessment.workflow import referral_transition, step_due_on
+from kopir.assessment.workflow import organisation_label, referral_transition, step_due_on
 from kopir.core.errors import ConflictError, DomainError
 
 SPECIALIST_ITEM_KIND = "specialist"
@@ -115,7 +115,7 @@ def referral_accept(
             to_status=ReferralStatus.ACCEPTED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_actor_label(actor),
+            actor_label=organisation_label(actor),
             request=request,
         )
         # The experts are assigned by the end of this step and decide within theirs.
@@ -174,7 +174,7 @@ def referral_return(
             to_status=ReferralStatus.RETURNED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_actor_label(actor),
+            actor_label=organisation_label(actor),
             note=note.strip(),
             missing=missing,
             request=request,
@@ -184,9 +184,3 @@ def referral_return(
         notify_clinic_of_return(referral=referral, missing=missing, actor=actor, request=request)
         publish_referral_returned(referral, missing_count=len(missing))
     return referral
-
-
-def _actor_label(actor: Any) -> str:
-    """How the timeline names the acting organisation (never the person who acted)."""
-    organisation = getattr(actor, "organisation", None)
-    return str(organisation.short_name) if organisation is not None else ""

@@ -22,7 +22,7 @@ from kopir.assessment.models import ExpertAssignment, Referral, ReferralStatus, 
 from kopir.assessment.services.distribution import extraterritorial_experts, is_extraterritorial
 from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.outcome_rules import OutcomeInput, validate_outcome
-from kopir.assessment.workflow import referral_transition
+from kopir.assessment.workflow import organisation_label, referral_transition
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
@@ -99,7 +99,7 @@ def referral_assign_experts(
             to_status=ReferralStatus.ASSIGNED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_organisation_label(actor),
+            actor_label=organisation_label(actor),
             request=request,
         )
         for position, expert_id in enumerate(ids, start=1):
@@ -179,8 +179,3 @@ def _birth_date(referral: Referral) -> Any:
     from kopir.people.models import Person
 
     return Person.objects.values_list("birth_date", flat=True).get(pk=referral.person_id)
-
-
-def _organisation_label(actor: Any) -> str:
-    organisation = getattr(actor, "organisation", None)
-    return str(organisation.short_name) if organisation is not None else ""
