@@ -32,8 +32,9 @@ def update_if_current(record: Model, expected_version: int, conflict: Any, **val
 
 def assign_changes(record: Any, values: Mapping[str, Any]) -> list[str]:
     """Set on `record` (in memory) each of `values` that differs from what it holds; the names of
-    those set, in the order given: what an update saves and its audit record names."""
-    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    those set, in the order given: what an update saves and its audit record names. A new
+    record's relation not yet set holds None."""
+    changed = [name for name, value in values.items() if getattr(record, name, None) != value]
     for name in changed:
         setattr(record, name, values[name])
     return changed
