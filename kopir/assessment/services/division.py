@@ -19,7 +19,8 @@ from kopir.assessment.services.division_notices import (
     notify_person_of_acceptance,
 )
 from kopir.assessment.workflow import organisation_label, referral_transition, step_due_on
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import DomainError
+from kopir.core.versioning import require_current
 
 SPECIALIST_ITEM_KIND = "specialist"
 MAX_SPECIALIST_ITEMS = 20
@@ -70,17 +71,15 @@ def clean_specialist_items(items: Sequence[str]) -> list[str]:
 
 
 def ensure_current(referral: Referral, expected_version: int) -> None:
-    """Refuse a change made from a stale page before anything else is checked: whoever saved in
-    between may have moved the referral on, and the user must see a conflict, not a puzzle."""
-    # Compared with the stored row, not the caller's copy, which may itself be stale.
-    stored = Referral.objects.filter(pk=referral.pk).values_list("version", flat=True).first()
-    if referral.version != expected_version or stored != expected_version:
-        raise ConflictError(
-            _(
-                "Someone else changed this referral after you opened it. Nothing was saved: "
-                "reload it to see the current state."
-            )
-        )
+    """Refuse a change to `referral` made from a stale page (`require_current`)."""
+    require_current(
+        referral,
+        expected_version,
+        _(
+            "Someone else changed this referral after you opened it. Nothing was saved: "
+            "reload it to see the current state."
+        ),
+    )
 
 
 def _require_status(referral: Referral, status: str, message: str) -> None:

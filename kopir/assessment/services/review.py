@@ -26,6 +26,7 @@ from kopir.assessment.workflow import organisation_label, referral_transition
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.versioning import require_current
 
 EXPERTS_REQUIRED = {Route.IN_ABSENTIA: 3, Route.IN_PERSON: 1}
 CONCLUSION_FIELDS = [
@@ -123,16 +124,14 @@ def conclusion_submit(
     """Save the expert's conclusion. It may be revised until the decision is recorded."""
     if assignment.expert_id != getattr(actor, "pk", None):
         raise DomainError(_("Only the assigned expert records this conclusion."))
-    stored = (
-        ExpertAssignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
+    require_current(
+        assignment,
+        expected_version,
+        _(
+            "This conclusion was saved elsewhere after you opened it. Nothing was saved: "
+            "reload the page."
+        ),
     )
-    if assignment.version != expected_version or stored != expected_version:
-        raise ConflictError(
-            _(
-                "This conclusion was saved elsewhere after you opened it. Nothing was saved: "
-                "reload the page."
-            )
-        )
     referral = assignment.referral
     if referral.status != ReferralStatus.ASSIGNED:
         raise DomainError(
