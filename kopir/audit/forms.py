@@ -24,7 +24,7 @@ class AuditSearchForm(FilterForm[AuditFilter]):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    period = ("date_from", "date_to", _("The end date must not be before the start date."))
+    date_range = ("date_from", "date_to", _("The end date must not be before the start date."))
 
     def __init__(self, *args: Any, target_types: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -138,15 +138,15 @@ def at_version(
 class FilterForm(forms.Form, Generic[CriteriaT]):
     """A list page's filters, sent by GET. A subclass says how its cleaned data become the
     criteria its selector takes (`criteria_from`), and, where two of its dates bound a period,
-    names them and what is said when the end comes before the start (`period`: the start field,
+    names them and what is said when the end comes before the start (`date_range`: the start field,
     the end field, the message; the error is on the end field)."""
 
-    period: tuple[str, str, Any] | None = None
+    date_range: tuple[str, str, Any] | None = None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if self.period is not None:
-            first, last, message = self.period
+        if self.date_range is not None:
+            first, last, message = self.date_range
             start, end = cleaned.get(first), cleaned.get(last)
             if start and end and start > end:
                 self.add_error(last, message)

@@ -35,7 +35,7 @@ class WorkFilterForm(FilterForm[WorkFilter]):
     )
     due_from = forms.DateField(label=_("Due from"), required=False, widget=DATE)
     due_to = forms.DateField(label=_("Due by"), required=False, widget=DATE)
-    period = (
+    date_range = (
         "due_from",
         "due_to",
         _("The “due by” date must not be before the “due from” date."),
