@@ -28,6 +28,7 @@ from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import ConflictError
+from kopir.core.versioning import assign_changes
 from kopir.directory.models import Organisation
 
 # The sentence the people registry's conflict panel already uses, so it is translated already.
@@ -367,9 +368,7 @@ def user_update(
                 raise ValidationError(errors)
         if username != current.username:
             _check_username_free(username, exclude_pk=current.pk)
-        changed = [name for name, value in new_values.items() if getattr(current, name) != value]
-        for name in changed:
-            setattr(current, name, new_values[name])
+        changed = assign_changes(current, new_values)
         if password:
             current.set_password(password)
             changed.append("password")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import translation
 
@@ -36,6 +37,9 @@ FINDING_ORGANS: dict[str, str] = {
     FindingKind.VISUAL_FIELD: "eye",
     FindingKind.HEARING_THRESHOLD: "ear",
 }
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -133,16 +137,23 @@ def _codings_of(concept: Any) -> list[Any]:
     return [c for c in getattr(concept, "coding", None) or [] if c.code]
 
 
-def finding_code(concept: Any) -> FindingCode | None:
-    """Kopir's kind of finding for an Observation.code: its own coding first, then the table's."""
+def _coded(
+    concept: Any, own_system: str, own: Callable[[str], T], table: Mapping[tuple[str, str], T]
+) -> T | None:
+    """What `concept` codes: Kopir's own coding in `own_system` first (read by `own`), then the
+    table's."""
     for coding in _codings_of(concept):
-        if coding.system == FINDING_SYSTEM:
-            return FindingCode(coding.code)
-    table = codings().findings
+        if coding.system == own_system:
+            return own(coding.code)
     for coding in _codings_of(concept):
         if (coding.system, coding.code) in table:
             return table[(coding.system, coding.code)]
     return None
+
+
+def finding_code(concept: Any) -> FindingCode | None:
+    """Kopir's kind of finding for an Observation.code: its own coding first, then the table's."""
+    return _coded(concept, FINDING_SYSTEM, FindingCode, codings().findings)
 
 
 def body_site(concept: Any) -> BodySite | None:
@@ -161,14 +172,8 @@ def body_site(concept: Any) -> BodySite | None:
 
 
 def document_type(concept: Any) -> str | None:
-    for coding in _codings_of(concept):
-        if coding.system == DOCUMENT_TYPE_SYSTEM:
-            return str(coding.code)
-    table = codings().document_types
-    for coding in _codings_of(concept):
-        if (coding.system, coding.code) in table:
-            return table[(coding.system, coding.code)]
-    return None
+    """The document type a DocumentReference.type codes: Kopir's coding first, then the table's."""
+    return _coded(concept, DOCUMENT_TYPE_SYSTEM, str, codings().document_types)
 
 
 def unknown_codings(concept: Any) -> str:

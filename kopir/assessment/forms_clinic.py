@@ -30,7 +30,7 @@ from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
 from kopir.assessment.services.referrals import referral_content_check
 from kopir.core.forms import ServiceErrorsMixin, radio_choice
-from kopir.core.identifiers import validate_iin
+from kopir.core.identifiers import compact_identifier, validate_iin
 from kopir.people.access import persons_for_user
 from kopir.people.models import Person
 
@@ -237,7 +237,7 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
         return [self[f"limitation_{category}"] for category in LimitationCategory.values]
 
     def clean_iin(self) -> str:
-        iin = "".join(ch for ch in self.cleaned_data["iin"] if ch not in " \t-")
+        iin = compact_identifier(self.cleaned_data["iin"])
         validate_iin(iin)
         person = persons_for_user(self.user).filter(iin=iin).first()
         if person is None:

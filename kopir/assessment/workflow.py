@@ -96,6 +96,12 @@ def status_label(status: str) -> str:
     return str(dict(ReferralStatus.choices).get(status, status))
 
 
+def organisation_label(actor: Any) -> str:
+    """How the timeline names the acting organisation (never the person who acted)."""
+    organisation = getattr(actor, "organisation", None)
+    return str(organisation.short_name) if organisation is not None else ""
+
+
 # One empty list for every event's "missing" (append_rows encodes a shared value once).
 _NOTHING_MISSING: list[Any] = []
 

@@ -24,6 +24,7 @@ class AuditSearchForm(FilterForm[AuditFilter]):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    date_range = ("date_from", "date_to", _("The end date must not be before the start date."))
 
     def __init__(self, *args: Any, target_types: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,13 +32,6 @@ class AuditSearchForm(FilterForm[AuditFilter]):
             ("", _("Any record type")),
             *target_types,
         ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date must not be before the start date."))
-        return cleaned
 
     def criteria_from(self, data: Mapping[str, Any]) -> AuditFilter:
         return AuditFilter(

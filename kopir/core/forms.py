@@ -137,7 +137,20 @@ def at_version(
 
 class FilterForm(forms.Form, Generic[CriteriaT]):
     """A list page's filters, sent by GET. A subclass says how its cleaned data become the
-    criteria its selector takes (`criteria_from`)."""
+    criteria its selector takes (`criteria_from`), and, where two of its dates bound a period,
+    names them and what is said when the end comes before the start (`date_range`: the start field,
+    the end field, the message; the error is on the end field)."""
+
+    date_range: tuple[str, str, Any] | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.date_range is not None:
+            first, last, message = self.date_range
+            start, end = cleaned.get(first), cleaned.get(last)
+            if start and end and start > end:
+                self.add_error(last, message)
+        return cleaned
 
     def criteria(self) -> CriteriaT | None:
         """What to list: every row before the form is sent; None when what was sent does not make

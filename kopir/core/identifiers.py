@@ -39,6 +39,12 @@ def normalise_identifier(value: str | None) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
+def compact_identifier(value: str | None) -> str:
+    """An identifier as typed or pasted into a form ("791028 302728", "791028-302728", full-width
+    "７９１０…"), normalised (`normalise_identifier`) and without its spaces and dashes."""
+    return "".join(ch for ch in normalise_identifier(value) if ch not in " \t-")
+
+
 def has_foreign_digits(value: str) -> bool:
     """Whether the value holds a digit that is not ASCII 0-9 (Arabic-Indic, Devanagari, …)."""
     return any(ch.isdigit() and not ch.isascii() for ch in value)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.errors import ConflictError, DomainError
-from kopir.core.versioning import update_if_current
+from kopir.core.versioning import assign_changes, update_if_current
 
 DRAFT, ACTIVE, RETIRED = "draft", "active", "retired"
 
@@ -173,13 +173,7 @@ class VersionedSets:
         the draft's version; the audit record names the fields that changed (`audited_as`
         renames some)."""
         renamed = audited_as or {}
-        changed = [
-            renamed.get(name, name)
-            for name, value in values.items()
-            if getattr(item, name, None) != value
-        ]
-        for name, value in values.items():
-            setattr(item, name, value)
+        changed = [renamed.get(name, name) for name in assign_changes(item, values)]
         item.full_clean()
         with transaction.atomic():
             self.bump(record, expected_version)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError
+from kopir.core.versioning import assign_changes
 from kopir.directory.models import Organisation, ReferenceDataSource, Territory
 from kopir.directory.reference import (
     ReferenceFileError,
@@ -62,10 +63,8 @@ def _source_sync(info: SourceInfo) -> tuple[ReferenceDataSource, bool, list[str]
         source.full_clean()
         source.save()
         return source, True, sorted(values)
-    changed = [name for name, value in values.items() if getattr(source, name) != value]
+    changed = assign_changes(source, values)
     if changed:
-        for name in changed:
-            setattr(source, name, values[name])
         source.full_clean()
         source.save(update_fields=changed)
     return source, False, changed
@@ -138,12 +137,10 @@ def territories_load(
                 existing[row.kato] = territory
                 report.created += 1
                 continue
-            changed = [name for name, value in desired.items() if getattr(territory, name) != value]
+            changed = assign_changes(territory, desired)
             if not changed:
                 report.unchanged += 1
                 continue
-            for name in changed:
-                setattr(territory, name, desired[name])
             territory.full_clean(validate_unique=False, exclude=["parent", "source"])
             territory.save(update_fields=changed)
             report.updated += 1

@@ -29,6 +29,7 @@ from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.bulk import append_rows
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.reference_cache import ReferenceCache
+from kopir.core.versioning import assign_changes
 from kopir.exchange.catalogue import event_kind
 from kopir.exchange.models import (
     Delivery,
@@ -312,12 +313,7 @@ def subscription_update(
 ) -> Subscription:
     def change(stored: Subscription) -> list[str]:
         kinds = _check_kinds(event_kinds)
-        changed = [
-            field
-            for field, value in (("name", name), ("url", url), ("event_kinds", kinds))
-            if getattr(stored, field) != value
-        ]
-        stored.name, stored.url, stored.event_kinds = name, url, kinds
+        changed = assign_changes(stored, {"name": name, "url": url, "event_kinds": kinds})
         stored.full_clean()
         return changed
 

@@ -10,8 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from kopir.core.errors import DomainError
-from kopir.core.responses import form_page, render_page_or_fragment, wants_fragment
+from kopir.core.responses import (
+    act_and_tell,
+    form_page,
+    render_page_or_fragment,
+    wants_fragment,
+)
 from kopir.notices.access import (
     may_read_secret,
     may_resend,
@@ -63,12 +67,11 @@ def notice_resend(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notice_for_user(request.user, pk)
     if not may_resend(request.user):
         raise PermissionDenied
-    try:
-        notice_retry(actor=request.user, notice=notice, request=request)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, gettext("The notice is queued to be sent again."))
+    act_and_tell(
+        request,
+        lambda: notice_retry(actor=request.user, notice=notice, request=request),
+        done=gettext("The notice is queued to be sent again."),
+    )
     return HttpResponseRedirect(reverse("notices:notice", args=[notice.pk]))
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
+from kopir.core.responses import act_and_tell
 from kopir.core.selectors import page_of
 from kopir.council.models import AgendaItem, Letter, Recommendation
 from kopir.oversight import access
@@ -168,17 +169,16 @@ def snapshot_cite(request: HttpRequest, target: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, str(form.errors["snapshot"][0]))
         return redirect(record_url(record) + "#cited-figures")
-    try:
-        snapshot_attach(
+    act_and_tell(
+        request,
+        lambda: snapshot_attach(
             actor=request.user,
             snapshot=snapshot_by_pk(form.cleaned_data["snapshot"]),
             record=record,
             request=request,
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The snapshot is cited here."))
+        ),
+        done=_("The snapshot is cited here."),
+    )
     return redirect(record_url(record) + "#cited-figures")
 
 
@@ -193,10 +193,9 @@ def snapshot_uncite(request: HttpRequest, pk: int) -> HttpResponse:
     record = attachment.target
     if not access.may_cite_in(request.user, record):
         raise PermissionDenied
-    try:
-        snapshot_detach(actor=request.user, attachment=attachment, request=request)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The snapshot is no longer cited here."))
+    act_and_tell(
+        request,
+        lambda: snapshot_detach(actor=request.user, attachment=attachment, request=request),
+        done=_("The snapshot is no longer cited here."),
+    )
     return redirect(record_url(record) + "#cited-figures")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
 from kopir.core.identifiers import make_iin, validate_iin
+from kopir.core.versioning import assign_changes
 from kopir.directory.models import Organisation, Territory
 from kopir.people.models import (
     AccessibilityNeed,
@@ -357,10 +358,8 @@ def load() -> str:
             )
             to_create.append(person)
             continue
-        differing = [name for name, value in wanted.items() if getattr(person, name) != value]
+        differing = assign_changes(person, wanted)
         if differing:
-            for name in differing:
-                setattr(person, name, wanted[name])
             person.version += 1
             person.updated_at = now
             update_fields.update(differing)

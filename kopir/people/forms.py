@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ComparedEditForm, ServiceErrorsMixin, radio_choice
-from kopir.core.identifiers import normalise_identifier, validate_iin
+from kopir.core.identifiers import compact_identifier, normalise_identifier, validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
 from kopir.people.models import (
@@ -25,12 +25,6 @@ from kopir.people.services import DUPLICATE_IIN, PersonData
 from kopir.people.validators import EARLIEST_BIRTH_DATE
 
 MIN_NAME_QUERY = 2
-
-
-def _compact_iin(value: str) -> str:
-    """An IIN as typed or pasted ("791028 302728", full-width "７９１０…") without the spaces
-    and dashes, in ASCII digits where NFKC has them (other scripts' digits are refused later)."""
-    return "".join(ch for ch in normalise_identifier(value) if ch not in " \t-")
 
 
 class PersonSearchForm(forms.Form):
@@ -188,12 +182,12 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         )
 
     def clean_iin(self) -> str:
-        iin = _compact_iin(self.cleaned_data["iin"])
+        iin = compact_identifier(self.cleaned_data["iin"])
         validate_iin(iin)
         return iin
 
     def clean_representative_iin(self) -> str:
-        iin = _compact_iin(self.cleaned_data["representative_iin"])
+        iin = compact_identifier(self.cleaned_data["representative_iin"])
         if not iin:
             self.cleaned_data["legal_representative"] = None
             return ""

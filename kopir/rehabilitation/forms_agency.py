@@ -35,6 +35,11 @@ class WorkFilterForm(FilterForm[WorkFilter]):
     )
     due_from = forms.DateField(label=_("Due from"), required=False, widget=DATE)
     due_to = forms.DateField(label=_("Due by"), required=False, widget=DATE)
+    date_range = (
+        "due_from",
+        "due_to",
+        _("The “due by” date must not be before the “due from” date."),
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     at_risk = forms.BooleanField(label=_("At risk only"), required=False)
     disputed = forms.BooleanField(label=_("Disputed by the person only"), required=False)
@@ -57,13 +62,6 @@ class WorkFilterForm(FilterForm[WorkFilter]):
         self.fields["measure"].choices = [("", _("Any measure")), *measures]  # type: ignore[attr-defined]
         self.fields["territory"].choices = [("", _("Any territory")), *territories]  # type: ignore[attr-defined]
         self.fields["officer"].choices = [("", _("Anyone")), *officers]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("due_from"), cleaned.get("due_to")
-        if start and end and start > end:
-            self.add_error("due_to", _("The “due by” date must not be before the “due from” date."))
-        return cleaned
 
     def criteria_from(self, data: Mapping[str, Any]) -> WorkFilter:
         return WorkFilter(

@@ -34,7 +34,7 @@ from kopir.assessment.models import (
 from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.services.attachments import RELEASABLE_STATUSES
 from kopir.assessment.services.outcome_rules import age_in_years
-from kopir.assessment.workflow import status_label
+from kopir.assessment.workflow import organisation_label, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
 from kopir.core.selectors import first_or_404
@@ -204,8 +204,7 @@ def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
     names = may_see_actor_names(viewer, referral)
 
     def who(user: Any, label: str = "") -> str:
-        organisation = getattr(user, "organisation", None)
-        label = label or (str(organisation.short_name) if organisation is not None else "")
+        label = label or organisation_label(user)
         if user is not None and names:
             return f"{_person_name(user)} ({label})" if label else _person_name(user)
         return label or _("System")

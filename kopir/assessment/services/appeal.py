@@ -37,6 +37,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.transitions import declare
+from kopir.core.versioning import require_current
 from kopir.core.working_days import add_working_days
 
 A = AppealStatus
@@ -129,12 +130,11 @@ def appeal_file(
 
 
 def _ensure_current(appeal: Appeal, expected_version: int) -> None:
-    # Compared with the stored row, not the caller's copy, which may itself be stale.
-    stored = Appeal.objects.filter(pk=appeal.pk).values_list("version", flat=True).first()
-    if appeal.version != expected_version or stored != expected_version:
-        raise ConflictError(
-            _("Someone else changed this appeal after you opened it. Nothing was saved: reload it.")
-        )
+    require_current(
+        appeal,
+        expected_version,
+        _("Someone else changed this appeal after you opened it. Nothing was saved: reload it."),
+    )
 
 
 # Appeals have no timeline model of their own: the audit record is each step's history, and the

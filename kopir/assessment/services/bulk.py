@@ -41,7 +41,7 @@ from kopir.assessment.services.intake import (
     referral_intake,
 )
 from kopir.audit.models import AuditAction
-from kopir.audit.services import audit_record
+from kopir.audit.services import save_audited
 from kopir.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -119,15 +119,7 @@ def bulk_upload_create(
     upload.file.save(f"{digest}.csv", uploaded_file, save=False)
     try:
         with transaction.atomic():
-            upload.full_clean()
-            upload.save()
-            audit_record(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target=upload,
-                request=request,
-                fields=["file"],
-            )
+            save_audited(upload, AuditAction.CREATE, ["file"], actor=actor, request=request)
             upload_id = upload.pk
             transaction.on_commit(lambda: _enqueue(upload_id))
     except Exception:

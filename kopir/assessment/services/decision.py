@@ -32,13 +32,9 @@ from kopir.assessment.services.outcome_rules import (
     outcome_errors,
     valid_until,
 )
-from kopir.assessment.services.review import (
-    CONCLUSION_FIELDS,
-    _birth_date,
-    _organisation_label,
-)
+from kopir.assessment.services.review import CONCLUSION_FIELDS, _birth_date
 from kopir.assessment.signals import decision_recorded
-from kopir.assessment.workflow import referral_transition
+from kopir.assessment.workflow import organisation_label, referral_transition
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
 from kopir.core.errors import ConflictError, DomainError
@@ -217,7 +213,7 @@ def referral_decide(
             to_status=ReferralStatus.DECIDED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_organisation_label(actor),
+            actor_label=organisation_label(actor),
             request=request,
             changes={"decided_at": timezone.now()},
         )
@@ -296,7 +292,7 @@ def referral_notify(
             to_status=ReferralStatus.NOTIFIED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_organisation_label(actor),
+            actor_label=organisation_label(actor),
             request=request,
         )
         queued = notify_person_of_decision(

@@ -18,8 +18,9 @@ from kopir.assessment.services.division_notices import (
     notify_clinic_of_return,
     notify_person_of_acceptance,
 )
-from kopir.assessment.workflow import referral_transition, step_due_on
-from kopir.core.errors import ConflictError, DomainError
+from kopir.assessment.workflow import organisation_label, referral_transition, step_due_on
+from kopir.core.errors import DomainError
+from kopir.core.versioning import require_current
 
 SPECIALIST_ITEM_KIND = "specialist"
 MAX_SPECIALIST_ITEMS = 20
@@ -70,17 +71,15 @@ def clean_specialist_items(items: Sequence[str]) -> list[str]:
 
 
 def ensure_current(referral: Referral, expected_version: int) -> None:
-    """Refuse a change made from a stale page before anything else is checked: whoever saved in
-    between may have moved the referral on, and the user must see a conflict, not a puzzle."""
-    # Compared with the stored row, not the caller's copy, which may itself be stale.
-    stored = Referral.objects.filter(pk=referral.pk).values_list("version", flat=True).first()
-    if referral.version != expected_version or stored != expected_version:
-        raise ConflictError(
-            _(
-                "Someone else changed this referral after you opened it. Nothing was saved: "
-                "reload it to see the current state."
-            )
-        )
+    """Refuse a change to `referral` made from a stale page (`require_current`)."""
+    require_current(
+        referral,
+        expected_version,
+        _(
+            "Someone else changed this referral after you opened it. Nothing was saved: "
+            "reload it to see the current state."
+        ),
+    )
 
 
 def _require_status(referral: Referral, status: str, message: str) -> None:
@@ -115,7 +114,7 @@ def referral_accept(
             to_status=ReferralStatus.ACCEPTED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_actor_label(actor),
+            actor_label=organisation_label(actor),
             request=request,
         )
         # The experts are assigned by the end of this step and decide within theirs.
@@ -174,7 +173,7 @@ def referral_return(
             to_status=ReferralStatus.RETURNED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_actor_label(actor),
+            actor_label=organisation_label(actor),
             note=note.strip(),
             missing=missing,
             request=request,
@@ -184,9 +183,3 @@ def referral_return(
         notify_clinic_of_return(referral=referral, missing=missing, actor=actor, request=request)
         publish_referral_returned(referral, missing_count=len(missing))
     return referral
-
-
-def _actor_label(actor: Any) -> str:
-    """How the timeline names the acting organisation (never the person who acted)."""
-    organisation = getattr(actor, "organisation", None)
-    return str(organisation.short_name) if organisation is not None else ""

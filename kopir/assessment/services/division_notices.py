@@ -40,7 +40,7 @@ def notify_clinic_of_return(
     services = _notices()
     if services is None:
         return False
-    notice_queue, organisation_recipient, person_recipient = services
+    notice_queue, organisation_recipient, _person_recipient = services
     context = {"referral": referral, "clinic": referral.medical_organisation, "missing": missing}
     notice_queue(
         recipient=organisation_recipient(referral.medical_organisation),
@@ -51,12 +51,11 @@ def notify_clinic_of_return(
         actor=actor,
         request=request,
     )
-    notice_queue(
-        recipient=person_recipient(_person(referral)),
+    _notify_person(
+        referral=referral,
         template=RETURNED_TO_PERSON,
         context=context,
         related=referral,
-        concerns=referral.medical_organisation,
         actor=actor,
         request=request,
     )

@@ -22,10 +22,11 @@ from kopir.assessment.models import ExpertAssignment, Referral, ReferralStatus, 
 from kopir.assessment.services.distribution import extraterritorial_experts, is_extraterritorial
 from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.outcome_rules import OutcomeInput, validate_outcome
-from kopir.assessment.workflow import referral_transition
+from kopir.assessment.workflow import organisation_label, referral_transition
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.versioning import require_current
 
 EXPERTS_REQUIRED = {Route.IN_ABSENTIA: 3, Route.IN_PERSON: 1}
 CONCLUSION_FIELDS = [
@@ -99,7 +100,7 @@ def referral_assign_experts(
             to_status=ReferralStatus.ASSIGNED,
             actor=actor,
             expected_version=expected_version,
-            actor_label=_organisation_label(actor),
+            actor_label=organisation_label(actor),
             request=request,
         )
         for position, expert_id in enumerate(ids, start=1):
@@ -123,16 +124,14 @@ def conclusion_submit(
     """Save the expert's conclusion. It may be revised until the decision is recorded."""
     if assignment.expert_id != getattr(actor, "pk", None):
         raise DomainError(_("Only the assigned expert records this conclusion."))
-    stored = (
-        ExpertAssignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
+    require_current(
+        assignment,
+        expected_version,
+        _(
+            "This conclusion was saved elsewhere after you opened it. Nothing was saved: "
+            "reload the page."
+        ),
     )
-    if assignment.version != expected_version or stored != expected_version:
-        raise ConflictError(
-            _(
-                "This conclusion was saved elsewhere after you opened it. Nothing was saved: "
-                "reload the page."
-            )
-        )
     referral = assignment.referral
     if referral.status != ReferralStatus.ASSIGNED:
         raise DomainError(
@@ -179,8 +178,3 @@ def _birth_date(referral: Referral) -> Any:
     from kopir.people.models import Person
 
     return Person.objects.values_list("birth_date", flat=True).get(pk=referral.person_id)
-
-
-def _organisation_label(actor: Any) -> str:
-    organisation = getattr(actor, "organisation", None)
-    return str(organisation.short_name) if organisation is not None else ""

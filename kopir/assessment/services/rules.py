@@ -23,6 +23,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.versioned_sets import VersionedSets
+from kopir.core.versioning import assign_changes
 
 CONFLICT = _(
     "Someone else changed these rules after you opened them. Nothing was saved: open them again "
@@ -197,9 +198,7 @@ def rule_save(
     target = rule or CompletenessRule(rule_set=rule_set)
     if rule is not None and rule.rule_set_id != rule_set.pk:
         raise DomainError(_("This rule belongs to another set."))
-    changed = [name for name, value in values.items() if getattr(target, name) != value]
-    for name, value in values.items():
-        setattr(target, name, value)
+    changed = assign_changes(target, values)
     target.full_clean()
     with transaction.atomic():
         if rule is None:

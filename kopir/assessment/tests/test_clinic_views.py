@@ -245,6 +245,20 @@ def test_a_clinician_saves_a_draft_with_structured_findings(client, clinician, p
     assert referral.limitations.get().degree == 3
 
 
+def test_the_iin_is_read_as_typed_with_spaces_a_dash_or_full_width_digits(
+    client, clinician, person
+):
+    # The same reading of a typed IIN as the person registry's forms (core.identifiers).
+    client.force_login(clinician)
+    full_width = str.maketrans("0123456789", "０１２３４５６７８９")
+    typed = f"{person.iin[:6]} {person.iin[6:9]}-{person.iin[9:]}".translate(full_width)
+
+    response = client.post(url("clinic_create"), form_data(person, iin=typed))
+
+    assert response.status_code == 302
+    assert Referral.objects.get().person == person
+
+
 def test_the_referral_page_lists_findings_in_the_forms_order_right_eye_before_left(
     client, clinician, person
 ):

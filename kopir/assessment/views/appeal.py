@@ -16,10 +16,9 @@ from kopir.assessment.models import AppealStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.selectors.division import appeals_for_reviewer, case_content
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
-from kopir.assessment.views.common import version_button
 from kopir.assessment.workflow import deadline_state
 from kopir.core.forms import VersionForm, at_version
-from kopir.core.responses import form_page
+from kopir.core.responses import form_page, version_button
 
 LIST_LIMIT = 200
 

@@ -50,11 +50,10 @@ from kopir.assessment.services.referrals import (
     referral_send,
     referral_update,
 )
-from kopir.assessment.views.common import act_and_tell
 from kopir.assessment.workflow import InvalidTransition
 from kopir.core.errors import AccessDenied, ConflictError
 from kopir.core.forms import VersionForm
-from kopir.core.responses import form_page, refilled_on_conflict
+from kopir.core.responses import act_and_tell, form_page, refilled_on_conflict
 from kopir.people.selectors import person_read
 
 # Where on the form each finding is entered, so a missing item links straight to its field.

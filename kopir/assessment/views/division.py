@@ -56,11 +56,10 @@ from kopir.assessment.services.review import (
     experts_required,
     referral_assign_experts,
 )
-from kopir.assessment.views.common import act_and_tell, version_button
 from kopir.assessment.workflow import deadline_state
 from kopir.core.db_router import replica_reads
 from kopir.core.forms import VersionForm, at_version
-from kopir.core.responses import form_page, render_page_or_fragment
+from kopir.core.responses import act_and_tell, form_page, render_page_or_fragment, version_button
 
 EXPORT_LIMIT = 5000
 

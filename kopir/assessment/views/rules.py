@@ -33,9 +33,8 @@ from kopir.assessment.services.rules import (
     rule_set_retire,
     rule_set_update,
 )
-from kopir.assessment.views.common import act_and_tell
 from kopir.core.forms import VersionForm
-from kopir.core.responses import form_page, refilled_on_conflict
+from kopir.core.responses import act_and_tell, form_page, refilled_on_conflict
 
 
 def _require_admin(request: HttpRequest) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditEvent
-from kopir.audit.services import audit_record
+from kopir.audit.services import audit_record, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.directory.models import Organisation, Territory
 from kopir.oversight import access
@@ -104,9 +104,7 @@ def snapshot_save(
             content=content,
             saved_by=actor,
         )
-        snapshot.full_clean()
-        snapshot.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, target=snapshot, request=request)
+        save_audited(snapshot, AuditAction.CREATE, actor=actor, request=request)
     return snapshot
 
 

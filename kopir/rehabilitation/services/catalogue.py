@@ -27,6 +27,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.versioned_sets import VersionedSets
+from kopir.core.versioning import assign_changes
 from kopir.directory.models import Organisation, Territory
 from kopir.rehabilitation.access import can_manage_catalogue
 from kopir.rehabilitation.models import (
@@ -424,9 +425,7 @@ def routing_rule_save(
         "territory": data.territory,
         "organisation": data.organisation,
     }
-    changed = [name for name, value in values.items() if getattr(target, name, None) != value]
-    for name, value in values.items():
-        setattr(target, name, value)
+    changed = assign_changes(target, values)
     with transaction.atomic():
         action = AuditAction.UPDATE if rule else AuditAction.CREATE
         save_audited(target, action, changed, actor=actor, request=request)

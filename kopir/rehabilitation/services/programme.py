@@ -33,7 +33,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.numbering import next_number
-from kopir.core.versioning import update_if_current
+from kopir.core.versioning import assign_changes, update_if_current
 from kopir.rehabilitation.access import is_programme_user
 from kopir.rehabilitation.models import (
     MeasureCatalogue,
@@ -357,11 +357,9 @@ def programme_line_update(
     if errors:
         raise ValidationError({"quantity": errors})
     values = {"quantity": quantity, "details": details.strip()}
-    changed = [name for name, value in values.items() if getattr(line, name) != value]
     with transaction.atomic():
         update_if_current(version, expected_version, CONFLICT)
-        for name, value in values.items():
-            setattr(line, name, value)
+        changed = assign_changes(line, values)
         save_audited(line, AuditAction.UPDATE, changed, actor=actor, request=request)
     return line
 

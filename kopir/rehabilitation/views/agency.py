@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.db_router import replica_reads
-from kopir.core.errors import DomainError
 from kopir.core.exports import csv_response, xlsx_response
 from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import form_page, render_page_or_fragment
+from kopir.core.responses import form_page, render_page_or_fragment, version_button
 from kopir.core.selectors import stored_version
 from kopir.rehabilitation.access import agency_measure_for_user, agency_measures_for_user
 from kopir.rehabilitation.forms_agency import (
@@ -148,21 +146,12 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     measure = agency_measure_for_user(request.user, pk)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was incomplete: nothing was saved."))
-    else:
-        try:
-            measure_accept(
-                actor=request.user,
-                measure=measure,
-                expected_version=form.cleaned_data["version"],
-                request=request,
-            )
-        except DomainError as error:
-            messages.warning(request, str(error))
-        else:
-            messages.success(request, _("The measure is accepted: it is yours to deliver."))
+    version_button(
+        request,
+        measure_accept,
+        measure=measure,
+        done=_("The measure is accepted: it is yours to deliver."),
+    )
     return redirect("rehabilitation:agency_measure", pk=pk)
 
 
