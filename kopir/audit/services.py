@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction, AuditChannel, AuditEvent, AuditRow
+from kopir.core.actors import is_signed_in
 from kopir.core.client import client_address
 
 
@@ -58,7 +59,7 @@ def _unsaved(
     fields: Iterable[str],
     detail: str,
 ) -> AuditEvent:
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_user = is_signed_in(actor)
     return AuditEvent(
         actor=actor if is_user else None,
         actor_username=actor.get_username() if is_user else "",
@@ -214,7 +215,7 @@ def audit_record_many(
     instances, each given its id once written. Call it last in the transaction, like
     `audit_record`: the chain's lock is held from here until the commit.
     """
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_user = is_signed_in(actor)
     # What every record of the call shares, as `_unsaved` gives it one by one.
     at = timezone.now()
     actor_id = actor.pk if is_user else None

@@ -3,6 +3,8 @@ import datetime as dt
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.actors import is_signed_in
+
 
 class CoreConfig(AppConfig):
     name = "kopir.core"
@@ -31,13 +33,9 @@ class CoreConfig(AppConfig):
         # Each process's copy of the overrides is read again after any save or delete of one.
         changed_on_write(OVERRIDES, WorkingDayOverride)
 
-        registry.add_menu(MenuEntry(_("Home"), "core:home", _signed_in, order=0))
+        registry.add_menu(MenuEntry(_("Home"), "core:home", is_signed_in, order=0))
         registry.add_jobs(
             PeriodicTask("kopir.core.tasks.clear_expired_sessions", Every(dt.timedelta(hours=1))),
             # At night, when nobody reads the results of yesterday's tasks.
             PeriodicTask("kopir.core.tasks.prune_finished_task_results", DailyAt(dt.time(3, 0))),
         )
-
-
-def _signed_in(user: object) -> bool:
-    return bool(getattr(user, "is_authenticated", False))

@@ -26,6 +26,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kopir.core.actors import is_signed_in
 from kopir.core.registry import SearchHit, SearchKind, registry
 from kopir.core.selectors import page_of
 
@@ -121,7 +122,7 @@ class SearchGroup:
 
 def kinds_for(user: Any) -> list[SearchKind]:
     """The kinds of record the user's roles search (none: the user has no search)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return []
     return [kind for kind in registry.search_kinds() if kind.allowed(user)]
 

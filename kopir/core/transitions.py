@@ -42,6 +42,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.functional import Promise
 
+from kopir.core.actors import signed_in_user
 from kopir.core.errors import ConflictError, DomainError
 
 M = TypeVar("M", bound=models.Model)
@@ -114,7 +115,7 @@ class Move:
     def user(self) -> Any:
         """The actor when it is a signed-in account, for the timeline's user column; None for
         the system (a task, the API's system, an anonymous citizen)."""
-        return self.actor if getattr(self.actor, "is_authenticated", False) else None
+        return signed_in_user(self.actor)
 
     def event_columns(self, record: str) -> dict[str, Any]:
         """What every timeline event holds, its record (the foreign key `record`) and who moved

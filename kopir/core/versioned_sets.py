@@ -22,6 +22,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.actors import signed_in_user
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.versioning import assign_changes, update_if_current
 
@@ -80,7 +81,7 @@ class VersionedSets:
                 number=(last or 0) + 1,
                 **_stripped(values),
                 based_on=based_on,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=signed_in_user(actor),
             )
             record.full_clean()
             record.save()

@@ -26,6 +26,7 @@ from pydantic import ValidationError as PayloadError
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited, save_audited
+from kopir.core.actors import signed_in_user
 from kopir.core.bulk import append_rows
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.reference_cache import ReferenceCache
@@ -423,7 +424,7 @@ def message_send(
             subject=subject,
             summary=summary,
             due_on=due_on,
-            sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+            sent_by=signed_in_user(actor),
             sent_at=timezone.now(),
         )
         save_audited(

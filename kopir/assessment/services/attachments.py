@@ -23,14 +23,13 @@ from kopir.assessment.services.referral_inputs import Errors, check_date
 from kopir.assessment.workflow import InvalidTransition, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record
+from kopir.core.actors import is_signed_in, signed_in_user
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.uploads import check_upload, sha256_of
 
 
 def _check_editable(actor: Any, referral: Referral) -> None:
-    if getattr(actor, "is_authenticated", False) and not may_refer_from(
-        actor, referral.medical_organisation_id
-    ):
+    if is_signed_in(actor) and not may_refer_from(actor, referral.medical_organisation_id):
         raise AccessDenied(_("You may change only your own organisation's referrals."))
     if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.RETURNED):
         raise InvalidTransition(
@@ -82,7 +81,7 @@ def attachment_add(
         content_type=content_type,
         size=uploaded_file.size,
         sha256=digest,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=signed_in_user(actor),
     )
     attachment.file.save(digest, uploaded_file, save=False)
     try:

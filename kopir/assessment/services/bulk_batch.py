@@ -75,6 +75,7 @@ from kopir.assessment.services.referrals import (
 )
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_deferred, audit_record_many
+from kopir.core.actors import is_signed_in
 from kopir.core.bulk import append_rows, field_checks, insert_instances
 from kopir.core.errors import DomainError
 from kopir.directory.models import Organisation, OrganisationKind, Territory
@@ -288,7 +289,7 @@ def _plans(
 ) -> list[_Plan]:
     """Check each row in memory; the clean ones as plans, the others marked one by one."""
     if organisation.kind != OrganisationKind.MEDICAL or not (
-        getattr(actor, "is_authenticated", False) and may_refer_from(actor, organisation.pk)
+        is_signed_in(actor) and may_refer_from(actor, organisation.pk)
     ):
         for row in rows:
             row.one_by_one = True

@@ -59,6 +59,7 @@ from kopir.assessment.workflow import (
 )
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
+from kopir.core.actors import is_signed_in, signed_in_user
 from kopir.core.errors import AccessDenied, ConflictError
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.people.access import persons_for_user
@@ -171,7 +172,7 @@ def scalar_values(person: Person, primary: Any, content: ReferralContent) -> dic
 
 
 def _check_actor(actor: Any, organisation: Organisation, channel: str) -> None:
-    if getattr(actor, "is_authenticated", False):
+    if is_signed_in(actor):
         if not may_refer_from(actor, organisation.pk):
             raise AccessDenied(_("You may write referrals only for your own medical organisation."))
     elif channel == IntakeChannel.WEB:
@@ -181,10 +182,7 @@ def _check_actor(actor: Any, organisation: Organisation, channel: str) -> None:
 def _check_person(errors: Errors, actor: Any, person: Person) -> None:
     # A system (API, bulk) has registered or linked the person itself; a clinician may only
     # refer a person their clinic already works with.
-    if (
-        getattr(actor, "is_authenticated", False)
-        and not persons_for_user(actor).filter(pk=person.pk).exists()
-    ):
+    if is_signed_in(actor) and not persons_for_user(actor).filter(pk=person.pk).exists():
         errors.add("person", _("No person with this IIN among those your clinic works with."))
 
 
@@ -237,7 +235,7 @@ def created_event(referral: Referral, *, actor: Any, label: str) -> ReferralEven
     """The timeline's first event of a new referral, unsaved."""
     return ReferralEvent(
         referral=referral,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in_user(actor),
         actor_label=label,
         from_status="",
         to_status=ReferralStatus.DRAFT,
@@ -303,7 +301,7 @@ def referral_create(
                 **scalar_values(person, primary, content),
                 channel=channel,
                 external_id=external_id,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                created_by=signed_in_user(actor),
             )
             # The related rows were just read and the number is new; the external id was
             # checked above and its unique index stands behind a race: only the fields' own
@@ -365,10 +363,7 @@ def referral_update(
     The person can change only in a draft: once the MSE division has seen a referral, it stays
     about the same person. Raises ConflictError when someone saved in between.
     """
-    if not (
-        getattr(actor, "is_authenticated", False)
-        and may_refer_from(actor, referral.medical_organisation_id)
-    ):
+    if not (is_signed_in(actor) and may_refer_from(actor, referral.medical_organisation_id)):
         raise AccessDenied(_("You may change only your own organisation's referrals."))
     if referral.status not in (ReferralStatus.DRAFT, ReferralStatus.RETURNED):
         raise InvalidTransition(
@@ -438,7 +433,7 @@ def referral_send(
     nothing changes. An in-person referral gives the division access to the person's record; an
     in-absentia one does not (the experts must not be able to find the person in the registry).
     """
-    if getattr(actor, "is_authenticated", False):
+    if is_signed_in(actor):
         if not may_refer_from(actor, referral.medical_organisation_id):
             raise AccessDenied(_("You may send only your own organisation's referrals."))
     elif channel == AuditChannel.WEB:
@@ -508,7 +503,7 @@ def referral_send_many(
     clinics = {referral.medical_organisation_id for referral in referrals}
     if len(clinics) != 1:
         raise ValueError("referral_send_many sends the referrals of one clinic")
-    if getattr(actor, "is_authenticated", False):
+    if is_signed_in(actor):
         if not may_refer_from(actor, referrals[0].medical_organisation_id):
             raise AccessDenied(_("You may send only your own organisation's referrals."))
     elif channel == AuditChannel.WEB:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import save_audited
+from kopir.core.actors import is_signed_in
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.working_days import add_working_days
@@ -122,7 +123,7 @@ def petition_register(
         raise ValidationError(errors)
     received_on = received_on or timezone.localdate()
     answer_due_on = petition_answer_due(council=council, received_on=received_on)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_user = is_signed_in(actor)
     with transaction.atomic():
         petition = Petition(
             council=council,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
+from kopir.core.actors import signed_in_user
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.numbering import next_number
 from kopir.core.uploads import check_upload, sha256_of
@@ -73,7 +74,7 @@ def _event(
     RecommendationEvent.objects.create(
         recommendation=recommendation,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in_user(actor),
         from_status=from_status,
         to_status=to_status,
         response=response,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from kopir.assessment.models import Decision, ReferralEvent, ReferralStatus
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited
+from kopir.core.actors import signed_in_user
 from kopir.rehabilitation.models import (
     Handoff,
     Measure,
@@ -309,7 +310,7 @@ def person_timeline(
         audited(
             programme,
             AuditAction.VIEW,
-            actor=viewer if getattr(viewer, "is_authenticated", False) else None,
+            actor=signed_in_user(viewer),
             request=request,
             channel=AuditChannel.WEB,
             detail=f"timeline {audience.value}",

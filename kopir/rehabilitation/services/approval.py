@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
+from kopir.core.actors import signed_in_user
 from kopir.core.errors import DomainError
 from kopir.core.versioning import update_if_current
 from kopir.rehabilitation import events
@@ -106,7 +107,7 @@ def _route_new_line(
         measure=measure,
         from_status="",
         to_status=MeasureStatus.ASSIGNED,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in_user(actor),
         organisation=rule.organisation,
         at=now,
         note=gettext("Routed by rule to the executing organisation."),

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditChannel
+from kopir.core.actors import is_signed_in
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.transitions import InvalidTransition
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, check_upload
@@ -116,7 +117,7 @@ def measure_accept(
     """The organisation takes the measure on; the officer who accepts it is its officer."""
     _check_holder(actor, measure)
     changes: dict[str, Any] = {}
-    if measure.officer_id is None and getattr(actor, "is_authenticated", False):
+    if measure.officer_id is None and is_signed_in(actor):
         changes["officer"] = actor
     with transaction.atomic():
         _move(

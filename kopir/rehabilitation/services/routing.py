@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
+from kopir.core.actors import signed_in_user
 from kopir.core.working_days import add_working_days
 from kopir.directory.models import Organisation, Territory
 from kopir.exchange.models import Message, MessageStatus
@@ -122,7 +123,7 @@ def handoff_record(
         to_organisation=to_organisation,
         reason=reason,
         routing_rule=routing_rule,
-        by=by if getattr(by, "is_authenticated", False) else None,
+        by=signed_in_user(by),
         at=at,
         due_on=due_date(measure_type=measure.measure_type, start=timezone.localdate(at)),
     )
