@@ -49,12 +49,15 @@ def _run_order(item: pytest.Item) -> int:
     return 1 if item.nodeid.startswith(LONGEST_BROWSER_TESTS) else 2
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Playwright's sync API leaves its event loop marked as running in the main thread from the
     # first browser test to the end of the session, and Django refuses ORM calls while a loop
     # runs. Running browser tests after every other test keeps that from touching the rest.
-    # (pytest-django's own reordering runs first: it is tryfirst. Sorting is stable.) Under
-    # pytest-xdist each worker is handed tests in this order, so it too runs its browser tests last.
+    # Last of the reorderings (pytest-django's is tryfirst; pytest's own groups tests that share a
+    # session-scoped parameter, such as pytest-playwright's browser name, which a test that
+    # merely names an argument `page` picks up). Sorting is stable. Under pytest-xdist each worker
+    # is handed tests in this order, so it too runs its browser tests last.
     items.sort(key=_run_order)
 
 

@@ -306,15 +306,15 @@ def _summary_and_field_errors(html: str) -> tuple[str, dict[str, str]]:
     return (summary.group(0) if summary else ""), dict(fields)
 
 
-@pytest.mark.parametrize("page", ["clinic_create", "clinic_edit"])
+@pytest.mark.parametrize("url_name", ["clinic_create", "clinic_edit"])
 def test_field_errors_and_the_services_checks_are_shown_in_one_round(
-    client, clinician, person, page
+    client, clinician, person, url_name
 ):
     # An empty required field (the form's own check) beside a group code and an acuity out of
     # range (the service's checks): all three at once, not the service's after a second submit.
     client.force_login(clinician)
     args = []
-    if page == "clinic_edit":
+    if url_name == "clinic_edit":
         client.post(url("clinic_create"), form_data(person))
         referral = Referral.objects.get()
         args = [referral.pk]
@@ -322,7 +322,7 @@ def test_field_errors_and_the_services_checks_are_shown_in_one_round(
     if args:
         posted["version"] = str(referral.version)
 
-    response = client.post(en_url(page, *args), posted)
+    response = client.post(en_url(url_name, *args), posted)
 
     assert response.status_code == 200
     errors = response.context["form"].errors
