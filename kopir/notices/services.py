@@ -254,27 +254,8 @@ def _filled(
     return filled
 
 
-def _unsaved_notice(
-    *,
-    recipient: Recipient,
-    template: str,
-    text: tuple[str, str],
-    topic: str,
-    related: models.Model | Ref | None,
-    concerns: Any,
-    sensitive: bool,
-    now: dt.datetime,
-) -> Notice:
-    row = _notice_row(
-        recipient=recipient,
-        template=template,
-        text=text,
-        topic=topic,
-        related=related,
-        concerns=concerns,
-        sensitive=sensitive,
-        now=now,
-    )
+def _unsaved_notice(row: NoticeRow, recipient: Recipient, concerns: Any) -> Notice:
+    """The notice of a row's columns, unsaved."""
     notice = Notice(**{column: getattr(row, column) for column in NOTICE_COLUMNS})
     # The instances the caller holds, so that reading them back costs no query.
     notice.person = recipient.person
@@ -305,7 +286,7 @@ def notice_queue(
     row, recorded as not delivered, so the gap shows in the outbox. `attachments` go with an
     e-mail (an SMS has none) and are kept with the notice, so a retry sends the same files.
     """
-    notice = _unsaved_notice(
+    row = _notice_row(
         recipient=recipient,
         template=template,
         text=render_notice(template=template, context=context, recipient=recipient),
@@ -315,6 +296,7 @@ def notice_queue(
         sensitive=sensitive,
         now=timezone.now(),
     )
+    notice = _unsaved_notice(row, recipient, concerns)
     with transaction.atomic():
         notice.full_clean()
         notice.save()
@@ -514,16 +496,7 @@ def notice_queue_many(
     for draft, notice, row in zip(drafts, notices, rows, strict=True):
         if not _notice_passes(row):
             # What full_clean refuses, refused with its own message, as one by one.
-            _unsaved_notice(
-                recipient=draft.recipient,
-                template=draft.template,
-                text=(notice.subject, notice.body),
-                topic=draft.topic,
-                related=draft.related,
-                concerns=draft.concerns,
-                sensitive=False,
-                now=now,
-            ).full_clean(
+            _unsaved_notice(notice, draft.recipient, draft.concerns).full_clean(
                 exclude=["person", "organisation", "user", "concerns_organisation"],
                 validate_unique=False,
                 validate_constraints=False,
