@@ -111,6 +111,15 @@ def _audit_triggers_lifted_only_to_empty_the_database() -> Iterator[None]:
     flush.Command.handle = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_migrated_once() -> Iterator[None]:
+    # Before any test asks for the database (kopir/core/tests/migrated_database.py).
+    from kopir.core.tests.migrated_database import kept_databases_folder, migrated_once
+
+    with migrated_once(kept_databases_folder()):
+        yield
+
+
 @pytest.fixture
 def committing_db(transactional_db: None) -> None:
     """A database whose transactions really commit (concurrent workers, a real server)."""

@@ -1,0 +1,37 @@
+"""The test database a process copies (kopir/core/tests/migrated_database.py) is fully migrated.
+
+That its triggers came along is shown by kopir/audit/tests/test_audit_log.py, which runs on the
+same database: raw SQL that changes an audit record is refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from kopir.core.tests.migrated_database import migrations_digest, template_name
+from kopir.rehabilitation.models import MeasureType, QuotaBand
+
+
+@pytest.mark.django_db
+def test_the_test_database_has_every_migration_applied_and_the_rows_they_seed():
+    executor = MigrationExecutor(connection)
+
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+    assert set(executor.loader.graph.nodes) <= set(executor.loader.applied_migrations)
+    assert MeasureType.objects.exists()
+    assert QuotaBand.objects.exists()
+
+
+@pytest.mark.django_db
+def test_what_is_kept_is_named_by_the_state_of_the_code_shared_by_the_workers():
+    digest = migrations_digest(connection)
+
+    assert digest == migrations_digest(connection)
+    assert len(digest) == 16
+    if connection.vendor == "postgresql":
+        # test_kopir_gw0 and test_kopir_gw1 share one template.
+        assert template_name(connection, digest) == (
+            connection.settings_dict["NAME"].split("_gw")[0] + f"_migrated_{digest}"
+        )
