@@ -32,18 +32,11 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.services.attachments import attachment_add
 from kopir.assessment.services.completeness import MissingItem, missing_under, rules_in_force
-from kopir.assessment.services.referral_inputs import (
-    Errors,
-    FindingInput,
-    LimitationInput,
-    check_date,
-    check_findings,
-    check_limitations,
-    resolve_codes,
-)
+from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
 from kopir.assessment.services.referral_routing import TERRITORY_CHAIN
 from kopir.assessment.services.referrals import (
     referral_children,
+    referral_content_check,
     referral_create,
     referral_send_many,
 )
@@ -320,13 +313,17 @@ def _check_attachments(attachments: Sequence[AttachmentInput]) -> list[ContentFi
 
 def _referral_problems(data: ReferralInput) -> list[FieldProblem]:
     """The referral's own checks (diagnoses, dates, findings), without a person to refer."""
-    errors = Errors()
-    resolve_codes(errors, data.primary_code, list(data.secondary_codes))
-    check_date(errors, "commission_date", data.commission_date, required=False)
-    check_findings(errors, list(data.findings))
-    check_limitations(errors, list(data.limitations))
+    # The same checks referral_create makes, so the problems named here are the ones it would.
     try:
-        errors.raise_if_any()
+        referral_content_check(
+            purpose=data.purpose,
+            route=data.route,
+            primary_code=data.primary_code,
+            secondary_codes=list(data.secondary_codes),
+            commission_date=data.commission_date,
+            findings=list(data.findings),
+            limitations=list(data.limitations),
+        )
     except ValidationError as error:
         return problems_of(error)
     return []

@@ -79,6 +79,19 @@ def switched_on(division: Organisation) -> ExtraterritorialDistribution:
     )
 
 
+@pytest.fixture
+def distributed(
+    clinician: User,
+    person: Person,
+    experts: list[User],
+    far_experts: list[User],
+    switched_on: ExtraterritorialDistribution,
+) -> Referral:
+    """A case in absentia accepted by the home division while the region distributes: the
+    neighbouring divisions' `far_experts` are the ones to review it."""
+    return accepted(clinician, person, experts[0])
+
+
 def open_work(expert: User, count: int, division: Organisation) -> None:
     """`count` cases waiting for this expert's conclusion."""
     for index in range(count):
@@ -114,17 +127,12 @@ def test_a_row_switched_off_keeps_the_division_s_own_experts(
 
 
 def test_on_never_the_home_division_and_never_a_head(
-    clinician: User,
-    person: Person,
-    experts: list[User],
-    far_experts: list[User],
-    switched_on: Any,
+    distributed: Referral, experts: list[User], far_experts: list[User]
 ) -> None:
-    referral = accepted(clinician, person, experts[0])
-    assert is_extraterritorial(referral)
-    assert set(eligible_experts(referral)) == set(far_experts)
-    assert len(proposed_experts(referral, 3)) == 3
-    assert not set(proposed_experts(referral, 3)) & set(experts)
+    assert is_extraterritorial(distributed)
+    assert set(eligible_experts(distributed)) == set(far_experts)
+    assert len(proposed_experts(distributed, 3)) == 3
+    assert not set(proposed_experts(distributed, 3)) & set(experts)
 
 
 def test_the_least_loaded_are_proposed_and_ties_go_to_the_lower_id(
@@ -165,39 +173,28 @@ def test_another_region_s_switch_does_not_apply(
 
 
 def test_the_head_is_offered_the_proposal_and_may_choose_others(
-    client: Client,
-    clinician: User,
-    person: Person,
-    head: User,
-    experts: list[User],
-    far_experts: list[User],
-    switched_on: Any,
+    client: Client, distributed: Referral, head: User, far_experts: list[User]
 ) -> None:
-    referral = accepted(clinician, person, experts[0])
     signed_in(client, head)
-    url = reverse("assessment:division_assign", args=[referral.pk])
+    url = reverse("assessment:division_assign", args=[distributed.pk])
     form = client.get(url).context["form"]
-    assert list(form.initial["experts"]) == proposed_experts(referral, 3)
+    assert list(form.initial["experts"]) == proposed_experts(distributed, 3)
     chosen = far_experts[1:]  # not the proposal's order: the head overrides
-    response = client.post(url, {"version": referral.version, "experts": [e.pk for e in chosen]})
+    response = client.post(url, {"version": distributed.version, "experts": [e.pk for e in chosen]})
     assert response.status_code == 302
-    assert set(referral.assignments.values_list("expert_id", flat=True)) == {e.pk for e in chosen}
+    assert set(distributed.assignments.values_list("expert_id", flat=True)) == {
+        e.pk for e in chosen
+    }
 
 
 def test_the_head_cannot_choose_a_home_expert_when_on(
-    clinician: User,
-    person: Person,
-    head: User,
-    experts: list[User],
-    far_experts: list[User],
-    switched_on: Any,
+    distributed: Referral, head: User, experts: list[User], far_experts: list[User]
 ) -> None:
-    referral = accepted(clinician, person, experts[0])
     with pytest.raises(ValidationError):
         referral_assign_experts(
             actor=head,
-            referral=referral,
-            expected_version=referral.version,
+            referral=distributed,
+            expected_version=distributed.version,
             experts=[experts[0], *far_experts[:2]],
         )
 

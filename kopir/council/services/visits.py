@@ -24,7 +24,6 @@ from kopir.core.versioning import assign_changes
 from kopir.council import access
 from kopir.council.models import (
     ChecklistAnswer,
-    CompositionStatus,
     Council,
     Member,
     MonitoringVisit,
@@ -34,6 +33,7 @@ from kopir.council.models import (
     VisitFinding,
     WorkPlanItem,
 )
+from kopir.council.selectors.visits import members_in_force
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 
@@ -89,12 +89,8 @@ ACCESSIBILITY_CHECKLIST: Final[tuple[dict[str, str], ...]] = (
 
 def _check_participants(council: Council, participants: Iterable[Member]) -> list[Member]:
     chosen = list(participants)
-    in_force = {
-        member.pk
-        for member in Member.objects.filter(
-            composition__council=council, composition__status=CompositionStatus.APPROVED
-        )
-    }
+    # The same members the visit form offers, so the form and the service never disagree.
+    in_force = set(members_in_force(council).values_list("pk", flat=True))
     if any(member.pk not in in_force for member in chosen):
         raise DomainError(_("Participants must be members of the council's composition in force."))
     return chosen

@@ -26,6 +26,7 @@ from kopir.council.services.accommodation import accommodation_resolve
 from kopir.council.services.agenda import agenda_item_add, official_add
 from kopir.council.services.invitation_calendar import meeting_uid
 from kopir.council.services.invitations import (
+    InvitationReport,
     invitation_token,
     meeting_invite,
     meeting_reminders_send,
@@ -71,6 +72,14 @@ def invite(meeting: m.Meeting, secretary: User, capture: Any) -> Any:
         return meeting_invite(actor=secretary, meeting=meeting, expected_version=meeting.version)
 
 
+@pytest.fixture
+def invitations_sent(
+    invited_meeting: m.Meeting, secretary: User, django_capture_on_commit_callbacks: Any
+) -> InvitationReport:
+    """The secretary has sent the meeting's invitations once, their mail delivered."""
+    return invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
+
+
 def sent_to(address: str) -> list[Any]:
     return [message for message in mail.outbox if message.to == [address]]
 
@@ -91,9 +100,9 @@ def test_each_invitee_gets_an_ics_in_their_language(
     members: list[m.Member],
     secretary: User,
     agency: Organisation,
-    django_capture_on_commit_callbacks: Any,
+    invitations_sent: InvitationReport,
 ) -> None:
-    report = invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
+    report = invitations_sent
 
     assert (report.new, report.updated) == (2, 0)
     assert report.without_address == len(members) - 1  # the seats without an account
@@ -128,13 +137,8 @@ def test_each_invitee_gets_an_ics_in_their_language(
 
 
 def test_the_invitation_carries_the_agenda_and_absolute_links(
-    invited_meeting: m.Meeting,
-    member_user: User,
-    secretary: User,
-    django_capture_on_commit_callbacks: Any,
+    invited_meeting: m.Meeting, member_user: User, invitations_sent: InvitationReport
 ) -> None:
-    invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
-
     [message] = sent_to(member_user.email)
     assert f"1. {ITEM_TITLE}" in message.body
     materials = f"{SITE}/ru/council/test-council/meetings/{invited_meeting.pk}/#agenda"
@@ -147,10 +151,8 @@ def test_the_sending_is_audited_and_shown_on_the_meeting_page(
     invited_meeting: m.Meeting,
     secretary: User,
     client: Client,
-    django_capture_on_commit_callbacks: Any,
+    invitations_sent: InvitationReport,
 ) -> None:
-    invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
-
     invitations = m.MeetingInvitation.objects.filter(meeting=invited_meeting)
     assert invitations.count() == 2
     audited = AuditEvent.objects.filter(
@@ -171,8 +173,8 @@ def test_a_changed_time_sends_an_update_of_the_same_event(
     member_user: User,
     secretary: User,
     django_capture_on_commit_callbacks: Any,
+    invitations_sent: InvitationReport,
 ) -> None:
-    invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
     unchanged = invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
     assert unchanged.sent == 0
     assert len(mail.outbox) == 2
@@ -208,8 +210,8 @@ def test_cancelling_the_meeting_sends_a_cancellation(
     member_user: User,
     secretary: User,
     django_capture_on_commit_callbacks: Any,
+    invitations_sent: InvitationReport,
 ) -> None:
-    invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
     invited_meeting.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -317,10 +319,7 @@ def reply_url(invitation: m.MeetingInvitation, token: str | None = None) -> str:
 
 
 @pytest.fixture
-def official_invitation(
-    invited_meeting: m.Meeting, secretary: User, django_capture_on_commit_callbacks: Any
-) -> m.MeetingInvitation:
-    invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
+def official_invitation(invitations_sent: InvitationReport) -> m.MeetingInvitation:
     return m.MeetingInvitation.objects.get(official__isnull=False)
 
 

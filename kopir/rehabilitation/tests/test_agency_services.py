@@ -54,6 +54,17 @@ def _accepted(measure: Measure, officer: Any) -> Measure:
     return measure_accept(actor=officer, measure=measure, expected_version=measure.version)
 
 
+def _passed_on(measure: Measure, officer: Any, to: Organisation) -> Measure:
+    """The accepted measure redirected to `to` for the career centre's competence."""
+    return measure_redirect(
+        actor=officer,
+        measure=measure,
+        expected_version=2,
+        to_organisation=to,
+        reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
+    )
+
+
 def test_accepting_makes_the_officer_its_officer_writes_the_timeline_and_publishes(
     measure: Measure, officer: Any, published: list[tuple[str, int]]
 ) -> None:
@@ -249,13 +260,7 @@ def test_a_redirect_hands_the_measure_over_with_a_new_deadline_link_and_notice(
 ) -> None:
     _accepted(measure, officer)
     old_owner = measure.organisation_id
-    measure_redirect(
-        actor=officer,
-        measure=measure,
-        expected_version=2,
-        to_organisation=other_agency,
-        reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
-    )
+    _passed_on(measure, officer, other_agency)
     stored = Measure.objects.get(pk=measure.pk)
     handoff = Handoff.objects.get(measure=measure)
     assert (stored.status, stored.organisation_id, stored.officer_id) == (
@@ -348,13 +353,7 @@ def test_the_handoffs_tracked_message_is_acknowledged_on_acceptance_and_answered
     first.message.refresh_from_db()
     assert first.message.status == MessageStatus.ACKNOWLEDGED
     assert first.message.acknowledged_by == officer
-    measure_redirect(
-        actor=officer,
-        measure=measure,
-        expected_version=2,
-        to_organisation=other_agency,
-        reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
-    )
+    _passed_on(measure, officer, other_agency)
     first.message.refresh_from_db()
     assert first.message.status == MessageStatus.ANSWERED
     assert "мансап орталығының" in first.message.answer
