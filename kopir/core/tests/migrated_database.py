@@ -87,8 +87,9 @@ def _migrate_postgresql_once(connection: Any, migrate: Any) -> Any:
     result = migrate()
     connection.close()
     with connection.creation._nodb_cursor() as cursor:
-        prefix = template.removesuffix(template.rsplit("_", 1)[1])
-        for stale in _database_names(cursor, prefix.replace("_", r"\_") + "%"):
+        # Templates of this database kept for an earlier state of the code.
+        any_digest = template_name(connection, "").replace("_", r"\_") + "%"
+        for stale in _database_names(cursor, any_digest):
             cursor.execute(f"DROP DATABASE {quote(stale)}")
         cursor.execute(f"CREATE DATABASE {quote(template)} TEMPLATE {quote(database)}")
     return result
