@@ -32,6 +32,7 @@ from kopir.council.models import (
     PetitionStatus,
     WorkPlanItem,
 )
+from kopir.council.services.councils import council_require_active
 from kopir.council.services.invitations import meeting_invitations_cancel
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.quorum import sitting_composition
@@ -105,8 +106,7 @@ def meeting_create(
     **data: Unpack[MeetingData],
 ) -> Meeting:
     """Plan a meeting; it gets the council's next number."""
-    if not council.is_active:
-        raise DomainError(_("This council no longer works: it was merged into another council."))
+    council_require_active(council)
     with transaction.atomic():
         # The council's row lock keeps two new meetings from taking the same number.
         Council.objects.select_for_update().filter(pk=council.pk).first()
