@@ -35,6 +35,7 @@ from kopir.council.models import (
 from kopir.council.services.councils import council_require_active
 from kopir.council.services.invitations import meeting_invitations_cancel
 from kopir.council.services.petition_states import petition_transition
+from kopir.council.services.plan import plan_item_errors
 from kopir.council.services.quorum import sitting_composition
 
 CONFLICT = gettext_lazy(
@@ -91,8 +92,7 @@ def _check(meeting: Meeting) -> None:
         errors["starts_at"] = [message % {"date": date_format(established, "SHORT_DATE_FORMAT")}]
     if meeting.plan_item_id is not None:
         item = WorkPlanItem.objects.select_related("plan").get(pk=meeting.plan_item_id)
-        if item.plan.council_id != meeting.council_id:
-            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        errors.update(plan_item_errors(item, meeting.council_id))
     if errors:
         raise ValidationError(errors)
 
