@@ -83,19 +83,24 @@ def meeting_in_council(council: Council, pk: int) -> Meeting:
     )
 
 
+def _item_records() -> tuple[str | Prefetch, ...]:
+    """What is recorded on an agenda item, as the meeting's page and the item's page show it."""
+    return (
+        Prefetch("invited", queryset=InvitedOfficial.objects.select_related("organisation")),
+        "materials",
+        Prefetch("speeches", queryset=Speech.objects.select_related("organisation")),
+        Prefetch("votes", queryset=Vote.objects.order_by("pk")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("vote")),
+    )
+
+
 def _agenda_prefetch() -> Any:
     return Prefetch(
         "agenda",
         queryset=AgendaItem.objects.select_related(
             "petition", "plan_item", "rapporteur_member", "rapporteur_official"
         )
-        .prefetch_related(
-            Prefetch("invited", queryset=InvitedOfficial.objects.select_related("organisation")),
-            "materials",
-            Prefetch("speeches", queryset=Speech.objects.select_related("organisation")),
-            Prefetch("votes", queryset=Vote.objects.order_by("pk")),
-            Prefetch("decisions", queryset=Decision.objects.select_related("vote")),
-        )
+        .prefetch_related(*_item_records())
         .order_by("order"),
     )
 
@@ -126,13 +131,7 @@ def agenda_item_for_page(meeting: Meeting, pk: int) -> AgendaItem:
             "meeting__council",
             "rapporteur_member",
             "rapporteur_official",
-        ).prefetch_related(
-            Prefetch("invited", queryset=InvitedOfficial.objects.select_related("organisation")),
-            "materials",
-            Prefetch("speeches", queryset=Speech.objects.select_related("organisation")),
-            Prefetch("votes", queryset=Vote.objects.order_by("pk")),
-            Prefetch("decisions", queryset=Decision.objects.select_related("vote")),
-        ),
+        ).prefetch_related(*_item_records()),
         meeting=meeting,
         pk=pk,
     )

@@ -40,6 +40,7 @@ from kopir.council.models import (
     WorkPlanItem,
 )
 from kopir.council.services.petition_states import petition_transition
+from kopir.council.services.plan import plan_item_errors
 from kopir.directory.models import Organisation
 
 
@@ -110,8 +111,7 @@ def agenda_item_add(
         errors: dict[str, list[str]] = {}
         if petition is not None and petition.council_id != meeting.council_id:
             errors["petition"] = [_("Choose a petition to this council.")]
-        if plan_item is not None and plan_item.plan.council_id != meeting.council_id:
-            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        errors.update(plan_item_errors(plan_item, meeting.council_id))
         errors.update(rapporteur_errors(meeting, rapporteur_member, None))
         if errors:
             raise ValidationError(errors)
@@ -178,8 +178,7 @@ def agenda_item_update(
             "plan_item": plan_item,
         }
         errors = rapporteur_errors(item.meeting, rapporteur_member, rapporteur_official, item)
-        if plan_item is not None and plan_item.plan.council_id != item.meeting.council_id:
-            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        errors.update(plan_item_errors(plan_item, item.meeting.council_id))
         if errors:
             raise ValidationError(errors)
         changed = assign_changes(item, values)
@@ -203,11 +202,13 @@ def rapporteur_errors(
 ) -> dict[str, list[str]]:
     """The rapporteur must sit in the meeting's composition or be invited to this very item."""
     errors: dict[str, list[str]] = {}
-    if member is not None and not rapporteur_members(meeting).filter(pk=member.pk).exists():
-        errors["rapporteur_choice"] = [
-            _("Choose a member of the council's composition or an official invited to the item.")
-        ]
-    if official is not None and (item is None or official.agenda_item_id != item.pk):
+    outside_composition = (
+        member is not None and not rapporteur_members(meeting).filter(pk=member.pk).exists()
+    )
+    invited_elsewhere = official is not None and (
+        item is None or official.agenda_item_id != item.pk
+    )
+    if outside_composition or invited_elsewhere:
         errors["rapporteur_choice"] = [
             _("Choose a member of the council's composition or an official invited to the item.")
         ]

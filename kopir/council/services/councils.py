@@ -56,6 +56,13 @@ def council_create(
     return create_audited(council, fields, actor=actor, request=request, channel=channel)
 
 
+def council_require_active(council: Council) -> None:
+    """Refuse new work (a meeting, a petition) for a council merged into another; its records
+    stay readable."""
+    if not council.is_active:
+        raise DomainError(_("This council no longer works: it was merged into another council."))
+
+
 def council_merge(
     *,
     actor: Any,

@@ -32,8 +32,10 @@ from kopir.council.models import (
     PetitionStatus,
     WorkPlanItem,
 )
+from kopir.council.services.councils import council_require_active
 from kopir.council.services.invitations import meeting_invitations_cancel
 from kopir.council.services.petition_states import petition_transition
+from kopir.council.services.plan import plan_item_errors
 from kopir.council.services.quorum import sitting_composition
 
 CONFLICT = gettext_lazy(
@@ -90,8 +92,7 @@ def _check(meeting: Meeting) -> None:
         errors["starts_at"] = [message % {"date": date_format(established, "SHORT_DATE_FORMAT")}]
     if meeting.plan_item_id is not None:
         item = WorkPlanItem.objects.select_related("plan").get(pk=meeting.plan_item_id)
-        if item.plan.council_id != meeting.council_id:
-            errors["plan_item"] = [_("Choose an item of this council's plan.")]
+        errors.update(plan_item_errors(item, meeting.council_id))
     if errors:
         raise ValidationError(errors)
 
@@ -105,8 +106,7 @@ def meeting_create(
     **data: Unpack[MeetingData],
 ) -> Meeting:
     """Plan a meeting; it gets the council's next number."""
-    if not council.is_active:
-        raise DomainError(_("This council no longer works: it was merged into another council."))
+    council_require_active(council)
     with transaction.atomic():
         # The council's row lock keeps two new meetings from taking the same number.
         Council.objects.select_for_update().filter(pk=council.pk).first()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import save_audited
 from kopir.core.actors import is_signed_in
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import ConflictError
 from kopir.core.numbering import next_number
 from kopir.core.working_days import add_working_days
 from kopir.council import tasks
@@ -35,6 +35,7 @@ from kopir.council.models import (
 )
 from kopir.council.services import staff_alerts
 from kopir.council.services.agenda import agenda_item_add
+from kopir.council.services.councils import council_require_active
 from kopir.council.services.petition_states import (
     PETITION_PUBLICATION_WORKFLOW,
     PETITION_WORKFLOW,
@@ -116,8 +117,7 @@ def petition_register(
     Numbers run per council and year ("Ө-2026-0001") from the council's sequence in
     `core/numbering.py`, so two registrations at the same moment never take the same number.
     """
-    if not council.is_active:
-        raise DomainError(_("This council no longer works: it was merged into another council."))
+    council_require_active(council)
     errors = contact_errors(data.get("contact_email", ""), data.get("contact_phone", ""))
     if errors:
         raise ValidationError(errors)

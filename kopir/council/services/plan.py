@@ -94,6 +94,13 @@ def plan_create(
     return create_audited(plan, ["year", "title"], actor=actor, request=request, channel=channel)
 
 
+def plan_item_errors(plan_item: WorkPlanItem | None, council_id: int) -> dict[str, list[str]]:
+    """A meeting or an agenda item follows an item of its own council's plan, never another's."""
+    if plan_item is not None and plan_item.plan.council_id != council_id:
+        return {"plan_item": [_("Choose an item of this council's plan.")]}
+    return {}
+
+
 def _require_draft(plan: WorkPlan) -> None:
     if plan.status != PlanStatus.DRAFT:
         raise DomainError(

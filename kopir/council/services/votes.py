@@ -136,12 +136,18 @@ def vote_open(
     return vote
 
 
-def _locked_open_vote(vote: Vote) -> Vote:
-    locked = (
+def _locked_vote(vote: Vote) -> Vote:
+    """The vote read again under its row lock, with its meeting and council (call it inside the
+    caller's transaction)."""
+    return (
         Vote.objects.select_for_update()
         .select_related("agenda_item__meeting__council")
         .get(pk=vote.pk)
     )
+
+
+def _locked_open_vote(vote: Vote) -> Vote:
+    locked = _locked_vote(vote)
     if locked.result != VoteResult.OPEN:
         raise vote_closed_error()
     return locked
@@ -429,11 +435,7 @@ def vote_annul(
     if not reason:
         raise ValidationError({"reason": [_("Enter why the vote is annulled.")]})
     with transaction.atomic():
-        vote = (
-            Vote.objects.select_for_update()
-            .select_related("agenda_item__meeting__council")
-            .get(pk=vote.pk)
-        )
+        vote = _locked_vote(vote)
         meeting = vote.agenda_item.meeting
         if not access.is_chair(actor, meeting.council):
             raise AccessDenied(_("Only the chair of the council can annul a vote."))
