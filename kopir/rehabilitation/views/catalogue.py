@@ -18,9 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.core.errors import DomainError
-from kopir.core.forms import VersionForm, at_version, form_after_conflict, service_saved
-from kopir.core.responses import form_page
-from kopir.core.selectors import stored_version
+from kopir.core.forms import VersionForm, at_version, service_saved
+from kopir.core.responses import form_page, refilled_on_conflict
 from kopir.rehabilitation.access import can_manage_catalogue
 from kopir.rehabilitation.forms_catalogue import (
     TEXT_FIELDS,
@@ -152,12 +151,7 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("The changes are saved."),
         success_url=_detail_url(pk),
-        on_conflict=lambda error: (
-            form_after_conflict(
-                CatalogueEditForm, request, error, stored_version(catalogue), initial=initial
-            ),
-            (),
-        ),
+        on_conflict=refilled_on_conflict(request, CatalogueEditForm, catalogue, initial=initial),
     )
 
 
