@@ -16,9 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kopir.core.db_router import replica_reads
 from kopir.core.exports import csv_response, xlsx_response
-from kopir.core.forms import VersionForm, form_after_conflict
-from kopir.core.responses import form_page, render_page_or_fragment, version_button
-from kopir.core.selectors import stored_version
+from kopir.core.forms import VersionForm
+from kopir.core.responses import (
+    form_page,
+    refilled_on_conflict,
+    render_page_or_fragment,
+    version_button,
+)
 from kopir.rehabilitation.access import agency_measure_for_user, agency_measures_for_user
 from kopir.rehabilitation.forms_agency import (
     DeliverForm,
@@ -205,16 +209,8 @@ def _action(
             success_url=reverse(after)
             if after
             else reverse("rehabilitation:agency_measure", args=[pk]),
-            on_conflict=lambda error: (
-                form_after_conflict(
-                    form_class,
-                    request,
-                    error,
-                    stored_version(measure),
-                    files=request.FILES,
-                    **kwargs,
-                ),
-                (),
+            on_conflict=refilled_on_conflict(
+                request, form_class, measure, files=request.FILES, **kwargs
             ),
         )
 

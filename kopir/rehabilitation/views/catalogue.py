@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.errors import DomainError
-from kopir.core.forms import VersionForm, at_version, form_after_conflict, service_saved
-from kopir.core.responses import form_page
-from kopir.core.selectors import stored_version
+from kopir.core.forms import VersionForm, at_version
+from kopir.core.responses import act_and_tell, form_page, refilled_on_conflict
 from kopir.rehabilitation.access import can_manage_catalogue
 from kopir.rehabilitation.forms_catalogue import (
     TEXT_FIELDS,
@@ -63,11 +61,6 @@ def _only_drafts(request: HttpRequest, catalogue: MeasureCatalogue) -> HttpRespo
 
 def _detail_url(pk: int) -> str:
     return reverse("rehabilitation:catalogue_detail", args=[pk])
-
-
-def _done(request: HttpRequest, text: str, name: str, **kwargs: int) -> HttpResponse:
-    messages.success(request, text)
-    return HttpResponseRedirect(reverse(f"rehabilitation:{name}", kwargs=kwargs or None))
 
 
 # --- Versions ------------------------------------------------------------------------------------
@@ -152,12 +145,7 @@ def catalogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         done=_("The changes are saved."),
         success_url=_detail_url(pk),
-        on_conflict=lambda error: (
-            form_after_conflict(
-                CatalogueEditForm, request, error, stored_version(catalogue), initial=initial
-            ),
-            (),
-        ),
+        on_conflict=refilled_on_conflict(request, CatalogueEditForm, catalogue, initial=initial),
     )
 
 
@@ -378,18 +366,17 @@ def _routing_page(request: HttpRequest, rule: RoutingRule | None) -> HttpRespons
         request.POST if request.method == "POST" else None,
         instance=copy.copy(rule) if rule else None,
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and service_saved(
-            form,
-            lambda: service.routing_rule_save(
-                actor=request.user, data=form.service_data(), rule=rule, request=request
-            ),
-        )
-    ):
-        return _done(request, _("The routing rule is saved."), "routing_list")
-    return render(request, T + "routing_form.html", {"form": form, "rule": rule})
+    return form_page(
+        request,
+        form,
+        T + "routing_form.html",
+        {"rule": rule},
+        save=lambda: service.routing_rule_save(
+            actor=request.user, data=form.service_data(), rule=rule, request=request
+        ),
+        done=_("The routing rule is saved."),
+        success_url=reverse("rehabilitation:routing_list"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -409,10 +396,10 @@ def routing_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     rule = get_object_or_404(RoutingRule.objects.select_related("territory", "organisation"), pk=pk)
     if request.method == "POST":
-        try:
-            service.routing_rule_delete(actor=request.user, rule=rule, request=request)
-        except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("rehabilitation:routing_list")
-        return _done(request, _("The routing rule is removed."), "routing_list")
+        act_and_tell(
+            request,
+            lambda: service.routing_rule_delete(actor=request.user, rule=rule, request=request),
+            done=_("The routing rule is removed."),
+        )
+        return redirect("rehabilitation:routing_list")
     return render(request, T + "routing_delete.html", {"rule": rule})
