@@ -4,7 +4,6 @@ the person among the division's persons (three cases tried, three identified).""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,12 +18,7 @@ from kopir.assessment.tests.division_fixtures import assigned, sent
 from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import Person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10: Any, demo_rules: Any, division: Any) -> None:
-    """Every test here needs the codes, the demo rules and the division."""
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 
 @pytest.mark.parametrize(

@@ -32,12 +32,7 @@ from kopir.directory.models import Organisation, OrganisationKind, TerritoryLeve
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.people.models import Person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10: Any, demo_rules: Any, division: Organisation) -> None:
-    """Every test here needs the codes, the demo rules and the division."""
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 
 @pytest.fixture

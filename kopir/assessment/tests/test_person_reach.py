@@ -31,7 +31,7 @@ from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import LinkBasis, Person
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 CASES = ("linked", "absentia", "in_person", "stranger")
 OK, HIDDEN, REFUSED = 200, 404, 403
@@ -50,11 +50,6 @@ REACH: dict[str, tuple[str, tuple[int, int, int, int]]] = {
     Role.COUNCIL_SECRETARY: ("agency", (REFUSED,) * 4),
     Role.ADMINISTRATOR: ("agency", (REFUSED,) * 4),
 }
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10: Any, demo_rules: Any, division: Organisation) -> None:
-    """Every test here needs the codes, the demo rules and the division."""
 
 
 def build_world(

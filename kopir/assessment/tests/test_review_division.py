@@ -17,12 +17,7 @@ from kopir.assessment.workflow import InvalidTransition, referral_transition
 from kopir.core.errors import DomainError
 from kopir.notices.models import Notice, RecipientKind
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division."""
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 
 def test_a_complete_sent_referral_is_accepted_and_its_next_step_gets_a_deadline(

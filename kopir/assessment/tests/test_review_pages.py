@@ -24,12 +24,12 @@ from kopir.assessment.tests.division_fixtures import (
 from kopir.core.tests.fixtures import signed_in
 from kopir.people.tests.factories import PersonFactory, PersonLinkFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
 
 
 @pytest.fixture(autouse=True)
-def _setup(icd10, demo_rules, division):
-    """Every test here needs the codes, the demo rules and the division; pages in English."""
+def _pages_in_english():
+    """The pages are read in English."""
     with translation.override("en"):
         yield
 

@@ -10,7 +10,7 @@ officer are the whole council suite's (conftest takes them by name); `signed_in`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -187,6 +187,27 @@ chair_client = _client_of("chair")
 member_client = _client_of("member")
 officer_client = _client_of("officer")
 outsider_client = _client_of("outsider_officer")
+
+
+def assert_council_record_pages(
+    readable: Iterable[str],
+    secretary_only: Iterable[str],
+    *,
+    secretary_client: Client,
+    member_client: Client,
+    outsider_client: Client,
+) -> None:
+    """Who opens a council register's pages: the secretary and members read them, another body's
+    staff is refused and an anonymous visitor is sent to sign in; only the secretary opens the
+    forms."""
+    for url in readable:
+        assert secretary_client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 200
+        assert outsider_client.get(url).status_code == 403
+        assert Client().get(url).status_code == 302
+    for url in secretary_only:
+        assert secretary_client.get(url).status_code == 200
+        assert member_client.get(url).status_code == 403
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from kopir.council import models as m
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
 from kopir.council.tests.factories import CouncilFactory, LetterFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import assert_council_record_pages
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -125,22 +126,20 @@ def test_who_may_open_the_letter_pages(
     letter: m.Letter, secretary_client: Client, member_client: Client, outsider_client: Client
 ) -> None:
     slug = letter.council.slug
-    readable = [
-        reverse("council:letter_list", kwargs={"slug": slug}),
-        reverse("council:letter_detail", kwargs={"slug": slug, "pk": letter.pk}),
-        reverse("council:letter_file", kwargs={"slug": slug, "pk": letter.pk}),
-    ]
-    for url in readable:
-        assert secretary_client.get(url).status_code == 200
-        assert member_client.get(url).status_code == 200
-        assert outsider_client.get(url).status_code == 403
-        assert Client().get(url).status_code == 302
-    for url in (
-        reverse("council:letter_create", kwargs={"slug": slug}),
-        reverse("council:letter_reply_add", kwargs={"slug": slug, "pk": letter.pk}),
-    ):
-        assert secretary_client.get(url).status_code == 200
-        assert member_client.get(url).status_code == 403
+    assert_council_record_pages(
+        [
+            reverse("council:letter_list", kwargs={"slug": slug}),
+            reverse("council:letter_detail", kwargs={"slug": slug, "pk": letter.pk}),
+            reverse("council:letter_file", kwargs={"slug": slug, "pk": letter.pk}),
+        ],
+        [
+            reverse("council:letter_create", kwargs={"slug": slug}),
+            reverse("council:letter_reply_add", kwargs={"slug": slug, "pk": letter.pk}),
+        ],
+        secretary_client=secretary_client,
+        member_client=member_client,
+        outsider_client=outsider_client,
+    )
 
 
 def test_the_secretary_registers_a_letter_and_its_reply_through_the_pages(

@@ -6,6 +6,7 @@ Runs the real create services from twenty threads against PostgreSQL; skipped on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
@@ -28,26 +29,35 @@ pytestmark = [
 AT_ONCE = 20
 
 
+def numbers_given_at_once(
+    create: Callable[[int], object],
+    register: type[m.Recommendation | m.Petition | m.Letter],
+    council: m.Council,
+) -> list[str]:
+    """Run `create(0)` … `create(AT_ONCE - 1)` at once; every call must succeed. The numbers the
+    council's register then holds, sorted as text."""
+    results = run_at_once(create, AT_ONCE)
+    assert [r for r in results if isinstance(r, BaseException)] == []
+    return sorted(register.objects.filter(council=council).values_list("number", flat=True))
+
+
 def test_recommendations_drafted_at_once_get_distinct_numbers(
     council: m.Council, secretary: User, agency: Organisation
 ) -> None:
-    results = run_at_once(
+    numbers = numbers_given_at_once(
         lambda index: recommendation_create(
             actor=secretary, council=council, addressee=agency, text=f"Ұсыныс {index}"
         ),
-        AT_ONCE,
+        m.Recommendation,
+        council,
     )
 
-    assert [r for r in results if isinstance(r, BaseException)] == []
     year = timezone.localdate().year
-    numbers = sorted(
-        m.Recommendation.objects.filter(council=council).values_list("number", flat=True)
-    )
     assert numbers == [f"{year}-{n:03d}" for n in range(1, AT_ONCE + 1)]
 
 
 def test_petitions_submitted_at_once_get_distinct_numbers(council: m.Council) -> None:
-    results = run_at_once(
+    numbers = numbers_given_at_once(
         lambda index: petition_register(
             actor=None,
             council=council,
@@ -59,18 +69,17 @@ def test_petitions_submitted_at_once_get_distinct_numbers(council: m.Council) ->
             subject="Пандус",
             text="Емханаға кіреберісте пандус жоқ.",
         ),
-        AT_ONCE,
+        m.Petition,
+        council,
     )
 
-    assert [r for r in results if isinstance(r, BaseException)] == []
-    numbers = sorted(m.Petition.objects.filter(council=council).values_list("number", flat=True))
     assert numbers == [f"Ө-2026-{n:04d}" for n in range(1, AT_ONCE + 1)]
 
 
 def test_letters_registered_at_once_without_a_number_get_distinct_numbers(
     council: m.Council, secretary: User, agency: Organisation
 ) -> None:
-    results = run_at_once(
+    numbers = numbers_given_at_once(
         lambda index: letter_create(
             actor=secretary,
             council=council,
@@ -78,9 +87,8 @@ def test_letters_registered_at_once_without_a_number_get_distinct_numbers(
             addressee=agency,
             subject=f"Хат {index}",
         ),
-        AT_ONCE,
+        m.Letter,
+        council,
     )
 
-    assert [r for r in results if isinstance(r, BaseException)] == []
-    numbers = set(m.Letter.objects.filter(council=council).values_list("number", flat=True))
-    assert numbers == {f"2026/{n}" for n in range(1, AT_ONCE + 1)}
+    assert numbers == sorted(f"2026/{n}" for n in range(1, AT_ONCE + 1))

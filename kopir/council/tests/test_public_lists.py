@@ -290,6 +290,17 @@ def test_only_approved_minutes_are_linked_from_the_meetings_list(
     assert f'href="{minutes_url}"' in _page("public_meeting_list", council)
 
 
+def _past_meeting(council: m.Council, number: int, status: str, place: str) -> m.Meeting:
+    """A meeting in `status` whose date passed three days ago, found on a page by its place."""
+    return MeetingFactory.create(
+        council=council,
+        number=number,
+        status=status,
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        place=place,
+    )
+
+
 def _row_of(page: str, marker: str) -> str:
     """The list item of the meetings list that contains `marker`."""
     return next(row for row in page.split("<li>") if marker in row)
@@ -301,13 +312,7 @@ def test_a_cancelled_meeting_is_listed_as_cancelled_so_its_number_is_no_gap(
     """Numbers are given when a meeting is planned and cited in its invitations: a cancelled
     meeting keeps its number, and the public list says why no meeting of that number was held."""
     _held_meetings(council, 1)
-    MeetingFactory.create(
-        council=council,
-        number=41,
-        status=m.MeetingStatus.CANCELLED,
-        starts_at=timezone.now() - dt.timedelta(days=3),
-        place="Болмаған зал",
-    )
+    _past_meeting(council, 41, m.MeetingStatus.CANCELLED, "Болмаған зал")
     with translation.override("en"):
         page = _page("public_meeting_list", council)
 
@@ -318,13 +323,7 @@ def test_a_cancelled_meeting_is_listed_as_cancelled_so_its_number_is_no_gap(
 
 
 def test_a_planned_meeting_whose_date_passed_is_not_listed_as_held(council: m.Council) -> None:
-    MeetingFactory.create(
-        council=council,
-        number=42,
-        status=m.MeetingStatus.PLANNED,
-        starts_at=timezone.now() - dt.timedelta(days=3),
-        place="Белгісіз зал",
-    )
+    _past_meeting(council, 42, m.MeetingStatus.PLANNED, "Белгісіз зал")
     with translation.override("en"):
         overview = Client().get(reverse("council:public_council", args=[council.slug]))
         listed = _page("public_meeting_list", council)

@@ -22,7 +22,11 @@ from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
 from kopir.council.tests.factories import DecisionFactory, RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import make_recommendations, send_recommendation
+from kopir.council.tests.fixtures_followup import (
+    assert_council_record_pages,
+    make_recommendations,
+    send_recommendation,
+)
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -287,15 +291,16 @@ def test_who_may_open_the_register_and_a_recommendation(
         "council:recommendation_detail", kwargs={"slug": council.slug, "pk": recommendation.pk}
     )
     create = reverse("council:recommendation_create", kwargs={"slug": council.slug})
-    for url in (_list_url(council), detail):
-        assert secretary_client.get(url).status_code == 200
-        assert member_client.get(url).status_code == 200
-        # The addressee answers in its inbox; the council's register is not theirs.
-        assert officer_client.get(url).status_code == 403
-        assert outsider_client.get(url).status_code == 403
-        assert Client().get(url).status_code == 302
-    assert secretary_client.get(create).status_code == 200
-    assert member_client.get(create).status_code == 403
+    assert_council_record_pages(
+        [_list_url(council), detail],
+        [create],
+        secretary_client=secretary_client,
+        member_client=member_client,
+        outsider_client=outsider_client,
+    )
+    # The addressee answers in its inbox; the council's register is not theirs.
+    assert officer_client.get(_list_url(council)).status_code == 403
+    assert officer_client.get(detail).status_code == 403
 
 
 def test_the_agenda_item_offers_the_secretary_a_recommendation_from_each_decision(

@@ -18,6 +18,7 @@ from kopir.council import models as m
 from kopir.council.services import visits as services
 from kopir.council.tests.factories import CompositionFactory, MemberFactory, MonitoringVisitFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import assert_council_record_pages
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -165,23 +166,21 @@ def test_who_may_open_the_visit_pages(
     member_client: Client,
     outsider_client: Client,
 ) -> None:
-    pages = [
-        reverse("council:visit_list", kwargs={"slug": visit.council.slug}),
-        _url("council:visit_detail", visit),
-    ]
-    for url in pages:
-        assert secretary_client.get(url).status_code == 200
-        assert member_client.get(url).status_code == 200
-        assert outsider_client.get(url).status_code == 403
-        assert Client().get(url).status_code == 302
-    for url in (
-        _url("council:visit_edit", visit),
-        _url("council:visit_checklist", visit),
-        _url("council:visit_document_add", visit),
-        reverse("council:visit_create", kwargs={"slug": visit.council.slug}),
-    ):
-        assert secretary_client.get(url).status_code == 200
-        assert member_client.get(url).status_code == 403
+    assert_council_record_pages(
+        [
+            reverse("council:visit_list", kwargs={"slug": visit.council.slug}),
+            _url("council:visit_detail", visit),
+        ],
+        [
+            _url("council:visit_edit", visit),
+            _url("council:visit_checklist", visit),
+            _url("council:visit_document_add", visit),
+            reverse("council:visit_create", kwargs={"slug": visit.council.slug}),
+        ],
+        secretary_client=secretary_client,
+        member_client=member_client,
+        outsider_client=outsider_client,
+    )
     assert member_client.post(_url("council:visit_checklist_template", visit)).status_code == 403
 
 
