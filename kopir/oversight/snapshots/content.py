@@ -2,7 +2,7 @@
 tables, its chart's bars and its filters, in the language active, every figure already
 published by the dashboards' selectors (`disclosure.py`), never a true count.
 
-The figures' labels and definitions are the dashboards' own texts (the same catalogue entries).
+The figures are the dashboards' own (`figures.py`): a snapshot keeps what the page showed.
 """
 
 from __future__ import annotations
