@@ -73,14 +73,24 @@ class Rate:
     channel: str
     referrals: int
     clients: int
-    seconds: float
+    # The run's wall time, the process's CPU seconds (every thread) and the load around it.
+    clock: Clock
     queries: int
     created: int
     sent: int
     failed: int
-    # The process's CPU seconds during the run (every thread) and the load average around it.
-    cpu_seconds: float = 0.0
-    load: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def seconds(self) -> float:
+        return self.clock.seconds
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.clock.cpu_seconds
+
+    @property
+    def load(self) -> tuple[float, float]:
+        return self.clock.load
 
     @property
     def cpu_ms_per_referral(self) -> float:
@@ -384,9 +394,7 @@ def run_api(*, count: int, clients: int, batch: int = 0, offset: int = 0) -> Rat
         channel=f"api-batch{batch}" if batch else "api",
         referrals=count,
         clients=clients,
-        seconds=clock.seconds,
-        cpu_seconds=clock.cpu_seconds,
-        load=clock.load,
+        clock=clock,
         queries=queries[0],
         created=created,
         sent=0,
@@ -436,9 +444,7 @@ def run_bulk(*, count: int, workers: int, uploader: User, send: bool = True) -> 
         channel="bulk" if send else "bulk-draft",
         referrals=count,
         clients=workers,
-        seconds=clock.seconds,
-        cpu_seconds=clock.cpu_seconds,
-        load=clock.load,
+        clock=clock,
         queries=queries,
         created=created,
         sent=sent,
@@ -490,9 +496,7 @@ def run_bulk_parts(*, count: int, workers: int, uploader: User, offset: int) -> 
         channel="bulk-parts",
         referrals=count,
         clients=workers,
-        seconds=clock.seconds,
-        cpu_seconds=clock.cpu_seconds,
-        load=clock.load,
+        clock=clock,
         queries=queries[0],
         created=done.rows_created,
         sent=done.rows_sent,

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from kopir.oversight import access
 from kopir.oversight.charts import bar_chart
 from kopir.oversight.disclosure import Count
+from kopir.oversight.figures import FigureSpec, page_figures
 from kopir.oversight.forms import DashboardFilterForm
 from kopir.oversight.selectors.scope import Scope
 
@@ -22,12 +23,14 @@ def dashboard_page(
     select: Callable[[Scope], Any],
     bars: Callable[[Any], list[tuple[str, list[Count]]]],
     series: Sequence[Any],
+    figures: Sequence[FigureSpec],
     organisation_label: Any,
     organisation_kinds: tuple[str, ...],
     **context: Any,
 ) -> HttpResponse:
     """The dashboard `name` (its template `oversight/<name>.html`, its form's ids `<name>-…`):
-    `select` reads it for the scope the filters give, `bars` makes its chart's groups."""
+    `select` reads it for the scope the filters give, `bars` makes its chart's groups, `figures`
+    are its headline figures (the ones a snapshot keeps)."""
     access.require_dashboard_reader(request.user)
     form = DashboardFilterForm(
         request.GET or None,
@@ -47,6 +50,7 @@ def dashboard_page(
             "dashboard": dashboard,
             "chart": chart,
             "series": series,
+            "figures": page_figures(figures, dashboard) if dashboard is not None else [],
             **context,
         },
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
 from kopir.directory.models import OrganisationKind
+from kopir.oversight.figures import COUNCIL_SERIES, EMPLOYMENT_SERIES, MSE_SERIES
 from kopir.oversight.periods import Period
 from kopir.oversight.selectors.council import (
     PLAN_STATES,
@@ -41,9 +42,8 @@ from kopir.oversight.selectors.rehabilitation import (
 )
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.templatetags.oversight_tags import answered_in_time, decimal, percent
-from kopir.oversight.views import MSE_SERIES
-from kopir.oversight.views_council import ADDRESSEE_KINDS, COUNCIL_SERIES
-from kopir.oversight.views_employment import EMPLOYMENT_OFFICES, EMPLOYMENT_SERIES
+from kopir.oversight.views_council import ADDRESSEE_KINDS
+from kopir.oversight.views_employment import EMPLOYMENT_OFFICES
 
 # A table: its caption, column heads, rows and (possibly empty) total row, all text.
 TableRows = dict[str, Any]

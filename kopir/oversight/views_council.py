@@ -10,6 +10,7 @@ from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
 from kopir.council.selectors.recommendations import NOT_ADDRESSED
 from kopir.directory.models import OrganisationKind
 from kopir.oversight.disclosure import Count
+from kopir.oversight.figures import COUNCIL_FIGURES, COUNCIL_SERIES
 from kopir.oversight.pages import dashboard_page
 from kopir.oversight.selectors.council import (
     PLAN_STATES,
@@ -18,8 +19,6 @@ from kopir.oversight.selectors.council import (
     council_dashboard,
 )
 
-# The chart's two series, also two of the recommendations table's column heads.
-COUNCIL_SERIES = (_("Recommendations sent"), _("Answered within the due date"))
 # Who a council addresses (`council.selectors.recommendations.addressee_choices`).
 ADDRESSEE_KINDS = tuple(kind for kind in OrganisationKind.values if kind not in NOT_ADDRESSED)
 
@@ -41,6 +40,7 @@ def council(request: HttpRequest) -> HttpResponse:
         select=council_dashboard,
         bars=recommendation_bars,
         series=COUNCIL_SERIES,
+        figures=COUNCIL_FIGURES,
         organisation_label=_("Addressee of the recommendations"),
         organisation_kinds=ADDRESSEE_KINDS,
         states=[RecommendationStatus(state).label for state in STATES],

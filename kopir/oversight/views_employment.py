@@ -8,11 +8,10 @@ from django.views.decorators.http import require_GET
 
 from kopir.directory.models import OrganisationKind
 from kopir.oversight.disclosure import Count, as_count
+from kopir.oversight.figures import EMPLOYMENT_FIGURES, EMPLOYMENT_SERIES
 from kopir.oversight.pages import dashboard_page
 from kopir.oversight.selectors.employment import EmploymentDashboard, employment_dashboard
 
-# The chart's two series, also the placements table's column heads.
-EMPLOYMENT_SERIES = (_("Placed on a quota job"), _("Placed on another job"))
 EMPLOYMENT_OFFICES = (OrganisationKind.EMPLOYMENT_SOCIAL, OrganisationKind.CAREER_CENTRE)
 
 
@@ -31,6 +30,7 @@ def employment(request: HttpRequest) -> HttpResponse:
         select=employment_dashboard,
         bars=placement_bars,
         series=EMPLOYMENT_SERIES,
+        figures=EMPLOYMENT_FIGURES,
         organisation_label=_("Employment office or career centre"),
         organisation_kinds=EMPLOYMENT_OFFICES,
     )

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kopir.oversight.figures import COUNT, SHARE, WHOLE, figures_of
 from kopir.oversight.models import Snapshot, SnapshotAttachment
-from kopir.oversight.snapshots.content import COUNT, KINDS, SHARE, WHOLE, figures_of, scope_of
+from kopir.oversight.snapshots.content import KINDS, scope_of
 from kopir.oversight.snapshots.records import target_field
 
 # The snapshots offered in a record's "cite a snapshot" list: the newest.
@@ -86,7 +87,9 @@ def compared_today(
     scope = scope_of(snapshot.period, snapshot.territory, snapshot.organisation)
     now = {
         figure["key"]: figure
-        for figure in figures_of(kind, kind.compute(scope, today=today or timezone.localdate()))
+        for figure in figures_of(
+            kind.figures, kind.compute(scope, today=today or timezone.localdate())
+        )
     }
     compared = []
     for figure in snapshot.shown(language)["figures"]:

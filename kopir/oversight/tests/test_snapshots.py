@@ -17,8 +17,8 @@ from kopir.audit.services import audit_record
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
+from kopir.oversight.figures import COUNT, NUMBER, SHARE, WHOLE
 from kopir.oversight.models import Snapshot, SnapshotIsImmutable
-from kopir.oversight.snapshots.content import COUNT, NUMBER, SHARE, WHOLE
 from kopir.oversight.snapshots.selectors import change_in_words, compared_today
 from kopir.oversight.snapshots.services import FiguresChanged, snapshot_save
 from kopir.oversight.tests.referrals import sent_referral
