@@ -118,6 +118,31 @@ def text_in(
     return field
 
 
+def text_pair(
+    label: Any,
+    *,
+    required: bool = True,
+    missing: Any = "",
+    max_length: int | None = None,
+    rows: int | None = None,
+    hint: Any = "",
+) -> tuple[forms.CharField, forms.CharField]:
+    """Both halves of a text kept in Kazakh and Russian, for `title, title_ru = text_pair(…)`:
+    the same legend and size, and only the Kazakh half ever required (`text_in`)."""
+    return (
+        text_in(
+            "kk",
+            label,
+            required=required,
+            missing=missing,
+            max_length=max_length,
+            rows=rows,
+            hint=hint,
+        ),
+        text_in("ru", label, required=False, max_length=max_length, rows=rows),
+    )
+
+
 class VersionForm(ServiceErrorsMixin, forms.Form):
     """Carries the version the page was read at, for optimistic locking: a service refuses the
     change with a ConflictError when someone saved the record since. Buttons that change a record

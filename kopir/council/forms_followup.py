@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_pair
 from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
@@ -82,14 +82,12 @@ class RecommendationForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("The executive body (or Parliament) that must answer."),
     )
-    text = text_in(
-        "kk",
+    text, text_ru = text_pair(
         _("Recommendation"),
         rows=6,
         missing=_("Enter the text of the recommendation."),
         hint=_("What the body should do, as it will be sent."),
     )
-    text_ru = text_in("ru", _("Recommendation"), required=False, rows=6)
     rule_set = forms.ModelChoiceField(
         label=_("Deadline rules"),
         queryset=RecommendationRuleSet.objects.order_by("code"),

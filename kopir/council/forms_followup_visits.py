@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_pair
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.forms_followup import date_field
 from kopir.council.forms_service_data import ServiceDataMixin
@@ -163,10 +163,8 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     addressee = AlphabeticalModelChoiceField(
         label=_("Addressed to"), queryset=Organisation.objects.none()
     )
-    subject = text_in("kk", _("Subject"), max_length=500, missing=_("Enter the subject."))
-    subject_ru = text_in("ru", _("Subject"), required=False, max_length=500)
-    summary = text_in("kk", _("Summary"), required=False, rows=5)
-    summary_ru = text_in("ru", _("Summary"), required=False, rows=5)
+    subject, subject_ru = text_pair(_("Subject"), max_length=500, missing=_("Enter the subject."))
+    summary, summary_ru = text_pair(_("Summary"), required=False, rows=5)
     recommendations = forms.ModelMultipleChoiceField(
         label=_("Recommendations in this letter"),
         queryset=Recommendation.objects.none(),
