@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in, text_pair
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, radio_choice, text_in, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AttendanceStatus,
@@ -43,11 +43,8 @@ def plan_item_label(item: WorkPlanItem) -> str:
 class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_fields = ("format", "starts_at", "place", "place_ru", "online_link", "plan_item")
 
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=MeetingFormat.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the format of the meeting.")},
+    format = radio_choice(
+        _("Format"), MeetingFormat.choices, missing=_("Choose the format of the meeting.")
     )
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
