@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_pair
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
 from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
@@ -24,17 +24,6 @@ from kopir.council.models import (
 from kopir.council.selectors.recommendations import addressee_choices, addressees_of
 from kopir.council.services.recommendations import REPORTABLE
 from kopir.directory.models import Organisation
-
-DATE_WIDGET = {"type": "date"}
-
-
-def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
-    )
 
 
 class MinutesEditForm(VersionForm):

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_pair
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
-from kopir.council.forms_followup import date_field
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     ChecklistAnswer,
