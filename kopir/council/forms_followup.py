@@ -53,7 +53,17 @@ class MinutesEditForm(VersionForm):
         return {key: self.cleaned_data.get(name) or "" for name, key in self.section_keys}
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = (
+        "decision",
+        "visit",
+        "addressee",
+        "text",
+        "text_ru",
+        "rule_set",
+        "motivating_figure",
+    )
+
     decision = forms.ModelChoiceField(
         label=_("From the decision"),
         queryset=Decision.objects.none(),
@@ -114,7 +124,9 @@ class RecommendationForm(forms.Form):
         return data
 
 
-class RecommendationEditForm(VersionForm):
+class RecommendationEditForm(ServiceDataMixin, VersionForm):
+    service_fields = ("addressee", "text", "text_ru", "rule_set", "motivating_figure", "version")
+
     addressee = RecommendationForm.base_fields["addressee"]
     text = RecommendationForm.base_fields["text"]
     text_ru = RecommendationForm.base_fields["text_ru"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +31,16 @@ def _checked_upload(form: forms.Form, name: str, allowed: tuple[str, ...]) -> An
     return upload
 
 
-class VisitForm(ServiceErrorsMixin, forms.Form):
+class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields: ClassVar[tuple[str, ...]] = (
+        "site",
+        "visited_on",
+        "purpose",
+        "participants",
+        "plan_item",
+        "findings",
+    )
+
     site = forms.ModelChoiceField(
         label=_("Place visited"),
         queryset=Organisation.objects.none(),
@@ -70,7 +79,7 @@ class VisitForm(ServiceErrorsMixin, forms.Form):
 
 
 class VisitEditForm(VisitForm, VersionForm):
-    pass
+    service_fields = (*VisitForm.service_fields, "version")
 
 
 class ChecklistForm(VersionForm):
