@@ -140,26 +140,13 @@ def text_in(
 
 
 def text_pair(
-    label: Any,
-    *,
-    required: bool = True,
-    missing: Any = "",
-    max_length: int | None = None,
-    rows: int | None = None,
-    hint: Any = "",
+    label: Any, *, max_length: int | None = None, rows: int | None = None, **kazakh: Any
 ) -> tuple[forms.CharField, forms.CharField]:
     """Both halves of a text kept in Kazakh and Russian, for `title, title_ru = text_pair(…)`:
-    the same legend and size, and only the Kazakh half ever required (`text_in`)."""
+    the same legend and size; what else is said (`required`, `missing`, `hint`) is said of the
+    Kazakh half, as the Russian one is never required (`text_in`)."""
     return (
-        text_in(
-            "kk",
-            label,
-            required=required,
-            missing=missing,
-            max_length=max_length,
-            rows=rows,
-            hint=hint,
-        ),
+        text_in("kk", label, max_length=max_length, rows=rows, **kazakh),
         text_in("ru", label, required=False, max_length=max_length, rows=rows),
     )
 
