@@ -35,8 +35,6 @@ from kopir.council.views.meetings_common import (
     versioned_form_page,
 )
 
-PER_PAGE = 25
-
 
 @require_GET
 def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -48,7 +46,6 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/followup/recommendation_list.html",
         selectors.recommendation_list(council, **filters),
-        per_page=PER_PAGE,
         shown=selectors.with_due_states,
         form=form,
         is_filtered=any(filters.values()),

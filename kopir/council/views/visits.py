@@ -35,8 +35,6 @@ from kopir.council.views.meetings_common import (
     versioned_form_page,
 )
 
-PER_PAGE = 25
-
 
 @require_GET
 def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -46,7 +44,6 @@ def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/followup/visit_list.html",
         selectors.visit_list(council),
-        per_page=PER_PAGE,
     )
 
 
