@@ -16,9 +16,9 @@ from kopir.council.models import (
     AttendanceStatus,
     BallotChoice,
     Composition,
-    Meeting,
     MeetingFormat,
     Member,
+    Petition,
     Vote,
     VoteKind,
     WorkPlan,
@@ -119,7 +119,7 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
     )
     petition = forms.ModelChoiceField(
         label=_("Petition"),
-        queryset=Meeting.objects.none(),
+        queryset=Petition.objects.none(),
         required=False,
         empty_label=_("No petition"),
         help_text=_(
