@@ -80,6 +80,27 @@ def radio_choice(label: Any, choices: Any, *, missing: Any, **options: Any) -> f
     )
 
 
+def date_field(
+    label: Any,
+    *,
+    required: bool = True,
+    help_text: Any = "",
+    missing: Any = "",
+    invalid: Any = "",
+) -> forms.DateField:
+    """A date picked in the browser's own date input, which sends it as YYYY-MM-DD whatever the
+    page's language; `missing` and `invalid`, where given, say what to enter instead of Django's
+    refusals."""
+    refusals = {key: text for key, text in (("required", missing), ("invalid", invalid)) if text}
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=refusals or None,
+    )
+
+
 # What each half of a text kept in both state languages is labelled (the pair has a legend).
 IN_LANGUAGE = {"kk": _("In Kazakh"), "ru": _("In Russian")}
 
@@ -116,6 +137,18 @@ def text_in(
     field.pair_hint = hint  # type: ignore[attr-defined]
     field.conditional = True  # type: ignore[attr-defined]
     return field
+
+
+def text_pair(
+    label: Any, *, max_length: int | None = None, rows: int | None = None, **kazakh: Any
+) -> tuple[forms.CharField, forms.CharField]:
+    """Both halves of a text kept in Kazakh and Russian, for `title, title_ru = text_pair(…)`:
+    the same legend and size; what else is said (`required`, `missing`, `hint`) is said of the
+    Kazakh half, as the Russian one is never required (`text_in`)."""
+    return (
+        text_in("kk", label, max_length=max_length, rows=rows, **kazakh),
+        text_in("ru", label, required=False, max_length=max_length, rows=rows),
+    )
 
 
 class VersionForm(ServiceErrorsMixin, forms.Form):

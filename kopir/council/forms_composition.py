@@ -8,12 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role, User
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, date_field
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import MemberPosition
 from kopir.directory.forms import organisation_field
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -44,19 +42,15 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             "When the organisation is not in the directory, or to add the member's role in it."
         ),
     )
-    term_start = forms.DateField(
-        label=_("Term starts"),
-        widget=DATE_INPUT,
-        error_messages={
-            "required": _("Enter the date the term starts."),
-            "invalid": _("Enter a real date, for example 24.11.2026."),
-        },
+    term_start = date_field(
+        _("Term starts"),
+        missing=_("Enter the date the term starts."),
+        invalid=_("Enter a real date, for example 24.11.2026."),
     )
-    term_end = forms.DateField(
-        label=_("Term ends"),
-        widget=DATE_INPUT,
+    term_end = date_field(
+        _("Term ends"),
         required=False,
-        error_messages={"invalid": _("Enter a real date, for example 24.11.2029.")},
+        invalid=_("Enter a real date, for example 24.11.2029."),
     )
     account = forms.ModelChoiceField(
         label=_("Kopir account"),

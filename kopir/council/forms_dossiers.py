@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import Council, DossierRecordKind, Petition
 
@@ -15,10 +15,8 @@ from kopir.council.models import Council, DossierRecordKind, Petition
 class DossierForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_fields = ("title", "title_ru", "description", "description_ru", "petition")
 
-    title = text_in("kk", _("Title"), max_length=300, missing=_("Enter the title in Kazakh."))
-    title_ru = text_in("ru", _("Title"), required=False, max_length=300)
-    description = text_in("kk", _("The problem"), required=False, rows=5)
-    description_ru = text_in("ru", _("The problem"), required=False, rows=5)
+    title, title_ru = text_pair(_("Title"), max_length=300, missing=_("Enter the title in Kazakh."))
+    description, description_ru = text_pair(_("The problem"), required=False, rows=5)
     petition = forms.ModelChoiceField(
         label=_("The petition that raised it"),
         queryset=Petition.objects.none(),

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
 from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
@@ -24,17 +24,6 @@ from kopir.council.models import (
 from kopir.council.selectors.recommendations import addressee_choices, addressees_of
 from kopir.council.services.recommendations import REPORTABLE
 from kopir.directory.models import Organisation
-
-DATE_WIDGET = {"type": "date"}
-
-
-def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
-    )
 
 
 class MinutesEditForm(VersionForm):
@@ -64,7 +53,17 @@ class MinutesEditForm(VersionForm):
         return {key: self.cleaned_data.get(name) or "" for name, key in self.section_keys}
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = (
+        "decision",
+        "visit",
+        "addressee",
+        "text",
+        "text_ru",
+        "rule_set",
+        "motivating_figure",
+    )
+
     decision = forms.ModelChoiceField(
         label=_("From the decision"),
         queryset=Decision.objects.none(),
@@ -82,14 +81,12 @@ class RecommendationForm(forms.Form):
         queryset=Organisation.objects.none(),
         help_text=_("The executive body (or Parliament) that must answer."),
     )
-    text = text_in(
-        "kk",
+    text, text_ru = text_pair(
         _("Recommendation"),
         rows=6,
         missing=_("Enter the text of the recommendation."),
         hint=_("What the body should do, as it will be sent."),
     )
-    text_ru = text_in("ru", _("Recommendation"), required=False, rows=6)
     rule_set = forms.ModelChoiceField(
         label=_("Deadline rules"),
         queryset=RecommendationRuleSet.objects.order_by("code"),
@@ -127,7 +124,9 @@ class RecommendationForm(forms.Form):
         return data
 
 
-class RecommendationEditForm(VersionForm):
+class RecommendationEditForm(ServiceDataMixin, VersionForm):
+    service_fields = ("addressee", "text", "text_ru", "rule_set", "motivating_figure", "version")
+
     addressee = RecommendationForm.base_fields["addressee"]
     text = RecommendationForm.base_fields["text"]
     text_ru = RecommendationForm.base_fields["text_ru"]

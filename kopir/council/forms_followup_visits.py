@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
-from kopir.council.forms_followup import date_field
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     ChecklistAnswer,
@@ -32,7 +31,16 @@ def _checked_upload(form: forms.Form, name: str, allowed: tuple[str, ...]) -> An
     return upload
 
 
-class VisitForm(ServiceErrorsMixin, forms.Form):
+class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
+    service_fields: ClassVar[tuple[str, ...]] = (
+        "site",
+        "visited_on",
+        "purpose",
+        "participants",
+        "plan_item",
+        "findings",
+    )
+
     site = forms.ModelChoiceField(
         label=_("Place visited"),
         queryset=Organisation.objects.none(),
@@ -71,7 +79,7 @@ class VisitForm(ServiceErrorsMixin, forms.Form):
 
 
 class VisitEditForm(VisitForm, VersionForm):
-    pass
+    service_fields = (*VisitForm.service_fields, "version")
 
 
 class ChecklistForm(VersionForm):
@@ -163,10 +171,8 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     addressee = AlphabeticalModelChoiceField(
         label=_("Addressed to"), queryset=Organisation.objects.none()
     )
-    subject = text_in("kk", _("Subject"), max_length=500, missing=_("Enter the subject."))
-    subject_ru = text_in("ru", _("Subject"), required=False, max_length=500)
-    summary = text_in("kk", _("Summary"), required=False, rows=5)
-    summary_ru = text_in("ru", _("Summary"), required=False, rows=5)
+    subject, subject_ru = text_pair(_("Subject"), max_length=500, missing=_("Enter the subject."))
+    summary, summary_ru = text_pair(_("Summary"), required=False, rows=5)
     recommendations = forms.ModelMultipleChoiceField(
         label=_("Recommendations in this letter"),
         queryset=Recommendation.objects.none(),

@@ -10,15 +10,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, radio_choice, text_in, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AttendanceStatus,
     BallotChoice,
     Composition,
-    Meeting,
     MeetingFormat,
     Member,
+    Petition,
     Vote,
     VoteKind,
     WorkPlan,
@@ -43,11 +43,8 @@ def plan_item_label(item: WorkPlanItem) -> str:
 class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_fields = ("format", "starts_at", "place", "place_ru", "online_link", "plan_item")
 
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=MeetingFormat.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the format of the meeting.")},
+    format = radio_choice(
+        _("Format"), MeetingFormat.choices, missing=_("Choose the format of the meeting.")
     )
     starts_at = forms.DateTimeField(
         label=_("Date and time"),
@@ -58,8 +55,7 @@ class MeetingForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             "invalid": _("Enter a real date and time, for example 24.11.2026 15:00."),
         },
     )
-    place = text_in("kk", _("Place"), required=False, max_length=255)
-    place_ru = text_in("ru", _("Place"), required=False, max_length=255)
+    place, place_ru = text_pair(_("Place"), required=False, max_length=255)
     online_link = forms.URLField(
         label=_("Online link"),
         required=False,
@@ -105,12 +101,10 @@ OTHER_RAPPORTEUR = "other"
 
 
 class AgendaItemForm(ServiceErrorsMixin, forms.Form):
-    title = text_in(
-        "kk", _("Title"), max_length=500, missing=_("Enter the title of the agenda item.")
+    title, title_ru = text_pair(
+        _("Title"), max_length=500, missing=_("Enter the title of the agenda item.")
     )
-    title_ru = text_in("ru", _("Title"), required=False, max_length=500)
-    description = text_in("kk", _("Description"), required=False, rows=4)
-    description_ru = text_in("ru", _("Description"), required=False, rows=4)
+    description, description_ru = text_pair(_("Description"), required=False, rows=4)
     rapporteur_choice = forms.ChoiceField(
         label=_("Rapporteur"),
         required=False,
@@ -125,7 +119,7 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
     )
     petition = forms.ModelChoiceField(
         label=_("Petition"),
-        queryset=Meeting.objects.none(),
+        queryset=Petition.objects.none(),
         required=False,
         empty_label=_("No petition"),
         help_text=_(
@@ -206,13 +200,11 @@ class OfficialForm(ServiceErrorsMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=200, error_messages={"required": _("Enter the name.")}
     )
-    position = text_in(
-        "kk",
+    position, position_ru = text_pair(
         _("Position"),
         max_length=255,
         missing=_("Enter the position, e.g. deputy head of the department."),
     )
-    position_ru = text_in("ru", _("Position"), required=False, max_length=255)
     organisation = organisation_field(
         _("Organisation"),
         required=True,
@@ -251,25 +243,22 @@ class SpeechForm(ServiceErrorsMixin, forms.Form):
     speaker = forms.CharField(
         label=_("Speaker"), max_length=200, error_messages={"required": _("Enter who spoke.")}
     )
-    speaker_position = text_in("kk", _("Position"), required=False, max_length=255)
-    speaker_position_ru = text_in("ru", _("Position"), required=False, max_length=255)
+    speaker_position, speaker_position_ru = text_pair(_("Position"), required=False, max_length=255)
     organisation = organisation_field(_("Organisation"), empty_label=_("None"))
     is_official_answer = forms.BooleanField(
         label=_("This is an official's answer"),
         required=False,
         help_text=_("An answer given by an invited official; the minutes list these separately."),
     )
-    summary = text_in(
-        "kk", _("Summary"), rows=4, missing=_("Enter a short summary of what was said.")
+    summary, summary_ru = text_pair(
+        _("Summary"), rows=4, missing=_("Enter a short summary of what was said.")
     )
-    summary_ru = text_in("ru", _("Summary"), required=False, rows=4)
 
 
 class VoteForm(ServiceErrorsMixin, forms.Form):
-    question = text_in(
-        "kk", _("Question"), max_length=500, missing=_("Enter the question put to the vote.")
+    question, question_ru = text_pair(
+        _("Question"), max_length=500, missing=_("Enter the question put to the vote.")
     )
-    question_ru = text_in("ru", _("Question"), required=False, max_length=500)
     kind = forms.ChoiceField(
         label=_("How the votes are recorded"),
         choices=VoteKind.choices,
@@ -483,8 +472,7 @@ class VoteAnnulForm(ServiceErrorsMixin, forms.Form):
 
 
 class DecisionForm(ServiceErrorsMixin, forms.Form):
-    text = text_in("kk", _("Decision"), rows=4, missing=_("Enter the text of the decision."))
-    text_ru = text_in("ru", _("Decision"), required=False, rows=4)
+    text, text_ru = text_pair(_("Decision"), rows=4, missing=_("Enter the text of the decision."))
     vote = forms.ModelChoiceField(
         label=_("Taken by the vote"),
         queryset=Vote.objects.none(),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, radio_choice
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AccommodationNeed,
@@ -23,8 +23,6 @@ from kopir.council.services.petitions import contact_errors
 from kopir.directory.forms import organisation_field
 from kopir.directory.models import Territory
 from kopir.directory.selectors import districts_within
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -42,15 +40,14 @@ class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "territory",
     )
 
-    petitioner_kind = forms.ChoiceField(
-        label=_("Who is writing?"),
-        choices=[
+    petitioner_kind = radio_choice(
+        _("Who is writing?"),
+        [
             (PetitionerKind.CITIZEN, _("I write for myself, as a citizen")),
             (PetitionerKind.NGO, _("I write for a non-governmental organisation")),
             (PetitionerKind.MEMBER, _("I am a member of the council")),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose who is writing.")},
+        missing=_("Choose who is writing."),
     )
     petitioner_name = forms.CharField(
         label=_("Your full name"),
@@ -148,13 +145,10 @@ class SecretaryPetitionForm(PublicPetitionForm):
     petitioner_organisation = organisation_field(
         _("Organisation in the directory"), empty_label=_("Not in the directory")
     )
-    received_on = forms.DateField(
-        label=_("Received"),
-        widget=DATE_INPUT,
-        error_messages={
-            "required": _("Enter the date the petition was received."),
-            "invalid": _("Enter a real date, for example 24.11.2026."),
-        },
+    received_on = date_field(
+        _("Received"),
+        missing=_("Enter the date the petition was received."),
+        invalid=_("Enter a real date, for example 24.11.2026."),
     )
 
     field_order = [
@@ -265,11 +259,8 @@ class PetitionFilterForm(forms.Form):
 
 
 class AccommodationForm(ServiceErrorsMixin, forms.Form):
-    need = forms.ChoiceField(
-        label=_("What is needed"),
-        choices=AccommodationNeed.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose what is needed.")},
+    need = radio_choice(
+        _("What is needed"), AccommodationNeed.choices, missing=_("Choose what is needed.")
     )
     requested_by = forms.CharField(
         label=_("For whom"),
@@ -292,14 +283,13 @@ class AccommodationForm(ServiceErrorsMixin, forms.Form):
 
 
 class AccommodationResolveForm(ServiceErrorsMixin, forms.Form):
-    status = forms.ChoiceField(
-        label=_("Outcome"),
-        choices=[
+    status = radio_choice(
+        _("Outcome"),
+        [
             (AccommodationStatus.ARRANGED, AccommodationStatus.ARRANGED.label),
             (AccommodationStatus.DECLINED, AccommodationStatus.DECLINED.label),
         ],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the outcome.")},
+        missing=_("Choose the outcome."),
     )
     resolution = forms.CharField(
         label=_("What was done"),

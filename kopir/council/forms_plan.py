@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, radio_choice
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import Member, PlannedForm, WorkPlanItem
 from kopir.council.services.plan import ITEM_TRANSITIONS
@@ -130,11 +130,8 @@ STATUS_ACTIONS = {
 class PlanItemStatusForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_fields = ("status", "note")
 
-    status = forms.ChoiceField(
-        label=_("New status"),
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the new status.")},
-    )
+    # The choices are the moves open from the item's status (__init__).
+    status = radio_choice(_("New status"), (), missing=_("Choose the new status."))
     note = forms.CharField(
         label=_("Where it moved to, or why"),
         required=False,

@@ -28,7 +28,9 @@ class ServiceDataMixin:
     def initial_from(cls, record: Model) -> dict[str, Any]:
         """The form filled from the record it edits, whose fields are named as the form's (a
         relation as its key, many as a list), with the version the page is read at."""
-        names = [*cls.service_fields]
-        if "version" in getattr(cls, "base_fields", {}) and "version" not in names:
-            names.append("version")
-        return model_to_dict(record, fields=names)
+        initial = model_to_dict(record, fields=cls.service_fields)
+        # model_to_dict leaves out the fields a model does not let a form edit, `version` among
+        # them; without it the page would post no version and its save would be refused.
+        if "version" in getattr(cls, "base_fields", {}):
+            initial["version"] = record.serializable_value("version")
+        return initial

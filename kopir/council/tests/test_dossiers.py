@@ -385,6 +385,19 @@ def test_an_edit_after_someone_elses_is_refused(problem: dict[str, Any], secreta
     assert m.Dossier.objects.get(pk=dossier.pk).title == "Жаңа атау"
 
 
+def test_the_edit_page_saves_what_it_shows(
+    problem: dict[str, Any], secretary_client: Client
+) -> None:
+    dossier = problem["dossier"]
+    url = reverse("council:dossier_edit", args=[dossier.council.slug, dossier.pk])
+    shown = secretary_client.get(url).context["form"]
+
+    response = secretary_client.post(url, {**shown.initial, "title": "Түзетілген атау"})
+
+    assert response.status_code == 302
+    assert m.Dossier.objects.get(pk=dossier.pk).title == "Түзетілген атау"
+
+
 # --- The files --------------------------------------------------------------------------------------
 
 

@@ -174,6 +174,23 @@ def test_the_edit_page_says_so_when_someone_saved_first(
     assert response.context["form"]["version"].value() == str(meeting.version)
 
 
+def test_the_edit_page_is_saved_at_the_version_it_shows(
+    client: Client, meeting: m.Meeting, secretary: User
+) -> None:
+    url = reverse("council:meeting_edit", args=[meeting.council.slug, meeting.pk])
+    page = signed_in(client, secretary).get(url)
+    shown = page.context["form"]["version"].value()
+
+    response = client.post(
+        url,
+        {"format": "regular", "starts_at": TYPED_NEXT_WEEK, "place": "Жаңа зал", "version": shown},
+    )
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "Жаңа зал"
+
+
 def test_a_future_meeting_cannot_be_marked_held(meeting: m.Meeting, secretary: User) -> None:
     with pytest.raises(DomainError):
         meeting_mark_held(actor=secretary, meeting=meeting)

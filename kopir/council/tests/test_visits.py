@@ -235,6 +235,24 @@ def test_the_secretary_runs_a_visit_through_the_pages(
     assert photo["Content-Type"] == "image/png"
 
 
+def test_the_visit_edit_page_saves_what_it_shows(
+    visit: m.MonitoringVisit, member: User, secretary_client: Client
+) -> None:
+    url = _url("council:visit_edit", visit)
+    shown = secretary_client.get(url).context["form"]
+    # What the browser sends back: every field as the page filled it (an empty choice is left out).
+    values = {name: shown[name].value() for name in shown.fields}
+    sent = {name: value for name, value in values.items() if value is not None}
+
+    response = secretary_client.post(url, {**sent, "purpose": "Пандустарды тексеру"})
+
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.purpose == "Пандустарды тексеру"
+    assert visit.visited_on == dt.date(2026, 4, 10)
+    assert list(visit.participants.all()) == list(m.Member.objects.filter(account=member))
+
+
 def test_a_stale_visit_edit_keeps_the_input_and_says_why(
     visit: m.MonitoringVisit, school: Organisation, secretary_client: Client
 ) -> None:

@@ -42,7 +42,6 @@ from kopir.council.views.meetings_common import (
 )
 from kopir.council.views.minutes import file_response
 
-PER_PAGE = 25
 FOUND_SHOWN = 20
 # The staff search's row for each kind of record a dossier takes: the same matching and titles.
 SEARCH_OF_KIND: dict[str, str] = {
@@ -68,7 +67,6 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/dossiers/dossier_list.html",
         selectors.dossier_list(council),
-        per_page=PER_PAGE,
         lang=_lang(),
     )
 

@@ -17,8 +17,6 @@ from kopir.council.selectors import letters as selectors
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
 from kopir.council.views.meetings_common import council_list_page, file_download
 
-PER_PAGE = 25
-
 
 @require_GET
 def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -28,7 +26,6 @@ def letter_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/followup/letter_list.html",
         selectors.letter_list(council),
-        per_page=PER_PAGE,
         shown=_with_overdue_replies,
     )
 

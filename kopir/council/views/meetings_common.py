@@ -22,6 +22,9 @@ from kopir.council.models import Council
 
 ResultT = TypeVar("ResultT")
 
+# The rows a page of a council's register shows (its dossiers, letters, recommendations, visits).
+LIST_PER_PAGE = 25
+
 
 def refuse(request: HttpRequest, error: DomainError) -> None:
     """Show a domain refusal (a rule said no) as a message on the next page."""
@@ -94,7 +97,7 @@ def council_list_page(
     template: str,
     rows: Any,
     *,
-    per_page: int,
+    per_page: int = LIST_PER_PAGE,
     shown: Callable[[list[Any]], list[Any]] | None = None,
     **extra: Any,
 ) -> HttpResponse:

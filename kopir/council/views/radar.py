@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kopir.audit.services import audit_search_reach
 from kopir.core.errors import DomainError
-from kopir.core.forms import text_in
 from kopir.council import access
+from kopir.council.forms_dossiers import DossierForm
 from kopir.council.models import DossierRecordKind
 from kopir.council.selectors.radar import MAX_TEXTS, council_radar, radar_petitions
 from kopir.council.services.dossiers import RECORD_MODELS, dossier_gather, dossiers_holding
@@ -65,10 +65,11 @@ def radar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class GatherForm(forms.Form):
-    """The texts of the dossier a radar group opens when no dossier holds any of its records."""
+    """The texts of the dossier a radar group opens when no dossier holds any of its records:
+    its title, as the secretary opening a dossier writes it."""
 
-    title = text_in("kk", _("Title"), max_length=300, missing=_("Enter the title in Kazakh."))
-    title_ru = text_in("ru", _("Title"), required=False, max_length=300)
+    title = DossierForm.base_fields["title"]
+    title_ru = DossierForm.base_fields["title_ru"]
 
 
 def _records(values: list[str]) -> list[tuple[str, int]]:

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.errors import DomainError
 from kopir.core.responses import form_page
 from kopir.council import access
 from kopir.council.forms_followup import (
@@ -36,8 +35,6 @@ from kopir.council.views.meetings_common import (
     versioned_form_page,
 )
 
-PER_PAGE = 25
-
 
 @require_GET
 def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -49,7 +46,6 @@ def recommendation_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/followup/recommendation_list.html",
         selectors.recommendation_list(council, **filters),
-        per_page=PER_PAGE,
         shown=selectors.with_due_states,
         form=form,
         is_filtered=any(filters.values()),
@@ -73,28 +69,16 @@ def recommendation_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     form = RecommendationForm(
         request.POST or None, council=council, initial=_source(council, request)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            recommendation = recommendation_create(
-                actor=request.user,
-                council=council,
-                addressee=data["addressee"],
-                text=data["text"],
-                text_ru=data.get("text_ru") or "",
-                rule_set=data["rule_set"],
-                decision=data.get("decision"),
-                visit=data.get("visit"),
-                motivating_figure=data.get("motivating_figure") or "",
-                request=request,
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The recommendation was drafted. Check it, then send it."))
-            return redirect("council:recommendation_detail", slug=slug, pk=recommendation.pk)
-    return render(
-        request, "council/followup/recommendation_form.html", {"council": council, "form": form}
+    return form_page(
+        request,
+        form,
+        "council/followup/recommendation_form.html",
+        {"council": council},
+        save=lambda: recommendation_create(
+            actor=request.user, council=council, request=request, **form.service_data()
+        ),
+        done=_("The recommendation was drafted. Check it, then send it."),
+        success_url=lambda recommendation: _recommendation_url(slug, recommendation.pk),
     )
 
 
@@ -133,30 +117,22 @@ def recommendation_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpRe
     if recommendation.status != "draft":
         messages.error(request, _("Only a draft can be changed; this recommendation was sent."))
         return redirect("council:recommendation_detail", slug=slug, pk=pk)
-    initial = {
-        "addressee": recommendation.addressee_id,
-        "text": recommendation.text,
-        "text_ru": recommendation.text_ru,
-        "rule_set": recommendation.rule_set_id,
-        "motivating_figure": recommendation.motivating_figure,
-        "version": recommendation.version,
-    }
+    form = RecommendationEditForm(
+        request.POST or None,
+        council=council,
+        initial=RecommendationEditForm.initial_from(recommendation),
+    )
     return versioned_form_page(
         request,
-        RecommendationEditForm(request.POST or None, council=council, initial=initial),
+        form,
         recommendation,
         "council/followup/recommendation_form.html",
         {"council": council, "recommendation": recommendation},
         save=lambda data: recommendation_update(
             actor=request.user,
             recommendation=recommendation,
-            expected_version=data["version"],
             request=request,
-            addressee=data["addressee"],
-            text=data["text"],
-            text_ru=data.get("text_ru") or "",
-            rule_set=data["rule_set"],
-            motivating_figure=data.get("motivating_figure") or "",
+            **form.service_data(),
         ),
         done=_("The draft was saved."),
         success_url=_recommendation_url(slug, pk),

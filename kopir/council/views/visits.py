@@ -35,9 +35,6 @@ from kopir.council.views.meetings_common import (
     versioned_form_page,
 )
 
-PER_PAGE = 25
-VISIT_FIELDS = ("site", "visited_on", "purpose", "plan_item", "findings")
-
 
 @require_GET
 def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -47,7 +44,6 @@ def visit_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/followup/visit_list.html",
         selectors.visit_list(council),
-        per_page=PER_PAGE,
     )
 
 
@@ -62,11 +58,7 @@ def visit_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         "council/followup/visit_form.html",
         {"council": council},
         save=lambda: services.visit_create(
-            actor=request.user,
-            council=council,
-            participants=form.cleaned_data["participants"],
-            request=request,
-            **{name: form.cleaned_data[name] for name in VISIT_FIELDS},
+            actor=request.user, council=council, request=request, **form.service_data()
         ),
         done=_("The visit was recorded. Add its checklist and findings."),
         success_url=lambda visit: _visit_url(slug, visit.pk),
@@ -80,22 +72,17 @@ def _visit_url(slug: str, pk: int) -> str:
 @require_http_methods(["GET", "POST"])
 def visit_edit_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council, visit = _secretary_visit(request, slug, pk)
-    initial: dict[str, Any] = {name: getattr(visit, name) for name in VISIT_FIELDS}
-    initial["participants"] = list(visit.participants.values_list("pk", flat=True))
-    initial["version"] = visit.version
+    form = VisitEditForm(
+        request.POST or None, council=council, initial=VisitEditForm.initial_from(visit)
+    )
     return versioned_form_page(
         request,
-        VisitEditForm(request.POST or None, council=council, initial=initial),
+        form,
         visit,
         "council/followup/visit_form.html",
         {"council": council, "visit": visit},
         save=lambda data: services.visit_update(
-            actor=request.user,
-            visit=visit,
-            expected_version=data["version"],
-            participants=data["participants"],
-            request=request,
-            **{name: data[name] for name in VISIT_FIELDS},
+            actor=request.user, visit=visit, request=request, **form.service_data()
         ),
         done=_("The visit was saved."),
         success_url=_visit_url(slug, pk),
