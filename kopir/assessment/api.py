@@ -28,6 +28,7 @@ from kopir.assessment.api_common import (
     intake_batch,
     json_answer,
     missing_items,
+    receive_item,
     referrals_refused,
 )
 from kopir.assessment.api_docs import (
@@ -51,7 +52,6 @@ from kopir.assessment.services.idempotency import MAX_KEY_LENGTH
 from kopir.assessment.services.intake import (
     AttachmentInput,
     FieldProblem,
-    IntakeInvalid,
     IntakeResult,
     PersonInput,
     ReferralInput,
@@ -60,7 +60,6 @@ from kopir.assessment.services.referral_inputs import FindingInput, LimitationIn
 from kopir.assessment.workflow import status_label
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record
-from kopir.core.errors import AccessDenied, DomainError
 
 __all__ = ["install", "router"]
 
@@ -167,28 +166,14 @@ def referral_post(
 
     def handle() -> tuple[JsonResponse, Referral | None]:
         data, problems = _from_json(payload)
-        if problems:
-            return error_answer(
-                422, _("The referral was not accepted: correct the fields listed."), problems
-            ), None
-        try:
-            result = intake(request, data, IntakeChannel.API)
-        except IntakeInvalid as invalid:
-            return error_answer(
-                422,
-                _("The referral was not accepted: correct the fields listed."),
-                invalid.problems,
-            ), None
-        except AccessDenied as denied:
-            return error_answer(403, str(denied)), None
-        except DomainError as refused:
-            return error_answer(409, str(refused)), None
-        if not result.created:
-            detail = _("Your clinic already sent a referral with this external_id: %(number)s.") % {
-                "number": result.referral.number
-            }
-            return error_answer(409, detail, [FieldProblem("external_id", detail)]), result.referral
-        return json_answer(_created_body(result), status=201), result.referral
+        item = BatchItem.of(0, data, problems)
+        if not problems:
+            receive_item(item, lambda: intake(request, data, IntakeChannel.API))
+        status, detail, named = _outcome(item)
+        result = item.row.result
+        if status == 201 and result is not None:
+            return json_answer(_created_body(result), status=201), result.referral
+        return error_answer(status, detail, named), result.referral if result else None
 
     return idempotent(
         request,
@@ -199,36 +184,36 @@ def referral_post(
     )
 
 
-def _item_answer(item: BatchItem) -> dict[str, Any]:
-    """One referral's answer in a batch: what a single create would have answered."""
-    answer: dict[str, Any] = {"index": item.index, "external_id": item.external_id}
+def _outcome(item: BatchItem) -> tuple[int, str, list[FieldProblem]]:
+    """What the API answers for one referral, alone or in a batch: its status, detail and the
+    fields named. 201 for a referral created, 409 for one the clinic already sent, otherwise what
+    refused it: 422 naming the fields, or the intake's 403 or 409."""
     result = item.row.result
-    if item.status is not None or result is None:
-        status = item.status or 422
-        detail = (
-            _("The referral was not accepted: correct the fields listed.")
-            if status == 422
-            else item.detail
+    if item.status is not None:
+        return item.status, item.detail, item.row.problems
+    if result is None:
+        return (
+            422,
+            _("The referral was not accepted: correct the fields listed."),
+            item.row.problems,
         )
-        problems = item.row.problems
-    elif not result.created:
-        status = 409
+    if not result.created:
         detail = _("Your clinic already sent a referral with this external_id: %(number)s.") % {
             "number": result.referral.number
         }
-        problems = [FieldProblem("external_id", detail)]
-    else:
-        return {
-            **answer,
-            "status": 201,
-            "referral": _created_body(result),
-            "detail": "",
-            "errors": [],
-        }
+        return 409, detail, [FieldProblem("external_id", detail)]
+    return 201, "", []
+
+
+def _item_answer(item: BatchItem) -> dict[str, Any]:
+    """One referral's answer in a batch: what a single create would have answered."""
+    status, detail, problems = _outcome(item)
+    result = item.row.result
     return {
-        **answer,
+        "index": item.index,
+        "external_id": item.external_id,
         "status": status,
-        "referral": None,
+        "referral": _created_body(result) if status == 201 and result is not None else None,
         "detail": detail,
         "errors": [{"field": p.field, "reason": p.reason} for p in problems],
     }

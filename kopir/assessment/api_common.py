@@ -337,14 +337,35 @@ def intake(request: HttpRequest, data: ReferralInput, channel: str) -> IntakeRes
 
 @dataclass
 class BatchItem:
-    """One referral of a batch request, and what became of it: the row the batch received, or
-    the status (403, 409, 422) and detail that refused it."""
+    """One referral of a batch request (or a single create's, answered by the same rules), and
+    what became of it: the row the batch received, or the status (403, 409) and detail that
+    refused it."""
 
     index: int
     external_id: str
     row: BatchRow
     status: int | None = None
     detail: str = ""
+
+    @classmethod
+    def of(cls, index: int, data: ReferralInput, problems: list[FieldProblem]) -> BatchItem:
+        """The referral at `index` as read from the request, with the problems reading found."""
+        row = BatchRow(number=index, external_id=data.external_id, data=data, problems=problems)
+        return cls(index=index, external_id=data.external_id, row=row)
+
+
+def receive_item(item: BatchItem, receive: Callable[[], IntakeResult]) -> None:
+    """Run `receive` (the intake of the item's referral) and keep what became of it: the result,
+    the fields that refused it, or the status and reason of any other refusal (403 where the
+    system's clinic may not do it, 409 for any other rule)."""
+    try:
+        item.row.result = receive()
+    except IntakeInvalid as invalid:
+        item.row.problems = invalid.problems
+    except AccessDenied as denied:
+        item.status, item.detail = 403, str(denied)
+    except DomainError as refused:
+        item.status, item.detail = 409, str(refused)
 
 
 def intake_batch(
@@ -359,8 +380,8 @@ def intake_batch(
     items: list[BatchItem] = []
     first: dict[str, int] = {}
     for index, (data, problems) in enumerate(given):
-        row = BatchRow(number=index, external_id=data.external_id, data=data, problems=problems)
-        item = BatchItem(index=index, external_id=data.external_id, row=row)
+        item = BatchItem.of(index, data, problems)
+        row = item.row
         if problems:
             row.data = None
         elif data.external_id and data.external_id in first:
@@ -378,22 +399,17 @@ def intake_batch(
     by_row = {id(item.row): item for item in items}
 
     def one_by_one(row: BatchRow) -> None:
-        item = by_row[id(row)]
-        try:
-            row.result = referral_intake(
+        receive_item(
+            by_row[id(row)],
+            lambda: referral_intake(
                 actor=system.account,
                 organisation=system.organisation,
                 data=row.given,
                 channel=IntakeChannel.API,
                 actor_label=label,
                 request=request,
-            )
-        except IntakeInvalid as invalid:
-            row.problems = invalid.problems
-        except AccessDenied as denied:
-            item.status, item.detail = 403, str(denied)
-        except DomainError as refused:
-            item.status, item.detail = 409, str(refused)
+            ),
+        )
 
     receive_batch(
         [item.row for item in items if item.row.data is not None],

@@ -31,7 +31,7 @@ from kopir.assessment.services.referral_inputs import FindingInput, LimitationIn
 from kopir.assessment.services.referrals import referral_content_check
 from kopir.core.forms import ServiceErrorsMixin, radio_choice
 from kopir.core.identifiers import compact_identifier, validate_iin
-from kopir.people.access import persons_for_user
+from kopir.people.forms import person_by_iin
 from kopir.people.models import Person
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -239,16 +239,14 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
     def clean_iin(self) -> str:
         iin = compact_identifier(self.cleaned_data["iin"])
         validate_iin(iin)
-        person = persons_for_user(self.user).filter(iin=iin).first()
-        if person is None:
-            raise ValidationError(
-                _(
-                    "No person with this IIN among those your clinic works with. Register the "
-                    "person in the registry first."
-                ),
-                code="not_found",
-            )
-        self.person = person
+        self.person = person_by_iin(
+            self.user,
+            iin,
+            not_found=_(
+                "No person with this IIN among those your clinic works with. Register the "
+                "person in the registry first."
+            ),
+        )
         return iin
 
     def clean_secondary_codes(self) -> list[str]:

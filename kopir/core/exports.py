@@ -1,8 +1,8 @@
 """The one way Kopir hands rows out as a spreadsheet file: CSV streamed with a UTF-8 byte-order
 mark, XLSX written row by row (openpyxl's write-only mode) to a temporary file that spills to
 disk; every text cell a spreadsheet would run as a formula made inert first (CSV injection).
-The rehabilitation work list and the oversight dashboards' tables both use it; each app decides
-who may export, what the rows are and whether reading them is audited."""
+The MSE division's queue, the rehabilitation work list and the oversight dashboards' tables use
+it; each app decides who may export, what the rows are and whether reading them is audited."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ def form_page(
     context: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
     *,
     save: Callable[[], object],
-    done: str | None,
+    done: str | Callable[[Any], str] | None,
     success_url: str | Callable[[Any], str],
     on_conflict: Callable[[ConflictError], Conflicted] | None = None,
     unchanged: str | None = None,
@@ -97,8 +97,9 @@ def form_page(
     (the person's input with the version now stored, `core.forms.form_after_conflict`) and what
     the other person saved (`saved_differences`). With `unchanged`, an update that wrote nothing
     (the record `save` returns still has the version the form sent, decision 8) is told so.
-    `success_url` may be a function of what `save` returned (the page of a record just made);
-    `done=None` redirects without a message (the page it leads to shows what was saved). A page
+    `success_url` and `done` may be functions of what `save` returned (the page of a record just
+    made, the number it was given); `done=None` redirects without a message (the page it leads to
+    shows what was saved). A page
     that answers a refused POST with another status than 200 names it (`refused_status`)."""
     differences: Sequence[dict[str, str]] = ()
     if request.method == "POST" and form.is_valid():
@@ -117,7 +118,7 @@ def form_page(
             if unchanged is not None and getattr(saved, "version", None) == sent:
                 messages.info(request, unchanged)
             elif done is not None:
-                messages.success(request, done)
+                messages.success(request, done(saved) if callable(done) else done)
             return redirect(success_url(saved) if callable(success_url) else success_url)
     extra = context() if callable(context) else context
     response = render_form_page(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,7 +24,20 @@ from kopir.people.selectors import parse_person_query
 from kopir.people.services import DUPLICATE_IIN, PersonData
 from kopir.people.validators import EARLIEST_BIRTH_DATE
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MIN_NAME_QUERY = 2
+
+
+def person_by_iin(user: Any, iin: str, *, not_found: StrOrPromise) -> Person:
+    """The person with this IIN among those `user` may see, for a field that names a person
+    already in the registry; otherwise the field's error `not_found`, which says whom to
+    register first."""
+    person = persons_for_user(user).filter(iin=iin).first()
+    if person is None:
+        raise ValidationError(not_found, code="not_found")
+    return person
 
 
 class PersonSearchForm(forms.Form):
@@ -198,15 +211,14 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
             # editor may lack a link to them and must still be able to save other changes.
             self.cleaned_data["legal_representative"] = current
             return iin
-        representative = persons_for_user(self.user).filter(iin=iin).first()
-        if representative is None:
-            raise ValidationError(
-                _(
-                    "No person with this IIN among those your organisation works with. "
-                    "Register the representative first."
-                ),
-                code="not_found",
-            )
+        representative = person_by_iin(
+            self.user,
+            iin,
+            not_found=_(
+                "No person with this IIN among those your organisation works with. "
+                "Register the representative first."
+            ),
+        )
         if self.instance.pk and representative.pk == self.instance.pk:
             raise ValidationError(
                 _("A person cannot be their own legal representative."), code="self"

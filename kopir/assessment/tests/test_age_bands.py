@@ -75,10 +75,10 @@ def test_a_specialist_reads_age_bands_on_the_divisions_case_page_queue_and_expor
         reverse("assessment:division_queue"),
         reverse("assessment:division_queue_export"),
     ):
-        content = client.get(url).content.decode()
+        content = client.get(url).getvalue().decode()
         assert band(person) in content, url
         assert exact_age(person) not in content, url
-    rows = client.get(reverse("assessment:division_queue_export")).content.decode().splitlines()
+    rows = client.get(reverse("assessment:division_queue_export")).getvalue().decode().splitlines()
     assert rows[1].split(",")[5] == band(person)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -228,11 +229,14 @@ def form_data(person, **overrides):
 def test_a_clinician_saves_a_draft_with_structured_findings(client, clinician, person):
     client.force_login(clinician)
 
-    response = client.post(url("clinic_create"), form_data(person))
+    response = client.post(en_url("clinic_create"), form_data(person))
 
     referral = Referral.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == url("clinic_detail", referral.pk)
+    assert response["Location"] == en_url("clinic_detail", referral.pk)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"The draft {referral.number} is saved. Attach the documents, then send it."
+    ]
     assert referral.status == S.DRAFT
     kinds = sorted((f.kind, f.side) for f in referral.findings.all())
     assert kinds == [

@@ -36,7 +36,7 @@ def pages_for(client, user, urls, person):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        assert_no_identity(response.content.decode(), person, url)
+        assert_no_identity(response.getvalue().decode(), person, url)
 
 
 def test_no_division_page_shows_a_specialist_who_the_person_is(

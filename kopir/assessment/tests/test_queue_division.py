@@ -229,11 +229,26 @@ def test_the_csv_export_lists_the_filtered_queue_and_is_audited(client, division
 
     assert response["Content-Type"].startswith("text/csv")
     # Excel reads a CSV as UTF-8 only after the byte-order mark (else Kazakh comes out garbled).
-    assert response.content.startswith("\ufeff".encode())
-    header, row = response.content.decode("utf-8-sig").splitlines()[:2]
+    body = response.getvalue()
+    assert body.startswith("\ufeff".encode())
+    header, row = body.decode("utf-8-sig").splitlines()[:2]
     assert header.startswith("Number,")
     assert row.startswith(referral.number + ",")
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=specialist).exists()
+
+
+def test_the_csv_export_makes_a_clinic_name_a_spreadsheet_would_run_as_a_formula_inert(
+    client, division, specialist
+):
+    clinic = OrganisationFactory.create(
+        kind=OrganisationKind.MEDICAL, short_name_kk="=HYPERLINK(1)", short_name_ru="=HYPERLINK(1)"
+    )
+    received(division, TODAY, medical_organisation=clinic)
+
+    response = signed_in(client, specialist).get(reverse("assessment:division_queue_export"))
+
+    row = response.getvalue().decode("utf-8-sig").splitlines()[1]
+    assert row.split(",")[1] == "'=HYPERLINK(1)"
 
 
 def test_pages_of_several_statuses_merge_in_deadline_order_with_ties_broken_by_id(division):

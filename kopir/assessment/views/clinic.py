@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -133,26 +133,23 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         user=request.user,
         initial=_person_chosen(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = referral_create(
-                actor=request.user,
-                medical_organisation=request.user.organisation,  # type: ignore[union-attr,arg-type]
-                request=request,
-                **form.service_data(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        except AccessDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("The draft %(number)s is saved. Attach the documents, then send it.")
-                % {"number": referral.number},
-            )
-            return redirect("assessment:clinic_detail", pk=referral.pk)
-    return render(request, "assessment/clinic/form.html", {"form": form, "referral": None})
+    return form_page(
+        request,
+        form,
+        "assessment/clinic/form.html",
+        {"referral": None},
+        save=lambda: referral_create(
+            actor=request.user,
+            medical_organisation=request.user.organisation,  # type: ignore[union-attr,arg-type]
+            request=request,
+            **form.service_data(),
+        ),
+        done=lambda referral: (
+            _("The draft %(number)s is saved. Attach the documents, then send it.")
+            % {"number": referral.number}
+        ),
+        success_url=lambda referral: reverse("assessment:clinic_detail", args=[referral.pk]),
+    )
 
 
 def _person_chosen(request: HttpRequest) -> dict[str, str]:

@@ -4,10 +4,8 @@ access.py, reads from selectors, writes through services."""
 
 from __future__ import annotations
 
-import csv
-
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +56,7 @@ from kopir.assessment.services.review import (
 )
 from kopir.assessment.workflow import deadline_state
 from kopir.core.db_router import replica_reads
+from kopir.core.exports import csv_response
 from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import act_and_tell, form_page, render_page_or_fragment, version_button
 
@@ -97,39 +96,31 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @replica_reads
-def queue_export(request: HttpRequest) -> HttpResponse:
+def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered queue as CSV: numbers, clinics, diagnoses, steps and deadlines; no identity."""
     division_id = _division_id(request)
     form = _filter_form(request, division_id)
     filters = form.filters()
-    today = timezone.localdate()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mse-queue.csv"'
-    response.write("\ufeff")  # the byte-order mark by which spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Number"),
-            _("Clinic"),
-            _("Main diagnosis"),
-            _("Route"),
-            _("Status"),
-            _("Age"),
-            _("Step due"),
-            _("Times returned"),
-        ]
+    header = [
+        _("Number"),
+        _("Clinic"),
+        _("Main diagnosis"),
+        _("Route"),
+        _("Status"),
+        _("Age"),
+        _("Step due"),
+        _("Times returned"),
+    ]
+    # The rows are read and audited before the answer starts: only writing the file is streamed.
+    rows = queue_export_rows(
+        actor=request.user,
+        division_id=division_id,
+        filters=filters,
+        today=timezone.localdate(),
+        limit=EXPORT_LIMIT,
+        request=request,
     )
-    writer.writerows(
-        queue_export_rows(
-            actor=request.user,
-            division_id=division_id,
-            filters=filters,
-            today=today,
-            limit=EXPORT_LIMIT,
-            request=request,
-        )
-    )
-    return response
+    return csv_response([header, *rows], "mse-queue.csv")
 
 
 @require_GET

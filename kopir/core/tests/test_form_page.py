@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -106,7 +107,12 @@ def test_an_edit_form_shows_the_form_its_conflict_hook_gives_with_the_difference
     assert shown.conflict
 
 
-def test_a_record_just_made_is_shown_at_its_own_address_without_a_message_if_asked() -> None:
+@pytest.mark.parametrize(
+    ("done", "told"),
+    [(None, []), (lambda saved: f"Saved as {saved.pk}.", ["Saved as 7."])],
+    ids=["without a message", "told with what it was given"],
+)
+def test_a_record_just_made_is_shown_at_its_own_address(done: Any, told: list[str]) -> None:
     made = request("post", {"version": 1, "note": "x"})
     response = form_page(
         made,
@@ -114,8 +120,8 @@ def test_a_record_just_made_is_shown_at_its_own_address_without_a_message_if_ask
         "403.html",
         {},
         save=lambda: SimpleNamespace(pk=7, version=1),
-        done=None,
+        done=done,
         success_url=lambda saved: f"/made/{saved.pk}/",
     )
     assert (response.status_code, response["Location"]) == (302, "/made/7/")
-    assert list(get_messages(made)) == []
+    assert [str(m) for m in get_messages(made)] == told
