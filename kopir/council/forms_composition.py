@@ -8,12 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role, User
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import MemberPosition
 from kopir.directory.forms import organisation_field
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -46,7 +44,7 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     )
     term_start = forms.DateField(
         label=_("Term starts"),
-        widget=DATE_INPUT,
+        widget=DatePickerInput,
         error_messages={
             "required": _("Enter the date the term starts."),
             "invalid": _("Enter a real date, for example 24.11.2026."),
@@ -54,7 +52,7 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     )
     term_end = forms.DateField(
         label=_("Term ends"),
-        widget=DATE_INPUT,
+        widget=DatePickerInput,
         required=False,
         error_messages={"invalid": _("Enter a real date, for example 24.11.2029.")},
     )

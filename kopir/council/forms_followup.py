@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, text_in
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm, text_in
 from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
@@ -25,15 +25,13 @@ from kopir.council.selectors.recommendations import addressee_choices, addressee
 from kopir.council.services.recommendations import REPORTABLE
 from kopir.directory.models import Organisation
 
-DATE_WIDGET = {"type": "date"}
-
 
 def date_field(label: Any, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        widget=DatePickerInput,
     )
 
 

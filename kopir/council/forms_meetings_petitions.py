@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AccommodationNeed,
@@ -23,8 +23,6 @@ from kopir.council.services.petitions import contact_errors
 from kopir.directory.forms import organisation_field
 from kopir.directory.models import Territory
 from kopir.directory.selectors import districts_within
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PublicPetitionForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -150,7 +148,7 @@ class SecretaryPetitionForm(PublicPetitionForm):
     )
     received_on = forms.DateField(
         label=_("Received"),
-        widget=DATE_INPUT,
+        widget=DatePickerInput,
         error_messages={
             "required": _("Enter the date the petition was received."),
             "invalid": _("Enter a real date, for example 24.11.2026."),
