@@ -20,6 +20,7 @@ from kopir.assessment.models import ReferralStatus
 from kopir.assessment.tests.factories import ReferralFactory
 from kopir.core.home import home_sections
 from kopir.core.tests.fixtures import no_second_factor as no_second_factor
+from kopir.core.tests.fixtures import signed_in
 from kopir.council import models as m
 from kopir.council.tests.factories import CouncilFactory, PetitionFactory, RecommendationFactory
 from kopir.directory.models import OrganisationKind
@@ -33,13 +34,6 @@ from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_second_factor")]
 LANGUAGES = ("kk", "ru", "en")
-
-
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _url(name: str, language: str = "kk", **kwargs) -> str:
@@ -56,7 +50,7 @@ def test_a_visitor_gets_the_front_door_with_the_public_ways_in_and_no_personal_d
     council = CouncilFactory()
     PetitionFactory(council=council, petitioner_name="Өтініш Иесі")
 
-    response = _client().get(_url("core:home", language))
+    response = Client().get(_url("core:home", language))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -73,21 +67,21 @@ def test_a_visitor_gets_the_front_door_with_the_public_ways_in_and_no_personal_d
 
 
 def test_the_bare_address_leads_to_the_front_door():
-    response = _client().get("/", HTTP_ACCEPT_LANGUAGE="kk")
+    response = Client().get("/", HTTP_ACCEPT_LANGUAGE="kk")
     assert response.status_code == 302
-    assert _client().get(response["Location"]).status_code == 200
+    assert Client().get(response["Location"]).status_code == 200
 
 
 def test_a_signed_in_user_gets_their_home_page_at_the_same_address():
     clinician = UserFactory(roles=[Role.CLINICIAN])
-    page = _client(clinician).get(_url("core:home")).content.decode()
+    page = signed_in(Client(), clinician).get(_url("core:home")).content.decode()
     assert 'data-home-item="assessment.clinic_returned"' in page
     assert _url("accounts:login") + '"' not in page
 
 
 def test_the_accessibility_statement_is_public_in_each_language():
     for language in LANGUAGES:
-        response = _client().get(_url("core:accessibility", language))
+        response = Client().get(_url("core:accessibility", language))
         assert response.status_code == 200
         assert f'<html lang="{language}">' in response.content.decode()
 
@@ -96,7 +90,7 @@ def test_the_public_councils_are_listed_with_their_pages_and_petition_forms():
     active = CouncilFactory(organisation__name_kk="Белсенді кеңес")
     CouncilFactory(organisation__name_kk="Жабылған кеңес", is_active=False)
 
-    response = _client().get("/kk/council/public/")
+    response = Client().get("/kk/council/public/")
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -108,7 +102,7 @@ def test_the_public_councils_are_listed_with_their_pages_and_petition_forms():
 
 def test_the_public_council_page_links_to_its_petition_form():
     council = CouncilFactory()
-    page = _client().get(_url("council:public_council", slug=council.slug)).content.decode()
+    page = Client().get(_url("council:public_council", slug=council.slug)).content.decode()
     assert f'href="{_url("council:petition_new", slug=council.slug)}"' in page
 
 
@@ -154,7 +148,7 @@ def test_a_zero_count_shows_its_empty_state_and_a_count_links_to_the_filtered_li
     clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
     ReferralFactory.create_batch(2, medical_organisation=clinic, status=ReferralStatus.RETURNED)
 
-    page = _client(clinician).get(_url("core:home", "en")).content.decode()
+    page = signed_in(Client(), clinician).get(_url("core:home", "en")).content.decode()
 
     assert f'href="{_url("assessment:clinic_list", "en")}?status=returned"' in page
     assert '<span class="home-count__number">2</span>' in page
@@ -194,7 +188,7 @@ def test_the_administrators_count_undelivered_notices_and_given_up_deliveries():
 
 
 def _home_queries(user) -> int:
-    client = _client(user)
+    client = signed_in(Client(), user)
     client.get(_url("core:home"))  # warm the session and caches
     with CaptureQueriesContext(connection) as queries:
         response = client.get(_url("core:home"))

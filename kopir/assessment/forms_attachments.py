@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.forms_clinic import DATE_ERRORS, DATE_WIDGET
+from kopir.assessment.forms_clinic import DATE_ERRORS
 from kopir.assessment.models import DocumentType
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin
 
 
 class AttachmentForm(ServiceErrorsMixin, forms.Form):
@@ -19,7 +19,7 @@ class AttachmentForm(ServiceErrorsMixin, forms.Form):
     issued_on = forms.DateField(
         label=_("Date of the document"),
         help_text=_("The date the document was issued or the test was done."),
-        widget=DATE_WIDGET,
+        widget=DatePickerInput,
         error_messages={"required": _("Enter the date of the document."), **DATE_ERRORS},
     )
     file = forms.FileField(

@@ -29,19 +29,18 @@ from kopir.assessment.models import (
 from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
 from kopir.assessment.services.referrals import referral_content_check
-from kopir.core.forms import ServiceErrorsMixin, radio_choice
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, radio_choice
 from kopir.core.identifiers import compact_identifier, validate_iin
 from kopir.people.forms import person_by_iin
 from kopir.people.models import Person
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": _("Enter a real date, for example 27.03.2026.")}
 MIN_TEST_ROWS = 2
 
 
 def _date_field(label: Any) -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+        label=label, required=False, widget=DatePickerInput, error_messages=DATE_ERRORS
     )
 
 

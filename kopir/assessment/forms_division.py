@@ -18,7 +18,7 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.selectors.queue import DIVISION_STATUSES, OPEN_STATUSES, QueueFilters
 from kopir.assessment.services.outcome_rules import OutcomeInput
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 STATUS_OPEN, STATUS_ALL = "open", "all"
@@ -217,7 +217,7 @@ class DecisionForm(OutcomeForm, VersionForm):
             help_text=_(
                 "Leave empty when the term is indefinite or disability is not established."
             ),
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=DatePickerInput,
         )
     )
     conclusions = forms.CharField(widget=forms.HiddenInput)
@@ -225,7 +225,7 @@ class DecisionForm(OutcomeForm, VersionForm):
 
 
 class AppealFileForm(ServiceErrorsMixin, forms.Form):
-    filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    filed_on = forms.DateField(label=_("Filed on"), widget=DatePickerInput)
     filed_by = forms.ChoiceField(
         label=_("Filed by"), choices=AppealFiledBy.choices, widget=forms.RadioSelect
     )
@@ -252,7 +252,7 @@ class AppealResolveForm(OutcomeForm, VersionForm):
     reexamination_on = forms.DateField(
         label=_("Re-examination date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePickerInput,
     )
     field_order = ["result", "outcome_reasons", "outcome", "category_code", "cause", "term"]
 

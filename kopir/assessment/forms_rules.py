@@ -18,9 +18,7 @@ from kopir.assessment.models import (
     RuleSetStatus,
 )
 from kopir.assessment.services.rules import RuleData
-from kopir.core.forms import ServiceErrorsMixin, VersionForm
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm
 
 
 class RuleSetForm(ServiceErrorsMixin, forms.ModelForm):
@@ -65,7 +63,7 @@ class ActivateForm(VersionForm):
     effective_from = forms.DateField(
         label=_("In force from"),
         help_text=_("Checks made on or after this day use these rules."),
-        widget=DATE_WIDGET,
+        widget=DatePickerInput,
         error_messages={
             "required": _("Enter the date the rules come into force."),
             "invalid": _("Enter a real date, for example 01.01.2027."),

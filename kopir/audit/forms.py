@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction
 from kopir.audit.selectors import AuditFilter
-from kopir.core.forms import FilterForm
+from kopir.core.forms import DatePickerInput, FilterForm
 
 
 class AuditSearchForm(FilterForm[AuditFilter]):
@@ -18,12 +18,8 @@ class AuditSearchForm(FilterForm[AuditFilter]):
     )
     target_type = forms.ChoiceField(label=_("Record type"), required=False)
     target_id = forms.CharField(label=_("Record number"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DatePickerInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DatePickerInput)
     date_range = ("date_from", "date_to", _("The end date must not be before the start date."))
 
     def __init__(self, *args: Any, target_types: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -80,6 +80,18 @@ def radio_choice(label: Any, choices: Any, *, missing: Any, **options: Any) -> f
     )
 
 
+class DatePickerInput(forms.DateInput):
+    """A date chosen in the browser's date picker. `<input type="date">` shows and sends only ISO
+    dates, so a date the form holds is written that way whatever the page's language (the
+    Kazakh and Russian formats would give the picker a value it cannot read, and it would show
+    the field empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 def date_field(
     label: Any,
     *,
@@ -96,7 +108,7 @@ def date_field(
         label=label,
         required=required,
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePickerInput,
         error_messages=refusals or None,
     )
 

@@ -44,11 +44,14 @@ def capped_count(rows: QuerySet[Any], cap: int) -> int:
     return rows.order_by().values("pk")[: cap + 1].count()
 
 
-def next_order(rows: QuerySet[Any], *, first: int = 1) -> int:
-    """The `order` a row added at the end of `rows` (an agenda, a plan's items, a checklist)
-    takes: one past the highest, or `first` when there is none yet."""
-    last = rows.aggregate(last=Max("order"))["last"]
-    return first if last is None else int(last) + 1
+def next_order(rows: QuerySet[Any], *, field: str = "order", first: int = 1, step: int = 1) -> int:
+    """The `field` a row added at the end of `rows` takes (the `order` of an agenda's items or a
+    checklist's, a council's next meeting `number`, a programme line's `position`): `step` past
+    the highest, or `first` when there is none yet. Two writers would read the same highest value,
+    so the caller keeps them apart (a lock on the set's owner, a version it updates) or a unique
+    constraint refuses the second."""
+    last = rows.aggregate(last=Max(field))["last"]
+    return first if last is None else int(last) + step
 
 
 def page_of(

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.actors import signed_in_user
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.selectors import next_order
 from kopir.core.versioning import assign_changes, update_if_current
 
 DRAFT, ACTIVE, RETIRED = "draft", "active", "retired"
@@ -76,9 +77,8 @@ class VersionedSets:
         """A new draft numbered after the last version, with `values` (texts stripped); when it
         is `based_on` a set, `copy(based_on, draft)` copies what that set holds."""
         with transaction.atomic():
-            last = self.model._default_manager.aggregate(last=Max("number"))["last"]
             record = self.model(
-                number=(last or 0) + 1,
+                number=next_order(self.model._default_manager.all(), field="number"),
                 **_stripped(values),
                 based_on=based_on,
                 created_by=signed_in_user(actor),

@@ -195,7 +195,10 @@ def letter_in_council(council: Council, pk: int) -> Any:
     )
 
 
-def meeting_in_council(council: Council, number: int) -> Any:
+def meeting_by_number_in_council(council: Council, number: int) -> Any:
+    """The council's meeting by its number in the council's register, or 404: the minutes'
+    addresses carry the number the minutes are known by, not the meeting's id
+    (`selectors.meetings.meeting_in_council` finds it by id, as the other `*_in_council` do)."""
     from kopir.council.models import Meeting
 
     return get_object_or_404(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ComparedEditForm, ServiceErrorsMixin, radio_choice
+from kopir.core.forms import ComparedEditForm, DatePickerInput, ServiceErrorsMixin, radio_choice
 from kopir.core.identifiers import compact_identifier, normalise_identifier, validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
@@ -88,7 +88,7 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
             "As in the identity document. It may differ from the date the IIN suggests: "
             "IINs issued since 2013 need not contain it."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePickerInput,
         error_messages={
             "required": _("Enter the date of birth."),
             "invalid": _("Enter the date of birth as a real date, for example 27.03.2007."),

@@ -12,13 +12,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import FilterForm, VersionForm
+from kopir.core.forms import DatePickerInput, FilterForm, VersionForm
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import MeasureStatus, NotDeliveredReason, ProgrammePart
 from kopir.rehabilitation.selectors.execution import ALL, OPEN, WorkFilter
 from kopir.rehabilitation.services.execution import MISSING_EVIDENCE, NOT_EXECUTING_KINDS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class WorkFilterForm(FilterForm[WorkFilter]):
@@ -33,8 +31,8 @@ class WorkFilterForm(FilterForm[WorkFilter]):
         required=False,
         choices=[("", _("Any part")), *ProgrammePart.choices],
     )
-    due_from = forms.DateField(label=_("Due from"), required=False, widget=DATE)
-    due_to = forms.DateField(label=_("Due by"), required=False, widget=DATE)
+    due_from = forms.DateField(label=_("Due from"), required=False, widget=DatePickerInput)
+    due_to = forms.DateField(label=_("Due by"), required=False, widget=DatePickerInput)
     date_range = (
         "due_from",
         "due_to",
@@ -89,7 +87,7 @@ class WorkFilterForm(FilterForm[WorkFilter]):
 class ScheduleForm(VersionForm):
     scheduled_on = forms.DateField(
         label=_("Date of delivery"),
-        widget=DATE,
+        widget=DatePickerInput,
         help_text=_("The day the person receives the item or the service starts."),
     )
     note = forms.CharField(
@@ -104,7 +102,9 @@ class DeliverForm(VersionForm):
     # Each field the measure's catalogue entry requires (`required_fields`, from
     # `evidence_fields`) is marked required, so the page never calls it optional; a missing one
     # gets the service's own message, and the service checks everything again.
-    delivered_on = forms.DateField(label=_("Date of delivery"), required=False, widget=DATE)
+    delivered_on = forms.DateField(
+        label=_("Date of delivery"), required=False, widget=DatePickerInput
+    )
     evidence_document = forms.FileField(
         label=_("Supporting document"),
         required=False,

@@ -11,12 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import alphabet_key
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import DatePickerInput, ServiceErrorsMixin
 from kopir.core.identifiers import validate_bin
 from kopir.directory.models import Territory, TerritoryLevel
 from kopir.rehabilitation.models import QuotaRounding
-
-DATE_WIDGET = {"type": "date"}
 
 # The levels a quota is kept for: a region's districts and cities, never the region itself.
 QUOTA_LEVELS = (TerritoryLevel.CITY, TerritoryLevel.DISTRICT)
@@ -94,9 +92,7 @@ class PlacementForm(ServiceErrorsMixin, forms.Form):
     employer_bin = _bin_field()
     employer_name = forms.CharField(label=_("Employer"), max_length=300)
     position = forms.CharField(label=_("Position"), max_length=200)
-    start_date = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
-    )
+    start_date = forms.DateField(label=_("Start date"), widget=DatePickerInput)
     on_quota_job = forms.BooleanField(
         label=_("On a quota job for persons with disabilities"), required=False
     )

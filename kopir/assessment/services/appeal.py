@@ -137,12 +137,12 @@ def _ensure_current(appeal: Appeal, expected_version: int) -> None:
     )
 
 
-# Appeals have no timeline model of their own: the audit record is each step's history, and the
-# referral's page shows the appeal's dates (review started, resolved) from the appeal itself.
 APPEAL_REFUSAL = gettext_lazy("An appeal that is “%(from)s” cannot become “%(to)s”.")
 APPEAL_CONFLICT = gettext_lazy(
     "Someone else changed this appeal after you opened it. Nothing was saved: reload it."
 )
+# Appeals have no timeline model of their own: the audit record is each step's history, and the
+# referral's page shows the appeal's dates (review started, resolved) from the appeal itself.
 APPEAL_WORKFLOW = declare(
     "assessment.appeal", Appeal, APPEAL_TRANSITIONS, APPEAL_REFUSAL, APPEAL_CONFLICT
 )

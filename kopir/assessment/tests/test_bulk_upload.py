@@ -23,6 +23,7 @@ from kopir.assessment.services.bulk import bulk_upload_process
 from kopir.assessment.services.bulk_format import COLUMN_NAMES
 from kopir.assessment.tests.clinic_fixtures import days_ago
 from kopir.assessment.tests.intake_fixtures import identifying_details
+from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import Person
 from kopir.people.tests.factories import PersonFactory
 
@@ -73,9 +74,8 @@ def people(clinic, district) -> list[Person]:
 
 
 @pytest.fixture
-def signed_in(client, clinician):
-    client.force_login(clinician)
-    return client
+def clinician_client(client, clinician):
+    return signed_in(client, clinician)
 
 
 def upload(client, file, capture, *, send: bool = False) -> BulkUpload:
@@ -90,7 +90,7 @@ def upload(client, file, capture, *, send: bool = False) -> BulkUpload:
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_valid_rows_are_saved_and_invalid_rows_reported_with_row_column_and_reason(
-    signed_in, people, clinic, django_capture_on_commit_callbacks
+    clinician_client, people, clinic, django_capture_on_commit_callbacks
 ):
     rows = [
         row(people[0], "EXT-1"),
@@ -98,7 +98,7 @@ def test_valid_rows_are_saved_and_invalid_rows_reported_with_row_column_and_reas
         row(people[2], "EXT-3", primary_code="X99.99", commission_date="31.02.2026"),
     ]
 
-    result = upload(signed_in, csv_file(rows), django_capture_on_commit_callbacks)
+    result = upload(clinician_client, csv_file(rows), django_capture_on_commit_callbacks)
 
     result.refresh_from_db()
     assert result.status == BulkUploadStatus.DONE
@@ -119,7 +119,7 @@ def test_valid_rows_are_saved_and_invalid_rows_reported_with_row_column_and_reas
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_service_errors_name_the_csv_column(
-    signed_in, clinician, people, django_capture_on_commit_callbacks
+    clinician_client, clinician, people, django_capture_on_commit_callbacks
 ):
     clinician.preferred_language = "en"  # the report is written in the uploader's language
     clinician.save()
@@ -132,7 +132,7 @@ def test_service_errors_name_the_csv_column(
         )
     ]
 
-    result = upload(signed_in, csv_file(rows), django_capture_on_commit_callbacks)
+    result = upload(clinician_client, csv_file(rows), django_capture_on_commit_callbacks)
 
     result.refresh_from_db()
     fields = {item["field"] for item in result.report}
@@ -143,32 +143,32 @@ def test_service_errors_name_the_csv_column(
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_uploading_the_same_file_again_creates_no_duplicates(
-    signed_in, people, django_capture_on_commit_callbacks
+    clinician_client, people, django_capture_on_commit_callbacks
 ):
     rows = [row(people[0], "EXT-1"), row(people[1], "EXT-2")]
-    upload(signed_in, csv_file(rows), django_capture_on_commit_callbacks)
+    upload(clinician_client, csv_file(rows), django_capture_on_commit_callbacks)
 
-    second = upload(signed_in, csv_file(rows), django_capture_on_commit_callbacks)
+    second = upload(clinician_client, csv_file(rows), django_capture_on_commit_callbacks)
 
     second.refresh_from_db()
     assert (second.rows_created, second.rows_existing, second.rows_invalid) == (0, 2, 0)
     assert Referral.objects.count() == 2
-    page = signed_in.get(reverse("assessment:bulk_detail", args=[second.pk]))
+    page = clinician_client.get(reverse("assessment:bulk_detail", args=[second.pk]))
     assert page.context["earlier"] is not None
 
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_the_same_rows_in_another_file_are_not_created_again(
-    signed_in, people, django_capture_on_commit_callbacks
+    clinician_client, people, django_capture_on_commit_callbacks
 ):
     upload(
-        signed_in,
+        clinician_client,
         csv_file([row(people[0], "EXT-1"), row(people[1], "EXT-2")]),
         django_capture_on_commit_callbacks,
     )
 
     result = upload(
-        signed_in,
+        clinician_client,
         csv_file(
             [row(people[1], "EXT-2"), row(people[2], "EXT-3"), row(people[0], "EXT-1")],
             delimiter=";",
@@ -184,10 +184,10 @@ def test_the_same_rows_in_another_file_are_not_created_again(
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_a_repeated_identifier_within_a_file_is_reported(
-    signed_in, people, django_capture_on_commit_callbacks
+    clinician_client, people, django_capture_on_commit_callbacks
 ):
     result = upload(
-        signed_in,
+        clinician_client,
         csv_file([row(people[0], "EXT-1"), row(people[1], "EXT-1")]),
         django_capture_on_commit_callbacks,
     )
@@ -199,12 +199,12 @@ def test_a_repeated_identifier_within_a_file_is_reported(
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_semicolons_day_first_dates_and_a_byte_order_mark_are_understood(
-    signed_in, people, django_capture_on_commit_callbacks
+    clinician_client, people, django_capture_on_commit_callbacks
 ):
     rows = [row(people[0], "EXT-1", commission_date=days_ago(3).strftime("%d.%m.%Y"))]
     file = csv_file(rows, delimiter=";", encoding="utf-8-sig")
 
-    result = upload(signed_in, file, django_capture_on_commit_callbacks)
+    result = upload(clinician_client, file, django_capture_on_commit_callbacks)
 
     result.refresh_from_db()
     assert (result.rows_created, result.report) == (1, [])
@@ -213,12 +213,12 @@ def test_semicolons_day_first_dates_and_a_byte_order_mark_are_understood(
 
 @pytest.mark.usefixtures("immediate_tasks")
 def test_a_file_missing_a_required_column_is_refused_as_a_whole(
-    signed_in, people, django_capture_on_commit_callbacks
+    clinician_client, people, django_capture_on_commit_callbacks
 ):
     header = [name for name in COLUMN_NAMES if name != "primary_code"] + ["diagnosis"]
 
     result = upload(
-        signed_in,
+        clinician_client,
         csv_file([row(people[0], "EXT-1")], header=header),
         django_capture_on_commit_callbacks,
     )
@@ -231,7 +231,7 @@ def test_a_file_missing_a_required_column_is_refused_as_a_whole(
     assert not Referral.objects.exists()
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(signed_in, people):
+def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(clinician_client, people):
     file = csv_file(
         # Names in Russian letters only: cp1251 has no Kazakh letters to write the factory's.
         [
@@ -246,7 +246,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(signed_in, peop
         encoding="cp1251",
     )
 
-    response = signed_in.post(reverse(UPLOAD), {"file": file})
+    response = clinician_client.post(reverse(UPLOAD), {"file": file})
 
     assert response.status_code == 400
     assert "UTF-8" in " ".join(response.context["form"].errors["file"])
@@ -254,13 +254,13 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(signed_in, peop
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
-def test_a_file_with_a_nul_character_is_refused_naming_it(signed_in, people, encoding):
+def test_a_file_with_a_nul_character_is_refused_naming_it(clinician_client, people, encoding):
     # A NUL in a cell would reach the report the database stores, and PostgreSQL refuses it
     # there; a UTF-16 file (a spreadsheet's "Unicode text") is full of them.
     cells = row(people[0], "EXT-1", commission_conclusion="ДКК\x00 қорытындысы")
     file = csv_file([cells], encoding=encoding)
 
-    response = signed_in.post(reverse(UPLOAD), {"file": file})
+    response = clinician_client.post(reverse(UPLOAD), {"file": file})
 
     assert response.status_code == 400
     assert "NUL" in " ".join(response.context["form"].errors["file"])
@@ -269,13 +269,13 @@ def test_a_file_with_a_nul_character_is_refused_naming_it(signed_in, people, enc
 
 @pytest.mark.usefixtures("immediate_tasks", "demo_rules")
 def test_with_sending_complete_rows_are_sent_and_incomplete_ones_kept_as_drafts_with_a_warning(
-    signed_in, people, django_capture_on_commit_callbacks
+    clinician_client, people, django_capture_on_commit_callbacks
 ):
     # Multiple sclerosis has no rule needing a document; blindness needs an ophthalmologist's
     # report, which a CSV row cannot carry.
     rows = [row(people[0], "EXT-1", primary_code="G35"), row(people[1], "EXT-2", findings=VISION)]
 
-    result = upload(signed_in, csv_file(rows), django_capture_on_commit_callbacks, send=True)
+    result = upload(clinician_client, csv_file(rows), django_capture_on_commit_callbacks, send=True)
 
     result.refresh_from_db()
     assert (result.rows_created, result.rows_sent, result.rows_invalid) == (2, 1, 0)
@@ -286,17 +286,17 @@ def test_with_sending_complete_rows_are_sent_and_incomplete_ones_kept_as_drafts_
 
 
 def test_a_large_file_is_processed_in_the_background_with_a_progress_message(
-    signed_in, clinic, district, django_capture_on_commit_callbacks
+    clinician_client, clinic, district, django_capture_on_commit_callbacks
 ):
     persons = PersonFactory.create_batch(60, territory=district)
     rows = [row(person, f"EXT-{index}") for index, person in enumerate(persons)]
     # The default database task backend: the request only stores the file and enqueues.
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(reverse(UPLOAD), {"file": csv_file(rows)})
+        response = clinician_client.post(reverse(UPLOAD), {"file": csv_file(rows)})
     upload_ = BulkUpload.objects.get()
     assert response.status_code == 302
     assert upload_.status == BulkUploadStatus.PENDING
-    page = signed_in.get(reverse("assessment:bulk_detail", args=[upload_.pk]))
+    page = clinician_client.get(reverse("assessment:bulk_detail", args=[upload_.pk]))
     assert 'role="status"' in page.content.decode()
     assert 'hx-trigger="every 5s"' in page.content.decode()
 
@@ -304,22 +304,22 @@ def test_a_large_file_is_processed_in_the_background_with_a_progress_message(
 
     upload_.refresh_from_db()
     assert (upload_.status, upload_.rows_created) == (BulkUploadStatus.DONE, 60)
-    fragment = signed_in.get(
+    fragment = clinician_client.get(
         reverse("assessment:bulk_detail", args=[upload_.pk]), HTTP_HX_REQUEST="true"
     )
     assert fragment["HX-Refresh"] == "true"
 
 
-def test_the_template_file_has_the_documented_header(signed_in):
-    response = signed_in.get(reverse("assessment:bulk_template"))
+def test_the_template_file_has_the_documented_header(clinician_client):
+    response = clinician_client.get(reverse("assessment:bulk_template"))
 
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert text[1:].splitlines()[0].split(",") == list(COLUMN_NAMES)
 
 
-def test_the_upload_page_documents_every_column(signed_in):
-    response = signed_in.get(reverse(UPLOAD))
+def test_the_upload_page_documents_every_column(clinician_client):
+    response = clinician_client.get(reverse(UPLOAD))
 
     assert response.status_code == 200
     for name in COLUMN_NAMES:
@@ -351,7 +351,7 @@ def test_another_clinic_neither_lists_nor_opens_the_upload(
 
 
 def test_the_upload_list_and_report_cost_the_same_queries_however_many_rows(
-    signed_in, clinic, clinician, django_assert_max_num_queries
+    clinician_client, clinic, clinician, django_assert_max_num_queries
 ):
     for index in range(30):
         BulkUpload.objects.create(
@@ -369,9 +369,9 @@ def test_the_upload_list_and_report_cost_the_same_queries_however_many_rows(
     last = BulkUpload.objects.latest("id")
 
     with django_assert_max_num_queries(12):
-        assert signed_in.get(reverse(UPLOAD)).status_code == 200
+        assert clinician_client.get(reverse(UPLOAD)).status_code == 200
     with django_assert_max_num_queries(12):
-        page = signed_in.get(reverse("assessment:bulk_detail", args=[last.pk]))
+        page = clinician_client.get(reverse("assessment:bulk_detail", args=[last.pk]))
     assert len(page.context["page_obj"].object_list) == 100
 
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
+
+from kopir.core.forms import DatePickerInput
 
 
 def render(template: str, **context: object) -> str:
@@ -41,3 +44,11 @@ def test_russian_and_english_keep_django_formats():
 def test_templates_render_dates_in_the_active_language():
     with translation.override("kk"):
         assert render("{{ d|date:'SHORT_DATE_FORMAT' }}", d=dt.date(2026, 1, 5)) == "05.01.2026"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_date_picker_holds_its_date_as_iso_whatever_the_language(language):
+    # <input type="date"> reads only ISO dates; a dotted one would show the field empty.
+    with translation.override(language):
+        html = DatePickerInput().render("filed_on", dt.date(2026, 3, 22))
+    assert html == '<input type="date" name="filed_on" value="2026-03-22">'

@@ -75,7 +75,8 @@ def minutes_to_sign(meetings: QuerySet[Meeting], user: Any, council: Council) ->
 
 
 def meeting_in_council(council: Council, pk: int) -> Meeting:
-    """The council's meeting, or 404 (a meeting of another council is not found here)."""
+    """The council's meeting by its id, or 404 (a meeting of another council is not found here;
+    the minutes' pages find it by its number, `access.meeting_by_number_in_council`)."""
     return get_object_or_404(
         Meeting.objects.select_related("council__organisation", "plan_item__plan", "composition"),
         council=council,

@@ -14,7 +14,6 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,10 +101,9 @@ def composition_propose(
             raise DomainError(
                 _("A proposed composition is already waiting for a vote: change that one.")
             )
-        last = council.compositions.aggregate(last=Max("number"))["last"] or 0
         composition = Composition(
             council=council,
-            number=last + 1,
+            number=next_order(council.compositions.all(), field="number"),
             status=CompositionStatus.PROPOSED,
             proposed_on=proposed_on or timezone.localdate(),
         )

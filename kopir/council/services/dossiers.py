@@ -30,11 +30,11 @@ from kopir.council.models import (
     Recommendation,
 )
 
-# Each kind of record a dossier takes, and the path from it to its council.
 SECRETARY_ONLY = gettext_lazy("Only the council's secretary keeps its dossiers.")
 """What anyone but the secretary is told (`access.ensure_secretary`)."""
 
 
+# Each kind of record a dossier takes, and the path from it to its council.
 RECORD_MODELS: Final[dict[str, tuple[type[Model], str]]] = {
     DossierRecordKind.PETITION: (Petition, "council"),
     DossierRecordKind.AGENDA_ITEM: (AgendaItem, "meeting__council"),

@@ -12,7 +12,7 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.selectors import next_order
 from kopir.core.transitions import declare
 from kopir.core.versioning import assign_changes
 from kopir.council.models import (
@@ -110,8 +111,8 @@ def meeting_create(
     with transaction.atomic():
         # The council's row lock keeps two new meetings from taking the same number.
         Council.objects.select_for_update().filter(pk=council.pk).first()
-        last = council.meetings.aggregate(last=Max("number"))["last"] or 0
-        meeting = Meeting(council=council, number=last + 1, **data)
+        number = next_order(council.meetings.all(), field="number")
+        meeting = Meeting(council=council, number=number, **data)
         save_audited(
             meeting,
             AuditAction.CREATE,

@@ -37,12 +37,12 @@ from kopir.council.selectors.visits import members_in_force
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 
-# The accessibility checklist, in the three interface languages: inserted in the language the
-# secretary works in, so the visit's record reads naturally to the people who filled it in.
 SECRETARY_ONLY = gettext_lazy("Only the council's secretary records monitoring visits.")
 """What anyone but the secretary is told (`access.ensure_secretary`)."""
 
 
+# The accessibility checklist, in the three interface languages: inserted in the language the
+# secretary works in, so the visit's record reads naturally to the people who filled it in.
 ACCESSIBILITY_CHECKLIST: Final[tuple[dict[str, str], ...]] = (
     {
         "kk": "Кіреберіс баспалдақсыз (пандуссыз да кедергісіз кіруге болады)",

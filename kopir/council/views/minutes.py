@@ -32,7 +32,7 @@ LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
 def _meeting(request: HttpRequest, slug: str, number: int) -> tuple[Any, Meeting]:
     council = access.council_for_user(request.user, slug)
-    return council, access.meeting_in_council(council, number)
+    return council, access.meeting_by_number_in_council(council, number)
 
 
 def _minutes_and_version(meeting: Meeting) -> tuple[Minutes, MinutesVersion]:

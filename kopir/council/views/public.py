@@ -164,7 +164,7 @@ def _approved(
     request: HttpRequest, slug: str, number: int
 ) -> tuple[Council, Meeting, Minutes, MinutesVersion, str]:
     council = access.public_council(slug)
-    meeting = access.meeting_in_council(council, number)
+    meeting = access.meeting_by_number_in_council(council, number)
     minutes, version = minutes_selectors.approved_minutes(meeting)
     lang = minutes_selectors.minutes_language(request.GET.get("lang"), get_language())
     return council, meeting, minutes, version, lang

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
 from kopir.exchange import services
 from kopir.exchange.models import (
@@ -32,13 +33,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_enqueue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "enqueue_delivery", lambda: None)
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _url(name: str, **kwargs: Any) -> str:
@@ -70,7 +64,7 @@ def _dead(subscription: Subscription, count: int = 1) -> list[Delivery]:
 def test_an_administrator_adds_a_subscription_and_gets_a_standard_webhooks_secret(
     administrator: User, recipient: Organisation
 ) -> None:
-    client = _client(administrator)
+    client = signed_in(Client(), administrator)
     response = client.post(
         _url("subscription_create"),
         {
@@ -92,7 +86,8 @@ def test_an_administrator_adds_a_subscription_and_gets_a_standard_webhooks_secre
     # Shown once: opening the page again (or in another session) does not give it away.
     assert subscription.secret not in client.get(response["Location"]).content.decode()
     assert (
-        subscription.secret not in _client(administrator).get(response["Location"]).content.decode()
+        subscription.secret
+        not in signed_in(Client(), administrator).get(response["Location"]).content.decode()
     )
 
 
@@ -107,7 +102,7 @@ def test_an_administrator_adds_a_subscription_and_gets_a_standard_webhooks_secre
 def test_an_address_that_is_not_http_is_refused_on_its_field(
     administrator: User, recipient: Organisation, url: str, expected: str, settings: Any
 ) -> None:
-    response = _client(administrator).post(
+    response = signed_in(Client(), administrator).post(
         "/en" + _url("subscription_create")[3:],
         {"organisation": recipient.pk, "name": "System", "url": url, "event_kinds": ["test.thing"]},
     )
@@ -122,7 +117,7 @@ def test_an_address_that_is_not_http_is_refused_on_its_field(
 def test_no_event_chosen_is_refused_on_its_field(
     administrator: User, recipient: Organisation
 ) -> None:
-    response = _client(administrator).post(
+    response = signed_in(Client(), administrator).post(
         _url("subscription_create"),
         {"organisation": recipient.pk, "name": "System", "url": "https://x.kz/h"},
     )
@@ -142,7 +137,7 @@ def test_editing_from_a_stale_page_is_a_conflict_and_overwrites_nothing(
         event_kinds=subscription.event_kinds,
     )
 
-    response = _client(administrator).post(
+    response = signed_in(Client(), administrator).post(
         _url("subscription_edit", pk=subscription.pk),
         {
             "version": 1,
@@ -160,7 +155,7 @@ def test_editing_from_a_stale_page_is_a_conflict_and_overwrites_nothing(
 def test_rotating_the_secret_needs_the_box_ticked(administrator: User) -> None:
     subscription = SubscriptionFactory.create()
     old = subscription.secret
-    client = _client(administrator)
+    client = signed_in(Client(), administrator)
     url = _url("subscription_rotate", pk=subscription.pk)
 
     assert client.get(url).status_code == 200
@@ -182,7 +177,7 @@ def test_rotating_the_secret_needs_the_box_ticked(administrator: User) -> None:
 
 def test_disabling_and_enabling_again(administrator: User) -> None:
     subscription = SubscriptionFactory.create()
-    client = _client(administrator)
+    client = signed_in(Client(), administrator)
 
     client.post(_url("subscription_disable", pk=subscription.pk), {"version": 1, "confirm": "on"})
     subscription.refresh_from_db()
@@ -201,7 +196,7 @@ def test_disabling_and_enabling_again(administrator: User) -> None:
 def test_a_dead_letter_is_listed_and_replayed_after_confirming(administrator: User) -> None:
     subscription = SubscriptionFactory.create(event_kinds=["test.thing"])
     (delivery,) = _dead(subscription)
-    client = _client(administrator)
+    client = signed_in(Client(), administrator)
 
     listing = client.get(_url("dead_letters"))
     assert delivery.event.webhook_id in listing.content.decode()
@@ -227,10 +222,13 @@ def test_only_administrators_reach_the_subscription_pages(
         _url("dead_letters"),
         _url("delivery_replay", pk=delivery.pk),
     ):
-        assert _client(recipient_staff).get(url).status_code == 403
-        assert _client(None).get(url).status_code == 302
-        assert _client(administrator).get(url).status_code == 200
-    assert _client(administrator).get(_url("subscription_detail", pk=999999)).status_code == 404
+        assert signed_in(Client(), recipient_staff).get(url).status_code == 403
+        assert Client().get(url).status_code == 302
+        assert signed_in(Client(), administrator).get(url).status_code == 200
+    assert (
+        signed_in(Client(), administrator).get(_url("subscription_detail", pk=999999)).status_code
+        == 404
+    )
 
 
 def _queries(client: Client, url: str) -> int:
@@ -240,7 +238,7 @@ def _queries(client: Client, url: str) -> int:
 
 
 def test_the_administrators_lists_keep_their_query_budget(administrator: User) -> None:
-    client = _client(administrator)
+    client = signed_in(Client(), administrator)
     subscription = SubscriptionFactory.create(event_kinds=["test.thing"])
     _dead(subscription, 2)
     urls = [
@@ -271,14 +269,19 @@ def test_staff_work_their_messages_from_the_pages(
         subject="MSE-2026-000123: sign-language hours",
         summary="Please arrange 60 hours a year.",
     )
-    inbox = _client(recipient_staff)
-    outbox = _client(sender_staff)
+    inbox = signed_in(Client(), recipient_staff)
+    outbox = signed_in(Client(), sender_staff)
 
     assert message.subject in inbox.get(_url("message_list")).content.decode()
     assert message.subject not in outbox.get(_url("message_list")).content.decode()
     assert message.subject in outbox.get(_url("message_list") + "?box=sent").content.decode()
-    assert message.subject not in _client(stranger).get(_url("message_list")).content.decode()
-    assert _client(stranger).get(_url("message_detail", pk=message.pk)).status_code == 404
+    assert (
+        message.subject
+        not in signed_in(Client(), stranger).get(_url("message_list")).content.decode()
+    )
+    assert (
+        signed_in(Client(), stranger).get(_url("message_detail", pk=message.pk)).status_code == 404
+    )
 
     # The sender opening it changes nothing; the recipient opening it is its delivery.
     outbox.get(_url("message_detail", pk=message.pk))
@@ -319,7 +322,7 @@ def test_staff_work_their_messages_from_the_pages(
 def test_the_message_list_keeps_its_query_budget(
     sender: Organisation, recipient: Organisation, recipient_staff: User
 ) -> None:
-    client = _client(recipient_staff)
+    client = signed_in(Client(), recipient_staff)
     MessageFactory.create_batch(2, sender=sender, recipient=recipient)
     few = _queries(client, _url("message_list"))
     MessageFactory.create_batch(20, recipient=recipient)
@@ -328,16 +331,16 @@ def test_the_message_list_keeps_its_query_budget(
 
 
 def test_a_council_member_has_no_messages_page(council_member: User) -> None:
-    assert _client(council_member).get(_url("message_list")).status_code == 403
+    assert signed_in(Client(), council_member).get(_url("message_list")).status_code == 403
 
 
 def test_an_unknown_box_is_not_found(recipient_staff: User) -> None:
-    response = _client(recipient_staff).get(_url("message_list") + "?box=drafts")
+    response = signed_in(Client(), recipient_staff).get(_url("message_list") + "?box=drafts")
     assert response.status_code == 404
 
 
 def test_the_lists_name_their_columns_in_the_words_of_their_context(administrator: User) -> None:
-    client = _client(administrator)
+    client = signed_in(Client(), administrator)
     SubscriptionFactory.create(event_kinds=["test.thing"])
     page = client.get(_url("subscription_list")).content.decode()
     assert '<th scope="col">Атауы</th>' in page  # "Name", of a subscription, in Kazakh

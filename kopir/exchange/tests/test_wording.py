@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import translation
 
 from kopir.accounts.models import User
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
 from kopir.exchange import services
 from kopir.exchange.models import DemoReceipt, Message, MessageStatus
@@ -19,12 +20,6 @@ from kopir.exchange.tests.factories import SubscriptionFactory, sent_message
 @pytest.fixture(autouse=True)
 def _no_enqueue(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "enqueue_delivery", lambda: None)
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _message(sender: Organisation, recipient: Organisation) -> Message:
@@ -55,7 +50,11 @@ def test_a_delivered_message_reads_delivered_not_provided(
     kind: str,
 ) -> None:
     message = _message(sender, recipient)
-    body = _client(recipient_staff).get(f"/{language}/exchange/messages/{message.pk}/").text
+    body = (
+        signed_in(Client(), recipient_staff)
+        .get(f"/{language}/exchange/messages/{message.pk}/")
+        .text
+    )
 
     assert Message.objects.get(pk=message.pk).status == MessageStatus.DELIVERED
     assert f"<dd>{delivered}</dd>" in body  # the status
@@ -79,7 +78,7 @@ def test_the_message_list_names_its_boxes_and_columns_as_a_mailbox(
     sender: Organisation, recipient: Organisation, recipient_staff: User
 ) -> None:
     _message(sender, recipient)
-    body = _client(recipient_staff).get("/kk/exchange/messages/").text
+    body = signed_in(Client(), recipient_staff).get("/kk/exchange/messages/").text
 
     assert re.search(r'aria-current="page">Келіп түскендер</a>', body)
     assert ">Жіберілгендер</a>" in body
@@ -93,7 +92,7 @@ def test_the_subscription_list_heads_its_names_as_titles_not_a_persons_name(
     administrator: User,
 ) -> None:
     SubscriptionFactory.create()
-    body = _client(administrator).get("/kk/exchange/subscriptions/").text
+    body = signed_in(Client(), administrator).get("/kk/exchange/subscriptions/").text
     assert '<th scope="col">Атауы</th>' in body
     assert "Аты-жөні" not in body
 
@@ -102,7 +101,7 @@ def test_the_demo_receivers_wide_table_scrolls_in_a_named_focusable_region(
     administrator: User,
 ) -> None:
     DemoReceipt.objects.create(webhook_id="msg_1", kind="message.sent", verified=True, body="{}")
-    body = _client(administrator).get("/kk/exchange/demo-receiver/").text
+    body = signed_in(Client(), administrator).get("/kk/exchange/demo-receiver/").text
     region = re.search(
         r'<div class="table-wrap" role="region" tabindex="0" aria-labelledby="([^"]+)">', body
     )

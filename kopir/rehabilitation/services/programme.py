@@ -23,7 +23,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +32,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.numbering import next_number
+from kopir.core.selectors import next_order
 from kopir.core.versioning import assign_changes, update_if_current
 from kopir.rehabilitation.access import is_programme_user
 from kopir.rehabilitation.models import (
@@ -200,7 +200,7 @@ def programme_draft_on_decision(
         )
         return draft
     approved = programme.versions.filter(status=V.APPROVED).first()
-    sequence = (programme.versions.aggregate(last=Max("sequence"))["last"] or 0) + 1
+    sequence = next_order(programme.versions.all(), field="sequence")
     draft = ProgrammeVersion(
         programme=programme,
         sequence=sequence,
@@ -323,11 +323,10 @@ def programme_line_add(
         quantity = measure_type.default_quantity
     with transaction.atomic():
         update_if_current(programme_version, expected_version, CONFLICT)
-        last = programme_version.lines.aggregate(last=Max("position"))["last"] or 0
         line = ProgrammeLine(
             programme_version=programme_version,
             measure_type=measure_type,
-            position=last + 10,
+            position=next_order(programme_version.lines.all(), field="position", first=10, step=10),
             quantity=quantity,
             details=details.strip(),
         )

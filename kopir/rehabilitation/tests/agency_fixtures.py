@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from kopir.accounts.models import Role, User
+from kopir.accounts.models import Role
 from kopir.accounts.tests.fixtures import staff_fixture
 from kopir.audit.models import AuditEvent
 from kopir.directory.models import Organisation, OrganisationKind
@@ -64,12 +63,6 @@ def linked_measure(organisation: Organisation, **fields: Any) -> Measure:
 @pytest.fixture
 def measure(agency: Organisation) -> Measure:
     return linked_measure(agency)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kopir.accounts.models import Role
@@ -111,9 +110,3 @@ def world(db: Any) -> World:
         council_member=UserFactory.create(roles=[Role.COUNCIL_MEMBER]),
         district=district,
     )
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

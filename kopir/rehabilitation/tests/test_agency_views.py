@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +18,13 @@ from openpyxl import load_workbook
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
 from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Measure, MeasureStatus, ProgrammePart
 from kopir.rehabilitation.selectors.execution import Cursor, WorkFilter, page_queryset
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import linked_measure, signed_in
+from kopir.rehabilitation.tests.agency_fixtures import linked_measure
 
 pytestmark = pytest.mark.django_db
 S = MeasureStatus
@@ -55,7 +57,7 @@ def _rows(client: Any, query: str = "") -> list[int]:
 def test_the_officer_sees_the_measure_and_the_person_but_no_diagnosis(
     measure: Measure, officer: User
 ) -> None:
-    response = signed_in(officer).get(_url("rehabilitation:agency_measure", measure.pk))
+    response = signed_in(Client(), officer).get(_url("rehabilitation:agency_measure", measure.pk))
     assert response.status_code == 200
     page = response.content.decode()
     assert measure.person.last_name in page
@@ -71,13 +73,15 @@ def test_another_agency_gets_not_found_and_other_roles_are_refused(
     measure: Measure, other_officer: User, council_member: User, client: Any
 ) -> None:
     url = _url("rehabilitation:agency_measure", measure.pk)
-    assert signed_in(other_officer).get(url).status_code == 404
+    assert signed_in(Client(), other_officer).get(url).status_code == 404
     assert (
-        signed_in(other_officer).post(_url("rehabilitation:agency_accept", measure.pk)).status_code
+        signed_in(Client(), other_officer)
+        .post(_url("rehabilitation:agency_accept", measure.pk))
+        .status_code
         == 404
     )
-    assert signed_in(council_member).get(url).status_code == 403
-    assert signed_in(council_member).get(_url(LIST)).status_code == 403
+    assert signed_in(Client(), council_member).get(url).status_code == 403
+    assert signed_in(Client(), council_member).get(_url(LIST)).status_code == 403
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert "/accounts/login/" in anonymous.headers["Location"]
@@ -88,7 +92,7 @@ def test_a_list_shows_only_the_organisations_own_measures(
     measure: Measure, officer: User, other_agency: Organisation
 ) -> None:
     linked_measure(other_agency)
-    assert _rows(signed_in(officer)) == [measure.pk]
+    assert _rows(signed_in(Client(), officer)) == [measure.pk]
 
 
 # --- The work list: filters, saved views, keyset pages, query budget ------------------------
@@ -107,7 +111,7 @@ def test_filters_and_saved_views_narrow_the_list(agency: Organisation, officer: 
         due_on=today + dt.timedelta(days=60),
         line__measure_type__part=ProgrammePart.VOCATIONAL,
     )
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     assert set(_rows(client)) == {late.pk, mine.pk, risky.pk, vocational.pk}
     assert _rows(client, "overdue=on") == [late.pk]
     assert _rows(client, "at_risk=on") == [risky.pk]
@@ -135,7 +139,9 @@ def test_filters_and_saved_views_narrow_the_list(agency: Organisation, officer: 
 def test_a_filter_that_makes_no_sense_names_the_field_and_lists_nothing(
     measure: Measure, officer: User
 ) -> None:
-    response = signed_in(officer).get(_url(LIST) + "?due_from=2026-12-10&due_to=2026-12-01")
+    response = signed_in(Client(), officer).get(
+        _url(LIST) + "?due_from=2026-12-10&due_to=2026-12-01"
+    )
     assert response.status_code == 200
     assert response.context["page"].rows == []
     assert "due_to" in response.context["form"].errors
@@ -146,7 +152,7 @@ def test_keyset_pages_show_every_row_once_even_with_equal_due_dates(
 ) -> None:
     day = timezone.localdate() + dt.timedelta(days=10)
     expected = [linked_measure(agency, due_on=day + dt.timedelta(days=i % 3)).pk for i in range(60)]
-    seen = _rows(signed_in(officer))
+    seen = _rows(signed_in(Client(), officer))
     assert len(seen) == 60
     assert sorted(seen) == sorted(expected)
     # In (due date, id) order: the index's order.
@@ -161,7 +167,7 @@ def test_a_deep_page_is_read_after_the_cursor_without_offset_or_count(
 ) -> None:
     for _i in range(30):
         linked_measure(agency)
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     first = client.get(_url(LIST)).context["page"]
     with CaptureQueriesContext(connection) as queries:
         deep = client.get(_url(LIST) + f"?after={first.next_cursor}")
@@ -180,7 +186,7 @@ def test_a_deep_page_is_read_after_the_cursor_without_offset_or_count(
 def test_the_work_list_reads_a_constant_number_of_queries(
     agency: Organisation, officer: User
 ) -> None:
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
 
     def queries_for(count: int) -> int:
         Measure.objects.all().delete()
@@ -199,7 +205,7 @@ def test_the_work_list_reads_a_constant_number_of_queries(
 def test_the_officer_accepts_schedules_and_delivers_through_the_pages(
     measure: Measure, officer: User
 ) -> None:
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     response = client.post(_url("rehabilitation:agency_accept", measure.pk), {"version": 1})
     assert response.status_code == 302
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
@@ -228,7 +234,7 @@ def test_the_delivery_form_marks_the_evidence_the_catalogue_requires(
     "optional"; what the catalogue does not ask for is."""
     import re
 
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     client.post(_url("rehabilitation:agency_accept", measure.pk), {"version": 1})
     page = client.get(_url("rehabilitation:agency_deliver", measure.pk)).content.decode()
     labels = dict(re.findall(r'<label class="label" for="id_(\w+)">(.*?)</label>', page, re.S))
@@ -247,7 +253,7 @@ def test_the_delivery_form_marks_the_evidence_the_catalogue_requires(
 def test_a_stale_form_answers_409_keeps_the_input_and_overwrites_nothing(
     measure: Measure, officer: User
 ) -> None:
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     client.post(_url("rehabilitation:agency_accept", measure.pk), {"version": 1})
     response = client.post(
         _url("rehabilitation:agency_not_delivered", measure.pk),
@@ -264,7 +270,7 @@ def test_a_stale_form_answers_409_keeps_the_input_and_overwrites_nothing(
 def test_not_delivered_and_redirect_ask_for_confirmation(
     measure: Measure, officer: User, other_agency: Organisation
 ) -> None:
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     response = client.post(
         _url("rehabilitation:agency_not_delivered", measure.pk), {"version": 1, "reason": "refused"}
     )
@@ -280,7 +286,7 @@ def test_not_delivered_and_redirect_ask_for_confirmation(
 def test_after_a_redirect_the_old_owner_gets_404_and_the_new_owner_works_it(
     measure: Measure, officer: User, other_officer: User, other_agency: Organisation
 ) -> None:
-    response = signed_in(officer).post(
+    response = signed_in(Client(), officer).post(
         _url("rehabilitation:agency_redirect", measure.pk),
         {
             "version": 1,
@@ -292,10 +298,13 @@ def test_after_a_redirect_the_old_owner_gets_404_and_the_new_owner_works_it(
     assert response.status_code == 302
     assert response.headers["Location"] == _url(LIST)
     assert (
-        signed_in(officer).get(_url("rehabilitation:agency_measure", measure.pk)).status_code == 404
+        signed_in(Client(), officer)
+        .get(_url("rehabilitation:agency_measure", measure.pk))
+        .status_code
+        == 404
     )
-    assert _rows(signed_in(officer)) == []
-    page = signed_in(other_officer).get(_url("rehabilitation:agency_measure", measure.pk))
+    assert _rows(signed_in(Client(), officer)) == []
+    page = signed_in(Client(), other_officer).get(_url("rehabilitation:agency_measure", measure.pk))
     assert page.status_code == 200
     assert "Мансап орталығының ісі." in page.content.decode()
     assert PersonLink.objects.filter(
@@ -321,7 +330,7 @@ def hostile(agency: Organisation) -> Measure:
 def test_the_csv_export_neutralises_formulas_shows_no_diagnosis_and_is_audited(
     hostile: Measure, officer: User
 ) -> None:
-    response = signed_in(officer).get(_url("rehabilitation:agency_export_csv"))
+    response = signed_in(Client(), officer).get(_url("rehabilitation:agency_export_csv"))
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     rows = list(csv.reader(io.StringIO(text)))
@@ -344,7 +353,9 @@ def test_the_xlsx_export_neutralises_formulas_and_follows_the_filter(
     hostile: Measure, agency: Organisation, officer: User
 ) -> None:
     linked_measure(agency, status=S.DELIVERED)
-    response = signed_in(officer).get(_url("rehabilitation:agency_export_xlsx") + "?status=open")
+    response = signed_in(Client(), officer).get(
+        _url("rehabilitation:agency_export_xlsx") + "?status=open"
+    )
     assert response.status_code == 200
     content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
@@ -381,7 +392,7 @@ def test_the_indexes_serve_each_page_in_order_without_a_sort(
 def test_htmx_gets_the_results_alone_and_a_history_restore_the_whole_page(
     measure: Measure, officer: User
 ) -> None:
-    client = signed_in(officer)
+    client = signed_in(Client(), officer)
     fragment = client.get(_url(LIST) + "?overdue=on", HTTP_HX_REQUEST="true")
     assert "<h1>" not in fragment.content.decode()
     assert "<table" not in fragment.content.decode()  # nothing overdue: the empty state
@@ -393,7 +404,7 @@ def test_htmx_gets_the_results_alone_and_a_history_restore_the_whole_page(
 def test_an_export_with_filters_that_make_no_sense_has_no_rows(
     measure: Measure, officer: User
 ) -> None:
-    response = signed_in(officer).get(
+    response = signed_in(Client(), officer).get(
         _url("rehabilitation:agency_export_csv") + "?due_from=2026-12-10&due_to=2026-12-01"
     )
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]

@@ -28,13 +28,14 @@ from fhir.resources.R4B.task import Task
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
 from kopir.core import sample_files
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.rehabilitation.api_fhir_docs import EXAMPLE_DELIVERED_REPORT
 from kopir.rehabilitation.models import Measure, MeasureStatus, MeasureType
 from kopir.rehabilitation.services.catalogue import active_catalogue
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import api_updates, linked_measure, signed_in
+from kopir.rehabilitation.tests.agency_fixtures import api_updates, linked_measure
 
 pytestmark = pytest.mark.django_db
 S = MeasureStatus
@@ -215,7 +216,7 @@ def test_a_council_member_or_an_anonymous_caller_is_refused(
     measure: Measure, council_member: User, client: Client
 ) -> None:
     # Without a system's token: 401, whether signed in to the site or not.
-    for asker in (signed_in(council_member), client):
+    for asker in (signed_in(Client(), council_member), client):
         for path in (f"/api/fhir/Task/{measure.pk}", "/api/fhir/Task"):
             response = asker.get(path)
             assert response.status_code == 401

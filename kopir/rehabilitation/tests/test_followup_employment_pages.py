@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Q
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Territory, TerritoryLevel
 from kopir.directory.tests.factories import TerritoryFactory, next_bin
 from kopir.rehabilitation.forms_employment import QuotaForm
@@ -17,7 +19,6 @@ from kopir.rehabilitation.models import EmployerQuota, Placement
 from kopir.rehabilitation.services.employment import employer_quota_create
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
 from kopir.rehabilitation.tests.followup_fixtures import no_second_factor as no_second_factor
-from kopir.rehabilitation.tests.followup_fixtures import signed_in
 from kopir.rehabilitation.tests.followup_fixtures import world as world
 
 pytestmark = [
@@ -59,7 +60,7 @@ def form_data(world, **changes):
 
 
 def test_the_career_centre_adds_and_lists_quotas(world):
-    client = signed_in(world.officer)
+    client = signed_in(Client(), world.officer)
     response = client.post(reverse("rehabilitation:quota_create"), form_data(world))
     assert response.status_code == 302
     row = EmployerQuota.objects.get()
@@ -69,7 +70,7 @@ def test_the_career_centre_adds_and_lists_quotas(world):
 
 
 def test_a_wrong_bin_is_named_and_nothing_typed_is_lost(world):
-    response = signed_in(world.officer).post(
+    response = signed_in(Client(), world.officer).post(
         reverse("rehabilitation:quota_create"), form_data(world, employer_bin="123456789012")
     )
     assert response.status_code == 200
@@ -82,7 +83,7 @@ def test_a_wrong_bin_is_named_and_nothing_typed_is_lost(world):
 def test_a_stale_quota_edit_answers_409_and_overwrites_nothing(world):
     row = quota(world)
     url = reverse("rehabilitation:quota_edit", args=[row.pk])
-    client = signed_in(world.officer)
+    client = signed_in(Client(), world.officer)
     data = form_data(world, employer_bin=row.employer_bin, version=1, headcount=300)
     assert client.post(url, data).status_code == 302
     stale = client.post(url, {**data, "headcount": 400})
@@ -99,17 +100,19 @@ def test_who_reaches_the_register(world, client):
         reverse("rehabilitation:quota_edit", args=[row.pk]),
     ]
     for url in urls:
-        assert signed_in(world.officer).get(url).status_code == 200
-        assert signed_in(world.council_member).get(url).status_code == 403
-        assert signed_in(world.specialist).get(url).status_code == 403
+        assert signed_in(Client(), world.officer).get(url).status_code == 200
+        assert signed_in(Client(), world.council_member).get(url).status_code == 403
+        assert signed_in(Client(), world.specialist).get(url).status_code == 403
         assert client.get(url).status_code == 302
     # Another district's career centre keeps its own register: this row is not its business.
-    assert signed_in(world.other_officer).get(urls[2]).status_code == 404
-    assert "Орал Сервис" not in signed_in(world.other_officer).get(urls[0]).content.decode()
+    assert signed_in(Client(), world.other_officer).get(urls[2]).status_code == 404
+    assert (
+        "Орал Сервис" not in signed_in(Client(), world.other_officer).get(urls[0]).content.decode()
+    )
 
 
 def test_the_register_lists_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    client = signed_in(world.officer)
+    client = signed_in(Client(), world.officer)
     url = reverse("rehabilitation:quota_list")
     quota(world)
     client.get(url)
@@ -125,7 +128,7 @@ def test_the_placement_form_shows_the_districts_unfilled_quota_jobs_and_saves(wo
     open_row = quota(world, name="«Орал Сервис» ЖШС")
     quota(world, name="Толық ЖШС", filled=10)  # every quota job filled: not offered
     url = reverse("rehabilitation:placement_edit", args=[world.job.pk])
-    client = signed_in(world.officer)
+    client = signed_in(Client(), world.officer)
     page = client.get(url).content.decode()
     assert "«Орал Сервис» ЖШС" in page
     assert "Толық ЖШС" not in page
@@ -150,7 +153,7 @@ def test_the_placement_form_shows_the_districts_unfilled_quota_jobs_and_saves(wo
 
 
 def test_the_placement_names_a_start_before_the_assignment(world):
-    response = signed_in(world.officer).post(
+    response = signed_in(Client(), world.officer).post(
         reverse("rehabilitation:placement_edit", args=[world.job.pk]),
         {
             "employer_bin": next_bin(),
@@ -166,12 +169,12 @@ def test_the_placement_names_a_start_before_the_assignment(world):
 
 def test_who_reaches_the_placement(world, client):
     url = reverse("rehabilitation:placement_edit", args=[world.job.pk])
-    assert signed_in(world.other_officer).get(url).status_code == 404
-    assert signed_in(world.council_member).get(url).status_code == 403
+    assert signed_in(Client(), world.other_officer).get(url).status_code == 404
+    assert signed_in(Client(), world.council_member).get(url).status_code == 403
     assert client.get(url).status_code == 302
     # A measure that is not a job placement has no placement page.
     hearing_url = reverse("rehabilitation:placement_edit", args=[world.hearing.pk])
-    assert signed_in(world.officer).get(hearing_url).status_code == 404
+    assert signed_in(Client(), world.officer).get(hearing_url).status_code == 404
 
 
 @pytest.fixture
@@ -198,7 +201,7 @@ def test_an_administrator_changes_a_band_and_the_register_follows(world, adminis
     from kopir.rehabilitation.models import QuotaBand
 
     band = QuotaBand.objects.get(min_headcount=101)
-    client = signed_in(administrator)
+    client = signed_in(Client(), administrator)
     assert client.get(reverse("rehabilitation:quota_bands")).status_code == 200
     url = reverse("rehabilitation:quota_band_edit", args=[band.pk])
     assert client.post(url, band_data(band, percent="3.50")).status_code == 302
@@ -225,7 +228,7 @@ def test_a_band_outside_the_codes_frame_is_refused(world, administrator, changes
     from kopir.rehabilitation.models import QuotaBand
 
     band = QuotaBand.objects.get(min_headcount=101)
-    response = signed_in(administrator).post(
+    response = signed_in(Client(), administrator).post(
         reverse("rehabilitation:quota_band_edit", args=[band.pk]), band_data(band, **changes)
     )
     assert response.status_code == 200
@@ -241,11 +244,11 @@ def test_only_administrators_keep_the_bands(world):
         "rehabilitation:quota_band_edit", args=[QuotaBand.objects.get(min_headcount=50).pk]
     )
     for user in (world.officer, world.specialist, world.council_member):
-        assert signed_in(user).get(url).status_code == 403
+        assert signed_in(Client(), user).get(url).status_code == 403
 
 
 def test_saving_a_quota_says_so(world):
-    client = signed_in(world.officer)
+    client = signed_in(Client(), world.officer)
     response = client.post(reverse("rehabilitation:quota_create"), form_data(world), follow=True)
     assert "The employer&#x27;s quota is saved." in response.content.decode()
 
@@ -272,6 +275,6 @@ def test_the_bands_legal_basis_reads_in_kazakh(world, administrator):
     band = QuotaBand.objects.get(min_headcount=101)
     assert band.legal_source_kk
     with translation.override("kk"):
-        page = signed_in(administrator).get(reverse("rehabilitation:quota_bands"))
+        page = signed_in(Client(), administrator).get(reverse("rehabilitation:quota_bands"))
     assert band.legal_source_kk in page.content.decode()
     assert band.legal_source not in page.content.decode()

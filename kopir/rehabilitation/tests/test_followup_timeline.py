@@ -7,17 +7,18 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction, AuditEvent
+from kopir.core.tests.fixtures import signed_in
 from kopir.rehabilitation.models import Handoff, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.selectors.timeline import Audience, person_timeline
 from kopir.rehabilitation.services.routing import handoff_record
 from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeLineFactory
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
 from kopir.rehabilitation.tests.followup_fixtures import no_second_factor as no_second_factor
-from kopir.rehabilitation.tests.followup_fixtures import signed_in
 from kopir.rehabilitation.tests.followup_fixtures import world as world
 
 pytestmark = [
@@ -129,7 +130,7 @@ def test_the_timeline_reads_a_fixed_number_of_queries(history, django_assert_max
 def test_the_division_reads_the_timeline_page(history):
     url = reverse("rehabilitation:programme_timeline", args=[history.programme.pk])
     for user in (history.specialist, history.head):
-        response = signed_in(user).get(url)
+        response = signed_in(Client(), user).get(url)
         assert response.status_code == 200
         assert "Hearing aid" in response.content.decode()
 
@@ -143,8 +144,8 @@ def test_others_do_not_reach_the_timeline(history, client):
     url = reverse("rehabilitation:programme_timeline", args=[history.programme.pk])
     other_division = OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION)
     outsider = UserFactory.create(organisation=other_division, roles=[Role.MSE_SPECIALIST])
-    assert signed_in(outsider).get(url).status_code == 404
+    assert signed_in(Client(), outsider).get(url).status_code == 404
     # The agency that executes a measure sees its measure, not the MSE steps.
-    assert signed_in(history.officer).get(url).status_code == 403
-    assert signed_in(history.council_member).get(url).status_code == 403
+    assert signed_in(Client(), history.officer).get(url).status_code == 403
+    assert signed_in(Client(), history.council_member).get(url).status_code == 403
     assert client.get(url).status_code == 302

@@ -143,6 +143,12 @@ def test_only_the_division_edits_and_the_quantity_follows_the_catalogue(
         )
 
 
+def test_an_added_line_goes_to_the_end_of_the_programme_ten_places_on(draft, head):
+    last = max(draft.lines.values_list("position", flat=True))
+    hearing = MeasureType.objects.get(catalogue=draft.catalogue, code="hearing-aid")
+    assert line_added(head, draft, hearing).position == last + 10
+
+
 GROUP_1 = OutcomeInput(
     outcome=Outcome.ESTABLISHED,
     category_code="ADULT_G1",
