@@ -43,10 +43,21 @@ def _is_browser_test(item: pytest.Item) -> bool:
 LONGEST_BROWSER_TESTS = "tests/browser/test_every_page.py::"
 
 
+# The same for the two longest tests outside the browser (each request of the permission matrix,
+# each page a demo account reaches): minutes each on PostgreSQL under coverage. Left where
+# pytest-django puts them, near the end of the database tests, one of them could still be running
+# when the other worker has taken every test left. Both keep to their transaction, so starting
+# them first leaves no emptied database to the tests after them.
+LONGEST_TESTS = (
+    "tests/test_permission_matrix.py::test_every_route_answers_every_asker_as_the_table_says",
+    "kopir/core/tests/test_no_internal_citations.py::",
+)
+
+
 def _run_order(item: pytest.Item) -> int:
     if not _is_browser_test(item):
-        return 0
-    return 1 if item.nodeid.startswith(LONGEST_BROWSER_TESTS) else 2
+        return 0 if item.nodeid.startswith(LONGEST_TESTS) else 1
+    return 2 if item.nodeid.startswith(LONGEST_BROWSER_TESTS) else 3
 
 
 @pytest.hookimpl(trylast=True)
