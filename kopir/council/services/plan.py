@@ -95,7 +95,8 @@ def plan_create(
 
 
 def plan_item_errors(plan_item: WorkPlanItem | None, council_id: int) -> dict[str, list[str]]:
-    """A meeting or an agenda item follows an item of its own council's plan, never another's."""
+    """A meeting, an agenda item or a monitoring visit follows an item of its own council's plan,
+    never another's."""
     if plan_item is not None and plan_item.plan.council_id != council_id:
         return {"plan_item": [_("Choose an item of this council's plan.")]}
     return {}

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Final, TypedDict, Unpack
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -34,6 +35,7 @@ from kopir.council.models import (
     WorkPlanItem,
 )
 from kopir.council.selectors.visits import members_in_force
+from kopir.council.services.plan import plan_item_errors
 from kopir.council.services.recommendations import recommendation_create
 from kopir.directory.models import Organisation
 
@@ -110,8 +112,8 @@ def visit_create(
 ) -> MonitoringVisit:
     access.ensure_secretary(actor, council, SECRETARY_ONLY)
     chosen = _check_participants(council, participants)
-    if plan_item is not None and plan_item.plan.council_id != council.pk:
-        raise DomainError(_("The work plan item belongs to another council."))
+    if errors := plan_item_errors(plan_item, council.pk):
+        raise ValidationError(errors)
     with transaction.atomic():
         visit = MonitoringVisit(
             council=council,
@@ -162,6 +164,8 @@ def visit_update(
     """Change a visit's record; returns `visit`, saved, at its new version."""
     access.ensure_secretary(actor, visit.council, SECRETARY_ONLY)
     chosen = _check_participants(visit.council, participants)
+    if errors := plan_item_errors(data.get("plan_item"), visit.council_id):
+        raise ValidationError(errors)
     with transaction.atomic():
         _claim_version(visit, expected_version)
         changed = assign_changes(visit, data)

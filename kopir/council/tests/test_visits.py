@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -16,7 +17,12 @@ from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.council import models as m
 from kopir.council.services import visits as services
-from kopir.council.tests.factories import CompositionFactory, MemberFactory, MonitoringVisitFactory
+from kopir.council.tests.factories import (
+    CompositionFactory,
+    MemberFactory,
+    MonitoringVisitFactory,
+    WorkPlanItemFactory,
+)
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import assert_council_record_pages
 from kopir.directory.models import Organisation, OrganisationKind
@@ -43,14 +49,30 @@ def school(education_office: Organisation) -> Organisation:
     )
 
 
+def _new_visit(
+    actor: User,
+    council: m.Council,
+    site: Organisation,
+    *,
+    visited_on: dt.date = dt.date(2026, 4, 1),
+    purpose: str = "x",
+    **given: Any,
+) -> m.MonitoringVisit:
+    """A visit recorded through the service; `given` holds what a test is about (the
+    participants, the plan item)."""
+    return services.visit_create(
+        actor=actor, council=council, site=site, visited_on=visited_on, purpose=purpose, **given
+    )
+
+
 @pytest.fixture
 def visit(
     council: m.Council, school: Organisation, secretary: User, member: User
 ) -> m.MonitoringVisit:
-    return services.visit_create(
-        actor=secretary,
-        council=council,
-        site=school,
+    return _new_visit(
+        secretary,
+        council,
+        school,
         visited_on=dt.date(2026, 4, 10),
         purpose="Қолжетімділікті тексеру",
         participants=m.Member.objects.filter(account=member),
@@ -63,23 +85,41 @@ def test_participants_must_sit_in_the_composition_in_force(
     old = CompositionFactory.create(council=council, status=m.CompositionStatus.SUPERSEDED)
     former = MemberFactory.create(composition=old)
     with pytest.raises(DomainError):
-        services.visit_create(
+        _new_visit(secretary, council, school, participants=[former])
+
+
+def test_another_councils_plan_item_is_refused_at_its_field_on_create(
+    council: m.Council, school: Organisation, secretary: User
+) -> None:
+    elsewhere = WorkPlanItemFactory.create()  # an item of another council's plan
+    with pytest.raises(ValidationError) as refused:
+        _new_visit(secretary, council, school, plan_item=elsewhere)
+    assert list(refused.value.message_dict) == ["plan_item"]
+    assert not m.MonitoringVisit.objects.exists()
+
+
+def test_another_councils_plan_item_is_refused_at_its_field_on_update(
+    visit: m.MonitoringVisit, secretary: User
+) -> None:
+    elsewhere = WorkPlanItemFactory.create()
+    with pytest.raises(ValidationError) as refused:
+        services.visit_update(
             actor=secretary,
-            council=council,
-            site=school,
-            visited_on=dt.date(2026, 4, 1),
-            purpose="x",
-            participants=[former],
+            visit=visit,
+            expected_version=visit.version,
+            participants=visit.participants.all(),
+            plan_item=elsewhere,
         )
+    assert list(refused.value.message_dict) == ["plan_item"]
+    visit.refresh_from_db()
+    assert visit.plan_item is None
 
 
 def test_only_the_secretary_records_a_visit(
     council: m.Council, school: Organisation, member: User
 ) -> None:
     with pytest.raises(AccessDenied):
-        services.visit_create(
-            actor=member, council=council, site=school, visited_on=dt.date(2026, 4, 1), purpose="x"
-        )
+        _new_visit(member, council, school)
 
 
 def test_the_accessibility_checklist_is_inserted_once_in_the_secretarys_language(
@@ -143,8 +183,6 @@ def test_a_photo_needs_a_description_and_an_allowed_file(
 ) -> None:
     with pytest.raises(DomainError):
         _add_photo(visit, secretary, " ", "entrance.png", PNG)
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         _add_photo(visit, secretary, "Үш баспалдақ", "entrance.gif", b"GIF89a")
     document = _add_photo(
