@@ -145,7 +145,7 @@ def _claim_version(visit: MonitoringVisit, expected_version: int) -> None:
 class VisitData(TypedDict, total=False):
     """The fields of a visit the secretary edits (participants are a separate argument)."""
 
-    site: str
+    site: Organisation
     visited_on: dt.date
     purpose: str
     plan_item: WorkPlanItem | None
