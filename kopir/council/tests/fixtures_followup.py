@@ -48,12 +48,17 @@ CITIZEN = {
     "phone": "+7 701 555 0199",
 }
 
+# Every fixture, helper and constant the module offers: a star import brings the fixtures into a
+# test module, where pytest finds them; helpers and constants are also imported by name where used.
 __all__ = [
+    "CITIZEN",
     "KAZAKH_LETTERS",
     "agency",
     "agency_parent",
+    "answer_recommendation",
     "answered_in_public",
     "approve_minutes",
+    "assert_council_record_pages",
     "chair",
     "chair_client",
     "citizen_petition",
@@ -62,6 +67,7 @@ __all__ = [
     "decision",
     "edit_minutes",
     "held_meeting",
+    "make_recommendations",
     "member",
     "member_client",
     "officer",
