@@ -733,6 +733,21 @@ def test_the_saved_ballots_close_with_their_count(
     assert response.status_code == 302
     assert (vote.votes_for, vote.votes_against, vote.votes_abstain) == (3, 0, 0)
     assert vote.result == m.VoteResult.APPROVED_UNANIMOUSLY
+    page = client.get(response["Location"]).content.decode()
+    assert "The vote is closed. Result: Approved unanimously." in page
+
+
+def test_closing_a_vote_closed_already_says_so_on_its_page(
+    client: Client, vote: m.Vote, members: list[m.Member], secretary: User
+) -> None:
+    data = _close_post(vote, members)
+    vote_close(actor=secretary, vote=vote)
+
+    response = signed_in(client, secretary).post(_vote_url(vote, "council:vote_close"), data)
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "This vote is closed: its result and ballots cannot change." in page
 
 
 def test_counted_totals_typed_but_not_saved_are_not_closed_as_zero(

@@ -41,6 +41,7 @@ from kopir.council.services.votes import (
     ballots_record,
     vote_annul,
     vote_close,
+    vote_closed_error,
     vote_open,
     vote_set_totals,
 )
@@ -229,48 +230,54 @@ def _vote_url(slug: str, pk: int, vote_pk: int) -> str:
 def vote_close_view(request: HttpRequest, slug: str, pk: int, vote_pk: int) -> HttpResponse:
     """Close the vote from the ballots' (or totals') form the page showed: refused unless the box
     is ticked, while the form holds votes not saved, or when the stored votes differ from those
-    the page showed. A refusal shows the page again with everything the secretary entered."""
+    the page showed. A refusal shows the page again (400) with everything the secretary entered;
+    a vote closed already is told so on its page, whatever was posted."""
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     vote = vote_for_page(meeting, vote_pk)
+    if vote.result != VoteResult.OPEN:
+        refuse(request, vote_closed_error())
+        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
     form: BallotsForm | TotalsForm
     if vote.kind == VoteKind.ROLL_CALL:
         form = BallotsForm(request.POST, members=_present_members(meeting), vote=vote)
     else:
         form = TotalsForm(request.POST, vote=vote)
-    if vote.result == VoteResult.OPEN and form.is_valid() and not form.close_refused():
-        try:
-            if isinstance(form, BallotsForm):
-                closed = vote_close(
-                    actor=request.user,
-                    vote=vote,
-                    shown_ballots=form.seen_ballots() or {},
-                    request=request,
-                )
-            else:
-                closed = vote_close(
-                    actor=request.user,
-                    vote=vote,
-                    shown_totals=form.shown_totals() or (0, 0, 0),
-                    request=request,
-                )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("The vote is closed. Result: %(result)s.")
-                % {"result": closed.get_result_display()},
+    if form.is_valid():
+        # The close button's own checks put their refusal on the form, which is then no longer
+        # valid: posted_from_page shows it again instead of closing.
+        form.close_refused()
+
+    def close() -> Vote:
+        if isinstance(form, BallotsForm):
+            return vote_close(
+                actor=request.user,
+                vote=vote,
+                shown_ballots=form.seen_ballots() or {},
+                request=request,
             )
-            return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
-    elif vote.result != VoteResult.OPEN:
-        refuse(
-            request, DomainError(_("This vote is closed: its result and ballots cannot change."))
+        return vote_close(
+            actor=request.user,
+            vote=vote,
+            shown_totals=form.shown_totals() or (0, 0, 0),
+            request=request,
         )
-        return redirect("council:vote_detail", slug=slug, pk=pk, vote_pk=vote_pk)
-    if isinstance(form, BallotsForm):
-        return _page(request, council, meeting, vote, ballots_form=form, status=400)
-    return _page(request, council, meeting, vote, totals_form=form, status=400)
+
+    def page() -> HttpResponse:
+        if isinstance(form, BallotsForm):
+            return _page(request, council, meeting, vote, ballots_form=form, status=400)
+        return _page(request, council, meeting, vote, totals_form=form, status=400)
+
+    return posted_from_page(
+        request,
+        form,
+        save=close,
+        done=lambda closed: (
+            _("The vote is closed. Result: %(result)s.") % {"result": closed.get_result_display()}
+        ),
+        success_url=_vote_url(slug, pk, vote_pk),
+        page=page,
+    )
 
 
 @require_POST
