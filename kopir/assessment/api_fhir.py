@@ -11,6 +11,7 @@ from ninja import Router
 
 from kopir.assessment.api_common import (
     FHIR_CONTENT_TYPE,
+    BatchItem,
     SystemToken,
     fhir_base,
     fhir_published,
@@ -18,6 +19,7 @@ from kopir.assessment.api_common import (
     intake,
     json_answer,
     outcome_answer,
+    receive_item,
     referrals_refused,
     refused_answer,
 )
@@ -34,8 +36,7 @@ from kopir.assessment.fhir_conformance import (
     structure_definition,
 )
 from kopir.assessment.models import IntakeChannel, Referral
-from kopir.assessment.services.intake import IntakeInvalid, IntakeResult
-from kopir.core.errors import AccessDenied, DomainError
+from kopir.assessment.services.intake import IntakeResult
 
 fhir_router = Router(auth=SystemToken(), tags=["FHIR"])
 
@@ -101,14 +102,15 @@ def fhir_bundle(request: HttpRequest) -> HttpResponse:
             mapped: MappedBundle = bundle_to_referral(raw)
         except BundleInvalid as invalid:
             return outcome_answer(422, invalid.problems), None
-        try:
-            result = intake(request, mapped.data, IntakeChannel.FHIR)
-        except IntakeInvalid as invalid:
-            return outcome_answer(422, mapped.problems(invalid.problems)), None
-        except AccessDenied as denied:
-            return outcome_answer(403, [FhirProblem("Bundle", str(denied), "forbidden")]), None
-        except DomainError as refused:
-            return outcome_answer(409, [FhirProblem("Bundle", str(refused), "conflict")]), None
+        # Received by the JSON API's rule (`receive_item`), answered in FHIR's own shape.
+        item = BatchItem.of(0, mapped.data, [])
+        receive_item(item, lambda: intake(request, mapped.data, IntakeChannel.FHIR))
+        if item.status is not None:
+            code = "forbidden" if item.status == 403 else "conflict"
+            return outcome_answer(item.status, [FhirProblem("Bundle", item.detail, code)]), None
+        result = item.row.result
+        if result is None:
+            return outcome_answer(422, mapped.problems(item.row.problems)), None
         if not result.created:
             reason = _("Your clinic already sent a referral with this identifier: %(number)s.") % {
                 "number": result.referral.number

@@ -41,3 +41,12 @@ def run_at_once(work: Callable[[int], T], times: int) -> list[T | BaseException]
 
     with ThreadPoolExecutor(max_workers=times) as pool:
         return list(pool.map(one, range(times)))
+
+
+def run_at_once_all_succeeding(work: Callable[[int], T], times: int) -> list[T]:
+    """`run_at_once`, where every call must succeed: fails the test naming each exception
+    raised, otherwise returns each call's result, in order."""
+    results = run_at_once(work, times)
+    errors = [result for result in results if isinstance(result, BaseException)]
+    assert errors == [], errors
+    return results  # type: ignore[return-value]  # none is an exception, checked above

@@ -91,7 +91,11 @@ def _after_conflict(
     record: Any,
     **kwargs: Any,
 ) -> Conflicted:
-    """The form as posted with the version now stored (0: the record is gone or not made)."""
+    """The form as posted with the version now stored (0: the record is gone or not made).
+
+    Not core's `refilled_on_conflict`, which reads only the stored version of a record that
+    exists: this one also reloads the record the page shows (the quota's figures as now saved)
+    and serves a create or a first placement, where there is no record yet."""
     if record is not None:
         record.refresh_from_db()
     stored = record.version if record is not None else 0
