@@ -53,7 +53,16 @@ def running_server(proxy_address: str, **overrides: Any) -> Iterator[tuple[str, 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
         if shared_memory_database:
             connections["default"] = connection
-        return application(environ, start_response)
+            return application(environ, start_response)
+        # Each of waitress's threads opens its own connection, which Django keeps for
+        # CONN_MAX_AGE; closed after each answer (as Django's live server does), none is left
+        # open on the test database, which could then not be dropped at the end of the run.
+        response = application(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            response.close()
+            connections.close_all()
 
     httpd: Any = create_server(wsgi, host="127.0.0.1", port=0, threads=2, **waitress_options())
     stop = threading.Event()
@@ -72,6 +81,7 @@ def running_server(proxy_address: str, **overrides: Any) -> Iterator[tuple[str, 
     finally:
         stop.set()
         thread.join(timeout=5)
+        httpd.task_dispatcher.shutdown()
         overridden.disable()
         if shared_memory_database:
             connection.dec_thread_sharing()
