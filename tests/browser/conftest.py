@@ -43,14 +43,12 @@ def _is_browser_test(item: pytest.Item) -> bool:
 LONGEST_BROWSER_TESTS = "tests/browser/test_every_page.py::"
 
 
-# The same for the two longest tests outside the browser (each request of the permission matrix,
-# each page a demo account reaches): minutes each on PostgreSQL under coverage. Left where
-# pytest-django puts them, near the end of the database tests, one of them could still be running
-# when the other worker has taken every test left. Both keep to their transaction, so starting
-# them first leaves no emptied database to the tests after them.
+# The same for the longest test outside the browser (each request of the permission matrix):
+# minutes on PostgreSQL under coverage. Left where pytest-django puts it, near the end of the
+# database tests, it could still be running when the other worker has taken every test left. It
+# keeps to its transaction, so starting it first leaves no emptied database to the tests after it.
 LONGEST_TESTS = (
     "tests/test_permission_matrix.py::test_every_route_answers_every_asker_as_the_table_says",
-    "kopir/core/tests/test_no_internal_citations.py::",
 )
 
 

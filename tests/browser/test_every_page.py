@@ -1,4 +1,5 @@
-"""Every page of Kopir, in every language, as every demo role: it answers, and axe finds nothing.
+"""Every page of Kopir, in every language, as every demo role: it answers, axe finds nothing, and
+it cites none of Kopir's internal notes (users read the law, not our working files).
 
 The pages are read from the URLconf, so a page added by a later issue is covered as soon as its
 URL is named. A page whose address needs arguments gets them from PAGE_ARGUMENTS; one missing
@@ -7,6 +8,7 @@ there fails the test rather than being skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -57,6 +59,21 @@ NOT_VISITED: dict[str, str] = {
     "letter's page (tests/browser/test_oversight_snapshots.py).",
     "oversight:snapshot_uncite": "POST only: a button beside each figure a record cites.",
 }
+
+# A citation of working notes: any Markdown file name, the notes' folder, or a section sign. Data
+# (rule sets, reference sources) is where such citations slipped in before, so the check reads the
+# rendered page, not the templates.
+INTERNAL_CITATION = re.compile(r"\b[\w-]+\.md\b|docs/domain|§")
+
+
+def page_problems(page: Page, where: str) -> list[str]:
+    """What is wrong with the page as rendered: axe's violations and any internal citation."""
+    problems = axe_problems(page, where)
+    citations = INTERNAL_CITATION.findall(page.content())
+    if citations:
+        problems.append(f"{where}: cites internal notes: {sorted(set(citations))}")
+    return problems
+
 
 # URL arguments for the pages that need them, taken from the demo records the signed-in user
 # should reach (another role then gets the same record and must be refused with 403 or 404).
@@ -341,11 +358,11 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
                 # Files (PDF, DOCX) are not web pages: axe has nothing to check there.
                 if seen.is_html and seen.path not in checked_paths:
                     checked_paths.add(seen.path)
-                    problems.extend(axe_problems(page, where))
+                    problems.extend(page_problems(page, where))
             elif seen.status in REFUSED:
                 if seen.is_html and (language, seen.status) not in checked_refusals:
                     checked_refusals.add((language, seen.status))
-                    problems.extend(axe_problems(page, where))
+                    problems.extend(page_problems(page, where))
                     continue
                 break
             elif seen.status == 405:
@@ -399,7 +416,7 @@ def test_every_page_is_public_or_sends_an_anonymous_visitor_to_sign_in_in_every_
                 if name != "accounts:login":
                     shown = visit(page, f"{live_server.url}{path}")
                     assert (shown.status, shown.path) == (seen.status, seen.path), where
-                    problems.extend(axe_problems(page, where))
+                    problems.extend(page_problems(page, where))
             elif seen.status not in {200, *REFUSED}:
                 problems.append(f"{where}: answered HTTP {seen.status}")
 
