@@ -122,6 +122,19 @@ def _audit_triggers_lifted_only_to_empty_the_database() -> Iterator[None]:
     flush.Command.handle = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On PostgreSQL, the test databases commit without waiting for the write-ahead log to reach
+    the disk (`synchronous_commit=off`): a test's data is thrown away with its database, and every
+    commit of a transactional test, a flush, a migration or a concurrency test otherwise waits for
+    an fsync (measured here: 500 commits in 3.4 s against 0.2 s). What a test sees is unchanged:
+    the setting only delays durability, never visibility or order."""
+    for database in django_settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_database_migrated_once() -> Iterator[None]:
     # Before any test asks for the database (kopir/core/tests/migrated_database.py).

@@ -37,3 +37,12 @@ def test_what_is_kept_is_named_by_the_state_of_the_code_shared_by_the_workers():
         assert template_name(connection, digest) == (
             connection.settings_dict["NAME"].split("_gw")[0] + f"_migrated_{digest}"
         )
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_test_database_commits_without_waiting_for_the_disk():
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's; CI runs this module on PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
