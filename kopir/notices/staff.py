@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import (
     audit_record_many,
@@ -41,6 +43,16 @@ def _kind(key: str) -> StaffNotificationKind:
     if kind is None:
         raise ValueError(f"{key}: register the kind with notices.kinds.register_staff_kind")
     return kind
+
+
+def organisation_staff(organisation_id: int | None, *roles: str) -> QuerySet[User]:
+    """The active accounts of one organisation that hold any of `roles`: whom an app tells of
+    an event of that organisation's records (its access rules decide which roles may open them)."""
+    if organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role_assignments__role__in=roles
+    ).distinct()
 
 
 def _sms_recipient(user: Any, phone: str) -> Any:
