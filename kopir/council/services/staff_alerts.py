@@ -3,7 +3,8 @@
 A new petition goes to the council's secretaries; an open roll-call vote to the members marked
 present (they cast their own ballots); a new recommendation and a rejected answer to the
 addressed agency's officers (besides the notice to the organisation's contact address,
-`recommendation_alerts`); minutes waiting for a signature to the chair and the secretaries; an
+`recommendation_alerts`); an agency's answer to the council's secretaries (besides the e-mail to
+the council's address); minutes waiting for a signature to the chair and the secretaries; an
 answer due in three working days to the agency's officers and the secretaries, once. Each call
 runs in the transaction of the event.
 """
@@ -42,6 +43,7 @@ PETITION_NEW = "council.petition_new"
 VOTE_OPEN = "council.vote_open"
 RECOMMENDATION_NEW = "council.recommendation_new"
 ANSWER_REJECTED = "council.answer_rejected"
+ANSWER_RECEIVED = "council.answer_received"
 MINUTES_TO_SIGN = "council.minutes_to_sign"
 RECOMMENDATION_DUE = "council.recommendation_due"
 # "A due date in three working days": the answer is due on or before that day.
@@ -71,6 +73,12 @@ STAFF_KINDS = (
         _("A new recommendation to my organisation"),
         _("The council sent your organisation recommendation № %(number)s."),
         order=40,
+    ),
+    StaffNotificationKind(
+        ANSWER_RECEIVED,
+        _("An agency's answer to a recommendation of my council"),
+        _("The addressee answered recommendation № %(number)s: give the council's verdict."),
+        order=45,
     ),
     StaffNotificationKind(
         ANSWER_REJECTED,
@@ -189,6 +197,24 @@ def recommendation_sent(
     recommendation: Recommendation, *, actor: Any, request: HttpRequest | None = None
 ) -> None:
     _tell_officers(recommendation, RECOMMENDATION_NEW, actor=actor, request=request)
+
+
+def answer_received(
+    response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """The council's secretaries, who bring the answer to the council's verdict."""
+    recommendation = response.recommendation
+    council = recommendation.council
+    staff_notify(
+        users=secretaries_of(council),
+        kind=ANSWER_RECEIVED,
+        params={"number": recommendation.number},
+        url_name="council:recommendation_detail",
+        url_args=(council.slug, recommendation.pk),
+        related=recommendation,
+        actor=actor,
+        request=request,
+    )
 
 
 def answer_not_accepted(
