@@ -26,7 +26,7 @@ from kopir.audit.services import (
     target_type_of,
 )
 from kopir.core.bulk import insert_instances
-from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds
+from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds_for
 from kopir.notices.models import (
     NoticeChannel,
     StaffNotification,
@@ -178,16 +178,17 @@ def staff_preferences_save(
     sms_phone: str,
     request: HttpRequest | None = None,
 ) -> StaffNotificationPreference:
-    """Store which kinds the actor receives by e-mail and by SMS (every registered kind is
-    written, chosen or not, so a later change of a default does not change a saved choice)."""
+    """Store which kinds the actor receives by e-mail and by SMS (every kind the page offered
+    them is written, chosen or not, so a later change of a default does not change a saved
+    choice; a kind of a role they do not hold keeps what it was)."""
     email_chosen, sms_chosen = set(email_kinds), set(sms_kinds)
-    keys = [kind.key for kind in staff_kinds()]
+    keys = [kind.key for kind in staff_kinds_for(actor)]
     with transaction.atomic():
         preference, created = StaffNotificationPreference.objects.select_for_update().get_or_create(
             user=actor
         )
-        preference.email = {key: key in email_chosen for key in keys}
-        preference.sms = {key: key in sms_chosen for key in keys}
+        preference.email = {**preference.email, **{key: key in email_chosen for key in keys}}
+        preference.sms = {**preference.sms, **{key: key in sms_chosen for key in keys}}
         preference.sms_phone = sms_phone.strip()
         save_audited(
             preference,

@@ -42,36 +42,42 @@ STAFF_KINDS = (
         _("A new referral to my MSE division"),
         _("Referral № %(number)s was received by your division."),
         order=110,
+        roles=(Role.MSE_HEAD,),
     ),
     StaffNotificationKind(
         REFERRALS_RECEIVED,
         _("New referrals from a bulk file or a batch"),
         _("New referrals received by your division at once: %(count)s."),
         order=115,
+        roles=(Role.MSE_HEAD,),
     ),
     StaffNotificationKind(
         EXPERT_ASSIGNED,
         _("A referral assigned to me for review"),
         _("You are assigned to review referral № %(number)s."),
         order=120,
+        roles=(Role.MSE_SPECIALIST,),
     ),
     StaffNotificationKind(
         REFERRAL_RETURNED,
         _("A referral returned to my clinic"),
         _("Referral № %(number)s was returned: add what is missing and send it again."),
         order=130,
+        roles=CLINIC_ROLES,
     ),
     StaffNotificationKind(
         REFERRAL_DECIDED,
         _("A decision on a referral of my clinic"),
         _("A decision was recorded on referral № %(number)s."),
         order=140,
+        roles=CLINIC_ROLES,
     ),
     StaffNotificationKind(
         APPEAL_FILED,
         _("A new appeal to review"),
         _("An appeal against the decision on referral № %(number)s was filed."),
         order=150,
+        roles=DIVISION_ROLES,
     ),
 )
 

@@ -172,8 +172,25 @@ def test_accepting_tells_nobody_new(clinician, person, specialist, head):
     }
 
 
-def test_the_preferences_page_offers_the_mse_kinds():
-    offered = dict(StaffNotificationPreferenceForm().fields["email_kinds"].choices)  # type: ignore[attr-defined]
+APPS = {"assessment", "council", "rehabilitation"}
 
-    for kind in staff_alerts.STAFF_KINDS:
-        assert kind.key in offered
+
+def offered(user) -> set[str]:
+    """The kinds the apps register that the user's preferences page offers (other tests may
+    register kinds of their own in the same process)."""
+    form = StaffNotificationPreferenceForm(user=user)
+    keys = {key for key, _label in form.fields["email_kinds"].choices}  # type: ignore[attr-defined]
+    return {key for key in keys if key.split(".")[0] in APPS}
+
+
+def test_a_clinicians_preferences_offer_the_clinics_kinds_and_nothing_of_the_council(clinician):
+    assert offered(clinician) == {staff_alerts.REFERRAL_RETURNED, staff_alerts.REFERRAL_DECIDED}
+
+
+def test_the_division_heads_preferences_offer_the_referrals_received_and_appeals(head):
+    assert offered(head) == {
+        staff_alerts.REFERRAL_RECEIVED,
+        staff_alerts.REFERRALS_RECEIVED,
+        staff_alerts.APPEAL_FILED,
+        "rehabilitation.measures_escalated_to_division",
+    }

@@ -55,42 +55,55 @@ STAFF_KINDS = (
         _("A new petition to the council"),
         _("A new petition № %(number)s was received."),
         order=10,
+        roles=(Role.COUNCIL_SECRETARY,),
     ),
     StaffNotificationKind(
         VOTE_OPEN,
         _("A vote is open at a meeting I attend"),
         _("A vote is open at meeting No. %(meeting)s: %(question)s"),
         order=20,
+        roles=(Role.COUNCIL_MEMBER,),
     ),
     StaffNotificationKind(
         MINUTES_TO_SIGN,
         _("Minutes waiting for my signature"),
         _("The minutes of meeting No. %(meeting)s are waiting for your signature."),
         order=30,
+        roles=(
+            Role.COUNCIL_MEMBER,
+            Role.COUNCIL_SECRETARY,
+        ),
     ),
     StaffNotificationKind(
         RECOMMENDATION_NEW,
         _("A new recommendation to my organisation"),
         _("The council sent your organisation recommendation № %(number)s."),
         order=40,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         ANSWER_RECEIVED,
         _("An agency's answer to a recommendation of my council"),
         _("The addressee answered recommendation № %(number)s: give the council's verdict."),
         order=45,
+        roles=(Role.COUNCIL_SECRETARY,),
     ),
     StaffNotificationKind(
         ANSWER_REJECTED,
         _("An answer the council did not accept"),
         _("The council did not accept the answer to recommendation № %(number)s: answer again."),
         order=50,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         RECOMMENDATION_DUE,
         _("An answer due in three working days"),
         _("The answer to recommendation № %(number)s is due on %(due)s."),
         order=60,
+        roles=(
+            Role.AGENCY_OFFICER,
+            Role.COUNCIL_SECRETARY,
+        ),
     ),
 )
 

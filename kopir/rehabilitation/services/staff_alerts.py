@@ -40,30 +40,35 @@ STAFF_KINDS = (
         _("A new measure for my organisation"),
         _("A new measure № %(number)s was assigned to your organisation."),
         order=210,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         MEASURE_REDIRECTED,
         _("A measure passed to my organisation"),
         _("Measure № %(number)s was passed to your organisation by another organisation."),
         order=220,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         MEASURE_DISPUTED,
         _("A person disputes a measure's result"),
         _("The person disputes the result of measure № %(number)s: it is open again."),
         order=230,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         MEASURES_ESCALATED,
         _("Overdue measures of my organisation escalated"),
         _("Overdue measures of your organisation were escalated: %(count)s."),
         order=240,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         MEASURES_ESCALATED_TO_DIVISION,
         _("Overdue measures of my division's programmes escalated to it"),
         _("Overdue measures of your division's programmes were escalated to it: %(count)s."),
         order=250,
+        roles=PROGRAMME_ROLES,
     ),
 )
 

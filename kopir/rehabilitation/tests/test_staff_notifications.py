@@ -133,8 +133,20 @@ def test_an_escalation_tells_the_holders_officers_once_per_sweep(agency, officer
     ]
 
 
-def test_the_preferences_page_offers_the_measure_kinds():
-    offered = dict(StaffNotificationPreferenceForm().fields["email_kinds"].choices)  # type: ignore[attr-defined]
+def test_an_officers_preferences_offer_the_measure_kinds_and_the_recommendations(officer):
+    form = StaffNotificationPreferenceForm(user=officer)
+    keys = {key for key, _label in form.fields["email_kinds"].choices}  # type: ignore[attr-defined]
+    # Other tests may register kinds of their own in the same process.
+    offered = {
+        key for key in keys if key.split(".")[0] in {"assessment", "council", "rehabilitation"}
+    }
 
-    for kind in staff_alerts.STAFF_KINDS:
-        assert kind.key in offered
+    assert offered == {
+        staff_alerts.MEASURE_ASSIGNED,
+        staff_alerts.MEASURE_REDIRECTED,
+        staff_alerts.MEASURE_DISPUTED,
+        staff_alerts.MEASURES_ESCALATED,
+        "council.recommendation_new",
+        "council.answer_rejected",
+        "council.recommendation_due",
+    }
