@@ -37,7 +37,7 @@ from kopir.council.models import (
 )
 from kopir.council.services.recommendation_alerts import AWAITING_ANSWER
 from kopir.notices.kinds import StaffNotificationKind
-from kopir.notices.staff import staff_notify
+from kopir.notices.staff import organisation_staff, staff_notify
 
 PETITION_NEW = "council.petition_new"
 VOTE_OPEN = "council.vote_open"
@@ -108,18 +108,12 @@ STAFF_KINDS = (
 )
 
 
-def _active_staff(organisation_id: int, role: str) -> QuerySet[User]:
-    return User.objects.filter(
-        organisation_id=organisation_id, is_active=True, role_assignments__role=role
-    ).distinct()
-
-
 def secretaries_of(council: Council) -> QuerySet[User]:
-    return _active_staff(council.organisation_id, Role.COUNCIL_SECRETARY)
+    return organisation_staff(council.organisation_id, Role.COUNCIL_SECRETARY)
 
 
 def agency_officers_of(organisation_id: int) -> QuerySet[User]:
-    return _active_staff(organisation_id, Role.AGENCY_OFFICER)
+    return organisation_staff(organisation_id, Role.AGENCY_OFFICER)
 
 
 def _date(day: dt.date) -> str:

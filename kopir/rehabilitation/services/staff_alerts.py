@@ -13,16 +13,16 @@ the event. The text names the measure by its number only, never the person.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kopir.accounts.models import Role, User
+from kopir.accounts.models import Role
 from kopir.directory.models import Organisation
 from kopir.notices.kinds import StaffNotificationKind
-from kopir.notices.staff import organisation_staff, staff_notify
+from kopir.notices.staff import organisation_staff, organisations_staff, staff_notify
 from kopir.rehabilitation.access import PROGRAMME_ROLES
 from kopir.rehabilitation.models import Measure
 
@@ -125,7 +125,7 @@ def measures_escalated(rows: Iterable[Mapping[str, Any]]) -> None:
     # The staff of every organisation told, read in one query each way: a batch that escalates
     # the measures of many organisations costs one statement more, plus a few for each
     # organisation that has someone to tell.
-    officers = _staff_by_organisation(by_holder, (Role.AGENCY_OFFICER,))
+    officers = organisations_staff(by_holder, Role.AGENCY_OFFICER)
     for organisation_id, users in officers.items():
         staff_notify(
             users=users,
@@ -133,25 +133,10 @@ def measures_escalated(rows: Iterable[Mapping[str, Any]]) -> None:
             params={"count": by_holder[organisation_id]},
             url_name="rehabilitation:agency_work_list",
         )
-    for division_id, users in _staff_by_organisation(by_division, PROGRAMME_ROLES).items():
+    for division_id, users in organisations_staff(by_division, *PROGRAMME_ROLES).items():
         staff_notify(
             users=users,
             kind=MEASURES_ESCALATED_TO_DIVISION,
             params={"count": by_division[division_id]},
             url_name="rehabilitation:programme_list",
         )
-
-
-def _staff_by_organisation(
-    organisation_ids: Iterable[int], roles: Iterable[str]
-) -> dict[int, list[User]]:
-    ids = set(organisation_ids)
-    found: dict[int, list[User]] = defaultdict(list)
-    if not ids:
-        return found
-    for user in User.objects.filter(
-        organisation_id__in=ids, is_active=True, role_assignments__role__in=roles
-    ).distinct():
-        if user.organisation_id is not None:
-            found[user.organisation_id].append(user)
-    return found
