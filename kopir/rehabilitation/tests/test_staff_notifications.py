@@ -150,3 +150,33 @@ def test_an_officers_preferences_offer_the_measure_kinds_and_the_recommendations
         "council.answer_rejected",
         "council.recommendation_due",
     }
+
+
+def test_the_top_tier_where_the_organisation_reports_to_nobody_tells_the_programmes_division(
+    agency, officer
+):
+    today = timezone.localdate()
+    measure = linked_measure(
+        agency,
+        status=MeasureStatus.ASSIGNED,
+        due_on=today - dt.timedelta(days=60),
+        escalation_tier=2,
+        escalated_at=timezone.now() - dt.timedelta(days=30),
+    )
+    division_head = UserFactory.create(
+        organisation=measure.programme.division, roles=[Role.MSE_HEAD]
+    )
+    other_head = UserFactory.create(
+        organisation=OrganisationFactory.create(kind=OrganisationKind.MSE_DIVISION),
+        roles=[Role.MSE_HEAD],
+    )
+
+    measures_sweep_deadlines(today=today)
+
+    measure.refresh_from_db()
+    assert measure.escalation_tier == staff_alerts.TOP_TIER
+    by_user = told(staff_alerts.MEASURES_ESCALATED_TO_DIVISION)
+    assert set(by_user) == {division_head.pk}
+    assert other_head.pk not in by_user
+    assert by_user[division_head.pk][0].url_name == "rehabilitation:programme_list"
+    assert set(told(staff_alerts.MEASURES_ESCALATED)) == {officer.pk}
