@@ -6,11 +6,15 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
+from kopir.assessment.models import Term
 from kopir.assessment.services import staff_alerts
+from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
 from kopir.assessment.services.division import referral_return
+from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.services.referrals import referral_send_many
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
 from kopir.assessment.tests.division_fixtures import (
@@ -194,3 +198,29 @@ def test_the_division_heads_preferences_offer_the_referrals_received_and_appeals
         staff_alerts.APPEAL_FILED,
         "rehabilitation.measures_escalated_to_division",
     }
+
+
+def test_a_decision_changed_on_appeal_tells_the_author_again(
+    clinician, person, head, experts, reviewer
+):
+    referral = notified(clinician, person, head, experts)
+    appeal = filed_appeal(referral, head)
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+
+    appeal_resolve(
+        actor=reviewer,
+        appeal=appeal,
+        expected_version=appeal.version,
+        upheld=False,
+        outcome_reasons="Field narrowed to 5 degrees: group I.",
+        new_decision=OutcomeInput(
+            **{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS}
+        ),
+        reexamination_on=add_months(timezone.localdate(), 20),
+    )
+
+    assert [n.user_id for n in told(staff_alerts.REFERRAL_DECIDED)[clinician.pk]] == [
+        clinician.pk,
+        clinician.pk,
+    ]
+    assert set(told(staff_alerts.REFERRAL_DECIDED)) == {clinician.pk}
