@@ -24,6 +24,7 @@ class AssessmentConfig(AppConfig):
         from kopir.assessment.models import CompletenessRule, CompletenessRuleSet, StepDeadline
         from kopir.assessment.selectors import home, search
         from kopir.assessment.services.completeness import RULES
+        from kopir.assessment.services.staff_alerts import STAFF_KINDS
         from kopir.assessment.workflow import STEP_DEADLINES
         from kopir.core.reference_cache import changed_on_write
         from kopir.core.registry import (
@@ -34,6 +35,7 @@ class AssessmentConfig(AppConfig):
             registry,
         )
         from kopir.exchange.catalogue import register_event_kind
+        from kopir.notices.kinds import register_staff_kind
         from kopir.people.access import register_personal_reach
         from kopir.people.actions import PersonAction, register_person_action
 
@@ -67,3 +69,5 @@ class AssessmentConfig(AppConfig):
         registry.add_demo(DemoLoader("assessment", "kopir.assessment.demo.load", order=50))
         # What external systems may subscribe to (kopir.exchange).
         register_event_kind(*EVENT_KINDS)
+        # What its staff are notified of (kopir.notices: the list and the preferences page).
+        register_staff_kind(*STAFF_KINDS)

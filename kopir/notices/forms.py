@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import FilterForm, ServiceErrorsMixin
-from kopir.notices.kinds import staff_kinds
+from kopir.notices.kinds import staff_kinds_for
 from kopir.notices.models import NoticeChannel, NoticeStatus
 from kopir.notices.selectors import OutboxFilter
 
@@ -34,7 +34,8 @@ class OutboxFilterForm(FilterForm[OutboxFilter]):
 
 
 class StaffNotificationPreferenceForm(ServiceErrorsMixin, forms.Form):
-    """Which kinds also come by e-mail and by SMS; the kinds are those the apps registered."""
+    """Which kinds also come by e-mail and by SMS: the kinds the apps registered for the roles
+    of the person choosing (`user`)."""
 
     email_kinds = forms.MultipleChoiceField(
         label=_("Also by e-mail"), required=False, widget=forms.CheckboxSelectMultiple
@@ -49,9 +50,9 @@ class StaffNotificationPreferenceForm(ServiceErrorsMixin, forms.Form):
         max_length=30,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(kind.key, kind.label) for kind in staff_kinds()]
+        choices = [(kind.key, kind.label) for kind in staff_kinds_for(user)]
         self.fields["email_kinds"].choices = choices  # type: ignore[attr-defined]
         self.fields["sms_kinds"].choices = choices  # type: ignore[attr-defined]
 

@@ -3,8 +3,9 @@
 Notices owns the list and the apps fill it from their `AppConfig.ready()` (council registers "a
 new petition", "a vote is open"…), so notices imports no app above it. Each kind carries its
 name for the preferences page, the sentence shown in the list (a lazy translation with
-`%(name)s` values, filled from the notification's `params`) and whether it also comes by e-mail
-to someone who has not chosen.
+`%(name)s` values, filled from the notification's `params`), whether it also comes by e-mail
+to someone who has not chosen, and the roles it concerns: the preferences page offers a person
+only the kinds of their roles (a clinician is never told of a council vote, so is not asked).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ class StaffNotificationKind:
     message: str | Promise  # "New petition № %(number)s to %(council)s"
     email_by_default: bool = True
     order: int = 0
+    # The roles whose holders may be told of it; none: anyone.
+    roles: tuple[str, ...] = ()
+
+    def concerns(self, user: Any) -> bool:
+        """Whether `user` holds a role this kind is told to (and so chooses how it comes)."""
+        return not self.roles or bool(user.has_role(*self.roles))
 
     def text(self, params: dict[str, Any]) -> str:
         """The sentence in the active language; a value it does not name is ignored."""
@@ -48,3 +55,8 @@ def staff_kind(key: str) -> StaffNotificationKind | None:
 
 def staff_kinds() -> list[StaffNotificationKind]:
     return sorted(_KINDS, key=lambda kind: (kind.order, kind.key))
+
+
+def staff_kinds_for(user: Any) -> list[StaffNotificationKind]:
+    """The kinds `user` may be told of, for their preferences page."""
+    return [kind for kind in staff_kinds() if kind.concerns(user)]

@@ -13,7 +13,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
 from kopir.core.selectors import matching, page_of
 from kopir.notices.access import notice_for_user, notices_for_user
-from kopir.notices.kinds import StaffNotificationKind, staff_kinds
+from kopir.notices.kinds import StaffNotificationKind, staff_kinds_for
 from kopir.notices.models import Notice, StaffNotification, StaffNotificationPreference
 
 PAGE_SIZE = 50
@@ -80,7 +80,7 @@ def unread_notifications_count(user: Any) -> int:
 def preference_initial(user: Any) -> dict[str, Any]:
     """The preferences form as the person left it, or with each kind's default."""
     preference = StaffNotificationPreference.objects.filter(user_id=user.pk).first()
-    chosen = {kind.key: wants(preference, kind) for kind in staff_kinds()}
+    chosen = {kind.key: wants(preference, kind) for kind in staff_kinds_for(user)}
     return {
         "email_kinds": [key for key, wanted in chosen.items() if wanted["email"]],
         "sms_kinds": [key for key, wanted in chosen.items() if wanted["sms"]],

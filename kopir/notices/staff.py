@@ -9,13 +9,16 @@ outbox (`notice_queue`), to the person's own address, in the language of their a
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import (
     audit_record_many,
@@ -24,7 +27,7 @@ from kopir.audit.services import (
     target_type_of,
 )
 from kopir.core.bulk import insert_instances
-from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds
+from kopir.notices.kinds import StaffNotificationKind, staff_kind, staff_kinds_for
 from kopir.notices.models import (
     NoticeChannel,
     StaffNotification,
@@ -41,6 +44,31 @@ def _kind(key: str) -> StaffNotificationKind:
     if kind is None:
         raise ValueError(f"{key}: register the kind with notices.kinds.register_staff_kind")
     return kind
+
+
+def organisation_staff(organisation_id: int | None, *roles: str) -> QuerySet[User]:
+    """The active accounts of one organisation that hold any of `roles`: whom an app tells of
+    an event of that organisation's records (its access rules decide which roles may open them)."""
+    if organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role_assignments__role__in=roles
+    ).distinct()
+
+
+def organisations_staff(organisation_ids: Iterable[int], *roles: str) -> dict[int, list[User]]:
+    """`organisation_staff` of many organisations in one query, by organisation (those with
+    nobody in the roles left out): a sweep that tells many organisations at once."""
+    ids = set(organisation_ids)
+    found: dict[int, list[User]] = defaultdict(list)
+    if not ids:
+        return found
+    for user in User.objects.filter(
+        organisation_id__in=ids, is_active=True, role_assignments__role__in=roles
+    ).distinct():
+        if user.organisation_id is not None:
+            found[user.organisation_id].append(user)
+    return found
 
 
 def _sms_recipient(user: Any, phone: str) -> Any:
@@ -166,16 +194,17 @@ def staff_preferences_save(
     sms_phone: str,
     request: HttpRequest | None = None,
 ) -> StaffNotificationPreference:
-    """Store which kinds the actor receives by e-mail and by SMS (every registered kind is
-    written, chosen or not, so a later change of a default does not change a saved choice)."""
+    """Store which kinds the actor receives by e-mail and by SMS (every kind the page offered
+    them is written, chosen or not, so a later change of a default does not change a saved
+    choice; a kind of a role they do not hold keeps what it was)."""
     email_chosen, sms_chosen = set(email_kinds), set(sms_kinds)
-    keys = [kind.key for kind in staff_kinds()]
+    keys = [kind.key for kind in staff_kinds_for(actor)]
     with transaction.atomic():
         preference, created = StaffNotificationPreference.objects.select_for_update().get_or_create(
             user=actor
         )
-        preference.email = {key: key in email_chosen for key in keys}
-        preference.sms = {key: key in sms_chosen for key in keys}
+        preference.email = {**preference.email, **{key: key in email_chosen for key in keys}}
+        preference.sms = {**preference.sms, **{key: key in sms_chosen for key in keys}}
         preference.sms_phone = sms_phone.strip()
         save_audited(
             preference,

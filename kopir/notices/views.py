@@ -131,9 +131,11 @@ def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     require_notifications_reader(request.user)
     if request.method == "POST":
-        form = StaffNotificationPreferenceForm(request.POST)
+        form = StaffNotificationPreferenceForm(request.POST, user=request.user)
     else:
-        form = StaffNotificationPreferenceForm(initial=preference_initial(request.user))
+        form = StaffNotificationPreferenceForm(
+            initial=preference_initial(request.user), user=request.user
+        )
     return form_page(
         request,
         form,

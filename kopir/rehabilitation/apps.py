@@ -20,15 +20,19 @@ class RehabilitationConfig(AppConfig):
         from kopir.assessment.signals import decision_recorded
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.exchange.catalogue import register_event_kind
+        from kopir.notices.kinds import register_staff_kind
         from kopir.rehabilitation import access
         from kopir.rehabilitation.events import EXCHANGE_KINDS
         from kopir.rehabilitation.fhir_conformance import SECTION as FHIR_TASK_SECTION
         from kopir.rehabilitation.selectors import home
         from kopir.rehabilitation.services.programme import on_decision_recorded
+        from kopir.rehabilitation.services.staff_alerts import STAFF_KINDS
         from kopir.rehabilitation.views.followup import citizen_section
 
         # Other systems hear of programmes and measures through the exchange's outbox.
         register_event_kind(*EXCHANGE_KINDS)
+        # What their staff are notified of (kopir.notices: the list and the preferences page).
+        register_staff_kind(*STAFF_KINDS)
         # A decision that establishes disability drafts the IRP, in the decision's transaction.
         decision_recorded.connect(on_decision_recorded, dispatch_uid="rehabilitation.irp_draft")
         # The person's programme on the citizen status page, behind the same one-time code.

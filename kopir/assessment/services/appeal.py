@@ -26,6 +26,7 @@ from kopir.assessment.models import (
     Referral,
     ReferralStatus,
 )
+from kopir.assessment.services import staff_alerts
 from kopir.assessment.services.decision import current_decision, decision_create, decision_errors
 from kopir.assessment.services.division_notices import (
     notify_person_of_appeal_filed,
@@ -126,6 +127,7 @@ def appeal_file(
         notify_person_of_appeal_filed(
             referral=referral, appeal=appeal, actor=actor, request=request
         )
+        staff_alerts.appeal_filed(appeal, actor=actor, request=request)
     return appeal
 
 

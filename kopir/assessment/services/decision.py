@@ -25,6 +25,7 @@ from kopir.assessment.models import (
     ReferralStatus,
     Term,
 )
+from kopir.assessment.services import staff_alerts
 from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.division_notices import notify_person_of_decision
 from kopir.assessment.services.outcome_rules import (
@@ -276,6 +277,7 @@ def decision_create(
     audited(record, AuditAction.CREATE, DECISION_FIELDS, actor=actor, request=request)
     # In the same transaction: whatever follows the decision (the IRP draft) stands or falls with it.
     decision_recorded.send(sender=Decision, decision=record, actor=actor, request=request)
+    staff_alerts.referral_decided(referral, actor=actor, request=request)
     return record
 
 

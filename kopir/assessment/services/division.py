@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from kopir.assessment.exchange_events import publish_referral_returned
 from kopir.assessment.models import Referral, ReferralStatus
+from kopir.assessment.services import staff_alerts
 from kopir.assessment.services.division_notices import (
     notify_clinic_of_return,
     notify_person_of_acceptance,
@@ -181,5 +182,6 @@ def referral_return(
         )
         # In the same transaction: a return that rolls back never tells anyone anything.
         notify_clinic_of_return(referral=referral, missing=missing, actor=actor, request=request)
+        staff_alerts.referral_returned(referral, actor=actor, request=request)
         publish_referral_returned(referral, missing_count=len(missing))
     return referral

@@ -29,6 +29,7 @@ from kopir.assessment.models import (
     Route,
     SecondaryDiagnosis,
 )
+from kopir.assessment.services import staff_alerts
 from kopir.assessment.services.attachments import attachment_add
 from kopir.assessment.services.completeness import IncompleteReferral, completeness_check
 from kopir.assessment.services.division_notices import (
@@ -475,6 +476,7 @@ def referral_send(
                 basis=LinkBasis.REFERRAL,
             )
         notify_person_of_sending(referral=sent, resent=resent, actor=actor, request=request)
+        staff_alerts.referral_received(sent, actor=actor, request=request)
         publish_referral_sent(sent, resent=resent)
     return sent
 
@@ -551,4 +553,5 @@ def _sent_many(
             ignore_conflicts=True,
         )
         notify_people_of_sending(referrals=referrals, resent=resent, actor=actor, request=request)
+        staff_alerts.referrals_received(referrals, actor=actor, request=request)
         publish_referrals_sent(referrals, resent=resent)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from kopir.accounts.models import Role, User
 from kopir.assessment.models import ExpertAssignment, Referral, ReferralStatus, Route
+from kopir.assessment.services import staff_alerts
 from kopir.assessment.services.distribution import extraterritorial_experts, is_extraterritorial
 from kopir.assessment.services.division import ensure_current
 from kopir.assessment.services.outcome_rules import OutcomeInput, validate_outcome
@@ -103,6 +104,7 @@ def referral_assign_experts(
             actor_label=organisation_label(actor),
             request=request,
         )
+        assignments = []
         for position, expert_id in enumerate(ids, start=1):
             assignment = ExpertAssignment(
                 referral=referral, expert_id=expert_id, position=position, assigned_by=actor
@@ -110,6 +112,8 @@ def referral_assign_experts(
             save_audited(
                 assignment, AuditAction.CREATE, ["expert", "position"], actor=actor, request=request
             )
+            assignments.append(assignment)
+        staff_alerts.experts_assigned(assignments, actor=actor, request=request)
     return referral
 
 

@@ -364,6 +364,7 @@ def recommendation_respond(
             request=request,
         )
         alerts.notify_answered(response, actor=actor, request=request)
+        staff_alerts.answer_received(response, actor=actor, request=request)
         publish_recommendation_answered(current, response)
     return response
 

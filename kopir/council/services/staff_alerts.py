@@ -3,7 +3,8 @@
 A new petition goes to the council's secretaries; an open roll-call vote to the members marked
 present (they cast their own ballots); a new recommendation and a rejected answer to the
 addressed agency's officers (besides the notice to the organisation's contact address,
-`recommendation_alerts`); minutes waiting for a signature to the chair and the secretaries; an
+`recommendation_alerts`); an agency's answer to the council's secretaries (besides the e-mail to
+the council's address); minutes waiting for a signature to the chair and the secretaries; an
 answer due in three working days to the agency's officers and the secretaries, once. Each call
 runs in the transaction of the event.
 """
@@ -36,12 +37,13 @@ from kopir.council.models import (
 )
 from kopir.council.services.recommendation_alerts import AWAITING_ANSWER
 from kopir.notices.kinds import StaffNotificationKind
-from kopir.notices.staff import staff_notify
+from kopir.notices.staff import organisation_staff, staff_notify
 
 PETITION_NEW = "council.petition_new"
 VOTE_OPEN = "council.vote_open"
 RECOMMENDATION_NEW = "council.recommendation_new"
 ANSWER_REJECTED = "council.answer_rejected"
+ANSWER_RECEIVED = "council.answer_received"
 MINUTES_TO_SIGN = "council.minutes_to_sign"
 RECOMMENDATION_DUE = "council.recommendation_due"
 # "A due date in three working days": the answer is due on or before that day.
@@ -53,52 +55,65 @@ STAFF_KINDS = (
         _("A new petition to the council"),
         _("A new petition № %(number)s was received."),
         order=10,
+        roles=(Role.COUNCIL_SECRETARY,),
     ),
     StaffNotificationKind(
         VOTE_OPEN,
         _("A vote is open at a meeting I attend"),
         _("A vote is open at meeting No. %(meeting)s: %(question)s"),
         order=20,
+        roles=(Role.COUNCIL_MEMBER,),
     ),
     StaffNotificationKind(
         MINUTES_TO_SIGN,
         _("Minutes waiting for my signature"),
         _("The minutes of meeting No. %(meeting)s are waiting for your signature."),
         order=30,
+        roles=(
+            Role.COUNCIL_MEMBER,
+            Role.COUNCIL_SECRETARY,
+        ),
     ),
     StaffNotificationKind(
         RECOMMENDATION_NEW,
         _("A new recommendation to my organisation"),
         _("The council sent your organisation recommendation № %(number)s."),
         order=40,
+        roles=(Role.AGENCY_OFFICER,),
+    ),
+    StaffNotificationKind(
+        ANSWER_RECEIVED,
+        _("An agency's answer to a recommendation of my council"),
+        _("The addressee answered recommendation № %(number)s: give the council's verdict."),
+        order=45,
+        roles=(Role.COUNCIL_SECRETARY,),
     ),
     StaffNotificationKind(
         ANSWER_REJECTED,
         _("An answer the council did not accept"),
         _("The council did not accept the answer to recommendation № %(number)s: answer again."),
         order=50,
+        roles=(Role.AGENCY_OFFICER,),
     ),
     StaffNotificationKind(
         RECOMMENDATION_DUE,
         _("An answer due in three working days"),
         _("The answer to recommendation № %(number)s is due on %(due)s."),
         order=60,
+        roles=(
+            Role.AGENCY_OFFICER,
+            Role.COUNCIL_SECRETARY,
+        ),
     ),
 )
 
 
-def _active_staff(organisation_id: int, role: str) -> QuerySet[User]:
-    return User.objects.filter(
-        organisation_id=organisation_id, is_active=True, role_assignments__role=role
-    ).distinct()
-
-
 def secretaries_of(council: Council) -> QuerySet[User]:
-    return _active_staff(council.organisation_id, Role.COUNCIL_SECRETARY)
+    return organisation_staff(council.organisation_id, Role.COUNCIL_SECRETARY)
 
 
 def agency_officers_of(organisation_id: int) -> QuerySet[User]:
-    return _active_staff(organisation_id, Role.AGENCY_OFFICER)
+    return organisation_staff(organisation_id, Role.AGENCY_OFFICER)
 
 
 def _date(day: dt.date) -> str:
@@ -189,6 +204,24 @@ def recommendation_sent(
     recommendation: Recommendation, *, actor: Any, request: HttpRequest | None = None
 ) -> None:
     _tell_officers(recommendation, RECOMMENDATION_NEW, actor=actor, request=request)
+
+
+def answer_received(
+    response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """The council's secretaries, who bring the answer to the council's verdict."""
+    recommendation = response.recommendation
+    council = recommendation.council
+    staff_notify(
+        users=secretaries_of(council),
+        kind=ANSWER_RECEIVED,
+        params={"number": recommendation.number},
+        url_name="council:recommendation_detail",
+        url_args=(council.slug, recommendation.pk),
+        related=recommendation,
+        actor=actor,
+        request=request,
+    )
 
 
 def answer_not_accepted(

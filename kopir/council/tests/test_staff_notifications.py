@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -24,7 +25,8 @@ from kopir.council.services.recommendations import response_review
 from kopir.council.services.votes import vote_open
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
-from kopir.directory.models import Organisation
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.kinds import staff_kind
 from kopir.notices.models import Notice, NoticeChannel, StaffNotification
 from kopir.notices.staff import staff_preferences_save
@@ -134,6 +136,48 @@ def test_a_rejected_answer_is_told_to_the_officers_and_an_accepted_one_is_not(
     )
     response_review(actor=secretary, response=again, verdict="accepted")
     assert StaffNotification.objects.filter(kind=staff_alerts.ANSWER_REJECTED).count() == 1
+
+
+def test_an_answer_is_told_to_the_councils_secretaries_only(
+    sent_recommendation: m.Recommendation,
+    council: m.Council,
+    secretary: User,
+    officer: User,
+    outsider_officer: User,
+) -> None:
+    other_secretary = UserFactory.create(
+        organisation=OrganisationFactory.create(kind=OrganisationKind.PUBLIC_COUNCIL),
+        roles=[Role.COUNCIL_SECRETARY],
+    )
+
+    answer_recommendation(sent_recommendation, officer, "Орындалды.")
+
+    assert told(staff_alerts.ANSWER_RECEIVED) == {secretary}
+    assert other_secretary not in told(staff_alerts.ANSWER_RECEIVED)
+    notification = StaffNotification.objects.get(kind=staff_alerts.ANSWER_RECEIVED)
+    with translation.override("en"):
+        assert notification.text() == (
+            f"The addressee answered recommendation № {sent_recommendation.number}: "
+            "give the council's verdict."
+        )
+    assert notification.link().endswith(
+        f"/council/{council.slug}/recommendations/{sent_recommendation.pk}/"
+    )
+
+
+def _answer_then_fail(recommendation: m.Recommendation, officer: User) -> None:
+    with transaction.atomic():
+        answer_recommendation(recommendation, officer, "Орындалды.")
+        raise RuntimeError("the caller's transaction fails")
+
+
+def test_an_answer_that_rolls_back_tells_nobody(
+    sent_recommendation: m.Recommendation, secretary: User, officer: User
+) -> None:
+    with pytest.raises(RuntimeError):
+        _answer_then_fail(sent_recommendation, officer)
+
+    assert not told(staff_alerts.ANSWER_RECEIVED)
 
 
 def test_an_opted_out_officer_gets_no_email_of_a_new_recommendation_but_sees_it_listed(

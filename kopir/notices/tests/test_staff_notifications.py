@@ -32,11 +32,19 @@ HELLO = StaffNotificationKind(
 QUIET = StaffNotificationKind(
     "notices_test.quiet", _("A quiet test notification"), "Quiet %(number)s", False, 1001
 )
+# Told only to council secretaries: an agency officer is not asked how it comes.
+SECRETARIES_ONLY = StaffNotificationKind(
+    "notices_test.secretaries",
+    _("A test notification"),
+    "Secretaries %(number)s",
+    order=1002,
+    roles=(Role.COUNCIL_SECRETARY,),
+)
 
 
 @pytest.fixture(autouse=True)
 def _kinds() -> None:
-    register_staff_kind(HELLO, QUIET)
+    register_staff_kind(HELLO, QUIET, SECRETARIES_ONLY)
 
 
 @pytest.fixture
@@ -271,14 +279,18 @@ def test_marking_needs_a_post() -> None:
 # --- Preferences ---------------------------------------------------------------------------------
 
 
-def test_the_preferences_page_lists_every_kind_with_its_default(officer: User) -> None:
+def test_the_preferences_page_lists_every_kind_of_the_persons_roles_with_its_default(
+    officer: User,
+) -> None:
     response = signed_in(Client(), officer).get(reverse("notices:preferences"))
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert [key for key, _label in form.fields["email_kinds"].choices] == [
-        kind.key for kind in staff_kinds()
-    ]
+    listed = [key for key, _label in form.fields["email_kinds"].choices]
+    assert listed == [kind.key for kind in staff_kinds() if kind.concerns(officer)]
+    assert HELLO.key in listed
+    assert SECRETARIES_ONLY.key not in listed
+    assert SECRETARIES_ONLY.key not in response.content.decode()
     assert HELLO.key in form.initial["email_kinds"]
     assert QUIET.key not in form.initial["email_kinds"]
 
@@ -295,6 +307,37 @@ def test_saving_preferences_is_kept_and_audited(officer: User) -> None:
     assert not preference.email[HELLO.key]
     assert preference.sms[HELLO.key]
     assert AuditEvent.objects.filter(target_type="notices.staffnotificationpreference").exists()
+
+
+def test_a_person_whose_roles_are_told_nothing_gets_no_empty_form(
+    officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As for an administrator once only the apps' kinds are registered: none is of their roles.
+    monkeypatch.setattr("kopir.notices.forms.staff_kinds_for", lambda user: [])
+
+    with translation.override("en"):
+        response = signed_in(Client(), officer).get(reverse("notices:preferences"))
+
+    page = response.content.decode()
+    assert "nothing to choose here" in page
+    assert 'name="email_kinds"' not in page
+
+
+def test_saving_keeps_the_choice_of_a_kind_the_page_did_not_offer(officer: User) -> None:
+    officer.role_assignments.create(role=Role.COUNCIL_SECRETARY)
+    staff_preferences_save(
+        actor=User.objects.get(pk=officer.pk),
+        email_kinds=[SECRETARIES_ONLY.key],
+        sms_kinds=[],
+        sms_phone="",
+    )
+    officer.role_assignments.filter(role=Role.COUNCIL_SECRETARY).delete()
+
+    signed_in(Client(), officer).post(reverse("notices:preferences"), {"sms_phone": ""})
+
+    officer.notification_preference.refresh_from_db()
+    assert officer.notification_preference.email[SECRETARIES_ONLY.key]
+    assert not officer.notification_preference.email[HELLO.key]
 
 
 def test_sms_without_a_phone_number_is_refused(officer: User) -> None:

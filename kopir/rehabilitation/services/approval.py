@@ -41,6 +41,7 @@ from kopir.rehabilitation.models import (
     RoutingRule,
 )
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.programme import (
     CONFLICT,
     changes_between,
@@ -124,6 +125,7 @@ def _route_new_line(
     notify_holder(
         measure, "assigned", {"measure_name": measure.measure_type}, actor=actor, request=request
     )
+    staff_alerts.measure_assigned(measure, actor=actor, request=request)
     return measure
 
 

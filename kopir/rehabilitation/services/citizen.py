@@ -26,6 +26,7 @@ from kopir.core.rate_limits import Rate, RateLimit
 from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import Measure, MeasureStatus
+from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.deadlines import measure_refresh_flags
 from kopir.rehabilitation.services.routing import due_date
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
@@ -148,5 +149,6 @@ def measure_dispute(
             sensitive=True,
             channel=AuditChannel.WEB,
         )
+        staff_alerts.measure_disputed(measure, request=request)
         events.publish("measure.disputed", measure)
     return measure

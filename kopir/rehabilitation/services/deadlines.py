@@ -72,6 +72,7 @@ from kopir.notices.services import (
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import Measure
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+from kopir.rehabilitation.services import staff_alerts
 
 TOP_TIER = 3
 # 5,000 ids a batch: on PostgreSQL with 200,000 measures the flag pass took 3.2 s against 6.4 s
@@ -308,6 +309,7 @@ def _escalate_batch(after: int, last: int, clock: _Clock) -> list[dict[str, Any]
         row["escalation_tier"] += 1
     drafts = _escalation_drafts(rows, clock)
     events.publish_many("measure.escalated", rows)
+    staff_alerts.measures_escalated(rows)
     # Last: the audit chain's lock is held from the first record to the commit.
     notices = notice_queue_many(drafts=drafts, channel=AuditChannel.TASK)
     audit_record_many(

@@ -33,6 +33,7 @@ from kopir.rehabilitation.models import (
     MeasureStatus,
     NotDeliveredReason,
 )
+from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.deadlines import measure_refresh_flags
 from kopir.rehabilitation.services.routing import (
     handoff_acknowledge,
@@ -461,5 +462,6 @@ def measure_redirect(
             request=request,
             channel=channel,
         )
+        staff_alerts.measure_redirected(measure, actor=actor, request=request)
         publish("measure.redirected", measure)
     return measure
