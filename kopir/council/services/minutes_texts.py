@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model, Prefetch
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
@@ -36,6 +37,19 @@ TEXT_LANGUAGES = ("kk", "ru")
 def in_language(record: Any, field: str, lang: str) -> str:
     """The text of `field` in `lang`: `field` itself is the Kazakh text, `field_ru` the Russian."""
     return str(getattr(record, field if lang == "kk" else f"{field}_ru") or "")
+
+
+def in_reader_language(record: Any, field: str, lang: str | None = None) -> str:
+    """The text of `field` for a reader of `lang` (the active language when None): its Russian
+    half for a Russian reader, its Kazakh half otherwise (Kazakh is the state language, so an
+    English reader gets it too), and the other half when that one is empty, as a text is often
+    entered in one language first. Pages, notices and calendar files show a pair with this (in
+    templates through the `bilingual_text` filter of `council_texts`); the minutes, which must
+    be in one language, use `in_language`."""
+    reader = (lang or get_language() or "kk")[:2]
+    first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
+    text = in_language(record, field, first)
+    return text if text.strip() else in_language(record, field, second)
 
 
 @dataclass(frozen=True)

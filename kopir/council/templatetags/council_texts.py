@@ -1,0 +1,20 @@
+"""Showing a text the council keeps in Kazakh and in Russian (`title`, `title_ru`) in the reader's
+language: `{% load council_texts %}{{ item|bilingual_text:"title" }}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kopir.council.services.minutes_texts import in_reader_language
+
+register = template.Library()
+
+
+@register.filter
+def bilingual_text(record: Any, field: str) -> str:
+    """The text of `field` in the active language, the other half when that one is empty."""
+    if record is None or record == "":
+        return ""
+    return in_reader_language(record, field)
