@@ -46,10 +46,14 @@ def in_reader_language(record: Any, field: str, lang: str | None = None) -> str:
     entered in one language first. Pages, notices and calendar files show a pair with this (in
     templates through the `bilingual_text` filter of `council_texts`); the minutes, which must
     be in one language, use `in_language`."""
+    return in_language(record, field, shown_language(record, field, lang))
+
+
+def shown_language(record: Any, field: str, lang: str | None = None) -> str:
+    """Which half of `field` `in_reader_language` shows a reader of `lang`: "kk" or "ru"."""
     reader = (lang or get_language() or "kk")[:2]
     first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
-    text = in_language(record, field, first)
-    return text if text.strip() else in_language(record, field, second)
+    return first if in_language(record, field, first).strip() else second
 
 
 @dataclass(frozen=True)

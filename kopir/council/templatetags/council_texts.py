@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from kopir.council.services.minutes_texts import in_reader_language
+from kopir.council.services.minutes_texts import in_reader_language, shown_language
 
 register = template.Library()
 
@@ -18,3 +18,12 @@ def bilingual_text(record: Any, field: str) -> str:
     if record is None or record == "":
         return ""
     return in_reader_language(record, field)
+
+
+@register.filter
+def bilingual_language(record: Any, field: str) -> str:
+    """The language ("kk" or "ru") of the half `bilingual_text` shows, for the `lang` attribute
+    of its element and for marking a text shown in the other language than the reader's."""
+    if record is None or record == "":
+        return ""
+    return shown_language(record, field)
