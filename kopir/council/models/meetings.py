@@ -102,6 +102,7 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     rapporteur = models.CharField(_("rapporteur"), max_length=200, blank=True)
+    rapporteur_ru = models.CharField(_("rapporteur in Russian"), max_length=200, blank=True)
     petition = models.ForeignKey(
         "council.Petition",
         verbose_name=_("petition"),

@@ -118,6 +118,7 @@ def composition_propose(
                     position=member.position,
                     affiliation_id=member.affiliation_id,
                     affiliation_text=member.affiliation_text,
+                    affiliation_text_ru=member.affiliation_text_ru,
                     term_start=member.term_start,
                     term_end=member.term_end,
                     account_id=member.account_id,

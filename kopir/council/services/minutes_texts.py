@@ -30,6 +30,7 @@ from kopir.council.models import (
     Speech,
 )
 from kopir.council.services.agenda import require_minutes_open
+from kopir.council.services.quorum import sitting_members
 
 TEXT_LANGUAGES = ("kk", "ru")
 
@@ -102,6 +103,10 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
         TextPair(item, "title", _("Item %(order)s: title") % {"order": order}, required=True),
         TextPair(item, "description", _("Item %(order)s: description") % {"order": order}, False),
     ]
+    if not item.rapporteur_member_id and not item.rapporteur_official_id:
+        # Someone neither a member nor invited, as the secretary wrote them (with their position).
+        what = _("Item %(order)s: rapporteur") % {"order": order}
+        pairs.append(TextPair(item, "rapporteur", what, required=False))
     for official in item.invited.all():
         what = _("Item %(order)s: position of %(name)s") % {
             "order": order,
@@ -150,6 +155,11 @@ def meeting_texts(meeting: Meeting) -> list[TextPair]:
         )
     )
     pairs = [TextPair(meeting, "place", _("Place of the meeting"), required=False)]
+    # A member's affiliation written as text (an organisation in the directory has its own names).
+    for member in sitting_members(meeting, list(meeting.attendance.select_related("member"))):
+        if member.affiliation_id is None:
+            what = _("Affiliation of member %(name)s") % {"name": member.full_name}
+            pairs.append(TextPair(member, "affiliation_text", what, required=False))
     for item in agenda:
         pairs += _item_pairs(item)
     recommendations = Recommendation.objects.filter(

@@ -128,6 +128,49 @@ def test_signing_is_refused_naming_each_missing_russian_text(
     assert "[текст на русском языке не введён]" in str(_context(minutes, "ru")["sections"])
 
 
+def test_a_typed_affiliation_and_rapporteur_are_asked_in_russian_and_printed_in_each_language(
+    held_meeting: m.Meeting, secretary: User, secretary_client: Client
+) -> None:
+    """A member's affiliation and a rapporteur written as text (not chosen from the directory or
+    the members) went into the Russian minutes in Kazakh: they have Russian halves now, the texts
+    page asks for them, signing waits for them, and each minutes print their own."""
+    member = m.Member.objects.filter(composition=held_meeting.composition).first()
+    assert member is not None
+    m.Member.objects.filter(pk=member.pk).update(
+        affiliation=None, affiliation_text="Облыстық мәслихат депутаты"
+    )
+    item = m.AgendaItem.objects.get(meeting=held_meeting)
+    m.AgendaItem.objects.filter(pk=item.pk).update(
+        rapporteur="Нұрланов Асхат, жұмыспен қамту басқармасының басшысы", rapporteur_ru=""
+    )
+
+    gaps = [(gap.pair.what, gap.lang) for gap in missing_texts(held_meeting)]
+    assert gaps == [
+        (f"Affiliation of member {member.full_name}", "ru"),
+        ("Item 1: rapporteur", "ru"),
+    ]
+    page = secretary_client.get(_texts_url(held_meeting))
+    form = page.context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    data[f"member-{member.pk}-affiliation_text-ru"] = "Депутат областного маслихата"
+    data[f"agendaitem-{item.pk}-rapporteur-ru"] = (
+        "Нурланов Асхат, руководитель управления занятости"
+    )
+    assert secretary_client.post(_texts_url(held_meeting), data).status_code == 302
+    assert missing_texts(held_meeting) == []
+
+    minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
+    russian = _docx_text(documents.minutes_docx(_context(minutes, "ru")))
+    kazakh = _docx_text(documents.minutes_docx(_context(minutes, "kk")))
+    assert "Депутат областного маслихата" in russian
+    assert "Докладчик: Нурланов Асхат, руководитель управления занятости." in russian
+    assert "Облыстық мәслихат депутаты" not in russian
+    assert "Нұрланов" not in russian
+    assert "Облыстық мәслихат депутаты" in kazakh
+    assert "Баяндамашы: Нұрланов Асхат, жұмыспен қамту басқармасының басшысы." in kazakh
+    assert "Депутат областного маслихата" not in kazakh
+
+
 def test_an_annulled_votes_reason_is_asked_in_russian_and_each_minutes_says_its_own(
     held_meeting: m.Meeting, chair: User, secretary: User
 ) -> None:
