@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from kopir.core.registry import schedule_time_zone
+from kopir.council.bilingual import in_reader_language
 from kopir.council.models import Meeting
-from kopir.council.services.minutes_texts import in_reader_language
 from kopir.notices.services import Attachment
 
 # A meeting has a start only; calendars need an end. Two hours is what the council's sittings

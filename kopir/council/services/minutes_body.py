@@ -25,6 +25,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from kopir.core.registry import CitedTable, registry
+from kopir.council.bilingual import in_language
 from kopir.council.models import (
     AgendaItem,
     Attendance,
@@ -46,7 +47,7 @@ from kopir.council.services.minutes_labels import (
     VOTE_RESULTS,
     label,
 )
-from kopir.council.services.minutes_texts import TEXT_LANGUAGES, in_language
+from kopir.council.services.minutes_texts import TEXT_LANGUAGES
 from kopir.council.services.quorum import PRESENT, quorum_required, sitting_members
 
 BODY_SCHEMA = 1

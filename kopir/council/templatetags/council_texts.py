@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from kopir.council.services.minutes_texts import in_reader_language, shown_language
+from kopir.council.bilingual import in_reader_language, shown_language
 
 register = template.Library()
 
@@ -27,3 +27,11 @@ def bilingual_language(record: Any, field: str) -> str:
     if record is None or record == "":
         return ""
     return shown_language(record, field)
+
+
+@register.filter
+def sentence_end(text: Any) -> str:
+    """`text` ending a sentence: a full stop added unless it ends with one already (a place
+    written "Орал қ." must not end in two)."""
+    text = str(text).rstrip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else f"{text}."
