@@ -19,6 +19,7 @@ from.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db.models import Prefetch
@@ -369,7 +370,28 @@ def text_blocks(text: str) -> list[dict[str, Any]]:
                 blocks.append({"kind": "list", "items": [line[2:].strip()]})
         else:
             blocks.append({"kind": "paragraph", "text": line})
-    return blocks
+    return [_numbered(block) for block in blocks]
+
+
+NUMBERED_ITEM = re.compile(r"(\d+)\.\s+(.*)")
+
+
+def _numbered(block: dict[str, Any]) -> dict[str, Any]:
+    """A list whose every item starts with its number ("1. …", the agenda) as a numbered list,
+    so a renderer numbers it once instead of putting a bullet before the number."""
+    if block["kind"] != "list":
+        return block
+    matches = [NUMBERED_ITEM.fullmatch(item) for item in block["items"]]
+    if not all(matches):
+        return block
+    return {
+        "kind": "numbered",
+        "items": [
+            {"number": int(match.group(1)), "text": match.group(2)}
+            for match in matches
+            if match is not None
+        ],
+    }
 
 
 def plain_lines(body: dict[str, Any]) -> list[str]:

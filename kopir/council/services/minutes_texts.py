@@ -92,18 +92,13 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
         }
         pairs.append(TextPair(official, "position", what, required=True))
     for speech in item.speeches.all():
-        names = {"order": order, "name": speech.speaker}
-        pairs.append(
-            TextPair(
-                speech,
-                "speaker_position",
-                _("Item %(order)s: position of %(name)s") % names,
-                required=False,
-            )
-        )
-        pairs.append(
-            TextPair(speech, "summary", _("Item %(order)s: what %(name)s said") % names, True)
-        )
+        # Named by the speech's number too: an invited official has a position as such, and a
+        # person may speak twice on one item; each field's label must be its own.
+        names = {"order": order, "number": speech.order, "name": speech.speaker}
+        what = _("Item %(order)s, speech %(number)s: position of %(name)s") % names
+        pairs.append(TextPair(speech, "speaker_position", what, required=False))
+        what = _("Item %(order)s, speech %(number)s: what %(name)s said") % names
+        pairs.append(TextPair(speech, "summary", what, required=True))
     for vote in item.votes.all():
         what = _("Item %(order)s: question put to the vote") % {"order": order}
         pairs.append(TextPair(vote, "question", what, required=True))

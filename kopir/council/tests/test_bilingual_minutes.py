@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +23,7 @@ from kopir.accounts.models import User
 from kopir.council import models as m
 from kopir.council.services import documents
 from kopir.council.services.minutes import TextsMissing, minutes_assemble, minutes_sign
-from kopir.council.services.minutes_texts import missing_texts
+from kopir.council.services.minutes_texts import meeting_texts, missing_texts
 from kopir.council.services.votes import vote_annul
 from kopir.council.tests.factories import MemberFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
@@ -119,7 +120,7 @@ def test_signing_is_refused_naming_each_missing_russian_text(
         minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
 
     message = str(refusal.value)
-    assert "Item 1: what Мүше Әсел Ұланқызы said (in Russian)" in message
+    assert "Item 1, speech 1: what Мүше Әсел Ұланқызы said (in Russian)" in message
     assert "Item 1: decision 1 (in Russian)" in message
     assert "Item 1: title" not in message
     minutes.refresh_from_db()
@@ -277,7 +278,7 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
     assert '<article class="minutes-document panel" lang="ru"' in html
     assert "Протокол заседания № 7" in html
     assert "№ 7 отырыстың хаттамасы" in html
-    assert "Item 1: what Мүше Әсел Ұланқызы said (in Russian)" in html
+    assert "Item 1, speech 1: what Мүше Әсел Ұланқызы said (in Russian)" in html
 
 
 # --- The PDF's last page ----------------------------------------------------------------------
@@ -505,3 +506,41 @@ def test_the_recommendation_page_shows_its_text_in_both_languages(
     assert (
         f'<blockquote class="panel" lang="ru"><p>{recommendation.text_ru}</p></blockquote>' in html
     )
+
+
+def test_each_text_on_the_texts_page_has_its_own_label(held_meeting: m.Meeting) -> None:
+    """The official invited on the item also speaks on it: the two positions were both labelled
+    "Item 1: position of Лауазымды Серік"."""
+    labels = [pair.what for pair in meeting_texts(held_meeting)]
+    assert len(labels) == len(set(labels))
+    assert "Item 1: position of Лауазымды Серік" in labels
+    assert "Item 1, speech 2: position of Лауазымды Серік" in labels
+
+
+def test_the_agenda_is_numbered_once_in_each_file(minutes: m.Minutes) -> None:
+    context = _context(minutes, "kk")
+    html = render_to_string("council/followup/minutes_document.html", context)
+    assert '<ol><li value="1">Жеке оңалту бағдарламасының өзекті мәселелері</li></ol>' in html
+    document = Document(io.BytesIO(documents.minutes_docx(context)))
+    numbered = [
+        p
+        for p in document.paragraphs
+        if p.text == "1. Жеке оңалту бағдарламасының өзекті мәселелері"
+    ]
+    assert numbered
+    assert all(p.style is not None and p.style.name != "List Bullet" for p in numbered)
+
+
+def test_the_minutes_page_names_the_languages_in_the_pages_language(
+    minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
+) -> None:
+    with translation.override("kk"):
+        url = reverse(
+            "council:minutes_detail", args=[held_meeting.council.slug, held_meeting.number]
+        )
+        page = secretary_client.get(url).content.decode()
+    actions = page.split('<ul class="actions">')[1].split("</ul>")[0]
+    assert "Русский" not in actions
+    assert "Қазақша" not in actions
+    assert "Мәтінді өңдеу: Орыс тілі" in page
+    assert "(Орыс тілі)" in page
