@@ -44,6 +44,7 @@ class MemberData(TypedDict, total=False):
     position: str
     affiliation: Organisation | None
     affiliation_text: str
+    affiliation_text_ru: str
     term_start: dt.date
     term_end: dt.date | None
     account: User | None
