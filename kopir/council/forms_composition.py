@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts.models import Role, User
-from kopir.core.forms import ServiceErrorsMixin, date_field
+from kopir.core.forms import ServiceErrorsMixin, date_field, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import MemberPosition
 from kopir.directory.forms import organisation_field
@@ -20,6 +20,7 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "position",
         "affiliation",
         "affiliation_text",
+        "affiliation_text_ru",
         "term_start",
         "term_end",
         "account",
@@ -34,13 +35,12 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("Position"), choices=MemberPosition.choices, initial=MemberPosition.MEMBER
     )
     affiliation = organisation_field(_("Organisation"), empty_label=_("Not in the directory"))
-    affiliation_text = forms.CharField(
-        label=_("Affiliation, as written"),
-        required=False,
+    # Kept in Kazakh and Russian, as the minutes in each language print it.
+    affiliation_text, affiliation_text_ru = text_pair(
+        _("Affiliation, as written"),
         max_length=255,
-        help_text=_(
-            "When the organisation is not in the directory, or to add the member's role in it."
-        ),
+        required=False,
+        hint=_("When the organisation is not in the directory, or to add the member's role in it."),
     )
     term_start = date_field(
         _("Term starts"),

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
+from kopir.council.bilingual import in_reader_language
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     ChecklistAnswer,
@@ -203,7 +204,7 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             .order_by("-pk")
         )
         self.fields["recommendations"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda r: f"№ {r.number} — {r.addressee.name}: {r.text[:80]}"
+            lambda r: f"№ {r.number} — {r.addressee.name}: {in_reader_language(r, 'text')[:80]}"
         )
 
     def clean_file(self) -> Any:

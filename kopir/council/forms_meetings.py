@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ServiceErrorsMixin, VersionForm, radio_choice, text_in, text_pair
+from kopir.council.bilingual import in_reader_language
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AttendanceStatus,
@@ -483,7 +484,9 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, votes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vote"].queryset = votes  # type: ignore[attr-defined]
-        self.fields["vote"].label_from_instance = lambda vote: vote.question  # type: ignore[attr-defined]
+        self.fields["vote"].label_from_instance = lambda vote: in_reader_language(  # type: ignore[attr-defined]
+            vote, "question"
+        )
 
 
 MEMBER_ATTENDANCE_CHOICES = [

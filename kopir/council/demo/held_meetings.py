@@ -99,6 +99,7 @@ def load_meeting(
             title=item_spec.title,
             title_ru=russian(item_spec.title),
             rapporteur="" if rapporteur else item_spec.rapporteur,
+            rapporteur_ru="" if rapporteur else russian(item_spec.rapporteur),
             rapporteur_member=rapporteur,
             petition=petition if item_spec.petition else None,
             channel=COMMAND,

@@ -27,6 +27,7 @@ from kopir.council.demo import agendas as agenda_data
 from kopir.council.demo import held_meetings as held
 from kopir.council.demo import meetings_data as data
 from kopir.council.demo.organisations import sync_organisation
+from kopir.council.demo.texts_ru import russian
 from kopir.council.models import (
     Composition,
     CompositionStatus,
@@ -89,6 +90,7 @@ def _seat_fields(seat: data.Seat, orgs: dict[str, Organisation]) -> dict[str, An
         "position": seat.position,
         "affiliation": orgs.get(seat.affiliation) if seat.affiliation else None,
         "affiliation_text": seat.affiliation_text,
+        "affiliation_text_ru": russian(seat.affiliation_text),
         "account": _account(seat.account),
     }
 

@@ -137,6 +137,7 @@ class Member(models.Model):
         related_name="council_seats",
     )
     affiliation_text = models.CharField(_("affiliation"), max_length=255, blank=True)
+    affiliation_text_ru = models.CharField(_("affiliation in Russian"), max_length=255, blank=True)
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     account = models.ForeignKey(

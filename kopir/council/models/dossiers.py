@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.council.bilingual import in_reader_language
+
 
 class Dossier(models.Model):
     council = models.ForeignKey(
@@ -55,8 +57,8 @@ class Dossier(models.Model):
         return f"dossier {self.pk}"
 
     def title_in(self, lang: str) -> str:
-        """The title in `lang` (Russian or Kazakh), the Kazakh one where no Russian was written."""
-        return (self.title_ru if lang == "ru" else "") or self.title
+        """The title for a reader of `lang`, the other half where that one is empty."""
+        return in_reader_language(self, "title", lang)
 
 
 class DossierRecordKind(models.TextChoices):

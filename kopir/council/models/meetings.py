@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kopir.council.bilingual import in_reader_language
+
 
 class MeetingFormat(models.TextChoices):
     REGULAR = "regular", _("Regular meeting")
@@ -102,6 +104,7 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     rapporteur = models.CharField(_("rapporteur"), max_length=200, blank=True)
+    rapporteur_ru = models.CharField(_("rapporteur in Russian"), max_length=200, blank=True)
     petition = models.ForeignKey(
         "council.Petition",
         verbose_name=_("petition"),
@@ -137,7 +140,8 @@ class AgendaItem(models.Model):
             return self.rapporteur_member.full_name  # type: ignore[union-attr]
         if self.rapporteur_official_id:
             return self.rapporteur_official.full_name  # type: ignore[union-attr]
-        return self.rapporteur
+        # Someone else as the secretary wrote them, in the reader's language.
+        return in_reader_language(self, "rapporteur")
 
 
 class AgendaMaterial(models.Model):

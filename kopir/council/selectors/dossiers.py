@@ -12,7 +12,8 @@ The timeline reads each kind of record once, whatever the dossier holds (a query
 keeps it so). Its entries are written in one language: the page's, or a document's. A document is
 strict (`strict=True`): a Russian dossier carries only Russian texts, so a text kept in one
 language only (a petition in the language it was written in; a visit's purpose, an agency's
-answer, which are kept in Kazakh) is replaced by a note that it has no text in that language.
+answer, which are kept in Kazakh) is replaced by a note naming the language it is written in, and
+a text of a pair whose half is empty by a note that it has no text in that language.
 
 Related figures are those the dossier's agenda items, recommendations and letters cite, read
 through the citation sources other apps register with core (`core/registry.py::CitationSource`,
@@ -234,9 +235,13 @@ class _Texts:
         return _short(kazakh) if kazakh else self.missing()
 
     def written_in(self, text: str, language: str) -> str:
-        """A text kept only in the language it was written in."""
+        """A text kept only in the language it was written in (a petition as the citizen wrote
+        it): a strict document of another language says which language that is, as no text is
+        missing there."""
         if self.strict and language != self.lang:
-            return self.missing()
+            if language == "ru":
+                return gettext("[written in Russian]")
+            return gettext("[written in Kazakh]")
         return _short(text)
 
 

@@ -44,6 +44,7 @@ class MemberData(TypedDict, total=False):
     position: str
     affiliation: Organisation | None
     affiliation_text: str
+    affiliation_text_ru: str
     term_start: dt.date
     term_end: dt.date | None
     account: User | None
@@ -118,6 +119,7 @@ def composition_propose(
                     position=member.position,
                     affiliation_id=member.affiliation_id,
                     affiliation_text=member.affiliation_text,
+                    affiliation_text_ru=member.affiliation_text_ru,
                     term_start=member.term_start,
                     term_end=member.term_end,
                     account_id=member.account_id,

@@ -88,6 +88,9 @@ def _add_blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
         if block["kind"] == "list":
             for item in block["items"]:
                 document.add_paragraph(item, style="List Bullet")
+        elif block["kind"] == "numbered":
+            for item in block["items"]:
+                document.add_paragraph(f"{item['number']}. {item['text']}")
         else:
             document.add_paragraph(block["text"])
 

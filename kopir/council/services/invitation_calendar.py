@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from kopir.core.registry import schedule_time_zone
+from kopir.council.bilingual import in_reader_language
 from kopir.council.models import Meeting
 from kopir.notices.services import Attachment
 
@@ -44,8 +45,18 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meeting_location(meeting: Meeting) -> str:
-    """The place and the online link, as the calendar shows them."""
-    return " — ".join(part for part in (meeting.place, meeting.online_link) if part)
+    """The place (in the active language) and the online link, as the calendar shows them."""
+    place = in_reader_language(meeting, "place")
+    return " — ".join(part for part in (place, meeting.online_link) if part)
+
+
+def location_sent(meeting: Meeting) -> str:
+    """What an invitation records as the place it told, in every language it may have told it
+    (so a changed Russian place also makes the invitations out of date); a meeting without a
+    Russian place records what the calendar shows in Kazakh, as invitations always recorded."""
+    russian = meeting.place_ru if meeting.place_ru != meeting.place else ""
+    parts = (meeting.place, russian, meeting.online_link)
+    return " — ".join(part for part in parts if part)[:600]
 
 
 def meeting_ends_at(meeting: Meeting) -> dt.datetime:

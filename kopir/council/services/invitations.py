@@ -46,9 +46,9 @@ from kopir.council.services.invitation_calendar import (
     CANCEL,
     REQUEST,
     CalendarInvitee,
+    location_sent,
     meeting_calendar,
     meeting_ends_at,
-    meeting_location,
 )
 from kopir.council.services.quorum import sitting_composition
 from kopir.notices.models import NoticeChannel, RecipientKind
@@ -149,7 +149,7 @@ class InvitationPlan:
 def _is_current(invitation: MeetingInvitation, meeting: Meeting) -> bool:
     return (invitation.starts_at, invitation.location) == (
         meeting.starts_at,
-        meeting_location(meeting),
+        location_sent(meeting),
     )
 
 
@@ -312,7 +312,7 @@ def meeting_invite(
         if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= now:
             raise DomainError(_("Invitations are sent for a planned meeting that is still ahead."))
         plan = invitation_plan(meeting)
-        location = meeting_location(meeting)
+        location = location_sent(meeting)
         sending: list[tuple[Invitee, MeetingInvitation | None]] = [
             (invitee, None) for invitee in plan.new
         ]

@@ -19,12 +19,14 @@ from.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from kopir.core.registry import CitedTable, registry
+from kopir.council.bilingual import in_language
 from kopir.council.models import (
     AgendaItem,
     Attendance,
@@ -46,8 +48,8 @@ from kopir.council.services.minutes_labels import (
     VOTE_RESULTS,
     label,
 )
-from kopir.council.services.minutes_texts import TEXT_LANGUAGES, in_language
-from kopir.council.services.quorum import PRESENT, quorum_required, sitting_composition
+from kopir.council.services.minutes_texts import TEXT_LANGUAGES
+from kopir.council.services.quorum import PRESENT, quorum_required, sitting_members
 
 BODY_SCHEMA = 1
 
@@ -74,7 +76,7 @@ def _org_name(organisation: Any, lang: str) -> str:
 
 
 def _member_line(member: Member, lang: str, presence: str = "") -> str:
-    affiliation = _org_name(member.affiliation, lang) or member.affiliation_text
+    affiliation = _org_name(member.affiliation, lang) or _text(member, "affiliation_text", lang)
     parts = [POSITIONS[lang].get(member.position, "")]
     if affiliation:
         parts.append(affiliation)
@@ -84,30 +86,9 @@ def _member_line(member: Member, lang: str, presence: str = "") -> str:
     return line
 
 
-def _composition_members(meeting: Meeting, attendance: list[Attendance]) -> list[Member]:
-    """The members of the meeting's sitting composition (see services/quorum.py): a meeting that
-    approves a new composition is still attended, counted and recorded with the old one.
-
-    The seats attendance was recorded against are the surest evidence of that composition, so
-    they decide when there are any; otherwise the sitting composition does.
-    """
-    seated = [row.member for row in attendance if row.member is not None]
-    composition_id = seated[0].composition_id if seated else None
-    if composition_id is None:
-        composition = sitting_composition(meeting)
-        composition_id = composition.pk if composition else None
-    if composition_id is None:
-        return []
-    return list(
-        Member.objects.filter(composition_id=composition_id)
-        .select_related("affiliation")
-        .order_by("order", "full_name")
-    )
-
-
 def quorum_counts(meeting: Meeting, attendance: list[Attendance]) -> tuple[int, int, bool]:
     """(members present, members of the sitting composition, quorum met) under the council's rule."""
-    members = _composition_members(meeting, attendance)
+    members = sitting_members(meeting, attendance)
     seats = {member.pk for member in members}
     present = sum(1 for row in attendance if row.member_id in seats and row.status in PRESENT)
     total = len(members)
@@ -124,7 +105,7 @@ def _person_key(name: str) -> str:
 
 
 def _attendance_text(meeting: Meeting, attendance: list[Attendance], lang: str) -> str:
-    members = _composition_members(meeting, attendance)
+    members = sitting_members(meeting, attendance)
     by_member = {row.member_id: row for row in attendance if row.member_id}
     present = [m for m in members if m.pk in by_member and by_member[m.pk].status in PRESENT]
     absent = [m for m in members if m not in present]
@@ -191,8 +172,15 @@ def _figures(tables: list[CitedTable], prefix: str = "") -> list[dict[str, Any]]
 
 def _item_section(item: AgendaItem, lang: str, cited: list[CitedTable]) -> dict[str, Any]:
     paragraphs: list[str] = []
-    if item.rapporteur_name:
-        paragraphs.append(f"{label(lang, 'rapporteur')}: {item.rapporteur_name}.")
+    # A member or an invited official is named as they are; someone else as the secretary wrote
+    # them (often with their position), in each language.
+    rapporteur = (
+        item.rapporteur_name
+        if item.rapporteur_member_id or item.rapporteur_official_id
+        else _text(item, "rapporteur", lang)
+    )
+    if rapporteur:
+        paragraphs.append(f"{label(lang, 'rapporteur')}: {rapporteur}.")
     description = _text(item, "description", lang)
     if description:
         paragraphs.append(description)
@@ -382,7 +370,28 @@ def text_blocks(text: str) -> list[dict[str, Any]]:
                 blocks.append({"kind": "list", "items": [line[2:].strip()]})
         else:
             blocks.append({"kind": "paragraph", "text": line})
-    return blocks
+    return [_numbered(block) for block in blocks]
+
+
+NUMBERED_ITEM = re.compile(r"(\d+)\.\s+(.*)")
+
+
+def _numbered(block: dict[str, Any]) -> dict[str, Any]:
+    """A list whose every item starts with its number ("1. …", the agenda) as a numbered list,
+    so a renderer numbers it once instead of putting a bullet before the number."""
+    if block["kind"] != "list":
+        return block
+    matches = [NUMBERED_ITEM.fullmatch(item) for item in block["items"]]
+    if not all(matches):
+        return block
+    return {
+        "kind": "numbered",
+        "items": [
+            {"number": int(match.group(1)), "text": match.group(2)}
+            for match in matches
+            if match is not None
+        ],
+    }
 
 
 def plain_lines(body: dict[str, Any]) -> list[str]:

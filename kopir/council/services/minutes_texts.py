@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import save_audited
+from kopir.council.bilingual import in_language
 from kopir.council.models import (
     AgendaItem,
     InvitedOfficial,
@@ -29,13 +30,9 @@ from kopir.council.models import (
     Speech,
 )
 from kopir.council.services.agenda import require_minutes_open
+from kopir.council.services.quorum import sitting_members
 
 TEXT_LANGUAGES = ("kk", "ru")
-
-
-def in_language(record: Any, field: str, lang: str) -> str:
-    """The text of `field` in `lang`: `field` itself is the Kazakh text, `field_ru` the Russian."""
-    return str(getattr(record, field if lang == "kk" else f"{field}_ru") or "")
 
 
 @dataclass(frozen=True)
@@ -84,6 +81,10 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
         TextPair(item, "title", _("Item %(order)s: title") % {"order": order}, required=True),
         TextPair(item, "description", _("Item %(order)s: description") % {"order": order}, False),
     ]
+    if not item.rapporteur_member_id and not item.rapporteur_official_id:
+        # Someone neither a member nor invited, as the secretary wrote them (with their position).
+        what = _("Item %(order)s: rapporteur") % {"order": order}
+        pairs.append(TextPair(item, "rapporteur", what, required=False))
     for official in item.invited.all():
         what = _("Item %(order)s: position of %(name)s") % {
             "order": order,
@@ -91,18 +92,13 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
         }
         pairs.append(TextPair(official, "position", what, required=True))
     for speech in item.speeches.all():
-        names = {"order": order, "name": speech.speaker}
-        pairs.append(
-            TextPair(
-                speech,
-                "speaker_position",
-                _("Item %(order)s: position of %(name)s") % names,
-                required=False,
-            )
-        )
-        pairs.append(
-            TextPair(speech, "summary", _("Item %(order)s: what %(name)s said") % names, True)
-        )
+        # Named by the speech's number too: an invited official has a position as such, and a
+        # person may speak twice on one item; each field's label must be its own.
+        names = {"order": order, "number": speech.order, "name": speech.speaker}
+        what = _("Item %(order)s, speech %(number)s: position of %(name)s") % names
+        pairs.append(TextPair(speech, "speaker_position", what, required=False))
+        what = _("Item %(order)s, speech %(number)s: what %(name)s said") % names
+        pairs.append(TextPair(speech, "summary", what, required=True))
     for vote in item.votes.all():
         what = _("Item %(order)s: question put to the vote") % {"order": order}
         pairs.append(TextPair(vote, "question", what, required=True))
@@ -132,6 +128,11 @@ def meeting_texts(meeting: Meeting) -> list[TextPair]:
         )
     )
     pairs = [TextPair(meeting, "place", _("Place of the meeting"), required=False)]
+    # A member's affiliation written as text (an organisation in the directory has its own names).
+    for member in sitting_members(meeting, list(meeting.attendance.select_related("member"))):
+        if member.affiliation_id is None:
+            what = _("Affiliation of member %(name)s") % {"name": member.full_name}
+            pairs.append(TextPair(member, "affiliation_text", what, required=False))
     for item in agenda:
         pairs += _item_pairs(item)
     recommendations = Recommendation.objects.filter(

@@ -16,6 +16,7 @@ from kopir.council.models import (
     Composition,
     CompositionStatus,
     Meeting,
+    Member,
     QuorumRule,
 )
 
@@ -75,4 +76,25 @@ def quorum_status(meeting: Meeting) -> QuorumStatus:
     ).count()
     return QuorumStatus(
         rule=rule, members=members, present=present, required=quorum_required(rule, members)
+    )
+
+
+def sitting_members(meeting: Meeting, attendance: list[Attendance]) -> list[Member]:
+    """The members of the meeting's sitting composition, as its minutes list them: a meeting that
+    approves a new composition is still attended, counted and recorded with the old one.
+
+    The seats attendance was recorded against are the surest evidence of that composition, so
+    they decide when there are any; otherwise the sitting composition does.
+    """
+    seated = [row.member for row in attendance if row.member is not None]
+    composition_id = seated[0].composition_id if seated else None
+    if composition_id is None:
+        composition = sitting_composition(meeting)
+        composition_id = composition.pk if composition else None
+    if composition_id is None:
+        return []
+    return list(
+        Member.objects.filter(composition_id=composition_id)
+        .select_related("affiliation")
+        .order_by("order", "full_name")
     )

@@ -251,6 +251,7 @@ def held_meeting(
         title="Жеке оңалту бағдарламасының өзекті мәселелері",
         title_ru="Актуальные вопросы индивидуальной программы реабилитации",
         rapporteur="Төраға Қайрат Өмірұлы",
+        rapporteur_ru="Председатель Кайрат Омирулы",
     )
     m.InvitedOfficial.objects.create(
         agenda_item=item,

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +23,7 @@ from kopir.accounts.models import User
 from kopir.council import models as m
 from kopir.council.services import documents
 from kopir.council.services.minutes import TextsMissing, minutes_assemble, minutes_sign
-from kopir.council.services.minutes_texts import missing_texts
+from kopir.council.services.minutes_texts import meeting_texts, missing_texts
 from kopir.council.services.votes import vote_annul
 from kopir.council.tests.factories import MemberFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
@@ -119,13 +120,56 @@ def test_signing_is_refused_naming_each_missing_russian_text(
         minutes_sign(actor=chair, minutes=minutes, expected_version=minutes.version)
 
     message = str(refusal.value)
-    assert "Item 1: what Мүше Әсел Ұланқызы said (in Russian)" in message
+    assert "Item 1, speech 1: what Мүше Әсел Ұланқызы said (in Russian)" in message
     assert "Item 1: decision 1 (in Russian)" in message
     assert "Item 1: title" not in message
     minutes.refresh_from_db()
     assert minutes.chair_signed_at is None
     # The Russian minutes show the gap instead of silently printing the Kazakh text.
     assert "[текст на русском языке не введён]" in str(_context(minutes, "ru")["sections"])
+
+
+def test_a_typed_affiliation_and_rapporteur_are_asked_in_russian_and_printed_in_each_language(
+    held_meeting: m.Meeting, secretary: User, secretary_client: Client
+) -> None:
+    """A member's affiliation and a rapporteur written as text (not chosen from the directory or
+    the members) went into the Russian minutes in Kazakh: they have Russian halves now, the texts
+    page asks for them, signing waits for them, and each minutes print their own."""
+    member = m.Member.objects.filter(composition=held_meeting.composition).first()
+    assert member is not None
+    m.Member.objects.filter(pk=member.pk).update(
+        affiliation=None, affiliation_text="Облыстық мәслихат депутаты"
+    )
+    item = m.AgendaItem.objects.get(meeting=held_meeting)
+    m.AgendaItem.objects.filter(pk=item.pk).update(
+        rapporteur="Нұрланов Асхат, жұмыспен қамту басқармасының басшысы", rapporteur_ru=""
+    )
+
+    gaps = [(gap.pair.what, gap.lang) for gap in missing_texts(held_meeting)]
+    assert gaps == [
+        (f"Affiliation of member {member.full_name}", "ru"),
+        ("Item 1: rapporteur", "ru"),
+    ]
+    page = secretary_client.get(_texts_url(held_meeting))
+    form = page.context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    data[f"member-{member.pk}-affiliation_text-ru"] = "Депутат областного маслихата"
+    data[f"agendaitem-{item.pk}-rapporteur-ru"] = (
+        "Нурланов Асхат, руководитель управления занятости"
+    )
+    assert secretary_client.post(_texts_url(held_meeting), data).status_code == 302
+    assert missing_texts(held_meeting) == []
+
+    minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
+    russian = _docx_text(documents.minutes_docx(_context(minutes, "ru")))
+    kazakh = _docx_text(documents.minutes_docx(_context(minutes, "kk")))
+    assert "Депутат областного маслихата" in russian
+    assert "Докладчик: Нурланов Асхат, руководитель управления занятости." in russian
+    assert "Облыстық мәслихат депутаты" not in russian
+    assert "Нұрланов" not in russian
+    assert "Облыстық мәслихат депутаты" in kazakh
+    assert "Баяндамашы: Нұрланов Асхат, жұмыспен қамту басқармасының басшысы." in kazakh
+    assert "Депутат областного маслихата" not in kazakh
 
 
 def test_an_annulled_votes_reason_is_asked_in_russian_and_each_minutes_says_its_own(
@@ -234,7 +278,7 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
     assert '<article class="minutes-document panel" lang="ru"' in html
     assert "Протокол заседания № 7" in html
     assert "№ 7 отырыстың хаттамасы" in html
-    assert "Item 1: what Мүше Әсел Ұланқызы said (in Russian)" in html
+    assert "Item 1, speech 1: what Мүше Әсел Ұланқызы said (in Russian)" in html
 
 
 # --- The PDF's last page ----------------------------------------------------------------------
@@ -322,7 +366,8 @@ def test_the_rapporteur_is_chosen_among_the_members_and_the_items_officials(
     )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert (item.rapporteur_member, item.rapporteur) == (seat, "")
+    # The typed name goes, its Russian half with it (the texts page would ask for no rapporteur).
+    assert (item.rapporteur_member, item.rapporteur, item.rapporteur_ru) == (seat, "", "")
 
     secretary_client.post(
         _item_edit(held_meeting, item),
@@ -462,3 +507,41 @@ def test_the_recommendation_page_shows_its_text_in_both_languages(
     assert (
         f'<blockquote class="panel" lang="ru"><p>{recommendation.text_ru}</p></blockquote>' in html
     )
+
+
+def test_each_text_on_the_texts_page_has_its_own_label(held_meeting: m.Meeting) -> None:
+    """The official invited on the item also speaks on it: the two positions were both labelled
+    "Item 1: position of Лауазымды Серік"."""
+    labels = [pair.what for pair in meeting_texts(held_meeting)]
+    assert len(labels) == len(set(labels))
+    assert "Item 1: position of Лауазымды Серік" in labels
+    assert "Item 1, speech 2: position of Лауазымды Серік" in labels
+
+
+def test_the_agenda_is_numbered_once_in_each_file(minutes: m.Minutes) -> None:
+    context = _context(minutes, "kk")
+    html = render_to_string("council/followup/minutes_document.html", context)
+    assert '<ol><li value="1">Жеке оңалту бағдарламасының өзекті мәселелері</li></ol>' in html
+    document = Document(io.BytesIO(documents.minutes_docx(context)))
+    numbered = [
+        p
+        for p in document.paragraphs
+        if p.text == "1. Жеке оңалту бағдарламасының өзекті мәселелері"
+    ]
+    assert numbered
+    assert all(p.style is not None and p.style.name != "List Bullet" for p in numbered)
+
+
+def test_the_minutes_page_names_the_languages_in_the_pages_language(
+    minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
+) -> None:
+    with translation.override("kk"):
+        url = reverse(
+            "council:minutes_detail", args=[held_meeting.council.slug, held_meeting.number]
+        )
+        page = secretary_client.get(url).content.decode()
+    actions = page.split('<ul class="actions">')[1].split("</ul>")[0]
+    assert "Русский" not in actions
+    assert "Қазақша" not in actions
+    assert "Мәтінді өңдеу: Орыс тілі" in page
+    assert "(Орыс тілі)" in page

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import Role, User
@@ -24,7 +26,7 @@ from kopir.council.services.composition import (
 )
 from kopir.council.services.councils import council_merge
 from kopir.council.services.votes import vote_close, vote_open
-from kopir.council.tests.conftest import roll_call_vote
+from kopir.council.tests.conftest import roll_call_vote, signed_in
 from kopir.council.tests.factories import AgendaItemFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +297,36 @@ def test_a_council_cannot_merge_into_itself_or_into_a_retired_council(council: m
         council_merge(actor=None, into=council, sources=[council])
     with pytest.raises(DomainError):
         council_merge(actor=None, into=retired, sources=[council])
+
+
+def test_a_members_affiliation_is_written_in_both_languages_and_copied_to_a_proposal(
+    composition: m.Composition, members: list[m.Member], secretary: User, client: Any
+) -> None:
+    """The Russian minutes print the Russian half of a typed affiliation: the member's form asks
+    for it beside the Kazakh one, and a proposed composition keeps it."""
+    proposed = composition_propose(actor=secretary, council=composition.council)
+    seat = proposed.members.order_by("order").last()
+    assert seat is not None
+    url = reverse("council:member_edit", args=[composition.council.slug, proposed.pk, seat.pk])
+    browser = signed_in(client, secretary)
+    page = browser.get(url)
+    assert 'name="affiliation_text_ru"' in page.content.decode()
+    data = {key: value for key, value in page.context["form"].initial.items() if value is not None}
+    data.update(
+        affiliation="",
+        affiliation_text="Облыстық мәслихат депутаты",
+        affiliation_text_ru="Депутат областного маслихата",
+        term_start=seat.term_start.isoformat(),
+        account=seat.account_id or "",
+    )
+
+    assert browser.post(url, data).status_code == 302
+
+    seat.refresh_from_db()
+    assert seat.affiliation_text_ru == "Депутат областного маслихата"
+    m.Composition.objects.filter(pk=composition.pk).update(status=m.CompositionStatus.SUPERSEDED)
+    m.Composition.objects.filter(pk=proposed.pk).update(status=m.CompositionStatus.APPROVED)
+    copied = composition_propose(actor=secretary, council=composition.council)
+    assert copied.members.get(full_name=seat.full_name).affiliation_text_ru == (
+        "Депутат областного маслихата"
+    )

@@ -108,9 +108,9 @@ def test_each_invitee_gets_an_ics_in_their_language(
     assert report.without_address == len(members) - 1  # the seats without an account
     [to_member] = sent_to(member_user.email)
     [to_official] = sent_to(agency.email)
-    for message, language, summary in (
-        (to_member, "ru", "Заседание № 1"),
-        (to_official, "kk", "отырысы"),
+    for message, language, summary, place in (
+        (to_member, "ru", "Заседание № 1", invited_meeting.place_ru),
+        (to_official, "kk", "отырысы", invited_meeting.place),
     ):
         assert message.extra_headers["Content-Language"] == language
         calendar, event, method = calendar_of(message)
@@ -123,7 +123,7 @@ def test_each_invitee_gets_an_ics_in_their_language(
         assert start.utcoffset() == dt.timedelta(hours=5)
         assert start == invited_meeting.starts_at.replace(microsecond=0)
         assert event.decoded("dtend") - start == dt.timedelta(hours=2)
-        assert str(event["location"]) == invited_meeting.place
+        assert str(event["location"]) == place
         assert summary in str(event["summary"])
         assert ITEM_TITLE in str(event["description"])
         attendees = event.get("attendee")
@@ -145,6 +145,54 @@ def test_the_invitation_carries_the_agenda_and_absolute_links(
     assert materials in message.body
     [reply] = re.findall(rf"{SITE}(/ru/council/invitations/reply/\S+/)", message.body)
     assert Client().get(reply).status_code == 200
+
+
+def test_a_russian_reader_gets_the_russian_place_and_agenda(
+    invited_meeting: m.Meeting,
+    member_user: User,
+    secretary: User,
+    agency: Organisation,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The place and the agenda's titles are kept in both languages: a Russian reader's e-mail
+    and calendar file carry the Russian ones (they carried the Kazakh ones), a Kazakh reader's
+    the Kazakh ones; an item without a Russian title is still named, in Kazakh."""
+    invited_meeting.place_ru = "г. Уральск, пр. Достык, 1"
+    invited_meeting.save(update_fields=["place_ru"])
+    assert invited_meeting.place == "Орал қ., Достық даңғылы, 1"
+    item = invited_meeting.agenda.get()
+    item.title_ru = "Индивидуальная программа реабилитации"
+    item.save(update_fields=["title_ru"])
+    agenda_item_add(actor=secretary, meeting=invited_meeting, title="Пандустар")
+    agency.notice_language = "ru"
+    agency.save(update_fields=["notice_language"])
+
+    invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
+
+    [to_member] = sent_to(member_user.email)
+    [to_official] = sent_to(agency.email)
+    for message in (to_member, to_official):
+        assert message.extra_headers["Content-Language"] == "ru"
+        _calendar, event, _method = calendar_of(message)
+        for text in (message.body, str(event["description"])):
+            assert "1. Индивидуальная программа реабилитации" in text
+            assert "2. Пандустар" in text
+            assert ITEM_TITLE not in text
+        assert "Место: г. Уральск, пр. Достык, 1" in message.body
+        assert "Орал қ." not in message.body
+        assert str(event["location"]) == "г. Уральск, пр. Достык, 1"
+    assert (
+        "Вас приглашают выступить по вопросу: 1. Индивидуальная программа реабилитации"
+        in to_official.body
+    )
+    # Sending again sends nothing: nobody was told another place.
+    invited_meeting.refresh_from_db()
+    assert invite(invited_meeting, secretary, django_capture_on_commit_callbacks).sent == 0
+    # A changed Russian place makes the invitations out of date.
+    invited_meeting.place_ru = "г. Уральск, ул. Абая, 2"
+    invited_meeting.save(update_fields=["place_ru"])
+    report = invite(invited_meeting, secretary, django_capture_on_commit_callbacks)
+    assert report.updated == 2
 
 
 def test_the_sending_is_audited_and_shown_on_the_meeting_page(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import User
@@ -19,6 +20,7 @@ from kopir.council.services.recommendation_alerts import recommendations_check_d
 from kopir.council.services.recommendations import (
     response_review,
 )
+from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
 from kopir.directory.models import Organisation
@@ -75,6 +77,30 @@ def test_an_agency_that_chose_russian_gets_the_recommendation_in_russian(
     assert notice.language == "ru"
     assert "Рекомендация" in notice.body
     assert "Ұсыным" not in notice.body
+    assert recommendation.text_ru in notice.body
+    assert recommendation.text not in notice.body
+
+
+def test_a_text_without_its_russian_half_reaches_a_russian_agency_marked_as_such(
+    recommendation: m.Recommendation, secretary: User, agency: Organisation, client: Any
+) -> None:
+    """A recommendation made from a visit's finding has its Kazakh text only: the page warns
+    before it is sent, and the Russian notice says the text is the Kazakh one."""
+    Organisation.objects.filter(pk=agency.pk).update(notice_language="ru")
+    m.Recommendation.objects.filter(pk=recommendation.pk).update(text_ru="")
+    recommendation.refresh_from_db()
+    page = signed_in(client, secretary).get(
+        reverse(
+            "council:recommendation_detail", args=[recommendation.council.slug, recommendation.pk]
+        )
+    )
+    assert 'id="send-text-missing"' in page.content.decode()
+
+    send_recommendation(recommendation, secretary)
+
+    body = _notice("sent").body
+    assert "Совет не внёс текст этой рекомендации на русском языке; её текст на казахском:" in body
+    assert body.rstrip().endswith(recommendation.text)
 
 
 def test_the_notice_is_written_in_the_transaction_of_the_change(

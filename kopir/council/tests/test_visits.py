@@ -343,3 +343,19 @@ def test_an_empty_question_or_finding_shows_the_visit_again_and_adds_nothing(
     assert response.context["visit"] == visit
     assert response.context[form].errors[field]
     assert (visit.finding_list.count(), visit.checklist.count()) == before
+
+
+def test_the_visits_findings_are_headed_as_findings_not_data(
+    visit: m.MonitoringVisit, secretary_client: Client
+) -> None:
+    from django.utils import translation
+
+    for language, heading in (("kk", "Анықталған жайттар"), ("ru", "Замечания")):
+        with translation.override(language):
+            page = secretary_client.get(_url("council:visit_detail", visit)).content.decode()
+            listing = secretary_client.get(
+                reverse("council:visit_list", kwargs={"slug": visit.council.slug})
+            ).content.decode()
+        assert f'<h2 id="findings-title">{heading}</h2>' in page
+        assert f'<th scope="col">{heading}</th>' in listing
+        assert "Деректер" not in page + listing

@@ -67,7 +67,6 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         "council/dossiers/dossier_list.html",
         selectors.dossier_list(council),
-        lang=_lang(),
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +27,8 @@ from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
 from kopir.council.services.minutes_texts import missing_texts
 from kopir.council.views.meetings_common import attempted, confirmed_action
 
-LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+# The minutes' languages named in the page's language, as the rest of the page is written.
+LANGUAGE_NAMES = {"kk": gettext_lazy("Kazakh"), "ru": gettext_lazy("Russian")}
 
 
 def _meeting(request: HttpRequest, slug: str, number: int) -> tuple[Any, Meeting]:

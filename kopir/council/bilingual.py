@@ -1,0 +1,35 @@
+"""The council's texts kept in Kazakh and in Russian: the unsuffixed field holds the Kazakh text,
+`<field>_ru` the Russian one (services/minutes_texts.py lists the pairs of a meeting's record).
+
+`in_language` reads one half, for a document that must be in one language (the minutes);
+`in_reader_language` the half for the reader, falling back to the other one, for pages, notices
+and calendar files (in templates the `bilingual_text` filter of `council_texts`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+
+
+def in_language(record: Any, field: str, lang: str) -> str:
+    """The text of `field` in `lang`: `field` itself is the Kazakh text, `field_ru` the Russian."""
+    return str(getattr(record, field if lang == "kk" else f"{field}_ru") or "")
+
+
+def in_reader_language(record: Any, field: str, lang: str | None = None) -> str:
+    """The text of `field` for a reader of `lang` (the active language when None): its Russian
+    half for a Russian reader, its Kazakh half otherwise (Kazakh is the state language, so an
+    English reader gets it too), and the other half when that one is empty, as a text is often
+    entered in one language first. Pages, notices and calendar files show a pair with this (in
+    templates through the `bilingual_text` filter of `council_texts`); the minutes, which must
+    be in one language, use `in_language`."""
+    return in_language(record, field, shown_language(record, field, lang))
+
+
+def shown_language(record: Any, field: str, lang: str | None = None) -> str:
+    """Which half of `field` `in_reader_language` shows a reader of `lang`: "kk" or "ru"."""
+    reader = (lang or get_language() or "kk")[:2]
+    first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
+    return first if in_language(record, field, first).strip() else second
