@@ -24,7 +24,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from kopir.assessment.models import Decision, ReferralEvent, ReferralStatus
+from kopir.assessment.models import Appeal, AppealStatus, Decision, ReferralEvent, ReferralStatus
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited
 from kopir.core.actors import signed_in_user
@@ -117,17 +117,72 @@ def _mse_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]
             detail += ", " + _("until %(date)s") % {
                 "date": decision.valid_until.strftime("%d.%m.%Y")
             }
+        if decision.appeal_id is not None:
+            title = _("MSE decision on case %(number)s, changed on appeal")
+        else:
+            title = _("MSE decision on case %(number)s")
         entries.append(
             Entry(
                 at=decision.decided_at,
                 kind="mse",
-                title=_("MSE decision on case %(number)s") % {"number": decision.referral.number},
+                title=title % {"number": decision.referral.number},
                 detail=detail,
                 organisation=decision.decided_by_organisation.name,
                 actor=_name(decision.decided_by) if staff else "",
                 order=decision.pk,
             )
         )
+    entries.extend(_appeal_entries(referral_ids, audience))
+    return entries
+
+
+def _appeal_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]:
+    """Each appeal's steps: filed, taken under review by the higher body, decided. The grounds
+    stay out; the reasons for the outcome are shown to staff only."""
+    staff = audience is Audience.STAFF
+    entries: list[Entry] = []
+    appeals = Appeal.objects.filter(referral_id__in=referral_ids).select_related(
+        "referral", "higher_body", "recorded_by", "review_started_by", "resolved_by"
+    )
+    for appeal in appeals:
+        names = {"number": appeal.referral.number}
+        entries.append(
+            Entry(
+                at=appeal.recorded_at,
+                kind="mse",
+                title=_("Appeal against the MSE decision on case %(number)s filed") % names,
+                actor=_name(appeal.recorded_by) if staff else "",
+                order=appeal.pk,
+            )
+        )
+        if appeal.review_started_at is not None:
+            entries.append(
+                Entry(
+                    at=appeal.review_started_at,
+                    kind="mse",
+                    title=_("The higher MSE body is reviewing the appeal on case %(number)s")
+                    % names,
+                    organisation=appeal.higher_body.name,
+                    actor=_name(appeal.review_started_by) if staff else "",
+                    order=appeal.pk,
+                )
+            )
+        if appeal.resolved_at is not None:
+            if appeal.status == AppealStatus.CHANGED:
+                title = _("Appeal on case %(number)s decided: the decision was changed")
+            else:
+                title = _("Appeal on case %(number)s decided: the decision stays as it was")
+            entries.append(
+                Entry(
+                    at=appeal.resolved_at,
+                    kind="mse",
+                    title=title % names,
+                    detail=appeal.outcome_reasons if staff else "",
+                    organisation=appeal.higher_body.name,
+                    actor=_name(appeal.resolved_by) if staff else "",
+                    order=appeal.pk,
+                )
+            )
     return entries
 
 
