@@ -378,6 +378,46 @@ def person_timeline(
     )
 
 
+@dataclass(frozen=True)
+class ProgrammeState:
+    """Where one programme stands, as the person reads it above its measures."""
+
+    programme: Programme
+    state: str  # "draft" | "approved" | "ended"
+    # The version in force (approved), or the last one there was (ended): the one to hand out.
+    version: ProgrammeVersion | None
+    new_version_drafted: bool  # an approved programme with its next version in the works
+
+    @property
+    def number(self) -> str:
+        return self.programme.number
+
+
+def programme_states(programmes: Sequence[Programme]) -> list[ProgrammeState]:
+    """Each programme's state from its versions (one query): a draft not yet approved, approved
+    (perhaps with a new version being drafted), or ended."""
+    versions: dict[int, list[ProgrammeVersion]] = {}
+    for version in ProgrammeVersion.objects.filter(programme__in=programmes).order_by(
+        "programme_id", "-sequence"
+    ):
+        versions.setdefault(version.programme_id, []).append(version)
+    states: list[ProgrammeState] = []
+    for programme in programmes:
+        own = versions.get(programme.pk, [])
+        by_status = {v.status: v for v in reversed(own)}  # the latest of each status
+        ended = by_status.get(ProgrammeVersionStatus.ENDED)
+        approved = by_status.get(ProgrammeVersionStatus.APPROVED)
+        drafted = ProgrammeVersionStatus.DRAFT in by_status
+        if ended is not None:
+            handed_out = next((v for v in own if v.approved_at is not None), None)
+            states.append(ProgrammeState(programme, "ended", handed_out, False))
+        elif approved is not None:
+            states.append(ProgrammeState(programme, "approved", approved, drafted))
+        else:
+            states.append(ProgrammeState(programme, "draft", None, drafted))
+    return states
+
+
 def citizen_measure(*, measure_id: int, person_id: int) -> Measure | None:
     """The person's own measure (its name heads the dispute page), or None for anyone else's."""
     return (

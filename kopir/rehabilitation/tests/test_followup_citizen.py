@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.notices.models import Notice
-from kopir.rehabilitation.models import MeasureEvent, MeasureStatus
+from kopir.rehabilitation.models import MeasureEvent, MeasureStatus, ProgrammeVersionStatus
 from kopir.rehabilitation.services import citizen as citizen_service
 from kopir.rehabilitation.services.citizen import DISPUTES
-from kopir.rehabilitation.tests.factories import MeasureFactory
+from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeVersionFactory
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
 from kopir.rehabilitation.tests.followup_fixtures import world as world
 
@@ -158,3 +158,32 @@ def test_a_dispute_is_written_and_sent_on_a_page_that_names_the_measure(client, 
     assert refused.status_code == 400
     assert "Dispute the result of “Hearing aid" in refused.content.decode()
     assert "Enter what is wrong" in refused.content.decode()
+
+
+def test_a_programme_still_in_draft_says_so_and_what_happens_next(client, db):
+    draft = ProgrammeVersionFactory.create(status=ProgrammeVersionStatus.DRAFT)
+    grant(client, draft.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    assert "Your rehabilitation programme" in page
+    assert draft.programme.number in page
+    assert "Being prepared: a draft, not in force yet" in page
+    assert "Once it approves it, you are given the programme" in page
+    assert "There are no measures to show yet." in page
+    assert "Approved and in force" not in page
+
+
+def test_an_approved_programme_gives_its_number_and_state(client, world):
+    ProgrammeVersionFactory.create(
+        programme=world.programme,
+        sequence=2,
+        status=ProgrammeVersionStatus.DRAFT,
+        decision=world.version.decision,
+    )
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    assert world.programme.number in page
+    assert "Approved and in force" in page
+    assert "The MSE division is preparing a new version of it." in page
+    assert "There are no measures to show yet." not in page

@@ -25,6 +25,7 @@ from kopir.rehabilitation.selectors.timeline import (
     citizen_measure,
     person_timeline,
     plain_measure_state,
+    programme_states,
 )
 from kopir.rehabilitation.services.citizen import (
     AnswerRefused,
@@ -81,7 +82,7 @@ def citizen_section(request: HttpRequest, referral_id: int) -> str:
     ]
     return render_to_string(
         "rehabilitation/followup/citizen_section.html",
-        {"timeline": timeline, "rows": rows},
+        {"timeline": timeline, "rows": rows, "states": programme_states(programmes)},
         request=request,
     )
 
