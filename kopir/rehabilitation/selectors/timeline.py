@@ -33,6 +33,7 @@ from kopir.rehabilitation.models import (
     Measure,
     MeasureEvent,
     MeasureStatus,
+    NotDeliveredReason,
     Programme,
     ProgrammeVersion,
     ProgrammeVersionStatus,
@@ -68,6 +69,23 @@ def plain_measure_state(status: str) -> str:
         MeasureStatus.CANCELLED: _("No longer in your programme"),
     }
     return states.get(status, status)
+
+
+def plain_not_delivered_reason(reason: str) -> str:
+    """The reason an organisation recorded for not delivering a measure, as the person reads it."""
+    reasons: dict[str, str] = {
+        NotDeliveredReason.REFUSED: _("The organisation records that you refused it."),
+        NotDeliveredReason.UNREACHABLE: _("The organisation records that it could not reach you."),
+        NotDeliveredReason.NOT_AVAILABLE: _(
+            "The organisation records that it is not available: no supplier, no funds, or the "
+            "purchase failed."
+        ),
+        NotDeliveredReason.NOT_COMPETENT: _(
+            "The organisation records that providing it is not its responsibility."
+        ),
+        NotDeliveredReason.OTHER: _("The organisation records another reason."),
+    }
+    return reasons.get(reason, "")
 
 
 def _citizen_move(event: MeasureEvent) -> str:

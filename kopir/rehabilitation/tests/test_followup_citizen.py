@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.notices.models import Notice
-from kopir.rehabilitation.models import MeasureEvent, MeasureStatus, ProgrammeVersionStatus
+from kopir.rehabilitation.models import (
+    MeasureEvent,
+    MeasureStatus,
+    NotDeliveredReason,
+    ProgrammeVersionStatus,
+)
 from kopir.rehabilitation.services import citizen as citizen_service
 from kopir.rehabilitation.services.citizen import DISPUTES
 from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeVersionFactory
@@ -187,3 +192,19 @@ def test_an_approved_programme_gives_its_number_and_state(client, world):
     assert "Approved and in force" in page
     assert "The MSE division is preparing a new version of it." in page
     assert "There are no measures to show yet." not in page
+
+
+def test_a_measure_not_delivered_shows_the_reason_the_organisation_recorded(client, world):
+    world.hearing.status = MeasureStatus.NOT_DELIVERED
+    world.hearing.not_delivered_reason = NotDeliveredReason.NOT_AVAILABLE
+    world.hearing.not_delivered_text = "Жеткізуші келісімшартқа қол қоймады"
+    world.hearing.save()
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    assert "The organisation reports it could not be delivered" in page
+    assert "Why, as the organisation reports" in page
+    assert "it is not available: no supplier, no funds, or the purchase failed." in page
+    assert "Жеткізуші келісімшартқа қол қоймады" in page
+    # The measure still delivered has no reason line.
+    assert page.count("Why, as the organisation reports") == 1

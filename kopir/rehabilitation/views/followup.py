@@ -19,12 +19,13 @@ from kopir.assessment.services.citizen import grant_from_session, grant_is_valid
 from kopir.core.rate_limits import request_client_key
 from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_followup import MeasureAnswerForm
-from kopir.rehabilitation.models import Programme
+from kopir.rehabilitation.models import MeasureStatus, Programme
 from kopir.rehabilitation.selectors.timeline import (
     Audience,
     citizen_measure,
     person_timeline,
     plain_measure_state,
+    plain_not_delivered_reason,
     programme_states,
 )
 from kopir.rehabilitation.services.citizen import (
@@ -75,6 +76,9 @@ def citizen_section(request: HttpRequest, referral_id: int) -> str:
         {
             "measure": measure,
             "state": plain_measure_state(measure.status),
+            "reason": plain_not_delivered_reason(measure.not_delivered_reason)
+            if measure.status == MeasureStatus.NOT_DELIVERED
+            else "",
             # One form per measure, each with its own field ids on the one page.
             "form": MeasureAnswerForm(auto_id=f"measure-{measure.pk}-%s"),
         }
