@@ -436,6 +436,15 @@ def programme_states(programmes: Sequence[Programme]) -> list[ProgrammeState]:
     return states
 
 
+def citizen_programme_version(*, programme_id: int, person_id: int) -> ProgrammeVersion | None:
+    """The version of the person's own programme they are given (the one in force, or the last
+    approved of an ended programme); None for a draft or anyone else's programme."""
+    programme = Programme.objects.filter(pk=programme_id, person_id=person_id).first()
+    if programme is None:
+        return None
+    return programme_states([programme])[0].version
+
+
 def citizen_measure(*, measure_id: int, person_id: int) -> Measure | None:
     """The person's own measure (its name heads the dispute page), or None for anyone else's."""
     return (

@@ -208,3 +208,42 @@ def test_a_measure_not_delivered_shows_the_reason_the_organisation_recorded(clie
     assert "Жеткізуші келісімшартқа қол қоймады" in page
     # The measure still delivered has no reason line.
     assert page.count("Why, as the organisation reports") == 1
+
+
+def document(client, programme, lang="kk", extension="pdf"):
+    return client.get(
+        reverse(
+            "rehabilitation:citizen_programme_document",
+            kwargs={"programme_id": programme.pk, "lang": lang, "extension": extension},
+        )
+    )
+
+
+def test_the_person_gets_their_approved_programme_document(client, world):
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+    url = reverse(
+        "rehabilitation:citizen_programme_document",
+        kwargs={"programme_id": world.programme.pk, "lang": "ru", "extension": "docx"},
+    )
+    assert f'href="{url}"' in page
+
+    response = document(client, world.programme, "ru", "docx")
+    assert response.status_code == 200
+    assert world.programme.number in response["Content-Disposition"]
+    assert response.content[:2] == b"PK"
+
+
+def test_no_document_for_a_draft_for_another_persons_programme_or_without_the_code(client, world):
+    draft = ProgrammeVersionFactory.create(status=ProgrammeVersionStatus.DRAFT)
+    grant(client, draft.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+    assert "citizen_programme_document" not in page
+    assert "/status/programmes/" not in page
+    assert document(client, draft.programme).status_code == 404
+    assert document(client, world.programme).status_code == 404  # someone else's
+
+    client.cookies.clear()
+    response = document(client, world.programme)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:citizen_status")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kopir.assessment.models import Referral
 from kopir.assessment.services.citizen import grant_from_session, grant_is_valid
@@ -23,11 +23,13 @@ from kopir.rehabilitation.models import MeasureStatus, Programme
 from kopir.rehabilitation.selectors.timeline import (
     Audience,
     citizen_measure,
+    citizen_programme_version,
     person_timeline,
     plain_measure_state,
     plain_not_delivered_reason,
     programme_states,
 )
+from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.citizen import (
     AnswerRefused,
     DisputesLimited,
@@ -139,3 +141,26 @@ def citizen_measure_answer(request: HttpRequest, measure_id: int) -> HttpRespons
         except AnswerRefused as refused:
             form.add_service_error(refused)
     return render(request, "rehabilitation/followup/citizen_answer.html", context, status=400)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def citizen_programme_document(
+    request: HttpRequest, programme_id: int, lang: str, extension: str
+) -> HttpResponse:
+    """The person's programme as they are given it (DOCX or tagged PDF), behind the status page's
+    code: only their own, and only once approved."""
+    person_id = _granted_person(request)
+    if person_id is None:
+        messages.info(request, _("Your access to the status has ended. Ask for a new code."))
+        return redirect("assessment:citizen_status")
+    version = citizen_programme_version(programme_id=programme_id, person_id=person_id)
+    if version is None or lang not in documents.LANGUAGES or extension not in ("pdf", "docx"):
+        raise Http404
+    body, content_type, name = documents.programme_file(
+        version, lang=lang, extension=extension, viewer=None, request=request
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
