@@ -56,6 +56,7 @@ class Entry:
     organisation: str = ""
     actor: str = ""  # staff audience only
     order: int = 0  # ties at the same moment: the source's own order
+    measure_id: int | None = None  # the measure a handoff, move or escalation is of
 
 
 def plain_measure_state(status: str) -> str:
@@ -315,6 +316,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     ),
                     actor=_name(handoff.by) if staff else "",
                     order=handoff.pk,
+                    measure_id=measure.pk,
                 )
             )
         event: MeasureEvent
@@ -336,6 +338,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     organisation=event.organisation.name if event.organisation else "",
                     actor=_name(event.actor) if staff else "",
                     order=event.pk,
+                    measure_id=measure.pk,
                 )
             )
         if staff and measure.escalation_tier and measure.escalated_at:
@@ -346,6 +349,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     title=f"{name}: {tier_label(measure.escalation_tier)}",
                     organisation=measure.organisation.name,
                     order=measure.pk,
+                    measure_id=measure.pk,
                 )
             )
     return entries
@@ -357,6 +361,15 @@ class Timeline:
     measures: list[Measure]
     entries: list[Entry]
     endings: list[Entry] = field(default_factory=list)  # programmes that ended, and why
+
+    def of_measure(self, measure_id: int) -> list[Entry]:
+        """One measure's own steps, in order."""
+        return [entry for entry in self.entries if entry.measure_id == measure_id]
+
+    @property
+    def case_entries(self) -> list[Entry]:
+        """The steps of the case and its programmes, without any one measure's."""
+        return [entry for entry in self.entries if entry.measure_id is None]
 
 
 KIND_ORDER = {"mse": 0, "programme": 1, "ending": 1, "handoff": 2, "measure": 3, "escalation": 4}

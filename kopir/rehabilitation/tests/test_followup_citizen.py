@@ -247,3 +247,34 @@ def test_no_document_for_a_draft_for_another_persons_programme_or_without_the_co
     response = document(client, world.programme)
     assert response.status_code == 302
     assert response["Location"] == reverse("assessment:citizen_status")
+
+
+def test_each_measures_history_is_under_it_behind_details_the_latest_first(client, world):
+    base = timezone.now() - dt.timedelta(days=5)
+    for hours, (from_status, to_status) in enumerate(
+        [
+            ("", MeasureStatus.ASSIGNED),
+            (MeasureStatus.ASSIGNED, MeasureStatus.ACCEPTED),
+            (MeasureStatus.ACCEPTED, MeasureStatus.DELIVERED),
+        ]
+    ):
+        MeasureEvent.objects.create(
+            measure=world.hearing,
+            from_status=from_status,
+            to_status=to_status,
+            at=base + dt.timedelta(hours=hours),
+        )
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    details = re.search(r'<details class="measure-history">(.*?)</details>', page, re.S)
+    assert details is not None
+    history = details.group(1)
+    assert "What has happened with “Hearing aid”: 3 steps, the latest first" in history
+    delivered = history.index("Hearing aid: The organisation reports it delivered")
+    assigned = history.index("Hearing aid: Waiting for the organisation to take it on")
+    assert delivered < assigned
+    # The case's own list no longer repeats every step of every measure.
+    case = page[page.index("What has happened so far") :]
+    assert "Hearing aid:" not in case
+    assert "MSE case" in case

@@ -83,6 +83,8 @@ def citizen_section(request: HttpRequest, referral_id: int) -> str:
             else "",
             # One form per measure, each with its own field ids on the one page.
             "form": MeasureAnswerForm(auto_id=f"measure-{measure.pk}-%s"),
+            # Its own steps, latest first: the person opens them under the measure.
+            "history": timeline.of_measure(measure.pk)[::-1],
         }
         for measure in timeline.measures
     ]
