@@ -185,3 +185,20 @@ def test_after_an_upheld_appeal_the_next_step_is_the_court(client, reachable, ap
     assert "If the person still disagrees, they may go to court." in page
     assert "If you still disagree: the court" in page
     assert "how to appeal" not in page
+
+
+def test_in_russian_a_date_that_ends_a_sentence_has_one_full_stop(
+    client, clinician, reachable, head, experts
+):
+    referral = decided(clinician, reachable, head, experts)
+    decision = referral.decisions.get()
+    ask(client, referral.number, reachable.iin)
+    enter(client, last_code())
+    with translation.override("ru"):
+        url = reverse(RESULT)
+        on = date_format(decision.reexamination_on, "DATE_FORMAT")
+    page = client.get(url).content.decode()
+
+    assert on.endswith(" г.")
+    assert f"{on} До этой даты" in page  # was "… г.. До этой даты"
+    assert "г.." not in page
