@@ -142,6 +142,7 @@ def test_an_appeal_under_review_shows_the_higher_bodys_deadline(
     page = _status_page(client, referral, reachable)
 
     assert "Appeal: Under review by the higher body" in page
+    assert "Under review since" in page
     assert "The higher MSE body reviews the case again and decides on the appeal." in page
     assert f"It is planned to decide by {date_format(appeal.due_on, 'DATE_FORMAT')}." in page
     assert "how to appeal" not in page
