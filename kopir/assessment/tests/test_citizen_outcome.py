@@ -139,6 +139,7 @@ def test_an_appeal_under_review_shows_the_higher_bodys_deadline(
 ):
     referral, appeal = appealed
     appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    assert appeal.due_on is not None
     page = _status_page(client, referral, reachable)
 
     assert "Appeal: Under review by the higher body" in page
@@ -193,6 +194,7 @@ def test_in_russian_a_date_that_ends_a_sentence_has_one_full_stop(
 ):
     referral = decided(clinician, reachable, head, experts)
     decision = referral.decisions.get()
+    assert decision.reexamination_on is not None
     ask(client, referral.number, reachable.iin)
     enter(client, last_code())
     with translation.override("ru"):
