@@ -649,6 +649,11 @@ def _rehabilitation_followup_arguments(
     return {
         "rehabilitation:programme_timeline": {"programme_id": job.programme_id},
         "rehabilitation:citizen_measure_answer": {"measure_id": job.pk},
+        "rehabilitation:citizen_programme_document": {
+            "programme_id": job.programme_id,
+            "lang": "kk",
+            "extension": "pdf",
+        },
         "rehabilitation:quota_edit": {"quota_id": quota.pk},
         "rehabilitation:placement_edit": {"measure_id": job.pk},
         # The bands are seeded by the migration.

@@ -512,10 +512,11 @@ EXPECTED: dict[str, Row] = {
     "council:inbox_acknowledge": posts(rule("agency", agency_at_other="404")),
     # Rehabilitation: the division that issued the programme reads its timeline; the agency
     # keeps its territory's quota register (another kind of agency is refused) and records the
-    # placement of a job-placement measure it holds; the citizen's answer needs the status
-    # page's code, which nobody here has, so everyone is sent back to the status page.
+    # placement of a job-placement measure it holds; the citizen's answer and programme document
+    # need the status page's code, which nobody here has, so everyone is sent back to it.
     "rehabilitation:programme_timeline": DIVISION_CASE,
     "rehabilitation:citizen_measure_answer": rule(*WHO, got="302"),
+    "rehabilitation:citizen_programme_document": rule(*WHO, got="302"),
     "rehabilitation:quota_list": rule("agency"),
     "rehabilitation:quota_create": rule("agency"),
     "rehabilitation:quota_edit": rule("agency"),

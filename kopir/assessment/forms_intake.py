@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.citizen import CODE_DIGITS, NUMBER_SHAPE, normalise_number
+from kopir.core.identifiers import compact_identifier, validate_iin
 
 
 class BulkUploadForm(forms.Form):
@@ -52,9 +53,11 @@ class StatusLookupForm(forms.Form):
         return number
 
     def clean_iin(self) -> str:
-        iin = re.sub(r"\s+", "", self.cleaned_data["iin"])
-        if not re.fullmatch(r"\d{12}", iin):
-            raise forms.ValidationError(_("The IIN is 12 digits."))
+        # The IIN's form and check digit are checked here, before anything is looked up: a typo
+        # is told at the field rather than answered with a code that never comes, and a check of
+        # the number alone says nothing about whether a referral exists.
+        iin = compact_identifier(self.cleaned_data["iin"])
+        validate_iin(iin)
         return iin
 
 
@@ -68,7 +71,8 @@ class StatusCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = re.sub(r"\s+", "", self.cleaned_data["code"])
-        if not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", code):
+        # ASCII digits only (`\d` takes any script's); full-width ones are folded first.
+        code = re.sub(r"\s+", "", compact_identifier(self.cleaned_data["code"]))
+        if not re.fullmatch(rf"[0-9]{{{CODE_DIGITS}}}", code):
             raise forms.ValidationError(_("The code is 6 digits."))
         return code

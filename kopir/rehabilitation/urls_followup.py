@@ -16,6 +16,12 @@ urlpatterns: list[URLPattern] = [
         followup.citizen_measure_answer,
         name="citizen_measure_answer",
     ),
+    # The person's programme document, behind the same code.
+    path(
+        "status/programmes/<int:programme_id>/<str:lang>.<str:extension>",
+        followup.citizen_programme_document,
+        name="citizen_programme_document",
+    ),
     path("quotas/", employment.quota_list, name="quota_list"),
     path("quotas/new/", employment.quota_create, name="quota_create"),
     path("quotas/<int:quota_id>/", employment.quota_edit, name="quota_edit"),

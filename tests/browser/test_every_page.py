@@ -239,6 +239,12 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "rehabilitation:programme_timeline": lambda demo, user: _rehabilitation(
         "Programme", "programme_id", division_id=user.organisation_id
     ),
+    # Without the status page's code, every visitor is sent back to the status page.
+    "rehabilitation:citizen_programme_document": lambda demo, user: {
+        **_rehabilitation("Programme", "programme_id"),
+        "lang": "kk",
+        "extension": "pdf",
+    },
     "rehabilitation:quota_band_edit": lambda demo, user: _rehabilitation("QuotaBand", "band_id"),
     "rehabilitation:quota_edit": lambda demo, user: _rehabilitation(
         "EmployerQuota", "quota_id", kept_by_id=user.organisation_id

@@ -1,6 +1,7 @@
 """The decision as the citizen status page tells it, once the MSE division has decided: the
 outcome, the group or category, the cause, the term and the re-examination date, and how, where
-and until when to appeal.
+and until when to appeal; once the person has appealed, where the appeal stands instead, and after
+the higher body's answer the next step the law gives, the court (docs/domain/mse.md §6).
 
 Only what the decision says and where to turn (the division's public contact); no diagnosis. The
 period to appeal is data (`AppealFilingPeriod`): the MSE appeal deadlines were not found
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from kopir.assessment.models import (
+    Appeal,
     AppealDeadline,
     AppealFilingPeriod,
     AppealStatus,
@@ -25,6 +27,54 @@ from kopir.assessment.models import (
     Term,
 )
 from kopir.assessment.services.appeal import DEFAULT_APPEAL_DAYS
+
+
+@dataclass(frozen=True)
+class CitizenAppeal:
+    """The person's latest appeal against the decision, as they may read it: its step and dates,
+    never the grounds or the reasons written by staff (the higher body's letter gives those)."""
+
+    status: str  # AppealStatus
+    filed_on: dt.date
+    higher_body_name: str
+    review_started_on: dt.date | None
+    due_on: dt.date | None  # the open step's deadline
+    resolved_on: dt.date | None
+    appealed_outcome: str  # the decision appealed against, in words, when it was changed
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AppealStatus.FILED, AppealStatus.UNDER_REVIEW)
+
+
+def _decision_words(decision: Decision) -> str:
+    words = decision.get_outcome_display()
+    if decision.category_code:
+        words += f", {decision.get_category_code_display()}"
+    return str(words)
+
+
+def citizen_appeal(referral: Referral) -> CitizenAppeal | None:
+    appeal = (
+        Appeal.objects.filter(referral=referral)
+        .select_related("higher_body", "decision")
+        .order_by("-recorded_at", "-id")
+        .first()
+    )
+    if appeal is None:
+        return None
+    changed = appeal.status == AppealStatus.CHANGED
+    return CitizenAppeal(
+        status=appeal.status,
+        filed_on=appeal.filed_on,
+        higher_body_name=appeal.higher_body.name,
+        review_started_on=(
+            timezone.localdate(appeal.review_started_at) if appeal.review_started_at else None
+        ),
+        due_on=appeal.due_on,
+        resolved_on=timezone.localdate(appeal.resolved_at) if appeal.resolved_at else None,
+        appealed_outcome=_decision_words(appeal.decision) if changed else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -50,6 +100,8 @@ class CitizenOutcome:
     appeal_until: dt.date | None
     appeal_days: int | None
     notified: bool
+    # The latest appeal, if the person appealed: then the page tells it instead of how to appeal.
+    appeal: CitizenAppeal | None = None
 
 
 def review_working_days() -> int | None:
@@ -103,4 +155,5 @@ def citizen_outcome(referral_id: int) -> CitizenOutcome | None:
         appeal_until=appeal_until,
         appeal_days=period.calendar_days if period is not None else None,
         notified=notified,
+        appeal=citizen_appeal(referral),
     )

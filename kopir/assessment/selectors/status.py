@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus
+from kopir.assessment.models import (
+    Appeal,
+    AppealStatus,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
 from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import deadline_state, status_label
 
@@ -35,6 +41,23 @@ NEXT_STEPS: dict[str, Promise] = {
     ),
     S.WITHDRAWN: _("The clinic withdrew the referral. Nothing more will happen with it."),
 }
+# Once the person has appealed, the next step is the appeal's, whatever the referral's status.
+A = AppealStatus
+APPEAL_NEXT_STEPS: dict[str, Promise] = {
+    A.FILED: _(
+        "The person has appealed against the decision. The MSE division passes the appeal to the "
+        "higher MSE body."
+    ),
+    A.UNDER_REVIEW: _("The higher MSE body reviews the case again and decides on the appeal."),
+    A.UPHELD: _(
+        "The higher MSE body has decided the appeal and kept the decision. If the person still "
+        "disagrees, they may go to court."
+    ),
+    A.CHANGED: _(
+        "The higher MSE body has decided the appeal and changed the decision. If the person still "
+        "disagrees, they may go to court."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +71,15 @@ class StatusView:
     deadline: str  # "on_time" | "at_risk" | "overdue" | "none"
     returns_count: int
     missing: list[MissingItem] = field(default_factory=list)
+    appeal_status: str = ""  # the latest appeal's, "" when there is none
+    appeal_label: str = ""
+
+
+def latest_appeal(referral: Referral) -> Appeal | None:
+    """The referral's latest appeal; an appeal is filed only against a decision."""
+    if referral.status not in (S.DECIDED, S.NOTIFIED):
+        return None
+    return Appeal.objects.filter(referral=referral).order_by("-recorded_at", "-id").first()
 
 
 def returned_missing(referral: Referral) -> list[MissingItem]:
@@ -64,17 +96,25 @@ def returned_missing(referral: Referral) -> list[MissingItem]:
 
 
 def referral_status_view(referral: Referral) -> StatusView:
-    state = deadline_state(referral.step_due_on)
+    appeal = latest_appeal(referral)
+    started_on, due_on = referral.step_started_on, referral.step_due_on
+    next_step = NEXT_STEPS.get(referral.status, "")
+    if appeal is not None:
+        # The step under way is the appeal's: its start and its deadline (none once decided).
+        started_on, due_on = appeal.step_started_on, appeal.due_on
+        next_step = APPEAL_NEXT_STEPS[appeal.status]
     return StatusView(
         number=referral.number,
         status=referral.status,
         status_label=status_label(referral.status),
-        next_step=str(NEXT_STEPS.get(referral.status, "")),
-        step_started_on=referral.step_started_on,
-        due_on=referral.step_due_on,
-        deadline=state.code,
+        next_step=str(next_step),
+        step_started_on=started_on,
+        due_on=due_on,
+        deadline=deadline_state(due_on).code,
         returns_count=referral.returns_count,
         missing=returned_missing(referral),
+        appeal_status=appeal.status if appeal is not None else "",
+        appeal_label=appeal.get_status_display() if appeal is not None else "",
     )
 
 

@@ -1,6 +1,7 @@
 """The citizen status page tells the outcome once decided: the group or category, the cause, the
 term and the re-examination date, and how, where and until when to appeal; and nothing of it
-before the decision."""
+before the decision. Once the person appealed, where the appeal stands, and after its decision the
+court rather than another appeal."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from kopir.assessment.models import AppealFilingPeriod
-from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED, decided, notified, sent
+from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
+from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.tests.division_fixtures import (
+    GROUP_2,
+    NOT_ESTABLISHED,
+    decided,
+    filed_appeal,
+    notified,
+    sent,
+)
 from kopir.assessment.tests.test_citizen_status import ask, enter, last_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "immediate_tasks")]
@@ -97,3 +107,101 @@ def test_the_outcome_is_told_in_each_language(
     text = response.content.decode()
     assert f'<html lang="{language}">' in text
     assert 'id="outcome-title"' in text
+
+
+@pytest.fixture
+def appealed(clinician, reachable, head, experts, specialist):
+    """A notified decision the person appealed against (recorded by the division)."""
+    referral = notified(clinician, reachable, head, experts)
+    return referral, filed_appeal(referral, specialist)
+
+
+def _resolve(appeal, reviewer, **outcome):
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
+
+
+def test_a_filed_appeal_replaces_how_to_appeal_with_where_it_stands(client, reachable, appealed):
+    referral, appeal = appealed
+    page = _status_page(client, referral, reachable)
+
+    assert "how to appeal" not in page
+    assert "Your appeal" in page
+    assert "Appeal: Filed" in page
+    assert "The MSE division passes your appeal to the higher MSE body." in page
+    assert appeal.higher_body.name in page
+    assert date_format(appeal.due_on, "DATE_FORMAT") in page
+    assert "may appeal against it" not in page
+
+
+def test_an_appeal_under_review_shows_the_higher_bodys_deadline(
+    client, reachable, appealed, reviewer
+):
+    referral, appeal = appealed
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    assert appeal.due_on is not None
+    page = _status_page(client, referral, reachable)
+
+    assert "Appeal: Under review by the higher body" in page
+    assert "Under review since" in page
+    assert "The higher MSE body reviews the case again and decides on the appeal." in page
+    assert f"It is planned to decide by {date_format(appeal.due_on, 'DATE_FORMAT')}." in page
+    assert "how to appeal" not in page
+
+
+def test_after_a_changed_decision_the_page_shows_it_and_names_the_court(
+    client, reachable, appealed, reviewer
+):
+    referral, appeal = appealed
+    group_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1"})
+    _resolve(
+        appeal,
+        reviewer,
+        upheld=False,
+        outcome_reasons="Field narrowed to 5 degrees: group I.",
+        new_decision=group_1,
+        reexamination_on=add_months(timezone.localdate(), 11),
+    )
+    page = _status_page(client, referral, reachable)
+
+    assert "Group I<" in page  # the changed decision
+    assert "(changed after an appeal)" in page
+    assert "Decided: the decision was changed." in page
+    assert "Before the appeal it was: Disability established, Group II." in page
+    assert "If you still disagree: the court" in page
+    assert "Administrative Procedural Code" in page
+    # Nothing tells the person to appeal again, nor the staff's reasons.
+    assert "how to appeal" not in page
+    assert "they may appeal against it" not in page
+    assert "Field narrowed" not in page
+
+
+def test_after_an_upheld_appeal_the_next_step_is_the_court(client, reachable, appealed, reviewer):
+    referral, appeal = appealed
+    _resolve(appeal, reviewer, upheld=True, outcome_reasons="The group matches the findings.")
+    page = _status_page(client, referral, reachable)
+
+    assert "Decided: the decision stays as it was." in page
+    assert "(changed after an appeal)" not in page
+    assert "If they disagree, they may appeal" not in page
+    assert "If the person still disagrees, they may go to court." in page
+    assert "If you still disagree: the court" in page
+    assert "how to appeal" not in page
+
+
+def test_in_russian_a_date_that_ends_a_sentence_has_one_full_stop(
+    client, clinician, reachable, head, experts
+):
+    referral = decided(clinician, reachable, head, experts)
+    decision = referral.decisions.get()
+    assert decision.reexamination_on is not None
+    ask(client, referral.number, reachable.iin)
+    enter(client, last_code())
+    with translation.override("ru"):
+        url = reverse(RESULT)
+        on = date_format(decision.reexamination_on, "DATE_FORMAT")
+    page = client.get(url).content.decode()
+
+    assert on.endswith(" г.")
+    assert f"{on} До этой даты" in page  # was "… г.. До этой даты"
+    assert "г.." not in page

@@ -376,3 +376,43 @@ def test_the_citizen_status_limit_tells_clients_behind_the_proxy_apart(client, s
     assert ask("198.51.100.7") == 429
     assert ask("203.0.113.66, 198.51.100.7") == 429  # what the client adds changes nothing
     assert ask("198.51.100.8") == 302
+
+
+def test_an_iin_with_a_wrong_check_digit_is_told_at_the_field_and_no_code_is_asked_for(
+    client, referral, person
+):
+    typo = person.iin[:11] + str((int(person.iin[11]) + 1) % 10)
+    response = ask(client, referral.number, typo)
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"iin"}
+    assert "check digit" in errors["iin"][0]
+    assert client.session.get("citizen_status_lookup") is None
+    assert not Notice.objects.exists()
+    assert not StatusAccessCode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("٨٥٠٤١٢٤٩٠٢١٦", "digits of other scripts"),  # Arabic-Indic digits
+        ("85041249021", "exactly 12 digits; 11 given"),
+    ],
+)
+def test_an_iin_not_of_twelve_ascii_digits_is_refused_with_its_reason(client, typed, reason):
+    response = ask(client, "MSE-2026-000123", typed)
+
+    assert response.status_code == 400
+    assert reason in response.context["form"].errors["iin"][0]
+
+
+def test_an_iin_typed_with_spaces_dashes_or_full_width_digits_is_read_as_the_same(
+    client, referral, person
+):
+    iin = person.iin
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in iin)
+    for index, typed in enumerate((f"{iin[:6]} {iin[6:]}", f"{iin[:6]}-{iin[6:]}", full_width)):
+        response = ask(client, referral.number, typed, REMOTE_ADDR=f"10.0.3.{index}")
+        assert response.status_code == 302
+        assert client.session["citizen_status_lookup"]["referral_id"] == referral.pk

@@ -4,6 +4,8 @@ same transaction as the step."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -136,3 +138,17 @@ def test_an_appeal_filed_tells_the_person_where_it_went_and_by_when(
         "decision_made",
         "appeal_filed",
     ]
+
+
+def test_a_russian_notice_ends_its_date_with_a_single_full_stop(
+    clinician, identifiable, specialist
+):
+    identifiable.preferred_language = "ru"
+    identifiable.save()
+    referral = sent(clinician, identifiable)
+    referral_accept(actor=specialist, referral=referral, expected_version=referral.version)
+
+    [notice] = to_person(identifiable, ACCEPTED)
+    assert "Решение ожидается до" in notice.body
+    assert " г.." not in notice.body
+    assert re.search(r"до \d{1,2} \w+ \d{4} г\.", notice.body)

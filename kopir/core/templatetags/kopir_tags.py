@@ -9,6 +9,8 @@ from django import forms, template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from kopir.core.text import date_before_full_stop
+
 register = template.Library()
 
 
@@ -64,6 +66,13 @@ def bilingual(
         "hint": hint or getattr(kazakh.field, "pair_hint", ""),
         "hint_id": f"{kazakh.auto_id or kazakh.html_name}-pair-hint",
     }
+
+
+@register.filter(expects_localtime=True)
+def date_before_stop(value: Any, format_name: str = "DATE_FORMAT") -> str:
+    """`{{ date|date_before_stop }}.`: a date that a full stop follows, written without a second
+    one ("…2028 г." rather than "…2028 г..": `core.text.date_before_full_stop`)."""
+    return date_before_full_stop(value, format_name)
 
 
 @register.filter

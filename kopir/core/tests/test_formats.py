@@ -52,3 +52,25 @@ def test_a_date_picker_holds_its_date_as_iso_whatever_the_language(language):
     with translation.override(language):
         html = DatePickerInput().render("filed_on", dt.date(2026, 3, 22))
     assert html == '<input type="date" name="filed_on" value="2026-03-22">'
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "До 1 ноября 2028 г. Дальше"),
+        ("kk", "До 01.11.2028. Дальше"),
+        ("en", "До Nov. 1, 2028. Дальше"),
+    ],
+)
+def test_a_date_before_a_full_stop_ends_with_one_stop_in_every_language(language, expected):
+    with translation.override(language):
+        text = render("До {{ day|date_before_stop }}. Дальше", day=dt.date(2028, 11, 1))
+    assert text == expected
+
+
+def test_a_moment_before_a_full_stop_is_read_in_local_time_and_nothing_is_empty():
+    # 20:00 UTC on 31 October is 1 November in Oral (UTC+5), as the date filter reads it.
+    moment = dt.datetime(2028, 10, 31, 20, 0, tzinfo=dt.UTC)
+    with translation.override("ru"):
+        assert render("{{ at|date_before_stop }}.", at=moment) == "1 ноября 2028 г."
+        assert render("[{{ nothing|date_before_stop }}]", nothing=None) == "[]"

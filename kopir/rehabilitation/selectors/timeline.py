@@ -24,7 +24,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from kopir.assessment.models import Decision, ReferralEvent, ReferralStatus
+from kopir.assessment.models import Appeal, AppealStatus, Decision, ReferralEvent, ReferralStatus
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited
 from kopir.core.actors import signed_in_user
@@ -33,6 +33,7 @@ from kopir.rehabilitation.models import (
     Measure,
     MeasureEvent,
     MeasureStatus,
+    NotDeliveredReason,
     Programme,
     ProgrammeVersion,
     ProgrammeVersionStatus,
@@ -55,6 +56,7 @@ class Entry:
     organisation: str = ""
     actor: str = ""  # staff audience only
     order: int = 0  # ties at the same moment: the source's own order
+    measure_id: int | None = None  # the measure a handoff, move or escalation is of
 
 
 def plain_measure_state(status: str) -> str:
@@ -68,6 +70,23 @@ def plain_measure_state(status: str) -> str:
         MeasureStatus.CANCELLED: _("No longer in your programme"),
     }
     return states.get(status, status)
+
+
+def plain_not_delivered_reason(reason: str) -> str:
+    """The reason an organisation recorded for not delivering a measure, as the person reads it."""
+    reasons: dict[str, str] = {
+        NotDeliveredReason.REFUSED: _("The organisation records that you refused it."),
+        NotDeliveredReason.UNREACHABLE: _("The organisation records that it could not reach you."),
+        NotDeliveredReason.NOT_AVAILABLE: _(
+            "The organisation records that it is not available: no supplier, no funds, or the "
+            "purchase failed."
+        ),
+        NotDeliveredReason.NOT_COMPETENT: _(
+            "The organisation records that providing it is not its responsibility."
+        ),
+        NotDeliveredReason.OTHER: _("The organisation records another reason."),
+    }
+    return reasons.get(reason, "")
 
 
 def _citizen_move(event: MeasureEvent) -> str:
@@ -117,17 +136,72 @@ def _mse_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]
             detail += ", " + _("until %(date)s") % {
                 "date": decision.valid_until.strftime("%d.%m.%Y")
             }
+        if decision.appeal_id is not None:
+            title = _("MSE decision on case %(number)s, changed on appeal")
+        else:
+            title = _("MSE decision on case %(number)s")
         entries.append(
             Entry(
                 at=decision.decided_at,
                 kind="mse",
-                title=_("MSE decision on case %(number)s") % {"number": decision.referral.number},
+                title=title % {"number": decision.referral.number},
                 detail=detail,
                 organisation=decision.decided_by_organisation.name,
                 actor=_name(decision.decided_by) if staff else "",
                 order=decision.pk,
             )
         )
+    entries.extend(_appeal_entries(referral_ids, audience))
+    return entries
+
+
+def _appeal_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]:
+    """Each appeal's steps: filed, taken under review by the higher body, decided. The grounds
+    stay out; the reasons for the outcome are shown to staff only."""
+    staff = audience is Audience.STAFF
+    entries: list[Entry] = []
+    appeals = Appeal.objects.filter(referral_id__in=referral_ids).select_related(
+        "referral", "higher_body", "recorded_by", "review_started_by", "resolved_by"
+    )
+    for appeal in appeals:
+        names = {"number": appeal.referral.number}
+        entries.append(
+            Entry(
+                at=appeal.recorded_at,
+                kind="mse",
+                title=_("Appeal against the MSE decision on case %(number)s filed") % names,
+                actor=_name(appeal.recorded_by) if staff else "",
+                order=appeal.pk,
+            )
+        )
+        if appeal.review_started_at is not None:
+            entries.append(
+                Entry(
+                    at=appeal.review_started_at,
+                    kind="mse",
+                    title=_("The higher MSE body is reviewing the appeal on case %(number)s")
+                    % names,
+                    organisation=appeal.higher_body.name,
+                    actor=_name(appeal.review_started_by) if staff else "",
+                    order=appeal.pk,
+                )
+            )
+        if appeal.resolved_at is not None:
+            if appeal.status == AppealStatus.CHANGED:
+                title = _("Appeal on case %(number)s decided: the decision was changed")
+            else:
+                title = _("Appeal on case %(number)s decided: the decision stays as it was")
+            entries.append(
+                Entry(
+                    at=appeal.resolved_at,
+                    kind="mse",
+                    title=title % names,
+                    detail=appeal.outcome_reasons if staff else "",
+                    organisation=appeal.higher_body.name,
+                    actor=_name(appeal.resolved_by) if staff else "",
+                    order=appeal.pk,
+                )
+            )
     return entries
 
 
@@ -242,6 +316,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     ),
                     actor=_name(handoff.by) if staff else "",
                     order=handoff.pk,
+                    measure_id=measure.pk,
                 )
             )
         event: MeasureEvent
@@ -263,6 +338,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     organisation=event.organisation.name if event.organisation else "",
                     actor=_name(event.actor) if staff else "",
                     order=event.pk,
+                    measure_id=measure.pk,
                 )
             )
         if staff and measure.escalation_tier and measure.escalated_at:
@@ -273,6 +349,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     title=f"{name}: {tier_label(measure.escalation_tier)}",
                     organisation=measure.organisation.name,
                     order=measure.pk,
+                    measure_id=measure.pk,
                 )
             )
     return entries
@@ -284,6 +361,15 @@ class Timeline:
     measures: list[Measure]
     entries: list[Entry]
     endings: list[Entry] = field(default_factory=list)  # programmes that ended, and why
+
+    def of_measure(self, measure_id: int) -> list[Entry]:
+        """One measure's own steps, in order."""
+        return [entry for entry in self.entries if entry.measure_id == measure_id]
+
+    @property
+    def case_entries(self) -> list[Entry]:
+        """The steps of the case and its programmes, without any one measure's."""
+        return [entry for entry in self.entries if entry.measure_id is None]
 
 
 KIND_ORDER = {"mse": 0, "programme": 1, "ending": 1, "handoff": 2, "measure": 3, "escalation": 4}
@@ -321,6 +407,55 @@ def person_timeline(
         entries=entries,
         endings=[entry for entry in entries if entry.kind == "ending"],
     )
+
+
+@dataclass(frozen=True)
+class ProgrammeState:
+    """Where one programme stands, as the person reads it above its measures."""
+
+    programme: Programme
+    state: str  # "draft" | "approved" | "ended"
+    # The version in force (approved), or the last one there was (ended): the one to hand out.
+    version: ProgrammeVersion | None
+    new_version_drafted: bool  # an approved programme with its next version in the works
+
+    @property
+    def number(self) -> str:
+        return self.programme.number
+
+
+def programme_states(programmes: Sequence[Programme]) -> list[ProgrammeState]:
+    """Each programme's state from its versions (one query): a draft not yet approved, approved
+    (perhaps with a new version being drafted), or ended."""
+    versions: dict[int, list[ProgrammeVersion]] = {}
+    for version in ProgrammeVersion.objects.filter(programme__in=programmes).order_by(
+        "programme_id", "-sequence"
+    ):
+        versions.setdefault(version.programme_id, []).append(version)
+    states: list[ProgrammeState] = []
+    for programme in programmes:
+        own = versions.get(programme.pk, [])
+        by_status = {v.status: v for v in reversed(own)}  # the latest of each status
+        ended = by_status.get(ProgrammeVersionStatus.ENDED)
+        approved = by_status.get(ProgrammeVersionStatus.APPROVED)
+        drafted = ProgrammeVersionStatus.DRAFT in by_status
+        if ended is not None:
+            handed_out = next((v for v in own if v.approved_at is not None), None)
+            states.append(ProgrammeState(programme, "ended", handed_out, False))
+        elif approved is not None:
+            states.append(ProgrammeState(programme, "approved", approved, drafted))
+        else:
+            states.append(ProgrammeState(programme, "draft", None, drafted))
+    return states
+
+
+def citizen_programme_version(*, programme_id: int, person_id: int) -> ProgrammeVersion | None:
+    """The version of the person's own programme they are given (the one in force, or the last
+    approved of an ended programme); None for a draft or anyone else's programme."""
+    programme = Programme.objects.filter(pk=programme_id, person_id=person_id).first()
+    if programme is None:
+        return None
+    return programme_states([programme])[0].version
 
 
 def citizen_measure(*, measure_id: int, person_id: int) -> Measure | None:

@@ -13,10 +13,15 @@ from django.utils import timezone
 
 from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.notices.models import Notice
-from kopir.rehabilitation.models import MeasureEvent, MeasureStatus
+from kopir.rehabilitation.models import (
+    MeasureEvent,
+    MeasureStatus,
+    NotDeliveredReason,
+    ProgrammeVersionStatus,
+)
 from kopir.rehabilitation.services import citizen as citizen_service
 from kopir.rehabilitation.services.citizen import DISPUTES
-from kopir.rehabilitation.tests.factories import MeasureFactory
+from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeVersionFactory
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
 from kopir.rehabilitation.tests.followup_fixtures import world as world
 
@@ -158,3 +163,118 @@ def test_a_dispute_is_written_and_sent_on_a_page_that_names_the_measure(client, 
     assert refused.status_code == 400
     assert "Dispute the result of “Hearing aid" in refused.content.decode()
     assert "Enter what is wrong" in refused.content.decode()
+
+
+def test_a_programme_still_in_draft_says_so_and_what_happens_next(client, db):
+    draft = ProgrammeVersionFactory.create(status=ProgrammeVersionStatus.DRAFT)
+    grant(client, draft.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    assert "Your rehabilitation programme" in page
+    assert draft.programme.number in page
+    assert "Being prepared: a draft, not in force yet" in page
+    assert "Once it approves it, you are given the programme" in page
+    assert "There are no measures to show yet." in page
+    assert "Approved and in force" not in page
+
+
+def test_an_approved_programme_gives_its_number_and_state(client, world):
+    ProgrammeVersionFactory.create(
+        programme=world.programme,
+        sequence=2,
+        status=ProgrammeVersionStatus.DRAFT,
+        decision=world.version.decision,
+    )
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    assert world.programme.number in page
+    assert "Approved and in force" in page
+    assert "The MSE division is preparing a new version of it." in page
+    assert "There are no measures to show yet." not in page
+
+
+def test_a_measure_not_delivered_shows_the_reason_the_organisation_recorded(client, world):
+    world.hearing.status = MeasureStatus.NOT_DELIVERED
+    world.hearing.not_delivered_reason = NotDeliveredReason.NOT_AVAILABLE
+    world.hearing.not_delivered_text = "Жеткізуші келісімшартқа қол қоймады"
+    world.hearing.save()
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    assert "The organisation reports it could not be delivered" in page
+    assert "Why, as the organisation reports" in page
+    assert "it is not available: no supplier, no funds, or the purchase failed." in page
+    assert "Жеткізуші келісімшартқа қол қоймады" in page
+    # The measure still delivered has no reason line.
+    assert page.count("Why, as the organisation reports") == 1
+
+
+def document(client, programme, lang="kk", extension="pdf"):
+    return client.get(
+        reverse(
+            "rehabilitation:citizen_programme_document",
+            kwargs={"programme_id": programme.pk, "lang": lang, "extension": extension},
+        )
+    )
+
+
+def test_the_person_gets_their_approved_programme_document(client, world):
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+    url = reverse(
+        "rehabilitation:citizen_programme_document",
+        kwargs={"programme_id": world.programme.pk, "lang": "ru", "extension": "docx"},
+    )
+    assert f'href="{url}"' in page
+
+    response = document(client, world.programme, "ru", "docx")
+    assert response.status_code == 200
+    assert world.programme.number in response["Content-Disposition"]
+    assert response.content[:2] == b"PK"
+
+
+def test_no_document_for_a_draft_for_another_persons_programme_or_without_the_code(client, world):
+    draft = ProgrammeVersionFactory.create(status=ProgrammeVersionStatus.DRAFT)
+    grant(client, draft.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+    assert "citizen_programme_document" not in page
+    assert "/status/programmes/" not in page
+    assert document(client, draft.programme).status_code == 404
+    assert document(client, world.programme).status_code == 404  # someone else's
+
+    client.cookies.clear()
+    response = document(client, world.programme)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment:citizen_status")
+
+
+def test_each_measures_history_is_under_it_behind_details_the_latest_first(client, world):
+    base = timezone.now() - dt.timedelta(days=5)
+    for hours, (from_status, to_status) in enumerate(
+        [
+            ("", MeasureStatus.ASSIGNED),
+            (MeasureStatus.ASSIGNED, MeasureStatus.ACCEPTED),
+            (MeasureStatus.ACCEPTED, MeasureStatus.DELIVERED),
+        ]
+    ):
+        MeasureEvent.objects.create(
+            measure=world.hearing,
+            from_status=from_status,
+            to_status=to_status,
+            at=base + dt.timedelta(hours=hours),
+        )
+    grant(client, world.programme.referral_id)
+    page = client.get(reverse(RESULT)).content.decode()
+
+    details = re.search(r'<details class="measure-history">(.*?)</details>', page, re.S)
+    assert details is not None
+    history = details.group(1)
+    assert "What has happened with “Hearing aid”: 3 steps, the latest first" in history
+    delivered = history.index("Hearing aid: The organisation reports it delivered")
+    assigned = history.index("Hearing aid: Waiting for the organisation to take it on")
+    assert delivered < assigned
+    # The case's own list no longer repeats every step of every measure.
+    case = page[page.index("What has happened so far") :]
+    assert "Hearing aid:" not in case
+    assert "MSE case" in case

@@ -149,3 +149,55 @@ def test_others_do_not_reach_the_timeline(history, client):
     assert signed_in(Client(), history.officer).get(url).status_code == 403
     assert signed_in(Client(), history.council_member).get(url).status_code == 403
     assert client.get(url).status_code == 302
+
+
+def test_the_appeal_and_the_changed_decision_are_steps_of_both_timelines(world):
+    from kopir.assessment.models import Appeal, AppealFiledBy, AppealStatus
+    from kopir.directory.tests.factories import OrganisationFactory
+    from kopir.rehabilitation.tests.factories import DecisionFactory
+
+    referral = world.programme.referral
+    appealed = referral.decisions.order_by("-sequence").first() or DecisionFactory.create(
+        referral=referral
+    )
+    higher_body = OrganisationFactory.create()
+    now = timezone.now()
+    appeal = Appeal.objects.create(
+        referral=referral,
+        decision=appealed,
+        filed_on=timezone.localdate(),
+        filed_by=AppealFiledBy.PERSON,
+        grounds="Көру өрісі тарылған",
+        recorded_by=world.specialist,
+        higher_body=higher_body,
+        status=AppealStatus.CHANGED,
+        step_started_on=timezone.localdate(),
+        review_started_at=now,
+        resolved_at=now,
+        outcome_reasons="Field narrowed to 5 degrees",
+    )
+    DecisionFactory.create(
+        referral=referral, sequence=appealed.sequence + 1, appeal=appeal, decided_at=now
+    )
+
+    citizen = person_timeline(
+        programmes=[world.programme], audience=Audience.CITIZEN, viewer=None
+    ).entries
+    titles = [entry.title for entry in citizen]
+    number = referral.number
+    assert f"Appeal against the MSE decision on case {number} filed" in titles
+    assert f"The higher MSE body is reviewing the appeal on case {number}" in titles
+    assert f"Appeal on case {number} decided: the decision was changed" in titles
+    assert f"MSE decision on case {number}, changed on appeal" in titles
+    texts = " ".join(f"{entry.title} {entry.detail}" for entry in citizen)
+    assert "Көру өрісі" not in texts
+    assert "Field narrowed" not in texts
+
+    staff = person_timeline(
+        programmes=[world.programme], audience=Audience.STAFF, viewer=world.specialist
+    ).entries
+    resolved = next(entry for entry in staff if "decided: the decision was changed" in entry.title)
+    assert (resolved.detail, resolved.organisation) == (
+        "Field narrowed to 5 degrees",
+        higher_body.name,
+    )

@@ -12,20 +12,24 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kopir.assessment.models import Referral
 from kopir.assessment.services.citizen import grant_from_session, grant_is_valid
 from kopir.core.rate_limits import request_client_key
 from kopir.rehabilitation import access
 from kopir.rehabilitation.forms_followup import MeasureAnswerForm
-from kopir.rehabilitation.models import Programme
+from kopir.rehabilitation.models import MeasureStatus, Programme
 from kopir.rehabilitation.selectors.timeline import (
     Audience,
     citizen_measure,
+    citizen_programme_version,
     person_timeline,
     plain_measure_state,
+    plain_not_delivered_reason,
+    programme_states,
 )
+from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.citizen import (
     AnswerRefused,
     DisputesLimited,
@@ -74,14 +78,19 @@ def citizen_section(request: HttpRequest, referral_id: int) -> str:
         {
             "measure": measure,
             "state": plain_measure_state(measure.status),
+            "reason": plain_not_delivered_reason(measure.not_delivered_reason)
+            if measure.status == MeasureStatus.NOT_DELIVERED
+            else "",
             # One form per measure, each with its own field ids on the one page.
             "form": MeasureAnswerForm(auto_id=f"measure-{measure.pk}-%s"),
+            # Its own steps, latest first: the person opens them under the measure.
+            "history": timeline.of_measure(measure.pk)[::-1],
         }
         for measure in timeline.measures
     ]
     return render_to_string(
         "rehabilitation/followup/citizen_section.html",
-        {"timeline": timeline, "rows": rows},
+        {"timeline": timeline, "rows": rows, "states": programme_states(programmes)},
         request=request,
     )
 
@@ -134,3 +143,26 @@ def citizen_measure_answer(request: HttpRequest, measure_id: int) -> HttpRespons
         except AnswerRefused as refused:
             form.add_service_error(refused)
     return render(request, "rehabilitation/followup/citizen_answer.html", context, status=400)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def citizen_programme_document(
+    request: HttpRequest, programme_id: int, lang: str, extension: str
+) -> HttpResponse:
+    """The person's programme as they are given it (DOCX or tagged PDF), behind the status page's
+    code: only their own, and only once approved."""
+    person_id = _granted_person(request)
+    if person_id is None:
+        messages.info(request, _("Your access to the status has ended. Ask for a new code."))
+        return redirect("assessment:citizen_status")
+    version = citizen_programme_version(programme_id=programme_id, person_id=person_id)
+    if version is None or lang not in documents.LANGUAGES or extension not in ("pdf", "docx"):
+        raise Http404
+    body, content_type, name = documents.programme_file(
+        version, lang=lang, extension=extension, viewer=None, request=request
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
