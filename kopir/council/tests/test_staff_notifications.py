@@ -223,7 +223,9 @@ def test_the_secretary_is_told_the_answer_goes_by_sms(
     with translation.override("en"):
         address = reverse("council:petition_answer", args=[council.slug, petition.pk])
         response = secretary_client.post(
-            address, {"answer": "Пандус салынады.", "version": petition.version}, follow=True
+            address,
+            {"answer": "Пандус салынады.", "version": petition.version, "confirm": "on"},
+            follow=True,
         )
 
     assert "is being sent to the petitioner by SMS" in response.content.decode()
