@@ -532,6 +532,11 @@ def test_a_member_present_online_casts_their_own_ballot_by_keyboard(
     secretary = demo.user("secretary")
     # The planned online meeting is under way: everyone joined online, a roll-call vote is open.
     meeting = council.meetings.get(number=NEXT_MEETING["number"])
+    # It started half an hour ago: nothing that happens at a meeting is recorded before its start.
+    council.meetings.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    meeting.refresh_from_db()
     sitting = meeting.composition or council.compositions.get(status=CompositionStatus.APPROVED)
     seats = sitting.members.all()
     attendance_record(
