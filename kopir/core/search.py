@@ -56,8 +56,9 @@ class Folded(Func):
 # ("Қаратөбеде", "пандустарды", "заседании"), and a title holds the word in another form. So each
 # word typed is looked for without its endings: Kazakh ones peeled one at a time (they stack:
 # plural, possessive, case), then at most one Russian one, while at least STEM_LETTERS letters
-# stay (a shorter stem would match nearly every text).
-STEM_LETTERS = 4
+# stay: a shorter stem is a fragment found inside unrelated longer words ("ымдау" cut to "ымда"
+# is in "ұсынымдардың"), so a word of STEM_LETTERS letters or fewer is looked for whole.
+STEM_LETTERS = 5
 
 
 def _longest_first(endings: str) -> tuple[str, ...]:

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.accounts.models import Role, User
+from kopir.accounts.models import User
 from kopir.core.forms import ServiceErrorsMixin, date_field, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import MemberPosition
+from kopir.council.services.composition import SEAT_ACCOUNT_ROLES
 from kopir.directory.forms import organisation_field
 
 
@@ -63,7 +64,7 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(is_active=True, role_assignments__role=Role.COUNCIL_MEMBER)
+            User.objects.filter(is_active=True, role_assignments__role__in=SEAT_ACCOUNT_ROLES)
             .select_related("organisation")
             .order_by("last_name", "first_name")
             .distinct()

@@ -146,6 +146,11 @@ class RecommendationSendForm(ServiceDataMixin, VersionForm):
     service_fields = ("version", "sent_on")
 
     sent_on = date_field(_("Sent on"), help_text=_("The day the addressee received it."))
+    # Recording it sent notifies the addressee at once and starts its answer clock: no way back.
+    confirm = forms.BooleanField(
+        label=_("It was sent: notify the addressee now (this cannot be undone)"),
+        error_messages={"required": _("Tick the box to confirm the recommendation was sent.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

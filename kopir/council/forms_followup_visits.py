@@ -12,6 +12,7 @@ from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
 from kopir.council.bilingual import in_reader_language
+from kopir.council.forms_meetings import plan_item_label
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     ChecklistAnswer,
@@ -42,7 +43,7 @@ class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "findings",
     )
 
-    site = forms.ModelChoiceField(
+    site = AlphabeticalModelChoiceField(
         label=_("Place visited"),
         queryset=Organisation.objects.none(),
         help_text=_("The school, polyclinic or other organisation the council visited."),
@@ -70,13 +71,14 @@ class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
-        ).order_by("name_kk")
+        self.fields["site"].queryset = Organisation.objects.filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["participants"].queryset = members_in_force(council)  # type: ignore[attr-defined]
-        self.fields["plan_item"].queryset = WorkPlanItem.objects.filter(  # type: ignore[attr-defined]
-            plan__council=council
-        ).order_by("-plan__year", "quarter", "order")
+        self.fields["plan_item"].queryset = (  # type: ignore[attr-defined]
+            WorkPlanItem.objects.filter(plan__council=council)
+            .select_related("plan")
+            .order_by("-plan__year", "quarter", "order")
+        )
+        self.fields["plan_item"].label_from_instance = plan_item_label  # type: ignore[attr-defined]
 
 
 class VisitEditForm(VisitForm, VersionForm):

@@ -32,12 +32,26 @@ from kopir.directory.forms import organisation_field
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 
+#: How many characters of a plan item's topic a list shows before it cuts at a word.
+PLAN_TOPIC_SHOWN = 90
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """`text`, or as many of its whole words as fit in `limit` characters and an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    words = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return words.rstrip(" ,.;:—-") + "…"
+
+
 def plan_item_label(item: WorkPlanItem) -> str:
-    """How a plan item is named in a list: plans of several years can be open at once."""
+    """How a plan item is named in a list (every form that picks one): plans of several years can
+    be open at once, the quarter is said in the reader's language, a long topic is cut at a word."""
     return _("%(year)s, quarter %(quarter)s: %(topic)s") % {
         "year": item.plan.year,
         "quarter": item.quarter,
-        "topic": item.topic,
+        "topic": _cut_at_word(item.topic, PLAN_TOPIC_SHOWN),
     }
 
 

@@ -220,6 +220,11 @@ class PetitionAnswerForm(VersionForm):
         ),
         error_messages={"required": _("Enter the answer.")},
     )
+    # Sending cannot be taken back: the petitioner is written to at once.
+    confirm = forms.BooleanField(
+        label=_("Send this answer to the petitioner now (it cannot be taken back)"),
+        error_messages={"required": _("Tick the box to confirm sending the answer.")},
+    )
 
 
 class PetitionPublishForm(ServiceDataMixin, VersionForm):

@@ -363,11 +363,9 @@ def _secretary_records_the_decision_and_sends_a_recommendation(
     detail_path = path_for("council:recommendation_detail", "kk", detail_kwargs)
     arrive(page, detail_path, "draft recommendation")
 
-    # Record it as sent today (the date field is already today).
-    skip_to_main(page)
+    # Record it as sent today (the date field is already today), ticking its confirmation.
     send_path = path_for("council:recommendation_send", "kk", detail_kwargs)
-    press(page, f"main form[action='{send_path}'] button[type='submit']")
-    arrive(page, detail_path, "sent recommendation")
+    press_form_button(page, send_path, detail_path, "sent recommendation")
     recommendation.refresh_from_db()
     assert recommendation.status == S.SENT
     assert recommendation.sent_on == timezone.localdate()
@@ -534,6 +532,11 @@ def test_a_member_present_online_casts_their_own_ballot_by_keyboard(
     secretary = demo.user("secretary")
     # The planned online meeting is under way: everyone joined online, a roll-call vote is open.
     meeting = council.meetings.get(number=NEXT_MEETING["number"])
+    # It started half an hour ago: nothing that happens at a meeting is recorded before its start.
+    council.meetings.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    meeting.refresh_from_db()
     sitting = meeting.composition or council.compositions.get(status=CompositionStatus.APPROVED)
     seats = sitting.members.all()
     attendance_record(

@@ -6,7 +6,8 @@
 - `followup.py` loads what followed: recommendations, minutes, monitoring visits and letters
   (`followup_data.py` their contents);
 - `notifications.py` gives the secretary and the agencies' officers the due-date notifications
-  of the answers still awaited (the services above already notified the other events).
+  the daily job gives on the day of loading: the answers due within three working days (the
+  services above already notified the other events).
 """
 
 from __future__ import annotations

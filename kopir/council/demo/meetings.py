@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
-from kopir.accounts.models import Role, User
+from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited
 from kopir.council.demo import agendas as agenda_data
@@ -76,11 +76,11 @@ def _organisations() -> dict[str, Organisation]:
 
 
 def _account(username: str | None) -> User | None:
-    """A demo account to link to a seat: only one that holds the council member role."""
+    """A demo account to link to a seat: only one a seat may have (`SEAT_ACCOUNT_ROLES`)."""
     if not username:
         return None
     user = User.objects.filter(username=username, is_active=True).first()
-    return user if user is not None and user.has_role(Role.COUNCIL_MEMBER) else None
+    return user if user is not None and user.has_role(*composition.SEAT_ACCOUNT_ROLES) else None
 
 
 def _seat_fields(seat: data.Seat, orgs: dict[str, Organisation]) -> dict[str, Any]:

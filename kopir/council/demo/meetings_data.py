@@ -109,6 +109,7 @@ FORMER_SEATS = (
         "secretary",
         "wko-public-council",
         "Кеңестің хатшысы",
+        "secretary",
     ),
     Seat(
         "kuanysheva", "Қуанышева Динара Ерболқызы", affiliation_text="«Ана мен бала» қоғамдық қоры"

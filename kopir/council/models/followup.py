@@ -109,8 +109,10 @@ class Recommendation(models.Model):
     sent_on = models.DateField(_("sent"), null=True, blank=True)
     acknowledged_on = models.DateField(_("acknowledged"), null=True, blank=True)
     answer_due_on = models.DateField(_("answer due"), null=True, blank=True)
-    # The day the first answer (of any kind) arrived: the statutory clock stops here, so reminders
-    # and escalation look only at recommendations still without one.
+    # The day the answer the clock waits for arrived (of any kind): the statutory clock stops here,
+    # so reminders and escalation look only at recommendations still without one. An answer the
+    # council does not accept clears it and gives a new answer_due_on from the rejection
+    # (services/recommendations.py::_restart_answer_clock).
     answered_on = models.DateField(_("first answer received"), null=True, blank=True)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     reminded_on = models.DateField(_("reminder sent"), null=True, blank=True)

@@ -3,7 +3,7 @@ recommendations, petitions, letters and monitoring visits.
 
 Only the councils the user reads are searched (`access.councils_for_user`: their secretary, or a
 seated member), through each table's indexed council column. Numbers match exactly, words
-anywhere in a title or text whatever their case. A hit shows a record's number, title and date,
+anywhere in a title or text, its Kazakh or its Russian half, whatever their case. A hit shows a record's number, title and date,
 never a petitioner: petitions hold personal data, so the petitions a search shows are audited.
 Each kind is one `CouncilSearch` row: what it matches, how its hit reads, where it links.
 """
@@ -121,7 +121,7 @@ SEARCHES = (
         _("Meetings"),
         Meeting,
         council="council",
-        words=("place",),
+        words=("place", "place_ru"),
         number=_meeting_number,
         related="council__organisation",
         order_by=("-starts_at", "-pk"),
@@ -134,7 +134,7 @@ SEARCHES = (
         _("Agenda items"),
         AgendaItem,
         council="meeting__council",
-        words=("title", "description"),
+        words=("title", "description", "title_ru", "description_ru"),
         related="meeting__council",
         order_by=("-meeting__starts_at", "-pk"),
         title=lambda item: _short(item.title),
@@ -146,7 +146,7 @@ SEARCHES = (
         _("Decisions"),
         Decision,
         council="agenda_item__meeting__council",
-        words=("text",),
+        words=("text", "text_ru"),
         related="agenda_item__meeting__council",
         order_by=("-agenda_item__meeting__starts_at", "-pk"),
         title=lambda decision: _short(decision.text),
@@ -158,7 +158,7 @@ SEARCHES = (
         _("Recommendations"),
         Recommendation,
         council="council",
-        words=("text",),
+        words=("text", "text_ru"),
         number=_number_equals,
         related="council",
         order_by=("-pk",),
@@ -186,7 +186,7 @@ SEARCHES = (
         _("Letters"),
         Letter,
         council="council",
-        words=("subject", "summary"),
+        words=("subject", "summary", "subject_ru", "summary_ru"),
         number=_number_equals,
         related="council",
         order_by=("-sent_on", "-pk"),

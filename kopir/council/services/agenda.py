@@ -39,6 +39,7 @@ from kopir.council.models import (
     Vote,
     WorkPlanItem,
 )
+from kopir.council.services.meetings import require_started
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.plan import plan_item_errors
 from kopir.directory.models import Organisation
@@ -74,12 +75,17 @@ def _add_to_item(
     build: Callable[[], RecordT],
     *,
     fields: list[str],
+    at_the_meeting: bool = False,
     **by: Unpack[AuditedBy],
 ) -> RecordT:
     """Save what `build` makes for the item while the meeting's record is open, with its audit
-    record, in one transaction (so `build` may number it after what is stored)."""
+    record, in one transaction (so `build` may number it after what is stored). What happens
+    `at_the_meeting` (a speech, a decision) is refused before the meeting starts; what prepares
+    it (an official invited, a material) is not."""
     with transaction.atomic():
         require_minutes_open(agenda_item.meeting)
+        if at_the_meeting:
+            require_started(agenda_item.meeting)
         record = build()
         save_audited(record, AuditAction.CREATE, fields, **by)
     return record
@@ -361,6 +367,7 @@ def speech_add(
             summary_ru=summary_ru,
         ),
         fields=["speaker", "summary"],
+        at_the_meeting=True,
         **by,
     )
 
@@ -386,6 +393,7 @@ def decision_add(
             order=next_order(agenda_item.decisions.all()),
         ),
         fields=["text", "vote"],
+        at_the_meeting=True,
         **by,
     )
 

@@ -19,6 +19,7 @@ from kopir.audit.services import audited, save_audited
 from kopir.core.errors import DomainError
 from kopir.council.models import Attendance, AttendanceStatus, Meeting
 from kopir.council.services.agenda import require_minutes_open
+from kopir.council.services.meetings import require_started
 from kopir.council.services.quorum import sitting_composition
 from kopir.directory.models import Organisation
 
@@ -43,6 +44,7 @@ def attendance_record(
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
         require_minutes_open(meeting)
+        require_started(meeting)
         composition = sitting_composition(meeting)
         if composition is None:
             raise DomainError(_("The council has no composition in force: approve one first."))
@@ -85,6 +87,7 @@ def guest_add(
     """Record a guest at the meeting (an official, an NGO's representative, a visitor)."""
     with transaction.atomic():
         require_minutes_open(meeting)
+        require_started(meeting)
         row = Attendance(
             meeting=meeting,
             guest_name=name.strip(),

@@ -36,6 +36,10 @@ from kopir.council.models import (
 )
 from kopir.directory.models import Organisation
 
+# Who a seat may be linked to: a member's account, or the secretary's, since the council's
+# secretary holds a seat (position "secretary") and is invited to the meetings like the others.
+SEAT_ACCOUNT_ROLES = (Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY)
+
 APPROVING_RESULTS = frozenset({VoteResult.APPROVED, VoteResult.APPROVED_UNANIMOUSLY})
 
 
@@ -185,11 +189,11 @@ def _check_member(member: Member) -> None:
         errors["position"] = [_("The composition already has a chair.")]
     if member.account_id is not None:
         account = member.account
-        if account is None or not account.is_active or not account.has_role(Role.COUNCIL_MEMBER):
+        if account is None or not account.is_active or not account.has_role(*SEAT_ACCOUNT_ROLES):
             errors["account"] = [
                 _(
-                    "This account does not hold the council member role. "
-                    "Ask the administrator to grant it first."
+                    "This account holds neither the council member nor the council secretary "
+                    "role. Ask the administrator to grant one first."
                 )
             ]
         elif others.filter(account_id=member.account_id).exists():

@@ -12,7 +12,7 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,11 +26,15 @@ from kopir.core.selectors import next_order
 from kopir.core.transitions import declare
 from kopir.core.versioning import assign_changes
 from kopir.council.models import (
+    Attendance,
     Council,
+    Decision,
     Meeting,
     MeetingFormat,
     MeetingStatus,
     PetitionStatus,
+    Speech,
+    Vote,
     WorkPlanItem,
 )
 from kopir.council.services.councils import council_require_active
@@ -83,6 +87,43 @@ def meeting_window_errors(starts_at: dt.datetime, today: dt.date) -> dict[str, l
         message = _("Enter a date up to %(date)s: plan meetings at most two years ahead.")
         return {"starts_at": [message % {"date": date_format(latest, "SHORT_DATE_FORMAT")}]}
     return {}
+
+
+def _moment(value: dt.datetime) -> str:
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def require_started(meeting: Meeting, now: dt.datetime | None = None) -> None:
+    """The one rule of a meeting's record in time: what happens at a meeting (attendance,
+    speeches, votes, decisions, its being held) is recorded only once it has started.
+
+    The start is read from the database: the caller's copy may be older than a change of date.
+    """
+    starts_at = Meeting.objects.filter(pk=meeting.pk).values_list("starts_at", flat=True).get()
+    if starts_at > (now or timezone.now()):
+        raise DomainError(
+            _("The meeting starts on %(start)s: what happens at it is recorded from then on.")
+            % {"start": _moment(starts_at)}
+        )
+
+
+def latest_start_allowed(meeting: Meeting) -> dt.datetime | None:
+    """The latest start the meeting's record allows (`require_started` the other way round), or
+    None while nothing is recorded: what was recorded happened before now, and a closed vote
+    before its close, so the meeting cannot start after either."""
+    recorded = (
+        Attendance.objects.filter(meeting=meeting).exists()
+        or Speech.objects.filter(agenda_item__meeting=meeting).exists()
+        or Vote.objects.filter(agenda_item__meeting=meeting).exists()
+        or Decision.objects.filter(agenda_item__meeting=meeting).exists()
+    )
+    if not recorded:
+        return None
+    first_close = Vote.objects.filter(agenda_item__meeting=meeting).aggregate(
+        first=Min("closed_at")
+    )["first"]
+    now = timezone.now()
+    return min(now, first_close) if first_close is not None else now
 
 
 def _check(meeting: Meeting) -> None:
@@ -145,6 +186,13 @@ def meeting_update(
             return current
         current.full_clean()
         _check(current)
+        latest = latest_start_allowed(current) if "starts_at" in changed else None
+        if latest is not None and current.starts_at > latest:
+            message = _(
+                "Attendance, speeches, votes or decisions are already recorded for this meeting: "
+                "it cannot start after %(moment)s."
+            )
+            raise ValidationError({"starts_at": [message % {"moment": _moment(latest)}]})
         # Column names for update(): the plan item is stored as its id.
         columns = [ATTNAMES.get(name, name) for name in changed]
         values = {column: getattr(current, column) for column in columns}
@@ -206,8 +254,7 @@ def meeting_mark_held(
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> Meeting:
     """Record that the meeting took place. Petitions on its agenda are then considered."""
-    if meeting.starts_at > timezone.now():
-        raise DomainError(_("The meeting has not started yet."))
+    require_started(meeting)
     with transaction.atomic():
         # Read the sitting composition from the database, not from the caller's object: a copy
         # read before attendance was taken would replace the composition the meeting sat in

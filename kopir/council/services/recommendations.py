@@ -49,6 +49,7 @@ from kopir.council.services import recommendation_alerts as alerts
 from kopir.council.services import staff_alerts
 from kopir.council.services.recommendation_rules import (
     ANSWERABLE,
+    AWAITING_ANSWER,
     FINAL_STATUSES,
     RECOMMENDATION_WORKFLOW,
     REPORTABLE,
@@ -369,6 +370,40 @@ def recommendation_respond(
     return response
 
 
+def _restart_answer_clock(
+    current: Recommendation, *, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """An answer the council did not accept is no answer: the recommendation waits for one again.
+
+    The addressee owes a new answer within the rule set's answer period counted from the day of
+    the rejection, as from a new receipt (docs/domain/council.md §5), so the pages show that due
+    date, the daily job reminds and escalates again, and the register counts it overdue after it.
+    Nothing restarts while another answer still waits for the council's verdict, nor on a
+    recommendation already closed (partly executed: its open work is answered, not its deadline).
+    """
+    if current.status not in AWAITING_ANSWER:
+        return
+    if current.responses.filter(verdict=ResponseVerdict.PENDING).exists():
+        return
+    rejected_on = timezone.localdate()
+    current.answered_on = None
+    current.answer_due_on = recommendation_deadlines(
+        current.rule_set, None, rejected_on
+    ).answer_due_on
+    current.reminded_on = None
+    current.escalated_on = None
+    fields = ["answered_on", "answer_due_on", "reminded_on", "escalated_on"]
+    _save(current, fields)
+    audited(
+        current,
+        AuditAction.UPDATE,
+        fields,
+        actor=actor,
+        request=request,
+        detail="answer not accepted: answer due again",
+    )
+
+
 def response_review(
     *,
     actor: Any,
@@ -427,6 +462,8 @@ def response_review(
             request=request,
             detail=verdict,
         )
+        if not accepted:
+            _restart_answer_clock(current, actor=actor, request=request)
         alerts.notify_verdict(answer, actor=actor, request=request)
         if not accepted:
             staff_alerts.answer_not_accepted(answer, actor=actor, request=request)

@@ -45,6 +45,7 @@ from kopir.council.models import (
 )
 from kopir.council.services import staff_alerts
 from kopir.council.services.composition import composition_approve_by_vote
+from kopir.council.services.meetings import require_started
 from kopir.council.services.plan import plan_approve_by_vote
 from kopir.council.services.quorum import PRESENT, quorum_status, sitting_composition
 
@@ -107,6 +108,7 @@ def vote_open(
     meeting = Meeting.objects.get(pk=agenda_item.meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting is cancelled: no votes can be taken."))
+    require_started(meeting)
     if decides_composition is not None and decides_plan is not None:
         raise ValidationError(_("A vote decides one question: a composition or a plan."))
     errors: dict[str, list[str]] = {}
@@ -150,6 +152,8 @@ def _locked_open_vote(vote: Vote) -> Vote:
     locked = _locked_vote(vote)
     if locked.result != VoteResult.OPEN:
         raise vote_closed_error()
+    # Ballots, totals and the close are what happens at the meeting: never before it starts.
+    require_started(locked.agenda_item.meeting)
     return locked
 
 

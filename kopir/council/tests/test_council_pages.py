@@ -46,6 +46,9 @@ def world(
     approved = WorkPlanFactory.create(council=council, status=m.PlanStatus.APPROVED)
     approved_item = WorkPlanItemFactory.create(plan=approved)
     item = AgendaItemFactory.create(meeting=meeting, order=1, plan_item=approved_item)
+    # Under way since an hour ago, not yet marked held: what happens at it is recorded.
+    m.Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    meeting.refresh_from_db()
     record_present(meeting, members[:3], actor=secretary)
     vote = vote_open(
         actor=secretary, agenda_item=item, question="Бекіту", kind=m.VoteKind.ROLL_CALL

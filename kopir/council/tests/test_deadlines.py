@@ -191,3 +191,63 @@ def test_the_task_runs_the_check_for_today(
     monkeypatch.setattr(recommendation_alerts.timezone, "localdate", lambda: dt.date(2026, 11, 20))
 
     assert check_recommendation_deadlines.call() == "0 reminded, 1 escalated"
+
+
+def _on(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Today is `day` for the services (the answer's and the verdict's dates)."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: day)
+
+
+def test_a_rejected_answer_is_no_answer_and_the_new_one_is_due_from_the_rejection(
+    monkeypatch: pytest.MonkeyPatch,
+    sent_recommendation: m.Recommendation,
+    officer: User,
+    secretary: User,
+) -> None:
+    from kopir.core.working_days import add_working_days
+    from kopir.council.services.recommendation_alerts import overdue_filter
+    from kopir.council.services.recommendations import response_review
+
+    recommendations_check_deadlines(today=dt.date(2026, 11, 16))  # reminded before the first due
+    _on(monkeypatch, dt.date(2026, 11, 18))
+    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
+    _on(monkeypatch, dt.date(2026, 11, 25))
+    response_review(
+        actor=secretary, response=answer, verdict=m.ResponseVerdict.NOT_ACCEPTED, note="Дәлел жоқ."
+    )
+
+    sent_recommendation.refresh_from_db()
+    new_due = add_working_days(dt.date(2026, 11, 25), 10)  # the statutory answer period
+    assert sent_recommendation.answered_on is None
+    assert sent_recommendation.answer_due_on == new_due
+    assert (sent_recommendation.reminded_on, sent_recommendation.escalated_on) == (None, None)
+    assert due_state(sent_recommendation, dt.date(2026, 11, 26)).code == "on_track"
+    late = new_due + dt.timedelta(days=1)
+    assert due_state(sent_recommendation, late).code == "overdue"
+    overdue = m.Recommendation.objects.filter(overdue_filter(late))
+    assert list(overdue) == [sent_recommendation]
+    # The daily job reminds before the new due date and escalates after it, once each.
+    remind = new_due - dt.timedelta(days=sent_recommendation.rule_set.remind_days_before)
+    assert recommendations_check_deadlines(today=remind).reminded == [sent_recommendation.number]
+    assert recommendations_check_deadlines(today=late).escalated == [sent_recommendation.number]
+
+
+def test_a_rejection_restarts_nothing_while_another_answer_waits_for_the_verdict(
+    monkeypatch: pytest.MonkeyPatch,
+    sent_recommendation: m.Recommendation,
+    officer: User,
+    secretary: User,
+) -> None:
+    from kopir.council.services.recommendations import response_review
+
+    _on(monkeypatch, dt.date(2026, 11, 18))
+    first = answer_recommendation(sent_recommendation, officer, "Орындалды.")
+    answer_recommendation(sent_recommendation, officer, "Бұйрық қоса берілді.")
+    _on(monkeypatch, dt.date(2026, 11, 25))
+    response_review(
+        actor=secretary, response=first, verdict=m.ResponseVerdict.NOT_ACCEPTED, note="Дәлел жоқ."
+    )
+
+    sent_recommendation.refresh_from_db()
+    assert sent_recommendation.answered_on == dt.date(2026, 11, 18)
+    assert sent_recommendation.answer_due_on == dt.date(2026, 11, 19)

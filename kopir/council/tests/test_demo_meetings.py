@@ -184,3 +184,23 @@ def test_every_meetings_page_is_covered_and_opens_for_the_demo_secretary(
         ).status_code
         == 405
     )
+
+
+def test_each_demo_account_with_a_seat_is_the_person_of_that_seat(loaded: str) -> None:
+    council = m.Council.objects.get(slug=demo_meetings.COUNCIL_SLUG)
+    seats = m.Member.objects.filter(
+        composition__council=council, composition__status=m.CompositionStatus.APPROVED
+    ).select_related("account")
+    by_account = {seat.account.username: seat for seat in seats if seat.account is not None}
+
+    assert {"chair", "secretary", "member"} <= by_account.keys()
+    for username, seat in by_account.items():
+        account = User.objects.get(username=username)
+        # The seat's full name (surname, name, patronymic) is the account's person.
+        assert seat.full_name.split()[:2] == [account.last_name, account.first_name], username
+    assert by_account["chair"].position == m.MemberPosition.CHAIR
+    assert by_account["secretary"].position == m.MemberPosition.SECRETARY
+    invited = m.MeetingInvitation.objects.filter(
+        meeting__council=council, meeting__status=m.MeetingStatus.PLANNED
+    )
+    assert invited.filter(member=by_account["secretary"]).exists()

@@ -24,8 +24,9 @@ def _statuses(meeting: m.Meeting) -> dict[int | None, str]:
 
 
 def test_all_present_marks_everyone_left_unmarked_present_in_person(
-    client: Client, meeting: m.Meeting, members: list[m.Member], secretary: User
+    client: Client, started_meeting: m.Meeting, members: list[m.Member], secretary: User
 ) -> None:
+    meeting = started_meeting  # attendance is recorded once it started
     url = reverse("council:meeting_attendance", args=[meeting.council.slug, meeting.pk])
     page = signed_in(client, secretary).get(url)
     assert b'name="all_present"' in page.content
@@ -48,8 +49,9 @@ def test_all_present_marks_everyone_left_unmarked_present_in_person(
 
 
 def test_saving_without_all_present_leaves_the_unmarked_unrecorded(
-    client: Client, meeting: m.Meeting, members: list[m.Member], secretary: User
+    client: Client, started_meeting: m.Meeting, members: list[m.Member], secretary: User
 ) -> None:
+    meeting = started_meeting  # attendance is recorded once it started
     url = reverse("council:meeting_attendance", args=[meeting.council.slug, meeting.pk])
     signed_in(client, secretary).post(
         url, {f"member_{members[0].pk}": m.AttendanceStatus.IN_PERSON}

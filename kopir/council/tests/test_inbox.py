@@ -196,3 +196,41 @@ def test_the_inbox_says_the_council_did_not_accept_the_answer_instead_of_its_old
     assert html.count("Answer not accepted: answer again") == 1
     assert html.count("Answered, awaiting the council") == 1
     assert html.count(">Acknowledged<") == 1  # only the one nobody answered yet
+
+
+def test_an_answer_to_redo_shows_its_new_due_date_never_answered(
+    sent_recommendation: m.Recommendation,
+    officer: User,
+    secretary: User,
+    officer_client: Client,
+    secretary_client: Client,
+) -> None:
+    from django.utils import formats, translation
+
+    from kopir.council.services.recommendations import recommendation_respond, response_review
+
+    answer = recommendation_respond(
+        actor=officer,
+        recommendation=sent_recommendation,
+        text="Орындалды.",
+        reported_status=S.EXECUTED,
+    )
+    response_review(
+        actor=secretary, response=answer, verdict=m.ResponseVerdict.NOT_ACCEPTED, note="Дәлел жоқ."
+    )
+    sent_recommendation.refresh_from_db()
+    assert sent_recommendation.answer_due_on is not None
+    with translation.override("en"):
+        due = formats.date_format(sent_recommendation.answer_due_on, "SHORT_DATE_FORMAT")
+
+    redo = officer_client.get("/en" + reverse(INBOX)[3:] + "?show=redo").content.decode()
+    register = secretary_client.get(
+        "/en"
+        + reverse("council:recommendation_list", kwargs={"slug": sent_recommendation.council.slug})[
+            3:
+        ]
+    ).content.decode()
+
+    for html in (redo, register):
+        assert "Answered on" not in html
+        assert f"Answer due on {due}" in html or f"the answer is due on {due}" in html

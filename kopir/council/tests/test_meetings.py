@@ -366,3 +366,69 @@ def test_holding_or_cancelling_asks_for_the_box_to_be_ticked(
     client.post(address, {"version": started_meeting.version, "confirm": "on"})
     started_meeting.refresh_from_db()
     assert started_meeting.status == status
+
+
+def test_nothing_that_happens_at_a_meeting_is_recorded_before_it_starts(
+    client: Client, meeting: m.Meeting, members: list[m.Member], secretary: User
+) -> None:
+    from kopir.council.services.agenda import decision_add
+    from kopir.council.services.attendance import guest_add
+    from kopir.council.services.votes import vote_open
+
+    item = AgendaItemFactory.create(meeting=meeting, order=1)
+    with translation.override("en"):
+        start = timezone.localtime(meeting.starts_at).strftime("%m/%d/%Y")
+        refusals = [
+            lambda: record_present(meeting, members, actor=secretary),
+            lambda: guest_add(actor=secretary, meeting=meeting, name="Қонақ"),
+            lambda: vote_open(
+                actor=secretary, agenda_item=item, question="Қабылдау", kind=m.VoteKind.COUNTED
+            ),
+            lambda: speech_add(agenda_item=item, speaker="Мүше", summary="Сөз", actor=secretary),
+            lambda: decision_add(agenda_item=item, text="Шешім", actor=secretary),
+            lambda: meeting_mark_held(actor=secretary, meeting=meeting),
+        ]
+        for refused in refusals:
+            with pytest.raises(DomainError, match=f"The meeting starts on {start}"):
+                refused()
+        page = signed_in(client, secretary).post(
+            "/en"
+            + reverse("council:meeting_attendance", args=[meeting.council.slug, meeting.pk])[3:],
+            {f"member_{members[0].pk}": m.AttendanceStatus.IN_PERSON},
+            follow=True,
+        )
+
+    assert f"The meeting starts on {start}" in page.content.decode()
+    assert not m.Attendance.objects.filter(meeting=meeting).exists()
+    assert not item.votes.exists()
+    assert not item.decisions.exists()
+    assert not item.speeches.exists()
+
+
+def test_a_meeting_with_a_record_cannot_move_to_after_it(
+    started_meeting: m.Meeting, members: list[m.Member], secretary: User
+) -> None:
+    from kopir.council.services.votes import vote_close, vote_open, vote_set_totals
+
+    meeting = started_meeting
+    item = AgendaItemFactory.create(meeting=meeting, order=1)
+    record_present(meeting, members, actor=secretary)
+    vote = vote_open(
+        actor=secretary, agenda_item=item, question="Қабылдау", kind=m.VoteKind.COUNTED
+    )
+    vote_set_totals(actor=secretary, vote=vote, votes_for=5, votes_against=0, votes_abstain=0)
+    vote = vote_close(actor=secretary, vote=vote, shown_totals=(5, 0, 0))
+    meeting.refresh_from_db()
+    assert vote.closed_at is not None
+
+    for later in (vote.closed_at + dt.timedelta(minutes=1), timezone.now() + dt.timedelta(days=21)):
+        with translation.override("en"), pytest.raises(ValidationError) as refused:
+            meeting_update(
+                actor=secretary, meeting=meeting, expected_version=meeting.version, starts_at=later
+            )
+        assert "already recorded" in str(refused.value.message_dict["starts_at"])
+    earlier = meeting.starts_at - dt.timedelta(minutes=30)
+    moved = meeting_update(
+        actor=secretary, meeting=meeting, expected_version=meeting.version, starts_at=earlier
+    )
+    assert moved.starts_at == earlier

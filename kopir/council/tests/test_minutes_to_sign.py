@@ -66,3 +66,17 @@ def test_the_meeting_list_without_the_filter_still_lists_every_meeting(
     url = home.minutes_to_sign_url(secretary)
     assert rows_listed(secretary, url) == 0
     assert rows_listed(secretary, url.split("?")[0]) == held_meeting.council.meetings.count()
+
+
+def test_the_filtered_list_with_nothing_to_sign_says_so_not_that_there_are_no_meetings(
+    held_meeting: m.Meeting, secretary: User
+) -> None:
+    url = home.minutes_to_sign_url(secretary)
+    client = signed_in(Client(), secretary)
+
+    filtered = client.get("/en" + url[3:]).content.decode()
+    unfiltered = client.get("/en" + url.split("?")[0][3:]).content.decode()
+
+    assert "No minutes wait for your signature." in filtered
+    assert "No meetings yet" not in filtered
+    assert "No minutes wait for your signature." not in unfiltered

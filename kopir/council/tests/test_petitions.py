@@ -496,7 +496,8 @@ def test_a_stale_page_neither_answers_nor_schedules_a_petition(
     signed_in(client, secretary)
 
     answered = client.post(
-        _petition_url(petition, "council:petition_answer"), {"answer": "Жауап", "version": stale}
+        _petition_url(petition, "council:petition_answer"),
+        {"answer": "Жауап", "version": stale, "confirm": "on"},
     )
     scheduled = client.post(
         _petition_url(petition, "council:petition_agenda"),
@@ -507,3 +508,27 @@ def test_a_stale_page_neither_answers_nor_schedules_a_petition(
     assert (answered.status_code, scheduled.status_code) == (400, 400)
     assert petition.status == m.PetitionStatus.REGISTERED
     assert not meeting.agenda.exists()
+
+
+def test_the_answer_goes_to_the_petitioner_only_once_the_secretary_ticks_the_box(
+    client: Client, council: m.Council, secretary: User
+) -> None:
+    from kopir.notices.models import Notice
+
+    petition = PetitionFactory.create(council=council)
+    signed_in(client, secretary)
+    address = _petition_url(petition, "council:petition_answer")
+    page = client.get(_petition_url(petition, "council:petition_detail")).content.decode()
+    assert 'name="confirm"' in page
+
+    refused = client.post(address, {"answer": "Жауап", "version": petition.version})
+
+    petition.refresh_from_db()
+    assert refused.status_code == 400
+    assert "Tick the box to confirm sending the answer." in refused.content.decode()
+    assert petition.status != m.PetitionStatus.ANSWERED
+    assert not Notice.objects.filter(topic="council.petition_answered").exists()
+
+    sent = client.post(address, {"answer": "Жауап", "version": petition.version, "confirm": "on"})
+    petition.refresh_from_db()
+    assert (sent.status_code, petition.status) == (302, m.PetitionStatus.ANSWERED)

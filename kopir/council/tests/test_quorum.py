@@ -35,8 +35,9 @@ def test_no_members_means_no_quorum_is_possible() -> None:
 
 @pytest.mark.django_db
 def test_three_of_five_present_is_a_majority_and_two_is_not(
-    meeting: m.Meeting, members: list[m.Member], secretary: User
+    started_meeting: m.Meeting, members: list[m.Member], secretary: User
 ) -> None:
+    meeting = started_meeting  # attendance is recorded once it started
     record_present(meeting, members[:2], actor=secretary)
     assert not quorum_status(meeting).has_quorum
 
@@ -48,8 +49,9 @@ def test_three_of_five_present_is_a_majority_and_two_is_not(
 
 @pytest.mark.django_db
 def test_members_online_count_towards_the_quorum_and_guests_do_not(
-    meeting: m.Meeting, members: list[m.Member], secretary: User
+    started_meeting: m.Meeting, members: list[m.Member], secretary: User
 ) -> None:
+    meeting = started_meeting  # attendance is recorded once it started
     record_present(meeting, members[:3], actor=secretary, online=True)
     m.Attendance.objects.create(
         meeting=meeting, guest_name="Қонақ", status=m.AttendanceStatus.GUEST
@@ -62,8 +64,9 @@ def test_members_online_count_towards_the_quorum_and_guests_do_not(
 
 @pytest.mark.django_db
 def test_two_thirds_needs_four_of_five(
-    meeting: m.Meeting, members: list[m.Member], secretary: User
+    started_meeting: m.Meeting, members: list[m.Member], secretary: User
 ) -> None:
+    meeting = started_meeting  # attendance is recorded once it started
     meeting.council.quorum_rule = m.QuorumRule.TWO_THIRDS
     meeting.council.save(update_fields=["quorum_rule"])
     record_present(meeting, members[:3], actor=secretary)
@@ -104,8 +107,9 @@ def test_attendance_is_recorded_only_for_members_of_the_sitting_composition(
 
 @pytest.mark.django_db
 def test_the_first_attendance_fixes_the_sitting_composition(
-    meeting: m.Meeting, members: list[m.Member], composition: m.Composition, secretary: User
+    started_meeting: m.Meeting, members: list[m.Member], composition: m.Composition, secretary: User
 ) -> None:
+    meeting = started_meeting  # attendance is recorded once it started
     assert meeting.composition_id is None
 
     record_present(meeting, members[:3], actor=secretary)

@@ -348,7 +348,7 @@ def test_the_secretary_drafts_from_a_decision_sends_and_reviews_through_the_page
     )
     assert (
         secretary_client.post(
-            send, {"sent_on": "2026-11-05", "version": recommendation.version}
+            send, {"sent_on": "2026-11-05", "version": recommendation.version, "confirm": "on"}
         ).status_code
         == 302
     )
@@ -385,11 +385,36 @@ def test_a_sending_date_in_the_future_is_refused_on_the_page(
         "council:recommendation_send", kwargs={"slug": council.slug, "pk": recommendation.pk}
     )
     response = secretary_client.post(
-        send, {"sent_on": "2099-01-01", "version": recommendation.version}
+        send, {"sent_on": "2099-01-01", "version": recommendation.version, "confirm": "on"}
     )
     assert response.status_code == 400
     recommendation.refresh_from_db()
     assert recommendation.status == S.DRAFT
+
+
+def test_recording_it_sent_needs_the_ticked_box_and_notifies_nobody_without_it(
+    recommendation: m.Recommendation, council: m.Council, secretary_client: Client
+) -> None:
+    from kopir.notices.models import Notice
+
+    detail = reverse(
+        "council:recommendation_detail", kwargs={"slug": council.slug, "pk": recommendation.pk}
+    )
+    send = reverse(
+        "council:recommendation_send", kwargs={"slug": council.slug, "pk": recommendation.pk}
+    )
+    assert 'name="confirm"' in secretary_client.get(detail).content.decode()
+
+    with translation.override("en"):
+        response = secretary_client.post(
+            "/en" + send[3:], {"sent_on": "2026-11-05", "version": recommendation.version}
+        )
+
+    assert response.status_code == 400
+    assert "Tick the box to confirm the recommendation was sent." in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.status == S.DRAFT
+    assert not Notice.objects.filter(topic="council.recommendation.sent").exists()
 
 
 def test_evidence_is_downloadable_by_the_council_only(

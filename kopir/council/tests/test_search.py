@@ -213,3 +213,45 @@ def test_too_short_a_query_is_refused_with_the_reason(client: Client, secretary:
     response = search(signed_in(client, secretary), "а")
     assert response.context["groups"] == []
     assert response.context["form"].errors["q"]
+
+
+def test_the_russian_half_of_each_bilingual_text_is_searched(
+    client: Client, secretary: User, council: m.Council, meeting: m.Meeting
+) -> None:
+    m.Meeting.objects.filter(pk=meeting.pk).update(place_ru="г. Уральск, Дом дружбы")
+    item = AgendaItemFactory.create(
+        meeting=meeting,
+        title="Квота",
+        title_ru="О квотировании рабочих мест",
+        description_ru="Обеспечить доступ к зданиям",
+    )
+    DecisionFactory.create(agenda_item=item, text="Ұсыну", text_ru="Рекомендовать акимату")
+    RecommendationFactory.create(
+        council=council,
+        number="2026-008",
+        text="Квотаны орындауды қамтамасыз ету",
+        text_ru="Обеспечить выполнение квоты",
+    )
+    LetterFactory.create(
+        council=council, subject="Хат", subject_ru="Письмо в Мажилис", summary_ru="О пандусах"
+    )
+
+    signed_in(client, secretary)
+    assert found(search(client, "Обеспечить")).keys() == {
+        "council.agenda_items",
+        "council.recommendations",
+    }
+    assert found(search(client, "акимату")).keys() == {"council.decisions"}
+    assert found(search(client, "мажилис пандусах")).keys() == {"council.letters"}
+    assert found(search(client, "дружбы")).keys() == {"council.meetings"}
+
+
+def test_a_fragment_of_a_longer_word_is_not_a_match(
+    client: Client, secretary: User, meeting: m.Meeting
+) -> None:
+    AgendaItemFactory.create(meeting=meeting, title="Ұсынымдардың орындалуы туралы")
+    signed_in(client, secretary)
+    assert found(search(client, "ымдау")) == {}
+    assert found(search(client, "ұсынымдары"))["council.agenda_items"] == [
+        "Ұсынымдардың орындалуы туралы"
+    ]

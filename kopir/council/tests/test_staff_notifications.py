@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -267,7 +267,33 @@ def test_the_secretary_is_told_the_answer_goes_by_sms(
     with translation.override("en"):
         address = reverse("council:petition_answer", args=[council.slug, petition.pk])
         response = secretary_client.post(
-            address, {"answer": "Пандус салынады.", "version": petition.version}, follow=True
+            address,
+            {"answer": "Пандус салынады.", "version": petition.version, "confirm": "on"},
+            follow=True,
         )
 
     assert "is being sent to the petitioner by SMS" in response.content.decode()
+
+
+def test_the_demo_tells_only_the_answers_the_daily_job_would_tell_today(
+    sent_recommendation: m.Recommendation, secretary: User, officer: User
+) -> None:
+    from kopir.council.demo import notifications as demo_notifications
+    from kopir.council.tests.factories import RecommendationFactory
+
+    today = timezone.localdate()
+    soon = add_working_days(today, staff_alerts.DUE_WARNING_WORKING_DAYS)
+    m.Recommendation.objects.filter(pk=sent_recommendation.pk).update(answer_due_on=soon)
+    council, agency = sent_recommendation.council, sent_recommendation.addressee
+    overdue, later = (
+        RecommendationFactory.create(
+            council=council, addressee=agency, status=m.RecommendationStatus.SENT, answer_due_on=day
+        )
+        for day in (today - dt.timedelta(days=168), today + dt.timedelta(days=18))
+    )
+
+    assert demo_notifications.load() == "2 due-date notifications"
+
+    told = StaffNotification.objects.filter(kind=staff_alerts.RECOMMENDATION_DUE)
+    assert set(told.values_list("related_id", flat=True)) == {str(sent_recommendation.pk)}
+    assert not told.filter(related_id__in=[str(overdue.pk), str(later.pk)]).exists()

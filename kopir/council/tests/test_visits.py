@@ -359,3 +359,38 @@ def test_the_visits_findings_are_headed_as_findings_not_data(
         assert f'<h2 id="findings-title">{heading}</h2>' in page
         assert f'<th scope="col">{heading}</th>' in listing
         assert "Деректер" not in page + listing
+
+
+def test_the_visit_form_names_plan_items_in_the_readers_language_and_sorts_sites_by_alphabet(
+    council: m.Council,
+) -> None:
+    from django.utils import translation
+
+    from kopir.council.forms_followup_visits import VisitForm
+    from kopir.council.tests.factories import WorkPlanFactory, WorkPlanItemFactory
+
+    topic = (
+        "Теректі ауданында көшпелі отырыс: ауылдық жерлерде әлеуметтік қызметтердің "
+        "қолжетімділігі мен сапасы"
+    )
+    plan = WorkPlanFactory.create(council=council, year=2026)
+    item = WorkPlanItemFactory.create(plan=plan, quarter=2, topic=topic)
+    Organisation.objects.update(is_active=False)
+    for name in ("Қаратөбе мектебі", "Кітапхана", "Ақжайық емханасы", "Зеленов ауруханасы"):
+        OrganisationFactory.create(name_kk=name, name_ru=name)
+
+    with translation.override("kk"):
+        form = VisitForm(council=council)
+        label = dict(form.fields["plan_item"].choices)[item.pk]  # type: ignore[attr-defined]
+        sites = [name for _, name in form.fields["site"].choices][1:]  # type: ignore[attr-defined]
+    with translation.override("ru"):
+        label_ru = dict(VisitForm(council=council).fields["plan_item"].choices)[item.pk]  # type: ignore[attr-defined]
+
+    assert label.startswith("2026 ж., 2-тоқсан: Теректі ауданында")
+    assert label_ru.startswith("2026, 2 квартал: Теректі ауданында")
+    assert "Q2" not in label
+    # Cut at a word, with an ellipsis: never a word broken off.
+    assert label.endswith("…")
+    assert label.removesuffix("…").split(": ", 1)[1] in topic
+    assert topic.startswith(label.removesuffix("…").split(": ", 1)[1] + " ")
+    assert sites == ["Ақжайық емханасы", "Зеленов ауруханасы", "Кітапхана", "Қаратөбе мектебі"]
