@@ -15,9 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kopir.assessment import access
 from kopir.assessment.models import Appeal, ExpertAssignment, ReferralStatus
+from kopir.assessment.selectors.clinic import (
+    RECENT_DECISION_DAYS,
+    RECENT_DECISIONS,
+    recent_decisions,
+)
 from kopir.assessment.selectors.queue import QueueFilters, queue_queryset
 from kopir.core.registry import HomeItem
 
@@ -31,7 +37,6 @@ CLINIC_ITEMS: tuple[tuple[str, str | Promise, str | Promise, str], ...] = (
         ReferralStatus.RETURNED,
     ),
     ("drafts", _("Drafts not yet sent"), _("No drafts."), ReferralStatus.DRAFT),
-    ("decided", _("Decisions received"), _("No new decisions."), ReferralStatus.DECIDED),
 )
 
 # The MSE division head's items: each its key, texts, the queue's filter it counts, and the
@@ -77,6 +82,17 @@ def _filtered(user: Any, url_name: str, query: dict[str, str]) -> str:
 
 def _clinic_count(user: Any, status: str) -> int:
     return access.clinic_referrals(user).filter(status=status).count()
+
+
+def clinic_decisions_count(user: Any) -> int:
+    """The clinic's referrals decided in the last RECENT_DECISION_DAYS days, the person told of
+    the decision or not yet: telling the person moves the referral on, not out of the clinic's
+    sight."""
+    return recent_decisions(access.clinic_referrals(user)).count()
+
+
+def clinic_decisions_url(user: Any) -> str:
+    return _filtered(user, "assessment:clinic_list", {"decisions": RECENT_DECISIONS})
 
 
 # --- The MSE division's head: new referrals, overdue cases, appeals -----------------------------
@@ -135,6 +151,26 @@ def home_items() -> tuple[HomeItem, ...]:
         )
         for position, (name, label, empty, status) in enumerate(CLINIC_ITEMS)
     )
+    decisions = HomeItem(
+        "assessment.clinic_decided",
+        referrals,
+        ngettext_lazy(
+            "Decisions received in the last %(days)s day",
+            "Decisions received in the last %(days)s days",
+            "days",
+        )
+        % {"days": RECENT_DECISION_DAYS},
+        ngettext_lazy(
+            "No decision received in the last %(days)s day.",
+            "No decision received in the last %(days)s days.",
+            "days",
+        )
+        % {"days": RECENT_DECISION_DAYS},
+        access.is_clinic_user,
+        clinic_decisions_count,
+        clinic_decisions_url,
+        200 + len(CLINIC_ITEMS),
+    )
     division = tuple(
         HomeItem(
             f"assessment.division_{name}",
@@ -150,6 +186,7 @@ def home_items() -> tuple[HomeItem, ...]:
     )
     return (
         *clinic,
+        decisions,
         *division,
         HomeItem(
             "assessment.expert_waiting",

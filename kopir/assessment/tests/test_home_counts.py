@@ -47,9 +47,13 @@ def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_
     clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
     other = OrganisationFactory(kind=OrganisationKind.MEDICAL)
     clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
+    now = timezone.now()
     for status, number in ((S.RETURNED, 2), (S.DRAFT, 3), (S.DECIDED, 1), (S.SENT, 4)):
-        ReferralFactory.create_batch(number, medical_organisation=clinic, status=status)
-        ReferralFactory(medical_organisation=other, status=status)
+        decided_at = now if status == S.DECIDED else None
+        ReferralFactory.create_batch(
+            number, medical_organisation=clinic, status=status, decided_at=decided_at
+        )
+        ReferralFactory(medical_organisation=other, status=status, decided_at=decided_at)
 
     assert _counts(clinician, "assessment.clinic_") == {"returned": 2, "drafts": 3, "decided": 1}
     # Each link opens the clinic's list filtered to exactly these.
@@ -58,6 +62,26 @@ def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_
     assert rows_listed(clinician, items["returned"].url(clinician)) == 2
     assert rows_listed(clinician, items["drafts"].url(clinician)) == 3
     assert rows_listed(clinician, items["decided"].url(clinician)) == 1
+
+
+def test_a_decision_stays_received_for_thirty_days_after_the_person_is_told():
+    """Telling the person (the next working day) does not take the decision off the clinic's
+    home page; a decision older than the period does leave it, and the tile says the period."""
+    clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
+    clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
+    now = timezone.now()
+    ReferralFactory(medical_organisation=clinic, status=S.DECIDED, decided_at=now)
+    ReferralFactory(
+        medical_organisation=clinic, status=S.NOTIFIED, decided_at=now - dt.timedelta(days=2)
+    )
+    ReferralFactory(
+        medical_organisation=clinic, status=S.NOTIFIED, decided_at=now - dt.timedelta(days=40)
+    )
+
+    item = _items("assessment.clinic_")["decided"]
+    assert item.count(clinician) == 2
+    assert rows_listed(clinician, item.url(clinician)) == 2
+    assert str(item.label) == "Decisions received in the last 30 days"
 
 
 def test_a_clinician_without_the_role_counts_nothing():
