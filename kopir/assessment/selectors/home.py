@@ -7,6 +7,7 @@ number of records; nothing here reads a person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -39,15 +40,21 @@ CLINIC_ITEMS: tuple[tuple[str, str | Promise, str | Promise, str], ...] = (
     ("drafts", _("Drafts not yet sent"), _("No drafts."), ReferralStatus.DRAFT),
 )
 
-# The MSE division head's items: each its key, texts, the queue's filter it counts, and the
-# queue's query string that lists those cases.
-QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[str, str]], ...] = (
+# The MSE division's items: each its key, texts, the queue's filter it counts, the queue's query
+# string that lists those cases, and who acts on them. Accepting, returning and telling the person
+# are open to every member of the division (views/division.py), so its specialists see those;
+# releasing a document to the experts is the head's alone.
+QUEUE_ITEMS: tuple[
+    tuple[str, str | Promise, str | Promise, QueueFilters, dict[str, str], Callable[[Any], bool]],
+    ...,
+] = (
     (
         "new",
         _("New referrals to accept"),
         _("No new referrals."),
         QueueFilters(statuses=(ReferralStatus.SENT,)),
         {"status": ReferralStatus.SENT},
+        access.is_division_user,
     ),
     (
         "overdue",
@@ -55,6 +62,7 @@ QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[s
         _("No case is overdue."),
         QueueFilters(overdue=True),
         {"overdue": "on"},
+        access.is_division_user,
     ),
     (
         "at_risk",
@@ -62,6 +70,15 @@ QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[s
         _("No case is at risk."),
         QueueFilters(at_risk=True),
         {"at_risk": "on"},
+        access.is_division_user,
+    ),
+    (
+        "to_notify",
+        _("Decisions to tell the person of"),
+        _("No decision waits to be told."),
+        QueueFilters(statuses=(ReferralStatus.DECIDED,)),
+        {"status": ReferralStatus.DECIDED},
+        access.is_division_user,
     ),
     (
         "documents_to_check",
@@ -69,6 +86,7 @@ QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[s
         _("No document waits for your check."),
         QueueFilters(documents_to_check=True),
         {"documents_to_check": "on"},
+        lambda user: is_head_of_division(user),
     ),
 )
 
@@ -95,7 +113,7 @@ def clinic_decisions_url(user: Any) -> str:
     return _filtered(user, "assessment:clinic_list", {"decisions": RECENT_DECISIONS})
 
 
-# --- The MSE division's head: new referrals, overdue cases, appeals -----------------------------
+# --- The MSE division: new referrals, overdue cases, decisions to tell; its head: documents ----
 
 
 def is_head_of_division(user: Any) -> bool:
@@ -177,12 +195,12 @@ def home_items() -> tuple[HomeItem, ...]:
             queue,
             label,
             empty,
-            is_head_of_division,
+            allowed,
             partial(_queue_count, filters=filters),
             partial(_filtered, url_name="assessment:division_queue", query=query),
             300 + position,
         )
-        for position, (name, label, empty, filters, query) in enumerate(QUEUE_ITEMS)
+        for position, (name, label, empty, filters, query, allowed) in enumerate(QUEUE_ITEMS)
     )
     return (
         *clinic,

@@ -135,6 +135,38 @@ def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them
     assert not home.is_head_of_division(expert)
 
 
+def test_a_division_specialist_sees_the_queue_items_they_act_on_but_not_the_heads_check():
+    """Any member of the division accepts, returns and tells the person: their home page counts
+    those cases; releasing documents to the experts is the head's, so that item is not theirs."""
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    specialist = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
+    sent_at = timezone.now()
+    late = timezone.localdate() - dt.timedelta(days=3)
+    ReferralFactory.create_batch(2, mse_division=division, status=S.SENT, first_sent_at=sent_at)
+    ReferralFactory(
+        mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=late
+    )
+    ReferralFactory(mse_division=division, status=S.DECIDED, first_sent_at=sent_at)
+
+    shown = {
+        name: item
+        for name, item in _items("assessment.division_").items()
+        if item.allowed(specialist)
+    }
+    assert set(shown) == {"new", "overdue", "at_risk", "to_notify"}
+    assert {name: item.count(specialist) for name, item in shown.items()} == {
+        "new": 2,
+        "overdue": 1,
+        "at_risk": 0,
+        "to_notify": 1,
+    }
+    assert _queue_listed(specialist, shown["to_notify"].url(specialist)) == [
+        Referral.objects.get(status=S.DECIDED).pk
+    ]
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    assert _items("assessment.division_")["documents_to_check"].allowed(head)
+
+
 def _queue_listed(head, url: str) -> list[int]:
     """The referrals the division's queue at `url` lists."""
     client = Client()
