@@ -95,6 +95,21 @@ class ReturnForm(VersionForm):
         return self.cleaned_data.get("added_items", "").splitlines()
 
 
+class ReleaseForm(ServiceErrorsMixin, forms.Form):
+    """Releasing a document to the experts cannot be undone: the head ticks that they opened it
+    and it names nobody, so a stray click releases nothing."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I opened the document: it shows no name, IIN, birth date or address of the person, "
+            "or the clinic has blacked them out."
+        ),
+        error_messages={
+            "required": _("Tick the box to confirm that you checked the document, then release it.")
+        },
+    )
+
+
 class AssignForm(VersionForm):
     experts: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Experts"), queryset=None, widget=forms.CheckboxSelectMultiple
