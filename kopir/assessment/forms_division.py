@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import (
@@ -17,7 +19,7 @@ from kopir.assessment.models import (
     Term,
 )
 from kopir.assessment.selectors.queue import DIVISION_STATUSES, OPEN_STATUSES, QueueFilters
-from kopir.assessment.services.outcome_rules import OutcomeInput
+from kopir.assessment.services.outcome_rules import OutcomeInput, outcome_errors
 from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
@@ -165,17 +167,39 @@ def _when_established(label: Any, choices: Any) -> forms.Field:
     )
 
 
+_PERCENT_MESSAGE = _("Enter a percentage from 0 to 100.")
+
+
 def _percent(label: Any, help_text: Any) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=100, help_text=help_text
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=help_text,
+        error_messages={
+            "invalid": _PERCENT_MESSAGE,
+            "min_value": _PERCENT_MESSAGE,
+            "max_value": _PERCENT_MESSAGE,
+        },
     )
 
 
 class OutcomeForm(forms.Form):
-    """The fields an expert's conclusion and a decision share."""
+    """The fields an expert's conclusion and a decision share.
+
+    Given the person's `birth_date`, the form checks the outcome by the rules the service applies
+    (`outcome_rules.outcome_errors`), so every missing or wrong part is reported at once, each at
+    its field, rather than the form's own errors first and the rules' on the next submit."""
+
+    # An expert's conclusion is always reasoned; a decision needs reasons only when negative.
+    reasons_always_required = False
 
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether disability is established.")},
     )
     category_code = conditional(
         forms.ChoiceField(
@@ -202,6 +226,31 @@ class OutcomeForm(forms.Form):
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
 
+    def __init__(self, *args: Any, birth_date: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.birth_date = birth_date
+
+    def checks_outcome(self) -> bool:
+        """Whether the outcome fields are checked by the rules (a form may ask them only so)."""
+        return True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.birth_date is None or not self.checks_outcome():
+            return cleaned
+        errors = outcome_errors(
+            self.outcome_input(),
+            birth_date=self.birth_date,
+            on=timezone.localdate(),
+            reasons_always_required=self.reasons_always_required,
+        )
+        for field, messages in errors.items():
+            # A field whose own check failed already says what is wrong with it.
+            if field in self.fields and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
     def outcome_input(self) -> OutcomeInput:
         data = self.cleaned_data
         return OutcomeInput(
@@ -217,11 +266,14 @@ class OutcomeForm(forms.Form):
 
 class ConclusionForm(OutcomeForm, VersionForm):
     field_order = ["outcome", "category_code", "cause", "term"]
+    reasons_always_required = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # An expert's conclusion is always reasoned; a decision needs reasons only when negative.
         self.fields["reasons"].required = True
+        self.fields["reasons"].error_messages["required"] = _(
+            "Give the reasons for the conclusion."
+        )
 
 
 class DecisionForm(OutcomeForm, VersionForm):
@@ -240,14 +292,24 @@ class DecisionForm(OutcomeForm, VersionForm):
 
 
 class AppealFileForm(ServiceErrorsMixin, forms.Form):
-    filed_on = forms.DateField(label=_("Filed on"), widget=DatePickerInput)
+    filed_on = forms.DateField(
+        label=_("Filed on"),
+        widget=DatePickerInput,
+        error_messages={"required": _("Enter the date the appeal was filed.")},
+    )
     filed_by = forms.ChoiceField(
-        label=_("Filed by"), choices=AppealFiledBy.choices, widget=forms.RadioSelect
+        label=_("Filed by"),
+        choices=AppealFiledBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who filed the appeal: the person or their legal representative.")
+        },
     )
     grounds = forms.CharField(
         label=_("Grounds"),
         help_text=_("What the person disagrees with, as they stated it. No names or IINs."),
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write what the person disagrees with.")},
     )
 
 
@@ -260,9 +322,12 @@ class AppealResolveForm(OutcomeForm, VersionForm):
             (RESULT_CHANGED, _("Change the decision")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the decision is upheld or changed.")},
     )
     outcome_reasons = forms.CharField(
-        label=_("Reasons for the result"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Reasons for the result"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Give the reasons for the outcome.")},
     )
     reexamination_on = forms.DateField(
         label=_("Re-examination date"),
@@ -276,6 +341,10 @@ class AppealResolveForm(OutcomeForm, VersionForm):
         # The changed decision's outcome is asked only when the decision is changed.
         self.fields["outcome"].required = False
         self.fields["outcome"].help_text = _("Only when the decision is changed.")
+
+    def checks_outcome(self) -> bool:
+        # The changed decision is checked only when the decision is changed.
+        return self.cleaned_data.get("result") == self.RESULT_CHANGED
 
     @property
     def upheld(self) -> bool:

@@ -247,6 +247,34 @@ def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, sp
     assert appeal.status == AppealStatus.UPHELD
 
 
+def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_once(
+    client, notified, specialist, reviewer
+):
+    appeal = file(notified, specialist)
+    signed_in(client, reviewer)
+    client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
+    appeal.refresh_from_db()
+
+    response = client.post(
+        reverse("assessment:appeal_decide", args=[appeal.pk]),
+        {"version": appeal.version, "result": "changed", "outcome": "established"},
+    )
+    nothing = client.post(
+        reverse("assessment:appeal_decide", args=[appeal.pk]), {"version": appeal.version}
+    )
+
+    assert response.context["form"].errors == {
+        "outcome_reasons": ["Give the reasons for the outcome."],
+        "category_code": ["Choose the group or category."],
+        "cause": ["Choose the cause of disability."],
+        "term": ["Choose the term."],
+    }
+    assert nothing.context["form"].errors == {
+        "result": ["Choose whether the decision is upheld or changed."],
+        "outcome_reasons": ["Give the reasons for the outcome."],
+    }
+
+
 def test_the_division_records_an_appeal_through_its_page(client, notified, specialist):
     signed_in(client, specialist)
     url = reverse("assessment:division_appeal", args=[notified.pk])
@@ -263,6 +291,11 @@ def test_the_division_records_an_appeal_through_its_page(client, notified, speci
 
     assert empty.status_code == 200
     assert "error-summary" in empty.content.decode()
+    assert empty.context["form"].errors == {
+        "filed_on": ["Enter the date the appeal was filed."],
+        "filed_by": ["Choose who filed the appeal: the person or their legal representative."],
+        "grounds": ["Write what the person disagrees with."],
+    }
     assert response.status_code == 302
     assert Appeal.objects.get().filed_by == AppealFiledBy.PERSON
 
