@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -173,6 +173,30 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
         appeal,
     )
     assert new.decided_by == reviewer
+
+
+def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
+    client, notified, specialist, reviewer
+):
+    """The tag said "күші жойылған уақыты" (the time it was annulled): its msgid was the date
+    field's label."""
+    appeal = under_review(notified, specialist, reviewer)
+    resolve(
+        appeal,
+        reviewer,
+        upheld=False,
+        outcome_reasons="Group I.",
+        new_decision=GROUP_1,
+        reexamination_on=add_months(timezone.localdate(), 20),
+    )
+    signed_in(client, specialist)
+
+    with translation.override("kk"):
+        page = client.get(reverse("assessment:division_case", args=[notified.pk]))
+
+    html = page.content.decode()
+    assert '<span class="tag">күші жойылған</span>' in html
+    assert "күші жойылған уақыты" not in html
 
 
 def test_a_changed_decision_must_itself_be_consistent(notified, specialist, reviewer):
