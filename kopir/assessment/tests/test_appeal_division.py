@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -197,6 +198,21 @@ def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
     html = page.content.decode()
     assert '<span class="tag">күші жойылған</span>' in html
     assert "күші жойылған уақыты" not in html
+
+
+def test_the_timeline_gives_the_appeal_date_in_the_readers_language(client, notified, specialist):
+    filed_on = timezone.localdate()
+    file(notified, specialist, filed_on=filed_on)
+    signed_in(client, specialist)
+
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            html = client.get(
+                reverse("assessment:division_timeline", args=[notified.pk])
+            ).content.decode()
+            shown = date_format(filed_on, "DATE_FORMAT")
+        assert filed_on.isoformat() not in html, language
+        assert shown in html, language
 
 
 def test_a_changed_decision_must_itself_be_consistent(notified, specialist, reviewer):
