@@ -244,3 +244,24 @@ def test_a_referral_not_yet_decided_shows_no_decision(client, clinician, person)
     client.force_login(clinician)
     html = client.get(en_url("clinic_detail", referral.pk)).content.decode()
     assert "Date of the decision" not in html
+
+
+def test_measurements_use_the_decimal_separator_of_the_page_language(client, clinician, person):
+    """The form asks for "0,05" in Kazakh and Russian: the page and the edit form say "0,01"
+    (the stored 0.010) too, and English keeps the point."""
+    from django.utils import translation
+
+    referral = complete_vision_referral(clinician, person)
+    client.force_login(clinician)
+
+    for language, shown, other in (
+        ("kk", "0,01", "0.01"),
+        ("ru", "0,01", "0.01"),
+        ("en", "0.01", "0,01"),
+    ):
+        with translation.override(language):
+            page = client.get(url("clinic_detail", referral.pk)).content.decode()
+            form = client.get(url("clinic_edit", referral.pk))
+        assert f"<td>{shown}</td>" in page, language
+        assert f"<td>{other}</td>" not in page, language
+        assert form.context["form"]["acuity_left"].value() == shown, language
