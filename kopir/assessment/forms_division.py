@@ -18,12 +18,25 @@ from kopir.assessment.models import (
     Route,
     Term,
 )
+from kopir.assessment.models.reference import ICD10_CHAPTERS
 from kopir.assessment.selectors.queue import DIVISION_STATUSES, OPEN_STATUSES, QueueFilters
 from kopir.assessment.services.outcome_rules import OutcomeInput, outcome_errors
 from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+def chapter_label(chapter: str) -> str:
+    """An ICD-10 chapter as the queue's filter offers it: its numeral, code range and title in
+    the reader's language ("VII, H00–H59: Diseases of the eye and adnexa"), or the numeral alone
+    for a chapter the classification does not name."""
+    if chapter not in ICD10_CHAPTERS:
+        return str(_("Chapter %(number)s") % {"number": chapter})
+    codes, title = ICD10_CHAPTERS[chapter]
+    return str(
+        _("%(number)s, %(codes)s: %(title)s") % {"number": chapter, "codes": codes, "title": title}
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -52,7 +65,7 @@ class QueueFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["clinic"]).choices = [("", _("Any clinic")), *clinics]
         cast(forms.ChoiceField, self.fields["chapter"]).choices = [
             ("", _("Any group")),
-            *[(chapter, _("Chapter %(number)s") % {"number": chapter}) for chapter in chapters],
+            *[(chapter, chapter_label(chapter)) for chapter in chapters],
         ]
 
     def filters(self) -> QueueFilters:
