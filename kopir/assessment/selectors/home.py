@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from kopir.assessment import access
 from kopir.assessment.models import Appeal, ExpertAssignment, ReferralStatus
@@ -109,6 +109,32 @@ def clinic_decisions_count(user: Any) -> int:
     return recent_decisions(access.clinic_referrals(user)).count()
 
 
+# The item's texts name the period; translated when shown (the registry keeps them from start-up).
+_DAYS = {"days": RECENT_DECISION_DAYS}
+_decisions_label = lazy(
+    lambda: (
+        ngettext(
+            "Decisions received in the last %(days)s day",
+            "Decisions received in the last %(days)s days",
+            RECENT_DECISION_DAYS,
+        )
+        % _DAYS
+    ),
+    str,
+)
+_decisions_empty = lazy(
+    lambda: (
+        ngettext(
+            "No decision received in the last %(days)s day.",
+            "No decision received in the last %(days)s days.",
+            RECENT_DECISION_DAYS,
+        )
+        % _DAYS
+    ),
+    str,
+)
+
+
 def clinic_decisions_url(user: Any) -> str:
     return _filtered(user, "assessment:clinic_list", {"decisions": RECENT_DECISIONS})
 
@@ -172,18 +198,8 @@ def home_items() -> tuple[HomeItem, ...]:
     decisions = HomeItem(
         "assessment.clinic_decided",
         referrals,
-        ngettext_lazy(
-            "Decisions received in the last %(days)s day",
-            "Decisions received in the last %(days)s days",
-            "days",
-        )
-        % {"days": RECENT_DECISION_DAYS},
-        ngettext_lazy(
-            "No decision received in the last %(days)s day.",
-            "No decision received in the last %(days)s days.",
-            "days",
-        )
-        % {"days": RECENT_DECISION_DAYS},
+        _decisions_label(),
+        _decisions_empty(),
         access.is_clinic_user,
         clinic_decisions_count,
         clinic_decisions_url,

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -82,6 +82,10 @@ def test_a_decision_stays_received_for_thirty_days_after_the_person_is_told():
     assert item.count(clinician) == 2
     assert rows_listed(clinician, item.url(clinician)) == 2
     assert str(item.label) == "Decisions received in the last 30 days"
+    # Registered once at start-up, the text is still translated when the page is shown.
+    with translation.override("ru"):
+        assert str(item.label) == "Решения, полученные за последние 30 дней"
+        assert str(item.empty) == "За последние 30 дней решений не поступало."
 
 
 def test_a_clinician_without_the_role_counts_nothing():
