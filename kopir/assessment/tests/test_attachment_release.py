@@ -296,6 +296,16 @@ def test_releasing_asks_the_head_to_confirm_they_checked_the_document_first(
     assert not Attachment.objects.get(pk=attachment.pk).is_released_to_experts
 
 
+def test_an_in_person_document_has_no_release_page(client, clinician, person, head, experts):
+    referral = assigned(clinician, person, head, experts, route=Route.IN_PERSON)
+    attachment = referral.attachments.get()
+    signed_in(client, head)
+
+    assert client.get(release_url(attachment)).status_code == 404
+    assert client.post(release_url(attachment), {"confirm": "on"}).status_code == 404
+    assert not Attachment.objects.get(pk=attachment.pk).is_released_to_experts
+
+
 def test_the_release_address_answers_only_to_the_head(
     client, clinician, person, head, experts, request
 ):

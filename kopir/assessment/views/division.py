@@ -5,7 +5,7 @@ access.py, reads from selectors, writes through services."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from kopir.assessment.access import (
     division_referral_for_user,
     is_division_head,
     is_division_user,
+    may_release_attachments,
     may_see_identity,
 )
 from kopir.assessment.forms_division import (
@@ -242,6 +243,9 @@ def attachment_release_view(request: HttpRequest, pk: int, attachment_pk: int) -
     attachment = referral_attachment(referral, attachment_pk)
     attachment.referral = referral
     case_documents_url = reverse("assessment:division_case", args=[pk]) + "#documents-title"
+    # In person the expert may see who the person is: there is nothing to release.
+    if not may_release_attachments(request.user, referral):
+        raise Http404
     if attachment.released_to_experts_at is not None:
         return redirect(case_documents_url)
     form = ReleaseForm(request.POST if request.method == "POST" else None)
