@@ -129,8 +129,17 @@ def test_each_role_sees_its_own_items_and_no_other_roles():
     }
     expected = {
         "clinician": {"assessment.clinic_returned", "assessment.clinic_drafts"},
-        "head": {"assessment.division_new", "assessment.division_overdue"},
-        "expert": {"assessment.expert_waiting"},
+        "head": {
+            "assessment.division_new",
+            "assessment.division_overdue",
+            "assessment.division_documents_to_check",
+        },
+        # A division specialist accepts, returns and tells the person, as the head does.
+        "expert": {
+            "assessment.expert_waiting",
+            "assessment.division_new",
+            "assessment.division_overdue",
+        },
         "secretary": {"council.new_petitions", "council.upcoming_meetings"},
         "member": {"council.open_votes", "council.upcoming_meetings"},
         "officer": {"council.inbox_new", "council.inbox_redo", "rehabilitation.measures_new"},

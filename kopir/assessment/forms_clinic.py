@@ -26,6 +26,7 @@ from kopir.assessment.models import (
     Route,
     Side,
 )
+from kopir.assessment.models.clinical import plain_number
 from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
 from kopir.assessment.services.referrals import referral_content_check
@@ -390,11 +391,10 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
 
 
 def _plain(value: Any) -> str:
-    """A stored number as people write it: 0.020 → "0.02", 100.000 → "100"."""
+    """A stored number as the form shows it again, in the page's language (`plain_number`)."""
     if value is None:
         return ""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return plain_number(value)
 
 
 def initial_from(referral: Referral) -> dict[str, Any]:

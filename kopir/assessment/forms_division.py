@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import (
@@ -16,12 +18,25 @@ from kopir.assessment.models import (
     Route,
     Term,
 )
+from kopir.assessment.models.reference import ICD10_CHAPTERS
 from kopir.assessment.selectors.queue import DIVISION_STATUSES, OPEN_STATUSES, QueueFilters
-from kopir.assessment.services.outcome_rules import OutcomeInput
+from kopir.assessment.services.outcome_rules import OutcomeInput, outcome_errors
 from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, VersionForm
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 STATUS_OPEN, STATUS_ALL = "open", "all"
+
+
+def chapter_label(chapter: str) -> str:
+    """An ICD-10 chapter as the queue's filter offers it: its numeral, code range and title in
+    the reader's language ("VII, H00–H59: Diseases of the eye and adnexa"), or the numeral alone
+    for a chapter the classification does not name."""
+    if chapter not in ICD10_CHAPTERS:
+        return str(_("Chapter %(number)s") % {"number": chapter})
+    codes, title = ICD10_CHAPTERS[chapter]
+    return str(
+        _("%(number)s, %(codes)s: %(title)s") % {"number": chapter, "codes": codes, "title": title}
+    )
 
 
 class QueueFilterForm(forms.Form):
@@ -50,7 +65,7 @@ class QueueFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["clinic"]).choices = [("", _("Any clinic")), *clinics]
         cast(forms.ChoiceField, self.fields["chapter"]).choices = [
             ("", _("Any group")),
-            *[(chapter, _("Chapter %(number)s") % {"number": chapter}) for chapter in chapters],
+            *[(chapter, chapter_label(chapter)) for chapter in chapters],
         ]
 
     def filters(self) -> QueueFilters:
@@ -93,6 +108,21 @@ class ReturnForm(VersionForm):
 
     def items(self) -> list[str]:
         return self.cleaned_data.get("added_items", "").splitlines()
+
+
+class ReleaseForm(ServiceErrorsMixin, forms.Form):
+    """Releasing a document to the experts cannot be undone: the head ticks that they opened it
+    and it names nobody, so a stray click releases nothing."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I opened the document: it shows no name, IIN, birth date or address of the person, "
+            "or the clinic has blacked them out."
+        ),
+        error_messages={
+            "required": _("Tick the box to confirm that you checked the document, then release it.")
+        },
+    )
 
 
 class AssignForm(VersionForm):
@@ -150,17 +180,39 @@ def _when_established(label: Any, choices: Any) -> forms.Field:
     )
 
 
+_PERCENT_MESSAGE = _("Enter a percentage from 0 to 100.")
+
+
 def _percent(label: Any, help_text: Any) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=100, help_text=help_text
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=help_text,
+        error_messages={
+            "invalid": _PERCENT_MESSAGE,
+            "min_value": _PERCENT_MESSAGE,
+            "max_value": _PERCENT_MESSAGE,
+        },
     )
 
 
 class OutcomeForm(forms.Form):
-    """The fields an expert's conclusion and a decision share."""
+    """The fields an expert's conclusion and a decision share.
+
+    Given the person's `birth_date`, the form checks the outcome by the rules the service applies
+    (`outcome_rules.outcome_errors`), so every missing or wrong part is reported at once, each at
+    its field, rather than the form's own errors first and the rules' on the next submit."""
+
+    # An expert's conclusion is always reasoned; a decision needs reasons only when negative.
+    reasons_always_required = False
 
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether disability is established.")},
     )
     category_code = conditional(
         forms.ChoiceField(
@@ -187,6 +239,31 @@ class OutcomeForm(forms.Form):
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
 
+    def __init__(self, *args: Any, birth_date: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.birth_date = birth_date
+
+    def checks_outcome(self) -> bool:
+        """Whether the outcome fields are checked by the rules (a form may ask them only so)."""
+        return True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.birth_date is None or not self.checks_outcome():
+            return cleaned
+        errors = outcome_errors(
+            self.outcome_input(),
+            birth_date=self.birth_date,
+            on=timezone.localdate(),
+            reasons_always_required=self.reasons_always_required,
+        )
+        for field, messages in errors.items():
+            # A field whose own check failed already says what is wrong with it.
+            if field in self.fields and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned
+
     def outcome_input(self) -> OutcomeInput:
         data = self.cleaned_data
         return OutcomeInput(
@@ -202,11 +279,14 @@ class OutcomeForm(forms.Form):
 
 class ConclusionForm(OutcomeForm, VersionForm):
     field_order = ["outcome", "category_code", "cause", "term"]
+    reasons_always_required = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # An expert's conclusion is always reasoned; a decision needs reasons only when negative.
         self.fields["reasons"].required = True
+        self.fields["reasons"].error_messages["required"] = _(
+            "Give the reasons for the conclusion."
+        )
 
 
 class DecisionForm(OutcomeForm, VersionForm):
@@ -225,14 +305,24 @@ class DecisionForm(OutcomeForm, VersionForm):
 
 
 class AppealFileForm(ServiceErrorsMixin, forms.Form):
-    filed_on = forms.DateField(label=_("Filed on"), widget=DatePickerInput)
+    filed_on = forms.DateField(
+        label=_("Filed on"),
+        widget=DatePickerInput,
+        error_messages={"required": _("Enter the date the appeal was filed.")},
+    )
     filed_by = forms.ChoiceField(
-        label=_("Filed by"), choices=AppealFiledBy.choices, widget=forms.RadioSelect
+        label=_("Filed by"),
+        choices=AppealFiledBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who filed the appeal: the person or their legal representative.")
+        },
     )
     grounds = forms.CharField(
         label=_("Grounds"),
         help_text=_("What the person disagrees with, as they stated it. No names or IINs."),
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write what the person disagrees with.")},
     )
 
 
@@ -245,9 +335,12 @@ class AppealResolveForm(OutcomeForm, VersionForm):
             (RESULT_CHANGED, _("Change the decision")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the decision is upheld or changed.")},
     )
     outcome_reasons = forms.CharField(
-        label=_("Reasons for the result"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Reasons for the result"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Give the reasons for the outcome.")},
     )
     reexamination_on = forms.DateField(
         label=_("Re-examination date"),
@@ -261,6 +354,10 @@ class AppealResolveForm(OutcomeForm, VersionForm):
         # The changed decision's outcome is asked only when the decision is changed.
         self.fields["outcome"].required = False
         self.fields["outcome"].help_text = _("Only when the decision is changed.")
+
+    def checks_outcome(self) -> bool:
+        # The changed decision is checked only when the decision is changed.
+        return self.cleaned_data.get("result") == self.RESULT_CHANGED
 
     @property
     def upheld(self) -> bool:

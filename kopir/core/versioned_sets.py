@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -121,9 +122,23 @@ class VersionedSets:
         """Put a draft in force from `effective_from`, retiring the sets it `replaced` (locked,
         each with its own audit record and the next version) first, so that a rule such as
         "exactly one is active" holds at every statement. A set with no items (`has_items`)
-        is refused with `empty`."""
+        is refused with `empty`.
+
+        `effective_from` is today or later: records made before today were made under the sets
+        then in force, and a set put in force in the past would claim them (or, older than the set
+        in force, be superseded the moment it is activated and never used)."""
         if record.status != DRAFT:
             raise DomainError(_("Only a draft can be activated."))
+        if effective_from < timezone.localdate():
+            raise ValidationError(
+                {
+                    "effective_from": _(
+                        "The rules cannot come into force on a past day: what was checked "
+                        "before today was checked under the rules then in force. Choose today "
+                        "or a later day."
+                    )
+                }
+            )
         if not has_items():
             raise DomainError(empty)
         now = timezone.now()

@@ -47,7 +47,6 @@ NOT_VISITED: dict[str, str] = {
     "assessment:clinic_send": "POST only: the send button on the clinic's referral page.",
     "assessment:division_accept": "POST only: a button on the division's referral page.",
     "assessment:division_notify": "POST only: a button on the division's referral page.",
-    "assessment:division_attachment_release": "POST only: a button per document, case page.",
     "assessment:appeal_review": "POST only: a button on the appeal page.",
     "notices:resend": "POST only: a button on a notice's page.",
     "notices:mark_read": "POST only: a button per notification (tests/browser/test_notifications.py).",
@@ -112,6 +111,21 @@ def _draft_attachment() -> dict[str, Any]:
         Attachment.objects.filter(referral__external_id="demo-p1-01").order_by("pk").first()
     )
     assert attachment is not None, "the MSE demo's draft referral has no document"
+    return {"pk": attachment.referral_id, "attachment_pk": attachment.pk}
+
+
+def _unreleased_attachment() -> dict[str, Any]:
+    """A document of an in-absentia demo case the head has not yet released to the experts."""
+    from kopir.assessment.models import Attachment
+
+    attachment = (
+        Attachment.objects.filter(
+            referral__external_id="demo-p3-02", released_to_experts_at__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert attachment is not None, "the MSE demo has no document waiting for release"
     return {"pk": attachment.referral_id, "attachment_pk": attachment.pk}
 
 
@@ -195,6 +209,7 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "assessment:division_return": lambda demo, user: _mse("Referral", external_id="demo-p3-01"),
     "assessment:division_assign": lambda demo, user: _mse("Referral", external_id="demo-p3-02"),
     "assessment:division_decide": lambda demo, user: _mse("Referral", external_id="demo-p1-04"),
+    "assessment:division_attachment_release": lambda demo, user: _unreleased_attachment(),
     "assessment:division_appeal": lambda demo, user: _mse("Referral", external_id="demo-p5-01"),
     "assessment:expert_review": lambda demo, user: _mse(
         "ExpertAssignment", expert__username="mse", submitted_at__isnull=True

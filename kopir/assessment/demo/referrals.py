@@ -59,10 +59,13 @@ CLINICS = {
 # lists them.
 EXPERTS = ("mse", "mse-expert-2", "mse-expert-3")
 RETURN_ITEMS = {
-    "vision": ["Perimetry chart of both eyes (the values alone are not enough)"],
-    "hearing": ["Tympanometry result", "ENT specialist's report on hearing aid fitting"],
-    "mental": ["Characteristic from the place of study or work"],
-    "amputation": ["Prosthetist's report on the fitting of the prosthesis"],
+    "vision": ["Екі көздің периметрия картасы (тек мәндердің өзі жеткіліксіз)"],
+    "hearing": [
+        "Тимпанометрия нәтижесі",
+        "Есту аппаратын таңдау туралы оториноларинголог қорытындысы",
+    ],
+    "mental": ["Оқу немесе жұмыс орнынан мінездеме"],
+    "amputation": ["Протездеу маманының протезді таңдау туралы қорытындысы"],
 }
 
 
@@ -237,15 +240,15 @@ def _walk(case: DemoCase, referral: Referral, users: dict[str, User], clock: Ste
                 actor=sender,
                 expected_version=version,
                 actor_label=str(referral.medical_organisation.short_name),
-                note="Withdrawn: the person moved to another region.",
+                note="Кері қайтарылды: адам басқа өңірге көшті.",
             )
         elif step == "return":
             referral_return(
                 actor=division_staff,
                 referral=referral,
                 expected_version=version,
-                added_items=RETURN_ITEMS.get(case.profile, ["Discharge summary"]),
-                note="Please complete and send again.",
+                added_items=RETURN_ITEMS.get(case.profile, ["Стационардан шығару эпикризі"]),
+                note="Толықтырып, қайта жіберіңіз.",
             )
         elif step == "accept":
             referral_accept(actor=division_staff, referral=referral, expected_version=version)
@@ -270,7 +273,7 @@ def _walk(case: DemoCase, referral: Referral, users: dict[str, User], clock: Ste
                 referral=referral,
                 filed_on=timezone.localdate(),
                 filed_by=AppealFiledBy.REPRESENTATIVE,
-                grounds="The person considers that group III does not reflect the loss of vision.",
+                grounds="Адам III топ көру қабілетінің жоғалуын көрсетпейді деп санайды.",
             )
         elif step == "review":
             appeal = referral.appeals.get()

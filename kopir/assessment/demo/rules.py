@@ -28,13 +28,17 @@ from kopir.assessment.models import (
 )
 
 DEMO_SET_NUMBER = 1
+# The demo's texts are written as an administrator would enter them, in Kazakh (the default
+# language): the set's title, legal basis and notes are single-language fields.
 REFERRAL_BASIS = (
-    "Social Code of the RK No. 224-VII of 20.04.2023, Art. 155(2); MSE Rules, Order No. 260 of "
-    "29.06.2023: referral by the medical advisory commission on form 031/у"
+    "ҚР 20.04.2023 жылғы № 224-VII Әлеуметтік кодексі, 155-бап 2-тармақ; МӘС қағидалары, "
+    "29.06.2023 жылғы № 260 бұйрық: дәрігерлік-консультациялық комиссияның 031/у нысанындағы "
+    "жолдамасы"
 )
 NOSOLOGY_BASIS = (
-    "MSE Rules, Order No. 260 of 29.06.2023; joint order G25G0000168 (in-absentia nosologies). "
-    "Document list and period: Kopir's assumption, to verify against the full texts"
+    "МӘС қағидалары, 29.06.2023 жылғы № 260 бұйрық; G25G0000168 бірлескен бұйрығы (сырттай "
+    "куәландырылатын нозологиялар). Құжаттар тізімі мен мерзімі — Kopir болжамы, толық "
+    "мәтіндермен салыстырып тексеру қажет"
 )
 
 F, D, R = Requirement.FINDING, Requirement.DOCUMENT, Requirement.FIELD
@@ -44,7 +48,15 @@ DEMO_RULES: tuple[tuple[str, str, str, bool, int | None, int | None, str], ...] 
     ("", R, RequiredField.COMMISSION_PROTOCOL_NUMBER, False, None, None, REFERRAL_BASIS),
     ("", R, RequiredField.COMMISSION_DATE, False, None, None, REFERRAL_BASIS),
     ("", R, RequiredField.COMMISSION_CONCLUSION, False, None, None, REFERRAL_BASIS),
-    ("", R, RequiredField.LIMITATIONS, False, None, None, "Social Code of the RK, Art. 155(3)"),
+    (
+        "",
+        R,
+        RequiredField.LIMITATIONS,
+        False,
+        None,
+        None,
+        "ҚР Әлеуметтік кодексі, 155-бап 3-тармақ",
+    ),
     # Visual impairment.
     ("H54", F, FindingKind.VISUAL_ACUITY, True, None, None, NOSOLOGY_BASIS),
     ("H54", F, FindingKind.VISUAL_FIELD, True, None, None, NOSOLOGY_BASIS),
@@ -91,14 +103,14 @@ def rules_load_demo() -> str:
             return "completeness rules: version 1 already loaded"
         rule_set = CompletenessRuleSet.objects.create(
             number=DEMO_SET_NUMBER,
-            title="Completeness of referrals for in-absentia MSE (demo)",
+            title="Сырттай МӘС жолдамаларының толықтығы (демо)",
             status=RuleSetStatus.ACTIVE,
             # The MSE Rules (Order No. 260) came into force on 1 July 2023.
             effective_from=dt.date(2023, 7, 1),
             legal_source=REFERRAL_BASIS,
             notes=(
-                "Demo rules. Which documents each nosology needs, and how old they may be, are "
-                "Kopir's assumptions until checked against the full text of Order No. 260."
+                "Демо ережелер. Әр нозологияға қандай құжаттар керек және олардың ескіру "
+                "мерзімі — № 260 бұйрықтың толық мәтінімен тексерілгенге дейін Kopir болжамы."
             ),
             activated_at=timezone.now(),
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,16 @@ def in_reading_order(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
+def plain_number(value: Decimal) -> str:
+    """A measured number as the reader writes it: no trailing zeros, and the decimal separator of
+    the page's language (0.020 → "0,02" in Kazakh and Russian, "0.02" in English; 100.000 →
+    "100"). The clinic's number fields take either separator back."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
 class Finding(models.Model):
     """One measured or described clinical finding, with the date it was obtained."""
 
@@ -142,8 +153,7 @@ class Finding(models.Model):
     def display_value(self) -> str:
         if self.value is None:
             return self.text
-        number = format(self.value, "f")
-        number = number.rstrip("0").rstrip(".") if "." in number else number
+        number = plain_number(self.value)
         # "5°" and "7.8%" are written without a space; "85 dB" with one.
         separator = "" if self.unit in ("°", "%") else " "
         return f"{number}{separator}{self.unit}" if self.unit else number

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +36,48 @@ class Icd10Code(models.Model):
     def title(self) -> str:
         language = (get_language() or "kk")[:2]
         return str(getattr(self, f"title_{language}", "") or self.title_en)
+
+
+# The ICD-10 chapters (WHO ICD-10 2019): each one's code range and title, so a list offering a
+# chapter names it ("VII, H00–H59: Diseases of the eye and adnexa") rather than a bare numeral.
+# The Kazakh and Russian titles are in the catalogues, Kopir's working translation like the codes'
+# (data/README.md).
+ICD10_CHAPTERS: dict[str, tuple[str, Any]] = {
+    "I": ("A00–B99", _("Certain infectious and parasitic diseases")),
+    "II": ("C00–D48", _("Neoplasms")),
+    "III": (
+        "D50–D89",
+        _(
+            "Diseases of the blood and blood-forming organs and certain disorders involving "
+            "the immune mechanism"
+        ),
+    ),
+    "IV": ("E00–E90", _("Endocrine, nutritional and metabolic diseases")),
+    "V": ("F00–F99", _("Mental and behavioural disorders")),
+    "VI": ("G00–G99", _("Diseases of the nervous system")),
+    "VII": ("H00–H59", _("Diseases of the eye and adnexa")),
+    "VIII": ("H60–H95", _("Diseases of the ear and mastoid process")),
+    "IX": ("I00–I99", _("Diseases of the circulatory system")),
+    "X": ("J00–J99", _("Diseases of the respiratory system")),
+    "XI": ("K00–K93", _("Diseases of the digestive system")),
+    "XII": ("L00–L99", _("Diseases of the skin and subcutaneous tissue")),
+    "XIII": ("M00–M99", _("Diseases of the musculoskeletal system and connective tissue")),
+    "XIV": ("N00–N99", _("Diseases of the genitourinary system")),
+    "XV": ("O00–O99", _("Pregnancy, childbirth and the puerperium")),
+    "XVI": ("P00–P96", _("Certain conditions originating in the perinatal period")),
+    "XVII": (
+        "Q00–Q99",
+        _("Congenital malformations, deformations and chromosomal abnormalities"),
+    ),
+    "XVIII": (
+        "R00–R99",
+        _(
+            "Symptoms, signs and abnormal clinical and laboratory findings, not elsewhere "
+            "classified"
+        ),
+    ),
+    "XIX": ("S00–T98", _("Injury, poisoning and certain other consequences of external causes")),
+    "XX": ("V01–Y98", _("External causes of morbidity and mortality")),
+    "XXI": ("Z00–Z99", _("Factors influencing health status and contact with health services")),
+    "XXII": ("U00–U99", _("Codes for special purposes")),
+}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kopir.assessment.access import clinic_referral_for_user, clinic_referrals
 from kopir.assessment.models import Referral, ReferralEvent, ReferralStatus, SecondaryDiagnosis
 from kopir.assessment.models.clinical import in_reading_order
+from kopir.assessment.selectors.outcome import CitizenOutcome, citizen_outcome
 from kopir.assessment.selectors.queue import Cursor
 from kopir.assessment.services.completeness import MissingItem, describe_missing
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
@@ -27,6 +28,26 @@ from kopir.core.paging import CursorPage, cut_page
 from kopir.core.working_days import add_working_days
 
 PAGE_SIZE = 25
+
+# How long a decision counts as "received" on the clinic's home page and in its list filtered so:
+# the clinic has a month to see what the division decided, whether or not the person has been told.
+RECENT_DECISION_DAYS = 30
+# The clinic list's query value (`?decisions=recent`) that lists them.
+RECENT_DECISIONS = "recent"
+DECIDED_STATUSES = (ReferralStatus.DECIDED, ReferralStatus.NOTIFIED)
+
+
+def decisions_received_since(today: dt.date | None = None) -> dt.datetime:
+    """Since when a decision counts as recently received: the start of the day RECENT_DECISION_DAYS
+    days ago, so the count does not change during the day."""
+    start = (today or timezone.localdate()) - dt.timedelta(days=RECENT_DECISION_DAYS)
+    return timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+
+
+def recent_decisions(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Those of `referrals` decided within the last RECENT_DECISION_DAYS days (decided, or decided
+    and the person told): what the clinic's "decisions received" item counts and lists."""
+    return referrals.filter(status__in=DECIDED_STATUSES, decided_at__gte=decisions_received_since())
 
 
 class DeadlineClassifier:
@@ -70,12 +91,17 @@ class ClinicCursor:
         return cls(int(rank), place) if place is not None and rank.isdigit() else None
 
 
-def clinic_worklist_queryset(user: Any, *, status: str = "") -> QuerySet[Referral]:
+def clinic_worklist_queryset(
+    user: Any, *, status: str = "", recently_decided: bool = False
+) -> QuerySet[Referral]:
     """The clinic's referrals in the list's order: returned first (the clinic must act), then
-    drafts, then the rest; within each, the step's deadline first (none last), the newest first."""
+    drafts, then the rest; within each, the step's deadline first (none last), the newest first.
+    With `recently_decided`, only the decisions received lately (`recent_decisions`)."""
     referrals = clinic_referrals(user)
     if status:
         referrals = referrals.filter(status=status)
+    if recently_decided:
+        referrals = recent_decisions(referrals)
     return referrals.select_related("person", "primary_diagnosis").order_by(*_ORDER)
 
 
@@ -83,7 +109,7 @@ _ORDER = ("clinic_rank", "queue_due_on", "-id")
 
 
 def _page_queryset(
-    user: Any, status: str, after: ClinicCursor | None, size: int
+    user: Any, status: str, after: ClinicCursor | None, size: int, recently_decided: bool = False
 ) -> QuerySet[Referral]:
     """The `size` rows after `after`, read as `referral_clinic_list_idx` (or, for one status,
     `referral_clinic_status_idx`) orders them, however deep the page.
@@ -92,15 +118,15 @@ def _page_queryset(
     index: the rest of the cursor's (rank, deadline) group, ids below its id; then every later
     (rank, deadline). On PostgreSQL each is read on its own, `size` rows at most, and the two
     merged; SQLite (development) cannot limit the parts of a UNION and reads them as one."""
-    rows = clinic_worklist_queryset(user, status=status)
+    rows = clinic_worklist_queryset(user, status=status, recently_decided=recently_decided)
     if after is None:
         return rows[:size]
     due, pk = after.place.due, after.place.pk
     same_group = Q(clinic_rank=after.rank, queue_due_on=due, id__lt=pk)
-    # For one status the rank is constant: the deadline alone bounds its index.
+    # For one status, or the decided ones, the rank is constant: the deadline alone bounds it.
     later: Q | TupleGreaterThan = (
         Q(queue_due_on__gt=due)
-        if status
+        if status or recently_decided
         else TupleGreaterThan(Tuple(F("clinic_rank"), F("queue_due_on")), (after.rank, due))
     )
     if not connection.features.supports_slicing_ordering_in_compound:
@@ -119,12 +145,17 @@ class WorklistRow:
 
 
 def clinic_worklist(
-    user: Any, *, status: str = "", after: ClinicCursor | None = None, limit: int = PAGE_SIZE
+    user: Any,
+    *,
+    status: str = "",
+    recently_decided: bool = False,
+    after: ClinicCursor | None = None,
+    limit: int = PAGE_SIZE,
 ) -> CursorPage[WorklistRow]:
     """One page of the clinic's referrals after `after`, each with its step deadline: keyset
     paging, so page 800 costs what page 1 does, and one query whatever the page."""
     referrals, next_cursor = cut_page(
-        list(_page_queryset(user, status, after, limit + 1)),
+        list(_page_queryset(user, status, after, limit + 1, recently_decided)),
         limit,
         lambda last: ClinicCursor(last.clinic_rank, Cursor(last.queue_due_on, last.pk)).encode(),
     )
@@ -147,6 +178,8 @@ class ReferralView:
     # What the MSE division asked to add when it last returned the referral.
     asked_to_add: list[MissingItem]
     return_note: str
+    # The division's current decision once it has decided, as the referring clinic sees it.
+    outcome: CitizenOutcome | None = None
 
 
 def clinic_referral_read(user: Any, pk: int, request: HttpRequest | None = None) -> ReferralView:
@@ -179,6 +212,7 @@ def referral_view(referral: Referral) -> ReferralView:
         deadline=DeadlineClassifier()(referral.step_due_on),
         asked_to_add=asked,
         return_note=note,
+        outcome=citizen_outcome(referral.pk) if referral.status in DECIDED_STATUSES else None,
     )
 
 

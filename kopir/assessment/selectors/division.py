@@ -288,7 +288,10 @@ def _appeal_entries(appeal: Appeal, who: Any) -> list[TimelineEntry]:
         TimelineEntry(
             at=appeal.recorded_at,
             what=_("Appeal filed on %(date)s by %(who)s")
-            % {"date": appeal.filed_on.isoformat(), "who": appeal.get_filed_by_display()},
+            % {
+                "date": date_format(appeal.filed_on, "DATE_FORMAT"),
+                "who": appeal.get_filed_by_display(),
+            },
             actor=who(appeal.recorded_by),
             due_on=None,
         )

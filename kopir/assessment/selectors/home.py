@@ -7,17 +7,24 @@ number of records; nothing here reads a person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kopir.assessment import access
 from kopir.assessment.models import Appeal, ExpertAssignment, ReferralStatus
+from kopir.assessment.selectors.clinic import (
+    RECENT_DECISION_DAYS,
+    RECENT_DECISIONS,
+    recent_decisions,
+)
 from kopir.assessment.selectors.queue import QueueFilters, queue_queryset
 from kopir.core.registry import HomeItem
 
@@ -31,18 +38,23 @@ CLINIC_ITEMS: tuple[tuple[str, str | Promise, str | Promise, str], ...] = (
         ReferralStatus.RETURNED,
     ),
     ("drafts", _("Drafts not yet sent"), _("No drafts."), ReferralStatus.DRAFT),
-    ("decided", _("Decisions received"), _("No new decisions."), ReferralStatus.DECIDED),
 )
 
-# The MSE division head's items: each its key, texts, the queue's filter it counts, and the
-# queue's query string that lists those cases.
-QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[str, str]], ...] = (
+# The MSE division's items: each its key, texts, the queue's filter it counts, the queue's query
+# string that lists those cases, and who acts on them. Accepting, returning and telling the person
+# are open to every member of the division (views/division.py), so its specialists see those;
+# releasing a document to the experts is the head's alone.
+QUEUE_ITEMS: tuple[
+    tuple[str, str | Promise, str | Promise, QueueFilters, dict[str, str], Callable[[Any], bool]],
+    ...,
+] = (
     (
         "new",
         _("New referrals to accept"),
         _("No new referrals."),
         QueueFilters(statuses=(ReferralStatus.SENT,)),
         {"status": ReferralStatus.SENT},
+        access.is_division_user,
     ),
     (
         "overdue",
@@ -50,6 +62,7 @@ QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[s
         _("No case is overdue."),
         QueueFilters(overdue=True),
         {"overdue": "on"},
+        access.is_division_user,
     ),
     (
         "at_risk",
@@ -57,6 +70,15 @@ QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[s
         _("No case is at risk."),
         QueueFilters(at_risk=True),
         {"at_risk": "on"},
+        access.is_division_user,
+    ),
+    (
+        "to_notify",
+        _("Decisions to tell the person of"),
+        _("No decision waits to be told."),
+        QueueFilters(statuses=(ReferralStatus.DECIDED,)),
+        {"status": ReferralStatus.DECIDED},
+        access.is_division_user,
     ),
     (
         "documents_to_check",
@@ -64,6 +86,7 @@ QUEUE_ITEMS: tuple[tuple[str, str | Promise, str | Promise, QueueFilters, dict[s
         _("No document waits for your check."),
         QueueFilters(documents_to_check=True),
         {"documents_to_check": "on"},
+        lambda user: is_head_of_division(user),
     ),
 )
 
@@ -79,7 +102,44 @@ def _clinic_count(user: Any, status: str) -> int:
     return access.clinic_referrals(user).filter(status=status).count()
 
 
-# --- The MSE division's head: new referrals, overdue cases, appeals -----------------------------
+def clinic_decisions_count(user: Any) -> int:
+    """The clinic's referrals decided in the last RECENT_DECISION_DAYS days, the person told of
+    the decision or not yet: telling the person moves the referral on, not out of the clinic's
+    sight."""
+    return recent_decisions(access.clinic_referrals(user)).count()
+
+
+# The item's texts name the period; translated when shown (the registry keeps them from start-up).
+_DAYS = {"days": RECENT_DECISION_DAYS}
+_decisions_label = lazy(
+    lambda: (
+        ngettext(
+            "Decisions received in the last %(days)s day",
+            "Decisions received in the last %(days)s days",
+            RECENT_DECISION_DAYS,
+        )
+        % _DAYS
+    ),
+    str,
+)
+_decisions_empty = lazy(
+    lambda: (
+        ngettext(
+            "No decision received in the last %(days)s day.",
+            "No decision received in the last %(days)s days.",
+            RECENT_DECISION_DAYS,
+        )
+        % _DAYS
+    ),
+    str,
+)
+
+
+def clinic_decisions_url(user: Any) -> str:
+    return _filtered(user, "assessment:clinic_list", {"decisions": RECENT_DECISIONS})
+
+
+# --- The MSE division: new referrals, overdue cases, decisions to tell; its head: documents ----
 
 
 def is_head_of_division(user: Any) -> bool:
@@ -135,21 +195,32 @@ def home_items() -> tuple[HomeItem, ...]:
         )
         for position, (name, label, empty, status) in enumerate(CLINIC_ITEMS)
     )
+    decisions = HomeItem(
+        "assessment.clinic_decided",
+        referrals,
+        _decisions_label(),
+        _decisions_empty(),
+        access.is_clinic_user,
+        clinic_decisions_count,
+        clinic_decisions_url,
+        200 + len(CLINIC_ITEMS),
+    )
     division = tuple(
         HomeItem(
             f"assessment.division_{name}",
             queue,
             label,
             empty,
-            is_head_of_division,
+            allowed,
             partial(_queue_count, filters=filters),
             partial(_filtered, url_name="assessment:division_queue", query=query),
             300 + position,
         )
-        for position, (name, label, empty, filters, query) in enumerate(QUEUE_ITEMS)
+        for position, (name, label, empty, filters, query, allowed) in enumerate(QUEUE_ITEMS)
     )
     return (
         *clinic,
+        decisions,
         *division,
         HomeItem(
             "assessment.expert_waiting",

@@ -33,7 +33,7 @@ from kopir.assessment.services.division_notices import (
     notify_person_of_appeal_result,
 )
 from kopir.assessment.services.outcome_rules import OutcomeInput
-from kopir.assessment.services.review import _birth_date
+from kopir.assessment.services.review import birth_date_of
 from kopir.audit.models import AuditAction
 from kopir.audit.services import save_audited
 from kopir.core.errors import ConflictError, DomainError
@@ -196,7 +196,7 @@ def appeal_resolve(
         )
     referral = appeal.referral
     today = timezone.localdate()
-    birth_date = _birth_date(referral)
+    birth_date = birth_date_of(referral)
     if not upheld:
         if new_decision is None:
             raise ValidationError({"outcome": _("Enter the changed decision.")})

@@ -33,7 +33,7 @@ from kopir.assessment.services.outcome_rules import (
     outcome_errors,
     valid_until,
 )
-from kopir.assessment.services.review import CONCLUSION_FIELDS, _birth_date
+from kopir.assessment.services.review import CONCLUSION_FIELDS, birth_date_of
 from kopir.assessment.signals import decision_recorded
 from kopir.assessment.workflow import organisation_label, referral_transition
 from kopir.audit.models import AuditAction
@@ -198,7 +198,7 @@ def referral_decide(
             )
         )
     today = timezone.localdate()
-    birth_date = _birth_date(referral)
+    birth_date = birth_date_of(referral)
     errors = decision_errors(
         decision,
         assignments=assignments,

@@ -143,7 +143,7 @@ def conclusion_submit(
         )
     validate_outcome(
         conclusion,
-        birth_date=_birth_date(referral),
+        birth_date=birth_date_of(referral),
         on=timezone.localdate(),
         reasons_always_required=True,
     )
@@ -177,7 +177,7 @@ def conclusion_submit(
 _NULLABLE = {"general_loss_percent", "professional_loss_percent"}
 
 
-def _birth_date(referral: Referral) -> Any:
+def birth_date_of(referral: Referral) -> Any:
     # Read the one field the rules need; the person's identity stays out of the expert's code path.
     from kopir.people.models import Person
 

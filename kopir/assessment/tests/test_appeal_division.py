@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -175,6 +176,45 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
     assert new.decided_by == reviewer
 
 
+def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
+    client, notified, specialist, reviewer
+):
+    """The tag said "күші жойылған уақыты" (the time it was annulled): its msgid was the date
+    field's label."""
+    appeal = under_review(notified, specialist, reviewer)
+    resolve(
+        appeal,
+        reviewer,
+        upheld=False,
+        outcome_reasons="Group I.",
+        new_decision=GROUP_1,
+        reexamination_on=add_months(timezone.localdate(), 20),
+    )
+    signed_in(client, specialist)
+
+    with translation.override("kk"):
+        page = client.get(reverse("assessment:division_case", args=[notified.pk]))
+
+    html = page.content.decode()
+    assert '<span class="tag">күші жойылған</span>' in html
+    assert "күші жойылған уақыты" not in html
+
+
+def test_the_timeline_gives_the_appeal_date_in_the_readers_language(client, notified, specialist):
+    filed_on = timezone.localdate()
+    file(notified, specialist, filed_on=filed_on)
+    signed_in(client, specialist)
+
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            html = client.get(
+                reverse("assessment:division_timeline", args=[notified.pk])
+            ).content.decode()
+            shown = date_format(filed_on, "DATE_FORMAT")
+        assert filed_on.isoformat() not in html, language
+        assert shown in html, language
+
+
 def test_a_changed_decision_must_itself_be_consistent(notified, specialist, reviewer):
     appeal = under_review(notified, specialist, reviewer)
 
@@ -247,6 +287,34 @@ def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, sp
     assert appeal.status == AppealStatus.UPHELD
 
 
+def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_once(
+    client, notified, specialist, reviewer
+):
+    appeal = file(notified, specialist)
+    signed_in(client, reviewer)
+    client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
+    appeal.refresh_from_db()
+
+    response = client.post(
+        reverse("assessment:appeal_decide", args=[appeal.pk]),
+        {"version": appeal.version, "result": "changed", "outcome": "established"},
+    )
+    nothing = client.post(
+        reverse("assessment:appeal_decide", args=[appeal.pk]), {"version": appeal.version}
+    )
+
+    assert response.context["form"].errors == {
+        "outcome_reasons": ["Give the reasons for the outcome."],
+        "category_code": ["Choose the group or category."],
+        "cause": ["Choose the cause of disability."],
+        "term": ["Choose the term."],
+    }
+    assert nothing.context["form"].errors == {
+        "result": ["Choose whether the decision is upheld or changed."],
+        "outcome_reasons": ["Give the reasons for the outcome."],
+    }
+
+
 def test_the_division_records_an_appeal_through_its_page(client, notified, specialist):
     signed_in(client, specialist)
     url = reverse("assessment:division_appeal", args=[notified.pk])
@@ -263,6 +331,11 @@ def test_the_division_records_an_appeal_through_its_page(client, notified, speci
 
     assert empty.status_code == 200
     assert "error-summary" in empty.content.decode()
+    assert empty.context["form"].errors == {
+        "filed_on": ["Enter the date the appeal was filed."],
+        "filed_by": ["Choose who filed the appeal: the person or their legal representative."],
+        "grounds": ["Write what the person disagrees with."],
+    }
     assert response.status_code == 302
     assert Appeal.objects.get().filed_by == AppealFiledBy.PERSON
 

@@ -267,7 +267,7 @@ def test_the_head_releases_from_the_case_page_and_returns_to_the_documents(
     referral = assigned(clinician, person, head, experts)
     attachment = referral.attachments.get()
 
-    response = signed_in(client, head).post(release_url(attachment))
+    response = signed_in(client, head).post(release_url(attachment), {"confirm": "on"})
 
     assert response.status_code == 302
     assert response["Location"] == url("division_case", referral.pk) + "#documents-title"
@@ -276,7 +276,37 @@ def test_the_head_releases_from_the_case_page_and_returns_to_the_documents(
     assert "The document is released to the experts." in page
 
 
-def test_the_release_address_answers_only_to_post_and_only_to_the_head(
+def test_releasing_asks_the_head_to_confirm_they_checked_the_document_first(
+    client, clinician, person, head, experts
+):
+    """A release cannot be undone and may show the experts who the person is: one click does
+    not release; the page offers the document to open and a box to tick."""
+    referral = assigned(clinician, person, head, experts)
+    attachment = referral.attachments.get()
+    signed_in(client, head)
+
+    page = client.get(release_url(attachment)).content.decode()
+    assert "a release cannot be undone" in page
+    assert download_url(attachment) in page
+    assert 'name="confirm"' in page
+    assert url("division_case", referral.pk) + "#documents-title" in page  # the way back
+
+    refused = client.post(release_url(attachment)).content.decode()
+    assert "Tick the box to confirm that you checked the document, then release it." in refused
+    assert not Attachment.objects.get(pk=attachment.pk).is_released_to_experts
+
+
+def test_an_in_person_document_has_no_release_page(client, clinician, person, head, experts):
+    referral = assigned(clinician, person, head, experts, route=Route.IN_PERSON)
+    attachment = referral.attachments.get()
+    signed_in(client, head)
+
+    assert client.get(release_url(attachment)).status_code == 404
+    assert client.post(release_url(attachment), {"confirm": "on"}).status_code == 404
+    assert not Attachment.objects.get(pk=attachment.pk).is_released_to_experts
+
+
+def test_the_release_address_answers_only_to_the_head(
     client, clinician, person, head, experts, request
 ):
     referral = assigned(clinician, person, head, experts)
@@ -285,11 +315,22 @@ def test_the_release_address_answers_only_to_post_and_only_to_the_head(
     other = complete_vision_referral(clinician, person).attachments.get()
     wrong_referral = url("division_attachment_release", referral.pk, other.pk)
 
-    assert signed_in(client, head).get(release_url(attachment)).status_code == 405
-    assert client.post(wrong_referral).status_code == 404
-    assert signed_in(client, experts[0]).post(release_url(attachment)).status_code == 403
-    assert signed_in(client, other_division_staff).post(release_url(attachment)).status_code == 404
-    assert signed_in(client, clinician).post(release_url(attachment)).status_code == 403
+    assert signed_in(client, head).get(release_url(attachment)).status_code == 200
+    assert client.post(wrong_referral, {"confirm": "on"}).status_code == 404
+    assert (
+        signed_in(client, experts[0]).post(release_url(attachment), {"confirm": "on"}).status_code
+        == 403
+    )
+    assert (
+        signed_in(client, other_division_staff)
+        .post(release_url(attachment), {"confirm": "on"})
+        .status_code
+        == 404
+    )
+    assert (
+        signed_in(client, clinician).post(release_url(attachment), {"confirm": "on"}).status_code
+        == 403
+    )
     client.logout()
     assert client.post(release_url(attachment)).status_code == 302  # to sign in
     assert not Attachment.objects.filter(released_to_experts_at__isnull=False).exists()
@@ -299,7 +340,7 @@ def test_a_refused_release_says_why_and_changes_nothing(client, clinician, perso
     referral = decided(clinician, person, head, experts)
     attachment = referral.attachments.get()
 
-    response = signed_in(client, head).post(release_url(attachment), follow=True)
+    response = signed_in(client, head).post(release_url(attachment), {"confirm": "on"})
 
     assert "only before the decision" in response.content.decode()
     assert not Attachment.objects.get(pk=attachment.pk).is_released_to_experts
@@ -321,9 +362,9 @@ def test_the_heads_case_page_offers_a_release_button_per_document_and_says_how_m
     assert 'href="#documents-title"' in page
     assert release_url(first) not in page
     for attachment in others:
-        assert f'action="{release_url(attachment)}"' in page
+        assert f'href="{release_url(attachment)}"' in page
         assert f'aria-describedby="document-{attachment.pk}"' in page
-    assert page.count(">Release to the experts</button>") == 2
+    assert page.count(">Release to the experts</a>") == 2
     assert "Released to the experts on" in page
     assert page.count("Not released to the experts yet") == 2
     for attachment in (first, *others):

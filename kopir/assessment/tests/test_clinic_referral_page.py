@@ -206,3 +206,62 @@ def test_another_clinic_and_an_anonymous_visitor_can_neither_send_nor_remove(
     assert referral.attachments.exists()
     referral.refresh_from_db()
     assert referral.status == S.DRAFT
+
+
+# --- The decision, back at the clinic ------------------------------------------------------------
+
+
+def test_the_clinic_sees_the_decision_on_its_referral_page_before_and_after_the_person_is_told(
+    client, clinician, person, head, experts
+):
+    from kopir.assessment.services.decision import referral_notify
+    from kopir.assessment.tests.division_fixtures import decided
+
+    referral = decided(clinician, person, head, experts)
+    client.force_login(clinician)
+
+    html = client.get(en_url("clinic_detail", referral.pk)).content.decode()
+    assert "The decision" in html
+    decision = referral.decisions.get()
+    for shown in (
+        decision.get_outcome_display(),
+        decision.get_category_code_display(),
+        decision.get_cause_display(),
+        decision.get_term_display(),
+        referral.mse_division.name,
+    ):
+        assert str(shown) in html
+    # The clinic is not shown the experts' dissent or the division's internal reasons.
+    assert decision.reasons not in html
+
+    referral_notify(actor=head, referral=referral, expected_version=referral.version)
+    html = client.get(en_url("clinic_detail", referral.pk)).content.decode()
+    assert str(decision.get_category_code_display()) in html
+
+
+def test_a_referral_not_yet_decided_shows_no_decision(client, clinician, person):
+    referral = complete_vision_referral(clinician, person)
+    client.force_login(clinician)
+    html = client.get(en_url("clinic_detail", referral.pk)).content.decode()
+    assert "Date of the decision" not in html
+
+
+def test_measurements_use_the_decimal_separator_of_the_page_language(client, clinician, person):
+    """The form asks for "0,05" in Kazakh and Russian: the page and the edit form say "0,01"
+    (the stored 0.010) too, and English keeps the point."""
+    from django.utils import translation
+
+    referral = complete_vision_referral(clinician, person)
+    client.force_login(clinician)
+
+    for language, shown, other in (
+        ("kk", "0,01", "0.01"),
+        ("ru", "0,01", "0.01"),
+        ("en", "0.01", "0,01"),
+    ):
+        with translation.override(language):
+            page = client.get(url("clinic_detail", referral.pk)).content.decode()
+            form = client.get(url("clinic_edit", referral.pk))
+        assert f"<td>{shown}</td>" in page, language
+        assert f"<td>{other}</td>" not in page, language
+        assert form.context["form"]["acuity_left"].value() == shown, language

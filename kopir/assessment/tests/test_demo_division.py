@@ -152,3 +152,25 @@ def test_loading_the_demo_twice_changes_nothing(demo):
 
     assert summary.endswith("(0 created)")
     assert snapshot() == before
+
+
+def test_the_demo_texts_people_type_are_in_kazakh(demo):
+    """The appeal's grounds, the division's notes and the rule set's single-language fields are
+    written as their users would write them in the Kazakh interface, not in English."""
+    import re
+
+    from kopir.assessment.models import CompletenessRule, CompletenessRuleSet
+
+    english = re.compile(r"\b(?:the|of|and|for|to)\b", re.IGNORECASE)
+    rule_set = CompletenessRuleSet.objects.get(number=1)
+    texts = [
+        Appeal.objects.get().grounds,
+        rule_set.title,
+        rule_set.legal_source,
+        rule_set.notes,
+        *CompletenessRule.objects.values_list("legal_source", flat=True),
+        *ReferralEvent.objects.exclude(note="").values_list("note", flat=True),
+    ]
+    for text in texts:
+        assert not english.search(text), text
+    assert rule_set.title == "Сырттай МӘС жолдамаларының толықтығы (демо)"

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -47,9 +47,13 @@ def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_
     clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
     other = OrganisationFactory(kind=OrganisationKind.MEDICAL)
     clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
+    now = timezone.now()
     for status, number in ((S.RETURNED, 2), (S.DRAFT, 3), (S.DECIDED, 1), (S.SENT, 4)):
-        ReferralFactory.create_batch(number, medical_organisation=clinic, status=status)
-        ReferralFactory(medical_organisation=other, status=status)
+        decided_at = now if status == S.DECIDED else None
+        ReferralFactory.create_batch(
+            number, medical_organisation=clinic, status=status, decided_at=decided_at
+        )
+        ReferralFactory(medical_organisation=other, status=status, decided_at=decided_at)
 
     assert _counts(clinician, "assessment.clinic_") == {"returned": 2, "drafts": 3, "decided": 1}
     # Each link opens the clinic's list filtered to exactly these.
@@ -58,6 +62,30 @@ def test_a_clinician_counts_their_clinics_returned_drafts_and_decided_referrals_
     assert rows_listed(clinician, items["returned"].url(clinician)) == 2
     assert rows_listed(clinician, items["drafts"].url(clinician)) == 3
     assert rows_listed(clinician, items["decided"].url(clinician)) == 1
+
+
+def test_a_decision_stays_received_for_thirty_days_after_the_person_is_told():
+    """Telling the person (the next working day) does not take the decision off the clinic's
+    home page; a decision older than the period does leave it, and the tile says the period."""
+    clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
+    clinician = UserFactory(organisation=clinic, roles=[Role.CLINICIAN])
+    now = timezone.now()
+    ReferralFactory(medical_organisation=clinic, status=S.DECIDED, decided_at=now)
+    ReferralFactory(
+        medical_organisation=clinic, status=S.NOTIFIED, decided_at=now - dt.timedelta(days=2)
+    )
+    ReferralFactory(
+        medical_organisation=clinic, status=S.NOTIFIED, decided_at=now - dt.timedelta(days=40)
+    )
+
+    item = _items("assessment.clinic_")["decided"]
+    assert item.count(clinician) == 2
+    assert rows_listed(clinician, item.url(clinician)) == 2
+    assert str(item.label) == "Decisions received in the last 30 days"
+    # Registered once at start-up, the text is still translated when the page is shown.
+    with translation.override("ru"):
+        assert str(item.label) == "Решения, полученные за последние 30 дней"
+        assert str(item.empty) == "За последние 30 дней решений не поступало."
 
 
 def test_a_clinician_without_the_role_counts_nothing():
@@ -109,6 +137,38 @@ def test_the_division_head_counts_cases_at_risk_and_the_queue_lists_exactly_them
     assert _queue_listed(head, at_risk_item.url(head)) == [at_risk.pk]
     expert = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
     assert not home.is_head_of_division(expert)
+
+
+def test_a_division_specialist_sees_the_queue_items_they_act_on_but_not_the_heads_check():
+    """Any member of the division accepts, returns and tells the person: their home page counts
+    those cases; releasing documents to the experts is the head's, so that item is not theirs."""
+    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
+    specialist = UserFactory(organisation=division, roles=[Role.MSE_SPECIALIST])
+    sent_at = timezone.now()
+    late = timezone.localdate() - dt.timedelta(days=3)
+    ReferralFactory.create_batch(2, mse_division=division, status=S.SENT, first_sent_at=sent_at)
+    ReferralFactory(
+        mse_division=division, status=S.ACCEPTED, first_sent_at=sent_at, step_due_on=late
+    )
+    ReferralFactory(mse_division=division, status=S.DECIDED, first_sent_at=sent_at)
+
+    shown = {
+        name: item
+        for name, item in _items("assessment.division_").items()
+        if item.allowed(specialist)
+    }
+    assert set(shown) == {"new", "overdue", "at_risk", "to_notify"}
+    assert {name: item.count(specialist) for name, item in shown.items()} == {
+        "new": 2,
+        "overdue": 1,
+        "at_risk": 0,
+        "to_notify": 1,
+    }
+    assert _queue_listed(specialist, shown["to_notify"].url(specialist)) == [
+        Referral.objects.get(status=S.DECIDED).pk
+    ]
+    head = UserFactory(organisation=division, roles=[Role.MSE_HEAD])
+    assert _items("assessment.division_")["documents_to_check"].allowed(head)
 
 
 def _queue_listed(head, url: str) -> list[int]:

@@ -304,3 +304,19 @@ def test_the_queue_index_serves_each_page_in_order_without_a_sort(division, filt
     assert "ROW(queue_due_on, id) > ROW(" in plan, plan
     # Only the merge of the per-status branches may sort, and only their few rows each.
     assert "Sort  (" not in plan.split("Merge Append")[-1], plan
+
+
+def test_the_chapter_filter_names_each_chapter_by_its_codes_and_title_in_the_readers_language():
+    from django.utils import translation
+
+    from kopir.assessment.forms_division import QueueFilterForm
+
+    def offered(language: str) -> dict[str, str]:
+        with translation.override(language):
+            form = QueueFilterForm(clinics=[], chapters=["VII", "XXX"])
+            return {value: str(label) for value, label in form.fields["chapter"].choices}
+
+    assert offered("kk")["VII"] == "VII, H00–H59: Көз және оның қосалқы аппаратының аурулары"
+    assert offered("ru")["VII"] == "VII, H00–H59: Болезни глаза и его придаточного аппарата"
+    assert offered("en")["VII"] == "VII, H00–H59: Diseases of the eye and adnexa"
+    assert offered("en")["XXX"] == "Chapter XXX"  # one the classification does not name

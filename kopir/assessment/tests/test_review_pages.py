@@ -126,6 +126,34 @@ def test_an_expert_submits_a_conclusion_and_an_invalid_one_is_shown_on_its_field
     assert assignment.category_code == "ADULT_G2"
 
 
+def test_an_expert_who_picks_only_established_is_told_every_missing_part_at_once(
+    client, clinician, person, head, experts
+):
+    referral = assigned(clinician, person, head, experts)
+    assignment = referral.assignments.get(expert=experts[1])
+    signed_in(client, experts[1])
+
+    response = client.post(
+        url("expert_review", assignment.pk), {"version": 1, "outcome": "established"}
+    )
+    too_much = client.post(
+        url("expert_review", assignment.pk),
+        {"version": 1, "outcome": "established", "general_loss_percent": "150"},
+    )
+
+    form = response.context["form"]
+    assert form.errors == {
+        "reasons": ["Give the reasons for the conclusion."],
+        "category_code": ["Choose the group or category."],
+        "cause": ["Choose the cause of disability."],
+        "term": ["Choose the term."],
+    }
+    assert "This field is required." not in response.content.decode()
+    assert too_much.context["form"].errors["general_loss_percent"] == [
+        "Enter a percentage from 0 to 100."
+    ]
+
+
 def test_another_expert_cannot_open_someone_elses_review(
     client, clinician, person, head, experts, division
 ):

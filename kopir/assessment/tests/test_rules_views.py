@@ -158,6 +158,26 @@ def test_a_version_activated_for_a_later_date_waits_its_turn(administrator, draf
     assert rule_set_in_force(later) == draft
 
 
+def test_a_version_cannot_be_activated_on_a_past_day(client, administrator, draft, demo_set):
+    """Activated for 01.01.2020, the draft would be older than the set in force: superseded at
+    once and never used, though the page said it was activated."""
+    client.force_login(administrator)
+
+    response = client.post(
+        url("rules_activate", draft.pk),
+        {"version": draft.version, "effective_from": "2020-01-01"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["effective_from"] == [
+        "The rules cannot come into force on a past day: what was checked before today was "
+        "checked under the rules then in force. Choose today or a later day."
+    ]
+    draft.refresh_from_db()
+    assert draft.status == RuleSetStatus.DRAFT
+    assert rule_set_in_force() == demo_set
+
+
 def test_retiring_the_version_in_force_leaves_no_rules(client, administrator, demo_set):
     client.force_login(administrator)
 

@@ -16,6 +16,7 @@ from kopir.assessment.models import AppealStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.selectors.division import appeals_for_reviewer, case_content
 from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review, decisions_of
+from kopir.assessment.services.review import birth_date_of
 from kopir.assessment.workflow import deadline_state
 from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import form_page, version_button
@@ -66,7 +67,7 @@ def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_for_reviewer(request.user, pk)
-    form = at_version(AppealResolveForm, request, appeal)
+    form = at_version(AppealResolveForm, request, appeal, birth_date=birth_date_of(appeal.referral))
     return form_page(
         request,
         form,

@@ -31,6 +31,8 @@ from kopir.assessment.models import (
     Requirement,
 )
 from kopir.assessment.selectors.clinic import (
+    RECENT_DECISION_DAYS,
+    RECENT_DECISIONS,
     ClinicCursor,
     clinic_referral_read,
     clinic_worklist,
@@ -108,8 +110,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ReferralStatus.values:
         status = ""
+    # The home page's "decisions received" opens the list so: decided lately, told or not yet.
+    recently_decided = request.GET.get("decisions") == RECENT_DECISIONS
     page = clinic_worklist(
-        request.user, status=status, after=ClinicCursor.parse(request.GET.get("after"))
+        request.user,
+        status=status,
+        recently_decided=recently_decided,
+        after=ClinicCursor.parse(request.GET.get("after")),
     )
     return render(
         request,
@@ -119,6 +126,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "rows": page.rows,
             "status": status,
             "statuses": ReferralStatus.choices,
+            "recently_decided": recently_decided,
+            "recent_days": RECENT_DECISION_DAYS,
         },
     )
 

@@ -5,7 +5,7 @@ access.py, reads from selectors, writes through services."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,17 +16,20 @@ from kopir.assessment.access import (
     division_referral_for_user,
     is_division_head,
     is_division_user,
+    may_release_attachments,
     may_see_identity,
 )
 from kopir.assessment.forms_division import (
     AppealFileForm,
     AssignForm,
     QueueFilterForm,
+    ReleaseForm,
     ReturnForm,
 )
 from kopir.assessment.models import ReferralStatus
 from kopir.assessment.selectors.division import (
     case_content,
+    case_documents,
     identity_for,
     referral_assignments,
     referral_attachment,
@@ -58,7 +61,7 @@ from kopir.assessment.workflow import deadline_state
 from kopir.core.db_router import replica_reads
 from kopir.core.exports import csv_response
 from kopir.core.forms import VersionForm, at_version
-from kopir.core.responses import act_and_tell, form_page, render_page_or_fragment, version_button
+from kopir.core.responses import form_page, render_page_or_fragment, version_button
 
 EXPORT_LIMIT = 5000
 
@@ -231,19 +234,33 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_release_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    """The head releases one document of an in-absentia case to its experts, having checked that
-    it shows nobody's identity. Back to the documents on the case page, for the next one."""
+    """The head releases one document of an in-absentia case to its experts, having opened it and
+    ticked that it shows nobody's identity: a release cannot be undone. Back to the documents on
+    the case page, for the next one."""
     referral = division_referral_for_user(request.user, pk, head_only=True)
     attachment = referral_attachment(referral, attachment_pk)
     attachment.referral = referral
-    act_and_tell(
+    case_documents_url = reverse("assessment:division_case", args=[pk]) + "#documents-title"
+    # In person the expert may see who the person is: there is nothing to release.
+    if not may_release_attachments(request.user, referral):
+        raise Http404
+    if attachment.released_to_experts_at is not None:
+        return redirect(case_documents_url)
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
+    document = case_documents(
+        referral, [attachment], viewer=request.user, may_release=True, is_assigned_expert=False
+    )[0]
+    return form_page(
         request,
-        lambda: attachment_release(actor=request.user, attachment=attachment, request=request),
+        form,
+        "assessment/division/release_confirm.html",
+        {"referral": referral, "document": document, "back": case_documents_url},
+        save=lambda: attachment_release(actor=request.user, attachment=attachment, request=request),
         done=_("The document is released to the experts."),
+        success_url=case_documents_url,
     )
-    return redirect(reverse("assessment:division_case", args=[pk]) + "#documents-title")
 
 
 @require_POST

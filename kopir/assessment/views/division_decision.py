@@ -16,6 +16,7 @@ from kopir.assessment.services.decision import (
     majority_of,
     referral_decide,
 )
+from kopir.assessment.services.review import birth_date_of
 from kopir.core.responses import form_page
 
 
@@ -24,7 +25,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk, head_only=True)
     assignments = referral_assignments(referral)
     if request.method == "POST":
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, birth_date=birth_date_of(referral))
     else:
         initial: dict[str, object] = {
             "version": referral.version,

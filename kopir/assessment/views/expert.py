@@ -21,7 +21,7 @@ from kopir.assessment.forms_division import ConclusionForm
 from kopir.assessment.models import ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
 from kopir.assessment.selectors.division import case_content, expert_worklist, identity_for
-from kopir.assessment.services.review import CONCLUSION_FIELDS, conclusion_submit
+from kopir.assessment.services.review import CONCLUSION_FIELDS, birth_date_of, conclusion_submit
 from kopir.assessment.workflow import deadline_state
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.responses import render_form_page
@@ -55,7 +55,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The decision is recorded: the conclusion can no longer change.")
             )
             return redirect("assessment:expert_review", pk=pk)
-        form = ConclusionForm(request.POST)
+        form = ConclusionForm(request.POST, birth_date=birth_date_of(referral))
         if form.is_valid():
             try:
                 conclusion_submit(
