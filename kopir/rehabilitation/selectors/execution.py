@@ -161,6 +161,8 @@ class MeasureView:
     events: list[MeasureEvent]
     # What the catalogue asks as evidence of delivery, as labels.
     evidence: list[str]
+    # A job-placement measure (its evidence is the employer): its placement form is linked.
+    records_placement: bool = False
 
 
 def measure_read(
@@ -185,7 +187,13 @@ def measure_read(
         for code in measure.measure_type.evidence_required or []
         if code in evidence_labels
     ]
-    return MeasureView(measure=measure, handoffs=handoffs, events=events, evidence=evidence)
+    return MeasureView(
+        measure=measure,
+        handoffs=handoffs,
+        events=events,
+        evidence=evidence,
+        records_placement=EvidenceItem.EMPLOYER in (measure.measure_type.evidence_required or []),
+    )
 
 
 # --- Exports ---------------------------------------------------------------------------------
