@@ -80,6 +80,14 @@ def _saved_views(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"label": label, "query": query, "current": query == current} for label, query in views]
 
 
+def _export_query(request: HttpRequest) -> str:
+    """The list's filters as the downloads' query: the whole filtered list, not the page shown
+    (the cursor is left out)."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    return query.urlencode()
+
+
 @require_GET
 def work_list(request: HttpRequest) -> HttpResponse:
     organisation_id = _organisation_id(request)
@@ -96,6 +104,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "is_filtered": form.is_filtered(),
         "saved_views": _saved_views(request),
+        "export_query": _export_query(request),
     }
     return render_page_or_fragment(
         request,
