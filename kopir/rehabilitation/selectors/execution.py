@@ -153,6 +153,45 @@ def work_page(
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """How far an overdue measure has been escalated: its tier (1 to 3), when, and to whom."""
+
+    tier: int
+    at: dt.datetime | None
+    to: str
+
+
+def escalation_of(measure: Measure) -> Escalation | None:
+    """The measure's escalation as its page tells it; None when it is not escalated. Whom it was
+    told is read from the same rule the sweep follows (`deadlines.escalation_recipient`)."""
+    from kopir.rehabilitation.services.deadlines import escalation_recipient
+
+    if not measure.escalation_tier:
+        return None
+    recipient = escalation_recipient(
+        tier=measure.escalation_tier,
+        organisation=measure.organisation,
+        officer=measure.officer,
+        division=measure.programme.division,
+    )
+    if recipient.user is not None:
+        user = recipient.user
+        to = _("the officer %(name)s") % {"name": user.get_full_name() or user.get_username()}
+    elif measure.escalation_tier == 2:
+        organisation = recipient.organisation
+        head = organisation.contact_name
+        to = (
+            _("the head of %(organisation)s, %(name)s")
+            % {"organisation": organisation.name, "name": head}
+            if head
+            else _("the head of %(organisation)s") % {"organisation": organisation.name}
+        )
+    else:
+        to = str(recipient.organisation.name)
+    return Escalation(tier=measure.escalation_tier, at=measure.escalated_at, to=to)
+
+
+@dataclass(frozen=True)
 class MeasureView:
     """A measure with everything its executing organisation's page shows."""
 
@@ -163,6 +202,7 @@ class MeasureView:
     evidence: list[str]
     # A job-placement measure (its evidence is the employer): its placement form is linked.
     records_placement: bool = False
+    escalation: Escalation | None = None
 
 
 def measure_read(
@@ -193,6 +233,7 @@ def measure_read(
         events=events,
         evidence=evidence,
         records_placement=EvidenceItem.EMPLOYER in (measure.measure_type.evidence_required or []),
+        escalation=escalation_of(measure),
     )
 
 

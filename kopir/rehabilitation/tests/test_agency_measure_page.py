@@ -1,0 +1,76 @@
+"""What the executing organisation's measure page tells: the escalation of an overdue measure,
+the evidence of a delivery, and each event of its timeline by name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from kopir.accounts.models import User
+from kopir.core.tests.fixtures import english_messages as english_messages
+from kopir.core.tests.fixtures import signed_in
+from kopir.directory.models import Organisation
+from kopir.rehabilitation.models import Measure, MeasureStatus
+from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
+from kopir.rehabilitation.tests.agency_fixtures import linked_measure
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
+S = MeasureStatus
+
+
+def _page(client: Any, measure: Measure) -> str:
+    response = client.get(reverse("rehabilitation:agency_measure", args=[measure.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_escalated_measure_says_how_far_when_and_to_whom(
+    agency: Organisation, officer: User
+) -> None:
+    Organisation.objects.filter(pk=agency.pk).update(contact_name="Сейтқали Ж.")
+    escalated_at = timezone.now() - dt.timedelta(days=4)
+    measure = linked_measure(
+        agency,
+        status=S.ACCEPTED,
+        due_on=timezone.localdate() - dt.timedelta(days=10),
+        overdue=True,
+        escalation_tier=2,
+        escalated_at=escalated_at,
+    )
+    client = signed_in(Client(), officer)
+    page = _page(client, measure)
+    assert "Escalation" in page
+    when = date_format(timezone.localdate(escalated_at), "SHORT_DATE_FORMAT")
+    assert f"Level 2 of 3, on {when}, to the head of {agency.name}, Сейтқали Ж." in page
+    # The work list marks it beside "Overdue".
+    listed = client.get(reverse("rehabilitation:agency_work_list")).content.decode()
+    assert "Escalated, level 2" in listed
+
+
+def test_a_measure_escalated_to_its_officer_names_the_officer(
+    agency: Organisation, officer: User
+) -> None:
+    measure = linked_measure(
+        agency,
+        status=S.ACCEPTED,
+        officer=officer,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+        overdue=True,
+        escalation_tier=1,
+        escalated_at=timezone.now(),
+    )
+    page = _page(signed_in(Client(), officer), measure)
+    name = officer.get_full_name() or officer.get_username()
+    assert f"to the officer {name}" in page
+
+
+def test_a_measure_not_escalated_says_nothing_of_it(measure: Measure, officer: User) -> None:
+    page = _page(signed_in(Client(), officer), measure)
+    assert "Escalation" not in page
+    assert "Escalated" not in page
