@@ -203,6 +203,8 @@ class MeasureView:
     # A job-placement measure (its evidence is the employer): its placement form is linked.
     records_placement: bool = False
     escalation: Escalation | None = None
+    # The file name of the delivery's supporting document ("" when none is attached).
+    evidence_name: str = ""
 
 
 def measure_read(
@@ -234,7 +236,20 @@ def measure_read(
         evidence=evidence,
         records_placement=EvidenceItem.EMPLOYER in (measure.measure_type.evidence_required or []),
         escalation=escalation_of(measure),
+        evidence_name=measure.evidence_document.name.rsplit("/", 1)[-1],
     )
+
+
+def evidence_read(*, actor: Any, measure: Measure, request: HttpRequest | None = None) -> Any:
+    """The measure's supporting document (its stored file), with the read audited; Http404 when
+    none was attached. `measure` comes from access.py, which decided the actor may see it."""
+    from django.http import Http404
+
+    if not measure.evidence_document.name:
+        raise Http404
+    with transaction.atomic():
+        audited(measure, AuditAction.VIEW, actor=actor, request=request, detail="evidence document")
+    return measure.evidence_document
 
 
 # --- Exports ---------------------------------------------------------------------------------

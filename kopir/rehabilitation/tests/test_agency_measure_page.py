@@ -7,16 +7,20 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from kopir.accounts.models import User
+from kopir.audit.models import AuditEvent
+from kopir.core import sample_files
 from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import Measure, MeasureStatus
+from kopir.rehabilitation.services.execution import measure_accept, measure_deliver
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
 from kopir.rehabilitation.tests.agency_fixtures import linked_measure
 
@@ -74,3 +78,40 @@ def test_a_measure_not_escalated_says_nothing_of_it(measure: Measure, officer: U
     page = _page(signed_in(Client(), officer), measure)
     assert "Escalation" not in page
     assert "Escalated" not in page
+
+
+def test_a_delivery_shows_its_document_which_its_holder_downloads(
+    agency: Organisation, officer: User, other_officer: User
+) -> None:
+    measure = linked_measure(agency, line__measure_type__evidence_required=["document", "date"])
+    measure_accept(actor=officer, measure=measure, expected_version=measure.version)
+    pdf = sample_files.pdf("Handover act")
+    document = SimpleUploadedFile("act.pdf", pdf, content_type="application/pdf")
+    measure_deliver(
+        actor=officer,
+        measure=measure,
+        expected_version=measure.version,
+        delivered_on=timezone.localdate(),
+        document=document,
+    )
+    client = signed_in(Client(), officer)
+    page = _page(client, measure)
+    url = reverse("rehabilitation:agency_evidence", args=[measure.pk])
+    assert "Supporting document" in page
+    assert f'href="{url}"' in page
+    assert "act" in page.split(f'href="{url}"')[1].split("</a>")[0]
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf  # type: ignore[attr-defined]
+    assert AuditEvent.objects.filter(
+        action="view", target_id=str(measure.pk), detail="evidence document"
+    ).exists()
+    # Another organisation is told there is no such measure.
+    assert signed_in(Client(), other_officer).get(url).status_code == 404
+
+
+def test_a_measure_without_a_document_has_none_to_download(measure: Measure, officer: User) -> None:
+    client = signed_in(Client(), officer)
+    assert "Supporting document" not in _page(client, measure)
+    url = reverse("rehabilitation:agency_evidence", args=[measure.pk])
+    assert client.get(url).status_code == 404
