@@ -152,6 +152,48 @@ def work_page(
     return CursorPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
+_CLOSED = (MeasureStatus.DELIVERED, MeasureStatus.NOT_DELIVERED)
+
+
+def event_title(event: MeasureEvent, handoff: Handoff | None = None) -> str:
+    """What happened, named: who moved the measure and what the move was (a move back to
+    "assigned" is a redirect, from the organisation to the one `handoff` names; a reported result
+    reopened with nobody signed in is the person's dispute), not only the status it reached."""
+    S = MeasureStatus
+    by = event.organisation.name if event.organisation else ""
+    names = {"organisation": by}
+    if event.from_status == "" and event.to_status == S.ASSIGNED:
+        return _("Assigned to %(organisation)s") % names if by else _("Assigned")
+    if event.to_status == S.ASSIGNED:
+        if handoff is not None:
+            return _("Redirected from %(from)s to %(to)s") % {
+                "from": handoff.from_organisation.name,  # type: ignore[union-attr]
+                "to": handoff.to_organisation.name,
+            }
+        return _("Redirected by %(organisation)s") % names if by else _("Redirected")
+    if event.from_status == event.to_status and event.to_status != S.SCHEDULED:
+        return _("Changed by a new version of the programme")
+    if event.to_status == S.ACCEPTED and event.from_status in _CLOSED:
+        if event.actor_id is None:
+            return _("Disputed by the person: the measure is worked again")
+        return _("Reopened")
+    if event.to_status == S.CANCELLED:
+        return str(S.CANCELLED.label)
+    titles: dict[str, tuple[str, str]] = {
+        S.ACCEPTED: (_("Accepted by %(organisation)s"), _("Accepted")),
+        S.SCHEDULED: (_("Delivery scheduled by %(organisation)s"), _("Delivery scheduled")),
+        S.DELIVERED: (_("Reported delivered by %(organisation)s"), _("Reported delivered")),
+        S.NOT_DELIVERED: (
+            _("Reported not delivered by %(organisation)s"),
+            _("Reported not delivered"),
+        ),
+    }
+    if event.to_status in titles:
+        named, bare = titles[event.to_status]
+        return named % names if by else bare
+    return str(dict(S.choices).get(event.to_status, event.to_status))
+
+
 @dataclass(frozen=True)
 class Escalation:
     """How far an overdue measure has been escalated: its tier (1 to 3), when, and to whom."""
@@ -220,9 +262,9 @@ def measure_read(
         )
     )
     events = list(measure.events.select_related("actor", "organisation").order_by("at", "id"))
-    labels = dict(MeasureStatus.choices)
+    redirects = {handoff.at: handoff for handoff in handoffs if handoff.from_organisation_id}
     for event in events:
-        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+        event.title = event_title(event, redirects.get(event.at))  # type: ignore[attr-defined]
     evidence_labels = dict(EvidenceItem.choices)
     evidence = [
         str(evidence_labels[code])

@@ -20,9 +20,14 @@ from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import Measure, MeasureStatus
-from kopir.rehabilitation.services.execution import measure_accept, measure_deliver
+from kopir.rehabilitation.services.execution import (
+    measure_accept,
+    measure_deliver,
+    measure_redirect,
+)
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
 from kopir.rehabilitation.tests.agency_fixtures import linked_measure
+from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 S = MeasureStatus
@@ -115,3 +120,40 @@ def test_a_measure_without_a_document_has_none_to_download(measure: Measure, off
     assert "Supporting document" not in _page(client, measure)
     url = reverse("rehabilitation:agency_evidence", args=[measure.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_timeline_names_each_event(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    measure = linked_measure(other_agency, line__measure_type__evidence_required=["date"])
+    measure_redirect(
+        actor=other_officer,
+        measure=measure,
+        expected_version=measure.version,
+        to_organisation=agency,
+        reason="Бұл аудан біздің аумағымыз емес.",
+    )
+    measure_accept(actor=officer, measure=measure, expected_version=measure.version)
+    measure_deliver(
+        actor=officer,
+        measure=measure,
+        expected_version=measure.version,
+        delivered_on=timezone.localdate(),
+    )
+    # The person disputes the delivery on the status page: nobody signed in moves it.
+    MEASURE_WORKFLOW.transition(
+        record=measure,
+        to=S.ACCEPTED,
+        actor=None,
+        expected_version=measure.version,
+        note="Құрал берілген жоқ.",
+    )
+    page = _page(signed_in(Client(), officer), measure)
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert (
+        f"Redirected from {other_agency.name} to {agency.name}: Бұл аудан біздің аумағымыз емес."
+        in timeline
+    )
+    assert f"Accepted by {agency.name}" in timeline
+    assert f"Reported delivered by {agency.name}" in timeline
+    assert "Disputed by the person: the measure is worked again: Құрал берілген жоқ." in timeline
