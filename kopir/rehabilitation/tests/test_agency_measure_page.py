@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from kopir.accounts.models import User
@@ -19,7 +19,7 @@ from kopir.core import sample_files
 from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
-from kopir.rehabilitation.models import Measure, MeasureStatus
+from kopir.rehabilitation.models import Measure, MeasureEvent, MeasureNote, MeasureStatus
 from kopir.rehabilitation.services.execution import (
     measure_accept,
     measure_deliver,
@@ -157,3 +157,22 @@ def test_the_timeline_names_each_event(
     assert f"Accepted by {agency.name}" in timeline
     assert f"Reported delivered by {agency.name}" in timeline
     assert "Disputed by the person: the measure is worked again: Құрал берілген жоқ." in timeline
+
+
+def test_kopirs_own_note_reads_in_the_readers_language(measure: Measure, officer: User) -> None:
+    MeasureEvent.objects.create(
+        measure=measure,
+        from_status="",
+        to_status=S.ASSIGNED,
+        organisation=measure.organisation,
+        at=timezone.now(),
+        note_code=MeasureNote.ROUTED,
+    )
+    client = signed_in(Client(), officer)
+    assert "Routed by rule to the executing organisation." in _page(client, measure)
+    with translation.override("ru"):
+        url = reverse("rehabilitation:agency_measure", args=[measure.pk])
+        russian = client.get(url).content.decode()
+    assert "Ереже бойынша" not in russian
+    with translation.override("ru"):
+        assert str(MeasureNote.ROUTED.label) in russian
