@@ -7,13 +7,37 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import VersionForm
+from kopir.core.forms import FilterForm, VersionForm
 from kopir.rehabilitation.forms_catalogue import NamedChoiceField
-from kopir.rehabilitation.models import MeasureType, ProgrammeVersion, QuantityUnit
+from kopir.rehabilitation.models import (
+    MeasureType,
+    ProgrammeVersion,
+    ProgrammeVersionStatus,
+    QuantityUnit,
+)
 
 QUANTITY_HELP = _(
     "Empty: the catalogue's usual quantity. The catalogue's greatest quantity applies."
 )
+
+
+class ProgrammeFilterForm(FilterForm[str]):
+    """The programme list's filter: the programmes with a version in the status chosen (a draft
+    awaiting approval, one in force, an ended one); every programme when none is chosen."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            (ProgrammeVersionStatus.DRAFT, _("With a draft awaiting approval")),
+            (ProgrammeVersionStatus.APPROVED, _("In force")),
+            (ProgrammeVersionStatus.ENDED, _("Ended")),
+        ],
+    )
+
+    def criteria_from(self, data: Any) -> str:
+        return str(data.get("status") or "")
 
 
 class LineEditForm(VersionForm):

@@ -133,6 +133,37 @@ def test_the_list_reads_a_constant_number_of_queries(
     assert response.content.decode().count("IRP-") >= 4
 
 
+def test_the_list_pages_and_filters_by_status_and_the_head_counts_the_drafts(
+    clinician, clinic, district, person, head, experts, executors, monkeypatch
+):
+    from kopir.rehabilitation.selectors import home
+    from kopir.rehabilitation.selectors import programme as programme_selectors
+
+    monkeypatch.setattr(programme_selectors, "PER_PAGE", 2)
+    decided_case(clinician, person, head, experts)
+    for _index in range(2):
+        someone = linked_person(clinic, LinkBasis.ATTACHED, territory=district)
+        decided_case(clinician, someone, head, experts)
+    client = signed_in(Client(), head)
+    first = client.get(url("programme_list")).content.decode()
+    assert first.count("IRP-") == 2
+    assert "?page=2" in first
+    assert client.get(url("programme_list") + "?page=2").content.decode().count("IRP-") == 1
+    # Every programme is a draft: none is in force yet.
+    drafts = client.get(url("programme_list") + "?status=draft&page=2").content.decode()
+    assert drafts.count("IRP-") == 1
+    in_force = client.get(url("programme_list") + "?status=approved").content.decode()
+    assert "IRP-" not in in_force
+    assert "No programmes match the filter" in in_force
+    # The head's home page counts the drafts to approve and opens that list.
+    item = next(i for i in home.home_items() if i.key == "rehabilitation.programmes_draft")
+    assert item.allowed(head)
+    assert not item.allowed(experts[0])
+    assert item.count(head) == 3
+    assert item.url(head) == url("programme_list") + "?status=draft"
+    assert "Draft programmes awaiting approval" in client.get("/en/").content.decode()
+
+
 def _text_of_pdf(body: bytes) -> str:
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
     return " ".join(text.split())  # lines wrap anywhere in a PDF
