@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kopir.core.forms import VersionForm, service_saved
 from kopir.core.responses import form_page
 from kopir.exchange import access, selectors, services
-from kopir.exchange.catalogue import event_kinds
+from kopir.exchange.catalogue import event_kinds, message_record
 from kopir.exchange.forms import (
     AnswerForm,
     ConfirmForm,
@@ -249,6 +249,8 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exchange/message_detail.html",
         {
             "message": message,
+            # The record the message is about (a rehabilitation measure), where it is worked.
+            "record": message_record(message, request.user),
             "may_acknowledge": access.may_acknowledge(request.user, message),
             "may_answer": access.may_answer(request.user, message),
             "acknowledge_form": VersionForm(initial={"version": message.version}),

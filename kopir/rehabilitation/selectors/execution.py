@@ -282,6 +282,32 @@ def measure_read(
     )
 
 
+def handoff_message_record(message: Any, user: Any) -> Any:
+    """The measure a handoff's tracked message is about, as the message page links it: for the
+    officers of the organisation that holds the measure now (who work it on its page); None for
+    anyone else (a sender, or an organisation it has since left)."""
+    from django.urls import reverse
+
+    from kopir.exchange.catalogue import MessageRecord
+    from kopir.rehabilitation.access import is_agency_officer
+
+    if not is_agency_officer(user):
+        return None
+    handoff = (
+        Handoff.objects.filter(message_id=message.pk, measure__organisation_id=user.organisation_id)
+        .select_related("measure__measure_type")
+        .first()
+    )
+    if handoff is None:
+        return None
+    measure = handoff.measure
+    return MessageRecord(
+        url=reverse("rehabilitation:agency_measure", args=[measure.pk]),
+        label=_("measure № %(number)s: %(name)s")
+        % {"number": measure.pk, "name": measure.measure_type.name},
+    )
+
+
 def evidence_read(*, actor: Any, measure: Measure, request: HttpRequest | None = None) -> Any:
     """The measure's supporting document (its stored file), with the read audited; Http404 when
     none was attached. `measure` comes from access.py, which decided the actor may see it."""

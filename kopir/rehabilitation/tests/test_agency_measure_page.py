@@ -19,7 +19,13 @@ from kopir.core import sample_files
 from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
-from kopir.rehabilitation.models import Measure, MeasureEvent, MeasureNote, MeasureStatus
+from kopir.rehabilitation.models import (
+    Handoff,
+    Measure,
+    MeasureEvent,
+    MeasureNote,
+    MeasureStatus,
+)
 from kopir.rehabilitation.services.execution import (
     measure_accept,
     measure_deliver,
@@ -176,3 +182,26 @@ def test_kopirs_own_note_reads_in_the_readers_language(measure: Measure, officer
     assert "Ереже бойынша" not in russian
     with translation.override("ru"):
         assert str(MeasureNote.ROUTED.label) in russian
+
+
+def test_the_handoffs_message_links_its_measure_for_the_holder(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    measure = linked_measure(other_agency)
+    measure_redirect(
+        actor=other_officer,
+        measure=measure,
+        expected_version=measure.version,
+        to_organisation=agency,
+        reason="Бұл аудан біздің аумағымыз емес.",
+    )
+    message = Handoff.objects.get(measure=measure, from_organisation=other_agency).message
+    assert message is not None
+    url = reverse("exchange:message_detail", args=[message.pk])
+    measure_url = reverse("rehabilitation:agency_measure", args=[measure.pk])
+    page = signed_in(Client(), officer).get(url).content.decode()
+    assert f'href="{measure_url}"' in page
+    assert "The work itself is done on the record's own page" in page
+    # The sender no longer holds the measure: its page is not theirs to open.
+    sent = signed_in(Client(), other_officer).get(url).content.decode()
+    assert measure_url not in sent
