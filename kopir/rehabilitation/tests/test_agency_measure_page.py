@@ -18,13 +18,16 @@ from kopir.audit.models import AuditEvent
 from kopir.core import sample_files
 from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import signed_in
-from kopir.directory.models import Organisation
+from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
+from kopir.rehabilitation.forms_agency import DeliverForm, RedirectForm, ScheduleForm
 from kopir.rehabilitation.models import (
     Handoff,
     Measure,
     MeasureEvent,
     MeasureNote,
     MeasureStatus,
+    QuantityUnit,
 )
 from kopir.rehabilitation.services.execution import (
     measure_accept,
@@ -205,3 +208,45 @@ def test_the_handoffs_message_links_its_measure_for_the_holder(
     # The sender no longer holds the measure: its page is not theirs to open.
     sent = signed_in(Client(), other_officer).get(url).content.decode()
     assert measure_url not in sent
+
+
+def test_the_schedule_form_names_the_planned_date(measure: Measure, officer: User) -> None:
+    measure_accept(actor=officer, measure=measure, expected_version=measure.version)
+    response = signed_in(Client(), officer).post(
+        reverse("rehabilitation:agency_schedule", args=[measure.pk]),
+        {"version": measure.version, "scheduled_on": "2020-01-01"},
+    )
+    page = response.content.decode()
+    assert "Planned date of delivery" in page
+    with translation.override("kk"):
+        assert str(ScheduleForm.base_fields["scheduled_on"].label) != str(
+            DeliverForm.base_fields["delivered_on"].label
+        )
+
+
+def test_the_unit_of_items_reads_as_pieces() -> None:
+    with translation.override("kk"):
+        assert str(QuantityUnit.ITEMS.label) == "дана"
+    with translation.override("ru"):
+        assert str(QuantityUnit.ITEMS.label) == "шт."
+
+
+def test_the_redirect_offers_only_executing_organisations_alphabetically(
+    agency: Organisation, officer: User
+) -> None:
+    measure = linked_measure(agency)  # its catalogue names the agency's kind
+    OrganisationFactory.create(kind=OrganisationKind.SCHOOL, name_kk="Мектеп № 5")
+    OrganisationFactory.create(kind=OrganisationKind.NGO, name_kk="Қоғамдық бірлестік")
+    OrganisationFactory.create(kind=OrganisationKind.MEDICAL, name_kk="Емхана № 3")
+    later = OrganisationFactory.create(
+        kind=OrganisationKind.EMPLOYMENT_SOCIAL, name_kk="Бөрлі аудандық бөлімі"
+    )
+    first = OrganisationFactory.create(
+        kind=OrganisationKind.EMPLOYMENT_SOCIAL, name_kk="Әлеуметтік бағдарламалар бөлімі"
+    )
+    with translation.override("kk"):
+        form = RedirectForm(own_organisation_id=agency.pk)
+        field: Any = form.fields["to_organisation"]
+        offered = [label for value, label in field.choices if value]
+    assert offered == [first.name_kk, later.name_kk]
+    assert measure.measure_type.executor_kind == OrganisationKind.EMPLOYMENT_SOCIAL
