@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import FilterForm, VersionForm
+from kopir.core.forms import FilterForm, VersionForm, text_pair
 from kopir.rehabilitation.forms_catalogue import NamedChoiceField
 from kopir.rehabilitation.models import (
     MeasureType,
@@ -46,11 +46,12 @@ class LineEditForm(VersionForm):
     quantity = forms.DecimalField(
         label=_("Quantity"), required=False, max_digits=7, decimal_places=2, help_text=QUANTITY_HELP
     )
-    details = forms.CharField(
-        label=_("Details for the executing organisation"),
+    # In Kazakh and Russian: each language's IRP shows its own half.
+    details, details_ru = text_pair(
+        _("Details for the executing organisation"),
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example a wheelchair's seat width or the side of a hearing aid."),
+        hint=_("For example a wheelchair's seat width or the side of a hearing aid."),
     )
 
     def __init__(self, *args: Any, measure_type: MeasureType | None = None, **kwargs: Any) -> None:

@@ -129,7 +129,7 @@ def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpRespon
         )
         record: dict[str, Any] = {"programme_version": draft}
     else:
-        shown = {"quantity": line.quantity, "details": line.details}
+        shown = {"quantity": line.quantity, "details": line.details, "details_ru": line.details_ru}
         form = LineEditForm(
             request.POST if request.method == "POST" else None,
             initial={"version": draft.version, **shown},
@@ -151,7 +151,10 @@ def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpRespon
         done=done,
         inputs=lambda: {
             **record,
-            **{name: form.cleaned_data.get(name) for name in (*names, "quantity", "details")},
+            **{
+                name: form.cleaned_data.get(name)
+                for name in (*names, "quantity", "details", "details_ru")
+            },
         },
     )
 

@@ -46,4 +46,10 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=dict, verbose_name='note values'),
         ),
         migrations.RunPython(notes_to_codes, migrations.RunPython.noop),
+        # A programme measure's details get their Russian half, for the Russian IRP.
+        migrations.AddField(
+            model_name='programmeline',
+            name='details_ru',
+            field=models.TextField(blank=True, verbose_name='details for the executing organisation in Russian'),
+        ),
     ]
