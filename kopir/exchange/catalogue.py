@@ -80,6 +80,33 @@ def register_message_record(name: str, record: Callable[[Any, Any], MessageRecor
     _MESSAGE_RECORDS[name] = record
 
 
+# A kind's subjects in the reader's language: given messages of the kind, each one's subject by
+# id. A message's stored subject is in the recipient's language of notices (what was sent); the
+# pages read it from the record it is about where the sending app can.
+_MESSAGE_SUBJECTS: dict[str, Callable[[list[Any]], dict[int, str]]] = {}
+
+
+def register_message_subjects(name: str, subjects: Callable[[list[Any]], dict[int, str]]) -> None:
+    _MESSAGE_SUBJECTS[name] = subjects
+
+
+def with_subjects(messages: list[Any]) -> list[Any]:
+    """`messages`, each with `shown_subject`: its subject in the active language where its kind
+    can say it (one read per kind), else the subject it was sent with."""
+    by_kind: dict[str, list[Any]] = {}
+    for message in messages:
+        message.shown_subject = message.subject
+        by_kind.setdefault(message.kind, []).append(message)
+    for kind, group in by_kind.items():
+        subjects = _MESSAGE_SUBJECTS.get(kind)
+        if subjects is None:
+            continue
+        found = subjects(group)
+        for message in group:
+            message.shown_subject = found.get(message.pk) or message.subject
+    return messages
+
+
 def message_record(message: Any, user: Any) -> MessageRecord | None:
     """The record `message` is about, for `user`; None for a kind without one or a reader who
     may not open it."""

@@ -308,6 +308,17 @@ def handoff_message_record(message: Any, user: Any) -> Any:
     )
 
 
+def handoff_message_subjects(messages: list[Any]) -> dict[int, str]:
+    """The subjects of handoffs' tracked messages in the reader's language, read from their
+    measures (one query): the measure's name and its programme, as the message was sent with."""
+    handoffs = Handoff.objects.filter(message_id__in=[message.pk for message in messages])
+    return {
+        handoff.message_id: f"{handoff.measure.measure_type.name} — {handoff.measure.programme.number}"
+        for handoff in handoffs.select_related("measure__measure_type", "measure__programme")
+        if handoff.message_id is not None
+    }
+
+
 def evidence_read(*, actor: Any, measure: Measure, request: HttpRequest | None = None) -> Any:
     """The measure's supporting document (its stored file), with the read audited; Http404 when
     none was attached. `measure` comes from access.py, which decided the actor may see it."""

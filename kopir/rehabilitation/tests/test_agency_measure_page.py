@@ -250,3 +250,35 @@ def test_the_redirect_offers_only_executing_organisations_alphabetically(
         offered = [label for value, label in field.choices if value]
     assert offered == [first.name_kk, later.name_kk]
     assert measure.measure_type.executor_kind == OrganisationKind.EMPLOYMENT_SOCIAL
+
+
+def test_a_handoffs_message_reads_its_subject_in_the_readers_language(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    """The message was sent in the recipient's language of notices (Russian here); the pages
+    read its subject from the measure in the reader's language."""
+    Organisation.objects.filter(pk=agency.pk).update(notice_language="ru")
+    agency.refresh_from_db()
+    measure = linked_measure(
+        other_agency,
+        line__measure_type__name_kk="Ақ таяқ",
+        line__measure_type__name_ru="Белая трость",
+    )
+    measure_redirect(
+        actor=other_officer,
+        measure=measure,
+        expected_version=measure.version,
+        to_organisation=agency,
+        reason="Бұл аудан біздің аумағымыз емес.",
+    )
+    message = Handoff.objects.get(measure=measure, from_organisation=other_agency).message
+    assert message is not None
+    assert message.subject.startswith("Белая трость")  # as sent
+    client = signed_in(Client(), officer)
+    with translation.override("kk"):
+        detail = client.get(reverse("exchange:message_detail", args=[message.pk])).content.decode()
+        listed = client.get(reverse("exchange:message_list")).content.decode()
+    number = measure.programme.number
+    assert f"<h1>Ақ таяқ — {number}</h1>" in detail
+    assert f"Ақ таяқ — {number}" in listed
+    assert "Белая трость" not in listed
