@@ -531,6 +531,7 @@ def world(
         **dict.fromkeys(
             (
                 "rehabilitation:agency_measure",
+                "rehabilitation:agency_evidence",
                 "rehabilitation:agency_accept",
                 "rehabilitation:agency_schedule",
                 "rehabilitation:agency_deliver",

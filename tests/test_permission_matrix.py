@@ -528,6 +528,8 @@ EXPECTED: dict[str, Row] = {
     "rehabilitation:agency_export_csv": rule("agency", "agency@other"),
     "rehabilitation:agency_export_xlsx": rule("agency", "agency@other"),
     "rehabilitation:agency_measure": rule("agency", agency_at_other="404"),
+    # The measure of the matrix has no document attached: its holder is told there is none.
+    "rehabilitation:agency_evidence": rule("agency", got="404", agency_at_other="404"),
     "rehabilitation:agency_accept": posts(rule("agency", agency_at_other="404")),
     "rehabilitation:agency_schedule": rule("agency", agency_at_other="404"),
     "rehabilitation:agency_deliver": rule("agency", agency_at_other="404"),

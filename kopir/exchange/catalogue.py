@@ -9,7 +9,9 @@ registered or a payload its schema does not accept. A payload is a pydantic mode
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
@@ -58,6 +60,58 @@ def register_message_kind(name: str, label: str | Promise) -> None:
 def message_kind_label(name: str) -> str | Promise:
     """The kind's label, or the code itself for a kind nobody registered (never a blank)."""
     return _MESSAGE_KINDS.get(name, name)
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """The record a tracked message is about, as its page links it: where it is worked."""
+
+    url: str
+    label: str
+
+
+# A kind's record: given the message and the reader, the record's link, or None when the reader
+# may not open it. The app that sends messages of the kind registers it (the exchange imports no
+# app above it).
+_MESSAGE_RECORDS: dict[str, Callable[[Any, Any], MessageRecord | None]] = {}
+
+
+def register_message_record(name: str, record: Callable[[Any, Any], MessageRecord | None]) -> None:
+    _MESSAGE_RECORDS[name] = record
+
+
+# A kind's subjects in the reader's language: given messages of the kind, each one's subject by
+# id. A message's stored subject is in the recipient's language of notices (what was sent); the
+# pages read it from the record it is about where the sending app can.
+_MESSAGE_SUBJECTS: dict[str, Callable[[list[Any]], dict[int, str]]] = {}
+
+
+def register_message_subjects(name: str, subjects: Callable[[list[Any]], dict[int, str]]) -> None:
+    _MESSAGE_SUBJECTS[name] = subjects
+
+
+def with_subjects(messages: list[Any]) -> list[Any]:
+    """`messages`, each with `shown_subject`: its subject in the active language where its kind
+    can say it (one read per kind), else the subject it was sent with."""
+    by_kind: dict[str, list[Any]] = {}
+    for message in messages:
+        message.shown_subject = message.subject
+        by_kind.setdefault(message.kind, []).append(message)
+    for kind, group in by_kind.items():
+        subjects = _MESSAGE_SUBJECTS.get(kind)
+        if subjects is None:
+            continue
+        found = subjects(group)
+        for message in group:
+            message.shown_subject = found.get(message.pk) or message.subject
+    return messages
+
+
+def message_record(message: Any, user: Any) -> MessageRecord | None:
+    """The record `message` is about, for `user`; None for a kind without one or a reader who
+    may not open it."""
+    record = _MESSAGE_RECORDS.get(message.kind)
+    return record(message, user) if record is not None else None
 
 
 # --- Payloads of the events the exchange publishes itself --------------------------------------

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 
 from kopir.core.selectors import page_of
 from kopir.exchange.access import messages_for_user
+from kopir.exchange.catalogue import with_subjects
 from kopir.exchange.models import Delivery, DeliveryState, DemoReceipt, Message, Subscription
 
 PAGE_SIZE = 25
@@ -59,7 +60,10 @@ def message_page(user: Any, box: str, number: int | str | None = 1) -> Page[Mess
     if box != "all":
         field = "recipient_id" if box == "received" else "sender_id"
         rows = rows.filter(**{field: user.organisation_id})
-    return page_of(rows.order_by("-sent_at", "-id"), PAGE_SIZE, number)
+    page = page_of(rows.order_by("-sent_at", "-id"), PAGE_SIZE, number)
+    # Each subject in the reader's language where the message's kind can say it.
+    page.object_list = with_subjects(list(page.object_list))
+    return page
 
 
 def demo_receipt_page(number: int | str | None = 1) -> Page[DemoReceipt]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kopir.core.forms import VersionForm, service_saved
 from kopir.core.responses import form_page
 from kopir.exchange import access, selectors, services
-from kopir.exchange.catalogue import event_kinds
+from kopir.exchange.catalogue import event_kinds, message_record, with_subjects
 from kopir.exchange.forms import (
     AnswerForm,
     ConfirmForm,
@@ -244,11 +244,14 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if access.is_recipient_staff(request.user, message) and message.status == MessageStatus.SENT:
         # The recipient's staff have opened it: it has reached the organisation.
         message = services.message_mark_delivered(message=message, via="web")
+    with_subjects([message])
     return render(
         request,
         "exchange/message_detail.html",
         {
             "message": message,
+            # The record the message is about (a rehabilitation measure), where it is worked.
+            "record": message_record(message, request.user),
             "may_acknowledge": access.may_acknowledge(request.user, message),
             "may_answer": access.may_answer(request.user, message),
             "acknowledge_form": VersionForm(initial={"version": message.version}),
@@ -289,7 +292,7 @@ def message_answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         "exchange/message_answer.html",
-        {"message": message},
+        lambda: {"message": with_subjects([message])[0]},
         save=lambda: services.message_answer(
             actor=request.user,
             message=message,

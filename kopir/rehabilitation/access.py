@@ -88,6 +88,11 @@ def may_see_names_in_list(user: Any) -> bool:
     return is_division_head(user)
 
 
+def approves_programmes(user: Any) -> bool:
+    """The division's head, who approves its draft programmes (the home page counts them)."""
+    return is_programme_user(user) and is_division_head(user)
+
+
 def programme_document_for_user(user: Any, pk: int) -> Programme:
     """The programme for its documents, which name the person: 403 to staff who may not."""
     programme = programme_for_user(user, pk)

@@ -19,13 +19,22 @@ class RehabilitationConfig(AppConfig):
         from kopir.assessment.services.citizen import register_citizen_section
         from kopir.assessment.signals import decision_recorded
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
-        from kopir.exchange.catalogue import register_event_kind
+        from kopir.exchange.catalogue import (
+            register_event_kind,
+            register_message_record,
+            register_message_subjects,
+        )
         from kopir.notices.kinds import register_staff_kind
         from kopir.rehabilitation import access
         from kopir.rehabilitation.events import EXCHANGE_KINDS
         from kopir.rehabilitation.fhir_conformance import SECTION as FHIR_TASK_SECTION
         from kopir.rehabilitation.selectors import home
+        from kopir.rehabilitation.selectors.execution import (
+            handoff_message_record,
+            handoff_message_subjects,
+        )
         from kopir.rehabilitation.services.programme import on_decision_recorded
+        from kopir.rehabilitation.services.routing import HANDOFF_MESSAGE_KIND
         from kopir.rehabilitation.services.staff_alerts import STAFF_KINDS
         from kopir.rehabilitation.views.followup import citizen_section
 
@@ -33,6 +42,9 @@ class RehabilitationConfig(AppConfig):
         register_event_kind(*EXCHANGE_KINDS)
         # What their staff are notified of (kopir.notices: the list and the preferences page).
         register_staff_kind(*STAFF_KINDS)
+        # A handoff's tracked message links the measure it hands off, which is worked on its page.
+        register_message_record(HANDOFF_MESSAGE_KIND, handoff_message_record)
+        register_message_subjects(HANDOFF_MESSAGE_KIND, handoff_message_subjects)
         # A decision that establishes disability drafts the IRP, in the decision's transaction.
         decision_recorded.connect(on_decision_recorded, dispatch_uid="rehabilitation.irp_draft")
         # The person's programme on the citizen status page, behind the same one-time code.

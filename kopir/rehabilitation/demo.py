@@ -311,23 +311,39 @@ def _dispute(measure: Any, text: str) -> None:
 
 
 def _overdue_since_long_ago(measure: Any) -> None:
-    """The demo goes back in time, as assessment's demo does with its cases: the measure was
-    routed 45 days ago and was due five working days ago, so the sweep finds it overdue and
-    escalates it. Its routing handoff and first timeline entry move back with it, so the measure
-    page tells one story (routed on that day, due on that day)."""
+    """The demo goes back in time, as assessment's demo does with its cases: the programme was
+    approved, and its measures routed, the day after the MSE decision (itself back-dated), and
+    this measure was due five working days ago, so the sweep finds it overdue and escalates it.
+    The version's approval, every first routing of its measures (their handoff, its tracked
+    message and the first timeline entry) move back with it, so the pages, the documents and the
+    messages tell one story: sent, decided, approved and routed, then due, in that order."""
     import datetime as dt
 
     from kopir.core.working_days import subtract_working_days
-    from kopir.rehabilitation.models import Handoff, Measure, MeasureEvent
+    from kopir.exchange.models import Message
+    from kopir.rehabilitation.models import Handoff, Measure, MeasureEvent, ProgrammeVersion
 
     today = timezone.localdate()
-    routed = timezone.now() - dt.timedelta(days=45)
     due = subtract_working_days(today, 5)
-    Measure.objects.filter(pk=measure.pk).update(due_on=due, assigned_at=routed)
-    first = Handoff.objects.filter(measure=measure).order_by("at", "id").first()
-    if first is not None:
-        Handoff.objects.filter(pk=first.pk).update(at=routed, due_on=due)
-    MeasureEvent.objects.filter(measure=measure, from_status="").update(at=routed)
+    version = measure.line.programme_version
+    decided_at = version.decision.decided_at
+    routed = decided_at + dt.timedelta(days=1)
+    if timezone.localdate(routed) >= due:  # a decision too recent to be a day before: its moment
+        routed = decided_at
+    ProgrammeVersion.objects.filter(pk=version.pk).update(approved_at=routed)
+    siblings = Measure.objects.filter(line__programme_version=version)
+    siblings.update(assigned_at=routed)
+    Measure.objects.filter(pk=measure.pk).update(due_on=due)
+    firsts = Handoff.objects.filter(measure__in=siblings, from_organisation__isnull=True)
+    Message.objects.filter(
+        pk__in=firsts.exclude(message__isnull=True).values("message_id"), delivered_at__isnull=False
+    ).update(sent_at=routed, delivered_at=routed)
+    Message.objects.filter(
+        pk__in=firsts.exclude(message__isnull=True).values("message_id"), delivered_at__isnull=True
+    ).update(sent_at=routed)
+    firsts.update(at=routed)
+    Handoff.objects.filter(measure=measure, from_organisation__isnull=True).update(due_on=due)
+    MeasureEvent.objects.filter(measure__in=siblings, from_status="").update(at=routed)
 
 
 def _measures_in_every_state() -> str:

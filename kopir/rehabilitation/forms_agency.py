@@ -12,11 +12,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import DatePickerInput, FilterForm, VersionForm
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import MeasureStatus, NotDeliveredReason, ProgrammePart
 from kopir.rehabilitation.selectors.execution import ALL, OPEN, WorkFilter
 from kopir.rehabilitation.services.execution import MISSING_EVIDENCE, NOT_EXECUTING_KINDS
+from kopir.rehabilitation.services.routing import executing_kinds
 
 
 class WorkFilterForm(FilterForm[WorkFilter]):
@@ -86,7 +88,7 @@ class WorkFilterForm(FilterForm[WorkFilter]):
 
 class ScheduleForm(VersionForm):
     scheduled_on = forms.DateField(
-        label=_("Date of delivery"),
+        label=_("Planned date of delivery"),
         widget=DatePickerInput,
         help_text=_("The day the person receives the item or the service starts."),
     )
@@ -147,7 +149,8 @@ class NotDeliveredForm(VersionForm):
 
 
 class RedirectForm(VersionForm):
-    to_organisation = forms.ModelChoiceField(
+    # Listed by name in the page's language, alphabet-wise (Kazakh or Russian order).
+    to_organisation = AlphabeticalModelChoiceField(
         label=_("Organisation responsible for the measure"),
         queryset=Organisation.objects.none(),
         empty_label=_("Choose an organisation"),
@@ -165,8 +168,7 @@ class RedirectForm(VersionForm):
     def __init__(self, *args: Any, own_organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.filter(is_active=True)
+            Organisation.objects.filter(is_active=True, kind__in=executing_kinds())
             .exclude(kind__in=NOT_EXECUTING_KINDS)
             .exclude(pk=own_organisation_id)
-            .order_by("name_kk")
         )

@@ -7,13 +7,37 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import VersionForm
+from kopir.core.forms import FilterForm, VersionForm, text_pair
 from kopir.rehabilitation.forms_catalogue import NamedChoiceField
-from kopir.rehabilitation.models import MeasureType, ProgrammeVersion, QuantityUnit
+from kopir.rehabilitation.models import (
+    MeasureType,
+    ProgrammeVersion,
+    ProgrammeVersionStatus,
+    QuantityUnit,
+)
 
 QUANTITY_HELP = _(
     "Empty: the catalogue's usual quantity. The catalogue's greatest quantity applies."
 )
+
+
+class ProgrammeFilterForm(FilterForm[str]):
+    """The programme list's filter: the programmes with a version in the status chosen (a draft
+    awaiting approval, one in force, an ended one); every programme when none is chosen."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            (ProgrammeVersionStatus.DRAFT, _("With a draft awaiting approval")),
+            (ProgrammeVersionStatus.APPROVED, _("In force")),
+            (ProgrammeVersionStatus.ENDED, _("Ended")),
+        ],
+    )
+
+    def criteria_from(self, data: Any) -> str:
+        return str(data.get("status") or "")
 
 
 class LineEditForm(VersionForm):
@@ -22,11 +46,12 @@ class LineEditForm(VersionForm):
     quantity = forms.DecimalField(
         label=_("Quantity"), required=False, max_digits=7, decimal_places=2, help_text=QUANTITY_HELP
     )
-    details = forms.CharField(
-        label=_("Details for the executing organisation"),
+    # In Kazakh and Russian: each language's IRP shows its own half.
+    details, details_ru = text_pair(
+        _("Details for the executing organisation"),
+        rows=3,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example a wheelchair's seat width or the side of a hearing aid."),
+        hint=_("For example a wheelchair's seat width or the side of a hearing aid."),
     )
 
     def __init__(self, *args: Any, measure_type: MeasureType | None = None, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("agency/measures/export.csv", agency.work_export_csv, name="agency_export_csv"),
     path("agency/measures/export.xlsx", agency.work_export_xlsx, name="agency_export_xlsx"),
     path("agency/measures/<int:pk>/", agency.measure_detail, name="agency_measure"),
+    path("agency/measures/<int:pk>/evidence/", agency.evidence_download, name="agency_evidence"),
     path("agency/measures/<int:pk>/accept/", agency.accept, name="agency_accept"),
     path("agency/measures/<int:pk>/schedule/", agency.schedule, name="agency_schedule"),
     path("agency/measures/<int:pk>/deliver/", agency.deliver, name="agency_deliver"),

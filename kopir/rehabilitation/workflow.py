@@ -38,6 +38,9 @@ def _write_event(move: Move) -> None:
         **move.event_columns("measure"),
         organisation=move.context.get("organisation"),
         at=move.context.get("at") or timezone.now(),
+        # Kopir's own note by its code, rendered in each reader's language (MeasureNote).
+        note_code=move.context.get("note_code", ""),
+        note_values=move.context.get("note_values") or {},
     )
 
 

@@ -29,6 +29,7 @@ from kopir.rehabilitation.models.execution import (
     Handoff,
     Measure,
     MeasureEvent,
+    MeasureNote,
     MeasureStatus,
     NotDeliveredReason,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Measure",
     "MeasureCatalogue",
     "MeasureEvent",
+    "MeasureNote",
     "MeasureStatus",
     "MeasureType",
     "NotDeliveredReason",

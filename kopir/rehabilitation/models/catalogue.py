@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models import Category, LimitationCategory, LimitationDegree
@@ -42,7 +42,8 @@ class QuantityUnit(models.TextChoices):
     """How a measure's quantity is counted; blank quantity means "as needed"."""
 
     NONE = "none", _("No quantity")
-    ITEMS = "items", _("Items")
+    # "Items" alone reads as agenda items in Kazakh and Russian: the unit is pieces (дана, шт.).
+    ITEMS = "items", pgettext_lazy("unit of quantity", "Items")
     HOURS_PER_DAY = "hours_day", _("Hours a day")
     HOURS_PER_YEAR = "hours_year", _("Hours a year")
     DAYS = "days", _("Days")

@@ -10,6 +10,8 @@ columns instead of computing per row.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -203,6 +205,43 @@ class Handoff(models.Model):
         return f"{self.measure_id}: {self.from_organisation_id} → {self.to_organisation_id}"
 
 
+class MeasureNote(models.TextChoices):
+    """A note Kopir itself writes on a measure's timeline, kept as a code (with its values in
+    `MeasureEvent.note_values`) so each reader sees it in their own language; a person's note
+    (a reason, a dispute) is kept as typed, in `note`."""
+
+    ROUTED = "routed", _("Routed by rule to the executing organisation.")
+    VERSION_CHANGED = (
+        "version_changed",
+        _("Programme version %(sequence)s changed the quantity or details."),
+    )
+    VERSION_DROPPED = (
+        "version_dropped",
+        _("Programme version %(sequence)s no longer contains the measure."),
+    )
+    ENDED_ON_APPEAL = (
+        "ended_on_appeal",
+        _(
+            "The MSE decision was changed on appeal and no longer establishes disability: the "
+            "rehabilitation programme has ended."
+        ),
+    )
+    ENDED = (
+        "ended",
+        _(
+            "The re-examination no longer establishes disability: the rehabilitation programme has "
+            "ended."
+        ),
+    )
+
+
+def note_text(code: str, values: Mapping[str, object] | None, typed: str = "") -> str:
+    """A timeline note in the active language: Kopir's own by its code, or as it was typed."""
+    if code in MeasureNote.values:
+        return str(MeasureNote(code).label) % (values or {})
+    return typed
+
+
 class MeasureEvent(models.Model):
     """The measure's timeline: one row per transition (written by the engine)."""
 
@@ -229,6 +268,11 @@ class MeasureEvent(models.Model):
     )
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
+    # Kopir's own note, by code: rendered in the reader's language (`text`).
+    note_code = models.CharField(
+        _("note code"), max_length=20, choices=MeasureNote.choices, blank=True
+    )
+    note_values = models.JSONField(_("note values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("measure event")
@@ -237,3 +281,8 @@ class MeasureEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def text(self) -> str:
+        """The note in the reader's language."""
+        return note_text(self.note_code, self.note_values, self.note)

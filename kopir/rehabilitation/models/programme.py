@@ -182,6 +182,10 @@ class ProgrammeLine(models.Model):
     # What the executing organisation needs to get it right (a wheelchair's seat width, the
     # hearing aid's side): docs/domain/rehabilitation.md §4 lists aids that did not fit.
     details = models.TextField(_("details for the executing organisation"), blank=True)
+    # The Russian half (the Russian IRP shows it; empty: marked as not entered there).
+    details_ru = models.TextField(
+        _("details for the executing organisation in Russian"), blank=True
+    )
     # The rule that suggested the line, if any (kept to explain it; null once edited by hand).
     suggested_by = models.ForeignKey(
         "rehabilitation.SuggestionRule",

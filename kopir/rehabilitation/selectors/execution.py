@@ -152,6 +152,87 @@ def work_page(
     return CursorPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
 
 
+_CLOSED = (MeasureStatus.DELIVERED, MeasureStatus.NOT_DELIVERED)
+
+
+def event_title(event: MeasureEvent, handoff: Handoff | None = None) -> str:
+    """What happened, named: who moved the measure and what the move was (a move back to
+    "assigned" is a redirect, from the organisation to the one `handoff` names; a reported result
+    reopened with nobody signed in is the person's dispute), not only the status it reached."""
+    S = MeasureStatus
+    by = event.organisation.name if event.organisation else ""
+    names = {"organisation": by}
+    if event.from_status == "" and event.to_status == S.ASSIGNED:
+        return _("Assigned to %(organisation)s") % names if by else _("Assigned")
+    if event.to_status == S.ASSIGNED:
+        if handoff is not None:
+            return _("Redirected from %(from)s to %(to)s") % {
+                "from": handoff.from_organisation.name,  # type: ignore[union-attr]
+                "to": handoff.to_organisation.name,
+            }
+        return _("Redirected by %(organisation)s") % names if by else _("Redirected")
+    if event.from_status == event.to_status and event.to_status != S.SCHEDULED:
+        return _("Changed by a new version of the programme")
+    if event.to_status == S.ACCEPTED and event.from_status in _CLOSED:
+        if event.actor_id is None:
+            return _("Disputed by the person: the measure is worked again")
+        return _("Reopened")
+    if event.to_status == S.CANCELLED:
+        return str(S.CANCELLED.label)
+    titles: dict[str, tuple[str, str]] = {
+        S.ACCEPTED: (_("Accepted by %(organisation)s"), _("Accepted")),
+        S.SCHEDULED: (_("Delivery scheduled by %(organisation)s"), _("Delivery scheduled")),
+        S.DELIVERED: (_("Reported delivered by %(organisation)s"), _("Reported delivered")),
+        S.NOT_DELIVERED: (
+            _("Reported not delivered by %(organisation)s"),
+            _("Reported not delivered"),
+        ),
+    }
+    if event.to_status in titles:
+        named, bare = titles[event.to_status]
+        return named % names if by else bare
+    return str(dict(S.choices).get(event.to_status, event.to_status))
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """How far an overdue measure has been escalated: its tier (1 to 3), when, and to whom."""
+
+    tier: int
+    at: dt.datetime | None
+    to: str
+
+
+def escalation_of(measure: Measure) -> Escalation | None:
+    """The measure's escalation as its page tells it; None when it is not escalated. Whom it was
+    told is read from the same rule the sweep follows (`deadlines.escalation_recipient`)."""
+    from kopir.rehabilitation.services.deadlines import escalation_recipient
+
+    if not measure.escalation_tier:
+        return None
+    recipient = escalation_recipient(
+        tier=measure.escalation_tier,
+        organisation=measure.organisation,
+        officer=measure.officer,
+        division=measure.programme.division,
+    )
+    if recipient.user is not None:
+        user = recipient.user
+        to = _("the officer %(name)s") % {"name": user.get_full_name() or user.get_username()}
+    elif measure.escalation_tier == 2:
+        organisation = recipient.organisation
+        head = organisation.contact_name
+        to = (
+            _("the head of %(organisation)s, %(name)s")
+            % {"organisation": organisation.name, "name": head}
+            if head
+            else _("the head of %(organisation)s") % {"organisation": organisation.name}
+        )
+    else:
+        to = str(recipient.organisation.name)
+    return Escalation(tier=measure.escalation_tier, at=measure.escalated_at, to=to)
+
+
 @dataclass(frozen=True)
 class MeasureView:
     """A measure with everything its executing organisation's page shows."""
@@ -161,6 +242,11 @@ class MeasureView:
     events: list[MeasureEvent]
     # What the catalogue asks as evidence of delivery, as labels.
     evidence: list[str]
+    # A job-placement measure (its evidence is the employer): its placement form is linked.
+    records_placement: bool = False
+    escalation: Escalation | None = None
+    # The file name of the delivery's supporting document ("" when none is attached).
+    evidence_name: str = ""
 
 
 def measure_read(
@@ -176,16 +262,73 @@ def measure_read(
         )
     )
     events = list(measure.events.select_related("actor", "organisation").order_by("at", "id"))
-    labels = dict(MeasureStatus.choices)
+    redirects = {handoff.at: handoff for handoff in handoffs if handoff.from_organisation_id}
     for event in events:
-        event.to_label = labels.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+        event.title = event_title(event, redirects.get(event.at))  # type: ignore[attr-defined]
     evidence_labels = dict(EvidenceItem.choices)
     evidence = [
         str(evidence_labels[code])
         for code in measure.measure_type.evidence_required or []
         if code in evidence_labels
     ]
-    return MeasureView(measure=measure, handoffs=handoffs, events=events, evidence=evidence)
+    return MeasureView(
+        measure=measure,
+        handoffs=handoffs,
+        events=events,
+        evidence=evidence,
+        records_placement=EvidenceItem.EMPLOYER in (measure.measure_type.evidence_required or []),
+        escalation=escalation_of(measure),
+        evidence_name=measure.evidence_document.name.rsplit("/", 1)[-1],
+    )
+
+
+def handoff_message_record(message: Any, user: Any) -> Any:
+    """The measure a handoff's tracked message is about, as the message page links it: for the
+    officers of the organisation that holds the measure now (who work it on its page); None for
+    anyone else (a sender, or an organisation it has since left)."""
+    from django.urls import reverse
+
+    from kopir.exchange.catalogue import MessageRecord
+    from kopir.rehabilitation.access import is_agency_officer
+
+    if not is_agency_officer(user):
+        return None
+    handoff = (
+        Handoff.objects.filter(message_id=message.pk, measure__organisation_id=user.organisation_id)
+        .select_related("measure__measure_type")
+        .first()
+    )
+    if handoff is None:
+        return None
+    measure = handoff.measure
+    return MessageRecord(
+        url=reverse("rehabilitation:agency_measure", args=[measure.pk]),
+        label=_("measure № %(number)s: %(name)s")
+        % {"number": measure.pk, "name": measure.measure_type.name},
+    )
+
+
+def handoff_message_subjects(messages: list[Any]) -> dict[int, str]:
+    """The subjects of handoffs' tracked messages in the reader's language, read from their
+    measures (one query): the measure's name and its programme, as the message was sent with."""
+    handoffs = Handoff.objects.filter(message_id__in=[message.pk for message in messages])
+    return {
+        handoff.message_id: f"{handoff.measure.measure_type.name} — {handoff.measure.programme.number}"
+        for handoff in handoffs.select_related("measure__measure_type", "measure__programme")
+        if handoff.message_id is not None
+    }
+
+
+def evidence_read(*, actor: Any, measure: Measure, request: HttpRequest | None = None) -> Any:
+    """The measure's supporting document (its stored file), with the read audited; Http404 when
+    none was attached. `measure` comes from access.py, which decided the actor may see it."""
+    from django.http import Http404
+
+    if not measure.evidence_document.name:
+        raise Http404
+    with transaction.atomic():
+        audited(measure, AuditAction.VIEW, actor=actor, request=request, detail="evidence document")
+    return measure.evidence_document
 
 
 # --- Exports ---------------------------------------------------------------------------------

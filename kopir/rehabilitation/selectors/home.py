@@ -1,4 +1,5 @@
-"""The agency's measure counts on the signed-in home page (registered in `apps.py`).
+"""The agency's measure counts, and the MSE head's drafts to approve, on the signed-in home page
+(registered in `apps.py`).
 
 Each count is the work list's own query (`execution.work_queryset`) with the filter the link
 opens, read as one COUNT on the organisation's measure indexes; no person is read.
@@ -15,8 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.registry import HomeItem
-from kopir.rehabilitation.access import is_agency_officer
-from kopir.rehabilitation.models import MeasureStatus
+from kopir.rehabilitation.access import approves_programmes, is_agency_officer
+from kopir.rehabilitation.models import MeasureStatus, ProgrammeVersion, ProgrammeVersionStatus
 from kopir.rehabilitation.selectors.execution import WorkFilter, work_queryset
 
 # Each item: its key, what it says, what it says when there are none, the work list's filter it
@@ -62,10 +63,32 @@ def _url(user: Any, query: dict[str, str]) -> str:
     return f"{reverse('rehabilitation:agency_work_list')}?{urlencode(query)}"
 
 
+def _drafts(user: Any) -> int:
+    """The division's programmes with a draft awaiting approval (one draft a programme at most)."""
+    return ProgrammeVersion.objects.filter(
+        programme__division_id=user.organisation_id, status=ProgrammeVersionStatus.DRAFT
+    ).count()
+
+
+def _drafts_url(user: Any) -> str:
+    query = urlencode({"status": ProgrammeVersionStatus.DRAFT})
+    return f"{reverse('rehabilitation:programme_list')}?{query}"
+
+
 def home_items() -> tuple[HomeItem, ...]:
     """What this app puts on the signed-in home page (registered in `apps.py`)."""
     measures = _("Measures to deliver")
-    return tuple(
+    drafts = HomeItem(
+        "rehabilitation.programmes_draft",
+        _("Rehabilitation programmes"),
+        _("Draft programmes awaiting approval"),
+        _("No draft programme awaits approval."),
+        approves_programmes,
+        _drafts,
+        _drafts_url,
+        940,
+    )
+    measure_items = tuple(
         HomeItem(
             f"rehabilitation.measures_{name}",
             measures,
@@ -78,3 +101,4 @@ def home_items() -> tuple[HomeItem, ...]:
         )
         for position, (name, label, empty, work, query) in enumerate(ITEMS)
     )
+    return (drafts, *measure_items)

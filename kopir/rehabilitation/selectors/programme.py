@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, Prefetch
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
+from kopir.core.selectors import page_of
 from kopir.rehabilitation.access import may_see_names_in_list, may_see_person
 from kopir.rehabilitation.models import (
     Measure,
@@ -24,16 +26,32 @@ from kopir.rehabilitation.services.routing import routing_rules_for
 V = ProgrammeVersionStatus
 
 
-def programme_rows(queryset: Any, *, viewer: Any, request: Any = None) -> list[Programme]:
-    """The division's programmes, newest first, each with its versions (one query each); the
-    persons' names are read (and the read audited) for the division's head only."""
-    rows = list(
-        queryset.select_related("person")
-        .prefetch_related(
+PER_PAGE = 50
+
+
+def programme_rows(
+    queryset: Any,
+    *,
+    viewer: Any,
+    status: str | None = "",
+    page: int | str | None = 1,
+    request: Any = None,
+) -> Page[Programme]:
+    """A page of the division's programmes, newest first, each with its versions (one query
+    each); with `status`, only those with a version in it (None: the filter made no sense, and
+    nothing is read). The persons' names are read (and the read audited) for the division's head
+    only."""
+    rows = None
+    if status is not None:
+        rows = queryset.select_related("person").prefetch_related(
             Prefetch("versions", queryset=ProgrammeVersion.objects.order_by("-sequence"))
         )
-        .order_by("-created_at")[:200]
-    )
+        if status:
+            rows = rows.filter(
+                Exists(ProgrammeVersion.objects.filter(programme=OuterRef("pk"), status=status))
+            )
+        rows = rows.order_by("-created_at", "-id")
+    page_obj = page_of(rows, PER_PAGE, page)
     audit_record(
         actor=viewer,
         action=AuditAction.VIEW,
@@ -41,9 +59,9 @@ def programme_rows(queryset: Any, *, viewer: Any, request: Any = None) -> list[P
         if may_see_names_in_list(viewer)
         else "rehabilitation.programme",
         request=request,
-        detail=f"programme list;rows={len(rows)}",
+        detail=f"programme list;rows={len(page_obj.object_list)}",
     )
-    return rows
+    return page_obj
 
 
 @dataclass

@@ -334,7 +334,7 @@ def _measure_entries(measures: Sequence[Measure], audience: Audience) -> list[En
                     at=event.at,
                     kind="measure",
                     title=title,
-                    detail=event.note if staff else "",
+                    detail=event.text if staff else "",
                     organisation=event.organisation.name if event.organisation else "",
                     actor=_name(event.actor) if staff else "",
                     order=event.pk,

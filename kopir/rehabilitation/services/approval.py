@@ -34,13 +34,14 @@ from kopir.rehabilitation import events
 from kopir.rehabilitation.models import (
     Measure,
     MeasureEvent,
+    MeasureNote,
     MeasureStatus,
     ProgrammeLine,
     ProgrammeVersion,
     ProgrammeVersionStatus,
     RoutingRule,
 )
-from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES, note_text
 from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.programme import (
     CONFLICT,
@@ -111,7 +112,7 @@ def _route_new_line(
         actor=signed_in_user(actor),
         organisation=rule.organisation,
         at=now,
-        note=gettext("Routed by rule to the executing organisation."),
+        note_code=MeasureNote.ROUTED,
     )
     audited(
         measure,
@@ -210,23 +211,25 @@ def programme_approve(
                     actor=actor,
                     organisation=measure.organisation,
                     at=now,
-                    note=gettext("Programme version %(sequence)s changed the quantity or details.")
-                    % {"sequence": version.sequence},
+                    note_code=MeasureNote.VERSION_CHANGED,
+                    note_values={"sequence": version.sequence},
                 )
         for measure in kept.values():
             # The new version dropped the line: an open measure is cancelled; a closed one stays
             # as it was, still pointing at the line it carried out.
             if measure.status in OPEN_MEASURE_STATUSES:
-                dropped = gettext(
-                    "Programme version %(sequence)s no longer contains the measure."
-                ) % {"sequence": version.sequence}
+                values = {"sequence": version.sequence}
+                dropped = note_text(MeasureNote.VERSION_DROPPED, values)
                 MEASURE_WORKFLOW.transition(
                     record=measure,
                     to=MeasureStatus.CANCELLED,
                     actor=actor,
                     changes={"closed_at": now},
-                    note=dropped,
-                    context={"organisation": measure.organisation},
+                    context={
+                        "organisation": measure.organisation,
+                        "note_code": MeasureNote.VERSION_DROPPED,
+                        "note_values": values,
+                    },
                     request=request,
                 )
                 events.publish("measure.cancelled", measure)

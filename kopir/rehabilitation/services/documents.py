@@ -32,6 +32,17 @@ from kopir.rehabilitation.models import (
 LANGUAGES = ("kk", "ru")
 
 
+def _line_details(line: Any, lang: str) -> str:
+    """The line's details in the document's language: the Russian document its Russian half,
+    marked as not entered when only the Kazakh one was written (as the council's documents
+    do)."""
+    if lang == "ru":
+        if line.details_ru:
+            return str(line.details_ru)
+        return str(_("[not entered in Russian]")) if line.details else "—"
+    return str(line.details or "—")
+
+
 def _date(value: Any) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
 
@@ -57,7 +68,7 @@ def document_context(version: ProgrammeVersion, lang: str) -> dict[str, Any]:
                     {
                         "measure": line.measure_type.name,
                         "quantity": quantity or "—",
-                        "details": line.details or "—",
+                        "details": _line_details(line, lang),
                         "executor": measure.organisation.name if measure else "—",
                         "due": _date(measure.due_on) if measure else "—",
                     }

@@ -30,8 +30,15 @@ from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError
 from kopir.core.identifiers import normalise_identifier
 from kopir.directory.models import Organisation, Territory, TerritoryLevel
-from kopir.rehabilitation.models import EmployerQuota, Measure, Placement, QuotaBand
+from kopir.rehabilitation.models import (
+    EmployerQuota,
+    Measure,
+    MeasureStatus,
+    Placement,
+    QuotaBand,
+)
 from kopir.rehabilitation.models.employment import quota_jobs
+from kopir.rehabilitation.services.execution import measure_deliver, measure_schedule
 from kopir.rehabilitation.services.routing import territory_chain
 
 QUOTA_CONFLICT = _(
@@ -196,10 +203,19 @@ def placement_record(
     """Record (or correct) the job a person took for a job-placement measure.
 
     `expected_version` is the placement's version the form was read at (None for a new one).
+
+    The placement is the measure's evidence (the employer and the date, which is all the
+    catalogue asks of a job placement), so recording it carries out the measure in the same
+    transaction, through the transition engine: a measure the centre has accepted is reported
+    delivered on the day the job starts, or scheduled for that day when it starts later. A
+    measure not yet accepted keeps its status (accepting it acknowledges the handoff); a closed
+    one only has its placement corrected.
     """
     employer_bin = normalise_identifier(employer_bin)
     with transaction.atomic():
-        measure = Measure.objects.select_related("line__programme_version").get(pk=measure.pk)
+        measure = Measure.objects.select_related("line__programme_version", "measure_type").get(
+            pk=measure.pk
+        )
         placement = Placement.objects.select_for_update().filter(measure=measure).first()
         if placement is None:
             if expected_version is not None:
@@ -242,7 +258,32 @@ def placement_record(
             request=request,
             detail=f"measure={measure.pk}",
         )
+        _carry_out(measure, placement, actor=actor, request=request)
     return placement
+
+
+def _carry_out(measure: Measure, placement: Placement, *, actor: Any, request: Any) -> None:
+    """Deliver (or schedule) an accepted job-placement measure with its placement."""
+    if measure.status not in (MeasureStatus.ACCEPTED, MeasureStatus.SCHEDULED):
+        return
+    if placement.start_date > timezone.localdate():
+        if measure.scheduled_on != placement.start_date:
+            measure_schedule(
+                actor=actor,
+                measure=measure,
+                expected_version=measure.version,
+                scheduled_on=placement.start_date,
+                request=request,
+            )
+        return
+    measure_deliver(
+        actor=actor,
+        measure=measure,
+        expected_version=measure.version,
+        delivered_on=placement.start_date,
+        item_details=f"{placement.employer_name} ({placement.employer_bin}), {placement.position}",
+        request=request,
+    )
 
 
 BAND_CONFLICT = _(

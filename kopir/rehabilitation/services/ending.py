@@ -25,7 +25,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from kopir.assessment.models import Decision, DecisionBasis, Outcome
 from kopir.audit.models import AuditAction
@@ -38,24 +37,23 @@ from kopir.rehabilitation.models import (
     ProgrammeVersion,
     ProgrammeVersionStatus,
 )
-from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES, MeasureNote, note_text
 from kopir.rehabilitation.services.routing import holder_release, notify_holder
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 V = ProgrammeVersionStatus
 
 
+def ending_code(decision: Decision) -> str:
+    """Why the programme ended, as the timeline's note code (MeasureNote)."""
+    if decision.basis == DecisionBasis.APPEAL:
+        return MeasureNote.ENDED_ON_APPEAL
+    return MeasureNote.ENDED
+
+
 def ending_reason(decision: Decision) -> str:
     """Why the programme ended, in plain words (the active language)."""
-    if decision.basis == DecisionBasis.APPEAL:
-        return gettext(
-            "The MSE decision was changed on appeal and no longer establishes disability: the "
-            "rehabilitation programme has ended."
-        )
-    return gettext(
-        "The re-examination no longer establishes disability: the rehabilitation programme has "
-        "ended."
-    )
+    return note_text(ending_code(decision), {})
 
 
 def programme_end_on_decision(
@@ -101,8 +99,11 @@ def programme_end_on_decision(
                 to=MeasureStatus.CANCELLED,
                 actor=actor,
                 changes={"closed_at": now, "overdue": False, "at_risk": False},
-                note=note,
-                context={"organisation": measure.organisation, "at": now},
+                context={
+                    "organisation": measure.organisation,
+                    "at": now,
+                    "note_code": ending_code(decision),
+                },
                 request=request,
                 detail=f"programme ended;decision={decision.pk}",
             )

@@ -227,6 +227,7 @@ def programme_draft_on_decision(
                         position=line.position,
                         quantity=line.quantity,
                         details=line.details,
+                        details_ru=line.details_ru,
                         suggested_by=None,
                     )
                 )
@@ -308,6 +309,7 @@ def programme_line_add(
     measure_type: MeasureType,
     quantity: Decimal | None,
     details: str = "",
+    details_ru: str = "",
     request: Any = None,
 ) -> ProgrammeLine:
     require_division_staff(actor, programme_version.programme)
@@ -329,11 +331,12 @@ def programme_line_add(
             position=next_order(programme_version.lines.all(), field="position", first=10, step=10),
             quantity=quantity,
             details=details.strip(),
+            details_ru=(details_ru or "").strip(),
         )
         save_audited(
             line,
             AuditAction.CREATE,
-            ["measure_type", "quantity", "details"],
+            ["measure_type", "quantity", "details", "details_ru"],
             actor=actor,
             request=request,
         )
@@ -347,6 +350,7 @@ def programme_line_update(
     expected_version: int,
     quantity: Decimal | None,
     details: str = "",
+    details_ru: str = "",
     request: Any = None,
 ) -> ProgrammeLine:
     version = line.programme_version
@@ -355,7 +359,11 @@ def programme_line_update(
     errors = quantity_errors(line.measure_type, quantity)
     if errors:
         raise ValidationError({"quantity": errors})
-    values = {"quantity": quantity, "details": details.strip()}
+    values = {
+        "quantity": quantity,
+        "details": details.strip(),
+        "details_ru": (details_ru or "").strip(),
+    }
     with transaction.atomic():
         update_if_current(version, expected_version, CONFLICT)
         changed = assign_changes(line, values)

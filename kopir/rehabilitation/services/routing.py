@@ -44,6 +44,17 @@ from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, Measure
 HANDOFF_MESSAGE_KIND = "rehabilitation.measure"
 
 
+def executing_kinds() -> set[str]:
+    """The kinds of organisation that execute measures: those the catalogue's measures and the
+    routing rules name (an office, an akimat, a career centre...), never a polyclinic, a school
+    or an NGO the catalogue gives no measure to."""
+    from kopir.rehabilitation.models import MeasureType, RoutingRule
+
+    return set(MeasureType.objects.values_list("executor_kind", flat=True).distinct()) | set(
+        RoutingRule.objects.values_list("executor_kind", flat=True).distinct()
+    )
+
+
 def territory_chain(territory: Territory) -> list[Territory]:
     """The territory and every territory it is part of, the most specific first."""
     chain: list[Territory] = []

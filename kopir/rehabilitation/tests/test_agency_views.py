@@ -409,3 +409,23 @@ def test_an_export_with_filters_that_make_no_sense_has_no_rows(
     )
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert len(list(csv.reader(io.StringIO(text)))) == 1  # the header alone
+
+
+def test_the_filtered_fragment_carries_downloads_of_the_filtered_list(
+    measure: Measure, agency: Organisation, officer: User
+) -> None:
+    """The filters are applied by swapping the results: the downloads are in them, with the
+    filters (not the cursor of the page shown), so they export what the screen shows."""
+    overdue = linked_measure(agency)
+    Measure.objects.filter(pk=overdue.pk).update(overdue=True)
+    client = signed_in(Client(), officer)
+    fragment = client.get(
+        _url(LIST) + "?overdue=on&after=2000-01-01,1", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    csv_url = _url("rehabilitation:agency_export_csv") + "?overdue=on"
+    assert f'href="{csv_url}"' in fragment
+    assert f'href="{_url("rehabilitation:agency_export_xlsx")}?overdue=on"' in fragment
+    response = client.get(csv_url)
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [int(row[0]) for row in rows[1:]] == [overdue.pk]

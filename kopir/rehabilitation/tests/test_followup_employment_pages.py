@@ -3,6 +3,7 @@ district's unfilled quota jobs beside the placement, a stale edit, and the list'
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,7 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Territory, TerritoryLevel
 from kopir.directory.tests.factories import TerritoryFactory, next_bin
 from kopir.rehabilitation.forms_employment import QuotaForm
-from kopir.rehabilitation.models import EmployerQuota, Placement
+from kopir.rehabilitation.models import EmployerQuota, MeasureStatus, Placement
 from kopir.rehabilitation.services.employment import employer_quota_create
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
 from kopir.rehabilitation.tests.followup_fixtures import no_second_factor as no_second_factor
@@ -140,7 +141,8 @@ def test_the_placement_form_shows_the_districts_unfilled_quota_jobs_and_saves(wo
         "start_date": timezone.localdate().isoformat(),
     }
     response = client.post(url, {**data, "on_quota_job": "on"})
-    assert (response.status_code, response["Location"]) == (302, url)
+    measure_url = reverse("rehabilitation:agency_measure", args=[world.job.pk])
+    assert (response.status_code, response["Location"]) == (302, measure_url)
     placement = Placement.objects.get()
     assert placement.quota == open_row
     open_row.refresh_from_db()
@@ -150,6 +152,52 @@ def test_the_placement_form_shows_the_districts_unfilled_quota_jobs_and_saves(wo
     assert stale.status_code == 409
     assert stale.context["form"]["position"].value() == "Lost"
     assert Placement.objects.get().position == "Оператор"
+
+
+def test_the_measure_page_leads_to_the_placement_which_delivers_the_measure(world):
+    client = signed_in(Client(), world.officer)
+    measure_url = reverse("rehabilitation:agency_measure", args=[world.job.pk])
+    url = reverse("rehabilitation:placement_edit", args=[world.job.pk])
+    assert f'href="{url}"' in client.get(measure_url).content.decode()
+    # The placement page has its way back to the measure.
+    assert f'href="{measure_url}"' in client.get(url).content.decode()
+
+    start = timezone.localdate() - dt.timedelta(days=2)
+    bin_ = next_bin()
+    response = client.post(
+        url,
+        {
+            "employer_bin": bin_,
+            "employer_name": "«Ақ Жайық» АҚ",
+            "position": "Есепші",
+            "start_date": start.isoformat(),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The job placement is saved." in page
+    world.job.refresh_from_db()
+    assert (world.job.status, world.job.delivered_on) == (MeasureStatus.DELIVERED, start)
+    assert world.job.item_details == f"«Ақ Жайық» АҚ ({bin_}), Есепші"
+    # The timeline says it, through the engine.
+    assert list(world.job.events.values_list("to_status", flat=True)) == ["delivered"]
+    # Delivered, the page still leads to the placement, to correct it.
+    assert "Correct the job placement" in page
+
+
+def test_a_job_starting_later_schedules_the_measure_for_its_first_day(world):
+    start = timezone.localdate() + dt.timedelta(days=7)
+    signed_in(Client(), world.officer).post(
+        reverse("rehabilitation:placement_edit", args=[world.job.pk]),
+        {
+            "employer_bin": next_bin(),
+            "employer_name": "«Ақ Жайық» АҚ",
+            "position": "Есепші",
+            "start_date": start.isoformat(),
+        },
+    )
+    world.job.refresh_from_db()
+    assert (world.job.status, world.job.scheduled_on) == (MeasureStatus.SCHEDULED, start)
 
 
 def test_the_placement_names_a_start_before_the_assignment(world):

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.assessment.models import Appeal, Outcome, Term
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
@@ -218,7 +218,13 @@ def test_a_decision_changed_on_appeal_makes_a_new_version_with_its_changes(
     # Changed: the same measure, noted on its timeline.
     cane.refresh_from_db()
     assert cane.line.details == "A folding cane."
-    assert cane.events.filter(note__contains="changed the quantity").exists()
+    changed = cane.events.get(note_code="version_changed")
+    assert changed.note_values == {"sequence": approved.sequence}
+    # Kopir's own note is read in the reader's language, whichever language approved it.
+    with translation.override("ru"):
+        assert changed.text == (
+            f"Версия программы {approved.sequence} изменила количество или сведения."
+        )
     # Removed: cancelled through the workflow.
     taxi.refresh_from_db()
     assert taxi.status == MeasureStatus.CANCELLED

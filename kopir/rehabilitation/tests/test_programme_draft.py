@@ -113,6 +113,9 @@ def test_the_demo_works_the_employment_offices_measures_into_every_state_once():
             line__measure_type__catalogue=version.catalogue,
             line__measure_type__evidence_required=["date", "serial", "supplier"],
         )
+    # The demo's decisions are back-dated (assessment's demo): four weeks ago.
+    decided_at = timezone.now() - dt.timedelta(days=28)
+    type(version.decision).objects.filter(pk=version.decision_id).update(decided_at=decided_at)
     summary = rehabilitation_demo._measures_in_every_state()
     by_code = {m.measure_type.code: m for m in Measure.objects.select_related("measure_type")}
     assert by_code["screen-reader"].status == MeasureStatus.DELIVERED
@@ -129,6 +132,13 @@ def test_the_demo_works_the_employment_offices_measures_into_every_state_once():
     )
     cane = by_code["white-cane"]
     assert (cane.overdue, cane.escalation_tier) == (True, 1)
+    # One story: decided, then approved and routed the next day, then due; never routed before
+    # the decision or due before the approval.
+    version.refresh_from_db()
+    routed = decided_at + dt.timedelta(days=1)
+    assert version.approved_at == routed
+    assert cane.assigned_at == routed
+    assert timezone.localdate(routed) < cane.due_on
     assert "escalated" in summary
     assert rehabilitation_demo._measures_in_every_state() == "measures worked already"
 

@@ -101,7 +101,7 @@ def test_an_appeal_to_not_established_ends_the_programme_and_closes_its_open_mea
         assert measure.closed_at is not None
         assert not measure.overdue
         event = measure.events.get(to_status=MeasureStatus.CANCELLED)
-        assert APPEAL_REASON in event.note
+        assert APPEAL_REASON in event.text
 
     # The agencies' work lists no longer hold them, "overdue" included.
     for organisation in {m.organisation_id for m in open_before}:
@@ -171,7 +171,7 @@ def test_a_re_examination_that_does_not_establish_disability_ends_the_programme(
     assert set(Measure.objects.filter(pk__in=measures).values_list("status", flat=True)) == {
         MeasureStatus.CANCELLED
     }
-    note = Measure.objects.get(pk=min(measures)).events.get(to_status="cancelled").note
+    note = Measure.objects.get(pk=min(measures)).events.get(to_status="cancelled").text
     assert "re-examination no longer establishes disability" in note
 
 

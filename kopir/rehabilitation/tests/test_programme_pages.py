@@ -25,6 +25,7 @@ from kopir.rehabilitation.models import Measure, ProgrammeVersionStatus, Routing
 from kopir.rehabilitation.models.catalogue import quantity_text
 from kopir.rehabilitation.services import documents
 from kopir.rehabilitation.services.approval import programme_approve
+from kopir.rehabilitation.services.programme import programme_line_update
 from kopir.rehabilitation.tests.fixtures import decided_case, line_added
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +132,37 @@ def test_the_list_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(first.captured_queries)):
         response = client.get(url("programme_list"))
     assert response.content.decode().count("IRP-") >= 4
+
+
+def test_the_list_pages_and_filters_by_status_and_the_head_counts_the_drafts(
+    clinician, clinic, district, person, head, experts, executors, monkeypatch
+):
+    from kopir.rehabilitation.selectors import home
+    from kopir.rehabilitation.selectors import programme as programme_selectors
+
+    monkeypatch.setattr(programme_selectors, "PER_PAGE", 2)
+    decided_case(clinician, person, head, experts)
+    for _index in range(2):
+        someone = linked_person(clinic, LinkBasis.ATTACHED, territory=district)
+        decided_case(clinician, someone, head, experts)
+    client = signed_in(Client(), head)
+    first = client.get(url("programme_list")).content.decode()
+    assert first.count("IRP-") == 2
+    assert "?page=2" in first
+    assert client.get(url("programme_list") + "?page=2").content.decode().count("IRP-") == 1
+    # Every programme is a draft: none is in force yet.
+    drafts = client.get(url("programme_list") + "?status=draft&page=2").content.decode()
+    assert drafts.count("IRP-") == 1
+    in_force = client.get(url("programme_list") + "?status=approved").content.decode()
+    assert "IRP-" not in in_force
+    assert "No programmes match the filter" in in_force
+    # The head's home page counts the drafts to approve and opens that list.
+    item = next(i for i in home.home_items() if i.key == "rehabilitation.programmes_draft")
+    assert item.allowed(head)
+    assert not item.allowed(experts[0])
+    assert item.count(head) == 3
+    assert item.url(head) == url("programme_list") + "?status=draft"
+    assert "Draft programmes awaiting approval" in client.get("/en/").content.decode()
 
 
 def _text_of_pdf(body: bytes) -> str:
@@ -273,3 +305,43 @@ def test_the_catalogues_reference_texts_read_in_the_pages_language(draft, head):
             form = client.get(edit).content.decode()
         assert reason in page
         assert reason in form
+
+
+def test_a_measures_details_have_a_russian_half_for_the_russian_programme(draft, head):
+    """Each language's IRP shows its own half of the details; a half not entered is marked so
+    in the Russian one, as the council's documents mark a missing text."""
+    first, second = list(draft.lines.order_by("position", "id"))[:2]
+    client = signed_in(Client(), head)
+    form_page = client.get(url("programme_line_edit", pk=draft.programme.pk, line_pk=first.pk))
+    assert 'name="details_ru"' in form_page.content.decode()
+    response = client.post(
+        url("programme_line_edit", pk=draft.programme.pk, line_pk=first.pk),
+        {
+            "version": draft.version,
+            "quantity": first.quantity or "",
+            "details": "40 ұяшық; қазақ және орыс Брайль жазуы",
+            "details_ru": "40 ячеек; казахский и русский шрифт Брайля",
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.details_ru == "40 ячеек; казахский и русский шрифт Брайля"
+    draft.refresh_from_db()
+    programme_line_update(
+        actor=head,
+        line=second,
+        expected_version=draft.version,
+        quantity=second.quantity,
+        details="Оң құлаққа",
+    )
+    draft.refresh_from_db()
+    programme_approve(actor=head, programme_version=draft, expected_version=draft.version)
+    russian = documents.document_context(draft, "ru")
+    kazakh = documents.document_context(draft, "kk")
+    russian_details = [row["details"] for part in russian["parts"] for row in part["rows"]]
+    kazakh_details = [row["details"] for part in kazakh["parts"] for row in part["rows"]]
+    assert "40 ячеек; казахский и русский шрифт Брайля" in russian_details
+    assert "40 ұяшық; қазақ және орыс Брайль жазуы" not in russian_details
+    assert "[текст на русском языке не введён]" in russian_details
+    assert "40 ұяшық; қазақ және орыс Брайль жазуы" in kazakh_details
+    assert "Оң құлаққа" in kazakh_details

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from kopir.core.responses import (
     render_page_or_fragment,
     version_button,
 )
+from kopir.core.uploads import content_type_for
 from kopir.rehabilitation.access import agency_measure_for_user, agency_measures_for_user
 from kopir.rehabilitation.forms_agency import (
     DeliverForm,
@@ -33,6 +34,7 @@ from kopir.rehabilitation.forms_agency import (
 )
 from kopir.rehabilitation.selectors.execution import (
     Cursor,
+    evidence_read,
     export_rows,
     measure_read,
     today_and_week_end,
@@ -80,6 +82,14 @@ def _saved_views(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"label": label, "query": query, "current": query == current} for label, query in views]
 
 
+def _export_query(request: HttpRequest) -> str:
+    """The list's filters as the downloads' query: the whole filtered list, not the page shown
+    (the cursor is left out)."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    return query.urlencode()
+
+
 @require_GET
 def work_list(request: HttpRequest) -> HttpResponse:
     organisation_id = _organisation_id(request)
@@ -96,6 +106,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "is_filtered": form.is_filtered(),
         "saved_views": _saved_views(request),
+        "export_query": _export_query(request),
     }
     return render_page_or_fragment(
         request,
@@ -144,6 +155,21 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measure": measure,
             "version_form": VersionForm(initial={"version": measure.version}),
         },
+    )
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The supporting document of a delivery, for the organisation that holds the measure."""
+    measure = agency_measure_for_user(request.user, pk)
+    document = evidence_read(actor=request.user, measure=measure, request=request)
+    name = document.name.rsplit("/", 1)[-1]
+    try:
+        handle = document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=True, filename=name, content_type=content_type_for(name)
     )
 
 

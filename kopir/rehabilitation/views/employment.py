@@ -163,10 +163,11 @@ def _versioned_page(
     act: Callable[..., object],
     record: Any,
     success_url: str,
+    done: str | None = None,
     **inputs: Any,
 ) -> HttpResponse:
     """A record saved with its version: `act` is given the form's other fields as they are;
-    saved, the page it leads to shows it (no message)."""
+    saved, the page it leads to shows it (told `done`, if given)."""
 
     def save() -> object:
         data = dict(form.cleaned_data)
@@ -179,7 +180,7 @@ def _versioned_page(
         template,
         context,
         save=save,
-        done=None,
+        done=done,
         success_url=success_url,
         on_conflict=lambda error: _after_conflict(type(form), request, error, record()),
     )
@@ -204,7 +205,9 @@ def placement_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
         },
         act=placement_record,
         record=lambda: Placement.objects.filter(measure=measure).first(),
-        success_url=reverse("rehabilitation:placement_edit", args=[measure.pk]),
+        # Back to the measure, which the placement has delivered (or scheduled).
+        success_url=reverse("rehabilitation:agency_measure", args=[measure.pk]),
+        done=_("The job placement is saved."),
         measure=measure,
     )
 

@@ -17,7 +17,7 @@ from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import form_page
 from kopir.core.selectors import first_or_404
 from kopir.rehabilitation import access
-from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm
+from kopir.rehabilitation.forms_programme import LineAddForm, LineEditForm, ProgrammeFilterForm
 from kopir.rehabilitation.models import Programme, ProgrammeLine, ProgrammeVersion
 from kopir.rehabilitation.selectors.programme import (
     approval_preview,
@@ -45,10 +45,17 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     if not access.is_programme_user(request.user):
         raise PermissionDenied(_("Only the MSE division's staff work on programmes."))
     names = access.may_see_names_in_list(request.user)
-    rows = programme_rows(
-        access.programmes_for_user(request.user), viewer=request.user, request=request
+    filters = ProgrammeFilterForm(request.GET or None)
+    page_obj = programme_rows(
+        access.programmes_for_user(request.user),
+        viewer=request.user,
+        status=filters.criteria(),
+        page=request.GET.get("page"),
+        request=request,
     )
-    return render(request, T + "list.html", {"rows": rows, "names": names})
+    return render(
+        request, T + "list.html", {"page_obj": page_obj, "names": names, "filters": filters}
+    )
 
 
 @require_GET
@@ -122,7 +129,7 @@ def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpRespon
         )
         record: dict[str, Any] = {"programme_version": draft}
     else:
-        shown = {"quantity": line.quantity, "details": line.details}
+        shown = {"quantity": line.quantity, "details": line.details, "details_ru": line.details_ru}
         form = LineEditForm(
             request.POST if request.method == "POST" else None,
             initial={"version": draft.version, **shown},
@@ -144,7 +151,10 @@ def _line_page(request: HttpRequest, pk: int, line_pk: int | None) -> HttpRespon
         done=done,
         inputs=lambda: {
             **record,
-            **{name: form.cleaned_data.get(name) for name in (*names, "quantity", "details")},
+            **{
+                name: form.cleaned_data.get(name)
+                for name in (*names, "quantity", "details", "details_ru")
+            },
         },
     )
 
