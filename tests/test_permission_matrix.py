@@ -221,6 +221,7 @@ EXPECTED: dict[str, Row] = {
     "accounts:user_create": ADMIN,
     "accounts:user_edit": ADMIN,
     "accounts:user_reset_two_factor": posts(ADMIN),
+    "accounts:user_unlock": ADMIN,
     "audit:search": ADMIN,
     # The directory is open to staff; only administrators change it.
     "directory:territory_list": SIGNED_IN,

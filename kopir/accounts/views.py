@@ -53,6 +53,7 @@ from kopir.accounts.forms import (
 )
 from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
+from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import (
     compared_on_conflict,
     form_page,
@@ -412,7 +413,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         "accounts/user_form.html",
-        lambda: {"account": account, "two_factor": selectors.two_factor_status(account)},
+        lambda: {
+            "account": account,
+            "two_factor": selectors.two_factor_status(account),
+            "lockouts": selectors.account_lockouts(account),
+        },
         save=lambda: services.user_update(
             actor=request.user,  # type: ignore[arg-type]
             user=account,
@@ -443,3 +448,37 @@ def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return redirect("accounts:user_edit", pk=account.pk)
+
+
+def _account_for_step(request: HttpRequest, pk: int) -> User:
+    """The account a confirmation page is about: on a GET the page shows it, a read that is
+    audited; the POST's service records what it does."""
+    require_administrator(request.user)
+    if request.method == "GET":
+        return selectors.user_for_view(request.user, pk, request=request)
+    return selectors.user_get(pk)
+
+
+@require_http_methods(["GET", "POST"])
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a lockout on an account's sign-in, once the administrator confirms it."""
+    account = _account_for_step(request, pk)
+    form = at_version(VersionForm, request, account)
+    return form_page(
+        request,
+        form,
+        "accounts/user_unlock.html",
+        lambda: {"account": account, "lockouts": selectors.account_lockouts(account)},
+        save=lambda: services.user_unlock(
+            actor=request.user,  # type: ignore[arg-type]
+            user=account,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        done=lambda removed: (
+            _("Sign-in is unlocked: the person can sign in again.")
+            if removed
+            else _("Sign-in was no longer locked.")
+        ),
+        success_url=reverse("accounts:user_edit", args=[pk]),
+    )
