@@ -229,14 +229,23 @@ def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> l
     return codes
 
 
-def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+def user_reset_two_factor(
+    *,
+    actor: User,
+    user: User,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Remove an account's authenticator and backup codes (a lost phone).
 
     The account must set up two-factor sign-in again at its next sign-in; a session it has open
     loses its verified state too, because the device it was verified with no longer exists.
-    Returns how many devices were removed.
+    Given the `expected_version` its confirmation page was read at, a reset from a page read
+    before the account changed is refused (ConflictError). Returns how many devices were removed.
     """
     with transaction.atomic():
+        if expected_version is not None:
+            require_current(user, expected_version, CONFLICT)
         removed = 0
         for model in (TOTPDevice, StaticDevice):
             count, _per_model = model.objects.filter(user=user).delete()

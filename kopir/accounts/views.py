@@ -435,19 +435,28 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    require_administrator(request.user)
-    account = selectors.user_get(pk)
-    services.user_reset_two_factor(actor=request.user, user=account, request=request)  # type: ignore[arg-type]
-    messages.success(
+    """Remove an account's authenticator and backup codes, once the administrator confirms it."""
+    account = _account_for_step(request, pk)
+    form = at_version(VersionForm, request, account)
+    return form_page(
         request,
-        _(
+        form,
+        "accounts/user_reset_two_factor.html",
+        lambda: {"account": account, "two_factor": selectors.two_factor_status(account)},
+        save=lambda: services.user_reset_two_factor(
+            actor=request.user,  # type: ignore[arg-type]
+            user=account,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        done=_(
             "Two-factor sign-in is reset. The account sets up a new authenticator app at its "
             "next sign-in."
         ),
+        success_url=reverse("accounts:user_edit", args=[pk]),
     )
-    return redirect("accounts:user_edit", pk=account.pk)
 
 
 def _account_for_step(request: HttpRequest, pk: int) -> User:
