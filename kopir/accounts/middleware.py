@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-from kopir.accounts.access import requires_two_factor
+from kopir.accounts.access import owes_second_factor
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
@@ -33,7 +33,7 @@ class TwoFactorRequiredMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         if not settings.KOPIR_REQUIRE_2FA:
-            return None
+            return None  # switched off for every account: nothing to ask
         user = request.user
         # A public page is open before the second factor, unless it shows a signed-in user
         # something of their own (the home page: public front door, or the user's work).
@@ -42,9 +42,9 @@ class TwoFactorRequiredMiddleware:
         )
         if getattr(view_func, "two_factor_exempt", False) or public:
             return None
-        if not user.is_authenticated or not requires_two_factor(user):
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
-        if user.is_verified():  # type: ignore[attr-defined]
+        if not owes_second_factor(user):
             return None
         step = "accounts:verify" if user_has_device(user) else "accounts:two_factor_setup"
         url = reverse(step)

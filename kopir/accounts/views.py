@@ -37,8 +37,8 @@ from django_otp import login as otp_login
 
 from kopir.accounts import selectors, services, two_factor
 from kopir.accounts.access import (
+    owes_second_factor,
     require_administrator,
-    requires_two_factor,
     second_factor_pending,
 )
 from kopir.accounts.forms import (
@@ -131,7 +131,7 @@ def login(request: HttpRequest) -> HttpResponse:
             auth_login(request, user)
             # Every password sign-in owes a fresh second factor, even in a session that had one.
             request.session.pop(DEVICE_ID_SESSION_KEY, None)
-            pending = settings.KOPIR_REQUIRE_2FA and requires_two_factor(user)
+            pending = owes_second_factor(user)
             services.login_record_success(user=user, request=request, second_factor_pending=pending)
             if pending:
                 status = selectors.two_factor_status(user)
@@ -308,7 +308,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "roles": user.role_labels(),
         "two_factor": selectors.two_factor_status(user),
-        "two_factor_required": settings.KOPIR_REQUIRE_2FA and requires_two_factor(user),
+        "two_factor_required": owes_second_factor(user),
     }
     return render(request, "accounts/profile.html", context)
 
