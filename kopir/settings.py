@@ -125,7 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (@login_not_required).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # It also tells a person whose session ended that they must sign in again.
+    "kopir.accounts.middleware.SignInRequiredMiddleware",
     "kopir.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
