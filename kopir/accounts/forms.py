@@ -201,6 +201,8 @@ class UserFilterForm(FilterForm[dict[str, Any]]):
 
 def _password_pair_clean(form: forms.Form, *, required: bool) -> None:
     """Both password boxes must agree, and the password must pass Django's validators."""
+    if form.has_error("password1") or form.has_error("password2"):
+        return  # a box left empty that must be filled says so, and only that
     password1 = form.cleaned_data.get("password1") or ""
     password2 = form.cleaned_data.get("password2") or ""
     if not password1 and not password2 and not required:
