@@ -125,7 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (@login_not_required).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # It also tells a person whose session ended that they must sign in again.
+    "kopir.accounts.middleware.SignInRequiredMiddleware",
     "kopir.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -230,8 +231,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff must pass a TOTP second factor. Only the demo may switch this off, and then says so.
-KOPIR_REQUIRE_2FA = env_bool("KOPIR_REQUIRE_2FA", default=not KOPIR_DEMO)
+# Staff must pass a TOTP second factor. The demo lets its published accounts sign in with the
+# password alone, and says so on every page; any other account owes its second factor there too
+# (kopir/accounts/access.py::owes_second_factor). Off, nobody is asked (refused in production).
+KOPIR_REQUIRE_2FA = env_bool("KOPIR_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "Kopir"
 AXES_FAILURE_LIMIT = env_int("KOPIR_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("KOPIR_LOCKOUT_MINUTES", 30) / 60  # hours

@@ -311,7 +311,12 @@ def world(
     on_dossier = {**slug, "pk": dossier.pk}
     on_plan_item = {**slug, "pk": plan.pk, "item_pk": plan_item.pk}
     arguments: dict[str, dict[str, Any]] = {
-        **on_pk(clinician, "accounts:user_edit", "accounts:user_reset_two_factor"),
+        **on_pk(
+            clinician,
+            "accounts:user_edit",
+            "accounts:user_reset_two_factor",
+            "accounts:user_unlock",
+        ),
         **on_pk(clinic, "directory:organisation_detail", "directory:organisation_edit"),
         **on_pk(person, "people:detail", "people:edit"),
         # MSE

@@ -136,7 +136,6 @@ ON_FOR_SIGNED_IN = rule(*WHO[:-1], got="302", anon="200")
 POST_ONLY_ROUTES = {
     "accounts:logout",
     "accounts:backup_codes_regenerate",
-    "accounts:user_reset_two_factor",
     "assessment:appeal_review",
     "assessment:clinic_send",
     "assessment:division_accept",
@@ -219,7 +218,8 @@ EXPECTED: dict[str, Row] = {
     "accounts:user_list": ADMIN,
     "accounts:user_create": ADMIN,
     "accounts:user_edit": ADMIN,
-    "accounts:user_reset_two_factor": posts(ADMIN),
+    "accounts:user_reset_two_factor": ADMIN,
+    "accounts:user_unlock": ADMIN,
     "audit:search": ADMIN,
     # The directory is open to staff; only administrators change it.
     "directory:territory_list": SIGNED_IN,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django_otp import user_has_device
 
 from kopir.accounts.models import Role
 
@@ -31,11 +32,32 @@ def requires_two_factor(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role_set & STAFF_ROLES))
 
 
-def second_factor_pending(user: Any) -> bool:
-    """True while a signed-in user still owes their second factor in this session.
+def is_demo_account(user: Any) -> bool:
+    """One of the demo's published accounts (its username and password are on the demo's
+    sign-in page), and only while Kopir runs as the demo."""
+    if not settings.KOPIR_DEMO:
+        return False
+    # Imported here: the demo's module imports the services, which import this module.
+    from kopir.accounts.demo import DEMO_USERNAMES
 
-    Only the demo switches two-factor login off (KOPIR_REQUIRE_2FA), and then visibly.
+    return user.username in DEMO_USERNAMES
+
+
+def owes_second_factor(user: Any) -> bool:
+    """Whether this signed-in user must pass a second factor to use Kopir.
+
+    Every staff account does (`requires_two_factor`), with two exceptions: KOPIR_REQUIRE_2FA
+    switched off (refused in production by a system check), and the demo's published accounts,
+    which a visitor signs in to with the password alone, as every demo page says. An account
+    that has a second factor is asked for it all the same: whoever set it up expects it.
     """
     if not settings.KOPIR_REQUIRE_2FA or not requires_two_factor(user):
         return False
-    return not user.is_verified()
+    if is_demo_account(user):
+        return user_has_device(user, confirmed=True)
+    return True
+
+
+def second_factor_pending(user: Any) -> bool:
+    """True while a signed-in user still owes their second factor in this session."""
+    return owes_second_factor(user) and not user.is_verified()

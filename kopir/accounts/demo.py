@@ -73,6 +73,8 @@ def _known_position(position: str) -> str:
 
 
 DEMO_ACCOUNTS: list[DemoAccount] = _read_accounts()
+# Who signs in to the demo without a second factor (accounts.access.is_demo_account).
+DEMO_USERNAMES: frozenset[str] = frozenset(account.username for account in DEMO_ACCOUNTS)
 
 
 def describe() -> list[str]:

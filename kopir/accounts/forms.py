@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.accounts import two_factor
 from kopir.accounts.models import Role, User
+from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ComparedEditForm, FilterForm
 from kopir.directory.models import Organisation
 
@@ -176,9 +177,10 @@ class UserFilterForm(FilterForm[dict[str, Any]]):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", **_NO_AUTOFIX}),
     )
-    organisation = forms.ModelChoiceField(
+    # By name in the reader's language, in its alphabet's order (Қ after К, not after Я).
+    organisation = AlphabeticalModelChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.order_by("name_kk"),
+        queryset=Organisation.objects.all(),
         required=False,
         empty_label=_("Any organisation"),
     )
@@ -201,6 +203,8 @@ class UserFilterForm(FilterForm[dict[str, Any]]):
 
 def _password_pair_clean(form: forms.Form, *, required: bool) -> None:
     """Both password boxes must agree, and the password must pass Django's validators."""
+    if form.has_error("password1") or form.has_error("password2"):
+        return  # a box left empty that must be filled says so, and only that
     password1 = form.cleaned_data.get("password1") or ""
     password2 = form.cleaned_data.get("password2") or ""
     if not password1 and not password2 and not required:
@@ -248,9 +252,9 @@ class UserForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = AlphabeticalModelChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.order_by("name_kk"),
+        queryset=Organisation.objects.all(),
         empty_label=_("Choose an organisation"),
     )
     roles = forms.MultipleChoiceField(

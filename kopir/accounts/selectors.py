@@ -7,6 +7,7 @@ the list and the account page leave an audit record in the same transaction as t
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,18 +32,62 @@ USER_TARGET_TYPE = "accounts.user"
 USERS_PER_PAGE = 25
 
 
+def _locking_attempts(now: dt.datetime | None = None) -> QuerySet[AccessAttempt]:
+    """The sign-in attempts that lock an account now: as many failures as the lockout allows,
+    the last one within the lockout period (`AXES_FAILURE_LIMIT`, `AXES_COOLOFF_TIME`)."""
+    return AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=(now or timezone.now()) - _lockout_period(),
+    ).exclude(username=None)
+
+
+def _lockout_period() -> dt.timedelta:
+    return dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+
+
 def locked_usernames(now: dt.datetime | None = None) -> QuerySet[Any]:
-    """The usernames locked out now: as many failed sign-ins as the lockout allows, the last one
-    within the lockout period (`AXES_FAILURE_LIMIT`, `AXES_COOLOFF_TIME`; indexed by username and
-    attempt time)."""
-    since = (now or timezone.now()) - dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
-    return (
-        AccessAttempt.objects.filter(
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+    """The usernames locked out now (indexed by username and attempt time)."""
+    return _locking_attempts(now).values("username")
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """One lock on an account's sign-in: from the attempt that set it (later attempts while it
+    holds are not recorded) until it lifts by itself, and the network it was set from."""
+
+    since: dt.datetime
+    until: dt.datetime
+    network: str
+
+
+def _network_of(address: str | None) -> str:
+    """The network an address belongs to (IPv4 /24, IPv6 /48), never the address itself.
+
+    Enough for an administrator to tell the person's own office from somewhere unknown (someone
+    guessing the password), without the client address, which is personal data.
+    """
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def account_lockouts(user: User) -> list[Lockout]:
+    """The locks on this account's sign-in now, the latest first (one per address it is locked
+    from: the lockout counts an account and an address together)."""
+    attempts = _locking_attempts().filter(username=user.username).order_by("-attempt_time")
+    return [
+        Lockout(
+            since=attempt.attempt_time,
+            until=attempt.attempt_time + _lockout_period(),
+            network=_network_of(attempt.ip_address),
         )
-        .exclude(username=None)
-        .values("username")
-    )
+        for attempt in attempts
+    ]
 
 
 def locked_count() -> int:
@@ -57,12 +102,17 @@ def user_search(
     role: str = "",
     locked: bool = False,
 ) -> QuerySet[User]:
-    """Accounts matching every word of `query` (in username, first or last name) and the filters.
+    """Accounts matching every word of `query` (in username, first or last name) and the filters,
+    each telling whether its sign-in is locked out now (`is_locked`).
 
-    Organisation and roles come with the rows, so a page of results costs the same few queries
+    Organisation, roles and the lock come with the rows, so a page of results costs the same few queries
     however many rows it shows.
     """
-    users = User.objects.select_related("organisation").prefetch_related("role_assignments")
+    users = (
+        User.objects.select_related("organisation")
+        .prefetch_related("role_assignments")
+        .annotate(is_locked=Exists(_locking_attempts().filter(username=OuterRef("username"))))
+    )
     for word in fold_for_search(query).split():
         users = users.filter(search_text__contains=word)
     if organisation is not None:

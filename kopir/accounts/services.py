@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NotRequired, TypedDict, Unpack
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,7 +29,7 @@ from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import ConflictError
-from kopir.core.versioning import assign_changes
+from kopir.core.versioning import assign_changes, require_current
 from kopir.directory.models import Organisation
 
 # The sentence the people registry's conflict panel already uses, so it is translated already.
@@ -228,14 +229,23 @@ def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> l
     return codes
 
 
-def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+def user_reset_two_factor(
+    *,
+    actor: User,
+    user: User,
+    expected_version: int | None = None,
+    request: HttpRequest | None = None,
+) -> int:
     """Remove an account's authenticator and backup codes (a lost phone).
 
     The account must set up two-factor sign-in again at its next sign-in; a session it has open
     loses its verified state too, because the device it was verified with no longer exists.
-    Returns how many devices were removed.
+    Given the `expected_version` its confirmation page was read at, a reset from a page read
+    before the account changed is refused (ConflictError). Returns how many devices were removed.
     """
     with transaction.atomic():
+        if expected_version is not None:
+            require_current(user, expected_version, CONFLICT)
         removed = 0
         for model in (TOTPDevice, StaticDevice):
             count, _per_model = model.objects.filter(user=user).delete()
@@ -246,6 +256,33 @@ def user_reset_two_factor(*, actor: User, user: User, request: HttpRequest | Non
             _raise_version(user)
         _record_two_factor(
             actor, user, request, ["authenticator", "backup_codes"], "reset by administrator"
+        )
+    return removed
+
+
+def _lockouts_lift(usernames: set[str]) -> int:
+    """Forget the failed sign-ins counted against these usernames, from every address, so a
+    lock on them lifts at once. Returns how many records of attempts were removed."""
+    removed, _per_model = AccessAttempt.objects.filter(username__in=usernames).delete()
+    return removed
+
+
+def user_unlock(
+    *, actor: User, user: User, expected_version: int, request: HttpRequest | None = None
+) -> int:
+    """Lift the lockout on an account's sign-in, from every address, before it lifts by itself
+    (the person is known and has their password again). The failed attempts counted are
+    forgotten; the audit log keeps each of them. Returns how many records of attempts were
+    removed: none when the lock had already lifted.
+    """
+    with transaction.atomic():
+        require_current(user, expected_version, CONFLICT)
+        removed = _lockouts_lift({user.username})
+        if removed:
+            # The account page shows the lock beside the form.
+            _raise_version(user)
+        audited(
+            user, AuditAction.UPDATE, ["lockout"], actor=actor, request=request, detail="unlocked"
         )
     return removed
 
@@ -381,6 +418,10 @@ def user_update(
             current.save(update_fields=save_fields)
         if _set_roles(current, roles):
             changed.append("roles")
+        # A new password from the administrator is what the lockout page tells a locked-out
+        # person to ask for: it lifts the lock too (under the old username and the new).
+        if password and _lockouts_lift({current.username, user.username}):
+            changed.append("lockout")
         if changed:
             _record_update(actor, current, expected_version, changed, request, channel)
     user.refresh_from_db()

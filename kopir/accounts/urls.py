@@ -24,4 +24,5 @@ urlpatterns = [
         views.user_reset_two_factor,
         name="user_reset_two_factor",
     ),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
 ]

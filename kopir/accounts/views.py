@@ -37,8 +37,8 @@ from django_otp import login as otp_login
 
 from kopir.accounts import selectors, services, two_factor
 from kopir.accounts.access import (
+    owes_second_factor,
     require_administrator,
-    requires_two_factor,
     second_factor_pending,
 )
 from kopir.accounts.forms import (
@@ -53,6 +53,7 @@ from kopir.accounts.forms import (
 )
 from kopir.accounts.middleware import two_factor_exempt
 from kopir.accounts.models import User
+from kopir.core.forms import VersionForm, at_version
 from kopir.core.responses import (
     compared_on_conflict,
     form_page,
@@ -130,7 +131,7 @@ def login(request: HttpRequest) -> HttpResponse:
             auth_login(request, user)
             # Every password sign-in owes a fresh second factor, even in a session that had one.
             request.session.pop(DEVICE_ID_SESSION_KEY, None)
-            pending = settings.KOPIR_REQUIRE_2FA and requires_two_factor(user)
+            pending = owes_second_factor(user)
             services.login_record_success(user=user, request=request, second_factor_pending=pending)
             if pending:
                 status = selectors.two_factor_status(user)
@@ -307,7 +308,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "form": form,
         "roles": user.role_labels(),
         "two_factor": selectors.two_factor_status(user),
-        "two_factor_required": settings.KOPIR_REQUIRE_2FA and requires_two_factor(user),
+        "two_factor_required": owes_second_factor(user),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -412,7 +413,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         "accounts/user_form.html",
-        lambda: {"account": account, "two_factor": selectors.two_factor_status(account)},
+        lambda: {
+            "account": account,
+            "two_factor": selectors.two_factor_status(account),
+            "lockouts": selectors.account_lockouts(account),
+        },
         save=lambda: services.user_update(
             actor=request.user,  # type: ignore[arg-type]
             user=account,
@@ -430,16 +435,59 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    require_administrator(request.user)
-    account = selectors.user_get(pk)
-    services.user_reset_two_factor(actor=request.user, user=account, request=request)  # type: ignore[arg-type]
-    messages.success(
+    """Remove an account's authenticator and backup codes, once the administrator confirms it."""
+    account = _account_for_step(request, pk)
+    form = at_version(VersionForm, request, account)
+    return form_page(
         request,
-        _(
+        form,
+        "accounts/user_reset_two_factor.html",
+        lambda: {"account": account, "two_factor": selectors.two_factor_status(account)},
+        save=lambda: services.user_reset_two_factor(
+            actor=request.user,  # type: ignore[arg-type]
+            user=account,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        done=_(
             "Two-factor sign-in is reset. The account sets up a new authenticator app at its "
             "next sign-in."
         ),
+        success_url=reverse("accounts:user_edit", args=[pk]),
     )
-    return redirect("accounts:user_edit", pk=account.pk)
+
+
+def _account_for_step(request: HttpRequest, pk: int) -> User:
+    """The account a confirmation page is about: on a GET the page shows it, a read that is
+    audited; the POST's service records what it does."""
+    require_administrator(request.user)
+    if request.method == "GET":
+        return selectors.user_for_view(request.user, pk, request=request)
+    return selectors.user_get(pk)
+
+
+@require_http_methods(["GET", "POST"])
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a lockout on an account's sign-in, once the administrator confirms it."""
+    account = _account_for_step(request, pk)
+    form = at_version(VersionForm, request, account)
+    return form_page(
+        request,
+        form,
+        "accounts/user_unlock.html",
+        lambda: {"account": account, "lockouts": selectors.account_lockouts(account)},
+        save=lambda: services.user_unlock(
+            actor=request.user,  # type: ignore[arg-type]
+            user=account,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        done=lambda removed: (
+            _("Sign-in is unlocked: the person can sign in again.")
+            if removed
+            else _("Sign-in was no longer locked.")
+        ),
+        success_url=reverse("accounts:user_edit", args=[pk]),
+    )

@@ -31,6 +31,10 @@ MESSAGES = [
     gettext_noop("The password is too similar to the %(verbose_name)s."),
     gettext_noop("This password is too common."),
     gettext_noop("This password is entirely numeric."),
+    # The password rules a password box lists (password_validators_help_texts).
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
     gettext_noop(
         "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
         "characters."
@@ -49,8 +53,14 @@ PLURAL_MESSAGES = [
         "limit_value",
     ),
     ngettext_lazy(
-        "This password is too short. It must contain at least %(min_length)d character.",
-        "This password is too short. It must contain at least %(min_length)d characters.",
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    # Django 5.2 formats this one with a bare %d (auth.password_validation.MinimumLengthValidator).
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
         "min_length",
     ),
 ]

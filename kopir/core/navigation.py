@@ -16,18 +16,32 @@ from django.urls import reverse
 from kopir.core.registry import HeaderLink, registry
 
 
+def _leads_to(path: str, url: str) -> bool:
+    """Whether the page at `path` belongs under the link to `url`: the page itself, or, below a
+    section's address (not the home page's `/<lang>/`), any page in it."""
+    return path == url if url.rstrip("/").count("/") <= 1 else path.startswith(url)
+
+
+def current_link(path: str) -> str | None:
+    """The address of the one link, of the main navigation or the header, that the page at
+    `path` belongs under: the longest that leads to it, so the notifications at /notices/mine/
+    mark the header's link, not the outbox's at /notices/."""
+    urls = [reverse(entry.url_name) for entry in registry.menu_entries()]
+    urls += [reverse(link.url_name) for link in registry.header_links()]
+    return max((url for url in urls if _leads_to(path, url)), key=len, default=None)
+
+
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    current = request.path
+    current = current_link(request.path)
     items = []
     for entry in registry.menu_entries():
         if not entry.allowed(user):
             continue
         url = reverse(entry.url_name)
-        is_current = current == url if url.rstrip("/").count("/") <= 1 else current.startswith(url)
-        items.append({"label": entry.label, "url": url, "current": is_current})
+        items.append({"label": entry.label, "url": url, "current": url == current})
     return items
 
 
@@ -35,12 +49,12 @@ class HeaderLinkShown:
     """A header link for one user; its count is read when a page template asks for it, so a
     fragment answering an htmx request, which does not draw the header, costs no query."""
 
-    def __init__(self, link: HeaderLink, user: Any, current_path: str) -> None:
+    def __init__(self, link: HeaderLink, user: Any, current: str | None) -> None:
         self._link, self._user = link, user
         self.key = link.key
         self.label = link.label
         self.url = reverse(link.url_name)
-        self.current = current_path.startswith(self.url)
+        self.current = self.url == current
 
     @cached_property
     def count(self) -> int:
@@ -55,8 +69,9 @@ def header_links_for(request: HttpRequest) -> list[HeaderLinkShown]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
+    current = current_link(request.path)
     return [
-        HeaderLinkShown(link, user, request.path)
+        HeaderLinkShown(link, user, current)
         for link in registry.header_links()
         if link.allowed(user)
     ]

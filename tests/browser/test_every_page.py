@@ -42,7 +42,6 @@ pytestmark = pytest.mark.browser
 NOT_VISITED: dict[str, str] = {
     "accounts:logout": "POST only: the sign-out button submits a form; GET is refused (405).",
     "accounts:backup_codes_regenerate": "POST only: a button on the two-factor page.",
-    "accounts:user_reset_two_factor": "POST only: a button on the account page.",
     **COUNCIL_NOT_VISITED,
     "assessment:clinic_send": "POST only: the send button on the clinic's referral page.",
     "assessment:division_accept": "POST only: a button on the division's referral page.",
@@ -224,6 +223,8 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
     "people:detail": lambda demo, user: {"pk": demo.person_for(user).pk},
     "people:edit": lambda demo, user: {"pk": demo.person_for(user).pk},
     "accounts:user_edit": lambda demo, user: {"pk": demo.user("clinician").pk},
+    "accounts:user_reset_two_factor": lambda demo, user: {"pk": demo.user("clinician").pk},
+    "accounts:user_unlock": lambda demo, user: {"pk": demo.user("clinician").pk},
     "council:inbox_detail": lambda demo, user: addressed_recommendation(user),
     "council:inbox_evidence": lambda demo, user: addressed_evidence(user),
     **REHABILITATION_ARGUMENTS,

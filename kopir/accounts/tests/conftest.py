@@ -27,8 +27,8 @@ def english() -> None:
 
 @pytest.fixture
 def demo_mode(settings: pytest.FixtureRequest) -> None:
+    # As the demo runs: two-factor sign-in on, the demo's own accounts exempt.
     settings.KOPIR_DEMO = True  # type: ignore[attr-defined]
-    settings.KOPIR_REQUIRE_2FA = False  # type: ignore[attr-defined]
 
 
 @pytest.fixture

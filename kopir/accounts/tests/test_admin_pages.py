@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -248,13 +249,17 @@ def test_editing_an_account_that_does_not_exist_is_not_found(admin_client: Clien
     assert admin_client.get(reverse("accounts:user_edit", kwargs={"pk": 999999})).status_code == 404
 
 
+def _reset(client: Client, account: User) -> Any:
+    account.refresh_from_db()
+    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+    return client.post(url, {"version": account.version})
+
+
 def test_an_administrator_resets_an_accounts_two_factor(admin_client: Client) -> None:
     account = UserFactory(roles=[Role.CLINICIAN])
     confirmed_authenticator(account)
     StaticDevice.objects.create(user=account, name="Backup codes", confirmed=True)
-    response = admin_client.post(
-        reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
-    )
+    response = _reset(admin_client, account)
     assert response["Location"] == reverse("accounts:user_edit", kwargs={"pk": account.pk})
     assert not TOTPDevice.objects.filter(user=account).exists()
     assert not StaticDevice.objects.filter(user=account).exists()
@@ -268,16 +273,37 @@ def test_after_a_reset_the_account_must_set_up_two_factor_again(
     account = UserFactory(roles=[Role.CLINICIAN])
     other_browser = Client()
     sign_in_verified(other_browser, account)
-    admin_client.post(reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk}))
+    _reset(admin_client, account)
     response = other_browser.get(reverse("core:home"))
     assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
 
 
-def test_resetting_two_factor_needs_a_post(admin_client: Client) -> None:
+def test_the_account_page_leads_to_a_confirmation_that_says_what_a_reset_removes(
+    admin_client: Client, english: None
+) -> None:
     account = UserFactory(roles=[Role.CLINICIAN])
     confirmed_authenticator(account)
     url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
-    assert admin_client.get(url).status_code == 405
+    account_page = admin_client.get(reverse("accounts:user_edit", kwargs={"pk": account.pk}))
+    assert f'href="{url}"' in account_page.content.decode()
+    confirmation = admin_client.get(url)
+    page = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert "This cannot be undone" in page
+    assert "authenticator app set up for this account stops working" in page
+    assert f'action="{url}"' in page
+    # Opening the confirmation removes nothing.
+    assert TOTPDevice.objects.filter(user=account).exists()
+
+
+def test_a_reset_from_a_confirmation_read_before_a_change_is_refused(
+    admin_client: Client,
+) -> None:
+    account = UserFactory(roles=[Role.CLINICIAN])
+    confirmed_authenticator(account)
+    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+    response = admin_client.post(url, {"version": account.version + 1})
+    assert response.status_code == 409
     assert TOTPDevice.objects.filter(user=account).exists()
 
 
@@ -287,7 +313,8 @@ def test_staff_who_are_not_administrators_cannot_reset_two_factor(
     account = UserFactory(roles=[Role.CLINICIAN])
     confirmed_authenticator(account)
     url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
-    assert clinician_client.post(url).status_code == 403
+    assert clinician_client.get(url).status_code == 403
+    assert clinician_client.post(url, {"version": account.version}).status_code == 403
     assert TOTPDevice.objects.filter(user=account).exists()
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
+from kopir.accounts.tests.helpers import confirmed_authenticator
 from kopir.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -177,11 +178,51 @@ def test_attempts_made_while_locked_do_not_extend_the_lock(
     assert sign_in(client, user.username).status_code == 302
 
 
-def test_the_demo_signs_staff_in_with_the_password_alone(client: Client, demo_mode: None) -> None:
-    user = UserFactory(roles=[Role.CLINICIAN], preferred_language="kk")
+def test_the_demo_signs_its_own_accounts_in_with_the_password_alone(
+    client: Client, demo_mode: None
+) -> None:
+    user = UserFactory(username="clinician", roles=[Role.CLINICIAN], preferred_language="kk")
     response = sign_in(client, user.username)
     assert response["Location"] == "/kk/"
     assert client.get("/kk/").status_code == 200
+
+
+def test_the_demo_asks_any_other_account_to_set_up_its_second_factor(
+    client: Client, demo_mode: None
+) -> None:
+    user = UserFactory(roles=[Role.CLINICIAN], preferred_language="kk")
+    response = sign_in(client, user.username)
+    assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
+    assert client.get("/kk/")["Location"].startswith(reverse("accounts:two_factor_setup"))
+
+
+def test_the_demo_asks_another_account_with_an_authenticator_for_its_code(
+    client: Client, demo_mode: None
+) -> None:
+    user = UserFactory(roles=[Role.CLINICIAN], preferred_language="kk")
+    confirmed_authenticator(user)
+    response = sign_in(client, user.username)
+    assert response["Location"].startswith(reverse("accounts:verify"))
+    assert client.get("/kk/")["Location"].startswith(reverse("accounts:verify"))
+
+
+def test_the_demo_asks_even_a_demo_account_with_an_authenticator_for_its_code(
+    client: Client, demo_mode: None
+) -> None:
+    user = UserFactory(username="clinician", roles=[Role.CLINICIAN])
+    confirmed_authenticator(user)
+    response = sign_in(client, user.username)
+    assert response["Location"].startswith(reverse("accounts:verify"))
+
+
+def test_the_demo_banner_says_whose_second_factor_is_off(
+    client: Client, demo_mode: None, settings
+) -> None:
+    page = client.get("/en/accounts/login/").content.decode()
+    assert "Two-factor login is switched off for the demo accounts." in page
+    settings.KOPIR_REQUIRE_2FA = False
+    page = client.get("/en/accounts/login/").content.decode()
+    assert "Two-factor login is switched off for every account." in page
 
 
 def test_the_demo_sign_in_page_lists_the_demo_accounts(client: Client, demo_mode: None) -> None:

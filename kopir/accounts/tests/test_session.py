@@ -77,3 +77,69 @@ def test_the_session_cookie_is_not_kept_after_the_browser_closes(client: Client)
     assert cookie["max-age"] == ""
     assert cookie["expires"] == ""
     assert cookie["httponly"] is True
+
+
+ENDED = {
+    "en": "Your session ended after 30 minutes without activity, so what you sent was not saved.",
+    "kk": "Сеансыңыз 30 минут әрекетсіз тұрғаннан кейін аяқталды, сондықтан жіберген деректеріңіз сақталмады.",
+    "ru": "Ваш сеанс завершился после 30 минут бездействия, поэтому отправленные данные не сохранены.",
+}
+
+
+def _idle_too_long(client: Client, monkeypatch: pytest.MonkeyPatch) -> User:
+    start = timezone.now()
+    user = signed_in_with_password(client)
+    move_clock(monkeypatch, start, 31)
+    return user
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_form_sent_after_the_session_ended_says_so_and_comes_back_after_sign_in(
+    client: Client, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    user = _idle_too_long(client, monkeypatch)
+    page = f"/{language}/accounts/profile/"
+    response = client.post(
+        page, {"preferred_language": "ru"}, HTTP_REFERER=f"http://testserver{page}"
+    )
+    assert response.status_code == 302
+    login_page = client.get(response["Location"])
+    text = login_page.content.decode()
+    assert ENDED[language] in text
+    user.refresh_from_db()
+    assert user.preferred_language == "kk"  # nothing was saved
+    signed_in = client.post(response["Location"], {"username": user.username, "password": PASSWORD})
+    assert signed_in["Location"] == page
+
+
+def test_a_page_asked_for_after_the_session_ended_says_so(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _idle_too_long(client, monkeypatch)
+    response = client.get("/en/accounts/profile/", follow=True)
+    text = response.content.decode()
+    assert "Your session ended after 30 minutes without activity. Sign in again" in text
+    assert "what you sent was not saved" not in text
+
+
+def test_an_htmx_request_after_the_session_ended_opens_the_sign_in_page(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _idle_too_long(client, monkeypatch)
+    response = client.get("/en/accounts/users/?q=a", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/en/accounts/login/?next=")
+
+
+def test_after_signing_out_a_page_asks_to_sign_in_without_saying_the_session_ended(
+    client: Client,
+) -> None:
+    signed_in_with_password(client)
+    client.post(reverse("accounts:logout"))
+    response = client.get("/en/accounts/profile/", follow=True)
+    assert "Your session ended" not in response.content.decode()
+
+
+def test_a_first_visit_is_not_told_a_session_ended(client: Client) -> None:
+    response = client.get("/en/accounts/profile/", follow=True)
+    assert "Your session ended" not in response.content.decode()

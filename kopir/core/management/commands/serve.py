@@ -155,6 +155,8 @@ class Command(BaseCommand):
                 if loader.describe:
                     for line in import_string(loader.describe)():
                         self.stdout.write(line)
-            if not settings.KOPIR_REQUIRE_2FA:
-                self.stdout.write("Two-factor login is switched off in the demo.")
+            if settings.KOPIR_REQUIRE_2FA:
+                self.stdout.write("Two-factor login is switched off for the demo accounts.")
+            else:
+                self.stdout.write("Two-factor login is switched off for every account.")
         self.stdout.write("Press Ctrl+C to stop.\n")
