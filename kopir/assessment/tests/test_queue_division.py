@@ -314,7 +314,7 @@ def test_the_chapter_filter_names_each_chapter_by_its_codes_and_title_in_the_rea
     def offered(language: str) -> dict[str, str]:
         with translation.override(language):
             form = QueueFilterForm(clinics=[], chapters=["VII", "XXX"])
-            return {value: str(label) for value, label in form.fields["chapter"].choices}
+            return {value: str(label) for value, label in form.fields["chapter"].choices}  # type: ignore[attr-defined]
 
     assert offered("kk")["VII"] == "VII, H00–H59: Көз және оның қосалқы аппаратының аурулары"
     assert offered("ru")["VII"] == "VII, H00–H59: Болезни глаза и его придаточного аппарата"
