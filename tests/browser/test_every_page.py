@@ -273,10 +273,11 @@ PAGE_ARGUMENTS: dict[str, PageArguments] = {
         # portable to SQLite).
         measure_type__code="quota-job-placement",
     ),
-    # The executing organisation's measure and its action forms (issue 9).
+    # The executing organisation's measure, its action forms and its document of delivery (a 404
+    # while it has none) (issue 9).
     **{
         f"rehabilitation:agency_{name}": lambda demo, user: _agency_measure(demo)
-        for name in ("measure", "schedule", "deliver", "not_delivered", "redirect")
+        for name in ("measure", "schedule", "deliver", "not_delivered", "redirect", "evidence")
     },
 }
 
