@@ -163,7 +163,7 @@ def snapshot_cite(request: HttpRequest, target: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CiteForm(
         request.POST,
-        snapshots=citable_for(record, citations_of(record)),
+        snapshots=citable_for(record, citations_of(record), saved_by_sending=False),
         language=_language(),
     )
     if not form.is_valid():
