@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.core.tests.fixtures import signed_in
 from kopir.council.tests.factories import CouncilFactory, PetitionFactory, RecommendationFactory
@@ -167,3 +168,20 @@ def test_each_page_reads_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as four:
         client.get(url)
     assert len(four) == len(one)
+
+
+def test_the_protection_note_says_which_figures_it_protects(secretary: Any) -> None:
+    """The council's page said figures under 5 show "<5" and the rest are rounded, beside exact
+    counts of recommendations (1, 0, 6, 8): it now says those are exact, and why."""
+    council = CouncilFactory.create()
+    RecommendationFactory.create(council=council, status="sent", sent_on=dt.date(2026, 2, 2))
+    client = signed_in(Client(), secretary)
+    with translation.override("en"):
+        council_url = reverse("oversight:council") + "?period=2026-Q1"
+        mse_url = reverse("oversight:mse") + "?period=2026-Q1"
+    page = client.get(council_url).content.decode()
+    assert "records, not persons: they are shown exactly as counted" in page
+    assert "Figures under 5 show as <5; every other count" not in page
+    mse = client.get(mse_url).content.decode()
+    assert "Figures under 5 show as <5; every other count" in mse
+    assert "shown exactly as counted" not in mse

@@ -61,7 +61,7 @@ def test_the_snapshot_stores_the_figures_as_published_never_a_small_cells_count(
     snapshot = Snapshot.objects.get(pk=save_snapshot(secretary).pk)
 
     # 4 referrals show as "<5", 7 are rounded to 5; the total adds up what is shown: 5.
-    assert _row(snapshot, CLINIC_A)[1] == "each <5"
+    assert _row(snapshot, CLINIC_A)[1] == "әрқайсысы <5"
     assert _row(snapshot, CLINIC_B)[1] == "5"
     assert _figure(snapshot, "sent") == {**_figure(snapshot, "sent"), "shown": "5", "value": 5}
     # No stored language keeps the true counts.
@@ -87,7 +87,7 @@ def test_a_changed_case_does_not_change_the_snapshot(
         sent_referral(clinic_a, IN_Q1, due_on=dt.date(2026, 12, 31))
 
     stored = Snapshot.objects.get(pk=snapshot.pk)
-    assert _row(stored, CLINIC_A)[1] == "each <5"
+    assert _row(stored, CLINIC_A)[1] == "әрқайсысы <5"
     assert _figure(stored, "sent")["shown"] == "5"
     # The dashboard itself moved: A now has 10 (shown 10), so the total is 10 + 5.
     assert {c.label: c.today for c in compared_today(stored, "en", today=TODAY)}[
@@ -132,7 +132,7 @@ def test_today_is_compared_with_the_same_filters_and_suppressed_too(
 ) -> None:
     clinic_a, _ = clinics
     snapshot = save_snapshot(secretary, organisation=clinic_a)
-    assert _figure(snapshot, "sent")["shown"] == "each <5"
+    assert _figure(snapshot, "sent")["shown"] == "әрқайсысы <5"
     sent_referral(clinic_a, IN_Q1)  # 5: shown as 5
     [sent] = [c for c in compared_today(snapshot, "en", today=TODAY) if c.label == "Referrals sent"]
     assert (sent.then, sent.today) == ("each <5", "5")
@@ -346,3 +346,4 @@ def test_every_dashboard_offers_its_confirmation_page(secretary: Any, dashboard:
     assert f'action="{new}"' in page.content.decode()
     confirmation = client.get(new + "?period=2026-Q1")
     assert confirmation.status_code == 200
+
