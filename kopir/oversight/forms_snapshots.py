@@ -48,7 +48,7 @@ class CiteForm(forms.Form):
         field.choices = [("", _("Choose a snapshot"))] + [
             (
                 snapshot.pk,
-                f"{snapshot.title_in(language)} ({snapshot.period}, "
+                f"{snapshot.title_in(language)} ({snapshot.period_label}, "
                 f"{date_format(localtime(snapshot.saved_at), 'SHORT_DATE_FORMAT')})",
             )
             for snapshot in snapshots

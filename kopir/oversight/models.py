@@ -31,6 +31,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.oversight.periods import parse_period
+
 
 class SnapshotIsImmutable(Exception):
     """A saved snapshot cannot change: save a new one instead."""
@@ -108,6 +110,12 @@ class Snapshot(models.Model):
 
     def title_in(self, language: str) -> str:
         return self.title_ru if language[:2] == "ru" and self.title_ru else self.title
+
+    @property
+    def period_label(self) -> str:
+        """The period in the reader's language ("2026, 4-тоқсан"), never its key ("2026-Q4")."""
+        period = parse_period(self.period)
+        return period.label if period is not None else self.period
 
 
 class SnapshotAttachment(models.Model):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.audit.services import audit_record
@@ -18,6 +19,7 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.figures import COUNT, NUMBER, SHARE, WHOLE
+from kopir.oversight.forms_snapshots import CiteForm
 from kopir.oversight.models import Snapshot, SnapshotIsImmutable
 from kopir.oversight.snapshots.selectors import change_in_words, compared_today
 from kopir.oversight.snapshots.services import FiguresChanged, snapshot_save
@@ -346,4 +348,17 @@ def test_every_dashboard_offers_its_confirmation_page(secretary: Any, dashboard:
     assert f'action="{new}"' in page.content.decode()
     confirmation = client.get(new + "?period=2026-Q1")
     assert confirmation.status_code == 200
+
+
+def test_the_list_and_the_cite_list_name_the_period_in_words(secretary: Any) -> None:
+    """They showed "2026-Q1", the period's key, rather than "2026, 1-тоқсан"."""
+    snapshot = save_snapshot(secretary)
+    with translation.override("kk"):
+        url = reverse("oversight:snapshot_list")
+    page = signed_in(Client(), secretary).get(url).content.decode()
+    assert "<td>2026, 1-тоқсан</td>" in page
+    assert "2026-Q1" not in page
+    with translation.override("kk"):
+        form = CiteForm(snapshots=[snapshot], language="kk")
+        assert "(2026, 1-тоқсан, " in dict(form.fields["snapshot"].choices)[snapshot.pk]
 
