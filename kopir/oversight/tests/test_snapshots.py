@@ -362,3 +362,11 @@ def test_the_list_and_the_cite_list_name_the_period_in_words(secretary: Any) -> 
         form = CiteForm(snapshots=[snapshot], language="kk")
         assert "(2026, 1-тоқсан, " in dict(form.fields["snapshot"].choices)[snapshot.pk]
 
+
+def test_the_title_is_named_once_over_its_two_languages(member: Any) -> None:
+    """«Атауы қазақ тілінде» stood twice, as the pair's heading and as the Kazakh field's label."""
+    with translation.override("kk"):
+        url = _new_url()
+    page = signed_in(Client(), member).get(url).content.decode()
+    assert '<legend class="fieldset__legend">Атауы</legend>' in page
+    assert "Атауы қазақ тілінде" not in page
