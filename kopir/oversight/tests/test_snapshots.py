@@ -360,7 +360,8 @@ def test_the_list_and_the_cite_list_name_the_period_in_words(secretary: Any) -> 
     assert "2026-Q1" not in page
     with translation.override("kk"):
         form = CiteForm(snapshots=[snapshot], language="kk")
-        assert "(2026, 1-тоқсан, " in dict(form.fields["snapshot"].choices)[snapshot.pk]
+        choices = dict(form["snapshot"].field.choices)  # type: ignore[attr-defined]
+        assert "(2026, 1-тоқсан, " in choices[snapshot.pk]
 
 
 def test_the_title_is_named_once_over_its_two_languages(member: Any) -> None:
