@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from kopir.oversight.disclosure import Count
 
 LABEL_WIDTH = 260
+# The characters of a group's name that fit LABEL_WIDTH at 13 px, wide Cyrillic letters included;
+# a longer name is cut at its end with "…", the whole of it in the label's <title>.
+LABEL_CHARACTERS = 32
 BAR_AREA = 360
 VALUE_WIDTH = 60
 BAR_HEIGHT = 16
@@ -36,6 +39,14 @@ class BarGroup:
     label: str
     label_y: int
     bars: list[Bar]
+
+    @property
+    def short_label(self) -> str:
+        """The name as drawn: whole if it fits, else its beginning and "…" (never its end only:
+        the label is anchored at its end, and what does not fit is cut off on the left)."""
+        if len(self.label) <= LABEL_CHARACTERS:
+            return self.label
+        return self.label[: LABEL_CHARACTERS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
