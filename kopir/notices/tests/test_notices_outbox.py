@@ -305,3 +305,26 @@ def test_a_notice_to_an_organisation_without_a_contact_says_how_to_deliver_it(
             "email",
             "office@agency.test",
         )
+
+
+def test_the_outbox_names_topics_and_languages_rather_than_their_keys(
+    client, administrator, person
+):
+    """The topic filter listed "assessment.notices.appeal_filed" and "staff.council.vote_open",
+    and the language column "ru"."""
+    from kopir.notices.kinds import staff_kinds
+    from kopir.notices.topics import register_topic
+
+    kind = staff_kinds()[0]
+    Notice.objects.filter(pk=make_notice(person_recipient(person)).pk).update(
+        topic=f"staff.{kind.key}"
+    )
+    register_topic("test.named", "A named topic")
+    Notice.objects.filter(pk=make_notice(person_recipient(person)).pk).update(topic="test.named")
+    client.force_login(administrator)
+    with translation.override("en"):
+        page = client.get(reverse("notices:outbox")).text
+        assert f">{kind.label}</option>" in page
+    assert ">A named topic</option>" in page
+    assert f">staff.{kind.key}</option>" not in page
+    assert "<td>Russian, " in page
