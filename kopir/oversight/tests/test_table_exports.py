@@ -29,6 +29,7 @@ from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.tables import DASHBOARDS
 from kopir.oversight.tests.referrals import sent_referral
+from kopir.oversight.tests.test_employment_dashboard import quota
 from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +208,8 @@ def test_each_page_links_to_its_tables_files_with_its_filters(secretary: Any) ->
     _two_clinics()
     MeasureFactory.create(due_on=dt.date(2026, 3, 1))  # so that the rehabilitation tables show
     _council_with_a_recommendation_and_a_plan()
+    # A quota register for the year, so that the quota tables show.
+    quota(TerritoryFactory.create(level=TerritoryLevel.DISTRICT), headcount=200, jobs=6, filled=6)
     for dashboard, spec in DASHBOARDS.items():
         page = client.get(reverse(f"oversight:{dashboard}") + f"?{Q1}").content.decode()
         for table in spec.table_keys:
