@@ -415,8 +415,10 @@ KOPIR_WEBHOOK_BATCH = env_int("KOPIR_WEBHOOK_BATCH", 250)
 KOPIR_WEBHOOK_CONCURRENCY = env_int("KOPIR_WEBHOOK_CONCURRENCY", 8)
 # How long a rotated-out secret stays valid (deliveries are signed with both meanwhile).
 KOPIR_WEBHOOK_SECRET_GRACE_HOURS = env_int("KOPIR_WEBHOOK_SECRET_GRACE_HOURS", 24)
-# The demo's local webhook receiver (manage.py serve in demo mode).
-KOPIR_DEMO_RECEIVER_PORT = env_int("KOPIR_DEMO_RECEIVER_PORT", 8765)
+# The demo's local webhook receiver (manage.py serve in demo mode): by default 765 above the
+# demo's PORT (8000 → 8765), so two demos on different ports each have their own receiver and
+# neither sends its webhooks to the other's (web processes take PORT, PORT + 1, …).
+KOPIR_DEMO_RECEIVER_PORT = env_int("KOPIR_DEMO_RECEIVER_PORT", env_int("PORT", 8000) + 765)
 
 # --- Rehabilitation measures' deadlines (docs/domain/rehabilitation.md §8) ----------------------
 # A measure is at risk when due within this many working days; an overdue one climbs one

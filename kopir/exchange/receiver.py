@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import close_old_connections
@@ -82,6 +83,15 @@ class DemoReceiverHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("demo receiver: " + format, *args)
+
+
+def is_listening(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something answers on the receiver's port (the page says so when nothing does)."""
+    try:
+        with socket.create_connection((host, port), timeout=0.2):
+            return True
+    except OSError:
+        return False
 
 
 def serve_forever(host: str, port: int) -> None:

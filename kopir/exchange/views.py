@@ -25,6 +25,7 @@ from kopir.exchange.forms import (
     SubscriptionEditForm,
 )
 from kopir.exchange.models import MessageStatus, Subscription
+from kopir.exchange.receiver import is_listening
 
 # --- Subscriptions --------------------------------------------------------------------------------
 
@@ -219,7 +220,11 @@ def demo_receiver(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/demo_receiver.html",
-        {"page_obj": page, "port": settings.KOPIR_DEMO_RECEIVER_PORT},
+        {
+            "page_obj": page,
+            "port": settings.KOPIR_DEMO_RECEIVER_PORT,
+            "listening": is_listening(settings.KOPIR_DEMO_RECEIVER_PORT),
+        },
     )
 
 

@@ -27,11 +27,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
 from kopir.core.selectors import first_or_404
+from kopir.directory.access import can_manage_organisations
 from kopir.notices.models import Notice, RecipientKind, StaffNotification
+from kopir.people.access import can_edit_person
 
 DEMO_OUTBOX_ROLES = (Role.CLINICIAN, Role.MSE_HEAD)
 
@@ -87,6 +90,20 @@ def may_read_secret(user: Any, notice: Notice) -> bool:
 
 def may_resend(user: Any) -> bool:
     return is_administrator(user)
+
+
+def contact_edit_url(user: Any, notice: Notice) -> str | None:
+    """Where `user` may add the e-mail or phone of a notice's recipient (the organisation's
+    directory record, the person's record, the staff account), or None where they may not."""
+    if notice.organisation_id is not None:
+        if can_manage_organisations(user):
+            return reverse("directory:organisation_edit", args=[notice.organisation_id])
+    elif notice.person is not None:
+        if can_edit_person(user, notice.person):
+            return reverse("people:edit", args=[notice.person_id])
+    elif notice.user_id is not None and is_administrator(user):
+        return reverse("accounts:user_edit", args=[notice.user_id])
+    return None
 
 
 def may_have_notifications(user: Any) -> bool:

@@ -10,6 +10,7 @@ from kopir.core.forms import FilterForm, ServiceErrorsMixin
 from kopir.notices.kinds import staff_kinds_for
 from kopir.notices.models import NoticeChannel, NoticeStatus
 from kopir.notices.selectors import OutboxFilter
+from kopir.notices.topics import topic_label
 
 
 class OutboxFilterForm(FilterForm[OutboxFilter]):
@@ -23,7 +24,8 @@ class OutboxFilterForm(FilterForm[OutboxFilter]):
 
     def __init__(self, *args: Any, topics: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].choices = [("", _("Any topic")), *((t, t) for t in topics)]  # type: ignore[attr-defined]
+        named = sorted(((t, topic_label(t)) for t in topics), key=lambda choice: choice[1])
+        self.fields["topic"].choices = [("", _("Any topic")), *named]  # type: ignore[attr-defined]
 
     def criteria_from(self, data: Mapping[str, Any]) -> OutboxFilter:
         return OutboxFilter(

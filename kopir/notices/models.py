@@ -123,6 +123,13 @@ class Notice(models.Model):
         # No address and no text: str() ends up in logs.
         return f"notice #{self.pk} ({self.topic}, {self.status})"
 
+    @property
+    def language_names(self) -> str:
+        """The notice's languages by name, in the reader's language (the column showed "ru")."""
+        from kopir.notices.topics import language_names
+
+        return language_names(self.language)
+
 
 class NoticeAttachment(models.Model):
     """A file sent with an e-mail notice (a meeting's .ics invitation, say), stored with it so a

@@ -661,20 +661,55 @@ def due_notice_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[
     )
 
 
+def _current_contact(notice: Notice) -> tuple[str, str]:
+    """The channel and address the notice's recipient has now ("" when still none): a person's
+    (or their representative's), an organisation's contact, a staff member's."""
+    if notice.person_id is not None:
+        recipient = person_recipient(notice.person)
+    elif notice.organisation_id is not None:
+        recipient = organisation_recipient(notice.organisation)
+    elif notice.user_id is not None:
+        recipient = staff_recipient(notice.user)
+    else:
+        return "", ""
+    return recipient.channel, recipient.address
+
+
 def notice_retry(*, actor: Any, notice: Notice, request: Any = None) -> Notice:
-    """Send a notice that was given up on once more (when the gateway is working again, say)."""
-    if notice.status != NoticeStatus.FAILED or not notice.channel:
+    """Send a notice that was given up on once more (when the gateway is working again, say).
+
+    A notice that had no address takes the one its recipient has now: the way to deliver it is
+    to add the person's, the organisation's or the account's e-mail or phone, then send it again.
+    """
+    if notice.status != NoticeStatus.FAILED:
+        raise DomainError(_("Only a notice that was not delivered can be sent again."))
+    channel, address = notice.channel, notice.address
+    if not channel:
+        channel, address = _current_contact(notice)
+    if not channel:
         raise DomainError(
-            _("Only a notice that was not delivered, and has an address, can be sent again.")
+            _(
+                "The recipient still has no e-mail address or phone number: add one to their "
+                "record, then send the notice again."
+            )
         )
     with transaction.atomic():
         updated = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.FAILED).update(
-            status=NoticeStatus.QUEUED, attempts=0, next_attempt_at=timezone.now()
+            status=NoticeStatus.QUEUED,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            channel=channel,
+            address=address,
         )
         if not updated:
             raise DomainError(_("Someone else has already sent this notice again."))
         audited(
-            notice, AuditAction.UPDATE, ["status"], actor=actor, request=request, detail="retry"
+            notice,
+            AuditAction.UPDATE,
+            ["status", "channel", "address"] if channel != notice.channel else ["status"],
+            actor=actor,
+            request=request,
+            detail="retry",
         )
         transaction.on_commit(lambda: _enqueue_delivery(notice.pk))
     notice.refresh_from_db()

@@ -17,6 +17,7 @@ from kopir.core.responses import (
     wants_fragment,
 )
 from kopir.notices.access import (
+    contact_edit_url,
     may_read_secret,
     may_resend,
     notice_for_user,
@@ -58,6 +59,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "show_text": may_read_secret(request.user, notice),
             "may_resend": may_resend(request.user),
+            "contact_edit_url": contact_edit_url(request.user, notice),
         },
     )
 

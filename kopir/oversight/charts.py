@@ -2,7 +2,7 @@
 `templates/oversight/partials/bar_chart.html` as SVG. No script, no library.
 
 A chart repeats what the table beside it says (the table is the truth): every bar carries its
-value as text, a suppressed figure is drawn as no bar with "<5" written, and a second series is
+value as text, a suppressed figure is drawn as no bar with "<5" (or "each <5") written, and a second series is
 told apart by a hatch pattern as well as by its shade, never by colour alone.
 """
 
@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kopir.oversight.disclosure import SUPPRESSED_LABEL, Count
+from kopir.oversight.disclosure import Count
 
 LABEL_WIDTH = 260
+# The characters of a group's name that fit LABEL_WIDTH at 13 px, wide Cyrillic letters included;
+# a longer name is cut at its end with "…", the whole of it in the label's <title>.
+LABEL_CHARACTERS = 32
 BAR_AREA = 360
 VALUE_WIDTH = 60
 BAR_HEIGHT = 16
@@ -36,6 +39,14 @@ class BarGroup:
     label: str
     label_y: int
     bars: list[Bar]
+
+    @property
+    def short_label(self) -> str:
+        """The name as drawn: whole if it fits, else its beginning and "…" (never its end only:
+        the label is anchored at its end, and what does not fit is cut off on the left)."""
+        if len(self.label) <= LABEL_CHARACTERS:
+            return self.label
+        return self.label[: LABEL_CHARACTERS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ def bar_chart(groups: list[tuple[str, list[Count]]]) -> BarChart:
             width = (
                 0 if not largest or count.value is None else round(BAR_AREA * count.value / largest)
             )
-            text = SUPPRESSED_LABEL if count.value is None else str(count)
+            text = str(count)
             bars.append(Bar(series, y, width, text, LABEL_WIDTH + width + 4))
             y += BAR_HEIGHT
         laid_out.append(BarGroup(label, y - len(counts) * BAR_HEIGHT + BAR_HEIGHT - 4, bars))

@@ -16,7 +16,7 @@ writes). The rules:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Case, Expression, IntegerField, Value, When
 from django.db.models.lookups import GreaterThanOrEqual
@@ -28,6 +28,9 @@ THRESHOLD = 5
 # Every other count is rounded to a multiple of this.
 BASE = 5
 SUPPRESSED_LABEL = "<5"
+# A sum of published figures that all show "<5": its parts are each under 5, the sum itself may
+# be anything (19 referrals from clinics of 4, 5, 5, 5 … is a sum of "<5"s), so "<5" would be false.
+SMALL_PARTS_LABEL = _("each <5")
 TOO_FEW = _("too few to show")
 
 
@@ -36,13 +39,18 @@ class Count:
     """A count as published: `value` is the rounded figure, None when suppressed."""
 
     value: int | None
+    # A sum of published cells that all show "<5" (`as_count`): shown as "each <5", not "<5".
+    # Equal to a plain "<5" otherwise: both publish nothing.
+    of_small_parts: bool = field(default=False, compare=False)
 
     @property
     def suppressed(self) -> bool:
         return self.value is None
 
     def __str__(self) -> str:
-        return SUPPRESSED_LABEL if self.value is None else number_format(self.value)
+        if self.value is not None:
+            return number_format(self.value)
+        return str(SMALL_PARTS_LABEL) if self.of_small_parts else SUPPRESSED_LABEL
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,10 @@ class Total:
     left_out: int
 
     def __str__(self) -> str:
-        # Nothing but cells under 5 (or none at all) adds up to a figure under 5.
-        return SUPPRESSED_LABEL if self.value == 0 else number_format(self.value)
+        # Nothing but cells under 5 adds up to nothing shown, whatever the cells hold: each part
+        # is under 5, the sum may not be (decision 11, amendment). Said the same way whether
+        # cells were left out or none existed, so it never tells a zero from a small count.
+        return str(SMALL_PARTS_LABEL) if self.value == 0 else number_format(self.value)
 
 
 def round_to_base(true_count: int) -> int:
@@ -108,8 +118,9 @@ def published_total(counts: Iterable[Count]) -> Total:
 
 
 def as_count(total: Total) -> Count:
-    """A sum of published cells as one figure: "<5" when all it holds is cells under 5."""
-    return Count(total.value or None)
+    """A sum of published cells as one figure: "each <5" when all it holds is cells under 5
+    (their sum may well be 5 or more, so "<5" would be false)."""
+    return Count(total.value or None, of_small_parts=True)
 
 
 def sum_totals(totals: Iterable[Total]) -> Total:

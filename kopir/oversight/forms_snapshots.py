@@ -10,22 +10,21 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin
+from kopir.core.forms import ServiceErrorsMixin, text_in
 from kopir.oversight.models import Snapshot
 
 
 class SnapshotSaveForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(
-        label=_("Title in Kazakh"),
+    # One legend over both halves (`bilingual`): a label of its own on the Kazakh half repeated
+    # the legend, «Атауы қазақ тілінде» twice.
+    title = text_in(
+        "kk",
+        _("Title"),
         max_length=300,
-        help_text=_("What the figures are about, as the minutes will name them."),
-        error_messages={"required": _("Enter the title in Kazakh.")},
+        hint=_("What the figures are about, as the minutes will name them."),
+        missing=_("Enter the title in Kazakh."),
     )
-    title_ru = forms.CharField(
-        label=_("Title in Russian"),
-        max_length=300,
-        error_messages={"required": _("Enter the title in Russian.")},
-    )
+    title_ru = text_in("ru", _("Title"), max_length=300, missing=_("Enter the title in Russian."))
     confirm = forms.BooleanField(
         label=_("I have checked the figures above; save them as they are shown."),
         error_messages={"required": _("Tick the box to confirm, then press again.")},
@@ -48,7 +47,7 @@ class CiteForm(forms.Form):
         field.choices = [("", _("Choose a snapshot"))] + [
             (
                 snapshot.pk,
-                f"{snapshot.title_in(language)} ({snapshot.period}, "
+                f"{snapshot.title_in(language)} ({snapshot.period_label}, "
                 f"{date_format(localtime(snapshot.saved_at), 'SHORT_DATE_FORMAT')})",
             )
             for snapshot in snapshots

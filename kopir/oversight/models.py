@@ -31,6 +31,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.oversight.periods import parse_period
+
 
 class SnapshotIsImmutable(Exception):
     """A saved snapshot cannot change: save a new one instead."""
@@ -108,6 +110,12 @@ class Snapshot(models.Model):
 
     def title_in(self, language: str) -> str:
         return self.title_ru if language[:2] == "ru" and self.title_ru else self.title
+
+    @property
+    def period_label(self) -> str:
+        """The period in the reader's language ("2026, 4-тоқсан"), never its key ("2026-Q4")."""
+        period = parse_period(self.period)
+        return period.label if period is not None else self.period
 
 
 class SnapshotAttachment(models.Model):
@@ -216,6 +224,10 @@ class StoreRefresh(models.Model):
     as_of = models.DateField(null=True, blank=True)
     took_ms = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("dashboard store refresh")
+        verbose_name_plural = _("dashboard store refreshes")
+
     def __str__(self) -> str:
         return f"{self.store} @ {self.computed_at}"
 
@@ -247,6 +259,8 @@ class MseQuarter(QuarterCell):
     overdue = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("MSE figures of a quarter")
+        verbose_name_plural = _("MSE figures of quarters")
         indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_mseq")]
 
 
@@ -257,6 +271,8 @@ class MseDecisionDays(QuarterCell):
     referrals = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("MSE days to a decision")
+        verbose_name_plural = _("MSE days to decisions")
         indexes = [models.Index(fields=["organisation", "quarter"], name="oversight_msedays_q")]
 
 
@@ -270,6 +286,8 @@ class MeasureQuarter(QuarterCell):
     disputed = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("rehabilitation measures of a quarter")
+        verbose_name_plural = _("rehabilitation measures of quarters")
         indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_measureq")]
 
 
@@ -280,6 +298,8 @@ class RedirectQuarter(QuarterCell):
     handoffs = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("measures redirected in a quarter")
+        verbose_name_plural = _("measures redirected in quarters")
         indexes = [models.Index(fields=["quarter", "organisation"], name="oversight_redirectq")]
 
 
@@ -326,6 +346,8 @@ class MeasurePeriod(PeriodRow):
     redirected_left_out = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("rehabilitation measures of a period")
+        verbose_name_plural = _("rehabilitation measures of periods")
         indexes = [
             models.Index(
                 fields=["first_day", "whole_year", "organisation"], name="oversight_measurep"
@@ -342,6 +364,8 @@ class FailedPeriod(PeriodRow):
     failed_left_out = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("measures not delivered in a period")
+        verbose_name_plural = _("measures not delivered in periods")
         indexes = [
             models.Index(
                 fields=["first_day", "whole_year", "organisation"], name="oversight_failedp"
@@ -356,6 +380,8 @@ class DeliveryDays(QuarterCell):
     measures = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("days to the delivery of measures")
+        verbose_name_plural = _("days to the delivery of measures, by quarter")
         indexes = [
             models.Index(fields=["organisation", "quarter"], name="oversight_deliverydays_q")
         ]
@@ -367,6 +393,10 @@ class WorkingDayNumber(models.Model):
 
     day = models.DateField(primary_key=True)
     number = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("working day number")
+        verbose_name_plural = _("working day numbers")
 
     def __str__(self) -> str:
         return f"{self.day}: {self.number}"

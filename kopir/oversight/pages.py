@@ -46,6 +46,7 @@ def dashboard_page(
         f"oversight/{name}.html",
         {
             "form": form,
+            "dashboard_name": name,
             "scope": scope,
             "dashboard": dashboard,
             "chart": chart,

@@ -110,6 +110,7 @@ def snapshot_new(request: HttpRequest, dashboard: str) -> HttpResponse:
         {
             "form": form,
             "shown": shown,
+            "dashboard_name": kind.key,
             "chart": _chart(shown),
             "dashboard_url": reverse(kind.url_name) + "?" + request.GET.urlencode(),
         },
@@ -140,6 +141,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "oversight/snapshots/snapshot_detail.html",
         {
             "snapshot": snapshot,
+            "dashboard_name": snapshot.dashboard,
             "title": snapshot.title_in(_language()),
             "shown": shown,
             "chart": _chart(shown),
@@ -163,7 +165,7 @@ def snapshot_cite(request: HttpRequest, target: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CiteForm(
         request.POST,
-        snapshots=citable_for(record, citations_of(record)),
+        snapshots=citable_for(record, citations_of(record), saved_by_sending=False),
         language=_language(),
     )
     if not form.is_valid():

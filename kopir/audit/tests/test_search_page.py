@@ -182,3 +182,20 @@ def test_each_filter_is_served_by_an_index(administrator, criteria, index) -> No
     # An incremental sort of the rows of one instant is fine; a sort of all matches is not.
     assert "Sort  (" not in plan.replace("Incremental Sort  (", ""), plan
     assert index in plan, plan
+
+
+def test_record_types_are_named_in_words_in_the_filter_and_the_column(client, administrator):
+    """The filter listed "Delivery days", "Mse quarter", "Working day number" in English (the
+    oversight store's models had no translated names), and the column "accounts.user #18"."""
+    from django.apps import apps
+    from django.utils import translation
+
+    audit_record(actor=administrator, action=AuditAction.VIEW, target=administrator)
+    client.force_login(administrator)
+    with translation.override("en"):
+        page = client.get(reverse("audit:search"), {"username": "admin"}).text
+    assert f'<span title="accounts.user">Account</span> #{administrator.pk}' in page
+    assert f">accounts.user #{administrator.pk}" not in page
+    for model in apps.get_app_config("oversight").get_models():
+        # Django's default verbose name is the class name split: no model is left with it.
+        assert "verbose_name" in model._meta.original_attrs, model.__name__

@@ -3,6 +3,7 @@ data subscribes every organisation to it."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -108,3 +109,35 @@ def test_the_demo_renames_an_earlier_demo_receiver_instead_of_adding_another() -
     assert earlier.name == demo.demo_name(organisation)
     assert Subscription.objects.filter(organisation=organisation).count() == 1
     assert not Subscription.objects.filter(name=demo.LEGACY_DEMO_NAME).exists()
+
+
+def test_a_taken_port_is_refused_in_one_line_and_the_page_says_nothing_answers(
+    receiver_port: int, settings: Any, client: Any
+) -> None:
+    """With another demo running the receiver printed "Address already in use" as a traceback,
+    and its page said only "nothing received yet"."""
+    from django.core.management import CommandError, call_command
+    from django.urls import reverse
+    from django.utils import translation
+
+    from kopir.accounts.models import Role
+    from kopir.accounts.tests.factories import UserFactory
+    from kopir.exchange.receiver import is_listening
+
+    settings.KOPIR_DEMO = True
+    with pytest.raises(CommandError, match=f"cannot listen on port {receiver_port}: it is taken"):
+        call_command("exchange_demo_receiver", port=receiver_port)
+    assert is_listening(receiver_port)
+
+    settings.KOPIR_REQUIRE_2FA = False
+    client.force_login(UserFactory.create(roles=[Role.ADMINISTRATOR]))
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        settings.KOPIR_DEMO_RECEIVER_PORT = free.getsockname()[1]
+    with translation.override("en"):
+        page = client.get(reverse("exchange:demo_receiver")).text
+    assert f"Nothing answers on port {settings.KOPIR_DEMO_RECEIVER_PORT} now" in page
+    settings.KOPIR_DEMO_RECEIVER_PORT = receiver_port
+    with translation.override("en"):
+        page = client.get(reverse("exchange:demo_receiver")).text
+    assert "Nothing answers on port" not in page

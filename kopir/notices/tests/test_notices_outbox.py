@@ -16,6 +16,7 @@ from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.access import may_view_outbox
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.services import (
+    notice_deliver,
     notice_queue,
     organisation_recipient,
     person_recipient,
@@ -274,3 +275,56 @@ def test_a_demo_clinician_may_read_but_not_resend(client, settings, clinician, c
     client.force_login(clinician)
 
     assert client.post(reverse("notices:resend", args=[notice.pk])).status_code == 403
+
+
+def test_a_notice_to_an_organisation_without_a_contact_says_how_to_deliver_it(
+    client, administrator
+):
+    """The admin home page's undelivered notices had no address, so no "Send again" and nothing
+    saying what to do: the page says to add the contact, links to where it is edited, and the
+    notice, sent again, goes to the address added."""
+    agency = OrganisationFactory.create(kind=OrganisationKind.HEALTH_OFFICE, email="", phone="")
+    notice = make_notice(organisation_recipient(agency))
+    notice_deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert (notice.status, notice.channel) == (NoticeStatus.FAILED, "")
+    client.force_login(administrator)
+    with translation.override("en"):
+        page = client.get(reverse("notices:notice", args=[notice.pk])).text
+        assert "Add its contact to its record in the directory, then send the notice again" in page
+        assert reverse("directory:organisation_edit", args=[agency.pk]) in page
+        # Sent again before the contact is added: refused, and told why.
+        response = client.post(reverse("notices:resend", args=[notice.pk]), follow=True)
+        assert "still has no e-mail address or phone number" in response.text
+        agency.email = "office@agency.test"
+        agency.save()
+        client.post(reverse("notices:resend", args=[notice.pk]))
+        notice.refresh_from_db()
+        assert (notice.status, notice.channel, notice.address) == (
+            NoticeStatus.QUEUED,
+            "email",
+            "office@agency.test",
+        )
+
+
+def test_the_outbox_names_topics_and_languages_rather_than_their_keys(
+    client, administrator, person
+):
+    """The topic filter listed "assessment.notices.appeal_filed" and "staff.council.vote_open",
+    and the language column "ru"."""
+    from kopir.notices.kinds import staff_kinds
+    from kopir.notices.topics import register_topic
+
+    kind = staff_kinds()[0]
+    Notice.objects.filter(pk=make_notice(person_recipient(person)).pk).update(
+        topic=f"staff.{kind.key}"
+    )
+    register_topic("test.named", "A named topic")
+    Notice.objects.filter(pk=make_notice(person_recipient(person)).pk).update(topic="test.named")
+    client.force_login(administrator)
+    with translation.override("en"):
+        page = client.get(reverse("notices:outbox")).text
+        assert f">{kind.label}</option>" in page
+    assert ">A named topic</option>" in page
+    assert f">staff.{kind.key}</option>" not in page
+    assert "<td>Russian, " in page

@@ -85,6 +85,9 @@ class EmploymentDashboard:
     quota_by_district: list[QuotaRow]
     quota_by_band: list[QuotaRow]
     quota_total: QuotaRow
+    # Whether the employers' quota register has any row for the year in scope: without one the
+    # quota jobs are unknown, not 0.
+    has_quota_register: bool = True
 
 
 def _districts(subtree: list[int] | None) -> dict[int, str]:
@@ -212,6 +215,7 @@ def employment_dashboard(scope: Scope) -> EmploymentDashboard:
         quota_by_district=by_district,
         quota_by_band=by_band,
         quota_total=quota_row("", everything),
+        has_quota_register=bool(filled_cells),
     )
 
 

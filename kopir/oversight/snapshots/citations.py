@@ -17,7 +17,13 @@ from kopir.core.registry import CitationSource, CitedTable
 from kopir.oversight import access
 from kopir.oversight.forms_snapshots import CiteForm
 from kopir.oversight.models import Snapshot, SnapshotAttachment
-from kopir.oversight.snapshots.records import TARGETS, is_final, record_url, target_field
+from kopir.oversight.snapshots.records import (
+    TARGETS,
+    is_final,
+    record_url,
+    sent_on,
+    target_field,
+)
 from kopir.oversight.snapshots.selectors import citable_for, citations_of, compared_today
 
 
@@ -56,6 +62,7 @@ def panel(request: Any, record: Any) -> str:
             "target": target_field(record),
             "record": record,
             "back": record_url(record),
+            "sent_on": sent_on(record),
         },
         request=request,
     )

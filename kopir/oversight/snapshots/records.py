@@ -3,6 +3,7 @@ where its page is, and when it is final (its citations can no longer change)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -35,6 +36,14 @@ def is_final(record: Any) -> bool:
     if isinstance(record, Letter):
         return record.replies.exists()
     raise TypeError(f"a snapshot cannot be cited in {type(record).__name__}")
+
+
+def sent_on(record: Any) -> dt.date | None:
+    """The day a letter or a recommendation went out (None: not sent, or an agenda item): it
+    can cite only figures saved by then, the figures it could have given."""
+    if isinstance(record, (Letter, Recommendation)):
+        return record.sent_on
+    return None
 
 
 def record_url(record: Any) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kopir.oversight.figures import COUNT, SHARE, WHOLE, figures_of
 from kopir.oversight.models import Snapshot, SnapshotAttachment
 from kopir.oversight.snapshots.content import KINDS, scope_of
-from kopir.oversight.snapshots.records import target_field
+from kopir.oversight.snapshots.records import sent_on, target_field
 
 # The snapshots offered in a record's "cite a snapshot" list: the newest.
 CITABLE_SHOWN = 50
@@ -39,12 +39,17 @@ def citations_of(record: Any) -> list[SnapshotAttachment]:
     )
 
 
-def citable_for(record: Any, cited: list[SnapshotAttachment]) -> list[Snapshot]:
-    """The newest snapshots `record` does not cite yet."""
+def citable_for(
+    record: Any, cited: list[SnapshotAttachment], *, saved_by_sending: bool = True
+) -> list[Snapshot]:
+    """The newest snapshots `record` does not cite yet, saved by the day it was sent if it was
+    (`saved_by_sending=False`: any, for a posted choice the service then refuses in words)."""
+    snapshots = Snapshot.objects.exclude(pk__in=[attachment.snapshot_id for attachment in cited])
+    sent = sent_on(record)
+    if sent is not None and saved_by_sending:
+        snapshots = snapshots.filter(saved_at__lt=_start_of(sent + dt.timedelta(days=1)))
     return list(
-        Snapshot.objects.exclude(pk__in=[attachment.snapshot_id for attachment in cited]).only(
-            "pk", "title", "title_ru", "saved_at", "period", "dashboard"
-        )[:CITABLE_SHOWN]
+        snapshots.only("pk", "title", "title_ru", "saved_at", "period", "dashboard")[:CITABLE_SHOWN]
     )
 
 
@@ -105,3 +110,7 @@ def compared_today(
             )
         )
     return compared
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())

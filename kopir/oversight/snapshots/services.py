@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kopir.audit.models import AuditAction, AuditEvent
@@ -21,7 +22,7 @@ from kopir.directory.models import Organisation, Territory
 from kopir.oversight import access
 from kopir.oversight.models import Snapshot, SnapshotAttachment
 from kopir.oversight.snapshots.content import KINDS, content_of, scope_of
-from kopir.oversight.snapshots.records import is_final, target_field
+from kopir.oversight.snapshots.records import is_final, sent_on, target_field
 
 # Every language a page can be read in: the minutes print kk and ru, the pages also en.
 SNAPSHOT_LANGUAGES = ("kk", "ru", "en")
@@ -120,6 +121,25 @@ def _refuse_unless_open(actor: Any, record: Any) -> None:
         )
 
 
+def _refuse_unless_saved_by_sending(snapshot: Snapshot, record: Any) -> None:
+    """A letter or a recommendation sent on a day cites only figures saved by that day: figures
+    saved later are not what it said (nor what an annual report may list as its basis)."""
+    sent = sent_on(record)
+    saved = timezone.localdate(snapshot.saved_at)
+    if sent is not None and saved > sent:
+        raise DomainError(
+            _(
+                "These figures were saved on %(saved)s, after this record was sent on "
+                "%(sent)s: it cannot cite figures it did not have. Cite them in a new record "
+                "instead."
+            )
+            % {
+                "saved": date_format(saved, "SHORT_DATE_FORMAT"),
+                "sent": date_format(sent, "SHORT_DATE_FORMAT"),
+            }
+        )
+
+
 def _audit_citation(
     actor: Any,
     action: str,
@@ -142,6 +162,7 @@ def snapshot_attach(
 ) -> SnapshotAttachment:
     """Cite `snapshot` in `record` (an agenda item, a recommendation or a letter)."""
     _refuse_unless_open(actor, record)
+    _refuse_unless_saved_by_sending(snapshot, record)
     attachment = SnapshotAttachment(snapshot=snapshot, attached_by=actor)
     setattr(attachment, target_field(record), record)
     already = _("This snapshot is already cited here.")

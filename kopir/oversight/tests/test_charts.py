@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from kopir.oversight.charts import BAR_AREA, MOST_GROUPS, bar_chart
+from django.template.loader import render_to_string
+
+from kopir.oversight.charts import BAR_AREA, LABEL_CHARACTERS, MOST_GROUPS, bar_chart
 from kopir.oversight.disclosure import Count
 
 
@@ -32,3 +34,20 @@ def test_only_the_highest_groups_are_drawn_in_the_tables_order() -> None:
 def test_no_data_draws_nothing() -> None:
     chart = bar_chart([])
     assert (chart.groups, chart.left_out) == ([], 0)
+
+
+def test_a_long_name_is_cut_at_its_end_and_kept_whole_in_its_title() -> None:
+    """38 characters at 13 px overflowed the 260 px column to the left: «…тыс Қазақстан облысы»
+    lost its beginning. The name drawn now fits and ends with "…"; the whole is its <title>."""
+    name = "Батыс Қазақстан облысының әлеуметтік қызметтер порталы"
+    chart = bar_chart([(name, [Count(10), Count(None)])])
+    html = render_to_string(
+        "oversight/partials/bar_chart.html",
+        {"chart": chart, "chart_id": "c", "series": ["a", "b"], "summary": "s"},
+    )
+    drawn = chart.groups[0].short_label
+    assert len(drawn) <= LABEL_CHARACTERS
+    assert drawn.startswith("Батыс Қазақстан")
+    assert drawn.endswith("…")
+    assert f"<title>{name}</title>{drawn}</text>" in html
+    assert bar_chart([("Short", [Count(5)])]).groups[0].short_label == "Short"

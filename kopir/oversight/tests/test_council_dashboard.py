@@ -129,11 +129,16 @@ def test_petitions_of_exactly_five_and_exactly_four(region: Any) -> None:
     board = council_dashboard(Scope(Q1, territory=region), today=TODAY)
     first, second = board.petitions  # by territory name: North, South
     assert first.label == "North"
-    assert shown(first.on_time, first.late, first.overdue, first.pending) == ["5", "<5", "<5", "<5"]
+    assert shown(first.on_time, first.late, first.overdue, first.pending) == [
+        "5",
+        "each <5",
+        "each <5",
+        "each <5",
+    ]
     assert str(first.received) == "5"
-    # 5 on time over 5 answered as shown (the late one is "<5" and adds nothing).
+    # 5 on time over 5 answered as shown (the late one is "each <5" and adds nothing).
     assert first.on_time_share == 1.0
-    assert shown(second.received, second.on_time) == ["<5", "<5"]
+    assert shown(second.received, second.on_time) == ["each <5", "each <5"]
     assert second.on_time_share is None
     assert board.petitions_total.received.value == 5
 
@@ -142,7 +147,7 @@ def test_every_council_territory_in_scope_has_its_row(region: Any) -> None:
     quiet = district(region, "Quiet")
     council_in(quiet)
     board = council_dashboard(Scope(Q1, territory=region), today=TODAY)
-    assert [(r.label, str(r.received)) for r in board.petitions] == [("Quiet", "<5")]
+    assert [(r.label, str(r.received)) for r in board.petitions] == [("Quiet", "each <5")]
 
 
 def test_the_work_plan_done_against_planned(region: Any) -> None:

@@ -13,6 +13,7 @@ import pytest
 from kopir.oversight.disclosure import (
     SUPPRESSED_LABEL,
     Count,
+    as_count,
     consistent_values,
     may_show_distribution,
     publish_count,
@@ -172,3 +173,14 @@ def test_the_database_publishes_a_count_as_publish_count_does() -> None:
         **{f"n{n}": published_value(Value(n, output_field=IntegerField())) for n in counts}
     ).values(*(f"n{n}" for n in counts))[0]
     assert [found[f"n{n}"] for n in counts] == [publish_count(n).value for n in counts]
+
+
+@pytest.mark.parametrize("cells", [(0, 0), (4, 4, 4, 4, 3), (1,)])
+def test_a_sum_of_small_cells_never_claims_to_be_under_5(cells: tuple[int, ...]) -> None:
+    """19 referrals from clinics of 4, 4, 4, 4 and 3 add up to no figure shown: "<5" would be
+    false, so the sum says its parts are each under 5, the same whatever they hold (a zero too),
+    which tells nothing the cells do not."""
+    total = published_total(publish_count(n) for n in cells)
+    assert str(total) == "each <5"
+    assert str(as_count(total)) == "each <5"
+    assert as_count(total) == Count(None)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.core.tests.fixtures import signed_in
 from kopir.council.tests.factories import CouncilFactory, PetitionFactory, RecommendationFactory
@@ -19,6 +20,7 @@ from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.access import can_read_dashboards
 from kopir.oversight.tests.placements import placed
+from kopir.oversight.tests.test_employment_dashboard import quota
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +76,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: Client) -> None:
 def test_the_employment_page_shows_its_chart_tables_and_no_person(secretary: Any) -> None:
     district = TerritoryFactory.create(level=TerritoryLevel.DISTRICT, name_en="Terekti")
     placements = placed(6, district, on_quota=True)
+    quota(district, headcount=200, jobs=6, filled=6)
     page = signed_in(Client(), secretary).get(EMPLOYMENT_Q1).content.decode()
     assert 'aria-labelledby="employment-chart-summary"' in page
     for caption in ("placements-caption", "quota-by-band-caption", "quota-by-district-caption"):
@@ -167,3 +170,31 @@ def test_each_page_reads_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as four:
         client.get(url)
     assert len(four) == len(one)
+
+
+def test_the_protection_note_says_which_figures_it_protects(secretary: Any) -> None:
+    """The council's page said figures under 5 show "<5" and the rest are rounded, beside exact
+    counts of recommendations (1, 0, 6, 8): it now says those are exact, and why."""
+    council = CouncilFactory.create()
+    RecommendationFactory.create(council=council, status="sent", sent_on=dt.date(2026, 2, 2))
+    client = signed_in(Client(), secretary)
+    with translation.override("en"):
+        council_url = reverse("oversight:council") + "?period=2026-Q1"
+        mse_url = reverse("oversight:mse") + "?period=2026-Q1"
+    page = client.get(council_url).content.decode()
+    assert "records, not persons: they are shown exactly as counted" in page
+    assert "Figures under 5 show as <5; every other count" not in page
+    mse = client.get(mse_url).content.decode()
+    assert "Figures under 5 show as <5; every other count" in mse
+    assert "shown exactly as counted" not in mse
+
+
+def test_without_a_quota_register_the_page_says_so_rather_than_0(secretary: Any) -> None:
+    """The demo has no quota register: every row showed 0 quota jobs beside "<5" filled."""
+    TerritoryFactory.create(level=TerritoryLevel.DISTRICT, name_en="Terekti")
+    with translation.override("en"):
+        url = reverse("oversight:employment") + "?period=2026-Q1"
+    page = signed_in(Client(), secretary).get(url).content.decode()
+    assert "quota is recorded for 2026 in the territory and offices chosen" in page
+    assert 'id="quota-by-band-caption"' not in page
+    assert '<caption id="placements-caption">' in page

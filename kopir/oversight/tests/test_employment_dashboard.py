@@ -85,9 +85,9 @@ def test_one_district_of_exactly_five_and_one_of_exactly_four(region: Any) -> No
     placed(5, south, start=dt.date(2026, 4, 1))
     board = employment_dashboard(Scope(Q1, territory=region))
     first, second = row(board.placements, "North"), row(board.placements, "South")
-    assert shown(first.on_quota, first.other, first.placed) == ["5", "<5", "5"]
-    # South's quota cell is a zero: "<5" like its 4 on another job.
-    assert shown(second.on_quota, second.other, second.placed) == ["<5", "<5", "<5"]
+    assert shown(first.on_quota, first.other, first.placed) == ["5", "each <5", "5"]
+    # South's quota cell is a zero: "each <5" like its 4 on another job.
+    assert shown(second.on_quota, second.other, second.placed) == ["each <5", "each <5", "each <5"]
     # The total adds up the published cells: 5 + <5 + <5 + <5.
     assert board.placements_total.placed.value == 5
 
@@ -125,8 +125,8 @@ def test_quota_jobs_by_size_band_and_district_counted_by_hand(region: Any) -> No
     assert board.year == 2026
     bands = {r.label: (r.quota_jobs, str(r.filled)) for r in board.quota_by_band}
     assert bands == {
-        "Under 50 employees (no quota)": (0, "<5"),
-        "50–100 employees": (2, "<5"),
+        "Under 50 employees (no quota)": (0, "each <5"),
+        "50–100 employees": (2, "each <5"),
         "101–250 employees": (6, "5"),
         "251 employees and more": (12, "5"),
     }
@@ -159,7 +159,7 @@ def test_the_filters_territory_and_office(region: Any) -> None:
     assert [r.label for r in one_district.placements] == ["North"]
     by_office = employment_dashboard(Scope(Q1, territory=region, organisation=ours))
     # North 5; South's 5 are another office's: "<5".
-    assert shown(*(r.placed for r in by_office.placements)) == ["5", "<5"]
+    assert shown(*(r.placed for r in by_office.placements)) == ["5", "each <5"]
     assert by_office.placements_total.placed.value == 5
     assert by_office.quota_total.quota_jobs == 10
 

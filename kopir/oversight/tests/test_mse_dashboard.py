@@ -60,9 +60,9 @@ def test_one_clinic_of_exactly_five_referrals() -> None:
     row = row_of(board, polyclinic)
     assert (str(row.sent), str(row.returned), str(row.returns), str(row.overdue)) == (
         "5",
-        "<5",
-        "<5",
-        "<5",
+        "each <5",
+        "each <5",
+        "each <5",
     )
     assert row.returned_share is None
     assert board.sent.value == 5
@@ -77,7 +77,7 @@ def test_one_clinic_of_exactly_four_referrals_shows_no_figure() -> None:
     board = mse_dashboard(Scope(Q1), today=TODAY)
     assert row_of(board, polyclinic).sent == Count(None)
     assert board.sent.value == 0
-    assert str(board.sent) == "<5"
+    assert str(board.sent) == "each <5"
     assert board.decided == Count(None)
     assert (board.median_days, board.p90_days) == (None, None)
 
@@ -116,7 +116,7 @@ def test_a_clinic_that_sent_nothing_has_its_row_all_under_5() -> None:
     board = mse_dashboard(Scope(Q1), today=TODAY)
     row = row_of(board, idle)
     assert (row.sent, row.returned, row.returns, row.overdue) == (Count(None),) * 4
-    assert str(board.sent) == "<5"
+    assert str(board.sent) == "each <5"
 
 
 def test_filters_period_territory_organisation_and_route() -> None:
@@ -162,3 +162,16 @@ def test_the_query_count_does_not_grow_with_the_data(
         board = mse_dashboard(Scope(Q1), today=TODAY)
     assert board.sent.value == 15
     assert (board.median_days, board.p90_days) == (3, 10)
+
+
+def test_a_headline_of_small_clinics_does_not_say_under_5() -> None:
+    """19 referrals from five clinics of 4, 4, 4, 4 and 3: each clinic shows "<5", and the
+    headline adds up nothing shown; it said "<5" beside a median of 19 decided, which was false."""
+    for size in (4, 4, 4, 4, 3):
+        polyclinic = clinic()
+        for _ in range(size):
+            sent_referral(polyclinic, MONDAY, decided_on=DECIDED[0])
+    board = mse_dashboard(Scope(Q1), today=TODAY)
+    assert str(board.sent) == "each <5"
+    assert board.decided == Count(20)
+    assert board.median_days == 1

@@ -119,7 +119,7 @@ def test_mse_store_figures_counted_by_hand(referrals: dict[str, Any]) -> None:
     rows = {row.clinic_name: row for row in board.rows}
     five, four, large = rows["A five"], rows["B four"], rows["C large"]
     # Exactly 5: shown; 2 returned, 3 returns: "<5".
-    assert (str(five.sent), str(five.returned), str(five.returns)) == ("5", "<5", "<5")
+    assert (str(five.sent), str(five.returned), str(five.returns)) == ("5", "each <5", "each <5")
     # Exactly 4: "<5" everywhere, and left out of the total.
     assert (four.sent, four.returned, four.returns) == (Count(None),) * 3
     # 12 sent → 10; 6 returned once (2 decided, 4 in review) → 5; 7 past their step's deadline.

@@ -13,6 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from docx import Document
 from pypdf import PdfReader
 
@@ -170,7 +172,7 @@ def test_an_agenda_item_is_final_once_its_minutes_are_locked(
 def test_a_letter_is_final_once_its_reply_is_recorded(
     secretary: Any, council: m.Council, snapshot: Snapshot
 ) -> None:
-    letter = LetterFactory.create(council=council)
+    letter = LetterFactory.create(council=council, sent_on=timezone.localdate())
     attachment = snapshot_attach(actor=secretary, snapshot=snapshot, record=letter)
     page = signed_in(Client(), secretary).get(
         reverse("council:letter_detail", args=[council.slug, letter.pk])
@@ -300,3 +302,27 @@ def test_the_minutes_print_the_cited_figures(
     assert heading in pdf_text
     assert title in pdf_text
     assert sent in pdf_text
+
+
+def test_a_letter_cites_only_figures_saved_by_the_day_it_was_sent(
+    secretary: Any, council: m.Council, snapshot: Snapshot
+) -> None:
+    """A snapshot saved in December was cited in a letter sent in May, and the annual report
+    then listed it as the letter's basis: a letter cannot cite figures it did not have."""
+    today = timezone.localdate(snapshot.saved_at)
+    yesterday = today - dt.timedelta(days=1)
+    letter = LetterFactory.create(council=council, sent_on=yesterday)
+    client = signed_in(Client(), secretary)
+    url = reverse("oversight:snapshot_cite", args=["letter", letter.pk])
+    response = client.post(url, {"snapshot": snapshot.pk}, follow=True)
+    assert not SnapshotAttachment.objects.exists()
+    page = response.content.decode()
+    sent = date_format(yesterday, "SHORT_DATE_FORMAT")
+    assert f"after this record was sent on {sent}" in page
+    # The page offers none to cite, and says why.
+    assert f'value="{snapshot.pk}"' not in page
+    assert f"It was sent on {sent}: it can cite only figures saved by that day" in page
+    # A letter sent the day the figures were saved cites them.
+    letter.sent_on = today
+    letter.save()
+    assert snapshot_attach(actor=secretary, snapshot=snapshot, record=letter).letter == letter

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.audit.services import audit_record
@@ -18,6 +19,7 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.figures import COUNT, NUMBER, SHARE, WHOLE
+from kopir.oversight.forms_snapshots import CiteForm
 from kopir.oversight.models import Snapshot, SnapshotIsImmutable
 from kopir.oversight.snapshots.selectors import change_in_words, compared_today
 from kopir.oversight.snapshots.services import FiguresChanged, snapshot_save
@@ -61,7 +63,7 @@ def test_the_snapshot_stores_the_figures_as_published_never_a_small_cells_count(
     snapshot = Snapshot.objects.get(pk=save_snapshot(secretary).pk)
 
     # 4 referrals show as "<5", 7 are rounded to 5; the total adds up what is shown: 5.
-    assert _row(snapshot, CLINIC_A)[1] == "<5"
+    assert _row(snapshot, CLINIC_A)[1] == "әрқайсысы <5"
     assert _row(snapshot, CLINIC_B)[1] == "5"
     assert _figure(snapshot, "sent") == {**_figure(snapshot, "sent"), "shown": "5", "value": 5}
     # No stored language keeps the true counts.
@@ -87,7 +89,7 @@ def test_a_changed_case_does_not_change_the_snapshot(
         sent_referral(clinic_a, IN_Q1, due_on=dt.date(2026, 12, 31))
 
     stored = Snapshot.objects.get(pk=snapshot.pk)
-    assert _row(stored, CLINIC_A)[1] == "<5"
+    assert _row(stored, CLINIC_A)[1] == "әрқайсысы <5"
     assert _figure(stored, "sent")["shown"] == "5"
     # The dashboard itself moved: A now has 10 (shown 10), so the total is 10 + 5.
     assert {c.label: c.today for c in compared_today(stored, "en", today=TODAY)}[
@@ -132,10 +134,10 @@ def test_today_is_compared_with_the_same_filters_and_suppressed_too(
 ) -> None:
     clinic_a, _ = clinics
     snapshot = save_snapshot(secretary, organisation=clinic_a)
-    assert _figure(snapshot, "sent")["shown"] == "<5"
+    assert _figure(snapshot, "sent")["shown"] == "әрқайсысы <5"
     sent_referral(clinic_a, IN_Q1)  # 5: shown as 5
     [sent] = [c for c in compared_today(snapshot, "en", today=TODAY) if c.label == "Referrals sent"]
-    assert (sent.then, sent.today) == ("<5", "5")
+    assert (sent.then, sent.today) == ("each <5", "5")
     assert sent.change == "Cannot be compared: one of the figures is under 5 or too few to show."
 
 
@@ -255,7 +257,7 @@ def test_the_rehabilitation_dashboard_is_kept_as_published_too(secretary: Any) -
 
     holder = agency()
     measure_type = MeasureTypeFactory.create()
-    # Due 1 March 2026: 6 delivered on time (shown 5), 3 delivered late (shown "<5").
+    # Due 1 March 2026: 6 delivered on time (shown 5), 3 delivered late (shown "each <5").
     measures(
         holder, measure_type, 6, status=MeasureStatus.DELIVERED, delivered_on=dt.date(2026, 2, 20)
     )
@@ -266,11 +268,11 @@ def test_the_rehabilitation_dashboard_is_kept_as_published_too(secretary: Any) -
 
     shown = {f["key"]: (f["shown"], f["value"]) for f in snapshot.shown("en")["figures"]}
     assert shown["on_time"] == ("5", 5)
-    assert shown["late"] == ("<5", None)
-    assert shown["due"] == ("5", 5)  # the published cells added up: 5 + "<5"
+    assert shown["late"] == ("each <5", None)
+    assert shown["due"] == ("5", 5)  # the published cells added up: 5 + "each <5"
     by_organisation = snapshot.shown("en")["tables"][0]
     [row] = [r for r in by_organisation["rows"] if r[0] == holder.name_en]
-    assert row[1:4] == ["5", "5", "<5"]  # due, on time, late
+    assert row[1:4] == ["5", "5", "each <5"]  # due, on time, late
 
 
 def test_the_employment_dashboard_is_kept_as_published_with_its_three_tables(
@@ -281,21 +283,21 @@ def test_the_employment_dashboard_is_kept_as_published_with_its_three_tables(
     region = TerritoryFactory.create(level=TerritoryLevel.REGION, name_en="West")
     north = district(region, "North")
     placed(6, north, on_quota=True)  # shown 5
-    placed(2, north)  # shown "<5"
-    quota(north, headcount=120, jobs=4, filled=3)  # jobs as they are; filled "<5"
+    placed(2, north)  # shown "each <5"
+    quota(north, headcount=120, jobs=4, filled=3)  # jobs as they are; filled "each <5"
     snapshot = save_snapshot(secretary, dashboard="employment")
 
     shown = {f["key"]: (f["shown"], f["value"]) for f in snapshot.shown("en")["figures"]}
     assert shown["on_quota"] == ("5", 5)
-    assert shown["other"] == ("<5", None)
-    assert shown["placed"] == ("5", 5)  # the published cells added up: 5 + "<5"
+    assert shown["other"] == ("each <5", None)
+    assert shown["placed"] == ("5", 5)  # the published cells added up: 5 + "each <5"
     assert shown["quota_jobs"] == ("4", 4)  # employers' jobs, not persons: as they are
-    assert shown["quota_filled"] == ("<5", None)
+    assert shown["quota_filled"] == ("each <5", None)
     placements, bands, districts = snapshot.shown("en")["tables"]
-    assert ["North", "5", "5", "<5"] in placements["rows"]
+    assert ["North", "5", "5", "each <5"] in placements["rows"]
     [north_quota] = [row for row in districts["rows"] if row[0] == "North"]
-    assert north_quota[1:3] == ["4", "<5"]
-    assert [row[1:3] for row in bands["rows"] if row[1] != "0"] == [["4", "<5"]]
+    assert north_quota[1:3] == ["4", "each <5"]
+    assert [row[1:3] for row in bands["rows"] if row[1] != "0"] == [["4", "each <5"]]
     assert ["North", 5, None] in snapshot.shown("en")["chart"]["bars"]
     # Kazakh and Russian are kept as well, each in its own language.
     assert snapshot.shown("kk")["dashboard"] != snapshot.shown("ru")["dashboard"]
@@ -321,7 +323,7 @@ def test_the_council_dashboard_is_kept_and_compared_with_today(secretary: Any) -
     shown = {f["key"]: (f["shown"], f["value"]) for f in snapshot.shown("en")["figures"]}
     assert shown["recommendations_sent"] == ("2", 2)  # not persons: as they are
     assert shown["answered_in_time_share"][1] == 0.5
-    assert shown["petitions_received"] == ("<5", None)
+    assert shown["petitions_received"] == ("each <5", None)
     by_addressee = snapshot.shown("en")["tables"][0]
     assert [row[0] for row in by_addressee["rows"]] == ["Akimat"]
 
@@ -346,3 +348,26 @@ def test_every_dashboard_offers_its_confirmation_page(secretary: Any, dashboard:
     assert f'action="{new}"' in page.content.decode()
     confirmation = client.get(new + "?period=2026-Q1")
     assert confirmation.status_code == 200
+
+
+def test_the_list_and_the_cite_list_name_the_period_in_words(secretary: Any) -> None:
+    """They showed "2026-Q1", the period's key, rather than "2026, 1-тоқсан"."""
+    snapshot = save_snapshot(secretary)
+    with translation.override("kk"):
+        url = reverse("oversight:snapshot_list")
+    page = signed_in(Client(), secretary).get(url).content.decode()
+    assert "<td>2026, 1-тоқсан</td>" in page
+    assert "2026-Q1" not in page
+    with translation.override("kk"):
+        form = CiteForm(snapshots=[snapshot], language="kk")
+        choices = dict(form["snapshot"].field.choices)  # type: ignore[attr-defined]
+        assert "(2026, 1-тоқсан, " in choices[snapshot.pk]
+
+
+def test_the_title_is_named_once_over_its_two_languages(member: Any) -> None:
+    """«Атауы қазақ тілінде» stood twice, as the pair's heading and as the Kazakh field's label."""
+    with translation.override("kk"):
+        url = _new_url()
+    page = signed_in(Client(), member).get(url).content.decode()
+    assert '<legend class="fieldset__legend">Атауы</legend>' in page
+    assert "Атауы қазақ тілінде" not in page

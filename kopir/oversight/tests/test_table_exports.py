@@ -29,6 +29,7 @@ from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.tables import DASHBOARDS
 from kopir.oversight.tests.referrals import sent_referral
+from kopir.oversight.tests.test_employment_dashboard import quota
 from kopir.rehabilitation.tests.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +101,9 @@ def test_a_small_cell_stays_suppressed_and_the_filters_head_the_file(
     assert rows[5] == HEADS
     by_clinic = {row[0]: row[1:] for row in rows[6:]}
     # 6 sent, 6 returned: both rounded to 5; a share of 5 / 5 and 6 returns over 5 shown.
-    assert by_clinic["A large clinic"] == ["5", "5", "100%", "1.0", "<5"]
+    assert by_clinic["A large clinic"] == ["5", "5", "100%", "1.0", "each <5"]
     # 2 sent: "<5", never 2; the name made inert by an apostrophe.
-    assert by_clinic["'=SUM(A1:A9) clinic"][:2] == ["<5", "<5"]
+    assert by_clinic["'=SUM(A1:A9) clinic"][:2] == ["each <5", "each <5"]
     assert "2" not in by_clinic["'=SUM(A1:A9) clinic"]
     # The total adds up the published figures: 5 + "<5" is 5.
     assert rows[-1][:3] == ["Total of the figures shown", "5", "5"]
@@ -114,7 +115,7 @@ def test_the_organisation_filter_is_applied_and_named(secretary: Any) -> None:
     rows = _csv_rows(signed_in(Client(), secretary).get(_url("mse", "clinics", "csv", query)))
     assert rows[3] == ["Organisation", "'=SUM(A1:A9) clinic"]
     assert [row[0] for row in rows[6:-1]] == ["'=SUM(A1:A9) clinic"]
-    assert rows[-1][:2] == ["Total of the figures shown", "<5"]
+    assert rows[-1][:2] == ["Total of the figures shown", "each <5"]
 
 
 def test_the_period_filter_is_applied(secretary: Any) -> None:
@@ -125,7 +126,7 @@ def test_the_period_filter_is_applied(secretary: Any) -> None:
     assert rows[0] == ["In-absentia referrals by clinic, 2025, the whole year"]
     assert rows[1] == ["Period", "2025, the whole year"]
     # Nothing was sent in 2025: every clinic's row shows "<5".
-    assert all(row[1] == "<5" for row in rows[6:-1])
+    assert all(row[1] == "each <5" for row in rows[6:-1])
 
 
 @pytest.mark.parametrize("outsider", ["clinician", "agency_officer", "former_member"])
@@ -207,6 +208,8 @@ def test_each_page_links_to_its_tables_files_with_its_filters(secretary: Any) ->
     _two_clinics()
     MeasureFactory.create(due_on=dt.date(2026, 3, 1))  # so that the rehabilitation tables show
     _council_with_a_recommendation_and_a_plan()
+    # A quota register for the year, so that the quota tables show.
+    quota(TerritoryFactory.create(level=TerritoryLevel.DISTRICT), headcount=200, jobs=6, filled=6)
     for dashboard, spec in DASHBOARDS.items():
         page = client.get(reverse(f"oversight:{dashboard}") + f"?{Q1}").content.decode()
         for table in spec.table_keys:
@@ -255,6 +258,6 @@ def test_the_xlsx_holds_whole_numbers_as_numbers_and_the_rest_as_text(secretary:
     _two_clinics()
     rows = _xlsx_cells(signed_in(Client(), secretary).get(_url("mse", "clinics", "xlsx")))
     by_clinic = {row[0]: row[1:] for row in rows[6:]}
-    assert by_clinic["A large clinic"] == [5, 5, "100%", "1.0", "<5"]
-    assert by_clinic["'=SUM(A1:A9) clinic"][:2] == ["<5", "<5"]
+    assert by_clinic["A large clinic"] == [5, 5, "100%", "1.0", "each <5"]
+    assert by_clinic["'=SUM(A1:A9) clinic"][:2] == ["each <5", "each <5"]
     assert rows[1] == ["Period", "2026, quarter 1"]

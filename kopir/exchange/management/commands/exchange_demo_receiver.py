@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from argparse import ArgumentParser
 from typing import Any
 
@@ -20,4 +21,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, port: int, **options: Any) -> None:
         if not settings.KOPIR_DEMO:
             raise CommandError("The demo receiver runs only in the demo (KOPIR_DEMO=on).")
-        serve_forever("127.0.0.1", port)
+        try:
+            serve_forever("127.0.0.1", port)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            # One line, not a traceback: another program (another demo's receiver?) holds it.
+            raise CommandError(
+                f"The demo webhook receiver cannot listen on port {port}: it is taken. "
+                "Set KOPIR_DEMO_RECEIVER_PORT (or PORT) to a free one."
+            ) from None
