@@ -71,6 +71,7 @@ COUNCIL_SLUG = "wko-social"
 AGENDA_TITLE = "Мүгедектігі бар адамдарды жұмысқа орналастыру квотасының орындалуы"
 AGENDA_TITLE_RU = "Выполнение квоты трудоустройства лиц с инвалидностью"
 RAPPORTEUR = "Тестова Әлия Бекқызы"
+RAPPORTEUR_RU = "Тестова Алия Бекқызы"
 VOTE_QUESTION = "Жұмыспен қамту басқармасына ұсыным жіберу"
 VOTE_QUESTION_RU = "Направить рекомендацию управлению занятости"
 DECISION_TEXT = "Квотаның орындалуы туралы ақпарат қабылдансын; басқармаға ұсыным жіберілсін."
@@ -400,10 +401,32 @@ def _secretary_holds_the_meeting_and_signs_the_minutes(
     for recorded in (AGENDA_TITLE, RAPPORTEUR, DECISION_TEXT):
         expect(document).to_contain_text(recorded)
 
+    # The rapporteur was typed in Kazakh only: the minutes list the Russian half as missing,
+    # and the secretary follows that gap to the texts page and types it before signing.
+    item = meeting.agenda.get()
+    texts_path = path_for("council:meeting_texts", "kk", {**slug, "pk": meeting.pk})
+    field_id = f"text-agendaitem-{item.pk}-rapporteur-ru"
+    skip_to_main(page)
+    press(page, f"main a[href='{texts_path}#{field_id}']")
+    assert current_path(page) == texts_path
+    assert focus_matches(page, f"#{field_id}"), f"focus: {focused(page)}"
+    page.keyboard.type(RAPPORTEUR_RU)
+    press(page, "main form.form button[type='submit']")
+    item.refresh_from_db()
+    assert item.rapporteur_ru == RAPPORTEUR_RU
+    # The saved page keeps the field's fragment, so the Tab order goes on from that field: on,
+    # past the remaining texts, to the form's way back to the meeting.
+    press(page, f"main form a[href='{meeting_path}']", max_presses=40)
+    arrive(page, meeting_path, "held meeting, its texts saved")
+    follow_link(page, minutes_path, "draft minutes with every text in both languages")
+    # The draft was assembled before the Russian half was typed: assembled again, it carries it.
+    press_form_button(page, assemble_path, minutes_path, "draft minutes assembled again")
+    assert minutes.versions.count() == 2
+
     sign_path = path_for("council:minutes_sign", "kk", number)
     press_form_button(page, sign_path, minutes_path, "minutes signed by the secretary")
     minutes.refresh_from_db()
-    assert minutes.secretary_signed_at is not None
+    assert minutes.secretary_signed_at is not None, page.locator("main").inner_text()[:1500]
     assert minutes.chair_signed_at is None
     assert not minutes.is_locked, "one signature must not approve the minutes"
     expect(page.locator("main")).to_contain_text(kk("Signed by the secretary."))
