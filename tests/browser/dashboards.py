@@ -30,3 +30,13 @@ def keyboard_reaches_a_definition_and_a_table(page: Page) -> None:
     expect(page.locator("main details.definition").first).to_have_attribute("open", "")
     tab_to(page, "main .table-wrap[tabindex='0']", max_presses=80)
     assert focus_matches(page, "main .table-wrap[tabindex='0']")
+
+
+def small_parts(language: str) -> str:
+    """How a sum of cells under 5 reads in the language ("each <5"; decision 11)."""
+    from django.utils import translation
+
+    from kopir.oversight.disclosure import SMALL_PARTS_LABEL
+
+    with translation.override(language):
+        return str(SMALL_PARTS_LABEL)
