@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,18 @@ def _media_of_this_test_process(tmp_path_factory: pytest.TempPathFactory) -> Ite
     # never write into, or copy back (the browser tests' demo snapshot), each other's files.
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _processes_the_tests_start_are_not_measured() -> None:
+    # In CI the PostgreSQL run is measured by coverage.py, whose `patch = ["subprocess"]` hands its
+    # settings to every Python process started below it through this variable: the pytest-xdist
+    # workers, which must be measured, but also the web servers, `manage.py` commands and shells
+    # that a few tests start. Measured, each of those imports Django and warms every template
+    # under the tracer: the three files that start them took twice the CPU (79 CPU-s against 38),
+    # and a server waited for could miss its two-minute start on a busy machine. The workers
+    # already hold it when this runs; what the tests start does not inherit it.
+    os.environ.pop("COVERAGE_PROCESS_CONFIG", None)
 
 
 @pytest.fixture(autouse=True)
