@@ -2,12 +2,14 @@
 `templates/oversight/partials/bar_chart.html` as SVG. No script, no library.
 
 A chart repeats what the table beside it says (the table is the truth): every bar carries its
-value as text, a suppressed figure is drawn as no bar with "<5" (or "each <5") written, and a second series is
+figure as the table writes it, a suppressed figure is drawn as no bar with "<5" written, or
+"each <5" for a bar that adds up cells under 5 (`disclosure.as_count`), and a second series is
 told apart by a hatch pattern as well as by its shade, never by colour alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kopir.oversight.disclosure import Count
@@ -23,6 +25,19 @@ GROUP_GAP = 12
 TOP = 8
 # The bars drawn at most: the groups with the highest figures; the table beside lists them all.
 MOST_GROUPS = 20
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A bar's figure as a snapshot keeps it: the published value sizes the bar, the text is the
+    one the page wrote. A bare value could not say whether None was a "<5" cell or a sum of
+    them ("each <5"), and a snapshot's chart then contradicted its table."""
+
+    value: int | None
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,7 @@ class BarChart:
     label_width: int = LABEL_WIDTH
 
 
-def bar_chart(groups: list[tuple[str, list[Count]]]) -> BarChart:
+def bar_chart(groups: Sequence[tuple[str, Sequence[Count | Kept]]]) -> BarChart:
     """Horizontal bars: one group per label, one bar per series, scaled to the largest shown;
     only the MOST_GROUPS groups with the highest first figure, in their order."""
     ranked = sorted(groups, key=lambda group: -(group[1][0].value or 0) if group[1] else 0)

@@ -36,9 +36,23 @@ class FigureSpec:
     # The page's label where it names the year (`%(year)s`, the dashboard's): the quota register
     # is kept by year, so a quarter's page says which. A snapshot keeps `label`, and its period.
     label_of_year: Any = None
+    # Why the figure is not known for this dashboard, or None where it is: a figure with nothing
+    # to count from (no quota register for the year) is not 0, and says so instead.
+    unknown: Callable[[Any], Any | None] | None = None
 
 
 def _figure(spec: FigureSpec, dashboard: Any) -> dict[str, Any]:
+    reason = spec.unknown(dashboard) if spec.unknown is not None else None
+    if reason is not None:
+        return {
+            "key": spec.key,
+            "label": str(spec.label),
+            "definition": str(spec.definition),
+            "kind": spec.kind,
+            "shown": str(reason),
+            "value": None,
+            "known": False,
+        }
     raw = spec.value(dashboard)
     if spec.kind == COUNT:
         shown = str(raw)
@@ -56,6 +70,7 @@ def _figure(spec: FigureSpec, dashboard: Any) -> dict[str, Any]:
         "kind": spec.kind,
         "shown": shown,
         "value": number,
+        "known": True,
     }
 
 
@@ -198,6 +213,15 @@ REHABILITATION_FIGURES = (
 )
 
 
+# The quota figures without a quota register for the year in scope: unknown, not 0 jobs set nor
+# "each <5" filled (the page says no register is recorded instead of the quota tables).
+NO_QUOTA_REGISTER = _("Not known: no quota register for the year")
+
+
+def _without_register(dashboard: Any) -> Any | None:
+    return None if dashboard.has_quota_register else NO_QUOTA_REGISTER
+
+
 EMPLOYMENT_FIGURES = (
     FigureSpec(
         "placed",
@@ -240,6 +264,7 @@ EMPLOYMENT_FIGURES = (
         WHOLE,
         lambda d: d.quota_total.quota_jobs,
         label_of_year=_("Quota jobs set, %(year)s"),
+        unknown=_without_register,
     ),
     FigureSpec(
         "quota_filled",
@@ -251,6 +276,7 @@ EMPLOYMENT_FIGURES = (
         COUNT,
         lambda d: d.quota_total.filled,
         label_of_year=_("Quota jobs filled, %(year)s"),
+        unknown=_without_register,
     ),
     FigureSpec(
         "quota_filled_share",
@@ -261,6 +287,7 @@ EMPLOYMENT_FIGURES = (
         ),
         SHARE,
         lambda d: d.quota_total.filled_share,
+        unknown=_without_register,
     ),
 )
 

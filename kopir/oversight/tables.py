@@ -45,7 +45,8 @@ from kopir.oversight.templatetags.oversight_tags import answered_in_time, decima
 from kopir.oversight.views_council import ADDRESSEE_KINDS
 from kopir.oversight.views_employment import EMPLOYMENT_OFFICES
 
-# A table: its caption, column heads, rows and (possibly empty) total row, all text.
+# A table: its caption, column heads, rows and (possibly empty) total row, all text; a "note"
+# where it has no figure to show and says why.
 TableRows = dict[str, Any]
 
 
@@ -177,14 +178,29 @@ def _quota_table(
     def cells(row: QuotaRow) -> list[str]:
         return [_number(row.quota_jobs), str(row.filled), percent(row.filled_share)]
 
+    columns = [
+        first_head,
+        gettext("Quota jobs set"),
+        gettext("Quota jobs filled"),
+        gettext("Share filled"),
+    ]
+    if not dashboard.has_quota_register:
+        # Nothing to count from: every row would read 0 jobs set, as if employers had set none.
+        # The file says what the page says instead (a snapshot shows no table without rows).
+        return {
+            "caption": caption,
+            "columns": columns,
+            "rows": [],
+            "foot": [],
+            "note": gettext(
+                "No employer's quota is recorded for %(year)s in the territory and offices "
+                "chosen: the quota jobs set and filled are not known, so none is shown."
+            )
+            % {"year": dashboard.year},
+        }
     return {
         "caption": caption,
-        "columns": [
-            first_head,
-            gettext("Quota jobs set"),
-            gettext("Quota jobs filled"),
-            gettext("Share filled"),
-        ],
+        "columns": columns,
         "rows": [[row.label, *cells(row)] for row in rows],
         "foot": [gettext("Total of the figures shown"), *cells(dashboard.quota_total)],
     }

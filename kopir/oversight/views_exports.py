@@ -32,12 +32,15 @@ def _as_number(cell: Any) -> Any:
 
 
 def _rows(table: TableRows, filters: list[dict[str, str]]) -> Iterator[list[Any]]:
-    """The table's caption, the filters it was read with, an empty row, then the table."""
+    """The table's caption, the filters it was read with, an empty row, then the table (its note
+    under the heads, where it has one)."""
     yield [table["caption"]]
     for item in filters:
         yield [item["label"], item["value"]]
     yield []
     yield table["columns"]
+    if table.get("note"):
+        yield [table["note"]]
     yield from table["rows"]
     if table["foot"]:
         yield table["foot"]

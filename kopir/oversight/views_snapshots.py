@@ -21,11 +21,10 @@ from kopir.core.selectors import page_of
 from kopir.council.models import AgendaItem, Letter, Recommendation
 from kopir.oversight import access
 from kopir.oversight.charts import bar_chart
-from kopir.oversight.disclosure import Count
 from kopir.oversight.forms import DashboardFilterForm
 from kopir.oversight.forms_snapshots import CiteForm, SnapshotSaveForm
 from kopir.oversight.models import Snapshot, SnapshotAttachment
-from kopir.oversight.snapshots.content import KINDS, content_of
+from kopir.oversight.snapshots.content import KINDS, content_of, kept_bars
 from kopir.oversight.snapshots.records import record_url
 from kopir.oversight.snapshots.selectors import (
     citable_for,
@@ -53,8 +52,7 @@ def _language() -> str:
 
 
 def _chart(shown: dict[str, Any]) -> Any:
-    bars = shown["chart"]["bars"]
-    return bar_chart([(row[0], [Count(value) for value in row[1:]]) for row in bars])
+    return bar_chart(kept_bars(shown["chart"]))
 
 
 @require_http_methods(["GET", "POST"])

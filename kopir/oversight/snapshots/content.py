@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext, gettext_lazy
 
 from kopir.directory.models import Organisation, Territory
+from kopir.oversight.charts import Kept
 from kopir.oversight.disclosure import Count
 from kopir.oversight.figures import (
     COUNCIL_FIGURES,
@@ -144,6 +145,7 @@ def filters_of(scope: Scope) -> list[dict[str, str]]:
 def content_of(kind: DashboardKind, scope: Scope, *, today: dt.date) -> dict[str, Any]:
     """The dashboard for `scope` as of `today`, as a snapshot keeps it, in the active language."""
     dashboard = kind.compute(scope, today=today)
+    bars = kind.bars(dashboard)
     return {
         "dashboard": str(Dashboard(kind.key).label),
         "filters": filters_of(scope),
@@ -152,9 +154,22 @@ def content_of(kind: DashboardKind, scope: Scope, *, today: dt.date) -> dict[str
         "chart": {
             "summary": str(kind.chart_summary),
             "series": [str(name) for name in kind.series],
-            "bars": [
-                [label, *[count.value for count in counts]]
-                for label, counts in kind.bars(dashboard)
-            ],
+            # Each bar's value sizes it; its text, as the page wrote it, labels it: a value of
+            # None alone cannot tell "<5" from a sum of cells under 5 ("each <5").
+            "bars": [[label, *[count.value for count in counts]] for label, counts in bars],
+            "texts": [[str(count) for count in counts] for _, counts in bars],
         },
     }
+
+
+def kept_bars(chart: dict[str, Any]) -> list[tuple[str, list[Kept | Count]]]:
+    """A snapshot's chart bars, each labelled with the text it was published with. A chart kept
+    without texts (before they were kept, and which migration 0006 could not match to a table of
+    the same snapshot) is read from its values, as it always was."""
+    texts = chart.get("texts")
+    if texts is None:
+        return [(row[0], [Count(value) for value in row[1:]]) for row in chart["bars"]]
+    return [
+        (row[0], [Kept(value, text) for value, text in zip(row[1:], shown, strict=True)])
+        for row, shown in zip(chart["bars"], texts, strict=True)
+    ]

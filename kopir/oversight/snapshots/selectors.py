@@ -101,12 +101,17 @@ def compared_today(
         current = now.get(figure["key"])
         if current is None:
             continue
+        # A figure saved before figures could be unknown has no "known": it was known.
+        if figure.get("known", True) and current["known"]:
+            change = change_in_words(figure["kind"], figure["value"], current["value"])
+        else:
+            change = _("Cannot be compared: one of the figures is not known.")
         compared.append(
             Compared(
                 label=figure["label"],
                 then=figure["shown"],
                 today=current["shown"],
-                change=change_in_words(figure["kind"], figure["value"], current["value"]),
+                change=change,
             )
         )
     return compared

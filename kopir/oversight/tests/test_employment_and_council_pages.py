@@ -5,6 +5,7 @@ alternative, the tables, a definition per figure), and query budgets that hold a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -198,3 +199,44 @@ def test_without_a_quota_register_the_page_says_so_rather_than_0(secretary: Any)
     assert "quota is recorded for 2026 in the territory and offices chosen" in page
     assert 'id="quota-by-band-caption"' not in page
     assert '<caption id="placements-caption">' in page
+
+
+def _headline(page: str, label: str) -> str:
+    """The figure a headline labelled `label` shows (`partials/figure.html`)."""
+    match = re.search(rf"<dt>{re.escape(label)}</dt>\s*<dd>([^<]*)<", page)
+    assert match is not None, label
+    return match.group(1).strip()
+
+
+def _employment_in_english() -> str:
+    with translation.override("en"):
+        return reverse("oversight:employment") + "?period=2026-Q1"
+
+
+QUOTA_HEADLINES = (
+    "Quota jobs set, 2026",
+    "Quota jobs filled, 2026",
+    "Share of quota jobs filled",
+)
+
+
+def test_without_a_quota_register_the_headlines_say_not_known_rather_than_0(
+    secretary: Any,
+) -> None:
+    """The quota tables gave way to "no quota is recorded", yet the headline above still said
+    0 quota jobs set (as if employers had set none), "each <5" filled and "too few to show"."""
+    district = TerritoryFactory.create(level=TerritoryLevel.DISTRICT, name_en="Terekti")
+    placed(6, district, on_quota=True)
+    page = signed_in(Client(), secretary).get(_employment_in_english()).content.decode()
+    for label in QUOTA_HEADLINES:
+        assert _headline(page, label) == "Not known: no quota register for the year"
+    # The persons placed are known, register or not.
+    assert _headline(page, "Persons placed") == "5"
+
+
+def test_with_a_quota_register_the_headlines_give_its_figures(secretary: Any) -> None:
+    district = TerritoryFactory.create(level=TerritoryLevel.DISTRICT, name_en="Terekti")
+    quota(district, headcount=200, jobs=6, filled=6)
+    page = signed_in(Client(), secretary).get(_employment_in_english()).content.decode()
+    headlines = [_headline(page, label) for label in QUOTA_HEADLINES]
+    assert headlines == ["6", "5", "83%"]  # filled: 6 persons published as 5; share 5 / 6

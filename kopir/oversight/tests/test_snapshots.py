@@ -303,6 +303,38 @@ def test_the_employment_dashboard_is_kept_as_published_with_its_three_tables(
     assert snapshot.shown("kk")["dashboard"] != snapshot.shown("ru")["dashboard"]
 
 
+def test_without_a_quota_register_the_snapshot_keeps_its_quota_figures_as_not_known(
+    secretary: Any,
+) -> None:
+    """A snapshot kept the page's headline: 0 quota jobs set where no register was recorded."""
+    from kopir.oversight.tests.test_employment_dashboard import district, placed
+
+    north = district(TerritoryFactory.create(level=TerritoryLevel.REGION), "North")
+    placed(6, north, on_quota=True)
+    snapshot = save_snapshot(secretary, dashboard="employment")
+
+    not_known = {
+        "kk": "Белгісіз: жылға жұмыс берушілер квоталарының тізілімі жоқ",
+        "ru": "Неизвестно: реестра квот работодателей за год нет",
+        "en": "Not known: no quota register for the year",
+    }
+    for language, words in not_known.items():
+        shown = {f["key"]: f for f in snapshot.shown(language)["figures"]}
+        for key in ("quota_jobs", "quota_filled", "quota_filled_share"):
+            assert (shown[key]["shown"], shown[key]["value"]) == (words, None), (language, key)
+        assert shown["on_quota"]["shown"] == "5"
+        # Its quota tables have no row of 0 jobs (a snapshot shows no table without rows).
+        _, bands, districts = snapshot.shown(language)["tables"]
+        assert bands["rows"] == districts["rows"] == []
+    compared = {c.label: c.change for c in compared_today(snapshot, "en", today=TODAY)}
+    assert compared["Quota jobs set"] == "Cannot be compared: one of the figures is not known."
+    assert compared["Placed on a quota job"] == "Unchanged"
+    page = signed_in(Client(), secretary).get(
+        reverse("oversight:snapshot_detail", args=[snapshot.pk])
+    )
+    assert not_known["en"] in page.content.decode()
+
+
 def test_the_council_dashboard_is_kept_and_compared_with_today(secretary: Any) -> None:
     from kopir.council.models import RecommendationStatus
     from kopir.oversight.tests.test_council_dashboard import council_in, petitions, recommendations

@@ -217,6 +217,26 @@ def test_each_page_links_to_its_tables_files_with_its_filters(secretary: Any) ->
                 assert f'href="{_url(dashboard, table, file_format)}"' in page, (table, page)
 
 
+@pytest.mark.parametrize("table", ["quota-bands", "quota-districts"])
+def test_a_quota_table_without_a_register_says_so_rather_than_0(table: str, secretary: Any) -> None:
+    """Every row read 0 quota jobs set, and the total 0, where no register was recorded."""
+    TerritoryFactory.create(level=TerritoryLevel.DISTRICT, name_en="Terekti")
+    client = signed_in(Client(), secretary)
+    for reader, file_format in ((_csv_rows, "csv"), (_xlsx_rows, "xlsx")):
+        rows = reader(client.get(_url("employment", table, file_format)))
+        assert rows[5][1] == "Quota jobs set"
+        assert rows[6:] == [
+            [
+                "No employer's quota is recorded for 2026 in the territory and offices chosen: "
+                "the quota jobs set and filled are not known, so none is shown."
+            ]
+        ]
+    # With a register, its figures.
+    quota(TerritoryFactory.create(level=TerritoryLevel.DISTRICT), headcount=200, jobs=6, filled=6)
+    rows = _csv_rows(client.get(_url("employment", table, "csv")))
+    assert rows[-1] == ["Total of the figures shown", "6", "5", "83%"]
+
+
 def test_the_export_reads_as_many_queries_whatever_the_data(secretary: Any) -> None:
     client = signed_in(Client(), secretary)
     url = _url("mse", "clinics", "csv")
