@@ -315,6 +315,37 @@ def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_onc
     }
 
 
+def test_the_service_tells_a_changed_decision_without_reasons_or_parts_everything_at_once(
+    notified, specialist, reviewer
+):
+    """The page's form is not the only caller: the service itself names the missing reasons
+    and each missing part of the changed decision in one refusal, as the form does."""
+    appeal = under_review(notified, specialist, reviewer)
+    blank = OutcomeInput(
+        **{**GROUP_1.__dict__, "category_code": "", "cause": "", "term": "", "reasons": ""}
+    )
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as without_parts:
+            resolve(appeal, reviewer, upheld=False, outcome_reasons=" ", new_decision=blank)
+        with pytest.raises(ValidationError) as without_decision:
+            resolve(appeal, reviewer, upheld=False, outcome_reasons="", new_decision=None)
+
+    assert without_parts.value.message_dict == {
+        "outcome_reasons": ["Give the reasons for the outcome."],
+        "category_code": ["Choose the group or category."],
+        "cause": ["Choose the cause of disability."],
+        "term": ["Choose the term."],
+    }
+    assert without_decision.value.message_dict == {
+        "outcome_reasons": ["Give the reasons for the outcome."],
+        "outcome": ["Enter the changed decision."],
+    }
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UNDER_REVIEW
+    assert notified.decisions.count() == 1
+
+
 def test_the_division_records_an_appeal_through_its_page(client, notified, specialist):
     signed_in(client, specialist)
     url = reverse("assessment:division_appeal", args=[notified.pk])
