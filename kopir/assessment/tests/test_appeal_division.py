@@ -40,6 +40,7 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice
+from kopir.people.models import Person
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
@@ -174,6 +175,53 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
         appeal,
     )
     assert new.decided_by == reviewer
+
+
+@pytest.mark.parametrize(
+    ("language", "where"),
+    [
+        ("kk", "Шешімді Kopir мәртебе бетінде"),
+        ("ru", "Решение можно прочитать на странице статуса в Kopir"),
+    ],
+)
+@pytest.mark.parametrize("upheld", [True, False])
+def test_the_appeal_result_tells_the_outcome_and_where_to_read_it_but_not_the_reasons(
+    notified, specialist, reviewer, language, where, upheld
+):
+    """The higher body's reasons weigh the person's health: the status page keeps them off and
+    so does the message, which says the outcome and where the decision is to be read."""
+    Person.objects.filter(pk=notified.person_id).update(
+        preferred_language=language, email="person@example.test"
+    )
+    appeal = under_review(notified, specialist, reviewer)
+    reasons = "Visual field narrowed to 5 degrees in both eyes"
+    changed = {"new_decision": GROUP_1, "reexamination_on": add_months(timezone.localdate(), 20)}
+
+    resolve(
+        appeal,
+        reviewer,
+        upheld=upheld,
+        outcome_reasons=f"{reasons}.",
+        **({} if upheld else changed),
+    )
+
+    notice = Notice.objects.get(
+        related_type="assessment.appeal", topic="assessment.notices.appeal_resolved"
+    )
+    assert notice.language == language
+    assert notice.channel == "email"
+    assert reasons not in notice.body
+    assert reasons not in notice.subject
+    assert where in notice.body
+    with translation.override(language):
+        outcome = (
+            "Шешім бұрынғы күйінде қалды."
+            if language == "kk"
+            else "Решение оставлено без изменения."
+        )
+        if not upheld:
+            outcome = str(Decision(category_code="ADULT_G1").get_category_code_display())
+    assert outcome in notice.body
 
 
 def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
