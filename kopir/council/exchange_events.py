@@ -3,8 +3,9 @@ transaction as the change: a recommendation sent to an executive body, and that 
 
 The audience is the addressee: its own case system hears of the recommendation and of each
 answer recorded for it. A recommendation is a public document (it is on the council's public
-page), so its text travels; the answer's text and evidence stay in Kopir until the council has
-reviewed them.
+page), so its text travels, in both halves the council keeps (`text` in Kazakh, `text_ru` in
+Russian, empty when the council did not enter it), so the addressee's system reads the one it
+works in; the answer's text and evidence stay in Kopir until the council has reviewed them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class RecommendationSentPayload(Schema):
     council_organisation_code: str
     addressee_code: str
     text: str
+    text_ru: str = ""
     sent_on: dt.date | None = None
     answer_due_on: dt.date | None = None
 
@@ -78,6 +80,7 @@ def publish_recommendation_sent(recommendation: Any) -> None:
         "recommendation.sent",
         recommendation,
         text=recommendation.text,
+        text_ru=recommendation.text_ru,
         sent_on=recommendation.sent_on,
         answer_due_on=recommendation.answer_due_on,
     )

@@ -6,6 +6,11 @@ name for the preferences page, the sentence shown in the list (a lazy translatio
 `%(name)s` values, filled from the notification's `params`), whether it also comes by e-mail
 to someone who has not chosen, and the roles it concerns: the preferences page offers a person
 only the kinds of their roles (a clinician is never told of a council vote, so is not asked).
+
+A value typed by staff in Kazakh and in Russian (a vote's question) travels as both halves, the
+Kazakh one under its name and the Russian one under `<name>_ru`, and a kind that names it in
+`bilingual` shows each reader their half when the sentence is read: the bell's list in the page's
+language, the e-mail in the account's.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from kopir.core.registry import add_once
 
@@ -27,6 +33,8 @@ class StaffNotificationKind:
     order: int = 0
     # The roles whose holders may be told of it; none: anyone.
     roles: tuple[str, ...] = ()
+    # The values given in Kazakh (`name`) and in Russian (`name_ru`), each read in the reader's.
+    bilingual: tuple[str, ...] = ()
 
     def concerns(self, user: Any) -> bool:
         """Whether `user` holds a role this kind is told to (and so chooses how it comes)."""
@@ -34,11 +42,23 @@ class StaffNotificationKind:
 
     def text(self, params: dict[str, Any]) -> str:
         """The sentence in the active language; a value it does not name is ignored."""
+        values = dict(params)
+        for name in self.bilingual:
+            values[name] = reader_half(values.get(name), values.get(f"{name}_ru"))
         try:
-            return str(self.message) % params
+            return str(self.message) % values
         except (KeyError, TypeError, ValueError):
             # A kind whose sentence changed after the notification was written: say what kind.
             return str(self.label)
+
+
+def reader_half(kazakh: Any, russian: Any) -> str:
+    """The half for the active language's reader: the Russian one for a Russian reader, the
+    Kazakh one otherwise (the state language, an English reader's too), and the other half when
+    that one is empty (the council's texts read the same way, `council/bilingual.py`)."""
+    kazakh, russian = str(kazakh or ""), str(russian or "")
+    first, second = (russian, kazakh) if (get_language() or "kk")[:2] == "ru" else (kazakh, russian)
+    return first if first.strip() else second
 
 
 _KINDS: list[StaffNotificationKind] = []

@@ -17,8 +17,8 @@ from kopir.core.forms import DatePickerInput, FilterForm, VersionForm
 from kopir.directory.models import Organisation
 from kopir.rehabilitation.models import MeasureStatus, NotDeliveredReason, ProgrammePart
 from kopir.rehabilitation.selectors.execution import ALL, OPEN, WorkFilter
-from kopir.rehabilitation.services.execution import MISSING_EVIDENCE, NOT_EXECUTING_KINDS
-from kopir.rehabilitation.services.routing import executing_kinds
+from kopir.rehabilitation.services.execution import MISSING_EVIDENCE
+from kopir.rehabilitation.services.routing import measure_executors
 
 
 class WorkFilterForm(FilterForm[WorkFilter]):
@@ -168,7 +168,5 @@ class RedirectForm(VersionForm):
     def __init__(self, *args: Any, own_organisation_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.filter(is_active=True, kind__in=executing_kinds())
-            .exclude(kind__in=NOT_EXECUTING_KINDS)
-            .exclude(pk=own_organisation_id)
+            measure_executors().exclude(pk=own_organisation_id)
         )

@@ -187,8 +187,6 @@ def appeal_resolve(
 ) -> Appeal:
     """Uphold the decision, or change it: a changed decision is a new Decision version."""
     _ensure_current(appeal, expected_version)
-    if not outcome_reasons.strip():
-        raise ValidationError({"outcome_reasons": _("Give the reasons for the outcome.")})
     if appeal.status != A.UNDER_REVIEW:
         raise DomainError(
             _("An appeal that is “%(from)s” cannot become “%(to)s”.")
@@ -197,19 +195,27 @@ def appeal_resolve(
     referral = appeal.referral
     today = timezone.localdate()
     birth_date = birth_date_of(referral)
+    # Every missing or wrong field in one refusal, as the form gives them, so a caller without
+    # the form does not learn of the decision's fields only after it has given the reasons.
+    errors: dict[str, list[str]] = {}
+    if not outcome_reasons.strip():
+        errors["outcome_reasons"] = [_("Give the reasons for the outcome.")]
     if not upheld:
         if new_decision is None:
-            raise ValidationError({"outcome": _("Enter the changed decision.")})
-        # The higher body is not bound by the division's experts: no majority rule here.
-        errors = decision_errors(
-            new_decision,
-            assignments=[],
-            birth_date=birth_date,
-            on=today,
-            reexamination_on=reexamination_on,
-        )
-        if errors:
-            raise ValidationError(errors)
+            errors.setdefault("outcome", []).append(_("Enter the changed decision."))
+        else:
+            # The higher body is not bound by the division's experts: no majority rule here.
+            found = decision_errors(
+                new_decision,
+                assignments=[],
+                birth_date=birth_date,
+                on=today,
+                reexamination_on=reexamination_on,
+            )
+            for field, messages in found.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
     # The outermost writer (only the higher body's page calls it): durable, so the notice below
     # is enqueued after a real commit, never inside someone else's transaction.
     with transaction.atomic(durable=True):

@@ -40,6 +40,7 @@ from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice
+from kopir.people.models import Person
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
@@ -174,6 +175,53 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
         appeal,
     )
     assert new.decided_by == reviewer
+
+
+@pytest.mark.parametrize(
+    ("language", "where"),
+    [
+        ("kk", "Шешімді Kopir мәртебе бетінде"),
+        ("ru", "Решение можно прочитать на странице статуса в Kopir"),
+    ],
+)
+@pytest.mark.parametrize("upheld", [True, False])
+def test_the_appeal_result_tells_the_outcome_and_where_to_read_it_but_not_the_reasons(
+    notified, specialist, reviewer, language, where, upheld
+):
+    """The higher body's reasons weigh the person's health: the status page keeps them off and
+    so does the message, which says the outcome and where the decision is to be read."""
+    Person.objects.filter(pk=notified.person_id).update(
+        preferred_language=language, email="person@example.test"
+    )
+    appeal = under_review(notified, specialist, reviewer)
+    reasons = "Visual field narrowed to 5 degrees in both eyes"
+    changed = {"new_decision": GROUP_1, "reexamination_on": add_months(timezone.localdate(), 20)}
+
+    resolve(
+        appeal,
+        reviewer,
+        upheld=upheld,
+        outcome_reasons=f"{reasons}.",
+        **({} if upheld else changed),
+    )
+
+    notice = Notice.objects.get(
+        related_type="assessment.appeal", topic="assessment.notices.appeal_resolved"
+    )
+    assert notice.language == language
+    assert notice.channel == "email"
+    assert reasons not in notice.body
+    assert reasons not in notice.subject
+    assert where in notice.body
+    with translation.override(language):
+        outcome = (
+            "Шешім бұрынғы күйінде қалды."
+            if language == "kk"
+            else "Решение оставлено без изменения."
+        )
+        if not upheld:
+            outcome = str(Decision(category_code="ADULT_G1").get_category_code_display())
+    assert outcome in notice.body
 
 
 def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
@@ -313,6 +361,37 @@ def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_onc
         "result": ["Choose whether the decision is upheld or changed."],
         "outcome_reasons": ["Give the reasons for the outcome."],
     }
+
+
+def test_the_service_tells_a_changed_decision_without_reasons_or_parts_everything_at_once(
+    notified, specialist, reviewer
+):
+    """The page's form is not the only caller: the service itself names the missing reasons
+    and each missing part of the changed decision in one refusal, as the form does."""
+    appeal = under_review(notified, specialist, reviewer)
+    blank = OutcomeInput(
+        **{**GROUP_1.__dict__, "category_code": "", "cause": "", "term": "", "reasons": ""}
+    )
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as without_parts:
+            resolve(appeal, reviewer, upheld=False, outcome_reasons=" ", new_decision=blank)
+        with pytest.raises(ValidationError) as without_decision:
+            resolve(appeal, reviewer, upheld=False, outcome_reasons="", new_decision=None)
+
+    assert without_parts.value.message_dict == {
+        "outcome_reasons": ["Give the reasons for the outcome."],
+        "category_code": ["Choose the group or category."],
+        "cause": ["Choose the cause of disability."],
+        "term": ["Choose the term."],
+    }
+    assert without_decision.value.message_dict == {
+        "outcome_reasons": ["Give the reasons for the outcome."],
+        "outcome": ["Enter the changed decision."],
+    }
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UNDER_REVIEW
+    assert notified.decisions.count() == 1
 
 
 def test_the_division_records_an_appeal_through_its_page(client, notified, specialist):

@@ -1,6 +1,6 @@
 """Notices about recommendations: to the addressee when one is sent, to the council when an answer
-arrives, back to the addressee with the verdict (a rejected answer says why); reminders before
-the answer is due and an escalation after it, each at most once.
+arrives, back to the addressee with the verdict (a rejected answer says why, and by when a new
+one is due); reminders before the answer is due and an escalation after it, each at most once.
 
 Every message is a notice in the outbox (kopir.notices), queued in the transaction of the change
 it reports: it goes to the organisation's contact address in the language the organisation chose,
@@ -86,15 +86,20 @@ def notify_answered(
 
 
 def notify_verdict(
-    response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
+    response: RecommendationResponse,
+    *,
+    redo_due_on: dt.date | None = None,
+    actor: Any,
+    request: HttpRequest | None = None,
 ) -> Notice:
-    """Tell the addressee whether the council accepted its answer, and why not if it did not."""
+    """Tell the addressee whether the council accepted its answer, and why not if it did not;
+    with `redo_due_on`, the date by which the answer the council did not accept is owed again."""
     recommendation = response.recommendation
     return _queue(
         "verdict",
         recommendation.addressee,
         recommendation,
-        context={"response": response},
+        context={"response": response, "redo_due_on": redo_due_on},
         actor=actor,
         request=request,
     )

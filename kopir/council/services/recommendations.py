@@ -372,7 +372,7 @@ def recommendation_respond(
 
 def _restart_answer_clock(
     current: Recommendation, *, actor: Any, request: HttpRequest | None = None
-) -> None:
+) -> dt.date | None:
     """An answer the council did not accept is no answer: the recommendation waits for one again.
 
     The addressee owes a new answer within the rule set's answer period counted from the day of
@@ -380,11 +380,12 @@ def _restart_answer_clock(
     date, the daily job reminds and escalates again, and the register counts it overdue after it.
     Nothing restarts while another answer still waits for the council's verdict, nor on a
     recommendation already closed (partly executed: its open work is answered, not its deadline).
+    The new due date, which the verdict's notice states; None when nothing restarted.
     """
     if current.status not in AWAITING_ANSWER:
-        return
+        return None
     if current.responses.filter(verdict=ResponseVerdict.PENDING).exists():
-        return
+        return None
     rejected_on = timezone.localdate()
     current.answered_on = None
     current.answer_due_on = recommendation_deadlines(
@@ -402,6 +403,7 @@ def _restart_answer_clock(
         request=request,
         detail="answer not accepted: answer due again",
     )
+    return current.answer_due_on
 
 
 def response_review(
@@ -462,9 +464,10 @@ def response_review(
             request=request,
             detail=verdict,
         )
-        if not accepted:
-            _restart_answer_clock(current, actor=actor, request=request)
-        alerts.notify_verdict(answer, actor=actor, request=request)
+        redo_due_on = (
+            None if accepted else _restart_answer_clock(current, actor=actor, request=request)
+        )
+        alerts.notify_verdict(answer, redo_due_on=redo_due_on, actor=actor, request=request)
         if not accepted:
             staff_alerts.answer_not_accepted(answer, actor=actor, request=request)
     return answer

@@ -63,6 +63,7 @@ STAFF_KINDS = (
         _("A vote is open at meeting No. %(meeting)s: %(question)s"),
         order=20,
         roles=(Role.COUNCIL_MEMBER,),
+        bilingual=("question",),
     ),
     StaffNotificationKind(
         MINUTES_TO_SIGN,
@@ -150,7 +151,12 @@ def vote_opened(vote: Vote, *, actor: Any, request: HttpRequest | None = None) -
     staff_notify(
         users=present,
         kind=VOTE_OPEN,
-        params={"meeting": meeting.number, "question": vote.question},
+        # Both halves: each member reads the question in their own language.
+        params={
+            "meeting": meeting.number,
+            "question": vote.question,
+            "question_ru": vote.question_ru,
+        },
         url_name="council:vote_detail",
         url_args=(meeting.council.slug, meeting.pk, vote.pk),
         related=vote,

@@ -37,6 +37,8 @@ def test_a_sent_recommendation_is_an_event_for_the_addressees_subscribed_system(
     )
     assert event.payload["addressee_code"] == agency.code
     assert event.payload["text"] == recommendation.text
+    assert recommendation.text_ru
+    assert event.payload["text_ru"] == recommendation.text_ru
     assert recommendation.answer_due_on is not None
     assert event.payload["answer_due_on"] == recommendation.answer_due_on.isoformat()
     assert [d.subscription for d in Delivery.objects.all()] == [subscription]

@@ -11,7 +11,8 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from kopir.accounts.models import User
 from kopir.core.tests.fixtures import rolled_back
@@ -130,6 +131,61 @@ def test_a_rejected_answer_reaches_the_agency_with_the_councils_reason(
     notice = _notice("verdict")
     assert _to_agency(notice) == (agency, "kk")
     assert "Квота туралы деректер жоқ." in notice.body
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("kk", "қайта есептеледі: жаңа жауапты {date} дейін жіберіңіз."),
+        ("ru", "направьте новый ответ не позднее {date}"),
+    ],
+)
+def test_a_rejected_answer_tells_the_agency_the_new_due_date_in_its_language(
+    sent_recommendation: m.Recommendation,
+    secretary: User,
+    officer: User,
+    agency: Organisation,
+    language: str,
+    sentence: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The answer is owed again within the rule set's period from the rejection
+    (docs/domain/council.md §5): the notice names that date, written as the agency's language
+    writes dates."""
+    Organisation.objects.filter(pk=agency.pk).update(notice_language=language)
+    sent_recommendation.addressee.refresh_from_db()
+    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
+    first_due = sent_recommendation.answer_due_on
+    rejected_on = timezone.localdate() + dt.timedelta(days=40)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: rejected_on)
+
+    response_review(
+        actor=secretary,
+        response=answer,
+        verdict=m.ResponseVerdict.NOT_ACCEPTED,
+        note="Квота туралы деректер жоқ.",
+    )
+
+    sent_recommendation.refresh_from_db()
+    due = sent_recommendation.answer_due_on
+    assert due is not None
+    assert due > rejected_on
+    assert due != first_due
+    with translation.override(language):
+        written = date_format(due, "DATE_FORMAT").removesuffix(".")
+    notice = _notice("verdict")
+    assert notice.language == language
+    assert sentence.format(date=written) in notice.body
+
+
+def test_an_accepted_answer_names_no_new_due_date(
+    sent_recommendation: m.Recommendation, secretary: User, officer: User
+) -> None:
+    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
+
+    response_review(actor=secretary, response=answer, verdict=m.ResponseVerdict.ACCEPTED)
+
+    assert "жаңа жауапты" not in _notice("verdict").body
 
 
 def test_an_approaching_due_date_reaches_the_agency_in_its_language(

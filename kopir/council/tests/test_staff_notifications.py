@@ -23,6 +23,7 @@ from kopir.council.services.minutes import minutes_assemble
 from kopir.council.services.petitions import petition_answer, petition_register
 from kopir.council.services.recommendations import response_review
 from kopir.council.services.votes import vote_open
+from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
 from kopir.directory.models import Organisation, OrganisationKind
@@ -84,6 +85,57 @@ def test_an_open_roll_call_vote_is_told_to_the_members_present(
     notification = StaffNotification.objects.get(kind=staff_alerts.VOTE_OPEN)
     assert "Жоспарды бекіту" in notification.text()
     assert notification.link().endswith(f"/votes/{vote.pk}/")
+
+
+def test_each_member_reads_the_open_votes_question_in_their_own_language(
+    client: Any, held_meeting: m.Meeting, secretary: User, chair: User, member: User
+) -> None:
+    """The question is typed in Kazakh and in Russian: a member whose account is in Russian
+    reads the Russian one in the bell's list and in the e-mail, the others the Kazakh one."""
+    User.objects.filter(pk=chair.pk).update(preferred_language="ru", email="chair@example.test")
+    User.objects.filter(pk=member.pk).update(preferred_language="kk", email="member@example.test")
+
+    vote_open(
+        actor=secretary,
+        agenda_item=held_meeting.agenda.get(),
+        question="Жоспарды бекіту",
+        question_ru="Утверждение плана",
+        kind=m.VoteKind.ROLL_CALL,
+    )
+
+    emails = {
+        notice.user: notice.body
+        for notice in Notice.objects.filter(topic=f"staff.{staff_alerts.VOTE_OPEN}")
+    }
+    assert "Утверждение плана" in emails[chair]
+    assert "Жоспарды бекіту" not in emails[chair]
+    assert "Жоспарды бекіту" in emails[member]
+    assert "Утверждение плана" not in emails[member]
+    with translation.override("ru"):
+        listed = signed_in(client, chair).get(reverse("notices:mine")).content.decode()
+    assert "Утверждение плана" in listed
+    notification = StaffNotification.objects.get(user=member, kind=staff_alerts.VOTE_OPEN)
+    with translation.override("kk"):
+        assert "Жоспарды бекіту" in notification.text()
+    with translation.override("en"):
+        assert notification.text() == (
+            f"A vote is open at meeting No. {held_meeting.number}: Жоспарды бекіту"
+        )
+
+
+def test_a_vote_question_typed_in_kazakh_only_reaches_a_russian_reader_in_kazakh(
+    held_meeting: m.Meeting, secretary: User, chair: User
+) -> None:
+    vote_open(
+        actor=secretary,
+        agenda_item=held_meeting.agenda.get(),
+        question="Жоспарды бекіту",
+        kind=m.VoteKind.ROLL_CALL,
+    )
+
+    notification = StaffNotification.objects.get(user=chair, kind=staff_alerts.VOTE_OPEN)
+    with translation.override("ru"):
+        assert "Жоспарды бекіту" in notification.text()
 
 
 def test_a_counted_vote_asks_no_member_for_a_ballot(

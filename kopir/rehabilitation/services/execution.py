@@ -24,7 +24,7 @@ from kopir.core.actors import is_signed_in
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.transitions import InvalidTransition
 from kopir.core.uploads import DOCUMENT_EXTENSIONS, check_upload
-from kopir.directory.models import Organisation, OrganisationKind
+from kopir.directory.models import Organisation
 from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.rehabilitation.events import publish
 from kopir.rehabilitation.models import (
@@ -40,20 +40,12 @@ from kopir.rehabilitation.services.routing import (
     handoff_answer,
     handoff_record,
     holder_release,
+    measure_executors,
 )
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 S = MeasureStatus
 
-# Organisations that execute no measure: a measure is never redirected to them.
-NOT_EXECUTING_KINDS = frozenset(
-    {
-        OrganisationKind.MSE_DEPARTMENT,
-        OrganisationKind.MSE_DIVISION,
-        OrganisationKind.PUBLIC_COUNCIL,
-        OrganisationKind.PARLIAMENT,
-    }
-)
 # A reported result no longer counts against the deadline: the sweep's marks are cleared.
 _CLOSED_MARKS: dict[str, Any] = {"at_risk": False, "overdue": False}
 
@@ -394,7 +386,7 @@ def measure_redirect(
         problems["to_organisation"] = [
             str(_("Choose another organisation: yours holds the measure now."))
         ]
-    elif not to_organisation.is_active or to_organisation.kind in NOT_EXECUTING_KINDS:
+    elif not measure_executors().filter(pk=to_organisation.pk).exists():
         problems["to_organisation"] = [
             str(_("Choose an organisation that executes rehabilitation measures."))
         ]

@@ -22,13 +22,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
 from kopir.core.actors import signed_in_user
 from kopir.core.working_days import add_working_days
-from kopir.directory.models import Organisation, Territory
+from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.exchange.models import Message, MessageStatus
 from kopir.exchange.services import (
     message_acknowledge,
@@ -52,6 +53,27 @@ def executing_kinds() -> set[str]:
 
     return set(MeasureType.objects.values_list("executor_kind", flat=True).distinct()) | set(
         RoutingRule.objects.values_list("executor_kind", flat=True).distinct()
+    )
+
+
+# Organisations that execute no measure, whatever a catalogue or a rule names: a measure is never
+# passed to them.
+NOT_EXECUTING_KINDS = frozenset(
+    {
+        OrganisationKind.MSE_DEPARTMENT,
+        OrganisationKind.MSE_DIVISION,
+        OrganisationKind.PUBLIC_COUNCIL,
+        OrganisationKind.PARLIAMENT,
+    }
+)
+
+
+def measure_executors() -> QuerySet[Organisation]:
+    """The organisations a measure may be passed to: active, of a kind that executes measures.
+    The redirect form offers these and `measure_redirect` refuses any other, so the page, the
+    API and any other caller follow one rule."""
+    return Organisation.objects.filter(is_active=True, kind__in=executing_kinds()).exclude(
+        kind__in=NOT_EXECUTING_KINDS
     )
 
 

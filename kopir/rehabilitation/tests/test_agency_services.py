@@ -21,6 +21,7 @@ from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.models import Notice
 from kopir.people.models import LinkBasis, PersonLink
+from kopir.rehabilitation.forms_agency import RedirectForm
 from kopir.rehabilitation.models import Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.services.execution import (
     measure_accept,
@@ -316,6 +317,32 @@ def test_a_redirect_needs_a_reason_and_another_executing_organisation(
             )
         assert set(refused.value.message_dict) == fields
     assert not Handoff.objects.exists()
+
+
+def test_a_redirect_to_a_kind_that_executes_no_measure_is_refused_as_the_form_refuses_it(
+    measure: Measure, officer: Any
+) -> None:
+    """A school is active and in none of the excluded kinds, but no catalogue measure or routing
+    rule names its kind: the form does not offer it, and the service (the API's way in) refuses
+    it too, naming the field."""
+    school = OrganisationFactory.create(kind=OrganisationKind.SCHOOL)
+    offered: Any = RedirectForm(own_organisation_id=measure.organisation_id).fields[
+        "to_organisation"
+    ]
+    assert not offered.queryset.filter(pk=school.pk).exists()
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        measure_redirect(
+            actor=officer,
+            measure=measure,
+            expected_version=measure.version,
+            to_organisation=school,
+            reason="Not ours.",
+        )
+    assert refused.value.message_dict == {
+        "to_organisation": ["Choose an organisation that executes rehabilitation measures."]
+    }
+    assert not Handoff.objects.exists()
+    assert Measure.objects.get(pk=measure.pk).organisation_id == officer.organisation_id
 
 
 def test_a_closed_measure_is_not_redirected(
