@@ -473,6 +473,15 @@ class ConfirmedActionForm(VersionForm):
         return str(_("The page was out of date. Open it again, then confirm."))
 
 
+class MeetingCancelForm(ConfirmedActionForm):
+    """Cancelling a meeting, on a page of its own: the box says what it means."""
+
+    confirm = forms.BooleanField(
+        label=_("Cancel it for good: a cancelled meeting cannot be held"),
+        error_messages={"required": _("Tick the box to confirm, then press again.")},
+    )
+
+
 class VoteAnnulForm(ServiceErrorsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why the vote is annulled"),

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from kopir.council.demo.meetings import SEED_MEETING_NUMBER
 from kopir.council.models import Decision, Meeting
 from kopir.council.services.minutes import minutes_assemble
 from kopir.council.services.minutes_texts import missing_texts
@@ -100,3 +101,37 @@ def test_the_texts_and_minutes_pages_show_both_languages_and_a_gap_is_filled_by_
     expect(page.locator("#missing-texts-heading")).to_have_count(0)
     problems = axe_problems(page, "meeting texts, saved [kk]")
     assert not problems, "\n".join(problems)
+
+
+# Each vote table's box: the table's width, the box's, and whether the box is a named,
+# focusable region (what a keyboard user scrolls when the table is wider than the box).
+VOTE_TABLE_BOXES = """() => Array.from(document.querySelectorAll('table.vote-table')).map(t => {
+  const box = t.closest('.table-wrap');
+  return {table: t.scrollWidth, box: box.clientWidth, region: box.getAttribute('role') === 'region'
+    && box.tabIndex === 0 && !!box.getAttribute('aria-labelledby')};
+})"""
+
+
+def test_the_vote_tables_of_the_side_by_side_minutes_fit_or_scroll_in_their_box(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    meeting = Meeting.objects.select_related("council").get(
+        council__slug="wko-social", number=SEED_MEETING_NUMBER
+    )
+    sign_in_by_keyboard(page, live_server, "secretary", DEMO_PASSWORD)
+    minutes_kwargs = {"slug": meeting.council.slug, "number": meeting.number}
+    for language in LANGUAGES:
+        page.goto(live_server.url + path_for("council:minutes_detail", language, minutes_kwargs))
+        # Side by side (1280) and stacked (1024): every column of every vote table shows.
+        for width in (1280, 1024):
+            page.set_viewport_size({"width": width, "height": 900})
+            boxes = page.evaluate(VOTE_TABLE_BOXES)
+            assert boxes, "the seed meeting's minutes have votes"
+            cut = [box for box in boxes if box["table"] > box["box"]]
+            assert not cut, f"{language} at {width} px: {cut}"
+        # A 320 px phone: the page never scrolls sideways; a table wider than its box scrolls
+        # inside it, a region the keyboard reaches.
+        page.set_viewport_size({"width": 320, "height": 700})
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+        assert all(box["region"] for box in page.evaluate(VOTE_TABLE_BOXES))
+        page.set_viewport_size({"width": 1280, "height": 900})

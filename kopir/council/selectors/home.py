@@ -319,7 +319,7 @@ def home_items() -> tuple[HomeItem, ...]:
         HomeItem(
             "council.accommodation_open",
             council,
-            _("Accommodation requests to arrange"),
+            _("Accommodation requests"),
             _("No accommodation request waits."),
             is_council_secretary,
             accommodation_open_count,

@@ -12,6 +12,7 @@ accident; the name is included only when the petitioner agreed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -207,6 +208,34 @@ def _latest(rows: QuerySet[Any]) -> tuple[list[Any], bool]:
     return latest[:OVERVIEW_ROWS], len(latest) > OVERVIEW_ROWS
 
 
+@dataclass(frozen=True)
+class PublicContact:
+    """How to write to a council: its organisation's contact for notices, which the directory
+    keeps (address, e-mail, phone, the person who answers its correspondence). The accessibility
+    statement sends visitors here to report a problem."""
+
+    address: str
+    email: str
+    phone: str
+    person: str
+    position: str
+
+    def __bool__(self) -> bool:
+        return any((self.address, self.email, self.phone, self.person))
+
+
+def public_contact(council: Council) -> PublicContact:
+    """The council's contact, read from the organisation `public_council` already selected."""
+    organisation = council.organisation
+    return PublicContact(
+        address=organisation.address.strip(),
+        email=organisation.email.strip(),
+        phone=organisation.phone.strip(),
+        person=organisation.contact_name.strip(),
+        position=organisation.contact_position.strip(),
+    )
+
+
 def public_page(council: Council) -> dict[str, Any]:
     """The overview: everything short in full, and the latest few of each list that grows."""
     past, more_meetings = _latest(past_meetings(council))
@@ -215,6 +244,7 @@ def public_page(council: Council) -> dict[str, Any]:
     visits, more_visits = _latest(public_visits(council))
     petitions, more_petitions = _latest(public_petitions(council))
     return {
+        "contact": public_contact(council),
         "composition": _composition(council),
         "plans": _plans(council),
         "upcoming_meetings": upcoming_meetings(council),

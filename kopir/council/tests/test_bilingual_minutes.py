@@ -281,6 +281,27 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
     assert "Item 1, speech 1: what Мүше Әсел Ұланқызы said (in Russian)" in html
 
 
+def test_each_vote_heads_its_own_rows_so_the_table_fits_one_languages_half(
+    minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
+) -> None:
+    url = reverse(
+        "council:minutes_detail",
+        kwargs={"slug": held_meeting.council.slug, "number": held_meeting.number},
+    )
+    html = secretary_client.get(url).content.decode()
+    tables = [part.split("</table>")[0] for part in html.split('<table class="vote-table">')[1:]]
+    votes = m.Vote.objects.filter(agenda_item__meeting=held_meeting).count()
+
+    assert votes
+    assert len(tables) == 2  # one in each language's document
+    for table in tables:
+        # Five columns of figures under the question, which no longer takes a column of its own.
+        head = table.split("</thead>")[0]
+        assert head.count('scope="col"') == 5
+        assert table.count('<th scope="rowgroup" colspan="5">') == votes
+        assert 'scope="row"' not in table
+
+
 # --- The PDF's last page ----------------------------------------------------------------------
 
 

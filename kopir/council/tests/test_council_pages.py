@@ -101,6 +101,7 @@ SECRETARY_PAGES = [
     ("council:member_edit", ["slug", "proposed", "proposed_member"]),
     ("council:meeting_new", ["slug"]),
     ("council:meeting_edit", ["slug", "meeting"]),
+    ("council:meeting_cancel", ["slug", "meeting"]),
     ("council:meeting_attendance", ["slug", "meeting"]),
     ("council:agenda_item_new", ["slug", "meeting"]),
     ("council:agenda_item_edit", ["slug", "meeting", "item"]),
@@ -111,7 +112,6 @@ SECRETARY_PAGES = [
 SECRETARY_ACTIONS = [
     ("council:composition_new", ["slug"]),
     ("council:meeting_held", ["slug", "meeting"]),
-    ("council:meeting_cancel", ["slug", "meeting"]),
     ("council:meeting_invitations", ["slug", "meeting"]),
     ("council:vote_close", ["slug", "meeting", "vote"]),
     ("council:vote_ballots", ["slug", "meeting", "vote"]),

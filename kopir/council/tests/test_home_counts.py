@@ -9,14 +9,16 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
 from kopir.core.tests.fixtures import rows_listed
 from kopir.council import models as m
 from kopir.council.selectors import home
-from kopir.council.tests.conftest import record_present
+from kopir.council.tests.conftest import record_present, signed_in
 from kopir.council.tests.factories import (
     MeetingFactory,
     PetitionFactory,
@@ -169,3 +171,17 @@ def test_the_secretary_counts_answers_waiting_for_the_councils_verdict(council, 
     public = Client().get(f"/kk/council/public/{council.slug}/recommendations/?awaiting_verdict=on")
     assert public.status_code == 200
     assert 'name="awaiting_verdict"' not in public.content.decode()
+
+
+def test_the_home_tile_and_the_councils_tab_give_accommodation_requests_one_name(
+    client: Client, council, secretary
+) -> None:
+    signed_in(client, secretary)
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            name = gettext("Accommodation requests")
+            home_page = client.get(reverse("core:home")).content.decode()
+            listing = client.get(reverse("council:accommodation_list", args=[council.slug]))
+        tile = home_page.split('data-home-item="council.accommodation_open"')[1].split("</li>")[0]
+        assert f'<span class="home-count__label">{name}</span>' in tile
+        assert f'aria-current="page">{name}</a>' in listing.content.decode()

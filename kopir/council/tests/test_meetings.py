@@ -344,18 +344,13 @@ def test_the_minutes_name_an_official_once_though_invited_twice_and_recorded_as_
     assert "Қонақ Айбек" in text  # a guest who is no official stays among the guests
 
 
-@pytest.mark.parametrize(
-    ("name", "status"),
-    [
-        ("council:meeting_held", m.MeetingStatus.HELD),
-        ("council:meeting_cancel", m.MeetingStatus.CANCELLED),
-    ],
-)
-def test_holding_or_cancelling_asks_for_the_box_to_be_ticked(
-    client: Client, started_meeting: m.Meeting, secretary: User, name: str, status: str
+def test_holding_asks_for_the_box_to_be_ticked(
+    client: Client, started_meeting: m.Meeting, secretary: User
 ) -> None:
     with translation.override("en"):
-        address = reverse(name, args=[started_meeting.council.slug, started_meeting.pk])
+        address = reverse(
+            "council:meeting_held", args=[started_meeting.council.slug, started_meeting.pk]
+        )
     signed_in(client, secretary)
 
     refused = client.post(address, {"version": started_meeting.version}, follow=True)
@@ -365,7 +360,44 @@ def test_holding_or_cancelling_asks_for_the_box_to_be_ticked(
 
     client.post(address, {"version": started_meeting.version, "confirm": "on"})
     started_meeting.refresh_from_db()
-    assert started_meeting.status == status
+    assert started_meeting.status == m.MeetingStatus.HELD
+
+
+def test_cancelling_is_a_red_button_that_leads_to_its_confirmation_page(
+    client: Client, started_meeting: m.Meeting, secretary: User
+) -> None:
+    slug, pk = started_meeting.council.slug, started_meeting.pk
+    with translation.override("en"):
+        meeting_address = reverse("council:meeting_detail", args=[slug, pk])
+        address = reverse("council:meeting_cancel", args=[slug, pk])
+    signed_in(client, secretary)
+
+    meeting_page = client.get(meeting_address).content.decode()
+    # A link styled as a destructive button, not a form that cancels from the meeting page.
+    assert f'<a class="button button--warning" href="{address}">Cancel the meeting</a>' in (
+        meeting_page
+    )
+    assert f'action="{address}"' not in meeting_page
+
+    page = client.get(address).content.decode()
+    assert "<h1>Cancel meeting № 2</h1>" in page
+    assert "Everyone invited is sent the cancellation" in page
+    assert '<button type="submit" class="button--warning">Cancel the meeting</button>' in page
+    assert f'href="{meeting_address}">Keep the meeting</a>' in page
+
+    refused = client.post(address, {"version": started_meeting.version})
+    started_meeting.refresh_from_db()
+    assert started_meeting.status == m.MeetingStatus.PLANNED
+    assert refused.status_code == 200
+    assert "Tick the box to confirm, then press again." in refused.content.decode()
+
+    done = client.post(address, {"version": started_meeting.version, "confirm": "on"})
+    started_meeting.refresh_from_db()
+    assert started_meeting.status == m.MeetingStatus.CANCELLED
+    assert done.status_code == 302
+    assert done.headers["Location"] == meeting_address
+    # A cancelled meeting has nothing left to cancel: its address leads back to the meeting.
+    assert client.get(address).headers["Location"] == meeting_address
 
 
 def test_nothing_that_happens_at_a_meeting_is_recorded_before_it_starts(

@@ -161,3 +161,41 @@ def test_signed_in_staff_see_the_same_public_page(
     assert response.status_code == 200
     assert page.count("<h1") == 1
     assert "Төраға Қайрат Өмірұлы" in page
+
+
+def test_the_page_gives_the_councils_contact_the_accessibility_statement_points_to(
+    council: m.Council,
+) -> None:
+    organisation = council.organisation
+    organisation.address = "Орал қ., Достық даңғылы, 1"
+    organisation.email = "council@example.kz"
+    organisation.phone = "+7 7112 50 00 00"
+    organisation.contact_name = "Хатшы Гүлнар Сәрсенқызы"
+    organisation.contact_position = "кеңес хатшысы"
+    organisation.save()
+    labels = {
+        "kk": ("Байланыс деректері", "Жауапты тұлға"),
+        "ru": ("Контакты", "Ответственное лицо"),
+        "en": ("Contacts", "Responsible person"),
+    }
+
+    for language, (heading, person_label) in labels.items():
+        with translation.override(language):
+            page = Client().get(_url(council)).content.decode()
+        assert f'<h2 id="contact-title">{heading}</h2>' in page
+        assert '<a href="mailto:council@example.kz">council@example.kz</a>' in page
+        assert '<a href="tel:+77112500000">+7 7112 50 00 00</a>' in page
+        assert "Орал қ., Достық даңғылы, 1" in page
+        assert f"<dt>{person_label}</dt><dd>Хатшы Гүлнар Сәрсенқызы, кеңес хатшысы</dd>" in page
+
+
+def test_a_council_without_a_contact_says_so_rather_than_show_an_empty_list(
+    council: m.Council,
+) -> None:
+    Organisation.objects.filter(pk=council.organisation_id).update(
+        address="", email="", phone="", contact_name="", contact_position=""
+    )
+    with translation.override("en"):
+        page = Client().get(_url(council)).content.decode()
+    assert "The council has not published its contact details yet." in page
+    assert "mailto:" not in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kopir.core.forms import at_version
 from kopir.core.responses import form_page, render_page_or_fragment, wants_fragment
 from kopir.core.selectors import page_of
 from kopir.council.access import (
@@ -23,6 +24,7 @@ from kopir.council.access import (
 from kopir.council.forms_meetings import (
     AttendanceForm,
     GuestForm,
+    MeetingCancelForm,
     MeetingForm,
 )
 from kopir.council.models import Attendance, Council, Meeting, MeetingStatus
@@ -177,7 +179,7 @@ def meeting_quorum(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _confirmed_move(
     request: HttpRequest, slug: str, pk: int, move: Callable[..., object], done: str
 ) -> HttpResponse:
-    """Hold or cancel the meeting: final, so only with the box ticked and the version shown."""
+    """Hold the meeting: final, so only with the box ticked and the version shown."""
     council = council_for_secretary(request.user, slug)
     meeting = meeting_in_council(council, pk)
     confirmed_action(
@@ -197,9 +199,29 @@ def meeting_held(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_cancel_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _confirmed_move(request, slug, pk, meeting_cancel, _("The meeting is cancelled."))
+    """Cancelling ends the meeting for good and tells everyone invited, so the meeting page's
+    red button leads here: the page says what follows and asks for the box to be ticked."""
+    council = council_for_secretary(request.user, slug)
+    meeting = meeting_in_council(council, pk)
+    if meeting.status != MeetingStatus.PLANNED:
+        return redirect("council:meeting_detail", slug=slug, pk=pk)
+    form = at_version(MeetingCancelForm, request, meeting)
+    return form_page(
+        request,
+        form,
+        "council/meetings/meeting_cancel.html",
+        {"council": council, "meeting": meeting},
+        save=lambda: meeting_cancel(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+        done=_("The meeting is cancelled."),
+        success_url=_meeting_url(slug, pk),
+    )
 
 
 @require_http_methods(["GET", "POST"])
