@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kopir.accounts import two_factor
+from kopir.accounts.access import may_set_up_second_factor
 from kopir.accounts.models import Role, RoleAssignment, User
 from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
@@ -33,6 +34,13 @@ from kopir.core.versioning import assign_changes, require_current
 from kopir.directory.models import Organisation
 
 # The sentence the people registry's conflict panel already uses, so it is translated already.
+# Why a published demo account cannot have an authenticator (access.may_set_up_second_factor).
+SHARED_DEMO_ACCOUNT = _(
+    "This is one of the demo's shared accounts: every visitor of the demo signs in to it with "
+    "the same published password. Two-factor sign-in cannot be set up on it, or every later "
+    "visitor would need the code from your phone. To try two-factor sign-in, sign in with an "
+    "account of your own (the demo's administrator can create one)."
+)
 CONFLICT = _(
     "Someone saved this record while you were editing it. Your changes below were not saved."
 )
@@ -179,8 +187,11 @@ def two_factor_setup_confirm(
     """Turn the secret shown during set-up into the user's authenticator, once they prove it works.
 
     Returns the device and a fresh set of backup codes (to be shown once, never again).
-    Raises ValidationError on `code` when the code does not match the secret.
+    Raises ValidationError on `code` when the code does not match the secret, and for a shared
+    demo account (`access.may_set_up_second_factor`).
     """
+    if not may_set_up_second_factor(user):
+        raise ValidationError(SHARED_DEMO_ACCOUNT)
     check = two_factor.check_totp(key, two_factor.normalise_code(code))
     if not check.accepted:
         raise ValidationError(
