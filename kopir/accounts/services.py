@@ -225,7 +225,7 @@ def two_factor_setup_confirm(
 
 
 def _record_two_factor(
-    actor: User, user: User, request: HttpRequest | None, fields: list[str], detail: str
+    actor: User | None, user: User, request: HttpRequest | None, fields: list[str], detail: str
 ) -> None:
     audited(user, AuditAction.TWO_FACTOR, fields, actor=actor, request=request, detail=detail)
 
@@ -242,10 +242,11 @@ def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> l
 
 def user_reset_two_factor(
     *,
-    actor: User,
+    actor: User | None,
     user: User,
     expected_version: int | None = None,
     request: HttpRequest | None = None,
+    why: str = "reset by administrator",
 ) -> int:
     """Remove an account's authenticator and backup codes (a lost phone).
 
@@ -265,9 +266,7 @@ def user_reset_two_factor(
             # The account page shows the two-factor state beside the form: a form opened before
             # the reset was read from an account that has changed since.
             _raise_version(user)
-        _record_two_factor(
-            actor, user, request, ["authenticator", "backup_codes"], "reset by administrator"
-        )
+        _record_two_factor(actor, user, request, ["authenticator", "backup_codes"], why)
     return removed
 
 
