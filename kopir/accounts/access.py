@@ -43,6 +43,13 @@ def is_demo_account(user: Any) -> bool:
     return user.username in DEMO_USERNAMES
 
 
+def may_set_up_second_factor(user: Any) -> bool:
+    """Whether this user may add an authenticator app to their account: not a published demo
+    account while Kopir runs as the demo. Every visitor signs in to it with the same password,
+    so the app one visitor set up would make every later visitor need that visitor's code."""
+    return not is_demo_account(user)
+
+
 def owes_second_factor(user: Any) -> bool:
     """Whether this signed-in user must pass a second factor to use Kopir.
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
 from kopir.accounts import services
 from kopir.accounts.models import Role, User
@@ -144,5 +145,12 @@ def load() -> str:
                 channel=AuditChannel.COMMAND,
                 **values,
             )
-            updated += saved.version != version
+            # An authenticator a visitor set up on a shared account (before the set-up page
+            # refused it) would ask every later visitor for that visitor's code: the demo state
+            # has none.
+            changed = saved.version != version
+            if user_has_device(saved, confirmed=None):
+                services.user_reset_two_factor(actor=None, user=saved, why="demo account put back")
+                changed = True
+            updated += changed
     return f"{len(DEMO_ACCOUNTS)} demo accounts ({created} created, {updated} updated)"

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kopir.accounts import two_factor
+from kopir.accounts.access import may_set_up_second_factor
 from kopir.accounts.models import Role, RoleAssignment, User
 from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
@@ -33,6 +34,13 @@ from kopir.core.versioning import assign_changes, require_current
 from kopir.directory.models import Organisation
 
 # The sentence the people registry's conflict panel already uses, so it is translated already.
+# Why a published demo account cannot have an authenticator (access.may_set_up_second_factor).
+SHARED_DEMO_ACCOUNT = _(
+    "This is one of the demo's shared accounts: every visitor of the demo signs in to it with "
+    "the same published password. Two-factor sign-in cannot be set up on it, or every later "
+    "visitor would need the code from your phone. To try two-factor sign-in, sign in with an "
+    "account of your own (the demo's administrator can create one)."
+)
 CONFLICT = _(
     "Someone saved this record while you were editing it. Your changes below were not saved."
 )
@@ -179,8 +187,11 @@ def two_factor_setup_confirm(
     """Turn the secret shown during set-up into the user's authenticator, once they prove it works.
 
     Returns the device and a fresh set of backup codes (to be shown once, never again).
-    Raises ValidationError on `code` when the code does not match the secret.
+    Raises ValidationError on `code` when the code does not match the secret, and for a shared
+    demo account (`access.may_set_up_second_factor`).
     """
+    if not may_set_up_second_factor(user):
+        raise ValidationError(SHARED_DEMO_ACCOUNT)
     check = two_factor.check_totp(key, two_factor.normalise_code(code))
     if not check.accepted:
         raise ValidationError(
@@ -214,7 +225,7 @@ def two_factor_setup_confirm(
 
 
 def _record_two_factor(
-    actor: User, user: User, request: HttpRequest | None, fields: list[str], detail: str
+    actor: User | None, user: User, request: HttpRequest | None, fields: list[str], detail: str
 ) -> None:
     audited(user, AuditAction.TWO_FACTOR, fields, actor=actor, request=request, detail=detail)
 
@@ -231,10 +242,11 @@ def two_factor_backup_codes_regenerate(*, user: User, request: HttpRequest) -> l
 
 def user_reset_two_factor(
     *,
-    actor: User,
+    actor: User | None,
     user: User,
     expected_version: int | None = None,
     request: HttpRequest | None = None,
+    why: str = "reset by administrator",
 ) -> int:
     """Remove an account's authenticator and backup codes (a lost phone).
 
@@ -254,9 +266,7 @@ def user_reset_two_factor(
             # The account page shows the two-factor state beside the form: a form opened before
             # the reset was read from an account that has changed since.
             _raise_version(user)
-        _record_two_factor(
-            actor, user, request, ["authenticator", "backup_codes"], "reset by administrator"
-        )
+        _record_two_factor(actor, user, request, ["authenticator", "backup_codes"], why)
     return removed
 
 

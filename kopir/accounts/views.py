@@ -37,6 +37,7 @@ from django_otp import login as otp_login
 
 from kopir.accounts import selectors, services, two_factor
 from kopir.accounts.access import (
+    may_set_up_second_factor,
     owes_second_factor,
     require_administrator,
     second_factor_pending,
@@ -225,6 +226,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if status.has_authenticator:
         messages.info(request, _("Two-factor sign-in is already set up for your account."))
         return redirect("accounts:profile")
+    if not may_set_up_second_factor(user):
+        # Refused before a key is made: nothing of a set-up is left in the session.
+        return render(
+            request,
+            "accounts/two_factor_setup.html",
+            {"refused": services.SHARED_DEMO_ACCOUNT},
+            status=403,
+        )
     if status.has_any_device and second_factor_pending(user):
         # Backup codes alone still count as a second factor: use one before adding an app, or
         # anyone with the password could enrol their own phone.
@@ -309,6 +318,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         "roles": user.role_labels(),
         "two_factor": selectors.two_factor_status(user),
         "two_factor_required": owes_second_factor(user),
+        # A shared demo account is told why it has no set-up button.
+        "two_factor_refused": None
+        if may_set_up_second_factor(user)
+        else services.SHARED_DEMO_ACCOUNT,
     }
     return render(request, "accounts/profile.html", context)
 

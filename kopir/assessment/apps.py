@@ -22,6 +22,7 @@ class AssessmentConfig(AppConfig):
         from kopir.assessment import access
         from kopir.assessment.exchange_events import EVENT_KINDS
         from kopir.assessment.models import CompletenessRule, CompletenessRuleSet, StepDeadline
+        from kopir.assessment.notice_topics import NOTICE_TOPICS
         from kopir.assessment.selectors import home, search
         from kopir.assessment.services.completeness import RULES
         from kopir.assessment.services.staff_alerts import STAFF_KINDS
@@ -36,6 +37,7 @@ class AssessmentConfig(AppConfig):
         )
         from kopir.exchange.catalogue import register_event_kind
         from kopir.notices.kinds import register_staff_kind
+        from kopir.notices.topics import register_topic
         from kopir.people.access import register_personal_reach
         from kopir.people.actions import PersonAction, register_person_action
 
@@ -71,3 +73,5 @@ class AssessmentConfig(AppConfig):
         register_event_kind(*EVENT_KINDS)
         # What its staff are notified of (kopir.notices: the list and the preferences page).
         register_staff_kind(*STAFF_KINDS)
+        # What the outbox calls the notices it sends to persons and clinics.
+        register_topic(*NOTICE_TOPICS)

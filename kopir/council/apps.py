@@ -14,10 +14,12 @@ class CouncilConfig(AppConfig):
         from kopir.core.registry import DailyAt, DemoLoader, MenuEntry, PeriodicTask, registry
         from kopir.council import access
         from kopir.council.exchange_events import EVENT_KINDS
+        from kopir.council.notice_topics import NOTICE_TOPICS
         from kopir.council.selectors import home, search
         from kopir.council.services.staff_alerts import STAFF_KINDS
         from kopir.exchange.catalogue import register_event_kind
         from kopir.notices.kinds import register_staff_kind
+        from kopir.notices.topics import register_topic
 
         registry.add_menu(
             MenuEntry(_("Councils"), "council:council_list", access.can_open_councils, 80),
@@ -46,3 +48,5 @@ class CouncilConfig(AppConfig):
         register_event_kind(*EVENT_KINDS)
         # What its staff are notified of (kopir.notices: the list and the preferences page).
         register_staff_kind(*STAFF_KINDS)
+        # What the outbox calls the notices it sends to invitees, petitioners and addressees.
+        register_topic(*NOTICE_TOPICS)

@@ -15,6 +15,11 @@ from django.db import transaction
 from django_tasks import task
 
 from kopir.council.models import Petition
+from kopir.council.notice_topics import (
+    PETITION_ANSWERED,
+    PETITION_PUBLISHED,
+    PETITION_REGISTERED,
+)
 from kopir.council.services.invitations import meeting_reminders_send
 from kopir.council.services.recommendation_alerts import recommendations_check_deadlines
 from kopir.council.services.staff_alerts import recommendations_notify_due
@@ -23,22 +28,26 @@ from kopir.notices.services import (
     contact_recipient,
     notice_queue,
 )
+from kopir.notices.topics import NoticeTopic
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = "council/notices"
-
 
 def _queue(
-    name: str, recipient: Recipient, context: dict[str, Any], *, related: Any, concerns: Any
+    topic: NoticeTopic,
+    recipient: Recipient,
+    context: dict[str, Any],
+    *,
+    related: Any,
+    concerns: Any,
 ) -> bool:
     """Write the notice; True when it has an address to go to (else it is kept as undelivered)."""
     with transaction.atomic():
         notice = notice_queue(
             recipient=recipient,
-            template=f"{TEMPLATES}/{name}",
+            template=topic.template,
             context=context,
-            topic=f"council.{name}",
+            topic=topic.key,
             related=related,
             concerns=concerns,
         )
@@ -53,14 +62,14 @@ def send_meeting_reminders() -> int:
     return reminded
 
 
-def _tell_petitioner(name: str, petition_id: int) -> int:
-    """Queue the notice `name` to the petitioner, in the language they wrote in: by e-mail, or by
+def _tell_petitioner(topic: NoticeTopic, petition_id: int) -> int:
+    """Queue the notice of `topic` to the petitioner, in the language they wrote in: by e-mail, or by
     SMS (the short text) when they left only a phone number."""
     petition = Petition.objects.select_related("council__organisation").get(pk=petition_id)
     if not (petition.contact_email or petition.contact_phone):
         return 0
     queued = _queue(
-        name,
+        topic,
         contact_recipient(
             email=petition.contact_email,
             phone=petition.contact_phone,
@@ -70,26 +79,26 @@ def _tell_petitioner(name: str, petition_id: int) -> int:
         related=petition,
         concerns=petition.council.organisation,
     )
-    logger.info("%s queued for petition %s", name, petition_id)
+    logger.info("%s queued for petition %s", topic.key, petition_id)
     return int(queued)
 
 
 @task()
 def send_petition_acknowledgement(petition_id: int) -> int:
     """Tell the petitioner the registration number and the date the answer is due."""
-    return _tell_petitioner("petition_registered", petition_id)
+    return _tell_petitioner(PETITION_REGISTERED, petition_id)
 
 
 @task()
 def send_petition_answer(petition_id: int) -> int:
     """Send the council's answer to the petitioner."""
-    return _tell_petitioner("petition_answered", petition_id)
+    return _tell_petitioner(PETITION_ANSWERED, petition_id)
 
 
 @task()
 def send_petition_published(petition_id: int) -> int:
     """Tell the petitioner what the council's public page now shows about their petition."""
-    return _tell_petitioner("petition_published", petition_id)
+    return _tell_petitioner(PETITION_PUBLISHED, petition_id)
 
 
 @task()

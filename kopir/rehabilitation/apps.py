@@ -25,9 +25,11 @@ class RehabilitationConfig(AppConfig):
             register_message_subjects,
         )
         from kopir.notices.kinds import register_staff_kind
+        from kopir.notices.topics import register_topic
         from kopir.rehabilitation import access
         from kopir.rehabilitation.events import EXCHANGE_KINDS
         from kopir.rehabilitation.fhir_conformance import SECTION as FHIR_TASK_SECTION
+        from kopir.rehabilitation.notice_topics import NOTICE_TOPICS
         from kopir.rehabilitation.selectors import home
         from kopir.rehabilitation.selectors.execution import (
             handoff_message_record,
@@ -42,6 +44,8 @@ class RehabilitationConfig(AppConfig):
         register_event_kind(*EXCHANGE_KINDS)
         # What their staff are notified of (kopir.notices: the list and the preferences page).
         register_staff_kind(*STAFF_KINDS)
+        # What the outbox calls the notices it sends to the organisations holding measures.
+        register_topic(*NOTICE_TOPICS)
         # A handoff's tracked message links the measure it hands off, which is worked on its page.
         register_message_record(HANDOFF_MESSAGE_KIND, handoff_message_record)
         register_message_subjects(HANDOFF_MESSAGE_KIND, handoff_message_subjects)

@@ -98,3 +98,22 @@ def test_the_printed_logins_line_up_however_long_a_username_is() -> None:
         for row, account in zip(rows, demo.DEMO_ACCOUNTS, strict=True)
     }
     assert len(starts) == 1, rows
+
+
+def test_loading_again_removes_an_authenticator_a_visitor_set_up(
+    demo_organisations: None,
+) -> None:
+    """Set up before the set-up page refused it, it asked every later visitor for its code."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kopir.accounts.tests.helpers import confirmed_authenticator
+
+    demo.load()
+    user = User.objects.get(username="clinician")
+    confirmed_authenticator(user)
+    StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    assert "1 updated" in demo.load()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    assert "0 updated" in demo.load()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +143,29 @@ def test_after_signing_out_a_page_asks_to_sign_in_without_saying_the_session_end
 def test_a_first_visit_is_not_told_a_session_ended(client: Client) -> None:
     response = client.get("/en/accounts/profile/", follow=True)
     assert "Your session ended" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("minutes", "language", "said"),
+    [
+        (1, "en", "Your session ended after 1 minute without activity. Sign in again"),
+        (45, "en", "Your session ended after 45 minutes without activity. Sign in again"),
+        (1, "ru", "Ваш сеанс завершился после 1 минуты бездействия. Чтобы продолжить"),
+        (21, "ru", "Ваш сеанс завершился после 21 минуты бездействия. Чтобы продолжить"),
+        (45, "ru", "Ваш сеанс завершился после 45 минут бездействия. Чтобы продолжить"),
+        (45, "kk", "Сеансыңыз 45 минут әрекетсіз тұрғаннан кейін аяқталды. Жалғастыру"),
+    ],
+    ids=lambda value: str(value) if len(str(value)) <= 2 else "",
+)
+def test_the_sign_in_page_says_the_idle_limit_in_force_not_thirty_minutes(
+    client: Client, monkeypatch: pytest.MonkeyPatch, minutes: int, language: str, said: str
+) -> None:
+    """A deployment sets its own limit (KOPIR_SESSION_IDLE_SECONDS, SESSION_COOKIE_AGE): the
+    page says that one, in the plural form its number takes."""
+    with override_settings(SESSION_COOKIE_AGE=minutes * 60):
+        start = timezone.now()
+        signed_in_with_password(client)
+        move_clock(monkeypatch, start, minutes + 1)
+        text = client.get(f"/{language}/accounts/profile/", follow=True).content.decode()
+
+    assert said in text

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -243,3 +244,97 @@ def test_new_backup_codes_replace_the_old_ones(client: Client, staff: User) -> N
 def test_backup_codes_cannot_be_regenerated_by_a_get(client: Client, staff: User) -> None:
     sign_in_verified(client, staff)
     assert client.get(reverse("accounts:backup_codes_regenerate")).status_code == 405
+
+
+# --- The demo's shared accounts -----------------------------------------------------------------
+
+SHARED = "every visitor of the demo signs in to it with the same published password"
+
+
+@pytest.fixture
+def demo_account(db: None) -> User:
+    """A published demo account: its username is on the demo's sign-in page."""
+    return UserFactory(username="clinician", roles=[Role.CLINICIAN], preferred_language="en")
+
+
+@pytest.mark.usefixtures("demo_mode")
+def test_a_shared_demo_account_is_refused_an_authenticator_and_told_why(
+    client: Client, demo_account: User
+) -> None:
+    """One visitor's app on a shared account made every later visitor need its code."""
+    password_step(client, demo_account)
+    response = client.get("/en/accounts/two-factor/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert SHARED in body
+    assert "every later visitor would need the code from your phone" in body
+    assert "<img" not in body
+    assert SETUP_KEY_SESSION_KEY not in client.session
+    # A code for a key of the visitor's own, posted all the same, sets up nothing.
+    session = client.session
+    session[SETUP_KEY_SESSION_KEY] = "3132333435363738393031323334353637383930"
+    session.save()
+    code = f"{TOTP(bytes.fromhex(session[SETUP_KEY_SESSION_KEY])).token():06d}"
+    assert client.post("/en/accounts/two-factor/", {"code": code}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=demo_account).exists()
+    assert not StaticDevice.objects.filter(user=demo_account).exists()
+    # Nor can backup codes be made, and the next visitor still signs in with the password alone.
+    client.post(reverse("accounts:backup_codes_regenerate"))
+    assert not StaticDevice.objects.filter(user=demo_account).exists()
+    client.post(reverse("accounts:logout"))
+    assert password_step(Client(), demo_account)["Location"] == "/en/"
+
+
+@pytest.mark.usefixtures("demo_mode")
+def test_the_service_refuses_a_shared_demo_account_an_authenticator(demo_account: User) -> None:
+    from django.core.exceptions import ValidationError
+    from django.test import RequestFactory
+
+    from kopir.accounts.services import two_factor_setup_confirm
+
+    key = "3132333435363738393031323334353637383930"
+    with translation.override("en"), pytest.raises(ValidationError, match=SHARED):
+        two_factor_setup_confirm(
+            user=demo_account,
+            key=key,
+            code=f"{TOTP(bytes.fromhex(key)).token():06d}",
+            request=RequestFactory().post("/"),
+        )
+    assert not TOTPDevice.objects.filter(user=demo_account).exists()
+
+
+@pytest.mark.usefixtures("demo_mode")
+def test_a_shared_demo_accounts_profile_says_why_it_has_no_set_up(
+    client: Client, demo_account: User
+) -> None:
+    password_step(client, demo_account)
+    body = client.get("/en/accounts/profile/").content.decode()
+    assert SHARED in body
+    assert reverse("accounts:two_factor_setup") not in body
+
+
+@pytest.mark.usefixtures("demo_mode")
+def test_in_the_demo_an_account_of_ones_own_still_sets_up_its_authenticator(
+    client: Client, staff: User
+) -> None:
+    password_step(client, staff)
+    response = client.get(reverse("accounts:two_factor_setup"))
+    assert response.status_code == 200
+    assert SHARED not in response.content.decode()
+    key = client.session[SETUP_KEY_SESSION_KEY]
+    response = client.post(
+        reverse("accounts:two_factor_setup"), {"code": f"{TOTP(bytes.fromhex(key)).token():06d}"}
+    )
+    assert response.status_code == 200
+    assert TOTPDevice.objects.get(user=staff).confirmed
+    assert len(backup_codes_of(staff)) == 10
+
+
+def test_outside_the_demo_a_demo_username_is_an_account_like_any_other(
+    client: Client, demo_account: User
+) -> None:
+    password_step(client, demo_account)
+    response = client.get("/en/accounts/two-factor/")
+    assert response.status_code == 200
+    assert SHARED not in response.content.decode()
+    assert SETUP_KEY_SESSION_KEY in client.session

@@ -33,6 +33,7 @@ from kopir.assessment.models import (
     StatusAccessCode,
     StatusRequest,
 )
+from kopir.assessment.notice_topics import ACCESS_CODE
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited
 from kopir.core.errors import DomainError
@@ -56,7 +57,6 @@ CODE_CHECKS = RateLimit(
     "citizen-code-check",
     Rate(limit=MAX_CODE_CHECKS_PER_ADDRESS, seconds=int(LIMIT_WINDOW.total_seconds())),
 )
-CODE_NOTICE = "assessment/citizen/notices/access_code"
 NUMBER_SHAPE = re.compile(r"^MSE-\d{4}-\d{6}$")
 
 
@@ -127,7 +127,7 @@ def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
         )
         notice_queue(
             recipient=person_recipient(referral.person),
-            template=CODE_NOTICE,
+            template=ACCESS_CODE.template,
             context={
                 "code": code,
                 # Spaced out, a screen reader reads the digits one by one, not as a large number.
@@ -135,7 +135,7 @@ def citizen_code_request(*, number: str, iin: str, client: str) -> int | None:
                 "number": referral.number,
                 "minutes": int(CODE_LIFETIME.total_seconds() // 60),
             },
-            topic="assessment.citizen.access_code",
+            topic=ACCESS_CODE.key,
             related=referral,
             concerns=referral.medical_organisation,
             sensitive=True,

@@ -13,14 +13,16 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kopir.assessment.models import Decision, Referral, Route
-
-SENT_TO_PERSON = "assessment/notices/referral_sent_person"
-ACCEPTED_TO_PERSON = "assessment/notices/referral_accepted_person"
-RETURNED = "assessment/notices/referral_returned"
-RETURNED_TO_PERSON = "assessment/notices/referral_returned_person"
-DECIDED = "assessment/notices/decision_made"
-APPEAL_FILED = "assessment/notices/appeal_filed"
-APPEAL_RESOLVED = "assessment/notices/appeal_resolved"
+from kopir.assessment.notice_topics import (
+    ACCEPTED_TO_PERSON,
+    APPEAL_FILED,
+    APPEAL_RESOLVED,
+    DECIDED,
+    RETURNED,
+    RETURNED_TO_PERSON,
+    SENT_TO_PERSON,
+)
+from kopir.notices.topics import NoticeTopic
 
 
 def _notices() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]] | None:
@@ -44,7 +46,8 @@ def notify_clinic_of_return(
     context = {"referral": referral, "clinic": referral.medical_organisation, "missing": missing}
     notice_queue(
         recipient=organisation_recipient(referral.medical_organisation),
-        template=RETURNED,
+        template=RETURNED.template,
+        topic=RETURNED.key,
         context=context,
         related=referral,
         concerns=referral.medical_organisation,
@@ -53,7 +56,7 @@ def notify_clinic_of_return(
     )
     _notify_person(
         referral=referral,
-        template=RETURNED_TO_PERSON,
+        topic=RETURNED_TO_PERSON,
         context=context,
         related=referral,
         actor=actor,
@@ -65,7 +68,7 @@ def notify_clinic_of_return(
 def _notify_person(
     *,
     referral: Referral,
-    template: str,
+    topic: NoticeTopic,
     context: dict[str, Any],
     related: Any,
     actor: Any,
@@ -80,7 +83,8 @@ def _notify_person(
     recipient = person_recipient(_person(referral))
     notice_queue(
         recipient=recipient,
-        template=template,
+        template=topic.template,
+        topic=topic.key,
         context={"referral": referral, **context},
         related=related,
         concerns=referral.medical_organisation,
@@ -98,7 +102,7 @@ def notify_person_of_sending(
     went, and by when the division checks it."""
     return _notify_person(
         referral=referral,
-        template=SENT_TO_PERSON,
+        topic=SENT_TO_PERSON,
         context={**_sending_context(referral, resent=resent), "number": referral.number},
         related=referral,
         actor=actor,
@@ -170,7 +174,8 @@ def notify_people_of_sending(
         drafts.append(
             NoticeDraft(
                 recipient=person_recipient(persons[referral.person_id]),
-                template=SENT_TO_PERSON,
+                template=SENT_TO_PERSON.template,
+                topic=SENT_TO_PERSON.key,
                 context=context,
                 related=referral,
                 concerns=referral.medical_organisation,
@@ -192,7 +197,7 @@ def notify_person_of_acceptance(
     """The documents are complete: who examines the person, and when the decision is expected."""
     return _notify_person(
         referral=referral,
-        template=ACCEPTED_TO_PERSON,
+        topic=ACCEPTED_TO_PERSON,
         context={
             "in_absentia": referral.route == Route.IN_ABSENTIA,
             "expected_decision_on": expected_decision_on,
@@ -209,7 +214,7 @@ def notify_person_of_decision(
     """Queue the decision notice to the person (or their representative)."""
     return _notify_person(
         referral=referral,
-        template=DECIDED,
+        topic=DECIDED,
         context={"decision": decision},
         related=referral,
         actor=actor,
@@ -223,7 +228,7 @@ def notify_person_of_appeal_filed(
     """The appeal is recorded and sent on: to whom, and by when it is to be reviewed."""
     return _notify_person(
         referral=referral,
-        template=APPEAL_FILED,
+        topic=APPEAL_FILED,
         context={"appeal": appeal},
         related=appeal,
         actor=actor,
@@ -242,7 +247,7 @@ def notify_person_of_appeal_result(
     """Queue the result of the appeal (upheld, or the changed decision) to the person."""
     return _notify_person(
         referral=referral,
-        template=APPEAL_RESOLVED,
+        topic=APPEAL_RESOLVED,
         context={"appeal": appeal, "decision": decision},
         related=appeal,
         actor=actor,

@@ -41,6 +41,12 @@ from kopir.council.models import (
     MeetingStatus,
     Member,
 )
+from kopir.council.notice_topics import (
+    MEETING_CANCELLED,
+    MEETING_INVITATION,
+    MEETING_REMINDER,
+    TEMPLATES,
+)
 from kopir.council.services.accommodation import accommodation_request
 from kopir.council.services.invitation_calendar import (
     CANCEL,
@@ -58,8 +64,8 @@ from kopir.notices.services import (
     organisation_recipient,
     staff_recipient,
 )
+from kopir.notices.topics import NoticeTopic
 
-TEMPLATES = "council/notices"
 TOKEN_SALT = "kopir.council.invitation.reply"  # noqa: S105 (a salt, not a secret)
 STALE = gettext_lazy(
     "The meeting was changed after this page showed it. Nothing was sent: check the time and "
@@ -252,14 +258,14 @@ def _send(
     *,
     invitee: Invitee,
     invitation: MeetingInvitation,
-    template: str,
+    topic: NoticeTopic,
     method: str | None,
     actor: Any,
     request: HttpRequest | None,
     channel: AuditChannel | str,
     **extra: Any,
 ) -> None:
-    """Queue one notice to the invitee (with the .ics when `method` is given)."""
+    """Queue one notice of `topic` to the invitee (with the .ics when `method` is given)."""
     context = _context(invitee, invitation, **extra)
     attachments = []
     if method is not None:
@@ -277,9 +283,9 @@ def _send(
         )
     notice_queue(
         recipient=invitee.recipient,
-        template=f"{TEMPLATES}/{template}",
+        template=topic.template,
         context=context,
-        topic=f"council.{template}",
+        topic=topic.key,
         related=invitation.meeting,
         concerns=invitation.meeting.council.organisation,
         actor=actor,
@@ -341,7 +347,7 @@ def meeting_invite(
             _send(
                 invitee=invitee,
                 invitation=invitation,
-                template="meeting_invitation",
+                topic=MEETING_INVITATION,
                 method=REQUEST,
                 actor=actor,
                 request=request,
@@ -382,21 +388,21 @@ WITH_PEOPLE = ("member__account", "official__organisation", "official__agenda_it
 
 def _tell(
     invitation: MeetingInvitation,
-    template: str,
+    topic: NoticeTopic,
     method: str | None,
     *,
     actor: Any,
     request: HttpRequest | None = None,
     channel: AuditChannel | str,
 ) -> int:
-    """Queue `template` to whom `invitation` went, if they still have an address: 1, else 0."""
+    """Queue `topic` to whom `invitation` went, if they still have an address: 1, else 0."""
     invitee = _invitee_of(invitation)
     if invitee is None:
         return 0
     _send(
         invitee=invitee,
         invitation=invitation,
-        template=template,
+        topic=topic,
         method=method,
         actor=actor,
         request=request,
@@ -436,7 +442,7 @@ def meeting_invitations_cancel(
         )
         told += _tell(
             invitation,
-            "meeting_cancelled",
+            MEETING_CANCELLED,
             CANCEL,
             actor=actor,
             request=request,
@@ -485,7 +491,7 @@ def meeting_reminders_send(*, now: dt.datetime | None = None) -> int:
                 channel=AuditChannel.TASK,
             )
             reminded += _tell(
-                invitation, "meeting_reminder", None, actor=None, channel=AuditChannel.TASK
+                invitation, MEETING_REMINDER, None, actor=None, channel=AuditChannel.TASK
             )
     return reminded
 

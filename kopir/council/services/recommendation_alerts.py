@@ -29,20 +29,27 @@ from kopir.council.models import (
     RecommendationResponse,
     RecommendationStatus,
 )
+from kopir.council.notice_topics import (
+    RECOMMENDATION_ANSWERED,
+    RECOMMENDATION_ESCALATION,
+    RECOMMENDATION_REMINDER,
+    RECOMMENDATION_SENT,
+    RECOMMENDATION_VERDICT,
+)
 from kopir.directory.models import Organisation
 from kopir.notices.models import Notice
 from kopir.notices.services import notice_queue, organisation_recipient
+from kopir.notices.topics import NoticeTopic
 
 AWAITING_ANSWER = (
     RecommendationStatus.SENT,
     RecommendationStatus.ACKNOWLEDGED,
     RecommendationStatus.IN_PROGRESS,
 )
-TEMPLATES = "council/notices"
 
 
 def _queue(
-    name: str,
+    topic: NoticeTopic,
     organisation: Organisation,
     recommendation: Recommendation,
     *,
@@ -52,9 +59,9 @@ def _queue(
 ) -> Notice:
     return notice_queue(
         recipient=organisation_recipient(organisation),
-        template=f"{TEMPLATES}/recommendation_{name}",
+        template=topic.template,
         context={"recommendation": recommendation, **(context or {})},
-        topic=f"council.recommendation.{name}",
+        topic=topic.key,
         related=recommendation,
         # The council's staff may follow what Kopir told the agencies on its behalf.
         concerns=recommendation.council.organisation,
@@ -67,7 +74,9 @@ def notify_sent(
     recommendation: Recommendation, *, actor: Any, request: HttpRequest | None = None
 ) -> Notice:
     """Tell the addressee a recommendation was sent. Call inside the sending transaction."""
-    return _queue("sent", recommendation.addressee, recommendation, actor=actor, request=request)
+    return _queue(
+        RECOMMENDATION_SENT, recommendation.addressee, recommendation, actor=actor, request=request
+    )
 
 
 def notify_answered(
@@ -76,7 +85,7 @@ def notify_answered(
     """Tell the council an answer arrived. Call inside the answering transaction."""
     recommendation = response.recommendation
     return _queue(
-        "answered",
+        RECOMMENDATION_ANSWERED,
         recommendation.council.organisation,
         recommendation,
         context={"response": response},
@@ -96,7 +105,7 @@ def notify_verdict(
     with `redo_due_on`, the date by which the answer the council did not accept is owed again."""
     recommendation = response.recommendation
     return _queue(
-        "verdict",
+        RECOMMENDATION_VERDICT,
         recommendation.addressee,
         recommendation,
         context={"response": response, "redo_due_on": redo_due_on},
@@ -164,7 +173,7 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
         with transaction.atomic():
             if not _claim(recommendation, "reminded_on", today):
                 continue
-            notice = _queue("reminder", recommendation.addressee, recommendation)
+            notice = _queue(RECOMMENDATION_REMINDER, recommendation.addressee, recommendation)
             note = "" if notice.channel else "no e-mail address on record"
             _log(recommendation, "reminded_on", RecommendationEventKind.REMINDED, note=note)
         run.reminded.append(recommendation.number)
@@ -179,7 +188,7 @@ def recommendations_check_deadlines(*, today: dt.date | None = None) -> Deadline
                 recommendation.addressee.parent,
             ):
                 if organisation is not None:
-                    _queue("escalation", organisation, recommendation)
+                    _queue(RECOMMENDATION_ESCALATION, organisation, recommendation)
             _log(recommendation, "escalated_on", RecommendationEventKind.ESCALATED)
         run.escalated.append(recommendation.number)
     return run

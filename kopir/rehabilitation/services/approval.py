@@ -42,6 +42,7 @@ from kopir.rehabilitation.models import (
     RoutingRule,
 )
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES, note_text
+from kopir.rehabilitation.notice_topics import MEASURE_ASSIGNED
 from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.programme import (
     CONFLICT,
@@ -124,7 +125,11 @@ def _route_new_line(
     )
     events.publish("measure.assigned", measure)
     notify_holder(
-        measure, "assigned", {"measure_name": measure.measure_type}, actor=actor, request=request
+        measure,
+        MEASURE_ASSIGNED,
+        {"measure_name": measure.measure_type},
+        actor=actor,
+        request=request,
     )
     staff_alerts.measure_assigned(measure, actor=actor, request=request)
     return measure

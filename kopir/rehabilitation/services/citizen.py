@@ -26,6 +26,7 @@ from kopir.core.rate_limits import Rate, RateLimit
 from kopir.notices.services import notice_queue, organisation_recipient
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import Measure, MeasureStatus
+from kopir.rehabilitation.notice_topics import MEASURE_DISPUTED
 from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.deadlines import measure_refresh_flags
 from kopir.rehabilitation.services.routing import due_date
@@ -35,7 +36,6 @@ DISPUTABLE = (MeasureStatus.DELIVERED, MeasureStatus.NOT_DELIVERED)
 MAX_DISPUTE_TEXT = 1000
 # Per client address: a person disputes a few measures at most; more is someone probing.
 DISPUTES = RateLimit("citizen-dispute", Rate(limit=5, seconds=3600))
-DISPUTE_NOTICE = "rehabilitation/notices/measure_disputed"
 
 
 class AnswerRefused(DomainError):
@@ -140,9 +140,9 @@ def measure_dispute(
         measure_refresh_flags(measure, today=today)
         notice_queue(
             recipient=organisation_recipient(measure.organisation),
-            template=DISPUTE_NOTICE,
+            template=MEASURE_DISPUTED.template,
             context={"measure": measure, "text": text},
-            topic="rehabilitation.measure.disputed",
+            topic=MEASURE_DISPUTED.key,
             related=measure,
             concerns=measure.organisation,
             # The person's own words: shown to the organisation's staff, not in lists.

@@ -72,13 +72,13 @@ from kopir.notices.services import (
 from kopir.rehabilitation import events
 from kopir.rehabilitation.models import Measure
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
+from kopir.rehabilitation.notice_topics import ESCALATIONS
 from kopir.rehabilitation.services import staff_alerts
 
 TOP_TIER = 3
 # 5,000 ids a batch: on PostgreSQL with 200,000 measures the flag pass took 3.2 s against 6.4 s
 # with 1,000 (fewer round trips), and a batch's ids stay a few dozen kilobytes.
 BATCH_SIZE = 5000
-NOTICE_TEMPLATE = "rehabilitation/notices/measure_escalation"
 
 # Defaults; a deployment sets them in its environment (KOPIR_MEASURE_* in .env.example, read into
 # settings.REHABILITATION_DEADLINES). No statutory figure exists for either
@@ -250,6 +250,7 @@ def _escalation_drafts(rows: list[dict[str, Any]], clock: _Clock) -> list[Notice
     drafts: list[NoticeDraft] = []
     for row in rows:
         tier = row["escalation_tier"]
+        escalation = ESCALATIONS[tier]
         organisation = organisations[row["organisation_id"]]
         context = contexts.setdefault(
             (tier, organisation.pk), {"tier": tier, "organisation": organisation}
@@ -262,7 +263,7 @@ def _escalation_drafts(rows: list[dict[str, Any]], clock: _Clock) -> list[Notice
                     officer=officers.get(row["officer_id"]),
                     division=organisations[row["programme__division_id"]],
                 ),
-                template=NOTICE_TEMPLATE,
+                template=escalation.template,
                 context=context,
                 fill={
                     "measure_name": partial(_measure_name, row),
@@ -271,7 +272,7 @@ def _escalation_drafts(rows: list[dict[str, Any]], clock: _Clock) -> list[Notice
                     "due_on": row["due_on"].strftime("%d.%m.%Y"),
                     "days_late": partial(_days_late, (clock.today - row["due_on"]).days),
                 },
-                topic=f"rehabilitation.measure.escalation.{tier}",
+                topic=escalation.key,
                 related=Ref.of(Measure, row["id"]),
                 concerns=organisation,
             )

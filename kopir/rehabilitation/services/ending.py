@@ -38,6 +38,7 @@ from kopir.rehabilitation.models import (
     ProgrammeVersionStatus,
 )
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES, MeasureNote, note_text
+from kopir.rehabilitation.notice_topics import MEASURE_CLOSED
 from kopir.rehabilitation.services.routing import holder_release, notify_holder
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
@@ -108,7 +109,9 @@ def programme_end_on_decision(
                 detail=f"programme ended;decision={decision.pk}",
             )
             events.publish("measure.cancelled", measure)
-            notify_holder(measure, "closed", {"on_appeal": on_appeal}, actor=actor, request=request)
+            notify_holder(
+                measure, MEASURE_CLOSED, {"on_appeal": on_appeal}, actor=actor, request=request
+            )
             holder_release(measure, measure.organisation_id, actor=actor, why=note, request=request)
             closed.append(measure)
     return closed

@@ -33,6 +33,7 @@ from kopir.rehabilitation.models import (
     MeasureStatus,
     NotDeliveredReason,
 )
+from kopir.rehabilitation.notice_topics import MEASURE_REDIRECTED
 from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.deadlines import measure_refresh_flags
 from kopir.rehabilitation.services.routing import (
@@ -446,9 +447,9 @@ def measure_redirect(
         )
         notice_queue(
             recipient=organisation_recipient(to_organisation),
-            template="rehabilitation/notices/measure_redirected",
+            template=MEASURE_REDIRECTED.template,
             context={"measure": measure, "handoff": handoff},
-            topic="rehabilitation.measure_redirected",
+            topic=MEASURE_REDIRECTED.key,
             related=measure,
             actor=actor,
             request=request,

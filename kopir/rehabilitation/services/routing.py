@@ -38,6 +38,7 @@ from kopir.exchange.services import (
     message_withdraw,
 )
 from kopir.notices.services import notice_queue, organisation_recipient
+from kopir.notices.topics import NoticeTopic
 from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Handoff, Measure, MeasureStatus, MeasureType, RoutingRule
 
@@ -185,16 +186,21 @@ def handoff_record(
 
 
 def notify_holder(
-    measure: Measure, what: str, context: dict[str, Any], *, actor: Any, request: Any = None
+    measure: Measure,
+    topic: NoticeTopic,
+    context: dict[str, Any],
+    *,
+    actor: Any,
+    request: Any = None,
 ) -> None:
-    """Tell the organisation that holds `measure` what happened to it (`what`: "assigned",
-    "closed"), at its contact address, in its language: the measure and the text of
-    `rehabilitation/notices/measure_<what>/`, no personal data."""
+    """Tell the organisation that holds `measure` what happened to it (`topic`: assigned,
+    closed), at its contact address, in its language: the measure and the topic's text, no
+    personal data."""
     notice_queue(
         recipient=organisation_recipient(measure.organisation),
-        template=f"rehabilitation/notices/measure_{what}",
+        template=topic.template,
         context={"measure": measure, **context},
-        topic=f"rehabilitation.measure.{what}",
+        topic=topic.key,
         related=measure,
         concerns=measure.organisation,
         actor=actor,

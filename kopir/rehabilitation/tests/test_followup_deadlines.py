@@ -352,3 +352,13 @@ def test_one_text_per_organisation_and_tier_with_each_measures_own_lines(monkeyp
             assert f"{measure.measure_type.name_ru} (№ {measure.pk})" in notice.body
             assert russian.name_ru in notice.body
         assert "\ue000" not in notice.body + notice.subject
+
+
+def test_every_tier_an_overdue_measure_can_reach_has_a_named_topic():
+    """The sweep sends each tier's notice under that tier's topic: a tier added without one
+    would stop the sweep at its first measure to reach it."""
+    from kopir.notices.topics import registered_topics
+    from kopir.rehabilitation.notice_topics import ESCALATIONS
+
+    assert sorted(ESCALATIONS) == list(range(1, deadlines.TOP_TIER + 1))
+    assert set(ESCALATIONS.values()) <= set(registered_topics())
