@@ -3,7 +3,10 @@ other half where that one is empty (`council_texts.bilingual_text`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -105,3 +108,72 @@ def test_the_public_meetings_list_ends_a_place_with_one_full_stop(
     assert "Орал қ.." not in kazakh
     assert "Орал қ." in kazakh
     assert "г. Уральск." in russian
+
+
+# --- The language of a half shown in the other language ---------------------------------------------
+
+
+def test_a_half_shown_in_another_language_than_the_pages_says_which(
+    held_meeting: m.Meeting, secretary_client: Client
+) -> None:
+    slug = held_meeting.council.slug
+    item = m.AgendaItem.objects.get(meeting=held_meeting)
+    m.AgendaItem.objects.filter(pk=item.pk).update(title_ru="")
+    m.Meeting.objects.filter(pk=held_meeting.pk).update(place="")
+    kazakh_title = "Жеке оңалту бағдарламасының өзекті мәселелері"
+
+    russian = _get(secretary_client, "ru", "meeting_detail", slug, held_meeting.pk)
+    kazakh = _get(secretary_client, "kk", "meeting_detail", slug, held_meeting.pk)
+    english = _get(secretary_client, "en", "meeting_detail", slug, held_meeting.pk)
+    item_page = _get(secretary_client, "ru", "agenda_item_detail", slug, held_meeting.pk, item.pk)
+
+    # The Kazakh half on a Russian page, the Russian half on a Kazakh one, either on English.
+    assert f'<span lang="kk">{kazakh_title}</span>' in russian
+    assert '<span lang="ru">г. Уральск, филиал «Общества слепых»</span>' in kazakh
+    assert f'<span lang="kk">{kazakh_title}</span>' in english
+    assert '<span lang="ru">г. Уральск' in english
+    # A half in the page's own language needs no mark.
+    assert "Утверждение рекомендаций" in russian
+    assert '<span lang="ru">Утверждение' not in russian
+    assert f'<span lang="kk">{kazakh_title}' not in kazakh
+    # The page's <title> holds text only.
+    title = item_page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert kazakh_title in title
+    assert "<span" not in title
+
+
+def test_a_marked_half_is_cut_and_ended_without_breaking_its_element(
+    council: m.Council, recommendation: m.Recommendation, secretary_client: Client
+) -> None:
+    m.Recommendation.objects.filter(pk=recommendation.pk).update(text="Ұ" * 200, text_ru="")
+    for number, place in ((8, "Орал қ."), (9, "Ақсай қ")):
+        MeetingFactory.create(
+            council=council,
+            number=number,
+            place=place,
+            place_ru="",
+            status=m.MeetingStatus.HELD,
+            starts_at=dt.datetime(2026, 3, number, 10, 0, tzinfo=dt.UTC),
+        )
+
+    listing = _get(secretary_client, "ru", "recommendation_list", council.slug)
+    meetings = _get(Client(), "ru", "public_meeting_list", council.slug)
+
+    assert f'<span lang="kk">{"Ұ" * 139}…</span>' in listing
+    assert '<span lang="kk">Орал қ.</span>' in meetings
+    assert '<span lang="kk">Орал қ.</span>.' not in meetings
+    assert '<span lang="kk">Ақсай қ</span>.' in meetings
+
+
+def test_a_plain_text_gets_the_half_without_markup() -> None:
+    meeting = m.Meeting(place="Орал қ. <б>", place_ru="")
+    plain = Template(
+        '{% load council_texts %}{% autoescape off %}{{ m|bilingual_text:"place" }}'
+        "{% endautoescape %}"
+    )
+    html = Template('{% load council_texts %}{{ m|bilingual_text:"place" }}')
+    with translation.override("ru"):
+        assert plain.render(Context({"m": meeting})) == "Орал қ. <б>"
+        assert html.render(Context({"m": meeting})) == '<span lang="kk">Орал қ. &lt;б&gt;</span>'
+    with translation.override("kk"):
+        assert html.render(Context({"m": meeting})) == "Орал қ. &lt;б&gt;"
