@@ -47,11 +47,12 @@ def _cut_at_word(text: str, limit: int) -> str:
 
 def plan_item_label(item: WorkPlanItem) -> str:
     """How a plan item is named in a list (every form that picks one): plans of several years can
-    be open at once, the quarter is said in the reader's language, a long topic is cut at a word."""
+    be open at once, the quarter and the topic are said in the reader's language, a long topic is
+    cut at a word."""
     return _("%(year)s, quarter %(quarter)s: %(topic)s") % {
         "year": item.plan.year,
         "quarter": item.quarter,
-        "topic": _cut_at_word(item.topic, PLAN_TOPIC_SHOWN),
+        "topic": _cut_at_word(in_reader_language(item, "topic"), PLAN_TOPIC_SHOWN),
     }
 
 
