@@ -384,6 +384,29 @@ def test_the_secretary_finds_and_adds_a_record_then_takes_it_out_after_confirmin
     assert m.Letter.objects.filter(pk=problem["other_letter"].pk).exists()
 
 
+def test_the_records_offered_are_titled_in_the_readers_language(
+    problem: dict[str, Any], secretary_client: Client
+) -> None:
+    dossier = problem["dossier"]
+    LetterFactory.create(
+        council=dossier.council, number="2026/98", subject="Пандустар туралы", subject_ru=""
+    )
+    LetterFactory.create(
+        council=dossier.council,
+        number="2026/97",
+        subject="Брайль туралы",
+        subject_ru="О шрифте Брайля",
+    )
+    with translation.override("ru"):
+        add = reverse("council:dossier_add", args=[dossier.council.slug, dossier.pk])
+        page = secretary_client.get(add, {"kind": "letter"}).content.decode()
+
+    assert "2026/97 — О шрифте Брайля" in page
+    assert "Брайль туралы" not in page
+    # Kept in Kazakh only: shown in Kazakh, saying so.
+    assert '<span lang="kk">2026/98 — Пандустар туралы</span>' in page
+
+
 def test_opening_a_dossier_on_a_page_names_the_missing_field(
     council: m.Council, secretary_client: Client
 ) -> None:
