@@ -59,11 +59,14 @@ class HomeItem:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One record found by the staff search, as its result line shows it: never a person's data."""
+    """One record found by the staff search, as its result line shows it: never a person's data.
+    `lang` is the title's language where it is not the page's (a text kept in two languages shown
+    in the half that was written), for the link's `lang` attribute."""
 
     title: str
     date: dt.date | dt.datetime | None
     url: str
+    lang: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 
 `in_language` reads one half, for a document that must be in one language (the minutes);
 `in_reader_language` the half for the reader, falling back to the other one, for pages, notices
-and calendar files (in templates the `bilingual_text` filter of `council_texts`).
+and calendar files (in templates the `bilingual_text` filter of `council_texts`, which marks a
+half shown in another language than the page's with `lang`, as `other_language_shown` says).
 """
 
 from __future__ import annotations
@@ -33,3 +34,12 @@ def shown_language(record: Any, field: str, lang: str | None = None) -> str:
     reader = (lang or get_language() or "kk")[:2]
     first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
     return first if in_language(record, field, first).strip() else second
+
+
+def other_language_shown(record: Any, field: str) -> str:
+    """The language of the half `in_reader_language` shows the active language's reader when it
+    is not that language ("kk" on a Russian or an English page), else "": what a page marks with
+    `lang` so the text is read aloud in its own language."""
+    page = (get_language() or "kk")[:2]
+    shown = shown_language(record, field, page)
+    return shown if shown != page else ""

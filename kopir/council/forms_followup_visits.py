@@ -38,6 +38,7 @@ class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "site",
         "visited_on",
         "purpose",
+        "purpose_ru",
         "participants",
         "plan_item",
         "findings",
@@ -49,7 +50,7 @@ class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("The school, polyclinic or other organisation the council visited."),
     )
     visited_on = date_field(_("Date of the visit"))
-    purpose = forms.CharField(label=_("Purpose"), max_length=500)
+    purpose, purpose_ru = text_pair(_("Purpose"), max_length=500)
     participants = forms.ModelMultipleChoiceField(
         label=_("Council members who took part"),
         queryset=Member.objects.none(),

@@ -47,11 +47,12 @@ def _cut_at_word(text: str, limit: int) -> str:
 
 def plan_item_label(item: WorkPlanItem) -> str:
     """How a plan item is named in a list (every form that picks one): plans of several years can
-    be open at once, the quarter is said in the reader's language, a long topic is cut at a word."""
+    be open at once, the quarter and the topic are said in the reader's language, a long topic is
+    cut at a word."""
     return _("%(year)s, quarter %(quarter)s: %(topic)s") % {
         "year": item.plan.year,
         "quarter": item.quarter,
-        "topic": _cut_at_word(item.topic, PLAN_TOPIC_SHOWN),
+        "topic": _cut_at_word(in_reader_language(item, "topic"), PLAN_TOPIC_SHOWN),
     }
 
 
@@ -126,11 +127,13 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Who presents the item: a member of the council or an invited official."),
         error_messages={"invalid_choice": NOT_A_RAPPORTEUR},
     )
-    rapporteur = forms.CharField(
-        label=_("Rapporteur's name, if someone else"),
+    # A name typed for someone else is asked in both languages, as the minutes print it in each;
+    # the Kazakh half is required only when the name is used (`clean`).
+    rapporteur, rapporteur_ru = text_pair(
+        _("Rapporteur's name, if someone else"),
         required=False,
         max_length=200,
-        help_text=_("Only when the rapporteur is neither a member nor an invited official."),
+        hint=_("Only when the rapporteur is neither a member nor an invited official."),
     )
     petition = forms.ModelChoiceField(
         label=_("Petition"),
@@ -191,11 +194,19 @@ class AgendaItemForm(ServiceErrorsMixin, forms.Form):
         choice = data.pop("rapporteur_choice", "")
         member = self._members.get(choice)
         official = self._officials.get(choice)
-        if choice == OTHER_RAPPORTEUR and not (data.get("rapporteur") or "").strip():
+        typed = (data.get("rapporteur") or "").strip()
+        chosen = member is not None or official is not None
+        # Someone else's name, chosen as such or typed in Russian only, needs its Kazakh half.
+        if (
+            not typed
+            and not chosen
+            and (choice == OTHER_RAPPORTEUR or (data.get("rapporteur_ru") or "").strip())
+        ):
             self.add_error("rapporteur", _("Enter the rapporteur's name, or choose one above."))
         # A name typed without a choice is someone else's; a chosen person needs no name.
-        if member is not None or official is not None:
+        if chosen:
             data["rapporteur"] = ""
+            data["rapporteur_ru"] = ""
         data["rapporteur_member"] = member
         if self._officials or official is not None:
             data["rapporteur_official"] = official

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, radio_choice
+from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, radio_choice, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     AccommodationNeed,
@@ -187,7 +187,7 @@ class SecretaryPetitionForm(PublicPetitionForm):
 class PetitionAgendaForm(ServiceDataMixin, VersionForm):
     """Carries the petition's version the page showed (VersionForm)."""
 
-    service_fields = ("meeting", "rapporteur", "version")
+    service_fields = ("meeting", "rapporteur", "rapporteur_ru", "version")
 
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
@@ -195,7 +195,8 @@ class PetitionAgendaForm(ServiceDataMixin, VersionForm):
         empty_label=_("Choose a planned meeting"),
         error_messages={"required": _("Choose the meeting.")},
     )
-    rapporteur = forms.CharField(label=_("Rapporteur"), required=False, max_length=200)
+    # Asked in both languages, as the minutes print the name in each.
+    rapporteur, rapporteur_ru = text_pair(_("Rapporteur"), required=False, max_length=200)
 
     def __init__(self, *args: Any, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -209,6 +210,13 @@ class PetitionAgendaForm(ServiceDataMixin, VersionForm):
                 }
             )
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A name is the Kazakh half first: a Russian one alone names no one in the Kazakh minutes.
+        if (data.get("rapporteur_ru") or "").strip() and not (data.get("rapporteur") or "").strip():
+            self.add_error("rapporteur", _("Enter the Kazakh text."))
+        return data
 
 
 class PetitionAnswerForm(VersionForm):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.core.forms import ServiceErrorsMixin, radio_choice
+from kopir.core.forms import ServiceErrorsMixin, radio_choice, text_pair
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import Member, PlannedForm, WorkPlanItem
 from kopir.council.services.plan import ITEM_TRANSITIONS
@@ -58,6 +58,7 @@ class PlanItemForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         "quarter",
         "month",
         "topic",
+        "topic_ru",
         "planned_form",
         "responsible",
         "bodies_to_invite",
@@ -76,12 +77,7 @@ class PlanItemForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     month = forms.TypedChoiceField(
         label=_("Month"), coerce=int, empty_value=None, required=False, choices=MONTH_CHOICES
     )
-    topic = forms.CharField(
-        label=_("Topic"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Enter the topic.")},
-    )
+    topic, topic_ru = text_pair(_("Topic"), max_length=500, rows=3, missing=_("Enter the topic."))
     planned_form = forms.ChoiceField(
         label=_("Planned form"), choices=PlannedForm.choices, widget=forms.RadioSelect
     )

@@ -224,6 +224,7 @@ def _visit(spec: data.DemoVisit, *, council: Council, meeting_day: dt.date, secr
         site=site,
         visited_on=visited_on,
         purpose=spec.purpose,
+        purpose_ru=russian(spec.purpose),
         participants=list(participants),
         findings=spec.summary,
     )

@@ -197,6 +197,7 @@ def _plan(
                 quarter=entry.quarter,
                 month=entry.month,
                 topic=entry.topic,
+                topic_ru=russian(entry.topic),
                 planned_form=entry.form,
                 order=order,
                 responsible=[seats[key] for key in entry.responsible],

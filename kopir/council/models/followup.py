@@ -276,7 +276,9 @@ class MonitoringVisit(models.Model):
         blank=True,
         related_name="visits",
     )
+    # The Kazakh text; `purpose_ru` the Russian, shown in the reader's language (bilingual.py).
     purpose = models.CharField(_("purpose"), max_length=500)
+    purpose_ru = models.CharField(_("purpose in Russian"), max_length=500, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -69,7 +69,9 @@ class WorkPlanItem(models.Model):
     )
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    # The Kazakh text; `topic_ru` the Russian, shown in the reader's language (bilingual.py).
     topic = models.CharField(_("topic"), max_length=500)
+    topic_ru = models.CharField(_("topic in Russian"), max_length=500, blank=True)
     planned_form = models.CharField(_("form"), max_length=20, choices=PlannedForm.choices)
     responsible = models.ManyToManyField(
         "council.Member", verbose_name=_("responsible members"), blank=True, related_name="+"

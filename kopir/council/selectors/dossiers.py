@@ -11,9 +11,10 @@ What a dossier holds is what the secretary added (`DossierRecord`) and what foll
 The timeline reads each kind of record once, whatever the dossier holds (a query budget test
 keeps it so). Its entries are written in one language: the page's, or a document's. A document is
 strict (`strict=True`): a Russian dossier carries only Russian texts, so a text kept in one
-language only (a petition in the language it was written in; a visit's purpose, an agency's
-answer, which are kept in Kazakh) is replaced by a note naming the language it is written in, and
-a text of a pair whose half is empty by a note that it has no text in that language.
+language only (a petition in the language it was written in; an agency's answer, which is kept
+in Kazakh) is replaced by a note naming the language it is written in, and a text of a pair whose
+half is empty (a visit's purpose typed in Kazakh only) by a note that it has no text in that
+language.
 
 Related figures are those the dossier's agenda items, recommendations and letters cite, read
 through the citation sources other apps register with core (`core/registry.py::CitationSource`,
@@ -345,7 +346,7 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
                 gettext("Visit to %(site)s: %(purpose)s")
                 % {
                     "site": _organisation(visit.site, lang),
-                    "purpose": texts.written_in(visit.purpose, "kk"),
+                    "purpose": texts.pair(visit.purpose, visit.purpose_ru),
                 },
                 url("visit_detail", pk=visit.pk),
                 rank=15,

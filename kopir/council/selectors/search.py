@@ -3,8 +3,11 @@ recommendations, petitions, letters and monitoring visits.
 
 Only the councils the user reads are searched (`access.councils_for_user`: their secretary, or a
 seated member), through each table's indexed council column. Numbers match exactly, words
-anywhere in a title or text, its Kazakh or its Russian half, whatever their case. A hit shows a record's number, title and date,
-never a petitioner: petitions hold personal data, so the petitions a search shows are audited.
+anywhere in a title or text, its Kazakh or its Russian half, whatever their case. A hit shows a
+record's number, title and date, never a petitioner: petitions hold personal data, so the
+petitions a search shows are audited. A title kept in Kazakh and Russian is shown in the reader's
+language, the other half where that one is empty (`bilingual.in_reader_language`, as the pages
+show it), and says its language when it is not the page's.
 Each kind is one `CouncilSearch` row: what it matches, how its hit reads, where it links.
 """
 
@@ -27,6 +30,7 @@ from kopir.audit.services import audit_search_reach
 from kopir.core.registry import SearchHit, SearchKind
 from kopir.core.search import contains_text, equals_text
 from kopir.council.access import can_open_councils, councils_for_user
+from kopir.council.bilingual import in_reader_language, other_language_shown
 from kopir.council.models import (
     AgendaItem,
     Decision,
@@ -75,7 +79,8 @@ def _detail_url(url_name: str) -> Callable[[Any], str]:
 class CouncilSearch:
     """One kind of council record in the search. `council` is the path to the record's council;
     `number` matches the words typed as a whole number, `words` the fields a word is looked
-    for in; `related` is read with the record for its hit."""
+    for in; `related` is read with the record for its hit; `bilingual` names the field kept in
+    Kazakh and Russian whose half the title shows, so the hit can say its language."""
 
     key: str
     label: str | Promise
@@ -89,6 +94,11 @@ class CouncilSearch:
     url: Callable[[Any], str]
     number: Callable[[str], Q] | None = None
     audited: bool = False
+    bilingual: str = ""
+
+    def language(self, record: Any) -> str:
+        """The language of the record's title when it is not the page's ("" when it is)."""
+        return other_language_shown(record, self.bilingual) if self.bilingual else ""
 
     def find(self, user: Any, text: str) -> QuerySet[Any]:
         matches = contains_text(text, *self.words)
@@ -105,7 +115,10 @@ class CouncilSearch:
     def shown(self, user: Any, records: list[Any], request: HttpRequest | None) -> list[SearchHit]:
         if self.audited:
             audit_search_reach(actor=user, records=records, request=request)
-        return [SearchHit(self.title(r), self.date(r), self.url(r)) for r in records]
+        return [
+            SearchHit(self.title(r), self.date(r), self.url(r), lang=self.language(r))
+            for r in records
+        ]
 
     def kind(self, order: int) -> SearchKind:
         return SearchKind(self.key, self.label, can_open_councils, self.find, self.shown, order)
@@ -137,9 +150,10 @@ SEARCHES = (
         words=("title", "description", "title_ru", "description_ru"),
         related="meeting__council",
         order_by=("-meeting__starts_at", "-pk"),
-        title=lambda item: _short(item.title),
+        title=lambda item: _short(in_reader_language(item, "title")),
         date=lambda item: item.meeting.starts_at,
         url=_agenda_item_url,
+        bilingual="title",
     ),
     CouncilSearch(
         "council.decisions",
@@ -149,9 +163,10 @@ SEARCHES = (
         words=("text", "text_ru"),
         related="agenda_item__meeting__council",
         order_by=("-agenda_item__meeting__starts_at", "-pk"),
-        title=lambda decision: _short(decision.text),
+        title=lambda decision: _short(in_reader_language(decision, "text")),
         date=lambda decision: decision.agenda_item.meeting.starts_at,
         url=lambda decision: _agenda_item_url(decision.agenda_item),
+        bilingual="text",
     ),
     CouncilSearch(
         "council.recommendations",
@@ -162,9 +177,10 @@ SEARCHES = (
         number=_number_equals,
         related="council",
         order_by=("-pk",),
-        title=lambda item: _numbered(item.number, item.text),
+        title=lambda item: _numbered(item.number, in_reader_language(item, "text")),
         date=lambda item: item.sent_on,
         url=_detail_url("council:recommendation_detail"),
+        bilingual="text",
     ),
     # The petitioner's name and contacts are not searched: a search is not a way to look people up.
     CouncilSearch(
@@ -190,21 +206,23 @@ SEARCHES = (
         number=_number_equals,
         related="council",
         order_by=("-sent_on", "-pk"),
-        title=lambda letter: _numbered(letter.number, letter.subject),
+        title=lambda letter: _numbered(letter.number, in_reader_language(letter, "subject")),
         date=lambda letter: letter.sent_on,
         url=_detail_url("council:letter_detail"),
+        bilingual="subject",
     ),
     CouncilSearch(
         "council.visits",
         _("Monitoring visits"),
         MonitoringVisit,
         council="council",
-        words=("purpose", "findings"),
+        words=("purpose", "purpose_ru", "findings"),
         related="council",
         order_by=("-visited_on", "-pk"),
-        title=lambda visit: _short(visit.purpose),
+        title=lambda visit: _short(in_reader_language(visit, "purpose")),
         date=lambda visit: visit.visited_on,
         url=_detail_url("council:visit_detail"),
+        bilingual="purpose",
     ),
 )
 

@@ -164,13 +164,15 @@ def agenda_item_update(
     description: str,
     description_ru: str = "",
     rapporteur: str = "",
+    rapporteur_ru: str | None = None,
     rapporteur_member: Member | None = None,
     rapporteur_official: InvitedOfficial | None = None,
     plan_item: WorkPlanItem | None,
     request: HttpRequest | None = None,
 ) -> AgendaItem:
     """Change an item; the rapporteur is a member, an official invited to it, or (only when
-    neither) someone else named in `rapporteur`."""
+    neither) someone else named in `rapporteur` and `rapporteur_ru` (None keeps the Russian half
+    given on the minutes' texts page)."""
     with transaction.atomic():
         item = AgendaItem.objects.select_related("meeting").select_for_update().get(pk=item.pk)
         require_minutes_open(item.meeting)
@@ -181,8 +183,10 @@ def agenda_item_update(
             "description": description,
             "description_ru": description_ru,
             "rapporteur": "" if chosen else rapporteur,
-            # The Russian half is filled on the texts page; it goes with the typed name.
-            "rapporteur_ru": "" if chosen or not rapporteur else item.rapporteur_ru,
+            # The Russian half goes with the typed name.
+            "rapporteur_ru": ""
+            if chosen or not rapporteur
+            else (item.rapporteur_ru if rapporteur_ru is None else rapporteur_ru),
             "rapporteur_member": rapporteur_member,
             "rapporteur_official": rapporteur_official,
             "plan_item": plan_item,

@@ -75,6 +75,7 @@ class PlanItemData(TypedDict, total=False):
     quarter: int
     month: int | None
     topic: str
+    topic_ru: str
     planned_form: str
     order: int
 

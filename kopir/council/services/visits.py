@@ -105,6 +105,7 @@ def visit_create(
     site: Organisation,
     visited_on: dt.date,
     purpose: str,
+    purpose_ru: str = "",
     participants: Iterable[Member] = (),
     plan_item: WorkPlanItem | None = None,
     findings: str = "",
@@ -120,6 +121,7 @@ def visit_create(
             site=site,
             visited_on=visited_on,
             purpose=purpose.strip(),
+            purpose_ru=purpose_ru.strip(),
             plan_item=plan_item,
             findings=findings.strip(),
         )
@@ -148,6 +150,7 @@ class VisitData(TypedDict, total=False):
     site: Organisation
     visited_on: dt.date
     purpose: str
+    purpose_ru: str
     plan_item: WorkPlanItem | None
     findings: str
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +26,7 @@ from kopir.council.services import documents
 from kopir.council.services.minutes import TextsMissing, minutes_assemble, minutes_sign
 from kopir.council.services.minutes_texts import meeting_texts, missing_texts
 from kopir.council.services.votes import vote_annul
-from kopir.council.tests.factories import MemberFactory
+from kopir.council.tests.factories import MeetingFactory, MemberFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import approve_minutes
 
@@ -434,6 +435,64 @@ def test_someone_else_as_rapporteur_needs_a_name(
     )
     item.refresh_from_db()
     assert (item.rapporteur_member, item.rapporteur) == (None, "Сарапшы Дәулет")
+
+
+def test_a_typed_rapporteur_is_asked_in_both_languages_on_the_item_form(
+    held_meeting: m.Meeting, secretary_client: Client
+) -> None:
+    council = held_meeting.council
+    planned = MeetingFactory.create(council=council, number=12)
+    new_item = reverse("council:agenda_item_new", kwargs={"slug": council.slug, "pk": planned.pk})
+    page = secretary_client.get(new_item).content.decode()
+    russian_input = re.search(r'<input[^>]*name="rapporteur_ru"[^>]*>', page)
+    assert russian_input is not None
+    assert 'lang="ru"' in russian_input.group()
+
+    # A Russian half alone is not a name: the Kazakh one is asked, as for "someone else".
+    refused = secretary_client.post(
+        new_item, {"title": "Квота", "rapporteur_ru": "Эксперт Даулет", "rapporteur_choice": ""}
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["rapporteur"] == [
+        "Enter the rapporteur's name, or choose one above."
+    ]
+    assert not planned.agenda.exists()
+
+    added = secretary_client.post(
+        new_item,
+        {
+            "title": "Квота",
+            "rapporteur_choice": "other",
+            "rapporteur": "Сарапшы Дәулет",
+            "rapporteur_ru": "Эксперт Даулет",
+        },
+    )
+    assert added.status_code == 302
+    item = planned.agenda.get()
+    assert (item.rapporteur, item.rapporteur_ru) == ("Сарапшы Дәулет", "Эксперт Даулет")
+    with translation.override("ru"):
+        shown = secretary_client.get(
+            reverse("council:meeting_detail", kwargs={"slug": council.slug, "pk": planned.pk})
+        ).content.decode()
+    assert "Эксперт Даулет" in shown
+    assert "Сарапшы Дәулет" not in shown
+
+    # The edit form shows both halves and saves a changed Russian one.
+    form = secretary_client.get(_item_edit(planned, item)).context["form"]
+    assert form["rapporteur_ru"].value() == "Эксперт Даулет"
+    secretary_client.post(
+        _item_edit(planned, item),
+        _item_data(
+            item,
+            title="Квота",
+            title_ru="",
+            rapporteur_choice="other",
+            rapporteur="Сарапшы Дәулет",
+            rapporteur_ru="Эксперт Д. Сарапшиев",
+        ),
+    )
+    item.refresh_from_db()
+    assert (item.rapporteur, item.rapporteur_ru) == ("Сарапшы Дәулет", "Эксперт Д. Сарапшиев")
 
 
 def test_the_migration_turns_typed_names_into_choices_and_keeps_the_rest(

@@ -3,16 +3,21 @@ other half where that one is empty (`council_texts.bilingual_text`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from kopir.accounts.models import User
 from kopir.council import models as m
-from kopir.council.tests.factories import LetterFactory, MeetingFactory
+from kopir.council.tests.factories import LetterFactory, MeetingFactory, WorkPlanFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import send_recommendation
+from kopir.directory.models import OrganisationKind
+from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +110,165 @@ def test_the_public_meetings_list_ends_a_place_with_one_full_stop(
     assert "Орал қ.." not in kazakh
     assert "Орал қ." in kazakh
     assert "г. Уральск." in russian
+
+
+# --- Plan topics and visit purposes -----------------------------------------------------------------
+
+TOPIC = "Мектептердің инклюзивті білім беруге дайындығын мониторингтеу"
+TOPIC_RU = "Мониторинг готовности школ к инклюзивному образованию"
+PURPOSE = "Мектеп ғимаратының қолжетімділігін тексеру"
+PURPOSE_RU = "Проверка доступности здания школы"
+
+
+def _plan_item_and_visit(
+    council: m.Council, secretary_client: Client
+) -> tuple[m.WorkPlanItem, m.MonitoringVisit]:
+    """A plan item and a visit following it, each entered with both halves on its form."""
+    plan = WorkPlanFactory.create(council=council, year=2026)
+    added = secretary_client.post(
+        reverse("council:plan_item_new", args=[council.slug, plan.pk]),
+        {
+            "quarter": "3",
+            "month": "9",
+            "topic": TOPIC,
+            "topic_ru": TOPIC_RU,
+            "planned_form": "visit",
+        },
+    )
+    assert added.status_code == 302
+    item = m.WorkPlanItem.objects.get(plan=plan)
+    school = OrganisationFactory.create(kind=OrganisationKind.SCHOOL, name_kk="№ 9 мектеп")
+    recorded = secretary_client.post(
+        reverse("council:visit_create", args=[council.slug]),
+        {
+            "site": school.pk,
+            "visited_on": "2026-09-10",
+            "purpose": PURPOSE,
+            "purpose_ru": PURPOSE_RU,
+            "plan_item": item.pk,
+        },
+    )
+    assert recorded.status_code == 302
+    # The public page lists an approved plan's items.
+    m.WorkPlan.objects.filter(pk=plan.pk).update(status=m.PlanStatus.APPROVED)
+    return item, m.MonitoringVisit.objects.get(plan_item=item)
+
+
+def _pages(council: m.Council, client: Client, public: Client, lang: str, **ids: int) -> str:
+    return "\n".join(
+        (
+            _get(client, lang, "plan_detail", council.slug, ids["plan"]),
+            _get(client, lang, "visit_detail", council.slug, ids["visit"]),
+            _get(client, lang, "visit_list", council.slug),
+            _get(public, lang, "public_council", council.slug),
+            _get(public, lang, "public_visit_list", council.slug),
+        )
+    )
+
+
+def test_plan_topics_and_visit_purposes_are_entered_and_shown_in_both_languages(
+    council: m.Council, secretary_client: Client
+) -> None:
+    item, visit = _plan_item_and_visit(council, secretary_client)
+    assert (item.topic, item.topic_ru) == (TOPIC, TOPIC_RU)
+    assert (visit.purpose, visit.purpose_ru) == (PURPOSE, PURPOSE_RU)
+    ids = {"plan": item.plan_id, "visit": visit.pk}
+
+    russian = _pages(council, secretary_client, Client(), "ru", **ids)
+    kazakh = _pages(council, secretary_client, Client(), "kk", **ids)
+
+    assert russian.count(TOPIC_RU) >= 3
+    assert russian.count(PURPOSE_RU) >= 4
+    assert TOPIC not in russian
+    assert PURPOSE not in russian
+    assert kazakh.count(TOPIC) >= 3
+    assert kazakh.count(PURPOSE) >= 4
+    assert TOPIC_RU not in kazakh
+    assert PURPOSE_RU not in kazakh
+    # The choice lists name the item in the reader's language too.
+    with translation.override("ru"):
+        form = secretary_client.get(reverse("council:visit_edit", args=[council.slug, visit.pk]))
+    assert TOPIC_RU in form.content.decode()
+
+
+def test_a_topic_or_purpose_without_its_russian_half_is_shown_in_kazakh_marked_as_kazakh(
+    council: m.Council, secretary_client: Client
+) -> None:
+    item, visit = _plan_item_and_visit(council, secretary_client)
+    m.WorkPlanItem.objects.filter(pk=item.pk).update(topic_ru="")
+    m.MonitoringVisit.objects.filter(pk=visit.pk).update(purpose_ru="")
+
+    russian = _pages(council, secretary_client, Client(), "ru", plan=item.plan_id, visit=visit.pk)
+
+    assert f'<span lang="kk">{TOPIC}</span>' in russian
+    assert f'<span lang="kk">{PURPOSE}</span>' in russian
+    assert TOPIC_RU not in russian
+
+
+# --- The language of a half shown in the other language ---------------------------------------------
+
+
+def test_a_half_shown_in_another_language_than_the_pages_says_which(
+    held_meeting: m.Meeting, secretary_client: Client
+) -> None:
+    slug = held_meeting.council.slug
+    item = m.AgendaItem.objects.get(meeting=held_meeting)
+    m.AgendaItem.objects.filter(pk=item.pk).update(title_ru="")
+    m.Meeting.objects.filter(pk=held_meeting.pk).update(place="")
+    kazakh_title = "Жеке оңалту бағдарламасының өзекті мәселелері"
+
+    russian = _get(secretary_client, "ru", "meeting_detail", slug, held_meeting.pk)
+    kazakh = _get(secretary_client, "kk", "meeting_detail", slug, held_meeting.pk)
+    english = _get(secretary_client, "en", "meeting_detail", slug, held_meeting.pk)
+    item_page = _get(secretary_client, "ru", "agenda_item_detail", slug, held_meeting.pk, item.pk)
+
+    # The Kazakh half on a Russian page, the Russian half on a Kazakh one, either on English.
+    assert f'<span lang="kk">{kazakh_title}</span>' in russian
+    assert '<span lang="ru">г. Уральск, филиал «Общества слепых»</span>' in kazakh
+    assert f'<span lang="kk">{kazakh_title}</span>' in english
+    assert '<span lang="ru">г. Уральск' in english
+    # A half in the page's own language needs no mark.
+    assert "Утверждение рекомендаций" in russian
+    assert '<span lang="ru">Утверждение' not in russian
+    assert f'<span lang="kk">{kazakh_title}' not in kazakh
+    # The page's <title> holds text only.
+    title = item_page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert kazakh_title in title
+    assert "<span" not in title
+
+
+def test_a_marked_half_is_cut_and_ended_without_breaking_its_element(
+    council: m.Council, recommendation: m.Recommendation, secretary_client: Client
+) -> None:
+    m.Recommendation.objects.filter(pk=recommendation.pk).update(text="Ұ" * 200, text_ru="")
+    for number, place in ((8, "Орал қ."), (9, "Ақсай қ")):
+        MeetingFactory.create(
+            council=council,
+            number=number,
+            place=place,
+            place_ru="",
+            status=m.MeetingStatus.HELD,
+            starts_at=dt.datetime(2026, 3, number, 10, 0, tzinfo=dt.UTC),
+        )
+
+    listing = _get(secretary_client, "ru", "recommendation_list", council.slug)
+    meetings = _get(Client(), "ru", "public_meeting_list", council.slug)
+
+    assert f'<span lang="kk">{"Ұ" * 139}…</span>' in listing
+    assert '<span lang="kk">Орал қ.</span>' in meetings
+    assert '<span lang="kk">Орал қ.</span>.' not in meetings
+    assert '<span lang="kk">Ақсай қ</span>.' in meetings
+
+
+def test_a_plain_text_gets_the_half_without_markup() -> None:
+    meeting = m.Meeting(place="Орал қ. <б>", place_ru="")
+    plain = Template(
+        '{% load council_texts %}{% autoescape off %}{{ m|bilingual_text:"place" }}'
+        "{% endautoescape %}"
+    )
+    html = Template('{% load council_texts %}{{ m|bilingual_text:"place" }}')
+    with translation.override("ru"):
+        assert plain.render(Context({"m": meeting})) == "Орал қ. <б>"
+        assert html.render(Context({"m": meeting})) == '<span lang="kk">Орал қ. &lt;б&gt;</span>'
+    with translation.override("kk"):
+        assert html.render(Context({"m": meeting})) == "Орал қ. &lt;б&gt;"

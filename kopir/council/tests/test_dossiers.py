@@ -55,6 +55,7 @@ DECISION_RU = "Рекомендовать акимату создать рабо
 RECOMMENDATION = "Брайль қарпімен хабарламалар жіберу."
 RECOMMENDATION_RU = "Направлять уведомления шрифтом Брайля."
 VISIT_PURPOSE = "Емхананың қолжетімділігін тексеру"
+VISIT_PURPOSE_RU = "Проверка доступности поликлиники"
 LETTER_SUBJECT = "Брайль қарпі туралы хат"
 LETTER_SUBJECT_RU = "Письмо о шрифте Брайля"
 
@@ -126,6 +127,7 @@ def problem(
         council=council,
         visited_on=dt.date(2026, 3, 25),
         purpose=VISIT_PURPOSE,
+        purpose_ru=VISIT_PURPOSE_RU,
         site__name_kk="№ 3 қалалық емхана",
         site__name_ru="Городская поликлиника № 3",
     )
@@ -223,6 +225,23 @@ def test_the_timeline_reads_in_the_users_language(problem: dict[str, Any]) -> No
     assert russian["Решение"] == DECISION_RU
     assert russian["Вопрос повестки дня"] == f"Вопрос 2 заседания № 4: {ITEM_TITLE_RU}"
     assert russian["Письмо"] == f"Письмо 2026/9 в Управление занятости: {LETTER_SUBJECT_RU}"
+    assert russian["Мониторинговое посещение"].endswith(f": {VISIT_PURPOSE_RU}")
+
+
+def test_a_visit_purpose_without_its_russian_half_is_shown_in_kazakh_or_marked_missing(
+    problem: dict[str, Any],
+) -> None:
+    m.MonitoringVisit.objects.filter(pk=problem["visit"].pk).update(purpose_ru="")
+    dossier = problem["dossier"]
+
+    def visit_entry(lang: str, **options: Any) -> str:
+        entries = _timeline(dossier, lang, **options)
+        return next(e.summary for e in entries if e.url.endswith(f"/visits/{problem['visit'].pk}/"))
+
+    # A page falls back to the Kazakh half, as every other pair; a Russian file says it is missing.
+    assert visit_entry("ru").endswith(f": {VISIT_PURPOSE}")
+    assert visit_entry("ru", strict=True).endswith(": [текст на этом языке не внесён]")
+    assert visit_entry("kk", strict=True).endswith(f": {VISIT_PURPOSE}")
 
 
 def test_each_entry_links_to_its_record_and_the_record_back_to_the_dossier(
@@ -365,6 +384,29 @@ def test_the_secretary_finds_and_adds_a_record_then_takes_it_out_after_confirmin
     assert m.Letter.objects.filter(pk=problem["other_letter"].pk).exists()
 
 
+def test_the_records_offered_are_titled_in_the_readers_language(
+    problem: dict[str, Any], secretary_client: Client
+) -> None:
+    dossier = problem["dossier"]
+    LetterFactory.create(
+        council=dossier.council, number="2026/98", subject="Пандустар туралы", subject_ru=""
+    )
+    LetterFactory.create(
+        council=dossier.council,
+        number="2026/97",
+        subject="Брайль туралы",
+        subject_ru="О шрифте Брайля",
+    )
+    with translation.override("ru"):
+        add = reverse("council:dossier_add", args=[dossier.council.slug, dossier.pk])
+        page = secretary_client.get(add, {"kind": "letter"}).content.decode()
+
+    assert "2026/97 — О шрифте Брайля" in page
+    assert "Брайль туралы" not in page
+    # Kept in Kazakh only: shown in Kazakh, saying so.
+    assert '<span lang="kk">2026/98 — Пандустар туралы</span>' in page
+
+
 def test_opening_a_dossier_on_a_page_names_the_missing_field(
     council: m.Council, secretary_client: Client
 ) -> None:
@@ -423,9 +465,17 @@ def test_the_kazakh_and_russian_files_carry_only_their_languages_texts(
         assert text in kk_text
     for text in (ITEM_TITLE_RU, DECISION_RU, RECOMMENDATION_RU, LETTER_SUBJECT_RU):
         assert text not in kk_text
-    for text in ("Заочная МСЭ для незрячих", ITEM_TITLE_RU, DECISION_RU, LETTER_SUBJECT_RU):
+    for text in (
+        "Заочная МСЭ для незрячих",
+        ITEM_TITLE_RU,
+        DECISION_RU,
+        LETTER_SUBJECT_RU,
+        VISIT_PURPOSE_RU,
+    ):
         assert text in ru_text
-    # The Kazakh-only texts (the petition as written, the visit's purpose) are not in Russian.
+    assert VISIT_PURPOSE in kk_text
+    assert VISIT_PURPOSE_RU not in kk_text
+    # The Kazakh texts (the petition as written, each pair's Kazakh half) are not in Russian.
     for text in (ITEM_TITLE, DECISION, PETITION_SUBJECT, VISIT_PURPOSE, "Көзі көрмейтіндерге"):
         assert text not in ru_text
     # Nothing is missing there: each is kept in the language it was written in, and says so.

@@ -364,12 +364,41 @@ def test_the_secretary_puts_a_petition_on_an_agenda_from_its_page(
 
     response = signed_in(client, secretary).post(
         reverse("council:petition_agenda", args=[council.slug, petition.pk]),
-        {"meeting": meeting.pk, "rapporteur": "Оспанов Б.", "version": petition.version},
+        {
+            "meeting": meeting.pk,
+            "rapporteur": "Оспанов Б.",
+            "rapporteur_ru": "Оспанов Б. С.",
+            "version": petition.version,
+        },
     )
 
     assert response.status_code == 302
     item = meeting.agenda.get()
-    assert (item.petition, item.rapporteur) == (petition, "Оспанов Б.")
+    assert (item.petition, item.rapporteur, item.rapporteur_ru) == (
+        petition,
+        "Оспанов Б.",
+        "Оспанов Б. С.",
+    )
+
+
+def test_a_rapporteur_named_in_russian_only_is_refused_at_the_kazakh_half(
+    client: Client, council: m.Council, secretary: User, meeting: m.Meeting
+) -> None:
+    petition = PetitionFactory.create(council=council)
+    signed_in(client, secretary)
+    page = client.get(reverse("council:petition_detail", args=[council.slug, petition.pk]))
+    assert 'name="rapporteur_ru"' in page.content.decode()
+
+    response = client.post(
+        reverse("council:petition_agenda", args=[council.slug, petition.pk]),
+        {"meeting": meeting.pk, "rapporteur_ru": "Оспанов Б. С.", "version": petition.version},
+    )
+
+    assert response.status_code == 400
+    assert response.context["agenda_form"].errors["rapporteur"] == [
+        "Қазақ тіліндегі мәтінді енгізіңіз."
+    ]
+    assert not meeting.agenda.exists()
 
 
 def test_numbering_continues_from_the_registers_highest_number_after_the_upgrade(

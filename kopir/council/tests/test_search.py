@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from kopir.accounts.models import Role, User
@@ -255,3 +256,53 @@ def test_a_fragment_of_a_longer_word_is_not_a_match(
     assert found(search(client, "ұсынымдары"))["council.agenda_items"] == [
         "Ұсынымдардың орындалуы туралы"
     ]
+
+
+def test_a_hit_shows_its_title_in_the_readers_language_whichever_half_matched(
+    client: Client, secretary: User, council: m.Council, meeting: m.Meeting
+) -> None:
+    item = AgendaItemFactory.create(
+        meeting=meeting, title="Жұмыс орындарын квоталау", title_ru="О квотировании рабочих мест"
+    )
+    DecisionFactory.create(
+        agenda_item=item, text="Квотаны орындау ұсынылсын", text_ru="Рекомендовать квотирование"
+    )
+    RecommendationFactory.create(
+        council=council,
+        number="2026-011",
+        text="Квоталауды қамтамасыз ету",
+        text_ru="Обеспечить квотирование",
+    )
+    LetterFactory.create(
+        council=council, number="2026/11", subject="Квота туралы хат", subject_ru="О квотировании"
+    )
+    MonitoringVisitFactory.create(
+        council=council, purpose="Квотаны тексеру", purpose_ru="Проверка квотирования"
+    )
+    # Typed without a Russian half: the Kazakh one stands in, marked as Kazakh.
+    AgendaItemFactory.create(meeting=meeting, title="Квоталау есебі", title_ru="")
+    signed_in(client, secretary)
+
+    def hits(lang: str, text: str) -> Any:
+        with translation.override(lang):
+            response = client.get(reverse("core:search"), {"q": text})
+        assert response.status_code == 200
+        return found(response), response.content.decode()
+
+    russian, page = hits("ru", "квотирования")
+    assert russian == {
+        "council.agenda_items": ["О квотировании рабочих мест"],
+        "council.decisions": ["Рекомендовать квотирование"],
+        "council.recommendations": ["2026-011 — Обеспечить квотирование"],
+        "council.letters": ["2026/11 — О квотировании"],
+        "council.visits": ["Проверка квотирования"],
+    }
+    assert 'lang="kk"' not in page.split('class="search-results"', 1)[1]
+    # The same records found by their Russian words show a Kazakh reader the Kazakh half.
+    kazakh, _ = hits("kk", "квотирования")
+    assert kazakh["council.agenda_items"] == ["Жұмыс орындарын квоталау"]
+    assert kazakh["council.visits"] == ["Квотаны тексеру"]
+
+    russian, page = hits("ru", "есебі")
+    assert russian["council.agenda_items"] == ["Квоталау есебі"]
+    assert 'lang="kk">Квоталау есебі</a>' in page

@@ -170,6 +170,7 @@ def agenda_item_edit(request: HttpRequest, slug: str, pk: int, item_pk: int) -> 
                 "description_ru": item.description_ru,
                 "rapporteur_choice": AgendaItemForm.choice_of(item),
                 "rapporteur": item.rapporteur,
+                "rapporteur_ru": item.rapporteur_ru,
                 "plan_item": item.plan_item_id,
             },
             **choices,

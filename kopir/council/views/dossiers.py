@@ -166,7 +166,12 @@ def _found(
     if search.audited:
         audit_search_reach(actor=request.user, records=shown, request=request)
     return [
-        {"pk": record.pk, "title": search.title(record), "date": search.date(record)}
+        {
+            "pk": record.pk,
+            "title": search.title(record),
+            "lang": search.language(record),
+            "date": search.date(record),
+        }
         for record in shown
     ]
 
