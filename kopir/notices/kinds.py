@@ -10,11 +10,17 @@ only the kinds of their roles (a clinician is never told of a council vote, so i
 A value typed by staff in Kazakh and in Russian (a vote's question) travels as both halves, the
 Kazakh one under its name and the Russian one under `<name>_ru`, and a kind that names it in
 `bilingual` shows each reader their half when the sentence is read: the bell's list in the page's
-language, the e-mail in the account's.
+language, the e-mail in the account's. A date travels as ISO ("2026-12-07"), and a kind that names
+it in `dates` writes it as the reader's language writes dates, when the sentence is read too.
+
+A notification keeps the values it was written with, so a kind whose sentence gains a value lists
+the sentences it had before in `earlier`: a notification written without the value reads as it
+did then, rather than falling back to the kind's name.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 from kopir.core.registry import add_once
+from kopir.core.text import date_before_full_stop
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,12 @@ class StaffNotificationKind:
     roles: tuple[str, ...] = ()
     # The values given in Kazakh (`name`) and in Russian (`name_ru`), each read in the reader's.
     bilingual: tuple[str, ...] = ()
+    # The values stored as ISO dates, each written in the reader's language. The sentence ends
+    # with the date, so a format's own final dot gives way to the full stop (Russian "г.").
+    dates: tuple[str, ...] = ()
+    # The sentences this kind had before `message` named a value, newest first: a notification
+    # written without that value reads with the first one it fits.
+    earlier: tuple[str | Promise, ...] = ()
 
     def concerns(self, user: Any) -> bool:
         """Whether `user` holds a role this kind is told to (and so chooses how it comes)."""
@@ -45,11 +58,17 @@ class StaffNotificationKind:
         values = dict(params)
         for name in self.bilingual:
             values[name] = reader_half(values.get(name), values.get(f"{name}_ru"))
-        try:
-            return str(self.message) % values
-        except (KeyError, TypeError, ValueError):
-            # A kind whose sentence changed after the notification was written: say what kind.
-            return str(self.label)
+        for name in self.dates:
+            if name in values:
+                values[name] = reader_date(values[name])
+        for message in (self.message, *self.earlier):
+            try:
+                return str(message) % values
+            except (KeyError, TypeError, ValueError):
+                continue
+        # A sentence changed without keeping the one the notification was written for: say what
+        # kind it is.
+        return str(self.label)
 
 
 def reader_half(kazakh: Any, russian: Any) -> str:
@@ -59,6 +78,16 @@ def reader_half(kazakh: Any, russian: Any) -> str:
     kazakh, russian = str(kazakh or ""), str(russian or "")
     first, second = (russian, kazakh) if (get_language() or "kk")[:2] == "ru" else (kazakh, russian)
     return first if first.strip() else second
+
+
+def reader_date(value: Any) -> str:
+    """An ISO date as the active language writes it before a full stop ("07.12.2026",
+    "7 декабря 2026 г", "Dec. 7, 2026"); any other value as it was stored."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return date_before_full_stop(day)
 
 
 _KINDS: list[StaffNotificationKind] = []

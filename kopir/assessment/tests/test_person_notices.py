@@ -9,14 +9,28 @@ import re
 import pytest
 from django.utils import translation
 
-from kopir.assessment.models import ReferralStatus
+from kopir.assessment.models import Outcome, ReferralStatus
 from kopir.assessment.services.completeness import IncompleteReferral
+from kopir.assessment.services.decision import referral_notify
 from kopir.assessment.services.division import referral_accept
+from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
-from kopir.assessment.tests.division_fixtures import filed_appeal, notified, returned, sent
+from kopir.assessment.tests.division_fixtures import (
+    decided,
+    filed_appeal,
+    notified,
+    returned,
+    sent,
+)
 from kopir.assessment.workflow import step_due_on
-from kopir.notices.models import Notice, NoticeFormat, NoticeStatus, RecipientKind
+from kopir.notices.models import (
+    Notice,
+    NoticeChannel,
+    NoticeFormat,
+    NoticeStatus,
+    RecipientKind,
+)
 from kopir.people.models import AccessibilityNeed
 
 # Every test here needs the codes, the demo rules and the division.
@@ -25,6 +39,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rule
 SENT = "assessment.notices.referral_sent_person"
 ACCEPTED = "assessment.notices.referral_accepted_person"
 APPEAL_FILED = "assessment.notices.appeal_filed"
+DECIDED = "assessment.notices.decision_made"
 
 
 def to_person(person, topic: str) -> list[Notice]:
@@ -152,3 +167,56 @@ def test_a_russian_notice_ends_its_date_with_a_single_full_stop(
     assert "Решение ожидается до" in notice.body
     assert " г.." not in notice.body
     assert re.search(r"до \d{1,2} \w+ \d{4} г\.", notice.body)
+
+
+# Where the decision is read, in each language (the status page, behind a one-time code).
+WHERE_TO_READ = {
+    "kk": "Шешімді Kopir мәртебе бетінде жолдама нөмірі мен ЖСН-іңіз арқылы оқи аласыз",
+    "ru": "Решение можно прочитать на странице статуса в Kopir по номеру направления",
+    "en": "You can read the decision on Kopir's status page with the referral number",
+}
+NOT_ESTABLISHED_IN = {
+    "kk": "Мүгедектік белгіленбеді.",
+    "ru": "Инвалидность не установлена.",
+    "en": "Disability is not established.",
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize(
+    ("channel", "need"),
+    [
+        (NoticeChannel.EMAIL, None),
+        (NoticeChannel.EMAIL, AccessibilityNeed.EASY_READ),
+        (NoticeChannel.EMAIL, AccessibilityNeed.LARGE_PRINT),
+        (NoticeChannel.EMAIL, AccessibilityNeed.BRAILLE),
+        (NoticeChannel.SMS, None),
+    ],
+)
+def test_a_refusal_tells_the_outcome_and_where_to_read_it_but_not_the_reasons(
+    clinician, identifiable, head, experts, language, channel, need
+):
+    """The division's reasons weigh the person's health: the status page keeps them off, and so
+    does every form of the message, which says the outcome and where the decision is read."""
+    identifiable.preferred_language = language
+    identifiable.accessibility_needs = [need] if need else []
+    if channel == NoticeChannel.SMS:
+        identifiable.email = ""
+    identifiable.save()
+    reasons = "Көру өрісі екі көзде де 40 градусқа дейін тарылған"
+    refusal = OutcomeInput(outcome=Outcome.NOT_ESTABLISHED, reasons=f"{reasons}.")
+    referral = decided(clinician, identifiable, head, experts, decision=refusal)
+    assert reasons in referral.decisions.get().reasons
+
+    referral_notify(actor=head, referral=referral, expected_version=referral.version)
+
+    [notice] = to_person(identifiable, DECIDED)
+    assert (notice.channel, notice.language) == (channel, language)
+    # Braille wraps lines: compare the words, whatever breaks them.
+    body = " ".join(notice.body.split())
+    assert reasons not in body
+    assert reasons not in notice.subject
+    assert referral.number in notice.subject
+    if channel == NoticeChannel.EMAIL and need != AccessibilityNeed.EASY_READ:
+        assert NOT_ESTABLISHED_IN[language] in body
+        assert WHERE_TO_READ[language] in body

@@ -469,5 +469,7 @@ def response_review(
         )
         alerts.notify_verdict(answer, redo_due_on=redo_due_on, actor=actor, request=request)
         if not accepted:
-            staff_alerts.answer_not_accepted(answer, actor=actor, request=request)
+            staff_alerts.answer_not_accepted(
+                answer, redo_due_on=redo_due_on, actor=actor, request=request
+            )
     return answer

@@ -1,12 +1,12 @@
 """The council's events as staff notifications (kopir.notices.staff): who is told of what.
 
 A new petition goes to the council's secretaries; an open roll-call vote to the members marked
-present (they cast their own ballots); a new recommendation and a rejected answer to the
-addressed agency's officers (besides the notice to the organisation's contact address,
-`recommendation_alerts`); an agency's answer to the council's secretaries (besides the e-mail to
-the council's address); minutes waiting for a signature to the chair and the secretaries; an
-answer due in three working days to the agency's officers and the secretaries, once. Each call
-runs in the transaction of the event.
+present (they cast their own ballots); a new recommendation and a rejected answer (with the date
+by which a new one is due) to the addressed agency's officers (besides the notice to the
+organisation's contact address, `recommendation_alerts`); an agency's answer to the council's
+secretaries (besides the e-mail to the council's address); minutes waiting for a signature to
+the chair and the secretaries; an answer due in three working days to the agency's officers and
+the secretaries, once. Each call runs in the transaction of the event.
 """
 
 from __future__ import annotations
@@ -92,9 +92,19 @@ STAFF_KINDS = (
     StaffNotificationKind(
         ANSWER_REJECTED,
         _("An answer the council did not accept"),
-        _("The council did not accept the answer to recommendation № %(number)s: answer again."),
+        _(
+            "The council did not accept the answer to recommendation № %(number)s: answer again "
+            "by %(due)s."
+        ),
         order=50,
         roles=(Role.AGENCY_OFFICER,),
+        dates=("due",),
+        # Written before the new due date was told, or when nothing restarted the clock.
+        earlier=(
+            _(
+                "The council did not accept the answer to recommendation № %(number)s: answer again."
+            ),
+        ),
     ),
     StaffNotificationKind(
         RECOMMENDATION_DUE,
@@ -192,12 +202,17 @@ def minutes_to_sign(minutes: Minutes, *, actor: Any, request: HttpRequest | None
 
 
 def _tell_officers(
-    recommendation: Recommendation, kind: str, *, actor: Any, request: HttpRequest | None
+    recommendation: Recommendation,
+    kind: str,
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+    params: dict[str, Any] | None = None,
 ) -> None:
     staff_notify(
         users=agency_officers_of(recommendation.addressee_id),
         kind=kind,
-        params={"number": recommendation.number},
+        params={"number": recommendation.number, **(params or {})},
         url_name="council:inbox_detail",
         url_args=(recommendation.pk,),
         related=recommendation,
@@ -231,9 +246,22 @@ def answer_received(
 
 
 def answer_not_accepted(
-    response: RecommendationResponse, *, actor: Any, request: HttpRequest | None = None
+    response: RecommendationResponse,
+    *,
+    redo_due_on: dt.date | None = None,
+    actor: Any,
+    request: HttpRequest | None = None,
 ) -> None:
-    _tell_officers(response.recommendation, ANSWER_REJECTED, actor=actor, request=request)
+    """The addressee's officers, with the date by which the answer is owed again when the
+    council's verdict restarted the clock (council.md §5), as the agency's notice says it."""
+    _tell_officers(
+        response.recommendation,
+        ANSWER_REJECTED,
+        actor=actor,
+        request=request,
+        # An ISO date: each reader's language writes it when the notification is read.
+        params={"due": redo_due_on.isoformat()} if redo_due_on is not None else None,
+    )
 
 
 def recommendation_due_notify(recommendation: Recommendation) -> int:

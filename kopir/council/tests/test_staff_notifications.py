@@ -12,6 +12,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -188,6 +189,88 @@ def test_a_rejected_answer_is_told_to_the_officers_and_an_accepted_one_is_not(
     )
     response_review(actor=secretary, response=again, verdict="accepted")
     assert StaffNotification.objects.filter(kind=staff_alerts.ANSWER_REJECTED).count() == 1
+
+
+# The bell's line of a rejected answer, with the date a new answer is owed by and without it.
+ANSWER_AGAIN_BY = {
+    "kk": "Кеңес № {number} ұсынымға берілген жауапты қабылдамады: {date} дейін қайта жауап беріңіз.",
+    "ru": "Совет не принял ответ на рекомендацию № {number}: ответьте повторно не позднее {date}.",
+    "en": (
+        "The council did not accept the answer to recommendation № {number}: "
+        "answer again by {date}."
+    ),
+}
+ANSWER_AGAIN = {
+    "kk": "Кеңес № {number} ұсынымға берілген жауапты қабылдамады: қайта жауап беріңіз.",
+    "ru": "Совет не принял ответ на рекомендацию № {number}: ответьте повторно.",
+    "en": "The council did not accept the answer to recommendation № {number}: answer again.",
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_rejected_answer_tells_the_officers_the_new_due_date_in_their_language(
+    client: Any,
+    sent_recommendation: m.Recommendation,
+    secretary: User,
+    officer: User,
+    language: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The answer is owed again within the rule set's period from the rejection
+    (docs/domain/council.md §5): the bell's line and the e-mail name that date, written as the
+    reader's language writes dates."""
+    User.objects.filter(pk=officer.pk).update(
+        preferred_language=language, email="officer@example.test"
+    )
+    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
+    first_due = sent_recommendation.answer_due_on
+    rejected_on = timezone.localdate() + dt.timedelta(days=40)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: rejected_on)
+
+    response_review(
+        actor=secretary,
+        response=answer,
+        verdict=m.ResponseVerdict.NOT_ACCEPTED,
+        note="Дәлел жоқ.",
+    )
+
+    sent_recommendation.refresh_from_db()
+    due = sent_recommendation.answer_due_on
+    assert due is not None
+    assert due > rejected_on
+    assert due != first_due
+    notification = StaffNotification.objects.get(kind=staff_alerts.ANSWER_REJECTED)
+    with translation.override(language):
+        written = date_format(due, "DATE_FORMAT").removesuffix(".")
+        expected = ANSWER_AGAIN_BY[language].format(number=sent_recommendation.number, date=written)
+        assert notification.text() == expected
+        listed = signed_in(client, officer).get(reverse("notices:mine")).content.decode()
+    assert expected in listed
+    [email] = Notice.objects.filter(topic=f"staff.{staff_alerts.ANSWER_REJECTED}")
+    assert email.language == language
+    assert expected in email.body
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_rejected_answer_told_before_the_due_date_was_still_reads_as_it_did(
+    client: Any, sent_recommendation: m.Recommendation, officer: User, language: str
+) -> None:
+    """A notification keeps the values it was written with: one written before the new due date
+    was told has none, and reads as it did then rather than as the kind's bare name."""
+    StaffNotification.objects.create(
+        user=officer,
+        kind=staff_alerts.ANSWER_REJECTED,
+        params={"number": sent_recommendation.number},
+        url_name="council:inbox_detail",
+        url_args=[str(sent_recommendation.pk)],
+    )
+
+    notification = StaffNotification.objects.get(kind=staff_alerts.ANSWER_REJECTED)
+    with translation.override(language):
+        expected = ANSWER_AGAIN[language].format(number=sent_recommendation.number)
+        assert notification.text() == expected
+        listed = signed_in(client, officer).get(reverse("notices:mine")).content.decode()
+    assert expected in listed
 
 
 def test_an_answer_is_told_to_the_councils_secretaries_only(

@@ -3,6 +3,7 @@ list page with its unread count, marking read, and the preferences page."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -93,6 +94,45 @@ def test_the_text_follows_the_language_of_the_page(officer: User) -> None:
     with translation.override("ru"):
         russian = notification.text()
     assert kazakh != russian
+
+
+@pytest.mark.parametrize(
+    ("language", "stored", "written"),
+    [
+        ("kk", "2026-12-07", "Due 07.12.2026."),
+        ("ru", "2026-12-07", "Due 7 декабря 2026 г."),
+        ("en", "2026-12-07", "Due Dec. 7, 2026."),
+        # Not an ISO date (a value written before the kind named it a date): as it was stored.
+        ("ru", "04.05.2026", "Due 04.05.2026."),
+    ],
+)
+def test_a_date_is_written_as_the_readers_language_writes_dates(
+    language: str, stored: str, written: str
+) -> None:
+    kind = StaffNotificationKind("notices_test.due", _("A test notification"), "Due %(due)s.")
+    dated = dataclasses.replace(kind, dates=("due",))
+
+    with translation.override(language):
+        assert dated.text({"due": stored}) == written
+        assert kind.text({"due": stored}) == f"Due {stored}."
+
+
+def test_a_notification_without_a_value_the_sentence_gained_reads_with_the_earlier_one() -> None:
+    kind = StaffNotificationKind(
+        "notices_test.again",
+        _("A test notification"),
+        "Answer № %(number)s again by %(due)s.",
+        dates=("due",),
+        earlier=("Answer № %(number)s again.",),
+    )
+
+    with translation.override("en"):
+        assert kind.text({"number": "7", "due": "2026-12-07"}) == (
+            "Answer № 7 again by Dec. 7, 2026."
+        )
+        assert kind.text({"number": "7"}) == "Answer № 7 again."
+        # Nothing it fits: the kind's name, as before.
+        assert kind.text({}) == "A test notification"
 
 
 def test_an_opted_out_kind_queues_no_email_but_still_shows_in_the_list(officer: User) -> None:
