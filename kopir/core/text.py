@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.defaultfilters import date as date_filter
+from django.utils.translation import get_language
 
 
 def fold_for_search(*parts: str) -> str:
@@ -28,3 +29,16 @@ def date_before_full_stop(value: Any, format_name: str = "DATE_FORMAT") -> str:
         return ""
     text = str(date_filter(value, format_name))
     return text[:-1] if text.endswith(".") else text
+
+
+def half_for_reader(kazakh: Any, russian: Any, lang: str | None = None) -> str:
+    """Which half of a text kept in Kazakh and in Russian a reader of `lang` (the active language
+    when None) is shown, "kk" or "ru": the Russian one to a Russian reader, the Kazakh one to any
+    other (Kazakh is the state language, so an English reader gets it too), and the other half
+    when that one is empty, as a text is often entered in one language first. The one rule for
+    the council's texts (`council/bilingual.py`) and the values staff notifications carry in both
+    languages (`notices/kinds.py`)."""
+    reader = (lang or get_language() or "kk")[:2]
+    first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
+    halves = {"kk": str(kazakh or ""), "ru": str(russian or "")}
+    return first if halves[first].strip() else second

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from kopir.core.text import half_for_reader
+
 
 def in_language(record: Any, field: str, lang: str) -> str:
     """The text of `field` in `lang`: `field` itself is the Kazakh text, `field_ru` the Russian."""
@@ -31,9 +33,7 @@ def in_reader_language(record: Any, field: str, lang: str | None = None) -> str:
 
 def shown_language(record: Any, field: str, lang: str | None = None) -> str:
     """Which half of `field` `in_reader_language` shows a reader of `lang`: "kk" or "ru"."""
-    reader = (lang or get_language() or "kk")[:2]
-    first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
-    return first if in_language(record, field, first).strip() else second
+    return half_for_reader(in_language(record, field, "kk"), in_language(record, field, "ru"), lang)
 
 
 def other_language_shown(record: Any, field: str) -> str:

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 
 from kopir.core.registry import add_once
-from kopir.core.text import date_before_full_stop
+from kopir.core.text import date_before_full_stop, half_for_reader
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,9 @@ class StaffNotificationKind:
 
 
 def reader_half(kazakh: Any, russian: Any) -> str:
-    """The half for the active language's reader: the Russian one for a Russian reader, the
-    Kazakh one otherwise (the state language, an English reader's too), and the other half when
-    that one is empty (the council's texts read the same way, `council/bilingual.py`)."""
-    kazakh, russian = str(kazakh or ""), str(russian or "")
-    first, second = (russian, kazakh) if (get_language() or "kk")[:2] == "ru" else (kazakh, russian)
-    return first if first.strip() else second
+    """The half of a value given in Kazakh and Russian for the active language's reader, by the
+    one rule of `core/text.py::half_for_reader`."""
+    return str((russian if half_for_reader(kazakh, russian) == "ru" else kazakh) or "")
 
 
 def reader_date(value: Any) -> str:
