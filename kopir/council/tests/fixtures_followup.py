@@ -345,6 +345,31 @@ def answer_recommendation(
     )
 
 
+def answer_rejected_later(
+    recommendation: m.Recommendation,
+    officer: User,
+    secretary: User,
+    monkeypatch: pytest.MonkeyPatch,
+    note: str,
+    days: int = 40,
+) -> dt.date:
+    """The officer answers and the secretary rejects the answer `days` later: the date by which a
+    new answer is owed, counted from the rejection (checked to be after it, and a new date)."""
+    answer = answer_recommendation(recommendation, officer, "Орындалды.")
+    first_due = recommendation.answer_due_on
+    rejected_on = timezone.localdate() + dt.timedelta(days=days)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: rejected_on)
+    response_review(
+        actor=secretary, response=answer, verdict=m.ResponseVerdict.NOT_ACCEPTED, note=note
+    )
+    recommendation.refresh_from_db()
+    due = recommendation.answer_due_on
+    assert due is not None
+    assert due > rejected_on
+    assert due != first_due
+    return due
+
+
 @pytest.fixture
 def sent_recommendation(recommendation: m.Recommendation, secretary: User) -> m.Recommendation:
     return send_recommendation(recommendation, secretary)

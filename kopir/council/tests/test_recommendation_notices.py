@@ -23,7 +23,11 @@ from kopir.council.services.recommendations import (
 )
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
+from kopir.council.tests.fixtures_followup import (
+    answer_recommendation,
+    answer_rejected_later,
+    send_recommendation,
+)
 from kopir.directory.models import Organisation
 from kopir.notices.models import Notice, NoticeStatus
 from kopir.notices.tasks import deliver_due_notices
@@ -154,23 +158,9 @@ def test_a_rejected_answer_tells_the_agency_the_new_due_date_in_its_language(
     writes dates."""
     Organisation.objects.filter(pk=agency.pk).update(notice_language=language)
     sent_recommendation.addressee.refresh_from_db()
-    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
-    first_due = sent_recommendation.answer_due_on
-    rejected_on = timezone.localdate() + dt.timedelta(days=40)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: rejected_on)
-
-    response_review(
-        actor=secretary,
-        response=answer,
-        verdict=m.ResponseVerdict.NOT_ACCEPTED,
-        note="Квота туралы деректер жоқ.",
+    due = answer_rejected_later(
+        sent_recommendation, officer, secretary, monkeypatch, note="Квота туралы деректер жоқ."
     )
-
-    sent_recommendation.refresh_from_db()
-    due = sent_recommendation.answer_due_on
-    assert due is not None
-    assert due > rejected_on
-    assert due != first_due
     with translation.override(language):
         written = date_format(due, "DATE_FORMAT").removesuffix(".")
     notice = _notice("verdict")

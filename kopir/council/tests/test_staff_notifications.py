@@ -26,7 +26,11 @@ from kopir.council.services.recommendations import response_review
 from kopir.council.services.votes import vote_open
 from kopir.council.tests.conftest import signed_in
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import answer_recommendation, send_recommendation
+from kopir.council.tests.fixtures_followup import (
+    answer_recommendation,
+    answer_rejected_later,
+    send_recommendation,
+)
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.kinds import staff_kind
@@ -222,23 +226,9 @@ def test_a_rejected_answer_tells_the_officers_the_new_due_date_in_their_language
     User.objects.filter(pk=officer.pk).update(
         preferred_language=language, email="officer@example.test"
     )
-    answer = answer_recommendation(sent_recommendation, officer, "Орындалды.")
-    first_due = sent_recommendation.answer_due_on
-    rejected_on = timezone.localdate() + dt.timedelta(days=40)
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: rejected_on)
-
-    response_review(
-        actor=secretary,
-        response=answer,
-        verdict=m.ResponseVerdict.NOT_ACCEPTED,
-        note="Дәлел жоқ.",
+    due = answer_rejected_later(
+        sent_recommendation, officer, secretary, monkeypatch, note="Дәлел жоқ."
     )
-
-    sent_recommendation.refresh_from_db()
-    due = sent_recommendation.answer_due_on
-    assert due is not None
-    assert due > rejected_on
-    assert due != first_due
     notification = StaffNotification.objects.get(kind=staff_alerts.ANSWER_REJECTED)
     with translation.override(language):
         written = date_format(due, "DATE_FORMAT").removesuffix(".")
