@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -64,15 +65,21 @@ def two_processes(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A group of its own, so that whatever happens the server and its web processes are
+        # stopped together: killing the server alone left its two web processes running,
+        # holding their ports, when the start timed out on a busy machine.
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while not (answers(first) and answers(first + 1)):
-        assert server.poll() is None, server.communicate()[0]
-        assert time.monotonic() < deadline, "the two web processes did not answer within 120 s"
-        time.sleep(0.5)
-    yield server, first
-    if server.poll() is None:
-        server.kill()
+    try:
+        deadline = time.monotonic() + 120
+        while not (answers(first) and answers(first + 1)):
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "the two web processes did not answer within 120 s"
+            time.sleep(0.5)
+        yield server, first
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         server.wait()
 
 
