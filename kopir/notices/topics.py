@@ -54,7 +54,9 @@ def topic_label(key: str) -> str:
 
 
 def language_names(languages: str) -> str:
-    """ "kk,ru" → "Kazakh, Russian" in the reader's language; a code not known stays as it is."""
+    """A notice's languages as stored, one code or several joined by "+" ("kk+ru", the state
+    languages an organisation is written to in), named in the reader's language: "Kazakh,
+    Russian"; a code not known stays as it is."""
     return ", ".join(
-        str(LANGUAGE_NAMES.get(code.strip(), code.strip())) for code in languages.split(",")
+        str(LANGUAGE_NAMES.get(code.strip(), code.strip())) for code in languages.split("+")
     )

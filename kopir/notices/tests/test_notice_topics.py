@@ -18,7 +18,7 @@ from django.utils import translation
 
 import kopir
 from kopir.notices import staff
-from kopir.notices.topics import NoticeTopic, registered_topics, topic_label
+from kopir.notices.topics import NoticeTopic, language_names, registered_topics, topic_label
 
 KOPIR = Path(kopir.__file__).resolve().parent
 NOTICES = KOPIR / "notices"
@@ -178,3 +178,11 @@ def test_the_checks_find_a_topic_written_by_hand() -> None:
 
     assert _unnamed_topics(source) == ["1 notice_queue", "2 notice_queue", "3 NoticeDraft"]
     assert _topics_declared(source) == [5]
+
+
+def test_a_notice_in_both_state_languages_names_both() -> None:
+    """A notice to an organisation may be written in Kazakh and Russian; it stores them joined by
+    "+" (notices/services.py), and the outbox names each."""
+    with translation.override("en"):
+        assert language_names("kk+ru") == "Kazakh, Russian"
+        assert language_names("ru") == "Russian"
