@@ -115,6 +115,9 @@ STAFF_KINDS = (
             Role.AGENCY_OFFICER,
             Role.COUNCIL_SECRETARY,
         ),
+        # Stored as ISO and written as the reader's language writes dates; one stored before as
+        # "07.12.2026" is shown as it was.
+        dates=("due",),
     ),
 )
 
@@ -125,11 +128,6 @@ def secretaries_of(council: Council) -> QuerySet[User]:
 
 def agency_officers_of(organisation_id: int) -> QuerySet[User]:
     return organisation_staff(organisation_id, Role.AGENCY_OFFICER)
-
-
-def _date(day: dt.date) -> str:
-    # Kazakh and Russian both write dates as 04.05.2026.
-    return day.strftime("%d.%m.%Y")
 
 
 def petition_received(
@@ -287,7 +285,7 @@ def recommendation_due_notify(recommendation: Recommendation) -> int:
             staff_notify(
                 users=users,
                 kind=RECOMMENDATION_DUE,
-                params={"number": recommendation.number, "due": _date(due)},
+                params={"number": recommendation.number, "due": due.isoformat()},
                 url_name=url_name,
                 url_args=url_args,
                 related=recommendation,

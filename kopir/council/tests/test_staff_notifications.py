@@ -348,7 +348,13 @@ def test_an_answer_due_in_three_working_days_is_told_once_to_officers_and_secret
         (secretary, str(sent_recommendation.pk)),
         (officer, str(sent_recommendation.pk)),
     }
-    assert due.strftime("%d.%m.%Y") in due_told.get(user=officer).text()
+    told_officer = due_told.get(user=officer)
+    assert due.strftime("%d.%m.%Y") in told_officer.text()
+    # Each reader gets the date as their language writes it.
+    for language in ("ru", "en"):
+        with translation.override(language):
+            written = date_format(due, "DATE_FORMAT").removesuffix(".")
+            assert f"{written}." in told_officer.text()
 
     # The next working day the later one comes into reach; the first is not told again.
     assert staff_alerts.recommendations_notify_due(today=today + dt.timedelta(days=1)) == 2
