@@ -307,7 +307,7 @@ class VoteForm(ServiceErrorsMixin, forms.Form):
             )
             for composition in compositions
         ]
-        choices += [(f"plan:{plan.pk}", plan.title) for plan in plans]
+        choices += [(f"plan:{plan.pk}", in_reader_language(plan, "title")) for plan in plans]
         self.fields["decides"].choices = choices  # type: ignore[attr-defined]
         self._compositions = {f"composition:{c.pk}": c for c in compositions}
         self._plans = {f"plan:{p.pk}": p for p in plans}

@@ -48,9 +48,7 @@ class PlanForm(ServiceErrorsMixin, forms.Form):
         max_value=2100,
         error_messages={"required": _("Enter the year, like 2026.")},
     )
-    title = forms.CharField(
-        label=_("Title"), max_length=255, error_messages={"required": _("Enter a title.")}
-    )
+    title, title_ru = text_pair(_("Title"), max_length=255, missing=_("Enter a title."))
 
 
 class PlanItemForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -124,15 +122,16 @@ STATUS_ACTIONS = {
 
 
 class PlanItemStatusForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
-    service_fields = ("status", "note")
+    service_fields = ("status", "note", "note_ru")
 
     # The choices are the moves open from the item's status (__init__).
     status = radio_choice(_("New status"), (), missing=_("Choose the new status."))
-    note = forms.CharField(
-        label=_("Where it moved to, or why"),
-        required=False,
+    # The service requires the Kazakh half when the item is moved or cancelled, as it did the note.
+    note, note_ru = text_pair(
+        _("Where it moved to, or why"),
         max_length=255,
-        help_text=_(
+        required=False,
+        hint=_(
             "Required when the item is moved or cancelled, e.g. “moved to the 1st quarter of 2027”."
         ),
     )
@@ -145,3 +144,4 @@ class PlanItemStatusForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         ]
         if not self.is_bound:
             self.initial["note"] = item.moved_note
+            self.initial["note_ru"] = item.moved_note_ru

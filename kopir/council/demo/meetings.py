@@ -188,7 +188,12 @@ def _plan(
     work_plan = council.plans.filter(year=2026).first()
     if work_plan is None:
         work_plan = plan.plan_create(
-            actor=None, council=council, year=2026, title=data.PLAN_TITLE, channel=COMMAND
+            actor=None,
+            council=council,
+            year=2026,
+            title=data.PLAN_TITLE,
+            title_ru=russian(data.PLAN_TITLE),
+            channel=COMMAND,
         )
         for order, entry in enumerate(data.PLAN):
             plan.plan_item_add(
@@ -291,7 +296,12 @@ def _follow_plan(items: dict[str, WorkPlanItem]) -> None:
         item = WorkPlanItem.objects.get(pk=items[entry.key].pk)
         if entry.follow and item.status != entry.follow:
             plan.plan_item_set_status(
-                actor=None, item=item, status=entry.follow, note=entry.note, channel=COMMAND
+                actor=None,
+                item=item,
+                status=entry.follow,
+                note=entry.note,
+                note_ru=russian(entry.note),
+                channel=COMMAND,
             )
 
 

@@ -32,7 +32,9 @@ class WorkPlan(models.Model):
         "council.Council", verbose_name=_("council"), on_delete=models.CASCADE, related_name="plans"
     )
     year = models.PositiveIntegerField(_("year"))
+    # The Kazakh text; `title_ru` the Russian, shown in the reader's language (bilingual.py).
     title = models.CharField(_("title"), max_length=255)
+    title_ru = models.CharField(_("title in Russian"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
@@ -85,7 +87,9 @@ class WorkPlanItem(models.Model):
         choices=WorkPlanItemStatus.choices,
         default=WorkPlanItemStatus.PENDING,
     )
+    # The Kazakh text; `moved_note_ru` the Russian, shown in the reader's language (bilingual.py).
     moved_note = models.CharField(_("moved to / reason"), max_length=255, blank=True)
+    moved_note_ru = models.CharField(_("moved to / reason in Russian"), max_length=255, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

@@ -86,13 +86,18 @@ def plan_create(
     council: Council,
     year: int,
     title: str,
+    title_ru: str = "",
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> WorkPlan:
-    plan = WorkPlan(council=council, year=year, title=title, status=PlanStatus.DRAFT)
+    plan = WorkPlan(
+        council=council, year=year, title=title, title_ru=title_ru, status=PlanStatus.DRAFT
+    )
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": [_("Enter a year like 2026.")]})
-    return create_audited(plan, ["year", "title"], actor=actor, request=request, channel=channel)
+    return create_audited(
+        plan, ["year", "title", "title_ru"], actor=actor, request=request, channel=channel
+    )
 
 
 def plan_item_errors(plan_item: WorkPlanItem | None, council_id: int) -> dict[str, list[str]]:
@@ -228,11 +233,13 @@ def plan_item_set_status(
     item: WorkPlanItem,
     status: str,
     note: str = "",
+    note_ru: str = "",
     request: HttpRequest | None = None,
     channel: AuditChannel | str = AuditChannel.WEB,
 ) -> WorkPlanItem:
-    """Move, cancel, mark done or reopen an item of an approved plan (see ITEM_TRANSITIONS)."""
-    note = note.strip()
+    """Move, cancel, mark done or reopen an item of an approved plan (see ITEM_TRANSITIONS); the
+    note where it moved to or why is kept in Kazakh (`note`, required) and Russian (`note_ru`)."""
+    note, note_ru = note.strip(), note_ru.strip()
     with transaction.atomic():
         item = WorkPlanItem.objects.select_related("plan").select_for_update().get(pk=item.pk)
         if item.plan.status != PlanStatus.APPROVED:
@@ -241,15 +248,19 @@ def plan_item_set_status(
             raise InvalidTransition(PLAN_ITEM_WORKFLOW.refuse(item.status, status))
         if status in NOTE_REQUIRED and not note:
             raise ValidationError({"note": [_("Say where the item moved to, or why.")]})
-        moved_note = note if status != WorkPlanItemStatus.PENDING else ""
-        # Validate the note as the field would (its length) before the engine writes it.
-        item.moved_note = moved_note
+        reopened = status == WorkPlanItemStatus.PENDING
+        changes = {
+            "moved_note": "" if reopened else note,
+            "moved_note_ru": "" if reopened else note_ru,
+        }
+        # Validate the note as the fields would (their length) before the engine writes it.
+        item.moved_note, item.moved_note_ru = changes["moved_note"], changes["moved_note_ru"]
         item.full_clean()
         PLAN_ITEM_WORKFLOW.transition(
             record=item,
             to=status,
             actor=actor,
-            changes={"moved_note": moved_note},
+            changes=changes,
             request=request,
             channel=channel,
         )

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from kopir.accounts.models import User
 from kopir.council import models as m
+from kopir.council.forms_meetings import VoteForm
 from kopir.council.tests.factories import LetterFactory, MeetingFactory, WorkPlanFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import send_recommendation
@@ -203,6 +204,107 @@ def test_a_topic_or_purpose_without_its_russian_half_is_shown_in_kazakh_marked_a
     assert f'<span lang="kk">{TOPIC}</span>' in russian
     assert f'<span lang="kk">{PURPOSE}</span>' in russian
     assert TOPIC_RU not in russian
+
+
+# --- A work plan's title and a moved item's note ----------------------------------------------------
+
+PLAN_TITLE = "Әлеуметтік мәселелер жөніндегі кеңестің 2026 жылғы жұмыс жоспары"
+PLAN_TITLE_RU = "План работы совета по социальным вопросам на 2026 год"
+MOVED_NOTE = "2027 жылдың 1-тоқсанына ауыстырылды: есептен кейін өтеді"
+MOVED_NOTE_RU = "Перенесено на 1-й квартал 2027 года: состоится после отчёта"
+
+
+def _moved_plan_item(council: m.Council, secretary_client: Client) -> m.WorkPlanItem:
+    """A plan drafted with its title in both languages, approved, and an item of it moved with
+    its note in both languages, each entered on its form."""
+    drafted = secretary_client.post(
+        reverse("council:plan_new", args=[council.slug]),
+        {"year": "2026", "title": PLAN_TITLE, "title_ru": PLAN_TITLE_RU},
+    )
+    assert drafted.status_code == 302
+    plan = m.WorkPlan.objects.get(council=council, year=2026)
+    added = secretary_client.post(
+        reverse("council:plan_item_new", args=[council.slug, plan.pk]),
+        {
+            "quarter": "3",
+            "month": "9",
+            "topic": TOPIC,
+            "topic_ru": TOPIC_RU,
+            "planned_form": "hearing",
+        },
+    )
+    assert added.status_code == 302
+    item = m.WorkPlanItem.objects.get(plan=plan)
+    m.WorkPlan.objects.filter(pk=plan.pk).update(status=m.PlanStatus.APPROVED)
+    moved = secretary_client.post(
+        reverse("council:plan_item_status", args=[council.slug, plan.pk, item.pk]),
+        {"status": "moved", "note": MOVED_NOTE, "note_ru": MOVED_NOTE_RU},
+    )
+    assert moved.status_code == 302
+    item.refresh_from_db()
+    return item
+
+
+def _plan_pages(council: m.Council, client: Client, lang: str, plan: int) -> str:
+    return "\n".join(
+        (
+            _get(client, lang, "plan_list", council.slug),
+            _get(client, lang, "plan_detail", council.slug, plan),
+            _get(client, lang, "council_detail", council.slug),
+            _get(Client(), lang, "public_council", council.slug),
+        )
+    )
+
+
+def test_a_plan_title_and_a_moved_note_are_entered_and_shown_in_both_languages(
+    council: m.Council, secretary_client: Client
+) -> None:
+    item = _moved_plan_item(council, secretary_client)
+    assert (item.plan.title, item.plan.title_ru) == (PLAN_TITLE, PLAN_TITLE_RU)
+    assert (item.moved_note, item.moved_note_ru) == (MOVED_NOTE, MOVED_NOTE_RU)
+
+    russian = _plan_pages(council, secretary_client, "ru", item.plan_id)
+    kazakh = _plan_pages(council, secretary_client, "kk", item.plan_id)
+
+    assert russian.count(PLAN_TITLE_RU) >= 5
+    assert russian.count(MOVED_NOTE_RU) >= 2
+    assert PLAN_TITLE not in russian
+    assert MOVED_NOTE not in russian
+    assert kazakh.count(PLAN_TITLE) >= 5
+    assert kazakh.count(MOVED_NOTE) >= 2
+    assert PLAN_TITLE_RU not in kazakh
+    assert MOVED_NOTE_RU not in kazakh
+    # The way back from an item's page names the plan in the reader's language too.
+    back = _get(secretary_client, "ru", "plan_item_status", council.slug, item.plan_id, item.pk)
+    assert f"Вернуться к плану «{PLAN_TITLE_RU}»" in back
+    assert PLAN_TITLE not in back
+
+
+def test_a_vote_that_decides_a_plan_names_it_in_the_readers_language(
+    council: m.Council,
+) -> None:
+    plan = WorkPlanFactory.create(council=council, title=PLAN_TITLE, title_ru=PLAN_TITLE_RU)
+    choices = {}
+    for lang in ("kk", "ru"):
+        with translation.override(lang):
+            form = VoteForm(compositions=[], plans=[plan])
+            choices[lang] = dict(form.fields["decides"].choices)[f"plan:{plan.pk}"]  # type: ignore[attr-defined]
+    assert choices == {"kk": PLAN_TITLE, "ru": PLAN_TITLE_RU}
+
+
+def test_a_plan_title_or_moved_note_without_its_russian_half_is_shown_in_kazakh_marked_as_kazakh(
+    council: m.Council, secretary_client: Client
+) -> None:
+    item = _moved_plan_item(council, secretary_client)
+    m.WorkPlan.objects.filter(pk=item.plan_id).update(title_ru="")
+    m.WorkPlanItem.objects.filter(pk=item.pk).update(moved_note_ru="")
+
+    russian = _plan_pages(council, secretary_client, "ru", item.plan_id)
+
+    assert russian.count(f'<span lang="kk">{PLAN_TITLE}</span>') >= 4
+    assert russian.count(f'<span lang="kk">{MOVED_NOTE}</span>') >= 2
+    assert PLAN_TITLE_RU not in russian
+    assert MOVED_NOTE_RU not in russian
 
 
 # --- The language of a half shown in the other language ---------------------------------------------

@@ -134,6 +134,13 @@ def test_the_plan_shows_done_pending_and_moved_items(loaded: str) -> None:
     assert progress[demo_meetings.plan_item_for("schools").topic] == "done"  # type: ignore[union-attr]
     assert progress[demo_meetings.plan_item_for("year-results").topic] == "pending"  # type: ignore[union-attr]
     assert progress[demo_meetings.plan_item_for("employment-hearing").topic] == "moved"  # type: ignore[union-attr]
+    # The plan's title and the moved item's note have their Russian halves, as the topics do.
+    moved = demo_meetings.plan_item_for("employment-hearing")
+    assert (
+        work_plan.title_ru == "План работы общественного совета по социальным вопросам на 2026 год"
+    )
+    assert moved is not None
+    assert moved.moved_note_ru.startswith("Перенесено на 1-й квартал 2027 года")
 
 
 def test_the_demo_accounts_open_the_council(loaded: str, client: Client) -> None:
