@@ -140,7 +140,7 @@ def test_the_plan_shows_done_pending_and_moved_items(loaded: str) -> None:
         work_plan.title_ru == "План работы общественного совета по социальным вопросам на 2026 год"
     )
     assert moved is not None
-    assert moved.moved_note_ru.startswith("Перенесено на 1-й квартал 2027 года")
+    assert moved.moved_note_ru.startswith("На 1-й квартал 2027 года")
 
 
 def test_the_demo_accounts_open_the_council(loaded: str, client: Client) -> None:
