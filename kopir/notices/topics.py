@@ -26,7 +26,7 @@ class NoticeTopic:
 
 _TOPICS: list[NoticeTopic] = []
 
-# The languages a notice is written in, by name (a notice in two carries both, "kk,ru").
+# The languages a notice is written in, by name (a notice in two carries both, "kk+ru").
 LANGUAGE_NAMES: dict[str, str | Promise] = {
     "kk": _("Kazakh"),
     "ru": _("Russian"),
