@@ -121,23 +121,28 @@ PURPOSE = "Мектеп ғимаратының қолжетімділігін т
 PURPOSE_RU = "Проверка доступности здания школы"
 
 
-def _plan_item_and_visit(
-    council: m.Council, secretary_client: Client
-) -> tuple[m.WorkPlanItem, m.MonitoringVisit]:
-    """A plan item and a visit following it, each entered with both halves on its form."""
-    plan = WorkPlanFactory.create(council=council, year=2026)
+def _item_added(secretary_client: Client, plan: m.WorkPlan, planned_form: str) -> m.WorkPlanItem:
+    """An item of `plan` entered on its form with its topic in both languages."""
     added = secretary_client.post(
-        reverse("council:plan_item_new", args=[council.slug, plan.pk]),
+        reverse("council:plan_item_new", args=[plan.council.slug, plan.pk]),
         {
             "quarter": "3",
             "month": "9",
             "topic": TOPIC,
             "topic_ru": TOPIC_RU,
-            "planned_form": "visit",
+            "planned_form": planned_form,
         },
     )
     assert added.status_code == 302
-    item = m.WorkPlanItem.objects.get(plan=plan)
+    return m.WorkPlanItem.objects.get(plan=plan)
+
+
+def _plan_item_and_visit(
+    council: m.Council, secretary_client: Client
+) -> tuple[m.WorkPlanItem, m.MonitoringVisit]:
+    """A plan item and a visit following it, each entered with both halves on its form."""
+    plan = WorkPlanFactory.create(council=council, year=2026)
+    item = _item_added(secretary_client, plan, planned_form="visit")
     school = OrganisationFactory.create(kind=OrganisationKind.SCHOOL, name_kk="№ 9 мектеп")
     recorded = secretary_client.post(
         reverse("council:visit_create", args=[council.slug]),
@@ -223,18 +228,7 @@ def _moved_plan_item(council: m.Council, secretary_client: Client) -> m.WorkPlan
     )
     assert drafted.status_code == 302
     plan = m.WorkPlan.objects.get(council=council, year=2026)
-    added = secretary_client.post(
-        reverse("council:plan_item_new", args=[council.slug, plan.pk]),
-        {
-            "quarter": "3",
-            "month": "9",
-            "topic": TOPIC,
-            "topic_ru": TOPIC_RU,
-            "planned_form": "hearing",
-        },
-    )
-    assert added.status_code == 302
-    item = m.WorkPlanItem.objects.get(plan=plan)
+    item = _item_added(secretary_client, plan, planned_form="hearing")
     m.WorkPlan.objects.filter(pk=plan.pk).update(status=m.PlanStatus.APPROVED)
     moved = secretary_client.post(
         reverse("council:plan_item_status", args=[council.slug, plan.pk, item.pk]),
