@@ -20,6 +20,7 @@ from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
+from kopir.exchange.models import Message
 from kopir.rehabilitation.forms_agency import DeliverForm, RedirectForm, ScheduleForm
 from kopir.rehabilitation.models import (
     Handoff,
@@ -187,19 +188,26 @@ def test_kopirs_own_note_reads_in_the_readers_language(measure: Measure, officer
         assert str(MeasureNote.ROUTED.label) in russian
 
 
-def test_the_handoffs_message_links_its_measure_for_the_holder(
-    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
-) -> None:
-    measure = linked_measure(other_agency)
+def _handed_to(agency: Organisation, measure: Measure, holder_officer: User) -> Message:
+    """The holder's officer passes `measure` to `agency`: the message the handoff sent it."""
+    holder = measure.organisation
     measure_redirect(
-        actor=other_officer,
+        actor=holder_officer,
         measure=measure,
         expected_version=measure.version,
         to_organisation=agency,
         reason="Бұл аудан біздің аумағымыз емес.",
     )
-    message = Handoff.objects.get(measure=measure, from_organisation=other_agency).message
+    message = Handoff.objects.get(measure=measure, from_organisation=holder).message
     assert message is not None
+    return message
+
+
+def test_the_handoffs_message_links_its_measure_for_the_holder(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    measure = linked_measure(other_agency)
+    message = _handed_to(agency, measure, other_officer)
     url = reverse("exchange:message_detail", args=[message.pk])
     measure_url = reverse("rehabilitation:agency_measure", args=[measure.pk])
     page = signed_in(Client(), officer).get(url).content.decode()
@@ -264,15 +272,7 @@ def test_a_handoffs_message_reads_its_subject_in_the_readers_language(
         line__measure_type__name_kk="Ақ таяқ",
         line__measure_type__name_ru="Белая трость",
     )
-    measure_redirect(
-        actor=other_officer,
-        measure=measure,
-        expected_version=measure.version,
-        to_organisation=agency,
-        reason="Бұл аудан біздің аумағымыз емес.",
-    )
-    message = Handoff.objects.get(measure=measure, from_organisation=other_agency).message
-    assert message is not None
+    message = _handed_to(agency, measure, other_officer)
     assert message.subject.startswith("Белая трость")  # as sent
     client = signed_in(Client(), officer)
     with translation.override("kk"):
