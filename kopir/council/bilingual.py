@@ -3,14 +3,18 @@
 
 `in_language` reads one half, for a document that must be in one language (the minutes);
 `in_reader_language` the half for the reader, falling back to the other one, for pages, notices
-and calendar files (in templates the `bilingual_text` filter of `council_texts`, which marks a
-half shown in another language than the page's with `lang`, as `other_language_shown` says).
+and calendar files; `marked_for_page` the same half for an HTML page, a half shown in another
+language than the page's marked with `lang` as `other_language_shown` says (in templates the
+`bilingual_text` filter of `council_texts`; the dossier's timeline).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from kopir.core.text import half_for_reader
@@ -43,3 +47,18 @@ def other_language_shown(record: Any, field: str) -> str:
     page = (get_language() or "kk")[:2]
     shown = shown_language(record, field, page)
     return shown if shown != page else ""
+
+
+def marked_for_page(
+    record: Any, field: str, *, shorten: Callable[[str], str] | None = None
+) -> SafeString:
+    """`in_reader_language` for an HTML page in the active language (`shorten` applied to the
+    text first, if given): escaped, and a half not in the page's language inside
+    `<span lang="…">`, so a screen reader pronounces it in its own language (WCAG 3.1.2)."""
+    text = in_reader_language(record, field)
+    if shorten is not None:
+        text = shorten(text)
+    language = other_language_shown(record, field)
+    if text and language:
+        return format_html('<span lang="{}">{}</span>', language, text)
+    return conditional_escape(text)

@@ -9,8 +9,10 @@ What a dossier holds is what the secretary added (`DossierRecord`) and what foll
 - a letter brings the replies to it.
 
 The timeline reads each kind of record once, whatever the dossier holds (a query budget test
-keeps it so). Its entries are written in one language: the page's, or a document's. A document is
-strict (`strict=True`): a Russian dossier carries only Russian texts, so a text kept in one
+keeps it so). Its entries are written in one language: the page's, or a document's. On a page a
+text kept in Kazakh and Russian shows the reader's half, else the other one marked with its
+language (`bilingual.marked_for_page`, as every council page), so an entry with such a text is
+HTML. A document is strict (`strict=True`) and plain text: a Russian dossier carries only Russian texts, so a text kept in one
 language only (a petition in the language it was written in; an agency's answer, which is kept
 in Kazakh) is replaced by a note naming the language it is written in, and a text of a pair whose
 half is empty (a visit's purpose typed in Kazakh only) by a note that it has no text in that
@@ -33,12 +35,15 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record_many
 from kopir.core.registry import registry
+from kopir.council.bilingual import in_language, marked_for_page
 from kopir.council.models import (
     RECORD_FIELDS,
     AgendaItem,
@@ -217,8 +222,9 @@ def _organisation(organisation: Any, lang: str) -> str:
 
 
 class _Texts:
-    """The text of a record in the timeline's language. A page shows the Kazakh text where no
-    Russian one was written; a strict document shows that it has none."""
+    """The text of a record in the timeline's language. A page shows the other half of a pair
+    whose reader's half is empty, marked with its language; a strict document shows that it has
+    none."""
 
     def __init__(self, lang: str, *, strict: bool) -> None:
         self.lang = lang
@@ -227,13 +233,21 @@ class _Texts:
     def missing(self) -> str:
         return gettext("[no text in this language]")
 
-    def pair(self, kazakh: str, russian: str) -> str:
-        """A text kept in Kazakh (`kazakh`) and Russian (`russian`)."""
-        if self.lang == "ru":
-            if russian:
-                return _short(russian)
-            return self.missing() if self.strict else _short(kazakh)
-        return _short(kazakh) if kazakh else self.missing()
+    def pair(self, record: Any, field: str) -> str:
+        """The text of `field` kept in Kazakh (`field`) and Russian (`<field>_ru`): on a page as
+        HTML, the reader's half or the other one marked with its language."""
+        if self.strict:
+            text = in_language(record, field, "ru" if self.lang == "ru" else "kk")
+            return _short(text) if text else self.missing()
+        return marked_for_page(record, field, shorten=_short) or self.missing()
+
+    def line(self, sentence: str, values: dict[str, Any]) -> str:
+        """`sentence % values`: on a page as HTML, each value escaped unless it is already (the
+        marked half of a pair); in a document plain text."""
+        if self.strict:
+            return sentence % values
+        escaped = {name: conditional_escape(value) for name, value in values.items()}
+        return mark_safe(escape(sentence) % escaped)  # noqa: S308 - every part escaped
 
     def written_in(self, text: str, language: str) -> str:
         """A text kept only in the language it was written in (a petition as the citizen wrote
@@ -291,12 +305,14 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
             TimelineEntry(
                 _local_date(meeting.starts_at),
                 gettext("Agenda item"),
-                gettext("Item %(order)s of meeting No. %(meeting)s: %(title)s")
-                % {
-                    "order": item.order,
-                    "meeting": meeting.number,
-                    "title": texts.pair(item.title, item.title_ru),
-                },
+                texts.line(
+                    gettext("Item %(order)s of meeting No. %(meeting)s: %(title)s"),
+                    {
+                        "order": item.order,
+                        "meeting": meeting.number,
+                        "title": texts.pair(item, "title"),
+                    },
+                ),
                 meeting_url("agenda_item_detail", meeting, item_pk=item.pk),
                 rank=20,
                 pk=item.pk,
@@ -304,18 +320,24 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
         )
     for vote in contents.votes:
         meeting = vote.agenda_item.meeting
-        summary = gettext(
-            "Vote on “%(question)s”: %(result)s (for %(for)s, against %(against)s, "
-            "abstained %(abstain)s)"
-        ) % {
-            "question": texts.pair(vote.question, vote.question_ru),
-            "result": vote.get_result_display(),
-            "for": vote.votes_for,
-            "against": vote.votes_against,
-            "abstain": vote.votes_abstain,
-        }
+        summary = texts.line(
+            gettext(
+                "Vote on “%(question)s”: %(result)s (for %(for)s, against %(against)s, "
+                "abstained %(abstain)s)"
+            ),
+            {
+                "question": texts.pair(vote, "question"),
+                "result": vote.get_result_display(),
+                "for": vote.votes_for,
+                "against": vote.votes_against,
+                "abstain": vote.votes_abstain,
+            },
+        )
         if vote.annulled_at:
-            summary = f"{summary}. {gettext('The vote was annulled.')}"
+            summary = texts.line(
+                "%(vote)s. %(annulled)s",
+                {"vote": summary, "annulled": gettext("The vote was annulled.")},
+            )
         entries.append(
             TimelineEntry(
                 _local_date(vote.closed_at or meeting.starts_at),
@@ -332,7 +354,7 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
             TimelineEntry(
                 _local_date(item.meeting.starts_at),
                 gettext("Decision"),
-                texts.pair(decision.text, decision.text_ru),
+                texts.pair(decision, "text"),
                 meeting_url("agenda_item_detail", item.meeting, item_pk=item.pk),
                 rank=40,
                 pk=decision.pk,
@@ -343,11 +365,13 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
             TimelineEntry(
                 visit.visited_on,
                 gettext("Monitoring visit"),
-                gettext("Visit to %(site)s: %(purpose)s")
-                % {
-                    "site": _organisation(visit.site, lang),
-                    "purpose": texts.pair(visit.purpose, visit.purpose_ru),
-                },
+                texts.line(
+                    gettext("Visit to %(site)s: %(purpose)s"),
+                    {
+                        "site": _organisation(visit.site, lang),
+                        "purpose": texts.pair(visit, "purpose"),
+                    },
+                ),
                 url("visit_detail", pk=visit.pk),
                 rank=15,
                 pk=visit.pk,
@@ -358,13 +382,15 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
             TimelineEntry(
                 _recommendation_date(recommendation),
                 gettext("Recommendation"),
-                gettext("Recommendation %(number)s to %(addressee)s (%(status)s): %(text)s")
-                % {
-                    "number": recommendation.number,
-                    "addressee": _organisation(recommendation.addressee, lang),
-                    "status": recommendation.get_status_display(),
-                    "text": texts.pair(recommendation.text, recommendation.text_ru),
-                },
+                texts.line(
+                    gettext("Recommendation %(number)s to %(addressee)s (%(status)s): %(text)s"),
+                    {
+                        "number": recommendation.number,
+                        "addressee": _organisation(recommendation.addressee, lang),
+                        "status": recommendation.get_status_display(),
+                        "text": texts.pair(recommendation, "text"),
+                    },
+                ),
                 url("recommendation_detail", pk=recommendation.pk),
                 rank=50,
                 pk=recommendation.pk,
@@ -407,12 +433,14 @@ def _entries(dossier: Dossier, contents: DossierContents, texts: _Texts) -> list
             TimelineEntry(
                 letter.sent_on,
                 gettext("Letter"),
-                gettext("Letter %(number)s to %(addressee)s: %(subject)s")
-                % {
-                    "number": letter.number,
-                    "addressee": _organisation(letter.addressee, lang),
-                    "subject": texts.pair(letter.subject, letter.subject_ru),
-                },
+                texts.line(
+                    gettext("Letter %(number)s to %(addressee)s: %(subject)s"),
+                    {
+                        "number": letter.number,
+                        "addressee": _organisation(letter.addressee, lang),
+                        "subject": texts.pair(letter, "subject"),
+                    },
+                ),
                 url("letter_detail", pk=letter.pk),
                 rank=70,
                 pk=letter.pk,

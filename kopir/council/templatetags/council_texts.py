@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 
-from kopir.council.bilingual import in_reader_language, other_language_shown, shown_language
+from kopir.council.bilingual import in_reader_language, marked_for_page, shown_language
 
 register = template.Library()
 
@@ -27,13 +27,9 @@ def bilingual_text(record: Any, field: str, autoescape: bool = True) -> str:
     HTML, escaped, and a half not in the page's language inside an element saying which."""
     if record is None or record == "":
         return ""
-    text = in_reader_language(record, field)
     if not autoescape:
-        return text
-    language = other_language_shown(record, field)
-    if text and language:
-        return format_html('<span lang="{}">{}</span>', language, text)
-    return conditional_escape(text)
+        return in_reader_language(record, field)
+    return marked_for_page(record, field)
 
 
 @register.filter

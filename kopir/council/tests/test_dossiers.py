@@ -210,9 +210,15 @@ def test_the_timeline_puts_every_record_of_the_problem_in_order_newest_last(
     ]
     summaries = [entry.summary for entry in timeline]
     assert summaries[0] == f"Petition Ө-2026-0007 received: {PETITION_SUBJECT}"
-    assert summaries[4] == "Vote on “Шешімді қабылдау”: Approved (for 7, against 1, abstained 2)"
-    assert summaries[5] == DECISION
-    assert summaries[6] == (f"Recommendation 2026-004 to {agency.name_en} (Sent): {RECOMMENDATION}")
+    # An English page shows each pair's Kazakh half, marked as Kazakh.
+    assert summaries[4] == (
+        'Vote on “<span lang="kk">Шешімді қабылдау</span>”: Approved (for 7, against 1, '
+        "abstained 2)"
+    )
+    assert summaries[5] == f'<span lang="kk">{DECISION}</span>'
+    assert summaries[6] == (
+        f'Recommendation 2026-004 to {agency.name_en} (Sent): <span lang="kk">{RECOMMENDATION}</span>'
+    )
     # Records of the council that are not about the problem stay out.
     assert not any("Ө-2026-0099" in text or "2026/99" in text for text in summaries)
     # Nobody is named: a dossier is about a problem, not a petitioner.
@@ -238,10 +244,35 @@ def test_a_visit_purpose_without_its_russian_half_is_shown_in_kazakh_or_marked_m
         entries = _timeline(dossier, lang, **options)
         return next(e.summary for e in entries if e.url.endswith(f"/visits/{problem['visit'].pk}/"))
 
-    # A page falls back to the Kazakh half, as every other pair; a Russian file says it is missing.
-    assert visit_entry("ru").endswith(f": {VISIT_PURPOSE}")
+    # A page falls back to the Kazakh half, as every other pair, marked as Kazakh for a screen
+    # reader; a Russian file says it is missing.
+    assert visit_entry("ru").endswith(f': <span lang="kk">{VISIT_PURPOSE}</span>')
     assert visit_entry("ru", strict=True).endswith(": [текст на этом языке не внесён]")
     assert visit_entry("kk", strict=True).endswith(f": {VISIT_PURPOSE}")
+
+
+def test_the_page_marks_each_half_shown_in_another_language_than_its_own(
+    problem: dict[str, Any], secretary_client: Client
+) -> None:
+    """Screen readers read a Kazakh half on a Russian page with a Russian voice unless it is
+    marked, as the `bilingual_text` filter marks it on every other council page."""
+    m.MonitoringVisit.objects.filter(pk=problem["visit"].pk).update(purpose_ru="")
+    m.Decision.objects.filter(pk=problem["decision"].pk).update(text="")
+    m.Letter.objects.filter(pk=problem["letter"].pk).update(subject_ru="Брайль <и> «шрифт» & Co")
+    dossier = problem["dossier"]
+
+    with translation.override("ru"):
+        russian = secretary_client.get(_detail(dossier)).content.decode()
+    with translation.override("kk"):
+        kazakh = secretary_client.get(_detail(dossier)).content.decode()
+
+    assert f'Цель: <span lang="kk">{VISIT_PURPOSE}</span></a>' in russian
+    assert f">{DECISION_RU}</a>" in russian  # its own half: not marked
+    # The texts around a marked half are escaped still.
+    assert ": Брайль &lt;и&gt; «шрифт» &amp; Co</a>" in russian
+    # A Kazakh page shows the Russian half of a text written in Russian only, marked as Russian.
+    assert f'<span lang="ru">{DECISION_RU}</span></a>' in kazakh
+    assert f": {VISIT_PURPOSE}</a>" in kazakh
 
 
 def test_each_entry_links_to_its_record_and_the_record_back_to_the_dossier(
@@ -483,6 +514,9 @@ def test_the_kazakh_and_russian_files_carry_only_their_languages_texts(
     assert "[текст на этом языке не внесён]" not in ru_text
     assert "Городская поликлиника № 3" in ru_text
     assert "№ 3 қалалық емхана" not in ru_text
+    # The files are plain text: no half of another language, so nothing marked.
+    assert "<span" not in kk_text
+    assert "<span" not in ru_text
     table = Document(io.BytesIO(russian.content)).tables[0]
     assert [cell.text for cell in table.rows[0].cells] == ["Дата", "Вид", "Что произошло"]
     assert len(table.rows) == 1 + 11
