@@ -34,13 +34,14 @@ from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.templatetags.division_tags import division_nav
 from kopir.assessment.tests import division_fixtures
 from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, filed_appeal
+from kopir.assessment.tests.test_person_notices import EASY_WHERE_TO_READ
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.navigation import navigation_for
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
-from kopir.notices.models import Notice
-from kopir.people.models import Person
+from kopir.notices.models import Notice, NoticeFormat
+from kopir.people.models import AccessibilityNeed, Person
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
@@ -177,6 +178,27 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
     assert new.decided_by == reviewer
 
 
+APPEAL_REASONS = "Visual field narrowed to 5 degrees in both eyes"
+
+
+def _appeal_result(notified, specialist, reviewer, *, upheld: bool, **person) -> Notice:
+    """The message that tells the person (at an e-mail address, with `person`'s other values)
+    the appeal's result: upheld, or a changed decision, for the reasons `APPEAL_REASONS`."""
+    Person.objects.filter(pk=notified.person_id).update(email="person@example.test", **person)
+    appeal = under_review(notified, specialist, reviewer)
+    changed = {"new_decision": GROUP_1, "reexamination_on": add_months(timezone.localdate(), 20)}
+    resolve(
+        appeal,
+        reviewer,
+        upheld=upheld,
+        outcome_reasons=f"{APPEAL_REASONS}.",
+        **({} if upheld else changed),
+    )
+    return Notice.objects.get(
+        related_type="assessment.appeal", topic="assessment.notices.appeal_resolved"
+    )
+
+
 @pytest.mark.parametrize(
     ("language", "where"),
     [
@@ -190,28 +212,14 @@ def test_the_appeal_result_tells_the_outcome_and_where_to_read_it_but_not_the_re
 ):
     """The higher body's reasons weigh the person's health: the status page keeps them off and
     so does the message, which says the outcome and where the decision is to be read."""
-    Person.objects.filter(pk=notified.person_id).update(
-        preferred_language=language, email="person@example.test"
-    )
-    appeal = under_review(notified, specialist, reviewer)
-    reasons = "Visual field narrowed to 5 degrees in both eyes"
-    changed = {"new_decision": GROUP_1, "reexamination_on": add_months(timezone.localdate(), 20)}
-
-    resolve(
-        appeal,
-        reviewer,
-        upheld=upheld,
-        outcome_reasons=f"{reasons}.",
-        **({} if upheld else changed),
+    notice = _appeal_result(
+        notified, specialist, reviewer, upheld=upheld, preferred_language=language
     )
 
-    notice = Notice.objects.get(
-        related_type="assessment.appeal", topic="assessment.notices.appeal_resolved"
-    )
     assert notice.language == language
     assert notice.channel == "email"
-    assert reasons not in notice.body
-    assert reasons not in notice.subject
+    assert APPEAL_REASONS not in notice.body
+    assert APPEAL_REASONS not in notice.subject
     assert where in notice.body
     with translation.override(language):
         outcome = (
@@ -222,6 +230,35 @@ def test_the_appeal_result_tells_the_outcome_and_where_to_read_it_but_not_the_re
         if not upheld:
             outcome = str(Decision(category_code="ADULT_G1").get_category_code_display())
     assert outcome in notice.body
+
+
+EASY_APPEAL_WHY = {
+    "kk": "Шағымыңызға жазбаша жауап аласыз. Онда себебі жазылған.",
+    "ru": "Вы получите письменный ответ на жалобу. В нём написано, почему.",
+    "en": "You get a written answer to your complaint. It says why.",
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("upheld", [True, False])
+def test_the_easy_read_appeal_result_says_where_to_read_the_decision_in_plain_words(
+    notified, specialist, reviewer, language, upheld
+):
+    """The standard message says where the decision is read; the easy-read one said only
+    whether it changed."""
+    notice = _appeal_result(
+        notified,
+        specialist,
+        reviewer,
+        upheld=upheld,
+        preferred_language=language,
+        accessibility_needs=[AccessibilityNeed.EASY_READ],
+    )
+
+    assert (notice.format, notice.language) == (NoticeFormat.EASY_READ, language)
+    for sentence in [*EASY_WHERE_TO_READ[language], EASY_APPEAL_WHY[language]]:
+        assert sentence in notice.body
+    assert APPEAL_REASONS not in notice.body
 
 
 def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(

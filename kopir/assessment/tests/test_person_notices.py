@@ -220,3 +220,57 @@ def test_a_refusal_tells_the_outcome_and_where_to_read_it_but_not_the_reasons(
     if channel == NoticeChannel.EMAIL and need != AccessibilityNeed.EASY_READ:
         assert NOT_ESTABLISHED_IN[language] in body
         assert WHERE_TO_READ[language] in body
+
+
+# Where the decision is read, in the easy-read words of each language (the same as the standard
+# message says: the status page, with the referral number and the IIN, behind a code).
+EASY_WHERE_TO_READ = {
+    "kk": (
+        "Шешімді Kopir мәртебе бетінде оқи аласыз.",
+        "Ол үшін жолдама нөмірі мен ЖСН-іңіз керек.",
+        "Бетті ашу үшін сізге код жібереміз.",
+    ),
+    "ru": (
+        "Решение можно прочитать на странице статуса в Kopir.",
+        "Для этого нужны номер направления и ваш ИИН.",
+        "Чтобы открыть страницу, мы пришлём вам код.",
+    ),
+    "en": (
+        "You can read the decision on the Kopir status page.",
+        "You need your referral number and your IIN.",
+        "We send you a code to open the page.",
+    ),
+}
+EASY_REFUSAL_WHY = {
+    "kk": "МӘС бөлімі сізге шешімді жазбаша жібереді. Онда себебі жазылған.",
+    "ru": "Отдел МСЭ пришлёт вам решение в письменном виде. В нём написано, почему.",
+    "en": "The MSE division sends you the decision in writing. It says why.",
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+@pytest.mark.parametrize("outcome", [Outcome.ESTABLISHED, Outcome.NOT_ESTABLISHED])
+def test_the_easy_read_decision_says_where_to_read_it_in_plain_words(
+    clinician, identifiable, head, experts, language, outcome
+):
+    """The standard message says where the decision is read; the easy-read one said only the
+    outcome and left the person without the way to the decision."""
+    identifiable.preferred_language = language
+    identifiable.accessibility_needs = [AccessibilityNeed.EASY_READ]
+    identifiable.save()
+    reasons = "Көру өрісі екі көзде де 40 градусқа дейін тарылған"
+    if outcome == Outcome.ESTABLISHED:
+        referral = decided(clinician, identifiable, head, experts)
+    else:
+        refusal = OutcomeInput(outcome=Outcome.NOT_ESTABLISHED, reasons=f"{reasons}.")
+        referral = decided(clinician, identifiable, head, experts, decision=refusal)
+
+    referral_notify(actor=head, referral=referral, expected_version=referral.version)
+
+    [notice] = to_person(identifiable, DECIDED)
+    assert (notice.format, notice.language) == (NoticeFormat.EASY_READ, language)
+    for sentence in EASY_WHERE_TO_READ[language]:
+        assert sentence in notice.body
+    # A refusal says where its reasons are written, never the reasons themselves.
+    assert (EASY_REFUSAL_WHY[language] in notice.body) == (outcome == Outcome.NOT_ESTABLISHED)
+    assert reasons not in notice.body
