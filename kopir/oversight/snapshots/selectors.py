@@ -101,7 +101,10 @@ def compared_today(
         current = now.get(figure["key"])
         if current is None:
             continue
-        # A figure saved before figures could be unknown has no "known": it was known.
+        # A figure saved before figures could be unknown has no "known": it is taken as known.
+        # Its quota figures were not corrected to "not known" where no register was recorded:
+        # what such a snapshot stored (0 jobs set, "each <5" filled, the same quota tables) is
+        # also what a register of employers under the quota's headcount stored.
         if figure.get("known", True) and current["known"]:
             change = change_in_words(figure["kind"], figure["value"], current["value"])
         else:
