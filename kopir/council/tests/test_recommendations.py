@@ -16,7 +16,7 @@ from kopir.accounts.models import User
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import models as m
-from kopir.council.forms_followup import RecommendationForm
+from kopir.council.forms_followup import RecommendationForm, ResponseForm, ReviewForm
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
@@ -464,3 +464,29 @@ def test_the_recommendation_form_reads_in_the_pages_language_and_alphabet(
     item = decision.agenda_item
     label = f"№ {item.meeting.number}, {item.order}.{decision.order}: {text[:90]}"
     assert label in decisions
+
+
+def test_each_empty_required_field_is_named_in_its_own_words(council: m.Council) -> None:
+    """The recommendation's addressee, the agency's answer and the council's verdict each said
+    only "This field is required.", and the addressee's list began with "---------"."""
+    with translation.override("en"):
+        recommendation = RecommendationForm({}, council=council)
+        answer = ResponseForm({})
+        review = ReviewForm({})
+        first_addressee = str(next(iter(recommendation["addressee"])).choice_label)
+        errors = {
+            field: str(form.errors[field][0])
+            for form, field in [
+                (recommendation, "addressee"),
+                (answer, "reported_status"),
+                (answer, "text"),
+                (review, "verdict"),
+            ]
+        }
+    assert errors == {
+        "addressee": "Choose the body the recommendation is addressed to.",
+        "reported_status": "Choose what your answer reports.",
+        "text": "Enter the answer, with its reasons.",
+        "verdict": "Choose whether the council accepts the answer.",
+    }
+    assert first_addressee == "Choose an organisation"
