@@ -24,6 +24,7 @@ from kopir.council.tests.factories import DecisionFactory, RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import (
     assert_council_record_pages,
+    english_refusals,
     make_recommendations,
     send_recommendation,
 )
@@ -469,24 +470,21 @@ def test_the_recommendation_form_reads_in_the_pages_language_and_alphabet(
 def test_each_empty_required_field_is_named_in_its_own_words(council: m.Council) -> None:
     """The recommendation's addressee, the agency's answer and the council's verdict each said
     only "This field is required.", and the addressee's list began with "---------"."""
-    with translation.override("en"):
-        recommendation = RecommendationForm({}, council=council)
-        answer = ResponseForm({})
-        review = ReviewForm({})
-        first_addressee = str(next(iter(recommendation["addressee"])).choice_label)
-        errors = {
-            field: str(form.errors[field][0])
-            for form, field in [
-                (recommendation, "addressee"),
-                (answer, "reported_status"),
-                (answer, "text"),
-                (review, "verdict"),
-            ]
-        }
-    assert errors == {
-        "addressee": "Choose the body the recommendation is addressed to.",
-        "reported_status": "Choose what your answer reports.",
-        "text": "Enter the answer, with its reasons.",
-        "verdict": "Choose whether the council accepts the answer.",
-    }
+    recommendation = RecommendationForm({}, council=council)
+    answer = ResponseForm({})
+    errors, first_addressee = english_refusals(
+        [
+            (recommendation, "addressee"),
+            (answer, "reported_status"),
+            (answer, "text"),
+            (ReviewForm({}), "verdict"),
+        ],
+        recommendation["addressee"],
+    )
+    assert errors == [
+        "Choose the body the recommendation is addressed to.",
+        "Choose what your answer reports.",
+        "Enter the answer, with its reasons.",
+        "Choose whether the council accepts the answer.",
+    ]
     assert first_addressee == "Choose an organisation"
