@@ -80,6 +80,8 @@ class RecommendationForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("Addressed to"),
         queryset=Organisation.objects.none(),
         help_text=_("The executive body (or Parliament) that must answer."),
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose the body the recommendation is addressed to.")},
     )
     text, text_ru = text_pair(
         _("Recommendation"),
@@ -198,6 +200,7 @@ class ResponseForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("What does your answer report?"),
         choices=[(value, RecommendationStatus(value).label) for value in REPORTABLE],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what your answer reports.")},
         help_text=_(
             "“In progress” is a progress report. A result (executed, partly executed, rejected) "
             "becomes the recommendation's status only once the council accepts it."
@@ -207,6 +210,7 @@ class ResponseForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("Answer, with reasons"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What was done, by when, and why; for a rejection, the reasons."),
+        error_messages={"required": _("Enter the answer, with its reasons.")},
     )
     evidence = forms.FileField(
         label=_("Evidence"),
@@ -233,6 +237,7 @@ class ReviewForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             (ResponseVerdict.NOT_ACCEPTED, ResponseVerdict.NOT_ACCEPTED.label),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the council accepts the answer.")},
     )
     note = forms.CharField(
         label=_("Note to the addressee"),

@@ -48,9 +48,13 @@ class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("Place visited"),
         queryset=Organisation.objects.none(),
         help_text=_("The school, polyclinic or other organisation the council visited."),
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose the place the council visited.")},
     )
-    visited_on = date_field(_("Date of the visit"))
-    purpose, purpose_ru = text_pair(_("Purpose"), max_length=500)
+    visited_on = date_field(_("Date of the visit"), missing=_("Enter the date of the visit."))
+    purpose, purpose_ru = text_pair(
+        _("Purpose"), max_length=500, missing=_("Enter the purpose of the visit.")
+    )
     participants = forms.ModelMultipleChoiceField(
         label=_("Council members who took part"),
         queryset=Member.objects.none(),
@@ -119,7 +123,11 @@ class ChecklistForm(VersionForm):
 
 
 class ChecklistItemForm(ServiceErrorsMixin, forms.Form):
-    question = forms.CharField(label=_("Question to check"), max_length=500)
+    question = forms.CharField(
+        label=_("Question to check"),
+        max_length=500,
+        error_messages={"required": _("Enter the question to check.")},
+    )
     is_accessibility = forms.BooleanField(label=_("An accessibility check"), required=False)
 
 
@@ -130,6 +138,7 @@ class FindingForm(ServiceErrorsMixin, forms.Form):
         help_text=_(
             "What the council found, in a sentence or two. It can become a recommendation."
         ),
+        error_messages={"required": _("Enter what the council found.")},
     )
 
 
@@ -137,7 +146,9 @@ class VisitDocumentForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_fields = ("title", "description", "file")
     service_names = {"file": "upload"}
 
-    title = forms.CharField(label=_("Title"), max_length=255)
+    title = forms.CharField(
+        label=_("Title"), max_length=255, error_messages={"required": _("Enter a title.")}
+    )
     description = forms.CharField(
         label=_("Description"),
         max_length=500,
@@ -146,9 +157,12 @@ class VisitDocumentForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             "Say what the photo or document shows, so that members who cannot see it know: "
             "e.g. “The entrance has three steps and no ramp”."
         ),
+        error_messages={"required": _("Say what the photo or document shows.")},
     )
     file = forms.FileField(
-        label=_("File"), help_text=_("A JPG, PNG, PDF or DOCX file of up to 10 MB.")
+        label=_("File"),
+        help_text=_("A JPG, PNG, PDF or DOCX file of up to 10 MB."),
+        error_messages={"required": _("Choose a file.")},
     )
 
     def clean_file(self) -> Any:
@@ -171,9 +185,12 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_names = {"file": "upload"}
 
     number = forms.CharField(label=_("Outgoing number"), max_length=30, required=False)
-    sent_on = date_field(_("Date"))
+    sent_on = date_field(_("Date"), missing=_("Enter the date of the letter."))
     addressee = AlphabeticalModelChoiceField(
-        label=_("Addressed to"), queryset=Organisation.objects.none()
+        label=_("Addressed to"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        error_messages={"required": _("Choose the addressee of the letter.")},
     )
     subject, subject_ru = text_pair(_("Subject"), max_length=500, missing=_("Enter the subject."))
     summary, summary_ru = text_pair(_("Summary"), required=False, rows=5)
@@ -218,11 +235,18 @@ class LetterReplyForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     service_fields = ("received_on", "from_whom", "summary", "file")
     service_names = {"file": "upload"}
 
-    received_on = date_field(_("Received on"))
+    received_on = date_field(_("Received on"), missing=_("Enter the date the reply came."))
     from_whom = forms.CharField(
-        label=_("From"), max_length=255, help_text=_("The body (and its office) that replied.")
+        label=_("From"),
+        max_length=255,
+        help_text=_("The body (and its office) that replied."),
+        error_messages={"required": _("Enter who replied.")},
     )
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Enter what the reply says.")},
+    )
     file = forms.FileField(
         label=_("The reply"), required=False, help_text=_("A PDF or DOCX file of up to 10 MB.")
     )

@@ -33,6 +33,7 @@ from kopir.council.models import (
     WorkPlanItem,
     WorkPlanItemStatus,
 )
+from kopir.council.selectors.councils import plan_item_progress
 from kopir.oversight.disclosure import publish_count
 from kopir.oversight.models import SnapshotAttachment
 from kopir.oversight.selectors.council import PLAN_STATES, STATES
@@ -52,14 +53,15 @@ def _name(organisation: Any, lang: str) -> str:
     return _text(lang, organisation.name_kk, organisation.name_ru)
 
 
-def _plan_section(council: Council, year: int) -> dict[str, Any]:
+def _plan_section(council: Council, year: int, today: dt.date) -> dict[str, Any]:
     counted = dict(
         WorkPlanItem.objects.filter(
             plan__council=council, plan__year=year, plan__status=PlanStatus.APPROVED
         )
-        .values_list("status")
+        .annotate(progress=plan_item_progress(today))
+        .values_list("progress")
         .annotate(items=Count("id"))
-        .values_list("status", "items")
+        .values_list("progress", "items")
     )
     planned = sum(counted.values())
     done = counted.get(WorkPlanItemStatus.DONE, 0)
@@ -300,7 +302,7 @@ def report_context(
                 {"label": gettext("Printed"), "value": today.strftime(DATE_FORMAT)},
             ],
             "sections": [
-                _plan_section(council, year),
+                _plan_section(council, year, today),
                 _meetings_section(council, year, lang),
                 _recommendations_section(council, year, lang, today),
                 _petitions_section(council, year, today),

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -172,6 +177,37 @@ def votes_on_item(item_pk: int) -> QuerySet[Vote]:
     return Vote.objects.filter(agenda_item_id=item_pk)
 
 
+def _done_links(today: dt.date) -> dict[str, Exists]:
+    """What makes a plan item done without anyone ticking it: a held meeting, an agenda item of a
+    held meeting or a monitoring visit that has taken place, linked to it."""
+    return {
+        "linked_meeting": Exists(
+            Meeting.objects.filter(plan_item=OuterRef("pk"), status=MeetingStatus.HELD)
+        ),
+        "linked_agenda": Exists(
+            AgendaItem.objects.filter(plan_item=OuterRef("pk"), meeting__status=MeetingStatus.HELD)
+        ),
+        "linked_visit": Exists(
+            MonitoringVisit.objects.filter(plan_item=OuterRef("pk"), visited_on__lte=today)
+        ),
+    }
+
+
+def plan_item_progress(today: dt.date) -> Case:
+    """The status a plan item is shown with, as a database expression: done when something done
+    links to it (`plan_items_with_progress`), otherwise the status the secretary set. The
+    dashboards and the annual report count items by it, so they agree with the plan's page."""
+    links = _done_links(today)
+    return Case(
+        When(
+            Q(links["linked_meeting"]) | Q(links["linked_agenda"]) | Q(links["linked_visit"]),
+            then=Value(WorkPlanItemStatus.DONE.value),
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )
+
+
 def plan_items_with_progress(plan: WorkPlan, today: dt.date | None = None) -> list[Any]:
     """The plan's items, each with `progress` (the status shown) and what was done for it.
 
@@ -182,17 +218,7 @@ def plan_items_with_progress(plan: WorkPlan, today: dt.date | None = None) -> li
     today = today or timezone.localdate()
     held_meetings = Meeting.objects.filter(status=MeetingStatus.HELD)
     items = (
-        plan.items.annotate(
-            linked_meeting=Exists(held_meetings.filter(plan_item=OuterRef("pk"))),
-            linked_agenda=Exists(
-                AgendaItem.objects.filter(
-                    plan_item=OuterRef("pk"), meeting__status=MeetingStatus.HELD
-                )
-            ),
-            linked_visit=Exists(
-                MonitoringVisit.objects.filter(plan_item=OuterRef("pk"), visited_on__lte=today)
-            ),
-        )
+        plan.items.annotate(**_done_links(today))
         .prefetch_related(
             Prefetch("responsible", queryset=Member.objects.order_by("order", "full_name")),
             "bodies_to_invite",

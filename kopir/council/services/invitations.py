@@ -159,6 +159,11 @@ def _is_current(invitation: MeetingInvitation, meeting: Meeting) -> bool:
     )
 
 
+def invitations_open(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether invitations may still be sent: the meeting is planned and still ahead."""
+    return meeting.status == MeetingStatus.PLANNED and meeting.starts_at > (now or timezone.now())
+
+
 def invitations_outdated(meeting: Meeting) -> bool:
     """Whether someone was told another time or place than the meeting's now (reads the
     meeting's invitations as prefetched for its page)."""
@@ -315,7 +320,7 @@ def meeting_invite(
         )
         if meeting.version != expected_version:
             raise ConflictError(STALE)
-        if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= now:
+        if not invitations_open(meeting, now):
             raise DomainError(_("Invitations are sent for a planned meeting that is still ahead."))
         plan = invitation_plan(meeting)
         location = location_sent(meeting)

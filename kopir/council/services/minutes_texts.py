@@ -28,6 +28,7 @@ from kopir.council.models import (
     Recommendation,
     RecommendationStatus,
     Speech,
+    Vote,
 )
 from kopir.council.services.agenda import require_minutes_open
 from kopir.council.services.quorum import sitting_members
@@ -99,13 +100,15 @@ def _item_pairs(item: AgendaItem) -> list[TextPair]:
         pairs.append(TextPair(speech, "speaker_position", what, required=False))
         what = _("Item %(order)s, speech %(number)s: what %(name)s said") % names
         pairs.append(TextPair(speech, "summary", what, required=True))
-    for vote in item.votes.all():
-        what = _("Item %(order)s: question put to the vote") % {"order": order}
+    for number, vote in enumerate(item.votes.all(), start=1):
+        # Numbered as the speeches are: an item may be put to the vote more than once.
+        names = {"order": order, "number": number}
+        what = _("Item %(order)s, vote %(number)s: question put to the vote") % names
         pairs.append(TextPair(vote, "question", what, required=True))
         if vote.annulled_at is not None:
             # The chair gives the reason when annulling (kept as the Kazakh text); its Russian
             # is filled here before the minutes can be signed.
-            what = _("Item %(order)s: why the vote was annulled") % {"order": order}
+            what = _("Item %(order)s, vote %(number)s: why the vote was annulled") % names
             pairs.append(TextPair(vote, "annulment_reason", what, required=True))
     for decision in item.decisions.all():
         what = _("Item %(order)s: decision %(number)s") % {"order": order, "number": decision.order}
@@ -123,7 +126,7 @@ def meeting_texts(meeting: Meeting) -> list[TextPair]:
         .prefetch_related(
             Prefetch("invited", queryset=InvitedOfficial.objects.order_by("pk")),
             Prefetch("speeches", queryset=Speech.objects.order_by("order")),
-            "votes",
+            Prefetch("votes", queryset=Vote.objects.order_by("pk")),
             "decisions",
         )
     )

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from django import forms
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
@@ -66,6 +67,7 @@ __all__ = [
     "council",
     "decision",
     "edit_minutes",
+    "english_refusals",
     "held_meeting",
     "make_recommendations",
     "member",
@@ -193,6 +195,16 @@ chair_client = _client_of("chair")
 member_client = _client_of("member")
 officer_client = _client_of("officer")
 outsider_client = _client_of("outsider_officer")
+
+
+def english_refusals(
+    fields: list[tuple[forms.Form, str]], choices: forms.BoundField
+) -> tuple[list[str], str]:
+    """The first refusal of each (form, field) of empty forms, and the first option `choices`
+    offers, in English: what a form says of a field left empty."""
+    with translation.override("en"):
+        refusals = [str(form.errors[field][0]) for form, field in fields]
+        return refusals, str(next(iter(choices)).choice_label)
 
 
 def assert_council_record_pages(

@@ -26,7 +26,7 @@ from kopir.council.services import documents
 from kopir.council.services.minutes import TextsMissing, minutes_assemble, minutes_sign
 from kopir.council.services.minutes_texts import meeting_texts, missing_texts
 from kopir.council.services.votes import vote_annul
-from kopir.council.tests.factories import MeetingFactory, MemberFactory
+from kopir.council.tests.factories import MeetingFactory, MemberFactory, VoteFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import approve_minutes
 
@@ -180,7 +180,7 @@ def test_an_annulled_votes_reason_is_asked_in_russian_and_each_minutes_says_its_
     vote_annul(actor=chair, vote=vote, reason="Дауыстар қате саналды")
 
     gaps = [(gap.pair.what, gap.lang) for gap in missing_texts(held_meeting)]
-    assert gaps == [("Item 1: why the vote was annulled", "ru")]
+    assert gaps == [("Item 1, vote 1: why the vote was annulled", "ru")]
 
     m.Vote.objects.filter(pk=vote.pk).update(annulment_reason_ru="Голоса подсчитаны с ошибкой")
     assert missing_texts(held_meeting) == []
@@ -596,6 +596,22 @@ def test_each_text_on_the_texts_page_has_its_own_label(held_meeting: m.Meeting) 
     assert len(labels) == len(set(labels))
     assert "Item 1: position of Лауазымды Серік" in labels
     assert "Item 1, speech 2: position of Лауазымды Серік" in labels
+
+
+def test_two_votes_on_one_item_have_each_its_own_label(held_meeting: m.Meeting) -> None:
+    """An item put to the vote twice: both questions were labelled "Item 1: question put to the
+    vote", on the texts page and in the list of texts missing before signing."""
+    first = m.Vote.objects.get(agenda_item__meeting=held_meeting)
+    VoteFactory.create(agenda_item=first.agenda_item, question="Екінші сұрақ", question_ru="")
+
+    labels = [pair.what for pair in meeting_texts(held_meeting)]
+    gaps = [(gap.pair.what, gap.lang) for gap in missing_texts(held_meeting)]
+
+    assert [label for label in labels if "question put to the vote" in label] == [
+        "Item 1, vote 1: question put to the vote",
+        "Item 1, vote 2: question put to the vote",
+    ]
+    assert gaps == [("Item 1, vote 2: question put to the vote", "ru")]
 
 
 def test_the_agenda_is_numbered_once_in_each_file(minutes: m.Minutes) -> None:

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from kopir.accounts.models import User
@@ -290,6 +290,23 @@ def test_a_held_meeting_sends_no_invitations(started_meeting: m.Meeting, secreta
     meeting = meeting_mark_held(actor=secretary, meeting=started_meeting)
     with pytest.raises(DomainError):
         meeting_invite(actor=secretary, meeting=meeting, expected_version=meeting.version)
+
+
+def test_a_meeting_already_begun_offers_no_invitations(
+    started_meeting: m.Meeting, secretary: User, client: Client
+) -> None:
+    """Still planned, an hour after its start: the meeting page offered "Send the invitations"
+    and the confirmation page a box to tick, then the sending was refused."""
+    browser = signed_in(client, secretary)
+    args = [started_meeting.council.slug, started_meeting.pk]
+    with translation.override("en"):
+        invitations_url = reverse("council:meeting_invitations", args=args)
+        meeting_page = browser.get(reverse("council:meeting_detail", args=args)).content.decode()
+        confirmation = browser.get(invitations_url).content.decode()
+
+    assert invitations_url not in meeting_page
+    assert 'name="confirm"' not in confirmation
+    assert "Invitations are sent for a planned meeting that is still ahead." in confirmation
 
 
 def test_the_confirmation_page_lists_who_gets_what_and_sends_only_when_ticked(

@@ -15,10 +15,11 @@ from kopir.accounts.models import User
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.council import models as m
+from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
 from kopir.council.tests.factories import CouncilFactory, LetterFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import assert_council_record_pages
+from kopir.council.tests.fixtures_followup import assert_council_record_pages, english_refusals
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -242,3 +243,30 @@ def test_the_form_leaves_the_number_to_the_register_and_names_the_next_one(
 
     assert created.status_code == 302
     assert m.Letter.objects.filter(council=letter.council, number="2026/2").exists()
+
+
+def test_each_empty_required_field_of_a_letter_is_named_in_its_own_words(
+    council: m.Council,
+) -> None:
+    """The letter's date and addressee and the reply's date, sender and summary each said only
+    "This field is required."; the addressee's list began with "---------"."""
+    letter = LetterForm({}, council=council)
+    reply = LetterReplyForm({})
+    errors, first_addressee = english_refusals(
+        [
+            (letter, "sent_on"),
+            (letter, "addressee"),
+            (reply, "received_on"),
+            (reply, "from_whom"),
+            (reply, "summary"),
+        ],
+        letter["addressee"],
+    )
+    assert errors == [
+        "Enter the date of the letter.",
+        "Choose the addressee of the letter.",
+        "Enter the date the reply came.",
+        "Enter who replied.",
+        "Enter what the reply says.",
+    ]
+    assert first_addressee == "Choose an organisation"

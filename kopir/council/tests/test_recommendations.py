@@ -16,7 +16,7 @@ from kopir.accounts.models import User
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import models as m
-from kopir.council.forms_followup import RecommendationForm
+from kopir.council.forms_followup import RecommendationForm, ResponseForm, ReviewForm
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
@@ -24,6 +24,7 @@ from kopir.council.tests.factories import DecisionFactory, RecommendationFactory
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
 from kopir.council.tests.fixtures_followup import (
     assert_council_record_pages,
+    english_refusals,
     make_recommendations,
     send_recommendation,
 )
@@ -464,3 +465,26 @@ def test_the_recommendation_form_reads_in_the_pages_language_and_alphabet(
     item = decision.agenda_item
     label = f"№ {item.meeting.number}, {item.order}.{decision.order}: {text[:90]}"
     assert label in decisions
+
+
+def test_each_empty_required_field_is_named_in_its_own_words(council: m.Council) -> None:
+    """The recommendation's addressee, the agency's answer and the council's verdict each said
+    only "This field is required.", and the addressee's list began with "---------"."""
+    recommendation = RecommendationForm({}, council=council)
+    answer = ResponseForm({})
+    errors, first_addressee = english_refusals(
+        [
+            (recommendation, "addressee"),
+            (answer, "reported_status"),
+            (answer, "text"),
+            (ReviewForm({}), "verdict"),
+        ],
+        recommendation["addressee"],
+    )
+    assert errors == [
+        "Choose the body the recommendation is addressed to.",
+        "Choose what your answer reports.",
+        "Enter the answer, with its reasons.",
+        "Choose whether the council accepts the answer.",
+    ]
+    assert first_addressee == "Choose an organisation"

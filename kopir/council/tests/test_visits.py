@@ -16,6 +16,12 @@ from kopir.accounts.models import User
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, DomainError
 from kopir.council import models as m
+from kopir.council.forms_followup_visits import (
+    ChecklistItemForm,
+    FindingForm,
+    VisitDocumentForm,
+    VisitForm,
+)
 from kopir.council.services import visits as services
 from kopir.council.tests.factories import (
     CompositionFactory,
@@ -24,7 +30,7 @@ from kopir.council.tests.factories import (
     WorkPlanItemFactory,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
-from kopir.council.tests.fixtures_followup import assert_council_record_pages
+from kopir.council.tests.fixtures_followup import assert_council_record_pages, english_refusals
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 
@@ -394,3 +400,36 @@ def test_the_visit_form_names_plan_items_in_the_readers_language_and_sorts_sites
     assert label.removesuffix("…").split(": ", 1)[1] in topic
     assert topic.startswith(label.removesuffix("…").split(": ", 1)[1] + " ")
     assert sites == ["Ақжайық емханасы", "Зеленов ауруханасы", "Кітапхана", "Қаратөбе мектебі"]
+
+
+def test_each_empty_required_field_of_a_visit_is_named_in_its_own_words(
+    council: m.Council,
+) -> None:
+    """The visit's place, date and purpose, a checklist question, a finding and a document's
+    parts each said only "This field is required."; the place's list began with "---------"."""
+    visit = VisitForm({}, council=council)
+    document = VisitDocumentForm({})
+    errors, first_site = english_refusals(
+        [
+            (visit, "site"),
+            (visit, "visited_on"),
+            (visit, "purpose"),
+            (ChecklistItemForm({}), "question"),
+            (FindingForm({}), "text"),
+            (document, "title"),
+            (document, "description"),
+            (document, "file"),
+        ],
+        visit["site"],
+    )
+    assert errors == [
+        "Choose the place the council visited.",
+        "Enter the date of the visit.",
+        "Enter the purpose of the visit.",
+        "Enter the question to check.",
+        "Enter what the council found.",
+        "Enter a title.",
+        "Say what the photo or document shows.",
+        "Choose a file.",
+    ]
+    assert first_site == "Choose an organisation"

@@ -17,7 +17,6 @@ from kopir.core.responses import form_page
 from kopir.council.access import council_for_secretary
 from kopir.council.forms_invitations import InvitationReplyForm
 from kopir.council.forms_meetings import ConfirmedActionForm
-from kopir.council.models import MeetingStatus
 from kopir.council.selectors.meetings import meeting_in_council
 from kopir.council.services.invitation_calendar import meeting_location
 from kopir.council.services.invitations import (
@@ -26,6 +25,7 @@ from kopir.council.services.invitations import (
     invitation_accommodation_requests,
     invitation_by_token,
     invitation_plan,
+    invitations_open,
     meeting_invite,
 )
 from kopir.council.views.meetings_common import refuse
@@ -75,7 +75,8 @@ def meeting_invitations(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             "location": meeting_location(meeting),
             "agenda": meeting.agenda.order_by("order"),
             "plan": invitation_plan(meeting),
-            "is_planned": meeting.status == MeetingStatus.PLANNED,
+            # A meeting already started is refused by the service: the page says so instead.
+            "is_planned": invitations_open(meeting),
         },
     )
 

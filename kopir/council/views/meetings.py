@@ -42,7 +42,7 @@ from kopir.council.selectors.meetings import (
     meeting_list as select_meetings,
 )
 from kopir.council.services.attendance import attendance_record, guest_add, guest_remove
-from kopir.council.services.invitations import invitations_outdated
+from kopir.council.services.invitations import invitations_open, invitations_outdated
 from kopir.council.services.meetings import (
     meeting_cancel,
     meeting_create,
@@ -149,9 +149,9 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ),
         open_ballots=open_ballots_for(request.user, meeting),
         is_planned=meeting.status == MeetingStatus.PLANNED,
-        invitations_outdated=(
-            meeting.status == MeetingStatus.PLANNED and invitations_outdated(meeting)
-        ),
+        # Once the meeting has begun, no invitation or update is sent: none is offered.
+        can_invite=invitations_open(meeting),
+        invitations_outdated=invitations_open(meeting) and invitations_outdated(meeting),
     )
 
 

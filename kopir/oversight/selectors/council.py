@@ -28,6 +28,7 @@ from kopir.council.models import (
     WorkPlanItem,
     WorkPlanItemStatus,
 )
+from kopir.council.selectors.councils import plan_item_progress
 from kopir.directory.models import Organisation, Territory
 from kopir.directory.selectors import territory_subtree_ids
 from kopir.oversight.disclosure import Count as PublishedCount
@@ -238,9 +239,13 @@ def council_dashboard(scope: Scope, *, today: dt.date | None = None) -> CouncilD
         plan__year=scope.period.year,
         quarter__in=[q.quarter for q in scope.period.quarters()],
     )
+    # Counted by the status the plan's page shows: done once a held meeting or a visit links to it.
     plan_grid: dict[tuple[int, str], int] = {
-        (row["plan__council_id"], row["status"]): row["n"]
-        for row in items.values("plan__council_id", "status").annotate(n=Count("id")).order_by()
+        (row["plan__council_id"], row["progress"]): row["n"]
+        for row in items.annotate(progress=plan_item_progress(today))
+        .values("plan__council_id", "progress")
+        .annotate(n=Count("id"))
+        .order_by()
     }
     council_names = {
         c.pk: c.organisation.name

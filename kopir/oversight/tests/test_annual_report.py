@@ -22,6 +22,7 @@ from kopir.council.models import (
     MeetingStatus,
     PlanStatus,
     RecommendationStatus,
+    WorkPlanItem,
     WorkPlanItemStatus,
 )
 from kopir.council.tests.factories import (
@@ -176,6 +177,18 @@ def test_another_year_holds_only_its_own(council: Council) -> None:
     assert meetings["table"]["rows"] == []
     assert recommendations["table"]["rows"] == []
     assert context["figures"]["snapshots"] == []
+
+
+def test_a_pending_item_that_a_held_meeting_links_to_counts_as_done(council: Council) -> None:
+    """As the plan's page shows it: the held meeting did the item, nobody ticked it."""
+    (pending,) = WorkPlanItem.objects.filter(
+        plan__council=council, plan__year=2026, status=WorkPlanItemStatus.PENDING
+    )
+    MeetingFactory.create(council=council, status=MeetingStatus.HELD, plan_item=pending)
+
+    plan = report_context(council, 2026, "en", today=TODAY)["sections"][0]
+
+    assert plan["paragraphs"] == ["Items planned: 3; done: 3 (100%)."]
 
 
 def _docx_text(content: bytes) -> str:

@@ -11,9 +11,17 @@ from typing import Any
 
 import pytest
 
-from kopir.council.models import PlanStatus, RecommendationStatus, WorkPlanItemStatus
+from kopir.council.models import (
+    MeetingStatus,
+    PlanStatus,
+    RecommendationStatus,
+    WorkPlanItemStatus,
+)
 from kopir.council.tests.factories import (
+    AgendaItemFactory,
     CouncilFactory,
+    MeetingFactory,
+    MonitoringVisitFactory,
     PetitionFactory,
     RecommendationFactory,
     WorkPlanFactory,
@@ -173,6 +181,34 @@ def test_the_work_plan_done_against_planned(region: Any) -> None:
     year = council_dashboard(Scope(Period(2026)), today=TODAY)
     assert year.plan_total.by_state == (3, 1, 1, 1)
     assert year.plan_total.done_share == 0.5
+
+
+def test_an_item_that_a_held_meeting_or_a_past_visit_links_to_counts_as_done(region: Any) -> None:
+    """As the plan's page shows it: nobody ticks an item that a held meeting, an agenda item of a
+    held meeting or a visit made links to. It counted as pending, 1 of 4 done where the page
+    showed 3."""
+    council = council_in(region, "West council")
+    plan = WorkPlanFactory.create(council=council, status=PlanStatus.APPROVED)
+    by_meeting, by_agenda, by_visit, planned_meeting, later_visit, _by_hand = (
+        WorkPlanItemFactory.create(plan=plan, status=status, quarter=1)
+        for status in [WorkPlanItemStatus.PENDING] * 5 + [WorkPlanItemStatus.DONE]
+    )
+    MeetingFactory.create(council=council, status=MeetingStatus.HELD, plan_item=by_meeting)
+    AgendaItemFactory.create(
+        meeting=MeetingFactory.create(council=council, status=MeetingStatus.HELD),
+        plan_item=by_agenda,
+    )
+    MonitoringVisitFactory.create(council=council, visited_on=TODAY, plan_item=by_visit)
+    # Not done yet: a meeting still planned, a visit after today.
+    MeetingFactory.create(council=council, plan_item=planned_meeting)
+    MonitoringVisitFactory.create(
+        council=council, visited_on=TODAY + dt.timedelta(days=1), plan_item=later_visit
+    )
+
+    board = council_dashboard(Scope(Q1), today=TODAY)
+
+    # done, pending, moved, cancelled
+    assert board.plan_total.by_state == (4, 2, 0, 0)
 
 
 def test_the_filters_territory_and_addressee(region: Any) -> None:
