@@ -22,18 +22,20 @@ from kopir.assessment.models import (
     AppealStatus,
     Decision,
     DecisionBasis,
-    Term,
 )
-from kopir.assessment.services.appeal import (
-    appeal_resolve,
-    appeal_start_review,
-    appeal_step_due_on,
-)
+from kopir.assessment.services.appeal import appeal_step_due_on
 from kopir.assessment.services.decision import current_decision
-from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.templatetags.division_tags import division_nav
 from kopir.assessment.tests import division_fixtures
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, filed_appeal
+from kopir.assessment.tests.division_fixtures import (
+    GROUP_1,
+    assigned,
+    changed_to_group_1,
+    filed_appeal,
+    resolve,
+    take_up,
+)
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.navigation import navigation_for
 from kopir.core.tests.fixtures import signed_in
@@ -44,7 +46,6 @@ from kopir.people.models import Person
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
-GROUP_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS})
 
 
 @pytest.fixture
@@ -64,13 +65,7 @@ def file(referral, actor, **overrides):
 
 def under_review(referral, actor, reviewer):
     """An appeal filed by `actor` that `reviewer` has taken up."""
-    appeal = file(referral, actor)
-    return appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-
-
-def resolve(appeal, reviewer, **outcome):
-    """The reviewer resolves the appeal as they last read it."""
-    return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
+    return take_up(file(referral, actor), reviewer)
 
 
 def test_an_appeal_is_recorded_against_the_current_decision_and_sent_to_the_higher_body(
@@ -150,14 +145,7 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
     original = current(notified)
     appeal = under_review(notified, specialist, reviewer)
 
-    resolve(
-        appeal,
-        reviewer,
-        upheld=False,
-        outcome_reasons="Field narrowed to 5 degrees: group I.",
-        new_decision=GROUP_1,
-        reexamination_on=add_months(timezone.localdate(), 20),
-    )
+    resolve(appeal, reviewer, **changed_to_group_1())
 
     original.refresh_from_db()
     new = current(notified)
@@ -195,14 +183,12 @@ def test_the_appeal_result_tells_the_outcome_and_where_to_read_it_but_not_the_re
     )
     appeal = under_review(notified, specialist, reviewer)
     reasons = "Visual field narrowed to 5 degrees in both eyes"
-    changed = {"new_decision": GROUP_1, "reexamination_on": add_months(timezone.localdate(), 20)}
+    upheld_outcome = {"upheld": True, "outcome_reasons": f"{reasons}."}
 
     resolve(
         appeal,
         reviewer,
-        upheld=upheld,
-        outcome_reasons=f"{reasons}.",
-        **({} if upheld else changed),
+        **(upheld_outcome if upheld else changed_to_group_1(outcome_reasons=f"{reasons}.")),
     )
 
     notice = Notice.objects.get(
@@ -230,14 +216,7 @@ def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
     """The tag said "күші жойылған уақыты" (the time it was annulled): its msgid was the date
     field's label."""
     appeal = under_review(notified, specialist, reviewer)
-    resolve(
-        appeal,
-        reviewer,
-        upheld=False,
-        outcome_reasons="Group I.",
-        new_decision=GROUP_1,
-        reexamination_on=add_months(timezone.localdate(), 20),
-    )
+    resolve(appeal, reviewer, **changed_to_group_1(outcome_reasons="Group I."))
     signed_in(client, specialist)
 
     with translation.override("kk"):
@@ -423,7 +402,7 @@ def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):
     appeal = file(notified, specialist)
     # What a second reviewer still has on screen while the first takes the appeal.
     stale = Appeal.objects.get(pk=appeal.pk)
-    appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    take_up(appeal, reviewer)
 
     with pytest.raises(ConflictError):
         resolve(stale, reviewer, upheld=True, outcome_reasons="Upheld.")

@@ -11,9 +11,8 @@ import pytest
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import Referral
-from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
 from kopir.assessment.services.outcome_rules import OutcomeInput
-from kopir.assessment.tests.division_fixtures import decided, filed_appeal
+from kopir.assessment.tests.division_fixtures import decided, filed_appeal, resolve, take_up
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import Person
@@ -63,20 +62,18 @@ def decided_case(
 
 
 def appeal_changed(
-    referral: Referral, head: User, reviewer: User, new_decision: OutcomeInput, **resolve: Any
+    referral: Referral, head: User, reviewer: User, new_decision: OutcomeInput, **further: Any
 ) -> Any:
     """The person appeals the case's decision and the higher body changes it to `new_decision`
-    (`resolve`: further arguments of `appeal_resolve`, e.g. the re-examination date)."""
-    appeal = filed_appeal(referral, head)
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    return appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
+    (`further`: further arguments of `appeal_resolve`, e.g. the re-examination date)."""
+    appeal = take_up(filed_appeal(referral, head), reviewer)
+    return resolve(
+        appeal,
+        reviewer,
         upheld=False,
         outcome_reasons="Changed on appeal.",
         new_decision=new_decision,
-        **resolve,
+        **further,
     )
 
 
