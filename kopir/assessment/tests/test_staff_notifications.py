@@ -31,16 +31,9 @@ from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.forms import StaffNotificationPreferenceForm
 from kopir.notices.models import StaffNotification
+from kopir.notices.tests.helpers import told
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
-
-
-def told(kind: str) -> dict[int, list[StaffNotification]]:
-    """Who was told of `kind`: their notifications by account."""
-    by_user: dict[int, list[StaffNotification]] = {}
-    for notification in StaffNotification.objects.filter(kind=kind).order_by("id"):
-        by_user.setdefault(notification.user_id, []).append(notification)
-    return by_user
 
 
 @pytest.fixture

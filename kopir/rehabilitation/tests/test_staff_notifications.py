@@ -16,6 +16,7 @@ from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.forms import StaffNotificationPreferenceForm
 from kopir.notices.models import StaffNotification
+from kopir.notices.tests.helpers import told
 from kopir.rehabilitation.models import Measure, MeasureStatus
 from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.approval import programme_approve
@@ -26,13 +27,6 @@ from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
 from kopir.rehabilitation.tests.agency_fixtures import linked_measure
 
 pytestmark = pytest.mark.django_db
-
-
-def told(kind: str) -> dict[int, list[StaffNotification]]:
-    by_user: dict[int, list[StaffNotification]] = {}
-    for notification in StaffNotification.objects.filter(kind=kind).order_by("id"):
-        by_user.setdefault(notification.user_id, []).append(notification)
-    return by_user
 
 
 def officer_of(organisation: Any) -> Any:
