@@ -298,12 +298,19 @@ def test_the_higher_body_sees_its_appeals_and_nobody_else_does(
     assert client.get(detail).status_code == 302
 
 
-def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, specialist, reviewer):
-    appeal = file(notified, specialist)
+def taken_up_on_its_page(client, referral, specialist, reviewer):
+    """An appeal filed by `specialist` that `reviewer`, signed in on `client`, took up for review
+    on its page."""
+    appeal = file(referral, specialist)
     signed_in(client, reviewer)
-
     client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
     appeal.refresh_from_db()
+    return appeal
+
+
+def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, specialist, reviewer):
+    appeal = taken_up_on_its_page(client, notified, specialist, reviewer)
+
     response = client.post(
         reverse("assessment:appeal_decide", args=[appeal.pk]),
         {"version": appeal.version, "result": "upheld", "outcome_reasons": "Correct."},
@@ -317,10 +324,7 @@ def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, sp
 def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_once(
     client, notified, specialist, reviewer
 ):
-    appeal = file(notified, specialist)
-    signed_in(client, reviewer)
-    client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
-    appeal.refresh_from_db()
+    appeal = taken_up_on_its_page(client, notified, specialist, reviewer)
 
     response = client.post(
         reverse("assessment:appeal_decide", args=[appeal.pk]),
