@@ -151,14 +151,11 @@ def test_a_typed_affiliation_and_rapporteur_are_asked_in_russian_and_printed_in_
         (f"Affiliation of member {member.full_name}", "ru"),
         ("Item 1: rapporteur", "ru"),
     ]
-    page = secretary_client.get(_texts_url(held_meeting))
-    form = page.context["form"]
-    data = {name: field.initial or "" for name, field in form.fields.items()}
-    data[f"member-{member.pk}-affiliation_text-ru"] = "Депутат областного маслихата"
-    data[f"agendaitem-{item.pk}-rapporteur-ru"] = (
-        "Нурланов Асхат, руководитель управления занятости"
-    )
-    assert secretary_client.post(_texts_url(held_meeting), data).status_code == 302
+    typed = {
+        f"member-{member.pk}-affiliation_text-ru": "Депутат областного маслихата",
+        f"agendaitem-{item.pk}-rapporteur-ru": "Нурланов Асхат, руководитель управления занятости",
+    }
+    assert _post_texts(secretary_client, held_meeting, typed).status_code == 302
     assert missing_texts(held_meeting) == []
 
     minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
@@ -223,6 +220,13 @@ def _texts_url(meeting: m.Meeting) -> str:
     return reverse("council:meeting_texts", kwargs={"slug": meeting.council.slug, "pk": meeting.pk})
 
 
+def _post_texts(client: Client, meeting: m.Meeting, typed: dict[str, str]) -> Any:
+    """The meeting's texts page posted as the page fills it, with `typed` entered over it."""
+    form = client.get(_texts_url(meeting)).context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    return client.post(_texts_url(meeting), {**data, **typed})
+
+
 def test_the_texts_page_fills_a_missing_russian_text_side_by_side(
     held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
@@ -236,11 +240,12 @@ def test_the_texts_page_fills_a_missing_russian_text_side_by_side(
     assert f'id="text-{key}-ru"' in html
     assert f'lang="ru" id="text-{key}-ru"' in html or f'id="text-{key}-ru" lang="ru"' in html
     assert f'href="{_texts_url(held_meeting)}#text-{key}-ru"' in html
-    form = page.context["form"]
-    data = {name: field.initial or "" for name, field in form.fields.items()}
-    data[f"{key}-ru"] = "Направить рекомендации исполнительным органам."
 
-    saved = secretary_client.post(_texts_url(held_meeting), data)
+    saved = _post_texts(
+        secretary_client,
+        held_meeting,
+        {f"{key}-ru": "Направить рекомендации исполнительным органам."},
+    )
 
     assert saved.status_code == 302
     decision.refresh_from_db()
@@ -253,11 +258,8 @@ def test_the_texts_page_refuses_to_empty_a_required_kazakh_text(
     held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
     item = m.AgendaItem.objects.get(meeting=held_meeting)
-    form = secretary_client.get(_texts_url(held_meeting)).context["form"]
-    data = {name: field.initial or "" for name, field in form.fields.items()}
-    data[f"agendaitem-{item.pk}-title-kk"] = ""
 
-    page = secretary_client.post(_texts_url(held_meeting), data)
+    page = _post_texts(secretary_client, held_meeting, {f"agendaitem-{item.pk}-title-kk": ""})
 
     assert page.status_code == 200
     assert "Item 1: title, in kazakh: Enter the Kazakh text." in page.content.decode()
