@@ -3,8 +3,8 @@ requests them from one autouse fixture of its own, so each folder says in one pl
 Also the one way the apps' tests sign a client in (`signed_in`) and read what an edit-conflict
 page says the other person saved (`conflict_panel`), the one answer to a service a test needs and
 cannot find (`missing_service`), and the one way to run a change in a transaction that then fails
-(`rolled_back`), and the one way a module's tests share rows built once
-(`built_once_for_the_module`)."""
+(`rolled_back`), the one way a module's tests share rows built once
+(`built_once_for_the_module`), and the rate limiter's clock a test moves by hand (`clock`)."""
 
 from __future__ import annotations
 
@@ -108,6 +108,26 @@ def shared_cache(settings: Any) -> None:
     """The default cache (local memory in tests) stands for the processes' shared Redis: the
     reference tables are kept per process (kopir.core.reference_cache)."""
     settings.KOPIR_CACHE_URL = "redis://shared-cache-stand-in"
+
+
+class Clock:
+    """The rate limiter's clock, moved by hand: windows pass without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The clock every rate limit (`kopir.core.rate_limits`) reads, set forward by the test."""
+    from kopir.core.rate_limits import RateLimit
+
+    clock = Clock()
+    monkeypatch.setattr(RateLimit, "timer", clock)
+    return clock
 
 
 def other_process(cache: Any) -> Any:
