@@ -186,6 +186,22 @@ def conclude(referral: Referral, experts: list[User], *conclusions: OutcomeInput
         )
 
 
+def concluded(
+    clinician: User,
+    person: Person,
+    head: User,
+    experts: list[User],
+    *conclusions: OutcomeInput,
+    **overrides: Any,
+) -> Referral:
+    """An assigned referral whose experts have each concluded (`conclusions` as `conclude` takes
+    them, GROUP_2 if none), read again: the head's decision is next."""
+    referral = assigned(clinician, person, head, experts, **overrides)
+    conclude(referral, experts, *(conclusions or (GROUP_2,)))
+    referral.refresh_from_db()
+    return referral
+
+
 def decision_post(referral: Referral, **overrides: Any) -> dict[str, Any]:
     """The decision page's form, filled as the head does for group 2 on a one-year term."""
     return {
@@ -235,8 +251,9 @@ def decided(
     decision: OutcomeInput = GROUP_2,
     **overrides: Any,
 ) -> Referral:
-    referral = assigned(clinician, person, head, experts, **overrides)
-    conclude(referral, experts, *(conclusions or (decision,)))
+    referral = concluded(
+        clinician, person, head, experts, *(conclusions or (decision,)), **overrides
+    )
     decide(
         referral,
         head,

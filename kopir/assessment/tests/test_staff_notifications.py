@@ -18,7 +18,7 @@ from kopir.assessment.tests.division_fixtures import (
     accepted,
     assigned,
     changed_to_group_1,
-    conclude,
+    concluded,
     decide,
     filed_appeal,
     notified,
@@ -135,8 +135,7 @@ def test_when_the_author_left_the_clinics_clinicians_are_told(
 
 
 def test_a_decision_tells_the_author(clinician, person, head, experts, colleague, outsider):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     decide(referral, head)
 
     by_user = told(staff_alerts.REFERRAL_DECIDED)
