@@ -195,10 +195,7 @@ def test_a_kazakh_gap_is_refused_too_and_the_links_lead_to_each_field(
     m.Meeting.objects.filter(pk=held_meeting.pk).update(place="")
     gaps = missing_texts(held_meeting)
     assert [(gap.pair.what, gap.lang) for gap in gaps] == [("Place of the meeting", "kk")]
-    url = reverse(
-        "council:meeting_texts", kwargs={"slug": held_meeting.council.slug, "pk": held_meeting.pk}
-    )
-    assert gaps[0].url == f"{url}#text-meeting-{held_meeting.pk}-place-kk"
+    assert gaps[0].url == f"{_texts_url(held_meeting)}#text-meeting-{held_meeting.pk}-place-kk"
 
 
 def test_minutes_assembled_before_the_texts_were_filled_must_be_assembled_again(
@@ -218,6 +215,12 @@ def test_minutes_assembled_before_the_texts_were_filled_must_be_assembled_again(
 
 def _texts_url(meeting: m.Meeting) -> str:
     return reverse("council:meeting_texts", kwargs={"slug": meeting.council.slug, "pk": meeting.pk})
+
+
+def _minutes_url(meeting: m.Meeting) -> str:
+    return reverse(
+        "council:minutes_detail", kwargs={"slug": meeting.council.slug, "number": meeting.number}
+    )
 
 
 def _post_texts(client: Client, meeting: m.Meeting, typed: dict[str, str]) -> Any:
@@ -271,11 +274,7 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
     minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
     m.Speech.objects.filter(agenda_item__meeting=held_meeting, order=1).update(summary_ru="")
-    url = reverse(
-        "council:minutes_detail",
-        kwargs={"slug": held_meeting.council.slug, "number": held_meeting.number},
-    )
-    html = secretary_client.get(url).content.decode()
+    html = secretary_client.get(_minutes_url(held_meeting)).content.decode()
     assert 'class="bilingual bilingual--documents"' in html
     assert '<article class="minutes-document panel" lang="kk"' in html
     assert '<article class="minutes-document panel" lang="ru"' in html
@@ -287,11 +286,7 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
 def test_each_vote_heads_its_own_rows_so_the_table_fits_one_languages_half(
     minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
-    url = reverse(
-        "council:minutes_detail",
-        kwargs={"slug": held_meeting.council.slug, "number": held_meeting.number},
-    )
-    html = secretary_client.get(url).content.decode()
+    html = secretary_client.get(_minutes_url(held_meeting)).content.decode()
     tables = [part.split("</table>")[0] for part in html.split('<table class="vote-table">')[1:]]
     votes = m.Vote.objects.filter(agenda_item__meeting=held_meeting).count()
 
@@ -618,10 +613,7 @@ def test_the_minutes_page_names_the_languages_in_the_pages_language(
     minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
     with translation.override("kk"):
-        url = reverse(
-            "council:minutes_detail", args=[held_meeting.council.slug, held_meeting.number]
-        )
-        page = secretary_client.get(url).content.decode()
+        page = secretary_client.get(_minutes_url(held_meeting)).content.decode()
     actions = page.split('<ul class="actions">')[1].split("</ul>")[0]
     assert "Русский" not in actions
     assert "Қазақша" not in actions
