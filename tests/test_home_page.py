@@ -7,6 +7,9 @@ there is nothing, and a number of queries that does not grow with the records co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -113,7 +116,18 @@ def _keys(user) -> dict[str, int]:
     return {item.key: item.count for section in home_sections(user) for item in section.items}
 
 
-def test_each_role_sees_its_own_items_and_no_other_roles():
+@dataclass
+class Workplaces:
+    clinic: Any
+    division: Any
+    agency: Any
+    council: Any
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def workplaces() -> Workplaces:
+    """A clinic, an MSE division, an agency and a council, and an account of each role there."""
     clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
     division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
     agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
@@ -127,6 +141,11 @@ def test_each_role_sees_its_own_items_and_no_other_roles():
         "officer": UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER]),
         "admin": UserFactory(roles=[Role.ADMINISTRATOR]),
     }
+    return Workplaces(clinic, division, agency, council, users)
+
+
+def test_each_role_sees_its_own_items_and_no_other_roles(workplaces):
+    users = workplaces.users
     expected = {
         "clinician": {"assessment.clinic_returned", "assessment.clinic_drafts"},
         "head": {
@@ -205,31 +224,26 @@ def _home_queries(user) -> int:
     return len(queries)
 
 
-def _more_work(clinic, division, agency, council, times: int) -> None:
+def _more_work(places: Workplaces, times: int) -> None:
     sent_at = timezone.now()
     for _ in range(times):
-        ReferralFactory(medical_organisation=clinic, status=ReferralStatus.RETURNED)
-        ReferralFactory(mse_division=division, status=ReferralStatus.SENT, first_sent_at=sent_at)
-        MeasureFactory(organisation=agency, status=MeasureStatus.ASSIGNED, overdue=True)
-        PetitionFactory(council=council)
-        RecommendationFactory(council=council, addressee=agency, status=m.RecommendationStatus.SENT)
+        ReferralFactory(medical_organisation=places.clinic, status=ReferralStatus.RETURNED)
+        ReferralFactory(
+            mse_division=places.division, status=ReferralStatus.SENT, first_sent_at=sent_at
+        )
+        MeasureFactory(organisation=places.agency, status=MeasureStatus.ASSIGNED, overdue=True)
+        PetitionFactory(council=places.council)
+        RecommendationFactory(
+            council=places.council, addressee=places.agency, status=m.RecommendationStatus.SENT
+        )
 
 
-def test_the_home_pages_queries_do_not_grow_with_the_records_counted():
-    clinic = OrganisationFactory(kind=OrganisationKind.MEDICAL)
-    division = OrganisationFactory(kind=OrganisationKind.MSE_DIVISION)
-    agency = OrganisationFactory(kind=OrganisationKind.EMPLOYMENT_SOCIAL)
-    council = CouncilFactory()
-    users = [
-        UserFactory(organisation=clinic, roles=[Role.CLINICIAN]),
-        UserFactory(organisation=division, roles=[Role.MSE_HEAD]),
-        UserFactory(organisation=council.organisation, roles=[Role.COUNCIL_SECRETARY]),
-        UserFactory(organisation=agency, roles=[Role.AGENCY_OFFICER]),
-        UserFactory(roles=[Role.ADMINISTRATOR]),
-    ]
-    _more_work(clinic, division, agency, council, 1)
+def test_the_home_pages_queries_do_not_grow_with_the_records_counted(workplaces):
+    roles = ("clinician", "head", "secretary", "officer", "admin")
+    users = [workplaces.users[role] for role in roles]
+    _more_work(workplaces, 1)
     before = [_home_queries(user) for user in users]
-    _more_work(clinic, division, agency, council, 12)
+    _more_work(workplaces, 12)
     after = [_home_queries(user) for user in users]
 
     assert after == before

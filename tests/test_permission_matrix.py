@@ -19,38 +19,19 @@ change in who gets in is a change to this table, reviewed like any access rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.resolvers import LocalePrefixPattern
+from django.urls import reverse
 from django.utils import translation
 
 from tests.matrix_world import *  # noqa: F403  (the apps' fixtures the world is built from)
 from tests.matrix_world import WHO, World
+from tests.routes import named_routes
 
 LANGUAGE = "kk"
 LOGIN_PATH = "/kk/accounts/login/"
 REFUSALS = {"login", "403", "404"}
-
-
-def _walk(patterns: list[Any], namespaces: list[str]) -> Iterator[tuple[str, URLPattern]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = [*namespaces, pattern.namespace] if pattern.namespace else namespaces
-            yield from _walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield ":".join([*namespaces, pattern.name]), pattern
-
-
-def named_routes() -> list[str]:
-    """Every named URL under the language prefix, as "namespace:name"."""
-    names: set[str] = set()
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
-            names.update(name for name, _pattern in _walk(pattern.url_patterns, []))
-    return sorted(names)
 
 
 def outcome(response: Any) -> str:

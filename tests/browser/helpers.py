@@ -1,15 +1,14 @@
-"""What the browser tests share: addresses, signing in, keyboard moves and the list of pages."""
+"""What the browser tests share: addresses, signing in and keyboard moves (the list of pages they
+visit is `tests/routes.py::named_routes`, which the permission matrix walks too)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
-from django.urls.resolvers import LocalePrefixPattern
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -126,28 +125,6 @@ def follow_by_keyboard(page: Page, selector: str, max_presses: int = 80) -> None
 
 
 # --- The pages of the project ----------------------------------------------------------------------
-
-
-def _walk(patterns: Iterable[Any], namespaces: list[str]) -> Iterator[str]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = [*namespaces, pattern.namespace] if pattern.namespace else namespaces
-            yield from _walk(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield ":".join([*namespaces, pattern.name])
-
-
-def named_pages() -> list[str]:
-    """Every named URL under the language prefix, as "namespace:name", read from the URLconf.
-
-    Read from the URLconf rather than listed by hand, so a page added later is visited (and must
-    pass axe) without anyone editing the browser tests.
-    """
-    names: list[str] = []
-    for pattern in get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
-            names.extend(_walk(pattern.url_patterns, []))
-    return sorted(set(names))
 
 
 def needs_arguments(name: str) -> bool:

@@ -28,13 +28,13 @@ from tests.browser.demo import DEMO_PASSWORD, DEMO_ROLES, Demo
 from tests.browser.helpers import (
     LANGUAGES,
     fetch,
-    named_pages,
     needs_arguments,
     path_for,
     sign_in,
     visit,
 )
 from tests.browser.rehabilitation_pages import REHABILITATION_ARGUMENTS
+from tests.routes import named_routes
 
 pytestmark = pytest.mark.browser
 
@@ -305,7 +305,7 @@ def page_group(pages: list[str], group: int) -> list[str]:
 
 def pages_to_visit(known_arguments: Iterable[str] = ()) -> list[str]:
     """The named pages to visit; fails when one needs URL arguments nobody has provided."""
-    pages = named_pages()
+    pages = named_routes()
     unmapped = [
         name
         for name in pages

@@ -1,11 +1,14 @@
 """Helpers other apps' tests may use to sign in the way Kopir's staff do (with a second factor),
-and what an account's edit takes, for the accounts tests."""
+and what an account's edit takes and a locked-out account, for the accounts tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from axes.models import AccessAttempt
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -64,3 +67,24 @@ def edit_data(account: User, **overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def failed_sign_ins(
+    username: str, failures: int, *, minutes_ago: int = 1, address: str = "192.0.2.1"
+) -> None:
+    """What django-axes keeps of `failures` wrong passwords typed for `username` from `address`,
+    the last one `minutes_ago` minutes ago: at the failure limit, within the cool-off, a lock."""
+    attempt = AccessAttempt.objects.create(
+        username=username,
+        ip_address=address,
+        user_agent="test",
+        http_accept="*/*",
+        path_info="/kk/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=failures,
+    )
+    # attempt_time is set on creation; move it back.
+    AccessAttempt.objects.filter(pk=attempt.pk).update(
+        attempt_time=timezone.now() - dt.timedelta(minutes=minutes_ago)
+    )

@@ -249,15 +249,27 @@ def test_editing_an_account_that_does_not_exist_is_not_found(admin_client: Clien
     assert admin_client.get(reverse("accounts:user_edit", kwargs={"pk": 999999})).status_code == 404
 
 
-def _reset(client: Client, account: User) -> Any:
-    account.refresh_from_db()
-    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
-    return client.post(url, {"version": account.version})
-
-
-def test_an_administrator_resets_an_accounts_two_factor(admin_client: Client) -> None:
+@pytest.fixture
+def with_authenticator(db: None) -> User:
+    """A clinician's account with an authenticator app set up."""
     account = UserFactory(roles=[Role.CLINICIAN])
     confirmed_authenticator(account)
+    return account
+
+
+def _reset_url(account: User) -> str:
+    return reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+
+
+def _reset(client: Client, account: User) -> Any:
+    account.refresh_from_db()
+    return client.post(_reset_url(account), {"version": account.version})
+
+
+def test_an_administrator_resets_an_accounts_two_factor(
+    admin_client: Client, with_authenticator: User
+) -> None:
+    account = with_authenticator
     StaticDevice.objects.create(user=account, name="Backup codes", confirmed=True)
     response = _reset(admin_client, account)
     assert response["Location"] == reverse("accounts:user_edit", kwargs={"pk": account.pk})
@@ -279,11 +291,10 @@ def test_after_a_reset_the_account_must_set_up_two_factor_again(
 
 
 def test_the_account_page_leads_to_a_confirmation_that_says_what_a_reset_removes(
-    admin_client: Client, english: None
+    admin_client: Client, english: None, with_authenticator: User
 ) -> None:
-    account = UserFactory(roles=[Role.CLINICIAN])
-    confirmed_authenticator(account)
-    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+    account = with_authenticator
+    url = _reset_url(account)
     account_page = admin_client.get(reverse("accounts:user_edit", kwargs={"pk": account.pk}))
     assert f'href="{url}"' in account_page.content.decode()
     confirmation = admin_client.get(url)
@@ -297,30 +308,29 @@ def test_the_account_page_leads_to_a_confirmation_that_says_what_a_reset_removes
 
 
 def test_a_reset_from_a_confirmation_read_before_a_change_is_refused(
-    admin_client: Client,
+    admin_client: Client, with_authenticator: User
 ) -> None:
-    account = UserFactory(roles=[Role.CLINICIAN])
-    confirmed_authenticator(account)
-    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+    account = with_authenticator
+    url = _reset_url(account)
     response = admin_client.post(url, {"version": account.version + 1})
     assert response.status_code == 409
     assert TOTPDevice.objects.filter(user=account).exists()
 
 
 def test_staff_who_are_not_administrators_cannot_reset_two_factor(
-    clinician_client: Client,
+    clinician_client: Client, with_authenticator: User
 ) -> None:
-    account = UserFactory(roles=[Role.CLINICIAN])
-    confirmed_authenticator(account)
-    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+    account = with_authenticator
+    url = _reset_url(account)
     assert clinician_client.get(url).status_code == 403
     assert clinician_client.post(url, {"version": account.version}).status_code == 403
     assert TOTPDevice.objects.filter(user=account).exists()
 
 
-def test_anonymous_visitors_cannot_reset_two_factor(client: Client) -> None:
-    account = UserFactory(roles=[Role.CLINICIAN])
-    confirmed_authenticator(account)
-    url = reverse("accounts:user_reset_two_factor", kwargs={"pk": account.pk})
+def test_anonymous_visitors_cannot_reset_two_factor(
+    client: Client, with_authenticator: User
+) -> None:
+    account = with_authenticator
+    url = _reset_url(account)
     assert client.post(url)["Location"].startswith(reverse("accounts:login"))
     assert TOTPDevice.objects.filter(user=account).exists()

@@ -3,38 +3,24 @@ and a new password that lifts the lock, as the lockout page promises."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import PASSWORD, UserFactory
-from kopir.accounts.tests.helpers import edit_data
+from kopir.accounts.tests.helpers import edit_data, failed_sign_ins
 from kopir.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "another-long-passphrase-2026"
+ADDRESS = "203.0.113.57"
 
 
-def _lock(username: str, settings, address: str = "203.0.113.57") -> None:
-    attempt = AccessAttempt.objects.create(
-        username=username,
-        ip_address=address,
-        user_agent="test",
-        http_accept="*/*",
-        path_info="/kk/accounts/login/",
-        get_data="",
-        post_data="",
-        failures_since_start=settings.AXES_FAILURE_LIMIT,
-    )
-    AccessAttempt.objects.filter(pk=attempt.pk).update(
-        attempt_time=timezone.now() - dt.timedelta(minutes=2)
-    )
+def _lock(username: str, settings) -> None:
+    failed_sign_ins(username, settings.AXES_FAILURE_LIMIT, minutes_ago=2, address=ADDRESS)
 
 
 def _locked_out_by_wrong_passwords(client: Client, account: User, settings) -> None:
@@ -66,7 +52,7 @@ def test_the_account_page_shows_the_lock_and_its_network_not_the_address(
     page = admin_client.get(reverse("accounts:user_edit", args=[account.pk])).content.decode()
     assert "Sign-in locked" in page
     assert "203.0.113.0/24" in page
-    assert "203.0.113.57" not in page
+    assert ADDRESS not in page
     assert reverse("accounts:user_unlock", args=[account.pk]) in page
 
 

@@ -20,6 +20,7 @@ from kopir.accounts.tests.factories import PASSWORD, UserFactory
 from kopir.accounts.tests.helpers import confirmed_authenticator, edit_data, update_values
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import ConflictError
+from kopir.core.tests.fixtures import conflict_panel
 from kopir.directory.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +211,7 @@ def test_a_save_from_an_old_form_is_refused_with_the_input_kept_and_the_other_sa
     body = response.content.decode()
     assert "Someone saved this record while you were editing it." in body
     assert "What the other person saved" in body
-    panel = body[body.index('aria-labelledby="conflict-title"') : body.index("</section>")]
+    panel = conflict_panel(body)
     assert "<dt>First name</dt><dd>Ерлан</dd>" in panel
     assert "<dt>Organisation</dt><dd>Polyclinic No 5</dd>" in panel
     assert "<dt>Roles</dt><dd>MSE specialist, Clinician</dd>" in panel
@@ -273,7 +274,7 @@ def test_the_panel_lists_every_saved_value_that_differs_from_the_input(
     form = edit_data(account, last_name="Жаңаева", email="")
     other_administrator_saves(account, first_name="Ерлан")
     body = admin_client.post(edit_url(account), form).content.decode()
-    panel = body[body.index('aria-labelledby="conflict-title"') : body.index("</section>")]
+    panel = conflict_panel(body)
     # Saved values are shown where the input differs, whoever changed them: the page cannot
     # know what the form held when it was opened.
     assert "<dt>First name</dt><dd>Ерлан</dd>" in panel
@@ -288,7 +289,7 @@ def test_a_saved_empty_value_is_shown_as_empty(admin_client: Client) -> None:
     form = edit_data(account, roles=[Role.CLINICIAN])
     other_administrator_saves(account, roles=[], email="")
     body = admin_client.post(edit_url(account), form).content.decode()
-    panel = body[body.index('aria-labelledby="conflict-title"') : body.index("</section>")]
+    panel = conflict_panel(body)
     assert "<dt>Roles</dt><dd>(empty)</dd>" in panel
     assert "<dt>E-mail</dt><dd>(empty)</dd>" in panel
 

@@ -8,6 +8,7 @@ import pytest
 from kopir.assessment.tests.clinic_fixtures import *  # noqa: F403
 from kopir.assessment.tests.division_fixtures import *  # noqa: F403
 from kopir.assessment.tests.intake_fixtures import *  # noqa: F403
+from kopir.core.tests.fixtures import clock as clock
 from kopir.core.tests.fixtures import english_messages as english_messages
 from kopir.core.tests.fixtures import immediate_tasks as immediate_tasks
 from kopir.core.tests.fixtures import no_second_factor as no_second_factor

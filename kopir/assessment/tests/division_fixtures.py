@@ -20,7 +20,7 @@ from kopir.assessment.models import (
     ReferralStatus,
     Term,
 )
-from kopir.assessment.services.appeal import appeal_file
+from kopir.assessment.services.appeal import appeal_file, appeal_resolve, appeal_start_review
 from kopir.assessment.services.decision import (
     conclusions_stamp,
     referral_decide,
@@ -44,6 +44,8 @@ GROUP_2 = OutcomeInput(
     term=Term.ONE_YEAR,
     reasons="Persistent pronounced visual impairment.",
 )
+# What the higher body changes GROUP_2 to on appeal, in the appeal tests.
+GROUP_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS})
 NOT_ESTABLISHED = OutcomeInput(
     outcome=Outcome.NOT_ESTABLISHED, reasons="The impairment is slight and compensated."
 )
@@ -184,6 +186,22 @@ def conclude(referral: Referral, experts: list[User], *conclusions: OutcomeInput
         )
 
 
+def concluded(
+    clinician: User,
+    person: Person,
+    head: User,
+    experts: list[User],
+    *conclusions: OutcomeInput,
+    **overrides: Any,
+) -> Referral:
+    """An assigned referral whose experts have each concluded (`conclusions` as `conclude` takes
+    them, GROUP_2 if none), read again: the head's decision is next."""
+    referral = assigned(clinician, person, head, experts, **overrides)
+    conclude(referral, experts, *(conclusions or (GROUP_2,)))
+    referral.refresh_from_db()
+    return referral
+
+
 def decision_post(referral: Referral, **overrides: Any) -> dict[str, Any]:
     """The decision page's form, filled as the head does for group 2 on a one-year term."""
     return {
@@ -233,8 +251,9 @@ def decided(
     decision: OutcomeInput = GROUP_2,
     **overrides: Any,
 ) -> Referral:
-    referral = assigned(clinician, person, head, experts, **overrides)
-    conclude(referral, experts, *(conclusions or (decision,)))
+    referral = concluded(
+        clinician, person, head, experts, *(conclusions or (decision,)), **overrides
+    )
     decide(
         referral,
         head,
@@ -266,3 +285,25 @@ def filed_appeal(referral: Referral, actor: User, **overrides: Any) -> Any:
         **overrides,
     }
     return appeal_file(actor=actor, referral=referral, **values)
+
+
+def take_up(appeal: Any, reviewer: User) -> Any:
+    """The higher body's `reviewer` takes the filed appeal up for review."""
+    return appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+
+
+def resolve(appeal: Any, reviewer: User, **outcome: Any) -> Any:
+    """The reviewer resolves the appeal as they last read it (`outcome`: `appeal_resolve`'s
+    arguments, e.g. `changed_to_group_1()`); the service's refusal is raised as it is."""
+    return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
+
+
+def changed_to_group_1(**overrides: Any) -> dict[str, Any]:
+    """What `resolve` takes to change the decision to GROUP_1, re-examined in twenty months."""
+    return {
+        "upheld": False,
+        "outcome_reasons": "Field narrowed to 5 degrees: group I.",
+        "new_decision": GROUP_1,
+        "reexamination_on": add_months(timezone.localdate(), 20),
+        **overrides,
+    }

@@ -15,7 +15,6 @@ from kopir.assessment.api_schemas import MAX_BATCH
 from kopir.assessment.models import Referral, ReferralStatus
 from kopir.assessment.tests.intake_fixtures import post_json, referral_body
 from kopir.audit.models import AuditEvent
-from kopir.core.rate_limits import RateLimit
 from kopir.core.tests.test_production_checks import run_manage
 from kopir.exchange.models import OutboxEvent
 from kopir.notices.models import Notice
@@ -158,12 +157,10 @@ def test_a_batch_counts_as_one_request_of_the_systems_rate(client, token, person
 
 
 def test_a_batchs_referrals_count_against_the_systems_referral_rate(
-    client, token, other_token, district, settings, monkeypatch
+    client, token, other_token, district, settings, clock
 ):
     """Decision 13: a batch is one request of KOPIR_API_RATE and as many referrals of
     KOPIR_API_REFERRAL_RATE as it carries, as many as that many single creates."""
-    now = [1_800_000_000.0]
-    monkeypatch.setattr(RateLimit, "timer", lambda: now[0])
     cache.clear()
     settings.KOPIR_API_RATE = "100/m"
     settings.KOPIR_API_REFERRAL_RATE = "5/m"
@@ -179,7 +176,7 @@ def test_a_batchs_referrals_count_against_the_systems_referral_rate(
             },
             token=token,
         )
-        now[0] += 10
+        clock.now += 10
         # Three more do not fit in the two left: refused whole, nothing written or counted.
         refused = post_json(
             client,
@@ -204,7 +201,7 @@ def test_a_batchs_referrals_count_against_the_systems_referral_rate(
             referral_body(persons[5], external_id="O-1"),
             token=other_token,
         )
-        now[0] += 51  # the batch (60 s ago) has left the window
+        clock.now += 51  # the batch (60 s ago) has left the window
         after = post_json(
             client, "/api/referrals", referral_body(persons[5], external_id="S-2b"), token=token
         )

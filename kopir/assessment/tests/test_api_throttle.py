@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from kopir.assessment.models import Referral
 from kopir.assessment.tests.intake_fixtures import get_json, post_json, referral_body
-from kopir.core.rate_limits import Rate, RateLimit
+from kopir.core.rate_limits import Rate
 from kopir.core.tests.test_production_checks import run_manage
 from kopir.settings import DEFAULT_API_RATE, checked_rate
 
@@ -25,16 +25,6 @@ STATUS_URL = f"{URL}/MSE-2026-000001"  # no such referral: a 404 counts like any
 TOO_MANY = "Сұраулар тым көп."  # "Too many requests."
 
 
-class Clock:
-    """The rate limiter's clock, moved by hand: windows pass without sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture(autouse=True)
 def _fresh_windows(settings) -> Iterator[None]:
     # The windows live in the cache, which outlives a test's database.
@@ -43,13 +33,6 @@ def _fresh_windows(settings) -> Iterator[None]:
     settings.KOPIR_API_ANON_RATE = "2/m"
     yield
     cache.clear()
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(RateLimit, "timer", clock)
-    return clock
 
 
 def read_status(client, token, **extra):

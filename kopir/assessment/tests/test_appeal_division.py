@@ -22,18 +22,20 @@ from kopir.assessment.models import (
     AppealStatus,
     Decision,
     DecisionBasis,
-    Term,
 )
-from kopir.assessment.services.appeal import (
-    appeal_resolve,
-    appeal_start_review,
-    appeal_step_due_on,
-)
+from kopir.assessment.services.appeal import appeal_step_due_on
 from kopir.assessment.services.decision import current_decision
-from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.services.outcome_rules import OutcomeInput
 from kopir.assessment.templatetags.division_tags import division_nav
 from kopir.assessment.tests import division_fixtures
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, filed_appeal
+from kopir.assessment.tests.division_fixtures import (
+    GROUP_1,
+    assigned,
+    changed_to_group_1,
+    filed_appeal,
+    resolve,
+    take_up,
+)
 from kopir.assessment.tests.test_person_notices import EASY_WHERE_TO_READ
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.navigation import navigation_for
@@ -45,7 +47,6 @@ from kopir.people.models import AccessibilityNeed, Person
 
 # Every test here needs the codes, the demo rules and the division.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
-GROUP_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS})
 
 
 @pytest.fixture
@@ -65,13 +66,7 @@ def file(referral, actor, **overrides):
 
 def under_review(referral, actor, reviewer):
     """An appeal filed by `actor` that `reviewer` has taken up."""
-    appeal = file(referral, actor)
-    return appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-
-
-def resolve(appeal, reviewer, **outcome):
-    """The reviewer resolves the appeal as they last read it."""
-    return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
+    return take_up(file(referral, actor), reviewer)
 
 
 def test_an_appeal_is_recorded_against_the_current_decision_and_sent_to_the_higher_body(
@@ -151,14 +146,7 @@ def test_a_changed_decision_is_a_new_version_and_the_old_one_is_kept(
     original = current(notified)
     appeal = under_review(notified, specialist, reviewer)
 
-    resolve(
-        appeal,
-        reviewer,
-        upheld=False,
-        outcome_reasons="Field narrowed to 5 degrees: group I.",
-        new_decision=GROUP_1,
-        reexamination_on=add_months(timezone.localdate(), 20),
-    )
+    resolve(appeal, reviewer, **changed_to_group_1())
 
     original.refresh_from_db()
     new = current(notified)
@@ -186,13 +174,11 @@ def _appeal_result(notified, specialist, reviewer, *, upheld: bool, **person) ->
     the appeal's result: upheld, or a changed decision, for the reasons `APPEAL_REASONS`."""
     Person.objects.filter(pk=notified.person_id).update(email="person@example.test", **person)
     appeal = under_review(notified, specialist, reviewer)
-    changed = {"new_decision": GROUP_1, "reexamination_on": add_months(timezone.localdate(), 20)}
+    reasons = {"outcome_reasons": f"{APPEAL_REASONS}."}
     resolve(
         appeal,
         reviewer,
-        upheld=upheld,
-        outcome_reasons=f"{APPEAL_REASONS}.",
-        **({} if upheld else changed),
+        **({"upheld": True, **reasons} if upheld else changed_to_group_1(**reasons)),
     )
     return Notice.objects.get(
         related_type="assessment.appeal", topic="assessment.notices.appeal_resolved"
@@ -267,14 +253,7 @@ def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
     """The tag said "күші жойылған уақыты" (the time it was annulled): its msgid was the date
     field's label."""
     appeal = under_review(notified, specialist, reviewer)
-    resolve(
-        appeal,
-        reviewer,
-        upheld=False,
-        outcome_reasons="Group I.",
-        new_decision=GROUP_1,
-        reexamination_on=add_months(timezone.localdate(), 20),
-    )
+    resolve(appeal, reviewer, **changed_to_group_1(outcome_reasons="Group I."))
     signed_in(client, specialist)
 
     with translation.override("kk"):
@@ -356,12 +335,19 @@ def test_the_higher_body_sees_its_appeals_and_nobody_else_does(
     assert client.get(detail).status_code == 302
 
 
-def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, specialist, reviewer):
-    appeal = file(notified, specialist)
+def taken_up_on_its_page(client, referral, specialist, reviewer):
+    """An appeal filed by `specialist` that `reviewer`, signed in on `client`, took up for review
+    on its page."""
+    appeal = file(referral, specialist)
     signed_in(client, reviewer)
-
     client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
     appeal.refresh_from_db()
+    return appeal
+
+
+def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, specialist, reviewer):
+    appeal = taken_up_on_its_page(client, notified, specialist, reviewer)
+
     response = client.post(
         reverse("assessment:appeal_decide", args=[appeal.pk]),
         {"version": appeal.version, "result": "upheld", "outcome_reasons": "Correct."},
@@ -375,10 +361,7 @@ def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, sp
 def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_once(
     client, notified, specialist, reviewer
 ):
-    appeal = file(notified, specialist)
-    signed_in(client, reviewer)
-    client.post(reverse("assessment:appeal_review", args=[appeal.pk]), {"version": appeal.version})
-    appeal.refresh_from_db()
+    appeal = taken_up_on_its_page(client, notified, specialist, reviewer)
 
     response = client.post(
         reverse("assessment:appeal_decide", args=[appeal.pk]),
@@ -460,7 +443,7 @@ def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):
     appeal = file(notified, specialist)
     # What a second reviewer still has on screen while the first takes the appeal.
     stale = Appeal.objects.get(pk=appeal.pk)
-    appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    take_up(appeal, reviewer)
 
     with pytest.raises(ConflictError):
         resolve(stale, reviewer, upheld=True, outcome_reasons="Upheld.")

@@ -40,6 +40,26 @@ def _uploaded(actor: Any, rows: list[dict[str, str]], *, send: bool = True) -> B
     return bulk_upload_create(actor=actor, uploaded_file=csv_file(rows), send=send)
 
 
+def _registered(district: Any) -> list[Person]:
+    """The persons `_mixed_rows` writes rows for, in the registry: four adults, then a child of
+    ten."""
+    persons = [PersonFactory.create(territory=district) for _ in range(4)]
+    persons.append(PersonFactory.create(territory=district, birth_date=days_ago(365 * 10)))
+    return persons
+
+
+def _newcomer(district: Any) -> dict[str, str]:
+    """A person the file's "R-new-person" row registers: not in the registry yet."""
+    return {
+        "iin": make_iin(dt.date(1986, 2, 2), "male", 7),
+        "last_name": "Newcomer",
+        "first_name": "Arman",
+        "birth_date": "1986-02-02",
+        "sex": "male",
+        "territory_kato": district.kato,
+    }
+
+
 def _mixed_rows(persons: list[Person], new_person: dict[str, str]) -> list[dict[str, str]]:
     """A file with a row of every kind: complete, incomplete in each way the rules look at,
     a person to register, and rows refused for a reason each."""
@@ -123,21 +143,7 @@ def test_a_file_gives_the_same_referrals_reports_and_records_in_batches_as_one_b
     clinician, clinic, other_clinic, district
 ):
     other_clinician = UserFactory.create(organisation=other_clinic, roles=[Role.CLINICIAN])
-    persons = [PersonFactory.create(territory=district) for _ in range(4)]
-    persons.append(PersonFactory.create(territory=district, birth_date=days_ago(365 * 10)))
-    new_person = {
-        "iin": next(
-            iin
-            for serial in range(1, 50)
-            if (iin := make_iin(dt.date(1985, 1, 1), "female", serial))
-        ),
-        "last_name": "Newcomer",
-        "first_name": "Aigerim",
-        "birth_date": "1985-01-01",
-        "sex": "female",
-        "territory_kato": district.kato,
-    }
-    rows = _mixed_rows(persons, new_person)
+    rows = _mixed_rows(_registered(district), _newcomer(district))
 
     one_by_one = _uploaded(clinician, rows)
     bulk_upload_process(upload_id=one_by_one.pk, batched=False)
@@ -166,8 +172,7 @@ def test_a_file_gives_the_same_referrals_reports_and_records_in_batches_as_one_b
 def test_every_completeness_check_fires_in_a_batch_as_the_stored_referral_is_checked(
     clinician, clinic, district
 ):
-    persons = [PersonFactory.create(territory=district) for _ in range(4)]
-    persons.append(PersonFactory.create(territory=district, birth_date=days_ago(365 * 10)))
+    persons = _registered(district)
     rows = _mixed_rows(persons, {})[:5] + _mixed_rows(persons, {})[-1:]
     clinician.preferred_language = "en"  # the report speaks the uploader's language
     clinician.save()
@@ -312,17 +317,7 @@ def test_a_long_file_in_parts_gives_the_report_and_referrals_of_one_worker(
     clinician, clinic, other_clinic, district, monkeypatch
 ):
     other_clinician = UserFactory.create(organisation=other_clinic, roles=[Role.CLINICIAN])
-    persons = [PersonFactory.create(territory=district) for _ in range(4)]
-    persons.append(PersonFactory.create(territory=district, birth_date=days_ago(365 * 10)))
-    new_person = {
-        "iin": make_iin(dt.date(1986, 2, 2), "male", 7),
-        "last_name": "Newcomer",
-        "first_name": "Arman",
-        "birth_date": "1986-02-02",
-        "sex": "male",
-        "territory_kato": district.kato,
-    }
-    rows = _mixed_rows(persons, new_person)
+    rows = _mixed_rows(_registered(district), _newcomer(district))
     monkeypatch.setattr(bulk, "PART_ROWS", 4)  # 11 rows: parts of rows 0-3, 4-7 and 8-10
 
     whole = _uploaded(clinician, rows)

@@ -9,19 +9,19 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 
 from kopir.assessment.models import AppealFilingPeriod
-from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
-from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.tests.division_fixtures import (
-    GROUP_2,
     NOT_ESTABLISHED,
+    changed_to_group_1,
     decided,
     filed_appeal,
     notified,
+    resolve,
     sent,
+    take_up,
 )
 from kopir.assessment.tests.test_citizen_status import ask, enter, last_code
 
@@ -116,11 +116,6 @@ def appealed(clinician, reachable, head, experts, specialist):
     return referral, filed_appeal(referral, specialist)
 
 
-def _resolve(appeal, reviewer, **outcome):
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
-
-
 def test_a_filed_appeal_replaces_how_to_appeal_with_where_it_stands(client, reachable, appealed):
     referral, appeal = appealed
     page = _status_page(client, referral, reachable)
@@ -138,7 +133,7 @@ def test_an_appeal_under_review_shows_the_higher_bodys_deadline(
     client, reachable, appealed, reviewer
 ):
     referral, appeal = appealed
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    appeal = take_up(appeal, reviewer)
     assert appeal.due_on is not None
     page = _status_page(client, referral, reachable)
 
@@ -153,15 +148,7 @@ def test_after_a_changed_decision_the_page_shows_it_and_names_the_court(
     client, reachable, appealed, reviewer
 ):
     referral, appeal = appealed
-    group_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1"})
-    _resolve(
-        appeal,
-        reviewer,
-        upheld=False,
-        outcome_reasons="Field narrowed to 5 degrees: group I.",
-        new_decision=group_1,
-        reexamination_on=add_months(timezone.localdate(), 11),
-    )
+    resolve(take_up(appeal, reviewer), reviewer, **changed_to_group_1())
     page = _status_page(client, referral, reachable)
 
     assert "Group I<" in page  # the changed decision
@@ -178,7 +165,12 @@ def test_after_a_changed_decision_the_page_shows_it_and_names_the_court(
 
 def test_after_an_upheld_appeal_the_next_step_is_the_court(client, reachable, appealed, reviewer):
     referral, appeal = appealed
-    _resolve(appeal, reviewer, upheld=True, outcome_reasons="The group matches the findings.")
+    resolve(
+        take_up(appeal, reviewer),
+        reviewer,
+        upheld=True,
+        outcome_reasons="The group matches the findings.",
+    )
     page = _status_page(client, referral, reachable)
 
     assert "Decided: the decision stays as it was." in page

@@ -16,7 +16,7 @@ from kopir.assessment.tests.division_fixtures import (
     GROUP_2,
     NOT_ESTABLISHED,
     assigned,
-    conclude,
+    concluded,
     decision_post,
     sent,
 )
@@ -54,9 +54,7 @@ def test_two_heads_deciding_at_once_the_second_is_told_and_the_first_decision_st
     from kopir.accounts.tests.factories import UserFactory
 
     deputy = UserFactory.create(organisation=division, roles=[Role.MSE_HEAD])
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
-    referral.refresh_from_db()
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     with translation.override("en"):
         url = reverse("assessment:division_decide", args=[referral.pk])
     # Both open the form on the same version.
@@ -77,9 +75,7 @@ def test_two_heads_deciding_at_once_the_second_is_told_and_the_first_decision_st
 def test_a_conclusion_revised_while_the_head_decides_makes_the_decision_a_conflict(
     clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
-    referral.refresh_from_db()
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     stamp = conclusions_stamp(list(referral.assignments.all()))
     assignment = referral.assignments.get(expert=experts[2])
     conclusion_submit(
@@ -163,9 +159,7 @@ def test_a_stale_accept_from_the_case_page_is_reported_and_changes_nothing(
 def test_the_decision_form_refuses_an_inconsistent_decision_on_its_field(
     client, clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
-    referral.refresh_from_db()
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     with translation.override("en"):
         url = reverse("assessment:division_decide", args=[referral.pk])
 

@@ -19,6 +19,7 @@ from kopir.assessment.tests.division_fixtures import (
     NOT_ESTABLISHED,
     assigned,
     conclude,
+    concluded,
     decide,
     decided,
 )
@@ -33,8 +34,7 @@ GROUP_3 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G3"})
 def test_the_decision_follows_the_majority_and_keeps_the_dissenting_conclusion(
     clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2, NOT_ESTABLISHED, GROUP_2)
+    referral = concluded(clinician, person, head, experts, GROUP_2, NOT_ESTABLISHED, GROUP_2)
 
     decision = decide(referral, head)
 
@@ -57,8 +57,9 @@ def test_the_decision_follows_the_majority_and_keeps_the_dissenting_conclusion(
 def test_a_decision_against_the_majority_outcome_is_refused_naming_the_outcome(
     clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, NOT_ESTABLISHED, NOT_ESTABLISHED, GROUP_2)
+    referral = concluded(
+        clinician, person, head, experts, NOT_ESTABLISHED, NOT_ESTABLISHED, GROUP_2
+    )
 
     with pytest.raises(ValidationError) as caught:
         decide(referral, head, GROUP_2)
@@ -84,8 +85,7 @@ def test_the_group_follows_the_majority_and_without_one_must_be_a_proposed_group
 
 
 def test_a_group_the_majority_did_not_propose_is_refused(clinician, person, head, experts):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2, GROUP_2, GROUP_3)
+    referral = concluded(clinician, person, head, experts, GROUP_2, GROUP_2, GROUP_3)
 
     with pytest.raises(ValidationError) as caught:
         decide(referral, head, GROUP_3)

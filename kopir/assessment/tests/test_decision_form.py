@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from kopir.assessment.models import Term
 from kopir.assessment.services.outcome_rules import OutcomeInput, add_months, valid_until
-from kopir.assessment.tests.division_fixtures import GROUP_2, assigned, conclude, decide
+from kopir.assessment.tests.division_fixtures import GROUP_2, concluded, decide
 from kopir.assessment.tests.helpers import en_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
@@ -23,8 +23,7 @@ OTHER_CAUSE = OutcomeInput(**{**GROUP_2.__dict__, "cause": "childhood"})
 
 def _decide_page(client, clinician, person, head, experts, *conclusions):
     """The head's decision page once the three experts have concluded `conclusions`."""
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, *conclusions)
+    referral = concluded(clinician, person, head, experts, *conclusions)
     client.force_login(head)
     return client.get(en_url("division_decide", referral.pk))
 
@@ -70,8 +69,7 @@ def test_the_parts_a_decision_needs_are_not_marked_optional(
 def test_the_reexamination_error_names_the_end_of_the_term_as_people_write_dates(
     clinician, person, head, experts
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     today = timezone.localdate()
     end = valid_until(Term.ONE_YEAR, start=today, birth_date=person.birth_date)
     assert end is not None

@@ -15,7 +15,7 @@ from kopir.assessment.tests.division_fixtures import (
     GROUP_2,
     accepted,
     assigned,
-    conclude,
+    concluded,
     decided,
     decision_post,
     filed_appeal,
@@ -171,9 +171,7 @@ def test_another_expert_cannot_open_someone_elses_review(
 def test_the_head_records_the_decision_and_the_division_notifies_the_person(
     client, clinician, person, head, experts, specialist
 ):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
-    referral.refresh_from_db()
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     signed_in(client, head)
 
     page = client.get(url("division_decide", referral.pk)).content.decode()

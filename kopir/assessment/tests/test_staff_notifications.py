@@ -6,42 +6,34 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import Term
 from kopir.assessment.services import staff_alerts
-from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
 from kopir.assessment.services.division import referral_return
-from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
 from kopir.assessment.services.referrals import referral_send_many
 from kopir.assessment.tests.clinic_fixtures import complete_vision_referral
 from kopir.assessment.tests.division_fixtures import (
     GROUP_2,
     accepted,
     assigned,
-    conclude,
+    changed_to_group_1,
+    concluded,
     decide,
     filed_appeal,
     notified,
+    resolve,
     returned,
     sent,
+    take_up,
 )
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.forms import StaffNotificationPreferenceForm
 from kopir.notices.models import StaffNotification
+from kopir.notices.tests.helpers import told
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "demo_rules", "division")]
-
-
-def told(kind: str) -> dict[int, list[StaffNotification]]:
-    """Who was told of `kind`: their notifications by account."""
-    by_user: dict[int, list[StaffNotification]] = {}
-    for notification in StaffNotification.objects.filter(kind=kind).order_by("id"):
-        by_user.setdefault(notification.user_id, []).append(notification)
-    return by_user
 
 
 @pytest.fixture
@@ -143,8 +135,7 @@ def test_when_the_author_left_the_clinics_clinicians_are_told(
 
 
 def test_a_decision_tells_the_author(clinician, person, head, experts, colleague, outsider):
-    referral = assigned(clinician, person, head, experts)
-    conclude(referral, experts, GROUP_2)
+    referral = concluded(clinician, person, head, experts, GROUP_2)
     decide(referral, head)
 
     by_user = told(staff_alerts.REFERRAL_DECIDED)
@@ -204,20 +195,9 @@ def test_a_decision_changed_on_appeal_tells_the_author_again(
     clinician, person, head, experts, reviewer
 ):
     referral = notified(clinician, person, head, experts)
-    appeal = filed_appeal(referral, head)
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    appeal = take_up(filed_appeal(referral, head), reviewer)
 
-    appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
-        upheld=False,
-        outcome_reasons="Field narrowed to 5 degrees: group I.",
-        new_decision=OutcomeInput(
-            **{**GROUP_2.__dict__, "category_code": "ADULT_G1", "term": Term.TWO_YEARS}
-        ),
-        reexamination_on=add_months(timezone.localdate(), 20),
-    )
+    resolve(appeal, reviewer, **changed_to_group_1())
 
     assert [n.user_id for n in told(staff_alerts.REFERRAL_DECIDED)[clinician.pk]] == [
         clinician.pk,

@@ -1,9 +1,10 @@
 """Settings fixtures several apps' tests switch on. An app's conftest imports the ones it needs and
 requests them from one autouse fixture of its own, so each folder says in one place how it runs.
-Also the one way the apps' tests sign a client in (`signed_in`), the one answer to a service a
-test needs and cannot find (`missing_service`), and the one way to run a change in a transaction
-that then fails (`rolled_back`), and the one way a module's tests share rows built once
-(`built_once_for_the_module`)."""
+Also the one way the apps' tests sign a client in (`signed_in`) and read what an edit-conflict
+page says the other person saved (`conflict_panel`), the one answer to a service a test needs and
+cannot find (`missing_service`), and the one way to run a change in a transaction that then fails
+(`rolled_back`), the one way a module's tests share rows built once
+(`built_once_for_the_module`), and the rate limiter's clock a test moves by hand (`clock`)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def signed_in(client: Client, user: Any) -> Client:
     """`client`, signed in as `user` (with no_second_factor on, a page needs nothing more)."""
     client.force_login(user)
     return client
+
+
+def conflict_panel(html: str) -> str:
+    """The panel of an edit-conflict page that lists what the other person saved
+    (`core/partials/conflict_differences.html`)."""
+    return html[html.index('aria-labelledby="conflict-title"') : html.index("</section>")]
 
 
 def rows_listed(user: Any, url: str) -> int:
@@ -101,6 +108,26 @@ def shared_cache(settings: Any) -> None:
     """The default cache (local memory in tests) stands for the processes' shared Redis: the
     reference tables are kept per process (kopir.core.reference_cache)."""
     settings.KOPIR_CACHE_URL = "redis://shared-cache-stand-in"
+
+
+class Clock:
+    """The rate limiter's clock, moved by hand: windows pass without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The clock every rate limit (`kopir.core.rate_limits`) reads, set forward by the test."""
+    from kopir.core.rate_limits import RateLimit
+
+    clock = Clock()
+    monkeypatch.setattr(RateLimit, "timer", clock)
+    return clock
 
 
 def other_process(cache: Any) -> Any:

@@ -7,23 +7,8 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
-
-
-class Clock:
-    """The limiter's clock, moved by hand: windows pass without sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(RateLimit, "timer", clock)
-    return clock
+from kopir.core.tests.fixtures import Clock
+from kopir.core.tests.fixtures import clock as clock
 
 
 def test_a_key_may_make_the_limit_of_requests_and_then_waits_for_the_oldest_to_leave(

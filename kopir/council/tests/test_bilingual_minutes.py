@@ -151,14 +151,11 @@ def test_a_typed_affiliation_and_rapporteur_are_asked_in_russian_and_printed_in_
         (f"Affiliation of member {member.full_name}", "ru"),
         ("Item 1: rapporteur", "ru"),
     ]
-    page = secretary_client.get(_texts_url(held_meeting))
-    form = page.context["form"]
-    data = {name: field.initial or "" for name, field in form.fields.items()}
-    data[f"member-{member.pk}-affiliation_text-ru"] = "Депутат областного маслихата"
-    data[f"agendaitem-{item.pk}-rapporteur-ru"] = (
-        "Нурланов Асхат, руководитель управления занятости"
-    )
-    assert secretary_client.post(_texts_url(held_meeting), data).status_code == 302
+    typed = {
+        f"member-{member.pk}-affiliation_text-ru": "Депутат областного маслихата",
+        f"agendaitem-{item.pk}-rapporteur-ru": "Нурланов Асхат, руководитель управления занятости",
+    }
+    assert _post_texts(secretary_client, held_meeting, typed).status_code == 302
     assert missing_texts(held_meeting) == []
 
     minutes = minutes_assemble(actor=secretary, meeting=held_meeting)
@@ -198,10 +195,7 @@ def test_a_kazakh_gap_is_refused_too_and_the_links_lead_to_each_field(
     m.Meeting.objects.filter(pk=held_meeting.pk).update(place="")
     gaps = missing_texts(held_meeting)
     assert [(gap.pair.what, gap.lang) for gap in gaps] == [("Place of the meeting", "kk")]
-    url = reverse(
-        "council:meeting_texts", kwargs={"slug": held_meeting.council.slug, "pk": held_meeting.pk}
-    )
-    assert gaps[0].url == f"{url}#text-meeting-{held_meeting.pk}-place-kk"
+    assert gaps[0].url == f"{_texts_url(held_meeting)}#text-meeting-{held_meeting.pk}-place-kk"
 
 
 def test_minutes_assembled_before_the_texts_were_filled_must_be_assembled_again(
@@ -223,6 +217,19 @@ def _texts_url(meeting: m.Meeting) -> str:
     return reverse("council:meeting_texts", kwargs={"slug": meeting.council.slug, "pk": meeting.pk})
 
 
+def _minutes_url(meeting: m.Meeting) -> str:
+    return reverse(
+        "council:minutes_detail", kwargs={"slug": meeting.council.slug, "number": meeting.number}
+    )
+
+
+def _post_texts(client: Client, meeting: m.Meeting, typed: dict[str, str]) -> Any:
+    """The meeting's texts page posted as the page fills it, with `typed` entered over it."""
+    form = client.get(_texts_url(meeting)).context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    return client.post(_texts_url(meeting), {**data, **typed})
+
+
 def test_the_texts_page_fills_a_missing_russian_text_side_by_side(
     held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
@@ -236,11 +243,12 @@ def test_the_texts_page_fills_a_missing_russian_text_side_by_side(
     assert f'id="text-{key}-ru"' in html
     assert f'lang="ru" id="text-{key}-ru"' in html or f'id="text-{key}-ru" lang="ru"' in html
     assert f'href="{_texts_url(held_meeting)}#text-{key}-ru"' in html
-    form = page.context["form"]
-    data = {name: field.initial or "" for name, field in form.fields.items()}
-    data[f"{key}-ru"] = "Направить рекомендации исполнительным органам."
 
-    saved = secretary_client.post(_texts_url(held_meeting), data)
+    saved = _post_texts(
+        secretary_client,
+        held_meeting,
+        {f"{key}-ru": "Направить рекомендации исполнительным органам."},
+    )
 
     assert saved.status_code == 302
     decision.refresh_from_db()
@@ -253,11 +261,8 @@ def test_the_texts_page_refuses_to_empty_a_required_kazakh_text(
     held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
     item = m.AgendaItem.objects.get(meeting=held_meeting)
-    form = secretary_client.get(_texts_url(held_meeting)).context["form"]
-    data = {name: field.initial or "" for name, field in form.fields.items()}
-    data[f"agendaitem-{item.pk}-title-kk"] = ""
 
-    page = secretary_client.post(_texts_url(held_meeting), data)
+    page = _post_texts(secretary_client, held_meeting, {f"agendaitem-{item.pk}-title-kk": ""})
 
     assert page.status_code == 200
     assert "Item 1: title, in kazakh: Enter the Kazakh text." in page.content.decode()
@@ -269,11 +274,7 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
     minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
     m.Speech.objects.filter(agenda_item__meeting=held_meeting, order=1).update(summary_ru="")
-    url = reverse(
-        "council:minutes_detail",
-        kwargs={"slug": held_meeting.council.slug, "number": held_meeting.number},
-    )
-    html = secretary_client.get(url).content.decode()
+    html = secretary_client.get(_minutes_url(held_meeting)).content.decode()
     assert 'class="bilingual bilingual--documents"' in html
     assert '<article class="minutes-document panel" lang="kk"' in html
     assert '<article class="minutes-document panel" lang="ru"' in html
@@ -285,11 +286,7 @@ def test_the_minutes_page_shows_both_languages_side_by_side_and_the_gaps(
 def test_each_vote_heads_its_own_rows_so_the_table_fits_one_languages_half(
     minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
-    url = reverse(
-        "council:minutes_detail",
-        kwargs={"slug": held_meeting.council.slug, "number": held_meeting.number},
-    )
-    html = secretary_client.get(url).content.decode()
+    html = secretary_client.get(_minutes_url(held_meeting)).content.decode()
     tables = [part.split("</table>")[0] for part in html.split('<table class="vote-table">')[1:]]
     votes = m.Vote.objects.filter(agenda_item__meeting=held_meeting).count()
 
@@ -632,10 +629,7 @@ def test_the_minutes_page_names_the_languages_in_the_pages_language(
     minutes: m.Minutes, held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
     with translation.override("kk"):
-        url = reverse(
-            "council:minutes_detail", args=[held_meeting.council.slug, held_meeting.number]
-        )
-        page = secretary_client.get(url).content.decode()
+        page = secretary_client.get(_minutes_url(held_meeting)).content.decode()
     actions = page.split('<ul class="actions">')[1].split("</ul>")[0]
     assert "Русский" not in actions
     assert "Қазақша" not in actions

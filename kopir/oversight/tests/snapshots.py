@@ -34,6 +34,7 @@ def save_snapshot(
     *,
     dashboard: str = "mse",
     period: str = "2026-Q1",
+    territory: Any = None,
     organisation: Any = None,
     today: dt.date = TODAY,
     title: str = "Сырттай куәландыру, 2026 жылғы 1-тоқсан",
@@ -43,11 +44,13 @@ def save_snapshot(
         actor=actor,
         dashboard=dashboard,
         period=period,
-        territory=None,
+        territory=territory,
         organisation=organisation,
         title=title,
         title_ru=title_ru,
-        seen_digest=seen_digest(dashboard, period, today=today, organisation=organisation),
+        seen_digest=seen_digest(
+            dashboard, period, today=today, territory=territory, organisation=organisation
+        ),
         seen_language="kk",
         today=today,
     )

@@ -22,9 +22,8 @@ from kopir.directory.models import OrganisationKind, TerritoryLevel
 from kopir.directory.tests.factories import OrganisationFactory, TerritoryFactory
 from kopir.oversight.models import Snapshot
 from kopir.oversight.snapshots.content import KINDS, content_of, scope_of
-from kopir.oversight.snapshots.services import snapshot_save
 from kopir.oversight.tests.referrals import sent_referral
-from kopir.oversight.tests.snapshots import TODAY, seen_digest
+from kopir.oversight.tests.snapshots import TODAY, save_snapshot
 from kopir.oversight.tests.test_employment_dashboard import district, placed
 
 pytestmark = pytest.mark.django_db
@@ -50,17 +49,12 @@ def _north_and_south() -> Any:
 
 def _save(secretary: Any, region: Any) -> Snapshot:
     """The employment dashboard of the region, saved as the confirmation page would."""
-    return snapshot_save(
-        actor=secretary,
+    return save_snapshot(
+        secretary,
         dashboard="employment",
-        period="2026-Q1",
         territory=region,
-        organisation=None,
         title="Жұмысқа орналастыру",
         title_ru="Трудоустройство",
-        seen_digest=seen_digest("employment", "2026-Q1", territory=region),
-        seen_language="kk",
-        today=TODAY,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.identifiers import make_iin
-from kopir.core.tests.fixtures import signed_in
+from kopir.core.tests.fixtures import conflict_panel, signed_in
 from kopir.directory.models import Organisation, Territory
 from kopir.people import selectors
 from kopir.people.models import LinkBasis, Person, PersonLink
@@ -498,7 +498,7 @@ def test_a_conflict_shows_what_the_other_person_saved_and_carries_the_new_versio
 ) -> None:
     response = post_after_a_colleague_saved(client, clinician, colleague, person)
     html = response.content.decode()
-    panel = html[html.index('aria-labelledby="conflict-title"') : html.index("</section>")]
+    panel = conflict_panel(html)
     assert "What the other person saved" in panel
     # Only the field that differs is listed, with the saved value, not the typed one.
     assert "<dt>Given name</dt><dd>Динара</dd>" in panel

@@ -1,19 +1,24 @@
 """Shared fixtures: the executing organisations of the test region, one routing rule per kind of
 executing organisation, an agency officer, and a case decided with the real services (which
-drafts its IRP through assessment's signal)."""
+drafts its IRP through assessment's signal); and the citizen status page as the person reads it
+once their code was accepted (`grant`, `status_page`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from kopir.accounts.models import Role, User
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import Referral
-from kopir.assessment.services.appeal import appeal_resolve, appeal_start_review
+from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.assessment.services.outcome_rules import OutcomeInput
-from kopir.assessment.tests.division_fixtures import decided, filed_appeal
+from kopir.assessment.tests.division_fixtures import decided, filed_appeal, resolve, take_up
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import Person
@@ -63,20 +68,18 @@ def decided_case(
 
 
 def appeal_changed(
-    referral: Referral, head: User, reviewer: User, new_decision: OutcomeInput, **resolve: Any
+    referral: Referral, head: User, reviewer: User, new_decision: OutcomeInput, **further: Any
 ) -> Any:
     """The person appeals the case's decision and the higher body changes it to `new_decision`
-    (`resolve`: further arguments of `appeal_resolve`, e.g. the re-examination date)."""
-    appeal = filed_appeal(referral, head)
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    return appeal_resolve(
-        actor=reviewer,
-        appeal=appeal,
-        expected_version=appeal.version,
+    (`further`: further arguments of `appeal_resolve`, e.g. the re-examination date)."""
+    appeal = take_up(filed_appeal(referral, head), reviewer)
+    return resolve(
+        appeal,
+        reviewer,
         upheld=False,
         outcome_reasons="Changed on appeal.",
         new_decision=new_decision,
-        **resolve,
+        **further,
     )
 
 
@@ -104,3 +107,18 @@ def draft(
     clinician: User, person: Person, head: User, experts: list[User], executors: Any
 ) -> ProgrammeVersion:
     return draft_of(decided_case(clinician, person, head, experts))
+
+
+def grant(client: Client, referral_id: int, minutes: int = 15) -> None:
+    """What entering the right code leaves in the session (assessment tests the code itself)."""
+    session = client.session
+    until = timezone.now() + dt.timedelta(minutes=minutes)
+    session[GRANT_SESSION_KEY] = {"referral_id": referral_id, "until": until.isoformat()}
+    session.save()
+
+
+def status_page(client: Client, referral_id: int) -> str:
+    """The citizen status page of the referral, as the person reads it once their code was
+    accepted."""
+    grant(client, referral_id)
+    return client.get(reverse("assessment:citizen_result")).content.decode()

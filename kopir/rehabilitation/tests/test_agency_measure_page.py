@@ -132,17 +132,25 @@ def test_a_measure_without_a_document_has_none_to_download(measure: Measure, off
     assert client.get(url).status_code == 404
 
 
+NOT_OUR_AREA = "Бұл аудан біздің аумағымыз емес."
+
+
+def _pass_on(agency: Organisation, measure: Measure, holder_officer: User) -> None:
+    """The holder's officer passes `measure` to `agency`: not their area."""
+    measure_redirect(
+        actor=holder_officer,
+        measure=measure,
+        expected_version=measure.version,
+        to_organisation=agency,
+        reason=NOT_OUR_AREA,
+    )
+
+
 def test_the_timeline_names_each_event(
     agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
 ) -> None:
     measure = linked_measure(other_agency, line__measure_type__evidence_required=["date"])
-    measure_redirect(
-        actor=other_officer,
-        measure=measure,
-        expected_version=measure.version,
-        to_organisation=agency,
-        reason="Бұл аудан біздің аумағымыз емес.",
-    )
+    _pass_on(agency, measure, other_officer)
     measure_accept(actor=officer, measure=measure, expected_version=measure.version)
     measure_deliver(
         actor=officer,
@@ -160,10 +168,7 @@ def test_the_timeline_names_each_event(
     )
     page = _page(signed_in(Client(), officer), measure)
     timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
-    assert (
-        f"Redirected from {other_agency.name} to {agency.name}: Бұл аудан біздің аумағымыз емес."
-        in timeline
-    )
+    assert f"Redirected from {other_agency.name} to {agency.name}: {NOT_OUR_AREA}" in timeline
     assert f"Accepted by {agency.name}" in timeline
     assert f"Reported delivered by {agency.name}" in timeline
     assert "Disputed by the person: the measure is worked again: Құрал берілген жоқ." in timeline
@@ -191,13 +196,7 @@ def test_kopirs_own_note_reads_in_the_readers_language(measure: Measure, officer
 def _handed_to(agency: Organisation, measure: Measure, holder_officer: User) -> Message:
     """The holder's officer passes `measure` to `agency`: the message the handoff sent it."""
     holder = measure.organisation
-    measure_redirect(
-        actor=holder_officer,
-        measure=measure,
-        expected_version=measure.version,
-        to_organisation=agency,
-        reason="Бұл аудан біздің аумағымыз емес.",
-    )
+    _pass_on(agency, measure, holder_officer)
     message = Handoff.objects.get(measure=measure, from_organisation=holder).message
     assert message is not None
     return message

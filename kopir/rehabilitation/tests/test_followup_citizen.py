@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.notices.models import Notice
 from kopir.rehabilitation.models import (
     MeasureEvent,
@@ -22,19 +21,11 @@ from kopir.rehabilitation.models import (
 from kopir.rehabilitation.services import citizen as citizen_service
 from kopir.rehabilitation.services.citizen import DISPUTES
 from kopir.rehabilitation.tests.factories import MeasureFactory, ProgrammeVersionFactory
+from kopir.rehabilitation.tests.fixtures import grant, status_page
 from kopir.rehabilitation.tests.followup_fixtures import english_messages as english_messages
 from kopir.rehabilitation.tests.followup_fixtures import world as world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
-RESULT = "assessment:citizen_result"
-
-
-def grant(client, referral_id: int, minutes: int = 15) -> None:
-    """What entering the right code leaves in the session (assessment tests the code itself)."""
-    session = client.session
-    until = timezone.now() + dt.timedelta(minutes=minutes)
-    session[GRANT_SESSION_KEY] = {"referral_id": referral_id, "until": until.isoformat()}
-    session.save()
 
 
 def answer(client, measure, **data):
@@ -51,8 +42,7 @@ def published(monkeypatch):
 
 
 def test_the_status_page_shows_each_measure_in_plain_words_without_the_diagnosis(client, world):
-    grant(client, world.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, world.programme.referral_id)
     assert "Your rehabilitation programme" in page
     assert "Hearing aid" in page
     assert "Job placement" in page
@@ -167,8 +157,7 @@ def test_a_dispute_is_written_and_sent_on_a_page_that_names_the_measure(client, 
 
 def test_a_programme_still_in_draft_says_so_and_what_happens_next(client, db):
     draft = ProgrammeVersionFactory.create(status=ProgrammeVersionStatus.DRAFT)
-    grant(client, draft.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, draft.programme.referral_id)
 
     assert "Your rehabilitation programme" in page
     assert draft.programme.number in page
@@ -185,8 +174,7 @@ def test_an_approved_programme_gives_its_number_and_state(client, world):
         status=ProgrammeVersionStatus.DRAFT,
         decision=world.version.decision,
     )
-    grant(client, world.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, world.programme.referral_id)
 
     assert world.programme.number in page
     assert "Approved and in force" in page
@@ -199,8 +187,7 @@ def test_a_measure_not_delivered_shows_the_reason_the_organisation_recorded(clie
     world.hearing.not_delivered_reason = NotDeliveredReason.NOT_AVAILABLE
     world.hearing.not_delivered_text = "Жеткізуші келісімшартқа қол қоймады"
     world.hearing.save()
-    grant(client, world.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, world.programme.referral_id)
 
     assert "The organisation reports it could not be delivered" in page
     assert "Why, as the organisation reports" in page
@@ -220,8 +207,7 @@ def document(client, programme, lang="kk", extension="pdf"):
 
 
 def test_the_person_gets_their_approved_programme_document(client, world):
-    grant(client, world.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, world.programme.referral_id)
     url = reverse(
         "rehabilitation:citizen_programme_document",
         kwargs={"programme_id": world.programme.pk, "lang": "ru", "extension": "docx"},
@@ -236,8 +222,7 @@ def test_the_person_gets_their_approved_programme_document(client, world):
 
 def test_no_document_for_a_draft_for_another_persons_programme_or_without_the_code(client, world):
     draft = ProgrammeVersionFactory.create(status=ProgrammeVersionStatus.DRAFT)
-    grant(client, draft.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, draft.programme.referral_id)
     assert "citizen_programme_document" not in page
     assert "/status/programmes/" not in page
     assert document(client, draft.programme).status_code == 404
@@ -264,8 +249,7 @@ def test_each_measures_history_is_under_it_behind_details_the_latest_first(clien
             to_status=to_status,
             at=base + dt.timedelta(hours=hours),
         )
-    grant(client, world.programme.referral_id)
-    page = client.get(reverse(RESULT)).content.decode()
+    page = status_page(client, world.programme.referral_id)
 
     details = re.search(r'<details class="measure-history">(.*?)</details>', page, re.S)
     assert details is not None

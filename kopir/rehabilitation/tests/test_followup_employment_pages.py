@@ -185,31 +185,28 @@ def test_the_measure_page_leads_to_the_placement_which_delivers_the_measure(worl
     assert "Correct the job placement" in page
 
 
-def test_a_job_starting_later_schedules_the_measure_for_its_first_day(world):
-    start = timezone.localdate() + dt.timedelta(days=7)
-    signed_in(Client(), world.officer).post(
+def _placed(world, start_date: str):
+    """The officer records the job measure's placement: an accountant starting on `start_date`."""
+    return signed_in(Client(), world.officer).post(
         reverse("rehabilitation:placement_edit", args=[world.job.pk]),
         {
             "employer_bin": next_bin(),
             "employer_name": "«Ақ Жайық» АҚ",
             "position": "Есепші",
-            "start_date": start.isoformat(),
+            "start_date": start_date,
         },
     )
+
+
+def test_a_job_starting_later_schedules_the_measure_for_its_first_day(world):
+    start = timezone.localdate() + dt.timedelta(days=7)
+    _placed(world, start.isoformat())
     world.job.refresh_from_db()
     assert (world.job.status, world.job.scheduled_on) == (MeasureStatus.SCHEDULED, start)
 
 
 def test_the_placement_names_a_start_before_the_assignment(world):
-    response = signed_in(Client(), world.officer).post(
-        reverse("rehabilitation:placement_edit", args=[world.job.pk]),
-        {
-            "employer_bin": next_bin(),
-            "employer_name": "«Ақ Жайық» АҚ",
-            "position": "Есепші",
-            "start_date": "2020-01-01",
-        },
-    )
+    response = _placed(world, "2020-01-01")
     assert response.status_code == 200
     assert "cannot start before the measure was assigned" in response.content.decode()
     assert not Placement.objects.exists()

@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from kopir.assessment.models import Appeal, Outcome, Term
-from kopir.assessment.services.outcome_rules import OutcomeInput, add_months
+from kopir.assessment.models import Appeal
+from kopir.assessment.services.outcome_rules import add_months
+from kopir.assessment.tests.division_fixtures import GROUP_1
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.notices.models import Notice
 from kopir.people.models import LinkBasis, PersonLink
@@ -147,15 +148,6 @@ def test_an_added_line_goes_to_the_end_of_the_programme_ten_places_on(draft, hea
     last = max(draft.lines.values_list("position", flat=True))
     hearing = MeasureType.objects.get(catalogue=draft.catalogue, code="hearing-aid")
     assert line_added(head, draft, hearing).position == last + 10
-
-
-GROUP_1 = OutcomeInput(
-    outcome=Outcome.ESTABLISHED,
-    category_code="ADULT_G1",
-    cause="general_disease",
-    term=Term.TWO_YEARS,
-    reasons="Changed on appeal: the impairment is severe.",
-)
 
 
 def _change_on_appeal(referral, head, reviewer):

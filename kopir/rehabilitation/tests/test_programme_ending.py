@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kopir.assessment.models import DecisionBasis, Outcome
-from kopir.assessment.services.citizen import GRANT_SESSION_KEY
 from kopir.assessment.tests.division_fixtures import NOT_ESTABLISHED
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.tests.fixtures import signed_in
@@ -27,7 +26,7 @@ from kopir.rehabilitation.selectors.timeline import Audience, person_timeline
 from kopir.rehabilitation.services.approval import programme_approve
 from kopir.rehabilitation.services.execution import measure_accept
 from kopir.rehabilitation.services.programme import programme_draft_on_decision
-from kopir.rehabilitation.tests.fixtures import appeal_changed, decided_case, draft_of
+from kopir.rehabilitation.tests.fixtures import appeal_changed, decided_case, draft_of, status_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
@@ -144,11 +143,7 @@ def test_an_appeal_to_not_established_ends_the_programme_and_closes_its_open_mea
     assert APPEAL_REASON in timeline
 
     # So does the citizen status page, in plain words.
-    session = client.session
-    until = timezone.now() + dt.timedelta(minutes=15)
-    session[GRANT_SESSION_KEY] = {"referral_id": programme.referral_id, "until": until.isoformat()}
-    session.save()
-    page = client.get(reverse("assessment:citizen_result")).content.decode()
+    page = status_page(client, programme.referral_id)
     assert f"Programme {programme.number} ended" in page
     assert APPEAL_REASON in page
     assert "What was already delivered stays yours" in page

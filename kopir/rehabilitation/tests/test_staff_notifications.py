@@ -16,6 +16,7 @@ from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.notices.forms import StaffNotificationPreferenceForm
 from kopir.notices.models import StaffNotification
+from kopir.notices.tests.helpers import told
 from kopir.rehabilitation.models import Measure, MeasureStatus
 from kopir.rehabilitation.services import staff_alerts
 from kopir.rehabilitation.services.approval import programme_approve
@@ -26,13 +27,6 @@ from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
 from kopir.rehabilitation.tests.agency_fixtures import linked_measure
 
 pytestmark = pytest.mark.django_db
-
-
-def told(kind: str) -> dict[int, list[StaffNotification]]:
-    by_user: dict[int, list[StaffNotification]] = {}
-    for notification in StaffNotification.objects.filter(kind=kind).order_by("id"):
-        by_user.setdefault(notification.user_id, []).append(notification)
-    return by_user
 
 
 def officer_of(organisation: Any) -> Any:
@@ -60,12 +54,8 @@ def test_approval_tells_each_routed_organisations_officers_of_its_own_measures(
         )
 
 
-def test_a_redirect_tells_the_receiving_officers_only(
-    measure, officer, other_agency, other_officer
-):
-    colleague = officer_of(measure.organisation)
-    outsider = officer_of(OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE))
-
+def _redirect(measure, officer, other_agency) -> None:
+    """`officer` passes the measure on to `other_agency` as not theirs to carry out."""
     measure_redirect(
         actor=officer,
         measure=measure,
@@ -73,6 +63,15 @@ def test_a_redirect_tells_the_receiving_officers_only(
         to_organisation=other_agency,
         reason="Not our competence.",
     )
+
+
+def test_a_redirect_tells_the_receiving_officers_only(
+    measure, officer, other_agency, other_officer
+):
+    colleague = officer_of(measure.organisation)
+    outsider = officer_of(OrganisationFactory.create(kind=OrganisationKind.CAREER_CENTRE))
+
+    _redirect(measure, officer, other_agency)
 
     by_user = told(staff_alerts.MEASURE_REDIRECTED)
     assert set(by_user) == {other_officer.pk}
@@ -88,13 +87,7 @@ def test_a_redirect_tells_the_receiving_officers_only(
 
 def _redirect_then_fail(measure, officer, other_agency) -> None:
     with transaction.atomic():
-        measure_redirect(
-            actor=officer,
-            measure=measure,
-            expected_version=measure.version,
-            to_organisation=other_agency,
-            reason="Not our competence.",
-        )
+        _redirect(measure, officer, other_agency)
         raise RuntimeError("the caller's transaction fails")
 
 
