@@ -282,3 +282,24 @@ def test_a_handoffs_message_reads_its_subject_in_the_readers_language(
     assert f"<h1>Ақ таяқ — {number}</h1>" in detail
     assert f"Ақ таяқ — {number}" in listed
     assert "Белая трость" not in listed
+
+
+def test_the_handoffs_table_names_who_passed_the_measure_and_who_got_it(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    """The columns are the organisations a handoff runs between, not a period's bounds: in
+    Kazakh and Russian "from"/"to" of a period read "since"/"until"."""
+    measure = linked_measure(other_agency)
+    _handed_to(agency, measure, other_officer)
+    client = signed_in(Client(), officer)
+    for language, sender, recipient, period_bounds in (
+        ("kk", "Жіберуші", "Алушы", ("Бастап", "Дейін")),
+        ("ru", "Отправитель", "Получатель", ("С", "По")),
+    ):
+        with translation.override(language):
+            url = reverse("rehabilitation:agency_measure", args=[measure.pk])
+            page = client.get(url).content.decode()
+        heads = page.split('id="handoffs-title"')[1].split("</thead>")[0]
+        assert f'<th scope="col">{sender}</th><th scope="col">{recipient}</th>' in heads
+        for bound in period_bounds:
+            assert f'<th scope="col">{bound}</th>' not in heads
