@@ -4,6 +4,7 @@ the evidence of a delivery, and each event of its timeline by name."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
@@ -237,6 +239,27 @@ def test_the_unit_of_items_reads_as_pieces() -> None:
         assert str(QuantityUnit.ITEMS.label) == "дана"
     with translation.override("ru"):
         assert str(QuantityUnit.ITEMS.label) == "шт."
+
+
+def test_the_quantity_reads_with_its_unit_as_words(agency: Organisation, officer: User) -> None:
+    """ "8 trips a month" in the page's language, as the programme writes it; not the unit's
+    name in brackets as a list of choices capitalises it ("8 (Айына сапар)")."""
+    measure = linked_measure(
+        agency,
+        line__quantity=Decimal("8"),
+        line__measure_type__unit=QuantityUnit.TRIPS_PER_MONTH,
+    )
+    as_needed = linked_measure(agency, line__quantity=None)
+    client = signed_in(Client(), officer)
+    for language, expected in (("kk", "айына 8 сапар"), ("ru", "8 поездок в месяц")):
+        with translation.override(language):
+            url = reverse("rehabilitation:agency_measure", args=[measure.pk])
+            page = client.get(url).content.decode()
+            needed = str(_("As needed"))
+            other = reverse("rehabilitation:agency_measure", args=[as_needed.pk])
+            other_page = client.get(other).content.decode()
+        assert f"<dd>{expected}</dd>" in page
+        assert f"<dd>{needed}</dd>" in other_page
 
 
 def test_the_redirect_offers_only_executing_organisations_alphabetically(
