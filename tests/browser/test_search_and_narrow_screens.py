@@ -150,6 +150,21 @@ def test_a_table_outside_the_shared_partials_scrolls_in_a_named_region_at_320_px
     assert not problems, "\n".join(problems)
 
 
+def test_a_tables_hidden_column_head_does_not_widen_a_320_px_page(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    """A table whose last column is named only for screen readers (the routing rules' actions)
+    scrolls in its box: the visually hidden name, absolutely placed, stays inside the box
+    rather than stretching the page to the table's width."""
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
+    page.goto(url_for(live_server, "rehabilitation:routing_list", "kk"))
+    box = page.locator("main .table-wrap").first
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"
+    assert box.locator("th .visually-hidden").count() > 0
+    assert page.evaluate(PAGE_OVERFLOW_JS) == 0
+
+
 # How far the header's search hint reaches past its box (0: the whole hint shows).
 HINT_CUT_OFF_JS = """() => {
   const box = document.querySelector("#site-search-q");
