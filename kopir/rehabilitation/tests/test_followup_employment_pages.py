@@ -86,6 +86,14 @@ def test_the_register_says_which_year_it_lists(world):
     assert f"{YEAR - 3} жылға жұмыс берушілер квоталары жоқ" in kazakh.content.decode()
 
 
+def test_the_quota_form_asks_for_a_district_in_words(world):
+    client = signed_in(Client(), world.officer)
+    with translation.override("kk"):
+        page = client.get(reverse("rehabilitation:quota_create")).content.decode()
+    assert '<option value="" selected>Ауданды таңдаңыз</option>' in page
+    assert "---------" not in page
+
+
 def test_a_wrong_bin_is_named_and_nothing_typed_is_lost(world):
     response = signed_in(Client(), world.officer).post(
         reverse("rehabilitation:quota_create"), form_data(world, employer_bin="123456789012")
