@@ -165,6 +165,18 @@ def test_a_tables_hidden_column_head_does_not_widen_a_320_px_page(
     assert page.evaluate(PAGE_OVERFLOW_JS) == 0
 
 
+def test_a_choice_with_a_long_code_does_not_widen_a_320_px_page(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    """The new subscription's events are labelled with their codes, the longest wider than a
+    320 px screen's column: the label breaks inside it."""
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
+    page.goto(url_for(live_server, "exchange:subscription_create", "kk"))
+    expect(page.get_by_text("rehabilitation.programme.approved:")).to_have_count(1)
+    assert page.evaluate(PAGE_OVERFLOW_JS) == 0
+
+
 # How far the header's search hint reaches past its box (0: the whole hint shows).
 HINT_CUT_OFF_JS = """() => {
   const box = document.querySelector("#site-search-q");
