@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
 from kopir.directory.models import Organisation
 from kopir.exchange.catalogue import event_kinds
@@ -56,9 +57,11 @@ class _SubscriptionFields(forms.Form):
 
 
 class SubscriptionCreateForm(ServiceErrorsMixin, _SubscriptionFields):
-    organisation = forms.ModelChoiceField(
+    # Listed by name in the page's language, alphabet-wise (Kazakh or Russian order).
+    organisation = AlphabeticalModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
         help_text=_("Only events that concern this organisation are sent."),
         error_messages={
             "required": _("Choose the organisation the receiving system belongs to."),
@@ -71,7 +74,7 @@ class SubscriptionCreateForm(ServiceErrorsMixin, _SubscriptionFields):
         super().__init__(*args, **kwargs)
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)
-        organisation.queryset = Organisation.objects.order_by("name_kk", "id")
+        organisation.queryset = Organisation.objects.all()
 
 
 class SubscriptionEditForm(VersionForm, _SubscriptionFields):

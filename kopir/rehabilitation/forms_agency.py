@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kopir.core.collation import AlphabeticalModelChoiceField
 from kopir.core.forms import DatePickerInput, FilterForm, VersionForm
@@ -34,7 +35,10 @@ class WorkFilterForm(FilterForm[WorkFilter]):
         choices=[("", _("Any part")), *ProgrammePart.choices],
     )
     due_from = forms.DateField(label=_("Due from"), required=False, widget=DatePickerInput)
-    due_to = forms.DateField(label=_("Due by"), required=False, widget=DatePickerInput)
+    # The end of the range, which the range's message names: not a measure's own "Due by".
+    due_to = forms.DateField(
+        label=pgettext_lazy("due date range", "Due by"), required=False, widget=DatePickerInput
+    )
     date_range = (
         "due_from",
         "due_to",

@@ -45,18 +45,20 @@ class CatalogueChoiceField(forms.ModelChoiceField):
         return _("Version %(number)s: %(title)s") % {"number": obj.number, "title": obj.title_text}
 
 
-# A catalogue version's texts, each in English, Kazakh and Russian (the services' keywords).
-TEXT_FIELDS = [
-    "title",
-    "title_kk",
-    "title_ru",
-    "legal_source",
-    "legal_source_kk",
-    "legal_source_ru",
-    "notes",
-    "notes_kk",
-    "notes_ru",
-]
+# A catalogue version's texts, each in English, Kazakh and Russian (the services' keywords),
+# with their labels: the unsuffixed one is the English, shown where a translation is missing.
+TEXT_LABELS = {
+    "title": _("Title in English"),
+    "title_kk": _("Title in Kazakh"),
+    "title_ru": _("Title in Russian"),
+    "legal_source": _("Legal basis in English"),
+    "legal_source_kk": _("Legal basis in Kazakh"),
+    "legal_source_ru": _("Legal basis in Russian"),
+    "notes": _("Notes in English"),
+    "notes_kk": _("Notes in Kazakh"),
+    "notes_ru": _("Notes in Russian"),
+}
+TEXT_FIELDS = list(TEXT_LABELS)
 
 
 class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
@@ -71,6 +73,7 @@ class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = MeasureCatalogue
         fields = ["based_on", *TEXT_FIELDS]
+        labels = TEXT_LABELS
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in TEXT_FIELDS[-3:]}
         error_messages = {
             "title": {"required": _("Enter a title for this catalogue version.")},
@@ -79,24 +82,24 @@ class CatalogueCreateForm(ServiceErrorsMixin, forms.ModelForm):
 
 
 class CatalogueEditForm(VersionForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    title_kk = forms.CharField(label=_("Title in Kazakh"), max_length=200, required=False)
-    title_ru = forms.CharField(label=_("Title in Russian"), max_length=200, required=False)
-    legal_source = forms.CharField(label=_("Legal basis"), max_length=500)
+    title = forms.CharField(label=TEXT_LABELS["title"], max_length=200)
+    title_kk = forms.CharField(label=TEXT_LABELS["title_kk"], max_length=200, required=False)
+    title_ru = forms.CharField(label=TEXT_LABELS["title_ru"], max_length=200, required=False)
+    legal_source = forms.CharField(label=TEXT_LABELS["legal_source"], max_length=500)
     legal_source_kk = forms.CharField(
-        label=_("Legal basis in Kazakh"), max_length=500, required=False
+        label=TEXT_LABELS["legal_source_kk"], max_length=500, required=False
     )
     legal_source_ru = forms.CharField(
-        label=_("Legal basis in Russian"), max_length=500, required=False
+        label=TEXT_LABELS["legal_source_ru"], max_length=500, required=False
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=TEXT_LABELS["notes"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     notes_kk = forms.CharField(
-        label=_("Notes in Kazakh"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=TEXT_LABELS["notes_kk"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     notes_ru = forms.CharField(
-        label=_("Notes in Russian"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=TEXT_LABELS["notes_ru"], required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -135,6 +138,7 @@ class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
             "is_assumption",
             "position",
         ]
+        labels = {"legal_source": TEXT_LABELS["legal_source"]}
         help_texts = {
             "code": _("A short stable name, e.g. hearing-aid: routing rules and reports use it."),
             "is_assumption": _(

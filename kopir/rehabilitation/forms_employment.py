@@ -42,7 +42,11 @@ def _bin_field() -> forms.CharField:
 class QuotaForm(ServiceErrorsMixin, forms.Form):
     employer_bin = _bin_field()
     employer_name = forms.CharField(label=_("Employer"), max_length=300)
-    territory = forms.ModelChoiceField(label=_("District"), queryset=Territory.objects.none())
+    territory = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=Territory.objects.none(),
+        empty_label=_("Choose a district"),
+    )
     year = forms.IntegerField(
         label=_("Year"), validators=[MinValueValidator(2016), MaxValueValidator(2100)]
     )

@@ -44,11 +44,27 @@ def _write_event(move: Move) -> None:
     )
 
 
-REFUSAL = gettext_lazy("A measure cannot go from “%(from)s” to “%(to)s”.")
+_CANNOT_GO = gettext_lazy("A measure cannot go from “%(from)s” to “%(to)s”.")
+# A step of an accepted measure, tried on one still assigned (a page kept open, an address
+# typed): the way on, not the table's words.
+_ACCEPT_FIRST = gettext_lazy(
+    "Accept the measure first, on its page: only a measure your organisation has accepted can "
+    "be scheduled or reported."
+)
+_STEPS_OF_AN_ACCEPTED_MEASURE = frozenset({S.SCHEDULED, S.DELIVERED, S.NOT_DELIVERED})
+
+
+def _refusal(source: str, target: str) -> str:
+    """The message of a move the table does not allow, in the active language."""
+    if source == S.ASSIGNED and target in _STEPS_OF_AN_ACCEPTED_MEASURE:
+        return str(_ACCEPT_FIRST)
+    return str(_CANNOT_GO) % {"from": S(source).label, "to": S(target).label}
+
+
 CONFLICT = gettext_lazy(
     "Someone else changed this measure after you opened it. Nothing was saved; check the "
     "latest state and try again."
 )
 MEASURE_WORKFLOW: Final = declare(
-    "rehabilitation.measure", MeasureModel, TRANSITIONS, REFUSAL, CONFLICT, _write_event
+    "rehabilitation.measure", MeasureModel, TRANSITIONS, _refusal, CONFLICT, _write_event
 )

@@ -137,3 +137,16 @@ def test_the_staff_pages_pass_axe(page: Page, live_server: Any, world: dict[str,
             expect(page.locator("#id_employer_bin")).to_have_attribute("aria-invalid", "true")
             problems += axe_problems(page, f"{name} with errors [kk]")
     assert not problems, "\n".join(problems)
+
+
+def test_the_registers_year_filter_stands_apart_from_the_empty_register(
+    page: Page, live_server: Any, world: dict[str, Any]
+) -> None:
+    """The "Show" button used to touch the empty state's border below it."""
+    sign_in(page, live_server, world["officer"].username, PASSWORD, "kk")
+    page.goto(url_for(live_server, "rehabilitation:quota_list", "kk") + "?year=2016")
+    form = page.locator("main form.form--inline").bounding_box()
+    empty = page.locator("main .empty-state").bounding_box()
+    assert form is not None
+    assert empty is not None
+    assert empty["y"] - (form["y"] + form["height"]) >= 16

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kopir.assessment.models import Referral
+from kopir.rehabilitation.models import CatalogueStatus, MeasureCatalogue
 from tests.browser.axe import axe_problems
 from tests.browser.demo import DEMO_PASSWORD, Demo
 from tests.browser.helpers import (
@@ -148,6 +149,45 @@ def test_a_table_outside_the_shared_partials_scrolls_in_a_named_region_at_320_px
         expect(box).to_have_attribute("tabindex", "0")
         expect(page.locator(f"caption#{box.get_attribute('aria-labelledby')}")).to_have_count(1)
     assert not problems, "\n".join(problems)
+
+
+def test_a_tables_hidden_column_head_does_not_widen_a_320_px_page(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    """A table whose last column is named only for screen readers (the routing rules' actions)
+    scrolls in its box: the visually hidden name, absolutely placed, stays inside the box
+    rather than stretching the page to the table's width."""
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
+    page.goto(url_for(live_server, "rehabilitation:routing_list", "kk"))
+    box = page.locator("main .table-wrap").first
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: no test"
+    assert box.locator("th .visually-hidden").count() > 0
+    assert page.evaluate(PAGE_OVERFLOW_JS) == 0
+
+
+def test_a_choice_with_a_long_code_does_not_widen_a_320_px_page(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    """The new subscription's events are labelled with their codes, the longest wider than a
+    320 px screen's column: the label breaks inside it."""
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
+    page.goto(url_for(live_server, "exchange:subscription_create", "kk"))
+    expect(page.get_by_text("rehabilitation.programme.approved:")).to_have_count(1)
+    assert page.evaluate(PAGE_OVERFLOW_JS) == 0
+
+
+def test_a_long_kazakh_word_in_a_heading_does_not_widen_a_320_px_page(
+    page: Page, live_server: Any, demo: Demo
+) -> None:
+    """ "Анықтамалықтың" at the title's size is wider than a 320 px screen's column."""
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, live_server, "admin", DEMO_PASSWORD)
+    catalogue = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    page.goto(url_for(live_server, "rehabilitation:suggestion_list", "kk", {"pk": catalogue.pk}))
+    expect(page.locator("h1")).to_contain_text("Анықтамалықтың")
+    assert page.evaluate(PAGE_OVERFLOW_JS) == 0
 
 
 # How far the header's search hint reaches past its box (0: the whole hint shows).

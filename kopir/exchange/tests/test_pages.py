@@ -10,12 +10,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
 from kopir.core.tests.fixtures import signed_in
 from kopir.directory.models import Organisation
+from kopir.directory.tests.factories import OrganisationFactory
 from kopir.exchange import services
 from kopir.exchange.models import (
     Delivery,
@@ -345,3 +347,29 @@ def test_the_lists_name_their_columns_in_the_words_of_their_context(administrato
     page = client.get(_url("subscription_list")).content.decode()
     assert '<th scope="col">Атауы</th>' in page  # "Name", of a subscription, in Kazakh
     assert "exchange/subscriptions/" in page
+
+
+def test_the_organisations_to_subscribe_are_listed_alphabetically_in_the_pages_language(
+    administrator: User,
+) -> None:
+    """Not by the Kazakh name's code points: "Ә" and "Қ" come where the alphabet has them, a
+    Russian page orders the Russian names, and the list starts by asking for a choice."""
+    names = [
+        ("Теректі ауруханасы", "Больница Теректы"),
+        ("Қала әкімдігі", "Акимат города"),
+        ("Әлеуметтік бөлім", "Социальный отдел"),
+    ]
+    created = {OrganisationFactory.create(name_kk=kk, name_ru=ru).pk for kk, ru in names}
+    client = signed_in(Client(), administrator)
+    for language, expected in (
+        ("kk", ["Әлеуметтік бөлім", "Қала әкімдігі", "Теректі ауруханасы"]),
+        ("ru", ["Акимат города", "Больница Теректы", "Социальный отдел"]),
+    ):
+        with translation.override(language):
+            response = client.get(_url("subscription_create"))
+            choose = str(_("Choose an organisation"))
+            choices = list(response.context["form"].fields["organisation"].choices)
+            offered = [str(label) for value, label in choices if value and value.value in created]
+            asked = str(choices[0][1])
+        assert offered == expected
+        assert asked == choose

@@ -4,6 +4,7 @@ the evidence of a delivery, and each event of its timeline by name."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
@@ -238,6 +240,27 @@ def test_the_unit_of_items_reads_as_pieces() -> None:
         assert str(QuantityUnit.ITEMS.label) == "шт."
 
 
+def test_the_quantity_reads_with_its_unit_as_words(agency: Organisation, officer: User) -> None:
+    """ "8 trips a month" in the page's language, as the programme writes it; not the unit's
+    name in brackets as a list of choices capitalises it ("8 (Айына сапар)")."""
+    measure = linked_measure(
+        agency,
+        line__quantity=Decimal("8"),
+        line__measure_type__unit=QuantityUnit.TRIPS_PER_MONTH,
+    )
+    as_needed = linked_measure(agency, line__quantity=None)
+    client = signed_in(Client(), officer)
+    for language, expected in (("kk", "айына 8 сапар"), ("ru", "8 поездок в месяц")):
+        with translation.override(language):
+            url = reverse("rehabilitation:agency_measure", args=[measure.pk])
+            page = client.get(url).content.decode()
+            needed = str(_("As needed"))
+            other = reverse("rehabilitation:agency_measure", args=[as_needed.pk])
+            other_page = client.get(other).content.decode()
+        assert f"<dd>{expected}</dd>" in page
+        assert f"<dd>{needed}</dd>" in other_page
+
+
 def test_the_redirect_offers_only_executing_organisations_alphabetically(
     agency: Organisation, officer: User
 ) -> None:
@@ -281,3 +304,24 @@ def test_a_handoffs_message_reads_its_subject_in_the_readers_language(
     assert f"<h1>Ақ таяқ — {number}</h1>" in detail
     assert f"Ақ таяқ — {number}" in listed
     assert "Белая трость" not in listed
+
+
+def test_the_handoffs_table_names_who_passed_the_measure_and_who_got_it(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    """The columns are the organisations a handoff runs between, not a period's bounds: in
+    Kazakh and Russian "from"/"to" of a period read "since"/"until"."""
+    measure = linked_measure(other_agency)
+    _handed_to(agency, measure, other_officer)
+    client = signed_in(Client(), officer)
+    for language, sender, recipient, period_bounds in (
+        ("kk", "Жіберуші", "Алушы", ("Бастап", "Дейін")),
+        ("ru", "Отправитель", "Получатель", ("С", "По")),
+    ):
+        with translation.override(language):
+            url = reverse("rehabilitation:agency_measure", args=[measure.pk])
+            page = client.get(url).content.decode()
+        heads = page.split('id="handoffs-title"')[1].split("</thead>")[0]
+        assert f'<th scope="col">{sender}</th><th scope="col">{recipient}</th>' in heads
+        for bound in period_bounds:
+            assert f'<th scope="col">{bound}</th>' not in heads

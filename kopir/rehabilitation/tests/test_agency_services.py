@@ -130,6 +130,36 @@ def test_scheduling_needs_an_accepted_measure_and_a_date_not_in_the_past(
     assert Measure.objects.get(pk=measure.pk).scheduled_on == later
 
 
+def test_a_step_of_an_accepted_measure_on_an_assigned_one_says_to_accept_it_first(
+    measure: Measure, officer: Any
+) -> None:
+    """Reporting or scheduling a measure nobody has accepted (from a page kept open, or an
+    address typed) tells the way on, not that one status cannot become another; a closed
+    measure is still told so in the table's words."""
+    today = timezone.localdate()
+    steps = [
+        lambda: measure_schedule(
+            actor=officer, measure=measure, expected_version=1, scheduled_on=today
+        ),
+        lambda: measure_deliver(
+            actor=officer, measure=measure, expected_version=1, delivered_on=today
+        ),
+        lambda: measure_not_deliver(
+            actor=officer, measure=measure, expected_version=1, reason="refused"
+        ),
+    ]
+    for step in steps:
+        with translation.override("kk"), pytest.raises(InvalidTransition) as refused:
+            step()
+        assert "Алдымен іс-шараны оның бетінде қабылдаңыз" in str(refused.value)
+    assert Measure.objects.get(pk=measure.pk).status == S.ASSIGNED
+    _accepted(measure, officer)
+    measure_not_deliver(actor=officer, measure=measure, expected_version=2, reason="refused")
+    with translation.override("en"), pytest.raises(InvalidTransition) as closed:
+        measure_schedule(actor=officer, measure=measure, expected_version=3, scheduled_on=today)
+    assert "cannot go from “Not delivered” to “Scheduled”" in str(closed.value)
+
+
 def test_delivery_names_each_missing_piece_of_evidence_the_catalogue_asks_for(
     agency: Organisation, officer: Any
 ) -> None:

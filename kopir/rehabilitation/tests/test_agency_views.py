@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from kopir.accounts.models import User
@@ -145,6 +145,22 @@ def test_a_filter_that_makes_no_sense_names_the_field_and_lists_nothing(
     assert response.status_code == 200
     assert response.context["page"].rows == []
     assert "due_to" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_due_date_range_message_names_the_fields_as_labelled(
+    measure: Measure, officer: User, language: str
+) -> None:
+    """The message names both ends by the labels the person sees above the date fields."""
+    with translation.override(language):
+        response = signed_in(Client(), officer).get(
+            _url(LIST) + "?due_from=2026-12-10&due_to=2026-12-01"
+        )
+        form = response.context["form"]
+        message = " ".join(form.errors["due_to"]).lower()
+        labels = [str(form.fields[name].label).lower() for name in ("due_from", "due_to")]
+    for label in labels:
+        assert f"«{label}»" in message
 
 
 def test_keyset_pages_show_every_row_once_even_with_equal_due_dates(

@@ -277,6 +277,32 @@ def test_the_administrators_pages(
         client.get(reverse("rehabilitation:suggestion_list", kwargs={"pk": draft.pk}))
 
 
+def test_the_english_texts_of_a_catalogue_version_say_they_are_english(administrator):
+    """The unsuffixed title, legal basis and notes hold the English text (shown where a
+    translation is missing): a Kazakh or Russian page must not ask for them as if they were
+    the page's own language, and the new draft's form and the edit form name them alike."""
+    draft = service.catalogue_create_draft(
+        actor=administrator, title="Next", legal_source="Social Code"
+    )
+    client = signed_in(Client(), administrator)
+    for language, title, legal_source in (
+        ("kk", "Атауы ағылшын тілінде", "Құқықтық негізі ағылшын тілінде"),
+        ("ru", "Название на английском языке", "Правовое основание на английском языке"),
+    ):
+        with translation.override(language):
+            pages = [
+                client.get(reverse("rehabilitation:catalogue_create")),
+                client.get(reverse("rehabilitation:catalogue_edit", kwargs={"pk": draft.pk})),
+            ]
+            for page in pages:
+                form = page.context["form"]
+                assert str(form["title"].label) == title
+                assert str(form["legal_source"].label) == legal_source
+                assert str(form["title_kk"].label) == str(
+                    pages[1].context["form"]["title_kk"].label
+                )
+
+
 def test_the_suggestion_rules_page_names_groups_not_codes(administrator):
     active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
     rule = active.suggestion_rules.first()

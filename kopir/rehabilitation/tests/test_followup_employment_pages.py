@@ -70,6 +70,30 @@ def test_the_career_centre_adds_and_lists_quotas(world):
     assert "«Ақ Жайық» АҚ" in page
 
 
+def test_the_register_says_which_year_it_lists(world):
+    """Unfiltered, the page lists this year and its year field says so; a year without quotas
+    is named in the empty state, not called "this year"."""
+    quota(world)
+    client = signed_in(Client(), world.officer)
+    url = reverse("rehabilitation:quota_list")
+    page = client.get(url).content.decode()
+    assert f'name="year" value="{YEAR}"' in page
+    earlier = client.get(url, {"year": YEAR - 3}).content.decode()
+    assert f"No employers' quotas for {YEAR - 3}" in earlier
+    assert "this year" not in earlier
+    with translation.override("kk"):
+        kazakh = client.get(reverse("rehabilitation:quota_list"), {"year": YEAR - 3})
+    assert f"{YEAR - 3} жылға жұмыс берушілер квоталары жоқ" in kazakh.content.decode()
+
+
+def test_the_quota_form_asks_for_a_district_in_words(world):
+    client = signed_in(Client(), world.officer)
+    with translation.override("kk"):
+        page = client.get(reverse("rehabilitation:quota_create")).content.decode()
+    assert '<option value="" selected>Ауданды таңдаңыз</option>' in page
+    assert "---------" not in page
+
+
 def test_a_wrong_bin_is_named_and_nothing_typed_is_lost(world):
     response = signed_in(Client(), world.officer).post(
         reverse("rehabilitation:quota_create"), form_data(world, employer_bin="123456789012")

@@ -36,8 +36,9 @@ PER_PAGE = 50
 
 def quota_list(request: HttpRequest) -> HttpResponse:
     rows = access.quotas_for_user(request.user)
-    filters = QuotaFilterForm(request.GET or None)
     year = timezone.localdate().year
+    # The year the page lists is in its field, so a page without a filter says which it is.
+    filters = QuotaFilterForm(request.GET or None, initial={"year": year})
     listed = None  # filters that make no sense: nothing is read
     if not filters.is_bound or filters.is_valid():
         if filters.is_bound and filters.cleaned_data.get("year"):
