@@ -23,6 +23,7 @@ from kopir.assessment.tests.division_fixtures import (
     notified,
     sent,
 )
+from kopir.assessment.tests.helpers import en_url
 from kopir.assessment.tests.test_citizen_status import ask, enter, last_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "immediate_tasks")]
@@ -121,6 +122,19 @@ def _resolve(appeal, reviewer, **outcome):
     return appeal_resolve(actor=reviewer, appeal=appeal, expected_version=appeal.version, **outcome)
 
 
+def _change_to_group_1(appeal, reviewer):
+    """The higher body changes the appealed group II decision to group I."""
+    group_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1"})
+    return _resolve(
+        appeal,
+        reviewer,
+        upheld=False,
+        outcome_reasons="Field narrowed to 5 degrees: group I.",
+        new_decision=group_1,
+        reexamination_on=add_months(timezone.localdate(), 11),
+    )
+
+
 def test_a_filed_appeal_replaces_how_to_appeal_with_where_it_stands(client, reachable, appealed):
     referral, appeal = appealed
     page = _status_page(client, referral, reachable)
@@ -153,15 +167,7 @@ def test_after_a_changed_decision_the_page_shows_it_and_names_the_court(
     client, reachable, appealed, reviewer
 ):
     referral, appeal = appealed
-    group_1 = OutcomeInput(**{**GROUP_2.__dict__, "category_code": "ADULT_G1"})
-    _resolve(
-        appeal,
-        reviewer,
-        upheld=False,
-        outcome_reasons="Field narrowed to 5 degrees: group I.",
-        new_decision=group_1,
-        reexamination_on=add_months(timezone.localdate(), 11),
-    )
+    _change_to_group_1(appeal, reviewer)
     page = _status_page(client, referral, reachable)
 
     assert "Group I<" in page  # the changed decision
@@ -174,6 +180,20 @@ def test_after_a_changed_decision_the_page_shows_it_and_names_the_court(
     assert "how to appeal" not in page
     assert "they may appeal against it" not in page
     assert "Field narrowed" not in page
+
+
+def test_after_a_changed_decision_the_clinic_is_told_the_higher_body_decided(
+    client, clinician, appealed, reviewer
+):
+    referral, appeal = appealed
+    _change_to_group_1(appeal, reviewer)
+    client.force_login(clinician)
+    page = client.get(en_url("clinic_detail", referral.pk)).content.decode()
+
+    with translation.override("en"):
+        decided_on = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"{decided_on}, {appeal.higher_body.name_en}</dd>" in page
+    assert f"{decided_on}, {referral.mse_division.name_en}</dd>" not in page
 
 
 def test_after_an_upheld_appeal_the_next_step_is_the_court(client, reachable, appealed, reviewer):
