@@ -104,6 +104,9 @@ def test_a_returned_referral_shows_what_was_asked_and_can_be_sent_again(client, 
     assert "Fundus photo" in page
     assert "Please attach a newer report." in page
     assert "Send again to MSE" in page
+    # The rules find nothing missing, but the page does not say the referral is ready as it is.
+    assert "Add what the MSE division asks for above, then send the referral again." in page
+    assert "The referral can be sent." not in page
 
     assert_sent_from_its_page(client, referral)
 
