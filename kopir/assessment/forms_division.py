@@ -106,6 +106,19 @@ class ReturnForm(VersionForm):
         label=_("Note to the clinic"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, nothing_found: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if nothing_found:
+            # With no item of the completeness check to send, the clinic gets only what is
+            # written here: the field is required, not "(optional)".
+            field = self.fields["added_items"]
+            field.required = True
+            field.help_text = _("One item per line, in plain words the clinic can act on.")
+            field.error_messages["required"] = _(
+                "The completeness check finds nothing missing: write what the clinic must "
+                "add, one item per line, or accept the referral."
+            )
+
     def items(self) -> list[str]:
         return self.cleaned_data.get("added_items", "").splitlines()
 
