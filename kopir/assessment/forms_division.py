@@ -193,6 +193,20 @@ def _when_established(label: Any, choices: Any) -> forms.Field:
     )
 
 
+def _reexamination_date() -> forms.Field:
+    """The re-examination date of a decision: needed when a term is set (the service says so)."""
+    return conditional(
+        forms.DateField(
+            label=_("Re-examination date"),
+            required=False,
+            help_text=_(
+                "Leave empty when the term is indefinite or disability is not established."
+            ),
+            widget=DatePickerInput,
+        )
+    )
+
+
 _PERCENT_MESSAGE = _("Enter a percentage from 0 to 100.")
 
 
@@ -303,16 +317,7 @@ class ConclusionForm(OutcomeForm, VersionForm):
 
 
 class DecisionForm(OutcomeForm, VersionForm):
-    reexamination_on = conditional(
-        forms.DateField(
-            label=_("Re-examination date"),
-            required=False,
-            help_text=_(
-                "Leave empty when the term is indefinite or disability is not established."
-            ),
-            widget=DatePickerInput,
-        )
-    )
+    reexamination_on = _reexamination_date()
     conclusions = forms.CharField(widget=forms.HiddenInput)
     field_order = ["outcome", "category_code", "cause", "term", "reexamination_on"]
 
@@ -355,17 +360,15 @@ class AppealResolveForm(OutcomeForm, VersionForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Give the reasons for the outcome.")},
     )
-    reexamination_on = forms.DateField(
-        label=_("Re-examination date"),
-        required=False,
-        widget=DatePickerInput,
-    )
+    reexamination_on = _reexamination_date()
     field_order = ["result", "outcome_reasons", "outcome", "category_code", "cause", "term"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The changed decision's outcome is asked only when the decision is changed.
+        # The changed decision's outcome is asked only when the decision is changed: required
+        # then, so not called "optional".
         self.fields["outcome"].required = False
+        conditional(self.fields["outcome"])
         self.fields["outcome"].help_text = _("Only when the decision is changed.")
 
     def checks_outcome(self) -> bool:

@@ -363,6 +363,24 @@ def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_onc
     }
 
 
+def test_the_changed_decisions_outcome_and_reexamination_date_are_not_called_optional(
+    client, notified, specialist, reviewer
+):
+    """Both are required when the decision is changed (and a term is set): their hints say
+    when, as on the division's decision form, rather than "(optional)"."""
+    appeal = under_review(notified, specialist, reviewer)
+    signed_in(client, reviewer)
+
+    with translation.override("en"):
+        page = client.get(reverse("assessment:appeal_decide", args=[appeal.pk])).content.decode()
+
+    outcome = page.split('<legend class="fieldset__legend">Outcome')[1].split("</legend>")[0]
+    reexamination = page.split(">Re-examination date")[1].split("</label>")[0]
+    assert "optional" not in outcome
+    assert "optional" not in reexamination
+    assert "Leave empty when the term is indefinite" in page
+
+
 def test_the_service_tells_a_changed_decision_without_reasons_or_parts_everything_at_once(
     notified, specialist, reviewer
 ):
