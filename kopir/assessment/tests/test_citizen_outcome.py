@@ -62,6 +62,9 @@ def test_a_decided_case_shows_group_cause_term_reexamination_and_how_to_appeal(
     page = _status_page(client, referral, reachable)
 
     assert "Disability established" in page
+    # Under the heading "The decision", the first row is the outcome, not "Decision" again.
+    assert "<dt>Outcome</dt>" in page
+    assert "<dt>Decision</dt>" not in page
     assert "Group II" in page
     assert "General disease" in page
     assert "1 year" in page

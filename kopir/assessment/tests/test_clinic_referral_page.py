@@ -254,6 +254,8 @@ def test_the_clinic_sees_the_decision_on_its_referral_page_before_and_after_the_
 
     html = client.get(en_url("clinic_detail", referral.pk)).content.decode()
     assert "The decision" in html
+    assert "<dt>Outcome</dt>" in html
+    assert "<dt>Decision</dt>" not in html
     decision = referral.decisions.get()
     for shown in (
         decision.get_outcome_display(),
