@@ -335,6 +335,23 @@ def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, sp
     assert appeal.status == AppealStatus.UPHELD
 
 
+def test_the_result_page_tells_a_filed_appeal_to_be_taken_and_a_decided_one_is_done(
+    client, notified, specialist, reviewer
+):
+    appeal = file(notified, specialist)
+    signed_in(client, reviewer)
+    with translation.override("en"):
+        decide = reverse("assessment:appeal_decide", args=[appeal.pk])
+    filed_page = client.get(decide).content.decode()
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    resolve(appeal, reviewer, upheld=True, outcome_reasons="Correct.")
+    decided_page = client.get(decide).content.decode()
+
+    assert "take it under review before recording the result" in filed_page
+    assert "its result is recorded already" in decided_page
+    assert "take it under review" not in decided_page
+
+
 def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_once(
     client, notified, specialist, reviewer
 ):
