@@ -343,6 +343,14 @@ class AppealFileForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Write what the person disagrees with.")},
     )
 
+    def clean_filed_on(self) -> dt.date:
+        # Told with the form's other errors, not after them: the service checks it again, and
+        # the date against the decision's, which the form does not know.
+        filed_on: dt.date = self.cleaned_data["filed_on"]
+        if filed_on > timezone.localdate():
+            raise forms.ValidationError(_("The filing date cannot be in the future."))
+        return filed_on
+
 
 class AppealResolveForm(OutcomeForm, VersionForm):
     RESULT_UPHELD, RESULT_CHANGED = "upheld", "changed"

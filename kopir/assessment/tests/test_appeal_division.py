@@ -454,6 +454,22 @@ def test_the_division_records_an_appeal_through_its_page(client, notified, speci
     assert Appeal.objects.get().filed_by == AppealFiledBy.PERSON
 
 
+def test_a_future_filing_date_is_told_with_the_other_missing_fields(client, notified, specialist):
+    signed_in(client, specialist)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    response = client.post(
+        reverse("assessment:division_appeal", args=[notified.pk]),
+        {"filed_on": tomorrow.isoformat()},
+    )
+
+    assert set(response.context["form"].errors) == {"filed_on", "filed_by", "grounds"}
+    assert response.context["form"].errors["filed_on"] == [
+        "The filing date cannot be in the future."
+    ]
+    assert not Appeal.objects.exists()
+
+
 def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):
     appeal = file(notified, specialist)
     # What a second reviewer still has on screen while the first takes the appeal.
