@@ -106,6 +106,19 @@ class ReturnForm(VersionForm):
         label=_("Note to the clinic"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args: Any, nothing_found: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if nothing_found:
+            # With no item of the completeness check to send, the clinic gets only what is
+            # written here: the field is required, not "(optional)".
+            field = self.fields["added_items"]
+            field.required = True
+            field.help_text = _("One item per line, in plain words the clinic can act on.")
+            field.error_messages["required"] = _(
+                "The completeness check finds nothing missing: write what the clinic must "
+                "add, one item per line, or accept the referral."
+            )
+
     def items(self) -> list[str]:
         return self.cleaned_data.get("added_items", "").splitlines()
 
@@ -176,6 +189,20 @@ def _when_established(label: Any, choices: Any) -> forms.Field:
             choices=BLANK + choices,
             required=False,
             help_text=_("Needed when disability is established."),
+        )
+    )
+
+
+def _reexamination_date() -> forms.Field:
+    """The re-examination date of a decision: needed when a term is set (the service says so)."""
+    return conditional(
+        forms.DateField(
+            label=_("Re-examination date"),
+            required=False,
+            help_text=_(
+                "Leave empty when the term is indefinite or disability is not established."
+            ),
+            widget=DatePickerInput,
         )
     )
 
@@ -290,16 +317,7 @@ class ConclusionForm(OutcomeForm, VersionForm):
 
 
 class DecisionForm(OutcomeForm, VersionForm):
-    reexamination_on = conditional(
-        forms.DateField(
-            label=_("Re-examination date"),
-            required=False,
-            help_text=_(
-                "Leave empty when the term is indefinite or disability is not established."
-            ),
-            widget=DatePickerInput,
-        )
-    )
+    reexamination_on = _reexamination_date()
     conclusions = forms.CharField(widget=forms.HiddenInput)
     field_order = ["outcome", "category_code", "cause", "term", "reexamination_on"]
 
@@ -325,6 +343,14 @@ class AppealFileForm(ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Write what the person disagrees with.")},
     )
 
+    def clean_filed_on(self) -> dt.date:
+        # Told with the form's other errors, not after them: the service checks it again, and
+        # the date against the decision's, which the form does not know.
+        filed_on: dt.date = self.cleaned_data["filed_on"]
+        if filed_on > timezone.localdate():
+            raise forms.ValidationError(_("The filing date cannot be in the future."))
+        return filed_on
+
 
 class AppealResolveForm(OutcomeForm, VersionForm):
     RESULT_UPHELD, RESULT_CHANGED = "upheld", "changed"
@@ -342,17 +368,15 @@ class AppealResolveForm(OutcomeForm, VersionForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Give the reasons for the outcome.")},
     )
-    reexamination_on = forms.DateField(
-        label=_("Re-examination date"),
-        required=False,
-        widget=DatePickerInput,
-    )
+    reexamination_on = _reexamination_date()
     field_order = ["result", "outcome_reasons", "outcome", "category_code", "cause", "term"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The changed decision's outcome is asked only when the decision is changed.
+        # The changed decision's outcome is asked only when the decision is changed: required
+        # then, so not called "optional".
         self.fields["outcome"].required = False
+        conditional(self.fields["outcome"])
         self.fields["outcome"].help_text = _("Only when the decision is changed.")
 
     def checks_outcome(self) -> bool:

@@ -102,6 +102,23 @@ def organisation_label(actor: Any) -> str:
     return str(organisation.short_name) if organisation is not None else ""
 
 
+def label_for_reader(label: str, *organisations: Any) -> str:
+    """An event's stored actor label in the reader's language. The label was written in the
+    language of the page (or system) that acted; when it is one of the names of an organisation
+    given, the timeline names that organisation in the reader's language, else as stored."""
+    for organisation in organisations:
+        if organisation is None:
+            continue
+        names = {
+            getattr(organisation, f"{field}_{language}", "")
+            for field in ("short_name", "name")
+            for language in ("kk", "ru", "en")
+        }
+        if label and label in names:
+            return str(organisation.short_name)
+    return label
+
+
 # One empty list for every event's "missing" (append_rows encodes a shared value once).
 _NOTHING_MISSING: list[Any] = []
 

@@ -21,7 +21,7 @@ from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.selectors.outcome import CitizenOutcome, citizen_outcome
 from kopir.assessment.selectors.queue import Cursor
 from kopir.assessment.services.completeness import MissingItem, describe_missing
-from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
+from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState, label_for_reader
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
 from kopir.core.paging import CursorPage, cut_page
@@ -174,6 +174,8 @@ class ReferralView:
     limitations: list[Any]
     attachments: list[Any]
     events: list[ReferralEvent]
+    # Each event with the acting organisation named in the reader's language.
+    timeline: list[tuple[ReferralEvent, str]]
     deadline: DeadlineState
     # What the MSE division asked to add when it last returned the referral.
     asked_to_add: list[MissingItem]
@@ -191,7 +193,7 @@ def clinic_referral_read(user: Any, pk: int, request: HttpRequest | None = None)
 
 
 def referral_view(referral: Referral) -> ReferralView:
-    events = list(referral.events.select_related("actor").order_by("at", "id"))
+    events = list(referral.events.select_related("actor__organisation").order_by("at", "id"))
     last_return = next(
         (event for event in reversed(events) if event.to_status == ReferralStatus.RETURNED), None
     )
@@ -209,6 +211,18 @@ def referral_view(referral: Referral) -> ReferralView:
         limitations=list(referral.limitations.all()),
         attachments=list(referral.attachments.order_by("document_type", "-issued_on", "id")),
         events=events,
+        timeline=[
+            (
+                event,
+                label_for_reader(
+                    event.actor_label,
+                    getattr(event.actor, "organisation", None),
+                    referral.medical_organisation,
+                    referral.mse_division,
+                ),
+            )
+            for event in events
+        ],
         deadline=DeadlineClassifier()(referral.step_due_on),
         asked_to_add=asked,
         return_note=note,

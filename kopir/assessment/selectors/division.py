@@ -34,7 +34,7 @@ from kopir.assessment.models import (
 from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.services.attachments import RELEASABLE_STATUSES
 from kopir.assessment.services.outcome_rules import age_in_years
-from kopir.assessment.workflow import organisation_label, status_label
+from kopir.assessment.workflow import label_for_reader, organisation_label, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
 from kopir.core.selectors import first_or_404
@@ -232,7 +232,15 @@ def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.at,
                 what=what,
-                actor=who(event.actor, event.actor_label),
+                actor=who(
+                    event.actor,
+                    label_for_reader(
+                        event.actor_label,
+                        getattr(event.actor, "organisation", None),
+                        referral.medical_organisation,
+                        referral.mse_division,
+                    ),
+                ),
                 note=event.note,
                 missing=tuple(event.missing or ()),
                 due_on=event.step_due_on,

@@ -82,7 +82,7 @@ QUEUE_ITEMS: tuple[
     ),
     (
         "documents_to_check",
-        _("Documents to check for identity before the experts read them"),
+        _("Cases with documents to check for identity before the experts read them"),
         _("No document waits for your check."),
         QueueFilters(documents_to_check=True),
         {"documents_to_check": "on"},

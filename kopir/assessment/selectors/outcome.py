@@ -89,6 +89,8 @@ class CitizenOutcome:
     reexamination_on: dt.date | None
     changed_on_appeal: bool
     decided_on: dt.date
+    # The body whose decision it is: the division, or the higher body that changed it on appeal.
+    decided_by_name: str
     # Where to appeal: the division that decided (it passes the appeal on to the higher body).
     division_name: str
     division_address: str
@@ -123,6 +125,7 @@ def citizen_outcome(referral_id: int) -> CitizenOutcome | None:
         return None
     decision = (
         Decision.objects.filter(referral=referral, superseded_at__isnull=True)
+        .select_related("decided_by_organisation")
         .order_by("-sequence")
         .first()
     )
@@ -146,6 +149,7 @@ def citizen_outcome(referral_id: int) -> CitizenOutcome | None:
         reexamination_on=decision.reexamination_on,
         changed_on_appeal=decision.appeal_id is not None,
         decided_on=timezone.localdate(decision.decided_at),
+        decided_by_name=decision.decided_by_organisation.name,
         division_name=division.name if division is not None else "",
         division_address=division.address if division is not None else "",
         division_email=division.email if division is not None else "",

@@ -358,6 +358,23 @@ def test_the_higher_body_works_the_appeal_through_its_pages(client, notified, sp
     assert appeal.status == AppealStatus.UPHELD
 
 
+def test_the_result_page_tells_a_filed_appeal_to_be_taken_and_a_decided_one_is_done(
+    client, notified, specialist, reviewer
+):
+    appeal = file(notified, specialist)
+    signed_in(client, reviewer)
+    with translation.override("en"):
+        decide = reverse("assessment:appeal_decide", args=[appeal.pk])
+    filed_page = client.get(decide).content.decode()
+    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    resolve(appeal, reviewer, upheld=True, outcome_reasons="Correct.")
+    decided_page = client.get(decide).content.decode()
+
+    assert "take it under review before recording the result" in filed_page
+    assert "its result is recorded already" in decided_page
+    assert "take it under review" not in decided_page
+
+
 def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_once(
     client, notified, specialist, reviewer
 ):
@@ -381,6 +398,24 @@ def test_a_changed_decision_without_its_parts_is_told_every_missing_field_at_onc
         "result": ["Choose whether the decision is upheld or changed."],
         "outcome_reasons": ["Give the reasons for the outcome."],
     }
+
+
+def test_the_changed_decisions_outcome_and_reexamination_date_are_not_called_optional(
+    client, notified, specialist, reviewer
+):
+    """Both are required when the decision is changed (and a term is set): their hints say
+    when, as on the division's decision form, rather than "(optional)"."""
+    appeal = under_review(notified, specialist, reviewer)
+    signed_in(client, reviewer)
+
+    with translation.override("en"):
+        page = client.get(reverse("assessment:appeal_decide", args=[appeal.pk])).content.decode()
+
+    outcome = page.split('<legend class="fieldset__legend">Outcome')[1].split("</legend>")[0]
+    reexamination = page.split(">Re-examination date")[1].split("</label>")[0]
+    assert "optional" not in outcome
+    assert "optional" not in reexamination
+    assert "Leave empty when the term is indefinite" in page
 
 
 def test_the_service_tells_a_changed_decision_without_reasons_or_parts_everything_at_once(
@@ -437,6 +472,22 @@ def test_the_division_records_an_appeal_through_its_page(client, notified, speci
     }
     assert response.status_code == 302
     assert Appeal.objects.get().filed_by == AppealFiledBy.PERSON
+
+
+def test_a_future_filing_date_is_told_with_the_other_missing_fields(client, notified, specialist):
+    signed_in(client, specialist)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    response = client.post(
+        reverse("assessment:division_appeal", args=[notified.pk]),
+        {"filed_on": tomorrow.isoformat()},
+    )
+
+    assert set(response.context["form"].errors) == {"filed_on", "filed_by", "grounds"}
+    assert response.context["form"].errors["filed_on"] == [
+        "The filing date cannot be in the future."
+    ]
+    assert not Appeal.objects.exists()
 
 
 def test_a_stale_appeal_review_is_a_conflict(notified, specialist, reviewer):

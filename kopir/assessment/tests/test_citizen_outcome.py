@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from kopir.assessment.models import AppealFilingPeriod
@@ -23,6 +23,7 @@ from kopir.assessment.tests.division_fixtures import (
     sent,
     take_up,
 )
+from kopir.assessment.tests.helpers import en_url
 from kopir.assessment.tests.test_citizen_status import ask, enter, last_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("icd10", "immediate_tasks")]
@@ -61,6 +62,9 @@ def test_a_decided_case_shows_group_cause_term_reexamination_and_how_to_appeal(
     page = _status_page(client, referral, reachable)
 
     assert "Disability established" in page
+    # Under the heading "The decision", the first row is the outcome, not "Decision" again.
+    assert "<dt>Outcome</dt>" in page
+    assert "<dt>Decision</dt>" not in page
     assert "Group II" in page
     assert "General disease" in page
     assert "1 year" in page
@@ -161,6 +165,20 @@ def test_after_a_changed_decision_the_page_shows_it_and_names_the_court(
     assert "how to appeal" not in page
     assert "they may appeal against it" not in page
     assert "Field narrowed" not in page
+
+
+def test_after_a_changed_decision_the_clinic_is_told_the_higher_body_decided(
+    client, clinician, appealed, reviewer
+):
+    referral, appeal = appealed
+    resolve(take_up(appeal, reviewer), reviewer, **changed_to_group_1())
+    client.force_login(clinician)
+    page = client.get(en_url("clinic_detail", referral.pk)).content.decode()
+
+    with translation.override("en"):
+        decided_on = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"{decided_on}, {appeal.higher_body.name_en}</dd>" in page
+    assert f"{decided_on}, {referral.mse_division.name_en}</dd>" not in page
 
 
 def test_after_an_upheld_appeal_the_next_step_is_the_court(client, reachable, appealed, reviewer):

@@ -4,10 +4,12 @@ sending again, and the documents — for the clinic, the division, outsiders and
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
 from kopir.assessment.models import Attachment, ReferralStatus
+from kopir.assessment.services.division import referral_accept
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.clinic_fixtures import (
     complete_vision_referral,
@@ -102,6 +104,9 @@ def test_a_returned_referral_shows_what_was_asked_and_can_be_sent_again(client, 
     assert "Fundus photo" in page
     assert "Please attach a newer report." in page
     assert "Send again to MSE" in page
+    # The rules find nothing missing, but the page does not say the referral is ready as it is.
+    assert "Add what the MSE division asks for above, then send the referral again." in page
+    assert "The referral can be sent." not in page
 
     assert_sent_from_its_page(client, referral)
 
@@ -208,6 +213,33 @@ def test_another_clinic_and_an_anonymous_visitor_can_neither_send_nor_remove(
     assert referral.status == S.DRAFT
 
 
+def test_the_timeline_names_the_acting_organisations_in_the_readers_language(
+    client, clinician, person, head
+):
+    """An event keeps the clinic's and the division's name as written when it acted (here in
+    Kazakh); a Russian reader's timelines name both in Russian."""
+    clinic, division = clinician.organisation, head.organisation
+    clinic.short_name_kk, clinic.short_name_ru = "№ 7 емхана", "Поликлиника № 7"
+    clinic.save()
+    division.short_name_kk, division.short_name_ru = "Орал МӘС бөлімі", "Отдел МСЭ г. Уральск"
+    division.save()
+    with translation.override("kk"):
+        referral = complete_vision_referral(clinician, person)
+        sent = referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+        referral_accept(actor=head, referral=sent, expected_version=sent.version)
+
+    client.force_login(clinician)
+    clinic_page = client.get("/ru" + url("clinic_detail", referral.pk)[3:]).content.decode()
+    client.force_login(head)
+    division_page = client.get("/ru" + url("division_timeline", referral.pk)[3:]).content.decode()
+
+    for page in (clinic_page, division_page):
+        assert "Поликлиника № 7" in page
+        assert "Отдел МСЭ г. Уральск" in page
+        assert "№ 7 емхана" not in page
+        assert "Орал МӘС бөлімі" not in page
+
+
 # --- The decision, back at the clinic ------------------------------------------------------------
 
 
@@ -222,6 +254,8 @@ def test_the_clinic_sees_the_decision_on_its_referral_page_before_and_after_the_
 
     html = client.get(en_url("clinic_detail", referral.pk)).content.decode()
     assert "The decision" in html
+    assert "<dt>Outcome</dt>" in html
+    assert "<dt>Decision</dt>" not in html
     decision = referral.decisions.get()
     for shown in (
         decision.get_outcome_display(),

@@ -216,6 +216,9 @@ def test_the_division_head_counts_cases_with_documents_to_check_and_the_queue_li
 
     to_check_item = _items("assessment.division_")["documents_to_check"]
     assert to_check_item.count(head) == 1
+    # The count is of cases, not of documents, and the tile says so.
+    with translation.override("en"):
+        assert str(to_check_item.label).startswith("Cases with documents to check")
     assert _queue_listed(head, to_check_item.url(head)) == [to_check.pk]
 
 

@@ -60,12 +60,17 @@ def test_a_specialist_returns_a_referral_with_their_items_and_an_empty_return_is
     referral = sent(clinician, person)
     signed_in(client, specialist)
 
+    form = client.get(url("division_return", referral.pk)).content.decode()
     empty = client.post(url("division_return", referral.pk), {"version": referral.version})
     done = client.post(
         url("division_return", referral.pk),
         {"version": referral.version, "added_items": "Perimetry chart\nDischarge summary"},
     )
 
+    # Nothing found by the check: what the specialist writes is all the clinic gets, so the
+    # field is not offered as optional, nor said to come with items the check found.
+    assert "What else the clinic must add</label>" in form
+    assert "are always included" not in form
     body = empty.content.decode()
     assert 'aria-invalid="true"' in body
     assert "finds nothing missing" in body

@@ -166,17 +166,18 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def return_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
-    form = at_version(ReturnForm, request, referral)
+    missing = automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
+    form = at_version(
+        ReturnForm,
+        request,
+        referral,
+        nothing_found=referral.status == ReferralStatus.SENT and not missing,
+    )
     return form_page(
         request,
         form,
         "assessment/division/return_form.html",
-        lambda: {
-            "referral": referral,
-            "missing": (
-                automatic_missing_items(referral) if referral.status == ReferralStatus.SENT else []
-            ),
-        },
+        lambda: {"referral": referral, "missing": missing},
         save=lambda: referral_return(
             actor=request.user,
             referral=referral,
