@@ -33,7 +33,10 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         error_messages={"required": _("Enter the member's full name.")},
     )
     position = forms.ChoiceField(
-        label=_("Position"), choices=MemberPosition.choices, initial=MemberPosition.MEMBER
+        label=_("Position"),
+        choices=MemberPosition.choices,
+        initial=MemberPosition.MEMBER,
+        error_messages={"required": _("Choose the member's position.")},
     )
     affiliation = organisation_field(_("Organisation"), empty_label=_("Not in the directory"))
     # Kept in Kazakh and Russian, as the minutes in each language print it.

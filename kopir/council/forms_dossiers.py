@@ -50,7 +50,10 @@ class DossierFindForm(forms.Form):
     Sent by GET; without words the kind's latest records are listed."""
 
     kind = forms.ChoiceField(
-        label=_("Kind of record"), choices=DossierRecordKind.choices, initial="petition"
+        label=_("Kind of record"),
+        choices=DossierRecordKind.choices,
+        initial="petition",
+        error_messages={"required": _("Choose the kind of record.")},
     )
     q = forms.CharField(
         label=_("Words or number"),

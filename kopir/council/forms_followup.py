@@ -93,6 +93,8 @@ class RecommendationForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         label=_("Deadline rules"),
         queryset=RecommendationRuleSet.objects.order_by("code"),
         help_text=_("The council's own rules unless another applies to this recommendation."),
+        empty_label=_("Choose the deadline rules"),
+        error_messages={"required": _("Choose the deadline rules that apply.")},
     )
     motivating_figure = forms.CharField(
         label=_("Motivating figure"),
@@ -147,7 +149,11 @@ class RecommendationEditForm(ServiceDataMixin, VersionForm):
 class RecommendationSendForm(ServiceDataMixin, VersionForm):
     service_fields = ("version", "sent_on")
 
-    sent_on = date_field(_("Sent on"), help_text=_("The day the addressee received it."))
+    sent_on = date_field(
+        _("Sent on"),
+        help_text=_("The day the addressee received it."),
+        missing=_("Enter the date the recommendation was sent."),
+    )
     # Recording it sent notifies the addressee at once and starts its answer clock: no way back.
     confirm = forms.BooleanField(
         label=_("It was sent: notify the addressee now (this cannot be undone)"),

@@ -285,11 +285,11 @@ class VoteForm(ServiceErrorsMixin, forms.Form):
     question, question_ru = text_pair(
         _("Question"), max_length=500, missing=_("Enter the question put to the vote.")
     )
-    kind = forms.ChoiceField(
-        label=_("How the votes are recorded"),
-        choices=VoteKind.choices,
+    kind = radio_choice(
+        _("How the votes are recorded"),
+        VoteKind.choices,
+        missing=_("Choose how the votes are recorded."),
         initial=VoteKind.ROLL_CALL,
-        widget=forms.RadioSelect,
     )
     decides = forms.ChoiceField(
         label=_("The vote decides"),
@@ -422,15 +422,24 @@ class OwnBallotForm(ServiceErrorsMixin, forms.Form):
             self.fields["choice"].label = question
 
 
+def total_field(label: Any, *, missing: Any) -> forms.IntegerField:
+    """One counted total of a vote, 0 until entered; `missing` says which total to enter."""
+    return forms.IntegerField(
+        label=label, min_value=0, initial=0, error_messages={"required": missing}
+    )
+
+
 class TotalsForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     """The counted totals, with the totals as the page showed them (`shown`, "for:against:abstain")
     and the close button's confirmation, as in BallotsForm."""
 
     service_fields = ("votes_for", "votes_against", "votes_abstain")
 
-    votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
-    votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
-    votes_abstain = forms.IntegerField(label=_("Abstained"), min_value=0, initial=0)
+    votes_for = total_field(_("For"), missing=_("Enter the number of votes for."))
+    votes_against = total_field(_("Against"), missing=_("Enter the number of votes against."))
+    votes_abstain = total_field(
+        _("Abstained"), missing=_("Enter the number of members who abstained.")
+    )
     shown = forms.RegexField(
         regex=r"^[0-9]+:[0-9]+:[0-9]+$", widget=forms.HiddenInput, required=False
     )

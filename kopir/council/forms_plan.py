@@ -71,13 +71,14 @@ class PlanItemForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             ("3", _("3rd quarter")),
             ("4", _("4th quarter")),
         ],
+        error_messages={"required": _("Choose the quarter.")},
     )
     month = forms.TypedChoiceField(
         label=_("Month"), coerce=int, empty_value=None, required=False, choices=MONTH_CHOICES
     )
     topic, topic_ru = text_pair(_("Topic"), max_length=500, rows=3, missing=_("Enter the topic."))
-    planned_form = forms.ChoiceField(
-        label=_("Planned form"), choices=PlannedForm.choices, widget=forms.RadioSelect
+    planned_form = radio_choice(
+        _("Planned form"), PlannedForm.choices, missing=_("Choose how the item is to be held.")
     )
     responsible = forms.ModelMultipleChoiceField(
         label=_("Responsible members"),

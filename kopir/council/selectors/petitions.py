@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import ExtractYear, Length
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -66,10 +67,19 @@ def petition_read(
 
 
 def petitions_for_agenda(council: Council) -> QuerySet[Petition]:
-    """Petitions that can be put on a meeting's agenda (registered, or considered and returned to)."""
-    return council.petitions.filter(
-        status__in=[PetitionStatus.REGISTERED, PetitionStatus.CONSIDERED]
-    ).order_by("received_on", "number")
+    """Petitions that can be put on a meeting's agenda (registered, or considered and returned to),
+    by number."""
+    return in_number_order(
+        council.petitions.filter(status__in=[PetitionStatus.REGISTERED, PetitionStatus.CONSIDERED])
+    )
+
+
+def in_number_order(petitions: QuerySet[Petition]) -> QuerySet[Petition]:
+    """`petitions` by registration number. A number is text, "Ө-<year>-<n>" with n padded to four
+    digits and wider past 9999, given in the year the petition was received: ordered by that
+    year, then by width, then as text, "Ө-2026-9999" comes before "Ө-2026-10000". (Not by date:
+    a petition received on paper is registered days later, after others received since.)"""
+    return petitions.order_by(ExtractYear("received_on"), Length("number"), "number")
 
 
 def planned_meetings(council: Council) -> QuerySet[Any]:

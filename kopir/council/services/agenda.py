@@ -37,8 +37,10 @@ from kopir.council.models import (
     PetitionStatus,
     Speech,
     Vote,
+    VoteResult,
     WorkPlanItem,
 )
+from kopir.council.services.composition import APPROVING_RESULTS
 from kopir.council.services.meetings import require_started
 from kopir.council.services.petition_states import petition_transition
 from kopir.council.services.plan import plan_item_errors
@@ -376,6 +378,29 @@ def speech_add(
     )
 
 
+def _require_vote_that_took_it(vote: Vote | None, agenda_item_id: int) -> None:
+    """A decision rests on a vote of its item that approved it: a vote still open, not approved
+    (or without quorum) or annulled took no decision, and a decision becomes the council's
+    recommendation to a state body. A decision recorded without a vote says what the council
+    resolved otherwise."""
+    if vote is None:
+        return
+    # As stored: the caller's copy may be older than the vote's closing or annulment.
+    vote.refresh_from_db(fields=["result", "annulled_at"])
+    if vote.agenda_item_id != agenda_item_id:
+        refusal = _("Choose a vote taken on this item.")
+    elif vote.result == VoteResult.OPEN:
+        refusal = _("This vote is still open: close it, then record the decision it took.")
+    elif vote.result not in APPROVING_RESULTS or vote.annulled_at is not None:
+        refusal = _(
+            "This vote approved nothing (it was not approved, or was annulled), so no decision "
+            "rests on it. Choose the vote that approved the decision, or no vote."
+        )
+    else:
+        return
+    raise ValidationError({"vote": [refusal]})
+
+
 def decision_add(
     *,
     agenda_item: AgendaItem,
@@ -385,8 +410,7 @@ def decision_add(
     **by: Unpack[AuditedBy],
 ) -> Decision:
     """Record a decision on the item, linked to the vote that took it (if one was taken)."""
-    if vote is not None and vote.agenda_item_id != agenda_item.pk:
-        raise ValidationError({"vote": [_("Choose a vote taken on this item.")]})
+    _require_vote_that_took_it(vote, agenda_item.pk)
     return _add_to_item(
         agenda_item,
         lambda: Decision(
@@ -411,8 +435,7 @@ def decision_update(
     text_ru: str = "",
     request: HttpRequest | None = None,
 ) -> Decision:
-    if vote is not None and vote.agenda_item_id != decision.agenda_item_id:
-        raise ValidationError({"vote": [_("Choose a vote taken on this item.")]})
+    _require_vote_that_took_it(vote, decision.agenda_item_id)
     with transaction.atomic():
         require_minutes_open(decision.agenda_item.meeting)
         decision.text = text

@@ -16,6 +16,7 @@ from kopir.accounts.tests.factories import UserFactory
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import DomainError
 from kopir.council import models as m
+from kopir.council.forms_composition import MemberForm
 from kopir.council.services.composition import (
     composition_approve_by_vote,
     composition_discard,
@@ -28,6 +29,7 @@ from kopir.council.services.councils import council_merge
 from kopir.council.services.votes import vote_close, vote_open
 from kopir.council.tests.conftest import roll_call_vote, signed_in
 from kopir.council.tests.factories import AgendaItemFactory, CouncilFactory
+from kopir.council.tests.fixtures_followup import english_refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +332,11 @@ def test_a_members_affiliation_is_written_in_both_languages_and_copied_to_a_prop
     assert copied.members.get(full_name=seat.full_name).affiliation_text_ru == (
         "Депутат областного маслихата"
     )
+
+
+def test_a_members_empty_position_is_named_in_its_own_words() -> None:
+    """A member's position said only "This field is required."."""
+    member = MemberForm({})
+    errors, first_position = english_refusals([(member, "position")], member["position"])
+    assert errors == ["Choose the member's position."]
+    assert first_position == "Chair"

@@ -22,6 +22,7 @@ from kopir.core.errors import AccessDenied, DomainError
 from kopir.core.registry import CitationSource, CitedTable, registry
 from kopir.core.tests.queries import page_queries
 from kopir.council import models as m
+from kopir.council.forms_dossiers import DossierFindForm
 from kopir.council.selectors import dossiers as selectors
 from kopir.council.services.dossiers import (
     dossier_add_record,
@@ -42,6 +43,7 @@ from kopir.council.tests.factories import (
     VoteFactory,
 )
 from kopir.council.tests.fixtures_followup import *  # noqa: F403
+from kopir.council.tests.fixtures_followup import english_refusals
 from kopir.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -684,3 +686,11 @@ def test_the_list_shows_the_councils_dossiers_only(
     ).content.decode()
     assert "Көзі көрмейтіндерге сырттай МӘС" in page
     assert "Басқа кеңестің мәселесі" not in page
+
+
+def test_an_empty_kind_of_record_to_find_is_named_in_its_own_words() -> None:
+    """The kind of record to find said only "This field is required."."""
+    find = DossierFindForm({"kind": ""})
+    errors, first_kind = english_refusals([(find, "kind")], find["kind"])
+    assert errors == ["Choose the kind of record."]
+    assert first_kind == "Petition"

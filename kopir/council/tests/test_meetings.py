@@ -32,7 +32,7 @@ from kopir.council.services.meetings import (
     meeting_update,
 )
 from kopir.council.services.minutes_body import build_body, load_meeting
-from kopir.council.tests.conftest import record_present, signed_in
+from kopir.council.tests.conftest import record_present, roll_call_vote, signed_in
 from kopir.council.tests.factories import AgendaItemFactory, CompositionFactory, PetitionFactory
 from kopir.directory.models import Organisation
 
@@ -464,3 +464,47 @@ def test_a_meeting_with_a_record_cannot_move_to_after_it(
         actor=secretary, meeting=meeting, expected_version=meeting.version, starts_at=earlier
     )
     assert moved.starts_at == earlier
+
+
+def test_a_decision_rests_only_on_a_vote_that_approved_it(
+    client: Client, agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
+) -> None:
+    """A decision could be tied to a vote that was not approved, and its page then read "Vote:
+    Not approved" under it: a decision the council did not take, which may become its
+    recommendation. A vote not approved, annulled or still open is refused at the field."""
+    from kopir.council.services.votes import vote_close
+
+    rejected = roll_call_vote(agenda_item, secretary, members, "against", question="Бас тарту")
+    vote_close(actor=secretary, vote=rejected)
+    annulled = roll_call_vote(agenda_item, secretary, members, "for", question="Қате")
+    vote_close(actor=secretary, vote=annulled)
+    m.Vote.objects.filter(pk=annulled.pk).update(annulled_at=timezone.now())  # by the chair
+    still_open = roll_call_vote(agenda_item, secretary, members, "for", question="Ашық")
+    meeting = agenda_item.meeting
+    with translation.override("en"):
+        url = reverse(
+            "council:decision_new", args=[meeting.council.slug, meeting.pk, agenda_item.pk]
+        )
+    signed_in(client, secretary)
+
+    def refusal(vote: m.Vote) -> str:
+        page = client.post(url, {"text": "Шешім", "vote": vote.pk})
+        assert page.status_code == 400
+        return str(page.context["decision_form"].errors["vote"][0])
+
+    assert (
+        refusal(rejected)
+        == refusal(annulled)
+        == (
+            "This vote approved nothing (it was not approved, or was annulled), so no decision rests "
+            "on it. Choose the vote that approved the decision, or no vote."
+        )
+    )
+    assert refusal(still_open) == (
+        "This vote is still open: close it, then record the decision it took."
+    )
+    assert not agenda_item.decisions.exists()
+
+    vote_close(actor=secretary, vote=still_open)
+    assert client.post(url, {"text": "Шешім", "vote": still_open.pk}).status_code == 302
+    assert agenda_item.decisions.get().vote == still_open

@@ -317,3 +317,23 @@ def test_a_meeting_that_approves_a_new_composition_is_recorded_with_the_seats_th
     assert "Төраға Қайрат Өмірұлы" in present
     assert "Жаңа Мүше Болатұлы" not in attendance
     assert _text(body, "quorum") == "Кеңестің 3 мүшесінің 3 мүшесі қатысты. Кворум бар."
+
+
+def test_the_download_buttons_name_the_language_inside_the_sentence(
+    held_meeting: m.Meeting, secretary: User, secretary_client: Client
+) -> None:
+    """The buttons read "Скачать в формате DOCX (Казахский)": the language's own name, capitalised,
+    inside a Russian sentence. The edit page's heading named it so too."""
+    _assembled(held_meeting, secretary)
+    kazakh = secretary_client.get(_url("council:minutes_detail", held_meeting)).content.decode()
+    with translation.override("ru"):  # the pages' addresses under /ru/
+        russian = secretary_client.get(_url("council:minutes_detail", held_meeting))
+        edit = secretary_client.get(_url("council:minutes_edit", held_meeting, lang="kk"))
+    russian, edit = russian.content.decode(), edit.content.decode()
+
+    assert "Скачать в формате DOCX на казахском<" in russian
+    assert "Скачать в формате PDF на русском<" in russian
+    assert "(Казахский)" not in russian
+    assert "DOCX файлын қазақша жүктеп алу<" in kazakh
+    assert "PDF файлын орысша жүктеп алу<" in kazakh
+    assert "Редактирование протокола заседания № 7 (на казахском)" in edit

@@ -17,7 +17,9 @@ from django.utils import translation
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditEvent
 from kopir.core.errors import DomainError
+from kopir.core.models import NumberSequence
 from kopir.council import models as m
+from kopir.council.selectors.petitions import petitions_for_agenda
 from kopir.council.services.meetings import meeting_mark_held
 from kopir.council.services.petitions import (
     PetitionData,
@@ -26,6 +28,7 @@ from kopir.council.services.petitions import (
     petition_publish,
     petition_put_on_agenda,
     petition_register,
+    petition_sequence,
     petition_withhold,
 )
 from kopir.council.tests.conftest import signed_in
@@ -561,3 +564,23 @@ def test_the_answer_goes_to_the_petitioner_only_once_the_secretary_ticks_the_box
     sent = client.post(address, {"answer": "Жауап", "version": petition.version, "confirm": "on"})
     petition.refresh_from_db()
     assert (sent.status_code, petition.status) == (302, m.PetitionStatus.ANSWERED)
+
+
+def test_the_agenda_lists_petitions_by_number_not_by_date_or_as_text(council: m.Council) -> None:
+    """Ө-2026-0001, registered first but received last, came after 0004; and a number past 9999
+    is wider, so as text "Ө-2026-10000" would come before "Ө-2026-9999"."""
+    for received in (dt.date(2026, 11, 20), dt.date(2026, 11, 2)):
+        petition_register(actor=None, council=council, received_on=received, **PETITION)
+    NumberSequence.objects.filter(scope=petition_sequence(council), year=2026).update(
+        last_issued=9998
+    )
+    for received in (dt.date(2026, 11, 3), dt.date(2026, 11, 1), dt.date(2025, 12, 30)):
+        petition_register(actor=None, council=council, received_on=received, **PETITION)
+
+    assert [petition.number for petition in petitions_for_agenda(council)] == [
+        "Ө-2025-0001",
+        "Ө-2026-0001",
+        "Ө-2026-0002",
+        "Ө-2026-9999",
+        "Ө-2026-10000",
+    ]

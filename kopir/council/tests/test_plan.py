@@ -11,6 +11,7 @@ from django.utils import timezone
 from kopir.accounts.models import User
 from kopir.core.errors import DomainError
 from kopir.council import models as m
+from kopir.council.forms_plan import PlanItemForm
 from kopir.council.selectors.councils import plan_items_with_progress, plan_status_counts
 from kopir.council.services.meetings import meeting_mark_held
 from kopir.council.services.plan import (
@@ -29,6 +30,7 @@ from kopir.council.tests.factories import (
     WorkPlanFactory,
     WorkPlanItemFactory,
 )
+from kopir.council.tests.fixtures_followup import english_refusals
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +210,13 @@ def test_a_cancelled_item_can_only_be_reopened(council: m.Council, secretary: Us
         )
     reopened = plan_item_set_status(actor=secretary, item=item, status=m.WorkPlanItemStatus.PENDING)
     assert reopened.status == m.WorkPlanItemStatus.PENDING
+
+
+def test_an_items_empty_quarter_and_form_are_named_in_their_own_words() -> None:
+    """A plan item's quarter and planned form said only "This field is required."."""
+    item = PlanItemForm({}, members=m.Member.objects.none())
+    errors, first_quarter = english_refusals(
+        [(item, "quarter"), (item, "planned_form")], item["quarter"]
+    )
+    assert errors == ["Choose the quarter.", "Choose how the item is to be held."]
+    assert first_quarter == "1st quarter"

@@ -16,7 +16,12 @@ from kopir.accounts.models import User
 from kopir.core import sample_files
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.council import models as m
-from kopir.council.forms_followup import RecommendationForm, ResponseForm, ReviewForm
+from kopir.council.forms_followup import (
+    RecommendationForm,
+    RecommendationSendForm,
+    ResponseForm,
+    ReviewForm,
+)
 from kopir.council.models import RecommendationStatus as S
 from kopir.council.services import recommendation_rules as rules
 from kopir.council.services import recommendations as services
@@ -488,3 +493,20 @@ def test_each_empty_required_field_is_named_in_its_own_words(council: m.Council)
         "Choose whether the council accepts the answer.",
     ]
     assert first_addressee == "Choose an organisation"
+
+
+def test_the_deadline_rules_and_the_send_date_are_named_in_their_own_words(
+    council: m.Council,
+) -> None:
+    """The deadline rules and the date a recommendation was sent said only "This field is
+    required.", and the rules' list began with "---------"."""
+    recommendation = RecommendationForm({}, council=council)
+    errors, first_rules = english_refusals(
+        [(recommendation, "rule_set"), (RecommendationSendForm({}), "sent_on")],
+        recommendation["rule_set"],
+    )
+    assert errors == [
+        "Choose the deadline rules that apply.",
+        "Enter the date the recommendation was sent.",
+    ]
+    assert first_rules == "Choose the deadline rules"

@@ -9,6 +9,7 @@ from django.utils import translation
 from kopir.accounts.models import User
 from kopir.core.errors import DomainError
 from kopir.council import models as m
+from kopir.council.forms_meetings import TotalsForm, VoteForm
 from kopir.council.services.votes import (
     ballots_record,
     vote_close,
@@ -17,6 +18,7 @@ from kopir.council.services.votes import (
     vote_set_totals,
 )
 from kopir.council.tests.conftest import record_present
+from kopir.council.tests.fixtures_followup import english_refusals
 
 FOR, AGAINST, ABSTAIN = m.BallotChoice.FOR, m.BallotChoice.AGAINST, m.BallotChoice.ABSTAIN
 
@@ -182,3 +184,25 @@ def test_a_ballot_can_be_changed_or_withdrawn_while_the_vote_is_open(
         members[0].pk: AGAINST,
         **{seat.pk: FOR for seat in members[2:]},
     }
+
+
+def test_an_empty_vote_kind_and_totals_are_named_in_their_own_words() -> None:
+    """How the votes are recorded and each counted total said only "This field is required."."""
+    vote = VoteForm({}, compositions=[], plans=[])
+    totals = TotalsForm({})
+    errors, first_kind = english_refusals(
+        [
+            (vote, "kind"),
+            (totals, "votes_for"),
+            (totals, "votes_against"),
+            (totals, "votes_abstain"),
+        ],
+        vote["kind"],
+    )
+    assert errors == [
+        "Choose how the votes are recorded.",
+        "Enter the number of votes for.",
+        "Enter the number of votes against.",
+        "Enter the number of members who abstained.",
+    ]
+    assert first_kind == "Each member's vote recorded"

@@ -27,8 +27,10 @@ from kopir.council.services.minutes_labels import MINUTES_LANGUAGES
 from kopir.council.services.minutes_texts import missing_texts
 from kopir.council.views.meetings_common import attempted, confirmed_action
 
-# The minutes' languages named in the page's language, as the rest of the page is written.
+# The minutes' languages named in the page's language, as the rest of the page is written: on
+# their own (a tab), and inside a sentence, where Russian writes them in lower case.
 LANGUAGE_NAMES = {"kk": gettext_lazy("Kazakh"), "ru": gettext_lazy("Russian")}
+IN_LANGUAGE_NAMES = {"kk": gettext_lazy("in Kazakh"), "ru": gettext_lazy("in Russian")}
 
 
 def _meeting(request: HttpRequest, slug: str, number: int) -> tuple[Any, Meeting]:
@@ -51,6 +53,7 @@ def language_tabs(request: HttpRequest, lang: str) -> list[dict[str, Any]]:
         {
             "code": code,
             "name": LANGUAGE_NAMES[code],
+            "in_name": IN_LANGUAGE_NAMES[code],
             "current": code == lang,
             "query": f"?lang={code}",
         }
@@ -174,7 +177,7 @@ def minutes_edit_view(request: HttpRequest, slug: str, number: int, lang: str) -
             "minutes": minutes,
             "form": form,
             "lang": lang,
-            "language_name": LANGUAGE_NAMES[lang],
+            "language_name": IN_LANGUAGE_NAMES[lang],
         },
         conflict=conflict,
     )
