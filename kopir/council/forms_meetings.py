@@ -527,9 +527,14 @@ class DecisionForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args: Any, votes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vote"].queryset = votes  # type: ignore[attr-defined]
-        self.fields["vote"].label_from_instance = lambda vote: in_reader_language(  # type: ignore[attr-defined]
-            vote, "question"
-        )
+        self.fields["vote"].label_from_instance = vote_choice_label  # type: ignore[attr-defined]
+
+
+def vote_choice_label(vote: Vote) -> str:
+    """A vote offered for a decision, with its result: only an approving vote takes one
+    (`services.agenda`), and the secretary sees which before choosing."""
+    result = _("Annulled") if vote.annulled_at else vote.get_result_display()
+    return f"{in_reader_language(vote, 'question')} ({result})"
 
 
 MEMBER_ATTENDANCE_CHOICES = [

@@ -508,3 +508,22 @@ def test_a_decision_rests_only_on_a_vote_that_approved_it(
     vote_close(actor=secretary, vote=still_open)
     assert client.post(url, {"text": "Шешім", "vote": still_open.pk}).status_code == 302
     assert agenda_item.decisions.get().vote == still_open
+
+
+def test_the_decision_form_names_each_votes_result(
+    agenda_item: m.AgendaItem, members: list[m.Member], secretary: User
+) -> None:
+    """The form offered every vote of the item by its question alone, so the secretary could not
+    tell the one that approved the decision from the one that did not, until refused."""
+    from kopir.council.forms_meetings import DecisionForm
+    from kopir.council.services.votes import vote_close
+
+    rejected = roll_call_vote(agenda_item, secretary, members, "against", question="Бас тарту")
+    vote_close(actor=secretary, vote=rejected)
+    approved = roll_call_vote(agenda_item, secretary, members, "for", question="Бекіту")
+    vote_close(actor=secretary, vote=approved)
+
+    with translation.override("en"):
+        offered = dict(DecisionForm(votes=agenda_item.votes.all()).fields["vote"].choices)
+        assert offered[rejected.pk] == "Бас тарту (Not approved)"
+        assert offered[approved.pk] == "Бекіту (Approved unanimously)"
