@@ -24,7 +24,7 @@ from kopir.core.forms import (
     form_after_conflict,
 )
 from kopir.core.selectors import stored_version
-from kopir.core.uploads import content_type_for, is_image
+from kopir.core.uploads import content_type_for, is_image, stored_name
 
 # What an edit form shows after a lost race: the form again, and what the other person saved.
 Conflicted = tuple[ServiceErrorsMixin, Sequence[dict[str, str]]]
@@ -211,7 +211,7 @@ def file_download(field: FieldFile, *, images_inline: bool = False) -> FileRespo
     when none was kept or it is gone from storage. Photos may open in the browser."""
     if not field.name:
         raise Http404
-    name = field.name.rsplit("/", 1)[-1]
+    name = stored_name(field)
     try:
         handle = field.open("rb")
     except FileNotFoundError as error:

@@ -25,6 +25,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited
 from kopir.core.paging import Cursor, CursorPage, cut_page, merged_page, rows_after
 from kopir.core.selectors import matching
+from kopir.core.uploads import stored_name
 from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
 
@@ -278,7 +279,7 @@ def measure_read(
         evidence=evidence,
         records_placement=EvidenceItem.EMPLOYER in (measure.measure_type.evidence_required or []),
         escalation=escalation_of(measure),
-        evidence_name=measure.evidence_document.name.rsplit("/", 1)[-1],
+        evidence_name=stored_name(measure.evidence_document),
     )
 
 
