@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditEvent
@@ -209,6 +209,20 @@ def test_a_dead_letter_is_listed_and_replayed_after_confirming(administrator: Us
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 0)
     assert AuditEvent.objects.filter(actor=administrator, detail="replay:dead").count() == 1
+
+
+def test_with_no_deliveries_the_pages_say_so_and_show_no_table(administrator: User) -> None:
+    subscription = SubscriptionFactory.create(event_kinds=["test.thing"])
+    client = signed_in(Client(), administrator)
+
+    with translation.override("en"):
+        dead = client.get(_url("dead_letters")).content.decode()
+        detail = client.get(_url("subscription_detail", pk=subscription.pk)).content.decode()
+
+    assert "No dead letters." in dead
+    assert "Nothing was sent to this subscription yet." in detail
+    assert "<table" not in dead
+    assert "<table" not in detail
 
 
 def test_only_administrators_reach_the_subscription_pages(
