@@ -20,7 +20,7 @@ from kopir.assessment.access import (
     may_see_actor_names,
     may_see_identity,
 )
-from kopir.assessment.age_bands import AgeBand, band_of_age
+from kopir.assessment.age_bands import AgeBand, age_in_years, band_of_age
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,
@@ -33,7 +33,6 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.services.attachments import RELEASABLE_STATUSES
-from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import organisation_label, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
