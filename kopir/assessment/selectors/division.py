@@ -193,10 +193,6 @@ class TimelineEntry:
     due_on: dt.date | None = None
 
 
-def _person_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
 def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
     """Every step with who and when. The division head sees names; everyone else sees the acting
     organisation, and experts as "Expert 2" — never another expert's name."""
@@ -205,7 +201,7 @@ def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
     def who(user: Any, label: str = "") -> str:
         label = label or organisation_label(user)
         if user is not None and names:
-            return f"{_person_name(user)} ({label})" if label else _person_name(user)
+            return f"{user.shown_name} ({label})" if label else user.shown_name
         return label or _("System")
 
     def expert_label(assignment: ExpertAssignment) -> str:
@@ -213,7 +209,7 @@ def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
         if assignment.expert_id == viewer.pk:
             return _("%(expert)s (you)") % {"expert": label}
         if names:
-            return f"{label}: {_person_name(assignment.expert)}"
+            return f"{label}: {assignment.expert.shown_name}"
         return label
 
     entries: list[TimelineEntry] = []

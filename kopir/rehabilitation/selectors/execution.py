@@ -219,7 +219,7 @@ def escalation_of(measure: Measure) -> Escalation | None:
     )
     if recipient.user is not None:
         user = recipient.user
-        to = _("the officer %(name)s") % {"name": user.get_full_name() or user.get_username()}
+        to = _("the officer %(name)s") % {"name": user.shown_name}
     elif measure.escalation_tier == 2:
         organisation = recipient.organisation
         head = organisation.contact_name
@@ -367,7 +367,7 @@ def _export_row(measure: Measure) -> list[Any]:
         _("Yes") if measure.overdue else "",
         _("Yes") if measure.at_risk else "",
         measure.scheduled_on,
-        (officer.get_full_name() or officer.get_username()) if officer else "",
+        officer.shown_name if officer else "",
     ]
 
 
@@ -439,7 +439,7 @@ def work_filter_choices(organisation_id: int) -> FilterChoices:
         for territory in Territory.objects.filter(pk__in=held.values("territory")).order_by("kato")
     ]
     officers = [
-        (user.pk, user.get_full_name() or user.get_username())
+        (user.pk, user.shown_name)
         for user in get_user_model()
         .objects.filter(
             organisation_id=organisation_id,
