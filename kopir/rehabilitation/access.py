@@ -34,7 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kopir.accounts.access import is_agency_officer
+from kopir.accounts.access import is_administrator, is_agency_officer
 from kopir.accounts.models import Role
 from kopir.assessment.access import is_division_head, may_see_identity
 from kopir.core.selectors import first_or_404
@@ -46,7 +46,7 @@ PROGRAMME_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
 
 def can_manage_catalogue(user: Any) -> bool:
     """The measure catalogue, suggestion rules and routing rules: administrators only."""
-    return bool(user.is_authenticated and user.has_role(Role.ADMINISTRATOR))
+    return is_administrator(user)
 
 
 def is_programme_user(user: Any) -> bool:
@@ -154,7 +154,7 @@ def quota_for_user(user: Any, quota_id: int) -> EmployerQuota:
 
 def can_edit_quota_bands(user: Any) -> bool:
     """The quota's shares per size of employer are reference data: administrators keep them."""
-    return bool(user.is_authenticated and user.is_administrator)
+    return is_administrator(user)
 
 
 def require_quota_band_editor(user: Any) -> None:
