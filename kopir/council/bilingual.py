@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
-
-from kopir.core.text import half_for_reader
+from kopir.core.text import half_for_reader, reader_language
 
 
 def in_language(record: Any, field: str, lang: str) -> str:
@@ -40,6 +38,6 @@ def other_language_shown(record: Any, field: str) -> str:
     """The language of the half `in_reader_language` shows the active language's reader when it
     is not that language ("kk" on a Russian or an English page), else "": what a page marks with
     `lang` so the text is read aloud in its own language."""
-    page = (get_language() or "kk")[:2]
+    page = reader_language()
     shown = shown_language(record, field, page)
     return shown if shown != page else ""
