@@ -9,9 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
+from kopir.core.forms import (
+    ServiceErrorsMixin,
+    VersionForm,
+    checked_upload,
+    date_field,
+    text_pair,
+)
 from kopir.core.text import reader_language
-from kopir.core.uploads import check_upload
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     Council,
@@ -217,10 +222,7 @@ class ResponseForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     )
 
     def clean_evidence(self) -> Any:
-        upload = self.cleaned_data.get("evidence")
-        if upload:
-            check_upload(upload)
-        return upload
+        return checked_upload(self, "evidence")
 
 
 class ReviewForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
