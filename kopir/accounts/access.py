@@ -18,6 +18,17 @@ def is_administrator(user: Any) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.ADMINISTRATOR))
 
 
+def is_agency_officer(user: Any) -> bool:
+    """Staff of a state body with the agency officer's role: the measures assigned to their
+    organisation are theirs to work (rehabilitation), the council's recommendations addressed to
+    it theirs to answer (council)."""
+    return bool(
+        user.is_authenticated
+        and user.organisation_id is not None
+        and user.has_role(Role.AGENCY_OFFICER)
+    )
+
+
 def require_administrator(user: Any) -> None:
     """Account administration is for administrators only; anyone else gets 403.
 

@@ -82,6 +82,11 @@ class User(AbstractUser):
         # apps ask `is_staff`, instead of importing accounts' roles (see docs/architecture.md).
         return self.has_role(Role.ADMINISTRATOR)
 
+    @property
+    def shown_name(self) -> str:
+        """The name pages and notices show for the account: its full name, else its username."""
+        return self.get_full_name() or self.get_username()
+
     def role_labels(self) -> list[str]:
         return [str(label) for value, label in Role.choices if value in self.role_set]
 

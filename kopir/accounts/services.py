@@ -30,7 +30,7 @@ from kopir.accounts.selectors import USER_TARGET_TYPE, user_id_for_username
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited, save_audited
 from kopir.core.errors import ConflictError
-from kopir.core.versioning import assign_changes, require_current
+from kopir.core.versioning import assign_changes, require_current, update_if_current
 from kopir.directory.models import Organisation
 
 # The sentence the people registry's conflict panel already uses, so it is translated already.
@@ -449,11 +449,7 @@ def _record_update(
 ) -> None:
     # The version in the WHERE clause is the last guard: should a change slip in despite the
     # lock, no row matches, and raising here undoes the writes before it in the transaction.
-    rows = User.objects.filter(pk=current.pk, version=expected_version).update(
-        version=F("version") + 1
-    )
-    if rows != 1:  # pragma: no cover - only reachable if the lock above is not honoured
-        raise ConflictError(CONFLICT)
+    update_if_current(current, expected_version, CONFLICT)
     audited(current, AuditAction.UPDATE, changed, actor=actor, request=request, channel=channel)
 
 

@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
 from kopir.assessment.models import Attachment, Referral, ReferralStatus, Route
 from kopir.core.selectors import first_or_404
@@ -291,7 +292,7 @@ def may_edit_referral(user: Any, referral: Referral) -> bool:
 
 def can_manage_rules(user: Any) -> bool:
     """Completeness rules are reference data: administrators edit them."""
-    return bool(user.is_authenticated and user.has_role(Role.ADMINISTRATOR))
+    return is_administrator(user)
 
 
 # --- Intake: bulk uploads (intake helper) --------------------------------------------------------

@@ -9,6 +9,7 @@ docs/domain/mse.md §5), and each adult band is wide enough to hold many persons
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -33,6 +34,13 @@ AGE_BANDS = (
     AgeBand(45, 59),
     AgeBand(60, None),
 )
+
+
+def age_in_years(birth_date: dt.date, on: dt.date) -> int:
+    """The age in completed years on the day `on`: what the completeness rules, the kind of
+    outcome, the bands and the rehabilitation suggestion rules look at."""
+    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - int(before_birthday)
 
 
 def band_of_age(age: int) -> AgeBand:

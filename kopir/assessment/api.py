@@ -22,6 +22,7 @@ from kopir.assessment.api_common import (
     BatchItem,
     SystemToken,
     error_answer,
+    field_problem,
     idempotent,
     install,
     intake,
@@ -140,10 +141,6 @@ IDEMPOTENCY_KEY: str = Header(
 WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 409, 413, 422, 429), ErrorOut)
 
 
-def _field_problem(status: int, field: str, reason: str) -> JsonResponse:
-    return error_answer(status, reason, [FieldProblem(field, reason)])
-
-
 @router.post(
     "/referrals",
     response={
@@ -180,7 +177,7 @@ def referral_post(
         endpoint="POST /api/referrals",
         body=json.loads(request.body),
         handle=handle,
-        problem=_field_problem,
+        problem=field_problem,
     )
 
 
@@ -249,7 +246,7 @@ def referral_batch_post(
         endpoint="POST /api/referrals/batch",
         body=json.loads(request.body),
         handle=handle,
-        problem=_field_problem,
+        problem=field_problem,
     )
 
 

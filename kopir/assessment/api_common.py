@@ -189,6 +189,19 @@ def request_refused(
     return error_answer(status, reason)
 
 
+def field_problem(status: int, field: str, reason: str) -> JsonResponse:
+    """A refusal naming one field in Kopir's JSON error shape: the JSON APIs' `problem` for
+    `idempotent`."""
+    return error_answer(status, reason, [FieldProblem(field, reason)])
+
+
+def fhir_problem(status: int, field: str, reason: str) -> JsonResponse:
+    """The same refusal as a FHIR OperationOutcome, its issue code by the status (a conflict, a
+    required header, else an invalid value): the FHIR endpoints' `problem` for `idempotent`."""
+    code = "conflict" if status == 409 else "required" if status == 400 else "invalid"
+    return outcome_answer(status, [FhirProblem(field, reason, code)])
+
+
 def refused_answer(request: HttpRequest, refused: BodyRefused) -> JsonResponse:
     """A body that could not be read, each problem at its path (a FHIRPath under /fhir/)."""
     if is_fhir(request):

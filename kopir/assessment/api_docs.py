@@ -556,7 +556,8 @@ FHIR_OPENAPI: dict[str, Any] = {
 }
 
 
-def _fhir_resource(name: str) -> dict[str, Any]:
+def fhir_resource_schema(name: str) -> dict[str, Any]:
+    """The OpenAPI schema of a FHIR resource of the type `name` (its body is FHIR's own)."""
     return {
         "type": "object",
         "required": ["resourceType"],
@@ -568,7 +569,7 @@ METADATA_OPENAPI: dict[str, Any] = {
     "description": "The CapabilityStatement of the FHIR endpoint: the resources, interactions "
     "and profiles Kopir reads. Needs no token.",
     "security": [],
-    "responses": {200: _fhir(schema=_fhir_resource("CapabilityStatement"))},
+    "responses": {200: _fhir(schema=fhir_resource_schema("CapabilityStatement"))},
 }
 
 STRUCTURE_DEFINITION_OPENAPI: dict[str, Any] = {
@@ -577,7 +578,7 @@ STRUCTURE_DEFINITION_OPENAPI: dict[str, Any] = {
     "CapabilityStatement at /api/fhir/metadata. Needs no token.",
     "security": [],
     "responses": {
-        200: _fhir(schema=_fhir_resource("StructureDefinition")),
+        200: _fhir(schema=fhir_resource_schema("StructureDefinition")),
         404: {"description": "No profile with this id.", **_fhir()},
     },
 }

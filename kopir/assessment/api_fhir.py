@@ -14,6 +14,7 @@ from kopir.assessment.api_common import (
     BatchItem,
     SystemToken,
     fhir_base,
+    fhir_problem,
     fhir_published,
     idempotent,
     intake,
@@ -85,10 +86,6 @@ def _fhir_created(result: IntakeResult, notes: list[FhirProblem]) -> dict[str, A
     openapi_extra=FHIR_OPENAPI,
 )
 def fhir_bundle(request: HttpRequest) -> HttpResponse:
-    def problem(status: int, field: str, reason: str) -> JsonResponse:
-        code = "conflict" if status == 409 else "required" if status == 400 else "invalid"
-        return outcome_answer(status, [FhirProblem(field, reason, code)])
-
     try:
         raw = read_json(request, FHIR_JSON_TYPES)
     except BodyRefused as refused:
@@ -125,7 +122,7 @@ def fhir_bundle(request: HttpRequest) -> HttpResponse:
         return response, result.referral
 
     return idempotent(
-        request, endpoint="POST /api/fhir/Bundle", body=raw, handle=handle, problem=problem
+        request, endpoint="POST /api/fhir/Bundle", body=raw, handle=handle, problem=fhir_problem
     )
 
 

@@ -31,7 +31,7 @@ from kopir.assessment.services.icd10 import parse_code_list
 from kopir.assessment.services.referral_inputs import FindingInput, LimitationInput
 from kopir.assessment.services.referrals import referral_content_check
 from kopir.core.forms import DatePickerInput, ServiceErrorsMixin, radio_choice
-from kopir.core.identifiers import compact_identifier, validate_iin
+from kopir.core.identifiers import typed_iin
 from kopir.people.forms import person_by_iin
 from kopir.people.models import Person
 
@@ -237,8 +237,7 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
         return [self[f"limitation_{category}"] for category in LimitationCategory.values]
 
     def clean_iin(self) -> str:
-        iin = compact_identifier(self.cleaned_data["iin"])
-        validate_iin(iin)
+        iin = typed_iin(self.cleaned_data["iin"])
         self.person = person_by_iin(
             self.user,
             iin,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Any, cast
 
 from django import forms
@@ -155,7 +156,7 @@ class AssignForm(VersionForm):
         field = self.fields["experts"]
         field.queryset = experts  # type: ignore[attr-defined]
         field.label_from_instance = (  # type: ignore[attr-defined]
-            _expert_with_division if show_division else _expert_name
+            _expert_with_division if show_division else attrgetter("shown_name")
         )
         field.help_text = _("Choose %(count)d.") % {"count": required_count}
         if show_division:
@@ -165,13 +166,9 @@ class AssignForm(VersionForm):
             ) % {"count": required_count}
 
 
-def _expert_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
 def _expert_with_division(user: Any) -> str:
     # Experts of several divisions are listed: the head needs to know which each works in.
-    return f"{_expert_name(user)} ({user.organisation.short_name})"
+    return f"{user.shown_name} ({user.organisation.short_name})"
 
 
 def conditional(field: forms.Field) -> forms.Field:

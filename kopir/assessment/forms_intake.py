@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.citizen import CODE_DIGITS, NUMBER_SHAPE, normalise_number
-from kopir.core.identifiers import compact_identifier, validate_iin
+from kopir.core.identifiers import compact_identifier, typed_iin
 
 
 class BulkUploadForm(forms.Form):
@@ -56,9 +56,7 @@ class StatusLookupForm(forms.Form):
         # The IIN's form and check digit are checked here, before anything is looked up: a typo
         # is told at the field rather than answered with a code that never comes, and a check of
         # the number alone says nothing about whether a referral exists.
-        iin = compact_identifier(self.cleaned_data["iin"])
-        validate_iin(iin)
-        return iin
+        return typed_iin(self.cleaned_data["iin"])
 
 
 class StatusCodeForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.errors import ConflictError, DomainError
+from kopir.core.uploads import DOCUMENT_EXTENSIONS, check_upload
 
 FormT = TypeVar("FormT", bound=forms.BaseForm)
 CriteriaT = TypeVar("CriteriaT")
@@ -312,3 +313,15 @@ class SearchForm(forms.Form):
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [("", _("Every kind")), *((k.key, k.label) for k in kinds)]
+
+
+def checked_upload(
+    form: forms.Form, name: str, allowed: tuple[str, ...] = DOCUMENT_EXTENSIONS
+) -> Any:
+    """The file uploaded in the field `name`, if any, once `core/uploads.py::check_upload` found
+    it of an `allowed` kind, size and content (a ValidationError saying what is wrong otherwise):
+    a form's `clean_<name>`."""
+    upload = form.cleaned_data.get(name)
+    if upload:
+        check_upload(upload, allowed)
+    return upload

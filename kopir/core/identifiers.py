@@ -117,6 +117,14 @@ def validate_iin(value: str) -> None:
     _require_check_digit(number)
 
 
+def typed_iin(value: str | None) -> str:
+    """An IIN typed into a form, without its spaces and dashes (`compact_identifier`), once it
+    is checked (`validate_iin`: a ValidationError saying what is wrong with it)."""
+    iin = compact_identifier(value)
+    validate_iin(iin)
+    return iin
+
+
 def validate_bin(value: str) -> None:
     """Refuse a value that cannot be a BIN (same check digit as the IIN; digit 5 is the type)."""
     number = _require_twelve_digits(value)

@@ -4,7 +4,7 @@ page's query built so that an index on (…, status, due date, id) serves its or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -39,14 +39,23 @@ class Cursor:
             return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class CursorPage(Generic[ItemT]):
     """One page of a list paged by cursor: its rows, the cursor of the page after it (None on the
-    last) and whether it is the first; core/partials/cursor_pager.html draws its links."""
+    last) and whether it is the first; core/partials/cursor_pager.html draws its links. It reads
+    as a page of rows (`object_list`, iteration), so a table extending
+    core/partials/paged_table.html lists it."""
 
     rows: list[ItemT] = field(default_factory=list)
     next_cursor: str | None = None
     is_first: bool = True
+
+    @property
+    def object_list(self) -> list[ItemT]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[ItemT]:
+        return iter(self.rows)
 
 
 def cut_page(

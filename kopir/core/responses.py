@@ -1,5 +1,5 @@
 """How views answer in the same way everywhere: a fragment for htmx, the whole page otherwise; an
-edit conflict as 409 with what the other person saved."""
+edit conflict as 409 with what the other person saved; a stored file as a download."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any, Protocol, TypeVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from kopir.core.forms import (
     form_after_conflict,
 )
 from kopir.core.selectors import stored_version
+from kopir.core.uploads import content_type_for, is_image, stored_name
 
 # What an edit form shows after a lost race: the form again, and what the other person saved.
 Conflicted = tuple[ServiceErrorsMixin, Sequence[dict[str, str]]]
@@ -201,4 +203,22 @@ def version_button(
         request,
         lambda: service(actor=request.user, expected_version=version, request=request, **record),
         done=done,
+    )
+
+
+def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:
+    """A stored file under its own name, with the type its checked extension stands for; 404
+    when none was kept or it is gone from storage. Photos may open in the browser."""
+    if not field.name:
+        raise Http404
+    name = stored_name(field)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=not (images_inline and is_image(name)),
+        filename=name,
+        content_type=content_type_for(name),
     )

@@ -8,6 +8,12 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.translation import get_language
 
 
+def reader_language() -> str:
+    """The active language's two letters ("kk", "ru", "en"); Kazakh, the default, when none is
+    active (a task, a command)."""
+    return (get_language() or "kk")[:2]
+
+
 def fold_for_search(*parts: str) -> str:
     """Fold text for matching: case folded (Cyrillic included), ё as е, spaces collapsed.
 
@@ -38,7 +44,7 @@ def half_for_reader(kazakh: Any, russian: Any, lang: str | None = None) -> str:
     when that one is empty, as a text is often entered in one language first. The one rule for
     the council's texts (`council/bilingual.py`) and the values staff notifications carry in both
     languages (`notices/kinds.py`)."""
-    reader = (lang or get_language() or "kk")[:2]
+    reader = (lang or reader_language())[:2]
     first, second = ("ru", "kk") if reader == "ru" else ("kk", "ru")
     halves = {"kk": str(kazakh or ""), "ru": str(russian or "")}
     return first if halves[first].strip() else second

@@ -196,6 +196,12 @@ def is_image(name: str) -> bool:
     return extension_of(name) in IMAGE_EXTENSIONS
 
 
+def stored_name(field: Any) -> str:
+    """A stored file's own name, without the folders storage keeps it in ("" when none is kept):
+    what its download is called and what a page or an API names it by."""
+    return str(field.name or "").rsplit("/", 1)[-1]
+
+
 def content_type_for(name: str) -> str:
     kind = KINDS.get(extension_of(name))
     return kind.content_type if kind else "application/octet-stream"

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from kopir.accounts.access import is_agency_officer
 from kopir.accounts.models import Role
 from kopir.core.errors import AccessDenied
 from kopir.council.models import Composition, CompositionStatus, Council, Member, MemberPosition
@@ -112,11 +113,7 @@ def can_open_councils(user: Any) -> bool:
 
 def can_answer_recommendations(user: Any) -> bool:
     """Executive bodies' staff answer the recommendations addressed to their organisation."""
-    return bool(
-        user.is_authenticated
-        and user.organisation_id is not None
-        and user.has_role(Role.AGENCY_OFFICER)
-    )
+    return is_agency_officer(user)
 
 
 # --- Follow-up: minutes, recommendations, visits, letters, the public page ----------------------

@@ -15,9 +15,8 @@ from typing import Any
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
-from kopir.core.text import half_for_reader
+from kopir.core.text import half_for_reader, reader_language
 
 
 def in_language(record: Any, field: str, lang: str) -> str:
@@ -44,7 +43,7 @@ def other_language_shown(record: Any, field: str) -> str:
     """The language of the half `in_reader_language` shows the active language's reader when it
     is not that language ("kk" on a Russian or an English page), else "": what a page marks with
     `lang` so the text is read aloud in its own language."""
-    page = (get_language() or "kk")[:2]
+    page = reader_language()
     shown = shown_language(record, field, page)
     return shown if shown != page else ""
 

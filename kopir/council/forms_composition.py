@@ -73,7 +73,7 @@ class MemberForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
             .distinct()
         )
         self.fields["account"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: f"{user.get_full_name() or user.username} ({user.username})"
+            lambda user: f"{user.shown_name} ({user.username})"
         )
 
     def clean(self) -> dict[str, Any]:

@@ -6,12 +6,17 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
-from kopir.core.uploads import check_upload
+from kopir.core.forms import (
+    ServiceErrorsMixin,
+    VersionForm,
+    checked_upload,
+    date_field,
+    text_pair,
+)
+from kopir.core.text import reader_language
 from kopir.council.forms_service_data import ServiceDataMixin
 from kopir.council.models import (
     Council,
@@ -227,10 +232,7 @@ class ResponseForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     )
 
     def clean_evidence(self) -> Any:
-        upload = self.cleaned_data.get("evidence")
-        if upload:
-            check_upload(upload)
-        return upload
+        return checked_upload(self, "evidence")
 
 
 class ReviewForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -263,9 +265,7 @@ class ReviewForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
 
 
 def rule_set_label(rule_set: RecommendationRuleSet) -> str:
-    from django.utils.translation import get_language
-
-    language = (get_language() or "kk")[:2]
+    language = reader_language()
     return str(getattr(rule_set, f"name_{language}", "") or rule_set.name_kk)
 
 
@@ -273,7 +273,7 @@ def _decision_label(decision: Decision) -> str:
     """The decision's number and text in the page's language (its Kazakh one where no Russian
     was written)."""
     meeting = decision.agenda_item.meeting
-    text = (decision.text_ru if (get_language() or "")[:2] == "ru" else "") or decision.text
+    text = (decision.text_ru if reader_language() == "ru" else "") or decision.text
     return f"№ {meeting.number}, {decision.agenda_item.order}.{decision.order}: {text[:90]}"
 
 

@@ -9,8 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kopir.core.collation import AlphabeticalModelChoiceField
-from kopir.core.forms import ServiceErrorsMixin, VersionForm, date_field, text_pair
-from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS, check_upload
+from kopir.core.forms import (
+    ServiceErrorsMixin,
+    VersionForm,
+    checked_upload,
+    date_field,
+    text_pair,
+)
+from kopir.core.uploads import DOCUMENT_EXTENSIONS, TEXT_DOCUMENT_EXTENSIONS
 from kopir.council.bilingual import in_reader_language
 from kopir.council.forms_meetings import plan_item_label
 from kopir.council.forms_service_data import ServiceDataMixin
@@ -24,13 +30,6 @@ from kopir.council.models import (
 )
 from kopir.council.selectors.visits import members_in_force
 from kopir.directory.models import Organisation
-
-
-def _checked_upload(form: forms.Form, name: str, allowed: tuple[str, ...]) -> Any:
-    upload = form.cleaned_data.get(name)
-    if upload:
-        check_upload(upload, allowed)
-    return upload
 
 
 class VisitForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -166,7 +165,7 @@ class VisitDocumentForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     )
 
     def clean_file(self) -> Any:
-        return _checked_upload(self, "file", DOCUMENT_EXTENSIONS)
+        return checked_upload(self, "file", DOCUMENT_EXTENSIONS)
 
 
 class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -228,7 +227,7 @@ class LetterForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
         )
 
     def clean_file(self) -> Any:
-        return _checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)
+        return checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)
 
 
 class LetterReplyForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
@@ -252,4 +251,4 @@ class LetterReplyForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
     )
 
     def clean_file(self) -> Any:
-        return _checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)
+        return checked_upload(self, "file", TEXT_DOCUMENT_EXTENSIONS)

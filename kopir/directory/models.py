@@ -7,12 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.collation import CodePoint, alphabet_sort_text
 from kopir.core.identifiers import validate_bin
-from kopir.core.text import fold_for_search
+from kopir.core.text import fold_for_search, reader_language
 from kopir.directory.validators import validate_kato, validate_phone
 
 normalise_for_search = fold_for_search
@@ -30,7 +29,7 @@ class TranslatedNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        language = (get_language() or "kk")[:2]
+        language = reader_language()
         return str(getattr(self, f"name_{language}", "") or self.name_kk)
 
 
@@ -266,5 +265,5 @@ class Organisation(TranslatedNameMixin):
 
     @property
     def short_name(self) -> str:
-        language = (get_language() or "kk")[:2]
+        language = reader_language()
         return str(getattr(self, f"short_name_{language}", "") or self.short_name_kk or self.name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
 from kopir.core.collation import CodePoint
+from kopir.core.text import reader_language
 from kopir.directory.models import (
     Organisation,
     ReferenceDataSource,
@@ -76,7 +76,7 @@ def by_name() -> CodePoint:
     """Organisations in the alphabetical order of the page's language (Қ after К, not after Я;
     "№ 9" before "№ 10"), as the choice lists sort them: the name's stored sort text, along its
     index."""
-    language = (get_language() or "kk")[:2]
+    language = reader_language()
     return CodePoint(f"sort_name_{language if language in {'kk', 'ru', 'en'} else 'kk'}")
 
 

@@ -13,14 +13,13 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError
-from kopir.core.versioning import assign_changes
+from kopir.core.versioning import assign_changes, update_if_current
 from kopir.directory.models import Organisation, ReferenceDataSource, Territory
 from kopir.directory.reference import (
     ReferenceFileError,
@@ -337,15 +336,14 @@ def organisation_update(
         _check_parent(organisation)
         attnames = [Organisation._meta.get_field(name).attname for name in changed]  # type: ignore[union-attr]
         values = {attname: getattr(organisation, attname) for attname in attnames}
-        rows = Organisation.objects.filter(pk=organisation.pk, version=expected_version).update(
+        update_if_current(
+            organisation,
+            expected_version,
+            ORGANISATION_CONFLICT,
             **values,
             **organisation.compute_sort_names(changed),
             search_text=organisation.search_text,
-            version=F("version") + 1,
         )
-        if rows == 0:  # pragma: no cover - only reachable if the lock above is not honoured
-            raise ConflictError(ORGANISATION_CONFLICT)
-        organisation.version = expected_version + 1
         audited(
             organisation, AuditAction.UPDATE, changed, actor=actor, request=request, channel=channel
         )

@@ -50,6 +50,11 @@ class Subscription(models.Model):
         return self.name
 
 
+def webhook_id_of(event_id: uuid.UUID) -> str:
+    """The `webhook-id` an event is delivered under (Standard Webhooks' "msg_" and its id)."""
+    return f"msg_{event_id.hex}"
+
+
 class OutboxEvent(models.Model):
     """A domain event, written in the same transaction as the change it reports.
 
@@ -72,7 +77,7 @@ class OutboxEvent(models.Model):
 
     @property
     def webhook_id(self) -> str:
-        return f"msg_{self.id.hex}"
+        return webhook_id_of(self.id)
 
 
 class DeliveryState(models.TextChoices):

@@ -39,6 +39,7 @@ from kopir.exchange.models import (
     MessageStatus,
     OutboxEvent,
     Subscription,
+    webhook_id_of,
 )
 from kopir.exchange.workflow import MESSAGE_WORKFLOW
 
@@ -93,7 +94,7 @@ class EventRow:
 
     @property
     def webhook_id(self) -> str:
-        return f"msg_{self.id.hex}"
+        return webhook_id_of(self.id)
 
 
 def _require_transaction(name: str) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.services.external_systems import AGENCY_KINDS
 from kopir.council.models import RecommendationStatus, WorkPlanItemStatus
+from kopir.council.selectors.recommendations import NOT_ADDRESSED
 from kopir.directory.models import OrganisationKind
 from kopir.oversight.figures import COUNCIL_SERIES, EMPLOYMENT_SERIES, MSE_SERIES
 from kopir.oversight.periods import Period
@@ -42,8 +43,12 @@ from kopir.oversight.selectors.rehabilitation import (
 )
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.templatetags.oversight_tags import answered_in_time, decimal, percent
-from kopir.oversight.views_council import ADDRESSEE_KINDS
-from kopir.oversight.views_employment import EMPLOYMENT_OFFICES
+
+# The offices the employment dashboard filters by.
+EMPLOYMENT_OFFICES = (OrganisationKind.EMPLOYMENT_SOCIAL, OrganisationKind.CAREER_CENTRE)
+# Who a council addresses (`council.selectors.recommendations.addressee_choices`).
+ADDRESSEE_KINDS = tuple(kind for kind in OrganisationKind.values if kind not in NOT_ADDRESSED)
+
 
 # A table: its caption, column heads, rows and (possibly empty) total row, all text; a "note"
 # where it has no figure to show and says why.

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
 from kopir.core.responses import act_and_tell
 from kopir.core.selectors import page_of
+from kopir.core.text import reader_language
 from kopir.council.models import AgendaItem, Letter, Recommendation
 from kopir.oversight import access
 from kopir.oversight.charts import bar_chart
@@ -45,10 +45,6 @@ RECORDS: dict[str, Any] = {
     "recommendation": Recommendation.objects.select_related("council"),
     "letter": Letter.objects.select_related("council"),
 }
-
-
-def _language() -> str:
-    return (get_language() or "kk")[:2]
 
 
 def _chart(shown: dict[str, Any]) -> Any:
@@ -88,7 +84,7 @@ def snapshot_new(request: HttpRequest, dashboard: str) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 title_ru=form.cleaned_data["title_ru"],
                 seen_digest=form.cleaned_data["seen"],
-                seen_language=_language(),
+                seen_language=reader_language(),
                 today=today,
                 request=request,
             )
@@ -122,7 +118,7 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "oversight/snapshots/snapshot_list.html",
-        {"page": page, "language": _language()},
+        {"page": page, "language": reader_language()},
     )
 
 
@@ -133,14 +129,14 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         snapshot = snapshot_by_pk(pk)
     except Snapshot.DoesNotExist as error:
         raise Http404 from error
-    shown = snapshot.shown(_language())
+    shown = snapshot.shown(reader_language())
     return render(
         request,
         "oversight/snapshots/snapshot_detail.html",
         {
             "snapshot": snapshot,
             "dashboard_name": snapshot.dashboard,
-            "title": snapshot.title_in(_language()),
+            "title": snapshot.title_in(reader_language()),
             "shown": shown,
             "chart": _chart(shown),
         },
@@ -164,7 +160,7 @@ def snapshot_cite(request: HttpRequest, target: str, pk: int) -> HttpResponse:
     form = CiteForm(
         request.POST,
         snapshots=citable_for(record, citations_of(record), saved_by_sending=False),
-        language=_language(),
+        language=reader_language(),
     )
     if not form.is_valid():
         messages.error(request, str(form.errors["snapshot"][0]))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopir.core.forms import ComparedEditForm, DatePickerInput, ServiceErrorsMixin, radio_choice
-from kopir.core.identifiers import compact_identifier, normalise_identifier, validate_iin
+from kopir.core.identifiers import compact_identifier, normalise_identifier, typed_iin, validate_iin
 from kopir.directory.models import Territory
 from kopir.people.access import persons_for_user
 from kopir.people.models import (
@@ -195,9 +195,7 @@ class PersonForm(ServiceErrorsMixin, forms.ModelForm):
         )
 
     def clean_iin(self) -> str:
-        iin = compact_identifier(self.cleaned_data["iin"])
-        validate_iin(iin)
-        return iin
+        return typed_iin(self.cleaned_data["iin"])
 
     def clean_representative_iin(self) -> str:
         iin = compact_identifier(self.cleaned_data["representative_iin"])

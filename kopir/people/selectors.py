@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.http import HttpRequest
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
 from kopir.core.collation import CodePoint
-from kopir.core.paging import cut_page, rows_past
+from kopir.core.paging import CursorPage, cut_page, rows_past
 from kopir.core.selectors import capped_count
 from kopir.people.access import person_for_user, persons_for_user
 from kopir.people.models import Person, name_search_key
@@ -55,22 +54,12 @@ class PersonCursor:
 
 
 @dataclass(frozen=True)
-class PersonPage:
-    """One page of a search: its persons, how many match (counted up to `COUNT_CAP`; `capped`
-    when there are more), and the cursor of the next page (None on the last)."""
+class PersonPage(CursorPage[Person]):
+    """One page of a search (a `CursorPage` of persons), and how many match (counted up to
+    `COUNT_CAP`; `capped` when there are more)."""
 
-    rows: list[Person] = field(default_factory=list)
     count: int = 0
     capped: bool = False
-    next_cursor: str | None = None
-    is_first: bool = True
-
-    @property
-    def object_list(self) -> list[Person]:
-        return self.rows
-
-    def __iter__(self) -> Iterator[Person]:
-        return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -14,7 +14,6 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
 from kopir.core.errors import AccessDenied, ConflictError
 from kopir.core.text import fold_for_search
+from kopir.core.versioning import update_if_current
 from kopir.directory.models import Territory
 from kopir.people.access import can_edit_person, can_register_people, is_accessible
 from kopir.people.models import (
@@ -258,13 +258,10 @@ def person_update(
         # The version in the WHERE clause is what makes this safe: if another save slipped in
         # between the read above and this write, no row matches and nothing is overwritten.
         try:
-            rows = Person.objects.filter(pk=current.pk, version=expected_version).update(
-                **values, updated_at=current.updated_at, version=F("version") + 1
+            update_if_current(
+                current, expected_version, CONFLICT, **values, updated_at=current.updated_at
             )
         except IntegrityError as error:
             raise ValidationError({"iin": [DUPLICATE_IIN]}) from error
-        if rows != 1:
-            raise ConflictError(CONFLICT)
-        current.version = expected_version + 1
         audited(current, AuditAction.UPDATE, changed, actor=actor, request=request)
     return current

@@ -34,6 +34,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from kopir.accounts.access import is_administrator, is_agency_officer
 from kopir.accounts.models import Role
 from kopir.assessment.access import is_division_head, may_see_identity
 from kopir.core.selectors import first_or_404
@@ -45,7 +46,7 @@ PROGRAMME_ROLES = (Role.MSE_SPECIALIST, Role.MSE_HEAD)
 
 def can_manage_catalogue(user: Any) -> bool:
     """The measure catalogue, suggestion rules and routing rules: administrators only."""
-    return bool(user.is_authenticated and user.has_role(Role.ADMINISTRATOR))
+    return is_administrator(user)
 
 
 def is_programme_user(user: Any) -> bool:
@@ -132,11 +133,7 @@ def timeline_programmes_of_person(user: Any, programme: Programme) -> QuerySet[P
 
 
 def can_keep_quota_register(user: Any) -> bool:
-    return bool(
-        _staff_of_organisation(user)
-        and user.has_role(Role.AGENCY_OFFICER)
-        and user.organisation.kind in QUOTA_KEEPER_KINDS
-    )
+    return bool(is_agency_officer(user) and user.organisation.kind in QUOTA_KEEPER_KINDS)
 
 
 def quota_territories(user: Any) -> QuerySet[Territory]:
@@ -157,7 +154,7 @@ def quota_for_user(user: Any, quota_id: int) -> EmployerQuota:
 
 def can_edit_quota_bands(user: Any) -> bool:
     """The quota's shares per size of employer are reference data: administrators keep them."""
-    return bool(user.is_authenticated and user.is_administrator)
+    return is_administrator(user)
 
 
 def require_quota_band_editor(user: Any) -> None:
@@ -167,7 +164,7 @@ def require_quota_band_editor(user: Any) -> None:
 
 def placement_measure_for_user(user: Any, measure_id: int) -> Measure:
     """A job-placement measure the user's organisation executes, or 403 / 404."""
-    if not (_staff_of_organisation(user) and user.has_role(Role.AGENCY_OFFICER)):
+    if not is_agency_officer(user):
         raise PermissionDenied
     measure = (
         Measure.objects.select_related(
@@ -184,15 +181,6 @@ def placement_measure_for_user(user: Any, measure_id: int) -> Measure:
 
 
 # --- The executing organisation (agency work list, measure page, API) ----------------------------
-
-
-def is_agency_officer(user: Any) -> bool:
-    """Staff of an executing organisation, who work the measures assigned to it."""
-    return bool(
-        user.is_authenticated
-        and user.organisation_id is not None
-        and user.has_role(Role.AGENCY_OFFICER)
-    )
 
 
 def agency_measures(organisation_id: int) -> QuerySet[Measure]:

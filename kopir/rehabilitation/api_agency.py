@@ -23,7 +23,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 
-from kopir.assessment.api_common import SystemToken, error_answer, idempotent, json_answer
+from kopir.assessment.api_common import (
+    SystemToken,
+    error_answer,
+    field_problem,
+    idempotent,
+    json_answer,
+)
 from kopir.assessment.api_docs import IDEMPOTENCY_HEADER, THROTTLED_JSON
 from kopir.assessment.api_schemas import ErrorOut
 from kopir.assessment.models import ExternalSystem
@@ -264,9 +270,7 @@ def _act(
         endpoint=endpoint,
         body=json.loads(request.body or b"{}"),
         handle=handle,
-        problem=lambda status, field, reason: error_answer(
-            status, reason, [FieldProblem(field, reason)]
-        ),
+        problem=field_problem,
     )
 
 

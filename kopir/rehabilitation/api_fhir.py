@@ -34,6 +34,7 @@ from kopir.assessment.api_common import (
     FHIR_CONTENT_TYPE,
     SystemToken,
     fhir_base,
+    fhir_problem,
     fhir_published,
     idempotent,
     json_answer,
@@ -374,10 +375,6 @@ def fhir_task_report(request: HttpRequest, task_id: str) -> HttpResponse:
     system = _system(request)
     base = fhir_base(request)
 
-    def problem(status: int, field: str, reason: str) -> JsonResponse:
-        code = "conflict" if status == 409 else "required" if status == 400 else "invalid"
-        return outcome_answer(status, [FhirProblem(field, reason, code)])
-
     def handle() -> tuple[JsonResponse, None]:
         measure = _measure_of(system, task_id)
         if measure is None:
@@ -410,7 +407,7 @@ def fhir_task_report(request: HttpRequest, task_id: str) -> HttpResponse:
         endpoint=f"POST /api/fhir/Task/{task_id}/$report",
         body={"If-Match": request.headers.get("If-Match", ""), "parameters": raw},
         handle=handle,
-        problem=problem,
+        problem=fhir_problem,
     )
     if response.status_code == 200 and "ETag" not in response:
         # A replayed answer: its ETag is the version it reported.

@@ -10,6 +10,7 @@ from kopir.assessment.api_docs import (
     OPERATION_OUTCOME_SCHEMA,
     RETRY_AFTER,
     THROTTLED_JSON,
+    fhir_resource_schema,
 )
 
 
@@ -18,14 +19,6 @@ def _fhir(schema: dict[str, Any] = OPERATION_OUTCOME_SCHEMA, **examples: Any) ->
     if examples:
         media["examples"] = {name: {"value": value} for name, value in examples.items()}
     return {"content": {"application/fhir+json": media}}
-
-
-def _resource(name: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["resourceType"],
-        "properties": {"resourceType": {"type": "string", "enum": [name]}},
-    }
 
 
 _THROTTLED = {"description": THROTTLED_JSON["description"], **RETRY_AFTER, **_fhir()}
@@ -156,7 +149,7 @@ TASK_SEARCH_OPENAPI: dict[str, Any] = {
     ],
     "responses": {
         200: _fhir(
-            _resource("Bundle"),
+            fhir_resource_schema("Bundle"),
             page={
                 "resourceType": "Bundle",
                 "type": "searchset",
@@ -187,7 +180,7 @@ TASK_READ_OPENAPI: dict[str, Any] = {
     ": send it back as If-Match with $report. Another organisation's measure, or a redirected "
     "one, answers 404. The read is audited.",
     "responses": {
-        200: _fhir(_resource("Task"), task=EXAMPLE_TASK),
+        200: _fhir(fhir_resource_schema("Task"), task=EXAMPLE_TASK),
         401: _fhir(),
         404: _fhir(),
         429: _THROTTLED,
@@ -225,7 +218,7 @@ REPORT_OPENAPI: dict[str, Any] = {
         "required": True,
         "content": {
             "application/fhir+json": {
-                "schema": _resource("Parameters"),
+                "schema": fhir_resource_schema("Parameters"),
                 "examples": {
                     "delivered": {"value": EXAMPLE_DELIVERED_REPORT},
                     "not_delivered": {"value": EXAMPLE_NOT_DELIVERED_REPORT},
@@ -234,7 +227,7 @@ REPORT_OPENAPI: dict[str, Any] = {
         },
     },
     "responses": {
-        200: _fhir(_resource("Task"), task=EXAMPLE_TASK),
+        200: _fhir(fhir_resource_schema("Task"), task=EXAMPLE_TASK),
         **{status: _fhir() for status in (400, 401, 404, 409, 412, 413, 415, 422, 428)},
         429: _THROTTLED,
     },
@@ -245,11 +238,11 @@ CODE_SYSTEM_OPENAPI: dict[str, Any] = {
     "kopir-measure-status, kopir-measure-not-delivered-reason, kopir-measure-evidence), with "
     "Kazakh and Russian designations. Needs no token.",
     "security": [],
-    "responses": {200: _fhir(_resource("CodeSystem")), 404: _fhir()},
+    "responses": {200: _fhir(fhir_resource_schema("CodeSystem")), 404: _fhir()},
 }
 
 OPERATION_DEFINITION_OPENAPI: dict[str, Any] = {
     "description": "The definition of Task/{id}/$report (kopir-task-report). Needs no token.",
     "security": [],
-    "responses": {200: _fhir(_resource("OperationDefinition")), 404: _fhir()},
+    "responses": {200: _fhir(fhir_resource_schema("OperationDefinition")), 404: _fhir()},
 }

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kopir.assessment.fhir_mapping import IIN_SYSTEM, FhirProblem
+from kopir.core.uploads import stored_name
 from kopir.rehabilitation import fhir_codings
 from kopir.rehabilitation.models import Measure, MeasureEvent, MeasureStatus, NotDeliveredReason
 
@@ -170,7 +171,7 @@ def _outputs(measure: Measure) -> list[dict[str, Any]]:
     if measure.delivered_on:
         outputs.append(output("delivered-on", valueDate=measure.delivered_on.isoformat()))
     if measure.evidence_document:
-        name = measure.evidence_document.name.rsplit("/", 1)[-1]
+        name = stored_name(measure.evidence_document)
         outputs.append(output("document", valueAttachment={"title": name}))
     for code, value in (
         ("serial-number", measure.serial_number),

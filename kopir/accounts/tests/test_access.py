@@ -1,11 +1,11 @@
-"""Who needs a second factor, and who administers accounts."""
+"""Who needs a second factor, who administers accounts, and who is an agency officer."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from kopir.accounts.access import is_administrator, requires_two_factor
+from kopir.accounts.access import is_administrator, is_agency_officer, requires_two_factor
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
 
@@ -33,3 +33,10 @@ def test_only_administrators_administer_accounts() -> None:
 
 def test_a_deactivated_administrator_administers_nothing() -> None:
     assert not is_administrator(UserFactory(roles=[Role.ADMINISTRATOR], is_active=False))
+
+
+def test_an_agency_officer_is_of_an_organisation_with_the_role() -> None:
+    assert is_agency_officer(UserFactory(roles=[Role.AGENCY_OFFICER]))
+    assert not is_agency_officer(UserFactory(roles=[Role.AGENCY_OFFICER], organisation=None))
+    assert not is_agency_officer(UserFactory(roles=[Role.CLINICIAN, Role.MSE_HEAD]))
+    assert not is_agency_officer(AnonymousUser())

@@ -37,6 +37,7 @@ from kopir.assessment.models.referral import (
     Route,
 )
 from kopir.assessment.models.review import (
+    OPEN_APPEAL_STATUSES,
     Appeal,
     AppealDeadline,
     AppealFiledBy,
@@ -59,6 +60,7 @@ from kopir.assessment.models.rules import (
 
 __all__ = [
     "FINDING_SPECS",
+    "OPEN_APPEAL_STATUSES",
     "Appeal",
     "AppealDeadline",
     "AppealFiledBy",

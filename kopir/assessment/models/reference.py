@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from kopir.core.text import reader_language
 
 
 class Icd10Code(models.Model):
@@ -34,7 +35,7 @@ class Icd10Code(models.Model):
 
     @property
     def title(self) -> str:
-        language = (get_language() or "kk")[:2]
+        language = reader_language()
         return str(getattr(self, f"title_{language}", "") or self.title_en)
 
 

@@ -197,6 +197,10 @@ class AppealStatus(models.TextChoices):
     CHANGED = "changed", _("Decision changed")
 
 
+# An appeal not yet resolved: the higher body still owes its review.
+OPEN_APPEAL_STATUSES = (AppealStatus.FILED, AppealStatus.UNDER_REVIEW)
+
+
 class AppealFiledBy(models.TextChoices):
     PERSON = "person", _("The person")
     REPRESENTATIVE = "representative", _("The legal representative")
@@ -270,7 +274,7 @@ class Appeal(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (AppealStatus.FILED, AppealStatus.UNDER_REVIEW)
+        return self.status in OPEN_APPEAL_STATUSES
 
 
 class AppealDeadline(StepPeriod):

@@ -12,11 +12,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kopir.assessment.models.clinical import FINDING_SPECS, DocumentType, FindingKind
 from kopir.assessment.models.referral import Route
+from kopir.core.text import reader_language
 
 
 class RuleSetStatus(models.TextChoices):
@@ -174,7 +174,7 @@ class CompletenessRule(models.Model):
 
     @property
     def custom_label(self) -> str:
-        language = (get_language() or "kk")[:2]
+        language = reader_language()
         return str(getattr(self, f"label_{language}", "") or "")
 
     def clean(self) -> None:

@@ -20,7 +20,7 @@ from kopir.assessment.access import (
     may_see_actor_names,
     may_see_identity,
 )
-from kopir.assessment.age_bands import AgeBand, band_of_age
+from kopir.assessment.age_bands import AgeBand, age_in_years, band_of_age
 from kopir.assessment.models import (
     Appeal,
     AppealStatus,
@@ -33,7 +33,6 @@ from kopir.assessment.models import (
 )
 from kopir.assessment.models.clinical import in_reading_order
 from kopir.assessment.services.attachments import RELEASABLE_STATUSES
-from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import label_for_reader, organisation_label, status_label
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited
@@ -194,10 +193,6 @@ class TimelineEntry:
     due_on: dt.date | None = None
 
 
-def _person_name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
 def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
     """Every step with who and when. The division head sees names; everyone else sees the acting
     organisation, and experts as "Expert 2" — never another expert's name."""
@@ -206,7 +201,7 @@ def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
     def who(user: Any, label: str = "") -> str:
         label = label or organisation_label(user)
         if user is not None and names:
-            return f"{_person_name(user)} ({label})" if label else _person_name(user)
+            return f"{user.shown_name} ({label})" if label else user.shown_name
         return label or _("System")
 
     def expert_label(assignment: ExpertAssignment) -> str:
@@ -214,7 +209,7 @@ def referral_timeline(referral: Referral, viewer: Any) -> list[TimelineEntry]:
         if assignment.expert_id == viewer.pk:
             return _("%(expert)s (you)") % {"expert": label}
         if names:
-            return f"{label}: {_person_name(assignment.expert)}"
+            return f"{label}: {assignment.expert.shown_name}"
         return label
 
     entries: list[TimelineEntry] = []

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncDate
 
 from kopir.assessment.models import Referral
 from kopir.assessment.selectors.deadlines import WorkingDayIndex
+from kopir.core.selectors import matching
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,13 @@ def _scope(
 ) -> QuerySet[Referral]:
     """Referrals that were sent at least once, optionally of one division or clinic, first sent
     within [sent_from, sent_to] (local dates)."""
-    queryset = Referral.objects.filter(first_sent_at__isnull=False)
-    if division_id is not None:
-        queryset = queryset.filter(mse_division_id=division_id)
-    if clinic_id is not None:
-        queryset = queryset.filter(medical_organisation_id=clinic_id)
-    if sent_from is not None:
-        queryset = queryset.filter(first_sent_at__date__gte=sent_from)
-    if sent_to is not None:
-        queryset = queryset.filter(first_sent_at__date__lte=sent_to)
-    return queryset
+    return matching(
+        Referral.objects.filter(first_sent_at__isnull=False),
+        mse_division_id=division_id,
+        medical_organisation_id=clinic_id,
+        first_sent_at__date__gte=sent_from,
+        first_sent_at__date__lte=sent_to,
+    )
 
 
 def time_to_decision(

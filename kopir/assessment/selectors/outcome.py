@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from kopir.assessment.models import (
+    OPEN_APPEAL_STATUSES,
     Appeal,
     AppealDeadline,
     AppealFilingPeriod,
@@ -44,7 +45,7 @@ class CitizenAppeal:
 
     @property
     def is_open(self) -> bool:
-        return self.status in (AppealStatus.FILED, AppealStatus.UNDER_REVIEW)
+        return self.status in OPEN_APPEAL_STATUSES
 
 
 def _decision_words(decision: Decision) -> str:

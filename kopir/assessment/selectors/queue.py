@@ -22,10 +22,9 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kopir.assessment.age_bands import AgeBand, band_of_age
+from kopir.assessment.age_bands import AgeBand, age_in_years, band_of_age
 from kopir.assessment.models import Attachment, Icd10Code, Referral, ReferralStatus, Route
 from kopir.assessment.selectors.deadlines import deadline_states
-from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.workflow import AT_RISK_WORKING_DAYS, DeadlineState
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record

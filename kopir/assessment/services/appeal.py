@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.assessment.models import (
+    OPEN_APPEAL_STATUSES,
     Appeal,
     AppealDeadline,
     AppealStatus,
@@ -103,7 +104,7 @@ def appeal_file(
         # One open appeal at a time: lock the referral row so two staff recording the same
         # complaint at once cannot both pass the check below.
         Referral.objects.select_for_update().filter(pk=referral.pk).first()
-        if referral.appeals.filter(status__in=[A.FILED, A.UNDER_REVIEW]).exists():
+        if referral.appeals.filter(status__in=OPEN_APPEAL_STATUSES).exists():
             raise ConflictError(_("An appeal against this decision is already open."))
         appeal = Appeal(
             referral=referral,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from kopir.assessment.age_bands import age_in_years
 from kopir.assessment.models import (
     FINDING_SPECS,
     Attachment,
@@ -95,11 +96,6 @@ def rule_set_in_force(on: dt.date | None = None) -> CompletenessRuleSet | None:
         .order_by("-effective_from", "-number")
         .first()
     )
-
-
-def age_in_years(birth_date: dt.date, on: dt.date) -> int:
-    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
-    return on.year - birth_date.year - int(before_birthday)
 
 
 def rule_applies(

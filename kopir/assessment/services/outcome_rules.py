@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kopir.assessment.age_bands import age_in_years
 from kopir.assessment.models import Category, Cause, Outcome, Term
 
 ADULT, CHILD_7_18, CHILD_LT7 = "adult", "child_7_18", "child_lt7"
@@ -44,11 +45,6 @@ TERM_MONTHS: dict[str, int] = {
     Term.FIVE_YEARS: 60,
 }
 PROFESSIONAL_LOSS_CAUSES = frozenset({Cause.WORK_INJURY, Cause.OCCUPATIONAL_DISEASE})
-
-
-def age_in_years(birth_date: dt.date, on: dt.date) -> int:
-    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
-    return on.year - birth_date.year - int(before_birthday)
 
 
 def age_band(birth_date: dt.date, on: dt.date) -> str:

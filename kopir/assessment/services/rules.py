@@ -23,7 +23,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audited
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.versioned_sets import VersionedSets
-from kopir.core.versioning import assign_changes
+from kopir.core.versioning import assign_changes, update_if_current
 
 CONFLICT = _(
     "Someone else changed these rules after you opened them. Nothing was saved: open them again "
@@ -207,12 +207,7 @@ def rule_save(
         else:
             if expected_version is None:
                 raise ConflictError(CONFLICT)
-            rows = CompletenessRule.objects.filter(pk=rule.pk, version=expected_version).update(
-                **values, version=expected_version + 1
-            )
-            if rows != 1:
-                raise ConflictError(CONFLICT)
-            target.version = expected_version + 1
+            update_if_current(target, expected_version, CONFLICT, **values)
             action = AuditAction.UPDATE
         audited(
             target,

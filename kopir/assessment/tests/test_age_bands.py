@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kopir.accounts.models import User
-from kopir.assessment.age_bands import AgeBand, band_of_age
+from kopir.assessment.age_bands import AgeBand, age_in_years, band_of_age
 from kopir.assessment.models import Route
-from kopir.assessment.services.outcome_rules import age_in_years
 from kopir.assessment.tests.division_fixtures import assigned, sent
 from kopir.core.tests.fixtures import signed_in
 from kopir.people.models import Person

@@ -83,6 +83,17 @@ def test_the_work_list_can_be_filtered_by_status(client, clinician, person):
     assert len(client.get(url("clinic_list"), {"status": S.DRAFT}).context["rows"]) == 1
 
 
+def test_an_empty_work_list_says_why_it_is_empty(client, clinician, person):
+    client.force_login(clinician)
+    assert "No referrals yet" in client.get(en_url("clinic_list")).content.decode()
+
+    make_referral(clinician, person)
+    filtered = client.get(en_url("clinic_list"), {"status": S.SENT}).content.decode()
+
+    assert "No referrals with this status" in filtered
+    assert "<table" not in filtered
+
+
 def test_another_clinic_sees_none_of_our_referrals(client, clinician, person, outsider):
     make_referral(clinician, person)
     client.force_login(outsider)

@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from kopir.assessment.age_bands import age_in_years
 from kopir.assessment.demo.rules import rules_load_demo
 from kopir.assessment.models import (
     CompletenessRule,
@@ -22,7 +23,6 @@ from kopir.assessment.models import (
     RuleSetStatus,
 )
 from kopir.assessment.services.completeness import (
-    age_in_years,
     completeness_check,
     describe_missing,
     rule_set_in_force,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kopir.assessment.age_bands import band_of_age
-from kopir.assessment.models import Route
+from kopir.assessment.models import Finding, FindingKind, Route
 from kopir.assessment.tests.division_fixtures import (
     assigned,
     decided,
@@ -194,3 +194,28 @@ def test_the_case_page_lists_findings_right_eye_before_left(client, clinician, i
         ("visual_field", "right"),
         ("visual_field", "left"),
     ]
+
+
+def test_the_clinic_and_the_division_show_a_finding_alike_with_its_line_breaks(
+    client, clinician, identifiable, head
+):
+    referral = sent(clinician, identifiable)
+    Finding.objects.create(
+        referral=referral,
+        kind=FindingKind.OTHER_TEST,
+        name="Audiogram",
+        text="Right ear: 55 dB\nLeft ear: 40 dB",
+        measured_on=timezone.localdate(),
+    )
+    row = "Other test: Audiogram</th>"
+    text = "Right ear: 55 dB<br>Left ear: 40 dB"
+
+    with translation.override("en"):
+        clinic_url = reverse("assessment:clinic_detail", args=[referral.pk])
+        division_url = reverse("assessment:division_case", args=[referral.pk])
+    as_clinic = signed_in(client, clinician).get(clinic_url).content.decode()
+    as_division = signed_in(client, head).get(division_url).content.decode()
+
+    for page in (as_clinic, as_division):
+        assert row in page
+        assert text in page

@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kopir.core.selectors import matching
 from kopir.council.models import (
     Council,
     Decision,
@@ -130,10 +131,7 @@ def recommendation_list(
                 )
             )
         )
-    if status:
-        rows = rows.filter(status=status)
-    if addressee is not None:
-        rows = rows.filter(addressee=addressee)
+    rows = matching(rows, status=status, addressee=addressee)
     if overdue:
         rows = rows.filter(overdue_filter(today))
     return rows.order_by("-pk")

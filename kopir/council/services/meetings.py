@@ -12,7 +12,7 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import Min
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,7 +24,7 @@ from kopir.audit.services import audited, save_audited
 from kopir.core.errors import ConflictError, DomainError
 from kopir.core.selectors import next_order
 from kopir.core.transitions import declare
-from kopir.core.versioning import assign_changes
+from kopir.core.versioning import assign_changes, update_if_current
 from kopir.council.models import (
     Attendance,
     Council,
@@ -198,12 +198,7 @@ def meeting_update(
         values = {column: getattr(current, column) for column in columns}
         # The version in the WHERE clause makes this safe: a save that slipped in between the
         # read above and this write leaves no row to match, and nothing is overwritten.
-        rows = Meeting.objects.filter(pk=current.pk, version=expected_version).update(
-            **values, version=F("version") + 1
-        )
-        if rows != 1:
-            raise ConflictError(CONFLICT)
-        current.version = expected_version + 1
+        update_if_current(current, expected_version, CONFLICT, **values)
         audited(current, AuditAction.UPDATE, changed, actor=actor, request=request)
     return current
 

@@ -11,17 +11,16 @@ from typing import Any, Final, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopir.audit.models import AuditAction
 from kopir.audit.services import audited, save_audited
-from kopir.core.errors import ConflictError, DomainError
+from kopir.core.errors import DomainError
 from kopir.core.selectors import next_order
 from kopir.core.uploads import check_upload, sha256_of
-from kopir.core.versioning import assign_changes
+from kopir.core.versioning import assign_changes, update_if_current
 from kopir.council import access
 from kopir.council.models import (
     ChecklistAnswer,
@@ -131,17 +130,14 @@ def visit_create(
 
 
 def _claim_version(visit: MonitoringVisit, expected_version: int) -> None:
-    updated = MonitoringVisit.objects.filter(pk=visit.pk, version=expected_version).update(
-        version=F("version") + 1
+    update_if_current(
+        visit,
+        expected_version,
+        _(
+            "Someone else changed this visit after you opened it. Nothing was saved; your "
+            "input is kept below."
+        ),
     )
-    if not updated:
-        raise ConflictError(
-            _(
-                "Someone else changed this visit after you opened it. Nothing was saved; your "
-                "input is kept below."
-            )
-        )
-    visit.version = expected_version + 1
 
 
 class VisitData(TypedDict, total=False):

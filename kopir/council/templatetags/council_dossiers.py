@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
+from kopir.core.text import reader_language
 from kopir.council.models import (
     AgendaItem,
     Dossier,
@@ -35,7 +35,7 @@ HOLDING: dict[type, Callable[[Any], list[Dossier]]] = {
 
 @register.inclusion_tag("council/dossiers/_in_dossiers.html", takes_context=True)
 def in_dossiers(context: template.Context, record: Any) -> dict[str, Any]:
-    lang = (get_language() or "kk")[:2]
+    lang = reader_language()
     held = HOLDING[type(record)](record)
     return {
         "council": context["council"],

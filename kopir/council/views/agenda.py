@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.responses import form_page
+from kopir.core.responses import file_download, form_page
 from kopir.council.access import council_for_reader, council_for_secretary, is_secretary
 from kopir.council.forms_meetings import (
     AgendaItemForm,
@@ -53,7 +53,7 @@ from kopir.council.services.agenda import (
     speech_add,
 )
 from kopir.council.services.minutes_texts import meeting_texts, meeting_texts_save, missing_texts
-from kopir.council.views.meetings_common import attempted, file_download, posted_from_page
+from kopir.council.views.meetings_common import attempted, posted_from_page
 
 
 def vote_form(council: Council, data: Any = None) -> VoteForm:

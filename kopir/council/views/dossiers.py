@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +16,7 @@ from kopir.audit.models import AuditAction
 from kopir.audit.services import audit_record, audit_search_reach
 from kopir.core.documents import DOCX_CONTENT_TYPE
 from kopir.core.responses import form_page
+from kopir.core.text import reader_language
 from kopir.council import access
 from kopir.council.forms_dossiers import (
     DossierAddForm,
@@ -70,10 +70,6 @@ def dossier_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _lang() -> str:
-    return (get_language() or "kk")[:2]
-
-
 @require_http_methods(["GET", "POST"])
 def dossier_create(request: HttpRequest, slug: str) -> HttpResponse:
     council = access.council_for_secretary(request.user, slug)
@@ -105,7 +101,7 @@ def _dossier_page(
     **context: Any,
 ) -> HttpResponse:
     """A page about one dossier, headed by its title in the reader's language."""
-    context.update(council=council, dossier=dossier, title=dossier.title_in(_lang()))
+    context.update(council=council, dossier=dossier, title=dossier.title_in(reader_language()))
     return render(request, template, context, status=status)
 
 
@@ -123,7 +119,7 @@ def dossier_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         council,
         dossier,
         "council/dossiers/dossier_detail.html",
-        timeline=selectors.dossier_timeline(dossier, contents, _lang()),
+        timeline=selectors.dossier_timeline(dossier, contents, reader_language()),
         added=selectors.records_added(dossier) if is_secretary else [],
         is_secretary=is_secretary,
         languages=documents.DOCUMENT_LANGUAGES,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.responses import form_page
+from kopir.core.responses import file_download, form_page
 from kopir.core.selectors import page_of
 from kopir.council import access
 from kopir.council.forms_followup import ResponseForm
@@ -21,7 +21,7 @@ from kopir.council.services.recommendations import (
     recommendation_acknowledge,
     recommendation_respond,
 )
-from kopir.council.views.meetings_common import attempted, file_download
+from kopir.council.views.meetings_common import attempted
 
 PER_PAGE = 25
 

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.core.responses import form_page
+from kopir.core.responses import file_download, form_page
 from kopir.council import access
 from kopir.council.forms_followup_visits import LetterForm, LetterReplyForm
 from kopir.council.models import Letter
 from kopir.council.selectors import letters as selectors
 from kopir.council.services.letters import letter_create, letter_reply_add, next_letter_number
-from kopir.council.views.meetings_common import council_list_page, file_download
+from kopir.council.views.meetings_common import council_list_page
 
 
 @require_GET

@@ -7,15 +7,13 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db.models import Model
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kopir.core.errors import DomainError
 from kopir.core.forms import ServiceErrorsMixin, service_saved
 from kopir.core.responses import form_page, refilled_on_conflict
 from kopir.core.selectors import page_of
-from kopir.core.uploads import content_type_for, is_image
 from kopir.council import access
 from kopir.council.forms_meetings import ConfirmedActionForm
 from kopir.council.models import Council
@@ -118,24 +116,6 @@ def council_page(
     with the secretary's controls (`is_secretary`) where the reader is its secretary."""
     context.update(council=council, is_secretary=access.is_secretary(request.user, council))
     return render(request, template, context)
-
-
-def file_download(field: FieldFile, *, images_inline: bool = False) -> FileResponse:
-    """A stored file under its own name, with the type its checked extension stands for; 404
-    when none was kept or it is gone from storage. Photos may open in the browser."""
-    if not field.name:
-        raise Http404
-    name = field.name.rsplit("/", 1)[-1]
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=not (images_inline and is_image(name)),
-        filename=name,
-        content_type=content_type_for(name),
-    )
 
 
 def versioned_form_page(

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.rate_limits import Rate, RateLimit, request_client_key
 from kopir.core.selectors import page_of
+from kopir.core.text import reader_language
 from kopir.council.access import (
     can_see_petitioner_contacts,
     council_for_public,
@@ -55,10 +55,6 @@ SUBMITTED_SESSION_KEY = "council_petition_submitted"
 SUBMISSIONS = RateLimit("petition", Rate(limit=SUBMISSIONS_PER_HOUR, seconds=RATE_WINDOW_SECONDS))
 
 
-def _language() -> str:
-    return (get_language() or "kk")[:2]
-
-
 def _registered(
     request: HttpRequest,
     council: Council,
@@ -76,7 +72,7 @@ def _registered(
         lambda: petition_register(
             actor=request.user,
             council=council,
-            contact_language=_language(),
+            contact_language=reader_language(),
             submitted_online=submitted_online,
             request=request,
             **form.service_data(),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kopir.core.responses import form_page
+from kopir.core.responses import file_download, form_page
 from kopir.council import access
 from kopir.council.forms_followup import (
     RecommendationEditForm,
@@ -30,7 +30,6 @@ from kopir.council.services.recommendations import (
 )
 from kopir.council.views.meetings_common import (
     council_list_page,
-    file_download,
     posted_from_page,
     versioned_form_page,
 )

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.core.errors import DomainError
-from kopir.core.responses import form_page
+from kopir.core.responses import file_download, form_page
+from kopir.core.text import reader_language
 from kopir.core.uploads import is_image
 from kopir.council import access
 from kopir.council.forms_followup_visits import (
@@ -30,7 +31,6 @@ from kopir.council.selectors import visits as selectors
 from kopir.council.services import visits as services
 from kopir.council.views.meetings_common import (
     council_list_page,
-    file_download,
     posted_from_page,
     versioned_form_page,
 )
@@ -147,7 +147,7 @@ def visit_checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def visit_checklist_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _council, visit = _secretary_visit(request, slug, pk)
     added = services.visit_checklist_insert_template(
-        actor=request.user, visit=visit, lang=(get_language() or "kk")[:2], request=request
+        actor=request.user, visit=visit, lang=reader_language(), request=request
     )
     if added:
         messages.success(

@@ -213,6 +213,20 @@ def test_a_dead_letter_is_listed_and_replayed_after_confirming(administrator: Us
     assert AuditEvent.objects.filter(actor=administrator, detail="replay:dead").count() == 1
 
 
+def test_with_no_deliveries_the_pages_say_so_and_show_no_table(administrator: User) -> None:
+    subscription = SubscriptionFactory.create(event_kinds=["test.thing"])
+    client = signed_in(Client(), administrator)
+
+    with translation.override("en"):
+        dead = client.get(_url("dead_letters")).content.decode()
+        detail = client.get(_url("subscription_detail", pk=subscription.pk)).content.decode()
+
+    assert "No dead letters." in dead
+    assert "Nothing was sent to this subscription yet." in detail
+    assert "<table" not in dead
+    assert "<table" not in detail
+
+
 def test_only_administrators_reach_the_subscription_pages(
     recipient_staff: User, administrator: User
 ) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kopir.core.registry import CitationSource, CitedTable
+from kopir.core.text import reader_language
 from kopir.oversight import access
 from kopir.oversight.forms_snapshots import CiteForm
 from kopir.oversight.models import Snapshot, SnapshotAttachment
@@ -36,7 +36,7 @@ def panel(request: Any, record: Any) -> str:
     may_change = access.may_cite_in(user, record) and not is_final(record)
     if not cited and not may_change:
         return ""
-    language = get_language() or "kk"
+    language = reader_language()
     comparisons = {}
     if target_field(record) == "recommendation":
         comparisons = {a.pk: compared_today(a.snapshot, language) for a in cited}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from kopir.directory.models import Organisation, Territory
 from kopir.oversight.charts import Kept
-from kopir.oversight.disclosure import Count
+from kopir.oversight.disclosure import Count, as_count
 from kopir.oversight.figures import (
     COUNCIL_FIGURES,
     COUNCIL_SERIES,
@@ -31,17 +31,48 @@ from kopir.oversight.figures import (
 )
 from kopir.oversight.models import Dashboard
 from kopir.oversight.periods import Period, parse_period
+from kopir.oversight.selectors.council import CouncilDashboard
+from kopir.oversight.selectors.employment import EmploymentDashboard
+from kopir.oversight.selectors.mse import MseDashboard
+from kopir.oversight.selectors.rehabilitation import RehabilitationDashboard
 from kopir.oversight.selectors.scope import Scope
 from kopir.oversight.tables import DASHBOARDS, ExportedDashboard
-from kopir.oversight.views import mse_bars, rehabilitation_bars
-from kopir.oversight.views_council import recommendation_bars
-from kopir.oversight.views_employment import placement_bars
+
+
+def mse_bars(dashboard: MseDashboard) -> list[tuple[str, list[Count]]]:
+    """The chart's bars: each clinic's referrals sent and those returned incomplete at least once."""
+    return [(row.clinic_name, [row.sent, row.returned]) for row in dashboard.rows]
+
+
+def rehabilitation_bars(dashboard: RehabilitationDashboard) -> list[tuple[str, list[Count]]]:
+    """The chart's bars: each executing organisation's measures delivered on time and late."""
+    return [
+        (row.label, [as_count(row.on_time), as_count(row.late)])
+        for row in dashboard.by_organisation
+    ]
+
+
+def placement_bars(dashboard: EmploymentDashboard) -> list[tuple[str, list[Count]]]:
+    """The chart's bars: each district's persons placed on a quota job and on another job."""
+    return [
+        (row.label, [as_count(row.on_quota), as_count(row.other)]) for row in dashboard.placements
+    ]
+
+
+def recommendation_bars(dashboard: CouncilDashboard) -> list[tuple[str, list[Count]]]:
+    """The chart's bars: each addressee's recommendations sent and answered within the due
+    date. Recommendations count no person: their figures are drawn as they are."""
+    return [
+        (row.label, [Count(row.sent), Count(row.answered_in_time)])
+        for row in dashboard.recommendations
+    ]
 
 
 @dataclass(frozen=True)
 class DashboardKind:
-    """One dashboard as snapshots know it: its headline figures and chart; how it is computed and
-    its tables are the exports' (`tables.DASHBOARDS`), so a snapshot keeps what a download gives."""
+    """One dashboard as its page and its snapshots know it (`pages.py::dashboard_page`): its
+    headline figures and chart; how it is computed, the organisations its filter offers and its
+    tables are the exports' (`tables.DASHBOARDS`), so a snapshot keeps what a download gives."""
 
     key: str
     url_name: str

@@ -14,6 +14,7 @@ from kopir.core.identifiers import (
     iin_hint,
     make_iin,
     normalise_identifier,
+    typed_iin,
     validate_bin,
     validate_iin,
     validate_kato,
@@ -129,3 +130,10 @@ def test_digits_of_other_scripts_are_refused_however_valid_the_number(
 def test_full_width_digits_are_read_as_ascii_and_other_scripts_kept_for_refusal() -> None:
     assert normalise_identifier(" ７９１０２８３０２７２８ ") == "791028302728"
     assert normalise_identifier("٧٩١٠٢٨٣٠٢٧٢٨") == "٧٩١٠٢٨٣٠٢٧٢٨"
+
+
+def test_an_iin_typed_into_a_form_loses_its_spaces_and_dashes_and_is_checked() -> None:
+    assert typed_iin(" 791028 302-728 ") == "791028302728"
+    with pytest.raises(ValidationError) as error:
+        typed_iin("791028 302729")
+    assert error.value.code == "checksum"

@@ -10,10 +10,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from kopir.assessment.models import Category, LimitationCategory, LimitationDegree
+from kopir.core.text import reader_language
 from kopir.directory.models import OrganisationKind, TranslatedNameMixin
 
 
@@ -94,7 +95,7 @@ class TranslatedTextMixin:
     current language's text, or the English where a translation was not entered."""
 
     def translated(self, field: str) -> str:
-        language = (get_language() or "kk")[:2]
+        language = reader_language()
         if language in ("kk", "ru"):
             value = getattr(self, f"{field}_{language}", "")
             if value:

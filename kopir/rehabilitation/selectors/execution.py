@@ -25,6 +25,7 @@ from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import audit_record, audited
 from kopir.core.paging import Cursor, CursorPage, cut_page, merged_page, rows_after
 from kopir.core.selectors import matching
+from kopir.core.uploads import stored_name
 from kopir.rehabilitation.models import EvidenceItem, Handoff, Measure, MeasureEvent, MeasureStatus
 from kopir.rehabilitation.models.execution import OPEN_MEASURE_STATUSES
 
@@ -218,7 +219,7 @@ def escalation_of(measure: Measure) -> Escalation | None:
     )
     if recipient.user is not None:
         user = recipient.user
-        to = _("the officer %(name)s") % {"name": user.get_full_name() or user.get_username()}
+        to = _("the officer %(name)s") % {"name": user.shown_name}
     elif measure.escalation_tier == 2:
         organisation = recipient.organisation
         head = organisation.contact_name
@@ -278,7 +279,7 @@ def measure_read(
         evidence=evidence,
         records_placement=EvidenceItem.EMPLOYER in (measure.measure_type.evidence_required or []),
         escalation=escalation_of(measure),
-        evidence_name=measure.evidence_document.name.rsplit("/", 1)[-1],
+        evidence_name=stored_name(measure.evidence_document),
     )
 
 
@@ -366,7 +367,7 @@ def _export_row(measure: Measure) -> list[Any]:
         _("Yes") if measure.overdue else "",
         _("Yes") if measure.at_risk else "",
         measure.scheduled_on,
-        (officer.get_full_name() or officer.get_username()) if officer else "",
+        officer.shown_name if officer else "",
     ]
 
 
@@ -438,7 +439,7 @@ def work_filter_choices(organisation_id: int) -> FilterChoices:
         for territory in Territory.objects.filter(pk__in=held.values("territory")).order_by("kato")
     ]
     officers = [
-        (user.pk, user.get_full_name() or user.get_username())
+        (user.pk, user.shown_name)
         for user in get_user_model()
         .objects.filter(
             organisation_id=organisation_id,

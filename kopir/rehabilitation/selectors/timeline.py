@@ -100,7 +100,7 @@ def _citizen_move(event: MeasureEvent) -> str:
 
 
 def _name(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+    return user.shown_name if user is not None else ""
 
 
 def _mse_entries(referral_ids: Sequence[int], audience: Audience) -> list[Entry]:

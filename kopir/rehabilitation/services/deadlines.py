@@ -54,12 +54,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kopir.accounts.models import User
 from kopir.audit.models import AuditAction, AuditChannel
 from kopir.audit.services import Ref, audit_record_many
+from kopir.core.text import reader_language
 from kopir.core.working_days import add_working_days, subtract_working_days
 from kopir.directory.models import Organisation
 from kopir.notices.services import (
@@ -224,7 +225,7 @@ _ESCALATION_COLUMNS = (
 
 def _measure_name(row: dict[str, Any]) -> str:
     """The measure's name in the language being rendered (as `MeasureType.name` gives it)."""
-    language = (get_language() or "kk")[:2]
+    language = reader_language()
     return str(row.get(f"measure_type__name_{language}") or row["measure_type__name_kk"])
 
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopir.assessment.age_bands import age_in_years
 from kopir.assessment.models import Decision, Outcome
 from kopir.assessment.services.icd10 import codes_match, parse_ranges
 from kopir.audit.models import AuditAction
@@ -69,10 +70,6 @@ class CaseFacts:
     category: str
 
 
-def _age_on(birth_date: dt.date, day: dt.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def decision_date(decision: Decision) -> dt.date:
     return timezone.localdate(decision.decided_at) if decision.decided_at else timezone.localdate()
 
@@ -85,7 +82,7 @@ def case_facts(decision: Decision) -> CaseFacts:
     return CaseFacts(
         codes=tuple(str(code) for code in codes),
         limitations=limitations,
-        age=_age_on(referral.person.birth_date, decision_date(decision)),
+        age=age_in_years(referral.person.birth_date, decision_date(decision)),
         category=decision.category_code,
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,12 +18,12 @@ from kopir.core.db_router import replica_reads
 from kopir.core.exports import csv_response, xlsx_response
 from kopir.core.forms import VersionForm
 from kopir.core.responses import (
+    file_download,
     form_page,
     refilled_on_conflict,
     render_page_or_fragment,
     version_button,
 )
-from kopir.core.uploads import content_type_for
 from kopir.rehabilitation.access import agency_measure_for_user, agency_measures_for_user
 from kopir.rehabilitation.forms_agency import (
     DeliverForm,
@@ -162,15 +162,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The supporting document of a delivery, for the organisation that holds the measure."""
     measure = agency_measure_for_user(request.user, pk)
-    document = evidence_read(actor=request.user, measure=measure, request=request)
-    name = document.name.rsplit("/", 1)[-1]
-    try:
-        handle = document.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=name, content_type=content_type_for(name)
-    )
+    return file_download(evidence_read(actor=request.user, measure=measure, request=request))
 
 
 @require_POST
