@@ -366,8 +366,7 @@ def test_the_result_page_tells_a_filed_appeal_to_be_taken_and_a_decided_one_is_d
     with translation.override("en"):
         decide = reverse("assessment:appeal_decide", args=[appeal.pk])
     filed_page = client.get(decide).content.decode()
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
-    resolve(appeal, reviewer, upheld=True, outcome_reasons="Correct.")
+    resolve(take_up(appeal, reviewer), reviewer, upheld=True, outcome_reasons="Correct.")
     decided_page = client.get(decide).content.decode()
 
     assert "take it under review before recording the result" in filed_page
