@@ -219,6 +219,20 @@ def test_the_handoffs_message_links_its_measure_for_the_holder(
     assert measure_url not in sent
 
 
+def test_the_messages_link_to_its_measure_reads_as_opening_the_measures_page(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    """The link's text ends its label with "the page of"; "<label> ашу" read as opening a
+    watch, not the measure's page."""
+    measure = linked_measure(other_agency, line__measure_type__name_kk="Сөйлейтін сағат")
+    message = _handed_to(agency, measure, other_officer)
+    with translation.override("kk"):
+        url = reverse("exchange:message_detail", args=[message.pk])
+        page = signed_in(Client(), officer).get(url).content.decode()
+    link = page.split('class="button button--secondary"')[1].split("</a>")[0]
+    assert "Сөйлейтін сағат бетін ашу" in link
+
+
 def test_the_schedule_form_names_the_planned_date(measure: Measure, officer: User) -> None:
     measure_accept(actor=officer, measure=measure, expected_version=measure.version)
     response = signed_in(Client(), officer).post(
