@@ -38,7 +38,7 @@ from kopir.rehabilitation.services.execution import (
     measure_redirect,
 )
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import linked_measure
+from kopir.rehabilitation.tests.agency_fixtures import escalated_measure, linked_measure
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
@@ -56,14 +56,7 @@ def test_an_escalated_measure_says_how_far_when_and_to_whom(
 ) -> None:
     Organisation.objects.filter(pk=agency.pk).update(contact_name="Сейтқали Ж.")
     escalated_at = timezone.now() - dt.timedelta(days=4)
-    measure = linked_measure(
-        agency,
-        status=S.ACCEPTED,
-        due_on=timezone.localdate() - dt.timedelta(days=10),
-        overdue=True,
-        escalation_tier=2,
-        escalated_at=escalated_at,
-    )
+    measure = escalated_measure(agency, 2, escalated_at=escalated_at)
     client = signed_in(Client(), officer)
     page = _page(client, measure)
     assert "Escalation" in page
