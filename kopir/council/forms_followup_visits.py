@@ -236,7 +236,7 @@ class LetterReplyForm(ServiceDataMixin, ServiceErrorsMixin, forms.Form):
 
     received_on = date_field(_("Received on"), missing=_("Enter the date the reply came."))
     from_whom = forms.CharField(
-        label=_("From"),
+        label=pgettext_lazy("message", "From"),
         max_length=255,
         help_text=_("The body (and its office) that replied."),
         error_messages={"required": _("Enter who replied.")},

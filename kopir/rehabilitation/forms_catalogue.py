@@ -9,14 +9,16 @@ from typing import Any, TypeVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopir.assessment.models import Category
+from kopir.assessment.models import Category, LimitationCategory, LimitationDegree
 from kopir.core.forms import ServiceErrorsMixin, VersionForm
-from kopir.directory.models import Organisation, Territory
+from kopir.directory.models import Organisation, OrganisationKind, Territory
 from kopir.rehabilitation.models import (
     CatalogueStatus,
+    DeliveryChannel,
     EvidenceItem,
     MeasureCatalogue,
     MeasureType,
+    ProgrammePart,
     RoutingRule,
     SuggestionRule,
 )
@@ -103,6 +105,10 @@ class CatalogueEditForm(VersionForm):
     )
 
 
+# The kinds an executing organisation may be, opening on a prompt (measures and routing rules).
+_EXECUTOR_KINDS = [("", _("Choose the kind of executing organisation")), *OrganisationKind.choices]
+
+
 class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
     """Every field of a measure; `version` is the draft catalogue's."""
 
@@ -146,6 +152,18 @@ class MeasureTypeForm(ServiceErrorsMixin, forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a part of the programme")),
+            *ProgrammePart.choices,
+        ]
+        self.fields["executor_kind"].choices = _EXECUTOR_KINDS  # type: ignore[attr-defined]
+        self.fields["channel"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a delivery channel")),
+            *DeliveryChannel.choices,
+        ]
+
     def validate_unique(self) -> None:
         # The service checks uniqueness against the draft it writes to.
         return None
@@ -163,7 +181,9 @@ class NamedChoiceField(forms.ModelChoiceField):
 
 class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    measure_type = NamedChoiceField(label=_("Measure"), queryset=MeasureType.objects.none())
+    measure_type = NamedChoiceField(
+        label=_("Measure"), queryset=MeasureType.objects.none(), empty_label=_("Choose a measure")
+    )
     categories = forms.MultipleChoiceField(
         label=_("Groups or categories"),
         choices=Category.choices,
@@ -199,15 +219,27 @@ class SuggestionRuleForm(ServiceErrorsMixin, forms.ModelForm):
         field = self.fields["measure_type"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = catalogue.measure_types.order_by("position", "code")
+        self.fields["limitation"].choices = [  # type: ignore[attr-defined]
+            ("", _("Whatever the limitations")),
+            *LimitationCategory.choices,
+        ]
+        self.fields["min_degree"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any degree")),
+            *LimitationDegree.choices,
+        ]
 
     def service_data(self) -> SuggestionRuleData:
         return _service_data(SuggestionRuleData, self.cleaned_data, tuples=("categories",))
 
 
 class RoutingRuleForm(ServiceErrorsMixin, forms.ModelForm):
-    territory = NamedChoiceField(label=_("Territory"), queryset=Territory.objects.none())
+    territory = NamedChoiceField(
+        label=_("Territory"), queryset=Territory.objects.none(), empty_label=_("Choose a territory")
+    )
     organisation = NamedChoiceField(
-        label=_("Executing organisation"), queryset=Organisation.objects.none()
+        label=_("Executing organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
     )
 
     class Meta:
@@ -222,6 +254,7 @@ class RoutingRuleForm(ServiceErrorsMixin, forms.ModelForm):
         assert isinstance(organisation, forms.ModelChoiceField)
         territory.queryset = Territory.objects.exclude(level="settlement").order_by("kato")
         organisation.queryset = Organisation.objects.filter(is_active=True).order_by("code")
+        self.fields["executor_kind"].choices = _EXECUTOR_KINDS  # type: ignore[attr-defined]
 
     def validate_unique(self) -> None:
         # The service saves; a duplicate is refused there by the database's constraint check.

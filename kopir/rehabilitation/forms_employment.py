@@ -84,11 +84,19 @@ class QuotaForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
+# A year the register keeps, said one way whatever was wrong with the one typed.
+YEAR_OUT_OF_RANGE = _("Enter a year from 2016 to 2100.")
+
+
 class QuotaFilterForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year"),
         required=False,
-        validators=[MinValueValidator(2016), MaxValueValidator(2100)],
+        validators=[
+            MinValueValidator(2016, message=YEAR_OUT_OF_RANGE),
+            MaxValueValidator(2100, message=YEAR_OUT_OF_RANGE),
+        ],
+        error_messages={"invalid": YEAR_OUT_OF_RANGE},
     )
 
 

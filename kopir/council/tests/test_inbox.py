@@ -234,3 +234,18 @@ def test_an_answer_to_redo_shows_its_new_due_date_never_answered(
     for html in (redo, register):
         assert "Answered on" not in html
         assert f"Answer due on {due}" in html or f"the answer is due on {due}" in html
+
+
+def test_the_inbox_names_the_council_that_sent_a_recommendation_as_its_sender(
+    sent_recommendation: m.Recommendation, officer_client: Client
+) -> None:
+    """The list's column and the page's detail hold the sending council's organisation; the
+    period bound "From" would read "since" (Бастап, С) over it."""
+    for language, sender, bound in (("kk", "Жіберуші", "Бастап"), ("ru", "Отправитель", "С")):
+        inbox = officer_client.get(f"/{language}" + reverse(INBOX)[3:]).content.decode()
+        detail = officer_client.get(f"/{language}" + _detail(sent_recommendation)[3:])
+        heads = inbox.split("<thead>")[1].split("</thead>")[0]
+        assert f'<th scope="col">{sender}</th>' in heads
+        assert f'<th scope="col">{bound}</th>' not in heads
+        assert f"<dt>{sender}</dt>" in detail.content.decode()
+        assert f"<dt>{bound}</dt>" not in detail.content.decode()

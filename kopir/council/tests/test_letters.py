@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import User
 from kopir.core import sample_files
@@ -121,6 +121,13 @@ def test_a_reply_is_recorded_and_cannot_predate_the_letter(
         summary="Ұсыныстар жұмыс тобына жіберілді.",
     )
     assert list(letter.replies.all()) == [reply]
+
+
+def test_a_replys_sender_is_labelled_as_the_sender_not_a_period_bound() -> None:
+    """The body that replied, not a period's "From", which reads "since" (Бастап, С)."""
+    for language, sender in (("kk", "Жіберуші"), ("ru", "Отправитель")):
+        with translation.override(language):
+            assert str(LetterReplyForm().fields["from_whom"].label) == sender
 
 
 def test_who_may_open_the_letter_pages(

@@ -438,3 +438,19 @@ def test_an_older_petition_on_a_later_page_keeps_the_same_privacy(
     assert "Пандус салу туралы өтініш" in page_two
     for value in CITIZEN.values():
         assert value not in page_two
+
+
+@ON_PETITION_PAGES
+def test_the_petitions_column_names_the_petitioner_not_a_period_bound(
+    council: m.Council, citizen_petition: m.Petition, page_name: str
+) -> None:
+    """The column holds who petitioned; "From" of a period reads "since" in Kazakh and Russian."""
+    for language, petitioner, bound in (
+        ("kk", "Өтініш беруші", "Бастап"),
+        ("ru", "Заявитель", "С"),
+    ):
+        with translation.override(language):
+            page = _page(page_name, council)
+        heads = page.split("<thead>")[1].split("</thead>")[0]
+        assert f'<th scope="col">{petitioner}</th>' in heads
+        assert f'<th scope="col">{bound}</th>' not in heads

@@ -74,6 +74,16 @@ def test_delivered_without_a_context_still_reads_executed_for_measures() -> None
         assert translation.gettext("Delivered") == "Исполнено"
 
 
+def test_a_deliverys_attempts_are_not_named_as_the_actions_column() -> None:
+    """The deliveries' table has both columns: in Kazakh the count of attempts was "Әрекеттер
+    саны", beside "Әрекеттер" for the actions."""
+    with translation.override("kk"):
+        attempts = translation.gettext("Attempts")
+        actions = translation.gettext("Actions")
+    assert attempts == "Талпыныс саны"
+    assert actions not in attempts
+
+
 def test_the_message_list_names_its_boxes_and_columns_as_a_mailbox(
     sender: Organisation, recipient: Organisation, recipient_staff: User
 ) -> None:

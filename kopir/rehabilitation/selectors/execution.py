@@ -349,9 +349,18 @@ def export_header() -> list[str]:
         _("Due"),
         _("Overdue"),
         _("At risk"),
+        _("Escalation"),
+        _("Disputed by the person"),
         _("Scheduled for"),
         _("Officer"),
     ]
+
+
+def _escalation(measure: Measure) -> str:
+    """The work list's tag beside "Overdue": how far an open, overdue measure was escalated."""
+    if not (measure.is_open and measure.overdue and measure.escalation_tier):
+        return ""
+    return _("Escalated, level %(tier)s") % {"tier": measure.escalation_tier}
 
 
 def _export_row(measure: Measure) -> list[Any]:
@@ -366,6 +375,8 @@ def _export_row(measure: Measure) -> list[Any]:
         measure.due_on,
         _("Yes") if measure.overdue else "",
         _("Yes") if measure.at_risk else "",
+        _escalation(measure),
+        _("Yes") if measure.dispute_count else "",
         measure.scheduled_on,
         officer.shown_name if officer else "",
     ]

@@ -3,9 +3,11 @@ member, and a measure the first agency holds (with the link its handoff gave it)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.fixtures import staff_fixture
@@ -13,7 +15,7 @@ from kopir.audit.models import AuditEvent
 from kopir.directory.models import Organisation, OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.people.models import LinkBasis, PersonLink
-from kopir.rehabilitation.models import Measure
+from kopir.rehabilitation.models import Measure, MeasureStatus
 from kopir.rehabilitation.tests.factories import MeasureFactory
 
 
@@ -58,6 +60,21 @@ def linked_measure(organisation: Organisation, **fields: Any) -> Measure:
         person=measure.person, organisation=organisation, basis=LinkBasis.REHABILITATION
     )
     return measure
+
+
+def escalated_measure(
+    organisation: Organisation, tier: int, *, escalated_at: dt.datetime | None = None, **fields: Any
+) -> Measure:
+    """An accepted measure held by `organisation`, ten days overdue, escalated to `tier`."""
+    return linked_measure(
+        organisation,
+        status=MeasureStatus.ACCEPTED,
+        due_on=timezone.localdate() - dt.timedelta(days=10),
+        overdue=True,
+        escalation_tier=tier,
+        escalated_at=escalated_at or timezone.now(),
+        **fields,
+    )
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from kopir.rehabilitation.services.execution import (
     measure_redirect,
 )
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import linked_measure
+from kopir.rehabilitation.tests.agency_fixtures import escalated_measure, linked_measure
 from kopir.rehabilitation.workflow import MEASURE_WORKFLOW
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
@@ -56,14 +56,7 @@ def test_an_escalated_measure_says_how_far_when_and_to_whom(
 ) -> None:
     Organisation.objects.filter(pk=agency.pk).update(contact_name="Сейтқали Ж.")
     escalated_at = timezone.now() - dt.timedelta(days=4)
-    measure = linked_measure(
-        agency,
-        status=S.ACCEPTED,
-        due_on=timezone.localdate() - dt.timedelta(days=10),
-        overdue=True,
-        escalation_tier=2,
-        escalated_at=escalated_at,
-    )
+    measure = escalated_measure(agency, 2, escalated_at=escalated_at)
     client = signed_in(Client(), officer)
     page = _page(client, measure)
     assert "Escalation" in page
@@ -217,6 +210,20 @@ def test_the_handoffs_message_links_its_measure_for_the_holder(
     # The sender no longer holds the measure: its page is not theirs to open.
     sent = signed_in(Client(), other_officer).get(url).content.decode()
     assert measure_url not in sent
+
+
+def test_the_messages_link_to_its_measure_reads_as_opening_the_measures_page(
+    agency: Organisation, other_agency: Organisation, officer: User, other_officer: User
+) -> None:
+    """The link's text ends its label with "the page of"; "<label> ашу" read as opening a
+    watch, not the measure's page."""
+    measure = linked_measure(other_agency, line__measure_type__name_kk="Сөйлейтін сағат")
+    message = _handed_to(agency, measure, other_officer)
+    with translation.override("kk"):
+        url = reverse("exchange:message_detail", args=[message.pk])
+        page = signed_in(Client(), officer).get(url).content.decode()
+    link = page.split('class="button button--secondary"')[1].split("</a>")[0]
+    assert "Сөйлейтін сағат бетін ашу" in link
 
 
 def test_the_schedule_form_names_the_planned_date(measure: Measure, officer: User) -> None:

@@ -24,7 +24,7 @@ from kopir.people.models import LinkBasis, PersonLink
 from kopir.rehabilitation.models import Measure, MeasureStatus, ProgrammePart
 from kopir.rehabilitation.selectors.execution import Cursor, WorkFilter, page_queryset
 from kopir.rehabilitation.tests.agency_fixtures import *  # noqa: F403
-from kopir.rehabilitation.tests.agency_fixtures import linked_measure
+from kopir.rehabilitation.tests.agency_fixtures import escalated_measure, linked_measure
 
 pytestmark = pytest.mark.django_db
 S = MeasureStatus
@@ -382,6 +382,35 @@ def test_the_xlsx_export_neutralises_formulas_and_follows_the_filter(
             assert not (isinstance(cell, str) and cell.startswith(("=", "+", "-", "@"))), cell
     assert rows[1][3].startswith("'=HYPERLINK")
     assert AuditEvent.objects.filter(action="export", detail__contains="xlsx").count() == 1
+
+
+def test_the_exports_carry_the_escalation_and_the_dispute_the_list_shows(
+    agency: Organisation, officer: User
+) -> None:
+    """Beside "Overdue", the list tags how far a measure was escalated and filters those the
+    person disputed: the files say both, in the list's words."""
+    escalated = escalated_measure(agency, 2)
+    disputed = linked_measure(agency, status=S.ACCEPTED, dispute_count=1)
+    plain = linked_measure(agency, status=S.ACCEPTED)
+    client = signed_in(Client(), officer)
+    response = client.get(_url("rehabilitation:agency_export_csv"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    csv_rows = list(csv.reader(io.StringIO(text)))
+    response = client.get(_url("rehabilitation:agency_export_xlsx"))
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    xlsx_rows = [
+        ["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    for rows in (csv_rows, xlsx_rows):
+        header = rows[0]
+        escalation = header.index("Escalation")
+        dispute = header.index("Disputed by the person")
+        by_id = {int(row[0]): row for row in rows[1:]}
+        assert by_id[escalated.pk][escalation] == "Escalated, level 2"
+        assert by_id[disputed.pk][dispute] == "Yes"
+        assert by_id[escalated.pk][dispute] == ""
+        assert (by_id[plain.pk][escalation], by_id[plain.pk][dispute]) == ("", "")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")

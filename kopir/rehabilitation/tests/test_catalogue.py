@@ -277,6 +277,35 @@ def test_the_administrators_pages(
         client.get(reverse("rehabilitation:suggestion_list", kwargs={"pk": draft.pk}))
 
 
+def test_the_measure_rule_and_routing_forms_open_their_lists_on_a_prompt(administrator):
+    """A choice list opens on what to choose (or what an empty choice means), never on
+    Django's "---------"."""
+    draft = service.catalogue_create_draft(
+        actor=administrator, based_on=seeded(), title="Next", legal_source="Social Code"
+    )
+    client = signed_in(Client(), administrator)
+    with translation.override("kk"):
+        pages = {
+            "measure": reverse("rehabilitation:measure_create", kwargs={"pk": draft.pk}),
+            "rule": reverse("rehabilitation:suggestion_create", kwargs={"pk": draft.pk}),
+            "routing": reverse("rehabilitation:routing_create"),
+        }
+    prompts = {
+        "measure": [
+            "Бағдарлама бөлімін таңдаңыз",
+            "Орындаушы ұйымның түрін таңдаңыз",
+            "Ұсыну арнасын таңдаңыз",
+        ],
+        "rule": ["Іс-шараны таңдаңыз", "Шектеулерге қарамастан", "Кез келген дәреже"],
+        "routing": ["Орындаушы ұйымның түрін таңдаңыз", "Аумақты таңдаңыз", "Ұйымды таңдаңыз"],
+    }
+    for name, url in pages.items():
+        page = client.get(url).content.decode()
+        assert "---------" not in page, name
+        for prompt in prompts[name]:
+            assert f'<option value="" selected>{prompt}</option>' in page, (name, prompt)
+
+
 def test_the_english_texts_of_a_catalogue_version_say_they_are_english(administrator):
     """The unsuffixed title, legal basis and notes hold the English text (shown where a
     translation is missing): a Kazakh or Russian page must not ask for them as if they were

@@ -86,6 +86,20 @@ def test_the_register_says_which_year_it_lists(world):
     assert f"{YEAR - 3} жылға жұмыс берушілер квоталары жоқ" in kazakh.content.decode()
 
 
+def test_a_year_not_valid_is_said_to_be_so_not_taken_for_this_year(world):
+    """The filter's error is the empty state's reason: the page names no year it did not list."""
+    quota(world)
+    client = signed_in(Client(), world.officer)
+    for typed in ("1999", "two thousand"):
+        with translation.override("kk"):
+            page = client.get(reverse("rehabilitation:quota_list"), {"year": typed})
+        html = page.content.decode()
+        assert "Жыл дұрыс енгізілмеген" in html
+        assert "2016 мен 2100 аралығындағы жылды енгізіңіз." in html
+        assert f"{YEAR} жыл" not in html
+        assert "Орал Сервис" not in html
+
+
 def test_the_quota_form_asks_for_a_district_in_words(world):
     client = signed_in(Client(), world.officer)
     with translation.override("kk"):

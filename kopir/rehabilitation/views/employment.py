@@ -53,7 +53,8 @@ def quota_list(request: HttpRequest) -> HttpResponse:
         "rehabilitation/employment/quota_list.html",
         {
             "filters": filters,
-            "year": year,
+            # A year not valid is named by the form's error, not taken for the current one.
+            "year": year if listed is not None else None,
             "page_obj": page_of(listed, PER_PAGE, request.GET.get("page")),
         },
     )
