@@ -127,6 +127,41 @@ def test_only_one_appeal_is_open_at_a_time(notified, specialist):
         file(notified, specialist)
 
 
+@pytest.mark.parametrize("upheld", [True, False])
+def test_once_the_higher_body_has_answered_no_further_appeal_is_recorded_and_court_is_named(
+    client, notified, specialist, reviewer, upheld
+):
+    """The higher body answers a decision's appeal once; then the person's next step is the
+    court (docs/domain/mse.md §6), so neither the page nor the service records another."""
+    outcome = {"upheld": True, "outcome_reasons": "Upheld."} if upheld else changed_to_group_1()
+    resolve(under_review(notified, specialist, reviewer), reviewer, **outcome)
+    notified.refresh_from_db()
+    form_url = reverse("assessment:division_appeal", args=[notified.pk])
+    signed_in(client, specialist)
+
+    page = client.get(reverse("assessment:division_case", args=[notified.pk])).content.decode()
+    old_link = client.get(form_url, follow=True)
+
+    assert form_url not in page
+    assert "the next step is a claim to the court" in page
+    assert old_link.redirect_chain[-1][0] == reverse("assessment:division_case", args=[notified.pk])
+    assert "records no further appeal" in old_link.content.decode()
+    with pytest.raises(DomainError, match="the next step is a claim to the court"):
+        file(notified, specialist)
+    assert notified.appeals.count() == 1
+
+
+def test_the_case_page_offers_the_appeal_form_while_no_appeal_was_answered(
+    client, notified, specialist
+):
+    signed_in(client, specialist)
+
+    page = client.get(reverse("assessment:division_case", args=[notified.pk])).content.decode()
+
+    assert reverse("assessment:division_appeal", args=[notified.pk]) in page
+    assert access.appeal_refusal(notified) is None
+
+
 def test_an_upheld_appeal_keeps_the_decision(notified, specialist, reviewer):
     appeal = under_review(notified, specialist, reviewer)
     assert appeal.status == AppealStatus.UNDER_REVIEW
@@ -366,7 +401,7 @@ def test_the_result_page_tells_a_filed_appeal_to_be_taken_and_a_decided_one_is_d
     with translation.override("en"):
         decide = reverse("assessment:appeal_decide", args=[appeal.pk])
     filed_page = client.get(decide).content.decode()
-    appeal = appeal_start_review(actor=reviewer, appeal=appeal, expected_version=appeal.version)
+    appeal = take_up(appeal, reviewer)
     resolve(appeal, reviewer, upheld=True, outcome_reasons="Correct.")
     decided_page = client.get(decide).content.decode()
 
