@@ -238,6 +238,14 @@ def is_appeal_reviewer(user: Any) -> bool:
     )
 
 
+def works_division_queue(user: Any) -> bool:
+    """A member of an MSE division, whose queue holds the referrals routed to it and whose
+    specialists are its experts. Referrals are routed to divisions only: the higher body's staff
+    (`is_appeal_reviewer`) have no queue of their own, their work is the appeals. The home
+    page's counts ask this."""
+    return is_division_user(user) and not is_appeal_reviewer(user)
+
+
 def appeal_for_reviewer(user: Any, pk: int) -> Any:
     from kopir.assessment.models import Appeal
 

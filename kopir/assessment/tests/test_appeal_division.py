@@ -4,6 +4,7 @@ with deadlines in Kazakhstan's working days; a changed decision is a new version
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from kopir.assessment.models import (
     Decision,
     DecisionBasis,
 )
+from kopir.assessment.selectors import home
 from kopir.assessment.services.appeal import appeal_step_due_on
 from kopir.assessment.services.decision import current_decision
 from kopir.assessment.services.outcome_rules import OutcomeInput
@@ -368,6 +370,25 @@ def test_the_higher_body_sees_its_appeals_and_nobody_else_does(
     assert signed_in(client, clinician).get(detail).status_code == 403
     client.logout()
     assert client.get(detail).status_code == 302
+
+
+def _home_items(client, user) -> list[str]:
+    """The keys of the MSE counts on `user`'s home page."""
+    page = signed_in(client, user).get(reverse("core:home")).content.decode()
+    return re.findall(r'data-home-item="(assessment\.[a-z_]+)"', page)
+
+
+def test_the_higher_bodys_home_counts_its_appeals_not_a_divisions_queue(
+    client, notified, specialist, reviewer
+):
+    """The department has no referrals routed to it: its reviewer's home counts the appeals to
+    review, not the queue (always empty there) nor the expert reviews no one assigns them."""
+    file(notified, specialist)
+
+    assert _home_items(client, reviewer) == ["assessment.appeals_open"]
+    assert home.appeals_open_count(reviewer) == 1
+    assert "assessment.division_new" in _home_items(client, specialist)
+    assert "assessment.appeals_open" not in _home_items(client, specialist)
 
 
 def taken_up_on_its_page(client, referral, specialist, reviewer):
