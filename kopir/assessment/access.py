@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from kopir.accounts.access import is_administrator
 from kopir.accounts.models import Role
@@ -238,6 +239,14 @@ def is_appeal_reviewer(user: Any) -> bool:
     )
 
 
+def works_division_queue(user: Any) -> bool:
+    """A member of an MSE division, whose queue holds the referrals routed to it and whose
+    specialists are its experts. Referrals are routed to divisions only: the higher body's staff
+    (`is_appeal_reviewer`) have no queue of their own, their work is the appeals. The home
+    page's counts ask this."""
+    return is_division_user(user) and not is_appeal_reviewer(user)
+
+
 def appeal_for_reviewer(user: Any, pk: int) -> Any:
     from kopir.assessment.models import Appeal
 
@@ -255,6 +264,30 @@ def appeal_for_reviewer(user: Any, pk: int) -> Any:
             "higher_body",
         ).filter(pk=pk, higher_body_id=user.organisation_id)
     )
+
+
+# An appeal is filed against a decision: one recorded and (or) notified.
+APPEALABLE = frozenset({ReferralStatus.DECIDED, ReferralStatus.NOTIFIED})
+
+
+def appeal_refusal(referral: Referral) -> str | None:
+    """Why the division may not record an appeal against the referral's decision, or None if it
+    may. The case page offers the appeal form only when this is None and `appeal_file` refuses
+    with the same words. A decision goes to the higher MSE body once; once that body has
+    answered, the next step is a court claim (docs/domain/mse.md §6), which Kopir does not
+    record. An appeal still open is not a refusal here: the page shows it, and the service
+    checks it again under a lock."""
+    from kopir.assessment.models import AppealStatus
+
+    if referral.status not in APPEALABLE:
+        return _("An appeal is filed against a decision: this referral has none yet.")
+    if referral.appeals.filter(status__in=(AppealStatus.UPHELD, AppealStatus.CHANGED)).exists():
+        return _(
+            "The higher MSE body has already answered the appeal against this decision, so "
+            "the division records no further appeal. If the person still disagrees, the next "
+            "step is a claim to the court."
+        )
+    return None
 
 
 # --- The referring clinic's pages and the completeness rules (clinic helper) --------------------

@@ -292,7 +292,7 @@ def _appeal_entries(appeal: Appeal, who: Any) -> list[TimelineEntry]:
             at=appeal.recorded_at,
             what=_("Appeal filed on %(date)s by %(who)s")
             % {
-                "date": date_format(appeal.filed_on, "DATE_FORMAT"),
+                "date": date_format(appeal.filed_on, "SHORT_DATE_FORMAT"),
                 "who": appeal.get_filed_by_display(),
             },
             actor=who(appeal.recorded_by),

@@ -41,7 +41,8 @@ CLINIC_ITEMS: tuple[tuple[str, str | Promise, str | Promise, str], ...] = (
 )
 
 # The MSE division's items: each its key, texts, the queue's filter it counts, the queue's query
-# string that lists those cases, and who acts on them. Accepting, returning and telling the person
+# string that lists those cases, and who acts on them (never the higher body's staff, who have
+# no queue: their item is the appeals to review). Accepting, returning and telling the person
 # are open to every member of the division (views/division.py), so its specialists see those;
 # releasing a document to the experts is the head's alone.
 QUEUE_ITEMS: tuple[
@@ -54,7 +55,7 @@ QUEUE_ITEMS: tuple[
         _("No new referrals."),
         QueueFilters(statuses=(ReferralStatus.SENT,)),
         {"status": ReferralStatus.SENT},
-        access.is_division_user,
+        access.works_division_queue,
     ),
     (
         "overdue",
@@ -62,7 +63,7 @@ QUEUE_ITEMS: tuple[
         _("No case is overdue."),
         QueueFilters(overdue=True),
         {"overdue": "on"},
-        access.is_division_user,
+        access.works_division_queue,
     ),
     (
         "at_risk",
@@ -70,7 +71,7 @@ QUEUE_ITEMS: tuple[
         _("No case is at risk."),
         QueueFilters(at_risk=True),
         {"at_risk": "on"},
-        access.is_division_user,
+        access.works_division_queue,
     ),
     (
         "to_notify",
@@ -78,7 +79,7 @@ QUEUE_ITEMS: tuple[
         _("No decision waits to be told."),
         QueueFilters(statuses=(ReferralStatus.DECIDED,)),
         {"status": ReferralStatus.DECIDED},
-        access.is_division_user,
+        access.works_division_queue,
     ),
     (
         "documents_to_check",
@@ -143,7 +144,7 @@ def clinic_decisions_url(user: Any) -> str:
 
 
 def is_head_of_division(user: Any) -> bool:
-    return access.is_division_user(user) and access.is_division_head(user)
+    return access.works_division_queue(user) and access.is_division_head(user)
 
 
 def _queue_count(user: Any, filters: QueueFilters) -> int:
@@ -164,6 +165,11 @@ def appeals_url(user: Any) -> str:
 
 
 # --- The expert: cases waiting for my conclusion ------------------------------------------------
+
+
+def is_division_expert(user: Any) -> bool:
+    # The higher body's specialists are never assigned a case: their item is the appeals.
+    return access.works_division_queue(user) and access.is_expert(user)
 
 
 def expert_waiting_count(user: Any) -> int:
@@ -227,7 +233,7 @@ def home_items() -> tuple[HomeItem, ...]:
             _("My expert reviews"),
             _("Cases waiting for my conclusion"),
             _("No case is waiting for your conclusion."),
-            access.is_expert,
+            is_division_expert,
             expert_waiting_count,
             expert_waiting_url,
             400,

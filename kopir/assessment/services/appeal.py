@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kopir.assessment.access import appeal_refusal
 from kopir.assessment.models import (
     OPEN_APPEAL_STATUSES,
     Appeal,
@@ -25,7 +26,6 @@ from kopir.assessment.models import (
     AppealStatus,
     Decision,
     Referral,
-    ReferralStatus,
 )
 from kopir.assessment.services import staff_alerts
 from kopir.assessment.services.decision import current_decision, decision_create, decision_errors
@@ -53,7 +53,6 @@ APPEAL_TRANSITIONS: dict[str, frozenset[str]] = {
 # Working days for each appeal step (assumptions, see the module docstring): the division passes
 # the complaint to the higher body within 3 working days; the higher body decides within 20.
 DEFAULT_APPEAL_DAYS: dict[str, int] = {A.FILED: 3, A.UNDER_REVIEW: 20}
-APPEALABLE = frozenset({ReferralStatus.DECIDED, ReferralStatus.NOTIFIED})
 
 
 def appeal_step_due_on(status: str, started_on: dt.date) -> dt.date | None:
@@ -78,8 +77,9 @@ def appeal_file(
     request: Any = None,
 ) -> Appeal:
     """Record an appeal the person or their representative filed against the current decision."""
-    if referral.status not in APPEALABLE:
-        raise DomainError(_("An appeal is filed against a decision: this referral has none yet."))
+    refusal = appeal_refusal(referral)
+    if refusal is not None:
+        raise DomainError(refusal)
     decision = current_decision(referral)
     higher_body = higher_body_for(referral)
     if decision is None:

@@ -4,6 +4,7 @@ with deadlines in Kazakhstan's working days; a changed decision is a new version
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from kopir.assessment.models import (
     Decision,
     DecisionBasis,
 )
+from kopir.assessment.selectors import home
 from kopir.assessment.services.appeal import appeal_step_due_on
 from kopir.assessment.services.decision import current_decision
 from kopir.assessment.services.outcome_rules import OutcomeInput
@@ -125,6 +127,41 @@ def test_only_one_appeal_is_open_at_a_time(notified, specialist):
 
     with pytest.raises(ConflictError, match="already open"):
         file(notified, specialist)
+
+
+@pytest.mark.parametrize("upheld", [True, False])
+def test_once_the_higher_body_has_answered_no_further_appeal_is_recorded_and_court_is_named(
+    client, notified, specialist, reviewer, upheld
+):
+    """The higher body answers a decision's appeal once; then the person's next step is the
+    court (docs/domain/mse.md §6), so neither the page nor the service records another."""
+    outcome = {"upheld": True, "outcome_reasons": "Upheld."} if upheld else changed_to_group_1()
+    resolve(under_review(notified, specialist, reviewer), reviewer, **outcome)
+    notified.refresh_from_db()
+    form_url = reverse("assessment:division_appeal", args=[notified.pk])
+    signed_in(client, specialist)
+
+    page = client.get(reverse("assessment:division_case", args=[notified.pk])).content.decode()
+    old_link = client.get(form_url, follow=True)
+
+    assert form_url not in page
+    assert "the next step is a claim to the court" in page
+    assert old_link.redirect_chain[-1][0] == reverse("assessment:division_case", args=[notified.pk])
+    assert "records no further appeal" in old_link.content.decode()
+    with pytest.raises(DomainError, match="the next step is a claim to the court"):
+        file(notified, specialist)
+    assert notified.appeals.count() == 1
+
+
+def test_the_case_page_offers_the_appeal_form_while_no_appeal_was_answered(
+    client, notified, specialist
+):
+    signed_in(client, specialist)
+
+    page = client.get(reverse("assessment:division_case", args=[notified.pk])).content.decode()
+
+    assert reverse("assessment:division_appeal", args=[notified.pk]) in page
+    assert access.appeal_refusal(notified) is None
 
 
 def test_an_upheld_appeal_keeps_the_decision(notified, specialist, reviewer):
@@ -265,6 +302,8 @@ def test_the_case_page_tags_the_superseded_decision_as_superseded_in_kazakh(
 
 
 def test_the_timeline_gives_the_appeal_date_in_the_readers_language(client, notified, specialist):
+    """Written as the rest of the timeline's table and the case page write it (21.11.2026), never
+    "21 ноября 2026 г." beside them."""
     filed_on = timezone.localdate()
     file(notified, specialist, filed_on=filed_on)
     signed_in(client, specialist)
@@ -274,9 +313,11 @@ def test_the_timeline_gives_the_appeal_date_in_the_readers_language(client, noti
             html = client.get(
                 reverse("assessment:division_timeline", args=[notified.pk])
             ).content.decode()
-            shown = date_format(filed_on, "DATE_FORMAT")
+            shown = date_format(filed_on, "SHORT_DATE_FORMAT")
+            long = date_format(filed_on, "DATE_FORMAT")
         assert filed_on.isoformat() not in html, language
         assert shown in html, language
+        assert long == shown or long not in html, language
 
 
 def test_a_changed_decision_must_itself_be_consistent(notified, specialist, reviewer):
@@ -333,6 +374,25 @@ def test_the_higher_body_sees_its_appeals_and_nobody_else_does(
     assert signed_in(client, clinician).get(detail).status_code == 403
     client.logout()
     assert client.get(detail).status_code == 302
+
+
+def _home_items(client, user) -> list[str]:
+    """The keys of the MSE counts on `user`'s home page."""
+    page = signed_in(client, user).get(reverse("core:home")).content.decode()
+    return re.findall(r'data-home-item="(assessment\.[a-z_]+)"', page)
+
+
+def test_the_higher_bodys_home_counts_its_appeals_not_a_divisions_queue(
+    client, notified, specialist, reviewer
+):
+    """The department has no referrals routed to it: its reviewer's home counts the appeals to
+    review, not the queue (always empty there) nor the expert reviews no one assigns them."""
+    file(notified, specialist)
+
+    assert _home_items(client, reviewer) == ["assessment.appeals_open"]
+    assert home.appeals_open_count(reviewer) == 1
+    assert "assessment.division_new" in _home_items(client, specialist)
+    assert "assessment.appeals_open" not in _home_items(client, specialist)
 
 
 def taken_up_on_its_page(client, referral, specialist, reviewer):

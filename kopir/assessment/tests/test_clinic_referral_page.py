@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
@@ -238,6 +239,28 @@ def test_the_timeline_names_the_acting_organisations_in_the_readers_language(
         assert "Отдел МСЭ г. Уральск" in page
         assert "№ 7 емхана" not in page
         assert "Орал МӘС бөлімі" not in page
+
+
+def test_the_russian_page_writes_table_and_due_dates_as_its_deadline_does(
+    client, clinician, person
+):
+    """The deadline, the timeline's next step due and the dates in the findings' and documents'
+    tables are written one way (07.12.2026), not "7 декабря 2026 г." beside it."""
+    referral = complete_vision_referral(clinician, person)
+    referral = referral_send(actor=clinician, referral=referral, expected_version=referral.version)
+    client.force_login(clinician)
+
+    with translation.override("ru"):
+        page = client.get(url("clinic_detail", referral.pk)).content.decode()
+        dates = {
+            day: date_format(day, "SHORT_DATE_FORMAT")
+            for day in (days_ago(10), referral.step_due_on)
+        }
+        long_dates = [date_format(day, "DATE_FORMAT") for day in dates]
+
+    assert page.count(dates[days_ago(10)]) >= 5  # four findings and the document
+    assert page.count(dates[referral.step_due_on]) >= 2  # the deadline and the timeline
+    assert not [day for day in long_dates if day in page]
 
 
 # --- The decision, back at the clinic ------------------------------------------------------------

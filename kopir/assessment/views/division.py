@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kopir.assessment.access import (
+    appeal_refusal,
     division_referral_for_user,
     is_division_head,
     is_division_user,
@@ -59,9 +60,10 @@ from kopir.assessment.services.review import (
 )
 from kopir.assessment.workflow import deadline_state
 from kopir.core.db_router import replica_reads
+from kopir.core.errors import DomainError
 from kopir.core.exports import csv_response
 from kopir.core.forms import VersionForm, at_version
-from kopir.core.responses import form_page, render_page_or_fragment, version_button
+from kopir.core.responses import form_page, refuse, render_page_or_fragment, version_button
 
 EXPORT_LIMIT = 5000
 
@@ -150,6 +152,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": list(referral.decisions.select_related("decided_by_organisation")),
         "appeals": appeals,
         "open_appeal": any(appeal.is_open for appeal in appeals),
+        "appeal_refusal": appeal_refusal(referral),
         "version_form": VersionForm(initial={"version": referral.version}),
         "current_decision": current_decision(referral),
     }
@@ -288,6 +291,11 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeal_record(request: HttpRequest, pk: int) -> HttpResponse:
     referral = division_referral_for_user(request.user, pk)
+    refusal = appeal_refusal(referral)
+    if request.method == "GET" and refusal is not None:
+        # The case page offers no form then: an old link says why instead of an empty form.
+        refuse(request, DomainError(refusal))
+        return redirect("assessment:division_case", pk=pk)
     if request.method == "POST":
         form = AppealFileForm(request.POST)
     else:

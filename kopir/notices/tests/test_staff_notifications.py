@@ -246,6 +246,23 @@ def test_an_empty_list_says_so(officer: User) -> None:
     assert "You have no notifications." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "link"),
+    [
+        ("kk", "Қай хабарламалар электрондық пошта немесе SMS арқылы да келетінін таңдаңыз"),
+        ("ru", "Выберите, какие уведомления приходят также по электронной почте или SMS"),
+        ("en", "Choose which notifications also come by e-mail or SMS"),
+    ],
+)
+def test_the_lists_intro_ends_its_settings_link_with_a_full_stop(
+    officer: User, language: str, link: str
+) -> None:
+    with translation.override(language):
+        page = signed_in(Client(), officer).get(reverse("notices:mine")).content.decode()
+
+    assert f"{link}</a>.</p>" in page
+
+
 def test_anonymous_visitors_sign_in_first() -> None:
     response = Client().get(reverse("notices:mine"))
 
