@@ -250,16 +250,15 @@ def test_the_russian_page_writes_table_and_due_dates_as_its_deadline_does(
     referral = referral_send(actor=clinician, referral=referral, expected_version=referral.version)
     client.force_login(clinician)
 
+    due_on = referral.step_due_on
+    assert due_on is not None
     with translation.override("ru"):
         page = client.get(url("clinic_detail", referral.pk)).content.decode()
-        dates = {
-            day: date_format(day, "SHORT_DATE_FORMAT")
-            for day in (days_ago(10), referral.step_due_on)
-        }
+        dates = {day: date_format(day, "SHORT_DATE_FORMAT") for day in (days_ago(10), due_on)}
         long_dates = [date_format(day, "DATE_FORMAT") for day in dates]
 
     assert page.count(dates[days_ago(10)]) >= 5  # four findings and the document
-    assert page.count(dates[referral.step_due_on]) >= 2  # the deadline and the timeline
+    assert page.count(dates[due_on]) >= 2  # the deadline and the timeline
     assert not [day for day in long_dates if day in page]
 
 

@@ -193,6 +193,10 @@ def _url(name: str, meeting: m.Meeting, **kwargs: object) -> str:
     return reverse(name, kwargs={"slug": meeting.council.slug, "number": meeting.number, **kwargs})
 
 
+def _page(client: Client, url: str) -> str:
+    return client.get(url).content.decode()
+
+
 def test_the_secretary_assembles_edits_and_reads_the_minutes_in_both_languages(
     held_meeting: m.Meeting, secretary_client: Client
 ) -> None:
@@ -327,9 +331,8 @@ def test_the_download_buttons_name_the_language_inside_the_sentence(
     _assembled(held_meeting, secretary)
     kazakh = secretary_client.get(_url("council:minutes_detail", held_meeting)).content.decode()
     with translation.override("ru"):  # the pages' addresses under /ru/
-        russian = secretary_client.get(_url("council:minutes_detail", held_meeting))
-        edit = secretary_client.get(_url("council:minutes_edit", held_meeting, lang="kk"))
-    russian, edit = russian.content.decode(), edit.content.decode()
+        russian = _page(secretary_client, _url("council:minutes_detail", held_meeting))
+        edit = _page(secretary_client, _url("council:minutes_edit", held_meeting, lang="kk"))
 
     assert "Скачать в формате DOCX на казахском<" in russian
     assert "Скачать в формате PDF на русском<" in russian
