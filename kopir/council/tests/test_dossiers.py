@@ -694,3 +694,17 @@ def test_an_empty_kind_of_record_to_find_is_named_in_its_own_words() -> None:
     errors, first_kind = english_refusals([(find, "kind")], find["kind"])
     assert errors == ["Choose the kind of record."]
     assert first_kind == "Petition"
+
+
+def test_an_annulled_vote_says_so_in_the_readers_language(problem: dict[str, Any]) -> None:
+    """The sentence was written inside an f-string, where the catalogues' extraction never found
+    it: a Kazakh or Russian timeline said "The vote was annulled." in English."""
+    m.Vote.objects.filter(agenda_item__meeting__council=problem["dossier"].council).update(
+        annulled_at=timezone.now()
+    )
+
+    for lang, said in [("kk", "Дауыс беру жойылды."), ("ru", "Голосование аннулировано.")]:
+        with translation.override(lang):
+            kind = translation.gettext("Vote")
+            (vote,) = [e for e in _timeline(problem["dossier"], lang) if e.kind == kind]
+        assert vote.summary.endswith(f". {said}")
