@@ -39,6 +39,23 @@ def _bin_field() -> forms.CharField:
     )
 
 
+# A year the register keeps, said one way whatever was wrong with the one typed.
+YEAR_OUT_OF_RANGE = _("Enter a year from 2016 to 2100.")
+
+
+def _year_field(*, required: bool = True) -> forms.IntegerField:
+    """The register's year, in its entry form and its filter alike."""
+    return forms.IntegerField(
+        label=_("Year"),
+        required=required,
+        validators=[
+            MinValueValidator(2016, message=YEAR_OUT_OF_RANGE),
+            MaxValueValidator(2100, message=YEAR_OUT_OF_RANGE),
+        ],
+        error_messages={"invalid": YEAR_OUT_OF_RANGE},
+    )
+
+
 class QuotaForm(ServiceErrorsMixin, forms.Form):
     employer_bin = _bin_field()
     employer_name = forms.CharField(label=_("Employer"), max_length=300)
@@ -47,9 +64,7 @@ class QuotaForm(ServiceErrorsMixin, forms.Form):
         queryset=Territory.objects.none(),
         empty_label=_("Choose a district"),
     )
-    year = forms.IntegerField(
-        label=_("Year"), validators=[MinValueValidator(2016), MaxValueValidator(2100)]
-    )
+    year = _year_field()
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0)
     excluded_jobs = forms.IntegerField(
         label=_("Heavy, harmful and dangerous jobs"),
@@ -84,20 +99,8 @@ class QuotaForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-# A year the register keeps, said one way whatever was wrong with the one typed.
-YEAR_OUT_OF_RANGE = _("Enter a year from 2016 to 2100.")
-
-
 class QuotaFilterForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Year"),
-        required=False,
-        validators=[
-            MinValueValidator(2016, message=YEAR_OUT_OF_RANGE),
-            MaxValueValidator(2100, message=YEAR_OUT_OF_RANGE),
-        ],
-        error_messages={"invalid": YEAR_OUT_OF_RANGE},
-    )
+    year = _year_field(required=False)
 
 
 class PlacementForm(ServiceErrorsMixin, forms.Form):

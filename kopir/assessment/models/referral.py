@@ -27,7 +27,7 @@ class Route(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("referral", "Draft")
     SENT = "sent", _("Sent to MSE")
     RETURNED = "returned", _("Returned for completion")
     ACCEPTED = "accepted", _("Accepted")

@@ -11,11 +11,11 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kopir.accounts.models import Role
 from kopir.accounts.tests.factories import UserFactory
-from kopir.assessment.models import Referral, ReferralStatus, Route
+from kopir.assessment.models import Referral, ReferralStatus, Route, RuleSetStatus
 from kopir.assessment.services.referrals import referral_send
 from kopir.assessment.tests.clinic_fixtures import (
     complete_vision_referral,
@@ -62,6 +62,20 @@ def test_the_work_list_shows_returned_first_then_drafts_then_the_rest(client, cl
     assert "your clinic must act" in html
     assert "Not sent yet" in html
     assert person.full_name in html
+
+
+def test_a_draft_reads_as_a_draft_not_a_draft_version_in_russian(client, clinician, person):
+    """The referral's draft is «Черновик», as «Сохранить черновик» says; «Проект» is a draft
+    version of reference data, whose status keeps it."""
+    make_referral(clinician, person)
+    client.force_login(clinician)
+
+    html = client.get("/ru" + en_url("clinic_list")[3:]).content.decode()
+
+    assert re.search(r"<td>\s*Черновик\s*</td>", html)
+    assert "Проект" not in html
+    with translation.override("ru"):
+        assert str(RuleSetStatus.DRAFT.label) == "Проект"
 
 
 def test_the_work_list_says_the_deadline_in_words(client, clinician, person):

@@ -73,7 +73,7 @@ KIND_NAMES: dict[str, tuple[str, str, str]] = {
         "отдел занятости и социальных программ",
         "employment and social programmes department",
     ),
-    OrganisationKind.CAREER_CENTRE: ("мансап орталығы", "карьерный центр", "career centre"),
+    OrganisationKind.CAREER_CENTRE: ("карьера орталығы", "карьерный центр", "career centre"),
     OrganisationKind.AKIMAT: ("әкімдігі", "акимат", "akimat"),
     OrganisationKind.MSE_DEPARTMENT: ("МӘС департаменті", "департамент МСЭ", "MSE department"),
     OrganisationKind.MSE_DIVISION: ("МӘС бөлімі", "отдел МСЭ", "MSE division"),

@@ -39,7 +39,7 @@ def agency(db: None) -> Organisation:
 def other_agency(db: None) -> Organisation:
     return OrganisationFactory.create(
         kind=OrganisationKind.CAREER_CENTRE,
-        name_kk="Мансап орталығы",
+        name_kk="Карьера орталығы",
         email="career@example.test",
     )
 

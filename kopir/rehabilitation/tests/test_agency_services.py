@@ -62,7 +62,7 @@ def _passed_on(measure: Measure, officer: Any, to: Organisation) -> Measure:
         measure=measure,
         expected_version=2,
         to_organisation=to,
-        reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
+        reason="Жұмысқа орналастыру — карьера орталығының құзыреті.",
     )
 
 
@@ -413,7 +413,7 @@ def test_the_handoffs_tracked_message_is_acknowledged_on_acceptance_and_answered
     _passed_on(measure, officer, other_agency)
     first.message.refresh_from_db()
     assert first.message.status == MessageStatus.ANSWERED
-    assert "мансап орталығының" in first.message.answer
+    assert "карьера орталығының" in first.message.answer
     passed_on = Message.objects.exclude(pk=first.message.pk).get()
     assert (passed_on.sender, passed_on.recipient, passed_on.status) == (
         first.to_organisation,

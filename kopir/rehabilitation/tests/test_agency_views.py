@@ -307,7 +307,7 @@ def test_after_a_redirect_the_old_owner_gets_404_and_the_new_owner_works_it(
         {
             "version": 1,
             "to_organisation": other_agency.pk,
-            "reason": "Мансап орталығының ісі.",
+            "reason": "Карьера орталығының ісі.",
             "confirm": "on",
         },
     )
@@ -322,7 +322,7 @@ def test_after_a_redirect_the_old_owner_gets_404_and_the_new_owner_works_it(
     assert _rows(signed_in(Client(), officer)) == []
     page = signed_in(Client(), other_officer).get(_url("rehabilitation:agency_measure", measure.pk))
     assert page.status_code == 200
-    assert "Мансап орталығының ісі." in page.content.decode()
+    assert "Карьера орталығының ісі." in page.content.decode()
     assert PersonLink.objects.filter(
         person=measure.person, organisation=other_agency, basis=LinkBasis.REHABILITATION
     ).exists()

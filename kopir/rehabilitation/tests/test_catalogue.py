@@ -4,9 +4,11 @@ administrator's pages."""
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,7 @@ from django.utils import translation
 from kopir.audit.models import AuditEvent
 from kopir.core.errors import AccessDenied, ConflictError, DomainError
 from kopir.core.tests.fixtures import signed_in
+from kopir.core.tests.glossary import violations
 from kopir.directory.models import OrganisationKind
 from kopir.directory.tests.factories import OrganisationFactory
 from kopir.rehabilitation.models import (
@@ -24,7 +27,7 @@ from kopir.rehabilitation.models import (
     RoutingRule,
     SuggestionRule,
 )
-from kopir.rehabilitation.seed import translate_seeded_catalogue
+from kopir.rehabilitation.seed import DATA, translate_seeded_catalogue
 from kopir.rehabilitation.services import catalogue as service
 from kopir.rehabilitation.services.programme import CaseFacts, rule_applies, suggestions_for
 
@@ -379,6 +382,34 @@ def test_the_migration_translates_a_seed_loaded_in_english():
     medical = active.measure_types.get(code="medical-rehabilitation")
     assert medical.name_en == "Course of medical rehabilitation"
     assert not active.suggestion_rules.filter(reason_ru="").exclude(reason="").exists()
+
+
+def test_the_seeded_catalogue_uses_the_glossarys_terms():
+    active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    texts = [active.legal_source_kk, active.legal_source_ru, active.notes_kk, active.notes_ru]
+    for measure in active.measure_types.all():
+        texts += [measure.name_kk, measure.name_ru, measure.legal_source_kk]
+        texts.append(measure.legal_source_ru)
+    found = {text: problems for text in texts if (problems := violations(text))}
+    assert not found, found
+    assert not violations(DATA.read_text(encoding="utf-8"))
+
+
+def test_the_migration_names_the_career_centre_as_the_glossary_does():
+    migration = importlib.import_module(
+        "kopir.rehabilitation.migrations.0009_career_centre_in_the_seeded_catalogue"
+    )
+    active = MeasureCatalogue.objects.get(status=CatalogueStatus.ACTIVE)
+    career = active.measure_types.filter(legal_source_ru=migration.NEW)
+    assert career.count() == 3
+    codes = list(career.values_list("code", flat=True))
+    active.measure_types.filter(code=codes[0]).update(legal_source_ru=migration.OLD)
+    active.measure_types.filter(code=codes[1]).update(legal_source_ru="Своё основание")
+    migration.rename(django_apps, None)
+    stored = dict(
+        active.measure_types.filter(code__in=codes).values_list("code", "legal_source_ru")
+    )
+    assert stored == {codes[0]: migration.NEW, codes[1]: "Своё основание", codes[2]: migration.NEW}
 
 
 def _as_posted(form) -> dict:

@@ -100,6 +100,26 @@ def test_a_year_not_valid_is_said_to_be_so_not_taken_for_this_year(world):
         assert "Орал Сервис" not in html
 
 
+def test_the_quota_form_says_the_years_range_as_the_filter_does(world):
+    """The entry form refuses a year out of range in the filter's words, not Django's."""
+    client = signed_in(Client(), world.officer)
+    for typed, language, said in (
+        ("2015", "kk", "2016 мен 2100 аралығындағы жылды енгізіңіз."),
+        ("2101", "ru", "Введите год от 2016 до 2100."),
+        ("2015", "en", "Enter a year from 2016 to 2100."),
+    ):
+        with translation.override(language):
+            response = client.post(
+                reverse("rehabilitation:quota_create"), form_data(world, year=typed)
+            )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert said in html, language
+        assert "greater than or equal" not in html
+        assert "less than or equal" not in html
+    assert not EmployerQuota.objects.exists()
+
+
 def test_the_quota_form_asks_for_a_district_in_words(world):
     client = signed_in(Client(), world.officer)
     with translation.override("kk"):

@@ -86,7 +86,7 @@ def _hand_to_a_career_centre(**when: Any) -> tuple[Measure, Organisation, Any]:
             to_organisation=career_centre,
             from_organisation=measure.organisation,
             by=None,
-            reason="Жұмысқа орналастыру — мансап орталығының құзыреті.",
+            reason="Жұмысқа орналастыру — карьера орталығының құзыреті.",
             **when,
         )
     return measure, career_centre, handoff
