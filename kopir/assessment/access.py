@@ -242,9 +242,16 @@ def is_appeal_reviewer(user: Any) -> bool:
 def works_division_queue(user: Any) -> bool:
     """A member of an MSE division, whose queue holds the referrals routed to it and whose
     specialists are its experts. Referrals are routed to divisions only: the higher body's staff
-    (`is_appeal_reviewer`) have no queue of their own, their work is the appeals. The home
-    page's counts ask this."""
+    (`is_appeal_reviewer`) have no queue of their own, their work is the appeals. The queue's
+    pages, its menu entry, the division's queue tab and the home page's counts ask this."""
     return is_division_user(user) and not is_appeal_reviewer(user)
+
+
+def works_expert_reviews(user: Any) -> bool:
+    """An expert of an MSE division, who is assigned cases to review. Experts are drawn from
+    divisions only (`services/review.py::eligible_experts`), so the higher body's specialists
+    are never assigned one. The worklist, its menu entry, its tab and the home page ask this."""
+    return works_division_queue(user) and is_expert(user)
 
 
 def appeal_for_reviewer(user: Any, pk: int) -> Any:

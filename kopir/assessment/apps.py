@@ -54,8 +54,13 @@ class AssessmentConfig(AppConfig):
 
         registry.add_menu(
             MenuEntry(_("MSE referrals"), "assessment:clinic_list", access.is_clinic_user, 20),
-            MenuEntry(_("MSE queue"), "assessment:division_queue", access.is_division_user, 30),
-            MenuEntry(_("My expert reviews"), "assessment:expert_worklist", access.is_expert, 40),
+            MenuEntry(_("MSE queue"), "assessment:division_queue", access.works_division_queue, 30),
+            MenuEntry(
+                _("My expert reviews"),
+                "assessment:expert_worklist",
+                access.works_expert_reviews,
+                40,
+            ),
             MenuEntry(_("Appeals"), "assessment:appeal_list", access.is_appeal_reviewer, 50),
             MenuEntry(
                 _("Completeness rules"), "assessment:rules_list", access.can_manage_rules, 100

@@ -228,6 +228,13 @@ class ReferralForm(ServiceErrorsMixin, forms.Form):
     def test_row(self, number: int) -> list[forms.BoundField]:
         return [self[f"test_{number}_{part}"] for part in ("name", "result", "date")]
 
+    def focus_last_test_row(self) -> None:
+        """Start the keyboard in the last test row's first field when the page loads (the
+        `autofocus` attribute: no script needed). After "Add a row for another test" the page
+        comes back looking the same at the top; this takes a keyboard or screen-reader user to
+        the row that appeared, and a screen reader reads its name."""
+        self.fields[f"test_{self._row_count()}_name"].widget.attrs["autofocus"] = True
+
     @property
     def test_rows_fields(self) -> list[list[forms.BoundField]]:
         return [self.test_row(number) for number in self.test_row_numbers]

@@ -29,7 +29,7 @@ from tests.browser.helpers import (
     tab_to,
     url_for,
 )
-from tests.browser.keyboard import press
+from tests.browser.keyboard import press, type_into
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +156,27 @@ def test_a_clinician_moves_to_the_next_persons_of_a_long_search_with_the_keyboar
     expect(page.get_by_role("button", name="Тізімнің басына оралу")).to_be_visible()
     assert "Тестібаева" not in page.url
     assert not axe_problems(page, "person search, the next persons")
+
+
+def test_adding_a_row_for_another_test_takes_the_keyboard_to_the_new_row(
+    page: Page, live_server: Any
+) -> None:
+    """The button sends the form back one row longer; the page then starts the keyboard in the
+    new row's first field, so Enter on the button does not leave its user at the top of a page
+    that looks the same, not knowing a row appeared."""
+    clinician = staff(Role.CLINICIAN)
+    sign_in_by_keyboard(page, live_server, clinician.username, PASSWORD)
+    page.goto(url_for(live_server, "assessment:clinic_create", "kk"))
+    page.focus("body")
+    rows = page.locator("main input[name^='test_'][name$='_name']").count()
+    type_into(page, "test_1_name", "Электроретинография")
+
+    press(page, "main button[name='add_test_row']", max_presses=120)
+
+    new_row = f"main input[name='test_{rows + 1}_name']"
+    expect(page.locator("main input[name^='test_'][name$='_name']")).to_have_count(rows + 1)
+    assert focus_matches(page, new_row), f"after adding a row, focus is on {focused(page)}"
+    assert_focus_is_visible(page)
+    expect(page.locator("main input[name='test_1_name']")).to_have_value("Электроретинография")
+    page.keyboard.type("Аудиометрия")
+    expect(page.locator(new_row)).to_have_value("Аудиометрия")

@@ -169,7 +169,7 @@ def appeals_url(user: Any) -> str:
 
 def is_division_expert(user: Any) -> bool:
     # The higher body's specialists are never assigned a case: their item is the appeals.
-    return access.works_division_queue(user) and access.is_expert(user)
+    return access.works_expert_reviews(user)
 
 
 def expert_waiting_count(user: Any) -> int:

@@ -51,12 +51,16 @@ def review_label(value: str, kind: str) -> str:
 def division_nav(context: dict[str, Any], section: str) -> dict[str, Any]:
     """The MSE work pages this user has: the queue, their reviews, the appeals to review."""
     # Who sees which tab is decided in access.py, the same functions the menu and the views ask.
-    from kopir.assessment.access import is_appeal_reviewer, is_division_user, is_expert
+    from kopir.assessment.access import (
+        is_appeal_reviewer,
+        works_division_queue,
+        works_expert_reviews,
+    )
 
     user = context["request"].user
     return {
         "section": section,
-        "show_queue": is_division_user(user),
-        "show_reviews": is_expert(user),
+        "show_queue": works_division_queue(user),
+        "show_reviews": works_expert_reviews(user),
         "show_appeals": is_appeal_reviewer(user),
     }

@@ -575,3 +575,25 @@ def test_the_appeals_tab_and_the_menu_agree_with_access_on_who_reviews_appeals(k
     assert tabs["show_appeals"] == reviews
     assert (reverse("assessment:appeal_list") in menu) == reviews
     assert reviews == (kind == OrganisationKind.MSE_DEPARTMENT and role in access.DIVISION_ROLES)
+
+    # The queue and the expert reviews are a division's: the higher body's staff get neither.
+    queue = access.works_division_queue(user)
+    assert tabs["show_queue"] == queue
+    assert (reverse("assessment:division_queue") in menu) == queue
+    assert queue == (kind == OrganisationKind.MSE_DIVISION and role in access.DIVISION_ROLES)
+    expert = access.works_expert_reviews(user)
+    assert tabs["show_reviews"] == expert
+    assert (reverse("assessment:expert_worklist") in menu) == expert
+    assert expert == (kind == OrganisationKind.MSE_DIVISION and role == Role.MSE_SPECIALIST)
+
+
+def test_the_queue_and_the_expert_worklist_refuse_the_higher_bodys_reviewer(
+    client, reviewer, specialist
+):
+    """Their menu offers the reviewer neither page: an old link is refused the same way."""
+    signed_in(client, reviewer)
+    for name in ("division_queue", "division_queue_export", "expert_worklist"):
+        assert client.get(reverse(f"assessment:{name}")).status_code == 403, name
+    signed_in(client, specialist)
+    for name in ("division_queue", "division_queue_export", "expert_worklist"):
+        assert client.get(reverse(f"assessment:{name}")).status_code == 200, name

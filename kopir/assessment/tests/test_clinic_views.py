@@ -412,6 +412,9 @@ def test_another_row_for_a_test_is_added_without_saving_or_losing_anything(
     html = response.content.decode()
     assert 'name="test_3_name"' in html
     assert "Electroretinography" in html
+    # The keyboard starts in the new row, without any script: only its first field says so.
+    autofocused = re.findall(r'<input(?=[^>]*\bautofocus\b)[^>]*\bname="([^"]+)"', html)
+    assert autofocused == ["test_3_name"]
 
 
 def test_the_edit_form_shows_what_was_saved_and_saves_changes(client, clinician, person):

@@ -187,6 +187,7 @@ def _with_another_test_row(request: HttpRequest, referral: Referral | None) -> H
     values.pop("csrfmiddlewaretoken", None)
     values["test_rows"] = int(values.get("test_rows") or 0) + 1
     form = ReferralForm(user=request.user, referral=referral, initial=values)
+    form.focus_last_test_row()
     return render(request, "assessment/clinic/form.html", {"form": form, "referral": referral})
 
 

@@ -16,9 +16,9 @@ from kopir.assessment.access import (
     appeal_refusal,
     division_referral_for_user,
     is_division_head,
-    is_division_user,
     may_release_attachments,
     may_see_identity,
+    works_division_queue,
 )
 from kopir.assessment.forms_division import (
     AppealFileForm,
@@ -76,7 +76,7 @@ def _filter_form(request: HttpRequest, division_id: int) -> QueueFilterForm:
 
 
 def _division_id(request: HttpRequest) -> int:
-    if not is_division_user(request.user):
+    if not works_division_queue(request.user):
         raise PermissionDenied(_("The queue is for the staff of an MSE division."))
     return int(request.user.organisation_id)  # type: ignore[union-attr, arg-type]
 

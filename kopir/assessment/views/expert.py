@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kopir.assessment.access import assignment_for_expert, is_expert
+from kopir.assessment.access import assignment_for_expert, works_expert_reviews
 from kopir.assessment.forms_division import ConclusionForm
 from kopir.assessment.models import ReferralStatus
 from kopir.assessment.selectors.deadlines import deadline_states
@@ -31,7 +31,7 @@ WORKLIST_LIMIT = 200
 
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    if not is_expert(request.user):
+    if not works_expert_reviews(request.user):
         raise PermissionDenied(_("This page is for MSE experts."))
     assignments = expert_worklist(request.user.pk, limit=WORKLIST_LIMIT)  # type: ignore[arg-type]
     dues = {
