@@ -268,7 +268,7 @@ def test_a_durable_move_refuses_to_run_inside_another_transaction() -> None:
             "assessment.referral",
             "draft",
             "decided",
-            "Направление в статусе «Проект» не может перейти в статус «Решение принято».",
+            "Направление в статусе «Черновик» не может перейти в статус «Решение принято».",
         ),
         # %(status)s is the stored status.
         (
