@@ -329,7 +329,7 @@ def test_the_download_buttons_name_the_language_inside_the_sentence(
     """The buttons read "Скачать в формате DOCX (Казахский)": the language's own name, capitalised,
     inside a Russian sentence. The edit page's heading named it so too."""
     _assembled(held_meeting, secretary)
-    kazakh = secretary_client.get(_url("council:minutes_detail", held_meeting)).content.decode()
+    kazakh = _page(secretary_client, _url("council:minutes_detail", held_meeting))
     with translation.override("ru"):  # the pages' addresses under /ru/
         russian = _page(secretary_client, _url("council:minutes_detail", held_meeting))
         edit = _page(secretary_client, _url("council:minutes_edit", held_meeting, lang="kk"))
