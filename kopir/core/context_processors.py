@@ -4,8 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
 
+from kopir.core.addresses import translated_url
 from kopir.core.navigation import header_links_for, navigation_for
 from kopir.core.search import may_search
 
@@ -16,10 +16,10 @@ def _language_url(request: HttpRequest, code: str) -> str:
     sign-in page would sign the reader in to the Kazakh page they came from."""
     following = request.GET.get("next", "")
     if not (following.startswith("/") and not following.startswith("//")):
-        return translate_url(request.get_full_path(), code)
+        return translated_url(request.get_full_path(), code)
     query = request.GET.copy()
-    query["next"] = translate_url(following, code)
-    return f"{translate_url(request.path, code)}?{query.urlencode(safe='/')}"
+    query["next"] = translated_url(following, code)
+    return f"{translated_url(request.path, code)}?{query.urlencode(safe='/')}"
 
 
 def kopir(request: HttpRequest) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
+from kopir.core.addresses import link_url
 from kopir.core.registry import HeaderLink, registry
 
 
@@ -26,8 +26,8 @@ def current_link(path: str) -> str | None:
     """The address of the one link, of the main navigation or the header, that the page at
     `path` belongs under: the longest that leads to it, so the notifications at /notices/mine/
     mark the header's link, not the outbox's at /notices/."""
-    urls = [reverse(entry.url_name) for entry in registry.menu_entries()]
-    urls += [reverse(link.url_name) for link in registry.header_links()]
+    urls = [link_url(entry.url_name) for entry in registry.menu_entries()]
+    urls += [link_url(link.url_name) for link in registry.header_links()]
     return max((url for url in urls if _leads_to(path, url)), key=len, default=None)
 
 
@@ -40,7 +40,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     for entry in registry.menu_entries():
         if not entry.allowed(user):
             continue
-        url = reverse(entry.url_name)
+        url = link_url(entry.url_name)
         items.append({"label": entry.label, "url": url, "current": url == current})
     return items
 
@@ -53,7 +53,7 @@ class HeaderLinkShown:
         self._link, self._user = link, user
         self.key = link.key
         self.label = link.label
-        self.url = reverse(link.url_name)
+        self.url = link_url(link.url_name)
         self.current = self.url == current
 
     @cached_property
