@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from playwright.sync_api import APIResponse, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -161,7 +161,13 @@ class Visit:
     is_html: bool
 
 
-def fetch(page: Page, url: str) -> Visit:
+@dataclass(frozen=True)
+class Fetched(Visit):
+    response: APIResponse
+    redirected: bool
+
+
+def fetch(page: Page, url: str) -> Fetched:
     """Ask for an address with the page's cookies, following redirects, without rendering it.
 
     What `visit` would report (status, where the redirects end, whether it is HTML) at a fraction
@@ -169,7 +175,25 @@ def fetch(page: Page, url: str) -> Visit:
     """
     response = page.request.get(url)
     content_type = response.headers.get("content-type", "")
-    return Visit(response.status, urlsplit(response.url).path, content_type.startswith("text/html"))
+    path = urlsplit(response.url).path
+    return Fetched(
+        response.status,
+        path,
+        content_type.startswith("text/html"),
+        response=response,
+        redirected=response.url != url,
+    )
+
+
+def show_fetched(page: Page, url: str, fetched: Fetched) -> Visit:
+    """Open in the browser a page `fetch` has just asked for, from the answer it got rather than
+    by asking the server again (the server's render is most of a page's cost on the walk). A
+    redirected answer is asked again: the browser must end at the address the server sent it to.
+    """
+    if fetched.redirected or not fetched.is_html:
+        return visit(page, url)
+    page.route(url, lambda route: route.fulfill(response=fetched.response), times=1)
+    return visit(page, url)
 
 
 def visit(page: Page, url: str) -> Visit:

@@ -30,6 +30,7 @@ from tests.browser.helpers import (
     fetch,
     needs_arguments,
     path_for,
+    show_fetched,
     sign_in,
     visit,
 )
@@ -362,11 +363,16 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
             # In the first language the page is first asked without rendering: a refusal whose
             # page axe has already checked (in this language, with this status) then costs no
             # render in Chromium. Any other answer is opened in the browser, as before.
-            seen = fetch(page, f"{live_server.url}{path}") if language == LANGUAGES[0] else None
-            if seen is None or not (
-                seen.status in REFUSED and (language, seen.status) in checked_refusals
-            ):
-                seen = visit(page, f"{live_server.url}{path}")
+            url = f"{live_server.url}{path}"
+            if language != LANGUAGES[0]:
+                seen = visit(page, url)
+            else:
+                fetched = fetch(page, url)
+                seen = fetched
+                if not (
+                    fetched.status in REFUSED and (language, fetched.status) in checked_refusals
+                ):
+                    seen = show_fetched(page, url, fetched)
             status_by_path[path] = seen.status
             outcomes.setdefault(name, {})[language] = (
                 ("" if seen.path == path else "→")
