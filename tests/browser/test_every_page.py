@@ -362,7 +362,8 @@ def test_every_page_answers_and_passes_axe_in_every_language_for_each_demo_role(
             where = f"{name} [{language}] as {username} ({path})"
             # In the first language the page is first asked without rendering: a refusal whose
             # page axe has already checked (in this language, with this status) then costs no
-            # render in Chromium. Any other answer is opened in the browser, as before.
+            # render in Chromium. Any other answer is opened in the browser, from the answer the
+            # fetch got (tests/browser/helpers.py::show_fetched), not rendered again.
             url = f"{live_server.url}{path}"
             if language != LANGUAGES[0]:
                 seen = visit(page, url)
