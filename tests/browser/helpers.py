@@ -164,7 +164,6 @@ class Visit:
 @dataclass(frozen=True)
 class Fetched(Visit):
     response: APIResponse
-    redirected: bool
 
 
 def fetch(page: Page, url: str) -> Fetched:
@@ -175,13 +174,11 @@ def fetch(page: Page, url: str) -> Fetched:
     """
     response = page.request.get(url)
     content_type = response.headers.get("content-type", "")
-    path = urlsplit(response.url).path
     return Fetched(
         response.status,
-        path,
+        urlsplit(response.url).path,
         content_type.startswith("text/html"),
         response=response,
-        redirected=response.url != url,
     )
 
 
@@ -190,7 +187,7 @@ def show_fetched(page: Page, url: str, fetched: Fetched) -> Visit:
     by asking the server again (the server's render is most of a page's cost on the walk). A
     redirected answer is asked again: the browser must end at the address the server sent it to.
     """
-    if fetched.redirected or not fetched.is_html:
+    if fetched.response.url != url or not fetched.is_html:
         return visit(page, url)
     page.route(url, lambda route: route.fulfill(response=fetched.response), times=1)
     return visit(page, url)
